@@ -1,0 +1,39 @@
+using CnsExchange.Api.Infrastructure;
+using CnsExchange.Application.Features.Admin;
+using Mediator;
+
+namespace CnsExchange.Api.Endpoints;
+
+public static class AdminEndpoints
+{
+    public static void MapAdminEndpoints(this RouteGroupBuilder api)
+    {
+        var g = api.MapGroup("/admin").WithTags("Administration").RequireAuthorization(Policies.Admin);
+
+        g.MapGet("/clock", (IMediator m, CancellationToken ct) => m.Send(new GetSandboxClock(), ct))
+            .WithSummary("Read the sandbox clock.");
+        g.MapPut("/clock", (IMediator m, SetSandboxClock body, CancellationToken ct) => m.Send(body, ct))
+            .WithSummary("Set the sandbox clock (`now`) or advance it (`advanceDays`, `advanceHours`). It only moves forward; jobs due in between run.");
+
+        g.MapGet("/insured", (IMediator m, CancellationToken ct) => m.Send(new ListInsured(), ct)).WithSummary("Sandbox insured persons.");
+        g.MapGet("/insured/{matricule}", (IMediator m, string matricule, CancellationToken ct) => m.Send(new GetInsured(matricule), ct))
+            .WithSummary("One sandbox insured person.");
+        g.MapPut("/insured/{matricule}", (IMediator m, string matricule, InsuredInput body, CancellationToken ct) => m.Send(new PutInsured(matricule, body), ct))
+            .WithSummary("Add or replace a sandbox insured person: affiliation periods, residence, cross-border flag, AAA cases, dependency care plans.");
+
+        g.MapGet("/doctors", (IMediator m, CancellationToken ct) => m.Send(new ListDoctors(), ct)).WithSummary("Sandbox doctors.");
+        g.MapPut("/doctors/{code}", (IMediator m, string code, DoctorInput body, CancellationToken ct) => m.Send(new PutDoctor(code, body), ct))
+            .WithSummary("Add or change a sandbox doctor.");
+
+        g.MapGet("/providers", (IMediator m, CancellationToken ct) => m.Send(new ListProviders(), ct)).WithSummary("Providers.");
+        g.MapPost("/providers", async (IMediator m, ProviderInput body, CancellationToken ct) =>
+            {
+                var created = await m.Send(new CreateProvider(body), ct);
+                return Results.Created($"/api/v1/admin/providers/{created.Provider.Code}", created);
+            })
+            .WithSummary("Add a provider. The answer carries its new API key, shown this once.");
+        g.MapPost("/providers/{code}/keys", async (IMediator m, string code, CancellationToken ct) =>
+                Results.Created($"/api/v1/admin/providers/{code}", await m.Send(new IssueProviderKey(code), ct)))
+            .WithSummary("Issue another API key for a provider (shown this once).");
+    }
+}

@@ -1,0 +1,25 @@
+using CnsExchange.Api.Infrastructure;
+using CnsExchange.Application.Features.Reference;
+using Mediator;
+
+namespace CnsExchange.Api.Endpoints;
+
+public static class ReferenceEndpoints
+{
+    public static void MapReferenceEndpoints(this RouteGroupBuilder api)
+    {
+        var g = api.MapGroup("/reference").WithTags("Reference data").RequireAuthorization(Policies.ProviderOrStaff);
+        g.MapGet("/acts", (IMediator m, string? domain, CancellationToken ct) => m.Send(new GetActs(domain), ct))
+            .WithSummary("Nomenclature acts with coefficient and today's tariff (coefficient × letter key).");
+        g.MapGet("/annex-g", (IMediator m, CancellationToken ct) => m.Send(new GetAnnexG(), ct)).WithSummary("Annex G heavy pathologies.");
+        g.MapGet("/letter-key", (IMediator m, CancellationToken ct) => m.Send(new GetLetterKey(), ct)).WithSummary("Letter-key values by date.");
+        g.MapGet("/reason-codes", (IMediator m, CancellationToken ct) => m.Send(new GetReasonCodes(), ct))
+            .WithSummary("Every reason code with its rule and texts in fr/de/en.");
+        g.MapGet("/parameters", (IMediator m, CancellationToken ct) => m.Send(new GetParameters(), ct))
+            .WithSummary("Dated rule parameters: caps, deadlines, rates (sandbox assumptions marked).");
+        g.MapGet("/holidays/{year:int}", (IMediator m, int year, CancellationToken ct) => m.Send(new GetHolidays(year), ct))
+            .WithSummary("Luxembourg public holidays of a year.");
+        g.MapGet("/working-days/{date}", (IMediator m, DateOnly date, int? add, CancellationToken ct) => m.Send(new GetWorkingDay(date, add ?? 1), ct))
+            .WithSummary("Whether a date is a working day, and the date `add` working days after it.");
+    }
+}

@@ -1,0 +1,52 @@
+using System.Security.Claims;
+using CnsExchange.Application.Common;
+using CnsExchange.Domain.Registry;
+
+namespace CnsExchange.Api.Infrastructure;
+
+/// <summary>The caller of the current HTTP request, from the API-key claims and Accept-Language.</summary>
+public sealed class HttpCurrentCaller(IHttpContextAccessor accessor) : ICurrentCaller
+{
+    private ClaimsPrincipal? User => accessor.HttpContext?.User;
+
+    public Guid? KeyId => Guid.TryParse(User?.FindFirstValue(ApiKeyAuthenticationHandler.KeyClaim), out var id) ? id : null;
+
+    public CallerRole? Role => Enum.TryParse<CallerRole>(User?.FindFirstValue(ClaimTypes.Role), ignoreCase: true, out var role) ? role : null;
+
+    public Guid? ProviderId => Guid.TryParse(User?.FindFirstValue(ApiKeyAuthenticationHandler.ProviderClaim), out var id) ? id : null;
+
+    public string Language => Languages.FromAcceptLanguage(accessor.HttpContext?.Request.Headers.AcceptLanguage.ToString());
+
+    public string Actor => Role is null ? "anonymous" : $"{Role.ToString()!.ToLowerInvariant()}:{KeyId}";
+}
+
+public static class Languages
+{
+    public static readonly string[] Supported = ["en", "fr", "de"];
+
+    /// <summary>Picks fr, de or en from an Accept-Language header by quality; default en.</summary>
+    public static string FromAcceptLanguage(string? header)
+    {
+        if (string.IsNullOrWhiteSpace(header)) return "en";
+        var best = header.Split(',')
+            .Select((part, index) =>
+            {
+                var pieces = part.Trim().Split(';');
+                var tag = pieces[0].Trim().ToLowerInvariant();
+                var q = 1.0;
+                foreach (var p in pieces.Skip(1))
+                {
+                    var kv = p.Trim();
+                    if (kv.StartsWith("q=", StringComparison.Ordinal) &&
+                        double.TryParse(kv[2..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+                        q = parsed;
+                }
+                var primary = tag.Split('-')[0];
+                return (lang: primary, q, index);
+            })
+            .Where(x => Supported.Contains(x.lang) && x.q > 0)
+            .OrderByDescending(x => x.q).ThenBy(x => x.index)
+            .FirstOrDefault();
+        return best.lang ?? "en";
+    }
+}

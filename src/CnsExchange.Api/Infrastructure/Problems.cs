@@ -1,0 +1,136 @@
+using System.Net.Sockets;
+using System.Text.Json;
+using CnsExchange.Application.Common;
+using FluentValidation;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace CnsExchange.Api.Infrastructure;
+
+/// <summary>RFC 9457 problem details with a stable <c>code</c> extension (API.md conventions).</summary>
+public static class Problems
+{
+    public static ProblemDetails Create(HttpContext context, int status, string code, string title, string detail,
+        IDictionary<string, string[]>? errors = null)
+    {
+        var problem = new ProblemDetails
+        {
+            Type = $"urn:cns-exchange:problem:{code}",
+            Title = title,
+            Status = status,
+            Detail = detail,
+            Instance = context.Request.Path,
+        };
+        problem.Extensions["code"] = code;
+        problem.Extensions["traceId"] = context.TraceIdentifier;
+        if (errors is { Count: > 0 }) problem.Extensions["errors"] = errors;
+        return problem;
+    }
+
+    public static async Task WriteAsync(HttpContext context, int status, string code, string title, string detail,
+        IDictionary<string, string[]>? errors = null)
+    {
+        if (context.Response.HasStarted) return;
+        context.Response.StatusCode = status;
+        var problem = Create(context, status, code, title, detail, errors);
+        await context.Response.WriteAsJsonAsync(problem, (JsonSerializerOptions?)null, "application/problem+json", context.RequestAborted);
+    }
+
+    public static IResult Result(HttpContext context, int status, string code, string title, string detail, IDictionary<string, string[]>? errors = null) =>
+        Results.Json(Create(context, status, code, title, detail, errors), (JsonSerializerOptions?)null, "application/problem+json", status);
+}
+
+/// <summary>The one place where exceptions become problem details. Caller mistakes are never a 500.</summary>
+public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        switch (exception)
+        {
+            case AppException app:
+                await Problems.WriteAsync(context, app.Status, app.Code, app.Title, app.Message, app.Errors);
+                return true;
+            case ValidationException validation:
+                var errors = validation.Errors
+                    .GroupBy(e => CamelPath(e.PropertyName))
+                    .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
+                await Problems.WriteAsync(context, 400, "validation_failed", "Invalid request",
+                    "One or more fields are invalid: " + string.Join(", ", errors.Keys) + ".", errors);
+                return true;
+            case BadHttpRequestException bad:
+                await WriteBadRequestAsync(context, bad);
+                return true;
+            case JsonException json:
+                await WriteJsonErrorAsync(context, json);
+                return true;
+            case InvalidDataException data:
+                await Problems.WriteAsync(context, 400, "malformed_request", "Malformed request", data.Message);
+                return true;
+            case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
+                context.Response.StatusCode = 499;
+                return true;
+        }
+
+        if (exception.IsUniqueViolation())
+        {
+            await Problems.WriteAsync(context, 409, "conflict", "Conflict", "The resource already exists or was changed concurrently.");
+            return true;
+        }
+        if (IsDatabaseUnavailable(exception))
+        {
+            logger.LogWarning("Database unavailable: {Error}", exception.GetType().Name);
+            context.Response.Headers.RetryAfter = "5";
+            await Problems.WriteAsync(context, 503, "service_unavailable", "Service unavailable",
+                "The database is not reachable right now; retry in a few seconds.");
+            return true;
+        }
+
+        logger.LogError(exception, "Unhandled error on {Path}", context.Request.Path);
+        await Problems.WriteAsync(context, 500, "internal_error", "Internal error",
+            "An unexpected error occurred. Quote the traceId when reporting it.");
+        return true;
+    }
+
+    private static Task WriteBadRequestAsync(HttpContext context, BadHttpRequestException bad)
+    {
+        if (bad.InnerException is JsonException json) return WriteJsonErrorAsync(context, json);
+        return bad.StatusCode switch
+        {
+            413 => Problems.WriteAsync(context, 413, "payload_too_large", "Payload too large", "The request body is larger than allowed."),
+            415 => Problems.WriteAsync(context, 415, "unsupported_media_type", "Unsupported media type", bad.Message),
+            _ => Problems.WriteAsync(context, 400, "malformed_request", "Malformed request", Sanitize(bad.Message)),
+        };
+    }
+
+    private static Task WriteJsonErrorAsync(HttpContext context, JsonException json)
+    {
+        var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "body" : json.Path.TrimStart('$', '.');
+        var message = json.Path is null
+            ? "The body is not valid JSON."
+            : $"The value at '{field}' is not valid JSON or has the wrong type.";
+        return Problems.WriteAsync(context, 400, "malformed_json", "Malformed JSON", message,
+            new Dictionary<string, string[]> { [field] = [message] });
+    }
+
+    private static string Sanitize(string message) => message.Length > 300 ? message[..300] : message;
+
+    private static string CamelPath(string path) =>
+        string.Join('.', path.Split('.').Select(p => p.Length == 0 ? p : char.ToLowerInvariant(p[0]) + p[1..]));
+
+    internal static bool IsDatabaseUnavailable(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            switch (x)
+            {
+                case PostgresException pg when pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState is "57P01" or "57P02" or "57P03" or "53300":
+                case NpgsqlException { IsTransient: true }:
+                case SocketException:
+                case TimeoutException:
+                    return true;
+            }
+        }
+        return false;
+    }
+}

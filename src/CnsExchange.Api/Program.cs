@@ -1,0 +1,100 @@
+using System.Reflection;
+using CnsExchange.Api.Endpoints;
+using CnsExchange.Api.Infrastructure;
+using CnsExchange.Application.Behaviors;
+using CnsExchange.Application.Common;
+using CnsExchange.Infrastructure;
+using CnsExchange.Infrastructure.Persistence;
+using FluentValidation;
+using Hangfire;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// OpenAPI generators and EF tooling run Program.cs past Build(): they get the model, not the start-up work.
+var entry = Assembly.GetEntryAssembly()?.GetName().Name;
+var isTooling = entry is "dotnet-swagger" or "GetDocument.Insider" or "ef" || Microsoft.EntityFrameworkCore.EF.IsDesignTime;
+var runBackgroundJobs = !isTooling && builder.Configuration.GetValue("CnsExchange:RunBackgroundJobs", true);
+
+builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = 200L * 1024 * 1024);
+builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = 200L * 1024 * 1024);
+builder.Services.ConfigureHttpJsonOptions(o => JsonDefaults.Configure(o.SerializerOptions));
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddMemoryCache();
+
+builder.Services.AddInfrastructure(builder.Configuration, runBackgroundJobs);
+builder.Services.AddScoped<ICurrentCaller, HttpCurrentCaller>();
+builder.Services.AddScoped<IdempotencyContext>();
+builder.Services.AddValidatorsFromAssemblyContaining<IAppDbContext>(ServiceLifetime.Scoped, includeInternalTypes: true);
+builder.Services.AddMediator(options =>
+{
+    options.ServiceLifetime = ServiceLifetime.Scoped;
+    options.Assemblies = [typeof(IAppDbContext)];
+    options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>), typeof(IdempotencyBehavior<,>)];
+});
+
+builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+    .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+builder.Services.AddAuthorizationBuilder()
+    .AddPolicy(Policies.Provider, p => p.RequireRole("provider"))
+    .AddPolicy(Policies.Reviewer, p => p.RequireRole("reviewer"))
+    .AddPolicy(Policies.Admin, p => p.RequireRole("admin"))
+    .AddPolicy(Policies.ReviewerOrAdmin, p => p.RequireRole("reviewer", "admin"))
+    .AddPolicy(Policies.ProviderOrStaff, p => p.RequireRole("provider", "reviewer", "admin"));
+
+builder.Services.AddCnsSwagger();
+
+var app = builder.Build();
+
+if (!isTooling)
+{
+    await using var scope = app.Services.CreateAsyncScope();
+    await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
+}
+
+app.UseExceptionHandler();
+app.UseStatusCodePages(async ctx =>
+{
+    var status = ctx.HttpContext.Response.StatusCode;
+    var (code, title) = status switch
+    {
+        404 => ("not_found", "Not found"),
+        405 => ("method_not_allowed", "Method not allowed"),
+        415 => ("unsupported_media_type", "Unsupported media type"),
+        _ => ("http_" + status, "HTTP " + status),
+    };
+    await Problems.WriteAsync(ctx.HttpContext, status, code, title, $"The request failed with status {status}.");
+});
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.UseCnsSwagger();
+if (!isTooling)
+{
+    app.UseHangfireDashboard("/hangfire", new DashboardOptions
+    {
+        AsyncAuthorization = [new AdminDashboardAuthorization()],
+        AppPath = "/swagger",
+        DashboardTitle = "CnsExchange jobs",
+    });
+}
+
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ExcludeFromDescription();
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).ExcludeFromDescription();
+app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
+
+var api = app.MapGroup("/api/v1");
+api.MapReferenceEndpoints();
+api.MapAdminEndpoints();
+EndpointRegistry.MapFeatureEndpoints(api);
+
+app.Run();
+
+/// <summary>Entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

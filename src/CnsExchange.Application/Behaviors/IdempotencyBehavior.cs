@@ -1,0 +1,75 @@
+using System.Text.Json;
+using CnsExchange.Application.Common;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace CnsExchange.Application.Behaviors;
+
+/// <summary>A command that may carry an Idempotency-Key (API.md conventions).</summary>
+public interface IIdempotentCommand
+{
+    string? IdempotencyKey { get; }
+    /// <summary>Who the key belongs to and for which operation, e.g. "provider-guid:validation-requests".</summary>
+    string IdempotencyScope { get; }
+    /// <summary>SHA-256 of the request body (and parts), to tell a replay from a reuse with another body.</summary>
+    string RequestFingerprint { get; }
+}
+
+/// <summary>Tells the endpoint that the answer was replayed from an earlier request.</summary>
+public sealed class IdempotencyContext
+{
+    public bool Replayed { get; set; }
+}
+
+/// <summary>
+/// Same key + same body replays the first answer; same key + other body is 422. The key row is inserted in the
+/// same transaction as the command's own writes, so two concurrent requests with one key create one resource:
+/// the second waits on the unique index, then replays what the first committed.
+/// </summary>
+public sealed class IdempotencyBehavior<TMessage, TResponse>(IAppDbContext db, TimeProvider clock, IdempotencyContext context)
+    : IPipelineBehavior<TMessage, TResponse> where TMessage : notnull, IMessage
+{
+    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        if (message is not IIdempotentCommand { IdempotencyKey: { } key } command) return await next(message, cancellationToken);
+        if (key.Length is 0 or > 200) throw new BadInputException("Idempotency-Key", "The Idempotency-Key header must have 1 to 200 characters.");
+
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        var record = new IdempotencyRecord
+        {
+            Id = Guid.CreateVersion7(),
+            Scope = command.IdempotencyScope,
+            Key = key,
+            RequestHash = command.RequestFingerprint,
+            CreatedAt = clock.GetUtcNow(),
+        };
+        db.IdempotencyRecords.Add(record);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            await tx.RollbackAsync(cancellationToken);
+            db.ClearChangeTracker();
+            return await ReplayAsync(command, key, cancellationToken);
+        }
+
+        var response = await next(message, cancellationToken);
+        record.ResponseJson = JsonSerializer.Serialize(response, JsonDefaults.Options);
+        await db.SaveChangesAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return response;
+    }
+
+    private async Task<TResponse> ReplayAsync(IIdempotentCommand command, string key, CancellationToken ct)
+    {
+        var existing = await db.IdempotencyRecords.AsNoTracking()
+            .SingleAsync(r => r.Scope == command.IdempotencyScope && r.Key == key, ct);
+        if (existing.RequestHash != command.RequestFingerprint) throw new IdempotencyKeyReusedException();
+        if (existing.ResponseJson is null)
+            throw new ConflictException("idempotency_in_progress", "A request with this Idempotency-Key is still being processed.");
+        context.Replayed = true;
+        return JsonSerializer.Deserialize<TResponse>(existing.ResponseJson, JsonDefaults.Options)!;
+    }
+}

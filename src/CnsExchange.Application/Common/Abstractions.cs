@@ -1,0 +1,78 @@
+using CnsExchange.Domain.Reference;
+using CnsExchange.Domain.Registry;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+
+namespace CnsExchange.Application.Common;
+
+/// <summary>The database as the use cases see it. Implemented by the EF Core context in Infrastructure.</summary>
+public interface IAppDbContext
+{
+    DbSet<Provider> Providers { get; }
+    DbSet<ApiKey> ApiKeys { get; }
+    DbSet<Doctor> Doctors { get; }
+    DbSet<Insured> Insured { get; }
+    DbSet<IdempotencyRecord> IdempotencyRecords { get; }
+    DatabaseFacade Database { get; }
+    DbSet<T> Set<T>() where T : class;
+    Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
+    void ClearChangeTracker();
+}
+
+/// <summary>Who is calling: set by API-key authentication for HTTP, by the job for background work.</summary>
+public interface ICurrentCaller
+{
+    Guid? KeyId { get; }
+    CallerRole? Role { get; }
+    Guid? ProviderId { get; }
+    /// <summary>fr, de or en (from Accept-Language; default en).</summary>
+    string Language { get; }
+    string Actor { get; }
+}
+
+public static class CurrentCallerExtensions
+{
+    public static Guid RequireProvider(this ICurrentCaller caller) =>
+        caller.ProviderId ?? throw new ForbiddenException("This operation is for providers.");
+
+    public static bool IsStaff(this ICurrentCaller caller) => caller.Role is CallerRole.Reviewer or CallerRole.Admin;
+}
+
+/// <summary>The reference data in force (versioned data files).</summary>
+public interface IReferenceData
+{
+    ReferenceCatalog Catalog { get; }
+}
+
+public sealed record ClockState(DateTimeOffset Now, DateTimeOffset SystemNow, TimeSpan Offset, DateOnly LocalDate);
+
+/// <summary>The sandbox clock: a persisted offset over system time that integrators can move.</summary>
+public interface ISandboxClock
+{
+    ClockState Read();
+    Task<ClockState> SetAsync(DateTimeOffset target, CancellationToken ct);
+    Task RefreshAsync(CancellationToken ct);
+}
+
+/// <summary>Reacts when the sandbox clock moves forward (e.g. runs the jobs that fell due in between).</summary>
+public interface IClockAdvanceListener
+{
+    Task OnClockAdvancedAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct);
+}
+
+/// <summary>Stored answer of a POST made with an Idempotency-Key.</summary>
+public sealed class IdempotencyRecord
+{
+    public Guid Id { get; set; }
+    public required string Scope { get; set; }
+    public required string Key { get; set; }
+    public required string RequestHash { get; set; }
+    public string? ResponseJson { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>Marks a request or response type with an example that Swagger UI shows and "Try it out" sends as is.</summary>
+public interface IHasOpenApiExample
+{
+    static abstract object Example { get; }
+}

@@ -1,0 +1,46 @@
+namespace CnsExchange.Application.Common;
+
+/// <summary>An error caused by the caller's input or state, mapped to an RFC 9457 problem with a stable code.</summary>
+public abstract class AppException(int status, string code, string title, string detail) : Exception(detail)
+{
+    public int Status { get; } = status;
+    public string Code { get; } = code;
+    public string Title { get; } = title;
+    public IDictionary<string, string[]>? Errors { get; init; }
+}
+
+public sealed class NotFoundException(string what)
+    : AppException(404, "not_found", "Not found", $"{what} was not found.");
+
+public sealed class ForbiddenException(string detail)
+    : AppException(403, "forbidden", "Forbidden", detail);
+
+public sealed class ConflictException(string code, string detail)
+    : AppException(409, code, "Conflict", detail);
+
+/// <summary>Input that is well-formed but breaks a precondition (422).</summary>
+public sealed class UnprocessableException(string code, string detail)
+    : AppException(422, code, "Unprocessable request", detail);
+
+/// <summary>Malformed input (400) naming the field.</summary>
+public sealed class BadInputException : AppException
+{
+    public BadInputException(string field, string message, string code = "validation_failed")
+        : base(400, code, "Invalid request", message) =>
+        Errors = new Dictionary<string, string[]> { [field] = [message] };
+}
+
+public sealed class PayloadTooLargeException(string field, string detail)
+    : AppException(413, "payload_too_large", "Payload too large", detail)
+{
+    public string Field { get; } = field;
+}
+
+public sealed class UnsupportedMediaTypeException(string field, string detail)
+    : AppException(415, "unsupported_media_type", "Unsupported media type", detail)
+{
+    public string Field { get; } = field;
+}
+
+public sealed class IdempotencyKeyReusedException()
+    : AppException(422, "idempotency_key_reused", "Idempotency key reused", "This Idempotency-Key was already used with a different request body.");

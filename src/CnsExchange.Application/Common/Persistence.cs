@@ -1,0 +1,29 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+
+namespace CnsExchange.Application.Common;
+
+public static class PersistenceExtensions
+{
+    /// <summary>True when the database refused a row because a unique constraint already holds it (SQLSTATE 23505).</summary>
+    public static bool IsUniqueViolation(this Exception e, string? constraint = null)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            if (x is DbException { SqlState: "23505" } db)
+                return constraint is null || db.Message.Contains(constraint, StringComparison.Ordinal);
+        }
+        return false;
+    }
+
+    /// <summary>Runs <paramref name="work"/> in a transaction, joining the current one if there is one.</summary>
+    public static async Task<T> InTransactionAsync<T>(this IAppDbContext db, Func<Task<T>> work, CancellationToken ct,
+        System.Data.IsolationLevel isolation = System.Data.IsolationLevel.ReadCommitted)
+    {
+        if (db.Database.CurrentTransaction is not null) return await work();
+        await using var tx = await db.Database.BeginTransactionAsync(isolation, ct);
+        var result = await work();
+        await tx.CommitAsync(ct);
+        return result;
+    }
+}

@@ -1,0 +1,131 @@
+using CnsExchange.Application.Common;
+using CnsExchange.Domain.Common;
+using CnsExchange.Domain.Registry;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace CnsExchange.Application.Features.Admin;
+
+public sealed record DoctorInput(string Name, string Country, string? Specialty) : IHasOpenApiExample
+{
+    public static object Example => new DoctorInput("Dr Test Doctor", "LU", "general practice");
+}
+
+public sealed record DoctorDto(string Code, string Name, string Country, string? Specialty);
+
+public sealed record PutDoctor(string Code, DoctorInput Doctor) : ICommand<DoctorDto>;
+
+public sealed record ListDoctors : IQuery<IReadOnlyList<DoctorDto>>;
+
+public sealed record ProviderInput(string Code, ProviderKind Kind, string Name, string Iban, string Bic) : IHasOpenApiExample
+{
+    public static object Example => new ProviderInput("PHY0100", ProviderKind.Physiotherapist, "My test practice", "LU280019400644750000", "BCEELULL");
+}
+
+public sealed record ProviderDto(Guid Id, string Code, ProviderKind Kind, string Name, string Iban, string Bic, DateTimeOffset CreatedAt)
+{
+    public static ProviderDto From(Provider p) => new(p.Id, p.Code, p.Kind, p.Name, p.Iban, p.Bic, p.CreatedAt);
+}
+
+/// <summary>The new provider and its API key. The key is shown this once; only its hash is stored.</summary>
+public sealed record ProviderCreated(ProviderDto Provider, string ApiKey);
+
+public sealed record CreateProvider(ProviderInput Provider) : ICommand<ProviderCreated>;
+
+public sealed record IssueProviderKey(string Code) : ICommand<ProviderCreated>;
+
+public sealed record ListProviders : IQuery<IReadOnlyList<ProviderDto>>;
+
+public sealed class PutDoctorValidator : AbstractValidator<PutDoctor>
+{
+    public PutDoctorValidator()
+    {
+        RuleFor(x => x.Code).Matches("^[0-9]{8}$").OverridePropertyName("code").WithMessage("A doctor code has 8 digits.");
+        RuleFor(x => x.Doctor).NotNull().OverridePropertyName("body");
+        When(x => x.Doctor is not null, () =>
+        {
+            RuleFor(x => x.Doctor.Name).NotEmpty().MaximumLength(200).OverridePropertyName("name");
+            RuleFor(x => x.Doctor.Country).CountryCode().OverridePropertyName("country");
+            RuleFor(x => x.Doctor.Specialty).MaximumLength(100).OverridePropertyName("specialty");
+            RuleFor(x => x).Must(x => x.Doctor.Country != "LU" || x.Code.StartsWith('9')).OverridePropertyName("code")
+                .WithMessage("Luxembourg doctor codes start with 9.");
+        });
+    }
+}
+
+public sealed class CreateProviderValidator : AbstractValidator<CreateProvider>
+{
+    public CreateProviderValidator()
+    {
+        RuleFor(x => x.Provider).NotNull().OverridePropertyName("body");
+        When(x => x.Provider is not null, () =>
+        {
+            RuleFor(x => x.Provider.Code).NotEmpty().Matches("^[A-Z0-9]{3,20}$").OverridePropertyName("code").WithMessage("code: 3 to 20 capital letters or digits.");
+            RuleFor(x => x.Provider.Kind).IsInEnum().OverridePropertyName("kind");
+            RuleFor(x => x.Provider.Name).NotEmpty().MaximumLength(200).OverridePropertyName("name");
+            RuleFor(x => x.Provider.Iban).Must(Iban.IsValid).OverridePropertyName("iban").WithMessage("iban is not a valid IBAN.");
+            RuleFor(x => x.Provider.Bic).Matches("^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$").OverridePropertyName("bic").WithMessage("bic must be 8 or 11 characters (ISO 9362).");
+        });
+    }
+}
+
+public sealed class ProviderHandlers(IAppDbContext db, TimeProvider clock) :
+    ICommandHandler<PutDoctor, DoctorDto>,
+    IQueryHandler<ListDoctors, IReadOnlyList<DoctorDto>>,
+    ICommandHandler<CreateProvider, ProviderCreated>,
+    ICommandHandler<IssueProviderKey, ProviderCreated>,
+    IQueryHandler<ListProviders, IReadOnlyList<ProviderDto>>
+{
+    public async ValueTask<DoctorDto> Handle(PutDoctor command, CancellationToken ct)
+    {
+        var doctor = await db.Doctors.SingleOrDefaultAsync(d => d.Code == command.Code, ct);
+        if (doctor is null) db.Doctors.Add(doctor = new Doctor { Code = command.Code, Name = command.Doctor.Name, Country = command.Doctor.Country });
+        doctor.Name = command.Doctor.Name;
+        doctor.Country = command.Doctor.Country;
+        doctor.Specialty = command.Doctor.Specialty;
+        await db.SaveChangesAsync(ct);
+        return new DoctorDto(doctor.Code, doctor.Name, doctor.Country, doctor.Specialty);
+    }
+
+    public async ValueTask<IReadOnlyList<DoctorDto>> Handle(ListDoctors query, CancellationToken ct) =>
+        await db.Doctors.AsNoTracking().OrderBy(d => d.Code).Select(d => new DoctorDto(d.Code, d.Name, d.Country, d.Specialty)).ToListAsync(ct);
+
+    public async ValueTask<ProviderCreated> Handle(CreateProvider command, CancellationToken ct)
+    {
+        var input = command.Provider;
+        if (await db.Providers.AnyAsync(p => p.Code == input.Code, ct))
+            throw new ConflictException("provider_exists", $"A provider with code {input.Code} already exists.");
+        var provider = new Provider
+        {
+            Id = Guid.CreateVersion7(), Code = input.Code, Kind = input.Kind, Name = input.Name,
+            Iban = input.Iban.Replace(" ", "").ToUpperInvariant(), Bic = input.Bic, CreatedAt = clock.GetUtcNow(),
+        };
+        db.Providers.Add(provider);
+        var key = NewKey(provider);
+        await db.SaveChangesAsync(ct);
+        return new ProviderCreated(ProviderDto.From(provider), key);
+    }
+
+    public async ValueTask<ProviderCreated> Handle(IssueProviderKey command, CancellationToken ct)
+    {
+        var provider = await db.Providers.SingleOrDefaultAsync(p => p.Code == command.Code, ct) ?? throw new NotFoundException("Provider");
+        var key = NewKey(provider);
+        await db.SaveChangesAsync(ct);
+        return new ProviderCreated(ProviderDto.From(provider), key);
+    }
+
+    private string NewKey(Provider provider)
+    {
+        var key = ApiKeys.Generate("cns-" + provider.Code.ToLowerInvariant());
+        db.ApiKeys.Add(new ApiKey
+        {
+            Id = Guid.CreateVersion7(), KeyHash = ApiKeys.Hash(key), Name = provider.Code, Role = CallerRole.Provider,
+            ProviderId = provider.Id, CreatedAt = clock.GetUtcNow(),
+        });
+        return key;
+    }
+
+    public async ValueTask<IReadOnlyList<ProviderDto>> Handle(ListProviders query, CancellationToken ct) =>
+        (await db.Providers.AsNoTracking().OrderBy(p => p.Code).ToListAsync(ct)).Select(ProviderDto.From).ToList();
+}

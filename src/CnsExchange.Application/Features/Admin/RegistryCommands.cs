@@ -1,0 +1,136 @@
+using CnsExchange.Application.Common;
+using CnsExchange.Domain.Common;
+using CnsExchange.Domain.Registry;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace CnsExchange.Application.Features.Admin;
+
+public sealed record PeriodInput(DateOnly From, DateOnly? To);
+
+public sealed record AccidentCaseInput(string Reference, DateOnly OpenedOn, DateOnly? ClosedOn);
+
+public sealed record CarePlanInput(DateOnly From, DateOnly? To, bool IncludesPhysiotherapy, List<DateOnly>? PhysioDeliveredOn);
+
+public sealed record InsuredInput(
+    string FirstName, string LastName, Sex Sex, string CompetentFund, string ResidenceCountry, string? Municipality,
+    bool CrossBorderWorker, List<PeriodInput> Affiliations, List<AccidentCaseInput>? AccidentCases, List<CarePlanInput>? CarePlans) : IHasOpenApiExample
+{
+    public static object Example => new InsuredInput("Emma", "Test", Sex.Female, "CNS", "LU", "Luxembourg", false,
+        [new PeriodInput(new DateOnly(2010, 1, 1), null)], [], []);
+}
+
+public sealed record InsuredDto(
+    string Matricule, string FirstName, string LastName, DateOnly BirthDate, Sex Sex, string CompetentFund, string ResidenceCountry,
+    string? Municipality, bool CrossBorderWorker, IReadOnlyList<PeriodInput> Affiliations, IReadOnlyList<AccidentCaseInput> AccidentCases,
+    IReadOnlyList<CarePlanInput> CarePlans)
+{
+    public static InsuredDto From(Insured i) => new(i.Matricule, i.FirstName, i.LastName, i.BirthDate, i.Sex, i.CompetentFund, i.ResidenceCountry,
+        i.Municipality, i.CrossBorderWorker,
+        i.Affiliations.OrderBy(a => a.From).Select(a => new PeriodInput(a.From, a.To)).ToList(),
+        i.AccidentCases.OrderBy(a => a.OpenedOn).Select(a => new AccidentCaseInput(a.Reference, a.OpenedOn, a.ClosedOn)).ToList(),
+        i.CarePlans.OrderBy(c => c.From).Select(c => new CarePlanInput(c.From, c.To, c.IncludesPhysiotherapy, c.PhysioDeliveredOn.Order().ToList())).ToList());
+}
+
+/// <summary>Adds or replaces a sandbox insured person (admin). The birth date is read from the matricule.</summary>
+public sealed record PutInsured(string Matricule, InsuredInput Insured) : ICommand<InsuredDto>;
+
+public sealed record GetInsured(string Matricule) : IQuery<InsuredDto>;
+
+public sealed record ListInsured : IQuery<IReadOnlyList<InsuredDto>>;
+
+internal static class RegistryRules
+{
+    public static readonly string[] Funds = ["CNS", "CMFEP", "CMFEC", "EMCFL"];
+
+    public static IRuleBuilderOptions<T, string> CountryCode<T>(this IRuleBuilder<T, string> rule) =>
+        rule.NotEmpty().Matches("^[A-Z]{2}$").WithMessage("'{PropertyName}' must be an ISO 3166-1 alpha-2 code such as LU, FR, DE, BE.");
+}
+
+public sealed class PutInsuredValidator : AbstractValidator<PutInsured>
+{
+    public PutInsuredValidator()
+    {
+        RuleFor(x => x.Matricule).Must(Matricule.IsValid).OverridePropertyName("matricule")
+            .WithMessage("The matricule must have 13 digits with valid Luhn and Verhoeff check digits.");
+        RuleFor(x => x.Insured).NotNull();
+        When(x => x.Insured is not null, () =>
+        {
+            RuleFor(x => x.Insured.FirstName).NotEmpty().MaximumLength(100).OverridePropertyName("firstName");
+            RuleFor(x => x.Insured.LastName).NotEmpty().MaximumLength(100).OverridePropertyName("lastName");
+            RuleFor(x => x.Insured.Sex).IsInEnum().OverridePropertyName("sex");
+            RuleFor(x => x.Insured.CompetentFund).Must(f => RegistryRules.Funds.Contains(f)).OverridePropertyName("competentFund")
+                .WithMessage("competentFund must be one of CNS, CMFEP, CMFEC, EMCFL.");
+            RuleFor(x => x.Insured.ResidenceCountry).CountryCode().OverridePropertyName("residenceCountry");
+            RuleFor(x => x.Insured.Municipality).MaximumLength(100).OverridePropertyName("municipality");
+            RuleFor(x => x.Insured.Affiliations).NotNull().OverridePropertyName("affiliations");
+            RuleForEach(x => x.Insured.Affiliations).Must(p => p.To is null || p.To >= p.From).OverridePropertyName("affiliations")
+                .WithMessage("An affiliation period must not end before it starts.");
+            RuleForEach(x => x.Insured.AccidentCases).Must(a => !string.IsNullOrWhiteSpace(a.Reference) && a.Reference.Length <= 40 && (a.ClosedOn is null || a.ClosedOn >= a.OpenedOn))
+                .OverridePropertyName("accidentCases").WithMessage("An accident case needs a reference (at most 40 characters) and must not close before it opens.");
+            RuleForEach(x => x.Insured.CarePlans).Must(p => (p.To is null || p.To >= p.From) && (p.PhysioDeliveredOn ?? []).Count <= 5000)
+                .OverridePropertyName("carePlans").WithMessage("A care plan must not end before it starts (at most 5000 delivered days).");
+        });
+    }
+}
+
+public sealed class RegistryHandlers(IAppDbContext db) :
+    ICommandHandler<PutInsured, InsuredDto>,
+    IQueryHandler<GetInsured, InsuredDto>,
+    IQueryHandler<ListInsured, IReadOnlyList<InsuredDto>>
+{
+    public async ValueTask<InsuredDto> Handle(PutInsured command, CancellationToken ct)
+    {
+        Matricule.TryParse(command.Matricule, out var matricule);
+        var input = command.Insured;
+        return await db.InTransactionAsync(async () =>
+        {
+            var insured = await db.Insured.SingleOrDefaultAsync(i => i.Matricule == command.Matricule, ct);
+            if (insured is null)
+            {
+                insured = new Insured
+                {
+                    Id = Guid.CreateVersion7(), Matricule = command.Matricule, FirstName = input.FirstName, LastName = input.LastName,
+                    CompetentFund = input.CompetentFund, ResidenceCountry = input.ResidenceCountry,
+                };
+                db.Insured.Add(insured);
+            }
+            else
+            {
+                db.Set<AffiliationPeriod>().RemoveRange(insured.Affiliations);
+                db.Set<AccidentCase>().RemoveRange(insured.AccidentCases);
+                db.Set<CarePlan>().RemoveRange(insured.CarePlans);
+            }
+            insured.FirstName = input.FirstName;
+            insured.LastName = input.LastName;
+            insured.BirthDate = matricule!.Value.BirthDate;
+            insured.Sex = input.Sex;
+            insured.CompetentFund = input.CompetentFund;
+            insured.ResidenceCountry = input.ResidenceCountry;
+            insured.Municipality = input.Municipality;
+            insured.CrossBorderWorker = input.CrossBorderWorker;
+            var affiliations = input.Affiliations.Select(a => new AffiliationPeriod { Id = Guid.CreateVersion7(), InsuredId = insured.Id, From = a.From, To = a.To }).ToList();
+            var accidents = (input.AccidentCases ?? []).Select(a => new AccidentCase { Id = Guid.CreateVersion7(), InsuredId = insured.Id, Reference = a.Reference, OpenedOn = a.OpenedOn, ClosedOn = a.ClosedOn }).ToList();
+            var plans = (input.CarePlans ?? []).Select(p => new CarePlan { Id = Guid.CreateVersion7(), InsuredId = insured.Id, From = p.From, To = p.To, IncludesPhysiotherapy = p.IncludesPhysiotherapy, PhysioDeliveredOn = (p.PhysioDeliveredOn ?? []).Distinct().ToList() }).ToList();
+            db.Set<AffiliationPeriod>().AddRange(affiliations);
+            db.Set<AccidentCase>().AddRange(accidents);
+            db.Set<CarePlan>().AddRange(plans);
+            await db.SaveChangesAsync(ct);
+            insured.Affiliations = affiliations;
+            insured.AccidentCases = accidents;
+            insured.CarePlans = plans;
+            return InsuredDto.From(insured);
+        }, ct);
+    }
+
+    public async ValueTask<InsuredDto> Handle(GetInsured query, CancellationToken ct)
+    {
+        var insured = await db.Insured.AsNoTracking().AsSplitQuery().SingleOrDefaultAsync(i => i.Matricule == query.Matricule, ct)
+                      ?? throw new NotFoundException("Insured person");
+        return InsuredDto.From(insured);
+    }
+
+    public async ValueTask<IReadOnlyList<InsuredDto>> Handle(ListInsured query, CancellationToken ct) =>
+        (await db.Insured.AsNoTracking().AsSplitQuery().OrderBy(i => i.Matricule).Take(500).ToListAsync(ct)).Select(InsuredDto.From).ToList();
+}

@@ -1,0 +1,43 @@
+using CnsExchange.Application.Common;
+using FluentValidation;
+using Mediator;
+
+namespace CnsExchange.Application.Features.Admin;
+
+public sealed record ClockDto(DateTimeOffset Now, DateOnly LocalDate, string Offset, DateTimeOffset SystemNow);
+
+public sealed record GetSandboxClock : IQuery<ClockDto>;
+
+/// <summary>Set the sandbox clock to <see cref="Now"/>, or advance it by days/hours. Jobs due in between run.</summary>
+public sealed record SetSandboxClock(DateTimeOffset? Now, int? AdvanceDays, int? AdvanceHours) : ICommand<ClockDto>, IHasOpenApiExample
+{
+    public static object Example => new SetSandboxClock(null, 7, null);
+}
+
+public sealed class SetSandboxClockValidator : AbstractValidator<SetSandboxClock>
+{
+    public SetSandboxClockValidator()
+    {
+        RuleFor(x => x).Must(x => (x.Now is not null) ^ (x.AdvanceDays is not null || x.AdvanceHours is not null))
+            .OverridePropertyName("now").WithMessage("Give either 'now' or 'advanceDays'/'advanceHours'.");
+        RuleFor(x => x.AdvanceDays).InclusiveBetween(0, 3660);
+        RuleFor(x => x.AdvanceHours).InclusiveBetween(0, 24 * 3660);
+        RuleFor(x => x.Now).Must(n => n is null || (n.Value.Year >= 2000 && n.Value.Year <= 2100)).WithMessage("'now' must be between 2000 and 2100.");
+    }
+}
+
+public sealed class SandboxClockHandlers(ISandboxClock clock) :
+    IQueryHandler<GetSandboxClock, ClockDto>,
+    ICommandHandler<SetSandboxClock, ClockDto>
+{
+    private static ClockDto Map(ClockState s) => new(s.Now, s.LocalDate, System.Xml.XmlConvert.ToString(s.Offset), s.SystemNow);
+
+    public ValueTask<ClockDto> Handle(GetSandboxClock query, CancellationToken ct) => ValueTask.FromResult(Map(clock.Read()));
+
+    public async ValueTask<ClockDto> Handle(SetSandboxClock command, CancellationToken ct)
+    {
+        var current = clock.Read().Now;
+        var target = command.Now ?? current.AddDays(command.AdvanceDays ?? 0).AddHours(command.AdvanceHours ?? 0);
+        return Map(await clock.SetAsync(target, ct));
+    }
+}

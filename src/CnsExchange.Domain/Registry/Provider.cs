@@ -1,0 +1,51 @@
+namespace CnsExchange.Domain.Registry;
+
+public enum ProviderKind
+{
+    Physiotherapist,
+    Hospital,
+    ThermalCentre,
+    RehabilitationCentre,
+    Doctor,
+}
+
+/// <summary>A healthcare provider that exchanges data with CNS (identifiant facturier = <see cref="Code"/>).</summary>
+public sealed class Provider
+{
+    public Guid Id { get; set; }
+    public required string Code { get; set; }
+    public ProviderKind Kind { get; set; }
+    public required string Name { get; set; }
+    public required string Iban { get; set; }
+    public required string Bic { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+public enum CallerRole
+{
+    Provider,
+    Reviewer,
+    Admin,
+}
+
+/// <summary>An API key; only its SHA-256 hash is stored.</summary>
+public sealed class ApiKey
+{
+    public Guid Id { get; set; }
+    public required string KeyHash { get; set; }
+    public required string Name { get; set; }
+    public CallerRole Role { get; set; }
+    public Guid? ProviderId { get; set; }
+    public Provider? Provider { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+}
+
+/// <summary>A prescribing doctor. Luxembourg codes have 8 digits and start with 9.</summary>
+public sealed class Doctor
+{
+    public required string Code { get; set; }
+    public required string Name { get; set; }
+    public required string Country { get; set; }
+    public string? Specialty { get; set; }
+}

@@ -1,0 +1,63 @@
+using CnsExchange.Application.Common;
+using CnsExchange.Infrastructure.Clock;
+using CnsExchange.Infrastructure.Persistence;
+using CnsExchange.Infrastructure.Reference;
+using CnsExchange.Infrastructure.Sandbox;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CnsExchange.Infrastructure;
+
+public static class DependencyInjection
+{
+    public const string InnerClockKey = "inner-clock";
+
+    public static string ConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString("Cns")
+        ?? throw new InvalidOperationException("ConnectionStrings:Cns is not set (environment variable ConnectionStrings__Cns). scripts/run.sh sets it for you.");
+
+    public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration, bool runBackgroundJobs)
+    {
+        var connectionString = ConnectionString(configuration);
+        services.AddDbContext<AppDbContext>(o => ConfigureDbContext(o, connectionString));
+        services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<AppDbContext>());
+
+        services.AddSingleton<IReferenceData, ReferenceDataLoader>();
+        services.AddSingleton(sp => new SandboxTimeProvider(sp.GetKeyedService<TimeProvider>(InnerClockKey) ?? TimeProvider.System));
+        services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<SandboxTimeProvider>());
+        services.AddSingleton<ISandboxClock, SandboxClock>();
+        services.AddScoped<SandboxSeeder>();
+        services.AddScoped<DatabaseInitializer>();
+
+        services.AddHangfire(cfg => cfg
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions
+            {
+                SchemaName = "hangfire",
+                PrepareSchemaIfNecessary = true,
+                QueuePollInterval = TimeSpan.FromMilliseconds(250),
+                DistributedLockTimeout = TimeSpan.FromMinutes(2),
+            }));
+        if (runBackgroundJobs)
+        {
+            services.AddHangfireServer(o =>
+            {
+                o.WorkerCount = Math.Max(2, Environment.ProcessorCount);
+                o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+                o.ServerCheckInterval = TimeSpan.FromSeconds(30);
+            });
+        }
+
+        services.AddHealthChecks().AddDbContextCheck<AppDbContext>("postgresql", tags: ["ready"]);
+        return services;
+    }
+
+    internal static void ConfigureDbContext(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory", AppDbContext.Schema))
+            .UseSnakeCaseNamingConvention();
+}

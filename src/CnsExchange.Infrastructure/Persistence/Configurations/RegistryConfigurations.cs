@@ -1,0 +1,106 @@
+using CnsExchange.Application.Common;
+using CnsExchange.Domain.Registry;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CnsExchange.Infrastructure.Persistence.Configurations;
+
+internal sealed class ProviderConfiguration : IEntityTypeConfiguration<Provider>
+{
+    public void Configure(EntityTypeBuilder<Provider> b)
+    {
+        b.HasKey(x => x.Id);
+        b.HasIndex(x => x.Code).IsUnique();
+        b.Property(x => x.Code).HasMaxLength(20);
+        b.Property(x => x.Kind).HasConversion<string>().HasMaxLength(40);
+        b.Property(x => x.Iban).HasMaxLength(34);
+        b.Property(x => x.Bic).HasMaxLength(11);
+    }
+}
+
+internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
+{
+    public void Configure(EntityTypeBuilder<ApiKey> b)
+    {
+        b.HasKey(x => x.Id);
+        b.HasIndex(x => x.KeyHash).IsUnique();
+        b.Property(x => x.KeyHash).HasMaxLength(64);
+        b.Property(x => x.Role).HasConversion<string>().HasMaxLength(20);
+        b.HasOne(x => x.Provider).WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class DoctorConfiguration : IEntityTypeConfiguration<Doctor>
+{
+    public void Configure(EntityTypeBuilder<Doctor> b)
+    {
+        b.HasKey(x => x.Code);
+        b.Property(x => x.Code).HasMaxLength(8);
+        b.Property(x => x.Country).HasMaxLength(2);
+    }
+}
+
+internal sealed class InsuredConfiguration : IEntityTypeConfiguration<Insured>
+{
+    public void Configure(EntityTypeBuilder<Insured> b)
+    {
+        b.HasKey(x => x.Id);
+        b.HasIndex(x => x.Matricule).IsUnique();
+        b.Property(x => x.Matricule).HasMaxLength(13);
+        b.Property(x => x.Sex).HasConversion<string>().HasMaxLength(10);
+        b.Property(x => x.CompetentFund).HasMaxLength(10);
+        b.Property(x => x.ResidenceCountry).HasMaxLength(2);
+        b.HasMany(x => x.Affiliations).WithOne().HasForeignKey(x => x.InsuredId).OnDelete(DeleteBehavior.Cascade);
+        b.HasMany(x => x.AccidentCases).WithOne().HasForeignKey(x => x.InsuredId).OnDelete(DeleteBehavior.Cascade);
+        b.HasMany(x => x.CarePlans).WithOne().HasForeignKey(x => x.InsuredId).OnDelete(DeleteBehavior.Cascade);
+        b.Navigation(x => x.Affiliations).AutoInclude();
+        b.Navigation(x => x.AccidentCases).AutoInclude();
+        b.Navigation(x => x.CarePlans).AutoInclude();
+    }
+}
+
+internal sealed class AffiliationConfiguration : IEntityTypeConfiguration<AffiliationPeriod>
+{
+    public void Configure(EntityTypeBuilder<AffiliationPeriod> b) => b.HasKey(x => x.Id);
+}
+
+internal sealed class AccidentCaseConfiguration : IEntityTypeConfiguration<AccidentCase>
+{
+    public void Configure(EntityTypeBuilder<AccidentCase> b)
+    {
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Reference).HasMaxLength(40);
+    }
+}
+
+internal sealed class CarePlanConfiguration : IEntityTypeConfiguration<CarePlan>
+{
+    public void Configure(EntityTypeBuilder<CarePlan> b)
+    {
+        b.HasKey(x => x.Id);
+        b.Property(x => x.PhysioDeliveredOn).HasColumnType("date[]");
+    }
+}
+
+internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<IdempotencyRecord>
+{
+    public void Configure(EntityTypeBuilder<IdempotencyRecord> b)
+    {
+        b.HasKey(x => x.Id);
+        b.HasIndex(x => new { x.Scope, x.Key }).IsUnique();
+        b.Property(x => x.Scope).HasMaxLength(120);
+        b.Property(x => x.Key).HasMaxLength(200);
+        b.Property(x => x.RequestHash).HasMaxLength(64);
+        b.Property(x => x.ResponseJson).HasColumnType("jsonb");
+    }
+}
+
+internal sealed class SandboxClockConfiguration : IEntityTypeConfiguration<SandboxClockRow>
+{
+    public void Configure(EntityTypeBuilder<SandboxClockRow> b)
+    {
+        b.ToTable("sandbox_clock");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Id).ValueGeneratedNever();
+    }
+}

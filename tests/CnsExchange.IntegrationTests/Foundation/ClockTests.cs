@@ -1,0 +1,44 @@
+using System.Net;
+using CnsExchange.IntegrationTests.Support;
+
+namespace CnsExchange.IntegrationTests.Foundation;
+
+public sealed class ClockTests(ApiFactory api) : ApiTest(api)
+{
+    [Fact]
+    public async Task Clock_reads_the_application_time()
+    {
+        var body = await (await Client(Admin).GetAsync("/api/v1/admin/clock")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(ApiFactory.Start, body["now"]!.GetValue<DateTimeOffset>());
+        Assert.Equal("2026-11-23", body["localDate"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Advancing_moves_every_reader_and_is_persisted()
+    {
+        var body = await (await Client(Admin).PutJsonAsync("/api/v1/admin/clock", new { advanceDays = 10 })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("2026-12-03", body["localDate"]!.GetValue<string>());
+        Assert.Equal(ApiFactory.Start.AddDays(10), Api.Services.GetRequiredService<TimeProvider>().GetUtcNow());
+
+        // A restart reads the persisted offset back.
+        await Api.WithScopeAsync(async sp => { await sp.GetRequiredService<CnsExchange.Application.Common.ISandboxClock>().RefreshAsync(default); return 0; });
+        Assert.Equal(ApiFactory.Start.AddDays(10), Api.Services.GetRequiredService<TimeProvider>().GetUtcNow());
+    }
+
+    [Fact]
+    public async Task Setting_an_absolute_time_works_and_the_clock_never_goes_back()
+    {
+        var target = ApiFactory.Start.AddMonths(2);
+        var body = await (await Client(Admin).PutJsonAsync("/api/v1/admin/clock", new { now = target })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(target, body["now"]!.GetValue<DateTimeOffset>());
+        var back = await Client(Admin).PutJsonAsync("/api/v1/admin/clock", new { now = ApiFactory.Start });
+        await back.ExpectProblemAsync(HttpStatusCode.Conflict, "clock_backwards");
+    }
+
+    [Fact]
+    public async Task Both_or_neither_of_now_and_advance_is_400()
+    {
+        var response = await Client(Admin).PutJsonAsync("/api/v1/admin/clock", new { });
+        await response.ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+    }
+}

@@ -1,0 +1,111 @@
+using System.Net.Http.Headers;
+using CnsExchange.Infrastructure;
+using CnsExchange.Infrastructure.Persistence;
+using CnsExchange.Infrastructure.Sandbox;
+using CnsExchange.Application.Common;
+using CnsExchange.Domain.Calendar;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+using Respawn;
+
+namespace CnsExchange.IntegrationTests.Support;
+
+/// <summary>The API in-process against real PostgreSQL, with a fake inner clock the tests move.</summary>
+public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    /// <summary>Monday 23 November 2026, 09:00 in Luxembourg: the instant every test starts from.</summary>
+    public static readonly DateTimeOffset Start = LuxembourgCalendar.AtLocal(new DateOnly(2026, 11, 23), new TimeOnly(9, 0)).ToUniversalTime();
+
+    public FakeTimeProvider Clock { get; } = new(Start);
+    public string ConnectionString { get; private set; } = "";
+    private Respawner? _respawner;
+
+    async Task IAsyncLifetime.InitializeAsync()
+    {
+        ConnectionString = await TestDatabase.CreateAsync("cnsx_test");
+        _ = Services; // builds the host: migrations and seed run now
+        await using var conn = new NpgsqlConnection(ConnectionString);
+        await conn.OpenAsync();
+        _respawner = await Respawner.CreateAsync(conn, new RespawnerOptions
+        {
+            DbAdapter = DbAdapter.Postgres,
+            SchemasToInclude = [AppDbContext.Schema],
+            TablesToIgnore = ["__EFMigrationsHistory"],
+        });
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Cns", ConnectionString);
+        builder.UseSetting("CnsExchange:RunBackgroundJobs", "true");
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddKeyedSingleton<TimeProvider>(DependencyInjection.InnerClockKey, Clock);
+        });
+    }
+
+    /// <summary>Empties the CNS schema, seeds the sandbox again and puts the clock back to <see cref="Start"/>.</summary>
+    public async Task ResetAsync()
+    {
+        await using (var conn = new NpgsqlConnection(ConnectionString))
+        {
+            await conn.OpenAsync();
+            await _respawner!.ResetAsync(conn);
+        }
+        Clock.SetUtcNow(Start);
+        await using var scope = Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<SandboxSeeder>().SeedAsync(CancellationToken.None);
+        await scope.ServiceProvider.GetRequiredService<ISandboxClock>().RefreshAsync(CancellationToken.None);
+    }
+
+    public HttpClient ClientFor(string? apiKey, string? language = null)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        if (apiKey is not null) client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        if (language is not null) client.DefaultRequestHeaders.AcceptLanguage.Add(new StringWithQualityHeaderValue(language));
+        return client;
+    }
+
+    public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiFactory>
+{
+    public const string Name = "api";
+}
+
+/// <summary>Base of HTTP tests: a clean database and clock before each test.</summary>
+[Collection(ApiCollection.Name)]
+public abstract class ApiTest(ApiFactory api) : IAsyncLifetime
+{
+    protected ApiFactory Api { get; } = api;
+
+    public const string Physio1 = "sandbox-physio-1";
+    public const string Physio2 = "sandbox-physio-2";
+    public const string Hospital1 = "sandbox-hospital-1";
+    public const string Thermal1 = "sandbox-thermal-1";
+    public const string Rehab1 = "sandbox-rehab-1";
+    public const string Reviewer = "sandbox-reviewer";
+    public const string Admin = "sandbox-admin";
+
+    protected HttpClient Client(string? key, string? language = null) => Api.ClientFor(key, language);
+
+    public virtual Task InitializeAsync() => Api.ResetAsync();
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+}

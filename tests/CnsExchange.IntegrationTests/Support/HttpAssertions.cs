@@ -1,0 +1,42 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CnsExchange.Application.Common;
+
+namespace CnsExchange.IntegrationTests.Support;
+
+public static class HttpAssertions
+{
+    public static JsonSerializerOptions Json => JsonDefaults.Options;
+
+    public static async Task<JsonNode> ReadJsonAsync(this HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return JsonNode.Parse(text) ?? throw new InvalidOperationException("empty body");
+    }
+
+    /// <summary>Asserts the status and returns the body as JSON; shows the body when the status differs.</summary>
+    public static async Task<JsonNode> ExpectAsync(this HttpResponseMessage response, HttpStatusCode status)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"Expected {(int)status} but got {(int)response.StatusCode}: {text}");
+        return string.IsNullOrEmpty(text) ? new JsonObject() : JsonNode.Parse(text)!;
+    }
+
+    /// <summary>Asserts an RFC 9457 problem with the given status and stable code.</summary>
+    public static async Task<JsonNode> ExpectProblemAsync(this HttpResponseMessage response, HttpStatusCode status, string code)
+    {
+        var body = await response.ExpectAsync(status);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(code, body["code"]?.GetValue<string>());
+        Assert.Equal((int)status, body["status"]?.GetValue<int>());
+        return body;
+    }
+
+    public static Task<HttpResponseMessage> PostJsonAsync<T>(this HttpClient client, string url, T body) =>
+        client.PostAsJsonAsync(url, body, Json);
+
+    public static Task<HttpResponseMessage> PutJsonAsync<T>(this HttpClient client, string url, T body) =>
+        client.PutAsJsonAsync(url, body, Json);
+}
