@@ -1,5 +1,6 @@
 using CnsExchange.Domain.Reference;
 using CnsExchange.Domain.Registry;
+using CnsExchange.Domain.Vouchers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 
@@ -13,6 +14,9 @@ public interface IAppDbContext
     DbSet<Doctor> Doctors { get; }
     DbSet<Insured> Insured { get; }
     DbSet<IdempotencyRecord> IdempotencyRecords { get; }
+    DbSet<Voucher> Vouchers { get; }
+    /// <summary>Next value of a database sequence (voucher numbers and the like).</summary>
+    Task<long> NextSequenceValueAsync(string sequence, CancellationToken ct);
     DatabaseFacade Database { get; }
     DbSet<T> Set<T>() where T : class;
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);

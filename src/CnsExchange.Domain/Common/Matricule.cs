@@ -37,7 +37,7 @@ public readonly record struct Matricule
         return new Matricule(body + LuhnDigit(body) + VerhoeffDigit(body));
     }
 
-    internal static int LuhnDigit(string digits)
+    public static int LuhnDigit(string digits)
     {
         var sum = 0;
         for (var i = 0; i < digits.Length; i++)

@@ -1,5 +1,6 @@
 using CnsExchange.Application.Common;
 using CnsExchange.Domain.Registry;
+using CnsExchange.Domain.Vouchers;
 using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Infrastructure.Persistence;
@@ -13,13 +14,23 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<Doctor> Doctors => Set<Doctor>();
     public DbSet<Insured> Insured => Set<Insured>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<Voucher> Vouchers => Set<Voucher>();
     internal DbSet<SandboxClockRow> SandboxClock => Set<SandboxClockRow>();
 
     public void ClearChangeTracker() => ChangeTracker.Clear();
 
+    public async Task<long> NextSequenceValueAsync(string sequence, CancellationToken ct)
+    {
+        // Sequence names are constants of the code (Sequences), never input; the check keeps it that way.
+        if (!sequence.All(c => c is '_' or (>= 'a' and <= 'z'))) throw new ArgumentException("Invalid sequence name.", nameof(sequence));
+        var sql = "SELECT nextval('" + Schema + "." + sequence + "') AS \"Value\"";
+        return await Database.SqlQueryRaw<long>(sql).SingleAsync(ct);
+    }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.HasDefaultSchema(Schema);
+        modelBuilder.HasSequence<long>(Configurations.VoucherConfiguration.NumberSequence).StartsAt(1000);
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
     }
 

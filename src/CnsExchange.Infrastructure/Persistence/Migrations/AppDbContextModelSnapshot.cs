@@ -24,6 +24,9 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.HasSequence("voucher_number_seq")
+                .StartsAt(1000L);
+
             modelBuilder.Entity("CnsExchange.Application.Common.IdempotencyRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -364,6 +367,145 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.ToTable("providers", "cns");
                 });
 
+            modelBuilder.Entity("CnsExchange.Domain.Vouchers.Voucher", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("AccidentCase")
+                        .HasColumnType("boolean")
+                        .HasColumnName("accident_case");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("category");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("InsuredId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("insured_id");
+
+                    b.Property<DateOnly>("IssuedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("issued_on");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Matricule")
+                        .IsRequired()
+                        .HasMaxLength(13)
+                        .HasColumnType("character varying(13)")
+                        .HasColumnName("matricule");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(13)
+                        .HasColumnType("character varying(13)")
+                        .HasColumnName("number");
+
+                    b.Property<DateOnly>("PrescriptionDate")
+                        .HasColumnType("date")
+                        .HasColumnName("prescription_date");
+
+                    b.Property<Guid>("ProviderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("provider_id");
+
+                    b.Property<Guid?>("SourceRequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("source_request_id");
+
+                    b.Property<bool>("ThirdPartyPayment")
+                        .HasColumnType("boolean")
+                        .HasColumnName("third_party_payment");
+
+                    b.Property<DateOnly>("TreatmentStartBy")
+                        .HasColumnType("date")
+                        .HasColumnName("treatment_start_by");
+
+                    b.Property<DateOnly>("ValidUntil")
+                        .HasColumnType("date")
+                        .HasColumnName("valid_until");
+
+                    b.HasKey("Id")
+                        .HasName("pk_vouchers");
+
+                    b.HasIndex("InsuredId")
+                        .HasDatabaseName("ix_vouchers_insured_id");
+
+                    b.HasIndex("Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_vouchers_number");
+
+                    b.HasIndex("ProviderId", "CreatedAt")
+                        .HasDatabaseName("ix_vouchers_provider_id_created_at");
+
+                    b.ToTable("vouchers", "cns");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Vouchers.VoucherService", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ActCode")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("act_code");
+
+                    b.Property<decimal>("RatePercent")
+                        .HasPrecision(5, 2)
+                        .HasColumnType("numeric(5,2)")
+                        .HasColumnName("rate_percent");
+
+                    b.Property<int>("SessionsBilled")
+                        .HasColumnType("integer")
+                        .HasColumnName("sessions_billed");
+
+                    b.Property<int>("SessionsGranted")
+                        .HasColumnType("integer")
+                        .HasColumnName("sessions_granted");
+
+                    b.Property<decimal>("TariffOnIssue")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("tariff_on_issue");
+
+                    b.Property<bool>("TravelAllowanceGranted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("travel_allowance_granted");
+
+                    b.Property<Guid>("VoucherId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("voucher_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_voucher_service");
+
+                    b.HasIndex("VoucherId", "ActCode")
+                        .IsUnique()
+                        .HasDatabaseName("ix_voucher_service_voucher_id_act_code");
+
+                    b.ToTable("voucher_service", "cns", t =>
+                        {
+                            t.HasCheckConstraint("ck_voucher_services_billed_within_granted", "sessions_billed >= 0 AND sessions_billed <= sessions_granted");
+                        });
+                });
+
             modelBuilder.Entity("CnsExchange.Infrastructure.Persistence.SandboxClockRow", b =>
                 {
                     b.Property<int>("Id")
@@ -425,6 +567,33 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasConstraintName("fk_care_plan_insured_insured_id");
                 });
 
+            modelBuilder.Entity("CnsExchange.Domain.Vouchers.Voucher", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Registry.Insured", null)
+                        .WithMany()
+                        .HasForeignKey("InsuredId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_vouchers_insured_insured_id");
+
+                    b.HasOne("CnsExchange.Domain.Registry.Provider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_vouchers_providers_provider_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Vouchers.VoucherService", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Vouchers.Voucher", null)
+                        .WithMany("Services")
+                        .HasForeignKey("VoucherId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_voucher_service_vouchers_voucher_id");
+                });
+
             modelBuilder.Entity("CnsExchange.Domain.Registry.Insured", b =>
                 {
                     b.Navigation("AccidentCases");
@@ -432,6 +601,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.Navigation("Affiliations");
 
                     b.Navigation("CarePlans");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Vouchers.Voucher", b =>
+                {
+                    b.Navigation("Services");
                 });
 #pragma warning restore 612, 618
         }

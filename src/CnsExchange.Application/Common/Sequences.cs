@@ -1,0 +1,7 @@
+namespace CnsExchange.Application.Common;
+
+/// <summary>Names of the database sequences the use cases draw numbers from.</summary>
+public static class Sequences
+{
+    public const string VoucherNumber = "voucher_number_seq";
+}
