@@ -1,53 +1,64 @@
 #pragma warning disable CS0618 // OpenAPI 3.0.4 output: "example" is the field Swagger UI reads.
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CnsExchange.Application.Common;
+using CnsExchange.Domain.Calendar;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace CnsExchange.Api.Infrastructure;
 
-/// <summary>Puts the example of a request or response type on its schema.</summary>
-public sealed class ExampleSchemaFilter : ISchemaFilter
+/// <summary>Puts the example of a request or response type on its schema (dated examples use the sandbox date).</summary>
+public sealed class ExampleSchemaFilter(TimeProvider clock) : ISchemaFilter
 {
     public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
     {
         if (schema is not OpenApiSchema concrete) return;
-        var example = Examples.For(context.Type);
+        var example = Examples.For(context.Type, LuxembourgCalendar.LocalDate(clock.GetUtcNow()));
         if (example is not null) concrete.Example = example;
     }
 }
 
-/// <summary>Multipart and text bodies have no schema type to hang an example on; this puts the example on the operation.</summary>
-public sealed class ExampleOperationFilter : IOperationFilter
+/// <summary>Multipart bodies have no schema type to hang an example on; this puts it on the form field.</summary>
+public sealed class ExampleOperationFilter(TimeProvider clock) : IOperationFilter
 {
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
-        foreach (var attr in context.MethodInfo.GetCustomAttributes(typeof(OpenApiFormExampleAttribute), false).Cast<OpenApiFormExampleAttribute>())
+        var today = LuxembourgCalendar.LocalDate(clock.GetUtcNow());
+        var attributes = context.MethodInfo.GetCustomAttributes<OpenApiFormExampleAttribute>()
+            .Concat(context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<OpenApiFormExampleAttribute>());
+        foreach (var attr in attributes)
         {
             if (operation.RequestBody?.Content is null || !operation.RequestBody.Content.TryGetValue(attr.ContentType, out var media)) continue;
             if (media.Schema is OpenApiSchema schema && schema.Properties is not null && schema.Properties.TryGetValue(attr.Property, out var prop) && prop is OpenApiSchema p)
-                p.Example = JsonValue.Create(attr.Value);
+            {
+                var node = Examples.For(attr.ExampleType, today);
+                if (node is not null) p.Example = JsonValue.Create(node.ToJsonString(JsonDefaults.Options));
+            }
         }
     }
 }
 
+/// <summary>Example for a multipart form field that carries JSON (e.g. the <c>request</c> part of a validation request).</summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
-public sealed class OpenApiFormExampleAttribute(string contentType, string property, string value) : Attribute
+public sealed class OpenApiFormExampleAttribute(string contentType, string property, Type exampleType) : Attribute
 {
     public string ContentType { get; } = contentType;
     public string Property { get; } = property;
-    public string Value { get; } = value;
+    public Type ExampleType { get; } = exampleType;
 }
 
 public static class Examples
 {
-    public static JsonNode? For(Type type)
+    public static JsonNode? For(Type type, DateOnly today)
     {
-        var prop = type.GetInterfaces().Contains(typeof(IHasOpenApiExample))
-            ? type.GetProperty(nameof(IHasOpenApiExample.Example), System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
-            : null;
-        var value = prop?.GetValue(null);
+        object? value = null;
+        var interfaces = type.GetInterfaces();
+        if (interfaces.Contains(typeof(IHasDatedOpenApiExample)))
+            value = type.GetMethod(nameof(IHasDatedOpenApiExample.ExampleOn), BindingFlags.Public | BindingFlags.Static)?.Invoke(null, [today]);
+        else if (interfaces.Contains(typeof(IHasOpenApiExample)))
+            value = type.GetProperty(nameof(IHasOpenApiExample.Example), BindingFlags.Public | BindingFlags.Static)?.GetValue(null);
         return value is null ? null : JsonSerializer.SerializeToNode(value, value.GetType(), JsonDefaults.Options);
     }
 }

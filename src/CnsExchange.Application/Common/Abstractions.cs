@@ -80,3 +80,9 @@ public interface IHasOpenApiExample
 {
     static abstract object Example { get; }
 }
+
+/// <summary>An example that depends on today's sandbox date (e.g. a prescription dated a few days ago).</summary>
+public interface IHasDatedOpenApiExample
+{
+    static abstract object ExampleOn(DateOnly today);
+}
