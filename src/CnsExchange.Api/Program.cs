@@ -12,6 +12,8 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
+if (args.Contains("--healthcheck")) Environment.Exit(await HealthProbe.RunAsync());
+
 var builder = WebApplication.CreateBuilder(args);
 
 // OpenAPI generators and EF tooling run Program.cs past Build(): they get the model, not the start-up work.
