@@ -51,6 +51,7 @@ builder.Services.AddAuthorizationBuilder()
     .AddPolicy(Policies.ProviderOrStaff, p => p.RequireRole("provider", "reviewer", "admin"));
 
 builder.Services.AddCnsSwagger();
+builder.Services.AddCnsRateLimiting(builder.Configuration);
 
 var app = builder.Build();
 
@@ -73,6 +74,7 @@ app.UseStatusCodePages(async ctx =>
     };
     await Problems.WriteAsync(ctx.HttpContext, status, code, title, $"The request failed with status {status}.");
 });
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 
