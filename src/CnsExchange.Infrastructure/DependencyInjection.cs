@@ -1,5 +1,6 @@
 using CnsExchange.Application.Common;
 using CnsExchange.Infrastructure.Clock;
+using CnsExchange.Infrastructure.Payments.Files;
 using CnsExchange.Infrastructure.Persistence;
 using CnsExchange.Infrastructure.Reference;
 using CnsExchange.Infrastructure.Sandbox;
@@ -37,6 +38,7 @@ public static class DependencyInjection
         services.AddSingleton<ISandboxClock, SandboxClock>();
         services.AddScoped<SandboxSeeder>();
         services.AddScoped<DatabaseInitializer>();
+        services.AddPaymentFiles();
 
         services.AddHangfire(cfg => cfg
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
