@@ -35,10 +35,11 @@ public sealed class HostileInputTests(ApiFactory api, ITestOutputHelper output) 
             tried++;
         }
 
-        output.WriteLine($"cases tried: {tried}");
-        output.WriteLine($"5xx: {findings.Count(f => f.Status >= 500)}");
-        output.WriteLine($"partial writes: {findings.Count(f => f.Problem.StartsWith("partial", StringComparison.Ordinal))}");
-        output.WriteLine($"non-problem errors: {findings.Count(f => f.Status < 500 && !f.Problem.StartsWith("partial", StringComparison.Ordinal))}");
+        ReliabilityFigures.Report(output,
+            ("hostile cases tried", tried),
+            ("hostile 5xx", findings.Count(f => f.Status >= 500)),
+            ("hostile partial writes", findings.Count(f => f.Problem.StartsWith("partial", StringComparison.Ordinal))),
+            ("hostile non-problem errors", findings.Count(f => f.Status < 500 && !f.Problem.StartsWith("partial", StringComparison.Ordinal))));
         Assert.True(tried >= Math.Min(cases, 1), "no case generated");
         Assert.True(findings.Count == 0, string.Join("\n", findings.Take(15).Select(f => $"{f.Case.Method} {f.Case.Path} [{f.Case.Kind}] → {f.Status}: {f.Problem}")));
     }
