@@ -35,6 +35,7 @@ public sealed class HospitalStay
     public decimal NotCoveredAmount { get; set; }
     public decimal? DoctorFeeRatePercent { get; set; }
     public SingleRoomSurcharge? SingleRoomSurcharge { get; set; }
+    public decimal? SingleRoomSurchargePercent { get; set; }
     public bool? DoctorsMayBillDirectly { get; set; }
     public decimal? DirectBillingInvoiceAbove { get; set; }
     public List<Reason> Reasons { get; set; } = [];

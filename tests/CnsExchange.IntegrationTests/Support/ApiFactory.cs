@@ -7,6 +7,7 @@ using CnsExchange.Domain.Calendar;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
@@ -63,6 +64,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             await _respawner!.ResetAsync(conn);
         }
         Clock.SetUtcNow(Start);
+        // The API-key cache maps keys to provider ids; the seeder below gives the sandbox providers new ids.
+        (Services.GetRequiredService<IMemoryCache>() as MemoryCache)?.Clear();
         await using var scope = Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<SandboxSeeder>().SeedAsync(CancellationToken.None);
         await scope.ServiceProvider.GetRequiredService<ISandboxClock>().RefreshAsync(CancellationToken.None);
