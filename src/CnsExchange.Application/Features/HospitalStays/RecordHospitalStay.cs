@@ -174,27 +174,24 @@ public sealed class RecordHospitalStayHandler(IAppDbContext db, IReferenceData r
             .Select(s => new { s.AdmissionDate, s.DischargeDate, s.Kind })
             .ToListAsync(ct);
         var countedElsewhere = new HashSet<DateOnly>();
+        var overlaps = new List<Reason>();
         foreach (var other in others)
         {
             // A transfer: the shared day is the last day of one stay and the first of the other, and each stay has days of its own.
             var transferIn = other.DischargeDate == input.Admission && other.AdmissionDate < input.Admission;
             var transferOut = other.AdmissionDate == input.Discharge && other.DischargeDate > input.Discharge;
             if (!transferIn && !transferOut)
-            {
-                stay.InsuredId = insured.Id;
-                Refuse(stay, [Reason.Refusal(HospitalReasonCodes.StayOverlap, "HOS-02", "admissionDate", $"{other.AdmissionDate:yyyy-MM-dd}/{other.DischargeDate:yyyy-MM-dd}")]);
-                return;
-            }
-            if (other.Kind == HospitalStayKind.Stationary && input.Kind == HospitalStayKind.Stationary)
+                overlaps.Add(Reason.Refusal(HospitalReasonCodes.StayOverlap, "HOS-02", "admissionDate", $"{other.AdmissionDate:yyyy-MM-dd}/{other.DischargeDate:yyyy-MM-dd}"));
+            else if (other.Kind == HospitalStayKind.Stationary && input.Kind == HospitalStayKind.Stationary)
                 countedElsewhere.Add(transferIn ? input.Admission : input.Discharge);
         }
 
         var ledger = new ParticipationLedger(counters.ToDictionary(c => c.Key, c => c.Value.DaysCharged), countedElsewhere);
         var assessment = HospitalStayRules.Assess(input, insured, ledger, reference.Catalog);
         stay.InsuredId = insured.Id;
-        if (!assessment.Accepted)
+        if (overlaps.Count > 0 || !assessment.Accepted)
         {
-            Refuse(stay, assessment.Reasons);
+            Refuse(stay, assessment.Accepted ? overlaps : [.. assessment.Reasons, .. overlaps]);
             return;
         }
 
