@@ -1,3 +1,8 @@
+using CnsExchange.Domain.Common;
+using CnsExchange.Domain.Cures;
+using CnsExchange.Domain.Hospital;
+using CnsExchange.Domain.Rehabilitation;
+
 namespace CnsExchange.Domain.Reference;
 
 /// <summary>A row valid over [ValidFrom, ValidTo] (ValidTo null = open).</summary>
@@ -48,6 +53,40 @@ public sealed record RuleParameter(string Name, decimal Value, string? Note, Dat
 /// <summary>CNS's own bank account, the debtor of every payment run (PAY-04); dated so a change of account is a data change.</summary>
 public sealed record PaymentDebtorAccount(string Name, string Iban, string Bic, DateOnly ValidFrom, DateOnly? ValidTo) : IDated;
 
+/// <summary>
+/// A cure kind of the thermal centre (RULES.md §5). <see cref="Nature"/> groups kinds that count as "the same nature"
+/// for the waiting period (CUR-02/CUR-05); <see cref="WaitRule"/> names the rule that sets <see cref="WaitMonths"/>.
+/// </summary>
+public sealed record CureKindDefinition(
+    string Code,
+    CureFamily Family,
+    CareSetting Setting,
+    string Nature,
+    LocalizedText Label,
+    decimal RatePercent,
+    int? Sessions,
+    int? SessionWindowMonths,
+    int WaitMonths,
+    string WaitRule,
+    int? MaxCuresPerInsured,
+    bool RequiresAffectedSide,
+    bool StayAllowance,
+    DateOnly ValidFrom,
+    DateOnly? ValidTo) : IDated;
+
+/// <summary>A country where a cure abroad is covered with an S2 form (CUR-08). Group: eu, eea, ch, bilateral.</summary>
+public sealed record S2Country(string Code, string Group, LocalizedText Name, DateOnly ValidFrom, DateOnly? ValidTo) : IDated;
+
+/// <summary>A cure stay allowance (CUR-07). <see cref="Unit"/> is night or day; <see cref="Municipality"/> set for the residents' rate.</summary>
+public sealed record StayAllowanceRate(string Code, string Unit, decimal Amount, string? Municipality, LocalizedText Label, DateOnly ValidFrom, DateOnly? ValidTo) : IDated;
+
+/// <summary>A hospital amount per day (HOS-01..03, HOS-07): day tariffs paid to the hospital and the insured participations.</summary>
+public sealed record HospitalTariff(string Item, decimal Amount, LocalizedText Label, DateOnly ValidFrom, DateOnly? ValidTo) : IDated;
+
+/// <summary>A rehabilitation kind (RULES.md §6).</summary>
+public sealed record RehabilitationKindDefinition(
+    string Code, RehabService Service, CareSetting Setting, bool AuthorisationRequired, LocalizedText Label, DateOnly ValidFrom, DateOnly? ValidTo) : IDated;
+
 /// <summary>Immutable snapshot of all reference data, loaded from versioned data files.</summary>
 public sealed class ReferenceCatalog
 {
@@ -58,6 +97,12 @@ public sealed class ReferenceCatalog
     public required IReadOnlyList<ReasonCodeDefinition> ReasonCodes { get; init; }
     public required IReadOnlyList<RuleParameter> Parameters { get; init; }
     public IReadOnlyList<PaymentDebtorAccount> DebtorAccounts { get; init; } = [];
+
+    public IReadOnlyList<CureKindDefinition> CureKinds { get; init; } = [];
+    public IReadOnlyList<S2Country> S2Countries { get; init; } = [];
+    public IReadOnlyList<StayAllowanceRate> StayAllowances { get; init; } = [];
+    public IReadOnlyList<HospitalTariff> HospitalTariffs { get; init; } = [];
+    public IReadOnlyList<RehabilitationKindDefinition> RehabilitationKinds { get; init; } = [];
     public ActDefinition? Act(string code, DateOnly date) => Acts.Where(a => a.Code == code).On(date);
 
     public decimal LetterKeyOn(DateOnly date) =>
@@ -81,4 +126,25 @@ public sealed class ReferenceCatalog
         DebtorAccounts.On(date) ?? throw new InvalidOperationException($"No CNS debtor account is valid on {date:yyyy-MM-dd}.");
 
     public ReasonCodeDefinition? Reason(string code) => ReasonCodes.FirstOrDefault(r => r.Code == code);
+
+    /// <summary>A parameter that is a whole number (caps, days, months).</summary>
+    public int IntParameter(string name, DateOnly date) => (int)Parameter(name, date);
+
+    public CureKindDefinition? CureKind(string code, DateOnly date) => CureKinds.Where(k => k.Code == code).On(date);
+
+    /// <summary>The kind of a code whatever the date (history entries may use kinds no longer in force).</summary>
+    public CureKindDefinition? CureKindAnyDate(string code) =>
+        CureKinds.Where(k => k.Code == code).OrderByDescending(k => k.ValidFrom).FirstOrDefault();
+
+    public bool IsS2Country(string country, DateOnly date) => S2Countries.Where(c => c.Code == country).On(date) is not null;
+
+    public StayAllowanceRate StayAllowance(string code, DateOnly date) =>
+        StayAllowances.Where(a => a.Code == code).On(date)
+        ?? throw new InvalidOperationException($"Stay allowance '{code}' has no value on {date:yyyy-MM-dd}.");
+
+    public decimal HospitalTariffOn(string item, DateOnly date) =>
+        HospitalTariffs.Where(t => t.Item == item).On(date)?.Amount
+        ?? throw new InvalidOperationException($"Hospital tariff '{item}' has no value on {date:yyyy-MM-dd}.");
+
+    public RehabilitationKindDefinition? RehabilitationKind(string code, DateOnly date) => RehabilitationKinds.Where(k => k.Code == code).On(date);
 }

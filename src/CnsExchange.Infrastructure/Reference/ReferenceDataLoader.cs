@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using CnsExchange.Application.Common;
 using CnsExchange.Domain.Reference;
 
@@ -10,7 +11,10 @@ public sealed class ReferenceDataLoader : IReferenceData
 {
     internal sealed record DataFile<T>(string Version, string? Description, List<T> Rows);
 
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
+    };
 
     public ReferenceCatalog Catalog { get; } = Load();
 
@@ -22,15 +26,29 @@ public sealed class ReferenceDataLoader : IReferenceData
         var reasons = Read<ReasonCodeDefinition>("reason-codes.json");
         var parameters = Read<RuleParameter>("parameters.json");
         var debtor = Read<PaymentDebtorAccount>("payment-debtor.json");
+        var cureKinds = Read<CureKindDefinition>("cure-kinds.json");
+        var s2Countries = Read<S2Country>("s2-countries.json");
+        var allowances = Read<StayAllowanceRate>("stay-allowances.json");
+        var hospitalTariffs = Read<HospitalTariff>("hospital-tariffs.json");
+        var rehabKinds = Read<RehabilitationKindDefinition>("rehabilitation-kinds.json");
         return new ReferenceCatalog
         {
-            Version = string.Join("+", new[] { acts.Version, letterKey.Version, annexG.Version, reasons.Version, parameters.Version, debtor.Version }.Distinct()),
+            Version = string.Join("+", new[]
+            {
+                acts.Version, letterKey.Version, annexG.Version, reasons.Version, parameters.Version,
+                cureKinds.Version, s2Countries.Version, allowances.Version, hospitalTariffs.Version, rehabKinds.Version, debtor.Version,
+            }.Distinct()),
             Acts = acts.Rows,
             LetterKey = letterKey.Rows,
             AnnexG = annexG.Rows,
             ReasonCodes = reasons.Rows,
             Parameters = parameters.Rows,
             DebtorAccounts = debtor.Rows,
+            CureKinds = cureKinds.Rows,
+            S2Countries = s2Countries.Rows,
+            StayAllowances = allowances.Rows,
+            HospitalTariffs = hospitalTariffs.Rows,
+            RehabilitationKinds = rehabKinds.Rows,
         };
     }
 

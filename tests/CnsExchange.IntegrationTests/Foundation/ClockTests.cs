@@ -42,3 +42,15 @@ public sealed class ClockTests(ApiFactory api) : ApiTest(api)
         await response.ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
     }
 }
+
+public sealed class ClockResetTests(ApiFactory api) : ApiTest(api)
+{
+    [Fact]
+    public async Task Each_test_starts_at_the_same_instant_even_after_another_moved_the_fake_clock()
+    {
+        Api.Clock.Advance(TimeSpan.FromDays(3));
+        Assert.Equal(ApiFactory.Start.AddDays(3), Api.Services.GetRequiredService<TimeProvider>().GetUtcNow());
+        await Api.ResetAsync();
+        Assert.Equal(ApiFactory.Start, Api.Services.GetRequiredService<TimeProvider>().GetUtcNow());
+    }
+}

@@ -7,6 +7,7 @@ using CnsExchange.Domain.Calendar;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
@@ -20,7 +21,10 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Monday 23 November 2026, 09:00 in Luxembourg: the instant every test starts from.</summary>
     public static readonly DateTimeOffset Start = LuxembourgCalendar.AtLocal(new DateOnly(2026, 11, 23), new TimeOnly(9, 0)).ToUniversalTime();
 
-    public FakeTimeProvider Clock { get; } = new(Start);
+    private readonly ResettableClock _innerClock = new(Start);
+
+    /// <summary>The fake clock under the sandbox clock; a fresh one (at <see cref="Start"/>) after every reset.</summary>
+    public FakeTimeProvider Clock => _innerClock.Current;
     public string ConnectionString { get; private set; } = "";
     private Respawner? _respawner;
 
@@ -54,7 +58,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {
-            services.AddKeyedSingleton<TimeProvider>(DependencyInjection.InnerClockKey, Clock);
+            services.AddKeyedSingleton<TimeProvider>(DependencyInjection.InnerClockKey, _innerClock);
         });
     }
 
@@ -66,7 +70,9 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             await conn.OpenAsync();
             await _respawner!.ResetAsync(conn);
         }
-        Clock.SetUtcNow(Start);
+        _innerClock.Reset(Start);
+        // The API-key cache maps keys to provider ids; the seeder below gives the sandbox providers new ids.
+        (Services.GetRequiredService<IMemoryCache>() as MemoryCache)?.Clear();
         await using var scope = Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<SandboxSeeder>().SeedAsync(CancellationToken.None);
         await scope.ServiceProvider.GetRequiredService<ISandboxClock>().RefreshAsync(CancellationToken.None);
@@ -85,6 +91,25 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await using var scope = Services.CreateAsyncScope();
         return await work(scope.ServiceProvider);
     }
+}
+
+/// <summary>A FakeTimeProvider cannot go back in time; each test gets a new one behind this switch.</summary>
+public sealed class ResettableClock(DateTimeOffset start) : TimeProvider
+{
+    public FakeTimeProvider Current { get; private set; } = new(start);
+
+    public void Reset(DateTimeOffset start) => Current = new FakeTimeProvider(start);
+
+    public override DateTimeOffset GetUtcNow() => Current.GetUtcNow();
+
+    public override long GetTimestamp() => Current.GetTimestamp();
+
+    public override long TimestampFrequency => Current.TimestampFrequency;
+
+    public override TimeZoneInfo LocalTimeZone => Current.LocalTimeZone;
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+        Current.CreateTimer(callback, state, dueTime, period);
 }
 
 [CollectionDefinition(Name)]

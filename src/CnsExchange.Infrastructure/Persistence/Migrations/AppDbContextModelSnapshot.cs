@@ -71,6 +71,317 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.ToTable("idempotency_records", "cns");
                 });
 
+            modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalParticipationCounter", b =>
+                {
+                    b.Property<Guid>("InsuredId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("insured_id");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.Property<int>("DaysCharged")
+                        .HasColumnType("integer")
+                        .HasColumnName("days_charged");
+
+                    b.HasKey("InsuredId", "Year")
+                        .HasName("pk_hospital_participation_counters");
+
+                    b.ToTable("hospital_participation_counters", "cns", t =>
+                        {
+                            t.HasCheckConstraint("ck_hospital_participation_counters_days", "days_charged >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalStay", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("AccompanyingParentBed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("accompanying_parent_bed");
+
+                    b.Property<DateOnly>("AdmissionDate")
+                        .HasColumnType("date")
+                        .HasColumnName("admission_date");
+
+                    b.Property<bool>("Childbirth")
+                        .HasColumnType("boolean")
+                        .HasColumnName("childbirth");
+
+                    b.Property<decimal>("CnsAmount")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("cns_amount");
+
+                    b.Property<string>("CountryOfCare")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("country_of_care");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("Days")
+                        .HasColumnType("integer")
+                        .HasColumnName("days");
+
+                    b.Property<decimal?>("DirectBillingInvoiceAbove")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("direct_billing_invoice_above");
+
+                    b.Property<DateOnly>("DischargeDate")
+                        .HasColumnType("date")
+                        .HasColumnName("discharge_date");
+
+                    b.Property<decimal?>("DoctorFeeRatePercent")
+                        .HasPrecision(5, 2)
+                        .HasColumnType("numeric(5,2)")
+                        .HasColumnName("doctor_fee_rate_percent");
+
+                    b.Property<bool?>("DoctorsMayBillDirectly")
+                        .HasColumnType("boolean")
+                        .HasColumnName("doctors_may_bill_directly");
+
+                    b.Property<Guid?>("InsuredId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("insured_id");
+
+                    b.Property<decimal>("InsuredParticipation")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("insured_participation");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Matricule")
+                        .IsRequired()
+                        .HasMaxLength(13)
+                        .HasColumnType("character varying(13)")
+                        .HasColumnName("matricule");
+
+                    b.Property<decimal>("NotCoveredAmount")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("not_covered_amount");
+
+                    b.Property<int>("ParticipationDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("participation_days");
+
+                    b.Property<Guid>("ProviderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("provider_id");
+
+                    b.Property<string>("Reasons")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("reasons");
+
+                    b.Property<string>("Room")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("room");
+
+                    b.Property<bool>("SingleRoomMedicallyNeeded")
+                        .HasColumnType("boolean")
+                        .HasColumnName("single_room_medically_needed");
+
+                    b.Property<string>("SingleRoomSurcharge")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("single_room_surcharge");
+
+                    b.Property<decimal?>("SingleRoomSurchargePercent")
+                        .HasPrecision(5, 2)
+                        .HasColumnType("numeric(5,2)")
+                        .HasColumnName("single_room_surcharge_percent");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<decimal>("TariffAmount")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("tariff_amount");
+
+                    b.HasKey("Id")
+                        .HasName("pk_hospital_stays");
+
+                    b.HasIndex("InsuredId", "AdmissionDate")
+                        .HasDatabaseName("ix_hospital_stays_insured_id_admission_date");
+
+                    b.HasIndex("ProviderId", "CreatedAt")
+                        .HasDatabaseName("ix_hospital_stays_provider_id_created_at");
+
+                    b.ToTable("hospital_stays", "cns", t =>
+                        {
+                            t.HasCheckConstraint("ck_hospital_stays_amounts", "tariff_amount = cns_amount + insured_participation + not_covered_amount");
+
+                            t.HasCheckConstraint("ck_hospital_stays_discharge_after_admission", "discharge_date >= admission_date");
+                        });
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalStayLine", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<decimal>("CnsAmount")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("cns_amount");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("code");
+
+                    b.Property<bool>("Covered")
+                        .HasColumnType("boolean")
+                        .HasColumnName("covered");
+
+                    b.Property<decimal>("InsuredAmount")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("insured_amount");
+
+                    b.Property<int>("LineNumber")
+                        .HasColumnType("integer")
+                        .HasColumnName("line_number");
+
+                    b.Property<bool>("Main")
+                        .HasColumnType("boolean")
+                        .HasColumnName("main");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("Reasons")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("reasons");
+
+                    b.Property<Guid>("StayId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("stay_id");
+
+                    b.Property<decimal>("TariffAmount")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("tariff_amount");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("type");
+
+                    b.Property<decimal>("UnitTariff")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("unit_tariff");
+
+                    b.HasKey("Id")
+                        .HasName("pk_hospital_stay_lines");
+
+                    b.HasIndex("StayId", "LineNumber")
+                        .IsUnique()
+                        .HasDatabaseName("ix_hospital_stay_lines_stay_id_line_number");
+
+                    b.ToTable("hospital_stay_lines", "cns");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalStayOperation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ActCode")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("act_code");
+
+                    b.Property<bool>("Main")
+                        .HasColumnType("boolean")
+                        .HasColumnName("main");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<Guid>("StayId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("stay_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_hospital_stay_operations");
+
+                    b.HasIndex("StayId", "Position")
+                        .IsUnique()
+                        .HasDatabaseName("ix_hospital_stay_operations_stay_id_position");
+
+                    b.ToTable("hospital_stay_operations", "cns");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalStayParticipationYear", b =>
+                {
+                    b.Property<Guid>("StayId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("stay_id");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.Property<int?>("Ceiling")
+                        .HasColumnType("integer")
+                        .HasColumnName("ceiling");
+
+                    b.Property<int>("ChargedBefore")
+                        .HasColumnType("integer")
+                        .HasColumnName("charged_before");
+
+                    b.Property<int>("ChargedDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("charged_days");
+
+                    b.Property<int>("ExemptDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("exempt_days");
+
+                    b.Property<int>("StayDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("stay_days");
+
+                    b.HasKey("StayId", "Year")
+                        .HasName("pk_hospital_stay_participation_years");
+
+                    b.ToTable("hospital_stay_participation_years", "cns");
+                });
+
             modelBuilder.Entity("CnsExchange.Domain.Registry.AccidentCase", b =>
                 {
                     b.Property<Guid>("Id")
@@ -526,6 +837,62 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.ToTable("sandbox_clock", "cns");
                 });
 
+            modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalParticipationCounter", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Registry.Insured", null)
+                        .WithMany()
+                        .HasForeignKey("InsuredId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_hospital_participation_counters_insured_insured_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalStay", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Registry.Insured", null)
+                        .WithMany()
+                        .HasForeignKey("InsuredId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_hospital_stays_insured_insured_id");
+
+                    b.HasOne("CnsExchange.Domain.Registry.Provider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_hospital_stays_providers_provider_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalStayLine", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Hospital.HospitalStay", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("StayId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_hospital_stay_lines_hospital_stays_stay_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalStayOperation", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Hospital.HospitalStay", null)
+                        .WithMany("Operations")
+                        .HasForeignKey("StayId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_hospital_stay_operations_hospital_stays_stay_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalStayParticipationYear", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Hospital.HospitalStay", null)
+                        .WithMany("ParticipationYears")
+                        .HasForeignKey("StayId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_hospital_stay_participation_years_hospital_stays_stay_id");
+                });
+
             modelBuilder.Entity("CnsExchange.Domain.Registry.AccidentCase", b =>
                 {
                     b.HasOne("CnsExchange.Domain.Registry.Insured", null)
@@ -592,6 +959,15 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_voucher_service_vouchers_voucher_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalStay", b =>
+                {
+                    b.Navigation("Lines");
+
+                    b.Navigation("Operations");
+
+                    b.Navigation("ParticipationYears");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Registry.Insured", b =>

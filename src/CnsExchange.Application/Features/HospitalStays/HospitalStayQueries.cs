@@ -1,0 +1,55 @@
+using CnsExchange.Application.Common;
+using CnsExchange.Domain.Hospital;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace CnsExchange.Application.Features.HospitalStays;
+
+/// <summary>One stay: its hospital or CNS staff; another provider gets 404.</summary>
+public sealed record GetHospitalStay(Guid Id) : IQuery<HospitalStayDto>;
+
+/// <summary>The caller's stays (staff: all), newest first, filterable by status and admission dates.</summary>
+/// <param name="Status">accepted or refused.</param>
+public sealed record ListHospitalStays(string? Cursor, int? Limit, string? Status, DateOnly? AdmittedFrom, DateOnly? AdmittedTo)
+    : IQuery<Page<HospitalStaySummaryDto>>;
+
+public sealed class HospitalStayQueryHandlers(IAppDbContext db, IReferenceData reference, ICurrentCaller caller) :
+    IQueryHandler<GetHospitalStay, HospitalStayDto>,
+    IQueryHandler<ListHospitalStays, Page<HospitalStaySummaryDto>>
+{
+    public async ValueTask<HospitalStayDto> Handle(GetHospitalStay query, CancellationToken ct)
+    {
+        var stay = await db.Set<HospitalStay>().AsNoTracking().AsSplitQuery().SingleOrDefaultAsync(s => s.Id == query.Id, ct);
+        if (stay is null || (!caller.IsStaff() && stay.ProviderId != caller.RequireProvider())) throw new NotFoundException("Hospital stay");
+        var providerCode = await db.Providers.Where(p => p.Id == stay.ProviderId).Select(p => p.Code).SingleAsync(ct);
+        return HospitalStayDto.From(stay, providerCode, reference, caller.Language);
+    }
+
+    public async ValueTask<Page<HospitalStaySummaryDto>> Handle(ListHospitalStays query, CancellationToken ct)
+    {
+        var limit = Cursor.Limit(query.Limit);
+        var cursor = Cursor.Decode(query.Cursor);
+        var stays = db.Set<HospitalStay>().AsNoTracking().IgnoreAutoIncludes();
+        if (!caller.IsStaff())
+        {
+            var providerId = caller.RequireProvider();
+            stays = stays.Where(s => s.ProviderId == providerId);
+        }
+        if (query.Status is { } text)
+        {
+            if (!Enum.TryParse<HospitalStayStatus>(text, ignoreCase: true, out var status) || !text.All(char.IsAsciiLetter))
+                throw new BadInputException("status", "status must be accepted or refused.");
+            stays = stays.Where(s => s.Status == status);
+        }
+        if (query.AdmittedFrom is { } from) stays = stays.Where(s => s.AdmissionDate >= from);
+        if (query.AdmittedTo is { } to) stays = stays.Where(s => s.AdmissionDate <= to);
+        if (cursor is { } c) stays = stays.Where(s => s.CreatedAt < c.CreatedAt || (s.CreatedAt == c.CreatedAt && s.Id.CompareTo(c.Id) < 0));
+
+        var items = await stays.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).Take(limit + 1)
+            .Select(s => new HospitalStaySummaryDto(s.Id, s.Matricule, s.Kind, s.AdmissionDate, s.DischargeDate, s.Status, s.Days,
+                s.CnsAmount, s.InsuredParticipation, s.CreatedAt))
+            .ToListAsync(ct);
+        var next = items.Count > limit ? new Cursor(items[limit - 1].CreatedAt, items[limit - 1].Id).Encode() : null;
+        return new Page<HospitalStaySummaryDto>(items.Take(limit).ToList(), next);
+    }
+}

@@ -1,0 +1,235 @@
+using System.Globalization;
+using CnsExchange.Domain.Common;
+using CnsExchange.Domain.Reference;
+using CnsExchange.Domain.Registry;
+
+namespace CnsExchange.Domain.Cures;
+
+/// <summary>Reason codes of the cure rules (reason-codes.json).</summary>
+public static class CureReasonCodes
+{
+    public const string TooSoon = "CURE_TOO_SOON";
+    public const string ConditionsNotMet = "CURE_CONDITIONS_NOT_MET";
+    public const string LimitReached = "CURE_LIMIT_REACHED";
+    public const string MaintenanceNotAllowed = "MAINTENANCE_NOT_ALLOWED";
+    public const string MaintenanceSessionsReduced = "MAINTENANCE_SESSIONS_REDUCED";
+    public const string CountryNotCovered = "COUNTRY_NOT_COVERED";
+    public const string AuthorisationExpired = "AUTHORISATION_EXPIRED";
+    public const string S2Authorisation = "S2_AUTHORISATION";
+}
+
+/// <summary>CUR-01: an authorisation is valid one year from its issue date; a cure not started by then needs a new request.</summary>
+public static class CureValidity
+{
+    public const string Rule = "CUR-01";
+
+    public static DateOnly ValidUntil(DateOnly issuedOn, ReferenceCatalog catalog) =>
+        issuedOn.AddMonths(catalog.IntParameter("cure.authorisation.validity_months", issuedOn));
+}
+
+/// <summary>
+/// CUR-02 (one cure of the same nature per year, 12 months after the end of the previous) and CUR-05 (24 months
+/// between back, neck and shoulder cures, except T206 for the other shoulder). The wait runs from the end (last
+/// session) of the previous cure of the same nature to the date of the new request (seed 003: "demandée au moins
+/// 12 mois après la fin de la cure précédente"). A cure of the same nature still open (authorised and valid, or in
+/// progress) also blocks a new one.
+/// </summary>
+public static class CureWaitingPeriod
+{
+    public static Reason? Check(CureKindDefinition kind, CureRequest request, IEnumerable<CureHistoryEntry> history, ReferenceCatalog catalog)
+    {
+        var side = request.Clinical.AffectedSide;
+        foreach (var earlier in history.OrderByDescending(h => h.End ?? DateOnly.MaxValue))
+        {
+            if (catalog.CureKindAnyDate(earlier.KindCode)?.Nature != kind.Nature) continue;
+            if (earlier.LapsedOn(request.RequestDate)) continue;
+            // T206: a cure for the second shoulder needs no wait (seed 003); an unknown side counts as the same one.
+            if (kind.RequiresAffectedSide && side is not null && earlier.Side is not null && earlier.Side != side) continue;
+            if (earlier.End is null)
+                return Reason.Refusal(CureReasonCodes.TooSoon, kind.WaitRule, "kindCode", $"{earlier.KindCode} {earlier.AuthorisedOn:yyyy-MM-dd}");
+            var earliest = earlier.End.Value.AddMonths(kind.WaitMonths);
+            if (request.RequestDate < earliest)
+                return Reason.Refusal(CureReasonCodes.TooSoon, kind.WaitRule, "requestDate", earliest.ToString("yyyy-MM-dd"));
+        }
+        return null;
+    }
+}
+
+/// <summary>CUR-03: T180 (lympho-venous stasis) only for complicated venous insufficiency or lymphoedema.</summary>
+public static class LymphoVenousConditions
+{
+    public const string Rule = "CUR-03";
+
+    public static Reason? Check(CureClinicalData clinical) =>
+        clinical.ComplicatedVenousInsufficiency || clinical.Lymphoedema
+            ? null
+            : Reason.Refusal(CureReasonCodes.ConditionsNotMet, Rule, "clinical", "complicatedVenousInsufficiency | lymphoedema");
+}
+
+/// <summary>
+/// CUR-04: an obesity cure (T190, T192) needs BMI &gt; 35, or BMI ≥ 30 with at least one of HbA1c &gt; 7 %, resistant
+/// hypertension, polysomnography-proven sleep apnoea, android waist (&gt; 88 cm women, &gt; 102 cm men), documented
+/// cardiac history.
+/// </summary>
+public static class ObesityConditions
+{
+    public const string Rule = "CUR-04";
+
+    public static Reason? Check(CureClinicalData clinical, Sex sex, DateOnly date, ReferenceCatalog catalog)
+    {
+        if (clinical.Bmi is not { } bmi) return Reason.Refusal(CureReasonCodes.ConditionsNotMet, Rule, "clinical.bmi", "BMI");
+        if (bmi > catalog.Parameter("cure.obesity.bmi_alone_above", date)) return null;
+        if (bmi >= catalog.Parameter("cure.obesity.bmi_with_criterion_min", date) && CriteriaMet(clinical, sex, date, catalog).Count > 0) return null;
+        return Reason.Refusal(CureReasonCodes.ConditionsNotMet, Rule, "clinical.bmi", "BMI " + bmi.ToString("0.0#", CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The associated criteria present (field names), each with its threshold from reference data.</summary>
+    public static IReadOnlyList<string> CriteriaMet(CureClinicalData clinical, Sex sex, DateOnly date, ReferenceCatalog catalog)
+    {
+        var met = new List<string>();
+        if (clinical.HbA1cPercent > catalog.Parameter("cure.obesity.hba1c_above_percent", date)) met.Add("hbA1cPercent");
+        if (clinical.ResistantHypertension) met.Add("resistantHypertension");
+        if (clinical.PolysomnographyProvenApnoea) met.Add("polysomnographyProvenApnoea");
+        var waistLimit = catalog.Parameter(sex == Sex.Female ? "cure.obesity.waist_above_cm.female" : "cure.obesity.waist_above_cm.male", date);
+        if (clinical.WaistCm > waistLimit) met.Add("waistCm");
+        if (clinical.CardiacHistory) met.Add("cardiacHistory");
+        return met;
+    }
+}
+
+/// <summary>CUR-04: at most 2 obesity cures per insured person (cures taken or still open; lapsed authorisations do not count).</summary>
+public static class ObesityCureLimit
+{
+    public const string Rule = "CUR-04";
+
+    public static Reason? Check(CureKindDefinition kind, DateOnly requestDate, IEnumerable<CureHistoryEntry> history, ReferenceCatalog catalog)
+    {
+        if (kind.MaxCuresPerInsured is not { } max) return null;
+        var taken = history.Count(h => catalog.CureKindAnyDate(h.KindCode)?.Family == kind.Family && !h.LapsedOn(requestDate));
+        return taken >= max ? Reason.Refusal(CureReasonCodes.LimitReached, Rule, "kindCode", max.ToString(CultureInfo.InvariantCulture)) : null;
+    }
+}
+
+/// <summary>
+/// CUR-04: 14 reinforcement modules are covered within 18 months from the end of an obesity cure. Modules of earlier
+/// reinforcement authorisations since that cure count: granted ones while valid, given ones once lapsed.
+/// </summary>
+public static class ReinforcementModules
+{
+    public const string Rule = "CUR-04";
+
+    public sealed record Grant(int Modules, DateOnly WindowEnd);
+
+    public static (Reason? Refusal, Grant? Grant) Check(CureKindDefinition kind, DateOnly requestDate, IEnumerable<CureHistoryEntry> history, ReferenceCatalog catalog)
+    {
+        var entries = history.ToList();
+        var windowMonths = catalog.IntParameter("cure.obesity.reinforcement_window_months", requestDate);
+        var cure = entries
+            .Where(h => catalog.CureKindAnyDate(h.KindCode)?.Family == CureFamily.Obesity && h.End is { } end
+                        && end <= requestDate && requestDate <= end.AddMonths(windowMonths))
+            .OrderByDescending(h => h.End)
+            .FirstOrDefault();
+        if (cure is null)
+            return (Reason.Refusal(CureReasonCodes.ConditionsNotMet, Rule, "kindCode", $"T190/T192 + {windowMonths}"), null);
+
+        var total = kind.Sessions ?? 0;
+        var used = entries
+            .Where(h => catalog.CureKindAnyDate(h.KindCode)?.Family == CureFamily.ObesityReinforcement && h.AuthorisedOn >= cure.End!.Value)
+            .Sum(h => h.OpenOn(requestDate) ? Math.Max(h.SessionsGranted, h.SessionsDone) : h.SessionsDone);
+        var left = total - used;
+        if (left <= 0) return (Reason.Refusal(CureReasonCodes.LimitReached, Rule, "kindCode", total.ToString(CultureInfo.InvariantCulture)), null);
+        return (null, new Grant(left, cure.End!.Value.AddMonths(windowMonths)));
+    }
+}
+
+/// <summary>
+/// CUR-05: maintenance sessions are covered only after a 24-session cycle (T200, T203 or T206) was granted and done
+/// before the maintenance starts, and at most 2 per month: more asked for is reduced to 2.
+/// </summary>
+public static class MaintenanceSessions
+{
+    public const string Rule = "CUR-05";
+
+    public static Reason? CompletedCycle(CureRequest request, IEnumerable<CureHistoryEntry> history, ReferenceCatalog catalog)
+    {
+        var best = 0;
+        var required = 0;
+        foreach (var h in history)
+        {
+            var kind = catalog.CureKindAnyDate(h.KindCode);
+            if (kind is not { Family: CureFamily.BackNeckShoulder, Sessions: { } cycle }) continue;
+            required = Math.Max(required, cycle);
+            if (h.SessionsDone >= cycle && h.End is { } end && end <= request.RequestedStart) return null;
+            best = Math.Max(best, h.SessionsDone);
+        }
+        if (required == 0)
+            required = catalog.CureKinds.Where(k => k.Family == CureFamily.BackNeckShoulder).Select(k => k.Sessions ?? 0).DefaultIfEmpty(0).Max();
+        return Reason.Refusal(CureReasonCodes.MaintenanceNotAllowed, Rule, "kindCode", $"{best}/{required}");
+    }
+
+    public static (int PerMonth, Reason? Reduction) PerMonth(CureRequest request, ReferenceCatalog catalog)
+    {
+        var max = catalog.IntParameter("cure.maintenance.max_sessions_per_month", request.RequestDate);
+        var asked = request.MaintenanceSessionsPerMonth ?? max;
+        return asked > max
+            ? (max, Reason.Reduction(CureReasonCodes.MaintenanceSessionsReduced, Rule, "maintenanceSessionsPerMonth", max.ToString(CultureInfo.InvariantCulture)))
+            : (Math.Max(asked, 1), null);
+    }
+}
+
+/// <summary>CUR-06: coverage rate of the kind (80 %; Fango T260/T261 70 %); third-party payment for cures in Luxembourg.</summary>
+public static class CureCoverage
+{
+    public const string Rule = "CUR-06";
+
+    public static decimal RatePercent(CureKindDefinition kind) => kind.RatePercent;
+}
+
+/// <summary>
+/// CUR-07: stay allowance per night in an approved establishment in Mondorf, or per day for residents of Mondorf
+/// (who stay at home); for a cure abroad the statutory flat rate per night. It ends with the cure.
+/// </summary>
+public static class CureStayAllowance
+{
+    public const string Rule = "CUR-07";
+    public const string MondorfNight = "mondorf_night";
+    public const string MondorfResidentDay = "mondorf_resident_day";
+    public const string AbroadNight = "abroad_night";
+
+    public static StayAllowanceTerms? For(CureKindDefinition kind, CureRequest request, Insured insured, ReferenceCatalog catalog)
+    {
+        if (!kind.StayAllowance) return null;
+        var date = request.RequestDate;
+        StayAllowanceRate rate;
+        if (request.Abroad) rate = catalog.StayAllowance(AbroadNight, date);
+        else
+        {
+            var resident = catalog.StayAllowance(MondorfResidentDay, date);
+            var livesThere = string.Equals(insured.ResidenceCountry, CureAbroad.HomeCountry, StringComparison.OrdinalIgnoreCase)
+                             && string.Equals(insured.Municipality?.Trim(), resident.Municipality, StringComparison.OrdinalIgnoreCase);
+            rate = livesThere ? resident : catalog.StayAllowance(MondorfNight, date);
+        }
+        return new StayAllowanceTerms(rate.Code, rate.Unit, rate.Amount);
+    }
+}
+
+/// <summary>
+/// CUR-08: a cure abroad (S2) only when the needed care is not available in Luxembourg, requested before the start,
+/// in an EU/EEA country, Switzerland, or BA, CV, MA, ME, RS, TN, TR (reference data). A cross-border worker treated
+/// in the country of residence is covered by the local fund there (COMPETENT_FUND_ABROAD).
+/// </summary>
+public static class CureAbroad
+{
+    public const string Rule = "CUR-08";
+    public const string HomeCountry = "LU";
+
+    public static IEnumerable<Reason> Check(CureRequest request, Insured insured, ReferenceCatalog catalog)
+    {
+        if (CompetentFundAbroad.Check(insured, request.CountryOfCare, Rule) is { } abroad) yield return abroad;
+        if (!request.Abroad) yield break;
+        if (!catalog.IsS2Country(request.CountryOfCare.ToUpperInvariant(), request.RequestDate))
+            yield return Reason.Refusal(CureReasonCodes.CountryNotCovered, Rule, "countryOfCare", request.CountryOfCare.ToUpperInvariant());
+        if (!request.CareNotAvailableInLuxembourg)
+            yield return Reason.Refusal(CureReasonCodes.ConditionsNotMet, Rule, "careNotAvailableInLuxembourg", "careNotAvailableInLuxembourg");
+    }
+}

@@ -1,0 +1,178 @@
+using System.Globalization;
+using CnsExchange.Domain.Calendar;
+using CnsExchange.Domain.Common;
+using CnsExchange.Domain.Reference;
+using CnsExchange.Domain.Registry;
+
+namespace CnsExchange.Domain.Rehabilitation;
+
+/// <summary>REH-01: the CNRFR needs no authorisation, only an affiliation in order on the admission date.</summary>
+public static class CnrfrAdmission
+{
+    public const string Rule = "REH-01";
+
+    public static RehabDecision Decide(Insured insured, DateOnly requestDate, DateOnly admission)
+    {
+        if (AffiliationRule.Check(insured, Rule, requestDate, admission) is { } refusal)
+            return new RehabDecision(RehabOutcome.Refused, [refusal], null);
+        return new RehabDecision(RehabOutcome.NotRequired, [Reason.Information(RehabReasonCodes.NoAuthorisationNeeded, Rule)], null);
+    }
+}
+
+/// <summary>
+/// REH-02: geriatric ambulatory rehabilitation follows a stationary hospital stay of at least 7 days (admission and
+/// discharge days included) that ended in the 12 months before the start ("au cours de l'année précédente"); it
+/// lasts at most 2 months, cannot be extended, and the request must reach CNS before the start.
+/// </summary>
+public static class GeriatricAmbulatoryRehab
+{
+    public const string Rule = "REH-02";
+
+    public static RehabDecision Decide(Insured insured, GeriatricAmbulatoryRequest request, ReferenceCatalog catalog)
+    {
+        if (request.End < request.Start) throw new ArgumentException("The end is before the start.", nameof(request));
+        var date = request.RequestDate;
+        var reasons = new List<Reason>();
+        if (AffiliationRule.Check(insured, Rule, date, request.Start) is { } affiliation) reasons.Add(affiliation);
+        if (RequestBeforeStart.Check(date, request.Start, Rule) is { } late) reasons.Add(late);
+        if (QualifyingStay(request.Start, request.PreviousStays, date, catalog) is null)
+            reasons.Add(Reason.Refusal(RehabReasonCodes.ConditionsNotMet, Rule, "previousStays",
+                catalog.IntParameter("rehab.geriatric.ambulatory.min_previous_stay_days", date).ToString(CultureInfo.InvariantCulture)));
+        var maxEnd = MaxEnd(request.Start, catalog, date);
+        if (request.End > maxEnd)
+            reasons.Add(Reason.Refusal(RehabReasonCodes.DaysExceeded, Rule, "end", maxEnd.ToString("yyyy-MM-dd")));
+        return RehabDecision.From(reasons, () => new RehabAuthorisationTerms(request.Start, request.End,
+            catalog.Parameter("rehab.rate", date), true, 0, 0));
+    }
+
+    /// <summary>Last day of the longest period: start + 2 months − 1 day (1 Dec → 31 Jan).</summary>
+    public static DateOnly MaxEnd(DateOnly start, ReferenceCatalog catalog, DateOnly date) =>
+        start.AddMonths(catalog.IntParameter("rehab.geriatric.ambulatory.max_months", date)).AddDays(-1);
+
+    /// <summary>The stay that qualifies: ≥ 7 days, discharged within the 12 months before the start (and not after it).</summary>
+    public static HospitalStayFact? QualifyingStay(DateOnly start, IEnumerable<HospitalStayFact> stays, DateOnly date, ReferenceCatalog catalog)
+    {
+        var minDays = catalog.IntParameter("rehab.geriatric.ambulatory.min_previous_stay_days", date);
+        var from = start.AddMonths(-catalog.IntParameter("rehab.geriatric.ambulatory.previous_stay_lookback_months", date));
+        return stays.Where(s => s.Days >= minDays && s.Discharge >= from && s.Discharge <= start).MaxBy(s => s.Discharge);
+    }
+
+    /// <summary>REH-02: no extension of a geriatric ambulatory rehabilitation.</summary>
+    public static RehabDecision DecideExtension() =>
+        new(RehabOutcome.Refused, [Reason.Refusal(RehabReasonCodes.ExtensionLimitReached, Rule, "days", "0")], null);
+}
+
+/// <summary>
+/// REH-03: geriatric stationary rehabilitation — the request may come after the admission but must reach CNS at the
+/// latest 3 working days after it (Luxembourg working days: the admission day is not counted, weekends and public
+/// holidays are skipped); 90 days, plus at most two extensions of at most 30 days each, asked in advance (on or
+/// before the last authorised day).
+/// </summary>
+public static class GeriatricStationaryRehab
+{
+    public const string Rule = "REH-03";
+
+    public static DateOnly RequestDeadline(DateOnly admission, ReferenceCatalog catalog) =>
+        LuxembourgCalendar.AddWorkingDays(admission, catalog.IntParameter("rehab.geriatric.stationary.request_within_working_days", admission));
+
+    public static RehabDecision Decide(Insured insured, GeriatricStationaryRequest request, ReferenceCatalog catalog)
+    {
+        if (request.Days is < 1) throw new ArgumentException("Days must be positive.", nameof(request));
+        var date = request.RequestDate;
+        var reasons = new List<Reason>();
+        if (AffiliationRule.Check(insured, Rule, date, request.Admission) is { } affiliation) reasons.Add(affiliation);
+        var deadline = RequestDeadline(request.Admission, catalog);
+        if (date > deadline) reasons.Add(Reason.Refusal(RehabReasonCodes.RequestTooLate, Rule, "requestDate", deadline.ToString("yyyy-MM-dd")));
+        var max = catalog.IntParameter("rehab.geriatric.stationary.days", date);
+        var days = request.Days ?? max;
+        if (days > max) reasons.Add(Reason.Refusal(RehabReasonCodes.DaysExceeded, Rule, "days", max.ToString(CultureInfo.InvariantCulture)));
+        return RehabDecision.From(reasons, () => new RehabAuthorisationTerms(request.Admission, request.Admission.AddDays(days - 1),
+            catalog.Parameter("rehab.rate", date), true, 0, catalog.IntParameter("rehab.geriatric.stationary.max_extensions", date)));
+    }
+
+    public static RehabDecision DecideExtension(GeriatricAuthorisationState current, RehabExtensionRequest request, ReferenceCatalog catalog)
+    {
+        if (request.Days < 1) throw new ArgumentException("Days must be positive.", nameof(request));
+        var date = request.RequestDate;
+        var maxExtensions = catalog.IntParameter("rehab.geriatric.stationary.max_extensions", date);
+        var maxDays = catalog.IntParameter("rehab.geriatric.stationary.extension_max_days", date);
+        var reasons = new List<Reason>();
+        if (current.ExtensionsGranted >= maxExtensions)
+            reasons.Add(Reason.Refusal(RehabReasonCodes.ExtensionLimitReached, Rule, "extensions", maxExtensions.ToString(CultureInfo.InvariantCulture)));
+        if (request.Days > maxDays)
+            reasons.Add(Reason.Refusal(RehabReasonCodes.ExtensionLimitReached, Rule, "days", maxDays.ToString(CultureInfo.InvariantCulture)));
+        if (date > current.To)
+            reasons.Add(Reason.Refusal(RehabReasonCodes.ExtensionLimitReached, Rule, "requestDate", current.To.ToString("yyyy-MM-dd")));
+        return RehabDecision.From(reasons, () => new RehabAuthorisationTerms(current.From, current.To.AddDays(request.Days),
+            catalog.Parameter("rehab.rate", date), true, current.ExtensionsGranted + 1, maxExtensions - current.ExtensionsGranted - 1));
+    }
+}
+
+/// <summary>
+/// REH-04: Colpach physical (SNRP) and post-oncology (SNRPO) rehabilitation — at least 5 days; at most 30 days per
+/// calendar year and health event stationary, or 10 days per case and year ambulatory, counting earlier Colpach
+/// authorisations of the same service and setting in each calendar year the request touches, unless the doctor marks
+/// a different pathology; post-oncology start within 3 months after the end of the acute therapy; stable clinical
+/// state and attested functional limitations; authorised before the start.
+/// </summary>
+public static class ColpachRehab
+{
+    public const string Rule = "REH-04";
+
+    public static RehabDecision Decide(Insured insured, ColpachRequest request, IReadOnlyList<ColpachHistoryEntry> history, ReferenceCatalog catalog)
+    {
+        if (request.Service is not (RehabService.Snrp or RehabService.Snrpo)) throw new ArgumentException("Colpach is SNRP or SNRPO.", nameof(request));
+        if (request.Days < 1) throw new ArgumentException("Days must be positive.", nameof(request));
+        var date = request.RequestDate;
+        var reasons = new List<Reason>();
+        if (AffiliationRule.Check(insured, Rule, date, request.Start) is { } affiliation) reasons.Add(affiliation);
+        if (RequestBeforeStart.Check(date, request.Start, Rule) is { } late) reasons.Add(late);
+
+        var minDays = catalog.IntParameter("rehab.colpach.min_days", date);
+        if (request.Days < minDays)
+            reasons.Add(Reason.Refusal(RehabReasonCodes.ConditionsNotMet, Rule, "days", minDays.ToString(CultureInfo.InvariantCulture)));
+        if (!request.StableClinicalState)
+            reasons.Add(Reason.Refusal(RehabReasonCodes.ConditionsNotMet, Rule, "stableClinicalState", "stableClinicalState"));
+        if (!request.FunctionalLimitationsAttested)
+            reasons.Add(Reason.Refusal(RehabReasonCodes.ConditionsNotMet, Rule, "functionalLimitationsAttested", "functionalLimitationsAttested"));
+        if (request.Service == RehabService.Snrpo && PostOncologyStart(request, catalog) is { } oncology) reasons.Add(oncology);
+        reasons.AddRange(YearlyCeiling(request, history, catalog));
+
+        return RehabDecision.From(reasons, () => new RehabAuthorisationTerms(request.Start, request.End, catalog.Parameter("rehab.rate", date), true, 0, 0));
+    }
+
+    /// <summary>SNRPO: start on or after the end of the acute therapy and at most 3 months after it (end + 3 months still accepted).</summary>
+    public static Reason? PostOncologyStart(ColpachRequest request, ReferenceCatalog catalog)
+    {
+        if (request.AcuteTherapyEnd is not { } end)
+            return Reason.Refusal(RehabReasonCodes.ConditionsNotMet, Rule, "acuteTherapyEnd", "acuteTherapyEnd");
+        var latest = end.AddMonths(catalog.IntParameter("rehab.colpach.post_oncology.max_months_after_therapy", request.RequestDate));
+        return request.Start < end || request.Start > latest
+            ? Reason.Refusal(RehabReasonCodes.ConditionsNotMet, Rule, "start", latest.ToString("yyyy-MM-dd"))
+            : null;
+    }
+
+    /// <summary>Days already authorised plus asked in each calendar year must stay within the yearly ceiling of the setting.</summary>
+    public static IEnumerable<Reason> YearlyCeiling(ColpachRequest request, IEnumerable<ColpachHistoryEntry> history, ReferenceCatalog catalog)
+    {
+        var cap = catalog.IntParameter(request.Setting == CareSetting.Stationary
+            ? "rehab.colpach.stationary.max_days_per_year" : "rehab.colpach.ambulatory.max_days_per_year", request.RequestDate);
+        var earlier = request.DifferentPathology
+            ? []
+            : history.Where(h => h.Service == request.Service && h.Setting == request.Setting).ToList();
+        for (var year = request.Start.Year; year <= request.End.Year; year++)
+        {
+            var asked = DaysInYear(request.Start, request.End, year);
+            var used = earlier.Sum(h => DaysInYear(h.From, h.To, year));
+            if (used + asked > cap)
+                yield return Reason.Refusal(RehabReasonCodes.DaysExceeded, Rule, "days", $"{year}: {used} + {asked} > {cap}");
+        }
+    }
+
+    public static int DaysInYear(DateOnly from, DateOnly to, int year)
+    {
+        var start = from.Year < year ? new DateOnly(year, 1, 1) : from;
+        var end = to.Year > year ? new DateOnly(year, 12, 31) : to;
+        return end < start ? 0 : end.DayNumber - start.DayNumber + 1;
+    }
+}
