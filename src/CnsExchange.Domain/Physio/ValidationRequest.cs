@@ -183,11 +183,12 @@ public sealed class ValidationRequest
         DecisionDueBy = null;
     }
 
+    /// <summary>Appends a change of state; <see cref="History"/> must be loaded whole, as it numbers the entries.</summary>
     public void Record(string action, string actor, DateTimeOffset at, string? note = null, IEnumerable<Reason>? reasons = null) =>
         History.Add(new ValidationRequestEvent
         {
-            Id = Guid.CreateVersion7(at), RequestId = Id, At = at, Actor = actor, Action = action, Status = Status, Note = note,
-            Reasons = reasons?.ToList() ?? [],
+            Id = Guid.CreateVersion7(at), RequestId = Id, Sequence = History.Count + 1, At = at, Actor = actor, Action = action,
+            Status = Status, Note = note, Reasons = reasons?.ToList() ?? [],
         });
 }
 
@@ -196,6 +197,8 @@ public sealed class ValidationRequestEvent
 {
     public Guid Id { get; set; }
     public Guid RequestId { get; set; }
+    /// <summary>1, 2, 3… in the order of the changes (several may share one instant).</summary>
+    public int Sequence { get; set; }
     public DateTimeOffset At { get; set; }
     public required string Actor { get; set; }
     /// <summary>submitted, agreed, refused, pending, information_requested, information_provided, cancelled.</summary>

@@ -63,6 +63,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             await _respawner!.ResetAsync(conn);
         }
         Clock.SetUtcNow(Start);
+        // Cached API keys point at the providers of the previous test: the reseed gives them new ids.
+        (Services.GetRequiredService<Microsoft.Extensions.Caching.Memory.IMemoryCache>() as Microsoft.Extensions.Caching.Memory.MemoryCache)?.Clear();
         await using var scope = Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<SandboxSeeder>().SeedAsync(CancellationToken.None);
         await scope.ServiceProvider.GetRequiredService<ISandboxClock>().RefreshAsync(CancellationToken.None);

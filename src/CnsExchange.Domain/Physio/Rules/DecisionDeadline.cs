@@ -16,7 +16,7 @@ public static class DecisionDeadline
     {
         var received = LuxembourgCalendar.LocalDate(receivedAt);
         var days = (int)catalog.Parameter(WorkingDaysParameter, received);
-        return LuxembourgCalendar.EndOfDay(LuxembourgCalendar.AddWorkingDays(received, days));
+        return LuxembourgCalendar.EndOfDay(LuxembourgCalendar.AddWorkingDays(received, days)).ToUniversalTime();
     }
 
     public static bool IsOverdue(DateTimeOffset dueBy, DateTimeOffset now) => now > dueBy;
