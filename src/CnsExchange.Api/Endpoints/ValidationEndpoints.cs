@@ -40,6 +40,8 @@ public sealed class ValidationEndpoints : IEndpointGroup
                 `surgeryDate` (post_surgical); `actCode`; `sessions`; `frequency`; `diagnosis`; `homeVisitMedicallyNecessary`;
                 `travelAllowanceRequested` (optional); `careCountry`; `accidentReference` (optional AAA case).
                 Messages follow `Accept-Language` (fr, de, en). Send an `Idempotency-Key` to retry safely.
+                The example is agreed when tried as is with any scan (key sandbox-physio-1); sent a second time it is
+                refused as `DUPLICATE_PRESCRIPTION` (VAL-14), which is the point.
                 """);
 
         g.MapGet("/", (IMediator m, string? cursor, int? limit, string? status, DateOnly? from, DateOnly? to, CancellationToken ct) =>

@@ -87,6 +87,27 @@ public sealed class AccessAndListTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task Paging_is_stable_when_requests_share_the_same_instant()
+    {
+        // The sandbox clock does not move between these submissions: the cursor falls back on the id.
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+            ids.Add((await Client(Physio1).DecideAsync(Rx() with { PrescriptionDate = Today.AddDays(-i - 1) }))["id"]!.GetValue<string>());
+
+        var seen = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await (await Client(Physio1).GetAsync($"{Url}?limit=2{(cursor is null ? "" : "&cursor=" + cursor)}")).ExpectAsync(HttpStatusCode.OK);
+            seen.AddRange(page["items"]!.AsArray().Select(x => x!["id"]!.GetValue<string>()));
+            cursor = page["nextCursor"]?.GetValue<string>();
+        } while (cursor is not null);
+
+        Assert.Equal(5, seen.Distinct().Count());
+        Assert.Equal(ids.Order(), seen.Order());
+    }
+
+    [Fact]
     public async Task List_filters_by_status_and_date()
     {
         await Client(Physio1).DecideAsync(Rx());

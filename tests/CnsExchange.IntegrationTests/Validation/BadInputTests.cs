@@ -40,6 +40,7 @@ public sealed class BadInputTests(ApiFactory api) : ApiTest(api)
         { "doctor code malformed", With("doctor", "{\"code\": \"9000\"}"), "pdf", 400, "validation_failed", "request.doctor.code" },
         { "foreign doctor without country", With("doctor", "{\"name\": \"Dr X\"}"), "pdf", 400, "validation_failed", "request.doctor.country" },
         { "prescription date missing", Without("prescriptionDate"), "pdf", 400, "validation_failed", "request.prescriptionDate" },
+        { "prescription date out of range", With("prescriptionDate", "\"0001-02-01\""), "pdf", 400, "validation_failed", "request.prescriptionDate" },
         { "language missing", Without("prescriptionLanguage"), "pdf", 400, "validation_failed", "request.prescriptionLanguage" },
         { "category missing", Without("category"), "pdf", 400, "validation_failed", "request.category" },
         { "act missing", Without("actCode"), "pdf", 400, "validation_failed", "request.actCode" },

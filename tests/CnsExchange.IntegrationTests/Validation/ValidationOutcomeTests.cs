@@ -252,6 +252,20 @@ public sealed class ValidationOutcomeTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task Swagger_example_request_is_agreed_when_tried_as_is()
+    {
+        var swagger = await (await Client(null).GetAsync("/swagger/v1/swagger.json")).ExpectAsync(HttpStatusCode.OK);
+        var form = swagger["paths"]!["/api/v1/validation-requests"]!["post"]!["requestBody"]!["content"]!["multipart/form-data"]!["schema"]!["properties"]!;
+        var example = form["request"]!["example"]!.GetValue<string>();
+        Assert.Equal("binary", form["scan"]!["format"]!.GetValue<string>());
+
+        var response = await Client(Physio1).SubmitRawAsync(example, Pdf());
+        var decision = await response.ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal("agreed", decision.Status());
+        Assert.Empty(decision.Codes());
+    }
+
+    [Fact]
     public async Task Only_physiotherapists_request_validation() =>
         await (await Client(Hospital1).SubmitAsync(Rx())).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
 

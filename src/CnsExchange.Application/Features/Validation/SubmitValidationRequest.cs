@@ -91,6 +91,9 @@ public sealed record SubmitValidationRequest(
 
 public sealed class SubmitValidationRequestValidator : AbstractValidator<SubmitValidationRequest>
 {
+    private static readonly DateOnly MinDate = new(1900, 1, 1);
+    private static readonly DateOnly MaxDate = new(2200, 12, 31);
+
     public SubmitValidationRequestValidator(IReferenceData reference)
     {
         RuleFor(x => x.Request).NotNull().OverridePropertyName("request").WithMessage("The 'request' part (JSON) is required.");
@@ -119,7 +122,12 @@ public sealed class SubmitValidationRequestValidator : AbstractValidator<SubmitV
                     .OverridePropertyName("request.doctor.code").WithMessage("A Luxembourg doctor is identified by request.doctor.code.");
                 RuleFor(x => x.Request!.Doctor!.Name).MaximumLength(200).OverridePropertyName("request.doctor.name");
             });
-            RuleFor(x => x.Request!.PrescriptionDate).NotNull().OverridePropertyName("request.prescriptionDate").WithMessage("request.prescriptionDate is required.");
+            RuleFor(x => x.Request!.PrescriptionDate).Cascade(CascadeMode.Stop)
+                .NotNull().WithMessage("request.prescriptionDate is required.")
+                .InclusiveBetween(MinDate, MaxDate).WithMessage("request.prescriptionDate must be between 1900 and 2200.")
+                .OverridePropertyName("request.prescriptionDate");
+            RuleFor(x => x.Request!.SurgeryDate).InclusiveBetween(MinDate, MaxDate).When(x => x.Request!.SurgeryDate is not null)
+                .OverridePropertyName("request.surgeryDate").WithMessage("request.surgeryDate must be between 1900 and 2200.");
             RuleFor(x => x.Request!.PrescriptionLanguage).Cascade(CascadeMode.Stop)
                 .NotEmpty().WithMessage("request.prescriptionLanguage is required.")
                 .Matches("^[A-Za-z]{2}$").WithMessage("request.prescriptionLanguage is an ISO 639-1 code such as fr, de, en.")
@@ -182,7 +190,7 @@ public sealed class SubmitValidationRequestHandler(IAppDbContext db, IReferenceD
                 Matricule = rx.Matricule,
                 DoctorCode = rx.Doctor.Code,
                 DoctorName = rx.Doctor.Name,
-                DoctorCountry = rx.Doctor.Country ?? doctor?.Country,
+                DoctorCountry = doctor?.Country ?? rx.Doctor.Country,
                 PrescriptionDate = rx.Date,
                 PrescriptionLanguage = rx.Language,
                 Category = rx.Category,
