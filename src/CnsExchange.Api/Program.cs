@@ -12,6 +12,8 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
+if (args.Contains("--healthcheck")) Environment.Exit(await HealthProbe.RunAsync());
+
 var builder = WebApplication.CreateBuilder(args);
 
 // OpenAPI generators and EF tooling run Program.cs past Build(): they get the model, not the start-up work.
@@ -36,7 +38,7 @@ builder.Services.AddMediator(options =>
 {
     options.ServiceLifetime = ServiceLifetime.Scoped;
     options.Assemblies = [typeof(IAppDbContext)];
-    options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>), typeof(IdempotencyBehavior<,>)];
+    options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>), typeof(ReadRetryBehavior<,>), typeof(IdempotencyBehavior<,>)];
 });
 
 builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -49,6 +51,7 @@ builder.Services.AddAuthorizationBuilder()
     .AddPolicy(Policies.ProviderOrStaff, p => p.RequireRole("provider", "reviewer", "admin"));
 
 builder.Services.AddCnsSwagger();
+builder.Services.AddCnsRateLimiting(builder.Configuration);
 
 var app = builder.Build();
 
@@ -71,6 +74,7 @@ app.UseStatusCodePages(async ctx =>
     };
     await Problems.WriteAsync(ctx.HttpContext, status, code, title, $"The request failed with status {status}.");
 });
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 

@@ -1,5 +1,6 @@
 using CnsExchange.Application.Common;
 using CnsExchange.Infrastructure.Clock;
+using CnsExchange.Infrastructure.Payments.Files;
 using CnsExchange.Infrastructure.Persistence;
 using CnsExchange.Infrastructure.Reference;
 using CnsExchange.Infrastructure.Sandbox;
@@ -15,9 +16,15 @@ public static class DependencyInjection
 {
     public const string InnerClockKey = "inner-clock";
 
-    public static string ConnectionString(IConfiguration configuration) =>
-        configuration.GetConnectionString("Cns")
-        ?? throw new InvalidOperationException("ConnectionStrings:Cns is not set (environment variable ConnectionStrings__Cns). scripts/run.sh sets it for you.");
+    public static string ConnectionString(IConfiguration configuration)
+    {
+        var configured = configuration.GetConnectionString("Cns")
+            ?? throw new InvalidOperationException("ConnectionStrings:Cns is not set (environment variable ConnectionStrings__Cns). scripts/run.sh sets it for you.");
+        // Fail fast when the database is gone (the API answers 503), instead of hanging on the 15 s default.
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(configured);
+        if (!configured.Contains("Timeout", StringComparison.OrdinalIgnoreCase)) builder.Timeout = 3;
+        return builder.ConnectionString;
+    }
 
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration, bool runBackgroundJobs)
     {
@@ -31,6 +38,7 @@ public static class DependencyInjection
         services.AddSingleton<ISandboxClock, SandboxClock>();
         services.AddScoped<SandboxSeeder>();
         services.AddScoped<DatabaseInitializer>();
+        services.AddPaymentFiles();
 
         services.AddHangfire(cfg => cfg
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)

@@ -45,6 +45,9 @@ public sealed record ReasonCodeDefinition(string Code, string Severity, string R
 /// <summary>A named, dated rule parameter (caps, deadlines, rates): a new figure is a data change.</summary>
 public sealed record RuleParameter(string Name, decimal Value, string? Note, DateOnly ValidFrom, DateOnly? ValidTo) : IDated;
 
+/// <summary>CNS's own bank account, the debtor of every payment run (PAY-04); dated so a change of account is a data change.</summary>
+public sealed record PaymentDebtorAccount(string Name, string Iban, string Bic, DateOnly ValidFrom, DateOnly? ValidTo) : IDated;
+
 /// <summary>Immutable snapshot of all reference data, loaded from versioned data files.</summary>
 public sealed class ReferenceCatalog
 {
@@ -54,6 +57,7 @@ public sealed class ReferenceCatalog
     public required IReadOnlyList<AnnexGCode> AnnexG { get; init; }
     public required IReadOnlyList<ReasonCodeDefinition> ReasonCodes { get; init; }
     public required IReadOnlyList<RuleParameter> Parameters { get; init; }
+    public IReadOnlyList<PaymentDebtorAccount> DebtorAccounts { get; init; } = [];
     public ActDefinition? Act(string code, DateOnly date) => Acts.Where(a => a.Code == code).On(date);
 
     public decimal LetterKeyOn(DateOnly date) =>
@@ -71,6 +75,10 @@ public sealed class ReferenceCatalog
     public decimal Parameter(string name, DateOnly date) =>
         Parameters.Where(p => p.Name == name).On(date)?.Value
         ?? throw new InvalidOperationException($"Reference parameter '{name}' has no value on {date:yyyy-MM-dd}.");
+
+    /// <summary>The CNS account that pays a run executed on <paramref name="date"/>.</summary>
+    public PaymentDebtorAccount DebtorAccountOn(DateOnly date) =>
+        DebtorAccounts.On(date) ?? throw new InvalidOperationException($"No CNS debtor account is valid on {date:yyyy-MM-dd}.");
 
     public ReasonCodeDefinition? Reason(string code) => ReasonCodes.FirstOrDefault(r => r.Code == code);
 }

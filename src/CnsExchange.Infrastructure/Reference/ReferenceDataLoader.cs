@@ -21,14 +21,16 @@ public sealed class ReferenceDataLoader : IReferenceData
         var annexG = Read<AnnexGCode>("annex-g.json");
         var reasons = Read<ReasonCodeDefinition>("reason-codes.json");
         var parameters = Read<RuleParameter>("parameters.json");
+        var debtor = Read<PaymentDebtorAccount>("payment-debtor.json");
         return new ReferenceCatalog
         {
-            Version = string.Join("+", new[] { acts.Version, letterKey.Version, annexG.Version, reasons.Version, parameters.Version }.Distinct()),
+            Version = string.Join("+", new[] { acts.Version, letterKey.Version, annexG.Version, reasons.Version, parameters.Version, debtor.Version }.Distinct()),
             Acts = acts.Rows,
             LetterKey = letterKey.Rows,
             AnnexG = annexG.Rows,
             ReasonCodes = reasons.Rows,
             Parameters = parameters.Rows,
+            DebtorAccounts = debtor.Rows,
         };
     }
 

@@ -15,7 +15,7 @@ using Respawn;
 namespace CnsExchange.IntegrationTests.Support;
 
 /// <summary>The API in-process against real PostgreSQL, with a fake inner clock the tests move.</summary>
-public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     /// <summary>Monday 23 November 2026, 09:00 in Luxembourg: the instant every test starts from.</summary>
     public static readonly DateTimeOffset Start = LuxembourgCalendar.AtLocal(new DateOnly(2026, 11, 23), new TimeOnly(9, 0)).ToUniversalTime();
@@ -23,6 +23,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public FakeTimeProvider Clock { get; } = new(Start);
     public string ConnectionString { get; private set; } = "";
     private Respawner? _respawner;
+
+    /// <summary>Configuration a derived factory overrides (e.g. a low rate limit).</summary>
+    protected virtual IEnumerable<(string Key, string Value)> Settings => [];
 
     async Task IAsyncLifetime.InitializeAsync()
     {
@@ -48,6 +51,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Cns", ConnectionString);
         builder.UseSetting("CnsExchange:RunBackgroundJobs", "true");
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {
             services.AddKeyedSingleton<TimeProvider>(DependencyInjection.InnerClockKey, Clock);

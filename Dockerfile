@@ -1,0 +1,23 @@
+# syntax=docker/dockerfile:1
+# Multi-stage build: SDK to build, ASP.NET runtime to run, as a non-root user.
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY global.json Directory.Build.props Directory.Packages.props CnsExchange.sln ./
+COPY src/CnsExchange.Domain/CnsExchange.Domain.csproj src/CnsExchange.Domain/
+COPY src/CnsExchange.Application/CnsExchange.Application.csproj src/CnsExchange.Application/
+COPY src/CnsExchange.Infrastructure/CnsExchange.Infrastructure.csproj src/CnsExchange.Infrastructure/
+COPY src/CnsExchange.Api/CnsExchange.Api.csproj src/CnsExchange.Api/
+RUN dotnet restore src/CnsExchange.Api/CnsExchange.Api.csproj
+COPY src/ src/
+RUN dotnet publish src/CnsExchange.Api/CnsExchange.Api.csproj -c Release -o /app --no-restore
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+RUN groupadd --system cns && useradd --system --gid cns --no-create-home cns
+COPY --from=build /app .
+USER cns
+ENV ASPNETCORE_URLS=http://+:8080 \
+    DOTNET_RUNNING_IN_CONTAINER=true
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s --retries=6 CMD ["dotnet", "CnsExchange.Api.dll", "--healthcheck"]
+ENTRYPOINT ["dotnet", "CnsExchange.Api.dll"]

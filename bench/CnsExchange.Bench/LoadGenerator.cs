@@ -1,0 +1,66 @@
+using System.Diagnostics;
+
+namespace CnsExchange.Bench;
+
+public sealed record LoadResult(string Name, int Connections, TimeSpan Duration, long Requests, long Errors,
+    double RequestsPerSecond, double P50Ms, double P95Ms, double P99Ms, IReadOnlyDictionary<int, long> StatusCounts);
+
+/// <summary>N concurrent connections for a fixed duration, each sending requests back to back.</summary>
+public static class LoadGenerator
+{
+    public static async Task<LoadResult> RunAsync(string name, Uri baseUri, int connections, TimeSpan duration,
+        Func<int, long, HttpRequestMessage> makeRequest, Func<HttpResponseMessage, bool>? isSuccess = null, TimeSpan? warmup = null)
+    {
+        isSuccess ??= r => r.IsSuccessStatusCode;
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+        using var http = new HttpClient(handler) { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(60) };
+
+        if (warmup is { } w)
+            await Drive(http, connections, w, makeRequest, isSuccess, new List<double>[connections], new long[connections], new Dictionary<int, long>[connections], offset: 1_000_000_000);
+
+        var latencies = new List<double>[connections];
+        var errors = new long[connections];
+        var statuses = new Dictionary<int, long>[connections];
+        var sw = Stopwatch.StartNew();
+        await Drive(http, connections, duration, makeRequest, isSuccess, latencies, errors, statuses, offset: 0);
+        var elapsed = sw.Elapsed;
+
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        var merged = statuses.SelectMany(d => d).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Sum(kv => kv.Value));
+        return new LoadResult(name, connections, elapsed, all.Length, errors.Sum(), all.Length / elapsed.TotalSeconds,
+            Percentile(all, 0.50), Percentile(all, 0.95), Percentile(all, 0.99), merged);
+    }
+
+    private static async Task Drive(HttpClient http, int connections, TimeSpan duration, Func<int, long, HttpRequestMessage> makeRequest,
+        Func<HttpResponseMessage, bool> isSuccess, List<double>[] latencies, long[] errors, Dictionary<int, long>[] statuses, long offset)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var workers = Enumerable.Range(0, connections).Select(worker => Task.Run(async () =>
+        {
+            latencies[worker] = new List<double>(16_384);
+            statuses[worker] = new Dictionary<int, long>();
+            long n = 0;
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                using var request = makeRequest(worker, offset + n++);
+                var start = Stopwatch.GetTimestamp();
+                try
+                {
+                    using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+                    await response.Content.ReadAsByteArrayAsync();
+                    latencies[worker].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                    statuses[worker][(int)response.StatusCode] = statuses[worker].GetValueOrDefault((int)response.StatusCode) + 1;
+                    if (!isSuccess(response)) errors[worker]++;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    errors[worker]++;
+                }
+            }
+        })).ToArray();
+        await Task.WhenAll(workers);
+    }
+
+    public static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+}

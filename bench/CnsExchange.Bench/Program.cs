@@ -1,0 +1,1 @@
+namespace CnsExchange.Bench; public static class Program { public static int Main() => 0; }

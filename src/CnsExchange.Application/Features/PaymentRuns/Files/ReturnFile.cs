@@ -1,0 +1,209 @@
+using CnsExchange.Application.Common;
+using CnsExchange.Domain.Common;
+
+namespace CnsExchange.Application.Features.PaymentRuns.Files;
+
+/// <summary>Why a listed line was not paid in full.</summary>
+public enum ReturnLineOutcome
+{
+    /// <summary>Nothing is paid (PAY-07: refused at adjudication, never paid).</summary>
+    Refused,
+    /// <summary>Less than the amount claimed is paid.</summary>
+    PaidInPart,
+}
+
+/// <summary>One reason of a line as the return file shows it: the message is already in the file's language.</summary>
+public sealed record ReturnFileReason(string Code, ReasonSeverity Severity, string Rule, string? Field, string Message)
+{
+    public static ReturnFileReason From(ReasonDto reason) =>
+        new(reason.Code, Enum.Parse<ReasonSeverity>(reason.Severity, ignoreCase: true), reason.Rule, reason.Field, reason.Message);
+
+    /// <summary>Renders adjudication reasons in fr, de or en with the texts of reason-codes.json.</summary>
+    public static IReadOnlyList<ReturnFileReason> Render(IReferenceData reference, IEnumerable<Reason> reasons, string language) =>
+        reference.Render(reasons, language).Select(From).ToArray();
+}
+
+/// <summary>A memoir line that was not paid, or paid in part, with all its reasons (PAY-05).</summary>
+/// <param name="MemoirReference">The provider's own reference of the memoir, when it gave one.</param>
+/// <param name="AcceptedAmount">CNS amount at adjudication.</param>
+/// <param name="PaidAmount">Amount paid for the line in this run (0 for a refused line).</param>
+public sealed record ReturnFileLine(
+    Guid MemoirId,
+    string? MemoirReference,
+    int LineNumber,
+    string? VoucherNumber,
+    string Matricule,
+    DateOnly SessionDate,
+    string ActCode,
+    decimal ClaimedAmount,
+    decimal AcceptedAmount,
+    decimal PaidAmount,
+    ReturnLineOutcome Outcome,
+    IReadOnlyList<ReturnFileReason> Reasons)
+{
+    private readonly IReadOnlyList<ReturnFileReason> _reasons = Snapshot(Reasons);
+
+    /// <summary>In adjudication order, as given.</summary>
+    public IReadOnlyList<ReturnFileReason> Reasons { get => _reasons; init => _reasons = Snapshot(value); }
+
+    private static IReadOnlyList<ReturnFileReason> Snapshot(IReadOnlyList<ReturnFileReason> reasons)
+    {
+        ArgumentNullException.ThrowIfNull(reasons);
+        return reasons.ToArray().AsReadOnly();
+    }
+}
+
+/// <summary>The lines of the provider paid in full in this run, summarised (PAY-05).</summary>
+public sealed record PaidLinesSummary(int Count, decimal ClaimedAmount, decimal AcceptedAmount, decimal PaidAmount)
+{
+    public static readonly PaidLinesSummary None = new(0, 0m, 0m, 0m);
+}
+
+/// <summary>Totals over every line the return file covers: the listed lines and the lines paid in full.</summary>
+public sealed record ReturnFileTotals(int LineCount, decimal ClaimedAmount, decimal AcceptedAmount, decimal PaidAmount);
+
+public sealed record ReturnFileProvider(string Code, string Name);
+
+/// <summary>
+/// Input of the return file of one provider in one run (PAY-05), in one language. Immutable; lines are
+/// kept in file order (memoir reference, memoir id, line number) so the same content gives the same bytes.
+/// </summary>
+/// <param name="Language">fr, de or en: the language of the reason messages.</param>
+/// <param name="PaymentEndToEndId">End-to-end id of the provider's payment order in this run, or null when nothing is paid.</param>
+public sealed record ReturnFile(
+    Guid RunId,
+    string RunNumber,
+    DateOnly ExecutionDate,
+    DateTimeOffset CreatedAt,
+    ReturnFileProvider Provider,
+    string Language,
+    string? PaymentEndToEndId,
+    IReadOnlyList<ReturnFileLine> Lines,
+    PaidLinesSummary PaidLines)
+{
+    public static readonly IReadOnlyList<string> Languages = ["fr", "de", "en"];
+
+    private readonly IReadOnlyList<ReturnFileLine> _lines = Canonical(Lines);
+
+    public IReadOnlyList<ReturnFileLine> Lines { get => _lines; init => _lines = Canonical(value); }
+
+    public ReturnFileTotals Totals => new(
+        Lines.Count + PaidLines.Count,
+        Lines.Sum(l => l.ClaimedAmount) + PaidLines.ClaimedAmount,
+        Lines.Sum(l => l.AcceptedAmount) + PaidLines.AcceptedAmount,
+        Lines.Sum(l => l.PaidAmount) + PaidLines.PaidAmount);
+
+    private static IReadOnlyList<ReturnFileLine> Canonical(IReadOnlyList<ReturnFileLine> lines)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        return lines
+            .OrderBy(l => l.MemoirReference ?? "", StringComparer.Ordinal)
+            .ThenBy(l => l.MemoirId)
+            .ThenBy(l => l.LineNumber)
+            .ToArray().AsReadOnly();
+    }
+
+    /// <summary>Every inconsistency of the model; empty when it can be written.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(RunNumber) || RunNumber.Length > 35) problems.Add("The run number must have 1-35 characters.");
+        if (!Languages.Contains(Language)) problems.Add($"Language '{Language}' is not fr, de or en.");
+        if (string.IsNullOrWhiteSpace(Provider.Code) || Provider.Code.Length > 35 || string.IsNullOrWhiteSpace(Provider.Name) || Provider.Name.Length > 400)
+            problems.Add("The provider needs a code (at most 35 characters) and a name (at most 400).");
+        if (PaymentEndToEndId is { Length: 0 or > 35 }) problems.Add("The payment end-to-end id must have 1-35 characters.");
+        CheckAmounts(problems, "Paid lines", PaidLines.ClaimedAmount, PaidLines.AcceptedAmount, PaidLines.PaidAmount);
+        if (PaidLines.Count < 0) problems.Add("Paid lines: the count is negative.");
+
+        foreach (var duplicate in Lines.GroupBy(l => (l.MemoirId, l.LineNumber)).Where(g => g.Count() > 1))
+            problems.Add($"Line {duplicate.Key.LineNumber} of memoir {duplicate.Key.MemoirId} is listed {duplicate.Count()} times.");
+
+        foreach (var line in Lines)
+        {
+            var which = $"Line {line.LineNumber} of memoir {line.MemoirId}";
+            if (line.LineNumber < 1) problems.Add($"{which}: line numbers start at 1.");
+            if (line.Matricule is not { Length: 13 } || !line.Matricule.All(char.IsAsciiDigit)) problems.Add($"{which}: the matricule must have 13 digits.");
+            if (string.IsNullOrWhiteSpace(line.ActCode) || line.ActCode.Length > 35) problems.Add($"{which}: the act code must have 1-35 characters.");
+            if (line.VoucherNumber is { Length: 0 or > 35 }) problems.Add($"{which}: the voucher number must have 1-35 characters.");
+            if (line.MemoirReference is { Length: 0 or > 400 }) problems.Add($"{which}: the memoir reference must have 1-400 characters.");
+            CheckAmounts(problems, which, line.ClaimedAmount, line.AcceptedAmount, line.PaidAmount);
+            switch (line.Outcome)
+            {
+                case ReturnLineOutcome.Refused when line.PaidAmount != 0m:
+                    problems.Add($"{which}: a refused line is not paid.");
+                    break;
+                case ReturnLineOutcome.PaidInPart when line.PaidAmount <= 0m || line.PaidAmount >= line.ClaimedAmount:
+                    problems.Add($"{which}: a line paid in part is paid more than 0 and less than claimed.");
+                    break;
+            }
+            if (line.Reasons.Count == 0) problems.Add($"{which}: a line not paid in full is listed with its reasons.");
+            if (line.Reasons.Any(r => !IsReasonCode(r.Code) || string.IsNullOrWhiteSpace(r.Rule) || r.Rule.Length > 35 || r.Field is { Length: 0 or > 400 } || string.IsNullOrWhiteSpace(r.Message)))
+                problems.Add($"{which}: every reason needs a code (A-Z, 0-9, _), a rule (at most 35 characters) and a message.");
+        }
+        return problems;
+    }
+
+    public void EnsureValid()
+    {
+        var problems = Problems();
+        if (problems.Count > 0)
+            throw new ArgumentException($"Return file of run {RunNumber} for provider {Provider.Code} is not valid: " + string.Join(" ", problems));
+    }
+
+    private static bool IsReasonCode(string? code) =>
+        code is { Length: > 0 and <= 64 } && char.IsAsciiLetterUpper(code[0]) && code.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '_');
+
+    private static void CheckAmounts(List<string> problems, string which, params decimal[] amounts)
+    {
+        if (amounts.Any(a => a < 0m)) problems.Add($"{which}: amounts cannot be negative.");
+        if (amounts.Any(a => Money.Round(a) != a)) problems.Add($"{which}: amounts have at most 2 decimals.");
+    }
+}
+
+public enum ReturnFileFormat
+{
+    Json,
+    Xml,
+    Csv,
+}
+
+public static class ReturnFileFormats
+{
+    public static string MediaType(this ReturnFileFormat format) => format switch
+    {
+        ReturnFileFormat.Json => "application/json",
+        ReturnFileFormat.Xml => "application/xml",
+        ReturnFileFormat.Csv => "text/csv",
+        _ => throw new ArgumentOutOfRangeException(nameof(format)),
+    };
+
+    public static string Extension(this ReturnFileFormat format) => format switch
+    {
+        ReturnFileFormat.Json => "json",
+        ReturnFileFormat.Xml => "xml",
+        ReturnFileFormat.Csv => "csv",
+        _ => throw new ArgumentOutOfRangeException(nameof(format)),
+    };
+
+    /// <summary>The format of a media type (parameters such as charset ignored), e.g. from an Accept header.</summary>
+    public static bool TryFromMediaType(string? mediaType, out ReturnFileFormat format)
+    {
+        var type = mediaType?.Split(';')[0].Trim().ToLowerInvariant();
+        (var found, format) = type switch
+        {
+            "application/json" => (true, ReturnFileFormat.Json),
+            "application/xml" or "text/xml" => (true, ReturnFileFormat.Xml),
+            "text/csv" => (true, ReturnFileFormat.Csv),
+            _ => (false, default),
+        };
+        return found;
+    }
+}
+
+/// <summary>Writes a provider's return file as JSON, XML (openapi/return-file.xsd) or CSV (docs/payment-files.md).</summary>
+public interface IReturnFileWriter
+{
+    /// <summary>UTF-8 without BOM; same model and format, same bytes.</summary>
+    /// <exception cref="ArgumentException">The model is not valid (see <see cref="ReturnFile.Problems"/>).</exception>
+    GeneratedFile Write(ReturnFile file, ReturnFileFormat format);
+}

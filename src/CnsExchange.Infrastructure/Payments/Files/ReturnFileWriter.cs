@@ -1,0 +1,276 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Xml;
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.PaymentRuns.Files;
+using CnsExchange.Domain.Common;
+using CsvHelper;
+using static CnsExchange.Infrastructure.Payments.Files.PaymentFileFormatting;
+
+namespace CnsExchange.Infrastructure.Payments.Files;
+
+/// <summary>
+/// Writes a provider's return file (PAY-05) as JSON, XML (openapi/return-file.xsd) or CSV (CsvHelper). All
+/// three carry the same content; the same model gives the same bytes in each format.
+/// </summary>
+public sealed class ReturnFileWriter : IReturnFileWriter
+{
+    public GeneratedFile Write(ReturnFile file, ReturnFileFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        file.EnsureValid();
+        var bytes = format switch
+        {
+            ReturnFileFormat.Json => ReturnFileJson.Write(file),
+            ReturnFileFormat.Xml => ReturnFileXml.Write(file),
+            ReturnFileFormat.Csv => ReturnFileCsv.Write(file),
+            _ => throw new ArgumentOutOfRangeException(nameof(format)),
+        };
+        var name = $"return-file-{FileNamePart(file.RunNumber)}-{FileNamePart(file.Provider.Code)}-{file.Language}.{format.Extension()}";
+        return new GeneratedFile(name, format.MediaType(), bytes);
+    }
+
+    internal static string Severity(ReasonSeverity severity) => severity.ToString().ToLowerInvariant();
+
+    internal static string Outcome(ReturnLineOutcome outcome) => outcome switch
+    {
+        ReturnLineOutcome.Refused => "refused",
+        ReturnLineOutcome.PaidInPart => "paid_in_part",
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome)),
+    };
+}
+
+/// <summary>The JSON return file: API conventions (camelCase, snake_case enum values), indented, LF line ends.</summary>
+public static class ReturnFileJson
+{
+    public const int Version = 1;
+
+    private static readonly JsonSerializerOptions Options = new(JsonDefaults.Options)
+    {
+        WriteIndented = true,
+        NewLine = "\n",
+        // A downloaded file, never embedded in HTML: keep accents of fr/de texts readable.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static byte[] Write(ReturnFile file)
+    {
+        var document = new Document(
+            Version,
+            file.RunId,
+            file.RunNumber,
+            Date(file.ExecutionDate),
+            Instant(file.CreatedAt),
+            file.Language,
+            new ProviderDto(file.Provider.Code, file.Provider.Name),
+            file.PaymentEndToEndId,
+            file.Lines.Select(l => new LineDto(
+                l.MemoirId, l.MemoirReference, l.LineNumber, l.VoucherNumber, l.Matricule, Date(l.SessionDate), l.ActCode,
+                Cents(l.ClaimedAmount), Cents(l.AcceptedAmount), Cents(l.PaidAmount),
+                ReturnFileWriter.Outcome(l.Outcome),
+                l.Reasons.Select(r => new ReasonEntry(r.Code, ReturnFileWriter.Severity(r.Severity), r.Rule, r.Field, r.Message)).ToList())).ToList(),
+            new PaidLinesDto(file.PaidLines.Count, Cents(file.PaidLines.ClaimedAmount), Cents(file.PaidLines.AcceptedAmount), Cents(file.PaidLines.PaidAmount)),
+            Totals(file.Totals));
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(document, Options);
+        return [.. bytes, (byte)'\n'];
+    }
+
+    private static TotalsDto Totals(ReturnFileTotals t) => new(t.LineCount, Cents(t.ClaimedAmount), Cents(t.AcceptedAmount), Cents(t.PaidAmount));
+
+    // Dedicated shapes: the file format is a contract of its own, not whatever the model looks like.
+    private sealed record Document(
+        int Version, Guid RunId, string RunNumber, string ExecutionDate, string CreatedAt, string Language, ProviderDto Provider,
+        string? PaymentEndToEndId, IReadOnlyList<LineDto> Lines, PaidLinesDto PaidLines, TotalsDto Totals);
+
+    private sealed record ProviderDto(string Code, string Name);
+
+    private sealed record LineDto(
+        Guid MemoirId, string? MemoirReference, int LineNumber, string? VoucherNumber, string Matricule, string SessionDate, string ActCode,
+        decimal ClaimedAmount, decimal AcceptedAmount, decimal PaidAmount, string Outcome, IReadOnlyList<ReasonEntry> Reasons);
+
+    private sealed record ReasonEntry(string Code, string Severity, string Rule, string? Field, string Message);
+
+    private sealed record PaidLinesDto(int Count, decimal ClaimedAmount, decimal AcceptedAmount, decimal PaidAmount);
+
+    private sealed record TotalsDto(int LineCount, decimal ClaimedAmount, decimal AcceptedAmount, decimal PaidAmount);
+}
+
+/// <summary>The XML return file in namespace urn:cns-exchange:return-file:1, checked against openapi/return-file.xsd.</summary>
+public static class ReturnFileXml
+{
+    public static byte[] Write(ReturnFile file)
+    {
+        using var buffer = new MemoryStream();
+        using (var xml = XmlWriter.Create(buffer, XmlSettings()))
+        {
+            xml.WriteStartDocument();
+            xml.WriteStartElement("ReturnFile", PaymentFileSchemas.ReturnFileNamespace);
+            xml.WriteAttributeString("version", ReturnFileJson.Version.ToString(CultureInfo.InvariantCulture));
+            xml.WriteElementString("RunId", file.RunId.ToString("D"));
+            xml.WriteElementString("RunNumber", file.RunNumber);
+            xml.WriteElementString("ExecutionDate", Date(file.ExecutionDate));
+            xml.WriteElementString("CreatedAt", Instant(file.CreatedAt));
+            xml.WriteElementString("Language", file.Language);
+            xml.WriteStartElement("Provider");
+            xml.WriteElementString("Code", file.Provider.Code);
+            xml.WriteElementString("Name", file.Provider.Name);
+            xml.WriteEndElement();
+            if (file.PaymentEndToEndId is not null) xml.WriteElementString("PaymentEndToEndId", file.PaymentEndToEndId);
+
+            xml.WriteStartElement("Lines");
+            foreach (var line in file.Lines)
+            {
+                xml.WriteStartElement("Line");
+                xml.WriteElementString("MemoirId", line.MemoirId.ToString("D"));
+                if (line.MemoirReference is not null) xml.WriteElementString("MemoirReference", line.MemoirReference);
+                xml.WriteElementString("LineNumber", line.LineNumber.ToString(CultureInfo.InvariantCulture));
+                if (line.VoucherNumber is not null) xml.WriteElementString("VoucherNumber", line.VoucherNumber);
+                xml.WriteElementString("Matricule", line.Matricule);
+                xml.WriteElementString("SessionDate", Date(line.SessionDate));
+                xml.WriteElementString("ActCode", line.ActCode);
+                xml.WriteElementString("ClaimedAmount", Amount(line.ClaimedAmount));
+                xml.WriteElementString("AcceptedAmount", Amount(line.AcceptedAmount));
+                xml.WriteElementString("PaidAmount", Amount(line.PaidAmount));
+                xml.WriteElementString("Outcome", ReturnFileWriter.Outcome(line.Outcome));
+                xml.WriteStartElement("Reasons");
+                foreach (var reason in line.Reasons)
+                {
+                    xml.WriteStartElement("Reason");
+                    xml.WriteElementString("Code", reason.Code);
+                    xml.WriteElementString("Severity", ReturnFileWriter.Severity(reason.Severity));
+                    xml.WriteElementString("Rule", reason.Rule);
+                    if (reason.Field is not null) xml.WriteElementString("Field", reason.Field);
+                    xml.WriteElementString("Message", reason.Message);
+                    xml.WriteEndElement();
+                }
+                xml.WriteEndElement(); // Reasons
+                xml.WriteEndElement(); // Line
+            }
+            xml.WriteEndElement(); // Lines
+
+            xml.WriteStartElement("PaidLines");
+            xml.WriteElementString("Count", file.PaidLines.Count.ToString(CultureInfo.InvariantCulture));
+            WriteAmounts(xml, file.PaidLines.ClaimedAmount, file.PaidLines.AcceptedAmount, file.PaidLines.PaidAmount);
+            xml.WriteEndElement();
+
+            var totals = file.Totals;
+            xml.WriteStartElement("Totals");
+            xml.WriteElementString("LineCount", totals.LineCount.ToString(CultureInfo.InvariantCulture));
+            WriteAmounts(xml, totals.ClaimedAmount, totals.AcceptedAmount, totals.PaidAmount);
+            xml.WriteEndElement();
+
+            xml.WriteEndElement(); // ReturnFile
+            xml.WriteEndDocument();
+        }
+        buffer.WriteByte((byte)'\n');
+        var bytes = buffer.ToArray();
+
+        var errors = PaymentFileSchemas.Validate(bytes, PaymentFileSchemas.ReturnFile);
+        if (errors.Count > 0)
+            throw new InvalidOperationException($"The XML return file of run {file.RunNumber} for provider {file.Provider.Code} does not match its XSD: " + string.Join(" ", errors));
+        return bytes;
+    }
+
+    private static void WriteAmounts(XmlWriter xml, decimal claimed, decimal accepted, decimal paid)
+    {
+        xml.WriteElementString("ClaimedAmount", Amount(claimed));
+        xml.WriteElementString("AcceptedAmount", Amount(accepted));
+        xml.WriteElementString("PaidAmount", Amount(paid));
+    }
+}
+
+/// <summary>
+/// The CSV return file: RFC 4180, comma separated, CRLF, UTF-8 without BOM, the documented header first,
+/// then one <c>line</c> record per listed line, one <c>paid_lines</c> record and one <c>total</c> record.
+/// Text cells that a spreadsheet would run as a formula (starting with = + - @ tab or CR) get a leading
+/// single quote (CsvHelper's injection escaping).
+/// </summary>
+public static class ReturnFileCsv
+{
+    public const string Header =
+        "record_type,run_number,provider_code,memoir_id,memoir_reference,line_number,voucher_number,matricule,session_date,act_code," +
+        "line_count,claimed_amount,accepted_amount,paid_amount,outcome,reason_codes,reasons";
+
+    public const string LineRecord = "line";
+    public const string PaidLinesRecord = "paid_lines";
+    public const string TotalRecord = "total";
+
+    public static CsvWriterOptions WriterOptions { get; } = CsvWriterOptions.For<ReturnFileCsvRow>() with
+    {
+        Injection = CsvInjection.Escape,
+        InjectionEscape = '\'',
+        WriteByteOrderMark = false,
+        NewLine = "\r\n",
+    };
+
+    public static CsvReaderOptions ReaderOptions => CsvReaderOptions.For<ReturnFileCsvRow>();
+
+    public static byte[] Write(ReturnFile file)
+    {
+        using var buffer = new MemoryStream();
+        using (var csv = CsvWriter.Create(buffer, WriterOptions, leaveOpen: true))
+        {
+            csv.WriteRecords(Rows(file));
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>The records of the file, before CSV encoding (and escaping).</summary>
+    public static IEnumerable<ReturnFileCsvRow> Rows(ReturnFile file)
+    {
+        foreach (var line in file.Lines)
+        {
+            yield return new ReturnFileCsvRow
+            {
+                RecordType = LineRecord,
+                RunNumber = file.RunNumber,
+                ProviderCode = file.Provider.Code,
+                MemoirId = line.MemoirId,
+                MemoirReference = line.MemoirReference ?? "",
+                LineNumber = line.LineNumber,
+                VoucherNumber = line.VoucherNumber ?? "",
+                Matricule = line.Matricule,
+                SessionDate = line.SessionDate,
+                ActCode = line.ActCode,
+                LineCount = 1,
+                ClaimedAmount = Cents(line.ClaimedAmount),
+                AcceptedAmount = Cents(line.AcceptedAmount),
+                PaidAmount = Cents(line.PaidAmount),
+                Outcome = ReturnFileWriter.Outcome(line.Outcome),
+                ReasonCodes = string.Join('|', line.Reasons.Select(r => r.Code)),
+                Reasons = string.Join(" | ", line.Reasons.Select(r => $"{r.Code} [{ReturnFileWriter.Severity(r.Severity)}, {r.Rule}]: {r.Message}")),
+            };
+        }
+
+        yield return new ReturnFileCsvRow
+        {
+            RecordType = PaidLinesRecord,
+            RunNumber = file.RunNumber,
+            ProviderCode = file.Provider.Code,
+            LineCount = file.PaidLines.Count,
+            ClaimedAmount = Cents(file.PaidLines.ClaimedAmount),
+            AcceptedAmount = Cents(file.PaidLines.AcceptedAmount),
+            PaidAmount = Cents(file.PaidLines.PaidAmount),
+        };
+
+        var totals = file.Totals;
+        yield return new ReturnFileCsvRow
+        {
+            RecordType = TotalRecord,
+            RunNumber = file.RunNumber,
+            ProviderCode = file.Provider.Code,
+            LineCount = totals.LineCount,
+            ClaimedAmount = Cents(totals.ClaimedAmount),
+            AcceptedAmount = Cents(totals.AcceptedAmount),
+            PaidAmount = Cents(totals.PaidAmount),
+        };
+    }
+
+    /// <summary>Reads a CSV return file back (for consumers and tests).</summary>
+    public static IReadOnlyList<ReturnFileCsvRow> Read(byte[] content)
+    {
+        using var reader = CsvReader.Create(content, ReaderOptions);
+        return reader.GetRecords<ReturnFileCsvRow>().ToList();
+    }
+}

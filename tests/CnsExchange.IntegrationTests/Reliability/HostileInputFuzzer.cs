@@ -1,0 +1,251 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Npgsql;
+
+namespace CnsExchange.IntegrationTests.Reliability;
+
+/// <summary>One generated hostile request.</summary>
+public sealed record FuzzCase(string Method, string Path, string Kind, Func<HttpContent?> Body, string ApiKey);
+
+public sealed record FuzzFinding(FuzzCase Case, int Status, string Problem);
+
+/// <summary>
+/// Generates hostile requests for every operation of the OpenAPI document: malformed and truncated JSON, wrong
+/// types, huge numbers, impossible dates, unicode edge cases, oversized bodies, wrong content types and multipart
+/// abuse. The oracle: never a 5xx, every error is problem+json with a code, and a rejected request writes nothing.
+/// </summary>
+public sealed class HostileInputFuzzer(JsonNode openApi, Random random)
+{
+    private static readonly string[] Keys = ["sandbox-physio-1", "sandbox-reviewer", "sandbox-admin"];
+
+    private static readonly string[] HostileStrings =
+    [
+        "", " ", "\u0000", "\ud800", "\udfff", "\u202e\u0645\u0631\u062d\u0628\u0627", "😀🏥💶", "e\u0301", "ﬁ", "\t\r\n",
+        "'; DROP TABLE cns.insured; --", "<script>alert(1)</script>", "=HYPERLINK(\"http://x\")", "../../../../etc/passwd",
+        "%00", "\\u0000", new string('A', 10_000), "1983081246785", "null", "NaN", "-0", "1e309",
+    ];
+
+    private static readonly string[] HostileNumbers =
+    [
+        "1e309", "-1e309", "99999999999999999999999999999", "-99999999999999999999999999999", "1.7976931348623157e308",
+        "0.0000000000000000000000001", "-1", "0", "2147483648", "-2147483649", "9223372036854775808", "1.5", "\"12\"",
+    ];
+
+    private static readonly string[] HostileDates =
+    [
+        "\"0001-01-01\"", "\"9999-12-31\"", "\"2026-02-30\"", "\"2026-13-01\"", "\"not-a-date\"", "\"2026-11-23T25:00:00\"",
+        "\"\"", "20261123", "\"1900-01-01\"", "\"2100-01-01\"",
+    ];
+
+    public IEnumerable<FuzzCase> Generate(int count)
+    {
+        var operations = Operations().ToList();
+        if (operations.Count == 0) yield break;
+        for (var i = 0; i < count; i++)
+        {
+            var op = operations[i % operations.Count];
+            yield return MakeCase(op, i / operations.Count);
+        }
+    }
+
+    private sealed record Operation(string Method, string PathTemplate, JsonNode? JsonSchema, JsonNode? MultipartSchema);
+
+    private IEnumerable<Operation> Operations()
+    {
+        foreach (var (path, item) in openApi["paths"]!.AsObject())
+        {
+            foreach (var (method, op) in item!.AsObject())
+            {
+                if (method is "parameters") continue;
+                var content = op?["requestBody"]?["content"];
+                yield return new Operation(method.ToUpperInvariant(), path,
+                    Resolve(content?["application/json"]?["schema"]), Resolve(content?["multipart/form-data"]?["schema"]));
+            }
+        }
+    }
+
+    private JsonNode? Resolve(JsonNode? schema)
+    {
+        for (var depth = 0; schema?["$ref"] is { } reference && depth < 10; depth++)
+            schema = openApi["components"]!["schemas"]![reference.GetValue<string>().Split('/').Last()];
+        return schema;
+    }
+
+    private FuzzCase MakeCase(Operation op, int round)
+    {
+        var path = FillPath(op.PathTemplate);
+        var key = Keys[random.Next(Keys.Length)];
+        if (op.Method is "GET" or "DELETE")
+            return new FuzzCase(op.Method, path + HostileQuery(), "hostile-path-or-query", () => null, key);
+
+        var kinds = op.MultipartSchema is not null
+            ? new[] { "multipart-abuse", "multipart-bad-json", "multipart-missing-part", "wrong-content-type", "malformed-json", "oversized" }
+            : new[] { "malformed-json", "truncated-json", "wrong-types", "huge-numbers", "bad-dates", "unicode", "wrong-content-type", "oversized", "deep-nesting" };
+        var kind = kinds[(round + random.Next(kinds.Length)) % kinds.Length];
+        if (kind == "oversized" && random.Next(20) != 0) kind = kinds[0]; // large bodies are costly: keep them rare
+        return new FuzzCase(op.Method, path, kind, () => Body(op, kind), key);
+    }
+
+    private string FillPath(string template)
+    {
+        var values = new[] { Guid.NewGuid().ToString(), "1983081246785", "K26-0001000-3", "0", "-1", "99999999999", "%2e%2e", "abc", "😀", new string('9', 300) };
+        var sb = new StringBuilder();
+        foreach (var segment in template.Split('/'))
+        {
+            if (segment.Length == 0) continue;
+            sb.Append('/').Append(segment.StartsWith('{') ? Uri.EscapeDataString(values[random.Next(values.Length)]) : segment);
+        }
+        return sb.ToString();
+    }
+
+    private string HostileQuery()
+    {
+        var options = new[] { "", "?limit=-5", "?limit=100000000000", "?cursor=%00%01", "?cursor=" + new string('x', 3000), "?from=2026-02-30", "?status=%F0%9F%98%80", "?year=99999999999999" };
+        return options[random.Next(options.Length)];
+    }
+
+    private HttpContent Body(Operation op, string kind)
+    {
+        switch (kind)
+        {
+            case "malformed-json":
+                return Json(new[] { "{", "{\"a\":", "[", "}", "{\"a\" 1}", "{'a':1}", "\u0000", "{\"a\":1,}", "tru", "{\"\\ud800\":1}" }[random.Next(10)]);
+            case "truncated-json":
+                var full = BaseObject(op.JsonSchema).ToJsonString();
+                return Json(full[..Math.Max(1, random.Next(full.Length))]);
+            case "wrong-types":
+                return Json(Mutate(op.JsonSchema, _ => new[] { "\"x\"", "[]", "{}", "true", "123", "null" }[random.Next(6)]));
+            case "huge-numbers":
+                return Json(Mutate(op.JsonSchema, s => IsNumeric(s) ? HostileNumbers[random.Next(HostileNumbers.Length)] : null));
+            case "bad-dates":
+                return Json(Mutate(op.JsonSchema, s => IsDate(s) ? HostileDates[random.Next(HostileDates.Length)] : null));
+            case "unicode":
+                return Json(Mutate(op.JsonSchema, s => s?["type"]?.GetValue<string>() == "string" && !IsDate(s)
+                    ? JsonValue.Create(HostileStrings[random.Next(HostileStrings.Length)])!.ToJsonString() : null));
+            case "wrong-content-type":
+                var content = new StringContent(BaseObject(op.JsonSchema ?? op.MultipartSchema).ToJsonString(), Encoding.UTF8);
+                content.Headers.ContentType = new MediaTypeHeaderValue(new[] { "text/plain", "application/xml", "application/x-www-form-urlencoded", "image/png" }[random.Next(4)]);
+                return content;
+            case "oversized":
+                return Json("{\"pad\":\"" + new string('a', 12 * 1024 * 1024) + "\"}");
+            case "deep-nesting":
+                return Json(new string('[', 5000) + new string(']', 5000));
+            case "multipart-abuse":
+                var raw = new StringContent("--x\r\nContent-Disposition: form-data; name=\"request\"\r\n\r\n{\"a\":1}\r\n--y--", Encoding.UTF8);
+                raw.Headers.ContentType = MediaTypeHeaderValue.Parse(random.Next(2) == 0 ? "multipart/form-data; boundary=x" : "multipart/form-data");
+                return raw;
+            case "multipart-bad-json":
+                var form = new MultipartFormDataContent
+                {
+                    { new StringContent(new[] { "{", "[]", "{\"insuredMatricule\": 12}", HostileStrings[random.Next(HostileStrings.Length)] }[random.Next(4)]), "request" },
+                    { new ByteArrayContent(Scan()), "scan", "scan.pdf" },
+                };
+                return form;
+            default: // multipart-missing-part
+                var partial = new MultipartFormDataContent();
+                if (random.Next(2) == 0) partial.Add(new StringContent("{}"), "request");
+                else partial.Add(new ByteArrayContent(random.Next(2) == 0 ? [] : Encoding.ASCII.GetBytes("MZ not a scan")), "scan", "x.exe");
+                return partial;
+        }
+    }
+
+    private static byte[] Scan() => Encoding.ASCII.GetBytes("%PDF-1.4\n%fuzz\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
+
+    private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");
+
+    private static bool IsNumeric(JsonNode? s) => s?["type"]?.GetValue<string>() is "integer" or "number";
+
+    private static bool IsDate(JsonNode? s) => s?["format"]?.GetValue<string>() is "date" or "date-time";
+
+    private JsonObject BaseObject(JsonNode? schema)
+    {
+        if (schema?["example"] is JsonObject example) return (JsonObject)example.DeepClone();
+        var obj = new JsonObject();
+        if (schema?["properties"] is JsonObject props)
+            foreach (var (name, prop) in props)
+                obj[name] = Sample(Resolve(prop));
+        return obj;
+    }
+
+    private JsonNode? Sample(JsonNode? s) => s?["type"]?.GetValue<string>() switch
+    {
+        "integer" => JsonValue.Create(1),
+        "number" => JsonValue.Create(1.5m),
+        "boolean" => JsonValue.Create(true),
+        "array" => new JsonArray(),
+        "object" => BaseObject(s),
+        _ => IsDate(s) ? JsonValue.Create("2026-11-20") : JsonValue.Create("x"),
+    };
+
+    /// <summary>Replaces one or more top-level properties with a hostile raw JSON value chosen by <paramref name="pick"/>.</summary>
+    private string Mutate(JsonNode? schema, Func<JsonNode?, string?> pick)
+    {
+        var obj = BaseObject(schema);
+        var props = schema?["properties"] as JsonObject;
+        var names = props?.Select(p => p.Key).ToList() ?? obj.Select(p => p.Key).ToList();
+        if (names.Count == 0) return "{\"unexpected\": " + HostileNumbers[random.Next(HostileNumbers.Length)] + "}";
+        var replaced = new Dictionary<string, string>();
+        foreach (var name in names.OrderBy(_ => random.Next()).Take(1 + random.Next(names.Count)))
+        {
+            var value = pick(Resolve(props?[name]));
+            if (value is not null) replaced[name] = value;
+        }
+        if (replaced.Count == 0) replaced[names[random.Next(names.Count)]] = "[[[]]]";
+        var sb = new StringBuilder("{");
+        var first = true;
+        foreach (var (name, node) in obj)
+        {
+            if (!first) sb.Append(',');
+            first = false;
+            sb.Append(JsonValue.Create(name)!.ToJsonString()).Append(':').Append(replaced.TryGetValue(name, out var raw) ? raw : node?.ToJsonString() ?? "null");
+        }
+        foreach (var (name, raw) in replaced.Where(r => !obj.ContainsKey(r.Key)))
+        {
+            if (!first) sb.Append(',');
+            first = false;
+            sb.Append(JsonValue.Create(name)!.ToJsonString()).Append(':').Append(raw);
+        }
+        return sb.Append('}').ToString();
+    }
+
+    /// <summary>Rows in every table of the cns schema, to prove a rejected request wrote nothing.</summary>
+    public static async Task<long> CountRowsAsync(NpgsqlConnection connection)
+    {
+        var tables = new List<string>();
+        await using (var list = new NpgsqlCommand("SELECT quote_ident(table_name) FROM information_schema.tables WHERE table_schema = 'cns' AND table_type = 'BASE TABLE' AND table_name <> '__EFMigrationsHistory'", connection))
+        await using (var reader = await list.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
+        var sql = string.Join(" + ", tables.Select(t => $"(SELECT count(*) FROM cns.{t})"));
+        await using var count = new NpgsqlCommand("SELECT " + sql, connection);
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
+
+    public static async Task<FuzzFinding?> CheckAsync(FuzzCase c, HttpResponseMessage response, bool wroteRows)
+    {
+        var status = (int)response.StatusCode;
+        if (status >= 500) return new FuzzFinding(c, status, "5xx: " + Truncate(await response.Content.ReadAsStringAsync()));
+        if (status >= 400)
+        {
+            if (response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+                return new FuzzFinding(c, status, "error without problem+json");
+            var text = await response.Content.ReadAsStringAsync();
+            var body = JsonNode.Parse(text);
+            if (body?["code"] is null) return new FuzzFinding(c, status, "problem without code");
+            if (wroteRows) return new FuzzFinding(c, status, "partial write: rows changed although the request was rejected");
+        }
+        return null;
+    }
+
+    private static string Truncate(string s) => s.Length > 300 ? s[..300] : s;
+
+    public static HttpRequestMessage Request(FuzzCase c)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(c.Method), c.Path) { Content = c.Body() };
+        request.Headers.Add("X-Api-Key", c.ApiKey);
+        return request;
+    }
+
+    public static bool IsStatusOk(HttpStatusCode code) => (int)code < 500;
+}

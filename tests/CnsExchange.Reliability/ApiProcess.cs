@@ -1,0 +1,60 @@
+using System.Diagnostics;
+
+namespace CnsExchange.Reliability;
+
+/// <summary>The API as a separate OS process, so it can be killed with SIGKILL and started again.</summary>
+public sealed class ApiProcess(string apiDll, string connectionString, int port) : IAsyncDisposable
+{
+    private Process? _process;
+    public string BaseUrl { get; } = $"http://127.0.0.1:{port}";
+
+    public async Task StartAsync(TimeSpan timeout)
+    {
+        var info = new ProcessStartInfo("dotnet", [apiDll])
+        {
+            WorkingDirectory = Path.GetDirectoryName(apiDll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.Environment["ConnectionStrings__Cns"] = connectionString;
+        info.Environment["ASPNETCORE_URLS"] = BaseUrl;
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["CnsExchange__RateLimit__TokenLimit"] = "100000";
+        info.Environment["CnsExchange__RateLimit__TokensPerSecond"] = "100000";
+        _process = Process.Start(info) ?? throw new InvalidOperationException("could not start the API");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"API exited with {_process.ExitCode} during start-up");
+            try
+            {
+                if ((await http.GetAsync(BaseUrl + "/health/ready")).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException("API not ready in time");
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flush — the crash the data must survive.</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false }) _process.Kill(entireProcessTree: true);
+        _process?.WaitForExit(10_000);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        _process?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

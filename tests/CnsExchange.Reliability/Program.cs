@@ -1,0 +1,33 @@
+using CnsExchange.Reliability;
+
+// Usage: CnsExchange.Reliability <api.dll> <connection string> <pg bin dir> <pg data dir> <pg port> [scenario...]
+// Prints one figure per line as `name: value`; exits 1 when a figure is out of bounds.
+if (args.Length < 5)
+{
+    Console.Error.WriteLine("usage: CnsExchange.Reliability <api.dll> <connection string> <pg bin dir> <pg data dir> <pg port> [db-restart|kill9|payment-crash]...");
+    return 2;
+}
+
+var (apiDll, connectionString, pgBin, pgData, pgPort) = (args[0], args[1], args[2], args[3], int.Parse(args[4]));
+var scenarios = args.Length > 5 ? args[5..] : ["kill9", "db-restart"];
+var postgres = new Postgres(pgBin, pgData, pgPort);
+var figures = new Figures();
+var port = 18080 + Random.Shared.Next(1000);
+
+foreach (var scenario in scenarios)
+{
+    await using var api = new ApiProcess(apiDll, connectionString, port);
+    await api.StartAsync(TimeSpan.FromSeconds(90));
+    switch (scenario)
+    {
+        case "db-restart":
+            await DbRestartScenario.RunAsync(api, postgres, figures);
+            break;
+        default:
+            Console.Error.WriteLine($"unknown scenario {scenario}");
+            return 2;
+    }
+}
+
+figures.Print(Console.Out);
+return figures.AnyFailed ? 1 : 0;
