@@ -13,8 +13,8 @@ public static class CompetentFundAbroad
     public static bool Applies(Insured insured, string countryOfCare) =>
         insured.CrossBorderWorker && string.Equals(insured.ResidenceCountry, countryOfCare, StringComparison.OrdinalIgnoreCase);
 
-    public static Reason? Check(Insured insured, string countryOfCare, string rule) =>
-        Applies(insured, countryOfCare) ? Reason.Refusal(Code, rule, "countryOfCare", countryOfCare.ToUpperInvariant()) : null;
+    public static Reason? Check(Insured? insured, string countryOfCare, string rule, string field = "countryOfCare") =>
+        insured is not null && Applies(insured, countryOfCare) ? Reason.Refusal(Code, rule, field, countryOfCare.ToUpperInvariant()) : null;
 }
 
 /// <summary>The insured person must be affiliated on the dates the care concerns (VAL-01, REH-01 and the like).</summary>

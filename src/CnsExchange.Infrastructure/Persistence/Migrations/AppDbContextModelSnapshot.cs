@@ -382,6 +382,368 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.ToTable("hospital_stay_participation_years", "cns");
                 });
 
+            modelBuilder.Entity("CnsExchange.Domain.Physio.PrescriptionFingerprint", b =>
+                {
+                    b.Property<string>("Fingerprint")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<Guid>("VoucherId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("voucher_id");
+
+                    b.Property<string>("VoucherNumber")
+                        .IsRequired()
+                        .HasMaxLength(13)
+                        .HasColumnType("character varying(13)")
+                        .HasColumnName("voucher_number");
+
+                    b.HasKey("Fingerprint")
+                        .HasName("pk_prescription_fingerprints");
+
+                    b.HasIndex("VoucherId")
+                        .HasDatabaseName("ix_prescription_fingerprints_voucher_id");
+
+                    b.ToTable("prescription_fingerprints", "cns");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Physio.PrescriptionScan", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("content_type");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("file_name");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size_bytes");
+
+                    b.HasKey("Id")
+                        .HasName("pk_prescription_scans");
+
+                    b.HasIndex("RequestId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_prescription_scans_request_id");
+
+                    b.HasIndex("Sha256")
+                        .HasDatabaseName("ix_prescription_scans_sha256");
+
+                    b.ToTable("prescription_scans", "cns");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Physio.ValidationRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AccidentReference")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("accident_reference");
+
+                    b.Property<string>("ActCode")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("act_code");
+
+                    b.Property<string>("AnnexGCode")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("annex_g_code");
+
+                    b.Property<string>("CareCountry")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("care_country");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("category");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("decided_by");
+
+                    b.Property<DateTimeOffset?>("DecisionDueBy")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decision_due_by");
+
+                    b.Property<string>("Diagnosis")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("diagnosis");
+
+                    b.Property<string>("DoctorCode")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("doctor_code");
+
+                    b.Property<string>("DoctorCountry")
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("doctor_country");
+
+                    b.Property<string>("DoctorName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("doctor_name");
+
+                    b.Property<bool>("ForeignPrescription")
+                        .HasColumnType("boolean")
+                        .HasColumnName("foreign_prescription");
+
+                    b.Property<string>("Frequency")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("frequency");
+
+                    b.Property<bool>("GrantAccidentCase")
+                        .HasColumnType("boolean")
+                        .HasColumnName("grant_accident_case");
+
+                    b.Property<string>("GrantActCode")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("grant_act_code");
+
+                    b.Property<string>("GrantCategory")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("grant_category");
+
+                    b.Property<decimal?>("GrantRatePercent")
+                        .HasPrecision(5, 2)
+                        .HasColumnType("numeric(5,2)")
+                        .HasColumnName("grant_rate_percent");
+
+                    b.Property<int?>("GrantSessions")
+                        .HasColumnType("integer")
+                        .HasColumnName("grant_sessions");
+
+                    b.Property<bool>("GrantThirdPartyPayment")
+                        .HasColumnType("boolean")
+                        .HasColumnName("grant_third_party_payment");
+
+                    b.Property<bool>("GrantTravelAllowance")
+                        .HasColumnType("boolean")
+                        .HasColumnName("grant_travel_allowance");
+
+                    b.Property<bool>("HomeVisitMedicallyNecessary")
+                        .HasColumnType("boolean")
+                        .HasColumnName("home_visit_medically_necessary");
+
+                    b.Property<string>("InformationAnswer")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("information_answer");
+
+                    b.Property<string>("InformationQuestion")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("information_question");
+
+                    b.Property<Guid?>("InsuredId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("insured_id");
+
+                    b.Property<string>("Matricule")
+                        .IsRequired()
+                        .HasMaxLength(13)
+                        .HasColumnType("character varying(13)")
+                        .HasColumnName("matricule");
+
+                    b.Property<DateOnly>("PrescriptionDate")
+                        .HasColumnType("date")
+                        .HasColumnName("prescription_date");
+
+                    b.Property<string>("PrescriptionFingerprint")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("prescription_fingerprint");
+
+                    b.Property<string>("PrescriptionLanguage")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("prescription_language");
+
+                    b.Property<Guid>("ProviderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("provider_id");
+
+                    b.Property<string>("Reasons")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("reasons");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<DateOnly>("ReceivedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("received_on");
+
+                    b.Property<string>("ScanSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("scan_sha256");
+
+                    b.Property<int>("SessionsPrescribed")
+                        .HasColumnType("integer")
+                        .HasColumnName("sessions_prescribed");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("status");
+
+                    b.Property<DateOnly?>("SurgeryDate")
+                        .HasColumnType("date")
+                        .HasColumnName("surgery_date");
+
+                    b.Property<bool>("TravelAllowanceRequested")
+                        .HasColumnType("boolean")
+                        .HasColumnName("travel_allowance_requested");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<Guid?>("VoucherId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("voucher_id");
+
+                    b.Property<string>("VoucherNumber")
+                        .HasMaxLength(13)
+                        .HasColumnType("character varying(13)")
+                        .HasColumnName("voucher_number");
+
+                    b.HasKey("Id")
+                        .HasName("pk_validation_requests");
+
+                    b.HasIndex("DecisionDueBy")
+                        .HasDatabaseName("ix_validation_requests_decision_due_by")
+                        .HasFilter("status = 'Pending'");
+
+                    b.HasIndex("InsuredId")
+                        .HasDatabaseName("ix_validation_requests_insured_id");
+
+                    b.HasIndex("VoucherId")
+                        .HasDatabaseName("ix_validation_requests_voucher_id");
+
+                    b.HasIndex("ProviderId", "ReceivedAt", "Id")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_validation_requests_provider_id_received_at_id");
+
+                    b.ToTable("validation_requests", "cns");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Physio.ValidationRequestEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("actor");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("note");
+
+                    b.Property<string>("Reasons")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("reasons");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_validation_request_events");
+
+                    b.HasIndex("RequestId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_validation_request_events_request_id_sequence");
+
+                    b.ToTable("validation_request_events", "cns");
+                });
+
             modelBuilder.Entity("CnsExchange.Domain.Registry.AccidentCase", b =>
                 {
                     b.Property<Guid>("Id")
@@ -893,6 +1255,58 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasConstraintName("fk_hospital_stay_participation_years_hospital_stays_stay_id");
                 });
 
+            modelBuilder.Entity("CnsExchange.Domain.Physio.PrescriptionFingerprint", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Vouchers.Voucher", null)
+                        .WithMany()
+                        .HasForeignKey("VoucherId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_prescription_fingerprints_vouchers_voucher_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Physio.PrescriptionScan", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Physio.ValidationRequest", null)
+                        .WithOne()
+                        .HasForeignKey("CnsExchange.Domain.Physio.PrescriptionScan", "RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_prescription_scans_validation_request_request_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Physio.ValidationRequest", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Registry.Insured", null)
+                        .WithMany()
+                        .HasForeignKey("InsuredId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_validation_requests_insured_insured_id");
+
+                    b.HasOne("CnsExchange.Domain.Registry.Provider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_validation_requests_providers_provider_id");
+
+                    b.HasOne("CnsExchange.Domain.Vouchers.Voucher", null)
+                        .WithMany()
+                        .HasForeignKey("VoucherId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_validation_requests_vouchers_voucher_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Physio.ValidationRequestEvent", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Physio.ValidationRequest", null)
+                        .WithMany("History")
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_validation_request_events_validation_requests_request_id");
+                });
+
             modelBuilder.Entity("CnsExchange.Domain.Registry.AccidentCase", b =>
                 {
                     b.HasOne("CnsExchange.Domain.Registry.Insured", null)
@@ -968,6 +1382,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.Navigation("Operations");
 
                     b.Navigation("ParticipationYears");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Physio.ValidationRequest", b =>
+                {
+                    b.Navigation("History");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Registry.Insured", b =>

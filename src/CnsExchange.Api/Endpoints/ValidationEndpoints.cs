@@ -1,0 +1,133 @@
+using System.Text;
+using System.Text.Json;
+using CnsExchange.Api.Infrastructure;
+using CnsExchange.Application.Behaviors;
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Validation;
+using CnsExchange.Domain.Calendar;
+using CnsExchange.Domain.Physio;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CnsExchange.Api.Endpoints;
+
+/// <summary>Physiotherapy prescription validation (RULES.md §2): submit, read, list, cancel, answer, scan.</summary>
+public sealed class ValidationEndpoints : IEndpointGroup
+{
+    private const string Tag = "Prescription validation";
+
+    public void Map(RouteGroupBuilder api)
+    {
+        var g = api.MapGroup("/validation-requests").WithTags(Tag);
+
+        g.MapPost("/", Submit)
+            .RequireAuthorization(Policies.Provider)
+            .DisableAntiforgery()
+            .Produces<ValidationRequestDto>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Validate a prescription: multipart `request` (JSON) + `scan` (PDF, JPEG, PNG or TIFF, at most 10 MiB).")
+            .WithDescription("""
+                Answers at once with the decision (201, `Location` of the request): `agreed` with a `voucher` (number, issuedOn,
+                treatmentStartBy, validUntil, services with sessions, rate, tariff, travel allowance, third-party payment),
+                `refused` with every refusal reason, or `pending` with the reasons and `decisionDueBy` (end of the next working day).
+                Reductions (sessions cut to the cap, heavy pathology treated as common) come with an agreement.
+
+                `request` fields: `matricule`; `doctor` {`code`} or, for a doctor abroad, {`name`, `country`}; `prescriptionDate`;
+                `prescriptionLanguage` (ISO 639-1); `category` (common, heavy, lymphatic_drainage, post_surgical); `annexGCode` (heavy);
+                `surgeryDate` (post_surgical); `actCode`; `sessions`; `frequency`; `diagnosis`; `homeVisitMedicallyNecessary`;
+                `travelAllowanceRequested` (optional); `careCountry`; `accidentReference` (optional AAA case).
+                Messages follow `Accept-Language` (fr, de, en). Send an `Idempotency-Key` to retry safely.
+                The example is agreed when tried as is with any scan (key sandbox-physio-1); sent a second time it is
+                refused as `DUPLICATE_PRESCRIPTION` (VAL-14), which is the point.
+                """);
+
+        g.MapGet("/", (IMediator m, string? cursor, int? limit, string? status, DateOnly? from, DateOnly? to, CancellationToken ct) =>
+                m.Send(new ListValidationRequests(cursor, limit, status, from, to), ct))
+            .RequireAuthorization(Policies.Provider)
+            .WithSummary("Your validation requests, newest first (`cursor`/`limit`; filter by `status` (pending, information_requested, agreed, refused, cancelled) and date of receipt `from`/`to`).");
+
+        g.MapGet("/{id:guid}", (IMediator m, Guid id, CancellationToken ct) => m.Send(new GetValidationRequest(id), ct))
+            .RequireAuthorization(Policies.ProviderOrStaff)
+            .WithSummary("A validation request: status, decision, voucher, and the history of its changes (who and when).");
+
+        g.MapGet("/{id:guid}/scan", async (IMediator m, Guid id, CancellationToken ct) =>
+            {
+                var scan = await m.Send(new GetPrescriptionScan(id), ct);
+                return Results.File(scan.Content, scan.ContentType, scan.FileName);
+            })
+            .RequireAuthorization(Policies.ProviderOrStaff)
+            .Produces(StatusCodes.Status200OK, null, "application/pdf", "image/jpeg", "image/png", "image/tiff")
+            .WithSummary("The stored scan of the prescription (its owner and CNS staff).");
+
+        g.MapPost("/{id:guid}/cancel", (IMediator m, Guid id, [FromBody] CancelInput? body, CancellationToken ct) => m.Send(new CancelValidationRequest(id, body), ct))
+            .RequireAuthorization(Policies.Provider)
+            .WithSummary("Withdraw a request that has no decision yet (pending or waiting for information); no voucher follows.");
+
+        g.MapPost("/{id:guid}/information", (IMediator m, Guid id, InformationAnswerInput body, CancellationToken ct) => m.Send(new AnswerInformationRequest(id, body), ct))
+            .RequireAuthorization(Policies.Provider)
+            .WithSummary("Answer the reviewer's request for information; the request is pending again, due the next working day.");
+    }
+
+    private static readonly JsonSerializerOptions StrictJson = new(JsonDefaults.Options) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict };
+
+    [OpenApiFormExample("multipart/form-data", "request", typeof(ValidationRequestInput))]
+    private static async Task<IResult> Submit(
+        [FromForm(Name = "request")] string? request,
+        IFormFile? scan,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        HttpRequest http,
+        IMediator mediator,
+        ICurrentCaller caller,
+        IReferenceData reference,
+        TimeProvider clock,
+        IdempotencyContext idempotency,
+        CancellationToken ct)
+    {
+        var providerId = caller.RequireProvider();
+        var json = request ?? await ReadTextPartAsync(http.Form.Files.GetFile("request"), ct);
+        var input = Parse(json);
+
+        byte[]? bytes = null;
+        if (scan is not null)
+        {
+            ScanIntake.CheckLength(scan.Length, ScanIntake.MaxBytes(reference.Catalog, LuxembourgCalendar.LocalDate(clock.GetUtcNow())));
+            using var buffer = new MemoryStream((int)scan.Length);
+            await scan.CopyToAsync(buffer, ct);
+            bytes = buffer.ToArray();
+        }
+
+        var decision = await mediator.Send(new SubmitValidationRequest(providerId, input, json ?? "", bytes, scan?.FileName, idempotencyKey), ct);
+        if (idempotency.Replayed) http.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
+        return Results.Created($"/api/v1/validation-requests/{decision.Id}", decision);
+    }
+
+    /// <summary>Some clients send the JSON part as a file part (with its own content type): read it as text.</summary>
+    private static async Task<string?> ReadTextPartAsync(IFormFile? part, CancellationToken ct)
+    {
+        if (part is null) return null;
+        if (part.Length > 64 * 1024) throw new BadInputException("request", "The 'request' part must be at most 64 KiB of JSON.");
+        using var reader = new StreamReader(part.OpenReadStream(), Encoding.UTF8);
+        return await reader.ReadToEndAsync(ct);
+    }
+
+    private static ValidationRequestInput? Parse(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<ValidationRequestInput>(json, StrictJson);
+        }
+        catch (JsonException e)
+        {
+            var path = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : "." + e.Path.TrimStart('$', '.');
+            var field = "request" + path;
+            var message = e.Path is null
+                ? "The 'request' part is not valid JSON."
+                : $"The value at '{field}' is not valid JSON or has the wrong type.";
+            throw new BadInputException(field, message, "malformed_json");
+        }
+    }
+}

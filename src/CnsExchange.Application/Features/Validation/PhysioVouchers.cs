@@ -1,0 +1,87 @@
+using CnsExchange.Application.Common;
+using CnsExchange.Domain.Physio;
+using CnsExchange.Domain.Physio.Rules;
+using CnsExchange.Domain.Reference;
+using CnsExchange.Domain.Vouchers;
+using Microsoft.EntityFrameworkCore;
+
+namespace CnsExchange.Application.Features.Validation;
+
+/// <summary>
+/// Issues the voucher of an agreed prescription. Its fingerprints go in with it under a unique key, so when two
+/// submissions of one prescription race, the database lets one voucher through and the other learns its number (VAL-14).
+/// </summary>
+public static class PhysioVouchers
+{
+    /// <summary>Name of the unique key on prescription fingerprints (Infrastructure maps it).</summary>
+    public const string FingerprintKey = "pk_prescription_fingerprints";
+
+    public sealed record Issue(Voucher? Voucher, string? ExistingVoucherNumber);
+
+    /// <summary>The number of a voucher already issued for one of these fingerprints, if any.</summary>
+    public static Task<string?> FindExistingAsync(IAppDbContext db, IReadOnlyCollection<string> fingerprints, CancellationToken ct) =>
+        db.Set<PrescriptionFingerprint>().AsNoTracking().Where(f => fingerprints.Contains(f.Fingerprint))
+            .OrderBy(f => f.CreatedAt).Select(f => f.VoucherNumber).FirstOrDefaultAsync(ct);
+
+    public static string[] Fingerprints(ValidationRequest request) =>
+        [request.PrescriptionFingerprint, DuplicatePrescription.ScanFingerprint(request.ScanSha256)];
+
+    /// <summary>Must run inside a transaction: a refused insert rolls back to EF's savepoint and the transaction goes on.</summary>
+    public static async Task<Issue> TryIssueAsync(IAppDbContext db, ReferenceCatalog catalog, ValidationRequest request, ServiceGrant grant, int sessions,
+        DateOnly issuedOn, DateTimeOffset now, CancellationToken ct)
+    {
+        var terms = PhysioVoucherTerms.For(grant.Category, issuedOn, catalog);
+        var sequence = await db.NextSequenceValueAsync(Sequences.VoucherNumber, ct);
+        var voucherId = Guid.CreateVersion7(now);
+        var service = new VoucherService
+        {
+            Id = Guid.CreateVersion7(now),
+            VoucherId = voucherId,
+            ActCode = grant.ActCode,
+            SessionsGranted = sessions,
+            RatePercent = grant.RatePercent,
+            TariffOnIssue = catalog.TariffOn(grant.ActCode, issuedOn)
+                            ?? throw new InvalidOperationException($"Act {grant.ActCode} has no tariff on {issuedOn:yyyy-MM-dd}."),
+            TravelAllowanceGranted = grant.TravelAllowance,
+        };
+        var voucher = new Voucher
+        {
+            Id = voucherId,
+            Number = VoucherNumber.Format(VoucherKind.Physiotherapy, issuedOn.Year, sequence),
+            Kind = VoucherKind.Physiotherapy,
+            ProviderId = request.ProviderId,
+            InsuredId = request.InsuredId ?? throw new InvalidOperationException("An agreed request has a known insured person."),
+            Matricule = request.Matricule,
+            SourceRequestId = request.Id,
+            Category = grant.Category.Code(),
+            PrescriptionDate = request.PrescriptionDate,
+            IssuedOn = terms.IssuedOn,
+            TreatmentStartBy = terms.TreatmentStartBy,
+            ValidUntil = terms.ValidUntil,
+            ThirdPartyPayment = grant.ThirdPartyPayment,
+            AccidentCase = grant.AccidentCase,
+            CreatedAt = now,
+            Services = [service],
+        };
+        var fingerprints = Fingerprints(request).Order(StringComparer.Ordinal)
+            .Select(f => new PrescriptionFingerprint { Fingerprint = f, VoucherId = voucherId, VoucherNumber = voucher.Number, RequestId = request.Id, CreatedAt = now })
+            .ToList();
+
+        db.Vouchers.Add(voucher);
+        db.Set<PrescriptionFingerprint>().AddRange(fingerprints);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return new Issue(voucher, null);
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation(FingerprintKey))
+        {
+            // Another voucher won the race for this prescription; EF rolled back to its savepoint.
+            db.Vouchers.Entry(voucher).State = EntityState.Detached;
+            db.Set<VoucherService>().Entry(service).State = EntityState.Detached;
+            foreach (var f in fingerprints) db.Set<PrescriptionFingerprint>().Entry(f).State = EntityState.Detached;
+            var existing = await FindExistingAsync(db, Fingerprints(request), ct);
+            return new Issue(null, existing ?? throw new InvalidOperationException("Fingerprint conflict without an existing voucher."));
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Vouchers;
+using CnsExchange.Domain.Physio;
+using CnsExchange.Domain.Physio.Rules;
+using CnsExchange.Domain.Vouchers;
+using Microsoft.EntityFrameworkCore;
+
+namespace CnsExchange.Application.Features.Validation;
+
+public sealed record PrescriptionDto(
+    string Matricule, DoctorReference Doctor, DateOnly PrescriptionDate, string PrescriptionLanguage, PhysioCategory Category,
+    string? AnnexGCode, DateOnly? SurgeryDate, string ActCode, int Sessions, string? Frequency, string? Diagnosis,
+    bool HomeVisitMedicallyNecessary, bool TravelAllowanceRequested, string CareCountry, string? AccidentReference, bool ForeignPrescription);
+
+/// <summary>The stored scan: sniffed content type, SHA-256 and size; the bytes are at <see cref="Url"/>.</summary>
+public sealed record ScanDto(string ContentType, string Sha256, long SizeBytes, string? FileName, string Url);
+
+/// <summary>What an agreement grants (for a pending request: what the reviewer would agree to).</summary>
+public sealed record GrantDto(PhysioCategory Category, string ActCode, int Sessions, decimal RatePercent, bool TravelAllowance, bool ThirdPartyPayment, bool AccidentCase)
+{
+    public static GrantDto? From(ServiceGrant? g) =>
+        g is null ? null : new GrantDto(g.Category, g.ActCode, g.Sessions, g.RatePercent, g.TravelAllowance, g.ThirdPartyPayment, g.AccidentCase);
+}
+
+/// <summary>One change of state: who (actor), when, what.</summary>
+public sealed record HistoryEntryDto(DateTimeOffset At, string Actor, string Action, ValidationRequestStatus Status, string? Note, IReadOnlyList<ReasonDto> Reasons);
+
+/// <summary>
+/// A validation request and its decision: <c>agreed</c> with a voucher, <c>refused</c> with reasons, <c>pending</c> with
+/// <c>decisionDueBy</c>; then possibly <c>information_requested</c> or <c>cancelled</c>.
+/// </summary>
+public sealed record ValidationRequestDto(
+    Guid Id,
+    ValidationRequestStatus Status,
+    string ProviderCode,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset? DecisionDueBy,
+    bool Overdue,
+    DateTimeOffset? DecidedAt,
+    IReadOnlyList<ReasonDto> Reasons,
+    VoucherDto? Voucher,
+    GrantDto? Proposal,
+    string? InformationQuestion,
+    string? InformationAnswer,
+    PrescriptionDto Prescription,
+    ScanDto Scan,
+    IReadOnlyList<HistoryEntryDto> History);
+
+public sealed record ValidationRequestSummaryDto(
+    Guid Id, ValidationRequestStatus Status, DateTimeOffset ReceivedAt, string Matricule, DateOnly PrescriptionDate, PhysioCategory Category,
+    string ActCode, int Sessions, DateTimeOffset? DecisionDueBy, bool Overdue, string? VoucherNumber, IReadOnlyList<string> ReasonCodes);
+
+internal static class ValidationRequestViews
+{
+    public static string Url(Guid id) => $"/api/v1/validation-requests/{id}";
+
+    private sealed record ScanInfo(string ContentType, string Sha256, long SizeBytes, string? FileName);
+
+    /// <summary>Loads a request with everything its view shows. Providers only see their own (another's is "not found").</summary>
+    public static async Task<ValidationRequestDto> LoadAsync(IAppDbContext db, IReferenceData reference, ICurrentCaller caller, DateTimeOffset now, Guid id, CancellationToken ct)
+    {
+        var request = await db.Set<ValidationRequest>().AsNoTracking().Include(r => r.History).SingleOrDefaultAsync(r => r.Id == id, ct);
+        EnsureVisible(request, caller);
+        return await MapAsync(db, reference, caller.Language, now, request!, ct);
+    }
+
+    public static void EnsureVisible(ValidationRequest? request, ICurrentCaller caller)
+    {
+        if (request is null || (!caller.IsStaff() && request.ProviderId != caller.ProviderId))
+            throw new NotFoundException("Validation request");
+    }
+
+    public static async Task<ValidationRequestDto> MapAsync(IAppDbContext db, IReferenceData reference, string language, DateTimeOffset now, ValidationRequest r, CancellationToken ct)
+    {
+        var providerCode = await db.Providers.AsNoTracking().Where(p => p.Id == r.ProviderId).Select(p => p.Code).SingleAsync(ct);
+        var scan = await db.Set<PrescriptionScan>().AsNoTracking().Where(s => s.RequestId == r.Id)
+            .Select(s => new ScanInfo(s.ContentType, s.Sha256, s.SizeBytes, s.FileName)).SingleAsync(ct);
+        Voucher? voucher = r.VoucherId is { } vid ? await db.Vouchers.AsNoTracking().SingleAsync(v => v.Id == vid, ct) : null;
+        return Map(reference, language, now, r, providerCode, scan, voucher);
+    }
+
+    private static ValidationRequestDto Map(IReferenceData reference, string language, DateTimeOffset now, ValidationRequest r, string providerCode, ScanInfo scan, Voucher? voucher)
+    {
+        var p = r.ToPrescription();
+        var prescription = new PrescriptionDto(p.Matricule, new DoctorReference(p.Doctor.Code, p.Doctor.Name, p.Doctor.Country), p.Date, p.Language,
+            p.Category, p.AnnexGCode, p.SurgeryDate, p.ActCode, p.Sessions, p.Frequency, p.Diagnosis, p.HomeVisitMedicallyNecessary,
+            p.TravelAllowanceRequested, p.CareCountry, p.AccidentReference, r.ForeignPrescription);
+        var history = r.History.OrderBy(e => e.Sequence)
+            .Select(e => new HistoryEntryDto(e.At, e.Actor, e.Action, e.Status, e.Note, reference.Render(e.Reasons, language))).ToList();
+        return new ValidationRequestDto(
+            r.Id, r.Status, providerCode, r.ReceivedAt, r.DecisionDueBy, IsOverdue(r, now), r.DecidedAt,
+            reference.Render(r.Reasons, language),
+            voucher is null ? null : VoucherViews.Map(voucher, reference),
+            r.AwaitsDecision ? GrantDto.From(r.Grant) : null,
+            r.InformationQuestion, r.InformationAnswer, prescription,
+            new ScanDto(scan.ContentType, scan.Sha256, scan.SizeBytes, scan.FileName, Url(r.Id) + "/scan"),
+            history);
+    }
+
+    public static bool IsOverdue(ValidationRequest r, DateTimeOffset now) =>
+        r.Status == ValidationRequestStatus.Pending && r.DecisionDueBy is { } due && DecisionDeadline.IsOverdue(due, now);
+}

@@ -1,0 +1,12 @@
+using CnsExchange.Domain.Common;
+
+namespace CnsExchange.Domain.Physio.Rules;
+
+/// <summary>VAL-03: a prescription dated after the request date is refused.</summary>
+public static class PrescriptionDateInFuture
+{
+    public const string Rule = "VAL-03";
+
+    public static Reason? Check(DateOnly prescriptionDate, DateOnly requestDate) =>
+        prescriptionDate > requestDate ? Reason.Refusal("PRESCRIPTION_DATE_IN_FUTURE", Rule, "prescriptionDate") : null;
+}

@@ -1,0 +1,129 @@
+using System.Net;
+using CnsExchange.IntegrationTests.Support;
+using static CnsExchange.IntegrationTests.Validation.ValidationTestSupport;
+
+namespace CnsExchange.IntegrationTests.Validation;
+
+/// <summary>Issue 4: ownership (another provider gets 404), reading, listing and the voucher view.</summary>
+public sealed class AccessAndListTests(ApiFactory api) : ApiTest(api)
+{
+    [Fact]
+    public async Task Another_provider_gets_404_for_the_request_its_scan_and_its_voucher()
+    {
+        var decision = await Client(Physio1).DecideAsync(Rx());
+        var id = decision["id"]!.GetValue<string>();
+        var number = decision["voucher"]!["number"]!.GetValue<string>();
+
+        await (await Client(Physio2).GetAsync($"{Url}/{id}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client(Physio2).GetAsync($"{Url}/{id}/scan")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client(Physio2).GetAsync($"/api/v1/vouchers/{number}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+
+        Assert.Equal(HttpStatusCode.OK, (await Client(Physio1).GetAsync($"{Url}/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Client(Reviewer).GetAsync($"{Url}/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Client(Admin).GetAsync($"/api/v1/vouchers/{number}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Owner_and_reviewer_read_the_stored_scan()
+    {
+        var scan = Pdf("the scan");
+        var id = (await Client(Physio1).DecideAsync(Rx(), scan))["id"]!.GetValue<string>();
+        foreach (var key in new[] { Physio1, Reviewer })
+        {
+            var response = await Client(key).GetAsync($"{Url}/{id}/scan");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("application/pdf", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(scan, await response.Content.ReadAsByteArrayAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Unknown_request_and_voucher_are_404_and_a_malformed_voucher_number_is_400()
+    {
+        await (await Client(Physio1).GetAsync($"{Url}/{Guid.NewGuid()}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client(Physio1).GetAsync($"/api/v1/vouchers/{CnsExchange.Domain.Vouchers.VoucherNumber.Format(CnsExchange.Domain.Vouchers.VoucherKind.Physiotherapy, 2026, 999999)}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client(Physio1).GetAsync("/api/v1/vouchers/nonsense")).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+    }
+
+    [Fact]
+    public async Task Voucher_shows_sessions_granted_billed_and_remaining()
+    {
+        var number = (await Client(Physio1).DecideAsync(Rx() with { Sessions = 8 }))["voucher"]!["number"]!.GetValue<string>();
+        await Api.WithScopeAsync(async sp =>
+        {
+            // Billing (another issue) raises sessions_billed; here the database is set directly.
+            var db = sp.GetRequiredService<CnsExchange.Infrastructure.Persistence.AppDbContext>();
+            var service = db.Set<CnsExchange.Domain.Vouchers.VoucherService>().Single();
+            service.SessionsBilled = 3;
+            return await db.SaveChangesAsync();
+        });
+        var voucher = await (await Client(Physio1).GetAsync($"/api/v1/vouchers/{number}")).ExpectAsync(HttpStatusCode.OK);
+        var service = voucher["services"]![0]!;
+        Assert.Equal((8, 3, 5), (service["sessionsGranted"]!.GetValue<int>(), service["sessionsBilled"]!.GetValue<int>(), service["sessionsRemaining"]!.GetValue<int>()));
+        Assert.Equal(number, voucher["number"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task List_shows_own_requests_newest_first_in_pages()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add((await Client(Physio1).DecideAsync(Rx() with { PrescriptionDate = Today.AddDays(-i - 1) }))["id"]!.GetValue<string>());
+            await Api.AdvanceAsync(TimeSpan.FromHours(1));
+        }
+        await Client(Physio2).DecideAsync(Rx(Minor));
+
+        var seen = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await (await Client(Physio1).GetAsync($"{Url}?limit=2{(cursor is null ? "" : "&cursor=" + cursor)}")).ExpectAsync(HttpStatusCode.OK);
+            seen.AddRange(page["items"]!.AsArray().Select(x => x!["id"]!.GetValue<string>()));
+            cursor = page["nextCursor"]?.GetValue<string>();
+        } while (cursor is not null);
+
+        Assert.Equal(Enumerable.Reverse(ids), seen);
+    }
+
+    [Fact]
+    public async Task Paging_is_stable_when_requests_share_the_same_instant()
+    {
+        // The sandbox clock does not move between these submissions: the cursor falls back on the id.
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+            ids.Add((await Client(Physio1).DecideAsync(Rx() with { PrescriptionDate = Today.AddDays(-i - 1) }))["id"]!.GetValue<string>());
+
+        var seen = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await (await Client(Physio1).GetAsync($"{Url}?limit=2{(cursor is null ? "" : "&cursor=" + cursor)}")).ExpectAsync(HttpStatusCode.OK);
+            seen.AddRange(page["items"]!.AsArray().Select(x => x!["id"]!.GetValue<string>()));
+            cursor = page["nextCursor"]?.GetValue<string>();
+        } while (cursor is not null);
+
+        Assert.Equal(5, seen.Distinct().Count());
+        Assert.Equal(ids.Order(), seen.Order());
+    }
+
+    [Fact]
+    public async Task List_filters_by_status_and_date()
+    {
+        await Client(Physio1).DecideAsync(Rx());
+        await Client(Physio1).DecideAsync(Rx(DependencyPlan));
+        await Api.AdvanceAsync(TimeSpan.FromDays(2));
+        await Client(Physio1).DecideAsync(Rx(NotAffiliated));
+
+        var pending = await (await Client(Physio1).GetAsync($"{Url}?status=pending")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(["pending"], pending["items"]!.AsArray().Select(x => x!["status"]!.GetValue<string>()));
+
+        var firstDay = await (await Client(Physio1).GetAsync($"{Url}?from=2026-11-23&to=2026-11-23")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(2, firstDay["items"]!.AsArray().Count);
+        var later = await (await Client(Physio1).GetAsync($"{Url}?from=2026-11-24")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(["refused"], later["items"]!.AsArray().Select(x => x!["status"]!.GetValue<string>()));
+
+        await (await Client(Physio1).GetAsync($"{Url}?status=maybe")).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        await (await Client(Physio1).GetAsync($"{Url}?cursor=!!")).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+    }
+}

@@ -1,0 +1,97 @@
+using System.Net;
+using CnsExchange.IntegrationTests.Support;
+using static CnsExchange.IntegrationTests.Validation.ValidationTestSupport;
+
+namespace CnsExchange.IntegrationTests.Validation;
+
+/// <summary>Issue 4: Idempotency-Key replays, key reuse, and VAL-14 duplicates decided by the database.</summary>
+public sealed class IdempotencyAndDuplicateTests(ApiFactory api) : ApiTest(api)
+{
+    [Fact]
+    public async Task Same_key_and_body_replays_the_first_answer_with_the_same_voucher()
+    {
+        var scan = Pdf();
+        var first = await Client(Physio1).DecideAsync(Rx(), scan, "key-1");
+        var replay = await Client(Physio1).SubmitAsync(Rx(), scan, "key-1");
+        var again = await replay.ExpectAsync(HttpStatusCode.Created);
+
+        Assert.Equal(first["id"]!.GetValue<string>(), again["id"]!.GetValue<string>());
+        Assert.Equal(first["voucher"]!["number"]!.GetValue<string>(), again["voucher"]!["number"]!.GetValue<string>());
+        Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(1, await Api.CountAsync("validation_requests"));
+        Assert.Equal(1, await Api.CountAsync("vouchers"));
+    }
+
+    [Fact]
+    public async Task Same_key_with_another_body_is_422()
+    {
+        var scan = Pdf();
+        await Client(Physio1).DecideAsync(Rx(), scan, "key-2");
+        await (await Client(Physio1).SubmitAsync(Rx() with { Sessions = 7 }, scan, "key-2")).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
+        await (await Client(Physio1).SubmitAsync(Rx(), Pdf(), "key-2")).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
+        Assert.Equal(1, await Api.CountAsync("validation_requests"));
+    }
+
+    [Fact]
+    public async Task Keys_belong_to_their_provider()
+    {
+        await Client(Physio1).DecideAsync(Rx(), Pdf(), "shared-key");
+        var other = await Client(Physio2).DecideAsync(Rx(Minor), Pdf(), "shared-key");
+        Assert.Equal("agreed", other.Status());
+        Assert.Equal(2, await Api.CountAsync("validation_requests"));
+    }
+
+    [Fact]
+    public async Task Concurrent_identical_submissions_with_one_key_create_one_request()
+    {
+        var scan = Pdf();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Client(Physio1).SubmitAsync(Rx(), scan, "burst")));
+        var bodies = await Task.WhenAll(responses.Select(r => r.ExpectAsync(HttpStatusCode.Created)));
+
+        Assert.Single(bodies.Select(b => b["id"]!.GetValue<string>()).Distinct());
+        Assert.Single(bodies.Select(b => b["voucher"]!["number"]!.GetValue<string>()).Distinct());
+        Assert.Equal(1, await Api.CountAsync("validation_requests"));
+        Assert.Equal(1, await Api.CountAsync("vouchers"));
+    }
+
+    [Fact]
+    public async Task Second_submission_of_a_prescription_is_refused_with_the_existing_voucher_number()
+    {
+        var first = await Client(Physio1).DecideAsync(Rx());
+        var number = first["voucher"]!["number"]!.GetValue<string>();
+
+        var sameScan = await Client(Physio1).DecideAsync(Rx() with { Sessions = 4 }, Pdf("other scan, same prescription data"));
+        Assert.Equal(["DUPLICATE_PRESCRIPTION"], sameScan.Codes());
+        Assert.Equal(number, sameScan["reasons"]![0]!["detail"]!.GetValue<string>());
+        Assert.Contains(number, sameScan["reasons"]![0]!["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Same_scan_for_other_prescription_data_is_a_duplicate_too()
+    {
+        var scan = Pdf();
+        var first = await Client(Physio1).DecideAsync(Rx(), scan);
+        var second = await Client(Physio2).DecideAsync(Rx() with { PrescriptionDate = Today.AddDays(-4) }, scan);
+        Assert.Equal(["DUPLICATE_PRESCRIPTION"], second.Codes());
+        Assert.Equal(first["voucher"]!["number"]!.GetValue<string>(), second["reasons"]![0]!["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Ten_concurrent_submissions_of_one_prescription_get_one_voucher()
+    {
+        // Different keys (or none) and different scans: only the database can tell they are the same prescription.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
+            Client(i % 2 == 0 ? Physio1 : Physio2).SubmitAsync(Rx(), Pdf($"copy {i}"), i % 3 == 0 ? null : $"key-{i}")));
+        var bodies = await Task.WhenAll(responses.Select(r => r.ExpectAsync(HttpStatusCode.Created)));
+
+        var agreed = bodies.Where(b => b.Status() == "agreed").ToList();
+        var winner = Assert.Single(agreed)["voucher"]!["number"]!.GetValue<string>();
+        foreach (var refused in bodies.Where(b => b.Status() != "agreed"))
+        {
+            Assert.Equal(["DUPLICATE_PRESCRIPTION"], refused.Codes());
+            Assert.Equal(winner, refused["reasons"]![0]!["detail"]!.GetValue<string>());
+        }
+        Assert.Equal(1, await Api.CountAsync("vouchers"));
+        Assert.Equal(10, await Api.CountAsync("validation_requests"));
+    }
+}

@@ -1,0 +1,208 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using CnsExchange.Application.Features.Validation;
+using CnsExchange.Domain.Calendar;
+using CnsExchange.Domain.Physio;
+using CnsExchange.IntegrationTests.Support;
+using static CnsExchange.IntegrationTests.Validation.ValidationTestSupport;
+
+namespace CnsExchange.IntegrationTests.Validation;
+
+/// <summary>Issue 4 review: queue by due time with overdue flagged; agree (fewer sessions), refuse, ask for information, answer, cancel.</summary>
+public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
+{
+    private async Task<string> PendingAsync(ValidationRequestInput? rx = null) =>
+        (await Client(Physio1).DecideAsync(rx ?? Rx(DependencyPlan)))["id"]!.GetValue<string>();
+
+    private Task<HttpResponseMessage> DecideAsync(string id, object body) => Client(Reviewer).PostJsonAsync($"/api/v1/review/{id}/decision", body);
+
+    private async Task<JsonNode> GetAsync(string id, string key = Physio1) =>
+        await (await Client(key).GetAsync($"{Url}/{id}")).ExpectAsync(HttpStatusCode.OK);
+
+    [Fact]
+    public async Task Queue_is_ordered_by_due_time_and_flags_overdue_requests()
+    {
+        var first = await PendingAsync();                                        // Monday → due end of Tuesday
+        await Api.AdvanceAsync(TimeSpan.FromDays(1));
+        var second = await PendingAsync(Rx().Foreign() with { PrescriptionDate = Today });  // Tuesday → due end of Wednesday
+        await Api.AdvanceAsync(TimeSpan.FromDays(1));                                  // Wednesday 09:00: the first is overdue
+
+        var queue = await (await Client(Reviewer).GetAsync("/api/v1/review/queue")).ExpectAsync(HttpStatusCode.OK);
+        var items = queue["items"]!.AsArray();
+        Assert.Equal([first, second], items.Select(i => i!["id"]!.GetValue<string>()));
+        Assert.Equal([true, false], items.Select(i => i!["overdue"]!.GetValue<bool>()));
+        Assert.Equal((2, 1), (queue["total"]!.GetValue<int>(), queue["overdue"]!.GetValue<int>()));
+        Assert.Equal("PHY0001", items[0]!["providerCode"]!.GetValue<string>());
+        Assert.True((await GetAsync(first))["overdue"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Queue_is_for_reviewers_only()
+    {
+        Assert.Equal(HttpStatusCode.Forbidden, (await Client(Physio1).GetAsync("/api/v1/review/queue")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Client(null).GetAsync("/api/v1/review/queue")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Reviewer_agrees_and_the_voucher_is_issued_on_the_decision_date()
+    {
+        var id = await PendingAsync();
+        await Api.AdvanceAsync(TimeSpan.FromDays(1));
+        var decided = await (await DecideAsync(id, new { decision = "agree", note = "Plan covers other days" })).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal("agreed", decided.Status());
+        Assert.Empty(decided.Codes()); // the pending reason is resolved
+        Assert.Equal("2026-11-24", decided["voucher"]!["issuedOn"]!.GetValue<string>());
+        Assert.Equal(6, decided.Service()["sessionsGranted"]!.GetValue<int>());
+        var last = decided["history"]!.AsArray().Last()!;
+        Assert.Equal("agreed", last["action"]!.GetValue<string>());
+        Assert.StartsWith("reviewer:", last["actor"]!.GetValue<string>());
+        Assert.Equal("Plan covers other days", last["note"]!.GetValue<string>());
+        Assert.Equal(Api.Services.GetRequiredService<TimeProvider>().GetUtcNow(), last["at"]!.GetValue<DateTimeOffset>());
+        Assert.Empty((await (await Client(Reviewer).GetAsync("/api/v1/review/queue")).ExpectAsync(HttpStatusCode.OK))["items"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Reviewer_agrees_with_fewer_sessions()
+    {
+        var id = await PendingAsync(Rx() with { Category = PhysioCategory.Heavy, ActCode = "ZK21", AnnexGCode = "G01", Sessions = 48 });
+        var decided = await (await DecideAsync(id, new { decision = "agree", sessions = 32 })).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal("agreed", decided.Status());
+        Assert.Equal(["SESSIONS_REDUCED_BY_REVIEWER"], decided.Codes());
+        Assert.Equal(32, decided.Service()["sessionsGranted"]!.GetValue<int>());
+        var voucher = await (await Client(Physio1).GetAsync($"/api/v1/vouchers/{decided["voucher"]!["number"]}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(32, voucher["services"]![0]!["sessionsRemaining"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Reviewer_cannot_grant_more_than_the_proposal()
+    {
+        var id = await PendingAsync();
+        await (await DecideAsync(id, new { decision = "agree", sessions = 7 })).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "sessions_above_grant");
+        Assert.Equal("pending", (await GetAsync(id)).Status());
+        Assert.Equal(0, await Api.CountAsync("vouchers"));
+    }
+
+    [Fact]
+    public async Task Reviewer_refuses_with_codes_and_a_note()
+    {
+        var id = await PendingAsync();
+        var decided = await (await DecideAsync(id, new { decision = "refuse", reasonCodes = new[] { "DOUBLE_FINANCING" }, note = "Physiotherapy already in the care plan" }))
+            .ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal("refused", decided.Status());
+        Assert.Equal(["DOUBLE_FINANCING", "REVIEWER_REFUSAL"], decided.Codes());
+        Assert.Contains("Physiotherapy already in the care plan", decided["reasons"]![1]!["message"]!.GetValue<string>());
+        Assert.Null(decided["voucher"]);
+    }
+
+    [Fact]
+    public async Task Refusal_needs_known_refusal_codes_or_a_note()
+    {
+        var id = await PendingAsync();
+        var problem = await (await DecideAsync(id, new { decision = "refuse", reasonCodes = new[] { "NOT_A_CODE" } })).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.Contains(problem["errors"]!.AsObject(), e => e.Key.StartsWith("reasonCodes", StringComparison.Ordinal));
+        await (await DecideAsync(id, new { decision = "refuse" })).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        await (await DecideAsync(id, new { decision = "maybe" })).ExpectProblemAsync(HttpStatusCode.BadRequest, "malformed_json");
+    }
+
+    [Fact]
+    public async Task Reviewer_asks_for_information_the_provider_answers_and_the_reviewer_agrees()
+    {
+        var id = await PendingAsync(Rx().Foreign());
+        var asked = await (await DecideAsync(id, new { decision = "request_information", question = "Please send page 2 of the prescription." }))
+            .ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("information_requested", asked.Status());
+        Assert.Null(asked["decisionDueBy"]);
+        Assert.Contains("INFORMATION_REQUESTED", asked.Codes());
+        Assert.Equal("Please send page 2 of the prescription.", (await GetAsync(id))["informationQuestion"]!.GetValue<string>());
+        Assert.Empty((await (await Client(Reviewer).GetAsync("/api/v1/review/queue")).ExpectAsync(HttpStatusCode.OK))["items"]!.AsArray());
+
+        await Api.AdvanceAsync(TimeSpan.FromDays(4)); // Friday
+        var answered = await (await Client(Physio1).PostJsonAsync($"{Url}/{id}/information", new { answer = "Page 2 sent by post; diagnosis: lumbago." }))
+            .ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("pending", answered.Status());
+        Assert.Equal(LuxembourgCalendar.EndOfDay(new DateOnly(2026, 11, 30)), answered["decisionDueBy"]!.GetValue<DateTimeOffset>());
+        var queue = await (await Client(Reviewer).GetAsync("/api/v1/review/queue")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("Page 2 sent by post; diagnosis: lumbago.", queue["items"]![0]!["informationAnswer"]!.GetValue<string>());
+
+        var agreed = await (await DecideAsync(id, new { decision = "agree" })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("agreed", agreed.Status());
+        Assert.Equal(["submitted", "pending", "information_requested", "information_provided", "agreed"],
+            agreed["history"]!.AsArray().Select(h => h!["action"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Provider_cannot_answer_when_nothing_was_asked()
+    {
+        var id = await PendingAsync();
+        await (await Client(Physio1).PostJsonAsync($"{Url}/{id}/information", new { answer = "x" })).ExpectProblemAsync(HttpStatusCode.Conflict, "no_information_requested");
+        await (await Client(Physio1).PostJsonAsync($"{Url}/{id}/information", new { answer = "" })).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+    }
+
+    [Fact]
+    public async Task Reviewer_cannot_decide_while_information_is_awaited_nor_twice()
+    {
+        var id = await PendingAsync();
+        await (await DecideAsync(id, new { decision = "request_information", question = "Which days?" })).ExpectAsync(HttpStatusCode.OK);
+        await (await DecideAsync(id, new { decision = "agree" })).ExpectProblemAsync(HttpStatusCode.Conflict, "request_not_pending");
+
+        var other = await PendingAsync(Rx(DependencyPlan) with { PrescriptionDate = Today.AddDays(-5) });
+        await (await DecideAsync(other, new { decision = "agree" })).ExpectAsync(HttpStatusCode.OK);
+        await (await DecideAsync(other, new { decision = "refuse", note = "late" })).ExpectProblemAsync(HttpStatusCode.Conflict, "request_not_pending");
+    }
+
+    [Fact]
+    public async Task Provider_cancels_a_pending_request_and_no_voucher_follows()
+    {
+        var id = await PendingAsync();
+        var cancelled = await (await Client(Physio1).PostJsonAsync($"{Url}/{id}/cancel", new { note = "Patient moved" })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("cancelled", cancelled.Status());
+        Assert.Null(cancelled["voucher"]);
+        var last = cancelled["history"]!.AsArray().Last()!;
+        Assert.Equal(("cancelled", "Patient moved"), (last["action"]!.GetValue<string>(), last["note"]!.GetValue<string>()));
+        Assert.StartsWith("provider:", last["actor"]!.GetValue<string>());
+
+        await (await DecideAsync(id, new { decision = "agree" })).ExpectProblemAsync(HttpStatusCode.Conflict, "request_not_pending");
+        Assert.Equal(0, await Api.CountAsync("vouchers"));
+    }
+
+    [Fact]
+    public async Task Cancel_without_body_and_while_information_is_awaited()
+    {
+        var id = await PendingAsync();
+        await (await DecideAsync(id, new { decision = "request_information", question = "Which days?" })).ExpectAsync(HttpStatusCode.OK);
+        var response = await Client(Physio1).PostAsync($"{Url}/{id}/cancel", null);
+        Assert.Equal("cancelled", (await response.ExpectAsync(HttpStatusCode.OK)).Status());
+    }
+
+    [Fact]
+    public async Task Decided_request_cannot_be_cancelled()
+    {
+        var id = (await Client(Physio1).DecideAsync(Rx()))["id"]!.GetValue<string>();
+        await (await Client(Physio1).PostJsonAsync($"{Url}/{id}/cancel", new { })).ExpectProblemAsync(HttpStatusCode.Conflict, "request_already_decided");
+    }
+
+    [Fact]
+    public async Task Another_provider_cannot_cancel_or_answer()
+    {
+        var id = await PendingAsync();
+        await (await Client(Physio2).PostJsonAsync($"{Url}/{id}/cancel", new { })).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client(Physio2).PostJsonAsync($"{Url}/{id}/information", new { answer = "x" })).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        Assert.Equal("pending", (await GetAsync(id)).Status());
+    }
+
+    [Fact]
+    public async Task Pending_duplicates_cannot_both_be_agreed()
+    {
+        var scan = Pdf();
+        var a = await PendingAsync(Rx().Foreign());
+        var b = (await Client(Physio2).DecideAsync(Rx().Foreign(), scan))["id"]!.GetValue<string>();
+        var agreed = await (await DecideAsync(a, new { decision = "agree" })).ExpectAsync(HttpStatusCode.OK);
+        var problem = await (await DecideAsync(b, new { decision = "agree" })).ExpectProblemAsync(HttpStatusCode.Conflict, "duplicate_prescription");
+        Assert.Contains(agreed["voucher"]!["number"]!.GetValue<string>(), problem["detail"]!.GetValue<string>());
+        Assert.Equal(1, await Api.CountAsync("vouchers"));
+        Assert.Equal("pending", (await GetAsync(b, Physio2)).Status());
+    }
+}
