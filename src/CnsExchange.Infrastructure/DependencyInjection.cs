@@ -1,4 +1,5 @@
 using CnsExchange.Application.Common;
+using CnsExchange.Infrastructure.Billing;
 using CnsExchange.Infrastructure.Clock;
 using CnsExchange.Infrastructure.Persistence;
 using CnsExchange.Infrastructure.Reference;
@@ -52,6 +53,8 @@ public static class DependencyInjection
                 o.ServerCheckInterval = TimeSpan.FromSeconds(30);
             });
         }
+
+        services.AddBilling(connectionString, runBackgroundJobs);
 
         services.AddHealthChecks().AddDbContextCheck<AppDbContext>("postgresql", tags: ["ready"]);
         return services;

@@ -63,6 +63,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             await _respawner!.ResetAsync(conn);
         }
         Clock.SetUtcNow(Start);
+        // API keys are cached with the provider id they resolve to; the seed gives providers new ids.
+        (Services.GetRequiredService<Microsoft.Extensions.Caching.Memory.IMemoryCache>() as Microsoft.Extensions.Caching.Memory.MemoryCache)?.Clear();
         await using var scope = Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<SandboxSeeder>().SeedAsync(CancellationToken.None);
         await scope.ServiceProvider.GetRequiredService<ISandboxClock>().RefreshAsync(CancellationToken.None);
