@@ -63,8 +63,14 @@ internal sealed class BillingFileParser : IBillingFileParser
             pending.Enqueue(new BillingFileError(Math.Max(1, e.Exception.LineNumber), null, e.Message));
         }
 
-        using var reader = XmlReader.Create(content, XmlSettings(OnError));
-        var info = (IXmlLineInfo)reader;
+        // The parsing reader underneath knows the line even when it refuses a DTD before reading any node.
+        using var parsing = XmlReader.Create(content, new XmlReaderSettings
+        {
+            Async = true, DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersFromEntities = 1024,
+            IgnoreComments = true, IgnoreProcessingInstructions = true, IgnoreWhitespace = true, CloseInput = false,
+        });
+        using var reader = XmlReader.Create(parsing, XmlSettings(OnError));
+        var info = (IXmlLineInfo)parsing;
         var memoirOrdinal = 0;
         var memoirReference = "";
         var lineStart = 0;
@@ -85,7 +91,7 @@ internal sealed class BillingFileParser : IBillingFileParser
             catch (XmlException e)
             {
                 more = false;
-                fatal = new BillingFileError(Math.Max(1, e.LineNumber), null,
+                fatal = new BillingFileError(Math.Max(1, e.LineNumber > 0 ? e.LineNumber : info.LineNumber), null,
                     e.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase)
                         ? "DTDs and entity declarations are not allowed in billing files."
                         : "The file is not well-formed XML: " + e.Message);

@@ -29,19 +29,22 @@ public sealed class ProcessBillingFileHandler(
 
     public async ValueTask<BillingFileStatus?> Handle(ProcessBillingFile command, CancellationToken ct)
     {
-        var file = await db.Set<BillingFile>().SingleOrDefaultAsync(f => f.Id == command.BillingFileId, ct);
+        var file = await db.Set<BillingFile>().AsNoTracking().SingleOrDefaultAsync(f => f.Id == command.BillingFileId, ct);
         if (file is null)
         {
             logger.LogWarning("Billing file {BillingFileId} does not exist; nothing to process", command.BillingFileId);
             return null;
         }
-        if (file.Status is BillingFileStatus.Processed or BillingFileStatus.Rejected) return file.Status;
-        file.Status = BillingFileStatus.Processing;
-        file.ProcessingStartedAt ??= clock.GetUtcNow();
-        file.Attempts++;
-        await db.SaveChangesAsync(ct);
+        // Conditional, so that a run waiting behind another one does not turn its finished file back into "processing".
+        var now = clock.GetUtcNow();
+        var started = await db.Set<BillingFile>()
+            .Where(f => f.Id == file.Id && (f.Status == BillingFileStatus.Received || f.Status == BillingFileStatus.Processing))
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(f => f.Status, BillingFileStatus.Processing)
+                .SetProperty(f => f.ProcessingStartedAt, f => f.ProcessingStartedAt ?? now)
+                .SetProperty(f => f.Attempts, f => f.Attempts + 1), ct);
+        if (started == 0) return await db.Set<BillingFile>().Where(f => f.Id == file.Id).Select(f => (BillingFileStatus?)f.Status).SingleAsync(ct);
         var providerCode = await db.Providers.Where(p => p.Id == file.ProviderId).Select(p => p.Code).SingleAsync(ct);
-        db.ClearChangeTracker();
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // The row lock makes a second run of the same file wait, then see it finished.
