@@ -17,6 +17,9 @@ internal sealed class BillingFileParser : IBillingFileParser
 {
     public const string Namespace = "urn:cns-exchange:billing-file:1";
 
+    /// <summary>Longest run of text between markup accepted in XML (values are short; this bounds memory).</summary>
+    public const int MaxValueBytes = 64 * 1024;
+
     private static readonly Lazy<XmlSchemaSet> Schemas = new(LoadSchemas);
 
     public IAsyncEnumerable<ParsedItem> ParseAsync(Stream content, BillingFileFormat format, string providerCode, CancellationToken ct) =>
@@ -64,7 +67,7 @@ internal sealed class BillingFileParser : IBillingFileParser
         }
 
         // The parsing reader underneath knows the line even when it refuses a DTD before reading any node.
-        using var parsing = XmlReader.Create(content, new XmlReaderSettings
+        using var parsing = XmlReader.Create(new MarkupRunLimitStream(content, MaxValueBytes), new XmlReaderSettings
         {
             Async = true, DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersFromEntities = 1024,
             IgnoreComments = true, IgnoreProcessingInstructions = true, IgnoreWhitespace = true, CloseInput = false,
@@ -75,6 +78,7 @@ internal sealed class BillingFileParser : IBillingFileParser
         var memoirReference = "";
         var lineStart = 0;
         var errorsAtLineStart = 0;
+        var memoirFaulted = false;
         Dictionary<string, string>? fields = null;
         string? field = null;
         var text = new System.Text.StringBuilder();
@@ -84,9 +88,15 @@ internal sealed class BillingFileParser : IBillingFileParser
             ct.ThrowIfCancellationRequested();
             bool more;
             BillingFileError? fatal = null;
+            var errorsBeforeRead = errorCount;
             try
             {
                 more = await reader.ReadAsync();
+            }
+            catch (InvalidDataException e)
+            {
+                more = false;
+                fatal = new BillingFileError(Math.Max(1, info.LineNumber), null, e.Message);
             }
             catch (XmlException e)
             {
@@ -118,6 +128,7 @@ internal sealed class BillingFileParser : IBillingFileParser
                 case XmlNodeType.Element when reader.Depth == 1:
                     memoirOrdinal++;
                     memoirReference = reader.GetAttribute("reference") ?? "";
+                    memoirFaulted = errorCount > errorsBeforeRead;
                     break;
                 case XmlNodeType.Element when reader.Depth == 2:
                     fields = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -142,7 +153,7 @@ internal sealed class BillingFileParser : IBillingFileParser
                     break;
                 case XmlNodeType.EndElement when reader.Depth == 2 && fields is not null:
                     // A line the schema already faulted is reported once, by the schema.
-                    if (errorCount == errorsAtLineStart)
+                    if (errorCount == errorsAtLineStart && !memoirFaulted)
                         yield return new ParsedItem(new RawBillingLine(lineStart, memoirOrdinal, memoirReference,
                             fields.GetValueOrDefault("voucherNumber", ""), fields.GetValueOrDefault("matricule", ""),
                             fields.GetValueOrDefault("sessionDate", ""), fields.GetValueOrDefault("actCode", ""),

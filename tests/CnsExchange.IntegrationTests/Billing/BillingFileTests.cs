@@ -97,6 +97,21 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task A_csv_with_a_byte_order_mark_and_quoted_fields_is_read()
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api);
+        var csv = $"claimedAmount,actCode,sessionDate,matricule,voucherNumber,memoirReference\r\n\"36.80\",ZK11,2026-11-10,{Adult},{voucher},\"BOM-1\"\r\n";
+        var bytes = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes(csv)).ToArray();
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv") { CharSet = "utf-8" };
+        var accepted = await (await Client(Physio1).PostAsync("/api/v1/billing-files?fileName=nov.csv", content)).ExpectAsync(HttpStatusCode.Accepted);
+        Assert.Equal("nov.csv", accepted["fileName"]!.GetValue<string>());
+        var file = await WaitForFileAsync(Client(Physio1), accepted["id"]!.GetValue<string>());
+        Assert.Equal("processed", file["status"]!.GetValue<string>());
+        Assert.Equal(1, file["counts"]!["accepted"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task A_malformed_csv_is_rejected_whole_with_line_numbers_and_nothing_is_stored()
     {
         var voucher = await VoucherSeed.CreateAsync(Api);
@@ -141,11 +156,12 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
     {
         var voucher = await VoucherSeed.CreateAsync(Api);
         var xml = Xml(("XS-1", [XmlLine(voucher, "2026-11-10"), XmlLine(voucher, "2026-11-12", amount: "40.001")]),
-                      ("XS-2", [XmlLine(voucher, "2026-11-13", act: "zk11")]));
+                      ("XS-2", [XmlLine(voucher, "2026-11-13", act: "zk11")]),
+                      ("bad reference!", [XmlLine(voucher, "2026-11-14")]));
         var file = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), xml, "application/xml"))["id"]!.GetValue<string>());
         Assert.Equal("rejected", file["status"]!.GetValue<string>());
         var lines = Errors(file).Select(e => e.Line).ToList();
-        Assert.Equal([16, 24], lines); // claimedAmount with 3 decimals; actCode in lower case
+        Assert.Equal([16, 24, 28], lines); // claimedAmount with 3 decimals; actCode in lower case; memoir reference (reported once)
         Assert.Equal(0, await MemoirCountAsync());
     }
 
@@ -171,6 +187,16 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
             Assert.Contains("DTD", error["message"]!.GetValue<string>());
             Assert.DoesNotContain("root:", file.ToJsonString());
         }
+    }
+
+    [Fact]
+    public async Task An_xml_value_of_megabytes_is_refused_without_being_buffered()
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api);
+        var xml = Xml(("HUGE", [XmlLine(voucher, "2026-11-10")])).Replace(">ZK11<", ">" + new string('Z', 2_000_000) + "<");
+        var file = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), xml, "application/xml"))["id"]!.GetValue<string>());
+        Assert.Equal("rejected", file["status"]!.GetValue<string>());
+        Assert.Contains("longer than 64 KiB", file["errors"]![0]!["message"]!.GetValue<string>());
     }
 
     [Fact]
