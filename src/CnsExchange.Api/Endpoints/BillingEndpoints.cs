@@ -19,11 +19,10 @@ public sealed class BillingEndpoints : IEndpointGroup
     {
         var memoirs = api.MapGroup("/fee-memoirs").WithTags("Fee memoirs");
 
-        memoirs.MapPost("", async (IMediator m, ICurrentCaller caller, IAppDbContext db, IdempotencyContext idempotency, FeeMemoirRequest body,
+        memoirs.MapPost("", async (IMediator m, ICurrentCaller caller, IAppDbContext db, FeeMemoirRequest body,
                 [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
             {
                 var memoir = await RetryOnDeadlockAsync(db, () => m.Send(new SubmitFeeMemoir(caller.RequireProvider(), body, idempotencyKey), ct).AsTask());
-                if (idempotency.Replayed) return Results.Json(memoir, JsonDefaults.Options, statusCode: StatusCodes.Status201Created);
                 return Results.Created($"/api/v1/fee-memoirs/{memoir.Id}", memoir);
             })
             .RequireAuthorization(Policies.Provider)

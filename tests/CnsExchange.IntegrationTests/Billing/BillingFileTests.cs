@@ -260,6 +260,37 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task A_run_killed_midway_leaves_nothing_and_its_retry_imports_the_file_once()
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 8 });
+        var sb = new StringBuilder("memoirReference,voucherNumber,matricule,sessionDate,actCode,claimedAmount\n");
+        for (var m = 0; m < 1000; m++)
+            for (var l = 0; l < 3; l++)
+                sb.Append($"KILL-{m:0000},{voucher},{Adult},{new DateOnly(2026, 11, 2).AddDays((m * 3 + l) % 20):yyyy-MM-dd},ZK11,36.80\n");
+        // Registered without queueing the job, so that this test is the only one to run it.
+        var id = await Api.WithScopeAsync(async sp =>
+        {
+            var provider = await sp.GetRequiredService<AppDbContext>().Providers.SingleAsync(p => p.Code == "PHY0001");
+            var stored = await sp.GetRequiredService<IBillingFileStore>().SaveAsync(new MemoryStream(Encoding.UTF8.GetBytes(sb.ToString())), long.MaxValue, default);
+            return (await sp.GetRequiredService<IMediator>().Send(new SubmitBillingFile(provider.Id, stored, BillingFileFormat.Csv, null, null))).Id;
+        });
+
+        using (var kill = new CancellationTokenSource(TimeSpan.FromMilliseconds(700)))
+            await Assert.ThrowsAnyAsync<Exception>(() => Api.WithScopeAsync(sp => sp.GetRequiredService<IMediator>().Send(new ProcessBillingFile(id), kill.Token).AsTask()));
+        Assert.Equal(0, await MemoirCountAsync());
+        Assert.Equal(0, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+        var interrupted = await (await Client(Physio1).GetAsync($"/api/v1/billing-files/{id}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("processing", interrupted["status"]!.GetValue<string>());
+
+        Assert.Equal(BillingFileStatus.Processed, await Api.WithScopeAsync(sp => sp.GetRequiredService<IMediator>().Send(new ProcessBillingFile(id)).AsTask()));
+        Assert.Equal(1000, await MemoirCountAsync());
+        Assert.Equal(8, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+        var file = await (await Client(Physio1).GetAsync($"/api/v1/billing-files/{id}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(3000, file["counts"]!["lines"]!.GetValue<int>());
+        Assert.Equal(8, file["counts"]!["accepted"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task A_file_of_many_memoirs_is_imported_in_file_order_across_fetch_batches()
     {
         var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 8 });

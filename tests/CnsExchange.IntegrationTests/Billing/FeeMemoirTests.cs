@@ -172,7 +172,9 @@ public sealed class FeeMemoirTests(ApiFactory api) : ApiTest(api)
             request.Headers.Add("Idempotency-Key", "key-7");
             return await Client(Physio1).SendAsync(request);
         }
-        var first = await (await Send(body)).ExpectAsync(HttpStatusCode.Created);
+        var firstResponse = await Send(body);
+        var first = await firstResponse.ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal($"/api/v1/fee-memoirs/{first["id"]}", firstResponse.Headers.Location?.OriginalString);
         var replay = await (await Send(body)).ExpectAsync(HttpStatusCode.Created);
         Assert.Equal(first["id"]!.GetValue<string>(), replay["id"]!.GetValue<string>());
         Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, voucher));

@@ -54,8 +54,9 @@ public sealed class ProcessBillingFileHandler(
 
         var errors = new ErrorCollector();
         await staging.BeginAsync(ct);
-        await using (var content = store.OpenRead(file.ContentId))
+        try
         {
+            await using var content = store.OpenRead(file.ContentId);
             await foreach (var item in parser.ParseAsync(content, file.Format, providerCode, ct))
             {
                 if (item.Error is not null)
@@ -68,6 +69,11 @@ public sealed class ProcessBillingFileHandler(
                 // Once the file is known to be rejected, lines are only checked, no longer staged.
                 if (line is not null && errors.Count == 0) await staging.AddAsync(line, ct);
             }
+        }
+        catch
+        {
+            await staging.DisposeAsync(); // ends the bulk copy so that the transaction can roll back
+            throw;
         }
         await staging.EndAsync(ct);
         if (errors.Count == 0)
