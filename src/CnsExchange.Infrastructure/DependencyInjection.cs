@@ -1,6 +1,7 @@
 using CnsExchange.Application.Common;
 using CnsExchange.Infrastructure.Billing;
 using CnsExchange.Infrastructure.Clock;
+using CnsExchange.Infrastructure.Payments;
 using CnsExchange.Infrastructure.Payments.Files;
 using CnsExchange.Infrastructure.Persistence;
 using CnsExchange.Infrastructure.Reference;
@@ -63,6 +64,7 @@ public static class DependencyInjection
         }
 
         services.AddBilling(connectionString, runBackgroundJobs);
+        services.AddPaymentRuns(connectionString, runBackgroundJobs);
 
         services.AddHealthChecks().AddDbContextCheck<AppDbContext>("postgresql", tags: ["ready"]);
         return services;

@@ -42,5 +42,9 @@ public sealed class UnsupportedMediaTypeException(string field, string detail)
     public string Field { get; } = field;
 }
 
+/// <summary>The resource exists, but in none of the representations the Accept header asks for (406).</summary>
+public sealed class NotAcceptableException(string detail)
+    : AppException(406, "not_acceptable", "Not acceptable", detail);
+
 public sealed class IdempotencyKeyReusedException()
     : AppException(422, "idempotency_key_reused", "Idempotency key reused", "This Idempotency-Key was already used with a different request body.");

@@ -4,4 +4,6 @@ namespace CnsExchange.Application.Common;
 public static class Sequences
 {
     public const string VoucherNumber = "voucher_number_seq";
+    /// <summary>Payment run numbers (PR-2026-0001).</summary>
+    public const string PaymentRunNumber = "payment_run_number_seq";
 }

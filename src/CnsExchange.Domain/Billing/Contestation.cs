@@ -41,6 +41,9 @@ public static class Contestation
 
     public static Reason Overturned(decimal amount) => Reason.Information("CONTESTATION_OVERTURNED", Rule, null, Dates.Amount(amount));
 
+    /// <summary>Added when a payment run takes a line whose contestation is still pending on the memoir's last chance to be paid on time.</summary>
+    public static Reason Lapsed(string runNumber) => Reason.Information("CONTESTATION_LAPSED", Rule, null, runNumber);
+
     /// <summary>Applies a reviewer's decision to the line and returns the contestation's new status.</summary>
     public static ContestationStatus Apply(FeeMemoirLine line, ContestationDecision decision, decimal overturnedAmount, string? note)
     {

@@ -1,11 +1,15 @@
 namespace CnsExchange.Domain.Billing;
 
-/// <summary>BIL-15: pending → upheld | overturned.</summary>
+/// <summary>
+/// BIL-15: pending → upheld | overturned; or lapsed, when no reviewer decided before the memoir's last payment run
+/// that could still pay it on time (PAY-01): the line is then paid as adjudicated and reported.
+/// </summary>
 public enum ContestationStatus
 {
     Pending,
     Upheld,
     Overturned,
+    Lapsed,
 }
 
 public enum ContestationDecision

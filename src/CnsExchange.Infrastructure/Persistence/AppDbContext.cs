@@ -31,6 +31,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     {
         modelBuilder.HasDefaultSchema(Schema);
         modelBuilder.HasSequence<long>(Configurations.VoucherConfiguration.NumberSequence).StartsAt(1000);
+        modelBuilder.HasSequence<long>(Configurations.PaymentRunTables.NumberSequence).StartsAt(1);
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
     }
 

@@ -28,6 +28,9 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public string ConnectionString { get; private set; } = "";
     private Respawner? _respawner;
 
+    /// <summary>Interrupts payment runs where a test asks (PAY-06); inert unless armed, disarmed by every reset.</summary>
+    public PaymentRunFaultInjector PaymentRunFaults { get; } = new();
+
     /// <summary>Every log line of the API since start (see LogPrivacyTests).</summary>
     public LogCapture Logs { get; } = new();
 
@@ -63,6 +66,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         {
             services.AddKeyedSingleton<TimeProvider>(DependencyInjection.InnerClockKey, _innerClock);
             services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
+            services.AddSingleton<CnsExchange.Application.Features.PaymentRuns.IPaymentRunFaults>(PaymentRunFaults);
         });
     }
 
@@ -75,6 +79,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             await _respawner!.ResetAsync(conn);
         }
         _innerClock.Reset(Start);
+        PaymentRunFaults.Reset();
         // The API-key cache maps keys to provider ids; the seeder below gives the sandbox providers new ids.
         (Services.GetRequiredService<IMemoryCache>() as MemoryCache)?.Clear();
         await using var scope = Services.CreateAsyncScope();

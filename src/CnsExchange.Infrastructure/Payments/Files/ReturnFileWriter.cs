@@ -37,6 +37,7 @@ public sealed class ReturnFileWriter : IReturnFileWriter
     {
         ReturnLineOutcome.Refused => "refused",
         ReturnLineOutcome.PaidInPart => "paid_in_part",
+        ReturnLineOutcome.PaidInFull => "paid_in_full",
         _ => throw new ArgumentOutOfRangeException(nameof(outcome)),
     };
 }

@@ -24,6 +24,8 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.HasSequence("payment_run_number_seq");
+
             modelBuilder.HasSequence("voucher_number_seq")
                 .StartsAt(1000L);
 
@@ -440,6 +442,9 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasIndex("PaymentRunId")
                         .HasDatabaseName("ix_fee_memoir_lines_payment_run_id")
                         .HasFilter("payment_run_id IS NOT NULL");
+
+                    b.HasIndex("ReturnFileId")
+                        .HasDatabaseName("ix_fee_memoir_lines_return_file_id");
 
                     b.HasIndex("VoucherServiceId")
                         .HasDatabaseName("ix_fee_memoir_lines_voucher_service_id");
@@ -917,6 +922,426 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasName("pk_hospital_stay_participation_years");
 
                     b.ToTable("hospital_stay_participation_years", "cns");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Payments.PaymentRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("AsOf")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("as_of");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateOnly>("ExecutionDate")
+                        .HasColumnType("date")
+                        .HasColumnName("execution_date");
+
+                    b.Property<int>("FailedAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed_attempts");
+
+                    b.Property<int>("FileCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("file_count");
+
+                    b.Property<DateTimeOffset?>("FilesWrittenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("files_written_at");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset?>("LastErrorAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_error_at");
+
+                    b.Property<int>("LineCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("line_count");
+
+                    b.Property<DateTimeOffset?>("LinesClaimedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lines_claimed_at");
+
+                    b.Property<int>("MemoirCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("memoir_count");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(31)
+                        .HasColumnType("character varying(31)")
+                        .HasColumnName("number");
+
+                    b.Property<int>("OrderCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("order_count");
+
+                    b.Property<DateTimeOffset?>("OrdersBuiltAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("orders_built_at");
+
+                    b.Property<int>("PaidLineCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("paid_line_count");
+
+                    b.Property<int>("ProviderCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("provider_count");
+
+                    b.Property<string>("SlotKey")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("slot_key");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("started_by");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<decimal>("TotalAmount")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("total_amount");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("trigger");
+
+                    b.Property<int>("UnpaidLineCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("unpaid_line_count");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payment_runs");
+
+                    b.HasIndex("Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payment_runs_number");
+
+                    b.HasIndex("SlotKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payment_runs_slot_key");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_payment_runs_status")
+                        .HasFilter("status <> 'Closed'");
+
+                    b.HasIndex("AsOf", "Id")
+                        .IsDescending()
+                        .HasDatabaseName("ix_payment_runs_as_of_id");
+
+                    b.ToTable("payment_runs", "cns", t =>
+                        {
+                            t.HasCheckConstraint("ck_payment_runs_counts", "line_count >= 0 AND order_count >= 0 AND total_amount >= 0 AND file_count >= 0");
+
+                            t.HasCheckConstraint("ck_payment_runs_execution_date", "execution_date >= (as_of AT TIME ZONE 'Europe/Luxembourg')::date");
+                        });
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Payments.PaymentRunOrder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("Bic")
+                        .IsRequired()
+                        .HasMaxLength(11)
+                        .HasColumnType("character varying(11)")
+                        .HasColumnName("bic");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("EndToEndId")
+                        .IsRequired()
+                        .HasMaxLength(35)
+                        .HasColumnType("character varying(35)")
+                        .HasColumnName("end_to_end_id");
+
+                    b.Property<string>("Iban")
+                        .IsRequired()
+                        .HasMaxLength(34)
+                        .HasColumnType("character varying(34)")
+                        .HasColumnName("iban");
+
+                    b.Property<int>("LineCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("line_count");
+
+                    b.Property<string>("ProviderCode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("provider_code");
+
+                    b.Property<Guid>("ProviderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("provider_id");
+
+                    b.Property<string>("ProviderName")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("provider_name");
+
+                    b.Property<string>("RemittanceText")
+                        .IsRequired()
+                        .HasMaxLength(140)
+                        .HasColumnType("character varying(140)")
+                        .HasColumnName("remittance_text");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payment_orders");
+
+                    b.HasIndex("EndToEndId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payment_orders_end_to_end_id");
+
+                    b.HasIndex("ProviderId")
+                        .HasDatabaseName("ix_payment_orders_provider_id");
+
+                    b.HasIndex("RunId", "ProviderId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payment_orders_run_id_provider_id");
+
+                    b.ToTable("payment_orders", "cns", t =>
+                        {
+                            t.HasCheckConstraint("ck_payment_orders_amount", "amount > 0");
+                        });
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Payments.PaymentSchedulerState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("EvaluatedThrough")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("evaluated_through");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payment_scheduler_state");
+
+                    b.ToTable("payment_scheduler_state", "cns", t =>
+                        {
+                            t.HasCheckConstraint("ck_payment_scheduler_state_single_row", "id = 1");
+                        });
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Payments.ProviderReturnFile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<decimal>("AcceptedAmount")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("accepted_amount");
+
+                    b.Property<decimal>("ClaimedAmount")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("claimed_amount");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("EndToEndId")
+                        .HasMaxLength(35)
+                        .HasColumnType("character varying(35)")
+                        .HasColumnName("end_to_end_id");
+
+                    b.Property<int>("ListedLineCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("listed_line_count");
+
+                    b.Property<decimal>("PaidAmount")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("paid_amount");
+
+                    b.Property<int>("PaidLineCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("paid_line_count");
+
+                    b.Property<Guid?>("PaymentOrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payment_order_id");
+
+                    b.Property<string>("ProviderCode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("provider_code");
+
+                    b.Property<Guid>("ProviderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("provider_id");
+
+                    b.Property<string>("ProviderName")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("provider_name");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_return_files");
+
+                    b.HasIndex("PaymentOrderId")
+                        .HasDatabaseName("ix_return_files_payment_order_id");
+
+                    b.HasIndex("CreatedAt", "Id")
+                        .IsDescending()
+                        .HasDatabaseName("ix_return_files_created_at_id");
+
+                    b.HasIndex("RunId", "ProviderId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_return_files_run_id_provider_id");
+
+                    b.HasIndex("ProviderId", "CreatedAt", "Id")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_return_files_provider_id_created_at_id");
+
+                    b.ToTable("return_files", "cns");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Payments.StoredPaymentFile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("file_name");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)")
+                        .HasColumnName("format");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("language");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("bigint")
+                        .HasColumnName("length");
+
+                    b.Property<string>("MediaType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("media_type");
+
+                    b.Property<Guid?>("ProviderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("provider_id");
+
+                    b.Property<Guid?>("ReturnFileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("return_file_id");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("sha256")
+                        .IsFixedLength();
+
+                    b.HasKey("Id")
+                        .HasName("pk_payment_files");
+
+                    b.HasIndex("ProviderId")
+                        .HasDatabaseName("ix_payment_files_provider_id");
+
+                    b.HasIndex("ReturnFileId")
+                        .HasDatabaseName("ix_payment_files_return_file_id");
+
+                    b.HasIndex("RunId", "ProviderId", "Kind", "Format", "Language")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payment_files_run_id_provider_id_kind_format_language");
+
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("RunId", "ProviderId", "Kind", "Format", "Language"), false);
+
+                    b.ToTable("payment_files", "cns", t =>
+                        {
+                            t.HasCheckConstraint("ck_payment_files_kind", "(kind = 'Pain001' AND provider_id IS NULL AND language IS NULL) OR (kind = 'ReturnFile' AND provider_id IS NOT NULL AND return_file_id IS NOT NULL AND language IN ('fr', 'de', 'en'))");
+
+                            t.HasCheckConstraint("ck_payment_files_length", "length = octet_length(content)");
+                        });
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Physio.PrescriptionFingerprint", b =>
@@ -1832,12 +2257,24 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .IsRequired()
                         .HasConstraintName("fk_fee_memoir_lines_fee_memoirs_memoir_id");
 
+                    b.HasOne("CnsExchange.Domain.Payments.PaymentRun", null)
+                        .WithMany()
+                        .HasForeignKey("PaymentRunId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_fee_memoir_lines_payment_run_payment_run_id");
+
                     b.HasOne("CnsExchange.Domain.Registry.Provider", null)
                         .WithMany()
                         .HasForeignKey("ProviderId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_fee_memoir_lines_providers_provider_id");
+
+                    b.HasOne("CnsExchange.Domain.Payments.ProviderReturnFile", null)
+                        .WithMany()
+                        .HasForeignKey("ReturnFileId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_fee_memoir_lines_provider_return_file_return_file_id");
 
                     b.HasOne("CnsExchange.Domain.Vouchers.Voucher", null)
                         .WithMany()
@@ -1946,6 +2383,68 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_hospital_stay_participation_years_hospital_stays_stay_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Payments.PaymentRunOrder", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Registry.Provider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_payment_orders_providers_provider_id");
+
+                    b.HasOne("CnsExchange.Domain.Payments.PaymentRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_payment_orders_payment_runs_run_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Payments.ProviderReturnFile", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Payments.PaymentRunOrder", null)
+                        .WithMany()
+                        .HasForeignKey("PaymentOrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_return_files_payment_orders_payment_order_id");
+
+                    b.HasOne("CnsExchange.Domain.Registry.Provider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_return_files_providers_provider_id");
+
+                    b.HasOne("CnsExchange.Domain.Payments.PaymentRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_return_files_payment_runs_run_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Payments.StoredPaymentFile", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Registry.Provider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_payment_files_providers_provider_id");
+
+                    b.HasOne("CnsExchange.Domain.Payments.ProviderReturnFile", null)
+                        .WithMany()
+                        .HasForeignKey("ReturnFileId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_payment_files_return_files_return_file_id");
+
+                    b.HasOne("CnsExchange.Domain.Payments.PaymentRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_payment_files_payment_runs_run_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Physio.PrescriptionFingerprint", b =>

@@ -10,6 +10,15 @@ public enum ReturnLineOutcome
     Refused,
     /// <summary>Less than the amount claimed is paid.</summary>
     PaidInPart,
+    /// <summary>The amount claimed is paid, but the line is listed for its reasons (e.g. a contestation overturned, BIL-15).</summary>
+    PaidInFull,
+}
+
+public static class ReturnLineOutcomes
+{
+    /// <summary>The outcome of a listed line from what it claimed and what the run pays for it.</summary>
+    public static ReturnLineOutcome Of(decimal claimed, decimal paid) =>
+        paid <= 0m ? ReturnLineOutcome.Refused : paid < claimed ? ReturnLineOutcome.PaidInPart : ReturnLineOutcome.PaidInFull;
 }
 
 /// <summary>One reason of a line as the return file shows it: the message is already in the file's language.</summary>
@@ -134,6 +143,9 @@ public sealed record ReturnFile(
                     break;
                 case ReturnLineOutcome.PaidInPart when line.PaidAmount <= 0m || line.PaidAmount >= line.ClaimedAmount:
                     problems.Add($"{which}: a line paid in part is paid more than 0 and less than claimed.");
+                    break;
+                case ReturnLineOutcome.PaidInFull when line.PaidAmount < line.ClaimedAmount || line.PaidAmount <= 0m:
+                    problems.Add($"{which}: a line paid in full is paid at least the amount claimed.");
                     break;
             }
             if (line.Reasons.Count == 0) problems.Add($"{which}: a line not paid in full is listed with its reasons.");

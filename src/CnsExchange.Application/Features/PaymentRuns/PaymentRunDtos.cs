@@ -1,0 +1,88 @@
+using CnsExchange.Domain.Payments;
+
+namespace CnsExchange.Application.Features.PaymentRuns;
+
+/// <summary>A step of a run: claim_lines, build_orders, write_files, mark_paid; done once it committed.</summary>
+public sealed record PaymentRunStepDto(string Step, bool Done, DateTimeOffset? CompletedAt);
+
+public sealed record PaymentRunCountsDto(int Memoirs, int Lines, int PaidLines, int UnpaidLines, int Providers, int Orders, int Files);
+
+/// <summary>A credit transfer of a run, with the account captured when the run built it.</summary>
+public sealed record PaymentOrderDto(Guid Id, string ProviderCode, string ProviderName, string Iban, string Bic, decimal Amount, int LineCount, string EndToEndId)
+{
+    public static PaymentOrderDto From(PaymentRunOrder o) => new(o.Id, o.ProviderCode, o.ProviderName, o.Iban, o.Bic, o.Amount, o.LineCount, o.EndToEndId);
+}
+
+/// <summary>A stored file of a run: its SHA-256 (lower-case hex) is the content hash that never changes (PAY-06).</summary>
+public sealed record PaymentFileDto(PaymentFileKind Kind, string Format, string? Language, string FileName, string MediaType, long Length, string Sha256, string Href);
+
+/// <summary>
+/// A provider's return file in a run (PAY-05): lines not paid or paid in part are listed, lines paid in full summarised.
+/// Download it at <see cref="Href"/> with Accept (application/json, application/xml, text/csv) and Accept-Language (fr, de, en).
+/// </summary>
+public sealed record ReturnFileDto(
+    Guid Id,
+    Guid RunId,
+    string RunNumber,
+    DateOnly ExecutionDate,
+    DateTimeOffset CreatedAt,
+    string ProviderCode,
+    string ProviderName,
+    string? PaymentEndToEndId,
+    int ListedLines,
+    int PaidLines,
+    decimal ClaimedAmount,
+    decimal AcceptedAmount,
+    decimal PaidAmount,
+    string Href,
+    IReadOnlyList<PaymentFileDto> Files);
+
+/// <summary>
+/// A payment run. Staff see the whole run (counts, totals, every order, the pain.001 and every return file with their
+/// hashes); a provider sees the run with only its own order and return file.
+/// </summary>
+public sealed record PaymentRunDto(
+    Guid Id,
+    string RunNumber,
+    PaymentRunTrigger Trigger,
+    string? SlotKey,
+    DateTimeOffset AsOf,
+    DateOnly ExecutionDate,
+    PaymentRunStatus Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ClosedAt,
+    IReadOnlyList<PaymentRunStepDto> Steps,
+    PaymentRunCountsDto? Counts,
+    decimal? TotalAmount,
+    int? FailedAttempts,
+    string? LastError,
+    PaymentFileDto? Pain001,
+    IReadOnlyList<PaymentOrderDto> Orders,
+    IReadOnlyList<ReturnFileDto> ReturnFiles);
+
+/// <summary>
+/// A run in a list. Staff: the run's figures (lineCount, orderCount, totalAmount). A provider: its own order
+/// (null when nothing was paid to it) and the id of its return file.
+/// </summary>
+public sealed record PaymentRunSummaryDto(
+    Guid Id,
+    string RunNumber,
+    PaymentRunTrigger Trigger,
+    DateTimeOffset AsOf,
+    DateOnly ExecutionDate,
+    PaymentRunStatus Status,
+    DateTimeOffset? ClosedAt,
+    int? LineCount,
+    int? OrderCount,
+    decimal? TotalAmount,
+    PaymentOrderDto? Order,
+    Guid? ReturnFileId);
+
+/// <summary>A stored file rebuilt from the database and compared with the stored hash.</summary>
+public sealed record PaymentFileCheckDto(PaymentFileKind Kind, string? ProviderCode, string Format, string? Language, string StoredSha256, string RebuiltSha256, bool Identical);
+
+/// <summary>PAY-06: every file of the run rebuilt from the database; identical when every rebuilt hash is the stored one.</summary>
+public sealed record PaymentRunVerificationDto(Guid RunId, string RunNumber, bool Identical, int FilesChecked, IReadOnlyList<PaymentFileCheckDto> Files);
+
+/// <summary>The bytes of a stored file, to serve as they are.</summary>
+public sealed record PaymentFileContent(string FileName, string MediaType, string? Language, byte[] Content, string Sha256);

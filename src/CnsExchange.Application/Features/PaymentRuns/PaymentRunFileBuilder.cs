@@ -1,0 +1,83 @@
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.PaymentRuns.Files;
+using CnsExchange.Domain.Billing;
+using CnsExchange.Domain.Payments;
+using Microsoft.EntityFrameworkCore;
+
+namespace CnsExchange.Application.Features.PaymentRuns;
+
+/// <summary>Whom a return file is for: the provider's code and name (as captured by the run) and its transfer, if any.</summary>
+public sealed record ReturnFileSubject(Guid ProviderId, string Code, string Name, string? EndToEndId);
+
+/// <summary>A file of a run as it is (re)built from the database.</summary>
+public sealed record BuiltPaymentFile(PaymentFileKind Kind, Guid? ProviderId, ReturnFileFormat? Format, string? Language, GeneratedFile File)
+{
+    public string FormatName => Format?.Extension() ?? "xml";
+}
+
+/// <summary>A provider's return files of a run, in every format and language, with the figures of the file.</summary>
+public sealed record BuiltReturnFile(ReturnFileSubject Subject, int ListedLineCount, int PaidLineCount, ReturnFileTotals Totals, IReadOnlyList<BuiltPaymentFile> Files);
+
+/// <summary>
+/// Builds the files of a run from the database: the pain.001 from its payment orders, and each provider's return file
+/// from the lines the run took. Only data that no longer changes once the run took the lines is read (a taken line can
+/// be neither contested nor decided), so building again from a closed run gives the same bytes (PAY-06).
+/// </summary>
+public sealed class PaymentRunFileBuilder(IAppDbContext db, IReferenceData reference, IPain001Writer pain001Writer, IReturnFileWriter returnFileWriter)
+{
+    public static readonly IReadOnlyList<ReturnFileFormat> Formats = [ReturnFileFormat.Json, ReturnFileFormat.Xml, ReturnFileFormat.Csv];
+
+    /// <summary>The pain.001 of the run, or null when it pays nothing (a run may only report refused lines).</summary>
+    public BuiltPaymentFile? Pain001(PaymentRun run, IReadOnlyList<PaymentRunOrder> orders)
+    {
+        if (orders.Count == 0) return null;
+        var model = new PaymentRunFile(run.Id, run.Number, run.ExecutionDate, run.AsOf, PaymentDebtor.From(reference.Catalog, run.ExecutionDate),
+            orders.Select(o => new PaymentOrder(o.ProviderCode, o.ProviderName, o.Iban, o.Bic, o.Amount, o.EndToEndId, o.RemittanceText)).ToList());
+        return new BuiltPaymentFile(PaymentFileKind.Pain001, null, null, null, pain001Writer.Write(model));
+    }
+
+    /// <summary>The return file of one provider in fr, de and en, each as JSON, XML and CSV.</summary>
+    public async Task<BuiltReturnFile> ReturnFileAsync(PaymentRun run, ReturnFileSubject subject, CancellationToken ct)
+    {
+        var listed = await (
+                from l in db.Set<FeeMemoirLine>().AsNoTracking()
+                join m in db.Set<FeeMemoir>().AsNoTracking() on l.MemoirId equals m.Id
+                where l.PaymentRunId == run.Id && l.ProviderId == subject.ProviderId && l.Outcome != LineOutcome.Accepted
+                select new { Line = l, m.Reference })
+            .ToListAsync(ct);
+
+        // Lines accepted at adjudication are paid what was accepted: summarised, not listed (PAY-05).
+        var paid = await db.Set<FeeMemoirLine>().AsNoTracking()
+            .Where(l => l.PaymentRunId == run.Id && l.ProviderId == subject.ProviderId && l.Outcome == LineOutcome.Accepted)
+            .GroupBy(_ => 1)
+            .Select(g => new
+            {
+                Count = g.Count(),
+                Claimed = g.Sum(l => l.ClaimedAmount),
+                Accepted = g.Sum(l => l.CnsAmount),
+                Paid = g.Sum(l => l.PaidAmount ?? l.PayableAmount),
+            })
+            .SingleOrDefaultAsync(ct);
+        var summary = paid is null ? PaidLinesSummary.None : new PaidLinesSummary(paid.Count, paid.Claimed, paid.Accepted, paid.Paid);
+
+        var files = new List<BuiltPaymentFile>();
+        ReturnFileTotals? totals = null;
+        foreach (var language in ReturnFile.Languages)
+        {
+            var lines = listed.Select(x =>
+            {
+                var l = x.Line;
+                var paidAmount = l.PaidAmount ?? l.PayableAmount;
+                return new ReturnFileLine(l.MemoirId, x.Reference, l.LineNumber, string.IsNullOrEmpty(l.VoucherNumber) ? null : l.VoucherNumber,
+                    l.Matricule, l.SessionDate, l.ActCode, l.ClaimedAmount, l.CnsAmount, paidAmount, ReturnLineOutcomes.Of(l.ClaimedAmount, paidAmount),
+                    ReturnFileReason.Render(reference, l.Reasons, language));
+            }).ToList();
+            var model = new ReturnFile(run.Id, run.Number, run.ExecutionDate, run.AsOf, new ReturnFileProvider(subject.Code, subject.Name), language,
+                subject.EndToEndId, lines, summary);
+            totals ??= model.Totals;
+            foreach (var format in Formats)
+                files.Add(new BuiltPaymentFile(PaymentFileKind.ReturnFile, subject.ProviderId, format, language, returnFileWriter.Write(model, format)));
+        }
+        return new BuiltReturnFile(subject, listed.Count, summary.Count, totals!, files);
+    }
+}

@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace CnsExchange.Application.Features.PaymentRuns;
+
+/// <summary>
+/// Where a payment run can be interrupted on purpose (PAY-06 tests): between its steps and inside the steps that
+/// change many rows. Production registers <see cref="NoPaymentRunFaults"/>; tests replace it with one that throws
+/// at a chosen point, which rolls the current step's transaction back exactly as a crash would.
+/// </summary>
+public interface IPaymentRunFaults
+{
+    void At(string point, Guid runId);
+}
+
+public sealed class NoPaymentRunFaults : IPaymentRunFaults
+{
+    public void At(string point, Guid runId) { }
+}
+
+/// <summary>The named points of <see cref="IPaymentRunFaults"/>.</summary>
+public static class PaymentRunFaultPoints
+{
+    public const string BeforeClaimLines = "before:claim_lines";
+    /// <summary>Inside the claim step: the lines are taken, the memoirs, contestations and counts not yet.</summary>
+    public const string ClaimLinesTaken = "claim_lines:lines_taken";
+    public const string BeforeBuildOrders = "before:build_orders";
+    public const string BeforeWriteFiles = "before:write_files";
+    /// <summary>Inside the file step, after the files of each provider.</summary>
+    public const string FilesOfProviderWritten = "write_files:provider_written";
+    public const string BeforeMarkPaid = "before:mark_paid";
+    /// <summary>Inside the marking step, after each batch of lines marked paid.</summary>
+    public const string MarkPaidBatch = "mark_paid:batch_marked";
+    /// <summary>Inside the marking step: every line marked, memoirs and run not yet.</summary>
+    public const string MarkPaidLinesDone = "mark_paid:lines_marked";
+
+    public static readonly IReadOnlyList<string> All =
+    [
+        BeforeClaimLines, ClaimLinesTaken, BeforeBuildOrders, BeforeWriteFiles, FilesOfProviderWritten, BeforeMarkPaid, MarkPaidBatch, MarkPaidLinesDone,
+    ];
+}
+
+/// <summary>
+/// One payment run at a time, across processes (a PostgreSQL advisory lock held on a connection of its own): runs
+/// are taken in slot order, so a later run never takes lines an earlier slot should have paid. Re-entrant within a
+/// scope (the scheduler holds it while it executes runs).
+/// </summary>
+public interface IPaymentRunLock
+{
+    /// <summary>Waits for the lock.</summary>
+    Task<IAsyncDisposable> AcquireAsync(CancellationToken ct);
+
+    /// <summary>The lock, or null at once when another process holds it.</summary>
+    Task<IAsyncDisposable?> TryAcquireAsync(CancellationToken ct);
+}
+
+/// <summary>Queues the background execution of a payment run (a Hangfire job that sends <see cref="ExecutePaymentRun"/>).</summary>
+public interface IPaymentRunQueue
+{
+    void Enqueue(Guid runId);
+}
+
+public static class PaymentRunIds
+{
+    /// <summary>
+    /// The id of the run of a scheduled slot, derived from its key (a name-based UUID, version 8): the same slot always
+    /// names the same run, whoever creates it.
+    /// </summary>
+    public static Guid ForSlot(string slotKey)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes("cnsexchange:payment-run:" + slotKey));
+        var bytes = hash.AsSpan(0, 16).ToArray();
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80); // version 8
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 9562 variant
+        return new Guid(bytes, bigEndian: true);
+    }
+}

@@ -1,0 +1,160 @@
+using CnsExchange.Application.Behaviors;
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.PaymentRuns.Files;
+using CnsExchange.Domain.Payments;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace CnsExchange.Application.Features.PaymentRuns;
+
+/// <summary>POST /admin/payment-runs: a run now, executed in the background (202 + the run's status resource).</summary>
+public sealed record StartPaymentRun(string? IdempotencyKey) : ICommand<PaymentRunDto>, IIdempotentCommand
+{
+    public string IdempotencyScope => "admin:payment-runs";
+    public string RequestFingerprint => Billing.Fingerprint.Of(new { });
+}
+
+/// <summary>GET /payment-runs: staff see every run; a provider the runs it is in, with its own order. Newest first.</summary>
+public sealed record ListPaymentRuns(string? Cursor, int? Limit) : IQuery<Page<PaymentRunSummaryDto>>;
+
+/// <summary>GET /payment-runs/{id}: the run with its steps (staff), or a provider's own part of it (else 404).</summary>
+public sealed record GetPaymentRun(Guid Id) : IQuery<PaymentRunDto>;
+
+/// <summary>GET /payment-runs/{id}/sepa: the stored pain.001 of the run (staff).</summary>
+public sealed record GetPaymentRunSepaFile(Guid Id) : IQuery<PaymentFileContent>;
+
+/// <summary>GET /payment-runs/{id}/verification: rebuilds every file of the run and compares the hashes (staff).</summary>
+public sealed record VerifyPaymentRunFiles(Guid Id) : IQuery<PaymentRunVerificationDto>;
+
+public sealed class PaymentRunHandlers(IAppDbContext db, PaymentRunFactory factory, PaymentRunFileBuilder builder, ICurrentCaller caller) :
+    ICommandHandler<StartPaymentRun, PaymentRunDto>,
+    IQueryHandler<ListPaymentRuns, Page<PaymentRunSummaryDto>>,
+    IQueryHandler<GetPaymentRun, PaymentRunDto>,
+    IQueryHandler<GetPaymentRunSepaFile, PaymentFileContent>,
+    IQueryHandler<VerifyPaymentRunFiles, PaymentRunVerificationDto>
+{
+    public static string Location(Guid runId) => $"/api/v1/payment-runs/{runId}";
+
+    public static string SepaLocation(Guid runId) => $"/api/v1/payment-runs/{runId}/sepa";
+
+    public async ValueTask<PaymentRunDto> Handle(StartPaymentRun command, CancellationToken ct)
+    {
+        var run = await factory.ManualAsync(caller.Actor, ct);
+        return await ToDtoAsync(run, ct);
+    }
+
+    public async ValueTask<Page<PaymentRunSummaryDto>> Handle(ListPaymentRuns query, CancellationToken ct)
+    {
+        var limit = Cursor.Limit(query.Limit);
+        var cursor = Cursor.Decode(query.Cursor);
+        if (caller.IsStaff())
+        {
+            var runs = db.Set<PaymentRun>().AsNoTracking();
+            if (cursor is { } c) runs = runs.Where(r => r.AsOf < c.CreatedAt || (r.AsOf == c.CreatedAt && r.Id.CompareTo(c.Id) < 0));
+            var rows = await runs.OrderByDescending(r => r.AsOf).ThenByDescending(r => r.Id).Take(limit + 1).ToListAsync(ct);
+            var next = rows.Count > limit ? new Cursor(rows[limit - 1].AsOf, rows[limit - 1].Id).Encode() : null;
+            return new Page<PaymentRunSummaryDto>(rows.Take(limit).Select(r => new PaymentRunSummaryDto(r.Id, r.Number, r.Trigger, r.AsOf, r.ExecutionDate,
+                r.Status, r.ClosedAt, r.LineCount, r.OrderCount, r.TotalAmount, null, null)).ToList(), next);
+        }
+
+        // A provider is in a run when the run wrote it a return file (paid or only reported).
+        var providerId = caller.RequireProvider();
+        var mine =
+            from f in db.Set<ProviderReturnFile>().AsNoTracking()
+            join r in db.Set<PaymentRun>().AsNoTracking() on f.RunId equals r.Id
+            where f.ProviderId == providerId
+            select new { File = f, Run = r };
+        if (cursor is { } k) mine = mine.Where(x => x.Run.AsOf < k.CreatedAt || (x.Run.AsOf == k.CreatedAt && x.Run.Id.CompareTo(k.Id) < 0));
+        var page = await mine.OrderByDescending(x => x.Run.AsOf).ThenByDescending(x => x.Run.Id).Take(limit + 1).ToListAsync(ct);
+        var orderIds = page.Select(x => x.File.PaymentOrderId).OfType<Guid>().ToList();
+        var orders = await db.Set<PaymentRunOrder>().AsNoTracking().Where(o => orderIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, ct);
+        var nextCursor = page.Count > limit ? new Cursor(page[limit - 1].Run.AsOf, page[limit - 1].Run.Id).Encode() : null;
+        return new Page<PaymentRunSummaryDto>(page.Take(limit).Select(x => new PaymentRunSummaryDto(x.Run.Id, x.Run.Number, x.Run.Trigger, x.Run.AsOf,
+            x.Run.ExecutionDate, x.Run.Status, x.Run.ClosedAt, null, null, null,
+            x.File.PaymentOrderId is { } o ? PaymentOrderDto.From(orders[o]) : null, x.File.Id)).ToList(), nextCursor);
+    }
+
+    public async ValueTask<PaymentRunDto> Handle(GetPaymentRun query, CancellationToken ct)
+    {
+        var run = await db.Set<PaymentRun>().AsNoTracking().SingleOrDefaultAsync(r => r.Id == query.Id, ct) ?? throw new NotFoundException("Payment run");
+        if (!caller.IsStaff())
+        {
+            var providerId = caller.RequireProvider();
+            if (!await db.Set<ProviderReturnFile>().AnyAsync(f => f.RunId == run.Id && f.ProviderId == providerId, ct))
+                throw new NotFoundException("Payment run");
+        }
+        return await ToDtoAsync(run, ct);
+    }
+
+    public async ValueTask<PaymentFileContent> Handle(GetPaymentRunSepaFile query, CancellationToken ct)
+    {
+        if (!await db.Set<PaymentRun>().AnyAsync(r => r.Id == query.Id, ct)) throw new NotFoundException("Payment run");
+        var file = await db.Set<StoredPaymentFile>().AsNoTracking()
+            .SingleOrDefaultAsync(f => f.RunId == query.Id && f.Kind == PaymentFileKind.Pain001, ct)
+            ?? throw new NotFoundException("The pain.001 file of this run (a run has one once its files are written, when it pays something)");
+        return new PaymentFileContent(file.FileName, file.MediaType, null, file.Content, file.Sha256);
+    }
+
+    public async ValueTask<PaymentRunVerificationDto> Handle(VerifyPaymentRunFiles query, CancellationToken ct)
+    {
+        var run = await db.Set<PaymentRun>().AsNoTracking().SingleOrDefaultAsync(r => r.Id == query.Id, ct) ?? throw new NotFoundException("Payment run");
+        var stored = await db.Set<StoredPaymentFile>().AsNoTracking().Where(f => f.RunId == run.Id)
+            .Select(f => new { f.Kind, f.ProviderId, f.Format, f.Language, f.Sha256 }).ToListAsync(ct);
+        var rebuilt = new List<BuiltPaymentFile>();
+        var orders = await db.Set<PaymentRunOrder>().AsNoTracking().Where(o => o.RunId == run.Id).ToListAsync(ct);
+        if (stored.Any(f => f.Kind == PaymentFileKind.Pain001) && builder.Pain001(run, orders) is { } pain001) rebuilt.Add(pain001);
+        var returnFiles = await db.Set<ProviderReturnFile>().AsNoTracking().Where(f => f.RunId == run.Id).OrderBy(f => f.ProviderCode).ToListAsync(ct);
+        foreach (var f in returnFiles)
+            rebuilt.AddRange((await builder.ReturnFileAsync(run, new ReturnFileSubject(f.ProviderId, f.ProviderCode, f.ProviderName, f.EndToEndId), ct)).Files);
+
+        var codes = returnFiles.ToDictionary(f => f.ProviderId, f => f.ProviderCode);
+        var checks = stored
+            .OrderBy(s => s.Kind).ThenBy(s => s.ProviderId is { } p ? codes.GetValueOrDefault(p) : "").ThenBy(s => s.Format).ThenBy(s => s.Language)
+            .Select(s =>
+            {
+                var again = rebuilt.SingleOrDefault(b => b.Kind == s.Kind && b.ProviderId == s.ProviderId && b.FormatName == s.Format && b.Language == s.Language);
+                var hash = again?.File.Sha256 ?? "";
+                return new PaymentFileCheckDto(s.Kind, s.ProviderId is { } p ? codes.GetValueOrDefault(p) : null, s.Format, s.Language, s.Sha256, hash, hash == s.Sha256);
+            }).ToList();
+        var identical = checks.All(c => c.Identical) && rebuilt.Count == stored.Count;
+        return new PaymentRunVerificationDto(run.Id, run.Number, identical, checks.Count, checks);
+    }
+
+    private async Task<PaymentRunDto> ToDtoAsync(PaymentRun run, CancellationToken ct)
+    {
+        var staff = caller.IsStaff();
+        Guid? own = staff ? null : caller.RequireProvider();
+        var orders = await db.Set<PaymentRunOrder>().AsNoTracking().Where(o => o.RunId == run.Id && (own == null || o.ProviderId == own))
+            .OrderBy(o => o.ProviderCode).ToListAsync(ct);
+        var returnFiles = await db.Set<ProviderReturnFile>().AsNoTracking().Where(f => f.RunId == run.Id && (own == null || f.ProviderId == own))
+            .OrderBy(f => f.ProviderCode).ToListAsync(ct);
+        var files = await db.Set<StoredPaymentFile>().AsNoTracking().Where(f => f.RunId == run.Id && (own == null || f.ProviderId == own))
+            .Select(f => new { f.Kind, f.ReturnFileId, f.Format, f.Language, f.FileName, f.MediaType, f.Length, f.Sha256 }).ToListAsync(ct);
+
+        PaymentFileDto? pain001 = null;
+        if (staff && files.SingleOrDefault(f => f.Kind == PaymentFileKind.Pain001) is { } p)
+            pain001 = new PaymentFileDto(p.Kind, p.Format, p.Language, p.FileName, p.MediaType, p.Length, p.Sha256, SepaLocation(run.Id));
+
+        var returnFileDtos = returnFiles.Select(f => ReturnFileQueries.ToDto(f, run,
+            files.Where(x => x.ReturnFileId == f.Id)
+                .Select(x => new PaymentFileDto(x.Kind, x.Format, x.Language, x.FileName, x.MediaType, x.Length, x.Sha256, ReturnFileQueries.Location(f.Id)))
+                .ToList())).ToList();
+
+        var steps = new[]
+        {
+            new PaymentRunStepDto("claim_lines", run.LinesClaimedAt is not null, run.LinesClaimedAt),
+            new PaymentRunStepDto("build_orders", run.OrdersBuiltAt is not null, run.OrdersBuiltAt),
+            new PaymentRunStepDto("write_files", run.FilesWrittenAt is not null, run.FilesWrittenAt),
+            new PaymentRunStepDto("mark_paid", run.ClosedAt is not null, run.ClosedAt),
+        };
+        return new PaymentRunDto(run.Id, run.Number, run.Trigger, staff ? run.SlotKey : null, run.AsOf, run.ExecutionDate, run.Status, run.CreatedAt,
+            run.ClosedAt, steps,
+            staff ? new PaymentRunCountsDto(run.MemoirCount, run.LineCount, run.PaidLineCount, run.UnpaidLineCount, run.ProviderCount, run.OrderCount, run.FileCount) : null,
+            staff ? run.TotalAmount : null,
+            staff ? run.FailedAttempts : null,
+            staff ? run.LastError : null,
+            pain001,
+            orders.Select(PaymentOrderDto.From).ToList(),
+            returnFileDtos);
+    }
+}

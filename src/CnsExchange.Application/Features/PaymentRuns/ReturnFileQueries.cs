@@ -1,0 +1,61 @@
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.PaymentRuns.Files;
+using CnsExchange.Domain.Payments;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace CnsExchange.Application.Features.PaymentRuns;
+
+/// <summary>GET /return-files: a provider's return files, newest first (staff: everyone's).</summary>
+public sealed record ListReturnFiles(string? Cursor, int? Limit) : IQuery<Page<ReturnFileDto>>;
+
+/// <summary>GET /return-files/{id}: the stored file in the format and language asked for (a provider's own, else 404).</summary>
+public sealed record GetReturnFileContent(Guid Id, ReturnFileFormat Format, string Language) : IQuery<PaymentFileContent>;
+
+public sealed class ReturnFileQueries(IAppDbContext db, ICurrentCaller caller) :
+    IQueryHandler<ListReturnFiles, Page<ReturnFileDto>>,
+    IQueryHandler<GetReturnFileContent, PaymentFileContent>
+{
+    public static string Location(Guid returnFileId) => $"/api/v1/return-files/{returnFileId}";
+
+    public static ReturnFileDto ToDto(ProviderReturnFile f, PaymentRun run, IReadOnlyList<PaymentFileDto> files) =>
+        new(f.Id, run.Id, run.Number, run.ExecutionDate, f.CreatedAt, f.ProviderCode, f.ProviderName, f.EndToEndId, f.ListedLineCount, f.PaidLineCount,
+            f.ClaimedAmount, f.AcceptedAmount, f.PaidAmount, Location(f.Id), files);
+
+    public async ValueTask<Page<ReturnFileDto>> Handle(ListReturnFiles query, CancellationToken ct)
+    {
+        var limit = Cursor.Limit(query.Limit);
+        var cursor = Cursor.Decode(query.Cursor);
+        var q =
+            from f in db.Set<ProviderReturnFile>().AsNoTracking()
+            join r in db.Set<PaymentRun>().AsNoTracking() on f.RunId equals r.Id
+            select new { File = f, Run = r };
+        if (!caller.IsStaff())
+        {
+            var providerId = caller.RequireProvider();
+            q = q.Where(x => x.File.ProviderId == providerId);
+        }
+        if (cursor is { } c) q = q.Where(x => x.File.CreatedAt < c.CreatedAt || (x.File.CreatedAt == c.CreatedAt && x.File.Id.CompareTo(c.Id) < 0));
+        var rows = await q.OrderByDescending(x => x.File.CreatedAt).ThenByDescending(x => x.File.Id).Take(limit + 1).ToListAsync(ct);
+        var ids = rows.Take(limit).Select(x => x.File.Id).ToList();
+        var files = (await db.Set<StoredPaymentFile>().AsNoTracking().Where(f => f.ReturnFileId != null && ids.Contains(f.ReturnFileId.Value))
+                .Select(f => new { ReturnFileId = f.ReturnFileId!.Value, f.Kind, f.Format, f.Language, f.FileName, f.MediaType, f.Length, f.Sha256 })
+                .ToListAsync(ct))
+            .ToLookup(f => f.ReturnFileId);
+        var next = rows.Count > limit ? new Cursor(rows[limit - 1].File.CreatedAt, rows[limit - 1].File.Id).Encode() : null;
+        return new Page<ReturnFileDto>(rows.Take(limit).Select(x => ToDto(x.File, x.Run,
+            files[x.File.Id].OrderBy(f => f.Format).ThenBy(f => f.Language)
+                .Select(f => new PaymentFileDto(f.Kind, f.Format, f.Language, f.FileName, f.MediaType, f.Length, f.Sha256, Location(x.File.Id))).ToList())).ToList(), next);
+    }
+
+    public async ValueTask<PaymentFileContent> Handle(GetReturnFileContent query, CancellationToken ct)
+    {
+        var returnFile = await db.Set<ProviderReturnFile>().AsNoTracking().SingleOrDefaultAsync(f => f.Id == query.Id, ct);
+        if (returnFile is null || (!caller.IsStaff() && returnFile.ProviderId != caller.ProviderId)) throw new NotFoundException("Return file");
+        var format = query.Format.Extension();
+        var file = await db.Set<StoredPaymentFile>().AsNoTracking()
+            .SingleOrDefaultAsync(f => f.ReturnFileId == returnFile.Id && f.Format == format && f.Language == query.Language, ct)
+            ?? throw new NotFoundException("Return file");
+        return new PaymentFileContent(file.FileName, file.MediaType, file.Language, file.Content, file.Sha256);
+    }
+}

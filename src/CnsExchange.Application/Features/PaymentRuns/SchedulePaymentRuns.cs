@@ -1,0 +1,114 @@
+using CnsExchange.Application.Common;
+using CnsExchange.Domain.Payments;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace CnsExchange.Application.Features.PaymentRuns;
+
+/// <summary>What a scheduler pass did: the runs it executed, in order; skipped when another pass held the lock.</summary>
+public sealed record PaymentSchedulePass(bool Skipped, IReadOnlyList<Guid> RunsExecuted)
+{
+    public static readonly PaymentSchedulePass Busy = new(true, []);
+}
+
+/// <summary>
+/// The minutely tick of the recurring job (PAY-02): reads the sandbox clock and creates and executes every run whose
+/// slot fell due since the last pass. Another pass in progress (another process, or the clock listener) makes it skip.
+/// </summary>
+public sealed record RunDuePaymentRuns : ICommand<PaymentSchedulePass>;
+
+/// <summary>
+/// The clock listener's command: runs, in order, every run whose slot is after <see cref="From"/> and up to
+/// <see cref="To"/>, each with the slot instant as its as-of instant and the slot date as its execution date.
+/// </summary>
+public sealed record RunPaymentRunsBetween(DateTimeOffset From, DateTimeOffset To) : ICommand<PaymentSchedulePass>;
+
+public sealed class PaymentRunScheduler(
+    IAppDbContext db, IReferenceData reference, IPaymentRunLock runLock, PaymentRunFactory factory, PaymentRunExecutor executor,
+    TimeProvider clock, ILogger<PaymentRunScheduler> logger) :
+    ICommandHandler<RunDuePaymentRuns, PaymentSchedulePass>,
+    ICommandHandler<RunPaymentRunsBetween, PaymentSchedulePass>
+{
+    private const int StateRow = 1;
+
+    public async ValueTask<PaymentSchedulePass> Handle(RunDuePaymentRuns command, CancellationToken ct)
+    {
+        await using var held = await runLock.TryAcquireAsync(ct);
+        if (held is null) return PaymentSchedulePass.Busy;
+        var now = clock.GetUtcNow();
+        var state = await db.Set<PaymentSchedulerState>().AsNoTracking().SingleOrDefaultAsync(s => s.Id == StateRow, ct);
+        // A first tick ever starts watching from now: it does not pay the past of a fresh installation.
+        var from = state?.EvaluatedThrough ?? now;
+        return await PassAsync(from, now, ct);
+    }
+
+    public async ValueTask<PaymentSchedulePass> Handle(RunPaymentRunsBetween command, CancellationToken ct)
+    {
+        await using var held = await runLock.AcquireAsync(ct);
+        return await PassAsync(command.From, command.To, ct);
+    }
+
+    private async Task<PaymentSchedulePass> PassAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        var executed = new List<Guid>();
+
+        // First the runs a crash or a failure left unfinished, oldest first: a later run must not take their lines.
+        var unfinished = await db.Set<PaymentRun>().AsNoTracking().Where(r => r.Status != PaymentRunStatus.Closed)
+            .OrderBy(r => r.AsOf).ThenBy(r => r.Id).Select(r => r.Id).ToListAsync(ct);
+        foreach (var id in unfinished)
+        {
+            await executor.ExecuteAsync(id, ct);
+            executed.Add(id);
+        }
+
+        var catalog = reference.Catalog;
+        foreach (var slot in PaymentSchedule.Opportunities(from, to, d => PaymentScheduleSettings.From(catalog, d)))
+        {
+            db.ClearChangeTracker();
+            var anything = await PaymentRunSteps.Takeable(db, slot.Instant, slot.Date).AnyAsync(ct);
+            var earliestDue = await PaymentRunSteps.EarliestUnpaidDueDateAsync(db, slot.Instant, ct);
+            if (PaymentSchedule.Decide(slot, anything, earliestDue) is not { } trigger) continue;
+
+            var runId = await factory.ForSlotAsync(slot, trigger, ct);
+            logger.LogInformation("Payment run {RunId} for slot {SlotKey}", runId, slot.Key(trigger));
+            await executor.ExecuteAsync(runId, ct);
+            executed.Add(runId);
+            await AdvanceAsync(slot.Instant, ct);
+        }
+        await AdvanceAsync(to, ct);
+        return new PaymentSchedulePass(false, executed);
+    }
+
+    /// <summary>Moves the watermark forward (never back), so the next tick starts where this pass ended.</summary>
+    private async Task AdvanceAsync(DateTimeOffset through, CancellationToken ct)
+    {
+        var at = through.ToUniversalTime();
+        var now = clock.GetUtcNow();
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO cns.payment_scheduler_state (id, evaluated_through, updated_at) VALUES ({StateRow}, {at}, {now})
+            ON CONFLICT (id) DO UPDATE SET evaluated_through = GREATEST(payment_scheduler_state.evaluated_through, EXCLUDED.evaluated_through),
+                                           updated_at = EXCLUDED.updated_at
+            """, ct);
+    }
+}
+
+/// <summary>
+/// Advancing the sandbox clock (PUT /admin/clock) runs the payment runs whose slots fell in between, in order, before
+/// the answer: an integrator watches a month of payments pass in seconds.
+/// </summary>
+public sealed class PaymentRunClockListener(IMediator mediator, ILogger<PaymentRunClockListener> logger) : IClockAdvanceListener
+{
+    public async Task OnClockAdvancedAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        try
+        {
+            await mediator.Send(new RunPaymentRunsBetween(from, to), ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The clock did move; a run that failed resumes from its last step at the next scheduler tick.
+            logger.LogError(e, "Payment runs due between {From} and {To} did not all complete", from, to);
+        }
+    }
+}

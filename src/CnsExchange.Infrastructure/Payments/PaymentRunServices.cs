@@ -1,0 +1,166 @@
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.PaymentRuns;
+using Hangfire;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace CnsExchange.Infrastructure.Payments;
+
+public static class PaymentRunServices
+{
+    /// <summary>Id of the recurring Hangfire job that ticks the payment-run scheduler every minute.</summary>
+    public const string SchedulerJobId = "payment-run-scheduler";
+
+    public static IServiceCollection AddPaymentRuns(this IServiceCollection services, string connectionString, bool runBackgroundJobs)
+    {
+        services.AddScoped<PaymentRunFileBuilder>();
+        services.AddScoped<PaymentRunSteps>();
+        services.AddScoped<PaymentRunExecutor>();
+        services.AddScoped<PaymentRunFactory>();
+        services.TryAddSingleton<IPaymentRunFaults, NoPaymentRunFaults>();
+        services.AddSingleton(new PaymentRunLockConnections(connectionString));
+        services.AddScoped<IPaymentRunLock, PostgresPaymentRunLock>();
+        services.AddSingleton<IPaymentRunQueue, HangfirePaymentRunQueue>();
+        services.AddScoped<IClockAdvanceListener, PaymentRunClockListener>();
+        services.AddScoped<PaymentRunJobs>();
+        if (runBackgroundJobs) services.AddHostedService<PaymentRunSchedule>();
+        return services;
+    }
+}
+
+/// <summary>The Hangfire jobs of payment runs. Thin: each sends one command; the logic is in the handlers.</summary>
+public sealed class PaymentRunJobs(IMediator mediator)
+{
+    /// <summary>Every minute: creates and executes the runs that fell due by the sandbox clock (PAY-02).</summary>
+    [AutomaticRetry(Attempts = 0)] // the next minute's tick is the retry
+    [JobDisplayName("Payment-run scheduler tick")]
+    public async Task TickAsync(CancellationToken ct) => await mediator.Send(new RunDuePaymentRuns(), ct);
+
+    /// <summary>A run started by an administrator; retried after a failure from the step it stopped at (PAY-06).</summary>
+    [AutomaticRetry(Attempts = 10)]
+    [JobDisplayName("Execute payment run {0}")]
+    public async Task ExecuteAsync(Guid runId, CancellationToken ct) => await mediator.Send(new ExecutePaymentRun(runId), ct);
+}
+
+internal sealed class HangfirePaymentRunQueue(IBackgroundJobClient jobs) : IPaymentRunQueue
+{
+    public void Enqueue(Guid runId) => jobs.Enqueue<PaymentRunJobs>(j => j.ExecuteAsync(runId, CancellationToken.None));
+}
+
+/// <summary>Registers the minutely scheduler tick once the database is migrated (hosted services start after that).</summary>
+internal sealed class PaymentRunSchedule(IRecurringJobManager jobs, ILogger<PaymentRunSchedule> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        jobs.AddOrUpdate<PaymentRunJobs>(PaymentRunServices.SchedulerJobId, j => j.TickAsync(CancellationToken.None), Cron.Minutely(),
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        logger.LogInformation("Recurring job {JobId} scheduled every minute", PaymentRunServices.SchedulerJobId);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Connections for the payment-run lock: not pooled, so that a lost lock holder ends its session and the lock with it.</summary>
+public sealed class PaymentRunLockConnections(string connectionString)
+{
+    private readonly string _connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
+
+    public async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+}
+
+/// <summary>
+/// <see cref="IPaymentRunLock"/> as a session-level PostgreSQL advisory lock on a connection of its own, held until
+/// the outermost holder in this scope releases it.
+/// </summary>
+internal sealed class PostgresPaymentRunLock(PaymentRunLockConnections connections) : IPaymentRunLock, IAsyncDisposable
+{
+    private const long LockKey = 0x434E_5350_5255_4E53; // "CNSPRUNS"
+    private NpgsqlConnection? _connection;
+    private int _depth;
+
+    public async Task<IAsyncDisposable> AcquireAsync(CancellationToken ct) => (await LockAsync(wait: true, ct))!;
+
+    public Task<IAsyncDisposable?> TryAcquireAsync(CancellationToken ct) => LockAsync(wait: false, ct);
+
+    private async Task<IAsyncDisposable?> LockAsync(bool wait, CancellationToken ct)
+    {
+        if (_depth > 0)
+        {
+            _depth++;
+            return new Holder(this);
+        }
+        var connection = await connections.OpenAsync(ct);
+        try
+        {
+            await using var cmd = new NpgsqlCommand(wait ? "SELECT pg_advisory_lock(@key)" : "SELECT pg_try_advisory_lock(@key)", connection)
+            {
+                CommandTimeout = 0, // a long run of another process is waited for, not a failure
+            };
+            cmd.Parameters.AddWithValue("key", LockKey);
+            var result = await cmd.ExecuteScalarAsync(ct);
+            if (!wait && result is false)
+            {
+                await connection.DisposeAsync();
+                return null;
+            }
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+        _connection = connection;
+        _depth = 1;
+        return new Holder(this);
+    }
+
+    private async ValueTask ReleaseAsync()
+    {
+        if (--_depth > 0 || _connection is null) return;
+        var connection = _connection;
+        _connection = null;
+        // Closing the (unpooled) session releases the lock, even when the unlock below cannot be sent.
+        try
+        {
+            await using var cmd = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
+            cmd.Parameters.AddWithValue("key", LockKey);
+            await cmd.ExecuteScalarAsync();
+        }
+        catch (NpgsqlException)
+        {
+        }
+        finally
+        {
+            await connection.DisposeAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection is null) return;
+        _depth = 1;
+        await ReleaseAsync();
+    }
+
+    private sealed class Holder(PostgresPaymentRunLock owner) : IAsyncDisposable
+    {
+        private bool _released;
+
+        public ValueTask DisposeAsync()
+        {
+            if (_released) return ValueTask.CompletedTask;
+            _released = true;
+            return owner.ReleaseAsync();
+        }
+    }
+}

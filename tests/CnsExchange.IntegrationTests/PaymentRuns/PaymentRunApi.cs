@@ -1,0 +1,107 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using CnsExchange.Application.Features.PaymentRuns;
+using CnsExchange.Domain.Calendar;
+using CnsExchange.Domain.Payments;
+using CnsExchange.Infrastructure.Persistence;
+using CnsExchange.IntegrationTests.Support;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace CnsExchange.IntegrationTests.PaymentRuns;
+
+/// <summary>Helpers of the payment-run tests: the sandbox clock, runs through the API and straight through the application.</summary>
+internal static class PaymentRunApi
+{
+    public static DateTimeOffset Local(string date, int hour, int minute = 0) =>
+        LuxembourgCalendar.AtLocal(DateOnly.Parse(date), new TimeOnly(hour, minute)).ToUniversalTime();
+
+    /// <summary>PUT /admin/clock to an absolute instant: the runs whose slots fell in between are executed before the answer.</summary>
+    public static async Task SetClockAsync(HttpClient admin, DateTimeOffset now) =>
+        await (await admin.PutJsonAsync("/api/v1/admin/clock", new { now })).ExpectAsync(HttpStatusCode.OK);
+
+    /// <summary>Every item of a paged list.</summary>
+    public static async Task<List<JsonNode>> AllAsync(HttpClient client, string url)
+    {
+        var items = new List<JsonNode>();
+        string? cursor = null;
+        do
+        {
+            var separator = url.Contains('?') ? '&' : '?';
+            var page = await (await client.GetAsync($"{url}{separator}limit=200{(cursor is null ? "" : "&cursor=" + cursor)}")).ExpectAsync(HttpStatusCode.OK);
+            items.AddRange(page["items"]!.AsArray().Select(i => i!));
+            cursor = page["nextCursor"]?.GetValue<string>();
+        } while (cursor is not null);
+        return items;
+    }
+
+    public static async Task<JsonNode> RunAsync(HttpClient client, string id) =>
+        await (await client.GetAsync($"/api/v1/payment-runs/{id}")).ExpectAsync(HttpStatusCode.OK);
+
+    /// <summary>Polls the run's status resource until it is closed.</summary>
+    public static async Task<JsonNode> WaitForClosedAsync(HttpClient admin, string id, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var run = await RunAsync(admin, id);
+            var status = run["status"]!.GetValue<string>();
+            if (status == "closed") return run;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Payment run {id} still {status}: {run["lastError"]}");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Sends ExecutePaymentRun as the Hangfire job does.</summary>
+    public static Task<PaymentRunStatus> ExecuteAsync(ApiFactory api, Guid runId) =>
+        api.WithScopeAsync(async sp => await sp.GetRequiredService<IMediator>().Send(new ExecutePaymentRun(runId)));
+
+    /// <summary>Creates (or finds) the run of a slot, as the scheduler does, without executing it.</summary>
+    public static Task<Guid> CreateSlotRunAsync(ApiFactory api, DateOnly date, PaymentRunTrigger trigger = PaymentRunTrigger.Weekly) =>
+        api.WithScopeAsync(async sp =>
+        {
+            var settings = PaymentScheduleSettings.From(sp.GetRequiredService<CnsExchange.Application.Common.IReferenceData>().Catalog, date);
+            var slot = new PaymentSlot(date, PaymentSchedule.SlotInstant(date, settings), trigger == PaymentRunTrigger.Weekly);
+            return await sp.GetRequiredService<PaymentRunFactory>().ForSlotAsync(slot, trigger, CancellationToken.None);
+        });
+
+    public static Task<T> DbAsync<T>(ApiFactory api, Func<AppDbContext, Task<T>> query) =>
+        api.WithScopeAsync(sp => query(sp.GetRequiredService<AppDbContext>()));
+
+    /// <summary>Runs SQL as the database owner with triggers off (session_replication_role = replica), to tamper or rewind on purpose.</summary>
+    public static async Task RawSqlWithoutTriggersAsync(ApiFactory api, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await using (var off = new NpgsqlCommand("SET LOCAL session_replication_role = replica", connection, tx)) await off.ExecuteNonQueryAsync();
+        await using (var cmd = new NpgsqlCommand(sql, connection, tx))
+        {
+            foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        await tx.CommitAsync();
+    }
+
+    /// <summary>Runs SQL as the application would (triggers on); returns the PostgreSQL error, if any.</summary>
+    public static async Task<PostgresException?> TrySqlAsync(ApiFactory api, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value);
+        try
+        {
+            await cmd.ExecuteNonQueryAsync();
+            return null;
+        }
+        catch (PostgresException e)
+        {
+            return e;
+        }
+    }
+
+    public static async Task<List<PaymentRun>> RunsInDbAsync(ApiFactory api) =>
+        await DbAsync(api, db => db.Set<PaymentRun>().AsNoTracking().OrderBy(r => r.AsOf).ToListAsync());
+}

@@ -1,0 +1,308 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using CnsExchange.Application.Features.PaymentRuns;
+using CnsExchange.Domain.Billing;
+using CnsExchange.Domain.Payments;
+using CnsExchange.Infrastructure.Payments;
+using CnsExchange.IntegrationTests.Support;
+using Hangfire;
+using Hangfire.Storage;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using static CnsExchange.IntegrationTests.Billing.BillingApi;
+using static CnsExchange.IntegrationTests.PaymentRuns.PaymentRunApi;
+
+namespace CnsExchange.IntegrationTests.PaymentRuns;
+
+/// <summary>PAY-01…PAY-03, PAY-07: runs by the clock and by hand, what they take and pay, and what memoirs show.</summary>
+public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
+{
+    /// <summary>PHY0001: an accepted line, a reduced one and a refused one; PHY0002: only a refused line (another provider's voucher).</summary>
+    private async Task<(string Memoir1, string Memoir2)> AWeekOfMemoirsAsync()
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api);
+        var memoir1 = await SubmitAsync(Client(Physio1), Memoir("WEEK-1",
+            Line(voucher, "2026-11-16"), Line(voucher, "2026-11-18", claimed: 40m), Line(voucher, "2026-11-19", act: "ZKX9", claimed: 20m)));
+        Assert.Equal(["accepted", "reduced", "refused"], memoir1["lines"]!.AsArray().Select(l => Outcome(l!)));
+        var memoir2 = await SubmitAsync(Client(Physio2), Memoir("WEEK-2", Line(voucher, "2026-11-17")));
+        Assert.Equal("refused", Outcome(LineOf(memoir2, 1)));
+        return (memoir1["id"]!.GetValue<string>(), memoir2["id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Advancing_the_clock_past_monday_two_oclock_runs_the_weekly_run_that_pays_every_adjudicated_line_once()
+    {
+        var (memoir1, memoir2) = await AWeekOfMemoirsAsync();
+        await SetClockAsync(Client(Admin), Local("2026-11-29", 23)); // Sunday night: nothing yet
+        Assert.Empty(await AllAsync(Client(Admin), "/api/v1/payment-runs"));
+
+        await SetClockAsync(Client(Admin), Local("2026-11-30", 3));
+        var runs = await AllAsync(Client(Admin), "/api/v1/payment-runs");
+        var summary = Assert.Single(runs);
+        Assert.Equal("weekly", summary["trigger"]!.GetValue<string>());
+        Assert.Equal("closed", summary["status"]!.GetValue<string>());
+        Assert.Equal("2026-11-30", summary["executionDate"]!.GetValue<string>());
+        Assert.Equal(Local("2026-11-30", 2), summary["asOf"]!.GetValue<DateTimeOffset>());
+        Assert.Matches("^PR-2026-[0-9]{4}$", summary["runNumber"]!.GetValue<string>());
+
+        var run = await RunAsync(Client(Admin), summary["id"]!.GetValue<string>());
+        Assert.Equal("weekly:2026-11-30", run["slotKey"]!.GetValue<string>());
+        Assert.All(run["steps"]!.AsArray(), s => Assert.True(s!["done"]!.GetValue<bool>()));
+        Assert.Equal(["claim_lines", "build_orders", "write_files", "mark_paid"], run["steps"]!.AsArray().Select(s => s!["step"]!.GetValue<string>()));
+        var counts = run["counts"]!;
+        Assert.Equal(2, counts["memoirs"]!.GetValue<int>());
+        Assert.Equal(4, counts["lines"]!.GetValue<int>());
+        Assert.Equal(2, counts["paidLines"]!.GetValue<int>());
+        Assert.Equal(2, counts["unpaidLines"]!.GetValue<int>());
+        Assert.Equal(2, counts["providers"]!.GetValue<int>());
+        Assert.Equal(1, counts["orders"]!.GetValue<int>());
+        Assert.Equal(1 + 2 * 9, counts["files"]!.GetValue<int>());
+        Assert.Equal(51.52m, run["totalAmount"]!.GetValue<decimal>());
+
+        // PAY-03: one order per provider with something to pay, with the provider's IBAN; PHY0002 only gets a return file.
+        var order = Assert.Single(run["orders"]!.AsArray())!;
+        Assert.Equal("PHY0001", order["providerCode"]!.GetValue<string>());
+        Assert.Equal("LU390010001234567890", order["iban"]!.GetValue<string>());
+        Assert.Equal("BCEELULL", order["bic"]!.GetValue<string>());
+        Assert.Equal(51.52m, order["amount"]!.GetValue<decimal>());
+        Assert.Equal(2, order["lineCount"]!.GetValue<int>());
+        Assert.Equal($"{summary["runNumber"]}-PHY0001", order["endToEndId"]!.GetValue<string>());
+        Assert.Equal(["PHY0001", "PHY0002"], run["returnFiles"]!.AsArray().Select(f => f!["providerCode"]!.GetValue<string>()));
+        Assert.Equal(64, run["pain001"]!["sha256"]!.GetValue<string>().Length);
+
+        // Memoirs are paid; each line carries its payment and the return file that reported it.
+        var paid = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{memoir1}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("paid", paid["status"]!.GetValue<string>());
+        var returnFileId = run["returnFiles"]![0]!["id"]!.GetValue<string>();
+        Assert.All(paid["lines"]!.AsArray(), l =>
+        {
+            Assert.Equal(summary["id"]!.GetValue<string>(), l!["payment"]!["paymentRunId"]!.GetValue<string>());
+            Assert.Equal(returnFileId, l["payment"]!["returnFileId"]!.GetValue<string>());
+        });
+        Assert.Equal([25.76m, 25.76m, 0m], paid["lines"]!.AsArray().Select(l => l!["payment"]!["paidAmount"]!.GetValue<decimal>()));
+        Assert.Equal(Local("2026-11-30", 2), LineOf(paid, 1)["payment"]!["paidAt"]!.GetValue<DateTimeOffset>());
+        Assert.Null(LineOf(paid, 3)["payment"]!["paidAt"]); // PAY-07: reported, never paid
+        var refusedOnly = await (await Client(Physio2).GetAsync($"/api/v1/fee-memoirs/{memoir2}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("paid", refusedOnly["status"]!.GetValue<string>());
+        Assert.Equal(0m, LineOf(refusedOnly, 1)["payment"]!["paidAmount"]!.GetValue<decimal>());
+        var listed = await (await Client(Physio1).GetAsync("/api/v1/fee-memoirs?status=paid")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Single(listed["items"]!.AsArray());
+
+        // Reported by a return file: the reduced line can no longer be contested (BIL-15).
+        var late = await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{memoir1}/lines/2/contestation", new { code = "AMOUNT_ABOVE_TARIFF", text = "Too late." });
+        await late.ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "line_already_reported");
+
+        // A week later nothing is left to take: no empty run.
+        await SetClockAsync(Client(Admin), Local("2026-12-07", 3));
+        Assert.Single(await AllAsync(Client(Admin), "/api/v1/payment-runs"));
+    }
+
+    [Fact]
+    public async Task A_memoir_received_after_the_slot_waits_for_the_next_weekly_run()
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api);
+        await SubmitAsync(Client(Physio1), Memoir("EARLY", Line(voucher, "2026-11-16")));
+        await SetClockAsync(Client(Admin), Local("2026-11-30", 2, 30));
+        var late = await SubmitAsync(Client(Physio1), Memoir("LATE", Line(voucher, "2026-11-27")));
+        await SetClockAsync(Client(Admin), Local("2026-12-07", 2, 30));
+
+        var runs = await RunsInDbAsync(Api);
+        Assert.Equal(["weekly:2026-11-30", "weekly:2026-12-07"], runs.Select(r => r.SlotKey));
+        var memoir = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{late["id"]}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(runs[1].Id.ToString(), LineOf(memoir, 1)["payment"]!["paymentRunId"]!.GetValue<string>());
+        Assert.Equal(Local("2026-12-07", 2), LineOf(memoir, 1)["payment"]!["paidAt"]!.GetValue<DateTimeOffset>());
+    }
+
+    [Fact]
+    public async Task An_administrator_starts_a_run_now_202_with_its_status_resource_and_it_closes_in_the_background()
+    {
+        await AWeekOfMemoirsAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/payment-runs");
+        request.Headers.Add("Idempotency-Key", "run-now-1");
+        var response = await Client(Admin).SendAsync(request);
+        var accepted = await response.ExpectAsync(HttpStatusCode.Accepted);
+        var id = accepted["id"]!.GetValue<string>();
+        Assert.Equal($"/api/v1/payment-runs/{id}", response.Headers.Location?.OriginalString);
+        Assert.Equal("manual", accepted["trigger"]!.GetValue<string>());
+        Assert.Equal("2026-11-23", accepted["executionDate"]!.GetValue<string>());
+        Assert.Equal(ApiFactory.Start, accepted["asOf"]!.GetValue<DateTimeOffset>());
+
+        var run = await WaitForClosedAsync(Client(Admin), id);
+        Assert.Equal(51.52m, run["totalAmount"]!.GetValue<decimal>());
+        Assert.Equal(4, run["counts"]!["lines"]!.GetValue<int>());
+
+        // The same key answers the same run; no second run is made.
+        using var again = new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/payment-runs");
+        again.Headers.Add("Idempotency-Key", "run-now-1");
+        var replay = await (await Client(Admin).SendAsync(again)).ExpectAsync(HttpStatusCode.Accepted);
+        Assert.Equal(id, replay["id"]!.GetValue<string>());
+        Assert.Single(await RunsInDbAsync(Api));
+
+        // Nothing left: a second run by hand closes with nothing taken, and no pain.001.
+        var second = await (await Client(Admin).PostAsync("/api/v1/admin/payment-runs", null)).ExpectAsync(HttpStatusCode.Accepted);
+        var empty = await WaitForClosedAsync(Client(Admin), second["id"]!.GetValue<string>());
+        Assert.Equal(0, empty["counts"]!["lines"]!.GetValue<int>());
+        Assert.Null(empty["pain001"]);
+        await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{second["id"]}/sepa")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+
+        await (await Client(Physio1).PostAsync("/api/v1/admin/payment-runs", null)).ExpectAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task A_slot_gives_one_run_whether_the_tick_the_clock_listener_or_both_see_it()
+    {
+        await AWeekOfMemoirsAsync();
+        var from = ApiFactory.Start;
+        var to = Local("2026-11-30", 3);
+        // Two passes over the same slots at the same time, then a third: one run, paid once.
+        await Task.WhenAll(
+            Api.WithScopeAsync(async sp => await sp.GetRequiredService<IMediator>().Send(new RunPaymentRunsBetween(from, to))),
+            Api.WithScopeAsync(async sp => await sp.GetRequiredService<IMediator>().Send(new RunPaymentRunsBetween(from, to))));
+        await Api.WithScopeAsync(async sp => await sp.GetRequiredService<IMediator>().Send(new RunPaymentRunsBetween(from, to)));
+
+        var run = Assert.Single(await RunsInDbAsync(Api));
+        Assert.Equal(PaymentRunStatus.Closed, run.Status);
+        Assert.Equal(PaymentRunIds.ForSlot("weekly:2026-11-30"), run.Id);
+        var orders = await DbAsync(Api, db => db.Set<PaymentRunOrder>().AsNoTracking().ToListAsync());
+        Assert.Equal(51.52m, Assert.Single(orders).Amount);
+    }
+
+    [Fact]
+    public async Task The_minutely_tick_reads_the_sandbox_clock_and_runs_what_fell_due_since_it_last_looked()
+    {
+        using (var connection = Api.Services.GetRequiredService<JobStorage>().GetConnection())
+        {
+            var job = Assert.Single(connection.GetRecurringJobs(), j => j.Id == PaymentRunServices.SchedulerJobId);
+            Assert.Equal(Cron.Minutely(), job.Cron);
+            Assert.Equal(nameof(PaymentRunJobs.TickAsync), job.Job.Method.Name);
+        }
+
+        await AWeekOfMemoirsAsync();
+        Task<PaymentSchedulePass> Tick() => Api.WithScopeAsync(async sp => await sp.GetRequiredService<IMediator>().Send(new RunDuePaymentRuns()));
+        var first = await Tick(); // looks from now on
+        Assert.Empty(first.RunsExecuted);
+
+        Api.Clock.Advance(TimeSpan.FromDays(7)); // the sandbox clock moves without the listener: only the tick notices
+        var second = await Tick();
+        var run = Assert.Single(await RunsInDbAsync(Api));
+        Assert.Equal("weekly:2026-11-30", run.SlotKey);
+        Assert.Equal(PaymentRunStatus.Closed, run.Status);
+        Assert.True(second.Skipped || second.RunsExecuted.Contains(run.Id)); // Hangfire's own tick may have got there first
+        Assert.Empty((await Tick()).RunsExecuted);
+    }
+
+    [Fact]
+    public async Task An_overturned_contestation_is_paid_in_the_next_run_and_its_return_file_says_so()
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 1 });
+        var memoir = await SubmitAsync(Client(Physio1), Memoir("CONT-PAY", Line(voucher, "2026-11-10"), Line(voucher, "2026-11-12")));
+        var id = memoir["id"]!.GetValue<string>();
+        Assert.Equal(["SESSIONS_EXHAUSTED"], Codes(LineOf(memoir, 2)));
+        var contestation = await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{id}/lines/2/contestation",
+            new { code = "SESSIONS_EXHAUSTED", text = "Session 2 was prescribed." })).ExpectAsync(HttpStatusCode.Created);
+        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{contestation["id"]}/decision",
+            new { decision = "overturn", note = "Checked." })).ExpectAsync(HttpStatusCode.OK);
+
+        await SetClockAsync(Client(Admin), Local("2026-11-30", 3));
+        var paid = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{id}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("paid", paid["status"]!.GetValue<string>());
+        Assert.Equal(25.76m, LineOf(paid, 2)["payment"]!["paidAmount"]!.GetValue<decimal>());
+        var run = await RunAsync(Client(Admin), LineOf(paid, 2)["payment"]!["paymentRunId"]!.GetValue<string>());
+        Assert.Equal(51.52m, Assert.Single(run["orders"]!.AsArray())!["amount"]!.GetValue<decimal>());
+
+        var client = Client(Physio1, "fr");
+        client.DefaultRequestHeaders.Accept.ParseAdd("application/json");
+        var file = JsonNode.Parse(await client.GetStringAsync($"/api/v1/return-files/{LineOf(paid, 2)["payment"]!["returnFileId"]}"))!;
+        var line = Assert.Single(file["lines"]!.AsArray())!;
+        Assert.Equal(2, line["lineNumber"]!.GetValue<int>());
+        Assert.Equal("paid_in_part", line["outcome"]!.GetValue<string>());
+        Assert.Equal(25.76m, line["paidAmount"]!.GetValue<decimal>());
+        Assert.Equal(0m, line["acceptedAmount"]!.GetValue<decimal>());
+        Assert.Equal(["SESSIONS_EXHAUSTED", "CONTESTATION_OVERTURNED"], line["reasons"]!.AsArray().Select(r => r!["code"]!.GetValue<string>()));
+        Assert.StartsWith("Contestation acceptée", line["reasons"]![1]!["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_pending_contestation_is_held_back_until_the_memoirs_last_chance_then_an_extra_run_pays_it_on_time_and_it_lapses()
+    {
+        // Received Friday 27 November at 18:30: due Sunday 27 December, after the Christmas holidays.
+        await SetClockAsync(Client(Admin), Local("2026-11-27", 18, 30));
+        var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 1 });
+        var memoir = await SubmitAsync(Client(Physio1), Memoir("XMAS", Line(voucher, "2026-11-10"), Line(voucher, "2026-11-12")));
+        var id = memoir["id"]!.GetValue<string>();
+        Assert.Equal("2026-12-27", memoir["dueDate"]!.GetValue<string>());
+        await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{id}/lines/2/contestation",
+            new { code = "SESSIONS_EXHAUSTED", text = "Please check." })).ExpectAsync(HttpStatusCode.Created);
+
+        // The weekly runs pay line 1 and keep line 2 for the reviewer while a later run can still pay the memoir on time.
+        await SetClockAsync(Client(Admin), Local("2026-12-22", 12));
+        var waiting = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{id}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("in_payment_run", waiting["status"]!.GetValue<string>());
+        Assert.NotNull(LineOf(waiting, 1)["payment"]);
+        Assert.Null(LineOf(waiting, 2)["payment"]);
+        Assert.Equal(["weekly:2026-11-30"], (await RunsInDbAsync(Api)).Select(r => r.SlotKey));
+
+        // Thursday 24 December is the last working day before the due date: an extra run takes the line as adjudicated.
+        await SetClockAsync(Client(Admin), Local("2026-12-29", 12));
+        var runs = await RunsInDbAsync(Api);
+        Assert.Equal(["weekly:2026-11-30", "extra:2026-12-24"], runs.Select(r => r.SlotKey));
+        var paid = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{id}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("paid", paid["status"]!.GetValue<string>());
+        var line = LineOf(paid, 2);
+        Assert.Equal(runs[1].Id.ToString(), line["payment"]!["paymentRunId"]!.GetValue<string>());
+        Assert.Equal(0m, line["payment"]!["paidAmount"]!.GetValue<decimal>());
+        Assert.Equal("lapsed", line["contestation"]!["status"]!.GetValue<string>());
+        Assert.Equal(["SESSIONS_EXHAUSTED", "CONTESTATION_LAPSED"], Codes(line));
+        Assert.Contains(runs[1].Number, line["reasons"]![1]!["message"]!.GetValue<string>());
+
+        var lapsed = await (await Client(Reviewer).GetAsync("/api/v1/review/contestations?status=lapsed")).ExpectAsync(HttpStatusCode.OK);
+        var contestation = Assert.Single(lapsed["items"]!.AsArray())!;
+        var decide = await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{contestation["id"]}/decision", new { decision = "overturn" });
+        await decide.ExpectProblemAsync(HttpStatusCode.Conflict, "contestation_already_decided");
+    }
+
+    [Fact]
+    public async Task A_contestation_decided_in_time_is_applied_by_the_run_that_takes_the_line()
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 1 });
+        var memoir = await SubmitAsync(Client(Physio1), Memoir("HELD", Line(voucher, "2026-11-10"), Line(voucher, "2026-11-12")));
+        var id = memoir["id"]!.GetValue<string>();
+        var contestation = await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{id}/lines/2/contestation",
+            new { code = "SESSIONS_EXHAUSTED", text = "Please check." })).ExpectAsync(HttpStatusCode.Created);
+        await SetClockAsync(Client(Admin), Local("2026-12-01", 12)); // weekly run of 30 November: line 2 held
+
+        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{contestation["id"]}/decision",
+            new { decision = "overturn", note = "Fine." })).ExpectAsync(HttpStatusCode.OK);
+        await SetClockAsync(Client(Admin), Local("2026-12-07", 12));
+
+        var paid = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{id}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("paid", paid["status"]!.GetValue<string>());
+        Assert.Equal(25.76m, LineOf(paid, 2)["payment"]!["paidAmount"]!.GetValue<decimal>());
+        Assert.Equal(Local("2026-12-07", 2), LineOf(paid, 2)["payment"]!["paidAt"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(Local("2026-11-30", 2), LineOf(paid, 1)["payment"]!["paidAt"]!.GetValue<DateTimeOffset>());
+    }
+
+    [Fact]
+    public async Task A_closed_run_its_orders_files_and_the_lines_it_paid_cannot_be_changed_even_in_sql()
+    {
+        await AWeekOfMemoirsAsync();
+        await SetClockAsync(Client(Admin), Local("2026-11-30", 3));
+        var run = Assert.Single(await RunsInDbAsync(Api));
+        (string Name, object Value) p = ("id", run.Id);
+        foreach (var sql in new[]
+                 {
+                     "UPDATE cns.payment_runs SET total_amount = 0 WHERE id = @id",
+                     "DELETE FROM cns.payment_runs WHERE id = @id",
+                     "UPDATE cns.payment_orders SET amount = 1 WHERE run_id = @id",
+                     "UPDATE cns.payment_files SET content = '\\x00'::bytea WHERE run_id = @id",
+                     "DELETE FROM cns.payment_files WHERE run_id = @id",
+                     "UPDATE cns.return_files SET paid_amount = 0 WHERE run_id = @id",
+                     "UPDATE cns.fee_memoir_lines SET paid_amount = paid_amount + 1 WHERE payment_run_id = @id",
+                     "UPDATE cns.fee_memoir_lines SET payment_run_id = NULL WHERE payment_run_id = @id",
+                 })
+        {
+            var error = await TrySqlAsync(Api, sql, p);
+            Assert.True(error is { SqlState: "23001" }, $"{sql} → {error?.SqlState ?? "accepted"}");
+        }
+    }
+}
