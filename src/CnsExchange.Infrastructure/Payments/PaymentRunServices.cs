@@ -15,6 +15,9 @@ public static class PaymentRunServices
     /// <summary>Id of the recurring Hangfire job that ticks the payment-run scheduler every minute.</summary>
     public const string SchedulerJobId = "payment-run-scheduler";
 
+    /// <summary>Key of the PostgreSQL advisory lock that lets one payment run proceed at a time ("CNSPRUNS").</summary>
+    public const long AdvisoryLockKey = 0x434E_5350_5255_4E53;
+
     public static IServiceCollection AddPaymentRuns(this IServiceCollection services, string connectionString, bool runBackgroundJobs)
     {
         services.AddScoped<PaymentRunFileBuilder>();
@@ -40,10 +43,20 @@ public sealed class PaymentRunJobs(IMediator mediator)
     [JobDisplayName("Payment-run scheduler tick")]
     public async Task TickAsync(CancellationToken ct) => await mediator.Send(new RunDuePaymentRuns(), ct);
 
-    /// <summary>A run started by an administrator; retried after a failure from the step it stopped at (PAY-06).</summary>
-    [AutomaticRetry(Attempts = 10)]
+    /// <summary>A run started by an administrator; retried after a failure from the step it stopped at (PAY-06), soon at first.</summary>
+    [AutomaticRetry(Attempts = 10, DelaysInSeconds = new[] { 1, 5, 30, 60, 300 })]
     [JobDisplayName("Execute payment run {0}")]
-    public async Task ExecuteAsync(Guid runId, CancellationToken ct) => await mediator.Send(new ExecutePaymentRun(runId), ct);
+    public async Task ExecuteAsync(Guid runId, CancellationToken ct)
+    {
+        try
+        {
+            await mediator.Send(new ExecutePaymentRun(runId), ct);
+        }
+        catch (NotFoundException)
+        {
+            // Nothing to execute (the run is gone, e.g. a sandbox reset): retrying would not change that.
+        }
+    }
 }
 
 internal sealed class HangfirePaymentRunQueue(IBackgroundJobClient jobs) : IPaymentRunQueue
@@ -84,7 +97,7 @@ public sealed class PaymentRunLockConnections(string connectionString)
 /// </summary>
 internal sealed class PostgresPaymentRunLock(PaymentRunLockConnections connections) : IPaymentRunLock, IAsyncDisposable
 {
-    private const long LockKey = 0x434E_5350_5255_4E53; // "CNSPRUNS"
+    private const long LockKey = PaymentRunServices.AdvisoryLockKey;
     private NpgsqlConnection? _connection;
     private int _depth;
 

@@ -1,0 +1,273 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Xml;
+using System.Xml.Linq;
+using System.Xml.Schema;
+using CnsExchange.Infrastructure.Payments.Files;
+using CnsExchange.IntegrationTests.Support;
+using static CnsExchange.IntegrationTests.Billing.BillingApi;
+using static CnsExchange.IntegrationTests.PaymentRuns.PaymentRunApi;
+
+namespace CnsExchange.IntegrationTests.PaymentRuns;
+
+/// <summary>PAY-04, PAY-05, PAY-06: the files of a run as the API serves them, who may read them, and their hashes.</summary>
+public sealed class PaymentRunFileTests(ApiFactory api) : ApiTest(api)
+{
+    private static readonly XNamespace Pain = PaymentFileSchemas.Pain001Namespace;
+    private static readonly XNamespace Rf = PaymentFileSchemas.ReturnFileNamespace;
+
+    /// <summary>A closed weekly run paying PHY0001, PHY0002 and HOS0001; PHY0001 also has a reduced and a refused line.</summary>
+    private async Task<JsonNode> AClosedRunAsync()
+    {
+        var v1 = await VoucherSeed.CreateAsync(Api);
+        var v2 = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { ProviderCode = "PHY0002", Matricule = "2012051469331", Category = "common", RatePercent = 100m });
+        var v3 = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { ProviderCode = "HOS0001" });
+        await SubmitAsync(Client(Physio1), Memoir("F-1", Line(v1, "2026-11-16"), Line(v1, "2026-11-18", claimed: 40m), Line(v1, "2026-11-19", act: "ZKX9", claimed: 20m)));
+        await SubmitAsync(Client(Physio1), Memoir("F-2", Line(v1, "2026-11-20")));
+        await SubmitAsync(Client(Physio2), Memoir("F-3", Line(v2, "2026-11-16", matricule: "2012051469331"), Line(v2, "2026-11-17", matricule: "2012051469331")));
+        await SubmitAsync(Client(Hospital1), Memoir("F-4", Line(v3, "2026-11-16")));
+        await SetClockAsync(Client(Admin), Local("2026-11-30", 3));
+        var summary = Assert.Single(await AllAsync(Client(Admin), "/api/v1/payment-runs"));
+        return await RunAsync(Client(Admin), summary["id"]!.GetValue<string>());
+    }
+
+    private static string ReturnFileId(JsonNode run, string providerCode) =>
+        run["returnFiles"]!.AsArray().Single(f => f!["providerCode"]!.GetValue<string>() == providerCode)!["id"]!.GetValue<string>();
+
+    private async Task<HttpResponseMessage> GetReturnFileAsync(string key, string id, string? accept, string? language = null)
+    {
+        var client = Client(key);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/return-files/{id}");
+        if (accept is not null) request.Headers.TryAddWithoutValidation("Accept", accept);
+        if (language is not null) request.Headers.TryAddWithoutValidation("Accept-Language", language);
+        return await client.SendAsync(request);
+    }
+
+    private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    private static XmlSchemaSet SchemaFrom(string xsd)
+    {
+        var set = new XmlSchemaSet { XmlResolver = null };
+        using var reader = XmlReader.Create(new StringReader(xsd), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit });
+        set.Add(null, reader);
+        set.Compile();
+        return set;
+    }
+
+    [Fact]
+    public async Task Pain001_validates_against_its_xsd_with_count_control_sum_one_payment_block_and_one_transfer_per_provider()
+    {
+        var run = await AClosedRunAsync();
+        var id = run["id"]!.GetValue<string>();
+        var response = await Client(Admin).GetAsync($"/api/v1/payment-runs/{id}/sepa");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/xml", response.Content.Headers.ContentType?.MediaType);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        var hash = Sha256(bytes);
+        Assert.Equal(run["pain001"]!["sha256"]!.GetValue<string>(), hash);
+        Assert.Equal(hash, response.Headers.GetValues("X-Content-SHA256").Single());
+        Assert.Equal($"\"{hash}\"", response.Headers.ETag?.Tag);
+
+        var xsd = await (await Client(Physio1).GetAsync("/api/v1/schemas/pain.001.001.09.subset.xsd")).Content.ReadAsStringAsync();
+        Assert.Empty(PaymentFileSchemas.Validate(bytes, SchemaFrom(xsd)));
+
+        var doc = XDocument.Parse(Encoding.UTF8.GetString(bytes));
+        var header = doc.Descendants(Pain + "GrpHdr").Single();
+        var orders = run["orders"]!.AsArray();
+        Assert.Equal(run["runNumber"]!.GetValue<string>(), header.Element(Pain + "MsgId")!.Value);
+        Assert.Equal(orders.Count.ToString(CultureInfo.InvariantCulture), header.Element(Pain + "NbOfTxs")!.Value);
+        Assert.Equal(run["totalAmount"]!.GetValue<decimal>().ToString("0.00", CultureInfo.InvariantCulture), header.Element(Pain + "CtrlSum")!.Value);
+        var block = Assert.Single(doc.Descendants(Pain + "PmtInf"));
+        Assert.Equal("2026-11-30", block.Element(Pain + "ReqdExctnDt")!.Element(Pain + "Dt")!.Value);
+        var transfers = block.Elements(Pain + "CdtTrfTxInf").ToList();
+        Assert.Equal(3, transfers.Count);
+        foreach (var order in orders)
+        {
+            var transfer = Assert.Single(transfers, t => t.Descendants(Pain + "EndToEndId").Single().Value == order!["endToEndId"]!.GetValue<string>());
+            Assert.Equal(order!["iban"]!.GetValue<string>(), transfer.Descendants(Pain + "IBAN").Single().Value);
+            Assert.Equal(order["amount"]!.GetValue<decimal>().ToString("0.00", CultureInfo.InvariantCulture), transfer.Descendants(Pain + "InstdAmt").Single().Value);
+        }
+        // 25.76 + 25.76 + 25.76 (PHY0001), 2 × 36.80 at 100 % (PHY0002), 25.76 (HOS0001)
+        Assert.Equal([77.28m, 73.60m, 25.76m], orders.OrderBy(o => o!["providerCode"]!.GetValue<string>() switch { "PHY0001" => 0, "PHY0002" => 1, _ => 2 })
+            .Select(o => o!["amount"]!.GetValue<decimal>()));
+
+        // The stored bytes again, or 304 when the client has them.
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/payment-runs/{id}/sepa");
+        conditional.Headers.IfNoneMatch.Add(new EntityTagHeaderValue($"\"{hash}\""));
+        Assert.Equal(HttpStatusCode.NotModified, (await Client(Admin).SendAsync(conditional)).StatusCode);
+        Assert.Equal(bytes, await Client(Admin).GetByteArrayAsync($"/api/v1/payment-runs/{id}/sepa"));
+    }
+
+    [Fact]
+    public async Task Return_file_xml_validates_against_the_served_xsd_and_lists_the_lines_not_paid_in_full()
+    {
+        var run = await AClosedRunAsync();
+        var response = await GetReturnFileAsync(Physio1, ReturnFileId(run, "PHY0001"), "application/xml");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/xml", response.Content.Headers.ContentType?.MediaType);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+
+        var xsd = await (await Client(Physio1).GetAsync("/api/v1/schemas/return-file.xsd")).Content.ReadAsStringAsync();
+        Assert.Contains("urn:cns-exchange:return-file:1", xsd);
+        Assert.Empty(PaymentFileSchemas.Validate(bytes, SchemaFrom(xsd)));
+
+        var doc = XDocument.Parse(Encoding.UTF8.GetString(bytes));
+        var lines = doc.Descendants(Rf + "Line").ToList();
+        Assert.Equal(["paid_in_part", "refused"], lines.Select(l => l.Element(Rf + "Outcome")!.Value));
+        Assert.Equal(["AMOUNT_ABOVE_TARIFF", "INSURED_SHARE"], lines[0].Descendants(Rf + "Code").Select(c => c.Value));
+        Assert.Equal("2", doc.Descendants(Rf + "PaidLines").Single().Element(Rf + "Count")!.Value);
+        Assert.Equal("77.28", doc.Descendants(Rf + "Totals").Single().Element(Rf + "PaidAmount")!.Value);
+        Assert.Equal($"{run["runNumber"]}-PHY0001", doc.Root!.Element(Rf + "PaymentEndToEndId")!.Value);
+    }
+
+    [Fact]
+    public async Task Return_file_csv_opens_with_the_documented_header_and_reads_back_with_csvhelper()
+    {
+        var run = await AClosedRunAsync();
+        var response = await GetReturnFileAsync(Physio1, ReturnFileId(run, "PHY0001"), "text/csv", "de");
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("de", Assert.Single(response.Content.Headers.ContentLanguage));
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        var text = Encoding.UTF8.GetString(bytes);
+        Assert.StartsWith(ReturnFileCsv.Header + "\r\n", text);
+        Assert.StartsWith("record_type,run_number,provider_code,memoir_id,memoir_reference,line_number,voucher_number,matricule,session_date,act_code," +
+                          "line_count,claimed_amount,accepted_amount,paid_amount,outcome,reason_codes,reasons\r\n", text);
+        var rows = ReturnFileCsv.Read(bytes);
+        Assert.Equal(["line", "line", "paid_lines", "total"], rows.Select(r => r.RecordType));
+        Assert.Equal("AMOUNT_ABOVE_TARIFF|INSURED_SHARE", rows[0].ReasonCodes);
+        Assert.Equal(77.28m, rows[^1].PaidAmount);
+        Assert.Contains("Tarif", rows[0].Reasons); // German text
+    }
+
+    [Theory]
+    [InlineData(null, "application/json")]
+    [InlineData("*/*", "application/json")]
+    [InlineData("application/json", "application/json")]
+    [InlineData("application/xml", "application/xml")]
+    [InlineData("text/xml", "application/xml")]
+    [InlineData("text/csv", "text/csv")]
+    [InlineData("text/*", "text/csv")]
+    [InlineData("application/*", "application/json")]
+    [InlineData("application/json;q=0.5, text/csv", "text/csv")]
+    [InlineData("text/html, application/xml;q=0.9", "application/xml")]
+    [InlineData("application/json;q=0, */*", "application/xml")]
+    public async Task Accept_chooses_the_format_of_the_same_return_file(string? accept, string expected)
+    {
+        var run = await AClosedRunAsync();
+        var response = await GetReturnFileAsync(Physio1, ReturnFileId(run, "PHY0001"), accept);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(expected, response.Content.Headers.ContentType?.MediaType);
+        var stored = run["returnFiles"]!.AsArray().Single(f => f!["providerCode"]!.GetValue<string>() == "PHY0001")!["files"]!.AsArray()
+            .Single(f => f!["mediaType"]!.GetValue<string>() == expected && f["language"]!.GetValue<string>() == "en")!;
+        Assert.Equal(stored["sha256"]!.GetValue<string>(), Sha256(await response.Content.ReadAsByteArrayAsync()));
+        Assert.Contains("Accept", response.Headers.Vary);
+    }
+
+    [Theory]
+    [InlineData("application/pdf")]
+    [InlineData("text/html")]
+    [InlineData("application/json;q=0, application/xml;q=0, text/csv;q=0")]
+    public async Task A_format_the_return_file_does_not_come_in_is_406_with_a_problem(string accept)
+    {
+        var run = await AClosedRunAsync();
+        var response = await GetReturnFileAsync(Physio1, ReturnFileId(run, "PHY0001"), accept);
+        var problem = await response.ExpectProblemAsync(HttpStatusCode.NotAcceptable, "not_acceptable");
+        Assert.Contains("text/csv", problem["detail"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("fr", "Le montant réclamé")]
+    [InlineData("de", "Der geforderte Betrag")]
+    [InlineData("en", "The amount claimed")]
+    [InlineData("lb, de;q=0.8", "Der geforderte Betrag")]
+    public async Task Reason_texts_follow_accept_language(string language, string start)
+    {
+        var run = await AClosedRunAsync();
+        var response = await GetReturnFileAsync(Physio1, ReturnFileId(run, "PHY0001"), "application/json", language);
+        var file = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(file["language"]!.GetValue<string>(), Assert.Single(response.Content.Headers.ContentLanguage));
+        Assert.StartsWith(start, file["lines"]![0]!["reasons"]![0]!["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Providers_see_only_their_own_orders_runs_and_return_files_and_another_providers_are_404()
+    {
+        var run = await AClosedRunAsync();
+        var runId = run["id"]!.GetValue<string>();
+        var mine = ReturnFileId(run, "PHY0001");
+        var theirs = ReturnFileId(run, "PHY0002");
+
+        var own = await RunAsync(Client(Physio1), runId);
+        Assert.Equal("PHY0001", Assert.Single(own["orders"]!.AsArray())!["providerCode"]!.GetValue<string>());
+        Assert.Equal(mine, Assert.Single(own["returnFiles"]!.AsArray())!["id"]!.GetValue<string>());
+        Assert.Null(own["pain001"]);
+        Assert.Null(own["counts"]);
+        Assert.Null(own["totalAmount"]);
+        Assert.Null(own["slotKey"]);
+
+        var listed = Assert.Single(await AllAsync(Client(Physio1), "/api/v1/payment-runs"));
+        Assert.Equal(77.28m, listed["order"]!["amount"]!.GetValue<decimal>());
+        Assert.Equal(mine, listed["returnFileId"]!.GetValue<string>());
+        Assert.Null(listed["totalAmount"]);
+        var files = await AllAsync(Client(Physio1), "/api/v1/return-files");
+        Assert.Equal([mine], files.Select(f => f["id"]!.GetValue<string>()));
+        Assert.Equal(9, files[0]["files"]!.AsArray().Count);
+        Assert.DoesNotContain(theirs, await Client(Physio1).GetStringAsync("/api/v1/return-files"));
+        Assert.DoesNotContain("PHY0002", await Client(Physio1).GetStringAsync("/api/v1/payment-runs"));
+
+        await (await GetReturnFileAsync(Physio1, theirs, "application/json")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await GetReturnFileAsync(Physio1, Guid.NewGuid().ToString(), "application/json")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(HttpStatusCode.Forbidden, (await Client(Physio1).GetAsync($"/api/v1/payment-runs/{runId}/sepa")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Client(Physio1).GetAsync($"/api/v1/payment-runs/{runId}/verification")).StatusCode);
+
+        // A provider that is not in the run does not see it at all.
+        await (await Client(Thermal1).GetAsync($"/api/v1/payment-runs/{runId}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        Assert.Empty(await AllAsync(Client(Thermal1), "/api/v1/payment-runs"));
+        Assert.Empty(await AllAsync(Client(Thermal1), "/api/v1/return-files"));
+
+        // Staff read every return file.
+        Assert.Equal(3, (await AllAsync(Client(Admin), "/api/v1/return-files")).Count);
+        Assert.Equal(HttpStatusCode.OK, (await GetReturnFileAsync(Reviewer, theirs, "text/csv")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Rebuilding_every_file_of_a_closed_run_from_the_database_gives_the_stored_hashes_and_a_tampered_file_is_found()
+    {
+        var run = await AClosedRunAsync();
+        var id = run["id"]!.GetValue<string>();
+        var check = await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{id}/verification")).ExpectAsync(HttpStatusCode.OK);
+        Assert.True(check["identical"]!.GetValue<bool>());
+        Assert.Equal(1 + 3 * 9, check["filesChecked"]!.GetValue<int>());
+        Assert.All(check["files"]!.AsArray(), f => Assert.Equal(f!["storedSha256"]!.GetValue<string>(), f["rebuiltSha256"]!.GetValue<string>()));
+
+        // Someone with database access changes stored bytes behind the application's back: the check says so.
+        await RawSqlWithoutTriggersAsync(Api,
+            "UPDATE cns.payment_files SET content = content || '\\x20'::bytea, length = length + 1 WHERE run_id = @id AND format = 'csv' AND language = 'fr'",
+            ("id", Guid.Parse(id)));
+        var stored = await GetReturnFileAsync(Physio1, ReturnFileId(run, "PHY0001"), "text/csv", "fr");
+        Assert.NotEqual(stored.Headers.GetValues("X-Content-SHA256").Single(), Sha256(await stored.Content.ReadAsByteArrayAsync()));
+        await RawSqlWithoutTriggersAsync(Api,
+            "UPDATE cns.payment_files SET sha256 = encode(sha256(content), 'hex') WHERE run_id = @id AND format = 'csv' AND language = 'fr'",
+            ("id", Guid.Parse(id)));
+        var tampered = await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{id}/verification")).ExpectAsync(HttpStatusCode.OK);
+        Assert.False(tampered["identical"]!.GetValue<bool>());
+        Assert.Equal(3, tampered["files"]!.AsArray().Count(f => !f!["identical"]!.GetValue<bool>()));
+    }
+
+    [Fact]
+    public async Task The_published_schemas_are_served_to_integrators()
+    {
+        foreach (var (path, resource) in new[] { ("return-file.xsd", PaymentFileSchemas.ReturnFileResourceName), ("pain.001.001.09.subset.xsd", PaymentFileSchemas.Pain001ResourceName) })
+        {
+            var response = await Client(Physio1).GetAsync($"/api/v1/schemas/{path}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("application/xml", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(await File.ReadAllTextAsync(Foundation.OpenApiDocumentTests.RepositoryFile("openapi", resource)), await response.Content.ReadAsStringAsync());
+        }
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Client(null).GetAsync("/api/v1/schemas/return-file.xsd")).StatusCode);
+    }
+}
