@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using CnsExchange.Application.Features.PaymentRuns;
-using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Payments;
 using CnsExchange.Infrastructure.Payments;
 using CnsExchange.IntegrationTests.Support;
