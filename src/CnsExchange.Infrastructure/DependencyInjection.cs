@@ -42,17 +42,25 @@ public static class DependencyInjection
         services.AddScoped<DatabaseInitializer>();
         services.AddPaymentFiles();
 
-        services.AddHangfire(cfg => cfg
+        // Hangfire keeps its storage, job activator and log provider in process-wide statics, which AddHangfire hands
+        // out: with two hosts in one process (the tests) one could enqueue into the other's database, run jobs with the
+        // other's services, or fail on its disposed logger factory. Each host gets its own storage and activator here;
+        // the log provider survives the disposal of the host that set it last.
+        var storageOptions = new PostgreSqlStorageOptions
+        {
+            SchemaName = "hangfire",
+            PrepareSchemaIfNecessary = true,
+            QueuePollInterval = TimeSpan.FromMilliseconds(250),
+            DistributedLockTimeout = TimeSpan.FromMinutes(2),
+        };
+        services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions));
+        services.AddSingleton<JobActivator>(sp => new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire((sp, cfg) => cfg
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions
-            {
-                SchemaName = "hangfire",
-                PrepareSchemaIfNecessary = true,
-                QueuePollInterval = TimeSpan.FromMilliseconds(250),
-                DistributedLockTimeout = TimeSpan.FromMinutes(2),
-            }));
+            .UseStorage(sp.GetRequiredService<JobStorage>())
+            .UseLogProvider(new HangfireLogProvider(sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>())));
         if (runBackgroundJobs)
         {
             services.AddHangfireServer(o =>

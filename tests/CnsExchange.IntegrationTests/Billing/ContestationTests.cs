@@ -91,15 +91,19 @@ public sealed class ContestationTests(ApiFactory api) : ApiTest(api)
         await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{memoirId}/lines/2/contestation", new { code = "SESSIONS_EXHAUSTED" }))
             .ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
 
-        // A line a return file already reported can no longer be contested.
-        await Api.WithScopeAsync(sp => sp.GetRequiredService<AppDbContext>().Database.ExecuteSqlInterpolatedAsync(
-            $"UPDATE cns.fee_memoir_lines SET return_file_id = {Guid.NewGuid()}, reported_at = now() WHERE memoir_id = {Guid.Parse(memoirId)} AND line_number = 2"));
-        await (await ContestAsync(memoirId, 2, "SESSIONS_EXHAUSTED")).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "line_already_reported");
-        await Api.WithScopeAsync(sp => sp.GetRequiredService<AppDbContext>().Database.ExecuteSqlInterpolatedAsync(
-            $"UPDATE cns.fee_memoir_lines SET return_file_id = NULL, reported_at = NULL WHERE memoir_id = {Guid.Parse(memoirId)} AND line_number = 2"));
-
         await (await ContestAsync(memoirId, 2, "SESSIONS_EXHAUSTED")).ExpectAsync(HttpStatusCode.Created);
         await (await ContestAsync(memoirId, 2, "SESSIONS_EXHAUSTED")).ExpectProblemAsync(HttpStatusCode.Conflict, "line_already_contested");
         await (await Client(Physio1).GetAsync("/api/v1/review/contestations")).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+
+        // A line a return file already reported can no longer be contested: Monday's payment run reports this one.
+        var other = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 1, Matricule = "1965072021704" });
+        var second = await SubmitAsync(Client(Physio1), Memoir("CONT-2",
+            Line(other, "2026-11-10", matricule: "1965072021704"), Line(other, "2026-11-12", matricule: "1965072021704")));
+        Assert.Equal(["SESSIONS_EXHAUSTED"], Codes(LineOf(second, 2)));
+        var reportedId = second["id"]!.GetValue<string>();
+        await (await Client(Admin).PutJsonAsync("/api/v1/admin/clock", new { now = new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero) })).ExpectAsync(HttpStatusCode.OK);
+        var reported = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{reportedId}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.NotNull(LineOf(reported, 2)["payment"]!["returnFileId"]);
+        await (await ContestAsync(reportedId, 2, "SESSIONS_EXHAUSTED")).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "line_already_reported");
     }
 }
