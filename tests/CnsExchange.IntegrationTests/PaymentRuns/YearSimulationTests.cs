@@ -68,7 +68,7 @@ public sealed class YearSimulationTests(ApiFactory api, ITestOutputHelper output
             await using var scope = Api.Services.CreateAsyncScope();
             var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
             var random = randoms[provider];
-            var count = random.Next(3);
+            var count = random.Next(LuxembourgCalendar.IsWorkingDay(today) ? 3 : 2); // fewer on weekends and holidays
             for (var m = 0; m < count; m++)
             {
                 var lines = new List<FeeMemoirLineRequest>();
