@@ -36,7 +36,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         var result = new Dictionary<Guid, SessionCounter>();
         if (serviceIds.Count == 0) return result;
         await using var cmd = Command(
-            "SELECT id, sessions_granted, sessions_billed FROM cns.voucher_service WHERE id = ANY(@ids) ORDER BY id FOR UPDATE");
+            "SELECT id, sessions_granted, sessions_billed FROM cns.voucher_services WHERE id = ANY(@ids) ORDER BY id FOR UPDATE");
         cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = serviceIds.Order().ToArray() });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) result[reader.GetGuid(0)] = new SessionCounter(reader.GetInt32(1), reader.GetInt32(2));
@@ -100,7 +100,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
     {
         await using (var cmd = Command($"""
             WITH consumed AS (
-              UPDATE cns.voucher_service SET sessions_billed = sessions_billed + 1
+              UPDATE cns.voucher_services SET sessions_billed = sessions_billed + 1
               WHERE id = @voucher_service_id AND sessions_billed < sessions_granted
               RETURNING id),
             inserted AS (
@@ -123,7 +123,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
             if (consumed == 0) return ClaimResult.SessionsExhausted;
         }
         // The session was taken but the line collided with a paid one: give the session back (the row is still ours).
-        await using var giveBack = Command("UPDATE cns.voucher_service SET sessions_billed = sessions_billed - 1 WHERE id = @id");
+        await using var giveBack = Command("UPDATE cns.voucher_services SET sessions_billed = sessions_billed - 1 WHERE id = @id");
         giveBack.Parameters.AddWithValue("id", line.VoucherServiceId!.Value);
         await giveBack.ExecuteNonQueryAsync(ct);
         return ClaimResult.Conflict;

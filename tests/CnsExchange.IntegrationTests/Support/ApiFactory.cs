@@ -31,7 +31,10 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Every log line of the API since start (see LogPrivacyTests).</summary>
     public LogCapture Logs { get; } = new();
 
-    /// <summary>Configuration a derived factory overrides (e.g. a low rate limit).</summary>
+    /// <summary>
+    /// Configuration a derived factory overrides. Note: Hangfire keeps its storage, activator and log provider in
+    /// process-wide statics, so the suite runs ONE host; do not start a second factory next to this one.
+    /// </summary>
     protected virtual IEnumerable<(string Key, string Value)> Settings => [];
 
     async Task IAsyncLifetime.InitializeAsync()

@@ -1307,12 +1307,12 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnName("reference");
 
                     b.HasKey("Id")
-                        .HasName("pk_accident_case");
+                        .HasName("pk_accident_cases");
 
                     b.HasIndex("InsuredId")
-                        .HasDatabaseName("ix_accident_case_insured_id");
+                        .HasDatabaseName("ix_accident_cases_insured_id");
 
-                    b.ToTable("accident_case", "cns");
+                    b.ToTable("accident_cases", "cns");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Registry.AffiliationPeriod", b =>
@@ -1335,12 +1335,12 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnName("to");
 
                     b.HasKey("Id")
-                        .HasName("pk_affiliation_period");
+                        .HasName("pk_affiliation_periods");
 
                     b.HasIndex("InsuredId")
-                        .HasDatabaseName("ix_affiliation_period_insured_id");
+                        .HasDatabaseName("ix_affiliation_periods_insured_id");
 
-                    b.ToTable("affiliation_period", "cns");
+                    b.ToTable("affiliation_periods", "cns");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Registry.ApiKey", b =>
@@ -1422,12 +1422,12 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnName("to");
 
                     b.HasKey("Id")
-                        .HasName("pk_care_plan");
+                        .HasName("pk_care_plans");
 
                     b.HasIndex("InsuredId")
-                        .HasDatabaseName("ix_care_plan_insured_id");
+                        .HasDatabaseName("ix_care_plans_insured_id");
 
-                    b.ToTable("care_plan", "cns");
+                    b.ToTable("care_plans", "cns");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Registry.Doctor", b =>
@@ -1704,13 +1704,13 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnName("voucher_id");
 
                     b.HasKey("Id")
-                        .HasName("pk_voucher_service");
+                        .HasName("pk_voucher_services");
 
                     b.HasIndex("VoucherId", "ActCode")
                         .IsUnique()
-                        .HasDatabaseName("ix_voucher_service_voucher_id_act_code");
+                        .HasDatabaseName("ix_voucher_services_voucher_id_act_code");
 
-                    b.ToTable("voucher_service", "cns", t =>
+                    b.ToTable("voucher_services", "cns", t =>
                         {
                             t.HasCheckConstraint("ck_voucher_services_billed_within_granted", "sessions_billed >= 0 AND sessions_billed <= sessions_granted");
                         });
@@ -2007,7 +2007,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasForeignKey("InsuredId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_accident_case_insured_insured_id");
+                        .HasConstraintName("fk_accident_cases_insured_insured_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Registry.AffiliationPeriod", b =>
@@ -2017,7 +2017,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasForeignKey("InsuredId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_affiliation_period_insured_insured_id");
+                        .HasConstraintName("fk_affiliation_periods_insured_insured_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Registry.ApiKey", b =>
@@ -2038,7 +2038,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasForeignKey("InsuredId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_care_plan_insured_insured_id");
+                        .HasConstraintName("fk_care_plans_insured_insured_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Vouchers.Voucher", b =>
@@ -2065,7 +2065,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasForeignKey("VoucherId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_voucher_service_vouchers_voucher_id");
+                        .HasConstraintName("fk_voucher_services_vouchers_voucher_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Infrastructure.Persistence.Configurations.BillingFileChunk", b =>
