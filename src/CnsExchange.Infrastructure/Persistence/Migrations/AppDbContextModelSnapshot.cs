@@ -1080,8 +1080,8 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
                     b.Property<string>("ActCode")
                         .IsRequired()
-                        .HasMaxLength(10)
-                        .HasColumnType("character varying(10)")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
                         .HasColumnName("act_code");
 
                     b.Property<DateOnly?>("FirstSessionOn")
