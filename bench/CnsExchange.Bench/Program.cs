@@ -1,1 +1,49 @@
-namespace CnsExchange.Bench; public static class Program { public static int Main() => 0; }
+using System.Diagnostics;
+using CnsExchange.Bench;
+
+// Usage: CnsExchange.Bench <api url> <api pid> <connection string> <report path> [scenario...]
+// Scenarios: p1 (validation + P4 RSS), p2 (billing files), p3 (payment run), p5 (cost per line). Default: all.
+if (args.Length < 4)
+{
+    Console.Error.WriteLine("usage: CnsExchange.Bench <api url> <api pid> <connection string> <report path> [p1 p2 p3 p5]");
+    return 2;
+}
+
+var started = Stopwatch.StartNew();
+var duration = TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("BENCH_SECONDS") ?? "20", System.Globalization.CultureInfo.InvariantCulture));
+var ctx = new BenchContext(new Uri(args[0]), int.Parse(args[1]), args[2], 19000 + Random.Shared.Next(500), duration,
+    DateOnly.FromDateTime(DateTime.UtcNow), Path.GetDirectoryName(Path.GetFullPath(args[3]))!);
+await WaitReadyAsync(ctx.ApiUri);
+var scenarios = args.Length > 4 ? args[4..] : ["p1", "p2", "p3", "p5"];
+var report = new Report();
+
+foreach (var scenario in scenarios)
+{
+    Console.WriteLine($"== {scenario}");
+    switch (scenario)
+    {
+        case "p1": await ValidationScenario.RunAsync(ctx, report); break;
+        default: report.Note($"Scenario {scenario} is not implemented yet."); break;
+    }
+}
+
+var machine = $"{Environment.ProcessorCount} cores, {Math.Round(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1073741824.0)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
+var text = report.Render(machine, started.Elapsed);
+await File.WriteAllTextAsync(args[3], text);
+Console.WriteLine(text);
+return 0;
+
+static async Task WaitReadyAsync(Uri api)
+{
+    using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+    for (var i = 0; i < 240; i++)
+    {
+        try
+        {
+            if ((await http.GetAsync(new Uri(api, "/health/ready"))).IsSuccessStatusCode) return;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }
+        await Task.Delay(500);
+    }
+    throw new TimeoutException("The API did not become ready.");
+}

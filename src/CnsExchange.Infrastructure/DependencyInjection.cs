@@ -1,4 +1,5 @@
 using CnsExchange.Application.Common;
+using CnsExchange.Infrastructure.Billing;
 using CnsExchange.Infrastructure.Clock;
 using CnsExchange.Infrastructure.Payments.Files;
 using CnsExchange.Infrastructure.Persistence;
@@ -60,6 +61,8 @@ public static class DependencyInjection
                 o.ServerCheckInterval = TimeSpan.FromSeconds(30);
             });
         }
+
+        services.AddBilling(connectionString, runBackgroundJobs);
 
         services.AddHealthChecks().AddDbContextCheck<AppDbContext>("postgresql", tags: ["ready"]);
         return services;

@@ -77,6 +77,13 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
             await Problems.WriteAsync(context, 409, "conflict", "Conflict", "The resource already exists or was changed concurrently.");
             return true;
         }
+        if (IsConcurrencyFailure(exception))
+        {
+            context.Response.Headers.RetryAfter = "1";
+            await Problems.WriteAsync(context, 503, "concurrency_retry", "Busy",
+                "The request collided with a concurrent one and was rolled back; send it again (with the same Idempotency-Key).");
+            return true;
+        }
         if (IsDatabaseUnavailable(exception))
         {
             logger.LogWarning("Database unavailable: {Error}", exception.GetType().Name);
@@ -117,6 +124,14 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
 
     private static string CamelPath(string path) =>
         string.Join('.', path.Split('.').Select(p => p.Length == 0 ? p : char.ToLowerInvariant(p[0]) + p[1..]));
+
+    /// <summary>Deadlock or serialization failure (SQLSTATE 40P01, 40001): nothing was stored; a retry succeeds.</summary>
+    internal static bool IsConcurrencyFailure(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+            if (x is PostgresException { SqlState: "40P01" or "40001" }) return true;
+        return false;
+    }
 
     internal static bool IsDatabaseUnavailable(Exception e)
     {

@@ -43,9 +43,6 @@ public sealed class VoucherService
     public required string ActCode { get; set; }
     public int SessionsGranted { get; set; }
     public int SessionsBilled { get; set; }
-    /// <summary>Date of the first and of the last session billed (raised with <see cref="SessionsBilled"/>); earlier cures are read from them (CUR-02, CUR-05).</summary>
-    public DateOnly? FirstSessionOn { get; set; }
-    public DateOnly? LastSessionOn { get; set; }
     /// <summary>Coverage rate in percent (70, 80, 100...).</summary>
     public decimal RatePercent { get; set; }
     /// <summary>Tariff per session on the issue date (informative; billing uses the tariff of the session date).</summary>

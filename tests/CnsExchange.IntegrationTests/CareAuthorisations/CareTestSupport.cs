@@ -4,9 +4,7 @@ using CnsExchange.Application.Features.Cures;
 using CnsExchange.Application.Features.Rehabilitation;
 using CnsExchange.Domain.Cures;
 using CnsExchange.Domain.Vouchers;
-using CnsExchange.Infrastructure.Persistence;
 using CnsExchange.IntegrationTests.Support;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.IntegrationTests.CareAuthorisations;
 
@@ -78,21 +76,28 @@ public static class CareTestSupport
 
     public static string Date(this JsonNode node, string name) => node[name]!.GetValue<string>();
 
+    /// <summary><paramref name="count"/> session dates: consecutive days from <paramref name="first"/>, the last one on <paramref name="last"/>.</summary>
+    public static IReadOnlyList<DateOnly> Sessions(DateOnly first, DateOnly last, int count) =>
+        [.. Enumerable.Range(0, count - 1).Select(first.AddDays), last];
+
     /// <summary>
-    /// Sessions given on a voucher. Billing (fee memoirs, issue 7 item 4) raises them with the first and last session dates;
-    /// until it is merged the tests set them in the database, as the voucher tests of issue 4 do.
+    /// The centre bills sessions given on a voucher with a fee memoir (POST /fee-memoirs): the paid lines are the
+    /// sessions the cure history reads. Every line must be paid.
     /// </summary>
-    public static Task BillSessionsAsync(this ApiFactory api, string voucherNumber, int sessions, DateOnly first, DateOnly last) =>
-        api.WithScopeAsync(async sp =>
+    public static async Task BillSessionsAsync(this HttpClient centre, JsonNode decision, IEnumerable<DateOnly> dates)
+    {
+        var voucher = decision["voucher"]!;
+        var lines = dates.Select(d => new
         {
-            var db = sp.GetRequiredService<AppDbContext>();
-            var voucher = await db.Vouchers.SingleAsync(v => v.Number == voucherNumber);
-            var service = voucher.Services.Single();
-            service.SessionsBilled = sessions;
-            service.FirstSessionOn = first;
-            service.LastSessionOn = last;
-            return await db.SaveChangesAsync();
-        });
+            voucherNumber = voucher["number"]!.GetValue<string>(), matricule = voucher["matricule"]!.GetValue<string>(),
+            sessionDate = d.ToString("yyyy-MM-dd"), actCode = voucher["services"]![0]!["actCode"]!.GetValue<string>(), travel = false, claimedAmount = 10.00m,
+        }).ToList();
+        var memoir = await (await centre.PostJsonAsync("/api/v1/fee-memoirs", new { memoirReference = "M-" + Guid.NewGuid().ToString("N")[..12], lines }))
+            .ExpectAsync(HttpStatusCode.Created);
+        var outcomes = memoir["lines"]!.AsArray().Select(l => l!["outcome"]!.GetValue<string>()).ToList();
+        Assert.True(outcomes.All(o => o is "accepted" or "reduced"), memoir.ToJsonString());
+        Assert.Equal(lines.Count, outcomes.Count);
+    }
 
     /// <summary>Moves the sandbox clock forward to 09:00 Luxembourg time on <paramref name="date"/>.</summary>
     public static void MoveTo(this ApiFactory api, DateOnly date)

@@ -155,12 +155,14 @@ public sealed class CureAuthorisationTests(ApiFactory api) : ApiTest(api)
         Assert.Equal("agreed", first.Status());
         // While the first is open, a second one of the same nature is too soon.
         Assert.Equal(["CURE_TOO_SOON"], (await Client(Thermal1).CureAsync(Cure("T192", clinical: Obese))).Codes());
-        await Api.BillSessionsAsync(first.VoucherNumber(), 21, new DateOnly(2026, 11, 30), new DateOnly(2026, 12, 20));
+        Api.MoveTo(new DateOnly(2026, 12, 21));
+        await Client(Thermal1).BillSessionsAsync(first, Sessions(new DateOnly(2026, 11, 30), new DateOnly(2026, 12, 20), 21));
 
         Api.MoveTo(new DateOnly(2027, 12, 20)); // 12 months after the end of the first cure
         var second = await Client(Thermal1).CureAsync(Cure("T192", start: new DateOnly(2027, 12, 27), clinical: Obese));
         Assert.Equal("agreed", second.Status());
-        await Api.BillSessionsAsync(second.VoucherNumber(), 21, new DateOnly(2027, 12, 27), new DateOnly(2028, 1, 21));
+        Api.MoveTo(new DateOnly(2028, 1, 21));
+        await Client(Thermal1).BillSessionsAsync(second, Sessions(new DateOnly(2027, 12, 27), new DateOnly(2028, 1, 21), 21));
 
         Api.MoveTo(new DateOnly(2029, 2, 1));
         var third = await Client(Thermal1).CureAsync(Cure("T190", start: new DateOnly(2029, 2, 15), clinical: Obese));
@@ -172,7 +174,8 @@ public sealed class CureAuthorisationTests(ApiFactory api) : ApiTest(api)
     public async Task Neck_cure_waits_24_months_after_the_end_of_the_previous_one()
     {
         var first = await Client(Thermal1).CureAsync(Cure("T203", start: new DateOnly(2026, 12, 1)));
-        await Api.BillSessionsAsync(first.VoucherNumber(), 24, new DateOnly(2026, 12, 1), new DateOnly(2027, 2, 26));
+        Api.MoveTo(new DateOnly(2027, 2, 26));
+        await Client(Thermal1).BillSessionsAsync(first, Sessions(new DateOnly(2026, 12, 1), new DateOnly(2027, 2, 26), 24));
 
         Api.MoveTo(new DateOnly(2029, 2, 25)); // a day short of 24 months after the last session
         var early = await Client(Thermal1).CureAsync(Cure("T203", start: new DateOnly(2029, 3, 5)));
@@ -204,13 +207,13 @@ public sealed class CureAuthorisationTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(["MAINTENANCE_NOT_ALLOWED"], (await Client(Thermal1).CureAsync(Cure("T209"))).Codes());
 
         var cycle = await Client(Thermal1).CureAsync(Cure("T200", start: new DateOnly(2026, 12, 1)));
-        await Api.BillSessionsAsync(cycle.VoucherNumber(), 23, new DateOnly(2026, 12, 1), new DateOnly(2027, 1, 28));
         Api.MoveTo(new DateOnly(2027, 2, 1));
+        await Client(Thermal1).BillSessionsAsync(cycle, Sessions(new DateOnly(2026, 12, 1), new DateOnly(2027, 1, 28), 23));
         var notYet = await Client(Thermal1).CureAsync(Cure("T209", start: new DateOnly(2027, 2, 8)));
         Assert.Equal(["MAINTENANCE_NOT_ALLOWED"], notYet.Codes());
         Assert.Equal("23/24", notYet["reasons"]![0]!["detail"]!.GetValue<string>());
 
-        await Api.BillSessionsAsync(cycle.VoucherNumber(), 24, new DateOnly(2026, 12, 1), new DateOnly(2027, 1, 29));
+        await Client(Thermal1).BillSessionsAsync(cycle, [new DateOnly(2027, 1, 29)]); // the 24th session completes the cycle
         var maintenance = await Client(Thermal1).CureAsync(Cure("T209", start: new DateOnly(2027, 2, 8), maintenancePerMonth: 4));
         Assert.Equal("agreed", maintenance.Status());
         Assert.Equal(["MAINTENANCE_SESSIONS_REDUCED"], maintenance.Codes());

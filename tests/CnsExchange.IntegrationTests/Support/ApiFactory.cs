@@ -28,6 +28,9 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public string ConnectionString { get; private set; } = "";
     private Respawner? _respawner;
 
+    /// <summary>Every log line of the API since start (see LogPrivacyTests).</summary>
+    public LogCapture Logs { get; } = new();
+
     /// <summary>Configuration a derived factory overrides (e.g. a low rate limit).</summary>
     protected virtual IEnumerable<(string Key, string Value)> Settings => [];
 
@@ -59,6 +62,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.ConfigureTestServices(services =>
         {
             services.AddKeyedSingleton<TimeProvider>(DependencyInjection.InnerClockKey, _innerClock);
+            services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
         });
     }
 

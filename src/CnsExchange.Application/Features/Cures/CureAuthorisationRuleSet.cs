@@ -2,6 +2,7 @@ using System.Globalization;
 using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Requests;
 using CnsExchange.Application.Features.Vouchers;
+using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Cures;
 using CnsExchange.Domain.Requests;
@@ -68,8 +69,9 @@ public sealed class CureAuthorisationRuleSet(IAppDbContext db) : RequestRuleSet<
 }
 
 /// <summary>
-/// The insured person's earlier cures as this system knows them: agreed cure authorisations and the sessions billed on
-/// their vouchers (count, first and last session date, raised by billing with <c>sessions_billed</c>).
+/// The insured person's earlier cures as this system knows them: agreed cure authorisations, and the sessions billed on
+/// their vouchers — the paid lines of fee memoirs (each consumed one of the voucher's sessions): how many, the first and
+/// the last session date.
 /// </summary>
 public static class CureHistory
 {
@@ -77,18 +79,24 @@ public static class CureHistory
     {
         var authorisations = await db.Set<CureAuthorisation>().AsNoTracking()
             .Where(c => c.InsuredId == insuredId && c.Status == RequestStatus.Agreed && c.VoucherId != null)
-            .Select(c => new { c.VoucherId, c.KindCode, c.Terms })
+            .Select(c => new { VoucherId = c.VoucherId!.Value, c.KindCode, c.Terms })
             .ToListAsync(ct);
         if (authorisations.Count == 0) return [];
-        var voucherIds = authorisations.Select(a => a.VoucherId!.Value).ToList();
+        var voucherIds = authorisations.Select(a => a.VoucherId).ToList();
         var vouchers = await db.Vouchers.AsNoTracking().Where(v => voucherIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, ct);
+        var sessions = await db.Set<FeeMemoirLine>().AsNoTracking()
+            .Where(l => l.VoucherId != null && voucherIds.Contains(l.VoucherId.Value)
+                        && (l.Outcome == LineOutcome.Accepted || l.Outcome == LineOutcome.Reduced))
+            .GroupBy(l => l.VoucherId!.Value)
+            .Select(g => new { VoucherId = g.Key, Count = g.Count(), First = g.Min(l => l.SessionDate), Last = g.Max(l => l.SessionDate) })
+            .ToDictionaryAsync(s => s.VoucherId, ct);
         return authorisations.Select(a =>
         {
-            var voucher = vouchers[a.VoucherId!.Value];
-            var service = voucher.Services.Single();
-            return new CureCourse(a.KindCode, voucher.IssuedOn, voucher.ValidUntil, service.SessionsGranted, service.SessionsBilled,
-                service.FirstSessionOn, service.LastSessionOn, a.Terms?.AffectedSide, a.Terms?.SessionWindowMonths, a.Terms?.LastSessionBy)
-                .ToHistoryEntry(today);
+            var voucher = vouchers[a.VoucherId];
+            var granted = voucher.Services.Single().SessionsGranted;
+            var billed = sessions.GetValueOrDefault(a.VoucherId);
+            return new CureCourse(a.KindCode, voucher.IssuedOn, voucher.ValidUntil, granted, billed?.Count ?? 0, billed?.First, billed?.Last,
+                a.Terms?.AffectedSide, a.Terms?.SessionWindowMonths, a.Terms?.LastSessionBy).ToHistoryEntry(today);
         }).ToList();
     }
 }

@@ -71,6 +71,543 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.ToTable("idempotency_records", "cns");
                 });
 
+            modelBuilder.Entity("CnsExchange.Domain.Billing.BillingFile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("AcceptedCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("accepted_count");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<decimal>("CnsTotal")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("cns_total");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<Guid>("ContentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("content_id");
+
+                    b.Property<int>("ErrorCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("error_count");
+
+                    b.Property<string>("Errors")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("errors");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("file_name");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("format");
+
+                    b.Property<int>("LineCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("line_count");
+
+                    b.Property<int>("MemoirCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("memoir_count");
+
+                    b.Property<DateTimeOffset?>("ProcessingStartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("processing_started_at");
+
+                    b.Property<Guid>("ProviderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("provider_id");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<int>("ReducedCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("reduced_count");
+
+                    b.Property<int>("RefusedCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("refused_count");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size_bytes");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_billing_files");
+
+                    b.HasIndex("ContentId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_billing_files_content_id");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_billing_files_status")
+                        .HasFilter("status IN ('Received', 'Processing')");
+
+                    b.HasIndex("ProviderId", "ReceivedAt", "Id")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_billing_files_provider_id_received_at_id");
+
+                    b.ToTable("billing_files", "cns");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Billing.FeeMemoir", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("AcceptedCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("accepted_count");
+
+                    b.Property<DateTimeOffset?>("AdjudicatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("adjudicated_at");
+
+                    b.Property<Guid?>("BillingFileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("billing_file_id");
+
+                    b.Property<decimal>("ClaimedTotal")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("claimed_total");
+
+                    b.Property<decimal>("CnsTotal")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("cns_total");
+
+                    b.Property<DateOnly>("DueDate")
+                        .HasColumnType("date")
+                        .HasColumnName("due_date");
+
+                    b.Property<decimal>("InsuredShareTotal")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("insured_share_total");
+
+                    b.Property<int>("LineCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("line_count");
+
+                    b.Property<Guid>("ProviderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("provider_id");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<DateOnly>("ReceivedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("received_on");
+
+                    b.Property<int>("ReducedCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("reduced_count");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("reference");
+
+                    b.Property<int>("RefusedCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("refused_count");
+
+                    b.Property<Guid?>("SimulationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("simulation_id");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("source");
+
+                    b.Property<string>("SourceJson")
+                        .HasMaxLength(400)
+                        .HasColumnType("jsonb")
+                        .HasColumnName("source_json");
+
+                    b.Property<int?>("SourceLine")
+                        .HasColumnType("integer")
+                        .HasColumnName("source_line");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<decimal>("TariffTotal")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("tariff_total");
+
+                    b.HasKey("Id")
+                        .HasName("pk_fee_memoirs");
+
+                    b.HasIndex("BillingFileId", "SourceLine")
+                        .HasDatabaseName("ix_fee_memoirs_billing_file_id_source_line");
+
+                    b.HasIndex("ProviderId", "Reference")
+                        .IsUnique()
+                        .HasDatabaseName("ix_fee_memoirs_provider_id_reference");
+
+                    b.HasIndex("Status", "DueDate")
+                        .HasDatabaseName("ix_fee_memoirs_status_due_date");
+
+                    b.HasIndex("ProviderId", "ReceivedAt", "Id")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_fee_memoirs_provider_id_received_at_id");
+
+                    b.ToTable("fee_memoirs", "cns");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Billing.FeeMemoirLine", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ActCode")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("act_code");
+
+                    b.Property<decimal>("ClaimedAmount")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("claimed_amount");
+
+                    b.Property<decimal>("CnsAmount")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("cns_amount");
+
+                    b.Property<string>("ContestationStatus")
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("contestation_status");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("InsuredId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("insured_id");
+
+                    b.Property<decimal>("InsuredShare")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("insured_share");
+
+                    b.Property<int>("LineNumber")
+                        .HasColumnType("integer")
+                        .HasColumnName("line_number");
+
+                    b.Property<string>("Matricule")
+                        .IsRequired()
+                        .HasMaxLength(13)
+                        .HasColumnType("character varying(13)")
+                        .HasColumnName("matricule");
+
+                    b.Property<Guid>("MemoirId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("memoir_id");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("outcome");
+
+                    b.Property<decimal?>("PaidAmount")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("paid_amount");
+
+                    b.Property<DateTimeOffset?>("PaidAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("paid_at");
+
+                    b.Property<decimal>("PayableAmount")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("payable_amount");
+
+                    b.Property<Guid?>("PaymentRunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payment_run_id");
+
+                    b.Property<Guid>("ProviderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("provider_id");
+
+                    b.Property<decimal?>("RatePercent")
+                        .HasPrecision(5, 2)
+                        .HasColumnType("numeric(5,2)")
+                        .HasColumnName("rate_percent");
+
+                    b.Property<string>("Reasons")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("reasons");
+
+                    b.Property<DateTimeOffset?>("ReportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reported_at");
+
+                    b.Property<Guid?>("ReturnFileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("return_file_id");
+
+                    b.Property<DateOnly>("SessionDate")
+                        .HasColumnType("date")
+                        .HasColumnName("session_date");
+
+                    b.Property<int?>("SourceLine")
+                        .HasColumnType("integer")
+                        .HasColumnName("source_line");
+
+                    b.Property<decimal?>("TariffAmount")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("tariff_amount");
+
+                    b.Property<bool>("Travel")
+                        .HasColumnType("boolean")
+                        .HasColumnName("travel");
+
+                    b.Property<Guid?>("VoucherId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("voucher_id");
+
+                    b.Property<string>("VoucherNumber")
+                        .IsRequired()
+                        .HasMaxLength(13)
+                        .HasColumnType("character varying(13)")
+                        .HasColumnName("voucher_number");
+
+                    b.Property<Guid?>("VoucherServiceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("voucher_service_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_fee_memoir_lines");
+
+                    b.HasIndex("InsuredId")
+                        .HasDatabaseName("ix_fee_memoir_lines_insured_id");
+
+                    b.HasIndex("PaymentRunId")
+                        .HasDatabaseName("ix_fee_memoir_lines_payment_run_id")
+                        .HasFilter("payment_run_id IS NOT NULL");
+
+                    b.HasIndex("VoucherServiceId")
+                        .HasDatabaseName("ix_fee_memoir_lines_voucher_service_id");
+
+                    b.HasIndex("MemoirId", "LineNumber")
+                        .IsUnique()
+                        .HasDatabaseName("ix_fee_memoir_lines_memoir_id_line_number");
+
+                    b.HasIndex("ProviderId", "MemoirId")
+                        .HasDatabaseName("ix_fee_memoir_lines_unsettled")
+                        .HasFilter("payment_run_id IS NULL");
+
+                    b.HasIndex("ProviderId", "InsuredId", "SessionDate")
+                        .IsUnique()
+                        .HasDatabaseName("ux_fee_memoir_lines_paid_insured_session")
+                        .HasFilter("outcome IN ('Accepted', 'Reduced')");
+
+                    b.HasIndex("VoucherId", "SessionDate", "ActCode")
+                        .IsUnique()
+                        .HasDatabaseName("ux_fee_memoir_lines_paid_voucher_date_act")
+                        .HasFilter("outcome IN ('Accepted', 'Reduced')");
+
+                    b.ToTable("fee_memoir_lines", "cns", t =>
+                        {
+                            t.HasCheckConstraint("ck_fee_memoir_lines_amounts", "claimed_amount > 0 AND cns_amount >= 0 AND insured_share >= 0 AND payable_amount >= 0");
+
+                            t.HasCheckConstraint("ck_fee_memoir_lines_paid_has_service", "outcome = 'Refused' OR (voucher_service_id IS NOT NULL AND insured_id IS NOT NULL)");
+                        });
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Billing.FeeMemoirSimulation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("ConfirmedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("confirmed_at");
+
+                    b.Property<Guid?>("ConfirmedMemoirId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("confirmed_memoir_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("MemoirReference")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("memoir_reference");
+
+                    b.Property<Guid>("ProviderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("provider_id");
+
+                    b.Property<string>("RequestJson")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("jsonb")
+                        .HasColumnName("request_json");
+
+                    b.Property<string>("ResultJson")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("jsonb")
+                        .HasColumnName("result_json");
+
+                    b.HasKey("Id")
+                        .HasName("pk_fee_memoir_simulations");
+
+                    b.HasIndex("ConfirmedMemoirId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_fee_memoir_simulations_confirmed_memoir_id");
+
+                    b.HasIndex("ProviderId", "CreatedAt")
+                        .HasDatabaseName("ix_fee_memoir_simulations_provider_id_created_at");
+
+                    b.ToTable("fee_memoir_simulations", "cns");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Billing.LineContestation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("code");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("decided_by");
+
+                    b.Property<string>("DecisionNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("decision_note");
+
+                    b.Property<Guid>("LineId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("line_id");
+
+                    b.Property<Guid>("MemoirId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("memoir_id");
+
+                    b.Property<decimal?>("PayableAfter")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("payable_after");
+
+                    b.Property<decimal>("PayableBefore")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("payable_before");
+
+                    b.Property<Guid>("ProviderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("provider_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("SubmittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("submitted_at");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_line_contestations");
+
+                    b.HasIndex("LineId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_line_contestations_line_id");
+
+                    b.HasIndex("MemoirId")
+                        .HasDatabaseName("ix_line_contestations_memoir_id");
+
+                    b.HasIndex("ProviderId")
+                        .HasDatabaseName("ix_line_contestations_provider_id");
+
+                    b.HasIndex("Status", "SubmittedAt", "Id")
+                        .HasDatabaseName("ix_line_contestations_status_submitted_at_id");
+
+                    b.ToTable("line_contestations", "cns");
+                });
+
             modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalParticipationCounter", b =>
                 {
                     b.Property<Guid>("InsuredId")
@@ -1084,14 +1621,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("act_code");
 
-                    b.Property<DateOnly?>("FirstSessionOn")
-                        .HasColumnType("date")
-                        .HasColumnName("first_session_on");
-
-                    b.Property<DateOnly?>("LastSessionOn")
-                        .HasColumnType("date")
-                        .HasColumnName("last_session_on");
-
                     b.Property<decimal>("RatePercent")
                         .HasPrecision(5, 2)
                         .HasColumnType("numeric(5,2)")
@@ -1129,6 +1658,54 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         {
                             t.HasCheckConstraint("ck_voucher_services_billed_within_granted", "sessions_billed >= 0 AND sessions_billed <= sessions_granted");
                         });
+                });
+
+            modelBuilder.Entity("CnsExchange.Infrastructure.Persistence.Configurations.BillingFileChunk", b =>
+                {
+                    b.Property<Guid>("ContentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("content_id");
+
+                    b.Property<int>("Seq")
+                        .HasColumnType("integer")
+                        .HasColumnName("seq");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("data");
+
+                    b.HasKey("ContentId", "Seq")
+                        .HasName("pk_billing_file_chunks");
+
+                    b.ToTable("billing_file_chunks", "cns");
+                });
+
+            modelBuilder.Entity("CnsExchange.Infrastructure.Persistence.Configurations.BillingFileContent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size_bytes");
+
+                    b.HasKey("Id")
+                        .HasName("pk_billing_file_contents");
+
+                    b.ToTable("billing_file_contents", "cns");
                 });
 
             modelBuilder.Entity("CnsExchange.Infrastructure.Persistence.SandboxClockRow", b =>
@@ -1418,6 +1995,114 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.ToTable("rehabilitation_authorisations", "cns");
                 });
 
+            modelBuilder.Entity("CnsExchange.Domain.Billing.BillingFile", b =>
+                {
+                    b.HasOne("CnsExchange.Infrastructure.Persistence.Configurations.BillingFileContent", null)
+                        .WithMany()
+                        .HasForeignKey("ContentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_billing_files_billing_file_content_content_id");
+
+                    b.HasOne("CnsExchange.Domain.Registry.Provider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_billing_files_providers_provider_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Billing.FeeMemoir", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Billing.BillingFile", null)
+                        .WithMany()
+                        .HasForeignKey("BillingFileId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_fee_memoirs_billing_files_billing_file_id");
+
+                    b.HasOne("CnsExchange.Domain.Registry.Provider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_fee_memoirs_providers_provider_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Billing.FeeMemoirLine", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Registry.Insured", null)
+                        .WithMany()
+                        .HasForeignKey("InsuredId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_fee_memoir_lines_insured_insured_id");
+
+                    b.HasOne("CnsExchange.Domain.Billing.FeeMemoir", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("MemoirId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_fee_memoir_lines_fee_memoirs_memoir_id");
+
+                    b.HasOne("CnsExchange.Domain.Registry.Provider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_fee_memoir_lines_providers_provider_id");
+
+                    b.HasOne("CnsExchange.Domain.Vouchers.Voucher", null)
+                        .WithMany()
+                        .HasForeignKey("VoucherId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_fee_memoir_lines_vouchers_voucher_id");
+
+                    b.HasOne("CnsExchange.Domain.Vouchers.VoucherService", null)
+                        .WithMany()
+                        .HasForeignKey("VoucherServiceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_fee_memoir_lines_voucher_service_voucher_service_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Billing.FeeMemoirSimulation", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Billing.FeeMemoir", null)
+                        .WithMany()
+                        .HasForeignKey("ConfirmedMemoirId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_fee_memoir_simulations_fee_memoirs_confirmed_memoir_id");
+
+                    b.HasOne("CnsExchange.Domain.Registry.Provider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_fee_memoir_simulations_providers_provider_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Billing.LineContestation", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Billing.FeeMemoirLine", null)
+                        .WithMany()
+                        .HasForeignKey("LineId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_line_contestations_fee_memoir_lines_line_id");
+
+                    b.HasOne("CnsExchange.Domain.Billing.FeeMemoir", null)
+                        .WithMany()
+                        .HasForeignKey("MemoirId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_line_contestations_fee_memoirs_memoir_id");
+
+                    b.HasOne("CnsExchange.Domain.Registry.Provider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_line_contestations_providers_provider_id");
+                });
+
             modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalParticipationCounter", b =>
                 {
                     b.HasOne("CnsExchange.Domain.Registry.Insured", null)
@@ -1604,6 +2289,16 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasConstraintName("fk_voucher_service_vouchers_voucher_id");
                 });
 
+            modelBuilder.Entity("CnsExchange.Infrastructure.Persistence.Configurations.BillingFileChunk", b =>
+                {
+                    b.HasOne("CnsExchange.Infrastructure.Persistence.Configurations.BillingFileContent", null)
+                        .WithMany()
+                        .HasForeignKey("ContentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_billing_file_chunks_billing_file_content_content_id");
+                });
+
             modelBuilder.Entity("CnsExchange.Domain.Cures.CureAuthorisation", b =>
                 {
                     b.HasOne("CnsExchange.Domain.Requests.CareRequest", null)
@@ -1632,6 +2327,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_rehabilitation_authorisations_care_requests_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Billing.FeeMemoir", b =>
+                {
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalStay", b =>

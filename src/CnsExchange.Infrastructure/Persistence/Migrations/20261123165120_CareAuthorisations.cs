@@ -147,20 +147,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                 oldType: "character varying(10)",
                 oldMaxLength: 10);
 
-            migrationBuilder.AddColumn<DateOnly>(
-                name: "first_session_on",
-                schema: "cns",
-                table: "voucher_service",
-                type: "date",
-                nullable: true);
-
-            migrationBuilder.AddColumn<DateOnly>(
-                name: "last_session_on",
-                schema: "cns",
-                table: "voucher_service",
-                type: "date",
-                nullable: true);
-
             migrationBuilder.AddPrimaryKey(
                 name: "PK_validation_requests",
                 schema: "cns",
@@ -446,16 +432,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                 oldClrType: typeof(string),
                 oldType: "character varying(20)",
                 oldMaxLength: 20);
-
-            migrationBuilder.DropColumn(
-                name: "first_session_on",
-                schema: "cns",
-                table: "voucher_service");
-
-            migrationBuilder.DropColumn(
-                name: "last_session_on",
-                schema: "cns",
-                table: "voucher_service");
 
             migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "decided_at",

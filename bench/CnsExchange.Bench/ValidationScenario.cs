@@ -1,0 +1,155 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace CnsExchange.Bench;
+
+/// <summary>
+/// P1: validation requests with a 20 KiB scan, all rules, voucher created, against a raw-INSERT baseline of an equal
+/// payload; P4 (first half): API RSS under that load.
+/// </summary>
+public static class ValidationScenario
+{
+    private const int InsuredCount = 400;
+    private const int ScanBytes = 20 * 1024;
+
+    public static async Task RunAsync(BenchContext ctx, Report report)
+    {
+        var today = ctx.Today;
+        var matricules = await SeedInsuredAsync(ctx);
+        var template = new byte[ScanBytes];
+        Random.Shared.NextBytes(template);
+        Encoding.ASCII.GetBytes("%PDF-1.4\n").CopyTo(template, 0);
+
+        HttpRequestMessage Make(Uri target, string path, int worker, long sequence)
+        {
+            var n = sequence * 64 + worker; // unique across workers (≤ 64 connections)
+            // Every request is a new prescription: insured × doctor × date never repeat within a run.
+            var insured = matricules[(int)(n % InsuredCount)];
+            var doctor = $"9000000{1 + (n / InsuredCount) % 9}";
+            var daysBack = (int)(n / (InsuredCount * 9) % 28);
+            var json = JsonSerializer.Serialize(new
+            {
+                matricule = insured,
+                doctor = new { code = doctor },
+                prescriptionDate = today.AddDays(-daysBack).ToString("yyyy-MM-dd"),
+                prescriptionLanguage = "fr",
+                category = "common",
+                actCode = "ZK11",
+                sessions = 6,
+                homeVisitMedicallyNecessary = false,
+                careCountry = "LU",
+                diagnosis = $"bench {worker}-{n}",
+            });
+            var scan = (byte[])template.Clone();
+            BitConverter.GetBytes(n).CopyTo(scan, 16);
+            BitConverter.GetBytes(worker).CopyTo(scan, 24);
+            var form = new MultipartFormDataContent
+            {
+                { new StringContent(json, Encoding.UTF8, "application/json"), "request" },
+            };
+            var file = new ByteArrayContent(scan);
+            file.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+            form.Add(file, "scan", "prescription.pdf");
+            var message = new HttpRequestMessage(HttpMethod.Post, new Uri(target, path)) { Content = form };
+            message.Headers.Add("X-Api-Key", "sandbox-physio-1");
+            return message;
+        }
+
+        var connections = 32;
+        var duration = ctx.Duration;
+        LoadResult api;
+        long peakRss;
+        await using (var rss = new RssSampler(ctx.ApiPid))
+        {
+            api = await LoadGenerator.RunAsync("P1 validation (API)", ctx.ApiUri, connections, duration,
+                (w, n) => Make(ctx.ApiUri, "/api/v1/validation-requests", w, n),
+                r => (int)r.StatusCode == 201, warmup: TimeSpan.FromSeconds(3));
+            peakRss = rss.PeakBytes;
+        }
+        var agreed = await CountAgreedAsync(ctx);
+
+        await using var baselineHost = await BaselineHost.StartAsync(ctx.ConnectionString, ctx.BaselinePort);
+        var baseline = await LoadGenerator.RunAsync("P1 baseline (raw INSERT)", baselineHost.BaseUri, connections, duration,
+            (w, n) => Make(baselineHost.BaseUri, "/baseline/insert", w, n), r => (int)r.StatusCode == 201, warmup: TimeSpan.FromSeconds(3));
+
+        var ratio = api.RequestsPerSecond / baseline.RequestsPerSecond;
+        report.Row("P1", "validation requests/s (32 conn.)", Report.F(api.RequestsPerSecond), Report.F(baseline.RequestsPerSecond) + " raw INSERT/s",
+            Report.F(ratio), "≥ 0.5× baseline", ratio >= 0.5);
+        report.Row("P1", "p50 / p95 / p99 ms", $"{Report.F(api.P50Ms)} / {Report.F(api.P95Ms)} / {Report.F(api.P99Ms)}",
+            $"{Report.F(baseline.P50Ms)} / {Report.F(baseline.P95Ms)} / {Report.F(baseline.P99Ms)}", Report.F(api.P50Ms / baseline.P50Ms), "p50 ≤ 10 ms", api.P50Ms <= 10);
+        report.Row("P1", "errors (non-201)", api.Errors.ToString(), baseline.Errors.ToString(), "-", "0", api.Errors == 0);
+        report.Row("P4", "API peak RSS under P1 load (MB)", Report.F(peakRss / 1048576.0), "-", "-", "< 300 MB", peakRss < 300L * 1048576);
+        report.Note($"P1: {api.Requests} validation requests in {Report.F(api.Duration.TotalSeconds)} s, statuses {string.Join(", ", api.StatusCounts.Select(kv => $"{kv.Key}×{kv.Value}"))}; {agreed} vouchers in the database. " +
+                    $"Baseline: {baseline.Requests} raw INSERTs of the same multipart payload (request JSON as jsonb + 20 KiB scan as bytea) through a minimal ASP.NET endpoint in the bench process.");
+    }
+
+    private static async Task<string[]> SeedInsuredAsync(BenchContext ctx)
+    {
+        using var http = new HttpClient { BaseAddress = ctx.ApiUri };
+        http.DefaultRequestHeaders.Add("X-Api-Key", "sandbox-admin");
+        var list = new string[InsuredCount];
+        for (var i = 0; i < InsuredCount; i++)
+        {
+            var birth = new DateOnly(1950, 1, 1).AddDays(i * 37);
+            list[i] = Matricule(birth, 500 + i);
+            var response = await http.PutAsJsonAsync($"/api/v1/admin/insured/{list[i]}", new
+            {
+                firstName = "Bench", lastName = $"Person{i}", sex = "female", competentFund = "CNS", residenceCountry = "LU",
+                crossBorderWorker = false, affiliations = new[] { new { from = "2000-01-01", to = (string?)null } },
+            });
+            response.EnsureSuccessStatusCode();
+        }
+        return list;
+    }
+
+    private static async Task<long> CountAgreedAsync(BenchContext ctx)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(ctx.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand("SELECT count(*) FROM cns.vouchers", conn);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>A valid matricule (Luhn + Verhoeff over the first 11 digits), as the Domain builds them.</summary>
+    internal static string Matricule(DateOnly birth, int sequence)
+    {
+        var body = birth.ToString("yyyyMMdd") + (sequence % 1000).ToString("000");
+        return body + Luhn(body) + Verhoeff(body);
+    }
+
+    private static int Luhn(string digits)
+    {
+        var sum = 0;
+        for (var i = 0; i < digits.Length; i++)
+        {
+            var d = digits[digits.Length - 1 - i] - '0';
+            if (i % 2 == 0) { d *= 2; if (d > 9) d -= 9; }
+            sum += d;
+        }
+        return (10 - sum % 10) % 10;
+    }
+
+    private static readonly int[,] D =
+    {
+        { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 }, { 1, 2, 3, 4, 0, 6, 7, 8, 9, 5 }, { 2, 3, 4, 0, 1, 7, 8, 9, 5, 6 }, { 3, 4, 0, 1, 2, 8, 9, 5, 6, 7 },
+        { 4, 0, 1, 2, 3, 9, 5, 6, 7, 8 }, { 5, 9, 8, 7, 6, 0, 4, 3, 2, 1 }, { 6, 5, 9, 8, 7, 1, 0, 4, 3, 2 }, { 7, 6, 5, 9, 8, 2, 1, 0, 4, 3 },
+        { 8, 7, 6, 5, 9, 3, 2, 1, 0, 4 }, { 9, 8, 7, 6, 5, 4, 3, 2, 1, 0 },
+    };
+
+    private static readonly int[,] P =
+    {
+        { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 }, { 1, 5, 7, 6, 2, 8, 3, 0, 9, 4 }, { 5, 8, 0, 3, 7, 9, 6, 1, 4, 2 }, { 8, 9, 1, 6, 0, 4, 3, 5, 2, 7 },
+        { 9, 4, 5, 3, 1, 2, 7, 6, 8, 0 }, { 4, 2, 8, 6, 5, 7, 3, 9, 0, 1 }, { 2, 7, 9, 3, 8, 0, 6, 4, 1, 5 }, { 7, 0, 4, 6, 9, 1, 3, 2, 5, 8 },
+    };
+
+    private static readonly int[] Inv = [0, 4, 3, 2, 1, 5, 6, 7, 8, 9];
+
+    private static int Verhoeff(string digits)
+    {
+        var c = 0;
+        for (var i = 0; i < digits.Length; i++) c = D[c, P[(i + 1) % 8, digits[digits.Length - 1 - i] - '0']];
+        return Inv[c];
+    }
+}

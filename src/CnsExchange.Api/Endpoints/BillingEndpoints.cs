@@ -1,0 +1,178 @@
+using System.Data.Common;
+using CnsExchange.Api.Infrastructure;
+using CnsExchange.Application.Behaviors;
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Billing;
+using CnsExchange.Domain.Billing;
+using CnsExchange.Domain.Calendar;
+using Mediator;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Net.Http.Headers;
+
+namespace CnsExchange.Api.Endpoints;
+
+/// <summary>Fee memoirs, billing files and contestations (RULES.md §3).</summary>
+public sealed class BillingEndpoints : IEndpointGroup
+{
+    public void Map(RouteGroupBuilder api)
+    {
+        var memoirs = api.MapGroup("/fee-memoirs").WithTags("Fee memoirs");
+
+        memoirs.MapPost("", async (IMediator m, ICurrentCaller caller, IAppDbContext db, FeeMemoirRequest body,
+                [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
+            {
+                var memoir = await RetryOnDeadlockAsync(db, () => m.Send(new SubmitFeeMemoir(caller.RequireProvider(), body, idempotencyKey), ct).AsTask());
+                return Results.Created($"/api/v1/fee-memoirs/{memoir.Id}", memoir);
+            })
+            .RequireAuthorization(Policies.Provider)
+            .Produces<FeeMemoirDto>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Send a fee memoir (mémoire d'honoraires), adjudicated at once line by line (BIL-01…BIL-13).")
+            .WithDescription("Each line answers its outcome (accepted, reduced, refused), the tariff amount (montant opposable) on the session date, " +
+                             "the CNS share (part statutaire), the insured share (participation personnelle) and every reason. A memoir reference is " +
+                             "accepted once per provider (409 memoir_reference_used); with Idempotency-Key the same body replays the first answer. " +
+                             "To confirm a simulation send only {\"simulationId\": ...}: the lines are adjudicated again now and comparedToSimulation " +
+                             "lists what changed.");
+
+        memoirs.MapPost("/simulations", async (IMediator m, ICurrentCaller caller, IAppDbContext db, FeeMemoirRequest body,
+                [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
+                Results.Ok(await RetryOnDeadlockAsync(db, () => m.Send(new SimulateFeeMemoir(caller.RequireProvider(), body, idempotencyKey), ct).AsTask())))
+            .RequireAuthorization(Policies.Provider)
+            .Produces<FeeMemoirSimulationDto>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Simulate a fee memoir: the full adjudication, nothing consumed; confirm it with POST /fee-memoirs {simulationId}.");
+
+        memoirs.MapGet("/{id:guid}", (IMediator m, Guid id, CancellationToken ct) => m.Send(new GetFeeMemoir(id), ct))
+            .RequireAuthorization(Policies.ProviderOrStaff)
+            .Produces<FeeMemoirDto>().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("A fee memoir with its lines: status (adjudicated, in_payment_run, paid), totals, receivedOn, dueDate (received + 30 days).");
+
+        memoirs.MapGet("", (IMediator m, string? cursor, int? limit, string? status, DateOnly? from, DateOnly? to, Guid? billingFileId, CancellationToken ct) =>
+                m.Send(new ListFeeMemoirs(cursor, limit, ParseEnum<FeeMemoirStatus>(status, "status"), from, to, billingFileId), ct))
+            .RequireAuthorization(Policies.ProviderOrStaff)
+            .Produces<Page<FeeMemoirSummaryDto>>()
+            .WithSummary("Your fee memoirs, newest first; filter by status, receipt dates (from, to) and billing file.");
+
+        memoirs.MapPost("/{id:guid}/lines/{line:int}/contestation", async (IMediator m, ICurrentCaller caller, Guid id, int line,
+                ContestationRequest body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
+            {
+                var contestation = await m.Send(new ContestFeeMemoirLine(caller.RequireProvider(), id, line, body, idempotencyKey), ct);
+                return Results.Created($"/api/v1/fee-memoirs/{id}", contestation);
+            })
+            .RequireAuthorization(Policies.Provider)
+            .Produces<ContestationDto>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Contest a refused or reduced line once (BIL-15), naming the reason code contested, before a return file reports the line.");
+
+        var review = api.MapGroup("/review/contestations").WithTags("Review").RequireAuthorization(Policies.ReviewerOrAdmin);
+        review.MapGet("", (IMediator m, string? cursor, int? limit, string? status, CancellationToken ct) =>
+                m.Send(new ListContestations(cursor, limit, ParseEnum<ContestationStatus>(status, "status")), ct))
+            .Produces<Page<ContestationDto>>()
+            .WithSummary("Contestations to decide (BIL-15), oldest first; status pending (default), upheld or overturned.");
+        review.MapPost("/{id:guid}/decision", (IMediator m, Guid id, ContestationDecisionRequest body, CancellationToken ct) =>
+                m.Send(new DecideContestation(id, body), ct))
+            .Produces<ContestationDto>()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Uphold or overturn a contestation; an overturned line becomes payable (tariff × rate) in the next payment run.");
+
+        var files = api.MapGroup("/billing-files").WithTags("Billing files");
+        files.MapPost("", UploadBillingFileAsync)
+            .RequireAuthorization(Policies.Provider)
+            .Accepts<string>("application/xml", "text/csv")
+            .Produces<BillingFileDto>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Send a billing file of many fee memoirs: XML (openapi/billing-file.xsd) or CSV (docs/billing-files.md). 202 + Location.")
+            .WithDescription("The body is the file itself (Content-Type application/xml or text/csv), streamed into storage. A background job " +
+                             "validates the whole file, then imports and adjudicates it; poll the Location. A malformed file is rejected whole " +
+                             "with line numbers and nothing is imported (BIL-14). Optional ?fileName= is kept for your reference.");
+        files.MapGet("/{id:guid}", (IMediator m, Guid id, CancellationToken ct) => m.Send(new GetBillingFile(id), ct))
+            .RequireAuthorization(Policies.ProviderOrStaff)
+            .Produces<BillingFileDto>().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Status of a billing file (received, processing, processed, rejected), counts, errors with line numbers, memoirs created.");
+        files.MapGet("", (IMediator m, string? cursor, int? limit, string? status, CancellationToken ct) =>
+                m.Send(new ListBillingFiles(cursor, limit, ParseEnum<BillingFileStatus>(status, "status")), ct))
+            .RequireAuthorization(Policies.ProviderOrStaff)
+            .Produces<Page<BillingFileDto>>()
+            .WithSummary("Your billing files, newest first.");
+    }
+
+    private static async Task<IResult> UploadBillingFileAsync(HttpRequest request, IMediator m, ICurrentCaller caller, IBillingFileStore store,
+        IBillingFileQueue queue, IReferenceData reference, TimeProvider clock, IdempotencyContext idempotency,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, [FromQuery] string? fileName, CancellationToken ct)
+    {
+        var providerId = caller.RequireProvider();
+        var format = FormatOf(request.ContentType)
+                     ?? throw new UnsupportedMediaTypeException("file", "Send the billing file as the request body with Content-Type application/xml or text/csv.");
+        if (fileName is { Length: > 200 }) throw new BadInputException("fileName", "fileName may have at most 200 characters.");
+        var maxBytes = (long)reference.Catalog.Parameter("billing.file.max_bytes", LuxembourgCalendar.LocalDate(clock.GetUtcNow()));
+        if (request.ContentLength > maxBytes)
+            throw new PayloadTooLargeException("file", $"A billing file may have at most {maxBytes / (1024 * 1024)} MiB.");
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = maxBytes + 1;
+
+        var stored = await store.SaveAsync(request.Body, maxBytes, ct);
+        BillingFileDto file;
+        try
+        {
+            if (stored.SizeBytes == 0) throw new BadInputException("file", "The billing file is empty.");
+            file = await m.Send(new SubmitBillingFile(providerId, stored, format, fileName, idempotencyKey), ct);
+        }
+        catch
+        {
+            await store.DeleteAsync(stored.ContentId, CancellationToken.None);
+            throw;
+        }
+        // A replay answers the first upload; this copy of the content is not needed.
+        if (idempotency.Replayed) await store.DeleteAsync(stored.ContentId, CancellationToken.None);
+        queue.Enqueue(file.Id);
+        return Results.Accepted($"/api/v1/billing-files/{file.Id}", file);
+    }
+
+    private static BillingFileFormat? FormatOf(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var media)) return null;
+        return media.MediaType.Value?.ToLowerInvariant() switch
+        {
+            "application/xml" or "text/xml" => BillingFileFormat.Xml,
+            "text/csv" => BillingFileFormat.Csv,
+            _ => null,
+        };
+    }
+
+    /// <summary>Parses enum query values written as in the API (in_payment_run) or as names.</summary>
+    private static T? ParseEnum<T>(string? value, string field) where T : struct, Enum
+    {
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        if (Enum.TryParse<T>(value.Replace("_", ""), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)) return parsed;
+        throw new BadInputException(field, $"{field} must be one of {string.Join(", ", Enum.GetNames<T>().Select(n => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(n)))}.");
+    }
+
+    /// <summary>
+    /// Memoirs lock the voucher services they bill in a fixed order, but two memoirs can still wait on each other's
+    /// paid lines (same insured and day on two vouchers); PostgreSQL then aborts one. It is tried again from scratch.
+    /// </summary>
+    private static async Task<T> RetryOnDeadlockAsync<T>(IAppDbContext db, Func<Task<T>> send)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await send();
+            }
+            catch (Exception e) when (attempt < 3 && IsDeadlock(e))
+            {
+                db.ClearChangeTracker();
+                await Task.Delay(Random.Shared.Next(20, 100) * attempt);
+            }
+        }
+    }
+
+    private static bool IsDeadlock(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+            if (x is DbException { SqlState: "40P01" or "40001" }) return true;
+        return false;
+    }
+}

@@ -1,0 +1,110 @@
+using CnsExchange.Domain.Billing;
+
+namespace CnsExchange.Application.Features.Billing;
+
+/// <summary>Sessions granted and already paid on a voucher service, read under a row lock.</summary>
+public sealed record SessionCounter(int Granted, int Billed)
+{
+    public int Remaining => Granted - Billed;
+}
+
+/// <summary>Billing state around a line, read from the paid lines (BIL-07, BIL-08).</summary>
+public sealed record LineState(string? DuplicateOfMemoir, bool OtherActSameSession);
+
+public enum ClaimResult
+{
+    /// <summary>One session consumed and the line stored as paid.</summary>
+    Claimed,
+    /// <summary>No session left (BIL-06): nothing stored.</summary>
+    SessionsExhausted,
+    /// <summary>A paid line already holds this voucher/date/act or insured/date (BIL-07/08): nothing stored.</summary>
+    Conflict,
+}
+
+/// <summary>
+/// The writes of adjudication, decided by the database: session consumption is a conditional increment and paid
+/// lines are unique by partial unique indexes, whatever the concurrency. Works in the caller's transaction.
+/// </summary>
+public interface IBillingLedger
+{
+    /// <summary>Locks the voucher services (in id order, to avoid deadlocks) for the rest of the transaction and reads their counters.</summary>
+    Task<IReadOnlyDictionary<Guid, SessionCounter>> LockServicesAsync(IReadOnlyCollection<Guid> serviceIds, CancellationToken ct);
+
+    /// <summary>Inserts the memoir; false when the provider already used its reference.</summary>
+    Task<bool> TryInsertMemoirAsync(FeeMemoir memoir, CancellationToken ct);
+
+    Task<DateOnly?> FirstPaidSessionAsync(Guid voucherId, CancellationToken ct);
+
+    Task<LineState> ReadLineStateAsync(Guid providerId, Guid? voucherId, Guid? insuredId, DateOnly sessionDate, string actCode, CancellationToken ct);
+
+    /// <summary>Consumes one session of <see cref="FeeMemoirLine.VoucherServiceId"/> and stores the paid line, both or neither.</summary>
+    Task<ClaimResult> ClaimAsync(FeeMemoirLine line, CancellationToken ct);
+
+    /// <summary>Stores a refused line.</summary>
+    Task InsertLineAsync(FeeMemoirLine line, CancellationToken ct);
+
+    /// <summary>Writes the memoir's totals and status.</summary>
+    Task CompleteMemoirAsync(FeeMemoir memoir, CancellationToken ct);
+}
+
+public sealed record StoredContent(Guid ContentId, long SizeBytes, string Sha256);
+
+/// <summary>Billing file contents, streamed into and out of the database in chunks (never whole in memory).</summary>
+public interface IBillingFileStore
+{
+    /// <summary>Stores the stream in its own transaction; throws <see cref="Common.PayloadTooLargeException"/> past <paramref name="maxBytes"/> (nothing kept).</summary>
+    Task<StoredContent> SaveAsync(Stream content, long maxBytes, CancellationToken ct);
+
+    Task DeleteAsync(Guid contentId, CancellationToken ct);
+
+    /// <summary>A sequential read-only stream over the stored content (own connection).</summary>
+    Stream OpenRead(Guid contentId);
+}
+
+/// <summary>One line of a billing file, as text, with the file line it starts on.</summary>
+public sealed record RawBillingLine(
+    int SourceLine, int MemoirOrdinal, string MemoirReference, string VoucherNumber, string Matricule, string SessionDate,
+    string ActCode, string? Travel, string ClaimedAmount);
+
+/// <summary>What a billing file parser reads: a line, or an error at a line (BIL-14).</summary>
+public sealed record ParsedItem(RawBillingLine? Line, BillingFileError? Error);
+
+public interface IBillingFileParser
+{
+    /// <summary>Streams the file: schema/format checks (XML: XSD; CSV: columns) are reported as errors with line numbers.</summary>
+    IAsyncEnumerable<ParsedItem> ParseAsync(Stream content, BillingFileFormat format, string providerCode, CancellationToken ct);
+}
+
+/// <summary>A valid line of a billing file, staged before the import.</summary>
+public sealed record StagedLine(int SourceLine, int MemoirOrdinal, string MemoirReference, FeeMemoirLineInput Input);
+
+/// <summary>A memoir of a billing file, read back from the staging area in file order.</summary>
+public sealed record StagedMemoir(string Reference, int SourceLine, IReadOnlyList<StagedLine> Lines);
+
+/// <summary>
+/// Staging area of a billing file inside the caller's transaction (dropped at its end): lines are bulk-copied in while
+/// the file streams, checked as a whole in SQL, then read back memoir by memoir.
+/// </summary>
+public interface IBillingFileStaging : IAsyncDisposable
+{
+    Task BeginAsync(CancellationToken ct);
+
+    Task AddAsync(StagedLine line, CancellationToken ct);
+
+    /// <summary>Ends the bulk copy.</summary>
+    Task EndAsync(CancellationToken ct);
+
+    /// <summary>Checks the staged file as a whole: memoir references repeated in the file or already used, memoirs too long, no line at all.</summary>
+    Task<IReadOnlyList<BillingFileError>> CheckAsync(Guid providerId, int maxLinesPerMemoir, CancellationToken ct);
+
+    /// <summary>The voucher services the staged lines name (this provider's vouchers), for locking up front.</summary>
+    Task<IReadOnlyList<Guid>> ServiceIdsAsync(Guid providerId, CancellationToken ct);
+
+    IAsyncEnumerable<StagedMemoir> ReadMemoirsAsync(CancellationToken ct);
+}
+
+/// <summary>Queues the background processing of a billing file.</summary>
+public interface IBillingFileQueue
+{
+    void Enqueue(Guid billingFileId);
+}

@@ -1,0 +1,169 @@
+using CnsExchange.Application.Behaviors;
+using CnsExchange.Application.Common;
+using CnsExchange.Domain.Billing;
+using CnsExchange.Domain.Reference;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace CnsExchange.Application.Features.Billing;
+
+/// <summary>A contestation: the code of the line's reason contested (e.g. SESSIONS_EXHAUSTED) and why.</summary>
+public sealed record ContestationRequest(string? Code, string? Text) : IHasOpenApiExample
+{
+    public static object Example => new ContestationRequest("SESSIONS_EXHAUSTED", "Session 8 was given on that day; session 7 was billed twice by mistake and is being credited.");
+}
+
+public sealed record ContestationDecisionRequest(ContestationDecision? Decision, string? Note) : IHasOpenApiExample
+{
+    public static object Example => new ContestationDecisionRequest(ContestationDecision.Overturn, "Checked with the voucher history: the session is due.");
+}
+
+/// <summary>A contestation (BIL-15) with the line it is about.</summary>
+public sealed record ContestationDto(
+    Guid Id,
+    Guid MemoirId,
+    string MemoirReference,
+    string ProviderCode,
+    int LineNumber,
+    string Code,
+    string Text,
+    ContestationStatus Status,
+    DateTimeOffset SubmittedAt,
+    DateTimeOffset? DecidedAt,
+    string? DecisionNote,
+    decimal PayableBefore,
+    decimal? PayableAfter,
+    FeeMemoirLineDto Line);
+
+/// <summary>POST /fee-memoirs/{id}/lines/{line}/contestation: the provider contests a refused or reduced line, once.</summary>
+public sealed record ContestFeeMemoirLine(Guid ProviderId, Guid MemoirId, int LineNumber, ContestationRequest Body, string? IdempotencyKey)
+    : ICommand<ContestationDto>, IIdempotentCommand
+{
+    public string IdempotencyScope => $"{ProviderId}:contestations";
+    public string RequestFingerprint => Fingerprint.Of(new { MemoirId, LineNumber, Body });
+}
+
+/// <summary>GET /review/contestations: the reviewer queue, oldest first (default: pending ones).</summary>
+public sealed record ListContestations(string? Cursor, int? Limit, ContestationStatus? Status) : IQuery<Page<ContestationDto>>;
+
+/// <summary>POST /review/contestations/{id}/decision: uphold or overturn (an overturned line is paid in the next payment run).</summary>
+public sealed record DecideContestation(Guid Id, ContestationDecisionRequest Body) : ICommand<ContestationDto>;
+
+public sealed class ContestFeeMemoirLineValidator : AbstractValidator<ContestFeeMemoirLine>
+{
+    public ContestFeeMemoirLineValidator()
+    {
+        RuleFor(x => x.Body).NotNull().OverridePropertyName("body");
+        RuleFor(x => x.Body.Code).NotEmpty().Matches("^[A-Z_]{3,40}$").OverridePropertyName("code")
+            .WithMessage("code: the reason code of the line that is contested, e.g. SESSIONS_EXHAUSTED.").When(x => x.Body is not null);
+        RuleFor(x => x.Body.Text).NotEmpty().MaximumLength(2000).OverridePropertyName("text")
+            .WithMessage("text: why the line should be paid (1 to 2000 characters).").When(x => x.Body is not null);
+    }
+}
+
+public sealed class DecideContestationValidator : AbstractValidator<DecideContestation>
+{
+    public DecideContestationValidator()
+    {
+        RuleFor(x => x.Body).NotNull().OverridePropertyName("body");
+        RuleFor(x => x.Body.Decision).NotNull().IsInEnum().OverridePropertyName("decision")
+            .WithMessage("decision must be uphold or overturn.").When(x => x.Body is not null);
+        RuleFor(x => x.Body.Note).MaximumLength(2000).OverridePropertyName("note").When(x => x.Body is not null);
+    }
+}
+
+public sealed class ContestationHandlers(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller) :
+    ICommandHandler<ContestFeeMemoirLine, ContestationDto>,
+    IQueryHandler<ListContestations, Page<ContestationDto>>,
+    ICommandHandler<DecideContestation, ContestationDto>
+{
+    public async ValueTask<ContestationDto> Handle(ContestFeeMemoirLine command, CancellationToken ct) =>
+        await db.InTransactionAsync(async () =>
+        {
+            var memoir = await db.Set<FeeMemoir>().AsNoTracking().SingleOrDefaultAsync(m => m.Id == command.MemoirId, ct);
+            if (memoir is null || memoir.ProviderId != command.ProviderId) throw new NotFoundException("Fee memoir");
+            var line = await LockLineAsync(memoir.Id, command.LineNumber, ct) ?? throw new NotFoundException("Fee memoir line");
+            var contested = await db.Set<LineContestation>().AnyAsync(c => c.LineId == line.Id, ct);
+            if (Contestation.WhyNotContestable(line, command.Body.Code!, contested) is { } why)
+            {
+                if (why.Code is "line_already_contested") throw new ConflictException(why.Code, why.Message);
+                throw new UnprocessableException(why.Code, why.Message);
+            }
+            var contestation = new LineContestation
+            {
+                Id = Guid.CreateVersion7(),
+                LineId = line.Id,
+                MemoirId = memoir.Id,
+                ProviderId = memoir.ProviderId,
+                Code = command.Body.Code!,
+                Text = command.Body.Text!.Trim(),
+                Status = ContestationStatus.Pending,
+                SubmittedAt = clock.GetUtcNow(),
+                PayableBefore = line.PayableAmount,
+            };
+            line.ContestationStatus = ContestationStatus.Pending;
+            db.Set<LineContestation>().Add(contestation);
+            await db.SaveChangesAsync(ct);
+            return await ToDtoAsync(contestation, memoir, line, ct);
+        }, ct);
+
+    public async ValueTask<Page<ContestationDto>> Handle(ListContestations query, CancellationToken ct)
+    {
+        var limit = Cursor.Limit(query.Limit);
+        var cursor = Cursor.Decode(query.Cursor);
+        var status = query.Status ?? ContestationStatus.Pending;
+        var q = db.Set<LineContestation>().AsNoTracking().Where(c => c.Status == status);
+        if (cursor is { } k) q = q.Where(c => c.SubmittedAt > k.CreatedAt || (c.SubmittedAt == k.CreatedAt && c.Id.CompareTo(k.Id) > 0));
+        var rows = await q.OrderBy(c => c.SubmittedAt).ThenBy(c => c.Id).Take(limit + 1).ToListAsync(ct);
+        var items = new List<ContestationDto>();
+        foreach (var c in rows.Take(limit))
+        {
+            var memoir = await db.Set<FeeMemoir>().AsNoTracking().SingleAsync(m => m.Id == c.MemoirId, ct);
+            var line = await db.Set<FeeMemoirLine>().AsNoTracking().SingleAsync(l => l.Id == c.LineId, ct);
+            items.Add(await ToDtoAsync(c, memoir, line, ct));
+        }
+        var next = rows.Count > limit ? new Cursor(rows[limit - 1].SubmittedAt, rows[limit - 1].Id).Encode() : null;
+        return new Page<ContestationDto>(items, next);
+    }
+
+    public async ValueTask<ContestationDto> Handle(DecideContestation command, CancellationToken ct) =>
+        await db.InTransactionAsync(async () =>
+        {
+            var contestation = await db.Set<LineContestation>()
+                .FromSqlInterpolated($"SELECT * FROM cns.line_contestations WHERE id = {command.Id} FOR UPDATE")
+                .SingleOrDefaultAsync(ct) ?? throw new NotFoundException("Contestation");
+            if (contestation.Status != ContestationStatus.Pending)
+                throw new ConflictException("contestation_already_decided", $"This contestation was already decided ({contestation.Status.ToString().ToLowerInvariant()}).");
+            var memoir = await db.Set<FeeMemoir>().AsNoTracking().SingleAsync(m => m.Id == contestation.MemoirId, ct);
+            var line = await db.Set<FeeMemoirLine>()
+                .FromSqlInterpolated($"SELECT * FROM cns.fee_memoir_lines WHERE id = {contestation.LineId} FOR UPDATE")
+                .SingleAsync(ct);
+            if (line.PaymentRunId is not null)
+                throw new ConflictException("line_already_settled", "A payment run already took this line; the decision can no longer change it.");
+
+            var catalog = reference.Catalog;
+            var domain = catalog.Act(line.ActCode, line.SessionDate)?.Domain ?? "physio";
+            var decision = command.Body.Decision!.Value;
+            var amount = Contestation.OverturnedAmount(catalog, line, domain);
+            contestation.Status = Contestation.Apply(line, decision, amount, command.Body.Note);
+            contestation.DecidedAt = clock.GetUtcNow();
+            contestation.DecidedBy = caller.Actor;
+            contestation.DecisionNote = command.Body.Note?.Trim();
+            contestation.PayableAfter = line.PayableAmount;
+            await db.SaveChangesAsync(ct);
+            return await ToDtoAsync(contestation, memoir, line, ct);
+        }, ct);
+
+    private Task<FeeMemoirLine?> LockLineAsync(Guid memoirId, int lineNumber, CancellationToken ct) =>
+        db.Set<FeeMemoirLine>()
+            .FromSqlInterpolated($"SELECT * FROM cns.fee_memoir_lines WHERE memoir_id = {memoirId} AND line_number = {lineNumber} FOR UPDATE")
+            .SingleOrDefaultAsync(ct);
+
+    private async Task<ContestationDto> ToDtoAsync(LineContestation c, FeeMemoir memoir, FeeMemoirLine line, CancellationToken ct)
+    {
+        var providerCode = await db.Providers.Where(p => p.Id == c.ProviderId).Select(p => p.Code).SingleAsync(ct);
+        return new ContestationDto(c.Id, memoir.Id, memoir.Reference, providerCode, line.LineNumber, c.Code, c.Text, c.Status, c.SubmittedAt,
+            c.DecidedAt, c.DecisionNote, c.PayableBefore, c.PayableAfter, line.ToDto(reference, caller.Language, c));
+    }
+}

@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CnsExchange.Application.Common;
+using CnsExchange.Domain.Billing;
+using CnsExchange.Domain.Common;
+using CnsExchange.Domain.Vouchers;
+using FluentValidation;
+
+namespace CnsExchange.Application.Features.Billing;
+
+/// <summary>One line of a fee memoir: a session given under a voucher.</summary>
+/// <param name="Travel">The travel allowance (ZKD1) is claimed with the session (home visit).</param>
+/// <param name="ClaimedAmount">Amount claimed for the session (and travel allowance), EUR with at most 2 decimals.</param>
+public sealed record FeeMemoirLineRequest(string? VoucherNumber, string? Matricule, DateOnly? SessionDate, string? ActCode, bool? Travel, decimal? ClaimedAmount)
+{
+    public FeeMemoirLineInput ToInput() =>
+        new(VoucherNumber!, Matricule!, SessionDate!.Value, ActCode!, Travel ?? false, ClaimedAmount!.Value);
+
+    public static FeeMemoirLineRequest From(FeeMemoirLineInput l) => new(l.VoucherNumber, l.Matricule, l.SessionDate, l.ActCode, l.Travel, l.ClaimedAmount);
+}
+
+/// <summary>
+/// A fee memoir (mémoire d'honoraires). Either <c>memoirReference</c> + <c>lines</c>, or only <c>simulationId</c> to
+/// confirm an earlier simulation (its reference and lines are adjudicated again).
+/// </summary>
+public sealed record FeeMemoirRequest(string? MemoirReference, List<FeeMemoirLineRequest>? Lines, Guid? SimulationId) : IHasDatedOpenApiExample
+{
+    public static object ExampleOn(DateOnly today) => new FeeMemoirRequest("2026-INV-0001",
+        [new FeeMemoirLineRequest(VoucherNumber.Format(VoucherKind.Physiotherapy, today.Year, 1000), "1983081246785", today.AddDays(-1), "ZK11", false, 36.80m)],
+        null);
+}
+
+/// <summary>Input rules shared by JSON memoirs and billing files, so that both refuse the same input the same way (BIL-14).</summary>
+public static partial class FeeMemoirInputRules
+{
+    /// <summary>Input limit (not a business rule): lines of one memoir.</summary>
+    public const int MaxLinesPerMemoir = 500;
+    public const decimal MaxAmount = 99999.99m;
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")]
+    private static partial Regex ReferencePattern();
+
+    [GeneratedRegex("^[A-Z0-9]{2,10}$")]
+    private static partial Regex ActPattern();
+
+    public static string? ReferenceError(string? reference) =>
+        string.IsNullOrEmpty(reference) ? "memoirReference is required."
+        : ReferencePattern().IsMatch(reference) ? null
+        : "memoirReference: 1 to 40 characters, letters, digits and . _ / - (starting with a letter or digit).";
+
+    public static string? VoucherNumberError(string? number) =>
+        string.IsNullOrEmpty(number) ? "voucherNumber is required."
+        : VoucherNumber.IsWellFormed(number) ? null
+        : "voucherNumber must look like K26-0001000-3 (kind letter, year, sequence, check digit).";
+
+    public static string? MatriculeError(string? matricule) =>
+        string.IsNullOrEmpty(matricule) ? "matricule is required."
+        : Matricule.IsValid(matricule) ? null
+        : "matricule must have 13 digits with valid Luhn and Verhoeff check digits.";
+
+    public static string? ActCodeError(string? act) =>
+        string.IsNullOrEmpty(act) ? "actCode is required."
+        : ActPattern().IsMatch(act) ? null
+        : "actCode: 2 to 10 capital letters or digits, e.g. ZK11.";
+
+    public static string? AmountError(decimal? amount) =>
+        amount is null ? "claimedAmount is required."
+        : amount <= 0 || amount > MaxAmount || decimal.Round(amount.Value, 2) != amount.Value
+            ? $"claimedAmount must be greater than 0, at most {MaxAmount.ToString(CultureInfo.InvariantCulture)}, with at most 2 decimals."
+            : null;
+
+    /// <summary>Parses and checks a billing file line; errors name the field and the file line.</summary>
+    public static (StagedLine? Line, List<BillingFileError> Errors) Parse(RawBillingLine raw)
+    {
+        var errors = new List<BillingFileError>();
+        void Check(string field, string? error)
+        {
+            if (error is not null) errors.Add(new BillingFileError(raw.SourceLine, field, error));
+        }
+
+        Check("memoirReference", ReferenceError(raw.MemoirReference));
+        Check("voucherNumber", VoucherNumberError(raw.VoucherNumber));
+        Check("matricule", MatriculeError(raw.Matricule));
+        Check("actCode", ActCodeError(raw.ActCode));
+        var dateOk = DateOnly.TryParseExact(raw.SessionDate, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date);
+        if (!dateOk) Check("sessionDate", "sessionDate must be a date written yyyy-MM-dd.");
+        bool travel = false;
+        var travelText = raw.Travel?.Trim() ?? "";
+        if (travelText.Length > 0 && !bool.TryParse(travelText, out travel)) Check("travel", "travel must be true or false.");
+        var amountOk = decimal.TryParse(raw.ClaimedAmount, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount);
+        Check("claimedAmount", amountOk ? AmountError(amount) : "claimedAmount must be a number with a decimal point, e.g. 36.80.");
+
+        if (errors.Count > 0) return (null, errors);
+        return (new StagedLine(raw.SourceLine, raw.MemoirOrdinal, raw.MemoirReference,
+            new FeeMemoirLineInput(raw.VoucherNumber, raw.Matricule, date, raw.ActCode, travel, amount)), errors);
+    }
+
+    /// <summary>Every input error of a JSON memoir, by field (e.g. <c>lines[2].matricule</c>).</summary>
+    public static IEnumerable<(string Field, string Message)> Errors(FeeMemoirRequest? memoir, bool linesRequired = true)
+    {
+        if (memoir is null)
+        {
+            yield return ("body", "A fee memoir is required.");
+            yield break;
+        }
+        if (!linesRequired && memoir.MemoirReference is null && memoir.Lines is null) yield break;
+        if (ReferenceError(memoir.MemoirReference) is { } refError) yield return ("memoirReference", refError);
+        if (memoir.Lines is not { Count: > 0 and <= MaxLinesPerMemoir })
+        {
+            yield return ("lines", $"lines: 1 to {MaxLinesPerMemoir} lines.");
+            yield break;
+        }
+        for (var i = 0; i < memoir.Lines.Count; i++)
+        {
+            var l = memoir.Lines[i];
+            var prefix = $"lines[{i}].";
+            if (l is null)
+            {
+                yield return ($"lines[{i}]", "A line must not be null.");
+                continue;
+            }
+            if (VoucherNumberError(l.VoucherNumber) is { } v) yield return (prefix + "voucherNumber", v);
+            if (MatriculeError(l.Matricule) is { } m) yield return (prefix + "matricule", m);
+            if (l.SessionDate is null) yield return (prefix + "sessionDate", "sessionDate is required.");
+            if (ActCodeError(l.ActCode) is { } a) yield return (prefix + "actCode", a);
+            if (AmountError(l.ClaimedAmount) is { } c) yield return (prefix + "claimedAmount", c);
+        }
+    }
+
+    public static IRuleBuilderOptionsConditions<T, FeeMemoirRequest?> ValidMemoir<T>(this IRuleBuilder<T, FeeMemoirRequest?> rule, bool linesRequired = true) =>
+        rule.Custom((memoir, context) =>
+        {
+            foreach (var (field, message) in Errors(memoir, linesRequired)) context.AddFailure(field, message);
+        });
+}
+
+public static class Fingerprint
+{
+    public static string Of<T>(T value) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(value, JsonDefaults.Options))));
+}

@@ -1,0 +1,44 @@
+using CnsExchange.Application.Common;
+using CnsExchange.Domain.Billing;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace CnsExchange.Application.Features.Billing;
+
+/// <summary>GET /fee-memoirs/{id}: a provider sees its own memoirs (another's answers 404); staff see all.</summary>
+public sealed record GetFeeMemoir(Guid Id) : IQuery<FeeMemoirDto>;
+
+/// <summary>GET /fee-memoirs: newest first, by receipt; filters on status, receipt dates and billing file.</summary>
+public sealed record ListFeeMemoirs(string? Cursor, int? Limit, FeeMemoirStatus? Status, DateOnly? From, DateOnly? To, Guid? BillingFileId)
+    : IQuery<Page<FeeMemoirSummaryDto>>;
+
+public sealed class FeeMemoirQueryHandlers(IAppDbContext db, IReferenceData reference, ICurrentCaller caller) :
+    IQueryHandler<GetFeeMemoir, FeeMemoirDto>,
+    IQueryHandler<ListFeeMemoirs, Page<FeeMemoirSummaryDto>>
+{
+    public async ValueTask<FeeMemoirDto> Handle(GetFeeMemoir query, CancellationToken ct)
+    {
+        var memoir = await db.Set<FeeMemoir>().AsNoTracking().Include(m => m.Lines).AsSplitQuery()
+            .SingleOrDefaultAsync(m => m.Id == query.Id, ct);
+        if (memoir is null || (!caller.IsStaff() && memoir.ProviderId != caller.ProviderId)) throw new NotFoundException("Fee memoir");
+        var providerCode = await db.Providers.Where(p => p.Id == memoir.ProviderId).Select(p => p.Code).SingleAsync(ct);
+        var contestations = await db.Set<LineContestation>().AsNoTracking().Where(c => c.MemoirId == memoir.Id).ToDictionaryAsync(c => c.LineId, ct);
+        return memoir.ToDto(providerCode, reference, caller.Language, contestations);
+    }
+
+    public async ValueTask<Page<FeeMemoirSummaryDto>> Handle(ListFeeMemoirs query, CancellationToken ct)
+    {
+        var limit = Cursor.Limit(query.Limit);
+        var cursor = Cursor.Decode(query.Cursor);
+        var q = db.Set<FeeMemoir>().AsNoTracking();
+        if (!caller.IsStaff()) q = q.Where(m => m.ProviderId == caller.ProviderId);
+        if (query.Status is { } status) q = q.Where(m => m.Status == status);
+        if (query.From is { } from) q = q.Where(m => m.ReceivedOn >= from);
+        if (query.To is { } to) q = q.Where(m => m.ReceivedOn <= to);
+        if (query.BillingFileId is { } fileId) q = q.Where(m => m.BillingFileId == fileId);
+        if (cursor is { } c) q = q.Where(m => m.ReceivedAt < c.CreatedAt || (m.ReceivedAt == c.CreatedAt && m.Id.CompareTo(c.Id) < 0));
+        var rows = await q.OrderByDescending(m => m.ReceivedAt).ThenByDescending(m => m.Id).Take(limit + 1).ToListAsync(ct);
+        var next = rows.Count > limit ? new Cursor(rows[limit - 1].ReceivedAt, rows[limit - 1].Id).Encode() : null;
+        return new Page<FeeMemoirSummaryDto>(rows.Take(limit).Select(m => m.ToSummary()).ToList(), next);
+    }
+}

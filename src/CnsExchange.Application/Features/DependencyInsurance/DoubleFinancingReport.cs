@@ -1,0 +1,89 @@
+using CnsExchange.Application.Common;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace CnsExchange.Application.Features.DependencyInsurance;
+
+/// <summary>
+/// For CNS staff: overlaps between dependency-insurance care including physiotherapy and physiotherapy financed by the
+/// health insurance, per provider and month — the evidence the physiotherapists' association asks for (seed 004).
+/// </summary>
+public sealed record GetDoubleFinancingReport(DateOnly? From, DateOnly? To) : IQuery<DoubleFinancingReport>;
+
+public sealed record DoubleFinancingRow(
+    string ProviderCode,
+    string ProviderName,
+    string Month,
+    /// <summary>Validation requests sent to review for a care plan over the treatment period (VAL-15).</summary>
+    int RequestsSentToReview,
+    /// <summary>Sessions refused because the dependency insurance financed physiotherapy-type care that day (BIL-13).</summary>
+    int SessionsRefusedSameDay,
+    decimal AmountRefusedSameDay,
+    /// <summary>Sessions paid by the health insurance while the insured was in a care plan that includes physiotherapy.</summary>
+    int SessionsPaidDuringCarePlan,
+    decimal AmountPaidDuringCarePlan,
+    int InsuredPersons);
+
+public sealed record DoubleFinancingReport(DateOnly From, DateOnly To, IReadOnlyList<DoubleFinancingRow> Rows);
+
+public sealed class GetDoubleFinancingReportValidator : AbstractValidator<GetDoubleFinancingReport>
+{
+    public GetDoubleFinancingReportValidator()
+    {
+        RuleFor(x => x).Must(x => x.From is null || x.To is null || x.From <= x.To).OverridePropertyName("from")
+            .WithMessage("from must not be after to.");
+        RuleFor(x => x).Must(x => x.From is null || x.To is null || x.To.Value.DayNumber - x.From.Value.DayNumber <= 3660)
+            .OverridePropertyName("to").WithMessage("The period may cover at most ten years.");
+    }
+}
+
+public sealed class GetDoubleFinancingReportHandler(IAppDbContext db, TimeProvider clock) : IQueryHandler<GetDoubleFinancingReport, DoubleFinancingReport>
+{
+    private sealed record Row(Guid ProviderId, DateOnly Month, int Requests, int Refused, decimal RefusedAmount, int PaidDuringPlan, decimal PaidAmount, int Insured);
+
+    public async ValueTask<DoubleFinancingReport> Handle(GetDoubleFinancingReport query, CancellationToken ct)
+    {
+        var today = Domain.Calendar.LuxembourgCalendar.LocalDate(clock.GetUtcNow());
+        var to = query.To ?? today;
+        var from = query.From ?? new DateOnly(to.Year, 1, 1);
+
+        // One pass per source, grouped by provider and month in the database (columns snake_case, as the naming convention maps Row).
+        var rows = await db.Database.SqlQuery<Row>($$"""
+            WITH requests AS (
+                SELECT provider_id, date_trunc('month', received_on)::date AS month, count(*)::int AS n, array_agg(DISTINCT insured_id) AS insured
+                FROM cns.care_requests
+                WHERE kind = {{nameof(Domain.Requests.RequestKind.PhysioValidation)}}
+                  AND received_on BETWEEN {{from}} AND {{to}} AND reasons @> '[{"code":"DEPENDENCY_INSURANCE_OVERLAP"}]'::jsonb
+                GROUP BY 1, 2),
+            refused AS (
+                SELECT provider_id, date_trunc('month', session_date)::date AS month, count(*)::int AS n, sum(claimed_amount) AS amount, array_agg(DISTINCT insured_id) AS insured
+                FROM cns.fee_memoir_lines
+                WHERE session_date BETWEEN {{from}} AND {{to}} AND reasons @> '[{"code":"DOUBLE_FINANCING"}]'::jsonb
+                GROUP BY 1, 2),
+            paid AS (
+                SELECT l.provider_id, date_trunc('month', l.session_date)::date AS month, count(*)::int AS n, sum(l.payable_amount) AS amount, array_agg(DISTINCT l.insured_id) AS insured
+                FROM cns.fee_memoir_lines l
+                WHERE l.session_date BETWEEN {{from}} AND {{to}} AND l.payable_amount > 0
+                  AND EXISTS (SELECT 1 FROM cns.care_plan cp WHERE cp.insured_id = l.insured_id AND cp.includes_physiotherapy
+                              AND cp."from" <= l.session_date AND (cp."to" IS NULL OR cp."to" >= l.session_date))
+                GROUP BY 1, 2),
+            keys AS (SELECT provider_id, month FROM requests UNION SELECT provider_id, month FROM refused UNION SELECT provider_id, month FROM paid)
+            SELECT k.provider_id AS provider_id, k.month AS month,
+                   coalesce(r.n, 0) AS requests, coalesce(f.n, 0) AS refused, coalesce(f.amount, 0) AS refused_amount,
+                   coalesce(p.n, 0) AS paid_during_plan, coalesce(p.amount, 0) AS paid_amount,
+                   (SELECT count(DISTINCT x)::int FROM unnest(coalesce(r.insured, '{}') || coalesce(f.insured, '{}') || coalesce(p.insured, '{}')) AS x WHERE x IS NOT NULL) AS insured
+            FROM keys k
+            LEFT JOIN requests r ON r.provider_id = k.provider_id AND r.month = k.month
+            LEFT JOIN refused f ON f.provider_id = k.provider_id AND f.month = k.month
+            LEFT JOIN paid p ON p.provider_id = k.provider_id AND p.month = k.month
+            """).ToListAsync(ct);
+
+        var providers = await db.Providers.AsNoTracking().ToDictionaryAsync(p => p.Id, ct);
+        return new DoubleFinancingReport(from, to, rows
+            .Select(r => new DoubleFinancingRow(providers[r.ProviderId].Code, providers[r.ProviderId].Name, r.Month.ToString("yyyy-MM"),
+                r.Requests, r.Refused, r.RefusedAmount, r.PaidDuringPlan, r.PaidAmount, r.Insured))
+            .OrderBy(r => r.ProviderCode, StringComparer.Ordinal).ThenBy(r => r.Month, StringComparer.Ordinal)
+            .ToList());
+    }
+}

@@ -1,0 +1,58 @@
+using CnsExchange.Domain.Common;
+using CnsExchange.Domain.Reference;
+
+namespace CnsExchange.Domain.Billing;
+
+/// <summary>
+/// BIL-15: a refused or reduced line may be contested once by its provider, with the code of one of its reasons and
+/// a text, until a payment run's return file reports it. A reviewer upholds (nothing changes but a reason) or
+/// overturns: the line becomes payable at the tariff × rate (never above the claim) in the next payment run.
+/// </summary>
+public static class Contestation
+{
+    public const string Rule = "BIL-15";
+
+    /// <summary>Why the line cannot be contested (a stable problem code and a sentence), or null when it can.</summary>
+    public static (string Code, string Message)? WhyNotContestable(FeeMemoirLine line, string code, bool alreadyContested)
+    {
+        if (alreadyContested) return ("line_already_contested", "This line was already contested; a line may be contested once.");
+        if (line.Outcome == LineOutcome.Accepted) return ("line_not_contestable", "Only refused or reduced lines may be contested.");
+        if (line.ReturnFileId is not null || line.PaymentRunId is not null)
+            return ("line_already_reported", "The line was already reported in a payment run's return file; it can no longer be contested.");
+        if (line.Reasons.Any(r => r.Code == "NOT_COVERED"))
+            return ("line_not_contestable", "Services not covered by CNS are billable to the insured only; the line cannot be contested.");
+        if (line.TariffAmount is null || line.RatePercent is null)
+            return ("line_not_contestable", "The line matches no service of a voucher of yours, so CNS has nothing it could pay; send a corrected memoir instead.");
+        if (!line.Reasons.Any(r => r.Code == code && r.Severity is ReasonSeverity.Refusal or ReasonSeverity.Reduction))
+            return ("contestation_code_not_on_line", $"'{code}' is not a refusal or reduction reason of this line.");
+        return null;
+    }
+
+    /// <summary>Amount CNS owes for an overturned line: rate × the full tariff of what was claimed (act + travel), never above the claim.</summary>
+    public static decimal OverturnedAmount(ReferenceCatalog catalog, FeeMemoirLine line, string actDomain)
+    {
+        var tariff = catalog.TariffOn(line.ActCode, line.SessionDate) ?? line.TariffAmount ?? 0m;
+        if (line.Travel && TravelAllowance.Act(catalog, actDomain, line.SessionDate) is { } travel)
+            tariff += catalog.TariffOn(travel.Code, line.SessionDate) ?? 0m;
+        return TariffCap.CnsShare(line.ClaimedAmount, tariff, line.RatePercent ?? 0m);
+    }
+
+    public static Reason Upheld(string? note) => Reason.Information("CONTESTATION_UPHELD", Rule, null, string.IsNullOrWhiteSpace(note) ? "—" : note.Trim());
+
+    public static Reason Overturned(decimal amount) => Reason.Information("CONTESTATION_OVERTURNED", Rule, null, Dates.Amount(amount));
+
+    /// <summary>Applies a reviewer's decision to the line and returns the contestation's new status.</summary>
+    public static ContestationStatus Apply(FeeMemoirLine line, ContestationDecision decision, decimal overturnedAmount, string? note)
+    {
+        if (decision == ContestationDecision.Overturn)
+        {
+            line.PayableAmount = overturnedAmount;
+            line.ContestationStatus = ContestationStatus.Overturned;
+            line.Reasons = [.. line.Reasons, Overturned(overturnedAmount)];
+            return ContestationStatus.Overturned;
+        }
+        line.ContestationStatus = ContestationStatus.Upheld;
+        line.Reasons = [.. line.Reasons, Upheld(note)];
+        return ContestationStatus.Upheld;
+    }
+}

@@ -1,0 +1,126 @@
+using CnsExchange.Domain.Common;
+
+namespace CnsExchange.Domain.Billing;
+
+/// <summary>RULES.md §3: received → adjudicated → in_payment_run → paid.</summary>
+public enum FeeMemoirStatus
+{
+    Received,
+    Adjudicated,
+    InPaymentRun,
+    Paid,
+}
+
+public enum FeeMemoirSource
+{
+    Api,
+    File,
+}
+
+public enum LineOutcome
+{
+    Accepted,
+    Reduced,
+    Refused,
+}
+
+/// <summary>
+/// Fee memoir (mémoire d'honoraires): sessions given under vouchers that a provider bills to CNS under third-party
+/// payment. Lines are adjudicated when the memoir is received; the totals are the sums of its lines.
+/// </summary>
+public sealed class FeeMemoir
+{
+    public Guid Id { get; set; }
+    public Guid ProviderId { get; set; }
+    /// <summary>The provider's own reference of the memoir, unique per provider.</summary>
+    public required string Reference { get; set; }
+    public FeeMemoirSource Source { get; set; }
+    public Guid? BillingFileId { get; set; }
+    /// <summary>The simulation this memoir confirmed, if any.</summary>
+    public Guid? SimulationId { get; set; }
+    public FeeMemoirStatus Status { get; set; }
+    public DateTimeOffset ReceivedAt { get; set; }
+    /// <summary>Luxembourg date of receipt.</summary>
+    public DateOnly ReceivedOn { get; set; }
+    /// <summary>PAY-01: received + billing.payment_due_days.</summary>
+    public DateOnly DueDate { get; set; }
+    public DateTimeOffset? AdjudicatedAt { get; set; }
+    public int LineCount { get; set; }
+    public int AcceptedCount { get; set; }
+    public int ReducedCount { get; set; }
+    public int RefusedCount { get; set; }
+    public decimal ClaimedTotal { get; set; }
+    public decimal TariffTotal { get; set; }
+    public decimal CnsTotal { get; set; }
+    public decimal InsuredShareTotal { get; set; }
+    /// <summary>The memoir as the provider sent it (JSON), for API memoirs.</summary>
+    public string? SourceJson { get; set; }
+    /// <summary>Line of the billing file where the memoir starts, for file memoirs.</summary>
+    public int? SourceLine { get; set; }
+    public List<FeeMemoirLine> Lines { get; set; } = [];
+
+    public void AddToTotals(FeeMemoirLine line)
+    {
+        LineCount++;
+        switch (line.Outcome)
+        {
+            case LineOutcome.Accepted: AcceptedCount++; break;
+            case LineOutcome.Reduced: ReducedCount++; break;
+            default: RefusedCount++; break;
+        }
+        ClaimedTotal += line.ClaimedAmount;
+        TariffTotal += line.TariffAmount ?? 0m;
+        CnsTotal += line.CnsAmount;
+        InsuredShareTotal += line.InsuredShare;
+    }
+}
+
+/// <summary>
+/// One adjudicated line of a fee memoir. <see cref="Outcome"/>, the amounts and <see cref="Reasons"/> are the
+/// adjudication and never change; a contestation (BIL-15) changes <see cref="PayableAmount"/> and adds a reason.
+/// The payment fields are filled by payment runs (RULES.md §4).
+/// </summary>
+public sealed class FeeMemoirLine
+{
+    public Guid Id { get; set; }
+    public Guid MemoirId { get; set; }
+    /// <summary>Copied from the memoir: BIL-07 and payment runs select by provider.</summary>
+    public Guid ProviderId { get; set; }
+    public int LineNumber { get; set; }
+    /// <summary>Line of the billing file this line came from, for file memoirs.</summary>
+    public int? SourceLine { get; set; }
+    public required string VoucherNumber { get; set; }
+    public Guid? VoucherId { get; set; }
+    public Guid? VoucherServiceId { get; set; }
+    public required string Matricule { get; set; }
+    public Guid? InsuredId { get; set; }
+    public DateOnly SessionDate { get; set; }
+    public required string ActCode { get; set; }
+    /// <summary>The travel allowance (ZKD1) is claimed with the session.</summary>
+    public bool Travel { get; set; }
+    public decimal ClaimedAmount { get; set; }
+    /// <summary>Tariff amount (montant opposable) on the session date: act (+ travel allowance when granted); null when the act is unknown.</summary>
+    public decimal? TariffAmount { get; set; }
+    /// <summary>Coverage rate of the voucher service, in percent; null when no service matched.</summary>
+    public decimal? RatePercent { get; set; }
+    /// <summary>CNS share (part statutaire) decided at adjudication.</summary>
+    public decimal CnsAmount { get; set; }
+    /// <summary>Insured share (participation personnelle) the provider bills to the insured.</summary>
+    public decimal InsuredShare { get; set; }
+    public LineOutcome Outcome { get; set; }
+    public List<Reason> Reasons { get; set; } = [];
+    /// <summary>What CNS owes for this line: <see cref="CnsAmount"/>, or the overturned amount after a contestation.</summary>
+    public decimal PayableAmount { get; set; }
+    public ContestationStatus? ContestationStatus { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+
+    // Filled by payment runs (issue 6). A line not yet taken by a run has PaymentRunId null.
+    public Guid? PaymentRunId { get; set; }
+    public decimal? PaidAmount { get; set; }
+    public DateTimeOffset? PaidAt { get; set; }
+    /// <summary>The return file that reported this line; once set, the line can no longer be contested.</summary>
+    public Guid? ReturnFileId { get; set; }
+    public DateTimeOffset? ReportedAt { get; set; }
+
+    public bool IsPaidAtAdjudication => Outcome is LineOutcome.Accepted or LineOutcome.Reduced;
+}

@@ -1,0 +1,276 @@
+using System.Runtime.CompilerServices;
+using System.Xml;
+using System.Xml.Schema;
+using CnsExchange.Application.Features.Billing;
+using CnsExchange.Domain.Billing;
+using CnsExchange.Infrastructure.Reference;
+using CsvHelper;
+
+namespace CnsExchange.Infrastructure.Billing;
+
+/// <summary>
+/// Streams a billing file and reports each line or error with its line number. XML is validated against the
+/// published XSD (openapi/billing-file.xsd) with DTDs prohibited and no resolver, so neither external entities nor
+/// entity expansion (billion laughs) can run; CSV is read with CsvHelper against the documented columns.
+/// </summary>
+internal sealed class BillingFileParser : IBillingFileParser
+{
+    public const string Namespace = "urn:cns-exchange:billing-file:1";
+
+    /// <summary>Longest run of text between markup accepted in XML (values are short; this bounds memory).</summary>
+    public const int MaxValueBytes = 64 * 1024;
+
+    private static readonly Lazy<XmlSchemaSet> Schemas = new(LoadSchemas);
+
+    public IAsyncEnumerable<ParsedItem> ParseAsync(Stream content, BillingFileFormat format, string providerCode, CancellationToken ct) =>
+        format == BillingFileFormat.Xml ? ParseXmlAsync(content, providerCode, ct) : ParseCsvAsync(content, ct);
+
+    private static XmlSchemaSet LoadSchemas()
+    {
+        using var stream = ReferenceDataLoader.OpenResource("Schemas.billing-file.xsd");
+        var set = new XmlSchemaSet { XmlResolver = null };
+        using var reader = XmlReader.Create(stream, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
+        set.Add(Namespace, reader);
+        set.Compile();
+        return set;
+    }
+
+    internal static XmlReaderSettings XmlSettings(ValidationEventHandler onError)
+    {
+        var settings = new XmlReaderSettings
+        {
+            Async = true,
+            DtdProcessing = DtdProcessing.Prohibit,
+            XmlResolver = null,
+            MaxCharactersFromEntities = 1024,
+            IgnoreComments = true,
+            IgnoreProcessingInstructions = true,
+            IgnoreWhitespace = true,
+            CloseInput = false,
+            ValidationType = ValidationType.Schema,
+            // Only the embedded schema counts: no inline schemas, no schemaLocation hints.
+            ValidationFlags = XmlSchemaValidationFlags.ReportValidationWarnings,
+            Schemas = Schemas.Value,
+        };
+        settings.ValidationEventHandler += onError;
+        return settings;
+    }
+
+    private static async IAsyncEnumerable<ParsedItem> ParseXmlAsync(Stream content, string providerCode, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var pending = new Queue<BillingFileError>();
+        var errorCount = 0;
+        void OnError(object? sender, ValidationEventArgs e)
+        {
+            errorCount++;
+            pending.Enqueue(new BillingFileError(Math.Max(1, e.Exception.LineNumber), null, e.Message));
+        }
+
+        // The parsing reader underneath knows the line even when it refuses a DTD before reading any node.
+        using var parsing = XmlReader.Create(new MarkupRunLimitStream(content, MaxValueBytes), new XmlReaderSettings
+        {
+            Async = true, DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersFromEntities = 1024,
+            IgnoreComments = true, IgnoreProcessingInstructions = true, IgnoreWhitespace = true, CloseInput = false,
+        });
+        using var reader = XmlReader.Create(parsing, XmlSettings(OnError));
+        var info = (IXmlLineInfo)parsing;
+        var memoirOrdinal = 0;
+        var memoirReference = "";
+        var lineStart = 0;
+        var errorsAtLineStart = 0;
+        var memoirFaulted = false;
+        Dictionary<string, string>? fields = null;
+        string? field = null;
+        var text = new System.Text.StringBuilder();
+
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            bool more;
+            BillingFileError? fatal = null;
+            var errorsBeforeRead = errorCount;
+            try
+            {
+                more = await reader.ReadAsync();
+            }
+            catch (InvalidDataException e)
+            {
+                more = false;
+                fatal = new BillingFileError(Math.Max(1, info.LineNumber), null, e.Message);
+            }
+            catch (XmlException e)
+            {
+                more = false;
+                fatal = new BillingFileError(Math.Max(1, e.LineNumber > 0 ? e.LineNumber : info.LineNumber), null,
+                    e.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase)
+                        ? "DTDs and entity declarations are not allowed in billing files."
+                        : "The file is not well-formed XML: " + e.Message);
+            }
+            while (pending.Count > 0) yield return new ParsedItem(null, pending.Dequeue());
+            if (fatal is not null)
+            {
+                yield return new ParsedItem(null, fatal);
+                yield break;
+            }
+            if (!more) yield break;
+
+            switch (reader.NodeType)
+            {
+                case XmlNodeType.Element when reader.Depth == 0:
+                    var code = reader.GetAttribute("providerCode");
+                    if (code is not null && code != providerCode)
+                    {
+                        errorCount++;
+                        yield return new ParsedItem(null, new BillingFileError(info.LineNumber, "providerCode",
+                            $"providerCode '{code}' is not the code of the provider sending the file ({providerCode})."));
+                    }
+                    break;
+                case XmlNodeType.Element when reader.Depth == 1:
+                    memoirOrdinal++;
+                    memoirReference = reader.GetAttribute("reference") ?? "";
+                    memoirFaulted = errorCount > errorsBeforeRead;
+                    break;
+                case XmlNodeType.Element when reader.Depth == 2:
+                    fields = new Dictionary<string, string>(StringComparer.Ordinal);
+                    lineStart = info.LineNumber;
+                    errorsAtLineStart = errorCount;
+                    break;
+                case XmlNodeType.Element when reader.Depth == 3:
+                    field = reader.LocalName;
+                    text.Clear();
+                    if (reader.IsEmptyElement && fields is not null)
+                    {
+                        fields[field] = "";
+                        field = null;
+                    }
+                    break;
+                case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.SignificantWhitespace when field is not null:
+                    if (text.Length < 200) text.Append(reader.Value);
+                    break;
+                case XmlNodeType.EndElement when reader.Depth == 3 && field is not null && fields is not null:
+                    fields[field] = text.ToString().Trim();
+                    field = null;
+                    break;
+                case XmlNodeType.EndElement when reader.Depth == 2 && fields is not null:
+                    // A line the schema already faulted is reported once, by the schema.
+                    if (errorCount == errorsAtLineStart && !memoirFaulted)
+                        yield return new ParsedItem(new RawBillingLine(lineStart, memoirOrdinal, memoirReference,
+                            fields.GetValueOrDefault("voucherNumber", ""), fields.GetValueOrDefault("matricule", ""),
+                            fields.GetValueOrDefault("sessionDate", ""), fields.GetValueOrDefault("actCode", ""),
+                            fields.GetValueOrDefault("travel"), fields.GetValueOrDefault("claimedAmount", "")), null);
+                    fields = null;
+                    break;
+            }
+        }
+    }
+
+    private static async IAsyncEnumerable<ParsedItem> ParseCsvAsync(Stream content, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var malformed = new Queue<BillingFileError>();
+        var options = new CsvReaderOptions
+        {
+            Separator = ',',
+            HasHeader = true,
+            TrackLineNumbers = true,
+            SkipEmptyLines = true,
+            MalformedData = CsvMalformedDataHandling.Skip,
+            FieldCountMismatch = CsvFieldCountHandling.Skip,
+            IncludeValuesInExceptions = false,
+            MaxRecordSize = 64 * 1024,
+            OnMalformedRecord = r => malformed.Enqueue(new BillingFileError((int)Math.Max(1, r.LineNumber), null, MalformedMessage(r.Reason))),
+        };
+
+        await using var csv = CsvReader.Create(content, options, leaveOpen: true);
+        BillingFileError? headerError = null;
+        try
+        {
+            await csv.ReadHeaderAsync(ct);
+        }
+        catch (CsvFormatException e)
+        {
+            headerError = new BillingFileError(1, null, "The header row cannot be read: " + e.Message);
+        }
+        if (headerError is not null)
+        {
+            yield return new ParsedItem(null, headerError);
+            yield break;
+        }
+        var headerErrors = CsvColumns.Check(csv.Headers);
+        if (headerErrors.Count > 0)
+        {
+            foreach (var e in headerErrors) yield return new ParsedItem(null, e);
+            yield break;
+        }
+
+        while (true)
+        {
+            bool more;
+            BillingFileError? fatal = null;
+            RawBillingLine? line = null;
+            try
+            {
+                more = await csv.ReadAsync(ct);
+                if (more)
+                {
+                    var row = csv.GetRecord<BillingCsvRow>();
+                    line = new RawBillingLine((int)csv.LineNumber, 0, row.MemoirReference.Trim(), row.VoucherNumber.Trim(), row.Matricule.Trim(),
+                        row.SessionDate.Trim(), row.ActCode.Trim(), row.Travel, row.ClaimedAmount.Trim());
+                }
+            }
+            catch (CsvFormatException e)
+            {
+                more = false;
+                fatal = new BillingFileError((int)Math.Max(1, e.LineNumber), null, "The CSV cannot be read further: " + e.Message);
+            }
+            while (malformed.Count > 0) yield return new ParsedItem(null, malformed.Dequeue());
+            if (fatal is not null)
+            {
+                yield return new ParsedItem(null, fatal);
+                yield break;
+            }
+            if (!more) yield break;
+            yield return new ParsedItem(line, null);
+        }
+    }
+
+    private static string MalformedMessage(CsvMalformedReason reason) => reason switch
+    {
+        CsvMalformedReason.FieldCountMismatch => "The row does not have as many fields as the header.",
+        CsvMalformedReason.UnterminatedQuote => "A quoted field is never closed.",
+        CsvMalformedReason.LineBreakInQuotes => "A quoted field contains a line break.",
+        _ => "The row's quoting is malformed (" + reason + ").",
+    };
+}
+
+/// <summary>The columns of a CSV billing file (see docs/billing-files.md); one row per memoir line.</summary>
+[CsvRecord]
+internal sealed partial class BillingCsvRow
+{
+    [CsvColumn("memoirReference")] public string MemoirReference { get; set; } = "";
+    [CsvColumn("voucherNumber")] public string VoucherNumber { get; set; } = "";
+    [CsvColumn("matricule")] public string Matricule { get; set; } = "";
+    [CsvColumn("sessionDate")] public string SessionDate { get; set; } = "";
+    [CsvColumn("actCode")] public string ActCode { get; set; } = "";
+    [CsvColumn("travel", Optional = true)] public string? Travel { get; set; }
+    [CsvColumn("claimedAmount")] public string ClaimedAmount { get; set; } = "";
+}
+
+internal static class CsvColumns
+{
+    public static readonly string[] Required = ["memoirReference", "voucherNumber", "matricule", "sessionDate", "actCode", "claimedAmount"];
+    public static readonly string[] Optional = ["travel"];
+
+    /// <summary>The header must name every required column once and nothing unknown (BIL-14).</summary>
+    public static List<BillingFileError> Check(IReadOnlyList<string> headers)
+    {
+        var errors = new List<BillingFileError>();
+        var known = Required.Concat(Optional).ToHashSet(StringComparer.Ordinal);
+        foreach (var h in headers.Where(h => !known.Contains(h.Trim())).Distinct())
+            errors.Add(new BillingFileError(1, h, $"Unknown column '{h}'. Columns: {string.Join(", ", Required.Concat(Optional))}."));
+        foreach (var h in headers.GroupBy(h => h.Trim()).Where(g => g.Count() > 1))
+            errors.Add(new BillingFileError(1, h.Key, $"Column '{h.Key}' appears more than once."));
+        foreach (var r in Required.Where(r => !headers.Any(h => h.Trim() == r)))
+            errors.Add(new BillingFileError(1, r, $"Missing column '{r}'."));
+        return errors;
+    }
+}

@@ -1,0 +1,178 @@
+using System.Runtime.CompilerServices;
+using CnsExchange.Application.Features.Billing;
+using CnsExchange.Domain.Billing;
+using CnsExchange.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CnsExchange.Infrastructure.Billing;
+
+/// <summary>
+/// A temporary table of the current transaction (dropped at its end) that the parsed lines of a billing file are
+/// bulk-copied into (binary COPY), so the file can be checked as a whole in SQL and read back memoir by memoir
+/// through a cursor, with bounded memory whatever its size.
+/// </summary>
+internal sealed class BillingFileStaging(AppDbContext db) : IBillingFileStaging
+{
+    private const string Table = "billing_stage";
+    private const int FetchSize = 1000;
+    private const int MaxErrorsPerCheck = 200;
+    private NpgsqlBinaryImporter? _importer;
+
+    private NpgsqlConnection Connection => (NpgsqlConnection)db.Database.GetDbConnection();
+
+    public async Task BeginAsync(CancellationToken ct)
+    {
+        await ExecuteAsync($"""
+            CREATE TEMP TABLE {Table} (
+              source_line int NOT NULL, memoir_ordinal int NOT NULL, memoir_reference text NOT NULL, voucher_number text NOT NULL,
+              matricule text NOT NULL, session_date date NOT NULL, act_code text NOT NULL, travel boolean NOT NULL,
+              claimed_amount numeric(14,2) NOT NULL, memoir_first_line int) ON COMMIT DROP
+            """, ct);
+        _importer = await Connection.BeginBinaryImportAsync(
+            $"COPY {Table} (source_line, memoir_ordinal, memoir_reference, voucher_number, matricule, session_date, act_code, travel, claimed_amount) FROM STDIN (FORMAT BINARY)", ct);
+    }
+
+    public async Task AddAsync(StagedLine line, CancellationToken ct)
+    {
+        var w = _importer ?? throw new InvalidOperationException("Staging has not begun.");
+        await w.StartRowAsync(ct);
+        await w.WriteAsync(line.SourceLine, NpgsqlDbType.Integer, ct);
+        await w.WriteAsync(line.MemoirOrdinal, NpgsqlDbType.Integer, ct);
+        await w.WriteAsync(line.MemoirReference, NpgsqlDbType.Text, ct);
+        await w.WriteAsync(line.Input.VoucherNumber, NpgsqlDbType.Text, ct);
+        await w.WriteAsync(line.Input.Matricule, NpgsqlDbType.Text, ct);
+        await w.WriteAsync(line.Input.SessionDate, NpgsqlDbType.Date, ct);
+        await w.WriteAsync(line.Input.ActCode, NpgsqlDbType.Text, ct);
+        await w.WriteAsync(line.Input.Travel, NpgsqlDbType.Boolean, ct);
+        await w.WriteAsync(line.Input.ClaimedAmount, NpgsqlDbType.Numeric, ct);
+    }
+
+    public async Task EndAsync(CancellationToken ct)
+    {
+        if (_importer is null) return;
+        await _importer.CompleteAsync(ct);
+        await _importer.DisposeAsync();
+        _importer = null;
+    }
+
+    public async Task<IReadOnlyList<BillingFileError>> CheckAsync(Guid providerId, int maxLinesPerMemoir, CancellationToken ct)
+    {
+        var errors = new List<BillingFileError>();
+        await using (var count = Command($"SELECT count(*) FROM {Table}"))
+        {
+            if ((long)(await count.ExecuteScalarAsync(ct))! == 0)
+                return [new BillingFileError(1, null, "The file contains no memoir line.")];
+        }
+
+        // XML: one reference for two <memoir> elements.
+        await ReadErrorsAsync(errors, $"""
+            WITH memoirs AS (SELECT memoir_reference, memoir_ordinal, min(source_line) AS line FROM {Table} GROUP BY 1, 2),
+                 ranked AS (SELECT *, row_number() OVER (PARTITION BY memoir_reference ORDER BY line) AS n FROM memoirs)
+            SELECT memoir_reference, line FROM ranked WHERE n > 1 ORDER BY line LIMIT {MaxErrorsPerCheck}
+            """, null, r => $"Memoir reference '{r}' appears in more than one memoir of the file.", ct);
+        await ReadErrorsAsync(errors, $"""
+            SELECT s.memoir_reference, min(s.source_line) FROM {Table} s
+            JOIN cns.fee_memoirs m ON m.provider_id = @provider AND m.reference = s.memoir_reference
+            GROUP BY 1 ORDER BY 2 LIMIT {MaxErrorsPerCheck}
+            """, providerId, r => $"Memoir reference '{r}' was already used by this provider.", ct);
+        await ReadErrorsAsync(errors, $"""
+            SELECT memoir_reference, min(source_line) FROM {Table} GROUP BY 1 HAVING count(*) > {maxLinesPerMemoir}
+            ORDER BY 2 LIMIT {MaxErrorsPerCheck}
+            """, null, r => $"Memoir '{r}' has more than {maxLinesPerMemoir} lines.", ct);
+        return errors;
+    }
+
+    public async Task<IReadOnlyList<Guid>> ServiceIdsAsync(Guid providerId, CancellationToken ct)
+    {
+        await using var cmd = Command($"""
+            SELECT DISTINCT vs.id FROM {Table} s
+            JOIN cns.vouchers v ON v.number = s.voucher_number AND v.provider_id = @provider AND v.matricule = s.matricule
+            JOIN cns.voucher_service vs ON vs.voucher_id = v.id AND vs.act_code = s.act_code
+            """);
+        cmd.Parameters.AddWithValue("provider", providerId);
+        var ids = new List<Guid>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) ids.Add(reader.GetGuid(0));
+        return ids;
+    }
+
+    public async IAsyncEnumerable<StagedMemoir> ReadMemoirsAsync([EnumeratorCancellation] CancellationToken ct)
+    {
+        // CSV rows of one memoir need not be adjacent: a memoir is ordered by its first line in the file.
+        await ExecuteAsync($"""
+            UPDATE {Table} s SET memoir_first_line = f.first
+            FROM (SELECT memoir_reference, min(source_line) AS first FROM {Table} GROUP BY 1) f
+            WHERE f.memoir_reference = s.memoir_reference
+            """, ct);
+        await ExecuteAsync($"""
+            DECLARE billing_stage_cursor NO SCROLL CURSOR FOR
+            SELECT source_line, memoir_ordinal, memoir_reference, voucher_number, matricule, session_date, act_code, travel, claimed_amount, memoir_first_line
+            FROM {Table} ORDER BY memoir_first_line, source_line
+            """, ct);
+
+        var current = new List<StagedLine>();
+        var currentFirst = -1;
+        while (true)
+        {
+            // A batch is read whole before anything is yielded: the caller uses the same connection in between.
+            var batch = new List<(StagedLine Line, int First)>(FetchSize);
+            await using (var fetch = Command($"FETCH {FetchSize} FROM billing_stage_cursor"))
+            await using (var reader = await fetch.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    var input = new FeeMemoirLineInput(reader.GetString(3), reader.GetString(4), reader.GetFieldValue<DateOnly>(5), reader.GetString(6),
+                        reader.GetBoolean(7), reader.GetDecimal(8));
+                    batch.Add((new StagedLine(reader.GetInt32(0), reader.GetInt32(1), reader.GetString(2), input), reader.GetInt32(9)));
+                }
+            }
+            if (batch.Count == 0) break;
+            foreach (var (line, first) in batch)
+            {
+                if (first != currentFirst && current.Count > 0)
+                {
+                    yield return new StagedMemoir(current[0].MemoirReference, currentFirst, current);
+                    current = [];
+                }
+                currentFirst = first;
+                current.Add(line);
+            }
+        }
+        if (current.Count > 0) yield return new StagedMemoir(current[0].MemoirReference, currentFirst, current);
+        await ExecuteAsync("CLOSE billing_stage_cursor", ct);
+    }
+
+    private async Task ReadErrorsAsync(List<BillingFileError> errors, string sql, Guid? providerId, Func<string, string> message, CancellationToken ct)
+    {
+        await using var cmd = Command(sql);
+        if (providerId is { } p) cmd.Parameters.AddWithValue("provider", p);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            errors.Add(new BillingFileError(reader.GetInt32(1), "memoirReference", message(reader.GetString(0))));
+    }
+
+    private async Task ExecuteAsync(string sql, CancellationToken ct)
+    {
+        await using var cmd = Command(sql);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private NpgsqlCommand Command(string sql)
+    {
+        var transaction = db.Database.CurrentTransaction ?? throw new InvalidOperationException("Staging runs inside a transaction.");
+        return new NpgsqlCommand(sql, Connection, (NpgsqlTransaction)transaction.GetDbTransaction());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_importer is not null)
+        {
+            try { await _importer.DisposeAsync(); }
+            catch (NpgsqlException) { /* the transaction is being abandoned anyway */ }
+            _importer = null;
+        }
+    }
+}

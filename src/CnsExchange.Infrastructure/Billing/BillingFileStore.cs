@@ -1,0 +1,156 @@
+using System.Security.Cryptography;
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Billing;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CnsExchange.Infrastructure.Billing;
+
+/// <summary>The database connections of billing file contents, apart from the request's DbContext.</summary>
+public sealed class BillingDataSource(NpgsqlDataSource source)
+{
+    public NpgsqlDataSource Source { get; } = source;
+}
+
+/// <summary>
+/// Stores billing files in PostgreSQL as 1 MiB <c>bytea</c> chunks while they stream in (hashing on the way), and
+/// reads them back chunk by chunk: a 100 MB file never sits in memory.
+/// </summary>
+internal sealed class BillingFileStore(BillingDataSource data, TimeProvider clock) : IBillingFileStore
+{
+    public const int ChunkSize = 1024 * 1024;
+
+    public async Task<StoredContent> SaveAsync(Stream content, long maxBytes, CancellationToken ct)
+    {
+        var id = Guid.CreateVersion7();
+        await using var conn = await data.Source.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var header = new NpgsqlCommand(
+            "INSERT INTO cns.billing_file_contents (id, size_bytes, sha256, created_at) VALUES (@id, 0, '', @created_at)", conn, tx))
+        {
+            header.Parameters.AddWithValue("id", id);
+            header.Parameters.AddWithValue("created_at", clock.GetUtcNow().ToUniversalTime());
+            await header.ExecuteNonQueryAsync(ct);
+        }
+
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[ChunkSize];
+        long total = 0;
+        var seq = 0;
+        await using var insert = new NpgsqlCommand("INSERT INTO cns.billing_file_chunks (content_id, seq, data) VALUES (@id, @seq, @data)", conn, tx);
+        var pId = insert.Parameters.Add(new NpgsqlParameter("id", NpgsqlDbType.Uuid) { Value = id });
+        var pSeq = insert.Parameters.Add(new NpgsqlParameter("seq", NpgsqlDbType.Integer));
+        var pData = insert.Parameters.Add(new NpgsqlParameter("data", NpgsqlDbType.Bytea));
+        while (true)
+        {
+            var filled = 0;
+            while (filled < buffer.Length)
+            {
+                var read = await content.ReadAsync(buffer.AsMemory(filled), ct);
+                if (read == 0) break;
+                filled += read;
+            }
+            if (filled == 0) break;
+            total += filled;
+            if (total > maxBytes)
+                throw new PayloadTooLargeException("file", $"A billing file may have at most {maxBytes / (1024 * 1024)} MiB.");
+            sha.AppendData(buffer, 0, filled);
+            pSeq.Value = seq++;
+            pData.Value = new ArraySegment<byte>(buffer, 0, filled);
+            await insert.ExecuteNonQueryAsync(ct);
+            if (filled < buffer.Length) break;
+        }
+        var hash = Convert.ToHexStringLower(sha.GetHashAndReset());
+        await using (var update = new NpgsqlCommand("UPDATE cns.billing_file_contents SET size_bytes = @size, sha256 = @sha WHERE id = @id", conn, tx))
+        {
+            update.Parameters.AddWithValue("id", id);
+            update.Parameters.AddWithValue("size", total);
+            update.Parameters.AddWithValue("sha", hash);
+            await update.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+        return new StoredContent(id, total, hash);
+    }
+
+    public async Task DeleteAsync(Guid contentId, CancellationToken ct)
+    {
+        await using var conn = await data.Source.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand(
+            "DELETE FROM cns.billing_file_contents c WHERE c.id = @id AND NOT EXISTS (SELECT 1 FROM cns.billing_files f WHERE f.content_id = c.id)", conn);
+        cmd.Parameters.AddWithValue("id", contentId);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public Stream OpenRead(Guid contentId) => new ChunkStream(data.Source, contentId);
+
+    /// <summary>Reads the chunks in order on a connection of its own, one chunk in memory at a time.</summary>
+    private sealed class ChunkStream(NpgsqlDataSource source, Guid contentId) : Stream
+    {
+        private NpgsqlConnection? _conn;
+        private byte[] _chunk = [];
+        private int _offset;
+        private int _seq;
+        private bool _done;
+        private long _position;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+        {
+            if (buffer.Length == 0) return 0;
+            while (_offset >= _chunk.Length)
+            {
+                if (_done || !await NextChunkAsync(ct)) return 0;
+            }
+            var n = Math.Min(buffer.Length, _chunk.Length - _offset);
+            _chunk.AsMemory(_offset, n).CopyTo(buffer);
+            _offset += n;
+            _position += n;
+            return n;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
+            ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
+
+        private async Task<bool> NextChunkAsync(CancellationToken ct)
+        {
+            _conn ??= await source.OpenConnectionAsync(ct);
+            await using var cmd = new NpgsqlCommand("SELECT data FROM cns.billing_file_chunks WHERE content_id = @id AND seq = @seq", _conn);
+            cmd.Parameters.AddWithValue("id", contentId);
+            cmd.Parameters.AddWithValue("seq", _seq);
+            var data = await cmd.ExecuteScalarAsync(ct) as byte[];
+            if (data is null)
+            {
+                _done = true;
+                return false;
+            }
+            _seq++;
+            _chunk = data;
+            _offset = 0;
+            return true;
+        }
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) _conn?.Dispose();
+            base.Dispose(disposing);
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            if (_conn is not null) await _conn.DisposeAsync();
+            await base.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,197 @@
+using System.Data;
+using System.Text.Json;
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Billing;
+using CnsExchange.Domain.Billing;
+using CnsExchange.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CnsExchange.Infrastructure.Billing;
+
+/// <summary>
+/// Adjudication writes in plain SQL on the context's connection and transaction. Session consumption is a
+/// conditional increment (<c>sessions_billed &lt; sessions_granted</c>, backed by a check constraint) and paid lines
+/// go in with <c>ON CONFLICT DO NOTHING</c> against the partial unique indexes of BIL-07/BIL-08, in one statement, so
+/// a line is stored as paid and consumes a session, or neither — whatever runs at the same moment.
+/// </summary>
+internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
+{
+    private const string Paid = "outcome IN ('Accepted', 'Reduced')";
+
+    private const string LineColumns =
+        "id, memoir_id, provider_id, line_number, source_line, voucher_number, voucher_id, voucher_service_id, matricule, insured_id, " +
+        "session_date, act_code, travel, claimed_amount, tariff_amount, rate_percent, cns_amount, insured_share, outcome, reasons, " +
+        "payable_amount, created_at";
+
+    private const string LineValues =
+        "@id, @memoir_id, @provider_id, @line_number, @source_line, @voucher_number, @voucher_id, @voucher_service_id, @matricule, @insured_id, " +
+        "@session_date, @act_code, @travel, @claimed_amount, @tariff_amount, @rate_percent, @cns_amount, @insured_share, @outcome, @reasons, " +
+        "@payable_amount, @created_at";
+
+    public async Task<IReadOnlyDictionary<Guid, SessionCounter>> LockServicesAsync(IReadOnlyCollection<Guid> serviceIds, CancellationToken ct)
+    {
+        var result = new Dictionary<Guid, SessionCounter>();
+        if (serviceIds.Count == 0) return result;
+        await using var cmd = Command(
+            "SELECT id, sessions_granted, sessions_billed FROM cns.voucher_service WHERE id = ANY(@ids) ORDER BY id FOR UPDATE");
+        cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = serviceIds.Order().ToArray() });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) result[reader.GetGuid(0)] = new SessionCounter(reader.GetInt32(1), reader.GetInt32(2));
+        return result;
+    }
+
+    public async Task<bool> TryInsertMemoirAsync(FeeMemoir m, CancellationToken ct)
+    {
+        await using var cmd = Command("""
+            INSERT INTO cns.fee_memoirs (id, provider_id, reference, source, billing_file_id, simulation_id, status, received_at, received_on,
+                due_date, adjudicated_at, line_count, accepted_count, reduced_count, refused_count, claimed_total, tariff_total, cns_total,
+                insured_share_total, source_json, source_line)
+            VALUES (@id, @provider_id, @reference, @source, @billing_file_id, @simulation_id, @status, @received_at, @received_on,
+                @due_date, NULL, 0, 0, 0, 0, 0, 0, 0, 0, @source_json, @source_line)
+            ON CONFLICT (provider_id, reference) DO NOTHING
+            """);
+        cmd.Parameters.AddWithValue("id", m.Id);
+        cmd.Parameters.AddWithValue("provider_id", m.ProviderId);
+        cmd.Parameters.AddWithValue("reference", m.Reference);
+        cmd.Parameters.AddWithValue("source", m.Source.ToString());
+        cmd.Parameters.Add(Uuid("billing_file_id", m.BillingFileId));
+        cmd.Parameters.Add(Uuid("simulation_id", m.SimulationId));
+        cmd.Parameters.AddWithValue("status", m.Status.ToString());
+        cmd.Parameters.AddWithValue("received_at", m.ReceivedAt.ToUniversalTime());
+        cmd.Parameters.AddWithValue("received_on", m.ReceivedOn);
+        cmd.Parameters.AddWithValue("due_date", m.DueDate);
+        cmd.Parameters.Add(new NpgsqlParameter("source_json", NpgsqlDbType.Jsonb) { Value = (object?)m.SourceJson ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter("source_line", NpgsqlDbType.Integer) { Value = (object?)m.SourceLine ?? DBNull.Value });
+        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    public async Task<DateOnly?> FirstPaidSessionAsync(Guid voucherId, CancellationToken ct)
+    {
+        await using var cmd = Command($"SELECT min(session_date) FROM cns.fee_memoir_lines WHERE voucher_id = @voucher AND {Paid}");
+        cmd.Parameters.AddWithValue("voucher", voucherId);
+        var value = await cmd.ExecuteScalarAsync(ct);
+        return value is DateOnly d ? d : value is DateTime dt ? DateOnly.FromDateTime(dt) : null;
+    }
+
+    public async Task<LineState> ReadLineStateAsync(Guid providerId, Guid? voucherId, Guid? insuredId, DateOnly sessionDate, string actCode, CancellationToken ct)
+    {
+        await using var cmd = Command($"""
+            SELECT
+              (SELECT m.reference FROM cns.fee_memoir_lines l JOIN cns.fee_memoirs m ON m.id = l.memoir_id
+                WHERE l.voucher_id = @voucher AND l.session_date = @date AND l.act_code = @act AND l.{Paid} LIMIT 1),
+              EXISTS (SELECT 1 FROM cns.fee_memoir_lines l
+                WHERE l.provider_id = @provider AND l.insured_id = @insured AND l.session_date = @date AND l.{Paid}
+                  AND NOT (l.voucher_id IS NOT DISTINCT FROM @voucher AND l.act_code = @act))
+            """);
+        cmd.Parameters.Add(Uuid("voucher", voucherId));
+        cmd.Parameters.Add(Uuid("insured", insuredId));
+        cmd.Parameters.AddWithValue("provider", providerId);
+        cmd.Parameters.AddWithValue("date", sessionDate);
+        cmd.Parameters.AddWithValue("act", actCode);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return new LineState(reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetBoolean(1));
+    }
+
+    public async Task<ClaimResult> ClaimAsync(FeeMemoirLine line, CancellationToken ct)
+    {
+        await using (var cmd = Command($"""
+            WITH consumed AS (
+              UPDATE cns.voucher_service SET sessions_billed = sessions_billed + 1
+              WHERE id = @voucher_service_id AND sessions_billed < sessions_granted
+              RETURNING id),
+            inserted AS (
+              INSERT INTO cns.fee_memoir_lines ({LineColumns})
+              SELECT {LineValues} WHERE EXISTS (SELECT 1 FROM consumed)
+              ON CONFLICT DO NOTHING
+              RETURNING id)
+            SELECT (SELECT count(*) FROM consumed)::int, (SELECT count(*) FROM inserted)::int
+            """))
+        {
+            AddLineParameters(cmd, line);
+            int consumed, inserted;
+            await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            {
+                await reader.ReadAsync(ct);
+                consumed = reader.GetInt32(0);
+                inserted = reader.GetInt32(1);
+            }
+            if (inserted == 1) return ClaimResult.Claimed;
+            if (consumed == 0) return ClaimResult.SessionsExhausted;
+        }
+        // The session was taken but the line collided with a paid one: give the session back (the row is still ours).
+        await using var giveBack = Command("UPDATE cns.voucher_service SET sessions_billed = sessions_billed - 1 WHERE id = @id");
+        giveBack.Parameters.AddWithValue("id", line.VoucherServiceId!.Value);
+        await giveBack.ExecuteNonQueryAsync(ct);
+        return ClaimResult.Conflict;
+    }
+
+    public async Task InsertLineAsync(FeeMemoirLine line, CancellationToken ct)
+    {
+        if (line.IsPaidAtAdjudication) throw new InvalidOperationException("Paid lines are stored through ClaimAsync.");
+        await using var cmd = Command($"INSERT INTO cns.fee_memoir_lines ({LineColumns}) VALUES ({LineValues})");
+        AddLineParameters(cmd, line);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task CompleteMemoirAsync(FeeMemoir m, CancellationToken ct)
+    {
+        await using var cmd = Command("""
+            UPDATE cns.fee_memoirs SET status = @status, adjudicated_at = @adjudicated_at, line_count = @line_count,
+              accepted_count = @accepted_count, reduced_count = @reduced_count, refused_count = @refused_count,
+              claimed_total = @claimed_total, tariff_total = @tariff_total, cns_total = @cns_total, insured_share_total = @insured_share_total
+            WHERE id = @id
+            """);
+        cmd.Parameters.AddWithValue("id", m.Id);
+        cmd.Parameters.AddWithValue("status", m.Status.ToString());
+        cmd.Parameters.AddWithValue("adjudicated_at", (m.AdjudicatedAt ?? m.ReceivedAt).ToUniversalTime());
+        cmd.Parameters.AddWithValue("line_count", m.LineCount);
+        cmd.Parameters.AddWithValue("accepted_count", m.AcceptedCount);
+        cmd.Parameters.AddWithValue("reduced_count", m.ReducedCount);
+        cmd.Parameters.AddWithValue("refused_count", m.RefusedCount);
+        cmd.Parameters.AddWithValue("claimed_total", m.ClaimedTotal);
+        cmd.Parameters.AddWithValue("tariff_total", m.TariffTotal);
+        cmd.Parameters.AddWithValue("cns_total", m.CnsTotal);
+        cmd.Parameters.AddWithValue("insured_share_total", m.InsuredShareTotal);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static void AddLineParameters(NpgsqlCommand cmd, FeeMemoirLine l)
+    {
+        var p = cmd.Parameters;
+        p.AddWithValue("id", l.Id);
+        p.AddWithValue("memoir_id", l.MemoirId);
+        p.AddWithValue("provider_id", l.ProviderId);
+        p.AddWithValue("line_number", l.LineNumber);
+        p.Add(new NpgsqlParameter("source_line", NpgsqlDbType.Integer) { Value = (object?)l.SourceLine ?? DBNull.Value });
+        p.AddWithValue("voucher_number", l.VoucherNumber);
+        p.Add(Uuid("voucher_id", l.VoucherId));
+        p.Add(Uuid("voucher_service_id", l.VoucherServiceId));
+        p.AddWithValue("matricule", l.Matricule);
+        p.Add(Uuid("insured_id", l.InsuredId));
+        p.AddWithValue("session_date", l.SessionDate);
+        p.AddWithValue("act_code", l.ActCode);
+        p.AddWithValue("travel", l.Travel);
+        p.AddWithValue("claimed_amount", l.ClaimedAmount);
+        p.Add(new NpgsqlParameter("tariff_amount", NpgsqlDbType.Numeric) { Value = (object?)l.TariffAmount ?? DBNull.Value });
+        p.Add(new NpgsqlParameter("rate_percent", NpgsqlDbType.Numeric) { Value = (object?)l.RatePercent ?? DBNull.Value });
+        p.AddWithValue("cns_amount", l.CnsAmount);
+        p.AddWithValue("insured_share", l.InsuredShare);
+        p.AddWithValue("outcome", l.Outcome.ToString());
+        p.Add(new NpgsqlParameter("reasons", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(l.Reasons, JsonDefaults.Options) });
+        p.AddWithValue("payable_amount", l.PayableAmount);
+        p.AddWithValue("created_at", l.CreatedAt.ToUniversalTime());
+    }
+
+    private static NpgsqlParameter Uuid(string name, Guid? value) => new(name, NpgsqlDbType.Uuid) { Value = (object?)value ?? DBNull.Value };
+
+    private NpgsqlCommand Command(string sql)
+    {
+        var transaction = db.Database.CurrentTransaction
+            ?? throw new InvalidOperationException("Billing writes run inside a transaction.");
+        return new NpgsqlCommand(sql, (NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction());
+    }
+}

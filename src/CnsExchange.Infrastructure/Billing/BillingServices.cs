@@ -1,0 +1,74 @@
+using CnsExchange.Application.Features.Billing;
+using CnsExchange.Domain.Billing;
+using CnsExchange.Infrastructure.Persistence;
+using Hangfire;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace CnsExchange.Infrastructure.Billing;
+
+public static class BillingServices
+{
+    public static IServiceCollection AddBilling(this IServiceCollection services, string connectionString, bool runBackgroundJobs)
+    {
+        services.AddSingleton(_ => new BillingDataSource(NpgsqlDataSource.Create(connectionString)));
+        services.AddScoped<IBillingLedger, BillingLedger>();
+        services.AddScoped<IBillingFileStaging, BillingFileStaging>();
+        services.AddScoped<IBillingFileStore, BillingFileStore>();
+        services.AddSingleton<IBillingFileParser, BillingFileParser>();
+        services.AddSingleton<IBillingFileQueue, HangfireBillingFileQueue>();
+        services.AddScoped<BillingFileJob>();
+        if (runBackgroundJobs) services.AddHostedService<BillingFileRecovery>();
+        return services;
+    }
+}
+
+/// <summary>The Hangfire job of a billing file. Thin: it sends one command; Hangfire retries it after a failure (the command is idempotent).</summary>
+public sealed class BillingFileJob(IMediator mediator)
+{
+    [AutomaticRetry(Attempts = 5)]
+    [JobDisplayName("Process billing file {0}")]
+    public async Task ProcessAsync(Guid billingFileId, CancellationToken ct) => await mediator.Send(new ProcessBillingFile(billingFileId), ct);
+}
+
+internal sealed class HangfireBillingFileQueue(IBackgroundJobClient jobs) : IBillingFileQueue
+{
+    public void Enqueue(Guid billingFileId) => jobs.Enqueue<BillingFileJob>(j => j.ProcessAsync(billingFileId, CancellationToken.None));
+}
+
+/// <summary>
+/// At start-up: queues again the billing files a crash left unqueued or unfinished (the job is idempotent), and drops
+/// uploaded contents that never became a billing file.
+/// </summary>
+internal sealed class BillingFileRecovery(IServiceScopeFactory scopes, IBillingFileQueue queue, TimeProvider clock, ILogger<BillingFileRecovery> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var unfinished = await db.Set<BillingFile>().AsNoTracking()
+                .Where(f => f.Status == BillingFileStatus.Received || f.Status == BillingFileStatus.Processing)
+                .Select(f => f.Id).ToListAsync(stoppingToken);
+            foreach (var id in unfinished) queue.Enqueue(id);
+            if (unfinished.Count > 0) logger.LogInformation("Queued {Count} unfinished billing file(s) again", unfinished.Count);
+
+            var cutoff = clock.GetUtcNow().AddHours(-1).ToUniversalTime();
+            var dropped = await db.Database.ExecuteSqlInterpolatedAsync($"""
+                DELETE FROM cns.billing_file_contents c
+                WHERE c.created_at < {cutoff} AND NOT EXISTS (SELECT 1 FROM cns.billing_files f WHERE f.content_id = c.id)
+                """, stoppingToken);
+            if (dropped > 0) logger.LogInformation("Dropped {Count} orphan billing file content(s)", dropped);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Billing file recovery failed; unfinished files will be processed when sent again");
+        }
+    }
+}

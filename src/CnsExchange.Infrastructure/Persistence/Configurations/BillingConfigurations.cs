@@ -1,0 +1,182 @@
+using System.Text.Json;
+using CnsExchange.Application.Common;
+using CnsExchange.Domain.Billing;
+using CnsExchange.Domain.Common;
+using CnsExchange.Domain.Registry;
+using CnsExchange.Domain.Vouchers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CnsExchange.Infrastructure.Persistence.Configurations;
+
+/// <summary>Fee memoirs, their lines, billing files, simulations and contestations (RULES.md §3).</summary>
+internal static class BillingTables
+{
+    public const string Memoirs = "fee_memoirs";
+    public const string Lines = "fee_memoir_lines";
+    public const string Files = "billing_files";
+    public const string Contents = "billing_file_contents";
+    public const string Chunks = "billing_file_chunks";
+    public const string Simulations = "fee_memoir_simulations";
+    public const string Contestations = "line_contestations";
+
+    /// <summary>Lines CNS pays from adjudication on: the predicate of the BIL-07/BIL-08 unique indexes.</summary>
+    public const string PaidPredicate = "outcome IN ('Accepted', 'Reduced')";
+
+    public static PropertyBuilder<List<T>> AsJsonb<T>(this PropertyBuilder<List<T>> property) =>
+        property.HasColumnType("jsonb").HasConversion(
+            v => JsonSerializer.Serialize(v, JsonDefaults.Options),
+            s => JsonSerializer.Deserialize<List<T>>(s, JsonDefaults.Options) ?? new List<T>(),
+            new ValueComparer<List<T>>(
+                (a, b) => JsonSerializer.Serialize(a, JsonDefaults.Options) == JsonSerializer.Serialize(b, JsonDefaults.Options),
+                v => JsonSerializer.Serialize(v, JsonDefaults.Options).GetHashCode(),
+                v => JsonSerializer.Deserialize<List<T>>(JsonSerializer.Serialize(v, JsonDefaults.Options), JsonDefaults.Options)!));
+}
+
+internal sealed class FeeMemoirConfiguration : IEntityTypeConfiguration<FeeMemoir>
+{
+    public void Configure(EntityTypeBuilder<FeeMemoir> b)
+    {
+        b.ToTable(BillingTables.Memoirs);
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Reference).HasMaxLength(40);
+        b.Property(x => x.Source).HasConversion<string>().HasMaxLength(10);
+        b.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.SourceJson).HasColumnType("jsonb");
+        b.HasIndex(x => new { x.ProviderId, x.Reference }).IsUnique();
+        b.HasIndex(x => new { x.ProviderId, x.ReceivedAt, x.Id }).IsDescending(false, true, true);
+        b.HasIndex(x => new { x.Status, x.DueDate });
+        b.HasIndex(x => new { x.BillingFileId, x.SourceLine });
+        b.HasOne<Provider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<BillingFile>().WithMany().HasForeignKey(x => x.BillingFileId).OnDelete(DeleteBehavior.Restrict);
+        b.HasMany(x => x.Lines).WithOne().HasForeignKey(x => x.MemoirId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class FeeMemoirLineConfiguration : IEntityTypeConfiguration<FeeMemoirLine>
+{
+    public void Configure(EntityTypeBuilder<FeeMemoirLine> b)
+    {
+        b.ToTable(BillingTables.Lines);
+        b.HasKey(x => x.Id);
+        b.Property(x => x.VoucherNumber).HasMaxLength(13);
+        b.Property(x => x.Matricule).HasMaxLength(13);
+        b.Property(x => x.ActCode).HasMaxLength(10);
+        b.Property(x => x.RatePercent).HasPrecision(5, 2);
+        b.Property(x => x.Outcome).HasConversion<string>().HasMaxLength(10);
+        b.Property(x => x.ContestationStatus).HasConversion<string>().HasMaxLength(12);
+        b.Property(x => x.Reasons).AsJsonb();
+        b.HasIndex(x => new { x.MemoirId, x.LineNumber }).IsUnique();
+        // BIL-08: a line (voucher, date, act) is paid once; BIL-07: one paid act per insured, provider and date.
+        // The database enforces both whatever the concurrency; adjudication turns a conflict into a refusal.
+        b.HasIndex(x => new { x.VoucherId, x.SessionDate, x.ActCode }).IsUnique()
+            .HasFilter(BillingTables.PaidPredicate).HasDatabaseName("ux_fee_memoir_lines_paid_voucher_date_act");
+        b.HasIndex(x => new { x.ProviderId, x.InsuredId, x.SessionDate }).IsUnique()
+            .HasFilter(BillingTables.PaidPredicate).HasDatabaseName("ux_fee_memoir_lines_paid_insured_session");
+        // Payment runs take the lines no run has taken yet (paid or refused: both go into the return file).
+        b.HasIndex(x => new { x.ProviderId, x.MemoirId }).HasFilter("payment_run_id IS NULL").HasDatabaseName("ix_fee_memoir_lines_unsettled");
+        b.HasIndex(x => x.PaymentRunId).HasFilter("payment_run_id IS NOT NULL");
+        b.HasOne<Voucher>().WithMany().HasForeignKey(x => x.VoucherId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<VoucherService>().WithMany().HasForeignKey(x => x.VoucherServiceId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Insured>().WithMany().HasForeignKey(x => x.InsuredId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Provider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);
+        b.ToTable(t =>
+        {
+            t.HasCheckConstraint("ck_fee_memoir_lines_amounts", "claimed_amount > 0 AND cns_amount >= 0 AND insured_share >= 0 AND payable_amount >= 0");
+            t.HasCheckConstraint("ck_fee_memoir_lines_paid_has_service", "outcome = 'Refused' OR (voucher_service_id IS NOT NULL AND insured_id IS NOT NULL)");
+        });
+    }
+}
+
+internal sealed class BillingFileConfiguration : IEntityTypeConfiguration<BillingFile>
+{
+    public void Configure(EntityTypeBuilder<BillingFile> b)
+    {
+        b.ToTable(BillingTables.Files);
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Format).HasConversion<string>().HasMaxLength(10);
+        b.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.FileName).HasMaxLength(200);
+        b.Property(x => x.Sha256).HasMaxLength(64);
+        b.Property(x => x.Errors).AsJsonb();
+        b.HasIndex(x => new { x.ProviderId, x.ReceivedAt, x.Id }).IsDescending(false, true, true);
+        b.HasIndex(x => x.Status).HasFilter("status IN ('Received', 'Processing')");
+        b.HasIndex(x => x.ContentId).IsUnique();
+        b.HasOne<Provider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<BillingFileContent>().WithMany().HasForeignKey(x => x.ContentId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+/// <summary>Stored content of an uploaded billing file; its bytes are in <see cref="BillingFileChunk"/> rows.</summary>
+internal sealed class BillingFileContent
+{
+    public Guid Id { get; set; }
+    public long SizeBytes { get; set; }
+    public required string Sha256 { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>One chunk (up to 1 MiB) of a billing file's content.</summary>
+internal sealed class BillingFileChunk
+{
+    public Guid ContentId { get; set; }
+    public int Seq { get; set; }
+    public required byte[] Data { get; set; }
+}
+
+internal sealed class BillingFileContentConfiguration : IEntityTypeConfiguration<BillingFileContent>
+{
+    public void Configure(EntityTypeBuilder<BillingFileContent> b)
+    {
+        b.ToTable(BillingTables.Contents);
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Sha256).HasMaxLength(64);
+    }
+}
+
+internal sealed class BillingFileChunkConfiguration : IEntityTypeConfiguration<BillingFileChunk>
+{
+    public void Configure(EntityTypeBuilder<BillingFileChunk> b)
+    {
+        b.ToTable(BillingTables.Chunks);
+        b.HasKey(x => new { x.ContentId, x.Seq });
+        b.HasOne<BillingFileContent>().WithMany().HasForeignKey(x => x.ContentId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class FeeMemoirSimulationConfiguration : IEntityTypeConfiguration<FeeMemoirSimulation>
+{
+    public void Configure(EntityTypeBuilder<FeeMemoirSimulation> b)
+    {
+        b.ToTable(BillingTables.Simulations);
+        b.HasKey(x => x.Id);
+        b.Property(x => x.MemoirReference).HasMaxLength(40);
+        b.Property(x => x.RequestJson).HasColumnType("jsonb");
+        b.Property(x => x.ResultJson).HasColumnType("jsonb");
+        b.HasIndex(x => new { x.ProviderId, x.CreatedAt });
+        b.HasIndex(x => x.ConfirmedMemoirId).IsUnique();
+        b.HasOne<Provider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<FeeMemoir>().WithMany().HasForeignKey(x => x.ConfirmedMemoirId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class LineContestationConfiguration : IEntityTypeConfiguration<LineContestation>
+{
+    public void Configure(EntityTypeBuilder<LineContestation> b)
+    {
+        b.ToTable(BillingTables.Contestations);
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Code).HasMaxLength(40);
+        b.Property(x => x.Text).HasMaxLength(2000);
+        b.Property(x => x.DecisionNote).HasMaxLength(2000);
+        b.Property(x => x.DecidedBy).HasMaxLength(100);
+        b.Property(x => x.Status).HasConversion<string>().HasMaxLength(12);
+        b.HasIndex(x => x.LineId).IsUnique();
+        b.HasIndex(x => new { x.Status, x.SubmittedAt, x.Id });
+        b.HasIndex(x => x.MemoirId);
+        b.HasOne<FeeMemoirLine>().WithMany().HasForeignKey(x => x.LineId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<FeeMemoir>().WithMany().HasForeignKey(x => x.MemoirId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Provider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

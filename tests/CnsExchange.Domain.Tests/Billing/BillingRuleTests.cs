@@ -1,0 +1,230 @@
+using CnsExchange.Domain.Billing;
+using CnsExchange.Domain.Common;
+using static CnsExchange.Domain.Tests.Billing.BillingFixture;
+
+namespace CnsExchange.Domain.Tests.Billing;
+
+/// <summary>One row per rule edge of RULES.md §3 (BIL-01…BIL-13).</summary>
+public sealed class BillingRuleTests
+{
+    [Fact]
+    public void A_line_within_every_rule_is_accepted_with_the_insured_share_stated()
+    {
+        var decision = Adjudicate(Facts());
+        Assert.Equal(LineOutcome.Accepted, decision.Outcome);
+        Assert.Equal(["INSURED_SHARE"], Codes(decision));
+        Assert.Equal(new Reason("INSURED_SHARE", ReasonSeverity.Information, "BIL-11", "insuredShare", "11.04"), decision.Reasons[0]);
+        Assert.True(decision.Paid);
+    }
+
+    [Theory]
+    [InlineData("unknown", "VOUCHER_UNKNOWN")]
+    [InlineData("other provider", "VOUCHER_NOT_OWNED")]
+    [InlineData("other insured", "VOUCHER_NOT_OWNED")]
+    [InlineData("own", null)]
+    public void Bil01_voucher_must_exist_and_belong_to_the_provider_and_insured(string voucherCase, string? code)
+    {
+        var voucher = Voucher();
+        if (voucherCase == "other provider") voucher.ProviderId = OtherProvider;
+        if (voucherCase == "other insured") voucher.Matricule = "2012051469331";
+        var facts = Facts() with { Voucher = voucherCase == "unknown" ? null : voucher };
+        var decision = Adjudicate(facts);
+        if (code is null) Assert.Equal(LineOutcome.Accepted, decision.Outcome);
+        else
+        {
+            Assert.Equal(LineOutcome.Refused, decision.Outcome);
+            Assert.Equal([code], Codes(decision));
+            Assert.Null(decision.RatePercent);
+            Assert.Equal(0m, decision.CnsAmount);
+        }
+    }
+
+    [Theory]
+    [InlineData(true, LineOutcome.Accepted)]
+    [InlineData(false, LineOutcome.Refused)]
+    public void Bil02_third_party_payment_must_be_allowed_on_the_voucher(bool thirdParty, LineOutcome outcome)
+    {
+        var decision = Adjudicate(Facts(voucher: Voucher(thirdParty: thirdParty)));
+        Assert.Equal(outcome, decision.Outcome);
+        if (!thirdParty) Assert.Equal(["THIRD_PARTY_NOT_APPLICABLE"], Codes(decision));
+    }
+
+    [Theory]
+    [InlineData("2026-12-03", LineOutcome.Accepted)] // the deadline itself
+    [InlineData("2026-12-04", LineOutcome.Refused)]  // a day late
+    public void Bil03_the_first_session_must_be_on_or_before_treatment_start_by(string firstSession, LineOutcome outcome)
+    {
+        var decision = Adjudicate(Facts("2026-12-10", firstSession: firstSession, today: "2026-12-20"));
+        Assert.Equal(outcome, decision.Outcome);
+        if (outcome == LineOutcome.Refused)
+        {
+            Assert.Equal(["TREATMENT_STARTED_TOO_LATE"], Codes(decision));
+            Assert.Equal("2026-12-03", decision.Reasons[0].Detail);
+        }
+    }
+
+    [Fact]
+    public void Bil03_the_first_session_is_the_earliest_paid_or_claimed_within_validity()
+    {
+        var voucher = Voucher();
+        var today = new DateOnly(2026, 12, 20);
+        DateOnly[] memoir = [new(2026, 12, 10), new(2026, 12, 5), new(2026, 10, 1) /* before the prescription */, new(2026, 12, 25) /* future */];
+        Assert.Equal(new DateOnly(2026, 12, 5), TreatmentStartedInTime.FirstSession(voucher, null, memoir, today));
+        Assert.Equal(new DateOnly(2026, 11, 20), TreatmentStartedInTime.FirstSession(voucher, new DateOnly(2026, 11, 20), memoir, today));
+        Assert.Null(TreatmentStartedInTime.FirstSession(voucher, null, [new DateOnly(2026, 10, 1)], today));
+    }
+
+    [Theory]
+    [InlineData("2026-11-02", null)]                       // prescription date: first session before the voucher
+    [InlineData("2026-11-01", "SESSION_OUTSIDE_VALIDITY")] // the day before it
+    [InlineData("2027-02-03", null)]                       // validUntil
+    [InlineData("2027-02-04", "SESSION_OUTSIDE_VALIDITY")] // the day after
+    public void Bil04_session_within_prescription_date_and_valid_until(string date, string? code)
+    {
+        var decision = Adjudicate(Facts(date, today: "2027-03-01", firstSession: "2026-11-02"));
+        if (code is null) Assert.NotEqual(LineOutcome.Refused, decision.Outcome);
+        else
+        {
+            Assert.Equal([code], Codes(decision));
+            Assert.Equal("2026-11-02 – 2027-02-03", decision.Reasons[0].Detail);
+        }
+    }
+
+    [Theory]
+    [InlineData("2026-11-23", LineOutcome.Accepted)] // today
+    [InlineData("2026-11-24", LineOutcome.Refused)]  // tomorrow
+    public void Bil04_session_not_in_the_future(string date, LineOutcome outcome)
+    {
+        var decision = Adjudicate(Facts(date));
+        Assert.Equal(outcome, decision.Outcome);
+        if (outcome == LineOutcome.Refused) Assert.Equal(["SESSION_DATE_IN_FUTURE"], Codes(decision));
+    }
+
+    [Theory]
+    [InlineData("ZK11", LineOutcome.Accepted, null)]
+    [InlineData("ZK21", LineOutcome.Refused, "ACT_NOT_VALIDATED")] // a real act, not on this voucher
+    [InlineData("ZZ99", LineOutcome.Refused, "ACT_NOT_VALIDATED")] // not in the nomenclature
+    [InlineData("ZKD1", LineOutcome.Refused, "ACT_NOT_VALIDATED")] // travel is claimed with the travel flag, not as an act
+    [InlineData("ZKX9", LineOutcome.Refused, "NOT_COVERED")]
+    public void Bil05_act_must_be_validated_and_covered(string act, LineOutcome outcome, string? code)
+    {
+        var decision = Adjudicate(Facts(act: act));
+        Assert.Equal(outcome, decision.Outcome);
+        if (code is not null) Assert.Contains(code, Codes(decision));
+    }
+
+    [Fact]
+    public void Bil05_a_non_cancelled_appointment_is_never_paid_by_cns_and_billed_to_the_insured()
+    {
+        var decision = Adjudicate(Facts(act: "ZKX9", claimed: 20m));
+        Assert.Equal(LineOutcome.Refused, decision.Outcome);
+        Assert.Equal(["NOT_COVERED", "INSURED_SHARE"], Codes(decision));
+        Assert.Equal(20.00m, decision.TariffAmount);
+        Assert.Equal(0m, decision.CnsAmount);
+        Assert.Equal(20.00m, decision.InsuredShare);
+    }
+
+    [Theory]
+    [InlineData(1, LineOutcome.Accepted)]
+    [InlineData(0, LineOutcome.Refused)]
+    public void Bil06_sessions_paid_never_exceed_sessions_granted(int remaining, LineOutcome outcome)
+    {
+        var decision = Adjudicate(Facts() with { SessionsRemaining = remaining });
+        Assert.Equal(outcome, decision.Outcome);
+        if (remaining == 0) Assert.Equal(["SESSIONS_EXHAUSTED"], Codes(decision));
+    }
+
+    [Theory]
+    [InlineData(false, LineOutcome.Accepted)]
+    [InlineData(true, LineOutcome.Refused)]
+    public void Bil07_one_act_per_session(bool otherAct, LineOutcome outcome)
+    {
+        var decision = Adjudicate(Facts() with { OtherActSameSession = otherAct });
+        Assert.Equal(outcome, decision.Outcome);
+        if (otherAct) Assert.Equal(["ONE_ACT_PER_SESSION"], Codes(decision));
+    }
+
+    [Theory]
+    [InlineData(null, LineOutcome.Accepted)]
+    [InlineData("INV-1", LineOutcome.Refused)]
+    public void Bil08_the_same_line_is_paid_once(string? earlier, LineOutcome outcome)
+    {
+        var decision = Adjudicate(Facts() with { DuplicateOfMemoir = earlier });
+        Assert.Equal(outcome, decision.Outcome);
+        if (earlier is not null) Assert.Equal(new Reason("DUPLICATE_LINE", ReasonSeverity.Refusal, "BIL-08", null, "INV-1"), decision.Reasons.Single());
+    }
+
+    [Theory]
+    [InlineData(true, LineOutcome.Accepted, "49.30")]
+    [InlineData(false, LineOutcome.Reduced, "36.80")]
+    public void Bil09_travel_allowance_only_when_granted(bool granted, LineOutcome outcome, string tariff)
+    {
+        var decision = Adjudicate(Facts(claimed: 49.30m, travel: true, voucher: Voucher(travel: granted)));
+        Assert.Equal(outcome, decision.Outcome);
+        Assert.Equal(decimal.Parse(tariff, System.Globalization.CultureInfo.InvariantCulture), decision.TariffAmount);
+        if (!granted) Assert.Equal(new Reason("TRAVEL_NOT_AUTHORISED", ReasonSeverity.Reduction, "BIL-09", "travel"), decision.Reasons[0]);
+    }
+
+    [Fact]
+    public void Bil09_a_refused_travel_allowance_on_a_refused_line_is_one_more_refusal()
+    {
+        var decision = Adjudicate(Facts(claimed: 49.30m, travel: true) with { SessionsRemaining = 0 });
+        Assert.Equal(LineOutcome.Refused, decision.Outcome);
+        Assert.Equal(["SESSIONS_EXHAUSTED", "TRAVEL_NOT_AUTHORISED"], Codes(decision));
+        Assert.All(decision.Reasons, r => Assert.Equal(ReasonSeverity.Refusal, r.Severity));
+    }
+
+    [Theory]
+    [InlineData("36.80", LineOutcome.Accepted)]
+    [InlineData("36.81", LineOutcome.Reduced)]
+    public void Bil10_a_claim_above_the_tariff_is_cut_to_the_tariff(string claimed, LineOutcome outcome)
+    {
+        var decision = Adjudicate(Facts(claimed: decimal.Parse(claimed, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(outcome, decision.Outcome);
+        Assert.Equal(25.76m, decision.CnsAmount);
+        if (outcome == LineOutcome.Reduced)
+            Assert.Equal(new Reason("AMOUNT_ABOVE_TARIFF", ReasonSeverity.Reduction, "BIL-10", "claimedAmount", "36.80"), decision.Reasons[0]);
+    }
+
+    [Theory]
+    [InlineData(70, "11.04")]
+    [InlineData(100, "0.00")]
+    public void Bil11_insured_share_is_the_tariff_minus_the_cns_share(int rate, string share)
+    {
+        var decision = Adjudicate(Facts(voucher: Voucher(rate: rate)));
+        Assert.Equal(decimal.Parse(share, System.Globalization.CultureInfo.InvariantCulture), decision.InsuredShare);
+        Assert.Equal(share, decision.Reasons.Single(r => r.Code == "INSURED_SHARE").Detail);
+    }
+
+    [Theory]
+    [InlineData("2026-11-10", LineOutcome.Accepted)] // affiliated until the session date
+    [InlineData("2026-11-09", LineOutcome.Refused)]  // affiliation ended the day before
+    public void Bil12_insured_must_be_affiliated_on_the_session_date(string affiliatedUntil, LineOutcome outcome)
+    {
+        var decision = Adjudicate(Facts(insured: Insured(DateOnly.Parse(affiliatedUntil))));
+        Assert.Equal(outcome, decision.Outcome);
+        if (outcome == LineOutcome.Refused)
+            Assert.Equal(new Reason("INSURED_NOT_AFFILIATED", ReasonSeverity.Refusal, "BIL-12", "matricule", "2026-11-10"), decision.Reasons.Single());
+    }
+
+    [Theory]
+    [InlineData("2026-11-09", LineOutcome.Accepted)]
+    [InlineData("2026-11-10", LineOutcome.Refused)]
+    public void Bil13_no_physiotherapy_paid_on_a_day_the_dependency_insurance_financed_it(string careDay, LineOutcome outcome)
+    {
+        var decision = Adjudicate(Facts(insured: Insured(null, DateOnly.Parse(careDay))));
+        Assert.Equal(outcome, decision.Outcome);
+        if (outcome == LineOutcome.Refused) Assert.Equal(["DOUBLE_FINANCING"], Codes(decision));
+    }
+
+    [Fact]
+    public void Every_refusal_found_is_reported_not_only_the_first()
+    {
+        var decision = Adjudicate(Facts("2026-11-24", claimed: 40m, insured: Insured(new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 24)))
+            with { DuplicateOfMemoir = "INV-1", SessionsRemaining = 0 });
+        Assert.Equal(LineOutcome.Refused, decision.Outcome);
+        Assert.Equal(["SESSION_DATE_IN_FUTURE", "SESSIONS_EXHAUSTED", "DUPLICATE_LINE", "INSURED_NOT_AFFILIATED", "DOUBLE_FINANCING"], Codes(decision));
+        Assert.Equal(0m, decision.CnsAmount);
+        Assert.Equal(0m, decision.InsuredShare);
+    }
+}

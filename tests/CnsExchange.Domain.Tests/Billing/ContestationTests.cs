@@ -1,0 +1,78 @@
+using CnsExchange.Domain.Billing;
+using CnsExchange.Domain.Common;
+using static CnsExchange.Domain.Tests.Billing.BillingFixture;
+
+namespace CnsExchange.Domain.Tests.Billing;
+
+/// <summary>BIL-15: pending → upheld | overturned.</summary>
+public sealed class ContestationTests
+{
+    private static FeeMemoirLine Line(LineOutcome outcome, params Reason[] reasons) => new()
+    {
+        VoucherNumber = Number, Matricule = BillingFixture.Matricule, ActCode = "ZK11", SessionDate = new DateOnly(2026, 11, 10), ClaimedAmount = 36.80m,
+        TariffAmount = 36.80m, RatePercent = 70m, Outcome = outcome, Reasons = [.. reasons],
+        CnsAmount = outcome == LineOutcome.Refused ? 0m : 25.76m, PayableAmount = outcome == LineOutcome.Refused ? 0m : 25.76m,
+    };
+
+    private static readonly Reason Exhausted = Reason.Refusal("SESSIONS_EXHAUSTED", "BIL-06");
+
+    [Fact]
+    public void A_refused_line_may_be_contested_with_one_of_its_reasons()
+    {
+        Assert.Null(Contestation.WhyNotContestable(Line(LineOutcome.Refused, Exhausted), "SESSIONS_EXHAUSTED", alreadyContested: false));
+        Assert.Null(Contestation.WhyNotContestable(Line(LineOutcome.Reduced, Reason.Reduction("AMOUNT_ABOVE_TARIFF", "BIL-10")), "AMOUNT_ABOVE_TARIFF", false));
+    }
+
+    [Theory]
+    [InlineData("accepted", "line_not_contestable")]
+    [InlineData("twice", "line_already_contested")]
+    [InlineData("reported", "line_already_reported")]
+    [InlineData("in a run", "line_already_reported")]
+    [InlineData("not covered", "line_not_contestable")]
+    [InlineData("no service", "line_not_contestable")]
+    [InlineData("other code", "contestation_code_not_on_line")]
+    [InlineData("information code", "contestation_code_not_on_line")]
+    public void A_line_is_contestable_once_while_refused_or_reduced_and_not_yet_reported(string situation, string problem)
+    {
+        var line = Line(LineOutcome.Refused, Exhausted, Reason.Information("INSURED_SHARE", "BIL-11"));
+        var code = "SESSIONS_EXHAUSTED";
+        switch (situation)
+        {
+            case "accepted": line = Line(LineOutcome.Accepted, Reason.Information("INSURED_SHARE", "BIL-11")); code = "INSURED_SHARE"; break;
+            case "reported": line.ReturnFileId = Guid.NewGuid(); break;
+            case "in a run": line.PaymentRunId = Guid.NewGuid(); break;
+            case "not covered": line = Line(LineOutcome.Refused, Reason.Refusal("NOT_COVERED", "BIL-05")); code = "NOT_COVERED"; break;
+            case "no service": line = Line(LineOutcome.Refused, Reason.Refusal("VOUCHER_UNKNOWN", "BIL-01")); line.RatePercent = null; code = "VOUCHER_UNKNOWN"; break;
+            case "other code": code = "DUPLICATE_LINE"; break;
+            case "information code": code = "INSURED_SHARE"; break;
+        }
+        Assert.Equal(problem, Contestation.WhyNotContestable(line, code, alreadyContested: situation == "twice")?.Code);
+    }
+
+    [Theory]
+    [InlineData(false, "36.80", "25.76")] // rate × tariff
+    [InlineData(true, "49.30", "34.51")]  // the travel allowance claimed counts again
+    [InlineData(false, "30.00", "21.00")] // never more than claimed
+    public void An_overturned_line_becomes_payable_at_the_tariff_times_the_rate(bool travel, string claimed, string payable)
+    {
+        var line = Line(LineOutcome.Refused, Exhausted);
+        line.Travel = travel;
+        line.ClaimedAmount = decimal.Parse(claimed, System.Globalization.CultureInfo.InvariantCulture);
+        var amount = Contestation.OverturnedAmount(Catalog, line, "physio");
+        Assert.Equal(ContestationStatus.Overturned, Contestation.Apply(line, ContestationDecision.Overturn, amount, "ok"));
+        Assert.Equal(decimal.Parse(payable, System.Globalization.CultureInfo.InvariantCulture), line.PayableAmount);
+        Assert.Equal(LineOutcome.Refused, line.Outcome);
+        Assert.Equal(0m, line.CnsAmount);
+        Assert.Equal(new Reason("CONTESTATION_OVERTURNED", ReasonSeverity.Information, "BIL-15", null, payable), line.Reasons[^1]);
+    }
+
+    [Fact]
+    public void An_upheld_contestation_changes_nothing_but_adds_its_reason()
+    {
+        var line = Line(LineOutcome.Refused, Exhausted);
+        Assert.Equal(ContestationStatus.Upheld, Contestation.Apply(line, ContestationDecision.Uphold, 25.76m, " All 8 paid. "));
+        Assert.Equal(0m, line.PayableAmount);
+        Assert.Equal(ContestationStatus.Upheld, line.ContestationStatus);
+        Assert.Equal(new Reason("CONTESTATION_UPHELD", ReasonSeverity.Information, "BIL-15", null, "All 8 paid."), line.Reasons[^1]);
+    }
+}

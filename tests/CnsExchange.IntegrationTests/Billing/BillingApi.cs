@@ -1,0 +1,60 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using CnsExchange.IntegrationTests.Support;
+
+namespace CnsExchange.IntegrationTests.Billing;
+
+/// <summary>Small helpers for the billing tests: memoir lines and file polling.</summary>
+internal static class BillingApi
+{
+    public const string Adult = "1983081246785";
+
+    public static object Line(string voucher, string date, string act = "ZK11", decimal claimed = 36.80m, bool travel = false, string matricule = Adult) =>
+        new { voucherNumber = voucher, matricule, sessionDate = date, actCode = act, travel, claimedAmount = claimed };
+
+    public static object Memoir(string reference, params object[] lines) => new { memoirReference = reference, lines };
+
+    public static async Task<JsonNode> SubmitAsync(HttpClient client, object memoir, HttpStatusCode expected = HttpStatusCode.Created) =>
+        await (await client.PostJsonAsync("/api/v1/fee-memoirs", memoir)).ExpectAsync(expected);
+
+    /// <summary>Moves the sandbox clock forward (the test clock itself never goes back between tests).</summary>
+    public static async Task AdvanceDaysAsync(HttpClient admin, int days) =>
+        await (await admin.PutJsonAsync("/api/v1/admin/clock", new { advanceDays = days })).ExpectAsync(HttpStatusCode.OK);
+
+    public static JsonNode LineOf(JsonNode memoir, int number) => memoir["lines"]!.AsArray().Single(l => l!["lineNumber"]!.GetValue<int>() == number)!;
+
+    public static string Outcome(JsonNode line) => line["outcome"]!.GetValue<string>();
+
+    public static decimal Amount(JsonNode line, string field) => line[field]!.GetValue<decimal>();
+
+    public static IReadOnlyList<string> Codes(JsonNode line) => line["reasons"]!.AsArray().Select(r => r!["code"]!.GetValue<string>()).ToList();
+
+    public static async Task<JsonNode> UploadAsync(HttpClient client, string content, string contentType, string? idempotencyKey = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/billing-files")
+        {
+            Content = new StringContent(content, Encoding.UTF8, contentType),
+        };
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        var response = await client.SendAsync(request);
+        var body = await response.ExpectAsync(HttpStatusCode.Accepted);
+        Assert.Equal($"/api/v1/billing-files/{body["id"]}", response.Headers.Location?.OriginalString);
+        return body;
+    }
+
+    /// <summary>Polls the status resource until the job has finished with the file.</summary>
+    public static async Task<JsonNode> WaitForFileAsync(HttpClient client, string id, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var body = await (await client.GetAsync($"/api/v1/billing-files/{id}")).ExpectAsync(HttpStatusCode.OK);
+            var status = body["status"]!.GetValue<string>();
+            if (status is "processed" or "rejected") return body;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Billing file {id} still {status}.");
+            await Task.Delay(100);
+        }
+    }
+}

@@ -1,0 +1,315 @@
+using System.Net;
+using System.Text;
+using CnsExchange.Application.Features.Billing;
+using CnsExchange.Domain.Billing;
+using CnsExchange.Infrastructure.Persistence;
+using CnsExchange.IntegrationTests.Support;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using static CnsExchange.IntegrationTests.Billing.BillingApi;
+
+namespace CnsExchange.IntegrationTests.Billing;
+
+/// <summary>POST /billing-files: XML or CSV, processed by the background job; malformed files rejected whole (BIL-14).</summary>
+public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
+{
+    private static string XmlLine(string voucher, string date, string act = "ZK11", string amount = "36.80", string? travel = null) => $"""
+            <line>
+              <voucherNumber>{voucher}</voucherNumber>
+              <matricule>{Adult}</matricule>
+              <sessionDate>{date}</sessionDate>
+              <actCode>{act}</actCode>{(travel is null ? "" : $"\n      <travel>{travel}</travel>")}
+              <claimedAmount>{amount}</claimedAmount>
+            </line>
+        """;
+
+    private static string Xml(params (string Reference, string[] Lines)[] memoirs) =>
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<billingFile xmlns=\"urn:cns-exchange:billing-file:1\" providerCode=\"PHY0001\">\n" +
+        string.Concat(memoirs.Select(m => $"  <memoir reference=\"{m.Reference}\">\n{string.Join("\n", m.Lines)}\n  </memoir>\n")) +
+        "</billingFile>\n";
+
+    private Task<int> MemoirCountAsync() => Api.WithScopeAsync(sp => sp.GetRequiredService<AppDbContext>().Set<FeeMemoir>().CountAsync());
+
+    private static List<(int Line, string? Field)> Errors(System.Text.Json.Nodes.JsonNode file) =>
+        file["errors"]!.AsArray().Select(e => (e!["line"]!.GetValue<int>(), e["field"]?.GetValue<string>())).ToList();
+
+    [Fact]
+    public async Task An_xml_file_is_processed_by_the_job_into_adjudicated_memoirs()
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api);
+        var xml = Xml(("XF-1", [XmlLine(voucher, "2026-11-10"), XmlLine(voucher, "2026-11-12", amount: "40.00")]),
+                      ("XF-2", [XmlLine(voucher, "2026-11-13", act: "ZKX9", amount: "20.00"), XmlLine(voucher, "2026-11-16", travel: "false")]));
+        var accepted = await UploadAsync(Client(Physio1), xml, "application/xml");
+        Assert.Equal("received", accepted["status"]!.GetValue<string>());
+        Assert.Equal("xml", accepted["format"]!.GetValue<string>());
+
+        var file = await WaitForFileAsync(Client(Physio1), accepted["id"]!.GetValue<string>());
+        Assert.Equal("processed", file["status"]!.GetValue<string>());
+        var counts = file["counts"]!;
+        Assert.Equal(2, counts["memoirs"]!.GetValue<int>());
+        Assert.Equal(4, counts["lines"]!.GetValue<int>());
+        Assert.Equal(2, counts["accepted"]!.GetValue<int>());
+        Assert.Equal(1, counts["reduced"]!.GetValue<int>());
+        Assert.Equal(1, counts["refused"]!.GetValue<int>());
+        Assert.Equal(3 * 25.76m, counts["cnsAmount"]!.GetValue<decimal>());
+        Assert.Empty(file["errors"]!.AsArray());
+        var memoirs = file["memoirs"]!.AsArray();
+        Assert.Equal(["XF-1", "XF-2"], memoirs.Select(m => m!["memoirReference"]!.GetValue<string>()));
+
+        var memoir = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{memoirs[1]!["id"]}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("file", memoir["source"]!.GetValue<string>());
+        Assert.Equal(file["id"]!.GetValue<string>(), memoir["billingFileId"]!.GetValue<string>());
+        Assert.Equal(["NOT_COVERED", "INSURED_SHARE"], Codes(LineOf(memoir, 1)));
+        Assert.Equal(20, LineOf(memoir, 1)["sourceLine"]!.GetValue<int>());
+        Assert.Equal("2026-12-23", memoir["dueDate"]!.GetValue<string>());
+        Assert.Equal(3, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+
+        var byFile = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs?billingFileId={file["id"]}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(2, byFile["items"]!.AsArray().Count);
+        await (await Client(Physio2).GetAsync($"/api/v1/billing-files/{file["id"]}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task A_csv_file_is_processed_by_the_job_with_a_memoirs_rows_anywhere_in_the_file()
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api);
+        var csv = $"""
+            memoirReference,voucherNumber,matricule,sessionDate,actCode,travel,claimedAmount
+            CF-1,{voucher},{Adult},2026-11-10,ZK11,false,36.80
+            CF-2,{voucher},{Adult},2026-11-11,ZK11,,36.80
+            "CF-1",{voucher},{Adult},2026-11-12,ZK11,true,49.30
+            CF-2,{voucher},{Adult},2026-11-11,ZK11,false,36.80
+            """;
+        var accepted = await UploadAsync(Client(Physio1), csv + "\n", "text/csv");
+        var file = await WaitForFileAsync(Client(Physio1), accepted["id"]!.GetValue<string>());
+        Assert.Equal("processed", file["status"]!.GetValue<string>());
+        Assert.Equal("csv", file["format"]!.GetValue<string>());
+        Assert.Equal(2, file["counts"]!["memoirs"]!.GetValue<int>());
+        Assert.Equal(4, file["counts"]!["lines"]!.GetValue<int>());
+
+        var first = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{file["memoirs"]![0]!["id"]}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("CF-1", first["memoirReference"]!.GetValue<string>());
+        Assert.Equal([2, 4], first["lines"]!.AsArray().Select(l => l!["sourceLine"]!.GetValue<int>()));
+        Assert.Equal(["TRAVEL_NOT_AUTHORISED", "INSURED_SHARE"], Codes(LineOf(first, 2)));
+        var second = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{file["memoirs"]![1]!["id"]}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(["DUPLICATE_LINE"], Codes(LineOf(second, 2)));
+        Assert.Equal(3, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+    }
+
+    [Fact]
+    public async Task A_csv_with_a_byte_order_mark_and_quoted_fields_is_read()
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api);
+        var csv = $"claimedAmount,actCode,sessionDate,matricule,voucherNumber,memoirReference\r\n\"36.80\",ZK11,2026-11-10,{Adult},{voucher},\"BOM-1\"\r\n";
+        var bytes = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes(csv)).ToArray();
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv") { CharSet = "utf-8" };
+        var accepted = await (await Client(Physio1).PostAsync("/api/v1/billing-files?fileName=nov.csv", content)).ExpectAsync(HttpStatusCode.Accepted);
+        Assert.Equal("nov.csv", accepted["fileName"]!.GetValue<string>());
+        var file = await WaitForFileAsync(Client(Physio1), accepted["id"]!.GetValue<string>());
+        Assert.Equal("processed", file["status"]!.GetValue<string>());
+        Assert.Equal(1, file["counts"]!["accepted"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_malformed_csv_is_rejected_whole_with_line_numbers_and_nothing_is_stored()
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api);
+        var csv = $"""
+            memoirReference,voucherNumber,matricule,sessionDate,actCode,travel,claimedAmount
+            BAD-1,{voucher},{Adult},2026-11-10,ZK11,false,36.80
+            BAD-1,{voucher},1983081246786,2026-11-11,ZK11,false,36.80
+            BAD-2,{voucher},{Adult},2026-11-12,ZK11,false,36.80
+            BAD-2,{voucher},{Adult},12/11/2026,ZK11,maybe,36,80
+            BAD-3,{voucher},{Adult},2026-11-13,ZK11,false,-1
+            """;
+        var accepted = await UploadAsync(Client(Physio1), csv, "text/csv");
+        var file = await WaitForFileAsync(Client(Physio1), accepted["id"]!.GetValue<string>());
+        Assert.Equal("rejected", file["status"]!.GetValue<string>());
+        var errors = Errors(file);
+        Assert.Contains((3, "matricule"), errors);
+        Assert.Contains(errors, e => e.Line == 5);
+        Assert.Contains((6, "claimedAmount"), errors);
+        Assert.DoesNotContain(errors, e => e.Line is 2 or 4);
+        Assert.Equal(errors.Count, file["errorCount"]!.GetValue<int>());
+        Assert.Equal(0, file["counts"]!["memoirs"]!.GetValue<int>());
+        Assert.Empty(file["memoirs"]!.AsArray());
+        Assert.Equal(0, await MemoirCountAsync());
+        Assert.Equal(0, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+    }
+
+    [Fact]
+    public async Task Unknown_or_missing_csv_columns_reject_the_file_at_line_1()
+    {
+        var csv = "memoirReference,voucherNumber,matricule,sessionDate,actCode,claimed,comment\nX,K26-0001000-3,1983081246785,2026-11-10,ZK11,36.80,hi\n";
+        var file = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), csv, "text/csv"))["id"]!.GetValue<string>());
+        Assert.Equal("rejected", file["status"]!.GetValue<string>());
+        var errors = Errors(file);
+        Assert.All(errors, e => Assert.Equal(1, e.Line));
+        Assert.Contains((1, "claimed"), errors);
+        Assert.Contains((1, "comment"), errors);
+        Assert.Contains((1, "claimedAmount"), errors);
+    }
+
+    [Fact]
+    public async Task Xml_against_the_schema_is_rejected_with_line_numbers()
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api);
+        var xml = Xml(("XS-1", [XmlLine(voucher, "2026-11-10"), XmlLine(voucher, "2026-11-12", amount: "40.001")]),
+                      ("XS-2", [XmlLine(voucher, "2026-11-13", act: "zk11")]),
+                      ("bad reference!", [XmlLine(voucher, "2026-11-14")]));
+        var file = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), xml, "application/xml"))["id"]!.GetValue<string>());
+        Assert.Equal("rejected", file["status"]!.GetValue<string>());
+        var lines = Errors(file).Select(e => e.Line).ToList();
+        Assert.Equal([16, 24, 28], lines); // claimedAmount with 3 decimals; actCode in lower case; memoir reference (reported once)
+        Assert.Equal(0, await MemoirCountAsync());
+    }
+
+    [Fact]
+    public async Task Xml_with_a_dtd_external_entity_or_entity_expansion_is_refused_unread()
+    {
+        const string xxe = """
+            <?xml version="1.0"?>
+            <!DOCTYPE billingFile [ <!ENTITY secret SYSTEM "file:///etc/passwd"> ]>
+            <billingFile xmlns="urn:cns-exchange:billing-file:1" providerCode="PHY0001"><memoir reference="&secret;"/></billingFile>
+            """;
+        const string laughs = """
+            <?xml version="1.0"?>
+            <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+            <billingFile xmlns="urn:cns-exchange:billing-file:1" providerCode="PHY0001"><memoir reference="&lol3;"/></billingFile>
+            """;
+        foreach (var xml in new[] { xxe, laughs })
+        {
+            var file = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), xml, "application/xml"))["id"]!.GetValue<string>());
+            Assert.Equal("rejected", file["status"]!.GetValue<string>());
+            var error = Assert.Single(file["errors"]!.AsArray())!;
+            Assert.InRange(error["line"]!.GetValue<int>(), 1, 2); // the prolog: the reader refuses the DTD before reporting a position
+            Assert.Contains("DTD", error["message"]!.GetValue<string>());
+            Assert.DoesNotContain("root:", file.ToJsonString());
+        }
+    }
+
+    [Fact]
+    public async Task An_xml_value_of_megabytes_is_refused_without_being_buffered()
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api);
+        var xml = Xml(("HUGE", [XmlLine(voucher, "2026-11-10")])).Replace(">ZK11<", ">" + new string('Z', 2_000_000) + "<");
+        var file = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), xml, "application/xml"))["id"]!.GetValue<string>());
+        Assert.Equal("rejected", file["status"]!.GetValue<string>());
+        Assert.Contains("longer than 64 KiB", file["errors"]![0]!["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_file_of_another_provider_code_or_with_used_or_repeated_references_is_rejected()
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api);
+        await SubmitAsync(Client(Physio1), Memoir("USED-1", Line(voucher, "2026-11-09")));
+        var xml = Xml(("USED-1", [XmlLine(voucher, "2026-11-10")]), ("TWICE", [XmlLine(voucher, "2026-11-11")]), ("TWICE", [XmlLine(voucher, "2026-11-12")]));
+        var file = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), xml, "application/xml"))["id"]!.GetValue<string>());
+        Assert.Equal("rejected", file["status"]!.GetValue<string>());
+        var messages = file["errors"]!.AsArray().Select(e => e!["message"]!.GetValue<string>()).ToList();
+        Assert.Contains(messages, m => m.Contains("already used"));
+        Assert.Contains(messages, m => m.Contains("more than one memoir"));
+        Assert.Equal(1, await MemoirCountAsync());
+
+        var foreign = Xml(("F-1", [XmlLine(voucher, "2026-11-10")])).Replace("PHY0001", "PHY0002");
+        var other = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), foreign, "application/xml"))["id"]!.GetValue<string>());
+        Assert.Equal("rejected", other["status"]!.GetValue<string>());
+        Assert.Equal((2, "providerCode"), Errors(other).Single());
+    }
+
+    [Fact]
+    public async Task Uploads_need_a_known_content_type_and_a_body_and_replay_with_their_idempotency_key()
+    {
+        var plain = await Client(Physio1).PostAsync("/api/v1/billing-files", new StringContent("x", Encoding.UTF8, "text/plain"));
+        await plain.ExpectProblemAsync(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
+        var empty = await Client(Physio1).PostAsync("/api/v1/billing-files", new StringContent("", Encoding.UTF8, "text/csv"));
+        await empty.ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        await (await Client(Reviewer).PostAsync("/api/v1/billing-files", new StringContent("a", Encoding.UTF8, "text/csv")))
+            .ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+
+        var voucher = await VoucherSeed.CreateAsync(Api);
+        var csv = $"memoirReference,voucherNumber,matricule,sessionDate,actCode,claimedAmount\nIK-1,{voucher},{Adult},2026-11-10,ZK11,36.80\n";
+        var first = await UploadAsync(Client(Physio1), csv, "text/csv", "file-key-1");
+        var replay = await UploadAsync(Client(Physio1), csv, "text/csv", "file-key-1");
+        Assert.Equal(first["id"]!.GetValue<string>(), replay["id"]!.GetValue<string>());
+        var file = await WaitForFileAsync(Client(Physio1), first["id"]!.GetValue<string>());
+        Assert.Equal("processed", file["status"]!.GetValue<string>());
+        Assert.Equal(1, await MemoirCountAsync());
+        var contents = await Api.WithScopeAsync(sp => sp.GetRequiredService<AppDbContext>().Database
+            .SqlQueryRaw<long>("SELECT count(*) AS \"Value\" FROM cns.billing_file_contents").SingleAsync());
+        Assert.Equal(1, contents);
+    }
+
+    [Fact]
+    public async Task Processing_a_file_again_or_twice_at_once_imports_it_once()
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api);
+        var csv = $"memoirReference,voucherNumber,matricule,sessionDate,actCode,claimedAmount\nRE-1,{voucher},{Adult},2026-11-10,ZK11,36.80\nRE-2,{voucher},{Adult},2026-11-11,ZK11,36.80\n";
+        var id = Guid.Parse((await UploadAsync(Client(Physio1), csv, "text/csv"))["id"]!.GetValue<string>());
+
+        // Runs next to the job Hangfire already started, as a crashed worker's retry would.
+        var runs = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Api.WithScopeAsync(sp =>
+            sp.GetRequiredService<IMediator>().Send(new ProcessBillingFile(id)).AsTask())));
+        Assert.All(runs, r => Assert.Equal(BillingFileStatus.Processed, r));
+        await WaitForFileAsync(Client(Physio1), id.ToString());
+        Assert.Equal(BillingFileStatus.Processed, await Api.WithScopeAsync(sp =>
+            sp.GetRequiredService<IMediator>().Send(new ProcessBillingFile(id)).AsTask()));
+        Assert.Equal(2, await MemoirCountAsync());
+        Assert.Equal(2, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+    }
+
+    [Fact]
+    public async Task A_run_killed_midway_leaves_nothing_and_its_retry_imports_the_file_once()
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 8 });
+        var sb = new StringBuilder("memoirReference,voucherNumber,matricule,sessionDate,actCode,claimedAmount\n");
+        for (var m = 0; m < 1000; m++)
+            for (var l = 0; l < 3; l++)
+                sb.Append($"KILL-{m:0000},{voucher},{Adult},{new DateOnly(2026, 11, 2).AddDays((m * 3 + l) % 20):yyyy-MM-dd},ZK11,36.80\n");
+        // Registered without queueing the job, so that this test is the only one to run it.
+        var id = await Api.WithScopeAsync(async sp =>
+        {
+            var provider = await sp.GetRequiredService<AppDbContext>().Providers.SingleAsync(p => p.Code == "PHY0001");
+            var stored = await sp.GetRequiredService<IBillingFileStore>().SaveAsync(new MemoryStream(Encoding.UTF8.GetBytes(sb.ToString())), long.MaxValue, default);
+            return (await sp.GetRequiredService<IMediator>().Send(new SubmitBillingFile(provider.Id, stored, BillingFileFormat.Csv, null, null))).Id;
+        });
+
+        using (var kill = new CancellationTokenSource(TimeSpan.FromMilliseconds(700)))
+            await Assert.ThrowsAnyAsync<Exception>(() => Api.WithScopeAsync(sp => sp.GetRequiredService<IMediator>().Send(new ProcessBillingFile(id), kill.Token).AsTask()));
+        Assert.Equal(0, await MemoirCountAsync());
+        Assert.Equal(0, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+        var interrupted = await (await Client(Physio1).GetAsync($"/api/v1/billing-files/{id}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("processing", interrupted["status"]!.GetValue<string>());
+
+        Assert.Equal(BillingFileStatus.Processed, await Api.WithScopeAsync(sp => sp.GetRequiredService<IMediator>().Send(new ProcessBillingFile(id)).AsTask()));
+        Assert.Equal(1000, await MemoirCountAsync());
+        Assert.Equal(8, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+        var file = await (await Client(Physio1).GetAsync($"/api/v1/billing-files/{id}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(3000, file["counts"]!["lines"]!.GetValue<int>());
+        Assert.Equal(8, file["counts"]!["accepted"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_file_of_many_memoirs_is_imported_in_file_order_across_fetch_batches()
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 8 });
+        var unknown = CnsExchange.Domain.Vouchers.VoucherNumber.Format(CnsExchange.Domain.Vouchers.VoucherKind.Physiotherapy, 2026, 5_000_000);
+        var sb = new StringBuilder("memoirReference,voucherNumber,matricule,sessionDate,actCode,claimedAmount\n");
+        for (var m = 0; m < 300; m++)
+            for (var l = 0; l < 4; l++)
+            {
+                var date = new DateOnly(2026, 11, 2).AddDays((m * 4 + l) % 20).ToString("yyyy-MM-dd");
+                sb.Append($"BIG-{m:000},{(m < 2 ? voucher : unknown)},{Adult},{date},ZK11,36.80\n");
+            }
+        var id = (await UploadAsync(Client(Physio1), sb.ToString(), "text/csv"))["id"]!.GetValue<string>();
+        var file = await WaitForFileAsync(Client(Physio1), id, TimeSpan.FromSeconds(60));
+        Assert.Equal("processed", file["status"]!.GetValue<string>());
+        Assert.Equal(300, file["counts"]!["memoirs"]!.GetValue<int>());
+        Assert.Equal(1200, file["counts"]!["lines"]!.GetValue<int>());
+        Assert.Equal(8, file["counts"]!["accepted"]!.GetValue<int>());
+        Assert.Equal(300, file["memoirs"]!.AsArray().Count);
+        Assert.Equal("BIG-299", file["memoirs"]![299]!["memoirReference"]!.GetValue<string>());
+        Assert.Equal(8, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+    }
+}

@@ -1,0 +1,105 @@
+using System.Net;
+using CnsExchange.Domain.Billing;
+using CnsExchange.Infrastructure.Persistence;
+using CnsExchange.IntegrationTests.Support;
+using Microsoft.EntityFrameworkCore;
+using static CnsExchange.IntegrationTests.Billing.BillingApi;
+
+namespace CnsExchange.IntegrationTests.Billing;
+
+/// <summary>BIL-15: contest a refused or reduced line once; a reviewer upholds or overturns.</summary>
+public sealed class ContestationTests(ApiFactory api) : ApiTest(api)
+{
+    private async Task<(string MemoirId, string Voucher)> MemoirWithAnExhaustedLineAsync()
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 1 });
+        var memoir = await SubmitAsync(Client(Physio1), Memoir("CONT-1",
+            Line(voucher, "2026-11-10"), Line(voucher, "2026-11-12"), Line(voucher, "2026-11-13", act: "ZKX9", claimed: 20m)));
+        Assert.Equal(["SESSIONS_EXHAUSTED"], Codes(LineOf(memoir, 2)));
+        return (memoir["id"]!.GetValue<string>(), voucher);
+    }
+
+    private Task<HttpResponseMessage> ContestAsync(string memoirId, int line, string code, string? key = null) =>
+        Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{memoirId}/lines/{line}/contestation", new { code, text = "Session given and documented." });
+
+    [Fact]
+    public async Task A_contested_line_overturned_becomes_payable_at_tariff_times_rate_in_the_next_run()
+    {
+        var (memoirId, _) = await MemoirWithAnExhaustedLineAsync();
+        var contestation = await (await ContestAsync(memoirId, 2, "SESSIONS_EXHAUSTED")).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal("pending", contestation["status"]!.GetValue<string>());
+        Assert.Equal(0m, contestation["payableBefore"]!.GetValue<decimal>());
+
+        var queue = await (await Client(Reviewer).GetAsync("/api/v1/review/contestations")).ExpectAsync(HttpStatusCode.OK);
+        var item = Assert.Single(queue["items"]!.AsArray())!;
+        Assert.Equal("CONT-1", item["memoirReference"]!.GetValue<string>());
+        Assert.Equal("PHY0001", item["providerCode"]!.GetValue<string>());
+        Assert.Equal(["SESSIONS_EXHAUSTED"], Codes(item["line"]!));
+
+        var decided = await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{item["id"]}/decision",
+            new { decision = "overturn", note = "Checked." })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("overturned", decided["status"]!.GetValue<string>());
+        Assert.Equal(25.76m, decided["payableAfter"]!.GetValue<decimal>());
+
+        var memoir = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{memoirId}")).ExpectAsync(HttpStatusCode.OK);
+        var line = LineOf(memoir, 2);
+        Assert.Equal("refused", Outcome(line)); // the adjudication stays as it was
+        Assert.Equal(25.76m, Amount(line, "payableAmount"));
+        Assert.Equal("overturned", line["contestation"]!["status"]!.GetValue<string>());
+        Assert.Equal(["SESSIONS_EXHAUSTED", "CONTESTATION_OVERTURNED"], Codes(line));
+        Assert.Null(line["payment"]);
+
+        // Payable and not yet taken by any payment run: the next run pays it.
+        var unsettled = await Api.WithScopeAsync(sp => sp.GetRequiredService<AppDbContext>().Set<FeeMemoirLine>().AsNoTracking()
+            .SingleAsync(l => l.MemoirId == Guid.Parse(memoirId) && l.LineNumber == 2));
+        Assert.Null(unsettled.PaymentRunId);
+        Assert.Equal(ContestationStatus.Overturned, unsettled.ContestationStatus);
+        Assert.Equal(25.76m, unsettled.PayableAmount);
+
+        var empty = await (await Client(Reviewer).GetAsync("/api/v1/review/contestations")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Empty(empty["items"]!.AsArray());
+        var done = await (await Client(Reviewer).GetAsync("/api/v1/review/contestations?status=overturned")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Single(done["items"]!.AsArray());
+        var twice = await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{item["id"]}/decision", new { decision = "uphold" });
+        await twice.ExpectProblemAsync(HttpStatusCode.Conflict, "contestation_already_decided");
+    }
+
+    [Fact]
+    public async Task An_upheld_contestation_adds_its_reason_and_pays_nothing_more()
+    {
+        var (memoirId, _) = await MemoirWithAnExhaustedLineAsync();
+        var contestation = await (await ContestAsync(memoirId, 2, "SESSIONS_EXHAUSTED")).ExpectAsync(HttpStatusCode.Created);
+        await (await Client(Reviewer, "de").PostJsonAsync($"/api/v1/review/contestations/{contestation["id"]}/decision",
+            new { decision = "uphold", note = "Eight sessions were paid." })).ExpectAsync(HttpStatusCode.OK);
+        var memoir = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{memoirId}")).ExpectAsync(HttpStatusCode.OK);
+        var line = LineOf(memoir, 2);
+        Assert.Equal(0m, Amount(line, "payableAmount"));
+        Assert.Equal(["SESSIONS_EXHAUSTED", "CONTESTATION_UPHELD"], Codes(line));
+        Assert.Equal("Contestation examined: the original decision is upheld (Eight sessions were paid.).", line["reasons"]![1]!["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Only_refused_or_reduced_lines_may_be_contested_once_by_their_provider_before_any_return_file()
+    {
+        var (memoirId, _) = await MemoirWithAnExhaustedLineAsync();
+        await (await ContestAsync(memoirId, 1, "INSURED_SHARE")).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "line_not_contestable");
+        await (await ContestAsync(memoirId, 3, "NOT_COVERED")).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "line_not_contestable");
+        await (await ContestAsync(memoirId, 2, "DUPLICATE_LINE")).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "contestation_code_not_on_line");
+        await (await ContestAsync(memoirId, 9, "SESSIONS_EXHAUSTED")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        var foreign = await Client(Physio2).PostJsonAsync($"/api/v1/fee-memoirs/{memoirId}/lines/2/contestation", new { code = "SESSIONS_EXHAUSTED", text = "x" });
+        await foreign.ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{memoirId}/lines/2/contestation", new { code = "SESSIONS_EXHAUSTED" }))
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+
+        // A line a return file already reported can no longer be contested.
+        await Api.WithScopeAsync(sp => sp.GetRequiredService<AppDbContext>().Database.ExecuteSqlInterpolatedAsync(
+            $"UPDATE cns.fee_memoir_lines SET return_file_id = {Guid.NewGuid()}, reported_at = now() WHERE memoir_id = {Guid.Parse(memoirId)} AND line_number = 2"));
+        await (await ContestAsync(memoirId, 2, "SESSIONS_EXHAUSTED")).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "line_already_reported");
+        await Api.WithScopeAsync(sp => sp.GetRequiredService<AppDbContext>().Database.ExecuteSqlInterpolatedAsync(
+            $"UPDATE cns.fee_memoir_lines SET return_file_id = NULL, reported_at = NULL WHERE memoir_id = {Guid.Parse(memoirId)} AND line_number = 2"));
+
+        await (await ContestAsync(memoirId, 2, "SESSIONS_EXHAUSTED")).ExpectAsync(HttpStatusCode.Created);
+        await (await ContestAsync(memoirId, 2, "SESSIONS_EXHAUSTED")).ExpectProblemAsync(HttpStatusCode.Conflict, "line_already_contested");
+        await (await Client(Physio1).GetAsync("/api/v1/review/contestations")).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+    }
+}
