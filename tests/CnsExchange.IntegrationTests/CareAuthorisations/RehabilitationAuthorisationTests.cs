@@ -41,7 +41,7 @@ public sealed class RehabilitationAuthorisationTests(ApiFactory api) : ApiTest(a
         Assert.True(IsVoucher(decision.VoucherNumber(), VoucherKind.Rehabilitation), decision.VoucherNumber());
         Assert.Equal(("rehabilitation", "GER_AMB"), (voucher["kind"]!.GetValue<string>(), voucher["category"]!.GetValue<string>()));
         Assert.Equal(("2026-12-01", "2027-01-31"), (voucher.Date("treatmentStartBy"), voucher.Date("validUntil")));
-        Assert.Equal(("RGER_AMB", 62, 100m), (decision.Service()["actCode"]!.GetValue<string>(), decision.Service()["sessionsGranted"]!.GetValue<int>(),
+        Assert.Equal(("RGERA", 62, 100m), (decision.Service()["actCode"]!.GetValue<string>(), decision.Service()["sessionsGranted"]!.GetValue<int>(),
             decision.Service()["ratePercent"]!.GetValue<decimal>()));
         var terms = decision["authorisation"]!;
         Assert.Equal(("2026-12-01", "2027-01-31", 62), (terms.Date("from"), terms.Date("to"), terms["days"]!.GetValue<int>()));
@@ -251,7 +251,7 @@ public sealed class RehabilitationAuthorisationTests(ApiFactory api) : ApiTest(a
         var first = await Client(Rehab1).RehabAsync(Rehab("SNRP_STAT", start: new DateOnly(2026, 11, 30), days: 21));
         Assert.Equal("agreed", first.Status());
         Assert.Equal(("2026-11-30", "2026-12-20"), (first["authorisation"]!.Date("from"), first["authorisation"]!.Date("to")));
-        Assert.Equal("RSNRP_STAT", first.Service()["actCode"]!.GetValue<string>());
+        Assert.Equal("RSNRPS", first.Service()["actCode"]!.GetValue<string>());
 
         var day31 = await Client(Rehab1).RehabAsync(Rehab("SNRP_STAT", start: new DateOnly(2026, 12, 21), days: 10));
         Assert.Equal(["REHAB_DAYS_EXCEEDED"], day31.Codes());

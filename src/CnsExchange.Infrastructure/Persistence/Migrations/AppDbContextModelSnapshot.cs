@@ -1617,8 +1617,8 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
                     b.Property<string>("ActCode")
                         .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
                         .HasColumnName("act_code");
 
                     b.Property<decimal>("RatePercent")

@@ -136,17 +136,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
             // xmin is PostgreSQL's system column (the row version): it is neither dropped nor added.
 
-            migrationBuilder.AlterColumn<string>(
-                name: "act_code",
-                schema: "cns",
-                table: "voucher_service",
-                type: "character varying(20)",
-                maxLength: 20,
-                nullable: false,
-                oldClrType: typeof(string),
-                oldType: "character varying(10)",
-                oldMaxLength: 10);
-
             migrationBuilder.AddPrimaryKey(
                 name: "PK_validation_requests",
                 schema: "cns",
@@ -421,17 +410,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                 name: "PK_validation_requests",
                 schema: "cns",
                 table: "validation_requests");
-
-            migrationBuilder.AlterColumn<string>(
-                name: "act_code",
-                schema: "cns",
-                table: "voucher_service",
-                type: "character varying(10)",
-                maxLength: 10,
-                nullable: false,
-                oldClrType: typeof(string),
-                oldType: "character varying(20)",
-                oldMaxLength: 20);
 
             migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "decided_at",

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CnsExchange.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261123165120_CareAuthorisations")]
+    [Migration("20261123165504_CareAuthorisations")]
     partial class CareAuthorisations
     {
         /// <inheritdoc />
@@ -1620,8 +1620,8 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
                     b.Property<string>("ActCode")
                         .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
                         .HasColumnName("act_code");
 
                     b.Property<decimal>("RatePercent")
