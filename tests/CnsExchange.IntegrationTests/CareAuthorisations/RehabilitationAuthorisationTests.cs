@@ -346,6 +346,8 @@ public sealed class RehabilitationAuthorisationTests(ApiFactory api) : ApiTest(a
     [InlineData("{\"matricule\":\"1983081246785\",\"kindCode\":\"GER_STAT\",\"start\":\"2026-12-01\"}", "doctorCode")]
     [InlineData("{\"matricule\":\"1983081246785\",\"kindCode\":\"SPA\",\"start\":\"2026-12-01\"}", "kindCode")]
     [InlineData("{\"matricule\":\"1983081246785\",\"kindCode\":\"CNRFR\"}", "start")]
+    [InlineData("{\"matricule\":\"1983081246785\",\"doctorCode\":\"90000004\",\"kindCode\":\"GER_AMB\",\"start\":\"2026-12-01\",\"end\":\"2027-01-31\",\"declaredStays\":[null]}", "declaredStays[0]")]
+    [InlineData("{\"matricule\":\"1983081246785\",\"doctorCode\":\"90000004\",\"kindCode\":\"GER_AMB\",\"start\":\"2200-12-31\",\"end\":\"9999-12-31\"}", "end")]
     public async Task Bad_input_is_400_naming_the_field_and_nothing_is_stored(string json, string field)
     {
         var response = await Client(Rehab1).PostAsync(RehabUrl, new StringContent(json, Encoding.UTF8, "application/json"));
