@@ -52,8 +52,9 @@ public sealed class GetDoubleFinancingReportHandler(IAppDbContext db, TimeProvid
         var rows = await db.Database.SqlQuery<Row>($$"""
             WITH requests AS (
                 SELECT provider_id, date_trunc('month', received_on)::date AS month, count(*)::int AS n, array_agg(DISTINCT insured_id) AS insured
-                FROM cns.validation_requests
-                WHERE received_on BETWEEN {{from}} AND {{to}} AND reasons @> '[{"code":"DEPENDENCY_INSURANCE_OVERLAP"}]'::jsonb
+                FROM cns.care_requests
+                WHERE kind = {{nameof(Domain.Requests.RequestKind.PhysioValidation)}}
+                  AND received_on BETWEEN {{from}} AND {{to}} AND reasons @> '[{"code":"DEPENDENCY_INSURANCE_OVERLAP"}]'::jsonb
                 GROUP BY 1, 2),
             refused AS (
                 SELECT provider_id, date_trunc('month', session_date)::date AS month, count(*)::int AS n, sum(claimed_amount) AS amount, array_agg(DISTINCT insured_id) AS insured
