@@ -521,6 +521,56 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "care_requests",
+                schema: "cns",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kind = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    provider_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    insured_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    matricule = table.Column<string>(type: "character varying(13)", maxLength: 13, nullable: false),
+                    status = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    received_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    received_on = table.Column<DateOnly>(type: "date", nullable: false),
+                    decision_due_by = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    decided_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    decided_by = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    reasons = table.Column<string>(type: "jsonb", nullable: false),
+                    voucher_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    voucher_number = table.Column<string>(type: "character varying(13)", maxLength: 13, nullable: true),
+                    information_question = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    information_answer = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    xmin = table.Column<uint>(type: "xid", rowVersion: true, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_care_requests", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_care_requests_insured_insured_id",
+                        column: x => x.insured_id,
+                        principalSchema: "cns",
+                        principalTable: "insured",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_care_requests_providers_provider_id",
+                        column: x => x.provider_id,
+                        principalSchema: "cns",
+                        principalTable: "providers",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_care_requests_vouchers_voucher_id",
+                        column: x => x.voucher_id,
+                        principalSchema: "cns",
+                        principalTable: "vouchers",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "prescription_fingerprints",
                 schema: "cns",
                 columns: table => new
@@ -541,80 +591,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         principalTable: "vouchers",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "validation_requests",
-                schema: "cns",
-                columns: table => new
-                {
-                    id = table.Column<Guid>(type: "uuid", nullable: false),
-                    provider_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    insured_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    matricule = table.Column<string>(type: "character varying(13)", maxLength: 13, nullable: false),
-                    doctor_code = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: true),
-                    doctor_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    doctor_country = table.Column<string>(type: "character varying(2)", maxLength: 2, nullable: true),
-                    prescription_date = table.Column<DateOnly>(type: "date", nullable: false),
-                    prescription_language = table.Column<string>(type: "character varying(2)", maxLength: 2, nullable: false),
-                    category = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
-                    annex_g_code = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true),
-                    surgery_date = table.Column<DateOnly>(type: "date", nullable: true),
-                    act_code = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
-                    sessions_prescribed = table.Column<int>(type: "integer", nullable: false),
-                    frequency = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    diagnosis = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
-                    home_visit_medically_necessary = table.Column<bool>(type: "boolean", nullable: false),
-                    travel_allowance_requested = table.Column<bool>(type: "boolean", nullable: false),
-                    care_country = table.Column<string>(type: "character varying(2)", maxLength: 2, nullable: false),
-                    accident_reference = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
-                    foreign_prescription = table.Column<bool>(type: "boolean", nullable: false),
-                    status = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
-                    received_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    received_on = table.Column<DateOnly>(type: "date", nullable: false),
-                    decision_due_by = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    decided_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    decided_by = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    reasons = table.Column<string>(type: "jsonb", nullable: false),
-                    grant_category = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: true),
-                    grant_act_code = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true),
-                    grant_sessions = table.Column<int>(type: "integer", nullable: true),
-                    grant_rate_percent = table.Column<decimal>(type: "numeric(5,2)", precision: 5, scale: 2, nullable: true),
-                    grant_travel_allowance = table.Column<bool>(type: "boolean", nullable: false),
-                    grant_third_party_payment = table.Column<bool>(type: "boolean", nullable: false),
-                    grant_accident_case = table.Column<bool>(type: "boolean", nullable: false),
-                    voucher_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    voucher_number = table.Column<string>(type: "character varying(13)", maxLength: 13, nullable: true),
-                    information_question = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    information_answer = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    scan_sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    prescription_fingerprint = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
-                    xmin = table.Column<uint>(type: "xid", rowVersion: true, nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_validation_requests", x => x.id);
-                    table.ForeignKey(
-                        name: "fk_validation_requests_insured_insured_id",
-                        column: x => x.insured_id,
-                        principalSchema: "cns",
-                        principalTable: "insured",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
-                        name: "fk_validation_requests_providers_provider_id",
-                        column: x => x.provider_id,
-                        principalSchema: "cns",
-                        principalTable: "providers",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
-                        name: "fk_validation_requests_vouchers_voucher_id",
-                        column: x => x.voucher_id,
-                        principalSchema: "cns",
-                        principalTable: "vouchers",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -678,32 +654,71 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "prescription_scans",
+                name: "cure_authorisations",
                 schema: "cns",
                 columns: table => new
                 {
                     id = table.Column<Guid>(type: "uuid", nullable: false),
-                    request_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    content_type = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    size_bytes = table.Column<long>(type: "bigint", nullable: false),
-                    file_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    content = table.Column<byte[]>(type: "bytea", nullable: false)
+                    doctor_code = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    kind_code = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    requested_start = table.Column<DateOnly>(type: "date", nullable: false),
+                    country_of_care = table.Column<string>(type: "character varying(2)", maxLength: 2, nullable: false),
+                    care_not_available_in_luxembourg = table.Column<bool>(type: "boolean", nullable: false),
+                    maintenance_sessions_per_month = table.Column<int>(type: "integer", nullable: true),
+                    clinical = table.Column<string>(type: "jsonb", nullable: false),
+                    terms = table.Column<string>(type: "jsonb", nullable: true)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_prescription_scans", x => x.id);
+                    table.PrimaryKey("PK_cure_authorisations", x => x.id);
                     table.ForeignKey(
-                        name: "fk_prescription_scans_validation_request_request_id",
-                        column: x => x.request_id,
+                        name: "fk_cure_authorisations_care_requests_id",
+                        column: x => x.id,
                         principalSchema: "cns",
-                        principalTable: "validation_requests",
+                        principalTable: "care_requests",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
-                name: "validation_request_events",
+                name: "rehabilitation_authorisations",
+                schema: "cns",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kind_code = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    service = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    setting = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    doctor_code = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: true),
+                    start = table.Column<DateOnly>(type: "date", nullable: false),
+                    end = table.Column<DateOnly>(type: "date", nullable: true),
+                    days = table.Column<int>(type: "integer", nullable: true),
+                    different_pathology = table.Column<bool>(type: "boolean", nullable: false),
+                    stable_clinical_state = table.Column<bool>(type: "boolean", nullable: false),
+                    functional_limitations_attested = table.Column<bool>(type: "boolean", nullable: false),
+                    acute_therapy_end = table.Column<DateOnly>(type: "date", nullable: true),
+                    declared_stays = table.Column<string>(type: "jsonb", nullable: false),
+                    authorised_from = table.Column<DateOnly>(type: "date", nullable: true),
+                    authorised_to = table.Column<DateOnly>(type: "date", nullable: true),
+                    rate_percent = table.Column<decimal>(type: "numeric(5,2)", precision: 5, scale: 2, nullable: true),
+                    third_party_payment = table.Column<bool>(type: "boolean", nullable: false),
+                    extensions_granted = table.Column<int>(type: "integer", nullable: false),
+                    extensions_left = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_rehabilitation_authorisations", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_rehabilitation_authorisations_care_requests_id",
+                        column: x => x.id,
+                        principalSchema: "cns",
+                        principalTable: "care_requests",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "request_events",
                 schema: "cns",
                 columns: table => new
                 {
@@ -719,12 +734,57 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_validation_request_events", x => x.id);
+                    table.PrimaryKey("pk_request_events", x => x.id);
                     table.ForeignKey(
-                        name: "fk_validation_request_events_validation_requests_request_id",
+                        name: "fk_request_events_care_requests_request_id",
                         column: x => x.request_id,
                         principalSchema: "cns",
-                        principalTable: "validation_requests",
+                        principalTable: "care_requests",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "validation_requests",
+                schema: "cns",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    doctor_code = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: true),
+                    doctor_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    doctor_country = table.Column<string>(type: "character varying(2)", maxLength: 2, nullable: true),
+                    prescription_date = table.Column<DateOnly>(type: "date", nullable: false),
+                    prescription_language = table.Column<string>(type: "character varying(2)", maxLength: 2, nullable: false),
+                    category = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    annex_g_code = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true),
+                    surgery_date = table.Column<DateOnly>(type: "date", nullable: true),
+                    act_code = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    sessions_prescribed = table.Column<int>(type: "integer", nullable: false),
+                    frequency = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    diagnosis = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
+                    home_visit_medically_necessary = table.Column<bool>(type: "boolean", nullable: false),
+                    travel_allowance_requested = table.Column<bool>(type: "boolean", nullable: false),
+                    care_country = table.Column<string>(type: "character varying(2)", maxLength: 2, nullable: false),
+                    accident_reference = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    foreign_prescription = table.Column<bool>(type: "boolean", nullable: false),
+                    grant_category = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: true),
+                    grant_act_code = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true),
+                    grant_sessions = table.Column<int>(type: "integer", nullable: true),
+                    grant_rate_percent = table.Column<decimal>(type: "numeric(5,2)", precision: 5, scale: 2, nullable: true),
+                    grant_travel_allowance = table.Column<bool>(type: "boolean", nullable: false),
+                    grant_third_party_payment = table.Column<bool>(type: "boolean", nullable: false),
+                    grant_accident_case = table.Column<bool>(type: "boolean", nullable: false),
+                    scan_sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    prescription_fingerprint = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_validation_requests", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_validation_requests_care_requests_id",
+                        column: x => x.id,
+                        principalSchema: "cns",
+                        principalTable: "care_requests",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -803,6 +863,60 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         principalTable: "vouchers",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "rehabilitation_extensions",
+                schema: "cns",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    authorisation_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    sequence = table.Column<int>(type: "integer", nullable: false),
+                    requested_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    requested_on = table.Column<DateOnly>(type: "date", nullable: false),
+                    requested_by = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    days = table.Column<int>(type: "integer", nullable: false),
+                    granted = table.Column<bool>(type: "boolean", nullable: false),
+                    previous_to = table.Column<DateOnly>(type: "date", nullable: false),
+                    new_to = table.Column<DateOnly>(type: "date", nullable: false),
+                    reasons = table.Column<string>(type: "jsonb", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_rehabilitation_extensions", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_rehabilitation_extensions_rehabilitation_authorisations_aut",
+                        column: x => x.authorisation_id,
+                        principalSchema: "cns",
+                        principalTable: "rehabilitation_authorisations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "prescription_scans",
+                schema: "cns",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    request_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    content_type = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    sha256 = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    size_bytes = table.Column<long>(type: "bigint", nullable: false),
+                    file_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    content = table.Column<byte[]>(type: "bytea", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_prescription_scans", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_prescription_scans_validation_request_request_id",
+                        column: x => x.request_id,
+                        principalSchema: "cns",
+                        principalTable: "validation_requests",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -901,6 +1015,32 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                 schema: "cns",
                 table: "care_plans",
                 column: "insured_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_care_requests_decision_due_by",
+                schema: "cns",
+                table: "care_requests",
+                column: "decision_due_by",
+                filter: "status = 'Pending'");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_care_requests_insured_id_kind",
+                schema: "cns",
+                table: "care_requests",
+                columns: new[] { "insured_id", "kind" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_care_requests_provider_id_kind_received_at_id",
+                schema: "cns",
+                table: "care_requests",
+                columns: new[] { "provider_id", "kind", "received_at", "id" },
+                descending: new[] { false, false, true, true });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_care_requests_voucher_id",
+                schema: "cns",
+                table: "care_requests",
+                column: "voucher_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_fee_memoir_lines_insured_id",
@@ -1082,37 +1222,18 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "ix_validation_request_events_request_id_sequence",
+                name: "ix_rehabilitation_extensions_authorisation_id_sequence",
                 schema: "cns",
-                table: "validation_request_events",
-                columns: new[] { "request_id", "sequence" },
+                table: "rehabilitation_extensions",
+                columns: new[] { "authorisation_id", "sequence" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "ix_validation_requests_decision_due_by",
+                name: "ix_request_events_request_id_sequence",
                 schema: "cns",
-                table: "validation_requests",
-                column: "decision_due_by",
-                filter: "status = 'Pending'");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_validation_requests_insured_id",
-                schema: "cns",
-                table: "validation_requests",
-                column: "insured_id");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_validation_requests_provider_id_received_at_id",
-                schema: "cns",
-                table: "validation_requests",
-                columns: new[] { "provider_id", "received_at", "id" },
-                descending: new[] { false, true, true });
-
-            migrationBuilder.CreateIndex(
-                name: "ix_validation_requests_voucher_id",
-                schema: "cns",
-                table: "validation_requests",
-                column: "voucher_id");
+                table: "request_events",
+                columns: new[] { "request_id", "sequence" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_voucher_services_voucher_id_act_code",
@@ -1165,6 +1286,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                 schema: "cns");
 
             migrationBuilder.DropTable(
+                name: "cure_authorisations",
+                schema: "cns");
+
+            migrationBuilder.DropTable(
                 name: "doctors",
                 schema: "cns");
 
@@ -1205,11 +1330,15 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                 schema: "cns");
 
             migrationBuilder.DropTable(
-                name: "sandbox_clock",
+                name: "rehabilitation_extensions",
                 schema: "cns");
 
             migrationBuilder.DropTable(
-                name: "validation_request_events",
+                name: "request_events",
+                schema: "cns");
+
+            migrationBuilder.DropTable(
+                name: "sandbox_clock",
                 schema: "cns");
 
             migrationBuilder.DropTable(
@@ -1225,11 +1354,19 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                 schema: "cns");
 
             migrationBuilder.DropTable(
+                name: "rehabilitation_authorisations",
+                schema: "cns");
+
+            migrationBuilder.DropTable(
                 name: "fee_memoirs",
                 schema: "cns");
 
             migrationBuilder.DropTable(
                 name: "voucher_services",
+                schema: "cns");
+
+            migrationBuilder.DropTable(
+                name: "care_requests",
                 schema: "cns");
 
             migrationBuilder.DropTable(
