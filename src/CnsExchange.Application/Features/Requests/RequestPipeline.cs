@@ -115,7 +115,8 @@ public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, 
             if (request.Id == Guid.Empty) request.Id = Guid.CreateVersion7(now);
             request.ReceivedAt = now;
             request.ReceivedOn = LuxembourgCalendar.LocalDate(now);
-            var insured = await db.Insured.AsNoTracking().AsSplitQuery().SingleOrDefaultAsync(i => i.Matricule == request.Matricule, ct);
+            // One round trip: an insured person has a handful of periods, cases and plans, so no cartesian blow-up.
+            var insured = await db.Insured.AsNoTracking().AsSingleQuery().SingleOrDefaultAsync(i => i.Matricule == request.Matricule, ct);
             request.InsuredId = insured?.Id;
             request.Record("submitted", caller.Actor, now);
 

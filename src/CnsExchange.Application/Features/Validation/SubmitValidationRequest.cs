@@ -200,11 +200,17 @@ public sealed class SubmitValidationRequestHandler(IAppDbContext db, IReferenceD
             PrescriptionFingerprint = DuplicatePrescription.ContentFingerprint(rx),
         };
         // The scan is stored with its request in the same transaction (VAL-18).
+        var fileName = string.IsNullOrWhiteSpace(command.ScanFileName) ? null : Path.GetFileName(command.ScanFileName);
         await pipeline.SubmitAsync(request, r => db.Set<PrescriptionScan>().Add(new PrescriptionScan
         {
             Id = Guid.CreateVersion7(now), RequestId = r.Id, ContentType = contentType, Sha256 = scanSha, SizeBytes = scan.LongLength,
-            FileName = string.IsNullOrWhiteSpace(command.ScanFileName) ? null : Path.GetFileName(command.ScanFileName), Content = scan,
+            FileName = fileName, Content = scan,
         }), ct);
-        return await ValidationRequestViews.MapAsync(db, reference, caller.Language, clock.GetUtcNow(), request, ct);
+        // Everything the answer shows is at hand: no need to read back what was just written.
+        var voucher = request.VoucherId is { } vid ? db.Vouchers.Local.FirstOrDefault(v => v.Id == vid) : null;
+        return voucher is null && request.VoucherId is not null
+            ? await ValidationRequestViews.MapAsync(db, reference, caller.Language, clock.GetUtcNow(), request, ct)
+            : ValidationRequestViews.Map(reference, caller.Language, clock.GetUtcNow(), request, provider.Code,
+                new ValidationRequestViews.ScanInfo(contentType, scanSha, scan.LongLength, fileName), voucher);
     }
 }

@@ -54,7 +54,7 @@ internal static class ValidationRequestViews
 
     public static string Url(Guid id) => $"{Route}/{id}";
 
-    private sealed record ScanInfo(string ContentType, string Sha256, long SizeBytes, string? FileName);
+    public sealed record ScanInfo(string ContentType, string Sha256, long SizeBytes, string? FileName);
 
     /// <summary>Loads a request with everything its view shows. Providers only see their own (another's is "not found").</summary>
     public static async Task<ValidationRequestDto> LoadAsync(IAppDbContext db, IReferenceData reference, ICurrentCaller caller, DateTimeOffset now, Guid id, CancellationToken ct)
@@ -75,7 +75,7 @@ internal static class ValidationRequestViews
         return Map(reference, language, now, r, providerCode, scan, voucher);
     }
 
-    private static ValidationRequestDto Map(IReferenceData reference, string language, DateTimeOffset now, ValidationRequest r, string providerCode, ScanInfo scan, Voucher? voucher)
+    public static ValidationRequestDto Map(IReferenceData reference, string language, DateTimeOffset now, ValidationRequest r, string providerCode, ScanInfo scan, Voucher? voucher)
     {
         var p = r.ToPrescription();
         var prescription = new PrescriptionDto(p.Matricule, new DoctorReference(p.Doctor.Code, p.Doctor.Name, p.Doctor.Country), p.Date, p.Language,
