@@ -184,3 +184,28 @@ public static class ColpachRehab
         return end < start ? 0 : end.DayNumber - start.DayNumber + 1;
     }
 }
+
+/// <summary>A rehabilitation authorisation as billing sees it: the authorised period (extensions included) and the rule that set it.</summary>
+public sealed record AuthorisedRehabilitation(DateOnly From, DateOnly To, string Rule)
+{
+    /// <summary>The rule of a rehabilitation service and setting: REH-02 geriatric ambulatory, REH-03 geriatric stationary, REH-04 Colpach.</summary>
+    public static string RuleOf(RehabService service, CareSetting setting) => service switch
+    {
+        RehabService.Cnrfr => CnrfrAdmission.Rule,
+        RehabService.Geriatric => setting == CareSetting.Ambulatory ? GeriatricAmbulatoryRehab.Rule : GeriatricStationaryRehab.Rule,
+        _ => ColpachRehab.Rule,
+    };
+}
+
+/// <summary>
+/// Rehabilitation days billed by the centre under the voucher of an authorisation (REH-02…REH-04): one day per
+/// authorised day between the first and the last authorised day, extensions included. Each day is paid once (BIL-08)
+/// and never more days than authorised (BIL-06).
+/// </summary>
+public static class RehabilitationDays
+{
+    public static Reason? Check(AuthorisedRehabilitation authorised, DateOnly day) =>
+        day < authorised.From || day > authorised.To
+            ? Reason.Refusal(RehabReasonCodes.DayNotAuthorised, authorised.Rule, "sessionDate", $"{authorised.From:yyyy-MM-dd} – {authorised.To:yyyy-MM-dd}")
+            : null;
+}

@@ -33,6 +33,7 @@ public static class RehabReasonCodes
     public const string DaysExceeded = "REHAB_DAYS_EXCEEDED";
     public const string NoAuthorisationNeeded = "NO_AUTHORISATION_NEEDED";
     public const string DeclaredStayToVerify = "DECLARED_STAY_TO_VERIFY";
+    public const string DayNotAuthorised = "REHAB_DAY_NOT_AUTHORISED";
 }
 
 /// <summary>A stationary hospital stay of the insured person: known to this system or declared with evidence (REH-02).</summary>

@@ -136,6 +136,7 @@ public abstract class ApiTest(ApiFactory api) : IAsyncLifetime
     public const string Hospital1 = "sandbox-hospital-1";
     public const string Thermal1 = "sandbox-thermal-1";
     public const string Rehab1 = "sandbox-rehab-1";
+    public const string Doctor1 = "sandbox-doctor-1";
     public const string Reviewer = "sandbox-reviewer";
     public const string Admin = "sandbox-admin";
 

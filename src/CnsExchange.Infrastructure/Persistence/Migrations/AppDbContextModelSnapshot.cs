@@ -214,6 +214,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("date")
                         .HasColumnName("due_date");
 
+                    b.Property<Guid?>("HospitalStayId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("hospital_stay_id");
+
                     b.Property<decimal>("InsuredShareTotal")
                         .HasPrecision(14, 2)
                         .HasColumnType("numeric(14,2)")
@@ -255,8 +259,8 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
                     b.Property<string>("Source")
                         .IsRequired()
-                        .HasMaxLength(10)
-                        .HasColumnType("character varying(10)")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
                         .HasColumnName("source");
 
                     b.Property<string>("SourceJson")
@@ -281,6 +285,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_fee_memoirs");
+
+                    b.HasIndex("HospitalStayId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_fee_memoirs_hospital_stay_id")
+                        .HasFilter("hospital_stay_id IS NOT NULL");
 
                     b.HasIndex("BillingFileId", "SourceLine")
                         .HasDatabaseName("ix_fee_memoirs_billing_file_id_source_line");
@@ -308,8 +317,8 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
                     b.Property<string>("ActCode")
                         .IsRequired()
-                        .HasMaxLength(10)
-                        .HasColumnType("character varying(10)")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
                         .HasColumnName("act_code");
 
                     b.Property<decimal>("ClaimedAmount")
@@ -330,6 +339,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<Guid?>("HospitalStayId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("hospital_stay_id");
 
                     b.Property<Guid?>("InsuredId")
                         .HasColumnType("uuid")
@@ -404,6 +417,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("date")
                         .HasColumnName("session_date");
 
+                    b.Property<decimal?>("SingleRoomSurcharge")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("single_room_surcharge");
+
                     b.Property<int?>("SourceLine")
                         .HasColumnType("integer")
                         .HasColumnName("source_line");
@@ -422,7 +440,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnName("voucher_id");
 
                     b.Property<string>("VoucherNumber")
-                        .IsRequired()
                         .HasMaxLength(13)
                         .HasColumnType("character varying(13)")
                         .HasColumnName("voucher_number");
@@ -455,18 +472,26 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasIndex("ProviderId", "InsuredId", "SessionDate")
                         .IsUnique()
                         .HasDatabaseName("ux_fee_memoir_lines_paid_insured_session")
-                        .HasFilter("outcome IN ('Accepted', 'Reduced')");
+                        .HasFilter("outcome IN ('Accepted', 'Reduced') AND hospital_stay_id IS NULL");
 
                     b.HasIndex("VoucherId", "SessionDate", "ActCode")
                         .IsUnique()
                         .HasDatabaseName("ux_fee_memoir_lines_paid_voucher_date_act")
                         .HasFilter("outcome IN ('Accepted', 'Reduced')");
 
+                    b.HasIndex("HospitalStayId", "ProviderId", "SessionDate", "ActCode")
+                        .HasDatabaseName("ix_fee_memoir_lines_hospital_stay")
+                        .HasFilter("hospital_stay_id IS NOT NULL");
+
                     b.ToTable("fee_memoir_lines", "cns", t =>
                         {
                             t.HasCheckConstraint("ck_fee_memoir_lines_amounts", "claimed_amount > 0 AND cns_amount >= 0 AND insured_share >= 0 AND payable_amount >= 0");
 
-                            t.HasCheckConstraint("ck_fee_memoir_lines_paid_has_service", "outcome = 'Refused' OR (voucher_service_id IS NOT NULL AND insured_id IS NOT NULL)");
+                            t.HasCheckConstraint("ck_fee_memoir_lines_paid_has_service", "outcome = 'Refused' OR ((voucher_service_id IS NOT NULL OR hospital_stay_id IS NOT NULL) AND insured_id IS NOT NULL)");
+
+                            t.HasCheckConstraint("ck_fee_memoir_lines_surcharge", "single_room_surcharge IS NULL OR (single_room_surcharge >= 0 AND single_room_surcharge < claimed_amount)");
+
+                            t.HasCheckConstraint("ck_fee_memoir_lines_voucher_or_stay", "voucher_number IS NOT NULL OR hospital_stay_id IS NOT NULL");
                         });
                 });
 
@@ -2019,6 +2044,12 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasForeignKey("BillingFileId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_fee_memoirs_billing_files_billing_file_id");
+
+                    b.HasOne("CnsExchange.Domain.Hospital.HospitalStay", null)
+                        .WithMany()
+                        .HasForeignKey("HospitalStayId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_fee_memoirs_hospital_stay_hospital_stay_id");
 
                     b.HasOne("CnsExchange.Domain.Registry.Provider", null)
                         .WithMany()
