@@ -1,6 +1,7 @@
 using System.Reflection;
 using CnsExchange.Api.Endpoints;
 using CnsExchange.Api.Infrastructure;
+using CnsExchange.Application;
 using CnsExchange.Application.Behaviors;
 using CnsExchange.Application.Common;
 using CnsExchange.Infrastructure;
@@ -33,6 +34,7 @@ builder.Services.AddMemoryCache();
 builder.Services.AddInfrastructure(builder.Configuration, runBackgroundJobs);
 builder.Services.AddScoped<ICurrentCaller, HttpCurrentCaller>();
 builder.Services.AddScoped<IdempotencyContext>();
+builder.Services.AddRequestPipeline();
 builder.Services.AddValidatorsFromAssemblyContaining<IAppDbContext>(ServiceLifetime.Scoped, includeInternalTypes: true);
 builder.Services.AddMediator(options =>
 {

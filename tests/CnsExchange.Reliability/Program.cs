@@ -14,14 +14,22 @@ var postgres = new Postgres(pgBin, pgData, pgPort);
 var figures = new Figures();
 var port = 18080 + Random.Shared.Next(1000);
 
+async Task<ApiProcess> StartApiAsync()
+{
+    var process = new ApiProcess(apiDll, connectionString, port);
+    await process.StartAsync(TimeSpan.FromSeconds(90));
+    return process;
+}
+
 foreach (var scenario in scenarios)
 {
-    await using var api = new ApiProcess(apiDll, connectionString, port);
-    await api.StartAsync(TimeSpan.FromSeconds(90));
     switch (scenario)
     {
         case "db-restart":
-            await DbRestartScenario.RunAsync(api, postgres, figures);
+            await using (var api = await StartApiAsync()) await DbRestartScenario.RunAsync(api, postgres, figures);
+            break;
+        case "kill9":
+            await KillScenario.RunAsync(StartApiAsync, connectionString, int.Parse(Environment.GetEnvironmentVariable("KILLS") ?? "12"), figures);
             break;
         default:
             Console.Error.WriteLine($"unknown scenario {scenario}");

@@ -49,11 +49,14 @@ public sealed class BillingEndpoints : IEndpointGroup
             .Produces<FeeMemoirDto>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("A fee memoir with its lines: status (adjudicated, in_payment_run, paid), totals, receivedOn, dueDate (received + 30 days).");
 
-        memoirs.MapGet("", (IMediator m, string? cursor, int? limit, string? status, DateOnly? from, DateOnly? to, Guid? billingFileId, CancellationToken ct) =>
-                m.Send(new ListFeeMemoirs(cursor, limit, ParseEnum<FeeMemoirStatus>(status, "status"), from, to, billingFileId), ct))
+        memoirs.MapGet("", (IMediator m, string? cursor, int? limit, string? status, DateOnly? from, DateOnly? to, Guid? billingFileId,
+                Guid? hospitalStayId, CancellationToken ct) =>
+                m.Send(new ListFeeMemoirs(cursor, limit, ParseEnum<FeeMemoirStatus>(status, "status"), from, to, billingFileId)
+                    { HospitalStayId = hospitalStayId }, ct))
             .RequireAuthorization(Policies.ProviderOrStaff)
             .Produces<Page<FeeMemoirSummaryDto>>()
-            .WithSummary("Your fee memoirs, newest first; filter by status, receipt dates (from, to) and billing file.");
+            .WithSummary("Your fee memoirs, newest first; filter by status, receipt dates (from, to), billing file and hospital stay "
+                         + "(the hospital's memoir settling the stay, doctors' memoirs with fees for it).");
 
         memoirs.MapPost("/{id:guid}/lines/{line:int}/contestation", async (IMediator m, ICurrentCaller caller, Guid id, int line,
                 ContestationRequest body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>

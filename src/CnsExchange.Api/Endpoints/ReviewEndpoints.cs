@@ -1,11 +1,11 @@
 using CnsExchange.Api.Infrastructure;
+using CnsExchange.Application.Features.Requests;
 using CnsExchange.Application.Features.Review;
-using CnsExchange.Application.Features.Validation;
 using Mediator;
 
 namespace CnsExchange.Api.Endpoints;
 
-/// <summary>CNS reviewers' work on pending prescription validations (VAL-15, VAL-16, VAL-17).</summary>
+/// <summary>CNS reviewers' work on pending requests of every kind (VAL-15, VAL-16, VAL-17, REH-02 declared stays).</summary>
 public sealed class ReviewEndpoints : IEndpointGroup
 {
     public void Map(RouteGroupBuilder api)
@@ -13,11 +13,12 @@ public sealed class ReviewEndpoints : IEndpointGroup
         var g = api.MapGroup("/review").WithTags("Review").RequireAuthorization(Policies.Reviewer);
 
         g.MapGet("/queue", (IMediator m, int? limit, CancellationToken ct) => m.Send(new GetReviewQueue(limit), ct))
-            .WithSummary("Pending validation requests ordered by `decisionDueBy` (most urgent first); overdue ones are flagged.");
+            .WithSummary("Pending requests of every kind (prescription validations, cure and rehabilitation authorisations) ordered by `decisionDueBy` (most urgent first); overdue ones are flagged.");
 
-        g.MapPost("/{id:guid}/decision", (IMediator m, Guid id, ReviewDecisionInput body, CancellationToken ct) => m.Send(new DecideValidationRequest(id, body), ct))
-            .Produces<ValidationRequestDto>()
+        g.MapPost("/{id:guid}/decision", (IMediator m, Guid id, ReviewDecisionInput body, CancellationToken ct) => m.Send(new DecideRequest(id, body), ct))
+            .Produces<RequestDto>()
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .WithSummary("Decide a pending request: `agree` (optionally fewer `sessions`), `refuse` with `reasonCodes` and/or `note`, or `request_information` with a `question`.");
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Decide a pending request of any kind: `agree` (optionally fewer `sessions` where the kind counts sessions), `refuse` with `reasonCodes` and/or `note`, or `request_information` with a `question`.");
     }
 }

@@ -7,6 +7,7 @@ namespace CnsExchange.Api.Infrastructure;
 /// <summary>Per-API-key token buckets (anonymous callers share one bucket per IP); 429 problem with Retry-After.</summary>
 public static class RateLimiting
 {
+    /// <summary>Bucket size and refill per key. Read when a key's bucket is first created, so a change applies to new keys.</summary>
     public sealed class Options
     {
         public int TokenLimit { get; set; } = 2000;
@@ -15,7 +16,7 @@ public static class RateLimiting
 
     public static IServiceCollection AddCnsRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection("CnsExchange:RateLimit").Get<Options>() ?? new Options();
+        services.AddSingleton(configuration.GetSection("CnsExchange:RateLimit").Get<Options>() ?? new Options());
         services.AddRateLimiter(o =>
         {
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
@@ -25,6 +26,7 @@ public static class RateLimiting
                     ? "ip:" + context.Connection.RemoteIpAddress
                     : "key:" + ApiKeys.Hash(key);
                 if (context.Request.Path.StartsWithSegments("/health")) return RateLimitPartition.GetNoLimiter("health");
+                var options = context.RequestServices.GetRequiredService<Options>();
                 return RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = options.TokenLimit,
@@ -36,6 +38,7 @@ public static class RateLimiting
             });
             o.OnRejected = async (ctx, ct) =>
             {
+                var options = ctx.HttpContext.RequestServices.GetRequiredService<Options>();
                 var retryAfter = ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
                 ctx.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await Problems.WriteAsync(ctx.HttpContext, 429, "rate_limited", "Too many requests",

@@ -13,7 +13,7 @@ public static class VoucherOwnership
 {
     public const string Rule = "BIL-01";
 
-    public static Reason? Check(Voucher? voucher, string voucherNumber, Guid providerId, string matricule)
+    public static Reason? Check(Voucher? voucher, string? voucherNumber, Guid providerId, string matricule)
     {
         if (voucher is null) return Reason.Refusal("VOUCHER_UNKNOWN", Rule, "voucherNumber", voucherNumber);
         if (voucher.ProviderId != providerId || voucher.Matricule != matricule) return Reason.Refusal("VOUCHER_NOT_OWNED", Rule, "voucherNumber");

@@ -15,6 +15,8 @@ public enum FeeMemoirSource
 {
     Api,
     File,
+    /// <summary>Settlement of a hospital stay (RULES.md §7): its lines are the CNS amounts of the stay, adjudicated when the stay was recorded.</summary>
+    HospitalStay,
 }
 
 public enum LineOutcome
@@ -38,6 +40,8 @@ public sealed class FeeMemoir
     public Guid? BillingFileId { get; set; }
     /// <summary>The simulation this memoir confirmed, if any.</summary>
     public Guid? SimulationId { get; set; }
+    /// <summary>Source hospital stay: the stay this memoir settles (one memoir per stay).</summary>
+    public Guid? HospitalStayId { get; set; }
     public FeeMemoirStatus Status { get; set; }
     public DateTimeOffset ReceivedAt { get; set; }
     /// <summary>Luxembourg date of receipt.</summary>
@@ -89,9 +93,15 @@ public sealed class FeeMemoirLine
     public int LineNumber { get; set; }
     /// <summary>Line of the billing file this line came from, for file memoirs.</summary>
     public int? SourceLine { get; set; }
-    public required string VoucherNumber { get; set; }
+    /// <summary>As sent; null for a line of hospital care (<see cref="HospitalStayId"/>).</summary>
+    public string? VoucherNumber { get; set; }
     public Guid? VoucherId { get; set; }
     public Guid? VoucherServiceId { get; set; }
+    /// <summary>
+    /// Hospital care (RULES.md §7): the stay a doctor's fee line names (as sent), or the stay whose settlement the line
+    /// carries (memoirs of source hospital stay). Such lines consume no voucher session.
+    /// </summary>
+    public Guid? HospitalStayId { get; set; }
     public required string Matricule { get; set; }
     public Guid? InsuredId { get; set; }
     public DateOnly SessionDate { get; set; }
@@ -99,6 +109,8 @@ public sealed class FeeMemoirLine
     /// <summary>The travel allowance (ZKD1) is claimed with the session.</summary>
     public bool Travel { get; set; }
     public decimal ClaimedAmount { get; set; }
+    /// <summary>Doctor's fee in hospital (HOS-04): the part of <see cref="ClaimedAmount"/> that is the single-room surcharge, never paid by CNS.</summary>
+    public decimal? SingleRoomSurcharge { get; set; }
     /// <summary>Tariff amount (montant opposable) on the session date: act (+ travel allowance when granted); null when the act is unknown.</summary>
     public decimal? TariffAmount { get; set; }
     /// <summary>Coverage rate of the voucher service, in percent; null when no service matched.</summary>

@@ -1,12 +1,28 @@
 using CnsExchange.Domain.Common;
+using CnsExchange.Domain.Cures;
+using CnsExchange.Domain.Hospital;
 using CnsExchange.Domain.Reference;
 using CnsExchange.Domain.Registry;
+using CnsExchange.Domain.Rehabilitation;
 using CnsExchange.Domain.Vouchers;
 
 namespace CnsExchange.Domain.Billing;
 
-/// <summary>One line of a fee memoir as the provider sends it.</summary>
-public sealed record FeeMemoirLineInput(string VoucherNumber, string Matricule, DateOnly SessionDate, string ActCode, bool Travel, decimal ClaimedAmount);
+/// <summary>
+/// One line of a fee memoir as the provider sends it: a session under a voucher (physiotherapy, cure, rehabilitation),
+/// or — without a voucher — a doctor's fee for care in a hospital stay (<see cref="HospitalStayId"/>, RULES.md §7).
+/// </summary>
+public sealed record FeeMemoirLineInput(string? VoucherNumber, string Matricule, DateOnly SessionDate, string ActCode, bool Travel, decimal ClaimedAmount)
+{
+    /// <summary>HOS-04…HOS-06: the hospital stay the doctor's act belongs to (instead of a voucher).</summary>
+    public Guid? HospitalStayId { get; init; }
+
+    /// <summary>HOS-04: the part of <see cref="ClaimedAmount"/> that is the single-room surcharge (0 when none is charged).</summary>
+    public decimal SingleRoomSurcharge { get; init; }
+
+    /// <summary>The fee itself: the amount claimed without the single-room surcharge.</summary>
+    public decimal FeeClaimed => ClaimedAmount - SingleRoomSurcharge;
+}
 
 /// <summary>Everything known about a line when it is adjudicated: the line, the voucher and insured it names, and the billing state.</summary>
 public sealed record LineFacts
@@ -25,6 +41,21 @@ public sealed record LineFacts
     public string? DuplicateOfMemoir { get; init; }
     /// <summary>BIL-07: another act is already paid for this insured, provider and date.</summary>
     public bool OtherActSameSession { get; init; }
+
+    /// <summary>Cure vouchers: the terms of the authorisation behind the voucher (CUR-01, CUR-05).</summary>
+    public CureAuthorisationTerms? CureTerms { get; init; }
+    /// <summary>
+    /// CUR-05 maintenance: sessions of the voucher already paid in the calendar month of the session, counted in the
+    /// database while the voucher service is locked (the lock of session consumption, BIL-06).
+    /// </summary>
+    public int SessionsPaidInMonth { get; init; }
+    /// <summary>Rehabilitation vouchers: the authorised period, extensions included (REH-02…REH-04).</summary>
+    public AuthorisedRehabilitation? Rehabilitation { get; init; }
+
+    /// <summary>Doctor's fee lines: the hospital stay named by <see cref="FeeMemoirLineInput.HospitalStayId"/>, with its operations; null when unknown.</summary>
+    public HospitalStay? HospitalStay { get; init; }
+    /// <summary>HOS-05: the fee invoice for the stay — fees claimed on this memoir for it, without the single-room surcharge.</summary>
+    public decimal HospitalFeeInvoice { get; init; }
 }
 
 /// <summary>The adjudication of one line.</summary>
@@ -47,6 +78,7 @@ public static class LineAdjudication
     public static LineDecision Adjudicate(LineFacts facts, ReferenceCatalog catalog)
     {
         var line = facts.Line;
+        if (line.HospitalStayId is not null) return HospitalFeeLines.Adjudicate(facts, catalog); // RULES.md §7, HOS-04…HOS-06
         var refusals = new List<Reason>();
 
         // BIL-01: only a voucher of this provider and insured is looked at any further.
@@ -54,7 +86,7 @@ public static class LineAdjudication
         if (ownership is not null) refusals.Add(ownership);
         var voucher = ownership is null ? facts.Voucher : null;
 
-        refusals.AddRange(SessionDateAllowed.Check(voucher, line.SessionDate, facts.Today)); // BIL-04
+        refusals.AddRange(AuthorisedDates.Check(voucher, facts)); // BIL-04, or the cure's / rehabilitation's own dates
         var act = ActCovered.Check(catalog, line.ActCode, line.SessionDate, voucher); // BIL-05
         if (act.Refusal is not null) refusals.Add(act.Refusal);
         var service = act.Service;
@@ -62,7 +94,7 @@ public static class LineAdjudication
         if (voucher is not null)
         {
             Add(refusals, ThirdPartyPaymentAllowed.Check(voucher)); // BIL-02
-            Add(refusals, TreatmentStartedInTime.Check(voucher, facts.FirstSessionDate)); // BIL-03
+            if (!AuthorisedDates.OwnDates(voucher, facts)) Add(refusals, TreatmentStartedInTime.Check(voucher, facts.FirstSessionDate)); // BIL-03
         }
         if (service is not null) Add(refusals, SessionsAvailable.Check(service, facts.SessionsRemaining)); // BIL-06
         Add(refusals, DuplicateLine.Check(facts.DuplicateOfMemoir)); // BIL-08
@@ -102,5 +134,31 @@ public static class LineAdjudication
     private static void Add(List<Reason> list, Reason? reason)
     {
         if (reason is not null) list.Add(reason);
+    }
+}
+
+/// <summary>
+/// The dates a session under a voucher may have. Physiotherapy: BIL-03 and BIL-04 on the voucher's dates. A cure or a
+/// rehabilitation is checked against its authorisation instead: the cure must start within its year of validity and
+/// its sessions follow the cure's own window (CUR-01, CUR-05, with the maintenance cap per month); a rehabilitation day
+/// lies within the authorised period, extensions included (REH-02…REH-04). A session in the future is never paid.
+/// </summary>
+public static class AuthorisedDates
+{
+    /// <summary>The voucher is checked against its authorisation's own dates (BIL-03/BIL-04 on the voucher dates do not apply).</summary>
+    public static bool OwnDates(Voucher voucher, LineFacts facts) =>
+        (voucher.Kind == VoucherKind.Cure && facts.CureTerms is not null)
+        || (voucher.Kind == VoucherKind.Rehabilitation && facts.Rehabilitation is not null);
+
+    public static IEnumerable<Reason> Check(Voucher? voucher, LineFacts facts)
+    {
+        var session = facts.Line.SessionDate;
+        if (voucher is null || !OwnDates(voucher, facts)) return SessionDateAllowed.Check(voucher, session, facts.Today);
+        var reasons = SessionDateAllowed.Check(null, session, facts.Today).ToList();
+        if (voucher.Kind == VoucherKind.Cure)
+            reasons.AddRange(CureSessionRules.Check(facts.CureTerms!, facts.FirstSessionDate ?? session, session, facts.SessionsPaidInMonth));
+        else if (RehabilitationDays.Check(facts.Rehabilitation!, session) is { } outside)
+            reasons.Add(outside);
+        return reasons;
     }
 }

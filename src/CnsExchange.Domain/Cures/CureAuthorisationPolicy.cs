@@ -88,8 +88,9 @@ public static class CureAuthorisationPolicy
 /// <summary>
 /// Checks of a billed cure session against its authorisation (for the fee-memoir path): CUR-01 the cure starts
 /// (first session) on or before <see cref="CureAuthorisationTerms.ValidUntil"/> and no session comes before the
-/// issue date; CUR-05 a cycle ends within its window after the first session, a series ends by its last date and
-/// maintenance stays within its monthly cap.
+/// issue date; CUR-05 a cycle ends within its window after the first session (which may reach beyond the year of
+/// validity), a series ends by its last date and maintenance stays within its monthly cap. A cure whose terms give it
+/// no window of its own has its sessions within the year of validity.
 /// </summary>
 public static class CureSessionRules
 {
@@ -104,6 +105,8 @@ public static class CureSessionRules
             reasons.Add(Reason.Refusal(CureReasonCodes.AuthorisationExpired, MaintenanceSessions.Rule, "sessionDate", firstSession.AddMonths(months).AddDays(-1).ToString("yyyy-MM-dd")));
         else if (terms.LastSessionBy is { } last && session > last)
             reasons.Add(Reason.Refusal(CureReasonCodes.AuthorisationExpired, CureValidity.Rule, "sessionDate", last.ToString("yyyy-MM-dd")));
+        else if (terms is { SessionWindowMonths: null, LastSessionBy: null } && session > terms.ValidUntil)
+            reasons.Add(Reason.Refusal(CureReasonCodes.AuthorisationExpired, CureValidity.Rule, "sessionDate", terms.ValidUntil.ToString("yyyy-MM-dd")));
 
         if (terms.MaxSessionsPerMonth is { } max && sessionsAlreadyInMonth >= max)
             reasons.Add(Reason.Refusal(CureReasonCodes.MaintenanceNotAllowed, MaintenanceSessions.Rule, "sessionDate", max.ToString(System.Globalization.CultureInfo.InvariantCulture)));

@@ -2,6 +2,7 @@ using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Cures;
 using CnsExchange.Domain.Hospital;
 using CnsExchange.Domain.Rehabilitation;
+using CnsExchange.Domain.Registry;
 
 namespace CnsExchange.Domain.Reference;
 
@@ -83,9 +84,13 @@ public sealed record StayAllowanceRate(string Code, string Unit, decimal Amount,
 /// <summary>A hospital amount per day (HOS-01..03, HOS-07): day tariffs paid to the hospital and the insured participations.</summary>
 public sealed record HospitalTariff(string Item, decimal Amount, LocalizedText Label, DateOnly ValidFrom, DateOnly? ValidTo) : IDated;
 
-/// <summary>A rehabilitation kind (RULES.md §6).</summary>
+/// <summary>
+/// A rehabilitation kind (RULES.md §6). <see cref="ActCode"/> is billed per authorised day (none for the CNRFR, billed
+/// like a hospital stay); <see cref="RequestedBy"/> lists the provider kinds that may ask for it.
+/// </summary>
 public sealed record RehabilitationKindDefinition(
-    string Code, RehabService Service, CareSetting Setting, bool AuthorisationRequired, LocalizedText Label, DateOnly ValidFrom, DateOnly? ValidTo) : IDated;
+    string Code, RehabService Service, CareSetting Setting, bool AuthorisationRequired, string? ActCode, IReadOnlyList<ProviderKind> RequestedBy,
+    LocalizedText Label, DateOnly ValidFrom, DateOnly? ValidTo) : IDated;
 
 /// <summary>Immutable snapshot of all reference data, loaded from versioned data files.</summary>
 public sealed class ReferenceCatalog

@@ -22,7 +22,8 @@ public static class CnrfrAdmission
 /// <summary>
 /// REH-02: geriatric ambulatory rehabilitation follows a stationary hospital stay of at least 7 days (admission and
 /// discharge days included) that ended in the 12 months before the start ("au cours de l'année précédente"); it
-/// lasts at most 2 months, cannot be extended, and the request must reach CNS before the start.
+/// lasts at most 2 months, cannot be extended, and the request must reach CNS before the start. The stay is one this
+/// system recorded, or one the requester declares with evidence: then a reviewer checks the evidence (pending).
 /// </summary>
 public static class GeriatricAmbulatoryRehab
 {
@@ -35,9 +36,12 @@ public static class GeriatricAmbulatoryRehab
         var reasons = new List<Reason>();
         if (AffiliationRule.Check(insured, Rule, date, request.Start) is { } affiliation) reasons.Add(affiliation);
         if (RequestBeforeStart.Check(date, request.Start, Rule) is { } late) reasons.Add(late);
-        if (QualifyingStay(request.Start, request.PreviousStays, date, catalog) is null)
+        var stay = QualifyingStay(request.Start, request.PreviousStays, date, catalog);
+        if (stay is null)
             reasons.Add(Reason.Refusal(RehabReasonCodes.ConditionsNotMet, Rule, "previousStays",
                 catalog.IntParameter("rehab.geriatric.ambulatory.min_previous_stay_days", date).ToString(CultureInfo.InvariantCulture)));
+        else if (stay.Declared)
+            reasons.Add(Reason.Pending(RehabReasonCodes.DeclaredStayToVerify, Rule, "declaredStays", $"{stay.Admission:yyyy-MM-dd}/{stay.Discharge:yyyy-MM-dd}"));
         var maxEnd = MaxEnd(request.Start, catalog, date);
         if (request.End > maxEnd)
             reasons.Add(Reason.Refusal(RehabReasonCodes.DaysExceeded, Rule, "end", maxEnd.ToString("yyyy-MM-dd")));
@@ -49,12 +53,16 @@ public static class GeriatricAmbulatoryRehab
     public static DateOnly MaxEnd(DateOnly start, ReferenceCatalog catalog, DateOnly date) =>
         start.AddMonths(catalog.IntParameter("rehab.geriatric.ambulatory.max_months", date)).AddDays(-1);
 
-    /// <summary>The stay that qualifies: ≥ 7 days, discharged within the 12 months before the start (and not after it).</summary>
+    /// <summary>
+    /// The stay that qualifies: ≥ 7 days, discharged within the 12 months before the start (and not after it); a stay
+    /// known to the system before a declared one (which a person must check: pending <c>DECLARED_STAY_TO_VERIFY</c>).
+    /// </summary>
     public static HospitalStayFact? QualifyingStay(DateOnly start, IEnumerable<HospitalStayFact> stays, DateOnly date, ReferenceCatalog catalog)
     {
         var minDays = catalog.IntParameter("rehab.geriatric.ambulatory.min_previous_stay_days", date);
         var from = start.AddMonths(-catalog.IntParameter("rehab.geriatric.ambulatory.previous_stay_lookback_months", date));
-        return stays.Where(s => s.Days >= minDays && s.Discharge >= from && s.Discharge <= start).MaxBy(s => s.Discharge);
+        return stays.Where(s => s.Days >= minDays && s.Discharge >= from && s.Discharge <= start)
+            .OrderBy(s => s.Declared).ThenByDescending(s => s.Discharge).FirstOrDefault();
     }
 
     /// <summary>REH-02: no extension of a geriatric ambulatory rehabilitation.</summary>
@@ -175,4 +183,29 @@ public static class ColpachRehab
         var end = to.Year > year ? new DateOnly(year, 12, 31) : to;
         return end < start ? 0 : end.DayNumber - start.DayNumber + 1;
     }
+}
+
+/// <summary>A rehabilitation authorisation as billing sees it: the authorised period (extensions included) and the rule that set it.</summary>
+public sealed record AuthorisedRehabilitation(DateOnly From, DateOnly To, string Rule)
+{
+    /// <summary>The rule of a rehabilitation service and setting: REH-02 geriatric ambulatory, REH-03 geriatric stationary, REH-04 Colpach.</summary>
+    public static string RuleOf(RehabService service, CareSetting setting) => service switch
+    {
+        RehabService.Cnrfr => CnrfrAdmission.Rule,
+        RehabService.Geriatric => setting == CareSetting.Ambulatory ? GeriatricAmbulatoryRehab.Rule : GeriatricStationaryRehab.Rule,
+        _ => ColpachRehab.Rule,
+    };
+}
+
+/// <summary>
+/// Rehabilitation days billed by the centre under the voucher of an authorisation (REH-02…REH-04): one day per
+/// authorised day between the first and the last authorised day, extensions included. Each day is paid once (BIL-08)
+/// and never more days than authorised (BIL-06).
+/// </summary>
+public static class RehabilitationDays
+{
+    public static Reason? Check(AuthorisedRehabilitation authorised, DateOnly day) =>
+        day < authorised.From || day > authorised.To
+            ? Reason.Refusal(RehabReasonCodes.DayNotAuthorised, authorised.Rule, "sessionDate", $"{authorised.From:yyyy-MM-dd} – {authorised.To:yyyy-MM-dd}")
+            : null;
 }

@@ -20,6 +20,8 @@ public enum RehabOutcome
     Refused,
     /// <summary>No authorisation is needed (CNRFR, REH-01).</summary>
     NotRequired,
+    /// <summary>Granted as far as the rules can tell, but a person must check something first (a declared stay, REH-02).</summary>
+    Pending,
 }
 
 /// <summary>Reason codes of the rehabilitation rules (reason-codes.json).</summary>
@@ -30,10 +32,13 @@ public static class RehabReasonCodes
     public const string ExtensionLimitReached = "EXTENSION_LIMIT_REACHED";
     public const string DaysExceeded = "REHAB_DAYS_EXCEEDED";
     public const string NoAuthorisationNeeded = "NO_AUTHORISATION_NEEDED";
+    public const string DeclaredStayToVerify = "DECLARED_STAY_TO_VERIFY";
+    public const string DayNotAuthorised = "REHAB_DAY_NOT_AUTHORISED";
 }
 
 /// <summary>A stationary hospital stay of the insured person: known to this system or declared with evidence (REH-02).</summary>
-public sealed record HospitalStayFact(DateOnly Admission, DateOnly Discharge)
+/// <param name="Declared">Declared by the requester with evidence (not a stay this system has recorded): a person checks it.</param>
+public sealed record HospitalStayFact(DateOnly Admission, DateOnly Discharge, bool Declared = false)
 {
     /// <summary>Days of the stay, admission and discharge days included (same count as hospital participation days).</summary>
     public int Days => Discharge.DayNumber - Admission.DayNumber + 1;
@@ -51,12 +56,13 @@ public sealed record RehabAuthorisationTerms(
     public int Days => To.DayNumber - From.DayNumber + 1;
 }
 
+/// <summary>The answer to a rehabilitation request; <see cref="Terms"/> when granted, or pending (what a reviewer would grant).</summary>
 public sealed record RehabDecision(RehabOutcome Outcome, IReadOnlyList<Reason> Reasons, RehabAuthorisationTerms? Terms)
 {
     public static RehabDecision From(IReadOnlyList<Reason> reasons, Func<RehabAuthorisationTerms> terms) =>
         reasons.Any(r => r.Severity == ReasonSeverity.Refusal)
             ? new RehabDecision(RehabOutcome.Refused, reasons, null)
-            : new RehabDecision(RehabOutcome.Granted, reasons, terms());
+            : new RehabDecision(reasons.Any(r => r.Severity == ReasonSeverity.Pending) ? RehabOutcome.Pending : RehabOutcome.Granted, reasons, terms());
 }
 
 /// <summary>Geriatric ambulatory rehabilitation request (REH-02).</summary>

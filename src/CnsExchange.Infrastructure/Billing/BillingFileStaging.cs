@@ -90,7 +90,7 @@ internal sealed class BillingFileStaging(AppDbContext db) : IBillingFileStaging
         await using var cmd = Command($"""
             SELECT DISTINCT vs.id FROM {Table} s
             JOIN cns.vouchers v ON v.number = s.voucher_number AND v.provider_id = @provider AND v.matricule = s.matricule
-            JOIN cns.voucher_service vs ON vs.voucher_id = v.id AND vs.act_code = s.act_code
+            JOIN cns.voucher_services vs ON vs.voucher_id = v.id AND vs.act_code = s.act_code
             """);
         cmd.Parameters.AddWithValue("provider", providerId);
         var ids = new List<Guid>();

@@ -24,19 +24,19 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
     private const string LineColumns =
         "id, memoir_id, provider_id, line_number, source_line, voucher_number, voucher_id, voucher_service_id, matricule, insured_id, " +
         "session_date, act_code, travel, claimed_amount, tariff_amount, rate_percent, cns_amount, insured_share, outcome, reasons, " +
-        "payable_amount, created_at";
+        "payable_amount, created_at, hospital_stay_id, single_room_surcharge";
 
     private const string LineValues =
         "@id, @memoir_id, @provider_id, @line_number, @source_line, @voucher_number, @voucher_id, @voucher_service_id, @matricule, @insured_id, " +
         "@session_date, @act_code, @travel, @claimed_amount, @tariff_amount, @rate_percent, @cns_amount, @insured_share, @outcome, @reasons, " +
-        "@payable_amount, @created_at";
+        "@payable_amount, @created_at, @hospital_stay_id, @single_room_surcharge";
 
     public async Task<IReadOnlyDictionary<Guid, SessionCounter>> LockServicesAsync(IReadOnlyCollection<Guid> serviceIds, CancellationToken ct)
     {
         var result = new Dictionary<Guid, SessionCounter>();
         if (serviceIds.Count == 0) return result;
         await using var cmd = Command(
-            "SELECT id, sessions_granted, sessions_billed FROM cns.voucher_service WHERE id = ANY(@ids) ORDER BY id FOR UPDATE");
+            "SELECT id, sessions_granted, sessions_billed FROM cns.voucher_services WHERE id = ANY(@ids) ORDER BY id FOR UPDATE");
         cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = serviceIds.Order().ToArray() });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) result[reader.GetGuid(0)] = new SessionCounter(reader.GetInt32(1), reader.GetInt32(2));
@@ -84,6 +84,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
                 WHERE l.voucher_id = @voucher AND l.session_date = @date AND l.act_code = @act AND l.{Paid} LIMIT 1),
               EXISTS (SELECT 1 FROM cns.fee_memoir_lines l
                 WHERE l.provider_id = @provider AND l.insured_id = @insured AND l.session_date = @date AND l.{Paid}
+                  AND l.hospital_stay_id IS NULL
                   AND NOT (l.voucher_id IS NOT DISTINCT FROM @voucher AND l.act_code = @act))
             """);
         cmd.Parameters.Add(Uuid("voucher", voucherId));
@@ -100,7 +101,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
     {
         await using (var cmd = Command($"""
             WITH consumed AS (
-              UPDATE cns.voucher_service SET sessions_billed = sessions_billed + 1
+              UPDATE cns.voucher_services SET sessions_billed = sessions_billed + 1
               WHERE id = @voucher_service_id AND sessions_billed < sessions_granted
               RETURNING id),
             inserted AS (
@@ -123,15 +124,52 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
             if (consumed == 0) return ClaimResult.SessionsExhausted;
         }
         // The session was taken but the line collided with a paid one: give the session back (the row is still ours).
-        await using var giveBack = Command("UPDATE cns.voucher_service SET sessions_billed = sessions_billed - 1 WHERE id = @id");
+        await using var giveBack = Command("UPDATE cns.voucher_services SET sessions_billed = sessions_billed - 1 WHERE id = @id");
         giveBack.Parameters.AddWithValue("id", line.VoucherServiceId!.Value);
         await giveBack.ExecuteNonQueryAsync(ct);
         return ClaimResult.Conflict;
     }
 
+    public async Task<int> PaidSessionsInMonthAsync(Guid voucherId, DateOnly sessionDate, CancellationToken ct)
+    {
+        var first = new DateOnly(sessionDate.Year, sessionDate.Month, 1);
+        await using var cmd = Command($"""
+            SELECT count(*)::int FROM cns.fee_memoir_lines
+            WHERE voucher_id = @voucher AND {Paid} AND session_date >= @first AND session_date < @next
+            """);
+        cmd.Parameters.AddWithValue("voucher", voucherId);
+        cmd.Parameters.AddWithValue("first", first);
+        cmd.Parameters.AddWithValue("next", first.AddMonths(1));
+        return (int)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    public async Task LockHospitalStaysAsync(IReadOnlyCollection<Guid> stayIds, CancellationToken ct)
+    {
+        if (stayIds.Count == 0) return;
+        // NO KEY UPDATE: serialises fee memoirs for the stay without blocking rows that merely reference it.
+        await using var cmd = Command("SELECT id FROM cns.hospital_stays WHERE id = ANY(@ids) ORDER BY id FOR NO KEY UPDATE");
+        cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = stayIds.Order().ToArray() });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) { }
+    }
+
+    public async Task<LineState> ReadHospitalLineStateAsync(Guid providerId, Guid stayId, DateOnly sessionDate, string actCode, CancellationToken ct)
+    {
+        await using var cmd = Command($"""
+            SELECT m.reference FROM cns.fee_memoir_lines l JOIN cns.fee_memoirs m ON m.id = l.memoir_id
+            WHERE l.hospital_stay_id = @stay AND l.provider_id = @provider AND l.session_date = @date AND l.act_code = @act AND l.{Paid}
+            LIMIT 1
+            """);
+        cmd.Parameters.AddWithValue("stay", stayId);
+        cmd.Parameters.AddWithValue("provider", providerId);
+        cmd.Parameters.AddWithValue("date", sessionDate);
+        cmd.Parameters.AddWithValue("act", actCode);
+        return new LineState(await cmd.ExecuteScalarAsync(ct) as string, false);
+    }
+
     public async Task InsertLineAsync(FeeMemoirLine line, CancellationToken ct)
     {
-        if (line.IsPaidAtAdjudication) throw new InvalidOperationException("Paid lines are stored through ClaimAsync.");
+        if (line.IsPaidAtAdjudication && line.HospitalStayId is null) throw new InvalidOperationException("Paid lines under a voucher are stored through ClaimAsync.");
         await using var cmd = Command($"INSERT INTO cns.fee_memoir_lines ({LineColumns}) VALUES ({LineValues})");
         AddLineParameters(cmd, line);
         await cmd.ExecuteNonQueryAsync(ct);
@@ -167,7 +205,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         p.AddWithValue("provider_id", l.ProviderId);
         p.AddWithValue("line_number", l.LineNumber);
         p.Add(new NpgsqlParameter("source_line", NpgsqlDbType.Integer) { Value = (object?)l.SourceLine ?? DBNull.Value });
-        p.AddWithValue("voucher_number", l.VoucherNumber);
+        p.Add(new NpgsqlParameter("voucher_number", NpgsqlDbType.Varchar) { Value = (object?)l.VoucherNumber ?? DBNull.Value });
         p.Add(Uuid("voucher_id", l.VoucherId));
         p.Add(Uuid("voucher_service_id", l.VoucherServiceId));
         p.AddWithValue("matricule", l.Matricule);
@@ -184,6 +222,8 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         p.Add(new NpgsqlParameter("reasons", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(l.Reasons, JsonDefaults.Options) });
         p.AddWithValue("payable_amount", l.PayableAmount);
         p.AddWithValue("created_at", l.CreatedAt.ToUniversalTime());
+        p.Add(Uuid("hospital_stay_id", l.HospitalStayId));
+        p.Add(new NpgsqlParameter("single_room_surcharge", NpgsqlDbType.Numeric) { Value = (object?)l.SingleRoomSurcharge ?? DBNull.Value });
     }
 
     private static NpgsqlParameter Uuid(string name, Guid? value) => new(name, NpgsqlDbType.Uuid) { Value = (object?)value ?? DBNull.Value };

@@ -34,6 +34,7 @@ public sealed class AuthTests(ApiFactory api) : ApiTest(api)
     [InlineData(Hospital1)]
     [InlineData(Thermal1)]
     [InlineData(Rehab1)]
+    [InlineData(Doctor1)]
     [InlineData(Reviewer)]
     [InlineData(Admin)]
     public async Task Every_sandbox_key_is_accepted(string key)

@@ -288,6 +288,53 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task A_hospital_stay_and_the_doctors_fees_for_it_are_paid_and_explained_by_the_run_like_any_memoir()
+    {
+        var stay = await (await Client(Hospital1).PostJsonAsync("/api/v1/hospital-stays", new
+        {
+            matricule = Adult, admissionDate = "2026-11-16", dischargeDate = "2026-11-20", kind = "stationary", childbirth = false, room = "single",
+            singleRoomMedicallyNeeded = false, accompanyingParentBed = false, countryOfCare = "LU", operations = new[] { new { actCode = "HOP02", main = true } },
+        })).ExpectAsync(HttpStatusCode.Created);
+        var stayId = stay["id"]!.GetValue<string>();
+        var fees = await (await Client(Doctor1).PostJsonAsync("/api/v1/fee-memoirs", new
+        {
+            memoirReference = "DR-PAY-1",
+            lines = new object[]
+            {
+                new { hospitalStayId = stayId, matricule = Adult, sessionDate = "2026-11-16", actCode = "HOP02", claimedAmount = 2400.00m + 1584.00m, singleRoomSurcharge = 1584.00m },
+                new { hospitalStayId = stayId, matricule = Adult, sessionDate = "2026-11-17", actCode = "DV01", claimedAmount = 42.00m },
+            },
+        })).ExpectAsync(HttpStatusCode.Created);
+        var stayMemoirs = await AllAsync(Client(Hospital1), "/api/v1/fee-memoirs");
+        var stayMemoir = await (await Client(Hospital1).GetAsync($"/api/v1/fee-memoirs/{Assert.Single(stayMemoirs)["id"]}")).ExpectAsync(HttpStatusCode.OK);
+        var owedByStay = stayMemoir["lines"]!.AsArray().Sum(l => l!["payableAmount"]!.GetValue<decimal>());
+        var owedByFees = fees["lines"]!.AsArray().Sum(l => l!["payableAmount"]!.GetValue<decimal>());
+        Assert.True(owedByStay > 0 && owedByFees > 0);
+
+        await SetClockAsync(Client(Admin), Local("2026-11-30", 3));
+        var run = await RunAsync(Client(Admin), Assert.Single(await AllAsync(Client(Admin), "/api/v1/payment-runs"))["id"]!.GetValue<string>());
+        var orders = run["orders"]!.AsArray().ToDictionary(o => o!["providerCode"]!.GetValue<string>(), o => o!["amount"]!.GetValue<decimal>());
+        Assert.Equal(owedByStay, orders["HOS0001"]);
+        Assert.Equal(owedByFees, orders["DOC0001"]);
+        foreach (var key in new[] { Hospital1, Doctor1 })
+        {
+            var memoir = Assert.Single(await AllAsync(Client(key), "/api/v1/fee-memoirs?status=paid"));
+            var returnFile = Assert.Single(await AllAsync(Client(key), "/api/v1/return-files"));
+            var client = Client(key);
+            client.DefaultRequestHeaders.Accept.ParseAdd("application/xml");
+            var xml = await client.GetByteArrayAsync($"/api/v1/return-files/{returnFile["id"]}");
+            Assert.Empty(CnsExchange.Infrastructure.Payments.Files.PaymentFileSchemas.Validate(xml, CnsExchange.Infrastructure.Payments.Files.PaymentFileSchemas.ReturnFile));
+            Assert.Equal(key == Hospital1 ? owedByStay : owedByFees, returnFile["paidAmount"]!.GetValue<decimal>());
+            Assert.NotNull(memoir);
+        }
+        // The single-room surcharge is never paid: the surgeon's line is listed as paid in part, with its reasons.
+        var feeFile = Assert.Single(await AllAsync(Client(Doctor1), "/api/v1/return-files"));
+        Assert.True(feeFile["listedLines"]!.GetValue<int>() >= 1);
+        var check = await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{run["id"]}/verification")).ExpectAsync(HttpStatusCode.OK);
+        Assert.True(check["identical"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task A_closed_run_its_orders_files_and_the_lines_it_paid_cannot_be_changed_even_in_sql()
     {
         await AWeekOfMemoirsAsync();

@@ -75,6 +75,7 @@ public sealed class AccessMatrixTests(ApiFactory api, ITestOutputHelper output) 
         {
             // A well-formed body, so that the answer is about access and not about the body.
             var body = path.EndsWith("/information", StringComparison.Ordinal) ? "{\"answer\":\"Here it is\"}"
+                : path.EndsWith("/extensions", StringComparison.Ordinal) ? "{\"days\":10}"
                 : path.EndsWith("/contestation", StringComparison.Ordinal) ? "{\"code\":\"TARIFF\",\"text\":\"Please check\"}"
                 : "{}";
             request.Content = new StringContent(body, Encoding.UTF8);
@@ -143,6 +144,16 @@ public sealed class AccessMatrixTests(ApiFactory api, ITestOutputHelper output) 
         })).ExpectAsync(HttpStatusCode.Created);
         var stayId = stay["id"]!.GetValue<string>();
         owned.Add(new Owned("hospital stay", [$"GET /api/v1/hospital-stays/{stayId}"], "/api/v1/hospital-stays", stayId, Hospital1));
+
+        var cure = await CareAuthorisations.CareTestSupport.CureAsync(Client(Thermal1), CareAuthorisations.CareTestSupport.Cure());
+        owned.Add(new Owned("cure authorisation", [$"GET /api/v1/cure-authorisations/{cure["id"]}", $"GET /api/v1/vouchers/{cure["voucher"]!["number"]}"],
+            "/api/v1/cure-authorisations", cure["id"]!.GetValue<string>(), Thermal1));
+        var rehab = await CareAuthorisations.CareTestSupport.RehabAsync(Client(Rehab1), CareAuthorisations.CareTestSupport.Rehab("GER_STAT"));
+        var rehabId = rehab["id"]!.GetValue<string>();
+        owned.Add(new Owned("rehabilitation authorisation", [$"GET /api/v1/rehabilitation-authorisations/{rehabId}",
+                $"POST /api/v1/rehabilitation-authorisations/{rehabId}/extensions", $"POST /api/v1/rehabilitation-authorisations/{rehabId}/cancel",
+                $"POST /api/v1/rehabilitation-authorisations/{rehabId}/information", $"GET /api/v1/vouchers/{rehab["voucher"]!["number"]}"],
+            "/api/v1/rehabilitation-authorisations", rehabId, Rehab1));
         return owned;
     }
 
@@ -155,10 +166,20 @@ public sealed class AccessMatrixTests(ApiFactory api, ITestOutputHelper output) 
         {
             code = "HOS0002", kind = "hospital", name = "Second hospital", iban = "LU280019400644750000", bic = "BCEELULL",
         })).ExpectAsync(HttpStatusCode.Created);
+        var secondThermal = await (await Client(Admin).PostJsonAsync("/api/v1/admin/providers", new
+        {
+            code = "THE0002", kind = "thermal_centre", name = "Second thermal centre", iban = "LU980019400644750001", bic = "BCEELULL",
+        })).ExpectAsync(HttpStatusCode.Created);
+        var secondRehab = await (await Client(Admin).PostJsonAsync("/api/v1/admin/providers", new
+        {
+            code = "REH0002", kind = "rehabilitation_centre", name = "Second rehabilitation centre", iban = "LU710019400644750002", bic = "BCEELULL",
+        })).ExpectAsync(HttpStatusCode.Created);
         var otherKeys = new Dictionary<string, string>
         {
             [Physio1] = Physio2,
             [Hospital1] = secondHospital["apiKey"]!.GetValue<string>(),
+            [Thermal1] = secondThermal["apiKey"]!.GetValue<string>(),
+            [Rehab1] = secondRehab["apiKey"]!.GetValue<string>(),
         };
         var leaks = new List<string>();
         var checks = 0;

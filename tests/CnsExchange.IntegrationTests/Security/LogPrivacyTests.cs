@@ -31,6 +31,11 @@ public sealed class LogPrivacyTests(ApiFactory api, ITestOutputHelper output) : 
         await Client(Physio1).PostJsonAsync("/api/v1/fee-memoirs", BillingApi.Memoir("PRIV-1", BillingApi.Line(voucher, "2026-11-21")));
         await Client(Admin).PutJsonAsync("/api/v1/admin/insured/1983081246785", new { firstName = "Marie" });
         await Client(Hospital1).PostJsonAsync("/api/v1/hospital-stays", new { matricule = "1983081246785", admissionDate = "2026-11-10", dischargeDate = "2026-11-12", kind = "stationary" });
+        foreach (var matricule in insured.AsArray().Select(i => i!["matricule"]!.GetValue<string>()))
+        {
+            await CareAuthorisations.CareTestSupport.PostCureAsync(Client(Thermal1), CareAuthorisations.CareTestSupport.Cure("T200", matricule));
+            await CareAuthorisations.CareTestSupport.PostRehabAsync(Client(Rehab1), CareAuthorisations.CareTestSupport.Rehab("CNRFR", matricule));
+        }
 
         var lines = Api.Logs.Lines.ToArray();
         var leaks = lines.Where(l => secrets.Any(s => l.Contains(s, StringComparison.OrdinalIgnoreCase))).ToList();

@@ -34,7 +34,10 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Every log line of the API since start (see LogPrivacyTests).</summary>
     public LogCapture Logs { get; } = new();
 
-    /// <summary>Configuration a derived factory overrides (e.g. a low rate limit).</summary>
+    /// <summary>
+    /// Configuration a derived factory overrides. Note: Hangfire keeps its storage, activator and log provider in
+    /// process-wide statics, so the suite runs ONE host; do not start a second factory next to this one.
+    /// </summary>
     protected virtual IEnumerable<(string Key, string Value)> Settings => [];
 
     async Task IAsyncLifetime.InitializeAsync()
@@ -138,6 +141,7 @@ public abstract class ApiTest(ApiFactory api) : IAsyncLifetime
     public const string Hospital1 = "sandbox-hospital-1";
     public const string Thermal1 = "sandbox-thermal-1";
     public const string Rehab1 = "sandbox-rehab-1";
+    public const string Doctor1 = "sandbox-doctor-1";
     public const string Reviewer = "sandbox-reviewer";
     public const string Admin = "sandbox-admin";
 

@@ -12,17 +12,21 @@ public sealed record LinePaymentDto(Guid PaymentRunId, decimal? PaidAmount, Date
 /// <summary>
 /// An adjudicated line. <c>tariffAmount</c> = montant opposable on the session date (act + travel allowance when
 /// granted); <c>cnsAmount</c> = part statutaire; <c>insuredShare</c> = participation personnelle;
-/// <c>payableAmount</c> = what CNS owes now (changes when a contestation is overturned).
+/// <c>payableAmount</c> = what CNS owes now (changes when a contestation is overturned). Hospital care has
+/// <c>hospitalStayId</c> instead of <c>voucherNumber</c>: a doctor's fee (with its <c>singleRoomSurcharge</c>), or a
+/// line of the stay's own settlement (memoirs of source <c>hospital_stay</c>, no rate: the amounts are the stay's).
 /// </summary>
 public sealed record FeeMemoirLineDto(
     int LineNumber,
     int? SourceLine,
-    string VoucherNumber,
+    string? VoucherNumber,
+    Guid? HospitalStayId,
     string Matricule,
     DateOnly SessionDate,
     string ActCode,
     bool Travel,
     decimal ClaimedAmount,
+    decimal? SingleRoomSurcharge,
     decimal? TariffAmount,
     decimal? RatePercent,
     decimal CnsAmount,
@@ -63,6 +67,7 @@ public sealed record FeeMemoirDto(
     FeeMemoirSource Source,
     Guid? BillingFileId,
     Guid? SimulationId,
+    Guid? HospitalStayId,
     DateTimeOffset ReceivedAt,
     DateOnly ReceivedOn,
     DateOnly DueDate,
@@ -78,6 +83,7 @@ public sealed record FeeMemoirSummaryDto(
     FeeMemoirStatus Status,
     FeeMemoirSource Source,
     Guid? BillingFileId,
+    Guid? HospitalStayId,
     DateTimeOffset ReceivedAt,
     DateOnly ReceivedOn,
     DateOnly DueDate,
@@ -102,20 +108,21 @@ public sealed record SimulatedLine(int LineNumber, LineOutcome Outcome, decimal?
 public static class FeeMemoirMapping
 {
     public static FeeMemoirLineDto ToDto(this FeeMemoirLine l, IReferenceData reference, string language, LineContestation? contestation = null) =>
-        new(l.LineNumber, l.SourceLine, l.VoucherNumber, l.Matricule, l.SessionDate, l.ActCode, l.Travel, l.ClaimedAmount, l.TariffAmount,
+        new(l.LineNumber, l.SourceLine, l.VoucherNumber, l.HospitalStayId, l.Matricule, l.SessionDate, l.ActCode, l.Travel, l.ClaimedAmount,
+            l.SingleRoomSurcharge, l.TariffAmount,
             l.RatePercent, l.CnsAmount, l.InsuredShare, l.Outcome, reference.Render(l.Reasons, language), l.PayableAmount,
             contestation is null ? null : new LineContestationRef(contestation.Id, contestation.Status),
             l.PaymentRunId is { } run ? new LinePaymentDto(run, l.PaidAmount, l.PaidAt, l.ReturnFileId) : null);
 
     public static FeeMemoirDto ToDto(this FeeMemoir m, string providerCode, IReferenceData reference, string language,
         IReadOnlyDictionary<Guid, LineContestation>? contestations = null, SimulationComparisonDto? comparison = null) =>
-        new(m.Id, m.Reference, providerCode, m.Status, m.Source, m.BillingFileId, m.SimulationId, m.ReceivedAt, m.ReceivedOn, m.DueDate,
+        new(m.Id, m.Reference, providerCode, m.Status, m.Source, m.BillingFileId, m.SimulationId, m.HospitalStayId, m.ReceivedAt, m.ReceivedOn, m.DueDate,
             m.AdjudicatedAt, MemoirTotalsDto.From(m),
             m.Lines.OrderBy(l => l.LineNumber).Select(l => l.ToDto(reference, language, contestations?.GetValueOrDefault(l.Id))).ToList(),
             comparison);
 
     public static FeeMemoirSummaryDto ToSummary(this FeeMemoir m) =>
-        new(m.Id, m.Reference, m.Status, m.Source, m.BillingFileId, m.ReceivedAt, m.ReceivedOn, m.DueDate, MemoirTotalsDto.From(m));
+        new(m.Id, m.Reference, m.Status, m.Source, m.BillingFileId, m.HospitalStayId, m.ReceivedAt, m.ReceivedOn, m.DueDate, MemoirTotalsDto.From(m));
 
     public static SimulationComparisonDto Compare(Guid simulationId, DateTimeOffset simulatedAt, IReadOnlyList<SimulatedLine> simulated, IEnumerable<FeeMemoirLine> confirmed)
     {

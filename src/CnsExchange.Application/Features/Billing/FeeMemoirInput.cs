@@ -11,15 +11,29 @@ using FluentValidation;
 
 namespace CnsExchange.Application.Features.Billing;
 
-/// <summary>One line of a fee memoir: a session given under a voucher.</summary>
+/// <summary>
+/// One line of a fee memoir: a session given under a voucher (physiotherapy, cure, rehabilitation day), or a doctor's
+/// fee for care in a hospital stay — then <c>hospitalStayId</c> instead of <c>voucherNumber</c>.
+/// </summary>
+/// <param name="VoucherNumber">The voucher the session is given under; absent for a doctor's fee in a hospital stay.</param>
+/// <param name="SessionDate">Date of the session, rehabilitation day or doctor's act.</param>
 /// <param name="Travel">The travel allowance (ZKD1) is claimed with the session (home visit).</param>
-/// <param name="ClaimedAmount">Amount claimed for the session (and travel allowance), EUR with at most 2 decimals.</param>
-public sealed record FeeMemoirLineRequest(string? VoucherNumber, string? Matricule, DateOnly? SessionDate, string? ActCode, bool? Travel, decimal? ClaimedAmount)
+/// <param name="ClaimedAmount">Amount claimed for the session (and travel allowance), EUR with at most 2 decimals. For a doctor's fee, the
+/// amount invoiced for the act, single-room surcharge included.</param>
+/// <param name="HospitalStayId">Doctor's fee for hospital care (RULES.md §7): the stay (id answered by POST /hospital-stays) the act belongs to.</param>
+/// <param name="SingleRoomSurcharge">Doctor's fee in a hospital stay: the part of claimedAmount that is the 66 % single-room surcharge (never paid by CNS).</param>
+public sealed record FeeMemoirLineRequest(string? VoucherNumber, string? Matricule, DateOnly? SessionDate, string? ActCode, bool? Travel, decimal? ClaimedAmount,
+    Guid? HospitalStayId = null, decimal? SingleRoomSurcharge = null)
 {
     public FeeMemoirLineInput ToInput() =>
-        new(VoucherNumber!, Matricule!, SessionDate!.Value, ActCode!, Travel ?? false, ClaimedAmount!.Value);
+        new(VoucherNumber, Matricule!, SessionDate!.Value, ActCode!, Travel ?? false, ClaimedAmount!.Value)
+        {
+            HospitalStayId = HospitalStayId,
+            SingleRoomSurcharge = SingleRoomSurcharge ?? 0m,
+        };
 
-    public static FeeMemoirLineRequest From(FeeMemoirLineInput l) => new(l.VoucherNumber, l.Matricule, l.SessionDate, l.ActCode, l.Travel, l.ClaimedAmount);
+    public static FeeMemoirLineRequest From(FeeMemoirLineInput l) => new(l.VoucherNumber, l.Matricule, l.SessionDate, l.ActCode, l.Travel, l.ClaimedAmount,
+        l.HospitalStayId, l.HospitalStayId is null ? null : l.SingleRoomSurcharge);
 }
 
 /// <summary>
@@ -72,6 +86,14 @@ public static partial class FeeMemoirInputRules
             ? $"claimedAmount must be greater than 0, at most {MaxAmount.ToString(CultureInfo.InvariantCulture)}, with at most 2 decimals."
             : null;
 
+    public static string? SurchargeError(decimal? surcharge, decimal? claimed) =>
+        surcharge is null ? null
+        : surcharge < 0 || decimal.Round(surcharge.Value, 2) != surcharge.Value
+            ? "singleRoomSurcharge must be 0 or more, with at most 2 decimals."
+        : claimed is { } total && surcharge >= total
+            ? "singleRoomSurcharge is the part of claimedAmount that is the surcharge: it must be less than claimedAmount."
+        : null;
+
     /// <summary>Parses and checks a billing file line; errors name the field and the file line.</summary>
     public static (StagedLine? Line, List<BillingFileError> Errors) Parse(RawBillingLine raw)
     {
@@ -122,7 +144,19 @@ public static partial class FeeMemoirInputRules
                 yield return ($"lines[{i}]", "A line must not be null.");
                 continue;
             }
-            if (VoucherNumberError(l.VoucherNumber) is { } v) yield return (prefix + "voucherNumber", v);
+            if (l.HospitalStayId is null)
+            {
+                if (VoucherNumberError(l.VoucherNumber) is { } v) yield return (prefix + "voucherNumber", v);
+                if (l.SingleRoomSurcharge is not null)
+                    yield return (prefix + "singleRoomSurcharge", "singleRoomSurcharge applies to a doctor's fee in a hospital stay (with hospitalStayId).");
+            }
+            else
+            {
+                if (l.VoucherNumber is not null)
+                    yield return (prefix + "voucherNumber", "Send either voucherNumber (a session under a voucher) or hospitalStayId (a doctor's fee in a hospital stay), not both.");
+                if (l.Travel == true) yield return (prefix + "travel", "The travel allowance applies to sessions under a voucher.");
+                if (SurchargeError(l.SingleRoomSurcharge, l.ClaimedAmount) is { } sr) yield return (prefix + "singleRoomSurcharge", sr);
+            }
             if (MatriculeError(l.Matricule) is { } m) yield return (prefix + "matricule", m);
             if (l.SessionDate is null) yield return (prefix + "sessionDate", "sessionDate is required.");
             if (ActCodeError(l.ActCode) is { } a) yield return (prefix + "actCode", a);

@@ -8,9 +8,13 @@ namespace CnsExchange.Application.Features.Billing;
 /// <summary>GET /fee-memoirs/{id}: a provider sees its own memoirs (another's answers 404); staff see all.</summary>
 public sealed record GetFeeMemoir(Guid Id) : IQuery<FeeMemoirDto>;
 
-/// <summary>GET /fee-memoirs: newest first, by receipt; filters on status, receipt dates and billing file.</summary>
+/// <summary>GET /fee-memoirs: newest first, by receipt; filters on status, receipt dates, billing file and hospital stay.</summary>
 public sealed record ListFeeMemoirs(string? Cursor, int? Limit, FeeMemoirStatus? Status, DateOnly? From, DateOnly? To, Guid? BillingFileId)
-    : IQuery<Page<FeeMemoirSummaryDto>>;
+    : IQuery<Page<FeeMemoirSummaryDto>>
+{
+    /// <summary>The memoir settling the stay, and memoirs with doctors' fees for it.</summary>
+    public Guid? HospitalStayId { get; init; }
+}
 
 public sealed class FeeMemoirQueryHandlers(IAppDbContext db, IReferenceData reference, ICurrentCaller caller) :
     IQueryHandler<GetFeeMemoir, FeeMemoirDto>,
@@ -36,6 +40,8 @@ public sealed class FeeMemoirQueryHandlers(IAppDbContext db, IReferenceData refe
         if (query.From is { } from) q = q.Where(m => m.ReceivedOn >= from);
         if (query.To is { } to) q = q.Where(m => m.ReceivedOn <= to);
         if (query.BillingFileId is { } fileId) q = q.Where(m => m.BillingFileId == fileId);
+        if (query.HospitalStayId is { } stayId)
+            q = q.Where(m => m.HospitalStayId == stayId || db.Set<FeeMemoirLine>().Any(l => l.MemoirId == m.Id && l.HospitalStayId == stayId));
         if (cursor is { } c) q = q.Where(m => m.ReceivedAt < c.CreatedAt || (m.ReceivedAt == c.CreatedAt && m.Id.CompareTo(c.Id) < 0));
         var rows = await q.OrderByDescending(m => m.ReceivedAt).ThenByDescending(m => m.Id).Take(limit + 1).ToListAsync(ct);
         var next = rows.Count > limit ? new Cursor(rows[limit - 1].ReceivedAt, rows[limit - 1].Id).Encode() : null;

@@ -52,8 +52,9 @@ public sealed class GetDoubleFinancingReportHandler(IAppDbContext db, TimeProvid
         var rows = await db.Database.SqlQuery<Row>($$"""
             WITH requests AS (
                 SELECT provider_id, date_trunc('month', received_on)::date AS month, count(*)::int AS n, array_agg(DISTINCT insured_id) AS insured
-                FROM cns.validation_requests
-                WHERE received_on BETWEEN {{from}} AND {{to}} AND reasons @> '[{"code":"DEPENDENCY_INSURANCE_OVERLAP"}]'::jsonb
+                FROM cns.care_requests
+                WHERE kind = {{nameof(Domain.Requests.RequestKind.PhysioValidation)}}
+                  AND received_on BETWEEN {{from}} AND {{to}} AND reasons @> '[{"code":"DEPENDENCY_INSURANCE_OVERLAP"}]'::jsonb
                 GROUP BY 1, 2),
             refused AS (
                 SELECT provider_id, date_trunc('month', session_date)::date AS month, count(*)::int AS n, sum(claimed_amount) AS amount, array_agg(DISTINCT insured_id) AS insured
@@ -64,7 +65,7 @@ public sealed class GetDoubleFinancingReportHandler(IAppDbContext db, TimeProvid
                 SELECT l.provider_id, date_trunc('month', l.session_date)::date AS month, count(*)::int AS n, sum(l.payable_amount) AS amount, array_agg(DISTINCT l.insured_id) AS insured
                 FROM cns.fee_memoir_lines l
                 WHERE l.session_date BETWEEN {{from}} AND {{to}} AND l.payable_amount > 0
-                  AND EXISTS (SELECT 1 FROM cns.care_plan cp WHERE cp.insured_id = l.insured_id AND cp.includes_physiotherapy
+                  AND EXISTS (SELECT 1 FROM cns.care_plans cp WHERE cp.insured_id = l.insured_id AND cp.includes_physiotherapy
                               AND cp."from" <= l.session_date AND (cp."to" IS NULL OR cp."to" >= l.session_date))
                 GROUP BY 1, 2),
             keys AS (SELECT provider_id, month FROM requests UNION SELECT provider_id, month FROM refused UNION SELECT provider_id, month FROM paid)

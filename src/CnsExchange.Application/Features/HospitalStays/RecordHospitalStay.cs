@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using CnsExchange.Application.Behaviors;
 using CnsExchange.Application.Common;
+using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Hospital;
@@ -146,6 +147,7 @@ public sealed class RecordHospitalStayHandler(IAppDbContext db, IReferenceData r
                 await SettleAsync(stay, input, insured, ct);
 
             db.Set<HospitalStay>().Add(stay);
+            if (stay.Status == HospitalStayStatus.Accepted) db.Set<FeeMemoir>().Add(PaymentMemoir(stay, catalog));
             await db.SaveChangesAsync(ct);
             return HospitalStayDto.From(stay, provider.Code, reference, caller.Language);
         }, ct);
@@ -221,6 +223,16 @@ public sealed class RecordHospitalStayHandler(IAppDbContext db, IReferenceData r
         if (input.Kind == HospitalStayKind.Stationary)
             foreach (var year in assessment.Participation.Years)
                 counters[year.Year].DaysCharged += year.ChargedDays;
+    }
+
+    /// <summary>
+    /// The hospital bills CNS directly: the stay's settlement becomes an adjudicated memoir of the hospital, received
+    /// when the stay was, which payment runs pay and return files explain like any other (PAY-01…PAY-07).
+    /// </summary>
+    private static FeeMemoir PaymentMemoir(HospitalStay stay, Domain.Reference.ReferenceCatalog catalog)
+    {
+        var receivedOn = LuxembourgCalendar.LocalDate(stay.CreatedAt);
+        return HospitalStayMemoir.From(stay, stay.CreatedAt, receivedOn, receivedOn.AddDays((int)catalog.Parameter("billing.payment_due_days", receivedOn)));
     }
 
     private static void Refuse(HospitalStay stay, IEnumerable<Reason> reasons)

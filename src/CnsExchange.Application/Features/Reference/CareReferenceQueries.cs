@@ -3,6 +3,7 @@ using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Cures;
 using CnsExchange.Domain.Reference;
 using CnsExchange.Domain.Rehabilitation;
+using CnsExchange.Domain.Registry;
 using Mediator;
 
 namespace CnsExchange.Application.Features.Reference;
@@ -18,8 +19,8 @@ public sealed record StayAllowanceDto(string Code, string Unit, decimal Amount, 
 
 public sealed record HospitalTariffDto(string Item, decimal Amount, LabelDto Label, DateOnly ValidFrom, DateOnly? ValidTo);
 
-public sealed record RehabilitationKindDto(string Code, RehabService Service, CareSetting Setting, bool AuthorisationRequired, LabelDto Label,
-    DateOnly ValidFrom, DateOnly? ValidTo);
+public sealed record RehabilitationKindDto(string Code, RehabService Service, CareSetting Setting, bool AuthorisationRequired, string? ActCode,
+    IReadOnlyList<ProviderKind> RequestedBy, LabelDto Label, DateOnly ValidFrom, DateOnly? ValidTo);
 
 public sealed record GetCureKinds : IQuery<ReferenceList<CureKindDto>>;
 
@@ -59,5 +60,5 @@ public sealed class CareReferenceQueryHandlers(IReferenceData reference) :
         List(Catalog.HospitalTariffs.Select(t => new HospitalTariffDto(t.Item, t.Amount, Label(t.Label), t.ValidFrom, t.ValidTo)));
 
     public ValueTask<ReferenceList<RehabilitationKindDto>> Handle(GetRehabilitationKinds query, CancellationToken ct) =>
-        List(Catalog.RehabilitationKinds.Select(k => new RehabilitationKindDto(k.Code, k.Service, k.Setting, k.AuthorisationRequired, Label(k.Label), k.ValidFrom, k.ValidTo)));
+        List(Catalog.RehabilitationKinds.Select(k => new RehabilitationKindDto(k.Code, k.Service, k.Setting, k.AuthorisationRequired, k.ActCode, k.RequestedBy, Label(k.Label), k.ValidFrom, k.ValidTo)));
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using CnsExchange.Application.Behaviors;
 using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Requests;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Physio;
@@ -157,80 +158,59 @@ public sealed class SubmitValidationRequestValidator : AbstractValidator<SubmitV
     }
 }
 
-public sealed class SubmitValidationRequestHandler(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller)
+public sealed class SubmitValidationRequestHandler(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller, RequestPipeline pipeline)
     : ICommandHandler<SubmitValidationRequest, ValidationRequestDto>
 {
-    /// <summary>The actor of decisions taken by the rules alone.</summary>
-    public const string AutomaticActor = "cns:automatic";
-
     public async ValueTask<ValidationRequestDto> Handle(SubmitValidationRequest command, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var today = LuxembourgCalendar.LocalDate(now);
-        var catalog = reference.Catalog;
-        var contentType = ScanIntake.Inspect(command.Scan, ScanIntake.MaxBytes(catalog, today));
+        var contentType = ScanIntake.Inspect(command.Scan, ScanIntake.MaxBytes(reference.Catalog, today));
         var scan = command.Scan!;
         var rx = command.Request!.ToPrescription();
         var scanSha = Convert.ToHexStringLower(SHA256.HashData(scan));
 
-        return await db.InTransactionAsync(async () =>
+        var provider = await db.Providers.AsNoTracking().SingleOrDefaultAsync(p => p.Id == command.ProviderId, ct)
+                       ?? throw new NotFoundException("Provider");
+        if (provider.Kind != ProviderKind.Physiotherapist)
+            throw new ForbiddenException("Prescription validation is requested by physiotherapists.");
+
+        var request = new ValidationRequest
         {
-            var provider = await db.Providers.AsNoTracking().SingleOrDefaultAsync(p => p.Id == command.ProviderId, ct)
-                           ?? throw new NotFoundException("Provider");
-            if (provider.Kind != ProviderKind.Physiotherapist)
-                throw new ForbiddenException("Prescription validation is requested by physiotherapists.");
-            var insured = await db.Insured.AsNoTracking().AsSplitQuery().SingleOrDefaultAsync(i => i.Matricule == rx.Matricule, ct);
-            var doctor = rx.Doctor.Code is { } code ? await db.Doctors.AsNoTracking().SingleOrDefaultAsync(d => d.Code == code, ct) : null;
-
-            var request = new ValidationRequest
-            {
-                Id = Guid.CreateVersion7(now),
-                ProviderId = provider.Id,
-                InsuredId = insured?.Id,
-                Matricule = rx.Matricule,
-                DoctorCode = rx.Doctor.Code,
-                DoctorName = rx.Doctor.Name,
-                DoctorCountry = doctor?.Country ?? rx.Doctor.Country,
-                PrescriptionDate = rx.Date,
-                PrescriptionLanguage = rx.Language,
-                Category = rx.Category,
-                AnnexGCode = rx.AnnexGCode,
-                SurgeryDate = rx.SurgeryDate,
-                ActCode = rx.ActCode,
-                SessionsPrescribed = rx.Sessions,
-                Frequency = rx.Frequency,
-                Diagnosis = rx.Diagnosis,
-                HomeVisitMedicallyNecessary = rx.HomeVisitMedicallyNecessary,
-                TravelAllowanceRequested = rx.TravelAllowanceRequested,
-                CareCountry = rx.CareCountry,
-                AccidentReference = rx.AccidentReference,
-                ReceivedAt = now,
-                ReceivedOn = today,
-                ScanSha256 = scanSha,
-                PrescriptionFingerprint = DuplicatePrescription.ContentFingerprint(rx),
-            };
-            var existing = await PhysioVouchers.FindExistingAsync(db, PhysioVouchers.Fingerprints(request), ct);
-            var facts = new ValidationFacts(today, rx, insured, doctor, existing, catalog);
-            request.ForeignPrescription = facts.IsForeignPrescription;
-            var evaluation = PrescriptionEvaluator.Evaluate(facts);
-            request.Record("submitted", caller.Actor, now);
-
-            if (evaluation is { Outcome: ValidationOutcome.Agreed, Grant: { } grant })
-            {
-                var issue = await PhysioVouchers.TryIssueAsync(db, catalog, request, grant, grant.Sessions, today, now, ct);
-                if (issue.Voucher is { } voucher) request.AttachVoucher(voucher.Number, voucher.Id);
-                else evaluation = new PrescriptionEvaluation(ValidationOutcome.Refused, [DuplicatePrescription.Check(issue.ExistingVoucherNumber)!], null);
-            }
-            request.ApplyAutomaticDecision(evaluation, now, DecisionDeadline.DueBy(now, catalog), AutomaticActor);
-
-            db.Set<ValidationRequest>().Add(request);
-            db.Set<PrescriptionScan>().Add(new PrescriptionScan
-            {
-                Id = Guid.CreateVersion7(now), RequestId = request.Id, ContentType = contentType, Sha256 = scanSha, SizeBytes = scan.LongLength,
-                FileName = string.IsNullOrWhiteSpace(command.ScanFileName) ? null : Path.GetFileName(command.ScanFileName), Content = scan,
-            });
-            await db.SaveChangesAsync(ct);
-            return await ValidationRequestViews.MapAsync(db, reference, caller.Language, now, request, ct);
-        }, ct);
+            Id = Guid.CreateVersion7(now),
+            ProviderId = provider.Id,
+            Matricule = rx.Matricule,
+            DoctorCode = rx.Doctor.Code,
+            DoctorName = rx.Doctor.Name,
+            DoctorCountry = rx.Doctor.Country,
+            PrescriptionDate = rx.Date,
+            PrescriptionLanguage = rx.Language,
+            Category = rx.Category,
+            AnnexGCode = rx.AnnexGCode,
+            SurgeryDate = rx.SurgeryDate,
+            ActCode = rx.ActCode,
+            SessionsPrescribed = rx.Sessions,
+            Frequency = rx.Frequency,
+            Diagnosis = rx.Diagnosis,
+            HomeVisitMedicallyNecessary = rx.HomeVisitMedicallyNecessary,
+            TravelAllowanceRequested = rx.TravelAllowanceRequested,
+            CareCountry = rx.CareCountry,
+            AccidentReference = rx.AccidentReference,
+            ScanSha256 = scanSha,
+            PrescriptionFingerprint = DuplicatePrescription.ContentFingerprint(rx),
+        };
+        // The scan is stored with its request in the same transaction (VAL-18).
+        var fileName = string.IsNullOrWhiteSpace(command.ScanFileName) ? null : Path.GetFileName(command.ScanFileName);
+        await pipeline.SubmitAsync(request, r => db.Set<PrescriptionScan>().Add(new PrescriptionScan
+        {
+            Id = Guid.CreateVersion7(now), RequestId = r.Id, ContentType = contentType, Sha256 = scanSha, SizeBytes = scan.LongLength,
+            FileName = fileName, Content = scan,
+        }), ct);
+        // Everything the answer shows is at hand: no need to read back what was just written.
+        var voucher = request.VoucherId is { } vid ? db.Vouchers.Local.FirstOrDefault(v => v.Id == vid) : null;
+        return voucher is null && request.VoucherId is not null
+            ? await ValidationRequestViews.MapAsync(db, reference, caller.Language, clock.GetUtcNow(), request, ct)
+            : ValidationRequestViews.Map(reference, caller.Language, clock.GetUtcNow(), request, provider.Code,
+                new ValidationRequestViews.ScanInfo(contentType, scanSha, scan.LongLength, fileName), voucher);
     }
 }

@@ -1,7 +1,8 @@
 using CnsExchange.Application.Common;
-using CnsExchange.Domain.Calendar;
+using CnsExchange.Application.Features.Requests;
 using CnsExchange.Domain.Physio;
 using CnsExchange.Domain.Physio.Rules;
+using CnsExchange.Domain.Requests;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -28,35 +29,13 @@ public sealed class ValidationRequestQueryHandlers(IAppDbContext db, IReferenceD
 
     public async ValueTask<Page<ValidationRequestSummaryDto>> Handle(ListValidationRequests query, CancellationToken ct)
     {
-        var providerId = caller.RequireProvider();
-        var limit = Common.Cursor.Limit(query.Limit);
-        var cursor = Common.Cursor.Decode(query.Cursor);
-        if (query.From is { } f && query.To is { } t && t < f) throw new BadInputException("to", "'to' must not be before 'from'.");
-
-        var q = db.Set<ValidationRequest>().AsNoTracking().Where(r => r.ProviderId == providerId);
-        if (query.Status is { Length: > 0 } text)
-        {
-            var status = ParseStatus(text);
-            q = q.Where(r => r.Status == status);
-        }
-        if (query.From is { } from) q = q.Where(r => r.ReceivedOn >= from);
-        if (query.To is { } to) q = q.Where(r => r.ReceivedOn <= to);
-        if (cursor is { } c) q = q.Where(r => r.ReceivedAt < c.CreatedAt || (r.ReceivedAt == c.CreatedAt && r.Id.CompareTo(c.Id) < 0));
-        var rows = await q.OrderByDescending(r => r.ReceivedAt).ThenByDescending(r => r.Id).Take(limit + 1).ToListAsync(ct);
-
+        var (rows, next) = await RequestViews.PageAsync(db.Set<ValidationRequest>(), caller.RequireProvider(), query.Cursor, query.Limit, query.Status,
+            query.From, query.To, ct);
         var now = clock.GetUtcNow();
-        var items = rows.Take(limit).Select(r => new ValidationRequestSummaryDto(
+        var items = rows.Select(r => new ValidationRequestSummaryDto(
             r.Id, r.Status, r.ReceivedAt, r.Matricule, r.PrescriptionDate, r.Category, r.ActCode, r.SessionsPrescribed, r.DecisionDueBy,
-            ValidationRequestViews.IsOverdue(r, now), r.VoucherNumber, r.Reasons.Select(x => x.Code).ToList())).ToList();
-        var next = rows.Count > limit ? new Cursor(rows[limit - 1].ReceivedAt, rows[limit - 1].Id).Encode() : null;
+            RequestLifecycle.IsOverdue(r, now), r.VoucherNumber, r.Reasons.Select(x => x.Code).ToList())).ToList();
         return new Page<ValidationRequestSummaryDto>(items, next);
-    }
-
-    private static ValidationRequestStatus ParseStatus(string text)
-    {
-        foreach (var s in Enum.GetValues<ValidationRequestStatus>())
-            if (System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(s.ToString()) == text) return s;
-        throw new BadInputException("status", "status is one of pending, information_requested, agreed, refused, cancelled.");
     }
 
     public async ValueTask<ScanFile> Handle(GetPrescriptionScan query, CancellationToken ct)
@@ -99,59 +78,19 @@ public sealed class CancelValidationRequestValidator : AbstractValidator<CancelV
         RuleFor(x => x.Body!.Note).MaximumLength(2000).When(x => x.Body is not null).OverridePropertyName("note");
 }
 
-public sealed class ProviderRequestCommandHandlers(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller) :
+public sealed class ProviderRequestCommandHandlers(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller, RequestPipeline pipeline) :
     ICommandHandler<CancelValidationRequest, ValidationRequestDto>,
     ICommandHandler<AnswerInformationRequest, ValidationRequestDto>
 {
     public async ValueTask<ValidationRequestDto> Handle(CancelValidationRequest command, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var request = await ValidationRequestChanges.LoadOwnAsync(db, caller, command.Id, ct);
-        if (!request.AwaitsDecision)
-            throw new ConflictException("request_already_decided", $"The request is {Status(request)}: only a request without decision can be cancelled.");
-        request.Cancel(now, caller.Actor, command.Body?.Note);
-        return await ValidationRequestChanges.SaveAsync(db, reference, caller, now, request, ct);
+        var request = await pipeline.CancelAsync(RequestKind.PhysioValidation, command.Id, command.Body?.Note, ct);
+        return await ValidationRequestViews.MapAsync(db, reference, caller.Language, clock.GetUtcNow(), (ValidationRequest)request, ct);
     }
 
     public async ValueTask<ValidationRequestDto> Handle(AnswerInformationRequest command, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var request = await ValidationRequestChanges.LoadOwnAsync(db, caller, command.Id, ct);
-        if (request.Status != ValidationRequestStatus.InformationRequested)
-            throw new ConflictException("no_information_requested", $"The request is {Status(request)}: no information was asked for.");
-        request.AnswerInformation(command.Body!.Answer!.Trim(), now, DecisionDeadline.DueBy(now, reference.Catalog), caller.Actor);
-        return await ValidationRequestChanges.SaveAsync(db, reference, caller, now, request, ct);
-    }
-
-    private static string Status(ValidationRequest r) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(r.Status.ToString());
-}
-
-/// <summary>Loading and saving a request whose state changes: whole history loaded, optimistic concurrency on save.</summary>
-internal static class ValidationRequestChanges
-{
-    public static async Task<ValidationRequest> LoadAsync(IAppDbContext db, Guid id, CancellationToken ct) =>
-        await db.Set<ValidationRequest>().Include(r => r.History).SingleOrDefaultAsync(r => r.Id == id, ct)
-        ?? throw new NotFoundException("Validation request");
-
-    public static async Task<ValidationRequest> LoadOwnAsync(IAppDbContext db, ICurrentCaller caller, Guid id, CancellationToken ct)
-    {
-        var providerId = caller.RequireProvider();
-        var request = await LoadAsync(db, id, ct);
-        if (request.ProviderId != providerId) throw new NotFoundException("Validation request");
-        return request;
-    }
-
-    public static async Task<ValidationRequestDto> SaveAsync(IAppDbContext db, IReferenceData reference, ICurrentCaller caller, DateTimeOffset now,
-        ValidationRequest request, CancellationToken ct)
-    {
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            throw new ConflictException("request_changed", "The request was changed at the same time by someone else; read it again.");
-        }
-        return await ValidationRequestViews.MapAsync(db, reference, caller.Language, now, request, ct);
+        var request = await pipeline.AnswerInformationAsync(RequestKind.PhysioValidation, command.Id, command.Body!.Answer!.Trim(), ct);
+        return await ValidationRequestViews.MapAsync(db, reference, caller.Language, clock.GetUtcNow(), (ValidationRequest)request, ct);
     }
 }

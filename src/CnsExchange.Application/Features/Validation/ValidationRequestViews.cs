@@ -1,7 +1,8 @@
 using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Vouchers;
 using CnsExchange.Domain.Physio;
-using CnsExchange.Domain.Physio.Rules;
+using CnsExchange.Application.Features.Requests;
+using CnsExchange.Domain.Requests;
 using CnsExchange.Domain.Vouchers;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,16 +23,13 @@ public sealed record GrantDto(PhysioCategory Category, string ActCode, int Sessi
         g is null ? null : new GrantDto(g.Category, g.ActCode, g.Sessions, g.RatePercent, g.TravelAllowance, g.ThirdPartyPayment, g.AccidentCase);
 }
 
-/// <summary>One change of state: who (actor), when, what.</summary>
-public sealed record HistoryEntryDto(DateTimeOffset At, string Actor, string Action, ValidationRequestStatus Status, string? Note, IReadOnlyList<ReasonDto> Reasons);
-
 /// <summary>
 /// A validation request and its decision: <c>agreed</c> with a voucher, <c>refused</c> with reasons, <c>pending</c> with
 /// <c>decisionDueBy</c>; then possibly <c>information_requested</c> or <c>cancelled</c>.
 /// </summary>
 public sealed record ValidationRequestDto(
     Guid Id,
-    ValidationRequestStatus Status,
+    RequestStatus Status,
     string ProviderCode,
     DateTimeOffset ReceivedAt,
     DateTimeOffset? DecisionDueBy,
@@ -47,14 +45,16 @@ public sealed record ValidationRequestDto(
     IReadOnlyList<HistoryEntryDto> History);
 
 public sealed record ValidationRequestSummaryDto(
-    Guid Id, ValidationRequestStatus Status, DateTimeOffset ReceivedAt, string Matricule, DateOnly PrescriptionDate, PhysioCategory Category,
+    Guid Id, RequestStatus Status, DateTimeOffset ReceivedAt, string Matricule, DateOnly PrescriptionDate, PhysioCategory Category,
     string ActCode, int Sessions, DateTimeOffset? DecisionDueBy, bool Overdue, string? VoucherNumber, IReadOnlyList<string> ReasonCodes);
 
 internal static class ValidationRequestViews
 {
-    public static string Url(Guid id) => $"/api/v1/validation-requests/{id}";
+    public const string Route = "/api/v1/validation-requests";
 
-    private sealed record ScanInfo(string ContentType, string Sha256, long SizeBytes, string? FileName);
+    public static string Url(Guid id) => $"{Route}/{id}";
+
+    public sealed record ScanInfo(string ContentType, string Sha256, long SizeBytes, string? FileName);
 
     /// <summary>Loads a request with everything its view shows. Providers only see their own (another's is "not found").</summary>
     public static async Task<ValidationRequestDto> LoadAsync(IAppDbContext db, IReferenceData reference, ICurrentCaller caller, DateTimeOffset now, Guid id, CancellationToken ct)
@@ -64,11 +64,7 @@ internal static class ValidationRequestViews
         return await MapAsync(db, reference, caller.Language, now, request!, ct);
     }
 
-    public static void EnsureVisible(ValidationRequest? request, ICurrentCaller caller)
-    {
-        if (request is null || (!caller.IsStaff() && request.ProviderId != caller.ProviderId))
-            throw new NotFoundException("Validation request");
-    }
+    public static void EnsureVisible(ValidationRequest? request, ICurrentCaller caller) => RequestViews.EnsureVisible(request, caller, "Validation request");
 
     public static async Task<ValidationRequestDto> MapAsync(IAppDbContext db, IReferenceData reference, string language, DateTimeOffset now, ValidationRequest r, CancellationToken ct)
     {
@@ -79,16 +75,15 @@ internal static class ValidationRequestViews
         return Map(reference, language, now, r, providerCode, scan, voucher);
     }
 
-    private static ValidationRequestDto Map(IReferenceData reference, string language, DateTimeOffset now, ValidationRequest r, string providerCode, ScanInfo scan, Voucher? voucher)
+    public static ValidationRequestDto Map(IReferenceData reference, string language, DateTimeOffset now, ValidationRequest r, string providerCode, ScanInfo scan, Voucher? voucher)
     {
         var p = r.ToPrescription();
         var prescription = new PrescriptionDto(p.Matricule, new DoctorReference(p.Doctor.Code, p.Doctor.Name, p.Doctor.Country), p.Date, p.Language,
             p.Category, p.AnnexGCode, p.SurgeryDate, p.ActCode, p.Sessions, p.Frequency, p.Diagnosis, p.HomeVisitMedicallyNecessary,
             p.TravelAllowanceRequested, p.CareCountry, p.AccidentReference, r.ForeignPrescription);
-        var history = r.History.OrderBy(e => e.Sequence)
-            .Select(e => new HistoryEntryDto(e.At, e.Actor, e.Action, e.Status, e.Note, reference.Render(e.Reasons, language))).ToList();
+        var history = RequestViews.History(r, reference, language);
         return new ValidationRequestDto(
-            r.Id, r.Status, providerCode, r.ReceivedAt, r.DecisionDueBy, IsOverdue(r, now), r.DecidedAt,
+            r.Id, r.Status, providerCode, r.ReceivedAt, r.DecisionDueBy, RequestLifecycle.IsOverdue(r, now), r.DecidedAt,
             reference.Render(r.Reasons, language),
             voucher is null ? null : VoucherViews.Map(voucher, reference),
             r.AwaitsDecision ? GrantDto.From(r.Grant) : null,
@@ -96,7 +91,4 @@ internal static class ValidationRequestViews
             new ScanDto(scan.ContentType, scan.Sha256, scan.SizeBytes, scan.FileName, Url(r.Id) + "/scan"),
             history);
     }
-
-    public static bool IsOverdue(ValidationRequest r, DateTimeOffset now) =>
-        r.Status == ValidationRequestStatus.Pending && r.DecisionDueBy is { } due && DecisionDeadline.IsOverdue(due, now);
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using CnsExchange.Application.Common;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Common;
+using CnsExchange.Domain.Hospital;
 using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Vouchers;
 using Microsoft.EntityFrameworkCore;
@@ -41,13 +42,16 @@ internal sealed class FeeMemoirConfiguration : IEntityTypeConfiguration<FeeMemoi
         b.ToTable(BillingTables.Memoirs);
         b.HasKey(x => x.Id);
         b.Property(x => x.Reference).HasMaxLength(40);
-        b.Property(x => x.Source).HasConversion<string>().HasMaxLength(10);
+        b.Property(x => x.Source).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.SourceJson).HasColumnType("jsonb");
         b.HasIndex(x => new { x.ProviderId, x.Reference }).IsUnique();
         b.HasIndex(x => new { x.ProviderId, x.ReceivedAt, x.Id }).IsDescending(false, true, true);
         b.HasIndex(x => new { x.Status, x.DueDate });
         b.HasIndex(x => new { x.BillingFileId, x.SourceLine });
+        // A recorded hospital stay is paid through one memoir of the hospital (RULES.md §7).
+        b.HasIndex(x => x.HospitalStayId).IsUnique().HasFilter("hospital_stay_id IS NOT NULL");
+        b.HasOne<HospitalStay>().WithMany().HasForeignKey(x => x.HospitalStayId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Provider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<BillingFile>().WithMany().HasForeignKey(x => x.BillingFileId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(x => x.Lines).WithOne().HasForeignKey(x => x.MemoirId).OnDelete(DeleteBehavior.Cascade);
@@ -62,7 +66,8 @@ internal sealed class FeeMemoirLineConfiguration : IEntityTypeConfiguration<FeeM
         b.HasKey(x => x.Id);
         b.Property(x => x.VoucherNumber).HasMaxLength(13);
         b.Property(x => x.Matricule).HasMaxLength(13);
-        b.Property(x => x.ActCode).HasMaxLength(10);
+        // Voucher acts have at most 10 characters; lines of a hospital stay carry the stay's tariff items (accompanying_bed_day).
+        b.Property(x => x.ActCode).HasMaxLength(40);
         b.Property(x => x.RatePercent).HasPrecision(5, 2);
         b.Property(x => x.Outcome).HasConversion<string>().HasMaxLength(10);
         b.Property(x => x.ContestationStatus).HasConversion<string>().HasMaxLength(12);
@@ -72,8 +77,12 @@ internal sealed class FeeMemoirLineConfiguration : IEntityTypeConfiguration<FeeM
         // The database enforces both whatever the concurrency; adjudication turns a conflict into a refusal.
         b.HasIndex(x => new { x.VoucherId, x.SessionDate, x.ActCode }).IsUnique()
             .HasFilter(BillingTables.PaidPredicate).HasDatabaseName("ux_fee_memoir_lines_paid_voucher_date_act");
+        // Hospital care is not a session: a doctor may bill a visit and operations on one day, a stay has several lines.
         b.HasIndex(x => new { x.ProviderId, x.InsuredId, x.SessionDate }).IsUnique()
-            .HasFilter(BillingTables.PaidPredicate).HasDatabaseName("ux_fee_memoir_lines_paid_insured_session");
+            .HasFilter(BillingTables.PaidPredicate + " AND hospital_stay_id IS NULL").HasDatabaseName("ux_fee_memoir_lines_paid_insured_session");
+        // Doctors' fees and settlements of a hospital stay (BIL-08 for fees is decided under a lock on the stay).
+        b.HasIndex(x => new { x.HospitalStayId, x.ProviderId, x.SessionDate, x.ActCode }).HasFilter("hospital_stay_id IS NOT NULL")
+            .HasDatabaseName("ix_fee_memoir_lines_hospital_stay");
         // Payment runs take the lines no run has taken yet (paid or refused: both go into the return file).
         b.HasIndex(x => new { x.ProviderId, x.MemoirId }).HasFilter("payment_run_id IS NULL").HasDatabaseName("ix_fee_memoir_lines_unsettled");
         b.HasIndex(x => x.PaymentRunId).HasFilter("payment_run_id IS NOT NULL");
@@ -84,7 +93,10 @@ internal sealed class FeeMemoirLineConfiguration : IEntityTypeConfiguration<FeeM
         b.ToTable(t =>
         {
             t.HasCheckConstraint("ck_fee_memoir_lines_amounts", "claimed_amount > 0 AND cns_amount >= 0 AND insured_share >= 0 AND payable_amount >= 0");
-            t.HasCheckConstraint("ck_fee_memoir_lines_paid_has_service", "outcome = 'Refused' OR (voucher_service_id IS NOT NULL AND insured_id IS NOT NULL)");
+            t.HasCheckConstraint("ck_fee_memoir_lines_paid_has_service",
+                "outcome = 'Refused' OR ((voucher_service_id IS NOT NULL OR hospital_stay_id IS NOT NULL) AND insured_id IS NOT NULL)");
+            t.HasCheckConstraint("ck_fee_memoir_lines_voucher_or_stay", "voucher_number IS NOT NULL OR hospital_stay_id IS NOT NULL");
+            t.HasCheckConstraint("ck_fee_memoir_lines_surcharge", "single_room_surcharge IS NULL OR (single_room_surcharge >= 0 AND single_room_surcharge < claimed_amount)");
         });
     }
 }

@@ -61,13 +61,18 @@ internal sealed class InsuredConfiguration : IEntityTypeConfiguration<Insured>
 
 internal sealed class AffiliationConfiguration : IEntityTypeConfiguration<AffiliationPeriod>
 {
-    public void Configure(EntityTypeBuilder<AffiliationPeriod> b) => b.HasKey(x => x.Id);
+    public void Configure(EntityTypeBuilder<AffiliationPeriod> b)
+    {
+        b.ToTable("affiliation_periods");
+        b.HasKey(x => x.Id);
+    }
 }
 
 internal sealed class AccidentCaseConfiguration : IEntityTypeConfiguration<AccidentCase>
 {
     public void Configure(EntityTypeBuilder<AccidentCase> b)
     {
+        b.ToTable("accident_cases");
         b.HasKey(x => x.Id);
         b.Property(x => x.Reference).HasMaxLength(40);
     }
@@ -77,6 +82,7 @@ internal sealed class CarePlanConfiguration : IEntityTypeConfiguration<CarePlan>
 {
     public void Configure(EntityTypeBuilder<CarePlan> b)
     {
+        b.ToTable("care_plans");
         b.HasKey(x => x.Id);
         b.Property(x => x.PhysioDeliveredOn).HasColumnType("date[]");
     }

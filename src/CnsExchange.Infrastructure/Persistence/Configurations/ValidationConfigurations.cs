@@ -2,7 +2,6 @@ using System.Text.Json;
 using CnsExchange.Application.Common;
 using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Physio;
-using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Vouchers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -29,6 +28,7 @@ internal static class ReasonListJson
         property.HasConversion(Converter, Comparer).HasColumnType("jsonb");
 }
 
+/// <summary>The prescription of a physiotherapy validation request; its lifecycle is in <c>care_requests</c> (TPT).</summary>
 internal sealed class ValidationRequestConfiguration : IEntityTypeConfiguration<ValidationRequest>
 {
     public const string Table = "validation_requests";
@@ -36,14 +36,6 @@ internal sealed class ValidationRequestConfiguration : IEntityTypeConfiguration<
     public void Configure(EntityTypeBuilder<ValidationRequest> b)
     {
         b.ToTable(Table);
-        b.HasKey(x => x.Id);
-        b.Property(x => x.Id).ValueGeneratedNever();
-        // The provider's list: newest first, keyset on (received_at, id).
-        b.HasIndex(x => new { x.ProviderId, x.ReceivedAt, x.Id }).IsDescending(false, true, true);
-        // The review queue: pending requests by due time.
-        b.HasIndex(x => x.DecisionDueBy).HasFilter("status = 'Pending'");
-        b.HasIndex(x => x.VoucherId);
-        b.Property(x => x.Matricule).HasMaxLength(13);
         b.Property(x => x.DoctorCode).HasMaxLength(8);
         b.Property(x => x.DoctorName).HasMaxLength(200);
         b.Property(x => x.DoctorCountry).HasMaxLength(2);
@@ -55,41 +47,12 @@ internal sealed class ValidationRequestConfiguration : IEntityTypeConfiguration<
         b.Property(x => x.Diagnosis).HasMaxLength(400);
         b.Property(x => x.CareCountry).HasMaxLength(2);
         b.Property(x => x.AccidentReference).HasMaxLength(40);
-        b.Property(x => x.Status).HasConversion<string>().HasMaxLength(30);
-        b.Property(x => x.DecidedBy).HasMaxLength(100);
-        b.Property(x => x.Reasons).AsReasonJson();
         b.Property(x => x.GrantCategory).HasConversion<string>().HasMaxLength(30);
         b.Property(x => x.GrantActCode).HasMaxLength(10);
         b.Property(x => x.GrantRatePercent).HasPrecision(5, 2);
-        b.Property(x => x.VoucherNumber).HasMaxLength(13);
-        b.Property(x => x.InformationQuestion).HasMaxLength(2000);
-        b.Property(x => x.InformationAnswer).HasMaxLength(2000);
         b.Property(x => x.ScanSha256).HasMaxLength(64);
         b.Property(x => x.PrescriptionFingerprint).HasMaxLength(80);
         b.Ignore(x => x.Grant);
-        // Optimistic concurrency on PostgreSQL's xmin: a cancel and a review decision racing cannot both win.
-        b.Property<uint>("Version").IsRowVersion();
-        b.HasMany(x => x.History).WithOne().HasForeignKey(x => x.RequestId).OnDelete(DeleteBehavior.Cascade);
-        b.HasOne<Provider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);
-        b.HasOne<Insured>().WithMany().HasForeignKey(x => x.InsuredId).OnDelete(DeleteBehavior.Restrict);
-        b.HasOne<Voucher>().WithMany().HasForeignKey(x => x.VoucherId).OnDelete(DeleteBehavior.Restrict);
-    }
-}
-
-internal sealed class ValidationRequestEventConfiguration : IEntityTypeConfiguration<ValidationRequestEvent>
-{
-    public void Configure(EntityTypeBuilder<ValidationRequestEvent> b)
-    {
-        b.ToTable("validation_request_events");
-        b.HasKey(x => x.Id);
-        // Ids are made by the domain: an event appended to a loaded request's history is new, not an update.
-        b.Property(x => x.Id).ValueGeneratedNever();
-        b.HasIndex(x => new { x.RequestId, x.Sequence }).IsUnique();
-        b.Property(x => x.Actor).HasMaxLength(100);
-        b.Property(x => x.Action).HasMaxLength(40);
-        b.Property(x => x.Status).HasConversion<string>().HasMaxLength(30);
-        b.Property(x => x.Note).HasMaxLength(2000);
-        b.Property(x => x.Reasons).AsReasonJson();
     }
 }
 

@@ -29,10 +29,10 @@ internal sealed class VoucherServiceConfiguration : IEntityTypeConfiguration<Vou
 {
     public void Configure(EntityTypeBuilder<VoucherService> b)
     {
+        b.ToTable("voucher_services", t => t.HasCheckConstraint("ck_voucher_services_billed_within_granted", "sessions_billed >= 0 AND sessions_billed <= sessions_granted"));
         b.HasKey(x => x.Id);
         b.Property(x => x.ActCode).HasMaxLength(10);
         b.Property(x => x.RatePercent).HasPrecision(5, 2);
         b.HasIndex(x => new { x.VoucherId, x.ActCode }).IsUnique();
-        b.ToTable(t => t.HasCheckConstraint("ck_voucher_services_billed_within_granted", "sessions_billed >= 0 AND sessions_billed <= sessions_granted"));
     }
 }

@@ -1,34 +1,33 @@
 using CnsExchange.Application.Common;
-using CnsExchange.Application.Features.Validation;
-using CnsExchange.Domain.Calendar;
+using CnsExchange.Application.Features.Requests;
 using CnsExchange.Domain.Common;
-using CnsExchange.Domain.Physio;
-using CnsExchange.Domain.Physio.Rules;
+using CnsExchange.Domain.Requests;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Review;
 
-/// <summary>A pending request in the review queue; <see cref="Overdue"/> once its due time has passed (VAL-17).</summary>
+/// <summary>
+/// A pending request of any kind in the review queue; <see cref="Overdue"/> once its due time has passed (VAL-17).
+/// <see cref="Subject"/> says what is asked for; the whole request is at <see cref="Url"/>.
+/// </summary>
 public sealed record ReviewQueueItemDto(
     Guid Id,
+    RequestKind Kind,
+    string Url,
     string ProviderCode,
     string Matricule,
     DateTimeOffset ReceivedAt,
     DateTimeOffset DecisionDueBy,
     bool Overdue,
-    PhysioCategory Category,
-    string ActCode,
-    int Sessions,
-    bool ForeignPrescription,
+    string Subject,
     string? InformationAnswer,
-    GrantDto? Proposal,
     IReadOnlyList<ReasonDto> Reasons);
 
 public sealed record ReviewQueue(int Total, int Overdue, IReadOnlyList<ReviewQueueItemDto> Items);
 
-/// <summary>Pending requests, the most urgent first (ordered by decisionDueBy).</summary>
+/// <summary>Pending requests of every kind, the most urgent first (ordered by decisionDueBy).</summary>
 public sealed record GetReviewQueue(int? Limit) : IQuery<ReviewQueue>;
 
 public enum ReviewDecisionKind
@@ -39,7 +38,8 @@ public enum ReviewDecisionKind
 }
 
 /// <summary>
-/// A reviewer's decision: <c>agree</c> (optionally with fewer <c>sessions</c> than proposed), <c>refuse</c> with
+/// A reviewer's decision on a pending request of any kind: <c>agree</c> (optionally with fewer <c>sessions</c> than
+/// proposed, where the kind counts sessions), <c>refuse</c> with
 /// <c>reasonCodes</c> and/or a <c>note</c>, or <c>request_information</c> with a <c>question</c>.
 /// </summary>
 public sealed record ReviewDecisionInput(ReviewDecisionKind? Decision, int? Sessions, List<string>? ReasonCodes, string? Note, string? Question)
@@ -48,11 +48,11 @@ public sealed record ReviewDecisionInput(ReviewDecisionKind? Decision, int? Sess
     public static object Example => new ReviewDecisionInput(ReviewDecisionKind.Agree, null, null, "No double financing: the care plan covers other days.", null);
 }
 
-public sealed record DecideValidationRequest(Guid Id, ReviewDecisionInput? Decision) : ICommand<ValidationRequestDto>;
+public sealed record DecideRequest(Guid Id, ReviewDecisionInput? Decision) : ICommand<RequestDto>;
 
-public sealed class DecideValidationRequestValidator : AbstractValidator<DecideValidationRequest>
+public sealed class DecideRequestValidator : AbstractValidator<DecideRequest>
 {
-    public DecideValidationRequestValidator(IReferenceData reference)
+    public DecideRequestValidator(IReferenceData reference)
     {
         RuleFor(x => x.Decision).NotNull().OverridePropertyName("body").WithMessage("A JSON body with 'decision' is required.");
         When(x => x.Decision is not null, () =>
@@ -76,72 +76,60 @@ public sealed class DecideValidationRequestValidator : AbstractValidator<DecideV
     }
 }
 
-public sealed class ReviewHandlers(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller) :
+public sealed class ReviewHandlers(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller, RequestPipeline pipeline) :
     IQueryHandler<GetReviewQueue, ReviewQueue>,
-    ICommandHandler<DecideValidationRequest, ValidationRequestDto>
+    ICommandHandler<DecideRequest, RequestDto>
 {
     public async ValueTask<ReviewQueue> Handle(GetReviewQueue query, CancellationToken ct)
     {
         var limit = Cursor.Limit(query.Limit);
         var now = clock.GetUtcNow();
-        var pending = db.Set<ValidationRequest>().AsNoTracking().Where(r => r.Status == ValidationRequestStatus.Pending);
+        var pending = db.Set<CareRequest>().AsNoTracking().Where(r => r.Status == RequestStatus.Pending);
         var total = await pending.CountAsync(ct);
         var overdue = await pending.CountAsync(r => r.DecisionDueBy < now, ct);
-        var rows = await pending.OrderBy(r => r.DecisionDueBy).ThenBy(r => r.ReceivedAt).Take(limit)
-            .Join(db.Providers, r => r.ProviderId, p => p.Id, (r, p) => new { Request = r, p.Code })
-            .ToListAsync(ct);
-        var items = rows.Select(x => new ReviewQueueItemDto(
-            x.Request.Id, x.Code, x.Request.Matricule, x.Request.ReceivedAt, x.Request.DecisionDueBy!.Value,
-            ValidationRequestViews.IsOverdue(x.Request, now), x.Request.Category, x.Request.ActCode, x.Request.SessionsPrescribed,
-            x.Request.ForeignPrescription, x.Request.InformationAnswer, GrantDto.From(x.Request.Grant),
-            reference.Render(x.Request.Reasons, caller.Language))).ToList();
+        var rows = await pending.OrderBy(r => r.DecisionDueBy).ThenBy(r => r.ReceivedAt).ThenBy(r => r.Id).Take(limit).ToListAsync(ct);
+        var providerIds = rows.Select(r => r.ProviderId).Distinct().ToList();
+        var codes = await db.Providers.AsNoTracking().Where(p => providerIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Code, ct);
+        var items = rows.Select(r =>
+        {
+            var rules = pipeline.RulesOf(r.Kind);
+            return new ReviewQueueItemDto(r.Id, r.Kind, rules.Url(r.Id), codes[r.ProviderId], r.Matricule, r.ReceivedAt, r.DecisionDueBy!.Value,
+                RequestLifecycle.IsOverdue(r, now), rules.Subject(r), r.InformationAnswer, reference.Render(r.Reasons, caller.Language));
+        }).ToList();
         return new ReviewQueue(total, overdue, items);
     }
 
-    public async ValueTask<ValidationRequestDto> Handle(DecideValidationRequest command, CancellationToken ct)
+    public async ValueTask<RequestDto> Handle(DecideRequest command, CancellationToken ct)
     {
         var input = command.Decision!;
         var now = clock.GetUtcNow();
-        var today = LuxembourgCalendar.LocalDate(now);
         return await db.InTransactionAsync(async () =>
         {
-            var request = await ValidationRequestChanges.LoadAsync(db, command.Id, ct);
-            if (request.Status != ValidationRequestStatus.Pending)
-                throw new ConflictException("request_not_pending", request.Status == ValidationRequestStatus.InformationRequested
+            var request = await pipeline.LoadForChangeAsync(command.Id, kind: null, ownOnly: false, ct);
+            if (request.Status != RequestStatus.Pending)
+                throw new ConflictException("request_not_pending", request.Status == RequestStatus.InformationRequested
                     ? "The request waits for the provider's answer."
                     : "The request already has a final decision.");
 
+            var rules = pipeline.RulesOf(request.Kind);
             switch (input.Decision)
             {
                 case ReviewDecisionKind.Agree:
-                    await AgreeAsync(request, input, today, now, ct);
+                    var issue = await rules.IssueVoucherAsync(request, input.Sessions, pipeline.Context(now, null, IssueMode.Review), ct);
+                    var voucher = issue.Voucher ?? throw new InvalidOperationException("A voucher issued on review is never refused silently.");
+                    request.Agree(voucher.Number, voucher.Id, issue.Reasons, now, caller.Actor, input.Note);
                     break;
                 case ReviewDecisionKind.Refuse:
                     var reasons = (input.ReasonCodes ?? []).Distinct().Select(code => Reason.Refusal(code, reference.Catalog.Reason(code)!.Rule)).ToList();
-                    if (!string.IsNullOrWhiteSpace(input.Note)) reasons.Add(Reason.Refusal("REVIEWER_REFUSAL", DecisionDeadline.Rule, null, input.Note.Trim()));
+                    if (!string.IsNullOrWhiteSpace(input.Note)) reasons.Add(Reason.Refusal(RequestLifecycle.ReviewerRefusal, RequestLifecycle.Rule, null, input.Note.Trim()));
                     request.Refuse(reasons, now, caller.Actor, input.Note);
                     break;
                 default:
-                    request.RequestInformation(input.Question!.Trim(), now, caller.Actor);
+                    request.RequestInformation(input.Question!.Trim(), RequestLifecycle.Rule, now, caller.Actor);
                     break;
             }
-            return await ValidationRequestChanges.SaveAsync(db, reference, caller, now, request, ct);
+            await pipeline.SaveChangeAsync(ct);
+            return await RequestViews.MapAsync(db, reference, rules, caller.Language, now, request, ct);
         }, ct);
-    }
-
-    private async Task AgreeAsync(ValidationRequest request, ReviewDecisionInput input, DateOnly today, DateTimeOffset now, CancellationToken ct)
-    {
-        var grant = request.Grant ?? throw new InvalidOperationException("A pending request carries what an agreement grants.");
-        var sessions = input.Sessions ?? grant.Sessions;
-        if (sessions > grant.Sessions)
-            throw new UnprocessableException("sessions_above_grant", $"At most {grant.Sessions} sessions can be granted for this prescription.");
-
-        var issue = await PhysioVouchers.TryIssueAsync(db, reference.Catalog, request, grant, sessions, today, now, ct);
-        if (issue.Voucher is not { } voucher)
-            throw new ConflictException("duplicate_prescription", $"This prescription already has a voucher ({issue.ExistingVoucherNumber}); refuse the request with DUPLICATE_PRESCRIPTION.");
-        var extra = sessions < grant.Sessions
-            ? [Reason.Reduction("SESSIONS_REDUCED_BY_REVIEWER", DecisionDeadline.Rule, "sessions", sessions.ToString(System.Globalization.CultureInfo.InvariantCulture))]
-            : Array.Empty<Reason>();
-        request.Agree(voucher.Number, voucher.Id, sessions, extra, now, caller.Actor, input.Note);
     }
 }

@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CnsExchange.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261123163507_Billing")]
-    partial class Billing
+    [Migration("20261123170403_InitialCreate")]
+    partial class InitialCreate
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1005,285 +1005,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.ToTable("prescription_scans", "cns");
                 });
 
-            modelBuilder.Entity("CnsExchange.Domain.Physio.ValidationRequest", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.Property<string>("AccidentReference")
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)")
-                        .HasColumnName("accident_reference");
-
-                    b.Property<string>("ActCode")
-                        .IsRequired()
-                        .HasMaxLength(10)
-                        .HasColumnType("character varying(10)")
-                        .HasColumnName("act_code");
-
-                    b.Property<string>("AnnexGCode")
-                        .HasMaxLength(10)
-                        .HasColumnType("character varying(10)")
-                        .HasColumnName("annex_g_code");
-
-                    b.Property<string>("CareCountry")
-                        .IsRequired()
-                        .HasMaxLength(2)
-                        .HasColumnType("character varying(2)")
-                        .HasColumnName("care_country");
-
-                    b.Property<string>("Category")
-                        .IsRequired()
-                        .HasMaxLength(30)
-                        .HasColumnType("character varying(30)")
-                        .HasColumnName("category");
-
-                    b.Property<DateTimeOffset?>("DecidedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("decided_at");
-
-                    b.Property<string>("DecidedBy")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("decided_by");
-
-                    b.Property<DateTimeOffset?>("DecisionDueBy")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("decision_due_by");
-
-                    b.Property<string>("Diagnosis")
-                        .HasMaxLength(400)
-                        .HasColumnType("character varying(400)")
-                        .HasColumnName("diagnosis");
-
-                    b.Property<string>("DoctorCode")
-                        .HasMaxLength(8)
-                        .HasColumnType("character varying(8)")
-                        .HasColumnName("doctor_code");
-
-                    b.Property<string>("DoctorCountry")
-                        .HasMaxLength(2)
-                        .HasColumnType("character varying(2)")
-                        .HasColumnName("doctor_country");
-
-                    b.Property<string>("DoctorName")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("doctor_name");
-
-                    b.Property<bool>("ForeignPrescription")
-                        .HasColumnType("boolean")
-                        .HasColumnName("foreign_prescription");
-
-                    b.Property<string>("Frequency")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("frequency");
-
-                    b.Property<bool>("GrantAccidentCase")
-                        .HasColumnType("boolean")
-                        .HasColumnName("grant_accident_case");
-
-                    b.Property<string>("GrantActCode")
-                        .HasMaxLength(10)
-                        .HasColumnType("character varying(10)")
-                        .HasColumnName("grant_act_code");
-
-                    b.Property<string>("GrantCategory")
-                        .HasMaxLength(30)
-                        .HasColumnType("character varying(30)")
-                        .HasColumnName("grant_category");
-
-                    b.Property<decimal?>("GrantRatePercent")
-                        .HasPrecision(5, 2)
-                        .HasColumnType("numeric(5,2)")
-                        .HasColumnName("grant_rate_percent");
-
-                    b.Property<int?>("GrantSessions")
-                        .HasColumnType("integer")
-                        .HasColumnName("grant_sessions");
-
-                    b.Property<bool>("GrantThirdPartyPayment")
-                        .HasColumnType("boolean")
-                        .HasColumnName("grant_third_party_payment");
-
-                    b.Property<bool>("GrantTravelAllowance")
-                        .HasColumnType("boolean")
-                        .HasColumnName("grant_travel_allowance");
-
-                    b.Property<bool>("HomeVisitMedicallyNecessary")
-                        .HasColumnType("boolean")
-                        .HasColumnName("home_visit_medically_necessary");
-
-                    b.Property<string>("InformationAnswer")
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
-                        .HasColumnName("information_answer");
-
-                    b.Property<string>("InformationQuestion")
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
-                        .HasColumnName("information_question");
-
-                    b.Property<Guid?>("InsuredId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("insured_id");
-
-                    b.Property<string>("Matricule")
-                        .IsRequired()
-                        .HasMaxLength(13)
-                        .HasColumnType("character varying(13)")
-                        .HasColumnName("matricule");
-
-                    b.Property<DateOnly>("PrescriptionDate")
-                        .HasColumnType("date")
-                        .HasColumnName("prescription_date");
-
-                    b.Property<string>("PrescriptionFingerprint")
-                        .IsRequired()
-                        .HasMaxLength(80)
-                        .HasColumnType("character varying(80)")
-                        .HasColumnName("prescription_fingerprint");
-
-                    b.Property<string>("PrescriptionLanguage")
-                        .IsRequired()
-                        .HasMaxLength(2)
-                        .HasColumnType("character varying(2)")
-                        .HasColumnName("prescription_language");
-
-                    b.Property<Guid>("ProviderId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("provider_id");
-
-                    b.Property<string>("Reasons")
-                        .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("reasons");
-
-                    b.Property<DateTimeOffset>("ReceivedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("received_at");
-
-                    b.Property<DateOnly>("ReceivedOn")
-                        .HasColumnType("date")
-                        .HasColumnName("received_on");
-
-                    b.Property<string>("ScanSha256")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("scan_sha256");
-
-                    b.Property<int>("SessionsPrescribed")
-                        .HasColumnType("integer")
-                        .HasColumnName("sessions_prescribed");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(30)
-                        .HasColumnType("character varying(30)")
-                        .HasColumnName("status");
-
-                    b.Property<DateOnly?>("SurgeryDate")
-                        .HasColumnType("date")
-                        .HasColumnName("surgery_date");
-
-                    b.Property<bool>("TravelAllowanceRequested")
-                        .HasColumnType("boolean")
-                        .HasColumnName("travel_allowance_requested");
-
-                    b.Property<uint>("Version")
-                        .IsConcurrencyToken()
-                        .ValueGeneratedOnAddOrUpdate()
-                        .HasColumnType("xid")
-                        .HasColumnName("xmin");
-
-                    b.Property<Guid?>("VoucherId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("voucher_id");
-
-                    b.Property<string>("VoucherNumber")
-                        .HasMaxLength(13)
-                        .HasColumnType("character varying(13)")
-                        .HasColumnName("voucher_number");
-
-                    b.HasKey("Id")
-                        .HasName("pk_validation_requests");
-
-                    b.HasIndex("DecisionDueBy")
-                        .HasDatabaseName("ix_validation_requests_decision_due_by")
-                        .HasFilter("status = 'Pending'");
-
-                    b.HasIndex("InsuredId")
-                        .HasDatabaseName("ix_validation_requests_insured_id");
-
-                    b.HasIndex("VoucherId")
-                        .HasDatabaseName("ix_validation_requests_voucher_id");
-
-                    b.HasIndex("ProviderId", "ReceivedAt", "Id")
-                        .IsDescending(false, true, true)
-                        .HasDatabaseName("ix_validation_requests_provider_id_received_at_id");
-
-                    b.ToTable("validation_requests", "cns");
-                });
-
-            modelBuilder.Entity("CnsExchange.Domain.Physio.ValidationRequestEvent", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.Property<string>("Action")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)")
-                        .HasColumnName("action");
-
-                    b.Property<string>("Actor")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("actor");
-
-                    b.Property<DateTimeOffset>("At")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("at");
-
-                    b.Property<string>("Note")
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
-                        .HasColumnName("note");
-
-                    b.Property<string>("Reasons")
-                        .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("reasons");
-
-                    b.Property<Guid>("RequestId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("request_id");
-
-                    b.Property<int>("Sequence")
-                        .HasColumnType("integer")
-                        .HasColumnName("sequence");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(30)
-                        .HasColumnType("character varying(30)")
-                        .HasColumnName("status");
-
-                    b.HasKey("Id")
-                        .HasName("pk_validation_request_events");
-
-                    b.HasIndex("RequestId", "Sequence")
-                        .IsUnique()
-                        .HasDatabaseName("ix_validation_request_events_request_id_sequence");
-
-                    b.ToTable("validation_request_events", "cns");
-                });
-
             modelBuilder.Entity("CnsExchange.Domain.Registry.AccidentCase", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1310,12 +1031,12 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnName("reference");
 
                     b.HasKey("Id")
-                        .HasName("pk_accident_case");
+                        .HasName("pk_accident_cases");
 
                     b.HasIndex("InsuredId")
-                        .HasDatabaseName("ix_accident_case_insured_id");
+                        .HasDatabaseName("ix_accident_cases_insured_id");
 
-                    b.ToTable("accident_case", "cns");
+                    b.ToTable("accident_cases", "cns");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Registry.AffiliationPeriod", b =>
@@ -1338,12 +1059,12 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnName("to");
 
                     b.HasKey("Id")
-                        .HasName("pk_affiliation_period");
+                        .HasName("pk_affiliation_periods");
 
                     b.HasIndex("InsuredId")
-                        .HasDatabaseName("ix_affiliation_period_insured_id");
+                        .HasDatabaseName("ix_affiliation_periods_insured_id");
 
-                    b.ToTable("affiliation_period", "cns");
+                    b.ToTable("affiliation_periods", "cns");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Registry.ApiKey", b =>
@@ -1425,12 +1146,12 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnName("to");
 
                     b.HasKey("Id")
-                        .HasName("pk_care_plan");
+                        .HasName("pk_care_plans");
 
                     b.HasIndex("InsuredId")
-                        .HasDatabaseName("ix_care_plan_insured_id");
+                        .HasDatabaseName("ix_care_plans_insured_id");
 
-                    b.ToTable("care_plan", "cns");
+                    b.ToTable("care_plans", "cns");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Registry.Doctor", b =>
@@ -1580,6 +1301,229 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.ToTable("providers", "cns");
                 });
 
+            modelBuilder.Entity("CnsExchange.Domain.Rehabilitation.RehabilitationExtension", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AuthorisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("authorisation_id");
+
+                    b.Property<int>("Days")
+                        .HasColumnType("integer")
+                        .HasColumnName("days");
+
+                    b.Property<bool>("Granted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("granted");
+
+                    b.Property<DateOnly>("NewTo")
+                        .HasColumnType("date")
+                        .HasColumnName("new_to");
+
+                    b.Property<DateOnly>("PreviousTo")
+                        .HasColumnType("date")
+                        .HasColumnName("previous_to");
+
+                    b.Property<string>("Reasons")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("reasons");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("requested_by");
+
+                    b.Property<DateOnly>("RequestedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("requested_on");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.HasKey("Id")
+                        .HasName("pk_rehabilitation_extensions");
+
+                    b.HasIndex("AuthorisationId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_rehabilitation_extensions_authorisation_id_sequence");
+
+                    b.ToTable("rehabilitation_extensions", "cns");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Requests.CareRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("decided_by");
+
+                    b.Property<DateTimeOffset?>("DecisionDueBy")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decision_due_by");
+
+                    b.Property<string>("InformationAnswer")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("information_answer");
+
+                    b.Property<string>("InformationQuestion")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("information_question");
+
+                    b.Property<Guid?>("InsuredId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("insured_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Matricule")
+                        .IsRequired()
+                        .HasMaxLength(13)
+                        .HasColumnType("character varying(13)")
+                        .HasColumnName("matricule");
+
+                    b.Property<Guid>("ProviderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("provider_id");
+
+                    b.Property<string>("Reasons")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("reasons");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<DateOnly>("ReceivedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("received_on");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<Guid?>("VoucherId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("voucher_id");
+
+                    b.Property<string>("VoucherNumber")
+                        .HasMaxLength(13)
+                        .HasColumnType("character varying(13)")
+                        .HasColumnName("voucher_number");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DecisionDueBy")
+                        .HasDatabaseName("ix_care_requests_decision_due_by")
+                        .HasFilter("status = 'Pending'");
+
+                    b.HasIndex("VoucherId")
+                        .HasDatabaseName("ix_care_requests_voucher_id");
+
+                    b.HasIndex("InsuredId", "Kind")
+                        .HasDatabaseName("ix_care_requests_insured_id_kind");
+
+                    b.HasIndex("ProviderId", "Kind", "ReceivedAt", "Id")
+                        .IsDescending(false, false, true, true)
+                        .HasDatabaseName("ix_care_requests_provider_id_kind_received_at_id");
+
+                    b.ToTable("care_requests", "cns");
+
+                    b.UseTptMappingStrategy();
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Requests.RequestEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("actor");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("note");
+
+                    b.Property<string>("Reasons")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("reasons");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_request_events");
+
+                    b.HasIndex("RequestId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_request_events_request_id_sequence");
+
+                    b.ToTable("request_events", "cns");
+                });
+
             modelBuilder.Entity("CnsExchange.Domain.Vouchers.Voucher", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1707,13 +1651,13 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnName("voucher_id");
 
                     b.HasKey("Id")
-                        .HasName("pk_voucher_service");
+                        .HasName("pk_voucher_services");
 
                     b.HasIndex("VoucherId", "ActCode")
                         .IsUnique()
-                        .HasDatabaseName("ix_voucher_service_voucher_id_act_code");
+                        .HasDatabaseName("ix_voucher_services_voucher_id_act_code");
 
-                    b.ToTable("voucher_service", "cns", t =>
+                    b.ToTable("voucher_services", "cns", t =>
                         {
                             t.HasCheckConstraint("ck_voucher_services_billed_within_granted", "sessions_billed >= 0 AND sessions_billed <= sessions_granted");
                         });
@@ -1785,6 +1729,273 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasName("pk_sandbox_clock");
 
                     b.ToTable("sandbox_clock", "cns");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Cures.CureAuthorisation", b =>
+                {
+                    b.HasBaseType("CnsExchange.Domain.Requests.CareRequest");
+
+                    b.Property<bool>("CareNotAvailableInLuxembourg")
+                        .HasColumnType("boolean")
+                        .HasColumnName("care_not_available_in_luxembourg");
+
+                    b.Property<string>("Clinical")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("clinical");
+
+                    b.Property<string>("CountryOfCare")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("country_of_care");
+
+                    b.Property<string>("DoctorCode")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("doctor_code");
+
+                    b.Property<string>("KindCode")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("kind_code");
+
+                    b.Property<int?>("MaintenanceSessionsPerMonth")
+                        .HasColumnType("integer")
+                        .HasColumnName("maintenance_sessions_per_month");
+
+                    b.Property<DateOnly>("RequestedStart")
+                        .HasColumnType("date")
+                        .HasColumnName("requested_start");
+
+                    b.Property<string>("Terms")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("terms");
+
+                    b.ToTable("cure_authorisations", "cns");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Physio.ValidationRequest", b =>
+                {
+                    b.HasBaseType("CnsExchange.Domain.Requests.CareRequest");
+
+                    b.Property<string>("AccidentReference")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("accident_reference");
+
+                    b.Property<string>("ActCode")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("act_code");
+
+                    b.Property<string>("AnnexGCode")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("annex_g_code");
+
+                    b.Property<string>("CareCountry")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("care_country");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("category");
+
+                    b.Property<string>("Diagnosis")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("diagnosis");
+
+                    b.Property<string>("DoctorCode")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("doctor_code");
+
+                    b.Property<string>("DoctorCountry")
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("doctor_country");
+
+                    b.Property<string>("DoctorName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("doctor_name");
+
+                    b.Property<bool>("ForeignPrescription")
+                        .HasColumnType("boolean")
+                        .HasColumnName("foreign_prescription");
+
+                    b.Property<string>("Frequency")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("frequency");
+
+                    b.Property<bool>("GrantAccidentCase")
+                        .HasColumnType("boolean")
+                        .HasColumnName("grant_accident_case");
+
+                    b.Property<string>("GrantActCode")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("grant_act_code");
+
+                    b.Property<string>("GrantCategory")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("grant_category");
+
+                    b.Property<decimal?>("GrantRatePercent")
+                        .HasPrecision(5, 2)
+                        .HasColumnType("numeric(5,2)")
+                        .HasColumnName("grant_rate_percent");
+
+                    b.Property<int?>("GrantSessions")
+                        .HasColumnType("integer")
+                        .HasColumnName("grant_sessions");
+
+                    b.Property<bool>("GrantThirdPartyPayment")
+                        .HasColumnType("boolean")
+                        .HasColumnName("grant_third_party_payment");
+
+                    b.Property<bool>("GrantTravelAllowance")
+                        .HasColumnType("boolean")
+                        .HasColumnName("grant_travel_allowance");
+
+                    b.Property<bool>("HomeVisitMedicallyNecessary")
+                        .HasColumnType("boolean")
+                        .HasColumnName("home_visit_medically_necessary");
+
+                    b.Property<DateOnly>("PrescriptionDate")
+                        .HasColumnType("date")
+                        .HasColumnName("prescription_date");
+
+                    b.Property<string>("PrescriptionFingerprint")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("prescription_fingerprint");
+
+                    b.Property<string>("PrescriptionLanguage")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("prescription_language");
+
+                    b.Property<string>("ScanSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("scan_sha256");
+
+                    b.Property<int>("SessionsPrescribed")
+                        .HasColumnType("integer")
+                        .HasColumnName("sessions_prescribed");
+
+                    b.Property<DateOnly?>("SurgeryDate")
+                        .HasColumnType("date")
+                        .HasColumnName("surgery_date");
+
+                    b.Property<bool>("TravelAllowanceRequested")
+                        .HasColumnType("boolean")
+                        .HasColumnName("travel_allowance_requested");
+
+                    b.ToTable("validation_requests", "cns");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Rehabilitation.RehabilitationAuthorisation", b =>
+                {
+                    b.HasBaseType("CnsExchange.Domain.Requests.CareRequest");
+
+                    b.Property<DateOnly?>("AcuteTherapyEnd")
+                        .HasColumnType("date")
+                        .HasColumnName("acute_therapy_end");
+
+                    b.Property<DateOnly?>("AuthorisedFrom")
+                        .HasColumnType("date")
+                        .HasColumnName("authorised_from");
+
+                    b.Property<DateOnly?>("AuthorisedTo")
+                        .HasColumnType("date")
+                        .HasColumnName("authorised_to");
+
+                    b.Property<int?>("Days")
+                        .HasColumnType("integer")
+                        .HasColumnName("days");
+
+                    b.Property<string>("DeclaredStays")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("declared_stays");
+
+                    b.Property<bool>("DifferentPathology")
+                        .HasColumnType("boolean")
+                        .HasColumnName("different_pathology");
+
+                    b.Property<string>("DoctorCode")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("doctor_code");
+
+                    b.Property<DateOnly?>("End")
+                        .HasColumnType("date")
+                        .HasColumnName("end");
+
+                    b.Property<int>("ExtensionsGranted")
+                        .HasColumnType("integer")
+                        .HasColumnName("extensions_granted");
+
+                    b.Property<int>("ExtensionsLeft")
+                        .HasColumnType("integer")
+                        .HasColumnName("extensions_left");
+
+                    b.Property<bool>("FunctionalLimitationsAttested")
+                        .HasColumnType("boolean")
+                        .HasColumnName("functional_limitations_attested");
+
+                    b.Property<string>("KindCode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind_code");
+
+                    b.Property<decimal?>("RatePercent")
+                        .HasPrecision(5, 2)
+                        .HasColumnType("numeric(5,2)")
+                        .HasColumnName("rate_percent");
+
+                    b.Property<string>("Service")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("service");
+
+                    b.Property<string>("Setting")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("setting");
+
+                    b.Property<bool>("StableClinicalState")
+                        .HasColumnType("boolean")
+                        .HasColumnName("stable_clinical_state");
+
+                    b.Property<DateOnly>("Start")
+                        .HasColumnType("date")
+                        .HasColumnName("start");
+
+                    b.Property<bool>("ThirdPartyPayment")
+                        .HasColumnType("boolean")
+                        .HasColumnName("third_party_payment");
+
+                    b.ToTable("rehabilitation_authorisations", "cns");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Billing.BillingFile", b =>
@@ -1971,38 +2182,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasConstraintName("fk_prescription_scans_validation_request_request_id");
                 });
 
-            modelBuilder.Entity("CnsExchange.Domain.Physio.ValidationRequest", b =>
-                {
-                    b.HasOne("CnsExchange.Domain.Registry.Insured", null)
-                        .WithMany()
-                        .HasForeignKey("InsuredId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_validation_requests_insured_insured_id");
-
-                    b.HasOne("CnsExchange.Domain.Registry.Provider", null)
-                        .WithMany()
-                        .HasForeignKey("ProviderId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_validation_requests_providers_provider_id");
-
-                    b.HasOne("CnsExchange.Domain.Vouchers.Voucher", null)
-                        .WithMany()
-                        .HasForeignKey("VoucherId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_validation_requests_vouchers_voucher_id");
-                });
-
-            modelBuilder.Entity("CnsExchange.Domain.Physio.ValidationRequestEvent", b =>
-                {
-                    b.HasOne("CnsExchange.Domain.Physio.ValidationRequest", null)
-                        .WithMany("History")
-                        .HasForeignKey("RequestId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_validation_request_events_validation_requests_request_id");
-                });
-
             modelBuilder.Entity("CnsExchange.Domain.Registry.AccidentCase", b =>
                 {
                     b.HasOne("CnsExchange.Domain.Registry.Insured", null)
@@ -2010,7 +2189,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasForeignKey("InsuredId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_accident_case_insured_insured_id");
+                        .HasConstraintName("fk_accident_cases_insured_insured_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Registry.AffiliationPeriod", b =>
@@ -2020,7 +2199,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasForeignKey("InsuredId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_affiliation_period_insured_insured_id");
+                        .HasConstraintName("fk_affiliation_periods_insured_insured_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Registry.ApiKey", b =>
@@ -2041,7 +2220,49 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasForeignKey("InsuredId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_care_plan_insured_insured_id");
+                        .HasConstraintName("fk_care_plans_insured_insured_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Rehabilitation.RehabilitationExtension", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Rehabilitation.RehabilitationAuthorisation", null)
+                        .WithMany("Extensions")
+                        .HasForeignKey("AuthorisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_rehabilitation_extensions_rehabilitation_authorisations_aut");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Requests.CareRequest", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Registry.Insured", null)
+                        .WithMany()
+                        .HasForeignKey("InsuredId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_care_requests_insured_insured_id");
+
+                    b.HasOne("CnsExchange.Domain.Registry.Provider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_care_requests_providers_provider_id");
+
+                    b.HasOne("CnsExchange.Domain.Vouchers.Voucher", null)
+                        .WithMany()
+                        .HasForeignKey("VoucherId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_care_requests_vouchers_voucher_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Requests.RequestEvent", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Requests.CareRequest", null)
+                        .WithMany("History")
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_request_events_care_requests_request_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Vouchers.Voucher", b =>
@@ -2068,7 +2289,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasForeignKey("VoucherId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_voucher_service_vouchers_voucher_id");
+                        .HasConstraintName("fk_voucher_services_vouchers_voucher_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Infrastructure.Persistence.Configurations.BillingFileChunk", b =>
@@ -2079,6 +2300,36 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_billing_file_chunks_billing_file_content_content_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Cures.CureAuthorisation", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Requests.CareRequest", null)
+                        .WithOne()
+                        .HasForeignKey("CnsExchange.Domain.Cures.CureAuthorisation", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_cure_authorisations_care_requests_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Physio.ValidationRequest", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Requests.CareRequest", null)
+                        .WithOne()
+                        .HasForeignKey("CnsExchange.Domain.Physio.ValidationRequest", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_validation_requests_care_requests_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Rehabilitation.RehabilitationAuthorisation", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Requests.CareRequest", null)
+                        .WithOne()
+                        .HasForeignKey("CnsExchange.Domain.Rehabilitation.RehabilitationAuthorisation", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_rehabilitation_authorisations_care_requests_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Billing.FeeMemoir", b =>
@@ -2095,11 +2346,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.Navigation("ParticipationYears");
                 });
 
-            modelBuilder.Entity("CnsExchange.Domain.Physio.ValidationRequest", b =>
-                {
-                    b.Navigation("History");
-                });
-
             modelBuilder.Entity("CnsExchange.Domain.Registry.Insured", b =>
                 {
                     b.Navigation("AccidentCases");
@@ -2109,9 +2355,19 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.Navigation("CarePlans");
                 });
 
+            modelBuilder.Entity("CnsExchange.Domain.Requests.CareRequest", b =>
+                {
+                    b.Navigation("History");
+                });
+
             modelBuilder.Entity("CnsExchange.Domain.Vouchers.Voucher", b =>
                 {
                     b.Navigation("Services");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Rehabilitation.RehabilitationAuthorisation", b =>
+                {
+                    b.Navigation("Extensions");
                 });
 #pragma warning restore 612, 618
         }

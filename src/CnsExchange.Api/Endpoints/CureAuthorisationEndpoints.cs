@@ -1,0 +1,63 @@
+using CnsExchange.Api.Infrastructure;
+using CnsExchange.Application.Behaviors;
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Cures;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CnsExchange.Api.Endpoints;
+
+/// <summary>Thermal and therapeutic cure authorisations, in Luxembourg and abroad with an S2 form (RULES.md §5).</summary>
+public sealed class CureAuthorisationEndpoints : IEndpointGroup
+{
+    private const string Description = """
+        Asked by the doctor of the thermal centre (key sandbox-thermal-1) for an insured person. Answers at once with the decision
+        (201, `Location` of the request): `agreed` with a `voucher` of kind cure (number C…, valid one year: the cure must start by
+        `validUntil`, CUR-01) and the `authorisation` terms — coverage rate (80 %, Fango T260/T261 70 %, CUR-06), sessions, stay
+        allowance (61.39 EUR per night in Mondorf, 17.94 EUR per day for residents of Mondorf, CUR-07), third-party payment, and
+        `s2: true` for a cure abroad (CUR-08); or `refused` with every reason (CUR-02…CUR-08, COMPETENT_FUND_ABROAD for a
+        cross-border worker treated in the country of residence). Earlier cures are read from this system's own history:
+        earlier cure vouchers of the insured person and the sessions billed on them.
+
+        Fields: `matricule`, `doctorCode`, `kindCode` (GET /api/v1/reference/cure-kinds: T180, T190, T192, T195 reinforcement
+        modules, T200, T203, T206, T209 maintenance sessions, T260, T261), `requestedStart`, `countryOfCare` (default LU; another
+        country is a cure abroad: list at GET /api/v1/reference/s2-countries, requested before the start),
+        `careNotAvailableInLuxembourg` (S2), `maintenanceSessionsPerMonth` (T209), `clinical` (`bmi`, `hbA1cPercent`,
+        `resistantHypertension`, `polysomnographyProvenApnoea`, `waistCm`, `cardiacHistory` for obesity; `complicatedVenousInsufficiency`,
+        `lymphoedema` for T180; `affectedSide` left/right for T206). Send an `Idempotency-Key` to retry safely.
+        The example is agreed when tried as is; sent a second time it is refused `CURE_TOO_SOON` (one cure of a nature at a time).
+        """;
+
+    public void Map(RouteGroupBuilder api)
+    {
+        var g = api.MapGroup("/cure-authorisations").WithTags("Cure authorisations");
+
+        g.MapPost("", async (IMediator m, ICurrentCaller caller, IdempotencyContext idempotency, HttpContext http,
+                [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CureAuthorisationInput body, CancellationToken ct) =>
+            {
+                var decision = await m.Send(new SubmitCureAuthorisation(caller.RequireProvider(), body, idempotencyKey), ct);
+                if (idempotency.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
+                return Results.Created($"{CureAuthorisationViews.Route}/{decision.Id}", decision);
+            })
+            .RequireAuthorization(Policies.Provider)
+            .WithSummary("Ask for a cure authorisation (thermal centre): agreed with a voucher and the terms, or refused with reasons.")
+            .WithDescription(Description)
+            .Produces<CureAuthorisationDto>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        g.MapGet("", (IMediator m, string? cursor, int? limit, string? status, DateOnly? from, DateOnly? to, CancellationToken ct) =>
+                m.Send(new ListCureAuthorisations(cursor, limit, status, from, to), ct))
+            .RequireAuthorization(Policies.Provider)
+            .WithSummary("Your cure authorisation requests, newest first (`cursor`/`limit`; filter by `status` and date of receipt `from`/`to`).")
+            .Produces<Page<CureAuthorisationSummaryDto>>()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+
+        g.MapGet("/{id:guid}", (IMediator m, Guid id, CancellationToken ct) => m.Send(new GetCureAuthorisation(id), ct))
+            .RequireAuthorization(Policies.ProviderOrStaff)
+            .WithSummary("A cure authorisation request: decision, voucher, terms and the history of its changes (its centre, or CNS staff).")
+            .Produces<CureAuthorisationDto>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+}

@@ -1,0 +1,95 @@
+using CnsExchange.Api.Infrastructure;
+using CnsExchange.Application.Behaviors;
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Rehabilitation;
+using CnsExchange.Application.Features.Validation;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CnsExchange.Api.Endpoints;
+
+/// <summary>Rehabilitation authorisations and the CNRFR affiliation check (RULES.md §6).</summary>
+public sealed class RehabilitationEndpoints : IEndpointGroup
+{
+    private const string Description = """
+        Asked by a rehabilitation centre (key sandbox-rehab-1) or, for geriatric rehabilitation, by a hospital (sandbox-hospital-1).
+        Answers at once (201, `Location` of the request):
+        - `CNRFR` needs no authorisation (REH-01): the request is the affiliation check; the answer is `not_required` with
+          `NO_AUTHORISATION_NEEDED` and `affiliationInOrder: true`, or `refused` with `INSURED_NOT_AFFILIATED` / `INSURED_UNKNOWN`.
+        - `GER_AMB` (REH-02): `start`, `end` (at most 2 months, no extension, asked before the start); needs a stationary hospital
+          stay of at least 7 days ended in the 12 months before the start — one this system recorded (POST /api/v1/hospital-stays),
+          or one given in `declaredStays` with its `evidence`, which a reviewer checks (`pending`, `DECLARED_STAY_TO_VERIFY`).
+        - `GER_STAT` (REH-03): `start` is the admission; asked at the latest 3 working days after it; 90 days (`days` to ask for
+          fewer); at most two extensions of at most 30 days, asked in advance: POST .../{id}/extensions.
+        - `SNRP_STAT`, `SNRP_AMB`, `SNRPO_STAT`, `SNRPO_AMB` (Colpach, REH-04): `start`, `days` (at least 5), `stableClinicalState`,
+          `functionalLimitationsAttested`, `differentPathology`; at most 30 days per calendar year stationary, 10 ambulatory, unless a
+          different pathology is declared; SNRPO also `acuteTherapyEnd` (start within 3 months after it).
+        Agreed: a `voucher` of kind rehabilitation (R…) for the authorised days, `validUntil` = last authorised day.
+        Send an `Idempotency-Key` to retry safely. The example is agreed when tried as is; sent again it exceeds the 30 days of the year.
+        """;
+
+    public void Map(RouteGroupBuilder api)
+    {
+        var g = api.MapGroup("/rehabilitation-authorisations").WithTags("Rehabilitation authorisations");
+
+        g.MapPost("", async (IMediator m, ICurrentCaller caller, IdempotencyContext idempotency, HttpContext http,
+                [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, RehabilitationAuthorisationInput body, CancellationToken ct) =>
+            {
+                var decision = await m.Send(new SubmitRehabilitationAuthorisation(caller.RequireProvider(), body, idempotencyKey), ct);
+                if (idempotency.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
+                return Results.Created($"{RehabilitationViews.Route}/{decision.Id}", decision);
+            })
+            .RequireAuthorization(Policies.Provider)
+            .WithSummary("Ask for a rehabilitation authorisation, or check a CNRFR admission (no authorisation needed).")
+            .WithDescription(Description)
+            .Produces<RehabilitationAuthorisationDto>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        g.MapGet("", (IMediator m, string? cursor, int? limit, string? status, DateOnly? from, DateOnly? to, CancellationToken ct) =>
+                m.Send(new ListRehabilitationAuthorisations(cursor, limit, status, from, to), ct))
+            .RequireAuthorization(Policies.Provider)
+            .WithSummary("Your rehabilitation requests, newest first (`cursor`/`limit`; filter by `status` and date of receipt `from`/`to`).")
+            .Produces<Page<RehabilitationAuthorisationSummaryDto>>()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+
+        g.MapGet("/{id:guid}", (IMediator m, Guid id, CancellationToken ct) => m.Send(new GetRehabilitationAuthorisation(id), ct))
+            .RequireAuthorization(Policies.ProviderOrStaff)
+            .WithSummary("A rehabilitation request: decision, voucher, authorised period, extensions and history (its provider, or CNS staff).")
+            .Produces<RehabilitationAuthorisationDto>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        g.MapPost("/{id:guid}/extensions", async (IMediator m, ICurrentCaller caller, IdempotencyContext idempotency, HttpContext http, Guid id,
+                [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, ExtensionInput body, CancellationToken ct) =>
+            {
+                var decision = await m.Send(new RequestRehabilitationExtension(caller.RequireProvider(), id, body, idempotencyKey), ct);
+                if (idempotency.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
+                return Results.Created($"{RehabilitationViews.Route}/{id}", decision);
+            })
+            .RequireAuthorization(Policies.Provider)
+            .WithSummary("Extend an agreed geriatric stationary authorisation (REH-03): at most two extensions of at most 30 days, asked on or before the last authorised day.")
+            .WithDescription("Granted: the authorised end and the voucher's `validUntil` move by `days`, and the days are added to the voucher. Refused (a decision, 201): `EXTENSION_LIMIT_REACHED` (third extension, more than 30 days, or asked after the last authorised day). Only GER_STAT is extended (GER_AMB: refused; Colpach: 422 `extension_not_available`); the authorisation must be agreed (409 `authorisation_not_agreed`).")
+            .Produces<RehabilitationExtensionDecisionDto>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        g.MapPost("/{id:guid}/cancel", (IMediator m, Guid id, [FromBody] CancelInput? body, CancellationToken ct) =>
+                m.Send(new CancelRehabilitationAuthorisation(id, body), ct))
+            .RequireAuthorization(Policies.Provider)
+            .WithSummary("Withdraw a request that has no decision yet (pending or waiting for information); no voucher follows.")
+            .Produces<RehabilitationAuthorisationDto>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        g.MapPost("/{id:guid}/information", (IMediator m, Guid id, InformationAnswerInput body, CancellationToken ct) =>
+                m.Send(new AnswerRehabilitationInformation(id, body), ct))
+            .RequireAuthorization(Policies.Provider)
+            .WithSummary("Answer the reviewer's request for information; the request is pending again, due the next working day.")
+            .Produces<RehabilitationAuthorisationDto>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+    }
+}

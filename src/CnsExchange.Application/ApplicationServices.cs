@@ -1,0 +1,20 @@
+using CnsExchange.Application.Features.Cures;
+using CnsExchange.Application.Features.Rehabilitation;
+using CnsExchange.Application.Features.Requests;
+using CnsExchange.Application.Features.Validation;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CnsExchange.Application;
+
+public static class ApplicationServices
+{
+    /// <summary>The request pipeline and one rule set per kind of request.</summary>
+    public static IServiceCollection AddRequestPipeline(this IServiceCollection services)
+    {
+        services.AddScoped<RequestPipeline>();
+        services.AddScoped<IRequestRuleSet, PhysioValidationRuleSet>();
+        services.AddScoped<IRequestRuleSet, CureAuthorisationRuleSet>();
+        services.AddScoped<IRequestRuleSet, RehabilitationRuleSet>();
+        return services;
+    }
+}

@@ -1,0 +1,89 @@
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Requests;
+using CnsExchange.Application.Features.Vouchers;
+using CnsExchange.Domain.Cures;
+using CnsExchange.Domain.Requests;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace CnsExchange.Application.Features.Cures;
+
+/// <summary>The request as the thermal centre sent it (country upper-cased, kind code normalised).</summary>
+public sealed record CureRequestDto(
+    string Matricule, string DoctorCode, string KindCode, DateOnly RequestedStart, string CountryOfCare, bool Abroad, bool CareNotAvailableInLuxembourg,
+    int? MaintenanceSessionsPerMonth, CureClinicalData Clinical);
+
+/// <summary>
+/// A cure authorisation request and its decision: <c>agreed</c> with a <c>voucher</c> of kind cure and the
+/// <c>authorisation</c> terms (validity, rate, sessions, stay allowance, S2), or <c>refused</c> with every reason.
+/// </summary>
+public sealed record CureAuthorisationDto(
+    Guid Id,
+    RequestStatus Status,
+    string ProviderCode,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset? DecisionDueBy,
+    bool Overdue,
+    DateTimeOffset? DecidedAt,
+    IReadOnlyList<ReasonDto> Reasons,
+    VoucherDto? Voucher,
+    CureTermsDto? Authorisation,
+    string? InformationQuestion,
+    string? InformationAnswer,
+    CureRequestDto Request,
+    IReadOnlyList<HistoryEntryDto> History);
+
+public sealed record CureAuthorisationSummaryDto(
+    Guid Id, RequestStatus Status, DateTimeOffset ReceivedAt, string Matricule, string KindCode, DateOnly RequestedStart, string CountryOfCare,
+    DateTimeOffset? DecisionDueBy, bool Overdue, string? VoucherNumber, IReadOnlyList<string> ReasonCodes);
+
+public static class CureAuthorisationViews
+{
+    public const string Route = "/api/v1/cure-authorisations";
+
+    public static async Task<CureAuthorisationDto> MapAsync(IAppDbContext db, IReferenceData reference, string language, DateTimeOffset now,
+        CureAuthorisation r, CancellationToken ct)
+    {
+        var providerCode = await RequestViews.ProviderCodeAsync(db, r.ProviderId, ct);
+        var terms = r.Terms is { } t && r.Status is RequestStatus.Agreed or RequestStatus.Pending or RequestStatus.InformationRequested
+            ? CureTermsDto.Of(t)
+            : null;
+        VoucherDto? voucher = null;
+        if (r.VoucherId is { } id)
+            voucher = VoucherViews.Map(await db.Vouchers.AsNoTracking().SingleAsync(v => v.Id == id, ct), reference, cure: terms);
+        return new CureAuthorisationDto(
+            r.Id, r.Status, providerCode, r.ReceivedAt, r.DecisionDueBy, RequestLifecycle.IsOverdue(r, now), r.DecidedAt,
+            reference.Render(r.Reasons, language), voucher, terms, r.InformationQuestion, r.InformationAnswer,
+            new CureRequestDto(r.Matricule, r.DoctorCode, r.KindCode, r.RequestedStart, r.CountryOfCare, r.Abroad, r.CareNotAvailableInLuxembourg,
+                r.MaintenanceSessionsPerMonth, r.Clinical),
+            RequestViews.History(r, reference, language));
+    }
+}
+
+public sealed record GetCureAuthorisation(Guid Id) : IQuery<CureAuthorisationDto>;
+
+/// <summary>The thermal centre's own requests, newest first; filter by status and by date of receipt (inclusive).</summary>
+public sealed record ListCureAuthorisations(string? Cursor, int? Limit, string? Status, DateOnly? From, DateOnly? To)
+    : IQuery<Page<CureAuthorisationSummaryDto>>;
+
+public sealed class CureAuthorisationQueryHandlers(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller) :
+    IQueryHandler<GetCureAuthorisation, CureAuthorisationDto>,
+    IQueryHandler<ListCureAuthorisations, Page<CureAuthorisationSummaryDto>>
+{
+    public async ValueTask<CureAuthorisationDto> Handle(GetCureAuthorisation query, CancellationToken ct)
+    {
+        var request = await db.Set<CureAuthorisation>().AsNoTracking().Include(r => r.History).SingleOrDefaultAsync(r => r.Id == query.Id, ct);
+        RequestViews.EnsureVisible(request, caller, "Cure authorisation");
+        return await CureAuthorisationViews.MapAsync(db, reference, caller.Language, clock.GetUtcNow(), request!, ct);
+    }
+
+    public async ValueTask<Page<CureAuthorisationSummaryDto>> Handle(ListCureAuthorisations query, CancellationToken ct)
+    {
+        var (rows, next) = await RequestViews.PageAsync(db.Set<CureAuthorisation>(), caller.RequireProvider(), query.Cursor, query.Limit, query.Status,
+            query.From, query.To, ct);
+        var now = clock.GetUtcNow();
+        return new Page<CureAuthorisationSummaryDto>(rows.Select(r => new CureAuthorisationSummaryDto(
+            r.Id, r.Status, r.ReceivedAt, r.Matricule, r.KindCode, r.RequestedStart, r.CountryOfCare, r.DecisionDueBy,
+            RequestLifecycle.IsOverdue(r, now), r.VoucherNumber, r.Reasons.Select(x => x.Code).ToList())).ToList(), next);
+    }
+}

@@ -1,0 +1,161 @@
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Requests;
+using CnsExchange.Application.Features.Validation;
+using CnsExchange.Application.Features.Vouchers;
+using CnsExchange.Domain.Common;
+using CnsExchange.Domain.Rehabilitation;
+using CnsExchange.Domain.Requests;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace CnsExchange.Application.Features.Rehabilitation;
+
+public sealed record DeclaredStayDto(DateOnly AdmissionDate, DateOnly DischargeDate, int Days, string? Hospital, string Evidence);
+
+/// <summary>The request as the centre sent it.</summary>
+public sealed record RehabilitationRequestDto(
+    string Matricule, string? DoctorCode, string KindCode, RehabService Service, CareSetting Setting, DateOnly Start, DateOnly? End, int? Days,
+    bool DifferentPathology, bool StableClinicalState, bool FunctionalLimitationsAttested, DateOnly? AcuteTherapyEnd,
+    IReadOnlyList<DeclaredStayDto> DeclaredStays);
+
+public enum ExtensionOutcome
+{
+    Granted,
+    Refused,
+}
+
+/// <summary>An extension of a geriatric stationary authorisation (REH-03): granted (the voucher's validUntil moves to <see cref="NewTo"/>) or refused.</summary>
+public sealed record RehabilitationExtensionDto(
+    int Sequence, DateTimeOffset RequestedAt, int Days, ExtensionOutcome Outcome, DateOnly PreviousTo, DateOnly NewTo, IReadOnlyList<ReasonDto> Reasons);
+
+/// <summary>
+/// A rehabilitation request and its decision: <c>agreed</c> with a <c>voucher</c> of kind rehabilitation and the
+/// authorised period, <c>refused</c> with every reason, <c>pending</c> (a declared stay to check) with
+/// <c>decisionDueBy</c>, or — for the CNRFR — <c>not_required</c> with <c>affiliationInOrder</c>.
+/// </summary>
+/// <param name="AuthorisationRequired">False for the CNRFR (REH-01): the answer is an affiliation check.</param>
+/// <param name="AffiliationInOrder">CNRFR only: the insured person is affiliated on the request and admission dates.</param>
+public sealed record RehabilitationAuthorisationDto(
+    Guid Id,
+    RequestStatus Status,
+    string ProviderCode,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset? DecisionDueBy,
+    bool Overdue,
+    DateTimeOffset? DecidedAt,
+    IReadOnlyList<ReasonDto> Reasons,
+    bool AuthorisationRequired,
+    bool? AffiliationInOrder,
+    VoucherDto? Voucher,
+    RehabilitationTermsDto? Authorisation,
+    string? InformationQuestion,
+    string? InformationAnswer,
+    RehabilitationRequestDto Request,
+    IReadOnlyList<RehabilitationExtensionDto> Extensions,
+    IReadOnlyList<HistoryEntryDto> History);
+
+public sealed record RehabilitationAuthorisationSummaryDto(
+    Guid Id, RequestStatus Status, DateTimeOffset ReceivedAt, string Matricule, string KindCode, DateOnly Start, DateOnly? AuthorisedFrom,
+    DateOnly? AuthorisedTo, DateTimeOffset? DecisionDueBy, bool Overdue, string? VoucherNumber, IReadOnlyList<string> ReasonCodes);
+
+public static class RehabilitationViews
+{
+    public const string Route = "/api/v1/rehabilitation-authorisations";
+
+    public static async Task<RehabilitationAuthorisationDto> MapAsync(IAppDbContext db, IReferenceData reference, string language, DateTimeOffset now,
+        RehabilitationAuthorisation r, CancellationToken ct)
+    {
+        var providerCode = await RequestViews.ProviderCodeAsync(db, r.ProviderId, ct);
+        var terms = r.Terms is { } t && r.Status is RequestStatus.Agreed or RequestStatus.Pending or RequestStatus.InformationRequested
+            ? RehabilitationTermsDto.Of(r.KindCode, t)
+            : null;
+        VoucherDto? voucher = null;
+        if (r.VoucherId is { } id)
+            voucher = VoucherViews.Map(await db.Vouchers.AsNoTracking().SingleAsync(v => v.Id == id, ct), reference, rehabilitation: terms);
+        var extensions = await db.Set<RehabilitationExtension>().AsNoTracking().Where(e => e.AuthorisationId == r.Id).OrderBy(e => e.Sequence)
+            .ToListAsync(ct);
+        var kind = reference.Catalog.RehabilitationKind(r.KindCode, r.ReceivedOn);
+        return new RehabilitationAuthorisationDto(
+            r.Id, r.Status, providerCode, r.ReceivedAt, r.DecisionDueBy, RequestLifecycle.IsOverdue(r, now), r.DecidedAt,
+            reference.Render(r.Reasons, language), kind?.AuthorisationRequired ?? true,
+            r.Service == RehabService.Cnrfr ? r.Status == RequestStatus.NotRequired : null,
+            voucher, terms, r.InformationQuestion, r.InformationAnswer,
+            new RehabilitationRequestDto(r.Matricule, r.DoctorCode, r.KindCode, r.Service, r.Setting, r.Start, r.End, r.Days, r.DifferentPathology,
+                r.StableClinicalState, r.FunctionalLimitationsAttested, r.AcuteTherapyEnd,
+                r.DeclaredStays.Select(s => new DeclaredStayDto(s.Admission, s.Discharge, s.ToFact().Days, s.Hospital, s.Evidence)).ToList()),
+            extensions.Select(e => Map(e, reference, language)).ToList(),
+            RequestViews.History(r, reference, language));
+    }
+
+    public static RehabilitationExtensionDto Map(RehabilitationExtension e, IReferenceData reference, string language) => new(
+        e.Sequence, e.RequestedAt, e.Days, e.Granted ? ExtensionOutcome.Granted : ExtensionOutcome.Refused, e.PreviousTo, e.NewTo,
+        reference.Render(e.Reasons, language));
+}
+
+public sealed record GetRehabilitationAuthorisation(Guid Id) : IQuery<RehabilitationAuthorisationDto>;
+
+/// <summary>The centre's own requests, newest first; filter by status and by date of receipt (inclusive).</summary>
+public sealed record ListRehabilitationAuthorisations(string? Cursor, int? Limit, string? Status, DateOnly? From, DateOnly? To)
+    : IQuery<Page<RehabilitationAuthorisationSummaryDto>>;
+
+public sealed class RehabilitationQueryHandlers(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller) :
+    IQueryHandler<GetRehabilitationAuthorisation, RehabilitationAuthorisationDto>,
+    IQueryHandler<ListRehabilitationAuthorisations, Page<RehabilitationAuthorisationSummaryDto>>
+{
+    public async ValueTask<RehabilitationAuthorisationDto> Handle(GetRehabilitationAuthorisation query, CancellationToken ct)
+    {
+        var request = await db.Set<RehabilitationAuthorisation>().AsNoTracking().Include(r => r.History).SingleOrDefaultAsync(r => r.Id == query.Id, ct);
+        RequestViews.EnsureVisible(request, caller, "Rehabilitation authorisation");
+        return await RehabilitationViews.MapAsync(db, reference, caller.Language, clock.GetUtcNow(), request!, ct);
+    }
+
+    public async ValueTask<Page<RehabilitationAuthorisationSummaryDto>> Handle(ListRehabilitationAuthorisations query, CancellationToken ct)
+    {
+        var (rows, next) = await RequestViews.PageAsync(db.Set<RehabilitationAuthorisation>(), caller.RequireProvider(), query.Cursor, query.Limit,
+            query.Status, query.From, query.To, ct);
+        var now = clock.GetUtcNow();
+        return new Page<RehabilitationAuthorisationSummaryDto>(rows.Select(r => new RehabilitationAuthorisationSummaryDto(
+            r.Id, r.Status, r.ReceivedAt, r.Matricule, r.KindCode, r.Start, r.AuthorisedFrom, r.AuthorisedTo, r.DecisionDueBy,
+            RequestLifecycle.IsOverdue(r, now), r.VoucherNumber, r.Reasons.Select(x => x.Code).ToList())).ToList(), next);
+    }
+}
+
+/// <summary>The centre withdraws a request that has no decision yet (pending or waiting for information). No voucher follows.</summary>
+public sealed record CancelRehabilitationAuthorisation(Guid Id, CancelInput? Body) : ICommand<RehabilitationAuthorisationDto>;
+
+public sealed class CancelRehabilitationAuthorisationValidator : AbstractValidator<CancelRehabilitationAuthorisation>
+{
+    public CancelRehabilitationAuthorisationValidator() =>
+        RuleFor(x => x.Body!.Note).MaximumLength(2000).When(x => x.Body is not null).OverridePropertyName("note");
+}
+
+/// <summary>The centre answers the reviewer's question; the request is pending again, due the next working day.</summary>
+public sealed record AnswerRehabilitationInformation(Guid Id, InformationAnswerInput? Body) : ICommand<RehabilitationAuthorisationDto>;
+
+public sealed class AnswerRehabilitationInformationValidator : AbstractValidator<AnswerRehabilitationInformation>
+{
+    public AnswerRehabilitationInformationValidator()
+    {
+        RuleFor(x => x.Body).NotNull().OverridePropertyName("body").WithMessage("A JSON body with 'answer' is required.");
+        RuleFor(x => x.Body!.Answer).NotEmpty().MaximumLength(2000).When(x => x.Body is not null).OverridePropertyName("answer");
+    }
+}
+
+public sealed class RehabilitationRequestCommandHandlers(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller,
+    RequestPipeline pipeline) :
+    ICommandHandler<CancelRehabilitationAuthorisation, RehabilitationAuthorisationDto>,
+    ICommandHandler<AnswerRehabilitationInformation, RehabilitationAuthorisationDto>
+{
+    public async ValueTask<RehabilitationAuthorisationDto> Handle(CancelRehabilitationAuthorisation command, CancellationToken ct)
+    {
+        var request = await pipeline.CancelAsync(RequestKind.RehabilitationAuthorisation, command.Id, command.Body?.Note, ct);
+        return await RehabilitationViews.MapAsync(db, reference, caller.Language, clock.GetUtcNow(), (RehabilitationAuthorisation)request, ct);
+    }
+
+    public async ValueTask<RehabilitationAuthorisationDto> Handle(AnswerRehabilitationInformation command, CancellationToken ct)
+    {
+        var request = await pipeline.AnswerInformationAsync(RequestKind.RehabilitationAuthorisation, command.Id, command.Body!.Answer!.Trim(), ct);
+        return await RehabilitationViews.MapAsync(db, reference, caller.Language, clock.GetUtcNow(), (RehabilitationAuthorisation)request, ct);
+    }
+}

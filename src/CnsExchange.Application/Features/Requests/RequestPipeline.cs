@@ -1,0 +1,207 @@
+using CnsExchange.Application.Common;
+using CnsExchange.Domain.Calendar;
+using CnsExchange.Domain.Common;
+using CnsExchange.Domain.Reference;
+using CnsExchange.Domain.Registry;
+using CnsExchange.Domain.Requests;
+using CnsExchange.Domain.Vouchers;
+using Microsoft.EntityFrameworkCore;
+
+namespace CnsExchange.Application.Features.Requests;
+
+/// <summary>Whether a voucher is issued by the rules on receipt, or by a reviewer agreeing to a pending request.</summary>
+public enum IssueMode
+{
+    Automatic,
+    Review,
+}
+
+/// <summary>What a rule set works with: the instant and Luxembourg date of the decision, the reference data, the insured person (null when unknown).</summary>
+public sealed record RequestContext(DateTimeOffset Now, DateOnly Today, ReferenceCatalog Catalog, Insured? Insured, IssueMode Mode);
+
+/// <summary>The voucher of an agreement and the reasons it adds (e.g. a reviewer's reduction); or, without voucher, why none could be issued.</summary>
+public sealed record VoucherIssue(Voucher? Voucher, IReadOnlyList<Reason> Reasons)
+{
+    public static VoucherIssue Issued(Voucher voucher, params Reason[] reasons) => new(voucher, reasons);
+
+    public static VoucherIssue Refused(Reason reason) => new(null, [reason]);
+}
+
+/// <summary>
+/// The rules of one kind of request, plugged into the one <see cref="RequestPipeline"/>: how to decide it on receipt
+/// and how to issue the voucher of an agreement. Everything else (receipt, deadlines, review, information,
+/// cancellation, history, idempotency, ownership) is the pipeline's.
+/// </summary>
+public interface IRequestRuleSet
+{
+    RequestKind Kind { get; }
+
+    /// <summary>What the kind is called in messages ("Cure authorisation").</summary>
+    string Name { get; }
+
+    /// <summary>Where a request of this kind is read (/api/v1/...).</summary>
+    string Url(Guid id);
+
+    /// <summary>Working days a pending request of this kind may wait for a reviewer (VAL-17).</summary>
+    int DecisionWorkingDays(DateOnly date, ReferenceCatalog catalog);
+
+    /// <summary>The automatic decision; may gather more facts from the database, and keeps what an agreement grants on the request.</summary>
+    Task<AutomaticDecision> EvaluateAsync(CareRequest request, RequestContext context, CancellationToken ct);
+
+    /// <summary>
+    /// Issues (adds to the unit of work) the voucher of an agreed request. <paramref name="sessions"/>: a reviewer grants
+    /// fewer than proposed. Returns the refusal when the database refuses the voucher on receipt (a duplicate).
+    /// </summary>
+    Task<VoucherIssue> IssueVoucherAsync(CareRequest request, int? sessions, RequestContext context, CancellationToken ct);
+
+    /// <summary>One line telling a reviewer what is asked for.</summary>
+    string Subject(CareRequest request);
+}
+
+/// <summary>The typed base of a rule set: <typeparamref name="TRequest"/> is the kind's request entity.</summary>
+public abstract class RequestRuleSet<TRequest> : IRequestRuleSet where TRequest : CareRequest
+{
+    public abstract RequestKind Kind { get; }
+    public abstract string Name { get; }
+    protected abstract string Route { get; }
+    protected abstract string WorkingDaysParameter { get; }
+
+    public string Url(Guid id) => $"{Route}/{id}";
+
+    public int DecisionWorkingDays(DateOnly date, ReferenceCatalog catalog) => catalog.IntParameter(WorkingDaysParameter, date);
+
+    protected abstract Task<AutomaticDecision> EvaluateAsync(TRequest request, RequestContext context, CancellationToken ct);
+
+    protected abstract Task<VoucherIssue> IssueVoucherAsync(TRequest request, int? sessions, RequestContext context, CancellationToken ct);
+
+    protected abstract string Subject(TRequest request);
+
+    Task<AutomaticDecision> IRequestRuleSet.EvaluateAsync(CareRequest request, RequestContext context, CancellationToken ct) =>
+        EvaluateAsync((TRequest)request, context, ct);
+
+    Task<VoucherIssue> IRequestRuleSet.IssueVoucherAsync(CareRequest request, int? sessions, RequestContext context, CancellationToken ct) =>
+        IssueVoucherAsync((TRequest)request, sessions, context, ct);
+
+    string IRequestRuleSet.Subject(CareRequest request) => Subject((TRequest)request);
+}
+
+/// <summary>
+/// The one request pipeline (physiotherapy validation, cure and rehabilitation authorisations): a request is received,
+/// decided at once by its kind's rule set — agreed with a voucher, refused with every reason, not required, or pending
+/// for a reviewer with a due time — and stored with its history in one transaction (which an Idempotency-Key joins).
+/// Later changes (review decisions, information, cancellation, extensions) load the request whole and save it under
+/// optimistic concurrency.
+/// </summary>
+public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller, IEnumerable<IRequestRuleSet> ruleSets)
+{
+    private readonly Dictionary<RequestKind, IRequestRuleSet> _rules = ruleSets.ToDictionary(r => r.Kind);
+
+    public IRequestRuleSet RulesOf(RequestKind kind) =>
+        _rules.TryGetValue(kind, out var rules) ? rules : throw new InvalidOperationException($"No rule set for {kind}.");
+
+    public RequestContext Context(DateTimeOffset now, Insured? insured, IssueMode mode) =>
+        new(now, LuxembourgCalendar.LocalDate(now), reference.Catalog, insured, mode);
+
+    /// <summary>
+    /// Receives <paramref name="request"/> (its kind's data and provider set), decides it and stores it.
+    /// <paramref name="alongside"/> adds what is stored with the request (e.g. the scan) before the single save.
+    /// </summary>
+    public async Task<TRequest> SubmitAsync<TRequest>(TRequest request, Action<TRequest>? alongside, CancellationToken ct) where TRequest : CareRequest
+    {
+        var now = clock.GetUtcNow();
+        var rules = RulesOf(request.Kind);
+        return await db.InTransactionAsync(async () =>
+        {
+            if (request.Id == Guid.Empty) request.Id = Guid.CreateVersion7(now);
+            request.ReceivedAt = now;
+            request.ReceivedOn = LuxembourgCalendar.LocalDate(now);
+            // One round trip: an insured person has a handful of periods, cases and plans, so no cartesian blow-up.
+            var insured = await db.Insured.AsNoTracking().AsSingleQuery().SingleOrDefaultAsync(i => i.Matricule == request.Matricule, ct);
+            request.InsuredId = insured?.Id;
+            request.Record("submitted", caller.Actor, now);
+
+            var context = Context(now, insured, IssueMode.Automatic);
+            var decision = await rules.EvaluateAsync(request, context, ct);
+            if (decision.Outcome == RequestOutcome.Agreed)
+            {
+                var issue = await rules.IssueVoucherAsync(request, null, context, ct);
+                if (issue.Voucher is { } voucher)
+                {
+                    request.AttachVoucher(voucher.Number, voucher.Id);
+                    decision = decision with { Reasons = [.. decision.Reasons, .. issue.Reasons] };
+                }
+                else decision = AutomaticDecision.Refused(issue.Reasons);
+            }
+            var dueBy = RequestLifecycle.DueBy(now, rules.DecisionWorkingDays(context.Today, context.Catalog));
+            request.ApplyAutomaticDecision(decision, now, dueBy, RequestLifecycle.AutomaticActor);
+
+            db.Set<CareRequest>().Add(request);
+            alongside?.Invoke(request);
+            await db.SaveChangesAsync(ct);
+            return request;
+        }, ct);
+    }
+
+    /// <summary>Loads a request whole (history included) for a change. Another provider's request, or one of another kind, is not found.</summary>
+    public async Task<CareRequest> LoadForChangeAsync(Guid id, RequestKind? kind, bool ownOnly, CancellationToken ct)
+    {
+        var providerId = ownOnly ? caller.RequireProvider() : (Guid?)null;
+        var request = await db.Set<CareRequest>().Include(r => r.History).SingleOrDefaultAsync(r => r.Id == id, ct);
+        if (request is null || (kind is { } k && request.Kind != k) || (providerId is { } p && request.ProviderId != p))
+            throw new NotFoundException(kind is { } named ? RulesOf(named).Name : "Request");
+        return request;
+    }
+
+    /// <summary>Saves a change; a change made at the same time by someone else wins and this one is a 409.</summary>
+    public async Task SaveChangeAsync(CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new ConflictException("request_changed", "The request was changed at the same time by someone else; read it again.");
+        }
+    }
+
+    /// <summary>The provider withdraws its request that has no decision yet (pending or waiting for information). No voucher follows.</summary>
+    public async Task<CareRequest> CancelAsync(RequestKind kind, Guid id, string? note, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var request = await LoadForChangeAsync(id, kind, ownOnly: true, ct);
+        if (!request.AwaitsDecision)
+            throw new ConflictException("request_already_decided", $"The request is {RequestViews.StatusCode(request.Status)}: only a request without decision can be cancelled.");
+        request.Cancel(now, caller.Actor, note);
+        await SaveChangeAsync(ct);
+        return request;
+    }
+
+    /// <summary>The provider answers the reviewer's question; the request is pending again, due after the kind's working days.</summary>
+    public async Task<CareRequest> AnswerInformationAsync(RequestKind kind, Guid id, string answer, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var request = await LoadForChangeAsync(id, kind, ownOnly: true, ct);
+        if (request.Status != RequestStatus.InformationRequested)
+            throw new ConflictException("no_information_requested", $"The request is {RequestViews.StatusCode(request.Status)}: no information was asked for.");
+        var rules = RulesOf(kind);
+        var dueBy = RequestLifecycle.DueBy(now, rules.DecisionWorkingDays(LuxembourgCalendar.LocalDate(now), reference.Catalog));
+        request.AnswerInformation(answer, now, dueBy, caller.Actor);
+        await SaveChangeAsync(ct);
+        return request;
+    }
+
+    /// <summary>Name of the table holding every request's lifecycle (Infrastructure maps it).</summary>
+    public const string Table = "care_requests";
+
+    /// <summary>Locks a request's row until commit, so that changes decided on its current state happen one after the other.</summary>
+    public static Task LockRequestAsync(IAppDbContext db, Guid id, CancellationToken ct) =>
+        db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM cns.care_requests WHERE id = {id} FOR UPDATE", ct);
+
+    /// <summary>
+    /// Serialises decisions that read the insured person's earlier authorisations (cure waiting periods, Colpach
+    /// yearly days): two requests for one person are decided one after the other, by the database, until commit.
+    /// </summary>
+    public static Task LockInsuredHistoryAsync(IAppDbContext db, Guid insuredId, CancellationToken ct) =>
+        db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"care-history:" + insuredId.ToString("N")}, 0))", ct);
+}

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Vouchers;
+using CnsExchange.Domain.Requests;
+using Microsoft.EntityFrameworkCore;
+
+namespace CnsExchange.Application.Features.Requests;
+
+/// <summary>One change of state: who (actor), when, what.</summary>
+public sealed record HistoryEntryDto(DateTimeOffset At, string Actor, string Action, RequestStatus Status, string? Note, IReadOnlyList<ReasonDto> Reasons);
+
+/// <summary>
+/// A request of any kind as its lifecycle shows it (the answer to a reviewer's decision): status, reasons, voucher,
+/// information asked and given, history. The kind's own data is at <see cref="Url"/>.
+/// </summary>
+public sealed record RequestDto(
+    Guid Id,
+    RequestKind Kind,
+    string Url,
+    RequestStatus Status,
+    string ProviderCode,
+    string Matricule,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset? DecisionDueBy,
+    bool Overdue,
+    DateTimeOffset? DecidedAt,
+    string Subject,
+    IReadOnlyList<ReasonDto> Reasons,
+    VoucherDto? Voucher,
+    string? InformationQuestion,
+    string? InformationAnswer,
+    IReadOnlyList<HistoryEntryDto> History);
+
+public static class RequestViews
+{
+    /// <summary>The status as the API writes it (snake_case).</summary>
+    public static string StatusCode(RequestStatus status) => JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
+
+    public static RequestStatus ParseStatus(string text)
+    {
+        foreach (var s in Enum.GetValues<RequestStatus>())
+            if (StatusCode(s) == text) return s;
+        throw new BadInputException("status", "status is one of " + string.Join(", ", Enum.GetValues<RequestStatus>().Select(StatusCode)) + ".");
+    }
+
+    public static IReadOnlyList<HistoryEntryDto> History(CareRequest r, IReferenceData reference, string language) =>
+        r.History.OrderBy(e => e.Sequence)
+            .Select(e => new HistoryEntryDto(e.At, e.Actor, e.Action, e.Status, e.Note, reference.Render(e.Reasons, language))).ToList();
+
+    /// <summary>Providers see only their own requests; another's is "not found" (no existence leak).</summary>
+    public static void EnsureVisible(CareRequest? request, ICurrentCaller caller, string name)
+    {
+        if (request is null || (!caller.IsStaff() && request.ProviderId != caller.ProviderId)) throw new NotFoundException(name);
+    }
+
+    public static Task<string> ProviderCodeAsync(IAppDbContext db, Guid providerId, CancellationToken ct) =>
+        db.Providers.AsNoTracking().Where(p => p.Id == providerId).Select(p => p.Code).SingleAsync(ct);
+
+    public static async Task<RequestDto> MapAsync(IAppDbContext db, IReferenceData reference, IRequestRuleSet rules, string language, DateTimeOffset now,
+        CareRequest r, CancellationToken ct)
+    {
+        var providerCode = await ProviderCodeAsync(db, r.ProviderId, ct);
+        var voucher = r.VoucherId is { } id ? await VoucherViews.LoadAsync(db, reference, id, ct) : null;
+        return new RequestDto(r.Id, r.Kind, rules.Url(r.Id), r.Status, providerCode, r.Matricule, r.ReceivedAt, r.DecisionDueBy,
+            RequestLifecycle.IsOverdue(r, now), r.DecidedAt, rules.Subject(r), reference.Render(r.Reasons, language), voucher,
+            r.InformationQuestion, r.InformationAnswer, History(r, reference, language));
+    }
+
+    /// <summary>
+    /// A provider's own requests of one kind, newest first (keyset on receipt time and id), filtered by status and by
+    /// Luxembourg date of receipt (inclusive).
+    /// </summary>
+    public static async Task<(List<TRequest> Rows, string? NextCursor)> PageAsync<TRequest>(IQueryable<TRequest> source, Guid providerId,
+        string? cursorText, int? limitValue, string? status, DateOnly? from, DateOnly? to, CancellationToken ct) where TRequest : CareRequest
+    {
+        var limit = Cursor.Limit(limitValue);
+        var cursor = Cursor.Decode(cursorText);
+        if (from is { } f && to is { } t && t < f) throw new BadInputException("to", "'to' must not be before 'from'.");
+
+        var q = source.AsNoTracking().Where(r => r.ProviderId == providerId);
+        if (status is { Length: > 0 } text)
+        {
+            var parsed = ParseStatus(text);
+            q = q.Where(r => r.Status == parsed);
+        }
+        if (from is { } fromDate) q = q.Where(r => r.ReceivedOn >= fromDate);
+        if (to is { } toDate) q = q.Where(r => r.ReceivedOn <= toDate);
+        if (cursor is { } c) q = q.Where(r => r.ReceivedAt < c.CreatedAt || (r.ReceivedAt == c.CreatedAt && r.Id.CompareTo(c.Id) < 0));
+        var rows = await q.OrderByDescending(r => r.ReceivedAt).ThenByDescending(r => r.Id).Take(limit + 1).ToListAsync(ct);
+        var next = rows.Count > limit ? new Cursor(rows[limit - 1].ReceivedAt, rows[limit - 1].Id).Encode() : null;
+        return (rows.Take(limit).ToList(), next);
+    }
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Requests;
+using CnsExchange.Domain.Common;
+using CnsExchange.Domain.Physio;
+using CnsExchange.Domain.Physio.Rules;
+using CnsExchange.Domain.Requests;
+using Microsoft.EntityFrameworkCore;
+
+namespace CnsExchange.Application.Features.Validation;
+
+/// <summary>
+/// The rule set of physiotherapy prescription validation (RULES.md §2): VAL-01…VAL-16 by <see cref="PrescriptionEvaluator"/>
+/// over the facts gathered here; the voucher goes in with the prescription's fingerprints, so the database refuses a
+/// second voucher for one prescription (VAL-14).
+/// </summary>
+public sealed class PhysioValidationRuleSet(IAppDbContext db) : RequestRuleSet<ValidationRequest>
+{
+    public override RequestKind Kind => RequestKind.PhysioValidation;
+    public override string Name => "Validation request";
+    protected override string Route => ValidationRequestViews.Route;
+    protected override string WorkingDaysParameter => DecisionDeadline.WorkingDaysParameter;
+
+    protected override async Task<AutomaticDecision> EvaluateAsync(ValidationRequest request, RequestContext context, CancellationToken ct)
+    {
+        var rx = request.ToPrescription();
+        var doctor = rx.Doctor.Code is { } code ? await db.Doctors.AsNoTracking().SingleOrDefaultAsync(d => d.Code == code, ct) : null;
+        request.DoctorCountry = doctor?.Country ?? rx.Doctor.Country;
+        var existing = await PhysioVouchers.FindExistingAsync(db, PhysioVouchers.Fingerprints(request), ct);
+        var facts = new ValidationFacts(context.Today, rx, context.Insured, doctor, existing, context.Catalog);
+        request.ForeignPrescription = facts.IsForeignPrescription;
+        return request.TakeEvaluation(PrescriptionEvaluator.Evaluate(facts));
+    }
+
+    protected override async Task<VoucherIssue> IssueVoucherAsync(ValidationRequest request, int? sessions, RequestContext context, CancellationToken ct)
+    {
+        var grant = request.Grant ?? throw new InvalidOperationException("An agreed request carries what the agreement grants.");
+        var granted = sessions ?? grant.Sessions;
+        if (granted > grant.Sessions)
+            throw new UnprocessableException("sessions_above_grant", $"At most {grant.Sessions} sessions can be granted for this prescription.");
+
+        var issue = await PhysioVouchers.TryIssueAsync(db, context.Catalog, request, grant, granted, context.Today, context.Now, ct);
+        if (issue.Voucher is not { } voucher)
+        {
+            if (context.Mode == IssueMode.Review)
+                throw new ConflictException("duplicate_prescription", $"This prescription already has a voucher ({issue.ExistingVoucherNumber}); refuse the request with DUPLICATE_PRESCRIPTION.");
+            request.Grant = null;
+            return VoucherIssue.Refused(DuplicatePrescription.Check(issue.ExistingVoucherNumber)!);
+        }
+        request.GrantSessions = granted;
+        return granted < grant.Sessions
+            ? VoucherIssue.Issued(voucher, Reason.Reduction(RequestLifecycle.SessionsReducedByReviewer, RequestLifecycle.Rule, "sessions", granted.ToString(CultureInfo.InvariantCulture)))
+            : VoucherIssue.Issued(voucher);
+    }
+
+    protected override string Subject(ValidationRequest request) =>
+        $"{request.ActCode} × {request.SessionsPrescribed} ({request.Category.Code()}){(request.ForeignPrescription ? ", foreign prescription" : "")}";
+}

@@ -1,0 +1,372 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using CnsExchange.Application.Features.Rehabilitation;
+using CnsExchange.Domain.Calendar;
+using CnsExchange.Domain.Vouchers;
+using CnsExchange.IntegrationTests.Support;
+using static CnsExchange.IntegrationTests.CareAuthorisations.CareTestSupport;
+
+namespace CnsExchange.IntegrationTests.CareAuthorisations;
+
+/// <summary>Issue 7: rehabilitation authorisations through HTTP (REH-01…REH-04), extensions, the CNRFR affiliation check.</summary>
+public sealed class RehabilitationAuthorisationTests(ApiFactory api) : ApiTest(api)
+{
+    private static readonly List<DeclaredStayInput> DeclaredStay = [new(new DateOnly(2026, 9, 1), new DateOnly(2026, 9, 10), "CH Sandbox", "Discharge letter 2026/4711")];
+
+    private async Task RecordHospitalStayAsync(string matricule, string admission, string discharge)
+    {
+        var stay = await (await Client(Hospital1).PostJsonAsync("/api/v1/hospital-stays", new
+        {
+            matricule, admissionDate = admission, dischargeDate = discharge, kind = "stationary", childbirth = false, room = "standard",
+            singleRoomMedicallyNeeded = false, accompanyingParentBed = false, countryOfCare = "LU", operations = Array.Empty<object>(),
+        })).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal("accepted", stay["status"]!.GetValue<string>());
+    }
+
+    private Task<HttpResponseMessage> ExtendAsync(string id, int days, string key = Rehab1, string? idempotencyKey = null) =>
+        Client(key).SendJsonAsync($"{RehabUrl}/{id}/extensions", new { days }, idempotencyKey);
+
+    // ---- REH-02 geriatric ambulatory ----------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Geriatric_ambulatory_after_a_recorded_hospital_stay_of_7_days_is_agreed_with_an_R_voucher()
+    {
+        await RecordHospitalStayAsync(Adult, "2026-10-01", "2026-10-07");
+        var decision = await Client(Rehab1).RehabAsync(Rehab("GER_AMB", start: new DateOnly(2026, 12, 1), end: new DateOnly(2027, 1, 31)));
+
+        Assert.Equal("agreed", decision.Status());
+        Assert.Empty(decision.Codes());
+        var voucher = decision["voucher"]!;
+        Assert.True(IsVoucher(decision.VoucherNumber(), VoucherKind.Rehabilitation), decision.VoucherNumber());
+        Assert.Equal(("rehabilitation", "GER_AMB"), (voucher["kind"]!.GetValue<string>(), voucher["category"]!.GetValue<string>()));
+        Assert.Equal(("2026-12-01", "2027-01-31"), (voucher.Date("treatmentStartBy"), voucher.Date("validUntil")));
+        Assert.Equal(("RGERA", 62, 100m), (decision.Service()["actCode"]!.GetValue<string>(), decision.Service()["sessionsGranted"]!.GetValue<int>(),
+            decision.Service()["ratePercent"]!.GetValue<decimal>()));
+        var terms = decision["authorisation"]!;
+        Assert.Equal(("2026-12-01", "2027-01-31", 62), (terms.Date("from"), terms.Date("to"), terms["days"]!.GetValue<int>()));
+        Assert.True(decision["authorisationRequired"]!.GetValue<bool>());
+        Assert.Null(decision["affiliationInOrder"]);
+    }
+
+    [Fact]
+    public async Task Geriatric_ambulatory_without_a_prior_stay_of_7_days_is_refused()
+    {
+        var none = await Client(Rehab1).RehabAsync(Rehab("GER_AMB", start: new DateOnly(2026, 12, 1), end: new DateOnly(2027, 1, 31)));
+        Assert.Equal(["REHAB_CONDITIONS_NOT_MET"], none.Codes());
+
+        await RecordHospitalStayAsync(Adult, "2026-10-01", "2026-10-06"); // 6 days
+        var tooShort = await Client(Rehab1).RehabAsync(Rehab("GER_AMB", start: new DateOnly(2026, 12, 1), end: new DateOnly(2027, 1, 31)));
+        Assert.Equal("refused", tooShort.Status());
+        Assert.Equal(["REHAB_CONDITIONS_NOT_MET"], tooShort.Codes());
+        Assert.Null(tooShort["voucher"]);
+    }
+
+    [Fact]
+    public async Task Geriatric_ambulatory_of_more_than_two_months_or_asked_after_the_start_is_refused()
+    {
+        await RecordHospitalStayAsync(Adult, "2026-10-01", "2026-10-07");
+        var tooLong = await Client(Rehab1).RehabAsync(Rehab("GER_AMB", start: new DateOnly(2026, 12, 1), end: new DateOnly(2027, 2, 1)));
+        Assert.Equal(["REHAB_DAYS_EXCEEDED"], tooLong.Codes());
+        var late = await Client(Rehab1).RehabAsync(Rehab("GER_AMB", start: Today.AddDays(-1), end: new DateOnly(2026, 12, 31)));
+        Assert.Equal(["REQUEST_AFTER_START"], late.Codes());
+    }
+
+    [Fact]
+    public async Task Geriatric_ambulatory_after_a_declared_stay_is_pending_until_a_reviewer_checks_the_evidence()
+    {
+        var pending = await Client(Rehab1).RehabAsync(Rehab("GER_AMB", start: new DateOnly(2026, 12, 1), end: new DateOnly(2027, 1, 31), declared: DeclaredStay));
+
+        Assert.Equal("pending", pending.Status());
+        Assert.Equal(["DECLARED_STAY_TO_VERIFY"], pending.Codes());
+        Assert.Equal("2026-09-01/2026-09-10", pending["reasons"]![0]!["detail"]!.GetValue<string>());
+        Assert.Equal(LuxembourgCalendar.EndOfDay(new DateOnly(2026, 11, 24)), pending["decisionDueBy"]!.GetValue<DateTimeOffset>());
+        Assert.Null(pending["voucher"]);
+        Assert.Equal("2027-01-31", pending["authorisation"]!.Date("to"));
+        Assert.Equal("Discharge letter 2026/4711", pending["request"]!["declaredStays"]![0]!["evidence"]!.GetValue<string>());
+
+        var id = pending.Id();
+        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{id}/decision", new { decision = "agree", sessions = 10 }))
+            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "sessions_not_applicable");
+        var decided = await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{id}/decision", new { decision = "agree", note = "Discharge letter checked" }))
+            .ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(("agreed", "rehabilitation_authorisation"), (decided.Status(), decided["kind"]!.GetValue<string>()));
+        Assert.Empty(decided.Codes());
+        Assert.Equal($"{RehabUrl}/{id}", decided["url"]!.GetValue<string>());
+        Assert.StartsWith("R26-", decided.VoucherNumber());
+        Assert.Equal(62, decided.Service()["sessionsGranted"]!.GetValue<int>());
+
+        var read = await (await Client(Rehab1).GetAsync($"{RehabUrl}/{id}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(["submitted", "pending", "agreed"], read["history"]!.AsArray().Select(h => h!["action"]!.GetValue<string>()));
+        Assert.Equal(decided.VoucherNumber(), read.VoucherNumber());
+    }
+
+    [Fact]
+    public async Task Declared_stay_needs_its_evidence()
+    {
+        var input = Rehab("GER_AMB", start: new DateOnly(2026, 12, 1), end: new DateOnly(2027, 1, 31),
+            declared: [new DeclaredStayInput(new DateOnly(2026, 9, 1), new DateOnly(2026, 9, 10), null, " ")]);
+        var problem = await (await Client(Rehab1).PostRehabAsync(input)).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.Contains(problem["errors"]!.AsObject(), e => e.Key.StartsWith("declaredStays", StringComparison.Ordinal) && e.Key.EndsWith("evidence", StringComparison.Ordinal));
+        Assert.Equal(0, await CountAsync("care_requests"));
+    }
+
+    [Fact]
+    public async Task Pending_request_can_be_cancelled_by_its_centre_or_completed_with_information()
+    {
+        var first = (await Client(Rehab1).RehabAsync(Rehab("GER_AMB", start: new DateOnly(2026, 12, 1), end: new DateOnly(2027, 1, 31), declared: DeclaredStay))).Id();
+        await (await Client(Hospital1).PostJsonAsync($"{RehabUrl}/{first}/cancel", new { })).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        var cancelled = await (await Client(Rehab1).PostJsonAsync($"{RehabUrl}/{first}/cancel", new { note = "Patient moved" })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("cancelled", cancelled.Status());
+        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{first}/decision", new { decision = "agree" }))
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "request_not_pending");
+
+        var second = (await Client(Rehab1).RehabAsync(Rehab("GER_AMB", MondorfResident, new DateOnly(2026, 12, 1), new DateOnly(2027, 1, 31), declared: DeclaredStay))).Id();
+        var asked = await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{second}/decision", new { decision = "request_information", question = "Please send the discharge letter." }))
+            .ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("information_requested", asked.Status());
+        var answered = await (await Client(Rehab1).PostJsonAsync($"{RehabUrl}/{second}/information", new { answer = "Sent by secure e-mail." })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(("pending", "Sent by secure e-mail."), (answered.Status(), answered["informationAnswer"]!.GetValue<string>()));
+        var refused = await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{second}/decision", new { decision = "refuse", reasonCodes = new[] { "REHAB_CONDITIONS_NOT_MET" }, note = "The stay lasted 4 days" }))
+            .ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(["REHAB_CONDITIONS_NOT_MET", "REVIEWER_REFUSAL"], refused.Codes());
+        Assert.Null(refused["voucher"]);
+        Assert.Equal(0, await CountAsync("vouchers"));
+    }
+
+    // ---- REH-03 geriatric stationary ----------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Geriatric_stationary_may_be_asked_up_to_3_working_days_after_admission_across_christmas()
+    {
+        var admission = new DateOnly(2026, 12, 23); // Wednesday; 25 December is a holiday, then the weekend
+        Api.MoveTo(new DateOnly(2026, 12, 29));     // Thursday 24, Monday 28, Tuesday 29: the third working day
+        var onTime = await Client(Hospital1).RehabAsync(Rehab("GER_STAT", start: admission));
+        Assert.Equal("agreed", onTime.Status());
+        Assert.Equal(("2026-12-23", "2027-03-22", 90), (onTime["authorisation"]!.Date("from"), onTime["authorisation"]!.Date("to"),
+            onTime["authorisation"]!["days"]!.GetValue<int>()));
+        Assert.Equal("2026-12-23", onTime["voucher"]!.Date("prescriptionDate"));
+
+        Api.MoveTo(new DateOnly(2026, 12, 30));
+        var late = await Client(Rehab1).RehabAsync(Rehab("GER_STAT", MondorfResident, admission));
+        Assert.Equal("refused", late.Status());
+        Assert.Equal(["REQUEST_TOO_LATE"], late.Codes());
+        Assert.Equal("2026-12-29", late["reasons"]![0]!["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Geriatric_stationary_is_extended_twice_in_advance_and_the_third_extension_is_refused()
+    {
+        var decision = await Client(Rehab1).RehabAsync(Rehab("GER_STAT", start: Today));
+        var id = decision.Id();
+        Assert.Equal("2027-02-20", decision["voucher"]!.Date("validUntil"));
+
+        var first = await (await ExtendAsync(id, 30)).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal(("granted", 1, "2027-02-20", "2027-03-22"), (first["extension"]!["outcome"]!.GetValue<string>(), first["extension"]!["sequence"]!.GetValue<int>(),
+            first["extension"]!.Date("previousTo"), first["extension"]!.Date("newTo")));
+        Assert.Equal(("2027-03-22", 120), (first["authorisation"]!["voucher"]!.Date("validUntil"), first["authorisation"]!.Service()["sessionsGranted"]!.GetValue<int>()));
+        Assert.Equal((1, 1), (first["authorisation"]!["authorisation"]!["extensionsGranted"]!.GetValue<int>(),
+            first["authorisation"]!["authorisation"]!["extensionsLeft"]!.GetValue<int>()));
+
+        Api.MoveTo(new DateOnly(2027, 3, 22)); // the last authorised day: still in advance
+        var second = await (await ExtendAsync(id, 20)).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal(("granted", "2027-04-11"), (second["extension"]!["outcome"]!.GetValue<string>(), second["extension"]!.Date("newTo")));
+
+        var third = await (await ExtendAsync(id, 10)).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal("refused", third["extension"]!["outcome"]!.GetValue<string>());
+        Assert.Equal(["EXTENSION_LIMIT_REACHED"], third["extension"]!["reasons"]!.AsArray().Select(r => r!["code"]!.GetValue<string>()));
+
+        var voucher = await (await Client(Rehab1).GetAsync($"/api/v1/vouchers/{decision.VoucherNumber()}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(("2027-04-11", 140), (voucher.Date("validUntil"), voucher["services"]![0]!["sessionsGranted"]!.GetValue<int>()));
+        Assert.Equal(2, voucher["rehabilitation"]!["extensionsGranted"]!.GetValue<int>());
+        var read = await (await Client(Rehab1).GetAsync($"{RehabUrl}/{id}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(["granted", "granted", "refused"], read["extensions"]!.AsArray().Select(e => e!["outcome"]!.GetValue<string>()));
+        Assert.Equal(["submitted", "agreed", "extension_granted", "extension_granted", "extension_refused"],
+            read["history"]!.AsArray().Select(h => h!["action"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Extension_of_more_than_30_days_or_asked_after_the_last_day_is_refused()
+    {
+        var id = (await Client(Rehab1).RehabAsync(Rehab("GER_STAT", start: Today))).Id();
+        var tooLong = await (await ExtendAsync(id, 31)).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal("refused", tooLong["extension"]!["outcome"]!.GetValue<string>());
+        Assert.Equal("30", tooLong["extension"]!["reasons"]![0]!["detail"]!.GetValue<string>());
+
+        Api.MoveTo(new DateOnly(2027, 2, 21)); // the day after the last authorised day
+        var late = await (await ExtendAsync(id, 10)).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal("refused", late["extension"]!["outcome"]!.GetValue<string>());
+        Assert.Equal("requestDate", late["extension"]!["reasons"]![0]!["field"]!.GetValue<string>());
+        Assert.Equal("2027-02-20", late["authorisation"]!["voucher"]!.Date("validUntil"));
+    }
+
+    [Fact]
+    public async Task Extensions_are_for_agreed_geriatric_stationary_authorisations_of_the_caller()
+    {
+        var stationary = (await Client(Rehab1).RehabAsync(Rehab("GER_STAT", start: Today))).Id();
+        await (await ExtendAsync(stationary, 10, Hospital1)).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await ExtendAsync(stationary, 0)).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+
+        var colpach = (await Client(Rehab1).RehabAsync(Rehab("SNRP_STAT", start: Today.AddDays(7), days: 14))).Id();
+        await (await ExtendAsync(colpach, 10)).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "extension_not_available");
+
+        var refused = (await Client(Rehab1).RehabAsync(Rehab("GER_STAT", NotAffiliated, Today))).Id();
+        await (await ExtendAsync(refused, 10)).ExpectProblemAsync(HttpStatusCode.Conflict, "authorisation_not_agreed");
+
+        await RecordHospitalStayAsync(MondorfResident, "2026-10-01", "2026-10-10");
+        var ambulatory = (await Client(Rehab1).RehabAsync(Rehab("GER_AMB", MondorfResident, new DateOnly(2026, 12, 1), new DateOnly(2027, 1, 15)))).Id();
+        var noExtension = await (await ExtendAsync(ambulatory, 10)).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal(("refused", "REH-02"), (noExtension["extension"]!["outcome"]!.GetValue<string>(), noExtension["extension"]!["reasons"]![0]!["rule"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Extension_with_the_same_idempotency_key_is_granted_once()
+    {
+        var id = (await Client(Rehab1).RehabAsync(Rehab("GER_STAT", start: Today))).Id();
+        var first = await (await ExtendAsync(id, 30, idempotencyKey: "ext-1")).ExpectAsync(HttpStatusCode.Created);
+        var replay = await ExtendAsync(id, 30, idempotencyKey: "ext-1");
+        var again = await replay.ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(first["extension"]!.ToJsonString(), again["extension"]!.ToJsonString());
+        Assert.Equal(1, await CountAsync("rehabilitation_extensions"));
+        await (await ExtendAsync(id, 20, idempotencyKey: "ext-1")).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
+    }
+
+    [Fact]
+    public async Task Concurrent_extensions_never_exceed_two()
+    {
+        var id = (await Client(Rehab1).RehabAsync(Rehab("GER_STAT", start: Today))).Id();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => ExtendAsync(id, 10)));
+        var bodies = await Task.WhenAll(responses.Select(r => r.ExpectAsync(HttpStatusCode.Created)));
+        Assert.Equal(2, bodies.Count(b => b["extension"]!["outcome"]!.GetValue<string>() == "granted"));
+        var read = await (await Client(Rehab1).GetAsync($"{RehabUrl}/{id}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("2027-03-12", read["voucher"]!.Date("validUntil"));
+    }
+
+    // ---- REH-04 Colpach -----------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Colpach_stationary_covers_30_days_a_year_and_the_31st_is_refused_unless_another_pathology()
+    {
+        var first = await Client(Rehab1).RehabAsync(Rehab("SNRP_STAT", start: new DateOnly(2026, 11, 30), days: 21));
+        Assert.Equal("agreed", first.Status());
+        Assert.Equal(("2026-11-30", "2026-12-20"), (first["authorisation"]!.Date("from"), first["authorisation"]!.Date("to")));
+        Assert.Equal("RSNRPS", first.Service()["actCode"]!.GetValue<string>());
+
+        var day31 = await Client(Rehab1).RehabAsync(Rehab("SNRP_STAT", start: new DateOnly(2026, 12, 21), days: 10));
+        Assert.Equal(["REHAB_DAYS_EXCEEDED"], day31.Codes());
+        Assert.Equal("2026: 21 + 10 > 30", day31["reasons"]![0]!["detail"]!.GetValue<string>());
+
+        Assert.Equal("agreed", (await Client(Rehab1).RehabAsync(Rehab("SNRP_STAT", start: new DateOnly(2026, 12, 21), days: 9))).Status());
+        var other = await Client(Rehab1).RehabAsync(Rehab("SNRP_STAT", start: new DateOnly(2026, 12, 30), days: 5, differentPathology: true));
+        Assert.Equal("agreed", other.Status());
+    }
+
+    [Fact]
+    public async Task Colpach_needs_5_days_a_stable_state_and_attested_limitations()
+    {
+        var decision = await Client(Rehab1).RehabAsync(Rehab("SNRP_AMB", start: Today.AddDays(7), days: 4, stable: false, limitations: false));
+        Assert.Equal(["REHAB_CONDITIONS_NOT_MET", "REHAB_CONDITIONS_NOT_MET", "REHAB_CONDITIONS_NOT_MET"], decision.Codes());
+        Assert.Equal(["days", "stableClinicalState", "functionalLimitationsAttested"],
+            decision["reasons"]!.AsArray().Select(r => r!["field"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Post_oncology_rehabilitation_starts_at_most_3_months_after_the_acute_therapy()
+    {
+        var therapyEnd = new DateOnly(2026, 9, 7);
+        var onTime = await Client(Rehab1).RehabAsync(Rehab("SNRPO_STAT", start: new DateOnly(2026, 12, 7), days: 14, acuteTherapyEnd: therapyEnd));
+        Assert.Equal("agreed", onTime.Status());
+
+        var late = await Client(Rehab1).RehabAsync(Rehab("SNRPO_STAT", MondorfResident, new DateOnly(2026, 12, 8), days: 14, acuteTherapyEnd: therapyEnd));
+        Assert.Equal(["REHAB_CONDITIONS_NOT_MET"], late.Codes());
+        Assert.Equal(("start", "2026-12-07"), (late["reasons"]![0]!["field"]!.GetValue<string>(), late["reasons"]![0]!["detail"]!.GetValue<string>()));
+    }
+
+    // ---- REH-01 CNRFR ---------------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Cnrfr_needs_no_authorisation_when_the_affiliation_is_in_order()
+    {
+        var decision = await Client(Rehab1).RehabAsync(Rehab("CNRFR", start: Today.AddDays(3)));
+        Assert.Equal("not_required", decision.Status());
+        Assert.Equal(["NO_AUTHORISATION_NEEDED"], decision.Codes());
+        Assert.False(decision["authorisationRequired"]!.GetValue<bool>());
+        Assert.True(decision["affiliationInOrder"]!.GetValue<bool>());
+        Assert.Null(decision["voucher"]);
+        Assert.Equal(["submitted", "not_required"], decision["history"]!.AsArray().Select(h => h!["action"]!.GetValue<string>()));
+
+        var notAffiliated = await Client(Rehab1).RehabAsync(Rehab("CNRFR", NotAffiliated, Today.AddDays(3)));
+        Assert.Equal("refused", notAffiliated.Status());
+        Assert.Equal(["INSURED_NOT_AFFILIATED"], notAffiliated.Codes());
+        Assert.False(notAffiliated["affiliationInOrder"]!.GetValue<bool>());
+        Assert.Equal(0, await CountAsync("vouchers"));
+    }
+
+    // ---- access, idempotency, input ---------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Hospitals_ask_only_for_geriatric_rehabilitation_and_thermal_centres_not_at_all()
+    {
+        await (await Client(Hospital1).PostRehabAsync(Rehab("SNRP_STAT", start: Today.AddDays(7), days: 14))).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        await (await Client(Thermal1).PostRehabAsync(Rehab("GER_STAT"))).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        Assert.Equal("agreed", (await Client(Hospital1).RehabAsync(Rehab("GER_STAT"))).Status());
+    }
+
+    [Fact]
+    public async Task Another_provider_gets_404_and_lists_are_per_provider()
+    {
+        var id = (await Client(Rehab1).RehabAsync(Rehab("SNRP_STAT", start: Today.AddDays(7), days: 14))).Id();
+        await (await Client(Hospital1).GetAsync($"{RehabUrl}/{id}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client(Thermal1).GetAsync($"{CureUrl}/{id}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(HttpStatusCode.OK, (await Client(Reviewer).GetAsync($"{RehabUrl}/{id}")).StatusCode);
+
+        var own = await (await Client(Rehab1).GetAsync(RehabUrl)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal([id], own["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()));
+        Assert.Empty((await (await Client(Hospital1).GetAsync(RehabUrl)).ExpectAsync(HttpStatusCode.OK))["items"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Same_idempotency_key_replays_the_first_decision()
+    {
+        var input = Rehab("SNRP_STAT", start: Today.AddDays(7), days: 14);
+        var first = await (await Client(Rehab1).PostRehabAsync(input, "rehab-1")).ExpectAsync(HttpStatusCode.Created);
+        var again = await (await Client(Rehab1).PostRehabAsync(input, "rehab-1")).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal((first.Id(), first.VoucherNumber()), (again.Id(), again.VoucherNumber()));
+        await (await Client(Rehab1).PostRehabAsync(input with { Days = 15 }, "rehab-1")).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
+        Assert.Equal(1, await CountAsync("rehabilitation_authorisations"));
+    }
+
+    [Theory]
+    [InlineData("{\"matricule\":\"1983081246785\",\"doctorCode\":\"90000004\",\"kindCode\":\"GER_AMB\",\"start\":\"2026-12-01\"}", "end")]
+    [InlineData("{\"matricule\":\"1983081246785\",\"doctorCode\":\"90000004\",\"kindCode\":\"GER_AMB\",\"start\":\"2026-12-01\",\"end\":\"2026-11-30\"}", "end")]
+    [InlineData("{\"matricule\":\"1983081246785\",\"doctorCode\":\"90000004\",\"kindCode\":\"SNRP_STAT\",\"start\":\"2026-12-01\",\"stableClinicalState\":true,\"functionalLimitationsAttested\":true}", "days")]
+    [InlineData("{\"matricule\":\"1983081246785\",\"doctorCode\":\"90000004\",\"kindCode\":\"SNRP_STAT\",\"start\":\"2026-12-01\",\"days\":10}", "stableClinicalState")]
+    [InlineData("{\"matricule\":\"1983081246785\",\"doctorCode\":\"90000004\",\"kindCode\":\"SNRP_STAT\",\"start\":\"2026-12-01\",\"days\":10,\"stableClinicalState\":true,\"functionalLimitationsAttested\":true,\"acuteTherapyEnd\":\"2026-10-01\"}", "acuteTherapyEnd")]
+    [InlineData("{\"matricule\":\"1983081246785\",\"kindCode\":\"GER_STAT\",\"start\":\"2026-12-01\"}", "doctorCode")]
+    [InlineData("{\"matricule\":\"1983081246785\",\"kindCode\":\"SPA\",\"start\":\"2026-12-01\"}", "kindCode")]
+    [InlineData("{\"matricule\":\"1983081246785\",\"kindCode\":\"CNRFR\"}", "start")]
+    [InlineData("{\"matricule\":\"1983081246785\",\"doctorCode\":\"90000004\",\"kindCode\":\"GER_AMB\",\"start\":\"2026-12-01\",\"end\":\"2027-01-31\",\"declaredStays\":[null]}", "declaredStays[0]")]
+    [InlineData("{\"matricule\":\"1983081246785\",\"doctorCode\":\"90000004\",\"kindCode\":\"GER_AMB\",\"start\":\"2200-12-31\",\"end\":\"9999-12-31\"}", "end")]
+    public async Task Bad_input_is_400_naming_the_field_and_nothing_is_stored(string json, string field)
+    {
+        var response = await Client(Rehab1).PostAsync(RehabUrl, new StringContent(json, Encoding.UTF8, "application/json"));
+        var problem = await response.ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.True(problem["errors"]?[field] is not null, problem.ToJsonString());
+        Assert.Equal(0, await CountAsync("care_requests"));
+    }
+
+    [Fact]
+    public async Task Swagger_example_is_agreed_when_tried_as_is()
+    {
+        var swagger = await (await Client(null).GetAsync("/swagger/v1/swagger.json")).ExpectAsync(HttpStatusCode.OK);
+        var example = swagger["components"]!["schemas"]!["RehabilitationAuthorisationInput"]!["example"]!.ToJsonString();
+        var decision = await (await Client(Rehab1).PostAsync(RehabUrl, new StringContent(example, Encoding.UTF8, "application/json"))).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal("agreed", decision.Status());
+        Assert.Empty(decision.Codes());
+        var extension = swagger["components"]!["schemas"]!["ExtensionInput"]!["example"]!;
+        Assert.Equal(30, extension["days"]!.GetValue<int>());
+    }
+
+    private Task<long> CountAsync(string table) => Validation.ValidationTestSupport.CountAsync(Api, table);
+}

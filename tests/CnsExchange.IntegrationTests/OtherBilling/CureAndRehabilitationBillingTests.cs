@@ -1,0 +1,209 @@
+using System.Net;
+using System.Text;
+using CnsExchange.Domain.Cures;
+using CnsExchange.IntegrationTests.Billing;
+using CnsExchange.IntegrationTests.Support;
+using static CnsExchange.IntegrationTests.CareAuthorisations.CareTestSupport;
+using static CnsExchange.IntegrationTests.OtherBilling.OtherBillingSupport;
+
+namespace CnsExchange.IntegrationTests.OtherBilling;
+
+/// <summary>
+/// Issue 7 item 4: the thermal centre bills cure sessions and the rehabilitation centre rehabilitation days through the
+/// fee-memoir path, checked against the authorisation (dates, counts, year of validity, rate), into the lines that
+/// payment runs pay and return files explain.
+/// </summary>
+public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(api)
+{
+    private static string Number(System.Text.Json.Nodes.JsonNode decision) => decision.VoucherNumber();
+
+    // ---- cures --------------------------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Thermal_centre_bills_a_back_cure_cycle_at_80_percent_of_the_tariff_of_each_session_date_within_its_6_month_window()
+    {
+        var cure = await Client(Thermal1).CureAsync(Cure("T200", start: new DateOnly(2026, 12, 1)));
+        var voucher = Number(cure);
+        Api.MoveTo(new DateOnly(2027, 6, 2));
+
+        var lines = Days(new DateOnly(2026, 12, 1), 23).Select(d => VoucherLine(voucher, Adult, d, "T200", 35.00m)).ToList();
+        lines.Add(VoucherLine(voucher, Adult, new DateOnly(2027, 6, 1), "T200", 35.88m)); // 6 months after the first session
+        lines.Add(VoucherLine(voucher, Adult, new DateOnly(2027, 5, 31), "T200", 35.88m)); // the window's last day: the 24th session
+        var memoir = await Client(Thermal1).BillAsync("THE-2027-001", lines);
+
+        foreach (var n in Enumerable.Range(1, 23))
+        {
+            var line = memoir.Line(n);
+            Assert.Equal(("accepted", 35.00m, 80m, 28.00m, 7.00m), (line.Outcome(), line.Money("tariffAmount"), line.Money("ratePercent"),
+                line.Money("cnsAmount"), line.Money("insuredShare")));
+        }
+        var late = memoir.Line(24);
+        Assert.Equal(("refused", 0m), (late.Outcome(), late.Money("payableAmount")));
+        Assert.Equal(["AUTHORISATION_EXPIRED"], late.ReasonCodes());
+        Assert.Equal(("CUR-05", "2027-05-31"), (late["reasons"]![0]!["rule"]!.GetValue<string>(), late["reasons"]![0]!["detail"]!.GetValue<string>()));
+        var last = memoir.Line(25); // 2027 tariff: round2(35 × 1.0250) = 35.88
+        Assert.Equal(("accepted", 35.88m, 28.70m, 7.18m), (last.Outcome(), last.Money("tariffAmount"), last.Money("cnsAmount"), last.Money("insuredShare")));
+        Assert.Equal(23 * 28.00m + 28.70m, memoir["totals"]!.Money("cnsAmount"));
+
+        // Sessions granted are never exceeded (BIL-06).
+        var more = await Client(Thermal1).BillAsync("THE-2027-002", [VoucherLine(voucher, Adult, new DateOnly(2027, 5, 28), "T200", 35.88m)]);
+        Assert.Equal(["SESSIONS_EXHAUSTED"], more.Line(1).ReasonCodes());
+
+        // What the next payment run takes: every line, unsettled, paying the accepted amounts.
+        Assert.Equal(("Adjudicated", 25, 672.70m), await Api.PaymentRunViewAsync(memoir["id"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Fango_sessions_are_paid_at_70_percent()
+    {
+        var cure = await Client(Thermal1).CureAsync(Cure("T260", start: new DateOnly(2026, 11, 24)));
+        Api.MoveTo(new DateOnly(2026, 11, 26));
+        var memoir = await Client(Thermal1).BillAsync("FANGO-1", [VoucherLine(Number(cure), Adult, new DateOnly(2026, 11, 24), "T260", 28.00m)]);
+        var line = memoir.Line(1);
+        Assert.Equal(("accepted", 28.00m, 70m, 19.60m, 8.40m), (line.Outcome(), line.Money("tariffAmount"), line.Money("ratePercent"),
+            line.Money("cnsAmount"), line.Money("insuredShare")));
+    }
+
+    [Fact]
+    public async Task A_cure_started_on_the_last_day_of_its_year_continues_in_its_window_and_one_started_a_day_later_is_refused_as_expired()
+    {
+        var inTime = await Client(Thermal1).CureAsync(Cure("T200"));
+        var late = await Client(Thermal1).CureAsync(Cure("T200", MondorfResident));
+        Assert.Equal("2027-11-23", inTime["voucher"]!.Date("validUntil"));
+        Api.MoveTo(new DateOnly(2027, 12, 16));
+
+        var started = await Client(Thermal1).BillAsync("THE-A", [
+            VoucherLine(Number(inTime), Adult, new DateOnly(2027, 11, 23), "T200", 35.88m),
+            VoucherLine(Number(inTime), Adult, new DateOnly(2027, 12, 15), "T200", 35.88m), // after the validity, within the cycle's window
+        ]);
+        Assert.Equal(["accepted", "accepted"], started["lines"]!.AsArray().Select(l => l!.Outcome()));
+
+        var expired = await Client(Thermal1).BillAsync("THE-B", [VoucherLine(Number(late), MondorfResident, new DateOnly(2027, 11, 24), "T200", 35.88m)]);
+        var line = expired.Line(1);
+        Assert.Equal(["AUTHORISATION_EXPIRED"], line.ReasonCodes());
+        Assert.Equal(("CUR-01", "2027-11-23"), (line["reasons"]![0]!["rule"]!.GetValue<string>(), line["reasons"]![0]!["detail"]!.GetValue<string>()));
+    }
+
+    private async Task<string> MaintenanceVoucherAsync()
+    {
+        var cycle = await Client(Thermal1).CureAsync(Cure("T200", start: new DateOnly(2026, 12, 1)));
+        Api.MoveTo(new DateOnly(2027, 2, 1));
+        await Client(Thermal1).BillSessionsAsync(cycle, Sessions(new DateOnly(2026, 12, 1), new DateOnly(2027, 1, 29), 24));
+        var maintenance = await Client(Thermal1).CureAsync(Cure("T209", start: new DateOnly(2027, 2, 8)));
+        Assert.Equal("agreed", maintenance.Status());
+        return Number(maintenance);
+    }
+
+    [Fact]
+    public async Task Maintenance_sessions_are_paid_at_most_2_per_calendar_month()
+    {
+        var voucher = await MaintenanceVoucherAsync();
+        Api.MoveTo(new DateOnly(2027, 3, 2));
+
+        var memoir = await Client(Thermal1).BillAsync("MAINT-1", [
+            VoucherLine(voucher, Adult, new DateOnly(2027, 2, 8), "T209", 35.88m),
+            VoucherLine(voucher, Adult, new DateOnly(2027, 2, 15), "T209", 35.88m),
+            VoucherLine(voucher, Adult, new DateOnly(2027, 2, 22), "T209", 35.88m), // the 3rd in February
+            VoucherLine(voucher, Adult, new DateOnly(2027, 3, 1), "T209", 35.88m),  // a new month
+        ]);
+        Assert.Equal(["accepted", "accepted", "refused", "accepted"], memoir["lines"]!.AsArray().Select(l => l!.Outcome()));
+        Assert.Equal(["MAINTENANCE_NOT_ALLOWED"], memoir.Line(3).ReasonCodes());
+        Assert.Equal("2", memoir.Line(3)["reasons"]![0]!["detail"]!.GetValue<string>());
+        Assert.Equal(28.70m, memoir.Line(1).Money("cnsAmount"));
+
+        // A later memoir for February finds the month full too.
+        var later = await Client(Thermal1).BillAsync("MAINT-2", [VoucherLine(voucher, Adult, new DateOnly(2027, 2, 25), "T209", 35.88m)]);
+        Assert.Equal(["MAINTENANCE_NOT_ALLOWED"], later.Line(1).ReasonCodes());
+    }
+
+    [Fact]
+    public async Task Maintenance_memoirs_sent_at_the_same_moment_never_pay_more_than_2_sessions_in_a_month()
+    {
+        var voucher = await MaintenanceVoucherAsync();
+        Api.MoveTo(new DateOnly(2027, 3, 2));
+
+        var memoirs = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Client(Thermal1).BillAsync($"MAINT-C{i}", [
+            VoucherLine(voucher, Adult, new DateOnly(2027, 2, 8 + 2 * i), "T209", 35.88m),
+            VoucherLine(voucher, Adult, new DateOnly(2027, 2, 9 + 2 * i), "T209", 35.88m),
+        ])));
+        var outcomes = memoirs.SelectMany(m => m["lines"]!.AsArray().Select(l => l!.Outcome())).ToList();
+        Assert.Equal(2, outcomes.Count(o => o == "accepted"));
+        Assert.Equal(6, memoirs.SelectMany(m => m["lines"]!.AsArray()).Count(l => l!.ReasonCodes().SequenceEqual(["MAINTENANCE_NOT_ALLOWED"])));
+    }
+
+    [Fact]
+    public async Task A_cure_abroad_under_an_S2_form_is_never_paid_under_third_party_payment()
+    {
+        var cure = await Client(Thermal1).CureAsync(Cure("T200", start: Today.AddDays(30), country: "DE", notAvailableHere: true));
+        Api.MoveTo(Today.AddDays(31));
+        var memoir = await Client(Thermal1).BillAsync("S2-1", [VoucherLine(Number(cure), Adult, Today.AddDays(30), "T200", 35.00m)]);
+        Assert.Equal(("refused", 0m), (memoir.Line(1).Outcome(), memoir.Line(1).Money("cnsAmount")));
+        Assert.Equal(["THIRD_PARTY_NOT_APPLICABLE"], memoir.Line(1).ReasonCodes());
+    }
+
+    [Fact]
+    public async Task Cure_sessions_in_a_billing_file_are_checked_against_the_authorisation_too()
+    {
+        var cure = await Client(Thermal1).CureAsync(Cure("T200", start: new DateOnly(2026, 11, 23)));
+        var voucher = Number(cure);
+        Api.MoveTo(new DateOnly(2026, 11, 26));
+        var csv = new StringBuilder("memoirReference,voucherNumber,matricule,sessionDate,actCode,travel,claimedAmount\n")
+            .Append($"CSV-1,{voucher},{Adult},2026-11-23,T200,,35.00\n")
+            .Append($"CSV-1,{voucher},{Adult},2026-11-24,T200,,35.00\n")
+            .Append($"CSV-1,{voucher},{Adult},2026-11-22,T200,,35.00\n") // before the authorisation
+            .ToString();
+        var upload = await BillingApi.UploadAsync(Client(Thermal1), csv, "text/csv");
+        var file = await BillingApi.WaitForFileAsync(Client(Thermal1), upload["id"]!.GetValue<string>());
+        Assert.Equal("processed", file["status"]!.GetValue<string>());
+
+        var memoirId = file["memoirs"]![0]!["id"]!.GetValue<string>();
+        var memoir = await (await Client(Thermal1).GetAsync($"/api/v1/fee-memoirs/{memoirId}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(["accepted", "accepted", "refused"], memoir["lines"]!.AsArray().Select(l => l!.Outcome()));
+        Assert.Equal(["AUTHORISATION_EXPIRED"], memoir.Line(3).ReasonCodes());
+        Assert.Equal(56.00m, memoir["totals"]!.Money("cnsAmount"));
+    }
+
+    // ---- rehabilitation ------------------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Rehabilitation_centre_bills_one_day_per_authorised_day_at_the_rehabilitation_rate()
+    {
+        var decision = await Client(Rehab1).RehabAsync(Rehab("GER_STAT", start: Today));
+        var voucher = Number(decision);
+        Assert.Equal(("RGERS", 90), (decision.Service()["actCode"]!.GetValue<string>(), decision.Service()["sessionsGranted"]!.GetValue<int>()));
+        Api.MoveTo(new DateOnly(2026, 11, 30));
+
+        var lines = new List<object> { VoucherLine(voucher, Adult, new DateOnly(2026, 11, 22), "RGERS", 420.00m) }; // before the admission
+        lines.AddRange(Days(Today, 7).Select(d => VoucherLine(voucher, Adult, d, "RGERS", 420.00m)));
+        lines.Add(VoucherLine(voucher, Adult, new DateOnly(2026, 11, 25), "RGERS", 420.00m)); // the same day again
+        var memoir = await Client(Rehab1).BillAsync("REH-2026-11", lines);
+
+        var before = memoir.Line(1);
+        Assert.Equal(["REHAB_DAY_NOT_AUTHORISED"], before.ReasonCodes());
+        Assert.Equal(("REH-03", "2026-11-23 – 2027-02-20"), (before["reasons"]![0]!["rule"]!.GetValue<string>(), before["reasons"]![0]!["detail"]!.GetValue<string>()));
+        foreach (var n in Enumerable.Range(2, 7))
+            Assert.Equal(("accepted", 420.00m, 100m, 420.00m, 0m), (memoir.Line(n).Outcome(), memoir.Line(n).Money("tariffAmount"),
+                memoir.Line(n).Money("ratePercent"), memoir.Line(n).Money("cnsAmount"), memoir.Line(n).Money("insuredShare")));
+        Assert.Equal(["DUPLICATE_LINE"], memoir.Line(9).ReasonCodes());
+        Assert.Equal(7 * 420.00m, memoir["totals"]!.Money("cnsAmount"));
+        Assert.Equal(("Adjudicated", 9, 2940.00m), await Api.PaymentRunViewAsync(memoir["id"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Days_of_a_granted_extension_are_billable_and_the_day_after_it_is_not()
+    {
+        var decision = await Client(Rehab1).RehabAsync(Rehab("GER_STAT", start: Today));
+        await (await Client(Rehab1).SendJsonAsync($"{RehabUrl}/{decision.Id()}/extensions", new { days = 30 })).ExpectAsync(HttpStatusCode.Created);
+        Api.MoveTo(new DateOnly(2027, 3, 25));
+
+        var voucher = Number(decision);
+        var memoir = await Client(Rehab1).BillAsync("REH-2027-03", [
+            VoucherLine(voucher, Adult, new DateOnly(2027, 2, 21), "RGERS", 430.50m), // first day of the extension
+            VoucherLine(voucher, Adult, new DateOnly(2027, 3, 22), "RGERS", 430.50m), // its last day
+            VoucherLine(voucher, Adult, new DateOnly(2027, 3, 23), "RGERS", 430.50m),
+        ]);
+        Assert.Equal(["accepted", "accepted", "refused"], memoir["lines"]!.AsArray().Select(l => l!.Outcome()));
+        Assert.Equal(430.50m, memoir.Line(1).Money("cnsAmount")); // 2027 tariff: 420 × 1.0250
+        Assert.Equal("2026-11-23 – 2027-03-22", memoir.Line(3)["reasons"]![0]!["detail"]!.GetValue<string>());
+    }
+}

@@ -1,0 +1,266 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using CnsExchange.Domain.Common;
+using CnsExchange.IntegrationTests.Support;
+using static CnsExchange.IntegrationTests.OtherBilling.OtherBillingSupport;
+
+namespace CnsExchange.IntegrationTests.OtherBilling;
+
+/// <summary>
+/// Issue 8 items 2 and 4: doctors bill their fees for hospital care through the fee-memoir path (HOS-04…HOS-06), and a
+/// recorded hospital stay becomes the adjudicated memoir of the hospital that payment runs pay and return files explain.
+/// </summary>
+public sealed class HospitalBillingTests(ApiFactory api) : ApiTest(api)
+{
+    private const string Adult = "1983081246785";
+
+    private async Task<JsonNode> StayAsync(string admission, string discharge, string kind = "stationary", string room = "standard",
+        bool medicallyNeeded = false, bool parentBed = false, string matricule = Adult, params (string Act, bool Main)[] operations)
+    {
+        var body = new
+        {
+            matricule, admissionDate = admission, dischargeDate = discharge, kind, childbirth = false, room, singleRoomMedicallyNeeded = medicallyNeeded,
+            accompanyingParentBed = parentBed, countryOfCare = "LU", operations = operations.Select(o => new { actCode = o.Act, main = o.Main }).ToArray(),
+        };
+        var stay = await (await Client(Hospital1).PostJsonAsync("/api/v1/hospital-stays", body)).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal("accepted", stay["status"]!.GetValue<string>());
+        return stay;
+    }
+
+    private static string Id(JsonNode node) => node["id"]!.GetValue<string>();
+
+    private async Task<string> MinorAsync(DateOnly birthDate)
+    {
+        var matricule = Matricule.Create(birthDate, 417).Value;
+        await (await Client(Admin).PutJsonAsync($"/api/v1/admin/insured/{matricule}", new
+        {
+            firstName = "Minor", lastName = "Test", sex = "female", competentFund = "CNS", residenceCountry = "LU", crossBorderWorker = false,
+            affiliations = new[] { new { from = birthDate.ToString("yyyy-MM-dd"), to = (string?)null } },
+        })).ExpectAsync(HttpStatusCode.OK);
+        return matricule;
+    }
+
+    // ---- doctors' fees (HOS-04…HOS-06) ----------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Surgeon_bills_operations_and_visits_of_a_stationary_stay_at_100_percent_and_cns_never_pays_the_single_room_surcharge()
+    {
+        var stay = await StayAsync("2026-11-16", "2026-11-20", room: "single", operations: [("HOP02", true), ("HOP03", false)]);
+        var memoir = await Client(Doctor1).BillAsync("DR-2026-0001", [
+            FeeLine(Id(stay), Adult, "2026-11-16", "HOP02", 2400.00m + 1584.00m, surcharge: 1584.00m), // 66 % of 2400.00
+            FeeLine(Id(stay), Adult, "2026-11-16", "HOP03", 900.00m),
+            FeeLine(Id(stay), Adult, "2026-11-17", "DV01", 42.00m),
+            FeeLine(Id(stay), Adult, "2026-11-18", "DV01", 42.00m),
+        ]);
+
+        var hip = memoir.Line(1);
+        Assert.Equal(("reduced", 2400.00m, 100m, 2400.00m, 1584.00m), (hip.Outcome(), hip.Money("tariffAmount"), hip.Money("ratePercent"),
+            hip.Money("cnsAmount"), hip.Money("insuredShare")));
+        Assert.Equal((3984.00m, 1584.00m, Id(stay)), (hip.Money("claimedAmount"), hip.Money("singleRoomSurcharge"), hip["hospitalStayId"]!.GetValue<string>()));
+        Assert.Null(hip["voucherNumber"]);
+        Assert.Equal(["SINGLE_ROOM_SURCHARGE_NOT_COVERED", "INSURED_SHARE"], hip.ReasonCodes());
+        Assert.Equal(("accepted", 900.00m), (memoir.Line(2).Outcome(), memoir.Line(2).Money("cnsAmount")));
+        Assert.Equal(("accepted", 42.00m), (memoir.Line(3).Outcome(), memoir.Line(3).Money("cnsAmount")));
+        Assert.Equal(("accepted", 42.00m), (memoir.Line(4).Outcome(), memoir.Line(4).Money("cnsAmount")));
+        Assert.Equal(2400.00m + 900.00m + 84.00m, memoir["totals"]!.Money("cnsAmount"));
+        Assert.Equal(("Adjudicated", 4, 3384.00m), await Api.PaymentRunViewAsync(Id(memoir)));
+
+        // The same act on the same day of the stay is paid once.
+        var again = await Client(Doctor1).BillAsync("DR-2026-0002", [FeeLine(Id(stay), Adult, "2026-11-17", "DV01", 42.00m)]);
+        Assert.Equal(["DUPLICATE_LINE"], again.Line(1).ReasonCodes());
+        Assert.Equal("DR-2026-0001", again.Line(1)["reasons"]![0]!["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Single_room_for_medical_reasons_allows_no_surcharge_at_all()
+    {
+        var stay = await StayAsync("2026-11-16", "2026-11-20", room: "single", medicallyNeeded: true);
+        var memoir = await Client(Doctor1).BillAsync("DR-MED", [FeeLine(Id(stay), Adult, "2026-11-17", "DC01", 58.00m + 38.28m, surcharge: 38.28m)]);
+        var line = memoir.Line(1);
+        Assert.Equal(("reduced", 58.00m, 0m), (line.Outcome(), line.Money("cnsAmount"), line.Money("insuredShare")));
+        Assert.Equal(["SINGLE_ROOM_SURCHARGE_NOT_CHARGEABLE", "INSURED_SHARE"], line.ReasonCodes());
+    }
+
+    [Fact]
+    public async Task Ambulatory_fees_are_paid_88_percent_for_an_adult_and_100_percent_for_a_17_year_old_but_88_percent_at_18()
+    {
+        var seventeen = await MinorAsync(new DateOnly(2009, 11, 17)); // 17 on 16 November 2026
+        var eighteen = await MinorAsync(new DateOnly(2008, 11, 16));  // 18 that day
+        var cases = new[] { (Adult, 88m, 792.00m), (seventeen, 100m, 900.00m), (eighteen, 88m, 792.00m) };
+        foreach (var (matricule, rate, cns) in cases)
+        {
+            var stay = await StayAsync("2026-11-16", "2026-11-16", kind: "day_hospital", matricule: matricule, operations: [("HOP03", true)]);
+            Assert.Equal(rate, stay["doctorFees"]!["ratePercent"]!.GetValue<decimal>());
+            var memoir = await Client(Doctor1).BillAsync($"DR-DH-{matricule}", [FeeLine(Id(stay), matricule, "2026-11-16", "HOP03", 900.00m)]);
+            var line = memoir.Line(1);
+            Assert.Equal(("accepted", rate, cns, 900.00m - cns), (line.Outcome(), line.Money("ratePercent"), line.Money("cnsAmount"), line.Money("insuredShare")));
+        }
+
+        var surveillance = await StayAsync("2026-11-18", "2026-11-18", kind: "surveillance_place", operations: [("HOP01", true)]);
+        var watched = await Client(Doctor1).BillAsync("DR-SP", [FeeLine(Id(surveillance), Adult, "2026-11-18", "HOP01", 650.00m)]);
+        Assert.Equal((100m, 650.00m), (watched.Line(1).Money("ratePercent"), watched.Line(1).Money("cnsAmount")));
+    }
+
+    [Fact]
+    public async Task Direct_billing_is_refused_for_a_stay_of_3_days_with_an_invoice_of_100_eur_and_allowed_above_or_after_3_days()
+    {
+        var short3 = await StayAsync("2026-11-16", "2026-11-18", operations: [("HOP03", true)]);
+        var long4 = await StayAsync("2026-11-19", "2026-11-22");
+
+        var refused = await Client(Doctor1).BillAsync("DR-S1", [
+            FeeLine(Id(short3), Adult, "2026-11-17", "DV01", 42.00m),
+            FeeLine(Id(short3), Adult, "2026-11-18", "DC01", 58.00m), // invoice of 100.00 for the stay
+        ]);
+        Assert.All(refused["lines"]!.AsArray(), l => Assert.Equal(["DIRECT_BILLING_NOT_ALLOWED"], l!.ReasonCodes()));
+        var reason = refused.Line(1)["reasons"]![0]!;
+        Assert.Equal(("HOS-05", "Direct billing not allowed: stay of at most 3 days and fee invoice of at most 100 EUR."),
+            (reason["rule"]!.GetValue<string>(), reason["message"]!.GetValue<string>()));
+
+        var above = await Client(Doctor1).BillAsync("DR-S2", [FeeLine(Id(short3), Adult, "2026-11-16", "HOP03", 100.01m)]);
+        Assert.Equal(("accepted", 100.01m), (above.Line(1).Outcome(), above.Line(1).Money("cnsAmount")));
+
+        var longStay = await Client(Doctor1).BillAsync("DR-L1", [FeeLine(Id(long4), Adult, "2026-11-20", "DV01", 42.00m)]);
+        Assert.Equal("accepted", longStay.Line(1).Outcome());
+    }
+
+    [Fact]
+    public async Task Other_operations_of_a_stay_are_not_paid_when_the_most_important_one_is_not_covered()
+    {
+        var covered = await StayAsync("2026-11-09", "2026-11-13", operations: [("HOP02", true), ("HOP05", false)]);
+        var aesthetic = await StayAsync("2026-11-16", "2026-11-20", operations: [("HOPX1", true), ("HOP05", false)]);
+
+        var memoir = await Client(Doctor1).BillAsync("DR-OPS", [
+            FeeLine(Id(covered), Adult, "2026-11-09", "HOP05", 700.00m),
+            FeeLine(Id(aesthetic), Adult, "2026-11-16", "HOP05", 700.00m),
+            FeeLine(Id(aesthetic), Adult, "2026-11-16", "HOPX1", 1500.00m),
+            FeeLine(Id(covered), Adult, "2026-11-10", "HOP01", 650.00m), // not an operation of that stay
+        ]);
+        Assert.Equal(("accepted", 700.00m), (memoir.Line(1).Outcome(), memoir.Line(1).Money("cnsAmount")));
+        Assert.Equal(["MAIN_OPERATION_NOT_COVERED"], memoir.Line(2).ReasonCodes());
+        Assert.Equal(["NOT_COVERED", "INSURED_SHARE"], memoir.Line(3).ReasonCodes());
+        Assert.Equal(1500.00m, memoir.Line(3).Money("insuredShare"));
+        Assert.Equal(["OPERATION_NOT_IN_STAY"], memoir.Line(4).ReasonCodes());
+    }
+
+    [Fact]
+    public async Task Fees_for_an_unknown_stay_or_outside_its_dates_are_refused_with_reasons()
+    {
+        var stay = await StayAsync("2026-11-16", "2026-11-20");
+        var memoir = await Client(Doctor1).BillAsync("DR-BAD", [
+            FeeLine(Guid.NewGuid().ToString(), Adult, "2026-11-17", "DV01", 42.00m),
+            FeeLine(Id(stay), "2012051469331", "2026-11-17", "DV01", 42.00m), // another insured person
+            FeeLine(Id(stay), Adult, "2026-11-21", "DV01", 42.00m),
+        ]);
+        Assert.Equal(["HOSPITAL_STAY_UNKNOWN"], memoir.Line(1).ReasonCodes());
+        Assert.Equal(["HOSPITAL_STAY_UNKNOWN"], memoir.Line(2).ReasonCodes());
+        Assert.Equal(["ACT_OUTSIDE_STAY"], memoir.Line(3).ReasonCodes());
+        Assert.Equal(("Adjudicated", 3, 0m), await Api.PaymentRunViewAsync(Id(memoir))); // refused lines are reported, never paid
+    }
+
+    [Fact]
+    public async Task Two_memoirs_with_the_same_fee_sent_at_the_same_moment_pay_it_once()
+    {
+        var stay = await StayAsync("2026-11-16", "2026-11-20");
+        var memoirs = await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>
+            Client(Doctor1).BillAsync($"DR-RACE-{i}", [FeeLine(Id(stay), Adult, "2026-11-17", "DV01", 42.00m)])));
+        Assert.Equal(1, memoirs.Count(m => m.Line(1).Outcome() == "accepted"));
+        Assert.Equal(3, memoirs.Count(m => m.Line(1).ReasonCodes().SequenceEqual(["DUPLICATE_LINE"])));
+    }
+
+    [Fact]
+    public async Task Only_doctors_bill_fees_for_a_stay_and_a_line_names_a_voucher_or_a_stay()
+    {
+        var stay = await StayAsync("2026-11-16", "2026-11-20");
+        var memoir = new { memoirReference = "X-1", lines = new[] { FeeLine(Id(stay), Adult, "2026-11-17", "DV01", 42.00m) } };
+        await (await Client(Physio1).PostJsonAsync("/api/v1/fee-memoirs", memoir)).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        await (await Client(Hospital1).PostJsonAsync("/api/v1/fee-memoirs/simulations", memoir)).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+
+        var both = new
+        {
+            memoirReference = "X-2",
+            lines = new[]
+            {
+                new { voucherNumber = "K26-0001000-3", hospitalStayId = Id(stay), matricule = Adult, sessionDate = "2026-11-17", actCode = "DV01",
+                    travel = true, claimedAmount = 42.00m, singleRoomSurcharge = 42.00m },
+            },
+        };
+        var problem = await (await Client(Doctor1).PostJsonAsync("/api/v1/fee-memoirs", both)).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        var fields = problem["errors"]!.AsObject().Select(e => e.Key).ToList();
+        Assert.Contains("lines[0].voucherNumber", fields);
+        Assert.Contains("lines[0].travel", fields);
+        Assert.Contains("lines[0].singleRoomSurcharge", fields);
+
+        var surchargeOnVoucher = new { memoirReference = "X-3", lines = new[] { new { voucherNumber = "K26-0001000-3", matricule = Adult,
+            sessionDate = "2026-11-17", actCode = "ZK11", travel = false, claimedAmount = 36.80m, singleRoomSurcharge = 1.00m } } };
+        var second = await (await Client(Physio1).PostJsonAsync("/api/v1/fee-memoirs", surchargeOnVoucher)).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.Contains("lines[0].singleRoomSurcharge", second["errors"]!.AsObject().Select(e => e.Key));
+    }
+
+    [Fact]
+    public async Task A_doctor_simulates_fees_then_confirms_them()
+    {
+        var stay = await StayAsync("2026-11-16", "2026-11-20");
+        var simulation = await (await Client(Doctor1).PostJsonAsync("/api/v1/fee-memoirs/simulations",
+            new { memoirReference = "DR-SIM", lines = new[] { FeeLine(Id(stay), Adult, "2026-11-17", "DV01", 42.00m) } })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("accepted", simulation.Line(1).Outcome());
+        var confirmed = await (await Client(Doctor1).PostJsonAsync("/api/v1/fee-memoirs",
+            new { simulationId = simulation["simulationId"]!.GetValue<string>() })).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal(("accepted", 42.00m), (confirmed.Line(1).Outcome(), confirmed.Line(1).Money("cnsAmount")));
+        Assert.False(confirmed["comparedToSimulation"]!["changed"]!.GetValue<bool>());
+    }
+
+    // ---- the stay itself is paid like any memoir (issue 8 item 4) ---------------------------------------------------------
+
+    [Fact]
+    public async Task A_recorded_stay_becomes_the_hospitals_adjudicated_memoir_that_the_next_payment_run_pays()
+    {
+        var stay = await StayAsync("2026-11-16", "2026-11-21", parentBed: true, operations: [("HOP02", true), ("HOPX2", false)]);
+        Assert.Equal(2880.00m - 153.00m + 2400.00m, stay["amounts"]!.Money("cnsAmount"));
+
+        var list = await (await Client(Hospital1).GetAsync($"/api/v1/fee-memoirs?hospitalStayId={Id(stay)}")).ExpectAsync(HttpStatusCode.OK);
+        var summary = list["items"]!.AsArray().Single()!;
+        Assert.Equal(("hospital_stay", "adjudicated", Id(stay)), (summary["source"]!.GetValue<string>(), summary["status"]!.GetValue<string>(),
+            summary["hospitalStayId"]!.GetValue<string>()));
+        Assert.Equal("2026-12-23", summary["dueDate"]!.GetValue<string>()); // received with the stay + 30 days (PAY-01)
+
+        var memoir = await (await Client(Hospital1).GetAsync($"/api/v1/fee-memoirs/{Id(summary)}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(stay["amounts"]!.Money("cnsAmount"), memoir["totals"]!.Money("cnsAmount"));
+        var lines = memoir["lines"]!.AsArray().Select(l => l!).ToList();
+        Assert.Equal(["stationary_day", "HOP02", "HOPX2", "accompanying_bed_day"], lines.Select(l => l["actCode"]!.GetValue<string>()));
+        Assert.Equal(["reduced", "accepted", "refused", "refused"], lines.Select(l => l.Outcome()));
+        Assert.Equal((2880.00m, 2727.00m, 153.00m), (lines[0].Money("claimedAmount"), lines[0].Money("payableAmount"), lines[0].Money("insuredShare")));
+        Assert.Contains("HOSPITAL_PARTICIPATION", lines[0].ReasonCodes());
+        Assert.Equal(["NOT_COVERED"], lines[2].ReasonCodes());
+        Assert.Equal(["ACCOMPANYING_BED_NOT_COVERED"], lines[3].ReasonCodes());
+        Assert.All(lines, l => Assert.Equal((Id(stay), "2026-11-16"), (l["hospitalStayId"]!.GetValue<string>(), l["sessionDate"]!.GetValue<string>())));
+        Assert.Equal(("Adjudicated", 4, 5127.00m), await Api.PaymentRunViewAsync(Id(memoir)));
+
+        // The stay's own answer is unchanged; another provider does not see the hospital's memoir.
+        var read = await (await Client(Hospital1).GetAsync($"/api/v1/hospital-stays/{Id(stay)}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(stay.AsObject().Select(p => p.Key), read.AsObject().Select(p => p.Key));
+        foreach (var amount in new[] { "tariffAmount", "cnsAmount", "insuredParticipation", "notCoveredAmount" })
+            Assert.Equal(stay["amounts"]!.Money(amount), read["amounts"]!.Money(amount));
+        Assert.Equal(stay["reasons"]!.ToJsonString(), read["reasons"]!.ToJsonString());
+        await (await Client(Doctor1).GetAsync($"/api/v1/fee-memoirs/{Id(summary)}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task A_refused_stay_has_no_memoir_and_a_replayed_stay_has_one()
+    {
+        var refused = await (await Client(Hospital1).PostJsonAsync("/api/v1/hospital-stays", new
+        {
+            matricule = "1893120105732", admissionDate = "2026-11-16", dischargeDate = "2026-11-18", kind = "stationary", countryOfCare = "LU",
+        })).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal("refused", refused["status"]!.GetValue<string>());
+        var none = await (await Client(Hospital1).GetAsync($"/api/v1/fee-memoirs?hospitalStayId={Id(refused)}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Empty(none["items"]!.AsArray());
+
+        var client = Client(Hospital1);
+        client.DefaultRequestHeaders.Add("Idempotency-Key", "stay-replay-1");
+        var body = new { matricule = Adult, admissionDate = "2026-11-16", dischargeDate = "2026-11-18", kind = "stationary", countryOfCare = "LU" };
+        var first = await (await client.PostJsonAsync("/api/v1/hospital-stays", body)).ExpectAsync(HttpStatusCode.Created);
+        await (await client.PostJsonAsync("/api/v1/hospital-stays", body)).ExpectAsync(HttpStatusCode.Created);
+        var memoirs = await (await Client(Hospital1).GetAsync("/api/v1/fee-memoirs")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal([Id(first)], memoirs["items"]!.AsArray().Select(m => m!["hospitalStayId"]!.GetValue<string>()));
+    }
+}
