@@ -25,9 +25,8 @@ public static class DependencyInjection
         // Fail fast when the database is gone (the API answers 503), instead of hanging on the 15 s default.
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(configured);
         if (!configured.Contains("Timeout", StringComparison.OrdinalIgnoreCase)) builder.Timeout = 3;
-        // No session state is kept on pooled connections, so skip the DISCARD ALL round trip on every open;
-        // let Npgsql prepare the hot statements automatically.
-        if (!configured.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase)) builder.NoResetOnClose = true;
+        // Let Npgsql prepare the hot statements automatically. Connections keep the DISCARD ALL reset on return to the
+        // pool: a session-level lock or setting left by a failed unit of work must not leak into the next one.
         if (!configured.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)) builder.MaxAutoPrepare = 64;
         return builder.ConnectionString;
     }
