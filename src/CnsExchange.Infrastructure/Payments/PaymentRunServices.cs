@@ -24,6 +24,7 @@ public static class PaymentRunServices
         services.AddScoped<PaymentRunSteps>();
         services.AddScoped<PaymentRunExecutor>();
         services.AddScoped<PaymentRunFactory>();
+        services.AddSingleton<PaymentSchedulerMemory>();
         services.TryAddSingleton<IPaymentRunFaults, NoPaymentRunFaults>();
         services.AddSingleton(new PaymentRunLockConnections(connectionString));
         services.AddScoped<IPaymentRunLock, PostgresPaymentRunLock>();

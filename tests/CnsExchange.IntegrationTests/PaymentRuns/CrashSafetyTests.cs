@@ -114,10 +114,13 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
         SELECT setval('cns.payment_run_number_seq', @number, false);
         """, ("run", runId), ("number", runNumberValue));
 
-    /// <summary>Holds the payment-run lock, so that Hangfire's minutely tick cannot resume the run while the test looks at it.</summary>
+    /// <summary>
+    /// Holds the payment-run lock, so that Hangfire's minutely tick cannot resume the run while the test looks at it. On
+    /// a connection of its own (not pooled): a pooled one would go back to the pool still holding the session lock.
+    /// </summary>
     private async Task<NpgsqlConnection> HoldRunLockAsync()
     {
-        var connection = new NpgsqlConnection(Api.ConnectionString);
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Api.ConnectionString) { Pooling = false }.ConnectionString);
         await connection.OpenAsync();
         await using var cmd = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection);
         cmd.Parameters.AddWithValue("key", PaymentRunServices.AdvisoryLockKey);

@@ -24,9 +24,25 @@ public sealed record RunDuePaymentRuns : ICommand<PaymentSchedulePass>;
 /// </summary>
 public sealed record RunPaymentRunsBetween(DateTimeOffset From, DateTimeOffset To) : ICommand<PaymentSchedulePass>;
 
+/// <summary>
+/// Where the scheduler last looked, in this process. The database keeps it too (<see cref="PaymentSchedulerState"/>),
+/// but only when a pass had an opportunity to consider: a tick of a quiet minute writes nothing.
+/// </summary>
+public sealed class PaymentSchedulerMemory
+{
+    private readonly Lock _gate = new();
+    private DateTimeOffset? _seen;
+
+    public DateTimeOffset? Seen
+    {
+        get { lock (_gate) return _seen; }
+        set { lock (_gate) _seen = value; }
+    }
+}
+
 public sealed class PaymentRunScheduler(
     IAppDbContext db, IReferenceData reference, IPaymentRunLock runLock, PaymentRunFactory factory, PaymentRunExecutor executor,
-    TimeProvider clock, ILogger<PaymentRunScheduler> logger) :
+    PaymentSchedulerMemory memory, TimeProvider clock, ILogger<PaymentRunScheduler> logger) :
     ICommandHandler<RunDuePaymentRuns, PaymentSchedulePass>,
     ICommandHandler<RunPaymentRunsBetween, PaymentSchedulePass>
 {
@@ -37,19 +53,23 @@ public sealed class PaymentRunScheduler(
         await using var held = await runLock.TryAcquireAsync(ct);
         if (held is null) return PaymentSchedulePass.Busy;
         var now = clock.GetUtcNow();
-        var state = await db.Set<PaymentSchedulerState>().AsNoTracking().SingleOrDefaultAsync(s => s.Id == StateRow, ct);
+        var persisted = await db.Set<PaymentSchedulerState>().AsNoTracking().Where(s => s.Id == StateRow)
+            .Select(s => (DateTimeOffset?)s.EvaluatedThrough).SingleOrDefaultAsync(ct);
+        var seen = memory.Seen is { } m && m <= now ? m : (DateTimeOffset?)null; // later than now: the sandbox was reset
         // A first tick ever starts watching from now: it does not pay the past of a fresh installation.
-        var from = state?.EvaluatedThrough ?? now;
-        return await PassAsync(from, now, ct);
+        var from = Later(persisted, seen) ?? now;
+        var pass = await PassAsync(from, now, persistEnd: false, ct);
+        memory.Seen = now;
+        return pass;
     }
 
     public async ValueTask<PaymentSchedulePass> Handle(RunPaymentRunsBetween command, CancellationToken ct)
     {
         await using var held = await runLock.AcquireAsync(ct);
-        return await PassAsync(command.From, command.To, ct);
+        return await PassAsync(command.From, command.To, persistEnd: true, ct);
     }
 
-    private async Task<PaymentSchedulePass> PassAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    private async Task<PaymentSchedulePass> PassAsync(DateTimeOffset from, DateTimeOffset to, bool persistEnd, CancellationToken ct)
     {
         var executed = new List<Guid>();
 
@@ -63,8 +83,10 @@ public sealed class PaymentRunScheduler(
         }
 
         var catalog = reference.Catalog;
+        var considered = false;
         foreach (var slot in PaymentSchedule.Opportunities(from, to, d => PaymentScheduleSettings.From(catalog, d)))
         {
+            considered = true;
             db.ClearChangeTracker();
             var anything = await PaymentRunSteps.Takeable(db, slot.Instant, slot.Date).AnyAsync(ct);
             var earliestDue = await PaymentRunSteps.EarliestUnpaidDueDateAsync(db, slot.Instant, ct);
@@ -76,11 +98,13 @@ public sealed class PaymentRunScheduler(
             executed.Add(runId);
             await AdvanceAsync(slot.Instant, ct);
         }
-        await AdvanceAsync(to, ct);
+        if (considered || persistEnd) await AdvanceAsync(to, ct);
         return new PaymentSchedulePass(false, executed);
     }
 
-    /// <summary>Moves the watermark forward (never back), so the next tick starts where this pass ended.</summary>
+    private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
+
+    /// <summary>Moves the watermark forward (never back), so that a restarted process starts where this pass ended.</summary>
     private async Task AdvanceAsync(DateTimeOffset through, CancellationToken ct)
     {
         var at = through.ToUniversalTime();
