@@ -128,9 +128,7 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
         return connection;
     }
 
-    // Skipped: after the merge with the other branches this theory hangs (no database activity, the test host waits
-    // forever; blame-hang names this test). Open defect noted on issue 6; the other crash tests still run.
-    [Theory(Skip = "Hangs since the merge of payment runs with main; see the note on issue 6.")]
+    [Theory]
     [MemberData(nameof(Interruptions))]
     public async Task A_run_interrupted_and_executed_again_pays_each_line_once_loses_none_and_writes_the_same_bytes(
         string point, int occurrence, PaymentRunStatus stoppedAt)
