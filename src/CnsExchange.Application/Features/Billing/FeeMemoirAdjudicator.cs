@@ -2,9 +2,7 @@ using CnsExchange.Application.Common;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Reference;
-using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Vouchers;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Billing;
 
@@ -24,20 +22,24 @@ public sealed record MemoirToAdjudicate(
 }
 
 /// <summary>
-/// Adjudicates fee memoirs line by line (RULES.md §3): gathers the facts of each line, lets the pure rules decide
-/// (<see cref="LineAdjudication"/>), and has the database settle what concurrency could break — session consumption
-/// (BIL-06) and uniqueness of paid lines (BIL-07, BIL-08) — through <see cref="IBillingLedger"/>. Must run inside a
-/// transaction; one instance may adjudicate many memoirs of one transaction (a billing file), keeping the voucher
-/// services it locked.
+/// Adjudicates fee memoirs line by line (RULES.md §3): the facts of the lines are loaded in bulk
+/// (<see cref="BillingFacts"/>), the pure rules decide (<see cref="LineAdjudication"/>), and the database settles what
+/// concurrency could break — session consumption (BIL-06) and uniqueness of paid lines (BIL-07, BIL-08) — through
+/// <see cref="IBillingLedger"/>. Must run inside a transaction; one instance may adjudicate many memoirs of one
+/// transaction (a billing file), keeping the voucher services it locked and their counters.
 /// </summary>
 public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger, ReferenceCatalog catalog, TimeProvider clock)
 {
     public const string ReferenceUsedCode = "memoir_reference_used";
     private const int MaxClaimAttempts = 3;
 
+    /// <summary>When set, batches add the time they spend loading facts, deciding and writing.</summary>
+    public ImportTimings? Timings { get; init; }
+
+    /// <summary>Sessions left on each voucher service this transaction holds locked.</summary>
     private readonly Dictionary<Guid, int> _remaining = [];
 
-    /// <summary>Locks voucher services up front (a billing file locks all of its services before its first memoir).</summary>
+    /// <summary>Locks voucher services (in id order) for the rest of the transaction and reads their counters; a billing file locks all of its services before its first memoir.</summary>
     public async Task LockServicesAsync(IEnumerable<Guid> serviceIds, CancellationToken ct)
     {
         var missing = serviceIds.Where(id => !_remaining.ContainsKey(id)).Distinct().ToList();
@@ -45,29 +47,119 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
         foreach (var (id, counter) in await ledger.LockServicesAsync(missing, ct)) _remaining[id] = counter.Remaining;
     }
 
+    /// <summary>
+    /// One memoir (API, confirmed simulation, simulation): its lines are stored one by one, a paid line being claimed in
+    /// the database (conditional session increment + unique paid line); a line that loses a race to another memoir is
+    /// adjudicated again against what that memoir committed.
+    /// </summary>
     public async Task<FeeMemoir> AdjudicateAsync(MemoirToAdjudicate request, CancellationToken ct)
     {
         if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("Fee memoirs are adjudicated inside a transaction.");
-        var receivedOn = LuxembourgCalendar.LocalDate(request.ReceivedAt);
-        var dueDays = (int)catalog.Parameter("billing.payment_due_days", receivedOn);
-
-        var numbers = request.Lines.Select(l => l.VoucherNumber).Distinct().ToList();
-        var vouchers = (await db.Vouchers.AsNoTracking().Where(v => numbers.Contains(v.Number)).ToListAsync(ct))
-            .ToDictionary(v => v.Number);
-        var matricules = request.Lines.Select(l => l.Matricule).Distinct().ToList();
-        var insured = (await db.Insured.AsNoTracking().AsSplitQuery().Where(i => matricules.Contains(i.Matricule)).ToListAsync(ct))
-            .ToDictionary(i => i.Matricule);
-
-        Voucher? Owned(FeeMemoirLineInput line) =>
-            vouchers.GetValueOrDefault(line.VoucherNumber) is { } v && v.ProviderId == request.ProviderId && v.Matricule == line.Matricule ? v : null;
-
         // Services first (in id order), then the memoir row: every lock this transaction needs is taken before it
         // writes anything another memoir could wait on.
-        await LockServicesAsync(request.Lines
-            .Select(l => Owned(l)?.Services.FirstOrDefault(s => s.ActCode == l.ActCode)?.Id)
-            .OfType<Guid>(), ct);
+        var facts = await BillingFacts.LoadAsync(db, ledger, request.ProviderId, request.Lines, ids => LockServicesAsync(ids, ct), ct);
+        var memoir = NewMemoir(request);
+        if (!await ledger.TryInsertMemoirAsync(memoir, ct))
+            throw new ConflictException(ReferenceUsedCode, $"Memoir reference '{request.Reference}' was already used by this provider.");
 
-        var memoir = new FeeMemoir
+        var firstSessions = facts.FirstSessions(request.Lines, memoir.ReceivedOn); // BIL-03
+        for (var i = 0; i < request.Lines.Count; i++)
+        {
+            var input = request.Lines[i];
+            var lineFacts = facts.For(input, memoir.ReceivedOn, firstSessions, _remaining);
+            FeeMemoirLine? stored = null;
+            for (var attempt = 1; stored is null; attempt++)
+            {
+                var decision = LineAdjudication.Adjudicate(lineFacts, catalog);
+                var line = NewLine(memoir, i + 1, request.SourceLines?[i], input, facts, decision);
+                if (!decision.Paid)
+                {
+                    await ledger.InsertLineAsync(line, ct);
+                    stored = line;
+                    break;
+                }
+                if (attempt > MaxClaimAttempts)
+                    throw new InvalidOperationException($"Line {i + 1} of memoir {memoir.Id} could not be settled after {MaxClaimAttempts} attempts.");
+                switch (await ledger.ClaimAsync(line, ct))
+                {
+                    case ClaimResult.Claimed:
+                        _remaining[line.VoucherServiceId!.Value]--;
+                        facts.Record(Paid(line, memoir));
+                        stored = line;
+                        break;
+                    case ClaimResult.SessionsExhausted:
+                        _remaining[line.VoucherServiceId!.Value] = 0;
+                        lineFacts = lineFacts with { SessionsRemaining = 0 };
+                        break;
+                    default:
+                        // Another memoir committed the same session first (same insured and day on another voucher): its line is visible now.
+                        var again = await ledger.ReadLineStateAsync(request.ProviderId, line.VoucherId, line.InsuredId, input.SessionDate, input.ActCode, ct);
+                        lineFacts = lineFacts with { DuplicateOfMemoir = again.DuplicateOfMemoir, OtherActSameSession = again.OtherActSameSession };
+                        break;
+                }
+            }
+            memoir.Lines.Add(stored);
+            memoir.AddToTotals(stored);
+        }
+
+        memoir.Status = FeeMemoirStatus.Adjudicated;
+        memoir.AdjudicatedAt = clock.GetUtcNow();
+        await ledger.CompleteMemoirAsync(memoir, ct);
+        return memoir;
+    }
+
+    /// <summary>
+    /// Memoirs of a billing file, a batch at a time, in file order: decided in memory against facts loaded in bulk for
+    /// the batch, then written in bulk (<see cref="IBillingLedger.WriteMemoirsAsync"/>). The file's voucher services are
+    /// locked before the first batch, so no other memoir can consume their sessions meanwhile; the unique indexes of paid
+    /// lines still stand guard, and a collision fails the whole transaction (the file is then processed again).
+    /// </summary>
+    public async Task<IReadOnlyList<FeeMemoir>> AdjudicateBatchAsync(IReadOnlyList<MemoirToAdjudicate> requests, CancellationToken ct)
+    {
+        if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("Fee memoirs are adjudicated inside a transaction.");
+        if (requests.Count == 0) return [];
+        var providerId = requests[0].ProviderId;
+        if (requests.Any(r => r.ProviderId != providerId)) throw new ArgumentException("A batch holds the memoirs of one provider.", nameof(requests));
+        var facts = await BillingFacts.LoadAsync(db, ledger, providerId, requests.SelectMany(r => r.Lines).ToList(), ids => LockServicesAsync(ids, ct), ct);
+        if (Timings is { } t1) t1.Lap(ref t1.Facts);
+
+        var memoirs = new List<FeeMemoir>(requests.Count);
+        var consumed = new Dictionary<Guid, int>();
+        var adjudicatedAt = clock.GetUtcNow();
+        foreach (var request in requests)
+        {
+            var memoir = NewMemoir(request);
+            var firstSessions = facts.FirstSessions(request.Lines, memoir.ReceivedOn); // BIL-03
+            for (var i = 0; i < request.Lines.Count; i++)
+            {
+                var input = request.Lines[i];
+                var decision = LineAdjudication.Adjudicate(facts.For(input, memoir.ReceivedOn, firstSessions, _remaining), catalog);
+                var line = NewLine(memoir, i + 1, request.SourceLines?[i], input, facts, decision);
+                if (decision.Paid)
+                {
+                    var service = line.VoucherServiceId!.Value;
+                    _remaining[service]--;
+                    consumed[service] = consumed.GetValueOrDefault(service) + 1;
+                    facts.Record(Paid(line, memoir));
+                }
+                memoir.Lines.Add(line);
+                memoir.AddToTotals(line);
+            }
+            memoir.Status = FeeMemoirStatus.Adjudicated;
+            memoir.AdjudicatedAt = adjudicatedAt;
+            memoirs.Add(memoir);
+        }
+        if (Timings is { } t2) t2.Lap(ref t2.Decided);
+        await ledger.WriteMemoirsAsync(memoirs, consumed, ct);
+        if (Timings is { } t3) t3.Lap(ref t3.Written);
+        return memoirs;
+    }
+
+    private FeeMemoir NewMemoir(MemoirToAdjudicate request)
+    {
+        var receivedOn = LuxembourgCalendar.LocalDate(request.ReceivedAt);
+        var dueDays = (int)catalog.Parameter("billing.payment_due_days", receivedOn);
+        return new FeeMemoir
         {
             Id = Guid.CreateVersion7(),
             ProviderId = request.ProviderId,
@@ -82,81 +174,11 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
             SourceJson = request.SourceJson,
             SourceLine = request.SourceLine,
         };
-        if (!await ledger.TryInsertMemoirAsync(memoir, ct))
-            throw new ConflictException(ReferenceUsedCode, $"Memoir reference '{request.Reference}' was already used by this provider.");
-
-        // BIL-03: the first session of each voucher's treatment.
-        var firstSessions = new Dictionary<Guid, DateOnly?>();
-        foreach (var group in request.Lines.Where(l => Owned(l) is not null).GroupBy(l => Owned(l)!))
-        {
-            var paid = await ledger.FirstPaidSessionAsync(group.Key.Id, ct);
-            firstSessions[group.Key.Id] = TreatmentStartedInTime.FirstSession(group.Key, paid, group.Select(l => l.SessionDate), receivedOn);
-        }
-
-        for (var i = 0; i < request.Lines.Count; i++)
-        {
-            var input = request.Lines[i];
-            var voucher = vouchers.GetValueOrDefault(input.VoucherNumber);
-            var owned = Owned(input);
-            var person = insured.GetValueOrDefault(input.Matricule);
-            var service = owned?.Services.FirstOrDefault(s => s.ActCode == input.ActCode);
-            var insuredId = owned?.InsuredId ?? person?.Id;
-            var state = owned is null ? new LineState(null, false)
-                : await ledger.ReadLineStateAsync(request.ProviderId, owned.Id, insuredId, input.SessionDate, input.ActCode, ct);
-            var facts = new LineFacts
-            {
-                Line = input,
-                ProviderId = request.ProviderId,
-                Today = receivedOn,
-                Voucher = voucher,
-                Insured = person,
-                FirstSessionDate = owned is null ? null : firstSessions.GetValueOrDefault(owned.Id),
-                SessionsRemaining = service is null ? null : _remaining.GetValueOrDefault(service.Id),
-                DuplicateOfMemoir = state.DuplicateOfMemoir,
-                OtherActSameSession = state.OtherActSameSession,
-            };
-
-            FeeMemoirLine? stored = null;
-            for (var attempt = 1; stored is null; attempt++)
-            {
-                var decision = LineAdjudication.Adjudicate(facts, catalog);
-                var line = NewLine(memoir, i + 1, request.SourceLines?[i], input, owned, insuredId, decision);
-                if (!decision.Paid)
-                {
-                    await ledger.InsertLineAsync(line, ct);
-                    stored = line;
-                    break;
-                }
-                if (attempt > MaxClaimAttempts)
-                    throw new InvalidOperationException($"Line {i + 1} of memoir {memoir.Id} could not be settled after {MaxClaimAttempts} attempts.");
-                switch (await ledger.ClaimAsync(line, ct))
-                {
-                    case ClaimResult.Claimed:
-                        _remaining[line.VoucherServiceId!.Value]--;
-                        stored = line;
-                        break;
-                    case ClaimResult.SessionsExhausted:
-                        _remaining[line.VoucherServiceId!.Value] = 0;
-                        facts = facts with { SessionsRemaining = 0 };
-                        break;
-                    default:
-                        // Another memoir committed the same session first: its line is visible now.
-                        var again = await ledger.ReadLineStateAsync(request.ProviderId, owned!.Id, insuredId, input.SessionDate, input.ActCode, ct);
-                        facts = facts with { DuplicateOfMemoir = again.DuplicateOfMemoir, OtherActSameSession = again.OtherActSameSession };
-                        break;
-                }
-            }
-            memoir.Lines.Add(stored);
-            memoir.AddToTotals(stored);
-        }
-
-        memoir.Status = FeeMemoirStatus.Adjudicated;
-        memoir.AdjudicatedAt = clock.GetUtcNow();
-        await ledger.CompleteMemoirAsync(memoir, ct);
-        return memoir;
     }
 
-    private static FeeMemoirLine NewLine(FeeMemoir memoir, int number, int? sourceLine, FeeMemoirLineInput input, Voucher? owned, Guid? insuredId, LineDecision decision) => new()
+    private static PaidLine Paid(FeeMemoirLine line, FeeMemoir memoir) => new(line.VoucherId, line.InsuredId, line.SessionDate, line.ActCode, memoir.Reference);
+
+    private static FeeMemoirLine NewLine(FeeMemoir memoir, int number, int? sourceLine, FeeMemoirLineInput input, BillingFacts facts, LineDecision decision) => new()
     {
         Id = Guid.CreateVersion7(),
         MemoirId = memoir.Id,
@@ -164,10 +186,10 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
         LineNumber = number,
         SourceLine = sourceLine,
         VoucherNumber = input.VoucherNumber,
-        VoucherId = owned?.Id,
+        VoucherId = facts.Owned(input)?.Id,
         VoucherServiceId = decision.Service?.Id,
         Matricule = input.Matricule,
-        InsuredId = insuredId,
+        InsuredId = facts.InsuredId(input),
         SessionDate = input.SessionDate,
         ActCode = input.ActCode,
         Travel = input.Travel,
