@@ -51,7 +51,7 @@ public static class VoucherSeed
             TreatmentStartBy = o.TreatmentStartBy ?? o.IssuedOn.AddDays(30),
             ValidUntil = o.ValidUntil ?? o.IssuedOn.AddMonths(3),
             ThirdPartyPayment = o.ThirdPartyPayment,
-            CreatedAt = DateTimeOffset.UtcNow,
+            CreatedAt = sp.GetRequiredService<TimeProvider>().GetUtcNow(), // the sandbox clock, as the API stamps its own vouchers
         };
         voucher.Services.Add(Service(voucher.Id, o.ActCode, o.Sessions, o.RatePercent, o.Travel, reference.TariffOn(o.ActCode, o.IssuedOn) ?? 0m));
         foreach (var (act, sessions) in o.MoreServices)
