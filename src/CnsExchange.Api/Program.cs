@@ -35,7 +35,8 @@ builder.Services.AddInfrastructure(builder.Configuration, runBackgroundJobs);
 builder.Services.AddScoped<ICurrentCaller, HttpCurrentCaller>();
 builder.Services.AddScoped<IdempotencyContext>();
 builder.Services.AddRequestPipeline();
-builder.Services.AddValidatorsFromAssemblyContaining<IAppDbContext>(ServiceLifetime.Scoped, includeInternalTypes: true);
+// Validators hold no state and depend on singletons only (reference data, clock): built once, not per request.
+builder.Services.AddValidatorsFromAssemblyContaining<IAppDbContext>(ServiceLifetime.Singleton, includeInternalTypes: true);
 builder.Services.AddMediator(options =>
 {
     options.ServiceLifetime = ServiceLifetime.Scoped;

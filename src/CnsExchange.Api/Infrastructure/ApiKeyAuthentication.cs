@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using CnsExchange.Application.Common;
+using CnsExchange.Domain.Registry;
 using CnsExchange.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
@@ -22,8 +23,11 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string HeaderName = "X-Api-Key";
     public const string ProviderClaim = "provider_id";
     public const string KeyClaim = "key_id";
+    /// <summary>The provider's kind and code: a provider is never changed once created, so they travel with the key.</summary>
+    public const string ProviderKindClaim = "provider_kind";
+    public const string ProviderCodeClaim = "provider_code";
 
-    private sealed record KeyInfo(Guid Id, string Role, Guid? ProviderId);
+    private sealed record KeyInfo(Guid Id, string Role, Guid? ProviderId, string? ProviderKind, string? ProviderCode);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -38,14 +42,16 @@ public sealed class ApiKeyAuthenticationHandler(
             entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(30);
             var row = await db.ApiKeys.AsNoTracking()
                 .Where(k => k.KeyHash == hash && k.RevokedAt == null)
-                .Select(k => new { k.Id, k.Role, k.ProviderId })
+                .Select(k => new { k.Id, k.Role, k.ProviderId, ProviderKind = (ProviderKind?)k.Provider!.Kind, ProviderCode = k.Provider!.Code })
                 .SingleOrDefaultAsync(Context.RequestAborted);
-            return row is null ? null : new KeyInfo(row.Id, row.Role.ToString().ToLowerInvariant(), row.ProviderId);
+            return row is null ? null : new KeyInfo(row.Id, row.Role.ToString().ToLowerInvariant(), row.ProviderId, row.ProviderKind?.ToString(), row.ProviderCode);
         });
         if (info is null) return AuthenticateResult.Fail("Invalid API key.");
 
         var claims = new List<Claim> { new(ClaimTypes.Role, info.Role), new(KeyClaim, info.Id.ToString()) };
         if (info.ProviderId is { } providerId) claims.Add(new Claim(ProviderClaim, providerId.ToString()));
+        if (info.ProviderKind is { } kind) claims.Add(new Claim(ProviderKindClaim, kind));
+        if (info.ProviderCode is { } code) claims.Add(new Claim(ProviderCodeClaim, code));
         var identity = new ClaimsIdentity(claims, SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }

@@ -4,10 +4,12 @@ using CnsExchange.Domain.Registry;
 
 namespace CnsExchange.Api.Infrastructure;
 
-/// <summary>The caller of the current HTTP request, from the API-key claims and Accept-Language.</summary>
+/// <summary>The caller of the current HTTP request, from the API-key claims and Accept-Language (read once per request).</summary>
 public sealed class HttpCurrentCaller(IHttpContextAccessor accessor) : ICurrentCaller
 {
     private ClaimsPrincipal? User => accessor.HttpContext?.User;
+    private string? _language;
+    private string? _actor;
 
     public Guid? KeyId => Guid.TryParse(User?.FindFirstValue(ApiKeyAuthenticationHandler.KeyClaim), out var id) ? id : null;
 
@@ -15,9 +17,14 @@ public sealed class HttpCurrentCaller(IHttpContextAccessor accessor) : ICurrentC
 
     public Guid? ProviderId => Guid.TryParse(User?.FindFirstValue(ApiKeyAuthenticationHandler.ProviderClaim), out var id) ? id : null;
 
-    public string Language => Languages.FromAcceptLanguage(accessor.HttpContext?.Request.Headers.AcceptLanguage.ToString());
+    public ProviderKind? ProviderKind =>
+        Enum.TryParse<ProviderKind>(User?.FindFirstValue(ApiKeyAuthenticationHandler.ProviderKindClaim), out var kind) ? kind : null;
 
-    public string Actor => Role is null ? "anonymous" : $"{Role.ToString()!.ToLowerInvariant()}:{KeyId}";
+    public string? ProviderCode => User?.FindFirstValue(ApiKeyAuthenticationHandler.ProviderCodeClaim);
+
+    public string Language => _language ??= Languages.FromAcceptLanguage(accessor.HttpContext?.Request.Headers.AcceptLanguage.ToString());
+
+    public string Actor => Role is null ? "anonymous" : _actor ??= $"{Role.ToString()!.ToLowerInvariant()}:{KeyId}";
 }
 
 public static class Languages

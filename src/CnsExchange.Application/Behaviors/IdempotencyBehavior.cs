@@ -34,6 +34,23 @@ public sealed class IdempotencyBehavior<TMessage, TResponse>(IAppDbContext db, T
         if (message is not IIdempotentCommand { IdempotencyKey: { } key } command) return await next(message, cancellationToken);
         if (key.Length is 0 or > 200) throw new BadInputException("Idempotency-Key", "The Idempotency-Key header must have 1 to 200 characters.");
 
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await HandleOnceAsync(message, command, key, next, cancellationToken);
+            }
+            catch (LostRaceException) when (attempt < LostRaceException.MaxAttempts)
+            {
+                // The command lost a race at its save (VAL-14): everything, key row included, was rolled back; decide again.
+                db.ClearChangeTracker();
+            }
+        }
+    }
+
+    private async ValueTask<TResponse> HandleOnceAsync(TMessage message, IIdempotentCommand command, string key,
+        MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         var record = new IdempotencyRecord
         {
@@ -46,7 +63,7 @@ public sealed class IdempotencyBehavior<TMessage, TResponse>(IAppDbContext db, T
         db.IdempotencyRecords.Add(record);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await SaveWithoutSavepointAsync(cancellationToken);
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
@@ -57,9 +74,24 @@ public sealed class IdempotencyBehavior<TMessage, TResponse>(IAppDbContext db, T
 
         var response = await next(message, cancellationToken);
         record.ResponseJson = JsonSerializer.Serialize(response, JsonDefaults.Options);
-        await db.SaveChangesAsync(cancellationToken);
+        await SaveWithoutSavepointAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return response;
+    }
+
+    /// <summary>The key row and the stored answer need no savepoint: when either save fails, the whole transaction is undone.</summary>
+    private async Task SaveWithoutSavepointAsync(CancellationToken ct)
+    {
+        var savepoints = db.Database.AutoSavepointsEnabled;
+        db.Database.AutoSavepointsEnabled = false;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        finally
+        {
+            db.Database.AutoSavepointsEnabled = savepoints;
+        }
     }
 
     private async Task<TResponse> ReplayAsync(IIdempotentCommand command, string key, CancellationToken ct)

@@ -29,6 +29,9 @@ public interface ICurrentCaller
     Guid? KeyId { get; }
     CallerRole? Role { get; }
     Guid? ProviderId { get; }
+    /// <summary>Kind and code of the calling provider (null for staff and jobs); a provider never changes them.</summary>
+    ProviderKind? ProviderKind { get; }
+    string? ProviderCode { get; }
     /// <summary>fr, de or en (from Accept-Language; default en).</summary>
     string Language { get; }
     string Actor { get; }

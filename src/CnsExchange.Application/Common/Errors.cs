@@ -48,3 +48,16 @@ public sealed class NotAcceptableException(string detail)
 
 public sealed class IdempotencyKeyReusedException()
     : AppException(422, "idempotency_key_reused", "Idempotency key reused", "This Idempotency-Key was already used with a different request body.");
+
+/// <summary>
+/// The database refused a unit of work because a concurrent one won a unique key (a VAL-14 fingerprint). The owner of the
+/// transaction rolls it back and decides again from the start, now seeing the winner; if nobody does, it is a 409.
+/// </summary>
+public sealed class LostRaceException(Exception cause)
+    : AppException(409, "concurrent_change", "Conflict", "A concurrent request changed the data this one was decided on; send it again.")
+{
+    /// <summary>A decision made again sees the winner, so one more attempt settles it; the bound stops a pathological loop.</summary>
+    public const int MaxAttempts = 3;
+
+    public Exception Cause { get; } = cause;
+}

@@ -105,7 +105,7 @@ public sealed class SubmitCureAuthorisationHandler(IAppDbContext db, IReferenceD
             throw new ForbiddenException("Cure authorisations are requested by the doctor of a thermal centre.");
 
         var input = command.Request!;
-        var request = new CureAuthorisation
+        var request = await pipeline.SubmitAsync(() => new CureAuthorisation
         {
             ProviderId = provider.Id,
             Matricule = input.Matricule!,
@@ -116,8 +116,7 @@ public sealed class SubmitCureAuthorisationHandler(IAppDbContext db, IReferenceD
             CareNotAvailableInLuxembourg = input.CareNotAvailableInLuxembourg ?? false,
             MaintenanceSessionsPerMonth = input.MaintenanceSessionsPerMonth,
             Clinical = input.Clinical ?? CureClinicalData.None,
-        };
-        await pipeline.SubmitAsync(request, null, ct);
+        }, null, ct);
         return await CureAuthorisationViews.MapAsync(db, reference, caller.Language, clock.GetUtcNow(), request, ct);
     }
 }

@@ -157,7 +157,7 @@ public sealed class SubmitRehabilitationAuthorisationHandler(IAppDbContext db, I
         if (!kind.RequestedBy.Contains(provider.Kind))
             throw new ForbiddenException($"{kind.Code} is requested by: {string.Join(", ", kind.RequestedBy.Select(k => JsonNamingPolicy.SnakeCaseLower.ConvertName(k.ToString())))}.");
 
-        var request = new RehabilitationAuthorisation
+        var request = await pipeline.SubmitAsync(() => new RehabilitationAuthorisation
         {
             ProviderId = provider.Id,
             Matricule = input.Matricule!,
@@ -175,8 +175,7 @@ public sealed class SubmitRehabilitationAuthorisationHandler(IAppDbContext db, I
             DeclaredStays = (input.DeclaredStays ?? [])
                 .Select(s => new DeclaredHospitalStay(s.AdmissionDate!.Value, s.DischargeDate!.Value, string.IsNullOrWhiteSpace(s.Hospital) ? null : s.Hospital.Trim(), s.Evidence!.Trim()))
                 .ToList(),
-        };
-        await pipeline.SubmitAsync(request, null, ct);
+        }, null, ct);
         return await RehabilitationViews.MapAsync(db, reference, caller.Language, clock.GetUtcNow(), request, ct);
     }
 }

@@ -56,6 +56,12 @@ public interface IRequestRuleSet
 
     /// <summary>One line telling a reviewer what is asked for.</summary>
     string Subject(CareRequest request);
+
+    /// <summary>
+    /// True when the save was refused because a concurrent request won a unique key the decision relied on (VAL-14): the
+    /// submission is then decided again from the start, and sees the winner.
+    /// </summary>
+    bool IsLostRace(DbUpdateException e);
 }
 
 /// <summary>The typed base of a rule set: <typeparamref name="TRequest"/> is the kind's request entity.</summary>
@@ -76,6 +82,8 @@ public abstract class RequestRuleSet<TRequest> : IRequestRuleSet where TRequest 
 
     protected abstract string Subject(TRequest request);
 
+    protected virtual bool IsLostRace(DbUpdateException e) => false;
+
     Task<AutomaticDecision> IRequestRuleSet.EvaluateAsync(CareRequest request, RequestContext context, CancellationToken ct) =>
         EvaluateAsync((TRequest)request, context, ct);
 
@@ -83,6 +91,8 @@ public abstract class RequestRuleSet<TRequest> : IRequestRuleSet where TRequest 
         IssueVoucherAsync((TRequest)request, sessions, context, ct);
 
     string IRequestRuleSet.Subject(CareRequest request) => Subject((TRequest)request);
+
+    bool IRequestRuleSet.IsLostRace(DbUpdateException e) => IsLostRace(e);
 }
 
 /// <summary>
@@ -103,43 +113,72 @@ public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, 
         new(now, LuxembourgCalendar.LocalDate(now), reference.Catalog, insured, mode);
 
     /// <summary>
-    /// Receives <paramref name="request"/> (its kind's data and provider set), decides it and stores it.
-    /// <paramref name="alongside"/> adds what is stored with the request (e.g. the scan) before the single save.
+    /// Receives the request made by <paramref name="receive"/> (its kind's data and provider set), decides it and stores it
+    /// with one save. <paramref name="alongside"/> adds what is stored with the request (e.g. the scan) before that save.
+    /// A decision that loses a race at the save (<see cref="IRequestRuleSet.IsLostRace"/>) is rolled back and made again
+    /// from a new request: here when this call owns the transaction, else by the owner (see <see cref="LostRaceException"/>).
     /// </summary>
-    public async Task<TRequest> SubmitAsync<TRequest>(TRequest request, Action<TRequest>? alongside, CancellationToken ct) where TRequest : CareRequest
+    public async Task<TRequest> SubmitAsync<TRequest>(Func<TRequest> receive, Action<TRequest>? alongside, CancellationToken ct) where TRequest : CareRequest
+    {
+        if (db.Database.CurrentTransaction is not null) return await DecideAndStoreAsync(receive(), alongside, ct);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await db.InTransactionAsync(() => DecideAndStoreAsync(receive(), alongside, ct), ct);
+            }
+            catch (LostRaceException) when (attempt < LostRaceException.MaxAttempts)
+            {
+                db.ClearChangeTracker();
+            }
+        }
+    }
+
+    private async Task<TRequest> DecideAndStoreAsync<TRequest>(TRequest request, Action<TRequest>? alongside, CancellationToken ct) where TRequest : CareRequest
     {
         var now = clock.GetUtcNow();
         var rules = RulesOf(request.Kind);
-        return await db.InTransactionAsync(async () =>
+        if (request.Id == Guid.Empty) request.Id = Guid.CreateVersion7(now);
+        request.ReceivedAt = now;
+        request.ReceivedOn = LuxembourgCalendar.LocalDate(now);
+        // One round trip: an insured person has a handful of periods, cases and plans, so no cartesian blow-up.
+        var insured = await db.Insured.AsNoTracking().AsSingleQuery().SingleOrDefaultAsync(i => i.Matricule == request.Matricule, ct);
+        request.InsuredId = insured?.Id;
+        request.Record("submitted", caller.Actor, now);
+
+        var context = Context(now, insured, IssueMode.Automatic);
+        var decision = await rules.EvaluateAsync(request, context, ct);
+        if (decision.Outcome == RequestOutcome.Agreed)
         {
-            if (request.Id == Guid.Empty) request.Id = Guid.CreateVersion7(now);
-            request.ReceivedAt = now;
-            request.ReceivedOn = LuxembourgCalendar.LocalDate(now);
-            // One round trip: an insured person has a handful of periods, cases and plans, so no cartesian blow-up.
-            var insured = await db.Insured.AsNoTracking().AsSingleQuery().SingleOrDefaultAsync(i => i.Matricule == request.Matricule, ct);
-            request.InsuredId = insured?.Id;
-            request.Record("submitted", caller.Actor, now);
-
-            var context = Context(now, insured, IssueMode.Automatic);
-            var decision = await rules.EvaluateAsync(request, context, ct);
-            if (decision.Outcome == RequestOutcome.Agreed)
+            var issue = await rules.IssueVoucherAsync(request, null, context, ct);
+            if (issue.Voucher is { } voucher)
             {
-                var issue = await rules.IssueVoucherAsync(request, null, context, ct);
-                if (issue.Voucher is { } voucher)
-                {
-                    request.AttachVoucher(voucher.Number, voucher.Id);
-                    decision = decision with { Reasons = [.. decision.Reasons, .. issue.Reasons] };
-                }
-                else decision = AutomaticDecision.Refused(issue.Reasons);
+                request.AttachVoucher(voucher.Number, voucher.Id);
+                decision = decision with { Reasons = [.. decision.Reasons, .. issue.Reasons] };
             }
-            var dueBy = RequestLifecycle.DueBy(now, rules.DecisionWorkingDays(context.Today, context.Catalog));
-            request.ApplyAutomaticDecision(decision, now, dueBy, RequestLifecycle.AutomaticActor);
+            else decision = AutomaticDecision.Refused(issue.Reasons);
+        }
+        var dueBy = RequestLifecycle.DueBy(now, rules.DecisionWorkingDays(context.Today, context.Catalog));
+        request.ApplyAutomaticDecision(decision, now, dueBy, RequestLifecycle.AutomaticActor);
 
-            db.Set<CareRequest>().Add(request);
-            alongside?.Invoke(request);
+        db.Set<CareRequest>().Add(request);
+        alongside?.Invoke(request);
+        // Everything in one batch, without a savepoint: a failed save undoes the whole transaction anyway.
+        var savepoints = db.Database.AutoSavepointsEnabled;
+        db.Database.AutoSavepointsEnabled = false;
+        try
+        {
             await db.SaveChangesAsync(ct);
-            return request;
-        }, ct);
+        }
+        catch (DbUpdateException e) when (rules.IsLostRace(e))
+        {
+            throw new LostRaceException(e);
+        }
+        finally
+        {
+            db.Database.AutoSavepointsEnabled = savepoints;
+        }
+        return request;
     }
 
     /// <summary>Loads a request whole (history included) for a change. Another provider's request, or one of another kind, is not found.</summary>

@@ -39,19 +39,24 @@ public sealed class PhysioValidationRuleSet(IAppDbContext db) : RequestRuleSet<V
         if (granted > grant.Sessions)
             throw new UnprocessableException("sessions_above_grant", $"At most {grant.Sessions} sessions can be granted for this prescription.");
 
+        if (context.Mode == IssueMode.Automatic)
+        {
+            // Stored by the pipeline's one save; a voucher that loses the VAL-14 race there is decided again (IsLostRace).
+            var added = await PhysioVouchers.AddAsync(db, context.Catalog, request, grant, granted, context.Today, context.Now, ct);
+            request.GrantSessions = granted;
+            return VoucherIssue.Issued(added);
+        }
         var issue = await PhysioVouchers.TryIssueAsync(db, context.Catalog, request, grant, granted, context.Today, context.Now, ct);
         if (issue.Voucher is not { } voucher)
-        {
-            if (context.Mode == IssueMode.Review)
-                throw new ConflictException("duplicate_prescription", $"This prescription already has a voucher ({issue.ExistingVoucherNumber}); refuse the request with DUPLICATE_PRESCRIPTION.");
-            request.Grant = null;
-            return VoucherIssue.Refused(DuplicatePrescription.Check(issue.ExistingVoucherNumber)!);
-        }
+            throw new ConflictException("duplicate_prescription", $"This prescription already has a voucher ({issue.ExistingVoucherNumber}); refuse the request with DUPLICATE_PRESCRIPTION.");
         request.GrantSessions = granted;
         return granted < grant.Sessions
             ? VoucherIssue.Issued(voucher, Reason.Reduction(RequestLifecycle.SessionsReducedByReviewer, RequestLifecycle.Rule, "sessions", granted.ToString(CultureInfo.InvariantCulture)))
             : VoucherIssue.Issued(voucher);
     }
+
+    /// <summary>VAL-14: another submission of the same prescription got its voucher first.</summary>
+    protected override bool IsLostRace(DbUpdateException e) => PhysioVouchers.IsFingerprintTaken(e);
 
     protected override string Subject(ValidationRequest request) =>
         $"{request.ActCode} × {request.SessionsPrescribed} ({request.Category.Code()}){(request.ForeignPrescription ? ", foreign prescription" : "")}";

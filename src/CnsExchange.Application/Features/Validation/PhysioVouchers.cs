@@ -26,8 +26,14 @@ public static class PhysioVouchers
     public static string[] Fingerprints(ValidationRequest request) =>
         [request.PrescriptionFingerprint, DuplicatePrescription.ScanFingerprint(request.ScanSha256)];
 
-    /// <summary>Must run inside a transaction: a refused insert rolls back to EF's savepoint and the transaction goes on.</summary>
-    public static async Task<Issue> TryIssueAsync(IAppDbContext db, ReferenceCatalog catalog, ValidationRequest request, ServiceGrant grant, int sessions,
+    /// <summary>True when the database refused a voucher because another one already holds one of its fingerprints.</summary>
+    public static bool IsFingerprintTaken(DbUpdateException e) => e.IsUniqueViolation(FingerprintKey);
+
+    /// <summary>
+    /// Adds the voucher of an agreed prescription and its fingerprints to the unit of work; they are stored by the caller's
+    /// save, where the unique key on the fingerprints refuses a second voucher for one prescription (<see cref="IsFingerprintTaken"/>).
+    /// </summary>
+    public static async Task<Voucher> AddAsync(IAppDbContext db, ReferenceCatalog catalog, ValidationRequest request, ServiceGrant grant, int sessions,
         DateOnly issuedOn, DateTimeOffset now, CancellationToken ct)
     {
         var terms = PhysioVoucherTerms.For(grant.Category, issuedOn, catalog);
@@ -63,23 +69,32 @@ public static class PhysioVouchers
             CreatedAt = now,
             Services = [service],
         };
-        var fingerprints = Fingerprints(request).Order(StringComparer.Ordinal)
-            .Select(f => new PrescriptionFingerprint { Fingerprint = f, VoucherId = voucherId, VoucherNumber = voucher.Number, RequestId = request.Id, CreatedAt = now })
-            .ToList();
-
         db.Vouchers.Add(voucher);
-        db.Set<PrescriptionFingerprint>().AddRange(fingerprints);
+        foreach (var f in Fingerprints(request).Order(StringComparer.Ordinal))
+            db.Set<PrescriptionFingerprint>().Add(new PrescriptionFingerprint { Fingerprint = f, VoucherId = voucherId, VoucherNumber = voucher.Number, RequestId = request.Id, CreatedAt = now });
+        return voucher;
+    }
+
+    /// <summary>
+    /// Adds and saves the voucher at once (a reviewer agreeing). Must run inside a transaction: a refused insert rolls back
+    /// to EF's savepoint, the transaction goes on, and the number of the voucher that won is returned instead.
+    /// </summary>
+    public static async Task<Issue> TryIssueAsync(IAppDbContext db, ReferenceCatalog catalog, ValidationRequest request, ServiceGrant grant, int sessions,
+        DateOnly issuedOn, DateTimeOffset now, CancellationToken ct)
+    {
+        var voucher = await AddAsync(db, catalog, request, grant, sessions, issuedOn, now, ct);
         try
         {
             await db.SaveChangesAsync(ct);
             return new Issue(voucher, null);
         }
-        catch (DbUpdateException e) when (e.IsUniqueViolation(FingerprintKey))
+        catch (DbUpdateException e) when (IsFingerprintTaken(e))
         {
             // Another voucher won the race for this prescription; EF rolled back to its savepoint.
             db.Vouchers.Entry(voucher).State = EntityState.Detached;
-            db.Set<VoucherService>().Entry(service).State = EntityState.Detached;
-            foreach (var f in fingerprints) db.Set<PrescriptionFingerprint>().Entry(f).State = EntityState.Detached;
+            foreach (var service in voucher.Services) db.Set<VoucherService>().Entry(service).State = EntityState.Detached;
+            foreach (var f in db.Set<PrescriptionFingerprint>().Local.Where(f => f.VoucherId == voucher.Id).ToList())
+                db.Set<PrescriptionFingerprint>().Entry(f).State = EntityState.Detached;
             var existing = await FindExistingAsync(db, Fingerprints(request), ct);
             return new Issue(null, existing ?? throw new InvalidOperationException("Fingerprint conflict without an existing voucher."));
         }

@@ -170,15 +170,17 @@ public sealed class SubmitValidationRequestHandler(IAppDbContext db, IReferenceD
         var rx = command.Request!.ToPrescription();
         var scanSha = Convert.ToHexStringLower(SHA256.HashData(scan));
 
-        var provider = await db.Providers.AsNoTracking().SingleOrDefaultAsync(p => p.Id == command.ProviderId, ct)
-                       ?? throw new NotFoundException("Provider");
+        var provider = await ProviderAsync(command.ProviderId, ct);
         if (provider.Kind != ProviderKind.Physiotherapist)
             throw new ForbiddenException("Prescription validation is requested by physiotherapists.");
 
-        var request = new ValidationRequest
+        var fileName = string.IsNullOrWhiteSpace(command.ScanFileName) ? null : Path.GetFileName(command.ScanFileName);
+        var fingerprint = DuplicatePrescription.ContentFingerprint(rx);
+        // The scan is stored with its request in the same transaction (VAL-18).
+        var request = await pipeline.SubmitAsync(() => new ValidationRequest
         {
             Id = Guid.CreateVersion7(now),
-            ProviderId = provider.Id,
+            ProviderId = command.ProviderId,
             Matricule = rx.Matricule,
             DoctorCode = rx.Doctor.Code,
             DoctorName = rx.Doctor.Name,
@@ -197,11 +199,8 @@ public sealed class SubmitValidationRequestHandler(IAppDbContext db, IReferenceD
             CareCountry = rx.CareCountry,
             AccidentReference = rx.AccidentReference,
             ScanSha256 = scanSha,
-            PrescriptionFingerprint = DuplicatePrescription.ContentFingerprint(rx),
-        };
-        // The scan is stored with its request in the same transaction (VAL-18).
-        var fileName = string.IsNullOrWhiteSpace(command.ScanFileName) ? null : Path.GetFileName(command.ScanFileName);
-        await pipeline.SubmitAsync(request, r => db.Set<PrescriptionScan>().Add(new PrescriptionScan
+            PrescriptionFingerprint = fingerprint,
+        }, r => db.Set<PrescriptionScan>().Add(new PrescriptionScan
         {
             Id = Guid.CreateVersion7(now), RequestId = r.Id, ContentType = contentType, Sha256 = scanSha, SizeBytes = scan.LongLength,
             FileName = fileName, Content = scan,
@@ -212,5 +211,14 @@ public sealed class SubmitValidationRequestHandler(IAppDbContext db, IReferenceD
             ? await ValidationRequestViews.MapAsync(db, reference, caller.Language, clock.GetUtcNow(), request, ct)
             : ValidationRequestViews.Map(reference, caller.Language, clock.GetUtcNow(), request, provider.Code,
                 new ValidationRequestViews.ScanInfo(contentType, scanSha, scan.LongLength, fileName), voucher);
+    }
+
+    /// <summary>The calling provider's kind and code come with its API key; another provider's are read.</summary>
+    private async Task<(ProviderKind Kind, string Code)> ProviderAsync(Guid id, CancellationToken ct)
+    {
+        if (caller.ProviderId == id && caller.ProviderKind is { } kind && caller.ProviderCode is { } code) return (kind, code);
+        var provider = await db.Providers.AsNoTracking().Where(p => p.Id == id).Select(p => new { p.Kind, p.Code }).SingleOrDefaultAsync(ct)
+                       ?? throw new NotFoundException("Provider");
+        return (provider.Kind, provider.Code);
     }
 }
