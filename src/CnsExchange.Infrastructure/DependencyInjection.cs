@@ -36,6 +36,7 @@ public static class DependencyInjection
         var connectionString = ConnectionString(configuration);
         services.AddDbContext<AppDbContext>(o => ConfigureDbContext(o, connectionString));
         services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<AppDbContext>());
+        services.AddScoped<Application.Features.Validation.IPhysioFactsReader, PhysioFactsReader>();
 
         services.AddSingleton<IReferenceData, ReferenceDataLoader>();
         services.AddSingleton(sp => new SandboxTimeProvider(sp.GetKeyedService<TimeProvider>(InnerClockKey) ?? TimeProvider.System));

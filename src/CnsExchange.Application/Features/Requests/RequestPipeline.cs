@@ -16,8 +16,17 @@ public enum IssueMode
     Review,
 }
 
-/// <summary>What a rule set works with: the instant and Luxembourg date of the decision, the reference data, the insured person (null when unknown).</summary>
-public sealed record RequestContext(DateTimeOffset Now, DateOnly Today, ReferenceCatalog Catalog, Insured? Insured, IssueMode Mode);
+/// <summary>
+/// What a rule set works with: the instant and Luxembourg date of the decision, the reference data, the insured person
+/// (null when unknown), and on receipt the <see cref="Facts"/> its kind gathered.
+/// </summary>
+public sealed record RequestContext(DateTimeOffset Now, DateOnly Today, ReferenceCatalog Catalog, Insured? Insured, IssueMode Mode)
+{
+    public RequestFacts? Facts { get; init; }
+}
+
+/// <summary>What a decision on receipt reads from the database: the insured person (null when unknown); kinds add their own.</summary>
+public record RequestFacts(Insured? Insured);
 
 /// <summary>The voucher of an agreement and the reasons it adds (e.g. a reviewer's reduction); or, without voucher, why none could be issued.</summary>
 public sealed record VoucherIssue(Voucher? Voucher, IReadOnlyList<Reason> Reasons)
@@ -45,6 +54,12 @@ public interface IRequestRuleSet
     /// <summary>Working days a pending request of this kind may wait for a reviewer (VAL-17).</summary>
     int DecisionWorkingDays(DateOnly date, ReferenceCatalog catalog);
 
+    /// <summary>
+    /// Reads what the decision on receipt needs in as few round trips as the kind can (e.g. one batch), or null to let the
+    /// pipeline read the insured person alone.
+    /// </summary>
+    Task<RequestFacts?> GatherFactsAsync(CareRequest request, CancellationToken ct);
+
     /// <summary>The automatic decision; may gather more facts from the database, and keeps what an agreement grants on the request.</summary>
     Task<AutomaticDecision> EvaluateAsync(CareRequest request, RequestContext context, CancellationToken ct);
 
@@ -62,6 +77,13 @@ public interface IRequestRuleSet
     /// submission is then decided again from the start, and sees the winner.
     /// </summary>
     bool IsLostRace(DbUpdateException e);
+
+    /// <summary>
+    /// True when the decision on receipt takes no lock and reads nothing that must stay unchanged until the save (its
+    /// races are settled by unique keys at the save): it then runs without a transaction of its own, and its one save is
+    /// atomic by itself. False (the default) wraps the decision and the save in one transaction.
+    /// </summary>
+    bool DecidesWithoutLocks { get; }
 }
 
 /// <summary>The typed base of a rule set: <typeparamref name="TRequest"/> is the kind's request entity.</summary>
@@ -76,6 +98,8 @@ public abstract class RequestRuleSet<TRequest> : IRequestRuleSet where TRequest 
 
     public int DecisionWorkingDays(DateOnly date, ReferenceCatalog catalog) => catalog.IntParameter(WorkingDaysParameter, date);
 
+    protected virtual Task<RequestFacts?> GatherFactsAsync(TRequest request, CancellationToken ct) => Task.FromResult<RequestFacts?>(null);
+
     protected abstract Task<AutomaticDecision> EvaluateAsync(TRequest request, RequestContext context, CancellationToken ct);
 
     protected abstract Task<VoucherIssue> IssueVoucherAsync(TRequest request, int? sessions, RequestContext context, CancellationToken ct);
@@ -83,6 +107,10 @@ public abstract class RequestRuleSet<TRequest> : IRequestRuleSet where TRequest 
     protected abstract string Subject(TRequest request);
 
     protected virtual bool IsLostRace(DbUpdateException e) => false;
+
+    public virtual bool DecidesWithoutLocks => false;
+
+    Task<RequestFacts?> IRequestRuleSet.GatherFactsAsync(CareRequest request, CancellationToken ct) => GatherFactsAsync((TRequest)request, ct);
 
     Task<AutomaticDecision> IRequestRuleSet.EvaluateAsync(CareRequest request, RequestContext context, CancellationToken ct) =>
         EvaluateAsync((TRequest)request, context, ct);
@@ -125,7 +153,20 @@ public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, 
         {
             try
             {
-                return await db.InTransactionAsync(() => DecideAndStoreAsync(receive(), alongside, ct), ct);
+                var request = receive();
+                if (!RulesOf(request.Kind).DecidesWithoutLocks)
+                    return await db.InTransactionAsync(() => DecideAndStoreAsync(request, alongside, ct), ct);
+                // No transaction around a decision that locks nothing (its one save is atomic by itself); one connection
+                // for its reads and its save.
+                await db.Database.OpenConnectionAsync(ct);
+                try
+                {
+                    return await DecideAndStoreAsync(request, alongside, ct);
+                }
+                finally
+                {
+                    await db.Database.CloseConnectionAsync();
+                }
             }
             catch (LostRaceException) when (attempt < LostRaceException.MaxAttempts)
             {
@@ -141,12 +182,13 @@ public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, 
         if (request.Id == Guid.Empty) request.Id = Guid.CreateVersion7(now);
         request.ReceivedAt = now;
         request.ReceivedOn = LuxembourgCalendar.LocalDate(now);
-        // One round trip: an insured person has a handful of periods, cases and plans, so no cartesian blow-up.
-        var insured = await db.Insured.AsNoTracking().AsSingleQuery().SingleOrDefaultAsync(i => i.Matricule == request.Matricule, ct);
-        request.InsuredId = insured?.Id;
+        var facts = await rules.GatherFactsAsync(request, ct)
+                    // One round trip: an insured person has a handful of periods, cases and plans, so no cartesian blow-up.
+                    ?? new RequestFacts(await db.Insured.AsNoTracking().AsSingleQuery().SingleOrDefaultAsync(i => i.Matricule == request.Matricule, ct));
+        request.InsuredId = facts.Insured?.Id;
         request.Record("submitted", caller.Actor, now);
 
-        var context = Context(now, insured, IssueMode.Automatic);
+        var context = Context(now, facts.Insured, IssueMode.Automatic) with { Facts = facts };
         var decision = await rules.EvaluateAsync(request, context, ct);
         if (decision.Outcome == RequestOutcome.Agreed)
         {
@@ -163,9 +205,12 @@ public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, 
 
         db.Set<CareRequest>().Add(request);
         alongside?.Invoke(request);
-        // Everything in one batch, without a savepoint: a failed save undoes the whole transaction anyway.
+        // One batch, without a savepoint: a failed save undoes the whole transaction anyway. Outside a transaction, the
+        // batch needs none of EF's: its few rows go in one command, which PostgreSQL runs as one implicit transaction.
         var savepoints = db.Database.AutoSavepointsEnabled;
+        var transactions = db.Database.AutoTransactionBehavior;
         db.Database.AutoSavepointsEnabled = false;
+        if (db.Database.CurrentTransaction is null) db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
         try
         {
             await db.SaveChangesAsync(ct);
@@ -177,6 +222,7 @@ public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, 
         finally
         {
             db.Database.AutoSavepointsEnabled = savepoints;
+            db.Database.AutoTransactionBehavior = transactions;
         }
         return request;
     }

@@ -14,20 +14,24 @@ namespace CnsExchange.Application.Features.Validation;
 /// over the facts gathered here; the voucher goes in with the prescription's fingerprints, so the database refuses a
 /// second voucher for one prescription (VAL-14).
 /// </summary>
-public sealed class PhysioValidationRuleSet(IAppDbContext db) : RequestRuleSet<ValidationRequest>
+public sealed class PhysioValidationRuleSet(IAppDbContext db, IPhysioFactsReader factsReader) : RequestRuleSet<ValidationRequest>
 {
     public override RequestKind Kind => RequestKind.PhysioValidation;
     public override string Name => "Validation request";
     protected override string Route => ValidationRequestViews.Route;
     protected override string WorkingDaysParameter => DecisionDeadline.WorkingDaysParameter;
 
+    /// <summary>Insured person, doctor and an existing voucher for the prescription, in one round trip.</summary>
+    protected override async Task<RequestFacts?> GatherFactsAsync(ValidationRequest request, CancellationToken ct) =>
+        await factsReader.ReadAsync(request.Matricule, request.DoctorCode, PhysioVouchers.Fingerprints(request), ct);
+
     protected override async Task<AutomaticDecision> EvaluateAsync(ValidationRequest request, RequestContext context, CancellationToken ct)
     {
         var rx = request.ToPrescription();
-        var doctor = rx.Doctor.Code is { } code ? await db.Doctors.AsNoTracking().SingleOrDefaultAsync(d => d.Code == code, ct) : null;
+        var known = context.Facts as PhysioFacts ?? (PhysioFacts)(await GatherFactsAsync(request, ct))!;
+        var doctor = rx.Doctor.Code is null ? null : known.Doctor;
         request.DoctorCountry = doctor?.Country ?? rx.Doctor.Country;
-        var existing = await PhysioVouchers.FindExistingAsync(db, PhysioVouchers.Fingerprints(request), ct);
-        var facts = new ValidationFacts(context.Today, rx, context.Insured, doctor, existing, context.Catalog);
+        var facts = new ValidationFacts(context.Today, rx, context.Insured, doctor, known.ExistingVoucherNumber, context.Catalog);
         request.ForeignPrescription = facts.IsForeignPrescription;
         return request.TakeEvaluation(PrescriptionEvaluator.Evaluate(facts));
     }
@@ -54,6 +58,9 @@ public sealed class PhysioValidationRuleSet(IAppDbContext db) : RequestRuleSet<V
             ? VoucherIssue.Issued(voucher, Reason.Reduction(RequestLifecycle.SessionsReducedByReviewer, RequestLifecycle.Rule, "sessions", granted.ToString(CultureInfo.InvariantCulture)))
             : VoucherIssue.Issued(voucher);
     }
+
+    /// <summary>The rules lock nothing: a second voucher for one prescription is refused by the fingerprints' unique key.</summary>
+    public override bool DecidesWithoutLocks => true;
 
     /// <summary>VAL-14: another submission of the same prescription got its voucher first.</summary>
     protected override bool IsLostRace(DbUpdateException e) => PhysioVouchers.IsFingerprintTaken(e);

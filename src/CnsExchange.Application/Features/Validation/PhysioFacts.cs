@@ -1,0 +1,17 @@
+using CnsExchange.Application.Features.Requests;
+using CnsExchange.Domain.Registry;
+
+namespace CnsExchange.Application.Features.Validation;
+
+/// <summary>
+/// What the validation rules read from the database: the insured person with periods, cases and plans (null when unknown),
+/// the registered doctor (null without code or when unknown), and the number of a voucher already issued for one of the
+/// prescription's fingerprints (VAL-14).
+/// </summary>
+public sealed record PhysioFacts(Insured? Insured, Doctor? Doctor, string? ExistingVoucherNumber) : RequestFacts(Insured);
+
+/// <summary>Reads <see cref="PhysioFacts"/> in one round trip (a validation request is the hot path of the API).</summary>
+public interface IPhysioFactsReader
+{
+    Task<PhysioFacts> ReadAsync(string matricule, string? doctorCode, IReadOnlyCollection<string> fingerprints, CancellationToken ct);
+}

@@ -1,0 +1,116 @@
+using CnsExchange.Application.Features.Validation;
+using CnsExchange.Domain.Registry;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CnsExchange.Infrastructure.Persistence;
+
+/// <summary>
+/// The facts of a validation request in one batch of six index lookups on the context's connection (and transaction):
+/// EF would send the insured person, the doctor and the fingerprints as three round trips. The rows are those EF maps
+/// (tests compare both reads); children come in key order, as EF's single query returns them.
+/// </summary>
+internal sealed class PhysioFactsReader(AppDbContext db) : IPhysioFactsReader
+{
+    private const string InsuredOf = "(SELECT id FROM cns.insured WHERE matricule = $1)";
+
+    private static readonly string[] Statements =
+    [
+        "SELECT id, matricule, first_name, last_name, birth_date, sex, competent_fund, residence_country, municipality, cross_border_worker FROM cns.insured WHERE matricule = $1",
+        $"SELECT id, insured_id, \"from\", \"to\" FROM cns.affiliation_periods WHERE insured_id = {InsuredOf} ORDER BY id",
+        $"SELECT id, insured_id, reference, opened_on, closed_on FROM cns.accident_cases WHERE insured_id = {InsuredOf} ORDER BY id",
+        $"SELECT id, insured_id, \"from\", \"to\", includes_physiotherapy, physio_delivered_on FROM cns.care_plans WHERE insured_id = {InsuredOf} ORDER BY id",
+        "SELECT code, name, country, specialty FROM cns.doctors WHERE code = $1",
+        "SELECT voucher_number FROM cns.prescription_fingerprints WHERE fingerprint = ANY($1) ORDER BY created_at LIMIT 1",
+    ];
+
+    public async Task<PhysioFacts> ReadAsync(string matricule, string? doctorCode, IReadOnlyCollection<string> fingerprints, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection());
+            for (var i = 0; i < Statements.Length; i++)
+            {
+                var command = new NpgsqlBatchCommand(Statements[i]);
+                command.Parameters.Add(i switch
+                {
+                    4 => new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)doctorCode ?? DBNull.Value },
+                    5 => new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = fingerprints.ToArray() },
+                    _ => new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = matricule },
+                });
+                batch.BatchCommands.Add(command);
+            }
+
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            Insured? insured = null;
+            if (await reader.ReadAsync(ct))
+            {
+                insured = new Insured
+                {
+                    Id = reader.GetGuid(0),
+                    Matricule = reader.GetString(1),
+                    FirstName = reader.GetString(2),
+                    LastName = reader.GetString(3),
+                    BirthDate = reader.GetFieldValue<DateOnly>(4),
+                    Sex = Enum.Parse<Sex>(reader.GetString(5)),
+                    CompetentFund = reader.GetString(6),
+                    ResidenceCountry = reader.GetString(7),
+                    Municipality = reader.IsDBNull(8) ? null : reader.GetString(8),
+                    CrossBorderWorker = reader.GetBoolean(9),
+                };
+            }
+
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                insured!.Affiliations.Add(new AffiliationPeriod
+                {
+                    Id = reader.GetGuid(0), InsuredId = reader.GetGuid(1), From = reader.GetFieldValue<DateOnly>(2),
+                    To = reader.IsDBNull(3) ? null : reader.GetFieldValue<DateOnly>(3),
+                });
+            }
+
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                insured!.AccidentCases.Add(new AccidentCase
+                {
+                    Id = reader.GetGuid(0), InsuredId = reader.GetGuid(1), Reference = reader.GetString(2), OpenedOn = reader.GetFieldValue<DateOnly>(3),
+                    ClosedOn = reader.IsDBNull(4) ? null : reader.GetFieldValue<DateOnly>(4),
+                });
+            }
+
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                insured!.CarePlans.Add(new CarePlan
+                {
+                    Id = reader.GetGuid(0), InsuredId = reader.GetGuid(1), From = reader.GetFieldValue<DateOnly>(2),
+                    To = reader.IsDBNull(3) ? null : reader.GetFieldValue<DateOnly>(3), IncludesPhysiotherapy = reader.GetBoolean(4),
+                    PhysioDeliveredOn = [.. reader.GetFieldValue<DateOnly[]>(5)],
+                });
+            }
+
+            await reader.NextResultAsync(ct);
+            Doctor? doctor = null;
+            if (await reader.ReadAsync(ct))
+            {
+                doctor = new Doctor
+                {
+                    Code = reader.GetString(0), Name = reader.GetString(1), Country = reader.GetString(2),
+                    Specialty = reader.IsDBNull(3) ? null : reader.GetString(3),
+                };
+            }
+
+            await reader.NextResultAsync(ct);
+            var existing = await reader.ReadAsync(ct) ? reader.GetString(0) : null;
+            return new PhysioFacts(insured, doctor, existing);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+}
