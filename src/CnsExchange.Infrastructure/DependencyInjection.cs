@@ -34,7 +34,8 @@ public static class DependencyInjection
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration, bool runBackgroundJobs)
     {
         var connectionString = ConnectionString(configuration);
-        services.AddDbContext<AppDbContext>(o => ConfigureDbContext(o, connectionString));
+        // Pooled: a context is reset and reused rather than built (options, services, state) for every request.
+        services.AddDbContextPool<AppDbContext>(o => ConfigureDbContext(o, connectionString));
         services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<AppDbContext>());
         services.AddScoped<Application.Features.Validation.IPhysioFactsReader, PhysioFactsReader>();
 

@@ -54,7 +54,11 @@ public static class LuxembourgCalendar
         return list;
     }
 
-    public static bool IsHoliday(DateOnly date) => Holidays(date.Year).Any(h => h.Date == date);
+    public static bool IsHoliday(DateOnly date) =>
+        HolidayDates.GetOrAdd(date.Year, year => Holidays(year).Select(h => h.Date).ToHashSet()).Contains(date);
+
+    /// <summary>Working-day arithmetic asks for a year's holidays day after day: computed once per year.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, HashSet<DateOnly>> HolidayDates = new();
 
     public static bool IsWorkingDay(DateOnly date) =>
         date.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && !IsHoliday(date);

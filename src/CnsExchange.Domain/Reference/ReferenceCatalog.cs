@@ -108,10 +108,23 @@ public sealed class ReferenceCatalog
     public IReadOnlyList<StayAllowanceRate> StayAllowances { get; init; } = [];
     public IReadOnlyList<HospitalTariff> HospitalTariffs { get; init; } = [];
     public IReadOnlyList<RehabilitationKindDefinition> RehabilitationKinds { get; init; } = [];
-    public ActDefinition? Act(string code, DateOnly date) => Acts.Where(a => a.Code == code).On(date);
+
+    // Lookups by name or code, built on first use: the rules ask for parameters and acts many times per request.
+    private DatedIndex<ActDefinition>? _acts;
+    private DatedIndex<RuleParameter>? _parameters;
+    private DatedIndex<AnnexGCode>? _annexG;
+    private DatedIndex<LetterKeyValue>? _letterKey;
+    private Dictionary<string, ReasonCodeDefinition>? _reasons;
+
+    private DatedIndex<ActDefinition> ActIndex => _acts ??= new(Acts, a => a.Code);
+    private DatedIndex<RuleParameter> ParameterIndex => _parameters ??= new(Parameters, p => p.Name);
+    private DatedIndex<AnnexGCode> AnnexGIndex => _annexG ??= new(AnnexG, a => a.Code);
+    private DatedIndex<LetterKeyValue> LetterKeyIndex => _letterKey ??= new(LetterKey, _ => "");
+
+    public ActDefinition? Act(string code, DateOnly date) => ActIndex.On(code, date);
 
     public decimal LetterKeyOn(DateOnly date) =>
-        LetterKey.On(date)?.Value ?? throw new InvalidOperationException($"No letter-key value on {date:yyyy-MM-dd}.");
+        LetterKeyIndex.On("", date)?.Value ?? throw new InvalidOperationException($"No letter-key value on {date:yyyy-MM-dd}.");
 
     /// <summary>Tariff of an act on a date: round2(coefficient × letter key of that date).</summary>
     public decimal? TariffOn(string actCode, DateOnly date)
@@ -120,17 +133,18 @@ public sealed class ReferenceCatalog
         return act is null ? null : Common.Money.Round(act.Coefficient * LetterKeyOn(date));
     }
 
-    public bool IsAnnexG(string code, DateOnly date) => AnnexG.Where(a => a.Code == code).On(date) is not null;
+    public bool IsAnnexG(string code, DateOnly date) => AnnexGIndex.On(code, date) is not null;
 
     public decimal Parameter(string name, DateOnly date) =>
-        Parameters.Where(p => p.Name == name).On(date)?.Value
+        ParameterIndex.On(name, date)?.Value
         ?? throw new InvalidOperationException($"Reference parameter '{name}' has no value on {date:yyyy-MM-dd}.");
 
     /// <summary>The CNS account that pays a run executed on <paramref name="date"/>.</summary>
     public PaymentDebtorAccount DebtorAccountOn(DateOnly date) =>
         DebtorAccounts.On(date) ?? throw new InvalidOperationException($"No CNS debtor account is valid on {date:yyyy-MM-dd}.");
 
-    public ReasonCodeDefinition? Reason(string code) => ReasonCodes.FirstOrDefault(r => r.Code == code);
+    public ReasonCodeDefinition? Reason(string code) =>
+        (_reasons ??= ReasonCodes.DistinctBy(r => r.Code).ToDictionary(r => r.Code)).GetValueOrDefault(code);
 
     /// <summary>A parameter that is a whole number (caps, days, months).</summary>
     public int IntParameter(string name, DateOnly date) => (int)Parameter(name, date);
@@ -152,4 +166,24 @@ public sealed class ReferenceCatalog
         ?? throw new InvalidOperationException($"Hospital tariff '{item}' has no value on {date:yyyy-MM-dd}.");
 
     public RehabilitationKindDefinition? RehabilitationKind(string code, DateOnly date) => RehabilitationKinds.Where(k => k.Code == code).On(date);
+}
+
+/// <summary>
+/// Dated rows grouped by key, each group newest first: <see cref="On"/> returns what <see cref="DatedExtensions.On{T}"/>
+/// returns over the group (the valid row with the latest start; the first listed among equal starts).
+/// </summary>
+internal sealed class DatedIndex<T> where T : class, IDated
+{
+    private readonly Dictionary<string, T[]> _rows;
+
+    public DatedIndex(IEnumerable<T> rows, Func<T, string> key) =>
+        _rows = rows.GroupBy(key).ToDictionary(g => g.Key, g => g.OrderByDescending(r => r.ValidFrom).ToArray());
+
+    public T? On(string key, DateOnly date)
+    {
+        if (!_rows.TryGetValue(key, out var rows)) return null;
+        foreach (var row in rows)
+            if (row.IsValidOn(date)) return row;
+        return null;
+    }
 }

@@ -2,6 +2,7 @@ using CnsExchange.Application.Common;
 using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Vouchers;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace CnsExchange.Infrastructure.Persistence;
 
@@ -23,8 +24,19 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     {
         // Sequence names are constants of the code (Sequences), never input; the check keeps it that way.
         if (!sequence.All(c => c is '_' or (>= 'a' and <= 'z'))) throw new ArgumentException("Invalid sequence name.", nameof(sequence));
-        var sql = "SELECT nextval('" + Schema + "." + sequence + "') AS \"Value\"";
-        return await Database.SqlQueryRaw<long>(sql).SingleAsync(ct);
+        // A plain command on the context's connection and transaction: no LINQ query to translate for one value.
+        await Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = Database.GetDbConnection().CreateCommand();
+            command.CommandText = "SELECT nextval('" + Schema + "." + sequence + "')";
+            command.Transaction = Database.CurrentTransaction?.GetDbTransaction();
+            return (long)(await command.ExecuteScalarAsync(ct))!;
+        }
+        finally
+        {
+            await Database.CloseConnectionAsync();
+        }
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
