@@ -94,9 +94,10 @@ public sealed class ValidationEndpoints : IEndpointGroup
         if (scan is not null)
         {
             ScanIntake.CheckLength(scan.Length, ScanIntake.MaxBytes(reference.Catalog, LuxembourgCalendar.LocalDate(clock.GetUtcNow())));
-            using var buffer = new MemoryStream((int)scan.Length);
-            await scan.CopyToAsync(buffer, ct);
-            bytes = buffer.ToArray();
+            // Read once into an array of the exact size: the bytes that are hashed and stored, no intermediate copy.
+            bytes = new byte[scan.Length];
+            await using var stream = scan.OpenReadStream();
+            await stream.ReadExactlyAsync(bytes, ct);
         }
 
         var decision = await mediator.Send(new SubmitValidationRequest(providerId, input, json ?? "", bytes, scan?.FileName, idempotencyKey), ct);
