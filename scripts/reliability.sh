@@ -27,12 +27,15 @@ dotnet tests/CnsExchange.Reliability/bin/Release/net10.0/CnsExchange.Reliability
   "$ROOT/src/CnsExchange.Api/bin/Release/net10.0/CnsExchange.Api.dll" "$CS" "$PG_BIN" "$DATA" "$PORT" "$@" | tee -a "$FIGURES"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
-echo "== reliability tests (10,000 hostile cases, access matrix, races)"
-export CNSEXCHANGE_TEST_DB="$(pg_connection_string "$PORT" postgres)"
-export FUZZ_CASES=${FUZZ_CASES:-10000}
-export RELIABILITY_FIGURES="$FIGURES"
-dotnet test tests/CnsExchange.IntegrationTests -c Release --no-build --nologo --filter "Category=Reliability" >/tmp/cnsexchange-reliability-tests.log 2>&1 || { status=1; tail -40 /tmp/cnsexchange-reliability-tests.log; }
-grep -E "^(Passed|Failed)!" /tmp/cnsexchange-reliability-tests.log
+# Scenarios named on the command line (kill9, db-restart, payment-crash) run alone, without the test part.
+if [ $# -eq 0 ]; then
+  echo "== reliability tests (10,000 hostile cases, access matrix, races)"
+  export CNSEXCHANGE_TEST_DB="$(pg_connection_string "$PORT" postgres)"
+  export FUZZ_CASES=${FUZZ_CASES:-10000}
+  export RELIABILITY_FIGURES="$FIGURES"
+  dotnet test tests/CnsExchange.IntegrationTests -c Release --no-build --nologo --filter "Category=Reliability" >/tmp/cnsexchange-reliability-tests.log 2>&1 || { status=1; tail -40 /tmp/cnsexchange-reliability-tests.log; }
+  grep -E "^(Passed|Failed)!" /tmp/cnsexchange-reliability-tests.log
+fi
 
 echo "== figures"
 cat "$FIGURES"

@@ -1,4 +1,5 @@
 using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.PaymentRuns;
 using CnsExchange.Infrastructure.Billing;
 using CnsExchange.Infrastructure.Clock;
 using CnsExchange.Infrastructure.Payments;
@@ -11,6 +12,7 @@ using Hangfire.PostgreSql;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace CnsExchange.Infrastructure;
 
@@ -77,6 +79,8 @@ public static class DependencyInjection
         }
 
         services.AddBilling(connectionString, runBackgroundJobs);
+        if (configuration[KillProcessPaymentRunFaults.ConfigurationKey] is { Length: > 0 } killAt)
+            services.AddSingleton<IPaymentRunFaults>(sp => new KillProcessPaymentRunFaults(killAt, sp.GetRequiredService<ILogger<KillProcessPaymentRunFaults>>()));
         services.AddPaymentRuns(connectionString, runBackgroundJobs);
 
         services.AddHealthChecks().AddDbContextCheck<AppDbContext>("postgresql", tags: ["ready"]);

@@ -8,7 +8,16 @@ public sealed class ApiProcess(string apiDll, string connectionString, int port)
     private Process? _process;
     public string BaseUrl { get; } = $"http://127.0.0.1:{port}";
 
-    public async Task StartAsync(TimeSpan timeout)
+    /// <summary>Extra environment variables of the process (configuration such as a chaos setting).</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
+    public Task StartAsync(TimeSpan timeout) => StartAsync(timeout, exitMayEndStartUp: false);
+
+    /// <summary>
+    /// Starts the process and waits until it is ready. With <paramref name="exitMayEndStartUp"/>, a process that ends
+    /// before it is ready (a chaos kill in a job that resumed at start-up) is not an error: the result is false.
+    /// </summary>
+    public async Task<bool> StartAsync(TimeSpan timeout, bool exitMayEndStartUp)
     {
         var info = new ProcessStartInfo("dotnet", [apiDll])
         {
@@ -22,6 +31,7 @@ public sealed class ApiProcess(string apiDll, string connectionString, int port)
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["CnsExchange__RateLimit__TokenLimit"] = "100000";
         info.Environment["CnsExchange__RateLimit__TokensPerSecond"] = "100000";
+        foreach (var (name, value) in Environment) info.Environment[name] = value;
         _process = Process.Start(info) ?? throw new InvalidOperationException("could not start the API");
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
@@ -32,16 +42,33 @@ public sealed class ApiProcess(string apiDll, string connectionString, int port)
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            if (_process.HasExited) throw new InvalidOperationException($"API exited with {_process.ExitCode} during start-up");
+            if (_process.HasExited)
+                return exitMayEndStartUp ? false : throw new InvalidOperationException($"API exited with {_process.ExitCode} during start-up");
             try
             {
-                if ((await http.GetAsync(BaseUrl + "/health/ready")).IsSuccessStatusCode) return;
+                if ((await http.GetAsync(BaseUrl + "/health/ready")).IsSuccessStatusCode) return true;
             }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }
             await Task.Delay(200);
         }
         throw new TimeoutException("API not ready in time");
+    }
+
+    /// <summary>Waits for the process to end by itself; its exit code, or null when it still runs after <paramref name="timeout"/>.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout)
+    {
+        if (_process is null) return null;
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no flush — the crash the data must survive.</summary>

@@ -9,7 +9,7 @@ if (args.Length < 5)
 }
 
 var (apiDll, connectionString, pgBin, pgData, pgPort) = (args[0], args[1], args[2], args[3], int.Parse(args[4]));
-var scenarios = args.Length > 5 ? args[5..] : ["kill9", "db-restart"];
+var scenarios = args.Length > 5 ? args[5..] : ["kill9", "db-restart", "payment-crash"];
 var postgres = new Postgres(pgBin, pgData, pgPort);
 var figures = new Figures();
 var port = 18080 + Random.Shared.Next(1000);
@@ -30,6 +30,9 @@ foreach (var scenario in scenarios)
             break;
         case "kill9":
             await KillScenario.RunAsync(StartApiAsync, connectionString, int.Parse(Environment.GetEnvironmentVariable("KILLS") ?? "12"), figures);
+            break;
+        case "payment-crash":
+            await PaymentRunCrashScenario.RunAsync(apiDll, connectionString, port, figures);
             break;
         default:
             Console.Error.WriteLine($"unknown scenario {scenario}");

@@ -1,5 +1,3 @@
-using CnsExchange.Api.Infrastructure;
-using CnsExchange.Application.Behaviors;
 using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Cures;
 using Mediator;
@@ -32,32 +30,19 @@ public sealed class CureAuthorisationEndpoints : IEndpointGroup
     {
         var g = api.MapGroup("/cure-authorisations").WithTags("Cure authorisations");
 
-        g.MapPost("", async (IMediator m, ICurrentCaller caller, IdempotencyContext idempotency, HttpContext http,
-                [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CureAuthorisationInput body, CancellationToken ct) =>
+        g.MapPost("", async (IMediator m, ICurrentCaller caller, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+                CureAuthorisationInput body, CancellationToken ct) =>
             {
                 var decision = await m.Send(new SubmitCureAuthorisation(caller.RequireProvider(), body, idempotencyKey), ct);
-                if (idempotency.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
                 return Results.Created($"{CureAuthorisationViews.Route}/{decision.Id}", decision);
             })
-            .RequireAuthorization(Policies.Provider)
-            .WithSummary("Ask for a cure authorisation (thermal centre): agreed with a voucher and the terms, or refused with reasons.")
-            .WithDescription(Description)
-            .Produces<CureAuthorisationDto>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .AsCareRequestSubmission<CureAuthorisationDto>(
+                "Ask for a cure authorisation (thermal centre): agreed with a voucher and the terms, or refused with reasons.", Description);
 
-        g.MapGet("", (IMediator m, string? cursor, int? limit, string? status, DateOnly? from, DateOnly? to, CancellationToken ct) =>
-                m.Send(new ListCureAuthorisations(cursor, limit, status, from, to), ct))
-            .RequireAuthorization(Policies.Provider)
-            .WithSummary("Your cure authorisation requests, newest first (`cursor`/`limit`; filter by `status` and date of receipt `from`/`to`).")
-            .Produces<Page<CureAuthorisationSummaryDto>>()
-            .ProducesProblem(StatusCodes.Status400BadRequest);
-
-        g.MapGet("/{id:guid}", (IMediator m, Guid id, CancellationToken ct) => m.Send(new GetCureAuthorisation(id), ct))
-            .RequireAuthorization(Policies.ProviderOrStaff)
-            .WithSummary("A cure authorisation request: decision, voucher, terms and the history of its changes (its centre, or CNS staff).")
-            .Produces<CureAuthorisationDto>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        g.MapCareRequestQueries(new CareRequestQueries<CureAuthorisationDto, CureAuthorisationSummaryDto>(
+            (cursor, limit, status, from, to) => new ListCureAuthorisations(cursor, limit, status, from, to),
+            "Your cure authorisation requests, newest first (`cursor`/`limit`; filter by `status` and date of receipt `from`/`to`).",
+            id => new GetCureAuthorisation(id),
+            "A cure authorisation request: decision, voucher, terms and the history of its changes (its centre, or CNS staff)."));
     }
 }

@@ -25,11 +25,10 @@ public sealed class HospitalStayEndpoints : IEndpointGroup
     {
         var g = api.MapGroup("/hospital-stays").WithTags("Hospital stays");
 
-        g.MapPost("", async (IMediator m, ICurrentCaller caller, IdempotencyContext idempotency, HttpContext http,
+        g.MapPost("", async (IMediator m, ICurrentCaller caller,
                 [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, HospitalStayRequest body, CancellationToken ct) =>
             {
                 var stay = await m.Send(new RecordHospitalStay(body, idempotencyKey, caller.RequireProvider()), ct);
-                if (idempotency.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
                 return Results.Created($"/api/v1/hospital-stays/{stay.Id}", stay);
             })
             .RequireAuthorization(Policies.Provider)

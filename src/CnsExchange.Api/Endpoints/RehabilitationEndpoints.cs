@@ -1,5 +1,4 @@
 using CnsExchange.Api.Infrastructure;
-using CnsExchange.Application.Behaviors;
 using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Rehabilitation;
 using CnsExchange.Application.Features.Validation;
@@ -32,39 +31,25 @@ public sealed class RehabilitationEndpoints : IEndpointGroup
     {
         var g = api.MapGroup("/rehabilitation-authorisations").WithTags("Rehabilitation authorisations");
 
-        g.MapPost("", async (IMediator m, ICurrentCaller caller, IdempotencyContext idempotency, HttpContext http,
-                [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, RehabilitationAuthorisationInput body, CancellationToken ct) =>
+        g.MapPost("", async (IMediator m, ICurrentCaller caller, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+                RehabilitationAuthorisationInput body, CancellationToken ct) =>
             {
                 var decision = await m.Send(new SubmitRehabilitationAuthorisation(caller.RequireProvider(), body, idempotencyKey), ct);
-                if (idempotency.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
                 return Results.Created($"{RehabilitationViews.Route}/{decision.Id}", decision);
             })
-            .RequireAuthorization(Policies.Provider)
-            .WithSummary("Ask for a rehabilitation authorisation, or check a CNRFR admission (no authorisation needed).")
-            .WithDescription(Description)
-            .Produces<RehabilitationAuthorisationDto>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .AsCareRequestSubmission<RehabilitationAuthorisationDto>(
+                "Ask for a rehabilitation authorisation, or check a CNRFR admission (no authorisation needed).", Description);
 
-        g.MapGet("", (IMediator m, string? cursor, int? limit, string? status, DateOnly? from, DateOnly? to, CancellationToken ct) =>
-                m.Send(new ListRehabilitationAuthorisations(cursor, limit, status, from, to), ct))
-            .RequireAuthorization(Policies.Provider)
-            .WithSummary("Your rehabilitation requests, newest first (`cursor`/`limit`; filter by `status` and date of receipt `from`/`to`).")
-            .Produces<Page<RehabilitationAuthorisationSummaryDto>>()
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+        g.MapCareRequestQueries(new CareRequestQueries<RehabilitationAuthorisationDto, RehabilitationAuthorisationSummaryDto>(
+            (cursor, limit, status, from, to) => new ListRehabilitationAuthorisations(cursor, limit, status, from, to),
+            "Your rehabilitation requests, newest first (`cursor`/`limit`; filter by `status` and date of receipt `from`/`to`).",
+            id => new GetRehabilitationAuthorisation(id),
+            "A rehabilitation request: decision, voucher, authorised period, extensions and history (its provider, or CNS staff)."));
 
-        g.MapGet("/{id:guid}", (IMediator m, Guid id, CancellationToken ct) => m.Send(new GetRehabilitationAuthorisation(id), ct))
-            .RequireAuthorization(Policies.ProviderOrStaff)
-            .WithSummary("A rehabilitation request: decision, voucher, authorised period, extensions and history (its provider, or CNS staff).")
-            .Produces<RehabilitationAuthorisationDto>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
-
-        g.MapPost("/{id:guid}/extensions", async (IMediator m, ICurrentCaller caller, IdempotencyContext idempotency, HttpContext http, Guid id,
+        g.MapPost("/{id:guid}/extensions", async (IMediator m, ICurrentCaller caller, Guid id,
                 [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, ExtensionInput body, CancellationToken ct) =>
             {
                 var decision = await m.Send(new RequestRehabilitationExtension(caller.RequireProvider(), id, body, idempotencyKey), ct);
-                if (idempotency.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
                 return Results.Created($"{RehabilitationViews.Route}/{id}", decision);
             })
             .RequireAuthorization(Policies.Provider)

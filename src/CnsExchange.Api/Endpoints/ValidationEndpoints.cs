@@ -83,7 +83,6 @@ public sealed class ValidationEndpoints : IEndpointGroup
         ICurrentCaller caller,
         IReferenceData reference,
         TimeProvider clock,
-        IdempotencyContext idempotency,
         CancellationToken ct)
     {
         var providerId = caller.RequireProvider();
@@ -101,7 +100,6 @@ public sealed class ValidationEndpoints : IEndpointGroup
         }
 
         var decision = await mediator.Send(new SubmitValidationRequest(providerId, input, json ?? "", bytes, scan?.FileName, idempotencyKey), ct);
-        if (idempotency.Replayed) http.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
         return Results.Created($"/api/v1/validation-requests/{decision.Id}", decision);
     }
 

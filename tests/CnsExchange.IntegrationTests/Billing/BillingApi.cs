@@ -47,14 +47,9 @@ internal static class BillingApi
     /// <summary>Polls the status resource until the job has finished with the file.</summary>
     public static async Task<JsonNode> WaitForFileAsync(HttpClient client, string id, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var body = await (await client.GetAsync($"/api/v1/billing-files/{id}")).ExpectAsync(HttpStatusCode.OK);
-            var status = body["status"]!.GetValue<string>();
-            if (status is "processed" or "rejected") return body;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Billing file {id} still {status}.");
-            await Task.Delay(100);
-        }
+        var body = await Eventually.PollAsync(async () => await (await client.GetAsync($"/api/v1/billing-files/{id}")).ExpectAsync(HttpStatusCode.OK),
+            b => b["status"]!.GetValue<string>() is "processed" or "rejected", timeout, intervalMs: 100);
+        var status = body["status"]!.GetValue<string>();
+        return status is "processed" or "rejected" ? body : throw new TimeoutException($"Billing file {id} still {status}.");
     }
 }

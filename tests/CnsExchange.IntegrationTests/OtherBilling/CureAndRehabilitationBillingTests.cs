@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using CnsExchange.Domain.Cures;
@@ -161,6 +162,77 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
         Assert.Equal(["accepted", "accepted", "refused"], memoir["lines"]!.AsArray().Select(l => l!.Outcome()));
         Assert.Equal(["AUTHORISATION_EXPIRED"], memoir.Line(3).ReasonCodes());
         Assert.Equal(56.00m, memoir["totals"]!.Money("cnsAmount"));
+    }
+
+    // ---- through to a payment run --------------------------------------------------------------------------------------
+
+    [Theory]
+    [InlineData("T200", 35.00, 28.00, "GER_STAT", 420.00, 420.00)] // 80 % of a cure session; a geriatric day in full
+    [InlineData("T260", 28.00, 19.60, "SNRP_STAT", 380.00, 380.00)] // Fango at 70 %; a Colpach day
+    public async Task Cure_sessions_and_rehabilitation_days_are_paid_by_the_weekly_run_in_one_order_per_centre_and_refused_lines_explained_in_their_return_files(
+        string cureKind, decimal sessionTariff, decimal sessionPaid, string rehabKind, decimal dayTariff, decimal dayPaid)
+    {
+        var cure = await Client(Thermal1).CureAsync(Cure(cureKind, start: Today));
+        var rehab = await Client(Rehab1).RehabAsync(Rehab(rehabKind, start: Today, days: rehabKind.StartsWith("SNRP", StringComparison.Ordinal) ? 10 : null));
+        Assert.Equal(("agreed", "agreed"), (cure.Status(), rehab.Status()));
+        var dayAct = rehab.Service()["actCode"]!.GetValue<string>();
+        Api.MoveTo(new DateOnly(2026, 11, 27));
+
+        var cureLines = new List<object> { VoucherLine(Number(cure), Adult, new DateOnly(2026, 11, 22), cureKind, sessionTariff) }; // before the authorisation
+        cureLines.AddRange(Days(Today, 4).Select(d => VoucherLine(Number(cure), Adult, d, cureKind, sessionTariff)));
+        var cureMemoir = await Client(Thermal1).BillAsync("THE-RUN-1", cureLines);
+        var rehabLines = new List<object> { VoucherLine(Number(rehab), Adult, new DateOnly(2026, 11, 22), dayAct, dayTariff) }; // before the admission
+        rehabLines.AddRange(Days(Today, 4).Select(d => VoucherLine(Number(rehab), Adult, d, dayAct, dayTariff)));
+        var rehabMemoir = await Client(Rehab1).BillAsync("REH-RUN-1", rehabLines);
+        Assert.Equal(["refused", "accepted", "accepted", "accepted", "accepted"], cureMemoir["lines"]!.AsArray().Select(l => l!.Outcome()));
+        Assert.Equal(["refused", "accepted", "accepted", "accepted", "accepted"], rehabMemoir["lines"]!.AsArray().Select(l => l!.Outcome()));
+
+        await PaymentRuns.PaymentRunApi.SetClockAsync(Client(Admin), PaymentRuns.PaymentRunApi.Local("2026-11-30", 3));
+        var summary = Assert.Single(await PaymentRuns.PaymentRunApi.AllAsync(Client(Admin), "/api/v1/payment-runs"));
+        var run = await PaymentRuns.PaymentRunApi.RunAsync(Client(Admin), summary["id"]!.GetValue<string>());
+        Assert.Equal("closed", run["status"]!.GetValue<string>());
+
+        // One order per centre, to its IBAN, for what its memoir made payable: 4 sessions and 4 days.
+        var orders = run["orders"]!.AsArray().ToDictionary(o => o!["providerCode"]!.GetValue<string>(), o => o!);
+        Assert.Equal(["REH0001", "THE0001"], orders.Keys.Order());
+        Assert.Equal((4 * sessionPaid, 4, "LU870140004445556667"), (orders["THE0001"]["amount"]!.GetValue<decimal>(), orders["THE0001"]["lineCount"]!.GetValue<int>(),
+            orders["THE0001"]["iban"]!.GetValue<string>()));
+        Assert.Equal((4 * dayPaid, 4, "LU340190007778889990"), (orders["REH0001"]["amount"]!.GetValue<decimal>(), orders["REH0001"]["lineCount"]!.GetValue<int>(),
+            orders["REH0001"]["iban"]!.GetValue<string>()));
+        Assert.Equal(4 * sessionPaid + 4 * dayPaid, run["totalAmount"]!.GetValue<decimal>());
+
+        // The pain.001 carries both transfers; the run's stored files still match their hashes.
+        var sepa = await Client(Admin).GetStringAsync($"/api/v1/payment-runs/{summary["id"]}/sepa");
+        Assert.Contains("<IBAN>LU870140004445556667</IBAN>", sepa);
+        Assert.Contains("<IBAN>LU340190007778889990</IBAN>", sepa);
+        Assert.Contains($">{(4 * sessionPaid).ToString("0.00", CultureInfo.InvariantCulture)}</InstdAmt>", sepa);
+        Assert.Contains($">{(4 * dayPaid).ToString("0.00", CultureInfo.InvariantCulture)}</InstdAmt>", sepa);
+        var check = await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{summary["id"]}/verification")).ExpectAsync(HttpStatusCode.OK);
+        Assert.True(check["identical"]!.GetValue<bool>());
+
+        foreach (var (key, memoir, paidPerLine, code) in new[]
+                 {
+                     (Thermal1, cureMemoir, sessionPaid, "AUTHORISATION_EXPIRED"),
+                     (Rehab1, rehabMemoir, dayPaid, "REHAB_DAY_NOT_AUTHORISED"),
+                 })
+        {
+            // Each memoir is paid, line by line, by this run.
+            var paid = await (await Client(key).GetAsync($"/api/v1/fee-memoirs/{memoir["id"]}")).ExpectAsync(HttpStatusCode.OK);
+            Assert.Equal("paid", paid["status"]!.GetValue<string>());
+            Assert.Equal([0m, paidPerLine, paidPerLine, paidPerLine, paidPerLine],
+                paid["lines"]!.AsArray().Select(l => l!["payment"]!["paidAmount"]!.GetValue<decimal>()));
+            Assert.All(paid["lines"]!.AsArray(), l => Assert.Equal(summary["id"]!.GetValue<string>(), l!["payment"]!["paymentRunId"]!.GetValue<string>()));
+
+            // The centre's return file explains the refused line with the authorisation rule's reason.
+            var returnFile = Assert.Single(await PaymentRuns.PaymentRunApi.AllAsync(Client(key), "/api/v1/return-files"));
+            Assert.Equal(4 * paidPerLine, returnFile["paidAmount"]!.GetValue<decimal>());
+            var client = Client(key);
+            client.DefaultRequestHeaders.Accept.ParseAdd("application/json");
+            var file = System.Text.Json.Nodes.JsonNode.Parse(await client.GetStringAsync($"/api/v1/return-files/{returnFile["id"]}"))!;
+            var line = Assert.Single(file["lines"]!.AsArray())!;
+            Assert.Equal((1, 0m), (line["lineNumber"]!.GetValue<int>(), line["paidAmount"]!.GetValue<decimal>()));
+            Assert.Equal([code], line["reasons"]!.AsArray().Select(r => r!["code"]!.GetValue<string>()));
+        }
     }
 
     // ---- rehabilitation ------------------------------------------------------------------------------------------------

@@ -24,14 +24,22 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
     {
         { PaymentRunFaultPoints.BeforeClaimLines, 1, PaymentRunStatus.Created },
         { PaymentRunFaultPoints.ClaimLinesTaken, 1, PaymentRunStatus.Created },
+        { PaymentRunFaultPoints.ClaimContestationsLapsed, 1, PaymentRunStatus.Created },
+        { PaymentRunFaultPoints.ClaimMemoirsMarked, 1, PaymentRunStatus.Created },
         { PaymentRunFaultPoints.BeforeBuildOrders, 1, PaymentRunStatus.LinesClaimed },
+        { PaymentRunFaultPoints.OrdersInserted, 1, PaymentRunStatus.LinesClaimed },
+        { PaymentRunFaultPoints.StepCommitted, 2, PaymentRunStatus.OrdersBuilt }, // the orders committed, the files not started
         { PaymentRunFaultPoints.BeforeWriteFiles, 1, PaymentRunStatus.OrdersBuilt },
+        { PaymentRunFaultPoints.FileBuilt, 1, PaymentRunStatus.OrdersBuilt }, // the pain.001
+        { PaymentRunFaultPoints.FileBuilt, 14, PaymentRunStatus.OrdersBuilt }, // inside the second provider's return files
         { PaymentRunFaultPoints.FilesOfProviderWritten, 2, PaymentRunStatus.OrdersBuilt },
+        { PaymentRunFaultPoints.StepBeforeCommit, 3, PaymentRunStatus.OrdersBuilt }, // every file saved, not committed
         { PaymentRunFaultPoints.BeforeMarkPaid, 1, PaymentRunStatus.FilesWritten },
         { PaymentRunFaultPoints.MarkPaidBatch, 1, PaymentRunStatus.FilesWritten },
         { PaymentRunFaultPoints.MarkPaidBatch, 2, PaymentRunStatus.FilesWritten }, // half-way through PHY0001's 520 lines
         { PaymentRunFaultPoints.MarkPaidBatch, 4, PaymentRunStatus.FilesWritten },
         { PaymentRunFaultPoints.MarkPaidLinesDone, 1, PaymentRunStatus.FilesWritten },
+        { PaymentRunFaultPoints.MemoirsPaid, 1, PaymentRunStatus.FilesWritten },
     };
 
     /// <summary>

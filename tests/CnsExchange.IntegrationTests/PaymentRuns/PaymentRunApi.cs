@@ -42,15 +42,9 @@ internal static class PaymentRunApi
     /// <summary>Polls the run's status resource until it is closed.</summary>
     public static async Task<JsonNode> WaitForClosedAsync(HttpClient admin, string id, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var run = await RunAsync(admin, id);
-            var status = run["status"]!.GetValue<string>();
-            if (status == "closed") return run;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Payment run {id} still {status}: {run["lastError"]}");
-            await Task.Delay(50);
-        }
+        var run = await Eventually.PollAsync(() => RunAsync(admin, id), r => r["status"]!.GetValue<string>() == "closed", timeout);
+        var status = run["status"]!.GetValue<string>();
+        return status == "closed" ? run : throw new TimeoutException($"Payment run {id} still {status}: {run["lastError"]}");
     }
 
     /// <summary>Sends ExecutePaymentRun as the Hangfire job does.</summary>

@@ -185,8 +185,7 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
         var second = await Tick();
         if (second.Skipped) // Hangfire's own minutely tick is on it: wait for it
         {
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while ((await RunsInDbAsync(Api)) is not [{ Status: PaymentRunStatus.Closed }] && DateTime.UtcNow < deadline) await Task.Delay(50);
+            await Eventually.PollAsync(() => RunsInDbAsync(Api), runs => runs is [{ Status: PaymentRunStatus.Closed }]);
         }
         var run = Assert.Single(await RunsInDbAsync(Api));
         Assert.Equal("weekly:2026-11-30", run.SlotKey);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using CnsExchange.IntegrationTests.Support;
 using Npgsql;
 
 namespace CnsExchange.IntegrationTests.Reliability;
@@ -213,9 +214,8 @@ public sealed class HostileInputFuzzer(JsonNode openApi, Random random)
     /// <summary>Waits (at most 30 s) until no payment run is left unfinished by its background job.</summary>
     public static async Task WaitForBackgroundPaymentRunsAsync(NpgsqlConnection connection)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
         await using var open = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM cns.payment_runs WHERE status <> 'Closed')", connection);
-        while ((bool)(await open.ExecuteScalarAsync())! && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await Eventually.PollAsync(async () => (bool)(await open.ExecuteScalarAsync())!, unfinished => !unfinished, intervalMs: 20);
     }
 
     /// <summary>Rows in every table of the cns schema, to prove a rejected request wrote nothing.</summary>

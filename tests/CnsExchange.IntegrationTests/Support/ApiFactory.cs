@@ -64,6 +64,10 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Cns", ConnectionString);
         builder.UseSetting("CnsExchange:RunBackgroundJobs", "true");
+        // The sandbox keys' buckets live as long as the host, across tests: the 10,000-case fuzzer alone would empty
+        // them. RateLimitTests lowers the limits for a key of its own.
+        builder.UseSetting("CnsExchange:RateLimit:TokenLimit", "1000000");
+        builder.UseSetting("CnsExchange:RateLimit:TokensPerSecond", "1000000");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {

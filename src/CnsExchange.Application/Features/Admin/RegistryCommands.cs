@@ -52,8 +52,7 @@ public sealed class PutInsuredValidator : AbstractValidator<PutInsured>
 {
     public PutInsuredValidator()
     {
-        RuleFor(x => x.Matricule).Must(Matricule.IsValid).OverridePropertyName("matricule")
-            .WithMessage("The matricule must have 13 digits with valid Luhn and Verhoeff check digits.");
+        RuleFor(x => x.Matricule).ValidMatricule();
         RuleFor(x => x.Insured).NotNull();
         When(x => x.Insured is not null, () =>
         {

@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using CnsExchange.Application.Common;
 using CnsExchange.Domain.Billing;
@@ -169,10 +166,4 @@ public static partial class FeeMemoirInputRules
         {
             foreach (var (field, message) in Errors(memoir, linesRequired)) context.AddFailure(field, message);
         });
-}
-
-public static class Fingerprint
-{
-    public static string Of<T>(T value) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(value, JsonDefaults.Options))));
 }

@@ -72,9 +72,8 @@ public sealed class CureAuthorisationQueryHandlers(IAppDbContext db, IReferenceD
 {
     public async ValueTask<CureAuthorisationDto> Handle(GetCureAuthorisation query, CancellationToken ct)
     {
-        var request = await db.Set<CureAuthorisation>().AsNoTracking().Include(r => r.History).SingleOrDefaultAsync(r => r.Id == query.Id, ct);
-        RequestViews.EnsureVisible(request, caller, "Cure authorisation");
-        return await CureAuthorisationViews.MapAsync(db, reference, caller.Language, clock.GetUtcNow(), request!, ct);
+        var request = await RequestViews.LoadVisibleAsync<CureAuthorisation>(db, query.Id, caller, "Cure authorisation", ct);
+        return await CureAuthorisationViews.MapAsync(db, reference, caller.Language, clock.GetUtcNow(), request, ct);
     }
 
     public async ValueTask<Page<CureAuthorisationSummaryDto>> Handle(ListCureAuthorisations query, CancellationToken ct)

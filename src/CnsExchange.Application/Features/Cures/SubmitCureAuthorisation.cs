@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json;
 using CnsExchange.Application.Behaviors;
 using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Requests;
@@ -43,23 +41,18 @@ public sealed record SubmitCureAuthorisation(Guid ProviderId, CureAuthorisationI
 {
     public string IdempotencyScope => $"{ProviderId:N}:cure-authorisations";
 
-    public string RequestFingerprint => Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(Request, JsonDefaults.Options)));
+    public string RequestFingerprint => Fingerprint.Of(Request);
 }
 
 public sealed class SubmitCureAuthorisationValidator : AbstractValidator<SubmitCureAuthorisation>
 {
-    private static readonly DateOnly MinDate = new(2000, 1, 1);
-    private static readonly DateOnly MaxDate = new(2200, 12, 31);
 
     public SubmitCureAuthorisationValidator(IReferenceData reference, TimeProvider clock)
     {
         RuleFor(x => x.Request).NotNull().OverridePropertyName("body").WithMessage("The body must be a cure authorisation request.");
         When(x => x.Request is not null, () =>
         {
-            RuleFor(x => x.Request!.Matricule).Cascade(CascadeMode.Stop)
-                .NotEmpty().WithMessage("matricule is required.")
-                .Must(Matricule.IsValid).WithMessage("matricule must have 13 digits with valid Luhn and Verhoeff check digits.")
-                .OverridePropertyName("matricule");
+            RuleFor(x => x.Request!.Matricule).ValidMatricule();
             RuleFor(x => x.Request!.DoctorCode).Cascade(CascadeMode.Stop)
                 .NotEmpty().WithMessage("doctorCode (the doctor of the thermal centre) is required.")
                 .Matches("^[0-9]{8}$").WithMessage("doctorCode has 8 digits.")
@@ -71,7 +64,7 @@ public sealed class SubmitCureAuthorisationValidator : AbstractValidator<SubmitC
                 .OverridePropertyName("kindCode");
             RuleFor(x => x.Request!.RequestedStart).Cascade(CascadeMode.Stop)
                 .NotNull().WithMessage("requestedStart (planned first day of the cure) is required.")
-                .InclusiveBetween(MinDate, MaxDate).WithMessage("requestedStart must be between 2000 and 2200.")
+                .InclusiveBetween(InputRules.MinDate, InputRules.MaxDate).WithMessage("requestedStart must be between 2000 and 2200.")
                 .OverridePropertyName("requestedStart");
             RuleFor(x => x.Request!.CountryOfCare).Matches("^[A-Za-z]{2}$").When(x => x.Request!.CountryOfCare is not null)
                 .OverridePropertyName("countryOfCare").WithMessage("countryOfCare must be an ISO 3166-1 alpha-2 code such as LU, DE, FR.");

@@ -33,8 +33,7 @@ public sealed class LoadCarePlansValidator : AbstractValidator<LoadCarePlans>
             .WithMessage("entries must list 1 to 1000 insured persons.");
         RuleForEach(x => x.Entries).ChildRules(entry =>
         {
-            entry.RuleFor(e => e.Matricule).Must(Matricule.IsValid).OverridePropertyName("matricule")
-                .WithMessage("The matricule must have 13 digits with valid Luhn and Verhoeff check digits.");
+            entry.RuleFor(e => e.Matricule).ValidMatricule();
             entry.RuleFor(e => e.CarePlans).NotNull().OverridePropertyName("carePlans");
             entry.RuleForEach(e => e.CarePlans).Must(p => (p.To is null || p.To >= p.From) && (p.PhysioDeliveredOn ?? []).Count <= 5000)
                 .OverridePropertyName("carePlans").WithMessage("A care plan must not end before it starts (at most 5000 delivered days).");

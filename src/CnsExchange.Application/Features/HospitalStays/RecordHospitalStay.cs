@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json;
 using CnsExchange.Application.Behaviors;
 using CnsExchange.Application.Common;
 using CnsExchange.Domain.Billing;
@@ -53,7 +51,7 @@ public sealed record RecordHospitalStay(HospitalStayRequest Stay, string? Idempo
 {
     public string IdempotencyScope => $"{ProviderId}:hospital-stays";
 
-    public string RequestFingerprint => Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(Stay, JsonDefaults.Options)));
+    public string RequestFingerprint => Fingerprint.Of(Stay);
 }
 
 public sealed class RecordHospitalStayValidator : AbstractValidator<RecordHospitalStay>
@@ -67,8 +65,7 @@ public sealed class RecordHospitalStayValidator : AbstractValidator<RecordHospit
         RuleFor(x => x.Stay).NotNull().OverridePropertyName("body").WithMessage("The body must be a hospital stay.");
         When(x => x.Stay is not null, () =>
         {
-            RuleFor(x => x.Stay.Matricule).Must(Matricule.IsValid).OverridePropertyName("matricule")
-                .WithMessage("The matricule must have 13 digits with valid Luhn and Verhoeff check digits.");
+            RuleFor(x => x.Stay.Matricule).ValidMatricule();
             RuleFor(x => x.Stay.Kind).NotNull().IsInEnum().OverridePropertyName("kind")
                 .WithMessage("kind must be stationary, day_hospital or surveillance_place.");
             RuleFor(x => x.Stay.Room).IsInEnum().OverridePropertyName("room").WithMessage("room must be standard or single.");

@@ -24,19 +24,34 @@ public static class PaymentRunFaultPoints
     public const string BeforeClaimLines = "before:claim_lines";
     /// <summary>Inside the claim step: the lines are taken, the memoirs, contestations and counts not yet.</summary>
     public const string ClaimLinesTaken = "claim_lines:lines_taken";
+    /// <summary>Inside the claim step: pending contestations of memoirs at their last chance lapsed.</summary>
+    public const string ClaimContestationsLapsed = "claim_lines:contestations_lapsed";
+    /// <summary>Inside the claim step: the memoirs marked as in the run, the counts not yet.</summary>
+    public const string ClaimMemoirsMarked = "claim_lines:memoirs_marked";
     public const string BeforeBuildOrders = "before:build_orders";
+    /// <summary>Inside the order step: the orders inserted, the run's totals not yet.</summary>
+    public const string OrdersInserted = "build_orders:orders_inserted";
     public const string BeforeWriteFiles = "before:write_files";
-    /// <summary>Inside the file step, after the files of each provider.</summary>
+    /// <summary>Inside the file step, after each file is built and added (the pain.001 first, then each return file).</summary>
+    public const string FileBuilt = "write_files:file_built";
+    /// <summary>Inside the file step, after the files of each provider are written.</summary>
     public const string FilesOfProviderWritten = "write_files:provider_written";
     public const string BeforeMarkPaid = "before:mark_paid";
     /// <summary>Inside the marking step, after each batch of lines marked paid.</summary>
     public const string MarkPaidBatch = "mark_paid:batch_marked";
     /// <summary>Inside the marking step: every line marked, memoirs and run not yet.</summary>
     public const string MarkPaidLinesDone = "mark_paid:lines_marked";
+    /// <summary>Inside the marking step: the memoirs paid, the run not closed yet.</summary>
+    public const string MemoirsPaid = "mark_paid:memoirs_paid";
+    /// <summary>In every step: its work done and saved, the transaction not committed yet.</summary>
+    public const string StepBeforeCommit = "step:before_commit";
+    /// <summary>In every step: committed, the lock still held, the next step not started.</summary>
+    public const string StepCommitted = "step:committed";
 
     public static readonly IReadOnlyList<string> All =
     [
-        BeforeClaimLines, ClaimLinesTaken, BeforeBuildOrders, BeforeWriteFiles, FilesOfProviderWritten, BeforeMarkPaid, MarkPaidBatch, MarkPaidLinesDone,
+        BeforeClaimLines, ClaimLinesTaken, ClaimContestationsLapsed, ClaimMemoirsMarked, BeforeBuildOrders, OrdersInserted, BeforeWriteFiles, FileBuilt,
+        FilesOfProviderWritten, BeforeMarkPaid, MarkPaidBatch, MarkPaidLinesDone, MemoirsPaid, StepBeforeCommit, StepCommitted,
     ];
 }
 

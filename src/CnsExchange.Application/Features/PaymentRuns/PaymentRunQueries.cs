@@ -10,7 +10,7 @@ namespace CnsExchange.Application.Features.PaymentRuns;
 public sealed record StartPaymentRun(string? IdempotencyKey) : ICommand<PaymentRunDto>, IIdempotentCommand
 {
     public string IdempotencyScope => "admin:payment-runs";
-    public string RequestFingerprint => Billing.Fingerprint.Of(new { });
+    public string RequestFingerprint => Fingerprint.Of(new { });
 }
 
 /// <summary>GET /payment-runs: staff see every run; a provider the runs it is in, with its own order. Newest first.</summary>

@@ -41,11 +41,13 @@ public sealed class PaymentRunSteps(IAppDbContext db, PaymentRunFileBuilder file
             UPDATE cns.fee_memoir_lines SET contestation_status = 'Lapsed', reasons = reasons || {lapsedReason}::jsonb
             WHERE id IN (SELECT line_id FROM lapsed)
             """, ct);
+        faults.At(PaymentRunFaultPoints.ClaimContestationsLapsed, run.Id);
 
         await db.Database.ExecuteSqlInterpolatedAsync($"""
             UPDATE cns.fee_memoirs SET status = 'InPaymentRun'
             WHERE status = 'Adjudicated' AND id IN (SELECT memoir_id FROM cns.fee_memoir_lines WHERE payment_run_id = {run.Id})
             """, ct);
+        faults.At(PaymentRunFaultPoints.ClaimMemoirsMarked, run.Id);
 
         var counts = await db.Set<FeeMemoirLine>().Where(l => l.PaymentRunId == run.Id).GroupBy(_ => 1)
             .Select(g => new { Lines = g.Count(), Memoirs = g.Select(l => l.MemoirId).Distinct().Count(), Providers = g.Select(l => l.ProviderId).Distinct().Count() })
@@ -75,6 +77,7 @@ public sealed class PaymentRunSteps(IAppDbContext db, PaymentRunFileBuilder file
             JOIN cns.providers p ON p.id = s.provider_id
             ON CONFLICT (run_id, provider_id) DO NOTHING
             """, ct);
+        faults.At(PaymentRunFaultPoints.OrdersInserted, run.Id);
         var orders = db.Set<PaymentRunOrder>().Where(o => o.RunId == run.Id);
         run.OrderCount = await orders.CountAsync(ct);
         run.TotalAmount = await orders.SumAsync(o => o.Amount, ct);
@@ -95,6 +98,7 @@ public sealed class PaymentRunSteps(IAppDbContext db, PaymentRunFileBuilder file
         {
             db.Set<StoredPaymentFile>().Add(Stored(run, pain001, null, now));
             fileCount++;
+            faults.At(PaymentRunFaultPoints.FileBuilt, run.Id);
         }
 
         var providerIds = await db.Set<FeeMemoirLine>().Where(l => l.PaymentRunId == run.Id).Select(l => l.ProviderId).Distinct().ToListAsync(ct);
@@ -121,7 +125,11 @@ public sealed class PaymentRunSteps(IAppDbContext db, PaymentRunFileBuilder file
                 CreatedAt = run.AsOf,
             };
             db.Set<ProviderReturnFile>().Add(returnFile);
-            foreach (var file in built.Files) db.Set<StoredPaymentFile>().Add(Stored(run, file, returnFile.Id, now));
+            foreach (var file in built.Files)
+            {
+                db.Set<StoredPaymentFile>().Add(Stored(run, file, returnFile.Id, now));
+                faults.At(PaymentRunFaultPoints.FileBuilt, run.Id);
+            }
             fileCount += built.Files.Count;
             await db.SaveChangesAsync(ct);
             faults.At(PaymentRunFaultPoints.FilesOfProviderWritten, run.Id);
@@ -168,6 +176,7 @@ public sealed class PaymentRunSteps(IAppDbContext db, PaymentRunFileBuilder file
               AND m.id IN (SELECT memoir_id FROM cns.fee_memoir_lines WHERE payment_run_id = {run.Id})
               AND NOT EXISTS (SELECT 1 FROM cns.fee_memoir_lines u WHERE u.memoir_id = m.id AND u.payment_run_id IS NULL)
             """, ct);
+        faults.At(PaymentRunFaultPoints.MemoirsPaid, run.Id);
 
         var taken = db.Set<FeeMemoirLine>().Where(l => l.PaymentRunId == run.Id);
         var unmarked = await taken.CountAsync(l => l.PaidAmount == null || l.ReturnFileId == null, ct);
@@ -215,7 +224,9 @@ public sealed class PaymentRunSteps(IAppDbContext db, PaymentRunFileBuilder file
         if (run.Status != expected) return; // done meanwhile (another worker, or an earlier attempt that committed)
         run.Status = await step(run);
         await db.SaveChangesAsync(ct);
+        faults.At(PaymentRunFaultPoints.StepBeforeCommit, run.Id);
         await tx.CommitAsync(ct);
+        faults.At(PaymentRunFaultPoints.StepCommitted, run.Id);
     }
 
     private static StoredPaymentFile Stored(PaymentRun run, BuiltPaymentFile file, Guid? returnFileId, DateTimeOffset now) => new()

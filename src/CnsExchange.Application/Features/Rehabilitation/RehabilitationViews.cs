@@ -105,9 +105,8 @@ public sealed class RehabilitationQueryHandlers(IAppDbContext db, IReferenceData
 {
     public async ValueTask<RehabilitationAuthorisationDto> Handle(GetRehabilitationAuthorisation query, CancellationToken ct)
     {
-        var request = await db.Set<RehabilitationAuthorisation>().AsNoTracking().Include(r => r.History).SingleOrDefaultAsync(r => r.Id == query.Id, ct);
-        RequestViews.EnsureVisible(request, caller, "Rehabilitation authorisation");
-        return await RehabilitationViews.MapAsync(db, reference, caller.Language, clock.GetUtcNow(), request!, ct);
+        var request = await RequestViews.LoadVisibleAsync<RehabilitationAuthorisation>(db, query.Id, caller, "Rehabilitation authorisation", ct);
+        return await RehabilitationViews.MapAsync(db, reference, caller.Language, clock.GetUtcNow(), request, ct);
     }
 
     public async ValueTask<Page<RehabilitationAuthorisationSummaryDto>> Handle(ListRehabilitationAuthorisations query, CancellationToken ct)

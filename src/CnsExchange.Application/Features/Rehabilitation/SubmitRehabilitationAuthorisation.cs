@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using CnsExchange.Application.Behaviors;
 using CnsExchange.Application.Common;
@@ -51,13 +50,11 @@ public sealed record SubmitRehabilitationAuthorisation(Guid ProviderId, Rehabili
 {
     public string IdempotencyScope => $"{ProviderId:N}:rehabilitation-authorisations";
 
-    public string RequestFingerprint => Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(Request, JsonDefaults.Options)));
+    public string RequestFingerprint => Fingerprint.Of(Request);
 }
 
 public sealed class SubmitRehabilitationAuthorisationValidator : AbstractValidator<SubmitRehabilitationAuthorisation>
 {
-    private static readonly DateOnly MinDate = new(2000, 1, 1);
-    private static readonly DateOnly MaxDate = new(2200, 12, 31);
     /// <summary>Input guards, not rules of the seeds: a period or a declared stay longer than this is a typing error.</summary>
     public const int MaxDays = 366;
     public const int MaxDeclaredStays = 10;
@@ -68,10 +65,7 @@ public sealed class SubmitRehabilitationAuthorisationValidator : AbstractValidat
         RuleFor(x => x.Request).NotNull().OverridePropertyName("body").WithMessage("The body must be a rehabilitation request.");
         When(x => x.Request is not null, () =>
         {
-            RuleFor(x => x.Request!.Matricule).Cascade(CascadeMode.Stop)
-                .NotEmpty().WithMessage("matricule is required.")
-                .Must(Matricule.IsValid).WithMessage("matricule must have 13 digits with valid Luhn and Verhoeff check digits.")
-                .OverridePropertyName("matricule");
+            RuleFor(x => x.Request!.Matricule).ValidMatricule();
             RuleFor(x => x.Request!.KindCode).Cascade(CascadeMode.Stop)
                 .NotEmpty().WithMessage("kindCode is required (GET /api/v1/reference/rehabilitation-kinds).")
                 .Must(code => Kind(reference, clock, code) is not null)
@@ -81,9 +75,9 @@ public sealed class SubmitRehabilitationAuthorisationValidator : AbstractValidat
                 .OverridePropertyName("doctorCode").WithMessage("doctorCode has 8 digits.");
             RuleFor(x => x.Request!.Start).Cascade(CascadeMode.Stop)
                 .NotNull().WithMessage("start is required (the first day; the admission day for GER_STAT and CNRFR).")
-                .InclusiveBetween(MinDate, MaxDate).WithMessage("start must be between 2000 and 2200.")
+                .InclusiveBetween(InputRules.MinDate, InputRules.MaxDate).WithMessage("start must be between 2000 and 2200.")
                 .OverridePropertyName("start");
-            RuleFor(x => x.Request!.AcuteTherapyEnd).InclusiveBetween(MinDate, MaxDate).When(x => x.Request!.AcuteTherapyEnd is not null)
+            RuleFor(x => x.Request!.AcuteTherapyEnd).InclusiveBetween(InputRules.MinDate, InputRules.MaxDate).When(x => x.Request!.AcuteTherapyEnd is not null)
                 .OverridePropertyName("acuteTherapyEnd").WithMessage("acuteTherapyEnd must be between 2000 and 2200.");
 
             When(x => Kind(reference, clock, x.Request!.KindCode) is { } k && k.Service != RehabService.Cnrfr, () =>
@@ -93,7 +87,7 @@ public sealed class SubmitRehabilitationAuthorisationValidator : AbstractValidat
             {
                 RuleFor(x => x.Request!.End).Cascade(CascadeMode.Stop)
                     .NotNull().WithMessage("end (last day) is required for geriatric ambulatory rehabilitation.")
-                    .Must((x, end) => x.Request!.Start is not { } start || start > MaxDate || (end >= start && end <= start.AddDays(MaxDays)))
+                    .Must((x, end) => x.Request!.Start is not { } start || start > InputRules.MaxDate || (end >= start && end <= start.AddDays(MaxDays)))
                     .WithMessage($"end must be on or after start and at most {MaxDays} days later.")
                     .OverridePropertyName("end");
                 RuleFor(x => x.Request!.Days).Null().OverridePropertyName("days").WithMessage("A geriatric ambulatory period is given by start and end, not days.");
@@ -102,8 +96,8 @@ public sealed class SubmitRehabilitationAuthorisationValidator : AbstractValidat
                 RuleForEach(x => x.Request!.DeclaredStays).NotNull().OverridePropertyName("declaredStays").WithMessage("A declared stay is an object.");
                 RuleForEach(x => x.Request!.DeclaredStays).ChildRules(stay =>
                 {
-                    stay.RuleFor(s => s.AdmissionDate).NotNull().InclusiveBetween(MinDate, MaxDate).WithMessage("admissionDate is required (2000 to 2200).");
-                    stay.RuleFor(s => s.DischargeDate).NotNull().InclusiveBetween(MinDate, MaxDate).WithMessage("dischargeDate is required (2000 to 2200).");
+                    stay.RuleFor(s => s.AdmissionDate).NotNull().InclusiveBetween(InputRules.MinDate, InputRules.MaxDate).WithMessage("admissionDate is required (2000 to 2200).");
+                    stay.RuleFor(s => s.DischargeDate).NotNull().InclusiveBetween(InputRules.MinDate, InputRules.MaxDate).WithMessage("dischargeDate is required (2000 to 2200).");
                     stay.RuleFor(s => s).Must(s => s.AdmissionDate is null || s.DischargeDate is null
                                                    || (s.DischargeDate >= s.AdmissionDate && s.DischargeDate.Value.DayNumber - s.AdmissionDate.Value.DayNumber < MaxStayDays))
                         .OverridePropertyName("dischargeDate").WithMessage($"dischargeDate must be on or after admissionDate, and a stay lasts at most {MaxStayDays} days.");

@@ -53,6 +53,15 @@ public static class RequestViews
         if (request is null || (!caller.IsStaff() && request.ProviderId != caller.ProviderId)) throw new NotFoundException(name);
     }
 
+    /// <summary>A request of one kind with its history, as the caller may see it (<see cref="EnsureVisible"/>).</summary>
+    public static async Task<TRequest> LoadVisibleAsync<TRequest>(IAppDbContext db, Guid id, ICurrentCaller caller, string name, CancellationToken ct)
+        where TRequest : CareRequest
+    {
+        var request = await db.Set<TRequest>().AsNoTracking().Include(r => r.History).SingleOrDefaultAsync(r => r.Id == id, ct);
+        EnsureVisible(request, caller, name);
+        return request!;
+    }
+
     public static Task<string> ProviderCodeAsync(IAppDbContext db, Guid providerId, CancellationToken ct) =>
         db.Providers.AsNoTracking().Where(p => p.Id == providerId).Select(p => p.Code).SingleAsync(ct);
 

@@ -1,12 +1,9 @@
-using System.Text.Json;
-using CnsExchange.Application.Common;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Hospital;
 using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Vouchers;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace CnsExchange.Infrastructure.Persistence.Configurations;
@@ -24,15 +21,6 @@ internal static class BillingTables
 
     /// <summary>Lines CNS pays from adjudication on: the predicate of the BIL-07/BIL-08 unique indexes.</summary>
     public const string PaidPredicate = "outcome IN ('Accepted', 'Reduced')";
-
-    public static PropertyBuilder<List<T>> AsJsonb<T>(this PropertyBuilder<List<T>> property) =>
-        property.HasColumnType("jsonb").HasConversion(
-            v => JsonSerializer.Serialize(v, JsonDefaults.Options),
-            s => JsonSerializer.Deserialize<List<T>>(s, JsonDefaults.Options) ?? new List<T>(),
-            new ValueComparer<List<T>>(
-                (a, b) => JsonSerializer.Serialize(a, JsonDefaults.Options) == JsonSerializer.Serialize(b, JsonDefaults.Options),
-                v => JsonSerializer.Serialize(v, JsonDefaults.Options).GetHashCode(),
-                v => JsonSerializer.Deserialize<List<T>>(JsonSerializer.Serialize(v, JsonDefaults.Options), JsonDefaults.Options)!));
 }
 
 internal sealed class FeeMemoirConfiguration : IEntityTypeConfiguration<FeeMemoir>

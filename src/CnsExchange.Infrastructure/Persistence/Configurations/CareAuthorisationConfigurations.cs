@@ -45,6 +45,6 @@ internal sealed class RehabilitationExtensionConfiguration : IEntityTypeConfigur
         b.Property(x => x.Id).ValueGeneratedNever();
         b.HasIndex(x => new { x.AuthorisationId, x.Sequence }).IsUnique();
         b.Property(x => x.RequestedBy).HasMaxLength(100);
-        b.Property(x => x.Reasons).AsReasonJson();
+        b.Property(x => x.Reasons).AsJsonb();
     }
 }

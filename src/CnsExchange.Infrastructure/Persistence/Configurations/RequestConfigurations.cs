@@ -50,7 +50,7 @@ internal sealed class CareRequestConfiguration : IEntityTypeConfiguration<CareRe
         b.Property(x => x.Matricule).HasMaxLength(13);
         b.Property(x => x.Status).HasConversion<string>().HasMaxLength(30);
         b.Property(x => x.DecidedBy).HasMaxLength(100);
-        b.Property(x => x.Reasons).AsReasonJson();
+        b.Property(x => x.Reasons).AsJsonb();
         b.Property(x => x.VoucherNumber).HasMaxLength(13);
         b.Property(x => x.InformationQuestion).HasMaxLength(2000);
         b.Property(x => x.InformationAnswer).HasMaxLength(2000);
@@ -77,6 +77,6 @@ internal sealed class RequestEventConfiguration : IEntityTypeConfiguration<Reque
         b.Property(x => x.Action).HasMaxLength(40);
         b.Property(x => x.Status).HasConversion<string>().HasMaxLength(30);
         b.Property(x => x.Note).HasMaxLength(2000);
-        b.Property(x => x.Reasons).AsReasonJson();
+        b.Property(x => x.Reasons).AsJsonb();
     }
 }

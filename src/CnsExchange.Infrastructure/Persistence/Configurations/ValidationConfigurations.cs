@@ -1,32 +1,9 @@
-using System.Text.Json;
-using CnsExchange.Application.Common;
-using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Physio;
 using CnsExchange.Domain.Vouchers;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace CnsExchange.Infrastructure.Persistence.Configurations;
-
-/// <summary>Reasons are kept as jsonb: they are read and written whole, never queried piecemeal.</summary>
-internal static class ReasonListJson
-{
-    public static string Serialize(List<Reason> reasons) => JsonSerializer.Serialize(reasons, JsonDefaults.Options);
-
-    public static List<Reason> Deserialize(string json) => JsonSerializer.Deserialize<List<Reason>>(json, JsonDefaults.Options) ?? [];
-
-    public static readonly ValueConverter<List<Reason>, string> Converter = new(v => Serialize(v), s => Deserialize(s));
-
-    public static readonly ValueComparer<List<Reason>> Comparer = new(
-        (a, b) => a!.SequenceEqual(b!),
-        v => v.Aggregate(0, (h, r) => HashCode.Combine(h, r.GetHashCode())),
-        v => v.ToList());
-
-    public static PropertyBuilder<List<Reason>> AsReasonJson(this PropertyBuilder<List<Reason>> property) =>
-        property.HasConversion(Converter, Comparer).HasColumnType("jsonb");
-}
 
 /// <summary>The prescription of a physiotherapy validation request; its lifecycle is in <c>care_requests</c> (TPT).</summary>
 internal sealed class ValidationRequestConfiguration : IEntityTypeConfiguration<ValidationRequest>

@@ -1,0 +1,303 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+using static CnsExchange.Reliability.SandboxApi;
+
+namespace CnsExchange.Reliability;
+
+/// <summary>
+/// Issue 10 item 2 with real crashes: a payment run over two physiotherapists' memoirs (~1,100 lines: accepted, reduced,
+/// refused, an overturned contestation, a pending one held back) is killed with SIGKILL at one point after another
+/// (the API kills itself there: <c>CnsExchange:Chaos:PaymentRunKillAt</c>). Each restarted process resumes the run
+/// from what was committed and is killed at the next point, inside every step, between the files it writes and the
+/// batches of lines it marks, before and after each commit. After every kill the database must hold whole steps only;
+/// at the end every line must be paid exactly once and every file byte-identical to an uninterrupted run over a copy
+/// of the same data.
+/// </summary>
+public static class PaymentRunCrashScenario
+{
+    private const string SeedDatabase = "cnsexchange_payrun_seed";
+    private const string BaselineDatabase = "cnsexchange_payrun_baseline";
+    private const string CrashDatabase = "cnsexchange_payrun_crash";
+    private const string KillSetting = "CnsExchange__Chaos__PaymentRunKillAt";
+
+    private static readonly string[] Statuses = ["Created", "LinesClaimed", "OrdersBuilt", "FilesWritten", "Closed"];
+
+    /// <summary>Each restarted process is killed at one of these, counted from its start, in the run's order.</summary>
+    private static readonly (string Point, int Occurrence, string StatusAfterKill)[] Kills =
+    [
+        ("before:claim_lines", 1, "Created"),
+        ("claim_lines:lines_taken", 1, "Created"),
+        ("claim_lines:contestations_lapsed", 1, "Created"),
+        ("claim_lines:memoirs_marked", 1, "Created"),
+        ("step:before_commit", 1, "Created"),
+        ("step:committed", 1, "LinesClaimed"),
+        ("before:build_orders", 1, "LinesClaimed"),
+        ("build_orders:orders_inserted", 1, "LinesClaimed"),
+        ("step:before_commit", 1, "LinesClaimed"),
+        ("step:committed", 1, "OrdersBuilt"),
+        ("before:write_files", 1, "OrdersBuilt"),
+        ("write_files:file_built", 1, "OrdersBuilt"), // the pain.001
+        ("write_files:file_built", 5, "OrdersBuilt"), // among PHY0001's return files
+        ("write_files:provider_written", 1, "OrdersBuilt"),
+        ("write_files:file_built", 15, "OrdersBuilt"), // among PHY0002's return files
+        ("write_files:provider_written", 2, "OrdersBuilt"),
+        ("step:before_commit", 1, "OrdersBuilt"),
+        ("step:committed", 1, "FilesWritten"),
+        ("before:mark_paid", 1, "FilesWritten"),
+        ("mark_paid:batch_marked", 1, "FilesWritten"),
+        ("mark_paid:batch_marked", 2, "FilesWritten"),
+        ("mark_paid:batch_marked", 3, "FilesWritten"), // PHY0001's last batch
+        ("mark_paid:batch_marked", 4, "FilesWritten"), // PHY0002
+        ("mark_paid:lines_marked", 1, "FilesWritten"),
+        ("mark_paid:memoirs_paid", 1, "FilesWritten"),
+        ("step:before_commit", 1, "FilesWritten"),
+        ("step:committed", 1, "Closed"),
+    ];
+
+    public static async Task RunAsync(string apiDll, string connectionString, int port, Figures figures)
+    {
+        var admin = Database(connectionString, "postgres");
+        await DropAsync(admin, SeedDatabase, BaselineDatabase, CrashDatabase);
+        await ExecuteAsync(admin, $"CREATE DATABASE {SeedDatabase}");
+
+        // The data, once: the payment run's slot falls within the next 8 days of the sandbox clock.
+        DateTimeOffset target;
+        await using (var api = new ApiProcess(apiDll, Database(connectionString, SeedDatabase), port))
+        {
+            await api.StartAsync(TimeSpan.FromSeconds(90));
+            target = await SeedAsync(api);
+        }
+        NpgsqlConnection.ClearAllPools();
+
+        // The uninterrupted run over a copy.
+        await ExecuteAsync(admin, $"CREATE DATABASE {BaselineDatabase} TEMPLATE {SeedDatabase}");
+        await using (var api = new ApiProcess(apiDll, Database(connectionString, BaselineDatabase), port))
+        {
+            await api.StartAsync(TimeSpan.FromSeconds(90));
+            using var client = Client(api, "sandbox-admin");
+            await SetClockAsync(client, target);
+        }
+        NpgsqlConnection.ClearAllPools();
+        var expected = await SnapshotAsync(Database(connectionString, BaselineDatabase));
+        if (expected.Runs.Count != 1 || !expected.Runs[0].EndsWith(" Closed", StringComparison.Ordinal) || expected.Orders.Count != 2)
+            throw new InvalidOperationException($"the uninterrupted run is not the one expected: runs [{string.Join(", ", expected.Runs)}], orders {expected.Orders.Count}");
+
+        // The same run on another copy, killed at each point in turn.
+        await ExecuteAsync(admin, $"CREATE DATABASE {CrashDatabase} TEMPLATE {SeedDatabase}");
+        var crash = Database(connectionString, CrashDatabase);
+        var killed = 0;
+        var notReached = new List<string>();
+        var halfDone = 0;
+        var wrongStatus = 0;
+        var now = target;
+        foreach (var (point, occurrence, statusAfterKill) in Kills)
+        {
+            await using var api = new ApiProcess(apiDll, crash, port);
+            api.Environment[KillSetting] = $"{point}#{occurrence}";
+            // The first process starts the run by moving the clock to its slot; the next ones resume it: the clock
+            // listener and the scheduler's minutely tick (which may come first, even before the process is ready)
+            // execute unfinished runs first.
+            if (await api.StartAsync(TimeSpan.FromSeconds(90), exitMayEndStartUp: true))
+            {
+                using var client = Client(api, "sandbox-admin");
+                try
+                {
+                    await SetClockAsync(client, now);
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }
+            }
+            now = now.AddMinutes(1);
+            var exit = await api.WaitForExitAsync(TimeSpan.FromSeconds(60));
+            if (exit is null)
+            {
+                notReached.Add($"{point}#{occurrence}");
+                continue;
+            }
+            killed++;
+            NpgsqlConnection.ClearAllPools();
+            Console.Error.WriteLine($"payment run killed at {point}#{occurrence} (exit {exit})");
+            var (status, partial) = await AfterKillAsync(crash);
+            halfDone += partial;
+            if (status != statusAfterKill)
+            {
+                wrongStatus++;
+                Console.Error.WriteLine($"after the kill at {point}#{occurrence} the run is {status}, expected {statusAfterKill}");
+            }
+        }
+
+        // A last process, not killed: the run is closed; nothing is left to do.
+        await using (var api = new ApiProcess(apiDll, crash, port))
+        {
+            await api.StartAsync(TimeSpan.FromSeconds(90));
+            using var client = Client(api, "sandbox-admin");
+            await SetClockAsync(client, now);
+            var runs = JsonNode.Parse(await client.GetStringAsync("/api/v1/payment-runs"))!["items"]!.AsArray();
+            var verification = JsonNode.Parse(await client.GetStringAsync($"/api/v1/payment-runs/{runs[0]!["id"]}/verification"))!;
+            figures.Zero("payment-run files failing verification", verification["identical"]!.GetValue<bool>() ? 0 : 1);
+        }
+        NpgsqlConnection.ClearAllPools();
+        var actual = await SnapshotAsync(crash);
+
+        foreach (var missed in notReached) Console.Error.WriteLine($"payment-run crash point never reached: {missed}");
+        figures.AtLeast("payment-run crash points", Kills.Length, 20);
+        figures.AtLeast("payment-run kills survived", killed, Kills.Length);
+        figures.Zero("payment-run wrong status after a kill", wrongStatus);
+        figures.Zero("payment-run half-done steps after a kill", halfDone);
+        figures.Info("payment-run lines", expected.Lines.Count);
+        figures.Info("payment-run files", expected.Files.Count);
+        figures.Zero("double paid", actual.DoublePaid + Math.Max(0, actual.Runs.Count - expected.Runs.Count) + Differences(expected.Orders, actual.Orders));
+        figures.Zero("payment-run lines lost or changed", Differences(expected.Lines, actual.Lines));
+        figures.Zero("payment-run files differing", Differences(expected.Files, actual.Files));
+        figures.Zero("payment-run memoirs differing", Differences(expected.Memoirs, actual.Memoirs));
+
+        await DropAsync(admin, SeedDatabase, BaselineDatabase, CrashDatabase);
+    }
+
+    /// <summary>
+    /// PHY0001: 120 vouchers of 8 sessions, each billed for 9 days (one reduced line, the 9th refused); PHY0002: 6
+    /// vouchers the same way, one line on PHY0001's voucher (refused), an overturned contestation and a pending one.
+    /// Returns the instant to move the clock to so the weekly run falls due.
+    /// </summary>
+    private static async Task<DateTimeOffset> SeedAsync(ApiProcess api)
+    {
+        using var admin = Client(api, "sandbox-admin");
+        using var reviewer = Client(api, "sandbox-reviewer");
+        var clock = JsonNode.Parse(await admin.GetStringAsync("/api/v1/admin/clock"))!;
+        var now = clock["now"]!.GetValue<DateTimeOffset>();
+        var today = DateOnly.Parse(clock["localDate"]!.GetValue<string>());
+        var insured = await SeedInsuredAsync(admin, 126);
+
+        async Task<List<(string Voucher, string Matricule)>> VouchersAsync(string key, IEnumerable<string> people)
+        {
+            using var provider = Client(api, key);
+            var list = new List<(string, string)>();
+            foreach (var matricule in people)
+            {
+                var (status, body) = await SubmitValidationAsync(provider, matricule, "90000003", today.AddDays(-12), "payment-run crash", Guid.NewGuid().ToString());
+                if (status != HttpStatusCode.Created || body?["voucher"]?["number"] is not { } number)
+                    throw new InvalidOperationException($"validation request not agreed ({status}): {body}");
+                list.Add((number.GetValue<string>(), matricule));
+            }
+            return list;
+        }
+
+        static object Line(string voucher, string matricule, DateOnly date, decimal claimed) =>
+            new { voucherNumber = voucher, matricule, sessionDate = date.ToString("yyyy-MM-dd"), actCode = "ZK11", travel = false, claimedAmount = claimed };
+
+        static IEnumerable<object> NineDays((string Voucher, string Matricule) v, DateOnly today) =>
+            Enumerable.Range(1, 9).Select(d => Line(v.Voucher, v.Matricule, today.AddDays(-10 + d), d == 3 ? 45.00m : 36.80m));
+
+        async Task<JsonNode> MemoirAsync(HttpClient client, string reference, IEnumerable<object> lines)
+        {
+            var (status, body) = await PostMemoirAsync(client, JsonSerializer.Serialize(new { memoirReference = reference, lines }), Guid.NewGuid().ToString());
+            if (status != HttpStatusCode.Created || body is null) throw new InvalidOperationException($"memoir {reference} not stored ({status}): {body}");
+            return body;
+        }
+
+        var first = await VouchersAsync("sandbox-physio-1", insured.Take(120));
+        using (var physio1 = Client(api, "sandbox-physio-1"))
+        {
+            foreach (var (chunk, i) in first.Chunk(10).Select((c, i) => (c, i)))
+                await MemoirAsync(physio1, $"CRASH-1-{i:00}", chunk.SelectMany(v => NineDays(v, today)));
+        }
+
+        var second = await VouchersAsync("sandbox-physio-2", insured.Skip(120));
+        using var physio2 = Client(api, "sandbox-physio-2");
+        var memoir = await MemoirAsync(physio2, "CRASH-2-00", second.SelectMany(v => NineDays(v, today))
+            .Append(Line(first[0].Voucher, first[0].Matricule, today.AddDays(-1), 36.80m)));
+        var id = memoir["id"]!.GetValue<string>();
+        var overturned = await (await physio2.PostAsJsonAsync($"/api/v1/fee-memoirs/{id}/lines/9/contestation",
+            new { code = "SESSIONS_EXHAUSTED", text = "A ninth session was prescribed." })).Content.ReadFromJsonAsync<JsonNode>();
+        (await reviewer.PostAsJsonAsync($"/api/v1/review/contestations/{overturned!["id"]}/decision", new { decision = "overturn", note = "Agreed." }))
+            .EnsureSuccessStatusCode();
+        (await physio2.PostAsJsonAsync($"/api/v1/fee-memoirs/{id}/lines/18/contestation",
+            new { code = "SESSIONS_EXHAUSTED", text = "Still to be decided." })).EnsureSuccessStatusCode();
+
+        return now.AddDays(8);
+    }
+
+    private static async Task SetClockAsync(HttpClient admin, DateTimeOffset now)
+    {
+        admin.Timeout = TimeSpan.FromSeconds(120);
+        var response = await admin.PutAsJsonAsync("/api/v1/admin/clock", new { now });
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"PUT /admin/clock: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private sealed record Snapshot(List<string> Runs, List<string> Orders, List<string> Files, List<string> Lines, List<string> Memoirs, long DoublePaid);
+
+    private static async Task<Snapshot> SnapshotAsync(string connectionString)
+    {
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync();
+        return new Snapshot(
+            await RowsAsync(conn, "SELECT id || ' ' || number || ' ' || status FROM cns.payment_runs ORDER BY as_of, id"),
+            await RowsAsync(conn, "SELECT run_id || ' ' || provider_code || ' ' || amount || ' ' || line_count || ' ' || end_to_end_id || ' ' || iban FROM cns.payment_orders ORDER BY provider_code"),
+            await RowsAsync(conn, """
+                SELECT f.kind || '/' || coalesce(p.code, '-') || '/' || f.format || '/' || coalesce(f.language, '-') || ' ' || f.sha256 || ' ' || encode(sha256(f.content), 'hex')
+                FROM cns.payment_files f LEFT JOIN cns.providers p ON p.id = f.provider_id ORDER BY 1
+                """),
+            await RowsAsync(conn, """
+                SELECT l.id || ' ' || coalesce(l.payment_run_id::text, '-') || ' ' || coalesce(l.paid_amount::text, '-') || ' ' || coalesce(l.paid_at::text, '-')
+                       || ' ' || coalesce(l.reported_at::text, '-') || ' ' || coalesce((rf.provider_id = l.provider_id)::text, '-') || ' ' || coalesce(l.contestation_status::text, '-')
+                FROM cns.fee_memoir_lines l LEFT JOIN cns.return_files rf ON rf.id = l.return_file_id ORDER BY l.id
+                """),
+            await RowsAsync(conn, "SELECT reference || ' ' || status FROM cns.fee_memoirs ORDER BY reference"),
+            await ScalarAsync(conn, """
+                SELECT (SELECT count(*) FROM cns.fee_memoir_lines WHERE paid_amount > payable_amount)
+                     + (SELECT count(*) FROM (SELECT provider_id FROM cns.payment_orders GROUP BY provider_id HAVING count(*) > 1) x)
+                     + (SELECT count(*) FROM cns.payment_files WHERE sha256 <> encode(sha256(content), 'hex'))
+                """));
+    }
+
+    /// <summary>The run's status after a kill, and how many traces of an unfinished step the database holds.</summary>
+    private static async Task<(string Status, int Partial)> AfterKillAsync(string connectionString)
+    {
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync();
+        var runs = await RowsAsync(conn, "SELECT status FROM cns.payment_runs");
+        if (runs.Count != 1) return (runs.Count == 0 ? "none" : "several", runs.Count == 0 ? 0 : 1);
+        var status = Array.IndexOf(Statuses, runs[0]);
+        var partial = 0;
+        if (status < 1) partial += (int)await ScalarAsync(conn, "SELECT count(*) FROM cns.fee_memoir_lines WHERE payment_run_id IS NOT NULL")
+                                   + (int)await ScalarAsync(conn, "SELECT count(*) FROM cns.fee_memoirs WHERE status = 'InPaymentRun'")
+                                   + (int)await ScalarAsync(conn, "SELECT count(*) FROM cns.line_contestations WHERE status = 'Lapsed'");
+        if (status < 2) partial += (int)await ScalarAsync(conn, "SELECT count(*) FROM cns.payment_orders");
+        if (status < 3) partial += (int)await ScalarAsync(conn, "SELECT count(*) FROM cns.payment_files")
+                                   + (int)await ScalarAsync(conn, "SELECT count(*) FROM cns.return_files");
+        if (status < 4) partial += (int)await ScalarAsync(conn, "SELECT count(*) FROM cns.fee_memoir_lines WHERE reported_at IS NOT NULL OR paid_amount IS NOT NULL")
+                                   + (int)await ScalarAsync(conn, "SELECT count(*) FROM cns.fee_memoirs WHERE status = 'Paid'");
+        return (runs[0], partial);
+    }
+
+    private static int Differences(List<string> expected, List<string> actual) =>
+        expected.Except(actual).Count() + actual.Except(expected).Count();
+
+    private static async Task<List<string>> RowsAsync(NpgsqlConnection conn, string sql)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
+        return rows;
+    }
+
+    private static string Database(string connectionString, string database) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Database = database }.ConnectionString;
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    private static async Task DropAsync(string admin, params string[] databases)
+    {
+        NpgsqlConnection.ClearAllPools();
+        foreach (var database in databases) await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+    }
+}
