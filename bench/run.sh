@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (not part of the test suite) and writes bench/results/<date>.md.
 # Every figure is compared with a baseline measured in the same run on the same PostgreSQL.
-# Usage: bench/run.sh [p1 p2 p3 p5]   (BENCH_SECONDS=20 per load phase)
+# Usage: bench/run.sh [p1 p2 p3 p4 p5]   (BENCH_SECONDS=20 per load phase)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)

@@ -263,8 +263,9 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
     public async Task A_run_killed_midway_leaves_nothing_and_its_retry_imports_the_file_once()
     {
         var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 8 });
+        const int memoirs = 8000;
         var sb = new StringBuilder("memoirReference,voucherNumber,matricule,sessionDate,actCode,claimedAmount\n");
-        for (var m = 0; m < 1000; m++)
+        for (var m = 0; m < memoirs; m++)
             for (var l = 0; l < 3; l++)
                 sb.Append($"KILL-{m:0000},{voucher},{Adult},{new DateOnly(2026, 11, 2).AddDays((m * 3 + l) % 20):yyyy-MM-dd},ZK11,36.80\n");
         // Registered without queueing the job, so that this test is the only one to run it.
@@ -275,19 +276,51 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
             return (await sp.GetRequiredService<IMediator>().Send(new SubmitBillingFile(provider.Id, stored, BillingFileFormat.Csv, null, null))).Id;
         });
 
-        using (var kill = new CancellationTokenSource(TimeSpan.FromMilliseconds(700)))
-            await Assert.ThrowsAnyAsync<Exception>(() => Api.WithScopeAsync(sp => sp.GetRequiredService<IMediator>().Send(new ProcessBillingFile(id), kill.Token).AsTask()));
+        // Killed while it writes its second batch of memoir lines: the first batch is already in the (uncommitted) tables.
+        using (var kill = new CancellationTokenSource())
+        {
+            var run = Api.WithScopeAsync(sp => sp.GetRequiredService<IMediator>().Send(new ProcessBillingFile(id), kill.Token).AsTask());
+            var watcher = KillOnSecondLineCopyAsync(kill, run);
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+            Assert.True(await watcher, "The run was not seen writing a second batch of lines.");
+        }
         Assert.Equal(0, await MemoirCountAsync());
         Assert.Equal(0, await VoucherSeed.SessionsBilledAsync(Api, voucher));
         var interrupted = await (await Client(Physio1).GetAsync($"/api/v1/billing-files/{id}")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("processing", interrupted["status"]!.GetValue<string>());
 
         Assert.Equal(BillingFileStatus.Processed, await Api.WithScopeAsync(sp => sp.GetRequiredService<IMediator>().Send(new ProcessBillingFile(id)).AsTask()));
-        Assert.Equal(1000, await MemoirCountAsync());
+        Assert.Equal(memoirs, await MemoirCountAsync());
         Assert.Equal(8, await VoucherSeed.SessionsBilledAsync(Api, voucher));
         var file = await (await Client(Physio1).GetAsync($"/api/v1/billing-files/{id}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(3000, file["counts"]!["lines"]!.GetValue<int>());
+        Assert.Equal(memoirs * 3, file["counts"]!["lines"]!.GetValue<int>());
         Assert.Equal(8, file["counts"]!["accepted"]!.GetValue<int>());
+    }
+
+    /// <summary>Watches the database for the run's bulk writes of memoir lines and cancels it during the second one.</summary>
+    private async Task<bool> KillOnSecondLineCopyAsync(CancellationTokenSource kill, Task run)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(Api.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand("""
+            SELECT query_start FROM pg_stat_activity
+            WHERE datname = current_database() AND state = 'active' AND query LIKE 'COPY cns.fee_memoir_lines%'
+            """, conn);
+        DateTime? first = null;
+        while (!run.IsCompleted)
+        {
+            if (await cmd.ExecuteScalarAsync() is DateTime started)
+            {
+                if (first is null) first = started;
+                else if (started != first)
+                {
+                    await kill.CancelAsync();
+                    return true;
+                }
+            }
+            await Task.Delay(2);
+        }
+        return false;
     }
 
     [Fact]

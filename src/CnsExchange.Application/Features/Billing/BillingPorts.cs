@@ -33,7 +33,11 @@ public interface IBillingLedger
     /// <summary>Inserts the memoir; false when the provider already used its reference.</summary>
     Task<bool> TryInsertMemoirAsync(FeeMemoir memoir, CancellationToken ct);
 
-    Task<DateOnly?> FirstPaidSessionAsync(Guid voucherId, CancellationToken ct);
+    /// <summary>
+    /// The paid lines on <paramref name="voucherIds"/> (BIL-03, BIL-08) and those of this provider for
+    /// <paramref name="insuredIds"/> (BIL-07), with the reference of their memoir.
+    /// </summary>
+    Task<IReadOnlyList<PaidLine>> PaidLinesAsync(Guid providerId, IReadOnlyCollection<Guid> voucherIds, IReadOnlyCollection<Guid> insuredIds, CancellationToken ct);
 
     Task<LineState> ReadLineStateAsync(Guid providerId, Guid? voucherId, Guid? insuredId, DateOnly sessionDate, string actCode, CancellationToken ct);
 
@@ -58,6 +62,14 @@ public interface IBillingLedger
 
     /// <summary>Writes the memoir's totals and status.</summary>
     Task CompleteMemoirAsync(FeeMemoir memoir, CancellationToken ct);
+
+    /// <summary>
+    /// Writes adjudicated memoirs and their lines in bulk (binary COPY) and raises the session counters of the voucher
+    /// services by <paramref name="sessionsConsumed"/> in one statement. The services must be locked by this transaction;
+    /// the check constraint on the counters and the unique indexes of paid lines remain the final guard (a violation
+    /// fails the statement).
+    /// </summary>
+    Task WriteMemoirsAsync(IReadOnlyList<FeeMemoir> memoirs, IReadOnlyDictionary<Guid, int> sessionsConsumed, CancellationToken ct);
 }
 
 public sealed record StoredContent(Guid ContentId, long SizeBytes, string Sha256);
@@ -96,7 +108,8 @@ public sealed record StagedMemoir(string Reference, int SourceLine, IReadOnlyLis
 
 /// <summary>
 /// Staging area of a billing file inside the caller's transaction (dropped at its end): lines are bulk-copied in while
-/// the file streams, checked as a whole in SQL, then read back memoir by memoir.
+/// the file streams, checked as a whole in SQL, then read back memoir by memoir in file order (a memoir takes the place
+/// of its first line).
 /// </summary>
 public interface IBillingFileStaging : IAsyncDisposable
 {
