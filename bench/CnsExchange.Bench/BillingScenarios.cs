@@ -8,7 +8,7 @@ namespace CnsExchange.Bench;
 
 /// <summary>One billing file sent through the API and followed until the job has finished with it.</summary>
 public sealed record BillingRun(
-    string Format, int Lines, long Bytes, string Status, int LinesImported, int Accepted,
+    string Id, string Format, int Lines, long Bytes, string Status, int LinesImported, int Accepted,
     TimeSpan Upload, TimeSpan EndToEnd, TimeSpan QueueWait, TimeSpan Job, long StartRss, long PeakRss)
 {
     public double LinesPerSecond => Lines / EndToEnd.TotalSeconds;
@@ -64,6 +64,9 @@ public sealed class BillingScenarios(BenchContext ctx)
 
     public async Task RunP2Async(Report report)
     {
+        report.Note("P2 before the bulk import (commit 8547449: memoir by memoir, 2–3 statements per line), same harness with 10,000-line files " +
+                    "on this machine: CSV 454 lines/s (2.19 ms/line), XML 446 lines/s (2.24 ms/line); at 1M lines that is about 37 minutes a file. " +
+                    "Report: bench/results/2026-11-23-1719-billing-before.md.");
         foreach (var format in new[] { "csv", "xml" })
         {
             var (run, copy) = await RunWithCopyBaselineAsync(format, BigFile);
@@ -77,6 +80,57 @@ public sealed class BillingScenarios(BenchContext ctx)
             report.Note($"P2 {run.Describe()}. Baseline: COPY ... FROM STDIN (FORMAT csv) of the same {run.Lines:N0} lines into a plain table " +
                         $"(7 typed columns, no index) on the same database: {copy:0} lines/s.");
             if (!ok) report.Note($"P2 {format}: the file was not imported as expected (status {run.Status}, {run.Accepted} of {run.Lines} lines accepted).");
+            if (format != "csv") continue;
+
+            // Where the time goes: the database alone storing these lines as the import must (same indexes and foreign keys).
+            var (floorLines, floor) = await WriteFloorAsync(run.Id, FloorLines);
+            report.Row("P2", $"database floor: COPY of {floorLines:N0} adjudicated lines into a copy of fee_memoir_lines (same indexes and foreign keys)",
+                Report.F(floor, "0") + " lines/s", Report.F(copy, "0") + " lines/s COPY", Report.F(floor / copy, "0.000"), "information", true);
+            report.Note($"P2 database floor: the lines the API wrote for the CSV file ({floorLines:N0} of them), copied back in binary into an empty table " +
+                        $"with the columns, 7 indexes and 5 foreign keys of cns.fee_memoir_lines: {floor:0} lines/s, i.e. {floor / copy:0.000}× the plain COPY " +
+                        $"and {run.LinesPerSecond / floor:0.00}× of it reached by the API end to end (upload, parse, validation, adjudication included).");
+        }
+    }
+
+    private const int FloorLines = 200_000;
+
+    /// <summary>COPY of a processed file's lines (binary, as stored) into an empty copy of cns.fee_memoir_lines with the same indexes and foreign keys.</summary>
+    private async Task<(int Lines, double LinesPerSecond)> WriteFloorAsync(string billingFileId, int maxLines)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"cnsexchange-bench-floor-{_stamp}.bin");
+        await using var conn = new NpgsqlConnection(ctx.ConnectionString);
+        await conn.OpenAsync();
+        try
+        {
+            await using (var setup = new NpgsqlCommand("""
+                DROP TABLE IF EXISTS bench.lines_floor;
+                CREATE TABLE bench.lines_floor (LIKE cns.fee_memoir_lines INCLUDING ALL);
+                DO $$ DECLARE c record; BEGIN
+                  FOR c IN SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'cns.fee_memoir_lines'::regclass AND contype = 'f' LOOP
+                    EXECUTE format('ALTER TABLE bench.lines_floor ADD CONSTRAINT %I %s', c.conname || '_floor', c.def);
+                  END LOOP;
+                END $$;
+                """, conn))
+                await setup.ExecuteNonQueryAsync();
+            var id = Guid.Parse(billingFileId);
+            await using (var export = await conn.BeginRawBinaryCopyAsync(
+                $"COPY (SELECT l.* FROM cns.fee_memoir_lines l JOIN cns.fee_memoirs m ON m.id = l.memoir_id WHERE m.billing_file_id = '{id}' ORDER BY l.id LIMIT {maxLines}) TO STDOUT (FORMAT BINARY)"))
+            await using (var file = File.Create(path))
+                await export.CopyToAsync(file);
+
+            var watch = Stopwatch.StartNew();
+            await using (var import = await conn.BeginRawBinaryCopyAsync("COPY bench.lines_floor FROM STDIN (FORMAT BINARY)"))
+            await using (var file = File.OpenRead(path))
+                await file.CopyToAsync(import);
+            watch.Stop();
+            await using var count = new NpgsqlCommand("SELECT count(*) FROM bench.lines_floor", conn);
+            var lines = (int)(long)(await count.ExecuteScalarAsync())!;
+            return (lines, lines / watch.Elapsed.TotalSeconds);
+        }
+        finally
+        {
+            await using (var drop = new NpgsqlCommand("DROP TABLE IF EXISTS bench.lines_floor", conn)) await drop.ExecuteNonQueryAsync();
+            File.Delete(path);
         }
     }
 
@@ -156,7 +210,7 @@ public sealed class BillingScenarios(BenchContext ctx)
         var started = status["processingStartedAt"]!.GetValue<DateTimeOffset>();
         var completed = status["completedAt"]!.GetValue<DateTimeOffset>();
         var counts = status["counts"]!;
-        var run = new BillingRun(format, lines, bytes, status["status"]!.GetValue<string>(), counts["lines"]!.GetValue<int>(), counts["accepted"]!.GetValue<int>(),
+        var run = new BillingRun(id, format, lines, bytes, status["status"]!.GetValue<string>(), counts["lines"]!.GetValue<int>(), counts["accepted"]!.GetValue<int>(),
             upload, endToEnd, started - received, completed - started, rss.StartBytes, rss.PeakBytes);
         Console.WriteLine("   " + run.Describe());
         return run;
@@ -195,7 +249,7 @@ public sealed class BillingScenarios(BenchContext ctx)
         var costs = new List<(int Lines, double Cost, string Detail)>();
         foreach (var size in sizes)
         {
-            var repeats = size <= BigFile / 100 ? 3 : 1;
+            var repeats = size <= BigFile / 100 ? 3 : size < BigFile ? 2 : 1;
             var runs = new List<BillingRun>();
             if (size == BigFile && _csvMillion is not null) runs.Add(_csvMillion);
             else

@@ -72,11 +72,14 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
     public async Task<IReadOnlyList<PaidLine>> PaidLinesAsync(Guid providerId, IReadOnlyCollection<Guid> voucherIds, IReadOnlyCollection<Guid> insuredIds,
         CancellationToken ct)
     {
-        // Both arms are served by the partial unique indexes of paid lines (BIL-08 by voucher, BIL-07 by provider and insured).
+        // One index scan per arm (a plain OR let the planner hash-join every memoir as the table grew), the memoir reference
+        // looked up only for the few lines found.
         await using var cmd = Command($"""
-            SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, m.reference
-            FROM cns.fee_memoir_lines l JOIN cns.fee_memoirs m ON m.id = l.memoir_id
-            WHERE l.{Paid} AND (l.voucher_id = ANY(@vouchers) OR (l.provider_id = @provider AND l.insured_id = ANY(@insured)))
+            SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id)
+            FROM cns.fee_memoir_lines l WHERE l.{Paid} AND l.voucher_id = ANY(@vouchers)
+            UNION ALL
+            SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id)
+            FROM cns.fee_memoir_lines l WHERE l.{Paid} AND l.provider_id = @provider AND l.insured_id = ANY(@insured)
             """);
         cmd.Parameters.Add(new NpgsqlParameter("vouchers", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = voucherIds.ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("insured", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = insuredIds.ToArray() });

@@ -108,11 +108,21 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
         return memoir;
     }
 
+    /// <summary>A batch of a billing file decided in memory, not yet written.</summary>
+    private sealed record DecidedBatch(List<FeeMemoir> Memoirs, Dictionary<Guid, int> SessionsConsumed, List<PaidLine> Paid);
+
+    private DecidedBatch? _unwritten;
+
     /// <summary>
     /// Memoirs of a billing file, a batch at a time, in file order: decided in memory against facts loaded in bulk for
     /// the batch, then written in bulk (<see cref="IBillingLedger.WriteMemoirsAsync"/>). The file's voucher services are
     /// locked before the first batch, so no other memoir can consume their sessions meanwhile; the unique indexes of paid
     /// lines still stand guard, and a collision fails the whole transaction (the file is then processed again).
+    /// <para>
+    /// A batch is decided on another thread while the previous one is written (the database works while this process
+    /// decides): its facts are read before that write, with the previous batch's paid lines recorded on top. Returns the
+    /// memoirs written by this call (those of the previous batch); <see cref="FlushAsync"/> writes the last batch.
+    /// </para>
     /// </summary>
     public async Task<IReadOnlyList<FeeMemoir>> AdjudicateBatchAsync(IReadOnlyList<MemoirToAdjudicate> requests, CancellationToken ct)
     {
@@ -121,10 +131,37 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
         var providerId = requests[0].ProviderId;
         if (requests.Any(r => r.ProviderId != providerId)) throw new ArgumentException("A batch holds the memoirs of one provider.", nameof(requests));
         var facts = await BillingFacts.LoadAsync(db, ledger, providerId, requests.SelectMany(r => r.Lines).ToList(), ids => LockServicesAsync(ids, ct), ct);
+        var previous = _unwritten;
+        _unwritten = null;
+        if (previous is not null)
+            foreach (var paid in previous.Paid) facts.Record(paid);
         if (Timings is { } t1) t1.Lap(ref t1.Facts);
 
-        var memoirs = new List<FeeMemoir>(requests.Count);
-        var consumed = new Dictionary<Guid, int>();
+        // The decision touches only its own facts, the read-only catalog and the session counters; the write only the previous batch.
+        var deciding = Task.Run(() => Decide(requests, facts), ct);
+        if (previous is not null) await WriteAsync(previous, ct);
+        if (Timings is { } t2) t2.Lap(ref t2.Written);
+        _unwritten = await deciding;
+        if (Timings is { } t3) t3.Lap(ref t3.Decided);
+        return previous?.Memoirs ?? [];
+    }
+
+    /// <summary>Writes the last batch decided by <see cref="AdjudicateBatchAsync"/>; returns its memoirs.</summary>
+    public async Task<IReadOnlyList<FeeMemoir>> FlushAsync(CancellationToken ct)
+    {
+        var last = _unwritten;
+        _unwritten = null;
+        if (last is null) return [];
+        await WriteAsync(last, ct);
+        if (Timings is { } t) t.Lap(ref t.Written);
+        return last.Memoirs;
+    }
+
+    private Task WriteAsync(DecidedBatch batch, CancellationToken ct) => ledger.WriteMemoirsAsync(batch.Memoirs, batch.SessionsConsumed, ct);
+
+    private DecidedBatch Decide(IReadOnlyList<MemoirToAdjudicate> requests, BillingFacts facts)
+    {
+        var batch = new DecidedBatch(new List<FeeMemoir>(requests.Count), [], []);
         var adjudicatedAt = clock.GetUtcNow();
         foreach (var request in requests)
         {
@@ -139,20 +176,19 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
                 {
                     var service = line.VoucherServiceId!.Value;
                     _remaining[service]--;
-                    consumed[service] = consumed.GetValueOrDefault(service) + 1;
-                    facts.Record(Paid(line, memoir));
+                    batch.SessionsConsumed[service] = batch.SessionsConsumed.GetValueOrDefault(service) + 1;
+                    var paid = Paid(line, memoir);
+                    facts.Record(paid);
+                    batch.Paid.Add(paid);
                 }
                 memoir.Lines.Add(line);
                 memoir.AddToTotals(line);
             }
             memoir.Status = FeeMemoirStatus.Adjudicated;
             memoir.AdjudicatedAt = adjudicatedAt;
-            memoirs.Add(memoir);
+            batch.Memoirs.Add(memoir);
         }
-        if (Timings is { } t2) t2.Lap(ref t2.Decided);
-        await ledger.WriteMemoirsAsync(memoirs, consumed, ct);
-        if (Timings is { } t3) t3.Lap(ref t3.Written);
-        return memoirs;
+        return batch;
     }
 
     private FeeMemoir NewMemoir(MemoirToAdjudicate request)

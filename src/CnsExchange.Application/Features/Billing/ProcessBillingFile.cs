@@ -132,6 +132,7 @@ public sealed class ProcessBillingFileHandler(
         await adjudicator.LockServicesAsync(await staging.ServiceIdsAsync(file.ProviderId, ct), ct);
         timings.Lap(ref timings.Locked);
         var batch = new List<MemoirToAdjudicate>();
+        var previous = new List<MemoirToAdjudicate>();
         var batchLines = 0;
         try
         {
@@ -147,22 +148,25 @@ public sealed class ProcessBillingFileHandler(
                 batchLines += staged.Lines.Count;
                 if (batchLines < BatchLines) continue;
                 timings.Lap(ref timings.Read);
-                await AdjudicateAsync(adjudicator, file, batch, ct);
+                Count(file, await adjudicator.AdjudicateBatchAsync(batch, ct));
+                (previous, batch) = (batch, previous);
                 batch.Clear();
                 batchLines = 0;
             }
             timings.Lap(ref timings.Read);
-            await AdjudicateAsync(adjudicator, file, batch, ct);
+            Count(file, await adjudicator.AdjudicateBatchAsync(batch, ct));
+            Count(file, await adjudicator.FlushAsync(ct));
         }
         catch (Exception e) when (e.IsUniqueViolation("ix_fee_memoirs_provider_id_reference"))
         {
             // A memoir with one of the file's references arrived meanwhile: the file is rejected, nothing imported.
             await tx.RollbackAsync(ct);
             db.ClearChangeTracker();
-            var references = batch.Select(m => m.Reference).ToList();
+            var candidates = previous.Concat(batch).ToList();
+            var references = candidates.Select(m => m.Reference).ToList();
             var used = await db.Set<FeeMemoir>().AsNoTracking()
                 .Where(m => m.ProviderId == file.ProviderId && references.Contains(m.Reference)).Select(m => m.Reference).FirstOrDefaultAsync(ct);
-            var at = batch.FirstOrDefault(m => m.Reference == used) ?? batch.FirstOrDefault();
+            var at = candidates.FirstOrDefault(m => m.Reference == used) ?? candidates.FirstOrDefault();
             await RejectLateAsync(fileId, at?.SourceLine ?? 1, $"Memoir reference '{used ?? at?.Reference}' was already used by this provider.", ct);
             return BillingFileStatus.Rejected;
         }
@@ -180,9 +184,9 @@ public sealed class ProcessBillingFileHandler(
         return file.Status;
     }
 
-    private static async Task AdjudicateAsync(FeeMemoirAdjudicator adjudicator, BillingFile file, List<MemoirToAdjudicate> batch, CancellationToken ct)
+    private static void Count(BillingFile file, IReadOnlyList<FeeMemoir> memoirs)
     {
-        foreach (var memoir in await adjudicator.AdjudicateBatchAsync(batch, ct))
+        foreach (var memoir in memoirs)
         {
             file.MemoirCount++;
             file.LineCount += memoir.LineCount;
