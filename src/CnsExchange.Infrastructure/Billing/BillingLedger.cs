@@ -69,20 +69,22 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    public async Task<IReadOnlyList<PaidLine>> PaidLinesAsync(Guid providerId, IReadOnlyCollection<Guid> voucherIds, IReadOnlyCollection<Guid> insuredIds,
+    public async Task<IReadOnlyList<PaidLine>> PaidLinesAsync(Guid providerId, IReadOnlyCollection<string> voucherNumbers, IReadOnlyCollection<string> matricules,
         CancellationToken ct)
     {
-        // One index scan per arm (a plain OR let the planner hash-join every memoir as the table grew), the memoir reference
-        // looked up only for the few lines found.
+        // One index scan per arm, on ids read first (ARRAY(...)): a plain OR, or IN (subquery), let the planner scan every
+        // memoir or voucher as the tables grew. The memoir reference is looked up only for the few lines found.
         await using var cmd = Command($"""
             SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id)
-            FROM cns.fee_memoir_lines l WHERE l.{Paid} AND l.voucher_id = ANY(@vouchers)
+            FROM cns.fee_memoir_lines l
+            WHERE l.{Paid} AND l.voucher_id = ANY(ARRAY(SELECT v.id FROM cns.vouchers v WHERE v.number = ANY(@numbers) AND v.provider_id = @provider))
             UNION ALL
             SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id)
-            FROM cns.fee_memoir_lines l WHERE l.{Paid} AND l.provider_id = @provider AND l.insured_id = ANY(@insured)
+            FROM cns.fee_memoir_lines l
+            WHERE l.{Paid} AND l.provider_id = @provider AND l.insured_id = ANY(ARRAY(SELECT i.id FROM cns.insured i WHERE i.matricule = ANY(@matricules)))
             """);
-        cmd.Parameters.Add(new NpgsqlParameter("vouchers", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = voucherIds.ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter("insured", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = insuredIds.ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("numbers", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = voucherNumbers.ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("matricules", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = matricules.ToArray() });
         cmd.Parameters.AddWithValue("provider", providerId);
         var lines = new List<PaidLine>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);

@@ -9,6 +9,9 @@ namespace CnsExchange.Application.Features.Billing;
 /// <summary>A line CNS already pays (BIL-07, BIL-08, BIL-03), as read from the database or settled in this transaction.</summary>
 public sealed record PaidLine(Guid? VoucherId, Guid? InsuredId, DateOnly SessionDate, string ActCode, string MemoirReference);
 
+/// <summary>The vouchers and insured that a set of lines names, by voucher number and matricule.</summary>
+public sealed record NamedParties(IReadOnlyDictionary<string, Voucher> Vouchers, IReadOnlyDictionary<string, Insured> Insured);
+
 /// <summary>
 /// Everything adjudication needs to know about a set of lines (one JSON memoir or a batch of a billing file's memoirs),
 /// loaded in bulk: the vouchers and insured they name and the lines already paid on those vouchers and for those insured.
@@ -18,13 +21,13 @@ public sealed record PaidLine(Guid? VoucherId, Guid? InsuredId, DateOnly Session
 public sealed class BillingFacts
 {
     private readonly Guid _providerId;
-    private readonly Dictionary<string, Voucher> _vouchers;
-    private readonly Dictionary<string, Insured> _insured;
+    private readonly IReadOnlyDictionary<string, Voucher> _vouchers;
+    private readonly IReadOnlyDictionary<string, Insured> _insured;
     private readonly Dictionary<(Guid Voucher, DateOnly Date, string Act), string> _paidLine = [];
     private readonly Dictionary<(Guid Insured, DateOnly Date), List<(Guid? Voucher, string Act)>> _paidSession = [];
     private readonly Dictionary<Guid, DateOnly> _firstPaid = [];
 
-    private BillingFacts(Guid providerId, Dictionary<string, Voucher> vouchers, Dictionary<string, Insured> insured)
+    private BillingFacts(Guid providerId, IReadOnlyDictionary<string, Voucher> vouchers, IReadOnlyDictionary<string, Insured> insured)
     {
         _providerId = providerId;
         _vouchers = vouchers;
@@ -32,34 +35,48 @@ public sealed class BillingFacts
     }
 
     /// <summary>
-    /// Loads the facts of <paramref name="lines"/>. The voucher services the lines bill are handed to
-    /// <paramref name="lockServices"/> (when given) before anything else is read about them, so that what is read stays
-    /// true until commit; a billing file locks all of its services before its first batch instead.
+    /// Loads the facts of <paramref name="lines"/> (a JSON memoir). The voucher services the lines bill are handed to
+    /// <paramref name="lockServices"/> before the paid lines are read, so that what is read about them stays true until
+    /// commit.
     /// </summary>
     public static async Task<BillingFacts> LoadAsync(IAppDbContext db, IBillingLedger ledger, Guid providerId, IReadOnlyCollection<FeeMemoirLineInput> lines,
-        Func<IReadOnlyCollection<Guid>, Task>? lockServices, CancellationToken ct)
+        Func<IReadOnlyCollection<Guid>, Task> lockServices, CancellationToken ct)
+    {
+        var parties = await ReadPartiesAsync(db, lines, ct);
+        var facts = Create(providerId, parties, []);
+        await lockServices(facts.ServiceIds(lines));
+        foreach (var paid in await ReadPaidAsync(ledger, providerId, lines, ct)) facts.Record(paid);
+        return facts;
+    }
+
+    /// <summary>
+    /// The vouchers (with their services) and insured (with affiliations, accident cases and care plans) the lines name.
+    /// Committed data that billing never changes (session counters are read under lock elsewhere), so a billing file
+    /// reads them on a connection of its own while its own connection writes.
+    /// </summary>
+    public static async Task<NamedParties> ReadPartiesAsync(IAppDbContext db, IReadOnlyCollection<FeeMemoirLineInput> lines, CancellationToken ct)
     {
         var numbers = lines.Select(l => l.VoucherNumber).Distinct().ToList();
         var vouchers = await db.Vouchers.AsNoTracking().Where(v => numbers.Contains(v.Number)).ToDictionaryAsync(v => v.Number, ct);
         var matricules = lines.Select(l => l.Matricule).Distinct().ToList();
         var insured = await db.Insured.AsNoTracking().AsSplitQuery().Where(i => matricules.Contains(i.Matricule)).ToDictionaryAsync(i => i.Matricule, ct);
-        var facts = new BillingFacts(providerId, vouchers, insured);
+        return new NamedParties(vouchers, insured);
+    }
 
-        var serviceIds = new HashSet<Guid>();
-        var voucherIds = new HashSet<Guid>();
-        var insuredIds = new HashSet<Guid>();
-        foreach (var line in lines)
-        {
-            if (facts.Owned(line) is not { } owned) continue;
-            voucherIds.Add(owned.Id);
-            insuredIds.Add(owned.InsuredId);
-            if (owned.Services.FirstOrDefault(s => s.ActCode == line.ActCode) is { } service) serviceIds.Add(service.Id);
-        }
-        if (lockServices is not null) await lockServices(serviceIds);
-        if (voucherIds.Count > 0)
-            foreach (var paid in await ledger.PaidLinesAsync(providerId, voucherIds, insuredIds, ct)) facts.Record(paid);
+    /// <summary>The lines already paid on the vouchers the lines name (BIL-03, BIL-08) and for their insured (BIL-07), in the caller's transaction.</summary>
+    public static Task<IReadOnlyList<PaidLine>> ReadPaidAsync(IBillingLedger ledger, Guid providerId, IReadOnlyCollection<FeeMemoirLineInput> lines, CancellationToken ct) =>
+        ledger.PaidLinesAsync(providerId, lines.Select(l => l.VoucherNumber).Distinct().ToList(), lines.Select(l => l.Matricule).Distinct().ToList(), ct);
+
+    public static BillingFacts Create(Guid providerId, NamedParties parties, IEnumerable<PaidLine> paid)
+    {
+        var facts = new BillingFacts(providerId, parties.Vouchers, parties.Insured);
+        foreach (var line in paid) facts.Record(line);
         return facts;
     }
+
+    /// <summary>The voucher services the lines bill (services of this provider's vouchers), to lock.</summary>
+    public IReadOnlyCollection<Guid> ServiceIds(IEnumerable<FeeMemoirLineInput> lines) =>
+        lines.Select(l => Service(l)?.Id).OfType<Guid>().ToHashSet();
 
     /// <summary>BIL-01: the voucher of the line when it belongs to this provider and to the insured of the line.</summary>
     public Voucher? Owned(FeeMemoirLineInput line) =>

@@ -34,10 +34,10 @@ public interface IBillingLedger
     Task<bool> TryInsertMemoirAsync(FeeMemoir memoir, CancellationToken ct);
 
     /// <summary>
-    /// The paid lines on <paramref name="voucherIds"/> (BIL-03, BIL-08) and those of this provider for
-    /// <paramref name="insuredIds"/> (BIL-07), with the reference of their memoir.
+    /// The paid lines on this provider's vouchers numbered <paramref name="voucherNumbers"/> (BIL-03, BIL-08) and this
+    /// provider's paid lines for the insured of <paramref name="matricules"/> (BIL-07), with the reference of their memoir.
     /// </summary>
-    Task<IReadOnlyList<PaidLine>> PaidLinesAsync(Guid providerId, IReadOnlyCollection<Guid> voucherIds, IReadOnlyCollection<Guid> insuredIds, CancellationToken ct);
+    Task<IReadOnlyList<PaidLine>> PaidLinesAsync(Guid providerId, IReadOnlyCollection<string> voucherNumbers, IReadOnlyCollection<string> matricules, CancellationToken ct);
 
     Task<LineState> ReadLineStateAsync(Guid providerId, Guid? voucherId, Guid? insuredId, DateOnly sessionDate, string actCode, CancellationToken ct);
 

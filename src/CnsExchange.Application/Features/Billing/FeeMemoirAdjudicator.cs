@@ -33,6 +33,12 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
     public const string ReferenceUsedCode = "memoir_reference_used";
     private const int MaxClaimAttempts = 3;
 
+    /// <summary>
+    /// A context on a connection of its own from which billing-file batches read vouchers and insured while this
+    /// transaction's connection writes the previous batch (committed data that billing does not change).
+    /// </summary>
+    public IAppDbContext? PartiesReader { get; init; }
+
     /// <summary>When set, batches add the time they spend loading facts, deciding and writing.</summary>
     public ImportTimings? Timings { get; init; }
 
@@ -120,8 +126,9 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
     /// lines still stand guard, and a collision fails the whole transaction (the file is then processed again).
     /// <para>
     /// A batch is decided on another thread while the previous one is written (the database works while this process
-    /// decides): its facts are read before that write, with the previous batch's paid lines recorded on top. Returns the
-    /// memoirs written by this call (those of the previous batch); <see cref="FlushAsync"/> writes the last batch.
+    /// decides): its paid lines are read before that write, with the previous batch's paid lines recorded on top, and its
+    /// vouchers and insured are read meanwhile through <see cref="PartiesReader"/>. Returns the memoirs written by this
+    /// call (those of the previous batch); <see cref="FlushAsync"/> writes the last batch.
     /// </para>
     /// </summary>
     public async Task<IReadOnlyList<FeeMemoir>> AdjudicateBatchAsync(IReadOnlyList<MemoirToAdjudicate> requests, CancellationToken ct)
@@ -130,18 +137,32 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
         if (requests.Count == 0) return [];
         var providerId = requests[0].ProviderId;
         if (requests.Any(r => r.ProviderId != providerId)) throw new ArgumentException("A batch holds the memoirs of one provider.", nameof(requests));
-        var facts = await BillingFacts.LoadAsync(db, ledger, providerId, requests.SelectMany(r => r.Lines).ToList(), ids => LockServicesAsync(ids, ct), ct);
+        var lines = requests.SelectMany(r => r.Lines).ToList();
+        var parties = BillingFacts.ReadPartiesAsync(PartiesReader ?? db, lines, ct);
+        if (PartiesReader is null) await parties; // one connection: one statement at a time
+        var paid = await BillingFacts.ReadPaidAsync(ledger, providerId, lines, ct);
         var previous = _unwritten;
         _unwritten = null;
-        if (previous is not null)
-            foreach (var paid in previous.Paid) facts.Record(paid);
         if (Timings is { } t1) t1.Lap(ref t1.Facts);
 
-        // The decision touches only its own facts, the read-only catalog and the session counters; the write only the previous batch.
-        var deciding = Task.Run(() => Decide(requests, facts), ct);
+        // Decided on another thread while the previous batch is written: the decision touches only its own facts, the
+        // read-only catalog and the session counters; the write only the previous batch.
+        var deciding = Task.Run(async () =>
+        {
+            var facts = BillingFacts.Create(providerId, await parties, previous is null ? paid : paid.Concat(previous.Paid));
+            // The file locked its services up front; a voucher issued since then is locked now, before deciding on it.
+            var unlocked = facts.ServiceIds(lines).Where(id => !_remaining.ContainsKey(id)).ToList();
+            return (Facts: facts, Unlocked: unlocked, Decided: unlocked.Count == 0 ? Decide(requests, facts) : null);
+        }, ct);
         if (previous is not null) await WriteAsync(previous, ct);
         if (Timings is { } t2) t2.Lap(ref t2.Written);
-        _unwritten = await deciding;
+        var (decidedFacts, unlocked, decided) = await deciding;
+        if (decided is null)
+        {
+            await LockServicesAsync(unlocked, ct);
+            decided = Decide(requests, decidedFacts);
+        }
+        _unwritten = decided;
         if (Timings is { } t3) t3.Lap(ref t3.Decided);
         return previous?.Memoirs ?? [];
     }

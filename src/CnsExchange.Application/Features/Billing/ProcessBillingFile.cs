@@ -2,6 +2,7 @@ using CnsExchange.Application.Common;
 using CnsExchange.Domain.Billing;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using System.Data.Common;
 
@@ -24,6 +25,7 @@ public sealed class ProcessBillingFileHandler(
     IBillingFileStaging staging,
     IReferenceData reference,
     TimeProvider clock,
+    IServiceScopeFactory scopes,
     ILogger<ProcessBillingFileHandler> logger) : ICommandHandler<ProcessBillingFile, BillingFileStatus?>
 {
     /// <summary>Errors kept on the file; all are counted.</summary>
@@ -84,7 +86,6 @@ public sealed class ProcessBillingFileHandler(
         if (file.Status is BillingFileStatus.Processed or BillingFileStatus.Rejected) return file.Status;
 
         var errors = new ErrorCollector();
-        var lines = 0;
         await staging.BeginAsync(ct);
         try
         {
@@ -99,11 +100,7 @@ public sealed class ProcessBillingFileHandler(
                 var (line, lineErrors) = FeeMemoirInputRules.Parse(item.Line!);
                 foreach (var e in lineErrors) errors.Add(e);
                 // Once the file is known to be rejected, lines are only checked, no longer staged.
-                if (line is not null && errors.Count == 0)
-                {
-                    await staging.AddAsync(line, ct);
-                    lines++;
-                }
+                if (line is not null && errors.Count == 0) await staging.AddAsync(line, ct);
             }
         }
         catch
@@ -126,7 +123,13 @@ public sealed class ProcessBillingFileHandler(
             return file.Status;
         }
 
-        var adjudicator = new FeeMemoirAdjudicator(db, ledger, reference.Catalog, clock) { Timings = timings };
+        // Vouchers and insured are read on a second connection while this one writes (see AdjudicateBatchAsync).
+        await using var readerScope = scopes.CreateAsyncScope();
+        var adjudicator = new FeeMemoirAdjudicator(db, ledger, reference.Catalog, clock)
+        {
+            Timings = timings,
+            PartiesReader = readerScope.ServiceProvider.GetRequiredService<IAppDbContext>(),
+        };
         // Every service the file bills is locked before the first memoir, in id order: a memoir sent meanwhile for the
         // same vouchers waits for this file, and two files never wait on each other in a circle.
         await adjudicator.LockServicesAsync(await staging.ServiceIdsAsync(file.ProviderId, ct), ct);
