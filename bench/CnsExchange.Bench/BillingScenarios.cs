@@ -69,7 +69,7 @@ public sealed class BillingScenarios(BenchContext ctx)
     {
         report.Note("P2 before the bulk import (commit 8547449: memoir by memoir, 2–3 statements per line), same harness with 10,000-line files " +
                     "on this machine: CSV 454 lines/s (2.19 ms/line), XML 446 lines/s (2.24 ms/line); at 1M lines that is about 37 minutes a file. " +
-                    "Report: bench/results/2026-11-23-1719-billing-before.md.");
+                    "Report: bench/results/2026-11-23-1719-billing-before.md; profile, EXPLAIN findings and what changed: bench/results/2026-11-23-billing-profile.md.");
         foreach (var format in new[] { "csv", "xml" })
         {
             var (run, copy) = await RunWithCopyBaselineAsync(format, BigFile);
