@@ -345,4 +345,25 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
         Assert.Equal("BIG-299", file["memoirs"]![299]!["memoirReference"]!.GetValue<string>());
         Assert.Equal(8, await VoucherSeed.SessionsBilledAsync(Api, voucher));
     }
+
+    [Fact]
+    public async Task The_bulk_write_of_file_memoirs_names_every_column_of_the_memoir_and_line_tables()
+    {
+        // Binary COPY names its columns: a column added to fee_memoirs or fee_memoir_lines must be written by it too.
+        var ledger = typeof(AppDbContext).Assembly.GetType("CnsExchange.Infrastructure.Billing.BillingLedger", throwOnError: true)!;
+        List<string> Named(string field) => ((string)ledger.GetField(field, System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.NonPublic)!
+            .GetValue(null)!).Split(',', StringSplitOptions.TrimEntries).Order().ToList();
+        var columns = await Api.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            return (Memoirs: await Columns(db, "fee_memoirs"), Lines: await Columns(db, "fee_memoir_lines"));
+        });
+        Assert.Equal(columns.Memoirs, Named("MemoirColumns"));
+        Assert.Equal(columns.Lines, Named("CopyLineColumns"));
+
+        static async Task<List<string>> Columns(AppDbContext db, string table) =>
+            (await db.Database.SqlQueryRaw<string>(
+                "SELECT column_name::text AS \"Value\" FROM information_schema.columns WHERE table_schema = 'cns' AND table_name = {0}", table).ToListAsync())
+            .Order().ToList();
+    }
 }

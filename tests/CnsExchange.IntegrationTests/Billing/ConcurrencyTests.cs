@@ -102,7 +102,7 @@ public sealed class ConcurrencyTests(ApiFactory api) : ApiTest(api)
 
     private Task<List<(string Voucher, DateOnly Date)>> PaidSessionsAsync() => Api.WithScopeAsync(sp =>
         sp.GetRequiredService<AppDbContext>().Set<Domain.Billing.FeeMemoirLine>().Where(l => l.Outcome != Domain.Billing.LineOutcome.Refused)
-            .Select(l => new ValueTuple<string, DateOnly>(l.VoucherNumber, l.SessionDate)).ToListAsync());
+            .Select(l => new ValueTuple<string, DateOnly>(l.VoucherNumber!, l.SessionDate)).ToListAsync());
 
     [Fact]
     public async Task A_billing_file_and_json_memoirs_sent_at_once_for_one_8_session_voucher_pay_exactly_8_sessions()

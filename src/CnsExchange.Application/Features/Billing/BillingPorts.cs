@@ -34,28 +34,21 @@ public interface IBillingLedger
     Task<bool> TryInsertMemoirAsync(FeeMemoir memoir, CancellationToken ct);
 
     /// <summary>
-    /// The paid lines on this provider's vouchers numbered <paramref name="voucherNumbers"/> (BIL-03, BIL-08) and this
-    /// provider's paid lines for the insured of <paramref name="matricules"/> (BIL-07), with the reference of their memoir.
+    /// The paid lines on this provider's vouchers numbered <paramref name="voucherNumbers"/> (BIL-03, BIL-08, CUR-05), this
+    /// provider's paid sessions for the insured of <paramref name="matricules"/> (BIL-07, doctors' fees in hospital left
+    /// out) and this provider's paid fees in the hospital stays <paramref name="stayIds"/> (BIL-08), with the reference of
+    /// their memoir. A line may come twice (by voucher and by insured).
     /// </summary>
-    Task<IReadOnlyList<PaidLine>> PaidLinesAsync(Guid providerId, IReadOnlyCollection<string> voucherNumbers, IReadOnlyCollection<string> matricules, CancellationToken ct);
+    Task<IReadOnlyList<PaidLine>> PaidLinesAsync(Guid providerId, IReadOnlyCollection<string> voucherNumbers, IReadOnlyCollection<string> matricules,
+        IReadOnlyCollection<Guid> stayIds, CancellationToken ct);
 
     Task<LineState> ReadLineStateAsync(Guid providerId, Guid? voucherId, Guid? insuredId, DateOnly sessionDate, string actCode, CancellationToken ct);
 
     /// <summary>Consumes one session of <see cref="FeeMemoirLine.VoucherServiceId"/> and stores the paid line, both or neither.</summary>
     Task<ClaimResult> ClaimAsync(FeeMemoirLine line, CancellationToken ct);
 
-    /// <summary>
-    /// CUR-05 maintenance: sessions of the voucher paid in the calendar month of <paramref name="sessionDate"/>. Read while
-    /// the voucher's service is locked (<see cref="LockServicesAsync"/>), so no other memoir can change the count meanwhile;
-    /// lines this transaction already stored count.
-    /// </summary>
-    Task<int> PaidSessionsInMonthAsync(Guid voucherId, DateOnly sessionDate, CancellationToken ct);
-
     /// <summary>Locks hospital stays (in id order) for the rest of the transaction: doctors' fees for one stay are decided one memoir at a time.</summary>
     Task LockHospitalStaysAsync(IReadOnlyCollection<Guid> stayIds, CancellationToken ct);
-
-    /// <summary>BIL-08 for a doctor's fee in a hospital stay: the memoir that already holds the same act on the same date for the stay, paid.</summary>
-    Task<LineState> ReadHospitalLineStateAsync(Guid providerId, Guid stayId, DateOnly sessionDate, string actCode, CancellationToken ct);
 
     /// <summary>Stores a refused line, or a paid line that consumes no voucher session (a doctor's fee in a locked hospital stay).</summary>
     Task InsertLineAsync(FeeMemoirLine line, CancellationToken ct);

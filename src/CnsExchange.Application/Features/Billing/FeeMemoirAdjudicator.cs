@@ -26,7 +26,10 @@ public sealed record MemoirToAdjudicate(
 /// (<see cref="BillingFacts"/>), the pure rules decide (<see cref="LineAdjudication"/>), and the database settles what
 /// concurrency could break — session consumption (BIL-06) and uniqueness of paid lines (BIL-07, BIL-08) — through
 /// <see cref="IBillingLedger"/>. Must run inside a transaction; one instance may adjudicate many memoirs of one
-/// transaction (a billing file), keeping the voucher services it locked and their counters.
+/// transaction (a billing file), keeping the voucher services it locked and their counters. Cure and rehabilitation
+/// vouchers are checked against their authorisation (RULES.md §5–6: its terms, and for maintenance the sessions already
+/// paid in the month, counted under the service lock); doctors' fees for hospital care name a stay instead of a voucher
+/// (RULES.md §7) and are decided under a lock on the stay.
 /// </summary>
 public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger, ReferenceCatalog catalog, TimeProvider clock)
 {
@@ -61,26 +64,28 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
     public async Task<FeeMemoir> AdjudicateAsync(MemoirToAdjudicate request, CancellationToken ct)
     {
         if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("Fee memoirs are adjudicated inside a transaction.");
-        // Services first (in id order), then the memoir row: every lock this transaction needs is taken before it
-        // writes anything another memoir could wait on.
+        // Services first (in id order), then hospital stays, then the memoir row: every lock this transaction needs is
+        // taken before it writes anything another memoir could wait on.
         var facts = await BillingFacts.LoadAsync(db, ledger, request.ProviderId, request.Lines, ids => LockServicesAsync(ids, ct), ct);
         var memoir = NewMemoir(request);
         if (!await ledger.TryInsertMemoirAsync(memoir, ct))
             throw new ConflictException(ReferenceUsedCode, $"Memoir reference '{request.Reference}' was already used by this provider.");
 
-        var firstSessions = facts.FirstSessions(request.Lines, memoir.ReceivedOn); // BIL-03
+        var memoirFacts = facts.ForMemoir(request.Lines, memoir.ReceivedOn); // BIL-03, HOS-05
         for (var i = 0; i < request.Lines.Count; i++)
         {
             var input = request.Lines[i];
-            var lineFacts = facts.For(input, memoir.ReceivedOn, firstSessions, _remaining);
+            var lineFacts = facts.For(input, memoir.ReceivedOn, memoirFacts, _remaining);
             FeeMemoirLine? stored = null;
             for (var attempt = 1; stored is null; attempt++)
             {
                 var decision = LineAdjudication.Adjudicate(lineFacts, catalog);
                 var line = NewLine(memoir, i + 1, request.SourceLines?[i], input, facts, decision);
-                if (!decision.Paid)
+                // Refused lines, and hospital fees (no session to consume; the stay lock keeps BIL-08), are stored as they are.
+                if (!decision.Paid || input.HospitalStayId is not null)
                 {
                     await ledger.InsertLineAsync(line, ct);
+                    if (decision.Paid) facts.Record(Paid(line, memoir));
                     stored = line;
                     break;
                 }
@@ -140,6 +145,7 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
         var lines = requests.SelectMany(r => r.Lines).ToList();
         var parties = BillingFacts.ReadPartiesAsync(PartiesReader ?? db, lines, ct);
         if (PartiesReader is null) await parties; // one connection: one statement at a time
+        var stays = await BillingFacts.LockStaysAsync(db, ledger, providerId, lines, ct);
         var paid = await BillingFacts.ReadPaidAsync(ledger, providerId, lines, ct);
         var previous = _unwritten;
         _unwritten = null;
@@ -149,7 +155,7 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
         // read-only catalog and the session counters; the write only the previous batch.
         var deciding = Task.Run(async () =>
         {
-            var facts = BillingFacts.Create(providerId, await parties, previous is null ? paid : paid.Concat(previous.Paid));
+            var facts = BillingFacts.Create(providerId, await parties, stays, previous is null ? paid : paid.Concat(previous.Paid));
             // The file locked its services up front; a voucher issued since then is locked now, before deciding on it.
             var unlocked = facts.ServiceIds(lines).Where(id => !_remaining.ContainsKey(id)).ToList();
             return (Facts: facts, Unlocked: unlocked, Decided: unlocked.Count == 0 ? Decide(requests, facts) : null);
@@ -187,17 +193,20 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
         foreach (var request in requests)
         {
             var memoir = NewMemoir(request);
-            var firstSessions = facts.FirstSessions(request.Lines, memoir.ReceivedOn); // BIL-03
+            var memoirFacts = facts.ForMemoir(request.Lines, memoir.ReceivedOn); // BIL-03, HOS-05
             for (var i = 0; i < request.Lines.Count; i++)
             {
                 var input = request.Lines[i];
-                var decision = LineAdjudication.Adjudicate(facts.For(input, memoir.ReceivedOn, firstSessions, _remaining), catalog);
+                var decision = LineAdjudication.Adjudicate(facts.For(input, memoir.ReceivedOn, memoirFacts, _remaining), catalog);
                 var line = NewLine(memoir, i + 1, request.SourceLines?[i], input, facts, decision);
                 if (decision.Paid)
                 {
-                    var service = line.VoucherServiceId!.Value;
-                    _remaining[service]--;
-                    batch.SessionsConsumed[service] = batch.SessionsConsumed.GetValueOrDefault(service) + 1;
+                    // A doctor's fee in a hospital stay consumes no voucher session.
+                    if (line.VoucherServiceId is { } service)
+                    {
+                        _remaining[service]--;
+                        batch.SessionsConsumed[service] = batch.SessionsConsumed.GetValueOrDefault(service) + 1;
+                    }
                     var paid = Paid(line, memoir);
                     facts.Record(paid);
                     batch.Paid.Add(paid);
@@ -233,7 +242,8 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
         };
     }
 
-    private static PaidLine Paid(FeeMemoirLine line, FeeMemoir memoir) => new(line.VoucherId, line.InsuredId, line.SessionDate, line.ActCode, memoir.Reference);
+    private static PaidLine Paid(FeeMemoirLine line, FeeMemoir memoir) =>
+        new(line.VoucherId, line.InsuredId, line.SessionDate, line.ActCode, memoir.Reference) { HospitalStayId = line.HospitalStayId };
 
     private static FeeMemoirLine NewLine(FeeMemoir memoir, int number, int? sourceLine, FeeMemoirLineInput input, BillingFacts facts, LineDecision decision) => new()
     {
@@ -245,12 +255,14 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
         VoucherNumber = input.VoucherNumber,
         VoucherId = facts.Owned(input)?.Id,
         VoucherServiceId = decision.Service?.Id,
+        HospitalStayId = input.HospitalStayId,
         Matricule = input.Matricule,
         InsuredId = facts.InsuredId(input),
         SessionDate = input.SessionDate,
         ActCode = input.ActCode,
         Travel = input.Travel,
         ClaimedAmount = input.ClaimedAmount,
+        SingleRoomSurcharge = input.HospitalStayId is null ? null : input.SingleRoomSurcharge,
         TariffAmount = decision.TariffAmount,
         RatePercent = decision.RatePercent,
         CnsAmount = decision.CnsAmount,
