@@ -2,10 +2,11 @@ using System.Diagnostics;
 using CnsExchange.Bench;
 
 // Usage: CnsExchange.Bench <api url> <api pid> <connection string> <report path> [scenario...]
-// Scenarios: p1 (validation + P4 RSS), p2 (billing files), p3 (payment run), p5 (cost per line). Default: all.
+// Scenarios: p1 (validation + P4 RSS under load), p2 (billing files of 1M lines), p3 (payment run), p4 (RSS while a 100 MB
+// billing file is processed), p5 (billing cost per line at 10k, 100k, 1M lines). Default: all.
 if (args.Length < 4)
 {
-    Console.Error.WriteLine("usage: CnsExchange.Bench <api url> <api pid> <connection string> <report path> [p1 p2 p3 p5]");
+    Console.Error.WriteLine("usage: CnsExchange.Bench <api url> <api pid> <connection string> <report path> [p1 p2 p3 p4 p5]");
     return 2;
 }
 
@@ -14,8 +15,11 @@ var duration = TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVaria
 var ctx = new BenchContext(new Uri(args[0]), int.Parse(args[1]), args[2], 19000 + Random.Shared.Next(500), duration,
     DateOnly.FromDateTime(DateTime.UtcNow), Path.GetDirectoryName(Path.GetFullPath(args[3]))!);
 await WaitReadyAsync(ctx.ApiUri);
-var scenarios = args.Length > 4 ? args[4..] : ["p1", "p2", "p3", "p5"];
+// p4 (RSS while a 100 MB file is processed) runs before the 1M-line files of p2, which would already have grown the heap.
+string[] order = ["p1", "p4", "p2", "p3", "p5"];
+var scenarios = (args.Length > 4 ? args[4..] : order).OrderBy(s => Array.IndexOf(order, s) is var i and >= 0 ? i : order.Length).ToArray();
 var report = new Report();
+var billing = new BillingScenarios(ctx);
 
 foreach (var scenario in scenarios)
 {
@@ -23,6 +27,10 @@ foreach (var scenario in scenarios)
     switch (scenario)
     {
         case "p1": await ValidationScenario.RunAsync(ctx, report); break;
+        case "p2": await billing.RunP2Async(report); break;
+        case "p3": report.Note("Scenario p3 (payment run) is not implemented yet."); break;
+        case "p4": await billing.RunP4Async(report); break;
+        case "p5": await billing.RunP5Async(report); break;
         default: report.Note($"Scenario {scenario} is not implemented yet."); break;
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Billing;
 using CnsExchange.Domain.Billing;
+using CnsExchange.Domain.Common;
 using CnsExchange.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -68,12 +69,40 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    public async Task<DateOnly?> FirstPaidSessionAsync(Guid voucherId, CancellationToken ct)
+    public async Task<IReadOnlyList<PaidLine>> PaidLinesAsync(Guid providerId, IReadOnlyCollection<string> voucherNumbers, IReadOnlyCollection<string> matricules,
+        IReadOnlyCollection<Guid> stayIds, CancellationToken ct)
     {
-        await using var cmd = Command($"SELECT min(session_date) FROM cns.fee_memoir_lines WHERE voucher_id = @voucher AND {Paid}");
-        cmd.Parameters.AddWithValue("voucher", voucherId);
-        var value = await cmd.ExecuteScalarAsync(ct);
-        return value is DateOnly d ? d : value is DateTime dt ? DateOnly.FromDateTime(dt) : null;
+        // One index scan per arm, on ids read first (ARRAY(...)): a plain OR, or IN (subquery), let the planner scan every
+        // memoir or voucher as the tables grew. The memoir reference is looked up only for the few lines found. The insured
+        // arm repeats the predicate of its partial unique index (sessions, not hospital fees: BIL-07), so that index serves
+        // it; the stay arm (doctors' fees, BIL-08) is served by ix_fee_memoir_lines_hospital_stay.
+        await using var cmd = Command($"""
+            SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id), l.hospital_stay_id
+            FROM cns.fee_memoir_lines l
+            WHERE l.{Paid} AND l.voucher_id = ANY(ARRAY(SELECT v.id FROM cns.vouchers v WHERE v.number = ANY(@numbers) AND v.provider_id = @provider))
+            UNION ALL
+            SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id), NULL::uuid
+            FROM cns.fee_memoir_lines l
+            WHERE l.{Paid} AND l.hospital_stay_id IS NULL AND l.provider_id = @provider
+              AND l.insured_id = ANY(ARRAY(SELECT i.id FROM cns.insured i WHERE i.matricule = ANY(@matricules)))
+            UNION ALL
+            SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id), l.hospital_stay_id
+            FROM cns.fee_memoir_lines l
+            WHERE l.hospital_stay_id = ANY(@stays) AND l.provider_id = @provider AND l.{Paid}
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter("numbers", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = voucherNumbers.ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("matricules", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = matricules.ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("stays", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = stayIds.ToArray() });
+        cmd.Parameters.AddWithValue("provider", providerId);
+        var lines = new List<PaidLine>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            lines.Add(new PaidLine(reader.IsDBNull(0) ? null : reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetGuid(1),
+                reader.GetFieldValue<DateOnly>(2), reader.GetString(3), reader.GetString(4))
+            {
+                HospitalStayId = reader.IsDBNull(5) ? null : reader.GetGuid(5),
+            });
+        return lines;
     }
 
     public async Task<LineState> ReadLineStateAsync(Guid providerId, Guid? voucherId, Guid? insuredId, DateOnly sessionDate, string actCode, CancellationToken ct)
@@ -130,19 +159,6 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         return ClaimResult.Conflict;
     }
 
-    public async Task<int> PaidSessionsInMonthAsync(Guid voucherId, DateOnly sessionDate, CancellationToken ct)
-    {
-        var first = new DateOnly(sessionDate.Year, sessionDate.Month, 1);
-        await using var cmd = Command($"""
-            SELECT count(*)::int FROM cns.fee_memoir_lines
-            WHERE voucher_id = @voucher AND {Paid} AND session_date >= @first AND session_date < @next
-            """);
-        cmd.Parameters.AddWithValue("voucher", voucherId);
-        cmd.Parameters.AddWithValue("first", first);
-        cmd.Parameters.AddWithValue("next", first.AddMonths(1));
-        return (int)(await cmd.ExecuteScalarAsync(ct))!;
-    }
-
     public async Task LockHospitalStaysAsync(IReadOnlyCollection<Guid> stayIds, CancellationToken ct)
     {
         if (stayIds.Count == 0) return;
@@ -151,20 +167,6 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = stayIds.Order().ToArray() });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) { }
-    }
-
-    public async Task<LineState> ReadHospitalLineStateAsync(Guid providerId, Guid stayId, DateOnly sessionDate, string actCode, CancellationToken ct)
-    {
-        await using var cmd = Command($"""
-            SELECT m.reference FROM cns.fee_memoir_lines l JOIN cns.fee_memoirs m ON m.id = l.memoir_id
-            WHERE l.hospital_stay_id = @stay AND l.provider_id = @provider AND l.session_date = @date AND l.act_code = @act AND l.{Paid}
-            LIMIT 1
-            """);
-        cmd.Parameters.AddWithValue("stay", stayId);
-        cmd.Parameters.AddWithValue("provider", providerId);
-        cmd.Parameters.AddWithValue("date", sessionDate);
-        cmd.Parameters.AddWithValue("act", actCode);
-        return new LineState(await cmd.ExecuteScalarAsync(ct) as string, false);
     }
 
     public async Task InsertLineAsync(FeeMemoirLine line, CancellationToken ct)
@@ -195,6 +197,135 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         cmd.Parameters.AddWithValue("cns_total", m.CnsTotal);
         cmd.Parameters.AddWithValue("insured_share_total", m.InsuredShareTotal);
         await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task WriteMemoirsAsync(IReadOnlyList<FeeMemoir> memoirs, IReadOnlyDictionary<Guid, int> sessionsConsumed, CancellationToken ct)
+    {
+        if (memoirs.Count == 0) return;
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("Billing writes run inside a transaction.");
+        await using (var w = await connection.BeginBinaryImportAsync($"COPY cns.fee_memoirs ({MemoirColumns}) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var m in memoirs) await WriteMemoirAsync(w, m, ct);
+            await w.CompleteAsync(ct);
+        }
+        var reasons = new ReasonsJson();
+        await using (var w = await connection.BeginBinaryImportAsync($"COPY cns.fee_memoir_lines ({CopyLineColumns}) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var m in memoirs)
+                foreach (var l in m.Lines)
+                    await WriteLineAsync(w, l, reasons.Of(l.Reasons), ct);
+            await w.CompleteAsync(ct);
+        }
+        if (sessionsConsumed.Count == 0) return;
+        await using var update = Command("""
+            UPDATE cns.voucher_services s SET sessions_billed = s.sessions_billed + d.n
+            FROM unnest(@ids, @counts) AS d(id, n) WHERE s.id = d.id
+            """);
+        update.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = sessionsConsumed.Keys.ToArray() });
+        update.Parameters.Add(new NpgsqlParameter("counts", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = sessionsConsumed.Values.ToArray() });
+        var updated = await update.ExecuteNonQueryAsync(ct);
+        if (updated != sessionsConsumed.Count) throw new InvalidOperationException($"{sessionsConsumed.Count - updated} voucher service(s) vanished while their sessions were consumed.");
+    }
+
+    // Every column of the tables, named: a column added later must be added here and in the writers below (the COPY tests
+    // compare both lists with the table's columns).
+    internal const string MemoirColumns =
+        "id, provider_id, reference, source, billing_file_id, simulation_id, hospital_stay_id, status, received_at, received_on, due_date, " +
+        "adjudicated_at, line_count, accepted_count, reduced_count, refused_count, claimed_total, tariff_total, cns_total, insured_share_total, " +
+        "source_json, source_line";
+
+    internal const string CopyLineColumns =
+        "id, memoir_id, provider_id, line_number, source_line, voucher_number, voucher_id, voucher_service_id, hospital_stay_id, matricule, " +
+        "insured_id, session_date, act_code, travel, claimed_amount, single_room_surcharge, tariff_amount, rate_percent, cns_amount, " +
+        "insured_share, outcome, reasons, payable_amount, contestation_status, created_at, payment_run_id, paid_amount, paid_at, " +
+        "return_file_id, reported_at";
+
+    private static async Task WriteMemoirAsync(NpgsqlBinaryImporter w, FeeMemoir m, CancellationToken ct)
+    {
+        await w.StartRowAsync(ct);
+        await w.WriteAsync(m.Id, NpgsqlDbType.Uuid, ct);
+        await w.WriteAsync(m.ProviderId, NpgsqlDbType.Uuid, ct);
+        await w.WriteAsync(m.Reference, NpgsqlDbType.Varchar, ct);
+        await w.WriteAsync(m.Source.ToString(), NpgsqlDbType.Varchar, ct);
+        await WriteNullableAsync(w, m.BillingFileId, NpgsqlDbType.Uuid, ct);
+        await WriteNullableAsync(w, m.SimulationId, NpgsqlDbType.Uuid, ct);
+        await WriteNullableAsync(w, m.HospitalStayId, NpgsqlDbType.Uuid, ct);
+        await w.WriteAsync(m.Status.ToString(), NpgsqlDbType.Varchar, ct);
+        await w.WriteAsync(m.ReceivedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
+        await w.WriteAsync(m.ReceivedOn, NpgsqlDbType.Date, ct);
+        await w.WriteAsync(m.DueDate, NpgsqlDbType.Date, ct);
+        await WriteNullableAsync(w, m.AdjudicatedAt?.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
+        await w.WriteAsync(m.LineCount, NpgsqlDbType.Integer, ct);
+        await w.WriteAsync(m.AcceptedCount, NpgsqlDbType.Integer, ct);
+        await w.WriteAsync(m.ReducedCount, NpgsqlDbType.Integer, ct);
+        await w.WriteAsync(m.RefusedCount, NpgsqlDbType.Integer, ct);
+        await w.WriteAsync(m.ClaimedTotal, NpgsqlDbType.Numeric, ct);
+        await w.WriteAsync(m.TariffTotal, NpgsqlDbType.Numeric, ct);
+        await w.WriteAsync(m.CnsTotal, NpgsqlDbType.Numeric, ct);
+        await w.WriteAsync(m.InsuredShareTotal, NpgsqlDbType.Numeric, ct);
+        if (m.SourceJson is null) await w.WriteNullAsync(ct);
+        else await w.WriteAsync(m.SourceJson, NpgsqlDbType.Jsonb, ct);
+        await WriteNullableAsync(w, m.SourceLine, NpgsqlDbType.Integer, ct);
+    }
+
+    private static async Task WriteLineAsync(NpgsqlBinaryImporter w, FeeMemoirLine l, string reasons, CancellationToken ct)
+    {
+        await w.StartRowAsync(ct);
+        await w.WriteAsync(l.Id, NpgsqlDbType.Uuid, ct);
+        await w.WriteAsync(l.MemoirId, NpgsqlDbType.Uuid, ct);
+        await w.WriteAsync(l.ProviderId, NpgsqlDbType.Uuid, ct);
+        await w.WriteAsync(l.LineNumber, NpgsqlDbType.Integer, ct);
+        await WriteNullableAsync(w, l.SourceLine, NpgsqlDbType.Integer, ct);
+        await WriteTextAsync(w, l.VoucherNumber, ct);
+        await WriteNullableAsync(w, l.VoucherId, NpgsqlDbType.Uuid, ct);
+        await WriteNullableAsync(w, l.VoucherServiceId, NpgsqlDbType.Uuid, ct);
+        await WriteNullableAsync(w, l.HospitalStayId, NpgsqlDbType.Uuid, ct);
+        await w.WriteAsync(l.Matricule, NpgsqlDbType.Varchar, ct);
+        await WriteNullableAsync(w, l.InsuredId, NpgsqlDbType.Uuid, ct);
+        await w.WriteAsync(l.SessionDate, NpgsqlDbType.Date, ct);
+        await w.WriteAsync(l.ActCode, NpgsqlDbType.Varchar, ct);
+        await w.WriteAsync(l.Travel, NpgsqlDbType.Boolean, ct);
+        await w.WriteAsync(l.ClaimedAmount, NpgsqlDbType.Numeric, ct);
+        await WriteNullableAsync(w, l.SingleRoomSurcharge, NpgsqlDbType.Numeric, ct);
+        await WriteNullableAsync(w, l.TariffAmount, NpgsqlDbType.Numeric, ct);
+        await WriteNullableAsync(w, l.RatePercent, NpgsqlDbType.Numeric, ct);
+        await w.WriteAsync(l.CnsAmount, NpgsqlDbType.Numeric, ct);
+        await w.WriteAsync(l.InsuredShare, NpgsqlDbType.Numeric, ct);
+        await w.WriteAsync(l.Outcome.ToString(), NpgsqlDbType.Varchar, ct);
+        await w.WriteAsync(reasons, NpgsqlDbType.Jsonb, ct);
+        await w.WriteAsync(l.PayableAmount, NpgsqlDbType.Numeric, ct);
+        await WriteTextAsync(w, l.ContestationStatus?.ToString(), ct);
+        await w.WriteAsync(l.CreatedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
+        // Payment fields: empty until a payment run takes the line (written as they are, so the row is the entity).
+        await WriteNullableAsync(w, l.PaymentRunId, NpgsqlDbType.Uuid, ct);
+        await WriteNullableAsync(w, l.PaidAmount, NpgsqlDbType.Numeric, ct);
+        await WriteNullableAsync(w, l.PaidAt?.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
+        await WriteNullableAsync(w, l.ReturnFileId, NpgsqlDbType.Uuid, ct);
+        await WriteNullableAsync(w, l.ReportedAt?.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
+    }
+
+    private static Task WriteTextAsync(NpgsqlBinaryImporter w, string? value, CancellationToken ct) =>
+        value is null ? w.WriteNullAsync(ct) : w.WriteAsync(value, NpgsqlDbType.Varchar, ct);
+
+    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter w, T? value, NpgsqlDbType type, CancellationToken ct) where T : struct =>
+        value is { } v ? w.WriteAsync(v, type, ct) : w.WriteNullAsync(ct);
+
+    /// <summary>Most lines of a file carry the same reasons (the insured share of the same tariff): serialized once each.</summary>
+    private sealed class ReasonsJson
+    {
+        private readonly Dictionary<Reason, string> _single = [];
+
+        public string Of(List<Reason> reasons)
+        {
+            if (reasons.Count != 1) return JsonSerializer.Serialize(reasons, JsonDefaults.Options);
+            if (!_single.TryGetValue(reasons[0], out var json))
+            {
+                if (_single.Count > 1000) _single.Clear();
+                _single[reasons[0]] = json = JsonSerializer.Serialize(reasons, JsonDefaults.Options);
+            }
+            return json;
+        }
     }
 
     private static void AddLineParameters(NpgsqlCommand cmd, FeeMemoirLine l)

@@ -263,8 +263,9 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
     public async Task A_run_killed_midway_leaves_nothing_and_its_retry_imports_the_file_once()
     {
         var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 8 });
+        const int memoirs = 8000;
         var sb = new StringBuilder("memoirReference,voucherNumber,matricule,sessionDate,actCode,claimedAmount\n");
-        for (var m = 0; m < 1000; m++)
+        for (var m = 0; m < memoirs; m++)
             for (var l = 0; l < 3; l++)
                 sb.Append($"KILL-{m:0000},{voucher},{Adult},{new DateOnly(2026, 11, 2).AddDays((m * 3 + l) % 20):yyyy-MM-dd},ZK11,36.80\n");
         // Registered without queueing the job, so that this test is the only one to run it.
@@ -275,19 +276,51 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
             return (await sp.GetRequiredService<IMediator>().Send(new SubmitBillingFile(provider.Id, stored, BillingFileFormat.Csv, null, null))).Id;
         });
 
-        using (var kill = new CancellationTokenSource(TimeSpan.FromMilliseconds(700)))
-            await Assert.ThrowsAnyAsync<Exception>(() => Api.WithScopeAsync(sp => sp.GetRequiredService<IMediator>().Send(new ProcessBillingFile(id), kill.Token).AsTask()));
+        // Killed while it writes its second batch of memoir lines: the first batch is already in the (uncommitted) tables.
+        using (var kill = new CancellationTokenSource())
+        {
+            var run = Api.WithScopeAsync(sp => sp.GetRequiredService<IMediator>().Send(new ProcessBillingFile(id), kill.Token).AsTask());
+            var watcher = KillOnSecondLineCopyAsync(kill, run);
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+            Assert.True(await watcher, "The run was not seen writing a second batch of lines.");
+        }
         Assert.Equal(0, await MemoirCountAsync());
         Assert.Equal(0, await VoucherSeed.SessionsBilledAsync(Api, voucher));
         var interrupted = await (await Client(Physio1).GetAsync($"/api/v1/billing-files/{id}")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("processing", interrupted["status"]!.GetValue<string>());
 
         Assert.Equal(BillingFileStatus.Processed, await Api.WithScopeAsync(sp => sp.GetRequiredService<IMediator>().Send(new ProcessBillingFile(id)).AsTask()));
-        Assert.Equal(1000, await MemoirCountAsync());
+        Assert.Equal(memoirs, await MemoirCountAsync());
         Assert.Equal(8, await VoucherSeed.SessionsBilledAsync(Api, voucher));
         var file = await (await Client(Physio1).GetAsync($"/api/v1/billing-files/{id}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(3000, file["counts"]!["lines"]!.GetValue<int>());
+        Assert.Equal(memoirs * 3, file["counts"]!["lines"]!.GetValue<int>());
         Assert.Equal(8, file["counts"]!["accepted"]!.GetValue<int>());
+    }
+
+    /// <summary>Watches the database for the run's bulk writes of memoir lines and cancels it during the second one.</summary>
+    private async Task<bool> KillOnSecondLineCopyAsync(CancellationTokenSource kill, Task run)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(Api.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand("""
+            SELECT query_start FROM pg_stat_activity
+            WHERE datname = current_database() AND state = 'active' AND query LIKE 'COPY cns.fee_memoir_lines%'
+            """, conn);
+        DateTime? first = null;
+        while (!run.IsCompleted)
+        {
+            if (await cmd.ExecuteScalarAsync() is DateTime started)
+            {
+                if (first is null) first = started;
+                else if (started != first)
+                {
+                    await kill.CancelAsync();
+                    return true;
+                }
+            }
+            await Task.Delay(2);
+        }
+        return false;
     }
 
     [Fact]
@@ -311,5 +344,26 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(300, file["memoirs"]!.AsArray().Count);
         Assert.Equal("BIG-299", file["memoirs"]![299]!["memoirReference"]!.GetValue<string>());
         Assert.Equal(8, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+    }
+
+    [Fact]
+    public async Task The_bulk_write_of_file_memoirs_names_every_column_of_the_memoir_and_line_tables()
+    {
+        // Binary COPY names its columns: a column added to fee_memoirs or fee_memoir_lines must be written by it too.
+        var ledger = typeof(AppDbContext).Assembly.GetType("CnsExchange.Infrastructure.Billing.BillingLedger", throwOnError: true)!;
+        List<string> Named(string field) => ((string)ledger.GetField(field, System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.NonPublic)!
+            .GetValue(null)!).Split(',', StringSplitOptions.TrimEntries).Order().ToList();
+        var columns = await Api.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            return (Memoirs: await Columns(db, "fee_memoirs"), Lines: await Columns(db, "fee_memoir_lines"));
+        });
+        Assert.Equal(columns.Memoirs, Named("MemoirColumns"));
+        Assert.Equal(columns.Lines, Named("CopyLineColumns"));
+
+        static async Task<List<string>> Columns(AppDbContext db, string table) =>
+            (await db.Database.SqlQueryRaw<string>(
+                "SELECT column_name::text AS \"Value\" FROM information_schema.columns WHERE table_schema = 'cns' AND table_name = {0}", table).ToListAsync())
+            .Order().ToList();
     }
 }

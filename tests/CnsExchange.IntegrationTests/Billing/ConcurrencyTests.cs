@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using CnsExchange.Application.Features.Billing;
 using CnsExchange.Infrastructure.Persistence;
 using CnsExchange.IntegrationTests.Support;
+using Mediator;
 using Microsoft.EntityFrameworkCore;
 using static CnsExchange.IntegrationTests.Billing.BillingApi;
 
@@ -64,5 +66,137 @@ public sealed class ConcurrencyTests(ApiFactory api) : ApiTest(api)
             Assert.True(Codes(l).Contains("ONE_ACT_PER_SESSION") || Codes(l).Contains("DUPLICATE_LINE"), string.Join(",", Codes(l))));
         Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, common) + await VoucherSeed.SessionsBilledAsync(Api, drainage));
         Assert.Equal(1, await PaidLinesAsync());
+    }
+
+    /// <summary>
+    /// A CSV billing file of <paramref name="lines"/> lines in memoirs of 100: every 1000th line bills
+    /// <paramref name="voucher"/> (one session day after another from 2026-11-02), the others an unknown voucher, so
+    /// that the job runs long enough for memoirs sent meanwhile to land in the middle of it.
+    /// </summary>
+    private static string FileBilling(string voucher, int lines = 20_000)
+    {
+        var unknown = Domain.Vouchers.VoucherNumber.Format(Domain.Vouchers.VoucherKind.Physiotherapy, 2026, 5_000_000);
+        var sb = new System.Text.StringBuilder("memoirReference,voucherNumber,matricule,sessionDate,actCode,claimedAmount\n");
+        for (var n = 0; n < lines; n++)
+        {
+            var date = new DateOnly(2026, 11, 2).AddDays(n / 1000 % 20).ToString("yyyy-MM-dd");
+            sb.Append($"FILE-{n / 100:0000},{(n % 1000 == 0 ? voucher : unknown)},{Adult},{date},ZK11,36.80\n");
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Sends the memoirs one after another, a few milliseconds apart, while the file is being processed.</summary>
+    private async Task<List<JsonNode>> TrickleAsync(IEnumerable<object> memoirs)
+    {
+        var client = Client(Physio1);
+        var sent = new List<Task<HttpResponseMessage>>();
+        foreach (var memoir in memoirs)
+        {
+            sent.Add(client.PostJsonAsync("/api/v1/fee-memoirs", memoir));
+            await Task.Delay(40);
+        }
+        var bodies = new List<JsonNode>();
+        foreach (var r in await Task.WhenAll(sent)) bodies.Add(await r.ExpectAsync(HttpStatusCode.Created));
+        return bodies;
+    }
+
+    private Task<List<(string Voucher, DateOnly Date)>> PaidSessionsAsync() => Api.WithScopeAsync(sp =>
+        sp.GetRequiredService<AppDbContext>().Set<Domain.Billing.FeeMemoirLine>().Where(l => l.Outcome != Domain.Billing.LineOutcome.Refused)
+            .Select(l => new ValueTuple<string, DateOnly>(l.VoucherNumber!, l.SessionDate)).ToListAsync());
+
+    [Fact]
+    public async Task A_billing_file_and_json_memoirs_sent_at_once_for_one_8_session_voucher_pay_exactly_8_sessions()
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 8 });
+        var upload = UploadAsync(Client(Physio1), FileBilling(voucher), "text/csv");
+        var json = await TrickleAsync(Enumerable.Range(0, 20)
+            .Select(i => Memoir($"JSON-{i:00}", Line(voucher, new DateOnly(2026, 11, 2).AddDays(i).ToString("yyyy-MM-dd")))));
+        var file = await WaitForFileAsync(Client(Physio1), (await upload)["id"]!.GetValue<string>(), TimeSpan.FromSeconds(60));
+
+        Assert.Equal("processed", file["status"]!.GetValue<string>());
+        var paid = await PaidSessionsAsync();
+        Assert.Equal(8, paid.Count);
+        Assert.Equal(8, paid.Select(p => p.Date).Distinct().Count()); // BIL-08: no session paid twice
+        Assert.Equal(8, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+        Assert.All(json.Select(b => LineOf(b, 1)).Where(l => Outcome(l) == "refused"),
+            l => Assert.True(Codes(l).Contains("SESSIONS_EXHAUSTED") || Codes(l).Contains("DUPLICATE_LINE"), string.Join(",", Codes(l))));
+    }
+
+    [Fact]
+    public async Task A_billing_file_and_json_memoirs_for_one_insured_and_day_on_two_vouchers_pay_one_act_a_day()
+    {
+        var common = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 24 });
+        var drainage = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Category = "lymphatic_drainage", ActCode = "ZK16", Sessions = 24, RatePercent = 100m });
+        // The file bills the common voucher; the JSON memoirs the drainage voucher, which the file does not lock.
+        var upload = UploadAsync(Client(Physio1), FileBilling(common), "text/csv");
+        var json = await TrickleAsync(Enumerable.Range(0, 20)
+            .Select(i => Memoir($"JSON-{i:00}", Line(drainage, new DateOnly(2026, 11, 2).AddDays(i).ToString("yyyy-MM-dd"), act: "ZK16", claimed: 32.40m))));
+        var file = await WaitForFileAsync(Client(Physio1), (await upload)["id"]!.GetValue<string>(), TimeSpan.FromSeconds(60));
+
+        Assert.Equal("processed", file["status"]!.GetValue<string>());
+        var paid = await PaidSessionsAsync();
+        Assert.Equal(20, paid.Count);
+        Assert.Equal(20, paid.Select(p => p.Date).Distinct().Count()); // BIL-07: one act per insured and day
+        Assert.Equal(20, await VoucherSeed.SessionsBilledAsync(Api, common) + await VoucherSeed.SessionsBilledAsync(Api, drainage));
+        Assert.Equal(paid.Count(p => p.Voucher == common), await VoucherSeed.SessionsBilledAsync(Api, common));
+        Assert.All(json.Select(b => LineOf(b, 1)).Where(l => Outcome(l) == "refused"), l => Assert.Contains("ONE_ACT_PER_SESSION", Codes(l)));
+    }
+
+    [Fact]
+    public async Task A_file_line_paid_meanwhile_by_a_memoir_on_another_voucher_is_refused_when_the_file_is_processed_again()
+    {
+        var common = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 24 });
+        var drainage = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Category = "lymphatic_drainage", ActCode = "ZK16", Sessions = 24, RatePercent = 100m });
+        var csv = $"memoirReference,voucherNumber,matricule,sessionDate,actCode,claimedAmount\nRACE-1,{common},{Adult},2026-11-10,ZK11,36.80\nRACE-1,{common},{Adult},2026-11-12,ZK11,36.80\n";
+        // Registered without queueing the job, so that this test runs it.
+        var (fileId, providerId) = await Api.WithScopeAsync(async sp =>
+        {
+            var provider = await sp.GetRequiredService<AppDbContext>().Providers.SingleAsync(p => p.Code == "PHY0001");
+            var stored = await sp.GetRequiredService<IBillingFileStore>().SaveAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv)), long.MaxValue, default);
+            return ((await sp.GetRequiredService<IMediator>().Send(new SubmitBillingFile(provider.Id, stored, Domain.Billing.BillingFileFormat.Csv, null, null))).Id, provider.Id);
+        });
+
+        // A memoir pays the drainage session of 2026-11-10 and is still uncommitted when the file is imported: the file
+        // does not see it, decides to pay its line of that day, and its bulk write waits on the memoir's paid line.
+        await using var scope = Api.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await using var held = await db.Database.BeginTransactionAsync();
+        var adjudicator = new FeeMemoirAdjudicator(db, scope.ServiceProvider.GetRequiredService<IBillingLedger>(),
+            scope.ServiceProvider.GetRequiredService<Application.Common.IReferenceData>().Catalog, Api.Clock);
+        var memoir = await adjudicator.AdjudicateAsync(new MemoirToAdjudicate(providerId, "HELD-1", Domain.Billing.FeeMemoirSource.Api, Api.Clock.GetUtcNow(),
+            [new Domain.Billing.FeeMemoirLineInput(drainage, Adult, new DateOnly(2026, 11, 10), "ZK16", false, 32.40m)]), default);
+        Assert.Equal(Domain.Billing.LineOutcome.Accepted, memoir.Lines[0].Outcome);
+
+        var run = Api.WithScopeAsync(sp => sp.GetRequiredService<IMediator>().Send(new ProcessBillingFile(fileId)).AsTask());
+        await WaitForLineCopyBlockedAsync(run);
+        await held.CommitAsync();
+
+        Assert.Equal(Domain.Billing.BillingFileStatus.Processed, await run);
+        var file = await (await Client(Physio1).GetAsync($"/api/v1/billing-files/{fileId}")).ExpectAsync(HttpStatusCode.OK);
+        var lines = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{file["memoirs"]![0]!["id"]}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("refused", Outcome(LineOf(lines, 1)));
+        Assert.Contains("ONE_ACT_PER_SESSION", Codes(LineOf(lines, 1)));
+        Assert.Equal("accepted", Outcome(LineOf(lines, 2)));
+        Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, common));
+        Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, drainage));
+        Assert.Equal(2, await PaidLinesAsync());
+    }
+
+    /// <summary>Waits until the import's bulk write of lines waits for another transaction (a unique index entry in flight).</summary>
+    private async Task WaitForLineCopyBlockedAsync(Task run)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(Api.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand("""
+            SELECT count(*) FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'COPY cns.fee_memoir_lines%'
+            """, conn);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((long)(await cmd.ExecuteScalarAsync())! == 0)
+        {
+            if (run.IsCompleted) await run; // surfaces an unexpected failure
+            Assert.True(!run.IsCompleted && DateTime.UtcNow < deadline, "The import never waited on the memoir's paid line.");
+            await Task.Delay(10);
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.Json.Nodes;
 using CnsExchange.Domain.Cures;
 using CnsExchange.IntegrationTests.Billing;
 using CnsExchange.IntegrationTests.Support;
@@ -233,6 +234,64 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
             Assert.Equal((1, 0m), (line["lineNumber"]!.GetValue<int>(), line["paidAmount"]!.GetValue<decimal>()));
             Assert.Equal([code], line["reasons"]!.AsArray().Select(r => r!["code"]!.GetValue<string>()));
         }
+    }
+
+    private async Task<JsonNode> ImportCsvAsync(HttpClient client, IEnumerable<(string Reference, string Voucher, string Matricule, DateOnly Date, string Act, decimal Amount)> rows)
+    {
+        var csv = new StringBuilder("memoirReference,voucherNumber,matricule,sessionDate,actCode,travel,claimedAmount\n");
+        foreach (var r in rows) csv.Append(FormattableString.Invariant($"{r.Reference},{r.Voucher},{r.Matricule},{r.Date:yyyy-MM-dd},{r.Act},,{r.Amount}\n"));
+        var upload = await BillingApi.UploadAsync(client, csv.ToString(), "text/csv");
+        var file = await BillingApi.WaitForFileAsync(client, upload["id"]!.GetValue<string>());
+        Assert.Equal("processed", file["status"]!.GetValue<string>());
+        return file;
+    }
+
+    private async Task<JsonNode> FileMemoirAsync(HttpClient client, JsonNode file, int index) =>
+        await (await client.GetAsync($"/api/v1/fee-memoirs/{file["memoirs"]![index]!["id"]!.GetValue<string>()}")).ExpectAsync(HttpStatusCode.OK);
+
+    [Fact]
+    public async Task Maintenance_sessions_in_a_billing_file_count_the_sessions_paid_before_it_and_earlier_in_the_file()
+    {
+        var voucher = await MaintenanceVoucherAsync();
+        Api.MoveTo(new DateOnly(2027, 3, 2));
+        var json = await Client(Thermal1).BillAsync("MAINT-J", [VoucherLine(voucher, Adult, new DateOnly(2027, 2, 8), "T209", 35.88m)]);
+        Assert.Equal("accepted", json.Line(1).Outcome());
+
+        var file = await ImportCsvAsync(Client(Thermal1), [
+            ("MAINT-F1", voucher, Adult, new DateOnly(2027, 2, 15), "T209", 35.88m), // the 2nd in February
+            ("MAINT-F1", voucher, Adult, new DateOnly(2027, 2, 22), "T209", 35.88m), // the 3rd
+            ("MAINT-F2", voucher, Adult, new DateOnly(2027, 3, 1), "T209", 35.88m),  // a new month
+            ("MAINT-F2", voucher, Adult, new DateOnly(2027, 2, 25), "T209", 35.88m), // February is full, in the next memoir too
+        ]);
+        var first = await FileMemoirAsync(Client(Thermal1), file, 0);
+        var second = await FileMemoirAsync(Client(Thermal1), file, 1);
+        Assert.Equal(["accepted", "refused"], first["lines"]!.AsArray().Select(l => l!.Outcome()));
+        Assert.Equal(["MAINTENANCE_NOT_ALLOWED"], first.Line(2).ReasonCodes());
+        Assert.Equal(["accepted", "refused"], second["lines"]!.AsArray().Select(l => l!.Outcome()));
+        Assert.Equal(["MAINTENANCE_NOT_ALLOWED"], second.Line(2).ReasonCodes());
+    }
+
+    [Fact]
+    public async Task Rehabilitation_days_in_a_billing_file_are_checked_against_the_authorised_period_and_the_days_already_paid()
+    {
+        var decision = await Client(Rehab1).RehabAsync(Rehab("GER_STAT", start: Today));
+        var voucher = Number(decision);
+        Api.MoveTo(new DateOnly(2026, 11, 30));
+        var json = await Client(Rehab1).BillAsync("REH-J", [VoucherLine(voucher, Adult, Today, "RGERS", 420.00m)]);
+        Assert.Equal("accepted", json.Line(1).Outcome());
+
+        var file = await ImportCsvAsync(Client(Rehab1), [
+            ("REH-F", voucher, Adult, new DateOnly(2026, 11, 22), "RGERS", 420.00m), // before the admission
+            ("REH-F", voucher, Adult, Today, "RGERS", 420.00m),                       // paid by the JSON memoir
+            ("REH-F", voucher, Adult, Today.AddDays(1), "RGERS", 420.00m),
+            ("REH-F", voucher, Adult, Today.AddDays(1), "RGERS", 420.00m),            // the same day again in the file
+        ]);
+        var memoir = await FileMemoirAsync(Client(Rehab1), file, 0);
+        Assert.Equal(["refused", "refused", "accepted", "refused"], memoir["lines"]!.AsArray().Select(l => l!.Outcome()));
+        Assert.Equal(["REHAB_DAY_NOT_AUTHORISED"], memoir.Line(1).ReasonCodes());
+        Assert.Equal(["DUPLICATE_LINE"], memoir.Line(2).ReasonCodes());
+        Assert.Equal(["DUPLICATE_LINE"], memoir.Line(4).ReasonCodes());
+        Assert.Equal(420.00m, memoir["totals"]!.Money("cnsAmount"));
     }
 
     // ---- rehabilitation ------------------------------------------------------------------------------------------------

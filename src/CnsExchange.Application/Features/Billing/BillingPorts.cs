@@ -33,31 +33,36 @@ public interface IBillingLedger
     /// <summary>Inserts the memoir; false when the provider already used its reference.</summary>
     Task<bool> TryInsertMemoirAsync(FeeMemoir memoir, CancellationToken ct);
 
-    Task<DateOnly?> FirstPaidSessionAsync(Guid voucherId, CancellationToken ct);
+    /// <summary>
+    /// The paid lines on this provider's vouchers numbered <paramref name="voucherNumbers"/> (BIL-03, BIL-08, CUR-05), this
+    /// provider's paid sessions for the insured of <paramref name="matricules"/> (BIL-07, doctors' fees in hospital left
+    /// out) and this provider's paid fees in the hospital stays <paramref name="stayIds"/> (BIL-08), with the reference of
+    /// their memoir. A line may come twice (by voucher and by insured).
+    /// </summary>
+    Task<IReadOnlyList<PaidLine>> PaidLinesAsync(Guid providerId, IReadOnlyCollection<string> voucherNumbers, IReadOnlyCollection<string> matricules,
+        IReadOnlyCollection<Guid> stayIds, CancellationToken ct);
 
     Task<LineState> ReadLineStateAsync(Guid providerId, Guid? voucherId, Guid? insuredId, DateOnly sessionDate, string actCode, CancellationToken ct);
 
     /// <summary>Consumes one session of <see cref="FeeMemoirLine.VoucherServiceId"/> and stores the paid line, both or neither.</summary>
     Task<ClaimResult> ClaimAsync(FeeMemoirLine line, CancellationToken ct);
 
-    /// <summary>
-    /// CUR-05 maintenance: sessions of the voucher paid in the calendar month of <paramref name="sessionDate"/>. Read while
-    /// the voucher's service is locked (<see cref="LockServicesAsync"/>), so no other memoir can change the count meanwhile;
-    /// lines this transaction already stored count.
-    /// </summary>
-    Task<int> PaidSessionsInMonthAsync(Guid voucherId, DateOnly sessionDate, CancellationToken ct);
-
     /// <summary>Locks hospital stays (in id order) for the rest of the transaction: doctors' fees for one stay are decided one memoir at a time.</summary>
     Task LockHospitalStaysAsync(IReadOnlyCollection<Guid> stayIds, CancellationToken ct);
-
-    /// <summary>BIL-08 for a doctor's fee in a hospital stay: the memoir that already holds the same act on the same date for the stay, paid.</summary>
-    Task<LineState> ReadHospitalLineStateAsync(Guid providerId, Guid stayId, DateOnly sessionDate, string actCode, CancellationToken ct);
 
     /// <summary>Stores a refused line, or a paid line that consumes no voucher session (a doctor's fee in a locked hospital stay).</summary>
     Task InsertLineAsync(FeeMemoirLine line, CancellationToken ct);
 
     /// <summary>Writes the memoir's totals and status.</summary>
     Task CompleteMemoirAsync(FeeMemoir memoir, CancellationToken ct);
+
+    /// <summary>
+    /// Writes adjudicated memoirs and their lines in bulk (binary COPY) and raises the session counters of the voucher
+    /// services by <paramref name="sessionsConsumed"/> in one statement. The services must be locked by this transaction;
+    /// the check constraint on the counters and the unique indexes of paid lines remain the final guard (a violation
+    /// fails the statement).
+    /// </summary>
+    Task WriteMemoirsAsync(IReadOnlyList<FeeMemoir> memoirs, IReadOnlyDictionary<Guid, int> sessionsConsumed, CancellationToken ct);
 }
 
 public sealed record StoredContent(Guid ContentId, long SizeBytes, string Sha256);
@@ -96,7 +101,8 @@ public sealed record StagedMemoir(string Reference, int SourceLine, IReadOnlyLis
 
 /// <summary>
 /// Staging area of a billing file inside the caller's transaction (dropped at its end): lines are bulk-copied in while
-/// the file streams, checked as a whole in SQL, then read back memoir by memoir.
+/// the file streams, checked as a whole in SQL, then read back memoir by memoir in file order (a memoir takes the place
+/// of its first line).
 /// </summary>
 public interface IBillingFileStaging : IAsyncDisposable
 {

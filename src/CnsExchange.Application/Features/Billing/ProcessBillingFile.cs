@@ -2,15 +2,18 @@ using CnsExchange.Application.Common;
 using CnsExchange.Domain.Billing;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using System.Data.Common;
 
 namespace CnsExchange.Application.Features.Billing;
 
 /// <summary>
 /// Processes a billing file (sent by the background job). The whole file is validated first — format, every line,
 /// then the file as a whole — and a file with any error is rejected with line numbers, importing nothing (BIL-14).
-/// A valid file is imported and adjudicated memoir by memoir in the same single transaction, so a crash or a retry
-/// never leaves it half-imported nor imports it twice. Returns the file's final status.
+/// A valid file is imported and adjudicated in one transaction: its voucher services are locked up front, its memoirs
+/// are adjudicated in batches against facts loaded in bulk and written with binary COPY, so a crash or a retry never
+/// leaves it half-imported nor imports it twice. Returns the file's final status.
 /// </summary>
 public sealed record ProcessBillingFile(Guid BillingFileId) : ICommand<BillingFileStatus?>;
 
@@ -22,10 +25,17 @@ public sealed class ProcessBillingFileHandler(
     IBillingFileStaging staging,
     IReferenceData reference,
     TimeProvider clock,
+    IServiceScopeFactory scopes,
     ILogger<ProcessBillingFileHandler> logger) : ICommandHandler<ProcessBillingFile, BillingFileStatus?>
 {
     /// <summary>Errors kept on the file; all are counted.</summary>
     public const int MaxErrorsKept = 200;
+
+    /// <summary>Lines adjudicated and written together (whole memoirs): bounds memory and the size of each bulk read and write.</summary>
+    public const int BatchLines = 5000;
+
+    /// <summary>Times the import is tried again in this run after colliding with a concurrent memoir (then Hangfire retries).</summary>
+    private const int MaxAttempts = 3;
 
     public async ValueTask<BillingFileStatus?> Handle(ProcessBillingFile command, CancellationToken ct)
     {
@@ -46,9 +56,32 @@ public sealed class ProcessBillingFileHandler(
         if (started == 0) return await db.Set<BillingFile>().Where(f => f.Id == file.Id).Select(f => (BillingFileStatus?)f.Status).SingleAsync(ct);
         var providerCode = await db.Providers.Where(p => p.Id == file.ProviderId).Select(p => p.Code).SingleAsync(ct);
 
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ProcessAsync(command.BillingFileId, providerCode, ct);
+            }
+            catch (Exception e) when (attempt < MaxAttempts && CollidedWithConcurrentMemoir(e))
+            {
+                // BIL-07 across vouchers: a JSON memoir paid the same insured and day on a voucher this file does not lock.
+                // Everything was rolled back; the next attempt sees that memoir's line and refuses the file's.
+                db.ClearChangeTracker();
+                logger.LogInformation("Billing file {BillingFileId} collided with a concurrent memoir (attempt {Attempt}); processing it again",
+                    command.BillingFileId, attempt);
+            }
+        }
+    }
+
+    private static bool CollidedWithConcurrentMemoir(Exception e) =>
+        e.IsUniqueViolation("ux_fee_memoir_lines_paid_") || e is DbException { SqlState: "40P01" } || e.InnerException is DbException { SqlState: "40P01" };
+
+    private async Task<BillingFileStatus> ProcessAsync(Guid fileId, string providerCode, CancellationToken ct)
+    {
+        var timings = new ImportTimings();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // The row lock makes a second run of the same file wait, then see it finished.
-        file = await db.Set<BillingFile>().FromSqlInterpolated($"SELECT * FROM cns.billing_files WHERE id = {command.BillingFileId} FOR UPDATE")
+        var file = await db.Set<BillingFile>().FromSqlInterpolated($"SELECT * FROM cns.billing_files WHERE id = {fileId} FOR UPDATE")
             .SingleAsync(ct);
         if (file.Status is BillingFileStatus.Processed or BillingFileStatus.Rejected) return file.Status;
 
@@ -76,8 +109,10 @@ public sealed class ProcessBillingFileHandler(
             throw;
         }
         await staging.EndAsync(ct);
+        timings.Lap(ref timings.Staged);
         if (errors.Count == 0)
             foreach (var e in await staging.CheckAsync(file.ProviderId, FeeMemoirInputRules.MaxLinesPerMemoir, ct)) errors.Add(e);
+        timings.Lap(ref timings.Checked);
 
         if (errors.Count > 0)
         {
@@ -88,46 +123,81 @@ public sealed class ProcessBillingFileHandler(
             return file.Status;
         }
 
-        var adjudicator = new FeeMemoirAdjudicator(db, ledger, reference.Catalog, clock);
+        // Vouchers and insured are read on a second connection while this one writes (see AdjudicateBatchAsync).
+        await using var readerScope = scopes.CreateAsyncScope();
+        var adjudicator = new FeeMemoirAdjudicator(db, ledger, reference.Catalog, clock)
+        {
+            Timings = timings,
+            PartiesReader = readerScope.ServiceProvider.GetRequiredService<IAppDbContext>(),
+        };
+        // Every service the file bills is locked before the first memoir, in id order: a memoir sent meanwhile for the
+        // same vouchers waits for this file, and two files never wait on each other in a circle.
         await adjudicator.LockServicesAsync(await staging.ServiceIdsAsync(file.ProviderId, ct), ct);
-        var memoirs = 0;
-        StagedMemoir? current = null;
+        timings.Lap(ref timings.Locked);
+        var batch = new List<MemoirToAdjudicate>();
+        var previous = new List<MemoirToAdjudicate>();
+        var batchLines = 0;
         try
         {
             await foreach (var staged in staging.ReadMemoirsAsync(ct))
             {
-                current = staged;
-                var memoir = await adjudicator.AdjudicateAsync(new MemoirToAdjudicate(file.ProviderId, staged.Reference, FeeMemoirSource.File, file.ReceivedAt,
+                batch.Add(new MemoirToAdjudicate(file.ProviderId, staged.Reference, FeeMemoirSource.File, file.ReceivedAt,
                     staged.Lines.Select(l => l.Input).ToList())
                 {
                     BillingFileId = file.Id,
                     SourceLine = staged.SourceLine,
                     SourceLines = staged.Lines.Select(l => l.SourceLine).ToList(),
-                }, ct);
-                memoirs++;
-                file.LineCount += memoir.LineCount;
-                file.AcceptedCount += memoir.AcceptedCount;
-                file.ReducedCount += memoir.ReducedCount;
-                file.RefusedCount += memoir.RefusedCount;
-                file.CnsTotal += memoir.CnsTotal;
+                });
+                batchLines += staged.Lines.Count;
+                if (batchLines < BatchLines) continue;
+                timings.Lap(ref timings.Read);
+                Count(file, await adjudicator.AdjudicateBatchAsync(batch, ct));
+                (previous, batch) = (batch, previous);
+                batch.Clear();
+                batchLines = 0;
             }
+            timings.Lap(ref timings.Read);
+            Count(file, await adjudicator.AdjudicateBatchAsync(batch, ct));
+            Count(file, await adjudicator.FlushAsync(ct));
         }
-        catch (ConflictException e) when (e.Code == FeeMemoirAdjudicator.ReferenceUsedCode)
+        catch (Exception e) when (e.IsUniqueViolation("ix_fee_memoirs_provider_id_reference"))
         {
             // A memoir with one of the file's references arrived meanwhile: the file is rejected, nothing imported.
             await tx.RollbackAsync(ct);
             db.ClearChangeTracker();
-            await RejectLateAsync(command.BillingFileId, current?.SourceLine ?? 1, e.Message, ct);
+            var candidates = previous.Concat(batch).ToList();
+            var references = candidates.Select(m => m.Reference).ToList();
+            var used = await db.Set<FeeMemoir>().AsNoTracking()
+                .Where(m => m.ProviderId == file.ProviderId && references.Contains(m.Reference)).Select(m => m.Reference).FirstOrDefaultAsync(ct);
+            var at = candidates.FirstOrDefault(m => m.Reference == used) ?? candidates.FirstOrDefault();
+            await RejectLateAsync(fileId, at?.SourceLine ?? 1, $"Memoir reference '{used ?? at?.Reference}' was already used by this provider.", ct);
             return BillingFileStatus.Rejected;
         }
 
-        file.MemoirCount = memoirs;
         file.Status = BillingFileStatus.Processed;
         file.CompletedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        logger.LogInformation("Billing file {BillingFileId} processed: {Memoirs} memoir(s), {Lines} line(s)", file.Id, memoirs, file.LineCount);
+        timings.Lap(ref timings.Committed);
+        logger.LogInformation(
+            "Billing file {BillingFileId} processed: {Memoirs} memoir(s), {Lines} line(s); ms: parse+stage {Staged}, check {Checked}, lock {Locked}, " +
+            "read {Read}, facts {Facts}, adjudicate {Decided}, write {Written}, commit {Committed}",
+            file.Id, file.MemoirCount, file.LineCount, (long)timings.Staged, (long)timings.Checked, (long)timings.Locked, (long)timings.Read,
+            (long)timings.Facts, (long)timings.Decided, (long)timings.Written, (long)timings.Committed);
         return file.Status;
+    }
+
+    private static void Count(BillingFile file, IReadOnlyList<FeeMemoir> memoirs)
+    {
+        foreach (var memoir in memoirs)
+        {
+            file.MemoirCount++;
+            file.LineCount += memoir.LineCount;
+            file.AcceptedCount += memoir.AcceptedCount;
+            file.ReducedCount += memoir.ReducedCount;
+            file.RefusedCount += memoir.RefusedCount;
+            file.CnsTotal += memoir.CnsTotal;
+        }
     }
 
     private void Reject(BillingFile file, ErrorCollector errors)
@@ -159,5 +229,20 @@ public sealed class ProcessBillingFileHandler(
             Count++;
             if (Kept.Count < MaxErrorsKept) Kept.Add(error);
         }
+    }
+}
+
+/// <summary>Where the time of a billing file import goes, in milliseconds per phase (logged when the file is processed).</summary>
+public sealed class ImportTimings
+{
+    private long _last = System.Diagnostics.Stopwatch.GetTimestamp();
+    public double Staged, Checked, Locked, Read, Facts, Decided, Written, Committed;
+
+    /// <summary>Adds the time since the previous lap to <paramref name="phase"/>.</summary>
+    public void Lap(ref double phase)
+    {
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        phase += System.Diagnostics.Stopwatch.GetElapsedTime(_last, now).TotalMilliseconds;
+        _last = now;
     }
 }

@@ -1,0 +1,342 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Npgsql;
+
+namespace CnsExchange.Bench;
+
+/// <summary>One billing file sent through the API and followed until the job has finished with it.</summary>
+public sealed record BillingRun(
+    string Id, string Format, int Lines, long Bytes, string Status, int LinesImported, int Accepted,
+    TimeSpan Upload, TimeSpan EndToEnd, TimeSpan QueueWait, TimeSpan Job, long StartRss, long PeakRss)
+{
+    public double LinesPerSecond => Lines / EndToEnd.TotalSeconds;
+
+    /// <summary>Upload + job, without the wait in the job queue: what a line costs the API.</summary>
+    public double CostMsPerLine => (Upload + Job).TotalMilliseconds / Lines;
+
+    public double RssGrowthMb => (PeakRss - StartRss) / 1048576.0;
+
+    /// <summary>Where the job's time went, as the API logged it (when its log is readable).</summary>
+    public string? Phases { get; init; }
+
+    public string Describe() =>
+        $"{Format.ToUpperInvariant()} {Lines:N0} lines ({Bytes / 1e6:0.0} MB): {Status}, {Accepted:N0} accepted; upload {Upload.TotalSeconds:0.0} s, " +
+        $"queue {QueueWait.TotalSeconds:0.00} s, job {Job.TotalSeconds:0.0} s, end to end {EndToEnd.TotalSeconds:0.0} s = {LinesPerSecond:0} lines/s, " +
+        $"{CostMsPerLine:0.000} ms/line; API RSS {StartRss / 1048576.0:0} → peak {PeakRss / 1048576.0:0} MB" +
+        (Phases is null ? "" : $"; job phases in ms: {Phases}");
+}
+
+/// <summary>
+/// P2 (billing files of 1M lines, XML and CSV, against PostgreSQL COPY of the same lines), P4 second half (API RSS while
+/// a 100 MB file is processed) and P5 (cost per line at 10k, 100k and 1M lines).
+/// </summary>
+public sealed class BillingScenarios(BenchContext ctx)
+{
+    private static readonly int BigFile = EnvInt("BENCH_BILLING_LINES", 1_000_000);
+    private static readonly long P4Bytes = EnvInt("BENCH_P4_BYTES", 100_000_000);
+    private BillingSeed? _seed;
+    private int _files;
+    /// <summary>Memoir references are unique per provider: each invocation uses references of its own.</summary>
+    private readonly string _stamp = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
+
+    private static int EnvInt(string name, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : fallback;
+
+    private async Task<BillingSeed> SeedAsync()
+    {
+        if (_seed is not null) return _seed;
+        using var http = new HttpClient { BaseAddress = ctx.ApiUri };
+        http.DefaultRequestHeaders.Add("X-Api-Key", "sandbox-admin");
+        var clock = JsonNode.Parse(await http.GetStringAsync("/api/v1/admin/clock"))!;
+        await using (var conn = new NpgsqlConnection(ctx.ConnectionString))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand("""
+                CREATE SCHEMA IF NOT EXISTS bench;
+                CREATE TABLE IF NOT EXISTS bench.copy_lines (memoir_reference text, voucher_number text, matricule text, session_date date,
+                  act_code text, travel boolean, claimed_amount numeric(14,2));
+                """, conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        return _seed = new BillingSeed(ctx.ConnectionString, DateOnly.Parse(clock["localDate"]!.GetValue<string>(), CultureInfo.InvariantCulture));
+    }
+
+    // ---------------------------------------------------------------- P2
+
+    public async Task RunP2Async(Report report)
+    {
+        report.Note("P2 before the bulk import (commit 8547449: memoir by memoir, 2–3 statements per line), same harness with 10,000-line files " +
+                    "on this machine: CSV 454 lines/s (2.19 ms/line), XML 446 lines/s (2.24 ms/line); at 1M lines that is about 37 minutes a file. " +
+                    "Report: bench/results/2026-11-23-1719-billing-before.md; profile, EXPLAIN findings and what changed: bench/results/2026-11-23-billing-profile.md.");
+        foreach (var format in new[] { "csv", "xml" })
+        {
+            var (run, copy) = await RunWithCopyBaselineAsync(format, BigFile);
+            var ratio = run.LinesPerSecond / copy;
+            var ok = run.Status == "processed" && run.Accepted == run.Lines;
+            report.Row("P2", $"{format.ToUpperInvariant()} billing file, {run.Lines:N0} lines: lines/s (upload → processed)", Report.F(run.LinesPerSecond, "0"),
+                "-", "-", "≥ 20,000 lines/s", ok && run.LinesPerSecond >= 20_000);
+            report.Row("P2", $"{format.ToUpperInvariant()} billing file vs COPY of the same lines", Report.F(run.LinesPerSecond, "0") + " lines/s",
+                Report.F(copy, "0") + " lines/s COPY", Report.F(ratio, "0.000"), "≥ 0.3× COPY", ok && ratio >= 0.3);
+            report.Note($"P2 {run.Describe()}. Baseline: COPY ... FROM STDIN (FORMAT csv) of the same {run.Lines:N0} lines into a plain table " +
+                        $"(7 typed columns, no index) on the same database: {copy:0} lines/s.");
+            if (!ok) report.Note($"P2 {format}: the file was not imported as expected (status {run.Status}, {run.Accepted} of {run.Lines} lines accepted).");
+            if (format != "csv") continue;
+
+            // Where the time goes: the database alone storing these lines as the import must (same indexes and foreign keys).
+            var (floorLines, floor) = await WriteFloorAsync(run.Id, FloorLines);
+            report.Row("P2", $"database floor: COPY of {floorLines:N0} adjudicated lines into a copy of fee_memoir_lines (same indexes and foreign keys)",
+                Report.F(floor, "0") + " lines/s", Report.F(copy, "0") + " lines/s COPY", Report.F(floor / copy, "0.000"), "information", true);
+            report.Note($"P2 database floor: the lines the API wrote for the CSV file ({floorLines:N0} of them), copied back in binary into an empty table " +
+                        $"with the columns, 7 indexes and 5 foreign keys of cns.fee_memoir_lines: {floor:0} lines/s, i.e. {floor / copy:0.000}× the plain COPY " +
+                        $"and {run.LinesPerSecond / floor:0.00}× of it reached by the API end to end (upload, parse, validation, adjudication included).");
+        }
+    }
+
+    private const int FloorLines = 200_000;
+
+    /// <summary>COPY of a processed file's lines (binary, as stored) into an empty copy of cns.fee_memoir_lines with the same indexes and foreign keys.</summary>
+    private async Task<(int Lines, double LinesPerSecond)> WriteFloorAsync(string billingFileId, int maxLines)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"cnsexchange-bench-floor-{_stamp}.bin");
+        await using var conn = new NpgsqlConnection(ctx.ConnectionString);
+        await conn.OpenAsync();
+        try
+        {
+            await using (var setup = new NpgsqlCommand("""
+                DROP TABLE IF EXISTS bench.lines_floor;
+                CREATE TABLE bench.lines_floor (LIKE cns.fee_memoir_lines INCLUDING ALL);
+                DO $$ DECLARE c record; BEGIN
+                  FOR c IN SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'cns.fee_memoir_lines'::regclass AND contype = 'f' LOOP
+                    EXECUTE format('ALTER TABLE bench.lines_floor ADD CONSTRAINT %I %s', c.conname || '_floor', c.def);
+                  END LOOP;
+                END $$;
+                """, conn))
+                await setup.ExecuteNonQueryAsync();
+            var id = Guid.Parse(billingFileId);
+            await using (var export = await conn.BeginRawBinaryCopyAsync(
+                $"COPY (SELECT l.* FROM cns.fee_memoir_lines l JOIN cns.fee_memoirs m ON m.id = l.memoir_id WHERE m.billing_file_id = '{id}' ORDER BY l.id LIMIT {maxLines}) TO STDOUT (FORMAT BINARY)"))
+            await using (var file = File.Create(path))
+                await export.CopyToAsync(file);
+
+            var watch = Stopwatch.StartNew();
+            await using (var import = await conn.BeginRawBinaryCopyAsync("COPY bench.lines_floor FROM STDIN (FORMAT BINARY)"))
+            await using (var file = File.OpenRead(path))
+                await file.CopyToAsync(import);
+            watch.Stop();
+            await using var count = new NpgsqlCommand("SELECT count(*) FROM bench.lines_floor", conn);
+            var lines = (int)(long)(await count.ExecuteScalarAsync())!;
+            return (lines, lines / watch.Elapsed.TotalSeconds);
+        }
+        finally
+        {
+            await using (var drop = new NpgsqlCommand("DROP TABLE IF EXISTS bench.lines_floor", conn)) await drop.ExecuteNonQueryAsync();
+            File.Delete(path);
+        }
+    }
+
+    private async Task<(BillingRun Run, double CopyLinesPerSecond)> RunWithCopyBaselineAsync(string format, int lines)
+    {
+        var seed = await SeedAsync();
+        var block = await seed.SeedAsync(BillingFileWriter.VouchersFor(lines));
+        var prefix = $"B{_stamp}-{++_files}{format[0]}";
+        var path = Path.Combine(Path.GetTempPath(), $"cnsexchange-bench-{prefix}.{format}");
+        var csvPath = Path.Combine(Path.GetTempPath(), $"cnsexchange-bench-{prefix}-copy.csv");
+        try
+        {
+            var rows = BillingFileWriter.Lines(seed, block, lines, prefix);
+            var bytes = format == "csv" ? await BillingFileWriter.WriteCsvAsync(path, rows) : await BillingFileWriter.WriteXmlAsync(path, rows);
+            if (format != "csv") await BillingFileWriter.WriteCsvAsync(csvPath, rows);
+            var run = await SendAsync(path, format, lines, bytes);
+            var copy = await CopyBaselineAsync(format == "csv" ? path : csvPath, lines);
+            return (run, copy);
+        }
+        finally
+        {
+            File.Delete(path);
+            File.Delete(csvPath);
+        }
+    }
+
+    /// <summary>PostgreSQL COPY of the same lines (the CSV text) into a plain table: lines per second.</summary>
+    private async Task<double> CopyBaselineAsync(string csvPath, int lines)
+    {
+        await using var conn = new NpgsqlConnection(ctx.ConnectionString);
+        await conn.OpenAsync();
+        await using (var truncate = new NpgsqlCommand("TRUNCATE bench.copy_lines", conn)) await truncate.ExecuteNonQueryAsync();
+        var watch = Stopwatch.StartNew();
+        await using (var copy = await conn.BeginTextImportAsync(
+            "COPY bench.copy_lines (memoir_reference, voucher_number, matricule, session_date, act_code, travel, claimed_amount) FROM STDIN (FORMAT csv, HEADER true)"))
+        using (var file = new StreamReader(csvPath))
+        {
+            var buffer = new char[1 << 16];
+            int read;
+            while ((read = await file.ReadAsync(buffer)) > 0) await copy.WriteAsync(buffer.AsMemory(0, read));
+        }
+        watch.Stop();
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM bench.copy_lines", conn);
+        var copied = (long)(await count.ExecuteScalarAsync())!;
+        if (copied != lines) throw new InvalidOperationException($"COPY baseline loaded {copied} lines instead of {lines}.");
+        return lines / watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>
+    /// Vacuums and analyses the billing tables before a measured file, as autovacuum would between two loads: otherwise
+    /// the vacuum of the previous scenario's million lines runs in the middle of the next measurement.
+    /// </summary>
+    private async Task SettleAsync()
+    {
+        await using var conn = new NpgsqlConnection(ctx.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(
+            "VACUUM (ANALYZE) cns.fee_memoir_lines, cns.fee_memoirs, cns.voucher_services, cns.vouchers, cns.insured, cns.affiliation_periods, " +
+            "cns.billing_files, cns.billing_file_contents, cns.billing_file_chunks", conn) { CommandTimeout = 600 };
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Uploads the file, polls its status resource until processed or rejected, sampling the API's RSS throughout.</summary>
+    private async Task<BillingRun> SendAsync(string path, string format, int lines, long bytes, bool settle = true)
+    {
+        if (settle) await SettleAsync();
+        using var http = new HttpClient { BaseAddress = ctx.ApiUri, Timeout = TimeSpan.FromMinutes(20) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", "sandbox-physio-1");
+        await using var rss = new RssSampler(ctx.ApiPid);
+        var watch = Stopwatch.StartNew();
+        JsonNode accepted;
+        await using (var file = File.OpenRead(path))
+        {
+            var content = new StreamContent(file, 1 << 16);
+            content.Headers.ContentType = new MediaTypeHeaderValue(format == "csv" ? "text/csv" : "application/xml");
+            using var response = await http.PostAsync($"/api/v1/billing-files?fileName={Path.GetFileName(path)}", content);
+            var body = await response.Content.ReadAsStringAsync();
+            if ((int)response.StatusCode != 202) throw new InvalidOperationException($"Upload answered {(int)response.StatusCode}: {body}");
+            accepted = JsonNode.Parse(body)!;
+        }
+        var upload = watch.Elapsed;
+        var id = accepted["id"]!.GetValue<string>();
+        JsonNode status;
+        while (true)
+        {
+            status = JsonNode.Parse(await http.GetStringAsync($"/api/v1/billing-files/{id}"))!;
+            if (status["status"]!.GetValue<string>() is "processed" or "rejected") break;
+            await Task.Delay(50);
+        }
+        var endToEnd = watch.Elapsed;
+        var received = status["receivedAt"]!.GetValue<DateTimeOffset>();
+        var started = status["processingStartedAt"]!.GetValue<DateTimeOffset>();
+        var completed = status["completedAt"]!.GetValue<DateTimeOffset>();
+        var counts = status["counts"]!;
+        var run = new BillingRun(id, format, lines, bytes, status["status"]!.GetValue<string>(), counts["lines"]!.GetValue<int>(), counts["accepted"]!.GetValue<int>(),
+            upload, endToEnd, started - received, completed - started, rss.StartBytes, rss.PeakBytes) { Phases = await PhasesAsync(id) };
+        Console.WriteLine("   " + run.Describe());
+        return run;
+    }
+
+    /// <summary>The phase timings the API logs when it has processed a file (run.sh keeps the API log in BENCH_API_LOG).</summary>
+    private static async Task<string?> PhasesAsync(string id)
+    {
+        var log = Environment.GetEnvironmentVariable("BENCH_API_LOG");
+        if (log is null || !File.Exists(log)) return null;
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            await using (var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+            using (var reader = new StreamReader(stream))
+            {
+                string? line;
+                while ((line = await reader.ReadLineAsync()) is not null)
+                {
+                    var at = line.IndexOf($"Billing file {id} processed:", StringComparison.Ordinal);
+                    var ms = line.IndexOf("ms: ", StringComparison.Ordinal);
+                    if (at >= 0 && ms > at) return line[(ms + 4)..].Trim();
+                }
+            }
+            await Task.Delay(100); // the log is written asynchronously
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- P4 (second half)
+
+    public async Task RunP4Async(Report report)
+    {
+        var seed = await SeedAsync();
+        // A small file first, so that the figure is about the file, not about compiling the billing code the first time.
+        var warmup = await RunWithoutBaselineAsync(2_000, settle: false);
+        // An XML file of at least P4Bytes: about 181 bytes a line.
+        var lines = (int)(P4Bytes / 181) + 1;
+        var block = await seed.SeedAsync(BillingFileWriter.VouchersFor(lines));
+        var prefix = $"B{_stamp}-{++_files}x";
+        var path = Path.Combine(Path.GetTempPath(), $"cnsexchange-bench-{prefix}.xml");
+        try
+        {
+            var bytes = await BillingFileWriter.WriteXmlAsync(path, BillingFileWriter.Lines(seed, block, lines, prefix));
+            var run = await SendAsync(path, "xml", lines, bytes);
+            var ok = run.Status == "processed" && run.Accepted == lines;
+            report.Row("P4", $"API RSS increase while a {bytes / 1e6:0} MB XML billing file ({lines:N0} lines) is uploaded and processed (MB)",
+                Report.F(run.RssGrowthMb, "0"), $"{run.StartRss / 1048576.0:0} MB before", "-", "< 100 MB", ok && run.RssGrowthMb < 100);
+            report.Note($"P4 {run.Describe()}. RSS sampled from /proc every 100 ms from the upload until the status resource said {run.Status}; " +
+                        $"before it, a 2,000-line file warmed the billing code up ({warmup.Status}, API RSS {warmup.StartRss / 1048576.0:0} → {warmup.PeakRss / 1048576.0:0} MB). " +
+                        "P4 runs before the 1M-line files of P2, which would otherwise have grown the heap already and hidden the increase.");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    // ---------------------------------------------------------------- P5
+
+    public async Task RunP5Async(Report report)
+    {
+        // Small and medium files alternate, with the large one in the middle, so that whatever else the machine does
+        // meanwhile weighs on every size alike (a figure taken minutes earlier, such as P2's, would not); the median of
+        // each size counts. The tables are vacuumed once before (not between files: a vacuum's writes would weigh on the
+        // next small file).
+        int[] sizes = [BigFile / 100, BigFile / 10];
+        const int rounds = 3;
+        var runs = new Dictionary<int, List<BillingRun>> { [sizes[0]] = [], [sizes[1]] = [], [BigFile] = [] };
+        await SettleAsync();
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var size in sizes) runs[size].Add(await RunWithoutBaselineAsync(size, settle: false));
+            if (round == rounds / 2) runs[BigFile].Add(await RunWithoutBaselineAsync(BigFile, settle: false));
+        }
+
+        var costs = runs.OrderBy(r => r.Key).Select(r =>
+        {
+            var median = r.Value.OrderBy(x => x.CostMsPerLine).ElementAt(r.Value.Count / 2);
+            var detail = r.Value.Count > 1
+                ? $"median of {r.Value.Count}: {string.Join(", ", r.Value.Select(x => x.CostMsPerLine.ToString("0.000", CultureInfo.InvariantCulture)))}"
+                : "one run";
+            return (Lines: r.Key, Cost: median.CostMsPerLine, Detail: detail);
+        }).ToList();
+        if (runs.Values.SelectMany(r => r).Any(r => r.Status != "processed" || r.Accepted != r.Lines))
+            report.Note("P5: a file was not imported as expected.");
+        var min = costs.Min(c => c.Cost);
+        var max = costs.Max(c => c.Cost);
+        foreach (var (lines, cost, _) in costs)
+            report.Row("P5", $"CSV {lines:N0} lines: ms per line (upload + job)", Report.F(cost, "0.0000"), Report.F(min, "0.0000") + " (cheapest size)",
+                Report.F(cost / min, "0.00"), "within 1.2× of each other", max / min <= 1.2);
+        report.Note("P5: cost per line = (upload time + job time from processingStartedAt to completedAt) / lines, i.e. end to end without the wait in " +
+                    $"the Hangfire queue (polled every 250 ms); {rounds} rounds of one {sizes[0]:N0}-line and one {sizes[1]:N0}-line file, median per size. " +
+                    string.Join("; ", costs.Select(c => $"{c.Lines:N0}: {c.Detail}")) + ".");
+    }
+
+    private async Task<BillingRun> RunWithoutBaselineAsync(int lines, bool settle = true)
+    {
+        var seed = await SeedAsync();
+        var block = await seed.SeedAsync(BillingFileWriter.VouchersFor(lines));
+        var prefix = $"B{_stamp}-{++_files}c";
+        var path = Path.Combine(Path.GetTempPath(), $"cnsexchange-bench-{prefix}.csv");
+        try
+        {
+            var bytes = await BillingFileWriter.WriteCsvAsync(path, BillingFileWriter.Lines(seed, block, lines, prefix));
+            return await SendAsync(path, "csv", lines, bytes, settle);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
