@@ -182,15 +182,11 @@ public sealed class PaymentRunSteps(
         return (returnFile, built.Files.Select(f => Stored(run, f, returnFile.Id, now)).ToList());
     }
 
-    /// <summary>The size of a marking batch and the last line id it selected (the next batch starts after it).</summary>
-    private sealed record MarkedBatch(int Selected, Guid? Last);
-
     /// <summary>
     /// (d) Marks the taken lines paid (paid_amount = what they were taken for, paid_at = the run's value date) and
     /// reported by their provider's return file — in batches, all in this step's transaction — then the memoirs whose
-    /// every line is settled as paid, and closes the run. A provider's batches follow its lines in id order through the
-    /// index (payment_run_id, provider_id, id), each starting after the last id of the one before: every batch reads
-    /// only its own lines, however many the run took.
+    /// every line is settled as paid, and closes the run. A provider's batches are ranges of its line ids, bounded in the
+    /// index (payment_run_id, provider_id, id): every batch reads only its own lines, however many the run took.
     /// </summary>
     public Task MarkPaidAsync(Guid runId, CancellationToken ct) => StepAsync(runId, PaymentRunStatus.FilesWritten, async run =>
     {
@@ -201,28 +197,33 @@ public sealed class PaymentRunSteps(
             .Select(f => new { f.Id, f.ProviderId }).ToListAsync(ct);
         foreach (var returnFile in returnFiles)
         {
+            // The last id of every full batch, read once: each batch is then a range of ids that the index bounds, whatever
+            // plan the statistics of a table that just changed by a million rows lead to (a LIMIT over stale estimates
+            // sorted the provider's whole set of lines for every batch).
+            var bounds = await db.Database.SqlQuery<Guid>($"""
+                SELECT id AS "Value" FROM (
+                  SELECT id, row_number() OVER (ORDER BY id) AS n FROM cns.fee_memoir_lines
+                  WHERE payment_run_id = {run.Id} AND provider_id = {returnFile.ProviderId}) numbered
+                WHERE n % {MarkBatchSize} = 0 ORDER BY id
+                """).ToListAsync(ct);
             var after = Guid.Empty;
-            MarkedBatch batch;
-            do
+            foreach (var upTo in bounds.Select(b => (Guid?)b).Append(null))
             {
-                batch = (await db.Database.SqlQuery<MarkedBatch>($"""
-                    WITH batch AS (
-                      SELECT id FROM cns.fee_memoir_lines
-                      WHERE payment_run_id = {run.Id} AND provider_id = {returnFile.ProviderId} AND id > {after}
-                      ORDER BY id LIMIT {MarkBatchSize}),
-                    marked AS (
-                      UPDATE cns.fee_memoir_lines l
-                      SET paid_amount = l.payable_amount,
-                          paid_at = CASE WHEN l.payable_amount > 0 THEN {paidAt} END,
-                          return_file_id = {returnFile.Id},
-                          reported_at = {run.AsOf}
-                      FROM batch WHERE l.id = batch.id AND l.reported_at IS NULL)
-                    SELECT (SELECT count(*) FROM batch)::int AS selected, (SELECT id FROM batch ORDER BY id DESC LIMIT 1) AS last
-                    """).ToListAsync(ct)).Single();
+                // The last batch has no upper bound (ids above the last full batch's).
+                var last = upTo ?? new Guid("ffffffff-ffff-ffff-ffff-ffffffffffff");
+                var marked = await db.Database.ExecuteSqlInterpolatedAsync($"""
+                    UPDATE cns.fee_memoir_lines
+                    SET paid_amount = payable_amount,
+                        paid_at = CASE WHEN payable_amount > 0 THEN {paidAt} END,
+                        return_file_id = {returnFile.Id},
+                        reported_at = {run.AsOf}
+                    WHERE payment_run_id = {run.Id} AND provider_id = {returnFile.ProviderId} AND id > {after} AND id <= {last}
+                      AND reported_at IS NULL
+                    """, ct);
                 batches++;
-                if (batch.Selected > 0) faults.At(PaymentRunFaultPoints.MarkPaidBatch, run.Id);
-                after = batch.Last ?? after;
-            } while (batch.Selected == MarkBatchSize);
+                if (marked > 0) faults.At(PaymentRunFaultPoints.MarkPaidBatch, run.Id);
+                after = upTo ?? after;
+            }
         }
         laps.Lap($"lines in {batches} batches");
         faults.At(PaymentRunFaultPoints.MarkPaidLinesDone, run.Id);
