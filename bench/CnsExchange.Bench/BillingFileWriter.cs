@@ -11,7 +11,11 @@ public static class BillingFileWriter
 {
     public const string CsvHeader = "memoirReference,voucherNumber,matricule,sessionDate,actCode,travel,claimedAmount";
 
-    public sealed record Line(string Reference, string Voucher, string Matricule, string Date);
+    public sealed record Line(string Reference, string Voucher, string Matricule, string Date)
+    {
+        public string Act { get; init; } = BillingSeed.ActCode;
+        public string Amount { get; init; } = "36.80";
+    }
 
     public static IEnumerable<Line> Lines(BillingSeed seed, BillingSeed.Block block, int lines, string referencePrefix)
     {
@@ -23,6 +27,25 @@ public static class BillingFileWriter
         }
     }
 
+    /// <summary>
+    /// The lines with the outcomes a real file has: 5 % claim more than the tariff (reduced to it, BIL-10) and 4 % bill an
+    /// act the voucher does not cover (refused, BIL-05); the rest is accepted. Payment runs list the reduced and refused
+    /// lines in the return files.
+    /// </summary>
+    public static IEnumerable<Line> WithMixedOutcomes(IEnumerable<Line> lines)
+    {
+        var n = 0;
+        foreach (var line in lines)
+        {
+            yield return (n++ % 100) switch
+            {
+                3 or 23 or 43 or 63 or 83 => line with { Amount = "40.00" },
+                7 or 32 or 57 or 82 => line with { Act = "ZKX9", Amount = "20.00" },
+                _ => line,
+            };
+        }
+    }
+
     public static int VouchersFor(int lines) => (lines + BillingSeed.SessionsPerVoucher - 1) / BillingSeed.SessionsPerVoucher;
 
     public static async Task<long> WriteCsvAsync(string path, IEnumerable<Line> lines)
@@ -31,7 +54,7 @@ public static class BillingFileWriter
         {
             await writer.WriteAsync(CsvHeader + "\n");
             foreach (var l in lines)
-                await writer.WriteAsync($"{l.Reference},{l.Voucher},{l.Matricule},{l.Date},{BillingSeed.ActCode},false,36.80\n");
+                await writer.WriteAsync($"{l.Reference},{l.Voucher},{l.Matricule},{l.Date},{l.Act},false,{l.Amount}\n");
         }
         return new FileInfo(path).Length;
     }
@@ -50,7 +73,7 @@ public static class BillingFileWriter
                     await writer.WriteAsync($"<memoir reference=\"{l.Reference}\">\n");
                     memoir = l.Reference;
                 }
-                await writer.WriteAsync($"<line><voucherNumber>{l.Voucher}</voucherNumber><matricule>{l.Matricule}</matricule><sessionDate>{l.Date}</sessionDate><actCode>{BillingSeed.ActCode}</actCode><claimedAmount>36.80</claimedAmount></line>\n");
+                await writer.WriteAsync($"<line><voucherNumber>{l.Voucher}</voucherNumber><matricule>{l.Matricule}</matricule><sessionDate>{l.Date}</sessionDate><actCode>{l.Act}</actCode><claimedAmount>{l.Amount}</claimedAmount></line>\n");
             }
             if (memoir is not null) await writer.WriteAsync("</memoir>\n");
             await writer.WriteAsync("</billingFile>\n");

@@ -44,7 +44,8 @@ public sealed class BillingScenarios(BenchContext ctx)
     private static int EnvInt(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : fallback;
 
-    private async Task<BillingSeed> SeedAsync()
+    /// <summary>The seed of bench vouchers (shared by P2…P5), dated by the sandbox clock.</summary>
+    public async Task<BillingSeed> SeedAsync()
     {
         if (_seed is not null) return _seed;
         using var http = new HttpClient { BaseAddress = ctx.ApiUri };
@@ -196,11 +197,11 @@ public sealed class BillingScenarios(BenchContext ctx)
     }
 
     /// <summary>Uploads the file, polls its status resource until processed or rejected, sampling the API's RSS throughout.</summary>
-    private async Task<BillingRun> SendAsync(string path, string format, int lines, long bytes, bool settle = true)
+    public async Task<BillingRun> SendAsync(string path, string format, int lines, long bytes, bool settle = true, string apiKey = "sandbox-physio-1")
     {
         if (settle) await SettleAsync();
         using var http = new HttpClient { BaseAddress = ctx.ApiUri, Timeout = TimeSpan.FromMinutes(20) };
-        http.DefaultRequestHeaders.Add("X-Api-Key", "sandbox-physio-1");
+        http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
         await using var rss = new RssSampler(ctx.ApiPid);
         var watch = Stopwatch.StartNew();
         JsonNode accepted;

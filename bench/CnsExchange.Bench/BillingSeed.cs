@@ -7,7 +7,7 @@ namespace CnsExchange.Bench;
 /// <summary>
 /// Vouchers for billing benchmarks, written straight into the benchmark database with binary COPY: each voucher has
 /// an insured of its own (affiliated since 2000) and one ZK11 service of <see cref="SessionsPerVoucher"/> sessions for
-/// PHY0001, so that every line of a generated file is valid and accepted.
+/// a physiotherapist (PHY0001 unless told), so that every line of a generated file is valid and accepted.
 /// </summary>
 public sealed class BillingSeed(string connectionString, DateOnly today)
 {
@@ -34,8 +34,8 @@ public sealed class BillingSeed(string connectionString, DateOnly today)
         public DateOnly BirthDate(int i) => new DateOnly(1930, 1, 1).AddDays((First + i) / 500);
     }
 
-    /// <summary>Seeds <paramref name="vouchers"/> new vouchers (and their insured) and returns their block.</summary>
-    public async Task<Block> SeedAsync(int vouchers)
+    /// <summary>Seeds <paramref name="vouchers"/> new vouchers (and their insured) of the provider <paramref name="providerCode"/> and returns their block.</summary>
+    public async Task<Block> SeedAsync(int vouchers, string providerCode = "PHY0001")
     {
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync();
@@ -48,8 +48,11 @@ public sealed class BillingSeed(string connectionString, DateOnly today)
         var block = new Block(_next, vouchers);
         _next += vouchers;
         Guid providerId;
-        await using (var cmd = new NpgsqlCommand("SELECT id FROM cns.providers WHERE code = 'PHY0001'", conn))
+        await using (var cmd = new NpgsqlCommand("SELECT id FROM cns.providers WHERE code = @code", conn))
+        {
+            cmd.Parameters.AddWithValue("code", providerCode);
             providerId = (Guid)(await cmd.ExecuteScalarAsync())!;
+        }
 
         var insuredIds = new Guid[vouchers];
         var voucherIds = new Guid[vouchers];

@@ -3,6 +3,9 @@ using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Vouchers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Metadata.Conventions;
+using Microsoft.EntityFrameworkCore.Metadata.Conventions.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CnsExchange.Infrastructure.Persistence;
 
@@ -51,6 +54,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     {
         configurationBuilder.Properties<decimal>().HavePrecision(14, 2);
         configurationBuilder.Properties<string>().HaveMaxLength(400);
+        configurationBuilder.Conventions.Replace<ForeignKeyIndexConvention>(services =>
+            new SelectiveForeignKeyIndexConvention(services.GetRequiredService<ProviderConventionSetBuilderDependencies>()));
     }
 }
 

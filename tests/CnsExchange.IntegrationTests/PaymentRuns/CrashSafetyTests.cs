@@ -36,7 +36,7 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
         { PaymentRunFaultPoints.StepBeforeCommit, 3, PaymentRunStatus.OrdersBuilt }, // every file saved, not committed
         { PaymentRunFaultPoints.BeforeMarkPaid, 1, PaymentRunStatus.FilesWritten },
         { PaymentRunFaultPoints.MarkPaidBatch, 1, PaymentRunStatus.FilesWritten },
-        { PaymentRunFaultPoints.MarkPaidBatch, 2, PaymentRunStatus.FilesWritten }, // half-way through PHY0001's 520 lines
+        { PaymentRunFaultPoints.MarkPaidBatch, 2, PaymentRunStatus.FilesWritten }, // after PHY0001's lines, before PHY0002's
         { PaymentRunFaultPoints.MarkPaidBatch, 4, PaymentRunStatus.FilesWritten },
         { PaymentRunFaultPoints.MarkPaidLinesDone, 1, PaymentRunStatus.FilesWritten },
         { PaymentRunFaultPoints.MemoirsPaid, 1, PaymentRunStatus.FilesWritten },

@@ -1,6 +1,7 @@
 using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.PaymentRuns.Files;
 using CnsExchange.Domain.Billing;
+using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Payments;
 using Microsoft.EntityFrameworkCore;
 
@@ -37,13 +38,21 @@ public sealed class PaymentRunFileBuilder(IAppDbContext db, IReferenceData refer
     }
 
     /// <summary>The return file of one provider in fr, de and en, each as JSON, XML and CSV.</summary>
-    public async Task<BuiltReturnFile> ReturnFileAsync(PaymentRun run, ReturnFileSubject subject, CancellationToken ct)
+    public async Task<BuiltReturnFile> ReturnFileAsync(PaymentRun run, ReturnFileSubject subject, CancellationToken ct) =>
+        BuildReturnFile(run, await ReadReturnFileAsync(run, subject, ct));
+
+    /// <summary>
+    /// What a provider's return file says, read from the database: the lines the run took that are not accepted as
+    /// claimed (listed) and the sums of those that are (summarised, PAY-05). Reads on the caller's context.
+    /// </summary>
+    public async Task<ReturnFileContent> ReadReturnFileAsync(PaymentRun run, ReturnFileSubject subject, CancellationToken ct)
     {
         var listed = await (
                 from l in db.Set<FeeMemoirLine>().AsNoTracking()
                 join m in db.Set<FeeMemoir>().AsNoTracking() on l.MemoirId equals m.Id
                 where l.PaymentRunId == run.Id && l.ProviderId == subject.ProviderId && l.Outcome != LineOutcome.Accepted
-                select new { Line = l, m.Reference })
+                select new ListedLine(l.MemoirId, m.Reference, l.LineNumber, l.VoucherNumber, l.Matricule, l.SessionDate, l.ActCode, l.ClaimedAmount,
+                    l.CnsAmount, l.PaidAmount ?? l.PayableAmount, l.Reasons))
             .ToListAsync(ct);
 
         // Lines accepted at adjudication are paid what was accepted: summarised, not listed (PAY-05).
@@ -59,25 +68,38 @@ public sealed class PaymentRunFileBuilder(IAppDbContext db, IReferenceData refer
             })
             .SingleOrDefaultAsync(ct);
         var summary = paid is null ? PaidLinesSummary.None : new PaidLinesSummary(paid.Count, paid.Claimed, paid.Accepted, paid.Paid);
+        return new ReturnFileContent(subject, listed, summary);
+    }
 
+    /// <summary>
+    /// Renders a provider's return file in every language and format (pure: no database, safe on another thread while
+    /// the caller's context works).
+    /// </summary>
+    public BuiltReturnFile BuildReturnFile(PaymentRun run, ReturnFileContent content)
+    {
+        var subject = content.Subject;
         var files = new List<BuiltPaymentFile>();
         ReturnFileTotals? totals = null;
         foreach (var language in ReturnFile.Languages)
         {
-            var lines = listed.Select(x =>
-            {
-                var l = x.Line;
-                var paidAmount = l.PaidAmount ?? l.PayableAmount;
-                return new ReturnFileLine(l.MemoirId, x.Reference, l.LineNumber, string.IsNullOrEmpty(l.VoucherNumber) ? null : l.VoucherNumber,
-                    l.Matricule, l.SessionDate, l.ActCode, l.ClaimedAmount, l.CnsAmount, paidAmount, ReturnLineOutcomes.Of(l.ClaimedAmount, paidAmount),
-                    ReturnFileReason.Render(reference, l.Reasons, language));
-            }).ToList();
+            var lines = content.Listed.Select(l => new ReturnFileLine(l.MemoirId, l.Reference, l.LineNumber,
+                    string.IsNullOrEmpty(l.VoucherNumber) ? null : l.VoucherNumber, l.Matricule, l.SessionDate, l.ActCode, l.ClaimedAmount, l.CnsAmount,
+                    l.PaidAmount, ReturnLineOutcomes.Of(l.ClaimedAmount, l.PaidAmount), ReturnFileReason.Render(reference, l.Reasons, language)))
+                .ToList();
             var model = new ReturnFile(run.Id, run.Number, run.ExecutionDate, run.AsOf, new ReturnFileProvider(subject.Code, subject.Name), language,
-                subject.EndToEndId, lines, summary);
+                subject.EndToEndId, lines, content.Paid);
             totals ??= model.Totals;
             foreach (var format in Formats)
                 files.Add(new BuiltPaymentFile(PaymentFileKind.ReturnFile, subject.ProviderId, format, language, returnFileWriter.Write(model, format)));
         }
-        return new BuiltReturnFile(subject, listed.Count, summary.Count, totals!, files);
+        return new BuiltReturnFile(subject, content.Listed.Count, content.Paid.Count, totals!, files);
     }
 }
+
+/// <summary>A line a return file lists, as read from the database.</summary>
+public sealed record ListedLine(
+    Guid MemoirId, string Reference, int LineNumber, string? VoucherNumber, string Matricule, DateOnly SessionDate, string ActCode,
+    decimal ClaimedAmount, decimal CnsAmount, decimal PaidAmount, List<Reason> Reasons);
+
+/// <summary>What a provider's return file says before it is rendered.</summary>
+public sealed record ReturnFileContent(ReturnFileSubject Subject, IReadOnlyList<ListedLine> Listed, PaidLinesSummary Paid);

@@ -51,6 +51,11 @@ internal sealed class FeeMemoirLineConfiguration : IEntityTypeConfiguration<FeeM
     public void Configure(EntityTypeBuilder<FeeMemoirLine> b)
     {
         b.ToTable(BillingTables.Lines);
+        // Each line is written once and updated twice, by the payment run that takes it (payment_run_id) and when the run
+        // marks it paid (paid amount and date, return file). Half of every page is left free, so both new versions of a
+        // line stay on its page and the second update is a heap-only tuple update (no index touched; 1M lines marked in
+        // seconds instead of a full rewrite of every index).
+        b.HasStorageParameter("fillfactor", 50);
         b.HasKey(x => x.Id);
         b.Property(x => x.VoucherNumber).HasMaxLength(13);
         b.Property(x => x.Matricule).HasMaxLength(13);
@@ -73,7 +78,9 @@ internal sealed class FeeMemoirLineConfiguration : IEntityTypeConfiguration<FeeM
             .HasDatabaseName("ix_fee_memoir_lines_hospital_stay");
         // Payment runs take the lines no run has taken yet (paid or refused: both go into the return file).
         b.HasIndex(x => new { x.ProviderId, x.MemoirId }).HasFilter("payment_run_id IS NULL").HasDatabaseName("ix_fee_memoir_lines_unsettled");
-        b.HasIndex(x => x.PaymentRunId).HasFilter("payment_run_id IS NOT NULL");
+        // A run reads and marks its lines provider by provider, in id order (return files, marking batches).
+        b.HasIndex(x => new { x.PaymentRunId, x.ProviderId, x.Id }).HasFilter("payment_run_id IS NOT NULL")
+            .HasDatabaseName("ix_fee_memoir_lines_payment_run_provider");
         b.HasOne<Voucher>().WithMany().HasForeignKey(x => x.VoucherId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<VoucherService>().WithMany().HasForeignKey(x => x.VoucherServiceId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Insured>().WithMany().HasForeignKey(x => x.InsuredId).OnDelete(DeleteBehavior.Restrict);

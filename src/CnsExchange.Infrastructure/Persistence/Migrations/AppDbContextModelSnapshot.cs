@@ -456,13 +456,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasIndex("InsuredId")
                         .HasDatabaseName("ix_fee_memoir_lines_insured_id");
 
-                    b.HasIndex("PaymentRunId")
-                        .HasDatabaseName("ix_fee_memoir_lines_payment_run_id")
-                        .HasFilter("payment_run_id IS NOT NULL");
-
-                    b.HasIndex("ReturnFileId")
-                        .HasDatabaseName("ix_fee_memoir_lines_return_file_id");
-
                     b.HasIndex("VoucherServiceId")
                         .HasDatabaseName("ix_fee_memoir_lines_voucher_service_id");
 
@@ -473,6 +466,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasIndex("ProviderId", "MemoirId")
                         .HasDatabaseName("ix_fee_memoir_lines_unsettled")
                         .HasFilter("payment_run_id IS NULL");
+
+                    b.HasIndex("PaymentRunId", "ProviderId", "Id")
+                        .HasDatabaseName("ix_fee_memoir_lines_payment_run_provider")
+                        .HasFilter("payment_run_id IS NOT NULL");
 
                     b.HasIndex("ProviderId", "InsuredId", "SessionDate")
                         .IsUnique()
@@ -498,6 +495,8 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
                             t.HasCheckConstraint("ck_fee_memoir_lines_voucher_or_stay", "voucher_number IS NOT NULL OR hospital_stay_id IS NOT NULL");
                         });
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 50);
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Billing.FeeMemoirSimulation", b =>
