@@ -77,7 +77,7 @@ public static class PaymentRunCrashScenario
         await using (var api = new ApiProcess(apiDll, Database(connectionString, BaselineDatabase), port))
         {
             await api.StartAsync(TimeSpan.FromSeconds(90));
-            using var client = Client(api, "sandbox-admin");
+            using var client = Client(api, "sandbox-admin", timeoutSeconds: 120);
             await SetClockAsync(client, target);
         }
         NpgsqlConnection.ClearAllPools();
@@ -102,7 +102,7 @@ public static class PaymentRunCrashScenario
             // execute unfinished runs first.
             if (await api.StartAsync(TimeSpan.FromSeconds(90), exitMayEndStartUp: true))
             {
-                using var client = Client(api, "sandbox-admin");
+                using var client = Client(api, "sandbox-admin", timeoutSeconds: 120);
                 try
                 {
                     now = Later(now, await ClockAsync(client));
@@ -133,7 +133,7 @@ public static class PaymentRunCrashScenario
         await using (var api = new ApiProcess(apiDll, crash, port))
         {
             await api.StartAsync(TimeSpan.FromSeconds(90));
-            using var client = Client(api, "sandbox-admin");
+            using var client = Client(api, "sandbox-admin", timeoutSeconds: 120);
             await SetClockAsync(client, Later(now, await ClockAsync(client)).AddMinutes(1));
             var runs = JsonNode.Parse(await client.GetStringAsync("/api/v1/payment-runs"))!["items"]!.AsArray();
             var verification = JsonNode.Parse(await client.GetStringAsync($"/api/v1/payment-runs/{runs[0]!["id"]}/verification"))!;
@@ -164,7 +164,7 @@ public static class PaymentRunCrashScenario
     /// </summary>
     private static async Task<DateTimeOffset> SeedAsync(ApiProcess api)
     {
-        using var admin = Client(api, "sandbox-admin");
+        using var admin = Client(api, "sandbox-admin", timeoutSeconds: 120);
         using var reviewer = Client(api, "sandbox-reviewer");
         var clock = JsonNode.Parse(await admin.GetStringAsync("/api/v1/admin/clock"))!;
         var now = clock["now"]!.GetValue<DateTimeOffset>();
@@ -228,7 +228,6 @@ public static class PaymentRunCrashScenario
 
     private static async Task SetClockAsync(HttpClient admin, DateTimeOffset now)
     {
-        admin.Timeout = TimeSpan.FromSeconds(120);
         var response = await admin.PutAsJsonAsync("/api/v1/admin/clock", new { now });
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"PUT /admin/clock: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }

@@ -10,9 +10,9 @@ namespace CnsExchange.Reliability;
 /// <summary>Calls of the scenarios against the API process: identities, validation requests, fee memoirs, SQL counts.</summary>
 public static class SandboxApi
 {
-    public static HttpClient Client(ApiProcess api, string key)
+    public static HttpClient Client(ApiProcess api, string key, int timeoutSeconds = 20)
     {
-        var client = new HttpClient { BaseAddress = new Uri(api.BaseUrl), Timeout = TimeSpan.FromSeconds(20) };
+        var client = new HttpClient { BaseAddress = new Uri(api.BaseUrl), Timeout = TimeSpan.FromSeconds(timeoutSeconds) };
         client.DefaultRequestHeaders.Add("X-Api-Key", key);
         return client;
     }
