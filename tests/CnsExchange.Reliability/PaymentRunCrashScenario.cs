@@ -105,7 +105,7 @@ public static class PaymentRunCrashScenario
                 using var client = Client(api, "sandbox-admin", timeoutSeconds: 120);
                 try
                 {
-                    now = Later(now, await ClockAsync(client));
+                    now = Later(now, (await ClockAsync(client)).AddMinutes(1));
                     await SetClockAsync(client, now);
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }
