@@ -76,6 +76,9 @@ public sealed class PaymentRunSteps(
     /// </summary>
     public Task BuildOrdersAsync(Guid runId, CancellationToken ct) => StepAsync(runId, PaymentRunStatus.LinesClaimed, async run =>
     {
+        // The claim changed up to every line of the table: fresh statistics, so that the plans of the next steps know
+        // how many lines the run holds and how few are left unsettled (a sample of 30,000 rows; about a second).
+        await db.Database.ExecuteSqlRawAsync("ANALYZE cns.fee_memoir_lines", ct);
         var now = clock.GetUtcNow();
         await db.Database.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO cns.payment_orders (id, run_id, provider_id, provider_code, provider_name, iban, bic, amount, line_count,
@@ -238,12 +241,15 @@ public sealed class PaymentRunSteps(
 
         // A memoir is paid once every line is settled; one with a line still held (pending contestation) waits for a later
         // run. The held lines are looked up by provider and memoir in the index of unsettled lines.
+        // Both sets are computed once (a per-memoir probe of the index of unsettled lines walked its dead entries, left by
+        // the claim, for every memoir: 5 minutes for one provider's 69k memoirs).
         await db.Database.ExecuteSqlInterpolatedAsync($"""
-            WITH taken AS MATERIALIZED (SELECT DISTINCT memoir_id FROM cns.fee_memoir_lines WHERE payment_run_id = {run.Id})
+            WITH taken AS MATERIALIZED (SELECT DISTINCT memoir_id FROM cns.fee_memoir_lines WHERE payment_run_id = {run.Id}),
+            held AS MATERIALIZED (
+              SELECT DISTINCT u.memoir_id FROM cns.fee_memoir_lines u JOIN taken t ON t.memoir_id = u.memoir_id WHERE u.payment_run_id IS NULL)
             UPDATE cns.fee_memoirs m SET status = 'Paid'
             FROM taken
-            WHERE m.id = taken.memoir_id AND m.status = 'InPaymentRun'
-              AND NOT EXISTS (SELECT 1 FROM cns.fee_memoir_lines u WHERE u.provider_id = m.provider_id AND u.memoir_id = m.id AND u.payment_run_id IS NULL)
+            WHERE m.id = taken.memoir_id AND m.status = 'InPaymentRun' AND NOT EXISTS (SELECT 1 FROM held WHERE held.memoir_id = m.id)
             """, ct);
         faults.At(PaymentRunFaultPoints.MemoirsPaid, run.Id);
 
