@@ -75,7 +75,9 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         // One index scan per arm, on ids read first (ARRAY(...)): a plain OR, or IN (subquery), let the planner scan every
         // memoir or voucher as the tables grew. The memoir reference is looked up only for the few lines found. The insured
         // arm repeats the predicate of its partial unique index (sessions, not hospital fees: BIL-07), so that index serves
-        // it; the stay arm (doctors' fees, BIL-08) is served by ix_fee_memoir_lines_hospital_stay.
+        // it; the stay arm (doctors' fees, BIL-08) is served by ix_fee_memoir_lines_hospital_stay and is left out when no
+        // line names a stay (billing files never do): with the statistics of a table still empty, the planner scanned the
+        // whole table for it at every batch of a file.
         await using var cmd = Command($"""
             SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id), l.hospital_stay_id
             FROM cns.fee_memoir_lines l
@@ -85,14 +87,16 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
             FROM cns.fee_memoir_lines l
             WHERE l.{Paid} AND l.hospital_stay_id IS NULL AND l.provider_id = @provider
               AND l.insured_id = ANY(ARRAY(SELECT i.id FROM cns.insured i WHERE i.matricule = ANY(@matricules)))
+            {(stayIds.Count == 0 ? "" : $"""
             UNION ALL
             SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id), l.hospital_stay_id
             FROM cns.fee_memoir_lines l
             WHERE l.hospital_stay_id = ANY(@stays) AND l.provider_id = @provider AND l.{Paid}
+            """)}
             """);
         cmd.Parameters.Add(new NpgsqlParameter("numbers", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = voucherNumbers.ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("matricules", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = matricules.ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter("stays", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = stayIds.ToArray() });
+        if (stayIds.Count > 0) cmd.Parameters.Add(new NpgsqlParameter("stays", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = stayIds.ToArray() });
         cmd.Parameters.AddWithValue("provider", providerId);
         var lines = new List<PaidLine>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
