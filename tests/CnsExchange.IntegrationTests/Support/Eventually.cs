@@ -2,7 +2,7 @@ namespace CnsExchange.IntegrationTests.Support;
 
 /// <summary>
 /// Waiting for background work (Hangfire jobs) in tests: asks again until the answer is the expected one or the
-/// wall-clock deadline passes (jobs run on real time, whatever the sandbox clock says).
+/// time limit passes, measured on a stopwatch (jobs run on real time, whatever the sandbox clock says).
 /// </summary>
 public static class Eventually
 {
@@ -11,11 +11,12 @@ public static class Eventually
     /// <summary>The first answer of <paramref name="read"/> that satisfies <paramref name="done"/>; the last one when time runs out.</summary>
     public static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan? timeout = null, int intervalMs = 50)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
+        var limit = timeout ?? DefaultTimeout;
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             var value = await read();
-            if (done(value) || DateTime.UtcNow > deadline) return value;
+            if (done(value) || elapsed.Elapsed > limit) return value;
             await Task.Delay(intervalMs);
         }
     }
