@@ -152,15 +152,21 @@ public static class TariffCap
     public static Reason? Check(decimal claimed, decimal requestedTariff) =>
         claimed > requestedTariff ? Reason.Reduction("AMOUNT_ABOVE_TARIFF", Rule, "claimedAmount", Dates.Amount(requestedTariff)) : null;
 
-    public static decimal CnsShare(decimal claimed, decimal tariff, decimal ratePercent) => Money.Share(Math.Min(claimed, tariff), ratePercent);
+    /// <summary>What the line is paid on: the claim, cut to the tariff.</summary>
+    public static decimal Chargeable(decimal claimed, decimal tariff) => Math.Min(claimed, tariff);
+
+    public static decimal CnsShare(decimal claimed, decimal tariff, decimal ratePercent) => Money.Share(Chargeable(claimed, tariff), ratePercent);
 }
 
-/// <summary>BIL-11: insured share = tariff − CNS share, stated on each paid line (the provider bills it to the insured).</summary>
+/// <summary>
+/// BIL-11: insured share = min(claimed, tariff) − CNS share, stated on each line (the provider bills it to the insured):
+/// never more than was charged, 0 at 100 %. A service CNS does not cover is the insured's in full, up to the tariff.
+/// </summary>
 public static class InsuredShare
 {
     public const string Rule = "BIL-11";
 
-    public static decimal Of(decimal tariff, decimal cnsShare) => Math.Max(0m, tariff - cnsShare);
+    public static decimal Of(decimal claimed, decimal tariff, decimal cnsShare) => Math.Max(0m, TariffCap.Chargeable(claimed, tariff) - cnsShare);
 
     public static Reason Statement(decimal share) => Reason.Information("INSURED_SHARE", Rule, "insuredShare", Dates.Amount(share));
 }

@@ -115,8 +115,9 @@ public static class LineAdjudication
             // A service not covered by CNS is billed to the insured in full (BIL-05, BIL-11).
             var notCovered = act.Act is { CoveredByCns: false } && actTariff is not null;
             var reasons = new List<Reason>(refusals);
-            if (notCovered) reasons.Add(InsuredShare.Statement(actTariff!.Value));
-            return new LineDecision(LineOutcome.Refused, actTariff, service?.RatePercent, 0m, notCovered ? actTariff!.Value : 0m, reasons, service);
+            var toInsured = notCovered ? InsuredShare.Of(line.ClaimedAmount, actTariff!.Value, 0m) : 0m;
+            if (notCovered) reasons.Add(InsuredShare.Statement(toInsured));
+            return new LineDecision(LineOutcome.Refused, actTariff, service?.RatePercent, 0m, toInsured, reasons, service);
         }
 
         var reductions = new List<Reason>();
@@ -125,7 +126,7 @@ public static class LineAdjudication
         if (travelRefused) reductions.Add(TravelAllowance.NotAuthorised(lineRefused: false)); // BIL-09
         Add(reductions, TariffCap.Check(line.ClaimedAmount, requestedTariff)); // BIL-10
         var cns = TariffCap.CnsShare(line.ClaimedAmount, tariff, service.RatePercent);
-        var insuredShare = InsuredShare.Of(tariff, cns); // BIL-11
+        var insuredShare = InsuredShare.Of(line.ClaimedAmount, tariff, cns); // BIL-11
         reductions.Add(InsuredShare.Statement(insuredShare));
         var outcome = reductions.Any(r => r.Severity == ReasonSeverity.Reduction) ? LineOutcome.Reduced : LineOutcome.Accepted;
         return new LineDecision(outcome, tariff, service.RatePercent, cns, insuredShare, reductions, service);

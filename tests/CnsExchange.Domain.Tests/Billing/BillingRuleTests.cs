@@ -187,13 +187,50 @@ public sealed class BillingRuleTests
     }
 
     [Theory]
-    [InlineData(70, "11.04")]
-    [InlineData(100, "0.00")]
-    public void Bil11_insured_share_is_the_tariff_minus_the_cns_share(int rate, string share)
+    // rate, claimed → CNS share, insured share (ZK11 tariff 36.80 on the session date)
+    [InlineData(70, "30.00", "21.00", "9.00")]   // below the tariff: the shares add up to the claim
+    [InlineData(70, "36.80", "25.76", "11.04")]  // at the tariff
+    [InlineData(70, "40.00", "25.76", "11.04")]  // above: cut to the tariff (BIL-10)
+    [InlineData(80, "30.00", "24.00", "6.00")]
+    [InlineData(80, "36.80", "29.44", "7.36")]
+    [InlineData(80, "40.00", "29.44", "7.36")]
+    [InlineData(88, "30.00", "26.40", "3.60")]
+    [InlineData(88, "36.80", "32.38", "4.42")]   // 32.384
+    [InlineData(88, "40.00", "32.38", "4.42")]
+    [InlineData(100, "30.00", "30.00", "0.00")]  // 100 %: nothing left to the insured, never 6.80
+    [InlineData(100, "36.80", "36.80", "0.00")]
+    [InlineData(100, "40.00", "36.80", "0.00")]
+    public void Bil11_insured_share_is_the_claim_cut_to_the_tariff_minus_the_cns_share(int rate, string claimed, string cns, string share)
     {
-        var decision = Adjudicate(Facts(voucher: Voucher(rate: rate)));
-        Assert.Equal(decimal.Parse(share, System.Globalization.CultureInfo.InvariantCulture), decision.InsuredShare);
+        static decimal D(string s) => decimal.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
+        var decision = Adjudicate(Facts(claimed: D(claimed), voucher: Voucher(rate: rate)));
+        Assert.True(decision.Paid);
+        Assert.Equal(D(cns), decision.CnsAmount);
+        Assert.Equal(D(share), decision.InsuredShare);
         Assert.Equal(share, decision.Reasons.Single(r => r.Code == "INSURED_SHARE").Detail);
+        Assert.Equal(Math.Min(D(claimed), 36.80m), decision.CnsAmount + decision.InsuredShare); // never more than was charged
+    }
+
+    [Theory]
+    // rate, claimed → CNS share, insured share (ZK11 36.80 + ZKD1 12.50 = 49.30 with the travel flag)
+    [InlineData(70, "40.00", "28.00", "12.00")]
+    [InlineData(70, "49.30", "34.51", "14.79")]
+    [InlineData(100, "40.00", "40.00", "0.00")]
+    [InlineData(100, "55.00", "49.30", "0.00")]
+    public void Bil11_insured_share_of_a_session_with_the_travel_allowance(int rate, string claimed, string cns, string share)
+    {
+        static decimal D(string s) => decimal.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
+        var decision = Adjudicate(Facts(claimed: D(claimed), travel: true, voucher: Voucher(rate: rate, travel: true)));
+        Assert.Equal(D(cns), decision.CnsAmount);
+        Assert.Equal(D(share), decision.InsuredShare);
+    }
+
+    [Fact]
+    public void Bil11_a_service_cns_does_not_cover_is_billed_to_the_insured_no_more_than_was_charged()
+    {
+        var decision = Adjudicate(Facts(act: "ZKX9", claimed: 15m));
+        Assert.Equal(LineOutcome.Refused, decision.Outcome);
+        Assert.Equal(15.00m, decision.InsuredShare);
     }
 
     [Theory]

@@ -62,12 +62,12 @@ public sealed class CareLineRuleTests
         }, Catalog);
     }
 
-    private static LineDecision RehabLine(string day, string from = "2026-11-02", string to = "2027-01-30", string? firstDay = null)
+    private static LineDecision RehabLine(string day, string from = "2026-11-02", string to = "2027-01-30", string? firstDay = null, decimal claimed = 420.00m)
     {
         var voucher = Voucher(VoucherKind.Rehabilitation, "RGERS", 100m, D(to).DayNumber - D(from).DayNumber + 1, D(from), D(to));
         return LineAdjudication.Adjudicate(new LineFacts
         {
-            Line = new FeeMemoirLineInput(RehabNumber, Matricule, D(day), "RGERS", false, 420.00m),
+            Line = new FeeMemoirLineInput(RehabNumber, Matricule, D(day), "RGERS", false, claimed),
             ProviderId = Centre,
             Today = D("2027-12-31"),
             Voucher = voucher,
@@ -96,6 +96,35 @@ public sealed class CareLineRuleTests
         Assert.Equal(M(cns), decision.CnsAmount);
         Assert.Equal(M(insured), decision.InsuredShare);
         Assert.Equal(["AMOUNT_ABOVE_TARIFF", "INSURED_SHARE"], Codes(decision));
+    }
+
+    [Theory]
+    // kind, rate, claimed → CNS share, insured share (T200 35.00, T260 28.00 on 1 December 2026)
+    [InlineData("T200", 80, "30.00", "24.00", "6.00")]
+    [InlineData("T200", 80, "35.00", "28.00", "7.00")]
+    [InlineData("T200", 80, "40.00", "28.00", "7.00")]
+    [InlineData("T260", 70, "20.00", "14.00", "6.00")]
+    [InlineData("T260", 70, "28.00", "19.60", "8.40")]
+    public void Bil11_insured_share_of_a_cure_session_is_the_claim_cut_to_the_tariff_minus_the_cns_share(string kind, int rate, string claimed,
+        string cns, string insured)
+    {
+        var decision = CureLine(Cure(kind, rate: rate, windowMonths: kind == "T200" ? 6 : null, sessions: kind == "T200" ? 24 : 12), "2026-12-01",
+            "2026-12-01", claimed: M(claimed));
+        Assert.True(decision.Paid);
+        Assert.Equal(M(cns), decision.CnsAmount);
+        Assert.Equal(M(insured), decision.InsuredShare);
+    }
+
+    [Theory]
+    [InlineData("400.00", "400.00")] // below the day tariff 420.00: 100 %, nothing left to the insured
+    [InlineData("420.00", "420.00")]
+    [InlineData("450.00", "420.00")]
+    public void Bil11_insured_share_of_a_rehabilitation_day_at_100_percent_is_zero(string claimed, string cns)
+    {
+        var decision = RehabLine("2026-11-10", claimed: M(claimed));
+        Assert.True(decision.Paid);
+        Assert.Equal(M(cns), decision.CnsAmount);
+        Assert.Equal(0m, decision.InsuredShare);
     }
 
     // ---- CUR-05 the cycle's own window, CUR-01 started within the year --------------------------------------

@@ -76,6 +76,22 @@ public sealed class HospitalFeeLineRuleTests
         Assert.Null(decision.Service); // no voucher session consumed
     }
 
+    [Theory]
+    // kind, claimed → CNS share, insured share (DV01 tariff 42.00; day hospital adult 88 %, stationary 100 %)
+    [InlineData(HospitalStayKind.DayHospital, "30.00", "26.40", "3.60")]
+    [InlineData(HospitalStayKind.DayHospital, "42.00", "36.96", "5.04")]
+    [InlineData(HospitalStayKind.DayHospital, "50.00", "36.96", "5.04")]
+    [InlineData(HospitalStayKind.Stationary, "30.00", "30.00", "0.00")]
+    [InlineData(HospitalStayKind.Stationary, "50.00", "42.00", "0.00")]
+    public void Bil11_insured_share_of_a_doctors_fee_is_the_claim_cut_to_the_tariff_minus_the_cns_share(HospitalStayKind kind, string claimed,
+        string cns, string insuredShare)
+    {
+        var decision = Fee(Stay(kind, "2026-11-16", "2026-11-16"), date: "2026-11-16", claimed: claimed, invoice: "150.00");
+        Assert.True(decision.Paid);
+        Assert.Equal(M(cns), decision.CnsAmount);
+        Assert.Equal(M(insuredShare), decision.InsuredShare);
+    }
+
     // ---- HOS-04 the single-room surcharge is never paid -----------------------------------------------------------------
 
     [Theory]
