@@ -34,7 +34,7 @@ public static class HospitalFeeLines
             refusals.Add(operation); // HOS-06
 
         if (stay is not null) Add(refusals, DirectBilling.Check(stay.Days, facts.HospitalFeeInvoice, stay.AdmissionDate, catalog)); // HOS-05
-        Add(refusals, DuplicateLine.Check(facts.DuplicateOfMemoir)); // BIL-08
+        Add(refusals, DuplicateLine.Check(facts.DuplicateOfMemoir, facts.MemoirReference)); // BIL-08 (BIL-07 within one memoir)
         var insured = stay is null ? null : facts.Insured;
         Add(refusals, InsuredAffiliatedOnSession.Check(insured, line.SessionDate)); // BIL-12
 

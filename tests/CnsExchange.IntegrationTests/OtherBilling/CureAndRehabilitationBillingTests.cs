@@ -290,7 +290,7 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
         Assert.Equal(["refused", "refused", "accepted", "refused"], memoir["lines"]!.AsArray().Select(l => l!.Outcome()));
         Assert.Equal(["REHAB_DAY_NOT_AUTHORISED"], memoir.Line(1).ReasonCodes());
         Assert.Equal(["DUPLICATE_LINE"], memoir.Line(2).ReasonCodes());
-        Assert.Equal(["DUPLICATE_LINE"], memoir.Line(4).ReasonCodes());
+        Assert.Equal(["ONE_ACT_PER_SESSION"], memoir.Line(4).ReasonCodes()); // the same day twice in one memoir (BIL-07)
         Assert.Equal(420.00m, memoir["totals"]!.Money("cnsAmount"));
     }
 
@@ -315,7 +315,7 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
         foreach (var n in Enumerable.Range(2, 7))
             Assert.Equal(("accepted", 420.00m, 100m, 420.00m, 0m), (memoir.Line(n).Outcome(), memoir.Line(n).Money("tariffAmount"),
                 memoir.Line(n).Money("ratePercent"), memoir.Line(n).Money("cnsAmount"), memoir.Line(n).Money("insuredShare")));
-        Assert.Equal(["DUPLICATE_LINE"], memoir.Line(9).ReasonCodes());
+        Assert.Equal(["ONE_ACT_PER_SESSION"], memoir.Line(9).ReasonCodes()); // the same day twice in one memoir (BIL-07)
         Assert.Equal(7 * 420.00m, memoir["totals"]!.Money("cnsAmount"));
         Assert.Equal(("Adjudicated", 9, 2940.00m), await Api.PaymentRunViewAsync(memoir["id"]!.GetValue<string>()));
     }
