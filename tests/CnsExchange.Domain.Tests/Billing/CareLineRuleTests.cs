@@ -167,11 +167,24 @@ public sealed class CareLineRuleTests
     }
 
     [Theory]
-    [InlineData("2027-11-23", true)]
-    [InlineData("2027-11-24", false)] // a cure without a window of its own ends with its year of validity
-    public void A_cure_without_its_own_window_ends_with_its_validity(string session, bool paid)
+    [InlineData("2027-11-02", "2027-11-23", true)]  // started within the year of validity (issued 23 November 2026)
+    [InlineData("2027-11-02", "2027-11-24", true)]  // ...and paid to its end past the year (seed 003 limits the start only)
+    [InlineData("2027-11-02", "2028-01-15", true)]
+    [InlineData("2027-11-24", "2027-11-30", false)] // not started within the year: a new request is needed
+    public void Cur01_a_cure_started_within_its_year_of_validity_is_paid_to_its_end(string firstSession, string session, bool paid)
     {
-        var decision = CureLine(Cure("T180", sessions: 18, windowMonths: null), session, "2027-11-02", claimed: 43.05m);
+        var decision = CureLine(Cure("T180", sessions: 18, windowMonths: null), session, firstSession, claimed: 43.05m);
+        Assert.Equal(paid, decision.Paid);
+        if (!paid) Assert.Equal(("AUTHORISATION_EXPIRED", "CUR-01"), (decision.Reasons[0].Code, decision.Reasons[0].Rule));
+    }
+
+    [Theory]
+    [InlineData("2027-11-23", true)]
+    [InlineData("2027-11-24", false)] // a series with a last day of its own (maintenance) ends with it
+    public void Cur01_a_series_with_its_own_last_day_ends_with_it(string session, bool paid)
+    {
+        var terms = Cure("T209", sessions: 24, windowMonths: null, maxPerMonth: 2);
+        var decision = CureLine(terms, session, "2026-12-07", claimed: 35.88m);
         Assert.Equal(paid, decision.Paid);
         if (!paid) Assert.Equal(["AUTHORISATION_EXPIRED"], Codes(decision));
     }

@@ -86,6 +86,20 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
         Assert.Equal(("CUR-01", "2027-11-23"), (line["reasons"]![0]!["rule"]!.GetValue<string>(), line["reasons"]![0]!["detail"]!.GetValue<string>()));
     }
 
+    [Fact]
+    public async Task Cur01_a_cure_started_within_its_year_of_validity_is_paid_to_its_end_after_the_year()
+    {
+        var cure = await Client(Thermal1).CureAsync(Cure("T260", start: new DateOnly(2026, 11, 24)));
+        Assert.Equal("2027-11-23", cure["voucher"]!.Date("validUntil"));
+        Api.MoveTo(new DateOnly(2027, 12, 10));
+        var memoir = await Client(Thermal1).BillAsync("FANGO-LATE", [
+            VoucherLine(Number(cure), Adult, new DateOnly(2027, 11, 22), "T260", 28.70m), // the cure starts within the year
+            VoucherLine(Number(cure), Adult, new DateOnly(2027, 11, 29), "T260", 28.70m), // and goes on after it
+            VoucherLine(Number(cure), Adult, new DateOnly(2027, 12, 6), "T260", 28.70m),
+        ]);
+        Assert.Equal(["accepted", "accepted", "accepted"], memoir["lines"]!.AsArray().Select(l => l!.Outcome()));
+    }
+
     private async Task<string> MaintenanceVoucherAsync()
     {
         var cycle = await Client(Thermal1).CureAsync(Cure("T200", start: new DateOnly(2026, 12, 1)));
