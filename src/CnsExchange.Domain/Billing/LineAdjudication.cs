@@ -60,7 +60,7 @@ public sealed record LineFacts
 
     /// <summary>Doctor's fee lines: the hospital stay named by <see cref="FeeMemoirLineInput.HospitalStayId"/>, with its operations; null when unknown.</summary>
     public HospitalStay? HospitalStay { get; init; }
-    /// <summary>HOS-05: the fee invoice for the stay — fees claimed on this memoir for it, without the single-room surcharge.</summary>
+    /// <summary>HOS-05: the fee invoice for the stay — fees claimed on this memoir for it, single-room surcharge included.</summary>
     public decimal HospitalFeeInvoice { get; init; }
 }
 

@@ -137,6 +137,16 @@ public sealed class HospitalFeeLineRuleTests
         }
     }
 
+    [Fact]
+    public void Hos05_the_fee_invoice_is_every_fee_claimed_for_the_stay_single_room_surcharge_included()
+    {
+        FeeMemoirLineInput Line(string claimed, string surcharge) =>
+            new(null, Matricule, D("2026-11-17"), "DV01", false, M(claimed)) { HospitalStayId = StayId, SingleRoomSurcharge = M(surcharge) };
+        Assert.Equal(M("127.72"), DirectBilling.FeeInvoice([Line("69.72", "27.72"), Line("58.00", "0.00")]));
+        var decision = Fee(Stay(admission: "2026-11-16", discharge: "2026-11-18", room: RoomKind.Single), claimed: "69.72", surcharge: "27.72", invoice: "127.72");
+        Assert.True(decision.Paid);
+    }
+
     // ---- HOS-06 several operations ---------------------------------------------------------------------------------------
 
     [Theory]

@@ -187,8 +187,8 @@ public sealed class BillingFacts
 
     /// <summary>
     /// What a memoir's lines say about each other: the first session of each owned voucher's treatment (BIL-03, also the
-    /// start of a cure) and the fee invoice of each hospital stay, the fees claimed for it without the single-room
-    /// surcharge (HOS-05).
+    /// start of a cure) and the fee invoice of each hospital stay, the fees claimed for it with the single-room surcharge
+    /// (HOS-05).
     /// </summary>
     public MemoirFacts ForMemoir(IReadOnlyList<FeeMemoirLineInput> memoirLines, DateOnly today, string reference)
     {
@@ -198,10 +198,8 @@ public sealed class BillingFacts
             DateOnly? paid = _firstPaid.TryGetValue(group.Key.Id, out var first) ? first : null;
             firstSessions[group.Key.Id] = TreatmentStartedInTime.FirstSession(group.Key, paid, group.Select(l => l.SessionDate), today);
         }
-        var invoices = new Dictionary<Guid, decimal>();
-        foreach (var line in memoirLines)
-            if (line.HospitalStayId is { } stay)
-                invoices[stay] = invoices.GetValueOrDefault(stay) + line.FeeClaimed;
+        var invoices = memoirLines.Where(l => l.HospitalStayId is not null).GroupBy(l => l.HospitalStayId!.Value)
+            .ToDictionary(g => g.Key, g => DirectBilling.FeeInvoice(g));
         return new MemoirFacts(firstSessions, invoices, reference);
     }
 
