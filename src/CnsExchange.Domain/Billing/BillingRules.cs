@@ -147,6 +147,8 @@ public static class TravelAllowance
     public const string Category = "travel";
     public const string NotAuthorisedCode = "TRAVEL_NOT_AUTHORISED";
     public const string WithoutSessionCode = "TRAVEL_WITHOUT_SESSION";
+    /// <summary>The field of every reason that refuses the travel flag of a session line: such a line paid no allowance.</summary>
+    public const string Field = "travel";
 
     public static ActDefinition? Act(ReferenceCatalog catalog, string domain, DateOnly date) =>
         catalog.Acts.Where(a => a.Domain == domain && a.Category == Category).On(date);
@@ -158,7 +160,7 @@ public static class TravelAllowance
 
     /// <summary>A refused travel allowance reduces a paid line and is one more refusal on a refused line.</summary>
     public static Reason NotAuthorised(bool lineRefused) =>
-        lineRefused ? Reason.Refusal(NotAuthorisedCode, Rule, "travel") : Reason.Reduction(NotAuthorisedCode, Rule, "travel");
+        lineRefused ? Reason.Refusal(NotAuthorisedCode, Rule, Field) : Reason.Reduction(NotAuthorisedCode, Rule, Field);
 
     /// <summary>A travel allowance line needs a session of the voucher on its date (in the memoir or already accepted).</summary>
     public static Reason WithoutSession(DateOnly date) => Reason.Refusal(WithoutSessionCode, Rule, "actCode", Dates.Iso(date));

@@ -142,8 +142,8 @@ public sealed class FeeMemoirLine
     public bool IsPaidAtAdjudication => Outcome is LineOutcome.Accepted or LineOutcome.Reduced;
 
     /// <summary>
-    /// The line pays a travel allowance for its date: a paid ZKD1 line, or a paid session whose travel flag was granted
-    /// (the ledger reads the same from stored lines).
+    /// The line pays a travel allowance for its date: a paid ZKD1 line, or a paid session whose travel flag no reason
+    /// refused (not granted, or already paid that day); the ledger reads the same from stored lines.
     /// </summary>
-    public bool PaysTravelAllowance => IsPaidAtAdjudication && (TravelAllowance || (Travel && !Reasons.Any(r => r.Code == global::CnsExchange.Domain.Billing.TravelAllowance.NotAuthorisedCode)));
+    public bool PaysTravelAllowance => IsPaidAtAdjudication && (TravelAllowance || (Travel && !Reasons.Any(r => r.Field == global::CnsExchange.Domain.Billing.TravelAllowance.Field)));
 }

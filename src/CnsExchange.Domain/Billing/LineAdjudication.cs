@@ -122,7 +122,7 @@ public static class LineAdjudication
         var actTariff = act.Act is null ? (decimal?)null : catalog.TariffOn(act.Act.Code, line.SessionDate);
         var travelAct = line.Travel && act.Act is not null ? TravelAllowance.Act(catalog, act.Act.Domain, line.SessionDate) : null;
         var travelTariff = travelAct is null ? 0m : catalog.TariffOn(travelAct.Code, line.SessionDate) ?? 0m;
-        var travelPaidAlready = line.Travel ? DuplicateLine.Check(facts.TravelPaidInMemoir, facts.MemoirReference, ReasonSeverity.Reduction, "travel") : null;
+        var travelPaidAlready = line.Travel ? DuplicateLine.Check(facts.TravelPaidInMemoir, facts.MemoirReference, ReasonSeverity.Reduction, TravelAllowance.Field) : null;
         var travelRefused = line.Travel && (!TravelAllowance.Granted(service) || travelAct is null || travelPaidAlready is not null);
 
         if (refusals.Count > 0 || actTariff is null || service is null)

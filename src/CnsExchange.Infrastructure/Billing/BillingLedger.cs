@@ -35,7 +35,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
 
     /// <summary>BIL-09: the stored line pays a travel allowance (as <see cref="FeeMemoirLine.PaysTravelAllowance"/>).</summary>
     private const string PaysTravel =
-        "(l.travel_allowance OR (l.travel AND NOT l.reasons @> '[{\"code\": \"" + TravelAllowance.NotAuthorisedCode + "\"}]'::jsonb))";
+        "(l.travel_allowance OR (l.travel AND NOT l.reasons @> '[{\"field\": \"" + TravelAllowance.Field + "\"}]'::jsonb))";
 
     public async Task<IReadOnlyDictionary<Guid, SessionCounter>> LockServicesAsync(IReadOnlyCollection<Guid> serviceIds, CancellationToken ct)
     {

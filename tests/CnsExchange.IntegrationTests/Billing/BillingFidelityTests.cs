@@ -72,8 +72,10 @@ public sealed class BillingFidelityTests(ApiFactory api) : ApiTest(api)
         var later = await SubmitAsync(Client(Physio1), Memoir("B09-2",
             Line(voucher, "2026-11-10", act: "ZKD1", claimed: 12.50m),   // paid in B09-1
             Line(voucher, "2026-11-11"),                                 // a session now...
-            Line(voucher, "2026-11-11", act: "ZKD1", claimed: 14.00m))); // ...so its allowance is paid (cut to the tariff)
+            Line(voucher, "2026-11-11", act: "ZKD1", claimed: 14.00m),   // ...so its allowance is paid (cut to the tariff)
+            Line(voucher, "2026-11-12", act: "ZKD1", claimed: 12.50m))); // the travel flag of B09-1 paid it (read from the database)
         Assert.Equal(["DUPLICATE_LINE"], Codes(LineOf(later, 1)));
+        Assert.Equal(("DUPLICATE_LINE", "B09-1"), (Codes(LineOf(later, 4)).Single(), LineOf(later, 4)["reasons"]![0]!["detail"]!.GetValue<string>()));
         Assert.Equal(("reduced", 8.75m, 3.75m), (Outcome(LineOf(later, 3)), Amount(LineOf(later, 3), "cnsAmount"), Amount(LineOf(later, 3), "insuredShare")));
     }
 
