@@ -20,7 +20,7 @@ public sealed class Pain001WriterTests
         path.Aggregate(parent, (e, name) => e.Element(Ns + name) ?? throw new Xunit.Sdk.XunitException($"{name} missing under {e.Name.LocalName}")).Value;
 
     [Fact]
-    public void Pain001_validates_against_the_published_subset_xsd()
+    public void Pay04_pain001_validates_against_the_published_subset_xsd()
     {
         var file = _writer.Write(Run());
 
@@ -30,7 +30,7 @@ public sealed class Pain001WriterTests
     }
 
     [Fact]
-    public void Group_header_count_and_control_sum_equal_the_orders_to_the_cent()
+    public void Pay04_group_header_count_and_control_sum_equal_the_orders_to_the_cent()
     {
         var header = Parse(_writer.Write(Run())).Root!.Element(Ns + "CstmrCdtTrfInitn")!.Element(Ns + "GrpHdr")!;
 

@@ -27,7 +27,7 @@ public sealed class ReturnFileWriterTests
     }
 
     [Fact]
-    public void Xml_return_file_lists_each_line_with_amounts_outcome_and_all_reasons()
+    public void Pay05_xml_return_file_lists_each_line_with_amounts_outcome_and_all_reasons()
     {
         var root = XDocument.Load(new MemoryStream(_writer.Write(ReturnFile(), ReturnFileFormat.Xml).Content)).Root!;
         var lines = root.Element(Ns + "Lines")!.Elements(Ns + "Line").ToList();

@@ -14,7 +14,7 @@ public sealed class ReturnLineOutcomeTests
     [InlineData("45.00", "25.76", ReturnLineOutcome.PaidInPart)]
     [InlineData("36.80", "36.79", ReturnLineOutcome.PaidInPart)]
     [InlineData("36.80", "36.80", ReturnLineOutcome.PaidInFull)] // e.g. a contestation overturned at 100 %
-    public void A_listed_line_is_refused_paid_in_part_or_paid_in_full(string claimed, string paid, ReturnLineOutcome expected) =>
+    public void Pay07_a_listed_line_is_refused_paid_in_part_or_paid_in_full(string claimed, string paid, ReturnLineOutcome expected) =>
         Assert.Equal(expected, ReturnLineOutcomes.Of(decimal.Parse(claimed, System.Globalization.CultureInfo.InvariantCulture),
             decimal.Parse(paid, System.Globalization.CultureInfo.InvariantCulture)));
 

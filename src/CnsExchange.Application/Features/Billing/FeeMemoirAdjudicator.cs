@@ -1,6 +1,7 @@
 using CnsExchange.Application.Common;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Calendar;
+using CnsExchange.Domain.Payments;
 using CnsExchange.Domain.Reference;
 using CnsExchange.Domain.Vouchers;
 
@@ -227,7 +228,6 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
     private FeeMemoir NewMemoir(MemoirToAdjudicate request)
     {
         var receivedOn = LuxembourgCalendar.LocalDate(request.ReceivedAt);
-        var dueDays = (int)catalog.Parameter("billing.payment_due_days", receivedOn);
         return new FeeMemoir
         {
             Id = Guid.CreateVersion7(),
@@ -239,7 +239,7 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
             Status = FeeMemoirStatus.Received,
             ReceivedAt = request.ReceivedAt,
             ReceivedOn = receivedOn,
-            DueDate = receivedOn.AddDays(dueDays),
+            DueDate = PaymentDeadline.DueDate(receivedOn, catalog),
             SourceJson = request.SourceJson,
             SourceLine = request.SourceLine,
         };

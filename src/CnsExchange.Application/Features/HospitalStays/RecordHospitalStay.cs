@@ -4,6 +4,7 @@ using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Hospital;
+using CnsExchange.Domain.Payments;
 using CnsExchange.Domain.Registry;
 using FluentValidation;
 using Mediator;
@@ -229,7 +230,7 @@ public sealed class RecordHospitalStayHandler(IAppDbContext db, IReferenceData r
     private static FeeMemoir PaymentMemoir(HospitalStay stay, Domain.Reference.ReferenceCatalog catalog)
     {
         var receivedOn = LuxembourgCalendar.LocalDate(stay.CreatedAt);
-        return HospitalStayMemoir.From(stay, stay.CreatedAt, receivedOn, receivedOn.AddDays((int)catalog.Parameter("billing.payment_due_days", receivedOn)));
+        return HospitalStayMemoir.From(stay, stay.CreatedAt, receivedOn, PaymentDeadline.DueDate(receivedOn, catalog));
     }
 
     private static void Refuse(HospitalStay stay, IEnumerable<Reason> reasons)

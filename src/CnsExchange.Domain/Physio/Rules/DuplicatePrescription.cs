@@ -14,7 +14,7 @@ public static class DuplicatePrescription
     public const string Rule = "VAL-14";
 
     public static Reason? Check(string? existingVoucherNumber) =>
-        existingVoucherNumber is null ? null : Reason.Refusal("DUPLICATE_PRESCRIPTION", Rule, null, existingVoucherNumber);
+        existingVoucherNumber is null ? null : Reason.Refusal(PhysioReasonCodes.DuplicatePrescription, Rule, null, existingVoucherNumber);
 
     public static string ScanFingerprint(string scanSha256) => "scan:" + scanSha256;
 
