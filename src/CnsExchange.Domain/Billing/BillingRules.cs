@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Globalization;
 using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Reference;
@@ -113,6 +114,12 @@ public static class OneActPerSession
     public const string Rule = "BIL-07";
     public const string Code = BillingReasonCodes.OneActPerSession;
 
+    /// <summary>The key a paid session is unique by (with <see cref="PaidLines.IsSession"/>): provider, insured, date.</summary>
+    public readonly record struct SessionKey(Guid ProviderId, Guid InsuredId, DateOnly SessionDate);
+
+    /// <summary><see cref="SessionKey"/> as the columns of its partial unique index.</summary>
+    public static readonly Expression<Func<FeeMemoirLine, object?>> Key = l => new { l.ProviderId, l.InsuredId, l.SessionDate };
+
     public static Reason? Check(bool otherActPaidThatDay) => otherActPaidThatDay ? Reason.Refusal(Code, Rule, "sessionDate") : null;
 }
 
@@ -124,6 +131,12 @@ public static class OneActPerSession
 public static class DuplicateLine
 {
     public const string Rule = "BIL-08";
+
+    /// <summary>The key a paid line is unique by (with <see cref="PaidLines.Is"/>): voucher, date, act.</summary>
+    public readonly record struct LineKey(Guid VoucherId, DateOnly SessionDate, string ActCode);
+
+    /// <summary><see cref="LineKey"/> as the columns of its partial unique index.</summary>
+    public static readonly Expression<Func<FeeMemoirLine, object?>> Key = l => new { l.VoucherId, l.SessionDate, l.ActCode };
 
     /// <param name="alreadyPaidInMemoir">Reference of the memoir that holds the same line paid, if any.</param>
     /// <param name="thisMemoir">Reference of the memoir being adjudicated.</param>

@@ -85,8 +85,8 @@ public static class CureHistory
         var voucherIds = authorisations.Select(a => a.VoucherId).ToList();
         var vouchers = await db.Vouchers.AsNoTracking().Where(v => voucherIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, ct);
         var sessions = await db.Set<FeeMemoirLine>().AsNoTracking()
-            .Where(l => l.VoucherId != null && voucherIds.Contains(l.VoucherId.Value)
-                        && (l.Outcome == LineOutcome.Accepted || l.Outcome == LineOutcome.Reduced))
+            .Where(l => l.VoucherId != null && voucherIds.Contains(l.VoucherId.Value))
+            .Where(PaidLines.Line)
             .GroupBy(l => l.VoucherId!.Value)
             .Select(g => new { VoucherId = g.Key, Count = g.Count(), First = g.Min(l => l.SessionDate), Last = g.Max(l => l.SessionDate) })
             .ToDictionaryAsync(s => s.VoucherId, ct);
