@@ -1,9 +1,9 @@
 using CnsExchange.Application.Features.PaymentRuns.Files;
 using CnsExchange.Domain.Common;
 using CnsExchange.Infrastructure.Payments.Files;
-using static CnsExchange.IntegrationTests.PaymentFiles.PaymentFileSamples;
+using static CnsExchange.Infrastructure.Tests.PaymentFiles.PaymentFileSamples;
 
-namespace CnsExchange.IntegrationTests.PaymentRuns;
+namespace CnsExchange.Infrastructure.Tests.PaymentFiles;
 
 /// <summary>PAY-05: the outcome of a line a return file lists, from what it claimed and what the run pays. Pure: no database.</summary>
 public sealed class ReturnLineOutcomeTests
@@ -20,7 +20,7 @@ public sealed class ReturnLineOutcomeTests
 
     private static ReturnFileLine Overturned(decimal paid, ReturnLineOutcome outcome) =>
         new(MemoirB, "MEM-2026-121", 1, "K26-0001007-2", "2012051469331", new DateOnly(2026, 11, 16), "ZK11", 36.80m, 0m, paid, outcome,
-            ReturnFileReason.Render(Reference, [Reason.Refusal("SESSIONS_EXHAUSTED", "BIL-06", detail: "1/1"),
+            ReturnFileReason.Render(ReferenceData, [Reason.Refusal("SESSIONS_EXHAUSTED", "BIL-06", detail: "1/1"),
                 Reason.Information("CONTESTATION_OVERTURNED", "BIL-15", detail: "36.80")], "en"));
 
     [Fact]
