@@ -110,6 +110,7 @@ public sealed class BillingEndpoints : IEndpointGroup
         var format = FormatOf(request.ContentType)
                      ?? throw new UnsupportedMediaTypeException("file", "Send the billing file as the request body with Content-Type application/xml or text/csv.");
         if (fileName is { Length: > 200 }) throw new BadInputException("fileName", "fileName may have at most 200 characters.");
+        TextInput.Check("fileName", fileName);
         var maxBytes = (long)reference.Catalog.Parameter("billing.file.max_bytes", LuxembourgCalendar.LocalDate(clock.GetUtcNow()));
         if (request.ContentLength > maxBytes)
             throw new PayloadTooLargeException("file", $"A billing file may have at most {maxBytes / (1024 * 1024)} MiB.");

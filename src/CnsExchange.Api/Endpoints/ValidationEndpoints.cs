@@ -71,8 +71,6 @@ public sealed class ValidationEndpoints : IEndpointGroup
             .WithSummary("Answer the reviewer's request for information; the request is pending again, due the next working day.");
     }
 
-    private static readonly JsonSerializerOptions StrictJson = new(JsonDefaults.Options) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict };
-
     [OpenApiFormExample("multipart/form-data", "request", typeof(ValidationRequestInput))]
     private static async Task<IResult> Submit(
         [FromForm(Name = "request")] string? request,
@@ -86,6 +84,7 @@ public sealed class ValidationEndpoints : IEndpointGroup
         CancellationToken ct)
     {
         var providerId = caller.RequireProvider();
+        TextInput.Check("scan", scan?.FileName);
         var json = request ?? await ReadTextPartAsync(http.Form.Files.GetFile("request"), ct);
         var input = Parse(json);
 
@@ -117,7 +116,12 @@ public sealed class ValidationEndpoints : IEndpointGroup
         if (string.IsNullOrWhiteSpace(json)) return null;
         try
         {
-            return JsonSerializer.Deserialize<ValidationRequestInput>(json, StrictJson);
+            return JsonSerializer.Deserialize<ValidationRequestInput>(json, JsonDefaults.Input);
+        }
+        catch (ControlCharacterException e)
+        {
+            var field = "request" + (string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : "." + e.Path.TrimStart('$', '.'));
+            throw new BadInputException(field, e.MessageFor(field), TextInput.Code);
         }
         catch (JsonException e)
         {

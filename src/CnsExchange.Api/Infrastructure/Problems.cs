@@ -113,6 +113,9 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
     private static Task WriteJsonErrorAsync(HttpContext context, JsonException json)
     {
         var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "body" : json.Path.TrimStart('$', '.');
+        if (json is ControlCharacterException control)
+            return Problems.WriteAsync(context, 400, TextInput.Code, "Invalid request", control.MessageFor(field),
+                new Dictionary<string, string[]> { [field] = [control.MessageFor(field)] });
         var message = json.Path is null
             ? "The body is not valid JSON."
             : $"The value at '{field}' is not valid JSON or has the wrong type.";
