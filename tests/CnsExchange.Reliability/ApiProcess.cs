@@ -31,6 +31,8 @@ public sealed class ApiProcess(string apiDll, string connectionString, int port)
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["CnsExchange__RateLimit__TokenLimit"] = "100000";
         info.Environment["CnsExchange__RateLimit__TokensPerSecond"] = "100000";
+        info.Environment["CnsExchange__RateLimit__UnverifiedTokenLimit"] = "100000";
+        info.Environment["CnsExchange__RateLimit__UnverifiedTokensPerSecond"] = "100000";
         foreach (var (name, value) in Environment) info.Environment[name] = value;
         _process = Process.Start(info) ?? throw new InvalidOperationException("could not start the API");
         _process.OutputDataReceived += (_, _) => { };

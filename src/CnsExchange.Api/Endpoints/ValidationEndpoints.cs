@@ -23,6 +23,9 @@ public sealed class ValidationEndpoints : IEndpointGroup
         g.MapPost("/", Submit)
             .RequireAuthorization(Policies.Provider)
             .DisableAntiforgery()
+            // The scan, the `request` part and the multipart framing; a `request` sent as a plain form field is cut at 64 KiB too.
+            .WithBodyLimit(ScanAndRequestBytes)
+            .WithFormOptions(valueLengthLimit: RequestPartBytes)
             .Produces<ValidationRequestDto>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -71,6 +74,15 @@ public sealed class ValidationEndpoints : IEndpointGroup
             .WithSummary("Answer the reviewer's request for information; the request is pending again, due the next working day.");
     }
 
+    private const int RequestPartBytes = 64 * 1024;
+
+    private static long? ScanAndRequestBytes(HttpContext context)
+    {
+        var catalog = context.RequestServices.GetRequiredService<IReferenceData>().Catalog;
+        var today = LuxembourgCalendar.LocalDate(context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
+        return ScanIntake.MaxBytes(catalog, today) + RequestPartBytes + 16 * 1024;
+    }
+
     [OpenApiFormExample("multipart/form-data", "request", typeof(ValidationRequestInput))]
     private static async Task<IResult> Submit(
         [FromForm(Name = "request")] string? request,
@@ -102,11 +114,13 @@ public sealed class ValidationEndpoints : IEndpointGroup
         return Results.Created($"/api/v1/validation-requests/{decision.Id}", decision);
     }
 
+    public const string RequestPartTooLarge = "The 'request' part must be at most 64 KiB of JSON.";
+
     /// <summary>Some clients send the JSON part as a file part (with its own content type): read it as text.</summary>
     private static async Task<string?> ReadTextPartAsync(IFormFile? part, CancellationToken ct)
     {
         if (part is null) return null;
-        if (part.Length > 64 * 1024) throw new BadInputException("request", "The 'request' part must be at most 64 KiB of JSON.");
+        if (part.Length > RequestPartBytes) throw new PayloadTooLargeException("request", RequestPartTooLarge) { Errors = new Dictionary<string, string[]> { ["request"] = [RequestPartTooLarge] } };
         using var reader = new StreamReader(part.OpenReadStream(), Encoding.UTF8);
         return await reader.ReadToEndAsync(ct);
     }

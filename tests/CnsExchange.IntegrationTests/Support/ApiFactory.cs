@@ -68,6 +68,10 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // them. RateLimitTests lowers the limits for a key of its own.
         builder.UseSetting("CnsExchange:RateLimit:TokenLimit", "1000000");
         builder.UseSetting("CnsExchange:RateLimit:TokensPerSecond", "1000000");
+        // Likewise the bucket of requests without a verified key (one per client address: the test server has one).
+        // InvalidKeyRateLimitTests lowers them for an address of its own.
+        builder.UseSetting("CnsExchange:RateLimit:UnverifiedTokenLimit", "1000000");
+        builder.UseSetting("CnsExchange:RateLimit:UnverifiedTokensPerSecond", "1000000");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {
