@@ -105,7 +105,7 @@ app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => fa
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).ExcludeFromDescription();
 app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
 
-var api = app.MapGroup("/api/v1").WithIdempotentReplayHeader();
+var api = app.MapGroup("/api/v1").WithIdempotentReplayHeader().WithBodyProblems();
 api.MapReferenceEndpoints();
 api.MapAdminEndpoints();
 EndpointRegistry.MapFeatureEndpoints(api);

@@ -80,6 +80,16 @@ public sealed class ApiProcess(string apiDll, string connectionString, int port)
         _process?.WaitForExit(10_000);
     }
 
+    /// <summary>Resident set size of the API process (VmRSS), in MB.</summary>
+    public double ResidentMegabytes()
+    {
+        if (_process is null) return 0;
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
+        return 0;
+    }
+
     public ValueTask DisposeAsync()
     {
         Kill();

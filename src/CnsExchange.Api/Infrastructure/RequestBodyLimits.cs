@@ -27,6 +27,25 @@ public static class RequestBodyLimits
     public static TBuilder WithBodyLimit<TBuilder>(this TBuilder builder, Func<HttpContext, long?> bytes) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new RequestBodyLimit(bytes));
 
+    /// <summary>
+    /// Documents, on every operation that takes a body, the answers any body can get: 400 (malformed, control
+    /// characters) and 413 (over the operation's limit).
+    /// </summary>
+    public static TBuilder WithBodyProblems<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+    {
+        builder.Add(endpoint =>
+        {
+            var methods = endpoint.Metadata.OfType<Microsoft.AspNetCore.Routing.HttpMethodMetadata>().SelectMany(m => m.HttpMethods);
+            if (!methods.Any(m => m is "POST" or "PUT" or "PATCH")) return;
+            foreach (var status in new[] { StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge })
+            {
+                if (endpoint.Metadata.OfType<IProducesResponseTypeMetadata>().Any(p => p.StatusCode == status)) continue;
+                endpoint.Metadata.Add(new ProducesResponseTypeMetadata(status, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
+            }
+        });
+        return builder;
+    }
+
     public static IApplicationBuilder UseRequestBodyLimits(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var metadata = context.GetEndpoint()?.Metadata.GetMetadata<RequestBodyLimit>();
