@@ -191,7 +191,8 @@ public sealed class HardeningTests(ApiFactory api, ITestOutputHelper output) : A
     {
         var options = Api.Services.GetRequiredService<RateLimiting.Options>();
         var (limit, perSecond) = (options.UnverifiedTokenLimit, options.UnverifiedTokensPerSecond);
-        Assert.Equal(HttpStatusCode.OK, (await Client(Physio1).GetAsync("/api/v1/validation-requests")).StatusCode); // a verified key
+        // A verified key with its own bucket (its first request counts in the address's bucket, the second makes its own).
+        for (var i = 0; i < 2; i++) Assert.Equal(HttpStatusCode.OK, (await Client(Physio1).GetAsync("/api/v1/validation-requests")).StatusCode);
         var address = IPAddress.Parse("192.0.2." + Random.Shared.Next(1, 250)); // a bucket of its own, made with the lowered limits
         var logged = Api.Logs.Lines.Count;
         var statuses = new List<int>();

@@ -87,7 +87,20 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await using (var conn = new NpgsqlConnection(ConnectionString))
         {
             await conn.OpenAsync();
-            await _respawner!.ResetAsync(conn);
+            // A background job of the previous test (a billing file a test did not wait for) may still be writing:
+            // the reset can deadlock with it, and simply goes again.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await _respawner!.ResetAsync(conn);
+                    break;
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 5)
+                {
+                    await Task.Delay(100 * attempt);
+                }
+            }
         }
         _innerClock.Reset(Start);
         PaymentRunFaults.Reset();
