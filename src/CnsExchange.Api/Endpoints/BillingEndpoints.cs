@@ -12,6 +12,9 @@ namespace CnsExchange.Api.Endpoints;
 /// <summary>Fee memoirs, billing files and contestations (RULES.md §3).</summary>
 public sealed class BillingEndpoints : IEndpointGroup
 {
+    /// <summary>A memoir has at most 500 lines of about 200 bytes of JSON: 1 MiB leaves room for indentation, no more.</summary>
+    private const long MemoirBodyLimit = 1024 * 1024;
+
     public void Map(RouteGroupBuilder api)
     {
         var memoirs = api.MapGroup("/fee-memoirs").WithTags("Fee memoirs");
@@ -23,8 +26,10 @@ public sealed class BillingEndpoints : IEndpointGroup
                 return Results.Created($"/api/v1/fee-memoirs/{memoir.Id}", memoir);
             })
             .RequireAuthorization(Policies.Provider)
+            .WithBodyLimit(MemoirBodyLimit)
             .Produces<FeeMemoirDto>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Send a fee memoir (mémoire d'honoraires), adjudicated at once line by line (BIL-01…BIL-13).")
             .WithDescription("Each line answers its outcome (accepted, reduced, refused), the tariff amount (montant opposable) on the session date, " +
@@ -37,8 +42,10 @@ public sealed class BillingEndpoints : IEndpointGroup
                 [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
                 Results.Ok(await m.Send(new SimulateFeeMemoir(caller.RequireProvider(), body, idempotencyKey), ct)))
             .RequireAuthorization(Policies.Provider)
+            .WithBodyLimit(MemoirBodyLimit)
             .Produces<FeeMemoirSimulationDto>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .WithSummary("Simulate a fee memoir: the full adjudication, nothing consumed; confirm it with POST /fee-memoirs {simulationId}.");
 
         memoirs.MapGet("/{id:guid}", (IMediator m, Guid id, CancellationToken ct) => m.Send(new GetFeeMemoir(id), ct))
@@ -80,10 +87,12 @@ public sealed class BillingEndpoints : IEndpointGroup
         var files = api.MapGroup("/billing-files").WithTags("Billing files");
         files.MapPost("", UploadBillingFileAsync)
             .RequireAuthorization(Policies.Provider)
+            .WithBodyLimit(_ => null) // streamed: the upload enforces billing.file.max_bytes itself
             .Accepts<string>("application/xml", "text/csv")
             .Produces<BillingFileDto>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status408RequestTimeout)
             .WithSummary("Send a billing file of many fee memoirs: XML (openapi/billing-file.xsd) or CSV (docs/billing-files.md). 202 + Location.")
             .WithDescription("The body is the file itself (Content-Type application/xml or text/csv), streamed into storage. A background job " +
                              "validates the whole file, then imports and adjudicates it; poll the Location. A malformed file is rejected whole " +
@@ -99,12 +108,30 @@ public sealed class BillingEndpoints : IEndpointGroup
             .WithSummary("Your billing files, newest first.");
     }
 
-    private static async Task<IResult> UploadBillingFileAsync(HttpRequest request, IMediator m, ICurrentCaller caller,
+    /// <summary>Uploads of billing files (configuration section CnsExchange:BillingFiles).</summary>
+    public sealed class UploadOptions
+    {
+        /// <summary>An upload still running after this many seconds is answered 408 upload_timeout and dropped.</summary>
+        public int UploadDeadlineSeconds { get; set; } = 600;
+    }
+
+    private static async Task<IResult> UploadBillingFileAsync(HttpRequest request, IMediator m, ICurrentCaller caller, UploadOptions uploads,
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, [FromQuery] string? fileName, CancellationToken ct)
     {
         // The handler's store enforces the maximum size of the reference data while it streams the body.
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
-        var file = await m.Send(new UploadBillingFile(caller.RequireProvider(), request.Body, request.ContentType, request.ContentLength, fileName, idempotencyKey), ct);
+        BillingFileDto file;
+        try
+        {
+            file = await m.Send(new UploadBillingFile(caller.RequireProvider(), request.Body, request.ContentType, request.ContentLength, fileName,
+                idempotencyKey, TimeSpan.FromSeconds(uploads.UploadDeadlineSeconds)), ct);
+        }
+        catch (UploadTimeoutException)
+        {
+            // The client may still be sending: the connection is not reused.
+            request.HttpContext.Response.Headers.Connection = "close";
+            throw;
+        }
         return Results.Accepted($"/api/v1/billing-files/{file.Id}", file);
     }
 

@@ -13,8 +13,9 @@ namespace CnsExchange.Application.Features.Billing;
 /// </summary>
 /// <param name="ContentType">The request's Content-Type: XML or CSV.</param>
 /// <param name="ContentLength">The announced length, refused early when above the maximum; the store enforces it anyway.</param>
-public sealed record UploadBillingFile(Guid ProviderId, Stream Body, string? ContentType, long? ContentLength, string? FileName, string? IdempotencyKey)
-    : ICommand<BillingFileDto>
+/// <param name="UploadDeadline">A wall-clock bound on the client's sending (not business time): past it the upload is dropped, 408.</param>
+public sealed record UploadBillingFile(Guid ProviderId, Stream Body, string? ContentType, long? ContentLength, string? FileName, string? IdempotencyKey,
+    TimeSpan UploadDeadline) : ICommand<BillingFileDto>
 {
     public const string MaxBytesParameter = "billing.file.max_bytes";
 
@@ -38,11 +39,23 @@ public sealed class UploadBillingFileHandler(ISender sender, IBillingFileStore s
         var format = UploadBillingFile.FormatOf(command.ContentType)
                      ?? throw new UnsupportedMediaTypeException("file", "Send the billing file as the request body with Content-Type application/xml or text/csv.");
         if (command.FileName is { Length: > 200 }) throw new BadInputException("fileName", "fileName may have at most 200 characters.");
+        TextInput.Check("fileName", command.FileName);
         var maxBytes = (long)reference.Catalog.Parameter(UploadBillingFile.MaxBytesParameter, LuxembourgCalendar.LocalDate(clock.GetUtcNow()));
         if (command.ContentLength > maxBytes)
             throw new PayloadTooLargeException("file", $"A billing file may have at most {maxBytes / (1024 * 1024)} MiB.");
 
-        var stored = await store.SaveAsync(command.Body, maxBytes, ct);
+        // The system clock, whatever the sandbox says: this bounds the client's sending, not business time.
+        using var deadline = new CancellationTokenSource(command.UploadDeadline, TimeProvider.System);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+        StoredContent stored;
+        try
+        {
+            stored = await store.SaveAsync(command.Body, maxBytes, linked.Token);
+        }
+        catch (Exception) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw new UploadTimeoutException($"The upload did not end within {(int)command.UploadDeadline.TotalSeconds} s; nothing was kept. Send the file again.");
+        }
         BillingFileDto file;
         try
         {
