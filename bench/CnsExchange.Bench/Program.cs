@@ -12,7 +12,10 @@ if (args.Length < 4)
 
 var started = Stopwatch.StartNew();
 var duration = TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("BENCH_SECONDS") ?? "20", System.Globalization.CultureInfo.InvariantCulture));
-var ctx = new BenchContext(new Uri(args[0]), int.Parse(args[1]), args[2], 19000 + Random.Shared.Next(500), duration,
+// The benchmark writes its seed rows (vouchers, lines) straight into the default sandbox: its sessions carry that sandbox's
+// setting, which the sandbox_id columns take as default (the owner's connection is not bound by row-level security).
+var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(args[2]) { Options = "-c cns.sandbox=00000000-0000-0000-0000-000000000001" }.ConnectionString;
+var ctx = new BenchContext(new Uri(args[0]), int.Parse(args[1]), connectionString, 19000 + Random.Shared.Next(500), duration,
     DateOnly.FromDateTime(DateTime.UtcNow), Path.GetDirectoryName(Path.GetFullPath(args[3]))!);
 await WaitReadyAsync(ctx.ApiUri);
 // p4 (RSS while a 100 MB file is processed) runs before the 1M-line files of p2 and the payment run of p3, which would

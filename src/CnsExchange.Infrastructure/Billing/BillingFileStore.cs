@@ -10,20 +10,28 @@ namespace CnsExchange.Infrastructure.Billing;
 public sealed class BillingDataSource(NpgsqlDataSource source)
 {
     public NpgsqlDataSource Source { get; } = source;
+
+    /// <summary>A connection under the unit of work's sandbox (row-level security).</summary>
+    public async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = await Source.OpenConnectionAsync(ct);
+        await Persistence.SandboxConnectionInterceptor.ApplyAsync(connection, ct);
+        return connection;
+    }
 }
 
 /// <summary>
 /// Stores billing files in PostgreSQL as 1 MiB <c>bytea</c> chunks while they stream in (hashing on the way), and
 /// reads them back chunk by chunk: a 100 MB file never sits in memory.
 /// </summary>
-internal sealed class BillingFileStore(BillingDataSource data, TimeProvider clock) : IBillingFileStore
+internal sealed class BillingFileStore(BillingDataSource data, TimeProvider clock, Sandbox.SandboxStorageQuota quota) : IBillingFileStore
 {
     public const int ChunkSize = 1024 * 1024;
 
     public async Task<StoredContent> SaveAsync(Stream content, long maxBytes, CancellationToken ct)
     {
         var id = Guid.CreateVersion7();
-        await using var conn = await data.Source.OpenConnectionAsync(ct);
+        await using var conn = await data.OpenAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using (var header = new NpgsqlCommand(
             "INSERT INTO cns.billing_file_contents (id, size_bytes, sha256, created_at) VALUES (@id, 0, '', @created_at)", conn, tx))
@@ -68,26 +76,27 @@ internal sealed class BillingFileStore(BillingDataSource data, TimeProvider cloc
             update.Parameters.AddWithValue("sha", hash);
             await update.ExecuteNonQueryAsync(ct);
         }
+        await quota.ChargeAsync(conn, tx, total, ct); // past the quota, the content is rolled back with the charge
         await tx.CommitAsync(ct);
         return new StoredContent(id, total, hash);
     }
 
     public async Task DeleteAsync(Guid contentId, CancellationToken ct)
     {
-        await using var conn = await data.Source.OpenConnectionAsync(ct);
+        await using var conn = await data.OpenAsync(ct);
         await using var cmd = new NpgsqlCommand(
             "DELETE FROM cns.billing_file_contents c WHERE c.id = @id AND NOT EXISTS (SELECT 1 FROM cns.billing_files f WHERE f.content_id = c.id)", conn);
         cmd.Parameters.AddWithValue("id", contentId);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    public Stream OpenRead(Guid contentId) => new ChunkStream(data.Source, contentId);
+    public Stream OpenRead(Guid contentId) => new ChunkStream(data, contentId);
 
     /// <summary>
     /// Reads the chunks in order on a connection of its own, into one buffer reused for every chunk: a 100 MB file
     /// leaves no trail of 1 MiB arrays behind for the garbage collector (they would live on the large object heap).
     /// </summary>
-    private sealed class ChunkStream(NpgsqlDataSource source, Guid contentId) : Stream
+    private sealed class ChunkStream(BillingDataSource source, Guid contentId) : Stream
     {
         private NpgsqlConnection? _conn;
         private readonly byte[] _chunk = new byte[ChunkSize];
@@ -124,7 +133,7 @@ internal sealed class BillingFileStore(BillingDataSource data, TimeProvider cloc
 
         private async Task<bool> NextChunkAsync(CancellationToken ct)
         {
-            _conn ??= await source.OpenConnectionAsync(ct);
+            _conn ??= await source.OpenAsync(ct);
             await using var cmd = new NpgsqlCommand("SELECT data FROM cns.billing_file_chunks WHERE content_id = @id AND seq = @seq", _conn);
             cmd.Parameters.AddWithValue("id", contentId);
             cmd.Parameters.AddWithValue("seq", _seq);

@@ -161,7 +161,7 @@ public sealed class RecordHospitalStayHandler(IAppDbContext db, IReferenceData r
         for (var year = input.Admission.Year; year <= input.Discharge.Year; year++)
         {
             await db.Database.ExecuteSqlInterpolatedAsync(
-                $"INSERT INTO cns.hospital_participation_counters (insured_id, year, days_charged) VALUES ({insured.Id}, {year}, 0) ON CONFLICT (insured_id, year) DO NOTHING", ct);
+                $"INSERT INTO cns.hospital_participation_counters (insured_id, year, days_charged) VALUES ({insured.Id}, {year}, 0) ON CONFLICT (sandbox_id, insured_id, year) DO NOTHING", ct);
             counters[year] = await db.Set<HospitalParticipationCounter>()
                 .FromSqlInterpolated($"SELECT * FROM cns.hospital_participation_counters WHERE insured_id = {insured.Id} AND year = {year} FOR UPDATE")
                 .SingleAsync(ct);

@@ -104,7 +104,7 @@ public sealed class PaymentRunFactory(IAppDbContext db, TimeProvider clock)
             INSERT INTO cns.payment_runs (id, number, slot_key, trigger, as_of, execution_date, status, started_by, created_at,
                 memoir_count, line_count, paid_line_count, unpaid_line_count, provider_count, order_count, total_amount, file_count, failed_attempts)
             VALUES ({id}, {number}, {key}, {trigger.ToString()}, {asOf}, {slot.Date}, 'Created', 'scheduler', {now}, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-            ON CONFLICT (slot_key) DO NOTHING
+            ON CONFLICT (sandbox_id, slot_key) DO NOTHING
             """, ct);
         return await db.Set<PaymentRun>().AsNoTracking().Where(r => r.SlotKey == key).Select(r => r.Id).SingleAsync(ct);
     }

@@ -78,7 +78,8 @@ public sealed class PaymentRunSteps(
     {
         // The claim changed up to every line of the table: fresh statistics, so that the plans of the next steps know
         // how many lines the run holds and how few are left unsettled (a sample of 30,000 rows; about a second).
-        await db.Database.ExecuteSqlRawAsync("ANALYZE cns.fee_memoir_lines", ct);
+        // The application role owns no table: the owner analyses it (a SECURITY DEFINER function of the sandboxes migration).
+        await db.Database.ExecuteSqlRawAsync("SELECT cns.analyze_fee_memoir_lines()", ct);
         var now = clock.GetUtcNow();
         await db.Database.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO cns.payment_orders (id, run_id, provider_id, provider_code, provider_name, iban, bic, amount, line_count,
@@ -89,7 +90,7 @@ public sealed class PaymentRunSteps(
                   FROM cns.fee_memoir_lines WHERE payment_run_id = {run.Id}
                   GROUP BY provider_id HAVING sum(payable_amount) > 0) s
             JOIN cns.providers p ON p.id = s.provider_id
-            ON CONFLICT (run_id, provider_id) DO NOTHING
+            ON CONFLICT (sandbox_id, run_id, provider_id) DO NOTHING
             """, ct);
         faults.At(PaymentRunFaultPoints.OrdersInserted, run.Id);
         var orders = db.Set<PaymentRunOrder>().Where(o => o.RunId == run.Id);

@@ -25,18 +25,22 @@ public sealed record RunDuePaymentRuns : ICommand<PaymentSchedulePass>;
 public sealed record RunPaymentRunsBetween(DateTimeOffset From, DateTimeOffset To) : ICommand<PaymentSchedulePass>;
 
 /// <summary>
-/// Where the scheduler last looked, in this process. The database keeps it too (<see cref="PaymentSchedulerState"/>),
-/// but only when a pass had an opportunity to consider: a tick of a quiet minute writes nothing.
+/// Where the scheduler last looked in each sandbox, in this process. The database keeps it too
+/// (<see cref="PaymentSchedulerState"/>), but only when a pass had an opportunity to consider: a tick of a quiet minute
+/// writes nothing.
 /// </summary>
 public sealed class PaymentSchedulerMemory
 {
-    private readonly Lock _gate = new();
-    private DateTimeOffset? _seen;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, DateTimeOffset> _seen = new();
 
     public DateTimeOffset? Seen
     {
-        get { lock (_gate) return _seen; }
-        set { lock (_gate) _seen = value; }
+        get => _seen.TryGetValue(SandboxScope.RequireId(), out var seen) ? seen : null;
+        set
+        {
+            if (value is { } seen) _seen[SandboxScope.RequireId()] = seen;
+            else _seen.TryRemove(SandboxScope.RequireId(), out _);
+        }
     }
 }
 
@@ -111,7 +115,7 @@ public sealed class PaymentRunScheduler(
         var now = clock.GetUtcNow();
         await db.Database.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO cns.payment_scheduler_state (id, evaluated_through, updated_at) VALUES ({StateRow}, {at}, {now})
-            ON CONFLICT (id) DO UPDATE SET evaluated_through = GREATEST(payment_scheduler_state.evaluated_through, EXCLUDED.evaluated_through),
+            ON CONFLICT (sandbox_id, id) DO UPDATE SET evaluated_through = GREATEST(payment_scheduler_state.evaluated_through, EXCLUDED.evaluated_through),
                                            updated_at = EXCLUDED.updated_at
             """, ct);
     }
