@@ -4,6 +4,7 @@ using CnsExchange.Application.Common;
 using CnsExchange.Domain.Registry;
 using CnsExchange.Infrastructure.Sandbox;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace CnsExchange.Api.Infrastructure;
@@ -17,8 +18,9 @@ public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    SandboxDirectory directory)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    SandboxDirectory directory,
+    IMemoryCache cache)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, new DebugLevelLoggerFactory(logger), encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-Api-Key";
@@ -29,14 +31,30 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string ProviderKindClaim = "provider_kind";
     public const string ProviderCodeClaim = "provider_code";
 
+    public const int MaxKeyLength = 200;
+
+    private static string CacheKey(string hash) => "apikey:" + hash;
+
+    /// <summary>
+    /// The key (by hash) was found valid within the last 30 s: the rate limiter, which runs before authentication, gives
+    /// it its own bucket. Authentication itself never trusts this: it asks the database on every request.
+    /// </summary>
+    public static bool IsKnownValid(IMemoryCache cache, string hash) => cache.TryGetValue(CacheKey(hash), out bool valid) && valid;
+
+    /// <summary>
+    /// A missing or invalid key is "no result" (logged by the framework at debug level, not one Information line per
+    /// wrong key); the challenge answers 401 all the same.
+    /// </summary>
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!Request.Headers.TryGetValue(HeaderName, out var values)) return AuthenticateResult.NoResult();
         var key = values.ToString();
-        if (string.IsNullOrWhiteSpace(key) || key.Length > 200) return AuthenticateResult.Fail("Invalid API key.");
+        if (string.IsNullOrWhiteSpace(key) || key.Length > MaxKeyLength) return AuthenticateResult.NoResult();
 
-        var info = await directory.AuthenticateAsync(ApiKeys.Hash(key), Context.RequestAborted);
-        if (info is null) return AuthenticateResult.Fail("Invalid API key.");
+        var hash = ApiKeys.Hash(key);
+        var info = await directory.AuthenticateAsync(hash, Context.RequestAborted);
+        if (info is null) return AuthenticateResult.NoResult();
+        cache.Set(CacheKey(hash), true, TimeSpan.FromSeconds(30));
 
         var claims = new List<Claim> { new(ClaimTypes.Role, info.Role.ToString().ToLowerInvariant()), new(KeyClaim, info.KeyId.ToString()) };
         if (info.SandboxId is { } sandbox)
@@ -56,6 +74,32 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         Problems.WriteAsync(Context, 403, "forbidden", "Forbidden", "This API key's role may not use this operation.");
+}
+
+/// <summary>
+/// Loggers that write the framework's per-request authentication lines ("was challenged", "was forbidden") at Debug
+/// rather than Information: one line per request without a valid key would let anyone fill the logs (issue 15).
+/// Warnings and errors keep their level.
+/// </summary>
+internal sealed class DebugLevelLoggerFactory(ILoggerFactory inner) : ILoggerFactory
+{
+    public ILogger CreateLogger(string categoryName) => new Logger(inner.CreateLogger(categoryName));
+
+    public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
+
+    public void Dispose() { }
+
+    private sealed class Logger(ILogger inner) : ILogger
+    {
+        private static LogLevel Level(LogLevel level) => level is LogLevel.Information ? LogLevel.Debug : level;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
+
+        public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(Level(logLevel));
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            inner.Log(Level(logLevel), eventId, state, exception, formatter);
+    }
 }
 
 public static class Policies

@@ -48,7 +48,7 @@ public static class PrescriptionEvaluator
         refusals.AddIfAny(PostSurgicalConditions.Check(p.Category, p.SurgeryDate, p.Date, today, catalog));
         refusals.AddIfAny(ActMatchesCategory.Check(p.ActCode, p.Category, p.Date, catalog));
         refusals.AddIfAny(Common.CompetentFundAbroad.Check(facts.Insured, p.CareCountry, "VAL-13", "careCountry"));
-        refusals.AddIfAny(DuplicatePrescription.Check(facts.ExistingVoucherNumber));
+        refusals.AddIfAny(DuplicatePrescription.Check(facts.ExistingVoucherNumber, facts.ExistingVoucherIsOwn));
         if (refusals.Count > 0) return new PrescriptionEvaluation(ValidationOutcome.Refused, refusals, null);
 
         // No refusal: the insured person is known and the act matches the category.
@@ -63,7 +63,7 @@ public static class PrescriptionEvaluator
         var accident = CoverageRate.AccidentCaseFor(insured, p.AccidentReference, p.Date);
         if (p.AccidentReference is { Length: > 0 } && accident is null)
             reasons.Add(Reason.Information(AccidentCaseNotFound, CoverageRate.Rule, "accidentReference", p.AccidentReference));
-        var rate = CoverageRate.For(category, insured.AgeOn(p.Date), accident is not null, today, catalog);
+        var rate = CoverageRate.For(category, insured.AgeOn(p.Date), accident is not null, today, catalog, new DrainageGrounds(p.AnnexGCode, p.SurgeryDate, p.Date));
 
         var (travel, travelInfo) = TravelAllowance.Decide(p.HomeVisitMedicallyNecessary, p.TravelAllowanceRequested, facts.CareInLuxembourg);
         reasons.AddIfAny(travelInfo);

@@ -70,6 +70,10 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("CnsExchange:RateLimit:TokensPerSecond", "1000000");
         // Created sandboxes may store 2 MiB of scans and files here (SandboxQuotaTests); the default sandbox is not limited.
         builder.UseSetting("CnsExchange:Sandboxes:QuotaBytes", (2 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // Likewise the bucket of requests without a verified key (one per client address: the test server has one).
+        // InvalidKeyRateLimitTests lowers them for an address of its own.
+        builder.UseSetting("CnsExchange:RateLimit:UnverifiedTokenLimit", "1000000");
+        builder.UseSetting("CnsExchange:RateLimit:UnverifiedTokensPerSecond", "1000000");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {
@@ -85,7 +89,20 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await using (var conn = new NpgsqlConnection(ConnectionString))
         {
             await conn.OpenAsync();
-            await _respawner!.ResetAsync(conn);
+            // A background job of the previous test (a billing file a test did not wait for) may still be writing:
+            // the reset can deadlock with it, and simply goes again.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await _respawner!.ResetAsync(conn);
+                    break;
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 5)
+                {
+                    await Task.Delay(100 * attempt);
+                }
+            }
             await using var sandboxes = new NpgsqlCommand($"""
                 DELETE FROM cns.sandboxes WHERE id <> '{SandboxIds.Default}';
                 UPDATE cns.sandboxes SET clock_mode = 'running', clock_frozen_at = NULL, clock_offset = interval '0', bytes_used = 0

@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CnsExchange.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261202004154_Sandboxes")]
-    partial class Sandboxes
+    [Migration("20261202004619_TravelAllowanceLines")]
+    partial class TravelAllowanceLines
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -60,11 +60,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("response_json");
 
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.Property<string>("Scope")
                         .IsRequired()
                         .HasMaxLength(120)
@@ -74,70 +69,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_idempotency_records");
 
-                    b.HasIndex("SandboxId", "Scope", "Key")
+                    b.HasIndex("Scope", "Key")
                         .IsUnique()
                         .HasDatabaseName("ix_idempotency_records_scope_key");
 
                     b.ToTable("idempotency_records", "cns");
-                });
-
-            modelBuilder.Entity("CnsExchange.Application.Features.Sandboxes.SandboxRecord", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.Property<long>("BytesUsed")
-                        .HasColumnType("bigint")
-                        .HasColumnName("bytes_used");
-
-                    b.Property<DateTimeOffset?>("ClockFrozenAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("clock_frozen_at");
-
-                    b.Property<string>("ClockMode")
-                        .IsRequired()
-                        .HasMaxLength(10)
-                        .HasColumnType("character varying(10)")
-                        .HasColumnName("clock_mode");
-
-                    b.Property<TimeSpan>("ClockOffset")
-                        .HasColumnType("interval")
-                        .HasColumnName("clock_offset");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<DateTimeOffset?>("DeletesAfter")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("deletes_after");
-
-                    b.Property<DateTimeOffset?>("DeletingAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("deleting_at");
-
-                    b.Property<DateTimeOffset>("LastUsedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("last_used_at");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("name");
-
-                    b.HasKey("Id")
-                        .HasName("pk_sandboxes");
-
-                    b.HasIndex("DeletesAfter")
-                        .HasDatabaseName("ix_sandboxes_deletes_after")
-                        .HasFilter("deletes_after IS NOT NULL");
-
-                    b.ToTable("sandboxes", "cns", t =>
-                        {
-                            t.HasCheckConstraint("ck_sandboxes_frozen_instant", "clock_mode <> 'frozen' OR clock_frozen_at IS NOT NULL");
-                        });
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Billing.BillingFile", b =>
@@ -216,11 +152,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("refused_count");
 
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.Property<string>("Sha256")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -240,16 +171,16 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_billing_files");
 
-                    b.HasIndex("SandboxId", "ContentId")
+                    b.HasIndex("ContentId")
                         .IsUnique()
                         .HasDatabaseName("ix_billing_files_content_id");
 
-                    b.HasIndex("SandboxId", "Status")
+                    b.HasIndex("Status")
                         .HasDatabaseName("ix_billing_files_status")
                         .HasFilter("status IN ('Received', 'Processing')");
 
-                    b.HasIndex("SandboxId", "ProviderId", "ReceivedAt", "Id")
-                        .IsDescending(false, false, true, true)
+                    b.HasIndex("ProviderId", "ReceivedAt", "Id")
+                        .IsDescending(false, true, true)
                         .HasDatabaseName("ix_billing_files_provider_id_received_at_id");
 
                     b.ToTable("billing_files", "cns");
@@ -327,11 +258,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("refused_count");
 
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.Property<Guid?>("SimulationId")
                         .HasColumnType("uuid")
                         .HasColumnName("simulation_id");
@@ -365,23 +291,23 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_fee_memoirs");
 
-                    b.HasIndex("SandboxId", "HospitalStayId")
+                    b.HasIndex("HospitalStayId")
                         .IsUnique()
                         .HasDatabaseName("ix_fee_memoirs_hospital_stay_id")
                         .HasFilter("hospital_stay_id IS NOT NULL");
 
-                    b.HasIndex("SandboxId", "BillingFileId", "SourceLine")
+                    b.HasIndex("BillingFileId", "SourceLine")
                         .HasDatabaseName("ix_fee_memoirs_billing_file_id_source_line");
 
-                    b.HasIndex("SandboxId", "ProviderId", "Reference")
+                    b.HasIndex("ProviderId", "Reference")
                         .IsUnique()
                         .HasDatabaseName("ix_fee_memoirs_provider_id_reference");
 
-                    b.HasIndex("SandboxId", "Status", "DueDate")
+                    b.HasIndex("Status", "DueDate")
                         .HasDatabaseName("ix_fee_memoirs_status_due_date");
 
-                    b.HasIndex("SandboxId", "ProviderId", "ReceivedAt", "Id")
-                        .IsDescending(false, false, true, true)
+                    b.HasIndex("ProviderId", "ReceivedAt", "Id")
+                        .IsDescending(false, true, true)
                         .HasDatabaseName("ix_fee_memoirs_provider_id_received_at_id");
 
                     b.ToTable("fee_memoirs", "cns");
@@ -492,11 +418,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("return_file_id");
 
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.Property<DateOnly>("SessionDate")
                         .HasColumnType("date")
                         .HasColumnName("session_date");
@@ -518,6 +439,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.Property<bool>("Travel")
                         .HasColumnType("boolean")
                         .HasColumnName("travel");
+
+                    b.Property<bool>("TravelAllowance")
+                        .HasColumnType("boolean")
+                        .HasColumnName("travel_allowance");
 
                     b.Property<Guid?>("VoucherId")
                         .HasColumnType("uuid")
@@ -541,29 +466,29 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasIndex("VoucherServiceId")
                         .HasDatabaseName("ix_fee_memoir_lines_voucher_service_id");
 
-                    b.HasIndex("SandboxId", "MemoirId", "LineNumber")
+                    b.HasIndex("MemoirId", "LineNumber")
                         .IsUnique()
                         .HasDatabaseName("ix_fee_memoir_lines_memoir_id_line_number");
 
-                    b.HasIndex("SandboxId", "ProviderId", "MemoirId")
+                    b.HasIndex("ProviderId", "MemoirId")
                         .HasDatabaseName("ix_fee_memoir_lines_unsettled")
                         .HasFilter("payment_run_id IS NULL");
 
-                    b.HasIndex("SandboxId", "PaymentRunId", "ProviderId", "Id")
+                    b.HasIndex("PaymentRunId", "ProviderId", "Id")
                         .HasDatabaseName("ix_fee_memoir_lines_payment_run_provider")
                         .HasFilter("payment_run_id IS NOT NULL");
 
-                    b.HasIndex("SandboxId", "ProviderId", "InsuredId", "SessionDate")
+                    b.HasIndex("ProviderId", "InsuredId", "SessionDate")
                         .IsUnique()
                         .HasDatabaseName("ux_fee_memoir_lines_paid_insured_session")
-                        .HasFilter("outcome IN ('Accepted', 'Reduced') AND hospital_stay_id IS NULL");
+                        .HasFilter("outcome IN ('Accepted', 'Reduced') AND hospital_stay_id IS NULL AND NOT travel_allowance");
 
-                    b.HasIndex("SandboxId", "VoucherId", "SessionDate", "ActCode")
+                    b.HasIndex("VoucherId", "SessionDate", "ActCode")
                         .IsUnique()
                         .HasDatabaseName("ux_fee_memoir_lines_paid_voucher_date_act")
                         .HasFilter("outcome IN ('Accepted', 'Reduced')");
 
-                    b.HasIndex("SandboxId", "HospitalStayId", "ProviderId", "SessionDate", "ActCode")
+                    b.HasIndex("HospitalStayId", "ProviderId", "SessionDate", "ActCode")
                         .HasDatabaseName("ix_fee_memoir_lines_hospital_stay")
                         .HasFilter("hospital_stay_id IS NOT NULL");
 
@@ -571,7 +496,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         {
                             t.HasCheckConstraint("ck_fee_memoir_lines_amounts", "claimed_amount > 0 AND cns_amount >= 0 AND insured_share >= 0 AND payable_amount >= 0");
 
-                            t.HasCheckConstraint("ck_fee_memoir_lines_paid_has_service", "outcome = 'Refused' OR ((voucher_service_id IS NOT NULL OR hospital_stay_id IS NOT NULL) AND insured_id IS NOT NULL)");
+                            t.HasCheckConstraint("ck_fee_memoir_lines_paid_has_service", "outcome = 'Refused' OR ((voucher_service_id IS NOT NULL OR hospital_stay_id IS NOT NULL OR (travel_allowance AND voucher_id IS NOT NULL)) AND insured_id IS NOT NULL)");
 
                             t.HasCheckConstraint("ck_fee_memoir_lines_surcharge", "single_room_surcharge IS NULL OR (single_room_surcharge >= 0 AND single_room_surcharge < claimed_amount)");
 
@@ -622,19 +547,14 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("result_json");
 
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.HasKey("Id")
                         .HasName("pk_fee_memoir_simulations");
 
-                    b.HasIndex("SandboxId", "ConfirmedMemoirId")
+                    b.HasIndex("ConfirmedMemoirId")
                         .IsUnique()
                         .HasDatabaseName("ix_fee_memoir_simulations_confirmed_memoir_id");
 
-                    b.HasIndex("SandboxId", "ProviderId", "CreatedAt")
+                    b.HasIndex("ProviderId", "CreatedAt")
                         .HasDatabaseName("ix_fee_memoir_simulations_provider_id_created_at");
 
                     b.ToTable("fee_memoir_simulations", "cns");
@@ -689,11 +609,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("provider_id");
 
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(12)
@@ -713,17 +628,17 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_line_contestations");
 
-                    b.HasIndex("ProviderId")
-                        .HasDatabaseName("ix_line_contestations_provider_id");
-
-                    b.HasIndex("SandboxId", "LineId")
+                    b.HasIndex("LineId")
                         .IsUnique()
                         .HasDatabaseName("ix_line_contestations_line_id");
 
-                    b.HasIndex("SandboxId", "MemoirId")
+                    b.HasIndex("MemoirId")
                         .HasDatabaseName("ix_line_contestations_memoir_id");
 
-                    b.HasIndex("SandboxId", "Status", "SubmittedAt", "Id")
+                    b.HasIndex("ProviderId")
+                        .HasDatabaseName("ix_line_contestations_provider_id");
+
+                    b.HasIndex("Status", "SubmittedAt", "Id")
                         .HasDatabaseName("ix_line_contestations_status_submitted_at_id");
 
                     b.ToTable("line_contestations", "cns");
@@ -731,11 +646,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalParticipationCounter", b =>
                 {
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.Property<Guid>("InsuredId")
                         .HasColumnType("uuid")
                         .HasColumnName("insured_id");
@@ -748,7 +658,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("days_charged");
 
-                    b.HasKey("SandboxId", "InsuredId", "Year")
+                    b.HasKey("InsuredId", "Year")
                         .HasName("pk_hospital_participation_counters");
 
                     b.ToTable("hospital_participation_counters", "cns", t =>
@@ -858,11 +768,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("room");
 
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.Property<bool>("SingleRoomMedicallyNeeded")
                         .HasColumnType("boolean")
                         .HasColumnName("single_room_medically_needed");
@@ -891,10 +796,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_hospital_stays");
 
-                    b.HasIndex("SandboxId", "InsuredId", "AdmissionDate")
+                    b.HasIndex("InsuredId", "AdmissionDate")
                         .HasDatabaseName("ix_hospital_stays_insured_id_admission_date");
 
-                    b.HasIndex("SandboxId", "ProviderId", "CreatedAt")
+                    b.HasIndex("ProviderId", "CreatedAt")
                         .HasDatabaseName("ix_hospital_stays_provider_id_created_at");
 
                     b.ToTable("hospital_stays", "cns", t =>
@@ -949,11 +854,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("reasons");
 
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.Property<Guid>("StayId")
                         .HasColumnType("uuid")
                         .HasColumnName("stay_id");
@@ -977,7 +877,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_hospital_stay_lines");
 
-                    b.HasIndex("SandboxId", "StayId", "LineNumber")
+                    b.HasIndex("StayId", "LineNumber")
                         .IsUnique()
                         .HasDatabaseName("ix_hospital_stay_lines_stay_id_line_number");
 
@@ -1005,11 +905,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("position");
 
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.Property<Guid>("StayId")
                         .HasColumnType("uuid")
                         .HasColumnName("stay_id");
@@ -1017,7 +912,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_hospital_stay_operations");
 
-                    b.HasIndex("SandboxId", "StayId", "Position")
+                    b.HasIndex("StayId", "Position")
                         .IsUnique()
                         .HasDatabaseName("ix_hospital_stay_operations_stay_id_position");
 
@@ -1026,11 +921,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalStayParticipationYear", b =>
                 {
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.Property<Guid>("StayId")
                         .HasColumnType("uuid")
                         .HasColumnName("stay_id");
@@ -1059,7 +949,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("stay_days");
 
-                    b.HasKey("SandboxId", "StayId", "Year")
+                    b.HasKey("StayId", "Year")
                         .HasName("pk_hospital_stay_participation_years");
 
                     b.ToTable("hospital_stay_participation_years", "cns");
@@ -1143,11 +1033,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("provider_count");
 
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.Property<string>("SlotKey")
                         .IsRequired()
                         .HasMaxLength(60)
@@ -1184,20 +1069,20 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_payment_runs");
 
-                    b.HasIndex("SandboxId", "Number")
+                    b.HasIndex("Number")
                         .IsUnique()
                         .HasDatabaseName("ix_payment_runs_number");
 
-                    b.HasIndex("SandboxId", "SlotKey")
+                    b.HasIndex("SlotKey")
                         .IsUnique()
                         .HasDatabaseName("ix_payment_runs_slot_key");
 
-                    b.HasIndex("SandboxId", "Status")
+                    b.HasIndex("Status")
                         .HasDatabaseName("ix_payment_runs_status")
                         .HasFilter("status <> 'Closed'");
 
-                    b.HasIndex("SandboxId", "AsOf", "Id")
-                        .IsDescending(false, true, true)
+                    b.HasIndex("AsOf", "Id")
+                        .IsDescending()
                         .HasDatabaseName("ix_payment_runs_as_of_id");
 
                     b.ToTable("payment_runs", "cns", t =>
@@ -1272,22 +1157,17 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("run_id");
 
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.HasKey("Id")
                         .HasName("pk_payment_orders");
 
-                    b.HasIndex("SandboxId", "EndToEndId")
+                    b.HasIndex("EndToEndId")
                         .IsUnique()
                         .HasDatabaseName("ix_payment_orders_end_to_end_id");
 
-                    b.HasIndex("SandboxId", "ProviderId")
+                    b.HasIndex("ProviderId")
                         .HasDatabaseName("ix_payment_orders_provider_id");
 
-                    b.HasIndex("SandboxId", "RunId", "ProviderId")
+                    b.HasIndex("RunId", "ProviderId")
                         .IsUnique()
                         .HasDatabaseName("ix_payment_orders_run_id_provider_id");
 
@@ -1299,11 +1179,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("CnsExchange.Domain.Payments.PaymentSchedulerState", b =>
                 {
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.Property<int>("Id")
                         .HasColumnType("integer")
                         .HasColumnName("id");
@@ -1316,7 +1191,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
-                    b.HasKey("SandboxId", "Id")
+                    b.HasKey("Id")
                         .HasName("pk_payment_scheduler_state");
 
                     b.ToTable("payment_scheduler_state", "cns", t =>
@@ -1388,27 +1263,22 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("run_id");
 
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.HasKey("Id")
                         .HasName("pk_return_files");
 
                     b.HasIndex("PaymentOrderId")
                         .HasDatabaseName("ix_return_files_payment_order_id");
 
-                    b.HasIndex("SandboxId", "CreatedAt", "Id")
-                        .IsDescending(false, true, true)
+                    b.HasIndex("CreatedAt", "Id")
+                        .IsDescending()
                         .HasDatabaseName("ix_return_files_created_at_id");
 
-                    b.HasIndex("SandboxId", "RunId", "ProviderId")
+                    b.HasIndex("RunId", "ProviderId")
                         .IsUnique()
                         .HasDatabaseName("ix_return_files_run_id_provider_id");
 
-                    b.HasIndex("SandboxId", "ProviderId", "CreatedAt", "Id")
-                        .IsDescending(false, false, true, true)
+                    b.HasIndex("ProviderId", "CreatedAt", "Id")
+                        .IsDescending(false, true, true)
                         .HasDatabaseName("ix_return_files_provider_id_created_at_id");
 
                     b.ToTable("return_files", "cns");
@@ -1475,11 +1345,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("run_id");
 
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.Property<string>("Sha256")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -1493,14 +1358,14 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasIndex("ProviderId")
                         .HasDatabaseName("ix_payment_files_provider_id");
 
-                    b.HasIndex("SandboxId", "ReturnFileId")
+                    b.HasIndex("ReturnFileId")
                         .HasDatabaseName("ix_payment_files_return_file_id");
 
-                    b.HasIndex("SandboxId", "RunId", "ProviderId", "Kind", "Format", "Language")
+                    b.HasIndex("RunId", "ProviderId", "Kind", "Format", "Language")
                         .IsUnique()
                         .HasDatabaseName("ix_payment_files_run_id_provider_id_kind_format_language");
 
-                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("SandboxId", "RunId", "ProviderId", "Kind", "Format", "Language"), false);
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("RunId", "ProviderId", "Kind", "Format", "Language"), false);
 
                     b.ToTable("payment_files", "cns", t =>
                         {
@@ -1512,11 +1377,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("CnsExchange.Domain.Physio.PrescriptionFingerprint", b =>
                 {
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.Property<string>("Fingerprint")
                         .HasMaxLength(80)
                         .HasColumnType("character varying(80)")
@@ -1540,10 +1400,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(13)")
                         .HasColumnName("voucher_number");
 
-                    b.HasKey("SandboxId", "Fingerprint")
+                    b.HasKey("Fingerprint")
                         .HasName("pk_prescription_fingerprints");
 
-                    b.HasIndex("SandboxId", "VoucherId")
+                    b.HasIndex("VoucherId")
                         .HasDatabaseName("ix_prescription_fingerprints_voucher_id");
 
                     b.ToTable("prescription_fingerprints", "cns");
@@ -1575,11 +1435,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("request_id");
 
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.Property<string>("Sha256")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -1593,11 +1448,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_prescription_scans");
 
-                    b.HasIndex("SandboxId", "RequestId")
+                    b.HasIndex("RequestId")
                         .IsUnique()
                         .HasDatabaseName("ix_prescription_scans_request_id");
 
-                    b.HasIndex("SandboxId", "Sha256")
+                    b.HasIndex("Sha256")
                         .HasDatabaseName("ix_prescription_scans_sha256");
 
                     b.ToTable("prescription_scans", "cns");
@@ -1628,19 +1483,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("reference");
 
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.HasKey("Id")
                         .HasName("pk_accident_cases");
 
                     b.HasIndex("InsuredId")
                         .HasDatabaseName("ix_accident_cases_insured_id");
-
-                    b.HasIndex("SandboxId")
-                        .HasDatabaseName("ix_accident_cases_sandbox_id");
 
                     b.ToTable("accident_cases", "cns");
                 });
@@ -1660,11 +1507,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("insured_id");
 
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.Property<DateOnly?>("To")
                         .HasColumnType("date")
                         .HasColumnName("to");
@@ -1674,9 +1516,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("InsuredId")
                         .HasDatabaseName("ix_affiliation_periods_insured_id");
-
-                    b.HasIndex("SandboxId")
-                        .HasDatabaseName("ix_affiliation_periods_sandbox_id");
 
                     b.ToTable("affiliation_periods", "cns");
                 });
@@ -1718,11 +1557,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("role");
 
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.HasKey("Id")
                         .HasName("pk_api_keys");
 
@@ -1732,9 +1566,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("ProviderId")
                         .HasDatabaseName("ix_api_keys_provider_id");
-
-                    b.HasIndex("SandboxId")
-                        .HasDatabaseName("ix_api_keys_sandbox_id");
 
                     b.ToTable("api_keys", "cns");
                 });
@@ -1763,11 +1594,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("date[]")
                         .HasColumnName("physio_delivered_on");
 
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.Property<DateOnly?>("To")
                         .HasColumnType("date")
                         .HasColumnName("to");
@@ -1778,19 +1604,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasIndex("InsuredId")
                         .HasDatabaseName("ix_care_plans_insured_id");
 
-                    b.HasIndex("SandboxId")
-                        .HasDatabaseName("ix_care_plans_sandbox_id");
-
                     b.ToTable("care_plans", "cns");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Registry.Doctor", b =>
                 {
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.Property<string>("Code")
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)")
@@ -1813,7 +1631,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(400)")
                         .HasColumnName("specialty");
 
-                    b.HasKey("SandboxId", "Code")
+                    b.HasKey("Code")
                         .HasName("pk_doctors");
 
                     b.ToTable("doctors", "cns");
@@ -1869,11 +1687,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(2)")
                         .HasColumnName("residence_country");
 
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.Property<string>("Sex")
                         .IsRequired()
                         .HasMaxLength(10)
@@ -1883,7 +1696,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_insured");
 
-                    b.HasIndex("SandboxId", "Matricule")
+                    b.HasIndex("Matricule")
                         .IsUnique()
                         .HasDatabaseName("ix_insured_matricule");
 
@@ -1931,15 +1744,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(400)")
                         .HasColumnName("name");
 
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.HasKey("Id")
                         .HasName("pk_providers");
 
-                    b.HasIndex("SandboxId", "Code")
+                    b.HasIndex("Code")
                         .IsUnique()
                         .HasDatabaseName("ix_providers_code");
 
@@ -1991,11 +1799,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("date")
                         .HasColumnName("requested_on");
 
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.Property<int>("Sequence")
                         .HasColumnType("integer")
                         .HasColumnName("sequence");
@@ -2003,7 +1806,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_rehabilitation_extensions");
 
-                    b.HasIndex("SandboxId", "AuthorisationId", "Sequence")
+                    b.HasIndex("AuthorisationId", "Sequence")
                         .IsUnique()
                         .HasDatabaseName("ix_rehabilitation_extensions_authorisation_id_sequence");
 
@@ -2072,11 +1875,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("date")
                         .HasColumnName("received_on");
 
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(30)
@@ -2104,18 +1902,18 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("SandboxId", "DecisionDueBy")
+                    b.HasIndex("DecisionDueBy")
                         .HasDatabaseName("ix_care_requests_decision_due_by")
                         .HasFilter("status = 'Pending'");
 
-                    b.HasIndex("SandboxId", "VoucherId")
+                    b.HasIndex("VoucherId")
                         .HasDatabaseName("ix_care_requests_voucher_id");
 
-                    b.HasIndex("SandboxId", "InsuredId", "Kind")
+                    b.HasIndex("InsuredId", "Kind")
                         .HasDatabaseName("ix_care_requests_insured_id_kind");
 
-                    b.HasIndex("SandboxId", "ProviderId", "Kind", "ReceivedAt", "Id")
-                        .IsDescending(false, false, false, true, true)
+                    b.HasIndex("ProviderId", "Kind", "ReceivedAt", "Id")
+                        .IsDescending(false, false, true, true)
                         .HasDatabaseName("ix_care_requests_provider_id_kind_received_at_id");
 
                     b.ToTable("care_requests", "cns");
@@ -2159,11 +1957,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("request_id");
 
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.Property<int>("Sequence")
                         .HasColumnType("integer")
                         .HasColumnName("sequence");
@@ -2177,7 +1970,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_request_events");
 
-                    b.HasIndex("SandboxId", "RequestId", "Sequence")
+                    b.HasIndex("RequestId", "Sequence")
                         .IsUnique()
                         .HasDatabaseName("ix_request_events_request_id_sequence");
 
@@ -2239,11 +2032,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("provider_id");
 
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.Property<Guid?>("SourceRequestId")
                         .HasColumnType("uuid")
                         .HasColumnName("source_request_id");
@@ -2263,14 +2051,14 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_vouchers");
 
-                    b.HasIndex("SandboxId", "InsuredId")
+                    b.HasIndex("InsuredId")
                         .HasDatabaseName("ix_vouchers_insured_id");
 
-                    b.HasIndex("SandboxId", "Number")
+                    b.HasIndex("Number")
                         .IsUnique()
                         .HasDatabaseName("ix_vouchers_number");
 
-                    b.HasIndex("SandboxId", "ProviderId", "CreatedAt")
+                    b.HasIndex("ProviderId", "CreatedAt")
                         .HasDatabaseName("ix_vouchers_provider_id_created_at");
 
                     b.ToTable("vouchers", "cns");
@@ -2293,11 +2081,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasPrecision(5, 2)
                         .HasColumnType("numeric(5,2)")
                         .HasColumnName("rate_percent");
-
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
 
                     b.Property<int>("SessionsBilled")
                         .HasColumnType("integer")
@@ -2323,7 +2106,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_voucher_services");
 
-                    b.HasIndex("SandboxId", "VoucherId", "ActCode")
+                    b.HasIndex("VoucherId", "ActCode")
                         .IsUnique()
                         .HasDatabaseName("ix_voucher_services_voucher_id_act_code");
 
@@ -2335,11 +2118,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("CnsExchange.Infrastructure.Persistence.Configurations.BillingFileChunk", b =>
                 {
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.Property<Guid>("ContentId")
                         .HasColumnType("uuid")
                         .HasColumnName("content_id");
@@ -2353,7 +2131,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("bytea")
                         .HasColumnName("data");
 
-                    b.HasKey("SandboxId", "ContentId", "Seq")
+                    b.HasKey("ContentId", "Seq")
                         .HasName("pk_billing_file_chunks");
 
                     b.ToTable("billing_file_chunks", "cns");
@@ -2370,11 +2148,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.Property<string>("Sha256")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -2388,47 +2161,27 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_billing_file_contents");
 
-                    b.HasIndex("SandboxId")
-                        .HasDatabaseName("ix_billing_file_contents_sandbox_id");
-
                     b.ToTable("billing_file_contents", "cns");
                 });
 
-            modelBuilder.Entity("CnsExchange.Infrastructure.Persistence.Configurations.OperatorKey", b =>
+            modelBuilder.Entity("CnsExchange.Infrastructure.Persistence.SandboxClockRow", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid")
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
                         .HasColumnName("id");
 
-                    b.Property<DateTimeOffset>("CreatedAt")
+                    b.Property<long>("OffsetTicks")
+                        .HasColumnType("bigint")
+                        .HasColumnName("offset_ticks");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("KeyHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("key_hash");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("name");
-
-                    b.Property<DateTimeOffset?>("RevokedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("revoked_at");
+                        .HasColumnName("updated_at");
 
                     b.HasKey("Id")
-                        .HasName("pk_operator_keys");
+                        .HasName("pk_sandbox_clock");
 
-                    b.HasIndex("KeyHash")
-                        .IsUnique()
-                        .HasDatabaseName("ix_operator_keys_key_hash");
-
-                    b.ToTable("operator_keys", "cns");
+                    b.ToTable("sandbox_clock", "cns");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Cures.CureAuthorisation", b =>
@@ -2698,16 +2451,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.ToTable("rehabilitation_authorisations", "cns");
                 });
 
-            modelBuilder.Entity("CnsExchange.Application.Common.IdempotencyRecord", b =>
-                {
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_idempotency_records_sandboxes_sandbox_id");
-                });
-
             modelBuilder.Entity("CnsExchange.Domain.Billing.BillingFile", b =>
                 {
                     b.HasOne("CnsExchange.Infrastructure.Persistence.Configurations.BillingFileContent", null)
@@ -2723,13 +2466,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_billing_files_providers_provider_id");
-
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_billing_files_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Billing.FeeMemoir", b =>
@@ -2752,13 +2488,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_fee_memoirs_providers_provider_id");
-
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_fee_memoirs_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Billing.FeeMemoirLine", b =>
@@ -2795,13 +2524,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_fee_memoir_lines_provider_return_file_return_file_id");
 
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_fee_memoir_lines_sandboxes_sandbox_id");
-
                     b.HasOne("CnsExchange.Domain.Vouchers.Voucher", null)
                         .WithMany()
                         .HasForeignKey("VoucherId")
@@ -2829,13 +2551,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_fee_memoir_simulations_providers_provider_id");
-
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_fee_memoir_simulations_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Billing.LineContestation", b =>
@@ -2860,13 +2575,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_line_contestations_providers_provider_id");
-
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_line_contestations_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalParticipationCounter", b =>
@@ -2877,13 +2585,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_hospital_participation_counters_insured_insured_id");
-
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_hospital_participation_counters_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalStay", b =>
@@ -2900,24 +2601,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_hospital_stays_providers_provider_id");
-
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_hospital_stays_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalStayLine", b =>
                 {
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_hospital_stay_lines_sandboxes_sandbox_id");
-
                     b.HasOne("CnsExchange.Domain.Hospital.HospitalStay", null)
                         .WithMany("Lines")
                         .HasForeignKey("StayId")
@@ -2928,13 +2615,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalStayOperation", b =>
                 {
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_hospital_stay_operations_sandboxes_sandbox_id");
-
                     b.HasOne("CnsExchange.Domain.Hospital.HospitalStay", null)
                         .WithMany("Operations")
                         .HasForeignKey("StayId")
@@ -2945,29 +2625,12 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalStayParticipationYear", b =>
                 {
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_hospital_stay_participation_years_sandboxes_sandbox_id");
-
                     b.HasOne("CnsExchange.Domain.Hospital.HospitalStay", null)
                         .WithMany("ParticipationYears")
                         .HasForeignKey("StayId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_hospital_stay_participation_years_hospital_stays_stay_id");
-                });
-
-            modelBuilder.Entity("CnsExchange.Domain.Payments.PaymentRun", b =>
-                {
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_payment_runs_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Payments.PaymentRunOrder", b =>
@@ -2985,23 +2648,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_payment_orders_payment_runs_run_id");
-
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_payment_orders_sandboxes_sandbox_id");
-                });
-
-            modelBuilder.Entity("CnsExchange.Domain.Payments.PaymentSchedulerState", b =>
-                {
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_payment_scheduler_state_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Payments.ProviderReturnFile", b =>
@@ -3025,13 +2671,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_return_files_payment_runs_run_id");
-
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_return_files_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Payments.StoredPaymentFile", b =>
@@ -3054,24 +2693,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_payment_files_payment_runs_run_id");
-
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_payment_files_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Physio.PrescriptionFingerprint", b =>
                 {
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_prescription_fingerprints_sandboxes_sandbox_id");
-
                     b.HasOne("CnsExchange.Domain.Vouchers.Voucher", null)
                         .WithMany()
                         .HasForeignKey("VoucherId")
@@ -3088,13 +2713,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_prescription_scans_validation_request_request_id");
-
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_prescription_scans_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Registry.AccidentCase", b =>
@@ -3105,13 +2723,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_accident_cases_insured_insured_id");
-
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_accident_cases_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Registry.AffiliationPeriod", b =>
@@ -3122,13 +2733,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_affiliation_periods_insured_insured_id");
-
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_affiliation_periods_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Registry.ApiKey", b =>
@@ -3138,13 +2742,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasForeignKey("ProviderId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_api_keys_providers_provider_id");
-
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_api_keys_sandboxes_sandbox_id");
 
                     b.Navigation("Provider");
                 });
@@ -3157,43 +2754,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_care_plans_insured_insured_id");
-
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_care_plans_sandboxes_sandbox_id");
-                });
-
-            modelBuilder.Entity("CnsExchange.Domain.Registry.Doctor", b =>
-                {
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_doctors_sandboxes_sandbox_id");
-                });
-
-            modelBuilder.Entity("CnsExchange.Domain.Registry.Insured", b =>
-                {
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_insured_sandboxes_sandbox_id");
-                });
-
-            modelBuilder.Entity("CnsExchange.Domain.Registry.Provider", b =>
-                {
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_providers_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Rehabilitation.RehabilitationExtension", b =>
@@ -3204,13 +2764,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_rehabilitation_extensions_rehabilitation_authorisations_aut");
-
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_rehabilitation_extensions_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Requests.CareRequest", b =>
@@ -3228,13 +2781,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .IsRequired()
                         .HasConstraintName("fk_care_requests_providers_provider_id");
 
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_care_requests_sandboxes_sandbox_id");
-
                     b.HasOne("CnsExchange.Domain.Vouchers.Voucher", null)
                         .WithMany()
                         .HasForeignKey("VoucherId")
@@ -3250,13 +2796,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_request_events_care_requests_request_id");
-
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_request_events_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Vouchers.Voucher", b =>
@@ -3274,24 +2813,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_vouchers_providers_provider_id");
-
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_vouchers_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Vouchers.VoucherService", b =>
                 {
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_voucher_services_sandboxes_sandbox_id");
-
                     b.HasOne("CnsExchange.Domain.Vouchers.Voucher", null)
                         .WithMany("Services")
                         .HasForeignKey("VoucherId")
@@ -3308,23 +2833,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_billing_file_chunks_billing_file_content_content_id");
-
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_billing_file_chunks_sandboxes_sandbox_id");
-                });
-
-            modelBuilder.Entity("CnsExchange.Infrastructure.Persistence.Configurations.BillingFileContent", b =>
-                {
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_billing_file_contents_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Cures.CureAuthorisation", b =>

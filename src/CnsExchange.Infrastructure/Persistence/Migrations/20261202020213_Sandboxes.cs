@@ -1015,7 +1015,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                 table: "fee_memoir_lines",
                 columns: new[] { "sandbox_id", "provider_id", "insured_id", "session_date" },
                 unique: true,
-                filter: "outcome IN ('Accepted', 'Reduced') AND hospital_stay_id IS NULL");
+                filter: "outcome IN ('Accepted', 'Reduced') AND hospital_stay_id IS NULL AND NOT travel_allowance");
 
             migrationBuilder.CreateIndex(
                 name: "ux_fee_memoir_lines_paid_voucher_date_act",
@@ -2425,7 +2425,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                 table: "fee_memoir_lines",
                 columns: new[] { "provider_id", "insured_id", "session_date" },
                 unique: true,
-                filter: "outcome IN ('Accepted', 'Reduced') AND hospital_stay_id IS NULL");
+                filter: "outcome IN ('Accepted', 'Reduced') AND hospital_stay_id IS NULL AND NOT travel_allowance");
 
             migrationBuilder.CreateIndex(
                 name: "ux_fee_memoir_lines_paid_voucher_date_act",
