@@ -180,27 +180,38 @@ public sealed class OneSandboxPerTestRunTests(ApiFactory api) : ApiTest(api)
 public sealed class SandboxQuotaTests(ApiFactory api) : ApiTest(api)
 {
     [Fact]
-    public async Task Files_past_the_quota_are_refused_with_413_and_nothing_of_them_is_stored()
+    public async Task Scans_and_files_past_the_quota_are_refused_with_413_and_nothing_of_them_is_stored()
     {
         var b = await SandboxApi.CreateAsync(Client(Operator));
         var physio = Client(b.Key("physio-1"));
-        var header = "memoirReference,voucherNumber,matricule,sessionDate,actCode,travel,claimedAmount\n";
-        var line = $"Q-1,K26-0001000-3,{ValidationTestSupport.Adult},2026-11-21,ZK11,false,36.80\n";
-        var big = header + string.Concat(Enumerable.Repeat(line, 1_300_000 / line.Length)); // about 1.3 MB
+        await physio.DecideAsync(ValidationTestSupport.Rx(), Scan(1_300_000));
 
-        await Billing.BillingApi.UploadAsync(physio, big, "text/csv");
-        var refused = await physio.PostAsync("/api/v1/billing-files", new StringContent(big, System.Text.Encoding.UTF8, "text/csv"));
+        // A billing file that would pass the 2 MiB: refused whole, before any job (nothing left running after the test).
+        var file = "memoirReference,voucherNumber,matricule,sessionDate,actCode,travel,claimedAmount\n" + new string('#', 900_000) + "\n";
+        var refused = await physio.PostAsync("/api/v1/billing-files", new StringContent(file, System.Text.Encoding.UTF8, "text/csv"));
         var problem = await refused.ExpectProblemAsync(HttpStatusCode.RequestEntityTooLarge, "sandbox_quota_exceeded");
         Assert.Contains("2 MiB", problem["detail"]!.GetValue<string>());
+        // So is a scan.
+        await (await physio.SubmitAsync(ValidationTestSupport.Rx(), Scan(900_000))).ExpectProblemAsync(HttpStatusCode.RequestEntityTooLarge, "sandbox_quota_exceeded");
 
         var sandbox = await (await Client(Operator).GetAsync($"/api/v1/sandboxes/{b.Id}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.InRange(sandbox["bytesUsed"]!.GetValue<long>(), 1_200_000, 1_400_000); // the refused file counts for nothing
+        Assert.Equal(1_300_000, sandbox["bytesUsed"]!.GetValue<long>()); // the refused ones count for nothing
         await using var owner = new Npgsql.NpgsqlConnection(Api.ConnectionString);
         await owner.OpenAsync();
-        Assert.Equal(1, await SandboxApi.CountAsync(owner, "SELECT count(*) FROM cns.billing_file_contents WHERE sandbox_id = $1", b.Id));
+        Assert.Equal(0, await SandboxApi.CountAsync(owner, "SELECT count(*) FROM cns.billing_file_contents WHERE sandbox_id = $1", b.Id));
+        Assert.Equal(1, await SandboxApi.CountAsync(owner, "SELECT count(*) FROM cns.prescription_scans WHERE sandbox_id = $1", b.Id));
 
         // The default sandbox is counted, never limited.
-        await Billing.BillingApi.UploadAsync(Client(Physio1), big, "text/csv");
-        await Billing.BillingApi.UploadAsync(Client(Physio1), big, "text/csv");
+        await Client(Physio1).DecideAsync(ValidationTestSupport.Rx(), Scan(1_300_000));
+        await Client(Physio1).DecideAsync(ValidationTestSupport.Rx(ValidationTestSupport.Minor), Scan(1_300_000));
+    }
+
+    /// <summary>A PDF of the given size, unique (the scan hash is one of the duplicate keys).</summary>
+    private static byte[] Scan(int size)
+    {
+        var scan = new byte[size];
+        Random.Shared.NextBytes(scan);
+        System.Text.Encoding.ASCII.GetBytes("%PDF-1.4\n").CopyTo(scan, 0);
+        return scan;
     }
 }
