@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (not part of the test suite) and writes bench/results/<date>.md.
 # Every figure is compared with a baseline measured in the same run on the same PostgreSQL.
-# Usage: bench/run.sh [p1 p2 p3 p4 p5]   (BENCH_SECONDS=20 per load phase of p1; BENCH_BILLING_LINES=1000000 for p2/p5;
-#        BENCH_P3_LINES=1000000 and BENCH_P3_PROVIDERS=40 for p3)
+# Usage: bench/run.sh [p1 p2 p3 p4 p5 p6]   (BENCH_SECONDS=20 per load phase of p1; BENCH_BILLING_LINES=1000000 for p2/p5;
+#        BENCH_P3_LINES=1000000 and BENCH_P3_PROVIDERS=40 for p3; p6: 50 standard sandboxes created)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)

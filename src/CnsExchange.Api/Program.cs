@@ -57,7 +57,9 @@ builder.Services.AddAuthorizationBuilder()
     .AddPolicy(Policies.Reviewer, p => p.RequireRole("reviewer"))
     .AddPolicy(Policies.Admin, p => p.RequireRole("admin"))
     .AddPolicy(Policies.ReviewerOrAdmin, p => p.RequireRole("reviewer", "admin"))
-    .AddPolicy(Policies.ProviderOrStaff, p => p.RequireRole("provider", "reviewer", "admin"));
+    .AddPolicy(Policies.ProviderOrStaff, p => p.RequireRole("provider", "reviewer", "admin"))
+    .AddPolicy(Policies.Operator, p => p.RequireRole("operator"))
+    .AddPolicy(Policies.OperatorOrAdmin, p => p.RequireRole("operator", "admin"));
 
 builder.Services.AddCnsSwagger();
 builder.Services.AddCnsRateLimiting(builder.Configuration);
@@ -89,6 +91,7 @@ app.UseStatusCodePages(async ctx =>
 app.UseRateLimiter();
 app.UseRequestBodyLimits();
 app.UseAuthentication();
+app.UseMiddleware<SandboxMiddleware>();
 app.UseAuthorization();
 
 app.UseCnsSwagger();
@@ -96,7 +99,7 @@ if (!isTooling)
 {
     app.UseHangfireDashboard("/hangfire", new DashboardOptions
     {
-        AsyncAuthorization = [new AdminDashboardAuthorization()],
+        AsyncAuthorization = [new OperatorDashboardAuthorization()],
         AppPath = "/swagger",
         DashboardTitle = "CnsExchange jobs",
     });

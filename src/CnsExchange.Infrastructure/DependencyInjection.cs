@@ -20,10 +20,32 @@ public static class DependencyInjection
 {
     public const string InnerClockKey = "inner-clock";
 
+    /// <summary>
+    /// The owner's connection (ConnectionStrings:Cns): migrations, the application role's grants, operator keys and
+    /// Hangfire's own schema. Sandbox data is never read through it: row-level security does not bind an owner.
+    /// </summary>
+    public static string OwnerConnectionString(IConfiguration configuration) =>
+        Tuned(configuration.GetConnectionString("Cns")
+            ?? throw new InvalidOperationException("ConnectionStrings:Cns is not set (environment variable ConnectionStrings__Cns). scripts/run.sh sets it for you."));
+
+    /// <summary>
+    /// The application's connection: a login role that owns nothing and is no superuser, so that the row-level security
+    /// policies bind it. ConnectionStrings:CnsApp when given; else the owner's with the role of <see cref="AppRole"/>.
+    /// </summary>
     public static string ConnectionString(IConfiguration configuration)
     {
-        var configured = configuration.GetConnectionString("Cns")
-            ?? throw new InvalidOperationException("ConnectionStrings:Cns is not set (environment variable ConnectionStrings__Cns). scripts/run.sh sets it for you.");
+        if (configuration.GetConnectionString("CnsApp") is { Length: > 0 } app) return Tuned(app);
+        var (role, password) = AppRole(configuration);
+        return new Npgsql.NpgsqlConnectionStringBuilder(OwnerConnectionString(configuration)) { Username = role, Password = password }.ConnectionString;
+    }
+
+    /// <summary>Name and password of the application role that the start-up creates (CnsExchange:AppRole:Name/Password).</summary>
+    public static (string Name, string Password) AppRole(IConfiguration configuration) =>
+        (configuration["CnsExchange:AppRole:Name"] is { Length: > 0 } name ? name : "cns_app",
+         configuration["CnsExchange:AppRole:Password"] is { Length: > 0 } password ? password : "cns-app-local");
+
+    private static string Tuned(string configured)
+    {
         // Fail fast when the database is gone (the API answers 503), instead of hanging on the 15 s default.
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(configured);
         if (!configured.Contains("Timeout", StringComparison.OrdinalIgnoreCase)) builder.Timeout = 3;
@@ -36,6 +58,7 @@ public static class DependencyInjection
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration, bool runBackgroundJobs)
     {
         var connectionString = ConnectionString(configuration);
+        var ownerConnectionString = OwnerConnectionString(configuration);
         // Pooled: a context is reset and reused rather than built (options, services, state) for every request.
         services.AddDbContextPool<AppDbContext>(o => ConfigureDbContext(o, connectionString));
         services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<AppDbContext>());
@@ -48,9 +71,21 @@ public static class DependencyInjection
         services.AddSingleton<IReferenceData, ReferenceDataLoader>();
         services.AddSingleton(sp => new SandboxTimeProvider(sp.GetKeyedService<TimeProvider>(InnerClockKey) ?? TimeProvider.System));
         services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<SandboxTimeProvider>());
-        services.AddSingleton<ISandboxClock, SandboxClock>();
+        services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(connectionString));
+        services.AddSingleton(sp => new SandboxDirectory(sp.GetRequiredService<Npgsql.NpgsqlDataSource>(),
+            TimeSpan.FromDays(configuration.GetValue("CnsExchange:Sandboxes:IdleDays", 30))));
+        services.AddSingleton<ISandboxUnits, SandboxUnits>();
+        services.AddSingleton(sp => new SandboxStorageQuota(sp.GetRequiredService<Npgsql.NpgsqlDataSource>(),
+            configuration.GetValue("CnsExchange:Sandboxes:QuotaBytes", 1024L * 1024 * 1024)));
+        services.AddSingleton<ISandboxStorageQuota>(sp => sp.GetRequiredService<SandboxStorageQuota>());
+        services.AddScoped<ISandboxClock, SandboxClock>();
         services.AddScoped<SandboxSeeder>();
-        services.AddScoped<DatabaseInitializer>();
+        services.AddScoped<Application.Features.Sandboxes.ISandboxProvisioner, SandboxProvisioner>();
+        services.AddScoped<SandboxJanitor>();
+        if (runBackgroundJobs) services.AddHostedService<SandboxJanitorSchedule>();
+        services.AddScoped(sp => new DatabaseInitializer(ownerConnectionString, AppRole(configuration),
+            configuration["CnsExchange:OperatorKey"] is { Length: > 0 } operatorKey ? operatorKey : "sandbox-operator",
+            sp.GetRequiredService<SandboxSeeder>(), sp.GetRequiredService<ISandboxUnits>(), sp.GetRequiredService<ILogger<DatabaseInitializer>>()));
         services.AddPaymentFiles();
 
         // Hangfire keeps its storage, job activator and log provider in process-wide statics, which AddHangfire hands
@@ -64,7 +99,7 @@ public static class DependencyInjection
             QueuePollInterval = TimeSpan.FromMilliseconds(250),
             DistributedLockTimeout = TimeSpan.FromMinutes(2),
         };
-        services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions));
+        services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(ownerConnectionString, storageOptions), storageOptions));
         services.AddSingleton<JobActivator>(sp => new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire((sp, cfg) => cfg
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -95,5 +130,6 @@ public static class DependencyInjection
 
     internal static void ConfigureDbContext(DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory", AppDbContext.Schema))
-            .UseSnakeCaseNamingConvention();
+            .UseSnakeCaseNamingConvention()
+            .AddInterceptors(SandboxConnectionInterceptor.Instance);
 }

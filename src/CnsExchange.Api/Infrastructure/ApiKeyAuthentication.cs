@@ -2,20 +2,23 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using CnsExchange.Application.Common;
 using CnsExchange.Domain.Registry;
-using CnsExchange.Infrastructure.Persistence;
+using CnsExchange.Infrastructure.Sandbox;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace CnsExchange.Api.Infrastructure;
 
-/// <summary>Authenticates the <c>X-Api-Key</c> header against the stored SHA-256 hashes.</summary>
+/// <summary>
+/// Authenticates the <c>X-Api-Key</c> header against the stored SHA-256 hashes, on every request (no cache: a revoked
+/// key or a deleted sandbox stops working at once in every process). The answer carries the key's sandbox and that
+/// sandbox's clock, which <see cref="SandboxMiddleware"/> opens the unit of work with.
+/// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    AppDbContext db,
+    SandboxDirectory directory,
     IMemoryCache cache)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, new DebugLevelLoggerFactory(logger), encoder)
 {
@@ -23,18 +26,20 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string HeaderName = "X-Api-Key";
     public const string ProviderClaim = "provider_id";
     public const string KeyClaim = "key_id";
+    public const string SandboxClaim = "sandbox_id";
     /// <summary>The provider's kind and code: a provider is never changed once created, so they travel with the key.</summary>
     public const string ProviderKindClaim = "provider_kind";
     public const string ProviderCodeClaim = "provider_code";
 
     public const int MaxKeyLength = 200;
 
-    private sealed record KeyInfo(Guid Id, string Role, Guid? ProviderId, string? ProviderKind, string? ProviderCode);
-
     private static string CacheKey(string hash) => "apikey:" + hash;
 
-    /// <summary>The key (by hash) was checked within the cache's lifetime and is valid: the rate limiter gives it its own bucket.</summary>
-    public static bool IsKnownValid(IMemoryCache cache, string hash) => cache.TryGetValue(CacheKey(hash), out KeyInfo? info) && info is not null;
+    /// <summary>
+    /// The key (by hash) was found valid within the last 30 s: the rate limiter, which runs before authentication, gives
+    /// it its own bucket. Authentication itself never trusts this: it asks the database on every request.
+    /// </summary>
+    public static bool IsKnownValid(IMemoryCache cache, string hash) => cache.TryGetValue(CacheKey(hash), out bool valid) && valid;
 
     /// <summary>
     /// A missing or invalid key is "no result" (logged by the framework at debug level, not one Information line per
@@ -47,19 +52,16 @@ public sealed class ApiKeyAuthenticationHandler(
         if (string.IsNullOrWhiteSpace(key) || key.Length > MaxKeyLength) return AuthenticateResult.NoResult();
 
         var hash = ApiKeys.Hash(key);
-        // A short cache keeps key checks off the hot path; a revoked key stops working within the TTL.
-        var info = await cache.GetOrCreateAsync(CacheKey(hash), async entry =>
-        {
-            entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(30);
-            var row = await db.ApiKeys.AsNoTracking()
-                .Where(k => k.KeyHash == hash && k.RevokedAt == null)
-                .Select(k => new { k.Id, k.Role, k.ProviderId, ProviderKind = (ProviderKind?)k.Provider!.Kind, ProviderCode = k.Provider!.Code })
-                .SingleOrDefaultAsync(Context.RequestAborted);
-            return row is null ? null : new KeyInfo(row.Id, row.Role.ToString().ToLowerInvariant(), row.ProviderId, row.ProviderKind?.ToString(), row.ProviderCode);
-        });
+        var info = await directory.AuthenticateAsync(hash, Context.RequestAborted);
         if (info is null) return AuthenticateResult.NoResult();
+        cache.Set(CacheKey(hash), true, TimeSpan.FromSeconds(30));
 
-        var claims = new List<Claim> { new(ClaimTypes.Role, info.Role), new(KeyClaim, info.Id.ToString()) };
+        var claims = new List<Claim> { new(ClaimTypes.Role, info.Role.ToString().ToLowerInvariant()), new(KeyClaim, info.KeyId.ToString()) };
+        if (info.SandboxId is { } sandbox)
+        {
+            claims.Add(new Claim(SandboxClaim, sandbox.ToString()));
+            SandboxMiddleware.Remember(Context, sandbox, info.Clock!);
+        }
         if (info.ProviderId is { } providerId) claims.Add(new Claim(ProviderClaim, providerId.ToString()));
         if (info.ProviderKind is { } kind) claims.Add(new Claim(ProviderKindClaim, kind));
         if (info.ProviderCode is { } code) claims.Add(new Claim(ProviderCodeClaim, code));
@@ -107,4 +109,6 @@ public static class Policies
     public const string Admin = "admin";
     public const string ReviewerOrAdmin = "reviewer_or_admin";
     public const string ProviderOrStaff = "provider_or_staff";
+    public const string Operator = "operator";
+    public const string OperatorOrAdmin = "operator_or_admin";
 }

@@ -53,14 +53,28 @@ public interface IReferenceData
     ReferenceCatalog Catalog { get; }
 }
 
-public sealed record ClockState(DateTimeOffset Now, DateTimeOffset SystemNow, TimeSpan Offset, DateOnly LocalDate);
+public sealed record ClockState(DateTimeOffset Now, DateTimeOffset SystemNow, TimeSpan Offset, DateOnly LocalDate, ClockMode Mode);
 
-/// <summary>The sandbox clock: a persisted offset over system time that integrators can move.</summary>
+/// <summary>The clock of the caller's sandbox, stored in its row: moved forward only, by one atomic statement.</summary>
 public interface ISandboxClock
 {
     ClockState Read();
     Task<ClockState> SetAsync(DateTimeOffset target, CancellationToken ct);
+    /// <summary>Reads the stored clock again into the current unit of work.</summary>
     Task RefreshAsync(CancellationToken ct);
+}
+
+/// <summary>Opens units of work in a sandbox outside a request (jobs, seeding): its setting and its clock.</summary>
+public interface ISandboxUnits
+{
+    /// <summary>
+    /// The sandbox's stored clock, to enter it with (<see cref="SandboxScope.Enter"/>, in the caller: an async local set
+    /// inside an awaited method does not flow back out); null when it does not exist (any more) or is being deleted.
+    /// </summary>
+    Task<SandboxClockSetting?> ClockAsync(Guid sandboxId, CancellationToken ct);
+
+    /// <summary>The sandboxes whose own work (due payment runs, recovery) a background pass must visit.</summary>
+    Task<IReadOnlyList<Guid>> ActiveAsync(CancellationToken ct);
 }
 
 /// <summary>Reacts when the sandbox clock moves forward (e.g. runs the jobs that fell due in between).</summary>

@@ -36,6 +36,11 @@ public sealed class PayloadTooLargeException(string field, string detail)
     public string Field { get; } = field;
 }
 
+/// <summary>The sandbox's stored bytes (scans and billing files) would pass its quota.</summary>
+public sealed class SandboxQuotaExceededException(long quotaBytes)
+    : AppException(413, "sandbox_quota_exceeded", "Sandbox storage quota exceeded",
+        $"This sandbox may store at most {quotaBytes / (1024 * 1024)} MiB of scans and files: delete it and start a new one, or ask the operator.");
+
 /// <summary>An upload that did not end within its deadline (408); nothing of it is kept.</summary>
 public sealed class UploadTimeoutException(string detail)
     : AppException(408, "upload_timeout", "Request timeout", detail);

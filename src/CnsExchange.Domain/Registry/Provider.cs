@@ -26,6 +26,8 @@ public enum CallerRole
     Provider,
     Reviewer,
     Admin,
+    /// <summary>Runs the exchange: creates, lists and deletes sandboxes. Belongs to no sandbox.</summary>
+    Operator,
 }
 
 /// <summary>An API key; only its SHA-256 hash is stored.</summary>

@@ -10,6 +10,14 @@ namespace CnsExchange.Infrastructure.Billing;
 public sealed class BillingDataSource(NpgsqlDataSource source)
 {
     public NpgsqlDataSource Source { get; } = source;
+
+    /// <summary>A connection under the unit of work's sandbox (row-level security).</summary>
+    public async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = await Source.OpenConnectionAsync(ct);
+        await Persistence.SandboxConnectionInterceptor.ApplyAsync(connection, ct);
+        return connection;
+    }
 }
 
 /// <summary>
@@ -17,7 +25,7 @@ public sealed class BillingDataSource(NpgsqlDataSource source)
 /// never sits in memory. An upload first streams into a temporary file (hashing on the way) with no database
 /// connection open, then goes into the database in one short transaction: a slow client holds no transaction (issue 15).
 /// </summary>
-internal sealed class BillingFileStore(BillingDataSource data, TimeProvider clock) : IBillingFileStore
+internal sealed class BillingFileStore(BillingDataSource data, TimeProvider clock, Sandbox.SandboxStorageQuota quota) : IBillingFileStore
 {
     public const int ChunkSize = 1024 * 1024;
 
@@ -47,7 +55,7 @@ internal sealed class BillingFileStore(BillingDataSource data, TimeProvider cloc
     private async Task<StoredContent> StoreAsync(Stream spool, long size, string hash, byte[] buffer, CancellationToken ct)
     {
         var id = Guid.CreateVersion7();
-        await using var conn = await data.Source.OpenConnectionAsync(ct);
+        await using var conn = await data.OpenAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using (var header = new NpgsqlCommand(
             "INSERT INTO cns.billing_file_contents (id, size_bytes, sha256, created_at) VALUES (@id, @size, @sha, @created_at)", conn, tx))
@@ -58,6 +66,7 @@ internal sealed class BillingFileStore(BillingDataSource data, TimeProvider cloc
             header.Parameters.AddWithValue("created_at", clock.GetUtcNow().ToUniversalTime());
             await header.ExecuteNonQueryAsync(ct);
         }
+        await quota.ChargeAsync(conn, tx, size, ct); // past the sandbox's quota nothing is written: the charge rolls back with it
 
         var seq = 0;
         await using var insert = new NpgsqlCommand("INSERT INTO cns.billing_file_chunks (content_id, seq, data) VALUES (@id, @seq, @data)", conn, tx);
@@ -79,20 +88,20 @@ internal sealed class BillingFileStore(BillingDataSource data, TimeProvider cloc
 
     public async Task DeleteAsync(Guid contentId, CancellationToken ct)
     {
-        await using var conn = await data.Source.OpenConnectionAsync(ct);
+        await using var conn = await data.OpenAsync(ct);
         await using var cmd = new NpgsqlCommand(
             "DELETE FROM cns.billing_file_contents c WHERE c.id = @id AND NOT EXISTS (SELECT 1 FROM cns.billing_files f WHERE f.content_id = c.id)", conn);
         cmd.Parameters.AddWithValue("id", contentId);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    public Stream OpenRead(Guid contentId) => new ChunkStream(data.Source, contentId);
+    public Stream OpenRead(Guid contentId) => new ChunkStream(data, contentId);
 
     /// <summary>
     /// Reads the chunks in order on a connection of its own, into one buffer reused for every chunk: a 100 MB file
     /// leaves no trail of 1 MiB arrays behind for the garbage collector (they would live on the large object heap).
     /// </summary>
-    private sealed class ChunkStream(NpgsqlDataSource source, Guid contentId) : Stream
+    private sealed class ChunkStream(BillingDataSource source, Guid contentId) : Stream
     {
         private NpgsqlConnection? _conn;
         private readonly byte[] _chunk = new byte[ChunkSize];
@@ -129,7 +138,7 @@ internal sealed class BillingFileStore(BillingDataSource data, TimeProvider cloc
 
         private async Task<bool> NextChunkAsync(CancellationToken ct)
         {
-            _conn ??= await source.OpenConnectionAsync(ct);
+            _conn ??= await source.OpenAsync(ct);
             await using var cmd = new NpgsqlCommand("SELECT data FROM cns.billing_file_chunks WHERE content_id = @id AND seq = @seq", _conn);
             cmd.Parameters.AddWithValue("id", contentId);
             cmd.Parameters.AddWithValue("seq", _seq);

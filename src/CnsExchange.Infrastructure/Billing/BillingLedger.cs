@@ -55,7 +55,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
                 insured_share_total, source_json, source_line)
             VALUES (@id, @provider_id, @reference, @source, @billing_file_id, @simulation_id, @status, @received_at, @received_on,
                 @due_date, NULL, 0, 0, 0, 0, 0, 0, 0, 0, @source_json, @source_line)
-            ON CONFLICT (provider_id, reference) DO NOTHING
+            ON CONFLICT (sandbox_id, provider_id, reference) DO NOTHING
             """);
         cmd.Parameters.AddWithValue("id", m.Id);
         cmd.Parameters.AddWithValue("provider_id", m.ProviderId);
@@ -222,19 +222,21 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         if (memoirs.Count == 0) return;
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("Billing writes run inside a transaction.");
-        await using (var w = await connection.BeginBinaryImportAsync($"COPY cns.fee_memoirs ({MemoirColumns}) FROM STDIN (FORMAT BINARY)", ct))
+        await using (var w = await BeginStagedCopyAsync(connection, "fee_memoirs", MemoirColumns, ct))
         {
             foreach (var m in memoirs) await WriteMemoirAsync(w, m, ct);
             await w.CompleteAsync(ct);
         }
+        await MoveStagedAsync("fee_memoirs", MemoirColumns, ct);
         var reasons = new ReasonsJson();
-        await using (var w = await connection.BeginBinaryImportAsync($"COPY cns.fee_memoir_lines ({CopyLineColumns}) FROM STDIN (FORMAT BINARY)", ct))
+        await using (var w = await BeginStagedCopyAsync(connection, "fee_memoir_lines", CopyLineColumns, ct))
         {
             foreach (var m in memoirs)
                 foreach (var l in m.Lines)
                     await WriteLineAsync(w, l, reasons.Of(l.Reasons), ct);
             await w.CompleteAsync(ct);
         }
+        await MoveStagedAsync("fee_memoir_lines", CopyLineColumns, ct);
         if (sessionsConsumed.Count == 0) return;
         await using var update = Command("""
             UPDATE cns.voucher_services s SET sessions_billed = s.sessions_billed + d.n
@@ -244,6 +246,23 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         update.Parameters.Add(new NpgsqlParameter("counts", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = sessionsConsumed.Values.ToArray() });
         var updated = await update.ExecuteNonQueryAsync(ct);
         if (updated != sessionsConsumed.Count) throw new InvalidOperationException($"{sessionsConsumed.Count - updated} voucher service(s) vanished while their sessions were consumed.");
+    }
+
+    /// <summary>
+    /// PostgreSQL refuses COPY FROM into a table under row-level security: the rows are copied into a session temp table
+    /// shaped like the target (its sandbox_id default included), then inserted in one statement, which the policy checks.
+    /// </summary>
+    private async Task<NpgsqlBinaryImporter> BeginStagedCopyAsync(NpgsqlConnection connection, string table, string columns, CancellationToken ct)
+    {
+        await using (var create = Command($"CREATE TEMP TABLE IF NOT EXISTS staged_{table} (LIKE cns.{table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"))
+            await create.ExecuteNonQueryAsync(ct);
+        return await connection.BeginBinaryImportAsync($"COPY pg_temp.staged_{table} ({columns}) FROM STDIN (FORMAT BINARY)", ct);
+    }
+
+    private async Task MoveStagedAsync(string table, string columns, CancellationToken ct)
+    {
+        await using var move = Command($"INSERT INTO cns.{table} ({columns}) SELECT {columns} FROM pg_temp.staged_{table}; TRUNCATE pg_temp.staged_{table}");
+        await move.ExecuteNonQueryAsync(ct);
     }
 
     // Every column of the tables, named: a column added later must be added here and in the writers below (the COPY tests

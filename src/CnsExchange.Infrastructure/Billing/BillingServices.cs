@@ -1,3 +1,4 @@
+using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Billing;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Infrastructure.Persistence;
@@ -78,28 +79,54 @@ internal sealed class BillingFileRetentionSchedule(IRecurringJobManager jobs) : 
 }
 
 /// <summary>The Hangfire job of a billing file. Thin: it sends one command; Hangfire retries it after a failure (the command is idempotent).</summary>
-public sealed class BillingFileJob(IMediator mediator)
+public sealed class BillingFileJob(IMediator mediator, ISandboxUnits sandboxes)
 {
+    /// <summary>Runs in the sandbox the file was sent in (its first argument), with that sandbox's clock.</summary>
     [AutomaticRetry(Attempts = 5)]
-    [JobDisplayName("Process billing file {0}")]
-    public async Task ProcessAsync(Guid billingFileId, CancellationToken ct) => await mediator.Send(new ProcessBillingFile(billingFileId), ct);
+    [JobDisplayName("Process billing file {1} (sandbox {0})")]
+    public async Task ProcessAsync(Guid sandboxId, Guid billingFileId, CancellationToken ct)
+    {
+        if (await sandboxes.ClockAsync(sandboxId, ct) is not { } clock) return; // the sandbox was deleted: nothing left to process
+        using var sandbox = SandboxScope.Enter(sandboxId, clock);
+        await mediator.Send(new ProcessBillingFile(billingFileId), ct);
+    }
 }
 
 internal sealed class HangfireBillingFileQueue(IBackgroundJobClient jobs) : IBillingFileQueue
 {
-    public void Enqueue(Guid billingFileId) => jobs.Enqueue<BillingFileJob>(j => j.ProcessAsync(billingFileId, CancellationToken.None));
+    public void Enqueue(Guid billingFileId)
+    {
+        var sandboxId = SandboxScope.RequireId();
+        jobs.Enqueue<BillingFileJob>(j => j.ProcessAsync(sandboxId, billingFileId, CancellationToken.None));
+    }
 }
 
 /// <summary>
 /// At start-up: queues again the billing files a crash left unqueued or unfinished (the job is idempotent), and drops
 /// uploaded contents that never became a billing file.
 /// </summary>
-internal sealed class BillingFileRecovery(IServiceScopeFactory scopes, IBillingFileQueue queue, TimeProvider clock, ILogger<BillingFileRecovery> logger)
-    : BackgroundService
+internal sealed class BillingFileRecovery(IServiceScopeFactory scopes, IBillingFileQueue queue, ISandboxUnits sandboxes, TimeProvider clock,
+    ILogger<BillingFileRecovery> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
+        {
+            foreach (var sandboxId in await sandboxes.ActiveAsync(stoppingToken))
+            {
+                if (await sandboxes.ClockAsync(sandboxId, stoppingToken) is not { } clock) continue;
+                using var sandbox = SandboxScope.Enter(sandboxId, clock);
+                await RecoverAsync(stoppingToken);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Billing file recovery failed; unfinished files will be processed when sent again");
+        }
+    }
+
+    private async Task RecoverAsync(CancellationToken stoppingToken)
+    {
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -115,10 +142,6 @@ internal sealed class BillingFileRecovery(IServiceScopeFactory scopes, IBillingF
                 WHERE c.created_at < {cutoff} AND NOT EXISTS (SELECT 1 FROM cns.billing_files f WHERE f.content_id = c.id)
                 """, stoppingToken);
             if (dropped > 0) logger.LogInformation("Dropped {Count} orphan billing file content(s)", dropped);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogWarning(e, "Billing file recovery failed; unfinished files will be processed when sent again");
         }
     }
 }

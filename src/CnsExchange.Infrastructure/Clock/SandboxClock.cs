@@ -1,61 +1,73 @@
 using CnsExchange.Application.Common;
 using CnsExchange.Domain.Calendar;
-using CnsExchange.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore;
+using CnsExchange.Infrastructure.Sandbox;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace CnsExchange.Infrastructure.Clock;
 
-/// <summary>Persists the sandbox offset so that a restart, and the background jobs, see the same time.</summary>
-public sealed class SandboxClock(SandboxTimeProvider time, IServiceScopeFactory scopes) : ISandboxClock
+/// <summary>
+/// The clock of the unit of work's sandbox. It lives in the sandbox's row, read at the start of each unit of work, so
+/// every process sees a move at once; a move is one UPDATE that cannot go back, whatever a stale process believes.
+/// </summary>
+public sealed class SandboxClock(SandboxTimeProvider time, SandboxDirectory directory, NpgsqlDataSource source, IServiceScopeFactory scopes) : ISandboxClock
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    // The old values come from a locked sub-select: a concurrent move waits, then compares with the value it wrote.
+    private const string MoveSql = """
+        UPDATE cns.sandboxes s
+        SET clock_frozen_at = CASE WHEN old.clock_mode = 'frozen' THEN $2 END,
+            clock_offset = CASE WHEN old.clock_mode = 'frozen' THEN old.clock_offset ELSE $2 - $3 END
+        FROM (SELECT id, clock_mode, clock_frozen_at, clock_offset FROM cns.sandboxes WHERE id = $1 AND deleting_at IS NULL FOR UPDATE) old
+        WHERE s.id = old.id
+          AND $2 >= CASE WHEN old.clock_mode = 'frozen' THEN old.clock_frozen_at ELSE $3 + old.clock_offset END
+        RETURNING old.clock_mode, old.clock_frozen_at, old.clock_offset, s.clock_mode, s.clock_frozen_at, s.clock_offset
+        """;
 
-    public ClockState Read()
+    private static SandboxScope Scope => SandboxScope.Current ?? throw new ForbiddenException("The clock belongs to a sandbox: use a key of that sandbox.");
+
+    public ClockState Read() => State(Scope.Clock);
+
+    private ClockState State(SandboxClockSetting clock)
     {
-        var now = time.GetUtcNow();
-        return new ClockState(now, time.Inner.GetUtcNow(), time.Offset, LuxembourgCalendar.LocalDate(now));
+        var real = time.Inner.GetUtcNow().ToUniversalTime();
+        var now = clock.Now(time.Inner);
+        return new ClockState(now, real, now - real, LuxembourgCalendar.LocalDate(now), clock.Mode);
     }
 
     public async Task<ClockState> SetAsync(DateTimeOffset target, CancellationToken ct)
     {
-        await _gate.WaitAsync(ct);
-        DateTimeOffset from;
-        try
+        var scope = Scope;
+        var real = time.Inner.GetUtcNow().ToUniversalTime();
+        SandboxClockSetting from, to;
+        await using (var cmd = source.CreateCommand(MoveSql))
         {
-            from = time.GetUtcNow();
-            if (target < from)
-                throw new ConflictException("clock_backwards", "The sandbox clock only moves forward: payments, vouchers and due dates already issued would contradict an earlier time.");
-            var offset = target - time.Inner.GetUtcNow();
-            await using (var scope = scopes.CreateAsyncScope())
+            cmd.Parameters.Add(new NpgsqlParameter { Value = scope.Id });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = target.ToUniversalTime() });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = real });
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct))
             {
-                var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-                var row = await db.SandboxClock.SingleOrDefaultAsync(r => r.Id == 1, ct);
-                if (row is null) db.SandboxClock.Add(row = new SandboxClockRow { Id = 1 });
-                row.OffsetTicks = offset.Ticks;
-                row.UpdatedAt = target.ToUniversalTime();
-                await db.SaveChangesAsync(ct);
+                await reader.DisposeAsync();
+                if (await directory.ReadClockAsync(scope.Id, ct) is null) throw new NotFoundException("sandbox");
+                throw new ConflictException("clock_backwards", "The sandbox clock only moves forward: payments, vouchers and due dates already issued would contradict an earlier time.");
             }
-            time.SetOffset(offset);
+            from = SandboxDirectory.ReadClock(reader, 0);
+            to = SandboxDirectory.ReadClock(reader, 3);
         }
-        finally
-        {
-            _gate.Release();
-        }
+        scope.Clock = to;
 
-        await using (var scope = scopes.CreateAsyncScope())
+        // The work that fell due in between runs now, in this sandbox only, in order, before the answer.
+        await using (var listeners = scopes.CreateAsyncScope())
         {
-            foreach (var listener in scope.ServiceProvider.GetServices<IClockAdvanceListener>())
-                await listener.OnClockAdvancedAsync(from, target, ct);
+            foreach (var listener in listeners.ServiceProvider.GetServices<IClockAdvanceListener>())
+                await listener.OnClockAdvancedAsync(from.Now(real), to.Now(real), ct);
         }
-        return Read();
+        return State(to);
     }
 
     public async Task RefreshAsync(CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var row = await db.SandboxClock.AsNoTracking().SingleOrDefaultAsync(r => r.Id == 1, ct);
-        time.SetOffset(TimeSpan.FromTicks(row?.OffsetTicks ?? 0));
+        var scope = Scope;
+        scope.Clock = await directory.ReadClockAsync(scope.Id, ct) ?? throw new NotFoundException("sandbox");
     }
 }

@@ -1,22 +1,17 @@
+using CnsExchange.Application.Common;
 using CnsExchange.Domain.Calendar;
 
 namespace CnsExchange.Infrastructure.Clock;
 
 /// <summary>
-/// The application clock: an inner clock (system time, or a fake one in tests) plus the sandbox offset that
-/// integrators move through <c>/admin/clock</c>. Every rule and job reads time from here.
+/// The application clock: the clock of the current unit of work's sandbox (<see cref="SandboxScope"/>) over an inner
+/// real-time clock (system time, or a fake one in tests). Outside any sandbox (start-up, operator work) it is real time.
 /// </summary>
 public sealed class SandboxTimeProvider(TimeProvider inner) : TimeProvider
 {
-    private long _offsetTicks;
-
     public TimeProvider Inner { get; } = inner;
 
-    public TimeSpan Offset => TimeSpan.FromTicks(Interlocked.Read(ref _offsetTicks));
-
-    internal void SetOffset(TimeSpan offset) => Interlocked.Exchange(ref _offsetTicks, offset.Ticks);
-
-    public override DateTimeOffset GetUtcNow() => (Inner.GetUtcNow() + Offset).ToUniversalTime();
+    public override DateTimeOffset GetUtcNow() => SandboxScope.Current?.Clock.Now(Inner) ?? Inner.GetUtcNow().ToUniversalTime();
 
     public override TimeZoneInfo LocalTimeZone => LuxembourgCalendar.TimeZone;
 

@@ -18,6 +18,9 @@ public static class PaymentRunServices
     /// <summary>Key of the PostgreSQL advisory lock that lets one payment run proceed at a time ("CNSPRUNS").</summary>
     public const long AdvisoryLockKey = 0x434E_5350_5255_4E53;
 
+    /// <summary>The lock of one sandbox's payment runs: sandboxes pay independently of each other.</summary>
+    public static long AdvisoryLockKeyFor(Guid sandboxId) => AdvisoryLockKey ^ BitConverter.ToInt64(sandboxId.ToByteArray(), 8);
+
     public static IServiceCollection AddPaymentRuns(this IServiceCollection services, string connectionString, bool runBackgroundJobs)
     {
         services.AddScoped<PaymentRunFileBuilder>();
@@ -37,18 +40,40 @@ public static class PaymentRunServices
 }
 
 /// <summary>The Hangfire jobs of payment runs. Thin: each sends one command; the logic is in the handlers.</summary>
-public sealed class PaymentRunJobs(IMediator mediator)
+public sealed class PaymentRunJobs(IMediator mediator, ISandboxUnits sandboxes, IServiceScopeFactory scopes, ILogger<PaymentRunJobs> logger)
 {
-    /// <summary>Every minute: creates and executes the runs that fell due by the sandbox clock (PAY-02).</summary>
+    /// <summary>
+    /// Every minute: in each sandbox whose clock runs, creates and executes the runs that fell due by that sandbox's
+    /// clock (PAY-02). A frozen sandbox runs nothing until advanced (its advance runs its due work).
+    /// </summary>
     [AutomaticRetry(Attempts = 0)] // the next minute's tick is the retry
     [JobDisplayName("Payment-run scheduler tick")]
-    public async Task TickAsync(CancellationToken ct) => await mediator.Send(new RunDuePaymentRuns(), ct);
+    public async Task TickAsync(CancellationToken ct)
+    {
+        foreach (var sandboxId in await sandboxes.ActiveAsync(ct))
+        {
+            if (await sandboxes.ClockAsync(sandboxId, ct) is not { Mode: ClockMode.Running } clock) continue;
+            using var sandbox = SandboxScope.Enter(sandboxId, clock);
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope(); // a context of its own per sandbox
+                await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new RunDuePaymentRuns(), ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One sandbox's failure does not hold the others back; its next tick resumes it.
+                logger.LogError(e, "Payment-run scheduler tick failed in sandbox {SandboxId}", sandboxId);
+            }
+        }
+    }
 
     /// <summary>A run started by an administrator; retried after a failure from the step it stopped at (PAY-06), soon at first.</summary>
     [AutomaticRetry(Attempts = 10, DelaysInSeconds = new[] { 1, 5, 30, 60, 300 })]
-    [JobDisplayName("Execute payment run {0}")]
-    public async Task ExecuteAsync(Guid runId, CancellationToken ct)
+    [JobDisplayName("Execute payment run {1} (sandbox {0})")]
+    public async Task ExecuteAsync(Guid sandboxId, Guid runId, CancellationToken ct)
     {
+        if (await sandboxes.ClockAsync(sandboxId, ct) is not { } clock) return; // the sandbox was deleted
+        using var sandbox = SandboxScope.Enter(sandboxId, clock);
         try
         {
             await mediator.Send(new ExecutePaymentRun(runId), ct);
@@ -62,7 +87,11 @@ public sealed class PaymentRunJobs(IMediator mediator)
 
 internal sealed class HangfirePaymentRunQueue(IBackgroundJobClient jobs) : IPaymentRunQueue
 {
-    public void Enqueue(Guid runId) => jobs.Enqueue<PaymentRunJobs>(j => j.ExecuteAsync(runId, CancellationToken.None));
+    public void Enqueue(Guid runId)
+    {
+        var sandboxId = SandboxScope.RequireId();
+        jobs.Enqueue<PaymentRunJobs>(j => j.ExecuteAsync(sandboxId, runId, CancellationToken.None));
+    }
 }
 
 /// <summary>Registers the minutely scheduler tick once the database is migrated (hosted services start after that).</summary>
@@ -98,7 +127,7 @@ public sealed class PaymentRunLockConnections(string connectionString)
 /// </summary>
 internal sealed class PostgresPaymentRunLock(PaymentRunLockConnections connections) : IPaymentRunLock, IAsyncDisposable
 {
-    private const long LockKey = PaymentRunServices.AdvisoryLockKey;
+    private long _lockKey;
     private NpgsqlConnection? _connection;
     private int _depth;
 
@@ -113,6 +142,7 @@ internal sealed class PostgresPaymentRunLock(PaymentRunLockConnections connectio
             _depth++;
             return new Holder(this);
         }
+        _lockKey = PaymentRunServices.AdvisoryLockKeyFor(SandboxScope.RequireId());
         var connection = await connections.OpenAsync(ct);
         try
         {
@@ -120,7 +150,7 @@ internal sealed class PostgresPaymentRunLock(PaymentRunLockConnections connectio
             {
                 CommandTimeout = 0, // a long run of another process is waited for, not a failure
             };
-            cmd.Parameters.AddWithValue("key", LockKey);
+            cmd.Parameters.AddWithValue("key", _lockKey);
             var result = await cmd.ExecuteScalarAsync(ct);
             if (!wait && result is false)
             {
@@ -147,7 +177,7 @@ internal sealed class PostgresPaymentRunLock(PaymentRunLockConnections connectio
         try
         {
             await using var cmd = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
-            cmd.Parameters.AddWithValue("key", LockKey);
+            cmd.Parameters.AddWithValue("key", _lockKey);
             await cmd.ExecuteScalarAsync();
         }
         catch (NpgsqlException)

@@ -30,7 +30,8 @@ internal sealed class PaymentRunStore(AppDbContext db) : IPaymentRunStore
             WHERE status = 'Adjudicated' AND id IN (SELECT memoir_id FROM cns.fee_memoir_lines WHERE payment_run_id = {runId})
             """, ct);
 
-    public Task RefreshLineStatisticsAsync(CancellationToken ct) => db.Database.ExecuteSqlRawAsync("ANALYZE cns.fee_memoir_lines", ct);
+    // The application role owns no table: the owner analyses it (a SECURITY DEFINER function of the sandboxes migration).
+    public Task RefreshLineStatisticsAsync(CancellationToken ct) => db.Database.ExecuteSqlRawAsync("SELECT cns.analyze_fee_memoir_lines()", ct);
 
     public Task InsertOrdersAsync(PaymentRun run, DateTimeOffset now, CancellationToken ct) =>
         db.Database.ExecuteSqlInterpolatedAsync($"""
@@ -42,7 +43,7 @@ internal sealed class PaymentRunStore(AppDbContext db) : IPaymentRunStore
                   FROM cns.fee_memoir_lines WHERE payment_run_id = {run.Id}
                   GROUP BY provider_id HAVING sum(payable_amount) > 0) s
             JOIN cns.providers p ON p.id = s.provider_id
-            ON CONFLICT (run_id, provider_id) DO NOTHING
+            ON CONFLICT (sandbox_id, run_id, provider_id) DO NOTHING
             """, ct);
 
     public async Task<IReadOnlyList<Guid>> MarkBatchBoundsAsync(Guid runId, Guid providerId, int batchSize, CancellationToken ct) =>
@@ -81,13 +82,13 @@ internal sealed class PaymentRunStore(AppDbContext db) : IPaymentRunStore
             INSERT INTO cns.payment_runs (id, number, slot_key, trigger, as_of, execution_date, status, started_by, created_at,
                 memoir_count, line_count, paid_line_count, unpaid_line_count, provider_count, order_count, total_amount, file_count, failed_attempts)
             VALUES ({id}, {number}, {key}, {trigger.ToString()}, {asOf}, {executionDate}, 'Created', 'scheduler', {now}, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-            ON CONFLICT (slot_key) DO NOTHING
+            ON CONFLICT (sandbox_id, slot_key) DO NOTHING
             """, ct);
 
     public Task AdvanceSchedulerAsync(int stateRow, DateTimeOffset at, DateTimeOffset now, CancellationToken ct) =>
         db.Database.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO cns.payment_scheduler_state (id, evaluated_through, updated_at) VALUES ({stateRow}, {at}, {now})
-            ON CONFLICT (id) DO UPDATE SET evaluated_through = GREATEST(payment_scheduler_state.evaluated_through, EXCLUDED.evaluated_through),
+            ON CONFLICT (sandbox_id, id) DO UPDATE SET evaluated_through = GREATEST(payment_scheduler_state.evaluated_through, EXCLUDED.evaluated_through),
                                            updated_at = EXCLUDED.updated_at
             """, ct);
 }

@@ -1,4 +1,6 @@
+using System.Linq.Expressions;
 using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Sandboxes;
 using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Vouchers;
 using Microsoft.EntityFrameworkCore;
@@ -20,7 +22,37 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<Insured> Insured => Set<Insured>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<Voucher> Vouchers => Set<Voucher>();
-    internal DbSet<SandboxClockRow> SandboxClock => Set<SandboxClockRow>();
+    public DbSet<SandboxRecord> Sandboxes => Set<SandboxRecord>();
+    internal DbSet<Configurations.OperatorKey> OperatorKeys => Set<Configurations.OperatorKey>();
+
+    /// <summary>The sandbox of the current unit of work: every sandbox entity's query filter compares with it.</summary>
+    public Guid CurrentSandboxId => SandboxScope.Current?.Id ?? Guid.Empty;
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        StampSandbox();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        StampSandbox();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>New rows belong to the sandbox of the unit of work (row-level security refuses any other).</summary>
+    private void StampSandbox()
+    {
+        var sandbox = CurrentSandboxId;
+        foreach (var entry in ChangeTracker.Entries())
+        {
+            if (entry.State == EntityState.Added && entry.Metadata.FindProperty(SandboxModel.Property) is { } property)
+            {
+                var value = entry.Property(property);
+                if ((Guid)value.CurrentValue! == Guid.Empty) value.CurrentValue = sandbox;
+            }
+        }
+    }
 
     public void ClearChangeTracker() => ChangeTracker.Clear();
 
@@ -59,6 +91,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
         modelBuilder.HasSequence<long>(Configurations.VoucherConfiguration.NumberSequence).StartsAt(1000);
         modelBuilder.HasSequence<long>(Configurations.PaymentRunTables.NumberSequence).StartsAt(1);
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+        SandboxModel.Apply(modelBuilder, this);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
@@ -70,10 +103,3 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     }
 }
 
-/// <summary>The persisted sandbox clock offset (one row).</summary>
-internal sealed class SandboxClockRow
-{
-    public int Id { get; set; }
-    public long OffsetTicks { get; set; }
-    public DateTimeOffset UpdatedAt { get; set; }
-}

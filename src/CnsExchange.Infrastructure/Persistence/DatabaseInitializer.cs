@@ -1,19 +1,96 @@
+using System.Text.RegularExpressions;
 using CnsExchange.Application.Common;
 using CnsExchange.Infrastructure.Sandbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace CnsExchange.Infrastructure.Persistence;
 
-/// <summary>Start-up work, in order: migrations, sandbox identities, sandbox clock. Hangfire is touched only after this.</summary>
-public sealed class DatabaseInitializer(AppDbContext db, SandboxSeeder seeder, ISandboxClock clock, ILogger<DatabaseInitializer> logger)
+/// <summary>
+/// Start-up work, in order: migrations (as the owner), the application role and its grants, the operator key, then the
+/// default sandbox's identities (as the application role, in that sandbox). Hangfire is touched only after this.
+/// </summary>
+public sealed partial class DatabaseInitializer(
+    string ownerConnectionString, (string Name, string Password) appRole, string operatorKey,
+    SandboxSeeder seeder, ISandboxUnits sandboxes, ILogger<DatabaseInitializer> logger)
 {
+    /// <summary>Serialises the grants of two processes starting on one database ("CNSGRANT").</summary>
+    private const long GrantLockKey = 0x434E_5347_5241_4E54;
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
+    private static partial Regex RoleName();
+
     public async Task InitializeAsync(CancellationToken ct)
     {
-        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
-        if (pending.Count > 0) logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
-        await db.Database.MigrateAsync(ct);
-        await seeder.SeedAsync(ct);
-        await clock.RefreshAsync(ct);
+        var options = new DbContextOptionsBuilder<AppDbContext>();
+        DependencyInjection.ConfigureDbContext(options, ownerConnectionString);
+        await using (var owner = new AppDbContext(options.Options))
+        {
+            var pending = (await owner.Database.GetPendingMigrationsAsync(ct)).ToList();
+            if (pending.Count > 0) logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
+            await owner.Database.MigrateAsync(ct);
+        }
+        await using (var connection = new NpgsqlConnection(ownerConnectionString))
+        {
+            await connection.OpenAsync(ct);
+            await EnsureAppRoleAsync(connection, ct);
+            await EnsureOperatorKeyAsync(connection, ct);
+        }
+        var clock = await sandboxes.ClockAsync(SandboxIds.Default, ct) ?? throw new InvalidOperationException("The default sandbox is missing.");
+        using (SandboxScope.Enter(SandboxIds.Default, clock)) await seeder.SeedAsync(ct);
+    }
+
+    /// <summary>
+    /// The login role the application connects as: no superuser, no BYPASSRLS, owner of nothing, so that row-level
+    /// security binds it. Roles belong to the cluster, grants to this database.
+    /// </summary>
+    private async Task EnsureAppRoleAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        var (role, password) = appRole;
+        if (!RoleName().IsMatch(role)) throw new InvalidOperationException("CnsExchange:AppRole:Name must be a plain lower-case identifier.");
+        var literal = "'" + password.Replace("'", "''") + "'";
+        await ExecuteAsync(connection, $"""
+            DO $$ BEGIN
+              IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN
+                CREATE ROLE {role} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD {literal};
+              END IF;
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; -- another database of this cluster made it first
+            END $$;
+            """, ct);
+        await using (var check = new NpgsqlCommand("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = $1", connection))
+        {
+            check.Parameters.Add(new NpgsqlParameter { Value = role });
+            if (await check.ExecuteScalarAsync(ct) is true)
+                throw new InvalidOperationException($"The application role {role} is a superuser or bypasses row-level security: sandboxes would not be isolated.");
+        }
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await ExecuteAsync(connection, $"""
+            SELECT pg_advisory_xact_lock({GrantLockKey});
+            DO $$ BEGIN EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO {role}', current_database()); END $$;
+            GRANT USAGE ON SCHEMA {AppDbContext.Schema} TO {role};
+            GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {AppDbContext.Schema} TO {role};
+            REVOKE INSERT, UPDATE, DELETE ON {AppDbContext.Schema}.operator_keys, {AppDbContext.Schema}."__EFMigrationsHistory" FROM {role};
+            GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {AppDbContext.Schema} TO {role};
+            GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {AppDbContext.Schema} TO {role};
+            """, ct, tx);
+        await tx.CommitAsync(ct);
+    }
+
+    private async Task EnsureOperatorKeyAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            INSERT INTO cns.operator_keys (id, key_hash, name, created_at) VALUES ($1, $2, 'operator', now())
+            ON CONFLICT (key_hash) DO NOTHING
+            """, connection);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = Guid.CreateVersion7() });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = ApiKeys.Hash(operatorKey) });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct, NpgsqlTransaction? tx = null)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection, tx);
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 }

@@ -8,7 +8,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Infrastructure.Sandbox;
 
-/// <summary>Seeds the sandbox identities of the README (Sandbox/sandbox.json). Adds what is missing, never overwrites.</summary>
+/// <summary>
+/// Seeds a sandbox (the one of the unit of work) from Sandbox/sandbox.json: its providers and one key per role, and
+/// for the standard seed the README's doctors and identities. Adds what is missing, never overwrites.
+/// </summary>
 public sealed class SandboxSeeder(AppDbContext db, TimeProvider clock)
 {
     internal sealed record SandboxFile(List<InsuredRow> Insured, List<Doctor> Doctors, List<ProviderRow> Providers, List<StaffRow> Staff);
@@ -32,9 +35,18 @@ public sealed class SandboxSeeder(AppDbContext db, TimeProvider clock)
         return JsonSerializer.Deserialize<SandboxFile>(stream, Options)!;
     }
 
-    public async Task SeedAsync(CancellationToken ct)
+    /// <summary>The role name of a key of the file ("sandbox-physio-1" → "physio-1"): the name a new sandbox's key has.</summary>
+    public static string RoleName(string fileKey) => fileKey.StartsWith("sandbox-", StringComparison.Ordinal) ? fileKey["sandbox-".Length..] : fileKey;
+
+    /// <summary>The default sandbox: the README's keys as they are written there.</summary>
+    public Task SeedAsync(CancellationToken ct) => SeedAsync(standard: true, fileKey => fileKey, ct);
+
+    /// <summary>Seeds the current sandbox with keys from <paramref name="keyFor"/> (file key → key); returns the keys by role name.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> SeedAsync(bool standard, Func<string, string> keyFor, CancellationToken ct)
     {
         var file = Load();
+        if (!standard) file = file with { Insured = [], Doctors = [] };
+        var issued = new Dictionary<string, string>();
         var now = clock.GetUtcNow();
 
         var knownMatricules = await db.Insured.IgnoreAutoIncludes().Select(i => i.Matricule).ToListAsync(ct);
@@ -71,16 +83,21 @@ public sealed class SandboxSeeder(AppDbContext db, TimeProvider clock)
                 provider = new Provider { Id = Guid.CreateVersion7(), Code = row.Code, Kind = row.Kind, Name = row.Name, Iban = row.Iban, Bic = row.Bic, CreatedAt = now };
                 db.Providers.Add(provider);
             }
-            var hash = ApiKeys.Hash(row.Key);
+            var key = keyFor(row.Key);
+            issued[RoleName(row.Key)] = key;
+            var hash = ApiKeys.Hash(key);
             if (!knownHashes.Contains(hash))
-                db.ApiKeys.Add(new ApiKey { Id = Guid.CreateVersion7(), KeyHash = hash, Name = row.Key, Role = CallerRole.Provider, ProviderId = provider.Id, CreatedAt = now });
+                db.ApiKeys.Add(new ApiKey { Id = Guid.CreateVersion7(), KeyHash = hash, Name = RoleName(row.Key), Role = CallerRole.Provider, ProviderId = provider.Id, CreatedAt = now });
         }
         foreach (var row in file.Staff)
         {
-            var hash = ApiKeys.Hash(row.Key);
+            var key = keyFor(row.Key);
+            issued[RoleName(row.Key)] = key;
+            var hash = ApiKeys.Hash(key);
             if (!knownHashes.Contains(hash))
-                db.ApiKeys.Add(new ApiKey { Id = Guid.CreateVersion7(), KeyHash = hash, Name = row.Key, Role = row.Role, CreatedAt = now });
+                db.ApiKeys.Add(new ApiKey { Id = Guid.CreateVersion7(), KeyHash = hash, Name = RoleName(row.Key), Role = row.Role, CreatedAt = now });
         }
         await db.SaveChangesAsync(ct);
+        return issued;
     }
 }

@@ -158,6 +158,7 @@ public sealed class ConcurrencyTests(ApiFactory api) : ApiTest(api)
 
         // A memoir pays the drainage session of 2026-11-10 and is still uncommitted when the file is imported: the file
         // does not see it, decides to pay its line of that day, and its bulk write waits on the memoir's paid line.
+        using var sandbox = Api.EnterDefaultSandbox();
         await using var scope = Api.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         await using var held = await db.Database.BeginTransactionAsync();
@@ -182,14 +183,14 @@ public sealed class ConcurrencyTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(2, await PaidLinesAsync());
     }
 
-    /// <summary>Waits until the import's bulk write of lines waits for another transaction (a unique index entry in flight).</summary>
+    /// <summary>Waits until the import's bulk write of lines (staged by COPY, inserted in one statement) waits for another transaction.</summary>
     private async Task WaitForLineCopyBlockedAsync(Task run)
     {
         await using var conn = new Npgsql.NpgsqlConnection(Api.ConnectionString);
         await conn.OpenAsync();
         await using var cmd = new Npgsql.NpgsqlCommand("""
             SELECT count(*) FROM pg_stat_activity
-            WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'COPY cns.fee_memoir_lines%'
+            WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO cns.fee_memoir_lines%'
             """, conn);
         var waiting = await Eventually.PollAsync(async () =>
         {

@@ -102,7 +102,7 @@ public static class CareTestSupport
     /// <summary>Moves the sandbox clock forward to 09:00 Luxembourg time on <paramref name="date"/>.</summary>
     public static void MoveTo(this ApiFactory api, DateOnly date)
     {
-        var now = api.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var now = api.SandboxNow();
         var target = Domain.Calendar.LuxembourgCalendar.AtLocal(date, new TimeOnly(9, 0));
         Assert.True(target >= now, $"The clock only moves forward ({target:O} < {now:O}).");
         api.Clock.Advance(target - now);

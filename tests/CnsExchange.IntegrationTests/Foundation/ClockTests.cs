@@ -18,11 +18,10 @@ public sealed class ClockTests(ApiFactory api) : ApiTest(api)
     {
         var body = await (await Client(Admin).PutJsonAsync("/api/v1/admin/clock", new { advanceDays = 10 })).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("2026-12-03", body["localDate"]!.GetValue<string>());
-        Assert.Equal(ApiFactory.Start.AddDays(10), Api.Services.GetRequiredService<TimeProvider>().GetUtcNow());
+        Assert.Equal(ApiFactory.Start.AddDays(10), Api.SandboxNow());
 
-        // A restart reads the persisted offset back.
-        await Api.WithScopeAsync(async sp => { await sp.GetRequiredService<CnsExchange.Application.Common.ISandboxClock>().RefreshAsync(default); return 0; });
-        Assert.Equal(ApiFactory.Start.AddDays(10), Api.Services.GetRequiredService<TimeProvider>().GetUtcNow());
+        // Every unit of work reads the sandbox's stored clock.
+        Assert.Equal(ApiFactory.Start.AddDays(10), await Api.WithScopeAsync(sp => Task.FromResult(sp.GetRequiredService<TimeProvider>().GetUtcNow())));
     }
 
     [Fact]
@@ -49,8 +48,8 @@ public sealed class ClockResetTests(ApiFactory api) : ApiTest(api)
     public async Task Each_test_starts_at_the_same_instant_even_after_another_moved_the_fake_clock()
     {
         Api.Clock.Advance(TimeSpan.FromDays(3));
-        Assert.Equal(ApiFactory.Start.AddDays(3), Api.Services.GetRequiredService<TimeProvider>().GetUtcNow());
+        Assert.Equal(ApiFactory.Start.AddDays(3), Api.SandboxNow());
         await Api.ResetAsync();
-        Assert.Equal(ApiFactory.Start, Api.Services.GetRequiredService<TimeProvider>().GetUtcNow());
+        Assert.Equal(ApiFactory.Start, Api.SandboxNow());
     }
 }

@@ -131,7 +131,7 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
         var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Api.ConnectionString) { Pooling = false }.ConnectionString);
         await connection.OpenAsync();
         await using var cmd = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection);
-        cmd.Parameters.AddWithValue("key", PaymentRunServices.AdvisoryLockKey);
+        cmd.Parameters.AddWithValue("key", PaymentRunServices.AdvisoryLockKeyFor(CnsExchange.Application.Common.SandboxIds.Default));
         await cmd.ExecuteScalarAsync();
         return connection;
     }

@@ -65,6 +65,7 @@ public sealed class YearSimulationTests(ApiFactory api, ITestOutputHelper output
 
         async Task SubmitAsync(DateOnly today, string provider)
         {
+            using var sandbox = Api.EnterDefaultSandbox();
             await using var scope = Api.Services.CreateAsyncScope();
             var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
             var random = randoms[provider];

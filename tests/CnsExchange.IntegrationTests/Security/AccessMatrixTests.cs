@@ -20,6 +20,7 @@ public sealed class AccessMatrixTests(ApiFactory api, ITestOutputHelper output) 
         ["provider"] = Physio2,
         ["reviewer"] = Reviewer,
         ["admin"] = Admin,
+        ["operator"] = Operator,
     };
 
     private sealed record Route(string Method, string Path, IReadOnlySet<string> Roles, string? ContentType);
@@ -31,6 +32,7 @@ public sealed class AccessMatrixTests(ApiFactory api, ITestOutputHelper output) 
         {
             ["provider"] = ["provider"], ["reviewer"] = ["reviewer"], ["admin"] = ["admin"],
             ["reviewer_or_admin"] = ["reviewer", "admin"], ["provider_or_staff"] = ["provider", "reviewer", "admin"],
+            ["operator"] = ["operator"], ["operator_or_admin"] = ["operator", "admin"],
         };
         var routes = new List<Route>();
         foreach (var endpoint in sources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>())
@@ -201,6 +203,40 @@ public sealed class AccessMatrixTests(ApiFactory api, ITestOutputHelper output) 
             Assert.Equal(HttpStatusCode.OK, own.StatusCode);
         }
         ReliabilityFiguresFor(output, ("foreign resource checks", checks), ("foreign resource leaks", leaks.Count));
+        Assert.True(leaks.Count == 0, string.Join("\n", leaks));
+    }
+
+    [Fact]
+    [Trait("Category", "Reliability")]
+    public async Task Every_resource_of_one_sandbox_is_404_through_every_key_of_another_and_no_list_shows_it()
+    {
+        var owned = await CreateOwnedResourcesAsync(); // in the default sandbox
+        var other = await Sandboxes.SandboxApi.CreateAsync(Client(Operator), name: "other");
+        var leaks = new List<string>();
+        var checks = 0;
+        foreach (var resource in owned)
+        {
+            foreach (var (role, key) in other.Keys)
+            {
+                var client = Client(key);
+                foreach (var url in resource.Urls)
+                {
+                    var (method, path) = (url.Split(' ')[0], url.Split(' ')[1]);
+                    using var response = await client.SendAsync(Request(method, path, null));
+                    checks++;
+                    // 403: that role may not use the route at all; anything else than 404 would tell the resource exists.
+                    if (response.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.Forbidden))
+                        leaks.Add($"{resource.Name}: {url} by {role} of another sandbox → {(int)response.StatusCode}");
+                }
+                using var list = await client.GetAsync(resource.ListUrl);
+                checks++;
+                if (list.IsSuccessStatusCode && (await list.Content.ReadAsStringAsync()).Contains(resource.Id, StringComparison.OrdinalIgnoreCase))
+                    leaks.Add($"{resource.Name}: {resource.ListUrl} by {role} of another sandbox shows {resource.Id}");
+            }
+            var own = await Client(resource.OwnerKey).SendAsync(Request("GET", resource.Urls[0].Split(' ')[1], null));
+            Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        }
+        ReliabilityFiguresFor(output, ("cross-sandbox checks", checks), ("cross-sandbox leaks", leaks.Count));
         Assert.True(leaks.Count == 0, string.Join("\n", leaks));
     }
 

@@ -246,7 +246,7 @@ public sealed class HardeningTests(ApiFactory api, ITestOutputHelper output) : A
         Assert.Equal("nosniff", reference.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.False(reference.Headers.CacheControl?.NoStore ?? false);
 
-        foreach (var url in new[] { "/swagger/index.html", "/hangfire?api_key=sandbox-admin" })
+        foreach (var url in new[] { "/swagger/index.html", "/hangfire?api_key=sandbox-operator" })
         {
             var ui = await Client(null).GetAsync(url);
             Assert.Equal(HttpStatusCode.OK, ui.StatusCode);

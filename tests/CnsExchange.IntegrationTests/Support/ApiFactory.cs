@@ -7,7 +7,6 @@ using CnsExchange.Domain.Calendar;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
@@ -50,7 +49,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         {
             DbAdapter = DbAdapter.Postgres,
             SchemasToInclude = [AppDbContext.Schema],
-            TablesToIgnore = ["__EFMigrationsHistory"],
+            // The sandboxes and operator keys stay; ResetAsync puts the default sandbox's clock back and drops the others.
+            TablesToIgnore = ["__EFMigrationsHistory", "sandboxes", "operator_keys"],
         });
     }
 
@@ -68,6 +68,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // them. RateLimitTests lowers the limits for a key of its own.
         builder.UseSetting("CnsExchange:RateLimit:TokenLimit", "1000000");
         builder.UseSetting("CnsExchange:RateLimit:TokensPerSecond", "1000000");
+        // Created sandboxes may store 2 MiB of scans and files here (SandboxQuotaTests); the default sandbox is not limited.
+        builder.UseSetting("CnsExchange:Sandboxes:QuotaBytes", (2 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture));
         // Likewise the bucket of requests without a verified key (one per client address: the test server has one).
         // InvalidKeyRateLimitTests lowers them for an address of its own.
         builder.UseSetting("CnsExchange:RateLimit:UnverifiedTokenLimit", "1000000");
@@ -101,14 +103,36 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
                     await Task.Delay(100 * attempt);
                 }
             }
+            await using var sandboxes = new NpgsqlCommand($"""
+                DELETE FROM cns.sandboxes WHERE id <> '{SandboxIds.Default}';
+                UPDATE cns.sandboxes SET clock_mode = 'running', clock_frozen_at = NULL, clock_offset = interval '0', bytes_used = 0
+                WHERE id = '{SandboxIds.Default}';
+                """, conn);
+            await sandboxes.ExecuteNonQueryAsync();
         }
         _innerClock.Reset(Start);
         PaymentRunFaults.Reset();
-        // The API-key cache maps keys to provider ids; the seeder below gives the sandbox providers new ids.
-        (Services.GetRequiredService<IMemoryCache>() as MemoryCache)?.Clear();
+        using var sandbox = EnterDefaultSandbox();
         await using var scope = Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<SandboxSeeder>().SeedAsync(CancellationToken.None);
-        await scope.ServiceProvider.GetRequiredService<ISandboxClock>().RefreshAsync(CancellationToken.None);
+    }
+
+    /// <summary>Enters the default sandbox (the README's keys) with its stored clock, for work a test does in-process.</summary>
+    public IDisposable EnterDefaultSandbox() => SandboxScope.Enter(SandboxIds.Default, ReadClock(SandboxIds.Default));
+
+    /// <summary>Now on the default sandbox's clock, as the API reads it.</summary>
+    public DateTimeOffset SandboxNow() => ReadClock(SandboxIds.Default).Now(_innerClock);
+
+    public SandboxClockSetting ReadClock(Guid sandboxId)
+    {
+        using var conn = new NpgsqlConnection(ConnectionString);
+        conn.Open();
+        using var cmd = new NpgsqlCommand("SELECT clock_mode, clock_frozen_at, clock_offset FROM cns.sandboxes WHERE id = $1", conn);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = sandboxId });
+        using var reader = cmd.ExecuteReader();
+        if (!reader.Read()) throw new InvalidOperationException($"No sandbox {sandboxId}.");
+        return new SandboxClockSetting(reader.GetString(0) == "frozen" ? ClockMode.Frozen : ClockMode.Running,
+            reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<TimeSpan>(2));
     }
 
     public HttpClient ClientFor(string? apiKey, string? language = null)
@@ -119,8 +143,10 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         return client;
     }
 
+    /// <summary>Runs in-process work in the default sandbox, in a DI scope of its own.</summary>
     public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> work)
     {
+        using var sandbox = EnterDefaultSandbox();
         await using var scope = Services.CreateAsyncScope();
         return await work(scope.ServiceProvider);
     }
@@ -165,6 +191,7 @@ public abstract class ApiTest(ApiFactory api) : IAsyncLifetime
     public const string Doctor1 = "sandbox-doctor-1";
     public const string Reviewer = "sandbox-reviewer";
     public const string Admin = "sandbox-admin";
+    public const string Operator = "sandbox-operator";
 
     protected HttpClient Client(string? key, string? language = null) => Api.ClientFor(key, language);
 

@@ -58,7 +58,7 @@ public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
         Assert.Equal("agreed", last["action"]!.GetValue<string>());
         Assert.StartsWith("reviewer:", last["actor"]!.GetValue<string>());
         Assert.Equal("Plan covers other days", last["note"]!.GetValue<string>());
-        Assert.Equal(Api.Services.GetRequiredService<TimeProvider>().GetUtcNow(), last["at"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(Api.SandboxNow(), last["at"]!.GetValue<DateTimeOffset>());
         Assert.Empty((await (await Client(Reviewer).GetAsync("/api/v1/review/queue")).ExpectAsync(HttpStatusCode.OK))["items"]!.AsArray());
     }
 

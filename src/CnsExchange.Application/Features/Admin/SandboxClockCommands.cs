@@ -4,7 +4,8 @@ using Mediator;
 
 namespace CnsExchange.Application.Features.Admin;
 
-public sealed record ClockDto(DateTimeOffset Now, DateOnly LocalDate, string Offset, DateTimeOffset SystemNow);
+/// <summary>The caller's sandbox clock: <c>frozen</c> (stands still until advanced) or <c>running</c> (real time + offset).</summary>
+public sealed record ClockDto(DateTimeOffset Now, DateOnly LocalDate, string Offset, DateTimeOffset SystemNow, ClockMode Mode);
 
 public sealed record GetSandboxClock : IQuery<ClockDto>;
 
@@ -30,7 +31,7 @@ public sealed class SandboxClockHandlers(ISandboxClock clock) :
     IQueryHandler<GetSandboxClock, ClockDto>,
     ICommandHandler<SetSandboxClock, ClockDto>
 {
-    private static ClockDto Map(ClockState s) => new(s.Now, s.LocalDate, System.Xml.XmlConvert.ToString(s.Offset), s.SystemNow);
+    private static ClockDto Map(ClockState s) => new(s.Now, s.LocalDate, System.Xml.XmlConvert.ToString(s.Offset), s.SystemNow, s.Mode);
 
     public ValueTask<ClockDto> Handle(GetSandboxClock query, CancellationToken ct) => ValueTask.FromResult(Map(clock.Read()));
 

@@ -25,18 +25,22 @@ public sealed record RunDuePaymentRuns : ICommand<PaymentSchedulePass>;
 public sealed record RunPaymentRunsBetween(DateTimeOffset From, DateTimeOffset To) : ICommand<PaymentSchedulePass>;
 
 /// <summary>
-/// Where the scheduler last looked, in this process. The database keeps it too (<see cref="PaymentSchedulerState"/>),
-/// but only when a pass had an opportunity to consider: a tick of a quiet minute writes nothing.
+/// Where the scheduler last looked in each sandbox, in this process. The database keeps it too
+/// (<see cref="PaymentSchedulerState"/>), but only when a pass had an opportunity to consider: a tick of a quiet minute
+/// writes nothing.
 /// </summary>
 public sealed class PaymentSchedulerMemory
 {
-    private readonly Lock _gate = new();
-    private DateTimeOffset? _seen;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, DateTimeOffset> _seen = new();
 
     public DateTimeOffset? Seen
     {
-        get { lock (_gate) return _seen; }
-        set { lock (_gate) _seen = value; }
+        get => _seen.TryGetValue(SandboxScope.RequireId(), out var seen) ? seen : null;
+        set
+        {
+            if (value is { } seen) _seen[SandboxScope.RequireId()] = seen;
+            else _seen.TryRemove(SandboxScope.RequireId(), out _);
+        }
     }
 }
 

@@ -158,7 +158,8 @@ public sealed class SubmitValidationRequestValidator : AbstractValidator<SubmitV
     }
 }
 
-public sealed class SubmitValidationRequestHandler(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller, RequestPipeline pipeline)
+public sealed class SubmitValidationRequestHandler(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller, RequestPipeline pipeline,
+    ISandboxStorageQuota quota)
     : ICommandHandler<SubmitValidationRequest, ValidationRequestDto>
 {
     public async ValueTask<ValidationRequestDto> Handle(SubmitValidationRequest command, CancellationToken ct)
@@ -177,6 +178,7 @@ public sealed class SubmitValidationRequestHandler(IAppDbContext db, IReferenceD
         var fileName = string.IsNullOrWhiteSpace(command.ScanFileName) ? null : Path.GetFileName(command.ScanFileName);
         var fingerprint = DuplicatePrescription.ContentFingerprint(rx);
         // The scan is stored with its request in the same transaction (VAL-18).
+        await quota.ChargeAsync(scan.LongLength, ct);
         var request = await pipeline.SubmitAsync(() => new ValidationRequest
         {
             Id = Guid.CreateVersion7(now),

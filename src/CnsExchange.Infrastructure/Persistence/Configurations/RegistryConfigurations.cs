@@ -101,12 +101,40 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
     }
 }
 
-internal sealed class SandboxClockConfiguration : IEntityTypeConfiguration<SandboxClockRow>
+internal sealed class SandboxConfiguration : IEntityTypeConfiguration<CnsExchange.Application.Features.Sandboxes.SandboxRecord>
 {
-    public void Configure(EntityTypeBuilder<SandboxClockRow> b)
+    public const string Table = "sandboxes";
+
+    public void Configure(EntityTypeBuilder<CnsExchange.Application.Features.Sandboxes.SandboxRecord> b)
     {
-        b.ToTable("sandbox_clock");
+        b.ToTable(Table, t => t.HasCheckConstraint("ck_sandboxes_frozen_instant", "clock_mode <> 'frozen' OR clock_frozen_at IS NOT NULL"));
         b.HasKey(x => x.Id);
         b.Property(x => x.Id).ValueGeneratedNever();
+        b.Property(x => x.Name).HasMaxLength(100);
+        b.Property(x => x.ClockMode).HasConversion(v => v == ClockMode.Frozen ? "frozen" : "running", v => v == "frozen" ? ClockMode.Frozen : ClockMode.Running).HasMaxLength(10);
+        b.Ignore(x => x.Clock);
+        b.HasIndex(x => x.DeletesAfter).HasFilter("deletes_after IS NOT NULL");
     }
+}
+
+/// <summary>Keys of the operator role: they belong to no sandbox, and only the owner role writes them.</summary>
+internal sealed class OperatorKeyConfiguration : IEntityTypeConfiguration<OperatorKey>
+{
+    public void Configure(EntityTypeBuilder<OperatorKey> b)
+    {
+        b.ToTable("operator_keys");
+        b.HasKey(x => x.Id);
+        b.HasIndex(x => x.KeyHash).IsUnique();
+        b.Property(x => x.KeyHash).HasMaxLength(64);
+        b.Property(x => x.Name).HasMaxLength(100);
+    }
+}
+
+internal sealed class OperatorKey
+{
+    public Guid Id { get; set; }
+    public required string KeyHash { get; set; }
+    public required string Name { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
 }

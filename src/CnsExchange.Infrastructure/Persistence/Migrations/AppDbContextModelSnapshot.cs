@@ -57,6 +57,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("response_json");
 
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.Property<string>("Scope")
                         .IsRequired()
                         .HasMaxLength(120)
@@ -66,11 +71,70 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_idempotency_records");
 
-                    b.HasIndex("Scope", "Key")
+                    b.HasIndex("SandboxId", "Scope", "Key")
                         .IsUnique()
                         .HasDatabaseName("ix_idempotency_records_scope_key");
 
                     b.ToTable("idempotency_records", "cns");
+                });
+
+            modelBuilder.Entity("CnsExchange.Application.Features.Sandboxes.SandboxRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("BytesUsed")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bytes_used");
+
+                    b.Property<DateTimeOffset?>("ClockFrozenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("clock_frozen_at");
+
+                    b.Property<string>("ClockMode")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("clock_mode");
+
+                    b.Property<TimeSpan>("ClockOffset")
+                        .HasColumnType("interval")
+                        .HasColumnName("clock_offset");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DeletesAfter")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deletes_after");
+
+                    b.Property<DateTimeOffset?>("DeletingAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleting_at");
+
+                    b.Property<DateTimeOffset>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_used_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sandboxes");
+
+                    b.HasIndex("DeletesAfter")
+                        .HasDatabaseName("ix_sandboxes_deletes_after")
+                        .HasFilter("deletes_after IS NOT NULL");
+
+                    b.ToTable("sandboxes", "cns", t =>
+                        {
+                            t.HasCheckConstraint("ck_sandboxes_frozen_instant", "clock_mode <> 'frozen' OR clock_frozen_at IS NOT NULL");
+                        });
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Billing.BillingFile", b =>
@@ -149,6 +213,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("refused_count");
 
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.Property<string>("Sha256")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -168,16 +237,16 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_billing_files");
 
-                    b.HasIndex("ContentId")
+                    b.HasIndex("SandboxId", "ContentId")
                         .IsUnique()
                         .HasDatabaseName("ix_billing_files_content_id");
 
-                    b.HasIndex("Status")
+                    b.HasIndex("SandboxId", "Status")
                         .HasDatabaseName("ix_billing_files_status")
                         .HasFilter("status IN ('Received', 'Processing')");
 
-                    b.HasIndex("ProviderId", "ReceivedAt", "Id")
-                        .IsDescending(false, true, true)
+                    b.HasIndex("SandboxId", "ProviderId", "ReceivedAt", "Id")
+                        .IsDescending(false, false, true, true)
                         .HasDatabaseName("ix_billing_files_provider_id_received_at_id");
 
                     b.ToTable("billing_files", "cns");
@@ -255,6 +324,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("refused_count");
 
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.Property<Guid?>("SimulationId")
                         .HasColumnType("uuid")
                         .HasColumnName("simulation_id");
@@ -288,23 +362,23 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_fee_memoirs");
 
-                    b.HasIndex("HospitalStayId")
+                    b.HasIndex("SandboxId", "HospitalStayId")
                         .IsUnique()
                         .HasDatabaseName("ix_fee_memoirs_hospital_stay_id")
                         .HasFilter("hospital_stay_id IS NOT NULL");
 
-                    b.HasIndex("BillingFileId", "SourceLine")
+                    b.HasIndex("SandboxId", "BillingFileId", "SourceLine")
                         .HasDatabaseName("ix_fee_memoirs_billing_file_id_source_line");
 
-                    b.HasIndex("ProviderId", "Reference")
+                    b.HasIndex("SandboxId", "ProviderId", "Reference")
                         .IsUnique()
                         .HasDatabaseName("ix_fee_memoirs_provider_id_reference");
 
-                    b.HasIndex("Status", "DueDate")
+                    b.HasIndex("SandboxId", "Status", "DueDate")
                         .HasDatabaseName("ix_fee_memoirs_status_due_date");
 
-                    b.HasIndex("ProviderId", "ReceivedAt", "Id")
-                        .IsDescending(false, true, true)
+                    b.HasIndex("SandboxId", "ProviderId", "ReceivedAt", "Id")
+                        .IsDescending(false, false, true, true)
                         .HasDatabaseName("ix_fee_memoirs_provider_id_received_at_id");
 
                     b.ToTable("fee_memoirs", "cns");
@@ -415,6 +489,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("return_file_id");
 
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.Property<DateOnly>("SessionDate")
                         .HasColumnType("date")
                         .HasColumnName("session_date");
@@ -463,29 +542,29 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasIndex("VoucherServiceId")
                         .HasDatabaseName("ix_fee_memoir_lines_voucher_service_id");
 
-                    b.HasIndex("MemoirId", "LineNumber")
+                    b.HasIndex("SandboxId", "MemoirId", "LineNumber")
                         .IsUnique()
                         .HasDatabaseName("ix_fee_memoir_lines_memoir_id_line_number");
 
-                    b.HasIndex("ProviderId", "MemoirId")
+                    b.HasIndex("SandboxId", "ProviderId", "MemoirId")
                         .HasDatabaseName("ix_fee_memoir_lines_unsettled")
                         .HasFilter("payment_run_id IS NULL");
 
-                    b.HasIndex("PaymentRunId", "ProviderId", "Id")
+                    b.HasIndex("SandboxId", "PaymentRunId", "ProviderId", "Id")
                         .HasDatabaseName("ix_fee_memoir_lines_payment_run_provider")
                         .HasFilter("payment_run_id IS NOT NULL");
 
-                    b.HasIndex("ProviderId", "InsuredId", "SessionDate")
+                    b.HasIndex("SandboxId", "ProviderId", "InsuredId", "SessionDate")
                         .IsUnique()
                         .HasDatabaseName("ux_fee_memoir_lines_paid_insured_session")
                         .HasFilter("outcome IN ('Accepted', 'Reduced') AND hospital_stay_id IS NULL AND NOT travel_allowance");
 
-                    b.HasIndex("VoucherId", "SessionDate", "ActCode")
+                    b.HasIndex("SandboxId", "VoucherId", "SessionDate", "ActCode")
                         .IsUnique()
                         .HasDatabaseName("ux_fee_memoir_lines_paid_voucher_date_act")
                         .HasFilter("outcome IN ('Accepted', 'Reduced')");
 
-                    b.HasIndex("HospitalStayId", "ProviderId", "SessionDate", "ActCode")
+                    b.HasIndex("SandboxId", "HospitalStayId", "ProviderId", "SessionDate", "ActCode")
                         .HasDatabaseName("ix_fee_memoir_lines_hospital_stay")
                         .HasFilter("hospital_stay_id IS NOT NULL");
 
@@ -544,14 +623,19 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("result_json");
 
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.HasKey("Id")
                         .HasName("pk_fee_memoir_simulations");
 
-                    b.HasIndex("ConfirmedMemoirId")
+                    b.HasIndex("SandboxId", "ConfirmedMemoirId")
                         .IsUnique()
                         .HasDatabaseName("ix_fee_memoir_simulations_confirmed_memoir_id");
 
-                    b.HasIndex("ProviderId", "CreatedAt")
+                    b.HasIndex("SandboxId", "ProviderId", "CreatedAt")
                         .HasDatabaseName("ix_fee_memoir_simulations_provider_id_created_at");
 
                     b.ToTable("fee_memoir_simulations", "cns");
@@ -606,6 +690,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("provider_id");
 
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(12)
@@ -625,17 +714,17 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_line_contestations");
 
-                    b.HasIndex("LineId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_line_contestations_line_id");
-
-                    b.HasIndex("MemoirId")
-                        .HasDatabaseName("ix_line_contestations_memoir_id");
-
                     b.HasIndex("ProviderId")
                         .HasDatabaseName("ix_line_contestations_provider_id");
 
-                    b.HasIndex("Status", "SubmittedAt", "Id")
+                    b.HasIndex("SandboxId", "LineId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_line_contestations_line_id");
+
+                    b.HasIndex("SandboxId", "MemoirId")
+                        .HasDatabaseName("ix_line_contestations_memoir_id");
+
+                    b.HasIndex("SandboxId", "Status", "SubmittedAt", "Id")
                         .HasDatabaseName("ix_line_contestations_status_submitted_at_id");
 
                     b.ToTable("line_contestations", "cns");
@@ -643,6 +732,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalParticipationCounter", b =>
                 {
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.Property<Guid>("InsuredId")
                         .HasColumnType("uuid")
                         .HasColumnName("insured_id");
@@ -655,7 +749,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("days_charged");
 
-                    b.HasKey("InsuredId", "Year")
+                    b.HasKey("SandboxId", "InsuredId", "Year")
                         .HasName("pk_hospital_participation_counters");
 
                     b.ToTable("hospital_participation_counters", "cns", t =>
@@ -765,6 +859,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("room");
 
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.Property<bool>("SingleRoomMedicallyNeeded")
                         .HasColumnType("boolean")
                         .HasColumnName("single_room_medically_needed");
@@ -793,10 +892,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_hospital_stays");
 
-                    b.HasIndex("InsuredId", "AdmissionDate")
+                    b.HasIndex("SandboxId", "InsuredId", "AdmissionDate")
                         .HasDatabaseName("ix_hospital_stays_insured_id_admission_date");
 
-                    b.HasIndex("ProviderId", "CreatedAt")
+                    b.HasIndex("SandboxId", "ProviderId", "CreatedAt")
                         .HasDatabaseName("ix_hospital_stays_provider_id_created_at");
 
                     b.ToTable("hospital_stays", "cns", t =>
@@ -851,6 +950,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("reasons");
 
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.Property<Guid>("StayId")
                         .HasColumnType("uuid")
                         .HasColumnName("stay_id");
@@ -874,7 +978,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_hospital_stay_lines");
 
-                    b.HasIndex("StayId", "LineNumber")
+                    b.HasIndex("SandboxId", "StayId", "LineNumber")
                         .IsUnique()
                         .HasDatabaseName("ix_hospital_stay_lines_stay_id_line_number");
 
@@ -902,6 +1006,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("position");
 
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.Property<Guid>("StayId")
                         .HasColumnType("uuid")
                         .HasColumnName("stay_id");
@@ -909,7 +1018,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_hospital_stay_operations");
 
-                    b.HasIndex("StayId", "Position")
+                    b.HasIndex("SandboxId", "StayId", "Position")
                         .IsUnique()
                         .HasDatabaseName("ix_hospital_stay_operations_stay_id_position");
 
@@ -918,6 +1027,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalStayParticipationYear", b =>
                 {
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.Property<Guid>("StayId")
                         .HasColumnType("uuid")
                         .HasColumnName("stay_id");
@@ -946,7 +1060,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("stay_days");
 
-                    b.HasKey("StayId", "Year")
+                    b.HasKey("SandboxId", "StayId", "Year")
                         .HasName("pk_hospital_stay_participation_years");
 
                     b.ToTable("hospital_stay_participation_years", "cns");
@@ -1030,6 +1144,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("provider_count");
 
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.Property<string>("SlotKey")
                         .IsRequired()
                         .HasMaxLength(60)
@@ -1066,20 +1185,20 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_payment_runs");
 
-                    b.HasIndex("Number")
+                    b.HasIndex("SandboxId", "Number")
                         .IsUnique()
                         .HasDatabaseName("ix_payment_runs_number");
 
-                    b.HasIndex("SlotKey")
+                    b.HasIndex("SandboxId", "SlotKey")
                         .IsUnique()
                         .HasDatabaseName("ix_payment_runs_slot_key");
 
-                    b.HasIndex("Status")
+                    b.HasIndex("SandboxId", "Status")
                         .HasDatabaseName("ix_payment_runs_status")
                         .HasFilter("status <> 'Closed'");
 
-                    b.HasIndex("AsOf", "Id")
-                        .IsDescending()
+                    b.HasIndex("SandboxId", "AsOf", "Id")
+                        .IsDescending(false, true, true)
                         .HasDatabaseName("ix_payment_runs_as_of_id");
 
                     b.ToTable("payment_runs", "cns", t =>
@@ -1154,17 +1273,22 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("run_id");
 
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.HasKey("Id")
                         .HasName("pk_payment_orders");
 
-                    b.HasIndex("EndToEndId")
+                    b.HasIndex("SandboxId", "EndToEndId")
                         .IsUnique()
                         .HasDatabaseName("ix_payment_orders_end_to_end_id");
 
-                    b.HasIndex("ProviderId")
+                    b.HasIndex("SandboxId", "ProviderId")
                         .HasDatabaseName("ix_payment_orders_provider_id");
 
-                    b.HasIndex("RunId", "ProviderId")
+                    b.HasIndex("SandboxId", "RunId", "ProviderId")
                         .IsUnique()
                         .HasDatabaseName("ix_payment_orders_run_id_provider_id");
 
@@ -1176,6 +1300,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("CnsExchange.Domain.Payments.PaymentSchedulerState", b =>
                 {
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.Property<int>("Id")
                         .HasColumnType("integer")
                         .HasColumnName("id");
@@ -1188,7 +1317,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
-                    b.HasKey("Id")
+                    b.HasKey("SandboxId", "Id")
                         .HasName("pk_payment_scheduler_state");
 
                     b.ToTable("payment_scheduler_state", "cns", t =>
@@ -1260,22 +1389,27 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("run_id");
 
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.HasKey("Id")
                         .HasName("pk_return_files");
 
                     b.HasIndex("PaymentOrderId")
                         .HasDatabaseName("ix_return_files_payment_order_id");
 
-                    b.HasIndex("CreatedAt", "Id")
-                        .IsDescending()
+                    b.HasIndex("SandboxId", "CreatedAt", "Id")
+                        .IsDescending(false, true, true)
                         .HasDatabaseName("ix_return_files_created_at_id");
 
-                    b.HasIndex("RunId", "ProviderId")
+                    b.HasIndex("SandboxId", "RunId", "ProviderId")
                         .IsUnique()
                         .HasDatabaseName("ix_return_files_run_id_provider_id");
 
-                    b.HasIndex("ProviderId", "CreatedAt", "Id")
-                        .IsDescending(false, true, true)
+                    b.HasIndex("SandboxId", "ProviderId", "CreatedAt", "Id")
+                        .IsDescending(false, false, true, true)
                         .HasDatabaseName("ix_return_files_provider_id_created_at_id");
 
                     b.ToTable("return_files", "cns");
@@ -1342,6 +1476,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("run_id");
 
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.Property<string>("Sha256")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -1355,14 +1494,14 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasIndex("ProviderId")
                         .HasDatabaseName("ix_payment_files_provider_id");
 
-                    b.HasIndex("ReturnFileId")
+                    b.HasIndex("SandboxId", "ReturnFileId")
                         .HasDatabaseName("ix_payment_files_return_file_id");
 
-                    b.HasIndex("RunId", "ProviderId", "Kind", "Format", "Language")
+                    b.HasIndex("SandboxId", "RunId", "ProviderId", "Kind", "Format", "Language")
                         .IsUnique()
                         .HasDatabaseName("ix_payment_files_run_id_provider_id_kind_format_language");
 
-                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("RunId", "ProviderId", "Kind", "Format", "Language"), false);
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("SandboxId", "RunId", "ProviderId", "Kind", "Format", "Language"), false);
 
                     b.ToTable("payment_files", "cns", t =>
                         {
@@ -1374,6 +1513,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("CnsExchange.Domain.Physio.PrescriptionFingerprint", b =>
                 {
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.Property<string>("Fingerprint")
                         .HasMaxLength(80)
                         .HasColumnType("character varying(80)")
@@ -1397,10 +1541,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(13)")
                         .HasColumnName("voucher_number");
 
-                    b.HasKey("Fingerprint")
+                    b.HasKey("SandboxId", "Fingerprint")
                         .HasName("pk_prescription_fingerprints");
 
-                    b.HasIndex("VoucherId")
+                    b.HasIndex("SandboxId", "VoucherId")
                         .HasDatabaseName("ix_prescription_fingerprints_voucher_id");
 
                     b.ToTable("prescription_fingerprints", "cns");
@@ -1432,6 +1576,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("request_id");
 
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.Property<string>("Sha256")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -1445,11 +1594,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_prescription_scans");
 
-                    b.HasIndex("RequestId")
+                    b.HasIndex("SandboxId", "RequestId")
                         .IsUnique()
                         .HasDatabaseName("ix_prescription_scans_request_id");
 
-                    b.HasIndex("Sha256")
+                    b.HasIndex("SandboxId", "Sha256")
                         .HasDatabaseName("ix_prescription_scans_sha256");
 
                     b.ToTable("prescription_scans", "cns");
@@ -1480,11 +1629,19 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("reference");
 
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.HasKey("Id")
                         .HasName("pk_accident_cases");
 
                     b.HasIndex("InsuredId")
                         .HasDatabaseName("ix_accident_cases_insured_id");
+
+                    b.HasIndex("SandboxId")
+                        .HasDatabaseName("ix_accident_cases_sandbox_id");
 
                     b.ToTable("accident_cases", "cns");
                 });
@@ -1504,6 +1661,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("insured_id");
 
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.Property<DateOnly?>("To")
                         .HasColumnType("date")
                         .HasColumnName("to");
@@ -1513,6 +1675,9 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("InsuredId")
                         .HasDatabaseName("ix_affiliation_periods_insured_id");
+
+                    b.HasIndex("SandboxId")
+                        .HasDatabaseName("ix_affiliation_periods_sandbox_id");
 
                     b.ToTable("affiliation_periods", "cns");
                 });
@@ -1554,6 +1719,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("role");
 
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.HasKey("Id")
                         .HasName("pk_api_keys");
 
@@ -1563,6 +1733,9 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("ProviderId")
                         .HasDatabaseName("ix_api_keys_provider_id");
+
+                    b.HasIndex("SandboxId")
+                        .HasDatabaseName("ix_api_keys_sandbox_id");
 
                     b.ToTable("api_keys", "cns");
                 });
@@ -1591,6 +1764,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("date[]")
                         .HasColumnName("physio_delivered_on");
 
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.Property<DateOnly?>("To")
                         .HasColumnType("date")
                         .HasColumnName("to");
@@ -1601,11 +1779,19 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasIndex("InsuredId")
                         .HasDatabaseName("ix_care_plans_insured_id");
 
+                    b.HasIndex("SandboxId")
+                        .HasDatabaseName("ix_care_plans_sandbox_id");
+
                     b.ToTable("care_plans", "cns");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Registry.Doctor", b =>
                 {
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.Property<string>("Code")
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)")
@@ -1628,7 +1814,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(400)")
                         .HasColumnName("specialty");
 
-                    b.HasKey("Code")
+                    b.HasKey("SandboxId", "Code")
                         .HasName("pk_doctors");
 
                     b.ToTable("doctors", "cns");
@@ -1684,6 +1870,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(2)")
                         .HasColumnName("residence_country");
 
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.Property<string>("Sex")
                         .IsRequired()
                         .HasMaxLength(10)
@@ -1693,7 +1884,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_insured");
 
-                    b.HasIndex("Matricule")
+                    b.HasIndex("SandboxId", "Matricule")
                         .IsUnique()
                         .HasDatabaseName("ix_insured_matricule");
 
@@ -1741,10 +1932,15 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(400)")
                         .HasColumnName("name");
 
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.HasKey("Id")
                         .HasName("pk_providers");
 
-                    b.HasIndex("Code")
+                    b.HasIndex("SandboxId", "Code")
                         .IsUnique()
                         .HasDatabaseName("ix_providers_code");
 
@@ -1796,6 +1992,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("date")
                         .HasColumnName("requested_on");
 
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.Property<int>("Sequence")
                         .HasColumnType("integer")
                         .HasColumnName("sequence");
@@ -1803,7 +2004,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_rehabilitation_extensions");
 
-                    b.HasIndex("AuthorisationId", "Sequence")
+                    b.HasIndex("SandboxId", "AuthorisationId", "Sequence")
                         .IsUnique()
                         .HasDatabaseName("ix_rehabilitation_extensions_authorisation_id_sequence");
 
@@ -1872,6 +2073,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("date")
                         .HasColumnName("received_on");
 
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(30)
@@ -1899,18 +2105,18 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DecisionDueBy")
+                    b.HasIndex("SandboxId", "DecisionDueBy")
                         .HasDatabaseName("ix_care_requests_decision_due_by")
                         .HasFilter("status = 'Pending'");
 
-                    b.HasIndex("VoucherId")
+                    b.HasIndex("SandboxId", "VoucherId")
                         .HasDatabaseName("ix_care_requests_voucher_id");
 
-                    b.HasIndex("InsuredId", "Kind")
+                    b.HasIndex("SandboxId", "InsuredId", "Kind")
                         .HasDatabaseName("ix_care_requests_insured_id_kind");
 
-                    b.HasIndex("ProviderId", "Kind", "ReceivedAt", "Id")
-                        .IsDescending(false, false, true, true)
+                    b.HasIndex("SandboxId", "ProviderId", "Kind", "ReceivedAt", "Id")
+                        .IsDescending(false, false, false, true, true)
                         .HasDatabaseName("ix_care_requests_provider_id_kind_received_at_id");
 
                     b.ToTable("care_requests", "cns");
@@ -1954,6 +2160,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("request_id");
 
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.Property<int>("Sequence")
                         .HasColumnType("integer")
                         .HasColumnName("sequence");
@@ -1967,7 +2178,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_request_events");
 
-                    b.HasIndex("RequestId", "Sequence")
+                    b.HasIndex("SandboxId", "RequestId", "Sequence")
                         .IsUnique()
                         .HasDatabaseName("ix_request_events_request_id_sequence");
 
@@ -2029,6 +2240,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("provider_id");
 
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.Property<Guid?>("SourceRequestId")
                         .HasColumnType("uuid")
                         .HasColumnName("source_request_id");
@@ -2048,14 +2264,14 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_vouchers");
 
-                    b.HasIndex("InsuredId")
+                    b.HasIndex("SandboxId", "InsuredId")
                         .HasDatabaseName("ix_vouchers_insured_id");
 
-                    b.HasIndex("Number")
+                    b.HasIndex("SandboxId", "Number")
                         .IsUnique()
                         .HasDatabaseName("ix_vouchers_number");
 
-                    b.HasIndex("ProviderId", "CreatedAt")
+                    b.HasIndex("SandboxId", "ProviderId", "CreatedAt")
                         .HasDatabaseName("ix_vouchers_provider_id_created_at");
 
                     b.ToTable("vouchers", "cns");
@@ -2078,6 +2294,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasPrecision(5, 2)
                         .HasColumnType("numeric(5,2)")
                         .HasColumnName("rate_percent");
+
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
 
                     b.Property<int>("SessionsBilled")
                         .HasColumnType("integer")
@@ -2103,7 +2324,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_voucher_services");
 
-                    b.HasIndex("VoucherId", "ActCode")
+                    b.HasIndex("SandboxId", "VoucherId", "ActCode")
                         .IsUnique()
                         .HasDatabaseName("ix_voucher_services_voucher_id_act_code");
 
@@ -2115,6 +2336,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("CnsExchange.Infrastructure.Persistence.Configurations.BillingFileChunk", b =>
                 {
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.Property<Guid>("ContentId")
                         .HasColumnType("uuid")
                         .HasColumnName("content_id");
@@ -2128,7 +2354,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("bytea")
                         .HasColumnName("data");
 
-                    b.HasKey("ContentId", "Seq")
+                    b.HasKey("SandboxId", "ContentId", "Seq")
                         .HasName("pk_billing_file_chunks");
 
                     b.ToTable("billing_file_chunks", "cns");
@@ -2145,6 +2371,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.Property<string>("Sha256")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -2158,27 +2389,47 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_billing_file_contents");
 
+                    b.HasIndex("SandboxId")
+                        .HasDatabaseName("ix_billing_file_contents_sandbox_id");
+
                     b.ToTable("billing_file_contents", "cns");
                 });
 
-            modelBuilder.Entity("CnsExchange.Infrastructure.Persistence.SandboxClockRow", b =>
+            modelBuilder.Entity("CnsExchange.Infrastructure.Persistence.Configurations.OperatorKey", b =>
                 {
-                    b.Property<int>("Id")
-                        .HasColumnType("integer")
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
                         .HasColumnName("id");
 
-                    b.Property<long>("OffsetTicks")
-                        .HasColumnType("bigint")
-                        .HasColumnName("offset_ticks");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
+                    b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
-                        .HasColumnName("updated_at");
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("KeyHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("key_hash");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
 
                     b.HasKey("Id")
-                        .HasName("pk_sandbox_clock");
+                        .HasName("pk_operator_keys");
 
-                    b.ToTable("sandbox_clock", "cns");
+                    b.HasIndex("KeyHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_operator_keys_key_hash");
+
+                    b.ToTable("operator_keys", "cns");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Cures.CureAuthorisation", b =>
@@ -2448,6 +2699,16 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.ToTable("rehabilitation_authorisations", "cns");
                 });
 
+            modelBuilder.Entity("CnsExchange.Application.Common.IdempotencyRecord", b =>
+                {
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_idempotency_records_sandboxes_sandbox_id");
+                });
+
             modelBuilder.Entity("CnsExchange.Domain.Billing.BillingFile", b =>
                 {
                     b.HasOne("CnsExchange.Infrastructure.Persistence.Configurations.BillingFileContent", null)
@@ -2463,6 +2724,13 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_billing_files_providers_provider_id");
+
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_billing_files_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Billing.FeeMemoir", b =>
@@ -2485,6 +2753,13 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_fee_memoirs_providers_provider_id");
+
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_fee_memoirs_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Billing.FeeMemoirLine", b =>
@@ -2521,6 +2796,13 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_fee_memoir_lines_provider_return_file_return_file_id");
 
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_fee_memoir_lines_sandboxes_sandbox_id");
+
                     b.HasOne("CnsExchange.Domain.Vouchers.Voucher", null)
                         .WithMany()
                         .HasForeignKey("VoucherId")
@@ -2548,6 +2830,13 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_fee_memoir_simulations_providers_provider_id");
+
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_fee_memoir_simulations_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Billing.LineContestation", b =>
@@ -2572,6 +2861,13 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_line_contestations_providers_provider_id");
+
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_line_contestations_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalParticipationCounter", b =>
@@ -2582,6 +2878,13 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_hospital_participation_counters_insured_insured_id");
+
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_hospital_participation_counters_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalStay", b =>
@@ -2598,10 +2901,24 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_hospital_stays_providers_provider_id");
+
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_hospital_stays_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalStayLine", b =>
                 {
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_hospital_stay_lines_sandboxes_sandbox_id");
+
                     b.HasOne("CnsExchange.Domain.Hospital.HospitalStay", null)
                         .WithMany("Lines")
                         .HasForeignKey("StayId")
@@ -2612,6 +2929,13 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalStayOperation", b =>
                 {
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_hospital_stay_operations_sandboxes_sandbox_id");
+
                     b.HasOne("CnsExchange.Domain.Hospital.HospitalStay", null)
                         .WithMany("Operations")
                         .HasForeignKey("StayId")
@@ -2622,12 +2946,29 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalStayParticipationYear", b =>
                 {
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_hospital_stay_participation_years_sandboxes_sandbox_id");
+
                     b.HasOne("CnsExchange.Domain.Hospital.HospitalStay", null)
                         .WithMany("ParticipationYears")
                         .HasForeignKey("StayId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_hospital_stay_participation_years_hospital_stays_stay_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Payments.PaymentRun", b =>
+                {
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_payment_runs_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Payments.PaymentRunOrder", b =>
@@ -2645,6 +2986,23 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_payment_orders_payment_runs_run_id");
+
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_payment_orders_sandboxes_sandbox_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Payments.PaymentSchedulerState", b =>
+                {
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_payment_scheduler_state_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Payments.ProviderReturnFile", b =>
@@ -2668,6 +3026,13 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_return_files_payment_runs_run_id");
+
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_return_files_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Payments.StoredPaymentFile", b =>
@@ -2690,10 +3055,24 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_payment_files_payment_runs_run_id");
+
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_payment_files_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Physio.PrescriptionFingerprint", b =>
                 {
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_prescription_fingerprints_sandboxes_sandbox_id");
+
                     b.HasOne("CnsExchange.Domain.Vouchers.Voucher", null)
                         .WithMany()
                         .HasForeignKey("VoucherId")
@@ -2710,6 +3089,13 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_prescription_scans_validation_request_request_id");
+
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_prescription_scans_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Registry.AccidentCase", b =>
@@ -2720,6 +3106,13 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_accident_cases_insured_insured_id");
+
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_accident_cases_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Registry.AffiliationPeriod", b =>
@@ -2730,6 +3123,13 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_affiliation_periods_insured_insured_id");
+
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_affiliation_periods_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Registry.ApiKey", b =>
@@ -2739,6 +3139,13 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasForeignKey("ProviderId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_api_keys_providers_provider_id");
+
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_api_keys_sandboxes_sandbox_id");
 
                     b.Navigation("Provider");
                 });
@@ -2751,6 +3158,43 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_care_plans_insured_insured_id");
+
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_care_plans_sandboxes_sandbox_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Registry.Doctor", b =>
+                {
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_doctors_sandboxes_sandbox_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Registry.Insured", b =>
+                {
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_insured_sandboxes_sandbox_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Registry.Provider", b =>
+                {
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_providers_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Rehabilitation.RehabilitationExtension", b =>
@@ -2761,6 +3205,13 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_rehabilitation_extensions_rehabilitation_authorisations_aut");
+
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_rehabilitation_extensions_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Requests.CareRequest", b =>
@@ -2778,6 +3229,13 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .IsRequired()
                         .HasConstraintName("fk_care_requests_providers_provider_id");
 
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_care_requests_sandboxes_sandbox_id");
+
                     b.HasOne("CnsExchange.Domain.Vouchers.Voucher", null)
                         .WithMany()
                         .HasForeignKey("VoucherId")
@@ -2793,6 +3251,13 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_request_events_care_requests_request_id");
+
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_request_events_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Vouchers.Voucher", b =>
@@ -2810,10 +3275,24 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_vouchers_providers_provider_id");
+
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_vouchers_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Vouchers.VoucherService", b =>
                 {
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_voucher_services_sandboxes_sandbox_id");
+
                     b.HasOne("CnsExchange.Domain.Vouchers.Voucher", null)
                         .WithMany("Services")
                         .HasForeignKey("VoucherId")
@@ -2830,6 +3309,23 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_billing_file_chunks_billing_file_content_content_id");
+
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_billing_file_chunks_sandboxes_sandbox_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Infrastructure.Persistence.Configurations.BillingFileContent", b =>
+                {
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_billing_file_contents_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Cures.CureAuthorisation", b =>

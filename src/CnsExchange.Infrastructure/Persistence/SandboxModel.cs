@@ -1,0 +1,78 @@
+using System.Linq.Expressions;
+using CnsExchange.Application.Features.Sandboxes;
+using CnsExchange.Domain.Registry;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace CnsExchange.Infrastructure.Persistence;
+
+/// <summary>
+/// Makes every entity a sandbox's data, except the sandboxes and operator keys themselves: a <c>sandbox_id</c> column
+/// (default: the unit of work's database setting, so raw INSERTs and COPY need not name it, and row-level security
+/// checks it), a cascading foreign key to <c>sandboxes</c>, a query filter on the current sandbox, and every configured
+/// index and every natural primary key led by <c>sandbox_id</c> (the same matricule or reference in two sandboxes).
+/// </summary>
+internal static class SandboxModel
+{
+    public const string Property = "SandboxId";
+    public const string Column = "sandbox_id";
+    public const string Setting = "cns.sandbox";
+
+    /// <summary>The setting as a uuid; unset or reset ('') reads as NULL, which matches no row.</summary>
+    public const string CurrentSql = "(NULLIF(current_setting('cns.sandbox', true), ''))::uuid";
+
+    private static readonly HashSet<Type> Shared = [typeof(SandboxRecord), typeof(Configurations.OperatorKey)];
+
+    /// <summary>An API key identifies its sandbox: its hash stays unique across all sandboxes.</summary>
+    private static bool KeepsGlobalUniqueness(IMutableIndex index) =>
+        index.DeclaringEntityType.ClrType == typeof(ApiKey) && index.Properties is [{ Name: nameof(ApiKey.KeyHash) }];
+
+    public static bool IsSandboxData(IReadOnlyEntityType type) => type.FindProperty(Property) is not null;
+
+    public static IEnumerable<IEntityType> SandboxTables(IModel model) =>
+        model.GetEntityTypes().Where(t => t.BaseType is null && !t.IsOwned() && IsSandboxData(t));
+
+    public static void Apply(ModelBuilder modelBuilder, DbContext context)
+    {
+        // Only the configured entities: types met on the way (JSON records, lists) are still in the model here.
+        foreach (var type in modelBuilder.Model.GetEntityTypes()
+                     .Where(t => t.BaseType is null && !t.IsOwned() && !Shared.Contains(t.ClrType)
+                                 && ((IConventionEntityType)t).GetConfigurationSource() == ConfigurationSource.Explicit).ToList())
+        {
+            var entity = modelBuilder.Entity(type.ClrType);
+            entity.Property<Guid>(Property).HasColumnName(Column).HasDefaultValueSql(CurrentSql).ValueGeneratedNever();
+            entity.HasOne(typeof(SandboxRecord)).WithMany().HasForeignKey(Property).OnDelete(DeleteBehavior.Cascade);
+
+            var e = Expression.Parameter(type.ClrType, "e");
+            var filter = Expression.Equal(
+                Expression.Call(typeof(EF), nameof(EF.Property), [typeof(Guid)], e, Expression.Constant(Property)),
+                Expression.Property(Expression.Constant(context), nameof(AppDbContext.CurrentSandboxId)));
+            entity.HasQueryFilter(Expression.Lambda(filter, e));
+
+            var sandbox = type.FindProperty(Property)!;
+            foreach (var index in type.GetIndexes().ToList())
+            {
+                if (index.Properties[0] == sandbox || KeepsGlobalUniqueness(index)) continue;
+                if (((IConventionIndex)index).GetConfigurationSource() != ConfigurationSource.Explicit) continue;
+                var annotations = index.GetAnnotations().Select(a => (a.Name, a.Value)).ToList();
+                var (unique, descending, name) = (index.IsUnique, index.IsDescending, index.Name);
+                IReadOnlyList<IMutableProperty> properties = [sandbox, .. index.Properties];
+                type.RemoveIndex(index);
+                var added = name is null ? type.AddIndex(properties) : type.AddIndex(properties, name);
+                added.IsUnique = unique;
+                // An empty list means every column descending.
+                if (descending is not null) added.IsDescending = [false, .. descending.Count == 0 ? index.Properties.Select(_ => true) : descending];
+                foreach (var (annotation, value) in annotations) added.SetAnnotation(annotation, value);
+            }
+
+            // A natural key (a doctor's code, a prescription fingerprint, a per-year counter) repeats across sandboxes.
+            var primary = type.FindPrimaryKey();
+            var natural = primary is not null && (primary.Properties.Count > 1 || primary.Properties[0].ClrType != typeof(Guid));
+            if (natural && !primary!.GetReferencingForeignKeys().Any())
+            {
+                var keyBuilder = entity.HasKey([Property, .. primary.Properties.Select(p => p.Name)]);
+                if (primary.FindAnnotation(Microsoft.EntityFrameworkCore.Metadata.RelationalAnnotationNames.Name)?.Value is string keyName) keyBuilder.HasName(keyName);
+            }
+        }
+    }
+}

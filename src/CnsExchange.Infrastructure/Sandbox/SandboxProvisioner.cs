@@ -1,0 +1,152 @@
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Sandboxes;
+using CnsExchange.Domain.Calendar;
+using CnsExchange.Infrastructure.Clock;
+using CnsExchange.Infrastructure.Persistence;
+using CnsExchange.Infrastructure.Persistence.Configurations;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace CnsExchange.Infrastructure.Sandbox;
+
+internal sealed class SandboxProvisioner(AppDbContext db, SandboxSeeder seeder, SandboxTimeProvider time, SandboxDirectory directory,
+    ILogger<SandboxProvisioner> logger) : ISandboxProvisioner
+{
+    private SandboxClockDto ClockOf(SandboxClockSetting clock)
+    {
+        var now = clock.Now(time.Inner);
+        return new SandboxClockDto(clock.Mode, now, LuxembourgCalendar.LocalDate(now));
+    }
+
+    private SandboxDto Map(SandboxRecord s) => new(s.Id, s.Name, ClockOf(s.Clock), s.CreatedAt, s.LastUsedAt, s.DeletesAfter, s.BytesUsed);
+
+    public async Task<SandboxCreated> CreateAsync(string name, ClockMode mode, DateTimeOffset? now, SandboxSeed seed, CancellationToken ct)
+    {
+        var real = time.Inner.GetUtcNow().ToUniversalTime();
+        var start = (now ?? real).ToUniversalTime();
+        var record = new SandboxRecord
+        {
+            Id = Guid.CreateVersion7(),
+            Name = name,
+            ClockMode = mode,
+            ClockFrozenAt = mode == ClockMode.Frozen ? start : null,
+            ClockOffset = mode == ClockMode.Frozen ? TimeSpan.Zero : start - real,
+            CreatedAt = real,
+            LastUsedAt = real,
+            DeletesAfter = real + directory.IdlePeriod,
+        };
+        db.Sandboxes.Add(record);
+        await db.SaveChangesAsync(ct);
+
+        IReadOnlyDictionary<string, string> keys;
+        using (SandboxScope.Enter(record.Id, record.Clock))
+            keys = await seeder.SeedAsync(seed == SandboxSeed.Standard, fileKey => ApiKeys.Generate(SandboxSeeder.RoleName(fileKey)), ct);
+        logger.LogInformation("Sandbox {SandboxId} created ({Seed}, clock {Mode})", record.Id, seed, mode);
+        return new SandboxCreated(record.Id, record.Name, ClockOf(record.Clock), record.DeletesAfter, keys);
+    }
+
+    public async Task<IReadOnlyList<SandboxDto>> ListAsync(CancellationToken ct) =>
+        (await db.Sandboxes.AsNoTracking().Where(s => s.DeletingAt == null).OrderBy(s => s.CreatedAt).ThenBy(s => s.Id).ToListAsync(ct)).Select(Map).ToList();
+
+    public async Task<SandboxDto?> FindAsync(Guid id, CancellationToken ct) =>
+        await db.Sandboxes.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id && s.DeletingAt == null, ct) is { } s ? Map(s) : null;
+
+    public async Task<bool> DeleteAsync(Guid id, CancellationToken ct)
+    {
+        // First its keys stop working, in every process at once (authentication reads deleting_at on every request).
+        var marked = await db.Database.ExecuteSqlInterpolatedAsync(
+            $"UPDATE cns.sandboxes SET deleting_at = now() WHERE id = {id} AND deleting_at IS NULL", ct);
+        if (marked == 0 && !await db.Sandboxes.AnyAsync(s => s.Id == id, ct)) return false;
+
+        // Then its rows, dependents first, under its own row-level security setting: nothing of another sandbox can go.
+        // Work still in flight in it (a job) may hold rows a delete needs: a deadlock is retried after that work ended.
+        using (SandboxScope.Enter(id, SandboxClockSetting.RealTime))
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await DeleteRowsAsync(id, ct);
+                    break;
+                }
+                catch (Npgsql.PostgresException e) when (e.SqlState is Npgsql.PostgresErrorCodes.DeadlockDetected && attempt < 5)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), ct);
+                }
+            }
+        }
+        await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM cns.sandboxes WHERE id = {id}", ct);
+        logger.LogInformation("Sandbox {SandboxId} deleted", id);
+        return true;
+    }
+
+    private async Task DeleteRowsAsync(Guid id, CancellationToken ct)
+    {
+        foreach (var (table, hasSandboxColumn) in SandboxDeletionOrder.Tables(db.Model))
+        {
+            var sql = hasSandboxColumn
+                ? $"DELETE FROM {AppDbContext.Schema}.{table} WHERE {SandboxModel.Column} = {{0}}"
+                : $"DELETE FROM {AppDbContext.Schema}.{table}"; // a subtype table: its policy shows this sandbox's rows only
+            await db.Database.ExecuteSqlRawAsync(sql, [id], ct);
+        }
+    }
+}
+
+/// <summary>The tables of sandbox data, each before the tables it references (from the model's foreign keys).</summary>
+internal static class SandboxDeletionOrder
+{
+    private static IReadOnlyList<(string Table, bool HasSandboxColumn)>? _order;
+
+    public static IReadOnlyList<(string Table, bool HasSandboxColumn)> Tables(Microsoft.EntityFrameworkCore.Metadata.IModel model) => _order ??= Compute(model);
+
+    private static IReadOnlyList<(string, bool)> Compute(Microsoft.EntityFrameworkCore.Metadata.IModel model)
+    {
+        var tables = model.GetRelationalModel().Tables
+            .Where(t => t.Schema == AppDbContext.Schema && t.Name is not (SandboxConfiguration.Table or "operator_keys" or "__EFMigrationsHistory"))
+            .ToList();
+        var pending = tables.ToDictionary(t => t.Name, t => t.ForeignKeyConstraints
+            .Select(fk => fk.PrincipalTable.Name).Where(p => p != t.Name && p != SandboxConfiguration.Table).ToHashSet());
+        // A table goes once nothing that references it is left.
+        var order = new List<(string, bool)>();
+        while (pending.Count > 0)
+        {
+            var free = pending.Keys.Where(name => !pending.Any(p => p.Key != name && p.Value.Contains(name))).OrderBy(n => n, StringComparer.Ordinal).ToList();
+            if (free.Count == 0) free = [pending.Keys.Order(StringComparer.Ordinal).First()]; // a cycle: the cascade of the last step takes the rest
+            foreach (var name in free)
+            {
+                pending.Remove(name);
+                order.Add((name, tables.Single(t => t.Name == name).FindColumn(SandboxModel.Column) is not null));
+            }
+        }
+        return order;
+    }
+}
+
+/// <summary>The recurring job that deletes sandboxes idle past their deletesAfter (operator work, in real time).</summary>
+public sealed class SandboxJanitor(ISandboxProvisioner provisioner, AppDbContext db, SandboxTimeProvider time)
+{
+    public const string JobId = "sandbox-janitor";
+
+    [AutomaticRetry(Attempts = 0)] // the next pass is the retry
+    [JobDisplayName("Delete idle sandboxes")]
+    public async Task DeleteIdleAsync(CancellationToken ct)
+    {
+        var real = time.Inner.GetUtcNow().ToUniversalTime();
+        var idle = await db.Sandboxes.AsNoTracking().Where(s => s.DeletesAfter != null && s.DeletesAfter < real).Select(s => s.Id).ToListAsync(ct);
+        foreach (var id in idle.Where(id => id != SandboxIds.Default)) await provisioner.DeleteAsync(id, ct);
+    }
+}
+
+internal sealed class SandboxJanitorSchedule(IRecurringJobManager jobs) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        jobs.AddOrUpdate<SandboxJanitor>(SandboxJanitor.JobId, j => j.DeleteIdleAsync(CancellationToken.None), Cron.Hourly(),
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

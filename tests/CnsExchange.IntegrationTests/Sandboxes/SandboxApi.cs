@@ -1,0 +1,55 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using CnsExchange.Application.Common;
+using CnsExchange.IntegrationTests.Support;
+using Npgsql;
+
+namespace CnsExchange.IntegrationTests.Sandboxes;
+
+/// <summary>A sandbox created through the operator API, with its keys by role.</summary>
+public sealed record CreatedSandbox(Guid Id, IReadOnlyDictionary<string, string> Keys, JsonNode Body)
+{
+    public string Key(string role) => Keys[role];
+}
+
+public static class SandboxApi
+{
+    public static readonly string[] Roles = ["physio-1", "physio-2", "hospital-1", "thermal-1", "rehab-1", "doctor-1", "reviewer", "admin"];
+
+    public static async Task<CreatedSandbox> CreateAsync(HttpClient operatorClient, string name = "test", string mode = "frozen",
+        DateTimeOffset? now = null, string seed = "standard")
+    {
+        var body = await (await operatorClient.PostJsonAsync("/api/v1/sandboxes", new
+        {
+            name, clock = new { mode, now = now ?? ApiFactory.Start }, seed,
+        })).ExpectAsync(HttpStatusCode.Created);
+        var keys = body["keys"]!.AsObject().ToDictionary(k => k.Key, k => k.Value!.GetValue<string>());
+        return new CreatedSandbox(body["id"]!.GetValue<Guid>(), keys, body);
+    }
+
+    /// <summary>The application role's connection (not a superuser: row-level security binds it), as the API derives it.</summary>
+    public static string AppRoleConnection(ApiFactory api) =>
+        new NpgsqlConnectionStringBuilder(api.ConnectionString) { Username = "cns_app", Password = "cns-app-local", Pooling = false }.ConnectionString;
+
+    public static async Task<NpgsqlConnection> OpenAsAppRoleAsync(ApiFactory api, Guid? sandbox)
+    {
+        var conn = new NpgsqlConnection(AppRoleConnection(api));
+        await conn.OpenAsync();
+        if (sandbox is { } id)
+        {
+            await using var set = new NpgsqlCommand("SELECT set_config('cns.sandbox', $1, false)", conn);
+            set.Parameters.Add(new NpgsqlParameter { Value = id.ToString() });
+            await set.ExecuteNonQueryAsync();
+        }
+        return conn;
+    }
+
+    public static async Task<long> CountAsync(NpgsqlConnection conn, string sql, params object[] args)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        foreach (var a in args) cmd.Parameters.Add(new NpgsqlParameter { Value = a });
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync());
+    }
+
+    public static Guid Default => SandboxIds.Default;
+}
