@@ -239,23 +239,48 @@ public sealed class PaymentRunFileTests(ApiFactory api) : ApiTest(api)
     {
         var run = await AClosedRunAsync();
         var id = run["id"]!.GetValue<string>();
-        var check = await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{id}/verification")).ExpectAsync(HttpStatusCode.OK);
+        var check = await VerifyAsync(id);
         Assert.True(check["identical"]!.GetValue<bool>());
         Assert.Equal(1 + 3 * 9, check["filesChecked"]!.GetValue<int>());
-        Assert.All(check["files"]!.AsArray(), f => Assert.Equal(f!["storedSha256"]!.GetValue<string>(), f["rebuiltSha256"]!.GetValue<string>()));
+        Assert.All(check["files"]!.AsArray(), f =>
+        {
+            Assert.Equal(f!["storedSha256"]!.GetValue<string>(), f["contentSha256"]!.GetValue<string>());
+            Assert.Equal(f["storedSha256"]!.GetValue<string>(), f["rebuiltSha256"]!.GetValue<string>());
+        });
 
-        // Someone with database access changes stored bytes behind the application's back: the check says so.
-        await RawSqlWithoutTriggersAsync(Api,
-            "UPDATE cns.payment_files SET content = content || '\\x20'::bytea, length = length + 1 WHERE run_id = @id AND format = 'csv' AND language = 'fr'",
-            ("id", Guid.Parse(id)));
+        // Someone with database access changes stored bytes behind the application's back, the stored hash, or both;
+        // each time the bytes themselves are hashed, so each is found (3 providers × the French CSV file).
+        const string target = "run_id = @id AND format = 'csv' AND language = 'fr'";
+        var runId = ("id", (object)Guid.Parse(id));
+        await RawSqlWithoutTriggersAsync(Api, $"UPDATE cns.payment_files SET content = content || '\\x20'::bytea, length = length + 1 WHERE {target}", runId);
         var stored = await GetReturnFileAsync(Physio1, ReturnFileId(run, "PHY0001"), "text/csv", "fr");
         Assert.NotEqual(stored.Headers.GetValues("X-Content-SHA256").Single(), Sha256(await stored.Content.ReadAsByteArrayAsync()));
-        await RawSqlWithoutTriggersAsync(Api,
-            "UPDATE cns.payment_files SET sha256 = encode(sha256(content), 'hex') WHERE run_id = @id AND format = 'csv' AND language = 'fr'",
-            ("id", Guid.Parse(id)));
-        var tampered = await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{id}/verification")).ExpectAsync(HttpStatusCode.OK);
-        Assert.False(tampered["identical"]!.GetValue<bool>());
-        Assert.Equal(3, tampered["files"]!.AsArray().Count(f => !f!["identical"]!.GetValue<bool>()));
+        AssertTampered(await VerifyAsync(id), contentMatchesStoredHash: false, contentMatchesRebuild: false);
+
+        await RawSqlWithoutTriggersAsync(Api, $"UPDATE cns.payment_files SET content = substring(content FROM 1 FOR octet_length(content) - 1), length = length - 1 WHERE {target}", runId);
+        Assert.True((await VerifyAsync(id))["identical"]!.GetValue<bool>());
+        await RawSqlWithoutTriggersAsync(Api, $"UPDATE cns.payment_files SET sha256 = repeat('0', 64) WHERE {target}", runId);
+        AssertTampered(await VerifyAsync(id), contentMatchesStoredHash: false, contentMatchesRebuild: true);
+
+        await RawSqlWithoutTriggersAsync(Api, $"UPDATE cns.payment_files SET content = content || '\\x20'::bytea, length = length + 1 WHERE {target}", runId);
+        await RawSqlWithoutTriggersAsync(Api, $"UPDATE cns.payment_files SET sha256 = encode(sha256(content), 'hex') WHERE {target}", runId);
+        AssertTampered(await VerifyAsync(id), contentMatchesStoredHash: true, contentMatchesRebuild: false);
+    }
+
+    private async Task<JsonNode> VerifyAsync(string runId) =>
+        await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{runId}/verification")).ExpectAsync(HttpStatusCode.OK);
+
+    private static void AssertTampered(JsonNode check, bool contentMatchesStoredHash, bool contentMatchesRebuild)
+    {
+        Assert.False(check["identical"]!.GetValue<bool>());
+        var failing = check["files"]!.AsArray().Where(f => !f!["identical"]!.GetValue<bool>()).ToList();
+        Assert.Equal(3, failing.Count);
+        Assert.All(failing, f =>
+        {
+            Assert.Equal(("csv", "fr"), (f!["format"]!.GetValue<string>(), f["language"]!.GetValue<string>()));
+            Assert.Equal(contentMatchesStoredHash, f["contentMatchesStoredHash"]!.GetValue<bool>());
+            Assert.Equal(contentMatchesRebuild, f["contentMatchesRebuild"]!.GetValue<bool>());
+        });
     }
 
     [Fact]
