@@ -8,6 +8,14 @@ public sealed class ApiProcess(string apiDll, string connectionString, int port)
     private Process? _process;
     public string BaseUrl { get; } = $"http://127.0.0.1:{port}";
 
+    /// <summary>Exit code of a process killed by SIGKILL (128 + signal 9), as .NET reports it on Linux.</summary>
+    public const int SigkillExitCode = 137;
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _errorLines = new();
+
+    /// <summary>What the process wrote to its standard error (e.g. the chaos kill's last words).</summary>
+    public IReadOnlyCollection<string> ErrorLines => _errorLines;
+
     /// <summary>Extra environment variables of the process (configuration such as a chaos setting).</summary>
     public Dictionary<string, string> Environment { get; } = [];
 
@@ -34,7 +42,7 @@ public sealed class ApiProcess(string apiDll, string connectionString, int port)
         foreach (var (name, value) in Environment) info.Environment[name] = value;
         _process = Process.Start(info) ?? throw new InvalidOperationException("could not start the API");
         _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) _errorLines.Enqueue(line); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
@@ -71,11 +79,13 @@ public sealed class ApiProcess(string apiDll, string connectionString, int port)
         }
     }
 
-    /// <summary>SIGKILL: no shutdown hooks, no flush — the crash the data must survive.</summary>
-    public void Kill()
+    /// <summary>SIGKILL: no shutdown hooks, no flush — the crash the data must survive. The exit code (137 when SIGKILL ended it).</summary>
+    public int? Kill()
     {
         if (_process is { HasExited: false }) _process.Kill(entireProcessTree: true);
-        _process?.WaitForExit(10_000);
+        if (_process is null || !_process.WaitForExit(10_000)) return null;
+        _process.WaitForExit(); // drains the redirected output
+        return _process.ExitCode;
     }
 
     public ValueTask DisposeAsync()

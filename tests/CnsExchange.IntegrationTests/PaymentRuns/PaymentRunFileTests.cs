@@ -20,20 +20,7 @@ public sealed class PaymentRunFileTests(ApiFactory api) : ApiTest(api)
     private static readonly XNamespace Pain = PaymentFileSchemas.Pain001Namespace;
     private static readonly XNamespace Rf = PaymentFileSchemas.ReturnFileNamespace;
 
-    /// <summary>A closed weekly run paying PHY0001, PHY0002 and HOS0001; PHY0001 also has a reduced and a refused line.</summary>
-    private async Task<JsonNode> AClosedRunAsync()
-    {
-        var v1 = await VoucherSeed.CreateAsync(Api);
-        var v2 = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { ProviderCode = "PHY0002", Matricule = "2012051469331", Category = "common", RatePercent = 100m });
-        var v3 = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { ProviderCode = "HOS0001" });
-        await SubmitAsync(Client(Physio1), Memoir("F-1", Line(v1, "2026-11-16"), Line(v1, "2026-11-18", claimed: 40m), Line(v1, "2026-11-19", act: "ZKX9", claimed: 20m)));
-        await SubmitAsync(Client(Physio1), Memoir("F-2", Line(v1, "2026-11-20")));
-        await SubmitAsync(Client(Physio2), Memoir("F-3", Line(v2, "2026-11-16", matricule: "2012051469331"), Line(v2, "2026-11-17", matricule: "2012051469331")));
-        await SubmitAsync(Client(Hospital1), Memoir("F-4", Line(v3, "2026-11-16")));
-        await SetClockAsync(Client(Admin), Local("2026-11-30", 3));
-        var summary = Assert.Single(await AllAsync(Client(Admin), "/api/v1/payment-runs"));
-        return await RunAsync(Client(Admin), summary["id"]!.GetValue<string>());
-    }
+    private Task<JsonNode> AClosedRunAsync() => PaymentRunApi.AClosedRunAsync(Api);
 
     private static string ReturnFileId(JsonNode run, string providerCode) =>
         run["returnFiles"]!.AsArray().Single(f => f!["providerCode"]!.GetValue<string>() == providerCode)!["id"]!.GetValue<string>();
