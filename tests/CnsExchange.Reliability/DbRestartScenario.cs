@@ -38,6 +38,9 @@ public static class DbRestartScenario
         _ => "memory-served",
     };
 
+    /// <summary>Wall time: the outage is real, so are its instants.</summary>
+    private static DateTime Now() => TimeProvider.System.GetUtcNow().UtcDateTime;
+
     public static async Task RunAsync(ApiProcess api, Postgres postgres, Figures figures)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
@@ -78,7 +81,7 @@ public static class DbRestartScenario
                 }
                 catch (TaskCanceledException) { status = -1; }
                 catch (HttpRequestException) { status = -2; }
-                observations.Add(new Observation(DateTime.UtcNow, c, status, sw.Elapsed.TotalMilliseconds, type));
+                observations.Add(new Observation(Now(), c, status, sw.Elapsed.TotalMilliseconds, type));
                 await Task.Delay(20);
             }
         }
@@ -86,17 +89,17 @@ public static class DbRestartScenario
         // Two workers per class, so each class is asked every ~10 ms whatever the others do.
         var workers = Enum.GetValues<PathClass>().SelectMany(c => new[] { Task.Run(() => Load(c)), Task.Run(() => Load(c)) }).ToArray();
         await Task.Delay(1500);
-        var downAt = DateTime.UtcNow;
+        var downAt = Now();
         await postgres.StopAsync();
-        var goneFrom = DateTime.UtcNow;
+        var goneFrom = Now();
         await Task.Delay(4000);
-        var goneUntil = DateTime.UtcNow;
+        var goneUntil = Now();
         await postgres.StartAsync();
-        var upAt = DateTime.UtcNow;
+        var upAt = Now();
 
         // Wait until every database class has answered successfully again, or 30 s.
         var deadline = upAt.AddSeconds(30);
-        while (DateTime.UtcNow < deadline && !DatabaseClasses.All(c => observations.Any(o => o.Class == c && o.At > upAt && IsSuccess(o))))
+        while (Now() < deadline && !DatabaseClasses.All(c => observations.Any(o => o.Class == c && o.At > upAt && IsSuccess(o))))
             await Task.Delay(100);
         await Task.Delay(1000);
         await stop.CancelAsync();

@@ -116,7 +116,7 @@ public static class PaymentRunCrashScenario
                 continue;
             }
             if (KilledAtArmedPoint(exit, api.ErrorLines, point)) killedAtPoint++;
-            else Console.Error.WriteLine($"payment run process ended at {point}#{occurrence} otherwise than by the armed SIGKILL (exit {exit})");
+            else Console.Error.WriteLine($"payment run process ended at {point}#{occurrence} otherwise than by the armed SIGKILL (exit {exit}); its last words:\n{api.LastWords()}");
             NpgsqlConnection.ClearAllPools();
             Console.Error.WriteLine($"payment run killed at {point}#{occurrence} (exit {exit})");
             var (status, partial) = await AfterKillAsync(crash);
