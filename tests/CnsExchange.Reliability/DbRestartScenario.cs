@@ -15,7 +15,7 @@ public static class DbRestartScenario
     {
         /// <summary>Reads rows (an insured person, the providers).</summary>
         DatabaseRead,
-        /// <summary>Writes a row (an insured person's first name, changed by every request).</summary>
+        /// <summary>Writes rows (an insured person of its own, replaced with a new first name by every request).</summary>
         DatabaseWrite,
         /// <summary>Looks an API key up: a key never seen before, so the 30 s key cache cannot answer (401 is its success).</summary>
         KeyLookup,
@@ -47,15 +47,22 @@ public static class DbRestartScenario
         var observations = new System.Collections.Concurrent.ConcurrentBag<Observation>();
         using var stop = new CancellationTokenSource();
         const string matricule = "1983081246785";
+        // Each writer replaces a person of its own (its first PUT creates it), with the full body PUT requires: two
+        // concurrent PUTs of one person collide in the API (DbUpdateConcurrencyException, a 500: not what this measures).
+        var writerSequence = 0;
 
-        HttpRequestMessage Make(PathClass c, int n)
+        HttpRequestMessage Make(PathClass c, int n, string written)
         {
             var request = c switch
             {
                 PathClass.DatabaseRead => new HttpRequestMessage(HttpMethod.Get, api.BaseUrl + (n % 2 == 0 ? $"/api/v1/admin/insured/{matricule}" : "/api/v1/admin/providers")),
-                PathClass.DatabaseWrite => new HttpRequestMessage(HttpMethod.Put, api.BaseUrl + $"/api/v1/admin/insured/{matricule}")
+                PathClass.DatabaseWrite => new HttpRequestMessage(HttpMethod.Put, api.BaseUrl + $"/api/v1/admin/insured/{written}")
                 {
-                    Content = JsonContent.Create(new { firstName = $"Restart{n}" }),
+                    Content = JsonContent.Create(new
+                    {
+                        firstName = $"Restart{n}", lastName = "Outage", sex = "male", competentFund = "CNS", residenceCountry = "LU", crossBorderWorker = false,
+                        affiliations = new[] { new { from = "2000-01-01", to = (string?)null } },
+                    }),
                 },
                 PathClass.KeyLookup => new HttpRequestMessage(HttpMethod.Get, api.BaseUrl + "/api/v1/admin/providers"),
                 _ => new HttpRequestMessage(HttpMethod.Get, api.BaseUrl + "/api/v1/admin/clock"),
@@ -67,6 +74,7 @@ public static class DbRestartScenario
         async Task Load(PathClass c)
         {
             var n = 0;
+            var written = Matricules.Create(new DateOnly(1970, 1, 1), 990 + Interlocked.Increment(ref writerSequence));
             while (!stop.IsCancellationRequested)
             {
                 var sw = Stopwatch.StartNew();
@@ -74,7 +82,7 @@ public static class DbRestartScenario
                 string? type = null;
                 try
                 {
-                    using var request = Make(c, n++);
+                    using var request = Make(c, n++, written);
                     using var r = await http.SendAsync(request);
                     status = (int)r.StatusCode;
                     type = r.Content.Headers.ContentType?.MediaType;
@@ -106,6 +114,9 @@ public static class DbRestartScenario
         await Task.WhenAll(workers);
 
         Report(observations.ToList(), new Outage(downAt, goneFrom, goneUntil, upAt), figures);
+        foreach (var c in Enum.GetValues<PathClass>())
+            if (observations.Count(o => o.Class == c && o.Status >= 500 && o.Status != 503) is > 0 and var n)
+                Console.Error.WriteLine($"db restart: {n} answers 5xx other than 503 on {Label(c)}; the API's last words:\n{api.LastWords(120)}");
     }
 
     /// <summary>

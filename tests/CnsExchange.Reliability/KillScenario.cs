@@ -77,8 +77,9 @@ public static class KillScenario
             })).ToArray();
 
             await Task.Delay(TimeSpan.FromMilliseconds(800 + Random.Shared.Next(1500)));
-            var exit = api.Kill();
+            // No new request after this: those on their way when the process dies are the ones in flight at the kill.
             await stop.CancelAsync();
+            var exit = api.Kill();
             await Task.WhenAll(workers);
             await api.DisposeAsync();
             api = await start(); // throws when the process does not come back ready
