@@ -176,36 +176,8 @@ public static class KillChecks
         ScalarAsync(conn, "SELECT count(*) FROM cns.fee_memoirs m WHERE NOT EXISTS (SELECT 1 FROM cns.fee_memoir_lines l WHERE l.memoir_id = m.id)");
 }
 
-/// <summary>Valid matricules for test identities (Luhn + Verhoeff over the first 11 digits).</summary>
+/// <summary>Valid matricules for test identities, built by the Domain (the one implementation of the check digits).</summary>
 public static class Matricules
 {
-    private static readonly int[,] D =
-    {
-        { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 }, { 1, 2, 3, 4, 0, 6, 7, 8, 9, 5 }, { 2, 3, 4, 0, 1, 7, 8, 9, 5, 6 }, { 3, 4, 0, 1, 2, 8, 9, 5, 6, 7 },
-        { 4, 0, 1, 2, 3, 9, 5, 6, 7, 8 }, { 5, 9, 8, 7, 6, 0, 4, 3, 2, 1 }, { 6, 5, 9, 8, 7, 1, 0, 4, 3, 2 }, { 7, 6, 5, 9, 8, 2, 1, 0, 4, 3 },
-        { 8, 7, 6, 5, 9, 3, 2, 1, 0, 4 }, { 9, 8, 7, 6, 5, 4, 3, 2, 1, 0 },
-    };
-
-    private static readonly int[,] P =
-    {
-        { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 }, { 1, 5, 7, 6, 2, 8, 3, 0, 9, 4 }, { 5, 8, 0, 3, 7, 9, 6, 1, 4, 2 }, { 8, 9, 1, 6, 0, 4, 3, 5, 2, 7 },
-        { 9, 4, 5, 3, 1, 2, 7, 6, 8, 0 }, { 4, 2, 8, 6, 5, 7, 3, 9, 0, 1 }, { 2, 7, 9, 3, 8, 0, 6, 4, 1, 5 }, { 7, 0, 4, 6, 9, 1, 3, 2, 5, 8 },
-    };
-
-    private static readonly int[] Inv = [0, 4, 3, 2, 1, 5, 6, 7, 8, 9];
-
-    public static string Create(DateOnly birth, int sequence)
-    {
-        var body = birth.ToString("yyyyMMdd") + (sequence % 1000).ToString("000");
-        var sum = 0;
-        for (var i = 0; i < body.Length; i++)
-        {
-            var d = body[body.Length - 1 - i] - '0';
-            if (i % 2 == 0) { d *= 2; if (d > 9) d -= 9; }
-            sum += d;
-        }
-        var c = 0;
-        for (var i = 0; i < body.Length; i++) c = D[c, P[(i + 1) % 8, body[body.Length - 1 - i] - '0']];
-        return body + (10 - sum % 10) % 10 + Inv[c];
-    }
+    public static string Create(DateOnly birth, int sequence) => CnsExchange.Domain.Common.Matricule.Create(birth, sequence % 1000).Value;
 }

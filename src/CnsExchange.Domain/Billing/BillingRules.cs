@@ -111,34 +111,90 @@ public static class SessionsAvailable
 public static class OneActPerSession
 {
     public const string Rule = "BIL-07";
+    public const string Code = "ONE_ACT_PER_SESSION";
 
-    public static Reason? Check(bool otherActPaidThatDay) =>
-        otherActPaidThatDay ? Reason.Refusal("ONE_ACT_PER_SESSION", Rule, "sessionDate") : null;
+    public static Reason? Check(bool otherActPaidThatDay) => otherActPaidThatDay ? Reason.Refusal(Code, Rule, "sessionDate") : null;
 }
 
-/// <summary>BIL-08: the same line (voucher, date, act) is paid once.</summary>
+/// <summary>
+/// BIL-08: the same line (voucher, date, act) is paid once. Only a line accepted in an earlier memoir is a duplicate,
+/// named in the reason; the same line twice in one memoir is a second act for the session (BIL-07), and the reason never
+/// names the memoir itself as "earlier".
+/// </summary>
 public static class DuplicateLine
 {
     public const string Rule = "BIL-08";
 
-    public static Reason? Check(string? alreadyPaidInMemoir) =>
-        alreadyPaidInMemoir is null ? null : Reason.Refusal("DUPLICATE_LINE", Rule, null, alreadyPaidInMemoir);
+    /// <param name="alreadyPaidInMemoir">Reference of the memoir that holds the same line paid, if any.</param>
+    /// <param name="thisMemoir">Reference of the memoir being adjudicated.</param>
+    public static Reason? Check(string? alreadyPaidInMemoir, string? thisMemoir, ReasonSeverity severity = ReasonSeverity.Refusal, string? field = null)
+    {
+        if (alreadyPaidInMemoir is null) return null;
+        return alreadyPaidInMemoir == thisMemoir
+            ? new Reason(OneActPerSession.Code, severity, OneActPerSession.Rule, field ?? "sessionDate")
+            : new Reason("DUPLICATE_LINE", severity, Rule, field, alreadyPaidInMemoir);
+    }
 }
 
-/// <summary>BIL-09: the travel allowance (physio act of category <c>travel</c>, ZKD1) is paid only when granted on the voucher service.</summary>
+/// <summary>
+/// BIL-09: the travel allowance (physio act of category <c>travel</c>, ZKD1) is paid only when granted on the voucher
+/// service, once per session day: with the <c>travel</c> flag of the session line, or as its own line beside a session
+/// of the voucher on that date (same memoir or already accepted), at the session's rate of its own tariff.
+/// </summary>
 public static class TravelAllowance
 {
     public const string Rule = "BIL-09";
     public const string Category = "travel";
+    public const string NotAuthorisedCode = "TRAVEL_NOT_AUTHORISED";
+    public const string WithoutSessionCode = "TRAVEL_WITHOUT_SESSION";
+    /// <summary>The field of every reason that refuses the travel flag of a session line: such a line paid no allowance.</summary>
+    public const string Field = "travel";
 
     public static ActDefinition? Act(ReferenceCatalog catalog, string domain, DateOnly date) =>
         catalog.Acts.Where(a => a.Domain == domain && a.Category == Category).On(date);
+
+    /// <summary>The act billed is the travel allowance itself (a ZKD1 line).</summary>
+    public static bool IsAct(ReferenceCatalog catalog, string actCode, DateOnly date) => catalog.Act(actCode, date) is { Category: Category };
 
     public static bool Granted(VoucherService? service) => service?.TravelAllowanceGranted == true;
 
     /// <summary>A refused travel allowance reduces a paid line and is one more refusal on a refused line.</summary>
     public static Reason NotAuthorised(bool lineRefused) =>
-        lineRefused ? Reason.Refusal("TRAVEL_NOT_AUTHORISED", Rule, "travel") : Reason.Reduction("TRAVEL_NOT_AUTHORISED", Rule, "travel");
+        lineRefused ? Reason.Refusal(NotAuthorisedCode, Rule, Field) : Reason.Reduction(NotAuthorisedCode, Rule, Field);
+
+    /// <summary>A travel allowance line needs a session of the voucher on its date (in the memoir or already accepted).</summary>
+    public static Reason WithoutSession(DateOnly date) => Reason.Refusal(WithoutSessionCode, Rule, "actCode", Dates.Iso(date));
+
+    /// <summary>
+    /// A travel allowance line (ZKD1): BIL-09 on the voucher and the session of the day, paid once per day (BIL-07/08),
+    /// at the session's rate of the allowance's own tariff (BIL-10, BIL-11). <paramref name="refusals"/> holds what the
+    /// rules common to every line already found (BIL-01, BIL-04, BIL-12).
+    /// </summary>
+    public static LineDecision AdjudicateLine(LineFacts facts, ReferenceCatalog catalog, Voucher? voucher, List<Reason> refusals)
+    {
+        var line = facts.Line;
+        VoucherService? session = null;
+        if (voucher is not null)
+        {
+            if (ThirdPartyPaymentAllowed.Check(voucher) is { } thirdParty) refusals.Add(thirdParty); // BIL-02
+            session = voucher.Services.FirstOrDefault(s => s.ActCode == facts.SessionActOnDate);
+            if (!voucher.Services.Any(Granted) || (session is not null && !Granted(session))) refusals.Add(NotAuthorised(lineRefused: true));
+            else if (session is null) refusals.Add(WithoutSession(line.SessionDate));
+        }
+        if (DuplicateLine.Check(facts.TravelPaidInMemoir ?? facts.DuplicateOfMemoir, facts.MemoirReference) is { } paidOnce) refusals.Add(paidOnce);
+
+        var tariff = catalog.TariffOn(line.ActCode, line.SessionDate);
+        if (refusals.Count > 0 || tariff is null || session is null)
+            return new LineDecision(LineOutcome.Refused, tariff, session?.RatePercent, 0m, 0m, refusals, null);
+
+        var reasons = new List<Reason>();
+        if (TariffCap.Check(line.ClaimedAmount, tariff.Value) is { } above) reasons.Add(above); // BIL-10
+        var cns = TariffCap.CnsShare(line.ClaimedAmount, tariff.Value, session.RatePercent);
+        var insuredShare = InsuredShare.Of(line.ClaimedAmount, tariff.Value, cns); // BIL-11
+        reasons.Add(InsuredShare.Statement(insuredShare));
+        var outcome = reasons.Any(r => r.Severity == ReasonSeverity.Reduction) ? LineOutcome.Reduced : LineOutcome.Accepted;
+        return new LineDecision(outcome, tariff, session.RatePercent, cns, insuredShare, reasons, session) { TravelAllowanceLine = true };
+    }
 }
 
 /// <summary>
@@ -152,15 +208,21 @@ public static class TariffCap
     public static Reason? Check(decimal claimed, decimal requestedTariff) =>
         claimed > requestedTariff ? Reason.Reduction("AMOUNT_ABOVE_TARIFF", Rule, "claimedAmount", Dates.Amount(requestedTariff)) : null;
 
-    public static decimal CnsShare(decimal claimed, decimal tariff, decimal ratePercent) => Money.Share(Math.Min(claimed, tariff), ratePercent);
+    /// <summary>What the line is paid on: the claim, cut to the tariff.</summary>
+    public static decimal Chargeable(decimal claimed, decimal tariff) => Math.Min(claimed, tariff);
+
+    public static decimal CnsShare(decimal claimed, decimal tariff, decimal ratePercent) => Money.Share(Chargeable(claimed, tariff), ratePercent);
 }
 
-/// <summary>BIL-11: insured share = tariff − CNS share, stated on each paid line (the provider bills it to the insured).</summary>
+/// <summary>
+/// BIL-11: insured share = min(claimed, tariff) − CNS share, stated on each line (the provider bills it to the insured):
+/// never more than was charged, 0 at 100 %. A service CNS does not cover is the insured's in full, up to the tariff.
+/// </summary>
 public static class InsuredShare
 {
     public const string Rule = "BIL-11";
 
-    public static decimal Of(decimal tariff, decimal cnsShare) => Math.Max(0m, tariff - cnsShare);
+    public static decimal Of(decimal claimed, decimal tariff, decimal cnsShare) => Math.Max(0m, TariffCap.Chargeable(claimed, tariff) - cnsShare);
 
     public static Reason Statement(decimal share) => Reason.Information("INSURED_SHARE", Rule, "insuredShare", Dates.Amount(share));
 }

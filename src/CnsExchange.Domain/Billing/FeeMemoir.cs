@@ -108,6 +108,11 @@ public sealed class FeeMemoirLine
     public required string ActCode { get; set; }
     /// <summary>The travel allowance (ZKD1) is claimed with the session.</summary>
     public bool Travel { get; set; }
+    /// <summary>
+    /// BIL-09: the line bills the travel allowance itself (ZKD1 beside a session): it consumes no session
+    /// (<see cref="VoucherServiceId"/> null) and is no second act of the session (BIL-07).
+    /// </summary>
+    public bool TravelAllowance { get; set; }
     public decimal ClaimedAmount { get; set; }
     /// <summary>Doctor's fee in hospital (HOS-04): the part of <see cref="ClaimedAmount"/> that is the single-room surcharge, never paid by CNS.</summary>
     public decimal? SingleRoomSurcharge { get; set; }
@@ -135,4 +140,10 @@ public sealed class FeeMemoirLine
     public DateTimeOffset? ReportedAt { get; set; }
 
     public bool IsPaidAtAdjudication => Outcome is LineOutcome.Accepted or LineOutcome.Reduced;
+
+    /// <summary>
+    /// The line pays a travel allowance for its date: a paid ZKD1 line, or a paid session whose travel flag no reason
+    /// refused (not granted, or already paid that day); the ledger reads the same from stored lines.
+    /// </summary>
+    public bool PaysTravelAllowance => IsPaidAtAdjudication && (TravelAllowance || (Travel && !Reasons.Any(r => r.Field == global::CnsExchange.Domain.Billing.TravelAllowance.Field)));
 }

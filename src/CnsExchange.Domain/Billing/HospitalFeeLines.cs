@@ -34,7 +34,7 @@ public static class HospitalFeeLines
             refusals.Add(operation); // HOS-06
 
         if (stay is not null) Add(refusals, DirectBilling.Check(stay.Days, facts.HospitalFeeInvoice, stay.AdmissionDate, catalog)); // HOS-05
-        Add(refusals, DuplicateLine.Check(facts.DuplicateOfMemoir)); // BIL-08
+        Add(refusals, DuplicateLine.Check(facts.DuplicateOfMemoir, facts.MemoirReference)); // BIL-08 (BIL-07 within one memoir)
         var insured = stay is null ? null : facts.Insured;
         Add(refusals, InsuredAffiliatedOnSession.Check(insured, line.SessionDate)); // BIL-12
 
@@ -47,17 +47,18 @@ public static class HospitalFeeLines
         {
             // A service not covered by CNS is billed to the insured in full (BIL-05, BIL-11).
             var notCovered = refusals.Any(r => r.Code == "NOT_COVERED") && tariff is not null;
-            if (notCovered) refusals.Add(InsuredShare.Statement(tariff!.Value));
-            return new LineDecision(LineOutcome.Refused, tariff, rate, 0m, notCovered ? tariff!.Value : 0m, refusals, null);
+            var toInsured = notCovered ? InsuredShare.Of(line.FeeClaimed, tariff!.Value, 0m) : 0m;
+            if (notCovered) refusals.Add(InsuredShare.Statement(toInsured));
+            return new LineDecision(LineOutcome.Refused, tariff, rate, 0m, toInsured, refusals, null);
         }
 
         var reductions = new List<Reason>();
         Add(reductions, TariffCap.Check(line.FeeClaimed, tariff.Value)); // BIL-10, on the fee without the surcharge
         var surchargeKind = DoctorFeeCoverage.Surcharge(stay!.Room, stay.SingleRoomMedicallyNeeded);
-        var split = DoctorFeeCoverage.Split(Math.Min(line.FeeClaimed, tariff.Value), rate.Value, surchargeKind, line.SessionDate, catalog);
+        var split = DoctorFeeCoverage.Split(TariffCap.Chargeable(line.FeeClaimed, tariff.Value), rate.Value, surchargeKind, line.SessionDate, catalog);
         var (surchargeReason, surchargeToInsured) = SingleRoomSurchargeClaim.Check(surchargeKind, line.SingleRoomSurcharge, split.SurchargeChargeable);
         Add(reductions, surchargeReason);
-        var insuredShare = InsuredShare.Of(tariff.Value, split.CnsAmount) + surchargeToInsured; // BIL-11, plus the surcharge the insured bears
+        var insuredShare = InsuredShare.Of(line.FeeClaimed, tariff.Value, split.CnsAmount) + surchargeToInsured; // BIL-11, plus the surcharge the insured bears
         reductions.Add(InsuredShare.Statement(insuredShare));
         var outcome = reductions.Any(r => r.Severity == ReasonSeverity.Reduction) ? LineOutcome.Reduced : LineOutcome.Accepted;
         return new LineDecision(outcome, tariff, rate, split.CnsAmount, insuredShare, reductions, null);

@@ -41,6 +41,12 @@ public sealed record LineFacts
     public string? DuplicateOfMemoir { get; init; }
     /// <summary>BIL-07: another act is already paid for this insured, provider and date.</summary>
     public bool OtherActSameSession { get; init; }
+    /// <summary>Reference of the memoir being adjudicated: a line paid in it is no "earlier memoir" (BIL-07 vs BIL-08).</summary>
+    public string? MemoirReference { get; init; }
+    /// <summary>BIL-09: the act of the session paid under the voucher on the line's date (this memoir or earlier), if any.</summary>
+    public string? SessionActOnDate { get; init; }
+    /// <summary>BIL-09: reference of the memoir that already pays a travel allowance under the voucher on that date.</summary>
+    public string? TravelPaidInMemoir { get; init; }
 
     /// <summary>Cure vouchers: the terms of the authorisation behind the voucher (CUR-01, CUR-05).</summary>
     public CureAuthorisationTerms? CureTerms { get; init; }
@@ -54,7 +60,7 @@ public sealed record LineFacts
 
     /// <summary>Doctor's fee lines: the hospital stay named by <see cref="FeeMemoirLineInput.HospitalStayId"/>, with its operations; null when unknown.</summary>
     public HospitalStay? HospitalStay { get; init; }
-    /// <summary>HOS-05: the fee invoice for the stay — fees claimed on this memoir for it, without the single-room surcharge.</summary>
+    /// <summary>HOS-05: the fee invoice for the stay — fees claimed on this memoir for it, single-room surcharge included.</summary>
     public decimal HospitalFeeInvoice { get; init; }
 }
 
@@ -70,6 +76,9 @@ public sealed record LineDecision(
 {
     /// <summary>CNS pays something for the line, so it consumes a session and must be unique (BIL-06/07/08).</summary>
     public bool Paid => Outcome != LineOutcome.Refused;
+
+    /// <summary>BIL-09: a travel allowance line (ZKD1): <see cref="Service"/> is the session's, whose rate it takes; it consumes no session.</summary>
+    public bool TravelAllowanceLine { get; init; }
 }
 
 /// <summary>Adjudicates one fee memoir line (RULES.md §3, BIL-01…BIL-13), reporting every reason found, not only the first.</summary>
@@ -87,6 +96,11 @@ public static class LineAdjudication
         var voucher = ownership is null ? facts.Voucher : null;
 
         refusals.AddRange(AuthorisedDates.Check(voucher, facts)); // BIL-04, or the cure's / rehabilitation's own dates
+        if (TravelAllowance.IsAct(catalog, line.ActCode, line.SessionDate))
+        {
+            Add(refusals, InsuredAffiliatedOnSession.Check(ownership is null ? facts.Insured : null, line.SessionDate)); // BIL-12
+            return TravelAllowance.AdjudicateLine(facts, catalog, voucher, refusals); // BIL-09: the allowance as its own line
+        }
         var act = ActCovered.Check(catalog, line.ActCode, line.SessionDate, voucher); // BIL-05
         if (act.Refusal is not null) refusals.Add(act.Refusal);
         var service = act.Service;
@@ -97,8 +111,9 @@ public static class LineAdjudication
             if (!AuthorisedDates.OwnDates(voucher, facts)) Add(refusals, TreatmentStartedInTime.Check(voucher, facts.FirstSessionDate)); // BIL-03
         }
         if (service is not null) Add(refusals, SessionsAvailable.Check(service, facts.SessionsRemaining)); // BIL-06
-        Add(refusals, DuplicateLine.Check(facts.DuplicateOfMemoir)); // BIL-08
-        Add(refusals, OneActPerSession.Check(facts.OtherActSameSession)); // BIL-07
+        var sameLine = DuplicateLine.Check(facts.DuplicateOfMemoir, facts.MemoirReference); // BIL-08, or BIL-07 within one memoir
+        Add(refusals, sameLine);
+        if (sameLine?.Code != OneActPerSession.Code) Add(refusals, OneActPerSession.Check(facts.OtherActSameSession)); // BIL-07
         var insured = ownership is null ? facts.Insured : null;
         Add(refusals, InsuredAffiliatedOnSession.Check(insured, line.SessionDate)); // BIL-12
         if (act.Act is not null) Add(refusals, NoDoubleFinancing.Check(insured, act.Act.Domain, line.SessionDate)); // BIL-13
@@ -107,25 +122,27 @@ public static class LineAdjudication
         var actTariff = act.Act is null ? (decimal?)null : catalog.TariffOn(act.Act.Code, line.SessionDate);
         var travelAct = line.Travel && act.Act is not null ? TravelAllowance.Act(catalog, act.Act.Domain, line.SessionDate) : null;
         var travelTariff = travelAct is null ? 0m : catalog.TariffOn(travelAct.Code, line.SessionDate) ?? 0m;
-        var travelRefused = line.Travel && (!TravelAllowance.Granted(service) || travelAct is null);
+        var travelPaidAlready = line.Travel ? DuplicateLine.Check(facts.TravelPaidInMemoir, facts.MemoirReference, ReasonSeverity.Reduction, TravelAllowance.Field) : null;
+        var travelRefused = line.Travel && (!TravelAllowance.Granted(service) || travelAct is null || travelPaidAlready is not null);
 
         if (refusals.Count > 0 || actTariff is null || service is null)
         {
-            if (travelRefused) refusals.Add(TravelAllowance.NotAuthorised(lineRefused: true));
+            if (travelRefused && travelPaidAlready is null) refusals.Add(TravelAllowance.NotAuthorised(lineRefused: true));
             // A service not covered by CNS is billed to the insured in full (BIL-05, BIL-11).
             var notCovered = act.Act is { CoveredByCns: false } && actTariff is not null;
             var reasons = new List<Reason>(refusals);
-            if (notCovered) reasons.Add(InsuredShare.Statement(actTariff!.Value));
-            return new LineDecision(LineOutcome.Refused, actTariff, service?.RatePercent, 0m, notCovered ? actTariff!.Value : 0m, reasons, service);
+            var toInsured = notCovered ? InsuredShare.Of(line.ClaimedAmount, actTariff!.Value, 0m) : 0m;
+            if (notCovered) reasons.Add(InsuredShare.Statement(toInsured));
+            return new LineDecision(LineOutcome.Refused, actTariff, service?.RatePercent, 0m, toInsured, reasons, service);
         }
 
         var reductions = new List<Reason>();
         var requestedTariff = actTariff.Value + (line.Travel ? travelTariff : 0m);
         var tariff = actTariff.Value + (line.Travel && !travelRefused ? travelTariff : 0m);
-        if (travelRefused) reductions.Add(TravelAllowance.NotAuthorised(lineRefused: false)); // BIL-09
+        if (travelRefused) reductions.Add(travelPaidAlready ?? TravelAllowance.NotAuthorised(lineRefused: false)); // BIL-09, once a day
         Add(reductions, TariffCap.Check(line.ClaimedAmount, requestedTariff)); // BIL-10
         var cns = TariffCap.CnsShare(line.ClaimedAmount, tariff, service.RatePercent);
-        var insuredShare = InsuredShare.Of(tariff, cns); // BIL-11
+        var insuredShare = InsuredShare.Of(line.ClaimedAmount, tariff, cns); // BIL-11
         reductions.Add(InsuredShare.Statement(insuredShare));
         var outcome = reductions.Any(r => r.Severity == ReasonSeverity.Reduction) ? LineOutcome.Reduced : LineOutcome.Accepted;
         return new LineDecision(outcome, tariff, service.RatePercent, cns, insuredShare, reductions, service);

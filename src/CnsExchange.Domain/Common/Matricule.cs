@@ -53,6 +53,8 @@ public readonly record struct Matricule
         return (10 - sum % 10) % 10;
     }
 
+    // Verhoeff's published tables (Verhoeff 1969; the same in every reference implementation): the multiplication
+    // table of the dihedral group D5, the permutation p(i) = p1 applied i times, and the inverse in D5.
     private static readonly int[,] VerhoeffD =
     {
         { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 }, { 1, 2, 3, 4, 0, 6, 7, 8, 9, 5 }, { 2, 3, 4, 0, 1, 7, 8, 9, 5, 6 },
@@ -64,13 +66,22 @@ public readonly record struct Matricule
     private static readonly int[,] VerhoeffP =
     {
         { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 }, { 1, 5, 7, 6, 2, 8, 3, 0, 9, 4 }, { 5, 8, 0, 3, 7, 9, 6, 1, 4, 2 },
-        { 8, 9, 1, 6, 0, 4, 3, 5, 2, 7 }, { 9, 4, 5, 3, 1, 2, 7, 6, 8, 0 }, { 4, 2, 8, 6, 5, 7, 3, 9, 0, 1 },
+        { 8, 9, 1, 6, 0, 4, 3, 5, 2, 7 }, { 9, 4, 5, 3, 1, 2, 6, 8, 7, 0 }, { 4, 2, 8, 6, 5, 7, 3, 9, 0, 1 },
         { 2, 7, 9, 3, 8, 0, 6, 4, 1, 5 }, { 7, 0, 4, 6, 9, 1, 3, 2, 5, 8 },
     };
 
     private static readonly int[] VerhoeffInv = { 0, 4, 3, 2, 1, 5, 6, 7, 8, 9 };
 
-    internal static int VerhoeffDigit(string digits)
+    /// <summary>Verhoeff's D5 multiplication table, read by the tests that check it against the group itself.</summary>
+    public static int VerhoeffMultiply(int j, int k) => VerhoeffD[j, k];
+
+    /// <summary>Verhoeff's permutation table (rows 0…7), read by the tests that derive it from its first row.</summary>
+    public static int VerhoeffPermute(int row, int digit) => VerhoeffP[row, digit];
+
+    /// <summary>The inverse of a digit in D5.</summary>
+    public static int VerhoeffInverse(int digit) => VerhoeffInv[digit];
+
+    public static int VerhoeffDigit(string digits)
     {
         var c = 0;
         for (var i = 0; i < digits.Length; i++)
@@ -79,6 +90,17 @@ public readonly record struct Matricule
             c = VerhoeffD[c, VerhoeffP[(i + 1) % 8, d]];
         }
         return VerhoeffInv[c];
+    }
+
+    /// <summary>
+    /// The matricule with the right check digits for its first 11 digits: how an identity stored under a wrong Verhoeff
+    /// digit is repaired. Null when the text is not 13 digits with a valid birth date.
+    /// </summary>
+    public static Matricule? WithCorrectCheckDigits(string text)
+    {
+        if (text.Length != 13 || !text.All(char.IsAsciiDigit) || !DateOnly.TryParseExact(text[..8], "yyyyMMdd", out _)) return null;
+        var body = text[..11];
+        return new Matricule(body + LuhnDigit(body) + VerhoeffDigit(body));
     }
 
     /// <summary>Age in whole years on a date.</summary>

@@ -86,11 +86,12 @@ public static class CureAuthorisationPolicy
 }
 
 /// <summary>
-/// Checks of a billed cure session against its authorisation (for the fee-memoir path): CUR-01 the cure starts
-/// (first session) on or before <see cref="CureAuthorisationTerms.ValidUntil"/> and no session comes before the
-/// issue date; CUR-05 a cycle ends within its window after the first session (which may reach beyond the year of
-/// validity), a series ends by its last date and maintenance stays within its monthly cap. A cure whose terms give it
-/// no window of its own has its sessions within the year of validity.
+/// Checks of a billed cure session against its authorisation (for the fee-memoir path): CUR-01 limits when the cure
+/// must start — its first session on or before <see cref="CureAuthorisationTerms.ValidUntil"/> (seed 003: "si je ne
+/// commence pas ma cure dans ce délai, une nouvelle demande et autorisation sont nécessaires") — and no session comes
+/// before the issue date; a cure started in time is paid to its end, even past the year. Its other limits still apply:
+/// CUR-05 a cycle ends within its window after the first session, a series (maintenance, reinforcement modules) ends by
+/// its last date, maintenance stays within its monthly cap, and the sessions granted are counted (BIL-06).
 /// </summary>
 public static class CureSessionRules
 {
@@ -105,8 +106,6 @@ public static class CureSessionRules
             reasons.Add(Reason.Refusal(CureReasonCodes.AuthorisationExpired, MaintenanceSessions.Rule, "sessionDate", firstSession.AddMonths(months).AddDays(-1).ToString("yyyy-MM-dd")));
         else if (terms.LastSessionBy is { } last && session > last)
             reasons.Add(Reason.Refusal(CureReasonCodes.AuthorisationExpired, CureValidity.Rule, "sessionDate", last.ToString("yyyy-MM-dd")));
-        else if (terms is { SessionWindowMonths: null, LastSessionBy: null } && session > terms.ValidUntil)
-            reasons.Add(Reason.Refusal(CureReasonCodes.AuthorisationExpired, CureValidity.Rule, "sessionDate", terms.ValidUntil.ToString("yyyy-MM-dd")));
 
         if (terms.MaxSessionsPerMonth is { } max && sessionsAlreadyInMonth >= max)
             reasons.Add(Reason.Refusal(CureReasonCodes.MaintenanceNotAllowed, MaintenanceSessions.Rule, "sessionDate", max.ToString(System.Globalization.CultureInfo.InvariantCulture)));

@@ -210,10 +210,18 @@ public static class DoctorFeeCoverage
     }
 }
 
-/// <summary>HOS-05: doctors may bill CNS directly when the stay exceeds 3 (started) days or the fee invoice exceeds 100 €.</summary>
+/// <summary>
+/// HOS-05: doctors may bill CNS directly when the stay exceeds 3 days (counted as started days, admission and discharge
+/// day included: an assumption, see docs/assumptions.md) or the fee invoice exceeds 100 €. The fee invoice is every fee
+/// the memoir claims for the stay, single-room surcharge included (RULES.md HOS-05; seed 003 calls the 66 % surcharge
+/// "une majoration des honoraires médicaux": it is part of the fees invoiced).
+/// </summary>
 public static class DirectBilling
 {
     public const string Rule = "HOS-05";
+
+    /// <summary>The fee invoice of a stay: the amounts claimed on the memoir's lines for it, surcharge included.</summary>
+    public static decimal FeeInvoice(IEnumerable<Billing.FeeMemoirLineInput> linesOfTheStay) => linesOfTheStay.Sum(l => l.ClaimedAmount);
 
     public static bool StayAllows(int stayDays, DateOnly date, ReferenceCatalog catalog) =>
         stayDays > catalog.IntParameter("hospital.direct_billing.stay_days_above", date);

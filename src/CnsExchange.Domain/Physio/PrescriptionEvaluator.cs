@@ -63,7 +63,7 @@ public static class PrescriptionEvaluator
         var accident = CoverageRate.AccidentCaseFor(insured, p.AccidentReference, p.Date);
         if (p.AccidentReference is { Length: > 0 } && accident is null)
             reasons.Add(Reason.Information(AccidentCaseNotFound, CoverageRate.Rule, "accidentReference", p.AccidentReference));
-        var rate = CoverageRate.For(category, insured.AgeOn(p.Date), accident is not null, today, catalog);
+        var rate = CoverageRate.For(category, insured.AgeOn(p.Date), accident is not null, today, catalog, new DrainageGrounds(p.AnnexGCode, p.SurgeryDate, p.Date));
 
         var (travel, travelInfo) = TravelAllowance.Decide(p.HomeVisitMedicallyNecessary, p.TravelAllowanceRequested, facts.CareInLuxembourg);
         reasons.AddIfAny(travelInfo);

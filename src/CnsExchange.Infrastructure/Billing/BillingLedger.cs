@@ -5,6 +5,7 @@ using CnsExchange.Application.Features.Billing;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Common;
 using CnsExchange.Infrastructure.Persistence;
+using CnsExchange.Infrastructure.Persistence.Configurations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
@@ -25,12 +26,16 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
     private const string LineColumns =
         "id, memoir_id, provider_id, line_number, source_line, voucher_number, voucher_id, voucher_service_id, matricule, insured_id, " +
         "session_date, act_code, travel, claimed_amount, tariff_amount, rate_percent, cns_amount, insured_share, outcome, reasons, " +
-        "payable_amount, created_at, hospital_stay_id, single_room_surcharge";
+        "payable_amount, created_at, hospital_stay_id, single_room_surcharge, travel_allowance";
 
     private const string LineValues =
         "@id, @memoir_id, @provider_id, @line_number, @source_line, @voucher_number, @voucher_id, @voucher_service_id, @matricule, @insured_id, " +
         "@session_date, @act_code, @travel, @claimed_amount, @tariff_amount, @rate_percent, @cns_amount, @insured_share, @outcome, @reasons, " +
-        "@payable_amount, @created_at, @hospital_stay_id, @single_room_surcharge";
+        "@payable_amount, @created_at, @hospital_stay_id, @single_room_surcharge, @travel_allowance";
+
+    /// <summary>BIL-09: the stored line pays a travel allowance (as <see cref="FeeMemoirLine.PaysTravelAllowance"/>).</summary>
+    private const string PaysTravel =
+        "(l.travel_allowance OR (l.travel AND NOT l.reasons @> '[{\"field\": \"" + TravelAllowance.Field + "\"}]'::jsonb))";
 
     public async Task<IReadOnlyDictionary<Guid, SessionCounter>> LockServicesAsync(IReadOnlyCollection<Guid> serviceIds, CancellationToken ct)
     {
@@ -79,17 +84,20 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         // line names a stay (billing files never do): with the statistics of a table still empty, the planner scanned the
         // whole table for it at every batch of a file.
         await using var cmd = Command($"""
-            SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id), l.hospital_stay_id
+            SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id), l.hospital_stay_id,
+              l.travel_allowance, {PaysTravel}
             FROM cns.fee_memoir_lines l
             WHERE l.{Paid} AND l.voucher_id = ANY(ARRAY(SELECT v.id FROM cns.vouchers v WHERE v.number = ANY(@numbers) AND v.provider_id = @provider))
             UNION ALL
-            SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id), NULL::uuid
+            SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id), NULL::uuid,
+              false, {PaysTravel}
             FROM cns.fee_memoir_lines l
-            WHERE l.{Paid} AND l.hospital_stay_id IS NULL AND l.provider_id = @provider
+            WHERE {BillingTables.PaidSessionPredicate} AND l.provider_id = @provider
               AND l.insured_id = ANY(ARRAY(SELECT i.id FROM cns.insured i WHERE i.matricule = ANY(@matricules)))
             {(stayIds.Count == 0 ? "" : $"""
             UNION ALL
-            SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id), l.hospital_stay_id
+            SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id), l.hospital_stay_id,
+              false, false
             FROM cns.fee_memoir_lines l
             WHERE l.hospital_stay_id = ANY(@stays) AND l.provider_id = @provider AND l.{Paid}
             """)}
@@ -105,6 +113,8 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
                 reader.GetFieldValue<DateOnly>(2), reader.GetString(3), reader.GetString(4))
             {
                 HospitalStayId = reader.IsDBNull(5) ? null : reader.GetGuid(5),
+                TravelAllowance = reader.GetBoolean(6),
+                TravelPaid = reader.GetBoolean(7),
             });
         return lines;
     }
@@ -116,8 +126,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
               (SELECT m.reference FROM cns.fee_memoir_lines l JOIN cns.fee_memoirs m ON m.id = l.memoir_id
                 WHERE l.voucher_id = @voucher AND l.session_date = @date AND l.act_code = @act AND l.{Paid} LIMIT 1),
               EXISTS (SELECT 1 FROM cns.fee_memoir_lines l
-                WHERE l.provider_id = @provider AND l.insured_id = @insured AND l.session_date = @date AND l.{Paid}
-                  AND l.hospital_stay_id IS NULL
+                WHERE l.provider_id = @provider AND l.insured_id = @insured AND l.session_date = @date AND {BillingTables.PaidSessionPredicate}
                   AND NOT (l.voucher_id IS NOT DISTINCT FROM @voucher AND l.act_code = @act))
             """);
         cmd.Parameters.Add(Uuid("voucher", voucherId));
@@ -132,6 +141,13 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
 
     public async Task<ClaimResult> ClaimAsync(FeeMemoirLine line, CancellationToken ct)
     {
+        if (line.VoucherServiceId is null)
+        {
+            // A travel allowance line consumes no session: stored once per voucher, date and act (BIL-08), or not at all.
+            await using var insert = Command($"INSERT INTO cns.fee_memoir_lines ({LineColumns}) VALUES ({LineValues}) ON CONFLICT DO NOTHING");
+            AddLineParameters(insert, line);
+            return await insert.ExecuteNonQueryAsync(ct) == 1 ? ClaimResult.Claimed : ClaimResult.Conflict;
+        }
         await using (var cmd = Command($"""
             WITH consumed AS (
               UPDATE cns.voucher_services SET sessions_billed = sessions_billed + 1
@@ -243,7 +259,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         "id, memoir_id, provider_id, line_number, source_line, voucher_number, voucher_id, voucher_service_id, hospital_stay_id, matricule, " +
         "insured_id, session_date, act_code, travel, claimed_amount, single_room_surcharge, tariff_amount, rate_percent, cns_amount, " +
         "insured_share, outcome, reasons, payable_amount, contestation_status, created_at, payment_run_id, paid_amount, paid_at, " +
-        "return_file_id, reported_at";
+        "return_file_id, reported_at, travel_allowance";
 
     private static async Task WriteMemoirAsync(NpgsqlBinaryImporter w, FeeMemoir m, CancellationToken ct)
     {
@@ -307,6 +323,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         await WriteNullableAsync(w, l.PaidAt?.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
         await WriteNullableAsync(w, l.ReturnFileId, NpgsqlDbType.Uuid, ct);
         await WriteNullableAsync(w, l.ReportedAt?.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
+        await w.WriteAsync(l.TravelAllowance, NpgsqlDbType.Boolean, ct);
     }
 
     private static Task WriteTextAsync(NpgsqlBinaryImporter w, string? value, CancellationToken ct) =>
@@ -359,6 +376,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         p.AddWithValue("created_at", l.CreatedAt.ToUniversalTime());
         p.Add(Uuid("hospital_stay_id", l.HospitalStayId));
         p.Add(new NpgsqlParameter("single_room_surcharge", NpgsqlDbType.Numeric) { Value = (object?)l.SingleRoomSurcharge ?? DBNull.Value });
+        p.AddWithValue("travel_allowance", l.TravelAllowance);
     }
 
     private static NpgsqlParameter Uuid(string name, Guid? value) => new(name, NpgsqlDbType.Uuid) { Value = (object?)value ?? DBNull.Value };

@@ -104,7 +104,7 @@ public sealed class BillingRuleTests
     [InlineData("ZK11", LineOutcome.Accepted, null)]
     [InlineData("ZK21", LineOutcome.Refused, "ACT_NOT_VALIDATED")] // a real act, not on this voucher
     [InlineData("ZZ99", LineOutcome.Refused, "ACT_NOT_VALIDATED")] // not in the nomenclature
-    [InlineData("ZKD1", LineOutcome.Refused, "ACT_NOT_VALIDATED")] // travel is claimed with the travel flag, not as an act
+    [InlineData("ZKD1", LineOutcome.Refused, "TRAVEL_NOT_AUTHORISED")] // the travel allowance line on a voucher that does not grant it (BIL-09)
     [InlineData("ZKX9", LineOutcome.Refused, "NOT_COVERED")]
     public void Bil05_act_must_be_validated_and_covered(string act, LineOutcome outcome, string? code)
     {
@@ -155,6 +155,51 @@ public sealed class BillingRuleTests
     }
 
     [Theory]
+    [InlineData("INV-1", "INV-2", "DUPLICATE_LINE", "INV-1")]      // accepted in an earlier memoir: named
+    [InlineData("INV-2", "INV-2", "ONE_ACT_PER_SESSION", null)]   // the same line earlier in this memoir: a second act, no memoir named
+    public void Bil07_Bil08_the_same_line_twice_in_one_memoir_is_a_second_act_not_a_duplicate(string paidIn, string thisMemoir, string code, string? detail)
+    {
+        var decision = Adjudicate(Facts() with { DuplicateOfMemoir = paidIn, MemoirReference = thisMemoir });
+        Assert.Equal(LineOutcome.Refused, decision.Outcome);
+        var reason = decision.Reasons.Single();
+        Assert.Equal((code, detail), (reason.Code, reason.Detail));
+    }
+
+    // ---- BIL-09 the travel allowance as its own line (ZKD1) --------------------------------------------------------
+
+    [Theory]
+    // granted, session that day, travel already paid in → outcome, codes, CNS share, insured share (ZKD1 12.50)
+    [InlineData(true, "ZK11", null, LineOutcome.Accepted, "INSURED_SHARE", "8.75", "3.75")]             // 70 % of its own tariff
+    [InlineData(false, "ZK11", null, LineOutcome.Refused, "TRAVEL_NOT_AUTHORISED", "0", "0")]
+    [InlineData(true, null, null, LineOutcome.Refused, "TRAVEL_WITHOUT_SESSION", "0", "0")]
+    [InlineData(true, "ZK11", "INV-1", LineOutcome.Refused, "DUPLICATE_LINE", "0", "0")]               // an earlier memoir paid it
+    [InlineData(true, "ZK11", "INV-2", LineOutcome.Refused, "ONE_ACT_PER_SESSION", "0", "0")]          // this memoir paid it already
+    public void Bil09_a_travel_allowance_line_beside_a_session_is_paid_at_the_session_rate_of_its_own_tariff(bool granted, string? session,
+        string? travelPaidIn, LineOutcome outcome, string code, string cns, string insured)
+    {
+        static decimal D(string s) => decimal.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
+        var decision = Adjudicate(Facts(act: "ZKD1", claimed: 12.50m, voucher: Voucher(travel: granted)) with
+        {
+            SessionActOnDate = session, TravelPaidInMemoir = travelPaidIn, MemoirReference = "INV-2",
+        });
+        Assert.Equal(outcome, decision.Outcome);
+        Assert.Equal([code], Codes(decision));
+        Assert.Equal(D(cns), decision.CnsAmount);
+        Assert.Equal(D(insured), decision.InsuredShare);
+        Assert.Equal(outcome == LineOutcome.Accepted, decision.TravelAllowanceLine); // consumes no session when paid
+        if (outcome == LineOutcome.Accepted) Assert.Equal((12.50m, 70m), (decision.TariffAmount, decision.RatePercent));
+    }
+
+    [Fact]
+    public void Bil09_the_travel_flag_is_not_paid_twice_on_a_day_a_travel_allowance_line_paid()
+    {
+        var decision = Adjudicate(Facts(claimed: 49.30m, travel: true, voucher: Voucher(travel: true)) with { TravelPaidInMemoir = "INV-1", MemoirReference = "INV-2" });
+        Assert.Equal(LineOutcome.Reduced, decision.Outcome);
+        Assert.Equal(36.80m, decision.TariffAmount);
+        Assert.Equal(new Reason("DUPLICATE_LINE", ReasonSeverity.Reduction, "BIL-08", "travel", "INV-1"), decision.Reasons[0]);
+    }
+
+    [Theory]
     [InlineData(true, LineOutcome.Accepted, "49.30")]
     [InlineData(false, LineOutcome.Reduced, "36.80")]
     public void Bil09_travel_allowance_only_when_granted(bool granted, LineOutcome outcome, string tariff)
@@ -187,13 +232,50 @@ public sealed class BillingRuleTests
     }
 
     [Theory]
-    [InlineData(70, "11.04")]
-    [InlineData(100, "0.00")]
-    public void Bil11_insured_share_is_the_tariff_minus_the_cns_share(int rate, string share)
+    // rate, claimed → CNS share, insured share (ZK11 tariff 36.80 on the session date)
+    [InlineData(70, "30.00", "21.00", "9.00")]   // below the tariff: the shares add up to the claim
+    [InlineData(70, "36.80", "25.76", "11.04")]  // at the tariff
+    [InlineData(70, "40.00", "25.76", "11.04")]  // above: cut to the tariff (BIL-10)
+    [InlineData(80, "30.00", "24.00", "6.00")]
+    [InlineData(80, "36.80", "29.44", "7.36")]
+    [InlineData(80, "40.00", "29.44", "7.36")]
+    [InlineData(88, "30.00", "26.40", "3.60")]
+    [InlineData(88, "36.80", "32.38", "4.42")]   // 32.384
+    [InlineData(88, "40.00", "32.38", "4.42")]
+    [InlineData(100, "30.00", "30.00", "0.00")]  // 100 %: nothing left to the insured, never 6.80
+    [InlineData(100, "36.80", "36.80", "0.00")]
+    [InlineData(100, "40.00", "36.80", "0.00")]
+    public void Bil11_insured_share_is_the_claim_cut_to_the_tariff_minus_the_cns_share(int rate, string claimed, string cns, string share)
     {
-        var decision = Adjudicate(Facts(voucher: Voucher(rate: rate)));
-        Assert.Equal(decimal.Parse(share, System.Globalization.CultureInfo.InvariantCulture), decision.InsuredShare);
+        static decimal D(string s) => decimal.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
+        var decision = Adjudicate(Facts(claimed: D(claimed), voucher: Voucher(rate: rate)));
+        Assert.True(decision.Paid);
+        Assert.Equal(D(cns), decision.CnsAmount);
+        Assert.Equal(D(share), decision.InsuredShare);
         Assert.Equal(share, decision.Reasons.Single(r => r.Code == "INSURED_SHARE").Detail);
+        Assert.Equal(Math.Min(D(claimed), 36.80m), decision.CnsAmount + decision.InsuredShare); // never more than was charged
+    }
+
+    [Theory]
+    // rate, claimed → CNS share, insured share (ZK11 36.80 + ZKD1 12.50 = 49.30 with the travel flag)
+    [InlineData(70, "40.00", "28.00", "12.00")]
+    [InlineData(70, "49.30", "34.51", "14.79")]
+    [InlineData(100, "40.00", "40.00", "0.00")]
+    [InlineData(100, "55.00", "49.30", "0.00")]
+    public void Bil11_insured_share_of_a_session_with_the_travel_allowance(int rate, string claimed, string cns, string share)
+    {
+        static decimal D(string s) => decimal.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
+        var decision = Adjudicate(Facts(claimed: D(claimed), travel: true, voucher: Voucher(rate: rate, travel: true)));
+        Assert.Equal(D(cns), decision.CnsAmount);
+        Assert.Equal(D(share), decision.InsuredShare);
+    }
+
+    [Fact]
+    public void Bil11_a_service_cns_does_not_cover_is_billed_to_the_insured_no_more_than_was_charged()
+    {
+        var decision = Adjudicate(Facts(act: "ZKX9", claimed: 15m));
+        Assert.Equal(LineOutcome.Refused, decision.Outcome);
+        Assert.Equal(15.00m, decision.InsuredShare);
     }
 
     [Theory]

@@ -62,12 +62,12 @@ public sealed class CareLineRuleTests
         }, Catalog);
     }
 
-    private static LineDecision RehabLine(string day, string from = "2026-11-02", string to = "2027-01-30", string? firstDay = null)
+    private static LineDecision RehabLine(string day, string from = "2026-11-02", string to = "2027-01-30", string? firstDay = null, decimal claimed = 420.00m)
     {
         var voucher = Voucher(VoucherKind.Rehabilitation, "RGERS", 100m, D(to).DayNumber - D(from).DayNumber + 1, D(from), D(to));
         return LineAdjudication.Adjudicate(new LineFacts
         {
-            Line = new FeeMemoirLineInput(RehabNumber, Matricule, D(day), "RGERS", false, 420.00m),
+            Line = new FeeMemoirLineInput(RehabNumber, Matricule, D(day), "RGERS", false, claimed),
             ProviderId = Centre,
             Today = D("2027-12-31"),
             Voucher = voucher,
@@ -96,6 +96,35 @@ public sealed class CareLineRuleTests
         Assert.Equal(M(cns), decision.CnsAmount);
         Assert.Equal(M(insured), decision.InsuredShare);
         Assert.Equal(["AMOUNT_ABOVE_TARIFF", "INSURED_SHARE"], Codes(decision));
+    }
+
+    [Theory]
+    // kind, rate, claimed → CNS share, insured share (T200 35.00, T260 28.00 on 1 December 2026)
+    [InlineData("T200", 80, "30.00", "24.00", "6.00")]
+    [InlineData("T200", 80, "35.00", "28.00", "7.00")]
+    [InlineData("T200", 80, "40.00", "28.00", "7.00")]
+    [InlineData("T260", 70, "20.00", "14.00", "6.00")]
+    [InlineData("T260", 70, "28.00", "19.60", "8.40")]
+    public void Bil11_insured_share_of_a_cure_session_is_the_claim_cut_to_the_tariff_minus_the_cns_share(string kind, int rate, string claimed,
+        string cns, string insured)
+    {
+        var decision = CureLine(Cure(kind, rate: rate, windowMonths: kind == "T200" ? 6 : null, sessions: kind == "T200" ? 24 : 12), "2026-12-01",
+            "2026-12-01", claimed: M(claimed));
+        Assert.True(decision.Paid);
+        Assert.Equal(M(cns), decision.CnsAmount);
+        Assert.Equal(M(insured), decision.InsuredShare);
+    }
+
+    [Theory]
+    [InlineData("400.00", "400.00")] // below the day tariff 420.00: 100 %, nothing left to the insured
+    [InlineData("420.00", "420.00")]
+    [InlineData("450.00", "420.00")]
+    public void Bil11_insured_share_of_a_rehabilitation_day_at_100_percent_is_zero(string claimed, string cns)
+    {
+        var decision = RehabLine("2026-11-10", claimed: M(claimed));
+        Assert.True(decision.Paid);
+        Assert.Equal(M(cns), decision.CnsAmount);
+        Assert.Equal(0m, decision.InsuredShare);
     }
 
     // ---- CUR-05 the cycle's own window, CUR-01 started within the year --------------------------------------
@@ -138,11 +167,24 @@ public sealed class CareLineRuleTests
     }
 
     [Theory]
-    [InlineData("2027-11-23", true)]
-    [InlineData("2027-11-24", false)] // a cure without a window of its own ends with its year of validity
-    public void A_cure_without_its_own_window_ends_with_its_validity(string session, bool paid)
+    [InlineData("2027-11-02", "2027-11-23", true)]  // started within the year of validity (issued 23 November 2026)
+    [InlineData("2027-11-02", "2027-11-24", true)]  // ...and paid to its end past the year (seed 003 limits the start only)
+    [InlineData("2027-11-02", "2028-01-15", true)]
+    [InlineData("2027-11-24", "2027-11-30", false)] // not started within the year: a new request is needed
+    public void Cur01_a_cure_started_within_its_year_of_validity_is_paid_to_its_end(string firstSession, string session, bool paid)
     {
-        var decision = CureLine(Cure("T180", sessions: 18, windowMonths: null), session, "2027-11-02", claimed: 43.05m);
+        var decision = CureLine(Cure("T180", sessions: 18, windowMonths: null), session, firstSession, claimed: 43.05m);
+        Assert.Equal(paid, decision.Paid);
+        if (!paid) Assert.Equal(("AUTHORISATION_EXPIRED", "CUR-01"), (decision.Reasons[0].Code, decision.Reasons[0].Rule));
+    }
+
+    [Theory]
+    [InlineData("2027-11-23", true)]
+    [InlineData("2027-11-24", false)] // a series with a last day of its own (maintenance) ends with it
+    public void Cur01_a_series_with_its_own_last_day_ends_with_it(string session, bool paid)
+    {
+        var terms = Cure("T209", sessions: 24, windowMonths: null, maxPerMonth: 2);
+        var decision = CureLine(terms, session, "2026-12-07", claimed: 35.88m);
         Assert.Equal(paid, decision.Paid);
         if (!paid) Assert.Equal(["AUTHORISATION_EXPIRED"], Codes(decision));
     }

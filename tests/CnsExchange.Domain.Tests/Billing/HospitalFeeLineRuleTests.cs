@@ -76,6 +76,22 @@ public sealed class HospitalFeeLineRuleTests
         Assert.Null(decision.Service); // no voucher session consumed
     }
 
+    [Theory]
+    // kind, claimed → CNS share, insured share (DV01 tariff 42.00; day hospital adult 88 %, stationary 100 %)
+    [InlineData(HospitalStayKind.DayHospital, "30.00", "26.40", "3.60")]
+    [InlineData(HospitalStayKind.DayHospital, "42.00", "36.96", "5.04")]
+    [InlineData(HospitalStayKind.DayHospital, "50.00", "36.96", "5.04")]
+    [InlineData(HospitalStayKind.Stationary, "30.00", "30.00", "0.00")]
+    [InlineData(HospitalStayKind.Stationary, "50.00", "42.00", "0.00")]
+    public void Bil11_insured_share_of_a_doctors_fee_is_the_claim_cut_to_the_tariff_minus_the_cns_share(HospitalStayKind kind, string claimed,
+        string cns, string insuredShare)
+    {
+        var decision = Fee(Stay(kind, "2026-11-16", "2026-11-16"), date: "2026-11-16", claimed: claimed, invoice: "150.00");
+        Assert.True(decision.Paid);
+        Assert.Equal(M(cns), decision.CnsAmount);
+        Assert.Equal(M(insuredShare), decision.InsuredShare);
+    }
+
     // ---- HOS-04 the single-room surcharge is never paid -----------------------------------------------------------------
 
     [Theory]
@@ -119,6 +135,16 @@ public sealed class HospitalFeeLineRuleTests
             Assert.Equal("HOS-05", decision.Reasons[0].Rule);
             Assert.Equal(0m, decision.CnsAmount);
         }
+    }
+
+    [Fact]
+    public void Hos05_the_fee_invoice_is_every_fee_claimed_for_the_stay_single_room_surcharge_included()
+    {
+        FeeMemoirLineInput Line(string claimed, string surcharge) =>
+            new(null, Matricule, D("2026-11-17"), "DV01", false, M(claimed)) { HospitalStayId = StayId, SingleRoomSurcharge = M(surcharge) };
+        Assert.Equal(M("127.72"), DirectBilling.FeeInvoice([Line("69.72", "27.72"), Line("58.00", "0.00")]));
+        var decision = Fee(Stay(admission: "2026-11-16", discharge: "2026-11-18", room: RoomKind.Single), claimed: "69.72", surcharge: "27.72", invoice: "127.72");
+        Assert.True(decision.Paid);
     }
 
     // ---- HOS-06 several operations ---------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ using static CnsExchange.Domain.Tests.Billing.BillingFixture;
 
 namespace CnsExchange.Domain.Tests.Billing;
 
-/// <summary>Tariff = round2(coefficient × letter key of the session date); CNS share = round2(min(claimed, tariff) × rate); insured share = tariff − CNS share.</summary>
+/// <summary>Tariff = round2(coefficient × letter key of the session date); CNS share = round2(min(claimed, tariff) × rate); insured share = min(claimed, tariff) − CNS share.</summary>
 public sealed class TariffArithmeticTests
 {
     [Theory]
@@ -23,11 +23,11 @@ public sealed class TariffArithmeticTests
     // date,       rate, claimed, travel, granted → tariff, CNS share, insured share, outcome
     [InlineData("2026-12-31", 70, "36.80", false, false, "36.80", "25.76", "11.04", LineOutcome.Accepted)]
     [InlineData("2027-01-01", 70, "37.72", false, false, "37.72", "26.40", "11.32", LineOutcome.Accepted)]
-    [InlineData("2027-01-01", 70, "36.80", false, false, "37.72", "25.76", "11.96", LineOutcome.Accepted)] // old price claimed after the change
+    [InlineData("2027-01-01", 70, "36.80", false, false, "37.72", "25.76", "11.04", LineOutcome.Accepted)] // old price claimed after the change
     [InlineData("2026-12-31", 70, "37.72", false, false, "36.80", "25.76", "11.04", LineOutcome.Reduced)]  // new price claimed before it
     [InlineData("2026-12-31", 100, "36.80", false, false, "36.80", "36.80", "0.00", LineOutcome.Accepted)]
     [InlineData("2027-01-01", 100, "37.72", false, false, "37.72", "37.72", "0.00", LineOutcome.Accepted)]
-    [InlineData("2026-12-31", 70, "30.00", false, false, "36.80", "21.00", "15.80", LineOutcome.Accepted)]
+    [InlineData("2026-12-31", 70, "30.00", false, false, "36.80", "21.00", "9.00", LineOutcome.Accepted)]
     [InlineData("2026-12-31", 70, "49.30", true, true, "49.30", "34.51", "14.79", LineOutcome.Accepted)]  // 34.51 = round2(49.30 × 0.7)
     [InlineData("2027-01-01", 70, "50.53", true, true, "50.53", "35.37", "15.16", LineOutcome.Accepted)]  // 37.72 + 12.81
     [InlineData("2026-12-31", 70, "49.30", true, false, "36.80", "25.76", "11.04", LineOutcome.Reduced)]  // travel not granted

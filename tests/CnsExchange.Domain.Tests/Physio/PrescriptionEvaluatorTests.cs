@@ -40,7 +40,7 @@ public sealed class PrescriptionEvaluatorTests
     public void Home_visit_in_luxembourg_grants_the_travel_allowance_at_the_act_rate()
     {
         var e = Evaluate(Facts(Rx(PhysioCategory.LymphaticDrainage, "ZK16", 10, homeVisit: true)));
-        Assert.Equal(new ServiceGrant(PhysioCategory.LymphaticDrainage, "ZK16", 10, 100m, true, true, false), e.Grant);
+        Assert.Equal(new ServiceGrant(PhysioCategory.LymphaticDrainage, "ZK16", 10, 70m, true, true, false), e.Grant);
     }
 
     [Fact]

@@ -189,13 +189,38 @@ public sealed class ValidationRuleTests
     [Theory]
     [InlineData(PhysioCategory.Common, 40, false, 70)]
     [InlineData(PhysioCategory.Heavy, 40, false, 100)]
-    [InlineData(PhysioCategory.LymphaticDrainage, 40, false, 100)]
+    [InlineData(PhysioCategory.LymphaticDrainage, 40, false, 70)] // a current pathology by itself (seed 000)
+    [InlineData(PhysioCategory.LymphaticDrainage, 17, false, 100)]
+    [InlineData(PhysioCategory.LymphaticDrainage, 40, true, 100)]
     [InlineData(PhysioCategory.PostSurgical, 40, false, 100)]
     [InlineData(PhysioCategory.Common, 17, false, 100)]
     [InlineData(PhysioCategory.Common, 18, false, 70)]
     [InlineData(PhysioCategory.Common, 40, true, 100)]
     public void Val10_coverage_rate(PhysioCategory category, int age, bool accident, decimal rate) =>
         Assert.Equal(rate, CoverageRate.For(category, age, accident, Today, Catalog));
+
+    [Theory]
+    // Annex G code, surgery (months before the prescription of 20 November 2026), age, AAA case → rate
+    [InlineData(null, null, 40, false, 70)]
+    [InlineData("G03", null, 40, false, 100)]   // heavy pathology listed in Annex G
+    [InlineData("G99", null, 40, false, 70)]    // not an Annex G code
+    [InlineData(null, 2, 40, false, 100)]       // surgery within VAL-08's window (4 months)
+    [InlineData(null, 4, 40, false, 100)]       // the window's last day
+    [InlineData(null, 5, 40, false, 70)]        // too long ago for post-surgical rehabilitation
+    [InlineData(null, -1, 40, false, 70)]       // a surgery after the prescription
+    [InlineData(null, null, 17, false, 100)]    // under 18 on the prescription date
+    [InlineData(null, null, 40, true, 100)]     // open AAA case (sandbox assumption)
+    public void Val10_lymphatic_drainage_is_70_percent_unless_heavy_pathology_recent_surgery_minor_or_accident(string? annexG, int? surgeryMonthsBefore,
+        int age, bool accident, decimal rate)
+    {
+        var prescribed = new DateOnly(2026, 11, 20);
+        var insured = Person(prescribed.AddYears(-age).AddDays(-1));
+        if (accident) insured.AccidentCases.Add(new AccidentCase { Id = Guid.NewGuid(), InsuredId = insured.Id, Reference = "AAA-2026-0001", OpenedOn = new DateOnly(2026, 1, 5) });
+        var rx = Rx(PhysioCategory.LymphaticDrainage, "ZK16", date: prescribed, annexG: annexG,
+            surgery: surgeryMonthsBefore is { } m ? prescribed.AddMonths(-m) : null, accident: accident ? "AAA-2026-0001" : null);
+        var e = Evaluate(Facts(rx, insured));
+        Assert.Equal(rate, e.Grant!.RatePercent);
+    }
 
     [Theory]
     [InlineData("2008-11-21", 100)] // turns 18 the day after the prescription: still 17 on the prescription date

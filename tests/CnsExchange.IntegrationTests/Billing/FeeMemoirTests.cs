@@ -17,7 +17,7 @@ public sealed class FeeMemoirTests(ApiFactory api) : ApiTest(api)
             Line(voucher, "2026-11-10"),                              // 1 accepted
             Line(voucher, "2026-11-12", claimed: 40.00m),             // 2 reduced: above tariff
             Line(voucher, "2026-11-13", act: "ZKX9", claimed: 20m),   // 3 refused: never paid by CNS
-            Line(voucher, "2026-11-10"),                              // 4 refused: same line as 1
+            Line(voucher, "2026-11-10"),                              // 4 refused: same line as 1, a second act that day
             Line(voucher, "2026-11-16", claimed: 49.30m, travel: true), // 5 reduced: travel not granted
             Line(unknown, "2026-11-17"),                              // 6 refused: unknown voucher
             Line(voucher, "2026-11-24"),                              // 7 refused: tomorrow
@@ -50,7 +50,7 @@ public sealed class FeeMemoirTests(ApiFactory api) : ApiTest(api)
 
         var duplicate = LineOf(memoir, 4);
         Assert.Equal("refused", Outcome(duplicate));
-        Assert.Contains("DUPLICATE_LINE", Codes(duplicate));
+        Assert.Equal(["ONE_ACT_PER_SESSION"], Codes(duplicate)); // BIL-07: DUPLICATE_LINE is for a line of an earlier memoir
 
         var travel = LineOf(memoir, 5);
         Assert.Equal("reduced", Outcome(travel));

@@ -66,6 +66,13 @@ public sealed class DoubleFinancingTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(25.76m, row["amountPaidDuringCarePlan"]!.GetValue<decimal>());
         Assert.Equal(1, row["insuredPersons"]!.GetValue<int>());
 
+        // The reviewer's decision replaces the request's reasons; the request still counts (from its history).
+        var id = pending["id"]!.GetValue<string>();
+        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{id}/decision", new { decision = "agree", note = "Plan covers other days" }))
+            .ExpectAsync(HttpStatusCode.OK);
+        var afterDecision = await (await Client(Reviewer).GetAsync("/api/v1/reports/double-financing?from=2026-11-01&to=2026-11-30")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(1, afterDecision["rows"]!.AsArray().Single()!["requestsSentToReview"]!.GetValue<int>());
+
         var empty = await (await Client(Admin).GetAsync("/api/v1/reports/double-financing?from=2026-10-01&to=2026-10-31")).ExpectAsync(HttpStatusCode.OK);
         Assert.Empty(empty["rows"]!.AsArray());
         var providerCannot = await Client(Physio1).GetAsync("/api/v1/reports/double-financing");

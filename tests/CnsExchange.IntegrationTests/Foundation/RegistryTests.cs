@@ -9,7 +9,7 @@ public sealed class RegistryTests(ApiFactory api) : ApiTest(api)
     [InlineData("1983081246785", "CNS")]
     [InlineData("2012051469331", "CNS")]
     [InlineData("1971110258749", "CNS")]
-    [InlineData("1994092874551", "CNS")]
+    [InlineData("1994092874550", "CNS")]
     [InlineData("2003042581939", "CNS")]
     [InlineData("1893120105732", "CNS")]
     [InlineData("1978031512369", "CMFEP")]

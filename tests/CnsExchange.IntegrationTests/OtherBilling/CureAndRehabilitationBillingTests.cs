@@ -86,6 +86,20 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
         Assert.Equal(("CUR-01", "2027-11-23"), (line["reasons"]![0]!["rule"]!.GetValue<string>(), line["reasons"]![0]!["detail"]!.GetValue<string>()));
     }
 
+    [Fact]
+    public async Task Cur01_a_cure_started_within_its_year_of_validity_is_paid_to_its_end_after_the_year()
+    {
+        var cure = await Client(Thermal1).CureAsync(Cure("T260", start: new DateOnly(2026, 11, 24)));
+        Assert.Equal("2027-11-23", cure["voucher"]!.Date("validUntil"));
+        Api.MoveTo(new DateOnly(2027, 12, 10));
+        var memoir = await Client(Thermal1).BillAsync("FANGO-LATE", [
+            VoucherLine(Number(cure), Adult, new DateOnly(2027, 11, 22), "T260", 28.70m), // the cure starts within the year
+            VoucherLine(Number(cure), Adult, new DateOnly(2027, 11, 29), "T260", 28.70m), // and goes on after it
+            VoucherLine(Number(cure), Adult, new DateOnly(2027, 12, 6), "T260", 28.70m),
+        ]);
+        Assert.Equal(["accepted", "accepted", "accepted"], memoir["lines"]!.AsArray().Select(l => l!.Outcome()));
+    }
+
     private async Task<string> MaintenanceVoucherAsync()
     {
         var cycle = await Client(Thermal1).CureAsync(Cure("T200", start: new DateOnly(2026, 12, 1)));
@@ -290,7 +304,7 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
         Assert.Equal(["refused", "refused", "accepted", "refused"], memoir["lines"]!.AsArray().Select(l => l!.Outcome()));
         Assert.Equal(["REHAB_DAY_NOT_AUTHORISED"], memoir.Line(1).ReasonCodes());
         Assert.Equal(["DUPLICATE_LINE"], memoir.Line(2).ReasonCodes());
-        Assert.Equal(["DUPLICATE_LINE"], memoir.Line(4).ReasonCodes());
+        Assert.Equal(["ONE_ACT_PER_SESSION"], memoir.Line(4).ReasonCodes()); // the same day twice in one memoir (BIL-07)
         Assert.Equal(420.00m, memoir["totals"]!.Money("cnsAmount"));
     }
 
@@ -315,7 +329,7 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
         foreach (var n in Enumerable.Range(2, 7))
             Assert.Equal(("accepted", 420.00m, 100m, 420.00m, 0m), (memoir.Line(n).Outcome(), memoir.Line(n).Money("tariffAmount"),
                 memoir.Line(n).Money("ratePercent"), memoir.Line(n).Money("cnsAmount"), memoir.Line(n).Money("insuredShare")));
-        Assert.Equal(["DUPLICATE_LINE"], memoir.Line(9).ReasonCodes());
+        Assert.Equal(["ONE_ACT_PER_SESSION"], memoir.Line(9).ReasonCodes()); // the same day twice in one memoir (BIL-07)
         Assert.Equal(7 * 420.00m, memoir["totals"]!.Money("cnsAmount"));
         Assert.Equal(("Adjudicated", 9, 2940.00m), await Api.PaymentRunViewAsync(memoir["id"]!.GetValue<string>()));
     }

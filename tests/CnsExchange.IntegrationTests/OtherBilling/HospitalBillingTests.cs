@@ -124,6 +124,19 @@ public sealed class HospitalBillingTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task Hos05_the_fee_invoice_includes_the_single_room_surcharge()
+    {
+        var short3 = await StayAsync("2026-11-16", "2026-11-18", room: "single");
+        // Fees 42.00 + 58.00 = 100.00 (not above 100); with the 66 % surcharge on the visit the invoice is 127.72.
+        var memoir = await Client(Doctor1).BillAsync("DR-SR", [
+            FeeLine(Id(short3), Adult, "2026-11-17", "DV01", 42.00m + 27.72m, surcharge: 27.72m),
+            FeeLine(Id(short3), Adult, "2026-11-18", "DC01", 58.00m),
+        ]);
+        Assert.Equal(("reduced", 42.00m, 27.72m), (memoir.Line(1).Outcome(), memoir.Line(1).Money("cnsAmount"), memoir.Line(1).Money("insuredShare")));
+        Assert.Equal(("accepted", 58.00m), (memoir.Line(2).Outcome(), memoir.Line(2).Money("cnsAmount")));
+    }
+
+    [Fact]
     public async Task Other_operations_of_a_stay_are_not_paid_when_the_most_important_one_is_not_covered()
     {
         var covered = await StayAsync("2026-11-09", "2026-11-13", operations: [("HOP02", true), ("HOP05", false)]);

@@ -23,7 +23,7 @@ public sealed class YearSimulationTests(ApiFactory api, ITestOutputHelper output
     /// <summary>The sandbox's insured: most paid; one minor at 100 %; one whose affiliation ended (refused); one with dependency-care physio on Mondays and Thursdays (refused those days).</summary>
     private static readonly (string Matricule, decimal Rate)[] Insured =
     [
-        ("1983081246785", 70m), ("2012051469331", 100m), ("1971110258749", 70m), ("1994092874551", 70m),
+        ("1983081246785", 70m), ("2012051469331", 100m), ("1971110258749", 70m), ("1994092874550", 70m),
         ("2003042581939", 70m), ("1978031512369", 70m), ("1965072021704", 70m), ("1893120105732", 70m),
     ];
 

@@ -21,7 +21,7 @@ public static class ValidationTestSupport
     public const string Adult = "1983081246785";
     public const string Minor = "2012051469331";
     public const string CrossBorderFr = "1971110258749";
-    public const string AccidentCase = "1994092874551";
+    public const string AccidentCase = "1994092874550";
     public const string DependencyPlan = "2003042581939";
     public const string NotAffiliated = "1893120105732";
 

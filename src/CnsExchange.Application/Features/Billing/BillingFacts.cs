@@ -16,6 +16,10 @@ namespace CnsExchange.Application.Features.Billing;
 public sealed record PaidLine(Guid? VoucherId, Guid? InsuredId, DateOnly SessionDate, string ActCode, string MemoirReference)
 {
     public Guid? HospitalStayId { get; init; }
+    /// <summary>BIL-09: the line is a travel allowance line (ZKD1), no session.</summary>
+    public bool TravelAllowance { get; init; }
+    /// <summary>BIL-09: the line pays a travel allowance for its date (a ZKD1 line, or a session with its travel flag granted).</summary>
+    public bool TravelPaid { get; init; }
 }
 
 /// <summary>The authorisation a cure or rehabilitation voucher is billed against (RULES.md §5–6).</summary>
@@ -30,8 +34,8 @@ public sealed record NamedParties(
     IReadOnlyDictionary<string, Insured> Insured,
     IReadOnlyDictionary<Guid, AuthorisationFacts> Authorisations);
 
-/// <summary>What one memoir's lines say about each other: BIL-03 first sessions per voucher, HOS-05 fee invoice per stay.</summary>
-public sealed record MemoirFacts(IReadOnlyDictionary<Guid, DateOnly?> FirstSessions, IReadOnlyDictionary<Guid, decimal> HospitalFeeInvoices);
+/// <summary>What one memoir's lines say about each other: BIL-03 first sessions per voucher, HOS-05 fee invoice per stay; and its reference (BIL-07 vs BIL-08).</summary>
+public sealed record MemoirFacts(IReadOnlyDictionary<Guid, DateOnly?> FirstSessions, IReadOnlyDictionary<Guid, decimal> HospitalFeeInvoices, string Reference);
 
 /// <summary>
 /// Everything adjudication needs to know about a set of lines (one JSON memoir or a batch of a billing file's memoirs),
@@ -51,6 +55,8 @@ public sealed class BillingFacts
     private readonly Dictionary<Guid, DateOnly> _firstPaid = [];
     private readonly Dictionary<(Guid Voucher, int Year, int Month), int> _paidInMonth = [];
     private readonly Dictionary<(Guid Stay, DateOnly Date, string Act), string> _paidHospitalFee = [];
+    private readonly Dictionary<(Guid Voucher, DateOnly Date), string> _sessionOnDate = [];
+    private readonly Dictionary<(Guid Voucher, DateOnly Date), string> _travelPaid = [];
 
     private BillingFacts(Guid providerId, NamedParties parties, IReadOnlyDictionary<Guid, HospitalStay> stays)
     {
@@ -147,8 +153,22 @@ public sealed class BillingFacts
 
     private static List<Guid> StayIds(IEnumerable<FeeMemoirLineInput> lines) => lines.Select(l => l.HospitalStayId).OfType<Guid>().Distinct().ToList();
 
-    private static IReadOnlyCollection<Guid> ServiceIds(Guid providerId, NamedParties parties, IEnumerable<FeeMemoirLineInput> lines) =>
-        lines.Select(l => Owned(providerId, parties, l)?.Services.FirstOrDefault(s => s.ActCode == l.ActCode)?.Id).OfType<Guid>().ToHashSet();
+    /// <summary>
+    /// The service each line bills; a line whose act is none of its voucher's services (a travel allowance line, BIL-09)
+    /// locks them all, so that the session it goes with is decided before or after it, not beside it.
+    /// </summary>
+    private static IReadOnlyCollection<Guid> ServiceIds(Guid providerId, NamedParties parties, IEnumerable<FeeMemoirLineInput> lines)
+    {
+        var ids = new HashSet<Guid>();
+        foreach (var line in lines)
+        {
+            if (Owned(providerId, parties, line) is not { } voucher) continue;
+            var billed = voucher.Services.FirstOrDefault(s => s.ActCode == line.ActCode);
+            if (billed is not null) ids.Add(billed.Id);
+            else ids.UnionWith(voucher.Services.Select(s => s.Id));
+        }
+        return ids;
+    }
 
     private static Voucher? Owned(Guid providerId, NamedParties parties, FeeMemoirLineInput line) =>
         line.VoucherNumber is { } number && parties.Vouchers.GetValueOrDefault(number) is { } v && v.ProviderId == providerId && v.Matricule == line.Matricule
@@ -167,10 +187,10 @@ public sealed class BillingFacts
 
     /// <summary>
     /// What a memoir's lines say about each other: the first session of each owned voucher's treatment (BIL-03, also the
-    /// start of a cure) and the fee invoice of each hospital stay, the fees claimed for it without the single-room
-    /// surcharge (HOS-05).
+    /// start of a cure) and the fee invoice of each hospital stay, the fees claimed for it with the single-room surcharge
+    /// (HOS-05).
     /// </summary>
-    public MemoirFacts ForMemoir(IReadOnlyList<FeeMemoirLineInput> memoirLines, DateOnly today)
+    public MemoirFacts ForMemoir(IReadOnlyList<FeeMemoirLineInput> memoirLines, DateOnly today, string reference)
     {
         var firstSessions = new Dictionary<Guid, DateOnly?>();
         foreach (var group in memoirLines.Where(l => Owned(l) is not null).GroupBy(l => Owned(l)!))
@@ -178,11 +198,9 @@ public sealed class BillingFacts
             DateOnly? paid = _firstPaid.TryGetValue(group.Key.Id, out var first) ? first : null;
             firstSessions[group.Key.Id] = TreatmentStartedInTime.FirstSession(group.Key, paid, group.Select(l => l.SessionDate), today);
         }
-        var invoices = new Dictionary<Guid, decimal>();
-        foreach (var line in memoirLines)
-            if (line.HospitalStayId is { } stay)
-                invoices[stay] = invoices.GetValueOrDefault(stay) + line.FeeClaimed;
-        return new MemoirFacts(firstSessions, invoices);
+        var invoices = memoirLines.Where(l => l.HospitalStayId is not null).GroupBy(l => l.HospitalStayId!.Value)
+            .ToDictionary(g => g.Key, g => DirectBilling.FeeInvoice(g));
+        return new MemoirFacts(firstSessions, invoices, reference);
     }
 
     /// <summary>The facts of one line, for <see cref="LineAdjudication.Adjudicate"/>.</summary>
@@ -215,6 +233,9 @@ public sealed class BillingFacts
             SessionsRemaining = service is null ? null : remaining.GetValueOrDefault(service.Id),
             DuplicateOfMemoir = duplicateOf,
             OtherActSameSession = otherAct,
+            MemoirReference = memoir.Reference,
+            SessionActOnDate = owned is null ? null : _sessionOnDate.GetValueOrDefault((owned.Id, line.SessionDate)),
+            TravelPaidInMemoir = owned is null ? null : _travelPaid.GetValueOrDefault((owned.Id, line.SessionDate)),
             CureTerms = authorisation?.Cure,
             Rehabilitation = authorisation?.Rehabilitation,
             SessionsPaidInMonth = authorisation?.Cure?.MaxSessionsPerMonth is not null
@@ -233,6 +254,17 @@ public sealed class BillingFacts
             // A doctor's fee is no session: it counts for BIL-08 in its stay only (not for BIL-07, like the unique index).
             _paidHospitalFee.TryAdd((stay, paid.SessionDate, paid.ActCode), paid.MemoirReference);
             return;
+        }
+        if (paid.VoucherId is { } travelVoucher)
+        {
+            if (paid.TravelPaid) _travelPaid.TryAdd((travelVoucher, paid.SessionDate), paid.MemoirReference);
+            if (paid.TravelAllowance)
+            {
+                // A travel allowance line is no session: not the start of treatment, not a second act (BIL-07).
+                _paidLine.TryAdd((travelVoucher, paid.SessionDate, paid.ActCode), paid.MemoirReference);
+                return;
+            }
+            _sessionOnDate.TryAdd((travelVoucher, paid.SessionDate), paid.ActCode);
         }
         if (paid.VoucherId is { } voucher && _paidLine.TryAdd((voucher, paid.SessionDate, paid.ActCode), paid.MemoirReference))
         {

@@ -71,8 +71,8 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
         if (!await ledger.TryInsertMemoirAsync(memoir, ct))
             throw new ConflictException(ReferenceUsedCode, $"Memoir reference '{request.Reference}' was already used by this provider.");
 
-        var memoirFacts = facts.ForMemoir(request.Lines, memoir.ReceivedOn); // BIL-03, HOS-05
-        for (var i = 0; i < request.Lines.Count; i++)
+        var memoirFacts = facts.ForMemoir(request.Lines, memoir.ReceivedOn, memoir.Reference); // BIL-03, HOS-05
+        foreach (var i in InDecisionOrder(request.Lines))
         {
             var input = request.Lines[i];
             var lineFacts = facts.For(input, memoir.ReceivedOn, memoirFacts, _remaining);
@@ -81,7 +81,8 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
             {
                 var decision = LineAdjudication.Adjudicate(lineFacts, catalog);
                 var line = NewLine(memoir, i + 1, request.SourceLines?[i], input, facts, decision);
-                // Refused lines, and hospital fees (no session to consume; the stay lock keeps BIL-08), are stored as they are.
+                // Refused lines, and hospital fees (no session to consume; the stay lock keeps BIL-08), are stored as they are;
+                // a travel allowance line is claimed without a session (its unique index keeps BIL-08).
                 if (!decision.Paid || input.HospitalStayId is not null)
                 {
                     await ledger.InsertLineAsync(line, ct);
@@ -94,7 +95,7 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
                 switch (await ledger.ClaimAsync(line, ct))
                 {
                     case ClaimResult.Claimed:
-                        _remaining[line.VoucherServiceId!.Value]--;
+                        if (line.VoucherServiceId is { } consumed) _remaining[consumed]--;
                         facts.Record(Paid(line, memoir));
                         stored = line;
                         break;
@@ -112,6 +113,7 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
             memoir.Lines.Add(stored);
             memoir.AddToTotals(stored);
         }
+        memoir.Lines.Sort((a, b) => a.LineNumber.CompareTo(b.LineNumber));
 
         memoir.Status = FeeMemoirStatus.Adjudicated;
         memoir.AdjudicatedAt = clock.GetUtcNow();
@@ -193,8 +195,8 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
         foreach (var request in requests)
         {
             var memoir = NewMemoir(request);
-            var memoirFacts = facts.ForMemoir(request.Lines, memoir.ReceivedOn); // BIL-03, HOS-05
-            for (var i = 0; i < request.Lines.Count; i++)
+            var memoirFacts = facts.ForMemoir(request.Lines, memoir.ReceivedOn, memoir.Reference); // BIL-03, HOS-05
+            foreach (var i in InDecisionOrder(request.Lines))
             {
                 var input = request.Lines[i];
                 var decision = LineAdjudication.Adjudicate(facts.For(input, memoir.ReceivedOn, memoirFacts, _remaining), catalog);
@@ -214,6 +216,7 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
                 memoir.Lines.Add(line);
                 memoir.AddToTotals(line);
             }
+            memoir.Lines.Sort((a, b) => a.LineNumber.CompareTo(b.LineNumber));
             memoir.Status = FeeMemoirStatus.Adjudicated;
             memoir.AdjudicatedAt = adjudicatedAt;
             batch.Memoirs.Add(memoir);
@@ -242,8 +245,18 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
         };
     }
 
+    /// <summary>
+    /// The order lines are decided in: travel allowance lines (BIL-09) after the sessions of the memoir, whose outcome
+    /// they depend on; otherwise as sent. Lines keep their numbers.
+    /// </summary>
+    private IEnumerable<int> InDecisionOrder(IReadOnlyList<FeeMemoirLineInput> lines) =>
+        Enumerable.Range(0, lines.Count).OrderBy(i => TravelAllowance.IsAct(catalog, lines[i].ActCode, lines[i].SessionDate) ? 1 : 0);
+
     private static PaidLine Paid(FeeMemoirLine line, FeeMemoir memoir) =>
-        new(line.VoucherId, line.InsuredId, line.SessionDate, line.ActCode, memoir.Reference) { HospitalStayId = line.HospitalStayId };
+        new(line.VoucherId, line.InsuredId, line.SessionDate, line.ActCode, memoir.Reference)
+        {
+            HospitalStayId = line.HospitalStayId, TravelAllowance = line.TravelAllowance, TravelPaid = line.PaysTravelAllowance,
+        };
 
     private static FeeMemoirLine NewLine(FeeMemoir memoir, int number, int? sourceLine, FeeMemoirLineInput input, BillingFacts facts, LineDecision decision) => new()
     {
@@ -254,7 +267,8 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
         SourceLine = sourceLine,
         VoucherNumber = input.VoucherNumber,
         VoucherId = facts.Owned(input)?.Id,
-        VoucherServiceId = decision.Service?.Id,
+        VoucherServiceId = decision.TravelAllowanceLine ? null : decision.Service?.Id,
+        TravelAllowance = decision.TravelAllowanceLine,
         HospitalStayId = input.HospitalStayId,
         Matricule = input.Matricule,
         InsuredId = facts.InsuredId(input),

@@ -15,7 +15,7 @@ public sealed record DoubleFinancingRow(
     string ProviderCode,
     string ProviderName,
     string Month,
-    /// <summary>Validation requests sent to review for a care plan over the treatment period (VAL-15).</summary>
+    /// <summary>Validation requests sent to review for a care plan over the treatment period (VAL-15), decided since or not.</summary>
     int RequestsSentToReview,
     /// <summary>Sessions refused because the dependency insurance financed physiotherapy-type care that day (BIL-13).</summary>
     int SessionsRefusedSameDay,
@@ -49,12 +49,16 @@ public sealed class GetDoubleFinancingReportHandler(IAppDbContext db, TimeProvid
         var from = query.From ?? new DateOnly(to.Year, 1, 1);
 
         // One pass per source, grouped by provider and month in the database (columns snake_case, as the naming convention maps Row).
+        // A request counts when its history ever sent it to review for the overlap: a reviewer's decision replaces its
+        // current reasons, not the fact that it was sent (seed 004 asks for the evidence).
         var rows = await db.Database.SqlQuery<Row>($$"""
             WITH requests AS (
-                SELECT provider_id, date_trunc('month', received_on)::date AS month, count(*)::int AS n, array_agg(DISTINCT insured_id) AS insured
-                FROM cns.care_requests
-                WHERE kind = {{nameof(Domain.Requests.RequestKind.PhysioValidation)}}
-                  AND received_on BETWEEN {{from}} AND {{to}} AND reasons @> '[{"code":"DEPENDENCY_INSURANCE_OVERLAP"}]'::jsonb
+                SELECT q.provider_id, date_trunc('month', q.received_on)::date AS month, count(*)::int AS n, array_agg(DISTINCT q.insured_id) AS insured
+                FROM cns.care_requests q
+                WHERE q.kind = {{nameof(Domain.Requests.RequestKind.PhysioValidation)}}
+                  AND q.received_on BETWEEN {{from}} AND {{to}}
+                  AND EXISTS (SELECT 1 FROM cns.request_events e
+                              WHERE e.request_id = q.id AND e.reasons @> '[{"code":"DEPENDENCY_INSURANCE_OVERLAP"}]'::jsonb)
                 GROUP BY 1, 2),
             refused AS (
                 SELECT provider_id, date_trunc('month', session_date)::date AS month, count(*)::int AS n, sum(claimed_amount) AS amount, array_agg(DISTINCT insured_id) AS insured

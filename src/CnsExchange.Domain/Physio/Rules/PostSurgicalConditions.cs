@@ -22,5 +22,10 @@ public static class PostSurgicalConditions
         return null;
     }
 
+    /// <summary>The surgery is before the prescription date and at most the window's months before it (also VAL-10 for lymphatic drainage).</summary>
+    public static bool WithinWindow(DateOnly? surgeryDate, DateOnly prescriptionDate, DateOnly asOf, ReferenceCatalog catalog) =>
+        surgeryDate is { } surgery && surgery < prescriptionDate
+        && surgery >= prescriptionDate.AddMonths(-(int)catalog.Parameter(MaxMonthsParameter, asOf));
+
     private static Reason Refuse(string detail) => Reason.Refusal("POST_SURGICAL_CONDITIONS_NOT_MET", Rule, "surgeryDate", detail);
 }

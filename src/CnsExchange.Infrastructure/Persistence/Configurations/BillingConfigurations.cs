@@ -21,6 +21,12 @@ internal static class BillingTables
 
     /// <summary>Lines CNS pays from adjudication on: the predicate of the BIL-07/BIL-08 unique indexes.</summary>
     public const string PaidPredicate = "outcome IN ('Accepted', 'Reduced')";
+
+    /// <summary>
+    /// BIL-07: a paid session — not a doctor's fee in a hospital stay, not a travel allowance line (BIL-09) — of which an
+    /// insured person has one per provider and day.
+    /// </summary>
+    public const string PaidSessionPredicate = PaidPredicate + " AND hospital_stay_id IS NULL AND NOT travel_allowance";
 }
 
 internal sealed class FeeMemoirConfiguration : IEntityTypeConfiguration<FeeMemoir>
@@ -72,7 +78,7 @@ internal sealed class FeeMemoirLineConfiguration : IEntityTypeConfiguration<FeeM
             .HasFilter(BillingTables.PaidPredicate).HasDatabaseName("ux_fee_memoir_lines_paid_voucher_date_act");
         // Hospital care is not a session: a doctor may bill a visit and operations on one day, a stay has several lines.
         b.HasIndex(x => new { x.ProviderId, x.InsuredId, x.SessionDate }).IsUnique()
-            .HasFilter(BillingTables.PaidPredicate + " AND hospital_stay_id IS NULL").HasDatabaseName("ux_fee_memoir_lines_paid_insured_session");
+            .HasFilter(BillingTables.PaidSessionPredicate).HasDatabaseName("ux_fee_memoir_lines_paid_insured_session");
         // Doctors' fees and settlements of a hospital stay (BIL-08 for fees is decided under a lock on the stay).
         b.HasIndex(x => new { x.HospitalStayId, x.ProviderId, x.SessionDate, x.ActCode }).HasFilter("hospital_stay_id IS NOT NULL")
             .HasDatabaseName("ix_fee_memoir_lines_hospital_stay");
@@ -89,7 +95,7 @@ internal sealed class FeeMemoirLineConfiguration : IEntityTypeConfiguration<FeeM
         {
             t.HasCheckConstraint("ck_fee_memoir_lines_amounts", "claimed_amount > 0 AND cns_amount >= 0 AND insured_share >= 0 AND payable_amount >= 0");
             t.HasCheckConstraint("ck_fee_memoir_lines_paid_has_service",
-                "outcome = 'Refused' OR ((voucher_service_id IS NOT NULL OR hospital_stay_id IS NOT NULL) AND insured_id IS NOT NULL)");
+                "outcome = 'Refused' OR ((voucher_service_id IS NOT NULL OR hospital_stay_id IS NOT NULL OR (travel_allowance AND voucher_id IS NOT NULL)) AND insured_id IS NOT NULL)");
             t.HasCheckConstraint("ck_fee_memoir_lines_voucher_or_stay", "voucher_number IS NOT NULL OR hospital_stay_id IS NOT NULL");
             t.HasCheckConstraint("ck_fee_memoir_lines_surcharge", "single_room_surcharge IS NULL OR (single_room_surcharge >= 0 AND single_room_surcharge < claimed_amount)");
         });

@@ -437,6 +437,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("travel");
 
+                    b.Property<bool>("TravelAllowance")
+                        .HasColumnType("boolean")
+                        .HasColumnName("travel_allowance");
+
                     b.Property<Guid?>("VoucherId")
                         .HasColumnType("uuid")
                         .HasColumnName("voucher_id");
@@ -474,7 +478,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasIndex("ProviderId", "InsuredId", "SessionDate")
                         .IsUnique()
                         .HasDatabaseName("ux_fee_memoir_lines_paid_insured_session")
-                        .HasFilter("outcome IN ('Accepted', 'Reduced') AND hospital_stay_id IS NULL");
+                        .HasFilter("outcome IN ('Accepted', 'Reduced') AND hospital_stay_id IS NULL AND NOT travel_allowance");
 
                     b.HasIndex("VoucherId", "SessionDate", "ActCode")
                         .IsUnique()
@@ -489,7 +493,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         {
                             t.HasCheckConstraint("ck_fee_memoir_lines_amounts", "claimed_amount > 0 AND cns_amount >= 0 AND insured_share >= 0 AND payable_amount >= 0");
 
-                            t.HasCheckConstraint("ck_fee_memoir_lines_paid_has_service", "outcome = 'Refused' OR ((voucher_service_id IS NOT NULL OR hospital_stay_id IS NOT NULL) AND insured_id IS NOT NULL)");
+                            t.HasCheckConstraint("ck_fee_memoir_lines_paid_has_service", "outcome = 'Refused' OR ((voucher_service_id IS NOT NULL OR hospital_stay_id IS NOT NULL OR (travel_allowance AND voucher_id IS NOT NULL)) AND insured_id IS NOT NULL)");
 
                             t.HasCheckConstraint("ck_fee_memoir_lines_surcharge", "single_room_surcharge IS NULL OR (single_room_surcharge >= 0 AND single_room_surcharge < claimed_amount)");
 
