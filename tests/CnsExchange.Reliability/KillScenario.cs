@@ -87,28 +87,9 @@ public static class KillScenario
             else Console.Error.WriteLine($"kill {round}: the API process ended with {exit?.ToString() ?? "no exit"}, not by SIGKILL");
         }
 
-        // Every answered submission: its key replays the same resource, which is still there.
-        var replayedAsAnother = 0;
-        var notFound = 0;
-        var retriedWithout2xx = 0;
-        var retried2xx = new List<Sent>();
-        using (var check = Client(api, "sandbox-physio-1"))
-        {
-            foreach (var (sent, id) in answered)
-            {
-                var again = await SendAsync(check, sent);
-                if (again.Body?["id"]?.GetValue<string>() != id) replayedAsAnother++;
-                var path = sent.Kind == "validation" ? $"/api/v1/validation-requests/{id}" : $"/api/v1/fee-memoirs/{id}";
-                if ((await check.GetAsync(path)).StatusCode != HttpStatusCode.OK) notFound++;
-            }
-            // Every submission in flight at a kill, retried with its key as a client would until answered.
-            foreach (var sent in inFlight)
-            {
-                var retry = await SendAsync(check, sent);
-                if ((int)retry.Status is >= 200 and < 300) retried2xx.Add(sent);
-                else retriedWithout2xx++;
-            }
-        }
+        KillChecks.Resent resent;
+        using (var check = Client(api, "sandbox-physio-1")) resent = await KillChecks.ResendAsync(check, answered.ToList(), inFlight.ToList());
+        var (replayedAsAnother, notFound, retriedWithout2xx, retried2xx) = resent;
 
         // The idempotency records' unique (scope, key) index makes a key stored twice impossible: not a figure.
         await using var conn = new NpgsqlConnection(connectionString);
@@ -129,7 +110,7 @@ public static class KillScenario
         await api.DisposeAsync();
     }
 
-    private static Task<(HttpStatusCode Status, JsonNode? Body)> SendAsync(HttpClient client, Sent sent) =>
+    public static Task<(HttpStatusCode Status, JsonNode? Body)> SendAsync(HttpClient client, Sent sent) =>
         sent.Kind == "validation" ? PostValidationAsync(client, sent.Body, sent.Key) : PostMemoirAsync(client, sent.Body, sent.Key);
 }
 
@@ -138,6 +119,35 @@ public static class KillChecks
 {
     /// <summary>A process ended by SIGKILL: exit code 128 + 9 (what .NET reports on Linux), not an exit of its own.</summary>
     public static bool DiedBySigkill(int? exitCode) => exitCode == ApiProcess.SigkillExitCode;
+
+    /// <summary>What re-sending the submissions with their keys showed.</summary>
+    public sealed record Resent(int ReplayedAsAnother, int NotFound, int RetriedWithout2xx, List<KillScenario.Sent> Retried2xx);
+
+    /// <summary>
+    /// Every answered submission re-sent with its key must replay the same id, still found by GET; every submission in
+    /// flight at a kill is re-sent with its key as a client would, and must be answered 2xx.
+    /// </summary>
+    public static async Task<Resent> ResendAsync(HttpClient client, IReadOnlyList<(KillScenario.Sent Sent, string Id)> answered, IReadOnlyList<KillScenario.Sent> inFlight)
+    {
+        var replayedAsAnother = 0;
+        var notFound = 0;
+        var retriedWithout2xx = 0;
+        var retried2xx = new List<KillScenario.Sent>();
+        foreach (var (sent, id) in answered)
+        {
+            var again = await KillScenario.SendAsync(client, sent);
+            if (again.Body?["id"]?.GetValue<string>() != id) replayedAsAnother++;
+            var path = sent.Kind == "validation" ? $"/api/v1/validation-requests/{id}" : $"/api/v1/fee-memoirs/{id}";
+            if ((await client.GetAsync(path)).StatusCode != HttpStatusCode.OK) notFound++;
+        }
+        foreach (var sent in inFlight)
+        {
+            var retry = await KillScenario.SendAsync(client, sent);
+            if ((int)retry.Status is >= 200 and < 300) retried2xx.Add(sent);
+            else retriedWithout2xx++;
+        }
+        return new Resent(replayedAsAnother, notFound, retriedWithout2xx, retried2xx);
+    }
 
     /// <summary>How many resources hold each submission's content: validation requests by diagnosis, memoirs by reference.</summary>
     public static async Task<Dictionary<(string Kind, string Fingerprint), long>> ResourcesByContentAsync(NpgsqlConnection conn, IEnumerable<KillScenario.Sent> sent)

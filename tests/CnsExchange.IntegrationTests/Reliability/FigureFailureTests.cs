@@ -74,6 +74,25 @@ public sealed class FigureFailureTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task Kill_loop_resend_counts_a_replay_with_another_id_a_missing_resource_and_an_in_flight_retry_refused()
+    {
+        var client = Client(Physio1);
+        var sent = Validation("kill 3");
+        var first = await SandboxApi.PostValidationAsync(client, sent.Body, sent.Key);
+        var id = first.Body!["id"]!.GetValue<string>();
+        var memoir = new Sent("memoir", "figure-key-a",
+            SandboxApi.MemoirJson("KILL-3", first.Body!["voucher"]!["number"]!.GetValue<string>(), Validation_.Adult, Validation_.Today.AddDays(-3)), "KILL-3");
+        Assert.Equal(HttpStatusCode.Created, (await SandboxApi.PostMemoirAsync(client, memoir.Body, memoir.Key)).Status);
+        var healthy = await KillChecks.ResendAsync(client, [(sent, id)], [memoir]);
+        Assert.Equal((0, 0, 0, 1), (healthy.ReplayedAsAnother, healthy.NotFound, healthy.RetriedWithout2xx, healthy.Retried2xx.Count));
+
+        // The failures: an answer whose id is not what the key replays nor exists, and an in-flight submission whose
+        // content is stored under another key (its retry is refused as a duplicate reference).
+        var broken = await KillChecks.ResendAsync(client, [(sent, Guid.NewGuid().ToString())], [memoir with { Key = "figure-key-b" }]);
+        Assert.Equal((1, 1, 1, 0), (broken.ReplayedAsAnother, broken.NotFound, broken.RetriedWithout2xx, broken.Retried2xx.Count));
+    }
+
+    [Fact]
     public async Task Kills_survived_count_only_a_death_by_sigkill_and_a_payment_run_kill_only_at_its_armed_point()
     {
         using var sleeper = Process.Start(new ProcessStartInfo("sleep", "30") { UseShellExecute = false })!;
