@@ -22,9 +22,14 @@ var entry = Assembly.GetEntryAssembly()?.GetName().Name;
 var isTooling = entry is "dotnet-swagger" or "GetDocument.Insider" or "ef" || Microsoft.EntityFrameworkCore.EF.IsDesignTime;
 var runBackgroundJobs = !isTooling && builder.Configuration.GetValue("CnsExchange:RunBackgroundJobs", true);
 
-builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = 200L * 1024 * 1024);
+builder.Services.Configure<KestrelServerOptions>(o =>
+{
+    // The outer bound; each operation sets its own (RequestBodyLimits), billing files theirs (billing.file.max_bytes).
+    o.Limits.MaxRequestBodySize = 200L * 1024 * 1024;
+    o.AddServerHeader = false;
+});
 builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = 200L * 1024 * 1024);
-builder.Services.ConfigureHttpJsonOptions(o => JsonDefaults.Configure(o.SerializerOptions));
+builder.Services.ConfigureHttpJsonOptions(o => JsonDefaults.ConfigureInput(o.SerializerOptions));
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -55,6 +60,7 @@ builder.Services.AddAuthorizationBuilder()
 
 builder.Services.AddCnsSwagger();
 builder.Services.AddCnsRateLimiting(builder.Configuration);
+builder.Services.AddSingleton(builder.Configuration.GetSection("CnsExchange:BillingFiles").Get<BillingEndpoints.UploadOptions>() ?? new BillingEndpoints.UploadOptions());
 
 var app = builder.Build();
 
@@ -64,6 +70,7 @@ if (!isTooling)
     await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
 }
 
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages(async ctx =>
 {
@@ -73,11 +80,13 @@ app.UseStatusCodePages(async ctx =>
         404 => ("not_found", "Not found"),
         405 => ("method_not_allowed", "Method not allowed"),
         415 => ("unsupported_media_type", "Unsupported media type"),
+        413 => ("payload_too_large", "Payload too large"), // one code for every 413, whoever answered it
         _ => ("http_" + status, "HTTP " + status),
     };
     await Problems.WriteAsync(ctx.HttpContext, status, code, title, $"The request failed with status {status}.");
 });
 app.UseRateLimiter();
+app.UseRequestBodyLimits();
 app.UseAuthentication();
 app.UseAuthorization();
 
@@ -96,7 +105,7 @@ app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => fa
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).ExcludeFromDescription();
 app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
 
-var api = app.MapGroup("/api/v1").WithIdempotentReplayHeader();
+var api = app.MapGroup("/api/v1").WithIdempotentReplayHeader().WithBodyProblems();
 api.MapReferenceEndpoints();
 api.MapAdminEndpoints();
 EndpointRegistry.MapFeatureEndpoints(api);

@@ -78,7 +78,9 @@ public static class DependencyInjection
             });
         }
 
-        services.AddBilling(connectionString, runBackgroundJobs);
+        var retention = new BillingRetentionOptions();
+        if (int.TryParse(configuration["CnsExchange:BillingFiles:RejectedContentRetentionDays"], out var retentionDays)) retention.RejectedContentRetentionDays = retentionDays;
+        services.AddBilling(connectionString, runBackgroundJobs, retention);
         if (configuration[KillProcessPaymentRunFaults.ConfigurationKey] is { Length: > 0 } killAt)
             services.AddSingleton<IPaymentRunFaults>(sp => new KillProcessPaymentRunFaults(killAt, sp.GetRequiredService<ILogger<KillProcessPaymentRunFaults>>()));
         services.AddPaymentRuns(connectionString, runBackgroundJobs);

@@ -43,6 +43,8 @@ public sealed class ApiProcess(string apiDll, string connectionString, int port)
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["CnsExchange__RateLimit__TokenLimit"] = "100000";
         info.Environment["CnsExchange__RateLimit__TokensPerSecond"] = "100000";
+        info.Environment["CnsExchange__RateLimit__UnverifiedTokenLimit"] = "100000";
+        info.Environment["CnsExchange__RateLimit__UnverifiedTokensPerSecond"] = "100000";
         foreach (var (name, value) in Environment) info.Environment[name] = value;
         _process = Process.Start(info) ?? throw new InvalidOperationException("could not start the API");
         void Keep(string? line)
@@ -100,6 +102,16 @@ public sealed class ApiProcess(string apiDll, string connectionString, int port)
         if (_process is null || !_process.WaitForExit(10_000)) return null;
         _process.WaitForExit(); // drains the redirected output
         return _process.ExitCode;
+    }
+
+    /// <summary>Resident set size of the API process (VmRSS), in MB.</summary>
+    public double ResidentMegabytes()
+    {
+        if (_process is null) return 0;
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
+        return 0;
     }
 
     public ValueTask DisposeAsync()

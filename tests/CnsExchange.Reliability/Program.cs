@@ -4,12 +4,12 @@ using CnsExchange.Reliability;
 // Prints one figure per line as `name: value`; exits 1 when a figure is out of bounds.
 if (args.Length < 5)
 {
-    Console.Error.WriteLine("usage: CnsExchange.Reliability <api.dll> <connection string> <pg bin dir> <pg data dir> <pg port> [db-restart|kill9|payment-crash]...");
+    Console.Error.WriteLine("usage: CnsExchange.Reliability <api.dll> <connection string> <pg bin dir> <pg data dir> <pg port> [db-restart|kill9|payment-crash|oversized-bodies]...");
     return 2;
 }
 
 var (apiDll, connectionString, pgBin, pgData, pgPort) = (args[0], args[1], args[2], args[3], int.Parse(args[4]));
-var scenarios = args.Length > 5 ? args[5..] : ["kill9", "db-restart", "payment-crash"];
+var scenarios = args.Length > 5 ? args[5..] : ["kill9", "db-restart", "payment-crash", "oversized-bodies"];
 var postgres = new Postgres(pgBin, pgData, pgPort);
 var figures = new Figures();
 var port = 18080 + Random.Shared.Next(1000);
@@ -33,6 +33,9 @@ foreach (var scenario in scenarios)
                 break;
             case "kill9":
                 await KillScenario.RunAsync(StartApiAsync, connectionString, int.Parse(Environment.GetEnvironmentVariable("KILLS") ?? "12"), figures);
+                break;
+            case "oversized-bodies":
+                await using (var api = await StartApiAsync()) await OversizedBodiesScenario.RunAsync(api, figures);
                 break;
             case "payment-crash":
                 await PaymentRunCrashScenario.RunAsync(apiDll, connectionString, port, figures);

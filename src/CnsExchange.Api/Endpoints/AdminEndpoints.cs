@@ -31,9 +31,11 @@ public static class AdminEndpoints
                 var created = await m.Send(new CreateProvider(body), ct);
                 return Results.Created($"/api/v1/admin/providers/{created.Provider.Code}", created);
             })
+            .Produces<ProviderCreated>(StatusCodes.Status201Created)
             .WithSummary("Add a provider. The answer carries its new API key, shown this once.");
         g.MapPost("/providers/{code}/keys", async (IMediator m, string code, CancellationToken ct) =>
                 Results.Created($"/api/v1/admin/providers/{code}", await m.Send(new IssueProviderKey(code), ct)))
+            .Produces<ProviderCreated>(StatusCodes.Status201Created)
             .WithSummary("Issue another API key for a provider (shown this once).");
     }
 }

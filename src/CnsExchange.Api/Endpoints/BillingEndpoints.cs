@@ -15,6 +15,9 @@ namespace CnsExchange.Api.Endpoints;
 /// <summary>Fee memoirs, billing files and contestations (RULES.md §3).</summary>
 public sealed class BillingEndpoints : IEndpointGroup
 {
+    /// <summary>A memoir has at most 500 lines of about 200 bytes of JSON: 1 MiB leaves room for indentation, no more.</summary>
+    private const long MemoirBodyLimit = 1024 * 1024;
+
     public void Map(RouteGroupBuilder api)
     {
         var memoirs = api.MapGroup("/fee-memoirs").WithTags("Fee memoirs");
@@ -26,8 +29,10 @@ public sealed class BillingEndpoints : IEndpointGroup
                 return Results.Created($"/api/v1/fee-memoirs/{memoir.Id}", memoir);
             })
             .RequireAuthorization(Policies.Provider)
+            .WithBodyLimit(MemoirBodyLimit)
             .Produces<FeeMemoirDto>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Send a fee memoir (mémoire d'honoraires), adjudicated at once line by line (BIL-01…BIL-13).")
             .WithDescription("Each line answers its outcome (accepted, reduced, refused), the tariff amount (montant opposable) on the session date, " +
@@ -40,8 +45,10 @@ public sealed class BillingEndpoints : IEndpointGroup
                 [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
                 Results.Ok(await RetryOnDeadlockAsync(db, () => m.Send(new SimulateFeeMemoir(caller.RequireProvider(), body, idempotencyKey), ct).AsTask())))
             .RequireAuthorization(Policies.Provider)
+            .WithBodyLimit(MemoirBodyLimit)
             .Produces<FeeMemoirSimulationDto>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .WithSummary("Simulate a fee memoir: the full adjudication, nothing consumed; confirm it with POST /fee-memoirs {simulationId}.");
 
         memoirs.MapGet("/{id:guid}", (IMediator m, Guid id, CancellationToken ct) => m.Send(new GetFeeMemoir(id), ct))
@@ -83,10 +90,12 @@ public sealed class BillingEndpoints : IEndpointGroup
         var files = api.MapGroup("/billing-files").WithTags("Billing files");
         files.MapPost("", UploadBillingFileAsync)
             .RequireAuthorization(Policies.Provider)
+            .WithBodyLimit(_ => null) // streamed: the upload enforces billing.file.max_bytes itself
             .Accepts<string>("application/xml", "text/csv")
             .Produces<BillingFileDto>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status408RequestTimeout)
             .WithSummary("Send a billing file of many fee memoirs: XML (openapi/billing-file.xsd) or CSV (docs/billing-files.md). 202 + Location.")
             .WithDescription("The body is the file itself (Content-Type application/xml or text/csv), streamed into storage. A background job " +
                              "validates the whole file, then imports and adjudicates it; poll the Location. A malformed file is rejected whole " +
@@ -102,20 +111,40 @@ public sealed class BillingEndpoints : IEndpointGroup
             .WithSummary("Your billing files, newest first.");
     }
 
+    /// <summary>Uploads of billing files (configuration section CnsExchange:BillingFiles).</summary>
+    public sealed class UploadOptions
+    {
+        /// <summary>An upload still running after this many seconds is answered 408 upload_timeout and dropped.</summary>
+        public int UploadDeadlineSeconds { get; set; } = 600;
+    }
+
     private static async Task<IResult> UploadBillingFileAsync(HttpRequest request, IMediator m, ICurrentCaller caller, IBillingFileStore store,
-        IBillingFileQueue queue, IReferenceData reference, TimeProvider clock, IdempotencyContext idempotency,
+        IBillingFileQueue queue, IReferenceData reference, TimeProvider clock, IdempotencyContext idempotency, UploadOptions uploads,
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, [FromQuery] string? fileName, CancellationToken ct)
     {
         var providerId = caller.RequireProvider();
         var format = FormatOf(request.ContentType)
                      ?? throw new UnsupportedMediaTypeException("file", "Send the billing file as the request body with Content-Type application/xml or text/csv.");
         if (fileName is { Length: > 200 }) throw new BadInputException("fileName", "fileName may have at most 200 characters.");
+        TextInput.Check("fileName", fileName);
         var maxBytes = (long)reference.Catalog.Parameter("billing.file.max_bytes", LuxembourgCalendar.LocalDate(clock.GetUtcNow()));
         if (request.ContentLength > maxBytes)
             throw new PayloadTooLargeException("file", $"A billing file may have at most {maxBytes / (1024 * 1024)} MiB.");
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = maxBytes + 1;
 
-        var stored = await store.SaveAsync(request.Body, maxBytes, ct);
+        // A wall-clock bound on the client's sending, not business time: the system clock, whatever the sandbox says.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(uploads.UploadDeadlineSeconds), TimeProvider.System);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+        StoredContent stored;
+        try
+        {
+            stored = await store.SaveAsync(request.Body, maxBytes, linked.Token);
+        }
+        catch (Exception e) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested && e is OperationCanceledException or IOException or BadHttpRequestException)
+        {
+            request.HttpContext.Response.Headers.Connection = "close";
+            throw new UploadTimeoutException($"The upload did not end within {uploads.UploadDeadlineSeconds} s; nothing was kept. Send the file again.");
+        }
         BillingFileDto file;
         try
         {

@@ -9,6 +9,7 @@ public sealed class DependencyInsuranceEndpoints : IEndpointGroup
     public void Map(RouteGroupBuilder api)
     {
         api.MapPost("/admin/dependency-insurance/care-plans", (IMediator m, LoadCarePlans body, CancellationToken ct) => m.Send(body, ct))
+            .WithBodyLimit(16 * 1024 * 1024) // a feed of many insured persons' care plans
             .WithTags("Administration").RequireAuthorization(Policies.Admin)
             .WithSummary("Load the dependency-insurance feed: care plans and the days physiotherapy-type care was delivered (replaces the listed insured persons' plans).");
 

@@ -23,6 +23,9 @@ public sealed class ValidationEndpoints : IEndpointGroup
         g.MapPost("/", Submit)
             .RequireAuthorization(Policies.Provider)
             .DisableAntiforgery()
+            // The scan, the `request` part and the multipart framing; a `request` sent as a plain form field is cut at 64 KiB too.
+            .WithBodyLimit(ScanAndRequestBytes)
+            .WithFormOptions(valueLengthLimit: RequestPartBytes)
             .Produces<ValidationRequestDto>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -71,7 +74,14 @@ public sealed class ValidationEndpoints : IEndpointGroup
             .WithSummary("Answer the reviewer's request for information; the request is pending again, due the next working day.");
     }
 
-    private static readonly JsonSerializerOptions StrictJson = new(JsonDefaults.Options) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict };
+    private const int RequestPartBytes = 64 * 1024;
+
+    private static long? ScanAndRequestBytes(HttpContext context)
+    {
+        var catalog = context.RequestServices.GetRequiredService<IReferenceData>().Catalog;
+        var today = LuxembourgCalendar.LocalDate(context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
+        return ScanIntake.MaxBytes(catalog, today) + RequestPartBytes + 16 * 1024;
+    }
 
     [OpenApiFormExample("multipart/form-data", "request", typeof(ValidationRequestInput))]
     private static async Task<IResult> Submit(
@@ -86,6 +96,7 @@ public sealed class ValidationEndpoints : IEndpointGroup
         CancellationToken ct)
     {
         var providerId = caller.RequireProvider();
+        TextInput.Check("scan", scan?.FileName);
         var json = request ?? await ReadTextPartAsync(http.Form.Files.GetFile("request"), ct);
         var input = Parse(json);
 
@@ -103,11 +114,13 @@ public sealed class ValidationEndpoints : IEndpointGroup
         return Results.Created($"/api/v1/validation-requests/{decision.Id}", decision);
     }
 
+    public const string RequestPartTooLarge = "The 'request' part must be at most 64 KiB of JSON.";
+
     /// <summary>Some clients send the JSON part as a file part (with its own content type): read it as text.</summary>
     private static async Task<string?> ReadTextPartAsync(IFormFile? part, CancellationToken ct)
     {
         if (part is null) return null;
-        if (part.Length > 64 * 1024) throw new BadInputException("request", "The 'request' part must be at most 64 KiB of JSON.");
+        if (part.Length > RequestPartBytes) throw new PayloadTooLargeException("request", RequestPartTooLarge) { Errors = new Dictionary<string, string[]> { ["request"] = [RequestPartTooLarge] } };
         using var reader = new StreamReader(part.OpenReadStream(), Encoding.UTF8);
         return await reader.ReadToEndAsync(ct);
     }
@@ -117,7 +130,12 @@ public sealed class ValidationEndpoints : IEndpointGroup
         if (string.IsNullOrWhiteSpace(json)) return null;
         try
         {
-            return JsonSerializer.Deserialize<ValidationRequestInput>(json, StrictJson);
+            return JsonSerializer.Deserialize<ValidationRequestInput>(json, JsonDefaults.Input);
+        }
+        catch (ControlCharacterException e)
+        {
+            var field = "request" + (string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : "." + e.Path.TrimStart('$', '.'));
+            throw new BadInputException(field, e.MessageFor(field), TextInput.Code);
         }
         catch (JsonException e)
         {

@@ -17,7 +17,7 @@ public sealed class ApiKeyAuthenticationHandler(
     UrlEncoder encoder,
     AppDbContext db,
     IMemoryCache cache)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, new DebugLevelLoggerFactory(logger), encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-Api-Key";
@@ -27,17 +27,28 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string ProviderKindClaim = "provider_kind";
     public const string ProviderCodeClaim = "provider_code";
 
+    public const int MaxKeyLength = 200;
+
     private sealed record KeyInfo(Guid Id, string Role, Guid? ProviderId, string? ProviderKind, string? ProviderCode);
 
+    private static string CacheKey(string hash) => "apikey:" + hash;
+
+    /// <summary>The key (by hash) was checked within the cache's lifetime and is valid: the rate limiter gives it its own bucket.</summary>
+    public static bool IsKnownValid(IMemoryCache cache, string hash) => cache.TryGetValue(CacheKey(hash), out KeyInfo? info) && info is not null;
+
+    /// <summary>
+    /// A missing or invalid key is "no result" (logged by the framework at debug level, not one Information line per
+    /// wrong key); the challenge answers 401 all the same.
+    /// </summary>
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!Request.Headers.TryGetValue(HeaderName, out var values)) return AuthenticateResult.NoResult();
         var key = values.ToString();
-        if (string.IsNullOrWhiteSpace(key) || key.Length > 200) return AuthenticateResult.Fail("Invalid API key.");
+        if (string.IsNullOrWhiteSpace(key) || key.Length > MaxKeyLength) return AuthenticateResult.NoResult();
 
         var hash = ApiKeys.Hash(key);
         // A short cache keeps key checks off the hot path; a revoked key stops working within the TTL.
-        var info = await cache.GetOrCreateAsync("apikey:" + hash, async entry =>
+        var info = await cache.GetOrCreateAsync(CacheKey(hash), async entry =>
         {
             entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(30);
             var row = await db.ApiKeys.AsNoTracking()
@@ -46,7 +57,7 @@ public sealed class ApiKeyAuthenticationHandler(
                 .SingleOrDefaultAsync(Context.RequestAborted);
             return row is null ? null : new KeyInfo(row.Id, row.Role.ToString().ToLowerInvariant(), row.ProviderId, row.ProviderKind?.ToString(), row.ProviderCode);
         });
-        if (info is null) return AuthenticateResult.Fail("Invalid API key.");
+        if (info is null) return AuthenticateResult.NoResult();
 
         var claims = new List<Claim> { new(ClaimTypes.Role, info.Role), new(KeyClaim, info.Id.ToString()) };
         if (info.ProviderId is { } providerId) claims.Add(new Claim(ProviderClaim, providerId.ToString()));
@@ -61,6 +72,32 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         Problems.WriteAsync(Context, 403, "forbidden", "Forbidden", "This API key's role may not use this operation.");
+}
+
+/// <summary>
+/// Loggers that write the framework's per-request authentication lines ("was challenged", "was forbidden") at Debug
+/// rather than Information: one line per request without a valid key would let anyone fill the logs (issue 15).
+/// Warnings and errors keep their level.
+/// </summary>
+internal sealed class DebugLevelLoggerFactory(ILoggerFactory inner) : ILoggerFactory
+{
+    public ILogger CreateLogger(string categoryName) => new Logger(inner.CreateLogger(categoryName));
+
+    public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
+
+    public void Dispose() { }
+
+    private sealed class Logger(ILogger inner) : ILogger
+    {
+        private static LogLevel Level(LogLevel level) => level is LogLevel.Information ? LogLevel.Debug : level;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
+
+        public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(Level(logLevel));
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            inner.Log(Level(logLevel), eventId, state, exception, formatter);
+    }
 }
 
 public static class Policies

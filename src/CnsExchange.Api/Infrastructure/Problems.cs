@@ -42,7 +42,7 @@ public static class Problems
 }
 
 /// <summary>The one place where exceptions become problem details. Caller mistakes are never a 500.</summary>
-public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
@@ -63,6 +63,9 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
                 return true;
             case JsonException json:
                 await WriteJsonErrorAsync(context, json);
+                return true;
+            case InvalidDataException data when IsFormLengthLimit(data):
+                await WriteFormTooLargeAsync(context);
                 return true;
             case InvalidDataException data:
                 await Problems.WriteAsync(context, 400, "malformed_request", "Malformed request", data.Message);
@@ -102,17 +105,29 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
     private static Task WriteBadRequestAsync(HttpContext context, BadHttpRequestException bad)
     {
         if (bad.InnerException is JsonException json) return WriteJsonErrorAsync(context, json);
-        return bad.StatusCode switch
-        {
-            413 => Problems.WriteAsync(context, 413, "payload_too_large", "Payload too large", "The request body is larger than allowed."),
-            415 => Problems.WriteAsync(context, 415, "unsupported_media_type", "Unsupported media type", bad.Message),
-            _ => Problems.WriteAsync(context, 400, "malformed_request", "Malformed request", Sanitize(bad.Message)),
-        };
+        if (bad.InnerException is InvalidDataException data && IsFormLengthLimit(data)) return WriteFormTooLargeAsync(context);
+        if (bad.StatusCode is 413) return Problems.WriteAsync(context, 413, "payload_too_large", "Payload too large", Sanitize(bad.Message));
+        if (bad.StatusCode is 415) return Problems.WriteAsync(context, 415, "unsupported_media_type", "Unsupported media type", Sanitize(bad.Message));
+        var message = Sanitize(bad.Message);
+        // Binding errors name the parameter (without its .NET type), so the caller knows which field to fix.
+        var parameter = BoundParameter().Match(message);
+        return Problems.WriteAsync(context, 400, "malformed_request", "Malformed request", message,
+            parameter.Success ? new Dictionary<string, string[]> { [parameter.Groups["name"].Value] = [message] } : null);
     }
+
+    /// <summary>A form value or multipart section over the operation's limit (FormOptions): 413 like any body too large.</summary>
+    private static bool IsFormLengthLimit(InvalidDataException e) =>
+        e.Message.Contains("length limit", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("Multipart body length", StringComparison.OrdinalIgnoreCase);
+
+    private static Task WriteFormTooLargeAsync(HttpContext context) =>
+        Problems.WriteAsync(context, 413, "payload_too_large", "Payload too large", "A form value of the request is larger than allowed (the 'request' part: at most 64 KiB).");
 
     private static Task WriteJsonErrorAsync(HttpContext context, JsonException json)
     {
         var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "body" : json.Path.TrimStart('$', '.');
+        if (json is ControlCharacterException control)
+            return Problems.WriteAsync(context, 400, TextInput.Code, "Invalid request", control.MessageFor(field),
+                new Dictionary<string, string[]> { [field] = [control.MessageFor(field)] });
         var message = json.Path is null
             ? "The body is not valid JSON."
             : $"The value at '{field}' is not valid JSON or has the wrong type.";
@@ -120,7 +135,23 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
             new Dictionary<string, string[]> { [field] = [message] });
     }
 
-    private static string Sanitize(string message) => message.Length > 300 ? message[..300] : message;
+    /// <summary>Framework messages without .NET type names (<c>parameter "Guid id"</c> → <c>parameter "id"</c>), at most 300 characters.</summary>
+    internal static string Sanitize(string message)
+    {
+        message = TypedParameter().Replace(message, "\"${name}\"");
+        message = DotNetTypeName().Replace(message, "value");
+        message = TextInput.Printable(message);
+        return message.Length > 300 ? message[..300] : message;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("\"(?:[A-Za-z_][\\w.]*(?:<[^\"]*>)?(?:\\[\\])?\\??\\s+)(?<name>[A-Za-z_]\\w*)\"")]
+    private static partial System.Text.RegularExpressions.Regex TypedParameter();
+
+    [System.Text.RegularExpressions.GeneratedRegex("parameter \"(?<name>[A-Za-z_]\\w*)\"")]
+    private static partial System.Text.RegularExpressions.Regex BoundParameter();
+
+    [System.Text.RegularExpressions.GeneratedRegex("\\b(?:System|Microsoft|CnsExchange)(?:\\.[A-Za-z_]\\w*)+(?:`\\d+)?(?:\\[[^\\]]*\\])?")]
+    private static partial System.Text.RegularExpressions.Regex DotNetTypeName();
 
     private static string CamelPath(string path) =>
         string.Join('.', path.Split('.').Select(p => p.Length == 0 ? p : char.ToLowerInvariant(p[0]) + p[1..]));

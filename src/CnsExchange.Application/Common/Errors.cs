@@ -36,6 +36,10 @@ public sealed class PayloadTooLargeException(string field, string detail)
     public string Field { get; } = field;
 }
 
+/// <summary>An upload that did not end within its deadline (408); nothing of it is kept.</summary>
+public sealed class UploadTimeoutException(string detail)
+    : AppException(408, "upload_timeout", "Request timeout", detail);
+
 public sealed class UnsupportedMediaTypeException(string field, string detail)
     : AppException(415, "unsupported_media_type", "Unsupported media type", detail)
 {

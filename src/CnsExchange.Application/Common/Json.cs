@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace CnsExchange.Application.Common;
 
@@ -16,4 +17,20 @@ public static class JsonDefaults
             options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         return options;
     }
+
+    /// <summary>
+    /// The conventions plus what request bodies must also meet (issue 15): numbers as JSON numbers only, and every string
+    /// under <see cref="TextInput"/>'s rule. Not for reading back what the API stored itself (its notes may span lines).
+    /// </summary>
+    public static JsonSerializerOptions ConfigureInput(JsonSerializerOptions options)
+    {
+        Configure(options);
+        options.NumberHandling = JsonNumberHandling.Strict;
+        if (!options.Converters.OfType<CheckedStringConverter>().Any()) options.Converters.Add(CheckedStringConverter.SingleLine);
+        options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(CheckedStringConverter.MarkMultiLine);
+        return options;
+    }
+
+    /// <summary>Options for reading request bodies outside minimal-API binding (the multipart JSON part).</summary>
+    public static readonly JsonSerializerOptions Input = ConfigureInput(new JsonSerializerOptions(JsonSerializerDefaults.Web));
 }

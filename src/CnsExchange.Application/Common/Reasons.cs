@@ -11,7 +11,7 @@ public static class ReasonRendering
     {
         var def = reference.Catalog.Reason(reason.Code);
         var text = def?.Text.In(language) ?? reason.Code;
-        text = text.Replace("{detail}", reason.Detail ?? "");
+        text = reason.Detail is null ? text.Replace(" ({detail})", "").Replace("{detail}", "") : text.Replace("{detail}", reason.Detail);
         return new ReasonDto(reason.Code, reason.Severity.ToString().ToLowerInvariant(), reason.Rule, reason.Field, text, reason.Detail);
     }
 

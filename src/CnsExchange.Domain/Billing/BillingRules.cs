@@ -8,15 +8,18 @@ namespace CnsExchange.Domain.Billing;
 
 // The fee memoir rules of RULES.md §3, one small class per rule id. LineAdjudication puts them together.
 
-/// <summary>BIL-01: the voucher must exist, belong to this provider and to the insured of the line.</summary>
+/// <summary>
+/// BIL-01: the voucher must exist, belong to this provider and to the insured of the line. Another provider's voucher
+/// is answered exactly like an unknown one: its existence is not disclosed.
+/// </summary>
 public static class VoucherOwnership
 {
     public const string Rule = "BIL-01";
 
     public static Reason? Check(Voucher? voucher, string? voucherNumber, Guid providerId, string matricule)
     {
-        if (voucher is null) return Reason.Refusal("VOUCHER_UNKNOWN", Rule, "voucherNumber", voucherNumber);
-        if (voucher.ProviderId != providerId || voucher.Matricule != matricule) return Reason.Refusal("VOUCHER_NOT_OWNED", Rule, "voucherNumber");
+        if (voucher is null || voucher.ProviderId != providerId) return Reason.Refusal("VOUCHER_UNKNOWN", Rule, "voucherNumber", voucherNumber);
+        if (voucher.Matricule != matricule) return Reason.Refusal("VOUCHER_NOT_OWNED", Rule, "voucherNumber");
         return null;
     }
 }

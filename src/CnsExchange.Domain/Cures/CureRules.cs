@@ -45,8 +45,9 @@ public static class CureWaitingPeriod
             if (earlier.LapsedOn(request.RequestDate)) continue;
             // T206: a cure for the second shoulder needs no wait (seed 003); an unknown side counts as the same one.
             if (kind.RequiresAffectedSide && side is not null && earlier.Side is not null && earlier.Side != side) continue;
+            // Another provider's open cure: only the fact (its kind and date stay with that provider, RULES.md §2).
             if (earlier.End is null)
-                return Reason.Refusal(CureReasonCodes.TooSoon, kind.WaitRule, "kindCode", $"{earlier.KindCode} {earlier.AuthorisedOn:yyyy-MM-dd}");
+                return Reason.Refusal(CureReasonCodes.TooSoon, kind.WaitRule, "kindCode", earlier.Own ? $"{earlier.KindCode} {earlier.AuthorisedOn:yyyy-MM-dd}" : null);
             var earliest = earlier.End.Value.AddMonths(kind.WaitMonths);
             if (request.RequestDate < earliest)
                 return Reason.Refusal(CureReasonCodes.TooSoon, kind.WaitRule, "requestDate", earliest.ToString("yyyy-MM-dd"));
@@ -160,7 +161,7 @@ public static class MaintenanceSessions
             if (kind is not { Family: CureFamily.BackNeckShoulder, Sessions: { } cycle }) continue;
             required = Math.Max(required, cycle);
             if (h.SessionsDone >= cycle && h.End is { } end && end <= request.RequestedStart) return null;
-            best = Math.Max(best, h.SessionsDone);
+            if (h.Own) best = Math.Max(best, h.SessionsDone); // another provider's sessions are not counted aloud
         }
         if (required == 0)
             required = catalog.CureKinds.Where(k => k.Family == CureFamily.BackNeckShoulder).Select(k => k.Sessions ?? 0).DefaultIfEmpty(0).Max();

@@ -74,6 +74,7 @@ public sealed record CureRequest(
 /// <param name="SessionsGranted">Sessions or modules granted by the authorisation.</param>
 /// <param name="SessionsDone">Sessions actually given (billed).</param>
 /// <param name="Side">Shoulder treated (T206).</param>
+/// <param name="Own">Authorised at the request of the same provider: only then may a reason show its kind, dates or counts.</param>
 public sealed record CureHistoryEntry(
     string KindCode,
     DateOnly AuthorisedOn,
@@ -82,7 +83,8 @@ public sealed record CureHistoryEntry(
     DateOnly? End,
     int SessionsGranted,
     int SessionsDone,
-    BodySide? Side = null)
+    BodySide? Side = null,
+    bool Own = true)
 {
     /// <summary>Never started and no longer valid on <paramref name="date"/>: it counts for nothing.</summary>
     public bool LapsedOn(DateOnly date) => Start is null && ValidUntil < date;

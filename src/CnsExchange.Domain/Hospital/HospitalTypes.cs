@@ -73,7 +73,8 @@ public sealed record ParticipationLedger(IReadOnlyDictionary<int, int> ChargedDa
 /// <summary>Participation of one calendar year of a stay.</summary>
 /// <param name="StayDays">Started days of the stay in that year.</param>
 /// <param name="ExemptDays">Days without participation (minor, childbirth, transfer day, ceiling reached).</param>
-/// <param name="ChargedBefore">Days already charged to the insured person in that year by earlier stays.</param>
+/// <param name="ChargedBefore">Days already charged to the insured person in that year by earlier stays (stored and shown
+/// as those of the same hospital's stays only: another hospital's care is not disclosed).</param>
 /// <param name="Ceiling">Yearly ceiling of participation days; null for day hospital / surveillance place.</param>
 public sealed record ParticipationYear(int Year, int StayDays, int ExemptDays, int ChargedBefore, int ChargedDays, int? Ceiling);
 

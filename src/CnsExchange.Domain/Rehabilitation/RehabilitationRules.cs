@@ -172,8 +172,10 @@ public static class ColpachRehab
         {
             var asked = DaysInYear(request.Start, request.End, year);
             var used = earlier.Sum(h => DaysInYear(h.From, h.To, year));
-            if (used + asked > cap)
-                yield return Reason.Refusal(RehabReasonCodes.DaysExceeded, Rule, "days", $"{year}: {used} + {asked} > {cap}");
+            if (used + asked <= cap) continue;
+            // Days another provider had authorised are not counted aloud: only the fact and the yearly ceiling (RULES.md §2).
+            var othersUsed = earlier.Any(h => !h.Own && DaysInYear(h.From, h.To, year) > 0);
+            yield return Reason.Refusal(RehabReasonCodes.DaysExceeded, Rule, "days", othersUsed ? $"{year}: > {cap}" : $"{year}: {used} + {asked} > {cap}");
         }
     }
 

@@ -97,4 +97,5 @@ public sealed record ColpachRequest(
 }
 
 /// <summary>An earlier Colpach authorisation of the insured person (its granted period, both days included).</summary>
-public sealed record ColpachHistoryEntry(RehabService Service, CareSetting Setting, DateOnly From, DateOnly To);
+/// <param name="Own">Authorised at the request of the same provider: only then may a reason count its days aloud.</param>
+public sealed record ColpachHistoryEntry(RehabService Service, CareSetting Setting, DateOnly From, DateOnly To, bool Own = true);

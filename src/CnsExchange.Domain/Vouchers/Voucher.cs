@@ -67,12 +67,17 @@ public static class VoucherNumber
         return $"{Prefix(kind)}{body[..2]}-{body[2..]}-{Common.Matricule.LuhnDigit(body)}";
     }
 
-    public static bool IsWellFormed(string? number)
+    public static bool IsWellFormed(string? number) =>
+        HasShape(number) && Common.Matricule.LuhnDigit(number![1..3] + number[4..11]) == number[12] - '0';
+
+    /// <summary>
+    /// Kind letter, year, sequence and a digit, the check digit not verified: inputs check the shape only, so that a
+    /// wrong check digit answers like any number no voucher has (the check character is not revealed by its own error).
+    /// </summary>
+    public static bool HasShape(string? number)
     {
         if (number is null || number.Length != 13 || number[3] != '-' || number[11] != '-') return false;
         if (number[0] is not ('K' or 'C' or 'R')) return false;
-        var body = number[1..3] + number[4..11];
-        if (!body.All(char.IsAsciiDigit) || !char.IsAsciiDigit(number[12])) return false;
-        return Common.Matricule.LuhnDigit(body) == number[12] - '0';
+        return (number[1..3] + number[4..11]).All(char.IsAsciiDigit) && char.IsAsciiDigit(number[12]);
     }
 }

@@ -3,6 +3,7 @@ using System.Xml;
 using System.Xml.Schema;
 using CnsExchange.Application.Features.Billing;
 using CnsExchange.Domain.Billing;
+using CnsExchange.Application.Common;
 using CnsExchange.Infrastructure.Reference;
 using CsvHelper;
 
@@ -63,7 +64,7 @@ internal sealed class BillingFileParser : IBillingFileParser
         void OnError(object? sender, ValidationEventArgs e)
         {
             errorCount++;
-            pending.Enqueue(new BillingFileError(Math.Max(1, e.Exception.LineNumber), null, e.Message));
+            pending.Enqueue(new BillingFileError(Math.Max(1, e.Exception.LineNumber), null, TextInput.Printable(e.Message)));
         }
 
         // The parsing reader underneath knows the line even when it refuses a DTD before reading any node.
@@ -104,7 +105,7 @@ internal sealed class BillingFileParser : IBillingFileParser
                 fatal = new BillingFileError(Math.Max(1, e.LineNumber > 0 ? e.LineNumber : info.LineNumber), null,
                     e.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase)
                         ? "DTDs and entity declarations are not allowed in billing files."
-                        : "The file is not well-formed XML: " + e.Message);
+                        : "The file is not well-formed XML: " + TextInput.Printable(e.Message));
             }
             while (pending.Count > 0) yield return new ParsedItem(null, pending.Dequeue());
             if (fatal is not null)
@@ -207,13 +208,16 @@ internal sealed class BillingFileParser : IBillingFileParser
             bool more;
             BillingFileError? fatal = null;
             RawBillingLine? line = null;
+            BillingFileError? control = null;
             try
             {
                 more = await csv.ReadAsync(ct);
                 if (more)
                 {
                     var row = csv.GetRecord<BillingCsvRow>();
-                    line = new RawBillingLine((int)csv.LineNumber, 0, row.MemoirReference.Trim(), row.VoucherNumber.Trim(), row.Matricule.Trim(),
+                    control = row.ControlCharacterError((int)csv.LineNumber);
+                    if (control is null)
+                        line = new RawBillingLine((int)csv.LineNumber, 0, row.MemoirReference.Trim(), row.VoucherNumber.Trim(), row.Matricule.Trim(),
                         row.SessionDate.Trim(), row.ActCode.Trim(), row.Travel, row.ClaimedAmount.Trim());
                 }
             }
@@ -229,7 +233,7 @@ internal sealed class BillingFileParser : IBillingFileParser
                 yield break;
             }
             if (!more) yield break;
-            yield return new ParsedItem(line, null);
+            yield return control is null ? new ParsedItem(line, null) : new ParsedItem(null, control);
         }
     }
 
@@ -253,6 +257,18 @@ internal sealed partial class BillingCsvRow
     [CsvColumn("actCode")] public string ActCode { get; set; } = "";
     [CsvColumn("travel", Optional = true)] public string? Travel { get; set; }
     [CsvColumn("claimedAmount")] public string ClaimedAmount { get; set; } = "";
+
+    /// <summary>The first field holding a control character (TextInput's rule), as an error of the line; the value is not echoed.</summary>
+    public BillingFileError? ControlCharacterError(int lineNumber)
+    {
+        foreach (var (column, value) in new[] { ("memoirReference", MemoirReference), ("voucherNumber", VoucherNumber), ("matricule", Matricule),
+                     ("sessionDate", SessionDate), ("actCode", ActCode), ("travel", Travel ?? ""), ("claimedAmount", ClaimedAmount) })
+        {
+            var i = TextInput.FirstForbidden(value);
+            if (i >= 0) return new BillingFileError(lineNumber, column, TextInput.Message(column, value[i], i, multiLine: false));
+        }
+        return null;
+    }
 }
 
 internal static class CsvColumns
@@ -266,9 +282,9 @@ internal static class CsvColumns
         var errors = new List<BillingFileError>();
         var known = Required.Concat(Optional).ToHashSet(StringComparer.Ordinal);
         foreach (var h in headers.Where(h => !known.Contains(h.Trim())).Distinct())
-            errors.Add(new BillingFileError(1, h, $"Unknown column '{h}'. Columns: {string.Join(", ", Required.Concat(Optional))}."));
+            errors.Add(new BillingFileError(1, TextInput.Printable(h), $"Unknown column '{TextInput.Printable(h)}'. Columns: {string.Join(", ", Required.Concat(Optional))}."));
         foreach (var h in headers.GroupBy(h => h.Trim()).Where(g => g.Count() > 1))
-            errors.Add(new BillingFileError(1, h.Key, $"Column '{h.Key}' appears more than once."));
+            errors.Add(new BillingFileError(1, TextInput.Printable(h.Key), $"Column '{TextInput.Printable(h.Key)}' appears more than once."));
         foreach (var r in Required.Where(r => !headers.Any(h => h.Trim() == r)))
             errors.Add(new BillingFileError(1, r, $"Missing column '{r}'."));
         return errors;

@@ -13,8 +13,9 @@ public sealed class BillingDataSource(NpgsqlDataSource source)
 }
 
 /// <summary>
-/// Stores billing files in PostgreSQL as 1 MiB <c>bytea</c> chunks while they stream in (hashing on the way), and
-/// reads them back chunk by chunk: a 100 MB file never sits in memory.
+/// Stores billing files in PostgreSQL as 1 MiB <c>bytea</c> chunks, and reads them back chunk by chunk: a 100 MB file
+/// never sits in memory. An upload first streams into a temporary file (hashing on the way) with no database
+/// connection open, then goes into the database in one short transaction: a slow client holds no transaction (issue 15).
 /// </summary>
 internal sealed class BillingFileStore(BillingDataSource data, TimeProvider clock) : IBillingFileStore
 {
@@ -22,20 +23,42 @@ internal sealed class BillingFileStore(BillingDataSource data, TimeProvider cloc
 
     public async Task<StoredContent> SaveAsync(Stream content, long maxBytes, CancellationToken ct)
     {
+        // Deleted when closed, whatever happens next.
+        await using var spool = new FileStream(Path.Combine(Path.GetTempPath(), "cnsexchange-upload-" + Guid.NewGuid().ToString("N")),
+            FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[ChunkSize];
+        long total = 0;
+        while (true)
+        {
+            var read = await content.ReadAsync(buffer, ct);
+            if (read == 0) break;
+            total += read;
+            if (total > maxBytes)
+                throw new PayloadTooLargeException("file", $"A billing file may have at most {maxBytes / (1024 * 1024)} MiB.");
+            sha.AppendData(buffer, 0, read);
+            await spool.WriteAsync(buffer.AsMemory(0, read), ct);
+        }
+        spool.Position = 0;
+        return await StoreAsync(spool, total, Convert.ToHexStringLower(sha.GetHashAndReset()), buffer, ct);
+    }
+
+    /// <summary>The spooled content into the database: one transaction, as long as writing the chunks takes.</summary>
+    private async Task<StoredContent> StoreAsync(Stream spool, long size, string hash, byte[] buffer, CancellationToken ct)
+    {
         var id = Guid.CreateVersion7();
         await using var conn = await data.Source.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using (var header = new NpgsqlCommand(
-            "INSERT INTO cns.billing_file_contents (id, size_bytes, sha256, created_at) VALUES (@id, 0, '', @created_at)", conn, tx))
+            "INSERT INTO cns.billing_file_contents (id, size_bytes, sha256, created_at) VALUES (@id, @size, @sha, @created_at)", conn, tx))
         {
             header.Parameters.AddWithValue("id", id);
+            header.Parameters.AddWithValue("size", size);
+            header.Parameters.AddWithValue("sha", hash);
             header.Parameters.AddWithValue("created_at", clock.GetUtcNow().ToUniversalTime());
             await header.ExecuteNonQueryAsync(ct);
         }
 
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[ChunkSize];
-        long total = 0;
         var seq = 0;
         await using var insert = new NpgsqlCommand("INSERT INTO cns.billing_file_chunks (content_id, seq, data) VALUES (@id, @seq, @data)", conn, tx);
         var pId = insert.Parameters.Add(new NpgsqlParameter("id", NpgsqlDbType.Uuid) { Value = id });
@@ -43,33 +66,15 @@ internal sealed class BillingFileStore(BillingDataSource data, TimeProvider cloc
         var pData = insert.Parameters.Add(new NpgsqlParameter("data", NpgsqlDbType.Bytea));
         while (true)
         {
-            var filled = 0;
-            while (filled < buffer.Length)
-            {
-                var read = await content.ReadAsync(buffer.AsMemory(filled), ct);
-                if (read == 0) break;
-                filled += read;
-            }
+            var filled = await spool.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct);
             if (filled == 0) break;
-            total += filled;
-            if (total > maxBytes)
-                throw new PayloadTooLargeException("file", $"A billing file may have at most {maxBytes / (1024 * 1024)} MiB.");
-            sha.AppendData(buffer, 0, filled);
             pSeq.Value = seq++;
             pData.Value = new ArraySegment<byte>(buffer, 0, filled);
             await insert.ExecuteNonQueryAsync(ct);
             if (filled < buffer.Length) break;
         }
-        var hash = Convert.ToHexStringLower(sha.GetHashAndReset());
-        await using (var update = new NpgsqlCommand("UPDATE cns.billing_file_contents SET size_bytes = @size, sha256 = @sha WHERE id = @id", conn, tx))
-        {
-            update.Parameters.AddWithValue("id", id);
-            update.Parameters.AddWithValue("size", total);
-            update.Parameters.AddWithValue("sha", hash);
-            await update.ExecuteNonQueryAsync(ct);
-        }
         await tx.CommitAsync(ct);
-        return new StoredContent(id, total, hash);
+        return new StoredContent(id, size, hash);
     }
 
     public async Task DeleteAsync(Guid contentId, CancellationToken ct)

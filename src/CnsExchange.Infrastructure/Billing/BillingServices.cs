@@ -13,8 +13,11 @@ namespace CnsExchange.Infrastructure.Billing;
 
 public static class BillingServices
 {
-    public static IServiceCollection AddBilling(this IServiceCollection services, string connectionString, bool runBackgroundJobs)
+    public static IServiceCollection AddBilling(this IServiceCollection services, string connectionString, bool runBackgroundJobs,
+        BillingRetentionOptions? retention = null)
     {
+        services.AddSingleton(retention ?? new BillingRetentionOptions());
+        services.AddScoped<BillingFileRetentionJob>();
         services.AddSingleton(_ => new BillingDataSource(NpgsqlDataSource.Create(connectionString)));
         services.AddScoped<IBillingLedger, BillingLedger>();
         services.AddScoped<IBillingFileStaging, BillingFileStaging>();
@@ -22,9 +25,56 @@ public static class BillingServices
         services.AddSingleton<IBillingFileParser, BillingFileParser>();
         services.AddSingleton<IBillingFileQueue, HangfireBillingFileQueue>();
         services.AddScoped<BillingFileJob>();
-        if (runBackgroundJobs) services.AddHostedService<BillingFileRecovery>();
+        if (runBackgroundJobs)
+        {
+            services.AddHostedService<BillingFileRecovery>();
+            services.AddHostedService<BillingFileRetentionSchedule>();
+        }
         return services;
     }
+}
+
+/// <summary>How long the contents of rejected billing files are kept (configuration section CnsExchange:BillingFiles).</summary>
+public sealed class BillingRetentionOptions
+{
+    /// <summary>Days after a file was rejected; its status, counts and errors stay, its content goes.</summary>
+    public int RejectedContentRetentionDays { get; set; } = 30;
+}
+
+/// <summary>
+/// Deletes the contents (chunks) of billing files rejected more than the retention period ago (issue 15): a rejected
+/// file is never imported, so its health data has no reason to stay. Idempotent; any process may run it.
+/// </summary>
+public sealed class BillingFileRetentionJob(AppDbContext db, TimeProvider clock, BillingRetentionOptions options, ILogger<BillingFileRetentionJob> logger)
+{
+    public const string JobId = "billing-files:purge-rejected-contents";
+
+    [AutomaticRetry(Attempts = 3)]
+    [JobDisplayName("Delete contents of rejected billing files past retention")]
+    public async Task<int> PurgeRejectedContentsAsync(CancellationToken ct)
+    {
+        var cutoff = clock.GetUtcNow().AddDays(-options.RejectedContentRetentionDays).ToUniversalTime();
+        var deleted = await db.Database.ExecuteSqlInterpolatedAsync($"""
+            DELETE FROM cns.billing_file_chunks k
+            USING cns.billing_files f
+            WHERE k.content_id = f.content_id AND f.status = {BillingFileStatus.Rejected.ToString()} AND f.completed_at < {cutoff}
+            """, ct);
+        if (deleted > 0) logger.LogInformation("Deleted {Count} chunk(s) of rejected billing files past {Days} days", deleted, options.RejectedContentRetentionDays);
+        return deleted;
+    }
+}
+
+/// <summary>Registers the daily retention job once the database is migrated.</summary>
+internal sealed class BillingFileRetentionSchedule(IRecurringJobManager jobs) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        jobs.AddOrUpdate<BillingFileRetentionJob>(BillingFileRetentionJob.JobId, j => j.PurgeRejectedContentsAsync(CancellationToken.None), Cron.Daily(3),
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>The Hangfire job of a billing file. Thin: it sends one command; Hangfire retries it after a failure (the command is idempotent).</summary>

@@ -22,7 +22,7 @@ internal sealed class PhysioFactsReader(AppDbContext db) : IPhysioFactsReader
         $"SELECT id, insured_id, reference, opened_on, closed_on FROM cns.accident_cases WHERE insured_id = {InsuredOf} ORDER BY id",
         $"SELECT id, insured_id, \"from\", \"to\", includes_physiotherapy, physio_delivered_on FROM cns.care_plans WHERE insured_id = {InsuredOf} ORDER BY id",
         "SELECT code, name, country, specialty FROM cns.doctors WHERE code = $1",
-        "SELECT voucher_number FROM cns.prescription_fingerprints WHERE fingerprint = ANY($1) ORDER BY created_at LIMIT 1",
+        "SELECT f.voucher_number, v.provider_id FROM cns.prescription_fingerprints f JOIN cns.vouchers v ON v.id = f.voucher_id WHERE f.fingerprint = ANY($1) ORDER BY f.created_at LIMIT 1",
     ];
 
     public async Task<PhysioFacts> ReadAsync(string matricule, string? doctorCode, IReadOnlyCollection<string> fingerprints, CancellationToken ct)
@@ -105,8 +105,8 @@ internal sealed class PhysioFactsReader(AppDbContext db) : IPhysioFactsReader
             }
 
             await reader.NextResultAsync(ct);
-            var existing = await reader.ReadAsync(ct) ? reader.GetString(0) : null;
-            return new PhysioFacts(insured, doctor, existing);
+            var found = await reader.ReadAsync(ct);
+            return new PhysioFacts(insured, doctor, found ? reader.GetString(0) : null, found ? reader.GetGuid(1) : null);
         }
         finally
         {

@@ -19,7 +19,7 @@ public sealed class BillingRuleTests
 
     [Theory]
     [InlineData("unknown", "VOUCHER_UNKNOWN")]
-    [InlineData("other provider", "VOUCHER_NOT_OWNED")]
+    [InlineData("other provider", "VOUCHER_UNKNOWN")] // no existence leak (RULES.md BIL-01)
     [InlineData("other insured", "VOUCHER_NOT_OWNED")]
     [InlineData("own", null)]
     public void Bil01_voucher_must_exist_and_belong_to_the_provider_and_insured(string voucherCase, string? code)

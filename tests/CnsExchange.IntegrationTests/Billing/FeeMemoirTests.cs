@@ -122,11 +122,11 @@ public sealed class FeeMemoirTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
-    public async Task Another_providers_voucher_is_not_owned()
+    public async Task Another_providers_voucher_is_answered_as_unknown()
     {
         var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { ProviderCode = "PHY0002" });
         var memoir = await SubmitAsync(Client(Physio1), Memoir("INV-4", Line(voucher, "2026-11-10")));
-        Assert.Equal(["VOUCHER_NOT_OWNED"], Codes(LineOf(memoir, 1)));
+        Assert.Equal(["VOUCHER_UNKNOWN"], Codes(LineOf(memoir, 1)));
         Assert.Equal(0, await VoucherSeed.SessionsBilledAsync(Api, voucher));
     }
 

@@ -18,7 +18,8 @@ public sealed class RateLimitTests(ApiFactory api, ITestOutputHelper output) : A
         // A key seen for the first time gets a bucket with the settings of that moment: the keys used here besides the
         // new one get theirs before the limits are lowered (the buckets outlive this test).
         var created = await (await Client(Admin).PostAsync("/api/v1/admin/providers/PHY0002/keys", null)).ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal(HttpStatusCode.OK, (await Client(Physio1).GetAsync("/api/v1/reference/letter-key")).StatusCode);
+        // Twice: a key's first request (before it is known valid) counts in its address's bucket; the second makes its own.
+        for (var i = 0; i < 2; i++) Assert.Equal(HttpStatusCode.OK, (await Client(Physio1).GetAsync("/api/v1/reference/letter-key")).StatusCode);
         try
         {
             options.TokenLimit = 5;

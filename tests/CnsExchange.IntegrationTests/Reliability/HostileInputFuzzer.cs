@@ -15,10 +15,20 @@ public sealed record FuzzFinding(FuzzCase Case, int Status, string Problem);
 /// <summary>
 /// Generates hostile requests for every operation of the OpenAPI document: malformed and truncated JSON, wrong
 /// types, huge numbers, impossible dates, unicode edge cases, oversized bodies, wrong content types and multipart
-/// abuse. The oracle: never a 5xx, every error is problem+json with a code, and a rejected request writes nothing.
+/// abuse, NUL and other control characters (in JSON bodies, inside the multipart JSON part, in file names), and paths
+/// that name real resources (<paramref name="realIds"/>), so that requests get past the 404 to where text is written.
+/// The oracle: never a 5xx, every error is problem+json with a code, and a rejected request writes nothing.
 /// </summary>
-public sealed class HostileInputFuzzer(JsonNode openApi, Random random)
+public sealed class HostileInputFuzzer(JsonNode openApi, Random random, IReadOnlyList<string>? realIds = null)
 {
+    /// <summary>Kinds whose strings carry NUL or other C0 control characters (issue 15).</summary>
+    public static readonly string[] ControlCharacterKinds = ["control-characters", "multipart-control-characters"];
+
+    private static readonly string[] ControlStrings =
+    [
+        "\u0000", "a\u0000b", "\u0001", "x\u0007y", "\u001b[31m", "\u001f", "\u007f", "tab\there", "line\r\nbreak", "\u0000\u0000\u0000",
+    ];
+
     private static readonly string[] Keys = ["sandbox-physio-1", "sandbox-reviewer", "sandbox-admin"];
 
     private static readonly string[] HostileStrings =
@@ -82,8 +92,8 @@ public sealed class HostileInputFuzzer(JsonNode openApi, Random random)
             return new FuzzCase(op.Method, path + HostileQuery(), "hostile-path-or-query", () => null, key);
 
         var kinds = op.MultipartSchema is not null
-            ? new[] { "multipart-abuse", "multipart-bad-json", "multipart-missing-part", "wrong-content-type", "malformed-json", "oversized" }
-            : new[] { "malformed-json", "truncated-json", "wrong-types", "huge-numbers", "bad-dates", "unicode", "wrong-content-type", "oversized", "deep-nesting" };
+            ? new[] { "multipart-abuse", "multipart-bad-json", "multipart-missing-part", "wrong-content-type", "malformed-json", "oversized", "multipart-control-characters", "multipart-control-characters" }
+            : new[] { "malformed-json", "truncated-json", "wrong-types", "huge-numbers", "bad-dates", "unicode", "wrong-content-type", "oversized", "deep-nesting", "control-characters", "control-characters" };
         var kind = kinds[(round + random.Next(kinds.Length)) % kinds.Length];
         if (kind == "oversized" && random.Next(20) != 0) kind = kinds[0]; // large bodies are costly: keep them rare
         return new FuzzCase(op.Method, path, kind, () => Body(op, kind), key);
@@ -96,7 +106,9 @@ public sealed class HostileInputFuzzer(JsonNode openApi, Random random)
         foreach (var segment in template.Split('/'))
         {
             if (segment.Length == 0) continue;
-            sb.Append('/').Append(segment.StartsWith('{') ? Uri.EscapeDataString(values[random.Next(values.Length)]) : segment);
+            // Half the time a real id (of any resource: the wrong kind is a 404 too), so the request reaches the writes.
+            var value = realIds is { Count: > 0 } && random.Next(2) == 0 ? realIds[random.Next(realIds.Count)] : values[random.Next(values.Length)];
+            sb.Append('/').Append(segment.StartsWith('{') ? Uri.EscapeDataString(value) : segment);
         }
         return sb.ToString();
     }
@@ -131,6 +143,27 @@ public sealed class HostileInputFuzzer(JsonNode openApi, Random random)
                 return content;
             case "oversized":
                 return Json("{\"pad\":\"" + new string('a', 12 * 1024 * 1024) + "\"}");
+            case "control-characters":
+                return Json(Mutate(op.JsonSchema, s => IsText(s) ? "\"" + ControlStrings[random.Next(ControlStrings.Length)] + "\"" : null));
+            case "multipart-control-characters":
+                var requestPart = op.MultipartSchema?["properties"]?["request"]?["example"]?.GetValue<string>() ?? "{}";
+                var example = JsonNode.Parse(requestPart) as JsonObject ?? [];
+                var texts = example.Where(p => p.Value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String).Select(p => p.Key).ToList();
+                var hostile = new StringBuilder("{");
+                foreach (var (name, node) in example)
+                {
+                    if (hostile.Length > 1) hostile.Append(',');
+                    var value = texts.Contains(name) && random.Next(2) == 0 ? "\"" + ControlStrings[random.Next(ControlStrings.Length)] + "\"" : node?.ToJsonString() ?? "null";
+                    hostile.Append(JsonValue.Create(name)!.ToJsonString()).Append(':').Append(value);
+                }
+                var scanName = random.Next(2) == 0 ? "scan\u0000.pdf" : "scan.pdf";
+                var hostileForm = new MultipartFormDataContent { { new StringContent(hostile.Append('}').ToString(), Encoding.UTF8, "application/json"), "request" } };
+                var scanPart = new ByteArrayContent(Scan());
+                scanPart.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+                // The file name goes in raw (filename*=UTF-8''…), as a client that does not clean it would send it.
+                scanPart.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data") { Name = "\"scan\"", FileNameStar = scanName };
+                hostileForm.Add(scanPart);
+                return hostileForm;
             case "deep-nesting":
                 return Json(new string('[', 5000) + new string(']', 5000));
             case "multipart-abuse":
@@ -157,6 +190,8 @@ public sealed class HostileInputFuzzer(JsonNode openApi, Random random)
     private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");
 
     private static bool IsNumeric(JsonNode? s) => s?["type"]?.GetValue<string>() is "integer" or "number";
+
+    private static bool IsText(JsonNode? s) => s?["type"]?.GetValue<string>() == "string" && !IsDate(s) && s["format"] is null;
 
     private static bool IsDate(JsonNode? s) => s?["format"]?.GetValue<string>() is "date" or "date-time";
 

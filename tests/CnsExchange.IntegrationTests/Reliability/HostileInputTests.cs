@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using CnsExchange.IntegrationTests.Billing;
 using CnsExchange.IntegrationTests.Support;
+using CnsExchange.IntegrationTests.Validation;
 using Npgsql;
 using Xunit.Abstractions;
 
@@ -17,10 +19,11 @@ public sealed class HostileInputTests(ApiFactory api, ITestOutputHelper output) 
     {
         var cases = int.TryParse(Environment.GetEnvironmentVariable("FUZZ_CASES"), out var n) ? n : 1500;
         var doc = JsonNode.Parse(await (await Client(null).GetAsync("/swagger/v1/swagger.json")).Content.ReadAsStringAsync())!;
-        var fuzzer = new HostileInputFuzzer(doc, new Random(20261123));
+        var fuzzer = new HostileInputFuzzer(doc, new Random(20261123), await RealIdsAsync());
         var client = Client(null);
         var findings = new List<FuzzFinding>();
         var tried = 0;
+        var controlTried = 0;
         await using var conn = new NpgsqlConnection(Api.ConnectionString);
         await conn.OpenAsync();
 
@@ -28,10 +31,27 @@ public sealed class HostileInputTests(ApiFactory api, ITestOutputHelper output) 
         {
             if (await HostileInputFuzzer.TryAsync(c, r => client.SendAsync(r), conn) is { } finding) findings.Add(finding);
             tried++;
+            if (HostileInputFuzzer.ControlCharacterKinds.Contains(c.Kind)) controlTried++;
         }
 
-        ReliabilityFigures.Report(output, HostileInputFuzzer.Figures(tried, findings));
+        ReliabilityFigures.Report(output, [.. HostileInputFuzzer.Figures(tried, findings),
+            ("NUL/control-character cases tried", controlTried),
+            ("NUL/control-character 5xx", findings.Count(f => f.Status >= 500 && HostileInputFuzzer.ControlCharacterKinds.Contains(f.Case.Kind)))]);
         Assert.True(tried >= Math.Min(cases, 1), "no case generated");
+        Assert.True(controlTried > 0 || cases < 100, "no control-character case generated");
         Assert.True(findings.Count == 0, string.Join("\n", findings.Take(15).Select(f => $"{f.Case.Method} {f.Case.Path} [{f.Case.Kind}] → {f.Status}: {f.Problem}")));
+    }
+
+    /// <summary>Ids and numbers of real resources of the sandbox provider: a validation request with its voucher, a memoir, a billing file.</summary>
+    private async Task<IReadOnlyList<string>> RealIdsAsync()
+    {
+        var physio = Client(Physio1);
+        var decision = await physio.DecideAsync(ValidationTestSupport.Rx());
+        var voucher = decision["voucher"]!["number"]!.GetValue<string>();
+        var memoir = await BillingApi.SubmitAsync(physio, BillingApi.Memoir("FUZZ-1", BillingApi.Line(voucher, "2026-11-20")));
+        var csv = $"memoirReference,voucherNumber,matricule,sessionDate,actCode,travel,claimedAmount\nFUZZ-2,{voucher},{BillingApi.Adult},2026-11-21,ZK11,false,36.80\n";
+        var file = await BillingApi.UploadAsync(physio, csv, "text/csv");
+        await BillingApi.WaitForFileAsync(physio, file["id"]!.GetValue<string>());
+        return [decision["id"]!.GetValue<string>(), voucher, memoir["id"]!.GetValue<string>(), file["id"]!.GetValue<string>(), "1"];
     }
 }

@@ -73,7 +73,8 @@ public sealed class IdempotencyAndDuplicateTests(ApiFactory api) : ApiTest(api)
         var first = await Client(Physio1).DecideAsync(Rx(), scan);
         var second = await Client(Physio2).DecideAsync(Rx() with { PrescriptionDate = Today.AddDays(-4) }, scan);
         Assert.Equal(["DUPLICATE_PRESCRIPTION"], second.Codes());
-        Assert.Equal(first["voucher"]!["number"]!.GetValue<string>(), second["reasons"]![0]!["detail"]!.GetValue<string>());
+        // Another provider's voucher: the fact, not its number (RULES.md VAL-14).
+        Assert.Equal("already validated for another provider", second["reasons"]![0]!["detail"]!.GetValue<string>());
     }
 
     [Fact]
@@ -86,10 +87,13 @@ public sealed class IdempotencyAndDuplicateTests(ApiFactory api) : ApiTest(api)
 
         var agreed = bodies.Where(b => b.Status() == "agreed").ToList();
         var winner = Assert.Single(agreed)["voucher"]!["number"]!.GetValue<string>();
-        foreach (var refused in bodies.Where(b => b.Status() != "agreed"))
+        var winnerKey = responses[bodies.ToList().IndexOf(agreed[0])].RequestMessage!.Headers.GetValues("X-Api-Key").Single();
+        foreach (var (refused, i) in bodies.Select((b, i) => (b, i)).Where(x => x.b.Status() != "agreed"))
         {
             Assert.Equal(["DUPLICATE_PRESCRIPTION"], refused.Codes());
-            Assert.Equal(winner, refused["reasons"]![0]!["detail"]!.GetValue<string>());
+            // The number only to the provider that holds the voucher (RULES.md VAL-14).
+            var sameProvider = responses[i].RequestMessage!.Headers.GetValues("X-Api-Key").Single() == winnerKey;
+            Assert.Equal(sameProvider ? winner : "already validated for another provider", refused["reasons"]![0]!["detail"]!.GetValue<string>());
         }
         Assert.Equal(1, await Api.CountAsync("vouchers"));
         Assert.Equal(10, await Api.CountAsync("validation_requests"));

@@ -73,7 +73,7 @@ public sealed class BillingFacts
     public static async Task<BillingFacts> LoadAsync(IAppDbContext db, IBillingLedger ledger, Guid providerId, IReadOnlyCollection<FeeMemoirLineInput> lines,
         Func<IReadOnlyCollection<Guid>, Task> lockServices, CancellationToken ct)
     {
-        var parties = await ReadPartiesAsync(db, lines, ct);
+        var parties = await ReadPartiesAsync(db, providerId, lines, ct);
         await lockServices(ServiceIds(providerId, parties, lines));
         var stays = await LockStaysAsync(db, ledger, providerId, lines, ct);
         return Create(providerId, parties, stays, await ReadPaidAsync(ledger, providerId, lines, ct));
@@ -83,13 +83,14 @@ public sealed class BillingFacts
     /// The vouchers (with their services) and insured (with affiliations, accident cases and care plans) the lines name,
     /// and the authorisations behind their cure and rehabilitation vouchers. Committed data that billing never changes
     /// (session counters are read under lock elsewhere), so a billing file reads them on a connection of its own while
-    /// its own connection writes.
+    /// its own connection writes. Only the provider's own vouchers are read: another provider's voucher is, to the rules
+    /// and in the time it takes, exactly an unknown one (BIL-01).
     /// </summary>
-    public static async Task<NamedParties> ReadPartiesAsync(IAppDbContext db, IReadOnlyCollection<FeeMemoirLineInput> lines, CancellationToken ct)
+    public static async Task<NamedParties> ReadPartiesAsync(IAppDbContext db, Guid providerId, IReadOnlyCollection<FeeMemoirLineInput> lines, CancellationToken ct)
     {
         var numbers = VoucherNumbers(lines);
         var vouchers = numbers.Count == 0 ? new Dictionary<string, Voucher>()
-            : await db.Vouchers.AsNoTracking().Where(v => numbers.Contains(v.Number)).ToDictionaryAsync(v => v.Number, ct);
+            : await db.Vouchers.AsNoTracking().Where(v => numbers.Contains(v.Number) && v.ProviderId == providerId).ToDictionaryAsync(v => v.Number, ct);
         var matricules = lines.Select(l => l.Matricule).Distinct().ToList();
         var insured = await db.Insured.AsNoTracking().AsSplitQuery().Where(i => matricules.Contains(i.Matricule)).ToDictionaryAsync(i => i.Matricule, ct);
         return new NamedParties(vouchers, insured, await AuthorisationsAsync(db, vouchers.Values, ct));

@@ -70,7 +70,10 @@ public sealed record StoredContent(Guid ContentId, long SizeBytes, string Sha256
 /// <summary>Billing file contents, streamed into and out of the database in chunks (never whole in memory).</summary>
 public interface IBillingFileStore
 {
-    /// <summary>Stores the stream in its own transaction; throws <see cref="Common.PayloadTooLargeException"/> past <paramref name="maxBytes"/> (nothing kept).</summary>
+    /// <summary>
+    /// Reads the stream to its end with no transaction open, then stores it in one short transaction of its own; throws
+    /// <see cref="Common.PayloadTooLargeException"/> past <paramref name="maxBytes"/> (nothing kept).
+    /// </summary>
     Task<StoredContent> SaveAsync(Stream content, long maxBytes, CancellationToken ct);
 
     Task DeleteAsync(Guid contentId, CancellationToken ct);

@@ -9,12 +9,12 @@ using Microsoft.EntityFrameworkCore;
 namespace CnsExchange.Application.Features.Billing;
 
 /// <summary>A contestation: the code of the line's reason contested (e.g. SESSIONS_EXHAUSTED) and why.</summary>
-public sealed record ContestationRequest(string? Code, string? Text) : IHasOpenApiExample
+public sealed record ContestationRequest(string? Code, [MultiLineText] string? Text) : IHasOpenApiExample
 {
     public static object Example => new ContestationRequest("SESSIONS_EXHAUSTED", "Session 8 was given on that day; session 7 was billed twice by mistake and is being credited.");
 }
 
-public sealed record ContestationDecisionRequest(ContestationDecision? Decision, string? Note) : IHasOpenApiExample
+public sealed record ContestationDecisionRequest(ContestationDecision? Decision, [MultiLineText] string? Note) : IHasOpenApiExample
 {
     public static object Example => new ContestationDecisionRequest(ContestationDecision.Overturn, "Checked with the voucher history: the session is due.");
 }

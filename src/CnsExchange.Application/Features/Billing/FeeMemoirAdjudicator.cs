@@ -145,7 +145,7 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
         var providerId = requests[0].ProviderId;
         if (requests.Any(r => r.ProviderId != providerId)) throw new ArgumentException("A batch holds the memoirs of one provider.", nameof(requests));
         var lines = requests.SelectMany(r => r.Lines).ToList();
-        var parties = BillingFacts.ReadPartiesAsync(PartiesReader ?? db, lines, ct);
+        var parties = BillingFacts.ReadPartiesAsync(PartiesReader ?? db, providerId, lines, ct);
         if (PartiesReader is null) await parties; // one connection: one statement at a time
         var stays = await BillingFacts.LockStaysAsync(db, ledger, providerId, lines, ct);
         var paid = await BillingFacts.ReadPaidAsync(ledger, providerId, lines, ct);

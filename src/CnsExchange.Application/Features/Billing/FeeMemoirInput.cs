@@ -64,7 +64,7 @@ public static partial class FeeMemoirInputRules
 
     public static string? VoucherNumberError(string? number) =>
         string.IsNullOrEmpty(number) ? "voucherNumber is required."
-        : VoucherNumber.IsWellFormed(number) ? null
+        : VoucherNumber.HasShape(number) ? null
         : "voucherNumber must look like K26-0001000-3 (kind letter, year, sequence, check digit).";
 
     public static string? MatriculeError(string? matricule) =>

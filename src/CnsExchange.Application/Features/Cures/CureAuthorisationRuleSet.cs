@@ -37,7 +37,7 @@ public sealed class CureAuthorisationRuleSet(IAppDbContext db) : RequestRuleSet<
         }
 
         await RequestPipeline.LockInsuredHistoryAsync(db, insured.Id, ct);
-        var history = await CureHistory.LoadAsync(db, insured.Id, context.Today, ct);
+        var history = await CureHistory.LoadAsync(db, insured.Id, request.ProviderId, context.Today, ct);
         var decision = CureAuthorisationPolicy.Decide(request.ToCureRequest(), insured, history, context.Catalog);
         reasons.AddRange(decision.Reasons);
         if (!doctorKnown) reasons.Add(Reason.Refusal(DoctorUnknown, CureValidity.Rule, "doctorCode", request.DoctorCode));
@@ -75,11 +75,11 @@ public sealed class CureAuthorisationRuleSet(IAppDbContext db) : RequestRuleSet<
 /// </summary>
 public static class CureHistory
 {
-    public static async Task<IReadOnlyList<CureHistoryEntry>> LoadAsync(IAppDbContext db, Guid insuredId, DateOnly today, CancellationToken ct)
+    public static async Task<IReadOnlyList<CureHistoryEntry>> LoadAsync(IAppDbContext db, Guid insuredId, Guid providerId, DateOnly today, CancellationToken ct)
     {
         var authorisations = await db.Set<CureAuthorisation>().AsNoTracking()
             .Where(c => c.InsuredId == insuredId && c.Status == RequestStatus.Agreed && c.VoucherId != null)
-            .Select(c => new { VoucherId = c.VoucherId!.Value, c.KindCode, c.Terms })
+            .Select(c => new { VoucherId = c.VoucherId!.Value, c.KindCode, c.Terms, Own = c.ProviderId == providerId })
             .ToListAsync(ct);
         if (authorisations.Count == 0) return [];
         var voucherIds = authorisations.Select(a => a.VoucherId).ToList();
@@ -96,7 +96,7 @@ public static class CureHistory
             var granted = voucher.Services.Single().SessionsGranted;
             var billed = sessions.GetValueOrDefault(a.VoucherId);
             return new CureCourse(a.KindCode, voucher.IssuedOn, voucher.ValidUntil, granted, billed?.Count ?? 0, billed?.First, billed?.Last,
-                a.Terms?.AffectedSide, a.Terms?.SessionWindowMonths, a.Terms?.LastSessionBy).ToHistoryEntry(today);
+                a.Terms?.AffectedSide, a.Terms?.SessionWindowMonths, a.Terms?.LastSessionBy).ToHistoryEntry(today) with { Own = a.Own };
         }).ToList();
     }
 }

@@ -170,7 +170,7 @@ public sealed class RecordHospitalStayHandler(IAppDbContext db, IReferenceData r
         var others = await db.Set<HospitalStay>().AsNoTracking()
             .Where(s => s.InsuredId == insured.Id && s.Status == HospitalStayStatus.Accepted
                         && s.AdmissionDate <= input.Discharge && s.DischargeDate >= input.Admission)
-            .Select(s => new { s.AdmissionDate, s.DischargeDate, s.Kind })
+            .Select(s => new { s.AdmissionDate, s.DischargeDate, s.Kind, Own = s.ProviderId == stay.ProviderId })
             .ToListAsync(ct);
         var countedElsewhere = new HashSet<DateOnly>();
         var overlaps = new List<Reason>();
@@ -180,7 +180,9 @@ public sealed class RecordHospitalStayHandler(IAppDbContext db, IReferenceData r
             var transferIn = other.DischargeDate == input.Admission && other.AdmissionDate < input.Admission;
             var transferOut = other.AdmissionDate == input.Discharge && other.DischargeDate > input.Discharge;
             if (!transferIn && !transferOut)
-                overlaps.Add(Reason.Refusal(HospitalReasonCodes.StayOverlap, "HOS-02", "admissionDate", $"{other.AdmissionDate:yyyy-MM-dd}/{other.DischargeDate:yyyy-MM-dd}"));
+                // Another hospital's stay: only the fact, its dates stay with that hospital (RULES.md §2).
+                overlaps.Add(Reason.Refusal(HospitalReasonCodes.StayOverlap, "HOS-02", "admissionDate",
+                    other.Own ? $"{other.AdmissionDate:yyyy-MM-dd}/{other.DischargeDate:yyyy-MM-dd}" : null));
             else if (other.Kind == HospitalStayKind.Stationary && input.Kind == HospitalStayKind.Stationary)
                 countedElsewhere.Add(transferIn ? input.Admission : input.Discharge);
         }
@@ -212,9 +214,16 @@ public sealed class RecordHospitalStayHandler(IAppDbContext db, IReferenceData r
             UnitTariff = l.UnitTariff, TariffAmount = l.TariffAmount, CnsAmount = l.CnsAmount, InsuredAmount = l.InsuredAmount,
             Covered = l.Covered, Reasons = l.Reasons.ToList(),
         }).ToList();
+        // Days charged before are shown as this hospital's own: other hospitals' stays are not counted aloud (RULES.md §2).
+        var years = assessment.Participation.Years.Select(y => y.Year).ToList();
+        var ownChargedBefore = await db.Set<HospitalStay>().AsNoTracking().IgnoreAutoIncludes()
+            .Where(s => s.InsuredId == insured.Id && s.ProviderId == stay.ProviderId && s.Status == HospitalStayStatus.Accepted)
+            .SelectMany(s => s.ParticipationYears).Where(y => years.Contains(y.Year))
+            .GroupBy(y => y.Year).Select(g => new { Year = g.Key, Days = g.Sum(y => y.ChargedDays) })
+            .ToDictionaryAsync(g => g.Year, g => g.Days, ct);
         stay.ParticipationYears = assessment.Participation.Years.Select(y => new HospitalStayParticipationYear
         {
-            StayId = stay.Id, Year = y.Year, StayDays = y.StayDays, ExemptDays = y.ExemptDays, ChargedBefore = y.ChargedBefore,
+            StayId = stay.Id, Year = y.Year, StayDays = y.StayDays, ExemptDays = y.ExemptDays, ChargedBefore = ownChargedBefore.GetValueOrDefault(y.Year),
             ChargedDays = y.ChargedDays, Ceiling = y.Ceiling,
         }).ToList();
         if (input.Kind == HospitalStayKind.Stationary)

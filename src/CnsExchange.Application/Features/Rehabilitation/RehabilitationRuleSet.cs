@@ -81,7 +81,7 @@ public sealed class RehabilitationRuleSet(IAppDbContext db) : RequestRuleSet<Reh
                     .Where(h => h.InsuredId == insured.Id && h.Status == RequestStatus.Agreed
                                 && (h.Service == RehabService.Snrp || h.Service == RehabService.Snrpo)
                                 && h.AuthorisedFrom != null && h.AuthorisedTo != null)
-                    .Select(h => new ColpachHistoryEntry(h.Service, h.Setting, h.AuthorisedFrom!.Value, h.AuthorisedTo!.Value))
+                    .Select(h => new ColpachHistoryEntry(h.Service, h.Setting, h.AuthorisedFrom!.Value, h.AuthorisedTo!.Value, h.ProviderId == r.ProviderId))
                     .ToListAsync(ct);
                 return ColpachRehab.Decide(insured, new ColpachRequest(r.Service, r.Setting, today, r.Start, r.Days!.Value, r.DifferentPathology,
                     r.StableClinicalState, r.FunctionalLimitationsAttested, r.AcuteTherapyEnd), history, catalog);

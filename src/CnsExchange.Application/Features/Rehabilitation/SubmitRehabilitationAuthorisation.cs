@@ -13,7 +13,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CnsExchange.Application.Features.Rehabilitation;
 
 /// <summary>A hospital stay declared with its evidence (discharge letter or report reference), which a reviewer checks (REH-02).</summary>
-public sealed record DeclaredStayInput(DateOnly? AdmissionDate, DateOnly? DischargeDate, string? Hospital, string? Evidence);
+public sealed record DeclaredStayInput(DateOnly? AdmissionDate, DateOnly? DischargeDate, string? Hospital, [MultiLineText] string? Evidence);
 
 /// <summary>
 /// A rehabilitation request (RULES.md §6). <c>kindCode</c> (GET /api/v1/reference/rehabilitation-kinds) says which data go with it:

@@ -42,7 +42,7 @@ public enum ReviewDecisionKind
 /// proposed, where the kind counts sessions), <c>refuse</c> with
 /// <c>reasonCodes</c> and/or a <c>note</c>, or <c>request_information</c> with a <c>question</c>.
 /// </summary>
-public sealed record ReviewDecisionInput(ReviewDecisionKind? Decision, int? Sessions, List<string>? ReasonCodes, string? Note, string? Question)
+public sealed record ReviewDecisionInput(ReviewDecisionKind? Decision, int? Sessions, List<string>? ReasonCodes, [MultiLineText] string? Note, [MultiLineText] string? Question)
     : IHasOpenApiExample
 {
     public static object Example => new ReviewDecisionInput(ReviewDecisionKind.Agree, null, null, "No double financing: the care plan covers other days.", null);

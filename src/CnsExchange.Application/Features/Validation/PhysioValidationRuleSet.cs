@@ -31,7 +31,10 @@ public sealed class PhysioValidationRuleSet(IAppDbContext db, IPhysioFactsReader
         var known = context.Facts as PhysioFacts ?? (PhysioFacts)(await GatherFactsAsync(request, ct))!;
         var doctor = rx.Doctor.Code is null ? null : known.Doctor;
         request.DoctorCountry = doctor?.Country ?? rx.Doctor.Country;
-        var facts = new ValidationFacts(context.Today, rx, context.Insured, doctor, known.ExistingVoucherNumber, context.Catalog);
+        var facts = new ValidationFacts(context.Today, rx, context.Insured, doctor, known.ExistingVoucherNumber, context.Catalog)
+        {
+            ExistingVoucherIsOwn = known.ExistingVoucherProviderId == request.ProviderId,
+        };
         request.ForeignPrescription = facts.IsForeignPrescription;
         return request.TakeEvaluation(PrescriptionEvaluator.Evaluate(facts));
     }

@@ -33,7 +33,7 @@ public sealed record ValidationRequestInput(
     string? ActCode,
     int? Sessions,
     string? Frequency,
-    string? Diagnosis,
+    [MultiLineText] string? Diagnosis,
     bool? HomeVisitMedicallyNecessary,
     bool? TravelAllowanceRequested,
     string? CareCountry,

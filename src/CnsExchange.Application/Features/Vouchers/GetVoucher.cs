@@ -107,7 +107,7 @@ public sealed class GetVoucherHandler(IAppDbContext db, IReferenceData reference
 {
     public async ValueTask<VoucherDto> Handle(GetVoucher query, CancellationToken ct)
     {
-        if (!VoucherNumber.IsWellFormed(query.Number))
+        if (!VoucherNumber.HasShape(query.Number))
             throw new BadInputException("number", "A voucher number looks like K26-0001000-5 (kind, year, sequence, check digit).");
         var voucher = await db.Vouchers.AsNoTracking().SingleOrDefaultAsync(v => v.Number == query.Number, ct);
         if (voucher is null || (!caller.IsStaff() && voucher.ProviderId != caller.ProviderId)) throw new NotFoundException("Voucher");

@@ -13,8 +13,11 @@ public static class DuplicatePrescription
 {
     public const string Rule = "VAL-14";
 
-    public static Reason? Check(string? existingVoucherNumber) =>
-        existingVoucherNumber is null ? null : Reason.Refusal("DUPLICATE_PRESCRIPTION", Rule, null, existingVoucherNumber);
+    /// <summary>What another provider's voucher is called: its number and dates stay with that provider (RULES.md §2).</summary>
+    public const string OtherProvider = "already validated for another provider";
+
+    public static Reason? Check(string? existingVoucherNumber, bool ownVoucher = true) =>
+        existingVoucherNumber is null ? null : Reason.Refusal("DUPLICATE_PRESCRIPTION", Rule, null, ownVoucher ? existingVoucherNumber : OtherProvider);
 
     public static string ScanFingerprint(string scanSha256) => "scan:" + scanSha256;
 
