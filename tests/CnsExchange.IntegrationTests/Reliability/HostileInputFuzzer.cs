@@ -246,10 +246,13 @@ public sealed class HostileInputFuzzer(JsonNode openApi, Random random, IReadOnl
         return sb.Append('}').ToString();
     }
 
-    /// <summary>Waits (at most 30 s) until no payment run is left unfinished by its background job.</summary>
-    public static async Task WaitForBackgroundPaymentRunsAsync(NpgsqlConnection connection)
+    /// <summary>Waits (at most 30 s) until no payment run nor billing file is left unfinished by its background job.</summary>
+    public static async Task WaitForBackgroundJobsAsync(NpgsqlConnection connection)
     {
-        await using var open = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM cns.payment_runs WHERE status <> 'Closed')", connection);
+        await using var open = new NpgsqlCommand("""
+            SELECT EXISTS (SELECT 1 FROM cns.payment_runs WHERE status <> 'Closed')
+                OR EXISTS (SELECT 1 FROM cns.billing_files WHERE status IN ('Received', 'Processing'))
+            """, connection);
         await Eventually.PollAsync(async () => (bool)(await open.ExecuteScalarAsync())!, unfinished => !unfinished, intervalMs: 20);
     }
 
@@ -294,9 +297,9 @@ public sealed class HostileInputFuzzer(JsonNode openApi, Random random, IReadOnl
     /// </summary>
     public static async Task<FuzzFinding?> TryAsync(FuzzCase c, Func<HttpRequestMessage, Task<HttpResponseMessage>> send, NpgsqlConnection connection)
     {
-        // An accepted POST /admin/payment-runs (202) goes on writing in the background: let it finish, so that its
-        // rows are not taken for a partial write of the next, rejected request.
-        await WaitForBackgroundPaymentRunsAsync(connection);
+        // An accepted POST /admin/payment-runs or /billing-files (202) goes on writing in the background: let it finish,
+        // so that its rows are not taken for a partial write of the next, rejected request.
+        await WaitForBackgroundJobsAsync(connection);
         var before = await DigestAsync(connection);
         using var request = Request(c);
         using var response = await send(request);
