@@ -87,8 +87,8 @@ public sealed class BillingScenarios(BenchContext ctx)
 
             // Where the time goes: the database alone storing these lines as the import must (same indexes and foreign keys).
             var (floorLines, floor) = await WriteFloorAsync(run.Id, FloorLines);
-            report.Row("P2", $"database floor: COPY of {floorLines:N0} adjudicated lines into a copy of fee_memoir_lines (same indexes and foreign keys)",
-                Report.F(floor, "0") + " lines/s", Report.F(copy, "0") + " lines/s COPY", Report.F(floor / copy, "0.000"), "information", true);
+            report.Info("P2", $"database floor: COPY of {floorLines:N0} adjudicated lines into a copy of fee_memoir_lines (same indexes and foreign keys)",
+                Report.F(floor, "0") + " lines/s", Report.F(copy, "0") + " lines/s COPY", Report.F(floor / copy, "0.000"));
             report.Note($"P2 database floor: the lines the API wrote for the CSV file ({floorLines:N0} of them), copied back in binary into an empty table " +
                         $"with the columns, 7 indexes and 5 foreign keys of cns.fee_memoir_lines: {floor:0} lines/s, i.e. {floor / copy:0.000}× the plain COPY " +
                         $"and {run.LinesPerSecond / floor:0.00}× of it reached by the API end to end (upload, parse, validation, adjudication included).");
@@ -312,13 +312,15 @@ public sealed class BillingScenarios(BenchContext ctx)
                 : "one run";
             return (Lines: r.Key, Cost: median.CostMsPerLine, Detail: detail);
         }).ToList();
-        if (runs.Values.SelectMany(r => r).Any(r => r.Status != "processed" || r.Accepted != r.Lines))
-            report.Note("P5: a file was not imported as expected.");
-        var min = costs.Min(c => c.Cost);
-        var max = costs.Max(c => c.Cost);
-        foreach (var (lines, cost, _) in costs)
-            report.Row("P5", $"CSV {lines:N0} lines: ms per line (upload + job)", Report.F(cost, "0.0000"), Report.F(min, "0.0000") + " (cheapest size)",
-                Report.F(cost / min, "0.00"), "within 1.2× of each other", max / min <= 1.2);
+        // Each size is compared with one fixed target per line, measured in this run on the smallest file; no row is
+        // met unless every file of every size was imported in full (a file cut short would look cheap).
+        var incomplete = runs.Values.SelectMany(r => r).Where(r => r.Status != "processed" || r.LinesImported != r.Lines || r.Accepted != r.Lines).ToList();
+        foreach (var r in incomplete) report.Note($"P5: the {r.Lines:N0}-line file {r.Id} was not imported in full ({r.Status}, {r.Accepted:N0} lines accepted): no P5 row is met.");
+        var reference = costs[0];
+        report.Info("P5", $"CSV {reference.Lines:N0} lines: ms per line (upload + job), the per-line reference", Report.F(reference.Cost, "0.0000"), "-", "-");
+        foreach (var (lines, cost, _) in costs.Skip(1))
+            report.Row("P5", $"CSV {lines:N0} lines: ms per line (upload + job)", Report.F(cost, "0.0000"), Report.F(reference.Cost, "0.0000") + $" ({reference.Lines:N0} lines)",
+                Report.F(cost / reference.Cost, "0.00"), Report.P5Target, incomplete.Count == 0 && cost <= 1.2 * reference.Cost);
         report.Note("P5: cost per line = (upload time + job time from processingStartedAt to completedAt) / lines, i.e. end to end without the wait in " +
                     $"the Hangfire queue (polled every 250 ms); {rounds} rounds of one {sizes[0]:N0}-line and one {sizes[1]:N0}-line file, median per size. " +
                     string.Join("; ", costs.Select(c => $"{c.Lines:N0}: {c.Detail}")) + ".");

@@ -2,8 +2,15 @@ using System.Diagnostics;
 
 namespace CnsExchange.Bench;
 
-public sealed record LoadResult(string Name, int Connections, TimeSpan Duration, long Requests, long Errors,
-    double RequestsPerSecond, double P50Ms, double P95Ms, double P99Ms, IReadOnlyDictionary<int, long> StatusCounts);
+/// <param name="Requests">Requests answered (any status).</param>
+/// <param name="Successes">Answers that count as success (e.g. only 201 Created for a submission): what throughput is made of.</param>
+/// <param name="Errors">Answers that are not a success, and requests that got no answer.</param>
+public sealed record LoadResult(string Name, int Connections, TimeSpan Duration, long Requests, long Successes, long Errors,
+    double RequestsPerSecond, double P50Ms, double P95Ms, double P99Ms, IReadOnlyDictionary<int, long> StatusCounts)
+{
+    /// <summary>Successful answers per second: the throughput (answers of other statuses and failures not counted).</summary>
+    public double SuccessesPerSecond => Successes / Duration.TotalSeconds;
+}
 
 /// <summary>N concurrent connections for a fixed duration, each sending requests back to back.</summary>
 public static class LoadGenerator
@@ -16,23 +23,24 @@ public static class LoadGenerator
         using var http = new HttpClient(handler) { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(60) };
 
         if (warmup is { } w)
-            await Drive(http, connections, w, makeRequest, isSuccess, new List<double>[connections], new long[connections], new Dictionary<int, long>[connections], offset: 1_000_000_000);
+            await Drive(http, connections, w, makeRequest, isSuccess, new List<double>[connections], new long[connections], new Dictionary<int, long>[connections], new long[connections], offset: 1_000_000_000);
 
         var latencies = new List<double>[connections];
         var errors = new long[connections];
         var statuses = new Dictionary<int, long>[connections];
+        var successes = new long[connections];
         var sw = Stopwatch.StartNew();
-        await Drive(http, connections, duration, makeRequest, isSuccess, latencies, errors, statuses, offset: 0);
+        await Drive(http, connections, duration, makeRequest, isSuccess, latencies, errors, statuses, successes, offset: 0);
         var elapsed = sw.Elapsed;
 
         var all = latencies.SelectMany(l => l).Order().ToArray();
         var merged = statuses.SelectMany(d => d).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Sum(kv => kv.Value));
-        return new LoadResult(name, connections, elapsed, all.Length, errors.Sum(), all.Length / elapsed.TotalSeconds,
+        return new LoadResult(name, connections, elapsed, all.Length, successes.Sum(), errors.Sum(), all.Length / elapsed.TotalSeconds,
             Percentile(all, 0.50), Percentile(all, 0.95), Percentile(all, 0.99), merged);
     }
 
     private static async Task Drive(HttpClient http, int connections, TimeSpan duration, Func<int, long, HttpRequestMessage> makeRequest,
-        Func<HttpResponseMessage, bool> isSuccess, List<double>[] latencies, long[] errors, Dictionary<int, long>[] statuses, long offset)
+        Func<HttpResponseMessage, bool> isSuccess, List<double>[] latencies, long[] errors, Dictionary<int, long>[] statuses, long[] successes, long offset)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var workers = Enumerable.Range(0, connections).Select(worker => Task.Run(async () =>
@@ -50,7 +58,8 @@ public static class LoadGenerator
                     await response.Content.ReadAsByteArrayAsync();
                     latencies[worker].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
                     statuses[worker][(int)response.StatusCode] = statuses[worker].GetValueOrDefault((int)response.StatusCode) + 1;
-                    if (!isSuccess(response)) errors[worker]++;
+                    if (isSuccess(response)) successes[worker]++;
+                    else errors[worker]++;
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                 {

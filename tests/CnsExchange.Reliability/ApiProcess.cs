@@ -8,6 +8,18 @@ public sealed class ApiProcess(string apiDll, string connectionString, int port)
     private Process? _process;
     public string BaseUrl { get; } = $"http://127.0.0.1:{port}";
 
+    /// <summary>Exit code of a process killed by SIGKILL (128 + signal 9), as .NET reports it on Linux.</summary>
+    public const int SigkillExitCode = 137;
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _errorLines = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _outputLines = new();
+
+    /// <summary>What the process wrote to its standard error (e.g. the chaos kill's last words).</summary>
+    public IReadOnlyCollection<string> ErrorLines => _errorLines;
+
+    /// <summary>The last lines the process wrote (its log and standard error), to say why it ended.</summary>
+    public string LastWords(int lines = 40) => string.Join('\n', _outputLines.TakeLast(lines));
+
     /// <summary>Extra environment variables of the process (configuration such as a chaos setting).</summary>
     public Dictionary<string, string> Environment { get; } = [];
 
@@ -35,8 +47,18 @@ public sealed class ApiProcess(string apiDll, string connectionString, int port)
         info.Environment["CnsExchange__RateLimit__UnverifiedTokensPerSecond"] = "100000";
         foreach (var (name, value) in Environment) info.Environment[name] = value;
         _process = Process.Start(info) ?? throw new InvalidOperationException("could not start the API");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        void Keep(string? line)
+        {
+            if (line is null) return;
+            _outputLines.Enqueue(line);
+            while (_outputLines.Count > 400) _outputLines.TryDequeue(out _);
+        }
+        _process.OutputDataReceived += (_, e) => Keep(e.Data);
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            Keep(e.Data);
+            if (e.Data is { } line) _errorLines.Enqueue(line);
+        };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
@@ -45,7 +67,7 @@ public sealed class ApiProcess(string apiDll, string connectionString, int port)
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
-                return exitMayEndStartUp ? false : throw new InvalidOperationException($"API exited with {_process.ExitCode} during start-up");
+                return exitMayEndStartUp ? false : throw new InvalidOperationException($"API exited with {_process.ExitCode} during start-up; its last words:\n{LastWords()}");
             try
             {
                 if ((await http.GetAsync(BaseUrl + "/health/ready")).IsSuccessStatusCode) return true;
@@ -73,11 +95,13 @@ public sealed class ApiProcess(string apiDll, string connectionString, int port)
         }
     }
 
-    /// <summary>SIGKILL: no shutdown hooks, no flush — the crash the data must survive.</summary>
-    public void Kill()
+    /// <summary>SIGKILL: no shutdown hooks, no flush — the crash the data must survive. The exit code (137 when SIGKILL ended it).</summary>
+    public int? Kill()
     {
         if (_process is { HasExited: false }) _process.Kill(entireProcessTree: true);
-        _process?.WaitForExit(10_000);
+        if (_process is null || !_process.WaitForExit(10_000)) return null;
+        _process.WaitForExit(); // drains the redirected output
+        return _process.ExitCode;
     }
 
     /// <summary>Resident set size of the API process (VmRSS), in MB.</summary>

@@ -20,6 +20,10 @@ public sealed class Figures
 
     public bool AnyFailed => _items.Any(i => i.Failed);
 
+    /// <summary>The printed value of a figure and whether it is out of bounds (tests read the figures back).</summary>
+    public (string Value, bool Failed) this[string name] =>
+        _items.Where(i => i.Name == name).Select(i => (i.Value, i.Failed)).DefaultIfEmpty(("(not printed)", true)).Single();
+
     public void Print(TextWriter writer)
     {
         foreach (var (name, value, _, failed) in _items) writer.WriteLine($"{name}: {value}{(failed ? "   <-- FAILED" : "")}");

@@ -23,23 +23,32 @@ async Task<ApiProcess> StartApiAsync()
 
 foreach (var scenario in scenarios)
 {
-    switch (scenario)
+    // A scenario that throws is a failure of its own: the figures of the others are still printed.
+    try
     {
-        case "db-restart":
-            await using (var api = await StartApiAsync()) await DbRestartScenario.RunAsync(api, postgres, figures);
-            break;
-        case "kill9":
-            await KillScenario.RunAsync(StartApiAsync, connectionString, int.Parse(Environment.GetEnvironmentVariable("KILLS") ?? "12"), figures);
-            break;
-        case "oversized-bodies":
-            await using (var api = await StartApiAsync()) await OversizedBodiesScenario.RunAsync(api, figures);
-            break;
-        case "payment-crash":
-            await PaymentRunCrashScenario.RunAsync(apiDll, connectionString, port, figures);
-            break;
-        default:
-            Console.Error.WriteLine($"unknown scenario {scenario}");
-            return 2;
+        switch (scenario)
+        {
+            case "db-restart":
+                await using (var api = await StartApiAsync()) await DbRestartScenario.RunAsync(api, postgres, figures);
+                break;
+            case "kill9":
+                await KillScenario.RunAsync(StartApiAsync, connectionString, int.Parse(Environment.GetEnvironmentVariable("KILLS") ?? "12"), figures);
+                break;
+            case "oversized-bodies":
+                await using (var api = await StartApiAsync()) await OversizedBodiesScenario.RunAsync(api, figures);
+                break;
+            case "payment-crash":
+                await PaymentRunCrashScenario.RunAsync(apiDll, connectionString, port, figures);
+                break;
+            default:
+                Console.Error.WriteLine($"unknown scenario {scenario}");
+                return 2;
+        }
+    }
+    catch (Exception e)
+    {
+        Console.Error.WriteLine($"scenario {scenario} aborted: {e}");
+        figures.Zero($"scenario {scenario} aborted", 1);
     }
 }
 

@@ -30,10 +30,15 @@ public sealed class KillProcessPaymentRunFaults : IPaymentRunFaults
         _logger.LogWarning("Chaos: this process kills itself when a payment run passes {Point} for time {Occurrence}", _point, _remaining);
     }
 
+    /// <summary>The line written to standard error just before the kill.</summary>
+    public static string KillMarker(string point) => $"chaos-kill-at: {point}";
+
     public void At(string point, Guid runId)
     {
         if (point != _point || Interlocked.Decrement(ref _remaining) != 0) return;
         _logger.LogCritical("Chaos: killing the process at {Point} of payment run {RunId}", point, runId);
+        // The logger writes on a background thread that SIGKILL may beat: the suite reads this line to tell the armed kill from any other death.
+        Console.Error.WriteLine(KillMarker(point));
         using var self = Process.GetCurrentProcess();
         self.Kill();
         Thread.Sleep(Timeout.Infinite); // SIGKILL is on its way: nothing after this point may run

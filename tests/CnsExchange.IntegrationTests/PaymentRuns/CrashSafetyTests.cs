@@ -2,10 +2,8 @@ using System.Net;
 using CnsExchange.Application.Features.PaymentRuns;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Payments;
-using CnsExchange.Infrastructure.Payments;
 using CnsExchange.IntegrationTests.Support;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using static CnsExchange.IntegrationTests.Billing.BillingApi;
 using static CnsExchange.IntegrationTests.PaymentRuns.PaymentRunApi;
 
@@ -122,20 +120,6 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
         SELECT setval('cns.payment_run_number_seq', @number, false);
         """, ("run", runId), ("number", runNumberValue));
 
-    /// <summary>
-    /// Holds the payment-run lock, so that Hangfire's minutely tick cannot resume the run while the test looks at it. On
-    /// a connection of its own (not pooled): a pooled one would go back to the pool still holding the session lock.
-    /// </summary>
-    private async Task<NpgsqlConnection> HoldRunLockAsync()
-    {
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Api.ConnectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync();
-        await using var cmd = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection);
-        cmd.Parameters.AddWithValue("key", PaymentRunServices.AdvisoryLockKeyFor(CnsExchange.Application.Common.SandboxIds.Default));
-        await cmd.ExecuteScalarAsync();
-        return connection;
-    }
-
     [Theory]
     [MemberData(nameof(Interruptions))]
     public async Task Pay06_a_run_interrupted_and_executed_again_pays_each_line_once_loses_none_and_writes_the_same_bytes(
@@ -155,13 +139,15 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
         Api.Clock.Advance(TimeSpan.FromMinutes(7));
         await RewindAsync(runId, long.Parse(expected.RunNumber[8..]));
         Assert.Equal(runId, await CreateSlotRunAsync(Api, SlotDate));
-        Api.PaymentRunFaults.Arm(point, occurrence);
-        var crash = await Record.ExceptionAsync(() => ExecuteAsync(Api, runId));
-        Assert.True(Api.PaymentRunFaults.Fired, $"the run never reached {point} #{occurrence}");
-        if (crash is not null)
+        // The interruption must happen in the step under test: the tick is off meanwhile, and only this test's own
+        // execution counts the point's occurrences and fires it.
+        await using (await Api.PausePaymentRunTickAsync())
         {
+            Api.PaymentRunFaults.ArmHere(point, occurrence);
+            var crash = await Record.ExceptionAsync(() => ExecuteAsync(Api, runId));
+            Assert.True(Api.PaymentRunFaults.Fired, $"the run never reached {point} #{occurrence}");
             Assert.IsType<SimulatedCrashException>(crash);
-            await using var held = await HoldRunLockAsync();
+            Assert.Equal(point, ((SimulatedCrashException)crash).Point);
             var interrupted = await SnapshotAsync(runId);
             Assert.Equal(stoppedAt, interrupted.Status);
             var taken = interrupted.Lines.Count(l => l.RunId == runId);

@@ -8,6 +8,7 @@ using CnsExchange.IntegrationTests.Support;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using static CnsExchange.IntegrationTests.Billing.BillingApi;
 
 namespace CnsExchange.IntegrationTests.PaymentRuns;
 
@@ -34,6 +35,21 @@ internal static class PaymentRunApi
             cursor = page["nextCursor"]?.GetValue<string>();
         } while (cursor is not null);
         return items;
+    }
+
+    /// <summary>A closed weekly run paying PHY0001, PHY0002 and HOS0001; PHY0001 also has a reduced and a refused line.</summary>
+    public static async Task<JsonNode> AClosedRunAsync(ApiFactory api)
+    {
+        var v1 = await VoucherSeed.CreateAsync(api);
+        var v2 = await VoucherSeed.CreateAsync(api, new VoucherSeed.Options { ProviderCode = "PHY0002", Matricule = "2012051469331", Category = "common", RatePercent = 100m });
+        var v3 = await VoucherSeed.CreateAsync(api, new VoucherSeed.Options { ProviderCode = "HOS0001" });
+        await SubmitAsync(api.ClientFor(ApiTest.Physio1), Memoir("F-1", Line(v1, "2026-11-16"), Line(v1, "2026-11-18", claimed: 40m), Line(v1, "2026-11-19", act: "ZKX9", claimed: 20m)));
+        await SubmitAsync(api.ClientFor(ApiTest.Physio1), Memoir("F-2", Line(v1, "2026-11-20")));
+        await SubmitAsync(api.ClientFor(ApiTest.Physio2), Memoir("F-3", Line(v2, "2026-11-16", matricule: "2012051469331"), Line(v2, "2026-11-17", matricule: "2012051469331")));
+        await SubmitAsync(api.ClientFor(ApiTest.Hospital1), Memoir("F-4", Line(v3, "2026-11-16")));
+        await SetClockAsync(api.ClientFor(ApiTest.Admin), Local("2026-11-30", 3));
+        var summary = Assert.Single(await AllAsync(api.ClientFor(ApiTest.Admin), "/api/v1/payment-runs"));
+        return await RunAsync(api.ClientFor(ApiTest.Admin), summary["id"]!.GetValue<string>());
     }
 
     public static async Task<JsonNode> RunAsync(HttpClient client, string id) =>

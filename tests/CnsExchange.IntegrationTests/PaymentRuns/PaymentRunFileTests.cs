@@ -20,20 +20,7 @@ public sealed class PaymentRunFileTests(ApiFactory api) : ApiTest(api)
     private static readonly XNamespace Pain = PaymentFileSchemas.Pain001Namespace;
     private static readonly XNamespace Rf = PaymentFileSchemas.ReturnFileNamespace;
 
-    /// <summary>A closed weekly run paying PHY0001, PHY0002 and HOS0001; PHY0001 also has a reduced and a refused line.</summary>
-    private async Task<JsonNode> AClosedRunAsync()
-    {
-        var v1 = await VoucherSeed.CreateAsync(Api);
-        var v2 = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { ProviderCode = "PHY0002", Matricule = "2012051469331", Category = "common", RatePercent = 100m });
-        var v3 = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { ProviderCode = "HOS0001" });
-        await SubmitAsync(Client(Physio1), Memoir("F-1", Line(v1, "2026-11-16"), Line(v1, "2026-11-18", claimed: 40m), Line(v1, "2026-11-19", act: "ZKX9", claimed: 20m)));
-        await SubmitAsync(Client(Physio1), Memoir("F-2", Line(v1, "2026-11-20")));
-        await SubmitAsync(Client(Physio2), Memoir("F-3", Line(v2, "2026-11-16", matricule: "2012051469331"), Line(v2, "2026-11-17", matricule: "2012051469331")));
-        await SubmitAsync(Client(Hospital1), Memoir("F-4", Line(v3, "2026-11-16")));
-        await SetClockAsync(Client(Admin), Local("2026-11-30", 3));
-        var summary = Assert.Single(await AllAsync(Client(Admin), "/api/v1/payment-runs"));
-        return await RunAsync(Client(Admin), summary["id"]!.GetValue<string>());
-    }
+    private Task<JsonNode> AClosedRunAsync() => PaymentRunApi.AClosedRunAsync(Api);
 
     private static string ReturnFileId(JsonNode run, string providerCode) =>
         run["returnFiles"]!.AsArray().Single(f => f!["providerCode"]!.GetValue<string>() == providerCode)!["id"]!.GetValue<string>();
@@ -239,23 +226,48 @@ public sealed class PaymentRunFileTests(ApiFactory api) : ApiTest(api)
     {
         var run = await AClosedRunAsync();
         var id = run["id"]!.GetValue<string>();
-        var check = await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{id}/verification")).ExpectAsync(HttpStatusCode.OK);
+        var check = await VerifyAsync(id);
         Assert.True(check["identical"]!.GetValue<bool>());
         Assert.Equal(1 + 3 * 9, check["filesChecked"]!.GetValue<int>());
-        Assert.All(check["files"]!.AsArray(), f => Assert.Equal(f!["storedSha256"]!.GetValue<string>(), f["rebuiltSha256"]!.GetValue<string>()));
+        Assert.All(check["files"]!.AsArray(), f =>
+        {
+            Assert.Equal(f!["storedSha256"]!.GetValue<string>(), f["contentSha256"]!.GetValue<string>());
+            Assert.Equal(f["storedSha256"]!.GetValue<string>(), f["rebuiltSha256"]!.GetValue<string>());
+        });
 
-        // Someone with database access changes stored bytes behind the application's back: the check says so.
-        await RawSqlWithoutTriggersAsync(Api,
-            "UPDATE cns.payment_files SET content = content || '\\x20'::bytea, length = length + 1 WHERE run_id = @id AND format = 'csv' AND language = 'fr'",
-            ("id", Guid.Parse(id)));
+        // Someone with database access changes stored bytes behind the application's back, the stored hash, or both;
+        // each time the bytes themselves are hashed, so each is found (3 providers × the French CSV file).
+        const string target = "run_id = @id AND format = 'csv' AND language = 'fr'";
+        var runId = ("id", (object)Guid.Parse(id));
+        await RawSqlWithoutTriggersAsync(Api, $"UPDATE cns.payment_files SET content = content || '\\x20'::bytea, length = length + 1 WHERE {target}", runId);
         var stored = await GetReturnFileAsync(Physio1, ReturnFileId(run, "PHY0001"), "text/csv", "fr");
         Assert.NotEqual(stored.Headers.GetValues("X-Content-SHA256").Single(), Sha256(await stored.Content.ReadAsByteArrayAsync()));
-        await RawSqlWithoutTriggersAsync(Api,
-            "UPDATE cns.payment_files SET sha256 = encode(sha256(content), 'hex') WHERE run_id = @id AND format = 'csv' AND language = 'fr'",
-            ("id", Guid.Parse(id)));
-        var tampered = await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{id}/verification")).ExpectAsync(HttpStatusCode.OK);
-        Assert.False(tampered["identical"]!.GetValue<bool>());
-        Assert.Equal(3, tampered["files"]!.AsArray().Count(f => !f!["identical"]!.GetValue<bool>()));
+        AssertTampered(await VerifyAsync(id), contentMatchesStoredHash: false, contentMatchesRebuild: false);
+
+        await RawSqlWithoutTriggersAsync(Api, $"UPDATE cns.payment_files SET content = substring(content FROM 1 FOR octet_length(content) - 1), length = length - 1 WHERE {target}", runId);
+        Assert.True((await VerifyAsync(id))["identical"]!.GetValue<bool>());
+        await RawSqlWithoutTriggersAsync(Api, $"UPDATE cns.payment_files SET sha256 = repeat('0', 64) WHERE {target}", runId);
+        AssertTampered(await VerifyAsync(id), contentMatchesStoredHash: false, contentMatchesRebuild: true);
+
+        await RawSqlWithoutTriggersAsync(Api, $"UPDATE cns.payment_files SET content = content || '\\x20'::bytea, length = length + 1 WHERE {target}", runId);
+        await RawSqlWithoutTriggersAsync(Api, $"UPDATE cns.payment_files SET sha256 = encode(sha256(content), 'hex') WHERE {target}", runId);
+        AssertTampered(await VerifyAsync(id), contentMatchesStoredHash: true, contentMatchesRebuild: false);
+    }
+
+    private async Task<JsonNode> VerifyAsync(string runId) =>
+        await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{runId}/verification")).ExpectAsync(HttpStatusCode.OK);
+
+    private static void AssertTampered(JsonNode check, bool contentMatchesStoredHash, bool contentMatchesRebuild)
+    {
+        Assert.False(check["identical"]!.GetValue<bool>());
+        var failing = check["files"]!.AsArray().Where(f => !f!["identical"]!.GetValue<bool>()).ToList();
+        Assert.Equal(3, failing.Count);
+        Assert.All(failing, f =>
+        {
+            Assert.Equal(("csv", "fr"), (f!["format"]!.GetValue<string>(), f["language"]!.GetValue<string>()));
+            Assert.Equal(contentMatchesStoredHash, f["contentMatchesStoredHash"]!.GetValue<bool>());
+            Assert.Equal(contentMatchesRebuild, f["contentMatchesRebuild"]!.GetValue<bool>());
+        });
     }
 
     [Fact]

@@ -108,9 +108,7 @@ public sealed class AccessMatrixTests(ApiFactory api, ITestOutputHelper output) 
                 using var response = await client.SendAsync(Request(route.Method, route.Path, key, route.ContentType));
                 checks++;
                 var status = (int)response.StatusCode;
-                if (!route.Roles.Contains(role) && status != 403) leaks.Add($"{route.Method} {route.Path} as {role} → {status}, expected 403");
-                if (route.Roles.Contains(role) && status is 401) leaks.Add($"{route.Method} {route.Path} as {role} → 401");
-                if (status >= 500) leaks.Add($"{route.Method} {route.Path} as {role} → {status}");
+                if (RoleLeak(route.Roles, role, status) is { } leak) leaks.Add($"{route.Method} {route.Path} {leak}");
             }
         }
         ReliabilityFiguresFor(output, ("access checks", checks), ("access leaks", leaks.Count));
@@ -193,7 +191,7 @@ public sealed class AccessMatrixTests(ApiFactory api, ITestOutputHelper output) 
                 var (method, path) = (url.Split(' ')[0], url.Split(' ')[1]);
                 using var response = await foreign.SendAsync(Request(method, path, null));
                 checks++;
-                if (response.StatusCode != HttpStatusCode.NotFound) leaks.Add($"{resource.Name}: {url} by another provider → {(int)response.StatusCode}");
+                if (IsForeignLeak(response.StatusCode)) leaks.Add($"{resource.Name}: {url} by another provider → {(int)response.StatusCode}");
             }
             var list = await foreign.GetStringAsync(resource.ListUrl);
             checks++;
@@ -239,6 +237,16 @@ public sealed class AccessMatrixTests(ApiFactory api, ITestOutputHelper output) 
         ReliabilityFiguresFor(output, ("cross-sandbox checks", checks), ("cross-sandbox leaks", leaks.Count));
         Assert.True(leaks.Count == 0, string.Join("\n", leaks));
     }
+
+    /// <summary>What is wrong with a role's answer on a route (null when nothing): another role's route not 403, its own 401, any 5xx.</summary>
+    public static string? RoleLeak(IReadOnlyCollection<string> routeRoles, string role, int status) =>
+        !routeRoles.Contains(role) && status != 403 ? $"as {role} → {status}, expected 403"
+        : routeRoles.Contains(role) && status == 401 ? $"as {role} → 401"
+        : status >= 500 ? $"as {role} → {status}"
+        : null;
+
+    /// <summary>Another provider's resource must be 404: anything else tells it exists.</summary>
+    public static bool IsForeignLeak(HttpStatusCode status) => status != HttpStatusCode.NotFound;
 
     private static void ReliabilityFiguresFor(ITestOutputHelper output, params (string, long)[] figures) =>
         Reliability.ReliabilityFigures.Report(output, figures);

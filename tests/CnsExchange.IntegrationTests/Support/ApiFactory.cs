@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using CnsExchange.Infrastructure;
+using Hangfire;
 using CnsExchange.Infrastructure.Persistence;
 using CnsExchange.Infrastructure.Sandbox;
 using CnsExchange.Application.Common;
@@ -133,6 +134,33 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         if (!reader.Read()) throw new InvalidOperationException($"No sandbox {sandboxId}.");
         return new SandboxClockSetting(reader.GetString(0) == "frozen" ? ClockMode.Frozen : ClockMode.Running,
             reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<TimeSpan>(2));
+    }
+
+    /// <summary>
+    /// Removes Hangfire's minutely payment-run tick and waits until no tick is queued or running, so that only the test
+    /// executes payment runs; disposing the result schedules the tick again as the host does at start-up.
+    /// </summary>
+    public async Task<IAsyncDisposable> PausePaymentRunTickAsync()
+    {
+        var jobs = Services.GetRequiredService<IRecurringJobManager>();
+        jobs.RemoveIfExists(CnsExchange.Infrastructure.Payments.PaymentRunServices.SchedulerJobId);
+        var monitoring = Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        bool TickPending() =>
+            monitoring.ProcessingJobs(0, 100).Any(j => j.Value.Job?.Method.Name == nameof(CnsExchange.Infrastructure.Payments.PaymentRunJobs.TickAsync))
+            || monitoring.Queues().Any(q => monitoring.EnqueuedJobs(q.Name, 0, 100).Any(j => j.Value.Job?.Method.Name == nameof(CnsExchange.Infrastructure.Payments.PaymentRunJobs.TickAsync)));
+        var pending = await Eventually.PollAsync(() => Task.FromResult(TickPending()), p => !p, TimeSpan.FromSeconds(60));
+        if (pending) throw new TimeoutException("the payment-run tick was still queued or running after 60 s");
+        return new TickResumer(jobs);
+    }
+
+    private sealed class TickResumer(IRecurringJobManager jobs) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            jobs.AddOrUpdate<CnsExchange.Infrastructure.Payments.PaymentRunJobs>(CnsExchange.Infrastructure.Payments.PaymentRunServices.SchedulerJobId,
+                j => j.TickAsync(CancellationToken.None), Cron.Minutely(), new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+            return ValueTask.CompletedTask;
+        }
     }
 
     public HttpClient ClientFor(string? apiKey, string? language = null)

@@ -78,10 +78,15 @@ public sealed record PaymentRunSummaryDto(
     PaymentOrderDto? Order,
     Guid? ReturnFileId);
 
-/// <summary>A stored file rebuilt from the database and compared with the stored hash.</summary>
-public sealed record PaymentFileCheckDto(PaymentFileKind Kind, string? ProviderCode, string Format, string? Language, string StoredSha256, string RebuiltSha256, bool Identical);
+/// <summary>
+/// A stored file checked three ways: the SHA-256 of its stored bytes against the hash stored with it (the bytes were not
+/// changed since) and against the SHA-256 of the file rebuilt from the database (the bytes are what the data gives).
+/// </summary>
+public sealed record PaymentFileCheckDto(
+    PaymentFileKind Kind, string? ProviderCode, string Format, string? Language, string StoredSha256, string ContentSha256, string RebuiltSha256,
+    bool ContentMatchesStoredHash, bool ContentMatchesRebuild, bool Identical);
 
-/// <summary>PAY-06: every file of the run rebuilt from the database; identical when every rebuilt hash is the stored one.</summary>
+/// <summary>PAY-06: every file of the run hashed as stored and rebuilt from the database; identical when every file's three hashes agree.</summary>
 public sealed record PaymentRunVerificationDto(Guid RunId, string RunNumber, bool Identical, int FilesChecked, IReadOnlyList<PaymentFileCheckDto> Files);
 
 /// <summary>The bytes of a stored file, to serve as they are.</summary>

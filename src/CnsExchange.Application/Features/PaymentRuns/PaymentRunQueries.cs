@@ -22,7 +22,7 @@ public sealed record GetPaymentRun(Guid Id) : IQuery<PaymentRunDto>;
 /// <summary>GET /payment-runs/{id}/sepa: the stored pain.001 of the run (staff).</summary>
 public sealed record GetPaymentRunSepaFile(Guid Id) : IQuery<PaymentFileContent>;
 
-/// <summary>GET /payment-runs/{id}/verification: rebuilds every file of the run and compares the hashes (staff).</summary>
+/// <summary>GET /payment-runs/{id}/verification: hashes every stored file's bytes, compares them with its stored hash and with the file rebuilt (staff).</summary>
 public sealed record VerifyPaymentRunFiles(Guid Id) : IQuery<PaymentRunVerificationDto>;
 
 public sealed class PaymentRunHandlers(IAppDbContext db, PaymentRunFactory factory, PaymentRunFileBuilder builder, ICurrentCaller caller) :
@@ -98,7 +98,7 @@ public sealed class PaymentRunHandlers(IAppDbContext db, PaymentRunFactory facto
     {
         var run = await db.Set<PaymentRun>().AsNoTracking().SingleOrDefaultAsync(r => r.Id == query.Id, ct) ?? throw new NotFoundException("Payment run");
         var stored = await db.Set<StoredPaymentFile>().AsNoTracking().Where(f => f.RunId == run.Id)
-            .Select(f => new { f.Kind, f.ProviderId, f.Format, f.Language, f.Sha256 }).ToListAsync(ct);
+            .Select(f => new { f.Id, f.Kind, f.ProviderId, f.Format, f.Language, f.Sha256 }).ToListAsync(ct);
         var rebuilt = new List<BuiltPaymentFile>();
         var orders = await db.Set<PaymentRunOrder>().AsNoTracking().Where(o => o.RunId == run.Id).ToListAsync(ct);
         if (stored.Any(f => f.Kind == PaymentFileKind.Pain001) && builder.Pain001(run, orders) is { } pain001) rebuilt.Add(pain001);
@@ -107,14 +107,19 @@ public sealed class PaymentRunHandlers(IAppDbContext db, PaymentRunFactory facto
             rebuilt.AddRange((await builder.ReturnFileAsync(run, new ReturnFileSubject(f.ProviderId, f.ProviderCode, f.ProviderName, f.EndToEndId), ct)).Files);
 
         var codes = returnFiles.ToDictionary(f => f.ProviderId, f => f.ProviderCode);
-        var checks = stored
-            .OrderBy(s => s.Kind).ThenBy(s => s.ProviderId is { } p ? codes.GetValueOrDefault(p) : "").ThenBy(s => s.Format).ThenBy(s => s.Language)
-            .Select(s =>
-            {
-                var again = rebuilt.SingleOrDefault(b => b.Kind == s.Kind && b.ProviderId == s.ProviderId && b.FormatName == s.Format && b.Language == s.Language);
-                var hash = again?.File.Sha256 ?? "";
-                return new PaymentFileCheckDto(s.Kind, s.ProviderId is { } p ? codes.GetValueOrDefault(p) : null, s.Format, s.Language, s.Sha256, hash, hash == s.Sha256);
-            }).ToList();
+        var checks = new List<PaymentFileCheckDto>();
+        foreach (var s in stored.OrderBy(s => s.Kind).ThenBy(s => s.ProviderId is { } p ? codes.GetValueOrDefault(p) : "").ThenBy(s => s.Format).ThenBy(s => s.Language))
+        {
+            // The stored bytes themselves, one file at a time (a large run's files are hundreds of MB together).
+            var content = await db.Set<StoredPaymentFile>().AsNoTracking().Where(f => f.Id == s.Id).Select(f => f.Content).SingleAsync(ct);
+            var contentHash = Files.ContentHash.Sha256Hex(content);
+            var again = rebuilt.SingleOrDefault(b => b.Kind == s.Kind && b.ProviderId == s.ProviderId && b.FormatName == s.Format && b.Language == s.Language);
+            var rebuiltHash = again?.File.Sha256 ?? "";
+            var storedHash = s.Sha256.Trim();
+            checks.Add(new PaymentFileCheckDto(s.Kind, s.ProviderId is { } p ? codes.GetValueOrDefault(p) : null, s.Format, s.Language,
+                storedHash, contentHash, rebuiltHash, contentHash == storedHash, contentHash == rebuiltHash,
+                contentHash == storedHash && contentHash == rebuiltHash));
+        }
         var identical = checks.All(c => c.Identical) && rebuilt.Count == stored.Count;
         return new PaymentRunVerificationDto(run.Id, run.Number, identical, checks.Count, checks);
     }
