@@ -31,6 +31,8 @@ public static class SwaggerSetup
             o.SupportNonNullableReferenceTypes();
             o.SchemaFilter<ExampleSchemaFilter>();
             o.OperationFilter<ExampleOperationFilter>();
+            o.AddServer(new OpenApiServer { Url = "http://localhost:8080", Description = "scripts/run.sh (ASPNETCORE_URLS)" });
+            o.AddGeneratorSupport();
         });
         return services;
     }
