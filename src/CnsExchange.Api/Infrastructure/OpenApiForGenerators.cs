@@ -36,6 +36,8 @@ public static class OpenApiForGenerators
         o.OperationFilter<MultipartValidationRequestFilter>();
         o.OperationFilter<EnumQueryParameterFilter>();
         o.DocumentFilter<RequiredAsSentDocumentFilter>();
+        o.DocumentFilter<ReferenceSchemasDocumentFilter>();
+        o.DocumentFilter<TagDescriptionsDocumentFilter>();
     }
 }
 
@@ -403,5 +405,104 @@ public sealed class RequiredAsSentDocumentFilter : IDocumentFilter
         foreach (var part in (schema.AllOf ?? []).Concat(schema.AnyOf ?? []).Concat(schema.OneOf ?? [])) Collect(part, schemas, seen);
         Collect(schema.Items, schemas, seen);
         if (schema.AdditionalProperties is { } extra) Collect(extra, schemas, seen);
+    }
+}
+
+/// <summary>
+/// OpenAPI 3.0 can only mark a `$ref` nullable by wrapping it (`allOf: [$ref]`, `nullable: true`); the wrapper needs
+/// the referenced type beside `nullable`. A wrapper that adds nothing is replaced by the bare `$ref`.
+/// </summary>
+public sealed class ReferenceSchemasDocumentFilter : IDocumentFilter
+{
+    public void Apply(OpenApiDocument document, DocumentFilterContext context)
+    {
+        var schemas = document.Components?.Schemas;
+        if (schemas is null) return;
+        foreach (var schema in schemas.Values.OfType<OpenApiSchema>())
+        {
+            if (schema.Properties is null) continue;
+            foreach (var name in schema.Properties.Keys.ToList())
+                schema.Properties[name] = Simplify(schema.Properties[name], schemas);
+        }
+        RemoveUnreferencedEnums(document, schemas);
+    }
+
+    /// <summary>Enums that were only referenced as nullable are now inline: their components would be dangling.</summary>
+    private static void RemoveUnreferencedEnums(OpenApiDocument document, IDictionary<string, IOpenApiSchema> schemas)
+    {
+        var used = new HashSet<string>();
+        foreach (var schema in schemas.Values) References(schema, used);
+        foreach (var operation in document.Paths.Values.SelectMany(p => p.Operations?.Values ?? Enumerable.Empty<OpenApiOperation>()))
+        {
+            foreach (var parameter in operation.Parameters ?? []) References(parameter.Schema, used);
+            foreach (var media in operation.RequestBody?.Content?.Values ?? []) References(media.Schema, used);
+            foreach (var media in (operation.Responses?.Values ?? Enumerable.Empty<IOpenApiResponse>()).SelectMany(r => r.Content?.Values ?? Enumerable.Empty<IOpenApiMediaType>())) References(media.Schema, used);
+        }
+        foreach (var (id, schema) in schemas.ToList())
+            if (schema.Enum is { Count: > 0 } && !used.Contains(id)) schemas.Remove(id);
+    }
+
+    private static void References(IOpenApiSchema? schema, HashSet<string> used)
+    {
+        if (schema is null) return;
+        if (schema is OpenApiSchemaReference reference)
+        {
+            if (reference.Reference.Id is { } id) used.Add(id);
+            return;
+        }
+        foreach (var property in schema.Properties?.Values ?? []) References(property, used);
+        foreach (var part in (schema.AllOf ?? []).Concat(schema.AnyOf ?? []).Concat(schema.OneOf ?? [])) References(part, used);
+        References(schema.Items, used);
+        References(schema.AdditionalProperties, used);
+    }
+
+    private static IOpenApiSchema Simplify(IOpenApiSchema property, IDictionary<string, IOpenApiSchema> schemas)
+    {
+        if (property is not OpenApiSchema { AllOf: [OpenApiSchemaReference reference] } wrapper) return property;
+        var nullable = wrapper.Type is { } t && t.HasFlag(JsonSchemaType.Null);
+        if (!nullable && wrapper.Description is null && wrapper.Example is null && wrapper.Default is null) return reference;
+        if (!nullable || reference.Reference.Id is not { } id || !schemas.TryGetValue(id, out var target)) return wrapper;
+        if (target.Enum is { Count: > 0 } values)
+        {
+            // A nullable enum cannot go through allOf (null fails the referenced enum): inline it with null allowed.
+            return new OpenApiSchema
+            {
+                Type = (target.Type ?? JsonSchemaType.String) | JsonSchemaType.Null,
+                Enum = [.. values, null!],
+                Description = wrapper.Description ?? $"One of {id}, or null.",
+            };
+        }
+        wrapper.Type = ((target.Type ?? JsonSchemaType.Object) & ~JsonSchemaType.Null) | JsonSchemaType.Null;
+        return wrapper;
+    }
+}
+
+/// <summary>Each tag says what its operations are for (Swagger UI shows it under the tag).</summary>
+public sealed class TagDescriptionsDocumentFilter : IDocumentFilter
+{
+    private static readonly Dictionary<string, string> Descriptions = new()
+    {
+        ["Administration"] = "Operator (sandbox-admin): the sandbox clock, insured, doctors, providers and their keys, care plans.",
+        ["Billing files"] = "Billing files of many fee memoirs, XML or CSV, imported and adjudicated in the background.",
+        ["Cure authorisations"] = "Thermal cures: requests answered at once with a decision and a cure voucher.",
+        ["Fee memoirs"] = "Fee memoirs under third-party payment, adjudicated line by line; simulations and contestations.",
+        ["Hospital stays"] = "Hospital stays: declared stays, their lines and the insured's participation.",
+        ["Payment runs"] = "Payment runs: what is due is paid in a pain.001 credit-transfer file; runs and their verification.",
+        ["Prescription validation"] = "Physiotherapy prescriptions (RULES.md §2): validation with the scan, voucher, cancel, information.",
+        ["Reference data"] = "Acts, tariffs, reason codes, parameters, holidays and working days as the rules use them.",
+        ["Rehabilitation authorisations"] = "Rehabilitation stays: authorisations, extensions, cancellation and information.",
+        ["Reports"] = "Reports for CNS staff, e.g. double financing between hospital stays and fee memoirs.",
+        ["Return files"] = "Return files of a payment run per provider (JSON, XML or CSV): what was paid, reduced or refused.",
+        ["Review"] = "CNS reviewers: the queue of pending requests, decisions and contestations.",
+        ["Schemas"] = "XML schemas of the files the API writes (return file, pain.001 subset).",
+        ["Vouchers"] = "Vouchers (titres de prise en charge) issued by agreed requests.",
+    };
+
+    public void Apply(OpenApiDocument document, DocumentFilterContext context)
+    {
+        foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
+        {
+            if (tag is OpenApiTag t && t.Name is not null && Descriptions.TryGetValue(t.Name, out var description)) t.Description = description;
+        }
     }
 }
