@@ -7,8 +7,8 @@ namespace CnsExchange.ClientTests;
 /// <summary>openapi/cnsexchange.json passes Redocly's recommended rules (redocly.yaml) with no error and no warning.</summary>
 public sealed partial class OpenApiLintTests
 {
-    /// <summary>Pinned: 2.77.0 installs and runs on the Debian Node.js the scripts install.</summary>
-    public const string RedoclyCli = "@redocly/cli@2.77.0";
+    /// <summary>Pinned. 1.34.20 runs on Debian 12's Node.js 18 (what scripts/test.sh installs); 2.x needs Node 20.19+.</summary>
+    public const string RedoclyCli = "@redocly/cli@1.34.20";
 
     [Fact]
     public async Task Document_lints_clean_with_redocly()
