@@ -1,6 +1,7 @@
 #pragma warning disable CS0618 // OpenAPI 3.0.4 output: "example" is the field generators and Swagger UI read.
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CnsExchange.Application.Features.PaymentRuns.Files;
 using CnsExchange.Application.Features.Validation;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Common;
@@ -110,6 +111,7 @@ public static class OperationIds
         ["GET api/v1/schemas/return-file.xsd"] = "getReturnFileSchema",
         ["GET api/v1/schemas/pain.001.001.09.subset.xsd"] = "getPain001Schema",
         ["GET api/v1/vouchers/{number}"] = "getVoucher",
+        ["GET api/v1/clock"] = "getClock",
     };
 
     /// <summary>An endpoint's own name (WithName) wins; then the table; then a name derived from verb and path.</summary>
@@ -125,14 +127,14 @@ public static class OperationIds
     public static string RoutePattern(string relativePath) =>
         System.Text.RegularExpressions.Regex.Replace(relativePath.TrimEnd('/'), @"\{([^}:?=]+)[^}]*\}", "{$1}");
 
-    /// <summary>For operations added after the table: list/get/create/set + the path's nouns, e.g. getSandboxesClock.</summary>
+    /// <summary>For operations added after the table: list (plural noun) or get, create, put… + the path's nouns.</summary>
     public static string Derive(string method, string path)
     {
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Skip(2).ToList();
         var endsWithParameter = segments.Count > 0 && segments[^1].StartsWith('{');
         var verb = method.ToUpperInvariant() switch
         {
-            "GET" => endsWithParameter || segments.Count(s => s.StartsWith('{')) > 0 ? "get" : "list",
+            "GET" => endsWithParameter || segments.Any(s => s.StartsWith('{')) || !segments.LastOrDefault("").EndsWith('s') ? "get" : "list",
             "POST" => "create",
             "PUT" => "put",
             "PATCH" => "update",
@@ -174,6 +176,8 @@ public sealed class EnumPropertySchemaFilter : ISchemaFilter
     {
         [("ReasonDto", "severity")] = EnumValues.Of<ReasonSeverity>(),
         [("ReasonCodeDto", "severity")] = EnumValues.Of<ReasonSeverity>(),
+        [("PaymentFileDto", "format")] = EnumValues.Of<ReturnFileFormat>(),
+        [("PaymentFileCheckDto", "format")] = EnumValues.Of<ReturnFileFormat>(),
     };
 
     public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
