@@ -6,6 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 source scripts/lib/postgres.sh
+source scripts/lib/node.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 TMP_DATA=""
@@ -30,6 +31,9 @@ if [ -z "${CNSEXCHANGE_TEST_DB:-}" ]; then
     exit 1
   fi
 fi
+
+# The OpenAPI lint test runs npx; without it that test fails and says why.
+node_ensure || echo "Node.js/npm could not be installed: OpenApiLintTests will fail." >&2
 
 dotnet build CnsExchange.sln -c Release --nologo -v q -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
 

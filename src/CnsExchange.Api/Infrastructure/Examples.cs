@@ -20,7 +20,7 @@ public sealed class ExampleSchemaFilter(TimeProvider clock) : ISchemaFilter
     }
 }
 
-/// <summary>Multipart bodies have no schema type to hang an example on; this puts it on the form field.</summary>
+/// <summary>Multipart bodies have no schema type to hang an example on; this puts it on the media type, by part.</summary>
 public sealed class ExampleOperationFilter(TimeProvider clock) : IOperationFilter
 {
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
@@ -30,12 +30,9 @@ public sealed class ExampleOperationFilter(TimeProvider clock) : IOperationFilte
             .Concat(context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<OpenApiFormExampleAttribute>());
         foreach (var attr in attributes)
         {
-            if (operation.RequestBody?.Content is null || !operation.RequestBody.Content.TryGetValue(attr.ContentType, out var media)) continue;
-            if (media.Schema is OpenApiSchema schema && schema.Properties is not null && schema.Properties.TryGetValue(attr.Property, out var prop) && prop is OpenApiSchema p)
-            {
-                var node = Examples.For(attr.ExampleType, today);
-                if (node is not null) p.Example = JsonValue.Create(node.ToJsonString(JsonDefaults.Options));
-            }
+            if (operation.RequestBody?.Content is null || !operation.RequestBody.Content.TryGetValue(attr.ContentType, out var found) || found is not OpenApiMediaType media) continue;
+            var node = Examples.For(attr.ExampleType, today);
+            if (node is not null) media.Example = new JsonObject { [attr.Property] = node };
         }
     }
 }

@@ -31,6 +31,8 @@ public static class SwaggerSetup
             o.SupportNonNullableReferenceTypes();
             o.SchemaFilter<ExampleSchemaFilter>();
             o.OperationFilter<ExampleOperationFilter>();
+            o.AddServer(new OpenApiServer { Url = "/", Description = "The API that serves this document (scripts/run.sh: http://localhost:8080)" });
+            o.AddGeneratorSupport();
         });
         return services;
     }

@@ -255,8 +255,10 @@ public sealed class ValidationOutcomeTests(ApiFactory api) : ApiTest(api)
     public async Task Swagger_example_request_is_agreed_when_tried_as_is()
     {
         var swagger = await (await Client(null).GetAsync("/swagger/v1/swagger.json")).ExpectAsync(HttpStatusCode.OK);
-        var form = swagger["paths"]!["/api/v1/validation-requests"]!["post"]!["requestBody"]!["content"]!["multipart/form-data"]!["schema"]!["properties"]!;
-        var example = form["request"]!["example"]!.GetValue<string>();
+        var media = swagger["paths"]!["/api/v1/validation-requests"]!["post"]!["requestBody"]!["content"]!["multipart/form-data"]!;
+        var form = media["schema"]!["properties"]!;
+        // The example is on the media type, by part: the `request` part is typed JSON (a $ref), the scan binary.
+        var example = media["example"]!["request"]!.ToJsonString();
         Assert.Equal("binary", form["scan"]!["format"]!.GetValue<string>());
 
         var response = await Client(Physio1).SubmitRawAsync(example, Pdf());
