@@ -51,13 +51,9 @@ builder.Services.AddMediator(options =>
 
 builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
     .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-builder.Services.AddAuthorizationBuilder()
-    .AddPolicy(Policies.Provider, p => p.RequireRole("provider"))
-    .AddPolicy(Policies.Reviewer, p => p.RequireRole("reviewer"))
-    .AddPolicy(Policies.Admin, p => p.RequireRole("admin"))
-    .AddPolicy(Policies.ReviewerOrAdmin, p => p.RequireRole("reviewer", "admin"))
-    .AddPolicy(Policies.ProviderOrStaff, p => p.RequireRole("provider", "reviewer", "admin"));
+builder.Services.AddAuthorizationBuilder().AddCnsPolicies();
 
+builder.AddCnsObservability();
 builder.Services.AddCnsSwagger();
 builder.Services.AddCnsRateLimiting(builder.Configuration);
 builder.Services.AddSingleton(builder.Configuration.GetSection("CnsExchange:BillingFiles").Get<BillingEndpoints.UploadOptions>() ?? new BillingEndpoints.UploadOptions());
@@ -101,6 +97,7 @@ if (!isTooling)
     });
 }
 
+app.MapCnsMetrics();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ExcludeFromDescription();
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).ExcludeFromDescription();
 app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();

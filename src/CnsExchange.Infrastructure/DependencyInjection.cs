@@ -68,6 +68,7 @@ public static class DependencyInjection
             .UseRecommendedSerializerSettings()
             .UseStorage(sp.GetRequiredService<JobStorage>())
             .UseLogProvider(new HangfireLogProvider(sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>())));
+        JobTracingFilter.RegisterOnce();
         if (runBackgroundJobs)
         {
             services.AddHangfireServer(o =>

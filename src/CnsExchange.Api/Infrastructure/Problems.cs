@@ -23,10 +23,14 @@ public static class Problems
             Instance = context.Request.Path,
         };
         problem.Extensions["code"] = code;
-        problem.Extensions["traceId"] = context.TraceIdentifier;
+        problem.Extensions["traceId"] = TraceId(context);
         if (errors is { Count: > 0 }) problem.Extensions["errors"] = errors;
         return problem;
     }
+
+    /// <summary>The W3C trace id of the request's span (the one a traceparent header sent in), as in the log lines.</summary>
+    public static string TraceId(HttpContext context) =>
+        System.Diagnostics.Activity.Current is { } activity && activity.TraceId != default ? activity.TraceId.ToHexString() : context.TraceIdentifier;
 
     public static async Task WriteAsync(HttpContext context, int status, string code, string title, string detail,
         IDictionary<string, string[]>? errors = null)
