@@ -102,4 +102,31 @@ public sealed class ObservabilityTests(ApiFactory api) : ApiTest(api)
         }
         else Assert.Matches($@"^\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{{3}}Z info Cat\[7\] trace_id={traceId} span_id=00f067aa0ba902b7: hello$", line);
     }
+
+    [Fact]
+    public async Task A_payment_run_started_by_hand_traces_its_job_and_each_step_and_times_the_steps()
+    {
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == CnsExchange.Application.Common.Telemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        var accepted = await (await Client(Admin).PostAsync("/api/v1/admin/payment-runs", null)).ExpectAsync(HttpStatusCode.Accepted);
+        var runId = accepted["id"]!.GetValue<string>();
+        await PaymentRuns.PaymentRunApi.WaitForClosedAsync(Client(Admin), runId);
+
+        var mine = spans.Where(a => (string?)a.GetTagItem("cnsexchange.payment_run.id") == runId).ToList();
+        Assert.Equal(["payment_run.claim_lines", "payment_run.build_orders", "payment_run.write_files", "payment_run.mark_paid"],
+            mine.OrderBy(a => a.StartTimeUtc).Select(a => a.OperationName));
+        // The steps ran inside the Hangfire job's span.
+        var job = Assert.Single(spans, a => a.SpanId == mine[0].ParentSpanId);
+        Assert.StartsWith("job ", job.OperationName);
+
+        var text = await (await Client(Admin).GetAsync("/metrics")).Content.ReadAsStringAsync();
+        Assert.Matches(new Regex("""cnsexchange_payment_run_step_duration_seconds_count\{[^}]*step="mark_paid"[^}]*\} [1-9]"""), text);
+    }
 }
