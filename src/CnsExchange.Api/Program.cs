@@ -79,7 +79,8 @@ app.UseStatusCodePages(async ctx =>
         413 => ("payload_too_large", "Payload too large"), // one code for every 413, whoever answered it
         _ => ("http_" + status, "HTTP " + status),
     };
-    await Problems.WriteAsync(ctx.HttpContext, status, code, title, $"The request failed with status {status}.");
+    var detail = status == 415 ? ProblemExceptionHandler.UnsupportedMediaType(ctx.HttpContext) : $"The request failed with status {status}.";
+    await Problems.WriteAsync(ctx.HttpContext, status, code, title, detail);
 });
 app.UseRateLimiter();
 app.UseRequestBodyLimits();
