@@ -57,4 +57,38 @@ public sealed class RoughEdgeTests(ApiFactory api) : ApiTest(api)
             .ExpectProblemAsync(HttpStatusCode.BadRequest, "malformed_json");
         Assert.Contains("ISO 8601 with an offset", instant["detail"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task The_same_json_with_other_whitespace_under_one_idempotency_key_is_the_same_request()
+    {
+        var scan = ValidationTestSupport.Pdf();
+        var compact = ValidationTestSupport.Json(ValidationTestSupport.Rx());
+        var spaced = System.Text.Json.Nodes.JsonNode.Parse(compact)!.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+        Assert.NotEqual(compact, spaced);
+
+        var first = await Client(Physio1).SubmitRawAsync(compact, scan, "ws-key-1");
+        var created = await first.ExpectAsync(HttpStatusCode.Created);
+        var again = await Client(Physio1).SubmitRawAsync(spaced, scan, "ws-key-1");
+        var replayed = await again.ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(created["id"]!.GetValue<string>(), replayed["id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task An_idempotency_key_expires_after_24_hours()
+    {
+        var scan = ValidationTestSupport.Pdf();
+        var json = ValidationTestSupport.Json(ValidationTestSupport.Rx());
+        var first = await (await Client(Physio1).SubmitRawAsync(json, scan, "ttl-key-1")).ExpectAsync(HttpStatusCode.Created);
+
+        await Api.AdvanceAsync(TimeSpan.FromHours(23));
+        var within = await Client(Physio1).SubmitRawAsync(json, scan, "ttl-key-1");
+        Assert.True(within.Headers.Contains("Idempotent-Replayed"));
+
+        await Api.AdvanceAsync(TimeSpan.FromHours(2));
+        var after = await Client(Physio1).SubmitRawAsync(json, scan, "ttl-key-1");
+        var fresh = await after.ExpectAsync(HttpStatusCode.Created);
+        Assert.False(after.Headers.Contains("Idempotent-Replayed"));
+        Assert.NotEqual(first["id"]!.GetValue<string>(), fresh["id"]!.GetValue<string>());
+    }
 }
