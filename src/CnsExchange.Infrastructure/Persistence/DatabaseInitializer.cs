@@ -18,6 +18,8 @@ public sealed class DatabaseInitializer(AppDbContext db, SandboxSeeder seeder, I
         // logs "An error occurred using the connection" (fail) twice before migrations create it.
         var creator = db.GetService<Microsoft.EntityFrameworkCore.Storage.IRelationalDatabaseCreator>();
         if (!await creator.ExistsAsync(ct)) await creator.CreateAsync(ct);
+        // Likewise the history table, which the pending-migrations check reads before migrations would create it.
+        await db.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>().CreateIfNotExistsAsync(ct);
         var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
         if (pending.Count > 0) logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
         await db.Database.MigrateAsync(ct);
