@@ -4,6 +4,7 @@ using CnsExchange.Api.Infrastructure;
 using CnsExchange.Application;
 using CnsExchange.Application.Behaviors;
 using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Billing;
 using CnsExchange.Infrastructure;
 using CnsExchange.Infrastructure.Persistence;
 using FluentValidation;
@@ -41,12 +42,12 @@ builder.Services.AddScoped<ICurrentCaller, HttpCurrentCaller>();
 builder.Services.AddScoped<IdempotencyContext>();
 builder.Services.AddRequestPipeline();
 // Validators hold no state and depend on singletons only (reference data, clock): built once, not per request.
-builder.Services.AddValidatorsFromAssemblyContaining<IAppDbContext>(ServiceLifetime.Singleton, includeInternalTypes: true);
+builder.Services.AddValidatorsFromAssemblyContaining<SubmitFeeMemoir>(ServiceLifetime.Singleton, includeInternalTypes: true);
 builder.Services.AddMediator(options =>
 {
     options.ServiceLifetime = ServiceLifetime.Scoped;
-    options.Assemblies = [typeof(IAppDbContext)];
-    options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>), typeof(ReadRetryBehavior<,>), typeof(IdempotencyBehavior<,>)];
+    options.Assemblies = [typeof(SubmitFeeMemoir)];
+    options.PipelineBehaviors = [typeof(DeadlockRetryBehavior<,>), typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>), typeof(ReadRetryBehavior<,>), typeof(IdempotencyBehavior<,>)];
 });
 
 builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)

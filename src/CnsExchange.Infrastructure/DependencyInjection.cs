@@ -40,6 +40,10 @@ public static class DependencyInjection
         services.AddDbContextPool<AppDbContext>(o => ConfigureDbContext(o, connectionString));
         services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<AppDbContext>());
         services.AddScoped<Application.Features.Validation.IPhysioFactsReader, PhysioFactsReader>();
+        services.AddScoped<Application.Features.PaymentRuns.IPaymentRunStore, Payments.PaymentRunStore>();
+        services.AddScoped<Application.Features.Requests.ICareRequestLocks, CareRequestLocks>();
+        services.AddScoped<Application.Features.DependencyInsurance.IDoubleFinancingCounts, DoubleFinancingCountsReader>();
+        services.AddScoped<Application.Features.HospitalStays.IHospitalParticipationCounters, HospitalParticipationCounters>();
 
         services.AddSingleton<IReferenceData, ReferenceDataLoader>();
         services.AddSingleton(sp => new SandboxTimeProvider(sp.GetKeyedService<TimeProvider>(InnerClockKey) ?? TimeProvider.System));

@@ -1,14 +1,11 @@
-using System.Data.Common;
 using CnsExchange.Api.Infrastructure;
 using CnsExchange.Application.Behaviors;
 using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Billing;
 using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Calendar;
 using Mediator;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Net.Http.Headers;
 
 namespace CnsExchange.Api.Endpoints;
 
@@ -22,10 +19,10 @@ public sealed class BillingEndpoints : IEndpointGroup
     {
         var memoirs = api.MapGroup("/fee-memoirs").WithTags("Fee memoirs");
 
-        memoirs.MapPost("", async (IMediator m, ICurrentCaller caller, IAppDbContext db, FeeMemoirRequest body,
+        memoirs.MapPost("", async (IMediator m, ICurrentCaller caller, FeeMemoirRequest body,
                 [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
             {
-                var memoir = await RetryOnDeadlockAsync(db, () => m.Send(new SubmitFeeMemoir(caller.RequireProvider(), body, idempotencyKey), ct).AsTask());
+                var memoir = await m.Send(new SubmitFeeMemoir(caller.RequireProvider(), body, idempotencyKey), ct);
                 return Results.Created($"/api/v1/fee-memoirs/{memoir.Id}", memoir);
             })
             .RequireAuthorization(Policies.Provider)
@@ -41,9 +38,9 @@ public sealed class BillingEndpoints : IEndpointGroup
                              "To confirm a simulation send only {\"simulationId\": ...}: the lines are adjudicated again now and comparedToSimulation " +
                              "lists what changed.");
 
-        memoirs.MapPost("/simulations", async (IMediator m, ICurrentCaller caller, IAppDbContext db, FeeMemoirRequest body,
+        memoirs.MapPost("/simulations", async (IMediator m, ICurrentCaller caller, FeeMemoirRequest body,
                 [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
-                Results.Ok(await RetryOnDeadlockAsync(db, () => m.Send(new SimulateFeeMemoir(caller.RequireProvider(), body, idempotencyKey), ct).AsTask())))
+                Results.Ok(await m.Send(new SimulateFeeMemoir(caller.RequireProvider(), body, idempotencyKey), ct)))
             .RequireAuthorization(Policies.Provider)
             .WithBodyLimit(MemoirBodyLimit)
             .Produces<FeeMemoirSimulationDto>()
@@ -118,59 +115,24 @@ public sealed class BillingEndpoints : IEndpointGroup
         public int UploadDeadlineSeconds { get; set; } = 600;
     }
 
-    private static async Task<IResult> UploadBillingFileAsync(HttpRequest request, IMediator m, ICurrentCaller caller, IBillingFileStore store,
-        IBillingFileQueue queue, IReferenceData reference, TimeProvider clock, IdempotencyContext idempotency, UploadOptions uploads,
+    private static async Task<IResult> UploadBillingFileAsync(HttpRequest request, IMediator m, ICurrentCaller caller, UploadOptions uploads,
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, [FromQuery] string? fileName, CancellationToken ct)
     {
-        var providerId = caller.RequireProvider();
-        var format = FormatOf(request.ContentType)
-                     ?? throw new UnsupportedMediaTypeException("file", "Send the billing file as the request body with Content-Type application/xml or text/csv.");
-        if (fileName is { Length: > 200 }) throw new BadInputException("fileName", "fileName may have at most 200 characters.");
-        TextInput.Check("fileName", fileName);
-        var maxBytes = (long)reference.Catalog.Parameter("billing.file.max_bytes", LuxembourgCalendar.LocalDate(clock.GetUtcNow()));
-        if (request.ContentLength > maxBytes)
-            throw new PayloadTooLargeException("file", $"A billing file may have at most {maxBytes / (1024 * 1024)} MiB.");
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = maxBytes + 1;
-
-        // A wall-clock bound on the client's sending, not business time: the system clock, whatever the sandbox says.
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(uploads.UploadDeadlineSeconds), TimeProvider.System);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
-        StoredContent stored;
-        try
-        {
-            stored = await store.SaveAsync(request.Body, maxBytes, linked.Token);
-        }
-        catch (Exception e) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested && e is OperationCanceledException or IOException or BadHttpRequestException)
-        {
-            request.HttpContext.Response.Headers.Connection = "close";
-            throw new UploadTimeoutException($"The upload did not end within {uploads.UploadDeadlineSeconds} s; nothing was kept. Send the file again.");
-        }
+        // The handler's store enforces the maximum size of the reference data while it streams the body.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
         BillingFileDto file;
         try
         {
-            if (stored.SizeBytes == 0) throw new BadInputException("file", "The billing file is empty.");
-            file = await m.Send(new SubmitBillingFile(providerId, stored, format, fileName, idempotencyKey), ct);
+            file = await m.Send(new UploadBillingFile(caller.RequireProvider(), request.Body, request.ContentType, request.ContentLength, fileName,
+                idempotencyKey, TimeSpan.FromSeconds(uploads.UploadDeadlineSeconds)), ct);
         }
-        catch
+        catch (UploadTimeoutException)
         {
-            await store.DeleteAsync(stored.ContentId, CancellationToken.None);
+            // The client may still be sending: the connection is not reused.
+            request.HttpContext.Response.Headers.Connection = "close";
             throw;
         }
-        // A replay answers the first upload; this copy of the content is not needed.
-        if (idempotency.Replayed) await store.DeleteAsync(stored.ContentId, CancellationToken.None);
-        queue.Enqueue(file.Id);
         return Results.Accepted($"/api/v1/billing-files/{file.Id}", file);
-    }
-
-    private static BillingFileFormat? FormatOf(string? contentType)
-    {
-        if (!MediaTypeHeaderValue.TryParse(contentType, out var media)) return null;
-        return media.MediaType.Value?.ToLowerInvariant() switch
-        {
-            "application/xml" or "text/xml" => BillingFileFormat.Xml,
-            "text/csv" => BillingFileFormat.Csv,
-            _ => null,
-        };
     }
 
     /// <summary>Parses enum query values written as in the API (in_payment_run) or as names.</summary>
@@ -179,32 +141,5 @@ public sealed class BillingEndpoints : IEndpointGroup
         if (string.IsNullOrWhiteSpace(value)) return null;
         if (Enum.TryParse<T>(value.Replace("_", ""), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)) return parsed;
         throw new BadInputException(field, $"{field} must be one of {string.Join(", ", Enum.GetNames<T>().Select(n => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(n)))}.");
-    }
-
-    /// <summary>
-    /// Memoirs lock the voucher services they bill in a fixed order, but two memoirs can still wait on each other's
-    /// paid lines (same insured and day on two vouchers); PostgreSQL then aborts one. It is tried again from scratch.
-    /// </summary>
-    private static async Task<T> RetryOnDeadlockAsync<T>(IAppDbContext db, Func<Task<T>> send)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await send();
-            }
-            catch (Exception e) when (attempt < 3 && IsDeadlock(e))
-            {
-                db.ClearChangeTracker();
-                await Task.Delay(Random.Shared.Next(20, 100) * attempt);
-            }
-        }
-    }
-
-    private static bool IsDeadlock(Exception e)
-    {
-        for (var x = e; x is not null; x = x.InnerException)
-            if (x is DbException { SqlState: "40P01" or "40001" }) return true;
-        return false;
     }
 }

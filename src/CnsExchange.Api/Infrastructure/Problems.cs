@@ -196,12 +196,7 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
         string.Join('.', path.Split('.').Select(p => p.Length == 0 ? p : char.ToLowerInvariant(p[0]) + p[1..]));
 
     /// <summary>Deadlock or serialization failure (SQLSTATE 40P01, 40001): nothing was stored; a retry succeeds.</summary>
-    internal static bool IsConcurrencyFailure(Exception e)
-    {
-        for (var x = e; x is not null; x = x.InnerException)
-            if (x is PostgresException { SqlState: "40P01" or "40001" }) return true;
-        return false;
-    }
+    internal static bool IsConcurrencyFailure(Exception e) => e.IsDeadlockOrSerializationFailure();
 
     internal static bool IsDatabaseUnavailable(Exception e)
     {

@@ -19,6 +19,8 @@ public interface IAppDbContext
     Task<long> NextSequenceValueAsync(string sequence, CancellationToken ct);
     DatabaseFacade Database { get; }
     DbSet<T> Set<T>() where T : class;
+    /// <summary>The row of <typeparamref name="T"/> with this key, tracked and locked (FOR UPDATE) until the transaction ends; null when there is none.</summary>
+    Task<T?> LockForUpdateAsync<T>(Guid id, CancellationToken ct) where T : class;
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
     void ClearChangeTracker();
 }

@@ -16,6 +16,17 @@ public static class PersistenceExtensions
         return false;
     }
 
+    /// <summary>
+    /// True when PostgreSQL aborted the transaction as a deadlock victim or for a serialization failure (SQLSTATE 40P01,
+    /// 40001): nothing was stored and running the whole transaction again succeeds.
+    /// </summary>
+    public static bool IsDeadlockOrSerializationFailure(this Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+            if (x is DbException { SqlState: "40P01" or "40001" }) return true;
+        return false;
+    }
+
     /// <summary>Runs <paramref name="work"/> in a transaction, joining the current one if there is one.</summary>
     public static async Task<T> InTransactionAsync<T>(this IAppDbContext db, Func<Task<T>> work, CancellationToken ct,
         System.Data.IsolationLevel isolation = System.Data.IsolationLevel.ReadCommitted)

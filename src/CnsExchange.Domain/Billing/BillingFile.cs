@@ -15,7 +15,11 @@ public enum BillingFileStatus
 }
 
 /// <summary>An error of a billing file, with the line of the file it was found on (BIL-14).</summary>
-public sealed record BillingFileError(int Line, string? Field, string Message);
+public sealed record BillingFileError(int Line, string? Field, string Message)
+{
+    /// <summary>BIL-14: a malformed file or line is bad input; the file is rejected whole with line numbers and imports nothing.</summary>
+    public const string Rule = "BIL-14";
+}
 
 /// <summary>
 /// A billing file (many fee memoirs, XML or CSV) received from a provider and processed in the background. The

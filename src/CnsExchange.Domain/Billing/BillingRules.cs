@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Globalization;
 using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Reference;
@@ -18,8 +19,8 @@ public static class VoucherOwnership
 
     public static Reason? Check(Voucher? voucher, string? voucherNumber, Guid providerId, string matricule)
     {
-        if (voucher is null || voucher.ProviderId != providerId) return Reason.Refusal("VOUCHER_UNKNOWN", Rule, "voucherNumber", voucherNumber);
-        if (voucher.Matricule != matricule) return Reason.Refusal("VOUCHER_NOT_OWNED", Rule, "voucherNumber");
+        if (voucher is null || voucher.ProviderId != providerId) return Reason.Refusal(BillingReasonCodes.VoucherUnknown, Rule, "voucherNumber", voucherNumber);
+        if (voucher.Matricule != matricule) return Reason.Refusal(BillingReasonCodes.VoucherNotOwned, Rule, "voucherNumber");
         return null;
     }
 }
@@ -30,7 +31,7 @@ public static class ThirdPartyPaymentAllowed
     public const string Rule = "BIL-02";
 
     public static Reason? Check(Voucher voucher) =>
-        voucher.ThirdPartyPayment ? null : Reason.Refusal("THIRD_PARTY_NOT_APPLICABLE", Rule, "voucherNumber");
+        voucher.ThirdPartyPayment ? null : Reason.Refusal(CommonReasonCodes.ThirdPartyNotApplicable, Rule, "voucherNumber");
 }
 
 /// <summary>
@@ -44,7 +45,7 @@ public static class TreatmentStartedInTime
 
     public static Reason? Check(Voucher voucher, DateOnly? firstSession) =>
         firstSession is { } first && first > voucher.TreatmentStartBy
-            ? Reason.Refusal("TREATMENT_STARTED_TOO_LATE", Rule, "sessionDate", Dates.Iso(voucher.TreatmentStartBy))
+            ? Reason.Refusal(BillingReasonCodes.TreatmentStartedTooLate, Rule, "sessionDate", Dates.Iso(voucher.TreatmentStartBy))
             : null;
 
     /// <summary>The earliest session that counts as the start of treatment: within validity and not in the future.</summary>
@@ -66,9 +67,9 @@ public static class SessionDateAllowed
 
     public static IEnumerable<Reason> Check(Voucher? voucher, DateOnly sessionDate, DateOnly today)
     {
-        if (sessionDate > today) yield return Reason.Refusal("SESSION_DATE_IN_FUTURE", Rule, "sessionDate");
+        if (sessionDate > today) yield return Reason.Refusal(BillingReasonCodes.SessionDateInFuture, Rule, "sessionDate");
         if (voucher is not null && (sessionDate < voucher.PrescriptionDate || sessionDate > voucher.ValidUntil))
-            yield return Reason.Refusal("SESSION_OUTSIDE_VALIDITY", Rule, "sessionDate",
+            yield return Reason.Refusal(BillingReasonCodes.SessionOutsideValidity, Rule, "sessionDate",
                 $"{Dates.Iso(voucher.PrescriptionDate)} – {Dates.Iso(voucher.ValidUntil)}");
     }
 }
@@ -86,12 +87,12 @@ public static class ActCovered
     public static Result Check(ReferenceCatalog catalog, string actCode, DateOnly sessionDate, Voucher? voucher)
     {
         var act = catalog.Act(actCode, sessionDate);
-        if (act is null) return new(Reason.Refusal("ACT_NOT_VALIDATED", Rule, "actCode", actCode), null, null);
-        if (!act.CoveredByCns) return new(Reason.Refusal("NOT_COVERED", Rule, "actCode", actCode), act, null);
+        if (act is null) return new(Reason.Refusal(BillingReasonCodes.ActNotValidated, Rule, "actCode", actCode), null, null);
+        if (!act.CoveredByCns) return new(Reason.Refusal(CommonReasonCodes.NotCovered, Rule, "actCode", actCode), act, null);
         if (voucher is null) return new(null, act, null);
         var service = voucher.Services.FirstOrDefault(s => s.ActCode == actCode);
         return service is null
-            ? new(Reason.Refusal("ACT_NOT_VALIDATED", Rule, "actCode", actCode), act, null)
+            ? new(Reason.Refusal(BillingReasonCodes.ActNotValidated, Rule, "actCode", actCode), act, null)
             : new(null, act, service);
     }
 }
@@ -106,7 +107,7 @@ public static class SessionsAvailable
 
     public static Reason? Check(VoucherService service, int? sessionsRemaining) =>
         sessionsRemaining is <= 0
-            ? Reason.Refusal("SESSIONS_EXHAUSTED", Rule, "voucherNumber", $"{service.SessionsGranted}/{service.SessionsGranted}")
+            ? Reason.Refusal(BillingReasonCodes.SessionsExhausted, Rule, "voucherNumber", $"{service.SessionsGranted}/{service.SessionsGranted}")
             : null;
 }
 
@@ -114,7 +115,13 @@ public static class SessionsAvailable
 public static class OneActPerSession
 {
     public const string Rule = "BIL-07";
-    public const string Code = "ONE_ACT_PER_SESSION";
+    public const string Code = BillingReasonCodes.OneActPerSession;
+
+    /// <summary>The key a paid session is unique by (with <see cref="PaidLines.IsSession"/>): provider, insured, date.</summary>
+    public readonly record struct SessionKey(Guid ProviderId, Guid InsuredId, DateOnly SessionDate);
+
+    /// <summary><see cref="SessionKey"/> as the columns of its partial unique index.</summary>
+    public static readonly Expression<Func<FeeMemoirLine, object?>> Key = l => new { l.ProviderId, l.InsuredId, l.SessionDate };
 
     public static Reason? Check(bool otherActPaidThatDay) => otherActPaidThatDay ? Reason.Refusal(Code, Rule, "sessionDate") : null;
 }
@@ -128,6 +135,12 @@ public static class DuplicateLine
 {
     public const string Rule = "BIL-08";
 
+    /// <summary>The key a paid line is unique by (with <see cref="PaidLines.Is"/>): voucher, date, act.</summary>
+    public readonly record struct LineKey(Guid VoucherId, DateOnly SessionDate, string ActCode);
+
+    /// <summary><see cref="LineKey"/> as the columns of its partial unique index.</summary>
+    public static readonly Expression<Func<FeeMemoirLine, object?>> Key = l => new { l.VoucherId, l.SessionDate, l.ActCode };
+
     /// <param name="alreadyPaidInMemoir">Reference of the memoir that holds the same line paid, if any.</param>
     /// <param name="thisMemoir">Reference of the memoir being adjudicated.</param>
     public static Reason? Check(string? alreadyPaidInMemoir, string? thisMemoir, ReasonSeverity severity = ReasonSeverity.Refusal, string? field = null)
@@ -135,7 +148,7 @@ public static class DuplicateLine
         if (alreadyPaidInMemoir is null) return null;
         return alreadyPaidInMemoir == thisMemoir
             ? new Reason(OneActPerSession.Code, severity, OneActPerSession.Rule, field ?? "sessionDate")
-            : new Reason("DUPLICATE_LINE", severity, Rule, field, alreadyPaidInMemoir);
+            : new Reason(BillingReasonCodes.DuplicateLine, severity, Rule, field, alreadyPaidInMemoir);
     }
 }
 
@@ -148,8 +161,8 @@ public static class TravelAllowance
 {
     public const string Rule = "BIL-09";
     public const string Category = "travel";
-    public const string NotAuthorisedCode = "TRAVEL_NOT_AUTHORISED";
-    public const string WithoutSessionCode = "TRAVEL_WITHOUT_SESSION";
+    public const string NotAuthorisedCode = BillingReasonCodes.TravelNotAuthorised;
+    public const string WithoutSessionCode = BillingReasonCodes.TravelWithoutSession;
     /// <summary>The field of every reason that refuses the travel flag of a session line: such a line paid no allowance.</summary>
     public const string Field = "travel";
 
@@ -209,7 +222,7 @@ public static class TariffCap
     public const string Rule = "BIL-10";
 
     public static Reason? Check(decimal claimed, decimal requestedTariff) =>
-        claimed > requestedTariff ? Reason.Reduction("AMOUNT_ABOVE_TARIFF", Rule, "claimedAmount", Dates.Amount(requestedTariff)) : null;
+        claimed > requestedTariff ? Reason.Reduction(BillingReasonCodes.AmountAboveTariff, Rule, "claimedAmount", Dates.Amount(requestedTariff)) : null;
 
     /// <summary>What the line is paid on: the claim, cut to the tariff.</summary>
     public static decimal Chargeable(decimal claimed, decimal tariff) => Math.Min(claimed, tariff);
@@ -227,7 +240,7 @@ public static class InsuredShare
 
     public static decimal Of(decimal claimed, decimal tariff, decimal cnsShare) => Math.Max(0m, TariffCap.Chargeable(claimed, tariff) - cnsShare);
 
-    public static Reason Statement(decimal share) => Reason.Information("INSURED_SHARE", Rule, "insuredShare", Dates.Amount(share));
+    public static Reason Statement(decimal share) => Reason.Information(BillingReasonCodes.InsuredShare, Rule, "insuredShare", Dates.Amount(share));
 }
 
 /// <summary>BIL-12: the insured must be affiliated on the session date.</summary>
@@ -237,7 +250,7 @@ public static class InsuredAffiliatedOnSession
 
     public static Reason? Check(Insured? insured, DateOnly sessionDate) =>
         insured is not null && !insured.IsAffiliatedOn(sessionDate)
-            ? Reason.Refusal("INSURED_NOT_AFFILIATED", Rule, "matricule", Dates.Iso(sessionDate))
+            ? Reason.Refusal(CommonReasonCodes.InsuredNotAffiliated, Rule, "matricule", Dates.Iso(sessionDate))
             : null;
 }
 
@@ -248,7 +261,7 @@ public static class NoDoubleFinancing
 
     public static Reason? Check(Insured? insured, string actDomain, DateOnly sessionDate) =>
         insured is not null && actDomain == "physio" && insured.PhysioCareDeliveredOn(sessionDate)
-            ? Reason.Refusal("DOUBLE_FINANCING", Rule, "sessionDate")
+            ? Reason.Refusal(BillingReasonCodes.DoubleFinancing, Rule, "sessionDate")
             : null;
 }
 

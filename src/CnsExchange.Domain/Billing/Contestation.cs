@@ -19,7 +19,7 @@ public static class Contestation
         if (line.Outcome == LineOutcome.Accepted) return ("line_not_contestable", "Only refused or reduced lines may be contested.");
         if (line.ReturnFileId is not null || line.PaymentRunId is not null)
             return ("line_already_reported", "The line was already reported in a payment run's return file; it can no longer be contested.");
-        if (line.Reasons.Any(r => r.Code == "NOT_COVERED"))
+        if (line.Reasons.Any(r => r.Code == CommonReasonCodes.NotCovered))
             return ("line_not_contestable", "Services not covered by CNS are billable to the insured only; the line cannot be contested.");
         if (line.TariffAmount is null || line.RatePercent is null)
             return ("line_not_contestable", "The line matches no service of a voucher of yours, so CNS has nothing it could pay; send a corrected memoir instead.");
@@ -37,12 +37,12 @@ public static class Contestation
         return TariffCap.CnsShare(line.ClaimedAmount, tariff, line.RatePercent ?? 0m);
     }
 
-    public static Reason Upheld(string? note) => Reason.Information("CONTESTATION_UPHELD", Rule, null, string.IsNullOrWhiteSpace(note) ? "—" : note.Trim());
+    public static Reason Upheld(string? note) => Reason.Information(BillingReasonCodes.ContestationUpheld, Rule, null, string.IsNullOrWhiteSpace(note) ? "—" : note.Trim());
 
-    public static Reason Overturned(decimal amount) => Reason.Information("CONTESTATION_OVERTURNED", Rule, null, Dates.Amount(amount));
+    public static Reason Overturned(decimal amount) => Reason.Information(BillingReasonCodes.ContestationOverturned, Rule, null, Dates.Amount(amount));
 
     /// <summary>Added when a payment run takes a line whose contestation is still pending on the memoir's last chance to be paid on time.</summary>
-    public static Reason Lapsed(string runNumber) => Reason.Information("CONTESTATION_LAPSED", Rule, null, runNumber);
+    public static Reason Lapsed(string runNumber) => Reason.Information(BillingReasonCodes.ContestationLapsed, Rule, null, runNumber);
 
     /// <summary>Applies a reviewer's decision to the line and returns the contestation's new status.</summary>
     public static ContestationStatus Apply(FeeMemoirLine line, ContestationDecision decision, decimal overturnedAmount, string? note)

@@ -139,7 +139,7 @@ public sealed class FeeMemoirLine
     public Guid? ReturnFileId { get; set; }
     public DateTimeOffset? ReportedAt { get; set; }
 
-    public bool IsPaidAtAdjudication => Outcome is LineOutcome.Accepted or LineOutcome.Reduced;
+    public bool IsPaidAtAdjudication => PaidLines.Is(Outcome);
 
     /// <summary>
     /// The line pays a travel allowance for its date: a paid ZKD1 line, or a paid session whose travel flag no reason

@@ -21,15 +21,15 @@ public static class HospitalFeeLines
         var refusals = new List<Reason>();
         var stay = StayOfLine.Check(facts, refusals);
 
-        if (line.SessionDate > facts.Today) refusals.Add(Reason.Refusal("SESSION_DATE_IN_FUTURE", SessionDateAllowed.Rule, "sessionDate"));
+        if (line.SessionDate > facts.Today) refusals.Add(Reason.Refusal(BillingReasonCodes.SessionDateInFuture, SessionDateAllowed.Rule, "sessionDate"));
         if (stay is not null && (line.SessionDate < stay.AdmissionDate || line.SessionDate > stay.DischargeDate))
-            refusals.Add(Reason.Refusal(HospitalFeeReasonCodes.ActOutsideStay, SessionDateAllowed.Rule, "sessionDate",
+            refusals.Add(Reason.Refusal(BillingReasonCodes.ActOutsideStay, SessionDateAllowed.Rule, "sessionDate",
                 $"{Dates.Iso(stay.AdmissionDate)} – {Dates.Iso(stay.DischargeDate)}"));
 
         var act = catalog.Act(line.ActCode, line.SessionDate);
         var billable = act is { Domain: DoctorDomain } || (act is not null && SeveralOperations.IsOperationAct(act.Code, line.SessionDate, catalog));
-        if (!billable) refusals.Add(Reason.Refusal("ACT_NOT_VALIDATED", ActCovered.Rule, "actCode", line.ActCode));
-        else if (!act!.CoveredByCns) refusals.Add(Reason.Refusal("NOT_COVERED", ActCovered.Rule, "actCode", line.ActCode));
+        if (!billable) refusals.Add(Reason.Refusal(BillingReasonCodes.ActNotValidated, ActCovered.Rule, "actCode", line.ActCode));
+        else if (!act!.CoveredByCns) refusals.Add(Reason.Refusal(CommonReasonCodes.NotCovered, ActCovered.Rule, "actCode", line.ActCode));
         else if (stay is not null && act.Domain != DoctorDomain && OperationOfStay.Check(stay, act.Code, catalog) is { } operation)
             refusals.Add(operation); // HOS-06
 
@@ -46,7 +46,7 @@ public static class HospitalFeeLines
         if (refusals.Count > 0 || tariff is null || rate is null)
         {
             // A service not covered by CNS is billed to the insured in full (BIL-05, BIL-11).
-            var notCovered = refusals.Any(r => r.Code == "NOT_COVERED") && tariff is not null;
+            var notCovered = refusals.Any(r => r.Code == CommonReasonCodes.NotCovered) && tariff is not null;
             var toInsured = notCovered ? InsuredShare.Of(line.FeeClaimed, tariff!.Value, 0m) : 0m;
             if (notCovered) refusals.Add(InsuredShare.Statement(toInsured));
             return new LineDecision(LineOutcome.Refused, tariff, rate, 0m, toInsured, refusals, null);
@@ -76,19 +76,10 @@ public static class HospitalFeeLines
         {
             var stay = facts.HospitalStay;
             if (stay is { Status: HospitalStayStatus.Accepted } && stay.Matricule == facts.Line.Matricule && stay.Id == facts.Line.HospitalStayId) return stay;
-            refusals.Add(Reason.Refusal(HospitalFeeReasonCodes.StayUnknown, VoucherOwnership.Rule, "hospitalStayId", facts.Line.HospitalStayId?.ToString()));
+            refusals.Add(Reason.Refusal(BillingReasonCodes.HospitalStayUnknown, VoucherOwnership.Rule, "hospitalStayId", facts.Line.HospitalStayId?.ToString()));
             return null;
         }
     }
-}
-
-/// <summary>Reason codes of doctors' fees for hospital care (reason-codes.json).</summary>
-public static class HospitalFeeReasonCodes
-{
-    public const string StayUnknown = "HOSPITAL_STAY_UNKNOWN";
-    public const string ActOutsideStay = "ACT_OUTSIDE_STAY";
-    public const string OperationNotInStay = "OPERATION_NOT_IN_STAY";
-    public const string SurchargeWithoutSingleRoom = "SINGLE_ROOM_SURCHARGE_WITHOUT_SINGLE_ROOM";
 }
 
 /// <summary>
@@ -101,7 +92,7 @@ public static class OperationOfStay
     {
         var declared = stay.Operations.OrderBy(o => o.Position).Select(o => new StayOperation(o.ActCode, o.Main)).ToList();
         if (!declared.Any(o => o.ActCode == actCode))
-            return Reason.Refusal(HospitalFeeReasonCodes.OperationNotInStay, SeveralOperations.Rule, "actCode", actCode);
+            return Reason.Refusal(BillingReasonCodes.OperationNotInStay, SeveralOperations.Rule, "actCode", actCode);
         return SeveralOperations.Assess(declared, stay.AdmissionDate, catalog).First(o => o.ActCode == actCode).Reason;
     }
 }
@@ -123,7 +114,7 @@ public static class SingleRoomSurchargeClaim
                 "singleRoomSurcharge", Dates.Amount(Math.Min(claimed, chargeable)) + " EUR"), Math.Min(claimed, chargeable)),
             SingleRoomSurcharge.NotChargeable => (Reason.Reduction(HospitalReasonCodes.SingleRoomSurchargeNotChargeable, DoctorFeeCoverage.Rule,
                 "singleRoomSurcharge"), 0m),
-            _ => (Reason.Reduction(HospitalFeeReasonCodes.SurchargeWithoutSingleRoom, DoctorFeeCoverage.Rule, "singleRoomSurcharge"), 0m),
+            _ => (Reason.Reduction(BillingReasonCodes.SurchargeWithoutSingleRoom, DoctorFeeCoverage.Rule, "singleRoomSurcharge"), 0m),
         };
     }
 }

@@ -75,7 +75,7 @@ public sealed record LineDecision(
     VoucherService? Service)
 {
     /// <summary>CNS pays something for the line, so it consumes a session and must be unique (BIL-06/07/08).</summary>
-    public bool Paid => Outcome != LineOutcome.Refused;
+    public bool Paid => PaidLines.Is(Outcome);
 
     /// <summary>BIL-09: a travel allowance line (ZKD1): <see cref="Service"/> is the session's, whose rate it takes; it consumes no session.</summary>
     public bool TravelAllowanceLine { get; init; }

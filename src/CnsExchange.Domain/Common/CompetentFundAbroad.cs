@@ -8,7 +8,7 @@ namespace CnsExchange.Domain.Common;
 /// </summary>
 public static class CompetentFundAbroad
 {
-    public const string Code = "COMPETENT_FUND_ABROAD";
+    public const string Code = CommonReasonCodes.CompetentFundAbroad;
 
     public static bool Applies(Insured insured, string countryOfCare) =>
         insured.CrossBorderWorker && string.Equals(insured.ResidenceCountry, countryOfCare, StringComparison.OrdinalIgnoreCase);
@@ -20,7 +20,7 @@ public static class CompetentFundAbroad
 /// <summary>The insured person must be affiliated on the dates the care concerns (VAL-01, REH-01 and the like).</summary>
 public static class AffiliationRule
 {
-    public const string Code = "INSURED_NOT_AFFILIATED";
+    public const string Code = CommonReasonCodes.InsuredNotAffiliated;
 
     /// <summary>One refusal naming the first date (of those given) on which the insured person is not affiliated.</summary>
     public static Reason? Check(Insured insured, string rule, params DateOnly[] dates)

@@ -7,7 +7,7 @@ namespace CnsExchange.Domain.Common;
 /// </summary>
 public static class RequestBeforeStart
 {
-    public const string Code = "REQUEST_AFTER_START";
+    public const string Code = CommonReasonCodes.RequestAfterStart;
 
     public static bool IsMet(DateOnly requestDate, DateOnly start) => requestDate <= start;
 

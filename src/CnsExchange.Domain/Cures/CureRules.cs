@@ -5,19 +5,6 @@ using CnsExchange.Domain.Registry;
 
 namespace CnsExchange.Domain.Cures;
 
-/// <summary>Reason codes of the cure rules (reason-codes.json).</summary>
-public static class CureReasonCodes
-{
-    public const string TooSoon = "CURE_TOO_SOON";
-    public const string ConditionsNotMet = "CURE_CONDITIONS_NOT_MET";
-    public const string LimitReached = "CURE_LIMIT_REACHED";
-    public const string MaintenanceNotAllowed = "MAINTENANCE_NOT_ALLOWED";
-    public const string MaintenanceSessionsReduced = "MAINTENANCE_SESSIONS_REDUCED";
-    public const string CountryNotCovered = "COUNTRY_NOT_COVERED";
-    public const string AuthorisationExpired = "AUTHORISATION_EXPIRED";
-    public const string S2Authorisation = "S2_AUTHORISATION";
-}
-
 /// <summary>CUR-01: an authorisation is valid one year from its issue date; a cure not started by then needs a new request.</summary>
 public static class CureValidity
 {
@@ -36,6 +23,9 @@ public static class CureValidity
 /// </summary>
 public static class CureWaitingPeriod
 {
+    /// <summary>The rule of the same-nature wait; back, neck and shoulder cures name CUR-05 through their kind's <c>WaitRule</c>.</summary>
+    public const string Rule = "CUR-02";
+
     public static Reason? Check(CureKindDefinition kind, CureRequest request, IEnumerable<CureHistoryEntry> history, ReferenceCatalog catalog)
     {
         var side = request.Clinical.AffectedSide;

@@ -5,28 +5,6 @@ using CnsExchange.Domain.Registry;
 
 namespace CnsExchange.Domain.Hospital;
 
-/// <summary>Reason codes of the hospital rules (reason-codes.json).</summary>
-public static class HospitalReasonCodes
-{
-    public const string Participation = "HOSPITAL_PARTICIPATION";
-    public const string CeilingReached = "PARTICIPATION_CEILING_REACHED";
-    public const string NotDueMinor = "PARTICIPATION_NOT_DUE_MINOR";
-    public const string ChildbirthDaysExempt = "CHILDBIRTH_DAYS_EXEMPT";
-    public const string StayOverlap = "HOSPITAL_STAY_OVERLAP";
-    public const string DoctorFeesRate = "DOCTOR_FEES_RATE";
-    public const string SingleRoomNotCovered = "SINGLE_ROOM_NOT_COVERED";
-    public const string SingleRoomSurchargeNotChargeable = "SINGLE_ROOM_SURCHARGE_NOT_CHARGEABLE";
-    public const string SingleRoomSurchargeNotCovered = "SINGLE_ROOM_SURCHARGE_NOT_COVERED";
-    public const string DirectBillingAllowed = "DIRECT_BILLING_ALLOWED";
-    public const string DirectBillingAboveAmountOnly = "DIRECT_BILLING_ABOVE_AMOUNT_ONLY";
-    public const string DirectBillingNotAllowed = "DIRECT_BILLING_NOT_ALLOWED";
-    public const string NotCovered = "NOT_COVERED";
-    public const string MainOperationNotCovered = "MAIN_OPERATION_NOT_COVERED";
-    public const string MealsNotCovered = "MEALS_NOT_COVERED";
-    public const string AccompanyingBedNotCovered = "ACCOMPANYING_BED_NOT_COVERED";
-    public const string InsuredUnknown = "INSURED_UNKNOWN";
-}
-
 internal static class Format
 {
     public static string Amount(decimal value) => value.ToString("0.00", CultureInfo.InvariantCulture);
@@ -306,7 +284,7 @@ public static class HospitalStayRules
         if (stay.Discharge < stay.Admission) throw new ArgumentException("Discharge before admission.", nameof(stay));
         var refusals = new List<Reason>();
         if (AffiliationRule.Check(insured, StayServices.Rule, stay.Admission) is { } affiliation) refusals.Add(affiliation);
-        if (CompetentFundAbroad.Check(insured, stay.CountryOfCare, "HOS-08") is { } abroad) refusals.Add(abroad);
+        if (StayInCountryOfResidence.Check(insured, stay.CountryOfCare) is { } abroad) refusals.Add(abroad);
         if (refusals.Count > 0) return HospitalStayAssessment.Refused(stay.Days, refusals);
 
         var age = insured.AgeOn(stay.Admission);
@@ -339,4 +317,12 @@ public static class HospitalStayRules
         reasons.Add(DirectBilling.StayInformation(stay.Days, stay.Admission, catalog));
         return new HospitalStayAssessment(true, stay.Days, lines, participation with { Amount = participationAmount }, fees, reasons);
     }
+}
+
+/// <summary>HOS-08: a cross-border worker treated in a hospital of the country of residence goes to the local fund there.</summary>
+public static class StayInCountryOfResidence
+{
+    public const string Rule = "HOS-08";
+
+    public static Reason? Check(Insured insured, string countryOfCare) => CompetentFundAbroad.Check(insured, countryOfCare, Rule);
 }

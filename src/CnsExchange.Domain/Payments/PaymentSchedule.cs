@@ -41,6 +41,8 @@ public sealed record PaymentSlot(DateOnly Date, DateTimeOffset Instant, bool IsW
 /// </summary>
 public static class PaymentSchedule
 {
+    public const string Rule = "PAY-02";
+
     /// <summary>The date of the weekly run of the week (Monday to Sunday) that holds <paramref name="date"/>.</summary>
     public static DateOnly WeeklyRunDateOfWeek(DateOnly date, PaymentScheduleSettings settings)
     {

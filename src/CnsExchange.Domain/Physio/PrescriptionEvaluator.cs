@@ -30,7 +30,7 @@ public sealed record PrescriptionEvaluation(ValidationOutcome Outcome, IReadOnly
 public static class PrescriptionEvaluator
 {
     /// <summary>The coverage-rate rule for an accident reference that matches no open AAA case of the insured person.</summary>
-    public const string AccidentCaseNotFound = "ACCIDENT_CASE_NOT_FOUND";
+    public const string AccidentCaseNotFound = PhysioReasonCodes.AccidentCaseNotFound;
 
     public static PrescriptionEvaluation Evaluate(ValidationFacts facts)
     {
@@ -47,7 +47,7 @@ public static class PrescriptionEvaluator
         refusals.AddRange(ForeignPrescriptionMandatoryData.Check(p, facts.RegisteredDoctor, foreign));
         refusals.AddIfAny(PostSurgicalConditions.Check(p.Category, p.SurgeryDate, p.Date, today, catalog));
         refusals.AddIfAny(ActMatchesCategory.Check(p.ActCode, p.Category, p.Date, catalog));
-        refusals.AddIfAny(Common.CompetentFundAbroad.Check(facts.Insured, p.CareCountry, "VAL-13", "careCountry"));
+        refusals.AddIfAny(CareInCountryOfResidence.Check(facts.Insured, p.CareCountry));
         refusals.AddIfAny(DuplicatePrescription.Check(facts.ExistingVoucherNumber, facts.ExistingVoucherIsOwn));
         if (refusals.Count > 0) return new PrescriptionEvaluation(ValidationOutcome.Refused, refusals, null);
 

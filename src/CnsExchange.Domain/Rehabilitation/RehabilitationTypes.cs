@@ -24,18 +24,6 @@ public enum RehabOutcome
     Pending,
 }
 
-/// <summary>Reason codes of the rehabilitation rules (reason-codes.json).</summary>
-public static class RehabReasonCodes
-{
-    public const string ConditionsNotMet = "REHAB_CONDITIONS_NOT_MET";
-    public const string RequestTooLate = "REQUEST_TOO_LATE";
-    public const string ExtensionLimitReached = "EXTENSION_LIMIT_REACHED";
-    public const string DaysExceeded = "REHAB_DAYS_EXCEEDED";
-    public const string NoAuthorisationNeeded = "NO_AUTHORISATION_NEEDED";
-    public const string DeclaredStayToVerify = "DECLARED_STAY_TO_VERIFY";
-    public const string DayNotAuthorised = "REHAB_DAY_NOT_AUTHORISED";
-}
-
 /// <summary>A stationary hospital stay of the insured person: known to this system or declared with evidence (REH-02).</summary>
 /// <param name="Declared">Declared by the requester with evidence (not a stay this system has recorded): a person checks it.</param>
 public sealed record HospitalStayFact(DateOnly Admission, DateOnly Discharge, bool Declared = false)

@@ -10,9 +10,9 @@ namespace CnsExchange.Domain.Requests;
 public static class RequestLifecycle
 {
     public const string Rule = "VAL-17";
-    public const string InformationRequested = "INFORMATION_REQUESTED";
-    public const string ReviewerRefusal = "REVIEWER_REFUSAL";
-    public const string SessionsReducedByReviewer = "SESSIONS_REDUCED_BY_REVIEWER";
+    public const string InformationRequested = RequestReasonCodes.InformationRequested;
+    public const string ReviewerRefusal = RequestReasonCodes.ReviewerRefusal;
+    public const string SessionsReducedByReviewer = RequestReasonCodes.SessionsReducedByReviewer;
 
     /// <summary>The actor of decisions taken by the rules alone.</summary>
     public const string AutomaticActor = "cns:automatic";

@@ -21,8 +21,6 @@ namespace CnsExchange.Infrastructure.Billing;
 /// </summary>
 internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
 {
-    private const string Paid = "outcome IN ('Accepted', 'Reduced')";
-
     private const string LineColumns =
         "id, memoir_id, provider_id, line_number, source_line, voucher_number, voucher_id, voucher_service_id, matricule, insured_id, " +
         "session_date, act_code, travel, claimed_amount, tariff_amount, rate_percent, cns_amount, insured_share, outcome, reasons, " +
@@ -87,7 +85,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
             SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id), l.hospital_stay_id,
               l.travel_allowance, {PaysTravel}
             FROM cns.fee_memoir_lines l
-            WHERE l.{Paid} AND l.voucher_id = ANY(ARRAY(SELECT v.id FROM cns.vouchers v WHERE v.number = ANY(@numbers) AND v.provider_id = @provider))
+            WHERE l.{BillingTables.PaidPredicate} AND l.voucher_id = ANY(ARRAY(SELECT v.id FROM cns.vouchers v WHERE v.number = ANY(@numbers) AND v.provider_id = @provider))
             UNION ALL
             SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id), NULL::uuid,
               false, {PaysTravel}
@@ -99,7 +97,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
             SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id), l.hospital_stay_id,
               false, false
             FROM cns.fee_memoir_lines l
-            WHERE l.hospital_stay_id = ANY(@stays) AND l.provider_id = @provider AND l.{Paid}
+            WHERE l.hospital_stay_id = ANY(@stays) AND l.provider_id = @provider AND l.{BillingTables.PaidPredicate}
             """)}
             """);
         cmd.Parameters.Add(new NpgsqlParameter("numbers", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = voucherNumbers.ToArray() });
@@ -124,7 +122,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         await using var cmd = Command($"""
             SELECT
               (SELECT m.reference FROM cns.fee_memoir_lines l JOIN cns.fee_memoirs m ON m.id = l.memoir_id
-                WHERE l.voucher_id = @voucher AND l.session_date = @date AND l.act_code = @act AND l.{Paid} LIMIT 1),
+                WHERE l.voucher_id = @voucher AND l.session_date = @date AND l.act_code = @act AND l.{BillingTables.PaidPredicate} LIMIT 1),
               EXISTS (SELECT 1 FROM cns.fee_memoir_lines l
                 WHERE l.provider_id = @provider AND l.insured_id = @insured AND l.session_date = @date AND {BillingTables.PaidSessionPredicate}
                   AND NOT (l.voucher_id IS NOT DISTINCT FROM @voucher AND l.act_code = @act))

@@ -3,6 +3,7 @@ using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Vouchers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Conventions;
 using Microsoft.EntityFrameworkCore.Metadata.Conventions.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +23,16 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     internal DbSet<SandboxClockRow> SandboxClock => Set<SandboxClockRow>();
 
     public void ClearChangeTracker() => ChangeTracker.Clear();
+
+    public Task<T?> LockForUpdateAsync<T>(Guid id, CancellationToken ct) where T : class
+    {
+        // Table and key column come from the model, never from input.
+        var entity = Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not an entity of the model.");
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema() ?? Schema);
+        var key = entity.FindPrimaryKey()!.Properties.Single().GetColumnName(table);
+        var sql = "SELECT * FROM " + table.Schema + "." + table.Name + " WHERE " + key + " = {0} FOR UPDATE";
+        return Set<T>().FromSqlRaw(sql, id).SingleOrDefaultAsync(ct);
+    }
 
     public async Task<long> NextSequenceValueAsync(string sequence, CancellationToken ct)
     {

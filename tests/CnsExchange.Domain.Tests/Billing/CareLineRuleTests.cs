@@ -86,7 +86,7 @@ public sealed class CareLineRuleTests
     [InlineData("T200", 80, "2026-12-01", "35.00", "28.00", "7.00")]
     [InlineData("T260", 70, "2026-12-01", "28.00", "19.60", "8.40")]   // Fango 70 %
     [InlineData("T200", 80, "2027-01-04", "35.88", "28.70", "7.18")]   // letter key 1.0250 from 2027: round2(35 × 1.025)
-    public void A_cure_session_is_paid_at_the_rate_of_the_voucher_on_the_tariff_of_the_session_date(string kind, int rate, string session,
+    public void Cur06_a_cure_session_is_paid_at_the_rate_of_the_voucher_on_the_tariff_of_the_session_date(string kind, int rate, string session,
         string tariff, string cns, string insured)
     {
         var decision = CureLine(Cure(kind, rate: rate, windowMonths: kind == "T200" ? 6 : null, sessions: kind == "T200" ? 24 : 12), session, session);
@@ -132,7 +132,7 @@ public sealed class CareLineRuleTests
     [Theory]
     [InlineData("2027-05-31", true)]  // first session + 6 months − 1 day (day 182 after 1 December)
     [InlineData("2027-06-01", false)] // 6 months after the first session
-    public void A_24_session_cycle_ends_within_6_months_of_its_first_session(string session, bool paid)
+    public void Cur05_a_24_session_cycle_ends_within_6_months_of_its_first_session(string session, bool paid)
     {
         var decision = CureLine(Cure(), session, "2026-12-01", claimed: 35.88m);
         Assert.Equal(paid, decision.Paid);
@@ -144,7 +144,7 @@ public sealed class CareLineRuleTests
     }
 
     [Fact]
-    public void A_cycle_started_late_in_its_year_continues_past_the_validity_within_its_window()
+    public void Cur05_a_cycle_started_late_in_its_year_continues_past_the_validity_within_its_window()
     {
         // Started four days before the end of validity: the cycle's window, not the year, bounds its sessions.
         var decision = CureLine(Cure(), "2028-03-01", "2027-11-20", claimed: 35.88m);
@@ -155,7 +155,7 @@ public sealed class CareLineRuleTests
     [Theory]
     [InlineData("2027-11-23", true)]  // started on the last day of the year of validity
     [InlineData("2027-11-24", false)] // not started within the year: a new request is needed
-    public void A_cure_must_be_started_within_the_year_of_its_authorisation(string firstSession, bool paid)
+    public void Cur01_a_cure_must_be_started_within_the_year_of_its_authorisation(string firstSession, bool paid)
     {
         var decision = CureLine(Cure(), firstSession, firstSession, claimed: 35.88m);
         Assert.Equal(paid, decision.Paid);
@@ -193,7 +193,7 @@ public sealed class CareLineRuleTests
     [InlineData(0, true)]
     [InlineData(1, true)]  // the 2nd maintenance session of the month
     [InlineData(2, false)] // the 3rd
-    public void Maintenance_sessions_are_paid_at_most_2_per_month(int alreadyPaidInMonth, bool paid)
+    public void Cur05_maintenance_sessions_are_paid_at_most_2_per_month(int alreadyPaidInMonth, bool paid)
     {
         var decision = CureLine(Cure("T209", sessions: 24, windowMonths: null, maxPerMonth: 2), "2027-01-20", "2026-12-07", alreadyPaidInMonth, claimed: 35.88m);
         Assert.Equal(paid, decision.Paid);
@@ -213,7 +213,7 @@ public sealed class CareLineRuleTests
     }
 
     [Fact]
-    public void A_cure_abroad_with_an_s2_form_is_never_paid_under_third_party_payment()
+    public void Cur08_a_cure_abroad_with_an_s2_form_is_never_paid_under_third_party_payment()
     {
         var decision = CureLine(Cure(thirdParty: false), "2026-12-01", "2026-12-01");
         Assert.Equal(LineOutcome.Refused, decision.Outcome);

@@ -64,7 +64,7 @@ public sealed class HospitalFeeLineRuleTests
     [InlineData(HospitalStayKind.DayHospital, "2008-11-16", 88, "36.96", "5.04")]  // 18 on admission
     [InlineData(HospitalStayKind.Stationary, "1983-08-12", 100, "42.00", "0.00")]
     [InlineData(HospitalStayKind.SurveillancePlace, "1983-08-12", 100, "42.00", "0.00")]
-    public void Doctors_fees_are_paid_88_percent_ambulatory_for_adults_and_100_percent_otherwise(HospitalStayKind kind, string birthDate, int rate,
+    public void Hos04_doctors_fees_are_paid_88_percent_ambulatory_for_adults_and_100_percent_otherwise(HospitalStayKind kind, string birthDate, int rate,
         string cns, string insuredShare)
     {
         var decision = Fee(Stay(kind, "2026-11-16", "2026-11-16"), date: "2026-11-16", invoice: "150.00", insured: Insured(birthDate));
@@ -100,7 +100,7 @@ public sealed class HospitalFeeLineRuleTests
     [InlineData(RoomKind.Single, true, "27.72", LineOutcome.Reduced, "SINGLE_ROOM_SURCHARGE_NOT_CHARGEABLE", "0.00")] // medically needed: not at all
     [InlineData(RoomKind.Standard, false, "27.72", LineOutcome.Reduced, "SINGLE_ROOM_SURCHARGE_WITHOUT_SINGLE_ROOM", "0.00")]
     [InlineData(RoomKind.Single, false, "0.00", LineOutcome.Accepted, null, "0.00")]
-    public void The_single_room_surcharge_is_never_paid_by_cns(RoomKind room, bool medicallyNeeded, string surcharge, LineOutcome outcome, string? code,
+    public void Hos04_the_single_room_surcharge_is_never_paid_by_cns(RoomKind room, bool medicallyNeeded, string surcharge, LineOutcome outcome, string? code,
         string surchargeToInsured)
     {
         var claimed = M("42.00") + M(surcharge);
@@ -125,7 +125,7 @@ public sealed class HospitalFeeLineRuleTests
     [InlineData("2026-11-16", "2026-11-18", "100.01", true)]  // invoice above 100 EUR
     [InlineData("2026-11-16", "2026-11-19", "42.00", true)]   // stay of 4 days
     [InlineData("2026-11-16", "2026-11-18", "42.00", false)]
-    public void Doctors_bill_cns_directly_only_when_the_stay_exceeds_3_days_or_the_invoice_100_eur(string admission, string discharge, string invoice, bool paid)
+    public void Hos05_doctors_bill_cns_directly_only_when_the_stay_exceeds_3_days_or_the_invoice_100_eur(string admission, string discharge, string invoice, bool paid)
     {
         var decision = Fee(Stay(admission: admission, discharge: discharge), date: admission, invoice: invoice);
         Assert.Equal(paid, decision.Paid);
@@ -155,7 +155,7 @@ public sealed class HospitalFeeLineRuleTests
     [InlineData("HOPX1", "HOP03", "HOP03", false, "MAIN_OPERATION_NOT_COVERED")] // main not covered: neither is the other
     [InlineData("HOPX1", "HOP03", "HOPX1", false, "NOT_COVERED")]
     [InlineData("HOP02", "HOP03", "HOP05", false, "OPERATION_NOT_IN_STAY")]      // not declared with the stay
-    public void Several_operations_are_paid_only_if_the_most_important_one_is_covered(string main, string other, string billed, bool paid, string? code)
+    public void Hos06_several_operations_are_paid_only_if_the_most_important_one_is_covered(string main, string other, string billed, bool paid, string? code)
     {
         var stay = Stay(operations: [(other, false), (main, true)]);
         var tariff = Catalog.TariffOn(billed, D("2026-11-18"))!.Value;

@@ -43,7 +43,7 @@ public sealed class CureAuthorisationTests
     [InlineData("30.0", null, false, false, "95", false, Sex.Male, false)]    // 95 is android for a woman, not for a man
     [InlineData("30.0", null, false, false, null, true, Sex.Female, true)]    // documented cardiac history
     [InlineData("29.9", null, true, true, "120", true, Sex.Female, false)]    // under 30 whatever the criteria
-    public void Obesity_cure_needs_bmi_above_35_or_30_with_a_criterion(string bmi, string? hba1c, bool hypertension, bool apnoea,
+    public void Cur04_obesity_cure_needs_bmi_above_35_or_30_with_a_criterion(string bmi, string? hba1c, bool hypertension, bool apnoea,
         string? waist, bool cardiac, Sex sex, bool granted)
     {
         var clinical = new CureClinicalData(Bmi: M(bmi), HbA1cPercent: hba1c is null ? null : M(hba1c), ResistantHypertension: hypertension,
@@ -57,7 +57,7 @@ public sealed class CureAuthorisationTests
     }
 
     [Fact]
-    public void Obesity_cure_without_bmi_is_refused_naming_the_field()
+    public void Cur04_obesity_cure_without_bmi_is_refused_naming_the_field()
     {
         var decision = Decide("T190");
         AssertRefused(decision, "CURE_CONDITIONS_NOT_MET", "CUR-04");
@@ -68,7 +68,7 @@ public sealed class CureAuthorisationTests
     [InlineData(0, true)]
     [InlineData(1, true)]
     [InlineData(2, false)] // the third obesity cure
-    public void At_most_two_obesity_cures_per_insured(int earlierCures, bool granted)
+    public void Cur04_at_most_two_obesity_cures_per_insured(int earlierCures, bool granted)
     {
         var history = Enumerable.Range(0, earlierCures)
             .Select(i => Done(i % 2 == 0 ? "T190" : "T192", $"{2018 + 2 * i}-06-30", 21)).ToList();
@@ -78,7 +78,7 @@ public sealed class CureAuthorisationTests
     }
 
     [Fact]
-    public void A_lapsed_obesity_authorisation_does_not_count_towards_the_limit()
+    public void Cur04_a_lapsed_obesity_authorisation_does_not_count_towards_the_limit()
     {
         var lapsed = new CureHistoryEntry("T190", D("2022-01-10"), D("2023-01-10"), null, null, 21, 0);
         var decision = Decide("T190", new CureClinicalData(Bmi: 36m), [Done("T190", "2019-06-30", 21), lapsed]);
@@ -91,7 +91,7 @@ public sealed class CureAuthorisationTests
     [InlineData("2025-05-23", true)]  // end + 18 months = 2026-11-23: last day of the window
     [InlineData("2025-05-22", false)] // window closed the day before the request
     [InlineData("2026-10-01", true)]
-    public void Reinforcement_modules_within_18_months_after_the_end_of_an_obesity_cure(string cureEnd, bool granted)
+    public void Cur04_reinforcement_modules_within_18_months_after_the_end_of_an_obesity_cure(string cureEnd, bool granted)
     {
         var decision = Decide("T195", history: [Done("T190", cureEnd, 21)]);
         Assert.Equal(granted, decision.Granted);
@@ -106,7 +106,7 @@ public sealed class CureAuthorisationTests
     }
 
     [Fact]
-    public void Reinforcement_modules_need_an_obesity_cure()
+    public void Cur04_reinforcement_modules_need_an_obesity_cure()
     {
         AssertRefused(Decide("T195", history: [Done("T180", "2026-06-01", 18)]), "CURE_CONDITIONS_NOT_MET", "CUR-04");
     }
@@ -114,7 +114,7 @@ public sealed class CureAuthorisationTests
     [Theory]
     [InlineData(10, 4)]
     [InlineData(14, 0)]
-    public void Reinforcement_modules_are_14_in_all_after_one_cure(int modulesDoneEarlier, int expected)
+    public void Cur04_reinforcement_modules_are_14_in_all_after_one_cure(int modulesDoneEarlier, int expected)
     {
         var earlier = new CureHistoryEntry("T195", D("2026-02-01"), D("2026-08-01"), D("2026-02-10"), D("2026-07-20"), 14, modulesDoneEarlier);
         var decision = Decide("T195", history: [Done("T190", "2026-01-15", 21), earlier]);
@@ -128,7 +128,7 @@ public sealed class CureAuthorisationTests
     [InlineData(false, false, false)]
     [InlineData(true, false, true)]
     [InlineData(false, true, true)]
-    public void Lympho_venous_cure_only_for_complicated_venous_insufficiency_or_lymphoedema(bool venous, bool lymphoedema, bool granted)
+    public void Cur03_lympho_venous_cure_only_for_complicated_venous_insufficiency_or_lymphoedema(bool venous, bool lymphoedema, bool granted)
     {
         var decision = Decide("T180", new CureClinicalData(ComplicatedVenousInsufficiency: venous, Lymphoedema: lymphoedema));
         Assert.Equal(granted, decision.Granted);
@@ -140,7 +140,7 @@ public sealed class CureAuthorisationTests
     [Theory]
     [InlineData("2025-11-23", true)]  // exactly 12 months after the end
     [InlineData("2025-11-24", false)] // one day short
-    public void A_cure_of_the_same_nature_only_12_months_after_the_end_of_the_previous(string previousEnd, bool granted)
+    public void Cur02_a_cure_of_the_same_nature_only_12_months_after_the_end_of_the_previous(string previousEnd, bool granted)
     {
         var decision = Decide("T260", history: [Done("T261", previousEnd, 12)]);
         Assert.Equal(granted, decision.Granted);
@@ -148,13 +148,13 @@ public sealed class CureAuthorisationTests
     }
 
     [Fact]
-    public void A_cure_of_another_nature_needs_no_wait()
+    public void Cur02_a_cure_of_another_nature_needs_no_wait()
     {
         Assert.True(Decide("T180", new CureClinicalData(Lymphoedema: true), [Done("T260", "2026-10-01", 12)]).Granted);
     }
 
     [Fact]
-    public void An_open_authorisation_of_the_same_nature_blocks_a_new_one_but_a_lapsed_one_does_not()
+    public void Cur02_an_open_authorisation_of_the_same_nature_blocks_a_new_one_but_a_lapsed_one_does_not()
     {
         var open = new CureHistoryEntry("T180", D("2026-06-01"), D("2027-06-01"), null, null, 18, 0);
         AssertRefused(Decide("T180", new CureClinicalData(Lymphoedema: true), [open]), "CURE_TOO_SOON", "CUR-02");
@@ -169,7 +169,7 @@ public sealed class CureAuthorisationTests
     [InlineData("T200", "T200", "2024-11-24", false)] // one day short of 24 months
     [InlineData("T203", "T203", "2025-06-30", false)]
     [InlineData("T203", "T200", "2026-06-30", true)]  // neck after back: another nature
-    public void Back_neck_and_shoulder_cures_are_24_months_apart(string kind, string previousKind, string previousEnd, bool granted)
+    public void Cur05_back_neck_and_shoulder_cures_are_24_months_apart(string kind, string previousKind, string previousEnd, bool granted)
     {
         var decision = Decide(kind, history: [Done(previousKind, previousEnd)]);
         Assert.Equal(granted, decision.Granted);
@@ -180,7 +180,7 @@ public sealed class CureAuthorisationTests
     [InlineData(BodySide.Right, new[] { BodySide.Left }, true)]                   // the second shoulder: no wait
     [InlineData(BodySide.Left, new[] { BodySide.Left }, false)]                   // the same shoulder again
     [InlineData(BodySide.Right, new[] { BodySide.Left, BodySide.Right }, false)]  // both shoulders done: wait again
-    public void Shoulder_cure_for_the_other_shoulder_needs_no_wait(BodySide side, BodySide[] earlierSides, bool granted)
+    public void Cur05_shoulder_cure_for_the_other_shoulder_needs_no_wait(BodySide side, BodySide[] earlierSides, bool granted)
     {
         var history = earlierSides.Select((s, i) => Done("T206", $"2026-0{5 + i}-01", side: s)).ToList();
         var decision = Decide("T206", new CureClinicalData(AffectedSide: side), history);
@@ -190,7 +190,7 @@ public sealed class CureAuthorisationTests
     }
 
     [Fact]
-    public void Shoulder_cure_needs_the_affected_side()
+    public void Cur05_shoulder_cure_needs_the_affected_side()
     {
         var decision = Decide("T206");
         AssertRefused(decision, "CURE_CONDITIONS_NOT_MET");
@@ -198,7 +198,7 @@ public sealed class CureAuthorisationTests
     }
 
     [Fact]
-    public void Back_cure_grants_24_sessions_to_finish_within_6_months()
+    public void Cur05_back_cure_grants_24_sessions_to_finish_within_6_months()
     {
         var terms = Decide("T200").Terms!;
         Assert.Equal(24, terms.Sessions);
@@ -212,7 +212,7 @@ public sealed class CureAuthorisationTests
     [InlineData(24, "2026-11-30", 2, true, 2)]
     [InlineData(24, "2026-11-30", 1, true, 1)]
     [InlineData(24, "2026-11-30", 3, true, 2)]      // 3 per month asked: reduced to 2
-    public void Maintenance_sessions_at_most_2_per_month_only_after_a_completed_cycle(int cycleSessionsDone, string cycleEnd, int? askedPerMonth,
+    public void Cur05_maintenance_sessions_at_most_2_per_month_only_after_a_completed_cycle(int cycleSessionsDone, string cycleEnd, int? askedPerMonth,
         bool granted, int perMonth)
     {
         var cycle = new CureHistoryEntry("T200", D("2026-05-01"), D("2027-05-01"), D("2026-06-01"), D(cycleEnd), 24, cycleSessionsDone);
@@ -232,7 +232,7 @@ public sealed class CureAuthorisationTests
     [InlineData(0, true)]
     [InlineData(1, true)]
     [InlineData(2, false)] // a third maintenance session in the same month
-    public void Billed_maintenance_sessions_stop_at_2_per_month(int alreadyThisMonth, bool accepted)
+    public void Cur05_billed_maintenance_sessions_stop_at_2_per_month(int alreadyThisMonth, bool accepted)
     {
         var cycle = Done("T203", "2026-11-01");
         var terms = Decide("T209", history: [cycle]).Terms!;
@@ -247,7 +247,7 @@ public sealed class CureAuthorisationTests
     [InlineData("2027-11-23", "2027-11-23", true)]  // started on the last valid day
     [InlineData("2027-11-24", "2027-11-24", false)] // not started within one year
     [InlineData("2026-11-22", "2026-11-22", false)] // before the authorisation
-    public void Cure_must_start_within_one_year_of_the_authorisation(string firstSession, string session, bool accepted)
+    public void Cur01_cure_must_start_within_one_year_of_the_authorisation(string firstSession, string session, bool accepted)
     {
         var terms = Decide("T180", new CureClinicalData(Lymphoedema: true)).Terms!;
         Assert.Equal(D("2027-11-23"), terms.ValidUntil);
@@ -259,7 +259,7 @@ public sealed class CureAuthorisationTests
     [Theory]
     [InlineData("2027-06-06", true)]  // first session + 6 months - 1 day
     [InlineData("2027-06-07", false)] // 6 months after the first session
-    public void Back_cycle_sessions_end_within_6_months_of_the_first(string session, bool accepted)
+    public void Cur05_back_cycle_sessions_end_within_6_months_of_the_first(string session, bool accepted)
     {
         var terms = Decide("T200").Terms!;
         var reasons = CureSessionRules.Check(terms, D("2026-12-07"), D(session), 0);
@@ -272,7 +272,7 @@ public sealed class CureAuthorisationTests
     [InlineData("T260", 70)]
     [InlineData("T261", 70)]
     [InlineData("T200", 80)]
-    public void Coverage_is_80_percent_and_fango_70(string kind, int rate)
+    public void Cur06_coverage_is_80_percent_and_fango_70(string kind, int rate)
     {
         var decision = Decide(kind);
         Assert.Equal(rate, decision.Terms!.RatePercent);
@@ -283,7 +283,7 @@ public sealed class CureAuthorisationTests
     [InlineData("Luxembourg", "LU", "mondorf_night", "night", "61.39")]
     [InlineData("Mondorf-les-Bains", "LU", "mondorf_resident_day", "day", "17.94")]
     [InlineData("Mondorf-les-Bains", "FR", "mondorf_night", "night", "61.39")] // same name abroad is not Mondorf
-    public void Stay_allowance_per_night_in_mondorf_or_per_day_for_residents(string municipality, string country, string code, string unit, string amount)
+    public void Cur07_stay_allowance_per_night_in_mondorf_or_per_day_for_residents(string municipality, string country, string code, string unit, string amount)
     {
         var decision = Decide("T260", insured: Insured(municipality: municipality, residence: country));
         Assert.Equal(new StayAllowanceTerms(code, unit, M(amount)), decision.Terms!.StayAllowance);
@@ -302,7 +302,7 @@ public sealed class CureAuthorisationTests
     [InlineData("US", false)]
     [InlineData("GB", false)]
     [InlineData("AL", false)]
-    public void Cure_abroad_only_in_eu_eea_switzerland_and_agreement_states(string country, bool granted)
+    public void Cur08_cure_abroad_only_in_eu_eea_switzerland_and_agreement_states(string country, bool granted)
     {
         var decision = Decide("T260", country: country, notAvailableHere: true);
         Assert.Equal(granted, decision.Granted);
@@ -319,7 +319,7 @@ public sealed class CureAuthorisationTests
     [Theory]
     [InlineData("2026-12-07", "2026-12-07", true)]  // asked on the day the cure starts
     [InlineData("2026-12-08", "2026-12-07", false)] // asked after the start
-    public void Cure_abroad_must_be_asked_before_the_start(string requestDate, string start, bool granted)
+    public void Cur08_cure_abroad_must_be_asked_before_the_start(string requestDate, string start, bool granted)
     {
         var decision = Decide("T260", requestDate: requestDate, start: start, country: "DE", notAvailableHere: true);
         Assert.Equal(granted, decision.Granted);
@@ -327,19 +327,19 @@ public sealed class CureAuthorisationTests
     }
 
     [Fact]
-    public void Cure_in_luxembourg_also_needs_prior_authorisation()
+    public void Cur08_cure_in_luxembourg_also_needs_prior_authorisation()
     {
         AssertRefused(Decide("T260", requestDate: "2026-12-08", start: "2026-12-07"), "REQUEST_AFTER_START", "CUR-01");
     }
 
     [Fact]
-    public void Cure_abroad_only_when_the_care_is_not_available_in_luxembourg()
+    public void Cur08_cure_abroad_only_when_the_care_is_not_available_in_luxembourg()
     {
         AssertRefused(Decide("T260", country: "DE", notAvailableHere: false), "CURE_CONDITIONS_NOT_MET", "CUR-08");
     }
 
     [Fact]
-    public void Cross_border_worker_cured_in_the_country_of_residence_goes_to_the_local_fund()
+    public void Cur08_cross_border_worker_cured_in_the_country_of_residence_goes_to_the_local_fund()
     {
         var frontalier = Insured(residence: "FR", municipality: "Thionville", crossBorder: true);
         AssertRefused(Decide("T260", insured: frontalier, country: "FR", notAvailableHere: true), "COMPETENT_FUND_ABROAD", "CUR-08");

@@ -38,7 +38,7 @@ public sealed class PaymentScheduleTests
     [InlineData("2029-01-01", false)] // New Year on a Monday
     [InlineData("2029-01-02", true)]
     [InlineData("2026-06-22", true)]  // the Monday before National Day (Tuesday 23 June)
-    public void Weekly_run_is_on_monday_or_the_next_working_day_after_a_holiday(string date, bool weekly) =>
+    public void Pay02_weekly_run_is_on_monday_or_the_next_working_day_after_a_holiday(string date, bool weekly) =>
         Assert.Equal(weekly, PaymentSchedule.IsWeeklyRunDate(D(date), Settings));
 
     [Theory]
@@ -60,7 +60,7 @@ public sealed class PaymentScheduleTests
     [InlineData("2026-12-08", true, "2026-12-08", "Extra")] // due today: today is the last chance
     [InlineData("2026-12-08", true, "2026-12-09", null)]
     [InlineData("2026-12-08", false, null, null)]           // nothing unpaid
-    public void An_opportunity_becomes_the_weekly_run_an_extra_run_or_nothing(string date, bool anythingToTake, string? earliestDue, string? expected)
+    public void Pay02_an_opportunity_becomes_the_weekly_run_an_extra_run_or_nothing(string date, bool anythingToTake, string? earliestDue, string? expected)
     {
         var trigger = PaymentSchedule.Decide(Slot(date), anythingToTake, earliestDue is null ? null : D(earliestDue));
         Assert.Equal(expected, trigger?.ToString());
@@ -95,7 +95,7 @@ public sealed class PaymentScheduleTests
     [InlineData("2028-12-22", 18, 0, "2029-01-21", "2028-12-27")]  // before a four-day Christmas break
     [InlineData("2026-12-30", 18, 0, "2027-01-03", "2026-12-31")]  // due on a Sunday after New Year: extra run on the 31st
     [InlineData("2026-11-27", 18, 30, "2026-11-29", null)]         // due two days later, on a Sunday: no working day in between
-    public void A_memoir_is_planned_for_the_first_weekly_run_or_its_last_chance(string received, int hour, int minute, string due, string? expected)
+    public void Pay01_a_memoir_is_planned_for_the_first_weekly_run_or_its_last_chance(string received, int hour, int minute, string due, string? expected)
     {
         var planned = PaymentSchedule.PlannedPaymentDate(Local(received, hour, minute), D(due), SettingsOn);
         Assert.Equal(expected is null ? null : D(expected), planned);
@@ -105,7 +105,7 @@ public sealed class PaymentScheduleTests
     [InlineData(30)]
     [InlineData(10)]
     [InlineData(6)] // the longest break without a working day is four days (Christmas on a Monday)
-    public void Every_memoir_received_from_2026_to_2032_is_planned_on_or_before_its_due_date(int dueDays)
+    public void Pay01_every_memoir_received_from_2026_to_2032_is_planned_on_or_before_its_due_date(int dueDays)
     {
         var checkedMemoirs = 0;
         for (var day = D("2026-01-01"); day <= D("2032-12-31"); day = day.AddDays(1))

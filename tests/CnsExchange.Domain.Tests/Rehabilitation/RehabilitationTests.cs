@@ -16,7 +16,7 @@ public sealed class RehabilitationTests
     // ---- REH-01 CNRFR ---------------------------------------------------------------------------------------
 
     [Fact]
-    public void Cnrfr_needs_no_authorisation_when_the_affiliation_is_in_order()
+    public void Reh01_cnrfr_needs_no_authorisation_when_the_affiliation_is_in_order()
     {
         var decision = CnrfrAdmission.Decide(Insured(), D("2026-11-23"), D("2026-11-30"));
         Assert.Equal(RehabOutcome.NotRequired, decision.Outcome);
@@ -24,7 +24,7 @@ public sealed class RehabilitationTests
     }
 
     [Fact]
-    public void Cnrfr_refuses_an_insured_not_affiliated()
+    public void Reh01_cnrfr_refuses_an_insured_not_affiliated()
     {
         AssertRefused(CnrfrAdmission.Decide(Insured(affiliatedTo: "2026-10-31"), D("2026-11-23"), D("2026-11-30")), "INSURED_NOT_AFFILIATED", "REH-01");
     }
@@ -40,7 +40,7 @@ public sealed class RehabilitationTests
     [InlineData("2026-10-01", "2026-10-06", false)] // 6 days
     [InlineData("2025-11-25", "2025-12-01", true)]  // discharged exactly 12 months before the start
     [InlineData("2025-11-24", "2025-11-30", false)] // discharged 12 months and a day before the start
-    public void Geriatric_ambulatory_follows_a_stay_of_7_days_in_the_previous_year(string admission, string discharge, bool granted)
+    public void Reh02_geriatric_ambulatory_follows_a_stay_of_7_days_in_the_previous_year(string admission, string discharge, bool granted)
     {
         var decision = Ambulatory(stays: new HospitalStayFact(D(admission), D(discharge)));
         Assert.Equal(granted ? RehabOutcome.Granted : RehabOutcome.Refused, decision.Outcome);
@@ -50,7 +50,7 @@ public sealed class RehabilitationTests
     [Theory]
     [InlineData("2027-01-31", true)]  // 1 Dec + 2 months - 1 day
     [InlineData("2027-02-01", false)] // a day more than 2 months
-    public void Geriatric_ambulatory_lasts_at_most_two_months(string end, bool granted)
+    public void Reh02_geriatric_ambulatory_lasts_at_most_two_months(string end, bool granted)
     {
         var decision = Ambulatory(end: end, stays: new HospitalStayFact(D("2026-10-01"), D("2026-10-20")));
         Assert.Equal(granted ? RehabOutcome.Granted : RehabOutcome.Refused, decision.Outcome);
@@ -61,7 +61,7 @@ public sealed class RehabilitationTests
     [Theory]
     [InlineData("2026-12-01", true)]
     [InlineData("2026-12-02", false)]
-    public void Geriatric_ambulatory_is_asked_before_the_start(string requestDate, bool granted)
+    public void Reh02_geriatric_ambulatory_is_asked_before_the_start(string requestDate, bool granted)
     {
         var decision = Ambulatory(request: requestDate, stays: new HospitalStayFact(D("2026-10-01"), D("2026-10-20")));
         Assert.Equal(granted ? RehabOutcome.Granted : RehabOutcome.Refused, decision.Outcome);
@@ -69,7 +69,7 @@ public sealed class RehabilitationTests
     }
 
     [Fact]
-    public void Geriatric_ambulatory_has_no_extension()
+    public void Reh02_geriatric_ambulatory_has_no_extension()
     {
         AssertRefused(GeriatricAmbulatoryRehab.DecideExtension(), "EXTENSION_LIMIT_REACHED", "REH-02");
     }
@@ -86,7 +86,7 @@ public sealed class RehabilitationTests
     [InlineData("2027-05-05", "2027-05-11", true)]  // Ascension (Thursday 6 May 2027) skipped
     [InlineData("2027-05-05", "2027-05-12", false)]
     [InlineData("2026-11-23", "2026-11-16", true)]  // asked before the admission is fine
-    public void Geriatric_stationary_is_asked_at_the_latest_3_working_days_after_admission(string admission, string requestDate, bool granted)
+    public void Reh03_geriatric_stationary_is_asked_at_the_latest_3_working_days_after_admission(string admission, string requestDate, bool granted)
     {
         var decision = GeriatricStationaryRehab.Decide(Insured(), new GeriatricStationaryRequest(D(requestDate), D(admission)), Catalog);
         Assert.Equal(granted ? RehabOutcome.Granted : RehabOutcome.Refused, decision.Outcome);
@@ -98,7 +98,7 @@ public sealed class RehabilitationTests
     [InlineData(90, true, "2027-02-20")]
     [InlineData(60, true, "2027-01-21")]
     [InlineData(91, false, null)]
-    public void Geriatric_stationary_covers_90_days(int? days, bool granted, string? to)
+    public void Reh03_geriatric_stationary_covers_90_days(int? days, bool granted, string? to)
     {
         var decision = GeriatricStationaryRehab.Decide(Insured(), new GeriatricStationaryRequest(D("2026-11-23"), D("2026-11-23"), days), Catalog);
         if (!granted)
@@ -116,7 +116,7 @@ public sealed class RehabilitationTests
     [InlineData(2, 30, "2027-02-20", false)] // the third extension
     [InlineData(0, 31, "2027-02-20", false)] // more than 30 days
     [InlineData(0, 10, "2027-02-21", false)] // asked after the authorised period ended
-    public void At_most_two_extensions_of_30_days_asked_in_advance(int granted, int days, string requestDate, bool accepted)
+    public void Reh03_at_most_two_extensions_of_30_days_asked_in_advance(int granted, int days, string requestDate, bool accepted)
     {
         var state = new GeriatricAuthorisationState(D("2026-11-23"), D("2027-02-20"), granted);
         var decision = GeriatricStationaryRehab.DecideExtension(state, new RehabExtensionRequest(D(requestDate), days), Catalog);
@@ -139,7 +139,7 @@ public sealed class RehabilitationTests
     [Theory]
     [InlineData(4, false)]
     [InlineData(5, true)]
-    public void Colpach_lasts_at_least_5_days(int days, bool granted)
+    public void Reh04_colpach_lasts_at_least_5_days(int days, bool granted)
     {
         var decision = ColpachRehab.Decide(Insured(), Colpach(days), [], Catalog);
         Assert.Equal(granted ? RehabOutcome.Granted : RehabOutcome.Refused, decision.Outcome);
@@ -154,7 +154,7 @@ public sealed class RehabilitationTests
     [InlineData(CareSetting.Stationary, 0, 31, false, false)]
     [InlineData(CareSetting.Ambulatory, 5, 5, false, true)]    // the 10th ambulatory day
     [InlineData(CareSetting.Ambulatory, 5, 6, false, false)]   // the 11th ambulatory day
-    public void Colpach_days_per_calendar_year(CareSetting setting, int usedThisYear, int asked, bool differentPathology, bool granted)
+    public void Reh04_colpach_days_per_calendar_year(CareSetting setting, int usedThisYear, int asked, bool differentPathology, bool granted)
     {
         var history = usedThisYear == 0 ? [] : new List<ColpachHistoryEntry>
         {
@@ -168,7 +168,7 @@ public sealed class RehabilitationTests
     }
 
     [Fact]
-    public void Colpach_stay_across_new_year_counts_each_year_apart()
+    public void Reh04_colpach_stay_across_new_year_counts_each_year_apart()
     {
         var history = new List<ColpachHistoryEntry> { new(RehabService.Snrp, CareSetting.Stationary, D("2026-06-01"), D("2026-06-25")) }; // 25 days in 2026
         Assert.Equal(RehabOutcome.Granted, ColpachRehab.Decide(Insured(), Colpach(20, start: "2026-12-27"), history, Catalog).Outcome);  // 5 in 2026 + 15 in 2027
@@ -182,7 +182,7 @@ public sealed class RehabilitationTests
     [InlineData("2026-08-31", false)] // 3 months and a day
     [InlineData("2026-12-15", false)] // therapy not over at the start
     [InlineData(null, false)]
-    public void Post_oncology_starts_within_3_months_after_acute_therapy(string? therapyEnd, bool granted)
+    public void Reh04_post_oncology_starts_within_3_months_after_acute_therapy(string? therapyEnd, bool granted)
     {
         var decision = ColpachRehab.Decide(Insured(), Colpach(14, RehabService.Snrpo, therapyEnd: therapyEnd), [], Catalog);
         Assert.Equal(granted ? RehabOutcome.Granted : RehabOutcome.Refused, decision.Outcome);
@@ -190,13 +190,13 @@ public sealed class RehabilitationTests
     }
 
     [Fact]
-    public void Colpach_needs_a_stable_clinical_state()
+    public void Reh04_colpach_needs_a_stable_clinical_state()
     {
         AssertRefused(ColpachRehab.Decide(Insured(), Colpach(10, stable: false), [], Catalog), "REHAB_CONDITIONS_NOT_MET", "REH-04");
     }
 
     [Fact]
-    public void Colpach_is_authorised_before_the_start()
+    public void Reh04_colpach_is_authorised_before_the_start()
     {
         AssertRefused(ColpachRehab.Decide(Insured(), Colpach(10, request: "2026-12-02"), [], Catalog), "REQUEST_AFTER_START", "REH-04");
     }

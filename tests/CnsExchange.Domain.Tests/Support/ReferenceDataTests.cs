@@ -1,35 +1,7 @@
-using System.Reflection;
-using CnsExchange.Domain.Cures;
-using CnsExchange.Domain.Hospital;
-using CnsExchange.Domain.Rehabilitation;
-
 namespace CnsExchange.Domain.Tests.Support;
 
 public sealed class ReferenceDataTests
 {
-    public static TheoryData<string> ReasonCodesUsedByTheRules()
-    {
-        var data = new TheoryData<string>();
-        foreach (var type in new[] { typeof(CureReasonCodes), typeof(RehabReasonCodes), typeof(HospitalReasonCodes) })
-        foreach (var field in type.GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral))
-            data.Add((string)field.GetValue(null)!);
-        data.Add("REQUEST_AFTER_START");
-        data.Add("INSURED_NOT_AFFILIATED");
-        data.Add("COMPETENT_FUND_ABROAD");
-        return data;
-    }
-
-    [Theory]
-    [MemberData(nameof(ReasonCodesUsedByTheRules))]
-    public void Every_reason_code_of_the_rules_has_texts_in_three_languages(string code)
-    {
-        var def = TestReference.Catalog.Reason(code);
-        Assert.NotNull(def);
-        Assert.False(string.IsNullOrWhiteSpace(def.Text.Fr));
-        Assert.False(string.IsNullOrWhiteSpace(def.Text.De));
-        Assert.False(string.IsNullOrWhiteSpace(def.Text.En));
-    }
-
     [Theory]
     [InlineData("T180", 80)]
     [InlineData("T190", 80)]

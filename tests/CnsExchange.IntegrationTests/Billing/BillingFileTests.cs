@@ -112,7 +112,7 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
-    public async Task A_malformed_csv_is_rejected_whole_with_line_numbers_and_nothing_is_stored()
+    public async Task Bil14_a_malformed_csv_is_rejected_whole_with_line_numbers_and_nothing_is_stored()
     {
         var voucher = await VoucherSeed.CreateAsync(Api);
         var csv = $"""
@@ -139,7 +139,7 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
-    public async Task Unknown_or_missing_csv_columns_reject_the_file_at_line_1()
+    public async Task Bil14_unknown_or_missing_csv_columns_reject_the_file_at_line_1()
     {
         var csv = "memoirReference,voucherNumber,matricule,sessionDate,actCode,claimed,comment\nX,K26-0001000-3,1983081246785,2026-11-10,ZK11,36.80,hi\n";
         var file = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), csv, "text/csv"))["id"]!.GetValue<string>());
@@ -152,7 +152,7 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
-    public async Task Xml_against_the_schema_is_rejected_with_line_numbers()
+    public async Task Bil14_xml_against_the_schema_is_rejected_with_line_numbers()
     {
         var voucher = await VoucherSeed.CreateAsync(Api);
         var xml = Xml(("XS-1", [XmlLine(voucher, "2026-11-10"), XmlLine(voucher, "2026-11-12", amount: "40.001")]),

@@ -23,7 +23,7 @@ public sealed class ContestationTests(ApiFactory api) : ApiTest(api)
         Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{memoirId}/lines/{line}/contestation", new { code, text = "Session given and documented." });
 
     [Fact]
-    public async Task A_contested_line_overturned_becomes_payable_at_tariff_times_rate_in_the_next_run()
+    public async Task Bil15_a_contested_line_overturned_becomes_payable_at_tariff_times_rate_in_the_next_run()
     {
         var (memoirId, _) = await MemoirWithAnExhaustedLineAsync();
         var contestation = await (await ContestAsync(memoirId, 2, "SESSIONS_EXHAUSTED")).ExpectAsync(HttpStatusCode.Created);
@@ -65,7 +65,7 @@ public sealed class ContestationTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
-    public async Task An_upheld_contestation_adds_its_reason_and_pays_nothing_more()
+    public async Task Bil15_an_upheld_contestation_adds_its_reason_and_pays_nothing_more()
     {
         var (memoirId, _) = await MemoirWithAnExhaustedLineAsync();
         var contestation = await (await ContestAsync(memoirId, 2, "SESSIONS_EXHAUSTED")).ExpectAsync(HttpStatusCode.Created);
@@ -79,7 +79,7 @@ public sealed class ContestationTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
-    public async Task Only_refused_or_reduced_lines_may_be_contested_once_by_their_provider_before_any_return_file()
+    public async Task Bil15_only_refused_or_reduced_lines_may_be_contested_once_by_their_provider_before_any_return_file()
     {
         var (memoirId, _) = await MemoirWithAnExhaustedLineAsync();
         await (await ContestAsync(memoirId, 1, "INSURED_SHARE")).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "line_not_contestable");

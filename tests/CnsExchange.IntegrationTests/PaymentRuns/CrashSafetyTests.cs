@@ -138,7 +138,7 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
 
     [Theory]
     [MemberData(nameof(Interruptions))]
-    public async Task A_run_interrupted_and_executed_again_pays_each_line_once_loses_none_and_writes_the_same_bytes(
+    public async Task Pay06_a_run_interrupted_and_executed_again_pays_each_line_once_loses_none_and_writes_the_same_bytes(
         string point, int occurrence, PaymentRunStatus stoppedAt)
     {
         var heldLine = await SeedFourProvidersAsync();
@@ -213,7 +213,7 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
-    public async Task Two_workers_executing_the_same_run_at_once_pay_each_line_once()
+    public async Task Pay06_two_workers_executing_the_same_run_at_once_pay_each_line_once()
     {
         var heldLine = await SeedFourProvidersAsync();
         var runId = await CreateSlotRunAsync(Api, SlotDate);

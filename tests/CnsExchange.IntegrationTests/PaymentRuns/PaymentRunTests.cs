@@ -29,7 +29,7 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
-    public async Task Advancing_the_clock_past_monday_two_oclock_runs_the_weekly_run_that_pays_every_adjudicated_line_once()
+    public async Task Pay03_advancing_the_clock_past_monday_two_oclock_runs_the_weekly_run_that_pays_every_adjudicated_line_once()
     {
         var (memoir1, memoir2) = await AWeekOfMemoirsAsync();
         await SetClockAsync(Client(Admin), Local("2026-11-29", 23)); // Sunday night: nothing yet

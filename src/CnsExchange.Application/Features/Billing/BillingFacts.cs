@@ -9,62 +9,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Billing;
 
-/// <summary>
-/// A line CNS already pays (BIL-03, BIL-07, BIL-08, CUR-05), as read from the database or settled in this transaction:
-/// a session under a voucher, or a doctor's fee in a hospital stay (<see cref="HospitalStayId"/>).
-/// </summary>
-public sealed record PaidLine(Guid? VoucherId, Guid? InsuredId, DateOnly SessionDate, string ActCode, string MemoirReference)
+/// <summary>Loads <see cref="BillingFacts"/> for a set of lines, in bulk, in the caller's transaction.</summary>
+public static class BillingFactsLoader
 {
-    public Guid? HospitalStayId { get; init; }
-    /// <summary>BIL-09: the line is a travel allowance line (ZKD1), no session.</summary>
-    public bool TravelAllowance { get; init; }
-    /// <summary>BIL-09: the line pays a travel allowance for its date (a ZKD1 line, or a session with its travel flag granted).</summary>
-    public bool TravelPaid { get; init; }
-}
-
-/// <summary>The authorisation a cure or rehabilitation voucher is billed against (RULES.md §5–6).</summary>
-public sealed record AuthorisationFacts(CureAuthorisationTerms? Cure, AuthorisedRehabilitation? Rehabilitation);
-
-/// <summary>
-/// The vouchers and insured that a set of lines names, by voucher number and matricule, and the authorisations behind
-/// its cure and rehabilitation vouchers, by voucher id.
-/// </summary>
-public sealed record NamedParties(
-    IReadOnlyDictionary<string, Voucher> Vouchers,
-    IReadOnlyDictionary<string, Insured> Insured,
-    IReadOnlyDictionary<Guid, AuthorisationFacts> Authorisations);
-
-/// <summary>What one memoir's lines say about each other: BIL-03 first sessions per voucher, HOS-05 fee invoice per stay; and its reference (BIL-07 vs BIL-08).</summary>
-public sealed record MemoirFacts(IReadOnlyDictionary<Guid, DateOnly?> FirstSessions, IReadOnlyDictionary<Guid, decimal> HospitalFeeInvoices, string Reference);
-
-/// <summary>
-/// Everything adjudication needs to know about a set of lines (one JSON memoir or a batch of a billing file's memoirs),
-/// loaded in bulk: the vouchers and insured they name, the authorisations behind cure and rehabilitation vouchers, the
-/// hospital stays doctors' fees name, and the lines already paid on those vouchers, for those insured and in those stays.
-/// Lines settled while the set is adjudicated are recorded here, so that each line sees the ones before it (duplicates,
-/// another act the same day, the first session, maintenance sessions in the month).
-/// The one place where <see cref="LineFacts"/> are put together, for every path that adjudicates.
-/// </summary>
-public sealed class BillingFacts
-{
-    private readonly Guid _providerId;
-    private readonly NamedParties _parties;
-    private readonly IReadOnlyDictionary<Guid, HospitalStay> _stays;
-    private readonly Dictionary<(Guid Voucher, DateOnly Date, string Act), string> _paidLine = [];
-    private readonly Dictionary<(Guid Insured, DateOnly Date), List<(Guid? Voucher, string Act)>> _paidSession = [];
-    private readonly Dictionary<Guid, DateOnly> _firstPaid = [];
-    private readonly Dictionary<(Guid Voucher, int Year, int Month), int> _paidInMonth = [];
-    private readonly Dictionary<(Guid Stay, DateOnly Date, string Act), string> _paidHospitalFee = [];
-    private readonly Dictionary<(Guid Voucher, DateOnly Date), string> _sessionOnDate = [];
-    private readonly Dictionary<(Guid Voucher, DateOnly Date), string> _travelPaid = [];
-
-    private BillingFacts(Guid providerId, NamedParties parties, IReadOnlyDictionary<Guid, HospitalStay> stays)
-    {
-        _providerId = providerId;
-        _parties = parties;
-        _stays = stays;
-    }
-
     /// <summary>
     /// Loads the facts of <paramref name="lines"/> (a JSON memoir). The voucher services the lines bill are handed to
     /// <paramref name="lockServices"/>, then the hospital stays they name are locked, before the paid lines are read, so
@@ -74,9 +21,9 @@ public sealed class BillingFacts
         Func<IReadOnlyCollection<Guid>, Task> lockServices, CancellationToken ct)
     {
         var parties = await ReadPartiesAsync(db, providerId, lines, ct);
-        await lockServices(ServiceIds(providerId, parties, lines));
+        await lockServices(BillingFacts.ServiceIds(providerId, parties, lines));
         var stays = await LockStaysAsync(db, ledger, providerId, lines, ct);
-        return Create(providerId, parties, stays, await ReadPaidAsync(ledger, providerId, lines, ct));
+        return BillingFacts.Create(providerId, parties, stays, await ReadPaidAsync(ledger, providerId, lines, ct));
     }
 
     /// <summary>
@@ -88,7 +35,7 @@ public sealed class BillingFacts
     /// </summary>
     public static async Task<NamedParties> ReadPartiesAsync(IAppDbContext db, Guid providerId, IReadOnlyCollection<FeeMemoirLineInput> lines, CancellationToken ct)
     {
-        var numbers = VoucherNumbers(lines);
+        var numbers = BillingFacts.VoucherNumbers(lines);
         var vouchers = numbers.Count == 0 ? new Dictionary<string, Voucher>()
             : await db.Vouchers.AsNoTracking().Where(v => numbers.Contains(v.Number) && v.ProviderId == providerId).ToDictionaryAsync(v => v.Number, ct);
         var matricules = lines.Select(l => l.Matricule).Distinct().ToList();
@@ -126,7 +73,7 @@ public sealed class BillingFacts
     public static async Task<IReadOnlyDictionary<Guid, HospitalStay>> LockStaysAsync(IAppDbContext db, IBillingLedger ledger, Guid providerId,
         IReadOnlyCollection<FeeMemoirLineInput> lines, CancellationToken ct)
     {
-        var ids = StayIds(lines);
+        var ids = BillingFacts.StayIds(lines);
         if (ids.Count == 0) return new Dictionary<Guid, HospitalStay>();
         var kind = await db.Providers.Where(p => p.Id == providerId).Select(p => p.Kind).SingleAsync(ct);
         if (kind != ProviderKind.Doctor)
@@ -141,143 +88,5 @@ public sealed class BillingFacts
     /// stays they name (BIL-08 of doctors' fees), in the caller's transaction.
     /// </summary>
     public static Task<IReadOnlyList<PaidLine>> ReadPaidAsync(IBillingLedger ledger, Guid providerId, IReadOnlyCollection<FeeMemoirLineInput> lines, CancellationToken ct) =>
-        ledger.PaidLinesAsync(providerId, VoucherNumbers(lines), lines.Select(l => l.Matricule).Distinct().ToList(), StayIds(lines), ct);
-
-    public static BillingFacts Create(Guid providerId, NamedParties parties, IReadOnlyDictionary<Guid, HospitalStay> stays, IEnumerable<PaidLine> paid)
-    {
-        var facts = new BillingFacts(providerId, parties, stays);
-        foreach (var line in paid) facts.Record(line);
-        return facts;
-    }
-
-    private static List<string> VoucherNumbers(IEnumerable<FeeMemoirLineInput> lines) => lines.Select(l => l.VoucherNumber).OfType<string>().Distinct().ToList();
-
-    private static List<Guid> StayIds(IEnumerable<FeeMemoirLineInput> lines) => lines.Select(l => l.HospitalStayId).OfType<Guid>().Distinct().ToList();
-
-    /// <summary>
-    /// The service each line bills; a line whose act is none of its voucher's services (a travel allowance line, BIL-09)
-    /// locks them all, so that the session it goes with is decided before or after it, not beside it.
-    /// </summary>
-    private static IReadOnlyCollection<Guid> ServiceIds(Guid providerId, NamedParties parties, IEnumerable<FeeMemoirLineInput> lines)
-    {
-        var ids = new HashSet<Guid>();
-        foreach (var line in lines)
-        {
-            if (Owned(providerId, parties, line) is not { } voucher) continue;
-            var billed = voucher.Services.FirstOrDefault(s => s.ActCode == line.ActCode);
-            if (billed is not null) ids.Add(billed.Id);
-            else ids.UnionWith(voucher.Services.Select(s => s.Id));
-        }
-        return ids;
-    }
-
-    private static Voucher? Owned(Guid providerId, NamedParties parties, FeeMemoirLineInput line) =>
-        line.VoucherNumber is { } number && parties.Vouchers.GetValueOrDefault(number) is { } v && v.ProviderId == providerId && v.Matricule == line.Matricule
-            ? v : null;
-
-    /// <summary>The voucher services the lines bill (services of this provider's vouchers), to lock.</summary>
-    public IReadOnlyCollection<Guid> ServiceIds(IEnumerable<FeeMemoirLineInput> lines) => ServiceIds(_providerId, _parties, lines);
-
-    /// <summary>BIL-01: the voucher of the line when it belongs to this provider and to the insured of the line.</summary>
-    public Voucher? Owned(FeeMemoirLineInput line) => Owned(_providerId, _parties, line);
-
-    public VoucherService? Service(FeeMemoirLineInput line) => Owned(line)?.Services.FirstOrDefault(s => s.ActCode == line.ActCode);
-
-    /// <summary>The insured the line is about: the voucher's when the voucher is owned, else the one of the matricule.</summary>
-    public Guid? InsuredId(FeeMemoirLineInput line) => Owned(line)?.InsuredId ?? _parties.Insured.GetValueOrDefault(line.Matricule)?.Id;
-
-    /// <summary>
-    /// What a memoir's lines say about each other: the first session of each owned voucher's treatment (BIL-03, also the
-    /// start of a cure) and the fee invoice of each hospital stay, the fees claimed for it with the single-room surcharge
-    /// (HOS-05).
-    /// </summary>
-    public MemoirFacts ForMemoir(IReadOnlyList<FeeMemoirLineInput> memoirLines, DateOnly today, string reference)
-    {
-        var firstSessions = new Dictionary<Guid, DateOnly?>();
-        foreach (var group in memoirLines.Where(l => Owned(l) is not null).GroupBy(l => Owned(l)!))
-        {
-            DateOnly? paid = _firstPaid.TryGetValue(group.Key.Id, out var first) ? first : null;
-            firstSessions[group.Key.Id] = TreatmentStartedInTime.FirstSession(group.Key, paid, group.Select(l => l.SessionDate), today);
-        }
-        var invoices = memoirLines.Where(l => l.HospitalStayId is not null).GroupBy(l => l.HospitalStayId!.Value)
-            .ToDictionary(g => g.Key, g => DirectBilling.FeeInvoice(g));
-        return new MemoirFacts(firstSessions, invoices, reference);
-    }
-
-    /// <summary>The facts of one line, for <see cref="LineAdjudication.Adjudicate"/>.</summary>
-    public LineFacts For(FeeMemoirLineInput line, DateOnly today, MemoirFacts memoir, IReadOnlyDictionary<Guid, int> remaining)
-    {
-        var owned = Owned(line);
-        var service = owned?.Services.FirstOrDefault(s => s.ActCode == line.ActCode);
-        var stay = line.HospitalStayId is { } stayId ? _stays.GetValueOrDefault(stayId) : null;
-        string? duplicateOf = null;
-        var otherAct = false;
-        if (owned is not null)
-        {
-            duplicateOf = _paidLine.GetValueOrDefault((owned.Id, line.SessionDate, line.ActCode));
-            otherAct = _paidSession.TryGetValue((owned.InsuredId, line.SessionDate), out var acts)
-                       && acts.Any(a => !(a.Voucher == owned.Id && a.Act == line.ActCode));
-        }
-        else if (stay is not null)
-        {
-            duplicateOf = _paidHospitalFee.GetValueOrDefault((stay.Id, line.SessionDate, line.ActCode));
-        }
-        var authorisation = owned is null ? null : _parties.Authorisations.GetValueOrDefault(owned.Id);
-        return new LineFacts
-        {
-            Line = line,
-            ProviderId = _providerId,
-            Today = today,
-            Voucher = line.VoucherNumber is null ? null : _parties.Vouchers.GetValueOrDefault(line.VoucherNumber),
-            Insured = _parties.Insured.GetValueOrDefault(line.Matricule),
-            FirstSessionDate = owned is null ? null : memoir.FirstSessions.GetValueOrDefault(owned.Id),
-            SessionsRemaining = service is null ? null : remaining.GetValueOrDefault(service.Id),
-            DuplicateOfMemoir = duplicateOf,
-            OtherActSameSession = otherAct,
-            MemoirReference = memoir.Reference,
-            SessionActOnDate = owned is null ? null : _sessionOnDate.GetValueOrDefault((owned.Id, line.SessionDate)),
-            TravelPaidInMemoir = owned is null ? null : _travelPaid.GetValueOrDefault((owned.Id, line.SessionDate)),
-            CureTerms = authorisation?.Cure,
-            Rehabilitation = authorisation?.Rehabilitation,
-            SessionsPaidInMonth = authorisation?.Cure?.MaxSessionsPerMonth is not null
-                ? _paidInMonth.GetValueOrDefault((owned!.Id, line.SessionDate.Year, line.SessionDate.Month))
-                : 0,
-            HospitalStay = stay,
-            HospitalFeeInvoice = line.HospitalStayId is { } invoiced ? memoir.HospitalFeeInvoices.GetValueOrDefault(invoiced) : 0m,
-        };
-    }
-
-    /// <summary>Records a paid line, so that the lines adjudicated after it see it (BIL-03, BIL-07, BIL-08, CUR-05).</summary>
-    public void Record(PaidLine paid)
-    {
-        if (paid.HospitalStayId is { } stay)
-        {
-            // A doctor's fee is no session: it counts for BIL-08 in its stay only (not for BIL-07, like the unique index).
-            _paidHospitalFee.TryAdd((stay, paid.SessionDate, paid.ActCode), paid.MemoirReference);
-            return;
-        }
-        if (paid.VoucherId is { } travelVoucher)
-        {
-            if (paid.TravelPaid) _travelPaid.TryAdd((travelVoucher, paid.SessionDate), paid.MemoirReference);
-            if (paid.TravelAllowance)
-            {
-                // A travel allowance line is no session: not the start of treatment, not a second act (BIL-07).
-                _paidLine.TryAdd((travelVoucher, paid.SessionDate, paid.ActCode), paid.MemoirReference);
-                return;
-            }
-            _sessionOnDate.TryAdd((travelVoucher, paid.SessionDate), paid.ActCode);
-        }
-        if (paid.VoucherId is { } voucher && _paidLine.TryAdd((voucher, paid.SessionDate, paid.ActCode), paid.MemoirReference))
-        {
-            // The same paid line may be read twice (by voucher and by insured): counted once.
-            if (!_firstPaid.TryGetValue(voucher, out var first) || paid.SessionDate < first) _firstPaid[voucher] = paid.SessionDate;
-            var month = (voucher, paid.SessionDate.Year, paid.SessionDate.Month);
-            _paidInMonth[month] = _paidInMonth.GetValueOrDefault(month) + 1;
-        }
-        if (paid.InsuredId is { } insured)
-        {
-            if (!_paidSession.TryGetValue((insured, paid.SessionDate), out var acts)) _paidSession[(insured, paid.SessionDate)] = acts = [];
-            acts.Add((paid.VoucherId, paid.ActCode));
-        }
-    }
+        ledger.PaidLinesAsync(providerId, BillingFacts.VoucherNumbers(lines), lines.Select(l => l.Matricule).Distinct().ToList(), BillingFacts.StayIds(lines), ct);
 }

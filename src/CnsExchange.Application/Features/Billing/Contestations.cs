@@ -130,15 +130,12 @@ public sealed class ContestationHandlers(IAppDbContext db, IReferenceData refere
     public async ValueTask<ContestationDto> Handle(DecideContestation command, CancellationToken ct) =>
         await db.InTransactionAsync(async () =>
         {
-            var contestation = await db.Set<LineContestation>()
-                .FromSqlInterpolated($"SELECT * FROM cns.line_contestations WHERE id = {command.Id} FOR UPDATE")
-                .SingleOrDefaultAsync(ct) ?? throw new NotFoundException("Contestation");
+            var contestation = await db.LockForUpdateAsync<LineContestation>(command.Id, ct) ?? throw new NotFoundException("Contestation");
             if (contestation.Status != ContestationStatus.Pending)
                 throw new ConflictException("contestation_already_decided", $"This contestation was already decided ({contestation.Status.ToString().ToLowerInvariant()}).");
             var memoir = await db.Set<FeeMemoir>().AsNoTracking().SingleAsync(m => m.Id == contestation.MemoirId, ct);
-            var line = await db.Set<FeeMemoirLine>()
-                .FromSqlInterpolated($"SELECT * FROM cns.fee_memoir_lines WHERE id = {contestation.LineId} FOR UPDATE")
-                .SingleAsync(ct);
+            var line = await db.LockForUpdateAsync<FeeMemoirLine>(contestation.LineId, ct)
+                       ?? throw new InvalidOperationException($"Contestation {contestation.Id} names no line.");
             if (line.PaymentRunId is not null)
                 throw new ConflictException("line_already_settled", "A payment run already took this line; the decision can no longer change it.");
 
@@ -155,10 +152,12 @@ public sealed class ContestationHandlers(IAppDbContext db, IReferenceData refere
             return await ToDtoAsync(contestation, memoir, line, ct);
         }, ct);
 
-    private Task<FeeMemoirLine?> LockLineAsync(Guid memoirId, int lineNumber, CancellationToken ct) =>
-        db.Set<FeeMemoirLine>()
-            .FromSqlInterpolated($"SELECT * FROM cns.fee_memoir_lines WHERE memoir_id = {memoirId} AND line_number = {lineNumber} FOR UPDATE")
+    private async Task<FeeMemoirLine?> LockLineAsync(Guid memoirId, int lineNumber, CancellationToken ct)
+    {
+        var id = await db.Set<FeeMemoirLine>().Where(l => l.MemoirId == memoirId && l.LineNumber == lineNumber).Select(l => (Guid?)l.Id)
             .SingleOrDefaultAsync(ct);
+        return id is { } lineId ? await db.LockForUpdateAsync<FeeMemoirLine>(lineId, ct) : null;
+    }
 
     private async Task<ContestationDto> ToDtoAsync(LineContestation c, FeeMemoir memoir, FeeMemoirLine line, CancellationToken ct)
     {

@@ -1,6 +1,7 @@
 using CnsExchange.Application.Common;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Calendar;
+using CnsExchange.Domain.Payments;
 using CnsExchange.Domain.Reference;
 using CnsExchange.Domain.Vouchers;
 
@@ -66,57 +67,47 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
         if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("Fee memoirs are adjudicated inside a transaction.");
         // Services first (in id order), then hospital stays, then the memoir row: every lock this transaction needs is
         // taken before it writes anything another memoir could wait on.
-        var facts = await BillingFacts.LoadAsync(db, ledger, request.ProviderId, request.Lines, ids => LockServicesAsync(ids, ct), ct);
+        var facts = await BillingFactsLoader.LoadAsync(db, ledger, request.ProviderId, request.Lines, ids => LockServicesAsync(ids, ct), ct);
         var memoir = NewMemoir(request);
         if (!await ledger.TryInsertMemoirAsync(memoir, ct))
             throw new ConflictException(ReferenceUsedCode, $"Memoir reference '{request.Reference}' was already used by this provider.");
 
-        var memoirFacts = facts.ForMemoir(request.Lines, memoir.ReceivedOn, memoir.Reference); // BIL-03, HOS-05
-        foreach (var i in InDecisionOrder(request.Lines))
+        var decision = new MemoirDecision(memoir, request.Lines, request.SourceLines, facts, _remaining, catalog);
+        foreach (var i in decision.Order)
         {
-            var input = request.Lines[i];
-            var lineFacts = facts.For(input, memoir.ReceivedOn, memoirFacts, _remaining);
-            FeeMemoirLine? stored = null;
-            for (var attempt = 1; stored is null; attempt++)
+            var input = decision.Input(i);
+            var lineFacts = decision.FactsOf(i);
+            for (var attempt = 1; ; attempt++)
             {
-                var decision = LineAdjudication.Adjudicate(lineFacts, catalog);
-                var line = NewLine(memoir, i + 1, request.SourceLines?[i], input, facts, decision);
+                var line = decision.Line(i, lineFacts);
                 // Refused lines, and hospital fees (no session to consume; the stay lock keeps BIL-08), are stored as they are;
                 // a travel allowance line is claimed without a session (its unique index keeps BIL-08).
-                if (!decision.Paid || input.HospitalStayId is not null)
+                if (!line.IsPaidAtAdjudication || input.HospitalStayId is not null)
                 {
                     await ledger.InsertLineAsync(line, ct);
-                    if (decision.Paid) facts.Record(Paid(line, memoir));
-                    stored = line;
+                    decision.Settle(line);
                     break;
                 }
                 if (attempt > MaxClaimAttempts)
                     throw new InvalidOperationException($"Line {i + 1} of memoir {memoir.Id} could not be settled after {MaxClaimAttempts} attempts.");
-                switch (await ledger.ClaimAsync(line, ct))
+                var claim = await ledger.ClaimAsync(line, ct);
+                if (claim == ClaimResult.Claimed)
                 {
-                    case ClaimResult.Claimed:
-                        if (line.VoucherServiceId is { } consumed) _remaining[consumed]--;
-                        facts.Record(Paid(line, memoir));
-                        stored = line;
-                        break;
-                    case ClaimResult.SessionsExhausted:
-                        _remaining[line.VoucherServiceId!.Value] = 0;
-                        lineFacts = lineFacts with { SessionsRemaining = 0 };
-                        break;
-                    default:
-                        // Another memoir committed the same session first (same insured and day on another voucher): its line is visible now.
-                        var again = await ledger.ReadLineStateAsync(request.ProviderId, line.VoucherId, line.InsuredId, input.SessionDate, input.ActCode, ct);
-                        lineFacts = lineFacts with { DuplicateOfMemoir = again.DuplicateOfMemoir, OtherActSameSession = again.OtherActSameSession };
-                        break;
+                    decision.Settle(line);
+                    break;
                 }
+                if (claim == ClaimResult.SessionsExhausted)
+                {
+                    decision.Exhausted(line.VoucherServiceId!.Value);
+                    lineFacts = lineFacts with { SessionsRemaining = 0 };
+                    continue;
+                }
+                // Another memoir committed the same session first (same insured and day on another voucher): its line is visible now.
+                var again = await ledger.ReadLineStateAsync(request.ProviderId, line.VoucherId, line.InsuredId, input.SessionDate, input.ActCode, ct);
+                lineFacts = lineFacts with { DuplicateOfMemoir = again.DuplicateOfMemoir, OtherActSameSession = again.OtherActSameSession };
             }
-            memoir.Lines.Add(stored);
-            memoir.AddToTotals(stored);
         }
-        memoir.Lines.Sort((a, b) => a.LineNumber.CompareTo(b.LineNumber));
-
-        memoir.Status = FeeMemoirStatus.Adjudicated;
-        memoir.AdjudicatedAt = clock.GetUtcNow();
+        decision.Complete(clock.GetUtcNow());
         await ledger.CompleteMemoirAsync(memoir, ct);
         Telemetry.RecordLines([memoir]);
         return memoir;
@@ -146,10 +137,10 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
         var providerId = requests[0].ProviderId;
         if (requests.Any(r => r.ProviderId != providerId)) throw new ArgumentException("A batch holds the memoirs of one provider.", nameof(requests));
         var lines = requests.SelectMany(r => r.Lines).ToList();
-        var parties = BillingFacts.ReadPartiesAsync(PartiesReader ?? db, providerId, lines, ct);
+        var parties = BillingFactsLoader.ReadPartiesAsync(PartiesReader ?? db, providerId, lines, ct);
         if (PartiesReader is null) await parties; // one connection: one statement at a time
-        var stays = await BillingFacts.LockStaysAsync(db, ledger, providerId, lines, ct);
-        var paid = await BillingFacts.ReadPaidAsync(ledger, providerId, lines, ct);
+        var stays = await BillingFactsLoader.LockStaysAsync(db, ledger, providerId, lines, ct);
+        var paid = await BillingFactsLoader.ReadPaidAsync(ledger, providerId, lines, ct);
         var previous = _unwritten;
         _unwritten = null;
         if (Timings is { } t1) t1.Lap(ref t1.Facts);
@@ -199,32 +190,11 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
         var adjudicatedAt = clock.GetUtcNow();
         foreach (var request in requests)
         {
-            var memoir = NewMemoir(request);
-            var memoirFacts = facts.ForMemoir(request.Lines, memoir.ReceivedOn, memoir.Reference); // BIL-03, HOS-05
-            foreach (var i in InDecisionOrder(request.Lines))
-            {
-                var input = request.Lines[i];
-                var decision = LineAdjudication.Adjudicate(facts.For(input, memoir.ReceivedOn, memoirFacts, _remaining), catalog);
-                var line = NewLine(memoir, i + 1, request.SourceLines?[i], input, facts, decision);
-                if (decision.Paid)
-                {
-                    // A doctor's fee in a hospital stay consumes no voucher session.
-                    if (line.VoucherServiceId is { } service)
-                    {
-                        _remaining[service]--;
-                        batch.SessionsConsumed[service] = batch.SessionsConsumed.GetValueOrDefault(service) + 1;
-                    }
-                    var paid = Paid(line, memoir);
-                    facts.Record(paid);
-                    batch.Paid.Add(paid);
-                }
-                memoir.Lines.Add(line);
-                memoir.AddToTotals(line);
-            }
-            memoir.Lines.Sort((a, b) => a.LineNumber.CompareTo(b.LineNumber));
-            memoir.Status = FeeMemoirStatus.Adjudicated;
-            memoir.AdjudicatedAt = adjudicatedAt;
-            batch.Memoirs.Add(memoir);
+            var decision = MemoirDecision.Decide(NewMemoir(request), request.Lines, request.SourceLines, facts, _remaining, catalog, adjudicatedAt);
+            foreach (var (service, consumed) in decision.SessionsConsumed)
+                batch.SessionsConsumed[service] = batch.SessionsConsumed.GetValueOrDefault(service) + consumed;
+            batch.Paid.AddRange(decision.Paid);
+            batch.Memoirs.Add(decision.Memoir);
         }
         return batch;
     }
@@ -232,7 +202,6 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
     private FeeMemoir NewMemoir(MemoirToAdjudicate request)
     {
         var receivedOn = LuxembourgCalendar.LocalDate(request.ReceivedAt);
-        var dueDays = (int)catalog.Parameter("billing.payment_due_days", receivedOn);
         return new FeeMemoir
         {
             Id = Guid.CreateVersion7(),
@@ -244,51 +213,9 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
             Status = FeeMemoirStatus.Received,
             ReceivedAt = request.ReceivedAt,
             ReceivedOn = receivedOn,
-            DueDate = receivedOn.AddDays(dueDays),
+            DueDate = PaymentDeadline.DueDate(receivedOn, catalog),
             SourceJson = request.SourceJson,
             SourceLine = request.SourceLine,
         };
     }
-
-    /// <summary>
-    /// The order lines are decided in: travel allowance lines (BIL-09) after the sessions of the memoir, whose outcome
-    /// they depend on; otherwise as sent. Lines keep their numbers.
-    /// </summary>
-    private IEnumerable<int> InDecisionOrder(IReadOnlyList<FeeMemoirLineInput> lines) =>
-        Enumerable.Range(0, lines.Count).OrderBy(i => TravelAllowance.IsAct(catalog, lines[i].ActCode, lines[i].SessionDate) ? 1 : 0);
-
-    private static PaidLine Paid(FeeMemoirLine line, FeeMemoir memoir) =>
-        new(line.VoucherId, line.InsuredId, line.SessionDate, line.ActCode, memoir.Reference)
-        {
-            HospitalStayId = line.HospitalStayId, TravelAllowance = line.TravelAllowance, TravelPaid = line.PaysTravelAllowance,
-        };
-
-    private static FeeMemoirLine NewLine(FeeMemoir memoir, int number, int? sourceLine, FeeMemoirLineInput input, BillingFacts facts, LineDecision decision) => new()
-    {
-        Id = Guid.CreateVersion7(),
-        MemoirId = memoir.Id,
-        ProviderId = memoir.ProviderId,
-        LineNumber = number,
-        SourceLine = sourceLine,
-        VoucherNumber = input.VoucherNumber,
-        VoucherId = facts.Owned(input)?.Id,
-        VoucherServiceId = decision.TravelAllowanceLine ? null : decision.Service?.Id,
-        TravelAllowance = decision.TravelAllowanceLine,
-        HospitalStayId = input.HospitalStayId,
-        Matricule = input.Matricule,
-        InsuredId = facts.InsuredId(input),
-        SessionDate = input.SessionDate,
-        ActCode = input.ActCode,
-        Travel = input.Travel,
-        ClaimedAmount = input.ClaimedAmount,
-        SingleRoomSurcharge = input.HospitalStayId is null ? null : input.SingleRoomSurcharge,
-        TariffAmount = decision.TariffAmount,
-        RatePercent = decision.RatePercent,
-        CnsAmount = decision.CnsAmount,
-        InsuredShare = decision.InsuredShare,
-        Outcome = decision.Outcome,
-        Reasons = [.. decision.Reasons],
-        PayableAmount = decision.CnsAmount,
-        CreatedAt = memoir.ReceivedAt,
-    };
 }

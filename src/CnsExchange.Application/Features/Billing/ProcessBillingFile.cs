@@ -74,15 +74,14 @@ public sealed class ProcessBillingFileHandler(
     }
 
     private static bool CollidedWithConcurrentMemoir(Exception e) =>
-        e.IsUniqueViolation("ux_fee_memoir_lines_paid_") || e is DbException { SqlState: "40P01" } || e.InnerException is DbException { SqlState: "40P01" };
+        e.IsUniqueViolation("ux_fee_memoir_lines_paid_") || e.IsDeadlockOrSerializationFailure();
 
     private async Task<BillingFileStatus> ProcessAsync(Guid fileId, string providerCode, CancellationToken ct)
     {
         var timings = new ImportTimings();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // The row lock makes a second run of the same file wait, then see it finished.
-        var file = await db.Set<BillingFile>().FromSqlInterpolated($"SELECT * FROM cns.billing_files WHERE id = {fileId} FOR UPDATE")
-            .SingleAsync(ct);
+        var file = await db.LockForUpdateAsync<BillingFile>(fileId, ct) ?? throw new NotFoundException("Billing file");
         if (file.Status is BillingFileStatus.Processed or BillingFileStatus.Rejected) return file.Status;
 
         var errors = new ErrorCollector();

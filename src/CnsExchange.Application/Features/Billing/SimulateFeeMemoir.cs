@@ -11,7 +11,7 @@ namespace CnsExchange.Application.Features.Billing;
 /// POST /fee-memoirs/simulations: the full adjudication of a memoir, run in a savepoint that is rolled back, so no
 /// session is consumed and nothing counts. The simulation (lines sent, results) is kept to be confirmed.
 /// </summary>
-public sealed record SimulateFeeMemoir(Guid ProviderId, FeeMemoirRequest Memoir, string? IdempotencyKey) : ICommand<FeeMemoirSimulationDto>, IIdempotentCommand
+public sealed record SimulateFeeMemoir(Guid ProviderId, FeeMemoirRequest Memoir, string? IdempotencyKey) : ICommand<FeeMemoirSimulationDto>, IIdempotentCommand, IRetryableOnDeadlock
 {
     public string IdempotencyScope => $"{ProviderId}:fee-memoir-simulations";
     public string RequestFingerprint => Fingerprint.Of(Memoir);

@@ -12,7 +12,7 @@ namespace CnsExchange.Application.Features.Billing;
 /// POST /fee-memoirs: one memoir, adjudicated at once (BIL-01…BIL-13). With <c>simulationId</c>, confirms a
 /// simulation: its lines are adjudicated again against the state of this moment and the answer says what changed.
 /// </summary>
-public sealed record SubmitFeeMemoir(Guid ProviderId, FeeMemoirRequest Memoir, string? IdempotencyKey) : ICommand<FeeMemoirDto>, IIdempotentCommand
+public sealed record SubmitFeeMemoir(Guid ProviderId, FeeMemoirRequest Memoir, string? IdempotencyKey) : ICommand<FeeMemoirDto>, IIdempotentCommand, IRetryableOnDeadlock
 {
     public string IdempotencyScope => $"{ProviderId}:fee-memoirs";
     public string RequestFingerprint => Fingerprint.Of(Memoir);
@@ -43,9 +43,7 @@ public sealed class SubmitFeeMemoirHandler(IAppDbContext db, IBillingLedger ledg
             List<FeeMemoirLineRequest> lines;
             if (request.SimulationId is { } simulationId)
             {
-                simulation = await db.Set<FeeMemoirSimulation>()
-                    .FromSqlInterpolated($"SELECT * FROM cns.fee_memoir_simulations WHERE id = {simulationId} FOR UPDATE")
-                    .SingleOrDefaultAsync(ct);
+                simulation = await db.LockForUpdateAsync<FeeMemoirSimulation>(simulationId, ct);
                 if (simulation is null || simulation.ProviderId != command.ProviderId) throw new NotFoundException("Simulation");
                 if (simulation.ConfirmedMemoirId is not null)
                     throw new ConflictException("simulation_already_confirmed", $"This simulation was already confirmed by memoir {simulation.ConfirmedMemoirId}.");

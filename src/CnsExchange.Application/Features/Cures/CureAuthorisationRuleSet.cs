@@ -16,7 +16,7 @@ namespace CnsExchange.Application.Features.Cures;
 /// insured person's earlier cures from this system's own history, read under a per-insured lock so two requests for
 /// one person cannot both pass a waiting period. An agreement is a voucher of kind Cure (C…) for the cure's act.
 /// </summary>
-public sealed class CureAuthorisationRuleSet(IAppDbContext db) : RequestRuleSet<CureAuthorisation>
+public sealed class CureAuthorisationRuleSet(IAppDbContext db, ICareRequestLocks locks) : RequestRuleSet<CureAuthorisation>
 {
     public const string DoctorUnknown = "DOCTOR_UNKNOWN";
 
@@ -36,7 +36,7 @@ public sealed class CureAuthorisationRuleSet(IAppDbContext db) : RequestRuleSet<
             return AutomaticDecision.Refused(reasons);
         }
 
-        await RequestPipeline.LockInsuredHistoryAsync(db, insured.Id, ct);
+        await locks.LockInsuredHistoryAsync(insured.Id, ct);
         var history = await CureHistory.LoadAsync(db, insured.Id, request.ProviderId, context.Today, ct);
         var decision = CureAuthorisationPolicy.Decide(request.ToCureRequest(), insured, history, context.Catalog);
         reasons.AddRange(decision.Reasons);
@@ -85,8 +85,8 @@ public static class CureHistory
         var voucherIds = authorisations.Select(a => a.VoucherId).ToList();
         var vouchers = await db.Vouchers.AsNoTracking().Where(v => voucherIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, ct);
         var sessions = await db.Set<FeeMemoirLine>().AsNoTracking()
-            .Where(l => l.VoucherId != null && voucherIds.Contains(l.VoucherId.Value)
-                        && (l.Outcome == LineOutcome.Accepted || l.Outcome == LineOutcome.Reduced))
+            .Where(l => l.VoucherId != null && voucherIds.Contains(l.VoucherId.Value))
+            .Where(PaidLines.Line)
             .GroupBy(l => l.VoucherId!.Value)
             .Select(g => new { VoucherId = g.Key, Count = g.Count(), First = g.Min(l => l.SessionDate), Last = g.Max(l => l.SessionDate) })
             .ToDictionaryAsync(s => s.VoucherId, ct);

@@ -44,7 +44,7 @@ public static class CureAuthorisationViews
     public static async Task<CureAuthorisationDto> MapAsync(IAppDbContext db, IReferenceData reference, string language, DateTimeOffset now,
         CureAuthorisation r, CancellationToken ct)
     {
-        var providerCode = await RequestViews.ProviderCodeAsync(db, r.ProviderId, ct);
+        var h = await RequestViews.HeaderAsync(db, reference, language, now, r, ct);
         var terms = r.Terms is { } t && r.Status is RequestStatus.Agreed or RequestStatus.Pending or RequestStatus.InformationRequested
             ? CureTermsDto.Of(t)
             : null;
@@ -52,11 +52,11 @@ public static class CureAuthorisationViews
         if (r.VoucherId is { } id)
             voucher = VoucherViews.Map(await db.Vouchers.AsNoTracking().SingleAsync(v => v.Id == id, ct), reference, cure: terms);
         return new CureAuthorisationDto(
-            r.Id, r.Status, providerCode, r.ReceivedAt, r.DecisionDueBy, RequestLifecycle.IsOverdue(r, now), r.DecidedAt,
-            reference.Render(r.Reasons, language), voucher, terms, r.InformationQuestion, r.InformationAnswer,
+            h.Id, h.Status, h.ProviderCode, h.ReceivedAt, h.DecisionDueBy, h.Overdue, h.DecidedAt,
+            h.Reasons, voucher, terms, h.InformationQuestion, h.InformationAnswer,
             new CureRequestDto(r.Matricule, r.DoctorCode, r.KindCode, r.RequestedStart, r.CountryOfCare, r.Abroad, r.CareNotAvailableInLuxembourg,
                 r.MaintenanceSessionsPerMonth, r.Clinical),
-            RequestViews.History(r, reference, language));
+            h.History);
     }
 }
 
@@ -72,17 +72,15 @@ public sealed class CureAuthorisationQueryHandlers(IAppDbContext db, IReferenceD
 {
     public async ValueTask<CureAuthorisationDto> Handle(GetCureAuthorisation query, CancellationToken ct)
     {
-        var request = await RequestViews.LoadVisibleAsync<CureAuthorisation>(db, query.Id, caller, "Cure authorisation", ct);
-        return await CureAuthorisationViews.MapAsync(db, reference, caller.Language, clock.GetUtcNow(), request, ct);
+        return await RequestViews.GetAsync<CureAuthorisation, CureAuthorisationDto>(db, query.Id, caller, "Cure authorisation",
+            r => CureAuthorisationViews.MapAsync(db, reference, caller.Language, clock.GetUtcNow(), r, ct), ct);
     }
 
     public async ValueTask<Page<CureAuthorisationSummaryDto>> Handle(ListCureAuthorisations query, CancellationToken ct)
     {
-        var (rows, next) = await RequestViews.PageAsync(db.Set<CureAuthorisation>(), caller.RequireProvider(), query.Cursor, query.Limit, query.Status,
-            query.From, query.To, ct);
-        var now = clock.GetUtcNow();
-        return new Page<CureAuthorisationSummaryDto>(rows.Select(r => new CureAuthorisationSummaryDto(
-            r.Id, r.Status, r.ReceivedAt, r.Matricule, r.KindCode, r.RequestedStart, r.CountryOfCare, r.DecisionDueBy,
-            RequestLifecycle.IsOverdue(r, now), r.VoucherNumber, r.Reasons.Select(x => x.Code).ToList())).ToList(), next);
+        return await RequestViews.ListAsync(db.Set<CureAuthorisation>(), caller, query.Cursor, query.Limit, query.Status, query.From, query.To,
+            clock.GetUtcNow(), (r, overdue) => new CureAuthorisationSummaryDto(
+                r.Id, r.Status, r.ReceivedAt, r.Matricule, r.KindCode, r.RequestedStart, r.CountryOfCare, r.DecisionDueBy,
+                overdue, r.VoucherNumber, r.Reasons.Select(x => x.Code).ToList()), ct);
     }
 }

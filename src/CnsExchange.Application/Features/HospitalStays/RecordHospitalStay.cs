@@ -4,6 +4,7 @@ using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Hospital;
+using CnsExchange.Domain.Payments;
 using CnsExchange.Domain.Registry;
 using FluentValidation;
 using Mediator;
@@ -106,7 +107,7 @@ public sealed class RecordHospitalStayValidator : AbstractValidator<RecordHospit
     }
 }
 
-public sealed class RecordHospitalStayHandler(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller)
+public sealed class RecordHospitalStayHandler(IAppDbContext db, IHospitalParticipationCounters participationCounters, IReferenceData reference, TimeProvider clock, ICurrentCaller caller)
     : ICommandHandler<RecordHospitalStay, HospitalStayDto>
 {
     public async ValueTask<HospitalStayDto> Handle(RecordHospitalStay command, CancellationToken ct)
@@ -160,11 +161,7 @@ public sealed class RecordHospitalStayHandler(IAppDbContext db, IReferenceData r
         var counters = new Dictionary<int, HospitalParticipationCounter>();
         for (var year = input.Admission.Year; year <= input.Discharge.Year; year++)
         {
-            await db.Database.ExecuteSqlInterpolatedAsync(
-                $"INSERT INTO cns.hospital_participation_counters (insured_id, year, days_charged) VALUES ({insured.Id}, {year}, 0) ON CONFLICT (insured_id, year) DO NOTHING", ct);
-            counters[year] = await db.Set<HospitalParticipationCounter>()
-                .FromSqlInterpolated($"SELECT * FROM cns.hospital_participation_counters WHERE insured_id = {insured.Id} AND year = {year} FOR UPDATE")
-                .SingleAsync(ct);
+            counters[year] = await participationCounters.LockAsync(insured.Id, year, ct);
         }
 
         var others = await db.Set<HospitalStay>().AsNoTracking()
@@ -238,7 +235,7 @@ public sealed class RecordHospitalStayHandler(IAppDbContext db, IReferenceData r
     private static FeeMemoir PaymentMemoir(HospitalStay stay, Domain.Reference.ReferenceCatalog catalog)
     {
         var receivedOn = LuxembourgCalendar.LocalDate(stay.CreatedAt);
-        return HospitalStayMemoir.From(stay, stay.CreatedAt, receivedOn, receivedOn.AddDays((int)catalog.Parameter("billing.payment_due_days", receivedOn)));
+        return HospitalStayMemoir.From(stay, stay.CreatedAt, receivedOn, PaymentDeadline.DueDate(receivedOn, catalog));
     }
 
     private static void Refuse(HospitalStay stay, IEnumerable<Reason> reasons)

@@ -87,7 +87,7 @@ public sealed class PaymentRunExecutor(
 }
 
 /// <summary>Creates payment runs: one per scheduled slot (the slot key is unique), or one started by an administrator.</summary>
-public sealed class PaymentRunFactory(IAppDbContext db, TimeProvider clock)
+public sealed class PaymentRunFactory(IAppDbContext db, IPaymentRunStore store, TimeProvider clock)
 {
     /// <summary>The run of a slot: created now, or the one created before (by the tick, the clock listener or another process).</summary>
     public async Task<Guid> ForSlotAsync(PaymentSlot slot, PaymentRunTrigger trigger, CancellationToken ct)
@@ -100,12 +100,7 @@ public sealed class PaymentRunFactory(IAppDbContext db, TimeProvider clock)
         var number = await NextNumberAsync(slot.Date, ct);
         var asOf = slot.Instant.ToUniversalTime();
         var now = clock.GetUtcNow();
-        await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO cns.payment_runs (id, number, slot_key, trigger, as_of, execution_date, status, started_by, created_at,
-                memoir_count, line_count, paid_line_count, unpaid_line_count, provider_count, order_count, total_amount, file_count, failed_attempts)
-            VALUES ({id}, {number}, {key}, {trigger.ToString()}, {asOf}, {slot.Date}, 'Created', 'scheduler', {now}, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-            ON CONFLICT (slot_key) DO NOTHING
-            """, ct);
+        await store.InsertScheduledRunAsync(id, number, key, trigger, asOf, slot.Date, now, ct);
         return await db.Set<PaymentRun>().AsNoTracking().Where(r => r.SlotKey == key).Select(r => r.Id).SingleAsync(ct);
     }
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using CnsExchange.Domain.Payments;
 
 namespace CnsExchange.Application.Features.PaymentRuns;
 
@@ -89,4 +90,43 @@ public static class PaymentRunIds
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 9562 variant
         return new Guid(bytes, bigEndian: true);
     }
+}
+
+/// <summary>
+/// The set-based writes of payment runs, each named after the rule it serves; the SQL lives in Infrastructure
+/// (<c>PaymentRunStore</c>). Every method runs on the caller's context, connection and transaction.
+/// </summary>
+public interface IPaymentRunStore
+{
+    /// <summary>Session settings of one step's transaction (memory for grouping a large run, no JIT for a few statements).</summary>
+    Task PrepareStepAsync(CancellationToken ct);
+
+    /// <summary>PAY-01: the pending contestations of lines this run took on their memoir's last chance lapse; the lines are paid as adjudicated.</summary>
+    Task LapseContestationsAsync(PaymentRun run, string lapsedReasonJson, string decidedBy, CancellationToken ct);
+
+    /// <summary>PAY-03: the adjudicated memoirs of the lines this run took are in a payment run.</summary>
+    Task MarkMemoirsInPaymentRunAsync(Guid runId, CancellationToken ct);
+
+    /// <summary>Fresh planner statistics of the lines after a claim changed many of them.</summary>
+    Task RefreshLineStatisticsAsync(CancellationToken ct);
+
+    /// <summary>PAY-03: one payment order per provider whose taken lines sum to more than 0, with its account as it is now.</summary>
+    Task InsertOrdersAsync(PaymentRun run, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>PAY-05/06: the last line id of every full batch of a provider's taken lines, in id order.</summary>
+    Task<IReadOnlyList<Guid>> MarkBatchBoundsAsync(Guid runId, Guid providerId, int batchSize, CancellationToken ct);
+
+    /// <summary>PAY-05/06: marks the provider's taken lines with ids in (<paramref name="after"/>, <paramref name="last"/>] paid and reported by its return file.</summary>
+    Task<int> MarkLinesPaidAsync(Guid runId, Guid providerId, Guid returnFileId, Guid after, Guid last, DateTimeOffset paidAt, DateTimeOffset reportedAt,
+        CancellationToken ct);
+
+    /// <summary>PAY-06: the memoirs of the run whose every line is settled are paid.</summary>
+    Task MarkMemoirsPaidAsync(Guid runId, CancellationToken ct);
+
+    /// <summary>PAY-02: the run of a slot, once whatever process gets there first.</summary>
+    Task InsertScheduledRunAsync(Guid id, string number, string slotKey, PaymentRunTrigger trigger, DateTimeOffset asOf, DateOnly executionDate,
+        DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>PAY-02: moves the scheduler's watermark forward (never back).</summary>
+    Task AdvanceSchedulerAsync(int stateRow, DateTimeOffset through, DateTimeOffset now, CancellationToken ct);
 }

@@ -10,12 +10,12 @@ namespace CnsExchange.Application.Features.PaymentRuns;
 
 /// <summary>
 /// The four steps of a payment run (PAY-03…PAY-07). Each is one transaction that locks the run row
-/// (SELECT … FOR UPDATE) and checks its status first: a step already done does nothing, a step interrupted left
+/// (<see cref="IAppDbContext.LockForUpdateAsync{T}"/>) and checks its status first: a step already done does nothing, a step interrupted left
 /// nothing behind and is done again. Nothing here reads the clock to decide what is paid: the run's as-of instant and
 /// execution date do.
 /// </summary>
 public sealed class PaymentRunSteps(
-    IAppDbContext db, PaymentRunFileBuilder files, IPaymentRunFaults faults, TimeProvider clock, ILogger<PaymentRunSteps> logger)
+    IAppDbContext db, IPaymentRunStore store, PaymentRunFileBuilder files, IPaymentRunFaults faults, TimeProvider clock, ILogger<PaymentRunSteps> logger)
 {
     /// <summary>Lines marked paid per statement in the marking step (a fault point after each, PAY-06 tests).</summary>
     public const int MarkBatchSize = 10_000;
@@ -38,23 +38,10 @@ public sealed class PaymentRunSteps(
 
         var lapsedReason = JsonSerializer.Serialize(new[] { Contestation.Lapsed(run.Number) }, JsonDefaults.Options);
         var decidedBy = "payment-run:" + run.Number;
-        await db.Database.ExecuteSqlInterpolatedAsync($"""
-            WITH lapsed AS (
-              UPDATE cns.line_contestations c
-              SET status = 'Lapsed', decided_at = {run.AsOf}, decided_by = {decidedBy}, payable_after = l.payable_amount,
-                  decision_note = 'Not decided before the memoir''s last payment run due on time; paid as adjudicated.'
-              FROM cns.fee_memoir_lines l
-              WHERE l.id = c.line_id AND l.payment_run_id = {run.Id} AND c.status = 'Pending'
-              RETURNING c.line_id)
-            UPDATE cns.fee_memoir_lines SET contestation_status = 'Lapsed', reasons = reasons || {lapsedReason}::jsonb
-            WHERE id IN (SELECT line_id FROM lapsed)
-            """, ct);
+        await store.LapseContestationsAsync(run, lapsedReason, decidedBy, ct);
         faults.At(PaymentRunFaultPoints.ClaimContestationsLapsed, run.Id);
 
-        await db.Database.ExecuteSqlInterpolatedAsync($"""
-            UPDATE cns.fee_memoirs SET status = 'InPaymentRun'
-            WHERE status = 'Adjudicated' AND id IN (SELECT memoir_id FROM cns.fee_memoir_lines WHERE payment_run_id = {run.Id})
-            """, ct);
+        await store.MarkMemoirsInPaymentRunAsync(run.Id, ct);
         faults.At(PaymentRunFaultPoints.ClaimMemoirsMarked, run.Id);
 
         laps.Lap("contestations and memoirs");
@@ -78,19 +65,9 @@ public sealed class PaymentRunSteps(
     {
         // The claim changed up to every line of the table: fresh statistics, so that the plans of the next steps know
         // how many lines the run holds and how few are left unsettled (a sample of 30,000 rows; about a second).
-        await db.Database.ExecuteSqlRawAsync("ANALYZE cns.fee_memoir_lines", ct);
+        await store.RefreshLineStatisticsAsync(ct);
         var now = clock.GetUtcNow();
-        await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO cns.payment_orders (id, run_id, provider_id, provider_code, provider_name, iban, bic, amount, line_count,
-                                            end_to_end_id, remittance_text, created_at)
-            SELECT gen_random_uuid(), {run.Id}, p.id, p.code, p.name, p.iban, p.bic, s.amount, s.lines,
-                   {run.Number} || '-' || p.code, 'CNS ' || {run.Number} || ' ' || p.code || ' memoires d''honoraires, tiers payant', {now}
-            FROM (SELECT provider_id, sum(payable_amount) AS amount, (count(*) FILTER (WHERE payable_amount > 0))::int AS lines
-                  FROM cns.fee_memoir_lines WHERE payment_run_id = {run.Id}
-                  GROUP BY provider_id HAVING sum(payable_amount) > 0) s
-            JOIN cns.providers p ON p.id = s.provider_id
-            ON CONFLICT (run_id, provider_id) DO NOTHING
-            """, ct);
+        await store.InsertOrdersAsync(run, now, ct);
         faults.At(PaymentRunFaultPoints.OrdersInserted, run.Id);
         var orders = db.Set<PaymentRunOrder>().Where(o => o.RunId == run.Id);
         run.OrderCount = await orders.CountAsync(ct);
@@ -211,26 +188,13 @@ public sealed class PaymentRunSteps(
             // The last id of every full batch, read once: each batch is then a range of ids that the index bounds, whatever
             // plan the statistics of a table that just changed by a million rows lead to (a LIMIT over stale estimates
             // sorted the provider's whole set of lines for every batch).
-            var bounds = await db.Database.SqlQuery<Guid>($"""
-                SELECT id AS "Value" FROM (
-                  SELECT id, row_number() OVER (ORDER BY id) AS n FROM cns.fee_memoir_lines
-                  WHERE payment_run_id = {run.Id} AND provider_id = {returnFile.ProviderId}) numbered
-                WHERE n % {MarkBatchSize} = 0 ORDER BY id
-                """).ToListAsync(ct);
+            var bounds = await store.MarkBatchBoundsAsync(run.Id, returnFile.ProviderId, MarkBatchSize, ct);
             var after = Guid.Empty;
             foreach (var upTo in bounds.Select(b => (Guid?)b).Append(null))
             {
                 // The last batch has no upper bound (ids above the last full batch's).
                 var last = upTo ?? new Guid("ffffffff-ffff-ffff-ffff-ffffffffffff");
-                var marked = await db.Database.ExecuteSqlInterpolatedAsync($"""
-                    UPDATE cns.fee_memoir_lines
-                    SET paid_amount = payable_amount,
-                        paid_at = CASE WHEN payable_amount > 0 THEN {paidAt} END,
-                        return_file_id = {returnFile.Id},
-                        reported_at = {run.AsOf}
-                    WHERE payment_run_id = {run.Id} AND provider_id = {returnFile.ProviderId} AND id > {after} AND id <= {last}
-                      AND reported_at IS NULL
-                    """, ct);
+                var marked = await store.MarkLinesPaidAsync(run.Id, returnFile.ProviderId, returnFile.Id, after, last, paidAt, run.AsOf, ct);
                 batches++;
                 if (marked > 0) faults.At(PaymentRunFaultPoints.MarkPaidBatch, run.Id);
                 after = upTo ?? after;
@@ -243,14 +207,7 @@ public sealed class PaymentRunSteps(
         // run. The held lines are looked up by provider and memoir in the index of unsettled lines.
         // Both sets are computed once (a per-memoir probe of the index of unsettled lines walked its dead entries, left by
         // the claim, for every memoir: 5 minutes for one provider's 69k memoirs).
-        await db.Database.ExecuteSqlInterpolatedAsync($"""
-            WITH taken AS MATERIALIZED (SELECT DISTINCT memoir_id FROM cns.fee_memoir_lines WHERE payment_run_id = {run.Id}),
-            held AS MATERIALIZED (
-              SELECT DISTINCT u.memoir_id FROM cns.fee_memoir_lines u JOIN taken t ON t.memoir_id = u.memoir_id WHERE u.payment_run_id IS NULL)
-            UPDATE cns.fee_memoirs m SET status = 'Paid'
-            FROM taken
-            WHERE m.id = taken.memoir_id AND m.status = 'InPaymentRun' AND NOT EXISTS (SELECT 1 FROM held WHERE held.memoir_id = m.id)
-            """, ct);
+        await store.MarkMemoirsPaidAsync(run.Id, ct);
         faults.At(PaymentRunFaultPoints.MemoirsPaid, run.Id);
 
         laps.Lap("memoirs");
@@ -306,13 +263,11 @@ public sealed class PaymentRunSteps(
         // machine, and is not a failure when it does. A crash still rolls it back.
         db.Database.SetCommandTimeout(StepCommandTimeout);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var run = await db.Set<PaymentRun>()
-            .FromSqlInterpolated($"SELECT * FROM cns.payment_runs WHERE id = {runId} FOR UPDATE")
-            .SingleOrDefaultAsync(ct) ?? throw new NotFoundException("Payment run");
+        var run = await db.LockForUpdateAsync<PaymentRun>(runId, ct) ?? throw new NotFoundException("Payment run");
         if (run.Status != expected) return; // done meanwhile (another worker, or an earlier attempt that committed)
         // Grouping a large run's lines by memoir stays in memory instead of spilling to disk; a step's few statements are
         // not worth compiling (estimates right after a million lines changed are stale).
-        await db.Database.ExecuteSqlRawAsync("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off", ct);
+        await store.PrepareStepAsync(ct);
         run.Status = await step(run);
         await db.SaveChangesAsync(ct);
         faults.At(PaymentRunFaultPoints.StepBeforeCommit, run.Id);

@@ -41,7 +41,7 @@ public sealed class PaymentSchedulerMemory
 }
 
 public sealed class PaymentRunScheduler(
-    IAppDbContext db, IReferenceData reference, IPaymentRunLock runLock, PaymentRunFactory factory, PaymentRunExecutor executor,
+    IAppDbContext db, IPaymentRunStore store, IReferenceData reference, IPaymentRunLock runLock, PaymentRunFactory factory, PaymentRunExecutor executor,
     PaymentSchedulerMemory memory, TimeProvider clock, ILogger<PaymentRunScheduler> logger) :
     ICommandHandler<RunDuePaymentRuns, PaymentSchedulePass>,
     ICommandHandler<RunPaymentRunsBetween, PaymentSchedulePass>
@@ -109,11 +109,7 @@ public sealed class PaymentRunScheduler(
     {
         var at = through.ToUniversalTime();
         var now = clock.GetUtcNow();
-        await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO cns.payment_scheduler_state (id, evaluated_through, updated_at) VALUES ({StateRow}, {at}, {now})
-            ON CONFLICT (id) DO UPDATE SET evaluated_through = GREATEST(payment_scheduler_state.evaluated_through, EXCLUDED.evaluated_through),
-                                           updated_at = EXCLUDED.updated_at
-            """, ct);
+        await store.AdvanceSchedulerAsync(StateRow, at, now, ct);
     }
 }
 

@@ -16,7 +16,7 @@ namespace CnsExchange.Application.Features.Rehabilitation;
 /// with evidence: then pending for a reviewer), REH-03 geriatric stationary, REH-04 Colpach (earlier Colpach days
 /// read under a per-insured lock). An agreement is a voucher of kind Rehabilitation (R…) for the authorised days.
 /// </summary>
-public sealed class RehabilitationRuleSet(IAppDbContext db) : RequestRuleSet<RehabilitationAuthorisation>
+public sealed class RehabilitationRuleSet(IAppDbContext db, ICareRequestLocks locks) : RequestRuleSet<RehabilitationAuthorisation>
 {
     public override RequestKind Kind => RequestKind.RehabilitationAuthorisation;
     public override string Name => "Rehabilitation authorisation";
@@ -76,7 +76,7 @@ public sealed class RehabilitationRuleSet(IAppDbContext db) : RequestRuleSet<Reh
             case RehabService.Geriatric:
                 return GeriatricStationaryRehab.Decide(insured, new GeriatricStationaryRequest(today, r.Start, r.Days), catalog);
             default:
-                await RequestPipeline.LockInsuredHistoryAsync(db, insured.Id, ct);
+                await locks.LockInsuredHistoryAsync(insured.Id, ct);
                 var history = await db.Set<RehabilitationAuthorisation>().AsNoTracking()
                     .Where(h => h.InsuredId == insured.Id && h.Status == RequestStatus.Agreed
                                 && (h.Service == RehabService.Snrp || h.Service == RehabService.Snrpo)

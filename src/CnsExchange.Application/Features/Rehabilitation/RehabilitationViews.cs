@@ -66,7 +66,7 @@ public static class RehabilitationViews
     public static async Task<RehabilitationAuthorisationDto> MapAsync(IAppDbContext db, IReferenceData reference, string language, DateTimeOffset now,
         RehabilitationAuthorisation r, CancellationToken ct)
     {
-        var providerCode = await RequestViews.ProviderCodeAsync(db, r.ProviderId, ct);
+        var h = await RequestViews.HeaderAsync(db, reference, language, now, r, ct);
         var terms = r.Terms is { } t && r.Status is RequestStatus.Agreed or RequestStatus.Pending or RequestStatus.InformationRequested
             ? RehabilitationTermsDto.Of(r.KindCode, t)
             : null;
@@ -77,15 +77,15 @@ public static class RehabilitationViews
             .ToListAsync(ct);
         var kind = reference.Catalog.RehabilitationKind(r.KindCode, r.ReceivedOn);
         return new RehabilitationAuthorisationDto(
-            r.Id, r.Status, providerCode, r.ReceivedAt, r.DecisionDueBy, RequestLifecycle.IsOverdue(r, now), r.DecidedAt,
-            reference.Render(r.Reasons, language), kind?.AuthorisationRequired ?? true,
+            h.Id, h.Status, h.ProviderCode, h.ReceivedAt, h.DecisionDueBy, h.Overdue, h.DecidedAt,
+            h.Reasons, kind?.AuthorisationRequired ?? true,
             r.Service == RehabService.Cnrfr ? r.Status == RequestStatus.NotRequired : null,
-            voucher, terms, r.InformationQuestion, r.InformationAnswer,
+            voucher, terms, h.InformationQuestion, h.InformationAnswer,
             new RehabilitationRequestDto(r.Matricule, r.DoctorCode, r.KindCode, r.Service, r.Setting, r.Start, r.End, r.Days, r.DifferentPathology,
                 r.StableClinicalState, r.FunctionalLimitationsAttested, r.AcuteTherapyEnd,
                 r.DeclaredStays.Select(s => new DeclaredStayDto(s.Admission, s.Discharge, s.ToFact().Days, s.Hospital, s.Evidence)).ToList()),
             extensions.Select(e => Map(e, reference, language)).ToList(),
-            RequestViews.History(r, reference, language));
+            h.History);
     }
 
     public static RehabilitationExtensionDto Map(RehabilitationExtension e, IReferenceData reference, string language) => new(
@@ -105,18 +105,16 @@ public sealed class RehabilitationQueryHandlers(IAppDbContext db, IReferenceData
 {
     public async ValueTask<RehabilitationAuthorisationDto> Handle(GetRehabilitationAuthorisation query, CancellationToken ct)
     {
-        var request = await RequestViews.LoadVisibleAsync<RehabilitationAuthorisation>(db, query.Id, caller, "Rehabilitation authorisation", ct);
-        return await RehabilitationViews.MapAsync(db, reference, caller.Language, clock.GetUtcNow(), request, ct);
+        return await RequestViews.GetAsync<RehabilitationAuthorisation, RehabilitationAuthorisationDto>(db, query.Id, caller, "Rehabilitation authorisation",
+            r => RehabilitationViews.MapAsync(db, reference, caller.Language, clock.GetUtcNow(), r, ct), ct);
     }
 
     public async ValueTask<Page<RehabilitationAuthorisationSummaryDto>> Handle(ListRehabilitationAuthorisations query, CancellationToken ct)
     {
-        var (rows, next) = await RequestViews.PageAsync(db.Set<RehabilitationAuthorisation>(), caller.RequireProvider(), query.Cursor, query.Limit,
-            query.Status, query.From, query.To, ct);
-        var now = clock.GetUtcNow();
-        return new Page<RehabilitationAuthorisationSummaryDto>(rows.Select(r => new RehabilitationAuthorisationSummaryDto(
-            r.Id, r.Status, r.ReceivedAt, r.Matricule, r.KindCode, r.Start, r.AuthorisedFrom, r.AuthorisedTo, r.DecisionDueBy,
-            RequestLifecycle.IsOverdue(r, now), r.VoucherNumber, r.Reasons.Select(x => x.Code).ToList())).ToList(), next);
+        return await RequestViews.ListAsync(db.Set<RehabilitationAuthorisation>(), caller, query.Cursor, query.Limit, query.Status, query.From, query.To,
+            clock.GetUtcNow(), (r, overdue) => new RehabilitationAuthorisationSummaryDto(
+                r.Id, r.Status, r.ReceivedAt, r.Matricule, r.KindCode, r.Start, r.AuthorisedFrom, r.AuthorisedTo, r.DecisionDueBy,
+                overdue, r.VoucherNumber, r.Reasons.Select(x => x.Code).ToList()), ct);
     }
 }
 

@@ -45,7 +45,7 @@ public sealed class RequestRehabilitationExtensionValidator : AbstractValidator<
     }
 }
 
-public sealed class RequestRehabilitationExtensionHandler(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller,
+public sealed class RequestRehabilitationExtensionHandler(IAppDbContext db, ICareRequestLocks locks, IReferenceData reference, TimeProvider clock, ICurrentCaller caller,
     RequestPipeline pipeline) : ICommandHandler<RequestRehabilitationExtension, RehabilitationExtensionDecisionDto>
 {
     public async ValueTask<RehabilitationExtensionDecisionDto> Handle(RequestRehabilitationExtension command, CancellationToken ct)
@@ -56,7 +56,7 @@ public sealed class RequestRehabilitationExtensionHandler(IAppDbContext db, IRef
         return await db.InTransactionAsync(async () =>
         {
             // Extensions of one authorisation are decided one after the other: the count of earlier ones holds.
-            await RequestPipeline.LockRequestAsync(db, command.Id, ct);
+            await locks.LockRequestAsync(command.Id, ct);
             var request = (RehabilitationAuthorisation)await pipeline.LoadForChangeAsync(command.Id, RequestKind.RehabilitationAuthorisation, ownOnly: true, ct);
             if (request.Status != RequestStatus.Agreed || request.Terms is not { } terms || request.VoucherId is not { } voucherId)
                 throw new ConflictException("authorisation_not_agreed", $"The request is {RequestViews.StatusCode(request.Status)}: only an agreed authorisation can be extended.");

@@ -279,15 +279,4 @@ public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, 
 
     /// <summary>Name of the table holding every request's lifecycle (Infrastructure maps it).</summary>
     public const string Table = "care_requests";
-
-    /// <summary>Locks a request's row until commit, so that changes decided on its current state happen one after the other.</summary>
-    public static Task LockRequestAsync(IAppDbContext db, Guid id, CancellationToken ct) =>
-        db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM cns.care_requests WHERE id = {id} FOR UPDATE", ct);
-
-    /// <summary>
-    /// Serialises decisions that read the insured person's earlier authorisations (cure waiting periods, Colpach
-    /// yearly days): two requests for one person are decided one after the other, by the database, until commit.
-    /// </summary>
-    public static Task LockInsuredHistoryAsync(IAppDbContext db, Guid insuredId, CancellationToken ct) =>
-        db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"care-history:" + insuredId.ToString("N")}, 0))", ct);
 }

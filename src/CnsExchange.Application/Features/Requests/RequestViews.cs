@@ -31,6 +31,20 @@ public sealed record RequestDto(
     string? InformationAnswer,
     IReadOnlyList<HistoryEntryDto> History);
 
+/// <summary>What every request view starts with (validation, cure, rehabilitation), mapped in one place.</summary>
+public sealed record RequestHeader(
+    Guid Id,
+    RequestStatus Status,
+    string ProviderCode,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset? DecisionDueBy,
+    bool Overdue,
+    DateTimeOffset? DecidedAt,
+    IReadOnlyList<ReasonDto> Reasons,
+    string? InformationQuestion,
+    string? InformationAnswer,
+    IReadOnlyList<HistoryEntryDto> History);
+
 public static class RequestViews
 {
     /// <summary>The status as the API writes it (snake_case).</summary>
@@ -65,14 +79,36 @@ public static class RequestViews
     public static Task<string> ProviderCodeAsync(IAppDbContext db, Guid providerId, CancellationToken ct) =>
         db.Providers.AsNoTracking().Where(p => p.Id == providerId).Select(p => p.Code).SingleAsync(ct);
 
+    /// <summary>The header of a request's view (its provider's code read here).</summary>
+    public static async Task<RequestHeader> HeaderAsync(IAppDbContext db, IReferenceData reference, string language, DateTimeOffset now,
+        CareRequest r, CancellationToken ct) =>
+        Header(r, await ProviderCodeAsync(db, r.ProviderId, ct), reference, language, now);
+
+    public static RequestHeader Header(CareRequest r, string providerCode, IReferenceData reference, string language, DateTimeOffset now) =>
+        new(r.Id, r.Status, providerCode, r.ReceivedAt, r.DecisionDueBy, RequestLifecycle.IsOverdue(r, now), r.DecidedAt,
+            reference.Render(r.Reasons, language), r.InformationQuestion, r.InformationAnswer, History(r, reference, language));
+
+    /// <summary>Get: a request of one kind the caller may see, mapped to its view.</summary>
+    public static async Task<TDto> GetAsync<TRequest, TDto>(IAppDbContext db, Guid id, ICurrentCaller caller, string name,
+        Func<TRequest, Task<TDto>> map, CancellationToken ct) where TRequest : CareRequest =>
+        await map(await LoadVisibleAsync<TRequest>(db, id, caller, name, ct));
+
+    /// <summary>List: the caller's own requests of one kind, a page at a time (<see cref="PageAsync{TRequest}"/>), each summarised with whether it is overdue.</summary>
+    public static async Task<Page<TSummary>> ListAsync<TRequest, TSummary>(IQueryable<TRequest> source, ICurrentCaller caller, string? cursor, int? limit,
+        string? status, DateOnly? from, DateOnly? to, DateTimeOffset now, Func<TRequest, bool, TSummary> summarise, CancellationToken ct)
+        where TRequest : CareRequest
+    {
+        var (rows, next) = await PageAsync(source, caller.RequireProvider(), cursor, limit, status, from, to, ct);
+        return new Page<TSummary>(rows.Select(r => summarise(r, RequestLifecycle.IsOverdue(r, now))).ToList(), next);
+    }
+
     public static async Task<RequestDto> MapAsync(IAppDbContext db, IReferenceData reference, IRequestRuleSet rules, string language, DateTimeOffset now,
         CareRequest r, CancellationToken ct)
     {
-        var providerCode = await ProviderCodeAsync(db, r.ProviderId, ct);
+        var h = await HeaderAsync(db, reference, language, now, r, ct);
         var voucher = r.VoucherId is { } id ? await VoucherViews.LoadAsync(db, reference, id, ct) : null;
-        return new RequestDto(r.Id, r.Kind, rules.Url(r.Id), r.Status, providerCode, r.Matricule, r.ReceivedAt, r.DecisionDueBy,
-            RequestLifecycle.IsOverdue(r, now), r.DecidedAt, rules.Subject(r), reference.Render(r.Reasons, language), voucher,
-            r.InformationQuestion, r.InformationAnswer, History(r, reference, language));
+        return new RequestDto(h.Id, r.Kind, rules.Url(r.Id), h.Status, h.ProviderCode, r.Matricule, h.ReceivedAt, h.DecisionDueBy,
+            h.Overdue, h.DecidedAt, rules.Subject(r), h.Reasons, voucher, h.InformationQuestion, h.InformationAnswer, h.History);
     }
 
     /// <summary>

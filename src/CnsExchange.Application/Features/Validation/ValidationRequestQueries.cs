@@ -29,13 +29,10 @@ public sealed class ValidationRequestQueryHandlers(IAppDbContext db, IReferenceD
 
     public async ValueTask<Page<ValidationRequestSummaryDto>> Handle(ListValidationRequests query, CancellationToken ct)
     {
-        var (rows, next) = await RequestViews.PageAsync(db.Set<ValidationRequest>(), caller.RequireProvider(), query.Cursor, query.Limit, query.Status,
-            query.From, query.To, ct);
-        var now = clock.GetUtcNow();
-        var items = rows.Select(r => new ValidationRequestSummaryDto(
-            r.Id, r.Status, r.ReceivedAt, r.Matricule, r.PrescriptionDate, r.Category, r.ActCode, r.SessionsPrescribed, r.DecisionDueBy,
-            RequestLifecycle.IsOverdue(r, now), r.VoucherNumber, r.Reasons.Select(x => x.Code).ToList())).ToList();
-        return new Page<ValidationRequestSummaryDto>(items, next);
+        return await RequestViews.ListAsync(db.Set<ValidationRequest>(), caller, query.Cursor, query.Limit, query.Status, query.From, query.To,
+            clock.GetUtcNow(), (r, overdue) => new ValidationRequestSummaryDto(
+                r.Id, r.Status, r.ReceivedAt, r.Matricule, r.PrescriptionDate, r.Category, r.ActCode, r.SessionsPrescribed, r.DecisionDueBy,
+                overdue, r.VoucherNumber, r.Reasons.Select(x => x.Code).ToList()), ct);
     }
 
     public async ValueTask<ScanFile> Handle(GetPrescriptionScan query, CancellationToken ct)

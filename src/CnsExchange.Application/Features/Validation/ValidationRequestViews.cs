@@ -59,16 +59,13 @@ internal static class ValidationRequestViews
     /// <summary>Loads a request with everything its view shows. Providers only see their own (another's is "not found").</summary>
     public static async Task<ValidationRequestDto> LoadAsync(IAppDbContext db, IReferenceData reference, ICurrentCaller caller, DateTimeOffset now, Guid id, CancellationToken ct)
     {
-        var request = await db.Set<ValidationRequest>().AsNoTracking().Include(r => r.History).SingleOrDefaultAsync(r => r.Id == id, ct);
-        EnsureVisible(request, caller);
-        return await MapAsync(db, reference, caller.Language, now, request!, ct);
+        return await RequestViews.GetAsync<ValidationRequest, ValidationRequestDto>(db, id, caller, "Validation request",
+            r => MapAsync(db, reference, caller.Language, now, r, ct), ct);
     }
-
-    public static void EnsureVisible(ValidationRequest? request, ICurrentCaller caller) => RequestViews.EnsureVisible(request, caller, "Validation request");
 
     public static async Task<ValidationRequestDto> MapAsync(IAppDbContext db, IReferenceData reference, string language, DateTimeOffset now, ValidationRequest r, CancellationToken ct)
     {
-        var providerCode = await db.Providers.AsNoTracking().Where(p => p.Id == r.ProviderId).Select(p => p.Code).SingleAsync(ct);
+        var providerCode = await RequestViews.ProviderCodeAsync(db, r.ProviderId, ct);
         var scan = await db.Set<PrescriptionScan>().AsNoTracking().Where(s => s.RequestId == r.Id)
             .Select(s => new ScanInfo(s.ContentType, s.Sha256, s.SizeBytes, s.FileName)).SingleAsync(ct);
         Voucher? voucher = r.VoucherId is { } vid ? await db.Vouchers.AsNoTracking().SingleAsync(v => v.Id == vid, ct) : null;
@@ -81,14 +78,14 @@ internal static class ValidationRequestViews
         var prescription = new PrescriptionDto(p.Matricule, new DoctorReference(p.Doctor.Code, p.Doctor.Name, p.Doctor.Country), p.Date, p.Language,
             p.Category, p.AnnexGCode, p.SurgeryDate, p.ActCode, p.Sessions, p.Frequency, p.Diagnosis, p.HomeVisitMedicallyNecessary,
             p.TravelAllowanceRequested, p.CareCountry, p.AccidentReference, r.ForeignPrescription);
-        var history = RequestViews.History(r, reference, language);
+        var h = RequestViews.Header(r, providerCode, reference, language, now);
         return new ValidationRequestDto(
-            r.Id, r.Status, providerCode, r.ReceivedAt, r.DecisionDueBy, RequestLifecycle.IsOverdue(r, now), r.DecidedAt,
-            reference.Render(r.Reasons, language),
+            h.Id, h.Status, h.ProviderCode, h.ReceivedAt, h.DecisionDueBy, h.Overdue, h.DecidedAt,
+            h.Reasons,
             voucher is null ? null : VoucherViews.Map(voucher, reference),
             r.AwaitsDecision ? GrantDto.From(r.Grant) : null,
-            r.InformationQuestion, r.InformationAnswer, prescription,
+            h.InformationQuestion, h.InformationAnswer, prescription,
             new ScanDto(scan.ContentType, scan.Sha256, scan.SizeBytes, scan.FileName, Url(r.Id) + "/scan"),
-            history);
+            h.History);
     }
 }

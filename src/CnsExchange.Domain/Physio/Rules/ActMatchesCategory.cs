@@ -16,7 +16,7 @@ public static class ActMatchesCategory
         var act = catalog.Act(actCode, prescriptionDate);
         return act is { Domain: PhysioCategories.ActDomain } && act.Category == category.Code()
             ? null
-            : Reason.Refusal("ACT_NOT_ALLOWED_FOR_CATEGORY", Rule, "actCode", actCode);
+            : Reason.Refusal(PhysioReasonCodes.ActNotAllowedForCategory, Rule, "actCode", actCode);
     }
 
     /// <summary>The session act of a category on a date (used when a heavy prescription is treated as common).</summary>

@@ -13,6 +13,6 @@ public static class DependencyInsuranceOverlap
 
     public static Reason? Check(Insured? insured, DateOnly treatmentFrom, DateOnly treatmentTo) =>
         insured is not null && insured.HasPhysioCarePlanOverlapping(treatmentFrom, treatmentTo)
-            ? Reason.Pending("DEPENDENCY_INSURANCE_OVERLAP", Rule)
+            ? Reason.Pending(PhysioReasonCodes.DependencyInsuranceOverlap, Rule)
             : null;
 }

@@ -17,7 +17,7 @@ public static class DuplicatePrescription
     public const string OtherProvider = "already validated for another provider";
 
     public static Reason? Check(string? existingVoucherNumber, bool ownVoucher = true) =>
-        existingVoucherNumber is null ? null : Reason.Refusal("DUPLICATE_PRESCRIPTION", Rule, null, ownVoucher ? existingVoucherNumber : OtherProvider);
+        existingVoucherNumber is null ? null : Reason.Refusal(PhysioReasonCodes.DuplicatePrescription, Rule, null, ownVoucher ? existingVoucherNumber : OtherProvider);
 
     public static string ScanFingerprint(string scanSha256) => "scan:" + scanSha256;
 

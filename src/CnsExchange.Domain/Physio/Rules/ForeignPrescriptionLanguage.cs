@@ -12,6 +12,6 @@ public static class ForeignPrescriptionLanguage
 
     public static Reason? Check(bool foreign, string language) =>
         foreign && !Accepted.Contains(language.ToLowerInvariant())
-            ? Reason.Refusal("PRESCRIPTION_LANGUAGE_NOT_ACCEPTED", Rule, "prescriptionLanguage", language)
+            ? Reason.Refusal(PhysioReasonCodes.PrescriptionLanguageNotAccepted, Rule, "prescriptionLanguage", language)
             : null;
 }

@@ -15,7 +15,7 @@ public static class ForeignPrescriptionMandatoryData
     public static IEnumerable<Reason> Check(Prescription p, Doctor? registeredDoctor, bool foreign)
     {
         if (p.Doctor.Code is { Length: > 0 } code && registeredDoctor is null)
-            yield return Reason.Refusal("DOCTOR_UNKNOWN", Rule, "doctor.code", code);
+            yield return Reason.Refusal(PhysioReasonCodes.DoctorUnknown, Rule, "doctor.code", code);
         if (!foreign) yield break;
 
         // Date, insured identity, treatment type and sessions are required input of every request (400 when absent).
@@ -25,5 +25,5 @@ public static class ForeignPrescriptionMandatoryData
         if (string.IsNullOrWhiteSpace(p.Diagnosis)) yield return Missing("diagnosis");
     }
 
-    private static Reason Missing(string field) => Reason.Refusal("MANDATORY_DATA_MISSING", Rule, field, field);
+    private static Reason Missing(string field) => Reason.Refusal(PhysioReasonCodes.MandatoryDataMissing, Rule, field, field);
 }

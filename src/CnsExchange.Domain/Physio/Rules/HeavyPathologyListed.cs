@@ -15,6 +15,6 @@ public static class HeavyPathologyListed
     {
         if (category != PhysioCategory.Heavy) return (category, null);
         if (annexGCode is { Length: > 0 } code && catalog.IsAnnexG(code, prescriptionDate)) return (category, null);
-        return (PhysioCategory.Common, Reason.Reduction("HEAVY_PATHOLOGY_NOT_LISTED", Rule, "annexGCode", annexGCode));
+        return (PhysioCategory.Common, Reason.Reduction(PhysioReasonCodes.HeavyPathologyNotListed, Rule, "annexGCode", annexGCode));
     }
 }

@@ -12,11 +12,11 @@ public static class InsuredMustBeAffiliated
     {
         if (insured is null)
         {
-            yield return Reason.Refusal("INSURED_UNKNOWN", Rule, "matricule");
+            yield return Reason.Refusal(CommonReasonCodes.InsuredUnknown, Rule, "matricule");
             yield break;
         }
         var dates = new[] { prescriptionDate, requestDate }.Distinct().Where(d => !insured.IsAffiliatedOn(d)).ToList();
         if (dates.Count > 0)
-            yield return Reason.Refusal("INSURED_NOT_AFFILIATED", Rule, "matricule", string.Join(", ", dates.Select(d => d.ToString("yyyy-MM-dd"))));
+            yield return Reason.Refusal(CommonReasonCodes.InsuredNotAffiliated, Rule, "matricule", string.Join(", ", dates.Select(d => d.ToString("yyyy-MM-dd"))));
     }
 }

@@ -14,8 +14,8 @@ public static class ManualReview
 
     public static IEnumerable<Reason> Check(bool foreign, string? country, PhysioCategory effectiveCategory, int sessions, DateOnly asOf, ReferenceCatalog catalog)
     {
-        if (foreign) yield return Reason.Pending("MANUAL_REVIEW_REQUIRED", Rule, "doctor.country", country);
+        if (foreign) yield return Reason.Pending(PhysioReasonCodes.ManualReviewRequired, Rule, "doctor.country", country);
         if (effectiveCategory == PhysioCategory.Heavy && sessions > catalog.Parameter(HeavyThresholdParameter, asOf))
-            yield return Reason.Pending("MANUAL_REVIEW_REQUIRED", Rule, "sessions", $"{sessions} > {catalog.Parameter(HeavyThresholdParameter, asOf):0}");
+            yield return Reason.Pending(PhysioReasonCodes.ManualReviewRequired, Rule, "sessions", $"{sessions} > {catalog.Parameter(HeavyThresholdParameter, asOf):0}");
     }
 }

@@ -27,5 +27,5 @@ public static class PostSurgicalConditions
         surgeryDate is { } surgery && surgery < prescriptionDate
         && surgery >= prescriptionDate.AddMonths(-(int)catalog.Parameter(MaxMonthsParameter, asOf));
 
-    private static Reason Refuse(string detail) => Reason.Refusal("POST_SURGICAL_CONDITIONS_NOT_MET", Rule, "surgeryDate", detail);
+    private static Reason Refuse(string detail) => Reason.Refusal(PhysioReasonCodes.PostSurgicalConditionsNotMet, Rule, "surgeryDate", detail);
 }

@@ -8,5 +8,5 @@ public static class PrescriptionDateInFuture
     public const string Rule = "VAL-03";
 
     public static Reason? Check(DateOnly prescriptionDate, DateOnly requestDate) =>
-        prescriptionDate > requestDate ? Reason.Refusal("PRESCRIPTION_DATE_IN_FUTURE", Rule, "prescriptionDate") : null;
+        prescriptionDate > requestDate ? Reason.Refusal(PhysioReasonCodes.PrescriptionDateInFuture, Rule, "prescriptionDate") : null;
 }

@@ -13,7 +13,7 @@ public static class PrescriptionTooOld
     {
         var maxDays = (int)catalog.Parameter(MaxDaysParameter, requestDate);
         return requestDate.DayNumber - prescriptionDate.DayNumber > maxDays
-            ? Reason.Refusal("PRESCRIPTION_TOO_OLD", Rule, "prescriptionDate")
+            ? Reason.Refusal(PhysioReasonCodes.PrescriptionTooOld, Rule, "prescriptionDate")
             : null;
     }
 }

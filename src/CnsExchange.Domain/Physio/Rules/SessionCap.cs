@@ -21,7 +21,7 @@ public static class SessionCap
     {
         var cap = CapFor(category, asOf, catalog);
         return prescribed > cap
-            ? (cap, Reason.Reduction("SESSIONS_REDUCED_TO_CAP", Rule, "sessions", cap.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            ? (cap, Reason.Reduction(PhysioReasonCodes.SessionsReducedToCap, Rule, "sessions", cap.ToString(System.Globalization.CultureInfo.InvariantCulture)))
             : (prescribed, null);
     }
 }

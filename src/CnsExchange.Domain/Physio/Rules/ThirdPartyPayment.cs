@@ -12,7 +12,7 @@ public static class ThirdPartyPayment
 
     public static (bool Applies, Reason? Information) Decide(bool requestedByPhysiotherapist, bool careInLuxembourg)
     {
-        if (!careInLuxembourg) return (false, Reason.Information("THIRD_PARTY_NOT_APPLICABLE", Rule, "careCountry"));
+        if (!careInLuxembourg) return (false, Reason.Information(CommonReasonCodes.ThirdPartyNotApplicable, Rule, "careCountry"));
         return (requestedByPhysiotherapist, null);
     }
 }

@@ -15,7 +15,7 @@ public static class TravelAllowance
     {
         if (homeVisitMedicallyNecessary && careInLuxembourg) return (true, null);
         return homeVisitMedicallyNecessary || requested
-            ? (false, Reason.Information("TRAVEL_NOT_VALIDATED", Rule, "homeVisitMedicallyNecessary"))
+            ? (false, Reason.Information(PhysioReasonCodes.TravelNotValidated, Rule, "homeVisitMedicallyNecessary"))
             : (false, null);
     }
 }

@@ -19,14 +19,14 @@ internal static class BillingTables
     public const string Simulations = "fee_memoir_simulations";
     public const string Contestations = "line_contestations";
 
-    /// <summary>Lines CNS pays from adjudication on: the predicate of the BIL-07/BIL-08 unique indexes.</summary>
-    public const string PaidPredicate = "outcome IN ('Accepted', 'Reduced')";
+    /// <summary>Lines CNS pays from adjudication on (<see cref="PaidLines"/>): the predicate of the BIL-07/BIL-08 unique indexes.</summary>
+    public static readonly string PaidPredicate = $"outcome IN ({string.Join(", ", PaidLines.Outcomes.Select(o => $"'{o}'"))})";
 
     /// <summary>
     /// BIL-07: a paid session — not a doctor's fee in a hospital stay, not a travel allowance line (BIL-09) — of which an
     /// insured person has one per provider and day.
     /// </summary>
-    public const string PaidSessionPredicate = PaidPredicate + " AND hospital_stay_id IS NULL AND NOT travel_allowance";
+    public static readonly string PaidSessionPredicate = PaidPredicate + " AND hospital_stay_id IS NULL AND NOT travel_allowance";
 }
 
 internal sealed class FeeMemoirConfiguration : IEntityTypeConfiguration<FeeMemoir>
@@ -74,10 +74,10 @@ internal sealed class FeeMemoirLineConfiguration : IEntityTypeConfiguration<FeeM
         b.HasIndex(x => new { x.MemoirId, x.LineNumber }).IsUnique();
         // BIL-08: a line (voucher, date, act) is paid once; BIL-07: one paid act per insured, provider and date.
         // The database enforces both whatever the concurrency; adjudication turns a conflict into a refusal.
-        b.HasIndex(x => new { x.VoucherId, x.SessionDate, x.ActCode }).IsUnique()
+        b.HasIndex(DuplicateLine.Key).IsUnique()
             .HasFilter(BillingTables.PaidPredicate).HasDatabaseName("ux_fee_memoir_lines_paid_voucher_date_act");
         // Hospital care is not a session: a doctor may bill a visit and operations on one day, a stay has several lines.
-        b.HasIndex(x => new { x.ProviderId, x.InsuredId, x.SessionDate }).IsUnique()
+        b.HasIndex(OneActPerSession.Key).IsUnique()
             .HasFilter(BillingTables.PaidSessionPredicate).HasDatabaseName("ux_fee_memoir_lines_paid_insured_session");
         // Doctors' fees and settlements of a hospital stay (BIL-08 for fees is decided under a lock on the stay).
         b.HasIndex(x => new { x.HospitalStayId, x.ProviderId, x.SessionDate, x.ActCode }).HasFilter("hospital_stay_id IS NOT NULL")

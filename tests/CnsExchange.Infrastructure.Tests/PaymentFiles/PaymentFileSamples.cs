@@ -3,12 +3,20 @@ using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Common;
 using CnsExchange.Infrastructure.Reference;
 
-namespace CnsExchange.IntegrationTests.PaymentFiles;
+namespace CnsExchange.Infrastructure.Tests.PaymentFiles;
 
 /// <summary>Models of a small payment run, built the way the run orchestration will build them.</summary>
 internal static class PaymentFileSamples
 {
-    public static readonly ReferenceDataLoader Reference = new();
+    public static readonly ReferenceDataLoader ReferenceData = new();
+
+    /// <summary>A file of the repository (the published schemas in openapi/).</summary>
+    public static string RepositoryFile(params string[] parts)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CnsExchange.sln"))) dir = dir.Parent;
+        return Path.Combine([dir?.FullName ?? throw new InvalidOperationException("Repository root not found"), .. parts]);
+    }
 
     public static readonly Guid RunId = Guid.Parse("6f1c0c2e-8d7a-4a43-9d38-0d5f3a0b7e11");
     public const string RunNumber = "PR-2026-0047";
@@ -26,7 +34,7 @@ internal static class PaymentFileSamples
     ];
 
     public static PaymentRunFile Run(IReadOnlyList<PaymentOrder>? orders = null) =>
-        new(RunId, RunNumber, ExecutionDate, CreatedAt, PaymentDebtor.From(Reference.Catalog, ExecutionDate), orders ?? Orders());
+        new(RunId, RunNumber, ExecutionDate, CreatedAt, PaymentDebtor.From(ReferenceData.Catalog, ExecutionDate), orders ?? Orders());
 
     public static readonly Guid MemoirA = Guid.Parse("0b9e3c55-1111-4c1e-8a5b-3f0e6c4f2a01");
     public static readonly Guid MemoirB = Guid.Parse("0b9e3c55-2222-4c1e-8a5b-3f0e6c4f2a02");
@@ -35,16 +43,16 @@ internal static class PaymentFileSamples
     [
         new(MemoirA, "MEM-2026-118", 2, "K26-0001000-3", "1983081246785", new DateOnly(2026, 11, 12), "ZK11",
             40.00m, 25.76m, 25.76m, ReturnLineOutcome.PaidInPart,
-            ReturnFileReason.Render(Reference, [
+            ReturnFileReason.Render(ReferenceData, [
                 Reason.Reduction("AMOUNT_ABOVE_TARIFF", "BIL-10", "amountClaimed", "36.80"),
                 Reason.Information("INSURED_SHARE", "BIL-11", detail: "11.04"),
             ], language)),
         new(MemoirA, "MEM-2026-118", 3, "K26-0001000-3", "1983081246785", new DateOnly(2026, 11, 13), "ZKX9",
             20.00m, 0m, 0m, ReturnLineOutcome.Refused,
-            ReturnFileReason.Render(Reference, [Reason.Refusal("NOT_COVERED", "BIL-05", "actCode", "ZKX9")], language)),
+            ReturnFileReason.Render(ReferenceData, [Reason.Refusal("NOT_COVERED", "BIL-05", "actCode", "ZKX9")], language)),
         new(MemoirB, "MEM-2026-121", 1, "K26-0001007-2", "2012051469331", new DateOnly(2026, 11, 16), "ZK21",
             48.20m, 0m, 0m, ReturnLineOutcome.Refused,
-            ReturnFileReason.Render(Reference, [Reason.Refusal("SESSIONS_EXHAUSTED", "BIL-06", detail: "8/8")], language)),
+            ReturnFileReason.Render(ReferenceData, [Reason.Refusal("SESSIONS_EXHAUSTED", "BIL-06", detail: "8/8")], language)),
     ];
 
     public static ReturnFile ReturnFile(string language = "en", IReadOnlyList<ReturnFileLine>? lines = null) =>

@@ -4,9 +4,9 @@ using System.Xml.Linq;
 using CnsExchange.Application.Features.PaymentRuns.Files;
 using CnsExchange.Domain.Common;
 using CnsExchange.Infrastructure.Payments.Files;
-using static CnsExchange.IntegrationTests.PaymentFiles.PaymentFileSamples;
+using static CnsExchange.Infrastructure.Tests.PaymentFiles.PaymentFileSamples;
 
-namespace CnsExchange.IntegrationTests.PaymentFiles;
+namespace CnsExchange.Infrastructure.Tests.PaymentFiles;
 
 /// <summary>A provider's return file (PAY-05) in JSON, XML and CSV. Pure unit tests: no database.</summary>
 public sealed class ReturnFileWriterTests
@@ -27,7 +27,7 @@ public sealed class ReturnFileWriterTests
     }
 
     [Fact]
-    public void Xml_return_file_lists_each_line_with_amounts_outcome_and_all_reasons()
+    public void Pay05_xml_return_file_lists_each_line_with_amounts_outcome_and_all_reasons()
     {
         var root = XDocument.Load(new MemoryStream(_writer.Write(ReturnFile(), ReturnFileFormat.Xml).Content)).Root!;
         var lines = root.Element(Ns + "Lines")!.Elements(Ns + "Line").ToList();
@@ -243,7 +243,7 @@ public sealed class ReturnFileWriterTests
         using var copy = new MemoryStream();
         embedded.CopyTo(copy);
 
-        Assert.Equal(File.ReadAllBytes(Foundation.OpenApiDocumentTests.RepositoryFile("openapi", "return-file.xsd")), copy.ToArray());
+        Assert.Equal(File.ReadAllBytes(RepositoryFile("openapi", "return-file.xsd")), copy.ToArray());
     }
 
     [Theory]
@@ -268,7 +268,7 @@ public sealed class ReturnFileWriterTests
     [Fact]
     public void Reasons_render_from_reference_data_with_their_severity_and_rule()
     {
-        var reasons = ReturnFileReason.Render(Reference, [Reason.Information("INSURED_SHARE", "BIL-11", detail: "11.04")], "fr");
+        var reasons = ReturnFileReason.Render(ReferenceData, [Reason.Information("INSURED_SHARE", "BIL-11", detail: "11.04")], "fr");
 
         Assert.Equal(new ReturnFileReason("INSURED_SHARE", ReasonSeverity.Information, "BIL-11", null, "Participation personnelle de l'assuré: 11.04 EUR."), Assert.Single(reasons));
     }

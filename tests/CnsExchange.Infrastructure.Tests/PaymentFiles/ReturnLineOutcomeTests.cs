@@ -1,9 +1,9 @@
 using CnsExchange.Application.Features.PaymentRuns.Files;
 using CnsExchange.Domain.Common;
 using CnsExchange.Infrastructure.Payments.Files;
-using static CnsExchange.IntegrationTests.PaymentFiles.PaymentFileSamples;
+using static CnsExchange.Infrastructure.Tests.PaymentFiles.PaymentFileSamples;
 
-namespace CnsExchange.IntegrationTests.PaymentRuns;
+namespace CnsExchange.Infrastructure.Tests.PaymentFiles;
 
 /// <summary>PAY-05: the outcome of a line a return file lists, from what it claimed and what the run pays. Pure: no database.</summary>
 public sealed class ReturnLineOutcomeTests
@@ -14,13 +14,13 @@ public sealed class ReturnLineOutcomeTests
     [InlineData("45.00", "25.76", ReturnLineOutcome.PaidInPart)]
     [InlineData("36.80", "36.79", ReturnLineOutcome.PaidInPart)]
     [InlineData("36.80", "36.80", ReturnLineOutcome.PaidInFull)] // e.g. a contestation overturned at 100 %
-    public void A_listed_line_is_refused_paid_in_part_or_paid_in_full(string claimed, string paid, ReturnLineOutcome expected) =>
+    public void Pay07_a_listed_line_is_refused_paid_in_part_or_paid_in_full(string claimed, string paid, ReturnLineOutcome expected) =>
         Assert.Equal(expected, ReturnLineOutcomes.Of(decimal.Parse(claimed, System.Globalization.CultureInfo.InvariantCulture),
             decimal.Parse(paid, System.Globalization.CultureInfo.InvariantCulture)));
 
     private static ReturnFileLine Overturned(decimal paid, ReturnLineOutcome outcome) =>
         new(MemoirB, "MEM-2026-121", 1, "K26-0001007-2", "2012051469331", new DateOnly(2026, 11, 16), "ZK11", 36.80m, 0m, paid, outcome,
-            ReturnFileReason.Render(Reference, [Reason.Refusal("SESSIONS_EXHAUSTED", "BIL-06", detail: "1/1"),
+            ReturnFileReason.Render(ReferenceData, [Reason.Refusal("SESSIONS_EXHAUSTED", "BIL-06", detail: "1/1"),
                 Reason.Information("CONTESTATION_OVERTURNED", "BIL-15", detail: "36.80")], "en"));
 
     [Fact]

@@ -1,7 +1,7 @@
 using CnsExchange.Application.Features.PaymentRuns.Files;
 using CnsExchange.Infrastructure.Payments.Files;
 
-namespace CnsExchange.IntegrationTests.PaymentFiles;
+namespace CnsExchange.Infrastructure.Tests.PaymentFiles;
 
 /// <summary>Free text and identifiers of SEPA credit transfers (pain.001): the SEPA Latin character set.</summary>
 public sealed class SepaTextTests

@@ -4,9 +4,9 @@ using System.Xml.Linq;
 using CnsExchange.Application.Features.PaymentRuns.Files;
 using CnsExchange.Domain.Common;
 using CnsExchange.Infrastructure.Payments.Files;
-using static CnsExchange.IntegrationTests.PaymentFiles.PaymentFileSamples;
+using static CnsExchange.Infrastructure.Tests.PaymentFiles.PaymentFileSamples;
 
-namespace CnsExchange.IntegrationTests.PaymentFiles;
+namespace CnsExchange.Infrastructure.Tests.PaymentFiles;
 
 /// <summary>The ISO 20022 pain.001.001.09 file of a payment run (PAY-04). Pure unit tests: no database.</summary>
 public sealed class Pain001WriterTests
@@ -20,7 +20,7 @@ public sealed class Pain001WriterTests
         path.Aggregate(parent, (e, name) => e.Element(Ns + name) ?? throw new Xunit.Sdk.XunitException($"{name} missing under {e.Name.LocalName}")).Value;
 
     [Fact]
-    public void Pain001_validates_against_the_published_subset_xsd()
+    public void Pay04_pain001_validates_against_the_published_subset_xsd()
     {
         var file = _writer.Write(Run());
 
@@ -30,7 +30,7 @@ public sealed class Pain001WriterTests
     }
 
     [Fact]
-    public void Group_header_count_and_control_sum_equal_the_orders_to_the_cent()
+    public void Pay04_group_header_count_and_control_sum_equal_the_orders_to_the_cent()
     {
         var header = Parse(_writer.Write(Run())).Root!.Element(Ns + "CstmrCdtTrfInitn")!.Element(Ns + "GrpHdr")!;
 
@@ -46,7 +46,7 @@ public sealed class Pain001WriterTests
     {
         var initiation = Parse(_writer.Write(Run())).Root!.Element(Ns + "CstmrCdtTrfInitn")!;
         var block = Assert.Single(initiation.Elements(Ns + "PmtInf"));
-        var debtor = Reference.Catalog.DebtorAccountOn(ExecutionDate);
+        var debtor = ReferenceData.Catalog.DebtorAccountOn(ExecutionDate);
 
         Assert.Equal("PR-2026-0047-SCT", Value(block, "PmtInfId"));
         Assert.Equal("TRF", Value(block, "PmtMtd"));
@@ -228,6 +228,6 @@ public sealed class Pain001WriterTests
         using var copy = new MemoryStream();
         embedded.CopyTo(copy);
 
-        Assert.Equal(File.ReadAllBytes(Foundation.OpenApiDocumentTests.RepositoryFile("openapi", "pain.001.001.09.subset.xsd")), copy.ToArray());
+        Assert.Equal(File.ReadAllBytes(RepositoryFile("openapi", "pain.001.001.09.subset.xsd")), copy.ToArray());
     }
 }

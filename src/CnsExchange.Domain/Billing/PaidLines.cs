@@ -1,0 +1,26 @@
+using System.Linq.Expressions;
+
+namespace CnsExchange.Domain.Billing;
+
+/// <summary>
+/// The one definition of a line CNS pays from adjudication on (accepted or reduced; a refused line is never paid,
+/// PAY-07). Such a line consumes a session (BIL-06) and is unique by the keys of BIL-07 and BIL-08; the database
+/// settles both with partial unique indexes whose predicate and columns are built from this class and the rules' keys.
+/// </summary>
+public static class PaidLines
+{
+    /// <summary>The outcomes of a paid line, in the order the index predicate lists them.</summary>
+    public static readonly IReadOnlyList<LineOutcome> Outcomes = [LineOutcome.Accepted, LineOutcome.Reduced];
+
+    public static bool Is(LineOutcome outcome) => outcome is LineOutcome.Accepted or LineOutcome.Reduced;
+
+    /// <summary>The same predicate for queries (EF translates it to the stored outcome).</summary>
+    public static readonly Expression<Func<FeeMemoirLine, bool>> Line =
+        l => l.Outcome == LineOutcome.Accepted || l.Outcome == LineOutcome.Reduced;
+
+    /// <summary>
+    /// BIL-07 counts a paid line as the session of its day unless it is a doctor's fee in a hospital stay or a travel
+    /// allowance line (BIL-09), which are no second act of a session.
+    /// </summary>
+    public static bool IsSession(FeeMemoirLine line) => Is(line.Outcome) && line.HospitalStayId is null && !line.TravelAllowance;
+}

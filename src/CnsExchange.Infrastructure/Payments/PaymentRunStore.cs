@@ -1,0 +1,93 @@
+using CnsExchange.Application.Features.PaymentRuns;
+using CnsExchange.Domain.Payments;
+using CnsExchange.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace CnsExchange.Infrastructure.Payments;
+
+/// <summary>The set-based SQL of payment runs (PAY-01…PAY-06), on the caller's context and transaction.</summary>
+internal sealed class PaymentRunStore(AppDbContext db) : IPaymentRunStore
+{
+    public Task PrepareStepAsync(CancellationToken ct) =>
+        db.Database.ExecuteSqlRawAsync("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off", ct);
+
+    public Task LapseContestationsAsync(PaymentRun run, string lapsedReason, string decidedBy, CancellationToken ct) =>
+        db.Database.ExecuteSqlInterpolatedAsync($"""
+            WITH lapsed AS (
+              UPDATE cns.line_contestations c
+              SET status = 'Lapsed', decided_at = {run.AsOf}, decided_by = {decidedBy}, payable_after = l.payable_amount,
+                  decision_note = 'Not decided before the memoir''s last payment run due on time; paid as adjudicated.'
+              FROM cns.fee_memoir_lines l
+              WHERE l.id = c.line_id AND l.payment_run_id = {run.Id} AND c.status = 'Pending'
+              RETURNING c.line_id)
+            UPDATE cns.fee_memoir_lines SET contestation_status = 'Lapsed', reasons = reasons || {lapsedReason}::jsonb
+            WHERE id IN (SELECT line_id FROM lapsed)
+            """, ct);
+
+    public Task MarkMemoirsInPaymentRunAsync(Guid runId, CancellationToken ct) =>
+        db.Database.ExecuteSqlInterpolatedAsync($"""
+            UPDATE cns.fee_memoirs SET status = 'InPaymentRun'
+            WHERE status = 'Adjudicated' AND id IN (SELECT memoir_id FROM cns.fee_memoir_lines WHERE payment_run_id = {runId})
+            """, ct);
+
+    public Task RefreshLineStatisticsAsync(CancellationToken ct) => db.Database.ExecuteSqlRawAsync("ANALYZE cns.fee_memoir_lines", ct);
+
+    public Task InsertOrdersAsync(PaymentRun run, DateTimeOffset now, CancellationToken ct) =>
+        db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO cns.payment_orders (id, run_id, provider_id, provider_code, provider_name, iban, bic, amount, line_count,
+                                            end_to_end_id, remittance_text, created_at)
+            SELECT gen_random_uuid(), {run.Id}, p.id, p.code, p.name, p.iban, p.bic, s.amount, s.lines,
+                   {run.Number} || '-' || p.code, 'CNS ' || {run.Number} || ' ' || p.code || ' memoires d''honoraires, tiers payant', {now}
+            FROM (SELECT provider_id, sum(payable_amount) AS amount, (count(*) FILTER (WHERE payable_amount > 0))::int AS lines
+                  FROM cns.fee_memoir_lines WHERE payment_run_id = {run.Id}
+                  GROUP BY provider_id HAVING sum(payable_amount) > 0) s
+            JOIN cns.providers p ON p.id = s.provider_id
+            ON CONFLICT (run_id, provider_id) DO NOTHING
+            """, ct);
+
+    public async Task<IReadOnlyList<Guid>> MarkBatchBoundsAsync(Guid runId, Guid providerId, int batchSize, CancellationToken ct) =>
+        await db.Database.SqlQuery<Guid>($"""
+            SELECT id AS "Value" FROM (
+              SELECT id, row_number() OVER (ORDER BY id) AS n FROM cns.fee_memoir_lines
+              WHERE payment_run_id = {runId} AND provider_id = {providerId}) numbered
+            WHERE n % {batchSize} = 0 ORDER BY id
+            """).ToListAsync(ct);
+
+    public Task<int> MarkLinesPaidAsync(Guid runId, Guid providerId, Guid returnFileId, Guid after, Guid last, DateTimeOffset paidAt,
+        DateTimeOffset reportedAt, CancellationToken ct) =>
+        db.Database.ExecuteSqlInterpolatedAsync($"""
+            UPDATE cns.fee_memoir_lines
+            SET paid_amount = payable_amount,
+                paid_at = CASE WHEN payable_amount > 0 THEN {paidAt} END,
+                return_file_id = {returnFileId},
+                reported_at = {reportedAt}
+            WHERE payment_run_id = {runId} AND provider_id = {providerId} AND id > {after} AND id <= {last}
+              AND reported_at IS NULL
+            """, ct);
+
+    public Task MarkMemoirsPaidAsync(Guid runId, CancellationToken ct) =>
+        db.Database.ExecuteSqlInterpolatedAsync($"""
+            WITH taken AS MATERIALIZED (SELECT DISTINCT memoir_id FROM cns.fee_memoir_lines WHERE payment_run_id = {runId}),
+            held AS MATERIALIZED (
+              SELECT DISTINCT u.memoir_id FROM cns.fee_memoir_lines u JOIN taken t ON t.memoir_id = u.memoir_id WHERE u.payment_run_id IS NULL)
+            UPDATE cns.fee_memoirs m SET status = 'Paid'
+            FROM taken
+            WHERE m.id = taken.memoir_id AND m.status = 'InPaymentRun' AND NOT EXISTS (SELECT 1 FROM held WHERE held.memoir_id = m.id)
+            """, ct);
+
+    public Task InsertScheduledRunAsync(Guid id, string number, string key, PaymentRunTrigger trigger, DateTimeOffset asOf, DateOnly executionDate,
+        DateTimeOffset now, CancellationToken ct) =>
+        db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO cns.payment_runs (id, number, slot_key, trigger, as_of, execution_date, status, started_by, created_at,
+                memoir_count, line_count, paid_line_count, unpaid_line_count, provider_count, order_count, total_amount, file_count, failed_attempts)
+            VALUES ({id}, {number}, {key}, {trigger.ToString()}, {asOf}, {executionDate}, 'Created', 'scheduler', {now}, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            ON CONFLICT (slot_key) DO NOTHING
+            """, ct);
+
+    public Task AdvanceSchedulerAsync(int stateRow, DateTimeOffset at, DateTimeOffset now, CancellationToken ct) =>
+        db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO cns.payment_scheduler_state (id, evaluated_through, updated_at) VALUES ({stateRow}, {at}, {now})
+            ON CONFLICT (id) DO UPDATE SET evaluated_through = GREATEST(payment_scheduler_state.evaluated_through, EXCLUDED.evaluated_through),
+                                           updated_at = EXCLUDED.updated_at
+            """, ct);
+}

@@ -1,0 +1,90 @@
+using System.Linq.Expressions;
+using CnsExchange.Domain.Billing;
+using CnsExchange.Infrastructure.Persistence;
+using CnsExchange.IntegrationTests.Support;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace CnsExchange.IntegrationTests.Billing;
+
+/// <summary>
+/// BIL-07/08 are settled by partial unique indexes built from the Domain's definition (<see cref="PaidLines"/> and the
+/// rules' keys): the database must still hold that predicate. Only the predicate and the rule's key columns are compared,
+/// so that columns put in front of the key (a sandbox) do not break the check.
+/// </summary>
+public sealed class PaidLineIndexTests(ApiFactory api) : ApiTest(api)
+{
+    [Theory]
+    [InlineData("ux_fee_memoir_lines_paid_voucher_date_act", DuplicateLine.Rule)]
+    [InlineData("ux_fee_memoir_lines_paid_insured_session", OneActPerSession.Rule)]
+    public async Task Bil07_bil08_the_paid_line_indexes_use_the_domain_predicate_and_keys(string index, string rule)
+    {
+        var (filter, columns) = await Api.WithScopeAsync(sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var entity = db.Model.FindEntityType(typeof(FeeMemoirLine))!;
+            var modelIndex = entity.GetIndexes().Single(i => i.GetDatabaseName() == index);
+            Assert.True(modelIndex.IsUnique);
+            var key = rule == DuplicateLine.Rule ? DuplicateLine.Key : OneActPerSession.Key;
+            Assert.Equal(Members(key), modelIndex.Properties.Select(p => p.Name));
+            return Task.FromResult((modelIndex.GetFilter()!, modelIndex.Properties.Select(p => p.GetColumnName()).ToList()));
+        });
+
+        // The EF filter is the Domain's predicate: every paid outcome and no other (BIL-07 adds the session conditions).
+        var outcomes = string.Join(", ", PaidLines.Outcomes.Select(o => $"'{o}'"));
+        Assert.StartsWith($"outcome IN ({outcomes})", filter);
+
+        await using var conn = new NpgsqlConnection(Api.ConnectionString);
+        await conn.OpenAsync();
+        var stored = await IndexAsync(conn, index);
+        Assert.NotNull(stored);
+        Assert.Equal(columns, stored.Value.Columns.TakeLast(columns.Count));
+
+        // The stored predicate, evaluated by PostgreSQL on every kind of line, says "paid" exactly where the Domain does.
+        Func<FeeMemoirLine, bool> domain = rule == DuplicateLine.Rule ? l => PaidLines.Is(l.Outcome) : PaidLines.IsSession;
+        foreach (var (line, paid) in await EvaluateAsync(conn, stored.Value.Predicate))
+            Assert.True(domain(line) == paid, $"{index}: {line.Outcome}, hospital fee {line.HospitalStayId is not null}, travel allowance {line.TravelAllowance}: stored predicate says {paid}");
+    }
+
+    /// <summary>Every outcome × hospital fee or not × travel allowance line or not, through the stored predicate.</summary>
+    private static async Task<List<(FeeMemoirLine Line, bool Paid)>> EvaluateAsync(NpgsqlConnection conn, string predicate)
+    {
+        var rows = from outcome in Enum.GetValues<LineOutcome>()
+                   from stay in new[] { false, true }
+                   from travel in new[] { false, true }
+                   select $"('{outcome}'::varchar, {(stay ? "gen_random_uuid()" : "NULL::uuid")}, {(travel ? "true" : "false")})";
+        await using var cmd = new NpgsqlCommand($"""
+            SELECT outcome, hospital_stay_id IS NOT NULL, travel_allowance, ({predicate})
+            FROM (VALUES {string.Join(", ", rows)}) AS v(outcome, hospital_stay_id, travel_allowance)
+            """, conn);
+        var result = new List<(FeeMemoirLine, bool)>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            result.Add((new FeeMemoirLine
+            {
+                Matricule = "", ActCode = "", Outcome = Enum.Parse<LineOutcome>(reader.GetString(0)),
+                HospitalStayId = reader.GetBoolean(1) ? Guid.Empty : null, TravelAllowance = reader.GetBoolean(2),
+            }, reader.GetBoolean(3)));
+        Assert.Equal(12, result.Count);
+        return result;
+    }
+
+    private static List<string> Members(Expression<Func<FeeMemoirLine, object?>> key) =>
+        ((NewExpression)key.Body).Members!.Select(m => m.Name).ToList();
+
+    private static async Task<(string Predicate, List<string> Columns)?> IndexAsync(NpgsqlConnection conn, string index)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            SELECT pg_get_expr(i.indpred, i.indrelid),
+                   ARRAY(SELECT a.attname::text FROM unnest(i.indkey) WITH ORDINALITY k(attnum, n)
+                         JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum ORDER BY k.n)
+            FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace s ON s.oid = c.relnamespace
+            WHERE s.nspname = @schema AND c.relname = @index
+            """, conn);
+        cmd.Parameters.AddWithValue("schema", AppDbContext.Schema);
+        cmd.Parameters.AddWithValue("index", index);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        if (!await reader.ReadAsync()) return null;
+        return (reader.GetString(0), reader.GetFieldValue<string[]>(1).ToList());
+    }
+}
