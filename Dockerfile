@@ -9,6 +9,8 @@ COPY src/CnsExchange.Infrastructure/CnsExchange.Infrastructure.csproj src/CnsExc
 COPY src/CnsExchange.Api/CnsExchange.Api.csproj src/CnsExchange.Api/
 RUN dotnet restore src/CnsExchange.Api/CnsExchange.Api.csproj
 COPY src/ src/
+# The published schemas (XSD) are embedded from openapi/.
+COPY openapi/ openapi/
 RUN dotnet publish src/CnsExchange.Api/CnsExchange.Api.csproj -c Release -o /app --no-restore
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime

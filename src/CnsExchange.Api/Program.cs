@@ -52,15 +52,9 @@ builder.Services.AddMediator(options =>
 
 builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
     .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-builder.Services.AddAuthorizationBuilder()
-    .AddPolicy(Policies.Provider, p => p.RequireRole("provider"))
-    .AddPolicy(Policies.Reviewer, p => p.RequireRole("reviewer"))
-    .AddPolicy(Policies.Admin, p => p.RequireRole("admin"))
-    .AddPolicy(Policies.ReviewerOrAdmin, p => p.RequireRole("reviewer", "admin"))
-    .AddPolicy(Policies.ProviderOrStaff, p => p.RequireRole("provider", "reviewer", "admin"))
-    .AddPolicy(Policies.Operator, p => p.RequireRole("operator"))
-    .AddPolicy(Policies.OperatorOrAdmin, p => p.RequireRole("operator", "admin"));
+builder.Services.AddAuthorizationBuilder().AddCnsPolicies();
 
+builder.AddCnsObservability();
 builder.Services.AddCnsSwagger();
 builder.Services.AddCnsRateLimiting(builder.Configuration);
 builder.Services.AddSingleton(builder.Configuration.GetSection("CnsExchange:BillingFiles").Get<BillingEndpoints.UploadOptions>() ?? new BillingEndpoints.UploadOptions());
@@ -86,7 +80,8 @@ app.UseStatusCodePages(async ctx =>
         413 => ("payload_too_large", "Payload too large"), // one code for every 413, whoever answered it
         _ => ("http_" + status, "HTTP " + status),
     };
-    await Problems.WriteAsync(ctx.HttpContext, status, code, title, $"The request failed with status {status}.");
+    var detail = status == 415 ? ProblemExceptionHandler.UnsupportedMediaType(ctx.HttpContext) : $"The request failed with status {status}.";
+    await Problems.WriteAsync(ctx.HttpContext, status, code, title, detail);
 });
 app.UseRateLimiter();
 app.UseRequestBodyLimits();
@@ -105,6 +100,7 @@ if (!isTooling)
     });
 }
 
+app.MapCnsMetrics();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ExcludeFromDescription();
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).ExcludeFromDescription();
 app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();

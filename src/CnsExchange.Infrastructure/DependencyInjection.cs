@@ -85,7 +85,7 @@ public static class DependencyInjection
         if (runBackgroundJobs) services.AddHostedService<SandboxJanitorSchedule>();
         services.AddScoped(sp => new DatabaseInitializer(ownerConnectionString, AppRole(configuration),
             configuration["CnsExchange:OperatorKey"] is { Length: > 0 } operatorKey ? operatorKey : "sandbox-operator",
-            sp.GetRequiredService<SandboxSeeder>(), sp.GetRequiredService<ISandboxUnits>(), sp.GetRequiredService<ILogger<DatabaseInitializer>>()));
+            sp.GetRequiredService<SandboxSeeder>(), sp.GetRequiredService<ISandboxUnits>(), configuration, sp.GetRequiredService<ILogger<DatabaseInitializer>>()));
         services.AddPaymentFiles();
 
         // Hangfire keeps its storage, job activator and log provider in process-wide statics, which AddHangfire hands
@@ -107,6 +107,7 @@ public static class DependencyInjection
             .UseRecommendedSerializerSettings()
             .UseStorage(sp.GetRequiredService<JobStorage>())
             .UseLogProvider(new HangfireLogProvider(sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>())));
+        JobTracingFilter.RegisterOnce();
         if (runBackgroundJobs)
         {
             services.AddHangfireServer(o =>

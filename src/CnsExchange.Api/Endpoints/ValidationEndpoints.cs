@@ -143,7 +143,7 @@ public sealed class ValidationEndpoints : IEndpointGroup
             var field = "request" + path;
             var message = e.Path is null
                 ? "The 'request' part is not valid JSON."
-                : $"The value at '{field}' is not valid JSON or has the wrong type.";
+                : $"The value at '{field}' is not valid JSON or has the wrong type." + ProblemExceptionHandler.DateFormatHint(e);
             throw new BadInputException(field, message, "malformed_json");
         }
     }

@@ -73,7 +73,9 @@ public sealed class ApiKeyAuthenticationHandler(
         Problems.WriteAsync(Context, 401, "unauthorized", "Unauthorized", "A valid X-Api-Key header is required.");
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        Problems.WriteAsync(Context, 403, "forbidden", "Forbidden", "This API key's role may not use this operation.");
+        Problems.WriteAsync(Context, 403, "forbidden", "Forbidden", Policies.AllowedRoles(Context.GetEndpoint()) is { } roles
+            ? $"This operation is for the {roles} role; this API key's role ({Context.User.FindFirstValue(ClaimTypes.Role)}) may not use it."
+            : "This API key's role may not use this operation.");
 }
 
 /// <summary>
@@ -102,6 +104,7 @@ internal sealed class DebugLevelLoggerFactory(ILoggerFactory inner) : ILoggerFac
     }
 }
 
+/// <summary>The authorisation policies and the roles each admits: one table, read by the registration and by 403 problems.</summary>
 public static class Policies
 {
     public const string Provider = "provider";
@@ -109,6 +112,37 @@ public static class Policies
     public const string Admin = "admin";
     public const string ReviewerOrAdmin = "reviewer_or_admin";
     public const string ProviderOrStaff = "provider_or_staff";
+    /// <summary>Operations staff: sandboxes, the dashboard and the /metrics scrape. Operator keys belong to no sandbox.</summary>
     public const string Operator = "operator";
     public const string OperatorOrAdmin = "operator_or_admin";
+
+    public static readonly IReadOnlyDictionary<string, string[]> Roles = new Dictionary<string, string[]>
+    {
+        [Provider] = ["provider"],
+        [Reviewer] = ["reviewer"],
+        [Admin] = ["admin"],
+        [ReviewerOrAdmin] = ["reviewer", "admin"],
+        [ProviderOrStaff] = ["provider", "reviewer", "admin"],
+        [Operator] = ["operator"],
+        [OperatorOrAdmin] = ["operator", "admin"],
+    };
+
+    public static void AddCnsPolicies(this Microsoft.AspNetCore.Authorization.AuthorizationBuilder builder)
+    {
+        foreach (var (policy, roles) in Roles) builder.AddPolicy(policy, p => p.RequireRole(roles));
+    }
+
+    /// <summary>The roles that may call the endpoint ("provider", "reviewer or admin"), or null when it names none.</summary>
+    public static string? AllowedRoles(Endpoint? endpoint)
+    {
+        var roles = (endpoint?.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>() ?? [])
+            .SelectMany(a => a.Policy is { } p && Roles.TryGetValue(p, out var r) ? r : a.Roles?.Split(',', StringSplitOptions.TrimEntries) ?? [])
+            .Distinct().ToList();
+        return roles.Count switch
+        {
+            0 => null,
+            1 => roles[0],
+            _ => string.Join(", ", roles[..^1]) + " or " + roles[^1],
+        };
+    }
 }

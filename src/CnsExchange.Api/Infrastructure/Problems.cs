@@ -23,10 +23,14 @@ public static class Problems
             Instance = context.Request.Path,
         };
         problem.Extensions["code"] = code;
-        problem.Extensions["traceId"] = context.TraceIdentifier;
+        problem.Extensions["traceId"] = TraceId(context);
         if (errors is { Count: > 0 }) problem.Extensions["errors"] = errors;
         return problem;
     }
+
+    /// <summary>The W3C trace id of the request's span (the one a traceparent header sent in), as in the log lines.</summary>
+    public static string TraceId(HttpContext context) =>
+        System.Diagnostics.Activity.Current is { } activity && activity.TraceId != default ? activity.TraceId.ToHexString() : context.TraceIdentifier;
 
     public static async Task WriteAsync(HttpContext context, int status, string code, string title, string detail,
         IDictionary<string, string[]>? errors = null)
@@ -107,13 +111,48 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
         if (bad.InnerException is JsonException json) return WriteJsonErrorAsync(context, json);
         if (bad.InnerException is InvalidDataException data && IsFormLengthLimit(data)) return WriteFormTooLargeAsync(context);
         if (bad.StatusCode is 413) return Problems.WriteAsync(context, 413, "payload_too_large", "Payload too large", Sanitize(bad.Message));
-        if (bad.StatusCode is 415) return Problems.WriteAsync(context, 415, "unsupported_media_type", "Unsupported media type", Sanitize(bad.Message));
-        var message = Sanitize(bad.Message);
+        if (bad.StatusCode is 415) return Problems.WriteAsync(context, 415, "unsupported_media_type", "Unsupported media type", UnsupportedMediaType(context));
+        var message = Sanitize(bad.Message) + DateFormatHint(bad);
         // Binding errors name the parameter (without its .NET type), so the caller knows which field to fix.
         var parameter = BoundParameter().Match(message);
         return Problems.WriteAsync(context, 400, "malformed_request", "Malformed request", message,
             parameter.Success ? new Dictionary<string, string[]> { [parameter.Groups["name"].Value] = [message] } : null);
     }
+
+    /// <summary>
+    /// Which content types the operation takes and what was sent. Routing answers 415 itself when no endpoint of the path
+    /// accepts the content type, so the endpoints of the path and method are looked up here for their accepts metadata.
+    /// </summary>
+    internal static string UnsupportedMediaType(HttpContext context)
+    {
+        var path = context.Request.Path;
+        var method = context.Request.Method;
+        var expected = context.RequestServices.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IHttpMethodMetadata>()?.HttpMethods.Contains(method) == true
+                        && new Microsoft.AspNetCore.Routing.Template.TemplateMatcher(
+                            Microsoft.AspNetCore.Routing.Template.TemplateParser.Parse(e.RoutePattern.RawText ?? ""), new RouteValueDictionary())
+                            .TryMatch(path, new RouteValueDictionary()))
+            .SelectMany(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.ContentTypes ?? [])
+            .Where(t => t != "application/x-www-form-urlencoded").Distinct().ToList();
+        var sent = string.IsNullOrEmpty(context.Request.ContentType) ? "no Content-Type" : $"'{Sanitize(context.Request.ContentType)}'";
+        if (expected.Count == 0) return $"The request's content type ({sent}) is not accepted by this operation.";
+        var hint = expected.Contains("multipart/form-data") ? " (a JSON 'request' part and a 'scan' file part)" : "";
+        return $"This operation expects Content-Type {string.Join(" or ", expected)}{hint}; the request was sent with {sent}.";
+    }
+
+    /// <summary>A date or date-time that does not parse: say the format expected (ISO 8601).</summary>
+    internal static string DateFormatHint(Exception e)
+    {
+        var messages = "";
+        for (var x = e; x is not null; x = x.InnerException) messages += x.Message + " ";
+        return DateFormatHint(messages);
+    }
+
+    private static string DateFormatHint(string frameworkMessage) =>
+        frameworkMessage.Contains("DateOnly", StringComparison.Ordinal) ? " Dates are written YYYY-MM-DD (ISO 8601), e.g. 2026-11-23."
+        : frameworkMessage.Contains("DateTimeOffset", StringComparison.Ordinal) || frameworkMessage.Contains("DateTime", StringComparison.Ordinal)
+            ? " Instants are written in ISO 8601 with an offset, e.g. 2026-11-23T09:00:00+01:00."
+            : "";
 
     /// <summary>A form value or multipart section over the operation's limit (FormOptions): 413 like any body too large.</summary>
     private static bool IsFormLengthLimit(InvalidDataException e) =>
@@ -130,7 +169,7 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
                 new Dictionary<string, string[]> { [field] = [control.MessageFor(field)] });
         var message = json.Path is null
             ? "The body is not valid JSON."
-            : $"The value at '{field}' is not valid JSON or has the wrong type.";
+            : $"The value at '{field}' is not valid JSON or has the wrong type." + DateFormatHint(json);
         return Problems.WriteAsync(context, 400, "malformed_json", "Malformed JSON", message,
             new Dictionary<string, string[]> { [field] = [message] });
     }

@@ -22,13 +22,16 @@ public sealed class IdempotencyContext
 }
 
 /// <summary>
-/// Same key + same body replays the first answer; same key + other body is 422. The key row is inserted in the
+/// Same key + same body replays the first answer; same key + other body is 422. A key expires <see cref="Lifetime"/>
+/// after its first use (by the sandbox clock): it is then free for a new request, as at Stripe. The key row is inserted in the
 /// same transaction as the command's own writes, so two concurrent requests with one key create one resource:
 /// the second waits on the unique index, then replays what the first committed.
 /// </summary>
 public sealed class IdempotencyBehavior<TMessage, TResponse>(IAppDbContext db, TimeProvider clock, IdempotencyContext context)
     : IPipelineBehavior<TMessage, TResponse> where TMessage : notnull, IMessage
 {
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
+
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
         if (message is not IIdempotentCommand { IdempotencyKey: { } key } command) return await next(message, cancellationToken);
@@ -39,6 +42,10 @@ public sealed class IdempotencyBehavior<TMessage, TResponse>(IAppDbContext db, T
             try
             {
                 return await HandleOnceAsync(message, command, key, next, cancellationToken);
+            }
+            catch (KeyExpired) when (attempt < LostRaceException.MaxAttempts)
+            {
+                db.ClearChangeTracker();
             }
             catch (LostRaceException) when (attempt < LostRaceException.MaxAttempts)
             {
@@ -98,10 +105,18 @@ public sealed class IdempotencyBehavior<TMessage, TResponse>(IAppDbContext db, T
     {
         var existing = await db.IdempotencyRecords.AsNoTracking()
             .SingleAsync(r => r.Scope == command.IdempotencyScope && r.Key == key, ct);
+        if (existing.CreatedAt <= clock.GetUtcNow() - Lifetime)
+        {
+            // Expired: forget it (only that row, should another request have renewed the key meanwhile) and start afresh.
+            await db.IdempotencyRecords.Where(r => r.Id == existing.Id).ExecuteDeleteAsync(ct);
+            throw new KeyExpired();
+        }
         if (existing.RequestHash != command.RequestFingerprint) throw new IdempotencyKeyReusedException();
         if (existing.ResponseJson is null)
             throw new ConflictException("idempotency_in_progress", "A request with this Idempotency-Key is still being processed.");
         context.Replayed = true;
         return JsonSerializer.Deserialize<TResponse>(existing.ResponseJson, JsonDefaults.Options)!;
     }
+
+    private sealed class KeyExpired : Exception;
 }

@@ -2,6 +2,8 @@ using System.Text.RegularExpressions;
 using CnsExchange.Application.Common;
 using CnsExchange.Infrastructure.Sandbox;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -13,8 +15,12 @@ namespace CnsExchange.Infrastructure.Persistence;
 /// </summary>
 public sealed partial class DatabaseInitializer(
     string ownerConnectionString, (string Name, string Password) appRole, string operatorKey,
-    SandboxSeeder seeder, ISandboxUnits sandboxes, ILogger<DatabaseInitializer> logger)
+    SandboxSeeder seeder, ISandboxUnits sandboxes, IConfiguration configuration, ILogger<DatabaseInitializer> logger)
 {
+    public const string SeedSandboxKey = "CnsExchange:SeedSandbox";
+
+    private bool seedSandbox => configuration.GetValue(SeedSandboxKey, true);
+
     /// <summary>Serialises the grants of two processes starting on one database ("CNSGRANT").</summary>
     private const long GrantLockKey = 0x434E_5347_5241_4E54;
 
@@ -27,6 +33,12 @@ public sealed partial class DatabaseInitializer(
         DependencyInjection.ConfigureDbContext(options, ownerConnectionString);
         await using (var owner = new AppDbContext(options.Options))
         {
+            // Created first, through the creator's check that expects the database may be missing: otherwise the first start
+            // logs "An error occurred using the connection" (fail) twice before migrations create it.
+            var creator = owner.GetService<Microsoft.EntityFrameworkCore.Storage.IRelationalDatabaseCreator>();
+            if (!await creator.ExistsAsync(ct)) await creator.CreateAsync(ct);
+            // Likewise the history table, which the pending-migrations check reads before migrations would create it.
+            await owner.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>().CreateIfNotExistsAsync(ct);
             var pending = (await owner.Database.GetPendingMigrationsAsync(ct)).ToList();
             if (pending.Count > 0) logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
             await owner.Database.MigrateAsync(ct);
@@ -37,6 +49,8 @@ public sealed partial class DatabaseInitializer(
             await EnsureAppRoleAsync(connection, ct);
             await EnsureOperatorKeyAsync(connection, ct);
         }
+        // A production-like run starts without the default sandbox's providers, keys and insured (CnsExchange:SeedSandbox=false).
+        if (!seedSandbox) return;
         var clock = await sandboxes.ClockAsync(SandboxIds.Default, ct) ?? throw new InvalidOperationException("The default sandbox is missing.");
         using (SandboxScope.Enter(SandboxIds.Default, clock)) await seeder.SeedAsync(ct);
     }

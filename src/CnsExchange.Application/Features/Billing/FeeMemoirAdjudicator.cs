@@ -109,6 +109,7 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
         }
         decision.Complete(clock.GetUtcNow());
         await ledger.CompleteMemoirAsync(memoir, ct);
+        Telemetry.RecordLines([memoir]);
         return memoir;
     }
 
@@ -177,7 +178,11 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
         return last.Memoirs;
     }
 
-    private Task WriteAsync(DecidedBatch batch, CancellationToken ct) => ledger.WriteMemoirsAsync(batch.Memoirs, batch.SessionsConsumed, ct);
+    private async Task WriteAsync(DecidedBatch batch, CancellationToken ct)
+    {
+        await ledger.WriteMemoirsAsync(batch.Memoirs, batch.SessionsConsumed, ct);
+        Telemetry.RecordLines(batch.Memoirs);
+    }
 
     private DecidedBatch Decide(IReadOnlyList<MemoirToAdjudicate> requests, BillingFacts facts)
     {

@@ -39,19 +39,19 @@ public sealed class PaymentRunExecutor(
                 {
                     case PaymentRunStatus.Created:
                         faults.At(PaymentRunFaultPoints.BeforeClaimLines, runId);
-                        await steps.ClaimLinesAsync(runId, ct);
+                        await Telemetry.StepAsync("claim_lines", runId, () => steps.ClaimLinesAsync(runId, ct));
                         break;
                     case PaymentRunStatus.LinesClaimed:
                         faults.At(PaymentRunFaultPoints.BeforeBuildOrders, runId);
-                        await steps.BuildOrdersAsync(runId, ct);
+                        await Telemetry.StepAsync("build_orders", runId, () => steps.BuildOrdersAsync(runId, ct));
                         break;
                     case PaymentRunStatus.OrdersBuilt:
                         faults.At(PaymentRunFaultPoints.BeforeWriteFiles, runId);
-                        await steps.WriteFilesAsync(runId, ct);
+                        await Telemetry.StepAsync("write_files", runId, () => steps.WriteFilesAsync(runId, ct));
                         break;
                     case PaymentRunStatus.FilesWritten:
                         faults.At(PaymentRunFaultPoints.BeforeMarkPaid, runId);
-                        await steps.MarkPaidAsync(runId, ct);
+                        await Telemetry.StepAsync("mark_paid", runId, () => steps.MarkPaidAsync(runId, ct));
                         break;
                 }
             }

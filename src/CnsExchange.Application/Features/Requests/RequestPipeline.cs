@@ -224,6 +224,7 @@ public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, 
             db.Database.AutoSavepointsEnabled = savepoints;
             db.Database.AutoTransactionBehavior = transactions;
         }
+        Telemetry.RecordDecision(Telemetry.Snake(request.Kind), Telemetry.Snake(decision.Outcome), decision.Reasons);
         return request;
     }
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using CnsExchange.Application.Behaviors;
 using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Requests;
@@ -77,13 +78,13 @@ public sealed record SubmitValidationRequest(
 
     public string IdempotencyScope => $"{ProviderId:N}:validation-requests";
 
-    /// <summary>SHA-256 over the request JSON and the scan bytes.</summary>
+    /// <summary>SHA-256 over the request as read (canonical JSON: whitespace and key order do not count) and the scan bytes.</summary>
     public string RequestFingerprint => _fingerprint ??= Compute();
 
     private string Compute()
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(Encoding.UTF8.GetBytes(RequestJson));
+        sha.AppendData(Encoding.UTF8.GetBytes(Request is null ? RequestJson : JsonSerializer.Serialize(Request, JsonDefaults.Options)));
         sha.AppendData([0]);
         sha.AppendData(Scan ?? []);
         return Convert.ToHexStringLower(sha.GetHashAndReset());

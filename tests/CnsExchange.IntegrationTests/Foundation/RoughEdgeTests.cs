@@ -1,0 +1,94 @@
+using System.Net;
+using System.Text;
+using CnsExchange.IntegrationTests.Support;
+using CnsExchange.IntegrationTests.Validation;
+
+namespace CnsExchange.IntegrationTests.Foundation;
+
+/// <summary>Issue 23 item 4: the rough edges a newcomer hits, each answered by a problem that says what to do.</summary>
+public sealed class RoughEdgeTests(ApiFactory api) : ApiTest(api)
+{
+    [Fact]
+    public async Task A_403_names_the_role_that_may_call_the_operation()
+    {
+        var problem = await (await Client(Physio1).PostAsync("/api/v1/admin/payment-runs", null)).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        Assert.Equal("This operation is for the admin role; this API key's role (provider) may not use it.", problem["detail"]!.GetValue<string>());
+
+        problem = await (await Client(Admin).GetAsync("/api/v1/review/queue")).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        Assert.StartsWith("This operation is for the reviewer", problem["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_415_on_the_validation_endpoint_says_it_expects_multipart()
+    {
+        var response = await Client(Physio1).PostAsync(ValidationTestSupport.Url,
+            new StringContent(ValidationTestSupport.Json(ValidationTestSupport.Rx()), Encoding.UTF8, "application/json"));
+        var problem = await response.ExpectProblemAsync(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
+        var detail = problem["detail"]!.GetValue<string>();
+        Assert.Contains("expects Content-Type multipart/form-data", detail);
+        Assert.Contains("'application/json; charset=utf-8'", detail);
+    }
+
+    [Fact]
+    public async Task A_415_on_a_json_endpoint_says_it_expects_json()
+    {
+        var response = await Client(Admin).PutAsync("/api/v1/admin/clock", new StringContent("advanceDays=1", Encoding.UTF8, "text/plain"));
+        var problem = await response.ExpectProblemAsync(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
+        Assert.Contains("expects Content-Type application/json", problem["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_bad_date_in_a_query_says_the_expected_format()
+    {
+        var problem = await (await Client(Physio1).GetAsync("/api/v1/validation-requests?from=23.11.2026")).ExpectProblemAsync(HttpStatusCode.BadRequest, "malformed_request");
+        Assert.Contains("YYYY-MM-DD", problem["detail"]!.GetValue<string>());
+        Assert.NotNull(problem["errors"]!["from"]);
+    }
+
+    [Fact]
+    public async Task A_bad_date_in_a_body_says_the_expected_format()
+    {
+        var json = ValidationTestSupport.Json(ValidationTestSupport.Rx()).Replace("\"2026-11-20\"", "\"20/11/2026\"");
+        Assert.Contains("20/11/2026", json);
+        var problem = await (await Client(Physio1).SubmitRawAsync(json, ValidationTestSupport.Pdf())).ExpectProblemAsync(HttpStatusCode.BadRequest, "malformed_json");
+        Assert.Contains("YYYY-MM-DD", problem["errors"]!["request.prescriptionDate"]![0]!.GetValue<string>());
+
+        var instant = await (await Client(Admin).PutAsync("/api/v1/admin/clock", new StringContent("{\"now\":\"tomorrow\"}", Encoding.UTF8, "application/json")))
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, "malformed_json");
+        Assert.Contains("ISO 8601 with an offset", instant["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_same_json_with_other_whitespace_under_one_idempotency_key_is_the_same_request()
+    {
+        var scan = ValidationTestSupport.Pdf();
+        var compact = ValidationTestSupport.Json(ValidationTestSupport.Rx());
+        var spaced = System.Text.Json.Nodes.JsonNode.Parse(compact)!.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+        Assert.NotEqual(compact, spaced);
+
+        var first = await Client(Physio1).SubmitRawAsync(compact, scan, "ws-key-1");
+        var created = await first.ExpectAsync(HttpStatusCode.Created);
+        var again = await Client(Physio1).SubmitRawAsync(spaced, scan, "ws-key-1");
+        var replayed = await again.ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(created["id"]!.GetValue<string>(), replayed["id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task An_idempotency_key_expires_after_24_hours()
+    {
+        var scan = ValidationTestSupport.Pdf();
+        var json = ValidationTestSupport.Json(ValidationTestSupport.Rx());
+        var first = await (await Client(Physio1).SubmitRawAsync(json, scan, "ttl-key-1")).ExpectAsync(HttpStatusCode.Created);
+
+        await Api.AdvanceAsync(TimeSpan.FromHours(23));
+        var within = await Client(Physio1).SubmitRawAsync(json, scan, "ttl-key-1");
+        Assert.True(within.Headers.Contains("Idempotent-Replayed"));
+
+        await Api.AdvanceAsync(TimeSpan.FromHours(2));
+        var after = await Client(Physio1).SubmitRawAsync(json, scan, "ttl-key-1");
+        var fresh = await after.ExpectAsync(HttpStatusCode.Created);
+        Assert.False(after.Headers.Contains("Idempotent-Replayed"));
+        Assert.NotEqual(first["id"]!.GetValue<string>(), fresh["id"]!.GetValue<string>());
+    }
+}
