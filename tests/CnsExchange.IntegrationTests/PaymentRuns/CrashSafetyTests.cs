@@ -136,13 +136,13 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
 
         // The same run again, a little later, interrupted at the point, then executed again as the Hangfire job or the
         // scheduler would (the clock moves: nothing written may depend on when a step runs).
+        // The interruption must happen in the step under test: the tick is off from before the run is made again (it
+        // would execute it), and only this test's own execution counts the point's occurrences and fires it.
         Api.Clock.Advance(TimeSpan.FromMinutes(7));
-        await RewindAsync(runId, long.Parse(expected.RunNumber[8..]));
-        Assert.Equal(runId, await CreateSlotRunAsync(Api, SlotDate));
-        // The interruption must happen in the step under test: the tick is off meanwhile, and only this test's own
-        // execution counts the point's occurrences and fires it.
         await using (await Api.PausePaymentRunTickAsync())
         {
+            await RewindAsync(runId, long.Parse(expected.RunNumber[8..]));
+            Assert.Equal(runId, await CreateSlotRunAsync(Api, SlotDate));
             Api.PaymentRunFaults.ArmHere(point, occurrence);
             var crash = await Record.ExceptionAsync(() => ExecuteAsync(Api, runId));
             Assert.True(Api.PaymentRunFaults.Fired, $"the run never reached {point} #{occurrence}");
