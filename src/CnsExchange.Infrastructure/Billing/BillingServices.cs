@@ -66,16 +66,13 @@ public sealed class BillingFileRetentionJob(AppDbContext db, TimeProvider clock,
 }
 
 /// <summary>Registers the daily retention job once the database is migrated.</summary>
-internal sealed class BillingFileRetentionSchedule(IRecurringJobManager jobs) : IHostedService
+internal sealed class BillingFileRetentionSchedule(IRecurringJobManager jobs, ILogger<BillingFileRetentionSchedule> logger) : RecurringJobSchedule(jobs, logger)
 {
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        jobs.AddOrUpdate<BillingFileRetentionJob>(BillingFileRetentionJob.JobId, j => j.PurgeRejectedContentsAsync(CancellationToken.None), Cron.Daily(3),
-            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
-        return Task.CompletedTask;
-    }
+    protected override string JobId => BillingFileRetentionJob.JobId;
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    protected override void Register(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<BillingFileRetentionJob>(JobId, j => j.PurgeRejectedContentsAsync(CancellationToken.None), Cron.Daily(3),
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
 }
 
 /// <summary>The Hangfire job of a billing file. Thin: it sends one command; Hangfire retries it after a failure (the command is idempotent).</summary>

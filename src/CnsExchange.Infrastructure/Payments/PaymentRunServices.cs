@@ -95,17 +95,13 @@ internal sealed class HangfirePaymentRunQueue(IBackgroundJobClient jobs) : IPaym
 }
 
 /// <summary>Registers the minutely scheduler tick once the database is migrated (hosted services start after that).</summary>
-internal sealed class PaymentRunSchedule(IRecurringJobManager jobs, ILogger<PaymentRunSchedule> logger) : IHostedService
+internal sealed class PaymentRunSchedule(IRecurringJobManager jobs, ILogger<PaymentRunSchedule> logger) : RecurringJobSchedule(jobs, logger)
 {
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        jobs.AddOrUpdate<PaymentRunJobs>(PaymentRunServices.SchedulerJobId, j => j.TickAsync(CancellationToken.None), Cron.Minutely(),
-            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
-        logger.LogInformation("Recurring job {JobId} scheduled every minute", PaymentRunServices.SchedulerJobId);
-        return Task.CompletedTask;
-    }
+    protected override string JobId => PaymentRunServices.SchedulerJobId;
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    protected override void Register(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<PaymentRunJobs>(JobId, j => j.TickAsync(CancellationToken.None), Cron.Minutely(),
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
 }
 
 /// <summary>Connections for the payment-run lock: not pooled, so that a lost lock holder ends its session and the lock with it.</summary>

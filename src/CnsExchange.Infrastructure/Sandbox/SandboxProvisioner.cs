@@ -139,14 +139,11 @@ public sealed class SandboxJanitor(ISandboxProvisioner provisioner, AppDbContext
     }
 }
 
-internal sealed class SandboxJanitorSchedule(IRecurringJobManager jobs) : IHostedService
+internal sealed class SandboxJanitorSchedule(IRecurringJobManager jobs, ILogger<SandboxJanitorSchedule> logger) : RecurringJobSchedule(jobs, logger)
 {
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        jobs.AddOrUpdate<SandboxJanitor>(SandboxJanitor.JobId, j => j.DeleteIdleAsync(CancellationToken.None), Cron.Hourly(),
-            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
-        return Task.CompletedTask;
-    }
+    protected override string JobId => SandboxJanitor.JobId;
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    protected override void Register(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<SandboxJanitor>(JobId, j => j.DeleteIdleAsync(CancellationToken.None), Cron.Hourly(),
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
 }
