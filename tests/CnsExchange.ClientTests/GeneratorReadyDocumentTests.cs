@@ -91,6 +91,6 @@ public sealed partial class GeneratorReadyDocumentTests
         Assert.Equal(dto["properties"]!.AsObject().Select(p => p.Key).Order(), dto["required"]!.AsArray().Select(r => r!.GetValue<string>()).Order());
     }
 
-    [GeneratedRegex("^(get|list|submit|create|put|set|load|simulate|contest|start|verify|cancel|answer|request|decide)[A-Z][A-Za-z0-9]*$")]
+    [GeneratedRegex("^(get|list|submit|create|put|set|load|simulate|contest|start|verify|cancel|answer|request|decide|delete)[A-Z][A-Za-z0-9]*$")]
     private static partial Regex VerbNoun();
 }

@@ -49,6 +49,10 @@ public static class OperationIds
     {
         ["GET api/v1/admin/clock"] = "getSandboxClock",
         ["PUT api/v1/admin/clock"] = "setSandboxClock",
+        ["POST api/v1/sandboxes"] = "createSandbox",
+        ["GET api/v1/sandboxes"] = "listSandboxes",
+        ["GET api/v1/sandboxes/{id}"] = "getSandbox",
+        ["DELETE api/v1/sandboxes/{id}"] = "deleteSandbox",
         ["GET api/v1/admin/insured"] = "listInsured",
         ["GET api/v1/admin/insured/{matricule}"] = "getInsured",
         ["PUT api/v1/admin/insured/{matricule}"] = "putInsured",
@@ -498,6 +502,7 @@ public sealed class TagDescriptionsDocumentFilter : IDocumentFilter
         ["Reports"] = "Reports for CNS staff, e.g. double financing between hospital stays and fee memoirs.",
         ["Return files"] = "Return files of a payment run per provider (JSON, XML or CSV): what was paid, reduced or refused.",
         ["Review"] = "CNS reviewers: the queue of pending requests, decisions and contestations.",
+        ["Sandboxes (operator)"] = "Operator keys: isolated worlds with their own clock, providers, keys and data; create, list, read, delete.",
         ["Schemas"] = "XML schemas of the files the API writes (return file, pain.001 subset).",
         ["Vouchers"] = "Vouchers (titres de prise en charge) issued by agreed requests.",
     };
