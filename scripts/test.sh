@@ -9,6 +9,15 @@ source scripts/lib/postgres.sh
 source scripts/lib/node.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
+# The rule-coverage test reads the shared spec (shared/spec/RULES.md): beside this checkout (CI, worktrees) or, in a
+# clone of a local checkout, beside the checkout it was cloned from.
+if [ -z "${CNSEXCHANGE_SPEC_DIR:-}" ]; then
+  origin=$(git config --get remote.origin.url 2>/dev/null || true)
+  for dir in "$ROOT/../shared/spec" ${origin:+"$origin/../shared/spec"}; do
+    if [ -f "$dir/RULES.md" ]; then export CNSEXCHANGE_SPEC_DIR=$(cd "$dir" && pwd); break; fi
+  done
+fi
+
 TMP_DATA=""
 cleanup() {
   if [ -n "$TMP_DATA" ]; then pg_stop "$TMP_DATA"; rm -rf "$TMP_DATA"; fi
