@@ -42,8 +42,8 @@ public sealed class CureAuthorisationEndpoints : IEndpointGroup
                 "Ask for a cure authorisation (thermal centre): agreed with a voucher and the terms, or refused with reasons.", Description);
 
         g.MapCareRequestQueries(new CareRequestQueries<CureAuthorisationDto, CureAuthorisationSummaryDto>(
-            (cursor, limit, status, from, to) => new ListCureAuthorisations(cursor, limit, status, from, to),
-            "Your cure authorisation requests, newest first (`cursor`/`limit`; filter by `status` and date of receipt `from`/`to`).",
+            (cursor, limit, status, from, to, search) => new ListCureAuthorisations(cursor, limit, status, from, to) { Search = search },
+            "Your cure authorisation requests, newest first (`cursor`/`limit`; filter by `status`, date of receipt `from`/`to`, `matricule` and the `voucherNumber` issued).",
             id => new GetCureAuthorisation(id),
             "A cure authorisation request: decision, voucher, terms and the history of its changes (its centre, or CNS staff)."));
     }

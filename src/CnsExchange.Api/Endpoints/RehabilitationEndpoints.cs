@@ -44,8 +44,8 @@ public sealed class RehabilitationEndpoints : IEndpointGroup
                 "Ask for a rehabilitation authorisation, or check a CNRFR admission (no authorisation needed).", Description);
 
         g.MapCareRequestQueries(new CareRequestQueries<RehabilitationAuthorisationDto, RehabilitationAuthorisationSummaryDto>(
-            (cursor, limit, status, from, to) => new ListRehabilitationAuthorisations(cursor, limit, status, from, to),
-            "Your rehabilitation requests, newest first (`cursor`/`limit`; filter by `status` and date of receipt `from`/`to`).",
+            (cursor, limit, status, from, to, search) => new ListRehabilitationAuthorisations(cursor, limit, status, from, to) { Search = search },
+            "Your rehabilitation requests, newest first (`cursor`/`limit`; filter by `status`, date of receipt `from`/`to`, `matricule` and the `voucherNumber` issued).",
             id => new GetRehabilitationAuthorisation(id),
             "A rehabilitation request: decision, voucher, authorised period, extensions and history (its provider, or CNS staff)."));
 

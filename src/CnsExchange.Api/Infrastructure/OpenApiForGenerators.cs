@@ -36,6 +36,7 @@ public static class OpenApiForGenerators
         o.OperationFilter<ResponsesOperationFilter>();
         o.OperationFilter<MultipartValidationRequestFilter>();
         o.OperationFilter<EnumQueryParameterFilter>();
+        o.OperationFilter<LifecycleOpenApiFilter>();
         o.DocumentFilter<RequiredAsSentDocumentFilter>();
         o.DocumentFilter<ReferenceSchemasDocumentFilter>();
         o.DocumentFilter<TagDescriptionsDocumentFilter>();
@@ -116,18 +117,18 @@ public static class OperationIds
         ["GET api/v1/schemas/pain.001.001.09.subset.xsd"] = "getPain001Schema",
         ["GET api/v1/vouchers/{number}"] = "getVoucher",
         ["GET api/v1/clock"] = "getClock",
-        ["GET api/v1/eligibility"] = "checkEligibility",
+        ["GET api/v1/eligibility"] = "getEligibility",
         ["GET api/v1/review/eligibility-checks"] = "listEligibilityChecks",
-        ["POST api/v1/validation-requests/{id}/attachments"] = "attachToValidationRequest",
+        ["POST api/v1/validation-requests/{id}/attachments"] = "createValidationRequestAttachment",
         ["GET api/v1/validation-requests/{id}/attachments"] = "listValidationRequestAttachments",
         ["GET api/v1/validation-requests/{id}/attachments/{attachmentId}"] = "getValidationRequestAttachment",
-        ["POST api/v1/cure-authorisations/{id}/attachments"] = "attachToCureAuthorisation",
+        ["POST api/v1/cure-authorisations/{id}/attachments"] = "createCureAuthorisationAttachment",
         ["GET api/v1/cure-authorisations/{id}/attachments"] = "listCureAuthorisationAttachments",
         ["GET api/v1/cure-authorisations/{id}/attachments/{attachmentId}"] = "getCureAuthorisationAttachment",
-        ["POST api/v1/rehabilitation-authorisations/{id}/attachments"] = "attachToRehabilitationAuthorisation",
+        ["POST api/v1/rehabilitation-authorisations/{id}/attachments"] = "createRehabilitationAuthorisationAttachment",
         ["GET api/v1/rehabilitation-authorisations/{id}/attachments"] = "listRehabilitationAuthorisationAttachments",
         ["GET api/v1/rehabilitation-authorisations/{id}/attachments/{attachmentId}"] = "getRehabilitationAuthorisationAttachment",
-        ["POST api/v1/contestations/{id}/attachments"] = "attachToContestation",
+        ["POST api/v1/contestations/{id}/attachments"] = "createContestationAttachment",
         ["GET api/v1/contestations/{id}/attachments"] = "listContestationAttachments",
         ["GET api/v1/contestations/{id}/attachments/{attachmentId}"] = "getContestationAttachment",
         ["GET api/v1/vouchers"] = "listVouchers",
@@ -229,6 +230,7 @@ public sealed class EnumQueryParameterFilter : IOperationFilter
         ["listBillingFiles"] = EnumValues.Of<BillingFileStatus>(),
         ["listContestations"] = EnumValues.Of<ContestationStatus>(),
         ["listHospitalStays"] = EnumValues.Of<HospitalStayStatus>(),
+        ["listVouchers"] = EnumValues.Of<CnsExchange.Application.Features.Vouchers.VoucherState>(),
     };
 
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
