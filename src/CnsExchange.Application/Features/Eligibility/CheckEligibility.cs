@@ -2,15 +2,11 @@ using CnsExchange.Application.Common;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Lifecycle;
-using CnsExchange.Domain.Vouchers;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Eligibility;
-
-/// <summary>One of the caller's own vouchers for the person, open on the date (validity not ended, sessions left).</summary>
-public sealed record OpenVoucherDto(string Number, VoucherKind Kind, string Category, DateOnly IssuedOn, DateOnly ValidUntil, bool ThirdPartyPayment, int SessionsLeft);
 
 /// <summary>
 /// LIF-06: whether the person can be treated under third-party payment on <see cref="Date"/>, with the facts a provider
@@ -28,7 +24,7 @@ public sealed record EligibilityDto(
     bool? UnderEighteen,
     bool? OpenAccidentCase,
     bool? DependencyPlanWithPhysiotherapy,
-    IReadOnlyList<OpenVoucherDto> OpenVouchers,
+    IReadOnlyList<OpenVoucher> OpenVouchers,
     IReadOnlyList<ReasonDto> Reasons);
 
 /// <summary>GET /eligibility?matricule=…&amp;date=… (date: default today). Every call is written to the audit log.</summary>
@@ -45,10 +41,7 @@ public sealed class CheckEligibilityValidator : AbstractValidator<CheckEligibili
 {
     public CheckEligibilityValidator()
     {
-        RuleFor(x => x.Matricule).Cascade(CascadeMode.Stop)
-            .NotEmpty().WithMessage("matricule is required.")
-            .Must(Matricule.IsValid).WithMessage("matricule must have 13 digits with valid Luhn and Verhoeff check digits.")
-            .OverridePropertyName("matricule");
+        RuleFor(x => x.Matricule).IsMatricule();
         RuleFor(x => x.Date).InclusiveBetween(new DateOnly(1900, 1, 1), new DateOnly(2200, 12, 31)).When(x => x.Date is not null)
             .OverridePropertyName("date").WithMessage("date must be between 1900 and 2200 (yyyy-MM-dd).");
     }
@@ -80,7 +73,7 @@ public sealed class CheckEligibilityHandler(IAppDbContext db, IReferenceData ref
 
         return new EligibilityDto(check.Id, answer.Date, answer.Known, answer.AffiliatedOnDate, answer.ThirdPartyPaymentPossible, answer.CompetentFund,
             answer.CrossBorderWorker, answer.ResidenceCountry, answer.UnderEighteen, answer.OpenAccidentCase, answer.DependencyPlanWithPhysiotherapy,
-            answer.OpenVouchers.Select(v => new OpenVoucherDto(v.Number, v.Kind, v.Category, v.IssuedOn, v.ValidUntil, v.ThirdPartyPayment, v.SessionsLeft)).ToList(),
+            answer.OpenVouchers,
             reference.Render(answer.Reasons, caller.Language));
     }
 }
@@ -96,10 +89,16 @@ public sealed record ListEligibilityChecks(string? Matricule, string? Cursor, in
 
 public sealed class ListEligibilityChecksValidator : AbstractValidator<ListEligibilityChecks>
 {
-    public ListEligibilityChecksValidator() =>
-        RuleFor(x => x.Matricule).Cascade(CascadeMode.Stop)
+    public ListEligibilityChecksValidator() => RuleFor(x => x.Matricule).IsMatricule();
+}
+
+internal static class MatriculeQueryRule
+{
+    /// <summary>The <c>matricule</c> query value: required, 13 digits with valid check digits (400 otherwise).</summary>
+    public static IRuleBuilderOptions<T, string?> IsMatricule<T>(this IRuleBuilderInitial<T, string?> rule) =>
+        rule.Cascade(CascadeMode.Stop)
             .NotEmpty().WithMessage("matricule is required.")
-            .Must(Matricule.IsValid).WithMessage("matricule must have 13 digits with valid Luhn and Verhoeff check digits.")
+            .Must(Matricule.IsValid).WithMessage(SearchTerms.MalformedMatricule)
             .OverridePropertyName("matricule");
 }
 
