@@ -68,6 +68,8 @@ public static class DependencyInjection
         services.AddScoped<Application.Features.Requests.ICareRequestLocks, CareRequestLocks>();
         services.AddScoped<Application.Features.DependencyInsurance.IDoubleFinancingCounts, DoubleFinancingCountsReader>();
         services.AddScoped<Application.Features.HospitalStays.IHospitalParticipationCounters, HospitalParticipationCounters>();
+        services.AddScoped<Application.Features.Eligibility.IAuditHasher, AuditHasher>();
+        services.AddScoped<Application.Features.Attachments.IAttachmentStore, Attachments.AttachmentStore>();
 
         services.AddSingleton<IReferenceData, ReferenceDataLoader>();
         services.AddSingleton(sp => new SandboxTimeProvider(sp.GetKeyedService<TimeProvider>(InnerClockKey) ?? TimeProvider.System));

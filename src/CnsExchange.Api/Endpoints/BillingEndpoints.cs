@@ -54,13 +54,14 @@ public sealed class BillingEndpoints : IEndpointGroup
             .WithSummary("A fee memoir with its lines: status (adjudicated, in_payment_run, paid), totals, receivedOn, dueDate (received + 30 days).");
 
         memoirs.MapGet("", (IMediator m, string? cursor, int? limit, string? status, DateOnly? from, DateOnly? to, Guid? billingFileId,
-                Guid? hospitalStayId, CancellationToken ct) =>
+                Guid? hospitalStayId, string? matricule, string? voucherNumber, CancellationToken ct) =>
                 m.Send(new ListFeeMemoirs(cursor, limit, ParseEnum<FeeMemoirStatus>(status, "status"), from, to, billingFileId)
-                    { HospitalStayId = hospitalStayId }, ct))
+                    { HospitalStayId = hospitalStayId, Search = SearchTerms.Of(matricule, voucherNumber) }, ct))
             .RequireAuthorization(Policies.ProviderOrStaff)
             .Produces<Page<FeeMemoirSummaryDto>>()
-            .WithSummary("Your fee memoirs, newest first; filter by status, receipt dates (from, to), billing file and hospital stay "
-                         + "(the hospital's memoir settling the stay, doctors' memoirs with fees for it).");
+            .WithSummary("Your fee memoirs, newest first; filter by status, receipt dates (from, to), billing file, hospital stay "
+                         + "(the hospital's memoir settling the stay, doctors' memoirs with fees for it), and `matricule` / `voucherNumber` "
+                         + "(memoirs with a line for that person or on that voucher).");
 
         memoirs.MapPost("/{id:guid}/lines/{line:int}/contestation", async (IMediator m, ICurrentCaller caller, Guid id, int line,
                 ContestationRequest body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
@@ -136,7 +137,7 @@ public sealed class BillingEndpoints : IEndpointGroup
     }
 
     /// <summary>Parses enum query values written as in the API (in_payment_run) or as names.</summary>
-    private static T? ParseEnum<T>(string? value, string field) where T : struct, Enum
+    internal static T? ParseEnum<T>(string? value, string field) where T : struct, Enum
     {
         if (string.IsNullOrWhiteSpace(value)) return null;
         if (Enum.TryParse<T>(value.Replace("_", ""), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)) return parsed;

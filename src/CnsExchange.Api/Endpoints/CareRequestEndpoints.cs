@@ -9,7 +9,7 @@ namespace CnsExchange.Api.Endpoints;
 /// request is stored: the queries and the texts of Swagger. The endpoints themselves are the same.
 /// </summary>
 public sealed record CareRequestQueries<TDto, TSummary>(
-    Func<string?, int?, string?, DateOnly?, DateOnly?, IQuery<Page<TSummary>>> List,
+    Func<string?, int?, string?, DateOnly?, DateOnly?, SearchTerms, IQuery<Page<TSummary>>> List,
     string ListSummary,
     Func<Guid, IQuery<TDto>> Get,
     string GetSummary);
@@ -30,11 +30,12 @@ public static class CareRequestEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
-    /// <summary>GET the caller's own requests of the kind (cursor, limit, status, from, to), and GET one (its provider, or CNS staff).</summary>
+    /// <summary>GET the caller's own requests of the kind (cursor, limit, status, from, to, matricule, voucherNumber), and GET one (its provider, or CNS staff).</summary>
     public static RouteGroupBuilder MapCareRequestQueries<TDto, TSummary>(this RouteGroupBuilder g, CareRequestQueries<TDto, TSummary> queries)
     {
-        g.MapGet("", (IMediator m, string? cursor, int? limit, string? status, DateOnly? from, DateOnly? to, CancellationToken ct) =>
-                m.Send(queries.List(cursor, limit, status, from, to), ct))
+        g.MapGet("", (IMediator m, string? cursor, int? limit, string? status, DateOnly? from, DateOnly? to, string? matricule, string? voucherNumber,
+                CancellationToken ct) =>
+                m.Send(queries.List(cursor, limit, status, from, to, SearchTerms.Of(matricule, voucherNumber)), ct))
             .RequireAuthorization(Policies.Provider)
             .WithSummary(queries.ListSummary)
             .Produces<Page<TSummary>>()

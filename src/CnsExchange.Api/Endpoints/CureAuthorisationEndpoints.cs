@@ -15,7 +15,9 @@ public sealed class CureAuthorisationEndpoints : IEndpointGroup
         allowance (61.39 EUR per night in Mondorf, 17.94 EUR per day for residents of Mondorf, CUR-07), third-party payment, and
         `s2: true` for a cure abroad (CUR-08); or `refused` with every reason (CUR-02…CUR-08, COMPETENT_FUND_ABROAD for a
         cross-border worker treated in the country of residence). Earlier cures are read from this system's own history:
-        earlier cure vouchers of the insured person and the sessions billed on them.
+        earlier cure vouchers of the insured person and the sessions billed on them. A cure abroad needs the doctor's reasoned
+        form (LIF-07): it stays `pending` with `DOCUMENT_MISSING` until the form is attached (POST .../{id}/attachments,
+        `purpose` s2_reasoned_form), then is decided as above.
 
         Fields: `matricule`, `doctorCode`, `kindCode` (GET /api/v1/reference/cure-kinds: T180, T190, T192, T195 reinforcement
         modules, T200, T203, T206, T209 maintenance sessions, T260, T261), `requestedStart`, `countryOfCare` (default LU; another
@@ -40,8 +42,8 @@ public sealed class CureAuthorisationEndpoints : IEndpointGroup
                 "Ask for a cure authorisation (thermal centre): agreed with a voucher and the terms, or refused with reasons.", Description);
 
         g.MapCareRequestQueries(new CareRequestQueries<CureAuthorisationDto, CureAuthorisationSummaryDto>(
-            (cursor, limit, status, from, to) => new ListCureAuthorisations(cursor, limit, status, from, to),
-            "Your cure authorisation requests, newest first (`cursor`/`limit`; filter by `status` and date of receipt `from`/`to`).",
+            (cursor, limit, status, from, to, search) => new ListCureAuthorisations(cursor, limit, status, from, to) { Search = search },
+            "Your cure authorisation requests, newest first (`cursor`/`limit`; filter by `status`, date of receipt `from`/`to`, `matricule` and the `voucherNumber` issued).",
             id => new GetCureAuthorisation(id),
             "A cure authorisation request: decision, voucher, terms and the history of its changes (its centre, or CNS staff)."));
     }

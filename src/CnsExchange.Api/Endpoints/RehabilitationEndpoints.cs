@@ -24,7 +24,10 @@ public sealed class RehabilitationEndpoints : IEndpointGroup
           `functionalLimitationsAttested`, `differentPathology`; at most 30 days per calendar year stationary, 10 ambulatory, unless a
           different pathology is declared; SNRPO also `acuteTherapyEnd` (start within 3 months after it).
         Agreed: a `voucher` of kind rehabilitation (R…) for the authorised days, `validUntil` = last authorised day.
-        Send an `Idempotency-Key` to retry safely. The example is agreed when tried as is; sent again it exceeds the 30 days of the year.
+        LIF-07: GER_AMB needs the detailed medical report and Colpach the doctor's reasoned request: a request the rules would agree
+        (or send to a reviewer) stays `pending` with `DOCUMENT_MISSING` until the document is attached (POST .../{id}/attachments),
+        then takes its normal path. Send an `Idempotency-Key` to retry safely. The example (Colpach) is pending `DOCUMENT_MISSING`
+        when tried as is and agreed once its reasoned request is attached; sent again it exceeds the 30 days of the year.
         """;
 
     public void Map(RouteGroupBuilder api)
@@ -41,8 +44,8 @@ public sealed class RehabilitationEndpoints : IEndpointGroup
                 "Ask for a rehabilitation authorisation, or check a CNRFR admission (no authorisation needed).", Description);
 
         g.MapCareRequestQueries(new CareRequestQueries<RehabilitationAuthorisationDto, RehabilitationAuthorisationSummaryDto>(
-            (cursor, limit, status, from, to) => new ListRehabilitationAuthorisations(cursor, limit, status, from, to),
-            "Your rehabilitation requests, newest first (`cursor`/`limit`; filter by `status` and date of receipt `from`/`to`).",
+            (cursor, limit, status, from, to, search) => new ListRehabilitationAuthorisations(cursor, limit, status, from, to) { Search = search },
+            "Your rehabilitation requests, newest first (`cursor`/`limit`; filter by `status`, date of receipt `from`/`to`, `matricule` and the `voucherNumber` issued).",
             id => new GetRehabilitationAuthorisation(id),
             "A rehabilitation request: decision, voucher, authorised period, extensions and history (its provider, or CNS staff)."));
 

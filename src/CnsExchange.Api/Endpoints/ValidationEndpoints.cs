@@ -47,10 +47,11 @@ public sealed class ValidationEndpoints : IEndpointGroup
                 refused as `DUPLICATE_PRESCRIPTION` (VAL-14), which is the point.
                 """);
 
-        g.MapGet("/", (IMediator m, string? cursor, int? limit, string? status, DateOnly? from, DateOnly? to, CancellationToken ct) =>
-                m.Send(new ListValidationRequests(cursor, limit, status, from, to), ct))
+        g.MapGet("/", (IMediator m, string? cursor, int? limit, string? status, DateOnly? from, DateOnly? to, string? matricule, string? voucherNumber,
+                CancellationToken ct) =>
+                m.Send(new ListValidationRequests(cursor, limit, status, from, to) { Search = SearchTerms.Of(matricule, voucherNumber) }, ct))
             .RequireAuthorization(Policies.Provider)
-            .WithSummary("Your validation requests, newest first (`cursor`/`limit`; filter by `status` (pending, information_requested, agreed, refused, cancelled) and date of receipt `from`/`to`).");
+            .WithSummary("Your validation requests, newest first (`cursor`/`limit`; filter by `status` (pending, information_requested, agreed, refused, cancelled), date of receipt `from`/`to`, `matricule` and the `voucherNumber` issued).");
 
         g.MapGet("/{id:guid}", (IMediator m, Guid id, CancellationToken ct) => m.Send(new GetValidationRequest(id), ct))
             .RequireAuthorization(Policies.ProviderOrStaff)

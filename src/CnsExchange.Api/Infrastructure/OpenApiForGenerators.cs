@@ -36,6 +36,7 @@ public static class OpenApiForGenerators
         o.OperationFilter<ResponsesOperationFilter>();
         o.OperationFilter<MultipartValidationRequestFilter>();
         o.OperationFilter<EnumQueryParameterFilter>();
+        o.OperationFilter<LifecycleOpenApiFilter>();
         o.DocumentFilter<RequiredAsSentDocumentFilter>();
         o.DocumentFilter<ReferenceSchemasDocumentFilter>();
         o.DocumentFilter<TagDescriptionsDocumentFilter>();
@@ -117,6 +118,21 @@ public static class OperationIds
         ["GET api/v1/schemas/pain.001.001.09.subset.xsd"] = "getPain001Schema",
         ["GET api/v1/vouchers/{number}"] = "getVoucher",
         ["GET api/v1/clock"] = "getClock",
+        ["GET api/v1/eligibility"] = "getEligibility",
+        ["GET api/v1/review/eligibility-checks"] = "listEligibilityChecks",
+        ["POST api/v1/validation-requests/{id}/attachments"] = "createValidationRequestAttachment",
+        ["GET api/v1/validation-requests/{id}/attachments"] = "listValidationRequestAttachments",
+        ["GET api/v1/validation-requests/{id}/attachments/{attachmentId}"] = "getValidationRequestAttachment",
+        ["POST api/v1/cure-authorisations/{id}/attachments"] = "createCureAuthorisationAttachment",
+        ["GET api/v1/cure-authorisations/{id}/attachments"] = "listCureAuthorisationAttachments",
+        ["GET api/v1/cure-authorisations/{id}/attachments/{attachmentId}"] = "getCureAuthorisationAttachment",
+        ["POST api/v1/rehabilitation-authorisations/{id}/attachments"] = "createRehabilitationAuthorisationAttachment",
+        ["GET api/v1/rehabilitation-authorisations/{id}/attachments"] = "listRehabilitationAuthorisationAttachments",
+        ["GET api/v1/rehabilitation-authorisations/{id}/attachments/{attachmentId}"] = "getRehabilitationAuthorisationAttachment",
+        ["POST api/v1/contestations/{id}/attachments"] = "createContestationAttachment",
+        ["GET api/v1/contestations/{id}/attachments"] = "listContestationAttachments",
+        ["GET api/v1/contestations/{id}/attachments/{attachmentId}"] = "getContestationAttachment",
+        ["GET api/v1/vouchers"] = "listVouchers",
     };
 
     /// <summary>An endpoint's own name (WithName) wins; then the table; then a name derived from verb and path.</summary>
@@ -215,6 +231,7 @@ public sealed class EnumQueryParameterFilter : IOperationFilter
         ["listBillingFiles"] = EnumValues.Of<BillingFileStatus>(),
         ["listContestations"] = EnumValues.Of<ContestationStatus>(),
         ["listHospitalStays"] = EnumValues.Of<HospitalStayStatus>(),
+        ["listVouchers"] = EnumValues.Of<CnsExchange.Application.Features.Vouchers.VoucherState>(),
     };
 
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
@@ -492,6 +509,8 @@ public sealed class TagDescriptionsDocumentFilter : IDocumentFilter
     private static readonly Dictionary<string, string> Descriptions = new()
     {
         ["Administration"] = "Operator (sandbox-admin): the sandbox clock, insured, doctors, providers and their keys, care plans.",
+        ["Attachments"] = "Documents attached to requests, information answers and contestations; required documents release a request held DOCUMENT_MISSING (LIF-07).",
+        ["Eligibility"] = "Can a person be treated under third-party payment on a date (LIF-06): the facts a provider needs, nothing more; audited.",
         ["Billing files"] = "Billing files of many fee memoirs, XML or CSV, imported and adjudicated in the background.",
         ["Cure authorisations"] = "Thermal cures: requests answered at once with a decision and a cure voucher.",
         ["Fee memoirs"] = "Fee memoirs under third-party payment, adjudicated line by line; simulations and contestations.",

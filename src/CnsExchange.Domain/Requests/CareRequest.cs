@@ -95,7 +95,8 @@ public abstract class CareRequest
         {
             case RequestOutcome.Pending:
                 Status = RequestStatus.Pending;
-                DecisionDueBy = dueBy;
+                // LIF-07: waiting for the provider's document, not for a reviewer: no due time until it arrives.
+                DecisionDueBy = Reasons.Any(r => r.Code == RequestReasonCodes.DocumentMissing) ? null : dueBy;
                 Record("pending", actor, at, null, Reasons);
                 break;
             case RequestOutcome.Agreed:
@@ -156,6 +157,20 @@ public abstract class CareRequest
         Record("information_provided", actor, at, answer);
     }
 
+    /// <summary>
+    /// LIF-07: the required document arrived; <c>DOCUMENT_MISSING</c> is resolved and the request waits for a reviewer
+    /// until <paramref name="dueBy"/> when other reasons still ask for one (otherwise the caller agrees it at once).
+    /// </summary>
+    public void DocumentReceived(string document, DateTimeOffset at, DateTimeOffset dueBy, string actor)
+    {
+        Reasons = Reasons.Where(r => r.Code != RequestReasonCodes.DocumentMissing).ToList();
+        DecisionDueBy = dueBy;
+        Record("document_received", actor, at, document, Reasons);
+    }
+
+    /// <summary>True while a reason still asks for a person (a reviewer, or the provider's document).</summary>
+    public bool HasPendingReasons => Reasons.Any(r => r.Severity == ReasonSeverity.Pending);
+
     public void Cancel(DateTimeOffset at, string actor, string? note)
     {
         Status = RequestStatus.Cancelled;
@@ -196,7 +211,7 @@ public sealed class RequestEvent
     public required string Actor { get; set; }
     /// <summary>
     /// submitted, agreed, refused, pending, not_required, information_requested, information_provided, cancelled,
-    /// extension_granted, extension_refused.
+    /// extension_granted, extension_refused, document_received.
     /// </summary>
     public required string Action { get; set; }
     /// <summary>Status after the change.</summary>

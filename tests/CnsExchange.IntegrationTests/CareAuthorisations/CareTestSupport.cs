@@ -46,21 +46,36 @@ public static class CareTestSupport
         return client.SendAsync(message);
     }
 
-    /// <summary>Posts and expects 201 with a Location pointing at the stored request.</summary>
-    public static async Task<JsonNode> CureAsync(this HttpClient client, CureAuthorisationInput input)
+    /// <summary>
+    /// Posts and expects 201 with a Location pointing at the stored request. A request held <c>DOCUMENT_MISSING</c> (LIF-07)
+    /// gets its required document at once, as a centre sends it, unless <paramref name="withRequiredDocument"/> is false:
+    /// the answer is then the request as it stands after the document.
+    /// </summary>
+    public static async Task<JsonNode> CureAsync(this HttpClient client, CureAuthorisationInput input, bool withRequiredDocument = true)
     {
         var response = await client.PostCureAsync(input);
         var body = await response.ExpectAsync(HttpStatusCode.Created);
         Assert.Equal($"{CureUrl}/{body["id"]}", response.Headers.Location?.ToString());
-        return body;
+        return withRequiredDocument ? await client.WithRequiredDocumentAsync(CureUrl, body) : body;
     }
 
-    public static async Task<JsonNode> RehabAsync(this HttpClient client, RehabilitationAuthorisationInput input)
+    public static async Task<JsonNode> RehabAsync(this HttpClient client, RehabilitationAuthorisationInput input, bool withRequiredDocument = true)
     {
         var response = await client.PostRehabAsync(input);
         var body = await response.ExpectAsync(HttpStatusCode.Created);
         Assert.Equal($"{RehabUrl}/{body["id"]}", response.Headers.Location?.ToString());
-        return body;
+        return withRequiredDocument ? await client.WithRequiredDocumentAsync(RehabUrl, body) : body;
+    }
+
+    /// <summary>Attaches the document a request waits for (the detail of its DOCUMENT_MISSING reason) and reads the request again.</summary>
+    public static async Task<JsonNode> WithRequiredDocumentAsync(this HttpClient client, string kindUrl, JsonNode decision)
+    {
+        var missing = decision["reasons"]!.AsArray().FirstOrDefault(r => r!["code"]!.GetValue<string>() == "DOCUMENT_MISSING");
+        if (missing is null) return decision;
+        var url = $"{kindUrl}/{decision.Id()}";
+        await (await Lifecycle.AttachmentTests.AttachAsync(client, url, Validation.ValidationTestSupport.Pdf(), missing["detail"]!.GetValue<string>()))
+            .ExpectAsync(HttpStatusCode.Created);
+        return await (await client.GetAsync(url)).ExpectAsync(HttpStatusCode.OK);
     }
 
     public static string Status(this JsonNode decision) => decision["status"]!.GetValue<string>();

@@ -97,7 +97,8 @@ public sealed class RehabilitationAuthorisationTests(ApiFactory api) : ApiTest(a
         Assert.Equal(62, decided.Service()["sessionsGranted"]!.GetValue<int>());
 
         var read = await (await Client(Rehab1).GetAsync($"{RehabUrl}/{id}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(["submitted", "pending", "agreed"], read["history"]!.AsArray().Select(h => h!["action"]!.GetValue<string>()));
+        // The medical report (LIF-07) came before the reviewer's decision.
+        Assert.Equal(["submitted", "pending", "document_received", "agreed"], read["history"]!.AsArray().Select(h => h!["action"]!.GetValue<string>()));
         Assert.Equal(decided.VoucherNumber(), read.VoucherNumber());
     }
 
@@ -332,7 +333,8 @@ public sealed class RehabilitationAuthorisationTests(ApiFactory api) : ApiTest(a
         var input = Rehab("SNRP_STAT", start: Today.AddDays(7), days: 14);
         var first = await (await Client(Rehab1).PostRehabAsync(input, "rehab-1")).ExpectAsync(HttpStatusCode.Created);
         var again = await (await Client(Rehab1).PostRehabAsync(input, "rehab-1")).ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal((first.Id(), first.VoucherNumber()), (again.Id(), again.VoucherNumber()));
+        Assert.Equal(first.ToJsonString(), again.ToJsonString());
+        Assert.Equal(["DOCUMENT_MISSING"], again.Codes());
         await (await Client(Rehab1).PostRehabAsync(input with { Days = 15 }, "rehab-1")).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
         Assert.Equal(1, await CountAsync("rehabilitation_authorisations"));
     }
@@ -357,11 +359,14 @@ public sealed class RehabilitationAuthorisationTests(ApiFactory api) : ApiTest(a
     }
 
     [Fact]
-    public async Task Swagger_example_is_agreed_when_tried_as_is()
+    public async Task Swagger_example_is_agreed_when_tried_as_is_with_its_reasoned_request()
     {
         var swagger = await (await Client(null).GetAsync("/swagger/v1/swagger.json")).ExpectAsync(HttpStatusCode.OK);
         var example = swagger["components"]!["schemas"]!["RehabilitationAuthorisationInput"]!["example"]!.ToJsonString();
-        var decision = await (await Client(Rehab1).PostAsync(RehabUrl, new StringContent(example, Encoding.UTF8, "application/json"))).ExpectAsync(HttpStatusCode.Created);
+        var received = await (await Client(Rehab1).PostAsync(RehabUrl, new StringContent(example, Encoding.UTF8, "application/json"))).ExpectAsync(HttpStatusCode.Created);
+        // Colpach: pending until the reasoned request is attached (LIF-07), then agreed.
+        Assert.Equal(["DOCUMENT_MISSING"], received.Codes());
+        var decision = await Client(Rehab1).WithRequiredDocumentAsync(RehabUrl, received);
         Assert.Equal("agreed", decision.Status());
         Assert.Empty(decision.Codes());
         var extension = swagger["components"]!["schemas"]!["ExtensionInput"]!["example"]!;

@@ -14,6 +14,9 @@ public sealed record ListFeeMemoirs(string? Cursor, int? Limit, FeeMemoirStatus?
 {
     /// <summary>The memoir settling the stay, and memoirs with doctors' fees for it.</summary>
     public Guid? HospitalStayId { get; init; }
+
+    /// <summary>Memoirs with a line for this person (matricule) and/or on this voucher.</summary>
+    public SearchTerms Search { get; init; } = SearchTerms.None;
 }
 
 public sealed class FeeMemoirQueryHandlers(IAppDbContext db, IReferenceData reference, ICurrentCaller caller) :
@@ -42,6 +45,8 @@ public sealed class FeeMemoirQueryHandlers(IAppDbContext db, IReferenceData refe
         if (query.BillingFileId is { } fileId) q = q.Where(m => m.BillingFileId == fileId);
         if (query.HospitalStayId is { } stayId)
             q = q.Where(m => m.HospitalStayId == stayId || db.Set<FeeMemoirLine>().Any(l => l.MemoirId == m.Id && l.HospitalStayId == stayId));
+        if (query.Search.Matricule is { } matricule) q = q.Where(m => db.Set<FeeMemoirLine>().Any(l => l.MemoirId == m.Id && l.Matricule == matricule));
+        if (query.Search.VoucherNumber is { } voucher) q = q.Where(m => db.Set<FeeMemoirLine>().Any(l => l.MemoirId == m.Id && l.VoucherNumber == voucher));
         if (cursor is { } c) q = q.Where(m => m.ReceivedAt < c.CreatedAt || (m.ReceivedAt == c.CreatedAt && m.Id.CompareTo(c.Id) < 0));
         var rows = await q.OrderByDescending(m => m.ReceivedAt).ThenByDescending(m => m.Id).Take(limit + 1).ToListAsync(ct);
         var next = rows.Count > limit ? new Cursor(rows[limit - 1].ReceivedAt, rows[limit - 1].Id).Encode() : null;

@@ -1,6 +1,7 @@
 using CnsExchange.Application.Common;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Common;
+using CnsExchange.Domain.Lifecycle;
 using CnsExchange.Domain.Reference;
 using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Requests;
@@ -189,7 +190,8 @@ public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, 
         request.Record("submitted", caller.Actor, now);
 
         var context = Context(now, facts.Insured, IssueMode.Automatic) with { Facts = facts };
-        var decision = await rules.EvaluateAsync(request, context, ct);
+        // LIF-07: nothing is attached to a request being received, so a required document is missing until it arrives.
+        var decision = RequiredDocuments.Hold(await rules.EvaluateAsync(request, context, ct), RequiredDocuments.For(request), attached: false);
         if (decision.Outcome == RequestOutcome.Agreed)
         {
             var issue = await rules.IssueVoucherAsync(request, null, context, ct);
@@ -275,6 +277,24 @@ public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, 
         request.AnswerInformation(answer, now, dueBy, caller.Actor);
         await SaveChangeAsync(ct);
         return request;
+    }
+
+    /// <summary>
+    /// LIF-07: a document arrived for a request (tracked, history loaded). When it is the one the request was waiting for,
+    /// the request takes its normal path: agreed with its voucher when nothing else asks for a person, otherwise pending
+    /// for a reviewer, due after the kind's working days. The caller saves.
+    /// </summary>
+    public async Task DocumentArrivedAsync(CareRequest request, DocumentPurpose purpose, CancellationToken ct)
+    {
+        if (request.Status != RequestStatus.Pending || !RequiredDocuments.IsMissing(request) || RequiredDocuments.For(request) != purpose) return;
+        var now = clock.GetUtcNow();
+        var rules = RulesOf(request.Kind);
+        var dueBy = RequestLifecycle.DueBy(now, rules.DecisionWorkingDays(LuxembourgCalendar.LocalDate(now), reference.Catalog));
+        request.DocumentReceived(RequiredDocuments.Code(purpose), now, dueBy, caller.Actor);
+        if (request.HasPendingReasons) return;
+        var issue = await rules.IssueVoucherAsync(request, null, Context(now, null, IssueMode.Automatic), ct);
+        if (issue.Voucher is { } voucher) request.Agree(voucher.Number, voucher.Id, issue.Reasons, now, RequestLifecycle.AutomaticActor, null);
+        else request.Refuse(issue.Reasons, now, RequestLifecycle.AutomaticActor, null);
     }
 
     /// <summary>Name of the table holding every request's lifecycle (Infrastructure maps it).</summary>

@@ -95,10 +95,10 @@ public static class RequestViews
 
     /// <summary>List: the caller's own requests of one kind, a page at a time (<see cref="PageAsync{TRequest}"/>), each summarised with whether it is overdue.</summary>
     public static async Task<Page<TSummary>> ListAsync<TRequest, TSummary>(IQueryable<TRequest> source, ICurrentCaller caller, string? cursor, int? limit,
-        string? status, DateOnly? from, DateOnly? to, DateTimeOffset now, Func<TRequest, bool, TSummary> summarise, CancellationToken ct)
+        string? status, DateOnly? from, DateOnly? to, SearchTerms search, DateTimeOffset now, Func<TRequest, bool, TSummary> summarise, CancellationToken ct)
         where TRequest : CareRequest
     {
-        var (rows, next) = await PageAsync(source, caller.RequireProvider(), cursor, limit, status, from, to, ct);
+        var (rows, next) = await PageAsync(source, caller.RequireProvider(), cursor, limit, status, from, to, search, ct);
         return new Page<TSummary>(rows.Select(r => summarise(r, RequestLifecycle.IsOverdue(r, now))).ToList(), next);
     }
 
@@ -112,11 +112,11 @@ public static class RequestViews
     }
 
     /// <summary>
-    /// A provider's own requests of one kind, newest first (keyset on receipt time and id), filtered by status and by
-    /// Luxembourg date of receipt (inclusive).
+    /// A provider's own requests of one kind, newest first (keyset on receipt time and id), filtered by status, by
+    /// Luxembourg date of receipt (inclusive), by the person's matricule and by the voucher the request issued.
     /// </summary>
     public static async Task<(List<TRequest> Rows, string? NextCursor)> PageAsync<TRequest>(IQueryable<TRequest> source, Guid providerId,
-        string? cursorText, int? limitValue, string? status, DateOnly? from, DateOnly? to, CancellationToken ct) where TRequest : CareRequest
+        string? cursorText, int? limitValue, string? status, DateOnly? from, DateOnly? to, SearchTerms search, CancellationToken ct) where TRequest : CareRequest
     {
         var limit = Cursor.Limit(limitValue);
         var cursor = Cursor.Decode(cursorText);
@@ -130,6 +130,8 @@ public static class RequestViews
         }
         if (from is { } fromDate) q = q.Where(r => r.ReceivedOn >= fromDate);
         if (to is { } toDate) q = q.Where(r => r.ReceivedOn <= toDate);
+        if (search.Matricule is { } matricule) q = q.Where(r => r.Matricule == matricule);
+        if (search.VoucherNumber is { } voucher) q = q.Where(r => r.VoucherNumber == voucher);
         if (cursor is { } c) q = q.Where(r => r.ReceivedAt < c.CreatedAt || (r.ReceivedAt == c.CreatedAt && r.Id.CompareTo(c.Id) < 0));
         var rows = await q.OrderByDescending(r => r.ReceivedAt).ThenByDescending(r => r.Id).Take(limit + 1).ToListAsync(ct);
         var next = rows.Count > limit ? new Cursor(rows[limit - 1].ReceivedAt, rows[limit - 1].Id).Encode() : null;

@@ -1,6 +1,7 @@
 using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Requests;
 using CnsExchange.Domain.Common;
+using CnsExchange.Domain.Lifecycle;
 using CnsExchange.Domain.Requests;
 using FluentValidation;
 using Mediator;
@@ -84,7 +85,8 @@ public sealed class ReviewHandlers(IAppDbContext db, IReferenceData reference, T
     {
         var limit = Cursor.Limit(query.Limit);
         var now = clock.GetUtcNow();
-        var pending = db.Set<CareRequest>().AsNoTracking().Where(r => r.Status == RequestStatus.Pending);
+        // A request waiting for its provider's document (LIF-07) has no due time and is not a reviewer's yet.
+        var pending = db.Set<CareRequest>().AsNoTracking().Where(r => r.Status == RequestStatus.Pending && r.DecisionDueBy != null);
         var total = await pending.CountAsync(ct);
         var overdue = await pending.CountAsync(r => r.DecisionDueBy < now, ct);
         var rows = await pending.OrderBy(r => r.DecisionDueBy).ThenBy(r => r.ReceivedAt).ThenBy(r => r.Id).Take(limit).ToListAsync(ct);
@@ -115,6 +117,8 @@ public sealed class ReviewHandlers(IAppDbContext db, IReferenceData reference, T
             switch (input.Decision)
             {
                 case ReviewDecisionKind.Agree:
+                    if (RequiredDocuments.IsMissing(request))
+                        throw new ConflictException("document_missing", "The required document is not attached yet (DOCUMENT_MISSING, LIF-07): the request can be refused or asked about, not agreed.");
                     var issue = await rules.IssueVoucherAsync(request, input.Sessions, pipeline.Context(now, null, IssueMode.Review), ct);
                     var voucher = issue.Voucher ?? throw new InvalidOperationException("A voucher issued on review is never refused silently.");
                     request.Agree(voucher.Number, voucher.Id, issue.Reasons, now, caller.Actor, input.Note);

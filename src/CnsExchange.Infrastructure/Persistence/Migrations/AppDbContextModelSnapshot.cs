@@ -1066,6 +1066,163 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.ToTable("hospital_stay_participation_years", "cns");
                 });
 
+            modelBuilder.Entity("CnsExchange.Domain.Lifecycle.Attachment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("content_type");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("file_name");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("OwnerKind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("owner_kind");
+
+                    b.Property<Guid>("ProviderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("provider_id");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("purpose");
+
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size_bytes");
+
+                    b.Property<DateTimeOffset>("UploadedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("uploaded_at");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("uploaded_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_attachments");
+
+                    b.HasIndex("ProviderId")
+                        .HasDatabaseName("ix_attachments_provider_id");
+
+                    b.HasIndex("SandboxId", "OwnerKind", "OwnerId", "UploadedAt")
+                        .HasDatabaseName("ix_attachments_owner_kind_owner_id_uploaded_at");
+
+                    b.ToTable("attachments", "cns");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Lifecycle.AuditKey", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("Key")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("key");
+
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
+                    b.HasKey("Id")
+                        .HasName("pk_audit_keys");
+
+                    b.HasIndex("SandboxId")
+                        .HasDatabaseName("ix_audit_keys_sandbox_id");
+
+                    b.ToTable("audit_keys", "cns");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Lifecycle.EligibilityCheck", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Affiliated")
+                        .HasColumnType("boolean")
+                        .HasColumnName("affiliated");
+
+                    b.Property<DateOnly>("AskedDate")
+                        .HasColumnType("date")
+                        .HasColumnName("asked_date");
+
+                    b.Property<DateTimeOffset>("CheckedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("checked_at");
+
+                    b.Property<bool>("Known")
+                        .HasColumnType("boolean")
+                        .HasColumnName("known");
+
+                    b.Property<string>("MatriculeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("matricule_hash");
+
+                    b.Property<int>("OpenVouchers")
+                        .HasColumnType("integer")
+                        .HasColumnName("open_vouchers");
+
+                    b.Property<Guid>("ProviderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("provider_id");
+
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
+                    b.HasKey("Id")
+                        .HasName("pk_eligibility_checks");
+
+                    b.HasIndex("SandboxId", "MatriculeHash", "CheckedAt")
+                        .HasDatabaseName("ix_eligibility_checks_matricule_hash_checked_at");
+
+                    b.HasIndex("SandboxId", "ProviderId", "CheckedAt")
+                        .HasDatabaseName("ix_eligibility_checks_provider_id_checked_at");
+
+                    b.ToTable("eligibility_checks", "cns");
+                });
+
             modelBuilder.Entity("CnsExchange.Domain.Payments.PaymentRun", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2963,6 +3120,50 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_hospital_stay_participation_years_hospital_stays_stay_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Lifecycle.Attachment", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Registry.Provider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_attachments_providers_provider_id");
+
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_attachments_sandboxes_sandbox_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Lifecycle.AuditKey", b =>
+                {
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_audit_keys_sandboxes_sandbox_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Lifecycle.EligibilityCheck", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Registry.Provider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_eligibility_checks_providers_provider_id");
+
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_eligibility_checks_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Payments.PaymentRun", b =>

@@ -1,0 +1,64 @@
+using CnsExchange.Application.Common;
+using CnsExchange.Domain.Calendar;
+using CnsExchange.Domain.Vouchers;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace CnsExchange.Application.Features.Vouchers;
+
+/// <summary>Where a voucher stands today: open (valid, sessions left), used up (every session billed) or expired.</summary>
+public enum VoucherState
+{
+    Open,
+    UsedUp,
+    Expired,
+}
+
+/// <summary>A voucher in a list: its number, the person, dates, sessions and where it stands today.</summary>
+public sealed record VoucherSummaryDto(string Number, VoucherKind Kind, string Matricule, string Category, DateOnly IssuedOn, DateOnly ValidUntil,
+    bool ThirdPartyPayment, int SessionsGranted, int SessionsLeft, VoucherState Status, Guid? SourceRequestId);
+
+/// <summary>
+/// GET /vouchers: the caller's own vouchers (CNS staff: all), newest first, filtered by <c>status</c> (open, used_up,
+/// expired — as of today), issue date <c>from</c>/<c>to</c>, and <see cref="Search"/> (matricule, voucher number).
+/// </summary>
+public sealed record ListVouchers(string? Cursor, int? Limit, VoucherState? Status, DateOnly? From, DateOnly? To) : IQuery<Page<VoucherSummaryDto>>
+{
+    public SearchTerms Search { get; init; } = SearchTerms.None;
+}
+
+public sealed class ListVouchersHandler(IAppDbContext db, TimeProvider clock, ICurrentCaller caller) : IQueryHandler<ListVouchers, Page<VoucherSummaryDto>>
+{
+    public async ValueTask<Page<VoucherSummaryDto>> Handle(ListVouchers query, CancellationToken ct)
+    {
+        var limit = Cursor.Limit(query.Limit);
+        var cursor = Cursor.Decode(query.Cursor);
+        if (query.From is { } f && query.To is { } t && t < f) throw new BadInputException("to", "'to' must not be before 'from'.");
+        var today = LuxembourgCalendar.LocalDate(clock.GetUtcNow());
+
+        var q = db.Vouchers.AsNoTracking();
+        if (!caller.IsStaff()) q = q.Where(v => v.ProviderId == caller.ProviderId);
+        if (query.Search.Matricule is { } matricule) q = q.Where(v => v.Matricule == matricule);
+        if (query.Search.VoucherNumber is { } number) q = q.Where(v => v.Number == number);
+        if (query.From is { } from) q = q.Where(v => v.IssuedOn >= from);
+        if (query.To is { } to) q = q.Where(v => v.IssuedOn <= to);
+        q = query.Status switch
+        {
+            VoucherState.Expired => q.Where(v => v.ValidUntil < today),
+            VoucherState.UsedUp => q.Where(v => v.ValidUntil >= today && !v.Services.Any(s => s.SessionsBilled < s.SessionsGranted)),
+            VoucherState.Open => q.Where(v => v.ValidUntil >= today && v.Services.Any(s => s.SessionsBilled < s.SessionsGranted)),
+            _ => q,
+        };
+        if (cursor is { } c) q = q.Where(v => v.CreatedAt < c.CreatedAt || (v.CreatedAt == c.CreatedAt && v.Id.CompareTo(c.Id) < 0));
+        var rows = await q.OrderByDescending(v => v.CreatedAt).ThenByDescending(v => v.Id).Take(limit + 1).ToListAsync(ct);
+        var next = rows.Count > limit ? new Cursor(rows[limit - 1].CreatedAt, rows[limit - 1].Id).Encode() : null;
+        return new Page<VoucherSummaryDto>(rows.Take(limit).Select(v =>
+        {
+            var granted = v.Services.Sum(s => s.SessionsGranted);
+            var left = v.Services.Sum(s => Math.Max(0, s.SessionsGranted - s.SessionsBilled));
+            var state = v.ValidUntil < today ? VoucherState.Expired : left == 0 ? VoucherState.UsedUp : VoucherState.Open;
+            return new VoucherSummaryDto(v.Number, v.Kind, v.Matricule, v.Category, v.IssuedOn, v.ValidUntil, v.ThirdPartyPayment, granted, left, state,
+                v.SourceRequestId);
+        }).ToList(), next);
+    }
+}

@@ -1,0 +1,203 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using CnsExchange.Application.Features.Rehabilitation;
+using CnsExchange.IntegrationTests.Billing;
+using CnsExchange.IntegrationTests.Support;
+using V = CnsExchange.IntegrationTests.Validation.ValidationTestSupport;
+using static CnsExchange.IntegrationTests.CareAuthorisations.CareTestSupport;
+
+namespace CnsExchange.IntegrationTests.Lifecycle;
+
+/// <summary>
+/// Issue 19 item 6: documents attached to validation requests, cure and rehabilitation requests, information answers and
+/// contestations; LIF-07: a request that needs a document stays pending DOCUMENT_MISSING until it arrives.
+/// </summary>
+public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
+{
+    public static Task<HttpResponseMessage> AttachAsync(HttpClient client, string ownerUrl, byte[]? file, string? purpose = null,
+        string fileName = "document.pdf", string contentType = "application/pdf")
+    {
+        var form = new MultipartFormDataContent();
+        if (file is not null)
+        {
+            var part = new ByteArrayContent(file);
+            part.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+            form.Add(part, "file", fileName);
+        }
+        if (purpose is not null) form.Add(new StringContent(purpose), "purpose");
+        return client.PostAsync($"{ownerUrl}/attachments", form);
+    }
+
+    private async Task<JsonNode> RequestAsync(string key, string url) => await (await Client(key).GetAsync(url)).ExpectAsync(HttpStatusCode.OK);
+
+    private static RehabilitationAuthorisationInput Colpach() => Rehab("SNRP_STAT", start: Today.AddDays(7), days: 10);
+
+    [Fact]
+    public async Task Lif07_a_colpach_request_waits_for_its_reasoned_request_then_is_agreed_with_its_voucher()
+    {
+        var pending = await Client(Rehab1).RehabAsync(Colpach(), withRequiredDocument: false);
+        Assert.Equal("pending", pending.Status());
+        Assert.Equal(["DOCUMENT_MISSING"], pending.Codes());
+        Assert.Equal("reasoned_request", pending["reasons"]![0]!["detail"]!.GetValue<string>());
+        Assert.Null(pending["decisionDueBy"]);
+        Assert.Null(pending["voucher"]);
+        var url = $"{RehabUrl}/{pending.Id()}";
+
+        // Waiting for the provider, not for a reviewer: not in the queue, and a reviewer cannot agree it without the document.
+        var queue = await (await Client(Reviewer).GetAsync("/api/v1/review/queue")).ExpectAsync(HttpStatusCode.OK);
+        Assert.DoesNotContain(queue["items"]!.AsArray(), i => i!["id"]!.GetValue<string>() == pending.Id());
+        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{pending.Id()}/decision", new { decision = "agree" }))
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "document_missing");
+
+        var report = V.Pdf("reasoned request");
+        var attachment = await (await AttachAsync(Client(Rehab1), url, report, fileName: "reasoned-request.pdf")).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal(("reasoned_request", "application/pdf", "reasoned-request.pdf", (long)report.Length),
+            (attachment["purpose"]!.GetValue<string>(), attachment["contentType"]!.GetValue<string>(), attachment["fileName"]!.GetValue<string>(),
+             attachment["sizeBytes"]!.GetValue<long>()));
+
+        var agreed = await RequestAsync(Rehab1, url);
+        Assert.Equal("agreed", agreed.Status());
+        Assert.Empty(agreed.Codes());
+        Assert.True(IsVoucher(agreed.VoucherNumber(), Domain.Vouchers.VoucherKind.Rehabilitation));
+        Assert.Equal(["submitted", "pending", "document_received", "agreed"],
+            agreed["history"]!.AsArray().Select(h => h!["action"]!.GetValue<string>()));
+
+        // Decided: no more documents.
+        await (await AttachAsync(Client(Rehab1), url, V.Pdf())).ExpectProblemAsync(HttpStatusCode.Conflict, "request_already_decided");
+    }
+
+    [Fact]
+    public async Task Lif07_another_document_does_not_release_the_request_and_a_refusal_needs_no_document()
+    {
+        var pending = await Client(Rehab1).RehabAsync(Colpach(), withRequiredDocument: false);
+        var url = $"{RehabUrl}/{pending.Id()}";
+        await (await AttachAsync(Client(Rehab1), url, V.Pdf(), "other")).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal(["DOCUMENT_MISSING"], (await RequestAsync(Rehab1, url)).Codes());
+
+        var refused = await Client(Rehab1).RehabAsync(Rehab("SNRP_STAT", start: Today.AddDays(7), days: 3));
+        Assert.Equal("refused", refused.Status());
+        Assert.DoesNotContain("DOCUMENT_MISSING", refused.Codes());
+    }
+
+    [Fact]
+    public async Task Lif07_geriatric_ambulatory_with_its_medical_report_goes_on_to_the_reviewer_who_checks_the_declared_stay()
+    {
+        var pending = await Client(Rehab1).RehabAsync(Rehab("GER_AMB", start: new DateOnly(2026, 12, 1), end: new DateOnly(2027, 1, 31),
+            declared: [new DeclaredStayInput(new DateOnly(2026, 9, 1), new DateOnly(2026, 9, 10), null, "Discharge letter 2026/4711")]),
+            withRequiredDocument: false);
+        Assert.Equal(["DECLARED_STAY_TO_VERIFY", "DOCUMENT_MISSING"], pending.Codes().Order(StringComparer.Ordinal));
+        Assert.Null(pending["decisionDueBy"]);
+        var url = $"{RehabUrl}/{pending.Id()}";
+
+        await (await AttachAsync(Client(Rehab1), url, V.Pdf("report"), "medical_report")).ExpectAsync(HttpStatusCode.Created);
+        var waiting = await RequestAsync(Rehab1, url);
+        Assert.Equal("pending", waiting.Status());
+        Assert.Equal(["DECLARED_STAY_TO_VERIFY"], waiting.Codes());
+        Assert.NotNull(waiting["decisionDueBy"]);
+        var queue = await (await Client(Reviewer).GetAsync("/api/v1/review/queue")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Contains(queue["items"]!.AsArray(), i => i!["id"]!.GetValue<string>() == pending.Id());
+
+        var agreed = await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{pending.Id()}/decision", new { decision = "agree" })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("agreed", agreed.Status());
+    }
+
+    [Fact]
+    public async Task Lif07_a_cure_abroad_waits_for_the_doctor_s_reasoned_s2_form()
+    {
+        var pending = await Client(Thermal1).CureAsync(Cure("T200", start: Today.AddDays(30), country: "DE", notAvailableHere: true), withRequiredDocument: false);
+        Assert.Equal("pending", pending.Status());
+        Assert.Equal(["DOCUMENT_MISSING", "S2_AUTHORISATION"], pending.Codes().Order(StringComparer.Ordinal));
+        var url = $"{CureUrl}/{pending.Id()}";
+
+        await (await AttachAsync(Client(Thermal1), url, V.Pdf("S2 form"), "s2_reasoned_form")).ExpectAsync(HttpStatusCode.Created);
+        var agreed = await RequestAsync(Thermal1, url);
+        Assert.Equal("agreed", agreed.Status());
+        Assert.Equal(["S2_AUTHORISATION"], agreed.Codes());
+        Assert.True(agreed["authorisation"]!["s2"]!.GetValue<bool>());
+
+        // In Luxembourg no document is needed.
+        Assert.Equal("agreed", (await Client(Thermal1).CureAsync(Cure("T192", start: Today.AddDays(30),
+            clinical: new Domain.Cures.CureClinicalData(Bmi: 36m)))).Status());
+    }
+
+    [Fact]
+    public async Task Attachments_of_a_validation_request_are_listed_and_downloaded_by_its_provider_and_staff_only()
+    {
+        var decision = await V.DecideAsync(Client(Physio1), V.Rx(V.DependencyPlan));
+        Assert.Equal("pending", decision.Status());
+        var url = $"{V.Url}/{decision.Id()}";
+        var png = new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3 };
+        var created = await AttachAsync(Client(Physio1), url, png, fileName: "care-plan.png", contentType: "application/octet-stream");
+        var attachment = await created.ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal(("other", "image/png"), (attachment["purpose"]!.GetValue<string>(), attachment["contentType"]!.GetValue<string>()));
+        Assert.Equal(attachment["url"]!.GetValue<string>(), created.Headers.Location?.ToString());
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(png)), attachment["sha256"]!.GetValue<string>());
+
+        foreach (var key in new[] { Physio1, Reviewer, Admin })
+        {
+            var list = await (await Client(key).GetAsync($"{url}/attachments")).ExpectAsync(HttpStatusCode.OK);
+            Assert.Equal([attachment["id"]!.GetValue<string>()], list.AsArray().Select(a => a!["id"]!.GetValue<string>()));
+            var file = await Client(key).GetAsync(attachment["url"]!.GetValue<string>());
+            Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+            Assert.Equal("image/png", file.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(png, await file.Content.ReadAsByteArrayAsync());
+        }
+
+        // Another provider: the request, its documents and its uploads do not exist.
+        await (await Client(Physio2).GetAsync($"{url}/attachments")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client(Physio2).GetAsync(attachment["url"]!.GetValue<string>())).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await AttachAsync(Client(Physio2), url, V.Pdf())).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await AttachAsync(Client(Rehab1), $"{RehabUrl}/{decision.Id()}", V.Pdf())).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client(Physio1).GetAsync($"{url}/attachments/{Guid.NewGuid()}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        Assert.Single((await (await Client(Physio1).GetAsync($"{url}/attachments")).ExpectAsync(HttpStatusCode.OK)).AsArray());
+    }
+
+    [Fact]
+    public async Task Attachments_get_the_content_checks_and_size_limit_of_a_scan_and_nothing_is_stored_on_refusal()
+    {
+        var decision = await V.DecideAsync(Client(Physio1), V.Rx(V.DependencyPlan));
+        var url = $"{V.Url}/{decision.Id()}";
+        await (await AttachAsync(Client(Physio1), url, "just text"u8.ToArray(), fileName: "x.pdf")).ExpectProblemAsync(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
+        await (await AttachAsync(Client(Physio1), url, [])).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        await (await AttachAsync(Client(Physio1), url, null, "other")).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        var tooBig = new byte[10 * 1024 * 1024 + 1];
+        "%PDF-"u8.CopyTo(tooBig);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await AttachAsync(Client(Physio1), url, tooBig)).StatusCode);
+        await (await AttachAsync(Client(Physio1), url, V.Pdf(), "certificate")).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.Equal(0, await V.CountAsync(Api, "attachments"));
+    }
+
+    [Fact]
+    public async Task A_document_sent_while_information_is_asked_goes_with_the_answer()
+    {
+        var decision = await V.DecideAsync(Client(Physio1), V.Rx(V.DependencyPlan));
+        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{decision.Id()}/decision",
+            new { decision = "request_information", question = "Which days does the care plan cover?" })).ExpectAsync(HttpStatusCode.OK);
+        var url = $"{V.Url}/{decision.Id()}";
+        var attachment = await (await AttachAsync(Client(Physio1), url, V.Pdf("care plan"))).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal("information_answer", attachment["purpose"]!.GetValue<string>());
+        await (await Client(Physio1).PostJsonAsync($"{url}/information", new { answer = "Mondays and Thursdays, see the attached plan." })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("pending", (await RequestAsync(Physio1, url)).Status());
+    }
+
+    [Fact]
+    public async Task A_contestation_takes_an_optional_document_seen_by_its_provider_and_the_reviewer()
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 1 });
+        var memoir = await BillingApi.SubmitAsync(Client(Physio1), BillingApi.Memoir("ATT-1", BillingApi.Line(voucher, "2026-11-10"), BillingApi.Line(voucher, "2026-11-12")));
+        var contestation = await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{memoir["id"]}/lines/2/contestation",
+            new { code = "SESSIONS_EXHAUSTED", text = "Session given and documented." })).ExpectAsync(HttpStatusCode.Created);
+        var url = $"/api/v1/contestations/{contestation["id"]}";
+
+        var attachment = await (await AttachAsync(Client(Physio1), url, V.Pdf("session sheet"))).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal("other", attachment["purpose"]!.GetValue<string>());
+        Assert.Single((await (await Client(Reviewer).GetAsync($"{url}/attachments")).ExpectAsync(HttpStatusCode.OK)).AsArray());
+        await (await Client(Physio2).GetAsync($"{url}/attachments")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await AttachAsync(Client(Physio2), url, V.Pdf())).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+
+        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{contestation["id"]}/decision", new { decision = "uphold" }))
+            .ExpectAsync(HttpStatusCode.OK);
+        await (await AttachAsync(Client(Physio1), url, V.Pdf())).ExpectProblemAsync(HttpStatusCode.Conflict, "contestation_already_decided");
+    }
+}
