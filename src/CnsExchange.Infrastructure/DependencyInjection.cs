@@ -65,6 +65,7 @@ public static class DependencyInjection
         services.AddScoped<Application.Features.Validation.IPhysioFactsReader, PhysioFactsReader>();
         services.AddScoped<Application.Features.PaymentRuns.IPaymentRunStore, Payments.PaymentRunStore>();
         services.AddScoped<Application.Features.Requests.ICareRequestLocks, CareRequestLocks>();
+        services.AddScoped<Application.Features.Admin.IRegistryLocks, RegistryLocks>();
         services.AddScoped<Application.Features.DependencyInsurance.IDoubleFinancingCounts, DoubleFinancingCountsReader>();
         services.AddScoped<Application.Features.HospitalStays.IHospitalParticipationCounters, HospitalParticipationCounters>();
 
