@@ -74,10 +74,10 @@ public static class DependencyInjection
         services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<SandboxTimeProvider>());
         services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(connectionString));
         services.AddSingleton(sp => new SandboxDirectory(sp.GetRequiredService<Npgsql.NpgsqlDataSource>(),
-            TimeSpan.FromDays(configuration.GetValue("CnsExchange:Sandboxes:IdleDays", 30))));
+            TimeSpan.FromDays(configuration.GetValue("CnsExchange:Sandboxes:IdleDays", 30)), sp.GetRequiredService<SandboxTimeProvider>().Inner));
+        services.AddSingleton(new SandboxDeletionOptions { BatchRows = configuration.GetValue("CnsExchange:Sandboxes:DeleteBatchRows", 5000) });
         services.AddSingleton<ISandboxUnits, SandboxUnits>();
-        services.AddSingleton(sp => new SandboxStorageQuota(sp.GetRequiredService<Npgsql.NpgsqlDataSource>(),
-            configuration.GetValue("CnsExchange:Sandboxes:QuotaBytes", 1024L * 1024 * 1024)));
+        services.AddSingleton(new SandboxStorageQuota(configuration.GetValue("CnsExchange:Sandboxes:QuotaBytes", 1024L * 1024 * 1024)));
         services.AddSingleton<ISandboxStorageQuota>(sp => sp.GetRequiredService<SandboxStorageQuota>());
         services.AddScoped<ISandboxClock, SandboxClock>();
         services.AddScoped<SandboxSeeder>();
