@@ -27,7 +27,7 @@ public static class ValidationScenario
         Random.Shared.NextBytes(template);
         Encoding.ASCII.GetBytes("%PDF-1.4\n").CopyTo(template, 0);
 
-        HttpRequestMessage Make(Uri target, string path, int worker, long sequence)
+        HttpRequestMessage Make(Uri target, string path, int worker, long sequence, string apiKey = "sandbox-physio-1")
         {
             var n = sequence * 64 + worker; // unique across workers (≤ 64 connections)
             // Every request is a new prescription: insured × doctor × date never repeat within a run.
@@ -58,7 +58,7 @@ public static class ValidationScenario
             file.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
             form.Add(file, "scan", "prescription.pdf");
             var message = new HttpRequestMessage(HttpMethod.Post, new Uri(target, path)) { Content = form };
-            message.Headers.Add("X-Api-Key", "sandbox-physio-1");
+            message.Headers.Add("X-Api-Key", apiKey);
             return message;
         }
 
@@ -89,20 +89,68 @@ public static class ValidationScenario
         report.Row("P1", "p50 / p95 / p99 ms", $"{Report.F(api.P50Ms)} / {Report.F(api.P95Ms)} / {Report.F(api.P99Ms)}",
             $"{Report.F(baseline.P50Ms)} / {Report.F(baseline.P95Ms)} / {Report.F(baseline.P99Ms)}", Report.F(api.P50Ms / baseline.P50Ms), "p50 ≤ 10 ms", api.P50Ms <= 10);
         report.Row("P1", "errors (non-201)", api.Errors.ToString(), baseline.Errors.ToString(), "-", "0", api.Errors == 0);
+        // The same load spread over 10 sandboxes (worker w sends as sandbox w mod 10): isolation must not cost throughput.
+        var sandboxes = await CreateSandboxesAsync(ctx, 10);
+        LoadResult spread;
+        try
+        {
+            spread = await LoadGenerator.RunAsync("P1 validation over 10 sandboxes (API)", ctx.ApiUri, connections, duration,
+                (w, n) => Make(ctx.ApiUri, "/api/v1/validation-requests", w, n, sandboxes[w % sandboxes.Count].PhysioKey),
+                r => (int)r.StatusCode == 201, warmup: Warmup);
+        }
+        finally
+        {
+            await DeleteSandboxesAsync(ctx, sandboxes);
+        }
+        var spreadRatio = spread.SuccessesPerSecond / api.SuccessesPerSecond;
+        report.Row("P1", "over 10 sandboxes: 201 per s (32 conn.)", Report.F(spread.SuccessesPerSecond), Report.F(api.SuccessesPerSecond) + " in one sandbox",
+            Report.F(spreadRatio), "≥ 0.9× one sandbox", spreadRatio >= 0.9);
+        report.Row("P1", "over 10 sandboxes: errors (non-201)", spread.Errors.ToString(), api.Errors.ToString(), "-", "0", spread.Errors == 0);
+        report.Note($"P1 over 10 sandboxes: 10 standard sandboxes (running clocks at the default sandbox's now), each with the same {InsuredCount} insured; " +
+                    $"{spread.Requests} requests, statuses {string.Join(", ", spread.StatusCounts.Select(kv => $"{kv.Key}×{kv.Value}"))}; load average after it {LoadAverage()}.");
         report.Row("P4", "API peak RSS under P1 load (MB)", Report.F(peakRss / 1048576.0), "-", "-", "< 300 MB", peakRss < 300L * 1048576);
         report.Note($"P1: {api.Requests} validation requests in {Report.F(api.Duration.TotalSeconds)} s, statuses {string.Join(", ", api.StatusCounts.Select(kv => $"{kv.Key}×{kv.Value}"))}; {agreed} vouchers in the database. " +
                     $"Baseline: {baseline.Requests} raw INSERTs of the same multipart payload (request JSON as jsonb + 20 KiB scan as bytea) through a minimal ASP.NET endpoint in the bench process. " +
                     $"Each phase measured after {Warmup.TotalSeconds:0} s of warm-up load; load average (1/5/15 min) before the API phase {loadBefore}, after it {loadAfterApi}, after the baseline {loadAfterBaseline}.");
     }
 
+    private sealed record BenchSandbox(Guid Id, string PhysioKey);
+
+    private static async Task<List<BenchSandbox>> CreateSandboxesAsync(BenchContext ctx, int count)
+    {
+        using var admin = new HttpClient { BaseAddress = ctx.ApiUri };
+        admin.DefaultRequestHeaders.Add("X-Api-Key", "sandbox-admin");
+        var now = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/admin/clock")).GetProperty("now").GetDateTimeOffset();
+        using var op = new HttpClient { BaseAddress = ctx.ApiUri };
+        op.DefaultRequestHeaders.Add("X-Api-Key", "sandbox-operator");
+        var created = new List<BenchSandbox>();
+        for (var i = 0; i < count; i++)
+        {
+            using var response = await op.PostAsJsonAsync("/api/v1/sandboxes", new { name = $"bench-p1-{i}", clock = new { mode = "running", now }, seed = "standard" });
+            response.EnsureSuccessStatusCode();
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            var keys = body.GetProperty("keys");
+            created.Add(new BenchSandbox(body.GetProperty("id").GetGuid(), keys.GetProperty("physio-1").GetString()!));
+            await SeedInsuredAsync(ctx, keys.GetProperty("admin").GetString()!);
+        }
+        return created;
+    }
+
+    private static async Task DeleteSandboxesAsync(BenchContext ctx, IEnumerable<BenchSandbox> sandboxes)
+    {
+        using var op = new HttpClient { BaseAddress = ctx.ApiUri, Timeout = TimeSpan.FromMinutes(10) };
+        op.DefaultRequestHeaders.Add("X-Api-Key", "sandbox-operator");
+        foreach (var sandbox in sandboxes) (await op.DeleteAsync($"/api/v1/sandboxes/{sandbox.Id}")).EnsureSuccessStatusCode();
+    }
+
     /// <summary>The machine's load average (other work on a shared machine weighs on every figure).</summary>
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-    private static async Task<string[]> SeedInsuredAsync(BenchContext ctx)
+    private static async Task<string[]> SeedInsuredAsync(BenchContext ctx, string adminKey = "sandbox-admin")
     {
         using var http = new HttpClient { BaseAddress = ctx.ApiUri };
-        http.DefaultRequestHeaders.Add("X-Api-Key", "sandbox-admin");
+        http.DefaultRequestHeaders.Add("X-Api-Key", adminKey);
         var list = new string[InsuredCount];
         for (var i = 0; i < InsuredCount; i++)
         {

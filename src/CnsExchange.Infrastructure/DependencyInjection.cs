@@ -66,6 +66,7 @@ public static class DependencyInjection
         services.AddScoped<Application.Features.Validation.IPhysioFactsReader, PhysioFactsReader>();
         services.AddScoped<Application.Features.PaymentRuns.IPaymentRunStore, Payments.PaymentRunStore>();
         services.AddScoped<Application.Features.Requests.ICareRequestLocks, CareRequestLocks>();
+        services.AddScoped<Application.Features.Admin.IRegistryLocks, RegistryLocks>();
         services.AddScoped<Application.Features.DependencyInsurance.IDoubleFinancingCounts, DoubleFinancingCountsReader>();
         services.AddScoped<Application.Features.HospitalStays.IHospitalParticipationCounters, HospitalParticipationCounters>();
         services.AddScoped<Application.Features.Eligibility.IAuditHasher, AuditHasher>();
@@ -76,10 +77,10 @@ public static class DependencyInjection
         services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<SandboxTimeProvider>());
         services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(connectionString));
         services.AddSingleton(sp => new SandboxDirectory(sp.GetRequiredService<Npgsql.NpgsqlDataSource>(),
-            TimeSpan.FromDays(configuration.GetValue("CnsExchange:Sandboxes:IdleDays", 30))));
+            TimeSpan.FromDays(configuration.GetValue("CnsExchange:Sandboxes:IdleDays", 30)), sp.GetRequiredService<SandboxTimeProvider>().Inner));
+        services.AddSingleton(new SandboxDeletionOptions { BatchRows = configuration.GetValue("CnsExchange:Sandboxes:DeleteBatchRows", 5000) });
         services.AddSingleton<ISandboxUnits, SandboxUnits>();
-        services.AddSingleton(sp => new SandboxStorageQuota(sp.GetRequiredService<Npgsql.NpgsqlDataSource>(),
-            configuration.GetValue("CnsExchange:Sandboxes:QuotaBytes", 1024L * 1024 * 1024)));
+        services.AddSingleton(new SandboxStorageQuota(configuration.GetValue("CnsExchange:Sandboxes:QuotaBytes", 1024L * 1024 * 1024)));
         services.AddSingleton<ISandboxStorageQuota>(sp => sp.GetRequiredService<SandboxStorageQuota>());
         services.AddScoped<ISandboxClock, SandboxClock>();
         services.AddScoped<SandboxSeeder>();

@@ -19,33 +19,41 @@ public static class OversizedBodiesScenario
 
     public static async Task RunAsync(ApiProcess api, Figures figures)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-        http.DefaultRequestHeaders.Add("X-Api-Key", "sandbox-physio-1");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60), BaseAddress = new Uri(api.BaseUrl) };
+        await RunAsync(http, api.ResidentMegabytes, figures, Size, Rounds);
+    }
+
+    /// <summary>
+    /// The scenario against <paramref name="http"/> (the API process, or in the tests of the figures the API in-process
+    /// or a deliberately broken stand-in), bodies of <paramref name="size"/> bytes, memory read by <paramref name="residentMegabytes"/>.
+    /// </summary>
+    public static async Task RunAsync(HttpClient http, Func<double> residentMegabytes, Figures figures, long size, int rounds)
+    {
         // Warm up: the code paths and the key cache, so that the baseline is the API at work, not at start.
-        for (var i = 0; i < 20; i++) (await http.GetAsync(api.BaseUrl + "/api/v1/fee-memoirs")).Dispose();
-        var baseline = api.ResidentMegabytes();
+        for (var i = 0; i < 20; i++) (await http.SendAsync(Keyed(HttpMethod.Get, "/api/v1/fee-memoirs", null))).Dispose();
+        var baseline = residentMegabytes();
         var peak = baseline;
         using var stop = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
             {
-                peak = Math.Max(peak, api.ResidentMegabytes());
+                peak = Math.Max(peak, residentMegabytes());
                 await Task.Delay(100);
             }
         });
 
         var kinds = new Func<HttpContent>[]
         {
-            () => Body("application/json", "{\"memoirReference\":\"", chunked: false),
-            () => Body("application/json", "{\"memoirReference\":\"", chunked: true),
-            () => Body("multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"request\"\r\n\r\n", chunked: true),
-            () => Body("multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"request\"\r\n\r\n", chunked: false),
+            () => Body("application/json", "{\"memoirReference\":\"", size, chunked: false),
+            () => Body("application/json", "{\"memoirReference\":\"", size, chunked: true),
+            () => Body("multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"request\"\r\n\r\n", size, chunked: true),
+            () => Body("multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"request\"\r\n\r\n", size, chunked: false),
         };
         var urls = new[] { "/api/v1/fee-memoirs", "/api/v1/fee-memoirs/simulations", "/api/v1/validation-requests", "/api/v1/validation-requests" };
         int refused = 0, closed = 0, accepted = 0, serverErrors = 0, serverHeaders = 0;
         var sent = Stopwatch.StartNew();
-        for (var round = 0; round < Rounds; round++)
+        for (var round = 0; round < rounds; round++)
         {
             for (var k = 0; k < kinds.Length; k++)
             {
@@ -53,7 +61,7 @@ public static class OversizedBodiesScenario
                 {
                     try
                     {
-                        using var response = await http.PostAsync(api.BaseUrl + urls[k], kinds[k]());
+                        using var response = await http.SendAsync(Keyed(HttpMethod.Post, urls[k], kinds[k]()));
                         return ((int)response.StatusCode, response.Headers.Contains("Server"));
                     }
                     catch (HttpRequestException)
@@ -75,7 +83,7 @@ public static class OversizedBodiesScenario
         await stop.CancelAsync();
         await sampler;
 
-        figures.Info("oversized bodies sent (100 MB each, 6 at a time)", Rounds * kinds.Length * Concurrent);
+        figures.Info($"oversized bodies sent ({size / (1024 * 1024)} MB each, {Concurrent} at a time)", rounds * kinds.Length * Concurrent);
         figures.Info("oversized bodies answered 413", refused);
         figures.Info("oversized bodies cut off (connection closed)", closed);
         figures.Zero("oversized bodies accepted", accepted);
@@ -86,10 +94,17 @@ public static class OversizedBodiesScenario
         figures.AtMost("RSS increase under 6 concurrent oversized bodies (MB, P4 bound 100)", peak - baseline, 100);
     }
 
-    /// <summary>A 100 MB body made as it is sent: <paramref name="prefix"/> then filler, with or without a Content-Length.</summary>
-    private static HttpContent Body(string contentType, string prefix, bool chunked)
+    private static HttpRequestMessage Keyed(HttpMethod method, string url, HttpContent? content)
     {
-        var content = new FillerContent(Encoding.ASCII.GetBytes(prefix), Size, chunked);
+        var request = new HttpRequestMessage(method, url) { Content = content };
+        request.Headers.Add("X-Api-Key", "sandbox-physio-1");
+        return request;
+    }
+
+    /// <summary>A body of <paramref name="size"/> bytes made as it is sent: <paramref name="prefix"/> then filler, with or without a Content-Length.</summary>
+    private static HttpContent Body(string contentType, string prefix, long size, bool chunked)
+    {
+        var content = new FillerContent(Encoding.ASCII.GetBytes(prefix), size, chunked);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         return content;
     }

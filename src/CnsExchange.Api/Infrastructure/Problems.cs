@@ -79,6 +79,13 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
                 return true;
         }
 
+        if (exception is Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException)
+        {
+            // A row this request read was changed or deleted by another one before it wrote: nothing of it was kept.
+            await Problems.WriteAsync(context, 409, "concurrent_update", "Changed concurrently",
+                "The resource was changed at the same time by another request and nothing of this one was kept; read it again and resend.");
+            return true;
+        }
         if (exception.IsUniqueViolation())
         {
             await Problems.WriteAsync(context, 409, "conflict", "Conflict", "The resource already exists or was changed concurrently.");

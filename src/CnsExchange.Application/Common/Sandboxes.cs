@@ -67,6 +67,9 @@ public sealed class SandboxScope
 /// <summary>The stored-bytes quota of the current sandbox (scans and billing files).</summary>
 public interface ISandboxStorageQuota
 {
-    /// <summary>Counts <paramref name="bytes"/> against the sandbox; throws <see cref="SandboxQuotaExceededException"/> past its quota.</summary>
-    Task ChargeAsync(long bytes, CancellationToken ct);
+    /// <summary>
+    /// Counts <paramref name="bytes"/> against the sandbox in <paramref name="db"/>'s transaction (the bytes count only if
+    /// what they are for commits); throws <see cref="SandboxQuotaExceededException"/> past its quota.
+    /// </summary>
+    Task ChargeAsync(IAppDbContext db, long bytes, CancellationToken ct);
 }

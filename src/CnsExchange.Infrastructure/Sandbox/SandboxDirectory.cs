@@ -12,15 +12,17 @@ public sealed record KeyIdentity(Guid KeyId, CallerRole Role, Guid? SandboxId, G
 /// <c>cns.authenticate_key</c>: the application role sees no sandbox's rows without the sandbox setting. Read on every
 /// request, not cached: a moved clock, a revoked key or a deleted sandbox is seen by every process at once.
 /// </summary>
-public sealed class SandboxDirectory(NpgsqlDataSource source, TimeSpan idlePeriod) : IAsyncDisposable
+/// <param name="operatorClock">The operator's clock (real time): a sandbox's last use and so its deletesAfter, as its creation and the idle-sandbox job read them.</param>
+public sealed class SandboxDirectory(NpgsqlDataSource source, TimeSpan idlePeriod, TimeProvider operatorClock) : IAsyncDisposable
 {
     public TimeSpan IdlePeriod { get; } = idlePeriod;
 
     public async Task<KeyIdentity?> AuthenticateAsync(string keyHash, CancellationToken ct)
     {
-        await using var cmd = source.CreateCommand("SELECT * FROM cns.authenticate_key($1, $2)");
+        await using var cmd = source.CreateCommand("SELECT * FROM cns.authenticate_key($1, $2, $3)");
         cmd.Parameters.Add(new NpgsqlParameter { Value = keyHash });
         cmd.Parameters.Add(new NpgsqlParameter { Value = IdlePeriod });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = operatorClock.GetUtcNow().ToUniversalTime() });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
         var role = Enum.Parse<CallerRole>(reader.GetString(1), ignoreCase: true);

@@ -11,8 +11,14 @@ using Microsoft.Extensions.Logging;
 
 namespace CnsExchange.Infrastructure.Sandbox;
 
+/// <summary>How a sandbox's rows are deleted: at most <see cref="BatchRows"/> rows of a table per statement (CnsExchange:Sandboxes:DeleteBatchRows).</summary>
+public sealed class SandboxDeletionOptions
+{
+    public int BatchRows { get; set; } = 5000;
+}
+
 internal sealed class SandboxProvisioner(AppDbContext db, SandboxSeeder seeder, SandboxTimeProvider time, SandboxDirectory directory,
-    ILogger<SandboxProvisioner> logger) : ISandboxProvisioner
+    SandboxDeletionOptions deletion, ILogger<SandboxProvisioner> logger) : ISandboxProvisioner
 {
     private SandboxClockDto ClockOf(SandboxClockSetting clock)
     {
@@ -62,13 +68,15 @@ internal sealed class SandboxProvisioner(AppDbContext db, SandboxSeeder seeder, 
 
         // Then its rows, dependents first, under its own row-level security setting: nothing of another sandbox can go.
         // Work still in flight in it (a job) may hold rows a delete needs: a deadlock is retried after that work ended.
+        var (rows, batches) = (0L, 0);
         using (SandboxScope.Enter(id, SandboxClockSetting.RealTime))
         {
             for (var attempt = 1; ; attempt++)
             {
                 try
                 {
-                    await DeleteRowsAsync(id, ct);
+                    await foreach (var deleted in DeleteRowsAsync(id, ct))
+                        (rows, batches) = (rows + deleted, batches + 1);
                     break;
                 }
                 catch (Npgsql.PostgresException e) when (e.SqlState is Npgsql.PostgresErrorCodes.DeadlockDetected && attempt < 5)
@@ -78,18 +86,29 @@ internal sealed class SandboxProvisioner(AppDbContext db, SandboxSeeder seeder, 
             }
         }
         await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM cns.sandboxes WHERE id = {id}", ct);
-        logger.LogInformation("Sandbox {SandboxId} deleted", id);
+        logger.LogInformation("Sandbox {SandboxId} deleted: {Rows} rows in {Batches} batches of at most {BatchRows}", id, rows, batches, deletion.BatchRows);
         return true;
     }
 
-    private async Task DeleteRowsAsync(Guid id, CancellationToken ct)
+    /// <summary>
+    /// Deletes the sandbox's rows table by table, each in batches of at most <see cref="SandboxDeletionOptions.BatchRows"/>
+    /// rows, each batch a transaction of its own (no single long transaction, no lock held on a whole table's rows);
+    /// yields the rows of each non-empty batch.
+    /// </summary>
+    private async IAsyncEnumerable<int> DeleteRowsAsync(Guid id, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         foreach (var (table, hasSandboxColumn) in SandboxDeletionOrder.Tables(db.Model))
         {
-            var sql = hasSandboxColumn
-                ? $"DELETE FROM {AppDbContext.Schema}.{table} WHERE {SandboxModel.Column} = {{0}}"
-                : $"DELETE FROM {AppDbContext.Schema}.{table}"; // a subtype table: its policy shows this sandbox's rows only
-            await db.Database.ExecuteSqlRawAsync(sql, [id], ct);
+            // A subtype table has no sandbox column: its policy shows this sandbox's rows only.
+            var where = hasSandboxColumn ? $"WHERE {SandboxModel.Column} = {{0}}" : "";
+            var sql = $"DELETE FROM {AppDbContext.Schema}.{table} WHERE ctid = ANY (ARRAY(SELECT ctid FROM {AppDbContext.Schema}.{table} {where} LIMIT {{1}}))";
+            while (true)
+            {
+                var deleted = await db.Database.ExecuteSqlRawAsync(sql, [id, deletion.BatchRows], ct);
+                if (deleted == 0) break;
+                yield return deleted;
+                if (deleted < deletion.BatchRows) break;
+            }
         }
     }
 }

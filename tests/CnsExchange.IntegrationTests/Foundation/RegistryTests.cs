@@ -1,4 +1,6 @@
 using System.Net;
+using CnsExchange.IntegrationTests.Validation;
+using Microsoft.AspNetCore.Http;
 using CnsExchange.IntegrationTests.Support;
 
 namespace CnsExchange.IntegrationTests.Foundation;
@@ -63,5 +65,51 @@ public sealed class RegistryTests(ApiFactory api) : ApiTest(api)
         });
         var problem = await response.ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
         Assert.NotNull(problem["errors"]!["iban"]);
+    }
+
+    /// <summary>A whole insured person whose first name and number of affiliations both say which writer sent it.</summary>
+    private static object Person(int writer) => new
+    {
+        firstName = $"Writer{writer}", lastName = "Race", sex = "female", competentFund = "CNS", residenceCountry = "LU", crossBorderWorker = false,
+        affiliations = Enumerable.Range(0, writer + 1).Select(y => new { from = $"{2000 + y}-01-01", to = $"{2000 + y}-12-31" }).ToArray(),
+        carePlans = Enumerable.Range(0, writer % 3).Select(y => new { from = $"{2020 + y}-01-01", to = (string?)null, includesPhysiotherapy = true, physioDeliveredOn = new[] { "2026-11-20" } }).ToArray(),
+    };
+
+    [Fact]
+    public async Task Concurrent_puts_of_one_insured_all_answer_200_and_the_last_one_wins_whole()
+    {
+        var before = await Api.CountAsync("insured");
+        // A new person (every PUT would insert it), then an existing one (every PUT would delete the same periods).
+        for (var round = 0; round < 2; round++)
+        {
+            var writers = Enumerable.Range(0, 12).ToList();
+            var answers = await Task.WhenAll(writers.Select(w => Client(Admin).PutJsonAsync("/api/v1/admin/insured/1990010112385", Person(w))));
+            Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+            var stored = await (await Client(Admin).GetAsync("/api/v1/admin/insured/1990010112385")).ExpectAsync(HttpStatusCode.OK);
+            var writer = int.Parse(stored["firstName"]!.GetValue<string>()["Writer".Length..], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(writer + 1, stored["affiliations"]!.AsArray().Count);
+            Assert.Equal(writer % 3, stored["carePlans"]!.AsArray().Count);
+            Assert.Equal(before + 1, await Api.CountAsync("insured"));
+        }
+    }
+
+    [Fact]
+    public async Task Concurrent_puts_of_one_doctor_all_answer_200()
+    {
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(w =>
+            Client(Admin).PutJsonAsync("/api/v1/admin/doctors/91234567", new { name = $"Dr Writer{w}", country = "LU", specialty = "general" })));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+    }
+
+    [Fact]
+    public async Task A_concurrency_exception_from_anywhere_is_a_409_problem_not_a_500()
+    {
+        var context = new DefaultHttpContext { RequestServices = Api.Services };
+        context.Response.Body = new MemoryStream();
+        var handler = new CnsExchange.Api.Infrastructure.ProblemExceptionHandler(Microsoft.Extensions.Logging.Abstractions.NullLogger<CnsExchange.Api.Infrastructure.ProblemExceptionHandler>.Instance);
+        Assert.True(await handler.TryHandleAsync(context, new Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException("0 rows affected"), CancellationToken.None));
+        Assert.Equal(409, context.Response.StatusCode);
+        context.Response.Body.Position = 0;
+        Assert.Equal("concurrent_update", System.Text.Json.Nodes.JsonNode.Parse(context.Response.Body)!["code"]!.GetValue<string>());
     }
 }

@@ -10,6 +10,8 @@ using DbRestart = CnsExchange.Reliability.DbRestartScenario;
 using KillChecks = CnsExchange.Reliability.KillChecks;
 using PaymentCrash = CnsExchange.Reliability.PaymentRunCrashScenario;
 using ProcessFigures = CnsExchange.Reliability.Figures;
+using Oversized = CnsExchange.Reliability.OversizedBodiesScenario;
+using Hardening = CnsExchange.IntegrationTests.Security.HardeningTests;
 using Sent = CnsExchange.Reliability.KillScenario.Sent;
 using SandboxApi = CnsExchange.Reliability.SandboxApi;
 using Validation_ = CnsExchange.IntegrationTests.Validation.ValidationTestSupport;
@@ -276,5 +278,148 @@ public sealed class FigureFailureTests(ApiFactory api) : ApiTest(api)
         Assert.NotNull(Security.AccessMatrixTests.RoleLeak(["provider"], "provider", 401));
         Assert.Null(Security.AccessMatrixTests.RoleLeak(["admin"], "provider", 403));
         Assert.Null(Security.AccessMatrixTests.RoleLeak(["provider"], "provider", 422));
+    }
+
+    // ---- issue 15's hostile-input figures: oversized bodies, control characters, slow uploads ---------------------
+
+    private const long MiB = 1024 * 1024;
+
+    /// <summary>A stand-in for the API: every answer from <paramref name="answer"/>, after reading the whole body (no limit).</summary>
+    private sealed class StandIn(Func<HttpRequestMessage, string, Task<HttpResponseMessage>> answer) : HttpMessageHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
+            return await answer(request, body);
+        }
+    }
+
+    private static HttpClient Through(StandIn standIn) => new(standIn) { BaseAddress = new Uri("http://stand-in") };
+
+    [Fact]
+    public async Task Oversized_body_figures_count_a_body_taken_whole_a_5xx_a_server_header_and_memory_growing()
+    {
+        // The API itself (in-process), with 3 MiB bodies: above every limit of the four operations, all refused.
+        var healthy = new ProcessFigures();
+        using (var http = Api.CreateClient()) await Oversized.RunAsync(http, () => 500, healthy, 3 * MiB, rounds: 1);
+        Assert.False(healthy.AnyFailed);
+        Assert.Equal("24", healthy["oversized bodies answered 413"].Value);
+
+        // The guard missing: the body read whole, then refused as malformed JSON.
+        var taken = new ProcessFigures();
+        using (var http = Through(new StandIn((_, _) => Task.FromResult(Answer(HttpStatusCode.BadRequest, "application/problem+json", """{"code":"malformed_json"}""")))))
+            await Oversized.RunAsync(http, () => 500, taken, 3 * MiB, rounds: 1);
+        Assert.Equal(("24", true), taken["oversized bodies accepted"]);
+
+        // Failing on it, naming the server, and the memory growing with the bodies read.
+        var broken = new ProcessFigures();
+        var rss = 500.0;
+        using (var http = Through(new StandIn((request, _) =>
+               {
+                   var answer = Answer(request.Method == HttpMethod.Get ? HttpStatusCode.OK : HttpStatusCode.InternalServerError, "text/plain", "boom");
+                   answer.Headers.Server.ParseAdd("Kestrel");
+                   return Task.FromResult(answer);
+               })))
+            await Oversized.RunAsync(http, () => rss += 60, broken, 3 * MiB, rounds: 1);
+        Assert.Equal(("24", true), broken["oversized bodies 5xx"]);
+        Assert.True(broken["responses with a Server header"].Failed);
+        Assert.True(broken["RSS increase under 6 concurrent oversized bodies (MB, P4 bound 100)"].Failed);
+    }
+
+    [Fact]
+    public async Task Control_character_figures_count_a_5xx_when_the_text_reaches_postgresql_unguarded()
+    {
+        var doc = JsonNode.Parse(await (await Client(null).GetAsync("/swagger/v1/swagger.json")).Content.ReadAsStringAsync())!;
+        // Control-character cases of operations taking a body without a path id, sent with a key of the right role.
+        var keys = new Dictionary<string, string>
+        {
+            ["/api/v1/fee-memoirs"] = Physio1, ["/api/v1/fee-memoirs/simulations"] = Physio1, ["/api/v1/validation-requests"] = Physio1, ["/api/v1/admin/providers"] = Admin,
+        };
+        var cases = new HostileInputFuzzer(doc, new Random(16)).Generate(3000)
+            .Where(c => HostileInputFuzzer.ControlCharacterKinds.Contains(c.Kind) && keys.ContainsKey(c.Path))
+            .Select(c => c with { ApiKey = keys[c.Path] }).Take(40).ToList();
+        await using var conn = await OpenAsync();
+
+        async Task<(long Refused, long Errors)> RunAsync(Func<HttpRequestMessage, Task<HttpResponseMessage>> send)
+        {
+            var findings = new List<FuzzFinding>();
+            var refused = 0;
+            foreach (var c in cases)
+                if (await HostileInputFuzzer.TryAsync(c, send, conn, (_, code) => refused += code == CnsExchange.Application.Common.TextInput.Code ? 1 : 0) is { } f)
+                    findings.Add(f);
+            var figures = HostileInputFuzzer.ControlCharacterFigures(cases.Count, refused, findings).ToDictionary(f => f.Name, f => f.Value);
+            return (figures["NUL/control-character cases refused by the text guard (400 control_character)"], figures["NUL/control-character 5xx"]);
+        }
+
+        // The API: the guard refuses the escaped characters (the raw ones are malformed JSON), nothing fails.
+        var client = Client(null);
+        var (refusedByApi, errorsOfApi) = await RunAsync(r => client.SendAsync(r));
+        Assert.True(refusedByApi > 0);
+        Assert.Equal(0, errorsOfApi);
+
+        // Without the guard: the JSON read as is and its strings written to PostgreSQL, which refuses NUL in text (22021).
+        var unguarded = new StandIn(async (request, body) =>
+        {
+            try
+            {
+                foreach (var text in Strings(JsonNode.Parse(request.Content is MultipartFormDataContent ? body[body.IndexOf('{')..(body.LastIndexOf('}') + 1)] : body)))
+                {
+                    await using var write = new NpgsqlCommand("SELECT length(@text::text)", conn);
+                    write.Parameters.AddWithValue("text", text);
+                    await write.ExecuteScalarAsync();
+                }
+                return Answer(HttpStatusCode.Created, "application/json", "{}");
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                return Answer(HttpStatusCode.BadRequest, "application/problem+json", """{"code":"malformed_json"}""");
+            }
+            catch (PostgresException)
+            {
+                return Answer(HttpStatusCode.InternalServerError, "application/problem+json", """{"code":"internal_error"}""");
+            }
+        });
+        using var http = Through(unguarded);
+        var (refusedUnguarded, errorsUnguarded) = await RunAsync(r => http.SendAsync(r));
+        Assert.Equal(0, refusedUnguarded);
+        Assert.True(errorsUnguarded > 0);
+    }
+
+    private static IEnumerable<string> Strings(JsonNode? node) => node switch
+    {
+        JsonObject o => o.SelectMany(p => Strings(p.Value)),
+        JsonArray a => a.SelectMany(Strings),
+        JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String => [v.GetValue<string>()],
+        _ => [],
+    };
+
+    [Fact]
+    public async Task Slow_upload_figures_count_a_transaction_held_while_the_client_sends_and_an_upload_kept_past_its_deadline()
+    {
+        // A store that opens its transaction before reading the body (the fault issue 15 removed), fed slowly: the
+        // probe of the figure sees its INSERT idle in transaction.
+        var slow = new Hardening.SlowContent(new byte[300], TimeSpan.FromMilliseconds(100));
+        var upload = Api.WithScopeAsync(async sp =>
+        {
+            var data = sp.GetRequiredService<CnsExchange.Infrastructure.Billing.BillingDataSource>();
+            await using var store = await data.OpenAsync(CancellationToken.None);
+            await using var tx = await store.BeginTransactionAsync();
+            await using (var header = new NpgsqlCommand("INSERT INTO cns.billing_file_contents (id, size_bytes, sha256, created_at) VALUES (gen_random_uuid(), 0, repeat('0', 64), now())", store, tx))
+                await header.ExecuteNonQueryAsync();
+            await slow.CopyToAsync(Stream.Null);
+            await tx.RollbackAsync();
+            return 0;
+        });
+        var (held, samples) = await Hardening.HeldTransactionsAsync(Api.ConnectionString, [upload]);
+        await upload;
+        Assert.True(samples >= 5);
+        var figures = Hardening.SlowUploadFigures(held, samples).ToDictionary(f => f.Name, f => f.Value);
+        Assert.Equal(1, figures["transactions held by slow uploads"]);
+
+        // The deadline left at its default (600 s): the same slow upload is taken, and kept.
+        var (status, kept) = await Hardening.UploadPastDeadlineAsync(Api, deadlineSeconds: 600);
+        var deadline = Hardening.DeadlineFigures(status, kept).ToDictionary(f => f.Name, f => f.Value);
+        Assert.Equal(1, deadline["slow uploads past the deadline not answered 408"]);
+        Assert.True(deadline["rows kept by an upload past the deadline"] > 0);
     }
 }

@@ -77,10 +77,18 @@ public sealed class HostileInputFuzzer(JsonNode openApi, Random random, IReadOnl
         }
     }
 
+    /// <summary>
+    /// The schema a reference names: <c>$ref</c>, or <c>allOf</c> of one reference (how the document types request
+    /// bodies, with the operation's example beside it, since issue 23a). Without it the fuzzer saw no properties.
+    /// </summary>
     private JsonNode? Resolve(JsonNode? schema)
     {
-        for (var depth = 0; schema?["$ref"] is { } reference && depth < 10; depth++)
-            schema = openApi["components"]!["schemas"]![reference.GetValue<string>().Split('/').Last()];
+        for (var depth = 0; depth < 10; depth++)
+        {
+            if (schema?["$ref"] is { } reference) schema = openApi["components"]!["schemas"]![reference.GetValue<string>().Split('/').Last()];
+            else if (schema?["allOf"] is JsonArray { Count: 1 } only) schema = only[0];
+            else break;
+        }
         return schema;
     }
 
@@ -144,16 +152,16 @@ public sealed class HostileInputFuzzer(JsonNode openApi, Random random, IReadOnl
             case "oversized":
                 return Json("{\"pad\":\"" + new string('a', 12 * 1024 * 1024) + "\"}");
             case "control-characters":
-                return Json(Mutate(op.JsonSchema, s => IsText(s) ? "\"" + ControlStrings[random.Next(ControlStrings.Length)] + "\"" : null));
+                return Json(Mutate(op.JsonSchema, s => IsText(s) ? ControlString() : null));
             case "multipart-control-characters":
-                var requestPart = op.MultipartSchema?["properties"]?["request"]?["example"]?.GetValue<string>() ?? "{}";
-                var example = JsonNode.Parse(requestPart) as JsonObject ?? [];
+                // The request part is typed (a reference to its schema, with an example) since issue 23a.
+                var example = Resolve(op.MultipartSchema?["properties"]?["request"])?["example"]?.DeepClone() as JsonObject ?? [];
                 var texts = example.Where(p => p.Value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String).Select(p => p.Key).ToList();
                 var hostile = new StringBuilder("{");
                 foreach (var (name, node) in example)
                 {
                     if (hostile.Length > 1) hostile.Append(',');
-                    var value = texts.Contains(name) && random.Next(2) == 0 ? "\"" + ControlStrings[random.Next(ControlStrings.Length)] + "\"" : node?.ToJsonString() ?? "null";
+                    var value = texts.Contains(name) && random.Next(2) == 0 ? ControlString() : node?.ToJsonString() ?? "null";
                     hostile.Append(JsonValue.Create(name)!.ToJsonString()).Append(':').Append(value);
                 }
                 var scanName = random.Next(2) == 0 ? "scan\u0000.pdf" : "scan.pdf";
@@ -183,6 +191,16 @@ public sealed class HostileInputFuzzer(JsonNode openApi, Random random, IReadOnl
                 else partial.Add(new ByteArrayContent(random.Next(2) == 0 ? [] : Encoding.ASCII.GetBytes("MZ not a scan")), "scan", "x.exe");
                 return partial;
         }
+    }
+
+    /// <summary>
+    /// A JSON string holding control characters: half the time raw (invalid JSON, refused by the parser), half the time
+    /// escaped as \u0000 (valid JSON: only the text guard stands between it and PostgreSQL).
+    /// </summary>
+    private string ControlString()
+    {
+        var text = ControlStrings[random.Next(ControlStrings.Length)];
+        return random.Next(2) == 0 ? "\"" + text + "\"" : JsonValue.Create(text)!.ToJsonString();
     }
 
     private static byte[] Scan() => Encoding.ASCII.GetBytes("%PDF-1.4\n%fuzz\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
@@ -298,7 +316,8 @@ public sealed class HostileInputFuzzer(JsonNode openApi, Random random, IReadOnl
     /// <paramref name="send"/> (the API, or a deliberately broken stand-in in the tests of the figures), digests again
     /// and checks the answer.
     /// </summary>
-    public static async Task<FuzzFinding?> TryAsync(FuzzCase c, Func<HttpRequestMessage, Task<HttpResponseMessage>> send, NpgsqlConnection connection)
+    public static async Task<FuzzFinding?> TryAsync(FuzzCase c, Func<HttpRequestMessage, Task<HttpResponseMessage>> send, NpgsqlConnection connection,
+        Action<int, string?>? answered = null)
     {
         // An accepted POST /admin/payment-runs or /billing-files (202) goes on writing in the background: let it finish,
         // so that its rows are not taken for a partial write of the next, rejected request.
@@ -307,6 +326,7 @@ public sealed class HostileInputFuzzer(JsonNode openApi, Random random, IReadOnl
         using var request = Request(c);
         using var response = await send(request);
         var changed = Changed(before, await DigestAsync(connection));
+        answered?.Invoke((int)response.StatusCode, await ProblemCodeAsync(response));
         return await CheckAsync(c, response, changed);
     }
 
@@ -333,6 +353,29 @@ public sealed class HostileInputFuzzer(JsonNode openApi, Random random, IReadOnl
         ("hostile 5xx", findings.Count(f => f.Status >= 500)),
         ("hostile partial writes (rejected, yet a table's digest changed)", findings.Count(f => f.Problem.StartsWith("partial", StringComparison.Ordinal))),
         ("hostile errors without a problem+json with a code", findings.Count(f => f.Status < 500 && !f.Problem.StartsWith("partial", StringComparison.Ordinal))),
+    ];
+
+    /// <summary>The stable code of a problem answer, else null (the content is buffered: it can be read again).</summary>
+    public static async Task<string?> ProblemCodeAsync(HttpResponseMessage response)
+    {
+        if (response.Content.Headers.ContentType?.MediaType != "application/problem+json") return null;
+        await response.Content.LoadIntoBufferAsync();
+        try
+        {
+            return JsonNode.Parse(await response.Content.ReadAsStringAsync())?["code"]?.GetValue<string>();
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The figures of the control-character cases among <paramref name="findings"/>.</summary>
+    public static (string Name, long Value)[] ControlCharacterFigures(int controlTried, int refusedByGuard, IReadOnlyList<FuzzFinding> findings) =>
+    [
+        ("NUL/control-character cases tried", controlTried),
+        ("NUL/control-character cases refused by the text guard (400 control_character)", refusedByGuard),
+        ("NUL/control-character 5xx", findings.Count(f => f.Status >= 500 && ControlCharacterKinds.Contains(f.Case.Kind))),
     ];
 
     private static string Truncate(string s) => s.Length > 300 ? s[..300] : s;

@@ -1,3 +1,4 @@
+using CnsExchange.Infrastructure.Sandbox;
 using System.Net;
 using CnsExchange.IntegrationTests.Support;
 using CnsExchange.IntegrationTests.Validation;
@@ -97,6 +98,82 @@ public sealed class SandboxOperatorTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(0, left);
         Assert.Equal(defaultRowsBefore, await DefaultRowsAsync()); // the default sandbox lost nothing
         await (await Client(Operator).DeleteAsync($"/api/v1/sandboxes/{SandboxApi.Default}")).ExpectProblemAsync(HttpStatusCode.Conflict, "default_sandbox");
+    }
+
+    [Fact]
+    public async Task The_idle_sandbox_job_deletes_a_sandbox_idle_past_its_limit_on_the_operator_clock_in_bounded_batches_and_nothing_else()
+    {
+        var idle = await SandboxApi.CreateAsync(Client(Operator), name: "idle");
+        var used = await SandboxApi.CreateAsync(Client(Operator), name: "used");
+        Assert.Equal(ApiFactory.Start.AddDays(30), idle.Body["deletesAfter"]!.GetValue<DateTimeOffset>());
+        // Many rows in the idle sandbox: 2,500 doctors of its own besides its seed.
+        await using (var conn = await SandboxApi.OpenAsAppRoleAsync(Api, idle.Id))
+        await using (var bulk = new NpgsqlCommand("INSERT INTO cns.doctors (code, name, country) SELECT 'B' || lpad(g::text, 7, '0'), 'Dr Bulk', 'LU' FROM generate_series(1, 2500) g", conn))
+            await bulk.ExecuteNonQueryAsync();
+        var usedRows = await RowsOfAsync(used.Id);
+        var defaultRows = await DefaultRowsAsync();
+        var idleRows = await RowsOfAsync(idle.Id);
+        Assert.True(idleRows > 2500);
+
+        // The operator's clock (not the wall clock, not the sandboxes' own clocks) decides: at 29 days nothing is idle
+        // yet; the used sandbox is used then; two days later only the other one is past its limit.
+        Api.Clock.Advance(TimeSpan.FromDays(29));
+        Assert.Equal(0, await RunJanitorAsync());
+        await (await Client(used.Key("physio-1")).GetAsync("/api/v1/validation-requests")).ExpectAsync(HttpStatusCode.OK);
+        Api.Clock.Advance(TimeSpan.FromDays(2));
+
+        var options = Api.Services.GetRequiredService<SandboxDeletionOptions>();
+        var batchRows = options.BatchRows;
+        var logged = Api.Logs.Lines.Count;
+        try
+        {
+            options.BatchRows = 200;
+            Assert.Equal(1, await RunJanitorAsync());
+        }
+        finally
+        {
+            options.BatchRows = batchRows;
+        }
+
+        await (await Client(Operator).GetAsync($"/api/v1/sandboxes/{idle.Id}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client(idle.Key("admin")).GetAsync("/api/v1/admin/clock")).ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+        Assert.Equal(0, await RowsOfAsync(idle.Id));
+        await (await Client(Operator).GetAsync($"/api/v1/sandboxes/{used.Id}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(usedRows, await RowsOfAsync(used.Id));
+        Assert.Equal(defaultRows, await DefaultRowsAsync());
+
+        // Its rows went in batches of at most 200 rows, each its own statement: at least 2,500 / 200 of them.
+        var line = Assert.Single(Api.Logs.Lines.Skip(logged), l => l.Contains($"Sandbox {idle.Id} deleted:", StringComparison.Ordinal));
+        var figures = System.Text.RegularExpressions.Regex.Match(line, @"deleted: (\d+) rows in (\d+) batches of at most 200");
+        Assert.True(figures.Success, line);
+        Assert.True(long.Parse(figures.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= idleRows, line);
+        Assert.True(int.Parse(figures.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) >= 2500 / 200, line);
+    }
+
+    /// <summary>Runs the idle-sandbox job once; the number of sandboxes it deleted.</summary>
+    private async Task<long> RunJanitorAsync()
+    {
+        await using var owner = new NpgsqlConnection(Api.ConnectionString);
+        await owner.OpenAsync();
+        var before = await SandboxApi.CountAsync(owner, "SELECT count(*) FROM cns.sandboxes");
+        await Api.WithScopeAsync(async sp =>
+        {
+            await sp.GetRequiredService<SandboxJanitor>().DeleteIdleAsync(CancellationToken.None);
+            return 0;
+        });
+        return before - await SandboxApi.CountAsync(owner, "SELECT count(*) FROM cns.sandboxes");
+    }
+
+    /// <summary>Every row of every sandbox table holding this sandbox id (the owner reads past row-level security).</summary>
+    private async Task<long> RowsOfAsync(Guid sandbox)
+    {
+        await using var owner = new NpgsqlConnection(Api.ConnectionString);
+        await owner.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = new NpgsqlCommand("SELECT table_name FROM information_schema.columns WHERE table_schema = 'cns' AND column_name = 'sandbox_id' AND table_name <> 'sandboxes'", owner))
+        await using (var reader = await list.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
+        return await SandboxApi.CountAsync(owner, "SELECT " + string.Join(" + ", tables.Select(t => $"(SELECT count(*) FROM cns.\"{t}\" WHERE sandbox_id = $1)")), sandbox);
     }
 
     private async Task<long> DefaultRowsAsync()
@@ -205,6 +282,42 @@ public sealed class SandboxQuotaTests(ApiFactory api) : ApiTest(api)
         await Client(Physio1).DecideAsync(ValidationTestSupport.Rx(), Scan(1_300_000));
         await Client(Physio1).DecideAsync(ValidationTestSupport.Rx(ValidationTestSupport.Minor), Scan(1_300_000));
     }
+
+    [Fact]
+    public async Task A_scan_whose_request_rolls_back_leaves_the_quota_usage_unchanged()
+    {
+        var b = await SandboxApi.CreateAsync(Client(Operator));
+        var physio = Client(b.Key("physio-1"));
+        await using var owner = new Npgsql.NpgsqlConnection(Api.ConnectionString);
+        await owner.OpenAsync();
+        // The failure: the scan's row refused by the database at the request's save (a serialization failure, as a
+        // concurrent transaction would cause), after the quota was charged.
+        await using (var arm = new Npgsql.NpgsqlCommand($"""
+            CREATE FUNCTION cns.test_refuse_scan() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN IF NEW.sandbox_id = '{b.Id}' THEN RAISE EXCEPTION 'injected' USING ERRCODE = '40001'; END IF; RETURN NEW; END $$;
+            CREATE TRIGGER test_refuse_scan BEFORE INSERT ON cns.prescription_scans FOR EACH ROW EXECUTE FUNCTION cns.test_refuse_scan();
+            """, owner))
+            await arm.ExecuteNonQueryAsync();
+        try
+        {
+            var failed = await physio.SubmitAsync(ValidationTestSupport.Rx(), Scan(300_000));
+            await failed.ExpectProblemAsync(HttpStatusCode.ServiceUnavailable, "concurrency_retry");
+        }
+        finally
+        {
+            await using var disarm = new Npgsql.NpgsqlCommand("DROP TRIGGER test_refuse_scan ON cns.prescription_scans; DROP FUNCTION cns.test_refuse_scan();", owner);
+            await disarm.ExecuteNonQueryAsync();
+        }
+        Assert.Equal(0, await BytesUsedAsync(b.Id));
+        Assert.Equal(0, await SandboxApi.CountAsync(owner, "SELECT count(*) FROM cns.care_requests WHERE sandbox_id = $1", b.Id));
+
+        // Sent again, it commits, and counts.
+        await physio.DecideAsync(ValidationTestSupport.Rx(), Scan(300_000));
+        Assert.Equal(300_000, await BytesUsedAsync(b.Id));
+    }
+
+    private async Task<long> BytesUsedAsync(Guid sandbox) =>
+        (await (await Client(Operator).GetAsync($"/api/v1/sandboxes/{sandbox}")).ExpectAsync(HttpStatusCode.OK))["bytesUsed"]!.GetValue<long>();
 
     /// <summary>A PDF of the given size, unique (the scan hash is one of the duplicate keys).</summary>
     private static byte[] Scan(int size)

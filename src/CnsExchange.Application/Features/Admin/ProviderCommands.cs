@@ -70,23 +70,25 @@ public sealed class CreateProviderValidator : AbstractValidator<CreateProvider>
     }
 }
 
-public sealed class ProviderHandlers(IAppDbContext db, TimeProvider clock) :
+public sealed class ProviderHandlers(IAppDbContext db, TimeProvider clock, IRegistryLocks locks) :
     ICommandHandler<PutDoctor, DoctorDto>,
     IQueryHandler<ListDoctors, IReadOnlyList<DoctorDto>>,
     ICommandHandler<CreateProvider, ProviderCreated>,
     ICommandHandler<IssueProviderKey, ProviderCreated>,
     IQueryHandler<ListProviders, IReadOnlyList<ProviderDto>>
 {
-    public async ValueTask<DoctorDto> Handle(PutDoctor command, CancellationToken ct)
-    {
-        var doctor = await db.Doctors.SingleOrDefaultAsync(d => d.Code == command.Code, ct);
-        if (doctor is null) db.Doctors.Add(doctor = new Doctor { Code = command.Code, Name = command.Doctor.Name, Country = command.Doctor.Country });
-        doctor.Name = command.Doctor.Name;
-        doctor.Country = command.Doctor.Country;
-        doctor.Specialty = command.Doctor.Specialty;
-        await db.SaveChangesAsync(ct);
-        return new DoctorDto(doctor.Code, doctor.Name, doctor.Country, doctor.Specialty);
-    }
+    public async ValueTask<DoctorDto> Handle(PutDoctor command, CancellationToken ct) =>
+        await db.InTransactionAsync(async () =>
+        {
+            await locks.LockAsync(RegistryLockKinds.Doctor, [command.Code], ct);
+            var doctor = await db.Doctors.SingleOrDefaultAsync(d => d.Code == command.Code, ct);
+            if (doctor is null) db.Doctors.Add(doctor = new Doctor { Code = command.Code, Name = command.Doctor.Name, Country = command.Doctor.Country });
+            doctor.Name = command.Doctor.Name;
+            doctor.Country = command.Doctor.Country;
+            doctor.Specialty = command.Doctor.Specialty;
+            await db.SaveChangesAsync(ct);
+            return new DoctorDto(doctor.Code, doctor.Name, doctor.Country, doctor.Specialty);
+        }, ct);
 
     public async ValueTask<IReadOnlyList<DoctorDto>> Handle(ListDoctors query, CancellationToken ct) =>
         await db.Doctors.AsNoTracking().OrderBy(d => d.Code).Select(d => new DoctorDto(d.Code, d.Name, d.Country, d.Specialty)).ToListAsync(ct);

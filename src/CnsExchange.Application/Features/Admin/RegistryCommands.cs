@@ -40,6 +40,12 @@ public sealed record GetInsured(string Matricule) : IQuery<InsuredDto>;
 
 public sealed record ListInsured : IQuery<IReadOnlyList<InsuredDto>>;
 
+public static class RegistryLockKinds
+{
+    public const string Insured = "insured";
+    public const string Doctor = "doctor";
+}
+
 internal static class RegistryRules
 {
     public static readonly string[] Funds = ["CNS", "CMFEP", "CMFEC", "EMCFL"];
@@ -74,7 +80,7 @@ public sealed class PutInsuredValidator : AbstractValidator<PutInsured>
     }
 }
 
-public sealed class RegistryHandlers(IAppDbContext db) :
+public sealed class RegistryHandlers(IAppDbContext db, IRegistryLocks locks) :
     ICommandHandler<PutInsured, InsuredDto>,
     IQueryHandler<GetInsured, InsuredDto>,
     IQueryHandler<ListInsured, IReadOnlyList<InsuredDto>>
@@ -85,6 +91,7 @@ public sealed class RegistryHandlers(IAppDbContext db) :
         var input = command.Insured;
         return await db.InTransactionAsync(async () =>
         {
+            await locks.LockAsync(RegistryLockKinds.Insured, [command.Matricule], ct);
             var insured = await db.Insured.SingleOrDefaultAsync(i => i.Matricule == command.Matricule, ct);
             if (insured is null)
             {

@@ -43,12 +43,14 @@ public sealed class LoadCarePlansValidator : AbstractValidator<LoadCarePlans>
     }
 }
 
-public sealed class LoadCarePlansHandler(IAppDbContext db) : ICommandHandler<LoadCarePlans, CarePlanFeedResult>
+public sealed class LoadCarePlansHandler(IAppDbContext db, Admin.IRegistryLocks locks) : ICommandHandler<LoadCarePlans, CarePlanFeedResult>
 {
     public async ValueTask<CarePlanFeedResult> Handle(LoadCarePlans command, CancellationToken ct) =>
         await db.InTransactionAsync(async () =>
         {
             var matricules = command.Entries.Select(e => e.Matricule).ToList();
+            // Two feeds (or a feed and a PUT) naming one person replace its plans one after the other.
+            await locks.LockAsync(Admin.RegistryLockKinds.Insured, matricules, ct);
             var insured = await db.Insured.Where(i => matricules.Contains(i.Matricule)).ToDictionaryAsync(i => i.Matricule, ct);
             var unknown = matricules.Where(m => !insured.ContainsKey(m)).ToList();
             if (unknown.Count > 0)

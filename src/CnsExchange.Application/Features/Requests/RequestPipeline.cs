@@ -147,22 +147,24 @@ public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, 
     /// A decision that loses a race at the save (<see cref="IRequestRuleSet.IsLostRace"/>) is rolled back and made again
     /// from a new request: here when this call owns the transaction, else by the owner (see <see cref="LostRaceException"/>).
     /// </summary>
-    public async Task<TRequest> SubmitAsync<TRequest>(Func<TRequest> receive, Action<TRequest>? alongside, CancellationToken ct) where TRequest : CareRequest
+    /// <param name="beforeSave">Work that must commit with the request or not at all (a quota charge), run in its transaction just before the save.</param>
+    public async Task<TRequest> SubmitAsync<TRequest>(Func<TRequest> receive, Action<TRequest>? alongside, CancellationToken ct,
+        Func<CancellationToken, Task>? beforeSave = null) where TRequest : CareRequest
     {
-        if (db.Database.CurrentTransaction is not null) return await DecideAndStoreAsync(receive(), alongside, ct);
+        if (db.Database.CurrentTransaction is not null) return await DecideAndStoreAsync(receive(), alongside, beforeSave, ct);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 var request = receive();
-                if (!RulesOf(request.Kind).DecidesWithoutLocks)
-                    return await db.InTransactionAsync(() => DecideAndStoreAsync(request, alongside, ct), ct);
+                if (!RulesOf(request.Kind).DecidesWithoutLocks || beforeSave is not null)
+                    return await db.InTransactionAsync(() => DecideAndStoreAsync(request, alongside, beforeSave, ct), ct);
                 // No transaction around a decision that locks nothing (its one save is atomic by itself); one connection
                 // for its reads and its save.
                 await db.Database.OpenConnectionAsync(ct);
                 try
                 {
-                    return await DecideAndStoreAsync(request, alongside, ct);
+                    return await DecideAndStoreAsync(request, alongside, null, ct);
                 }
                 finally
                 {
@@ -176,7 +178,8 @@ public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, 
         }
     }
 
-    private async Task<TRequest> DecideAndStoreAsync<TRequest>(TRequest request, Action<TRequest>? alongside, CancellationToken ct) where TRequest : CareRequest
+    private async Task<TRequest> DecideAndStoreAsync<TRequest>(TRequest request, Action<TRequest>? alongside, Func<CancellationToken, Task>? beforeSave,
+        CancellationToken ct) where TRequest : CareRequest
     {
         var now = clock.GetUtcNow();
         var rules = RulesOf(request.Kind);
@@ -207,6 +210,7 @@ public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, 
 
         db.Set<CareRequest>().Add(request);
         alongside?.Invoke(request);
+        if (beforeSave is not null) await beforeSave(ct);
         // One batch, without a savepoint: a failed save undoes the whole transaction anyway. Outside a transaction, the
         // batch needs none of EF's: its few rows go in one command, which PostgreSQL runs as one implicit transaction.
         var savepoints = db.Database.AutoSavepointsEnabled;

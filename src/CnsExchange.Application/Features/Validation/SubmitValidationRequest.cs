@@ -178,8 +178,8 @@ public sealed class SubmitValidationRequestHandler(IAppDbContext db, IReferenceD
 
         var fileName = string.IsNullOrWhiteSpace(command.ScanFileName) ? null : Path.GetFileName(command.ScanFileName);
         var fingerprint = DuplicatePrescription.ContentFingerprint(rx);
-        // The scan is stored with its request in the same transaction (VAL-18).
-        await quota.ChargeAsync(scan.LongLength, ct);
+        // The scan is stored with its request in the same transaction (VAL-18), and counted against the sandbox's quota
+        // in it: a request that does not commit leaves the quota as it was.
         var request = await pipeline.SubmitAsync(() => new ValidationRequest
         {
             Id = Guid.CreateVersion7(now),
@@ -207,7 +207,7 @@ public sealed class SubmitValidationRequestHandler(IAppDbContext db, IReferenceD
         {
             Id = Guid.CreateVersion7(now), RequestId = r.Id, ContentType = contentType, Sha256 = scanSha, SizeBytes = scan.LongLength,
             FileName = fileName, Content = scan,
-        }), ct);
+        }), ct, beforeSave: c => quota.ChargeAsync(db, scan.LongLength, c));
         // Everything the answer shows is at hand: no need to read back what was just written.
         var voucher = request.VoucherId is { } vid ? db.Vouchers.Local.FirstOrDefault(v => v.Id == vid) : null;
         return voucher is null && request.VoucherId is not null
