@@ -116,6 +116,14 @@ public static class OperationIds
         ["GET api/v1/schemas/pain.001.001.09.subset.xsd"] = "getPain001Schema",
         ["GET api/v1/vouchers/{number}"] = "getVoucher",
         ["GET api/v1/clock"] = "getClock",
+        ["GET api/v1/events"] = "listEvents",
+        ["POST api/v1/webhook-endpoints"] = "createWebhookEndpoint",
+        ["GET api/v1/webhook-endpoints"] = "listWebhookEndpoints",
+        ["GET api/v1/webhook-endpoints/{id}"] = "getWebhookEndpoint",
+        ["DELETE api/v1/webhook-endpoints/{id}"] = "deleteWebhookEndpoint",
+        ["POST api/v1/webhook-endpoints/{id}/test"] = "testWebhookEndpoint",
+        ["GET api/v1/webhook-endpoints/{id}/deliveries"] = "listWebhookDeliveries",
+        ["POST api/v1/webhook-deliveries/{id}/redelivery"] = "redeliverWebhook",
     };
 
     /// <summary>An endpoint's own name (WithName) wins; then the table; then a name derived from verb and path.</summary>
