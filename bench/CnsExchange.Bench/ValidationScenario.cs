@@ -23,44 +23,9 @@ public static class ValidationScenario
     {
         var today = ctx.Today;
         var matricules = await SeedInsuredAsync(ctx);
-        var template = new byte[ScanBytes];
-        Random.Shared.NextBytes(template);
-        Encoding.ASCII.GetBytes("%PDF-1.4\n").CopyTo(template, 0);
+        var template = ScanTemplate();
 
-        HttpRequestMessage Make(Uri target, string path, int worker, long sequence)
-        {
-            var n = sequence * 64 + worker; // unique across workers (≤ 64 connections)
-            // Every request is a new prescription: insured × doctor × date never repeat within a run.
-            var insured = matricules[(int)(n % InsuredCount)];
-            var doctor = $"9000000{1 + (n / InsuredCount) % 9}";
-            var daysBack = (int)(n / (InsuredCount * 9) % 28);
-            var json = JsonSerializer.Serialize(new
-            {
-                matricule = insured,
-                doctor = new { code = doctor },
-                prescriptionDate = today.AddDays(-daysBack).ToString("yyyy-MM-dd"),
-                prescriptionLanguage = "fr",
-                category = "common",
-                actCode = "ZK11",
-                sessions = 6,
-                homeVisitMedicallyNecessary = false,
-                careCountry = "LU",
-                diagnosis = $"bench {worker}-{n}",
-            });
-            var scan = (byte[])template.Clone();
-            BitConverter.GetBytes(n).CopyTo(scan, 16);
-            BitConverter.GetBytes(worker).CopyTo(scan, 24);
-            var form = new MultipartFormDataContent
-            {
-                { new StringContent(json, Encoding.UTF8, "application/json"), "request" },
-            };
-            var file = new ByteArrayContent(scan);
-            file.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
-            form.Add(file, "scan", "prescription.pdf");
-            var message = new HttpRequestMessage(HttpMethod.Post, new Uri(target, path)) { Content = form };
-            message.Headers.Add("X-Api-Key", "sandbox-physio-1");
-            return message;
-        }
+        var make = RequestMaker(matricules, today, template);
 
         var connections = 32;
         var duration = ctx.Duration;
@@ -70,7 +35,7 @@ public static class ValidationScenario
         await using (var rss = new RssSampler(ctx.ApiPid))
         {
             api = await LoadGenerator.RunAsync("P1 validation (API)", ctx.ApiUri, connections, duration,
-                (w, n) => Make(ctx.ApiUri, "/api/v1/validation-requests", w, n),
+                (w, n) => make(ctx.ApiUri, "/api/v1/validation-requests", w, n),
                 r => (int)r.StatusCode == 201, warmup: Warmup);
             peakRss = rss.PeakBytes;
         }
@@ -79,7 +44,7 @@ public static class ValidationScenario
 
         await using var baselineHost = await BaselineHost.StartAsync(ctx.ConnectionString, ctx.BaselinePort);
         var baseline = await LoadGenerator.RunAsync("P1 baseline (raw INSERT)", baselineHost.BaseUri, connections, duration,
-            (w, n) => Make(baselineHost.BaseUri, "/baseline/insert", w, n), r => (int)r.StatusCode == 201, warmup: Warmup);
+            (w, n) => make(baselineHost.BaseUri, "/baseline/insert", w, n), r => (int)r.StatusCode == 201, warmup: Warmup);
         var loadAfterBaseline = LoadAverage();
 
         // Throughput counts 201s only: a fast error is not a validation.
@@ -95,11 +60,56 @@ public static class ValidationScenario
                     $"Each phase measured after {Warmup.TotalSeconds:0} s of warm-up load; load average (1/5/15 min) before the API phase {loadBefore}, after it {loadAfterApi}, after the baseline {loadAfterBaseline}.");
     }
 
+
+    /// <summary>Builds the P1 request of a worker's n-th prescription (insured × doctor × date unique within ~100,000).</summary>
+    internal static Func<Uri, string, int, long, HttpRequestMessage> RequestMaker(string[] matricules, DateOnly today, byte[] template) => (target, path, worker, sequence) =>
+    {
+        var n = sequence * 64 + worker; // unique across workers (≤ 64 connections)
+        // Every request is a new prescription: insured × doctor × date never repeat within a run.
+        var insured = matricules[(int)(n % InsuredCount)];
+        var doctor = $"9000000{1 + (n / InsuredCount) % 9}";
+        var daysBack = (int)(n / (InsuredCount * 9) % 28);
+        var json = JsonSerializer.Serialize(new
+        {
+            matricule = insured,
+            doctor = new { code = doctor },
+            prescriptionDate = today.AddDays(-daysBack).ToString("yyyy-MM-dd"),
+            prescriptionLanguage = "fr",
+            category = "common",
+            actCode = "ZK11",
+            sessions = 6,
+            homeVisitMedicallyNecessary = false,
+            careCountry = "LU",
+            diagnosis = $"bench {worker}-{n}",
+        });
+        var scan = (byte[])template.Clone();
+        BitConverter.GetBytes(n).CopyTo(scan, 16);
+        BitConverter.GetBytes(worker).CopyTo(scan, 24);
+        var form = new MultipartFormDataContent
+        {
+            { new StringContent(json, Encoding.UTF8, "application/json"), "request" },
+        };
+        var file = new ByteArrayContent(scan);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+        form.Add(file, "scan", "prescription.pdf");
+        var message = new HttpRequestMessage(HttpMethod.Post, new Uri(target, path)) { Content = form };
+        message.Headers.Add("X-Api-Key", "sandbox-physio-1");
+        return message;
+    };
+
     /// <summary>The machine's load average (other work on a shared machine weighs on every figure).</summary>
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-    private static async Task<string[]> SeedInsuredAsync(BenchContext ctx)
+    internal static byte[] ScanTemplate()
+    {
+        var template = new byte[ScanBytes];
+        Random.Shared.NextBytes(template);
+        Encoding.ASCII.GetBytes("%PDF-1.4\n").CopyTo(template, 0);
+        return template;
+    }
+
+    internal static async Task<string[]> SeedInsuredAsync(BenchContext ctx)
     {
         using var http = new HttpClient { BaseAddress = ctx.ApiUri };
         http.DefaultRequestHeaders.Add("X-Api-Key", "sandbox-admin");
