@@ -42,23 +42,9 @@ public sealed class EventJobs(ISandboxUnits sandboxes, IServiceScopeFactory scop
     /// <summary>Every minute, in each sandbox whose clock runs (a frozen one does its due work when advanced).</summary>
     [AutomaticRetry(Attempts = 0)] // the next minute's tick is the retry
     [JobDisplayName("Event housekeeping tick")]
-    public async Task TickAsync(CancellationToken ct)
-    {
-        foreach (var sandboxId in await sandboxes.ActiveAsync(ct))
-        {
-            if (await sandboxes.ClockAsync(sandboxId, ct) is not { Mode: ClockMode.Running } clock) continue;
-            using var sandbox = SandboxScope.Enter(sandboxId, clock);
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new RunEventHousekeeping(), ct);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "Event housekeeping failed in sandbox {SandboxId}", sandboxId);
-            }
-        }
-    }
+    public Task TickAsync(CancellationToken ct) =>
+        Sandbox.SandboxTicks.InRunningSandboxesAsync(sandboxes, scopes, logger, "Event housekeeping tick",
+            async (mediator, token) => await mediator.Send(new RunEventHousekeeping(), token), ct);
 }
 
 internal sealed class EventHousekeepingSchedule(IRecurringJobManager jobs, ILogger<EventHousekeepingSchedule> logger) : RecurringJobSchedule(jobs, logger)
