@@ -39,13 +39,14 @@ cat <<MSG
 
   CnsExchange is starting on $BASE
   Swagger UI:        $BASE/swagger
-  Jobs dashboard:    $BASE/hangfire?api_key=sandbox-admin
+  Jobs dashboard:    $BASE/hangfire (sign in with the operator key: sandbox-operator)
   Readiness:         $BASE/health/ready
 
   Sandbox API keys (header X-Api-Key):
     providers  sandbox-physio-1  sandbox-physio-2  sandbox-hospital-1  sandbox-thermal-1  sandbox-rehab-1
     reviewer   sandbox-reviewer
     admin      sandbox-admin
+    operator   sandbox-operator (sandboxes, jobs dashboard, /metrics)
 
 MSG
 (cd src/CnsExchange.Api && exec dotnet bin/Release/net10.0/CnsExchange.Api.dll) &

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 source scripts/lib/postgres.sh
 source scripts/lib/node.sh
+source scripts/lib/chromium.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 # The rule-coverage test reads the shared spec (shared/spec/RULES.md): beside this checkout (CI, worktrees) or, in a
@@ -43,6 +44,8 @@ fi
 
 # The OpenAPI lint test runs npx; without it that test fails and says why.
 node_ensure || echo "Node.js/npm could not be installed: OpenApiLintTests will fail." >&2
+# The Swagger UI test drives Debian's chromium with Playwright (CNSEXCHANGE_CHROMIUM); no Playwright browser download.
+chromium_ensure || echo "Chromium could not be installed: SwaggerUiTests will fail." >&2
 
 dotnet build CnsExchange.sln -c Release --nologo -v q -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
 

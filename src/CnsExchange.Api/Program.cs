@@ -92,6 +92,7 @@ app.UseAuthorization();
 app.UseCnsSwagger();
 if (!isTooling)
 {
+    app.MapDashboardLogin();
     app.UseHangfireDashboard("/hangfire", new DashboardOptions
     {
         AsyncAuthorization = [new OperatorDashboardAuthorization()],

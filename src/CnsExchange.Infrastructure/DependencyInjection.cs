@@ -10,6 +10,7 @@ using CnsExchange.Infrastructure.Reference;
 using CnsExchange.Infrastructure.Sandbox;
 using Hangfire;
 using Hangfire.PostgreSql;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -88,6 +89,9 @@ public static class DependencyInjection
             configuration["CnsExchange:OperatorKey"] is { Length: > 0 } operatorKey ? operatorKey : "sandbox-operator",
             sp.GetRequiredService<SandboxSeeder>(), sp.GetRequiredService<ISandboxUnits>(), configuration, sp.GetRequiredService<ILogger<DatabaseInitializer>>()));
         services.AddPaymentFiles();
+        // One key ring for every process (the dashboard's signed cookie), kept in PostgreSQL.
+        services.AddDataProtection().SetApplicationName("CnsExchange")
+            .AddKeyManagementOptions(o => o.XmlRepository = new DataProtectionKeyRing(ownerConnectionString));
 
         // Hangfire keeps its storage, job activator and log provider in process-wide statics, which AddHangfire hands
         // out: with two hosts in one process (the tests) one could enqueue into the other's database, run jobs with the

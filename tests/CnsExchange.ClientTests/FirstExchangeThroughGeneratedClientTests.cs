@@ -106,7 +106,7 @@ public sealed class FirstExchangeThroughGeneratedClientTests(ApiFactory api) : A
         var json = await ReadAllAsync(await physio.Api.V1.ReturnFiles[returnFile.Id!.Value].GetAsync(c => c.Headers.Add("Accept", "application/json")));
         Assert.Contains(run.RunNumber!, Encoding.UTF8.GetString(json));
         var csvBytes = await ReadAllAsync(await physio.Api.V1.ReturnFiles[returnFile.Id.Value].GetAsync(c => c.Headers.Add("Accept", "text/csv")));
-        Assert.StartsWith("record_type,", Encoding.UTF8.GetString(csvBytes));
+        Assert.StartsWith("recordType,", Encoding.UTF8.GetString(csvBytes));
         var pain = await ReadAllAsync(await admin.Api.V1.PaymentRuns[runId].Sepa.GetAsync());
         var doc = XDocument.Parse(Encoding.UTF8.GetString(pain));
         Assert.Equal("pain.001.001.09", doc.Root!.Name.Namespace.NamespaceName.Split(':')[^1]);

@@ -1,4 +1,5 @@
 using CnsExchange.Api.Infrastructure;
+using CnsExchange.Application.Features.Admin;
 using CnsExchange.Application.Features.Reference;
 using Mediator;
 
@@ -8,6 +9,11 @@ public static class ReferenceEndpoints
 {
     public static void MapReferenceEndpoints(this RouteGroupBuilder api)
     {
+        // "Today" decides every answer, so every caller of a sandbox may read its clock (only its admin moves it).
+        api.MapGet("/clock", (IMediator m, CancellationToken ct) => m.Send(new GetSandboxClock(), ct))
+            .WithTags("Reference data").RequireAuthorization(Policies.ProviderOrStaff)
+            .WithSummary("Read the sandbox clock: `now` and `localDate` (today in Luxembourg) decide the rules' answers.")
+            .WithDescription("Read-only; the sandbox's admin sets or advances it with PUT /admin/clock.");
         var g = api.MapGroup("/reference").WithTags("Reference data").RequireAuthorization(Policies.ProviderOrStaff);
         g.MapGet("/acts", (IMediator m, string? domain, CancellationToken ct) => m.Send(new GetActs(domain), ct))
             .WithSummary("Nomenclature acts with coefficient and today's tariff (coefficient × letter key).");

@@ -48,6 +48,7 @@ public static class OperationIds
     private static readonly Dictionary<string, string> Known = new(StringComparer.OrdinalIgnoreCase)
     {
         ["GET api/v1/admin/clock"] = "getSandboxClock",
+        ["GET api/v1/clock"] = "getClock",
         ["PUT api/v1/admin/clock"] = "setSandboxClock",
         ["POST api/v1/sandboxes"] = "createSandbox",
         ["GET api/v1/sandboxes"] = "listSandboxes",
@@ -506,7 +507,7 @@ public sealed class TagDescriptionsDocumentFilter : IDocumentFilter
         ["Hospital stays"] = "Hospital stays: declared stays, their lines and the insured's participation.",
         ["Payment runs"] = "Payment runs: what is due is paid in a pain.001 credit-transfer file; runs and their verification.",
         ["Prescription validation"] = "Physiotherapy prescriptions (RULES.md §2): validation with the scan, voucher, cancel, information.",
-        ["Reference data"] = "Acts, tariffs, reason codes, parameters, holidays and working days as the rules use them.",
+        ["Reference data"] = "The sandbox clock (today), acts, tariffs, reason codes, parameters, holidays and working days as the rules use them.",
         ["Rehabilitation authorisations"] = "Rehabilitation stays: authorisations, extensions, cancellation and information.",
         ["Reports"] = "Reports for CNS staff, e.g. double financing between hospital stays and fee memoirs.",
         ["Return files"] = "Return files of a payment run per provider (JSON, XML or CSV): what was paid, reduced or refused.",

@@ -15,8 +15,9 @@ public static class SecurityHeaders
             var headers = context.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
             if (path.StartsWithSegments("/api") && !path.StartsWithSegments("/api/v1/reference")) headers.CacheControl = "no-store";
-            if (path.StartsWithSegments("/swagger") || path.StartsWithSegments("/hangfire"))
+            if (path.StartsWithSegments("/swagger") || path.StartsWithSegments("/hangfire") || path.StartsWithSegments(DashboardLogin.Path))
             {
+                if (path.StartsWithSegments(DashboardLogin.Path)) headers.CacheControl = "no-store";
                 headers.ContentSecurityPolicy = "frame-ancestors 'none'";
                 headers.XFrameOptions = "DENY";
             }

@@ -51,6 +51,8 @@ public static class SwaggerSetup
         return app;
     }
 
+    private static string Html(string text) => System.Net.WebUtility.HtmlEncode(text);
+
     private static string SchemaId(Type type)
     {
         if (!type.IsGenericType) return type.Name;
@@ -68,12 +70,12 @@ public static class SwaggerSetup
         sb.AppendLine("Authenticate with **X-Api-Key** (button *Authorize*). Errors are RFC 9457 problem details with a stable `code`; ");
         sb.AppendLine("a refusal is not an error but a decision with `reasons`. Messages follow `Accept-Language` (fr, de, en).");
         sb.AppendLine();
-        sb.AppendLine("### Reason codes");
-        sb.AppendLine();
-        sb.AppendLine("| code | severity | rule | text (en) |");
-        sb.AppendLine("| --- | --- | --- | --- |");
+        // Collapsed, so that the operations come first; the same table as JSON: GET /api/v1/reference/reason-codes.
+        sb.AppendLine($"<details><summary>Reason codes ({catalog.ReasonCodes.Count}): every code a decision or a line can carry</summary>");
+        sb.AppendLine("<table><thead><tr><th>code</th><th>severity</th><th>rule</th><th>text (en)</th></tr></thead><tbody>");
         foreach (var r in catalog.ReasonCodes)
-            sb.AppendLine($"| `{r.Code}` | {r.Severity} | {r.Rule} | {r.Text.En.Replace("|", "\\|")} |");
+            sb.AppendLine($"<tr><td><code>{Html(r.Code)}</code></td><td>{Html(r.Severity.ToString())}</td><td>{Html(r.Rule)}</td><td>{Html(r.Text.En)}</td></tr>");
+        sb.AppendLine("</tbody></table></details>");
         return sb.ToString();
     }
 }

@@ -91,12 +91,15 @@ public sealed class ProviderReturnFile
     /// <summary>The provider's credit transfer in the run; null when nothing is paid to it.</summary>
     public Guid? PaymentOrderId { get; set; }
     public string? EndToEndId { get; set; }
-    /// <summary>Lines listed (not paid, or paid in part, or with a contestation).</summary>
+    /// <summary>Every line the file covers: the listed ones and the accepted ones it summarises.</summary>
+    public int LineCount { get; set; }
+    /// <summary>Lines listed one by one: reduced or refused at adjudication.</summary>
     public int ListedLineCount { get; set; }
-    /// <summary>Lines paid in full, summarised.</summary>
+    /// <summary>Lines paid more than 0 in the run, listed or not.</summary>
     public int PaidLineCount { get; set; }
     public decimal ClaimedAmount { get; set; }
-    public decimal AcceptedAmount { get; set; }
+    /// <summary>The CNS share at adjudication (the memoir lines' <c>cnsAmount</c>).</summary>
+    public decimal CnsAmount { get; set; }
     public decimal PaidAmount { get; set; }
     /// <summary>The run's as-of instant: the creation instant written in the file.</summary>
     public DateTimeOffset CreatedAt { get; set; }

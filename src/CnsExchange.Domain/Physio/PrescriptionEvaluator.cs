@@ -48,7 +48,7 @@ public static class PrescriptionEvaluator
         refusals.AddIfAny(PostSurgicalConditions.Check(p.Category, p.SurgeryDate, p.Date, today, catalog));
         refusals.AddIfAny(ActMatchesCategory.Check(p.ActCode, p.Category, p.Date, catalog));
         refusals.AddIfAny(CareInCountryOfResidence.Check(facts.Insured, p.CareCountry));
-        refusals.AddIfAny(DuplicatePrescription.Check(facts.ExistingVoucherNumber, facts.ExistingVoucherIsOwn));
+        refusals.AddIfAny(DuplicatePrescription.Check(facts.ExistingVoucherNumber, facts.ExistingVoucherIsOwn, facts.ExistingVoucherMatchedScan));
         if (refusals.Count > 0) return new PrescriptionEvaluation(ValidationOutcome.Refused, refusals, null);
 
         // No refusal: the insured person is known and the act matches the category.

@@ -1,4 +1,5 @@
 using CnsExchange.Application.Features.PaymentRuns;
+using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Payments;
 using CnsExchange.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -8,6 +9,14 @@ namespace CnsExchange.Infrastructure.Payments;
 /// <summary>The set-based SQL of payment runs (PAY-01…PAY-06), on the caller's context and transaction.</summary>
 internal sealed class PaymentRunStore(AppDbContext db) : IPaymentRunStore
 {
+    // Statuses as the entity configuration stores them (HasConversion<string>: the enum's name), sent as parameters.
+    private const string Pending = nameof(ContestationStatus.Pending);
+    private const string Lapsed = nameof(ContestationStatus.Lapsed);
+    private const string Adjudicated = nameof(FeeMemoirStatus.Adjudicated);
+    private const string InPaymentRun = nameof(FeeMemoirStatus.InPaymentRun);
+    private const string Paid = nameof(FeeMemoirStatus.Paid);
+    private const string Created = nameof(PaymentRunStatus.Created);
+
     public Task PrepareStepAsync(CancellationToken ct) =>
         db.Database.ExecuteSqlRawAsync("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off", ct);
 
@@ -15,19 +24,19 @@ internal sealed class PaymentRunStore(AppDbContext db) : IPaymentRunStore
         db.Database.ExecuteSqlInterpolatedAsync($"""
             WITH lapsed AS (
               UPDATE cns.line_contestations c
-              SET status = 'Lapsed', decided_at = {run.AsOf}, decided_by = {decidedBy}, payable_after = l.payable_amount,
+              SET status = {Lapsed}, decided_at = {run.AsOf}, decided_by = {decidedBy}, payable_after = l.payable_amount,
                   decision_note = 'Not decided before the memoir''s last payment run due on time; paid as adjudicated.'
               FROM cns.fee_memoir_lines l
-              WHERE l.id = c.line_id AND l.payment_run_id = {run.Id} AND c.status = 'Pending'
+              WHERE l.id = c.line_id AND l.payment_run_id = {run.Id} AND c.status = {Pending}
               RETURNING c.line_id)
-            UPDATE cns.fee_memoir_lines SET contestation_status = 'Lapsed', reasons = reasons || {lapsedReason}::jsonb
+            UPDATE cns.fee_memoir_lines SET contestation_status = {Lapsed}, reasons = reasons || {lapsedReason}::jsonb
             WHERE id IN (SELECT line_id FROM lapsed)
             """, ct);
 
     public Task MarkMemoirsInPaymentRunAsync(Guid runId, CancellationToken ct) =>
         db.Database.ExecuteSqlInterpolatedAsync($"""
-            UPDATE cns.fee_memoirs SET status = 'InPaymentRun'
-            WHERE status = 'Adjudicated' AND id IN (SELECT memoir_id FROM cns.fee_memoir_lines WHERE payment_run_id = {runId})
+            UPDATE cns.fee_memoirs SET status = {InPaymentRun}
+            WHERE status = {Adjudicated} AND id IN (SELECT memoir_id FROM cns.fee_memoir_lines WHERE payment_run_id = {runId})
             """, ct);
 
     // The application role owns no table: the owner analyses it (a SECURITY DEFINER function of the sandboxes migration).
@@ -71,9 +80,9 @@ internal sealed class PaymentRunStore(AppDbContext db) : IPaymentRunStore
             WITH taken AS MATERIALIZED (SELECT DISTINCT memoir_id FROM cns.fee_memoir_lines WHERE payment_run_id = {runId}),
             held AS MATERIALIZED (
               SELECT DISTINCT u.memoir_id FROM cns.fee_memoir_lines u JOIN taken t ON t.memoir_id = u.memoir_id WHERE u.payment_run_id IS NULL)
-            UPDATE cns.fee_memoirs m SET status = 'Paid'
+            UPDATE cns.fee_memoirs m SET status = {Paid}
             FROM taken
-            WHERE m.id = taken.memoir_id AND m.status = 'InPaymentRun' AND NOT EXISTS (SELECT 1 FROM held WHERE held.memoir_id = m.id)
+            WHERE m.id = taken.memoir_id AND m.status = {InPaymentRun} AND NOT EXISTS (SELECT 1 FROM held WHERE held.memoir_id = m.id)
             """, ct);
 
     public Task InsertScheduledRunAsync(Guid id, string number, string key, PaymentRunTrigger trigger, DateTimeOffset asOf, DateOnly executionDate,
@@ -81,7 +90,7 @@ internal sealed class PaymentRunStore(AppDbContext db) : IPaymentRunStore
         db.Database.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO cns.payment_runs (id, number, slot_key, trigger, as_of, execution_date, status, started_by, created_at,
                 memoir_count, line_count, paid_line_count, unpaid_line_count, provider_count, order_count, total_amount, file_count, failed_attempts)
-            VALUES ({id}, {number}, {key}, {trigger.ToString()}, {asOf}, {executionDate}, 'Created', 'scheduler', {now}, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            VALUES ({id}, {number}, {key}, {trigger.ToString()}, {asOf}, {executionDate}, {Created}, 'scheduler', {now}, 0, 0, 0, 0, 0, 0, 0, 0, 0)
             ON CONFLICT (sandbox_id, slot_key) DO NOTHING
             """, ct);
 

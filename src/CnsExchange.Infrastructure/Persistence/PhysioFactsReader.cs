@@ -1,4 +1,5 @@
 using CnsExchange.Application.Features.Validation;
+using CnsExchange.Domain.Physio.Rules;
 using CnsExchange.Domain.Registry;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -13,6 +14,7 @@ namespace CnsExchange.Infrastructure.Persistence;
 /// </summary>
 internal sealed class PhysioFactsReader(AppDbContext db) : IPhysioFactsReader
 {
+    private const string IsScan = $"f.fingerprint LIKE '{DuplicatePrescription.ScanPrefix}%'";
     private const string InsuredOf = "(SELECT id FROM cns.insured WHERE matricule = $1)";
 
     private static readonly string[] Statements =
@@ -22,7 +24,8 @@ internal sealed class PhysioFactsReader(AppDbContext db) : IPhysioFactsReader
         $"SELECT id, insured_id, reference, opened_on, closed_on FROM cns.accident_cases WHERE insured_id = {InsuredOf} ORDER BY id",
         $"SELECT id, insured_id, \"from\", \"to\", includes_physiotherapy, physio_delivered_on FROM cns.care_plans WHERE insured_id = {InsuredOf} ORDER BY id",
         "SELECT code, name, country, specialty FROM cns.doctors WHERE code = $1",
-        "SELECT f.voucher_number, v.provider_id FROM cns.prescription_fingerprints f JOIN cns.vouchers v ON v.id = f.voucher_id WHERE f.fingerprint = ANY($1) ORDER BY f.created_at LIMIT 1",
+        // The earliest voucher; of its fingerprints the scan's first, so a refusal says "same scan" when the bytes matched.
+        $"SELECT f.voucher_number, v.provider_id, {IsScan} FROM cns.prescription_fingerprints f JOIN cns.vouchers v ON v.id = f.voucher_id WHERE f.fingerprint = ANY($1) ORDER BY f.created_at, {IsScan} DESC LIMIT 1",
     ];
 
     public async Task<PhysioFacts> ReadAsync(string matricule, string? doctorCode, IReadOnlyCollection<string> fingerprints, CancellationToken ct)
@@ -106,7 +109,7 @@ internal sealed class PhysioFactsReader(AppDbContext db) : IPhysioFactsReader
 
             await reader.NextResultAsync(ct);
             var found = await reader.ReadAsync(ct);
-            return new PhysioFacts(insured, doctor, found ? reader.GetString(0) : null, found ? reader.GetGuid(1) : null);
+            return new PhysioFacts(insured, doctor, found ? reader.GetString(0) : null, found ? reader.GetGuid(1) : null, found && reader.GetBoolean(2));
         }
         finally
         {

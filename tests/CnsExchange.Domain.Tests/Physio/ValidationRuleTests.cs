@@ -299,7 +299,20 @@ public sealed class ValidationRuleTests
     {
         var e = Evaluate(Facts(Rx(), existingVoucher: "K26-0001000-5"));
         var reason = Assert.Single(e.Reasons);
-        Assert.Equal(("DUPLICATE_PRESCRIPTION", "K26-0001000-5"), (reason.Code, reason.Detail!));
+        Assert.Equal(("DUPLICATE_PRESCRIPTION", "K26-0001000-5, same doctor, insured, date and act"), (reason.Code, reason.Detail!));
+    }
+
+    [Theory]
+    [InlineData(true, true, "K26-0001000-5, same scan", "scan")]
+    [InlineData(true, false, "K26-0001000-5, same doctor, insured, date and act", null)]
+    [InlineData(false, true, "already validated for another provider, same scan", "scan")]
+    [InlineData(false, false, "already validated for another provider, same doctor, insured, date and act", null)]
+    public void Val14_names_what_matched_and_another_providers_voucher_never(bool own, bool scan, string detail, string? field)
+    {
+        var e = Evaluate(Facts(Rx(), existingVoucher: "K26-0001000-5") with { ExistingVoucherIsOwn = own, ExistingVoucherMatchedScan = scan });
+        var reason = Assert.Single(e.Reasons);
+        Assert.Equal(("DUPLICATE_PRESCRIPTION", detail, field), (reason.Code, reason.Detail!, reason.Field));
+        Assert.Equal(own, reason.Detail!.Contains("K26-"));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using CnsExchange.Application.Features.PaymentRuns.Files;
+using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Common;
 using CnsExchange.Infrastructure.Reference;
@@ -42,20 +43,23 @@ internal static class PaymentFileSamples
     public static IReadOnlyList<ReturnFileLine> Lines(string language) =>
     [
         new(MemoirA, "MEM-2026-118", 2, "K26-0001000-3", "1983081246785", new DateOnly(2026, 11, 12), "ZK11",
-            40.00m, 25.76m, 25.76m, ReturnLineOutcome.PaidInPart,
+            40.00m, 25.76m, 25.76m, 25.76m, LineOutcome.Reduced,
             ReturnFileReason.Render(ReferenceData, [
                 Reason.Reduction("AMOUNT_ABOVE_TARIFF", "BIL-10", "amountClaimed", "36.80"),
                 Reason.Information("INSURED_SHARE", "BIL-11", detail: "11.04"),
             ], language)),
         new(MemoirA, "MEM-2026-118", 3, "K26-0001000-3", "1983081246785", new DateOnly(2026, 11, 13), "ZKX9",
-            20.00m, 0m, 0m, ReturnLineOutcome.Refused,
+            20.00m, 0m, 0m, 0m, LineOutcome.Refused,
             ReturnFileReason.Render(ReferenceData, [Reason.Refusal("NOT_COVERED", "BIL-05", "actCode", "ZKX9")], language)),
         new(MemoirB, "MEM-2026-121", 1, "K26-0001007-2", "2012051469331", new DateOnly(2026, 11, 16), "ZK21",
-            48.20m, 0m, 0m, ReturnLineOutcome.Refused,
+            48.20m, 0m, 0m, 0m, LineOutcome.Refused,
             ReturnFileReason.Render(ReferenceData, [Reason.Refusal("SESSIONS_EXHAUSTED", "BIL-06", detail: "8/8")], language)),
     ];
 
     public static ReturnFile ReturnFile(string language = "en", IReadOnlyList<ReturnFileLine>? lines = null) =>
         new(RunId, RunNumber, ExecutionDate, CreatedAt, new ReturnFileProvider("PHY0001", "Kiné Bascharage"), language,
-            $"{RunNumber}-PHY0001", lines ?? Lines(language), new PaidLinesSummary(41, 1508.80m, 1055.60m, 1055.60m));
+            $"{RunNumber}-PHY0001", lines ?? Lines(language), Accepted);
+
+    /// <summary>41 lines accepted at adjudication, every one paid.</summary>
+    public static readonly AcceptedLinesSummary Accepted = new(41, 41, 1508.80m, 1055.60m, 1055.60m, 1055.60m);
 }

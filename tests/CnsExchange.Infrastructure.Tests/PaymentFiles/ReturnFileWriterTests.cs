@@ -40,9 +40,10 @@ public sealed class ReturnFileWriterTests
         Assert.Equal("MEM-2026-118", reduced.Element(Ns + "MemoirReference")!.Value);
         Assert.Equal("2", reduced.Element(Ns + "LineNumber")!.Value);
         Assert.Equal("40.00", reduced.Element(Ns + "ClaimedAmount")!.Value);
-        Assert.Equal("25.76", reduced.Element(Ns + "AcceptedAmount")!.Value);
+        Assert.Equal("25.76", reduced.Element(Ns + "CnsAmount")!.Value);
+        Assert.Equal("25.76", reduced.Element(Ns + "PayableAmount")!.Value);
         Assert.Equal("25.76", reduced.Element(Ns + "PaidAmount")!.Value);
-        Assert.Equal("paid_in_part", reduced.Element(Ns + "Outcome")!.Value);
+        Assert.Equal("reduced", reduced.Element(Ns + "Outcome")!.Value);
         var reasons = reduced.Element(Ns + "Reasons")!.Elements(Ns + "Reason").ToList();
         Assert.Equal(["AMOUNT_ABOVE_TARIFF", "INSURED_SHARE"], reasons.Select(r => r.Element(Ns + "Code")!.Value));
         Assert.Equal(["reduction", "information"], reasons.Select(r => r.Element(Ns + "Severity")!.Value));
@@ -51,13 +52,17 @@ public sealed class ReturnFileWriterTests
         Assert.Equal("refused", lines[1].Element(Ns + "Outcome")!.Value);
         Assert.Equal("0.00", lines[1].Element(Ns + "PaidAmount")!.Value);
 
-        var paid = root.Element(Ns + "PaidLines")!;
-        Assert.Equal("41", paid.Element(Ns + "Count")!.Value);
-        Assert.Equal("1055.60", paid.Element(Ns + "PaidAmount")!.Value);
+        var accepted = root.Element(Ns + "AcceptedLines")!;
+        Assert.Equal("41", accepted.Element(Ns + "LineCount")!.Value);
+        Assert.Equal("41", accepted.Element(Ns + "PaidLines")!.Value);
+        Assert.Equal("1055.60", accepted.Element(Ns + "PaidAmount")!.Value);
         var totals = root.Element(Ns + "Totals")!;
-        Assert.Equal("44", totals.Element(Ns + "LineCount")!.Value);
+        Assert.Equal("44", totals.Element(Ns + "LineCount")!.Value);   // 41 accepted + 3 listed
+        Assert.Equal("3", totals.Element(Ns + "ListedLines")!.Value);
+        Assert.Equal("42", totals.Element(Ns + "PaidLines")!.Value);   // 41 accepted + the reduced one; the refused ones are paid nothing
         Assert.Equal("1617.00", totals.Element(Ns + "ClaimedAmount")!.Value); // 1508.80 + 40 + 20 + 48.20
-        Assert.Equal("1081.36", totals.Element(Ns + "AcceptedAmount")!.Value);
+        Assert.Equal("1081.36", totals.Element(Ns + "CnsAmount")!.Value);
+        Assert.Equal("1081.36", totals.Element(Ns + "PayableAmount")!.Value);
         Assert.Equal("1081.36", totals.Element(Ns + "PaidAmount")!.Value); // 1055.60 + 25.76
     }
 
@@ -66,6 +71,8 @@ public sealed class ReturnFileWriterTests
         { "amount with one decimal", "<ClaimedAmount>40.00</ClaimedAmount>", "<ClaimedAmount>40.0</ClaimedAmount>" },
         { "negative amount", "<PaidAmount>25.76</PaidAmount>", "<PaidAmount>-25.76</PaidAmount>" },
         { "unknown outcome", "<Outcome>refused</Outcome>", "<Outcome>paid</Outcome>" },
+        { "accepted line listed", "<Outcome>refused</Outcome>", "<Outcome>accepted</Outcome>" },
+        { "old amount name", "<CnsAmount>25.76</CnsAmount>", "<AcceptedAmount>25.76</AcceptedAmount>" },
         { "unknown severity", "<Severity>information</Severity>", "<Severity>info</Severity>" },
         { "malformed matricule", "<Matricule>2012051469331</Matricule>", "<Matricule>201205146933</Matricule>" },
         { "unsupported language", "<Language>en</Language>", "<Language>es</Language>" },
@@ -94,13 +101,14 @@ public sealed class ReturnFileWriterTests
         Assert.Equal((byte)'r', file.Content[0]); // no byte order mark
         Assert.StartsWith(ReturnFileCsv.Header + "\r\n", text);
         Assert.Equal(
-            "record_type,run_number,provider_code,memoir_id,memoir_reference,line_number,voucher_number,matricule,session_date,act_code,line_count,claimed_amount,accepted_amount,paid_amount,outcome,reason_codes,reasons",
+            "recordType,runNumber,providerCode,memoirId,memoirReference,lineNumber,voucherNumber,matricule,sessionDate,actCode,lineCount,listedLines,paidLines,claimedAmount,cnsAmount,payableAmount,paidAmount,outcome,reasonCodes,reasons",
             ReturnFileCsv.Header);
         var records = text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(1 + 3 + 2, records.Length);
-        Assert.StartsWith("line,PR-2026-0047,PHY0001,0b9e3c55-1111-4c1e-8a5b-3f0e6c4f2a01,MEM-2026-118,2,K26-0001000-3,1983081246785,2026-11-12,ZK11,1,40.00,25.76,25.76,paid_in_part,AMOUNT_ABOVE_TARIFF|INSURED_SHARE,", records[1]);
-        Assert.Equal("paid_lines,PR-2026-0047,PHY0001,,,,,,,,41,1508.80,1055.60,1055.60,,,", records[4]);
-        Assert.Equal("total,PR-2026-0047,PHY0001,,,,,,,,44,1617.00,1081.36,1081.36,,,", records[5]);
+        Assert.StartsWith("line,PR-2026-0047,PHY0001,0b9e3c55-1111-4c1e-8a5b-3f0e6c4f2a01,MEM-2026-118,2,K26-0001000-3,1983081246785,2026-11-12,ZK11,1,1,1,40.00,25.76,25.76,25.76,reduced,AMOUNT_ABOVE_TARIFF|INSURED_SHARE,", records[1]);
+        Assert.StartsWith("line,PR-2026-0047,PHY0001,0b9e3c55-1111-4c1e-8a5b-3f0e6c4f2a01,MEM-2026-118,3,K26-0001000-3,1983081246785,2026-11-13,ZKX9,1,1,0,20.00,0.00,0.00,0.00,refused,NOT_COVERED,", records[2]);
+        Assert.Equal("accepted_lines,PR-2026-0047,PHY0001,,,,,,,,41,0,41,1508.80,1055.60,1055.60,1055.60,,,", records[4]);
+        Assert.Equal("total,PR-2026-0047,PHY0001,,,,,,,,44,3,42,1617.00,1081.36,1081.36,1081.36,,,", records[5]);
     }
 
     [Fact]
@@ -155,12 +163,16 @@ public sealed class ReturnFileWriterTests
         Assert.Equal("2026-11-30", json["executionDate"]!.GetValue<string>());
         Assert.Equal("Kiné Bascharage", json["provider"]!["name"]!.GetValue<string>());
         var line = json["lines"]![0]!;
-        Assert.Equal("paid_in_part", line["outcome"]!.GetValue<string>());
+        Assert.Equal("reduced", line["outcome"]!.GetValue<string>());
         Assert.Equal("reduction", line["reasons"]![0]!["severity"]!.GetValue<string>());
         Assert.Equal("amountClaimed", line["reasons"]![0]!["field"]!.GetValue<string>());
         Assert.Contains("\"claimedAmount\": 40.00,", text);
-        Assert.Contains("\"acceptedAmount\": 0.00,", text);
+        Assert.Contains("\"cnsAmount\": 25.76,", text);
+        Assert.Contains("\"payableAmount\": 25.76,", text);
         Assert.Equal(44, json["totals"]!["lineCount"]!.GetValue<int>());
+        Assert.Equal(3, json["totals"]!["listedLines"]!.GetValue<int>());
+        Assert.Equal(42, json["totals"]!["paidLines"]!.GetValue<int>());
+        Assert.Equal(41, json["acceptedLines"]!["lineCount"]!.GetValue<int>());
         Assert.Equal(1617.00m, json["totals"]!["claimedAmount"]!.GetValue<decimal>());
         Assert.DoesNotContain("\r", text);
     }
@@ -177,7 +189,7 @@ public sealed class ReturnFileWriterTests
         Assert.Equal(first.Content, again.Content);
         Assert.Equal(first.Sha256, again.Sha256);
         Assert.Equal(ContentHash.Sha256Hex(first.Content), first.Sha256);
-        Assert.NotEqual(first.Sha256, _writer.Write(ReturnFile() with { PaidLines = new PaidLinesSummary(42, 1508.80m, 1055.60m, 1055.60m) }, format).Sha256);
+        Assert.NotEqual(first.Sha256, _writer.Write(ReturnFile() with { AcceptedLines = Accepted with { LineCount = 42 } }, format).Sha256);
     }
 
     [Theory]
@@ -201,24 +213,25 @@ public sealed class ReturnFileWriterTests
     }
 
     [Fact]
-    public void A_return_file_without_listed_lines_still_carries_the_paid_summary_and_totals()
+    public void A_return_file_without_listed_lines_still_carries_the_accepted_summary_and_totals()
     {
         var model = ReturnFile(lines: []);
         var xml = _writer.Write(model, ReturnFileFormat.Xml);
 
         Assert.Empty(PaymentFileSchemas.Validate(xml.Content, PaymentFileSchemas.ReturnFile));
-        Assert.Equal(new ReturnFileTotals(41, 1508.80m, 1055.60m, 1055.60m), model.Totals);
+        Assert.Equal(new ReturnFileTotals(41, 0, 41, 1508.80m, 1055.60m, 1055.60m, 1055.60m), model.Totals);
         Assert.Equal(2, ReturnFileCsv.Read(_writer.Write(model, ReturnFileFormat.Csv).Content).Count);
     }
 
     public static TheoryData<string, Func<ReturnFile, ReturnFile>> InvalidFiles => new()
     {
-        { "refused line paid", f => f with { Lines = [f.Lines[1] with { PaidAmount = 1m }] } },
-        { "line paid in part paid in full", f => f with { Lines = [f.Lines[0] with { PaidAmount = 40.00m }] } },
-        { "line paid in part paid nothing", f => f with { Lines = [f.Lines[0] with { PaidAmount = 0m }] } },
+        { "refused line paid though nothing is payable", f => f with { Lines = [f.Lines[1] with { PaidAmount = 1m }] } },
+        { "reduced line paid above payable", f => f with { Lines = [f.Lines[0] with { PaidAmount = 40.00m }] } },
+        { "accepted line listed", f => f with { Lines = [f.Lines[0] with { Outcome = CnsExchange.Domain.Billing.LineOutcome.Accepted }] } },
+        { "more accepted lines paid than accepted", f => f with { AcceptedLines = Accepted with { PaidLines = 42 } } },
         { "line without reasons", f => f with { Lines = [f.Lines[1] with { Reasons = [] }] } },
         { "amount with 3 decimals", f => f with { Lines = [f.Lines[0] with { ClaimedAmount = 40.001m }] } },
-        { "negative paid summary", f => f with { PaidLines = new PaidLinesSummary(1, -1m, 0m, 0m) } },
+        { "negative accepted summary", f => f with { AcceptedLines = new AcceptedLinesSummary(1, 0, -1m, 0m, 0m, 0m) } },
         { "language not offered", f => f with { Language = "es" } },
         { "same line twice", f => f with { Lines = [f.Lines[1], f.Lines[1]] } },
         { "malformed matricule", f => f with { Lines = [f.Lines[1] with { Matricule = "19830812467" }] } },

@@ -91,4 +91,21 @@ public sealed class RoughEdgeTests(ApiFactory api) : ApiTest(api)
         Assert.False(after.Headers.Contains("Idempotent-Replayed"));
         Assert.NotEqual(first["id"]!.GetValue<string>(), fresh["id"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Every_caller_of_a_sandbox_reads_its_clock_and_only_its_admin_moves_it()
+    {
+        await Api.AdvanceAsync(TimeSpan.FromDays(3));
+        var admin = await (await Client(Admin).GetAsync("/api/v1/admin/clock")).ExpectAsync(HttpStatusCode.OK);
+        foreach (var key in new[] { Physio1, Reviewer })
+        {
+            var clock = await (await Client(key).GetAsync("/api/v1/clock")).ExpectAsync(HttpStatusCode.OK);
+            Assert.Equal(admin["now"]!.GetValue<DateTimeOffset>(), clock["now"]!.GetValue<DateTimeOffset>());
+            Assert.Equal(ApiFactory.Start.AddDays(3).ToString("yyyy-MM-dd"), clock["localDate"]!.GetValue<string>());
+        }
+        // Read-only: no write on /clock, and the admin's clock stays the admin's.
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await Client(Physio1).PutJsonAsync("/api/v1/clock", new { advanceDays = 1 })).StatusCode);
+        await (await Client(Physio1).PutJsonAsync("/api/v1/admin/clock", new { advanceDays = 1 })).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        await (await Client("not-a-key").GetAsync("/api/v1/clock")).ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+    }
 }

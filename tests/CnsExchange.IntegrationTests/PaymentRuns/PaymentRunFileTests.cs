@@ -104,9 +104,15 @@ public sealed class PaymentRunFileTests(ApiFactory api) : ApiTest(api)
 
         var doc = XDocument.Parse(Encoding.UTF8.GetString(bytes));
         var lines = doc.Descendants(Rf + "Line").ToList();
-        Assert.Equal(["paid_in_part", "refused"], lines.Select(l => l.Element(Rf + "Outcome")!.Value));
+        Assert.Equal(["reduced", "refused"], lines.Select(l => l.Element(Rf + "Outcome")!.Value));
         Assert.Equal(["AMOUNT_ABOVE_TARIFF", "INSURED_SHARE"], lines[0].Descendants(Rf + "Code").Select(c => c.Value));
-        Assert.Equal("2", doc.Descendants(Rf + "PaidLines").Single().Element(Rf + "Count")!.Value);
+        Assert.Equal("2", doc.Descendants(Rf + "AcceptedLines").Single().Element(Rf + "LineCount")!.Value);
+        var totals = doc.Descendants(Rf + "Totals").Single();
+        // 4 lines: 2 listed (the reduced one is paid, the refused one not) and 2 accepted, both paid.
+        Assert.Equal(("4", "2", "3"), (totals.Element(Rf + "LineCount")!.Value, totals.Element(Rf + "ListedLines")!.Value, totals.Element(Rf + "PaidLines")!.Value));
+        // The run's view of the file counts the same way.
+        var listed = run["returnFiles"]!.AsArray().Single(f => f!["providerCode"]!.GetValue<string>() == "PHY0001")!;
+        Assert.Equal((4, 2, 3), (listed["lineCount"]!.GetValue<int>(), listed["listedLines"]!.GetValue<int>(), listed["paidLines"]!.GetValue<int>()));
         Assert.Equal("77.28", doc.Descendants(Rf + "Totals").Single().Element(Rf + "PaidAmount")!.Value);
         Assert.Equal($"{run["runNumber"]}-PHY0001", doc.Root!.Element(Rf + "PaymentEndToEndId")!.Value);
     }
@@ -121,10 +127,11 @@ public sealed class PaymentRunFileTests(ApiFactory api) : ApiTest(api)
         var bytes = await response.Content.ReadAsByteArrayAsync();
         var text = Encoding.UTF8.GetString(bytes);
         Assert.StartsWith(ReturnFileCsv.Header + "\r\n", text);
-        Assert.StartsWith("record_type,run_number,provider_code,memoir_id,memoir_reference,line_number,voucher_number,matricule,session_date,act_code," +
-                          "line_count,claimed_amount,accepted_amount,paid_amount,outcome,reason_codes,reasons\r\n", text);
+        Assert.StartsWith("recordType,runNumber,providerCode,memoirId,memoirReference,lineNumber,voucherNumber,matricule,sessionDate,actCode," +
+                          "lineCount,listedLines,paidLines,claimedAmount,cnsAmount,payableAmount,paidAmount,outcome,reasonCodes,reasons\r\n", text);
         var rows = ReturnFileCsv.Read(bytes);
-        Assert.Equal(["line", "line", "paid_lines", "total"], rows.Select(r => r.RecordType));
+        Assert.Equal(["line", "line", "accepted_lines", "total"], rows.Select(r => r.RecordType));
+        Assert.Equal((4, 2, 3), (rows[^1].LineCount, rows[^1].ListedLines, rows[^1].PaidLines));
         Assert.Equal("AMOUNT_ABOVE_TARIFF|INSURED_SHARE", rows[0].ReasonCodes);
         Assert.Equal(77.28m, rows[^1].PaidAmount);
         Assert.Contains("Tarif", rows[0].Reasons); // German text

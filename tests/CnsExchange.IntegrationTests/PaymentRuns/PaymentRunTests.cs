@@ -219,9 +219,13 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
         var file = JsonNode.Parse(await client.GetStringAsync($"/api/v1/return-files/{LineOf(paid, 2)["payment"]!["returnFileId"]}"))!;
         var line = Assert.Single(file["lines"]!.AsArray())!;
         Assert.Equal(2, line["lineNumber"]!.GetValue<int>());
-        Assert.Equal("paid_in_part", line["outcome"]!.GetValue<string>());
+        // The memoir's words: refused at adjudication (CNS share 0), payable once the contestation was overturned, paid.
+        Assert.Equal("refused", line["outcome"]!.GetValue<string>());
+        Assert.Equal(LineOf(paid, 2)["outcome"]!.GetValue<string>(), line["outcome"]!.GetValue<string>());
         Assert.Equal(25.76m, line["paidAmount"]!.GetValue<decimal>());
-        Assert.Equal(0m, line["acceptedAmount"]!.GetValue<decimal>());
+        Assert.Equal(25.76m, line["payableAmount"]!.GetValue<decimal>());
+        Assert.Equal(LineOf(paid, 2)["payableAmount"]!.GetValue<decimal>(), line["payableAmount"]!.GetValue<decimal>());
+        Assert.Equal(0m, line["cnsAmount"]!.GetValue<decimal>());
         Assert.Equal(["SESSIONS_EXHAUSTED", "CONTESTATION_OVERTURNED"], line["reasons"]!.AsArray().Select(r => r!["code"]!.GetValue<string>()));
         Assert.StartsWith("Contestation acceptée", line["reasons"]![1]!["message"]!.GetValue<string>());
     }
@@ -326,7 +330,7 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
             Assert.Equal(key == Hospital1 ? owedByStay : owedByFees, returnFile["paidAmount"]!.GetValue<decimal>());
             Assert.NotNull(memoir);
         }
-        // The single-room surcharge is never paid: the surgeon's line is listed as paid in part, with its reasons.
+        // The single-room surcharge is never paid: the surgeon's line is listed as reduced, with its reasons.
         var feeFile = Assert.Single(await AllAsync(Client(Doctor1), "/api/v1/return-files"));
         Assert.True(feeFile["listedLines"]!.GetValue<int>() >= 1);
         var check = await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{run["id"]}/verification")).ExpectAsync(HttpStatusCode.OK);

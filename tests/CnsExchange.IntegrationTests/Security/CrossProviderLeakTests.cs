@@ -60,11 +60,14 @@ public sealed class CrossProviderLeakTests(ApiFactory api, ITestOutputHelper out
 
         var other = await Client(Physio2).DecideAsync(ValidationTestSupport.Rx() with { Sessions = 4 }, scan);
         Assert.Equal(["DUPLICATE_PRESCRIPTION"], CodesOf(other));
-        Assert.Equal("already validated for another provider", Reason(other, "DUPLICATE_PRESCRIPTION")["detail"]!.GetValue<string>());
+        Assert.Equal("already validated for another provider, same scan", Reason(other, "DUPLICATE_PRESCRIPTION")["detail"]!.GetValue<string>());
+        // Nowhere in physio-2's answer (reasons, messages, links) is physio-1's voucher.
+        Assert.DoesNotContain(number, other.ToJsonString());
+        Assert.Null(other["voucher"]);
         NoSecretIn("DUPLICATE_PRESCRIPTION", Reason(other, "DUPLICATE_PRESCRIPTION"), number, first["voucher"]!["issuedOn"]!.GetValue<string>());
 
         var own = await Client(Physio1).DecideAsync(ValidationTestSupport.Rx() with { Sessions = 4 }, scan);
-        Assert.Equal(number, Reason(own, "DUPLICATE_PRESCRIPTION")["detail"]!.GetValue<string>());
+        Assert.Equal(number + ", same scan", Reason(own, "DUPLICATE_PRESCRIPTION")["detail"]!.GetValue<string>());
         Report("DUPLICATE_PRESCRIPTION");
     }
 

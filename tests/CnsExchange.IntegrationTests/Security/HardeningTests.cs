@@ -246,9 +246,9 @@ public sealed class HardeningTests(ApiFactory api, ITestOutputHelper output) : A
         Assert.Equal("nosniff", reference.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.False(reference.Headers.CacheControl?.NoStore ?? false);
 
-        foreach (var url in new[] { "/swagger/index.html", "/hangfire?api_key=sandbox-operator" })
+        foreach (var (url, key) in new (string Url, string? Key)[] { ("/swagger/index.html", null), ("/hangfire", Operator), ("/hangfire-login", null) })
         {
-            var ui = await Client(null).GetAsync(url);
+            var ui = await Client(key).GetAsync(url);
             Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
             Assert.Contains("frame-ancestors 'none'", ui.Headers.GetValues("Content-Security-Policy").Single());
             Assert.Equal("nosniff", ui.Headers.GetValues("X-Content-Type-Options").Single());

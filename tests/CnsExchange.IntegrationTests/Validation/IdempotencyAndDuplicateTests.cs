@@ -60,10 +60,10 @@ public sealed class IdempotencyAndDuplicateTests(ApiFactory api) : ApiTest(api)
         var first = await Client(Physio1).DecideAsync(Rx());
         var number = first["voucher"]!["number"]!.GetValue<string>();
 
-        var sameScan = await Client(Physio1).DecideAsync(Rx() with { Sessions = 4 }, Pdf("other scan, same prescription data"));
-        Assert.Equal(["DUPLICATE_PRESCRIPTION"], sameScan.Codes());
-        Assert.Equal(number, sameScan["reasons"]![0]!["detail"]!.GetValue<string>());
-        Assert.Contains(number, sameScan["reasons"]![0]!["message"]!.GetValue<string>());
+        var sameData = await Client(Physio1).DecideAsync(Rx() with { Sessions = 4 }, Pdf("other scan, same prescription data"));
+        Assert.Equal(["DUPLICATE_PRESCRIPTION"], sameData.Codes());
+        Assert.Equal(number + ", same doctor, insured, date and act", sameData["reasons"]![0]!["detail"]!.GetValue<string>());
+        Assert.Contains(number, sameData["reasons"]![0]!["message"]!.GetValue<string>());
     }
 
     [Fact]
@@ -73,8 +73,10 @@ public sealed class IdempotencyAndDuplicateTests(ApiFactory api) : ApiTest(api)
         var first = await Client(Physio1).DecideAsync(Rx(), scan);
         var second = await Client(Physio2).DecideAsync(Rx() with { PrescriptionDate = Today.AddDays(-4) }, scan);
         Assert.Equal(["DUPLICATE_PRESCRIPTION"], second.Codes());
-        // Another provider's voucher: the fact, not its number (RULES.md VAL-14).
-        Assert.Equal("already validated for another provider", second["reasons"]![0]!["detail"]!.GetValue<string>());
+        // Another provider's voucher: the fact and what matched, not its number (RULES.md VAL-14).
+        Assert.Equal("already validated for another provider, same scan", second["reasons"]![0]!["detail"]!.GetValue<string>());
+        Assert.Equal("scan", second["reasons"]![0]!["field"]!.GetValue<string>());
+        Assert.DoesNotContain(first["voucher"]!["number"]!.GetValue<string>(), second.ToJsonString());
     }
 
     [Fact]
@@ -93,7 +95,9 @@ public sealed class IdempotencyAndDuplicateTests(ApiFactory api) : ApiTest(api)
             Assert.Equal(["DUPLICATE_PRESCRIPTION"], refused.Codes());
             // The number only to the provider that holds the voucher (RULES.md VAL-14).
             var sameProvider = responses[i].RequestMessage!.Headers.GetValues("X-Api-Key").Single() == winnerKey;
-            Assert.Equal(sameProvider ? winner : "already validated for another provider", refused["reasons"]![0]!["detail"]!.GetValue<string>());
+            // Different scans: recognised by the prescription's data.
+            Assert.Equal((sameProvider ? winner : "already validated for another provider") + ", same doctor, insured, date and act",
+                refused["reasons"]![0]!["detail"]!.GetValue<string>());
         }
         Assert.Equal(1, await Api.CountAsync("vouchers"));
         Assert.Equal(10, await Api.CountAsync("validation_requests"));

@@ -65,6 +65,7 @@ public sealed class PhysioFactsReaderTests(ApiFactory api) : ApiTest(api)
             var doctor = await db.Doctors.AsNoTracking().SingleAsync(d => d.Code == "90000001");
             Assert.Equal(JsonSerializer.Serialize(doctor), JsonSerializer.Serialize(facts.Doctor));
             Assert.Equal(number, facts.ExistingVoucherNumber);
+            Assert.True(facts.ExistingVoucherMatchedScan);
             return 0;
         });
     }

@@ -17,7 +17,8 @@ public sealed record PaymentOrderDto(Guid Id, string ProviderCode, string Provid
 public sealed record PaymentFileDto(PaymentFileKind Kind, string Format, string? Language, string FileName, string MediaType, long Length, string Sha256, string Href);
 
 /// <summary>
-/// A provider's return file in a run (PAY-05): lines not paid or paid in part are listed, lines paid in full summarised.
+/// A provider's return file in a run (PAY-05): <c>lineCount</c> lines, of which <c>listedLines</c> (reduced or refused at
+/// adjudication) are listed one by one and the accepted ones summarised; <c>paidLines</c> are paid more than 0 in the run.
 /// Download it at <see cref="Href"/> with Accept (application/json, application/xml, text/csv) and Accept-Language (fr, de, en).
 /// </summary>
 public sealed record ReturnFileDto(
@@ -29,10 +30,11 @@ public sealed record ReturnFileDto(
     string ProviderCode,
     string ProviderName,
     string? PaymentEndToEndId,
+    int LineCount,
     int ListedLines,
     int PaidLines,
     decimal ClaimedAmount,
-    decimal AcceptedAmount,
+    decimal CnsAmount,
     decimal PaidAmount,
     string Href,
     IReadOnlyList<PaymentFileDto> Files);

@@ -17,7 +17,7 @@ public sealed record BuiltPaymentFile(PaymentFileKind Kind, Guid? ProviderId, Re
 }
 
 /// <summary>A provider's return files of a run, in every format and language, with the figures of the file.</summary>
-public sealed record BuiltReturnFile(ReturnFileSubject Subject, int ListedLineCount, int PaidLineCount, ReturnFileTotals Totals, IReadOnlyList<BuiltPaymentFile> Files);
+public sealed record BuiltReturnFile(ReturnFileSubject Subject, ReturnFileTotals Totals, IReadOnlyList<BuiltPaymentFile> Files);
 
 /// <summary>
 /// Builds the files of a run from the database: the pain.001 from its payment orders, and each provider's return file
@@ -42,8 +42,8 @@ public sealed class PaymentRunFileBuilder(IAppDbContext db, IReferenceData refer
         BuildReturnFile(run, await ReadReturnFileAsync(run, subject, ct));
 
     /// <summary>
-    /// What a provider's return file says, read from the database: the lines the run took that are not accepted as
-    /// claimed (listed) and the sums of those that are (summarised, PAY-05). Reads on the caller's context.
+    /// What a provider's return file says, read from the database: the lines the run took that were reduced or refused
+    /// at adjudication (listed) and the sums of those accepted (summarised, PAY-05). Reads on the caller's context.
     /// </summary>
     public async Task<ReturnFileContent> ReadReturnFileAsync(PaymentRun run, ReturnFileSubject subject, CancellationToken ct)
     {
@@ -52,22 +52,25 @@ public sealed class PaymentRunFileBuilder(IAppDbContext db, IReferenceData refer
                 join m in db.Set<FeeMemoir>().AsNoTracking() on l.MemoirId equals m.Id
                 where l.PaymentRunId == run.Id && l.ProviderId == subject.ProviderId && l.Outcome != LineOutcome.Accepted
                 select new ListedLine(l.MemoirId, m.Reference, l.LineNumber, l.VoucherNumber, l.Matricule, l.SessionDate, l.ActCode, l.ClaimedAmount,
-                    l.CnsAmount, l.PaidAmount ?? l.PayableAmount, l.Reasons))
+                    l.CnsAmount, l.PayableAmount, l.PaidAmount ?? l.PayableAmount, l.Outcome, l.Reasons))
             .ToListAsync(ct);
 
         // Lines accepted at adjudication are paid what was accepted: summarised, not listed (PAY-05).
-        var paid = await db.Set<FeeMemoirLine>().AsNoTracking()
+        var accepted = await db.Set<FeeMemoirLine>().AsNoTracking()
             .Where(l => l.PaymentRunId == run.Id && l.ProviderId == subject.ProviderId && l.Outcome == LineOutcome.Accepted)
             .GroupBy(_ => 1)
             .Select(g => new
             {
                 Count = g.Count(),
+                Paid = g.Count(l => (l.PaidAmount ?? l.PayableAmount) > 0m),
                 Claimed = g.Sum(l => l.ClaimedAmount),
-                Accepted = g.Sum(l => l.CnsAmount),
-                Paid = g.Sum(l => l.PaidAmount ?? l.PayableAmount),
+                Cns = g.Sum(l => l.CnsAmount),
+                Payable = g.Sum(l => l.PayableAmount),
+                PaidAmount = g.Sum(l => l.PaidAmount ?? l.PayableAmount),
             })
             .SingleOrDefaultAsync(ct);
-        var summary = paid is null ? PaidLinesSummary.None : new PaidLinesSummary(paid.Count, paid.Claimed, paid.Accepted, paid.Paid);
+        var summary = accepted is null ? AcceptedLinesSummary.None
+            : new AcceptedLinesSummary(accepted.Count, accepted.Paid, accepted.Claimed, accepted.Cns, accepted.Payable, accepted.PaidAmount);
         return new ReturnFileContent(subject, listed, summary);
     }
 
@@ -84,22 +87,22 @@ public sealed class PaymentRunFileBuilder(IAppDbContext db, IReferenceData refer
         {
             var lines = content.Listed.Select(l => new ReturnFileLine(l.MemoirId, l.Reference, l.LineNumber,
                     string.IsNullOrEmpty(l.VoucherNumber) ? null : l.VoucherNumber, l.Matricule, l.SessionDate, l.ActCode, l.ClaimedAmount, l.CnsAmount,
-                    l.PaidAmount, ReturnLineOutcomes.Of(l.ClaimedAmount, l.PaidAmount), ReturnFileReason.Render(reference, l.Reasons, language)))
+                    l.PayableAmount, l.PaidAmount, l.Outcome, ReturnFileReason.Render(reference, l.Reasons, language)))
                 .ToList();
             var model = new ReturnFile(run.Id, run.Number, run.ExecutionDate, run.AsOf, new ReturnFileProvider(subject.Code, subject.Name), language,
-                subject.EndToEndId, lines, content.Paid);
+                subject.EndToEndId, lines, content.Accepted);
             totals ??= model.Totals;
             foreach (var format in Formats)
                 files.Add(new BuiltPaymentFile(PaymentFileKind.ReturnFile, subject.ProviderId, format, language, returnFileWriter.Write(model, format)));
         }
-        return new BuiltReturnFile(subject, content.Listed.Count, content.Paid.Count, totals!, files);
+        return new BuiltReturnFile(subject, totals!, files);
     }
 }
 
 /// <summary>A line a return file lists, as read from the database.</summary>
 public sealed record ListedLine(
     Guid MemoirId, string Reference, int LineNumber, string? VoucherNumber, string Matricule, DateOnly SessionDate, string ActCode,
-    decimal ClaimedAmount, decimal CnsAmount, decimal PaidAmount, List<Reason> Reasons);
+    decimal ClaimedAmount, decimal CnsAmount, decimal PayableAmount, decimal PaidAmount, LineOutcome Outcome, List<Reason> Reasons);
 
 /// <summary>What a provider's return file says before it is rendered.</summary>
-public sealed record ReturnFileContent(ReturnFileSubject Subject, IReadOnlyList<ListedLine> Listed, PaidLinesSummary Paid);
+public sealed record ReturnFileContent(ReturnFileSubject Subject, IReadOnlyList<ListedLine> Listed, AcceptedLinesSummary Accepted);

@@ -19,8 +19,8 @@ public sealed class ReturnFileQueries(IAppDbContext db, ICurrentCaller caller) :
     public static string Location(Guid returnFileId) => $"/api/v1/return-files/{returnFileId}";
 
     public static ReturnFileDto ToDto(ProviderReturnFile f, PaymentRun run, IReadOnlyList<PaymentFileDto> files) =>
-        new(f.Id, run.Id, run.Number, run.ExecutionDate, f.CreatedAt, f.ProviderCode, f.ProviderName, f.EndToEndId, f.ListedLineCount, f.PaidLineCount,
-            f.ClaimedAmount, f.AcceptedAmount, f.PaidAmount, Location(f.Id), files);
+        new(f.Id, run.Id, run.Number, run.ExecutionDate, f.CreatedAt, f.ProviderCode, f.ProviderName, f.EndToEndId, f.LineCount, f.ListedLineCount, f.PaidLineCount,
+            f.ClaimedAmount, f.CnsAmount, f.PaidAmount, Location(f.Id), files);
 
     public async ValueTask<Page<ReturnFileDto>> Handle(ListReturnFiles query, CancellationToken ct)
     {

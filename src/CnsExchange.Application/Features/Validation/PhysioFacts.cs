@@ -6,9 +6,10 @@ namespace CnsExchange.Application.Features.Validation;
 /// <summary>
 /// What the validation rules read from the database: the insured person with periods, cases and plans (null when unknown),
 /// the registered doctor (null without code or when unknown), and the number of a voucher already issued for one of the
-/// prescription's fingerprints (VAL-14) with the provider it was issued to.
+/// prescription's fingerprints (VAL-14) with the provider it was issued to and whether the scan's fingerprint matched.
 /// </summary>
-public sealed record PhysioFacts(Insured? Insured, Doctor? Doctor, string? ExistingVoucherNumber, Guid? ExistingVoucherProviderId = null) : RequestFacts(Insured);
+public sealed record PhysioFacts(Insured? Insured, Doctor? Doctor, string? ExistingVoucherNumber, Guid? ExistingVoucherProviderId = null,
+    bool ExistingVoucherMatchedScan = false) : RequestFacts(Insured);
 
 /// <summary>Reads <see cref="PhysioFacts"/> in one round trip (a validation request is the hot path of the API).</summary>
 public interface IPhysioFactsReader

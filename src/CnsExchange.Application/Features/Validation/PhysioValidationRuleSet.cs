@@ -34,6 +34,7 @@ public sealed class PhysioValidationRuleSet(IAppDbContext db, IPhysioFactsReader
         var facts = new ValidationFacts(context.Today, rx, context.Insured, doctor, known.ExistingVoucherNumber, context.Catalog)
         {
             ExistingVoucherIsOwn = known.ExistingVoucherProviderId == request.ProviderId,
+            ExistingVoucherMatchedScan = known.ExistingVoucherMatchedScan,
         };
         request.ForeignPrescription = facts.IsForeignPrescription;
         return request.TakeEvaluation(PrescriptionEvaluator.Evaluate(facts));

@@ -16,10 +16,22 @@ public static class DuplicatePrescription
     /// <summary>What another provider's voucher is called: its number and dates stay with that provider (RULES.md §2).</summary>
     public const string OtherProvider = "already validated for another provider";
 
-    public static Reason? Check(string? existingVoucherNumber, bool ownVoucher = true) =>
-        existingVoucherNumber is null ? null : Reason.Refusal(PhysioReasonCodes.DuplicatePrescription, Rule, null, ownVoucher ? existingVoucherNumber : OtherProvider);
+    /// <summary>How the prescription was recognised: the scan's bytes, or doctor + insured + date + act.</summary>
+    public const string SameScan = "same scan";
+    public const string SamePrescriptionData = "same doctor, insured, date and act";
 
-    public static string ScanFingerprint(string scanSha256) => "scan:" + scanSha256;
+    /// <summary>
+    /// The refusal names what matched; the voucher's number only when the voucher is the requesting provider's own
+    /// (another provider re-sending the bytes learns that the prescription is taken, nothing of whose voucher).
+    /// </summary>
+    public static Reason? Check(string? existingVoucherNumber, bool ownVoucher = true, bool scanMatched = false) =>
+        existingVoucherNumber is null ? null
+            : Reason.Refusal(PhysioReasonCodes.DuplicatePrescription, Rule, scanMatched ? "scan" : null,
+                $"{(ownVoucher ? existingVoucherNumber : OtherProvider)}, {(scanMatched ? SameScan : SamePrescriptionData)}");
+
+    public const string ScanPrefix = "scan:";
+
+    public static string ScanFingerprint(string scanSha256) => ScanPrefix + scanSha256;
 
     /// <summary>Doctor + insured + date + act. A doctor abroad is identified by country and name (case and spacing ignored).</summary>
     public static string ContentFingerprint(Prescription p)

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Xml;
 using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.PaymentRuns.Files;
+using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Common;
 using CsvHelper;
 using static CnsExchange.Infrastructure.Payments.Files.PaymentFileFormatting;
@@ -33,11 +34,12 @@ public sealed class ReturnFileWriter : IReturnFileWriter
 
     internal static string Severity(ReasonSeverity severity) => severity.ToString().ToLowerInvariant();
 
-    internal static string Outcome(ReturnLineOutcome outcome) => outcome switch
+    /// <summary>The memoir's words for a line's outcome (accepted, reduced, refused), as the fee-memoir API sends them.</summary>
+    internal static string Outcome(LineOutcome outcome) => outcome switch
     {
-        ReturnLineOutcome.Refused => "refused",
-        ReturnLineOutcome.PaidInPart => "paid_in_part",
-        ReturnLineOutcome.PaidInFull => "paid_in_full",
+        LineOutcome.Accepted => "accepted",
+        LineOutcome.Reduced => "reduced",
+        LineOutcome.Refused => "refused",
         _ => throw new ArgumentOutOfRangeException(nameof(outcome)),
     };
 }
@@ -68,33 +70,35 @@ public static class ReturnFileJson
             file.PaymentEndToEndId,
             file.Lines.Select(l => new LineDto(
                 l.MemoirId, l.MemoirReference, l.LineNumber, l.VoucherNumber, l.Matricule, Date(l.SessionDate), l.ActCode,
-                Cents(l.ClaimedAmount), Cents(l.AcceptedAmount), Cents(l.PaidAmount),
+                Cents(l.ClaimedAmount), Cents(l.CnsAmount), Cents(l.PayableAmount), Cents(l.PaidAmount),
                 ReturnFileWriter.Outcome(l.Outcome),
                 l.Reasons.Select(r => new ReasonEntry(r.Code, ReturnFileWriter.Severity(r.Severity), r.Rule, r.Field, r.Message)).ToList())).ToList(),
-            new PaidLinesDto(file.PaidLines.Count, Cents(file.PaidLines.ClaimedAmount), Cents(file.PaidLines.AcceptedAmount), Cents(file.PaidLines.PaidAmount)),
+            new AcceptedLinesDto(file.AcceptedLines.LineCount, file.AcceptedLines.PaidLines, Cents(file.AcceptedLines.ClaimedAmount),
+                Cents(file.AcceptedLines.CnsAmount), Cents(file.AcceptedLines.PayableAmount), Cents(file.AcceptedLines.PaidAmount)),
             Totals(file.Totals));
         var bytes = JsonSerializer.SerializeToUtf8Bytes(document, Options);
         return [.. bytes, (byte)'\n'];
     }
 
-    private static TotalsDto Totals(ReturnFileTotals t) => new(t.LineCount, Cents(t.ClaimedAmount), Cents(t.AcceptedAmount), Cents(t.PaidAmount));
+    private static TotalsDto Totals(ReturnFileTotals t) =>
+        new(t.LineCount, t.ListedLines, t.PaidLines, Cents(t.ClaimedAmount), Cents(t.CnsAmount), Cents(t.PayableAmount), Cents(t.PaidAmount));
 
     // Dedicated shapes: the file format is a contract of its own, not whatever the model looks like.
     private sealed record Document(
         int Version, Guid RunId, string RunNumber, string ExecutionDate, string CreatedAt, string Language, ProviderDto Provider,
-        string? PaymentEndToEndId, IReadOnlyList<LineDto> Lines, PaidLinesDto PaidLines, TotalsDto Totals);
+        string? PaymentEndToEndId, IReadOnlyList<LineDto> Lines, AcceptedLinesDto AcceptedLines, TotalsDto Totals);
 
     private sealed record ProviderDto(string Code, string Name);
 
     private sealed record LineDto(
         Guid MemoirId, string? MemoirReference, int LineNumber, string? VoucherNumber, string Matricule, string SessionDate, string ActCode,
-        decimal ClaimedAmount, decimal AcceptedAmount, decimal PaidAmount, string Outcome, IReadOnlyList<ReasonEntry> Reasons);
+        decimal ClaimedAmount, decimal CnsAmount, decimal PayableAmount, decimal PaidAmount, string Outcome, IReadOnlyList<ReasonEntry> Reasons);
 
     private sealed record ReasonEntry(string Code, string Severity, string Rule, string? Field, string Message);
 
-    private sealed record PaidLinesDto(int Count, decimal ClaimedAmount, decimal AcceptedAmount, decimal PaidAmount);
+    private sealed record AcceptedLinesDto(int LineCount, int PaidLines, decimal ClaimedAmount, decimal CnsAmount, decimal PayableAmount, decimal PaidAmount);
 
-    private sealed record TotalsDto(int LineCount, decimal ClaimedAmount, decimal AcceptedAmount, decimal PaidAmount);
+    private sealed record TotalsDto(int LineCount, int ListedLines, int PaidLines, decimal ClaimedAmount, decimal CnsAmount, decimal PayableAmount, decimal PaidAmount);
 }
 
 /// <summary>The XML return file in namespace urn:cns-exchange:return-file:1, checked against openapi/return-file.xsd.</summary>
@@ -130,9 +134,7 @@ public static class ReturnFileXml
                 xml.WriteElementString("Matricule", line.Matricule);
                 xml.WriteElementString("SessionDate", Date(line.SessionDate));
                 xml.WriteElementString("ActCode", line.ActCode);
-                xml.WriteElementString("ClaimedAmount", Amount(line.ClaimedAmount));
-                xml.WriteElementString("AcceptedAmount", Amount(line.AcceptedAmount));
-                xml.WriteElementString("PaidAmount", Amount(line.PaidAmount));
+                WriteAmounts(xml, line.ClaimedAmount, line.CnsAmount, line.PayableAmount, line.PaidAmount);
                 xml.WriteElementString("Outcome", ReturnFileWriter.Outcome(line.Outcome));
                 xml.WriteStartElement("Reasons");
                 foreach (var reason in line.Reasons)
@@ -150,15 +152,19 @@ public static class ReturnFileXml
             }
             xml.WriteEndElement(); // Lines
 
-            xml.WriteStartElement("PaidLines");
-            xml.WriteElementString("Count", file.PaidLines.Count.ToString(CultureInfo.InvariantCulture));
-            WriteAmounts(xml, file.PaidLines.ClaimedAmount, file.PaidLines.AcceptedAmount, file.PaidLines.PaidAmount);
+            var accepted = file.AcceptedLines;
+            xml.WriteStartElement("AcceptedLines");
+            xml.WriteElementString("LineCount", accepted.LineCount.ToString(CultureInfo.InvariantCulture));
+            xml.WriteElementString("PaidLines", accepted.PaidLines.ToString(CultureInfo.InvariantCulture));
+            WriteAmounts(xml, accepted.ClaimedAmount, accepted.CnsAmount, accepted.PayableAmount, accepted.PaidAmount);
             xml.WriteEndElement();
 
             var totals = file.Totals;
             xml.WriteStartElement("Totals");
             xml.WriteElementString("LineCount", totals.LineCount.ToString(CultureInfo.InvariantCulture));
-            WriteAmounts(xml, totals.ClaimedAmount, totals.AcceptedAmount, totals.PaidAmount);
+            xml.WriteElementString("ListedLines", totals.ListedLines.ToString(CultureInfo.InvariantCulture));
+            xml.WriteElementString("PaidLines", totals.PaidLines.ToString(CultureInfo.InvariantCulture));
+            WriteAmounts(xml, totals.ClaimedAmount, totals.CnsAmount, totals.PayableAmount, totals.PaidAmount);
             xml.WriteEndElement();
 
             xml.WriteEndElement(); // ReturnFile
@@ -173,28 +179,30 @@ public static class ReturnFileXml
         return bytes;
     }
 
-    private static void WriteAmounts(XmlWriter xml, decimal claimed, decimal accepted, decimal paid)
+    private static void WriteAmounts(XmlWriter xml, decimal claimed, decimal cns, decimal payable, decimal paid)
     {
         xml.WriteElementString("ClaimedAmount", Amount(claimed));
-        xml.WriteElementString("AcceptedAmount", Amount(accepted));
+        xml.WriteElementString("CnsAmount", Amount(cns));
+        xml.WriteElementString("PayableAmount", Amount(payable));
         xml.WriteElementString("PaidAmount", Amount(paid));
     }
 }
 
 /// <summary>
 /// The CSV return file: RFC 4180, comma separated, CRLF, UTF-8 without BOM, the documented header first,
-/// then one <c>line</c> record per listed line, one <c>paid_lines</c> record and one <c>total</c> record.
+/// then one <c>line</c> record per listed line, one <c>accepted_lines</c> record and one <c>total</c> record. Column names
+/// are camelCase, as in billing files and the JSON API.
 /// Text cells that a spreadsheet would run as a formula (starting with = + - @ tab or CR) get a leading
 /// single quote (CsvHelper's injection escaping).
 /// </summary>
 public static class ReturnFileCsv
 {
     public const string Header =
-        "record_type,run_number,provider_code,memoir_id,memoir_reference,line_number,voucher_number,matricule,session_date,act_code," +
-        "line_count,claimed_amount,accepted_amount,paid_amount,outcome,reason_codes,reasons";
+        "recordType,runNumber,providerCode,memoirId,memoirReference,lineNumber,voucherNumber,matricule,sessionDate,actCode," +
+        "lineCount,listedLines,paidLines,claimedAmount,cnsAmount,payableAmount,paidAmount,outcome,reasonCodes,reasons";
 
     public const string LineRecord = "line";
-    public const string PaidLinesRecord = "paid_lines";
+    public const string AcceptedLinesRecord = "accepted_lines";
     public const string TotalRecord = "total";
 
     public static CsvWriterOptions WriterOptions { get; } = CsvWriterOptions.For<ReturnFileCsvRow>() with
@@ -235,8 +243,11 @@ public static class ReturnFileCsv
                 SessionDate = line.SessionDate,
                 ActCode = line.ActCode,
                 LineCount = 1,
+                ListedLines = 1,
+                PaidLines = line.PaidAmount > 0m ? 1 : 0,
                 ClaimedAmount = Cents(line.ClaimedAmount),
-                AcceptedAmount = Cents(line.AcceptedAmount),
+                CnsAmount = Cents(line.CnsAmount),
+                PayableAmount = Cents(line.PayableAmount),
                 PaidAmount = Cents(line.PaidAmount),
                 Outcome = ReturnFileWriter.Outcome(line.Outcome),
                 ReasonCodes = string.Join('|', line.Reasons.Select(r => r.Code)),
@@ -246,13 +257,16 @@ public static class ReturnFileCsv
 
         yield return new ReturnFileCsvRow
         {
-            RecordType = PaidLinesRecord,
+            RecordType = AcceptedLinesRecord,
             RunNumber = file.RunNumber,
             ProviderCode = file.Provider.Code,
-            LineCount = file.PaidLines.Count,
-            ClaimedAmount = Cents(file.PaidLines.ClaimedAmount),
-            AcceptedAmount = Cents(file.PaidLines.AcceptedAmount),
-            PaidAmount = Cents(file.PaidLines.PaidAmount),
+            LineCount = file.AcceptedLines.LineCount,
+            ListedLines = 0,
+            PaidLines = file.AcceptedLines.PaidLines,
+            ClaimedAmount = Cents(file.AcceptedLines.ClaimedAmount),
+            CnsAmount = Cents(file.AcceptedLines.CnsAmount),
+            PayableAmount = Cents(file.AcceptedLines.PayableAmount),
+            PaidAmount = Cents(file.AcceptedLines.PaidAmount),
         };
 
         var totals = file.Totals;
@@ -262,8 +276,11 @@ public static class ReturnFileCsv
             RunNumber = file.RunNumber,
             ProviderCode = file.Provider.Code,
             LineCount = totals.LineCount,
+            ListedLines = totals.ListedLines,
+            PaidLines = totals.PaidLines,
             ClaimedAmount = Cents(totals.ClaimedAmount),
-            AcceptedAmount = Cents(totals.AcceptedAmount),
+            CnsAmount = Cents(totals.CnsAmount),
+            PayableAmount = Cents(totals.PayableAmount),
             PaidAmount = Cents(totals.PaidAmount),
         };
     }

@@ -35,7 +35,7 @@ internal sealed class PaymentRunConfiguration : IEntityTypeConfiguration<Payment
         b.HasIndex(x => x.SlotKey).IsUnique();
         b.HasIndex(x => x.Number).IsUnique();
         b.HasIndex(x => new { x.AsOf, x.Id }).IsDescending(true, true);
-        b.HasIndex(x => x.Status).HasFilter("status <> 'Closed'");
+        b.HasIndex(x => x.Status).HasFilter($"status <> '{nameof(PaymentRunStatus.Closed)}'");
     }
 }
 

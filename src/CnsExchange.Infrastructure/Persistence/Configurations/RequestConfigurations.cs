@@ -43,7 +43,7 @@ internal sealed class CareRequestConfiguration : IEntityTypeConfiguration<CareRe
         // A provider's list of one kind: newest first, keyset on (received_at, id).
         b.HasIndex(x => new { x.ProviderId, x.Kind, x.ReceivedAt, x.Id }).IsDescending(false, false, true, true);
         // The review queue: pending requests of every kind by due time.
-        b.HasIndex(x => x.DecisionDueBy).HasFilter("status = 'Pending'");
+        b.HasIndex(x => x.DecisionDueBy).HasFilter($"status = '{nameof(RequestStatus.Pending)}'");
         // Earlier authorisations of an insured person (cure waiting periods, Colpach days).
         b.HasIndex(x => new { x.InsuredId, x.Kind });
         b.HasIndex(x => x.VoucherId);

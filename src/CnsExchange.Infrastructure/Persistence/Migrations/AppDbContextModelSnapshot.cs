@@ -1553,15 +1553,15 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
-                    b.Property<decimal>("AcceptedAmount")
-                        .HasPrecision(14, 2)
-                        .HasColumnType("numeric(14,2)")
-                        .HasColumnName("accepted_amount");
-
                     b.Property<decimal>("ClaimedAmount")
                         .HasPrecision(14, 2)
                         .HasColumnType("numeric(14,2)")
                         .HasColumnName("claimed_amount");
+
+                    b.Property<decimal>("CnsAmount")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("cns_amount");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -1571,6 +1571,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasMaxLength(35)
                         .HasColumnType("character varying(35)")
                         .HasColumnName("end_to_end_id");
+
+                    b.Property<int>("LineCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("line_count");
 
                     b.Property<int>("ListedLineCount")
                         .HasColumnType("integer")

@@ -1,25 +1,8 @@
 using CnsExchange.Application.Common;
+using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Common;
 
 namespace CnsExchange.Application.Features.PaymentRuns.Files;
-
-/// <summary>Why a listed line was not paid in full.</summary>
-public enum ReturnLineOutcome
-{
-    /// <summary>Nothing is paid (PAY-07: refused at adjudication, never paid).</summary>
-    Refused,
-    /// <summary>Less than the amount claimed is paid.</summary>
-    PaidInPart,
-    /// <summary>The amount claimed is paid, but the line is listed for its reasons (e.g. a contestation overturned, BIL-15).</summary>
-    PaidInFull,
-}
-
-public static class ReturnLineOutcomes
-{
-    /// <summary>The outcome of a listed line from what it claimed and what the run pays for it.</summary>
-    public static ReturnLineOutcome Of(decimal claimed, decimal paid) =>
-        paid <= 0m ? ReturnLineOutcome.Refused : paid < claimed ? ReturnLineOutcome.PaidInPart : ReturnLineOutcome.PaidInFull;
-}
 
 /// <summary>One reason of a line as the return file shows it: the message is already in the file's language.</summary>
 public sealed record ReturnFileReason(string Code, ReasonSeverity Severity, string Rule, string? Field, string Message)
@@ -32,10 +15,14 @@ public sealed record ReturnFileReason(string Code, ReasonSeverity Severity, stri
         reference.Render(reasons, language).Select(From).ToArray();
 }
 
-/// <summary>A memoir line that was not paid, or paid in part, with all its reasons (PAY-05).</summary>
+/// <summary>
+/// A memoir line the file lists (PAY-05): reduced or refused at adjudication, in the memoir's words, with all its reasons.
+/// </summary>
 /// <param name="MemoirReference">The provider's own reference of the memoir, when it gave one.</param>
-/// <param name="AcceptedAmount">CNS amount at adjudication.</param>
-/// <param name="PaidAmount">Amount paid for the line in this run (0 for a refused line).</param>
+/// <param name="CnsAmount">The CNS share (part statutaire) at adjudication, as the memoir line's <c>cnsAmount</c>.</param>
+/// <param name="PayableAmount">What CNS owes for the line, as the memoir line's <c>payableAmount</c> (more than <c>cnsAmount</c> once a contestation is overturned).</param>
+/// <param name="PaidAmount">Paid for the line in this run (0 for a line nothing is owed for).</param>
+/// <param name="Outcome">The memoir line's outcome: reduced or refused (accepted lines are summarised, not listed).</param>
 public sealed record ReturnFileLine(
     Guid MemoirId,
     string? MemoirReference,
@@ -45,9 +32,10 @@ public sealed record ReturnFileLine(
     DateOnly SessionDate,
     string ActCode,
     decimal ClaimedAmount,
-    decimal AcceptedAmount,
+    decimal CnsAmount,
+    decimal PayableAmount,
     decimal PaidAmount,
-    ReturnLineOutcome Outcome,
+    LineOutcome Outcome,
     IReadOnlyList<ReturnFileReason> Reasons)
 {
     private readonly IReadOnlyList<ReturnFileReason> _reasons = Snapshot(Reasons);
@@ -62,14 +50,20 @@ public sealed record ReturnFileLine(
     }
 }
 
-/// <summary>The lines of the provider paid in full in this run, summarised (PAY-05).</summary>
-public sealed record PaidLinesSummary(int Count, decimal ClaimedAmount, decimal AcceptedAmount, decimal PaidAmount)
+/// <summary>
+/// The lines accepted at adjudication that the run pays, summarised (PAY-05): <see cref="LineCount"/> lines, of which
+/// <see cref="PaidLines"/> are paid more than 0 in this run.
+/// </summary>
+public sealed record AcceptedLinesSummary(int LineCount, int PaidLines, decimal ClaimedAmount, decimal CnsAmount, decimal PayableAmount, decimal PaidAmount)
 {
-    public static readonly PaidLinesSummary None = new(0, 0m, 0m, 0m);
+    public static readonly AcceptedLinesSummary None = new(0, 0, 0m, 0m, 0m, 0m);
 }
 
-/// <summary>Totals over every line the return file covers: the listed lines and the lines paid in full.</summary>
-public sealed record ReturnFileTotals(int LineCount, decimal ClaimedAmount, decimal AcceptedAmount, decimal PaidAmount);
+/// <summary>
+/// Over every line the file covers: <see cref="LineCount"/> lines (listed + accepted), <see cref="ListedLines"/> of them
+/// listed one by one, <see cref="PaidLines"/> of them paid more than 0 in this run.
+/// </summary>
+public sealed record ReturnFileTotals(int LineCount, int ListedLines, int PaidLines, decimal ClaimedAmount, decimal CnsAmount, decimal PayableAmount, decimal PaidAmount);
 
 public sealed record ReturnFileProvider(string Code, string Name);
 
@@ -88,7 +82,7 @@ public sealed record ReturnFile(
     string Language,
     string? PaymentEndToEndId,
     IReadOnlyList<ReturnFileLine> Lines,
-    PaidLinesSummary PaidLines)
+    AcceptedLinesSummary AcceptedLines)
 {
     public static readonly IReadOnlyList<string> Languages = ["fr", "de", "en"];
 
@@ -97,10 +91,13 @@ public sealed record ReturnFile(
     public IReadOnlyList<ReturnFileLine> Lines { get => _lines; init => _lines = Canonical(value); }
 
     public ReturnFileTotals Totals => new(
-        Lines.Count + PaidLines.Count,
-        Lines.Sum(l => l.ClaimedAmount) + PaidLines.ClaimedAmount,
-        Lines.Sum(l => l.AcceptedAmount) + PaidLines.AcceptedAmount,
-        Lines.Sum(l => l.PaidAmount) + PaidLines.PaidAmount);
+        Lines.Count + AcceptedLines.LineCount,
+        Lines.Count,
+        Lines.Count(l => l.PaidAmount > 0m) + AcceptedLines.PaidLines,
+        Lines.Sum(l => l.ClaimedAmount) + AcceptedLines.ClaimedAmount,
+        Lines.Sum(l => l.CnsAmount) + AcceptedLines.CnsAmount,
+        Lines.Sum(l => l.PayableAmount) + AcceptedLines.PayableAmount,
+        Lines.Sum(l => l.PaidAmount) + AcceptedLines.PaidAmount);
 
     private static IReadOnlyList<ReturnFileLine> Canonical(IReadOnlyList<ReturnFileLine> lines)
     {
@@ -121,8 +118,9 @@ public sealed record ReturnFile(
         if (string.IsNullOrWhiteSpace(Provider.Code) || Provider.Code.Length > 35 || string.IsNullOrWhiteSpace(Provider.Name) || Provider.Name.Length > 400)
             problems.Add("The provider needs a code (at most 35 characters) and a name (at most 400).");
         if (PaymentEndToEndId is { Length: 0 or > 35 }) problems.Add("The payment end-to-end id must have 1-35 characters.");
-        CheckAmounts(problems, "Paid lines", PaidLines.ClaimedAmount, PaidLines.AcceptedAmount, PaidLines.PaidAmount);
-        if (PaidLines.Count < 0) problems.Add("Paid lines: the count is negative.");
+        CheckAmounts(problems, "Accepted lines", AcceptedLines.ClaimedAmount, AcceptedLines.CnsAmount, AcceptedLines.PayableAmount, AcceptedLines.PaidAmount);
+        if (AcceptedLines.LineCount < 0 || AcceptedLines.PaidLines < 0 || AcceptedLines.PaidLines > AcceptedLines.LineCount)
+            problems.Add("Accepted lines: the counts are negative, or more lines are paid than there are.");
 
         foreach (var duplicate in Lines.GroupBy(l => (l.MemoirId, l.LineNumber)).Where(g => g.Count() > 1))
             problems.Add($"Line {duplicate.Key.LineNumber} of memoir {duplicate.Key.MemoirId} is listed {duplicate.Count()} times.");
@@ -135,20 +133,10 @@ public sealed record ReturnFile(
             if (string.IsNullOrWhiteSpace(line.ActCode) || line.ActCode.Length > 35) problems.Add($"{which}: the act code must have 1-35 characters.");
             if (line.VoucherNumber is { Length: 0 or > 35 }) problems.Add($"{which}: the voucher number must have 1-35 characters.");
             if (line.MemoirReference is { Length: 0 or > 400 }) problems.Add($"{which}: the memoir reference must have 1-400 characters.");
-            CheckAmounts(problems, which, line.ClaimedAmount, line.AcceptedAmount, line.PaidAmount);
-            switch (line.Outcome)
-            {
-                case ReturnLineOutcome.Refused when line.PaidAmount != 0m:
-                    problems.Add($"{which}: a refused line is not paid.");
-                    break;
-                case ReturnLineOutcome.PaidInPart when line.PaidAmount <= 0m || line.PaidAmount >= line.ClaimedAmount:
-                    problems.Add($"{which}: a line paid in part is paid more than 0 and less than claimed.");
-                    break;
-                case ReturnLineOutcome.PaidInFull when line.PaidAmount < line.ClaimedAmount || line.PaidAmount <= 0m:
-                    problems.Add($"{which}: a line paid in full is paid at least the amount claimed.");
-                    break;
-            }
-            if (line.Reasons.Count == 0) problems.Add($"{which}: a line not paid in full is listed with its reasons.");
+            CheckAmounts(problems, which, line.ClaimedAmount, line.CnsAmount, line.PayableAmount, line.PaidAmount);
+            if (line.Outcome == LineOutcome.Accepted) problems.Add($"{which}: an accepted line is summarised, not listed.");
+            if (line.PaidAmount > line.PayableAmount) problems.Add($"{which}: a line is paid at most what is payable for it.");
+            if (line.Reasons.Count == 0) problems.Add($"{which}: a reduced or refused line is listed with its reasons.");
             if (line.Reasons.Any(r => !IsReasonCode(r.Code) || string.IsNullOrWhiteSpace(r.Rule) || r.Rule.Length > 35 || r.Field is { Length: 0 or > 400 } || string.IsNullOrWhiteSpace(r.Message)))
                 problems.Add($"{which}: every reason needs a code (A-Z, 0-9, _), a rule (at most 35 characters) and a message.");
         }
