@@ -27,7 +27,7 @@ dotnet tests/CnsExchange.Reliability/bin/Release/net10.0/CnsExchange.Reliability
   "$ROOT/src/CnsExchange.Api/bin/Release/net10.0/CnsExchange.Api.dll" "$CS" "$PG_BIN" "$DATA" "$PORT" "$@" | tee -a "$FIGURES"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
-# Scenarios named on the command line (kill9, db-restart, payment-crash, oversized-bodies) run alone, without the test part.
+# Scenarios named on the command line (kill9, db-restart, payment-crash, oversized-bodies, webhooks-kill9) run alone, without the test part.
 if [ $# -eq 0 ]; then
   echo "== reliability tests (10,000 hostile cases, access matrix, races)"
   export CNSEXCHANGE_TEST_DB="$(pg_connection_string "$PORT" postgres)"

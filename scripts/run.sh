@@ -8,6 +8,8 @@ source scripts/lib/postgres.sh
 
 export ASPNETCORE_URLS=${ASPNETCORE_URLS:-http://localhost:8080}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# A local set-up calls webhook receivers on this machine (loopback); hosted deployments keep the default "hosted".
+export CnsExchange__Webhooks__Network=${CnsExchange__Webhooks__Network:-local}
 
 if [ -z "${ConnectionStrings__Cns:-}" ]; then
   pg_ensure_binaries

@@ -23,44 +23,10 @@ public static class ValidationScenario
     {
         var today = ctx.Today;
         var matricules = await SeedInsuredAsync(ctx);
-        var template = new byte[ScanBytes];
-        Random.Shared.NextBytes(template);
-        Encoding.ASCII.GetBytes("%PDF-1.4\n").CopyTo(template, 0);
-
-        HttpRequestMessage Make(Uri target, string path, int worker, long sequence, string apiKey = "sandbox-physio-1")
-        {
-            var n = sequence * 64 + worker; // unique across workers (≤ 64 connections)
-            // Every request is a new prescription: insured × doctor × date never repeat within a run.
-            var insured = matricules[(int)(n % InsuredCount)];
-            var doctor = $"9000000{1 + (n / InsuredCount) % 9}";
-            var daysBack = (int)(n / (InsuredCount * 9) % 28);
-            var json = JsonSerializer.Serialize(new
-            {
-                matricule = insured,
-                doctor = new { code = doctor },
-                prescriptionDate = today.AddDays(-daysBack).ToString("yyyy-MM-dd"),
-                prescriptionLanguage = "fr",
-                category = "common",
-                actCode = "ZK11",
-                sessions = 6,
-                homeVisitMedicallyNecessary = false,
-                careCountry = "LU",
-                diagnosis = $"bench {worker}-{n}",
-            });
-            var scan = (byte[])template.Clone();
-            BitConverter.GetBytes(n).CopyTo(scan, 16);
-            BitConverter.GetBytes(worker).CopyTo(scan, 24);
-            var form = new MultipartFormDataContent
-            {
-                { new StringContent(json, Encoding.UTF8, "application/json"), "request" },
-            };
-            var file = new ByteArrayContent(scan);
-            file.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
-            form.Add(file, "scan", "prescription.pdf");
-            var message = new HttpRequestMessage(HttpMethod.Post, new Uri(target, path)) { Content = form };
-            message.Headers.Add("X-Api-Key", apiKey);
-            return message;
-        }
+        var template = ScanTemplate();
+        var make = RequestMaker(matricules, today, template);
+        HttpRequestMessage Make(Uri target, string path, int worker, long sequence, string apiKey = "sandbox-physio-1") =>
+            make(target, path, worker, sequence, apiKey);
 
         var connections = 32;
         var duration = ctx.Duration;
@@ -144,10 +110,54 @@ public static class ValidationScenario
     }
 
     /// <summary>The machine's load average (other work on a shared machine weighs on every figure).</summary>
-    private static string LoadAverage() =>
+    /// <summary>Builds the P1 request of a worker's n-th prescription (insured × doctor × date unique within ~100,000).</summary>
+    internal static Func<Uri, string, int, long, string, HttpRequestMessage> RequestMaker(string[] matricules, DateOnly today, byte[] template) => (target, path, worker, sequence, apiKey) =>
+    {
+        var n = sequence * 64 + worker; // unique across workers (≤ 64 connections)
+        // Every request is a new prescription: insured × doctor × date never repeat within a run.
+        var insured = matricules[(int)(n % InsuredCount)];
+        var doctor = $"9000000{1 + (n / InsuredCount) % 9}";
+        var daysBack = (int)(n / (InsuredCount * 9) % 28);
+        var json = JsonSerializer.Serialize(new
+        {
+            matricule = insured,
+            doctor = new { code = doctor },
+            prescriptionDate = today.AddDays(-daysBack).ToString("yyyy-MM-dd"),
+            prescriptionLanguage = "fr",
+            category = "common",
+            actCode = "ZK11",
+            sessions = 6,
+            homeVisitMedicallyNecessary = false,
+            careCountry = "LU",
+            diagnosis = $"bench {worker}-{n}",
+        });
+        var scan = (byte[])template.Clone();
+        BitConverter.GetBytes(n).CopyTo(scan, 16);
+        BitConverter.GetBytes(worker).CopyTo(scan, 24);
+        var form = new MultipartFormDataContent
+        {
+            { new StringContent(json, Encoding.UTF8, "application/json"), "request" },
+        };
+        var file = new ByteArrayContent(scan);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+        form.Add(file, "scan", "prescription.pdf");
+        var message = new HttpRequestMessage(HttpMethod.Post, new Uri(target, path)) { Content = form };
+        message.Headers.Add("X-Api-Key", apiKey);
+        return message;
+    };
+
+    internal static byte[] ScanTemplate()
+    {
+        var template = new byte[ScanBytes];
+        Random.Shared.NextBytes(template);
+        Encoding.ASCII.GetBytes("%PDF-1.4\n").CopyTo(template, 0);
+        return template;
+    }
+
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-    private static async Task<string[]> SeedInsuredAsync(BenchContext ctx, string adminKey = "sandbox-admin")
+    internal static async Task<string[]> SeedInsuredAsync(BenchContext ctx, string adminKey = "sandbox-admin")
     {
         using var http = new HttpClient { BaseAddress = ctx.ApiUri };
         http.DefaultRequestHeaders.Add("X-Api-Key", adminKey);

@@ -11,6 +11,7 @@ public static class ApplicationServices
     /// <summary>The request pipeline and one rule set per kind of request.</summary>
     public static IServiceCollection AddRequestPipeline(this IServiceCollection services)
     {
+        services.AddScoped<Features.Events.IEvents, Features.Events.OutboxEvents>();
         services.AddScoped<RequestPipeline>();
         services.AddScoped<IRequestRuleSet, PhysioValidationRuleSet>();
         services.AddScoped<IRequestRuleSet, CureAuthorisationRuleSet>();

@@ -2,6 +2,7 @@ using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.PaymentRuns;
 using CnsExchange.Infrastructure.Billing;
 using CnsExchange.Infrastructure.Clock;
+using CnsExchange.Infrastructure.Events;
 using CnsExchange.Infrastructure.Payments;
 using CnsExchange.Infrastructure.Payments.Files;
 using CnsExchange.Infrastructure.Persistence;
@@ -131,6 +132,7 @@ public static class DependencyInjection
         if (configuration[KillProcessPaymentRunFaults.ConfigurationKey] is { Length: > 0 } killAt)
             services.AddSingleton<IPaymentRunFaults>(sp => new KillProcessPaymentRunFaults(killAt, sp.GetRequiredService<ILogger<KillProcessPaymentRunFaults>>()));
         services.AddPaymentRuns(connectionString, runBackgroundJobs);
+        services.AddEvents(configuration, runBackgroundJobs);
 
         services.AddHealthChecks().AddDbContextCheck<AppDbContext>("postgresql", tags: ["ready"]);
         return services;

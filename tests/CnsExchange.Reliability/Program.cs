@@ -4,12 +4,15 @@ using CnsExchange.Reliability;
 // Prints one figure per line as `name: value`; exits 1 when a figure is out of bounds.
 if (args.Length < 5)
 {
-    Console.Error.WriteLine("usage: CnsExchange.Reliability <api.dll> <connection string> <pg bin dir> <pg data dir> <pg port> [db-restart|kill9|payment-crash|oversized-bodies]...");
+    Console.Error.WriteLine("usage: CnsExchange.Reliability <api.dll> <connection string> <pg bin dir> <pg data dir> <pg port> [db-restart|kill9|payment-crash|oversized-bodies|webhooks-kill9]...");
     return 2;
 }
 
 var (apiDll, connectionString, pgBin, pgData, pgPort) = (args[0], args[1], args[2], args[3], int.Parse(args[4]));
-var scenarios = args.Length > 5 ? args[5..] : ["kill9", "db-restart", "payment-crash", "oversized-bodies"];
+var scenarios = args.Length > 5 ? args[5..] : ["kill9", "db-restart", "payment-crash", "oversized-bodies", "webhooks-kill9"];
+// The API processes may call a receiver on this machine (webhooks-kill9); quick retries fast.
+Environment.SetEnvironmentVariable("CnsExchange__Webhooks__Network", "local");
+Environment.SetEnvironmentVariable("CnsExchange__Webhooks__QuickRetryDelay", "00:00:00.100");
 var postgres = new Postgres(pgBin, pgData, pgPort);
 var figures = new Figures();
 var port = 18080 + Random.Shared.Next(1000);
@@ -33,6 +36,9 @@ foreach (var scenario in scenarios)
                 break;
             case "kill9":
                 await KillScenario.RunAsync(StartApiAsync, connectionString, int.Parse(Environment.GetEnvironmentVariable("KILLS") ?? "12"), figures);
+                break;
+            case "webhooks-kill9":
+                await WebhookKillScenario.RunAsync(StartApiAsync, connectionString, int.Parse(Environment.GetEnvironmentVariable("WEBHOOK_KILLS") ?? "10"), figures);
                 break;
             case "oversized-bodies":
                 await using (var api = await StartApiAsync()) await OversizedBodiesScenario.RunAsync(api, figures);

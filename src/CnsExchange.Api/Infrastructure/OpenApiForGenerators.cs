@@ -133,6 +133,14 @@ public static class OperationIds
         ["GET api/v1/contestations/{id}/attachments"] = "listContestationAttachments",
         ["GET api/v1/contestations/{id}/attachments/{attachmentId}"] = "getContestationAttachment",
         ["GET api/v1/vouchers"] = "listVouchers",
+        ["GET api/v1/events"] = "listEvents",
+        ["POST api/v1/webhook-endpoints"] = "createWebhookEndpoint",
+        ["GET api/v1/webhook-endpoints"] = "listWebhookEndpoints",
+        ["GET api/v1/webhook-endpoints/{id}"] = "getWebhookEndpoint",
+        ["DELETE api/v1/webhook-endpoints/{id}"] = "deleteWebhookEndpoint",
+        ["POST api/v1/webhook-endpoints/{id}/test"] = "requestWebhookPing",
+        ["GET api/v1/webhook-endpoints/{id}/deliveries"] = "listWebhookDeliveries",
+        ["POST api/v1/webhook-deliveries/{id}/redelivery"] = "requestWebhookRedelivery",
     };
 
     /// <summary>An endpoint's own name (WithName) wins; then the table; then a name derived from verb and path.</summary>
@@ -513,6 +521,7 @@ public sealed class TagDescriptionsDocumentFilter : IDocumentFilter
         ["Eligibility"] = "Can a person be treated under third-party payment on a date (LIF-06): the facts a provider needs, nothing more; audited.",
         ["Billing files"] = "Billing files of many fee memoirs, XML or CSV, imported and adjudicated in the background.",
         ["Cure authorisations"] = "Thermal cures: requests answered at once with a decision and a cure voucher.",
+        ["Events"] = "The feed of the caller's events in commit order (a provider its own, staff the sandbox's), kept 30 days.",
         ["Fee memoirs"] = "Fee memoirs under third-party payment, adjudicated line by line; simulations and contestations.",
         ["Hospital stays"] = "Hospital stays: declared stays, their lines and the insured's participation.",
         ["Payment runs"] = "Payment runs: what is due is paid in a pain.001 credit-transfer file; runs and their verification.",
@@ -524,6 +533,7 @@ public sealed class TagDescriptionsDocumentFilter : IDocumentFilter
         ["Review"] = "CNS reviewers: the queue of pending requests, decisions and contestations.",
         ["Sandboxes (operator)"] = "Operator keys: isolated worlds with their own clock, providers, keys and data; create, list, read, delete.",
         ["Schemas"] = "XML schemas of the files the API writes (return file, pain.001 subset).",
+        ["Webhooks"] = "Endpoints that receive events as signed POSTs (Cns-Signature), at least once and in order; pings, deliveries, redelivery.",
         ["Vouchers"] = "Vouchers (titres de prise en charge) issued by agreed requests.",
     };
 

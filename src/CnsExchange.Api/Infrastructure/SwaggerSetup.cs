@@ -33,6 +33,7 @@ public static class SwaggerSetup
             o.OperationFilter<ExampleOperationFilter>();
             o.AddServer(new OpenApiServer { Url = "/", Description = "The API that serves this document (scripts/run.sh: http://localhost:8080)" });
             o.AddGeneratorSupport();
+            o.DocumentFilter<WebhooksDocumentFilter>();
         });
         return services;
     }

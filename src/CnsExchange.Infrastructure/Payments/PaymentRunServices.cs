@@ -48,24 +48,9 @@ public sealed class PaymentRunJobs(IMediator mediator, ISandboxUnits sandboxes, 
     /// </summary>
     [AutomaticRetry(Attempts = 0)] // the next minute's tick is the retry
     [JobDisplayName("Payment-run scheduler tick")]
-    public async Task TickAsync(CancellationToken ct)
-    {
-        foreach (var sandboxId in await sandboxes.ActiveAsync(ct))
-        {
-            if (await sandboxes.ClockAsync(sandboxId, ct) is not { Mode: ClockMode.Running } clock) continue;
-            using var sandbox = SandboxScope.Enter(sandboxId, clock);
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope(); // a context of its own per sandbox
-                await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new RunDuePaymentRuns(), ct);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // One sandbox's failure does not hold the others back; its next tick resumes it.
-                logger.LogError(e, "Payment-run scheduler tick failed in sandbox {SandboxId}", sandboxId);
-            }
-        }
-    }
+    public Task TickAsync(CancellationToken ct) =>
+        Sandbox.SandboxTicks.InRunningSandboxesAsync(sandboxes, scopes, logger, "Payment-run scheduler tick",
+            async (mediator, token) => await mediator.Send(new RunDuePaymentRuns(), token), ct);
 
     /// <summary>A run started by an administrator; retried after a failure from the step it stopped at (PAY-06), soon at first.</summary>
     [AutomaticRetry(Attempts = 10, DelaysInSeconds = new[] { 1, 5, 30, 60, 300 })]

@@ -75,6 +75,11 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // InvalidKeyRateLimitTests lowers them for an address of its own.
         builder.UseSetting("CnsExchange:RateLimit:UnverifiedTokenLimit", "1000000");
         builder.UseSetting("CnsExchange:RateLimit:UnverifiedTokensPerSecond", "1000000");
+        // Webhooks: the hosted policy, with the in-test receivers' address allow-listed (WebhookTests); quick retries fast.
+        builder.UseSetting("CnsExchange:Webhooks:Network", "hosted");
+        builder.UseSetting("CnsExchange:Webhooks:AllowedNetworks", "127.0.0.1/32");
+        builder.UseSetting("CnsExchange:Webhooks:QuickRetryDelay", "00:00:00.050");
+        builder.UseSetting("CnsExchange:Webhooks:PollInterval", "00:00:00.200");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {

@@ -1,5 +1,6 @@
 using CnsExchange.Application.Behaviors;
 using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Events;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Reference;
 using FluentValidation;
@@ -73,7 +74,7 @@ public sealed class DecideContestationValidator : AbstractValidator<DecideContes
     }
 }
 
-public sealed class ContestationHandlers(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller) :
+public sealed class ContestationHandlers(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller, IEvents events) :
     ICommandHandler<ContestFeeMemoirLine, ContestationDto>,
     IQueryHandler<ListContestations, Page<ContestationDto>>,
     ICommandHandler<DecideContestation, ContestationDto>
@@ -148,6 +149,9 @@ public sealed class ContestationHandlers(IAppDbContext db, IReferenceData refere
             contestation.DecidedBy = caller.Actor;
             contestation.DecisionNote = command.Body.Note?.Trim();
             contestation.PayableAfter = line.PayableAmount;
+            events.Record(EventTypes.ContestationDecided, new EventResource(memoir.Id, $"/api/v1/fee-memoirs/{memoir.Id}"),
+                new ContestationData(contestation.Id, line.LineNumber, System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(contestation.Status.ToString()),
+                    contestation.PayableBefore, contestation.PayableAfter), contestation.ProviderId);
             await db.SaveChangesAsync(ct);
             return await ToDtoAsync(contestation, memoir, line, ct);
         }, ct);

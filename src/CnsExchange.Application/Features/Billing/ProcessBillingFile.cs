@@ -1,4 +1,5 @@
 using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Events;
 using CnsExchange.Domain.Billing;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -26,6 +27,7 @@ public sealed class ProcessBillingFileHandler(
     IReferenceData reference,
     TimeProvider clock,
     IServiceScopeFactory scopes,
+    IEvents events,
     ILogger<ProcessBillingFileHandler> logger) : ICommandHandler<ProcessBillingFile, BillingFileStatus?>
 {
     /// <summary>Errors kept on the file; all are counted.</summary>
@@ -175,6 +177,7 @@ public sealed class ProcessBillingFileHandler(
 
         file.Status = BillingFileStatus.Processed;
         file.CompletedAt = clock.GetUtcNow();
+        Publish(file);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         timings.Lap(ref timings.Committed);
@@ -207,7 +210,15 @@ public sealed class ProcessBillingFileHandler(
         file.CompletedAt = clock.GetUtcNow();
         file.MemoirCount = file.LineCount = file.AcceptedCount = file.ReducedCount = file.RefusedCount = 0;
         file.CnsTotal = 0;
+        Publish(file);
     }
+
+    /// <summary>billing_file.processed or billing_file.rejected, in the transaction that gives the file its final status.</summary>
+    private void Publish(BillingFile file) =>
+        events.Record(file.Status == BillingFileStatus.Processed ? EventTypes.BillingFileProcessed : EventTypes.BillingFileRejected,
+            new EventResource(file.Id, $"/api/v1/billing-files/{file.Id}"),
+            new BillingFileData(System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(file.Status.ToString()), file.MemoirCount, file.LineCount,
+                file.AcceptedCount, file.ReducedCount, file.RefusedCount, file.CnsTotal, file.ErrorCount), file.ProviderId);
 
     private async Task RejectLateAsync(Guid fileId, int line, string message, CancellationToken ct)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CnsExchange.Application.Behaviors;
 using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Events;
 using CnsExchange.Domain.Billing;
 using FluentValidation;
 using Mediator;
@@ -29,7 +30,7 @@ public sealed class SubmitFeeMemoirValidator : AbstractValidator<SubmitFeeMemoir
     }
 }
 
-public sealed class SubmitFeeMemoirHandler(IAppDbContext db, IBillingLedger ledger, IReferenceData reference, TimeProvider clock, ICurrentCaller caller)
+public sealed class SubmitFeeMemoirHandler(IAppDbContext db, IBillingLedger ledger, IReferenceData reference, TimeProvider clock, ICurrentCaller caller, IEvents events)
     : ICommandHandler<SubmitFeeMemoir, FeeMemoirDto>
 {
     public async ValueTask<FeeMemoirDto> Handle(SubmitFeeMemoir command, CancellationToken ct)
@@ -65,12 +66,18 @@ public sealed class SubmitFeeMemoirHandler(IAppDbContext db, IBillingLedger ledg
                 SourceJson = JsonSerializer.Serialize(new FeeMemoirRequest(memoirReference, lines, simulation?.Id), JsonDefaults.Options),
             }, ct);
 
+            events.Record(EventTypes.FeeMemoirAdjudicated, new EventResource(memoir.Id, $"/api/v1/fee-memoirs/{memoir.Id}"),
+                new FeeMemoirData(memoir.Reference, System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(memoir.Status.ToString()), memoir.LineCount,
+                    memoir.AcceptedCount, memoir.ReducedCount, memoir.RefusedCount, memoir.ClaimedTotal, memoir.CnsTotal), memoir.ProviderId);
             SimulationComparisonDto? comparison = null;
             if (simulation is not null)
             {
                 simulation.ConfirmedMemoirId = memoir.Id;
                 simulation.ConfirmedAt = now;
-                await db.SaveChangesAsync(ct);
+            }
+            await db.SaveChangesAsync(ct);
+            if (simulation is not null)
+            {
                 var simulated = JsonSerializer.Deserialize<List<SimulatedLine>>(simulation.ResultJson, JsonDefaults.Options)!;
                 comparison = FeeMemoirMapping.Compare(simulation.Id, simulation.CreatedAt, simulated, memoir.Lines);
             }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Events;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Payments;
 using System.Diagnostics;
@@ -15,7 +16,7 @@ namespace CnsExchange.Application.Features.PaymentRuns;
 /// execution date do.
 /// </summary>
 public sealed class PaymentRunSteps(
-    IAppDbContext db, IPaymentRunStore store, PaymentRunFileBuilder files, IPaymentRunFaults faults, TimeProvider clock, ILogger<PaymentRunSteps> logger)
+    IAppDbContext db, IPaymentRunStore store, PaymentRunFileBuilder files, IPaymentRunFaults faults, TimeProvider clock, IEvents events, ILogger<PaymentRunSteps> logger)
 {
     /// <summary>Lines marked paid per statement in the marking step (a fault point after each, PAY-06 tests).</summary>
     public const int MarkBatchSize = 10_000;
@@ -227,6 +228,12 @@ public sealed class PaymentRunSteps(
         laps.Lap("counts");
         logger.LogInformation("Payment run {RunNumber} marked its lines paid; ms: {Laps}", run.Number, laps);
         run.ClosedAt = clock.GetUtcNow();
+        // payment_run.closed, one per provider of the run, committed with the closing step.
+        var amounts = await db.Set<PaymentRunOrder>().AsNoTracking().Where(o => o.RunId == run.Id).ToDictionaryAsync(o => o.ProviderId, o => o.Amount, ct);
+        foreach (var returnFile in returnFiles)
+            events.Record(EventTypes.PaymentRunClosed, new EventResource(run.Id, $"/api/v1/payment-runs/{run.Id}"),
+                new PaymentRunClosedData(run.Number, run.ExecutionDate, amounts.GetValueOrDefault(returnFile.ProviderId), returnFile.Id,
+                    ReturnFileQueries.Location(returnFile.Id)), returnFile.ProviderId);
         return PaymentRunStatus.Closed;
     }, ct);
 

@@ -1,4 +1,5 @@
 using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Events;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Lifecycle;
@@ -131,7 +132,7 @@ public abstract class RequestRuleSet<TRequest> : IRequestRuleSet where TRequest 
 /// Later changes (review decisions, information, cancellation, extensions) load the request whole and save it under
 /// optimistic concurrency.
 /// </summary>
-public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller, IEnumerable<IRequestRuleSet> ruleSets)
+public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller, IEnumerable<IRequestRuleSet> ruleSets, IEvents events)
 {
     private readonly Dictionary<RequestKind, IRequestRuleSet> _rules = ruleSets.ToDictionary(r => r.Kind);
 
@@ -207,6 +208,7 @@ public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, 
         }
         var dueBy = RequestLifecycle.DueBy(now, rules.DecisionWorkingDays(context.Today, context.Catalog));
         request.ApplyAutomaticDecision(decision, now, dueBy, RequestLifecycle.AutomaticActor);
+        PublishDecision(request);
 
         db.Set<CareRequest>().Add(request);
         alongside?.Invoke(request);
@@ -233,6 +235,28 @@ public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, 
         Telemetry.RecordDecision(Telemetry.Snake(request.Kind), Telemetry.Snake(decision.Outcome), decision.Reasons);
         return request;
     }
+
+    /// <summary>Records the kind's <c>*.decided</c> event when the request has a final decision (agreed, refused, not required).</summary>
+    public void PublishDecision(CareRequest request)
+    {
+        if (request.Status is not (RequestStatus.Agreed or RequestStatus.Refused or RequestStatus.NotRequired)) return;
+        var type = request.Kind switch
+        {
+            RequestKind.PhysioValidation => EventTypes.ValidationRequestDecided,
+            RequestKind.CureAuthorisation => EventTypes.CureAuthorisationDecided,
+            RequestKind.RehabilitationAuthorisation => EventTypes.RehabilitationAuthorisationDecided,
+            _ => throw new InvalidOperationException($"No decision event for {request.Kind}."),
+        };
+        events.Record(type, new EventResource(request.Id, RulesOf(request.Kind).Url(request.Id)),
+            new RequestDecidedData(RequestViews.StatusCode(request.Status), request.VoucherNumber, request.DecidedAt, request.DecidedBy,
+                request.Reasons.Select(r => r.Code).Distinct().ToList()), request.ProviderId);
+    }
+
+    /// <summary>Records request.information_requested: the provider is asked a question.</summary>
+    public void PublishInformationRequested(CareRequest request) =>
+        events.Record(EventTypes.RequestInformationRequested, new EventResource(request.Id, RulesOf(request.Kind).Url(request.Id)),
+            new InformationRequestedData(System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(request.Kind.ToString()), request.InformationQuestion ?? ""),
+            request.ProviderId);
 
     /// <summary>Loads a request whole (history included) for a change. Another provider's request, or one of another kind, is not found.</summary>
     public async Task<CareRequest> LoadForChangeAsync(Guid id, RequestKind? kind, bool ownOnly, CancellationToken ct)

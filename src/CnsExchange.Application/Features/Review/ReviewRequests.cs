@@ -130,8 +130,10 @@ public sealed class ReviewHandlers(IAppDbContext db, IReferenceData reference, T
                     break;
                 default:
                     request.RequestInformation(input.Question!.Trim(), RequestLifecycle.Rule, now, caller.Actor);
+                    pipeline.PublishInformationRequested(request);
                     break;
             }
+            pipeline.PublishDecision(request);
             await pipeline.SaveChangeAsync(ct);
             return await RequestViews.MapAsync(db, reference, rules, caller.Language, now, request, ct);
         }, ct);

@@ -14,6 +14,7 @@ internal sealed class VoucherConfiguration : IEntityTypeConfiguration<Voucher>
         b.HasIndex(x => x.Number).IsUnique();
         b.HasIndex(x => new { x.ProviderId, x.CreatedAt });
         b.HasIndex(x => x.InsuredId);
+        b.HasIndex(x => x.ValidUntil); // voucher.expiring: the vouchers ending within 7 days
         b.Property(x => x.Number).HasMaxLength(13);
         b.Property(x => x.Kind).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.Matricule).HasMaxLength(13);

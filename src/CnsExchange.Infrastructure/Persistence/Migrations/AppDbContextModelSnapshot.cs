@@ -78,6 +78,71 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.ToTable("idempotency_records", "cns");
                 });
 
+            modelBuilder.Entity("CnsExchange.Application.Features.Events.EventRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Data")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("jsonb")
+                        .HasColumnName("data");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<long?>("Position")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("bigint")
+                        .HasColumnName("position");
+
+                    b.Property<Guid?>("ProviderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("provider_id");
+
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("resource_id");
+
+                    b.Property<string>("ResourceUrl")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("resource_url");
+
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_events");
+
+                    b.HasIndex("SandboxId", "OccurredAt")
+                        .HasDatabaseName("ix_events_occurred_at");
+
+                    b.HasIndex("SandboxId", "Position")
+                        .IsUnique()
+                        .HasDatabaseName("ux_events_position");
+
+                    b.HasIndex("SandboxId", "ResourceId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_events_voucher_expiring")
+                        .HasFilter("type = 'voucher.expiring'");
+
+                    b.ToTable("events", "cns");
+                });
+
             modelBuilder.Entity("CnsExchange.Application.Features.Sandboxes.SandboxRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -135,6 +200,161 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         {
                             t.HasCheckConstraint("ck_sandboxes_frozen_instant", "clock_mode <> 'frozen' OR clock_frozen_at IS NOT NULL");
                         });
+                });
+
+            modelBuilder.Entity("CnsExchange.Application.Features.Webhooks.WebhookDelivery", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempt");
+
+                    b.Property<DateTimeOffset>("AttemptedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("attempted_at");
+
+                    b.Property<int>("DurationMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<Guid>("EndpointId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("endpoint_id");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("error");
+
+                    b.Property<Guid?>("EventId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("event_type");
+
+                    b.Property<DateTimeOffset?>("NextRetryAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_retry_at");
+
+                    b.Property<string>("ResponseBody")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("response_body");
+
+                    b.Property<int?>("ResponseCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("response_code");
+
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("trigger");
+
+                    b.HasKey("Id")
+                        .HasName("pk_webhook_deliveries");
+
+                    b.HasIndex("EventId")
+                        .HasDatabaseName("ix_webhook_deliveries_event_id");
+
+                    b.HasIndex("SandboxId", "EndpointId", "AttemptedAt")
+                        .HasDatabaseName("ix_webhook_deliveries_endpoint_id_attempted_at");
+
+                    b.ToTable("webhook_deliveries", "cns");
+                });
+
+            modelBuilder.Entity("CnsExchange.Application.Features.Webhooks.WebhookEndpoint", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("DeliveredThrough")
+                        .HasColumnType("bigint")
+                        .HasColumnName("delivered_through");
+
+                    b.Property<DateTimeOffset?>("DisabledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("disabled_at");
+
+                    b.Property<string>("DisabledReason")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("disabled_reason");
+
+                    b.Property<DateTimeOffset?>("FailingSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("failing_since");
+
+                    b.Property<DateTimeOffset?>("HeadFailedSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("head_failed_since");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<Guid?>("ProviderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("provider_id");
+
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
+                    b.Property<string>("Secret")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("secret");
+
+                    b.PrimitiveCollection<List<string>>("Types")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("types");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("url");
+
+                    b.HasKey("Id")
+                        .HasName("pk_webhook_endpoints");
+
+                    b.HasIndex("SandboxId", "ProviderId", "CreatedAt")
+                        .HasDatabaseName("ix_webhook_endpoints_provider_id_created_at");
+
+                    b.ToTable("webhook_endpoints", "cns");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Billing.BillingFile", b =>
@@ -2432,6 +2652,9 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_vouchers_number");
 
+                    b.HasIndex("SandboxId", "ValidUntil")
+                        .HasDatabaseName("ix_vouchers_valid_until");
+
                     b.HasIndex("SandboxId", "ProviderId", "CreatedAt")
                         .HasDatabaseName("ix_vouchers_provider_id_created_at");
 
@@ -2554,6 +2777,23 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_billing_file_contents_sandbox_id");
 
                     b.ToTable("billing_file_contents", "cns");
+                });
+
+            modelBuilder.Entity("CnsExchange.Infrastructure.Persistence.Configurations.EventPositionCounter", b =>
+                {
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
+                    b.Property<long>("LastPosition")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_position");
+
+                    b.HasKey("SandboxId")
+                        .HasName("pk_event_positions");
+
+                    b.ToTable("event_positions", "cns");
                 });
 
             modelBuilder.Entity("CnsExchange.Infrastructure.Persistence.Configurations.OperatorKey", b =>
@@ -2868,6 +3108,55 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_idempotency_records_sandboxes_sandbox_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Application.Features.Events.EventRecord", b =>
+                {
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_events_sandboxes_sandbox_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Application.Features.Webhooks.WebhookDelivery", b =>
+                {
+                    b.HasOne("CnsExchange.Application.Features.Webhooks.WebhookEndpoint", null)
+                        .WithMany()
+                        .HasForeignKey("EndpointId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_webhook_deliveries_webhook_endpoint_endpoint_id");
+
+                    b.HasOne("CnsExchange.Application.Features.Events.EventRecord", null)
+                        .WithMany()
+                        .HasForeignKey("EventId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_webhook_deliveries_events_event_id");
+
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_webhook_deliveries_sandboxes_sandbox_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Application.Features.Webhooks.WebhookEndpoint", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Registry.Provider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_webhook_endpoints_providers_provider_id");
+
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_webhook_endpoints_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Billing.BillingFile", b =>
@@ -3531,6 +3820,16 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_billing_file_contents_sandboxes_sandbox_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Infrastructure.Persistence.Configurations.EventPositionCounter", b =>
+                {
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_event_positions_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Cures.CureAuthorisation", b =>

@@ -1,0 +1,110 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace CnsExchange.Bench;
+
+/// <summary>
+/// P7 (issue 20): webhook latency from commit to receipt at 200 events/s (validation requests decided at once, each one
+/// event, delivered to a receiver in this process), and P1's throughput with that endpoint receiving every event against
+/// P1 without any endpoint, in the same run. The event's occurredAt (sandbox clock, read at the start of its transaction,
+/// shifted by the sandbox's offset) stands for the commit: the latency includes the request's own processing.
+/// </summary>
+public static class WebhookScenario
+{
+    private const int EventsPerSecond = 200;
+
+    public static async Task RunAsync(BenchContext ctx, Report report)
+    {
+        var matricules = await ValidationScenario.SeedInsuredAsync(ctx);
+        var make = ValidationScenario.RequestMaker(matricules, ctx.Today, ValidationScenario.ScanTemplate());
+        using var admin = new HttpClient { BaseAddress = ctx.ApiUri };
+        admin.DefaultRequestHeaders.Add("X-Api-Key", "sandbox-admin");
+        var clock = await admin.GetFromJsonAsync<JsonNode>("/api/v1/admin/clock");
+        var offset = clock!["now"]!.GetValue<DateTimeOffset>() - clock["systemNow"]!.GetValue<DateTimeOffset>();
+
+        var latencies = new ConcurrentBag<double>();
+        var measuring = false;
+        var port = ctx.BaselinePort + 700;
+        using var listener = new HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/hook/");
+        listener.Start();
+        _ = Task.Run(async () =>
+        {
+            while (listener.IsListening)
+            {
+                HttpListenerContext c;
+                try { c = await listener.GetContextAsync(); }
+                catch (Exception) { return; }
+                var received = TimeProvider.System.GetUtcNow() + offset;
+                using (var reader = new StreamReader(c.Request.InputStream)) 
+                {
+                    var body = JsonNode.Parse(await reader.ReadToEndAsync());
+                    if (Volatile.Read(ref measuring) && body?["occurredAt"] is { } at)
+                        latencies.Add((received - at.GetValue<DateTimeOffset>()).TotalMilliseconds);
+                }
+                c.Response.StatusCode = 200;
+                c.Response.Close();
+            }
+        });
+        var created = await (await admin.PostAsJsonAsync("/api/v1/webhook-endpoints", new { url = $"http://127.0.0.1:{port}/hook/", types = new[] { "validation_request.decided" } }))
+            .Content.ReadFromJsonAsync<JsonNode>();
+        var endpointId = created!["endpoint"]!["id"]!.GetValue<string>();
+
+        // 200 events/s: one request every 5 ms, whatever the answers' latency (at most 64 in flight).
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = ctx.ApiUri };
+        var sent = 0L;
+        var ok = 0L;
+        async Task PaceAsync(TimeSpan duration, long offsetSequence, bool measure)
+        {
+            Volatile.Write(ref measuring, measure);
+            using var inFlight = new SemaphoreSlim(64);
+            var tasks = new List<Task>();
+            var start = Stopwatch.GetTimestamp();
+            for (long i = 0; Stopwatch.GetElapsedTime(start) < duration; i++)
+            {
+                var due = TimeSpan.FromSeconds((double)i / EventsPerSecond) - Stopwatch.GetElapsedTime(start);
+                if (due > TimeSpan.Zero) await Task.Delay(due);
+                await inFlight.WaitAsync();
+                var n = offsetSequence + i;
+                tasks.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        using var request = make(ctx.ApiUri, "/api/v1/validation-requests", (int)(n % 32), 5_000_000 + n / 32, "sandbox-physio-1");
+                        using var response = await http.SendAsync(request);
+                        if (measure) Interlocked.Increment(ref sent);
+                        if (measure && response.StatusCode == HttpStatusCode.Created) Interlocked.Increment(ref ok);
+                    }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }
+                    finally { inFlight.Release(); }
+                }));
+            }
+            await Task.WhenAll(tasks);
+        }
+        await PaceAsync(TimeSpan.FromSeconds(10), 0, measure: false); // warm-up
+        await PaceAsync(ctx.Duration, 1_000_000, measure: true);
+        await Task.Delay(TimeSpan.FromSeconds(5)); // the last deliveries
+        Volatile.Write(ref measuring, false);
+        var sorted = latencies.Order().ToArray();
+        var p50 = LoadGenerator.Percentile(sorted, 0.5);
+        var p99 = LoadGenerator.Percentile(sorted, 0.99);
+        report.Row("P7", "webhook latency commit → receipt at 200 events/s, p50 / p99 ms", $"{Report.F(p50)} / {Report.F(p99)}", "-", "-", "p50 ≤ 250 ms", p50 <= 250);
+        report.Info("P7", "events sent / answered 201 / received in the window", $"{sent} / {ok} / {sorted.Length}", "-", "-");
+
+        // The outbox's cost on P1: P1's load with the endpoint receiving every event, then with no endpoint.
+        var with = await LoadGenerator.RunAsync("P1 with a webhook endpoint", ctx.ApiUri, 32, ctx.Duration,
+            (w, n) => make(ctx.ApiUri, "/api/v1/validation-requests", w, 3_000_000 + n, "sandbox-physio-1"), r => (int)r.StatusCode == 201, warmup: TimeSpan.FromSeconds(10));
+        await admin.DeleteAsync($"/api/v1/webhook-endpoints/{endpointId}");
+        var without = await LoadGenerator.RunAsync("P1 without webhook endpoints", ctx.ApiUri, 32, ctx.Duration,
+            (w, n) => make(ctx.ApiUri, "/api/v1/validation-requests", w, 4_000_000 + n, "sandbox-physio-1"), r => (int)r.StatusCode == 201, warmup: TimeSpan.FromSeconds(10));
+        var ratio = with.SuccessesPerSecond / without.SuccessesPerSecond;
+        report.Row("P7", "P1 201/s with a webhook endpoint delivering every event", Report.F(with.SuccessesPerSecond), Report.F(without.SuccessesPerSecond) + " without endpoints",
+            Report.F(ratio), "≥ 0.9× (within 10 %)", ratio >= 0.9);
+        report.Note($"P7: the outbox row is written in both phases (events are always recorded); the comparison prices delivery (dispatcher, receiver, " +
+                    $"delivery rows) on P1. Load average {ValidationScenario.LoadAverage()}.");
+        listener.Stop();
+    }
+}

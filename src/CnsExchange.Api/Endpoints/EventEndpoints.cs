@@ -1,0 +1,62 @@
+using CnsExchange.Api.Infrastructure;
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Events;
+using CnsExchange.Application.Features.Webhooks;
+using Mediator;
+
+namespace CnsExchange.Api.Endpoints;
+
+/// <summary>The event feed and webhook endpoints (docs/webhooks.md): a provider gets its own events, staff every event of the sandbox.</summary>
+public sealed class EventEndpoints : IEndpointGroup
+{
+    public void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/events", (IMediator m, string? after, string? types, int? limit, CancellationToken ct) => m.Send(new GetEvents(after, types, limit), ct))
+            .WithTags("Events").RequireAuthorization(Policies.ProviderOrStaff)
+            .Produces<EventPage>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("The caller's events in commit order after the cursor `after` (`nextCursor` of the previous page; none: from the oldest kept). `types`: comma-separated event types. Events are kept 30 days.");
+
+        var hooks = api.MapGroup("/webhook-endpoints").WithTags("Webhooks").RequireAuthorization(Policies.ProviderOrStaff);
+        hooks.MapPost("", async (IMediator m, WebhookEndpointInput body, CancellationToken ct) =>
+            {
+                var created = await m.Send(new CreateWebhookEndpoint(body), ct);
+                return Results.Created($"/api/v1/webhook-endpoints/{created.Endpoint.Id}", created);
+            })
+            .Produces<CreatedWebhookEndpointDto>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Register a URL that receives the caller's events of `types` (none: every type) as signed POSTs. The signing `secret` is in this answer only.");
+        hooks.MapGet("", (IMediator m, CancellationToken ct) => m.Send(new ListWebhookEndpoints(), ct))
+            .Produces<IReadOnlyList<WebhookEndpointDto>>()
+            .WithSummary("The caller's webhook endpoints (without their secrets), with whether each is enabled and why not.");
+        hooks.MapGet("/{id:guid}", (IMediator m, Guid id, CancellationToken ct) => m.Send(new GetWebhookEndpoint(id), ct))
+            .Produces<WebhookEndpointDto>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("One of the caller's webhook endpoints.");
+        hooks.MapDelete("/{id:guid}", async (IMediator m, Guid id, CancellationToken ct) =>
+            {
+                await m.Send(new DeleteWebhookEndpoint(id), ct);
+                return Results.NoContent();
+            })
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Delete a webhook endpoint and its delivery history; nothing more is sent to it.");
+        hooks.MapPost("/{id:guid}/test", (IMediator m, Guid id, CancellationToken ct) => m.Send(new TestWebhookEndpoint(id), ct))
+            .Produces<WebhookDeliveryDto>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Send a signed `ping` to the endpoint now and return the attempt (response code, at most 1 KB of the answer, duration).");
+        hooks.MapGet("/{id:guid}/deliveries", (IMediator m, Guid id, string? cursor, int? limit, CancellationToken ct) =>
+                m.Send(new ListWebhookDeliveries(id, cursor, limit), ct))
+            .Produces<Page<WebhookDeliveryDto>>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Delivery attempts to the endpoint, newest first: status, response code, duration and next retry.");
+
+        api.MapPost("/webhook-deliveries/{id:guid}/redelivery", (IMediator m, Guid id, CancellationToken ct) => m.Send(new RedeliverWebhook(id), ct))
+            .WithTags("Webhooks").RequireAuthorization(Policies.ProviderOrStaff)
+            .Produces<WebhookDeliveryDto>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Send the event of a delivery again now (one attempt, signed anew) and return the attempt.");
+    }
+}

@@ -1,0 +1,25 @@
+namespace CnsExchange.Application.Features.Events;
+
+// The small snapshots events carry (`data`): enough to act on without reading the resource; the resource's URL has the rest.
+// No matricule or name: the resource, read with the provider's key, has them.
+
+/// <summary>data of validation_request.decided, cure_authorisation.decided and rehabilitation_authorisation.decided.</summary>
+public sealed record RequestDecidedData(string Status, string? VoucherNumber, DateTimeOffset? DecidedAt, string? DecidedBy, IReadOnlyList<string> ReasonCodes);
+
+/// <summary>data of request.information_requested: the kind of request (physio_validation, cure_authorisation, rehabilitation_authorisation) and the question.</summary>
+public sealed record InformationRequestedData(string Kind, string Question);
+
+/// <summary>data of billing_file.processed and billing_file.rejected.</summary>
+public sealed record BillingFileData(string Status, int MemoirCount, int LineCount, int AcceptedCount, int ReducedCount, int RefusedCount, decimal CnsTotal, int ErrorCount);
+
+/// <summary>data of fee_memoir.adjudicated.</summary>
+public sealed record FeeMemoirData(string Reference, string Status, int LineCount, int AcceptedCount, int ReducedCount, int RefusedCount, decimal ClaimedTotal, decimal CnsTotal);
+
+/// <summary>data of contestation.decided: the line's payable amount before and after the decision.</summary>
+public sealed record ContestationData(Guid ContestationId, int LineNumber, string Status, decimal PayableBefore, decimal? PayableAfter);
+
+/// <summary>data of payment_run.closed (one event per provider of the run): its order amount (0 when nothing is paid) and its return file.</summary>
+public sealed record PaymentRunClosedData(string RunNumber, DateOnly ExecutionDate, decimal OrderAmount, Guid ReturnFileId, string ReturnFileUrl);
+
+/// <summary>data of voucher.expiring (7 days before validUntil, on the sandbox clock).</summary>
+public sealed record VoucherExpiringData(string Number, DateOnly ValidUntil, int SessionsLeft);

@@ -1,0 +1,78 @@
+using CnsExchange.Application.Common;
+using CnsExchange.Domain.Calendar;
+using CnsExchange.Domain.Vouchers;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace CnsExchange.Application.Features.Events;
+
+/// <summary>
+/// The events' own due work in the current sandbox, on its clock: voucher.expiring for every voucher whose validUntil is
+/// at most <see cref="NoticeDays"/> days ahead (once per voucher), and the deletion of events past the retention.
+/// </summary>
+public sealed record RunEventHousekeeping : ICommand<int>;
+
+public sealed class EventHousekeepingHandler(IAppDbContext db, TimeProvider clock, IEvents events, Webhooks.WebhookOptions options,
+    ILogger<EventHousekeepingHandler> logger) : ICommandHandler<RunEventHousekeeping, int>
+{
+    public const int NoticeDays = 7;
+
+    /// <summary>Vouchers noticed per transaction.</summary>
+    private const int Batch = 500;
+
+    public async ValueTask<int> Handle(RunEventHousekeeping command, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var today = LuxembourgCalendar.LocalDate(now);
+        var horizon = today.AddDays(NoticeDays);
+        var recorded = 0;
+        while (true)
+        {
+            var due = await db.Vouchers.AsNoTracking().IgnoreAutoIncludes()
+                .Where(v => v.ValidUntil >= today && v.ValidUntil <= horizon
+                            && !db.Set<EventRecord>().Any(e => e.Type == EventTypes.VoucherExpiring && e.ResourceId == v.Id))
+                .OrderBy(v => v.ValidUntil).ThenBy(v => v.Id)
+                .Select(v => new { v.Id, v.Number, v.ProviderId, v.ValidUntil, Left = v.Services.Sum(s => s.SessionsGranted - s.SessionsBilled) })
+                .Take(Batch).ToListAsync(ct);
+            if (due.Count == 0) break;
+            foreach (var v in due)
+                events.Record(EventTypes.VoucherExpiring, new EventResource(v.Id, $"/api/v1/vouchers/{v.Number}"),
+                    new VoucherExpiringData(v.Number, v.ValidUntil, v.Left), v.ProviderId);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                recorded += due.Count;
+            }
+            catch (DbUpdateException e) when (e.IsUniqueViolation("ux_events_voucher_expiring"))
+            {
+                // Another process noticed them at the same time: its events stand.
+                db.ClearChangeTracker();
+                break;
+            }
+            db.ClearChangeTracker();
+            if (due.Count < Batch) break;
+        }
+        var expired = now.AddDays(-options.EventRetentionDays);
+        var purged = await db.Set<EventRecord>().Where(e => e.OccurredAt < expired).ExecuteDeleteAsync(ct);
+        if (recorded > 0 || purged > 0) logger.LogInformation("Events: {Recorded} voucher.expiring recorded, {Purged} past retention deleted", recorded, purged);
+        return recorded;
+    }
+}
+
+/// <summary>An advance of the sandbox clock notices the vouchers that came within 7 days of their end meanwhile.</summary>
+public sealed class EventHousekeepingClockListener(IMediator mediator, ILogger<EventHousekeepingClockListener> logger) : IClockAdvanceListener
+{
+    public async Task OnClockAdvancedAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        try
+        {
+            await mediator.Send(new RunEventHousekeeping(), ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The clock did move; the next tick notices them.
+            logger.LogError(e, "Event housekeeping after the clock advance failed");
+        }
+    }
+}

@@ -1,0 +1,254 @@
+using System.Threading.Channels;
+using CnsExchange.Application.Features.Webhooks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CnsExchange.Infrastructure.Events;
+
+/// <summary>
+/// Delivers the outbox to webhook endpoints, in every process that runs background work. The events table is the queue
+/// and each endpoint's <c>delivered_through</c> its cursor: an endpoint is drained by one worker at a time (its row is
+/// locked FOR UPDATE SKIP LOCKED for each delivery, so other processes pass it by), one event after the other in commit
+/// order, and the cursor moves in the transaction that records the attempt. A process killed mid-delivery rolls that
+/// transaction back (lock and all): another worker delivers the event again (at least once). Woken by the commit
+/// trigger's NOTIFY, and every poll interval for retries that fell due.
+/// </summary>
+internal sealed class WebhookDispatcher(
+    NpgsqlDataSource source, IWebhookSender sender, WebhookOptions options, TimeProvider realTime, ILogger<WebhookDispatcher> logger) : BackgroundService
+{
+    public const string Channel = "cns_events";
+
+    /// <summary>Events delivered to one endpoint before its worker gives the slot to the others.</summary>
+    private const int EventsPerTurn = 200;
+
+    private readonly Channel<bool> _wake = System.Threading.Channels.Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly HashSet<Guid> _inFlight = [];
+
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        var listening = ListenAsync(ct);
+        var running = new List<Task>();
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                int free;
+                lock (_inFlight) free = options.Workers - _inFlight.Count;
+                if (free > 0)
+                {
+                    foreach (var (sandboxId, endpointId) in await DueAsync(options.Workers * 2, ct))
+                    {
+                        if (free == 0) break;
+                        lock (_inFlight)
+                            if (!_inFlight.Add(endpointId)) continue;
+                        free--;
+                        running.Add(Task.Run(() => DrainAsync(sandboxId, endpointId, ct), ct).ContinueWith(_ =>
+                        {
+                            lock (_inFlight) _inFlight.Remove(endpointId);
+                            _wake.Writer.TryWrite(true);
+                        }, TaskScheduler.Default));
+                    }
+                }
+                running.RemoveAll(t => t.IsCompleted);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Webhook dispatcher could not look for due endpoints; trying again");
+            }
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            wait.CancelAfter(options.PollInterval);
+            try
+            {
+                await _wake.Reader.WaitToReadAsync(wait.Token);
+                _wake.Reader.TryRead(out _);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+            }
+        }
+        try { await Task.WhenAll(running.Append(listening)); }
+        catch (OperationCanceledException) { }
+    }
+
+    /// <summary>LISTEN on a connection of its own; reconnects after a failure (the poll interval covers the gap).</summary>
+    private async Task ListenAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await source.OpenConnectionAsync(ct);
+                connection.Notification += (_, _) => _wake.Writer.TryWrite(true);
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection)) await listen.ExecuteNonQueryAsync(ct);
+                while (!ct.IsCancellationRequested) await connection.WaitAsync(ct);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                logger.LogDebug(e, "Webhook dispatcher lost its LISTEN connection; reconnecting");
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            }
+        }
+    }
+
+    /// <summary>Endpoints of every sandbox with events past their cursor and no retry waiting (cns.webhook_due_endpoints, run as the owner).</summary>
+    private async Task<List<(Guid SandboxId, Guid EndpointId)>> DueAsync(int limit, CancellationToken ct)
+    {
+        await using var cmd = source.CreateCommand("SELECT sandbox_id, endpoint_id FROM cns.webhook_due_endpoints($1, $2)");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = realTime.GetUtcNow() });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = limit });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var due = new List<(Guid, Guid)>();
+        while (await reader.ReadAsync(ct)) due.Add((reader.GetGuid(0), reader.GetGuid(1)));
+        lock (_inFlight) return due.Where(d => !_inFlight.Contains(d.Item2)).ToList();
+    }
+
+    private async Task DrainAsync(Guid sandboxId, Guid endpointId, CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = await source.OpenConnectionAsync(ct);
+            for (var i = 0; i < EventsPerTurn && await DeliverNextAsync(connection, sandboxId, endpointId, ct); i++)
+            {
+            }
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Webhook delivery to endpoint {EndpointId} (sandbox {SandboxId}) failed; it is tried again", endpointId, sandboxId);
+        }
+    }
+
+    private sealed record Endpoint(Guid? ProviderId, string Url, string[] Types, string Secret, long DeliveredThrough, int Attempts,
+        DateTimeOffset? HeadFailedSince, DateTimeOffset? FailingSince);
+
+    private sealed record Pending(Guid Id, long Position, string Type, DateTimeOffset OccurredAt, Guid ResourceId, string ResourceUrl, string Data);
+
+    /// <summary>Delivers the endpoint's next event in one transaction; false when there is nothing more to do now.</summary>
+    private async Task<bool> DeliverNextAsync(NpgsqlConnection connection, Guid sandboxId, Guid endpointId, CancellationToken ct)
+    {
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await Execute(connection, tx, "SELECT set_config('cns.sandbox', $1, true)", ct, sandboxId.ToString());
+        var now = realTime.GetUtcNow();
+        Endpoint? endpoint = null;
+        await using (var cmd = Command(connection, tx, """
+            SELECT provider_id, url, types, secret, delivered_through, attempts, head_failed_since, failing_since
+            FROM cns.webhook_endpoints
+            WHERE sandbox_id = $1 AND id = $2 AND disabled_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= $3)
+            FOR UPDATE SKIP LOCKED
+            """, sandboxId, endpointId, now))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            if (await reader.ReadAsync(ct))
+                endpoint = new Endpoint(reader.IsDBNull(0) ? null : reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<string[]>(2),
+                    reader.GetString(3), reader.GetInt64(4), reader.GetInt32(5),
+                    reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6), reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7));
+        }
+        if (endpoint is null) return false; // another worker has it, or it is gone, disabled or waiting for a retry
+
+        Pending? next = null;
+        await using (var cmd = Command(connection, tx, """
+            SELECT id, position, type, occurred_at, resource_id, resource_url, data::text FROM cns.events
+            WHERE sandbox_id = $1 AND position > $2 AND ($3::uuid IS NULL OR provider_id = $3) AND (cardinality($4::text[]) = 0 OR type = ANY($4))
+            ORDER BY position LIMIT 1
+            """, sandboxId, endpoint.DeliveredThrough, (object?)endpoint.ProviderId ?? DBNull.Value, endpoint.Types))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            if (await reader.ReadAsync(ct))
+                next = new Pending(reader.GetGuid(0), reader.GetInt64(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetGuid(4),
+                    reader.GetString(5), reader.GetString(6));
+        }
+        if (next is null)
+        {
+            // Nothing for this endpoint: its cursor passes the events it does not receive (committed positions form a prefix).
+            await Execute(connection, tx, """
+                UPDATE cns.webhook_endpoints SET delivered_through = GREATEST(delivered_through,
+                  COALESCE((SELECT max(position) FROM cns.events WHERE sandbox_id = $1), 0))
+                WHERE sandbox_id = $1 AND id = $2
+                """, ct, sandboxId, endpointId);
+            await tx.CommitAsync(ct);
+            return false;
+        }
+
+        var dto = EventDto.From(new Application.Features.Events.EventRecord
+        {
+            Id = next.Id, Type = next.Type, OccurredAt = next.OccurredAt, ResourceId = next.ResourceId, ResourceUrl = next.ResourceUrl, Data = next.Data,
+        });
+        var attempts = await sender.SendAsync(endpoint.Url, endpoint.Secret, new WebhookMessage(dto.Id, dto.Type, dto.ToJson()), quickRetries: true, ct);
+        var last = attempts[^1];
+        now = realTime.GetUtcNow();
+        FailureOutcome? failure = null;
+        if (!last.Succeeded)
+        {
+            failure = WebhookRetrySchedule.AfterFailure(options, last.Retryable, endpoint.Attempts + attempts.Count,
+                endpoint.HeadFailedSince ?? attempts[0].At, endpoint.FailingSince ?? attempts[0].At, now, Random.Shared.NextDouble());
+        }
+        for (var i = 0; i < attempts.Count; i++)
+        {
+            var a = attempts[i];
+            var isLast = i == attempts.Count - 1;
+            var status = a.Succeeded ? WebhookDeliveryStatus.Succeeded
+                : !isLast ? WebhookDeliveryStatus.Retrying
+                : failure!.GiveUp ? WebhookDeliveryStatus.Failed : WebhookDeliveryStatus.Retrying;
+            var nextRetry = isLast ? failure?.RetryAt : attempts[i + 1].At;
+            await Execute(connection, tx, """
+                INSERT INTO cns.webhook_deliveries (id, sandbox_id, endpoint_id, event_id, event_type, attempt, status, trigger, response_code,
+                  response_body, error, duration_ms, attempted_at, next_retry_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, 'Automatic', $8, $9, $10, $11, $12, $13)
+                """, ct, Guid.CreateVersion7(a.At), sandboxId, endpointId, next.Id, next.Type, endpoint.Attempts + i + 1, status.ToString(),
+                (object?)a.StatusCode ?? DBNull.Value, (object?)a.ResponseBody ?? DBNull.Value, (object?)a.Error ?? DBNull.Value, a.DurationMs, a.At,
+                (object?)nextRetry ?? DBNull.Value);
+        }
+
+        if (failure is null)
+        {
+            await Execute(connection, tx, """
+                UPDATE cns.webhook_endpoints SET delivered_through = $3, attempts = 0, head_failed_since = NULL, next_attempt_at = NULL, failing_since = NULL
+                WHERE sandbox_id = $1 AND id = $2
+                """, ct, sandboxId, endpointId, next.Position);
+        }
+        else
+        {
+            var failingSince = endpoint.FailingSince ?? attempts[0].At;
+            await Execute(connection, tx, """
+                UPDATE cns.webhook_endpoints SET
+                  delivered_through = CASE WHEN $3 THEN $4 ELSE delivered_through END,
+                  attempts = CASE WHEN $3 THEN 0 ELSE $5 END,
+                  head_failed_since = CASE WHEN $3 THEN NULL ELSE $6 END,
+                  next_attempt_at = $7, failing_since = $8,
+                  disabled_at = CASE WHEN $9 THEN $10 ELSE disabled_at END,
+                  disabled_reason = CASE WHEN $9 THEN $11 ELSE disabled_reason END
+                WHERE sandbox_id = $1 AND id = $2
+                """, ct, sandboxId, endpointId, failure.GiveUp, next.Position, endpoint.Attempts + attempts.Count,
+                endpoint.HeadFailedSince ?? attempts[0].At, (object?)failure.RetryAt ?? DBNull.Value, failingSince, failure.Disable, now,
+                DisabledReason(failingSince, last));
+            if (failure.Disable) logger.LogWarning("Webhook endpoint {EndpointId} disabled after failing since {FailingSince}", endpointId, failingSince);
+        }
+        await tx.CommitAsync(ct);
+        return failure is null || (failure.GiveUp && !failure.Disable);
+    }
+
+    private string DisabledReason(DateTimeOffset failingSince, WebhookAttempt last)
+    {
+        var reason = $"Disabled: every delivery failed since {failingSince:yyyy-MM-dd HH:mm:ss} UTC ({options.DisableAfter.TotalDays:0.#} days); last error: {last.Error ?? "HTTP " + last.StatusCode}";
+        return reason.Length <= 400 ? reason : reason[..400];
+    }
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, params object?[] values)
+    {
+        var cmd = new NpgsqlCommand(sql, connection, tx);
+        foreach (var value in values)
+            cmd.Parameters.Add(value switch
+            {
+                string[] array => new NpgsqlParameter { Value = array, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                _ => new NpgsqlParameter { Value = value ?? DBNull.Value },
+            });
+        return cmd;
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, CancellationToken ct, params object?[] values)
+    {
+        await using var cmd = Command(connection, tx, sql, values);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}

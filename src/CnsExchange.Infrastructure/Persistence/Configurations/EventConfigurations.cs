@@ -1,0 +1,71 @@
+using CnsExchange.Application.Features.Events;
+using CnsExchange.Application.Features.Webhooks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CnsExchange.Infrastructure.Persistence.Configurations;
+
+internal sealed class EventRecordConfiguration : IEntityTypeConfiguration<EventRecord>
+{
+    public void Configure(EntityTypeBuilder<EventRecord> b)
+    {
+        b.ToTable("events");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Type).HasMaxLength(80);
+        b.Property(x => x.ResourceUrl).HasMaxLength(200);
+        b.Property(x => x.Data).HasColumnType("jsonb");
+        // Set by the commit trigger (cns.events_sequence): never written by the application.
+        b.Property(x => x.Position).ValueGeneratedOnAddOrUpdate();
+        b.HasIndex(x => x.Position).IsUnique().HasDatabaseName("ux_events_position");
+        b.HasIndex(x => x.OccurredAt);
+        // voucher.expiring once per voucher.
+        b.HasIndex(x => x.ResourceId).IsUnique().HasFilter("type = 'voucher.expiring'").HasDatabaseName("ux_events_voucher_expiring");
+    }
+}
+
+/// <summary>The last position given in each sandbox (one row per sandbox, locked by the commit trigger).</summary>
+internal sealed class EventPositionCounter
+{
+    public long LastPosition { get; set; }
+}
+
+internal sealed class EventPositionCounterConfiguration : IEntityTypeConfiguration<EventPositionCounter>
+{
+    public void Configure(EntityTypeBuilder<EventPositionCounter> b)
+    {
+        b.ToTable("event_positions");
+        b.Property<Guid>(SandboxModel.Property);
+        b.HasKey(SandboxModel.Property);
+    }
+}
+
+internal sealed class WebhookEndpointConfiguration : IEntityTypeConfiguration<WebhookEndpoint>
+{
+    public void Configure(EntityTypeBuilder<WebhookEndpoint> b)
+    {
+        b.ToTable("webhook_endpoints");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Url).HasMaxLength(400);
+        b.Property(x => x.Secret).HasMaxLength(100);
+        b.Property(x => x.DisabledReason).HasMaxLength(400);
+        b.HasIndex(x => new { x.ProviderId, x.CreatedAt });
+        b.HasOne<CnsExchange.Domain.Registry.Provider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<WebhookDelivery>
+{
+    public void Configure(EntityTypeBuilder<WebhookDelivery> b)
+    {
+        b.ToTable("webhook_deliveries");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.EventType).HasMaxLength(80);
+        b.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.Trigger).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.ResponseBody).HasMaxLength(1024);
+        b.Property(x => x.Error).HasMaxLength(400);
+        b.HasIndex(x => new { x.EndpointId, x.AttemptedAt });
+        b.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(x => x.EndpointId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<EventRecord>().WithMany().HasForeignKey(x => x.EventId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

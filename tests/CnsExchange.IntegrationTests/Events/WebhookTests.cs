@@ -1,0 +1,305 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using CnsExchange.Application.Common;
+using CnsExchange.Infrastructure.Events;
+using CnsExchange.IntegrationTests.CareAuthorisations;
+using CnsExchange.IntegrationTests.Support;
+using CnsExchange.IntegrationTests.Validation;
+using Npgsql;
+using static CnsExchange.IntegrationTests.Billing.BillingApi;
+
+namespace CnsExchange.IntegrationTests.Events;
+
+/// <summary>Issue 20: the outbox, the feed and signed webhooks, against a real receiver on 127.0.0.1.</summary>
+public sealed class WebhookTests(ApiFactory api) : ApiTest(api)
+{
+    private static readonly TimeSpan Tolerance = TimeSpan.FromMinutes(5);
+
+    private async Task<(string Id, string Secret)> RegisterAsync(string key, string url, params string[] types)
+    {
+        var created = await (await Client(key).PostJsonAsync("/api/v1/webhook-endpoints", new { url, types })).ExpectAsync(HttpStatusCode.Created);
+        return (created["endpoint"]!["id"]!.GetValue<string>(), created["secret"]!.GetValue<string>());
+    }
+
+    private void AssertSigned(string secret, WebhookReceiver.Received r) =>
+        Assert.True(WebhookSignature.Verify(secret, r.Signature, r.Body, Api.Clock.GetUtcNow(), Tolerance), $"bad signature on {r.EventType}: {r.Signature}");
+
+    private async Task<List<JsonNode>> FeedAsync(string key, string query = "")
+    {
+        var items = new List<JsonNode>();
+        var after = "";
+        while (true)
+        {
+            var page = await (await Client(key).GetAsync($"/api/v1/events?limit=200&after={after}{query}")).ExpectAsync(HttpStatusCode.OK);
+            items.AddRange(page["items"]!.AsArray().Select(i => i!));
+            after = page["nextCursor"]!.GetValue<string>();
+            if (!page["hasMore"]!.GetValue<bool>()) return items;
+        }
+    }
+
+    [Fact]
+    public async Task Every_event_type_reaches_a_real_receiver_signed_and_in_the_feeds_commit_order()
+    {
+        await using var staff = await WebhookReceiver.StartAsync();
+        await using var physio = await WebhookReceiver.StartAsync();
+        var (_, staffSecret) = await RegisterAsync(Admin, staff.Url);
+        var (_, physioSecret) = await RegisterAsync(Physio1, physio.Url, "validation_request.decided", "fee_memoir.adjudicated", "payment_run.closed");
+
+        // validation_request.decided (agreed at once), request.information_requested, then a reviewer's refusal (decided again).
+        await Client(Physio1).DecideAsync(ValidationTestSupport.Rx());
+        var pending = (await Client(Physio1).DecideAsync(ValidationTestSupport.Rx(ValidationTestSupport.DependencyPlan)))["id"]!.GetValue<string>();
+        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{pending}/decision", new { decision = "request_information", question = "Which days?" }))
+            .ExpectAsync(HttpStatusCode.OK);
+        // cure_authorisation.decided, rehabilitation_authorisation.decided
+        await Client(Thermal1).CureAsync(CareTestSupport.Cure("T200", "1983081246785"));
+        await Client(Rehab1).RehabAsync(CareTestSupport.Rehab("GER_AMB", start: new DateOnly(2026, 12, 1), end: new DateOnly(2027, 1, 31)));
+        // fee_memoir.adjudicated, contestation.decided
+        var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 1, ValidUntil = new DateOnly(2026, 12, 3) });
+        var memoir = await SubmitAsync(Client(Physio1), Memoir("EV-1", Line(voucher, "2026-11-10"), Line(voucher, "2026-11-12")));
+        var contestation = await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{memoir["id"]}/lines/2/contestation",
+            new { code = "SESSIONS_EXHAUSTED", text = "Session given." })).ExpectAsync(HttpStatusCode.Created);
+        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{contestation["id"]}/decision", new { decision = "uphold", note = "No." }))
+            .ExpectAsync(HttpStatusCode.OK);
+        // billing_file.processed and billing_file.rejected
+        var other = await VoucherSeed.CreateAsync(Api);
+        var good = await UploadAsync(Client(Physio1), $"memoirReference,voucherNumber,matricule,sessionDate,actCode,travel,claimedAmount\nEVF-1,{other},{Adult},2026-11-10,ZK11,false,36.80\n", "text/csv");
+        Assert.Equal("processed", (await WaitForFileAsync(Client(Physio1), good["id"]!.GetValue<string>()))["status"]!.GetValue<string>());
+        var bad = await UploadAsync(Client(Physio1), "memoirReference,voucherNumber,matricule,sessionDate,actCode,travel,claimedAmount\nEVF-2,nope,1,x,ZK11,false,1\n", "text/csv");
+        Assert.Equal("rejected", (await WaitForFileAsync(Client(Physio1), bad["id"]!.GetValue<string>()))["status"]!.GetValue<string>());
+        // payment_run.closed (the Monday run) and voucher.expiring (validUntil 3 December: noticed from 26 November on the sandbox clock)
+        await PaymentRuns.PaymentRunApi.SetClockAsync(Client(Admin), PaymentRuns.PaymentRunApi.Local("2026-11-30", 3));
+
+        string[] all = ["validation_request.decided", "request.information_requested", "cure_authorisation.decided", "rehabilitation_authorisation.decided",
+            "fee_memoir.adjudicated", "contestation.decided", "billing_file.processed", "billing_file.rejected", "payment_run.closed", "voucher.expiring"];
+        await staff.WaitForAsync(r => all.All(t => r.Any(x => x.EventType == t)));
+        var feed = await FeedAsync(Admin);
+        var staffGot = await staff.WaitForAsync(r => r.Count >= feed.Count);
+        Assert.Equal(feed.Select(e => e["id"]!.GetValue<string>()), staffGot.Select(r => r.EventId)); // every event once, in the feed's order
+        foreach (var r in staffGot) AssertSigned(staffSecret, r);
+        foreach (var r in staffGot)
+        {
+            var body = JsonNode.Parse(r.Body)!;
+            Assert.Equal(r.EventId, body["id"]!.GetValue<string>());
+            Assert.Equal(r.EventType, body["type"]!.GetValue<string>());
+            Assert.StartsWith("/api/v1/", body["resource"]!["url"]!.GetValue<string>());
+        }
+        var closed = JsonNode.Parse(staffGot.First(r => r.EventType == "payment_run.closed").Body)!["data"]!;
+        Assert.StartsWith("/api/v1/return-files/", closed["returnFileUrl"]!.GetValue<string>());
+        var expiring = JsonNode.Parse(staffGot.Single(r => r.EventType == "voucher.expiring" && r.Body.Contains(voucher)).Body)!["data"]!;
+        Assert.Equal(("2026-12-03", 0), (expiring["validUntil"]!.GetValue<string>(), expiring["sessionsLeft"]!.GetValue<int>()));
+
+        // The provider's endpoint: its own events of its three types only, in order.
+        var mine = (await FeedAsync(Physio1, "&types=validation_request.decided,fee_memoir.adjudicated,payment_run.closed")).Select(e => e["id"]!.GetValue<string>()).ToList();
+        var physioGot = await physio.WaitForAsync(r => r.Count >= mine.Count);
+        Assert.Equal(mine, physioGot.Select(r => r.EventId));
+        Assert.Equal(["fee_memoir.adjudicated", "payment_run.closed", "validation_request.decided"], physioGot.Select(r => r.EventType).Distinct().Order());
+        foreach (var r in physioGot) AssertSigned(physioSecret, r);
+    }
+
+    [Fact]
+    public async Task The_feed_shows_a_provider_its_own_events_pages_by_cursor_and_filters_types()
+    {
+        await Client(Physio1).DecideAsync(ValidationTestSupport.Rx());
+        await Client(Physio1).DecideAsync(ValidationTestSupport.Rx(ValidationTestSupport.Minor));
+        await Client(Physio2).DecideAsync(ValidationTestSupport.Rx());
+        var page1 = await (await Client(Physio1).GetAsync("/api/v1/events?limit=1")).ExpectAsync(HttpStatusCode.OK);
+        Assert.True(page1["hasMore"]!.GetValue<bool>());
+        var page2 = await (await Client(Physio1).GetAsync($"/api/v1/events?limit=1&after={page1["nextCursor"]}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.False(page2["hasMore"]!.GetValue<bool>());
+        Assert.NotEqual(page1["items"]![0]!["id"]!.GetValue<string>(), page2["items"]![0]!["id"]!.GetValue<string>());
+        var empty = await (await Client(Physio1).GetAsync($"/api/v1/events?after={page2["nextCursor"]}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Empty(empty["items"]!.AsArray());
+        Assert.Equal(page2["nextCursor"]!.GetValue<string>(), empty["nextCursor"]!.GetValue<string>()); // poll again from there
+        Assert.Equal(3, (await FeedAsync(Admin)).Count);
+        Assert.Single(await FeedAsync(Physio2));
+        Assert.Empty(await FeedAsync(Physio1, "&types=payment_run.closed"));
+        await (await Client(Physio1).GetAsync("/api/v1/events?types=nope")).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        await (await Client(Physio1).GetAsync("/api/v1/events?after=abc")).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+    }
+
+    [Fact]
+    public async Task A_receiver_answering_500_twice_then_200_gets_the_event_on_the_third_try()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (id, secret) = await RegisterAsync(Physio1, receiver.Url);
+        receiver.Answer(500, 500, 200);
+        await Client(Physio1).DecideAsync(ValidationTestSupport.Rx());
+        var got = await receiver.WaitForAsync(r => r.Count >= 3);
+        Assert.Single(got.Select(r => r.EventId).Distinct());
+        foreach (var r in got) AssertSigned(secret, r);
+        var deliveries = await Eventually.PollAsync(
+            async () => (await (await Client(Physio1).GetAsync($"/api/v1/webhook-endpoints/{id}/deliveries")).ExpectAsync(HttpStatusCode.OK))["items"]!.AsArray(),
+            d => d.Count == 3, TimeSpan.FromSeconds(10));
+        // Attempts of one pass share the instant of the (fake) clock: read them by attempt number.
+        deliveries = new JsonArray(deliveries.OrderByDescending(d => d!["attempt"]!.GetValue<int>()).Select(d => d!.DeepClone()).ToArray());
+        Assert.Equal(["succeeded", "retrying", "retrying"], deliveries.Select(d => d!["status"]!.GetValue<string>()));
+        Assert.Equal([3, 2, 1], deliveries.Select(d => d!["attempt"]!.GetValue<int>()));
+        Assert.Equal(500, deliveries[1]!["responseCode"]!.GetValue<int>());
+        Assert.True(deliveries[1]!["responseBody"]!.GetValue<string>().Length <= 1024); // the receiver sent 3 KB
+        await Task.Delay(500);
+        Assert.Equal(3, receiver.Requests.Count); // nothing more once delivered
+    }
+
+    [Fact]
+    public async Task A_failing_endpoint_is_retried_later_with_backoff_and_disabled_after_three_days()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.DefaultStatus = 503;
+        var (id, _) = await RegisterAsync(Physio1, receiver.Url);
+        await Client(Physio1).DecideAsync(ValidationTestSupport.Rx());
+        await receiver.WaitForAsync(r => r.Count >= 3);
+        var endpoint = await Eventually.PollAsync(
+            async () => await (await Client(Physio1).GetAsync($"/api/v1/webhook-endpoints/{id}")).ExpectAsync(HttpStatusCode.OK),
+            e => e["nextRetryAt"] is not null, TimeSpan.FromSeconds(10));
+        var nextRetry = endpoint["nextRetryAt"]!.GetValue<DateTimeOffset>();
+        var wait = nextRetry - Api.Clock.GetUtcNow();
+        Assert.InRange(wait, TimeSpan.FromSeconds(14), TimeSpan.FromSeconds(121)); // 30 s × 2^(3−1) capped, jitter ½…1
+        await Task.Delay(500);
+        Assert.Equal(3, receiver.Requests.Count); // nothing before the retry is due
+
+        Api.Clock.Advance(wait + TimeSpan.FromSeconds(1));
+        await receiver.WaitForAsync(r => r.Count >= 6);
+
+        Api.Clock.Advance(TimeSpan.FromDays(3));
+        var disabled = await Eventually.PollAsync(
+            async () => await (await Client(Physio1).GetAsync($"/api/v1/webhook-endpoints/{id}")).ExpectAsync(HttpStatusCode.OK),
+            e => !e["enabled"]!.GetValue<bool>(), TimeSpan.FromSeconds(15));
+        Assert.Contains("3 days", disabled["disabledReason"]!.GetValue<string>());
+        var last = (await (await Client(Physio1).GetAsync($"/api/v1/webhook-endpoints/{id}/deliveries?limit=200")).ExpectAsync(HttpStatusCode.OK))["items"]!
+            .AsArray().MaxBy(d => d!["attempt"]!.GetValue<int>())!;
+        Assert.Equal("failed", last["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_delivery_is_redelivered_on_request_and_a_ping_tests_the_endpoint()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (id, secret) = await RegisterAsync(Physio1, receiver.Url);
+        var ping = await (await Client(Physio1).PostAsync($"/api/v1/webhook-endpoints/{id}/test", null)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(("succeeded", 200, "test"), (ping["status"]!.GetValue<string>(), ping["responseCode"]!.GetValue<int>(), ping["trigger"]!.GetValue<string>()));
+        var pinged = Assert.Single(receiver.Requests);
+        Assert.Equal("ping", pinged.EventType);
+        AssertSigned(secret, pinged);
+
+        await Client(Physio1).DecideAsync(ValidationTestSupport.Rx());
+        var first = (await receiver.WaitForAsync(r => r.Count >= 2))[1];
+        var delivery = await Eventually.PollAsync(
+            async () => (await (await Client(Physio1).GetAsync($"/api/v1/webhook-endpoints/{id}/deliveries")).ExpectAsync(HttpStatusCode.OK))["items"]!.AsArray()
+                .FirstOrDefault(d => d!["trigger"]!.GetValue<string>() == "automatic"),
+            d => d is not null, TimeSpan.FromSeconds(10));
+        var again = await (await Client(Physio1).PostAsync($"/api/v1/webhook-deliveries/{delivery!["id"]}/redelivery", null)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("redelivery", again["trigger"]!.GetValue<string>());
+        var second = (await receiver.WaitForAsync(r => r.Count >= 3))[2];
+        Assert.Equal((first.EventId, first.Body), (second.EventId, second.Body));
+        AssertSigned(secret, second);
+
+        // Another provider's endpoint and deliveries are not found; deleting stops deliveries.
+        await (await Client(Physio2).GetAsync($"/api/v1/webhook-endpoints/{id}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client(Physio2).PostAsync($"/api/v1/webhook-deliveries/{delivery["id"]}/redelivery", null)).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        var list = await (await Client(Physio1).GetAsync("/api/v1/webhook-endpoints")).ExpectAsync(HttpStatusCode.OK);
+        Assert.DoesNotContain("secret", list.ToJsonString());
+        Assert.Equal(HttpStatusCode.NoContent, (await Client(Physio1).DeleteAsync($"/api/v1/webhook-endpoints/{id}")).StatusCode);
+        await Client(Physio1).DecideAsync(ValidationTestSupport.Rx(ValidationTestSupport.Minor));
+        await Task.Delay(1000);
+        Assert.Equal(3, receiver.Requests.Count);
+    }
+
+    [Theory]
+    [InlineData("http://10.0.0.1/hook")]
+    [InlineData("http://169.254.169.254/latest/meta-data")]
+    [InlineData("http://127.0.0.2:9/hook")]
+    [InlineData("http://[::1]:9/hook")]
+    [InlineData("http://192.168.1.10/hook")]
+    public async Task The_hosted_policy_refuses_private_loopback_and_link_local_targets(string url)
+    {
+        var problem = await (await Client(Physio1).PostJsonAsync("/api/v1/webhook-endpoints", new { url })).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "webhook_url_refused");
+        Assert.Contains("refuses", problem["detail"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("ftp://example.org/hook")]
+    [InlineData("file:///etc/passwd")]
+    [InlineData("http://user:pw@127.0.0.1/hook")]
+    [InlineData("/relative")]
+    public async Task Only_absolute_http_urls_are_accepted(string url) =>
+        await (await Client(Physio1).PostJsonAsync("/api/v1/webhook-endpoints", new { url })).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+
+    [Fact]
+    public async Task Events_are_numbered_in_commit_order_and_a_cursor_reader_never_misses_one()
+    {
+        // Writers insert an event, then wait a random time before committing: insertion order and commit order differ.
+        const int writers = 8, perWriter = 15;
+        var appConnection = new NpgsqlConnectionStringBuilder(Api.ConnectionString) { Username = "cns_app", Password = "cns-app-local" }.ConnectionString;
+        var done = 0;
+        async Task WriteAsync(int w)
+        {
+            await using var conn = new NpgsqlConnection(appConnection);
+            await conn.OpenAsync();
+            for (var i = 0; i < perWriter; i++)
+            {
+                await using var tx = await conn.BeginTransactionAsync();
+                await using var cmd = new NpgsqlCommand($"""
+                    SELECT set_config('cns.sandbox', '{SandboxIds.Default}', true);
+                    INSERT INTO cns.events (id, type, occurred_at, resource_id, resource_url, data) VALUES (gen_random_uuid(), 'fee_memoir.adjudicated', now(), gen_random_uuid(), '/x', '{"{"}{"}"}');
+                    SELECT pg_sleep(random() * 0.02);
+                    """, conn, tx);
+                await cmd.ExecuteNonQueryAsync();
+                await tx.CommitAsync();
+            }
+            Interlocked.Increment(ref done);
+        }
+        var writing = Enumerable.Range(0, writers).Select(w => Task.Run(() => WriteAsync(w))).ToList();
+        var seen = new List<(long Position, string Id)>();
+        long after = 0;
+        await using (var reader = new NpgsqlConnection(appConnection))
+        {
+            await reader.OpenAsync();
+            while (true)
+            {
+                var finished = Volatile.Read(ref done) == writers;
+                await using var tx = await reader.BeginTransactionAsync();
+                await using var cmd = new NpgsqlCommand($"""
+                    SELECT set_config('cns.sandbox', '{SandboxIds.Default}', true);
+                    SELECT position, id::text FROM cns.events WHERE position > {after} ORDER BY position;
+                    """, reader, tx);
+                await using (var rows = await cmd.ExecuteReaderAsync())
+                {
+                    await rows.NextResultAsync();
+                    while (await rows.ReadAsync()) seen.Add((rows.GetInt64(0), rows.GetString(1)));
+                }
+                await tx.CommitAsync();
+                if (seen.Count > 0) after = seen[^1].Position;
+                if (finished) break;
+            }
+        }
+        await Task.WhenAll(writing);
+        // The reader, only ever asking for what follows its cursor, saw every committed event once: 1, 2, 3… without a gap.
+        Assert.Equal(Enumerable.Range(1, writers * perWriter).Select(i => (long)i), seen.Select(s => s.Position));
+        Assert.Equal(writers * perWriter, seen.Select(s => s.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task An_event_exists_only_with_its_change()
+    {
+        var appConnection = new NpgsqlConnectionStringBuilder(Api.ConnectionString) { Username = "cns_app", Password = "cns-app-local" }.ConnectionString;
+        await using var conn = new NpgsqlConnection(appConnection);
+        await conn.OpenAsync();
+        await using (var tx = await conn.BeginTransactionAsync())
+        {
+            await using var cmd = new NpgsqlCommand($"""
+                SELECT set_config('cns.sandbox', '{SandboxIds.Default}', true);
+                INSERT INTO cns.events (id, type, occurred_at, resource_id, resource_url, data) VALUES (gen_random_uuid(), 'fee_memoir.adjudicated', now(), gen_random_uuid(), '/x', '{"{"}{"}"}');
+                """, conn, tx);
+            await cmd.ExecuteNonQueryAsync();
+            await tx.RollbackAsync();
+        }
+        // A refused memoir (400) stores neither memoir nor event; an accepted one stores both.
+        await (await Client(Physio1).PostJsonAsync("/api/v1/fee-memoirs", new { memoirReference = "X" })).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.Empty(await FeedAsync(Admin));
+        var voucher = await VoucherSeed.CreateAsync(Api);
+        var memoir = await SubmitAsync(Client(Physio1), Memoir("TX-1", Line(voucher, "2026-11-10")));
+        var e = Assert.Single(await FeedAsync(Admin));
+        Assert.Equal(("fee_memoir.adjudicated", memoir["id"]!.GetValue<string>()), (e["type"]!.GetValue<string>(), e["resource"]!["id"]!.GetValue<string>()));
+        Assert.Equal(Api.SandboxNow(), e["occurredAt"]!.GetValue<DateTimeOffset>());
+    }
+}
