@@ -29,11 +29,12 @@ public sealed partial class CareReferenceDataTests
         Assert.All(TestReference.Catalog.CureKinds, k => Assert.Matches(BillableAct(), k.Code));
 
     [Fact]
-    public void Geriatric_rehabilitation_is_asked_by_rehabilitation_centres_and_hospitals_the_rest_by_centres_only()
+    public void Geriatric_and_cardiac_rehabilitation_are_asked_by_rehabilitation_centres_and_hospitals_the_rest_by_centres_only()
     {
         foreach (var kind in TestReference.Catalog.RehabilitationKinds)
         {
-            var expected = kind.Service == RehabService.Geriatric
+            // Seed 003 names "Rééducation gériatrique et Rééducation cardiaque" together, in hospitals.
+            var expected = kind.Service is RehabService.Geriatric or RehabService.Cardiac
                 ? new[] { ProviderKind.RehabilitationCentre, ProviderKind.Hospital }
                 : [ProviderKind.RehabilitationCentre];
             Assert.Equal(expected, kind.RequestedBy);

@@ -2627,6 +2627,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("date")
                         .HasColumnName("authorised_to");
 
+                    b.Property<DateOnly?>("CardiacEventDate")
+                        .HasColumnType("date")
+                        .HasColumnName("cardiac_event_date");
+
                     b.Property<int?>("Days")
                         .HasColumnType("integer")
                         .HasColumnName("days");
