@@ -2457,6 +2457,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(8)")
                         .HasColumnName("doctor_code");
 
+                    b.Property<string>("Interruptions")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("interruptions");
+
                     b.Property<string>("KindCode")
                         .IsRequired()
                         .HasMaxLength(10)
