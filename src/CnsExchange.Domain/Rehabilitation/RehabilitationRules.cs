@@ -20,6 +20,19 @@ public static class CnrfrAdmission
 }
 
 /// <summary>
+/// REH-05: the CNRFR bills like a hospital (seed 003: "la prise en charge des frais se déroule comme pour une
+/// hospitalisation"; "le CNRFR étant un établissement hospitalier, les frais [...] sont directement facturés à la CNS"):
+/// it records its stays through the hospital-stay path (HOS-01…HOS-08 apply) and doctors bill their fees for those stays.
+/// </summary>
+public static class CnrfrBilling
+{
+    public const string Rule = "REH-05";
+
+    /// <summary>Who may send a hospital stay for direct billing: hospitals, and the CNRFR.</summary>
+    public static bool RecordsStays(ProviderKind kind) => kind is ProviderKind.Hospital or ProviderKind.Cnrfr;
+}
+
+/// <summary>
 /// REH-02: geriatric ambulatory rehabilitation follows a stationary hospital stay of at least 7 days (admission and
 /// discharge days included) that ended in the 12 months before the start ("au cours de l'année précédente"); it
 /// lasts at most 2 months, cannot be extended, and the request must reach CNS before the start. The stay is one this

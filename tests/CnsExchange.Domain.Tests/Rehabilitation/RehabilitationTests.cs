@@ -1,4 +1,5 @@
 using CnsExchange.Domain.Common;
+using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Rehabilitation;
 using static CnsExchange.Domain.Tests.Support.TestReference;
 
@@ -272,5 +273,19 @@ public sealed class RehabilitationTests
     {
         AssertRefused(CardiacRehab.Decide(Insured(), new CardiacRehabRequest(D("2026-12-02"), D("2026-12-01"), D("2027-01-31"), D("2026-11-10")), Catalog),
             "REQUEST_AFTER_START", "REH-07");
+    }
+
+    // ---- REH-05 CNRFR bills like a hospital ------------------------------------------------------------------
+
+    [Theory]
+    [InlineData(ProviderKind.Hospital, true)]
+    [InlineData(ProviderKind.Cnrfr, true)]
+    [InlineData(ProviderKind.RehabilitationCentre, false)]
+    [InlineData(ProviderKind.ThermalCentre, false)]
+    [InlineData(ProviderKind.Physiotherapist, false)]
+    [InlineData(ProviderKind.Doctor, false)]
+    public void Reh05_the_cnrfr_records_stays_like_a_hospital(ProviderKind kind, bool recordsStays)
+    {
+        Assert.Equal(recordsStays, CnrfrBilling.RecordsStays(kind));
     }
 }

@@ -34,9 +34,12 @@ public sealed partial class CareReferenceDataTests
         foreach (var kind in TestReference.Catalog.RehabilitationKinds)
         {
             // Seed 003 names "Rééducation gériatrique et Rééducation cardiaque" together, in hospitals.
-            var expected = kind.Service is RehabService.Geriatric or RehabService.Cardiac
-                ? new[] { ProviderKind.RehabilitationCentre, ProviderKind.Hospital }
-                : [ProviderKind.RehabilitationCentre];
+            var expected = kind.Service switch
+            {
+                RehabService.Geriatric or RehabService.Cardiac => new[] { ProviderKind.RehabilitationCentre, ProviderKind.Hospital },
+                RehabService.Cnrfr => [ProviderKind.RehabilitationCentre, ProviderKind.Cnrfr], // the CNRFR checks its own admissions (REH-01, REH-05)
+                _ => [ProviderKind.RehabilitationCentre],
+            };
             Assert.Equal(expected, kind.RequestedBy);
         }
     }

@@ -9,6 +9,35 @@ namespace CnsExchange.IntegrationTests.CareAuthorisations;
 /// <summary>Issue 21: Colpach ambulatory treatment days (REH-06) and cardiac rehabilitation (REH-07) through HTTP.</summary>
 public sealed class RehabilitationAdditionsTests(ApiFactory api) : ApiTest(api)
 {
+    private const string Cnrfr = "sandbox-cnrfr";
+
+    [Fact]
+    public async Task Reh05_the_cnrfr_records_stays_like_a_hospital_and_doctors_bill_their_fees_for_them()
+    {
+        // REH-01 still answers the affiliation check for the CNRFR itself: no authorisation, no voucher.
+        var check = await Client(Cnrfr).RehabAsync(Rehab("CNRFR", start: Today));
+        Assert.Equal(("not_required", true), (check.Status(), check["affiliationInOrder"]!.GetValue<bool>()));
+        Assert.Null(check["voucher"]);
+
+        var stay = await (await Client(Cnrfr).PostJsonAsync("/api/v1/hospital-stays", new
+        {
+            matricule = Adult, admissionDate = "2026-11-16", dischargeDate = "2026-11-20", kind = "stationary", childbirth = false, room = "standard",
+            singleRoomMedicallyNeeded = false, accompanyingParentBed = false, countryOfCare = "LU", operations = Array.Empty<object>(),
+        })).ExpectAsync(HttpStatusCode.Created);
+        Assert.Equal(("accepted", 5), (stay["status"]!.GetValue<string>(), stay["participation"]!["daysCharged"]!.GetValue<int>())); // HOS-02
+        Assert.Equal("CNR0001", stay["providerCode"]!.GetValue<string>());
+
+        var memoir = await Client(Doctor1).BillAsync("DR-CNRFR-1", [FeeLine(stay["id"]!.GetValue<string>(), Adult, "2026-11-17", "DV01", 42.00m)]);
+        Assert.Equal(("accepted", 100m, 42.00m), (memoir.Line(1).Outcome(), memoir.Line(1).Money("ratePercent"), memoir.Line(1).Money("cnsAmount"))); // HOS-04 stationary
+
+        // A rehabilitation centre that is not the CNRFR still does not record stays.
+        await (await Client(Rehab1).PostJsonAsync("/api/v1/hospital-stays", new
+        {
+            matricule = Adult, admissionDate = "2026-11-16", dischargeDate = "2026-11-20", kind = "stationary", childbirth = false, room = "standard",
+            singleRoomMedicallyNeeded = false, accompanyingParentBed = false, countryOfCare = "LU", operations = Array.Empty<object>(),
+        })).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+    }
+
     [Fact]
     public async Task Reh06_ten_colpach_ambulatory_days_spread_over_weeks_are_agreed_and_billed_and_an_eleventh_is_not()
     {
