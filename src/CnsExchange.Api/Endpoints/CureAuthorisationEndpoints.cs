@@ -1,3 +1,4 @@
+using CnsExchange.Api.Infrastructure;
 using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Cures;
 using Mediator;
@@ -46,5 +47,36 @@ public sealed class CureAuthorisationEndpoints : IEndpointGroup
             "Your cure authorisation requests, newest first (`cursor`/`limit`; filter by `status`, date of receipt `from`/`to`, `matricule` and the `voucherNumber` issued).",
             id => new GetCureAuthorisation(id),
             "A cure authorisation request: decision, voucher, terms and the history of its changes (its centre, or CNS staff)."));
+
+        g.MapPost("/{id:guid}/medical-interruptions", (IMediator m, Guid id, MedicalInterruptionInput body, CancellationToken ct) =>
+                m.Send(new ReportMedicalInterruption(id, body), ct))
+            .RequireAuthorization(Policies.Provider)
+            .WithSummary("Report a medical interruption of an agreed back, neck or shoulder cycle (CUR-10), with the treating doctor's certificate reference.")
+            .WithDescription("The interruption (`from`, `to`, `certificateReference`) waits for a reviewer (`status: pending` in `interruptions`). Once accepted, the 6-month cycle of CUR-05 runs longer by the interruption's days (both included); sessions are refused `AUTHORISATION_EXPIRED` (rule CUR-10) only after that extended end. The certificate itself is kept by the centre: this API records its reference. Only T200/T203/T206 cycles (422 `interruption_not_applicable`); the cure must be agreed (409 `authorisation_not_agreed`).")
+            .Produces<CureAuthorisationDto>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        g.MapPost("/{id:guid}/medical-interruptions/{sequence:int}/decision", (IMediator m, Guid id, int sequence, InterruptionDecisionInput body, CancellationToken ct) =>
+                m.Send(new DecideMedicalInterruption(id, sequence, body), ct))
+            .RequireAuthorization(Policies.Reviewer)
+            .WithSummary("Accept or reject a medical interruption (reviewer, CUR-10): accepted, the cycle is extended by its days.")
+            .WithDescription("`accepted: true` extends the cycle window (`authorisation.interruptionDays`); `false` leaves it. A decided interruption is not decided again (409 `interruption_already_decided`).")
+            .Produces<CureAuthorisationDto>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        g.MapPost("/{id:guid}/interruption", (IMediator m, Guid id, CureInterruptionInput body, CancellationToken ct) =>
+                m.Send(new RecordCureInterruption(id, body), ct))
+            .RequireAuthorization(Policies.ProviderOrStaff)
+            .WithSummary("Record that the cure was interrupted without valid reason (CUR-09), by its centre or a reviewer: sessions from `from` on are refused CURE_INTERRUPTED.")
+            .WithDescription("`from` is the first day the insured person no longer came (not in the future). Sessions dated on or after it are refused `CURE_INTERRUPTED` at billing. Recorded twice, the earliest date holds.")
+            .Produces<CureAuthorisationDto>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
     }
 }

@@ -21,12 +21,48 @@ public sealed class CureAuthorisation : CareRequest
     public CureClinicalData Clinical { get; set; } = CureClinicalData.None;
     /// <summary>What the authorisation allows (agreed; while pending, what an agreement would allow); null when refused.</summary>
     public CureAuthorisationTerms? Terms { get; set; }
+    /// <summary>Interruptions reported by the centre or recorded by a reviewer (CUR-09, CUR-10), in the order recorded.</summary>
+    public List<CureInterruption> Interruptions { get; set; } = [];
 
     public bool Abroad => ToCureRequest().Abroad;
 
     public CureRequest ToCureRequest() =>
         new(KindCode, ReceivedOn, RequestedStart, Clinical, CountryOfCare, CareNotAvailableInLuxembourg, MaintenanceSessionsPerMonth);
 }
+
+public enum CureInterruptionKind
+{
+    /// <summary>Certified by the treating doctor; extends the cycle once a reviewer accepts it (CUR-10).</summary>
+    Medical,
+    /// <summary>Without valid reason: the cure is not covered from then on (CUR-09).</summary>
+    WithoutValidReason,
+}
+
+public enum CureInterruptionStatus
+{
+    /// <summary>A medical interruption waiting for a reviewer (CUR-10).</summary>
+    Pending,
+    Accepted,
+    Rejected,
+    /// <summary>An interruption without valid reason, in force once recorded (CUR-09).</summary>
+    Recorded,
+}
+
+/// <summary>An interruption of a cure (CUR-09, CUR-10). <paramref name="To"/> is null for an interruption without valid reason (the cure ends).</summary>
+/// <param name="CertificateReference">CUR-10: the reference of the treating doctor's certificate (the document itself is kept by the centre).</param>
+public sealed record CureInterruption(
+    int Sequence,
+    CureInterruptionKind Kind,
+    DateOnly From,
+    DateOnly? To,
+    string? CertificateReference,
+    string? Note,
+    string RecordedBy,
+    DateTimeOffset RecordedAt,
+    CureInterruptionStatus Status,
+    string? DecidedBy = null,
+    DateTimeOffset? DecidedAt = null,
+    string? DecisionNote = null);
 
 /// <summary>
 /// An earlier cure authorisation of the insured person as this system knows it: the authorisation, and the sessions
@@ -44,7 +80,8 @@ public sealed record CureCourse(
     DateOnly? LastSession,
     BodySide? Side,
     int? SessionWindowMonths,
-    DateOnly? LastSessionBy)
+    DateOnly? LastSessionBy,
+    int InterruptionDays = 0)
 {
     /// <summary>
     /// The entry the cure rules read (CUR-02, CUR-04, CUR-05). A cure is over — and its <see cref="CureHistoryEntry.End"/>
@@ -59,7 +96,7 @@ public sealed record CureCourse(
         if (FirstSession is not { } first || LastSession is not { } last)
             return new CureHistoryEntry(KindCode, AuthorisedOn, ValidUntil, FirstSession ?? AuthorisedOn, null, SessionsGranted, SessionsDone, Side);
         var lastPossible = SessionWindowMonths is { } months
-            ? first.AddMonths(months).AddDays(-1)
+            ? first.AddMonths(months).AddDays(InterruptionDays - 1) // CUR-10: accepted medical interruptions extend the cycle
             : LastSessionBy ?? (ValidUntil > last ? ValidUntil : last);
         var over = SessionsDone >= SessionsGranted || today > lastPossible;
         return new CureHistoryEntry(KindCode, AuthorisedOn, ValidUntil, first, over ? last : null, SessionsGranted, SessionsDone, Side);

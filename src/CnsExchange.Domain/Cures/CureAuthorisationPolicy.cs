@@ -67,6 +67,7 @@ public static class CureAuthorisationPolicy
             sessions = perMonthGranted * catalog.IntParameter("cure.authorisation.validity_months", date);
             lastSessionBy = validUntil;
         }
+        Add(StationaryObesityCure.Notice(kind));
         if (request.Abroad)
             reasons.Add(Reason.Information(CureReasonCodes.S2Authorisation, CureAbroad.Rule, "countryOfCare", request.CountryOfCare.ToUpperInvariant()));
 
@@ -98,12 +99,14 @@ public static class CureSessionRules
     public static IReadOnlyList<Reason> Check(CureAuthorisationTerms terms, DateOnly firstSession, DateOnly session, int sessionsAlreadyInMonth)
     {
         var reasons = new List<Reason>();
+        if (InterruptedCure.Check(terms, session) is { } interrupted) reasons.Add(interrupted);
         if (session < terms.IssuedOn || firstSession < terms.IssuedOn)
             reasons.Add(Reason.Refusal(CureReasonCodes.AuthorisationExpired, CureValidity.Rule, "sessionDate", terms.IssuedOn.ToString("yyyy-MM-dd")));
         else if (firstSession > terms.ValidUntil)
             reasons.Add(Reason.Refusal(CureReasonCodes.AuthorisationExpired, CureValidity.Rule, "sessionDate", terms.ValidUntil.ToString("yyyy-MM-dd")));
-        else if (terms.SessionWindowMonths is { } months && session >= firstSession.AddMonths(months))
-            reasons.Add(Reason.Refusal(CureReasonCodes.AuthorisationExpired, MaintenanceSessions.Rule, "sessionDate", firstSession.AddMonths(months).AddDays(-1).ToString("yyyy-MM-dd")));
+        else if (terms.CycleLastDay(firstSession) is { } cycleEnd && session > cycleEnd)
+            reasons.Add(Reason.Refusal(CureReasonCodes.AuthorisationExpired, terms.InterruptionDays > 0 ? MedicalInterruption.Rule : MaintenanceSessions.Rule,
+                "sessionDate", cycleEnd.ToString("yyyy-MM-dd")));
         else if (terms.LastSessionBy is { } last && session > last)
             reasons.Add(Reason.Refusal(CureReasonCodes.AuthorisationExpired, CureValidity.Rule, "sessionDate", last.ToString("yyyy-MM-dd")));
 

@@ -11,4 +11,6 @@ public static class CureReasonCodes
     public const string CountryNotCovered = "COUNTRY_NOT_COVERED";
     public const string AuthorisationExpired = "AUTHORISATION_EXPIRED";
     public const string S2Authorisation = "S2_AUTHORISATION";
+    public const string Interrupted = "CURE_INTERRUPTED";
+    public const string StayIncludedInCurePackage = "STAY_INCLUDED_IN_CURE_PACKAGE";
 }

@@ -189,7 +189,7 @@ public static class CureStayAllowance
 
     public static StayAllowanceTerms? For(CureKindDefinition kind, CureRequest request, Insured insured, ReferenceCatalog catalog)
     {
-        if (!kind.StayAllowance) return null;
+        if (!kind.StayAllowance || StationaryObesityCure.StayIncluded(kind)) return null;
         var date = request.RequestDate;
         StayAllowanceRate rate;
         if (request.Abroad) rate = catalog.StayAllowance(AbroadNight, date);
@@ -202,6 +202,60 @@ public static class CureStayAllowance
         }
         return new StayAllowanceTerms(rate.Code, rate.Unit, rate.Amount);
     }
+}
+
+/// <summary>
+/// CUR-10: a 24-session back, neck or shoulder cycle (CUR-05) interrupted for a medical reason certified by the treating
+/// doctor and accepted by CNS (a reviewer) runs 6 months plus the length of the interruption (both days included);
+/// sessions are refused <c>AUTHORISATION_EXPIRED</c> only after that extended end. Only cycles have a window to extend.
+/// </summary>
+public static class MedicalInterruption
+{
+    public const string Rule = "CUR-10";
+
+    public static int Days(DateOnly from, DateOnly to) =>
+        to < from ? throw new ArgumentException("The interruption ends before it starts.", nameof(to)) : to.DayNumber - from.DayNumber + 1;
+
+    public static bool Applies(CureAuthorisationTerms terms) => terms is { Family: CureFamily.BackNeckShoulder, SessionWindowMonths: not null };
+
+    /// <summary>The terms once a reviewer accepted an interruption from <paramref name="from"/> to <paramref name="to"/>.</summary>
+    public static CureAuthorisationTerms Accept(CureAuthorisationTerms terms, DateOnly from, DateOnly to) =>
+        Applies(terms)
+            ? terms with { InterruptionDays = terms.InterruptionDays + Days(from, to) }
+            : throw new InvalidOperationException($"{terms.KindCode} has no cycle window to extend (CUR-10).");
+}
+
+/// <summary>
+/// CUR-09: a cure interrupted without valid reason is not covered — once the centre or a reviewer records the
+/// interruption, sessions on or after its date are refused; sessions already paid on or after it are recovered (LIF-04).
+/// </summary>
+public static class InterruptedCure
+{
+    public const string Rule = "CUR-09";
+
+    public static CureAuthorisationTerms Record(CureAuthorisationTerms terms, DateOnly from) =>
+        terms with { InterruptedOn = terms.InterruptedOn is { } earlier && earlier < from ? earlier : from };
+
+    public static Reason? Check(CureAuthorisationTerms terms, DateOnly session) =>
+        terms.InterruptedOn is { } interrupted && session >= interrupted
+            ? Reason.Refusal(CureReasonCodes.Interrupted, Rule, "sessionDate", interrupted.ToString("yyyy-MM-dd"))
+            : null;
+}
+
+/// <summary>
+/// CUR-11: in a stationary obesity cure (T190) lunch and dinner are taken at the thermal centre (seed 003: "le déjeuner
+/// et le dîner sont obligatoirement pris au Centre thermal"), so the cure package includes the stay: no stay or meal
+/// allowance is granted beside it (*assumption* on what that implies), and a lodging claim for it is refused (INS-06).
+/// </summary>
+public static class StationaryObesityCure
+{
+    public const string Rule = "CUR-11";
+
+    public static bool StayIncluded(CureKindDefinition kind) => kind is { Family: CureFamily.Obesity, Setting: CareSetting.Stationary };
+
+    /// <summary>What the decision says instead of a stay allowance.</summary>
+    public static Reason? Notice(CureKindDefinition kind) =>
+        StayIncluded(kind) ? Reason.Information(CureReasonCodes.StayIncludedInCurePackage, Rule, "kindCode", kind.Code) : null;
 }
 
 /// <summary>

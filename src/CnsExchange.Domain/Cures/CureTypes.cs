@@ -103,6 +103,8 @@ public sealed record StayAllowanceTerms(string Code, string Unit, decimal Amount
 /// <param name="LastSessionBy">Series (reinforcement modules, maintenance): no session after this date.</param>
 /// <param name="MaxSessionsPerMonth">Maintenance (CUR-05): at most this many sessions per calendar month.</param>
 /// <param name="S2">Cure abroad authorised with an S2 form (CUR-08).</param>
+/// <param name="InterruptionDays">CUR-10: days of medical interruptions a reviewer accepted; the cycle window grows by them.</param>
+/// <param name="InterruptedOn">CUR-09: the cure was interrupted without valid reason on this date; no session from it on is covered.</param>
 public sealed record CureAuthorisationTerms(
     string KindCode,
     CureFamily Family,
@@ -117,7 +119,14 @@ public sealed record CureAuthorisationTerms(
     StayAllowanceTerms? StayAllowance,
     bool S2,
     string CountryOfCare,
-    BodySide? AffectedSide);
+    BodySide? AffectedSide,
+    int InterruptionDays = 0,
+    DateOnly? InterruptedOn = null)
+{
+    /// <summary>CUR-05/CUR-10: the last day of a cycle that started on <paramref name="firstSession"/> (6 months, plus accepted interruptions).</summary>
+    public DateOnly? CycleLastDay(DateOnly firstSession) =>
+        SessionWindowMonths is { } months ? firstSession.AddMonths(months).AddDays(InterruptionDays - 1) : null;
+}
 
 /// <summary>The answer to a cure request: terms when granted (possibly with reductions), refusal reasons otherwise.</summary>
 public sealed record CureDecision(IReadOnlyList<Reason> Reasons, CureAuthorisationTerms? Terms)

@@ -7,6 +7,8 @@ public enum ProviderKind
     ThermalCentre,
     RehabilitationCentre,
     Doctor,
+    /// <summary>The national centre for functional rehabilitation: a hospital establishment that records stays like a hospital (REH-05).</summary>
+    Cnrfr,
 }
 
 /// <summary>A healthcare provider that exchanges data with CNS (identifiant facturier = <see cref="Code"/>).</summary>

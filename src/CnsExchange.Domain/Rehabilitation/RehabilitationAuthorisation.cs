@@ -21,7 +21,7 @@ public sealed class RehabilitationAuthorisation : CareRequest
     public string? DoctorCode { get; set; }
     /// <summary>First day (the admission day for geriatric stationary rehabilitation and the CNRFR).</summary>
     public DateOnly Start { get; set; }
-    /// <summary>Geriatric ambulatory: last day asked for.</summary>
+    /// <summary>Geriatric ambulatory and cardiac: last day asked for; Colpach ambulatory: last day of the programme (REH-06, optional).</summary>
     public DateOnly? End { get; set; }
     /// <summary>Days asked for (geriatric stationary: null = the full period; Colpach: required).</summary>
     public int? Days { get; set; }
@@ -29,6 +29,8 @@ public sealed class RehabilitationAuthorisation : CareRequest
     public bool StableClinicalState { get; set; }
     public bool FunctionalLimitationsAttested { get; set; }
     public DateOnly? AcuteTherapyEnd { get; set; }
+    /// <summary>Cardiac rehabilitation (REH-07): the cardiac event or surgery it follows.</summary>
+    public DateOnly? CardiacEventDate { get; set; }
     /// <summary>Hospital stays declared with evidence (geriatric ambulatory, REH-02).</summary>
     public List<DeclaredHospitalStay> DeclaredStays { get; set; } = [];
 
@@ -45,7 +47,7 @@ public sealed class RehabilitationAuthorisation : CareRequest
     public RehabAuthorisationTerms? Terms
     {
         get => AuthorisedFrom is { } from && AuthorisedTo is { } to && RatePercent is { } rate
-            ? new RehabAuthorisationTerms(from, to, rate, ThirdPartyPayment, ExtensionsGranted, ExtensionsLeft)
+            ? new RehabAuthorisationTerms(from, to, rate, ThirdPartyPayment, ExtensionsGranted, ExtensionsLeft, IsColpachAmbulatory ? Days : null)
             : null;
         set
         {
@@ -59,6 +61,9 @@ public sealed class RehabilitationAuthorisation : CareRequest
     }
 
     public bool IsColpach => Service is RehabService.Snrp or RehabService.Snrpo;
+
+    /// <summary>REH-06: the days asked are treatment days spread over the authorised period.</summary>
+    public bool IsColpachAmbulatory => IsColpach && Setting == CareSetting.Ambulatory;
 }
 
 /// <summary>A hospital stay the requester declares, with the evidence a reviewer checks (discharge letter, report reference).</summary>

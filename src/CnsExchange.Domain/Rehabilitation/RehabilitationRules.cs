@@ -20,6 +20,19 @@ public static class CnrfrAdmission
 }
 
 /// <summary>
+/// REH-05: the CNRFR bills like a hospital (seed 003: "la prise en charge des frais se déroule comme pour une
+/// hospitalisation"; "le CNRFR étant un établissement hospitalier, les frais [...] sont directement facturés à la CNS"):
+/// it records its stays through the hospital-stay path (HOS-01…HOS-08 apply) and doctors bill their fees for those stays.
+/// </summary>
+public static class CnrfrBilling
+{
+    public const string Rule = "REH-05";
+
+    /// <summary>Who may send a hospital stay for direct billing: hospitals, and the CNRFR.</summary>
+    public static bool RecordsStays(ProviderKind kind) => kind is ProviderKind.Hospital or ProviderKind.Cnrfr;
+}
+
+/// <summary>
 /// REH-02: geriatric ambulatory rehabilitation follows a stationary hospital stay of at least 7 days (admission and
 /// discharge days included) that ended in the 12 months before the start ("au cours de l'année précédente"); it
 /// lasts at most 2 months, cannot be extended, and the request must reach CNS before the start. The stay is one this
@@ -144,6 +157,12 @@ public static class ColpachRehab
         if (!request.FunctionalLimitationsAttested)
             reasons.Add(Reason.Refusal(RehabReasonCodes.ConditionsNotMet, Rule, "functionalLimitationsAttested", "functionalLimitationsAttested"));
         if (request.Service == RehabService.Snrpo && PostOncologyStart(request, catalog) is { } oncology) reasons.Add(oncology);
+        if (request.Setting == CareSetting.Ambulatory)
+        {
+            reasons.AddRange(ColpachAmbulatoryProgramme.Check(request, history, catalog));
+            return RehabDecision.From(reasons, () => new RehabAuthorisationTerms(request.Start, ColpachAmbulatoryProgramme.LastDay(request, catalog),
+                catalog.Parameter("rehab.rate", date), true, 0, 0, request.Days));
+        }
         reasons.AddRange(YearlyCeiling(request, history, catalog));
 
         return RehabDecision.From(reasons, () => new RehabAuthorisationTerms(request.Start, request.End, catalog.Parameter("rehab.rate", date), true, 0, 0));
@@ -187,6 +206,75 @@ public static class ColpachRehab
     }
 }
 
+/// <summary>
+/// REH-06: Colpach ambulatory — the yearly limit (10 days per case and year, REH-04) counts treatment days, which need
+/// not be consecutive: the programme spreads them over a period of at most 12 weeks from the first day (*assumption*,
+/// rehab.colpach.ambulatory.programme_weeks). The period ends on <c>end</c> when given, else on the last day of those
+/// weeks; a case counts in the calendar year of its first day (*assumption*: "10 jours par cas et par an").
+/// </summary>
+public static class ColpachAmbulatoryProgramme
+{
+    public const string Rule = "REH-06";
+
+    public static DateOnly LatestLastDay(DateOnly start, ReferenceCatalog catalog, DateOnly date) =>
+        start.AddDays(7 * catalog.IntParameter("rehab.colpach.ambulatory.programme_weeks", date) - 1);
+
+    public static DateOnly LastDay(ColpachRequest request, ReferenceCatalog catalog) =>
+        request.ProgrammeEnd ?? LatestLastDay(request.Start, catalog, request.RequestDate);
+
+    public static IEnumerable<Reason> Check(ColpachRequest request, IEnumerable<ColpachHistoryEntry> history, ReferenceCatalog catalog)
+    {
+        var latest = LatestLastDay(request.Start, catalog, request.RequestDate);
+        var last = LastDay(request, catalog);
+        if (last > latest)
+            yield return Reason.Refusal(RehabReasonCodes.DaysExceeded, Rule, "end", latest.ToString("yyyy-MM-dd"));
+        else if (last < request.Start || last.DayNumber - request.Start.DayNumber + 1 < request.Days)
+            yield return Reason.Refusal(RehabReasonCodes.DaysExceeded, Rule, "days", (last.DayNumber - request.Start.DayNumber + 1).ToString(CultureInfo.InvariantCulture));
+
+        var cap = catalog.IntParameter("rehab.colpach.ambulatory.max_days_per_year", request.RequestDate);
+        var year = request.Start.Year;
+        var used = request.DifferentPathology
+            ? 0
+            : history.Where(h => h.Service == request.Service && h.Setting == CareSetting.Ambulatory && h.From.Year == year)
+                .Sum(h => TreatmentDays(h));
+        if (used + request.Days <= cap) yield break;
+        var othersUsed = !request.DifferentPathology && history.Any(h => !h.Own && h.Service == request.Service && h.Setting == CareSetting.Ambulatory && h.From.Year == year);
+        yield return Reason.Refusal(RehabReasonCodes.DaysExceeded, Rule, "days", othersUsed ? $"{year}: > {cap}" : $"{year}: {used} + {request.Days} > {cap}");
+    }
+
+    /// <summary>The treatment days of an earlier case: as granted, or every day of its period (authorised before REH-06).</summary>
+    public static int TreatmentDays(ColpachHistoryEntry entry) => entry.TreatmentDays ?? entry.To.DayNumber - entry.From.DayNumber + 1;
+}
+
+/// <summary>
+/// REH-07: cardiac rehabilitation (named in seed 003 without conditions) needs a prior authorisation like geriatric
+/// ambulatory rehabilitation (*assumption*): it follows a cardiac event or cardiac surgery in the 3 months before the
+/// start, lasts at most 3 months, and is asked for before the start.
+/// </summary>
+public static class CardiacRehab
+{
+    public const string Rule = "REH-07";
+
+    public static DateOnly MaxEnd(DateOnly start, ReferenceCatalog catalog, DateOnly date) =>
+        start.AddMonths(catalog.IntParameter("rehab.cardiac.max_months", date)).AddDays(-1);
+
+    public static RehabDecision Decide(Insured insured, CardiacRehabRequest request, ReferenceCatalog catalog)
+    {
+        if (request.End < request.Start) throw new ArgumentException("The end is before the start.", nameof(request));
+        var date = request.RequestDate;
+        var reasons = new List<Reason>();
+        if (AffiliationRule.Check(insured, Rule, date, request.Start) is { } affiliation) reasons.Add(affiliation);
+        if (RequestBeforeStart.Check(date, request.Start, Rule) is { } late) reasons.Add(late);
+        var earliestEvent = request.Start.AddMonths(-catalog.IntParameter("rehab.cardiac.event_lookback_months", date));
+        if (request.CardiacEventDate is not { } cardiacEvent || cardiacEvent > request.Start || cardiacEvent < earliestEvent)
+            reasons.Add(Reason.Refusal(RehabReasonCodes.ConditionsNotMet, Rule, "cardiacEventDate", earliestEvent.ToString("yyyy-MM-dd")));
+        var maxEnd = MaxEnd(request.Start, catalog, date);
+        if (request.End > maxEnd)
+            reasons.Add(Reason.Refusal(RehabReasonCodes.DaysExceeded, Rule, "end", maxEnd.ToString("yyyy-MM-dd")));
+        return RehabDecision.From(reasons, () => new RehabAuthorisationTerms(request.Start, request.End, catalog.Parameter("rehab.rate", date), true, 0, 0));
+    }
+}
+
 /// <summary>A rehabilitation authorisation as billing sees it: the authorised period (extensions included) and the rule that set it.</summary>
 public sealed record AuthorisedRehabilitation(DateOnly From, DateOnly To, string Rule)
 {
@@ -194,6 +282,8 @@ public sealed record AuthorisedRehabilitation(DateOnly From, DateOnly To, string
     public static string RuleOf(RehabService service, CareSetting setting) => service switch
     {
         RehabService.Cnrfr => CnrfrAdmission.Rule,
+        RehabService.Cardiac => CardiacRehab.Rule,
+        RehabService.Snrp or RehabService.Snrpo when setting == CareSetting.Ambulatory => ColpachAmbulatoryProgramme.Rule,
         RehabService.Geriatric => setting == CareSetting.Ambulatory ? GeriatricAmbulatoryRehab.Rule : GeriatricStationaryRehab.Rule,
         _ => ColpachRehab.Rule,
     };

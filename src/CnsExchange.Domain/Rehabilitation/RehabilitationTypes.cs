@@ -12,6 +12,8 @@ public enum RehabService
     Snrp,
     /// <summary>Service national de réhabilitation post-oncologique, Colpach (REH-04).</summary>
     Snrpo,
+    /// <summary>Cardiac rehabilitation (REH-07), authorised in advance like geriatric ambulatory rehabilitation.</summary>
+    Cardiac,
 }
 
 public enum RehabOutcome
@@ -33,15 +35,18 @@ public sealed record HospitalStayFact(DateOnly Admission, DateOnly Discharge, bo
 }
 
 /// <summary>The period a rehabilitation authorisation covers (both days included).</summary>
+/// <param name="TreatmentDays">Colpach ambulatory (REH-06): the treatment days granted, spread over the period; null = every day of it.</param>
 public sealed record RehabAuthorisationTerms(
     DateOnly From,
     DateOnly To,
     decimal RatePercent,
     bool ThirdPartyPayment,
     int ExtensionsGranted,
-    int ExtensionsLeft)
+    int ExtensionsLeft,
+    int? TreatmentDays = null)
 {
-    public int Days => To.DayNumber - From.DayNumber + 1;
+    /// <summary>Days that may be billed: the treatment days, or every day of the period.</summary>
+    public int Days => TreatmentDays ?? To.DayNumber - From.DayNumber + 1;
 }
 
 /// <summary>The answer to a rehabilitation request; <see cref="Terms"/> when granted, or pending (what a reviewer would grant).</summary>
@@ -79,11 +84,17 @@ public sealed record ColpachRequest(
     bool DifferentPathology,
     bool StableClinicalState,
     bool FunctionalLimitationsAttested,
-    DateOnly? AcuteTherapyEnd = null)
+    DateOnly? AcuteTherapyEnd = null,
+    DateOnly? ProgrammeEnd = null)
 {
+    /// <summary>Stationary: the last of the consecutive days. Ambulatory (REH-06): see <see cref="ColpachAmbulatoryProgramme.LastDay"/>.</summary>
     public DateOnly End => Start.AddDays(Days - 1);
 }
 
+/// <summary>Cardiac rehabilitation request (REH-07): the period asked for and the cardiac event or surgery it follows.</summary>
+public sealed record CardiacRehabRequest(DateOnly RequestDate, DateOnly Start, DateOnly End, DateOnly? CardiacEventDate);
+
 /// <summary>An earlier Colpach authorisation of the insured person (its granted period, both days included).</summary>
 /// <param name="Own">Authorised at the request of the same provider: only then may a reason count its days aloud.</param>
-public sealed record ColpachHistoryEntry(RehabService Service, CareSetting Setting, DateOnly From, DateOnly To, bool Own = true);
+/// <param name="TreatmentDays">Ambulatory (REH-06): the treatment days granted within the period; null = every day of it.</param>
+public sealed record ColpachHistoryEntry(RehabService Service, CareSetting Setting, DateOnly From, DateOnly To, bool Own = true, int? TreatmentDays = null);

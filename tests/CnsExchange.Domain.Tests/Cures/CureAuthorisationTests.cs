@@ -289,6 +289,68 @@ public sealed class CureAuthorisationTests
         Assert.Equal(new StayAllowanceTerms(code, unit, M(amount)), decision.Terms!.StayAllowance);
     }
 
+    // ---- CUR-09 / CUR-10 interruptions ------------------------------------------------------------------------
+
+    [Theory]
+    [InlineData(null, null, "2027-06-06", true, null)]                        // no interruption: 6 months from the first session
+    [InlineData(null, null, "2027-06-07", false, "CUR-05")]
+    [InlineData("2027-01-04", "2027-01-24", "2027-06-27", true, null)]        // 21 days accepted: 6 months + 21 days
+    [InlineData("2027-01-04", "2027-01-24", "2027-06-28", false, "CUR-10")]   // refused only after the extended end
+    [InlineData("2027-01-04", "2027-01-04", "2027-06-07", true, null)]        // one day
+    public void Cur10_accepted_medical_interruption_extends_the_cycle_by_its_length(string? from, string? to, string session, bool covered, string? rule)
+    {
+        var terms = Decide("T200").Terms!;
+        if (from is not null) terms = MedicalInterruption.Accept(terms, D(from), D(to!));
+        var reasons = CureSessionRules.Check(terms, D("2026-12-07"), D(session), 0);
+        if (covered)
+        {
+            Assert.Empty(reasons);
+            return;
+        }
+        var reason = Assert.Single(reasons);
+        Assert.Equal(("AUTHORISATION_EXPIRED", rule), (reason.Code, reason.Rule));
+    }
+
+    [Fact]
+    public void Cur10_only_a_back_neck_or_shoulder_cycle_is_extended_and_interruptions_add_up()
+    {
+        Assert.False(MedicalInterruption.Applies(Decide("T260").Terms!));
+        Assert.Throws<InvalidOperationException>(() => MedicalInterruption.Accept(Decide("T260").Terms!, D("2027-01-04"), D("2027-01-10")));
+        var twice = MedicalInterruption.Accept(MedicalInterruption.Accept(Decide("T206", new CureClinicalData(AffectedSide: BodySide.Left)).Terms!,
+            D("2027-01-04"), D("2027-01-10")), D("2027-02-01"), D("2027-02-03"));
+        Assert.Equal(10, twice.InterruptionDays);
+        Assert.Equal(D("2027-06-16"), twice.CycleLastDay(D("2026-12-07")));
+    }
+
+    [Theory]
+    [InlineData("2027-01-09", true)]
+    [InlineData("2027-01-10", false)] // the first day not attended
+    [InlineData("2027-03-01", false)]
+    public void Cur09_sessions_from_an_interruption_without_valid_reason_on_are_refused(string session, bool covered)
+    {
+        var terms = InterruptedCure.Record(InterruptedCure.Record(Decide("T200").Terms!, D("2027-01-10")), D("2027-02-01")); // the earliest holds
+        var reasons = CureSessionRules.Check(terms, D("2026-12-07"), D(session), 0);
+        if (covered) Assert.Empty(reasons);
+        else Assert.Equal(("CURE_INTERRUPTED", "CUR-09", "2027-01-10"), (reasons[0].Code, reasons[0].Rule, reasons[0].Detail));
+    }
+
+    // ---- CUR-11 stationary obesity cure ----------------------------------------------------------------------
+
+    [Theory]
+    [InlineData("T190", "Luxembourg", null)]                         // stationary: the package includes lodging and meals
+    [InlineData("T190", "Mondorf-les-Bains", null)]                  // even for a resident of Mondorf
+    [InlineData("T192", "Luxembourg", "mondorf_night")]              // ambulatory obesity cure: the allowance of CUR-07
+    [InlineData("T192", "Mondorf-les-Bains", "mondorf_resident_day")]
+    public void Cur11_stationary_obesity_cure_pays_no_stay_or_meal_allowance_beyond_the_package(string kind, string municipality, string? allowance)
+    {
+        var decision = Decide(kind, new CureClinicalData(Bmi: 36m), insured: Insured(municipality: municipality));
+        Assert.True(decision.Granted);
+        Assert.Equal(allowance, decision.Terms!.StayAllowance?.Code);
+        var notice = decision.Reasons.Where(r => r.Code == "STAY_INCLUDED_IN_CURE_PACKAGE").ToList();
+        Assert.Equal(allowance is null ? 1 : 0, notice.Count);
+        Assert.All(notice, r => Assert.Equal(("CUR-11", ReasonSeverity.Information), (r.Rule, r.Severity)));
+    }
+
     // ---- CUR-08 cures abroad ---------------------------------------------------------------------------------
 
     [Theory]

@@ -1,4 +1,5 @@
 using CnsExchange.Domain.Common;
+using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Rehabilitation;
 using static CnsExchange.Domain.Tests.Support.TestReference;
 
@@ -164,7 +165,8 @@ public sealed class RehabilitationTests
         };
         var decision = ColpachRehab.Decide(Insured(), Colpach(asked, setting: setting, start: "2026-11-30", differentPathology: differentPathology), history, Catalog);
         Assert.Equal(granted ? RehabOutcome.Granted : RehabOutcome.Refused, decision.Outcome);
-        if (!granted) AssertRefused(decision, "REHAB_DAYS_EXCEEDED", "REH-04");
+        // Ambulatory days are counted as treatment days (REH-06).
+        if (!granted) AssertRefused(decision, "REHAB_DAYS_EXCEEDED", setting == CareSetting.Ambulatory ? "REH-06" : "REH-04");
     }
 
     [Fact]
@@ -199,5 +201,91 @@ public sealed class RehabilitationTests
     public void Reh04_colpach_is_authorised_before_the_start()
     {
         AssertRefused(ColpachRehab.Decide(Insured(), Colpach(10, request: "2026-12-02"), [], Catalog), "REQUEST_AFTER_START", "REH-04");
+    }
+
+    // ---- REH-06 Colpach ambulatory treatment days ------------------------------------------------------------
+
+    private static ColpachRequest ColpachAmbulatory(int days, string? end = null, string start = "2026-12-01") =>
+        Colpach(days, setting: CareSetting.Ambulatory, start: start) with { ProgrammeEnd = end is null ? null : D(end) };
+
+    [Theory]
+    [InlineData(10, null, true, "2027-02-22")]          // ten days spread over the default 12 weeks
+    [InlineData(10, "2027-02-22", true, "2027-02-22")]  // the last day of the 12th week
+    [InlineData(10, "2027-02-23", false, null)]         // a day beyond 12 weeks
+    [InlineData(10, "2026-12-10", true, "2026-12-10")]  // ten consecutive days
+    [InlineData(10, "2026-12-09", false, null)]         // ten days do not fit in nine
+    [InlineData(11, null, false, null)]                 // the 11th treatment day of the case
+    public void Reh06_colpach_ambulatory_treatment_days_need_not_be_consecutive(int days, string? end, bool granted, string? lastDay)
+    {
+        var decision = ColpachRehab.Decide(Insured(), ColpachAmbulatory(days, end), [], Catalog);
+        Assert.Equal(granted ? RehabOutcome.Granted : RehabOutcome.Refused, decision.Outcome);
+        if (!granted)
+        {
+            AssertRefused(decision, "REHAB_DAYS_EXCEEDED", "REH-06");
+            return;
+        }
+        Assert.Equal(D("2026-12-01"), decision.Terms!.From);
+        Assert.Equal(D(lastDay!), decision.Terms.To);
+        Assert.Equal(days, decision.Terms.Days); // billable days: the treatment days, not the span
+    }
+
+    [Theory]
+    [InlineData(5, null, 5, true)]    // 5 earlier treatment days spread over 8 weeks + 5 = 10
+    [InlineData(5, null, 6, false)]   // + 6 = 11
+    [InlineData(null, 10, 10, false)] // an earlier case authorised as 10 consecutive days
+    public void Reh06_colpach_ambulatory_counts_earlier_treatment_days_not_their_span(int? earlierTreatmentDays, int? earlierSpan, int asked, bool granted)
+    {
+        var from = D("2026-03-02");
+        var history = new List<ColpachHistoryEntry>
+        {
+            new(RehabService.Snrp, CareSetting.Ambulatory, from, from.AddDays((earlierSpan ?? 56) - 1), TreatmentDays: earlierTreatmentDays),
+            new(RehabService.Snrp, CareSetting.Ambulatory, D("2025-11-03"), D("2026-01-25"), TreatmentDays: 10), // a case of last year
+        };
+        var decision = ColpachRehab.Decide(Insured(), ColpachAmbulatory(asked, start: "2026-11-30"), history, Catalog);
+        Assert.Equal(granted ? RehabOutcome.Granted : RehabOutcome.Refused, decision.Outcome);
+        if (!granted) AssertRefused(decision, "REHAB_DAYS_EXCEEDED", "REH-06");
+    }
+
+    // ---- REH-07 cardiac rehabilitation -----------------------------------------------------------------------
+
+    [Theory]
+    [InlineData("2026-09-01", "2027-02-28", true, null)]               // event 3 months before the start, 3 months
+    [InlineData("2026-08-31", "2027-02-28", false, "cardiacEventDate")] // event 3 months and a day before
+    [InlineData("2026-12-02", "2027-02-28", false, "cardiacEventDate")] // event after the start
+    [InlineData(null, "2027-02-28", false, "cardiacEventDate")]         // no event named
+    [InlineData("2026-11-15", "2027-03-01", false, "end")]              // longer than 3 months
+    public void Reh07_cardiac_rehabilitation_follows_a_cardiac_event_and_lasts_at_most_3_months(string? cardiacEvent, string end, bool granted, string? field)
+    {
+        var decision = CardiacRehab.Decide(Insured(),
+            new CardiacRehabRequest(D("2026-11-23"), D("2026-12-01"), D(end), cardiacEvent is null ? null : D(cardiacEvent)), Catalog);
+        Assert.Equal(granted ? RehabOutcome.Granted : RehabOutcome.Refused, decision.Outcome);
+        if (granted)
+        {
+            Assert.Equal(90, decision.Terms!.Days);
+            return;
+        }
+        var reason = Assert.Single(decision.Reasons);
+        Assert.Equal((field == "end" ? "REHAB_DAYS_EXCEEDED" : "REHAB_CONDITIONS_NOT_MET", "REH-07", field), (reason.Code, reason.Rule, reason.Field));
+    }
+
+    [Fact]
+    public void Reh07_cardiac_rehabilitation_is_authorised_before_the_start()
+    {
+        AssertRefused(CardiacRehab.Decide(Insured(), new CardiacRehabRequest(D("2026-12-02"), D("2026-12-01"), D("2027-01-31"), D("2026-11-10")), Catalog),
+            "REQUEST_AFTER_START", "REH-07");
+    }
+
+    // ---- REH-05 CNRFR bills like a hospital ------------------------------------------------------------------
+
+    [Theory]
+    [InlineData(ProviderKind.Hospital, true)]
+    [InlineData(ProviderKind.Cnrfr, true)]
+    [InlineData(ProviderKind.RehabilitationCentre, false)]
+    [InlineData(ProviderKind.ThermalCentre, false)]
+    [InlineData(ProviderKind.Physiotherapist, false)]
+    [InlineData(ProviderKind.Doctor, false)]
+    public void Reh05_the_cnrfr_records_stays_like_a_hospital(ProviderKind kind, bool recordsStays)
+    {
+        Assert.Equal(recordsStays, CnrfrBilling.RecordsStays(kind));
     }
 }

@@ -29,13 +29,17 @@ public sealed partial class CareReferenceDataTests
         Assert.All(TestReference.Catalog.CureKinds, k => Assert.Matches(BillableAct(), k.Code));
 
     [Fact]
-    public void Geriatric_rehabilitation_is_asked_by_rehabilitation_centres_and_hospitals_the_rest_by_centres_only()
+    public void Geriatric_and_cardiac_rehabilitation_are_asked_by_rehabilitation_centres_and_hospitals_the_rest_by_centres_only()
     {
         foreach (var kind in TestReference.Catalog.RehabilitationKinds)
         {
-            var expected = kind.Service == RehabService.Geriatric
-                ? new[] { ProviderKind.RehabilitationCentre, ProviderKind.Hospital }
-                : [ProviderKind.RehabilitationCentre];
+            // Seed 003 names "Rééducation gériatrique et Rééducation cardiaque" together, in hospitals.
+            var expected = kind.Service switch
+            {
+                RehabService.Geriatric or RehabService.Cardiac => new[] { ProviderKind.RehabilitationCentre, ProviderKind.Hospital },
+                RehabService.Cnrfr => [ProviderKind.RehabilitationCentre, ProviderKind.Cnrfr], // the CNRFR checks its own admissions (REH-01, REH-05)
+                _ => [ProviderKind.RehabilitationCentre],
+            };
             Assert.Equal(expected, kind.RequestedBy);
         }
     }

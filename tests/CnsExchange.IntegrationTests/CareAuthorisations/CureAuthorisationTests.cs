@@ -73,6 +73,19 @@ public sealed class CureAuthorisationTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task Cur11_stationary_obesity_cure_is_agreed_without_stay_allowance_and_says_why()
+    {
+        var stationary = await Client(Thermal1).CureAsync(Cure("T190", MondorfResident, clinical: new CureClinicalData(Bmi: 36m)));
+        Assert.Equal("agreed", stationary.Status());
+        Assert.Equal(["STAY_INCLUDED_IN_CURE_PACKAGE"], stationary.Codes());
+        Assert.Equal(("CUR-11", "information"), (stationary["reasons"]![0]!["rule"]!.GetValue<string>(), stationary["reasons"]![0]!["severity"]!.GetValue<string>()));
+        Assert.Null(stationary["authorisation"]!["stayAllowance"]);
+
+        var ambulatory = await Client(Thermal1).CureAsync(Cure("T192", clinical: new CureClinicalData(Bmi: 36m)));
+        Assert.Equal(("agreed", "mondorf_night"), (ambulatory.Status(), ambulatory["authorisation"]!["stayAllowance"]!["code"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Lympho_venous_cure_needs_complicated_venous_insufficiency_or_lymphoedema()
     {
         var refused = await Client(Thermal1).CureAsync(Cure("T180"));

@@ -34,7 +34,7 @@ public sealed class SandboxIsolationTests(ApiFactory api) : ApiTest(api)
             foreach (var table in new[] { "insured", "doctors", "care_requests", "validation_requests", "vouchers", "prescription_scans" })
                 Assert.Equal(0, await SandboxApi.CountAsync(underB, $"SELECT count(*) FROM cns.{table}"));
             Assert.Equal(0, await SandboxApi.CountAsync(underB, "SELECT count(*) FROM cns.providers WHERE sandbox_id = $1", SandboxApi.Default));
-            Assert.Equal(6, await SandboxApi.CountAsync(underB, "SELECT count(*) FROM cns.providers")); // B's own, seeded empty
+            Assert.Equal(7, await SandboxApi.CountAsync(underB, "SELECT count(*) FROM cns.providers")); // B's own, seeded empty
         }
         await using (var unset = await SandboxApi.OpenAsAppRoleAsync(Api, null))
             Assert.Equal(0, await SandboxApi.CountAsync(unset, "SELECT count(*) FROM cns.insured"));

@@ -40,7 +40,7 @@ public sealed class SandboxOperatorTests(ApiFactory api) : ApiTest(api)
         var b = await SandboxApi.CreateAsync(Client(Operator), seed: "empty");
         await (await Client(b.Key("admin")).GetAsync($"/api/v1/admin/insured/{ValidationTestSupport.Adult}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         var providers = await (await Client(b.Key("admin")).GetAsync("/api/v1/admin/providers")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(6, providers.AsArray().Count);
+        Assert.Equal(7, providers.AsArray().Count);
     }
 
     [Fact]

@@ -96,7 +96,7 @@ public static class CureHistory
             var granted = voucher.Services.Single().SessionsGranted;
             var billed = sessions.GetValueOrDefault(a.VoucherId);
             return new CureCourse(a.KindCode, voucher.IssuedOn, voucher.ValidUntil, granted, billed?.Count ?? 0, billed?.First, billed?.Last,
-                a.Terms?.AffectedSide, a.Terms?.SessionWindowMonths, a.Terms?.LastSessionBy).ToHistoryEntry(today) with { Own = a.Own };
+                a.Terms?.AffectedSide, a.Terms?.SessionWindowMonths, a.Terms?.LastSessionBy, a.Terms?.InterruptionDays ?? 0).ToHistoryEntry(today) with { Own = a.Own };
         }).ToList();
     }
 }

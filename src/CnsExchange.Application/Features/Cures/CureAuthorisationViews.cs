@@ -31,6 +31,7 @@ public sealed record CureAuthorisationDto(
     string? InformationQuestion,
     string? InformationAnswer,
     CureRequestDto Request,
+    IReadOnlyList<CureInterruptionDto> Interruptions,
     IReadOnlyList<HistoryEntryDto> History);
 
 public sealed record CureAuthorisationSummaryDto(
@@ -56,6 +57,7 @@ public static class CureAuthorisationViews
             h.Reasons, voucher, terms, h.InformationQuestion, h.InformationAnswer,
             new CureRequestDto(r.Matricule, r.DoctorCode, r.KindCode, r.RequestedStart, r.CountryOfCare, r.Abroad, r.CareNotAvailableInLuxembourg,
                 r.MaintenanceSessionsPerMonth, r.Clinical),
+            r.Interruptions.Select(CureInterruptionDto.Of).ToList(),
             h.History);
     }
 }

@@ -6,6 +6,7 @@ using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Hospital;
 using CnsExchange.Domain.Payments;
 using CnsExchange.Domain.Registry;
+using CnsExchange.Domain.Rehabilitation;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -114,7 +115,7 @@ public sealed class RecordHospitalStayHandler(IAppDbContext db, IHospitalPartici
     {
         var provider = await db.Providers.AsNoTracking().SingleOrDefaultAsync(p => p.Id == command.ProviderId, ct)
                        ?? throw new ForbiddenException("Unknown provider.");
-        if (provider.Kind != ProviderKind.Hospital) throw new ForbiddenException("Hospital stays are sent by hospitals.");
+        if (!CnrfrBilling.RecordsStays(provider.Kind)) throw new ForbiddenException("Hospital stays are sent by hospitals and the CNRFR (REH-05).");
 
         var input = command.Stay.ToInput();
         var catalog = reference.Catalog;

@@ -27,6 +27,8 @@ public sealed class RehabilitationRuleSet(IAppDbContext db, ICareRequestLocks lo
     public static string RuleOf(RehabilitationAuthorisation r) => r.Service switch
     {
         RehabService.Cnrfr => CnrfrAdmission.Rule,
+        RehabService.Cardiac => CardiacRehab.Rule,
+        _ when r.IsColpachAmbulatory => ColpachAmbulatoryProgramme.Rule,
         RehabService.Geriatric when r.Setting == CareSetting.Ambulatory => GeriatricAmbulatoryRehab.Rule,
         RehabService.Geriatric => GeriatricStationaryRehab.Rule,
         _ => ColpachRehab.Rule,
@@ -75,16 +77,19 @@ public sealed class RehabilitationRuleSet(IAppDbContext db, ICareRequestLocks lo
                 return GeriatricAmbulatoryRehab.Decide(insured, new GeriatricAmbulatoryRequest(today, r.Start, r.End!.Value, stays), catalog);
             case RehabService.Geriatric:
                 return GeriatricStationaryRehab.Decide(insured, new GeriatricStationaryRequest(today, r.Start, r.Days), catalog);
+            case RehabService.Cardiac:
+                return CardiacRehab.Decide(insured, new CardiacRehabRequest(today, r.Start, r.End!.Value, r.CardiacEventDate), catalog);
             default:
                 await locks.LockInsuredHistoryAsync(insured.Id, ct);
                 var history = await db.Set<RehabilitationAuthorisation>().AsNoTracking()
                     .Where(h => h.InsuredId == insured.Id && h.Status == RequestStatus.Agreed
                                 && (h.Service == RehabService.Snrp || h.Service == RehabService.Snrpo)
                                 && h.AuthorisedFrom != null && h.AuthorisedTo != null)
-                    .Select(h => new ColpachHistoryEntry(h.Service, h.Setting, h.AuthorisedFrom!.Value, h.AuthorisedTo!.Value, h.ProviderId == r.ProviderId))
+                    .Select(h => new ColpachHistoryEntry(h.Service, h.Setting, h.AuthorisedFrom!.Value, h.AuthorisedTo!.Value, h.ProviderId == r.ProviderId,
+                        h.Setting == CareSetting.Ambulatory ? h.Days : null))
                     .ToListAsync(ct);
                 return ColpachRehab.Decide(insured, new ColpachRequest(r.Service, r.Setting, today, r.Start, r.Days!.Value, r.DifferentPathology,
-                    r.StableClinicalState, r.FunctionalLimitationsAttested, r.AcuteTherapyEnd), history, catalog);
+                    r.StableClinicalState, r.FunctionalLimitationsAttested, r.AcuteTherapyEnd, r.IsColpachAmbulatory ? r.End : null), history, catalog);
         }
     }
 

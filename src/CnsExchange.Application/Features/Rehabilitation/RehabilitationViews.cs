@@ -17,7 +17,7 @@ public sealed record DeclaredStayDto(DateOnly AdmissionDate, DateOnly DischargeD
 public sealed record RehabilitationRequestDto(
     string Matricule, string? DoctorCode, string KindCode, RehabService Service, CareSetting Setting, DateOnly Start, DateOnly? End, int? Days,
     bool DifferentPathology, bool StableClinicalState, bool FunctionalLimitationsAttested, DateOnly? AcuteTherapyEnd,
-    IReadOnlyList<DeclaredStayDto> DeclaredStays);
+    IReadOnlyList<DeclaredStayDto> DeclaredStays, DateOnly? CardiacEventDate);
 
 public enum ExtensionOutcome
 {
@@ -83,7 +83,8 @@ public static class RehabilitationViews
             voucher, terms, h.InformationQuestion, h.InformationAnswer,
             new RehabilitationRequestDto(r.Matricule, r.DoctorCode, r.KindCode, r.Service, r.Setting, r.Start, r.End, r.Days, r.DifferentPathology,
                 r.StableClinicalState, r.FunctionalLimitationsAttested, r.AcuteTherapyEnd,
-                r.DeclaredStays.Select(s => new DeclaredStayDto(s.Admission, s.Discharge, s.ToFact().Days, s.Hospital, s.Evidence)).ToList()),
+                r.DeclaredStays.Select(s => new DeclaredStayDto(s.Admission, s.Discharge, s.ToFact().Days, s.Hospital, s.Evidence)).ToList(),
+                r.CardiacEventDate),
             extensions.Select(e => Map(e, reference, language)).ToList(),
             h.History);
     }

@@ -23,7 +23,11 @@ public sealed record DeclaredStayInput(DateOnly? AdmissionDate, DateOnly? Discha
 /// stay is not one this system recorded (REH-02).</item>
 /// <item><c>GER_STAT</c>: <c>start</c> (admission), optional <c>days</c> (default and maximum 90) (REH-03).</item>
 /// <item><c>SNRP_*</c>, <c>SNRPO_*</c> (Colpach): <c>start</c>, <c>days</c>, <c>stableClinicalState</c>,
-/// <c>functionalLimitationsAttested</c>, <c>differentPathology</c>; SNRPO also <c>acuteTherapyEnd</c> (REH-04).</item>
+/// <c>functionalLimitationsAttested</c>, <c>differentPathology</c>; SNRPO also <c>acuteTherapyEnd</c> (REH-04). Ambulatory
+/// (<c>SNRP_AMB</c>, <c>SNRPO_AMB</c>): <c>days</c> are treatment days, not necessarily consecutive, within an optional <c>end</c>
+/// (default and latest: 12 weeks after <c>start</c>) (REH-06).</item>
+/// <item><c>CARDIAC_AMB</c>: <c>start</c>, <c>end</c> (at most 3 months), <c>cardiacEventDate</c> (the cardiac event or surgery,
+/// in the 3 months before the start) (REH-07).</item>
 /// </list>
 /// </summary>
 public sealed record RehabilitationAuthorisationInput(
@@ -37,7 +41,8 @@ public sealed record RehabilitationAuthorisationInput(
     bool? DifferentPathology,
     bool? StableClinicalState,
     bool? FunctionalLimitationsAttested,
-    DateOnly? AcuteTherapyEnd) : IHasDatedOpenApiExample
+    DateOnly? AcuteTherapyEnd,
+    DateOnly? CardiacEventDate = null) : IHasDatedOpenApiExample
 {
     /// <summary>A 21-day stationary physical rehabilitation at Colpach starting next week: agreed as is (a second time it exceeds the 30 days of the year).</summary>
     public static object ExampleOn(DateOnly today) =>
@@ -83,14 +88,27 @@ public sealed class SubmitRehabilitationAuthorisationValidator : AbstractValidat
             When(x => Kind(reference, clock, x.Request!.KindCode) is { } k && k.Service != RehabService.Cnrfr, () =>
                 RuleFor(x => x.Request!.DoctorCode).NotEmpty().OverridePropertyName("doctorCode").WithMessage("doctorCode (the requesting doctor) is required."));
 
-            When(x => Is(reference, clock, x.Request!.KindCode, RehabService.Geriatric, CareSetting.Ambulatory), () =>
+            When(x => EndRequired(reference, clock, x.Request!.KindCode), () =>
             {
                 RuleFor(x => x.Request!.End).Cascade(CascadeMode.Stop)
-                    .NotNull().WithMessage("end (last day) is required for geriatric ambulatory rehabilitation.")
-                    .Must((x, end) => x.Request!.Start is not { } start || start > InputRules.MaxDate || (end >= start && end <= start.AddDays(MaxDays)))
-                    .WithMessage($"end must be on or after start and at most {MaxDays} days later.")
+                    .NotNull().WithMessage("end (last day) is required for geriatric ambulatory and cardiac rehabilitation.")
                     .OverridePropertyName("end");
-                RuleFor(x => x.Request!.Days).Null().OverridePropertyName("days").WithMessage("A geriatric ambulatory period is given by start and end, not days.");
+                RuleFor(x => x.Request!.Days).Null().OverridePropertyName("days").WithMessage("A geriatric ambulatory or cardiac period is given by start and end, not days.");
+            });
+            When(x => EndAllowed(reference, clock, x.Request!.KindCode), () =>
+                RuleFor(x => x.Request!.End)
+                    .Must((x, end) => end is null || x.Request!.Start is not { } start || start > InputRules.MaxDate || (end >= start && end <= start.AddDays(MaxDays)))
+                    .WithMessage($"end must be on or after start and at most {MaxDays} days later.")
+                    .OverridePropertyName("end"));
+            When(x => Kind(reference, clock, x.Request!.KindCode) is { Service: RehabService.Cardiac }, () =>
+                RuleFor(x => x.Request!.CardiacEventDate).Cascade(CascadeMode.Stop)
+                    .NotNull().WithMessage("cardiacEventDate (the cardiac event or surgery the rehabilitation follows) is required (REH-07).")
+                    .InclusiveBetween(InputRules.MinDate, InputRules.MaxDate).WithMessage("cardiacEventDate must be between 2000 and 2200.")
+                    .OverridePropertyName("cardiacEventDate"));
+            When(x => Kind(reference, clock, x.Request!.KindCode) is { Service: not RehabService.Cardiac }, () =>
+                RuleFor(x => x.Request!.CardiacEventDate).Null().OverridePropertyName("cardiacEventDate").WithMessage("cardiacEventDate only goes with CARDIAC_AMB."));
+            When(x => Is(reference, clock, x.Request!.KindCode, RehabService.Geriatric, CareSetting.Ambulatory), () =>
+            {
                 RuleFor(x => x.Request!.DeclaredStays).Must(s => s is null || s.Count <= MaxDeclaredStays).OverridePropertyName("declaredStays")
                     .WithMessage($"At most {MaxDeclaredStays} declared stays.");
                 RuleForEach(x => x.Request!.DeclaredStays).NotNull().OverridePropertyName("declaredStays").WithMessage("A declared stay is an object.");
@@ -108,10 +126,12 @@ public sealed class SubmitRehabilitationAuthorisationValidator : AbstractValidat
             });
             When(x => !Is(reference, clock, x.Request!.KindCode, RehabService.Geriatric, CareSetting.Ambulatory), () =>
             {
-                RuleFor(x => x.Request!.End).Null().OverridePropertyName("end").WithMessage("end only goes with GER_AMB; other kinds give days.");
                 RuleFor(x => x.Request!.DeclaredStays).Must(s => s is null || s.Count == 0).OverridePropertyName("declaredStays")
                     .WithMessage("declaredStays only go with GER_AMB.");
             });
+            When(x => !EndAllowed(reference, clock, x.Request!.KindCode), () =>
+                RuleFor(x => x.Request!.End).Null().OverridePropertyName("end")
+                    .WithMessage("end only goes with GER_AMB, CARDIAC_AMB and Colpach ambulatory (SNRP_AMB, SNRPO_AMB); other kinds give days."));
             When(x => Is(reference, clock, x.Request!.KindCode, RehabService.Geriatric, CareSetting.Stationary), () =>
                 RuleFor(x => x.Request!.Days).InclusiveBetween(1, MaxDays).OverridePropertyName("days"));
             When(x => Kind(reference, clock, x.Request!.KindCode) is { Service: RehabService.Snrp or RehabService.Snrpo }, () =>
@@ -134,6 +154,13 @@ public sealed class SubmitRehabilitationAuthorisationValidator : AbstractValidat
 
     internal static RehabilitationKindDefinition? Kind(IReferenceData reference, TimeProvider clock, string? code) =>
         string.IsNullOrWhiteSpace(code) ? null : reference.Catalog.RehabilitationKind(code.Trim().ToUpperInvariant(), LuxembourgCalendar.LocalDate(clock.GetUtcNow()));
+
+    private static bool EndRequired(IReferenceData reference, TimeProvider clock, string? code) =>
+        Kind(reference, clock, code) is { Service: RehabService.Cardiac } or { Service: RehabService.Geriatric, Setting: CareSetting.Ambulatory };
+
+    /// <summary>Colpach ambulatory may bound its programme (REH-06); the kinds given by start and end must.</summary>
+    private static bool EndAllowed(IReferenceData reference, TimeProvider clock, string? code) =>
+        EndRequired(reference, clock, code) || Kind(reference, clock, code) is { Service: RehabService.Snrp or RehabService.Snrpo, Setting: CareSetting.Ambulatory };
 
     private static bool Is(IReferenceData reference, TimeProvider clock, string? code, RehabService service, CareSetting setting) =>
         Kind(reference, clock, code) is { } k && k.Service == service && k.Setting == setting;
@@ -166,6 +193,7 @@ public sealed class SubmitRehabilitationAuthorisationHandler(IAppDbContext db, I
             StableClinicalState = input.StableClinicalState ?? false,
             FunctionalLimitationsAttested = input.FunctionalLimitationsAttested ?? false,
             AcuteTherapyEnd = input.AcuteTherapyEnd,
+            CardiacEventDate = input.CardiacEventDate,
             DeclaredStays = (input.DeclaredStays ?? [])
                 .Select(s => new DeclaredHospitalStay(s.AdmissionDate!.Value, s.DischargeDate!.Value, string.IsNullOrWhiteSpace(s.Hospital) ? null : s.Hospital.Trim(), s.Evidence!.Trim()))
                 .ToList(),

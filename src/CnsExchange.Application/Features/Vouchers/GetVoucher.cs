@@ -34,11 +34,12 @@ public sealed record CureStayAllowanceDto(string Code, string Unit, decimal Amou
 public sealed record CureTermsDto(
     string KindCode, CureFamily Family, DateOnly IssuedOn, DateOnly ValidUntil, decimal RatePercent, bool ThirdPartyPayment, int? Sessions,
     int? SessionWindowMonths, DateOnly? LastSessionBy, int? MaxSessionsPerMonth, CureStayAllowanceDto? StayAllowance, bool S2, string CountryOfCare,
-    BodySide? AffectedSide)
+    BodySide? AffectedSide, int InterruptionDays, DateOnly? InterruptedOn)
 {
     public static CureTermsDto Of(CureAuthorisationTerms t) => new(
         t.KindCode, t.Family, t.IssuedOn, t.ValidUntil, t.RatePercent, t.ThirdPartyPayment, t.Sessions, t.SessionWindowMonths, t.LastSessionBy,
-        t.MaxSessionsPerMonth, t.StayAllowance is { } a ? new CureStayAllowanceDto(a.Code, a.Unit, a.Amount) : null, t.S2, t.CountryOfCare, t.AffectedSide);
+        t.MaxSessionsPerMonth, t.StayAllowance is { } a ? new CureStayAllowanceDto(a.Code, a.Unit, a.Amount) : null, t.S2, t.CountryOfCare, t.AffectedSide,
+        t.InterruptionDays, t.InterruptedOn);
 }
 
 /// <summary>The period a rehabilitation authorisation covers (both days included) and its extensions (REH-03).</summary>

@@ -16,6 +16,7 @@ internal sealed class CureAuthorisationConfiguration : IEntityTypeConfiguration<
         b.Property(x => x.CountryOfCare).HasMaxLength(2);
         b.Property(x => x.Clinical).AsJsonRecord();
         b.Property(x => x.Terms).AsJsonRecord();
+        b.Property(x => x.Interruptions).AsJsonList();
     }
 }
 

@@ -2858,6 +2858,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(8)")
                         .HasColumnName("doctor_code");
 
+                    b.Property<string>("Interruptions")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("interruptions");
+
                     b.Property<string>("KindCode")
                         .IsRequired()
                         .HasMaxLength(10)
@@ -3027,6 +3032,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.Property<DateOnly?>("AuthorisedTo")
                         .HasColumnType("date")
                         .HasColumnName("authorised_to");
+
+                    b.Property<DateOnly?>("CardiacEventDate")
+                        .HasColumnType("date")
+                        .HasColumnName("cardiac_event_date");
 
                     b.Property<int?>("Days")
                         .HasColumnType("integer")

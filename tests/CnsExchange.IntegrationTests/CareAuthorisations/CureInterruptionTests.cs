@@ -1,0 +1,109 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using CnsExchange.IntegrationTests.Support;
+using static CnsExchange.IntegrationTests.CareAuthorisations.CareTestSupport;
+using static CnsExchange.IntegrationTests.OtherBilling.OtherBillingSupport;
+
+namespace CnsExchange.IntegrationTests.CareAuthorisations;
+
+/// <summary>Issue 21: cure interruptions through HTTP — medical, accepted by a reviewer (CUR-10), and without valid reason (CUR-09).</summary>
+public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
+{
+    private static readonly DateOnly FirstSession = new(2026, 12, 1);
+
+    private Task<HttpResponseMessage> ReportAsync(string id, object body, string key = Thermal1) =>
+        Client(key).PostJsonAsync($"{CureUrl}/{id}/medical-interruptions", body);
+
+    [Fact]
+    public async Task Cur10_medical_interruption_accepted_by_a_reviewer_extends_the_6_month_cycle_by_its_days()
+    {
+        var cure = await Client(Thermal1).CureAsync(Cure("T200", start: FirstSession));
+        var id = cure.Id();
+        var reported = await (await ReportAsync(id, new { from = "2027-01-04", to = "2027-01-24", certificateReference = "CERT-42 Dr Weber" }))
+            .ExpectAsync(HttpStatusCode.OK);
+        var interruption = reported["interruptions"]![0]!;
+        Assert.Equal(("medical", "pending", 21, "CERT-42 Dr Weber"), (interruption["kind"]!.GetValue<string>(), interruption["status"]!.GetValue<string>(),
+            interruption["days"]!.GetValue<int>(), interruption["certificateReference"]!.GetValue<string>()));
+
+        // The centre cannot decide; the reviewer accepts.
+        await (await Client(Thermal1).PostJsonAsync($"{CureUrl}/{id}/medical-interruptions/1/decision", new { accepted = true }))
+            .ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        var accepted = await (await Client(Reviewer).PostJsonAsync($"{CureUrl}/{id}/medical-interruptions/1/decision", new { accepted = true, note = "ok" }))
+            .ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(("accepted", 21), (accepted["interruptions"]![0]!["status"]!.GetValue<string>(), accepted["authorisation"]!["interruptionDays"]!.GetValue<int>()));
+        await (await Client(Reviewer).PostJsonAsync($"{CureUrl}/{id}/medical-interruptions/1/decision", new { accepted = false }))
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "interruption_already_decided");
+
+        // Billing: the 6-month window (to 2027-05-31) grows by 21 days, to 2027-06-21.
+        Api.MoveTo(new DateOnly(2027, 6, 25));
+        var voucher = cure.VoucherNumber();
+        var memoir = await Client(Thermal1).BillAsync("THE-CUR10", [
+            VoucherLine(voucher, Adult, FirstSession, "T200", 35.00m),
+            VoucherLine(voucher, Adult, new DateOnly(2027, 6, 21), "T200", 35.88m),
+            VoucherLine(voucher, Adult, new DateOnly(2027, 6, 22), "T200", 35.88m),
+        ]);
+        Assert.Equal(("accepted", "accepted", "refused"), (memoir.Line(1).Outcome(), memoir.Line(2).Outcome(), memoir.Line(3).Outcome()));
+        var late = memoir.Line(3)["reasons"]![0]!;
+        Assert.Equal(("AUTHORISATION_EXPIRED", "CUR-10", "2027-06-21"), (late["code"]!.GetValue<string>(), late["rule"]!.GetValue<string>(), late["detail"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Cur10_a_rejected_interruption_leaves_the_cycle_and_other_cures_or_bad_input_are_refused_clearly()
+    {
+        var cure = await Client(Thermal1).CureAsync(Cure("T200", start: FirstSession));
+        await (await ReportAsync(cure.Id(), new { from = "2027-01-04", to = "2027-01-10", certificateReference = "CERT-1" })).ExpectAsync(HttpStatusCode.OK);
+        var rejected = await (await Client(Reviewer).PostJsonAsync($"{CureUrl}/{cure.Id()}/medical-interruptions/1/decision", new { accepted = false }))
+            .ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(("rejected", 0), (rejected["interruptions"]![0]!["status"]!.GetValue<string>(), rejected["authorisation"]!["interruptionDays"]!.GetValue<int>()));
+
+        var fango = await Client(Thermal1).CureAsync(Cure("T260", MondorfResident));
+        await (await ReportAsync(fango.Id(), new { from = "2027-01-04", to = "2027-01-10", certificateReference = "CERT-2" }))
+            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "interruption_not_applicable");
+        var problem = await (await ReportAsync(cure.Id(), new { from = "2027-01-04", to = "2027-01-03" })).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.NotNull(problem["errors"]!["to"]);
+        Assert.NotNull(problem["errors"]!["certificateReference"]);
+        // Another centre's cure is not found.
+        await (await ReportAsync(cure.Id(), new { from = "2027-01-04", to = "2027-01-10", certificateReference = "CERT-3" }, Rehab1))
+            .ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task Cur09_interruption_without_valid_reason_refuses_later_sessions_CURE_INTERRUPTED()
+    {
+        var cure = await Client(Thermal1).CureAsync(Cure("T200", start: FirstSession));
+        var voucher = cure.VoucherNumber();
+        Api.MoveTo(new DateOnly(2026, 12, 10));
+        var before = await Client(Thermal1).BillAsync("THE-CUR09-1", [VoucherLine(voucher, Adult, FirstSession, "T200", 35.00m)]);
+        Assert.Equal("accepted", before.Line(1).Outcome());
+
+        var future = await (await Client(Thermal1).PostJsonAsync($"{CureUrl}/{cure.Id()}/interruption", new { from = "2026-12-11" }))
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.NotNull(future["errors"]!["from"]);
+        var recorded = await (await Client(Reviewer).PostJsonAsync($"{CureUrl}/{cure.Id()}/interruption", new { from = "2026-12-08", note = "no show" }))
+            .ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(("without_valid_reason", "recorded"), (recorded["interruptions"]![0]!["kind"]!.GetValue<string>(), recorded["interruptions"]![0]!["status"]!.GetValue<string>()));
+        Assert.Equal("2026-12-08", recorded["authorisation"]!.Date("interruptedOn"));
+
+        var after = await Client(Thermal1).BillAsync("THE-CUR09-2", [
+            VoucherLine(voucher, Adult, new DateOnly(2026, 12, 7), "T200", 35.00m),
+            VoucherLine(voucher, Adult, new DateOnly(2026, 12, 8), "T200", 35.00m),
+        ]);
+        Assert.Equal("accepted", after.Line(1).Outcome());
+        Assert.Equal(["CURE_INTERRUPTED"], after.Line(2).ReasonCodes());
+        Assert.Equal("CUR-09", after.Line(2)["reasons"]![0]!["rule"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Cur10_and_cur09_interruption_operations_have_examples_that_work_as_is()
+    {
+        var swagger = await (await Client(null).GetAsync("/swagger/v1/swagger.json")).ExpectAsync(HttpStatusCode.OK);
+        JsonNode Example(string schema) => swagger["components"]!["schemas"]![schema]!["example"]!;
+        var cure = await Client(Thermal1).CureAsync(Cure("T200", start: FirstSession));
+        var reported = await (await Client(Thermal1).PostJsonAsync($"{CureUrl}/{cure.Id()}/medical-interruptions", Example("MedicalInterruptionInput")))
+            .ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("pending", reported["interruptions"]![0]!["status"]!.GetValue<string>());
+        await (await Client(Reviewer).PostJsonAsync($"{CureUrl}/{cure.Id()}/medical-interruptions/1/decision", Example("InterruptionDecisionInput")))
+            .ExpectAsync(HttpStatusCode.OK);
+        await (await Client(Thermal1).PostJsonAsync($"{CureUrl}/{cure.Id()}/interruption", Example("CureInterruptionInput"))).ExpectAsync(HttpStatusCode.OK);
+    }
+}
