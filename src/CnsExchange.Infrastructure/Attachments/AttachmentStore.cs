@@ -20,7 +20,7 @@ internal sealed class AttachmentStore(AppDbContext db, IReferenceData reference,
         var content = attachment.Content!;
         var fileName = string.IsNullOrWhiteSpace(attachment.FileName) ? null : Path.GetFileName(attachment.FileName);
         if (fileName?.Length > 200) throw new BadInputException(attachment.Field, "The file name must have at most 200 characters.");
-        await quota.ChargeAsync(content.LongLength, ct);
+        await quota.ChargeAsync(db, content.LongLength, ct); // in the caller's transaction: counted only if the attachment is saved
         var stored = new Attachment
         {
             Id = Guid.CreateVersion7(now), OwnerKind = attachment.OwnerKind, OwnerId = attachment.OwnerId, ProviderId = attachment.ProviderId,
