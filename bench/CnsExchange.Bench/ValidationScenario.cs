@@ -17,9 +17,10 @@ public static class ValidationScenario
     /// Load before each measured phase: the API's code path (EF Core, Npgsql, ASP.NET) needs some 10-15 s of load on
     /// 2 cores before the JIT has it optimised; the baseline gets the same warm-up. Steady state is what is compared.
     /// </summary>
-    private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(15);
+    internal static readonly TimeSpan Warmup = TimeSpan.FromSeconds(15);
 
-    public static async Task RunAsync(BenchContext ctx, Report report)
+    /// <summary>Seeds the insured and answers the request factory: (target, path, worker, sequence) → a new prescription.</summary>
+    internal static async Task<Func<Uri, string, int, long, HttpRequestMessage>> PrepareAsync(BenchContext ctx)
     {
         var today = ctx.Today;
         var matricules = await SeedInsuredAsync(ctx);
@@ -27,7 +28,7 @@ public static class ValidationScenario
         Random.Shared.NextBytes(template);
         Encoding.ASCII.GetBytes("%PDF-1.4\n").CopyTo(template, 0);
 
-        HttpRequestMessage Make(Uri target, string path, int worker, long sequence)
+        return (target, path, worker, sequence) =>
         {
             var n = sequence * 64 + worker; // unique across workers (≤ 64 connections)
             // Every request is a new prescription: insured × doctor × date never repeat within a run.
@@ -60,7 +61,13 @@ public static class ValidationScenario
             var message = new HttpRequestMessage(HttpMethod.Post, new Uri(target, path)) { Content = form };
             message.Headers.Add("X-Api-Key", "sandbox-physio-1");
             return message;
-        }
+        };
+    }
+
+    public static async Task RunAsync(BenchContext ctx, Report report)
+    {
+        var make = await PrepareAsync(ctx);
+        HttpRequestMessage Make(Uri target, string path, int worker, long sequence) => make(target, path, worker, sequence);
 
         var connections = 32;
         var duration = ctx.Duration;
@@ -96,7 +103,7 @@ public static class ValidationScenario
     }
 
     /// <summary>The machine's load average (other work on a shared machine weighs on every figure).</summary>
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static async Task<string[]> SeedInsuredAsync(BenchContext ctx)
