@@ -8,7 +8,8 @@
 #                                                 exits non-zero when a loss figure is not 0 (on a throwaway database)
 #   scripts/scale-out.sh --chaos --inject-loss    the same, with one acknowledged request made to disappear before the
 #                                                 count: must exit non-zero (shows the count would see a loss)
-# CHAOS_SECONDS (180) and CHAOS_KILL_EVERY (15) change the chaos run's length and kill period.
+# CHAOS_SECONDS (180) and CHAOS_KILL_EVERY (15) change the chaos run's length and kill period; SCALE_NO_BUILD=1 uses the
+# binaries as built.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -58,7 +59,7 @@ STOP_DB="$DATA"
 CS="$(pg_connection_string "$PORT" "$DB")"
 echo "PostgreSQL running from $DATA on 127.0.0.1:$PORT"
 
-dotnet build CnsExchange.sln -c Release --nologo -v q -clp:ErrorsOnly || exit 1
+[ -n "${SCALE_NO_BUILD:-}" ] || dotnet build CnsExchange.sln -c Release --nologo -v q -clp:ErrorsOnly || exit 1
 API_DLL="$ROOT/src/CnsExchange.Api/bin/Release/net10.0/CnsExchange.Api.dll"
 
 PORTS=(); next=18700

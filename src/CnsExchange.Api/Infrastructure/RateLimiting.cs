@@ -39,7 +39,8 @@ public static class RateLimiting
     public static IServiceCollection AddCnsRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(configuration.GetSection("CnsExchange:RateLimit").Get<Options>() ?? new Options());
-        services.AddSingleton<SharedTokenBuckets>();
+        services.AddSingleton(sp => new SharedTokenBuckets(CnsExchange.Infrastructure.DependencyInjection.ConnectionString(configuration),
+            sp.GetRequiredService<ILogger<SharedTokenBuckets>>()));
         return services;
     }
 

@@ -12,9 +12,14 @@ namespace CnsExchange.Infrastructure.RateLimits;
 /// the limit is the tokens leased but not yet spent (N leases) plus those spent after their lease's second ended — at
 /// most N × 1 % of the bucket; a lease unused for a second is dropped. When the database cannot be asked, requests are
 /// admitted (they fail on their own queries, with 503, and a limiter must not turn an outage into 429s).
+/// The buckets have a small pool of their own, without automatic preparation: the limiter's one statement, run on every
+/// lease, neither waits behind the requests' connections nor takes a place in their prepared-statement cache.
 /// </summary>
-public sealed class SharedTokenBuckets(NpgsqlDataSource source, ILogger<SharedTokenBuckets> logger)
+public sealed class SharedTokenBuckets(string connectionString, ILogger<SharedTokenBuckets> logger) : IAsyncDisposable
 {
+    private readonly NpgsqlDataSource source = NpgsqlDataSource.Create(
+        new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 0, MaxPoolSize = 16 }.ConnectionString);
+
     private static readonly long LeaseTicks = Stopwatch.Frequency; // one second
     private readonly ConcurrentDictionary<string, Lease> _leases = new(StringComparer.Ordinal);
 
@@ -114,4 +119,6 @@ public sealed class SharedTokenBuckets(NpgsqlDataSource source, ILogger<SharedTo
             lock (this) (_tokens, _deniedUntil) = (0, Stopwatch.GetTimestamp() + (long)(retryAfter.TotalSeconds * Stopwatch.Frequency));
         }
     }
+
+    public ValueTask DisposeAsync() => source.DisposeAsync();
 }
