@@ -16,8 +16,10 @@ namespace CnsExchange.IntegrationTests.ScaleOut;
 
 /// <summary>
 /// Issue 22: what must hold when several API processes, each a Hangfire server, share one PostgreSQL — shown with two
-/// hosts on one database. Each test works in a sandbox of its own.
+/// hosts on one database. Each test works in a sandbox of its own. In the API collection: not in parallel with its tests,
+/// whose memory and timing figures (the 100 MB billing file's heap growth) the two extra hosts and job servers would skew.
 /// </summary>
+[Collection(ApiCollection.Name)]
 public sealed class TwoHostTests(TwoHostsWithJobs hosts, ITestOutputHelper output) : IClassFixture<TwoHostsWithJobs>
 {
     private TwoHostsWithJobs.Host A => hosts.A;
