@@ -3,7 +3,8 @@ using CnsExchange.Bench;
 
 // Usage: CnsExchange.Bench <api url> <api pid> <connection string> <report path> [scenario...]
 // Scenarios: p1 (validation + P4 RSS under load), p2 (billing files of 1M lines), p3 (payment run), p4 (RSS while a 100 MB
-// billing file is processed), p5 (billing cost per line at 10k, 100k, 1M lines). Default: all.
+// billing file is processed), p5 (billing cost per line at 10k, 100k, 1M lines), p6 (sandboxes), p7 (webhook latency and the
+// outbox's cost on P1), p8 (P1 through nginx with 1, 2, 3 API processes; the shared rate limiter's cost). Default: all.
 if (args.Length < 4)
 {
     Console.Error.WriteLine("usage: CnsExchange.Bench <api url> <api pid> <connection string> <report path> [p1 p2 p3 p4 p5]");
@@ -20,7 +21,7 @@ var ctx = new BenchContext(new Uri(args[0]), int.Parse(args[1]), connectionStrin
 await WaitReadyAsync(ctx.ApiUri);
 // p4 (RSS while a 100 MB file is processed) runs before the 1M-line files of p2 and the payment run of p3, which would
 // already have grown the heap; p3 runs before p2 and p5, whose millions of lines its run would otherwise have to pay.
-string[] order = ["p1", "p7", "p6", "p4", "p3", "p2", "p5"];
+string[] order = ["p1", "p8", "p7", "p6", "p4", "p3", "p2", "p5"];
 var scenarios = (args.Length > 4 ? args[4..] : order).OrderBy(s => Array.IndexOf(order, s) is var i and >= 0 ? i : order.Length).ToArray();
 var report = new Report();
 var billing = new BillingScenarios(ctx);
@@ -37,6 +38,7 @@ foreach (var scenario in scenarios)
         case "p5": await billing.RunP5Async(report); break;
         case "p6": await SandboxScenario.RunAsync(ctx, report); break;
         case "p7": await WebhookScenario.RunAsync(ctx, report); break;
+        case "p8": await ScaleOutScenario.RunAsync(ctx, report); break;
         default: report.Note($"Scenario {scenario} is not implemented yet."); break;
     }
 }

@@ -17,14 +17,18 @@ public static class ValidationScenario
     /// Load before each measured phase: the API's code path (EF Core, Npgsql, ASP.NET) needs some 10-15 s of load on
     /// 2 cores before the JIT has it optimised; the baseline gets the same warm-up. Steady state is what is compared.
     /// </summary>
-    private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(15);
+    internal static readonly TimeSpan Warmup = TimeSpan.FromSeconds(15);
+
+    /// <summary>Seeds the insured and answers the request factory: (target, path, worker, sequence) → a new prescription.</summary>
+    internal static async Task<Func<Uri, string, int, long, HttpRequestMessage>> PrepareAsync(BenchContext ctx)
+    {
+        var make = RequestMaker(await SeedInsuredAsync(ctx), ctx.Today, ScanTemplate());
+        return (target, path, worker, sequence) => make(target, path, worker, sequence, "sandbox-physio-1");
+    }
 
     public static async Task RunAsync(BenchContext ctx, Report report)
     {
-        var today = ctx.Today;
-        var matricules = await SeedInsuredAsync(ctx);
-        var template = ScanTemplate();
-        var make = RequestMaker(matricules, today, template);
+        var make = RequestMaker(await SeedInsuredAsync(ctx), ctx.Today, ScanTemplate());
         HttpRequestMessage Make(Uri target, string path, int worker, long sequence, string apiKey = "sandbox-physio-1") =>
             make(target, path, worker, sequence, apiKey);
 
@@ -110,6 +114,7 @@ public static class ValidationScenario
     }
 
     /// <summary>The machine's load average (other work on a shared machine weighs on every figure).</summary>
+<<<<<<< HEAD
     /// <summary>Builds the P1 request of a worker's n-th prescription (insured × doctor × date unique within ~100,000).</summary>
     internal static Func<Uri, string, int, long, string, HttpRequestMessage> RequestMaker(string[] matricules, DateOnly today, byte[] template) => (target, path, worker, sequence, apiKey) =>
     {
@@ -154,6 +159,8 @@ public static class ValidationScenario
         return template;
     }
 
+=======
+>>>>>>> issue-22
     internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 

@@ -83,7 +83,7 @@ app.UseStatusCodePages(async ctx =>
     var detail = status == 415 ? ProblemExceptionHandler.UnsupportedMediaType(ctx.HttpContext) : $"The request failed with status {status}.";
     await Problems.WriteAsync(ctx.HttpContext, status, code, title, detail);
 });
-app.UseRateLimiter();
+app.UseCnsRateLimiting();
 app.UseRequestBodyLimits();
 app.UseAuthentication();
 app.UseMiddleware<SandboxMiddleware>();

@@ -4,7 +4,7 @@ using CnsExchange.Reliability;
 // Prints one figure per line as `name: value`; exits 1 when a figure is out of bounds.
 if (args.Length < 5)
 {
-    Console.Error.WriteLine("usage: CnsExchange.Reliability <api.dll> <connection string> <pg bin dir> <pg data dir> <pg port> [db-restart|kill9|payment-crash|oversized-bodies|webhooks-kill9]...");
+    Console.Error.WriteLine("usage: CnsExchange.Reliability <api.dll> <connection string> <pg bin dir> <pg data dir> <pg port> [db-restart|kill9|payment-crash|oversized-bodies|webhooks-kill9|scale-chaos]...");
     return 2;
 }
 
@@ -42,6 +42,15 @@ foreach (var scenario in scenarios)
                 break;
             case "oversized-bodies":
                 await using (var api = await StartApiAsync()) await OversizedBodiesScenario.RunAsync(api, figures);
+                break;
+            case "scale-chaos":
+                // scripts/scale-out.sh --chaos: the API processes behind its nginx, on the ports it configured.
+                await ScaleChaosScenario.RunAsync(new ScaleChaosScenario.Options(apiDll, connectionString,
+                    Environment.GetEnvironmentVariable("SCALE_PROXY_URL") ?? throw new InvalidOperationException("SCALE_PROXY_URL is not set"),
+                    (Environment.GetEnvironmentVariable("SCALE_API_PORTS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray(),
+                    TimeSpan.FromSeconds(int.Parse(Environment.GetEnvironmentVariable("CHAOS_SECONDS") ?? "180")),
+                    TimeSpan.FromSeconds(int.Parse(Environment.GetEnvironmentVariable("CHAOS_KILL_EVERY") ?? "15")),
+                    Environment.GetEnvironmentVariable("SCALE_INJECT") is { Length: > 0 } inject ? inject : null), figures);
                 break;
             case "payment-crash":
                 await PaymentRunCrashScenario.RunAsync(apiDll, connectionString, port, figures);

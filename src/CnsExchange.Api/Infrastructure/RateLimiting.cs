@@ -1,6 +1,5 @@
-using System.Threading.RateLimiting;
 using CnsExchange.Application.Common;
-using Microsoft.AspNetCore.RateLimiting;
+using CnsExchange.Infrastructure.RateLimits;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace CnsExchange.Api.Infrastructure;
@@ -8,14 +7,16 @@ namespace CnsExchange.Api.Infrastructure;
 /// <summary>
 /// Token buckets, one per API key known to be valid; requests without a key, with an invalid key or with a key not yet
 /// verified share one bucket per client address, with a much smaller budget (issue 15): a stream of wrong keys is
-/// limited before each costs a database lookup. 429 problem with Retry-After. The buckets live in this process; the
-/// partitioning (<see cref="Partition"/>) is the part to keep when they move to the database (issue 22).
+/// limited before each costs a key lookup. 429 problem with Retry-After. The buckets live in PostgreSQL (issue 22), so
+/// a key's budget holds across every API process; each process takes tokens in small leases (<see cref="SharedTokenBuckets"/>).
 /// </summary>
 public static class RateLimiting
 {
-    /// <summary>Bucket sizes and refills. Read when a bucket is first created, so a change applies to new buckets.</summary>
+    /// <summary>Bucket sizes and refills, read on every lease (a change applies at once, in this process).</summary>
     public sealed class Options
     {
+        /// <summary>Off only to measure what the limiter costs (bench/run.sh p7); a public deployment keeps it on.</summary>
+        public bool Enabled { get; set; } = true;
         public int TokenLimit { get; set; } = 2000;
         public int TokensPerSecond { get; set; } = 1000;
         /// <summary>Per client address, for requests without a verified key.</summary>
@@ -38,34 +39,33 @@ public static class RateLimiting
     public static IServiceCollection AddCnsRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(configuration.GetSection("CnsExchange:RateLimit").Get<Options>() ?? new Options());
-        services.AddRateLimiter(o =>
-        {
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            {
-                if (context.Request.Path.StartsWithSegments("/health")) return RateLimitPartition.GetNoLimiter("health");
-                var partition = Partition(context, context.RequestServices.GetRequiredService<IMemoryCache>());
-                var options = context.RequestServices.GetRequiredService<Options>();
-                var verified = partition.StartsWith("key:", StringComparison.Ordinal);
-                return RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = verified ? options.TokenLimit : options.UnverifiedTokenLimit,
-                    TokensPerPeriod = verified ? options.TokensPerSecond : options.UnverifiedTokensPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
-            });
-            o.OnRejected = async (ctx, ct) =>
-            {
-                var options = ctx.HttpContext.RequestServices.GetRequiredService<Options>();
-                var retryAfter = ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
-                ctx.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                var verified = Partition(ctx.HttpContext, ctx.HttpContext.RequestServices.GetRequiredService<IMemoryCache>()).StartsWith("key:", StringComparison.Ordinal);
-                await Problems.WriteAsync(ctx.HttpContext, 429, "rate_limited", "Too many requests", verified
-                    ? $"This API key sent more than {options.TokensPerSecond} requests per second (burst {options.TokenLimit}); retry after {retryAfter} s."
-                    : $"Requests without a valid API key from this address are limited to {options.UnverifiedTokensPerSecond} per second (burst {options.UnverifiedTokenLimit}); retry after {retryAfter} s.");
-            };
-        });
+        services.AddSingleton(sp => new SharedTokenBuckets(CnsExchange.Infrastructure.DependencyInjection.ConnectionString(configuration),
+            sp.GetRequiredService<ILogger<SharedTokenBuckets>>()));
         return services;
     }
+
+    public static IApplicationBuilder UseCnsRateLimiting(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (context.Request.Path.StartsWithSegments("/health") || !context.RequestServices.GetRequiredService<Options>().Enabled)
+        {
+            await next(context);
+            return;
+        }
+        var services = context.RequestServices;
+        var options = services.GetRequiredService<Options>();
+        var partition = Partition(context, services.GetRequiredService<IMemoryCache>());
+        var verified = partition.StartsWith("key:", StringComparison.Ordinal);
+        var (limit, perSecond) = verified ? (options.TokenLimit, options.TokensPerSecond) : (options.UnverifiedTokenLimit, options.UnverifiedTokensPerSecond);
+        var taken = await services.GetRequiredService<SharedTokenBuckets>().TryTakeAsync(partition, limit, perSecond, context.RequestAborted);
+        if (taken.Allowed)
+        {
+            await next(context);
+            return;
+        }
+        var retryAfter = Math.Max(1, (int)Math.Ceiling(taken.RetryAfter.TotalSeconds));
+        context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await Problems.WriteAsync(context, 429, "rate_limited", "Too many requests", verified
+            ? $"This API key sent more than {perSecond} requests per second (burst {limit}); retry after {retryAfter} s."
+            : $"Requests without a valid API key from this address are limited to {perSecond} per second (burst {limit}); retry after {retryAfter} s.");
+    });
 }

@@ -38,21 +38,25 @@ public sealed class SandboxClock(SandboxTimeProvider time, SandboxDirectory dire
     {
         var scope = Scope;
         var real = time.Inner.GetUtcNow().ToUniversalTime();
-        SandboxClockSetting from, to;
+        SandboxClockSetting? from = null, to = null;
         await using (var cmd = source.CreateCommand(MoveSql))
         {
             cmd.Parameters.Add(new NpgsqlParameter { Value = scope.Id });
             cmd.Parameters.Add(new NpgsqlParameter { Value = target.ToUniversalTime() });
             cmd.Parameters.Add(new NpgsqlParameter { Value = real });
+            // Disposed once, here: Npgsql hands the same reader object to the connection's next command, so a second
+            // dispose after the connection went back to the pool closed another request's reader (both then hung).
             await using var reader = await cmd.ExecuteReaderAsync(ct);
-            if (!await reader.ReadAsync(ct))
+            if (await reader.ReadAsync(ct))
             {
-                await reader.DisposeAsync();
-                if (await directory.ReadClockAsync(scope.Id, ct) is null) throw new NotFoundException("sandbox");
-                throw new ConflictException("clock_backwards", "The sandbox clock only moves forward: payments, vouchers and due dates already issued would contradict an earlier time.");
+                from = SandboxDirectory.ReadClock(reader, 0);
+                to = SandboxDirectory.ReadClock(reader, 3);
             }
-            from = SandboxDirectory.ReadClock(reader, 0);
-            to = SandboxDirectory.ReadClock(reader, 3);
+        }
+        if (from is null || to is null)
+        {
+            if (await directory.ReadClockAsync(scope.Id, ct) is null) throw new NotFoundException("sandbox");
+            throw new ConflictException("clock_backwards", "The sandbox clock only moves forward: payments, vouchers and due dates already issued would contradict an earlier time.");
         }
         scope.Clock = to;
 

@@ -1,0 +1,54 @@
+namespace CnsExchange.Bench;
+
+/// <summary>
+/// P8 (issue 22): P1's validation requests through nginx with 1, 2 and 3 API processes behind it (each also a Hangfire
+/// server), compared with 1 process in the same run; and what the shared rate limiter costs: P1 straight to a process
+/// with the limiter (default limits) against the same straight to a process without it. bench/run.sh starts the
+/// processes and the proxy and passes their addresses (BENCH_PROXY_URLS, BENCH_LIMITER_ON_URL, BENCH_LIMITER_OFF_URL).
+/// </summary>
+public static class ScaleOutScenario
+{
+    public static async Task RunAsync(BenchContext ctx, Report report)
+    {
+        var proxies = (Environment.GetEnvironmentVariable("BENCH_PROXY_URLS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(u => new Uri(u)).ToArray();
+        if (proxies.Length == 0 || Environment.GetEnvironmentVariable("BENCH_LIMITER_ON_URL") is not { } on || Environment.GetEnvironmentVariable("BENCH_LIMITER_OFF_URL") is not { } off)
+        {
+            report.Note("P8 needs the proxy and the extra API processes that bench/run.sh starts for it (run `bench/run.sh p8`).");
+            return;
+        }
+        var make = await ValidationScenario.PrepareAsync(ctx);
+        const int connections = 32;
+        var phase = 0;
+        async Task<LoadResult> LoadAsync(string name, Uri target)
+        {
+            var offset = ++phase * 1_000_000L; // each phase its own prescriptions
+            return await LoadGenerator.RunAsync(name, target, connections, ctx.Duration, (w, n) => make(target, "/api/v1/validation-requests", w, offset + n),
+                r => (int)r.StatusCode == 201, warmup: ValidationScenario.Warmup);
+        }
+
+        var loadBefore = ValidationScenario.LoadAverage();
+        var limiterOn = await LoadAsync("P1 direct, shared rate limiter on", new Uri(on));
+        var limiterOff = await LoadAsync("P1 direct, rate limiter off", new Uri(off));
+        var ratio = limiterOn.SuccessesPerSecond / limiterOff.SuccessesPerSecond;
+        report.Info("P8", "P1 201/s straight to one process, shared rate limiter on (default limits) vs off", Report.F(limiterOn.SuccessesPerSecond),
+            Report.F(limiterOff.SuccessesPerSecond) + " limiter off", Report.F(ratio));
+        report.Info("P8", "p50 ms, limiter on vs off", Report.F(limiterOn.P50Ms), Report.F(limiterOff.P50Ms), Report.F(limiterOn.P50Ms / limiterOff.P50Ms));
+
+        var through = new List<LoadResult>();
+        for (var i = 0; i < proxies.Length; i++) through.Add(await LoadAsync($"P1 through nginx, {i + 1} API process(es)", proxies[i]));
+        var one = through[0];
+        for (var i = 0; i < through.Count; i++)
+        {
+            var r = through[i];
+            var lost = r.Errors;
+            report.Row("P8", $"P1 201/s through nginx, {i + 1} API process(es) (32 conn.)", Report.F(r.SuccessesPerSecond),
+                Report.F(one.SuccessesPerSecond) + " with 1 process", Report.F(r.SuccessesPerSecond / one.SuccessesPerSecond),
+                i == 0 ? "0 errors" : "0 errors, ≥ 0.8× 1 process", lost == 0 && (i == 0 || r.SuccessesPerSecond >= 0.8 * one.SuccessesPerSecond));
+            report.Info("P8", $"p50 / p95 / p99 ms, {i + 1} process(es)", $"{Report.F(r.P50Ms)} / {Report.F(r.P95Ms)} / {Report.F(r.P99Ms)}",
+                $"{Report.F(one.P50Ms)} / {Report.F(one.P95Ms)} / {Report.F(one.P99Ms)}", Report.F(r.P50Ms / one.P50Ms));
+        }
+        report.Note($"P8: {string.Join("; ", through.Append(limiterOn).Append(limiterOff).Select(r => $"{r.Name}: {r.Requests} requests, statuses {string.Join(", ", r.StatusCounts.Select(kv => $"{kv.Key}×{kv.Value}"))}"))}. " +
+                    $"On {Environment.ProcessorCount} cores the processes share the same cores with PostgreSQL, nginx and the load generator: more processes " +
+                    $"cannot add throughput here; the figure that matters is that 2 and 3 lose nothing and cost little. Load average before P8 {loadBefore}, after {ValidationScenario.LoadAverage()}.");
+    }
+}
