@@ -20,7 +20,7 @@ internal static class BillingTables
     public const string Contestations = "line_contestations";
 
     /// <summary>Lines CNS pays from adjudication on (<see cref="PaidLines"/>): the predicate of the BIL-07/BIL-08 unique indexes.</summary>
-    public static readonly string PaidPredicate = $"outcome IN ({string.Join(", ", PaidLines.Outcomes.Select(o => $"'{o}'"))})";
+    public static readonly string PaidPredicate = $"outcome IN ({string.Join(", ", PaidLines.Outcomes.Select(o => $"'{o}'"))}) AND released_at IS NULL";
 
     /// <summary>
     /// BIL-07: a paid session — not a doctor's fee in a hospital stay, not a travel allowance line (BIL-09) — of which an
@@ -45,6 +45,9 @@ internal sealed class FeeMemoirConfiguration : IEntityTypeConfiguration<FeeMemoi
         b.HasIndex(x => new { x.BillingFileId, x.SourceLine });
         // A recorded hospital stay is paid through one memoir of the hospital (RULES.md §7).
         b.HasIndex(x => x.HospitalStayId).IsUnique().HasFilter("hospital_stay_id IS NOT NULL");
+        // LIF-03: a memoir is replaced once.
+        b.HasIndex(x => x.ReplacesMemoirId).IsUnique().HasFilter("replaces_memoir_id IS NOT NULL");
+        b.HasOne<FeeMemoir>().WithMany().HasForeignKey(x => x.ReplacesMemoirId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<HospitalStay>().WithMany().HasForeignKey(x => x.HospitalStayId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Provider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<BillingFile>().WithMany().HasForeignKey(x => x.BillingFileId).OnDelete(DeleteBehavior.Restrict);

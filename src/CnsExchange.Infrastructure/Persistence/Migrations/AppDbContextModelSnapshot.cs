@@ -324,6 +324,14 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("refused_count");
 
+                    b.Property<Guid?>("ReplacedByMemoirId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("replaced_by_memoir_id");
+
+                    b.Property<Guid?>("ReplacesMemoirId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("replaces_memoir_id");
+
                     b.Property<Guid>("SandboxId")
                         .HasColumnType("uuid")
                         .HasColumnName("sandbox_id")
@@ -359,6 +367,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("numeric(14,2)")
                         .HasColumnName("tariff_total");
 
+                    b.Property<DateTimeOffset?>("VoidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("voided_at");
+
                     b.HasKey("Id")
                         .HasName("pk_fee_memoirs");
 
@@ -366,6 +378,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_fee_memoirs_hospital_stay_id")
                         .HasFilter("hospital_stay_id IS NOT NULL");
+
+                    b.HasIndex("SandboxId", "ReplacesMemoirId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_fee_memoirs_replaces_memoir_id")
+                        .HasFilter("replaces_memoir_id IS NOT NULL");
 
                     b.HasIndex("SandboxId", "BillingFileId", "SourceLine")
                         .HasDatabaseName("ix_fee_memoirs_billing_file_id_source_line");
@@ -481,6 +498,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("reasons");
 
+                    b.Property<DateTimeOffset?>("ReleasedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("released_at");
+
                     b.Property<DateTimeOffset?>("ReportedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("reported_at");
@@ -557,12 +578,12 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasIndex("SandboxId", "ProviderId", "InsuredId", "SessionDate")
                         .IsUnique()
                         .HasDatabaseName("ux_fee_memoir_lines_paid_insured_session")
-                        .HasFilter("outcome IN ('Accepted', 'Reduced') AND hospital_stay_id IS NULL AND NOT travel_allowance");
+                        .HasFilter("outcome IN ('Accepted', 'Reduced') AND released_at IS NULL AND hospital_stay_id IS NULL AND NOT travel_allowance");
 
                     b.HasIndex("SandboxId", "VoucherId", "SessionDate", "ActCode")
                         .IsUnique()
                         .HasDatabaseName("ux_fee_memoir_lines_paid_voucher_date_act")
-                        .HasFilter("outcome IN ('Accepted', 'Reduced')");
+                        .HasFilter("outcome IN ('Accepted', 'Reduced') AND released_at IS NULL");
 
                     b.HasIndex("SandboxId", "HospitalStayId", "ProviderId", "SessionDate", "ActCode")
                         .HasDatabaseName("ix_fee_memoir_lines_hospital_stay")
@@ -2196,6 +2217,20 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("accident_case");
 
+                    b.Property<string>("CancellationReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("cancellation_reason");
+
+                    b.Property<DateTimeOffset?>("CancelledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancelled_at");
+
+                    b.Property<string>("CancelledBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("cancelled_by");
+
                     b.Property<string>("Category")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -2753,6 +2788,12 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_fee_memoirs_providers_provider_id");
+
+                    b.HasOne("CnsExchange.Domain.Billing.FeeMemoir", null)
+                        .WithMany()
+                        .HasForeignKey("ReplacesMemoirId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_fee_memoirs_fee_memoirs_replaces_memoir_id");
 
                     b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
                         .WithMany()
