@@ -155,3 +155,29 @@ public static class DebtNetting
             : new NettingResult(broughtForward, debts, accepted, 0m, owed - accepted);
     }
 }
+
+/// <summary>
+/// LIF-04: money a provider owes CNS back — a paid line it reversed, or one CNS staff recovered. Netted by the next payment
+/// run that takes it (<see cref="PaymentRunId"/>, LIF-05); one per line.
+/// </summary>
+public sealed class ProviderDebt
+{
+    public Guid Id { get; set; }
+    public Guid ProviderId { get; set; }
+    public Guid LineId { get; set; }
+    public Guid MemoirId { get; set; }
+    public required string MemoirReference { get; set; }
+    public int LineNumber { get; set; }
+    public DebtKind Kind { get; set; }
+    /// <summary>LINE_REVERSED for a reversal; the recovery code (DOUBLE_FINANCING, CURE_INTERRUPTED, …) for a recovery.</summary>
+    public required string Code { get; set; }
+    public string? Note { get; set; }
+    /// <summary>The CNS amount the line was paid: what the provider owes.</summary>
+    public decimal Amount { get; set; }
+    /// <summary>The payment run that paid the line.</summary>
+    public Guid OriginalRunId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public required string CreatedBy { get; set; }
+    /// <summary>The payment run that netted the debt (LIF-05); null until one takes it.</summary>
+    public Guid? PaymentRunId { get; set; }
+}

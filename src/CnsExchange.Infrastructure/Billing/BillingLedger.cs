@@ -52,9 +52,9 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         await using var cmd = Command("""
             INSERT INTO cns.fee_memoirs (id, provider_id, reference, source, billing_file_id, simulation_id, status, received_at, received_on,
                 due_date, adjudicated_at, line_count, accepted_count, reduced_count, refused_count, claimed_total, tariff_total, cns_total,
-                insured_share_total, source_json, source_line)
+                insured_share_total, source_json, source_line, replaces_memoir_id)
             VALUES (@id, @provider_id, @reference, @source, @billing_file_id, @simulation_id, @status, @received_at, @received_on,
-                @due_date, NULL, 0, 0, 0, 0, 0, 0, 0, 0, @source_json, @source_line)
+                @due_date, NULL, 0, 0, 0, 0, 0, 0, 0, 0, @source_json, @source_line, @replaces_memoir_id)
             ON CONFLICT (sandbox_id, provider_id, reference) DO NOTHING
             """);
         cmd.Parameters.AddWithValue("id", m.Id);
@@ -69,6 +69,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         cmd.Parameters.AddWithValue("due_date", m.DueDate);
         cmd.Parameters.Add(new NpgsqlParameter("source_json", NpgsqlDbType.Jsonb) { Value = (object?)m.SourceJson ?? DBNull.Value });
         cmd.Parameters.Add(new NpgsqlParameter("source_line", NpgsqlDbType.Integer) { Value = (object?)m.SourceLine ?? DBNull.Value });
+        cmd.Parameters.Add(Uuid("replaces_memoir_id", m.ReplacesMemoirId));
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
@@ -193,6 +194,18 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         await using var cmd = Command($"INSERT INTO cns.fee_memoir_lines ({LineColumns}) VALUES ({LineValues})");
         AddLineParameters(cmd, line);
         await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task GiveBackSessionsAsync(IReadOnlyDictionary<Guid, int> sessions, CancellationToken ct)
+    {
+        if (sessions.Count == 0) return;
+        await using var update = Command("""
+            UPDATE cns.voucher_services s SET sessions_billed = s.sessions_billed - d.n
+            FROM unnest(@ids, @counts) AS d(id, n) WHERE s.id = d.id
+            """);
+        update.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = sessions.Keys.ToArray() });
+        update.Parameters.Add(new NpgsqlParameter("counts", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = sessions.Values.ToArray() });
+        await update.ExecuteNonQueryAsync(ct);
     }
 
     public async Task CompleteMemoirAsync(FeeMemoir m, CancellationToken ct)

@@ -196,3 +196,28 @@ internal sealed class LineContestationConfiguration : IEntityTypeConfiguration<L
         b.HasOne<Provider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);
     }
 }
+
+/// <summary>LIF-04: reversals and recoveries of paid lines, netted by payment runs (LIF-05).</summary>
+internal sealed class ProviderDebtConfiguration : IEntityTypeConfiguration<ProviderDebt>
+{
+    public void Configure(EntityTypeBuilder<ProviderDebt> b)
+    {
+        b.ToTable("provider_debts", t => t.HasCheckConstraint("ck_provider_debts_amount", "amount > 0"));
+        b.HasKey(x => x.Id);
+        b.Property(x => x.MemoirReference).HasMaxLength(40);
+        b.Property(x => x.Kind).HasConversion<string>().HasMaxLength(10);
+        b.Property(x => x.Code).HasMaxLength(40);
+        b.Property(x => x.Note).HasMaxLength(2000);
+        b.Property(x => x.CreatedBy).HasMaxLength(100);
+        // A paid line is taken back once.
+        b.HasIndex(x => x.LineId).IsUnique();
+        // Payment runs take the debts no run has netted yet.
+        b.HasIndex(x => new { x.ProviderId, x.CreatedAt }).HasFilter("payment_run_id IS NULL").HasDatabaseName("ix_provider_debts_open");
+        b.HasIndex(x => new { x.PaymentRunId, x.ProviderId }).HasFilter("payment_run_id IS NOT NULL");
+        b.HasOne<FeeMemoirLine>().WithMany().HasForeignKey(x => x.LineId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<FeeMemoir>().WithMany().HasForeignKey(x => x.MemoirId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Provider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<CnsExchange.Domain.Payments.PaymentRun>().WithMany().HasForeignKey(x => x.OriginalRunId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<CnsExchange.Domain.Payments.PaymentRun>().WithMany().HasForeignKey(x => x.PaymentRunId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -68,6 +68,23 @@ public sealed record PaidLinesSummary(int Count, decimal ClaimedAmount, decimal 
     public static readonly PaidLinesSummary None = new(0, 0m, 0m, 0m);
 }
 
+/// <summary>
+/// LIF-04/05: a paid line taken back — reversed by the provider (LINE_REVERSED) or recovered by CNS (LINE_RECOVERED, with
+/// its recovery code) — that this run nets, with the run that had paid it and the amount.
+/// </summary>
+public sealed record ReturnFileDebt(
+    string EntryCode,
+    string Code,
+    Guid MemoirId,
+    string MemoirReference,
+    int LineNumber,
+    string OriginalRunNumber,
+    decimal Amount,
+    string Message);
+
+/// <summary>LIF-05: the provider's balance in the run — debt brought forward, debts taken, lines paid, the transfer and the debt carried forward.</summary>
+public sealed record ReturnFileBalance(decimal BroughtForward, decimal Debts, decimal Accepted, decimal TransferAmount, decimal CarriedForward);
+
 /// <summary>Totals over every line the return file covers: the listed lines and the lines paid in full.</summary>
 public sealed record ReturnFileTotals(int LineCount, decimal ClaimedAmount, decimal AcceptedAmount, decimal PaidAmount);
 
@@ -90,6 +107,12 @@ public sealed record ReturnFile(
     IReadOnlyList<ReturnFileLine> Lines,
     PaidLinesSummary PaidLines)
 {
+    /// <summary>LIF-05: reversals and recoveries netted by the run, in memoir reference and line order; empty when none.</summary>
+    public IReadOnlyList<ReturnFileDebt> Debts { get; init; } = [];
+
+    /// <summary>LIF-05: the netting, shown when the provider had debts to net (brought forward or new); null otherwise.</summary>
+    public ReturnFileBalance? Balance { get; init; }
+
     public static readonly IReadOnlyList<string> Languages = ["fr", "de", "en"];
 
     private readonly IReadOnlyList<ReturnFileLine> _lines = Canonical(Lines);
@@ -123,6 +146,21 @@ public sealed record ReturnFile(
         if (PaymentEndToEndId is { Length: 0 or > 35 }) problems.Add("The payment end-to-end id must have 1-35 characters.");
         CheckAmounts(problems, "Paid lines", PaidLines.ClaimedAmount, PaidLines.AcceptedAmount, PaidLines.PaidAmount);
         if (PaidLines.Count < 0) problems.Add("Paid lines: the count is negative.");
+
+        foreach (var debt in Debts)
+        {
+            if (!IsReasonCode(debt.EntryCode) || !IsReasonCode(debt.Code) || string.IsNullOrWhiteSpace(debt.Message)) problems.Add($"Debt of line {debt.LineNumber}: codes and a message are required.");
+            if (string.IsNullOrWhiteSpace(debt.OriginalRunNumber) || debt.OriginalRunNumber.Length > 35) problems.Add($"Debt of line {debt.LineNumber}: the original run number must have 1-35 characters.");
+            if (debt.Amount <= 0m) problems.Add($"Debt of line {debt.LineNumber}: the amount is more than 0.");
+            CheckAmounts(problems, $"Debt of line {debt.LineNumber}", debt.Amount);
+        }
+        if (Balance is { } b)
+        {
+            CheckAmounts(problems, "Balance", b.BroughtForward, b.Debts, b.Accepted, b.TransferAmount, b.CarriedForward);
+            if (b.Accepted - b.TransferAmount != b.BroughtForward + b.Debts - b.CarriedForward) problems.Add("Balance: the netting does not add up.");
+            if (b.Debts != Debts.Sum(d => d.Amount)) problems.Add("Balance: the debts are not the sum of the debt entries.");
+        }
+        else if (Debts.Count > 0) problems.Add("Debts are listed with the balance they are netted in.");
 
         foreach (var duplicate in Lines.GroupBy(l => (l.MemoirId, l.LineNumber)).Where(g => g.Count() > 1))
             problems.Add($"Line {duplicate.Key.LineNumber} of memoir {duplicate.Key.MemoirId} is listed {duplicate.Count()} times.");
