@@ -122,7 +122,7 @@ public static class PaymentRunCrashScenario
             else Console.Error.WriteLine($"payment run process ended at {point}#{occurrence} otherwise than by the armed SIGKILL (exit {exit}); its last words:\n{api.LastWords()}");
             NpgsqlConnection.ClearAllPools();
             Console.Error.WriteLine($"payment run killed at {point}#{occurrence} (exit {exit})");
-            var (status, partial) = await AfterKillAsync(crash);
+            var (status, partial) = await AfterKillAsync(crash, expectedRuns: 2);
             halfDone += partial;
             if (status != statusAfterKill)
             {
@@ -298,16 +298,16 @@ public static class PaymentRunCrashScenario
     }
 
     /// <summary>
-    /// The status of the run under test (the latest; the seed's earlier run is closed) after a kill, and how many traces of
-    /// an unfinished step of it the database holds.
+    /// The status of the run under test (the latest of <paramref name="expectedRuns"/>; the seed's earlier one is closed)
+    /// after a kill, and how many traces of an unfinished step of it the database holds.
     /// </summary>
-    public static async Task<(string Status, int Partial)> AfterKillAsync(string connectionString)
+    public static async Task<(string Status, int Partial)> AfterKillAsync(string connectionString, int expectedRuns = 1)
     {
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync();
         var runs = await RowsAsync(conn, "SELECT id || ' ' || status FROM cns.payment_runs ORDER BY as_of, id");
-        if (runs.Count != 2) return (runs.Count < 2 ? "none" : "several", runs.Count < 2 ? 0 : 1);
-        var run = runs[1].Split(' ');
+        if (runs.Count != expectedRuns) return (runs.Count < expectedRuns ? "none" : "several", runs.Count < expectedRuns ? 0 : 1);
+        var run = runs[^1].Split(' ');
         var status = Array.IndexOf(Statuses, run[1]);
         var partial = 0;
         async Task<int> CountAsync(string sql) => (int)await ScalarAsync(conn, sql.Replace("@run", $"'{run[0]}'"));

@@ -42,8 +42,13 @@ public static class MemoirVoiding
     public const string AlreadyVoided = "memoir_voided";
 
     /// <summary>Why the memoir cannot be voided, or null when it can (a voided memoir is voided again idempotently by the caller).</summary>
+    public const string NotVoidable = "memoir_not_voidable";
+
     public static (string Code, string Message)? WhyNotVoidable(FeeMemoir memoir, IEnumerable<FeeMemoirLine> lines)
     {
+        // The settlement of a recorded hospital stay is the stay's own (one per stay): voided, the stay would never be paid.
+        if (memoir.Source == FeeMemoirSource.HospitalStay)
+            return (NotVoidable, "This memoir is the settlement of a hospital stay recorded by CNS; it cannot be voided or replaced.");
         if (memoir.Status is FeeMemoirStatus.InPaymentRun or FeeMemoirStatus.Paid || lines.Any(l => l.PaymentRunId is not null))
             return (InPaymentRun,
                 $"A payment run already took lines of this memoir; it can no longer be voided. Reverse each paid line instead: " +

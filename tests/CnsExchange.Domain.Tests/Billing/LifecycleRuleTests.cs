@@ -102,6 +102,13 @@ public sealed class LifecycleRuleTests
     }
 
     [Theory]
+    [InlineData(FeeMemoirSource.Api, null)]
+    [InlineData(FeeMemoirSource.File, null)]
+    [InlineData(FeeMemoirSource.HospitalStay, "memoir_not_voidable")] // the stay's own settlement: voided, it would never be paid
+    public void Lif02_the_settlement_of_a_hospital_stay_is_not_voided(FeeMemoirSource source, string? code) =>
+        Assert.Equal(code, MemoirVoiding.WhyNotVoidable(new FeeMemoir { Reference = "H-1", Source = source, Status = FeeMemoirStatus.Adjudicated }, [])?.Code);
+
+    [Theory]
     [InlineData(FeeMemoirStatus.Adjudicated, null)]
     [InlineData(FeeMemoirStatus.Voided, "memoir_voided")]
     [InlineData(FeeMemoirStatus.InPaymentRun, "memoir_in_payment_run")]

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using System.Xml;
 using System.Xml.Linq;
-using System.Xml.Schema;
 using CnsExchange.Infrastructure.Payments.Files;
 using CnsExchange.IntegrationTests.Support;
 using static CnsExchange.IntegrationTests.Billing.BillingApi;
@@ -152,14 +150,5 @@ public sealed class ReversalAndNettingTests(ApiFactory api) : ApiTest(api)
         var response = await Client(key).SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return response;
-    }
-
-    private static XmlSchemaSet SchemaFrom(string xsd)
-    {
-        var set = new XmlSchemaSet { XmlResolver = null };
-        using var reader = XmlReader.Create(new StringReader(xsd), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit });
-        set.Add(null, reader);
-        set.Compile();
-        return set;
     }
 }

@@ -96,10 +96,15 @@ public sealed class PaymentRunSteps(
         var debts = await db.Set<ProviderDebt>().Where(d => d.PaymentRunId == run.Id).GroupBy(d => d.ProviderId)
             .Select(g => new { Provider = g.Key, Amount = g.Sum(d => d.Amount) }).ToDictionaryAsync(x => x.Provider, x => x.Amount, ct);
         var providers = accepted.Keys.Union(debts.Keys).ToList();
-        // The latest netting of each provider in another run (runs proceed one at a time, in slot order).
-        var earlier = await db.Set<PaymentRunNetting>().Where(n => n.RunId != run.Id && providers.Contains(n.ProviderId))
-            .GroupBy(n => n.ProviderId)
-            .Select(g => g.OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id).Select(n => new { n.ProviderId, n.CarriedForward }).First())
+        // The latest netting of each provider in another run (runs proceed one at a time, in slot order: by as-of instant;
+        // the sandbox clock may be frozen, so not by when the netting was written).
+        var earlier = await (
+                from n in db.Set<PaymentRunNetting>()
+                join r in db.Set<PaymentRun>() on n.RunId equals r.Id
+                where n.RunId != run.Id && providers.Contains(n.ProviderId)
+                select new { n.ProviderId, n.CarriedForward, r.AsOf, r.Number })
+            .GroupBy(x => x.ProviderId)
+            .Select(g => g.OrderByDescending(x => x.AsOf).ThenByDescending(x => x.Number).Select(x => new { x.ProviderId, x.CarriedForward }).First())
             .ToDictionaryAsync(x => x.ProviderId, x => x.CarriedForward, ct);
         var netted = await db.Set<PaymentRunNetting>().Where(n => n.RunId == run.Id).Select(n => n.ProviderId).ToListAsync(ct);
         foreach (var provider in providers.Except(netted))
