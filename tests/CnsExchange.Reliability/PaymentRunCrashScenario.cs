@@ -285,7 +285,7 @@ public static class PaymentRunCrashScenario
             await RowsAsync(conn, "SELECT reference || ' ' || status FROM cns.fee_memoirs ORDER BY reference"),
             await ScalarAsync(conn, """
                 SELECT (SELECT count(*) FROM cns.fee_memoir_lines WHERE paid_amount > payable_amount)
-                     + (SELECT count(*) FROM (SELECT provider_id FROM cns.payment_orders GROUP BY provider_id HAVING count(*) > 1) x)
+                     + (SELECT count(*) FROM (SELECT provider_id FROM cns.payment_orders GROUP BY run_id, provider_id HAVING count(*) > 1) x)
                      + (SELECT count(*) FROM cns.payment_files WHERE sha256 <> encode(sha256(content), 'hex'))
                      + (SELECT count(*) FROM (SELECT line_id FROM cns.provider_debts GROUP BY line_id HAVING count(*) > 1) d)
                 """),
