@@ -113,8 +113,6 @@ public static class ValidationScenario
         foreach (var sandbox in sandboxes) (await op.DeleteAsync($"/api/v1/sandboxes/{sandbox.Id}")).EnsureSuccessStatusCode();
     }
 
-    /// <summary>The machine's load average (other work on a shared machine weighs on every figure).</summary>
-<<<<<<< HEAD
     /// <summary>Builds the P1 request of a worker's n-th prescription (insured × doctor × date unique within ~100,000).</summary>
     internal static Func<Uri, string, int, long, string, HttpRequestMessage> RequestMaker(string[] matricules, DateOnly today, byte[] template) => (target, path, worker, sequence, apiKey) =>
     {
@@ -159,8 +157,7 @@ public static class ValidationScenario
         return template;
     }
 
-=======
->>>>>>> issue-22
+    /// <summary>The machine's load average (other work on a shared machine weighs on every figure).</summary>
     internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 

@@ -16,6 +16,8 @@ public static class ApplicationServices
         services.AddScoped<IRequestRuleSet, PhysioValidationRuleSet>();
         services.AddScoped<IRequestRuleSet, CureAuthorisationRuleSet>();
         services.AddScoped<IRequestRuleSet, RehabilitationRuleSet>();
+        // LIF-04: the port through which any feature takes back a paid line (reversals, recoveries, CUR-09).
+        services.AddScoped<Features.Lifecycle.IRecoveries, Features.Lifecycle.LineRecoveries>();
         return services;
     }
 }

@@ -30,11 +30,13 @@ public static class PaymentRunCrashScenario
     [
         ("before:claim_lines", 1, "Created"),
         ("claim_lines:lines_taken", 1, "Created"),
+        ("claim_lines:debts_taken", 1, "Created"), // LIF-05: the reversal and recovery to net taken
         ("claim_lines:contestations_lapsed", 1, "Created"),
         ("claim_lines:memoirs_marked", 1, "Created"),
         ("step:before_commit", 1, "Created"),
         ("step:committed", 1, "LinesClaimed"),
         ("before:build_orders", 1, "LinesClaimed"),
+        ("build_orders:debts_netted", 1, "LinesClaimed"), // LIF-05: PHY0001's debts netted, no order yet
         ("build_orders:orders_inserted", 1, "LinesClaimed"),
         ("step:before_commit", 1, "LinesClaimed"),
         ("step:committed", 1, "OrdersBuilt"),
@@ -80,7 +82,8 @@ public static class PaymentRunCrashScenario
         }
         NpgsqlConnection.ClearAllPools();
         var expected = await SnapshotAsync(Database(connectionString, BaselineDatabase));
-        if (expected.Runs.Count != 1 || !expected.Runs[0].EndsWith(" Closed", StringComparison.Ordinal) || expected.Orders.Count != 2)
+        // The earlier run of the seed (which paid the lines reversed and recovered since) and the run under test.
+        if (expected.Runs.Count != 2 || !expected.Runs.All(r => r.EndsWith(" Closed", StringComparison.Ordinal)) || expected.Orders.Count != 3)
             throw new InvalidOperationException($"the uninterrupted run is not the one expected: runs [{string.Join(", ", expected.Runs)}], orders {expected.Orders.Count}");
 
         // The same run on another copy, killed at each point in turn.
@@ -119,7 +122,7 @@ public static class PaymentRunCrashScenario
             else Console.Error.WriteLine($"payment run process ended at {point}#{occurrence} otherwise than by the armed SIGKILL (exit {exit}); its last words:\n{api.LastWords()}");
             NpgsqlConnection.ClearAllPools();
             Console.Error.WriteLine($"payment run killed at {point}#{occurrence} (exit {exit})");
-            var (status, partial) = await AfterKillAsync(crash);
+            var (status, partial) = await AfterKillAsync(crash, expectedRuns: 2);
             halfDone += partial;
             if (status != statusAfterKill)
             {
@@ -136,7 +139,7 @@ public static class PaymentRunCrashScenario
             using var client = Client(api, "sandbox-admin", timeoutSeconds: 120);
             await SetClockAsync(client, Later(now, await ClockAsync(client)).AddMinutes(1));
             var runs = JsonNode.Parse(await client.GetStringAsync("/api/v1/payment-runs"))!["items"]!.AsArray();
-            var verification = JsonNode.Parse(await client.GetStringAsync($"/api/v1/payment-runs/{runs[0]!["id"]}/verification"))!;
+            var verification = JsonNode.Parse(await client.GetStringAsync($"/api/v1/payment-runs/{runs[0]!["id"]}/verification"))!; // newest first
             figures.Zero("payment-run files failing verification (stored bytes vs stored hash vs rebuild)", FilesFailingVerification(verification));
             cameBackReady = true;
         }
@@ -155,6 +158,7 @@ public static class PaymentRunCrashScenario
         figures.Zero("payment-run lines lost or changed", Differences(expected.Lines, actual.Lines));
         figures.Zero("payment-run files differing", Differences(expected.Files, actual.Files));
         figures.Zero("payment-run memoirs differing", Differences(expected.Memoirs, actual.Memoirs));
+        figures.Zero("payment-run nettings or debts differing (LIF-05)", Differences(expected.Nettings, actual.Nettings));
 
         await DropAsync(admin, SeedDatabase, BaselineDatabase, CrashDatabase);
     }
@@ -173,7 +177,8 @@ public static class PaymentRunCrashScenario
     /// <summary>
     /// PHY0001: 120 vouchers of 8 sessions, each billed for 9 days (one reduced line, the 9th refused); PHY0002: 6
     /// vouchers the same way, one line on PHY0001's voucher (refused), an overturned contestation and a pending one.
-    /// Returns the instant to move the clock to so the weekly run falls due.
+    /// Before them, a manual run pays PHY0001 two lines of another voucher, one then reversed and one recovered: the
+    /// run under test nets those debts (LIF-05). Returns the instant to move the clock to so the weekly run falls due.
     /// </summary>
     private static async Task<DateTimeOffset> SeedAsync(ApiProcess api)
     {
@@ -182,7 +187,7 @@ public static class PaymentRunCrashScenario
         var clock = JsonNode.Parse(await admin.GetStringAsync("/api/v1/admin/clock"))!;
         var now = clock["now"]!.GetValue<DateTimeOffset>();
         var today = DateOnly.Parse(clock["localDate"]!.GetValue<string>());
-        var insured = await SeedInsuredAsync(admin, 126);
+        var insured = await SeedInsuredAsync(admin, 127);
 
         async Task<List<(string Voucher, string Matricule)>> VouchersAsync(string key, IEnumerable<string> people)
         {
@@ -211,6 +216,19 @@ public static class PaymentRunCrashScenario
             return body;
         }
 
+        var debtor = (await VouchersAsync("sandbox-physio-1", insured.Skip(126))).Single();
+        using (var physio1 = Client(api, "sandbox-physio-1"))
+        {
+            var paid = await MemoirAsync(physio1, "DEBT-1", [Line(debtor.Voucher, debtor.Matricule, today.AddDays(-9), 36.80m),
+                Line(debtor.Voucher, debtor.Matricule, today.AddDays(-8), 36.80m)]);
+            var run = await (await admin.PostAsync("/api/v1/admin/payment-runs", null)).Content.ReadFromJsonAsync<JsonNode>();
+            for (var i = 0; i < 600 && JsonNode.Parse(await admin.GetStringAsync($"/api/v1/payment-runs/{run!["id"]}"))!["status"]!.GetValue<string>() != "closed"; i++)
+                await Task.Delay(100);
+            (await physio1.PostAsJsonAsync($"/api/v1/fee-memoirs/{paid["id"]}/lines/1/reversal", new { reason = "Billed twice." })).EnsureSuccessStatusCode();
+            (await reviewer.PostAsJsonAsync("/api/v1/review/recoveries",
+                new { memoirId = paid["id"], lineNumber = 2, code = "SESSION_NOT_GIVEN", note = "Checked." })).EnsureSuccessStatusCode();
+        }
+
         var first = await VouchersAsync("sandbox-physio-1", insured.Take(120));
         using (var physio1 = Client(api, "sandbox-physio-1"))
         {
@@ -218,7 +236,7 @@ public static class PaymentRunCrashScenario
                 await MemoirAsync(physio1, $"CRASH-1-{i:00}", chunk.SelectMany(v => NineDays(v, today)));
         }
 
-        var second = await VouchersAsync("sandbox-physio-2", insured.Skip(120));
+        var second = await VouchersAsync("sandbox-physio-2", insured.Skip(120).Take(6));
         using var physio2 = Client(api, "sandbox-physio-2");
         var memoir = await MemoirAsync(physio2, "CRASH-2-00", second.SelectMany(v => NineDays(v, today))
             .Append(Line(first[0].Voucher, first[0].Matricule, today.AddDays(-1), 36.80m)));
@@ -245,7 +263,8 @@ public static class PaymentRunCrashScenario
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"PUT /admin/clock: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    public sealed record Snapshot(List<string> Runs, List<string> Orders, List<string> Files, List<string> Lines, List<string> Memoirs, long DoublePaid);
+    public sealed record Snapshot(List<string> Runs, List<string> Orders, List<string> Files, List<string> Lines, List<string> Memoirs, long DoublePaid,
+        List<string> Nettings);
 
     public static async Task<Snapshot> SnapshotAsync(string connectionString)
     {
@@ -266,29 +285,46 @@ public static class PaymentRunCrashScenario
             await RowsAsync(conn, "SELECT reference || ' ' || status FROM cns.fee_memoirs ORDER BY reference"),
             await ScalarAsync(conn, """
                 SELECT (SELECT count(*) FROM cns.fee_memoir_lines WHERE paid_amount > payable_amount)
-                     + (SELECT count(*) FROM (SELECT provider_id FROM cns.payment_orders GROUP BY provider_id HAVING count(*) > 1) x)
+                     + (SELECT count(*) FROM (SELECT provider_id FROM cns.payment_orders GROUP BY run_id, provider_id HAVING count(*) > 1) x)
                      + (SELECT count(*) FROM cns.payment_files WHERE sha256 <> encode(sha256(content), 'hex'))
+                     + (SELECT count(*) FROM (SELECT line_id FROM cns.provider_debts GROUP BY line_id HAVING count(*) > 1) d)
+                """),
+            await RowsAsync(conn, """
+                SELECT 'netting ' || n.run_id || ' ' || p.code || ' ' || n.brought_forward || ' ' || n.debts || ' ' || n.accepted || ' ' || n.order_amount
+                       || ' ' || n.carried_forward FROM cns.payment_run_nettings n JOIN cns.providers p ON p.id = n.provider_id
+                UNION ALL SELECT 'debt ' || d.line_id || ' ' || coalesce(d.payment_run_id::text, '-') || ' ' || d.amount FROM cns.provider_debts d
+                ORDER BY 1
                 """));
     }
 
-    /// <summary>The run's status after a kill, and how many traces of an unfinished step the database holds.</summary>
-    public static async Task<(string Status, int Partial)> AfterKillAsync(string connectionString)
+    /// <summary>
+    /// The status of the run under test (the latest of <paramref name="expectedRuns"/>; the seed's earlier one is closed)
+    /// after a kill, and how many traces of an unfinished step of it the database holds.
+    /// </summary>
+    public static async Task<(string Status, int Partial)> AfterKillAsync(string connectionString, int expectedRuns = 1)
     {
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync();
-        var runs = await RowsAsync(conn, "SELECT status FROM cns.payment_runs");
-        if (runs.Count != 1) return (runs.Count == 0 ? "none" : "several", runs.Count == 0 ? 0 : 1);
-        var status = Array.IndexOf(Statuses, runs[0]);
+        var runs = await RowsAsync(conn, "SELECT id || ' ' || status FROM cns.payment_runs ORDER BY as_of, id");
+        if (runs.Count != expectedRuns) return (runs.Count < expectedRuns ? "none" : "several", runs.Count < expectedRuns ? 0 : 1);
+        var run = runs[^1].Split(' ');
+        var status = Array.IndexOf(Statuses, run[1]);
         var partial = 0;
-        if (status < 1) partial += (int)await ScalarAsync(conn, "SELECT count(*) FROM cns.fee_memoir_lines WHERE payment_run_id IS NOT NULL")
-                                   + (int)await ScalarAsync(conn, "SELECT count(*) FROM cns.fee_memoirs WHERE status = 'InPaymentRun'")
-                                   + (int)await ScalarAsync(conn, "SELECT count(*) FROM cns.line_contestations WHERE status = 'Lapsed'");
-        if (status < 2) partial += (int)await ScalarAsync(conn, "SELECT count(*) FROM cns.payment_orders");
-        if (status < 3) partial += (int)await ScalarAsync(conn, "SELECT count(*) FROM cns.payment_files")
-                                   + (int)await ScalarAsync(conn, "SELECT count(*) FROM cns.return_files");
-        if (status < 4) partial += (int)await ScalarAsync(conn, "SELECT count(*) FROM cns.fee_memoir_lines WHERE reported_at IS NOT NULL OR paid_amount IS NOT NULL")
-                                   + (int)await ScalarAsync(conn, "SELECT count(*) FROM cns.fee_memoirs WHERE status = 'Paid'");
-        return (runs[0], partial);
+        async Task<int> CountAsync(string sql) => (int)await ScalarAsync(conn, sql.Replace("@run", $"'{run[0]}'"));
+        if (status < 1) partial += await CountAsync("SELECT count(*) FROM cns.fee_memoir_lines WHERE payment_run_id = @run")
+                                   + await CountAsync("SELECT count(*) FROM cns.fee_memoirs WHERE status = 'InPaymentRun'")
+                                   + await CountAsync("SELECT count(*) FROM cns.line_contestations WHERE status = 'Lapsed'")
+                                   + await CountAsync("SELECT count(*) FROM cns.provider_debts WHERE payment_run_id = @run");
+        if (status < 2) partial += await CountAsync("SELECT count(*) FROM cns.payment_orders WHERE run_id = @run")
+                                   + await CountAsync("SELECT count(*) FROM cns.payment_run_nettings WHERE run_id = @run");
+        if (status < 3) partial += await CountAsync("SELECT count(*) FROM cns.payment_files WHERE run_id = @run")
+                                   + await CountAsync("SELECT count(*) FROM cns.return_files WHERE run_id = @run");
+        if (status < 4) partial += await CountAsync("SELECT count(*) FROM cns.fee_memoir_lines WHERE payment_run_id = @run AND (reported_at IS NOT NULL OR paid_amount IS NOT NULL)")
+                                   + await CountAsync("""
+                                       SELECT count(*) FROM cns.fee_memoirs m WHERE m.status = 'Paid'
+                                       AND EXISTS (SELECT 1 FROM cns.fee_memoir_lines l WHERE l.memoir_id = m.id AND l.payment_run_id = @run)
+                                       """);
+        return (run[1], partial);
     }
 
     public static int Differences(List<string> expected, List<string> actual) =>

@@ -2,6 +2,7 @@ using CnsExchange.Api.Infrastructure;
 using CnsExchange.Application.Behaviors;
 using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Billing;
+using CnsExchange.Application.Features.Lifecycle;
 using CnsExchange.Domain.Billing;
 using Mediator;
 using Microsoft.AspNetCore.Http.Features;
@@ -74,6 +75,33 @@ public sealed class BillingEndpoints : IEndpointGroup
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Contest a refused or reduced line once (BIL-15), naming the reason code contested, before a return file reports the line.");
 
+        memoirs.MapPost("/{id:guid}/cancellation", (IMediator m, ICurrentCaller caller, Guid id, CancellationRequest body,
+                [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
+                m.Send(new VoidFeeMemoir(caller.RequireProvider(), id, body, idempotencyKey), ct))
+            .RequireAuthorization(Policies.Provider)
+            .Produces<FeeMemoirDto>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Void a fee memoir before a payment run takes it (LIF-02): its lines are released and their sessions go back to the vouchers.")
+            .WithDescription("The memoir becomes voided; no payment run takes its lines, and the sessions its paid lines held are free again (BIL-06), " +
+                             "as are their dates (BIL-07/08). Once a payment run took a line: 409 memoir_in_payment_run — reverse the paid lines instead " +
+                             "(POST /fee-memoirs/{id}/lines/{line}/reversal). Voiding a voided memoir answers it as it is. To correct a memoir, send the " +
+                             "new one with \"replaces\": the old one is voided in the same transaction (LIF-03).");
+
+        memoirs.MapPost("/{id:guid}/lines/{line:int}/reversal", async (IMediator m, ICurrentCaller caller, Guid id, int line, ReversalRequest body,
+                [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
+            {
+                var debt = await m.Send(new ReverseFeeMemoirLine(caller.RequireProvider(), id, line, body, idempotencyKey), ct);
+                return Results.Created($"/api/v1/fee-memoirs/{id}", debt);
+            })
+            .RequireAuthorization(Policies.Provider)
+            .Produces<ProviderDebtDto>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Reverse a line a payment run paid (LIF-04): the CNS amount paid becomes your debt, netted by the next payment run (LIF-05).")
+            .WithDescription("The line is released (its session goes back to the voucher). The next payment run deducts the amount from what it pays " +
+                             "you; when your debts exceed it, no transfer is made and the rest carries forward. The return file lists the reversal " +
+                             "(LINE_REVERSED) with the original run and amount. A line not paid yet answers 409 line_not_paid; reversing twice " +
+                             "answers the same debt.");
+
         var review = api.MapGroup("/review/contestations").WithTags("Review").RequireAuthorization(Policies.ReviewerOrAdmin);
         review.MapGet("", (IMediator m, string? cursor, int? limit, string? status, CancellationToken ct) =>
                 m.Send(new ListContestations(cursor, limit, ParseEnum<ContestationStatus>(status, "status")), ct))
@@ -84,6 +112,20 @@ public sealed class BillingEndpoints : IEndpointGroup
             .Produces<ContestationDto>()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Uphold or overturn a contestation; an overturned line becomes payable (tariff × rate) in the next payment run.");
+
+        api.MapPost("/review/recoveries", async (IMediator m, RecoveryRequest body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+                CancellationToken ct) =>
+            {
+                var debt = await m.Send(new RecordRecovery(body, idempotencyKey), ct);
+                return Results.Created($"/api/v1/fee-memoirs/{debt.MemoirId}", debt);
+            })
+            .WithTags("Review").RequireAuthorization(Policies.ReviewerOrAdmin)
+            .Produces<ProviderDebtDto>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Recover a paid line (LIF-04) with a code: DOUBLE_FINANCING, CURE_INTERRUPTED or SESSION_NOT_GIVEN.")
+            .WithDescription("The CNS amount paid becomes the provider's debt, netted by the next payment run (LIF-05), and the return file lists " +
+                             "it as LINE_RECOVERED with the original run and amount. The line is released (its session goes back to the voucher). " +
+                             "A line not paid yet answers 409 line_not_paid; recovering twice answers the same debt.");
 
         var files = api.MapGroup("/billing-files").WithTags("Billing files");
         files.MapPost("", UploadBillingFileAsync)

@@ -23,5 +23,15 @@ public static class BillingReasonCodes
     public const string ContestationOverturned = "CONTESTATION_OVERTURNED";
     public const string ContestationLapsed = "CONTESTATION_LAPSED";
     public const string OperationNotInStay = "OPERATION_NOT_IN_STAY";
+    /// <summary>LIF-01: the voucher was cancelled before the line came.</summary>
+    public const string VoucherCancelled = "VOUCHER_CANCELLED";
+    /// <summary>LIF-04: a paid line reversed by its provider; its CNS amount is a debt netted by the next payment run.</summary>
+    public const string LineReversed = "LINE_REVERSED";
+    /// <summary>LIF-04: a paid line recovered by CNS staff (with a recovery code).</summary>
+    public const string LineRecovered = "LINE_RECOVERED";
+    /// <summary>LIF-04 recovery code: a cure interrupted without valid reason (CUR-09); its paid sessions are recovered.</summary>
+    public const string CureInterrupted = "CURE_INTERRUPTED";
+    /// <summary>LIF-04 recovery code: the session was not given (found at a check after payment).</summary>
+    public const string SessionNotGiven = "SESSION_NOT_GIVEN";
     public const string SurchargeWithoutSingleRoom = "SINGLE_ROOM_SURCHARGE_WITHOUT_SINGLE_ROOM";
 }

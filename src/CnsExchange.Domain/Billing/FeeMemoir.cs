@@ -9,6 +9,8 @@ public enum FeeMemoirStatus
     Adjudicated,
     InPaymentRun,
     Paid,
+    /// <summary>LIF-02: voided (or replaced, LIF-03) before a payment run took any line; its lines are released.</summary>
+    Voided,
 }
 
 public enum FeeMemoirSource
@@ -49,6 +51,12 @@ public sealed class FeeMemoir
     /// <summary>PAY-01: received + billing.payment_due_days.</summary>
     public DateOnly DueDate { get; set; }
     public DateTimeOffset? AdjudicatedAt { get; set; }
+    /// <summary>LIF-02: when the memoir was voided (or replaced).</summary>
+    public DateTimeOffset? VoidedAt { get; set; }
+    /// <summary>LIF-03: the memoir this one replaced (voided in the same transaction).</summary>
+    public Guid? ReplacesMemoirId { get; set; }
+    /// <summary>LIF-03: the memoir that replaced this one.</summary>
+    public Guid? ReplacedByMemoirId { get; set; }
     public int LineCount { get; set; }
     public int AcceptedCount { get; set; }
     public int ReducedCount { get; set; }
@@ -138,6 +146,11 @@ public sealed class FeeMemoirLine
     /// <summary>The return file that reported this line; once set, the line can no longer be contested.</summary>
     public Guid? ReturnFileId { get; set; }
     public DateTimeOffset? ReportedAt { get; set; }
+    /// <summary>
+    /// LIF-02/LIF-04: the line was released — its memoir voided, or the paid line reversed or recovered: it no longer
+    /// holds a session nor counts as paid (<see cref="PaidLines.Holds"/>), and no payment run takes it.
+    /// </summary>
+    public DateTimeOffset? ReleasedAt { get; set; }
 
     public bool IsPaidAtAdjudication => PaidLines.Is(Outcome);
 

@@ -94,6 +94,7 @@ public static class LineAdjudication
         var ownership = VoucherOwnership.Check(facts.Voucher, line.VoucherNumber, facts.ProviderId, line.Matricule);
         if (ownership is not null) refusals.Add(ownership);
         var voucher = ownership is null ? facts.Voucher : null;
+        if (voucher is not null && VoucherCancellation.Check(voucher) is { } cancelled) refusals.Add(cancelled); // LIF-01
 
         refusals.AddRange(AuthorisedDates.Check(voucher, facts)); // BIL-04, or the cure's / rehabilitation's own dates
         if (TravelAllowance.IsAct(catalog, line.ActCode, line.SessionDate))

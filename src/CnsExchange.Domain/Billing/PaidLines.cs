@@ -14,13 +14,16 @@ public static class PaidLines
 
     public static bool Is(LineOutcome outcome) => outcome is LineOutcome.Accepted or LineOutcome.Reduced;
 
-    /// <summary>The same predicate for queries (EF translates it to the stored outcome).</summary>
+    /// <summary>A stored line CNS pays and still holds: a paid outcome, not released by a void, reversal or recovery (LIF-02, LIF-04).</summary>
+    public static bool Holds(FeeMemoirLine line) => Is(line.Outcome) && line.ReleasedAt is null;
+
+    /// <summary>The same predicate as <see cref="Holds"/> for queries (EF translates it to the stored outcome and release).</summary>
     public static readonly Expression<Func<FeeMemoirLine, bool>> Line =
-        l => l.Outcome == LineOutcome.Accepted || l.Outcome == LineOutcome.Reduced;
+        l => (l.Outcome == LineOutcome.Accepted || l.Outcome == LineOutcome.Reduced) && l.ReleasedAt == null;
 
     /// <summary>
     /// BIL-07 counts a paid line as the session of its day unless it is a doctor's fee in a hospital stay or a travel
     /// allowance line (BIL-09), which are no second act of a session.
     /// </summary>
-    public static bool IsSession(FeeMemoirLine line) => Is(line.Outcome) && line.HospitalStayId is null && !line.TravelAllowance;
+    public static bool IsSession(FeeMemoirLine line) => Holds(line) && line.HospitalStayId is null && !line.TravelAllowance;
 }

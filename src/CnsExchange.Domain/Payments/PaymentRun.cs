@@ -139,3 +139,21 @@ public sealed class PaymentSchedulerState
     public DateTimeOffset EvaluatedThrough { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }
+
+/// <summary>
+/// LIF-05: what a run nets for one provider — the debt brought forward from earlier runs, the reversals and recoveries it
+/// takes, the amounts of the lines it pays — and what it transfers and carries forward. Written once when the run builds
+/// its orders; the next run that includes the provider brings <see cref="CarriedForward"/> forward.
+/// </summary>
+public sealed class PaymentRunNetting
+{
+    public Guid Id { get; set; }
+    public Guid RunId { get; set; }
+    public Guid ProviderId { get; set; }
+    public decimal BroughtForward { get; set; }
+    public decimal Debts { get; set; }
+    public decimal Accepted { get; set; }
+    public decimal OrderAmount { get; set; }
+    public decimal CarriedForward { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}

@@ -32,6 +32,11 @@ public sealed class Voucher
     public bool ThirdPartyPayment { get; set; }
     public bool AccidentCase { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>LIF-01: cancelled by its provider (or a reviewer); lines received afterwards are refused.</summary>
+    public DateTimeOffset? CancelledAt { get; set; }
+    public string? CancellationReason { get; set; }
+    /// <summary>Who cancelled it: the provider's or reviewer's actor name.</summary>
+    public string? CancelledBy { get; set; }
     public List<VoucherService> Services { get; set; } = [];
 }
 

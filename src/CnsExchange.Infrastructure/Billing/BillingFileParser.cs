@@ -80,6 +80,8 @@ internal sealed class BillingFileParser : IBillingFileParser
         var lineStart = 0;
         var errorsAtLineStart = 0;
         var memoirFaulted = false;
+        string? memoirReplaces = null;
+        var readingReplaces = false;
         Dictionary<string, string>? fields = null;
         string? field = null;
         var text = new System.Text.StringBuilder();
@@ -129,7 +131,21 @@ internal sealed class BillingFileParser : IBillingFileParser
                 case XmlNodeType.Element when reader.Depth == 1:
                     memoirOrdinal++;
                     memoirReference = reader.GetAttribute("reference") ?? "";
+                    memoirReplaces = null;
                     memoirFaulted = errorCount > errorsBeforeRead;
+                    break;
+                case XmlNodeType.Element when reader.Depth == 2 && reader.LocalName == "replaces":
+                    // LIF-03: the memoir this one replaces (the schema puts it before the lines).
+                    readingReplaces = !reader.IsEmptyElement;
+                    if (reader.IsEmptyElement) memoirReplaces = "";
+                    text.Clear();
+                    break;
+                case XmlNodeType.Text when readingReplaces:
+                    if (text.Length < 200) text.Append(reader.Value);
+                    break;
+                case XmlNodeType.EndElement when reader.Depth == 2 && readingReplaces:
+                    memoirReplaces = text.ToString().Trim();
+                    readingReplaces = false;
                     break;
                 case XmlNodeType.Element when reader.Depth == 2:
                     fields = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -158,7 +174,7 @@ internal sealed class BillingFileParser : IBillingFileParser
                         yield return new ParsedItem(new RawBillingLine(lineStart, memoirOrdinal, memoirReference,
                             fields.GetValueOrDefault("voucherNumber", ""), fields.GetValueOrDefault("matricule", ""),
                             fields.GetValueOrDefault("sessionDate", ""), fields.GetValueOrDefault("actCode", ""),
-                            fields.GetValueOrDefault("travel"), fields.GetValueOrDefault("claimedAmount", "")), null);
+                            fields.GetValueOrDefault("travel"), fields.GetValueOrDefault("claimedAmount", "")) { Replaces = memoirReplaces }, null);
                     fields = null;
                     break;
             }
@@ -218,7 +234,7 @@ internal sealed class BillingFileParser : IBillingFileParser
                     control = row.ControlCharacterError((int)csv.LineNumber);
                     if (control is null)
                         line = new RawBillingLine((int)csv.LineNumber, 0, row.MemoirReference.Trim(), row.VoucherNumber.Trim(), row.Matricule.Trim(),
-                        row.SessionDate.Trim(), row.ActCode.Trim(), row.Travel, row.ClaimedAmount.Trim());
+                        row.SessionDate.Trim(), row.ActCode.Trim(), row.Travel, row.ClaimedAmount.Trim()) { Replaces = row.Replaces };
                 }
             }
             catch (CsvFormatException e)
@@ -257,12 +273,14 @@ internal sealed partial class BillingCsvRow
     [CsvColumn("actCode")] public string ActCode { get; set; } = "";
     [CsvColumn("travel", Optional = true)] public string? Travel { get; set; }
     [CsvColumn("claimedAmount")] public string ClaimedAmount { get; set; } = "";
+    /// <summary>LIF-03: the id of the memoir this row's memoir replaces, the same on every row of the memoir.</summary>
+    [CsvColumn("replaces", Optional = true)] public string? Replaces { get; set; }
 
     /// <summary>The first field holding a control character (TextInput's rule), as an error of the line; the value is not echoed.</summary>
     public BillingFileError? ControlCharacterError(int lineNumber)
     {
         foreach (var (column, value) in new[] { ("memoirReference", MemoirReference), ("voucherNumber", VoucherNumber), ("matricule", Matricule),
-                     ("sessionDate", SessionDate), ("actCode", ActCode), ("travel", Travel ?? ""), ("claimedAmount", ClaimedAmount) })
+                     ("sessionDate", SessionDate), ("actCode", ActCode), ("travel", Travel ?? ""), ("claimedAmount", ClaimedAmount), ("replaces", Replaces ?? "") })
         {
             var i = TextInput.FirstForbidden(value);
             if (i >= 0) return new BillingFileError(lineNumber, column, TextInput.Message(column, value[i], i, multiLine: false));
@@ -274,7 +292,7 @@ internal sealed partial class BillingCsvRow
 internal static class CsvColumns
 {
     public static readonly string[] Required = ["memoirReference", "voucherNumber", "matricule", "sessionDate", "actCode", "claimedAmount"];
-    public static readonly string[] Optional = ["travel"];
+    public static readonly string[] Optional = ["travel", "replaces"];
 
     /// <summary>The header must name every required column once and nothing unknown (BIL-14).</summary>
     public static List<BillingFileError> Check(IReadOnlyList<string> headers)

@@ -34,10 +34,10 @@ internal sealed class BillingFileStaging(AppDbContext db) : IBillingFileStaging
             CREATE TEMP TABLE {Table} (
               source_line int NOT NULL, memoir_ordinal int NOT NULL, memoir_reference text NOT NULL, voucher_number text NOT NULL,
               matricule text NOT NULL, session_date date NOT NULL, act_code text NOT NULL, travel boolean NOT NULL,
-              claimed_amount numeric(14,2) NOT NULL) ON COMMIT DROP
+              claimed_amount numeric(14,2) NOT NULL, replaces uuid) ON COMMIT DROP
             """, ct);
         _importer = await Connection.BeginBinaryImportAsync(
-            $"COPY {Table} (source_line, memoir_ordinal, memoir_reference, voucher_number, matricule, session_date, act_code, travel, claimed_amount) FROM STDIN (FORMAT BINARY)", ct);
+            $"COPY {Table} (source_line, memoir_ordinal, memoir_reference, voucher_number, matricule, session_date, act_code, travel, claimed_amount, replaces) FROM STDIN (FORMAT BINARY)", ct);
     }
 
     public async Task AddAsync(StagedLine line, CancellationToken ct)
@@ -53,6 +53,8 @@ internal sealed class BillingFileStaging(AppDbContext db) : IBillingFileStaging
         await w.WriteAsync(line.Input.ActCode, NpgsqlDbType.Text, ct);
         await w.WriteAsync(line.Input.Travel, NpgsqlDbType.Boolean, ct);
         await w.WriteAsync(line.Input.ClaimedAmount, NpgsqlDbType.Numeric, ct);
+        if (line.Replaces is { } replaces) await w.WriteAsync(replaces, NpgsqlDbType.Uuid, ct);
+        else await w.WriteNullAsync(ct);
     }
 
     public async Task EndAsync(CancellationToken ct)
@@ -94,7 +96,34 @@ internal sealed class BillingFileStaging(AppDbContext db) : IBillingFileStaging
             SELECT memoir_reference, min(first_line) FROM {Memoirs} GROUP BY 1 HAVING sum(lines) > {maxLinesPerMemoir}
             ORDER BY 2 LIMIT {MaxErrorsPerCheck}
             """, null, r => $"Memoir '{r}' has more than {maxLinesPerMemoir} lines.", ct);
+        // LIF-03: a memoir names one memoir it replaces, on all its lines or none; the memoir replaced is this provider's,
+        // adjudicated and not yet in a payment run; no two memoirs of the file replace the same one.
+        await ReadErrorsAsync(errors, $"""
+            SELECT memoir_reference, min(source_line) FROM {Table} GROUP BY 1
+            HAVING count(DISTINCT replaces) > 1 OR (count(replaces) > 0 AND count(replaces) < count(*))
+            ORDER BY 2 LIMIT {MaxErrorsPerCheck}
+            """, null, r => $"Every line of memoir '{r}' must name the same memoir in replaces (or none).", ct);
+        await ReadErrorsAsync(errors, $"""
+            SELECT s.memoir_reference, min(s.source_line) FROM {Table} s
+            LEFT JOIN cns.fee_memoirs m ON m.id = s.replaces AND m.provider_id = @provider
+            WHERE s.replaces IS NOT NULL AND (m.id IS NULL OR m.status <> '{nameof(FeeMemoirStatus.Adjudicated)}'
+              OR EXISTS (SELECT 1 FROM cns.fee_memoir_lines l WHERE l.memoir_id = m.id AND l.payment_run_id IS NOT NULL))
+            GROUP BY 1 ORDER BY 2 LIMIT {MaxErrorsPerCheck}
+            """, providerId, r => $"Memoir '{r}' replaces a memoir that is unknown, already voided or already in a payment run (LIF-03).", ct);
+        await ReadErrorsAsync(errors, $"""
+            SELECT max(memoir_reference), max(source_line) FROM {Table} WHERE replaces IS NOT NULL GROUP BY replaces
+            HAVING count(DISTINCT memoir_reference) > 1 ORDER BY 2 LIMIT {MaxErrorsPerCheck}
+            """, null, r => $"Memoir '{r}' replaces a memoir another memoir of the file replaces too.", ct);
         return errors;
+    }
+
+    public async Task<IReadOnlyList<Guid>> ReplacedMemoirsAsync(CancellationToken ct)
+    {
+        await using var cmd = Command($"SELECT DISTINCT replaces FROM {Table} WHERE replaces IS NOT NULL ORDER BY 1");
+        var ids = new List<Guid>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) ids.Add(reader.GetGuid(0));
+        return ids;
     }
 
     public async Task<IReadOnlyList<Guid>> ServiceIdsAsync(Guid providerId, CancellationToken ct)
@@ -118,7 +147,7 @@ internal sealed class BillingFileStaging(AppDbContext db) : IBillingFileStaging
         await ExecuteAsync($"""
             DECLARE billing_stage_cursor NO SCROLL CURSOR FOR
             SELECT s.source_line, s.memoir_ordinal, s.memoir_reference, s.voucher_number, s.matricule, s.session_date, s.act_code, s.travel,
-                   s.claimed_amount, m.first_line
+                   s.claimed_amount, m.first_line, s.replaces
             FROM {Table} s JOIN {Memoirs} m ON m.memoir_reference = s.memoir_reference
             ORDER BY m.first_line, s.source_line
             """, ct);
@@ -136,7 +165,8 @@ internal sealed class BillingFileStaging(AppDbContext db) : IBillingFileStaging
                 {
                     var input = new FeeMemoirLineInput(reader.GetString(3), reader.GetString(4), reader.GetFieldValue<DateOnly>(5), reader.GetString(6),
                         reader.GetBoolean(7), reader.GetDecimal(8));
-                    batch.Add((new StagedLine(reader.GetInt32(0), reader.GetInt32(1), reader.GetString(2), input), reader.GetInt32(9)));
+                    batch.Add((new StagedLine(reader.GetInt32(0), reader.GetInt32(1), reader.GetString(2), input)
+                        { Replaces = reader.IsDBNull(10) ? null : reader.GetGuid(10) }, reader.GetInt32(9)));
                 }
             }
             if (batch.Count == 0) break;

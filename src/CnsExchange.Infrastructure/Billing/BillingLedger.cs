@@ -52,9 +52,9 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         await using var cmd = Command("""
             INSERT INTO cns.fee_memoirs (id, provider_id, reference, source, billing_file_id, simulation_id, status, received_at, received_on,
                 due_date, adjudicated_at, line_count, accepted_count, reduced_count, refused_count, claimed_total, tariff_total, cns_total,
-                insured_share_total, source_json, source_line)
+                insured_share_total, source_json, source_line, replaces_memoir_id)
             VALUES (@id, @provider_id, @reference, @source, @billing_file_id, @simulation_id, @status, @received_at, @received_on,
-                @due_date, NULL, 0, 0, 0, 0, 0, 0, 0, 0, @source_json, @source_line)
+                @due_date, NULL, 0, 0, 0, 0, 0, 0, 0, 0, @source_json, @source_line, @replaces_memoir_id)
             ON CONFLICT (sandbox_id, provider_id, reference) DO NOTHING
             """);
         cmd.Parameters.AddWithValue("id", m.Id);
@@ -69,6 +69,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         cmd.Parameters.AddWithValue("due_date", m.DueDate);
         cmd.Parameters.Add(new NpgsqlParameter("source_json", NpgsqlDbType.Jsonb) { Value = (object?)m.SourceJson ?? DBNull.Value });
         cmd.Parameters.Add(new NpgsqlParameter("source_line", NpgsqlDbType.Integer) { Value = (object?)m.SourceLine ?? DBNull.Value });
+        cmd.Parameters.Add(Uuid("replaces_memoir_id", m.ReplacesMemoirId));
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
@@ -195,6 +196,18 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    public async Task GiveBackSessionsAsync(IReadOnlyDictionary<Guid, int> sessions, CancellationToken ct)
+    {
+        if (sessions.Count == 0) return;
+        await using var update = Command("""
+            UPDATE cns.voucher_services s SET sessions_billed = s.sessions_billed - d.n
+            FROM unnest(@ids, @counts) AS d(id, n) WHERE s.id = d.id
+            """);
+        update.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = sessions.Keys.ToArray() });
+        update.Parameters.Add(new NpgsqlParameter("counts", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = sessions.Values.ToArray() });
+        await update.ExecuteNonQueryAsync(ct);
+    }
+
     public async Task CompleteMemoirAsync(FeeMemoir m, CancellationToken ct)
     {
         await using var cmd = Command("""
@@ -270,13 +283,13 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
     internal const string MemoirColumns =
         "id, provider_id, reference, source, billing_file_id, simulation_id, hospital_stay_id, status, received_at, received_on, due_date, " +
         "adjudicated_at, line_count, accepted_count, reduced_count, refused_count, claimed_total, tariff_total, cns_total, insured_share_total, " +
-        "source_json, source_line";
+        "source_json, source_line, voided_at, replaces_memoir_id, replaced_by_memoir_id";
 
     internal const string CopyLineColumns =
         "id, memoir_id, provider_id, line_number, source_line, voucher_number, voucher_id, voucher_service_id, hospital_stay_id, matricule, " +
         "insured_id, session_date, act_code, travel, claimed_amount, single_room_surcharge, tariff_amount, rate_percent, cns_amount, " +
         "insured_share, outcome, reasons, payable_amount, contestation_status, created_at, payment_run_id, paid_amount, paid_at, " +
-        "return_file_id, reported_at, travel_allowance";
+        "return_file_id, reported_at, travel_allowance, released_at";
 
     private static async Task WriteMemoirAsync(NpgsqlBinaryImporter w, FeeMemoir m, CancellationToken ct)
     {
@@ -304,6 +317,9 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         if (m.SourceJson is null) await w.WriteNullAsync(ct);
         else await w.WriteAsync(m.SourceJson, NpgsqlDbType.Jsonb, ct);
         await WriteNullableAsync(w, m.SourceLine, NpgsqlDbType.Integer, ct);
+        await WriteNullableAsync(w, m.VoidedAt?.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
+        await WriteNullableAsync(w, m.ReplacesMemoirId, NpgsqlDbType.Uuid, ct);
+        await WriteNullableAsync(w, m.ReplacedByMemoirId, NpgsqlDbType.Uuid, ct);
     }
 
     private static async Task WriteLineAsync(NpgsqlBinaryImporter w, FeeMemoirLine l, string reasons, CancellationToken ct)
@@ -341,6 +357,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         await WriteNullableAsync(w, l.ReturnFileId, NpgsqlDbType.Uuid, ct);
         await WriteNullableAsync(w, l.ReportedAt?.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
         await w.WriteAsync(l.TravelAllowance, NpgsqlDbType.Boolean, ct);
+        await WriteNullableAsync(w, l.ReleasedAt?.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
     }
 
     private static Task WriteTextAsync(NpgsqlBinaryImporter w, string? value, CancellationToken ct) =>

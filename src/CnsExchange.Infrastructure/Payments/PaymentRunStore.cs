@@ -46,12 +46,13 @@ internal sealed class PaymentRunStore(AppDbContext db) : IPaymentRunStore
         db.Database.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO cns.payment_orders (id, run_id, provider_id, provider_code, provider_name, iban, bic, amount, line_count,
                                             end_to_end_id, remittance_text, created_at)
-            SELECT gen_random_uuid(), {run.Id}, p.id, p.code, p.name, p.iban, p.bic, s.amount, s.lines,
+            SELECT gen_random_uuid(), {run.Id}, p.id, p.code, p.name, p.iban, p.bic, n.order_amount, coalesce(s.lines, 0),
                    {run.Number} || '-' || p.code, 'CNS ' || {run.Number} || ' ' || p.code || ' memoires d''honoraires, tiers payant', {now}
-            FROM (SELECT provider_id, sum(payable_amount) AS amount, (count(*) FILTER (WHERE payable_amount > 0))::int AS lines
-                  FROM cns.fee_memoir_lines WHERE payment_run_id = {run.Id}
-                  GROUP BY provider_id HAVING sum(payable_amount) > 0) s
-            JOIN cns.providers p ON p.id = s.provider_id
+            FROM cns.payment_run_nettings n
+            LEFT JOIN (SELECT provider_id, (count(*) FILTER (WHERE payable_amount > 0))::int AS lines
+                  FROM cns.fee_memoir_lines WHERE payment_run_id = {run.Id} GROUP BY provider_id) s ON s.provider_id = n.provider_id
+            JOIN cns.providers p ON p.id = n.provider_id
+            WHERE n.run_id = {run.Id} AND n.order_amount > 0
             ON CONFLICT (sandbox_id, run_id, provider_id) DO NOTHING
             """, ct);
 

@@ -26,7 +26,7 @@ internal sealed class DoubleFinancingCountsReader(AppDbContext db) : IDoubleFina
         paid AS (
             SELECT l.provider_id, date_trunc('month', l.session_date)::date AS month, count(*)::int AS n, sum(l.payable_amount) AS amount, array_agg(DISTINCT l.insured_id) AS insured
             FROM cns.fee_memoir_lines l
-            WHERE l.session_date BETWEEN {{from}} AND {{to}} AND l.payable_amount > 0
+            WHERE l.session_date BETWEEN {{from}} AND {{to}} AND l.payable_amount > 0 AND l.released_at IS NULL -- LIF-02/04: released lines are no longer paid
               AND EXISTS (SELECT 1 FROM cns.care_plans cp WHERE cp.insured_id = l.insured_id AND cp.includes_physiotherapy
                           AND cp."from" <= l.session_date AND (cp."to" IS NULL OR cp."to" >= l.session_date))
             GROUP BY 1, 2),

@@ -27,6 +27,19 @@ public sealed class PaidLineDefinitionTests
         Assert.Equal(paid, Line(outcome).IsPaidAtAdjudication);
     }
 
+    [Theory]
+    [InlineData(LineOutcome.Accepted)]
+    [InlineData(LineOutcome.Reduced)]
+    public void Lif02_a_released_line_is_no_longer_held_as_paid(LineOutcome outcome)
+    {
+        var line = Line(outcome);
+        line.ReleasedAt = new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
+        Assert.False(PaidLines.Holds(line));
+        Assert.False(PaidLines.Line.Compile()(line));
+        Assert.False(PaidLines.IsSession(line));
+        Assert.True(line.IsPaidAtAdjudication); // the adjudication itself never changes
+    }
+
     [Fact]
     public void Bil08_every_outcome_is_either_paid_or_not_in_all_three_forms()
     {

@@ -42,21 +42,23 @@ public sealed class PaidLineIndexTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(columns, stored.Value.Columns.TakeLast(columns.Count));
 
         // The stored predicate, evaluated by PostgreSQL on every kind of line, says "paid" exactly where the Domain does.
-        Func<FeeMemoirLine, bool> domain = rule == DuplicateLine.Rule ? l => PaidLines.Is(l.Outcome) : PaidLines.IsSession;
+        Func<FeeMemoirLine, bool> domain = rule == DuplicateLine.Rule ? PaidLines.Holds : PaidLines.IsSession;
         foreach (var (line, paid) in await EvaluateAsync(conn, stored.Value.Predicate))
-            Assert.True(domain(line) == paid, $"{index}: {line.Outcome}, hospital fee {line.HospitalStayId is not null}, travel allowance {line.TravelAllowance}: stored predicate says {paid}");
+            Assert.True(domain(line) == paid, $"{index}: {line.Outcome}, hospital fee {line.HospitalStayId is not null}, travel allowance {line.TravelAllowance}, " +
+                                              $"released {line.ReleasedAt is not null}: stored predicate says {paid}");
     }
 
-    /// <summary>Every outcome × hospital fee or not × travel allowance line or not, through the stored predicate.</summary>
+    /// <summary>Every outcome × hospital fee or not × travel allowance line or not × released or not (LIF-02/04), through the stored predicate.</summary>
     private static async Task<List<(FeeMemoirLine Line, bool Paid)>> EvaluateAsync(NpgsqlConnection conn, string predicate)
     {
         var rows = from outcome in Enum.GetValues<LineOutcome>()
                    from stay in new[] { false, true }
                    from travel in new[] { false, true }
-                   select $"('{outcome}'::varchar, {(stay ? "gen_random_uuid()" : "NULL::uuid")}, {(travel ? "true" : "false")})";
+                   from released in new[] { false, true }
+                   select $"('{outcome}'::varchar, {(stay ? "gen_random_uuid()" : "NULL::uuid")}, {(travel ? "true" : "false")}, {(released ? "now()" : "NULL::timestamptz")})";
         await using var cmd = new NpgsqlCommand($"""
-            SELECT outcome, hospital_stay_id IS NOT NULL, travel_allowance, ({predicate})
-            FROM (VALUES {string.Join(", ", rows)}) AS v(outcome, hospital_stay_id, travel_allowance)
+            SELECT outcome, hospital_stay_id IS NOT NULL, travel_allowance, released_at IS NOT NULL, ({predicate})
+            FROM (VALUES {string.Join(", ", rows)}) AS v(outcome, hospital_stay_id, travel_allowance, released_at)
             """, conn);
         var result = new List<(FeeMemoirLine, bool)>();
         await using var reader = await cmd.ExecuteReaderAsync();
@@ -65,8 +67,9 @@ public sealed class PaidLineIndexTests(ApiFactory api) : ApiTest(api)
             {
                 Matricule = "", ActCode = "", Outcome = Enum.Parse<LineOutcome>(reader.GetString(0)),
                 HospitalStayId = reader.GetBoolean(1) ? Guid.Empty : null, TravelAllowance = reader.GetBoolean(2),
-            }, reader.GetBoolean(3)));
-        Assert.Equal(12, result.Count);
+                ReleasedAt = reader.GetBoolean(3) ? DateTimeOffset.UnixEpoch : null,
+            }, reader.GetBoolean(4)));
+        Assert.Equal(24, result.Count);
         return result;
     }
 

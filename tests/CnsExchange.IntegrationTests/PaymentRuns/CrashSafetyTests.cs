@@ -22,9 +22,11 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
     {
         { PaymentRunFaultPoints.BeforeClaimLines, 1, PaymentRunStatus.Created },
         { PaymentRunFaultPoints.ClaimLinesTaken, 1, PaymentRunStatus.Created },
+        { PaymentRunFaultPoints.ClaimDebtsTaken, 1, PaymentRunStatus.Created }, // LIF-05: the debts to net taken, not committed
         { PaymentRunFaultPoints.ClaimContestationsLapsed, 1, PaymentRunStatus.Created },
         { PaymentRunFaultPoints.ClaimMemoirsMarked, 1, PaymentRunStatus.Created },
         { PaymentRunFaultPoints.BeforeBuildOrders, 1, PaymentRunStatus.LinesClaimed },
+        { PaymentRunFaultPoints.DebtsNetted, 1, PaymentRunStatus.LinesClaimed }, // LIF-05: every provider netted, no order yet
         { PaymentRunFaultPoints.OrdersInserted, 1, PaymentRunStatus.LinesClaimed },
         { PaymentRunFaultPoints.StepCommitted, 2, PaymentRunStatus.OrdersBuilt }, // the orders committed, the files not started
         { PaymentRunFaultPoints.BeforeWriteFiles, 1, PaymentRunStatus.OrdersBuilt },
@@ -41,8 +43,9 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
     };
 
     /// <summary>
-    /// Four providers: PHY0001 with 520 lines in two memoirs (accepted, reduced, refused), PHY0002 paid at 100 % with a
-    /// line held back by a pending contestation, REH0001 with an overturned contestation, HOS0001 with refused lines only.
+    /// Four providers: PHY0001 with 520 lines in two memoirs (accepted, reduced, refused) and two lines an earlier run paid
+    /// that were then reversed and recovered (LIF-05: netted by the run under test), PHY0002 paid at 100 % with a line held
+    /// back by a pending contestation, REH0001 with an overturned contestation, HOS0001 with refused lines only.
     /// Returns the held line.
     /// </summary>
     private async Task<Guid> SeedFourProvidersAsync()
@@ -51,6 +54,13 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
         {
             Sessions = 600, PrescriptionDate = new(2025, 5, 1), IssuedOn = new(2025, 5, 2), TreatmentStartBy = new(2025, 6, 1), ValidUntil = new(2026, 12, 31),
         });
+        var earlier = await SubmitAsync(Client(Physio1), Memoir("DEBT-1", Line(big, "2025-05-03"), Line(big, "2025-05-04")));
+        var manual = await (await Client(Admin).PostAsync("/api/v1/admin/payment-runs", null)).ExpectAsync(HttpStatusCode.Accepted);
+        await WaitForClosedAsync(Client(Admin), manual["id"]!.GetValue<string>());
+        await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{earlier["id"]}/lines/1/reversal", new { reason = "Billed twice." }))
+            .ExpectAsync(HttpStatusCode.Created);
+        await (await Client(Reviewer).PostJsonAsync("/api/v1/review/recoveries",
+            new { memoirId = earlier["id"], lineNumber = 2, code = "SESSION_NOT_GIVEN", note = "Checked." })).ExpectAsync(HttpStatusCode.Created);
         object BigLine(int i)
         {
             var date = new DateOnly(2025, 5, 5).AddDays(i).ToString("yyyy-MM-dd");
@@ -84,7 +94,7 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
 
     private sealed record Snapshot(
         string RunNumber, PaymentRunStatus Status, IReadOnlyList<FileState> Files, IReadOnlyList<LineState> Lines,
-        IReadOnlyList<string> Orders, IReadOnlyList<string> Memoirs);
+        IReadOnlyList<string> Orders, IReadOnlyList<string> Memoirs, IReadOnlyList<string> Nettings, IReadOnlyList<Guid?> DebtRuns);
 
     private Task<Snapshot> SnapshotAsync(Guid runId) => DbAsync(Api, async db =>
     {
@@ -102,7 +112,11 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
             .Select(o => $"{o.ProviderCode} {o.Amount:0.00} {o.EndToEndId} {o.Iban}").Order(StringComparer.Ordinal).ToList();
         var memoirs = (await db.Set<FeeMemoir>().AsNoTracking().ToListAsync())
             .Select(m => $"{m.Reference} {m.Status}").Order(StringComparer.Ordinal).ToList();
-        return new Snapshot(run.Number, run.Status, files, lines, orders, memoirs);
+        var nettings = (await db.Set<PaymentRunNetting>().AsNoTracking().Where(n => n.RunId == runId).ToListAsync())
+            .Select(n => $"{providers[n.ProviderId]} {n.BroughtForward:0.00} {n.Debts:0.00} {n.Accepted:0.00} {n.OrderAmount:0.00} {n.CarriedForward:0.00}")
+            .Order(StringComparer.Ordinal).ToList();
+        var debtRuns = await db.Set<ProviderDebt>().AsNoTracking().OrderBy(d => d.Id).Select(d => d.PaymentRunId).ToListAsync();
+        return new Snapshot(run.Number, run.Status, files, lines, orders, memoirs, nettings, debtRuns);
     });
 
     /// <summary>
@@ -110,9 +124,12 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
     /// run-number sequence too, so the same slot makes the same run again.
     /// </summary>
     private Task RewindAsync(Guid runId, long runNumberValue) => RawSqlWithoutTriggersAsync(Api, """
+        UPDATE cns.fee_memoirs SET status = 'Adjudicated'
+        WHERE status IN ('InPaymentRun', 'Paid') AND id IN (SELECT memoir_id FROM cns.fee_memoir_lines WHERE payment_run_id = @run);
         UPDATE cns.fee_memoir_lines SET payment_run_id = NULL, paid_amount = NULL, paid_at = NULL, return_file_id = NULL, reported_at = NULL
         WHERE payment_run_id = @run;
-        UPDATE cns.fee_memoirs SET status = 'Adjudicated' WHERE status IN ('InPaymentRun', 'Paid');
+        UPDATE cns.provider_debts SET payment_run_id = NULL WHERE payment_run_id = @run;
+        DELETE FROM cns.payment_run_nettings WHERE run_id = @run;
         DELETE FROM cns.payment_files WHERE run_id = @run;
         DELETE FROM cns.return_files WHERE run_id = @run;
         DELETE FROM cns.payment_orders WHERE run_id = @run;
@@ -154,7 +171,9 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
             Assert.Equal(stoppedAt == PaymentRunStatus.Created ? 0 : expected.Lines.Count(l => l.RunId == runId), taken);
             Assert.Equal(stoppedAt < PaymentRunStatus.OrdersBuilt ? 0 : expected.Orders.Count, interrupted.Orders.Count);
             Assert.Equal(stoppedAt < PaymentRunStatus.FilesWritten ? 0 : expected.Files.Count, interrupted.Files.Count);
-            Assert.DoesNotContain(interrupted.Lines, l => l.ReportedAt is not null || l.PaidAmount is not null); // marking is all or nothing
+            Assert.DoesNotContain(interrupted.Lines, l => l.RunId == runId && (l.ReportedAt is not null || l.PaidAmount is not null)); // marking is all or nothing
+            Assert.Equal(stoppedAt < PaymentRunStatus.LinesClaimed ? 0 : 2, interrupted.DebtRuns.Count(r => r == runId));
+            Assert.Equal(stoppedAt < PaymentRunStatus.OrdersBuilt ? 0 : expected.Nettings.Count, interrupted.Nettings.Count);
             var failed = await DbAsync(Api, db => db.Set<PaymentRun>().AsNoTracking().SingleAsync(r => r.Id == runId));
             Assert.Equal(1, failed.FailedAttempts);
             Assert.Contains(point, failed.LastError);
@@ -168,6 +187,8 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(expected.RunNumber, actual.RunNumber);
         Assert.Equal(expected.Orders, actual.Orders);
         Assert.Equal(expected.Memoirs, actual.Memoirs);
+        Assert.Equal(expected.Nettings, actual.Nettings);
+        Assert.Equal(expected.DebtRuns, actual.DebtRuns);
         Assert.Equal(expected.Lines, actual.Lines);
         Assert.Equal(expected.Files.Select(f => f.Key), actual.Files.Select(f => f.Key));
         foreach (var (before, after) in expected.Files.Zip(actual.Files))
@@ -182,8 +203,12 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(PaymentRunStatus.Closed, snapshot.Status);
         Assert.Equal(1 + 4 * 9, snapshot.Files.Count); // pain.001 + return files of 4 providers × 3 formats × 3 languages
         Assert.Equal(3, snapshot.Orders.Count); // HOS0001 has nothing to pay
+        // LIF-05: the two debts are netted by this run, once: PHY0001's transfer is its lines less 2 × 25.76.
+        Assert.Equal([runId, runId], snapshot.DebtRuns);
+        Assert.Single(snapshot.Nettings, n => n.StartsWith("PHY0001 0.00 51.52 ", StringComparison.Ordinal));
         foreach (var line in snapshot.Lines)
         {
+            if (line.RunId is { } other && other != runId) continue; // paid by the earlier run (and since reversed or recovered)
             if (line.Id == heldLine)
             {
                 Assert.Null(line.RunId); // pending contestation, memoir not at its last chance: kept for a later run
@@ -194,7 +219,7 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
             Assert.True(line.ReportedByOwnReturnFile);
         }
         Assert.Contains("P2-1 InPaymentRun", snapshot.Memoirs);
-        Assert.Equal(4, snapshot.Memoirs.Count(m => m.EndsWith(" Paid", StringComparison.Ordinal)));
+        Assert.Equal(5, snapshot.Memoirs.Count(m => m.EndsWith(" Paid", StringComparison.Ordinal))); // DEBT-1 too, by the earlier run
         Assert.True(snapshot.Lines.Count > 525);
     }
 
@@ -208,11 +233,15 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
         var snapshot = await SnapshotAsync(runId);
         AssertPaidOnceAndNothingLost(snapshot, runId, heldLine);
 
-        // The orders are the payable amounts of the lines, per provider, to the cent.
+        // The orders are the payable amounts of the lines, per provider, to the cent, less the debts netted (LIF-05:
+        // PHY0001's reversal and recovery, 2 × 25.76).
         var payable = await DbAsync(Api, db => db.Set<FeeMemoirLine>().AsNoTracking().Where(l => l.PaymentRunId == runId)
             .GroupBy(l => l.ProviderId).Select(g => new { Provider = g.Key, Sum = g.Sum(l => l.PayableAmount) }).ToListAsync());
+        var debts = await DbAsync(Api, db => db.Set<ProviderDebt>().AsNoTracking().Where(d => d.PaymentRunId == runId)
+            .GroupBy(d => d.ProviderId).Select(g => new { Provider = g.Key, Sum = g.Sum(d => d.Amount) }).ToDictionaryAsync(d => d.Provider, d => d.Sum));
+        Assert.Equal(51.52m, debts.Values.Sum());
         var orders = await DbAsync(Api, db => db.Set<PaymentRunOrder>().AsNoTracking().Where(o => o.RunId == runId).ToListAsync());
-        Assert.Equal(payable.Where(p => p.Sum > 0).OrderBy(p => p.Provider).Select(p => (p.Provider, p.Sum)),
+        Assert.Equal(payable.Select(p => (p.Provider, Sum: p.Sum - debts.GetValueOrDefault(p.Provider))).Where(p => p.Sum > 0).OrderBy(p => p.Provider),
             orders.OrderBy(o => o.ProviderId).Select(o => (o.ProviderId, o.Amount)));
     }
 

@@ -76,6 +76,16 @@ internal static class PaymentRunApi
             return await sp.GetRequiredService<PaymentRunFactory>().ForSlotAsync(slot, trigger, CancellationToken.None);
         });
 
+    /// <summary>A published XSD (as the API serves it) compiled for validation.</summary>
+    public static System.Xml.Schema.XmlSchemaSet SchemaFrom(string xsd)
+    {
+        var set = new System.Xml.Schema.XmlSchemaSet { XmlResolver = null };
+        using var reader = System.Xml.XmlReader.Create(new StringReader(xsd), new System.Xml.XmlReaderSettings { DtdProcessing = System.Xml.DtdProcessing.Prohibit });
+        set.Add(null, reader);
+        set.Compile();
+        return set;
+    }
+
     public static Task<T> DbAsync<T>(ApiFactory api, Func<AppDbContext, Task<T>> query) =>
         api.WithScopeAsync(sp => query(sp.GetRequiredService<AppDbContext>()));
 

@@ -4,9 +4,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Xml;
 using System.Xml.Linq;
-using System.Xml.Schema;
 using CnsExchange.Infrastructure.Payments.Files;
 using CnsExchange.IntegrationTests.Support;
 using static CnsExchange.IntegrationTests.Billing.BillingApi;
@@ -35,15 +33,6 @@ public sealed class PaymentRunFileTests(ApiFactory api) : ApiTest(api)
     }
 
     private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
-
-    private static XmlSchemaSet SchemaFrom(string xsd)
-    {
-        var set = new XmlSchemaSet { XmlResolver = null };
-        using var reader = XmlReader.Create(new StringReader(xsd), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit });
-        set.Add(null, reader);
-        set.Compile();
-        return set;
-    }
 
     [Fact]
     public async Task Pain001_validates_against_its_xsd_with_count_control_sum_one_payment_block_and_one_transfer_per_provider()

@@ -22,6 +22,7 @@ public static class BillingFactsLoader
     {
         var parties = await ReadPartiesAsync(db, providerId, lines, ct);
         await lockServices(BillingFacts.ServiceIds(providerId, parties, lines));
+        await ReadCancellationsAsync(db, parties, ct);
         var stays = await LockStaysAsync(db, ledger, providerId, lines, ct);
         return BillingFacts.Create(providerId, parties, stays, await ReadPaidAsync(ledger, providerId, lines, ct));
     }
@@ -41,6 +42,19 @@ public static class BillingFactsLoader
         var matricules = lines.Select(l => l.Matricule).Distinct().ToList();
         var insured = await db.Insured.AsNoTracking().AsSplitQuery().Where(i => matricules.Contains(i.Matricule)).ToDictionaryAsync(i => i.Matricule, ct);
         return new NamedParties(vouchers, insured, await AuthorisationsAsync(db, vouchers.Values, ct));
+    }
+
+    /// <summary>
+    /// LIF-01: the cancellation of the vouchers read, again once their services are locked — a cancellation locks them too,
+    /// so one that committed between the first read and the lock is seen.
+    /// </summary>
+    private static async Task ReadCancellationsAsync(IAppDbContext db, NamedParties parties, CancellationToken ct)
+    {
+        if (parties.Vouchers.Count == 0) return;
+        var ids = parties.Vouchers.Values.Select(v => v.Id).ToList();
+        var cancelled = await db.Vouchers.AsNoTracking().IgnoreAutoIncludes().Where(v => ids.Contains(v.Id) && v.CancelledAt != null)
+            .Select(v => new { v.Id, v.CancelledAt }).ToDictionaryAsync(v => v.Id, v => v.CancelledAt, ct);
+        foreach (var voucher in parties.Vouchers.Values) voucher.CancelledAt ??= cancelled.GetValueOrDefault(voucher.Id);
     }
 
     /// <summary>The authorisations behind cure and rehabilitation vouchers, by voucher id (no query for physiotherapy alone).</summary>

@@ -53,6 +53,9 @@ public interface IBillingLedger
     /// <summary>Stores a refused line, or a paid line that consumes no voucher session (a doctor's fee in a locked hospital stay).</summary>
     Task InsertLineAsync(FeeMemoirLine line, CancellationToken ct);
 
+    /// <summary>LIF-02/LIF-04: gives released sessions back to their voucher services (locked by this transaction).</summary>
+    Task GiveBackSessionsAsync(IReadOnlyDictionary<Guid, int> sessions, CancellationToken ct);
+
     /// <summary>Writes the memoir's totals and status.</summary>
     Task CompleteMemoirAsync(FeeMemoir memoir, CancellationToken ct);
 
@@ -85,7 +88,11 @@ public interface IBillingFileStore
 /// <summary>One line of a billing file, as text, with the file line it starts on.</summary>
 public sealed record RawBillingLine(
     int SourceLine, int MemoirOrdinal, string MemoirReference, string VoucherNumber, string Matricule, string SessionDate,
-    string ActCode, string? Travel, string ClaimedAmount);
+    string ActCode, string? Travel, string ClaimedAmount)
+{
+    /// <summary>LIF-03: the id of the memoir the line's memoir replaces (CSV column / XML element <c>replaces</c>), as text.</summary>
+    public string? Replaces { get; init; }
+}
 
 /// <summary>What a billing file parser reads: a line, or an error at a line (BIL-14).</summary>
 public sealed record ParsedItem(RawBillingLine? Line, BillingFileError? Error);
@@ -97,10 +104,17 @@ public interface IBillingFileParser
 }
 
 /// <summary>A valid line of a billing file, staged before the import.</summary>
-public sealed record StagedLine(int SourceLine, int MemoirOrdinal, string MemoirReference, FeeMemoirLineInput Input);
+public sealed record StagedLine(int SourceLine, int MemoirOrdinal, string MemoirReference, FeeMemoirLineInput Input)
+{
+    /// <summary>LIF-03: the memoir the line's memoir replaces.</summary>
+    public Guid? Replaces { get; init; }
+}
 
 /// <summary>A memoir of a billing file, read back from the staging area in file order.</summary>
-public sealed record StagedMemoir(string Reference, int SourceLine, IReadOnlyList<StagedLine> Lines);
+public sealed record StagedMemoir(string Reference, int SourceLine, IReadOnlyList<StagedLine> Lines)
+{
+    public Guid? Replaces => Lines[0].Replaces;
+}
 
 /// <summary>
 /// Staging area of a billing file inside the caller's transaction (dropped at its end): lines are bulk-copied in while
@@ -118,6 +132,9 @@ public interface IBillingFileStaging : IAsyncDisposable
 
     /// <summary>Checks the staged file as a whole: memoir references repeated in the file or already used, memoirs too long, no line at all.</summary>
     Task<IReadOnlyList<BillingFileError>> CheckAsync(Guid providerId, int maxLinesPerMemoir, CancellationToken ct);
+
+    /// <summary>LIF-03: the memoirs the staged memoirs replace, in id order (voided before the file's services are locked).</summary>
+    Task<IReadOnlyList<Guid>> ReplacedMemoirsAsync(CancellationToken ct);
 
     /// <summary>The voucher services the staged lines name (this provider's vouchers), for locking up front.</summary>
     Task<IReadOnlyList<Guid>> ServiceIdsAsync(Guid providerId, CancellationToken ct);

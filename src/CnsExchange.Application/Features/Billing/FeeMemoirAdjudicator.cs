@@ -20,6 +20,8 @@ public sealed record MemoirToAdjudicate(
     public Guid? SimulationId { get; init; }
     public string? SourceJson { get; init; }
     public int? SourceLine { get; init; }
+    /// <summary>LIF-03: the memoir this one replaces (voided by the caller in the same transaction).</summary>
+    public Guid? ReplacesMemoirId { get; init; }
 }
 
 /// <summary>
@@ -216,6 +218,7 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
             DueDate = PaymentDeadline.DueDate(receivedOn, catalog),
             SourceJson = request.SourceJson,
             SourceLine = request.SourceLine,
+            ReplacesMemoirId = request.ReplacesMemoirId,
         };
     }
 }

@@ -35,7 +35,8 @@ public sealed record FeeMemoirLineDto(
     IReadOnlyList<ReasonDto> Reasons,
     decimal PayableAmount,
     LineContestationRef? Contestation,
-    LinePaymentDto? Payment);
+    LinePaymentDto? Payment,
+    DateTimeOffset? ReleasedAt = null);
 
 public sealed record MemoirTotalsDto(int Lines, int Accepted, int Reduced, int Refused, decimal ClaimedAmount, decimal TariffAmount, decimal CnsAmount, decimal InsuredShare)
 {
@@ -74,7 +75,10 @@ public sealed record FeeMemoirDto(
     DateTimeOffset? AdjudicatedAt,
     MemoirTotalsDto Totals,
     IReadOnlyList<FeeMemoirLineDto> Lines,
-    SimulationComparisonDto? ComparedToSimulation);
+    SimulationComparisonDto? ComparedToSimulation,
+    DateTimeOffset? VoidedAt = null,
+    Guid? Replaces = null,
+    Guid? ReplacedBy = null);
 
 /// <summary>A fee memoir in a list (no lines).</summary>
 public sealed record FeeMemoirSummaryDto(
@@ -112,14 +116,15 @@ public static class FeeMemoirMapping
             l.SingleRoomSurcharge, l.TariffAmount,
             l.RatePercent, l.CnsAmount, l.InsuredShare, l.Outcome, reference.Render(l.Reasons, language), l.PayableAmount,
             contestation is null ? null : new LineContestationRef(contestation.Id, contestation.Status),
-            l.PaymentRunId is { } run ? new LinePaymentDto(run, l.PaidAmount, l.PaidAt, l.ReturnFileId) : null);
+            l.PaymentRunId is { } run ? new LinePaymentDto(run, l.PaidAmount, l.PaidAt, l.ReturnFileId) : null,
+            l.ReleasedAt);
 
     public static FeeMemoirDto ToDto(this FeeMemoir m, string providerCode, IReferenceData reference, string language,
         IReadOnlyDictionary<Guid, LineContestation>? contestations = null, SimulationComparisonDto? comparison = null) =>
         new(m.Id, m.Reference, providerCode, m.Status, m.Source, m.BillingFileId, m.SimulationId, m.HospitalStayId, m.ReceivedAt, m.ReceivedOn, m.DueDate,
             m.AdjudicatedAt, MemoirTotalsDto.From(m),
             m.Lines.OrderBy(l => l.LineNumber).Select(l => l.ToDto(reference, language, contestations?.GetValueOrDefault(l.Id))).ToList(),
-            comparison);
+            comparison, m.VoidedAt, m.ReplacesMemoirId, m.ReplacedByMemoirId);
 
     public static FeeMemoirSummaryDto ToSummary(this FeeMemoir m) =>
         new(m.Id, m.Reference, m.Status, m.Source, m.BillingFileId, m.HospitalStayId, m.ReceivedAt, m.ReceivedOn, m.DueDate, MemoirTotalsDto.From(m));

@@ -39,6 +39,10 @@ public sealed record FeeMemoirLineRequest(string? VoucherNumber, string? Matricu
 /// </summary>
 public sealed record FeeMemoirRequest(string? MemoirReference, List<FeeMemoirLineRequest>? Lines, Guid? SimulationId) : IHasDatedOpenApiExample
 {
+    /// <summary>LIF-03: the id of your memoir this one replaces; it is voided in the same transaction (both or neither).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public Guid? Replaces { get; init; }
+
     public static object ExampleOn(DateOnly today) => new FeeMemoirRequest("2026-INV-0001",
         [new FeeMemoirLineRequest(VoucherNumber.Format(VoucherKind.Physiotherapy, today.Year, 1000), "1983081246785", today.AddDays(-1), "ZK11", false, 36.80m)],
         null);
@@ -111,10 +115,17 @@ public static partial class FeeMemoirInputRules
         if (travelText.Length > 0 && !bool.TryParse(travelText, out travel)) Check("travel", "travel must be true or false.");
         var amountOk = decimal.TryParse(raw.ClaimedAmount, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount);
         Check("claimedAmount", amountOk ? AmountError(amount) : "claimedAmount must be a number with a decimal point, e.g. 36.80.");
+        Guid? replaces = null;
+        var replacesText = raw.Replaces?.Trim() ?? "";
+        if (replacesText.Length > 0)
+        {
+            if (Guid.TryParseExact(replacesText, "D", out var replacedId)) replaces = replacedId;
+            else Check("replaces", "replaces must be the id of the memoir replaced, e.g. 0192f6a4-8c3e-7a10-9b1c-2d3e4f5a6b7c.");
+        }
 
         if (errors.Count > 0) return (null, errors);
         return (new StagedLine(raw.SourceLine, raw.MemoirOrdinal, raw.MemoirReference,
-            new FeeMemoirLineInput(raw.VoucherNumber, raw.Matricule, date, raw.ActCode, travel, amount)), errors);
+            new FeeMemoirLineInput(raw.VoucherNumber, raw.Matricule, date, raw.ActCode, travel, amount)) { Replaces = replaces }, errors);
     }
 
     /// <summary>Every input error of a JSON memoir, by field (e.g. <c>lines[2].matricule</c>).</summary>

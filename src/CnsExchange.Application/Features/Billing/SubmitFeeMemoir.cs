@@ -57,14 +57,30 @@ public sealed class SubmitFeeMemoirHandler(IAppDbContext db, IBillingLedger ledg
                 lines = request.Lines!;
             }
 
+            // LIF-03: the memoir replaced is voided first, in this transaction: the new one is adjudicated with its sessions back.
+            (FeeMemoir Memoir, List<FeeMemoirLine> Lines)? replaced = null;
+            if (request.Replaces is { } replacesId)
+            {
+                var voider = new Lifecycle.MemoirVoider(db, ledger, clock);
+                replaced = await voider.LockAsync(replacesId, command.ProviderId, ct);
+                if (MemoirReplacement.WhyNotReplaceable(replaced.Value.Memoir, replaced.Value.Lines) is { } why) throw new ConflictException(why.Code, why.Message);
+                await voider.VoidAsync(replaced.Value.Memoir, replaced.Value.Lines, ct);
+            }
+
             var now = clock.GetUtcNow();
             var adjudicator = new FeeMemoirAdjudicator(db, ledger, reference.Catalog, clock);
             var memoir = await adjudicator.AdjudicateAsync(new MemoirToAdjudicate(command.ProviderId, memoirReference, FeeMemoirSource.Api, now,
                 lines.Select(l => l.ToInput()).ToList())
             {
                 SimulationId = simulation?.Id,
-                SourceJson = JsonSerializer.Serialize(new FeeMemoirRequest(memoirReference, lines, simulation?.Id), JsonDefaults.Options),
+                SourceJson = JsonSerializer.Serialize(new FeeMemoirRequest(memoirReference, lines, simulation?.Id) { Replaces = request.Replaces }, JsonDefaults.Options),
+                ReplacesMemoirId = request.Replaces,
             }, ct);
+            if (replaced is { Memoir: var old })
+            {
+                old.ReplacedByMemoirId = memoir.Id;
+                await db.SaveChangesAsync(ct);
+            }
 
             events.Record(EventTypes.FeeMemoirAdjudicated, new EventResource(memoir.Id, $"/api/v1/fee-memoirs/{memoir.Id}"),
                 new FeeMemoirData(memoir.Reference, System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(memoir.Status.ToString()), memoir.LineCount,

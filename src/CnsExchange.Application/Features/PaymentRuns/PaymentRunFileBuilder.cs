@@ -71,7 +71,19 @@ public sealed class PaymentRunFileBuilder(IAppDbContext db, IReferenceData refer
             .SingleOrDefaultAsync(ct);
         var summary = accepted is null ? AcceptedLinesSummary.None
             : new AcceptedLinesSummary(accepted.Count, accepted.Paid, accepted.Claimed, accepted.Cns, accepted.Payable, accepted.PaidAmount);
-        return new ReturnFileContent(subject, listed, summary);
+
+        // LIF-05: the reversals and recoveries the run nets, with the run that had paid each line, and the provider's netting.
+        var debts = await (
+                from d in db.Set<ProviderDebt>().AsNoTracking()
+                join r in db.Set<PaymentRun>().AsNoTracking() on d.OriginalRunId equals r.Id
+                where d.PaymentRunId == run.Id && d.ProviderId == subject.ProviderId
+                orderby d.MemoirReference, d.MemoirId, d.LineNumber
+                select new NettedDebt(d.Kind, d.Code, d.MemoirId, d.MemoirReference, d.LineNumber, r.Number, d.Amount))
+            .ToListAsync(ct);
+        var netting = await db.Set<PaymentRunNetting>().AsNoTracking().SingleOrDefaultAsync(n => n.RunId == run.Id && n.ProviderId == subject.ProviderId, ct);
+        var balance = netting is null || (netting.BroughtForward == 0m && netting.Debts == 0m) ? null
+            : new ReturnFileBalance(netting.BroughtForward, netting.Debts, netting.Accepted, netting.OrderAmount, netting.CarriedForward);
+        return new ReturnFileContent(subject, listed, summary) { Debts = debts, Balance = balance };
     }
 
     /// <summary>
@@ -89,8 +101,12 @@ public sealed class PaymentRunFileBuilder(IAppDbContext db, IReferenceData refer
                     string.IsNullOrEmpty(l.VoucherNumber) ? null : l.VoucherNumber, l.Matricule, l.SessionDate, l.ActCode, l.ClaimedAmount, l.CnsAmount,
                     l.PayableAmount, l.PaidAmount, l.Outcome, ReturnFileReason.Render(reference, l.Reasons, language)))
                 .ToList();
+            var debts = content.Debts.Select(d => new ReturnFileDebt(LineReversal.EntryCode(d.Kind), d.Code, d.MemoirId, d.MemoirReference, d.LineNumber,
+                d.OriginalRunNumber, d.Amount,
+                reference.Render(Reason.Information(LineReversal.EntryCode(d.Kind), LineReversal.Rule, null, $"{d.Code}, {d.OriginalRunNumber}"), language).Message))
+                .ToList();
             var model = new ReturnFile(run.Id, run.Number, run.ExecutionDate, run.AsOf, new ReturnFileProvider(subject.Code, subject.Name), language,
-                subject.EndToEndId, lines, content.Accepted);
+                subject.EndToEndId, lines, content.Accepted) { Debts = debts, Balance = content.Balance };
             totals ??= model.Totals;
             foreach (var format in Formats)
                 files.Add(new BuiltPaymentFile(PaymentFileKind.ReturnFile, subject.ProviderId, format, language, returnFileWriter.Write(model, format)));
@@ -104,5 +120,12 @@ public sealed record ListedLine(
     Guid MemoirId, string Reference, int LineNumber, string? VoucherNumber, string Matricule, DateOnly SessionDate, string ActCode,
     decimal ClaimedAmount, decimal CnsAmount, decimal PayableAmount, decimal PaidAmount, LineOutcome Outcome, List<Reason> Reasons);
 
+/// <summary>A reversal or recovery a run nets, as read from the database (LIF-05).</summary>
+public sealed record NettedDebt(DebtKind Kind, string Code, Guid MemoirId, string MemoirReference, int LineNumber, string OriginalRunNumber, decimal Amount);
+
 /// <summary>What a provider's return file says before it is rendered.</summary>
-public sealed record ReturnFileContent(ReturnFileSubject Subject, IReadOnlyList<ListedLine> Listed, AcceptedLinesSummary Accepted);
+public sealed record ReturnFileContent(ReturnFileSubject Subject, IReadOnlyList<ListedLine> Listed, AcceptedLinesSummary Accepted)
+{
+    public IReadOnlyList<NettedDebt> Debts { get; init; } = [];
+    public ReturnFileBalance? Balance { get; init; }
+}

@@ -25,11 +25,15 @@ public static class PaymentRunFaultPoints
     public const string BeforeClaimLines = "before:claim_lines";
     /// <summary>Inside the claim step: the lines are taken, the memoirs, contestations and counts not yet.</summary>
     public const string ClaimLinesTaken = "claim_lines:lines_taken";
+    /// <summary>Inside the claim step: the reversals and recoveries to net are taken (LIF-05).</summary>
+    public const string ClaimDebtsTaken = "claim_lines:debts_taken";
     /// <summary>Inside the claim step: pending contestations of memoirs at their last chance lapsed.</summary>
     public const string ClaimContestationsLapsed = "claim_lines:contestations_lapsed";
     /// <summary>Inside the claim step: the memoirs marked as in the run, the counts not yet.</summary>
     public const string ClaimMemoirsMarked = "claim_lines:memoirs_marked";
     public const string BeforeBuildOrders = "before:build_orders";
+    /// <summary>Inside the order step: every provider's debts netted (LIF-05), the orders not built yet.</summary>
+    public const string DebtsNetted = "build_orders:debts_netted";
     /// <summary>Inside the order step: the orders inserted, the run's totals not yet.</summary>
     public const string OrdersInserted = "build_orders:orders_inserted";
     public const string BeforeWriteFiles = "before:write_files";
@@ -51,7 +55,7 @@ public static class PaymentRunFaultPoints
 
     public static readonly IReadOnlyList<string> All =
     [
-        BeforeClaimLines, ClaimLinesTaken, ClaimContestationsLapsed, ClaimMemoirsMarked, BeforeBuildOrders, OrdersInserted, BeforeWriteFiles, FileBuilt,
+        BeforeClaimLines, ClaimLinesTaken, ClaimDebtsTaken, ClaimContestationsLapsed, ClaimMemoirsMarked, BeforeBuildOrders, DebtsNetted, OrdersInserted, BeforeWriteFiles, FileBuilt,
         FilesOfProviderWritten, BeforeMarkPaid, MarkPaidBatch, MarkPaidLinesDone, MemoirsPaid, StepBeforeCommit, StepCommitted,
     ];
 }

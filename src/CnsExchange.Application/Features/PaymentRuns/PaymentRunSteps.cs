@@ -37,6 +37,12 @@ public sealed class PaymentRunSteps(
         laps.Lap("lines");
         faults.At(PaymentRunFaultPoints.ClaimLinesTaken, run.Id);
 
+        // LIF-05: the reversals and recoveries recorded by the as-of instant are netted by this run.
+        var until = run.AsOf.ToUniversalTime();
+        await db.Set<ProviderDebt>().Where(d => d.PaymentRunId == null && d.CreatedAt <= until)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.PaymentRunId, (Guid?)run.Id), ct);
+        faults.At(PaymentRunFaultPoints.ClaimDebtsTaken, run.Id);
+
         var lapsedReason = JsonSerializer.Serialize(new[] { Contestation.Lapsed(run.Number) }, JsonDefaults.Options);
         var decidedBy = "payment-run:" + run.Number;
         await store.LapseContestationsAsync(run, lapsedReason, decidedBy, ct);
@@ -68,6 +74,8 @@ public sealed class PaymentRunSteps(
         // how many lines the run holds and how few are left unsettled (a sample of 30,000 rows; about a second).
         await store.RefreshLineStatisticsAsync(ct);
         var now = clock.GetUtcNow();
+        await NetDebtsAsync(run, now, ct);
+        faults.At(PaymentRunFaultPoints.DebtsNetted, run.Id);
         await store.InsertOrdersAsync(run, now, ct);
         faults.At(PaymentRunFaultPoints.OrdersInserted, run.Id);
         var orders = db.Set<PaymentRunOrder>().Where(o => o.RunId == run.Id);
@@ -76,6 +84,41 @@ public sealed class PaymentRunSteps(
         run.OrdersBuiltAt = clock.GetUtcNow();
         return PaymentRunStatus.OrdersBuilt;
     }, ct);
+
+    /// <summary>
+    /// LIF-05: for every provider with lines or debts in the run, the debt brought forward from its latest earlier netting,
+    /// the debts this run took and the amounts of its lines are netted (<see cref="DebtNetting"/>); the orders are built
+    /// from the nettings (never a negative transfer), and the rest carries forward.
+    /// </summary>
+    private async Task NetDebtsAsync(PaymentRun run, DateTimeOffset now, CancellationToken ct)
+    {
+        var accepted = await db.Set<FeeMemoirLine>().Where(l => l.PaymentRunId == run.Id).GroupBy(l => l.ProviderId)
+            .Select(g => new { Provider = g.Key, Amount = g.Sum(l => l.PayableAmount) }).ToDictionaryAsync(x => x.Provider, x => x.Amount, ct);
+        var debts = await db.Set<ProviderDebt>().Where(d => d.PaymentRunId == run.Id).GroupBy(d => d.ProviderId)
+            .Select(g => new { Provider = g.Key, Amount = g.Sum(d => d.Amount) }).ToDictionaryAsync(x => x.Provider, x => x.Amount, ct);
+        var providers = accepted.Keys.Union(debts.Keys).ToList();
+        // The latest netting of each provider in another run (runs proceed one at a time, in slot order: by as-of instant;
+        // the sandbox clock may be frozen, so not by when the netting was written).
+        var earlier = await (
+                from n in db.Set<PaymentRunNetting>()
+                join r in db.Set<PaymentRun>() on n.RunId equals r.Id
+                where n.RunId != run.Id && providers.Contains(n.ProviderId)
+                select new { n.ProviderId, n.CarriedForward, r.AsOf, r.Number })
+            .GroupBy(x => x.ProviderId)
+            .Select(g => g.OrderByDescending(x => x.AsOf).ThenByDescending(x => x.Number).Select(x => new { x.ProviderId, x.CarriedForward }).First())
+            .ToDictionaryAsync(x => x.ProviderId, x => x.CarriedForward, ct);
+        var netted = await db.Set<PaymentRunNetting>().Where(n => n.RunId == run.Id).Select(n => n.ProviderId).ToListAsync(ct);
+        foreach (var provider in providers.Except(netted))
+        {
+            var result = DebtNetting.Net(earlier.GetValueOrDefault(provider), debts.GetValueOrDefault(provider), accepted.GetValueOrDefault(provider));
+            db.Set<PaymentRunNetting>().Add(new PaymentRunNetting
+            {
+                Id = Guid.CreateVersion7(), RunId = run.Id, ProviderId = provider, BroughtForward = result.BroughtForward, Debts = result.Debts,
+                Accepted = result.Accepted, OrderAmount = result.OrderAmount, CarriedForward = result.CarriedForward, CreatedAt = now,
+            });
+        }
+        await db.SaveChangesAsync(ct);
+    }
 
     /// <summary>
     /// (c) The pain.001 of all the orders and, for every provider in the run, its return file in fr, de and en, each as
@@ -99,7 +142,8 @@ public sealed class PaymentRunSteps(
             faults.At(PaymentRunFaultPoints.FileBuilt, run.Id);
         }
 
-        var providerIds = await db.Set<FeeMemoirLine>().Where(l => l.PaymentRunId == run.Id).Select(l => l.ProviderId).Distinct().ToListAsync(ct);
+        // Every provider the run nets: lines, or only reversals and recoveries (LIF-05).
+        var providerIds = await db.Set<PaymentRunNetting>().Where(n => n.RunId == run.Id).Select(n => n.ProviderId).Distinct().ToListAsync(ct);
         var providers = await db.Providers.AsNoTracking().Where(p => providerIds.Contains(p.Id)).OrderBy(p => p.Code).ToListAsync(ct);
         // Provider i's lines are read, then provider i-1's rendering is awaited, then provider i is rendered on another
         // thread while provider i-1's files are stored: one rendering at a time, overlapping the database's work.
@@ -245,7 +289,9 @@ public sealed class PaymentRunSteps(
     {
         var next = PaymentSchedule.NextOpportunity(executionDate);
         var until = asOf.ToUniversalTime();
-        return db.Set<FeeMemoirLine>().Where(l => l.PaymentRunId == null
+        // A released line (its memoir voided, LIF-02) is never taken; a void that locked the line first wins, and this
+        // statement, re-checking the row it waited for, leaves it.
+        return db.Set<FeeMemoirLine>().Where(l => l.PaymentRunId == null && l.ReleasedAt == null
             && db.Set<FeeMemoir>().Any(m => m.Id == l.MemoirId
                 && (m.Status == FeeMemoirStatus.Adjudicated || m.Status == FeeMemoirStatus.InPaymentRun)
                 && m.ReceivedAt <= until

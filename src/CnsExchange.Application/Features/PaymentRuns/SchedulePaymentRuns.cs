@@ -1,4 +1,5 @@
 using CnsExchange.Application.Common;
+using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Payments;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -92,7 +93,10 @@ public sealed class PaymentRunScheduler(
         {
             considered = true;
             db.ClearChangeTracker();
-            var anything = await PaymentRunSteps.Takeable(db, slot.Instant, slot.Date).AnyAsync(ct);
+            var until = slot.Instant.ToUniversalTime();
+            // A reversal or recovery to net (LIF-05) is something to take too: its return file reports it.
+            var anything = await PaymentRunSteps.Takeable(db, slot.Instant, slot.Date).AnyAsync(ct)
+                           || await db.Set<ProviderDebt>().AnyAsync(d => d.PaymentRunId == null && d.CreatedAt <= until, ct);
             var earliestDue = await PaymentRunSteps.EarliestUnpaidDueDateAsync(db, slot.Instant, ct);
             if (PaymentSchedule.Decide(slot, anything, earliestDue) is not { } trigger) continue;
 

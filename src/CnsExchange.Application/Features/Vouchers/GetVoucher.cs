@@ -65,7 +65,11 @@ public sealed record VoucherDto(
     Guid? SourceRequestId,
     IReadOnlyList<VoucherServiceDto> Services,
     CureTermsDto? Cure = null,
-    RehabilitationTermsDto? Rehabilitation = null);
+    RehabilitationTermsDto? Rehabilitation = null,
+    VoucherCancellationDto? Cancellation = null);
+
+/// <summary>LIF-01: when and why the voucher was cancelled; lines received since are refused VOUCHER_CANCELLED.</summary>
+public sealed record VoucherCancellationDto(DateTimeOffset CancelledAt, string Reason);
 
 public sealed record GetVoucher(string Number) : IQuery<VoucherDto>;
 
@@ -100,7 +104,8 @@ public static class VoucherViews
             s.TravelAllowanceGranted ? travelAct?.Code : null,
             s.TravelAllowanceGranted && travelAct is not null ? catalog.TariffOn(travelAct.Code, v.IssuedOn) : null)).ToList();
         return new VoucherDto(v.Number, v.Kind, v.Matricule, v.Category, v.PrescriptionDate, v.IssuedOn, v.TreatmentStartBy, v.ValidUntil,
-            v.ThirdPartyPayment, v.AccidentCase, v.SourceRequestId, services, cure, rehabilitation);
+            v.ThirdPartyPayment, v.AccidentCase, v.SourceRequestId, services, cure, rehabilitation,
+            v.CancelledAt is { } at ? new VoucherCancellationDto(at, v.CancellationReason ?? "") : null);
     }
 }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Xml;
 using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.PaymentRuns.Files;
@@ -75,7 +76,11 @@ public static class ReturnFileJson
                 l.Reasons.Select(r => new ReasonEntry(r.Code, ReturnFileWriter.Severity(r.Severity), r.Rule, r.Field, r.Message)).ToList())).ToList(),
             new AcceptedLinesDto(file.AcceptedLines.LineCount, file.AcceptedLines.PaidLines, Cents(file.AcceptedLines.ClaimedAmount),
                 Cents(file.AcceptedLines.CnsAmount), Cents(file.AcceptedLines.PayableAmount), Cents(file.AcceptedLines.PaidAmount)),
-            Totals(file.Totals));
+            Totals(file.Totals),
+            // LIF-05: present only when the provider had debts to net, so files without any keep their shape.
+            file.Debts.Count == 0 ? null : file.Debts.Select(d => new DebtDto(d.EntryCode, d.Code, d.MemoirId, d.MemoirReference, d.LineNumber,
+                d.OriginalRunNumber, Cents(d.Amount), d.Message)).ToList(),
+            file.Balance is { } b ? new BalanceDto(Cents(b.BroughtForward), Cents(b.Debts), Cents(b.Accepted), Cents(b.TransferAmount), Cents(b.CarriedForward)) : null);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(document, Options);
         return [.. bytes, (byte)'\n'];
     }
@@ -86,7 +91,14 @@ public static class ReturnFileJson
     // Dedicated shapes: the file format is a contract of its own, not whatever the model looks like.
     private sealed record Document(
         int Version, Guid RunId, string RunNumber, string ExecutionDate, string CreatedAt, string Language, ProviderDto Provider,
-        string? PaymentEndToEndId, IReadOnlyList<LineDto> Lines, AcceptedLinesDto AcceptedLines, TotalsDto Totals);
+        string? PaymentEndToEndId, IReadOnlyList<LineDto> Lines, AcceptedLinesDto AcceptedLines, TotalsDto Totals,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<DebtDto>? Debts,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BalanceDto? Balance);
+
+    private sealed record DebtDto(string Entry, string Code, Guid MemoirId, string MemoirReference, int LineNumber, string OriginalRunNumber, decimal Amount,
+        string Message);
+
+    private sealed record BalanceDto(decimal BroughtForward, decimal Debts, decimal Accepted, decimal TransferAmount, decimal CarriedForward);
 
     private sealed record ProviderDto(string Code, string Name);
 
@@ -167,6 +179,35 @@ public static class ReturnFileXml
             WriteAmounts(xml, totals.ClaimedAmount, totals.CnsAmount, totals.PayableAmount, totals.PaidAmount);
             xml.WriteEndElement();
 
+            if (file.Debts.Count > 0)
+            {
+                xml.WriteStartElement("Debts");
+                foreach (var debt in file.Debts)
+                {
+                    xml.WriteStartElement("Debt");
+                    xml.WriteElementString("Entry", debt.EntryCode);
+                    xml.WriteElementString("Code", debt.Code);
+                    xml.WriteElementString("MemoirId", debt.MemoirId.ToString("D"));
+                    xml.WriteElementString("MemoirReference", debt.MemoirReference);
+                    xml.WriteElementString("LineNumber", debt.LineNumber.ToString(CultureInfo.InvariantCulture));
+                    xml.WriteElementString("OriginalRunNumber", debt.OriginalRunNumber);
+                    xml.WriteElementString("Amount", Amount(debt.Amount));
+                    xml.WriteElementString("Message", debt.Message);
+                    xml.WriteEndElement();
+                }
+                xml.WriteEndElement(); // Debts
+            }
+            if (file.Balance is { } balance)
+            {
+                xml.WriteStartElement("Balance");
+                xml.WriteElementString("BroughtForward", Amount(balance.BroughtForward));
+                xml.WriteElementString("Debts", Amount(balance.Debts));
+                xml.WriteElementString("Accepted", Amount(balance.Accepted));
+                xml.WriteElementString("TransferAmount", Amount(balance.TransferAmount));
+                xml.WriteElementString("CarriedForward", Amount(balance.CarriedForward));
+                xml.WriteEndElement();
+            }
+
             xml.WriteEndElement(); // ReturnFile
             xml.WriteEndDocument();
         }
@@ -204,6 +245,13 @@ public static class ReturnFileCsv
     public const string LineRecord = "line";
     public const string AcceptedLinesRecord = "accepted_lines";
     public const string TotalRecord = "total";
+    /// <summary>LIF-05: a reversal (outcome LINE_REVERSED) or recovery (LINE_RECOVERED) the run nets; paidAmount is the debt, reasonCodes the code, reasons the original run and text.</summary>
+    public const string DebtRecord = "debt";
+    /// <summary>
+    /// LIF-05: the balance, five records whose outcome names the figure (brought_forward, debts, accepted, transfer,
+    /// carried_forward) and whose paidAmount is it.
+    /// </summary>
+    public const string BalanceRecord = "balance";
 
     public static CsvWriterOptions WriterOptions { get; } = CsvWriterOptions.For<ReturnFileCsvRow>() with
     {
@@ -283,6 +331,36 @@ public static class ReturnFileCsv
             PayableAmount = Cents(totals.PayableAmount),
             PaidAmount = Cents(totals.PaidAmount),
         };
+
+        foreach (var debt in file.Debts)
+        {
+            yield return new ReturnFileCsvRow
+            {
+                RecordType = DebtRecord,
+                RunNumber = file.RunNumber,
+                ProviderCode = file.Provider.Code,
+                MemoirId = debt.MemoirId,
+                MemoirReference = debt.MemoirReference,
+                LineNumber = debt.LineNumber,
+                LineCount = 1,
+                PaidAmount = Cents(debt.Amount),
+                Outcome = debt.EntryCode,
+                ReasonCodes = debt.Code,
+                Reasons = $"{debt.OriginalRunNumber}: {debt.Message}",
+            };
+        }
+        if (file.Balance is { } balance)
+        {
+            foreach (var (item, amount) in new[]
+                     {
+                         ("brought_forward", balance.BroughtForward), ("debts", balance.Debts), ("accepted", balance.Accepted),
+                         ("transfer", balance.TransferAmount), ("carried_forward", balance.CarriedForward),
+                     })
+                yield return new ReturnFileCsvRow
+                {
+                    RecordType = BalanceRecord, RunNumber = file.RunNumber, ProviderCode = file.Provider.Code, PaidAmount = Cents(amount), Outcome = item,
+                };
+        }
     }
 
     /// <summary>Reads a CSV return file back (for consumers and tests).</summary>

@@ -20,7 +20,7 @@ internal static class BillingTables
     public const string Contestations = "line_contestations";
 
     /// <summary>Lines CNS pays from adjudication on (<see cref="PaidLines"/>): the predicate of the BIL-07/BIL-08 unique indexes.</summary>
-    public static readonly string PaidPredicate = $"outcome IN ({string.Join(", ", PaidLines.Outcomes.Select(o => $"'{o}'"))})";
+    public static readonly string PaidPredicate = $"outcome IN ({string.Join(", ", PaidLines.Outcomes.Select(o => $"'{o}'"))}) AND released_at IS NULL";
 
     /// <summary>
     /// BIL-07: a paid session — not a doctor's fee in a hospital stay, not a travel allowance line (BIL-09) — of which an
@@ -45,6 +45,9 @@ internal sealed class FeeMemoirConfiguration : IEntityTypeConfiguration<FeeMemoi
         b.HasIndex(x => new { x.BillingFileId, x.SourceLine });
         // A recorded hospital stay is paid through one memoir of the hospital (RULES.md §7).
         b.HasIndex(x => x.HospitalStayId).IsUnique().HasFilter("hospital_stay_id IS NOT NULL");
+        // LIF-03: a memoir is replaced once.
+        b.HasIndex(x => x.ReplacesMemoirId).IsUnique().HasFilter("replaces_memoir_id IS NOT NULL");
+        b.HasOne<FeeMemoir>().WithMany().HasForeignKey(x => x.ReplacesMemoirId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<HospitalStay>().WithMany().HasForeignKey(x => x.HospitalStayId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Provider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<BillingFile>().WithMany().HasForeignKey(x => x.BillingFileId).OnDelete(DeleteBehavior.Restrict);
@@ -191,5 +194,30 @@ internal sealed class LineContestationConfiguration : IEntityTypeConfiguration<L
         b.HasOne<FeeMemoirLine>().WithMany().HasForeignKey(x => x.LineId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<FeeMemoir>().WithMany().HasForeignKey(x => x.MemoirId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Provider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+/// <summary>LIF-04: reversals and recoveries of paid lines, netted by payment runs (LIF-05).</summary>
+internal sealed class ProviderDebtConfiguration : IEntityTypeConfiguration<ProviderDebt>
+{
+    public void Configure(EntityTypeBuilder<ProviderDebt> b)
+    {
+        b.ToTable("provider_debts", t => t.HasCheckConstraint("ck_provider_debts_amount", "amount > 0"));
+        b.HasKey(x => x.Id);
+        b.Property(x => x.MemoirReference).HasMaxLength(40);
+        b.Property(x => x.Kind).HasConversion<string>().HasMaxLength(10);
+        b.Property(x => x.Code).HasMaxLength(40);
+        b.Property(x => x.Note).HasMaxLength(2000);
+        b.Property(x => x.CreatedBy).HasMaxLength(100);
+        // A paid line is taken back once.
+        b.HasIndex(x => x.LineId).IsUnique();
+        // Payment runs take the debts no run has netted yet.
+        b.HasIndex(x => new { x.ProviderId, x.CreatedAt }).HasFilter("payment_run_id IS NULL").HasDatabaseName("ix_provider_debts_open");
+        b.HasIndex(x => new { x.PaymentRunId, x.ProviderId }).HasFilter("payment_run_id IS NOT NULL");
+        b.HasOne<FeeMemoirLine>().WithMany().HasForeignKey(x => x.LineId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<FeeMemoir>().WithMany().HasForeignKey(x => x.MemoirId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Provider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<CnsExchange.Domain.Payments.PaymentRun>().WithMany().HasForeignKey(x => x.OriginalRunId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<CnsExchange.Domain.Payments.PaymentRun>().WithMany().HasForeignKey(x => x.PaymentRunId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -59,6 +59,22 @@ internal sealed class PaymentRunOrderConfiguration : IEntityTypeConfiguration<Pa
     }
 }
 
+/// <summary>LIF-05: one netting per provider per run; the latest of a provider brings its carried debt forward.</summary>
+internal sealed class PaymentRunNettingConfiguration : IEntityTypeConfiguration<PaymentRunNetting>
+{
+    public void Configure(EntityTypeBuilder<PaymentRunNetting> b)
+    {
+        b.ToTable("payment_run_nettings", t => t.HasCheckConstraint("ck_payment_run_nettings_never_negative",
+            "brought_forward >= 0 AND debts >= 0 AND accepted >= 0 AND order_amount >= 0 AND carried_forward >= 0 " +
+            "AND accepted - order_amount = brought_forward + debts - carried_forward"));
+        b.HasKey(x => x.Id);
+        b.HasIndex(x => new { x.RunId, x.ProviderId }).IsUnique();
+        b.HasIndex(x => new { x.ProviderId, x.CreatedAt });
+        b.HasOne<PaymentRun>().WithMany().HasForeignKey(x => x.RunId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Provider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
 internal sealed class ProviderReturnFileConfiguration : IEntityTypeConfiguration<ProviderReturnFile>
 {
     public void Configure(EntityTypeBuilder<ProviderReturnFile> b)

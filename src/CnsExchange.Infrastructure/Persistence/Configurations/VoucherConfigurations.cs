@@ -19,6 +19,8 @@ internal sealed class VoucherConfiguration : IEntityTypeConfiguration<Voucher>
         b.Property(x => x.Kind).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.Matricule).HasMaxLength(13);
         b.Property(x => x.Category).HasMaxLength(40);
+        b.Property(x => x.CancellationReason).HasMaxLength(2000);
+        b.Property(x => x.CancelledBy).HasMaxLength(100);
         b.HasMany(x => x.Services).WithOne().HasForeignKey(x => x.VoucherId).OnDelete(DeleteBehavior.Cascade);
         b.Navigation(x => x.Services).AutoInclude();
         b.HasOne<CnsExchange.Domain.Registry.Provider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);

@@ -544,6 +544,14 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("refused_count");
 
+                    b.Property<Guid?>("ReplacedByMemoirId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("replaced_by_memoir_id");
+
+                    b.Property<Guid?>("ReplacesMemoirId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("replaces_memoir_id");
+
                     b.Property<Guid>("SandboxId")
                         .HasColumnType("uuid")
                         .HasColumnName("sandbox_id")
@@ -579,6 +587,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("numeric(14,2)")
                         .HasColumnName("tariff_total");
 
+                    b.Property<DateTimeOffset?>("VoidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("voided_at");
+
                     b.HasKey("Id")
                         .HasName("pk_fee_memoirs");
 
@@ -586,6 +598,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_fee_memoirs_hospital_stay_id")
                         .HasFilter("hospital_stay_id IS NOT NULL");
+
+                    b.HasIndex("SandboxId", "ReplacesMemoirId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_fee_memoirs_replaces_memoir_id")
+                        .HasFilter("replaces_memoir_id IS NOT NULL");
 
                     b.HasIndex("SandboxId", "BillingFileId", "SourceLine")
                         .HasDatabaseName("ix_fee_memoirs_billing_file_id_source_line");
@@ -701,6 +718,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("reasons");
 
+                    b.Property<DateTimeOffset?>("ReleasedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("released_at");
+
                     b.Property<DateTimeOffset?>("ReportedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("reported_at");
@@ -777,12 +798,12 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasIndex("SandboxId", "ProviderId", "InsuredId", "SessionDate")
                         .IsUnique()
                         .HasDatabaseName("ux_fee_memoir_lines_paid_insured_session")
-                        .HasFilter("outcome IN ('Accepted', 'Reduced') AND hospital_stay_id IS NULL AND NOT travel_allowance");
+                        .HasFilter("outcome IN ('Accepted', 'Reduced') AND released_at IS NULL AND hospital_stay_id IS NULL AND NOT travel_allowance");
 
                     b.HasIndex("SandboxId", "VoucherId", "SessionDate", "ActCode")
                         .IsUnique()
                         .HasDatabaseName("ux_fee_memoir_lines_paid_voucher_date_act")
-                        .HasFilter("outcome IN ('Accepted', 'Reduced')");
+                        .HasFilter("outcome IN ('Accepted', 'Reduced') AND released_at IS NULL");
 
                     b.HasIndex("SandboxId", "HospitalStayId", "ProviderId", "SessionDate", "ActCode")
                         .HasDatabaseName("ix_fee_memoir_lines_hospital_stay")
@@ -948,6 +969,107 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_line_contestations_status_submitted_at_id");
 
                     b.ToTable("line_contestations", "cns");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Billing.ProviderDebt", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("LineId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("line_id");
+
+                    b.Property<int>("LineNumber")
+                        .HasColumnType("integer")
+                        .HasColumnName("line_number");
+
+                    b.Property<Guid>("MemoirId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("memoir_id");
+
+                    b.Property<string>("MemoirReference")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("memoir_reference");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("note");
+
+                    b.Property<Guid>("OriginalRunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("original_run_id");
+
+                    b.Property<Guid?>("PaymentRunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payment_run_id");
+
+                    b.Property<Guid>("ProviderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("provider_id");
+
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
+                    b.HasKey("Id")
+                        .HasName("pk_provider_debts");
+
+                    b.HasIndex("MemoirId")
+                        .HasDatabaseName("ix_provider_debts_memoir_id");
+
+                    b.HasIndex("OriginalRunId")
+                        .HasDatabaseName("ix_provider_debts_original_run_id");
+
+                    b.HasIndex("SandboxId", "LineId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_provider_debts_line_id");
+
+                    b.HasIndex("SandboxId", "PaymentRunId", "ProviderId")
+                        .HasDatabaseName("ix_provider_debts_payment_run_id_provider_id")
+                        .HasFilter("payment_run_id IS NOT NULL");
+
+                    b.HasIndex("SandboxId", "ProviderId", "CreatedAt")
+                        .HasDatabaseName("ix_provider_debts_open")
+                        .HasFilter("payment_run_id IS NULL");
+
+                    b.ToTable("provider_debts", "cns", t =>
+                        {
+                            t.HasCheckConstraint("ck_provider_debts_amount", "amount > 0");
+                        });
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalParticipationCounter", b =>
@@ -1583,6 +1705,71 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                             t.HasCheckConstraint("ck_payment_runs_counts", "line_count >= 0 AND order_count >= 0 AND total_amount >= 0 AND file_count >= 0");
 
                             t.HasCheckConstraint("ck_payment_runs_execution_date", "execution_date >= (as_of AT TIME ZONE 'Europe/Luxembourg')::date");
+                        });
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Payments.PaymentRunNetting", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<decimal>("Accepted")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("accepted");
+
+                    b.Property<decimal>("BroughtForward")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("brought_forward");
+
+                    b.Property<decimal>("CarriedForward")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("carried_forward");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<decimal>("Debts")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("debts");
+
+                    b.Property<decimal>("OrderAmount")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("order_amount");
+
+                    b.Property<Guid>("ProviderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("provider_id");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payment_run_nettings");
+
+                    b.HasIndex("SandboxId", "ProviderId", "CreatedAt")
+                        .HasDatabaseName("ix_payment_run_nettings_provider_id_created_at");
+
+                    b.HasIndex("SandboxId", "RunId", "ProviderId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payment_run_nettings_run_id_provider_id");
+
+                    b.ToTable("payment_run_nettings", "cns", t =>
+                        {
+                            t.HasCheckConstraint("ck_payment_run_nettings_never_negative", "brought_forward >= 0 AND debts >= 0 AND accepted >= 0 AND order_amount >= 0 AND carried_forward >= 0 AND accepted - order_amount = brought_forward + debts - carried_forward");
                         });
                 });
 
@@ -2577,6 +2764,20 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("accident_case");
 
+                    b.Property<string>("CancellationReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("cancellation_reason");
+
+                    b.Property<DateTimeOffset?>("CancelledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancelled_at");
+
+                    b.Property<string>("CancelledBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("cancelled_by");
+
                     b.Property<string>("Category")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -3213,6 +3414,12 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .IsRequired()
                         .HasConstraintName("fk_fee_memoirs_providers_provider_id");
 
+                    b.HasOne("CnsExchange.Domain.Billing.FeeMemoir", null)
+                        .WithMany()
+                        .HasForeignKey("ReplacesMemoirId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_fee_memoirs_fee_memoirs_replaces_memoir_id");
+
                     b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
                         .WithMany()
                         .HasForeignKey("SandboxId")
@@ -3327,6 +3534,50 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_line_contestations_sandboxes_sandbox_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Billing.ProviderDebt", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Billing.FeeMemoirLine", null)
+                        .WithMany()
+                        .HasForeignKey("LineId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_provider_debts_fee_memoir_lines_line_id");
+
+                    b.HasOne("CnsExchange.Domain.Billing.FeeMemoir", null)
+                        .WithMany()
+                        .HasForeignKey("MemoirId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_provider_debts_fee_memoirs_memoir_id");
+
+                    b.HasOne("CnsExchange.Domain.Payments.PaymentRun", null)
+                        .WithMany()
+                        .HasForeignKey("OriginalRunId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_provider_debts_payment_runs_original_run_id");
+
+                    b.HasOne("CnsExchange.Domain.Payments.PaymentRun", null)
+                        .WithMany()
+                        .HasForeignKey("PaymentRunId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_provider_debts_payment_runs_payment_run_id");
+
+                    b.HasOne("CnsExchange.Domain.Registry.Provider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_provider_debts_providers_provider_id");
+
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_provider_debts_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalParticipationCounter", b =>
@@ -3472,6 +3723,30 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_payment_runs_sandboxes_sandbox_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Payments.PaymentRunNetting", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Registry.Provider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_payment_run_nettings_providers_provider_id");
+
+                    b.HasOne("CnsExchange.Domain.Payments.PaymentRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_payment_run_nettings_payment_runs_run_id");
+
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_payment_run_nettings_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Payments.PaymentRunOrder", b =>

@@ -65,6 +65,23 @@ public sealed record AcceptedLinesSummary(int LineCount, int PaidLines, decimal 
 /// </summary>
 public sealed record ReturnFileTotals(int LineCount, int ListedLines, int PaidLines, decimal ClaimedAmount, decimal CnsAmount, decimal PayableAmount, decimal PaidAmount);
 
+/// <summary>
+/// LIF-04/05: a paid line taken back — reversed by the provider (LINE_REVERSED) or recovered by CNS (LINE_RECOVERED, with
+/// its recovery code) — that this run nets, with the run that had paid it and the amount.
+/// </summary>
+public sealed record ReturnFileDebt(
+    string EntryCode,
+    string Code,
+    Guid MemoirId,
+    string MemoirReference,
+    int LineNumber,
+    string OriginalRunNumber,
+    decimal Amount,
+    string Message);
+
+/// <summary>LIF-05: the provider's balance in the run — debt brought forward, debts taken, lines paid, the transfer and the debt carried forward.</summary>
+public sealed record ReturnFileBalance(decimal BroughtForward, decimal Debts, decimal Accepted, decimal TransferAmount, decimal CarriedForward);
+
 public sealed record ReturnFileProvider(string Code, string Name);
 
 /// <summary>
@@ -84,6 +101,12 @@ public sealed record ReturnFile(
     IReadOnlyList<ReturnFileLine> Lines,
     AcceptedLinesSummary AcceptedLines)
 {
+    /// <summary>LIF-05: reversals and recoveries netted by the run, in memoir reference and line order; empty when none.</summary>
+    public IReadOnlyList<ReturnFileDebt> Debts { get; init; } = [];
+
+    /// <summary>LIF-05: the netting, shown when the provider had debts to net (brought forward or new); null otherwise.</summary>
+    public ReturnFileBalance? Balance { get; init; }
+
     public static readonly IReadOnlyList<string> Languages = ["fr", "de", "en"];
 
     private readonly IReadOnlyList<ReturnFileLine> _lines = Canonical(Lines);
@@ -121,6 +144,21 @@ public sealed record ReturnFile(
         CheckAmounts(problems, "Accepted lines", AcceptedLines.ClaimedAmount, AcceptedLines.CnsAmount, AcceptedLines.PayableAmount, AcceptedLines.PaidAmount);
         if (AcceptedLines.LineCount < 0 || AcceptedLines.PaidLines < 0 || AcceptedLines.PaidLines > AcceptedLines.LineCount)
             problems.Add("Accepted lines: the counts are negative, or more lines are paid than there are.");
+
+        foreach (var debt in Debts)
+        {
+            if (!IsReasonCode(debt.EntryCode) || !IsReasonCode(debt.Code) || string.IsNullOrWhiteSpace(debt.Message)) problems.Add($"Debt of line {debt.LineNumber}: codes and a message are required.");
+            if (string.IsNullOrWhiteSpace(debt.OriginalRunNumber) || debt.OriginalRunNumber.Length > 35) problems.Add($"Debt of line {debt.LineNumber}: the original run number must have 1-35 characters.");
+            if (debt.Amount <= 0m) problems.Add($"Debt of line {debt.LineNumber}: the amount is more than 0.");
+            CheckAmounts(problems, $"Debt of line {debt.LineNumber}", debt.Amount);
+        }
+        if (Balance is { } b)
+        {
+            CheckAmounts(problems, "Balance", b.BroughtForward, b.Debts, b.Accepted, b.TransferAmount, b.CarriedForward);
+            if (b.Accepted - b.TransferAmount != b.BroughtForward + b.Debts - b.CarriedForward) problems.Add("Balance: the netting does not add up.");
+            if (b.Debts != Debts.Sum(d => d.Amount)) problems.Add("Balance: the debts are not the sum of the debt entries.");
+        }
+        else if (Debts.Count > 0) problems.Add("Debts are listed with the balance they are netted in.");
 
         foreach (var duplicate in Lines.GroupBy(l => (l.MemoirId, l.LineNumber)).Where(g => g.Count() > 1))
             problems.Add($"Line {duplicate.Key.LineNumber} of memoir {duplicate.Key.MemoirId} is listed {duplicate.Count()} times.");

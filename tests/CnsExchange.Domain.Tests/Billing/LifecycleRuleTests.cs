@@ -1,0 +1,167 @@
+using CnsExchange.Domain.Billing;
+using static CnsExchange.Domain.Tests.Billing.BillingFixture;
+
+namespace CnsExchange.Domain.Tests.Billing;
+
+/// <summary>RULES.md §9 (LIF-01…LIF-05): cancel, void, replace, reverse and recover, netting.</summary>
+public sealed class LifecycleRuleTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
+    private static readonly Guid Service = Guid.Parse("00000000-0000-0000-0000-0000000000d1");
+    private static readonly Guid OtherService = Guid.Parse("00000000-0000-0000-0000-0000000000d2");
+
+    [Theory]
+    [InlineData(false, LineOutcome.Accepted)]
+    [InlineData(true, LineOutcome.Refused)]
+    public void Lif01_a_line_on_a_cancelled_voucher_is_refused(bool cancelled, LineOutcome outcome)
+    {
+        var voucher = Voucher();
+        if (cancelled) voucher.CancelledAt = Now;
+        var decision = Adjudicate(Facts(voucher: voucher));
+        Assert.Equal(outcome, decision.Outcome);
+        if (cancelled)
+        {
+            var reason = Assert.Single(decision.Reasons);
+            Assert.Equal(("VOUCHER_CANCELLED", VoucherCancellation.Rule, "2026-11-24"), (reason.Code, reason.Rule, reason.Detail));
+        }
+    }
+
+    [Fact]
+    public void Lif01_a_travel_allowance_line_on_a_cancelled_voucher_is_refused_too()
+    {
+        var voucher = Voucher(travel: true);
+        voucher.CancelledAt = Now;
+        var decision = Adjudicate(Facts(act: "ZKD1", claimed: 5m, voucher: voucher));
+        Assert.Equal(LineOutcome.Refused, decision.Outcome);
+        Assert.Contains("VOUCHER_CANCELLED", Codes(decision));
+    }
+
+    [Theory]
+    [InlineData(0, false, null)]
+    [InlineData(0, true, null)]
+    [InlineData(1, false, "voucher_has_accepted_sessions")]
+    [InlineData(3, true, null)] // a reviewer may cancel any voucher
+    public void Lif01_only_a_voucher_without_accepted_sessions_is_cancelled_by_its_provider(int paid, bool reviewer, string? code) =>
+        Assert.Equal(code, VoucherCancellation.WhyNotCancellable(paid, reviewer)?.Code);
+
+    private static FeeMemoirLine Line(LineOutcome outcome, Guid? service = null, bool travelAllowance = false, Guid? run = null, decimal? paid = null,
+        DateTimeOffset? released = null) => new()
+    {
+        Matricule = Matricule,
+        ActCode = "ZK11",
+        Outcome = outcome,
+        VoucherServiceId = outcome == LineOutcome.Refused || travelAllowance ? null : service ?? Service,
+        TravelAllowance = travelAllowance,
+        PaymentRunId = run,
+        ReturnFileId = paid is null ? null : Guid.NewGuid(),
+        PaidAmount = paid,
+        ReleasedAt = released,
+    };
+
+    private static FeeMemoirLine[] Lines(string kinds) => kinds.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(k => k switch
+    {
+        "A" => Line(LineOutcome.Accepted),
+        "A2" => Line(LineOutcome.Accepted, OtherService),
+        "R" => Line(LineOutcome.Reduced),
+        "X" => Line(LineOutcome.Refused),
+        "T" => Line(LineOutcome.Accepted, travelAllowance: true),
+        "released" => Line(LineOutcome.Accepted, released: Now.AddDays(-1)),
+        _ => throw new ArgumentException(k),
+    }).ToArray();
+
+    [Theory]
+    [InlineData("A,A,X", 2, 0)]
+    [InlineData("A,R,A2", 2, 1)]
+    [InlineData("X,X", 0, 0)]
+    [InlineData("A,T", 1, 0)]          // a travel allowance line consumed no session
+    [InlineData("A,released", 1, 0)]   // a line released earlier gives nothing back twice
+    public void Lif02_voiding_releases_every_line_and_gives_back_the_sessions_paid_lines_held(string kinds, int back, int backOther)
+    {
+        var memoir = new FeeMemoir { Reference = "F-1", Status = FeeMemoirStatus.Adjudicated };
+        var lines = Lines(kinds);
+        Assert.Null(MemoirVoiding.WhyNotVoidable(memoir, lines));
+        var given = MemoirVoiding.Void(memoir, lines, Now);
+        Assert.Equal(back, given.GetValueOrDefault(Service));
+        Assert.Equal(backOther, given.GetValueOrDefault(OtherService));
+        Assert.Equal(FeeMemoirStatus.Voided, memoir.Status);
+        Assert.All(lines, l => Assert.NotNull(l.ReleasedAt));
+        Assert.All(lines, l => Assert.False(PaidLines.Holds(l)));
+    }
+
+    [Theory]
+    [InlineData(FeeMemoirStatus.Adjudicated, false, null)]
+    [InlineData(FeeMemoirStatus.InPaymentRun, true, "memoir_in_payment_run")]
+    [InlineData(FeeMemoirStatus.Paid, true, "memoir_in_payment_run")]
+    [InlineData(FeeMemoirStatus.Adjudicated, true, "memoir_in_payment_run")] // a run took a line, the status not written yet
+    public void Lif02_a_memoir_can_be_voided_only_before_a_payment_run_takes_a_line(FeeMemoirStatus status, bool taken, string? code)
+    {
+        var memoir = new FeeMemoir { Id = Guid.NewGuid(), Reference = "F-1", Status = status };
+        var why = MemoirVoiding.WhyNotVoidable(memoir, [Line(LineOutcome.Accepted, run: taken ? Guid.NewGuid() : null)]);
+        Assert.Equal(code, why?.Code);
+        if (why is not null) Assert.Contains($"/api/v1/fee-memoirs/{memoir.Id}/lines/{{lineNumber}}/reversal", why.Value.Message); // points to reversal
+    }
+
+    [Theory]
+    [InlineData(FeeMemoirSource.Api, null)]
+    [InlineData(FeeMemoirSource.File, null)]
+    [InlineData(FeeMemoirSource.HospitalStay, "memoir_not_voidable")] // the stay's own settlement: voided, it would never be paid
+    public void Lif02_the_settlement_of_a_hospital_stay_is_not_voided(FeeMemoirSource source, string? code) =>
+        Assert.Equal(code, MemoirVoiding.WhyNotVoidable(new FeeMemoir { Reference = "H-1", Source = source, Status = FeeMemoirStatus.Adjudicated }, [])?.Code);
+
+    [Theory]
+    [InlineData(FeeMemoirStatus.Adjudicated, null)]
+    [InlineData(FeeMemoirStatus.Voided, "memoir_voided")]
+    [InlineData(FeeMemoirStatus.InPaymentRun, "memoir_in_payment_run")]
+    public void Lif03_only_a_memoir_that_can_be_voided_can_be_replaced(FeeMemoirStatus status, string? code) =>
+        Assert.Equal(code, MemoirReplacement.WhyNotReplaceable(new FeeMemoir { Reference = "F-1", Status = status }, []) ?.Code);
+
+    [Theory]
+    [InlineData(LineOutcome.Accepted, false, null, "line_not_paid")]  // not taken by a run
+    [InlineData(LineOutcome.Accepted, true, null, "line_not_paid")]   // taken, not yet marked paid
+    [InlineData(LineOutcome.Refused, true, "0", "line_not_paid")]     // reported, nothing paid
+    [InlineData(LineOutcome.Accepted, true, "25.76", null)]
+    [InlineData(LineOutcome.Reduced, true, "10.00", null)]
+    public void Lif04_only_a_line_a_payment_run_paid_can_be_reversed_or_recovered(LineOutcome outcome, bool taken, string? paid, string? code) =>
+        Assert.Equal(code, LineReversal.WhyNotReversible(Line(outcome, run: taken ? Guid.NewGuid() : null, paid: paid is null ? null : decimal.Parse(paid, System.Globalization.CultureInfo.InvariantCulture)))?.Code);
+
+    [Theory]
+    [InlineData(DebtKind.Reversal, "LINE_REVERSED")]
+    [InlineData(DebtKind.Recovery, "LINE_RECOVERED")]
+    public void Lif04_the_return_file_entry_code_follows_who_took_the_money_back(DebtKind kind, string code) =>
+        Assert.Equal(code, LineReversal.EntryCode(kind));
+
+    [Fact]
+    public void Lif04_releasing_a_paid_line_gives_its_session_back_once()
+    {
+        var line = Line(LineOutcome.Accepted, run: Guid.NewGuid(), paid: 25.76m);
+        Assert.Equal(Service, LineReversal.Release(line, Now));
+        Assert.Equal(Now, line.ReleasedAt);
+        Assert.Null(LineReversal.Release(line, Now.AddDays(1)));
+        Assert.Equal(Now, line.ReleasedAt);
+        Assert.Contains("DOUBLE_FINANCING", LineReversal.RecoveryCodes);
+        Assert.Contains("CURE_INTERRUPTED", LineReversal.RecoveryCodes);
+    }
+
+    [Theory]
+    // brought forward, new debts, accepted → order, carried forward
+    [InlineData("0", "0", "100.00", "100.00", "0")]
+    [InlineData("0", "25.76", "100.00", "74.24", "0")]
+    [InlineData("0", "25.76", "25.76", "0", "0")]          // exactly even: no transfer, nothing carried
+    [InlineData("0", "60.00", "25.76", "0", "34.24")]      // debt larger: no transfer, the rest carried
+    [InlineData("34.24", "0", "100.00", "65.76", "0")]     // a debt brought forward is netted next time
+    [InlineData("34.24", "10.00", "20.00", "0", "24.24")]
+    [InlineData("34.24", "0", "0", "0", "34.24")]          // nothing new: carried on whole
+    public void Lif05_a_run_nets_debts_against_new_amounts_never_a_negative_transfer(string brought, string debts, string accepted, string order, string carried)
+    {
+        static decimal D(string s) => decimal.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
+        var result = DebtNetting.Net(D(brought), D(debts), D(accepted));
+        Assert.Equal((D(order), D(carried)), (result.OrderAmount, result.CarriedForward));
+        Assert.True(result.OrderAmount >= 0m);
+        // The books balance: what was owed either went into the netting or is carried on.
+        Assert.Equal(result.Accepted - result.OrderAmount, result.BroughtForward + result.Debts - result.CarriedForward);
+    }
+
+    [Fact]
+    public void Lif05_negative_figures_are_refused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => DebtNetting.Net(0m, -1m, 10m));
+}

@@ -1,0 +1,96 @@
+using System.Net;
+using CnsExchange.IntegrationTests.Support;
+using static CnsExchange.IntegrationTests.Billing.BillingApi;
+using static CnsExchange.IntegrationTests.Lifecycle.LifecycleApi;
+using static CnsExchange.IntegrationTests.PaymentRuns.PaymentRunApi;
+
+namespace CnsExchange.IntegrationTests.Lifecycle;
+
+/// <summary>LIF-03: a memoir replaces another — in JSON ("replaces") and in billing files (CSV column, XML element).</summary>
+public sealed class MemoirReplacementTests(ApiFactory api) : ApiTest(api)
+{
+    private static object Replacing(string reference, string replaces, params object[] lines) => new { memoirReference = reference, lines, replaces };
+
+    [Fact]
+    public async Task Lif03_a_json_memoir_replaces_another_the_old_is_voided_and_the_new_adjudicated_with_its_sessions_back()
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 2 });
+        var wrong = await SubmitAsync(Client(Physio1), Memoir("F-1", Line(voucher, "2026-11-10"), Line(voucher, "2026-11-11")));
+        var oldId = wrong["id"]!.GetValue<string>();
+
+        // Same dates again, and the two sessions are all the voucher has: only a replacement frees them in the same transaction.
+        var fixedMemoir = await SubmitAsync(Client(Physio1), Replacing("F-1b", oldId, Line(voucher, "2026-11-10"), Line(voucher, "2026-11-12")));
+        Assert.All(fixedMemoir["lines"]!.AsArray(), l => Assert.Equal("accepted", Outcome(l!)));
+        Assert.Equal(oldId, fixedMemoir["replaces"]!.GetValue<string>());
+        var old = await GetAsync(Client(Physio1), $"/api/v1/fee-memoirs/{oldId}");
+        Assert.Equal("voided", old["status"]!.GetValue<string>());
+        Assert.Equal(fixedMemoir["id"]!.GetValue<string>(), old["replacedBy"]!.GetValue<string>());
+        Assert.Equal(2, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+
+        // Replaced once: a second replacement of the same memoir is refused, and nothing of it is stored.
+        await (await Client(Physio1).PostJsonAsync("/api/v1/fee-memoirs", Replacing("F-1c", oldId, Line(voucher, "2026-11-13"))))
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "memoir_voided");
+        await SubmitAsync(Client(Physio1), Memoir("F-1c", Line(voucher, "2026-11-13"))); // the reference was not used
+    }
+
+    [Fact]
+    public async Task Lif03_replacing_a_memoir_a_run_took_is_409_and_leaves_both_as_they_were()
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api);
+        var paid = await SubmitAsync(Client(Physio1), Memoir("F-1", Line(voucher, "2026-11-10")));
+        await SetClockAsync(Client(Admin), Local("2026-11-30", 3));
+        await (await Client(Physio1).PostJsonAsync("/api/v1/fee-memoirs", Replacing("F-2", paid["id"]!.GetValue<string>(), Line(voucher, "2026-11-12"))))
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "memoir_in_payment_run");
+        await (await Client(Physio1).PostJsonAsync("/api/v1/fee-memoirs", Replacing("F-3", Guid.NewGuid().ToString(), Line(voucher, "2026-11-12"))))
+            .ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+        Assert.Equal("paid", (await GetAsync(Client(Physio1), $"/api/v1/fee-memoirs/{paid["id"]}"))["status"]!.GetValue<string>());
+        await SubmitAsync(Client(Physio1), Memoir("F-2", Line(voucher, "2026-11-12"))); // F-2 was not stored
+    }
+
+    [Fact]
+    public async Task Lif03_a_csv_billing_file_replaces_memoirs_with_its_replaces_column()
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 2 });
+        var old = await SubmitAsync(Client(Physio1), Memoir("F-1", Line(voucher, "2026-11-10"), Line(voucher, "2026-11-11")));
+        var oldId = old["id"]!.GetValue<string>();
+        var csv = "memoirReference,voucherNumber,matricule,sessionDate,actCode,claimedAmount,replaces\n" +
+                  $"F-1b,{voucher},{Adult},2026-11-10,ZK11,36.80,{oldId}\n" +
+                  $"F-1b,{voucher},{Adult},2026-11-12,ZK11,36.80,{oldId}\n" +
+                  $"F-9,{voucher},{Adult},2026-11-13,ZK11,36.80,\n";
+        var file = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), csv, "text/csv"))["id"]!.GetValue<string>());
+        Assert.Equal("processed", file["status"]!.GetValue<string>());
+        Assert.Equal(2, file["counts"]!["accepted"]!.GetValue<int>()); // F-1b's two lines; F-9 finds the voucher exhausted
+        var replaced = await GetAsync(Client(Physio1), $"/api/v1/fee-memoirs/{oldId}");
+        Assert.Equal("voided", replaced["status"]!.GetValue<string>());
+        Assert.NotNull(replaced["replacedBy"]);
+        Assert.Equal(2, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+    }
+
+    [Fact]
+    public async Task Lif03_an_xml_billing_file_replaces_with_its_replaces_element_and_a_bad_replacement_rejects_the_whole_file()
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api);
+        var old = await SubmitAsync(Client(Physio1), Memoir("F-1", Line(voucher, "2026-11-10")));
+        var oldId = old["id"]!.GetValue<string>();
+        string Xml(string replaces) => $"""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <billingFile xmlns="urn:cns-exchange:billing-file:1" providerCode="PHY0001">
+              <memoir reference="F-1b">
+                <replaces>{replaces}</replaces>
+                <line><voucherNumber>{voucher}</voucherNumber><matricule>{Adult}</matricule><sessionDate>2026-11-10</sessionDate><actCode>ZK11</actCode><claimedAmount>36.80</claimedAmount></line>
+              </memoir>
+            </billingFile>
+            """;
+        var rejected = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), Xml(Guid.NewGuid().ToString()), "application/xml"))["id"]!.GetValue<string>());
+        Assert.Equal("rejected", rejected["status"]!.GetValue<string>());
+        Assert.Contains("replaces a memoir that is unknown", rejected["errors"]![0]!["message"]!.GetValue<string>());
+        Assert.Equal("adjudicated", (await GetAsync(Client(Physio1), $"/api/v1/fee-memoirs/{oldId}"))["status"]!.GetValue<string>());
+
+        var processed = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), Xml(oldId), "application/xml"))["id"]!.GetValue<string>());
+        Assert.Equal("processed", processed["status"]!.GetValue<string>());
+        Assert.Equal(1, processed["counts"]!["accepted"]!.GetValue<int>()); // the same line again: the old one was released first
+        Assert.Equal("voided", (await GetAsync(Client(Physio1), $"/api/v1/fee-memoirs/{oldId}"))["status"]!.GetValue<string>());
+        Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+    }
+}
