@@ -84,6 +84,9 @@ public static class DependencyInjection
         services.AddSingleton(new SandboxStorageQuota(configuration.GetValue("CnsExchange:Sandboxes:QuotaBytes", 1024L * 1024 * 1024)));
         services.AddSingleton<ISandboxStorageQuota>(sp => sp.GetRequiredService<SandboxStorageQuota>());
         services.AddScoped<ISandboxClock, SandboxClock>();
+        services.AddSingleton(new Clock.ClockAdvanceOptions(TimeSpan.FromSeconds(configuration.GetValue("CnsExchange:Sandboxes:AdvanceWaitSeconds", 5.0))));
+        services.AddSingleton<Clock.ClockAdvanceStore>();
+        services.AddSingleton<IClockAdvances>(sp => sp.GetRequiredService<Clock.ClockAdvanceStore>());
         services.AddScoped<SandboxSeeder>();
         services.AddScoped<Application.Features.Sandboxes.ISandboxProvisioner, SandboxProvisioner>();
         services.AddScoped<SandboxJanitor>();

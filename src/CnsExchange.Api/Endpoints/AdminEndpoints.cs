@@ -1,4 +1,5 @@
 using CnsExchange.Api.Infrastructure;
+using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Admin;
 using Mediator;
 
@@ -12,8 +13,21 @@ public static class AdminEndpoints
 
         g.MapGet("/clock", (IMediator m, CancellationToken ct) => m.Send(new GetSandboxClock(), ct))
             .WithSummary("Read the sandbox clock.");
-        g.MapPut("/clock", (IMediator m, SetSandboxClock body, CancellationToken ct) => m.Send(body, ct))
-            .WithSummary("Set the sandbox clock (`now`) or advance it (`advanceDays`, `advanceHours`). It only moves forward; jobs due in between run.");
+        g.MapPut("/clock", async (IMediator m, SetSandboxClock body, CancellationToken ct) =>
+            {
+                var set = await m.Send(body, ct);
+                return set.Pending is { } pending
+                    ? Results.Accepted($"/api/v1/admin/clock/advances/{pending.Id}", pending)
+                    : Results.Ok(set.Clock);
+            })
+            .Produces<ClockDto>()
+            .Produces<ClockAdvanceDto>(StatusCodes.Status202Accepted)
+            .WithSummary("Set the sandbox clock (`now`) or advance it (`advanceDays`, `advanceHours`). It only moves forward; jobs due in between run.")
+            .WithDescription("The work that fell due in between (payment runs, due dates, expiries) runs in this sandbox before the answer (200). " +
+                             "When it outlasts `CnsExchange:Sandboxes:AdvanceWaitSeconds` (default 5), the answer is 202 with the advance's status and a " +
+                             "`Location` to poll (GET /admin/clock/advances/{id}) while the work goes on.");
+        g.MapGet("/clock/advances/{id:guid}", (IMediator m, Guid id, CancellationToken ct) => m.Send(new GetClockAdvance(id), ct))
+            .WithSummary("The status of a clock advance's due work: `running`, `done` or `failed`, its from/to instants, when it finished and its error.");
 
         g.MapGet("/insured", (IMediator m, CancellationToken ct) => m.Send(new ListInsured(), ct)).WithSummary("Sandbox insured persons.");
         g.MapGet("/insured/{matricule}", (IMediator m, string matricule, CancellationToken ct) => m.Send(new GetInsured(matricule), ct))

@@ -49,6 +49,7 @@ public static class OperationIds
     private static readonly Dictionary<string, string> Known = new(StringComparer.OrdinalIgnoreCase)
     {
         ["GET api/v1/admin/clock"] = "getSandboxClock",
+        ["GET api/v1/admin/clock/advances/{id}"] = "getClockAdvance",
         ["GET api/v1/clock"] = "getClock",
         ["PUT api/v1/admin/clock"] = "setSandboxClock",
         ["POST api/v1/sandboxes"] = "createSandbox",

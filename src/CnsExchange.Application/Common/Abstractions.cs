@@ -53,7 +53,11 @@ public interface IReferenceData
     ReferenceCatalog Catalog { get; }
 }
 
-public sealed record ClockState(DateTimeOffset Now, DateTimeOffset SystemNow, TimeSpan Offset, DateOnly LocalDate, ClockMode Mode);
+public sealed record ClockState(DateTimeOffset Now, DateTimeOffset SystemNow, TimeSpan Offset, DateOnly LocalDate, ClockMode Mode)
+{
+    /// <summary>Set when the advance's due work outlasted the wait budget: it goes on, and this is its status.</summary>
+    public ClockAdvanceDto? Pending { get; init; }
+}
 
 /// <summary>The clock of the caller's sandbox, stored in its row: moved forward only, by one atomic statement.</summary>
 public interface ISandboxClock
@@ -81,6 +85,18 @@ public interface ISandboxUnits
 public interface IClockAdvanceListener
 {
     Task OnClockAdvancedAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct);
+}
+
+/// <summary>
+/// The due work of one clock advance: <c>running</c>, <c>done</c> or <c>failed</c>, between the two instants of the
+/// sandbox clock; <see cref="FinishedAt"/> on real time.
+/// </summary>
+public sealed record ClockAdvanceDto(Guid Id, string Status, DateTimeOffset From, DateTimeOffset To, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string? Error);
+
+/// <summary>The stored status of clock advances of the current sandbox (any process answers a poll).</summary>
+public interface IClockAdvances
+{
+    Task<ClockAdvanceDto?> FindAsync(Guid id, CancellationToken ct);
 }
 
 /// <summary>Stored answer of a POST made with an Idempotency-Key.</summary>

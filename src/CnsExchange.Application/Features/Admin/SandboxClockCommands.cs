@@ -10,10 +10,16 @@ public sealed record ClockDto(DateTimeOffset Now, DateOnly LocalDate, string Off
 public sealed record GetSandboxClock : IQuery<ClockDto>;
 
 /// <summary>Set the sandbox clock to <see cref="Now"/>, or advance it by days/hours. Jobs due in between run.</summary>
-public sealed record SetSandboxClock(DateTimeOffset? Now, int? AdvanceDays, int? AdvanceHours) : ICommand<ClockDto>, IHasOpenApiExample
+public sealed record SetSandboxClock(DateTimeOffset? Now, int? AdvanceDays, int? AdvanceHours) : ICommand<ClockSet>, IHasOpenApiExample
 {
     public static object Example => new SetSandboxClock(null, 7, null);
 }
+
+/// <summary>The moved clock, and the status of its due work when that outlasted the wait budget (answered 202).</summary>
+public sealed record ClockSet(ClockDto Clock, ClockAdvanceDto? Pending);
+
+/// <summary>The status of a clock advance's due work (the Location of a 202 from PUT /admin/clock).</summary>
+public sealed record GetClockAdvance(Guid Id) : IQuery<ClockAdvanceDto>;
 
 public sealed class SetSandboxClockValidator : AbstractValidator<SetSandboxClock>
 {
@@ -27,18 +33,23 @@ public sealed class SetSandboxClockValidator : AbstractValidator<SetSandboxClock
     }
 }
 
-public sealed class SandboxClockHandlers(ISandboxClock clock) :
+public sealed class SandboxClockHandlers(ISandboxClock clock, IClockAdvances advances) :
     IQueryHandler<GetSandboxClock, ClockDto>,
-    ICommandHandler<SetSandboxClock, ClockDto>
+    IQueryHandler<GetClockAdvance, ClockAdvanceDto>,
+    ICommandHandler<SetSandboxClock, ClockSet>
 {
     private static ClockDto Map(ClockState s) => new(s.Now, s.LocalDate, System.Xml.XmlConvert.ToString(s.Offset), s.SystemNow, s.Mode);
 
     public ValueTask<ClockDto> Handle(GetSandboxClock query, CancellationToken ct) => ValueTask.FromResult(Map(clock.Read()));
 
-    public async ValueTask<ClockDto> Handle(SetSandboxClock command, CancellationToken ct)
+    public async ValueTask<ClockSet> Handle(SetSandboxClock command, CancellationToken ct)
     {
         var current = clock.Read().Now;
         var target = command.Now ?? current.AddDays(command.AdvanceDays ?? 0).AddHours(command.AdvanceHours ?? 0);
-        return Map(await clock.SetAsync(target, ct));
+        var moved = await clock.SetAsync(target, ct);
+        return new ClockSet(Map(moved), moved.Pending);
     }
+
+    public async ValueTask<ClockAdvanceDto> Handle(GetClockAdvance query, CancellationToken ct) =>
+        await advances.FindAsync(query.Id, ct) ?? throw new NotFoundException("clock advance");
 }

@@ -1,0 +1,92 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using CnsExchange.Infrastructure.Clock;
+using CnsExchange.IntegrationTests.Support;
+using CnsExchange.IntegrationTests.Validation;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CnsExchange.IntegrationTests.Sandboxes;
+
+/// <summary>
+/// PUT /admin/clock waits for the due work at most CnsExchange:Sandboxes:AdvanceWaitSeconds: within it 200 as ever,
+/// past it 202 with a Location to the advance's status, stored in PostgreSQL and visible to its sandbox only.
+/// </summary>
+public sealed class ClockAdvanceTests(ApiFactory api) : ApiTest(api)
+{
+    private async Task<(CreatedSandbox Sandbox, string Memoir)> SandboxWithABilledMemoirAsync()
+    {
+        var b = await SandboxApi.CreateAsync(Client(Operator), name: "advance");
+        var physio = Client(b.Key("physio-1"));
+        var voucher = (await physio.DecideAsync(ValidationTestSupport.Rx()))["voucher"]!["number"]!.GetValue<string>();
+        var memoir = await Billing.BillingApi.SubmitAsync(physio, Billing.BillingApi.Memoir("ADV-1", Billing.BillingApi.Line(voucher, "2026-11-23")));
+        Assert.Equal("adjudicated", memoir["status"]!.GetValue<string>());
+        return (b, memoir["id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Past_the_wait_budget_the_advance_answers_202_and_its_status_reaches_done_with_the_work_done_once()
+    {
+        var (b, memoir) = await SandboxWithABilledMemoirAsync();
+        var admin = Client(b.Key("admin"));
+        var options = Api.Services.GetRequiredService<ClockAdvanceOptions>();
+        var budget = options.Wait;
+        options.Wait = TimeSpan.Zero;
+        HttpResponseMessage response;
+        try
+        {
+            response = await admin.PutJsonAsync("/api/v1/admin/clock", new { advanceDays = 30 });
+        }
+        finally
+        {
+            options.Wait = budget;
+        }
+        var accepted = await response.ExpectAsync(HttpStatusCode.Accepted);
+        var location = response.Headers.Location!.ToString();
+        Assert.Equal($"/api/v1/admin/clock/advances/{accepted["id"]}", location);
+        Assert.Equal(ApiFactory.Start, accepted["from"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(ApiFactory.Start.AddDays(30), accepted["to"]!.GetValue<DateTimeOffset>());
+        // The clock moved at once, whatever the work's progress.
+        Assert.Equal(ApiFactory.Start.AddDays(30), (await (await admin.GetAsync("/api/v1/admin/clock")).ExpectAsync(HttpStatusCode.OK))["now"]!.GetValue<DateTimeOffset>());
+
+        JsonNode status;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        do
+        {
+            status = await (await admin.GetAsync(location)).ExpectAsync(HttpStatusCode.OK);
+            if (status["status"]!.GetValue<string>() != "running") break;
+            await Task.Delay(100);
+        } while (DateTime.UtcNow < deadline);
+        Assert.Equal("done", status["status"]!.GetValue<string>());
+        Assert.NotNull(status["finishedAt"]);
+        Assert.Null(status["error"]);
+
+        // Done exactly once: one payment run paid the memoir, one return file reports it.
+        var physio = Client(b.Key("physio-1"));
+        Assert.Equal("paid", (await (await physio.GetAsync($"/api/v1/fee-memoirs/{memoir}")).ExpectAsync(HttpStatusCode.OK))["status"]!.GetValue<string>());
+        Assert.Single(await PaymentRuns.PaymentRunApi.AllAsync(admin, "/api/v1/payment-runs"));
+        Assert.Single((await (await physio.GetAsync("/api/v1/return-files")).ExpectAsync(HttpStatusCode.OK))["items"]!.AsArray());
+
+        // Another sandbox's key does not see it.
+        await (await Client(Admin).GetAsync(location)).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        var other = await SandboxApi.CreateAsync(Client(Operator), name: "other", seed: "empty");
+        await (await Client(other.Key("admin")).GetAsync(location)).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task Within_the_default_budget_a_small_advance_answers_200_with_its_work_done()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(5), Api.Services.GetRequiredService<ClockAdvanceOptions>().Wait);
+        var (b, memoir) = await SandboxWithABilledMemoirAsync();
+        var admin = Client(b.Key("admin"));
+        var moved = await (await admin.PutJsonAsync("/api/v1/admin/clock", new { advanceDays = 30 })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(ApiFactory.Start.AddDays(30), moved["now"]!.GetValue<DateTimeOffset>());
+        Assert.Equal("paid", (await (await Client(b.Key("physio-1")).GetAsync($"/api/v1/fee-memoirs/{memoir}")).ExpectAsync(HttpStatusCode.OK))["status"]!.GetValue<string>());
+        Assert.Single(await PaymentRuns.PaymentRunApi.AllAsync(admin, "/api/v1/payment-runs"));
+    }
+
+    [Fact]
+    public async Task An_unknown_advance_is_404()
+    {
+        await (await Client(Admin).GetAsync($"/api/v1/admin/clock/advances/{Guid.NewGuid()}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+    }
+}
