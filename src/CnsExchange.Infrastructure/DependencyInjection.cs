@@ -87,6 +87,9 @@ public static class DependencyInjection
         services.AddSingleton(new Clock.ClockAdvanceOptions(TimeSpan.FromSeconds(configuration.GetValue("CnsExchange:Sandboxes:AdvanceWaitSeconds", 5.0))));
         services.AddSingleton<Clock.ClockAdvanceStore>();
         services.AddSingleton<IClockAdvances>(sp => sp.GetRequiredService<Clock.ClockAdvanceStore>());
+        services.AddSingleton<Clock.ClockAdvanceRunner>();
+        services.AddScoped<Clock.ClockAdvanceJobs>();
+        if (runBackgroundJobs) services.AddHostedService<Clock.ClockAdvanceSchedule>();
         services.AddScoped<SandboxSeeder>();
         services.AddScoped<Application.Features.Sandboxes.ISandboxProvisioner, SandboxProvisioner>();
         services.AddScoped<SandboxJanitor>();

@@ -1,5 +1,10 @@
 using CnsExchange.Application.Common;
 using CnsExchange.Infrastructure.Persistence;
+using CnsExchange.Infrastructure.Payments;
+using CnsExchange.Infrastructure.Sandbox;
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace CnsExchange.Infrastructure.Clock;
@@ -17,16 +22,24 @@ public sealed class ClockAdvanceOptions(TimeSpan wait)
 /// </summary>
 public sealed class ClockAdvanceStore(NpgsqlDataSource source) : IClockAdvances
 {
-    public async Task<ClockAdvanceDto?> FindAsync(Guid id, CancellationToken ct)
+    private const string Select = "SELECT id, status, from_instant, to_instant, started_at, finished_at, error FROM cns.clock_advances ";
+
+    public async Task<ClockAdvanceDto?> FindAsync(Guid id, CancellationToken ct) => (await QueryAsync(Select + "WHERE id = $1", id, ct)).SingleOrDefault();
+
+    /// <summary>The advances of the current sandbox whose work has not finished (running, or left so by a crash).</summary>
+    public Task<List<ClockAdvanceDto>> RunningAsync(CancellationToken ct) => QueryAsync(Select + "WHERE status = 'running' ORDER BY started_at", null, ct);
+
+    private async Task<List<ClockAdvanceDto>> QueryAsync(string sql, Guid? id, CancellationToken ct)
     {
+        var found = new List<ClockAdvanceDto>();
         await using var connection = await OpenAsync(ct);
-        await using var cmd = new NpgsqlCommand(
-            "SELECT id, status, from_instant, to_instant, started_at, finished_at, error FROM cns.clock_advances WHERE id = $1", connection);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        if (id is not null) cmd.Parameters.Add(new NpgsqlParameter { Value = id.Value });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct)) return null;
-        return new ClockAdvanceDto(reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(3),
-            reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5), reader.IsDBNull(6) ? null : reader.GetString(6));
+        while (await reader.ReadAsync(ct))
+            found.Add(new ClockAdvanceDto(reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(3),
+                reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5), reader.IsDBNull(6) ? null : reader.GetString(6)));
+        return found;
     }
 
     public async Task<ClockAdvanceDto> StartAsync(DateTimeOffset from, DateTimeOffset to, DateTimeOffset startedAt, CancellationToken ct)
@@ -55,4 +68,85 @@ public sealed class ClockAdvanceStore(NpgsqlDataSource source) : IClockAdvances
         await SandboxConnectionInterceptor.ApplyAsync(connection, ct);
         return connection;
     }
+}
+
+/// <summary>
+/// Runs an advance's due work in its sandbox, holding a session-level advisory lock on an unpooled connection while it
+/// does: the lock dies with the process, so a sweep that can take it knows the work was orphaned by a crash and
+/// resumes it (the work is idempotent per step: payment runs are claimed by slot key and resume from their last step).
+/// </summary>
+public sealed class ClockAdvanceRunner(IServiceScopeFactory scopes, ClockAdvanceStore store, PaymentRunLockConnections locks,
+    SandboxTimeProvider time, ILogger<ClockAdvanceRunner> logger)
+{
+    public async Task RunAsync(Guid sandboxId, SandboxClockSetting clock, ClockAdvanceDto advance)
+    {
+        using var entered = SandboxScope.Enter(sandboxId, clock);
+        await using var held = await TryLockAsync(advance.Id);
+        if (held is null) return; // another process runs it
+        string? error = null;
+        try
+        {
+            await using var listeners = scopes.CreateAsyncScope();
+            foreach (var listener in listeners.ServiceProvider.GetServices<IClockAdvanceListener>())
+                await listener.OnClockAdvancedAsync(advance.From, advance.To, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "The due work of clock advance {AdvanceId} failed", advance.Id);
+            error = e.Message;
+        }
+        try
+        {
+            await store.FinishAsync(advance.Id, time.Inner.GetUtcNow(), error, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "The status of clock advance {AdvanceId} could not be written", advance.Id);
+        }
+    }
+
+    /// <summary>In every sandbox, resumes the advances still running whose process is gone (nobody holds their lock).</summary>
+    public async Task ResumeOrphansAsync(ISandboxUnits sandboxes, CancellationToken ct)
+    {
+        foreach (var sandboxId in await sandboxes.ActiveAsync(ct))
+        {
+            if (await sandboxes.ClockAsync(sandboxId, ct) is not { } clock) continue;
+            List<ClockAdvanceDto> running;
+            using (SandboxScope.Enter(sandboxId, clock)) running = await store.RunningAsync(ct);
+            foreach (var advance in running)
+            {
+                logger.LogInformation("Resuming clock advance {AdvanceId} in sandbox {SandboxId}", advance.Id, sandboxId);
+                await RunAsync(sandboxId, clock, advance);
+            }
+        }
+    }
+
+    private async Task<NpgsqlConnection?> TryLockAsync(Guid advanceId)
+    {
+        var connection = await locks.OpenAsync(CancellationToken.None);
+        await using var cmd = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", connection);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = "cns.clock_advance:" + advanceId });
+        if (await cmd.ExecuteScalarAsync() is true) return connection;
+        await connection.DisposeAsync();
+        return null;
+    }
+}
+
+/// <summary>The minutely sweep that finishes advances a crashed process left running (in frozen sandboxes too).</summary>
+public sealed class ClockAdvanceJobs(ClockAdvanceRunner runner, ISandboxUnits sandboxes)
+{
+    public const string JobId = "clock-advance-resume";
+
+    [AutomaticRetry(Attempts = 0)] // the next minute's sweep is the retry
+    [JobDisplayName("Resume orphaned clock advances")]
+    public Task ResumeAsync(CancellationToken ct) => runner.ResumeOrphansAsync(sandboxes, ct);
+}
+
+internal sealed class ClockAdvanceSchedule(IRecurringJobManager jobs, ILogger<ClockAdvanceSchedule> logger) : RecurringJobSchedule(jobs, logger)
+{
+    protected override string JobId => ClockAdvanceJobs.JobId;
+
+    protected override void Register(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<ClockAdvanceJobs>(JobId, j => j.ResumeAsync(CancellationToken.None), Cron.Minutely(),
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
 }

@@ -2,7 +2,6 @@ using CnsExchange.Application.Common;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Infrastructure.Sandbox;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace CnsExchange.Infrastructure.Clock;
@@ -11,8 +10,8 @@ namespace CnsExchange.Infrastructure.Clock;
 /// The clock of the unit of work's sandbox. It lives in the sandbox's row, read at the start of each unit of work, so
 /// every process sees a move at once; a move is one UPDATE that cannot go back, whatever a stale process believes.
 /// </summary>
-public sealed class SandboxClock(SandboxTimeProvider time, SandboxDirectory directory, NpgsqlDataSource source, IServiceScopeFactory scopes,
-    ClockAdvanceStore advances, ClockAdvanceOptions options, ILogger<SandboxClock> logger) : ISandboxClock
+public sealed class SandboxClock(SandboxTimeProvider time, SandboxDirectory directory, NpgsqlDataSource source,
+    ClockAdvanceStore advances, ClockAdvanceRunner runner, ClockAdvanceOptions options) : ISandboxClock
 {
     // The old values come from a locked sub-select: a concurrent move waits, then compares with the value it wrote.
     private const string MoveSql = """
@@ -65,34 +64,9 @@ public sealed class SandboxClock(SandboxTimeProvider time, SandboxDirectory dire
         // The work that fell due in between runs now, in this sandbox only, in order; the answer waits for it at most the
         // budget, then says 202 with the advance's status while it goes on (not cancelled with the request).
         var advance = await advances.StartAsync(from.Now(real), to.Now(real), real, ct);
-        var work = Task.Run(() => RunDueWorkAsync(scope.Id, to, advance), CancellationToken.None);
+        var work = Task.Run(() => runner.RunAsync(scope.Id, to, advance), CancellationToken.None);
         var finished = await Task.WhenAny(work, Task.Delay(options.Wait, time.Inner, ct)) == work;
         return State(to) with { Pending = finished ? null : advance };
-    }
-
-    private async Task RunDueWorkAsync(Guid sandboxId, SandboxClockSetting clock, ClockAdvanceDto advance)
-    {
-        using var entered = SandboxScope.Enter(sandboxId, clock);
-        string? error = null;
-        try
-        {
-            await using var listeners = scopes.CreateAsyncScope();
-            foreach (var listener in listeners.ServiceProvider.GetServices<IClockAdvanceListener>())
-                await listener.OnClockAdvancedAsync(advance.From, advance.To, CancellationToken.None);
-        }
-        catch (Exception e)
-        {
-            logger.LogError(e, "The due work of clock advance {AdvanceId} failed", advance.Id);
-            error = e.Message;
-        }
-        try
-        {
-            await advances.FinishAsync(advance.Id, time.Inner.GetUtcNow(), error, CancellationToken.None);
-        }
-        catch (Exception e)
-        {
-            logger.LogError(e, "The status of clock advance {AdvanceId} could not be written", advance.Id);
-        }
     }
 
     public async Task RefreshAsync(CancellationToken ct)

@@ -3,7 +3,9 @@ using System.Text.Json.Nodes;
 using CnsExchange.Infrastructure.Clock;
 using CnsExchange.IntegrationTests.Support;
 using CnsExchange.IntegrationTests.Validation;
+using CnsExchange.Application.Common;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace CnsExchange.IntegrationTests.Sandboxes;
 
@@ -80,6 +82,40 @@ public sealed class ClockAdvanceTests(ApiFactory api) : ApiTest(api)
         var admin = Client(b.Key("admin"));
         var moved = await (await admin.PutJsonAsync("/api/v1/admin/clock", new { advanceDays = 30 })).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(ApiFactory.Start.AddDays(30), moved["now"]!.GetValue<DateTimeOffset>());
+        Assert.Equal("paid", (await (await Client(b.Key("physio-1")).GetAsync($"/api/v1/fee-memoirs/{memoir}")).ExpectAsync(HttpStatusCode.OK))["status"]!.GetValue<string>());
+        Assert.Single(await PaymentRuns.PaymentRunApi.AllAsync(admin, "/api/v1/payment-runs"));
+    }
+
+    [Fact]
+    public async Task An_advance_a_crashed_process_left_running_is_finished_by_the_sweep_once()
+    {
+        var (b, memoir) = await SandboxWithABilledMemoirAsync();
+        var advanceId = Guid.NewGuid();
+        // What a process that died after moving the clock leaves behind: the clock moved, the advance running, no lock holder.
+        await using (var owner = new NpgsqlConnection(Api.ConnectionString))
+        {
+            await owner.OpenAsync();
+            await using var cmd = new NpgsqlCommand("""
+                WITH moved AS (UPDATE cns.sandboxes SET clock_frozen_at = $3 WHERE id = $1 RETURNING id)
+                INSERT INTO cns.clock_advances (sandbox_id, id, status, from_instant, to_instant, started_at) SELECT id, $2, 'running', $4, $3, $4 FROM moved
+                """, owner);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = b.Id });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = advanceId });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = ApiFactory.Start.AddDays(30).UtcDateTime });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = ApiFactory.Start.UtcDateTime });
+            await cmd.ExecuteNonQueryAsync();
+        }
+        var admin = Client(b.Key("admin"));
+        var location = $"/api/v1/admin/clock/advances/{advanceId}";
+        Assert.Equal("running", (await (await admin.GetAsync(location)).ExpectAsync(HttpStatusCode.OK))["status"]!.GetValue<string>());
+
+        var runner = Api.Services.GetRequiredService<ClockAdvanceRunner>();
+        var sandboxes = Api.Services.GetRequiredService<ISandboxUnits>();
+        await runner.ResumeOrphansAsync(sandboxes, CancellationToken.None);
+        await runner.ResumeOrphansAsync(sandboxes, CancellationToken.None); // a second sweep finds nothing left
+
+        var status = await (await admin.GetAsync(location)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("done", status["status"]!.GetValue<string>());
         Assert.Equal("paid", (await (await Client(b.Key("physio-1")).GetAsync($"/api/v1/fee-memoirs/{memoir}")).ExpectAsync(HttpStatusCode.OK))["status"]!.GetValue<string>());
         Assert.Single(await PaymentRuns.PaymentRunApi.AllAsync(admin, "/api/v1/payment-runs"));
     }
