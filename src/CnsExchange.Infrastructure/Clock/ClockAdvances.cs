@@ -42,9 +42,9 @@ public sealed class ClockAdvanceStore(NpgsqlDataSource source) : IClockAdvances
         return found;
     }
 
-    public async Task<ClockAdvanceDto> StartAsync(DateTimeOffset from, DateTimeOffset to, DateTimeOffset startedAt, CancellationToken ct)
+    public async Task<ClockAdvanceDto> StartAsync(Guid id, DateTimeOffset from, DateTimeOffset to, DateTimeOffset startedAt, CancellationToken ct)
     {
-        var advance = new ClockAdvanceDto(Guid.NewGuid(), "running", from.ToUniversalTime(), to.ToUniversalTime(), startedAt.ToUniversalTime(), null, null);
+        var advance = new ClockAdvanceDto(id, "running", from.ToUniversalTime(), to.ToUniversalTime(), startedAt.ToUniversalTime(), null, null);
         await ExecuteAsync("INSERT INTO cns.clock_advances (id, status, from_instant, to_instant, started_at) VALUES ($1, 'running', $2, $3, $4)", ct,
             advance.Id, advance.From, advance.To, advance.StartedAt);
         return advance;
@@ -78,11 +78,43 @@ public sealed class ClockAdvanceStore(NpgsqlDataSource source) : IClockAdvances
 public sealed class ClockAdvanceRunner(IServiceScopeFactory scopes, ClockAdvanceStore store, PaymentRunLockConnections locks,
     SandboxTimeProvider time, ILogger<ClockAdvanceRunner> logger)
 {
-    public async Task RunAsync(Guid sandboxId, SandboxClockSetting clock, ClockAdvanceDto advance)
+    /// <summary>Notes a new advance as running and starts its due work, its lock taken before the row exists (no sweep can take it).</summary>
+    public async Task<(ClockAdvanceDto Advance, Task Work)> StartAsync(Guid sandboxId, SandboxClockSetting clock, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
+        var id = Guid.NewGuid();
+        var held = await TryLockAsync(id) ?? throw new InvalidOperationException("The lock of a new clock advance is taken.");
+        try
+        {
+            var advance = await store.StartAsync(id, from, to, time.Inner.GetUtcNow(), ct);
+            return (advance, Task.Run(() => WorkAsync(sandboxId, clock, advance, held), CancellationToken.None));
+        }
+        catch
+        {
+            await held.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Resumes an advance left running, unless another process holds it or it finished meanwhile.</summary>
+    public async Task ResumeAsync(Guid sandboxId, SandboxClockSetting clock, ClockAdvanceDto advance)
+    {
+        var held = await TryLockAsync(advance.Id);
+        if (held is null) return; // its process is alive and runs it
+        using (SandboxScope.Enter(sandboxId, clock))
+        {
+            if (await store.FindAsync(advance.Id, CancellationToken.None) is not { Status: "running" })
+            {
+                await held.DisposeAsync();
+                return;
+            }
+        }
+        await WorkAsync(sandboxId, clock, advance, held);
+    }
+
+    private async Task WorkAsync(Guid sandboxId, SandboxClockSetting clock, ClockAdvanceDto advance, NpgsqlConnection held)
+    {
+        await using var releasedAtTheEnd = held;
         using var entered = SandboxScope.Enter(sandboxId, clock);
-        await using var held = await TryLockAsync(advance.Id);
-        if (held is null) return; // another process runs it
         string? error = null;
         try
         {
@@ -116,7 +148,7 @@ public sealed class ClockAdvanceRunner(IServiceScopeFactory scopes, ClockAdvance
             foreach (var advance in running)
             {
                 logger.LogInformation("Resuming clock advance {AdvanceId} in sandbox {SandboxId}", advance.Id, sandboxId);
-                await RunAsync(sandboxId, clock, advance);
+                await ResumeAsync(sandboxId, clock, advance);
             }
         }
     }

@@ -11,7 +11,7 @@ namespace CnsExchange.Infrastructure.Clock;
 /// every process sees a move at once; a move is one UPDATE that cannot go back, whatever a stale process believes.
 /// </summary>
 public sealed class SandboxClock(SandboxTimeProvider time, SandboxDirectory directory, NpgsqlDataSource source,
-    ClockAdvanceStore advances, ClockAdvanceRunner runner, ClockAdvanceOptions options) : ISandboxClock
+    ClockAdvanceRunner runner, ClockAdvanceOptions options) : ISandboxClock
 {
     // The old values come from a locked sub-select: a concurrent move waits, then compares with the value it wrote.
     private const string MoveSql = """
@@ -63,8 +63,7 @@ public sealed class SandboxClock(SandboxTimeProvider time, SandboxDirectory dire
 
         // The work that fell due in between runs now, in this sandbox only, in order; the answer waits for it at most the
         // budget, then says 202 with the advance's status while it goes on (not cancelled with the request).
-        var advance = await advances.StartAsync(from.Now(real), to.Now(real), real, ct);
-        var work = Task.Run(() => runner.RunAsync(scope.Id, to, advance), CancellationToken.None);
+        var (advance, work) = await runner.StartAsync(scope.Id, to, from.Now(real), to.Now(real), ct);
         var finished = await Task.WhenAny(work, Task.Delay(options.Wait, time.Inner, ct)) == work;
         return State(to) with { Pending = finished ? null : advance };
     }
