@@ -171,7 +171,7 @@ public sealed class CureInterruptionHandlers(IAppDbContext db, ICareRequestLocks
             .Select(l => new { l.MemoirId, l.LineNumber })
             .ToListAsync(ct);
         foreach (var line in paid)
-            await recoveries.RecoverAsync(line.MemoirId, line.LineNumber, BillingReasonCodes.CureInterrupted,
+            await recoveries.RecoverAsync(line.MemoirId, line.LineNumber, CureReasonCodes.Interrupted,
                 $"Cure interrupted without valid reason from {from:yyyy-MM-dd} (CUR-09).", ct);
     }
 
