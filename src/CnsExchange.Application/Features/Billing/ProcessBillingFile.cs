@@ -189,10 +189,7 @@ public sealed class ProcessBillingFileHandler(
         }
 
         // LIF-03: each memoir replaced names the memoir of the file that replaced it.
-        await db.Database.ExecuteSqlInterpolatedAsync($"""
-            UPDATE cns.fee_memoirs o SET replaced_by_memoir_id = n.id
-            FROM cns.fee_memoirs n WHERE n.billing_file_id = {file.Id} AND n.replaces_memoir_id = o.id
-            """, ct);
+        await ledger.LinkReplacedMemoirsAsync(file.Id, ct);
         file.Status = BillingFileStatus.Processed;
         file.CompletedAt = clock.GetUtcNow();
         Publish(file);

@@ -26,8 +26,7 @@ public sealed class MemoirVoider(IAppDbContext db, IBillingLedger ledger, TimePr
         var services = await db.Set<FeeMemoirLine>().Where(l => l.MemoirId == memoirId && l.VoucherServiceId != null)
             .Select(l => l.VoucherServiceId!.Value).Distinct().ToListAsync(ct);
         await ledger.LockServicesAsync(services, ct);
-        var lines = await db.Set<FeeMemoirLine>()
-            .FromSqlInterpolated($"SELECT * FROM cns.fee_memoir_lines WHERE memoir_id = {memoirId} ORDER BY id FOR UPDATE").ToListAsync(ct);
+        var lines = await ledger.LockMemoirLinesAsync(memoirId, ct);
         var memoir = await db.LockForUpdateAsync<FeeMemoir>(memoirId, ct) ?? throw new NotFoundException("Fee memoir");
         return (memoir, lines);
     }
