@@ -19,7 +19,7 @@ public sealed class VoucherEndpoints : IEndpointGroup
                     { Search = SearchTerms.Of(matricule, voucherNumber) }, ct))
             .Produces<Page<VoucherSummaryDto>>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .WithSummary("Your vouchers, newest first (`cursor`/`limit`; filter by `status` as of today (open, used_up, expired), issue date `from`/`to`, `matricule` and `voucherNumber`). CNS staff see every provider's.");
+            .WithSummary("Your vouchers, newest first (`cursor`/`limit`; filter by `status` as of today (open, used_up, expired, cancelled), issue date `from`/`to`, `matricule` and `voucherNumber`). CNS staff see every provider's.");
 
         g.MapGet("/{number}", (IMediator m, string number, CancellationToken ct) => m.Send(new GetVoucher(number), ct))
             .WithSummary("A voucher (titre de prise en charge): dates, services with sessions granted, billed and remaining.");

@@ -22,6 +22,10 @@ internal sealed class WebhooksDocumentFilter : IDocumentFilter
         (EventTypes.ContestationDecided, typeof(ContestationData), "A contestation of a memoir line was upheld or overturned (BIL-15)."),
         (EventTypes.PaymentRunClosed, typeof(PaymentRunClosedData), "A payment run closed: one event per provider, with its order amount and return file."),
         (EventTypes.VoucherExpiring, typeof(VoucherExpiringData), "A voucher ends within 7 days (sandbox clock), with the sessions left."),
+        (EventTypes.VoucherCancelled, typeof(VoucherCancelledData), "A voucher was cancelled by its provider or a reviewer (LIF-01)."),
+        (EventTypes.FeeMemoirVoided, typeof(FeeMemoirVoidedData), "A fee memoir was voided (LIF-02) or replaced by a new one (LIF-03); its sessions went back to the vouchers."),
+        (EventTypes.FeeMemoirLineReversed, typeof(FeeMemoirLineTakenBackData), "The provider reversed a paid line (LIF-04): a debt the next payment run nets (LIF-05)."),
+        (EventTypes.FeeMemoirLineRecovered, typeof(FeeMemoirLineTakenBackData), "CNS recovered a paid line with a recovery code (LIF-04, e.g. CURE_INTERRUPTED, CUR-09): a debt the next payment run nets."),
     ];
 
     public void Apply(OpenApiDocument document, DocumentFilterContext context)

@@ -29,8 +29,6 @@ public static class BillingReasonCodes
     public const string LineReversed = "LINE_REVERSED";
     /// <summary>LIF-04: a paid line recovered by CNS staff (with a recovery code).</summary>
     public const string LineRecovered = "LINE_RECOVERED";
-    /// <summary>LIF-04 recovery code: a cure interrupted without valid reason (CUR-09); its paid sessions are recovered.</summary>
-    public const string CureInterrupted = "CURE_INTERRUPTED";
     /// <summary>LIF-04 recovery code: the session was not given (found at a check after payment).</summary>
     public const string SessionNotGiven = "SESSION_NOT_GIVEN";
     public const string SurchargeWithoutSingleRoom = "SINGLE_ROOM_SURCHARGE_WITHOUT_SINGLE_ROOM";

@@ -110,7 +110,7 @@ public static class LineReversal
 
     /// <summary>The codes CNS staff recover a paid line with.</summary>
     public static readonly IReadOnlyList<string> RecoveryCodes =
-        [BillingReasonCodes.DoubleFinancing, BillingReasonCodes.CureInterrupted, BillingReasonCodes.SessionNotGiven];
+        [BillingReasonCodes.DoubleFinancing, Cures.CureReasonCodes.Interrupted /* CUR-09's code, also a recovery code */, BillingReasonCodes.SessionNotGiven];
 
     /// <summary>Why the line cannot be reversed or recovered, or null when it can (one already released is answered idempotently by the caller).</summary>
     public static (string Code, string Message)? WhyNotReversible(FeeMemoirLine line)

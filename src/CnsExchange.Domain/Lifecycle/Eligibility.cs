@@ -29,7 +29,7 @@ public sealed record EligibilityAssessment(
 /// LIF-06: what a provider may learn about a person before treating under third-party payment — known, affiliated on the
 /// date, competent fund, cross-border worker and country of residence, under 18, an open accident-insurance case (yes/no),
 /// a dependency-insurance plan with physiotherapy-type care over the date (yes/no), and its own vouchers for the person
-/// that are open on the date (not expired, sessions left). Another provider's vouchers never count.
+/// that are open on the date (not cancelled (LIF-01), not expired, sessions left). Another provider's vouchers never count.
 /// </summary>
 public static class Eligibility
 {
@@ -51,10 +51,10 @@ public static class Eligibility
             open, []);
     }
 
-    /// <summary>The provider's vouchers for the person whose validity has not ended on the date and that have sessions left.</summary>
+    /// <summary>The provider's vouchers for the person, not cancelled, whose validity has not ended on the date and that have sessions left.</summary>
     public static IReadOnlyList<OpenVoucher> OpenVouchers(Insured insured, DateOnly date, Guid providerId, IEnumerable<Voucher> vouchers) =>
         vouchers
-            .Where(v => v.ProviderId == providerId && v.InsuredId == insured.Id && v.ValidUntil >= date)
+            .Where(v => v.ProviderId == providerId && v.InsuredId == insured.Id && v.CancelledAt is null && v.ValidUntil >= date)
             .Select(v => new OpenVoucher(v.Number, v.Kind, v.Category, v.IssuedOn, v.ValidUntil, v.ThirdPartyPayment,
                 v.Services.Sum(s => Math.Max(0, s.SessionsGranted - s.SessionsBilled))))
             .Where(v => v.SessionsLeft > 0)

@@ -196,6 +196,15 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    public Task<List<FeeMemoirLine>> LockMemoirLinesAsync(Guid memoirId, CancellationToken ct) =>
+        db.Set<FeeMemoirLine>().FromSqlInterpolated($"SELECT * FROM cns.fee_memoir_lines WHERE memoir_id = {memoirId} ORDER BY id FOR UPDATE").ToListAsync(ct);
+
+    public Task LinkReplacedMemoirsAsync(Guid billingFileId, CancellationToken ct) =>
+        db.Database.ExecuteSqlInterpolatedAsync($"""
+            UPDATE cns.fee_memoirs o SET replaced_by_memoir_id = n.id
+            FROM cns.fee_memoirs n WHERE n.billing_file_id = {billingFileId} AND n.replaces_memoir_id = o.id
+            """, ct);
+
     public async Task GiveBackSessionsAsync(IReadOnlyDictionary<Guid, int> sessions, CancellationToken ct)
     {
         if (sessions.Count == 0) return;

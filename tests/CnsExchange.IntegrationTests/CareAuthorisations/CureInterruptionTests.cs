@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using CnsExchange.IntegrationTests.Support;
 using static CnsExchange.IntegrationTests.CareAuthorisations.CareTestSupport;
 using static CnsExchange.IntegrationTests.OtherBilling.OtherBillingSupport;
+using static CnsExchange.IntegrationTests.PaymentRuns.PaymentRunApi;
 
 namespace CnsExchange.IntegrationTests.CareAuthorisations;
 
@@ -91,6 +92,40 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
         Assert.Equal("accepted", after.Line(1).Outcome());
         Assert.Equal(["CURE_INTERRUPTED"], after.Line(2).ReasonCodes());
         Assert.Equal("CUR-09", after.Line(2)["reasons"]![0]!["rule"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Cur09_paid_sessions_from_the_interruption_on_are_recovered_CURE_INTERRUPTED_and_netted_by_the_next_run()
+    {
+        var cure = await Client(Thermal1).CureAsync(Cure("T200", start: FirstSession));
+        var voucher = cure.VoucherNumber();
+        Api.MoveTo(new DateOnly(2026, 12, 3));
+        var memoir = await Client(Thermal1).BillAsync("THE-CUR09-PAID", [
+            VoucherLine(voucher, Adult, FirstSession, "T200", 35.00m),
+            VoucherLine(voucher, Adult, new DateOnly(2026, 12, 2), "T200", 35.00m),
+            VoucherLine(voucher, Adult, new DateOnly(2026, 12, 3), "T200", 35.00m),
+        ]);
+        Assert.Equal(["accepted", "accepted", "accepted"], new[] { 1, 2, 3 }.Select(n => memoir.Line(n).Outcome()));
+        var memoirUrl = $"/api/v1/fee-memoirs/{memoir.Id()}";
+        await SetClockAsync(Client(Admin), Local("2026-12-07", 3));
+        var paid = await (await Client(Thermal1).GetAsync(memoirUrl)).ExpectAsync(HttpStatusCode.OK);
+        var paidAmounts = new[] { 1, 2, 3 }.Select(n => paid.Line(n)["payment"]!["paidAmount"]!.GetValue<decimal>()).ToList();
+        Assert.All(paidAmounts, a => Assert.True(a > 0m));
+
+        // Recorded on 7 December, the interruption dates from 2 December: the sessions of 2 and 3 December were paid for nothing.
+        await (await Client(Reviewer).PostJsonAsync($"{CureUrl}/{cure.Id()}/interruption", new { from = "2026-12-02", note = "no show since" }))
+            .ExpectAsync(HttpStatusCode.OK);
+        var after = await (await Client(Thermal1).GetAsync(memoirUrl)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal((false, true, true), (after.Line(1)["releasedAt"] is not null, after.Line(2)["releasedAt"] is not null, after.Line(3)["releasedAt"] is not null));
+
+        await SetClockAsync(Client(Admin), Local("2026-12-14", 3));
+        var next = (await AllAsync(Client(Thermal1), "/api/v1/payment-runs")).First();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/return-files/{next["returnFileId"]!.GetValue<string>()}");
+        request.Headers.TryAddWithoutValidation("Accept", "application/json");
+        var returnFile = await (await Client(Thermal1).SendAsync(request)).ExpectAsync(HttpStatusCode.OK);
+        var debts = returnFile["debts"]!.AsArray().Select(d => (d!["entry"]!.GetValue<string>(), d["code"]!.GetValue<string>(),
+            d["lineNumber"]!.GetValue<int>(), d["amount"]!.GetValue<decimal>())).OrderBy(d => d.Item3).ToList();
+        Assert.Equal([("LINE_RECOVERED", "CURE_INTERRUPTED", 2, paidAmounts[1]), ("LINE_RECOVERED", "CURE_INTERRUPTED", 3, paidAmounts[2])], debts);
     }
 
     [Fact]

@@ -86,6 +86,25 @@ public sealed class EligibilityTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task Lif06_a_cancelled_voucher_is_not_open()
+    {
+        var kept = (await Client(Physio1).DecideAsync(Rx() with { Sessions = 6 }))["voucher"]!["number"]!.GetValue<string>();
+        await Api.AdvanceAsync(TimeSpan.FromHours(1));
+        var cancelled = (await Client(Physio1).DecideAsync(Rx() with { PrescriptionDate = Today.AddDays(-2) }))["voucher"]!["number"]!.GetValue<string>();
+        Assert.Equal(new[] { cancelled, kept }.Order(StringComparer.Ordinal), OpenNumbers(await EligibilityAsync(Adult)).Order(StringComparer.Ordinal));
+
+        await (await LifecycleApi.CancelVoucherAsync(Client(Physio1), cancelled)).ExpectAsync(HttpStatusCode.OK);
+
+        var answer = await EligibilityAsync(Adult);
+        Assert.Equal([kept], OpenNumbers(answer));
+        var row = await Api.WithScopeAsync(sp => sp.GetRequiredService<AppDbContext>().Set<EligibilityCheck>().AsNoTracking()
+            .SingleAsync(c => c.Id == Guid.Parse(answer["checkId"]!.GetValue<string>())));
+        Assert.Equal(1, row.OpenVouchers);
+    }
+
+    private static List<string> OpenNumbers(JsonNode answer) => answer["openVouchers"]!.AsArray().Select(v => v!["number"]!.GetValue<string>()).ToList();
+
+    [Fact]
     public async Task Lif06_every_call_is_audited_under_a_keyed_hash_never_the_matricule()
     {
         Api.Logs.Lines.Clear();

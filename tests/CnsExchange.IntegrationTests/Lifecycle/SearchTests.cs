@@ -78,6 +78,22 @@ public sealed class SearchTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task Voucher_search_lists_a_cancelled_voucher_as_cancelled_never_open()
+    {
+        var kept = Number(await V.DecideAsync(Client(Physio1), V.Rx()));
+        await V.AdvanceAsync(Api, TimeSpan.FromHours(1));
+        var cancelled = Number(await V.DecideAsync(Client(Physio1), V.Rx() with { PrescriptionDate = V.Today.AddDays(-2) }));
+        Assert.Equal([cancelled, kept], await ItemsAsync(Physio1, "/api/v1/vouchers?status=open", "number"));
+
+        await (await LifecycleApi.CancelVoucherAsync(Client(Physio1), cancelled)).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal([kept], await ItemsAsync(Physio1, "/api/v1/vouchers?status=open", "number"));
+        Assert.Equal([cancelled], await ItemsAsync(Physio1, "/api/v1/vouchers?status=cancelled", "number"));
+        Assert.Empty(await ItemsAsync(Physio1, "/api/v1/vouchers?status=used_up", "number"));
+        Assert.Equal(["cancelled", "open"], await ItemsAsync(Physio1, "/api/v1/vouchers", "status"));
+    }
+
+    [Fact]
     public async Task Cure_and_rehabilitation_requests_are_found_by_matricule_and_voucher_number()
     {
         var cure = await CareAuthorisations.CareTestSupport.CureAsync(Client(Thermal1), CareAuthorisations.CareTestSupport.Cure("T200"));
@@ -94,7 +110,7 @@ public sealed class SearchTests(ApiFactory api) : ApiTest(api)
     [Theory]
     [InlineData("/api/v1/vouchers?matricule=1983081246786", "matricule")]
     [InlineData("/api/v1/vouchers?voucherNumber=K26-1", "voucherNumber")]
-    [InlineData("/api/v1/vouchers?status=cancelled", "status")]
+    [InlineData("/api/v1/vouchers?status=closed", "status")]
     [InlineData("/api/v1/validation-requests?matricule=12345", "matricule")]
     [InlineData("/api/v1/fee-memoirs?voucherNumber=nonsense", "voucherNumber")]
     [InlineData("/api/v1/cure-authorisations?matricule=x", "matricule")]

@@ -154,6 +154,12 @@ public sealed class FigureFailureTests(ApiFactory api) : ApiTest(api)
         Assert.True(cached["db restart db reads failing while PostgreSQL was down"].Failed);
         Assert.True(cached["db restart db reads succeeding while PostgreSQL was down"].Failed);
 
+        // A read that left before PostgreSQL went and was answered (200) 1.5 s later, inside the outage, read the database
+        // before it went: not a success while down. The same answer to a read that left inside the outage is one.
+        var sentBefore = new DbRestart.Observation(Outage.GoneFrom.AddSeconds(1), DbRestart.PathClass.DatabaseRead, 200, 1500, "application/json");
+        Assert.False(Figures([.. HealthyOutage(), sentBefore])["db restart db reads succeeding while PostgreSQL was down"].Failed);
+        Assert.Equal(("1", true), Figures([.. HealthyOutage(), sentBefore with { Ms = 500 }])["db restart db reads succeeding while PostgreSQL was down"]);
+
         var broken = HealthyOutage();
         broken[10] = broken[10] with { Status = 500 };
         broken[20] = broken[20] with { Status = 502 };

@@ -56,6 +56,12 @@ public interface IBillingLedger
     /// <summary>LIF-02/LIF-04: gives released sessions back to their voucher services (locked by this transaction).</summary>
     Task GiveBackSessionsAsync(IReadOnlyDictionary<Guid, int> sessions, CancellationToken ct);
 
+    /// <summary>LIF-02/03/04: a memoir's lines, locked (in id order) for the rest of the transaction.</summary>
+    Task<List<FeeMemoirLine>> LockMemoirLinesAsync(Guid memoirId, CancellationToken ct);
+
+    /// <summary>LIF-03: each memoir a billing file replaced names the memoir of the file that replaced it.</summary>
+    Task LinkReplacedMemoirsAsync(Guid billingFileId, CancellationToken ct);
+
     /// <summary>Writes the memoir's totals and status.</summary>
     Task CompleteMemoirAsync(FeeMemoir memoir, CancellationToken ct);
 

@@ -126,14 +126,14 @@ public sealed class ProcessBillingFileHandler(
 
         // LIF-03: the memoirs the file replaces are voided first, so that the file is adjudicated with their sessions back;
         // the whole file is one transaction: every replacement happens with the import, or none.
-        var voider = new Lifecycle.MemoirVoider(db, ledger, clock);
+        var voider = new Lifecycle.MemoirVoider(db, ledger, clock, events);
         foreach (var replacedId in await staging.ReplacedMemoirsAsync(ct))
         {
             var (old, oldLines) = await voider.LockAsync(replacedId, file.ProviderId, ct);
             // The check above saw it replaceable: changed since (voided, or taken by a payment run), the job runs again and the check rejects.
             if (MemoirReplacement.WhyNotReplaceable(old, oldLines) is { } why)
                 throw new InvalidOperationException($"Memoir {replacedId} can no longer be replaced ({why.Code}); the file is processed again.");
-            await voider.VoidAsync(old, oldLines, ct);
+            await voider.VoidAsync(old, oldLines, ct, replaced: true);
         }
 
         // Vouchers and insured are read on a second connection while this one writes (see AdjudicateBatchAsync).
@@ -189,10 +189,7 @@ public sealed class ProcessBillingFileHandler(
         }
 
         // LIF-03: each memoir replaced names the memoir of the file that replaced it.
-        await db.Database.ExecuteSqlInterpolatedAsync($"""
-            UPDATE cns.fee_memoirs o SET replaced_by_memoir_id = n.id
-            FROM cns.fee_memoirs n WHERE n.billing_file_id = {file.Id} AND n.replaces_memoir_id = o.id
-            """, ct);
+        await ledger.LinkReplacedMemoirsAsync(file.Id, ct);
         file.Status = BillingFileStatus.Processed;
         file.CompletedAt = clock.GetUtcNow();
         Publish(file);

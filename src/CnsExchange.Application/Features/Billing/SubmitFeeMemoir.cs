@@ -61,10 +61,10 @@ public sealed class SubmitFeeMemoirHandler(IAppDbContext db, IBillingLedger ledg
             (FeeMemoir Memoir, List<FeeMemoirLine> Lines)? replaced = null;
             if (request.Replaces is { } replacesId)
             {
-                var voider = new Lifecycle.MemoirVoider(db, ledger, clock);
+                var voider = new Lifecycle.MemoirVoider(db, ledger, clock, events);
                 replaced = await voider.LockAsync(replacesId, command.ProviderId, ct);
                 if (MemoirReplacement.WhyNotReplaceable(replaced.Value.Memoir, replaced.Value.Lines) is { } why) throw new ConflictException(why.Code, why.Message);
-                await voider.VoidAsync(replaced.Value.Memoir, replaced.Value.Lines, ct);
+                await voider.VoidAsync(replaced.Value.Memoir, replaced.Value.Lines, ct, replaced: true);
             }
 
             var now = clock.GetUtcNow();

@@ -1,10 +1,14 @@
 using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Lifecycle;
 using CnsExchange.Application.Features.Requests;
+using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Cures;
 using CnsExchange.Domain.Requests;
+using CnsExchange.Domain.Vouchers;
 using FluentValidation;
 using Mediator;
+using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Cures;
 
@@ -44,7 +48,10 @@ public sealed record ReportMedicalInterruption(Guid Id, MedicalInterruptionInput
 /// <summary>A reviewer accepts (the cycle is extended by the interruption's days) or rejects a medical interruption (CUR-10).</summary>
 public sealed record DecideMedicalInterruption(Guid Id, int Sequence, InterruptionDecisionInput? Body) : ICommand<CureAuthorisationDto>;
 
-/// <summary>The centre or a reviewer records an interruption without valid reason (CUR-09): later sessions are refused.</summary>
+/// <summary>
+/// The centre or a reviewer records an interruption without valid reason (CUR-09): later sessions are refused, and those
+/// already paid are recovered CURE_INTERRUPTED (LIF-04), netted by the next payment run (LIF-05).
+/// </summary>
 public sealed record RecordCureInterruption(Guid Id, CureInterruptionInput? Body) : ICommand<CureAuthorisationDto>;
 
 public sealed class ReportMedicalInterruptionValidator : AbstractValidator<ReportMedicalInterruption>
@@ -99,7 +106,7 @@ public sealed class RecordCureInterruptionValidator : AbstractValidator<RecordCu
 }
 
 public sealed class CureInterruptionHandlers(IAppDbContext db, ICareRequestLocks locks, IReferenceData reference, TimeProvider clock, ICurrentCaller caller,
-    RequestPipeline pipeline) :
+    RequestPipeline pipeline, IRecoveries recoveries) :
     ICommandHandler<ReportMedicalInterruption, CureAuthorisationDto>,
     ICommandHandler<DecideMedicalInterruption, CureAuthorisationDto>,
     ICommandHandler<RecordCureInterruption, CureAuthorisationDto>
@@ -147,11 +154,30 @@ public sealed class CureInterruptionHandlers(IAppDbContext db, ICareRequestLocks
                 Trimmed(body.Note), caller.Actor, now, CureInterruptionStatus.Recorded));
             cure.Terms = InterruptedCure.Record(terms, body.From.Value);
             cure.Record("interrupted_without_valid_reason", caller.Actor, now, $"from {cure.Terms.InterruptedOn:yyyy-MM-dd}");
-        }, ct);
+        }, ct, RecoverPaidSessionsAsync);
+
+    /// <summary>
+    /// CUR-09 with LIF-04: the sessions of the cure dated from the interruption on that a payment run paid are recovered
+    /// CURE_INTERRUPTED in this transaction. Lines accepted but not paid yet are left to the payment run.
+    /// </summary>
+    private async Task RecoverPaidSessionsAsync(CureAuthorisation cure, CancellationToken ct)
+    {
+        if (cure.Terms?.InterruptedOn is not { } from) return;
+        var paid = await db.Set<FeeMemoirLine>().AsNoTracking()
+            .Where(PaidLines.Line)
+            .Where(l => l.SessionDate >= from && l.ReturnFileId != null && l.PaidAmount > 0m)
+            .Where(l => db.Vouchers.Any(v => v.Id == l.VoucherId && v.Kind == VoucherKind.Cure && v.SourceRequestId == cure.Id))
+            .OrderBy(l => l.MemoirId).ThenBy(l => l.LineNumber)
+            .Select(l => new { l.MemoirId, l.LineNumber })
+            .ToListAsync(ct);
+        foreach (var line in paid)
+            await recoveries.RecoverAsync(line.MemoirId, line.LineNumber, CureReasonCodes.Interrupted,
+                $"Cure interrupted without valid reason from {from:yyyy-MM-dd} (CUR-09).", ct);
+    }
 
     /// <summary>One change of an agreed cure at a time (the request is locked), saved with the history entry it adds.</summary>
     private async ValueTask<CureAuthorisationDto> ChangeAsync(Guid id, bool ownOnly, Action<CureAuthorisation, CureAuthorisationTerms, DateTimeOffset> change,
-        CancellationToken ct)
+        CancellationToken ct, Func<CureAuthorisation, CancellationToken, Task>? afterSave = null)
     {
         var now = clock.GetUtcNow();
         return await db.InTransactionAsync(async () =>
@@ -162,6 +188,7 @@ public sealed class CureInterruptionHandlers(IAppDbContext db, ICareRequestLocks
                 throw new ConflictException("authorisation_not_agreed", $"The request is {RequestViews.StatusCode(cure.Status)}: only an agreed cure can be interrupted.");
             change(cure, terms, now);
             await pipeline.SaveChangeAsync(ct);
+            if (afterSave is not null) await afterSave(cure, ct);
             return await CureAuthorisationViews.MapAsync(db, reference, caller.Language, now, cure, ct);
         }, ct);
     }

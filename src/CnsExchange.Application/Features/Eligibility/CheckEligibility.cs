@@ -59,7 +59,7 @@ public sealed class CheckEligibilityHandler(IAppDbContext db, IReferenceData ref
         var vouchers = insured is null
             ? []
             : await db.Vouchers.AsNoTracking()
-                .Where(v => v.ProviderId == command.ProviderId && v.InsuredId == insured.Id && v.ValidUntil >= date)
+                .Where(v => v.ProviderId == command.ProviderId && v.InsuredId == insured.Id && v.CancelledAt == null && v.ValidUntil >= date)
                 .ToListAsync(ct);
         var answer = Domain.Lifecycle.Eligibility.Assess(insured, date, command.ProviderId, vouchers);
 

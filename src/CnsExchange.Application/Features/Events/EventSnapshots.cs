@@ -23,3 +23,15 @@ public sealed record PaymentRunClosedData(string RunNumber, DateOnly ExecutionDa
 
 /// <summary>data of voucher.expiring (7 days before validUntil, on the sandbox clock).</summary>
 public sealed record VoucherExpiringData(string Number, DateOnly ValidUntil, int SessionsLeft);
+
+/// <summary>data of voucher.cancelled (LIF-01): when, why and by whom; lines received since are refused VOUCHER_CANCELLED.</summary>
+public sealed record VoucherCancelledData(string Number, DateTimeOffset CancelledAt, string Reason, string? CancelledBy);
+
+/// <summary>data of fee_memoir.voided (LIF-02), also when a new memoir replaces it (LIF-03, <c>replaced</c> true).</summary>
+public sealed record FeeMemoirVoidedData(string Reference, DateTimeOffset VoidedAt, bool Replaced);
+
+/// <summary>
+/// data of fee_memoir_line.reversed and fee_memoir_line.recovered (LIF-04): the debt the paid line became, netted by the
+/// next payment run (LIF-05). <c>code</c>: LINE_REVERSED, or the recovery code (DOUBLE_FINANCING, CURE_INTERRUPTED, SESSION_NOT_GIVEN).
+/// </summary>
+public sealed record FeeMemoirLineTakenBackData(Guid DebtId, string MemoirReference, int LineNumber, string Code, string? Note, decimal Amount, string OriginalPaymentRunNumber);

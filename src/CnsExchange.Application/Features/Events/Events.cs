@@ -16,6 +16,10 @@ public static class EventTypes
     public const string ContestationDecided = "contestation.decided";
     public const string PaymentRunClosed = "payment_run.closed";
     public const string VoucherExpiring = "voucher.expiring";
+    public const string VoucherCancelled = "voucher.cancelled";
+    public const string FeeMemoirVoided = "fee_memoir.voided";
+    public const string FeeMemoirLineReversed = "fee_memoir_line.reversed";
+    public const string FeeMemoirLineRecovered = "fee_memoir_line.recovered";
     /// <summary>Sent by POST /webhook-endpoints/{id}/test only; never stored in the feed.</summary>
     public const string Ping = "ping";
 
@@ -23,6 +27,7 @@ public static class EventTypes
     [
         ValidationRequestDecided, CureAuthorisationDecided, RehabilitationAuthorisationDecided, RequestInformationRequested,
         BillingFileProcessed, BillingFileRejected, FeeMemoirAdjudicated, ContestationDecided, PaymentRunClosed, VoucherExpiring,
+        VoucherCancelled, FeeMemoirVoided, FeeMemoirLineReversed, FeeMemoirLineRecovered,
     ];
 
     public static bool IsKnown(string type) => All.Contains(type, StringComparer.Ordinal);

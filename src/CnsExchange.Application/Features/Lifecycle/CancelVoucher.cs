@@ -1,6 +1,7 @@
 using CnsExchange.Application.Behaviors;
 using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Billing;
+using CnsExchange.Application.Features.Events;
 using CnsExchange.Application.Features.Vouchers;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Vouchers;
@@ -45,7 +46,8 @@ public sealed class CancelVoucherValidator : AbstractValidator<CancelVoucher>
     }
 }
 
-public sealed class CancelVoucherHandler(IAppDbContext db, IBillingLedger ledger, IReferenceData reference, TimeProvider clock, ICurrentCaller caller)
+public sealed class CancelVoucherHandler(IAppDbContext db, IBillingLedger ledger, IReferenceData reference, TimeProvider clock, ICurrentCaller caller,
+    IEvents events)
     : ICommandHandler<CancelVoucher, VoucherDto>
 {
     public async ValueTask<VoucherDto> Handle(CancelVoucher command, CancellationToken ct)
@@ -67,6 +69,8 @@ public sealed class CancelVoucherHandler(IAppDbContext db, IBillingLedger ledger
                 voucher.CancelledAt = clock.GetUtcNow();
                 voucher.CancellationReason = command.Body.Reason!.Trim();
                 voucher.CancelledBy = caller.Actor;
+                events.Record(EventTypes.VoucherCancelled, new EventResource(voucher.Id, $"/api/v1/vouchers/{voucher.Number}"),
+                    new VoucherCancelledData(voucher.Number, voucher.CancelledAt.Value, voucher.CancellationReason, voucher.CancelledBy), voucher.ProviderId);
                 await db.SaveChangesAsync(ct);
             }
             return await VoucherViews.MapAsync(db, reference, voucher, ct);

@@ -1,6 +1,7 @@
 using CnsExchange.Application.Behaviors;
 using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Billing;
+using CnsExchange.Application.Features.Events;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Payments;
 using FluentValidation;
@@ -15,7 +16,7 @@ namespace CnsExchange.Application.Features.Lifecycle;
 /// void and a payment run's claim therefore meet on the lines: the first to lock them wins entirely, and the other finds
 /// them taken (409) or released (the run leaves them).
 /// </summary>
-public sealed class MemoirVoider(IAppDbContext db, IBillingLedger ledger, TimeProvider clock)
+public sealed class MemoirVoider(IAppDbContext db, IBillingLedger ledger, TimeProvider clock, IEvents events)
 {
     /// <summary>The provider's memoir and its lines, locked; 404 for another provider's or an unknown memoir.</summary>
     public async Task<(FeeMemoir Memoir, List<FeeMemoirLine> Lines)> LockAsync(Guid memoirId, Guid providerId, CancellationToken ct)
@@ -25,17 +26,21 @@ public sealed class MemoirVoider(IAppDbContext db, IBillingLedger ledger, TimePr
         var services = await db.Set<FeeMemoirLine>().Where(l => l.MemoirId == memoirId && l.VoucherServiceId != null)
             .Select(l => l.VoucherServiceId!.Value).Distinct().ToListAsync(ct);
         await ledger.LockServicesAsync(services, ct);
-        var lines = await db.Set<FeeMemoirLine>()
-            .FromSqlInterpolated($"SELECT * FROM cns.fee_memoir_lines WHERE memoir_id = {memoirId} ORDER BY id FOR UPDATE").ToListAsync(ct);
+        var lines = await ledger.LockMemoirLinesAsync(memoirId, ct);
         var memoir = await db.LockForUpdateAsync<FeeMemoir>(memoirId, ct) ?? throw new NotFoundException("Fee memoir");
         return (memoir, lines);
     }
 
-    /// <summary>Releases the lines, gives their sessions back and marks the memoir voided (saved).</summary>
-    public async Task VoidAsync(FeeMemoir memoir, List<FeeMemoirLine> lines, CancellationToken ct)
+    /// <summary>
+    /// Releases the lines, gives their sessions back and marks the memoir voided (saved) with its fee_memoir.voided event;
+    /// <paramref name="replaced"/>: a new memoir replaces it (LIF-03).
+    /// </summary>
+    public async Task VoidAsync(FeeMemoir memoir, List<FeeMemoirLine> lines, CancellationToken ct, bool replaced = false)
     {
         var givenBack = MemoirVoiding.Void(memoir, lines, clock.GetUtcNow());
         await ledger.GiveBackSessionsAsync(givenBack, ct);
+        events.Record(EventTypes.FeeMemoirVoided, new EventResource(memoir.Id, $"/api/v1/fee-memoirs/{memoir.Id}"),
+            new FeeMemoirVoidedData(memoir.Reference, memoir.VoidedAt!.Value, replaced), memoir.ProviderId);
         await db.SaveChangesAsync(ct);
     }
 }
@@ -59,13 +64,14 @@ public sealed class VoidFeeMemoirValidator : AbstractValidator<VoidFeeMemoir>
     }
 }
 
-public sealed class VoidFeeMemoirHandler(IAppDbContext db, IBillingLedger ledger, IReferenceData reference, TimeProvider clock, ICurrentCaller caller)
+public sealed class VoidFeeMemoirHandler(IAppDbContext db, IBillingLedger ledger, IReferenceData reference, TimeProvider clock, ICurrentCaller caller,
+    IEvents events)
     : ICommandHandler<VoidFeeMemoir, FeeMemoirDto>
 {
     public async ValueTask<FeeMemoirDto> Handle(VoidFeeMemoir command, CancellationToken ct) =>
         await db.InTransactionAsync(async () =>
         {
-            var voider = new MemoirVoider(db, ledger, clock);
+            var voider = new MemoirVoider(db, ledger, clock, events);
             var (memoir, lines) = await voider.LockAsync(command.MemoirId, command.ProviderId, ct);
             if (memoir.Status != FeeMemoirStatus.Voided)
             {
@@ -120,7 +126,7 @@ public interface IRecoveries
     Task<ProviderDebtDto> ReverseAsync(Guid providerId, Guid memoirId, int lineNumber, string? reason, CancellationToken ct);
 }
 
-public sealed class LineRecoveries(IAppDbContext db, IBillingLedger ledger, TimeProvider clock, ICurrentCaller caller) : IRecoveries
+public sealed class LineRecoveries(IAppDbContext db, IBillingLedger ledger, TimeProvider clock, ICurrentCaller caller, IEvents events) : IRecoveries
 {
     public const string AlreadyTakenBack = "line_already_taken_back";
 
@@ -171,8 +177,12 @@ public sealed class LineRecoveries(IAppDbContext db, IBillingLedger ledger, Time
                 CreatedBy = caller.Actor,
             };
             db.Set<ProviderDebt>().Add(debt);
+            var dto = await ToDtoAsync(debt, ct);
+            events.Record(kind == DebtKind.Reversal ? EventTypes.FeeMemoirLineReversed : EventTypes.FeeMemoirLineRecovered,
+                new EventResource(memoirId, $"/api/v1/fee-memoirs/{memoirId}"),
+                new FeeMemoirLineTakenBackData(debt.Id, debt.MemoirReference, lineNumber, code, debt.Note, debt.Amount, dto.OriginalPaymentRunNumber), memoir.ProviderId);
             await db.SaveChangesAsync(ct);
-            return await ToDtoAsync(debt, ct);
+            return dto;
         }, ct);
 
     private async Task<ProviderDebtDto> ToDtoAsync(ProviderDebt d, CancellationToken ct)

@@ -6,12 +6,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Vouchers;
 
-/// <summary>Where a voucher stands today: open (valid, sessions left), used up (every session billed) or expired.</summary>
+/// <summary>Where a voucher stands today: open (valid, sessions left), used up (every session billed), expired or cancelled (LIF-01, whatever else).</summary>
 public enum VoucherState
 {
     Open,
     UsedUp,
     Expired,
+    Cancelled,
 }
 
 /// <summary>A voucher in a list: its number, the person, dates, sessions and where it stands today.</summary>
@@ -20,7 +21,7 @@ public sealed record VoucherSummaryDto(string Number, VoucherKind Kind, string M
 
 /// <summary>
 /// GET /vouchers: the caller's own vouchers (CNS staff: all), newest first, filtered by <c>status</c> (open, used_up,
-/// expired — as of today), issue date <c>from</c>/<c>to</c>, and <see cref="Search"/> (matricule, voucher number).
+/// expired — as of today — or cancelled; a cancelled voucher is only ever cancelled), issue date <c>from</c>/<c>to</c>, and <see cref="Search"/> (matricule, voucher number).
 /// </summary>
 public sealed record ListVouchers(string? Cursor, int? Limit, VoucherState? Status, DateOnly? From, DateOnly? To) : IQuery<Page<VoucherSummaryDto>>
 {
@@ -44,9 +45,10 @@ public sealed class ListVouchersHandler(IAppDbContext db, TimeProvider clock, IC
         if (query.To is { } to) q = q.Where(v => v.IssuedOn <= to);
         q = query.Status switch
         {
-            VoucherState.Expired => q.Where(v => v.ValidUntil < today),
-            VoucherState.UsedUp => q.Where(v => v.ValidUntil >= today && !v.Services.Any(s => s.SessionsBilled < s.SessionsGranted)),
-            VoucherState.Open => q.Where(v => v.ValidUntil >= today && v.Services.Any(s => s.SessionsBilled < s.SessionsGranted)),
+            VoucherState.Cancelled => q.Where(v => v.CancelledAt != null),
+            VoucherState.Expired => q.Where(v => v.CancelledAt == null && v.ValidUntil < today),
+            VoucherState.UsedUp => q.Where(v => v.CancelledAt == null && v.ValidUntil >= today && !v.Services.Any(s => s.SessionsBilled < s.SessionsGranted)),
+            VoucherState.Open => q.Where(v => v.CancelledAt == null && v.ValidUntil >= today && v.Services.Any(s => s.SessionsBilled < s.SessionsGranted)),
             _ => q,
         };
         if (cursor is { } c) q = q.Where(v => v.CreatedAt < c.CreatedAt || (v.CreatedAt == c.CreatedAt && v.Id.CompareTo(c.Id) < 0));
@@ -56,7 +58,7 @@ public sealed class ListVouchersHandler(IAppDbContext db, TimeProvider clock, IC
         {
             var granted = v.Services.Sum(s => s.SessionsGranted);
             var left = v.Services.Sum(s => Math.Max(0, s.SessionsGranted - s.SessionsBilled));
-            var state = v.ValidUntil < today ? VoucherState.Expired : left == 0 ? VoucherState.UsedUp : VoucherState.Open;
+            var state = v.CancelledAt is not null ? VoucherState.Cancelled : v.ValidUntil < today ? VoucherState.Expired : left == 0 ? VoucherState.UsedUp : VoucherState.Open;
             return new VoucherSummaryDto(v.Number, v.Kind, v.Matricule, v.Category, v.IssuedOn, v.ValidUntil, v.ThirdPartyPayment, granted, left, state,
                 v.SourceRequestId);
         }).ToList(), next);
