@@ -55,10 +55,13 @@ public sealed class LargeBillingFileTests(ApiFactory api) : ApiTest(api)
         using var sampling = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
         {
+            // Live objects only (a full collection per sample): the heap's uncollected garbage depends on the GC's budget,
+            // which grows with the machine's load and the tests running beside this one. A file held whole (100 MB and
+            // more for seconds) is live in every sample taken while it is processed.
             while (!sampling.IsCancellationRequested)
             {
-                peak = Math.Max(peak, GC.GetTotalMemory(false));
-                await Task.Delay(10);
+                peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: true));
+                await Task.Delay(100);
             }
         });
 
@@ -79,7 +82,7 @@ public sealed class LargeBillingFileTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(0, await Api.WithScopeAsync(sp => sp.GetRequiredService<AppDbContext>().Set<FeeMemoir>().CountAsync()));
 
         var grownMb = (peak - baseline) / (1024.0 * 1024.0);
-        Console.WriteLine($"100 MB billing file: {watch.Elapsed.TotalSeconds:F1} s, managed heap grew by at most {grownMb:F0} MB");
-        Assert.True(grownMb < 64, $"The managed heap grew by {grownMb:F0} MB while a 100 MB file was processed.");
+        Console.WriteLine($"100 MB billing file: {watch.Elapsed.TotalSeconds:F1} s, live managed heap grew by at most {grownMb:F0} MB");
+        Assert.True(grownMb < 64, $"The live managed heap grew by {grownMb:F0} MB while a 100 MB file was processed.");
     }
 }
