@@ -161,11 +161,15 @@ internal sealed class WebhookDispatcher(
         if (next is null)
         {
             // Nothing for this endpoint: its cursor passes the events it does not receive (committed positions form a prefix).
+            // One statement, one snapshot: an event for the endpoint committed since the SELECT above is seen by the NOT
+            // EXISTS exactly when it is seen by the max, so the cursor never passes it (two statements lost such events).
             await Execute(connection, tx, """
-                UPDATE cns.webhook_endpoints SET delivered_through = GREATEST(delivered_through,
+                UPDATE cns.webhook_endpoints w SET delivered_through = GREATEST(w.delivered_through,
                   COALESCE((SELECT max(position) FROM cns.events WHERE sandbox_id = $1), 0))
-                WHERE sandbox_id = $1 AND id = $2
-                """, ct, sandboxId, endpointId);
+                WHERE w.sandbox_id = $1 AND w.id = $2
+                  AND NOT EXISTS (SELECT 1 FROM cns.events e WHERE e.sandbox_id = $1 AND e.position > w.delivered_through
+                                  AND ($3::uuid IS NULL OR e.provider_id = $3) AND (cardinality($4::text[]) = 0 OR e.type = ANY($4)))
+                """, ct, sandboxId, endpointId, (object?)endpoint.ProviderId ?? DBNull.Value, endpoint.Types);
             await tx.CommitAsync(ct);
             return false;
         }
