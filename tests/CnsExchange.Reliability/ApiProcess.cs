@@ -63,8 +63,8 @@ public sealed class ApiProcess(string apiDll, string connectionString, int port)
         _process.BeginErrorReadLine();
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < timeout)
         {
             if (_process.HasExited)
                 return exitMayEndStartUp ? false : throw new InvalidOperationException($"API exited with {_process.ExitCode} during start-up; its last words:\n{LastWords()}");

@@ -22,7 +22,7 @@ public static class KillScenario
         var api = await start();
         using var admin = Client(api, "sandbox-admin");
         using var provider = Client(api, "sandbox-physio-1");
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime);
         var insured = await SeedInsuredAsync(admin, 40);
         var vouchers = new List<(string Number, string Matricule)>();
         for (var i = 0; i < insured.Count; i++)

@@ -14,6 +14,9 @@ namespace CnsExchange.Reliability;
 /// </summary>
 public static class WebhookKillScenario
 {
+    /// <summary>The sandbox of the README's keys, where the scenario's endpoint and events live.</summary>
+    private const string DefaultSandbox = "00000000-0000-0000-0000-000000000001";
+
     /// <summary>A real receiver (HttpListener on 127.0.0.1) recording event ids in arrival order.</summary>
     private sealed class Receiver : IDisposable
     {
@@ -56,7 +59,7 @@ public static class WebhookKillScenario
         await using (var conn = new NpgsqlConnection(connectionString))
         {
             await conn.OpenAsync();
-            await using var cmd = new NpgsqlCommand("SELECT coalesce(max(position), 0) FROM cns.events WHERE type = 'validation_request.decided' AND sandbox_id = '00000000-0000-0000-0000-000000000001'", conn);
+            await using var cmd = new NpgsqlCommand($"SELECT coalesce(max(position), 0) FROM cns.events WHERE type = 'validation_request.decided' AND sandbox_id = '{DefaultSandbox}'", conn);
             startPosition = (long)(await cmd.ExecuteScalarAsync())!;
         }
         using (var admin = Client(api, "sandbox-admin"))
@@ -104,7 +107,7 @@ public static class WebhookKillScenario
         await using (var conn = new NpgsqlConnection(connectionString))
         {
             await conn.OpenAsync();
-            await using var cmd = new NpgsqlCommand("SELECT id::text, position FROM cns.events WHERE type = 'validation_request.decided' AND sandbox_id = '00000000-0000-0000-0000-000000000001' AND position > $1 ORDER BY position", conn);
+            await using var cmd = new NpgsqlCommand($"SELECT id::text, position FROM cns.events WHERE type = 'validation_request.decided' AND sandbox_id = '{DefaultSandbox}' AND position > $1 ORDER BY position", conn);
             cmd.Parameters.Add(new NpgsqlParameter { Value = startPosition });
             await using var reader = await cmd.ExecuteReaderAsync();
             while (await reader.ReadAsync()) committed.Add((reader.GetString(0), reader.GetInt64(1)));
