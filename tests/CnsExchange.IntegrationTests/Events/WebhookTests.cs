@@ -47,7 +47,7 @@ public sealed class WebhookTests(ApiFactory api) : ApiTest(api)
 
         // validation_request.decided (agreed at once), request.information_requested, then a reviewer's refusal (decided again).
         await Client(Physio1).DecideAsync(ValidationTestSupport.Rx());
-        var pending = (await Client(Physio1).DecideAsync(ValidationTestSupport.Rx(ValidationTestSupport.DependencyPlan)))["id"]!.GetValue<string>();
+        var pending = (await Client(Physio1).DecideAsync(ValidationTestSupport.Rx(ValidationTestSupport.DependencyPlan))).Id;
         await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{pending}/decision", new { decision = "request_information", question = "Which days?" }))
             .ExpectAsync(HttpStatusCode.OK);
         // cure_authorisation.decided, rehabilitation_authorisation.decided

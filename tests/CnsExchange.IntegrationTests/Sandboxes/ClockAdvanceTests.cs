@@ -19,7 +19,7 @@ public sealed class ClockAdvanceTests(ApiFactory api) : ApiTest(api)
     {
         var b = await SandboxApi.CreateAsync(Client(Operator), name: "advance");
         var physio = Client(b.Key("physio-1"));
-        var voucher = (await physio.DecideAsync(ValidationTestSupport.Rx()))["voucher"]!["number"]!.GetValue<string>();
+        var voucher = (await physio.DecideAsync(ValidationTestSupport.Rx())).Voucher!.Number;
         var memoir = await Billing.BillingApi.SubmitAsync(physio, Billing.BillingApi.Memoir("ADV-1", Billing.BillingApi.Line(voucher, "2026-11-23")));
         Assert.Equal("adjudicated", memoir["status"]!.GetValue<string>());
         return (b, memoir["id"]!.GetValue<string>());

@@ -99,7 +99,7 @@ public sealed class TwoHostTests(TwoHostsWithJobs hosts, ITestOutputHelper outpu
     public async Task Session_counters_hold_when_two_hosts_bill_one_voucher_at_once()
     {
         var sandbox = await SandboxApi.CreateAsync(A.As(ApiTest.Operator), mode: "frozen", seed: "standard");
-        var voucher = (await A.As(sandbox.Key("physio-1")).DecideAsync(ValidationTestSupport.Rx()))["voucher"]!["number"]!.GetValue<string>();
+        var voucher = (await A.As(sandbox.Key("physio-1")).DecideAsync(ValidationTestSupport.Rx())).Voucher!.Number;
         await AdvanceDaysAsync(A.As(sandbox.Key("admin")), 14);
         var clients = new[] { A.As(sandbox.Key("physio-1")), B.As(sandbox.Key("physio-1")) };
         // Six sessions granted; twelve memoirs of one session each, on twelve days, half through each host at once.
@@ -137,7 +137,7 @@ public sealed class TwoHostTests(TwoHostsWithJobs hosts, ITestOutputHelper outpu
         // A running sandbox: the minutely tick of both job servers pays it, besides the runs started here.
         var sandbox = await SandboxApi.CreateAsync(A.As(ApiTest.Operator), mode: "running", seed: "standard");
         var physio = A.As(sandbox.Key("physio-1"));
-        var voucher = (await physio.DecideAsync(ValidationTestSupport.Rx()))["voucher"]!["number"]!.GetValue<string>();
+        var voucher = (await physio.DecideAsync(ValidationTestSupport.Rx())).Voucher!.Number;
         await SubmitAsync(physio, Memoir("RUN-1", Line(voucher, "2026-11-20"), Line(voucher, "2026-11-21")));
         await SubmitAsync(B.As(sandbox.Key("physio-1")), Memoir("RUN-2", Line(voucher, "2026-11-23")));
 
@@ -178,7 +178,7 @@ public sealed class TwoHostTests(TwoHostsWithJobs hosts, ITestOutputHelper outpu
     {
         var sandbox = await SandboxApi.CreateAsync(A.As(ApiTest.Operator), mode: "frozen", seed: "standard");
         var physio = A.As(sandbox.Key("physio-1"));
-        var voucher = (await physio.DecideAsync(ValidationTestSupport.Rx()))["voucher"]!["number"]!.GetValue<string>();
+        var voucher = (await physio.DecideAsync(ValidationTestSupport.Rx())).Voucher!.Number;
         var csv = string.Join('\n', ["memoirReference,voucherNumber,matricule,sessionDate,actCode,travel,claimedAmount",
             .. Enumerable.Range(0, 4).Select(i => $"BF-{i},{voucher},{ValidationTestSupport.Adult},2026-11-{20 + i:00},ZK11,false,36.80")]) + "\n";
         var accepted = await UploadAsync(physio, csv, "text/csv");
@@ -208,7 +208,7 @@ public sealed class TwoHostTests(TwoHostsWithJobs hosts, ITestOutputHelper outpu
         var sandbox = await SandboxApi.CreateAsync(A.As(ApiTest.Operator), mode: "frozen", seed: "standard");
         var physio = A.As(sandbox.Key("physio-1"));
         var decision = await physio.DecideAsync(ValidationTestSupport.Rx() with { Diagnosis = "chaos figure" });
-        var voucher = decision["voucher"]!["number"]!.GetValue<string>();
+        var voucher = decision.Voucher!.Number;
         await SubmitAsync(physio, Memoir("FIG-1", Line(voucher, "2026-11-20")));
         var started = await (await A.As(sandbox.Key("admin")).PostAsync("/api/v1/admin/payment-runs", null)).ExpectAsync(HttpStatusCode.Accepted);
         await PaymentRuns.PaymentRunApi.WaitForClosedAsync(A.As(sandbox.Key("admin")), started["id"]!.GetValue<string>(), TimeSpan.FromSeconds(60));

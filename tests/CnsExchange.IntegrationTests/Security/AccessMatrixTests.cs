@@ -122,8 +122,8 @@ public sealed class AccessMatrixTests(ApiFactory api, ITestOutputHelper output) 
     {
         var owned = new List<Owned>();
         var decision = await Client(Physio1).DecideAsync(ValidationTestSupport.Rx());
-        var requestId = decision["id"]!.GetValue<string>();
-        var voucher = decision["voucher"]!["number"]!.GetValue<string>();
+        var requestId = decision.Id.ToString();
+        var voucher = decision.Voucher!.Number;
         owned.Add(new Owned("validation request", [$"GET /api/v1/validation-requests/{requestId}", $"GET /api/v1/validation-requests/{requestId}/scan",
             $"POST /api/v1/validation-requests/{requestId}/cancel", $"POST /api/v1/validation-requests/{requestId}/information"],
             "/api/v1/validation-requests", requestId, Physio1));
