@@ -1,3 +1,4 @@
+using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Requests;
 using System.Net;
 using CnsExchange.IntegrationTests.Billing;
@@ -54,7 +55,7 @@ public sealed class DoubleFinancingTests(ApiFactory api) : ApiTest(api)
             BillingApi.Line(voucher, "2026-11-16", matricule: Plan),
             BillingApi.Line(voucher, "2026-11-17", matricule: Plan)));
         Assert.Contains("DOUBLE_FINANCING", BillingApi.Codes(BillingApi.LineOf(memoir, 1)));
-        Assert.Equal("accepted", BillingApi.Outcome(BillingApi.LineOf(memoir, 2)));
+        Assert.Equal(LineOutcome.Accepted, BillingApi.LineOf(memoir, 2).Outcome);
 
         var report = await (await Client(Reviewer).GetAsync("/api/v1/reports/double-financing?from=2026-11-01&to=2026-11-30")).ExpectAsync(HttpStatusCode.OK);
         var row = report["rows"]!.AsArray().Single()!;

@@ -187,7 +187,7 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
     {
         var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 1 });
         var memoir = await BillingApi.SubmitAsync(Client(Physio1), BillingApi.Memoir("ATT-1", BillingApi.Line(voucher, "2026-11-10"), BillingApi.Line(voucher, "2026-11-12")));
-        var contestation = await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{memoir["id"]}/lines/2/contestation",
+        var contestation = await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{memoir.Id}/lines/2/contestation",
             new { code = "SESSIONS_EXHAUSTED", text = "Session given and documented." })).ExpectAsync(HttpStatusCode.Created);
         var url = $"/api/v1/contestations/{contestation["id"]}";
 

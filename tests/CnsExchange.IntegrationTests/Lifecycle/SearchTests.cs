@@ -47,7 +47,7 @@ public sealed class SearchTests(ApiFactory api) : ApiTest(api)
 
         // Memoirs: by a line's person or voucher
         var memoir = await BillingApi.SubmitAsync(Client(Physio1), BillingApi.Memoir("SEARCH-1", BillingApi.Line(mine, "2026-11-21")));
-        var memoirId = memoir["id"]!.GetValue<string>();
+        var memoirId = memoir.Id.ToString();
         Assert.Equal([memoirId], await ItemsAsync(Physio1, $"/api/v1/fee-memoirs?voucherNumber={mine}", "id"));
         Assert.Equal([memoirId], await ItemsAsync(Physio1, $"/api/v1/fee-memoirs?matricule={V.Adult}&status=adjudicated", "id"));
         Assert.Empty(await ItemsAsync(Physio1, $"/api/v1/fee-memoirs?matricule={V.Minor}", "id"));

@@ -109,6 +109,6 @@ public sealed class SandboxIsolationTests(ApiFactory api) : ApiTest(api)
 
         var memoirA = await Billing.BillingApi.SubmitAsync(Client(Physio1), Billing.BillingApi.Memoir("SAME-1", Billing.BillingApi.Line(inA.Voucher!.Number, "2026-11-20")));
         var memoirB = await Billing.BillingApi.SubmitAsync(Client(b.Key("physio-1")), Billing.BillingApi.Memoir("SAME-1", Billing.BillingApi.Line(inB.Voucher!.Number, "2026-11-20")));
-        Assert.NotEqual(memoirA["id"]!.GetValue<string>(), memoirB["id"]!.GetValue<string>());
+        Assert.NotEqual(memoirA.Id.ToString(), memoirB.Id.ToString());
     }
 }

@@ -1,5 +1,7 @@
+using CnsExchange.Domain.Billing;
 using CnsExchange.Infrastructure.Sandbox;
 using System.Net;
+using CnsExchange.Application.Features.Billing;
 using CnsExchange.IntegrationTests.Support;
 using CnsExchange.IntegrationTests.Validation;
 using Npgsql;
@@ -79,7 +81,7 @@ public sealed class SandboxOperatorTests(ApiFactory api) : ApiTest(api)
         var voucher = decision.Voucher!.Number;
         var file = await Billing.BillingApi.UploadAsync(Client(b.Key("physio-1")),
             $"memoirReference,voucherNumber,matricule,sessionDate,actCode,travel,claimedAmount\nDEL-F,{voucher},{ValidationTestSupport.Adult},2026-11-21,ZK11,false,36.80\n", "text/csv");
-        await Billing.BillingApi.WaitForFileAsync(Client(b.Key("physio-1")), file["id"]!.GetValue<string>());
+        await Billing.BillingApi.WaitForFileAsync(Client(b.Key("physio-1")), file.Id.ToString());
         var defaultRowsBefore = await DefaultRowsAsync();
 
         Assert.Equal(HttpStatusCode.NoContent, (await Client(Operator).DeleteAsync($"/api/v1/sandboxes/{b.Id}")).StatusCode);
@@ -228,7 +230,7 @@ public sealed class OneSandboxPerTestRunTests(ApiFactory api) : ApiTest(api)
         var physio = Client(b.Key("physio-1"));
         var voucher = (await physio.DecideAsync(ValidationTestSupport.Rx())).Voucher!.Number;
         var memoir = await Billing.BillingApi.SubmitAsync(physio, Billing.BillingApi.Memoir("CI-1", Billing.BillingApi.Line(voucher, "2026-11-23")));
-        Assert.Equal("adjudicated", memoir["status"]!.GetValue<string>());
+        Assert.Equal(FeeMemoirStatus.Adjudicated, memoir.Status);
 
         // The default sandbox bills too; advancing B's clock must pay B's memoir only.
         var voucherA = (await Client(Physio1).DecideAsync(ValidationTestSupport.Rx())).Voucher!.Number;
@@ -240,11 +242,11 @@ public sealed class OneSandboxPerTestRunTests(ApiFactory api) : ApiTest(api)
         var files = await (await physio.GetAsync("/api/v1/return-files")).ExpectAsync(HttpStatusCode.OK);
         var returnFile = files["items"]!.AsArray().First()!["id"]!.GetValue<string>();
         await (await physio.GetAsync($"/api/v1/return-files/{returnFile}")).ExpectAsync(HttpStatusCode.OK);
-        var paid = await (await physio.GetAsync($"/api/v1/fee-memoirs/{memoir["id"]}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("paid", paid["status"]!.GetValue<string>());
+        var paid = await (await physio.GetAsync($"/api/v1/fee-memoirs/{memoir.Id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        Assert.Equal(FeeMemoirStatus.Paid, paid.Status);
 
-        var unpaid = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{memoirA["id"]}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.NotEqual("paid", unpaid["status"]!.GetValue<string>());
+        var unpaid = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{memoirA.Id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        Assert.NotEqual(FeeMemoirStatus.Paid, unpaid.Status);
         Assert.Empty((await (await Client(Physio1).GetAsync("/api/v1/return-files")).ExpectAsync(HttpStatusCode.OK))["items"]!.AsArray());
 
         var deleted = await Client(Operator).DeleteAsync($"/api/v1/sandboxes/{b.Id}");

@@ -1,3 +1,4 @@
+using CnsExchange.Domain.Billing;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
@@ -182,14 +183,14 @@ public sealed class TwoHostTests(TwoHostsWithJobs hosts, ITestOutputHelper outpu
         var csv = string.Join('\n', ["memoirReference,voucherNumber,matricule,sessionDate,actCode,travel,claimedAmount",
             .. Enumerable.Range(0, 4).Select(i => $"BF-{i},{voucher},{ValidationTestSupport.Adult},2026-11-{20 + i:00},ZK11,false,36.80")]) + "\n";
         var accepted = await UploadAsync(physio, csv, "text/csv");
-        var fileId = accepted["id"]!.GetValue<Guid>();
+        var fileId = accepted.Id;
         // The same file queued on both job servers again (a recovery at start-up, a retry): each processes it or finds it done.
         foreach (var host in hosts.Both)
             for (var i = 0; i < 2; i++)
                 host.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<BillingFileJob>(j => j.ProcessAsync(sandbox.Id, fileId, CancellationToken.None));
 
         var file = await WaitForFileAsync(B.As(sandbox.Key("physio-1")), fileId.ToString(), TimeSpan.FromSeconds(60));
-        Assert.Equal("processed", file["status"]!.GetValue<string>());
+        Assert.Equal(BillingFileStatus.Processed, file.Status);
         await Task.Delay(1000); // the queued duplicates run meanwhile
         await using var conn = await OpenOwnerAsync();
         Assert.Equal(4, await SandboxApi.CountAsync(conn, "SELECT count(*) FROM cns.fee_memoirs WHERE sandbox_id = $1 AND reference LIKE 'BF-%'", sandbox.Id));
