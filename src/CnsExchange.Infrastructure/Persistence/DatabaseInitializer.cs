@@ -43,7 +43,10 @@ public sealed partial class DatabaseInitializer(
         // with the session), and the next process finds nothing left to do.
         await using var serialised = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ownerConnectionString) { Pooling = false }.ConnectionString);
         await serialised.OpenAsync(ct);
-        await ExecuteAsync(serialised, $"SELECT pg_advisory_lock({StartUpLockKey})", ct);
+        // Waits as long as the holder works (migrations of a fresh database take minutes on a busy machine): no command
+        // timeout, the lock is released when the holder's session ends, crash included.
+        await using (var wait = new NpgsqlCommand($"SELECT pg_advisory_lock({StartUpLockKey})", serialised) { CommandTimeout = 0 })
+            await wait.ExecuteNonQueryAsync(ct);
 
         // The history table first, which the pending-migrations check reads before migrations would create it.
         await owner.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>().CreateIfNotExistsAsync(ct);
