@@ -2166,9 +2166,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_prescription_scans_request_id");
 
-                    b.HasIndex("SandboxId", "Sha256")
-                        .HasDatabaseName("ix_prescription_scans_sha256");
-
                     b.ToTable("prescription_scans", "cns");
                 });
 
