@@ -88,7 +88,7 @@ public static class AttachmentOwners
         AttachmentOwner? owner;
         if (RequestKindOf(kind) is { } requestKind)
         {
-            var requests = forChange ? db.Set<CareRequest>().Include(r => r.History) : db.Set<CareRequest>().AsNoTracking();
+            var requests = forChange ? db.Set<CareRequest>() : db.Set<CareRequest>().AsNoTracking();
             var request = await requests.SingleOrDefaultAsync(r => r.Id == id && r.Kind == requestKind, ct);
             owner = request is null ? null : new AttachmentOwner(kind, id, request.ProviderId,
                 request.AwaitsDecision ? null : "request_already_decided",

@@ -207,7 +207,7 @@ public sealed class SubmitValidationRequestHandler(IAppDbContext db, IReferenceD
         {
             Id = Guid.CreateVersion7(now), RequestId = r.Id, ContentType = contentType, Sha256 = scanSha, SizeBytes = scan.LongLength,
             FileName = fileName, Content = scan,
-        }), ct, beforeSave: c => quota.ChargeAsync(db, scan.LongLength, c));
+        }), ct, withSave: c => quota.ChargeAsync(db, scan.LongLength, c));
         // Everything the answer shows is at hand: no need to read back what was just written.
         var voucher = request.VoucherId is { } vid ? db.Vouchers.Local.FirstOrDefault(v => v.Id == vid) : null;
         return voucher is null && request.VoucherId is not null

@@ -2166,9 +2166,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_prescription_scans_request_id");
 
-                    b.HasIndex("SandboxId", "Sha256")
-                        .HasDatabaseName("ix_prescription_scans_sha256");
-
                     b.ToTable("prescription_scans", "cns");
                 });
 
@@ -2598,6 +2595,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("decision_due_by");
 
+                    b.Property<string>("History")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("history");
+
                     b.Property<string>("InformationAnswer")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)")
@@ -2690,67 +2692,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.ToTable("care_requests", "cns");
 
                     b.UseTptMappingStrategy();
-                });
-
-            modelBuilder.Entity("CnsExchange.Domain.Requests.RequestEvent", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.Property<string>("Action")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)")
-                        .HasColumnName("action");
-
-                    b.Property<string>("Actor")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("actor");
-
-                    b.Property<DateTimeOffset>("At")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("at");
-
-                    b.Property<string>("Note")
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
-                        .HasColumnName("note");
-
-                    b.Property<string>("Reasons")
-                        .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("reasons");
-
-                    b.Property<Guid>("RequestId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("request_id");
-
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
-                    b.Property<int>("Sequence")
-                        .HasColumnType("integer")
-                        .HasColumnName("sequence");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(30)
-                        .HasColumnType("character varying(30)")
-                        .HasColumnName("status");
-
-                    b.HasKey("Id")
-                        .HasName("pk_request_events");
-
-                    b.HasIndex("SandboxId", "RequestId", "Sequence")
-                        .IsUnique()
-                        .HasDatabaseName("ix_request_events_request_id_sequence");
-
-                    b.ToTable("request_events", "cns");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Vouchers.Voucher", b =>
@@ -4021,23 +3962,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasConstraintName("fk_care_requests_vouchers_voucher_id");
                 });
 
-            modelBuilder.Entity("CnsExchange.Domain.Requests.RequestEvent", b =>
-                {
-                    b.HasOne("CnsExchange.Domain.Requests.CareRequest", null)
-                        .WithMany("History")
-                        .HasForeignKey("RequestId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_request_events_care_requests_request_id");
-
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_request_events_sandboxes_sandbox_id");
-                });
-
             modelBuilder.Entity("CnsExchange.Domain.Vouchers.Voucher", b =>
                 {
                     b.HasOne("CnsExchange.Domain.Registry.Insured", null)
@@ -4167,11 +4091,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.Navigation("Affiliations");
 
                     b.Navigation("CarePlans");
-                });
-
-            modelBuilder.Entity("CnsExchange.Domain.Requests.CareRequest", b =>
-                {
-                    b.Navigation("History");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Vouchers.Voucher", b =>
