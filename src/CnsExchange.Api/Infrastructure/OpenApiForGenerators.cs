@@ -122,6 +122,7 @@ public static class OperationIds
         ["GET api/v1/schemas/pain.001.001.09.subset.xsd"] = "getPain001Schema",
         ["GET api/v1/vouchers/{number}"] = "getVoucher",
         ["POST api/v1/vouchers/{number}/cancellation"] = "cancelVoucher",
+        ["GET api/v1/vouchers/{number}/fee-note"] = "getFeeNote",
         ["POST api/v1/fee-memoirs/{id}/cancellation"] = "cancelFeeMemoir",
         ["POST api/v1/fee-memoirs/{id}/lines/{line}/reversal"] = "submitFeeMemoirLineReversal",
         ["POST api/v1/review/recoveries"] = "createRecovery",
