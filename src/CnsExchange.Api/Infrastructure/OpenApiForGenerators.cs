@@ -59,6 +59,7 @@ public static class OperationIds
         ["GET api/v1/admin/insured"] = "listInsured",
         ["GET api/v1/admin/insured/{matricule}"] = "getInsured",
         ["PUT api/v1/admin/insured/{matricule}"] = "putInsured",
+        ["PUT api/v1/admin/insured/{matricule}/bank-account"] = "setInsuredBankAccount",
         ["GET api/v1/admin/doctors"] = "listDoctors",
         ["PUT api/v1/admin/doctors/{code}"] = "putDoctor",
         ["GET api/v1/admin/providers"] = "listProviders",
