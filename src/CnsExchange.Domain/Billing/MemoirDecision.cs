@@ -93,6 +93,7 @@ public sealed class MemoirDecision
             HospitalStayId = input.HospitalStayId,
             Matricule = input.Matricule,
             InsuredId = _facts.InsuredId(input),
+            CompetentFund = facts.Insured?.CompetentFund,
             SessionDate = input.SessionDate,
             ActCode = input.ActCode,
             Travel = input.Travel,

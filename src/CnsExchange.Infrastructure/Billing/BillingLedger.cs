@@ -24,12 +24,12 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
     private const string LineColumns =
         "id, memoir_id, provider_id, line_number, source_line, voucher_number, voucher_id, voucher_service_id, matricule, insured_id, " +
         "session_date, act_code, travel, claimed_amount, tariff_amount, rate_percent, cns_amount, insured_share, outcome, reasons, " +
-        "payable_amount, created_at, hospital_stay_id, single_room_surcharge, travel_allowance";
+        "payable_amount, created_at, hospital_stay_id, single_room_surcharge, travel_allowance, competent_fund";
 
     private const string LineValues =
         "@id, @memoir_id, @provider_id, @line_number, @source_line, @voucher_number, @voucher_id, @voucher_service_id, @matricule, @insured_id, " +
         "@session_date, @act_code, @travel, @claimed_amount, @tariff_amount, @rate_percent, @cns_amount, @insured_share, @outcome, @reasons, " +
-        "@payable_amount, @created_at, @hospital_stay_id, @single_room_surcharge, @travel_allowance";
+        "@payable_amount, @created_at, @hospital_stay_id, @single_room_surcharge, @travel_allowance, @competent_fund";
 
     /// <summary>BIL-09: the stored line pays a travel allowance (as <see cref="FeeMemoirLine.PaysTravelAllowance"/>).</summary>
     private const string PaysTravel =
@@ -298,7 +298,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         "id, memoir_id, provider_id, line_number, source_line, voucher_number, voucher_id, voucher_service_id, hospital_stay_id, matricule, " +
         "insured_id, session_date, act_code, travel, claimed_amount, single_room_surcharge, tariff_amount, rate_percent, cns_amount, " +
         "insured_share, outcome, reasons, payable_amount, contestation_status, created_at, payment_run_id, paid_amount, paid_at, " +
-        "return_file_id, reported_at, travel_allowance, released_at";
+        "return_file_id, reported_at, travel_allowance, released_at, competent_fund";
 
     private static async Task WriteMemoirAsync(NpgsqlBinaryImporter w, FeeMemoir m, CancellationToken ct)
     {
@@ -367,6 +367,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         await WriteNullableAsync(w, l.ReportedAt?.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
         await w.WriteAsync(l.TravelAllowance, NpgsqlDbType.Boolean, ct);
         await WriteNullableAsync(w, l.ReleasedAt?.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
+        await WriteTextAsync(w, l.CompetentFund, ct);
     }
 
     private static Task WriteTextAsync(NpgsqlBinaryImporter w, string? value, CancellationToken ct) =>
@@ -418,6 +419,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         p.AddWithValue("payable_amount", l.PayableAmount);
         p.AddWithValue("created_at", l.CreatedAt.ToUniversalTime());
         p.Add(Uuid("hospital_stay_id", l.HospitalStayId));
+        p.Add(new NpgsqlParameter("competent_fund", NpgsqlDbType.Varchar) { Value = (object?)l.CompetentFund ?? DBNull.Value });
         p.Add(new NpgsqlParameter("single_room_surcharge", NpgsqlDbType.Numeric) { Value = (object?)l.SingleRoomSurcharge ?? DBNull.Value });
         p.AddWithValue("travel_allowance", l.TravelAllowance);
     }

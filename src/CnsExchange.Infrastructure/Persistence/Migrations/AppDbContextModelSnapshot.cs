@@ -644,6 +644,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("numeric(14,2)")
                         .HasColumnName("cns_amount");
 
+                    b.Property<string>("CompetentFund")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("competent_fund");
+
                     b.Property<string>("ContestationStatus")
                         .HasMaxLength(12)
                         .HasColumnType("character varying(12)")
