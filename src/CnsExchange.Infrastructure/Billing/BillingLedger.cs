@@ -84,19 +84,23 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         // whole table for it at every batch of a file.
         await using var cmd = Command($"""
             SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id), l.hospital_stay_id,
-              l.travel_allowance, {PaysTravel}
+              l.travel_allowance, {PaysTravel}, false
             FROM cns.fee_memoir_lines l
             WHERE l.{BillingTables.PaidPredicate} AND l.voucher_id = ANY(ARRAY(SELECT v.id FROM cns.vouchers v WHERE v.number = ANY(@numbers) AND v.provider_id = @provider))
             UNION ALL
+            SELECT c.voucher_id, NULL::uuid, c.service_date, c.act_code, c.claim_id::text, NULL::uuid, false, false, true
+            FROM cns.{ReimbursementTables.Lines} c
+            WHERE c.{ReimbursementTables.PaidPredicate} AND c.voucher_id = ANY(ARRAY(SELECT v.id FROM cns.vouchers v WHERE v.number = ANY(@numbers) AND v.provider_id = @provider))
+            UNION ALL
             SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id), NULL::uuid,
-              false, {PaysTravel}
+              false, {PaysTravel}, false
             FROM cns.fee_memoir_lines l
             WHERE {BillingTables.PaidSessionPredicate} AND l.provider_id = @provider
               AND l.insured_id = ANY(ARRAY(SELECT i.id FROM cns.insured i WHERE i.matricule = ANY(@matricules)))
             {(stayIds.Count == 0 ? "" : $"""
             UNION ALL
             SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id), l.hospital_stay_id,
-              false, false
+              false, false, false
             FROM cns.fee_memoir_lines l
             WHERE l.hospital_stay_id = ANY(@stays) AND l.provider_id = @provider AND l.{BillingTables.PaidPredicate}
             """)}
@@ -114,6 +118,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
                 HospitalStayId = reader.IsDBNull(5) ? null : reader.GetGuid(5),
                 TravelAllowance = reader.GetBoolean(6),
                 TravelPaid = reader.GetBoolean(7),
+                Reimbursed = reader.GetBoolean(8),
             });
         return lines;
     }
@@ -205,11 +210,15 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
             FROM cns.fee_memoirs n WHERE n.billing_file_id = {billingFileId} AND n.replaces_memoir_id = o.id
             """, ct);
 
-    public async Task GiveBackSessionsAsync(IReadOnlyDictionary<Guid, int> sessions, CancellationToken ct)
+    public Task GiveBackSessionsAsync(IReadOnlyDictionary<Guid, int> sessions, CancellationToken ct) => AddSessionsBilledAsync(sessions, -1, ct);
+
+    public Task ConsumeSessionsAsync(IReadOnlyDictionary<Guid, int> sessions, CancellationToken ct) => AddSessionsBilledAsync(sessions, 1, ct);
+
+    private async Task AddSessionsBilledAsync(IReadOnlyDictionary<Guid, int> sessions, int sign, CancellationToken ct)
     {
         if (sessions.Count == 0) return;
-        await using var update = Command("""
-            UPDATE cns.voucher_services s SET sessions_billed = s.sessions_billed - d.n
+        await using var update = Command($"""
+            UPDATE cns.voucher_services s SET sessions_billed = s.sessions_billed + {sign} * d.n
             FROM unnest(@ids, @counts) AS d(id, n) WHERE s.id = d.id
             """);
         update.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = sessions.Keys.ToArray() });

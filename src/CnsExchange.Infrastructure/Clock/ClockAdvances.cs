@@ -36,18 +36,22 @@ public sealed class ClockAdvanceStore(NpgsqlDataSource source) : IClockAdvances
         await using var cmd = new NpgsqlCommand(sql, connection);
         if (id is not null) cmd.Parameters.Add(new NpgsqlParameter { Value = id.Value });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            found.Add(new ClockAdvanceDto(reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(3),
-                reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5), reader.IsDBNull(6) ? null : reader.GetString(6)));
+        while (await reader.ReadAsync(ct)) found.Add(Read(reader));
         return found;
     }
 
-    public async Task<ClockAdvanceDto> StartAsync(Guid id, DateTimeOffset from, DateTimeOffset to, DateTimeOffset startedAt, CancellationToken ct)
+    private static ClockAdvanceDto Read(NpgsqlDataReader reader) =>
+        new(reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(3),
+            reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5), reader.IsDBNull(6) ? null : reader.GetString(6));
+
+    /// <summary>The latest advance of the current sandbox that moved the clock to <paramref name="to"/>: a repeated move finds its first.</summary>
+    public async Task<ClockAdvanceDto?> LatestToAsync(DateTimeOffset to, CancellationToken ct)
     {
-        var advance = new ClockAdvanceDto(id, "running", from.ToUniversalTime(), to.ToUniversalTime(), startedAt.ToUniversalTime(), null, null);
-        await ExecuteAsync("INSERT INTO cns.clock_advances (id, status, from_instant, to_instant, started_at) VALUES ($1, 'running', $2, $3, $4)", ct,
-            advance.Id, advance.From, advance.To, advance.StartedAt);
-        return advance;
+        await using var connection = await OpenAsync(ct);
+        await using var cmd = new NpgsqlCommand(Select + "WHERE to_instant = $1 ORDER BY started_at DESC LIMIT 1", connection);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = to.ToUniversalTime() });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? Read(reader) : null;
     }
 
     public Task FinishAsync(Guid id, DateTimeOffset finishedAt, string? error, CancellationToken ct) =>
@@ -62,7 +66,7 @@ public sealed class ClockAdvanceStore(NpgsqlDataSource source) : IClockAdvances
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    private async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
+    internal async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
     {
         var connection = await source.OpenConnectionAsync(ct);
         await SandboxConnectionInterceptor.ApplyAsync(connection, ct);
@@ -78,22 +82,20 @@ public sealed class ClockAdvanceStore(NpgsqlDataSource source) : IClockAdvances
 public sealed class ClockAdvanceRunner(IServiceScopeFactory scopes, ClockAdvanceStore store, PaymentRunLockConnections locks,
     SandboxTimeProvider time, ILogger<ClockAdvanceRunner> logger)
 {
-    /// <summary>Notes a new advance as running and starts its due work, its lock taken before the row exists (no sweep can take it).</summary>
-    public async Task<(ClockAdvanceDto Advance, Task Work)> StartAsync(Guid sandboxId, SandboxClockSetting clock, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    /// <summary>
+    /// Takes the lock of a new advance before its row exists (no sweep can take it): the caller writes the row in the
+    /// same statement as the clock move, then hands the lock to <see cref="Start"/>, or disposes it when nothing moved.
+    /// </summary>
+    public async Task<(Guid Id, NpgsqlConnection Held)> LockNewAsync()
     {
         var id = Guid.NewGuid();
         var held = await TryLockAsync(id) ?? throw new InvalidOperationException("The lock of a new clock advance is taken.");
-        try
-        {
-            var advance = await store.StartAsync(id, from, to, time.Inner.GetUtcNow(), ct);
-            return (advance, Task.Run(() => WorkAsync(sandboxId, clock, advance, held), CancellationToken.None));
-        }
-        catch
-        {
-            await held.DisposeAsync();
-            throw;
-        }
+        return (id, held);
     }
+
+    /// <summary>Starts the due work of an advance whose row the clock move wrote, under the lock taken by <see cref="LockNewAsync"/>.</summary>
+    public Task Start(Guid sandboxId, SandboxClockSetting clock, ClockAdvanceDto advance, NpgsqlConnection held) =>
+        Task.Run(() => WorkAsync(sandboxId, clock, advance, held), CancellationToken.None);
 
     /// <summary>Resumes an advance left running, unless another process holds it or it finished meanwhile.</summary>
     public async Task ResumeAsync(Guid sandboxId, SandboxClockSetting clock, ClockAdvanceDto advance)

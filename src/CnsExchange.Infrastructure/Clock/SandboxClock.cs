@@ -10,18 +10,27 @@ namespace CnsExchange.Infrastructure.Clock;
 /// The clock of the unit of work's sandbox. It lives in the sandbox's row, read at the start of each unit of work, so
 /// every process sees a move at once; a move is one UPDATE that cannot go back, whatever a stale process believes.
 /// </summary>
-public sealed class SandboxClock(SandboxTimeProvider time, SandboxDirectory directory, NpgsqlDataSource source,
+public sealed class SandboxClock(SandboxTimeProvider time, SandboxDirectory directory, ClockAdvanceStore store,
     ClockAdvanceRunner runner, ClockAdvanceOptions options) : ISandboxClock
 {
-    // The old values come from a locked sub-select: a concurrent move waits, then compares with the value it wrote.
+    // The old values come from a locked sub-select: a concurrent move waits, then compares with the value it wrote. The
+    // advance's row is written by the same statement, so a move never exists without the record of its due work (a crash
+    // right after the move leaves a running advance for the sweep) and a repeated move can find the first one.
     private const string MoveSql = """
-        UPDATE cns.sandboxes s
-        SET clock_frozen_at = CASE WHEN old.clock_mode = 'frozen' THEN $2 END,
-            clock_offset = CASE WHEN old.clock_mode = 'frozen' THEN old.clock_offset ELSE $2 - $3 END
-        FROM (SELECT id, clock_mode, clock_frozen_at, clock_offset FROM cns.sandboxes WHERE id = $1 AND deleting_at IS NULL FOR UPDATE) old
-        WHERE s.id = old.id
-          AND $2 >= CASE WHEN old.clock_mode = 'frozen' THEN old.clock_frozen_at ELSE $3 + old.clock_offset END
-        RETURNING old.clock_mode, old.clock_frozen_at, old.clock_offset, s.clock_mode, s.clock_frozen_at, s.clock_offset
+        WITH moved AS (
+            UPDATE cns.sandboxes s
+            SET clock_frozen_at = CASE WHEN old.clock_mode = 'frozen' THEN $2 END,
+                clock_offset = CASE WHEN old.clock_mode = 'frozen' THEN old.clock_offset ELSE $2 - $3 END
+            FROM (SELECT id, clock_mode, clock_frozen_at, clock_offset FROM cns.sandboxes WHERE id = $1 AND deleting_at IS NULL FOR UPDATE) old
+            WHERE s.id = old.id
+              AND $2 >= CASE WHEN old.clock_mode = 'frozen' THEN old.clock_frozen_at ELSE $3 + old.clock_offset END
+            RETURNING old.clock_mode AS old_mode, old.clock_frozen_at AS old_frozen_at, old.clock_offset AS old_offset,
+                      s.clock_mode, s.clock_frozen_at, s.clock_offset,
+                      CASE WHEN old.clock_mode = 'frozen' THEN old.clock_frozen_at ELSE $3 + old.clock_offset END AS from_instant),
+        noted AS (
+            INSERT INTO cns.clock_advances (id, status, from_instant, to_instant, started_at)
+            SELECT $4, 'running', from_instant, $2, $3 FROM moved)
+        SELECT old_mode, old_frozen_at, old_offset, clock_mode, clock_frozen_at, clock_offset, from_instant FROM moved
         """;
 
     private static SandboxScope Scope => SandboxScope.Current ?? throw new ForbiddenException("The clock belongs to a sandbox: use a key of that sandbox.");
@@ -39,33 +48,56 @@ public sealed class SandboxClock(SandboxTimeProvider time, SandboxDirectory dire
     {
         var scope = Scope;
         var real = time.Inner.GetUtcNow().ToUniversalTime();
-        SandboxClockSetting? from = null, to = null;
-        await using (var cmd = source.CreateCommand(MoveSql))
+        target = target.ToUniversalTime();
+        var (id, lockConnection) = await runner.LockNewAsync();
+        NpgsqlConnection? held = lockConnection; // released here unless handed to the advance's work
+        try
         {
-            cmd.Parameters.Add(new NpgsqlParameter { Value = scope.Id });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = target.ToUniversalTime() });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = real });
-            // Disposed once, here: Npgsql hands the same reader object to the connection's next command, so a second
-            // dispose after the connection went back to the pool closed another request's reader (both then hung).
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            if (await reader.ReadAsync(ct))
+            SandboxClockSetting? to = null;
+            var from = DateTimeOffset.MinValue;
+            await using (var connection = await store.OpenAsync(ct))
+            await using (var cmd = new NpgsqlCommand(MoveSql, connection))
             {
-                from = SandboxDirectory.ReadClock(reader, 0);
-                to = SandboxDirectory.ReadClock(reader, 3);
+                cmd.Parameters.Add(new NpgsqlParameter { Value = scope.Id });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = target });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = real });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+                await using var reader = await cmd.ExecuteReaderAsync(ct);
+                if (await reader.ReadAsync(ct))
+                {
+                    to = SandboxDirectory.ReadClock(reader, 3);
+                    from = reader.GetFieldValue<DateTimeOffset>(6);
+                }
             }
-        }
-        if (from is null || to is null)
-        {
-            if (await directory.ReadClockAsync(scope.Id, ct) is null) throw new NotFoundException("sandbox");
-            throw new ConflictException("clock_backwards", "The sandbox clock only moves forward: payments, vouchers and due dates already issued would contradict an earlier time.");
-        }
-        scope.Clock = to;
+            if (to is null) return await RepeatedAsync(scope, target, ct);
+            scope.Clock = to;
 
-        // The work that fell due in between runs now, in this sandbox only, in order; the answer waits for it at most the
-        // budget, then says 202 with the advance's status while it goes on (not cancelled with the request).
-        var (advance, work) = await runner.StartAsync(scope.Id, to, from.Now(real), to.Now(real), ct);
-        var finished = await Task.WhenAny(work, Task.Delay(options.Wait, time.Inner, ct)) == work;
-        return State(to) with { Pending = finished ? null : advance };
+            // The work that fell due in between runs now, in this sandbox only, in order; the answer waits for it at most the
+            // budget, then says 202 with the advance's status while it goes on (not cancelled with the request).
+            var advance = new ClockAdvanceDto(id, "running", from.ToUniversalTime(), target, real, null, null);
+            var work = runner.Start(scope.Id, to, advance, held);
+            held = null; // the work releases it
+            var finished = await Task.WhenAny(work, Task.Delay(options.Wait, time.Inner, ct)) == work;
+            return State(to) with { Pending = finished ? null : advance };
+        }
+        finally
+        {
+            if (held is not null) await held.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// A move the clock has already passed: when an earlier move went to this very instant, it is the same request sent
+    /// again (a client's or a proxy's retry after a lost answer) and is answered with the clock as it now is, and the
+    /// first move's advance while its work still runs; otherwise the clock would go back.
+    /// </summary>
+    private async Task<ClockState> RepeatedAsync(SandboxScope scope, DateTimeOffset target, CancellationToken ct)
+    {
+        var current = await directory.ReadClockAsync(scope.Id, ct) ?? throw new NotFoundException("sandbox");
+        if (await store.LatestToAsync(target, ct) is not { } first)
+            throw new ConflictException("clock_backwards", "The sandbox clock only moves forward: payments, vouchers and due dates already issued would contradict an earlier time.");
+        scope.Clock = current;
+        return State(current) with { Pending = first.Status == "running" ? first : null };
     }
 
     public async Task RefreshAsync(CancellationToken ct)

@@ -1,5 +1,7 @@
 using System.Net;
+using CnsExchange.IntegrationTests.Sandboxes;
 using CnsExchange.IntegrationTests.Support;
+using Npgsql;
 
 namespace CnsExchange.IntegrationTests.Foundation;
 
@@ -32,6 +34,27 @@ public sealed class ClockTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(target, body["now"]!.GetValue<DateTimeOffset>());
         var back = await Client(Admin).PutJsonAsync("/api/v1/admin/clock", new { now = ApiFactory.Start });
         await back.ExpectProblemAsync(HttpStatusCode.Conflict, "clock_backwards");
+    }
+
+    [Fact]
+    public async Task The_same_absolute_move_sent_again_after_the_clock_ran_past_it_is_answered_as_done_not_refused()
+    {
+        // A retry (by the client, or by a proxy after a lost answer) reaches the API when the running clock has already
+        // passed the target its first try set: the move happened once, so the answer is the clock as it now is.
+        var target = ApiFactory.Start.AddDays(3);
+        await (await Client(Admin).PutJsonAsync("/api/v1/admin/clock", new { now = target })).ExpectAsync(HttpStatusCode.OK);
+        Api.Clock.Advance(TimeSpan.FromMinutes(10));
+
+        var again = await (await Client(Admin).PutJsonAsync("/api/v1/admin/clock", new { now = target })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(target.AddMinutes(10), again["now"]!.GetValue<DateTimeOffset>());
+        await using (var owner = new NpgsqlConnection(Api.ConnectionString))
+        {
+            await owner.OpenAsync();
+            Assert.Equal(1, await SandboxApi.CountAsync(owner, "SELECT count(*) FROM cns.clock_advances WHERE to_instant = $1", target.UtcDateTime));
+        }
+
+        // An instant no move went to is still a move back.
+        await (await Client(Admin).PutJsonAsync("/api/v1/admin/clock", new { now = target.AddMinutes(5) })).ExpectProblemAsync(HttpStatusCode.Conflict, "clock_backwards");
     }
 
     [Fact]
