@@ -67,7 +67,17 @@ if [ "$P8" -eq 1 ]; then
     nginx_config "$NGINX_DIR/$n" "$pp" "${P8_PORTS[@]:0:$n}"; nginx_start "$NGINX_DIR/$n"
     PROXY_URLS+="${PROXY_URLS:+,}http://127.0.0.1:$pp"
   done
-  for p in "${P8_PORTS[@]}"; do until curl -sf "http://127.0.0.1:$p/health/ready" >/dev/null; do sleep 0.5; done; done
+  # Each process ready within 180 s, or the phase stops naming it (a process that died at start would leave it waiting forever).
+  for i in 0 1 2 3; do
+    deadline=$((SECONDS + 180))
+    until curl -sf "http://127.0.0.1:${P8_PORTS[$i]}/health/ready" >/dev/null; do
+      if ! kill -0 "${EXTRA_PIDS[$i]}" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
+        echo "p8: API process $i (port ${P8_PORTS[$i]}) did not become ready; its log: /tmp/cnsexchange-bench-p8-api-$i.log" >&2
+        tail -5 "/tmp/cnsexchange-bench-p8-api-$i.log" >&2; exit 1
+      fi
+      sleep 0.5
+    done
+  done
   REPORT_P8="bench/results/$STAMP-p8-scale-out.md"
   BENCH_PROXY_URLS="$PROXY_URLS" BENCH_LIMITER_ON_URL="http://127.0.0.1:${P8_PORTS[0]}" BENCH_LIMITER_OFF_URL="http://127.0.0.1:${P8_PORTS[3]}" \
     dotnet bench/CnsExchange.Bench/bin/Release/net10.0/CnsExchange.Bench.dll "http://127.0.0.1:${P8_PORTS[0]}" "${EXTRA_PIDS[0]}" "$CS" "$REPORT_P8" p8

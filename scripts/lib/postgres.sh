@@ -34,7 +34,13 @@ pg_as() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-pg_port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# Free = nothing listens on it AND no socket uses it as its local port: the picks (5643x, 1870x) lie inside the kernel's
+# ephemeral range, where a client connection of another run may hold the port, and PostgreSQL then fails to bind it.
+pg_port_free() {
+  if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 1; fi
+  if command -v ss >/dev/null 2>&1 && [ -n "$(ss -Htan "( sport = :$1 )" 2>/dev/null)" ]; then return 1; fi
+  return 0
+}
 
 pg_pick_port() {
   local port=$1

@@ -24,8 +24,8 @@ public sealed partial class DatabaseInitializer(
     /// <summary>Serialises the grants of two processes starting on one database ("CNSGRANT").</summary>
     private const long GrantLockKey = 0x434E_5347_5241_4E54;
 
-    /// <summary>Serialises the migrations of processes starting on one database ("CNSMIGRA").</summary>
-    private const long MigrationLockKey = 0x434E_534D_4947_5241;
+    /// <summary>Serialises the start-up (migrations, grants, seed) of processes starting on one database ("CNSMIGRA").</summary>
+    private const long StartUpLockKey = 0x434E_534D_4947_5241;
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
     private static partial Regex RoleName();
@@ -34,34 +34,22 @@ public sealed partial class DatabaseInitializer(
     {
         var options = new DbContextOptionsBuilder<AppDbContext>();
         DependencyInjection.ConfigureDbContext(options, ownerConnectionString);
-        await using (var owner = new AppDbContext(options.Options))
-        {
-            // Created first, through the creator's check that expects the database may be missing: otherwise the first start
-            // logs "An error occurred using the connection" (fail) twice before migrations create it. Several processes
-            // may start at once on a database that does not exist yet (scripts/scale-out.sh, bench p8): the one that loses
-            // the race to create it goes on with the winner's.
-            var creator = owner.GetService<Microsoft.EntityFrameworkCore.Storage.IRelationalDatabaseCreator>();
-            try
-            {
-                if (!await creator.ExistsAsync(ct)) await creator.CreateAsync(ct);
-            }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
-            {
-                logger.LogInformation("Another process created the database first");
-            }
-            // Then one process at a time: EF's own migration lock does not keep two processes from applying the same
-            // migration here (the second failed with "column … already exists"), so a session-level advisory lock on an
-            // unpooled connection holds the history table's creation and the migrations; the next process finds none pending.
-            await using var serialised = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ownerConnectionString) { Pooling = false }.ConnectionString);
-            await serialised.OpenAsync(ct);
-            await ExecuteAsync(serialised, $"SELECT pg_advisory_lock({MigrationLockKey})", ct);
-            // Likewise the history table, which the pending-migrations check reads before migrations would create it.
-            await owner.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>().CreateIfNotExistsAsync(ct);
-            var pending = (await owner.Database.GetPendingMigrationsAsync(ct)).ToList();
-            if (pending.Count > 0) logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
-            await owner.Database.MigrateAsync(ct);
-            // The lock ends with the session (the connection is closed here, not pooled).
-        }
+        await using var owner = new AppDbContext(options.Options);
+        await CreateDatabaseAsync(owner, ct);
+
+        // Then one process at a time: EF's own migration lock does not keep two processes from applying the same migration
+        // here (the second failed with "column … already exists"), nor would anything keep two from seeding the default
+        // sandbox twice. A session-level advisory lock on an unpooled connection holds the rest of the start-up (it ends
+        // with the session), and the next process finds nothing left to do.
+        await using var serialised = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ownerConnectionString) { Pooling = false }.ConnectionString);
+        await serialised.OpenAsync(ct);
+        await ExecuteAsync(serialised, $"SELECT pg_advisory_lock({StartUpLockKey})", ct);
+
+        // The history table first, which the pending-migrations check reads before migrations would create it.
+        await owner.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>().CreateIfNotExistsAsync(ct);
+        var pending = (await owner.Database.GetPendingMigrationsAsync(ct)).ToList();
+        if (pending.Count > 0) logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
+        await owner.Database.MigrateAsync(ct);
         await using (var connection = new NpgsqlConnection(ownerConnectionString))
         {
             await connection.OpenAsync(ct);
@@ -72,6 +60,25 @@ public sealed partial class DatabaseInitializer(
         if (!seedSandbox) return;
         var clock = await sandboxes.ClockAsync(SandboxIds.Default, ct) ?? throw new InvalidOperationException("The default sandbox is missing.");
         using (SandboxScope.Enter(SandboxIds.Default, clock)) await seeder.SeedAsync(ct);
+    }
+
+    /// <summary>
+    /// Creates the database when missing, through the creator's check that expects it may be: otherwise the first start
+    /// logs "An error occurred using the connection" (fail) twice before migrations create it. Several processes may start
+    /// at once on a database that does not exist yet (scripts/scale-out.sh, bench p8): one that loses the race goes on with
+    /// the winner's.
+    /// </summary>
+    private async Task CreateDatabaseAsync(AppDbContext owner, CancellationToken ct)
+    {
+        var creator = owner.GetService<Microsoft.EntityFrameworkCore.Storage.IRelationalDatabaseCreator>();
+        try
+        {
+            if (!await creator.ExistsAsync(ct)) await creator.CreateAsync(ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+        {
+            logger.LogInformation("Another process created the database first");
+        }
     }
 
     /// <summary>

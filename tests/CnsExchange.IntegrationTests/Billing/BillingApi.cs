@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using CnsExchange.Application.Features.Billing;
+using CnsExchange.Domain.Billing;
 using CnsExchange.IntegrationTests.Support;
 
 namespace CnsExchange.IntegrationTests.Billing;
@@ -16,22 +18,20 @@ internal static class BillingApi
 
     public static object Memoir(string reference, params object[] lines) => new { memoirReference = reference, lines };
 
-    public static async Task<JsonNode> SubmitAsync(HttpClient client, object memoir, HttpStatusCode expected = HttpStatusCode.Created) =>
-        await (await client.PostJsonAsync("/api/v1/fee-memoirs", memoir)).ExpectAsync(expected);
+    public static async Task<FeeMemoirDto> SubmitAsync(HttpClient client, object memoir, HttpStatusCode expected = HttpStatusCode.Created) =>
+        await (await client.PostJsonAsync("/api/v1/fee-memoirs", memoir)).ExpectAsync<FeeMemoirDto>(expected);
 
     /// <summary>Moves the sandbox clock forward (the test clock itself never goes back between tests).</summary>
     public static async Task AdvanceDaysAsync(HttpClient admin, int days) =>
         await (await admin.PutJsonAsync("/api/v1/admin/clock", new { advanceDays = days })).ExpectAsync(HttpStatusCode.OK);
 
-    public static JsonNode LineOf(JsonNode memoir, int number) => memoir["lines"]!.AsArray().Single(l => l!["lineNumber"]!.GetValue<int>() == number)!;
+    public static FeeMemoirLineDto LineOf(FeeMemoirDto memoir, int number) => memoir.Lines.Single(l => l.LineNumber == number);
 
-    public static string Outcome(JsonNode line) => line["outcome"]!.GetValue<string>();
+    public static FeeMemoirLineDto LineOf(FeeMemoirSimulationDto simulation, int number) => simulation.Lines.Single(l => l.LineNumber == number);
 
-    public static decimal Amount(JsonNode line, string field) => line[field]!.GetValue<decimal>();
+    public static IReadOnlyList<string> Codes(FeeMemoirLineDto line) => line.Reasons.Select(r => r.Code).ToList();
 
-    public static IReadOnlyList<string> Codes(JsonNode line) => line["reasons"]!.AsArray().Select(r => r!["code"]!.GetValue<string>()).ToList();
-
-    public static async Task<JsonNode> UploadAsync(HttpClient client, string content, string contentType, string? idempotencyKey = null)
+    public static async Task<BillingFileDto> UploadAsync(HttpClient client, string content, string contentType, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/billing-files")
         {
@@ -39,17 +39,20 @@ internal static class BillingApi
         };
         if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
         var response = await client.SendAsync(request);
-        var body = await response.ExpectAsync(HttpStatusCode.Accepted);
-        Assert.Equal($"/api/v1/billing-files/{body["id"]}", response.Headers.Location?.OriginalString);
+        var body = await response.ExpectAsync<BillingFileDto>(HttpStatusCode.Accepted);
+        Assert.Equal($"/api/v1/billing-files/{body.Id}", response.Headers.Location?.OriginalString);
         return body;
     }
 
     /// <summary>Polls the status resource until the job has finished with the file.</summary>
-    public static async Task<JsonNode> WaitForFileAsync(HttpClient client, string id, TimeSpan? timeout = null)
+    public static async Task<BillingFileDto> WaitForFileAsync(HttpClient client, string id, TimeSpan? timeout = null)
     {
-        var body = await Eventually.PollAsync(async () => await (await client.GetAsync($"/api/v1/billing-files/{id}")).ExpectAsync(HttpStatusCode.OK),
-            b => b["status"]!.GetValue<string>() is "processed" or "rejected", timeout, intervalMs: 100);
-        var status = body["status"]!.GetValue<string>();
-        return status is "processed" or "rejected" ? body : throw new TimeoutException($"Billing file {id} still {status}.");
+        var body = await Eventually.PollAsync(async () => await (await client.GetAsync($"/api/v1/billing-files/{id}")).ExpectAsync<BillingFileDto>(HttpStatusCode.OK),
+            b => Finished(b.Status), timeout, intervalMs: 100);
+        return Finished(body.Status) ? body : throw new TimeoutException($"Billing file {id} still {body.Status}.");
     }
+
+    public static Task<BillingFileDto> WaitForFileAsync(HttpClient client, Guid id, TimeSpan? timeout = null) => WaitForFileAsync(client, id.ToString(), timeout);
+
+    private static bool Finished(BillingFileStatus status) => status is BillingFileStatus.Processed or BillingFileStatus.Rejected;
 }

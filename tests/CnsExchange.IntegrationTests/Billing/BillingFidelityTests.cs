@@ -1,4 +1,6 @@
+using CnsExchange.Domain.Billing;
 using System.Net;
+using CnsExchange.Application.Features.Billing;
 using CnsExchange.IntegrationTests.Support;
 using static CnsExchange.IntegrationTests.Billing.BillingApi;
 
@@ -20,14 +22,14 @@ public sealed class BillingFidelityTests(ApiFactory api) : ApiTest(api)
     {
         var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { RatePercent = rate });
         var simulation = await (await Client(Physio1).PostJsonAsync("/api/v1/fee-memoirs/simulations",
-            Memoir($"B11-S-{rate}-{claimed}", Line(voucher, "2026-11-10", claimed: (decimal)claimed)))).ExpectAsync(HttpStatusCode.OK);
+            Memoir($"B11-S-{rate}-{claimed}", Line(voucher, "2026-11-10", claimed: (decimal)claimed)))).ExpectAsync<FeeMemoirSimulationDto>(HttpStatusCode.OK);
         var memoir = await SubmitAsync(Client(Physio1), Memoir($"B11-{rate}-{claimed}", Line(voucher, "2026-11-10", claimed: (decimal)claimed)));
         foreach (var line in new[] { LineOf(simulation, 1), LineOf(memoir, 1) })
         {
-            Assert.Equal((decimal)cns, Amount(line, "cnsAmount"));
-            Assert.Equal((decimal)insured, Amount(line, "insuredShare"));
+            Assert.Equal((decimal)cns, line.CnsAmount);
+            Assert.Equal((decimal)insured, line.InsuredShare);
         }
-        Assert.Equal((decimal)insured, memoir["totals"]!["insuredShare"]!.GetValue<decimal>());
+        Assert.Equal((decimal)insured, memoir.Totals!.InsuredShare);
     }
 
     [Fact]
@@ -35,15 +37,15 @@ public sealed class BillingFidelityTests(ApiFactory api) : ApiTest(api)
     {
         var voucher = await VoucherSeed.CreateAsync(Api);
         var first = await SubmitAsync(Client(Physio1), Memoir("B07-1", Line(voucher, "2026-11-10"), Line(voucher, "2026-11-10")));
-        Assert.Equal("accepted", Outcome(LineOf(first, 1)));
+        Assert.Equal(LineOutcome.Accepted, LineOf(first, 1).Outcome);
         var second = LineOf(first, 2);
         Assert.Equal(["ONE_ACT_PER_SESSION"], Codes(second));
-        Assert.DoesNotContain("B07-1", second["reasons"]![0]!["message"]!.GetValue<string>());
+        Assert.DoesNotContain("B07-1", second.Reasons[0].Message);
 
         var later = await SubmitAsync(Client(Physio1), Memoir("B07-2", Line(voucher, "2026-11-10")));
         var duplicate = LineOf(later, 1);
         Assert.Equal(["DUPLICATE_LINE"], Codes(duplicate));
-        Assert.Equal("This line was already accepted in an earlier memoir (B07-1).", duplicate["reasons"]![0]!["message"]!.GetValue<string>());
+        Assert.Equal("This line was already accepted in an earlier memoir (B07-1).", duplicate.Reasons[0].Message);
         Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, voucher));
     }
 
@@ -61,11 +63,11 @@ public sealed class BillingFidelityTests(ApiFactory api) : ApiTest(api)
             Line(voucher, "2026-11-12", claimed: 49.30m, travel: true),  // 4 the travel flag still works
             Line(voucher, "2026-11-12", act: "ZKD1", claimed: 12.50m))); // 5 travel already paid that day by line 4
         var travel = LineOf(memoir, 1);
-        Assert.Equal(("accepted", 12.50m, 70m, 8.75m, 3.75m), (Outcome(travel), Amount(travel, "tariffAmount"), Amount(travel, "ratePercent"),
-            Amount(travel, "cnsAmount"), Amount(travel, "insuredShare")));
-        Assert.Equal("accepted", Outcome(LineOf(memoir, 2)));
+        Assert.Equal((LineOutcome.Accepted, 12.50m, 70m, 8.75m, 3.75m), (travel.Outcome, travel.TariffAmount, travel.RatePercent,
+            travel.CnsAmount, travel.InsuredShare));
+        Assert.Equal(LineOutcome.Accepted, LineOf(memoir, 2).Outcome);
         Assert.Equal(["TRAVEL_WITHOUT_SESSION"], Codes(LineOf(memoir, 3)));
-        Assert.Equal(("accepted", 49.30m, 34.51m), (Outcome(LineOf(memoir, 4)), Amount(LineOf(memoir, 4), "tariffAmount"), Amount(LineOf(memoir, 4), "cnsAmount")));
+        Assert.Equal((LineOutcome.Accepted, 49.30m, 34.51m), (LineOf(memoir, 4).Outcome, LineOf(memoir, 4).TariffAmount, LineOf(memoir, 4).CnsAmount));
         Assert.Equal(["ONE_ACT_PER_SESSION"], Codes(LineOf(memoir, 5)));
         Assert.Equal(2, await VoucherSeed.SessionsBilledAsync(Api, voucher)); // the allowance consumes no session
 
@@ -75,8 +77,8 @@ public sealed class BillingFidelityTests(ApiFactory api) : ApiTest(api)
             Line(voucher, "2026-11-11", act: "ZKD1", claimed: 14.00m),   // ...so its allowance is paid (cut to the tariff)
             Line(voucher, "2026-11-12", act: "ZKD1", claimed: 12.50m))); // the travel flag of B09-1 paid it (read from the database)
         Assert.Equal(["DUPLICATE_LINE"], Codes(LineOf(later, 1)));
-        Assert.Equal(("DUPLICATE_LINE", "B09-1"), (Codes(LineOf(later, 4)).Single(), LineOf(later, 4)["reasons"]![0]!["detail"]!.GetValue<string>()));
-        Assert.Equal(("reduced", 8.75m, 3.75m), (Outcome(LineOf(later, 3)), Amount(LineOf(later, 3), "cnsAmount"), Amount(LineOf(later, 3), "insuredShare")));
+        Assert.Equal(("DUPLICATE_LINE", "B09-1"), (Codes(LineOf(later, 4)).Single(), LineOf(later, 4).Reasons[0].Detail));
+        Assert.Equal((LineOutcome.Reduced, 8.75m, 3.75m), (LineOf(later, 3).Outcome, LineOf(later, 3).CnsAmount, LineOf(later, 3).InsuredShare));
     }
 
     [Fact]
@@ -100,13 +102,13 @@ public sealed class BillingFidelityTests(ApiFactory api) : ApiTest(api)
             BF-2,{voucher},{Adult},2026-11-10,ZKD1,false,12.50
             """;
         var accepted = await UploadAsync(Client(Physio1), csv + "\n", "text/csv");
-        var file = await WaitForFileAsync(Client(Physio1), accepted["id"]!.GetValue<string>());
-        Assert.Equal("processed", file["status"]!.GetValue<string>());
-        var first = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{file["memoirs"]![0]!["id"]}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(("accepted", 8.75m), (Outcome(LineOf(first, 1)), Amount(LineOf(first, 1), "cnsAmount")));
-        Assert.Equal("accepted", Outcome(LineOf(first, 2)));
+        var file = await WaitForFileAsync(Client(Physio1), accepted.Id.ToString());
+        Assert.Equal(BillingFileStatus.Processed, file.Status);
+        var first = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{file.Memoirs![0].Id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        Assert.Equal((LineOutcome.Accepted, 8.75m), (LineOf(first, 1).Outcome, LineOf(first, 1).CnsAmount));
+        Assert.Equal(LineOutcome.Accepted, LineOf(first, 2).Outcome);
         Assert.Equal(["ONE_ACT_PER_SESSION"], Codes(LineOf(first, 3)));
-        var second = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{file["memoirs"]![1]!["id"]}")).ExpectAsync(HttpStatusCode.OK);
+        var second = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{file.Memoirs![1].Id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
         Assert.Equal(["DUPLICATE_LINE"], Codes(LineOf(second, 1)));
         Assert.Equal(["DUPLICATE_LINE"], Codes(LineOf(second, 2)));
         Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, voucher));

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using System.Text;
 using CnsExchange.Application.Features.Billing;
 using CnsExchange.Domain.Billing;
@@ -30,8 +31,7 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
 
     private Task<int> MemoirCountAsync() => Api.WithScopeAsync(sp => sp.GetRequiredService<AppDbContext>().Set<FeeMemoir>().CountAsync());
 
-    private static List<(int Line, string? Field)> Errors(System.Text.Json.Nodes.JsonNode file) =>
-        file["errors"]!.AsArray().Select(e => (e!["line"]!.GetValue<int>(), e["field"]?.GetValue<string>())).ToList();
+    private static List<(int Line, string? Field)> Errors(BillingFileDto file) => file.Errors.Select(e => (e.Line, e.Field)).ToList();
 
     [Fact]
     public async Task An_xml_file_is_processed_by_the_job_into_adjudicated_memoirs()
@@ -40,33 +40,33 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
         var xml = Xml(("XF-1", [XmlLine(voucher, "2026-11-10"), XmlLine(voucher, "2026-11-12", amount: "40.00")]),
                       ("XF-2", [XmlLine(voucher, "2026-11-13", act: "ZKX9", amount: "20.00"), XmlLine(voucher, "2026-11-16", travel: "false")]));
         var accepted = await UploadAsync(Client(Physio1), xml, "application/xml");
-        Assert.Equal("received", accepted["status"]!.GetValue<string>());
-        Assert.Equal("xml", accepted["format"]!.GetValue<string>());
+        Assert.Equal(BillingFileStatus.Received, accepted.Status);
+        Assert.Equal(BillingFileFormat.Xml, accepted.Format);
 
-        var file = await WaitForFileAsync(Client(Physio1), accepted["id"]!.GetValue<string>());
-        Assert.Equal("processed", file["status"]!.GetValue<string>());
-        var counts = file["counts"]!;
-        Assert.Equal(2, counts["memoirs"]!.GetValue<int>());
-        Assert.Equal(4, counts["lines"]!.GetValue<int>());
-        Assert.Equal(2, counts["accepted"]!.GetValue<int>());
-        Assert.Equal(1, counts["reduced"]!.GetValue<int>());
-        Assert.Equal(1, counts["refused"]!.GetValue<int>());
-        Assert.Equal(3 * 25.76m, counts["cnsAmount"]!.GetValue<decimal>());
-        Assert.Empty(file["errors"]!.AsArray());
-        var memoirs = file["memoirs"]!.AsArray();
-        Assert.Equal(["XF-1", "XF-2"], memoirs.Select(m => m!["memoirReference"]!.GetValue<string>()));
+        var file = await WaitForFileAsync(Client(Physio1), accepted.Id.ToString());
+        Assert.Equal(BillingFileStatus.Processed, file.Status);
+        var counts = file.Counts;
+        Assert.Equal(2, counts.Memoirs);
+        Assert.Equal(4, counts.Lines);
+        Assert.Equal(2, counts.Accepted);
+        Assert.Equal(1, counts.Reduced);
+        Assert.Equal(1, counts.Refused);
+        Assert.Equal(3 * 25.76m, counts.CnsAmount);
+        Assert.Empty(file.Errors);
+        var memoirs = file.Memoirs;
+        Assert.Equal(["XF-1", "XF-2"], memoirs.Select(m => m.MemoirReference));
 
-        var memoir = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{memoirs[1]!["id"]}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("file", memoir["source"]!.GetValue<string>());
-        Assert.Equal(file["id"]!.GetValue<string>(), memoir["billingFileId"]!.GetValue<string>());
+        var memoir = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{memoirs[1].Id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        Assert.Equal(FeeMemoirSource.File, memoir.Source);
+        Assert.Equal(file.Id, memoir.BillingFileId);
         Assert.Equal(["NOT_COVERED", "INSURED_SHARE"], Codes(LineOf(memoir, 1)));
-        Assert.Equal(20, LineOf(memoir, 1)["sourceLine"]!.GetValue<int>());
-        Assert.Equal("2026-12-23", memoir["dueDate"]!.GetValue<string>());
+        Assert.Equal(20, LineOf(memoir, 1).SourceLine);
+        Assert.Equal(new DateOnly(2026, 12, 23), memoir.DueDate);
         Assert.Equal(3, await VoucherSeed.SessionsBilledAsync(Api, voucher));
 
-        var byFile = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs?billingFileId={file["id"]}")).ExpectAsync(HttpStatusCode.OK);
+        var byFile = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs?billingFileId={file.Id}")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(2, byFile["items"]!.AsArray().Count);
-        await (await Client(Physio2).GetAsync($"/api/v1/billing-files/{file["id"]}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client(Physio2).GetAsync($"/api/v1/billing-files/{file.Id}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]
@@ -81,17 +81,17 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
             CF-2,{voucher},{Adult},2026-11-11,ZK11,false,36.80
             """;
         var accepted = await UploadAsync(Client(Physio1), csv + "\n", "text/csv");
-        var file = await WaitForFileAsync(Client(Physio1), accepted["id"]!.GetValue<string>());
-        Assert.Equal("processed", file["status"]!.GetValue<string>());
-        Assert.Equal("csv", file["format"]!.GetValue<string>());
-        Assert.Equal(2, file["counts"]!["memoirs"]!.GetValue<int>());
-        Assert.Equal(4, file["counts"]!["lines"]!.GetValue<int>());
+        var file = await WaitForFileAsync(Client(Physio1), accepted.Id.ToString());
+        Assert.Equal(BillingFileStatus.Processed, file.Status);
+        Assert.Equal(BillingFileFormat.Csv, file.Format);
+        Assert.Equal(2, file.Counts!.Memoirs);
+        Assert.Equal(4, file.Counts!.Lines);
 
-        var first = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{file["memoirs"]![0]!["id"]}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("CF-1", first["memoirReference"]!.GetValue<string>());
-        Assert.Equal([2, 4], first["lines"]!.AsArray().Select(l => l!["sourceLine"]!.GetValue<int>()));
+        var first = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{file.Memoirs![0].Id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        Assert.Equal("CF-1", first.MemoirReference);
+        Assert.Equal([2, 4], first.Lines.Select(l => l.SourceLine));
         Assert.Equal(["TRAVEL_NOT_AUTHORISED", "INSURED_SHARE"], Codes(LineOf(first, 2)));
-        var second = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{file["memoirs"]![1]!["id"]}")).ExpectAsync(HttpStatusCode.OK);
+        var second = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{file.Memoirs![1].Id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
         Assert.Equal(["ONE_ACT_PER_SESSION"], Codes(LineOf(second, 2))); // the same line twice in one memoir (BIL-07)
         Assert.Equal(3, await VoucherSeed.SessionsBilledAsync(Api, voucher));
     }
@@ -107,8 +107,8 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
         var accepted = await (await Client(Physio1).PostAsync("/api/v1/billing-files?fileName=nov.csv", content)).ExpectAsync(HttpStatusCode.Accepted);
         Assert.Equal("nov.csv", accepted["fileName"]!.GetValue<string>());
         var file = await WaitForFileAsync(Client(Physio1), accepted["id"]!.GetValue<string>());
-        Assert.Equal("processed", file["status"]!.GetValue<string>());
-        Assert.Equal(1, file["counts"]!["accepted"]!.GetValue<int>());
+        Assert.Equal(BillingFileStatus.Processed, file.Status);
+        Assert.Equal(1, file.Counts!.Accepted);
     }
 
     [Fact]
@@ -124,16 +124,16 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
             BAD-3,{voucher},{Adult},2026-11-13,ZK11,false,-1
             """;
         var accepted = await UploadAsync(Client(Physio1), csv, "text/csv");
-        var file = await WaitForFileAsync(Client(Physio1), accepted["id"]!.GetValue<string>());
-        Assert.Equal("rejected", file["status"]!.GetValue<string>());
+        var file = await WaitForFileAsync(Client(Physio1), accepted.Id.ToString());
+        Assert.Equal(BillingFileStatus.Rejected, file.Status);
         var errors = Errors(file);
         Assert.Contains((3, "matricule"), errors);
         Assert.Contains(errors, e => e.Line == 5);
         Assert.Contains((6, "claimedAmount"), errors);
         Assert.DoesNotContain(errors, e => e.Line is 2 or 4);
-        Assert.Equal(errors.Count, file["errorCount"]!.GetValue<int>());
-        Assert.Equal(0, file["counts"]!["memoirs"]!.GetValue<int>());
-        Assert.Empty(file["memoirs"]!.AsArray());
+        Assert.Equal(errors.Count, file.ErrorCount);
+        Assert.Equal(0, file.Counts!.Memoirs);
+        Assert.Empty(file.Memoirs);
         Assert.Equal(0, await MemoirCountAsync());
         Assert.Equal(0, await VoucherSeed.SessionsBilledAsync(Api, voucher));
     }
@@ -142,8 +142,8 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
     public async Task Bil14_unknown_or_missing_csv_columns_reject_the_file_at_line_1()
     {
         var csv = "memoirReference,voucherNumber,matricule,sessionDate,actCode,claimed,comment\nX,K26-0001000-3,1983081246785,2026-11-10,ZK11,36.80,hi\n";
-        var file = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), csv, "text/csv"))["id"]!.GetValue<string>());
-        Assert.Equal("rejected", file["status"]!.GetValue<string>());
+        var file = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), csv, "text/csv")).Id.ToString());
+        Assert.Equal(BillingFileStatus.Rejected, file.Status);
         var errors = Errors(file);
         Assert.All(errors, e => Assert.Equal(1, e.Line));
         Assert.Contains((1, "claimed"), errors);
@@ -158,8 +158,8 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
         var xml = Xml(("XS-1", [XmlLine(voucher, "2026-11-10"), XmlLine(voucher, "2026-11-12", amount: "40.001")]),
                       ("XS-2", [XmlLine(voucher, "2026-11-13", act: "zk11")]),
                       ("bad reference!", [XmlLine(voucher, "2026-11-14")]));
-        var file = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), xml, "application/xml"))["id"]!.GetValue<string>());
-        Assert.Equal("rejected", file["status"]!.GetValue<string>());
+        var file = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), xml, "application/xml")).Id.ToString());
+        Assert.Equal(BillingFileStatus.Rejected, file.Status);
         var lines = Errors(file).Select(e => e.Line).ToList();
         Assert.Equal([16, 24, 28], lines); // claimedAmount with 3 decimals; actCode in lower case; memoir reference (reported once)
         Assert.Equal(0, await MemoirCountAsync());
@@ -180,12 +180,12 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
             """;
         foreach (var xml in new[] { xxe, laughs })
         {
-            var file = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), xml, "application/xml"))["id"]!.GetValue<string>());
-            Assert.Equal("rejected", file["status"]!.GetValue<string>());
-            var error = Assert.Single(file["errors"]!.AsArray())!;
-            Assert.InRange(error["line"]!.GetValue<int>(), 1, 2); // the prolog: the reader refuses the DTD before reporting a position
-            Assert.Contains("DTD", error["message"]!.GetValue<string>());
-            Assert.DoesNotContain("root:", file.ToJsonString());
+            var file = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), xml, "application/xml")).Id.ToString());
+            Assert.Equal(BillingFileStatus.Rejected, file.Status);
+            var error = Assert.Single(file.Errors)!;
+            Assert.InRange(error.Line, 1, 2); // the prolog: the reader refuses the DTD before reporting a position
+            Assert.Contains("DTD", error.Message);
+            Assert.DoesNotContain("root:", JsonSerializer.Serialize(file, HttpAssertions.Json));
         }
     }
 
@@ -194,9 +194,9 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
     {
         var voucher = await VoucherSeed.CreateAsync(Api);
         var xml = Xml(("HUGE", [XmlLine(voucher, "2026-11-10")])).Replace(">ZK11<", ">" + new string('Z', 2_000_000) + "<");
-        var file = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), xml, "application/xml"))["id"]!.GetValue<string>());
-        Assert.Equal("rejected", file["status"]!.GetValue<string>());
-        Assert.Contains("longer than 64 KiB", file["errors"]![0]!["message"]!.GetValue<string>());
+        var file = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), xml, "application/xml")).Id.ToString());
+        Assert.Equal(BillingFileStatus.Rejected, file.Status);
+        Assert.Contains("longer than 64 KiB", file.Errors![0].Message);
     }
 
     [Fact]
@@ -205,16 +205,16 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
         var voucher = await VoucherSeed.CreateAsync(Api);
         await SubmitAsync(Client(Physio1), Memoir("USED-1", Line(voucher, "2026-11-09")));
         var xml = Xml(("USED-1", [XmlLine(voucher, "2026-11-10")]), ("TWICE", [XmlLine(voucher, "2026-11-11")]), ("TWICE", [XmlLine(voucher, "2026-11-12")]));
-        var file = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), xml, "application/xml"))["id"]!.GetValue<string>());
-        Assert.Equal("rejected", file["status"]!.GetValue<string>());
-        var messages = file["errors"]!.AsArray().Select(e => e!["message"]!.GetValue<string>()).ToList();
+        var file = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), xml, "application/xml")).Id.ToString());
+        Assert.Equal(BillingFileStatus.Rejected, file.Status);
+        var messages = file.Errors!.Select(e => e.Message).ToList();
         Assert.Contains(messages, m => m.Contains("already used"));
         Assert.Contains(messages, m => m.Contains("more than one memoir"));
         Assert.Equal(1, await MemoirCountAsync());
 
         var foreign = Xml(("F-1", [XmlLine(voucher, "2026-11-10")])).Replace("PHY0001", "PHY0002");
-        var other = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), foreign, "application/xml"))["id"]!.GetValue<string>());
-        Assert.Equal("rejected", other["status"]!.GetValue<string>());
+        var other = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), foreign, "application/xml")).Id.ToString());
+        Assert.Equal(BillingFileStatus.Rejected, other.Status);
         Assert.Equal((2, "providerCode"), Errors(other).Single());
     }
 
@@ -232,9 +232,9 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
         var csv = $"memoirReference,voucherNumber,matricule,sessionDate,actCode,claimedAmount\nIK-1,{voucher},{Adult},2026-11-10,ZK11,36.80\n";
         var first = await UploadAsync(Client(Physio1), csv, "text/csv", "file-key-1");
         var replay = await UploadAsync(Client(Physio1), csv, "text/csv", "file-key-1");
-        Assert.Equal(first["id"]!.GetValue<string>(), replay["id"]!.GetValue<string>());
-        var file = await WaitForFileAsync(Client(Physio1), first["id"]!.GetValue<string>());
-        Assert.Equal("processed", file["status"]!.GetValue<string>());
+        Assert.Equal(first.Id.ToString(), replay.Id.ToString());
+        var file = await WaitForFileAsync(Client(Physio1), first.Id.ToString());
+        Assert.Equal(BillingFileStatus.Processed, file.Status);
         Assert.Equal(1, await MemoirCountAsync());
         var contents = await Api.WithScopeAsync(sp => sp.GetRequiredService<AppDbContext>().Database
             .SqlQueryRaw<long>("SELECT count(*) AS \"Value\" FROM cns.billing_file_contents").SingleAsync());
@@ -246,7 +246,7 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
     {
         var voucher = await VoucherSeed.CreateAsync(Api);
         var csv = $"memoirReference,voucherNumber,matricule,sessionDate,actCode,claimedAmount\nRE-1,{voucher},{Adult},2026-11-10,ZK11,36.80\nRE-2,{voucher},{Adult},2026-11-11,ZK11,36.80\n";
-        var id = Guid.Parse((await UploadAsync(Client(Physio1), csv, "text/csv"))["id"]!.GetValue<string>());
+        var id = Guid.Parse((await UploadAsync(Client(Physio1), csv, "text/csv")).Id.ToString());
 
         // Runs next to the job Hangfire already started, as a crashed worker's retry would.
         var runs = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Api.WithScopeAsync(sp =>
@@ -335,14 +335,14 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
                 var date = new DateOnly(2026, 11, 2).AddDays((m * 4 + l) % 20).ToString("yyyy-MM-dd");
                 sb.Append($"BIG-{m:000},{(m < 2 ? voucher : unknown)},{Adult},{date},ZK11,36.80\n");
             }
-        var id = (await UploadAsync(Client(Physio1), sb.ToString(), "text/csv"))["id"]!.GetValue<string>();
+        var id = (await UploadAsync(Client(Physio1), sb.ToString(), "text/csv")).Id.ToString();
         var file = await WaitForFileAsync(Client(Physio1), id, TimeSpan.FromSeconds(60));
-        Assert.Equal("processed", file["status"]!.GetValue<string>());
-        Assert.Equal(300, file["counts"]!["memoirs"]!.GetValue<int>());
-        Assert.Equal(1200, file["counts"]!["lines"]!.GetValue<int>());
-        Assert.Equal(8, file["counts"]!["accepted"]!.GetValue<int>());
-        Assert.Equal(300, file["memoirs"]!.AsArray().Count);
-        Assert.Equal("BIG-299", file["memoirs"]![299]!["memoirReference"]!.GetValue<string>());
+        Assert.Equal(BillingFileStatus.Processed, file.Status);
+        Assert.Equal(300, file.Counts!.Memoirs);
+        Assert.Equal(1200, file.Counts!.Lines);
+        Assert.Equal(8, file.Counts!.Accepted);
+        Assert.Equal(300, file.Memoirs!.Count);
+        Assert.Equal("BIG-299", file.Memoirs![299].MemoirReference);
         Assert.Equal(8, await VoucherSeed.SessionsBilledAsync(Api, voucher));
     }
 

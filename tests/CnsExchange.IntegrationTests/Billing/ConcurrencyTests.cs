@@ -1,3 +1,4 @@
+using CnsExchange.Domain.Billing;
 using System.Net;
 using System.Text.Json.Nodes;
 using CnsExchange.Application.Features.Billing;
@@ -12,12 +13,12 @@ namespace CnsExchange.IntegrationTests.Billing;
 /// <summary>BIL-06/07/08 are decided by the database, whatever arrives at the same moment.</summary>
 public sealed class ConcurrencyTests(ApiFactory api) : ApiTest(api)
 {
-    private async Task<List<JsonNode>> SendInParallelAsync(IEnumerable<object> memoirs)
+    private async Task<List<FeeMemoirDto>> SendInParallelAsync(IEnumerable<object> memoirs)
     {
         var client = Client(Physio1);
         var responses = await Task.WhenAll(memoirs.Select(m => client.PostJsonAsync("/api/v1/fee-memoirs", m)));
-        var bodies = new List<JsonNode>();
-        foreach (var r in responses) bodies.Add(await r.ExpectAsync(HttpStatusCode.Created));
+        var bodies = new List<FeeMemoirDto>();
+        foreach (var r in responses) bodies.Add(await r.ExpectAsync<FeeMemoirDto>(HttpStatusCode.Created));
         return bodies;
     }
 
@@ -33,10 +34,10 @@ public sealed class ConcurrencyTests(ApiFactory api) : ApiTest(api)
             .Select(i => Memoir($"PAR-{i:00}", Line(voucher, first.AddDays(i).ToString("yyyy-MM-dd")))));
 
         var lines = bodies.Select(b => LineOf(b, 1)).ToList();
-        Assert.Equal(8, lines.Count(l => Outcome(l) == "accepted"));
-        Assert.Equal(12, lines.Count(l => Outcome(l) == "refused"));
-        Assert.All(lines.Where(l => Outcome(l) == "refused"), l => Assert.Equal(["SESSIONS_EXHAUSTED"], Codes(l)));
-        Assert.Equal(8 * 25.76m, lines.Sum(l => Amount(l, "cnsAmount")));
+        Assert.Equal(8, lines.Count(l => l.Outcome == LineOutcome.Accepted));
+        Assert.Equal(12, lines.Count(l => l.Outcome == LineOutcome.Refused));
+        Assert.All(lines.Where(l => l.Outcome == LineOutcome.Refused), l => Assert.Equal(["SESSIONS_EXHAUSTED"], Codes(l)));
+        Assert.Equal(8 * 25.76m, lines.Sum(l => l.CnsAmount));
         Assert.Equal(8, await VoucherSeed.SessionsBilledAsync(Api, voucher));
         Assert.Equal(8, await PaidLinesAsync());
     }
@@ -47,8 +48,8 @@ public sealed class ConcurrencyTests(ApiFactory api) : ApiTest(api)
         var voucher = await VoucherSeed.CreateAsync(Api);
         var bodies = await SendInParallelAsync(Enumerable.Range(0, 10).Select(i => Memoir($"DUP-{i}", Line(voucher, "2026-11-10"))));
         var lines = bodies.Select(b => LineOf(b, 1)).ToList();
-        Assert.Single(lines, l => Outcome(l) == "accepted");
-        Assert.All(lines.Where(l => Outcome(l) == "refused"), l => Assert.Contains("DUPLICATE_LINE", Codes(l)));
+        Assert.Single(lines, l => l.Outcome == LineOutcome.Accepted);
+        Assert.All(lines.Where(l => l.Outcome == LineOutcome.Refused), l => Assert.Contains("DUPLICATE_LINE", Codes(l)));
         Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, voucher));
     }
 
@@ -61,8 +62,8 @@ public sealed class ConcurrencyTests(ApiFactory api) : ApiTest(api)
             ? Memoir($"ONE-{i}", Line(common, "2026-11-10"))
             : Memoir($"ONE-{i}", Line(drainage, "2026-11-10", act: "ZK16", claimed: 32.40m))));
         var lines = bodies.Select(b => LineOf(b, 1)).ToList();
-        Assert.Single(lines, l => Outcome(l) == "accepted");
-        Assert.All(lines.Where(l => Outcome(l) == "refused"), l =>
+        Assert.Single(lines, l => l.Outcome == LineOutcome.Accepted);
+        Assert.All(lines.Where(l => l.Outcome == LineOutcome.Refused), l =>
             Assert.True(Codes(l).Contains("ONE_ACT_PER_SESSION") || Codes(l).Contains("DUPLICATE_LINE"), string.Join(",", Codes(l))));
         Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, common) + await VoucherSeed.SessionsBilledAsync(Api, drainage));
         Assert.Equal(1, await PaidLinesAsync());
@@ -86,7 +87,7 @@ public sealed class ConcurrencyTests(ApiFactory api) : ApiTest(api)
     }
 
     /// <summary>Sends the memoirs one after another, a few milliseconds apart, while the file is being processed.</summary>
-    private async Task<List<JsonNode>> TrickleAsync(IEnumerable<object> memoirs)
+    private async Task<List<FeeMemoirDto>> TrickleAsync(IEnumerable<object> memoirs)
     {
         var client = Client(Physio1);
         var sent = new List<Task<HttpResponseMessage>>();
@@ -95,8 +96,8 @@ public sealed class ConcurrencyTests(ApiFactory api) : ApiTest(api)
             sent.Add(client.PostJsonAsync("/api/v1/fee-memoirs", memoir));
             await Task.Delay(40);
         }
-        var bodies = new List<JsonNode>();
-        foreach (var r in await Task.WhenAll(sent)) bodies.Add(await r.ExpectAsync(HttpStatusCode.Created));
+        var bodies = new List<FeeMemoirDto>();
+        foreach (var r in await Task.WhenAll(sent)) bodies.Add(await r.ExpectAsync<FeeMemoirDto>(HttpStatusCode.Created));
         return bodies;
     }
 
@@ -111,14 +112,14 @@ public sealed class ConcurrencyTests(ApiFactory api) : ApiTest(api)
         var upload = UploadAsync(Client(Physio1), FileBilling(voucher), "text/csv");
         var json = await TrickleAsync(Enumerable.Range(0, 20)
             .Select(i => Memoir($"JSON-{i:00}", Line(voucher, new DateOnly(2026, 11, 2).AddDays(i).ToString("yyyy-MM-dd")))));
-        var file = await WaitForFileAsync(Client(Physio1), (await upload)["id"]!.GetValue<string>(), TimeSpan.FromSeconds(60));
+        var file = await WaitForFileAsync(Client(Physio1), (await upload).Id.ToString(), TimeSpan.FromSeconds(60));
 
-        Assert.Equal("processed", file["status"]!.GetValue<string>());
+        Assert.Equal(BillingFileStatus.Processed, file.Status);
         var paid = await PaidSessionsAsync();
         Assert.Equal(8, paid.Count);
         Assert.Equal(8, paid.Select(p => p.Date).Distinct().Count()); // BIL-08: no session paid twice
         Assert.Equal(8, await VoucherSeed.SessionsBilledAsync(Api, voucher));
-        Assert.All(json.Select(b => LineOf(b, 1)).Where(l => Outcome(l) == "refused"),
+        Assert.All(json.Select(b => LineOf(b, 1)).Where(l => l.Outcome == LineOutcome.Refused),
             l => Assert.True(Codes(l).Contains("SESSIONS_EXHAUSTED") || Codes(l).Contains("DUPLICATE_LINE"), string.Join(",", Codes(l))));
     }
 
@@ -131,15 +132,15 @@ public sealed class ConcurrencyTests(ApiFactory api) : ApiTest(api)
         var upload = UploadAsync(Client(Physio1), FileBilling(common), "text/csv");
         var json = await TrickleAsync(Enumerable.Range(0, 20)
             .Select(i => Memoir($"JSON-{i:00}", Line(drainage, new DateOnly(2026, 11, 2).AddDays(i).ToString("yyyy-MM-dd"), act: "ZK16", claimed: 32.40m))));
-        var file = await WaitForFileAsync(Client(Physio1), (await upload)["id"]!.GetValue<string>(), TimeSpan.FromSeconds(60));
+        var file = await WaitForFileAsync(Client(Physio1), (await upload).Id.ToString(), TimeSpan.FromSeconds(60));
 
-        Assert.Equal("processed", file["status"]!.GetValue<string>());
+        Assert.Equal(BillingFileStatus.Processed, file.Status);
         var paid = await PaidSessionsAsync();
         Assert.Equal(20, paid.Count);
         Assert.Equal(20, paid.Select(p => p.Date).Distinct().Count()); // BIL-07: one act per insured and day
         Assert.Equal(20, await VoucherSeed.SessionsBilledAsync(Api, common) + await VoucherSeed.SessionsBilledAsync(Api, drainage));
         Assert.Equal(paid.Count(p => p.Voucher == common), await VoucherSeed.SessionsBilledAsync(Api, common));
-        Assert.All(json.Select(b => LineOf(b, 1)).Where(l => Outcome(l) == "refused"), l => Assert.Contains("ONE_ACT_PER_SESSION", Codes(l)));
+        Assert.All(json.Select(b => LineOf(b, 1)).Where(l => l.Outcome == LineOutcome.Refused), l => Assert.Contains("ONE_ACT_PER_SESSION", Codes(l)));
     }
 
     [Fact]
@@ -174,10 +175,10 @@ public sealed class ConcurrencyTests(ApiFactory api) : ApiTest(api)
 
         Assert.Equal(Domain.Billing.BillingFileStatus.Processed, await run);
         var file = await (await Client(Physio1).GetAsync($"/api/v1/billing-files/{fileId}")).ExpectAsync(HttpStatusCode.OK);
-        var lines = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{file["memoirs"]![0]!["id"]}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("refused", Outcome(LineOf(lines, 1)));
+        var lines = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{file["memoirs"]![0]!["id"]}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        Assert.Equal(LineOutcome.Refused, LineOf(lines, 1).Outcome);
         Assert.Contains("ONE_ACT_PER_SESSION", Codes(LineOf(lines, 1)));
-        Assert.Equal("accepted", Outcome(LineOf(lines, 2)));
+        Assert.Equal(LineOutcome.Accepted, LineOf(lines, 2).Outcome);
         Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, common));
         Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, drainage));
         Assert.Equal(2, await PaidLinesAsync());

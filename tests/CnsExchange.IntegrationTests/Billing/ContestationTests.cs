@@ -1,4 +1,6 @@
 using System.Net;
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Billing;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Infrastructure.Persistence;
 using CnsExchange.IntegrationTests.Support;
@@ -16,7 +18,7 @@ public sealed class ContestationTests(ApiFactory api) : ApiTest(api)
         var memoir = await SubmitAsync(Client(Physio1), Memoir("CONT-1",
             Line(voucher, "2026-11-10"), Line(voucher, "2026-11-12"), Line(voucher, "2026-11-13", act: "ZKX9", claimed: 20m)));
         Assert.Equal(["SESSIONS_EXHAUSTED"], Codes(LineOf(memoir, 2)));
-        return (memoir["id"]!.GetValue<string>(), voucher);
+        return (memoir.Id.ToString(), voucher);
     }
 
     private Task<HttpResponseMessage> ContestAsync(string memoirId, int line, string code, string? key = null) =>
@@ -30,24 +32,24 @@ public sealed class ContestationTests(ApiFactory api) : ApiTest(api)
         Assert.Equal("pending", contestation["status"]!.GetValue<string>());
         Assert.Equal(0m, contestation["payableBefore"]!.GetValue<decimal>());
 
-        var queue = await (await Client(Reviewer).GetAsync("/api/v1/review/contestations")).ExpectAsync(HttpStatusCode.OK);
-        var item = Assert.Single(queue["items"]!.AsArray())!;
-        Assert.Equal("CONT-1", item["memoirReference"]!.GetValue<string>());
-        Assert.Equal("PHY0001", item["providerCode"]!.GetValue<string>());
-        Assert.Equal(["SESSIONS_EXHAUSTED"], Codes(item["line"]!));
+        var queue = await (await Client(Reviewer).GetAsync("/api/v1/review/contestations")).ExpectAsync<Page<ContestationDto>>(HttpStatusCode.OK);
+        var item = Assert.Single(queue.Items);
+        Assert.Equal("CONT-1", item.MemoirReference);
+        Assert.Equal("PHY0001", item.ProviderCode);
+        Assert.Equal(["SESSIONS_EXHAUSTED"], Codes(item.Line));
 
-        var decided = await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{item["id"]}/decision",
+        var decided = await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{item.Id}/decision",
             new { decision = "overturn", note = "Checked." })).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("overturned", decided["status"]!.GetValue<string>());
         Assert.Equal(25.76m, decided["payableAfter"]!.GetValue<decimal>());
 
-        var memoir = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{memoirId}")).ExpectAsync(HttpStatusCode.OK);
+        var memoir = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{memoirId}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
         var line = LineOf(memoir, 2);
-        Assert.Equal("refused", Outcome(line)); // the adjudication stays as it was
-        Assert.Equal(25.76m, Amount(line, "payableAmount"));
-        Assert.Equal("overturned", line["contestation"]!["status"]!.GetValue<string>());
+        Assert.Equal(LineOutcome.Refused, line.Outcome); // the adjudication stays as it was
+        Assert.Equal(25.76m, line.PayableAmount);
+        Assert.Equal(ContestationStatus.Overturned, line.Contestation!.Status);
         Assert.Equal(["SESSIONS_EXHAUSTED", "CONTESTATION_OVERTURNED"], Codes(line));
-        Assert.Null(line["payment"]);
+        Assert.Null(line.Payment);
 
         // Payable and not yet taken by any payment run: the next run pays it.
         var unsettled = await Api.WithScopeAsync(sp => sp.GetRequiredService<AppDbContext>().Set<FeeMemoirLine>().AsNoTracking()
@@ -60,7 +62,7 @@ public sealed class ContestationTests(ApiFactory api) : ApiTest(api)
         Assert.Empty(empty["items"]!.AsArray());
         var done = await (await Client(Reviewer).GetAsync("/api/v1/review/contestations?status=overturned")).ExpectAsync(HttpStatusCode.OK);
         Assert.Single(done["items"]!.AsArray());
-        var twice = await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{item["id"]}/decision", new { decision = "uphold" });
+        var twice = await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{item.Id}/decision", new { decision = "uphold" });
         await twice.ExpectProblemAsync(HttpStatusCode.Conflict, "contestation_already_decided");
     }
 
@@ -71,11 +73,11 @@ public sealed class ContestationTests(ApiFactory api) : ApiTest(api)
         var contestation = await (await ContestAsync(memoirId, 2, "SESSIONS_EXHAUSTED")).ExpectAsync(HttpStatusCode.Created);
         await (await Client(Reviewer, "de").PostJsonAsync($"/api/v1/review/contestations/{contestation["id"]}/decision",
             new { decision = "uphold", note = "Eight sessions were paid." })).ExpectAsync(HttpStatusCode.OK);
-        var memoir = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{memoirId}")).ExpectAsync(HttpStatusCode.OK);
+        var memoir = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{memoirId}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
         var line = LineOf(memoir, 2);
-        Assert.Equal(0m, Amount(line, "payableAmount"));
+        Assert.Equal(0m, line.PayableAmount);
         Assert.Equal(["SESSIONS_EXHAUSTED", "CONTESTATION_UPHELD"], Codes(line));
-        Assert.Equal("Contestation examined: the original decision is upheld (Eight sessions were paid.).", line["reasons"]![1]!["message"]!.GetValue<string>());
+        Assert.Equal("Contestation examined: the original decision is upheld (Eight sessions were paid.).", line.Reasons[1].Message);
     }
 
     [Fact]
@@ -100,10 +102,10 @@ public sealed class ContestationTests(ApiFactory api) : ApiTest(api)
         var second = await SubmitAsync(Client(Physio1), Memoir("CONT-2",
             Line(other, "2026-11-10", matricule: "1965072021704"), Line(other, "2026-11-12", matricule: "1965072021704")));
         Assert.Equal(["SESSIONS_EXHAUSTED"], Codes(LineOf(second, 2)));
-        var reportedId = second["id"]!.GetValue<string>();
+        var reportedId = second.Id.ToString();
         await (await Client(Admin).PutJsonAsync("/api/v1/admin/clock", new { now = new DateTimeOffset(2026, 11, 30, 2, 0, 0, TimeSpan.Zero) })).ExpectAsync(HttpStatusCode.OK);
-        var reported = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{reportedId}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.NotNull(LineOf(reported, 2)["payment"]!["returnFileId"]);
+        var reported = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{reportedId}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        Assert.NotNull(LineOf(reported, 2).Payment!.ReturnFileId);
         await (await ContestAsync(reportedId, 2, "SESSIONS_EXHAUSTED")).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "line_already_reported");
     }
 }

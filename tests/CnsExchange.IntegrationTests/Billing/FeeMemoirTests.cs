@@ -1,4 +1,6 @@
+using CnsExchange.Domain.Billing;
 using System.Net;
+using CnsExchange.Application.Features.Billing;
 using CnsExchange.Domain.Vouchers;
 using CnsExchange.IntegrationTests.Support;
 using static CnsExchange.IntegrationTests.Billing.BillingApi;
@@ -23,51 +25,51 @@ public sealed class FeeMemoirTests(ApiFactory api) : ApiTest(api)
             Line(voucher, "2026-11-24"),                              // 7 refused: tomorrow
             Line(voucher, "2026-11-18", act: "ZK21", claimed: 48.20m))); // 8 refused: act not on the voucher
 
-        Assert.Equal("adjudicated", memoir["status"]!.GetValue<string>());
-        Assert.Equal("2026-11-23", memoir["receivedOn"]!.GetValue<string>());
-        Assert.Equal("2026-12-23", memoir["dueDate"]!.GetValue<string>());
-        Assert.Equal("PHY0001", memoir["providerCode"]!.GetValue<string>());
+        Assert.Equal(FeeMemoirStatus.Adjudicated, memoir.Status);
+        Assert.Equal(new DateOnly(2026, 11, 23), memoir.ReceivedOn);
+        Assert.Equal(new DateOnly(2026, 12, 23), memoir.DueDate);
+        Assert.Equal("PHY0001", memoir.ProviderCode);
 
         var accepted = LineOf(memoir, 1);
-        Assert.Equal("accepted", Outcome(accepted));
-        Assert.Equal(36.80m, Amount(accepted, "tariffAmount"));
-        Assert.Equal(70m, Amount(accepted, "ratePercent"));
-        Assert.Equal(25.76m, Amount(accepted, "cnsAmount"));
-        Assert.Equal(11.04m, Amount(accepted, "insuredShare"));
+        Assert.Equal(LineOutcome.Accepted, accepted.Outcome);
+        Assert.Equal(36.80m, accepted.TariffAmount);
+        Assert.Equal(70m, accepted.RatePercent);
+        Assert.Equal(25.76m, accepted.CnsAmount);
+        Assert.Equal(11.04m, accepted.InsuredShare);
         Assert.Equal(["INSURED_SHARE"], Codes(accepted));
-        Assert.Equal("Insured share: 11.04 EUR.", accepted["reasons"]![0]!["message"]!.GetValue<string>());
+        Assert.Equal("Insured share: 11.04 EUR.", accepted.Reasons[0].Message);
 
         var above = LineOf(memoir, 2);
-        Assert.Equal("reduced", Outcome(above));
+        Assert.Equal(LineOutcome.Reduced, above.Outcome);
         Assert.Contains("AMOUNT_ABOVE_TARIFF", Codes(above));
-        Assert.Equal(25.76m, Amount(above, "cnsAmount"));
+        Assert.Equal(25.76m, above.CnsAmount);
 
         var notCovered = LineOf(memoir, 3);
-        Assert.Equal("refused", Outcome(notCovered));
+        Assert.Equal(LineOutcome.Refused, notCovered.Outcome);
         Assert.Contains("NOT_COVERED", Codes(notCovered));
-        Assert.Equal(0m, Amount(notCovered, "cnsAmount"));
-        Assert.Equal(20.00m, Amount(notCovered, "insuredShare"));
+        Assert.Equal(0m, notCovered.CnsAmount);
+        Assert.Equal(20.00m, notCovered.InsuredShare);
 
         var duplicate = LineOf(memoir, 4);
-        Assert.Equal("refused", Outcome(duplicate));
+        Assert.Equal(LineOutcome.Refused, duplicate.Outcome);
         Assert.Equal(["ONE_ACT_PER_SESSION"], Codes(duplicate)); // BIL-07: DUPLICATE_LINE is for a line of an earlier memoir
 
         var travel = LineOf(memoir, 5);
-        Assert.Equal("reduced", Outcome(travel));
+        Assert.Equal(LineOutcome.Reduced, travel.Outcome);
         Assert.Equal(["TRAVEL_NOT_AUTHORISED", "INSURED_SHARE"], Codes(travel));
-        Assert.Equal(36.80m, Amount(travel, "tariffAmount"));
-        Assert.Equal(25.76m, Amount(travel, "cnsAmount"));
+        Assert.Equal(36.80m, travel.TariffAmount);
+        Assert.Equal(25.76m, travel.CnsAmount);
 
         Assert.Equal(["VOUCHER_UNKNOWN"], Codes(LineOf(memoir, 6)));
         Assert.Contains("SESSION_DATE_IN_FUTURE", Codes(LineOf(memoir, 7)));
         Assert.Contains("ACT_NOT_VALIDATED", Codes(LineOf(memoir, 8)));
 
-        var totals = memoir["totals"]!;
-        Assert.Equal(8, totals["lines"]!.GetValue<int>());
-        Assert.Equal(1, totals["accepted"]!.GetValue<int>());
-        Assert.Equal(2, totals["reduced"]!.GetValue<int>());
-        Assert.Equal(5, totals["refused"]!.GetValue<int>());
-        Assert.Equal(3 * 25.76m, totals["cnsAmount"]!.GetValue<decimal>());
+        var totals = memoir.Totals;
+        Assert.Equal(8, totals.Lines);
+        Assert.Equal(1, totals.Accepted);
+        Assert.Equal(2, totals.Reduced);
+        Assert.Equal(5, totals.Refused);
+        Assert.Equal(3 * 25.76m, totals.CnsAmount);
         Assert.Equal(3, await VoucherSeed.SessionsBilledAsync(Api, voucher));
     }
 
@@ -76,10 +78,10 @@ public sealed class FeeMemoirTests(ApiFactory api) : ApiTest(api)
     {
         var voucher = await VoucherSeed.CreateAsync(Api);
         var memoir = await SubmitAsync(Client(Physio1, "fr"), Memoir("INV-FR", Line(voucher, "2026-11-13", act: "ZKX9", claimed: 20m)));
-        var reason = LineOf(memoir, 1)["reasons"]!.AsArray().Single(r => r!["code"]!.GetValue<string>() == "NOT_COVERED")!;
-        Assert.Equal("La prestation ZKX9 n'est pas prise en charge par la CNS (à charge de l'assuré).", reason["message"]!.GetValue<string>());
-        Assert.Equal("refusal", reason["severity"]!.GetValue<string>());
-        Assert.Equal("BIL-05", reason["rule"]!.GetValue<string>());
+        var reason = LineOf(memoir, 1).Reasons.Single(r => r.Code == "NOT_COVERED")!;
+        Assert.Equal("La prestation ZKX9 n'est pas prise en charge par la CNS (à charge de l'assuré).", reason.Message);
+        Assert.Equal("refusal", reason.Severity);
+        Assert.Equal("BIL-05", reason.Rule);
     }
 
     [Fact]
@@ -90,8 +92,8 @@ public sealed class FeeMemoirTests(ApiFactory api) : ApiTest(api)
         var second = await SubmitAsync(Client(Physio1), Memoir("INV-2", Line(voucher, "2026-11-10"), Line(voucher, "2026-11-11")));
         var duplicate = LineOf(second, 1);
         Assert.Equal(["DUPLICATE_LINE"], Codes(duplicate));
-        Assert.Equal("INV-1", duplicate["reasons"]![0]!["detail"]!.GetValue<string>());
-        Assert.Equal("accepted", Outcome(LineOf(second, 2)));
+        Assert.Equal("INV-1", duplicate.Reasons[0].Detail);
+        Assert.Equal(LineOutcome.Accepted, LineOf(second, 2).Outcome);
         Assert.Equal(2, await VoucherSeed.SessionsBilledAsync(Api, voucher));
     }
 
@@ -104,9 +106,9 @@ public sealed class FeeMemoirTests(ApiFactory api) : ApiTest(api)
         });
         var memoir = await SubmitAsync(Client(Physio1), Memoir("INV-LD",
             Line(voucher, "2026-11-10", act: "ZK16", claimed: 32.40m), Line(voucher, "2026-11-10", act: "ZK17", claimed: 48.60m)));
-        Assert.Equal("accepted", Outcome(LineOf(memoir, 1)));
-        Assert.Equal(32.40m, Amount(LineOf(memoir, 1), "cnsAmount"));
-        Assert.Equal(0m, Amount(LineOf(memoir, 1), "insuredShare"));
+        Assert.Equal(LineOutcome.Accepted, LineOf(memoir, 1).Outcome);
+        Assert.Equal(32.40m, LineOf(memoir, 1).CnsAmount);
+        Assert.Equal(0m, LineOf(memoir, 1).InsuredShare);
         Assert.Equal(["ONE_ACT_PER_SESSION"], Codes(LineOf(memoir, 2)));
     }
 
@@ -116,7 +118,7 @@ public sealed class FeeMemoirTests(ApiFactory api) : ApiTest(api)
         var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 2 });
         var memoir = await SubmitAsync(Client(Physio1), Memoir("INV-3",
             Line(voucher, "2026-11-10"), Line(voucher, "2026-11-11"), Line(voucher, "2026-11-12")));
-        Assert.Equal("accepted", Outcome(LineOf(memoir, 2)));
+        Assert.Equal(LineOutcome.Accepted, LineOf(memoir, 2).Outcome);
         Assert.Equal(["SESSIONS_EXHAUSTED"], Codes(LineOf(memoir, 3)));
         Assert.Equal(2, await VoucherSeed.SessionsBilledAsync(Api, voucher));
     }
@@ -140,11 +142,11 @@ public sealed class FeeMemoirTests(ApiFactory api) : ApiTest(api)
             Line(ended, "2026-11-02", matricule: "1893120105732"),
             Line(carePlan, "2026-11-16", matricule: "2003042581939"),   // Monday: dependency care delivered
             Line(carePlan, "2026-11-17", matricule: "2003042581939"))); // Tuesday: not
-        Assert.Equal("accepted", Outcome(LineOf(memoir, 1)));
+        Assert.Equal(LineOutcome.Accepted, LineOf(memoir, 1).Outcome);
         Assert.Equal(["INSURED_NOT_AFFILIATED"], Codes(LineOf(memoir, 2)));
-        Assert.Equal("BIL-12", LineOf(memoir, 2)["reasons"]![0]!["rule"]!.GetValue<string>());
+        Assert.Equal("BIL-12", LineOf(memoir, 2).Reasons[0].Rule);
         Assert.Equal(["DOUBLE_FINANCING"], Codes(LineOf(memoir, 3)));
-        Assert.Equal("accepted", Outcome(LineOf(memoir, 4)));
+        Assert.Equal(LineOutcome.Accepted, LineOf(memoir, 4).Outcome);
     }
 
     [Fact]
@@ -203,17 +205,17 @@ public sealed class FeeMemoirTests(ApiFactory api) : ApiTest(api)
     {
         var voucher = await VoucherSeed.CreateAsync(Api);
         var memoir = await SubmitAsync(Client(Physio1), Memoir("INV-9", Line(voucher, "2026-11-10")));
-        var id = memoir["id"]!.GetValue<string>();
+        var id = memoir.Id.ToString();
 
-        var read = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{id}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("INV-9", read["memoirReference"]!.GetValue<string>());
-        Assert.Equal(25.76m, read["totals"]!["cnsAmount"]!.GetValue<decimal>());
-        Assert.Equal("2026-12-23", read["dueDate"]!.GetValue<string>());
+        var read = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        Assert.Equal("INV-9", read.MemoirReference);
+        Assert.Equal(25.76m, read.Totals!.CnsAmount);
+        Assert.Equal(new DateOnly(2026, 12, 23), read.DueDate);
 
         await (await Client(Physio2).GetAsync($"/api/v1/fee-memoirs/{id}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         var othersList = await (await Client(Physio2).GetAsync("/api/v1/fee-memoirs")).ExpectAsync(HttpStatusCode.OK);
         Assert.Empty(othersList["items"]!.AsArray());
-        await (await Client(Reviewer).GetAsync($"/api/v1/fee-memoirs/{id}")).ExpectAsync(HttpStatusCode.OK);
+        await (await Client(Reviewer).GetAsync($"/api/v1/fee-memoirs/{id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
     }
 
     [Fact]

@@ -76,8 +76,8 @@ public sealed class LargeBillingFileTests(ApiFactory api) : ApiTest(api)
         sampling.Cancel();
         await sampler;
 
-        Assert.Equal("rejected", file["status"]!.GetValue<string>());
-        var errors = file["errors"]!.AsArray().Select(e => (e!["line"]!.GetValue<int>(), e["field"]!.GetValue<string>())).ToList();
+        Assert.Equal(BillingFileStatus.Rejected, file.Status);
+        var errors = file.Errors!.Select(e => (e.Line, e.Field)).ToList();
         Assert.Equal([(content.LastLine, "claimedAmount")], errors);
         Assert.Equal(0, await Api.WithScopeAsync(sp => sp.GetRequiredService<AppDbContext>().Set<FeeMemoir>().CountAsync()));
 

@@ -1,4 +1,6 @@
+using CnsExchange.Domain.Billing;
 using System.Net;
+using CnsExchange.Application.Features.Billing;
 using CnsExchange.IntegrationTests.Support;
 using static CnsExchange.IntegrationTests.Billing.BillingApi;
 
@@ -12,23 +14,23 @@ public sealed class SimulationTests(ApiFactory api) : ApiTest(api)
     {
         var voucher = await VoucherSeed.CreateAsync(Api);
         var simulation = await (await Client(Physio1).PostJsonAsync("/api/v1/fee-memoirs/simulations",
-            Memoir("SIM-1", Line(voucher, "2026-11-10"), Line(voucher, "2026-11-12", claimed: 40m)))).ExpectAsync(HttpStatusCode.OK);
-        var simulationId = simulation["simulationId"]!.GetValue<string>();
-        Assert.Equal("accepted", Outcome(LineOf(simulation, 1)));
-        Assert.Equal("reduced", Outcome(LineOf(simulation, 2)));
-        Assert.Equal(2 * 25.76m, simulation["totals"]!["cnsAmount"]!.GetValue<decimal>());
+            Memoir("SIM-1", Line(voucher, "2026-11-10"), Line(voucher, "2026-11-12", claimed: 40m)))).ExpectAsync<FeeMemoirSimulationDto>(HttpStatusCode.OK);
+        var simulationId = simulation.SimulationId;
+        Assert.Equal(LineOutcome.Accepted, LineOf(simulation, 1).Outcome);
+        Assert.Equal(LineOutcome.Reduced, LineOf(simulation, 2).Outcome);
+        Assert.Equal(2 * 25.76m, simulation.Totals!.CnsAmount);
 
         Assert.Equal(0, await VoucherSeed.SessionsBilledAsync(Api, voucher));
         var list = await (await Client(Physio1).GetAsync("/api/v1/fee-memoirs")).ExpectAsync(HttpStatusCode.OK);
         Assert.Empty(list["items"]!.AsArray());
 
         var confirmed = await SubmitAsync(Client(Physio1), new { simulationId });
-        Assert.Equal("SIM-1", confirmed["memoirReference"]!.GetValue<string>());
-        Assert.Equal(simulationId, confirmed["simulationId"]!.GetValue<string>());
-        Assert.Equal("accepted", Outcome(LineOf(confirmed, 1)));
-        Assert.Equal("reduced", Outcome(LineOf(confirmed, 2)));
-        Assert.False(confirmed["comparedToSimulation"]!["changed"]!.GetValue<bool>());
-        Assert.Empty(confirmed["comparedToSimulation"]!["changedLines"]!.AsArray());
+        Assert.Equal("SIM-1", confirmed.MemoirReference);
+        Assert.Equal(simulationId, confirmed.SimulationId);
+        Assert.Equal(LineOutcome.Accepted, LineOf(confirmed, 1).Outcome);
+        Assert.Equal(LineOutcome.Reduced, LineOf(confirmed, 2).Outcome);
+        Assert.False(confirmed.ComparedToSimulation!.Changed);
+        Assert.Empty(confirmed.ComparedToSimulation!.ChangedLines);
         Assert.Equal(2, await VoucherSeed.SessionsBilledAsync(Api, voucher));
 
         var again = await Client(Physio1).PostJsonAsync("/api/v1/fee-memoirs", new { simulationId });
@@ -40,24 +42,24 @@ public sealed class SimulationTests(ApiFactory api) : ApiTest(api)
     {
         var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 1 });
         var simulation = await (await Client(Physio1).PostJsonAsync("/api/v1/fee-memoirs/simulations",
-            Memoir("SIM-2", Line(voucher, "2026-11-10")))).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("accepted", Outcome(LineOf(simulation, 1)));
+            Memoir("SIM-2", Line(voucher, "2026-11-10")))).ExpectAsync<FeeMemoirSimulationDto>(HttpStatusCode.OK);
+        Assert.Equal(LineOutcome.Accepted, LineOf(simulation, 1).Outcome);
 
         // Meanwhile another memoir takes the voucher's only session.
         await SubmitAsync(Client(Physio1), Memoir("OTHER", Line(voucher, "2026-11-11")));
 
-        var confirmed = await SubmitAsync(Client(Physio1), new { simulationId = simulation["simulationId"]!.GetValue<string>() });
+        var confirmed = await SubmitAsync(Client(Physio1), new { simulationId = simulation.SimulationId });
         Assert.Equal(["SESSIONS_EXHAUSTED"], Codes(LineOf(confirmed, 1)));
-        var comparison = confirmed["comparedToSimulation"]!;
-        Assert.True(comparison["changed"]!.GetValue<bool>());
-        var change = comparison["changedLines"]![0]!;
-        Assert.Equal(1, change["lineNumber"]!.GetValue<int>());
-        Assert.Equal("accepted", change["simulatedOutcome"]!.GetValue<string>());
-        Assert.Equal("refused", change["outcome"]!.GetValue<string>());
-        Assert.Equal(25.76m, change["simulatedCnsAmount"]!.GetValue<decimal>());
-        Assert.Equal(0m, change["cnsAmount"]!.GetValue<decimal>());
-        Assert.Contains("SESSIONS_EXHAUSTED", change["reasonsAdded"]!.AsArray().Select(c => c!.GetValue<string>()));
-        Assert.Contains("INSURED_SHARE", change["reasonsRemoved"]!.AsArray().Select(c => c!.GetValue<string>()));
+        var comparison = confirmed.ComparedToSimulation!;
+        Assert.True(comparison.Changed);
+        var change = comparison.ChangedLines[0];
+        Assert.Equal(1, change.LineNumber);
+        Assert.Equal(LineOutcome.Accepted, change.SimulatedOutcome);
+        Assert.Equal(LineOutcome.Refused, change.Outcome);
+        Assert.Equal(25.76m, change.SimulatedCnsAmount);
+        Assert.Equal(0m, change.CnsAmount);
+        Assert.Contains("SESSIONS_EXHAUSTED", change.ReasonsAdded);
+        Assert.Contains("INSURED_SHARE", change.ReasonsRemoved);
         Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, voucher));
     }
 
@@ -70,12 +72,12 @@ public sealed class SimulationTests(ApiFactory api) : ApiTest(api)
         await reused.ExpectProblemAsync(HttpStatusCode.Conflict, "memoir_reference_used");
 
         var simulation = await (await Client(Physio1).PostJsonAsync("/api/v1/fee-memoirs/simulations",
-            Memoir("SIM-3", Line(voucher, "2026-11-11")))).ExpectAsync(HttpStatusCode.OK);
-        var foreign = await Client(Physio2).PostJsonAsync("/api/v1/fee-memoirs", new { simulationId = simulation["simulationId"]!.GetValue<string>() });
+            Memoir("SIM-3", Line(voucher, "2026-11-11")))).ExpectAsync<FeeMemoirSimulationDto>(HttpStatusCode.OK);
+        var foreign = await Client(Physio2).PostJsonAsync("/api/v1/fee-memoirs", new { simulationId = simulation.SimulationId });
         await foreign.ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
 
         var mixed = await Client(Physio1).PostJsonAsync("/api/v1/fee-memoirs",
-            new { simulationId = simulation["simulationId"]!.GetValue<string>(), memoirReference = "X", lines = Array.Empty<object>() });
+            new { simulationId = simulation.SimulationId, memoirReference = "X", lines = Array.Empty<object>() });
         await mixed.ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
     }
 }

@@ -14,7 +14,7 @@ public sealed class CrossKindReviewTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task Queue_shows_every_kind_by_due_time_with_overdue_ones_flagged()
     {
-        var physio = (await Physio.DecideAsync(Client(Physio1), Physio.Rx(Physio.DependencyPlan)))["id"]!.GetValue<string>(); // Monday → due Tuesday
+        var physio = (await Physio.DecideAsync(Client(Physio1), Physio.Rx(Physio.DependencyPlan))).Id.ToString(); // Monday → due Tuesday
         Api.Clock.Advance(TimeSpan.FromDays(1));
         var rehab = (await Client(Rehab1).RehabAsync(Rehab("GER_AMB", start: new DateOnly(2026, 12, 1), end: new DateOnly(2027, 1, 31), declared: DeclaredStay))).Id(); // Tuesday → due Wednesday
         Api.Clock.Advance(TimeSpan.FromDays(1)); // Wednesday: the physiotherapy request is overdue

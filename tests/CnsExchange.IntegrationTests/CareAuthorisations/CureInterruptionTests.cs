@@ -1,4 +1,6 @@
+using CnsExchange.Domain.Billing;
 using System.Net;
+using CnsExchange.Application.Features.Billing;
 using System.Text.Json.Nodes;
 using CnsExchange.IntegrationTests.Support;
 using static CnsExchange.IntegrationTests.CareAuthorisations.CareTestSupport;
@@ -43,9 +45,9 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
             VoucherLine(voucher, Adult, new DateOnly(2027, 6, 21), "T200", 35.88m),
             VoucherLine(voucher, Adult, new DateOnly(2027, 6, 22), "T200", 35.88m),
         ]);
-        Assert.Equal(("accepted", "accepted", "refused"), (memoir.Line(1).Outcome(), memoir.Line(2).Outcome(), memoir.Line(3).Outcome()));
-        var late = memoir.Line(3)["reasons"]![0]!;
-        Assert.Equal(("AUTHORISATION_EXPIRED", "CUR-10", "2027-06-21"), (late["code"]!.GetValue<string>(), late["rule"]!.GetValue<string>(), late["detail"]!.GetValue<string>()));
+        Assert.Equal((LineOutcome.Accepted, LineOutcome.Accepted, LineOutcome.Refused), (memoir.Line(1).Outcome, memoir.Line(2).Outcome, memoir.Line(3).Outcome));
+        var late = memoir.Line(3).Reasons[0]!;
+        Assert.Equal(("AUTHORISATION_EXPIRED", "CUR-10", "2027-06-21"), (late.Code, late.Rule, late.Detail));
     }
 
     [Fact]
@@ -75,7 +77,7 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
         var voucher = cure.VoucherNumber();
         Api.MoveTo(new DateOnly(2026, 12, 10));
         var before = await Client(Thermal1).BillAsync("THE-CUR09-1", [VoucherLine(voucher, Adult, FirstSession, "T200", 35.00m)]);
-        Assert.Equal("accepted", before.Line(1).Outcome());
+        Assert.Equal(LineOutcome.Accepted, before.Line(1).Outcome);
 
         var future = await (await Client(Thermal1).PostJsonAsync($"{CureUrl}/{cure.Id()}/interruption", new { from = "2026-12-11" }))
             .ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
@@ -89,9 +91,9 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
             VoucherLine(voucher, Adult, new DateOnly(2026, 12, 7), "T200", 35.00m),
             VoucherLine(voucher, Adult, new DateOnly(2026, 12, 8), "T200", 35.00m),
         ]);
-        Assert.Equal("accepted", after.Line(1).Outcome());
+        Assert.Equal(LineOutcome.Accepted, after.Line(1).Outcome);
         Assert.Equal(["CURE_INTERRUPTED"], after.Line(2).ReasonCodes());
-        Assert.Equal("CUR-09", after.Line(2)["reasons"]![0]!["rule"]!.GetValue<string>());
+        Assert.Equal("CUR-09", after.Line(2).Reasons[0].Rule);
     }
 
     [Fact]
@@ -105,18 +107,18 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
             VoucherLine(voucher, Adult, new DateOnly(2026, 12, 2), "T200", 35.00m),
             VoucherLine(voucher, Adult, new DateOnly(2026, 12, 3), "T200", 35.00m),
         ]);
-        Assert.Equal(["accepted", "accepted", "accepted"], new[] { 1, 2, 3 }.Select(n => memoir.Line(n).Outcome()));
-        var memoirUrl = $"/api/v1/fee-memoirs/{memoir.Id()}";
+        Assert.Equal([LineOutcome.Accepted, LineOutcome.Accepted, LineOutcome.Accepted], new[] { 1, 2, 3 }.Select(n => memoir.Line(n).Outcome));
+        var memoirUrl = $"/api/v1/fee-memoirs/{memoir.Id}";
         await SetClockAsync(Client(Admin), Local("2026-12-07", 3));
-        var paid = await (await Client(Thermal1).GetAsync(memoirUrl)).ExpectAsync(HttpStatusCode.OK);
-        var paidAmounts = new[] { 1, 2, 3 }.Select(n => paid.Line(n)["payment"]!["paidAmount"]!.GetValue<decimal>()).ToList();
+        var paid = await (await Client(Thermal1).GetAsync(memoirUrl)).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        var paidAmounts = new[] { 1, 2, 3 }.Select(n => paid.Line(n).Payment!.PaidAmount!.Value).ToList();
         Assert.All(paidAmounts, a => Assert.True(a > 0m));
 
         // Recorded on 7 December, the interruption dates from 2 December: the sessions of 2 and 3 December were paid for nothing.
         await (await Client(Reviewer).PostJsonAsync($"{CureUrl}/{cure.Id()}/interruption", new { from = "2026-12-02", note = "no show since" }))
             .ExpectAsync(HttpStatusCode.OK);
-        var after = await (await Client(Thermal1).GetAsync(memoirUrl)).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal((false, true, true), (after.Line(1)["releasedAt"] is not null, after.Line(2)["releasedAt"] is not null, after.Line(3)["releasedAt"] is not null));
+        var after = await (await Client(Thermal1).GetAsync(memoirUrl)).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        Assert.Equal((false, true, true), (after.Line(1).ReleasedAt is not null, after.Line(2).ReleasedAt is not null, after.Line(3).ReleasedAt is not null));
 
         await SetClockAsync(Client(Admin), Local("2026-12-14", 3));
         var next = (await AllAsync(Client(Thermal1), "/api/v1/payment-runs")).First();

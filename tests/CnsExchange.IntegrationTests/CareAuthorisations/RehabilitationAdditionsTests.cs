@@ -1,3 +1,4 @@
+using CnsExchange.Domain.Billing;
 using System.Net;
 using System.Text;
 using CnsExchange.IntegrationTests.Support;
@@ -28,7 +29,7 @@ public sealed class RehabilitationAdditionsTests(ApiFactory api) : ApiTest(api)
         Assert.Equal("CNR0001", stay["providerCode"]!.GetValue<string>());
 
         var memoir = await Client(Doctor1).BillAsync("DR-CNRFR-1", [FeeLine(stay["id"]!.GetValue<string>(), Adult, "2026-11-17", "DV01", 42.00m)]);
-        Assert.Equal(("accepted", 100m, 42.00m), (memoir.Line(1).Outcome(), memoir.Line(1).Money("ratePercent"), memoir.Line(1).Money("cnsAmount"))); // HOS-04 stationary
+        Assert.Equal((LineOutcome.Accepted, 100m, 42.00m), (memoir.Line(1).Outcome, memoir.Line(1).RatePercent, memoir.Line(1).CnsAmount)); // HOS-04 stationary
 
         // A rehabilitation centre that is not the CNRFR still does not record stays.
         await (await Client(Rehab1).PostJsonAsync("/api/v1/hospital-stays", new
@@ -53,7 +54,7 @@ public sealed class RehabilitationAdditionsTests(ApiFactory api) : ApiTest(api)
         Api.MoveTo(new DateOnly(2027, 1, 11));
         var memoir = await Client(Rehab1).BillAsync("COLPACH-AMB-1",
             days.Append(new DateOnly(2027, 1, 4)).Select(d => VoucherLine(decision.VoucherNumber(), Adult, d, "RSNRPA", 160.00m)));
-        Assert.All(Enumerable.Range(1, 10), n => Assert.Equal("accepted", memoir.Line(n).Outcome()));
+        Assert.All(Enumerable.Range(1, 10), n => Assert.Equal(LineOutcome.Accepted, memoir.Line(n).Outcome));
         Assert.Equal(["SESSIONS_EXHAUSTED"], memoir.Line(11).ReasonCodes());
 
         // The case used the ten treatment days of the year: another ambulatory case in 2026 is refused.

@@ -1,3 +1,5 @@
+using CnsExchange.Domain.Billing;
+using CnsExchange.Domain.Requests;
 using System.Net;
 using CnsExchange.IntegrationTests.Billing;
 using CnsExchange.IntegrationTests.Support;
@@ -44,7 +46,7 @@ public sealed class DoubleFinancingTests(ApiFactory api) : ApiTest(api)
     {
         // VAL-15: a prescription for an insured in a care plan with physiotherapy goes to review.
         var pending = await Client(Physio1).DecideAsync(ValidationTestSupport.Rx(Plan));
-        Assert.Equal("pending", pending.Status());
+        Assert.Equal(RequestStatus.Pending, pending.Status);
         Assert.Contains("DEPENDENCY_INSURANCE_OVERLAP", pending.Codes());
 
         // BIL-13: a session on a Monday the dependency insurance already financed is refused; a Tuesday one is paid.
@@ -53,7 +55,7 @@ public sealed class DoubleFinancingTests(ApiFactory api) : ApiTest(api)
             BillingApi.Line(voucher, "2026-11-16", matricule: Plan),
             BillingApi.Line(voucher, "2026-11-17", matricule: Plan)));
         Assert.Contains("DOUBLE_FINANCING", BillingApi.Codes(BillingApi.LineOf(memoir, 1)));
-        Assert.Equal("accepted", BillingApi.Outcome(BillingApi.LineOf(memoir, 2)));
+        Assert.Equal(LineOutcome.Accepted, BillingApi.LineOf(memoir, 2).Outcome);
 
         var report = await (await Client(Reviewer).GetAsync("/api/v1/reports/double-financing?from=2026-11-01&to=2026-11-30")).ExpectAsync(HttpStatusCode.OK);
         var row = report["rows"]!.AsArray().Single()!;
@@ -67,7 +69,7 @@ public sealed class DoubleFinancingTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(1, row["insuredPersons"]!.GetValue<int>());
 
         // The reviewer's decision replaces the request's reasons; the request still counts (from its history).
-        var id = pending["id"]!.GetValue<string>();
+        var id = pending.Id;
         await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{id}/decision", new { decision = "agree", note = "Plan covers other days" }))
             .ExpectAsync(HttpStatusCode.OK);
         var afterDecision = await (await Client(Reviewer).GetAsync("/api/v1/reports/double-financing?from=2026-11-01&to=2026-11-30")).ExpectAsync(HttpStatusCode.OK);

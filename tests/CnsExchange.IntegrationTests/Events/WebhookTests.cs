@@ -1,3 +1,4 @@
+using CnsExchange.Domain.Billing;
 using System.Net;
 using System.Text.Json.Nodes;
 using CnsExchange.Application.Common;
@@ -47,7 +48,7 @@ public sealed class WebhookTests(ApiFactory api) : ApiTest(api)
 
         // validation_request.decided (agreed at once), request.information_requested, then a reviewer's refusal (decided again).
         await Client(Physio1).DecideAsync(ValidationTestSupport.Rx());
-        var pending = (await Client(Physio1).DecideAsync(ValidationTestSupport.Rx(ValidationTestSupport.DependencyPlan)))["id"]!.GetValue<string>();
+        var pending = (await Client(Physio1).DecideAsync(ValidationTestSupport.Rx(ValidationTestSupport.DependencyPlan))).Id;
         await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{pending}/decision", new { decision = "request_information", question = "Which days?" }))
             .ExpectAsync(HttpStatusCode.OK);
         // cure_authorisation.decided, rehabilitation_authorisation.decided
@@ -56,16 +57,16 @@ public sealed class WebhookTests(ApiFactory api) : ApiTest(api)
         // fee_memoir.adjudicated, contestation.decided
         var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 1, ValidUntil = new DateOnly(2026, 12, 3) });
         var memoir = await SubmitAsync(Client(Physio1), Memoir("EV-1", Line(voucher, "2026-11-10"), Line(voucher, "2026-11-12")));
-        var contestation = await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{memoir["id"]}/lines/2/contestation",
+        var contestation = await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{memoir.Id}/lines/2/contestation",
             new { code = "SESSIONS_EXHAUSTED", text = "Session given." })).ExpectAsync(HttpStatusCode.Created);
         await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{contestation["id"]}/decision", new { decision = "uphold", note = "No." }))
             .ExpectAsync(HttpStatusCode.OK);
         // billing_file.processed and billing_file.rejected
         var other = await VoucherSeed.CreateAsync(Api);
         var good = await UploadAsync(Client(Physio1), $"memoirReference,voucherNumber,matricule,sessionDate,actCode,travel,claimedAmount\nEVF-1,{other},{Adult},2026-11-10,ZK11,false,36.80\n", "text/csv");
-        Assert.Equal("processed", (await WaitForFileAsync(Client(Physio1), good["id"]!.GetValue<string>()))["status"]!.GetValue<string>());
+        Assert.Equal(BillingFileStatus.Processed, (await WaitForFileAsync(Client(Physio1), good.Id.ToString())).Status);
         var bad = await UploadAsync(Client(Physio1), "memoirReference,voucherNumber,matricule,sessionDate,actCode,travel,claimedAmount\nEVF-2,nope,1,x,ZK11,false,1\n", "text/csv");
-        Assert.Equal("rejected", (await WaitForFileAsync(Client(Physio1), bad["id"]!.GetValue<string>()))["status"]!.GetValue<string>());
+        Assert.Equal(BillingFileStatus.Rejected, (await WaitForFileAsync(Client(Physio1), bad.Id.ToString())).Status);
         // payment_run.closed (the Monday run) and voucher.expiring (validUntil 3 December: noticed from 26 November on the sandbox clock)
         await PaymentRuns.PaymentRunApi.SetClockAsync(Client(Admin), PaymentRuns.PaymentRunApi.Local("2026-11-30", 3));
 
@@ -299,7 +300,7 @@ public sealed class WebhookTests(ApiFactory api) : ApiTest(api)
         var voucher = await VoucherSeed.CreateAsync(Api);
         var memoir = await SubmitAsync(Client(Physio1), Memoir("TX-1", Line(voucher, "2026-11-10")));
         var e = Assert.Single(await FeedAsync(Admin));
-        Assert.Equal(("fee_memoir.adjudicated", memoir["id"]!.GetValue<string>()), (e["type"]!.GetValue<string>(), e["resource"]!["id"]!.GetValue<string>()));
+        Assert.Equal(("fee_memoir.adjudicated", memoir.Id.ToString()), (e["type"]!.GetValue<string>(), e["resource"]!["id"]!.GetValue<string>()));
         Assert.Equal(Api.SandboxNow(), e["occurredAt"]!.GetValue<DateTimeOffset>());
     }
 }

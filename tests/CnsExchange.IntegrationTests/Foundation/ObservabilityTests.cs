@@ -1,3 +1,4 @@
+using CnsExchange.Domain.Requests;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
@@ -24,8 +25,8 @@ public sealed class ObservabilityTests(ApiFactory api) : ApiTest(api)
     public async Task Metrics_endpoint_lists_decisions_lines_and_request_durations_after_a_validation()
     {
         var decision = await Client(Physio1).DecideAsync(ValidationTestSupport.Rx(), ValidationTestSupport.Pdf());
-        Assert.Equal("agreed", decision.Status());
-        var voucher = decision["voucher"]!["number"]!.GetValue<string>();
+        Assert.Equal(RequestStatus.Agreed, decision.Status);
+        var voucher = decision.Voucher!.Number;
         await Billing.BillingApi.SubmitAsync(Client(Physio1), Billing.BillingApi.Memoir("OBS-1", Billing.BillingApi.Line(voucher, "2026-11-20")));
 
         var response = await Client(Operator).GetAsync("/metrics");

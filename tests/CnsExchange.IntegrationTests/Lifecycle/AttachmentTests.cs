@@ -1,3 +1,4 @@
+using CnsExchange.Domain.Requests;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
@@ -125,8 +126,8 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
     public async Task Attachments_of_a_validation_request_are_listed_and_downloaded_by_its_provider_and_staff_only()
     {
         var decision = await V.DecideAsync(Client(Physio1), V.Rx(V.DependencyPlan));
-        Assert.Equal("pending", decision.Status());
-        var url = $"{V.Url}/{decision.Id()}";
+        Assert.Equal(RequestStatus.Pending, decision.Status);
+        var url = $"{V.Url}/{decision.Id}";
         var png = new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3 };
         var created = await AttachAsync(Client(Physio1), url, png, fileName: "care-plan.png", contentType: "application/octet-stream");
         var attachment = await created.ExpectAsync(HttpStatusCode.Created);
@@ -148,7 +149,7 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
         await (await Client(Physio2).GetAsync($"{url}/attachments")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         await (await Client(Physio2).GetAsync(attachment["url"]!.GetValue<string>())).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         await (await AttachAsync(Client(Physio2), url, V.Pdf())).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
-        await (await AttachAsync(Client(Rehab1), $"{RehabUrl}/{decision.Id()}", V.Pdf())).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await AttachAsync(Client(Rehab1), $"{RehabUrl}/{decision.Id}", V.Pdf())).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         await (await Client(Physio1).GetAsync($"{url}/attachments/{Guid.NewGuid()}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         Assert.Single((await (await Client(Physio1).GetAsync($"{url}/attachments")).ExpectAsync(HttpStatusCode.OK)).AsArray());
     }
@@ -157,7 +158,7 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
     public async Task Attachments_get_the_content_checks_and_size_limit_of_a_scan_and_nothing_is_stored_on_refusal()
     {
         var decision = await V.DecideAsync(Client(Physio1), V.Rx(V.DependencyPlan));
-        var url = $"{V.Url}/{decision.Id()}";
+        var url = $"{V.Url}/{decision.Id}";
         await (await AttachAsync(Client(Physio1), url, "just text"u8.ToArray(), fileName: "x.pdf")).ExpectProblemAsync(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
         await (await AttachAsync(Client(Physio1), url, [])).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
         await (await AttachAsync(Client(Physio1), url, null, "other")).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
@@ -172,9 +173,9 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
     public async Task A_document_sent_while_information_is_asked_goes_with_the_answer()
     {
         var decision = await V.DecideAsync(Client(Physio1), V.Rx(V.DependencyPlan));
-        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{decision.Id()}/decision",
+        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{decision.Id}/decision",
             new { decision = "request_information", question = "Which days does the care plan cover?" })).ExpectAsync(HttpStatusCode.OK);
-        var url = $"{V.Url}/{decision.Id()}";
+        var url = $"{V.Url}/{decision.Id}";
         var attachment = await (await AttachAsync(Client(Physio1), url, V.Pdf("care plan"))).ExpectAsync(HttpStatusCode.Created);
         Assert.Equal("information_answer", attachment["purpose"]!.GetValue<string>());
         await (await Client(Physio1).PostJsonAsync($"{url}/information", new { answer = "Mondays and Thursdays, see the attached plan." })).ExpectAsync(HttpStatusCode.OK);
@@ -186,7 +187,7 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
     {
         var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 1 });
         var memoir = await BillingApi.SubmitAsync(Client(Physio1), BillingApi.Memoir("ATT-1", BillingApi.Line(voucher, "2026-11-10"), BillingApi.Line(voucher, "2026-11-12")));
-        var contestation = await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{memoir["id"]}/lines/2/contestation",
+        var contestation = await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{memoir.Id}/lines/2/contestation",
             new { code = "SESSIONS_EXHAUSTED", text = "Session given and documented." })).ExpectAsync(HttpStatusCode.Created);
         var url = $"/api/v1/contestations/{contestation["id"]}";
 

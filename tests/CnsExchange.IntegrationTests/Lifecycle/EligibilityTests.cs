@@ -68,7 +68,7 @@ public sealed class EligibilityTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task Lif06_open_vouchers_are_the_caller_s_own_with_the_sessions_left()
     {
-        var number = (await Client(Physio1).DecideAsync(Rx() with { Sessions = 6 }))["voucher"]!["number"]!.GetValue<string>();
+        var number = (await Client(Physio1).DecideAsync(Rx() with { Sessions = 6 })).Voucher!.Number;
 
         var mine = (await EligibilityAsync(Adult))["openVouchers"]!.AsArray();
         var voucher = Assert.Single(mine)!;
@@ -88,9 +88,9 @@ public sealed class EligibilityTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task Lif06_a_cancelled_voucher_is_not_open()
     {
-        var kept = (await Client(Physio1).DecideAsync(Rx() with { Sessions = 6 }))["voucher"]!["number"]!.GetValue<string>();
+        var kept = (await Client(Physio1).DecideAsync(Rx() with { Sessions = 6 })).Voucher!.Number;
         await Api.AdvanceAsync(TimeSpan.FromHours(1));
-        var cancelled = (await Client(Physio1).DecideAsync(Rx() with { PrescriptionDate = Today.AddDays(-2) }))["voucher"]!["number"]!.GetValue<string>();
+        var cancelled = (await Client(Physio1).DecideAsync(Rx() with { PrescriptionDate = Today.AddDays(-2) })).Voucher!.Number;
         Assert.Equal(new[] { cancelled, kept }.Order(StringComparer.Ordinal), OpenNumbers(await EligibilityAsync(Adult)).Order(StringComparer.Ordinal));
 
         await (await LifecycleApi.CancelVoucherAsync(Client(Physio1), cancelled)).ExpectAsync(HttpStatusCode.OK);

@@ -30,4 +30,7 @@ internal static class LifecycleApi
         PostAsync(client, "/api/v1/review/recoveries", new { memoirId, lineNumber = line, code, note }, key);
 
     public static async Task<JsonNode> GetAsync(HttpClient client, string url) => await (await client.GetAsync(url)).ExpectAsync(HttpStatusCode.OK);
+
+    /// <summary>GET expecting 200, read as the API's DTO (<see cref="HttpAssertions.Typed"/>).</summary>
+    public static async Task<T> GetAsync<T>(HttpClient client, string url) => await (await client.GetAsync(url)).ExpectAsync<T>(HttpStatusCode.OK);
 }

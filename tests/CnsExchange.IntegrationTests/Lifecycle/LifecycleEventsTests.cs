@@ -19,12 +19,12 @@ public sealed class LifecycleEventsTests(ApiFactory api) : ApiTest(api)
         await (await CancelVoucherAsync(Client(Physio1), cancelled, "Patient moved abroad.")).ExpectAsync(HttpStatusCode.OK);
 
         var voucher = await VoucherSeed.CreateAsync(Api);
-        var voided = (await SubmitAsync(Client(Physio1), Memoir("EV-VOID", Line(voucher, "2026-11-09"))))["id"]!.GetValue<string>();
+        var voided = (await SubmitAsync(Client(Physio1), Memoir("EV-VOID", Line(voucher, "2026-11-09")))).Id.ToString();
         await (await VoidAsync(Client(Physio1), voided)).ExpectAsync(HttpStatusCode.OK);
-        var replaced = (await SubmitAsync(Client(Physio1), Memoir("EV-OLD", Line(voucher, "2026-11-10"))))["id"]!.GetValue<string>();
+        var replaced = (await SubmitAsync(Client(Physio1), Memoir("EV-OLD", Line(voucher, "2026-11-10")))).Id.ToString();
         await SubmitAsync(Client(Physio1), new { memoirReference = "EV-NEW", lines = new[] { Line(voucher, "2026-11-11") }, replaces = replaced });
 
-        var paid = (await SubmitAsync(Client(Physio1), Memoir("EV-PAID", Line(voucher, "2026-11-16"), Line(voucher, "2026-11-17"))))["id"]!.GetValue<string>();
+        var paid = (await SubmitAsync(Client(Physio1), Memoir("EV-PAID", Line(voucher, "2026-11-16"), Line(voucher, "2026-11-17")))).Id.ToString();
         await SetClockAsync(Client(Admin), Local("2026-11-30", 3));
         await (await ReverseAsync(Client(Physio1), paid, 1)).ExpectAsync(HttpStatusCode.Created);
         await (await RecoverAsync(Client(Reviewer), paid, 2, code: "SESSION_NOT_GIVEN", note: "Not given.")).ExpectAsync(HttpStatusCode.Created);

@@ -1,4 +1,6 @@
+using CnsExchange.Domain.Billing;
 using System.Net;
+using CnsExchange.Application.Features.Billing;
 using CnsExchange.IntegrationTests.Support;
 using static CnsExchange.IntegrationTests.Billing.BillingApi;
 using static CnsExchange.IntegrationTests.Lifecycle.LifecycleApi;
@@ -16,15 +18,15 @@ public sealed class MemoirReplacementTests(ApiFactory api) : ApiTest(api)
     {
         var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 2 });
         var wrong = await SubmitAsync(Client(Physio1), Memoir("F-1", Line(voucher, "2026-11-10"), Line(voucher, "2026-11-11")));
-        var oldId = wrong["id"]!.GetValue<string>();
+        var oldId = wrong.Id.ToString();
 
         // Same dates again, and the two sessions are all the voucher has: only a replacement frees them in the same transaction.
         var fixedMemoir = await SubmitAsync(Client(Physio1), Replacing("F-1b", oldId, Line(voucher, "2026-11-10"), Line(voucher, "2026-11-12")));
-        Assert.All(fixedMemoir["lines"]!.AsArray(), l => Assert.Equal("accepted", Outcome(l!)));
-        Assert.Equal(oldId, fixedMemoir["replaces"]!.GetValue<string>());
-        var old = await GetAsync(Client(Physio1), $"/api/v1/fee-memoirs/{oldId}");
-        Assert.Equal("voided", old["status"]!.GetValue<string>());
-        Assert.Equal(fixedMemoir["id"]!.GetValue<string>(), old["replacedBy"]!.GetValue<string>());
+        Assert.All(fixedMemoir.Lines, l => Assert.Equal(LineOutcome.Accepted, l.Outcome));
+        Assert.Equal(oldId, fixedMemoir.Replaces.ToString());
+        var old = await GetAsync<FeeMemoirDto>(Client(Physio1), $"/api/v1/fee-memoirs/{oldId}");
+        Assert.Equal(FeeMemoirStatus.Voided, old.Status);
+        Assert.Equal(fixedMemoir.Id, old.ReplacedBy);
         Assert.Equal(2, await VoucherSeed.SessionsBilledAsync(Api, voucher));
 
         // Replaced once: a second replacement of the same memoir is refused, and nothing of it is stored.
@@ -39,12 +41,12 @@ public sealed class MemoirReplacementTests(ApiFactory api) : ApiTest(api)
         var voucher = await VoucherSeed.CreateAsync(Api);
         var paid = await SubmitAsync(Client(Physio1), Memoir("F-1", Line(voucher, "2026-11-10")));
         await SetClockAsync(Client(Admin), Local("2026-11-30", 3));
-        await (await Client(Physio1).PostJsonAsync("/api/v1/fee-memoirs", Replacing("F-2", paid["id"]!.GetValue<string>(), Line(voucher, "2026-11-12"))))
+        await (await Client(Physio1).PostJsonAsync("/api/v1/fee-memoirs", Replacing("F-2", paid.Id.ToString(), Line(voucher, "2026-11-12"))))
             .ExpectProblemAsync(HttpStatusCode.Conflict, "memoir_in_payment_run");
         await (await Client(Physio1).PostJsonAsync("/api/v1/fee-memoirs", Replacing("F-3", Guid.NewGuid().ToString(), Line(voucher, "2026-11-12"))))
             .ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, voucher));
-        Assert.Equal("paid", (await GetAsync(Client(Physio1), $"/api/v1/fee-memoirs/{paid["id"]}"))["status"]!.GetValue<string>());
+        Assert.Equal(FeeMemoirStatus.Paid, (await GetAsync<FeeMemoirDto>(Client(Physio1), $"/api/v1/fee-memoirs/{paid.Id}")).Status);
         await SubmitAsync(Client(Physio1), Memoir("F-2", Line(voucher, "2026-11-12"))); // F-2 was not stored
     }
 
@@ -53,17 +55,17 @@ public sealed class MemoirReplacementTests(ApiFactory api) : ApiTest(api)
     {
         var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 2 });
         var old = await SubmitAsync(Client(Physio1), Memoir("F-1", Line(voucher, "2026-11-10"), Line(voucher, "2026-11-11")));
-        var oldId = old["id"]!.GetValue<string>();
+        var oldId = old.Id.ToString();
         var csv = "memoirReference,voucherNumber,matricule,sessionDate,actCode,claimedAmount,replaces\n" +
                   $"F-1b,{voucher},{Adult},2026-11-10,ZK11,36.80,{oldId}\n" +
                   $"F-1b,{voucher},{Adult},2026-11-12,ZK11,36.80,{oldId}\n" +
                   $"F-9,{voucher},{Adult},2026-11-13,ZK11,36.80,\n";
-        var file = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), csv, "text/csv"))["id"]!.GetValue<string>());
-        Assert.Equal("processed", file["status"]!.GetValue<string>());
-        Assert.Equal(2, file["counts"]!["accepted"]!.GetValue<int>()); // F-1b's two lines; F-9 finds the voucher exhausted
-        var replaced = await GetAsync(Client(Physio1), $"/api/v1/fee-memoirs/{oldId}");
-        Assert.Equal("voided", replaced["status"]!.GetValue<string>());
-        Assert.NotNull(replaced["replacedBy"]);
+        var file = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), csv, "text/csv")).Id.ToString());
+        Assert.Equal(BillingFileStatus.Processed, file.Status);
+        Assert.Equal(2, file.Counts!.Accepted); // F-1b's two lines; F-9 finds the voucher exhausted
+        var replaced = await GetAsync<FeeMemoirDto>(Client(Physio1), $"/api/v1/fee-memoirs/{oldId}");
+        Assert.Equal(FeeMemoirStatus.Voided, replaced.Status);
+        Assert.NotNull(replaced.ReplacedBy);
         Assert.Equal(2, await VoucherSeed.SessionsBilledAsync(Api, voucher));
     }
 
@@ -72,7 +74,7 @@ public sealed class MemoirReplacementTests(ApiFactory api) : ApiTest(api)
     {
         var voucher = await VoucherSeed.CreateAsync(Api);
         var old = await SubmitAsync(Client(Physio1), Memoir("F-1", Line(voucher, "2026-11-10")));
-        var oldId = old["id"]!.GetValue<string>();
+        var oldId = old.Id.ToString();
         string Xml(string replaces) => $"""
             <?xml version="1.0" encoding="UTF-8"?>
             <billingFile xmlns="urn:cns-exchange:billing-file:1" providerCode="PHY0001">
@@ -82,15 +84,15 @@ public sealed class MemoirReplacementTests(ApiFactory api) : ApiTest(api)
               </memoir>
             </billingFile>
             """;
-        var rejected = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), Xml(Guid.NewGuid().ToString()), "application/xml"))["id"]!.GetValue<string>());
-        Assert.Equal("rejected", rejected["status"]!.GetValue<string>());
-        Assert.Contains("replaces a memoir that is unknown", rejected["errors"]![0]!["message"]!.GetValue<string>());
-        Assert.Equal("adjudicated", (await GetAsync(Client(Physio1), $"/api/v1/fee-memoirs/{oldId}"))["status"]!.GetValue<string>());
+        var rejected = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), Xml(Guid.NewGuid().ToString()), "application/xml")).Id.ToString());
+        Assert.Equal(BillingFileStatus.Rejected, rejected.Status);
+        Assert.Contains("replaces a memoir that is unknown", rejected.Errors![0].Message);
+        Assert.Equal(FeeMemoirStatus.Adjudicated, (await GetAsync<FeeMemoirDto>(Client(Physio1), $"/api/v1/fee-memoirs/{oldId}")).Status);
 
-        var processed = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), Xml(oldId), "application/xml"))["id"]!.GetValue<string>());
-        Assert.Equal("processed", processed["status"]!.GetValue<string>());
-        Assert.Equal(1, processed["counts"]!["accepted"]!.GetValue<int>()); // the same line again: the old one was released first
-        Assert.Equal("voided", (await GetAsync(Client(Physio1), $"/api/v1/fee-memoirs/{oldId}"))["status"]!.GetValue<string>());
+        var processed = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), Xml(oldId), "application/xml")).Id.ToString());
+        Assert.Equal(BillingFileStatus.Processed, processed.Status);
+        Assert.Equal(1, processed.Counts!.Accepted); // the same line again: the old one was released first
+        Assert.Equal(FeeMemoirStatus.Voided, (await GetAsync<FeeMemoirDto>(Client(Physio1), $"/api/v1/fee-memoirs/{oldId}")).Status);
         Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, voucher));
     }
 }

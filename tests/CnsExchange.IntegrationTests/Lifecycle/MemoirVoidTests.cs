@@ -1,4 +1,5 @@
 using System.Net;
+using CnsExchange.Application.Features.Billing;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Infrastructure.Persistence;
 using CnsExchange.IntegrationTests.Support;
@@ -17,10 +18,10 @@ public sealed class MemoirVoidTests(ApiFactory api) : ApiTest(api)
     {
         var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 2 });
         var memoir = await SubmitAsync(Client(Physio1), Memoir("F-1", Line(voucher, "2026-11-10"), Line(voucher, "2026-11-12"), Line(voucher, "2026-11-13")));
-        Assert.Equal("refused", Outcome(LineOf(memoir, 3))); // SESSIONS_EXHAUSTED
+        Assert.Equal(LineOutcome.Refused, LineOf(memoir, 3).Outcome); // SESSIONS_EXHAUSTED
         Assert.Equal(2, await VoucherSeed.SessionsBilledAsync(Api, voucher));
 
-        var voided = await (await VoidAsync(Client(Physio1), memoir["id"]!.GetValue<string>())).ExpectAsync(HttpStatusCode.OK);
+        var voided = await (await VoidAsync(Client(Physio1), memoir.Id.ToString())).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("voided", voided["status"]!.GetValue<string>());
         Assert.NotNull(voided["voidedAt"]);
         Assert.All(voided["lines"]!.AsArray(), l => Assert.NotNull(l!["releasedAt"]));
@@ -28,7 +29,7 @@ public sealed class MemoirVoidTests(ApiFactory api) : ApiTest(api)
 
         // The same sessions can be billed again: neither DUPLICATE_LINE (BIL-08) nor ONE_ACT_PER_SESSION (BIL-07) nor exhausted.
         var again = await SubmitAsync(Client(Physio1), Memoir("F-2", Line(voucher, "2026-11-10"), Line(voucher, "2026-11-12")));
-        Assert.All(again["lines"]!.AsArray(), l => Assert.Equal("accepted", Outcome(l!)));
+        Assert.All(again.Lines, l => Assert.Equal(LineOutcome.Accepted, l.Outcome));
         Assert.Equal(2, await VoucherSeed.SessionsBilledAsync(Api, voucher));
     }
 
@@ -38,19 +39,19 @@ public sealed class MemoirVoidTests(ApiFactory api) : ApiTest(api)
         var voucher = await VoucherSeed.CreateAsync(Api);
         var voided = await SubmitAsync(Client(Physio1), Memoir("F-1", Line(voucher, "2026-11-10")));
         var paid = await SubmitAsync(Client(Physio1), Memoir("F-2", Line(voucher, "2026-11-12")));
-        await (await VoidAsync(Client(Physio1), voided["id"]!.GetValue<string>())).ExpectAsync(HttpStatusCode.OK);
+        await (await VoidAsync(Client(Physio1), voided.Id.ToString())).ExpectAsync(HttpStatusCode.OK);
 
         await SetClockAsync(Client(Admin), Local("2026-11-30", 3));
         var run = Assert.Single(await AllAsync(Client(Admin), "/api/v1/payment-runs"));
         Assert.Equal(1, run["lineCount"]!.GetValue<int>());
         Assert.Equal(25.76m, run["totalAmount"]!.GetValue<decimal>());
-        var stillVoided = await GetAsync(Client(Physio1), $"/api/v1/fee-memoirs/{voided["id"]}");
-        Assert.Equal("voided", stillVoided["status"]!.GetValue<string>());
-        Assert.Null(LineOf(stillVoided, 1)["payment"]);
+        var stillVoided = await GetAsync<FeeMemoirDto>(Client(Physio1), $"/api/v1/fee-memoirs/{voided.Id}");
+        Assert.Equal(FeeMemoirStatus.Voided, stillVoided.Status);
+        Assert.Null(LineOf(stillVoided, 1).Payment);
 
-        var problem = await (await VoidAsync(Client(Physio1), paid["id"]!.GetValue<string>())).ExpectProblemAsync(HttpStatusCode.Conflict, "memoir_in_payment_run");
-        Assert.Contains($"/api/v1/fee-memoirs/{paid["id"]}/lines/{{lineNumber}}/reversal", problem["detail"]!.GetValue<string>());
-        Assert.Equal("paid", (await GetAsync(Client(Physio1), $"/api/v1/fee-memoirs/{paid["id"]}"))["status"]!.GetValue<string>());
+        var problem = await (await VoidAsync(Client(Physio1), paid.Id.ToString())).ExpectProblemAsync(HttpStatusCode.Conflict, "memoir_in_payment_run");
+        Assert.Contains($"/api/v1/fee-memoirs/{paid.Id}/lines/{{lineNumber}}/reversal", problem["detail"]!.GetValue<string>());
+        Assert.Equal(FeeMemoirStatus.Paid, (await GetAsync<FeeMemoirDto>(Client(Physio1), $"/api/v1/fee-memoirs/{paid.Id}")).Status);
     }
 
     [Fact]
@@ -58,7 +59,7 @@ public sealed class MemoirVoidTests(ApiFactory api) : ApiTest(api)
     {
         var voucher = await VoucherSeed.CreateAsync(Api);
         var memoir = await SubmitAsync(Client(Physio1), Memoir("F-1", Line(voucher, "2026-11-10")));
-        var id = memoir["id"]!.GetValue<string>();
+        var id = memoir.Id.ToString();
         await (await VoidAsync(Client(Physio2), id)).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         var first = await (await VoidAsync(Client(Physio1), id, key: "void-1")).ExpectAsync(HttpStatusCode.OK);
         var replay = await (await VoidAsync(Client(Physio1), id, key: "void-1")).ExpectAsync(HttpStatusCode.OK);
@@ -79,8 +80,8 @@ public sealed class MemoirVoidTests(ApiFactory api) : ApiTest(api)
         for (var day = 0; day < 50; day++)
         {
             var memoir = await SubmitAsync(Client(Physio1), Memoir($"R-{day:00}", Line(voucher, new DateOnly(2026, 11, 2).AddDays(day).ToString("yyyy-MM-dd"))));
-            Assert.Equal("accepted", Outcome(LineOf(memoir, 1)));
-            ids.Add(memoir["id"]!.GetValue<string>());
+            Assert.Equal(LineOutcome.Accepted, LineOf(memoir, 1).Outcome);
+            ids.Add(memoir.Id.ToString());
         }
         Assert.Empty(await AllAsync(Client(Admin), "/api/v1/payment-runs"));
 
@@ -99,21 +100,21 @@ public sealed class MemoirVoidTests(ApiFactory api) : ApiTest(api)
             var won = 0;
             foreach (var (id, response) in outcomes)
             {
-                var memoir = await GetAsync(Client(Physio1), $"/api/v1/fee-memoirs/{id}");
+                var memoir = await GetAsync<FeeMemoirDto>(Client(Physio1), $"/api/v1/fee-memoirs/{id}");
                 var line = LineOf(memoir, 1);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     won++;
-                    Assert.Equal("voided", memoir["status"]!.GetValue<string>());
-                    Assert.Null(line["payment"]);
-                    Assert.NotNull(line["releasedAt"]);
+                    Assert.Equal(FeeMemoirStatus.Voided, memoir.Status);
+                    Assert.Null(line.Payment);
+                    Assert.NotNull(line.ReleasedAt);
                 }
                 else
                 {
                     await response.ExpectProblemAsync(HttpStatusCode.Conflict, "memoir_in_payment_run");
-                    Assert.Equal("paid", memoir["status"]!.GetValue<string>());
-                    Assert.Equal(25.76m, line["payment"]!["paidAmount"]!.GetValue<decimal>());
-                    Assert.Null(line["releasedAt"]);
+                    Assert.Equal(FeeMemoirStatus.Paid, memoir.Status);
+                    Assert.Equal(25.76m, line.Payment!.PaidAmount);
+                    Assert.Null(line.ReleasedAt);
                 }
             }
             var (bothPaidAndReleased, held) = await DbAsync(Api, async db => (

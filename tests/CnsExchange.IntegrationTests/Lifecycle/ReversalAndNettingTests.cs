@@ -1,4 +1,6 @@
+using CnsExchange.Domain.Billing;
 using System.Net;
+using CnsExchange.Application.Features.Billing;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using CnsExchange.Infrastructure.Payments.Files;
@@ -24,7 +26,7 @@ public sealed class ReversalAndNettingTests(ApiFactory api) : ApiTest(api)
         await SubmitAsync(Client(Physio2), Memoir("G-1", Line(other, "2026-11-16", matricule: "2012051469331")));
         await SetClockAsync(Client(Admin), Local("2026-11-30", 3));
         var run = Assert.Single(await AllAsync(Client(Admin), "/api/v1/payment-runs"));
-        return (voucher, memoir["id"]!.GetValue<string>(), run["id"]!.GetValue<string>());
+        return (voucher, memoir.Id.ToString(), run["id"]!.GetValue<string>());
     }
 
     [Fact]
@@ -40,9 +42,9 @@ public sealed class ReversalAndNettingTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(runId, debt["originalPaymentRunId"]!.GetValue<string>());
         Assert.Null(debt["nettedInPaymentRunId"]);
         Assert.Equal(3, await VoucherSeed.SessionsBilledAsync(Api, voucher));
-        var line = LineOf(await GetAsync(Client(Physio1), $"/api/v1/fee-memoirs/{memoirId}"), 2);
-        Assert.NotNull(line["releasedAt"]);
-        Assert.Equal(25.76m, line["payment"]!["paidAmount"]!.GetValue<decimal>()); // the payment made stays as it was (PAY-06)
+        var line = LineOf(await GetAsync<FeeMemoirDto>(Client(Physio1), $"/api/v1/fee-memoirs/{memoirId}"), 2);
+        Assert.NotNull(line.ReleasedAt);
+        Assert.Equal(25.76m, line.Payment!.PaidAmount); // the payment made stays as it was (PAY-06)
 
         // Twice: the same debt; with the key: the same answer; the session is given back once.
         Assert.Equal(debt.ToJsonString(), (await (await ReverseAsync(Client(Physio1), memoirId, 2, key: "rev-1")).ExpectAsync(HttpStatusCode.Created)).ToJsonString());
@@ -53,7 +55,7 @@ public sealed class ReversalAndNettingTests(ApiFactory api) : ApiTest(api)
         await (await ReverseAsync(Client(Physio2), memoirId, 1)).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         // The released session can be billed again (BIL-06/08).
         var rebilled = await SubmitAsync(Client(Physio1), Memoir("F-2", Line(voucher, "2026-11-17")));
-        Assert.Equal("accepted", Outcome(LineOf(rebilled, 1)));
+        Assert.Equal(LineOutcome.Accepted, LineOf(rebilled, 1).Outcome);
     }
 
     [Fact]
@@ -61,7 +63,7 @@ public sealed class ReversalAndNettingTests(ApiFactory api) : ApiTest(api)
     {
         var voucher = await VoucherSeed.CreateAsync(Api);
         var memoir = await SubmitAsync(Client(Physio1), Memoir("F-1", Line(voucher, "2026-11-16"), Line(voucher, "2026-11-17", act: "ZKX9", claimed: 20m)));
-        var id = memoir["id"]!.GetValue<string>();
+        var id = memoir.Id.ToString();
         await (await ReverseAsync(Client(Physio1), id, 1)).ExpectProblemAsync(HttpStatusCode.Conflict, "line_not_paid");
         await SetClockAsync(Client(Admin), Local("2026-11-30", 3));
         await (await ReverseAsync(Client(Physio1), id, 2)).ExpectProblemAsync(HttpStatusCode.Conflict, "line_not_paid"); // refused: nothing paid

@@ -1,4 +1,5 @@
 using System.Net;
+using CnsExchange.Application.Features.Validation;
 using System.Text.Json.Nodes;
 using CnsExchange.IntegrationTests.Billing;
 using CnsExchange.IntegrationTests.Support;
@@ -14,6 +15,8 @@ public sealed class SearchTests(ApiFactory api) : ApiTest(api)
         var page = await (await Client(key).GetAsync(url)).ExpectAsync(HttpStatusCode.OK);
         return page["items"]!.AsArray().Select(i => i![field]!.GetValue<string>()).ToList();
     }
+
+    private static string Number(ValidationRequestDto decision) => decision.Voucher!.Number;
 
     private static string Number(JsonNode decision) => decision["voucher"]!["number"]!.GetValue<string>();
 
@@ -37,14 +40,14 @@ public sealed class SearchTests(ApiFactory api) : ApiTest(api)
         Assert.Empty(await ItemsAsync(Physio1, $"/api/v1/vouchers?from={V.Today.AddDays(1):yyyy-MM-dd}", "number"));
 
         // Requests
-        Assert.Equal([adult["id"]!.GetValue<string>()], await ItemsAsync(Physio1, $"{V.Url}?matricule={V.Adult}", "id"));
-        Assert.Equal([minor["id"]!.GetValue<string>()], await ItemsAsync(Physio1, $"{V.Url}?voucherNumber={minors}&status=agreed", "id"));
+        Assert.Equal([adult.Id.ToString()], await ItemsAsync(Physio1, $"{V.Url}?matricule={V.Adult}", "id"));
+        Assert.Equal([minor.Id.ToString()], await ItemsAsync(Physio1, $"{V.Url}?voucherNumber={minors}&status=agreed", "id"));
         Assert.Empty(await ItemsAsync(Physio1, $"{V.Url}?voucherNumber={theirs}", "id"));
         Assert.Empty(await ItemsAsync(Physio1, $"{V.Url}?matricule={V.Adult}&status=refused", "id"));
 
         // Memoirs: by a line's person or voucher
         var memoir = await BillingApi.SubmitAsync(Client(Physio1), BillingApi.Memoir("SEARCH-1", BillingApi.Line(mine, "2026-11-21")));
-        var memoirId = memoir["id"]!.GetValue<string>();
+        var memoirId = memoir.Id.ToString();
         Assert.Equal([memoirId], await ItemsAsync(Physio1, $"/api/v1/fee-memoirs?voucherNumber={mine}", "id"));
         Assert.Equal([memoirId], await ItemsAsync(Physio1, $"/api/v1/fee-memoirs?matricule={V.Adult}&status=adjudicated", "id"));
         Assert.Empty(await ItemsAsync(Physio1, $"/api/v1/fee-memoirs?matricule={V.Minor}", "id"));

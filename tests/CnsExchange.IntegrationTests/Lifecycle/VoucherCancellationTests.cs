@@ -1,3 +1,4 @@
+using CnsExchange.Domain.Billing;
 using System.Net;
 using CnsExchange.IntegrationTests.Support;
 using static CnsExchange.IntegrationTests.Billing.BillingApi;
@@ -18,7 +19,7 @@ public sealed class VoucherCancellationTests(ApiFactory api) : ApiTest(api)
 
         var memoir = await SubmitAsync(Client(Physio1), Memoir("F-1", Line(voucher, "2026-11-10")));
         var line = LineOf(memoir, 1);
-        Assert.Equal("refused", Outcome(line));
+        Assert.Equal(LineOutcome.Refused, line.Outcome);
         Assert.Equal(["VOUCHER_CANCELLED"], Codes(line));
         Assert.Equal(0, await VoucherSeed.SessionsBilledAsync(Api, voucher));
 

@@ -1,5 +1,7 @@
+using CnsExchange.Domain.Billing;
 using System.Globalization;
 using System.Net;
+using CnsExchange.Application.Features.Billing;
 using System.Text;
 using System.Text.Json.Nodes;
 using CnsExchange.Domain.Cures;
@@ -36,23 +38,23 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
         foreach (var n in Enumerable.Range(1, 23))
         {
             var line = memoir.Line(n);
-            Assert.Equal(("accepted", 35.00m, 80m, 28.00m, 7.00m), (line.Outcome(), line.Money("tariffAmount"), line.Money("ratePercent"),
-                line.Money("cnsAmount"), line.Money("insuredShare")));
+            Assert.Equal((LineOutcome.Accepted, 35.00m, 80m, 28.00m, 7.00m), (line.Outcome, line.TariffAmount, line.RatePercent,
+                line.CnsAmount, line.InsuredShare));
         }
         var late = memoir.Line(24);
-        Assert.Equal(("refused", 0m), (late.Outcome(), late.Money("payableAmount")));
+        Assert.Equal((LineOutcome.Refused, 0m), (late.Outcome, late.PayableAmount));
         Assert.Equal(["AUTHORISATION_EXPIRED"], late.ReasonCodes());
-        Assert.Equal(("CUR-05", "2027-05-31"), (late["reasons"]![0]!["rule"]!.GetValue<string>(), late["reasons"]![0]!["detail"]!.GetValue<string>()));
+        Assert.Equal(("CUR-05", "2027-05-31"), (late.Reasons[0].Rule, late.Reasons[0].Detail));
         var last = memoir.Line(25); // 2027 tariff: round2(35 × 1.0250) = 35.88
-        Assert.Equal(("accepted", 35.88m, 28.70m, 7.18m), (last.Outcome(), last.Money("tariffAmount"), last.Money("cnsAmount"), last.Money("insuredShare")));
-        Assert.Equal(23 * 28.00m + 28.70m, memoir["totals"]!.Money("cnsAmount"));
+        Assert.Equal((LineOutcome.Accepted, 35.88m, 28.70m, 7.18m), (last.Outcome, last.TariffAmount, last.CnsAmount, last.InsuredShare));
+        Assert.Equal(23 * 28.00m + 28.70m, memoir.Totals!.CnsAmount);
 
         // Sessions granted are never exceeded (BIL-06).
         var more = await Client(Thermal1).BillAsync("THE-2027-002", [VoucherLine(voucher, Adult, new DateOnly(2027, 5, 28), "T200", 35.88m)]);
         Assert.Equal(["SESSIONS_EXHAUSTED"], more.Line(1).ReasonCodes());
 
         // What the next payment run takes: every line, unsettled, paying the accepted amounts.
-        Assert.Equal(("Adjudicated", 25, 672.70m), await Api.PaymentRunViewAsync(memoir["id"]!.GetValue<string>()));
+        Assert.Equal(("Adjudicated", 25, 672.70m), await Api.PaymentRunViewAsync(memoir.Id.ToString()));
     }
 
     [Fact]
@@ -62,8 +64,8 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
         Api.MoveTo(new DateOnly(2026, 11, 26));
         var memoir = await Client(Thermal1).BillAsync("FANGO-1", [VoucherLine(Number(cure), Adult, new DateOnly(2026, 11, 24), "T260", 28.00m)]);
         var line = memoir.Line(1);
-        Assert.Equal(("accepted", 28.00m, 70m, 19.60m, 8.40m), (line.Outcome(), line.Money("tariffAmount"), line.Money("ratePercent"),
-            line.Money("cnsAmount"), line.Money("insuredShare")));
+        Assert.Equal((LineOutcome.Accepted, 28.00m, 70m, 19.60m, 8.40m), (line.Outcome, line.TariffAmount, line.RatePercent,
+            line.CnsAmount, line.InsuredShare));
     }
 
     [Fact]
@@ -78,12 +80,12 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
             VoucherLine(Number(inTime), Adult, new DateOnly(2027, 11, 23), "T200", 35.88m),
             VoucherLine(Number(inTime), Adult, new DateOnly(2027, 12, 15), "T200", 35.88m), // after the validity, within the cycle's window
         ]);
-        Assert.Equal(["accepted", "accepted"], started["lines"]!.AsArray().Select(l => l!.Outcome()));
+        Assert.Equal([LineOutcome.Accepted, LineOutcome.Accepted], started.Lines.Select(l => l.Outcome));
 
         var expired = await Client(Thermal1).BillAsync("THE-B", [VoucherLine(Number(late), MondorfResident, new DateOnly(2027, 11, 24), "T200", 35.88m)]);
         var line = expired.Line(1);
         Assert.Equal(["AUTHORISATION_EXPIRED"], line.ReasonCodes());
-        Assert.Equal(("CUR-01", "2027-11-23"), (line["reasons"]![0]!["rule"]!.GetValue<string>(), line["reasons"]![0]!["detail"]!.GetValue<string>()));
+        Assert.Equal(("CUR-01", "2027-11-23"), (line.Reasons[0].Rule, line.Reasons[0].Detail));
     }
 
     [Fact]
@@ -97,7 +99,7 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
             VoucherLine(Number(cure), Adult, new DateOnly(2027, 11, 29), "T260", 28.70m), // and goes on after it
             VoucherLine(Number(cure), Adult, new DateOnly(2027, 12, 6), "T260", 28.70m),
         ]);
-        Assert.Equal(["accepted", "accepted", "accepted"], memoir["lines"]!.AsArray().Select(l => l!.Outcome()));
+        Assert.Equal([LineOutcome.Accepted, LineOutcome.Accepted, LineOutcome.Accepted], memoir.Lines.Select(l => l.Outcome));
     }
 
     private async Task<string> MaintenanceVoucherAsync()
@@ -122,10 +124,10 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
             VoucherLine(voucher, Adult, new DateOnly(2027, 2, 22), "T209", 35.88m), // the 3rd in February
             VoucherLine(voucher, Adult, new DateOnly(2027, 3, 1), "T209", 35.88m),  // a new month
         ]);
-        Assert.Equal(["accepted", "accepted", "refused", "accepted"], memoir["lines"]!.AsArray().Select(l => l!.Outcome()));
+        Assert.Equal([LineOutcome.Accepted, LineOutcome.Accepted, LineOutcome.Refused, LineOutcome.Accepted], memoir.Lines.Select(l => l.Outcome));
         Assert.Equal(["MAINTENANCE_NOT_ALLOWED"], memoir.Line(3).ReasonCodes());
-        Assert.Equal("2", memoir.Line(3)["reasons"]![0]!["detail"]!.GetValue<string>());
-        Assert.Equal(28.70m, memoir.Line(1).Money("cnsAmount"));
+        Assert.Equal("2", memoir.Line(3).Reasons[0].Detail);
+        Assert.Equal(28.70m, memoir.Line(1).CnsAmount);
 
         // A later memoir for February finds the month full too.
         var later = await Client(Thermal1).BillAsync("MAINT-2", [VoucherLine(voucher, Adult, new DateOnly(2027, 2, 25), "T209", 35.88m)]);
@@ -142,9 +144,9 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
             VoucherLine(voucher, Adult, new DateOnly(2027, 2, 8 + 2 * i), "T209", 35.88m),
             VoucherLine(voucher, Adult, new DateOnly(2027, 2, 9 + 2 * i), "T209", 35.88m),
         ])));
-        var outcomes = memoirs.SelectMany(m => m["lines"]!.AsArray().Select(l => l!.Outcome())).ToList();
-        Assert.Equal(2, outcomes.Count(o => o == "accepted"));
-        Assert.Equal(6, memoirs.SelectMany(m => m["lines"]!.AsArray()).Count(l => l!.ReasonCodes().SequenceEqual(["MAINTENANCE_NOT_ALLOWED"])));
+        var outcomes = memoirs.SelectMany(m => m.Lines.Select(l => l.Outcome)).ToList();
+        Assert.Equal(2, outcomes.Count(o => o == LineOutcome.Accepted));
+        Assert.Equal(6, memoirs.SelectMany(m => m.Lines).Count(l => l.ReasonCodes().SequenceEqual(["MAINTENANCE_NOT_ALLOWED"])));
     }
 
     [Fact]
@@ -153,7 +155,7 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
         var cure = await Client(Thermal1).CureAsync(Cure("T200", start: Today.AddDays(30), country: "DE", notAvailableHere: true));
         Api.MoveTo(Today.AddDays(31));
         var memoir = await Client(Thermal1).BillAsync("S2-1", [VoucherLine(Number(cure), Adult, Today.AddDays(30), "T200", 35.00m)]);
-        Assert.Equal(("refused", 0m), (memoir.Line(1).Outcome(), memoir.Line(1).Money("cnsAmount")));
+        Assert.Equal((LineOutcome.Refused, 0m), (memoir.Line(1).Outcome, memoir.Line(1).CnsAmount));
         Assert.Equal(["THIRD_PARTY_NOT_APPLICABLE"], memoir.Line(1).ReasonCodes());
     }
 
@@ -169,14 +171,14 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
             .Append($"CSV-1,{voucher},{Adult},2026-11-22,T200,,35.00\n") // before the authorisation
             .ToString();
         var upload = await BillingApi.UploadAsync(Client(Thermal1), csv, "text/csv");
-        var file = await BillingApi.WaitForFileAsync(Client(Thermal1), upload["id"]!.GetValue<string>());
-        Assert.Equal("processed", file["status"]!.GetValue<string>());
+        var file = await BillingApi.WaitForFileAsync(Client(Thermal1), upload.Id.ToString());
+        Assert.Equal(BillingFileStatus.Processed, file.Status);
 
-        var memoirId = file["memoirs"]![0]!["id"]!.GetValue<string>();
-        var memoir = await (await Client(Thermal1).GetAsync($"/api/v1/fee-memoirs/{memoirId}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(["accepted", "accepted", "refused"], memoir["lines"]!.AsArray().Select(l => l!.Outcome()));
+        var memoirId = file.Memoirs![0].Id.ToString();
+        var memoir = await (await Client(Thermal1).GetAsync($"/api/v1/fee-memoirs/{memoirId}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        Assert.Equal([LineOutcome.Accepted, LineOutcome.Accepted, LineOutcome.Refused], memoir.Lines.Select(l => l.Outcome));
         Assert.Equal(["AUTHORISATION_EXPIRED"], memoir.Line(3).ReasonCodes());
-        Assert.Equal(56.00m, memoir["totals"]!.Money("cnsAmount"));
+        Assert.Equal(56.00m, memoir.Totals!.CnsAmount);
     }
 
     // ---- through to a payment run --------------------------------------------------------------------------------------
@@ -199,8 +201,8 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
         var rehabLines = new List<object> { VoucherLine(Number(rehab), Adult, new DateOnly(2026, 11, 22), dayAct, dayTariff) }; // before the admission
         rehabLines.AddRange(Days(Today, 4).Select(d => VoucherLine(Number(rehab), Adult, d, dayAct, dayTariff)));
         var rehabMemoir = await Client(Rehab1).BillAsync("REH-RUN-1", rehabLines);
-        Assert.Equal(["refused", "accepted", "accepted", "accepted", "accepted"], cureMemoir["lines"]!.AsArray().Select(l => l!.Outcome()));
-        Assert.Equal(["refused", "accepted", "accepted", "accepted", "accepted"], rehabMemoir["lines"]!.AsArray().Select(l => l!.Outcome()));
+        Assert.Equal([LineOutcome.Refused, LineOutcome.Accepted, LineOutcome.Accepted, LineOutcome.Accepted, LineOutcome.Accepted], cureMemoir.Lines.Select(l => l.Outcome));
+        Assert.Equal([LineOutcome.Refused, LineOutcome.Accepted, LineOutcome.Accepted, LineOutcome.Accepted, LineOutcome.Accepted], rehabMemoir.Lines.Select(l => l.Outcome));
 
         await PaymentRuns.PaymentRunApi.SetClockAsync(Client(Admin), PaymentRuns.PaymentRunApi.Local("2026-11-30", 3));
         var summary = Assert.Single(await PaymentRuns.PaymentRunApi.AllAsync(Client(Admin), "/api/v1/payment-runs"));
@@ -232,11 +234,11 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
                  })
         {
             // Each memoir is paid, line by line, by this run.
-            var paid = await (await Client(key).GetAsync($"/api/v1/fee-memoirs/{memoir["id"]}")).ExpectAsync(HttpStatusCode.OK);
-            Assert.Equal("paid", paid["status"]!.GetValue<string>());
+            var paid = await (await Client(key).GetAsync($"/api/v1/fee-memoirs/{memoir.Id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+            Assert.Equal(FeeMemoirStatus.Paid, paid.Status);
             Assert.Equal([0m, paidPerLine, paidPerLine, paidPerLine, paidPerLine],
-                paid["lines"]!.AsArray().Select(l => l!["payment"]!["paidAmount"]!.GetValue<decimal>()));
-            Assert.All(paid["lines"]!.AsArray(), l => Assert.Equal(summary["id"]!.GetValue<string>(), l!["payment"]!["paymentRunId"]!.GetValue<string>()));
+                paid.Lines.Select(l => l.Payment!.PaidAmount));
+            Assert.All(paid.Lines, l => Assert.Equal(summary["id"]!.GetValue<Guid>(), l.Payment!.PaymentRunId));
 
             // The centre's return file explains the refused line with the authorisation rule's reason.
             var returnFile = Assert.Single(await PaymentRuns.PaymentRunApi.AllAsync(Client(key), "/api/v1/return-files"));
@@ -250,18 +252,18 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
         }
     }
 
-    private async Task<JsonNode> ImportCsvAsync(HttpClient client, IEnumerable<(string Reference, string Voucher, string Matricule, DateOnly Date, string Act, decimal Amount)> rows)
+    private async Task<BillingFileDto> ImportCsvAsync(HttpClient client, IEnumerable<(string Reference, string Voucher, string Matricule, DateOnly Date, string Act, decimal Amount)> rows)
     {
         var csv = new StringBuilder("memoirReference,voucherNumber,matricule,sessionDate,actCode,travel,claimedAmount\n");
         foreach (var r in rows) csv.Append(FormattableString.Invariant($"{r.Reference},{r.Voucher},{r.Matricule},{r.Date:yyyy-MM-dd},{r.Act},,{r.Amount}\n"));
         var upload = await BillingApi.UploadAsync(client, csv.ToString(), "text/csv");
-        var file = await BillingApi.WaitForFileAsync(client, upload["id"]!.GetValue<string>());
-        Assert.Equal("processed", file["status"]!.GetValue<string>());
+        var file = await BillingApi.WaitForFileAsync(client, upload.Id.ToString());
+        Assert.Equal(BillingFileStatus.Processed, file.Status);
         return file;
     }
 
-    private async Task<JsonNode> FileMemoirAsync(HttpClient client, JsonNode file, int index) =>
-        await (await client.GetAsync($"/api/v1/fee-memoirs/{file["memoirs"]![index]!["id"]!.GetValue<string>()}")).ExpectAsync(HttpStatusCode.OK);
+    private async Task<FeeMemoirDto> FileMemoirAsync(HttpClient client, BillingFileDto file, int index) =>
+        await (await client.GetAsync($"/api/v1/fee-memoirs/{file.Memoirs[index].Id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
 
     [Fact]
     public async Task Maintenance_sessions_in_a_billing_file_count_the_sessions_paid_before_it_and_earlier_in_the_file()
@@ -269,7 +271,7 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
         var voucher = await MaintenanceVoucherAsync();
         Api.MoveTo(new DateOnly(2027, 3, 2));
         var json = await Client(Thermal1).BillAsync("MAINT-J", [VoucherLine(voucher, Adult, new DateOnly(2027, 2, 8), "T209", 35.88m)]);
-        Assert.Equal("accepted", json.Line(1).Outcome());
+        Assert.Equal(LineOutcome.Accepted, json.Line(1).Outcome);
 
         var file = await ImportCsvAsync(Client(Thermal1), [
             ("MAINT-F1", voucher, Adult, new DateOnly(2027, 2, 15), "T209", 35.88m), // the 2nd in February
@@ -279,9 +281,9 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
         ]);
         var first = await FileMemoirAsync(Client(Thermal1), file, 0);
         var second = await FileMemoirAsync(Client(Thermal1), file, 1);
-        Assert.Equal(["accepted", "refused"], first["lines"]!.AsArray().Select(l => l!.Outcome()));
+        Assert.Equal([LineOutcome.Accepted, LineOutcome.Refused], first.Lines.Select(l => l.Outcome));
         Assert.Equal(["MAINTENANCE_NOT_ALLOWED"], first.Line(2).ReasonCodes());
-        Assert.Equal(["accepted", "refused"], second["lines"]!.AsArray().Select(l => l!.Outcome()));
+        Assert.Equal([LineOutcome.Accepted, LineOutcome.Refused], second.Lines.Select(l => l.Outcome));
         Assert.Equal(["MAINTENANCE_NOT_ALLOWED"], second.Line(2).ReasonCodes());
     }
 
@@ -292,7 +294,7 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
         var voucher = Number(decision);
         Api.MoveTo(new DateOnly(2026, 11, 30));
         var json = await Client(Rehab1).BillAsync("REH-J", [VoucherLine(voucher, Adult, Today, "RGERS", 420.00m)]);
-        Assert.Equal("accepted", json.Line(1).Outcome());
+        Assert.Equal(LineOutcome.Accepted, json.Line(1).Outcome);
 
         var file = await ImportCsvAsync(Client(Rehab1), [
             ("REH-F", voucher, Adult, new DateOnly(2026, 11, 22), "RGERS", 420.00m), // before the admission
@@ -301,11 +303,11 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
             ("REH-F", voucher, Adult, Today.AddDays(1), "RGERS", 420.00m),            // the same day again in the file
         ]);
         var memoir = await FileMemoirAsync(Client(Rehab1), file, 0);
-        Assert.Equal(["refused", "refused", "accepted", "refused"], memoir["lines"]!.AsArray().Select(l => l!.Outcome()));
+        Assert.Equal([LineOutcome.Refused, LineOutcome.Refused, LineOutcome.Accepted, LineOutcome.Refused], memoir.Lines.Select(l => l.Outcome));
         Assert.Equal(["REHAB_DAY_NOT_AUTHORISED"], memoir.Line(1).ReasonCodes());
         Assert.Equal(["DUPLICATE_LINE"], memoir.Line(2).ReasonCodes());
         Assert.Equal(["ONE_ACT_PER_SESSION"], memoir.Line(4).ReasonCodes()); // the same day twice in one memoir (BIL-07)
-        Assert.Equal(420.00m, memoir["totals"]!.Money("cnsAmount"));
+        Assert.Equal(420.00m, memoir.Totals!.CnsAmount);
     }
 
     // ---- rehabilitation ------------------------------------------------------------------------------------------------
@@ -325,13 +327,13 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
 
         var before = memoir.Line(1);
         Assert.Equal(["REHAB_DAY_NOT_AUTHORISED"], before.ReasonCodes());
-        Assert.Equal(("REH-03", "2026-11-23 – 2027-02-20"), (before["reasons"]![0]!["rule"]!.GetValue<string>(), before["reasons"]![0]!["detail"]!.GetValue<string>()));
+        Assert.Equal(("REH-03", "2026-11-23 – 2027-02-20"), (before.Reasons[0].Rule, before.Reasons[0].Detail));
         foreach (var n in Enumerable.Range(2, 7))
-            Assert.Equal(("accepted", 420.00m, 100m, 420.00m, 0m), (memoir.Line(n).Outcome(), memoir.Line(n).Money("tariffAmount"),
-                memoir.Line(n).Money("ratePercent"), memoir.Line(n).Money("cnsAmount"), memoir.Line(n).Money("insuredShare")));
+            Assert.Equal((LineOutcome.Accepted, 420.00m, 100m, 420.00m, 0m), (memoir.Line(n).Outcome, memoir.Line(n).TariffAmount,
+                memoir.Line(n).RatePercent, memoir.Line(n).CnsAmount, memoir.Line(n).InsuredShare));
         Assert.Equal(["ONE_ACT_PER_SESSION"], memoir.Line(9).ReasonCodes()); // the same day twice in one memoir (BIL-07)
-        Assert.Equal(7 * 420.00m, memoir["totals"]!.Money("cnsAmount"));
-        Assert.Equal(("Adjudicated", 9, 2940.00m), await Api.PaymentRunViewAsync(memoir["id"]!.GetValue<string>()));
+        Assert.Equal(7 * 420.00m, memoir.Totals!.CnsAmount);
+        Assert.Equal(("Adjudicated", 9, 2940.00m), await Api.PaymentRunViewAsync(memoir.Id.ToString()));
     }
 
     [Fact]
@@ -347,8 +349,8 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
             VoucherLine(voucher, Adult, new DateOnly(2027, 3, 22), "RGERS", 430.50m), // its last day
             VoucherLine(voucher, Adult, new DateOnly(2027, 3, 23), "RGERS", 430.50m),
         ]);
-        Assert.Equal(["accepted", "accepted", "refused"], memoir["lines"]!.AsArray().Select(l => l!.Outcome()));
-        Assert.Equal(430.50m, memoir.Line(1).Money("cnsAmount")); // 2027 tariff: 420 × 1.0250
-        Assert.Equal("2026-11-23 – 2027-03-22", memoir.Line(3)["reasons"]![0]!["detail"]!.GetValue<string>());
+        Assert.Equal([LineOutcome.Accepted, LineOutcome.Accepted, LineOutcome.Refused], memoir.Lines.Select(l => l.Outcome));
+        Assert.Equal(430.50m, memoir.Line(1).CnsAmount); // 2027 tariff: 420 × 1.0250
+        Assert.Equal("2026-11-23 – 2027-03-22", memoir.Line(3).Reasons[0].Detail);
     }
 }

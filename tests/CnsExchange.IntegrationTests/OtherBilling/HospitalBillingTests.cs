@@ -1,4 +1,6 @@
+using CnsExchange.Domain.Billing;
 using System.Net;
+using CnsExchange.Application.Features.Billing;
 using System.Text.Json.Nodes;
 using CnsExchange.Domain.Common;
 using CnsExchange.IntegrationTests.Support;
@@ -29,6 +31,8 @@ public sealed class HospitalBillingTests(ApiFactory api) : ApiTest(api)
 
     private static string Id(JsonNode node) => node["id"]!.GetValue<string>();
 
+    private static string Id(FeeMemoirDto memoir) => memoir.Id.ToString();
+
     private async Task<string> MinorAsync(DateOnly birthDate)
     {
         var matricule = Matricule.Create(birthDate, 417).Value;
@@ -54,21 +58,21 @@ public sealed class HospitalBillingTests(ApiFactory api) : ApiTest(api)
         ]);
 
         var hip = memoir.Line(1);
-        Assert.Equal(("reduced", 2400.00m, 100m, 2400.00m, 1584.00m), (hip.Outcome(), hip.Money("tariffAmount"), hip.Money("ratePercent"),
-            hip.Money("cnsAmount"), hip.Money("insuredShare")));
-        Assert.Equal((3984.00m, 1584.00m, Id(stay)), (hip.Money("claimedAmount"), hip.Money("singleRoomSurcharge"), hip["hospitalStayId"]!.GetValue<string>()));
-        Assert.Null(hip["voucherNumber"]);
+        Assert.Equal((LineOutcome.Reduced, 2400.00m, 100m, 2400.00m, 1584.00m), (hip.Outcome, hip.TariffAmount, hip.RatePercent,
+            hip.CnsAmount, hip.InsuredShare));
+        Assert.Equal((3984.00m, 1584.00m, Guid.Parse(Id(stay))), (hip.ClaimedAmount, hip.SingleRoomSurcharge, hip.HospitalStayId));
+        Assert.Null(hip.VoucherNumber);
         Assert.Equal(["SINGLE_ROOM_SURCHARGE_NOT_COVERED", "INSURED_SHARE"], hip.ReasonCodes());
-        Assert.Equal(("accepted", 900.00m), (memoir.Line(2).Outcome(), memoir.Line(2).Money("cnsAmount")));
-        Assert.Equal(("accepted", 42.00m), (memoir.Line(3).Outcome(), memoir.Line(3).Money("cnsAmount")));
-        Assert.Equal(("accepted", 42.00m), (memoir.Line(4).Outcome(), memoir.Line(4).Money("cnsAmount")));
-        Assert.Equal(2400.00m + 900.00m + 84.00m, memoir["totals"]!.Money("cnsAmount"));
+        Assert.Equal((LineOutcome.Accepted, 900.00m), (memoir.Line(2).Outcome, memoir.Line(2).CnsAmount));
+        Assert.Equal((LineOutcome.Accepted, 42.00m), (memoir.Line(3).Outcome, memoir.Line(3).CnsAmount));
+        Assert.Equal((LineOutcome.Accepted, 42.00m), (memoir.Line(4).Outcome, memoir.Line(4).CnsAmount));
+        Assert.Equal(2400.00m + 900.00m + 84.00m, memoir.Totals!.CnsAmount);
         Assert.Equal(("Adjudicated", 4, 3384.00m), await Api.PaymentRunViewAsync(Id(memoir)));
 
         // The same act on the same day of the stay is paid once.
         var again = await Client(Doctor1).BillAsync("DR-2026-0002", [FeeLine(Id(stay), Adult, "2026-11-17", "DV01", 42.00m)]);
         Assert.Equal(["DUPLICATE_LINE"], again.Line(1).ReasonCodes());
-        Assert.Equal("DR-2026-0001", again.Line(1)["reasons"]![0]!["detail"]!.GetValue<string>());
+        Assert.Equal("DR-2026-0001", again.Line(1).Reasons[0].Detail);
     }
 
     [Fact]
@@ -77,7 +81,7 @@ public sealed class HospitalBillingTests(ApiFactory api) : ApiTest(api)
         var stay = await StayAsync("2026-11-16", "2026-11-20", room: "single", medicallyNeeded: true);
         var memoir = await Client(Doctor1).BillAsync("DR-MED", [FeeLine(Id(stay), Adult, "2026-11-17", "DC01", 58.00m + 38.28m, surcharge: 38.28m)]);
         var line = memoir.Line(1);
-        Assert.Equal(("reduced", 58.00m, 0m), (line.Outcome(), line.Money("cnsAmount"), line.Money("insuredShare")));
+        Assert.Equal((LineOutcome.Reduced, 58.00m, 0m), (line.Outcome, line.CnsAmount, line.InsuredShare));
         Assert.Equal(["SINGLE_ROOM_SURCHARGE_NOT_CHARGEABLE", "INSURED_SHARE"], line.ReasonCodes());
     }
 
@@ -93,12 +97,12 @@ public sealed class HospitalBillingTests(ApiFactory api) : ApiTest(api)
             Assert.Equal(rate, stay["doctorFees"]!["ratePercent"]!.GetValue<decimal>());
             var memoir = await Client(Doctor1).BillAsync($"DR-DH-{matricule}", [FeeLine(Id(stay), matricule, "2026-11-16", "HOP03", 900.00m)]);
             var line = memoir.Line(1);
-            Assert.Equal(("accepted", rate, cns, 900.00m - cns), (line.Outcome(), line.Money("ratePercent"), line.Money("cnsAmount"), line.Money("insuredShare")));
+            Assert.Equal((LineOutcome.Accepted, rate, cns, 900.00m - cns), (line.Outcome, line.RatePercent, line.CnsAmount, line.InsuredShare));
         }
 
         var surveillance = await StayAsync("2026-11-18", "2026-11-18", kind: "surveillance_place", operations: [("HOP01", true)]);
         var watched = await Client(Doctor1).BillAsync("DR-SP", [FeeLine(Id(surveillance), Adult, "2026-11-18", "HOP01", 650.00m)]);
-        Assert.Equal((100m, 650.00m), (watched.Line(1).Money("ratePercent"), watched.Line(1).Money("cnsAmount")));
+        Assert.Equal((100m, 650.00m), (watched.Line(1).RatePercent, watched.Line(1).CnsAmount));
     }
 
     [Fact]
@@ -111,16 +115,16 @@ public sealed class HospitalBillingTests(ApiFactory api) : ApiTest(api)
             FeeLine(Id(short3), Adult, "2026-11-17", "DV01", 42.00m),
             FeeLine(Id(short3), Adult, "2026-11-18", "DC01", 58.00m), // invoice of 100.00 for the stay
         ]);
-        Assert.All(refused["lines"]!.AsArray(), l => Assert.Equal(["DIRECT_BILLING_NOT_ALLOWED"], l!.ReasonCodes()));
-        var reason = refused.Line(1)["reasons"]![0]!;
+        Assert.All(refused.Lines, l => Assert.Equal(["DIRECT_BILLING_NOT_ALLOWED"], l.ReasonCodes()));
+        var reason = refused.Line(1).Reasons[0]!;
         Assert.Equal(("HOS-05", "Direct billing not allowed: stay of at most 3 days and fee invoice of at most 100 EUR."),
-            (reason["rule"]!.GetValue<string>(), reason["message"]!.GetValue<string>()));
+            (reason.Rule, reason.Message));
 
         var above = await Client(Doctor1).BillAsync("DR-S2", [FeeLine(Id(short3), Adult, "2026-11-16", "HOP03", 100.01m)]);
-        Assert.Equal(("accepted", 100.01m), (above.Line(1).Outcome(), above.Line(1).Money("cnsAmount")));
+        Assert.Equal((LineOutcome.Accepted, 100.01m), (above.Line(1).Outcome, above.Line(1).CnsAmount));
 
         var longStay = await Client(Doctor1).BillAsync("DR-L1", [FeeLine(Id(long4), Adult, "2026-11-20", "DV01", 42.00m)]);
-        Assert.Equal("accepted", longStay.Line(1).Outcome());
+        Assert.Equal(LineOutcome.Accepted, longStay.Line(1).Outcome);
     }
 
     [Fact]
@@ -132,8 +136,8 @@ public sealed class HospitalBillingTests(ApiFactory api) : ApiTest(api)
             FeeLine(Id(short3), Adult, "2026-11-17", "DV01", 42.00m + 27.72m, surcharge: 27.72m),
             FeeLine(Id(short3), Adult, "2026-11-18", "DC01", 58.00m),
         ]);
-        Assert.Equal(("reduced", 42.00m, 27.72m), (memoir.Line(1).Outcome(), memoir.Line(1).Money("cnsAmount"), memoir.Line(1).Money("insuredShare")));
-        Assert.Equal(("accepted", 58.00m), (memoir.Line(2).Outcome(), memoir.Line(2).Money("cnsAmount")));
+        Assert.Equal((LineOutcome.Reduced, 42.00m, 27.72m), (memoir.Line(1).Outcome, memoir.Line(1).CnsAmount, memoir.Line(1).InsuredShare));
+        Assert.Equal((LineOutcome.Accepted, 58.00m), (memoir.Line(2).Outcome, memoir.Line(2).CnsAmount));
     }
 
     [Fact]
@@ -148,10 +152,10 @@ public sealed class HospitalBillingTests(ApiFactory api) : ApiTest(api)
             FeeLine(Id(aesthetic), Adult, "2026-11-16", "HOPX1", 1500.00m),
             FeeLine(Id(covered), Adult, "2026-11-10", "HOP01", 650.00m), // not an operation of that stay
         ]);
-        Assert.Equal(("accepted", 700.00m), (memoir.Line(1).Outcome(), memoir.Line(1).Money("cnsAmount")));
+        Assert.Equal((LineOutcome.Accepted, 700.00m), (memoir.Line(1).Outcome, memoir.Line(1).CnsAmount));
         Assert.Equal(["MAIN_OPERATION_NOT_COVERED"], memoir.Line(2).ReasonCodes());
         Assert.Equal(["NOT_COVERED", "INSURED_SHARE"], memoir.Line(3).ReasonCodes());
-        Assert.Equal(1500.00m, memoir.Line(3).Money("insuredShare"));
+        Assert.Equal(1500.00m, memoir.Line(3).InsuredShare);
         Assert.Equal(["OPERATION_NOT_IN_STAY"], memoir.Line(4).ReasonCodes());
     }
 
@@ -176,7 +180,7 @@ public sealed class HospitalBillingTests(ApiFactory api) : ApiTest(api)
         var stay = await StayAsync("2026-11-16", "2026-11-20");
         var memoirs = await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>
             Client(Doctor1).BillAsync($"DR-RACE-{i}", [FeeLine(Id(stay), Adult, "2026-11-17", "DV01", 42.00m)])));
-        Assert.Equal(1, memoirs.Count(m => m.Line(1).Outcome() == "accepted"));
+        Assert.Equal(1, memoirs.Count(m => m.Line(1).Outcome == LineOutcome.Accepted));
         Assert.Equal(3, memoirs.Count(m => m.Line(1).ReasonCodes().SequenceEqual(["DUPLICATE_LINE"])));
     }
 
@@ -214,12 +218,12 @@ public sealed class HospitalBillingTests(ApiFactory api) : ApiTest(api)
     {
         var stay = await StayAsync("2026-11-16", "2026-11-20");
         var simulation = await (await Client(Doctor1).PostJsonAsync("/api/v1/fee-memoirs/simulations",
-            new { memoirReference = "DR-SIM", lines = new[] { FeeLine(Id(stay), Adult, "2026-11-17", "DV01", 42.00m) } })).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("accepted", simulation.Line(1).Outcome());
+            new { memoirReference = "DR-SIM", lines = new[] { FeeLine(Id(stay), Adult, "2026-11-17", "DV01", 42.00m) } })).ExpectAsync<FeeMemoirSimulationDto>(HttpStatusCode.OK);
+        Assert.Equal(LineOutcome.Accepted, Billing.BillingApi.LineOf(simulation, 1).Outcome);
         var confirmed = await (await Client(Doctor1).PostJsonAsync("/api/v1/fee-memoirs",
-            new { simulationId = simulation["simulationId"]!.GetValue<string>() })).ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal(("accepted", 42.00m), (confirmed.Line(1).Outcome(), confirmed.Line(1).Money("cnsAmount")));
-        Assert.False(confirmed["comparedToSimulation"]!["changed"]!.GetValue<bool>());
+            new { simulationId = simulation.SimulationId })).ExpectAsync<FeeMemoirDto>(HttpStatusCode.Created);
+        Assert.Equal((LineOutcome.Accepted, 42.00m), (confirmed.Line(1).Outcome, confirmed.Line(1).CnsAmount));
+        Assert.False(confirmed.ComparedToSimulation!.Changed);
     }
 
     // ---- the stay itself is paid like any memoir (issue 8 item 4) ---------------------------------------------------------
@@ -236,16 +240,16 @@ public sealed class HospitalBillingTests(ApiFactory api) : ApiTest(api)
             summary["hospitalStayId"]!.GetValue<string>()));
         Assert.Equal("2026-12-23", summary["dueDate"]!.GetValue<string>()); // received with the stay + 30 days (PAY-01)
 
-        var memoir = await (await Client(Hospital1).GetAsync($"/api/v1/fee-memoirs/{Id(summary)}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(stay["amounts"]!.Money("cnsAmount"), memoir["totals"]!.Money("cnsAmount"));
-        var lines = memoir["lines"]!.AsArray().Select(l => l!).ToList();
-        Assert.Equal(["stationary_day", "HOP02", "HOPX2", "accompanying_bed_day"], lines.Select(l => l["actCode"]!.GetValue<string>()));
-        Assert.Equal(["reduced", "accepted", "refused", "refused"], lines.Select(l => l.Outcome()));
-        Assert.Equal((2880.00m, 2727.00m, 153.00m), (lines[0].Money("claimedAmount"), lines[0].Money("payableAmount"), lines[0].Money("insuredShare")));
+        var memoir = await (await Client(Hospital1).GetAsync($"/api/v1/fee-memoirs/{Id(summary)}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        Assert.Equal(stay["amounts"]!["cnsAmount"]!.GetValue<decimal>(), memoir.Totals.CnsAmount);
+        var lines = memoir.Lines.Select(l => l!).ToList();
+        Assert.Equal(["stationary_day", "HOP02", "HOPX2", "accompanying_bed_day"], lines.Select(l => l.ActCode));
+        Assert.Equal([LineOutcome.Reduced, LineOutcome.Accepted, LineOutcome.Refused, LineOutcome.Refused], lines.Select(l => l.Outcome));
+        Assert.Equal((2880.00m, 2727.00m, 153.00m), (lines[0].ClaimedAmount, lines[0].PayableAmount, lines[0].InsuredShare));
         Assert.Contains("HOSPITAL_PARTICIPATION", lines[0].ReasonCodes());
         Assert.Equal(["NOT_COVERED"], lines[2].ReasonCodes());
         Assert.Equal(["ACCOMPANYING_BED_NOT_COVERED"], lines[3].ReasonCodes());
-        Assert.All(lines, l => Assert.Equal((Id(stay), "2026-11-16"), (l["hospitalStayId"]!.GetValue<string>(), l["sessionDate"]!.GetValue<string>())));
+        Assert.All(lines, l => Assert.Equal((Guid.Parse(Id(stay)), new DateOnly(2026, 11, 16)), (l.HospitalStayId, l.SessionDate)));
         Assert.Equal(("Adjudicated", 4, 5127.00m), await Api.PaymentRunViewAsync(Id(memoir)));
 
         // The stay's own answer is unchanged; another provider does not see the hospital's memoir.

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using CnsExchange.Application.Features.Billing;
 using CnsExchange.Infrastructure.Persistence;
 using CnsExchange.IntegrationTests.Support;
 using Microsoft.EntityFrameworkCore;
@@ -15,17 +16,14 @@ internal static class OtherBillingSupport
     public static object FeeLine(string stayId, string matricule, string date, string act, decimal claimed, decimal? surcharge = null) =>
         new { hospitalStayId = stayId, matricule, sessionDate = date, actCode = act, claimedAmount = claimed, singleRoomSurcharge = surcharge };
 
-    public static async Task<JsonNode> BillAsync(this HttpClient client, string reference, IEnumerable<object> lines) =>
-        await (await client.PostJsonAsync("/api/v1/fee-memoirs", new { memoirReference = reference, lines = lines.ToList() })).ExpectAsync(HttpStatusCode.Created);
+    public static async Task<FeeMemoirDto> BillAsync(this HttpClient client, string reference, IEnumerable<object> lines) =>
+        await (await client.PostJsonAsync("/api/v1/fee-memoirs", new { memoirReference = reference, lines = lines.ToList() })).ExpectAsync<FeeMemoirDto>(HttpStatusCode.Created);
 
-    public static JsonNode Line(this JsonNode memoir, int number) =>
-        memoir["lines"]!.AsArray().Single(l => l!["lineNumber"]!.GetValue<int>() == number)!;
+    public static FeeMemoirLineDto Line(this FeeMemoirDto memoir, int number) => memoir.Lines.Single(l => l.LineNumber == number);
 
-    public static string Outcome(this JsonNode line) => line["outcome"]!.GetValue<string>();
+    public static IReadOnlyList<string> ReasonCodes(this FeeMemoirLineDto line) => line.Reasons.Select(r => r.Code).ToList();
 
     public static decimal Money(this JsonNode node, string field) => node[field]!.GetValue<decimal>();
-
-    public static IReadOnlyList<string> ReasonCodes(this JsonNode line) => line["reasons"]!.AsArray().Select(r => r!["code"]!.GetValue<string>()).ToList();
 
     public static IEnumerable<DateOnly> Days(DateOnly first, int count) => Enumerable.Range(0, count).Select(first.AddDays);
 

@@ -57,10 +57,10 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
         var earlier = await SubmitAsync(Client(Physio1), Memoir("DEBT-1", Line(big, "2025-05-03"), Line(big, "2025-05-04")));
         var manual = await (await Client(Admin).PostAsync("/api/v1/admin/payment-runs", null)).ExpectAsync(HttpStatusCode.Accepted);
         await WaitForClosedAsync(Client(Admin), manual["id"]!.GetValue<string>());
-        await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{earlier["id"]}/lines/1/reversal", new { reason = "Billed twice." }))
+        await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{earlier.Id}/lines/1/reversal", new { reason = "Billed twice." }))
             .ExpectAsync(HttpStatusCode.Created);
         await (await Client(Reviewer).PostJsonAsync("/api/v1/review/recoveries",
-            new { memoirId = earlier["id"], lineNumber = 2, code = "SESSION_NOT_GIVEN", note = "Checked." })).ExpectAsync(HttpStatusCode.Created);
+            new { memoirId = earlier.Id, lineNumber = 2, code = "SESSION_NOT_GIVEN", note = "Checked." })).ExpectAsync(HttpStatusCode.Created);
         object BigLine(int i)
         {
             var date = new DateOnly(2025, 5, 5).AddDays(i).ToString("yyyy-MM-dd");
@@ -72,13 +72,13 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
         var minor = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { ProviderCode = "PHY0002", Matricule = "2012051469331", RatePercent = 100m, Sessions = 2 });
         var held = await SubmitAsync(Client(Physio2), Memoir("P2-1", Line(minor, "2026-11-16", matricule: "2012051469331"),
             Line(minor, "2026-11-17", matricule: "2012051469331"), Line(minor, "2026-11-18", matricule: "2012051469331")));
-        await (await Client(Physio2).PostJsonAsync($"/api/v1/fee-memoirs/{held["id"]}/lines/3/contestation",
+        await (await Client(Physio2).PostJsonAsync($"/api/v1/fee-memoirs/{held.Id}/lines/3/contestation",
             new { code = "SESSIONS_EXHAUSTED", text = "Third session prescribed." })).ExpectAsync(HttpStatusCode.Created);
 
         var rehab = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { ProviderCode = "REH0001", Matricule = "1965072021704", Sessions = 1 });
         var overturned = await SubmitAsync(Client(Rehab1), Memoir("R-1", Line(rehab, "2026-11-16", matricule: "1965072021704"),
             Line(rehab, "2026-11-19", matricule: "1965072021704", claimed: 30m)));
-        var contestation = await (await Client(Rehab1).PostJsonAsync($"/api/v1/fee-memoirs/{overturned["id"]}/lines/2/contestation",
+        var contestation = await (await Client(Rehab1).PostJsonAsync($"/api/v1/fee-memoirs/{overturned.Id}/lines/2/contestation",
             new { code = "SESSIONS_EXHAUSTED", text = "Prescribed." })).ExpectAsync(HttpStatusCode.Created);
         await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{contestation["id"]}/decision",
             new { decision = "overturn", note = "Agreed." })).ExpectAsync(HttpStatusCode.OK);

@@ -1,4 +1,6 @@
+using CnsExchange.Domain.Billing;
 using System.Net;
+using CnsExchange.Application.Features.Billing;
 using System.Text.Json.Nodes;
 using CnsExchange.Application.Features.PaymentRuns;
 using CnsExchange.Domain.Payments;
@@ -22,10 +24,10 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
         var voucher = await VoucherSeed.CreateAsync(Api);
         var memoir1 = await SubmitAsync(Client(Physio1), Memoir("WEEK-1",
             Line(voucher, "2026-11-16"), Line(voucher, "2026-11-18", claimed: 40m), Line(voucher, "2026-11-19", act: "ZKX9", claimed: 20m)));
-        Assert.Equal(["accepted", "reduced", "refused"], memoir1["lines"]!.AsArray().Select(l => Outcome(l!)));
+        Assert.Equal([LineOutcome.Accepted, LineOutcome.Reduced, LineOutcome.Refused], memoir1.Lines.Select(l => l.Outcome));
         var memoir2 = await SubmitAsync(Client(Physio2), Memoir("WEEK-2", Line(voucher, "2026-11-17")));
-        Assert.Equal("refused", Outcome(LineOf(memoir2, 1)));
-        return (memoir1["id"]!.GetValue<string>(), memoir2["id"]!.GetValue<string>());
+        Assert.Equal(LineOutcome.Refused, LineOf(memoir2, 1).Outcome);
+        return (memoir1.Id.ToString(), memoir2.Id.ToString());
     }
 
     [Fact]
@@ -70,20 +72,20 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(64, run["pain001"]!["sha256"]!.GetValue<string>().Length);
 
         // Memoirs are paid; each line carries its payment and the return file that reported it.
-        var paid = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{memoir1}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("paid", paid["status"]!.GetValue<string>());
+        var paid = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{memoir1}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        Assert.Equal(FeeMemoirStatus.Paid, paid.Status);
         var returnFileId = run["returnFiles"]![0]!["id"]!.GetValue<string>();
-        Assert.All(paid["lines"]!.AsArray(), l =>
+        Assert.All(paid.Lines, l =>
         {
-            Assert.Equal(summary["id"]!.GetValue<string>(), l!["payment"]!["paymentRunId"]!.GetValue<string>());
-            Assert.Equal(returnFileId, l["payment"]!["returnFileId"]!.GetValue<string>());
+            Assert.Equal(summary["id"]!.GetValue<Guid>(), l.Payment!.PaymentRunId);
+            Assert.Equal(Guid.Parse(returnFileId), l.Payment!.ReturnFileId);
         });
-        Assert.Equal([25.76m, 25.76m, 0m], paid["lines"]!.AsArray().Select(l => l!["payment"]!["paidAmount"]!.GetValue<decimal>()));
-        Assert.Equal(Local("2026-11-30", 2), LineOf(paid, 1)["payment"]!["paidAt"]!.GetValue<DateTimeOffset>());
-        Assert.Null(LineOf(paid, 3)["payment"]!["paidAt"]); // PAY-07: reported, never paid
-        var refusedOnly = await (await Client(Physio2).GetAsync($"/api/v1/fee-memoirs/{memoir2}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("paid", refusedOnly["status"]!.GetValue<string>());
-        Assert.Equal(0m, LineOf(refusedOnly, 1)["payment"]!["paidAmount"]!.GetValue<decimal>());
+        Assert.Equal([25.76m, 25.76m, 0m], paid.Lines.Select(l => l.Payment!.PaidAmount));
+        Assert.Equal(Local("2026-11-30", 2), LineOf(paid, 1).Payment!.PaidAt);
+        Assert.Null(LineOf(paid, 3).Payment!.PaidAt); // PAY-07: reported, never paid
+        var refusedOnly = await (await Client(Physio2).GetAsync($"/api/v1/fee-memoirs/{memoir2}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        Assert.Equal(FeeMemoirStatus.Paid, refusedOnly.Status);
+        Assert.Equal(0m, LineOf(refusedOnly, 1).Payment!.PaidAmount);
         var listed = await (await Client(Physio1).GetAsync("/api/v1/fee-memoirs?status=paid")).ExpectAsync(HttpStatusCode.OK);
         Assert.Single(listed["items"]!.AsArray());
 
@@ -107,9 +109,9 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
 
         var runs = await RunsInDbAsync(Api);
         Assert.Equal(["weekly:2026-11-30", "weekly:2026-12-07"], runs.Select(r => r.SlotKey));
-        var memoir = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{late["id"]}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(runs[1].Id.ToString(), LineOf(memoir, 1)["payment"]!["paymentRunId"]!.GetValue<string>());
-        Assert.Equal(Local("2026-12-07", 2), LineOf(memoir, 1)["payment"]!["paidAt"]!.GetValue<DateTimeOffset>());
+        var memoir = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{late.Id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        Assert.Equal(runs[1].Id, LineOf(memoir, 1).Payment!.PaymentRunId);
+        Assert.Equal(Local("2026-12-07", 2), LineOf(memoir, 1).Payment!.PaidAt);
     }
 
     [Fact]
@@ -200,7 +202,7 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
     {
         var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 1 });
         var memoir = await SubmitAsync(Client(Physio1), Memoir("CONT-PAY", Line(voucher, "2026-11-10"), Line(voucher, "2026-11-12")));
-        var id = memoir["id"]!.GetValue<string>();
+        var id = memoir.Id.ToString();
         Assert.Equal(["SESSIONS_EXHAUSTED"], Codes(LineOf(memoir, 2)));
         var contestation = await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{id}/lines/2/contestation",
             new { code = "SESSIONS_EXHAUSTED", text = "Session 2 was prescribed." })).ExpectAsync(HttpStatusCode.Created);
@@ -208,23 +210,23 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
             new { decision = "overturn", note = "Checked." })).ExpectAsync(HttpStatusCode.OK);
 
         await SetClockAsync(Client(Admin), Local("2026-11-30", 3));
-        var paid = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{id}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("paid", paid["status"]!.GetValue<string>());
-        Assert.Equal(25.76m, LineOf(paid, 2)["payment"]!["paidAmount"]!.GetValue<decimal>());
-        var run = await RunAsync(Client(Admin), LineOf(paid, 2)["payment"]!["paymentRunId"]!.GetValue<string>());
+        var paid = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        Assert.Equal(FeeMemoirStatus.Paid, paid.Status);
+        Assert.Equal(25.76m, LineOf(paid, 2).Payment!.PaidAmount);
+        var run = await RunAsync(Client(Admin), LineOf(paid, 2).Payment!.PaymentRunId.ToString());
         Assert.Equal(51.52m, Assert.Single(run["orders"]!.AsArray())!["amount"]!.GetValue<decimal>());
 
         var client = Client(Physio1, "fr");
         client.DefaultRequestHeaders.Accept.ParseAdd("application/json");
-        var file = JsonNode.Parse(await client.GetStringAsync($"/api/v1/return-files/{LineOf(paid, 2)["payment"]!["returnFileId"]}"))!;
+        var file = JsonNode.Parse(await client.GetStringAsync($"/api/v1/return-files/{LineOf(paid, 2).Payment!.ReturnFileId}"))!;
         var line = Assert.Single(file["lines"]!.AsArray())!;
         Assert.Equal(2, line["lineNumber"]!.GetValue<int>());
         // The memoir's words: refused at adjudication (CNS share 0), payable once the contestation was overturned, paid.
         Assert.Equal("refused", line["outcome"]!.GetValue<string>());
-        Assert.Equal(LineOf(paid, 2)["outcome"]!.GetValue<string>(), line["outcome"]!.GetValue<string>());
+        Assert.Equal(LineOf(paid, 2).Outcome, Enum.Parse<LineOutcome>(line["outcome"]!.GetValue<string>(), ignoreCase: true));
         Assert.Equal(25.76m, line["paidAmount"]!.GetValue<decimal>());
         Assert.Equal(25.76m, line["payableAmount"]!.GetValue<decimal>());
-        Assert.Equal(LineOf(paid, 2)["payableAmount"]!.GetValue<decimal>(), line["payableAmount"]!.GetValue<decimal>());
+        Assert.Equal(LineOf(paid, 2).PayableAmount, line["payableAmount"]!.GetValue<decimal>());
         Assert.Equal(0m, line["cnsAmount"]!.GetValue<decimal>());
         Assert.Equal(["SESSIONS_EXHAUSTED", "CONTESTATION_OVERTURNED"], line["reasons"]!.AsArray().Select(r => r!["code"]!.GetValue<string>()));
         Assert.StartsWith("Contestation acceptée", line["reasons"]![1]!["message"]!.GetValue<string>());
@@ -237,31 +239,31 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
         await SetClockAsync(Client(Admin), Local("2026-11-27", 18, 30));
         var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 1 });
         var memoir = await SubmitAsync(Client(Physio1), Memoir("XMAS", Line(voucher, "2026-11-10"), Line(voucher, "2026-11-12")));
-        var id = memoir["id"]!.GetValue<string>();
-        Assert.Equal("2026-12-27", memoir["dueDate"]!.GetValue<string>());
+        var id = memoir.Id.ToString();
+        Assert.Equal(new DateOnly(2026, 12, 27), memoir.DueDate);
         await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{id}/lines/2/contestation",
             new { code = "SESSIONS_EXHAUSTED", text = "Please check." })).ExpectAsync(HttpStatusCode.Created);
 
         // The weekly runs pay line 1 and keep line 2 for the reviewer while a later run can still pay the memoir on time.
         await SetClockAsync(Client(Admin), Local("2026-12-22", 12));
-        var waiting = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{id}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("in_payment_run", waiting["status"]!.GetValue<string>());
-        Assert.NotNull(LineOf(waiting, 1)["payment"]);
-        Assert.Null(LineOf(waiting, 2)["payment"]);
+        var waiting = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        Assert.Equal(FeeMemoirStatus.InPaymentRun, waiting.Status);
+        Assert.NotNull(LineOf(waiting, 1).Payment);
+        Assert.Null(LineOf(waiting, 2).Payment);
         Assert.Equal(["weekly:2026-11-30"], (await RunsInDbAsync(Api)).Select(r => r.SlotKey));
 
         // Thursday 24 December is the last working day before the due date: an extra run takes the line as adjudicated.
         await SetClockAsync(Client(Admin), Local("2026-12-29", 12));
         var runs = await RunsInDbAsync(Api);
         Assert.Equal(["weekly:2026-11-30", "extra:2026-12-24"], runs.Select(r => r.SlotKey));
-        var paid = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{id}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("paid", paid["status"]!.GetValue<string>());
+        var paid = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        Assert.Equal(FeeMemoirStatus.Paid, paid.Status);
         var line = LineOf(paid, 2);
-        Assert.Equal(runs[1].Id.ToString(), line["payment"]!["paymentRunId"]!.GetValue<string>());
-        Assert.Equal(0m, line["payment"]!["paidAmount"]!.GetValue<decimal>());
-        Assert.Equal("lapsed", line["contestation"]!["status"]!.GetValue<string>());
+        Assert.Equal(runs[1].Id, line.Payment!.PaymentRunId);
+        Assert.Equal(0m, line.Payment!.PaidAmount);
+        Assert.Equal(ContestationStatus.Lapsed, line.Contestation!.Status);
         Assert.Equal(["SESSIONS_EXHAUSTED", "CONTESTATION_LAPSED"], Codes(line));
-        Assert.Contains(runs[1].Number, line["reasons"]![1]!["message"]!.GetValue<string>());
+        Assert.Contains(runs[1].Number, line.Reasons[1].Message);
 
         var lapsed = await (await Client(Reviewer).GetAsync("/api/v1/review/contestations?status=lapsed")).ExpectAsync(HttpStatusCode.OK);
         var contestation = Assert.Single(lapsed["items"]!.AsArray())!;
@@ -274,7 +276,7 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
     {
         var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 1 });
         var memoir = await SubmitAsync(Client(Physio1), Memoir("HELD", Line(voucher, "2026-11-10"), Line(voucher, "2026-11-12")));
-        var id = memoir["id"]!.GetValue<string>();
+        var id = memoir.Id.ToString();
         var contestation = await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{id}/lines/2/contestation",
             new { code = "SESSIONS_EXHAUSTED", text = "Please check." })).ExpectAsync(HttpStatusCode.Created);
         await SetClockAsync(Client(Admin), Local("2026-12-01", 12)); // weekly run of 30 November: line 2 held
@@ -283,11 +285,11 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
             new { decision = "overturn", note = "Fine." })).ExpectAsync(HttpStatusCode.OK);
         await SetClockAsync(Client(Admin), Local("2026-12-07", 12));
 
-        var paid = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{id}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("paid", paid["status"]!.GetValue<string>());
-        Assert.Equal(25.76m, LineOf(paid, 2)["payment"]!["paidAmount"]!.GetValue<decimal>());
-        Assert.Equal(Local("2026-12-07", 2), LineOf(paid, 2)["payment"]!["paidAt"]!.GetValue<DateTimeOffset>());
-        Assert.Equal(Local("2026-11-30", 2), LineOf(paid, 1)["payment"]!["paidAt"]!.GetValue<DateTimeOffset>());
+        var paid = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        Assert.Equal(FeeMemoirStatus.Paid, paid.Status);
+        Assert.Equal(25.76m, LineOf(paid, 2).Payment!.PaidAmount);
+        Assert.Equal(Local("2026-12-07", 2), LineOf(paid, 2).Payment!.PaidAt);
+        Assert.Equal(Local("2026-11-30", 2), LineOf(paid, 1).Payment!.PaidAt);
     }
 
     [Fact]
@@ -309,8 +311,8 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
             },
         })).ExpectAsync(HttpStatusCode.Created);
         var stayMemoirs = await AllAsync(Client(Hospital1), "/api/v1/fee-memoirs");
-        var stayMemoir = await (await Client(Hospital1).GetAsync($"/api/v1/fee-memoirs/{Assert.Single(stayMemoirs)["id"]}")).ExpectAsync(HttpStatusCode.OK);
-        var owedByStay = stayMemoir["lines"]!.AsArray().Sum(l => l!["payableAmount"]!.GetValue<decimal>());
+        var stayMemoir = await (await Client(Hospital1).GetAsync($"/api/v1/fee-memoirs/{Assert.Single(stayMemoirs)["id"]}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        var owedByStay = stayMemoir.Lines.Sum(l => l.PayableAmount);
         var owedByFees = fees["lines"]!.AsArray().Sum(l => l!["payableAmount"]!.GetValue<decimal>());
         Assert.True(owedByStay > 0 && owedByFees > 0);
 

@@ -50,11 +50,11 @@ public sealed class HostileInputTests(ApiFactory api, ITestOutputHelper output) 
     {
         var physio = Client(Physio1);
         var decision = await physio.DecideAsync(ValidationTestSupport.Rx());
-        var voucher = decision["voucher"]!["number"]!.GetValue<string>();
+        var voucher = decision.Voucher!.Number;
         var memoir = await BillingApi.SubmitAsync(physio, BillingApi.Memoir("FUZZ-1", BillingApi.Line(voucher, "2026-11-20")));
         var csv = $"memoirReference,voucherNumber,matricule,sessionDate,actCode,travel,claimedAmount\nFUZZ-2,{voucher},{BillingApi.Adult},2026-11-21,ZK11,false,36.80\n";
         var file = await BillingApi.UploadAsync(physio, csv, "text/csv");
-        await BillingApi.WaitForFileAsync(physio, file["id"]!.GetValue<string>());
-        return [decision["id"]!.GetValue<string>(), voucher, memoir["id"]!.GetValue<string>(), file["id"]!.GetValue<string>(), "1"];
+        await BillingApi.WaitForFileAsync(physio, file.Id.ToString());
+        return [decision.Id.ToString(), voucher, memoir.Id.ToString(), file.Id.ToString(), "1"];
     }
 }

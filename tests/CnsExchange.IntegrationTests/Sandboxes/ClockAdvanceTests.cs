@@ -1,4 +1,6 @@
+using CnsExchange.Domain.Billing;
 using System.Net;
+using CnsExchange.Application.Features.Billing;
 using System.Text.Json.Nodes;
 using CnsExchange.Infrastructure.Clock;
 using CnsExchange.IntegrationTests.Support;
@@ -19,10 +21,10 @@ public sealed class ClockAdvanceTests(ApiFactory api) : ApiTest(api)
     {
         var b = await SandboxApi.CreateAsync(Client(Operator), name: "advance");
         var physio = Client(b.Key("physio-1"));
-        var voucher = (await physio.DecideAsync(ValidationTestSupport.Rx()))["voucher"]!["number"]!.GetValue<string>();
+        var voucher = (await physio.DecideAsync(ValidationTestSupport.Rx())).Voucher!.Number;
         var memoir = await Billing.BillingApi.SubmitAsync(physio, Billing.BillingApi.Memoir("ADV-1", Billing.BillingApi.Line(voucher, "2026-11-23")));
-        Assert.Equal("adjudicated", memoir["status"]!.GetValue<string>());
-        return (b, memoir["id"]!.GetValue<string>());
+        Assert.Equal(FeeMemoirStatus.Adjudicated, memoir.Status);
+        return (b, memoir.Id.ToString());
     }
 
     [Fact]
@@ -64,7 +66,7 @@ public sealed class ClockAdvanceTests(ApiFactory api) : ApiTest(api)
 
         // Done exactly once: one payment run paid the memoir, one return file reports it.
         var physio = Client(b.Key("physio-1"));
-        Assert.Equal("paid", (await (await physio.GetAsync($"/api/v1/fee-memoirs/{memoir}")).ExpectAsync(HttpStatusCode.OK))["status"]!.GetValue<string>());
+        Assert.Equal(FeeMemoirStatus.Paid, (await (await physio.GetAsync($"/api/v1/fee-memoirs/{memoir}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK)).Status);
         Assert.Single(await PaymentRuns.PaymentRunApi.AllAsync(admin, "/api/v1/payment-runs"));
         Assert.Single((await (await physio.GetAsync("/api/v1/return-files")).ExpectAsync(HttpStatusCode.OK))["items"]!.AsArray());
 
@@ -82,7 +84,7 @@ public sealed class ClockAdvanceTests(ApiFactory api) : ApiTest(api)
         var admin = Client(b.Key("admin"));
         var moved = await (await admin.PutJsonAsync("/api/v1/admin/clock", new { advanceDays = 30 })).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(ApiFactory.Start.AddDays(30), moved["now"]!.GetValue<DateTimeOffset>());
-        Assert.Equal("paid", (await (await Client(b.Key("physio-1")).GetAsync($"/api/v1/fee-memoirs/{memoir}")).ExpectAsync(HttpStatusCode.OK))["status"]!.GetValue<string>());
+        Assert.Equal(FeeMemoirStatus.Paid, (await (await Client(b.Key("physio-1")).GetAsync($"/api/v1/fee-memoirs/{memoir}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK)).Status);
         Assert.Single(await PaymentRuns.PaymentRunApi.AllAsync(admin, "/api/v1/payment-runs"));
     }
 
@@ -116,7 +118,7 @@ public sealed class ClockAdvanceTests(ApiFactory api) : ApiTest(api)
 
         var status = await (await admin.GetAsync(location)).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("done", status["status"]!.GetValue<string>());
-        Assert.Equal("paid", (await (await Client(b.Key("physio-1")).GetAsync($"/api/v1/fee-memoirs/{memoir}")).ExpectAsync(HttpStatusCode.OK))["status"]!.GetValue<string>());
+        Assert.Equal(FeeMemoirStatus.Paid, (await (await Client(b.Key("physio-1")).GetAsync($"/api/v1/fee-memoirs/{memoir}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK)).Status);
         Assert.Single(await PaymentRuns.PaymentRunApi.AllAsync(admin, "/api/v1/payment-runs"));
     }
 

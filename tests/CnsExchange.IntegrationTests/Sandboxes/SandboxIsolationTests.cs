@@ -1,3 +1,4 @@
+using CnsExchange.Domain.Requests;
 using System.Net;
 using CnsExchange.IntegrationTests.Support;
 using CnsExchange.IntegrationTests.Validation;
@@ -102,12 +103,12 @@ public sealed class SandboxIsolationTests(ApiFactory api) : ApiTest(api)
         var b = await SandboxApi.CreateAsync(Client(Operator));
         var inA = await Client(Physio1).DecideAsync(ValidationTestSupport.Rx());
         var inB = await Client(b.Key("physio-1")).DecideAsync(ValidationTestSupport.Rx());
-        Assert.Equal("agreed", inA.Status());
-        Assert.Equal("agreed", inB.Status());
-        Assert.NotEqual(inA["voucher"]!["number"]!.GetValue<string>(), inB["voucher"]!["number"]!.GetValue<string>()); // one global sequence
+        Assert.Equal(RequestStatus.Agreed, inA.Status);
+        Assert.Equal(RequestStatus.Agreed, inB.Status);
+        Assert.NotEqual(inA.Voucher!.Number, inB.Voucher!.Number); // one global sequence
 
-        var memoirA = await Billing.BillingApi.SubmitAsync(Client(Physio1), Billing.BillingApi.Memoir("SAME-1", Billing.BillingApi.Line(inA["voucher"]!["number"]!.GetValue<string>(), "2026-11-20")));
-        var memoirB = await Billing.BillingApi.SubmitAsync(Client(b.Key("physio-1")), Billing.BillingApi.Memoir("SAME-1", Billing.BillingApi.Line(inB["voucher"]!["number"]!.GetValue<string>(), "2026-11-20")));
-        Assert.NotEqual(memoirA["id"]!.GetValue<string>(), memoirB["id"]!.GetValue<string>());
+        var memoirA = await Billing.BillingApi.SubmitAsync(Client(Physio1), Billing.BillingApi.Memoir("SAME-1", Billing.BillingApi.Line(inA.Voucher!.Number, "2026-11-20")));
+        var memoirB = await Billing.BillingApi.SubmitAsync(Client(b.Key("physio-1")), Billing.BillingApi.Memoir("SAME-1", Billing.BillingApi.Line(inB.Voucher!.Number, "2026-11-20")));
+        Assert.NotEqual(memoirA.Id.ToString(), memoirB.Id.ToString());
     }
 }

@@ -1,5 +1,7 @@
+using CnsExchange.Domain.Billing;
 using CnsExchange.Infrastructure.Sandbox;
 using System.Net;
+using CnsExchange.Application.Features.Billing;
 using CnsExchange.IntegrationTests.Support;
 using CnsExchange.IntegrationTests.Validation;
 using Npgsql;
@@ -76,10 +78,10 @@ public sealed class SandboxOperatorTests(ApiFactory api) : ApiTest(api)
     {
         var b = await SandboxApi.CreateAsync(Client(Operator));
         var decision = await Client(b.Key("physio-1")).DecideAsync(ValidationTestSupport.Rx());
-        var voucher = decision["voucher"]!["number"]!.GetValue<string>();
+        var voucher = decision.Voucher!.Number;
         var file = await Billing.BillingApi.UploadAsync(Client(b.Key("physio-1")),
             $"memoirReference,voucherNumber,matricule,sessionDate,actCode,travel,claimedAmount\nDEL-F,{voucher},{ValidationTestSupport.Adult},2026-11-21,ZK11,false,36.80\n", "text/csv");
-        await Billing.BillingApi.WaitForFileAsync(Client(b.Key("physio-1")), file["id"]!.GetValue<string>());
+        await Billing.BillingApi.WaitForFileAsync(Client(b.Key("physio-1")), file.Id.ToString());
         var defaultRowsBefore = await DefaultRowsAsync();
 
         Assert.Equal(HttpStatusCode.NoContent, (await Client(Operator).DeleteAsync($"/api/v1/sandboxes/{b.Id}")).StatusCode);
@@ -195,7 +197,7 @@ public sealed class SandboxOperatorTests(ApiFactory api) : ApiTest(api)
 
         // A request stamps the frozen instant: the same on every run of a suite.
         var decision = await Client(b.Key("physio-1")).DecideAsync(ValidationTestSupport.Rx());
-        var stored = await (await Client(b.Key("physio-1")).GetAsync($"/api/v1/validation-requests/{decision["id"]}")).ExpectAsync(HttpStatusCode.OK);
+        var stored = await (await Client(b.Key("physio-1")).GetAsync($"/api/v1/validation-requests/{decision.Id}")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(ApiFactory.Start, stored["receivedAt"]!.GetValue<DateTimeOffset>());
 
         var moved = await (await admin.PutJsonAsync("/api/v1/admin/clock", new { advanceDays = 30 })).ExpectAsync(HttpStatusCode.OK);
@@ -226,12 +228,12 @@ public sealed class OneSandboxPerTestRunTests(ApiFactory api) : ApiTest(api)
     {
         var b = await SandboxApi.CreateAsync(Client(Operator), name: "ci-run-42");
         var physio = Client(b.Key("physio-1"));
-        var voucher = (await physio.DecideAsync(ValidationTestSupport.Rx()))["voucher"]!["number"]!.GetValue<string>();
+        var voucher = (await physio.DecideAsync(ValidationTestSupport.Rx())).Voucher!.Number;
         var memoir = await Billing.BillingApi.SubmitAsync(physio, Billing.BillingApi.Memoir("CI-1", Billing.BillingApi.Line(voucher, "2026-11-23")));
-        Assert.Equal("adjudicated", memoir["status"]!.GetValue<string>());
+        Assert.Equal(FeeMemoirStatus.Adjudicated, memoir.Status);
 
         // The default sandbox bills too; advancing B's clock must pay B's memoir only.
-        var voucherA = (await Client(Physio1).DecideAsync(ValidationTestSupport.Rx()))["voucher"]!["number"]!.GetValue<string>();
+        var voucherA = (await Client(Physio1).DecideAsync(ValidationTestSupport.Rx())).Voucher!.Number;
         var memoirA = await Billing.BillingApi.SubmitAsync(Client(Physio1), Billing.BillingApi.Memoir("CI-1", Billing.BillingApi.Line(voucherA, "2026-11-23")));
 
         var advanced = await (await Client(b.Key("admin")).PutJsonAsync("/api/v1/admin/clock", new { advanceDays = 30 })).ExpectAsync(HttpStatusCode.OK);
@@ -240,11 +242,11 @@ public sealed class OneSandboxPerTestRunTests(ApiFactory api) : ApiTest(api)
         var files = await (await physio.GetAsync("/api/v1/return-files")).ExpectAsync(HttpStatusCode.OK);
         var returnFile = files["items"]!.AsArray().First()!["id"]!.GetValue<string>();
         await (await physio.GetAsync($"/api/v1/return-files/{returnFile}")).ExpectAsync(HttpStatusCode.OK);
-        var paid = await (await physio.GetAsync($"/api/v1/fee-memoirs/{memoir["id"]}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("paid", paid["status"]!.GetValue<string>());
+        var paid = await (await physio.GetAsync($"/api/v1/fee-memoirs/{memoir.Id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        Assert.Equal(FeeMemoirStatus.Paid, paid.Status);
 
-        var unpaid = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{memoirA["id"]}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.NotEqual("paid", unpaid["status"]!.GetValue<string>());
+        var unpaid = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{memoirA.Id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        Assert.NotEqual(FeeMemoirStatus.Paid, unpaid.Status);
         Assert.Empty((await (await Client(Physio1).GetAsync("/api/v1/return-files")).ExpectAsync(HttpStatusCode.OK))["items"]!.AsArray());
 
         var deleted = await Client(Operator).DeleteAsync($"/api/v1/sandboxes/{b.Id}");

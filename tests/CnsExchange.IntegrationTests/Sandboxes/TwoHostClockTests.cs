@@ -94,7 +94,7 @@ public sealed class TwoHostClockTests : IAsyncLifetime
             var decision = await _b!.As(sandbox.Key("physio-1")).DecideAsync(Validation.ValidationTestSupport.Rx());
             await (await _a.As(sandbox.Key("admin")).PutJsonAsync("/api/v1/admin/clock", new { advanceDays = 3 })).ExpectAsync(HttpStatusCode.OK);
             _realTime.Advance(TimeSpan.FromMinutes(5));
-            var view = await (await _a.As(sandbox.Key("physio-1")).GetAsync($"/api/v1/validation-requests/{decision["id"]}")).ExpectAsync(HttpStatusCode.OK);
+            var view = await (await _a.As(sandbox.Key("physio-1")).GetAsync($"/api/v1/validation-requests/{decision.Id}")).ExpectAsync(HttpStatusCode.OK);
             var clock = await (await _b.As(sandbox.Key("admin")).GetAsync("/api/v1/admin/clock")).ExpectAsync(HttpStatusCode.OK);
             return [view["receivedAt"]!.ToJsonString(), view["voucher"]?["validUntil"]?.ToJsonString() ?? "", clock["now"]!.ToJsonString()];
         }

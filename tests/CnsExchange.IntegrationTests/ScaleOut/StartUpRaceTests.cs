@@ -1,6 +1,5 @@
 using CnsExchange.Infrastructure;
 using CnsExchange.Infrastructure.Persistence;
-using CnsExchange.Infrastructure.Sandbox;
 using CnsExchange.Application.Common;
 using CnsExchange.IntegrationTests.Sandboxes;
 using CnsExchange.IntegrationTests.Support;
@@ -19,23 +18,34 @@ namespace CnsExchange.IntegrationTests.ScaleOut;
 /// </summary>
 public sealed class StartUpRaceTests(ApiFactory api) : ApiTest(api)
 {
+    private NpgsqlConnection? _host;
+
+    private async Task<NpgsqlConnection> HostConnectionAsync()
+    {
+        _host = new NpgsqlConnection(Api.ConnectionString);
+        await _host.OpenAsync();
+        return _host;
+    }
+
     [Fact]
     public async Task Four_processes_starting_at_once_on_a_missing_database_all_initialise_it_and_the_migrations_apply_once()
     {
         var name = $"cnsx_race_{Guid.NewGuid():N}"[..30];
         var owner = new NpgsqlConnectionStringBuilder(Api.ConnectionString) { Database = name, Pooling = false }.ConnectionString;
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { [DatabaseInitializer.SeedSandboxKey] = "false" }).Build();
-        var hostConfiguration = Api.Services.GetRequiredService<IConfiguration>();
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Cns"] = owner, [DatabaseInitializer.SeedSandboxKey] = "true" }).Build();
         try
         {
+            // Four "processes": each its own service provider (data sources, pools, initializer) on the missing database.
             await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
             {
-                await using var scope = Api.Services.CreateAsyncScope();
-                var initializer = new DatabaseInitializer(owner, DependencyInjection.AppRole(hostConfiguration), "sandbox-operator",
-                    scope.ServiceProvider.GetRequiredService<SandboxSeeder>(), scope.ServiceProvider.GetRequiredService<ISandboxUnits>(),
-                    configuration, NullLogger<DatabaseInitializer>.Instance);
-                await initializer.InitializeAsync(CancellationToken.None);
+                var services = new ServiceCollection();
+                services.AddLogging();
+                services.AddSingleton<IConfiguration>(configuration);
+                services.AddInfrastructure(configuration, runBackgroundJobs: false);
+                await using var process = services.BuildServiceProvider();
+                await using var scope = process.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
             })));
 
             var migrations = Api.Services.CreateScope().ServiceProvider.GetRequiredService<AppDbContext>().Database.GetMigrations().Count();
@@ -43,10 +53,14 @@ public sealed class StartUpRaceTests(ApiFactory api) : ApiTest(api)
             await conn.OpenAsync();
             Assert.Equal(migrations, await SandboxApi.CountAsync(conn, "SELECT count(*) FROM cns.\"__EFMigrationsHistory\""));
             Assert.Equal(1, await SandboxApi.CountAsync(conn, "SELECT count(*) FROM cns.sandboxes WHERE id = $1", SandboxIds.Default));
+            // The default sandbox seeded once: its keys and insured as one start-up leaves them.
+            Assert.Equal(await SandboxApi.CountAsync(await HostConnectionAsync(), "SELECT count(*) FROM cns.api_keys WHERE sandbox_id = $1", SandboxIds.Default),
+                await SandboxApi.CountAsync(conn, "SELECT count(*) FROM cns.api_keys WHERE sandbox_id = $1", SandboxIds.Default));
         }
         finally
         {
             NpgsqlConnection.ClearAllPools();
+            if (_host is not null) await _host.DisposeAsync();
             await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Api.ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
             await admin.OpenAsync();
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", admin);

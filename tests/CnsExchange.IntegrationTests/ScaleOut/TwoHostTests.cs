@@ -1,3 +1,4 @@
+using CnsExchange.Domain.Billing;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
@@ -99,7 +100,7 @@ public sealed class TwoHostTests(TwoHostsWithJobs hosts, ITestOutputHelper outpu
     public async Task Session_counters_hold_when_two_hosts_bill_one_voucher_at_once()
     {
         var sandbox = await SandboxApi.CreateAsync(A.As(ApiTest.Operator), mode: "frozen", seed: "standard");
-        var voucher = (await A.As(sandbox.Key("physio-1")).DecideAsync(ValidationTestSupport.Rx()))["voucher"]!["number"]!.GetValue<string>();
+        var voucher = (await A.As(sandbox.Key("physio-1")).DecideAsync(ValidationTestSupport.Rx())).Voucher!.Number;
         await AdvanceDaysAsync(A.As(sandbox.Key("admin")), 14);
         var clients = new[] { A.As(sandbox.Key("physio-1")), B.As(sandbox.Key("physio-1")) };
         // Six sessions granted; twelve memoirs of one session each, on twelve days, half through each host at once.
@@ -137,7 +138,7 @@ public sealed class TwoHostTests(TwoHostsWithJobs hosts, ITestOutputHelper outpu
         // A running sandbox: the minutely tick of both job servers pays it, besides the runs started here.
         var sandbox = await SandboxApi.CreateAsync(A.As(ApiTest.Operator), mode: "running", seed: "standard");
         var physio = A.As(sandbox.Key("physio-1"));
-        var voucher = (await physio.DecideAsync(ValidationTestSupport.Rx()))["voucher"]!["number"]!.GetValue<string>();
+        var voucher = (await physio.DecideAsync(ValidationTestSupport.Rx())).Voucher!.Number;
         await SubmitAsync(physio, Memoir("RUN-1", Line(voucher, "2026-11-20"), Line(voucher, "2026-11-21")));
         await SubmitAsync(B.As(sandbox.Key("physio-1")), Memoir("RUN-2", Line(voucher, "2026-11-23")));
 
@@ -178,18 +179,18 @@ public sealed class TwoHostTests(TwoHostsWithJobs hosts, ITestOutputHelper outpu
     {
         var sandbox = await SandboxApi.CreateAsync(A.As(ApiTest.Operator), mode: "frozen", seed: "standard");
         var physio = A.As(sandbox.Key("physio-1"));
-        var voucher = (await physio.DecideAsync(ValidationTestSupport.Rx()))["voucher"]!["number"]!.GetValue<string>();
+        var voucher = (await physio.DecideAsync(ValidationTestSupport.Rx())).Voucher!.Number;
         var csv = string.Join('\n', ["memoirReference,voucherNumber,matricule,sessionDate,actCode,travel,claimedAmount",
             .. Enumerable.Range(0, 4).Select(i => $"BF-{i},{voucher},{ValidationTestSupport.Adult},2026-11-{20 + i:00},ZK11,false,36.80")]) + "\n";
         var accepted = await UploadAsync(physio, csv, "text/csv");
-        var fileId = accepted["id"]!.GetValue<Guid>();
+        var fileId = accepted.Id;
         // The same file queued on both job servers again (a recovery at start-up, a retry): each processes it or finds it done.
         foreach (var host in hosts.Both)
             for (var i = 0; i < 2; i++)
                 host.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<BillingFileJob>(j => j.ProcessAsync(sandbox.Id, fileId, CancellationToken.None));
 
         var file = await WaitForFileAsync(B.As(sandbox.Key("physio-1")), fileId.ToString(), TimeSpan.FromSeconds(60));
-        Assert.Equal("processed", file["status"]!.GetValue<string>());
+        Assert.Equal(BillingFileStatus.Processed, file.Status);
         await Task.Delay(1000); // the queued duplicates run meanwhile
         await using var conn = await OpenOwnerAsync();
         Assert.Equal(4, await SandboxApi.CountAsync(conn, "SELECT count(*) FROM cns.fee_memoirs WHERE sandbox_id = $1 AND reference LIKE 'BF-%'", sandbox.Id));
@@ -208,7 +209,7 @@ public sealed class TwoHostTests(TwoHostsWithJobs hosts, ITestOutputHelper outpu
         var sandbox = await SandboxApi.CreateAsync(A.As(ApiTest.Operator), mode: "frozen", seed: "standard");
         var physio = A.As(sandbox.Key("physio-1"));
         var decision = await physio.DecideAsync(ValidationTestSupport.Rx() with { Diagnosis = "chaos figure" });
-        var voucher = decision["voucher"]!["number"]!.GetValue<string>();
+        var voucher = decision.Voucher!.Number;
         await SubmitAsync(physio, Memoir("FIG-1", Line(voucher, "2026-11-20")));
         var started = await (await A.As(sandbox.Key("admin")).PostAsync("/api/v1/admin/payment-runs", null)).ExpectAsync(HttpStatusCode.Accepted);
         await PaymentRuns.PaymentRunApi.WaitForClosedAsync(A.As(sandbox.Key("admin")), started["id"]!.GetValue<string>(), TimeSpan.FromSeconds(60));

@@ -126,20 +126,20 @@ public sealed class AccessMatrixTests(ApiFactory api, ITestOutputHelper output) 
     {
         var owned = new List<Owned>();
         var decision = await Client(Physio1).DecideAsync(ValidationTestSupport.Rx());
-        var requestId = decision["id"]!.GetValue<string>();
-        var voucher = decision["voucher"]!["number"]!.GetValue<string>();
+        var requestId = decision.Id.ToString();
+        var voucher = decision.Voucher!.Number;
         owned.Add(new Owned("validation request", [$"GET /api/v1/validation-requests/{requestId}", $"GET /api/v1/validation-requests/{requestId}/scan",
             $"POST /api/v1/validation-requests/{requestId}/cancel", $"POST /api/v1/validation-requests/{requestId}/information"],
             "/api/v1/validation-requests", requestId, Physio1));
         owned.Add(new Owned("voucher", [$"GET /api/v1/vouchers/{voucher}"], "/api/v1/validation-requests", voucher, Physio1));
 
         var memoir = await BillingApi.SubmitAsync(Client(Physio1), BillingApi.Memoir("ACL-1", BillingApi.Line(voucher, "2026-11-20", claimed: 99m)));
-        var memoirId = memoir["id"]!.GetValue<string>();
+        var memoirId = memoir.Id.ToString();
         owned.Add(new Owned("fee memoir", [$"GET /api/v1/fee-memoirs/{memoirId}", $"POST /api/v1/fee-memoirs/{memoirId}/lines/1/contestation"],
             "/api/v1/fee-memoirs", memoirId, Physio1));
 
         var file = await BillingApi.UploadAsync(Client(Physio1), $"memoirReference,voucherNumber,matricule,sessionDate,actCode,travel,claimedAmount\nACL-F,{voucher},1983081246785,2026-11-21,ZK11,false,36.80\n", "text/csv");
-        var fileId = file["id"]!.GetValue<string>();
+        var fileId = file.Id.ToString();
         owned.Add(new Owned("billing file", [$"GET /api/v1/billing-files/{fileId}"], "/api/v1/billing-files", fileId, Physio1));
 
         var stay = await (await Client(Hospital1).PostJsonAsync("/api/v1/hospital-stays", new

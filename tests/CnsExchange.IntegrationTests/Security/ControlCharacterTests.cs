@@ -1,4 +1,6 @@
+using CnsExchange.Domain.Billing;
 using System.Net;
+using System.Text.Json;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -89,15 +91,15 @@ public sealed class ControlCharacterTests(ApiFactory api) : ApiTest(api)
         Assert.NotNull(problem["errors"]!["fileName"]);
 
         var hostile = $"memoirReference,voucherNumber,matricule,sessionDate,actCode,travel,claimedAmount\nNUL\u0000-1,{voucher},{BillingApi.Adult},2026-11-10,ZK11,false,36.80\n";
-        var file = await BillingApi.WaitForFileAsync(Client(Physio1), (await BillingApi.UploadAsync(Client(Physio1), hostile, "text/csv"))["id"]!.GetValue<string>());
-        Assert.Equal("rejected", file["status"]!.GetValue<string>());
-        var error = file["errors"]![0]!;
-        Assert.Equal((2, "memoirReference"), (error["line"]!.GetValue<int>(), error["field"]!.GetValue<string>()));
+        var file = await BillingApi.WaitForFileAsync(Client(Physio1), (await BillingApi.UploadAsync(Client(Physio1), hostile, "text/csv")).Id.ToString());
+        Assert.Equal(BillingFileStatus.Rejected, file.Status);
+        var error = file.Errors![0]!;
+        Assert.Equal((2, "memoirReference"), (error.Line, error.Field));
 
         var header = "memoir\u0000Reference,voucherNumber,matricule,sessionDate,actCode,travel,claimedAmount\nX,K26-0001000-3,1983081246785,2026-11-10,ZK11,false,36.80\n";
-        var headerFile = await BillingApi.WaitForFileAsync(Client(Physio1), (await BillingApi.UploadAsync(Client(Physio1), header, "text/csv"))["id"]!.GetValue<string>());
-        Assert.Equal("rejected", headerFile["status"]!.GetValue<string>());
-        Assert.DoesNotContain('\u0000', headerFile.ToJsonString());
+        var headerFile = await BillingApi.WaitForFileAsync(Client(Physio1), (await BillingApi.UploadAsync(Client(Physio1), header, "text/csv")).Id.ToString());
+        Assert.Equal(BillingFileStatus.Rejected, headerFile.Status);
+        Assert.DoesNotContain('\u0000', JsonSerializer.Serialize(headerFile, HttpAssertions.Json));
     }
 
     /// <summary>Every table's digest (rows and row versions): a rejected request must change none.</summary>

@@ -1,4 +1,6 @@
+using CnsExchange.Domain.Billing;
 using System.Net;
+using CnsExchange.Application.Features.Billing;
 using System.Net.Http.Headers;
 using System.Text;
 using CnsExchange.Api.Endpoints;
@@ -318,22 +320,22 @@ public sealed class HardeningTests(ApiFactory api, ITestOutputHelper output) : A
         var voucher = await VoucherSeed.CreateAsync(Api);
         var good = $"memoirReference,voucherNumber,matricule,sessionDate,actCode,travel,claimedAmount\nRET-1,{voucher},{BillingApi.Adult},2026-11-10,ZK11,false,36.80\n";
         const string bad = "memoirReference,voucherNumber\nRET-2,x\n";
-        var rejected = await BillingApi.WaitForFileAsync(Client(Physio1), (await BillingApi.UploadAsync(Client(Physio1), bad, "text/csv"))["id"]!.GetValue<string>());
-        var processed = await BillingApi.WaitForFileAsync(Client(Physio1), (await BillingApi.UploadAsync(Client(Physio1), good, "text/csv"))["id"]!.GetValue<string>());
-        Assert.Equal(("rejected", "processed"), (rejected["status"]!.GetValue<string>(), processed["status"]!.GetValue<string>()));
+        var rejected = await BillingApi.WaitForFileAsync(Client(Physio1), (await BillingApi.UploadAsync(Client(Physio1), bad, "text/csv")).Id.ToString());
+        var processed = await BillingApi.WaitForFileAsync(Client(Physio1), (await BillingApi.UploadAsync(Client(Physio1), good, "text/csv")).Id.ToString());
+        Assert.Equal((BillingFileStatus.Rejected, BillingFileStatus.Processed), (rejected.Status, processed.Status));
 
         var retention = Api.Services.GetRequiredService<BillingRetentionOptions>().RejectedContentRetentionDays;
         Api.MoveTo(CareTestSupport.Today.AddDays(retention - 1));
-        var recentRejected = await BillingApi.WaitForFileAsync(Client(Physio1), (await BillingApi.UploadAsync(Client(Physio1), bad + "\n", "text/csv"))["id"]!.GetValue<string>());
+        var recentRejected = await BillingApi.WaitForFileAsync(Client(Physio1), (await BillingApi.UploadAsync(Client(Physio1), bad + "\n", "text/csv")).Id.ToString());
         Assert.Equal(0, await PurgeAsync()); // not yet: the first was rejected retention − 1 days ago
         Api.MoveTo(CareTestSupport.Today.AddDays(retention + 1));
         Assert.True(await PurgeAsync() > 0);
 
-        Assert.Equal(0, await ChunksAsync(rejected["id"]!.GetValue<string>()));
-        Assert.True(await ChunksAsync(processed["id"]!.GetValue<string>()) > 0);
-        Assert.True(await ChunksAsync(recentRejected["id"]!.GetValue<string>()) > 0);
+        Assert.Equal(0, await ChunksAsync(rejected.Id.ToString()));
+        Assert.True(await ChunksAsync(processed.Id.ToString()) > 0);
+        Assert.True(await ChunksAsync(recentRejected.Id.ToString()) > 0);
         // The status resource stays, errors and all.
-        var after = await (await Client(Physio1).GetAsync($"/api/v1/billing-files/{rejected["id"]}")).ExpectAsync(HttpStatusCode.OK);
+        var after = await (await Client(Physio1).GetAsync($"/api/v1/billing-files/{rejected.Id}")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("rejected", after["status"]!.GetValue<string>());
         Assert.NotEmpty(after["errors"]!.AsArray());
 

@@ -26,7 +26,7 @@ public sealed class LogPrivacyTests(ApiFactory api, ITestOutputHelper output) : 
         var agreed = await Client(Physio1).DecideAsync(ValidationTestSupport.Rx() with { Sessions = 4, PrescriptionDate = new DateOnly(2026, 11, 19) });
         await Client(Physio1).SubmitAsync(ValidationTestSupport.Rx() with { Sessions = 4, PrescriptionDate = new DateOnly(2026, 11, 19) });
         await Client(Physio1).SubmitRawAsync("{\"matricule\": \"1983081246785\", \"sessions\": \"x\"}", ValidationTestSupport.Pdf());
-        var voucher = agreed["voucher"]!["number"]!.GetValue<string>();
+        var voucher = agreed.Voucher!.Number;
         await BillingApi.SubmitAsync(Client(Physio1), BillingApi.Memoir("PRIV-1", BillingApi.Line(voucher, "2026-11-20"), BillingApi.Line(voucher, "2026-11-20")));
         await Client(Physio1).PostJsonAsync("/api/v1/fee-memoirs", BillingApi.Memoir("PRIV-1", BillingApi.Line(voucher, "2026-11-21")));
         await Client(Admin).PutJsonAsync("/api/v1/admin/insured/1983081246785", new { firstName = "Marie" });

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using CnsExchange.Application.Common;
 
 namespace CnsExchange.IntegrationTests.Support;
@@ -9,6 +10,19 @@ namespace CnsExchange.IntegrationTests.Support;
 public static class HttpAssertions
 {
     public static JsonSerializerOptions Json => JsonDefaults.Options;
+
+    /// <summary>
+    /// Reads answers into the API's own DTOs with its conventions, strictly: a field the DTO lacks, a constructor field
+    /// the body lacks or a null where the DTO allows none fails the read, so the wire format cannot drift from the DTOs.
+    /// </summary>
+    public static readonly JsonSerializerOptions Typed = new(JsonDefaults.Options)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        RespectRequiredConstructorParameters = true,
+        RespectNullableAnnotations = true,
+    };
+
+    public static T Read<T>(string json) => JsonSerializer.Deserialize<T>(json, Typed) ?? throw new InvalidOperationException("null body");
 
     public static async Task<JsonNode> ReadJsonAsync(this HttpResponseMessage response)
     {
@@ -22,6 +36,14 @@ public static class HttpAssertions
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == status, $"Expected {(int)status} but got {(int)response.StatusCode}: {text}");
         return string.IsNullOrEmpty(text) ? new JsonObject() : JsonNode.Parse(text)!;
+    }
+
+    /// <summary>Asserts the status and returns the body as the API's DTO (<see cref="Typed"/>); shows the body when the status differs.</summary>
+    public static async Task<T> ExpectAsync<T>(this HttpResponseMessage response, HttpStatusCode status)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"Expected {(int)status} but got {(int)response.StatusCode}: {text}");
+        return Read<T>(text);
     }
 
     /// <summary>Asserts an RFC 9457 problem with the given status and stable code.</summary>

@@ -1,3 +1,4 @@
+using CnsExchange.Domain.Requests;
 using System.Net;
 using CnsExchange.Domain.Physio;
 using CnsExchange.IntegrationTests.Support;
@@ -12,7 +13,7 @@ public sealed class FidelityValidationTests(ApiFactory api) : ApiTest(api)
     public async Task RULES_md_AAA_identity_1994092874550_is_accepted_and_the_digit_of_the_wrong_table_is_bad_input()
     {
         var decision = await Client(Physio1).DecideAsync(Rx("1994092874550") with { AccidentReference = "AAA-2026-0001" });
-        Assert.Equal("agreed", decision.Status());
+        Assert.Equal(RequestStatus.Agreed, decision.Status);
 
         var response = await Client(Physio1).SubmitAsync(Rx("1994092874551"));
         var problem = await response.ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
@@ -34,8 +35,8 @@ public sealed class FidelityValidationTests(ApiFactory api) : ApiTest(api)
             SurgeryDate = surgery is null ? null : DateOnly.Parse(surgery),
         };
         var decision = await Client(Physio1).DecideAsync(rx);
-        Assert.Equal("agreed", decision.Status());
-        Assert.Equal(rate, decision.Service()["ratePercent"]!.GetValue<decimal>());
+        Assert.Equal(RequestStatus.Agreed, decision.Status);
+        Assert.Equal(rate, decision.Service().RatePercent);
     }
 
     [Fact]

@@ -1,4 +1,7 @@
+using CnsExchange.Domain.Requests;
 using System.Net;
+using System.Text.Json;
+using CnsExchange.Application.Features.Validation;
 using CnsExchange.IntegrationTests.Support;
 using static CnsExchange.IntegrationTests.Validation.ValidationTestSupport;
 
@@ -13,10 +16,10 @@ public sealed class IdempotencyAndDuplicateTests(ApiFactory api) : ApiTest(api)
         var scan = Pdf();
         var first = await Client(Physio1).DecideAsync(Rx(), scan, "key-1");
         var replay = await Client(Physio1).SubmitAsync(Rx(), scan, "key-1");
-        var again = await replay.ExpectAsync(HttpStatusCode.Created);
+        var again = await replay.ExpectAsync<ValidationRequestDto>(HttpStatusCode.Created);
 
-        Assert.Equal(first["id"]!.GetValue<string>(), again["id"]!.GetValue<string>());
-        Assert.Equal(first["voucher"]!["number"]!.GetValue<string>(), again["voucher"]!["number"]!.GetValue<string>());
+        Assert.Equal(first.Id, again.Id);
+        Assert.Equal(first.Voucher!.Number, again.Voucher!.Number);
         Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
         Assert.Equal(1, await Api.CountAsync("validation_requests"));
         Assert.Equal(1, await Api.CountAsync("vouchers"));
@@ -37,7 +40,7 @@ public sealed class IdempotencyAndDuplicateTests(ApiFactory api) : ApiTest(api)
     {
         await Client(Physio1).DecideAsync(Rx(), Pdf(), "shared-key");
         var other = await Client(Physio2).DecideAsync(Rx(Minor), Pdf(), "shared-key");
-        Assert.Equal("agreed", other.Status());
+        Assert.Equal(RequestStatus.Agreed, other.Status);
         Assert.Equal(2, await Api.CountAsync("validation_requests"));
     }
 
@@ -58,12 +61,12 @@ public sealed class IdempotencyAndDuplicateTests(ApiFactory api) : ApiTest(api)
     public async Task Second_submission_of_a_prescription_is_refused_with_the_existing_voucher_number()
     {
         var first = await Client(Physio1).DecideAsync(Rx());
-        var number = first["voucher"]!["number"]!.GetValue<string>();
+        var number = first.Voucher!.Number;
 
         var sameData = await Client(Physio1).DecideAsync(Rx() with { Sessions = 4 }, Pdf("other scan, same prescription data"));
         Assert.Equal(["DUPLICATE_PRESCRIPTION"], sameData.Codes());
-        Assert.Equal(number + ", same doctor, insured, date and act", sameData["reasons"]![0]!["detail"]!.GetValue<string>());
-        Assert.Contains(number, sameData["reasons"]![0]!["message"]!.GetValue<string>());
+        Assert.Equal(number + ", same doctor, insured, date and act", sameData.Reasons[0].Detail);
+        Assert.Contains(number, sameData.Reasons[0].Message);
     }
 
     [Fact]
@@ -74,9 +77,9 @@ public sealed class IdempotencyAndDuplicateTests(ApiFactory api) : ApiTest(api)
         var second = await Client(Physio2).DecideAsync(Rx() with { PrescriptionDate = Today.AddDays(-4) }, scan);
         Assert.Equal(["DUPLICATE_PRESCRIPTION"], second.Codes());
         // Another provider's voucher: the fact and what matched, not its number (RULES.md VAL-14).
-        Assert.Equal("already validated for another provider, same scan", second["reasons"]![0]!["detail"]!.GetValue<string>());
-        Assert.Equal("scan", second["reasons"]![0]!["field"]!.GetValue<string>());
-        Assert.DoesNotContain(first["voucher"]!["number"]!.GetValue<string>(), second.ToJsonString());
+        Assert.Equal("already validated for another provider, same scan", second.Reasons[0].Detail);
+        Assert.Equal("scan", second.Reasons[0].Field);
+        Assert.DoesNotContain(first.Voucher!.Number, JsonSerializer.Serialize(second, HttpAssertions.Json));
     }
 
     [Fact]

@@ -52,13 +52,13 @@ public sealed class PhysioFactsReaderTests(ApiFactory api) : ApiTest(api)
     public async Task Unknown_matricule_reads_no_insured_but_still_the_doctor_and_the_voucher_of_a_fingerprint()
     {
         var agreed = await Client(Physio1).DecideAsync(Rx(), Pdf("facts"));
-        var number = agreed["voucher"]!["number"]!.GetValue<string>();
+        var number = agreed.Voucher!.Number;
 
         await Api.WithScopeAsync(async sp =>
         {
             var db = sp.GetRequiredService<AppDbContext>();
             var reader = sp.GetRequiredService<IPhysioFactsReader>();
-            var sha = agreed["scan"]!["sha256"]!.GetValue<string>();
+            var sha = agreed.Scan.Sha256;
             var facts = await reader.ReadAsync("1900010100000", "90000001", ["other", DuplicatePrescription.ScanFingerprint(sha)], CancellationToken.None);
 
             Assert.Null(facts.Insured);

@@ -12,7 +12,7 @@ namespace CnsExchange.IntegrationTests.Validation;
 public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
 {
     private async Task<string> PendingAsync(ValidationRequestInput? rx = null) =>
-        (await Client(Physio1).DecideAsync(rx ?? Rx(DependencyPlan)))["id"]!.GetValue<string>();
+        (await Client(Physio1).DecideAsync(rx ?? Rx(DependencyPlan))).Id.ToString();
 
     private Task<HttpResponseMessage> DecideAsync(string id, object body) => Client(Reviewer).PostJsonAsync($"/api/v1/review/{id}/decision", body);
 
@@ -180,7 +180,7 @@ public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task Decided_request_cannot_be_cancelled()
     {
-        var id = (await Client(Physio1).DecideAsync(Rx()))["id"]!.GetValue<string>();
+        var id = (await Client(Physio1).DecideAsync(Rx())).Id;
         await (await Client(Physio1).PostJsonAsync($"{Url}/{id}/cancel", new { })).ExpectProblemAsync(HttpStatusCode.Conflict, "request_already_decided");
     }
 
@@ -198,7 +198,7 @@ public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
     {
         var scan = Pdf();
         var a = await PendingAsync(Rx().Foreign());
-        var b = (await Client(Physio2).DecideAsync(Rx().Foreign(), scan))["id"]!.GetValue<string>();
+        var b = (await Client(Physio2).DecideAsync(Rx().Foreign(), scan)).Id.ToString();
         var agreed = await (await DecideAsync(a, new { decision = "agree" })).ExpectAsync(HttpStatusCode.OK);
         var problem = await (await DecideAsync(b, new { decision = "agree" })).ExpectProblemAsync(HttpStatusCode.Conflict, "duplicate_prescription");
         Assert.Contains(agreed["voucher"]!["number"]!.GetValue<string>(), problem["detail"]!.GetValue<string>());

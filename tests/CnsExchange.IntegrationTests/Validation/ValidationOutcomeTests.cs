@@ -1,3 +1,4 @@
+using CnsExchange.Domain.Requests;
 using System.Net;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Physio;
@@ -15,24 +16,24 @@ public sealed class ValidationOutcomeTests(ApiFactory api) : ApiTest(api)
     {
         var decision = await Client(Physio1).DecideAsync(Rx());
 
-        Assert.Equal("agreed", decision.Status());
+        Assert.Equal(RequestStatus.Agreed, decision.Status);
         Assert.Empty(decision.Codes());
-        Assert.Null(decision["decisionDueBy"]);
-        var voucher = decision["voucher"]!;
-        var number = voucher["number"]!.GetValue<string>();
+        Assert.Null(decision.DecisionDueBy);
+        var voucher = decision.Voucher!;
+        var number = voucher.Number;
         Assert.True(VoucherNumber.IsWellFormed(number), number);
         Assert.StartsWith("K26-", number);
-        Assert.Equal("2026-11-23", voucher["issuedOn"]!.GetValue<string>());
-        Assert.Equal("2026-12-23", voucher["treatmentStartBy"]!.GetValue<string>());
-        Assert.Equal("2027-02-23", voucher["validUntil"]!.GetValue<string>());
-        Assert.True(voucher["thirdPartyPayment"]!.GetValue<bool>());
+        Assert.Equal(new DateOnly(2026, 11, 23), voucher.IssuedOn);
+        Assert.Equal(new DateOnly(2026, 12, 23), voucher.TreatmentStartBy);
+        Assert.Equal(new DateOnly(2027, 2, 23), voucher.ValidUntil);
+        Assert.True(voucher.ThirdPartyPayment);
         var service = decision.Service();
-        Assert.Equal("ZK11", service["actCode"]!.GetValue<string>());
-        Assert.Equal(6, service["sessionsGranted"]!.GetValue<int>());
-        Assert.Equal(70m, service["ratePercent"]!.GetValue<decimal>());
-        Assert.Equal(36.80m, service["tariffOnIssue"]!.GetValue<decimal>());
-        Assert.False(service["travelAllowanceGranted"]!.GetValue<bool>());
-        Assert.Equal(["submitted", "agreed"], decision["history"]!.AsArray().Select(h => h!["action"]!.GetValue<string>()));
+        Assert.Equal("ZK11", service.ActCode);
+        Assert.Equal(6, service.SessionsGranted);
+        Assert.Equal(70m, service.RatePercent);
+        Assert.Equal(36.80m, service.TariffOnIssue);
+        Assert.False(service.TravelAllowanceGranted);
+        Assert.Equal(["submitted", "agreed"], decision.History.Select(h => h.Action));
     }
 
     [Fact]
@@ -41,19 +42,19 @@ public sealed class ValidationOutcomeTests(ApiFactory api) : ApiTest(api)
         var rx = Rx(CrossBorderFr) with { PrescriptionDate = Today.AddDays(-40), ActCode = "ZK31", CareCountry = "FR" };
         var decision = await Client(Physio1).DecideAsync(rx);
 
-        Assert.Equal("refused", decision.Status());
+        Assert.Equal(RequestStatus.Refused, decision.Status);
         Assert.Equal(["PRESCRIPTION_TOO_OLD", "ACT_NOT_ALLOWED_FOR_CATEGORY", "COMPETENT_FUND_ABROAD"], decision.Codes());
-        Assert.Null(decision["voucher"]);
+        Assert.Null(decision.Voucher);
         Assert.Equal(1, await Api.CountAsync("validation_requests"));
         Assert.Equal(0, await Api.CountAsync("vouchers"));
-        var stored = await (await Client(Physio1).GetAsync($"{Url}/{decision["id"]}")).ExpectAsync(HttpStatusCode.OK);
+        var stored = await (await Client(Physio1).GetAsync($"{Url}/{decision.Id}")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(decision.Codes(), stored.Codes());
     }
 
     [Fact]
     public async Task Day_31_after_prescription_is_still_accepted_and_day_32_is_refused()
     {
-        Assert.Equal("agreed", (await Client(Physio1).DecideAsync(Rx() with { PrescriptionDate = Today.AddDays(-31) })).Status());
+        Assert.Equal(RequestStatus.Agreed, (await Client(Physio1).DecideAsync(Rx() with { PrescriptionDate = Today.AddDays(-31) })).Status);
         var late = await Client(Physio1).DecideAsync(Rx() with { PrescriptionDate = Today.AddDays(-32) });
         Assert.Equal(["PRESCRIPTION_TOO_OLD"], late.Codes());
     }
@@ -67,11 +68,11 @@ public sealed class ValidationOutcomeTests(ApiFactory api) : ApiTest(api)
     {
         var decision = await Client(Physio1).DecideAsync(Rx(DependencyPlan));
 
-        Assert.Equal("pending", decision.Status());
+        Assert.Equal(RequestStatus.Pending, decision.Status);
         Assert.Equal(["DEPENDENCY_INSURANCE_OVERLAP"], decision.Codes());
-        Assert.Equal(LuxembourgCalendar.EndOfDay(new DateOnly(2026, 11, 24)), decision["decisionDueBy"]!.GetValue<DateTimeOffset>());
-        Assert.Null(decision["voucher"]);
-        Assert.Equal(6, decision["proposal"]!["sessions"]!.GetValue<int>());
+        Assert.Equal(LuxembourgCalendar.EndOfDay(new DateOnly(2026, 11, 24)), decision.DecisionDueBy);
+        Assert.Null(decision.Voucher);
+        Assert.Equal(6, decision.Proposal!.Sessions);
     }
 
     [Fact]
@@ -79,7 +80,7 @@ public sealed class ValidationOutcomeTests(ApiFactory api) : ApiTest(api)
     {
         await Api.AdvanceAsync(TimeSpan.FromDays(4)); // Friday 27 November 2026
         var decision = await Client(Physio1).DecideAsync(Rx(DependencyPlan));
-        Assert.Equal(LuxembourgCalendar.EndOfDay(new DateOnly(2026, 11, 30)), decision["decisionDueBy"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(LuxembourgCalendar.EndOfDay(new DateOnly(2026, 11, 30)), decision.DecisionDueBy);
     }
 
     [Fact]
@@ -87,16 +88,16 @@ public sealed class ValidationOutcomeTests(ApiFactory api) : ApiTest(api)
     {
         await Api.AdvanceAsync(TimeSpan.FromDays(31)); // Thursday 24 December 2026
         var decision = await Client(Physio1).DecideAsync(Rx(DependencyPlan) with { PrescriptionDate = new DateOnly(2026, 12, 20) });
-        Assert.Equal(LuxembourgCalendar.EndOfDay(new DateOnly(2026, 12, 28)), decision["decisionDueBy"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(LuxembourgCalendar.EndOfDay(new DateOnly(2026, 12, 28)), decision.DecisionDueBy);
     }
 
     [Fact]
     public async Task Foreign_prescription_goes_to_manual_review()
     {
         var decision = await Client(Physio1).DecideAsync(Rx().Foreign("DE", "de"));
-        Assert.Equal("pending", decision.Status());
+        Assert.Equal(RequestStatus.Pending, decision.Status);
         Assert.Equal(["MANUAL_REVIEW_REQUIRED"], decision.Codes());
-        Assert.True(decision["prescription"]!["foreignPrescription"]!.GetValue<bool>());
+        Assert.True(decision.Prescription.ForeignPrescription);
     }
 
     [Fact]
@@ -110,8 +111,8 @@ public sealed class ValidationOutcomeTests(ApiFactory api) : ApiTest(api)
     public async Task Foreign_prescription_without_frequency_and_diagnosis_names_each_missing_item()
     {
         var decision = await Client(Physio1).DecideAsync(Rx().Foreign("BE", "fr") with { Frequency = null, Diagnosis = "" });
-        Assert.Equal("refused", decision.Status());
-        var missing = decision["reasons"]!.AsArray().Select(r => (r!["code"]!.GetValue<string>(), r["field"]!.GetValue<string>()));
+        Assert.Equal(RequestStatus.Refused, decision.Status);
+        var missing = decision.Reasons.Select(r => (r.Code, r.Field));
         Assert.Equal([("MANDATORY_DATA_MISSING", "frequency"), ("MANDATORY_DATA_MISSING", "diagnosis")], missing);
     }
 
@@ -119,38 +120,38 @@ public sealed class ValidationOutcomeTests(ApiFactory api) : ApiTest(api)
     public async Task Sessions_above_the_cap_are_agreed_for_the_cap_with_a_reduction()
     {
         var decision = await Client(Physio1).DecideAsync(Rx() with { Sessions = 9 });
-        Assert.Equal("agreed", decision.Status());
+        Assert.Equal(RequestStatus.Agreed, decision.Status);
         Assert.Equal(["SESSIONS_REDUCED_TO_CAP"], decision.Codes());
-        Assert.Equal("reduction", decision["reasons"]![0]!["severity"]!.GetValue<string>());
-        Assert.Equal(8, decision.Service()["sessionsGranted"]!.GetValue<int>());
+        Assert.Equal("reduction", decision.Reasons[0].Severity);
+        Assert.Equal(8, decision.Service().SessionsGranted);
     }
 
     [Fact]
     public async Task Heavy_pathology_not_in_annex_g_is_agreed_as_common()
     {
         var decision = await Client(Physio1).DecideAsync(Rx() with { Category = PhysioCategory.Heavy, ActCode = "ZK21", AnnexGCode = "G42", Sessions = 20 });
-        Assert.Equal("agreed", decision.Status());
+        Assert.Equal(RequestStatus.Agreed, decision.Status);
         Assert.Equal(["HEAVY_PATHOLOGY_NOT_LISTED", "SESSIONS_REDUCED_TO_CAP"], decision.Codes());
-        Assert.Equal("common", decision["voucher"]!["category"]!.GetValue<string>());
+        Assert.Equal("common", decision.Voucher!.Category);
         var service = decision.Service();
-        Assert.Equal(("ZK11", 8, 70m), (service["actCode"]!.GetValue<string>(), service["sessionsGranted"]!.GetValue<int>(), service["ratePercent"]!.GetValue<decimal>()));
+        Assert.Equal(("ZK11", 8, 70m), (service.ActCode, service.SessionsGranted, service.RatePercent));
     }
 
     [Fact]
     public async Task Heavy_pathology_of_annex_g_is_agreed_at_100_percent_for_twelve_months()
     {
         var decision = await Client(Physio1).DecideAsync(Rx() with { Category = PhysioCategory.Heavy, ActCode = "ZK21", AnnexGCode = "G03", Sessions = 30 });
-        Assert.Equal("agreed", decision.Status());
-        Assert.Equal("2027-11-23", decision["voucher"]!["validUntil"]!.GetValue<string>());
-        Assert.Equal((30, 100m, 48.20m), (decision.Service()["sessionsGranted"]!.GetValue<int>(), decision.Service()["ratePercent"]!.GetValue<decimal>(),
-            decision.Service()["tariffOnIssue"]!.GetValue<decimal>()));
+        Assert.Equal(RequestStatus.Agreed, decision.Status);
+        Assert.Equal(new DateOnly(2027, 11, 23), decision.Voucher!.ValidUntil);
+        Assert.Equal((30, 100m, 48.20m), (decision.Service().SessionsGranted, decision.Service().RatePercent,
+            decision.Service().TariffOnIssue));
     }
 
     [Fact]
     public async Task Heavy_pathology_above_32_sessions_is_pending_for_review()
     {
         var decision = await Client(Physio1).DecideAsync(Rx() with { Category = PhysioCategory.Heavy, ActCode = "ZK21", AnnexGCode = "G01", Sessions = 40 });
-        Assert.Equal("pending", decision.Status());
+        Assert.Equal(RequestStatus.Pending, decision.Status);
         Assert.Equal(["MANUAL_REVIEW_REQUIRED"], decision.Codes());
     }
 
@@ -165,18 +166,18 @@ public sealed class ValidationOutcomeTests(ApiFactory api) : ApiTest(api)
     public async Task Accident_insurance_case_is_covered_at_100_percent_with_third_party_payment()
     {
         var decision = await Client(Physio1).DecideAsync(Rx(AccidentCase) with { AccidentReference = "AAA-2026-0001" });
-        Assert.Equal("agreed", decision.Status());
-        Assert.True(decision["voucher"]!["accidentCase"]!.GetValue<bool>());
-        Assert.True(decision["voucher"]!["thirdPartyPayment"]!.GetValue<bool>());
-        Assert.Equal(100m, decision.Service()["ratePercent"]!.GetValue<decimal>());
+        Assert.Equal(RequestStatus.Agreed, decision.Status);
+        Assert.True(decision.Voucher!.AccidentCase);
+        Assert.True(decision.Voucher!.ThirdPartyPayment);
+        Assert.Equal(100m, decision.Service().RatePercent);
     }
 
     [Fact]
     public async Task Minor_is_covered_at_100_percent()
     {
         var decision = await Client(Physio1).DecideAsync(Rx(Minor));
-        Assert.Equal("agreed", decision.Status());
-        Assert.Equal(100m, decision.Service()["ratePercent"]!.GetValue<decimal>());
+        Assert.Equal(RequestStatus.Agreed, decision.Status);
+        Assert.Equal(100m, decision.Service().RatePercent);
     }
 
     [Fact]
@@ -188,14 +189,14 @@ public sealed class ValidationOutcomeTests(ApiFactory api) : ApiTest(api)
 
     [Fact]
     public async Task Cross_border_worker_treated_in_luxembourg_is_agreed() =>
-        Assert.Equal("agreed", (await Client(Physio1).DecideAsync(Rx(CrossBorderFr))).Status());
+        Assert.Equal(RequestStatus.Agreed, (await Client(Physio1).DecideAsync(Rx(CrossBorderFr))).Status);
 
     [Fact]
     public async Task Insured_no_longer_affiliated_is_refused()
     {
         var decision = await Client(Physio1).DecideAsync(Rx(NotAffiliated));
         Assert.Equal(["INSURED_NOT_AFFILIATED"], decision.Codes());
-        Assert.Contains("2026-11-23", decision["reasons"]![0]!["message"]!.GetValue<string>());
+        Assert.Contains("2026-11-23", decision.Reasons[0].Message);
     }
 
     [Fact]
@@ -211,18 +212,18 @@ public sealed class ValidationOutcomeTests(ApiFactory api) : ApiTest(api)
     {
         var decision = await Client(Physio1).DecideAsync(Rx() with { HomeVisitMedicallyNecessary = true });
         var service = decision.Service();
-        Assert.True(service["travelAllowanceGranted"]!.GetValue<bool>());
-        Assert.Equal(("ZKD1", 12.50m), (service["travelAllowanceActCode"]!.GetValue<string>(), service["travelAllowanceTariffOnIssue"]!.GetValue<decimal>()));
+        Assert.True(service.TravelAllowanceGranted);
+        Assert.Equal(("ZKD1", 12.50m), (service.TravelAllowanceActCode, service.TravelAllowanceTariffOnIssue));
     }
 
     [Fact]
     public async Task Travel_abroad_is_not_validated_and_third_party_payment_does_not_apply()
     {
         var decision = await Client(Physio1).DecideAsync(Rx() with { HomeVisitMedicallyNecessary = true, CareCountry = "DE" });
-        Assert.Equal("agreed", decision.Status());
+        Assert.Equal(RequestStatus.Agreed, decision.Status);
         Assert.Equal(["TRAVEL_NOT_VALIDATED", "THIRD_PARTY_NOT_APPLICABLE"], decision.Codes());
-        Assert.False(decision["voucher"]!["thirdPartyPayment"]!.GetValue<bool>());
-        Assert.False(decision.Service()["travelAllowanceGranted"]!.GetValue<bool>());
+        Assert.False(decision.Voucher!.ThirdPartyPayment);
+        Assert.False(decision.Service().TravelAllowanceGranted);
     }
 
     [Theory]
@@ -233,7 +234,7 @@ public sealed class ValidationOutcomeTests(ApiFactory api) : ApiTest(api)
     public async Task Reason_texts_follow_accept_language(string? language, string expected)
     {
         var decision = await Client(Physio1, language).DecideAsync(Rx() with { PrescriptionDate = Today.AddDays(-60) });
-        Assert.StartsWith(expected, decision["reasons"]![0]!["message"]!.GetValue<string>());
+        Assert.StartsWith(expected, decision.Reasons[0].Message);
     }
 
     [Fact]

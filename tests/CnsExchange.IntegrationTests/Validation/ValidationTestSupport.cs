@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Validation;
+using CnsExchange.Application.Features.Vouchers;
 using CnsExchange.Domain.Physio;
 using CnsExchange.IntegrationTests.Support;
 using Npgsql;
@@ -62,11 +63,11 @@ public static class ValidationTestSupport
     }
 
     /// <summary>Submits and expects 201 with a Location pointing at the stored request.</summary>
-    public static async Task<JsonNode> DecideAsync(this HttpClient client, ValidationRequestInput rx, byte[]? scan = null, string? idempotencyKey = null)
+    public static async Task<ValidationRequestDto> DecideAsync(this HttpClient client, ValidationRequestInput rx, byte[]? scan = null, string? idempotencyKey = null)
     {
         var response = await client.SubmitAsync(rx, scan, idempotencyKey);
-        var body = await response.ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal($"{Url}/{body["id"]}", response.Headers.Location?.ToString());
+        var body = await response.ExpectAsync<ValidationRequestDto>(HttpStatusCode.Created);
+        Assert.Equal($"{Url}/{body.Id}", response.Headers.Location?.ToString());
         return body;
     }
 
@@ -76,6 +77,10 @@ public static class ValidationTestSupport
         decision["reasons"]!.AsArray().Select(r => r!["code"]!.GetValue<string>()).ToList();
 
     public static JsonNode Service(this JsonNode decision) => decision["voucher"]!["services"]!.AsArray().Single()!;
+
+    public static IReadOnlyList<string> Codes(this ValidationRequestDto decision) => decision.Reasons.Select(r => r.Code).ToList();
+
+    public static VoucherServiceDto Service(this ValidationRequestDto decision) => decision.Voucher!.Services.Single();
 
     /// <summary>
     /// Moves the sandbox clock forward through the admin API. (The factory's fake inner clock cannot be put back to
