@@ -28,10 +28,10 @@ public sealed class ReimbursementClaimTests(ApiFactory api) : ApiTest(api)
     {
         var rx = ValidationTestSupport.Rx() with { ProviderCode = "PHY0001" };
         var decision = await Client(InsuredApp).DecideAsync(rx);
-        Assert.Equal("agreed", decision.Status());
-        Assert.False(decision["voucher"]!["thirdPartyPayment"]!.GetValue<bool>());
-        Assert.Contains(decision["reasons"]!.AsArray(), r => r!["code"]!.GetValue<string>() == "THIRD_PARTY_NOT_APPLICABLE" && r["rule"]!.GetValue<string>() == "INS-01");
-        var voucher = decision["voucher"]!["number"]!.GetValue<string>();
+        Assert.Equal(CnsExchange.Domain.Requests.RequestStatus.Agreed, decision.Status);
+        Assert.False(decision.Voucher!.ThirdPartyPayment);
+        Assert.Contains(decision.Reasons, r => r.Code == "THIRD_PARTY_NOT_APPLICABLE" && r.Rule == "INS-01");
+        var voucher = decision.Voucher.Number;
 
         // BIL-02: the physiotherapist may not bill CNS for it.
         var memoir = await BillAsync("INS01-1", voucher, "2026-11-21");
