@@ -16,7 +16,7 @@ public sealed record AttachmentDto(Guid Id, DocumentPurpose Purpose, string Cont
 public sealed record AttachmentFile(byte[] Content, string ContentType, string FileName);
 
 /// <summary>A document to store for an owner: its bytes are checked like a prescription scan (VAL-18) by the store.</summary>
-public sealed record NewAttachment(AttachmentOwnerKind OwnerKind, Guid OwnerId, Guid ProviderId, DocumentPurpose Purpose, byte[]? Content, string? FileName,
+public sealed record NewAttachment(AttachmentOwnerKind OwnerKind, Guid OwnerId, Guid? ProviderId, DocumentPurpose Purpose, byte[]? Content, string? FileName,
     string Field = AttachmentStoreLimits.Field);
 
 public static class AttachmentStoreLimits
@@ -59,6 +59,7 @@ public static class AttachmentOwners
         AttachmentOwnerKind.CureAuthorisation => "/api/v1/cure-authorisations",
         AttachmentOwnerKind.RehabilitationAuthorisation => "/api/v1/rehabilitation-authorisations",
         AttachmentOwnerKind.Contestation => "/api/v1/contestations",
+        AttachmentOwnerKind.ReimbursementClaim => "/api/v1/reimbursement-claims",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -67,6 +68,7 @@ public static class AttachmentOwners
         AttachmentOwnerKind.ValidationRequest => "Validation request",
         AttachmentOwnerKind.CureAuthorisation => "Cure authorisation",
         AttachmentOwnerKind.RehabilitationAuthorisation => "Rehabilitation authorisation",
+        AttachmentOwnerKind.ReimbursementClaim => "Reimbursement claim",
         _ => "Contestation",
     };
 
