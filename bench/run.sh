@@ -29,8 +29,9 @@ pg_start "$DATA" "$PORT" "-c shared_buffers=512MB -c max_wal_size=4GB"
 
 dotnet build CnsExchange.sln -c Release --nologo -v q -clp:ErrorsOnly
 CS="$(pg_connection_string "$PORT" cnsexchange_bench)"
-API_PORT=$(pg_pick_port 18500)
-API_LOG=/tmp/cnsexchange-bench-api.log
+# A port and a log of this run's own: several runs on one machine (other checkouts) must not share either.
+API_PORT=$(pg_pick_port $((18500 + RANDOM % 1000)))
+API_LOG=$(mktemp /tmp/cnsexchange-bench-api.XXXXXX.log)
 (cd src/CnsExchange.Api && ConnectionStrings__Cns="$CS" ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" \
    Logging__LogLevel__Default=Warning CnsExchange__Webhooks__Network=local CnsExchange__RateLimit__TokenLimit=1000000 CnsExchange__RateLimit__TokensPerSecond=1000000 \
    exec env Logging__LogLevel__CnsExchange.Application.Features.Billing=Information Logging__LogLevel__CnsExchange.Application.Features.PaymentRuns=Information dotnet bin/Release/net10.0/CnsExchange.Api.dll) > "$API_LOG" 2>&1 &

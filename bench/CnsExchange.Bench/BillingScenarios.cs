@@ -71,28 +71,33 @@ public sealed class BillingScenarios(BenchContext ctx)
         report.Note("P2 before the bulk import (commit 8547449: memoir by memoir, 2–3 statements per line), same harness with 10,000-line files " +
                     "on this machine: CSV 454 lines/s (2.19 ms/line), XML 446 lines/s (2.24 ms/line); at 1M lines that is about 37 minutes a file. " +
                     "Report: bench/results/2026-11-23-1719-billing-before.md; profile, EXPLAIN findings and what changed: bench/results/2026-11-23-billing-profile.md.");
+        var runs = new List<(string Format, BillingRun Run, double Copy)>();
         foreach (var format in new[] { "csv", "xml" })
         {
             var (run, copy) = await RunWithCopyBaselineAsync(format, BigFile);
-            var ratio = run.LinesPerSecond / copy;
-            var ok = run.Status == "processed" && run.Accepted == run.Lines;
-            report.Row("P2", $"{format.ToUpperInvariant()} billing file, {run.Lines:N0} lines: lines/s (upload → processed)", Report.F(run.LinesPerSecond, "0"),
-                "-", "-", "≥ 20,000 lines/s", ok && run.LinesPerSecond >= 20_000);
-            report.Row("P2", $"{format.ToUpperInvariant()} billing file vs COPY of the same lines", Report.F(run.LinesPerSecond, "0") + " lines/s",
-                Report.F(copy, "0") + " lines/s COPY", Report.F(ratio, "0.000"), "≥ 0.3× COPY", ok && ratio >= 0.3);
-            report.Note($"P2 {run.Describe()}. Baseline: COPY ... FROM STDIN (FORMAT csv) of the same {run.Lines:N0} lines into a plain table " +
-                        $"(7 typed columns, no index) on the same database: {copy:0} lines/s.");
-            if (!ok) report.Note($"P2 {format}: the file was not imported as expected (status {run.Status}, {run.Accepted} of {run.Lines} lines accepted).");
-            if (format != "csv") continue;
-
-            // Where the time goes: the database alone storing these lines as the import must (same indexes and foreign keys).
-            var (floorLines, floor) = await WriteFloorAsync(run.Id, FloorLines);
-            report.Info("P2", $"database floor: COPY of {floorLines:N0} adjudicated lines into a copy of fee_memoir_lines (same indexes and foreign keys)",
-                Report.F(floor, "0") + " lines/s", Report.F(copy, "0") + " lines/s COPY", Report.F(floor / copy, "0.000"));
-            report.Note($"P2 database floor: the lines the API wrote for the CSV file ({floorLines:N0} of them), copied back in binary into an empty table " +
-                        $"with the columns, 7 indexes and 5 foreign keys of cns.fee_memoir_lines: {floor:0} lines/s, i.e. {floor / copy:0.000}× the plain COPY " +
-                        $"and {run.LinesPerSecond / floor:0.00}× of it reached by the API end to end (upload, parse, validation, adjudication included).");
+            runs.Add((format, run, copy));
         }
+        // The floor: the database alone storing these lines as the import must (the lines table as it is: its indexes and foreign keys).
+        var (floorLines, floor) = await WriteFloorAsync(runs[0].Run.Id, FloorLines);
+        foreach (var (format, run, copy) in runs)
+        {
+            var ok = run.Status == "processed" && run.Accepted == run.Lines;
+            var invalid = ok ? null : $"status {run.Status}, {run.Accepted} of {run.Lines} lines accepted";
+            report.Row("P2", $"{format.ToUpperInvariant()} billing file, {run.Lines:N0} lines: lines/s (upload → processed)", Report.F(run.LinesPerSecond, "0"),
+                "-", "-", Target.AtLeastOf("≥ 25,000 lines/s", 25_000, "lines/s"), run.LinesPerSecond, invalid);
+            report.Row("P2", $"{format.ToUpperInvariant()} billing file vs the COPY floor into fee_memoir_lines", Report.F(run.LinesPerSecond, "0") + " lines/s",
+                Report.F(floor, "0") + " lines/s COPY floor", Report.F(run.LinesPerSecond / floor, "0.000"), Target.AtLeastOf("≥ 0.8× COPY floor", 0.8, "×"),
+                run.LinesPerSecond / floor, invalid);
+            report.Info("P2", $"{format.ToUpperInvariant()} billing file vs COPY of the same lines into a plain table", Report.F(run.LinesPerSecond, "0") + " lines/s",
+                Report.F(copy, "0") + " lines/s COPY", Report.F(run.LinesPerSecond / copy, "0.000"));
+            report.Note($"P2 {run.Describe()}. Plain COPY: COPY ... FROM STDIN (FORMAT csv) of the same {run.Lines:N0} lines into a plain table " +
+                        $"(7 typed columns, no index) on the same database: {copy:0} lines/s.");
+            if (!ok) report.Note($"P2 {format}: the file was not imported as expected ({invalid}).");
+        }
+        report.Info("P2", $"database floor: COPY of {floorLines:N0} adjudicated lines into a copy of fee_memoir_lines (same indexes and foreign keys)",
+            Report.F(floor, "0") + " lines/s", Report.F(runs[0].Copy, "0") + " lines/s COPY", Report.F(floor / runs[0].Copy, "0.000"));
+        report.Note($"P2 database floor: the lines the API wrote for the CSV file ({floorLines:N0} of them), copied back in binary into an empty table " +
+                    $"with the columns, indexes and foreign keys of cns.fee_memoir_lines as it is: {floor:0} lines/s, i.e. {floor / runs[0].Copy:0.000}× the plain COPY.");
     }
 
     private const int FloorLines = 200_000;

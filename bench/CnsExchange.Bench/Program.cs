@@ -25,10 +25,14 @@ string[] order = ["p1", "p8", "p7", "p6", "p4", "p3", "p2", "p5"];
 var scenarios = (args.Length > 4 ? args[4..] : order).OrderBy(s => Array.IndexOf(order, s) is var i and >= 0 ? i : order.Length).ToArray();
 var report = new Report();
 var billing = new BillingScenarios(ctx);
+var gate = LoadGate.FromEnvironment();
 
 foreach (var scenario in scenarios)
 {
-    Console.WriteLine($"== {scenario}");
+    // No figure taken on a busy machine unknowingly: wait (bounded) for the load to fall, and say so in the report.
+    var load = await gate.WaitQuietAsync();
+    report.Phase(scenario.ToUpperInvariant(), load);
+    Console.WriteLine($"== {scenario} ({load.Describe()})");
     switch (scenario)
     {
         case "p1": await ValidationScenario.RunAsync(ctx, report); break;

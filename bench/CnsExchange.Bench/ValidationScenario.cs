@@ -55,9 +55,18 @@ public static class ValidationScenario
         // Throughput counts 201s only: a fast error is not a validation.
         var ratio = api.SuccessesPerSecond / baseline.SuccessesPerSecond;
         report.Row("P1", "validation requests answered 201 per s (32 conn.)", Report.F(api.SuccessesPerSecond), Report.F(baseline.SuccessesPerSecond) + " raw INSERT 201/s",
-            Report.F(ratio), "≥ 0.5× baseline", ratio >= 0.5);
-        report.Row("P1", "p50 / p95 / p99 ms", $"{Report.F(api.P50Ms)} / {Report.F(api.P95Ms)} / {Report.F(api.P99Ms)}",
-            $"{Report.F(baseline.P50Ms)} / {Report.F(baseline.P95Ms)} / {Report.F(baseline.P99Ms)}", Report.F(api.P50Ms / baseline.P50Ms), "p50 ≤ 10 ms", api.P50Ms <= 10);
+            Report.F(ratio), Target.AtLeastOf("≥ 1,000 201/s", 1000, "/s"), api.SuccessesPerSecond);
+        report.Row("P1", "validation requests vs the raw-INSERT baseline (32 conn.)", Report.F(api.SuccessesPerSecond) + " 201/s", Report.F(baseline.SuccessesPerSecond) + " raw INSERT 201/s",
+            Report.F(ratio), Target.AtLeastOf("≥ 0.6× baseline", 0.6, "×"), ratio);
+        report.Info("P1", "p50 / p95 / p99 ms (32 conn.)", $"{Report.F(api.P50Ms)} / {Report.F(api.P95Ms)} / {Report.F(api.P99Ms)}",
+            $"{Report.F(baseline.P50Ms)} / {Report.F(baseline.P95Ms)} / {Report.F(baseline.P99Ms)}", Report.F(api.P50Ms / baseline.P50Ms));
+        // Latency at low concurrency: at 32 connections p50 is about 32 ÷ throughput, so the latency targets are at 4.
+        var few = await LoadGenerator.RunAsync("P1 validation (API, 4 conn.)", ctx.ApiUri, 4, duration,
+            (w, n) => Make(ctx.ApiUri, "/api/v1/validation-requests", w, n + 100_000_000), r => (int)r.StatusCode == 201, warmup: TimeSpan.FromSeconds(5));
+        var fewLatency = $"{Report.F(few.P50Ms)} / {Report.F(few.P95Ms)} / {Report.F(few.P99Ms)}";
+        var fewInvalid = few.Errors > 0 ? $"{few.Errors} answers were not 201" : null;
+        report.Row("P1", "p50 ms (4 conn.; p50 / p95 / p99)", fewLatency, "-", "-", Target.AtMostOf("p50 ≤ 5 ms", 5, "ms"), few.P50Ms, fewInvalid);
+        report.Row("P1", "p99 ms (4 conn.; p50 / p95 / p99)", fewLatency, "-", "-", Target.AtMostOf("p99 ≤ 20 ms", 20, "ms"), few.P99Ms, fewInvalid);
         report.Row("P1", "errors (non-201)", api.Errors.ToString(), baseline.Errors.ToString(), "-", "0", api.Errors == 0);
         // The same load spread over 10 sandboxes (worker w sends as sandbox w mod 10): isolation must not cost throughput.
         var sandboxes = await CreateSandboxesAsync(ctx, 10);

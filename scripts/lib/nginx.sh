@@ -23,6 +23,10 @@ nginx_config() {
   local dir=$1 port=$2; shift 2
   local rules; rules=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../deploy/nginx" && pwd)
   mkdir -p "$dir/tmp"
+  # The workers run as an unprivileged user when nginx starts as root: they must reach the temp folders, where a body
+  # above the 16 KiB buffer is written (a validation with a 20 KiB scan answered 500, "open() … (13: Permission denied)",
+  # from a folder made by mktemp -d, mode 700).
+  chmod 755 "$dir" "$dir/tmp"
   local servers="" p
   for p in "$@"; do servers+="    server 127.0.0.1:$p max_fails=1 fail_timeout=3s;"$'\n'; done
   cat > "$dir/nginx.conf" <<CONF

@@ -36,6 +36,13 @@ public static class AdminEndpoints
             .WithSummary("One sandbox insured person.");
         g.MapPut("/insured/{matricule}", (IMediator m, string matricule, InsuredInput body, CancellationToken ct) => m.Send(new PutInsured(matricule, body), ct))
             .WithSummary("Add or replace a sandbox insured person: affiliation periods, residence, cross-border flag, AAA cases, dependency care plans.");
+        g.MapPut("/insured/{matricule}/bank-account", (IMediator m, string matricule, BankAccountInput body, CancellationToken ct) =>
+                m.Send(new SetInsuredBankAccount(matricule, body), ct))
+            .Produces<InsuredDto>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Set the account an insured person's reimbursements are paid to (INS-05): IBAN (ISO 13616) and BIC.")
+            .WithDescription("A bad IBAN is 400 with code iban_invalid, a bad BIC 400 bic_invalid. A PUT of the insured person keeps the " +
+                             "account. Claims of a person without an account stay unpaid (reported by the payment run) until one is set.");
 
         g.MapGet("/doctors", (IMediator m, CancellationToken ct) => m.Send(new ListDoctors(), ct)).WithSummary("Sandbox doctors.");
         g.MapPut("/doctors/{code}", (IMediator m, string code, DoctorInput body, CancellationToken ct) => m.Send(new PutDoctor(code, body), ct))

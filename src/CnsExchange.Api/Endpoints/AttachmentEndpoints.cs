@@ -19,7 +19,8 @@ public sealed class AttachmentEndpoints : IEndpointGroup
 
     public void Map(RouteGroupBuilder api)
     {
-        foreach (var kind in Enum.GetValues<AttachmentOwnerKind>())
+        // A reimbursement claim's invoice comes with the claim, from the insured channel: no provider route attaches to it.
+        foreach (var kind in Enum.GetValues<AttachmentOwnerKind>().Where(k => k != AttachmentOwnerKind.ReimbursementClaim))
             MapFor(api.MapGroup(AttachmentOwners.Route(kind)["/api/v1".Length..] + "/{id:guid}/attachments").WithTags(Tag), kind);
     }
 

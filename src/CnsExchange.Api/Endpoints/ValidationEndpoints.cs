@@ -6,6 +6,7 @@ using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Validation;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Physio;
+using CnsExchange.Domain.Registry;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
 
@@ -21,7 +22,7 @@ public sealed class ValidationEndpoints : IEndpointGroup
         var g = api.MapGroup("/validation-requests").WithTags(Tag);
 
         g.MapPost("/", Submit)
-            .RequireAuthorization(Policies.Provider)
+            .RequireAuthorization(Policies.ProviderOrInsured)
             .DisableAntiforgery()
             // The scan, the `request` part and the multipart framing; a `request` sent as a plain form field is cut at 64 KiB too.
             .WithBodyLimit(ScanAndRequestBytes)
@@ -43,6 +44,8 @@ public sealed class ValidationEndpoints : IEndpointGroup
                 `surgeryDate` (post_surgical); `actCode`; `sessions`; `frequency`; `diagnosis`; `homeVisitMedicallyNecessary`;
                 `travelAllowanceRequested` (optional); `careCountry`; `accidentReference` (optional AAA case).
                 Messages follow `Accept-Language` (fr, de, en). Send an `Idempotency-Key` to retry safely.
+                The insured channel (INS-01) sends the same request for the insured, with `providerCode` (the physiotherapist
+                who will give the sessions): the voucher comes without third-party payment, so the insured pays and claims the refund.
                 The example is agreed when tried as is with any scan (key sandbox-physio-1); sent a second time it is
                 refused as `DUPLICATE_PRESCRIPTION` (VAL-14), which is the point.
                 """);
@@ -75,9 +78,10 @@ public sealed class ValidationEndpoints : IEndpointGroup
             .WithSummary("Answer the reviewer's request for information; the request is pending again, due the next working day.");
     }
 
-    private const int RequestPartBytes = 64 * 1024;
+    internal const int RequestPartBytes = 64 * 1024;
 
-    private static long? ScanAndRequestBytes(HttpContext context)
+    /// <summary>A scan-sized document (prescription, receipted invoice), the JSON part and the multipart framing.</summary>
+    internal static long? ScanAndRequestBytes(HttpContext context)
     {
         var catalog = context.RequestServices.GetRequiredService<IReferenceData>().Catalog;
         var today = LuxembourgCalendar.LocalDate(context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
@@ -96,10 +100,11 @@ public sealed class ValidationEndpoints : IEndpointGroup
         TimeProvider clock,
         CancellationToken ct)
     {
-        var providerId = caller.RequireProvider();
+        var byInsured = caller.Role == CallerRole.InsuredChannel;
+        var providerId = byInsured ? (Guid?)null : caller.RequireProvider();
         TextInput.Check("scan", scan?.FileName);
         var json = request ?? await ReadTextPartAsync(http.Form.Files.GetFile("request"), ct);
-        var input = Parse(json);
+        var input = Parse<ValidationRequestInput>(json);
 
         byte[]? bytes = null;
         if (scan is not null)
@@ -111,14 +116,18 @@ public sealed class ValidationEndpoints : IEndpointGroup
             await stream.ReadExactlyAsync(bytes, ct);
         }
 
-        var decision = await mediator.Send(new SubmitValidationRequest(providerId, input, json ?? "", bytes, scan?.FileName, idempotencyKey), ct);
+        var decision = await mediator.Send(new SubmitValidationRequest(providerId, input, json ?? "", bytes, scan?.FileName, idempotencyKey)
+        {
+            RequestedByInsured = byInsured,
+            ChannelKeyId = caller.KeyId,
+        }, ct);
         return Results.Created($"/api/v1/validation-requests/{decision.Id}", decision);
     }
 
     public const string RequestPartTooLarge = "The 'request' part must be at most 64 KiB of JSON.";
 
     /// <summary>Some clients send the JSON part as a file part (with its own content type): read it as text.</summary>
-    private static async Task<string?> ReadTextPartAsync(IFormFile? part, CancellationToken ct)
+    internal static async Task<string?> ReadTextPartAsync(IFormFile? part, CancellationToken ct)
     {
         if (part is null) return null;
         if (part.Length > RequestPartBytes) throw new PayloadTooLargeException("request", RequestPartTooLarge) { Errors = new Dictionary<string, string[]> { ["request"] = [RequestPartTooLarge] } };
@@ -126,12 +135,13 @@ public sealed class ValidationEndpoints : IEndpointGroup
         return await reader.ReadToEndAsync(ct);
     }
 
-    private static ValidationRequestInput? Parse(string? json)
+    /// <summary>The JSON <c>request</c> part of a multipart request; bad JSON is a 400 naming the field (request.…).</summary>
+    internal static T? Parse<T>(string? json) where T : class
     {
         if (string.IsNullOrWhiteSpace(json)) return null;
         try
         {
-            return JsonSerializer.Deserialize<ValidationRequestInput>(json, JsonDefaults.Input);
+            return JsonSerializer.Deserialize<T>(json, JsonDefaults.Input);
         }
         catch (ControlCharacterException e)
         {

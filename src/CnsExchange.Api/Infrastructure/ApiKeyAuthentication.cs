@@ -56,7 +56,7 @@ public sealed class ApiKeyAuthenticationHandler(
         if (info is null) return AuthenticateResult.NoResult();
         cache.Set(CacheKey(hash), true, TimeSpan.FromSeconds(30));
 
-        var claims = new List<Claim> { new(ClaimTypes.Role, info.Role.ToString().ToLowerInvariant()), new(KeyClaim, info.KeyId.ToString()) };
+        var claims = new List<Claim> { new(ClaimTypes.Role, CallerRoles.Name(info.Role)), new(KeyClaim, info.KeyId.ToString()) };
         if (info.SandboxId is { } sandbox)
         {
             claims.Add(new Claim(SandboxClaim, sandbox.ToString()));
@@ -115,6 +115,12 @@ public static class Policies
     /// <summary>Operations staff: sandboxes, the dashboard and the /metrics scrape. Operator keys belong to no sandbox.</summary>
     public const string Operator = "operator";
     public const string OperatorOrAdmin = "operator_or_admin";
+    /// <summary>The insured's channel (RULES.md §8): reimbursement claims and their statements.</summary>
+    public const string InsuredChannel = "insured_channel";
+    /// <summary>Validation requests: by the physiotherapist, or by the insured through the insured channel (INS-01).</summary>
+    public const string ProviderOrInsured = "provider_or_insured";
+    /// <summary>A reimbursement claim: the channel that submitted it, and CNS staff.</summary>
+    public const string InsuredChannelOrStaff = "insured_channel_or_staff";
 
     public static readonly IReadOnlyDictionary<string, string[]> Roles = new Dictionary<string, string[]>
     {
@@ -125,6 +131,9 @@ public static class Policies
         [ProviderOrStaff] = ["provider", "reviewer", "admin"],
         [Operator] = ["operator"],
         [OperatorOrAdmin] = ["operator", "admin"],
+        [InsuredChannel] = ["insured-channel"],
+        [ProviderOrInsured] = ["provider", "insured-channel"],
+        [InsuredChannelOrStaff] = ["insured-channel", "reviewer", "admin"],
     };
 
     public static void AddCnsPolicies(this Microsoft.AspNetCore.Authorization.AuthorizationBuilder builder)

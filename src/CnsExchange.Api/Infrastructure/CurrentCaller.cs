@@ -13,7 +13,7 @@ public sealed class HttpCurrentCaller(IHttpContextAccessor accessor) : ICurrentC
 
     public Guid? KeyId => Guid.TryParse(User?.FindFirstValue(ApiKeyAuthenticationHandler.KeyClaim), out var id) ? id : null;
 
-    public CallerRole? Role => Enum.TryParse<CallerRole>(User?.FindFirstValue(ClaimTypes.Role), ignoreCase: true, out var role) ? role : null;
+    public CallerRole? Role => CallerRoles.Parse(User?.FindFirstValue(ClaimTypes.Role));
 
     public Guid? ProviderId => Guid.TryParse(User?.FindFirstValue(ApiKeyAuthenticationHandler.ProviderClaim), out var id) ? id : null;
 
@@ -24,7 +24,7 @@ public sealed class HttpCurrentCaller(IHttpContextAccessor accessor) : ICurrentC
 
     public string Language => _language ??= Languages.FromAcceptLanguage(accessor.HttpContext?.Request.Headers.AcceptLanguage.ToString());
 
-    public string Actor => Role is null ? "anonymous" : _actor ??= $"{Role.ToString()!.ToLowerInvariant()}:{KeyId}";
+    public string Actor => Role is null ? "anonymous" : _actor ??= $"{CallerRoles.Name(Role.Value)}:{KeyId}";
 }
 
 public static class Languages

@@ -59,6 +59,7 @@ public static class OperationIds
         ["GET api/v1/admin/insured"] = "listInsured",
         ["GET api/v1/admin/insured/{matricule}"] = "getInsured",
         ["PUT api/v1/admin/insured/{matricule}"] = "putInsured",
+        ["PUT api/v1/admin/insured/{matricule}/bank-account"] = "setInsuredBankAccount",
         ["GET api/v1/admin/doctors"] = "listDoctors",
         ["PUT api/v1/admin/doctors/{code}"] = "putDoctor",
         ["GET api/v1/admin/providers"] = "listProviders",
@@ -87,6 +88,9 @@ public static class OperationIds
         ["GET api/v1/payment-runs/{id}"] = "getPaymentRun",
         ["GET api/v1/payment-runs/{id}/sepa"] = "getPaymentRunSepaFile",
         ["GET api/v1/payment-runs/{id}/verification"] = "verifyPaymentRunFiles",
+        ["POST api/v1/reimbursement-claims"] = "submitReimbursementClaim",
+        ["GET api/v1/reimbursement-claims"] = "listReimbursementClaims",
+        ["GET api/v1/reimbursement-claims/{id}"] = "getReimbursementClaim",
         ["POST api/v1/validation-requests"] = "submitValidationRequest",
         ["GET api/v1/validation-requests"] = "listValidationRequests",
         ["GET api/v1/validation-requests/{id}"] = "getValidationRequest",
@@ -122,6 +126,7 @@ public static class OperationIds
         ["GET api/v1/schemas/pain.001.001.09.subset.xsd"] = "getPain001Schema",
         ["GET api/v1/vouchers/{number}"] = "getVoucher",
         ["POST api/v1/vouchers/{number}/cancellation"] = "cancelVoucher",
+        ["GET api/v1/vouchers/{number}/fee-note"] = "getFeeNote",
         ["POST api/v1/fee-memoirs/{id}/cancellation"] = "cancelFeeMemoir",
         ["POST api/v1/fee-memoirs/{id}/lines/{line}/reversal"] = "submitFeeMemoirLineReversal",
         ["POST api/v1/review/recoveries"] = "createRecovery",
@@ -373,16 +378,28 @@ public sealed class ResponsesOperationFilter : IOperationFilter
         new() { Description = description, Schema = new OpenApiSchema { Type = type } };
 }
 
-/// <summary>The validation request is multipart: a typed JSON `request` part and the `scan` as a file.</summary>
+/// <summary>
+/// Multipart bodies of a typed JSON `request` part and a document as a file: the validation request (`scan`) and the
+/// reimbursement claim (`invoice`).
+/// </summary>
 public sealed class MultipartValidationRequestFilter : IOperationFilter
 {
     public const string OperationId = "submitValidationRequest";
 
+    private sealed record Form(Type Request, string File, string FileDescription);
+
+    private static readonly Dictionary<string, Form> Forms = new()
+    {
+        [OperationId] = new(typeof(ValidationRequestInput), "scan", "The scanned prescription: PDF, JPEG, PNG or TIFF, at most 10 MiB."),
+        ["submitReimbursementClaim"] = new(typeof(Application.Features.Reimbursement.ReimbursementClaimInput), "invoice",
+            "The receipted invoice: PDF, JPEG, PNG or TIFF, at most 10 MiB. Without it the claim is refused INVOICE_MISSING."),
+    };
+
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
-        if (operation.OperationId != OperationId || operation.RequestBody?.Content is null) return;
+        if (operation.OperationId is not { } id || !Forms.TryGetValue(id, out var form) || operation.RequestBody?.Content is null) return;
         if (!operation.RequestBody.Content.TryGetValue("multipart/form-data", out var found) || found is not OpenApiMediaType media) return;
-        var input = context.SchemaGenerator.GenerateSchema(typeof(ValidationRequestInput), context.SchemaRepository);
+        var input = context.SchemaGenerator.GenerateSchema(form.Request, context.SchemaRepository);
         media.Schema = new OpenApiSchema
         {
             Type = JsonSchemaType.Object,
@@ -390,18 +407,13 @@ public sealed class MultipartValidationRequestFilter : IOperationFilter
             Properties = new Dictionary<string, IOpenApiSchema>
             {
                 ["request"] = input,
-                ["scan"] = new OpenApiSchema
-                {
-                    Type = JsonSchemaType.String,
-                    Format = "binary",
-                    Description = "The scanned prescription: PDF, JPEG, PNG or TIFF, at most 10 MiB.",
-                },
+                [form.File] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary", Description = form.FileDescription },
             },
         };
         media.Encoding = new Dictionary<string, OpenApiEncoding>
         {
             ["request"] = new() { ContentType = "application/json" },
-            ["scan"] = new() { ContentType = "application/pdf, image/jpeg, image/png, image/tiff" },
+            [form.File] = new() { ContentType = "application/pdf, image/jpeg, image/png, image/tiff" },
         };
     }
 }
@@ -528,6 +540,7 @@ public sealed class TagDescriptionsDocumentFilter : IDocumentFilter
         ["Attachments"] = "Documents attached to requests, information answers and contestations; required documents release a request held DOCUMENT_MISSING (LIF-07).",
         ["Eligibility"] = "Can a person be treated under third-party payment on a date (LIF-06): the facts a provider needs, nothing more; audited.",
         ["Billing files"] = "Billing files of many fee memoirs, XML or CSV, imported and adjudicated in the background.",
+        ["Insured's route"] = "The insured channel (key role insured-channel): reimbursement claims of insured who paid in full, adjudicated at once, and their statements (RULES.md §8).",
         ["Cure authorisations"] = "Thermal cures: requests answered at once with a decision and a cure voucher.",
         ["Events"] = "The feed of the caller's events in commit order (a provider its own, staff the sandbox's), kept 30 days.",
         ["Fee memoirs"] = "Fee memoirs under third-party payment, adjudicated line by line; simulations and contestations.",

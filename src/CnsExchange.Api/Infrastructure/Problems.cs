@@ -33,11 +33,12 @@ public static class Problems
         System.Diagnostics.Activity.Current is { } activity && activity.TraceId != default ? activity.TraceId.ToHexString() : context.TraceIdentifier;
 
     public static async Task WriteAsync(HttpContext context, int status, string code, string title, string detail,
-        IDictionary<string, string[]>? errors = null)
+        IDictionary<string, string[]>? errors = null, IReadOnlyDictionary<string, object?>? extensions = null)
     {
         if (context.Response.HasStarted) return;
         context.Response.StatusCode = status;
         var problem = Create(context, status, code, title, detail, errors);
+        foreach (var (name, value) in extensions ?? new Dictionary<string, object?>()) problem.Extensions[name] = value;
         await context.Response.WriteAsJsonAsync(problem, (JsonSerializerOptions?)null, "application/problem+json", context.RequestAborted);
     }
 
@@ -53,7 +54,7 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
         switch (exception)
         {
             case AppException app:
-                await Problems.WriteAsync(context, app.Status, app.Code, app.Title, app.Message, app.Errors);
+                await Problems.WriteAsync(context, app.Status, app.Code, app.Title, app.Message, app.Errors, app.Extensions);
                 return true;
             case ValidationException validation:
                 var errors = validation.Errors

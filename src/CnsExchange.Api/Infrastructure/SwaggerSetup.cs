@@ -31,6 +31,7 @@ public static class SwaggerSetup
             o.SupportNonNullableReferenceTypes();
             o.SchemaFilter<ExampleSchemaFilter>();
             o.OperationFilter<ExampleOperationFilter>();
+            o.OperationFilter<InsuredRouteOpenApiFilter>();
             o.AddServer(new OpenApiServer { Url = "/", Description = "The API that serves this document (scripts/run.sh: http://localhost:8080)" });
             o.AddGeneratorSupport();
             o.DocumentFilter<WebhooksDocumentFilter>();

@@ -7,6 +7,8 @@ public abstract class AppException(int status, string code, string title, string
     public string Code { get; } = code;
     public string Title { get; } = title;
     public IDictionary<string, string[]>? Errors { get; init; }
+    /// <summary>Further members of the problem, e.g. the id of the resource a conflict names (<c>claimId</c>).</summary>
+    public IReadOnlyDictionary<string, object?>? Extensions { get; init; }
 }
 
 public sealed class NotFoundException(string what)

@@ -38,6 +38,9 @@ public sealed class BillingFacts
     private readonly Dictionary<(Guid Stay, DateOnly Date, string Act), string> _paidHospitalFee = [];
     private readonly Dictionary<(Guid Voucher, DateOnly Date), string> _sessionOnDate = [];
     private readonly Dictionary<(Guid Voucher, DateOnly Date), string> _travelPaid = [];
+    /// <summary>INS-04: sessions (voucher, date) paid to the provider (memoir reference) and reimbursed to the insured (claim id).</summary>
+    private readonly Dictionary<(Guid Voucher, DateOnly Date), string> _paidToProvider = [];
+    private readonly Dictionary<(Guid Voucher, DateOnly Date), string> _reimbursed = [];
 
     private BillingFacts(Guid providerId, NamedParties parties, IReadOnlyDictionary<Guid, HospitalStay> stays)
     {
@@ -109,8 +112,11 @@ public sealed class BillingFacts
         return new MemoirFacts(firstSessions, invoices, reference);
     }
 
-    /// <summary>The facts of one line, for <see cref="LineAdjudication.Adjudicate"/>.</summary>
-    public LineFacts For(FeeMemoirLineInput line, DateOnly today, MemoirFacts memoir, IReadOnlyDictionary<Guid, int> remaining)
+    /// <summary>
+    /// The facts of one line, for <see cref="LineAdjudication.Adjudicate"/>. <paramref name="insuredRoute"/>: a session of a
+    /// reimbursement claim (INS-03), whose reference is the claim id; a session paid on the other route is INS-04's.
+    /// </summary>
+    public LineFacts For(FeeMemoirLineInput line, DateOnly today, MemoirFacts memoir, IReadOnlyDictionary<Guid, int> remaining, bool insuredRoute = false)
     {
         var owned = Owned(line);
         var service = owned?.Services.FirstOrDefault(s => s.ActCode == line.ActCode);
@@ -127,9 +133,25 @@ public sealed class BillingFacts
         {
             duplicateOf = _paidHospitalFee.GetValueOrDefault((stay.Id, line.SessionDate, line.ActCode));
         }
+        string? otherRoute = null;
+        if (owned is not null)
+        {
+            var session = (owned.Id, line.SessionDate);
+            var claim = _reimbursed.GetValueOrDefault(session);
+            if (insuredRoute)
+            {
+                // Reimbursed in this claim already: a second act that day (BIL-07); in an earlier claim or paid to the provider: INS-04.
+                duplicateOf = claim == memoir.Reference ? claim : null;
+                otherRoute = _paidToProvider.TryGetValue(session, out var memoirReference) ? "memoir " + memoirReference
+                    : claim is not null && claim != memoir.Reference ? "claim " + claim : null;
+            }
+            else if (claim is not null) otherRoute = "claim " + claim;
+        }
         var authorisation = owned is null ? null : _parties.Authorisations.GetValueOrDefault(owned.Id);
         return new LineFacts
         {
+            InsuredRoute = insuredRoute,
+            SessionPaidOnOtherRoute = otherRoute,
             Line = line,
             ProviderId = _providerId,
             Today = today,
@@ -161,6 +183,14 @@ public sealed class BillingFacts
             _paidHospitalFee.TryAdd((stay, paid.SessionDate, paid.ActCode), paid.MemoirReference);
             return;
         }
+        if (paid.Reimbursed)
+        {
+            // INS-04: the session is the insured's; it starts the treatment (BIL-03) like any session paid under the voucher.
+            if (paid.VoucherId is not { } reimbursedVoucher) return;
+            _reimbursed.TryAdd((reimbursedVoucher, paid.SessionDate), paid.MemoirReference);
+            if (!_firstPaid.TryGetValue(reimbursedVoucher, out var firstReimbursed) || paid.SessionDate < firstReimbursed) _firstPaid[reimbursedVoucher] = paid.SessionDate;
+            return;
+        }
         if (paid.VoucherId is { } travelVoucher)
         {
             if (paid.TravelPaid) _travelPaid.TryAdd((travelVoucher, paid.SessionDate), paid.MemoirReference);
@@ -171,6 +201,7 @@ public sealed class BillingFacts
                 return;
             }
             _sessionOnDate.TryAdd((travelVoucher, paid.SessionDate), paid.ActCode);
+            _paidToProvider.TryAdd((travelVoucher, paid.SessionDate), paid.MemoirReference);
         }
         if (paid.VoucherId is { } voucher && _paidLine.TryAdd(new(voucher, paid.SessionDate, paid.ActCode), paid.MemoirReference))
         {

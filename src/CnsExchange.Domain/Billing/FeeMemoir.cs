@@ -112,6 +112,8 @@ public sealed class FeeMemoirLine
     public Guid? HospitalStayId { get; set; }
     public required string Matricule { get; set; }
     public Guid? InsuredId { get; set; }
+    /// <summary>The insured's competent fund when the line was adjudicated (CNS, CMFEP, CMFEC, EMCFL); null for an unknown person.</summary>
+    public string? CompetentFund { get; set; }
     public DateOnly SessionDate { get; set; }
     public required string ActCode { get; set; }
     /// <summary>The travel allowance (ZKD1) is claimed with the session.</summary>

@@ -16,7 +16,7 @@ public static class HospitalStayMemoir
     /// <summary>The hospital's own reference of the memoir: unique per provider, like any memoir reference.</summary>
     public static string Reference(Guid stayId) => $"STAY-{stayId:N}";
 
-    public static FeeMemoir From(HospitalStay stay, DateTimeOffset receivedAt, DateOnly receivedOn, DateOnly dueDate)
+    public static FeeMemoir From(HospitalStay stay, DateTimeOffset receivedAt, DateOnly receivedOn, DateOnly dueDate, string? competentFund = null)
     {
         if (stay.Status != HospitalStayStatus.Accepted || stay.InsuredId is null)
             throw new ArgumentException("Only an accepted stay of a known insured person is paid.", nameof(stay));
@@ -46,6 +46,7 @@ public static class HospitalStayMemoir
                 HospitalStayId = stay.Id,
                 Matricule = stay.Matricule,
                 InsuredId = stay.InsuredId,
+                CompetentFund = competentFund,
                 SessionDate = stay.AdmissionDate,
                 ActCode = l.Code,
                 ClaimedAmount = l.TariffAmount,

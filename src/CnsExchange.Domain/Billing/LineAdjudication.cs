@@ -58,6 +58,11 @@ public sealed record LineFacts
     /// <summary>Rehabilitation vouchers: the authorised period, extensions included (REH-02…REH-04).</summary>
     public AuthorisedRehabilitation? Rehabilitation { get; init; }
 
+    /// <summary>INS-03: the line is a session of a reimbursement claim (the insured's route): third-party payment (BIL-02) is no condition.</summary>
+    public bool InsuredRoute { get; init; }
+    /// <summary>INS-04: where the session (voucher, date) is already paid on the other route — a memoir reference or a claim id.</summary>
+    public string? SessionPaidOnOtherRoute { get; init; }
+
     /// <summary>Doctor's fee lines: the hospital stay named by <see cref="FeeMemoirLineInput.HospitalStayId"/>, with its operations; null when unknown.</summary>
     public HospitalStay? HospitalStay { get; init; }
     /// <summary>HOS-05: the fee invoice for the stay — fees claimed on this memoir for it, single-room surcharge included.</summary>
@@ -108,10 +113,11 @@ public static class LineAdjudication
 
         if (voucher is not null)
         {
-            Add(refusals, ThirdPartyPaymentAllowed.Check(voucher)); // BIL-02
+            if (!facts.InsuredRoute) Add(refusals, ThirdPartyPaymentAllowed.Check(voucher)); // BIL-02
             if (!AuthorisedDates.OwnDates(voucher, facts)) Add(refusals, TreatmentStartedInTime.Check(voucher, facts.FirstSessionDate)); // BIL-03
         }
         if (service is not null) Add(refusals, SessionsAvailable.Check(service, facts.SessionsRemaining)); // BIL-06
+        Add(refusals, Reimbursement.SessionPaidOnce.Check(facts.SessionPaidOnOtherRoute)); // INS-04
         var sameLine = DuplicateLine.Check(facts.DuplicateOfMemoir, facts.MemoirReference); // BIL-08, or BIL-07 within one memoir
         Add(refusals, sameLine);
         if (sameLine?.Code != OneActPerSession.Code) Add(refusals, OneActPerSession.Check(facts.OtherActSameSession)); // BIL-07

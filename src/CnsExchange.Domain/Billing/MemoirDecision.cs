@@ -13,6 +13,8 @@ public sealed record PaidLine(Guid? VoucherId, Guid? InsuredId, DateOnly Session
     public bool TravelAllowance { get; init; }
     /// <summary>BIL-09: the line pays a travel allowance for its date (a ZKD1 line, or a session with its travel flag granted).</summary>
     public bool TravelPaid { get; init; }
+    /// <summary>INS-04: a session reimbursed to the insured by a claim (<see cref="MemoirReference"/> is then the claim id), not paid to a provider.</summary>
+    public bool Reimbursed { get; init; }
 
     public static PaidLine Of(FeeMemoirLine line, string memoirReference) =>
         new(line.VoucherId, line.InsuredId, line.SessionDate, line.ActCode, memoirReference)
@@ -93,6 +95,7 @@ public sealed class MemoirDecision
             HospitalStayId = input.HospitalStayId,
             Matricule = input.Matricule,
             InsuredId = _facts.InsuredId(input),
+            CompetentFund = facts.Insured?.CompetentFund,
             SessionDate = input.SessionDate,
             ActCode = input.ActCode,
             Travel = input.Travel,

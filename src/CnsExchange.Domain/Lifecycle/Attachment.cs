@@ -7,6 +7,8 @@ public enum AttachmentOwnerKind
     CureAuthorisation,
     RehabilitationAuthorisation,
     Contestation,
+    /// <summary>The receipted invoice of a reimbursement claim (INS-03): no provider sees it.</summary>
+    ReimbursementClaim,
 }
 
 /// <summary>
@@ -19,8 +21,8 @@ public sealed class Attachment
     public Guid Id { get; set; }
     public AttachmentOwnerKind OwnerKind { get; set; }
     public Guid OwnerId { get; set; }
-    /// <summary>The provider the owner belongs to: the only provider that sees it.</summary>
-    public Guid ProviderId { get; set; }
+    /// <summary>The provider the owner belongs to: the only provider that sees it; none for a reimbursement claim's invoice.</summary>
+    public Guid? ProviderId { get; set; }
     public DocumentPurpose Purpose { get; set; }
     public required string ContentType { get; set; }
     public required string Sha256 { get; set; }

@@ -18,6 +18,8 @@ public enum DocumentPurpose
     S2ReasonedForm,
     /// <summary>A document that goes with the answer to a reviewer's request for information.</summary>
     InformationAnswer,
+    /// <summary>INS-03: the receipted invoice of a reimbursement claim (what the insured paid, and to whom).</summary>
+    ReceiptedInvoice,
 }
 
 /// <summary>

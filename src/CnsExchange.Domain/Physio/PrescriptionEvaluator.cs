@@ -67,7 +67,9 @@ public static class PrescriptionEvaluator
 
         var (travel, travelInfo) = TravelAllowance.Decide(p.HomeVisitMedicallyNecessary, p.TravelAllowanceRequested, facts.CareInLuxembourg);
         reasons.AddIfAny(travelInfo);
-        var (thirdParty, thirdPartyInfo) = ThirdPartyPayment.Decide(requestedByPhysiotherapist: true, facts.CareInLuxembourg);
+        var (thirdParty, thirdPartyInfo) = facts.RequestedByInsured
+            ? Reimbursement.InsuredValidation.ThirdPartyPayment() // INS-01
+            : ThirdPartyPayment.Decide(requestedByPhysiotherapist: true, facts.CareInLuxembourg);
         reasons.AddIfAny(thirdPartyInfo);
 
         var terms = PhysioVoucherTerms.For(category, today, catalog);

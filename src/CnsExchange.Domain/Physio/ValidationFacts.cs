@@ -26,6 +26,9 @@ public sealed record ValidationFacts(
     /// <summary>The existing voucher (VAL-14) was found by the scan's bytes, not by the prescription's data.</summary>
     public bool ExistingVoucherMatchedScan { get; init; }
 
+    /// <summary>INS-01: the insured asked for the validation (insured channel): no third-party payment.</summary>
+    public bool RequestedByInsured { get; init; }
+
     /// <summary>Country of the prescribing doctor: the registry's, else the one given, else LU for a Luxembourg-style code (9…).</summary>
     public string? DoctorCountry =>
         RegisteredDoctor?.Country

@@ -27,6 +27,8 @@ public sealed class ValidationRequest : CareRequest
     public required string CareCountry { get; set; }
     public string? AccidentReference { get; set; }
     public bool ForeignPrescription { get; set; }
+    /// <summary>INS-01: asked for by the insured through the insured channel (no third-party payment).</summary>
+    public bool RequestedByInsured { get; set; }
 
     /// <summary>What an agreement grants (from the automatic evaluation); null when refused automatically.</summary>
     public PhysioCategory? GrantCategory { get; set; }

@@ -55,6 +55,17 @@ public sealed record RuleParameter(string Name, decimal Value, string? Note, Dat
 public sealed record PaymentDebtorAccount(string Name, string Iban, string Bic, DateOnly ValidFrom, DateOnly? ValidTo) : IDated;
 
 /// <summary>
+/// A competent fund (RULES.md §8, INS-05): CNS or a public-sector fund (CMFEP, CMFEC, EMCFL), with the account that pays
+/// what it owes; dated so a change of account is a data change. The one list of funds (ReferenceData/funds.json).
+/// </summary>
+public sealed record FundAccount(string Code, string Name, string Iban, string Bic, DateOnly ValidFrom, DateOnly? ValidTo) : IDated
+{
+    public const string Cns = "CNS";
+
+    public PaymentDebtorAccount AsDebtor() => new(Name, Iban, Bic, ValidFrom, ValidTo);
+}
+
+/// <summary>
 /// A cure kind of the thermal centre (RULES.md §5). <see cref="Nature"/> groups kinds that count as "the same nature"
 /// for the waiting period (CUR-02/CUR-05); <see cref="WaitRule"/> names the rule that sets <see cref="WaitMonths"/>.
 /// </summary>
@@ -101,7 +112,8 @@ public sealed class ReferenceCatalog
     public required IReadOnlyList<AnnexGCode> AnnexG { get; init; }
     public required IReadOnlyList<ReasonCodeDefinition> ReasonCodes { get; init; }
     public required IReadOnlyList<RuleParameter> Parameters { get; init; }
-    public IReadOnlyList<PaymentDebtorAccount> DebtorAccounts { get; init; } = [];
+    /// <summary>The competent funds and their accounts (CNS is the debtor of providers' payment runs).</summary>
+    public IReadOnlyList<FundAccount> Funds { get; init; } = [];
 
     public IReadOnlyList<CureKindDefinition> CureKinds { get; init; } = [];
     public IReadOnlyList<S2Country> S2Countries { get; init; } = [];
@@ -140,8 +152,14 @@ public sealed class ReferenceCatalog
         ?? throw new InvalidOperationException($"Reference parameter '{name}' has no value on {date:yyyy-MM-dd}.");
 
     /// <summary>The CNS account that pays a run executed on <paramref name="date"/>.</summary>
-    public PaymentDebtorAccount DebtorAccountOn(DateOnly date) =>
-        DebtorAccounts.On(date) ?? throw new InvalidOperationException($"No CNS debtor account is valid on {date:yyyy-MM-dd}.");
+    public PaymentDebtorAccount DebtorAccountOn(DateOnly date) => FundOn(FundAccount.Cns, date).AsDebtor();
+
+    /// <summary>The account of a competent fund on a date (the debtor of what the fund pays then).</summary>
+    public FundAccount FundOn(string code, DateOnly date) =>
+        Funds.Where(f => f.Code == code).On(date) ?? throw new InvalidOperationException($"No account of fund {code} is valid on {date:yyyy-MM-dd}.");
+
+    /// <summary>The codes of the competent funds (CNS, CMFEP, CMFEC, EMCFL).</summary>
+    public IReadOnlyList<string> FundCodes => Funds.Select(f => f.Code).Distinct().ToList();
 
     public ReasonCodeDefinition? Reason(string code) =>
         (_reasons ??= ReasonCodes.DistinctBy(r => r.Code).ToDictionary(r => r.Code)).GetValueOrDefault(code);

@@ -21,6 +21,10 @@ public sealed class Insured
     public required string ResidenceCountry { get; set; }
     public string? Municipality { get; set; }
     public bool CrossBorderWorker { get; set; }
+    /// <summary>The account the competent fund pays reimbursements to (INS-05), electronic format; null when none is known.</summary>
+    public string? Iban { get; set; }
+    /// <summary>BIC of the bank of <see cref="Iban"/> (a SEPA credit transfer names the creditor's agent).</summary>
+    public string? Bic { get; set; }
     public List<AffiliationPeriod> Affiliations { get; set; } = [];
     public List<AccidentCase> AccidentCases { get; set; } = [];
     public List<CarePlan> CarePlans { get; set; } = [];

@@ -30,6 +30,20 @@ public enum CallerRole
     Admin,
     /// <summary>Runs the exchange: creates, lists and deletes sandboxes. Belongs to no sandbox.</summary>
     Operator,
+    /// <summary>
+    /// The insured's channel (the fund's app, a counter clerk): acts for an insured named in each request — validation by
+    /// the insured (INS-01), reimbursement claims and their statements (RULES.md §8). Sees nothing of providers' data.
+    /// </summary>
+    InsuredChannel,
+}
+
+public static class CallerRoles
+{
+    /// <summary>The role as API keys and 403 problems name it: lower case, words joined by a hyphen ("insured-channel").</summary>
+    public static string Name(CallerRole role) => role == CallerRole.InsuredChannel ? "insured-channel" : role.ToString().ToLowerInvariant();
+
+    public static CallerRole? Parse(string? name) =>
+        Enum.TryParse<CallerRole>(name?.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var role) ? role : null;
 }
 
 /// <summary>An API key; only its SHA-256 hash is stored.</summary>

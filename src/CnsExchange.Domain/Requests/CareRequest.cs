@@ -83,6 +83,7 @@ public abstract class CareRequest
     public string? InformationQuestion { get; set; }
     public string? InformationAnswer { get; set; }
 
+    /// <summary>Append-only, stored on the request's row (one row per decision, not one per change; issue 24).</summary>
     public List<RequestEvent> History { get; set; } = [];
 
     public bool AwaitsDecision => Status is RequestStatus.Pending or RequestStatus.InformationRequested;
@@ -194,7 +195,7 @@ public abstract class CareRequest
         UpdatedAt = at;
         History.Add(new RequestEvent
         {
-            Id = Guid.CreateVersion7(at), RequestId = Id, Sequence = History.Count + 1, At = at, Actor = actor, Action = action,
+            Sequence = History.Count + 1, At = at, Actor = actor, Action = action,
             Status = Status, Note = note, Reasons = reasons?.ToList() ?? [],
         });
     }
@@ -203,8 +204,6 @@ public abstract class CareRequest
 /// <summary>One change of state of a request: who, when, what.</summary>
 public sealed class RequestEvent
 {
-    public Guid Id { get; set; }
-    public Guid RequestId { get; set; }
     /// <summary>1, 2, 3… in the order of the changes (several may share one instant).</summary>
     public int Sequence { get; set; }
     public DateTimeOffset At { get; set; }

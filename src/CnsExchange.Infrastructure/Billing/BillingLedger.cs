@@ -24,12 +24,12 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
     private const string LineColumns =
         "id, memoir_id, provider_id, line_number, source_line, voucher_number, voucher_id, voucher_service_id, matricule, insured_id, " +
         "session_date, act_code, travel, claimed_amount, tariff_amount, rate_percent, cns_amount, insured_share, outcome, reasons, " +
-        "payable_amount, created_at, hospital_stay_id, single_room_surcharge, travel_allowance";
+        "payable_amount, created_at, hospital_stay_id, single_room_surcharge, travel_allowance, competent_fund";
 
     private const string LineValues =
         "@id, @memoir_id, @provider_id, @line_number, @source_line, @voucher_number, @voucher_id, @voucher_service_id, @matricule, @insured_id, " +
         "@session_date, @act_code, @travel, @claimed_amount, @tariff_amount, @rate_percent, @cns_amount, @insured_share, @outcome, @reasons, " +
-        "@payable_amount, @created_at, @hospital_stay_id, @single_room_surcharge, @travel_allowance";
+        "@payable_amount, @created_at, @hospital_stay_id, @single_room_surcharge, @travel_allowance, @competent_fund";
 
     /// <summary>BIL-09: the stored line pays a travel allowance (as <see cref="FeeMemoirLine.PaysTravelAllowance"/>).</summary>
     private const string PaysTravel =
@@ -84,19 +84,23 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         // whole table for it at every batch of a file.
         await using var cmd = Command($"""
             SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id), l.hospital_stay_id,
-              l.travel_allowance, {PaysTravel}
+              l.travel_allowance, {PaysTravel}, false
             FROM cns.fee_memoir_lines l
             WHERE l.{BillingTables.PaidPredicate} AND l.voucher_id = ANY(ARRAY(SELECT v.id FROM cns.vouchers v WHERE v.number = ANY(@numbers) AND v.provider_id = @provider))
             UNION ALL
+            SELECT c.voucher_id, NULL::uuid, c.service_date, c.act_code, c.claim_id::text, NULL::uuid, false, false, true
+            FROM cns.{ReimbursementTables.Lines} c
+            WHERE c.{ReimbursementTables.PaidPredicate} AND c.voucher_id = ANY(ARRAY(SELECT v.id FROM cns.vouchers v WHERE v.number = ANY(@numbers) AND v.provider_id = @provider))
+            UNION ALL
             SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id), NULL::uuid,
-              false, {PaysTravel}
+              false, {PaysTravel}, false
             FROM cns.fee_memoir_lines l
             WHERE {BillingTables.PaidSessionPredicate} AND l.provider_id = @provider
               AND l.insured_id = ANY(ARRAY(SELECT i.id FROM cns.insured i WHERE i.matricule = ANY(@matricules)))
             {(stayIds.Count == 0 ? "" : $"""
             UNION ALL
             SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id), l.hospital_stay_id,
-              false, false
+              false, false, false
             FROM cns.fee_memoir_lines l
             WHERE l.hospital_stay_id = ANY(@stays) AND l.provider_id = @provider AND l.{BillingTables.PaidPredicate}
             """)}
@@ -114,6 +118,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
                 HospitalStayId = reader.IsDBNull(5) ? null : reader.GetGuid(5),
                 TravelAllowance = reader.GetBoolean(6),
                 TravelPaid = reader.GetBoolean(7),
+                Reimbursed = reader.GetBoolean(8),
             });
         return lines;
     }
@@ -205,11 +210,15 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
             FROM cns.fee_memoirs n WHERE n.billing_file_id = {billingFileId} AND n.replaces_memoir_id = o.id
             """, ct);
 
-    public async Task GiveBackSessionsAsync(IReadOnlyDictionary<Guid, int> sessions, CancellationToken ct)
+    public Task GiveBackSessionsAsync(IReadOnlyDictionary<Guid, int> sessions, CancellationToken ct) => AddSessionsBilledAsync(sessions, -1, ct);
+
+    public Task ConsumeSessionsAsync(IReadOnlyDictionary<Guid, int> sessions, CancellationToken ct) => AddSessionsBilledAsync(sessions, 1, ct);
+
+    private async Task AddSessionsBilledAsync(IReadOnlyDictionary<Guid, int> sessions, int sign, CancellationToken ct)
     {
         if (sessions.Count == 0) return;
-        await using var update = Command("""
-            UPDATE cns.voucher_services s SET sessions_billed = s.sessions_billed - d.n
+        await using var update = Command($"""
+            UPDATE cns.voucher_services s SET sessions_billed = s.sessions_billed + {sign} * d.n
             FROM unnest(@ids, @counts) AS d(id, n) WHERE s.id = d.id
             """);
         update.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = sessions.Keys.ToArray() });
@@ -298,7 +307,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         "id, memoir_id, provider_id, line_number, source_line, voucher_number, voucher_id, voucher_service_id, hospital_stay_id, matricule, " +
         "insured_id, session_date, act_code, travel, claimed_amount, single_room_surcharge, tariff_amount, rate_percent, cns_amount, " +
         "insured_share, outcome, reasons, payable_amount, contestation_status, created_at, payment_run_id, paid_amount, paid_at, " +
-        "return_file_id, reported_at, travel_allowance, released_at";
+        "return_file_id, reported_at, travel_allowance, released_at, competent_fund";
 
     private static async Task WriteMemoirAsync(NpgsqlBinaryImporter w, FeeMemoir m, CancellationToken ct)
     {
@@ -367,6 +376,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         await WriteNullableAsync(w, l.ReportedAt?.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
         await w.WriteAsync(l.TravelAllowance, NpgsqlDbType.Boolean, ct);
         await WriteNullableAsync(w, l.ReleasedAt?.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
+        await WriteTextAsync(w, l.CompetentFund, ct);
     }
 
     private static Task WriteTextAsync(NpgsqlBinaryImporter w, string? value, CancellationToken ct) =>
@@ -418,6 +428,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         p.AddWithValue("payable_amount", l.PayableAmount);
         p.AddWithValue("created_at", l.CreatedAt.ToUniversalTime());
         p.Add(Uuid("hospital_stay_id", l.HospitalStayId));
+        p.Add(new NpgsqlParameter("competent_fund", NpgsqlDbType.Varchar) { Value = (object?)l.CompetentFund ?? DBNull.Value });
         p.Add(new NpgsqlParameter("single_room_surcharge", NpgsqlDbType.Numeric) { Value = (object?)l.SingleRoomSurcharge ?? DBNull.Value });
         p.AddWithValue("travel_allowance", l.TravelAllowance);
     }

@@ -57,6 +57,12 @@ internal sealed class WebhookDispatcher(
             {
                 logger.LogWarning(e, "Webhook dispatcher could not look for due endpoints; trying again");
             }
+            // Wakes from the commits of the next few milliseconds stay in the channel and are served by one look.
+            if (options.WakeCoalescing > TimeSpan.Zero)
+            {
+                try { await Task.Delay(options.WakeCoalescing, ct); } // a wall-clock pause, as the poll interval below
+                catch (OperationCanceledException) { break; }
+            }
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
             wait.CancelAfter(options.PollInterval);
             try

@@ -15,8 +15,7 @@ internal sealed class DoubleFinancingCountsReader(AppDbContext db) : IDoubleFina
             FROM cns.care_requests q
             WHERE q.kind = {{nameof(Domain.Requests.RequestKind.PhysioValidation)}}
               AND q.received_on BETWEEN {{from}} AND {{to}}
-              AND EXISTS (SELECT 1 FROM cns.request_events e
-                          WHERE e.request_id = q.id AND e.reasons @> '[{"code":"DEPENDENCY_INSURANCE_OVERLAP"}]'::jsonb)
+              AND q.history @> '[{"reasons":[{"code":"DEPENDENCY_INSURANCE_OVERLAP"}]}]'::jsonb
             GROUP BY 1, 2),
         refused AS (
             SELECT provider_id, date_trunc('month', session_date)::date AS month, count(*)::int AS n, sum(claimed_amount) AS amount, array_agg(DISTINCT insured_id) AS insured

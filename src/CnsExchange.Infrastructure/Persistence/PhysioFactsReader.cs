@@ -19,7 +19,7 @@ internal sealed class PhysioFactsReader(AppDbContext db) : IPhysioFactsReader
 
     private static readonly string[] Statements =
     [
-        "SELECT id, matricule, first_name, last_name, birth_date, sex, competent_fund, residence_country, municipality, cross_border_worker FROM cns.insured WHERE matricule = $1",
+        "SELECT id, matricule, first_name, last_name, birth_date, sex, competent_fund, residence_country, municipality, cross_border_worker, iban, bic FROM cns.insured WHERE matricule = $1",
         $"SELECT id, insured_id, \"from\", \"to\" FROM cns.affiliation_periods WHERE insured_id = {InsuredOf} ORDER BY id",
         $"SELECT id, insured_id, reference, opened_on, closed_on FROM cns.accident_cases WHERE insured_id = {InsuredOf} ORDER BY id",
         $"SELECT id, insured_id, \"from\", \"to\", includes_physiotherapy, physio_delivered_on FROM cns.care_plans WHERE insured_id = {InsuredOf} ORDER BY id",
@@ -62,6 +62,8 @@ internal sealed class PhysioFactsReader(AppDbContext db) : IPhysioFactsReader
                     ResidenceCountry = reader.GetString(7),
                     Municipality = reader.IsDBNull(8) ? null : reader.GetString(8),
                     CrossBorderWorker = reader.GetBoolean(9),
+                    Iban = reader.IsDBNull(10) ? null : reader.GetString(10),
+                    Bic = reader.IsDBNull(11) ? null : reader.GetString(11),
                 };
             }
 

@@ -25,7 +25,7 @@ public sealed class ReferenceDataLoader : IReferenceData
         var annexG = Read<AnnexGCode>("annex-g.json");
         var reasons = Read<ReasonCodeDefinition>("reason-codes.json");
         var parameters = Read<RuleParameter>("parameters.json");
-        var debtor = Read<PaymentDebtorAccount>("payment-debtor.json");
+        var funds = Read<FundAccount>("funds.json");
         var cureKinds = Read<CureKindDefinition>("cure-kinds.json");
         var s2Countries = Read<S2Country>("s2-countries.json");
         var allowances = Read<StayAllowanceRate>("stay-allowances.json");
@@ -36,14 +36,14 @@ public sealed class ReferenceDataLoader : IReferenceData
             Version = string.Join("+", new[]
             {
                 acts.Version, letterKey.Version, annexG.Version, reasons.Version, parameters.Version,
-                cureKinds.Version, s2Countries.Version, allowances.Version, hospitalTariffs.Version, rehabKinds.Version, debtor.Version,
+                cureKinds.Version, s2Countries.Version, allowances.Version, hospitalTariffs.Version, rehabKinds.Version, funds.Version,
             }.Distinct()),
             Acts = acts.Rows,
             LetterKey = letterKey.Rows,
             AnnexG = annexG.Rows,
             ReasonCodes = reasons.Rows,
             Parameters = parameters.Rows,
-            DebtorAccounts = debtor.Rows,
+            Funds = funds.Rows,
             CureKinds = cureKinds.Rows,
             S2Countries = s2Countries.Rows,
             StayAllowances = allowances.Rows,

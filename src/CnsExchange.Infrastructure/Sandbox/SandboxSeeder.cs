@@ -17,7 +17,7 @@ public sealed class SandboxSeeder(AppDbContext db, TimeProvider clock)
     internal sealed record SandboxFile(List<InsuredRow> Insured, List<Doctor> Doctors, List<ProviderRow> Providers, List<StaffRow> Staff);
     internal sealed record InsuredRow(string Matricule, string FirstName, string LastName, DateOnly BirthDate, Sex Sex, string CompetentFund,
         string ResidenceCountry, string? Municipality, bool CrossBorderWorker, string Scenario, List<PeriodRow> Affiliations,
-        List<AccidentRow>? AccidentCases, List<CarePlanRow>? CarePlans);
+        List<AccidentRow>? AccidentCases, List<CarePlanRow>? CarePlans, string? Iban = null, string? Bic = null);
     internal sealed record PeriodRow(DateOnly From, DateOnly? To);
     internal sealed record AccidentRow(string Reference, DateOnly OpenedOn, DateOnly? ClosedOn);
     internal sealed record CarePlanRow(DateOnly From, DateOnly? To, bool IncludesPhysiotherapy, List<DateOnly> PhysioDeliveredOn);
@@ -65,6 +65,8 @@ public sealed class SandboxSeeder(AppDbContext db, TimeProvider clock)
                 ResidenceCountry = row.ResidenceCountry,
                 Municipality = row.Municipality,
                 CrossBorderWorker = row.CrossBorderWorker,
+                Iban = row.Iban,
+                Bic = row.Bic,
                 Affiliations = row.Affiliations.Select(a => new AffiliationPeriod { Id = Guid.CreateVersion7(), InsuredId = id, From = a.From, To = a.To }).ToList(),
                 AccidentCases = (row.AccidentCases ?? []).Select(a => new AccidentCase { Id = Guid.CreateVersion7(), InsuredId = id, Reference = a.Reference, OpenedOn = a.OpenedOn, ClosedOn = a.ClosedOn }).ToList(),
                 CarePlans = (row.CarePlans ?? []).Select(p => new CarePlan { Id = Guid.CreateVersion7(), InsuredId = id, From = p.From, To = p.To, IncludesPhysiotherapy = p.IncludesPhysiotherapy, PhysioDeliveredOn = p.PhysioDeliveredOn }).ToList(),

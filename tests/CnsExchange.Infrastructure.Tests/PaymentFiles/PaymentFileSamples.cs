@@ -47,10 +47,10 @@ internal static class PaymentFileSamples
             ReturnFileReason.Render(ReferenceData, [
                 Reason.Reduction("AMOUNT_ABOVE_TARIFF", "BIL-10", "amountClaimed", "36.80"),
                 Reason.Information("INSURED_SHARE", "BIL-11", detail: "11.04"),
-            ], language)),
+            ], language)) { CompetentFund = "CNS" },
         new(MemoirA, "MEM-2026-118", 3, "K26-0001000-3", "1983081246785", new DateOnly(2026, 11, 13), "ZKX9",
             20.00m, 0m, 0m, 0m, LineOutcome.Refused,
-            ReturnFileReason.Render(ReferenceData, [Reason.Refusal("NOT_COVERED", "BIL-05", "actCode", "ZKX9")], language)),
+            ReturnFileReason.Render(ReferenceData, [Reason.Refusal("NOT_COVERED", "BIL-05", "actCode", "ZKX9")], language)) { CompetentFund = "CMFEP" },
         new(MemoirB, "MEM-2026-121", 1, "K26-0001007-2", "2012051469331", new DateOnly(2026, 11, 16), "ZK21",
             48.20m, 0m, 0m, 0m, LineOutcome.Refused,
             ReturnFileReason.Render(ReferenceData, [Reason.Refusal("SESSIONS_EXHAUSTED", "BIL-06", detail: "8/8")], language)),

@@ -27,6 +27,23 @@ public sealed class ReturnFileWriterTests
     }
 
     [Fact]
+    public void Every_listed_line_shows_its_route_and_the_insureds_competent_fund_in_each_format()
+    {
+        var model = ReturnFile();
+        var root = XDocument.Load(new MemoryStream(_writer.Write(model, ReturnFileFormat.Xml).Content)).Root!;
+        var xml = root.Element(Ns + "Lines")!.Elements(Ns + "Line").Select(l => (l.Element(Ns + "Route")!.Value, l.Element(Ns + "CompetentFund")?.Value)).ToList();
+        Assert.Equal([("third_party", "CNS"), ("third_party", "CMFEP"), ("third_party", (string?)null)], xml);
+
+        var json = JsonNode.Parse(_writer.Write(model, ReturnFileFormat.Json).Content)!["lines"]!.AsArray()
+            .Select(l => (l!["route"]!.GetValue<string>(), l["competentFund"]?.GetValue<string>())).ToList();
+        Assert.Equal(xml, json);
+
+        var csv = ReturnFileCsv.Read(_writer.Write(model, ReturnFileFormat.Csv).Content).Where(r => r.RecordType == ReturnFileCsv.LineRecord)
+            .Select(r => (r.Route, r.CompetentFund == "" ? null : r.CompetentFund)).ToList();
+        Assert.Equal(xml, csv);
+    }
+
+    [Fact]
     public void Pay05_xml_return_file_lists_each_line_with_amounts_outcome_and_all_reasons()
     {
         var root = XDocument.Load(new MemoryStream(_writer.Write(ReturnFile(), ReturnFileFormat.Xml).Content)).Root!;
@@ -101,14 +118,16 @@ public sealed class ReturnFileWriterTests
         Assert.Equal((byte)'r', file.Content[0]); // no byte order mark
         Assert.StartsWith(ReturnFileCsv.Header + "\r\n", text);
         Assert.Equal(
-            "recordType,runNumber,providerCode,memoirId,memoirReference,lineNumber,voucherNumber,matricule,sessionDate,actCode,lineCount,listedLines,paidLines,claimedAmount,cnsAmount,payableAmount,paidAmount,outcome,reasonCodes,reasons",
+            "recordType,runNumber,providerCode,memoirId,memoirReference,lineNumber,voucherNumber,matricule,sessionDate,actCode,lineCount,listedLines,paidLines,claimedAmount,cnsAmount,payableAmount,paidAmount,outcome,reasonCodes,reasons,route,competentFund",
             ReturnFileCsv.Header);
         var records = text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(1 + 3 + 2, records.Length);
+        Assert.EndsWith(",third_party,CNS", records[1]);
+        Assert.EndsWith(",third_party,", records[3]); // the fund of a person unknown at adjudication is empty
         Assert.StartsWith("line,PR-2026-0047,PHY0001,0b9e3c55-1111-4c1e-8a5b-3f0e6c4f2a01,MEM-2026-118,2,K26-0001000-3,1983081246785,2026-11-12,ZK11,1,1,1,40.00,25.76,25.76,25.76,reduced,AMOUNT_ABOVE_TARIFF|INSURED_SHARE,", records[1]);
         Assert.StartsWith("line,PR-2026-0047,PHY0001,0b9e3c55-1111-4c1e-8a5b-3f0e6c4f2a01,MEM-2026-118,3,K26-0001000-3,1983081246785,2026-11-13,ZKX9,1,1,0,20.00,0.00,0.00,0.00,refused,NOT_COVERED,", records[2]);
-        Assert.Equal("accepted_lines,PR-2026-0047,PHY0001,,,,,,,,41,0,41,1508.80,1055.60,1055.60,1055.60,,,", records[4]);
-        Assert.Equal("total,PR-2026-0047,PHY0001,,,,,,,,44,3,42,1617.00,1081.36,1081.36,1081.36,,,", records[5]);
+        Assert.Equal("accepted_lines,PR-2026-0047,PHY0001,,,,,,,,41,0,41,1508.80,1055.60,1055.60,1055.60,,,,,", records[4]);
+        Assert.Equal("total,PR-2026-0047,PHY0001,,,,,,,,44,3,42,1617.00,1081.36,1081.36,1081.36,,,,,", records[5]);
     }
 
     [Fact]

@@ -15,6 +15,8 @@ public sealed class RegistryTests(ApiFactory api) : ApiTest(api)
     [InlineData("2003042581939", "CNS")]
     [InlineData("1893120105732", "CNS")]
     [InlineData("1978031512369", "CMFEP")]
+    [InlineData("1965072021704", "CNS")]
+    [InlineData("1988060912395", "CNS")]
     public async Task Sandbox_identities_are_seeded(string matricule, string fund)
     {
         var body = await (await Client(Admin).GetAsync($"/api/v1/admin/insured/{matricule}")).ExpectAsync(HttpStatusCode.OK);

@@ -117,7 +117,7 @@ public sealed class PaymentRunFileTests(ApiFactory api) : ApiTest(api)
         var text = Encoding.UTF8.GetString(bytes);
         Assert.StartsWith(ReturnFileCsv.Header + "\r\n", text);
         Assert.StartsWith("recordType,runNumber,providerCode,memoirId,memoirReference,lineNumber,voucherNumber,matricule,sessionDate,actCode," +
-                          "lineCount,listedLines,paidLines,claimedAmount,cnsAmount,payableAmount,paidAmount,outcome,reasonCodes,reasons\r\n", text);
+                          "lineCount,listedLines,paidLines,claimedAmount,cnsAmount,payableAmount,paidAmount,outcome,reasonCodes,reasons,route,competentFund\r\n", text);
         var rows = ReturnFileCsv.Read(bytes);
         Assert.Equal(["line", "line", "accepted_lines", "total"], rows.Select(r => r.RecordType));
         Assert.Equal((4, 2, 3), (rows[^1].LineCount, rows[^1].ListedLines, rows[^1].PaidLines));

@@ -14,7 +14,7 @@ public sealed record CreatedSandbox(Guid Id, IReadOnlyDictionary<string, string>
 
 public static class SandboxApi
 {
-    public static readonly string[] Roles = ["physio-1", "physio-2", "hospital-1", "thermal-1", "rehab-1", "doctor-1", "cnrfr", "reviewer", "admin"];
+    public static readonly string[] Roles = ["physio-1", "physio-2", "hospital-1", "thermal-1", "rehab-1", "doctor-1", "cnrfr", "reviewer", "admin", "insured-app"];
 
     public static async Task<CreatedSandbox> CreateAsync(HttpClient operatorClient, string name = "test", string mode = "frozen",
         DateTimeOffset? now = null, string seed = "standard")

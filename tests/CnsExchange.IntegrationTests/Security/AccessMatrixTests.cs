@@ -21,6 +21,8 @@ public sealed class AccessMatrixTests(ApiFactory api, ITestOutputHelper output) 
         ["reviewer"] = Reviewer,
         ["admin"] = Admin,
         ["operator"] = Operator,
+        // The insured channel (RULES.md §8): every provider route answers it 403.
+        ["insured-channel"] = "sandbox-insured-app",
     };
 
     private sealed record Route(string Method, string Path, IReadOnlySet<string> Roles, string? ContentType);
@@ -33,6 +35,8 @@ public sealed class AccessMatrixTests(ApiFactory api, ITestOutputHelper output) 
             ["provider"] = ["provider"], ["reviewer"] = ["reviewer"], ["admin"] = ["admin"],
             ["reviewer_or_admin"] = ["reviewer", "admin"], ["provider_or_staff"] = ["provider", "reviewer", "admin"],
             ["operator"] = ["operator"], ["operator_or_admin"] = ["operator", "admin"],
+            ["insured_channel"] = ["insured-channel"], ["provider_or_insured"] = ["provider", "insured-channel"],
+            ["insured_channel_or_staff"] = ["insured-channel", "reviewer", "admin"],
         };
         var routes = new List<Route>();
         foreach (var endpoint in sources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>())

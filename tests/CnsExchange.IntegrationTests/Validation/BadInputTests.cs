@@ -75,7 +75,7 @@ public sealed class BadInputTests(ApiFactory api) : ApiTest(api)
         var problem = await response.ExpectProblemAsync((HttpStatusCode)status, code);
         Assert.True(problem["errors"]?[field] is not null, $"{name}: expected errors.{field} in {problem.ToJsonString()}");
 
-        foreach (var table in new[] { "care_requests", "validation_requests", "prescription_scans", "vouchers", "idempotency_records", "request_events" })
+        foreach (var table in new[] { "care_requests", "validation_requests", "prescription_scans", "vouchers", "idempotency_records" })
             Assert.Equal(0, await Api.CountAsync(table));
     }
 

@@ -65,7 +65,7 @@ public sealed class CreateProviderValidator : AbstractValidator<CreateProvider>
             RuleFor(x => x.Provider.Kind).IsInEnum().OverridePropertyName("kind");
             RuleFor(x => x.Provider.Name).NotEmpty().MaximumLength(200).OverridePropertyName("name");
             RuleFor(x => x.Provider.Iban).Must(Iban.IsValid).OverridePropertyName("iban").WithMessage("iban is not a valid IBAN: a country of the SWIFT IBAN Registry, its length there, and mod-97 check digits.");
-            RuleFor(x => x.Provider.Bic).Matches("^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$").OverridePropertyName("bic").WithMessage("bic must be 8 or 11 characters (ISO 9362).");
+            RuleFor(x => x.Provider.Bic).Matches(RegistryRules.BicPattern).OverridePropertyName("bic").WithMessage("bic must be 8 or 11 characters (ISO 9362).");
         });
     }
 }

@@ -21,22 +21,35 @@ public sealed record InsuredInput(
         [new PeriodInput(new DateOnly(2010, 1, 1), null)], [], []);
 }
 
+/// <summary>The insured's bank account: where the competent fund pays reimbursements (INS-05).</summary>
+public sealed record BankAccountInput(string Iban, string Bic) : IHasOpenApiExample
+{
+    public static object Example => new BankAccountInput("LU03 0021 0000 1234 5678", "BILLLULL");
+}
+
+public sealed record BankAccountDto(string Iban, string Bic);
+
+/// <param name="BankAccount">INS-05: the account reimbursements are paid to; null until an admin sets it (PUT …/bank-account).</param>
 public sealed record InsuredDto(
     string Matricule, string FirstName, string LastName, DateOnly BirthDate, Sex Sex, string CompetentFund, string ResidenceCountry,
     string? Municipality, bool CrossBorderWorker, IReadOnlyList<PeriodInput> Affiliations, IReadOnlyList<AccidentCaseInput> AccidentCases,
-    IReadOnlyList<CarePlanInput> CarePlans)
+    IReadOnlyList<CarePlanInput> CarePlans, BankAccountDto? BankAccount)
 {
     public static InsuredDto From(Insured i) => new(i.Matricule, i.FirstName, i.LastName, i.BirthDate, i.Sex, i.CompetentFund, i.ResidenceCountry,
         i.Municipality, i.CrossBorderWorker,
         i.Affiliations.OrderBy(a => a.From).Select(a => new PeriodInput(a.From, a.To)).ToList(),
         i.AccidentCases.OrderBy(a => a.OpenedOn).Select(a => new AccidentCaseInput(a.Reference, a.OpenedOn, a.ClosedOn)).ToList(),
-        i.CarePlans.OrderBy(c => c.From).Select(c => new CarePlanInput(c.From, c.To, c.IncludesPhysiotherapy, c.PhysioDeliveredOn.Order().ToList())).ToList());
+        i.CarePlans.OrderBy(c => c.From).Select(c => new CarePlanInput(c.From, c.To, c.IncludesPhysiotherapy, c.PhysioDeliveredOn.Order().ToList())).ToList(),
+        i.Iban is null ? null : new BankAccountDto(i.Iban, i.Bic ?? ""));
 }
 
 /// <summary>Adds or replaces a sandbox insured person (admin). The birth date is read from the matricule.</summary>
 public sealed record PutInsured(string Matricule, InsuredInput Insured) : ICommand<InsuredDto>;
 
 public sealed record GetInsured(string Matricule) : IQuery<InsuredDto>;
+
+/// <summary>Sets the account reimbursements are paid to (INS-05); a PUT of the insured keeps it.</summary>
+public sealed record SetInsuredBankAccount(string Matricule, BankAccountInput Account) : ICommand<InsuredDto>;
 
 public sealed record ListInsured : IQuery<IReadOnlyList<InsuredDto>>;
 
@@ -48,7 +61,7 @@ public static class RegistryLockKinds
 
 internal static class RegistryRules
 {
-    public static readonly string[] Funds = ["CNS", "CMFEP", "CMFEC", "EMCFL"];
+    public const string BicPattern = "^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$";
 
     public static IRuleBuilderOptions<T, string> CountryCode<T>(this IRuleBuilder<T, string> rule) =>
         rule.NotEmpty().Matches("^[A-Z]{2}$").WithMessage("'{PropertyName}' must be an ISO 3166-1 alpha-2 code such as LU, FR, DE, BE.");
@@ -56,8 +69,9 @@ internal static class RegistryRules
 
 public sealed class PutInsuredValidator : AbstractValidator<PutInsured>
 {
-    public PutInsuredValidator()
+    public PutInsuredValidator(IReferenceData reference)
     {
+        var funds = reference.Catalog.FundCodes;
         RuleFor(x => x.Matricule).ValidMatricule();
         RuleFor(x => x.Insured).NotNull();
         When(x => x.Insured is not null, () =>
@@ -65,8 +79,8 @@ public sealed class PutInsuredValidator : AbstractValidator<PutInsured>
             RuleFor(x => x.Insured.FirstName).NotEmpty().MaximumLength(100).OverridePropertyName("firstName");
             RuleFor(x => x.Insured.LastName).NotEmpty().MaximumLength(100).OverridePropertyName("lastName");
             RuleFor(x => x.Insured.Sex).IsInEnum().OverridePropertyName("sex");
-            RuleFor(x => x.Insured.CompetentFund).Must(f => RegistryRules.Funds.Contains(f)).OverridePropertyName("competentFund")
-                .WithMessage("competentFund must be one of CNS, CMFEP, CMFEC, EMCFL.");
+            RuleFor(x => x.Insured.CompetentFund).Must(f => funds.Contains(f)).OverridePropertyName("competentFund")
+                .WithMessage($"competentFund must be one of {string.Join(", ", funds)}.");
             RuleFor(x => x.Insured.ResidenceCountry).CountryCode().OverridePropertyName("residenceCountry");
             RuleFor(x => x.Insured.Municipality).MaximumLength(100).OverridePropertyName("municipality");
             RuleFor(x => x.Insured.Affiliations).NotNull().OverridePropertyName("affiliations");
@@ -82,6 +96,7 @@ public sealed class PutInsuredValidator : AbstractValidator<PutInsured>
 
 public sealed class RegistryHandlers(IAppDbContext db, IRegistryLocks locks) :
     ICommandHandler<PutInsured, InsuredDto>,
+    ICommandHandler<SetInsuredBankAccount, InsuredDto>,
     IQueryHandler<GetInsured, InsuredDto>,
     IQueryHandler<ListInsured, IReadOnlyList<InsuredDto>>
 {
@@ -126,6 +141,25 @@ public sealed class RegistryHandlers(IAppDbContext db, IRegistryLocks locks) :
             insured.Affiliations = affiliations;
             insured.AccidentCases = accidents;
             insured.CarePlans = plans;
+            return InsuredDto.From(insured);
+        }, ct);
+    }
+
+    public async ValueTask<InsuredDto> Handle(SetInsuredBankAccount command, CancellationToken ct)
+    {
+        // A bad IBAN has a code of its own: integrators asking the insured for an account re-ask on it.
+        if (!Iban.IsValid(command.Account?.Iban))
+            throw new BadInputException("iban", "iban is not a valid IBAN: a country of the SWIFT IBAN Registry, its length there, and mod-97 check digits.", "iban_invalid");
+        var bic = command.Account!.Bic?.Trim().ToUpperInvariant() ?? "";
+        if (!System.Text.RegularExpressions.Regex.IsMatch(bic, RegistryRules.BicPattern))
+            throw new BadInputException("bic", "bic must be 8 or 11 characters (ISO 9362).", "bic_invalid");
+        return await db.InTransactionAsync(async () =>
+        {
+            await locks.LockAsync(RegistryLockKinds.Insured, [command.Matricule], ct);
+            var insured = await db.Insured.AsSplitQuery().SingleOrDefaultAsync(i => i.Matricule == command.Matricule, ct) ?? throw new NotFoundException("Insured person");
+            insured.Iban = Iban.Electronic(command.Account.Iban);
+            insured.Bic = bic;
+            await db.SaveChangesAsync(ct);
             return InsuredDto.From(insured);
         }, ct);
     }

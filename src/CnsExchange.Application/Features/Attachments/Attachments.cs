@@ -16,7 +16,7 @@ public sealed record AttachmentDto(Guid Id, DocumentPurpose Purpose, string Cont
 public sealed record AttachmentFile(byte[] Content, string ContentType, string FileName);
 
 /// <summary>A document to store for an owner: its bytes are checked like a prescription scan (VAL-18) by the store.</summary>
-public sealed record NewAttachment(AttachmentOwnerKind OwnerKind, Guid OwnerId, Guid ProviderId, DocumentPurpose Purpose, byte[]? Content, string? FileName,
+public sealed record NewAttachment(AttachmentOwnerKind OwnerKind, Guid OwnerId, Guid? ProviderId, DocumentPurpose Purpose, byte[]? Content, string? FileName,
     string Field = AttachmentStoreLimits.Field);
 
 public static class AttachmentStoreLimits
@@ -59,6 +59,7 @@ public static class AttachmentOwners
         AttachmentOwnerKind.CureAuthorisation => "/api/v1/cure-authorisations",
         AttachmentOwnerKind.RehabilitationAuthorisation => "/api/v1/rehabilitation-authorisations",
         AttachmentOwnerKind.Contestation => "/api/v1/contestations",
+        AttachmentOwnerKind.ReimbursementClaim => "/api/v1/reimbursement-claims",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -67,6 +68,7 @@ public static class AttachmentOwners
         AttachmentOwnerKind.ValidationRequest => "Validation request",
         AttachmentOwnerKind.CureAuthorisation => "Cure authorisation",
         AttachmentOwnerKind.RehabilitationAuthorisation => "Rehabilitation authorisation",
+        AttachmentOwnerKind.ReimbursementClaim => "Reimbursement claim",
         _ => "Contestation",
     };
 
@@ -88,7 +90,7 @@ public static class AttachmentOwners
         AttachmentOwner? owner;
         if (RequestKindOf(kind) is { } requestKind)
         {
-            var requests = forChange ? db.Set<CareRequest>().Include(r => r.History) : db.Set<CareRequest>().AsNoTracking();
+            var requests = forChange ? db.Set<CareRequest>() : db.Set<CareRequest>().AsNoTracking();
             var request = await requests.SingleOrDefaultAsync(r => r.Id == id && r.Kind == requestKind, ct);
             owner = request is null ? null : new AttachmentOwner(kind, id, request.ProviderId,
                 request.AwaitsDecision ? null : "request_already_decided",

@@ -56,6 +56,9 @@ public interface IBillingLedger
     /// <summary>LIF-02/LIF-04: gives released sessions back to their voucher services (locked by this transaction).</summary>
     Task GiveBackSessionsAsync(IReadOnlyDictionary<Guid, int> sessions, CancellationToken ct);
 
+    /// <summary>INS-03: consumes sessions of voucher services locked by this transaction for a reimbursement claim (the check constraint caps them at the grant).</summary>
+    Task ConsumeSessionsAsync(IReadOnlyDictionary<Guid, int> sessions, CancellationToken ct);
+
     /// <summary>LIF-02/03/04: a memoir's lines, locked (in id order) for the rest of the transaction.</summary>
     Task<List<FeeMemoirLine>> LockMemoirLinesAsync(Guid memoirId, CancellationToken ct);
 

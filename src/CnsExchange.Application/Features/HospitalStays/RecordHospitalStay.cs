@@ -146,7 +146,7 @@ public sealed class RecordHospitalStayHandler(IAppDbContext db, IHospitalPartici
                 await SettleAsync(stay, input, insured, ct);
 
             db.Set<HospitalStay>().Add(stay);
-            if (stay.Status == HospitalStayStatus.Accepted) db.Set<FeeMemoir>().Add(PaymentMemoir(stay, catalog));
+            if (stay.Status == HospitalStayStatus.Accepted) db.Set<FeeMemoir>().Add(PaymentMemoir(stay, insured?.CompetentFund, catalog));
             await db.SaveChangesAsync(ct);
             return HospitalStayDto.From(stay, provider.Code, reference, caller.Language);
         }, ct);
@@ -233,10 +233,10 @@ public sealed class RecordHospitalStayHandler(IAppDbContext db, IHospitalPartici
     /// The hospital bills CNS directly: the stay's settlement becomes an adjudicated memoir of the hospital, received
     /// when the stay was, which payment runs pay and return files explain like any other (PAY-01…PAY-07).
     /// </summary>
-    private static FeeMemoir PaymentMemoir(HospitalStay stay, Domain.Reference.ReferenceCatalog catalog)
+    private static FeeMemoir PaymentMemoir(HospitalStay stay, string? competentFund, Domain.Reference.ReferenceCatalog catalog)
     {
         var receivedOn = LuxembourgCalendar.LocalDate(stay.CreatedAt);
-        return HospitalStayMemoir.From(stay, stay.CreatedAt, receivedOn, PaymentDeadline.DueDate(receivedOn, catalog));
+        return HospitalStayMemoir.From(stay, stay.CreatedAt, receivedOn, PaymentDeadline.DueDate(receivedOn, catalog), competentFund);
     }
 
     private static void Refuse(HospitalStay stay, IEnumerable<Reason> reasons)

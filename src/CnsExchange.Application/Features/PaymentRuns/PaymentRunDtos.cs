@@ -40,6 +40,12 @@ public sealed record ReturnFileDto(
     IReadOnlyList<PaymentFileDto> Files);
 
 /// <summary>
+/// The run's lines by route and competent fund (RULES.md §8): <c>third_party</c> lines are memoir lines paid to providers;
+/// <c>competentFund</c> is the insured's fund recorded at adjudication (null when unknown or recorded before funds were).
+/// </summary>
+public sealed record PaymentRunRouteFundDto(PaymentRoute Route, string? CompetentFund, int Lines, int PaidLines, decimal PaidAmount);
+
+/// <summary>
 /// A payment run. Staff see the whole run (counts, totals, every order, the pain.001 and every return file with their
 /// hashes); a provider sees the run with only its own order and return file.
 /// </summary>
@@ -60,7 +66,8 @@ public sealed record PaymentRunDto(
     string? LastError,
     PaymentFileDto? Pain001,
     IReadOnlyList<PaymentOrderDto> Orders,
-    IReadOnlyList<ReturnFileDto> ReturnFiles);
+    IReadOnlyList<ReturnFileDto> ReturnFiles,
+    IReadOnlyList<PaymentRunRouteFundDto>? ByRouteAndFund = null);
 
 /// <summary>
 /// A run in a list. Staff: the run's figures (lineCount, orderCount, totalAmount). A provider: its own order

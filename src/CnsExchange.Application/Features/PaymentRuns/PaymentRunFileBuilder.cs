@@ -52,7 +52,7 @@ public sealed class PaymentRunFileBuilder(IAppDbContext db, IReferenceData refer
                 join m in db.Set<FeeMemoir>().AsNoTracking() on l.MemoirId equals m.Id
                 where l.PaymentRunId == run.Id && l.ProviderId == subject.ProviderId && l.Outcome != LineOutcome.Accepted
                 select new ListedLine(l.MemoirId, m.Reference, l.LineNumber, l.VoucherNumber, l.Matricule, l.SessionDate, l.ActCode, l.ClaimedAmount,
-                    l.CnsAmount, l.PayableAmount, l.PaidAmount ?? l.PayableAmount, l.Outcome, l.Reasons))
+                    l.CnsAmount, l.PayableAmount, l.PaidAmount ?? l.PayableAmount, l.Outcome, l.Reasons) { CompetentFund = l.CompetentFund })
             .ToListAsync(ct);
 
         // Lines accepted at adjudication are paid what was accepted: summarised, not listed (PAY-05).
@@ -99,7 +99,8 @@ public sealed class PaymentRunFileBuilder(IAppDbContext db, IReferenceData refer
         {
             var lines = content.Listed.Select(l => new ReturnFileLine(l.MemoirId, l.Reference, l.LineNumber,
                     string.IsNullOrEmpty(l.VoucherNumber) ? null : l.VoucherNumber, l.Matricule, l.SessionDate, l.ActCode, l.ClaimedAmount, l.CnsAmount,
-                    l.PayableAmount, l.PaidAmount, l.Outcome, ReturnFileReason.Render(reference, l.Reasons, language)))
+                    l.PayableAmount, l.PaidAmount, l.Outcome, ReturnFileReason.Render(reference, l.Reasons, language))
+                    { Route = PaymentRoute.ThirdParty, CompetentFund = l.CompetentFund })
                 .ToList();
             var debts = content.Debts.Select(d => new ReturnFileDebt(LineReversal.EntryCode(d.Kind), d.Code, d.MemoirId, d.MemoirReference, d.LineNumber,
                 d.OriginalRunNumber, d.Amount,
@@ -118,7 +119,11 @@ public sealed class PaymentRunFileBuilder(IAppDbContext db, IReferenceData refer
 /// <summary>A line a return file lists, as read from the database.</summary>
 public sealed record ListedLine(
     Guid MemoirId, string Reference, int LineNumber, string? VoucherNumber, string Matricule, DateOnly SessionDate, string ActCode,
-    decimal ClaimedAmount, decimal CnsAmount, decimal PayableAmount, decimal PaidAmount, LineOutcome Outcome, List<Reason> Reasons);
+    decimal ClaimedAmount, decimal CnsAmount, decimal PayableAmount, decimal PaidAmount, LineOutcome Outcome, List<Reason> Reasons)
+{
+    /// <summary>The insured's competent fund when the line was adjudicated.</summary>
+    public string? CompetentFund { get; init; }
+}
 
 /// <summary>A reversal or recovery a run nets, as read from the database (LIF-05).</summary>
 public sealed record NettedDebt(DebtKind Kind, string Code, Guid MemoirId, string MemoirReference, int LineNumber, string OriginalRunNumber, decimal Amount);

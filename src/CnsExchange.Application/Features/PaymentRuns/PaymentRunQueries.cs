@@ -159,6 +159,16 @@ public sealed class PaymentRunHandlers(IAppDbContext db, PaymentRunFactory facto
             staff ? run.LastError : null,
             pain001,
             orders.Select(PaymentOrderDto.From).ToList(),
-            returnFileDtos);
+            returnFileDtos,
+            staff ? await ByRouteAndFundAsync(run, ct) : null);
     }
+
+    /// <summary>Staff report of a run: its memoir lines (route third_party) by the insured's competent fund.</summary>
+    private async Task<IReadOnlyList<PaymentRunRouteFundDto>> ByRouteAndFundAsync(PaymentRun run, CancellationToken ct) =>
+        (await db.Set<Domain.Billing.FeeMemoirLine>().AsNoTracking().Where(l => l.PaymentRunId == run.Id)
+            .GroupBy(l => l.CompetentFund)
+            .Select(g => new { Fund = g.Key, Lines = g.Count(), Paid = g.Count(l => l.PaidAmount > 0m), Amount = g.Sum(l => l.PaidAmount ?? 0m) })
+            .ToListAsync(ct))
+        .OrderBy(g => g.Fund ?? "~", StringComparer.Ordinal)
+        .Select(g => new PaymentRunRouteFundDto(PaymentRoute.ThirdParty, g.Fund, g.Lines, g.Paid, g.Amount)).ToList();
 }

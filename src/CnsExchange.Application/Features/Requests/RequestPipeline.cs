@@ -148,18 +148,21 @@ public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, 
     /// A decision that loses a race at the save (<see cref="IRequestRuleSet.IsLostRace"/>) is rolled back and made again
     /// from a new request: here when this call owns the transaction, else by the owner (see <see cref="LostRaceException"/>).
     /// </summary>
-    /// <param name="beforeSave">Work that must commit with the request or not at all (a quota charge), run in its transaction just before the save.</param>
+    /// <param name="withSave">
+    /// Work that must commit with the request or not at all (a quota charge), run in its transaction right after the save:
+    /// a row it locks (the sandbox's) stays locked only until the commit, not through the save (issue 24).
+    /// </param>
     public async Task<TRequest> SubmitAsync<TRequest>(Func<TRequest> receive, Action<TRequest>? alongside, CancellationToken ct,
-        Func<CancellationToken, Task>? beforeSave = null) where TRequest : CareRequest
+        Func<CancellationToken, Task>? withSave = null) where TRequest : CareRequest
     {
-        if (db.Database.CurrentTransaction is not null) return await DecideAndStoreAsync(receive(), alongside, beforeSave, ct);
+        if (db.Database.CurrentTransaction is not null) return await DecideAndStoreAsync(receive(), alongside, withSave, ct);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 var request = receive();
-                if (!RulesOf(request.Kind).DecidesWithoutLocks || beforeSave is not null)
-                    return await db.InTransactionAsync(() => DecideAndStoreAsync(request, alongside, beforeSave, ct), ct);
+                if (!RulesOf(request.Kind).DecidesWithoutLocks || withSave is not null)
+                    return await db.InTransactionAsync(() => DecideAndStoreAsync(request, alongside, withSave, ct), ct);
                 // No transaction around a decision that locks nothing (its one save is atomic by itself); one connection
                 // for its reads and its save.
                 await db.Database.OpenConnectionAsync(ct);
@@ -179,7 +182,7 @@ public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, 
         }
     }
 
-    private async Task<TRequest> DecideAndStoreAsync<TRequest>(TRequest request, Action<TRequest>? alongside, Func<CancellationToken, Task>? beforeSave,
+    private async Task<TRequest> DecideAndStoreAsync<TRequest>(TRequest request, Action<TRequest>? alongside, Func<CancellationToken, Task>? withSave,
         CancellationToken ct) where TRequest : CareRequest
     {
         var now = clock.GetUtcNow();
@@ -212,7 +215,6 @@ public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, 
 
         db.Set<CareRequest>().Add(request);
         alongside?.Invoke(request);
-        if (beforeSave is not null) await beforeSave(ct);
         // One batch, without a savepoint: a failed save undoes the whole transaction anyway. Outside a transaction, the
         // batch needs none of EF's: its few rows go in one command, which PostgreSQL runs as one implicit transaction.
         var savepoints = db.Database.AutoSavepointsEnabled;
@@ -232,6 +234,7 @@ public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, 
             db.Database.AutoSavepointsEnabled = savepoints;
             db.Database.AutoTransactionBehavior = transactions;
         }
+        if (withSave is not null) await withSave(ct); // a refusal (quota exceeded) throws: the transaction rolls back with the save
         Telemetry.RecordDecision(Telemetry.Snake(request.Kind), Telemetry.Snake(decision.Outcome), decision.Reasons);
         return request;
     }
@@ -262,7 +265,7 @@ public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, 
     public async Task<CareRequest> LoadForChangeAsync(Guid id, RequestKind? kind, bool ownOnly, CancellationToken ct)
     {
         var providerId = ownOnly ? caller.RequireProvider() : (Guid?)null;
-        var request = await db.Set<CareRequest>().Include(r => r.History).SingleOrDefaultAsync(r => r.Id == id, ct);
+        var request = await db.Set<CareRequest>().SingleOrDefaultAsync(r => r.Id == id, ct);
         if (request is null || (kind is { } k && request.Kind != k) || (providerId is { } p && request.ProviderId != p))
             throw new NotFoundException(kind is { } named ? RulesOf(named).Name : "Request");
         return request;

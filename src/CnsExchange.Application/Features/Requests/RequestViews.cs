@@ -71,7 +71,7 @@ public static class RequestViews
     public static async Task<TRequest> LoadVisibleAsync<TRequest>(IAppDbContext db, Guid id, ICurrentCaller caller, string name, CancellationToken ct)
         where TRequest : CareRequest
     {
-        var request = await db.Set<TRequest>().AsNoTracking().Include(r => r.History).SingleOrDefaultAsync(r => r.Id == id, ct);
+        var request = await db.Set<TRequest>().AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
         EnsureVisible(request, caller, name);
         return request!;
     }

@@ -35,6 +35,7 @@ public sealed class PhysioValidationRuleSet(IAppDbContext db, IPhysioFactsReader
         {
             ExistingVoucherIsOwn = known.ExistingVoucherProviderId == request.ProviderId,
             ExistingVoucherMatchedScan = known.ExistingVoucherMatchedScan,
+            RequestedByInsured = request.RequestedByInsured,
         };
         request.ForeignPrescription = facts.IsForeignPrescription;
         return request.TakeEvaluation(PrescriptionEvaluator.Evaluate(facts));

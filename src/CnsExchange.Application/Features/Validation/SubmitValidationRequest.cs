@@ -40,6 +40,9 @@ public sealed record ValidationRequestInput(
     string? CareCountry,
     string? AccidentReference) : IHasDatedOpenApiExample
 {
+    /// <summary>INS-01, insured channel only: the code of the physiotherapist who will give the sessions (the voucher is theirs, without third-party payment).</summary>
+    public string? ProviderCode { get; init; }
+
     /// <summary>An adult insured with CNS, a Luxembourg doctor, a prescription of 3 days ago: agreed when sent with any PDF/JPEG/PNG/TIFF scan.</summary>
     public static object ExampleOn(DateOnly today) => new ValidationRequestInput(
         "1983081246785", new DoctorReference("90000001", null, null), today.AddDays(-3), "fr", PhysioCategory.Common, null, null,
@@ -67,7 +70,7 @@ public sealed record ValidationRequestInput(
 
 /// <summary>Submit a scanned prescription for validation (multipart <c>request</c> + <c>scan</c>). The answer is the decision.</summary>
 public sealed record SubmitValidationRequest(
-    Guid ProviderId,
+    Guid? ProviderId,
     ValidationRequestInput? Request,
     string RequestJson,
     byte[]? Scan,
@@ -76,7 +79,11 @@ public sealed record SubmitValidationRequest(
 {
     private string? _fingerprint;
 
-    public string IdempotencyScope => $"{ProviderId:N}:validation-requests";
+    /// <summary>INS-01: sent by the insured channel (key <see cref="ChannelKeyId"/>) for the insured; the provider comes from <c>providerCode</c>.</summary>
+    public bool RequestedByInsured { get; init; }
+    public Guid? ChannelKeyId { get; init; }
+
+    public string IdempotencyScope => RequestedByInsured ? $"{ChannelKeyId:N}:insured-validation-requests" : $"{ProviderId:N}:validation-requests";
 
     /// <summary>SHA-256 over the request as read (canonical JSON: whitespace and key order do not count) and the scan bytes.</summary>
     public string RequestFingerprint => _fingerprint ??= Compute();
@@ -155,6 +162,8 @@ public sealed class SubmitValidationRequestValidator : AbstractValidator<SubmitV
             RuleFor(x => x.Request!.Frequency).MaximumLength(100).OverridePropertyName("request.frequency");
             RuleFor(x => x.Request!.Diagnosis).MaximumLength(400).OverridePropertyName("request.diagnosis");
             RuleFor(x => x.Request!.AccidentReference).MaximumLength(40).OverridePropertyName("request.accidentReference");
+            RuleFor(x => x.Request!.ProviderCode).NotEmpty().MaximumLength(20).When(x => x.RequestedByInsured).OverridePropertyName("request.providerCode")
+                .WithMessage("request.providerCode is required from the insured channel: the physiotherapist who will give the sessions (e.g. PHY0001).");
         });
     }
 }
@@ -172,7 +181,8 @@ public sealed class SubmitValidationRequestHandler(IAppDbContext db, IReferenceD
         var rx = command.Request!.ToPrescription();
         var scanSha = Convert.ToHexStringLower(SHA256.HashData(scan));
 
-        var provider = await ProviderAsync(command.ProviderId, ct);
+        var providerId = command.RequestedByInsured ? await NamedPhysiotherapistAsync(command.Request.ProviderCode!, ct) : command.ProviderId!.Value;
+        var provider = await ProviderAsync(providerId, ct);
         if (provider.Kind != ProviderKind.Physiotherapist)
             throw new ForbiddenException("Prescription validation is requested by physiotherapists.");
 
@@ -183,7 +193,8 @@ public sealed class SubmitValidationRequestHandler(IAppDbContext db, IReferenceD
         var request = await pipeline.SubmitAsync(() => new ValidationRequest
         {
             Id = Guid.CreateVersion7(now),
-            ProviderId = command.ProviderId,
+            ProviderId = providerId,
+            RequestedByInsured = command.RequestedByInsured,
             Matricule = rx.Matricule,
             DoctorCode = rx.Doctor.Code,
             DoctorName = rx.Doctor.Name,
@@ -207,13 +218,22 @@ public sealed class SubmitValidationRequestHandler(IAppDbContext db, IReferenceD
         {
             Id = Guid.CreateVersion7(now), RequestId = r.Id, ContentType = contentType, Sha256 = scanSha, SizeBytes = scan.LongLength,
             FileName = fileName, Content = scan,
-        }), ct, beforeSave: c => quota.ChargeAsync(db, scan.LongLength, c));
+        }), ct, withSave: c => quota.ChargeAsync(db, scan.LongLength, c));
         // Everything the answer shows is at hand: no need to read back what was just written.
         var voucher = request.VoucherId is { } vid ? db.Vouchers.Local.FirstOrDefault(v => v.Id == vid) : null;
         return voucher is null && request.VoucherId is not null
             ? await ValidationRequestViews.MapAsync(db, reference, caller.Language, clock.GetUtcNow(), request, ct)
             : ValidationRequestViews.Map(reference, caller.Language, clock.GetUtcNow(), request, provider.Code,
                 new ValidationRequestViews.ScanInfo(contentType, scanSha, scan.LongLength, fileName), voucher);
+    }
+
+    /// <summary>INS-01: the physiotherapist the insured names; an unknown code or another kind of provider is bad input.</summary>
+    private async Task<Guid> NamedPhysiotherapistAsync(string code, CancellationToken ct)
+    {
+        var normalised = code.Trim().ToUpperInvariant();
+        var id = await db.Providers.AsNoTracking().Where(p => p.Code == normalised && p.Kind == ProviderKind.Physiotherapist).Select(p => (Guid?)p.Id)
+            .SingleOrDefaultAsync(ct);
+        return id ?? throw new BadInputException("request.providerCode", $"request.providerCode '{code}' is no physiotherapist of the registry.");
     }
 
     /// <summary>The calling provider's kind and code come with its API key; another provider's are read.</summary>

@@ -90,6 +90,11 @@ public sealed class WebhookOptions
     public int Workers { get; set; } = 8;
     /// <summary>How often the dispatcher looks for due retries without being woken by a commit.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Least time between two looks for due endpoints: every commit with an event wakes the dispatcher, and at hundreds of
+    /// events per second one look per interval serves them all (each look is a query across sandboxes; issue 24).
+    /// </summary>
+    public TimeSpan WakeCoalescing { get; set; } = TimeSpan.FromMilliseconds(20);
 }
 
 /// <summary>What an endpoint receives for a failed pass: retry at an instant, or give the event up; and whether to disable the endpoint.</summary>

@@ -33,4 +33,8 @@ public sealed partial record ReturnFileCsvRow
     [CsvColumn("outcome")] public string Outcome { get; set; } = "";
     [CsvColumn("reasonCodes")] public string ReasonCodes { get; set; } = "";
     [CsvColumn("reasons")] public string Reasons { get; set; } = "";
+    /// <summary><c>line</c> records: third_party (RULES.md §8); empty on the other records.</summary>
+    [CsvColumn("route")] public string Route { get; set; } = "";
+    /// <summary><c>line</c> records: the insured's competent fund (CNS, CMFEP, CMFEC, EMCFL), empty when unknown.</summary>
+    [CsvColumn("competentFund")] public string CompetentFund { get; set; } = "";
 }

@@ -7,6 +7,7 @@ using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.PaymentRuns.Files;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Common;
+using CnsExchange.Domain.Payments;
 using CsvHelper;
 using static CnsExchange.Infrastructure.Payments.Files.PaymentFileFormatting;
 
@@ -36,6 +37,14 @@ public sealed class ReturnFileWriter : IReturnFileWriter
     internal static string Severity(ReasonSeverity severity) => severity.ToString().ToLowerInvariant();
 
     /// <summary>The memoir's words for a line's outcome (accepted, reduced, refused), as the fee-memoir API sends them.</summary>
+    /// <summary>RULES.md §8: third_party (the provider is paid) or reimbursement (the insured is).</summary>
+    internal static string Route(PaymentRoute route) => route switch
+    {
+        PaymentRoute.ThirdParty => "third_party",
+        PaymentRoute.Reimbursement => "reimbursement",
+        _ => throw new ArgumentOutOfRangeException(nameof(route), route, null),
+    };
+
     internal static string Outcome(LineOutcome outcome) => outcome switch
     {
         LineOutcome.Accepted => "accepted",
@@ -73,7 +82,8 @@ public static class ReturnFileJson
                 l.MemoirId, l.MemoirReference, l.LineNumber, l.VoucherNumber, l.Matricule, Date(l.SessionDate), l.ActCode,
                 Cents(l.ClaimedAmount), Cents(l.CnsAmount), Cents(l.PayableAmount), Cents(l.PaidAmount),
                 ReturnFileWriter.Outcome(l.Outcome),
-                l.Reasons.Select(r => new ReasonEntry(r.Code, ReturnFileWriter.Severity(r.Severity), r.Rule, r.Field, r.Message)).ToList())).ToList(),
+                l.Reasons.Select(r => new ReasonEntry(r.Code, ReturnFileWriter.Severity(r.Severity), r.Rule, r.Field, r.Message)).ToList(),
+                ReturnFileWriter.Route(l.Route), l.CompetentFund)).ToList(),
             new AcceptedLinesDto(file.AcceptedLines.LineCount, file.AcceptedLines.PaidLines, Cents(file.AcceptedLines.ClaimedAmount),
                 Cents(file.AcceptedLines.CnsAmount), Cents(file.AcceptedLines.PayableAmount), Cents(file.AcceptedLines.PaidAmount)),
             Totals(file.Totals),
@@ -104,7 +114,8 @@ public static class ReturnFileJson
 
     private sealed record LineDto(
         Guid MemoirId, string? MemoirReference, int LineNumber, string? VoucherNumber, string Matricule, string SessionDate, string ActCode,
-        decimal ClaimedAmount, decimal CnsAmount, decimal PayableAmount, decimal PaidAmount, string Outcome, IReadOnlyList<ReasonEntry> Reasons);
+        decimal ClaimedAmount, decimal CnsAmount, decimal PayableAmount, decimal PaidAmount, string Outcome, IReadOnlyList<ReasonEntry> Reasons,
+        string Route, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CompetentFund);
 
     private sealed record ReasonEntry(string Code, string Severity, string Rule, string? Field, string Message);
 
@@ -148,6 +159,8 @@ public static class ReturnFileXml
                 xml.WriteElementString("ActCode", line.ActCode);
                 WriteAmounts(xml, line.ClaimedAmount, line.CnsAmount, line.PayableAmount, line.PaidAmount);
                 xml.WriteElementString("Outcome", ReturnFileWriter.Outcome(line.Outcome));
+                xml.WriteElementString("Route", ReturnFileWriter.Route(line.Route));
+                if (line.CompetentFund is not null) xml.WriteElementString("CompetentFund", line.CompetentFund);
                 xml.WriteStartElement("Reasons");
                 foreach (var reason in line.Reasons)
                 {
@@ -240,7 +253,7 @@ public static class ReturnFileCsv
 {
     public const string Header =
         "recordType,runNumber,providerCode,memoirId,memoirReference,lineNumber,voucherNumber,matricule,sessionDate,actCode," +
-        "lineCount,listedLines,paidLines,claimedAmount,cnsAmount,payableAmount,paidAmount,outcome,reasonCodes,reasons";
+        "lineCount,listedLines,paidLines,claimedAmount,cnsAmount,payableAmount,paidAmount,outcome,reasonCodes,reasons,route,competentFund";
 
     public const string LineRecord = "line";
     public const string AcceptedLinesRecord = "accepted_lines";
@@ -300,6 +313,8 @@ public static class ReturnFileCsv
                 Outcome = ReturnFileWriter.Outcome(line.Outcome),
                 ReasonCodes = string.Join('|', line.Reasons.Select(r => r.Code)),
                 Reasons = string.Join(" | ", line.Reasons.Select(r => $"{r.Code} [{ReturnFileWriter.Severity(r.Severity)}, {r.Rule}]: {r.Message}")),
+                Route = ReturnFileWriter.Route(line.Route),
+                CompetentFund = line.CompetentFund ?? "",
             };
         }
 

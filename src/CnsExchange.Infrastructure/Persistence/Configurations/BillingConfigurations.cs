@@ -70,6 +70,7 @@ internal sealed class FeeMemoirLineConfiguration : IEntityTypeConfiguration<FeeM
         b.Property(x => x.Matricule).HasMaxLength(13);
         // Voucher acts have at most 10 characters; lines of a hospital stay carry the stay's tariff items (accompanying_bed_day).
         b.Property(x => x.ActCode).HasMaxLength(40);
+        b.Property(x => x.CompetentFund).HasMaxLength(10);
         b.Property(x => x.RatePercent).HasPrecision(5, 2);
         b.Property(x => x.Outcome).HasConversion<string>().HasMaxLength(10);
         b.Property(x => x.ContestationStatus).HasConversion<string>().HasMaxLength(12);

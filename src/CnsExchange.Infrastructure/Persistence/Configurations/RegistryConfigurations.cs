@@ -50,6 +50,8 @@ internal sealed class InsuredConfiguration : IEntityTypeConfiguration<Insured>
         b.Property(x => x.Sex).HasConversion<string>().HasMaxLength(10);
         b.Property(x => x.CompetentFund).HasMaxLength(10);
         b.Property(x => x.ResidenceCountry).HasMaxLength(2);
+        b.Property(x => x.Iban).HasMaxLength(34);
+        b.Property(x => x.Bic).HasMaxLength(11);
         b.HasMany(x => x.Affiliations).WithOne().HasForeignKey(x => x.InsuredId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(x => x.AccidentCases).WithOne().HasForeignKey(x => x.InsuredId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(x => x.CarePlans).WithOne().HasForeignKey(x => x.InsuredId).OnDelete(DeleteBehavior.Cascade);

@@ -57,26 +57,11 @@ internal sealed class CareRequestConfiguration : IEntityTypeConfiguration<CareRe
         // Optimistic concurrency on PostgreSQL's xmin: a cancel and a review decision racing cannot both win.
         // Every change of state records a history entry and touches updated_at, so the row is always written.
         b.Property<uint>("Version").IsRowVersion();
-        b.HasMany(x => x.History).WithOne().HasForeignKey(x => x.RequestId).OnDelete(DeleteBehavior.Cascade);
+        // The history is read and written whole with its request: a jsonb array on the row, not a table of its own.
+        b.Property(x => x.History).AsJsonb();
         b.HasOne<Provider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Insured>().WithMany().HasForeignKey(x => x.InsuredId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Voucher>().WithMany().HasForeignKey(x => x.VoucherId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 
-internal sealed class RequestEventConfiguration : IEntityTypeConfiguration<RequestEvent>
-{
-    public void Configure(EntityTypeBuilder<RequestEvent> b)
-    {
-        b.ToTable("request_events");
-        b.HasKey(x => x.Id);
-        // Ids are made by the domain: an event appended to a loaded request's history is new, not an update.
-        b.Property(x => x.Id).ValueGeneratedNever();
-        b.HasIndex(x => new { x.RequestId, x.Sequence }).IsUnique();
-        b.Property(x => x.Actor).HasMaxLength(100);
-        b.Property(x => x.Action).HasMaxLength(40);
-        b.Property(x => x.Status).HasConversion<string>().HasMaxLength(30);
-        b.Property(x => x.Note).HasMaxLength(2000);
-        b.Property(x => x.Reasons).AsJsonb();
-    }
-}

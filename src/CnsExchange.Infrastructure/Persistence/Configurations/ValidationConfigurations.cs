@@ -41,7 +41,7 @@ internal sealed class PrescriptionScanConfiguration : IEntityTypeConfiguration<P
         b.HasKey(x => x.Id);
         b.Property(x => x.Id).ValueGeneratedNever();
         b.HasIndex(x => x.RequestId).IsUnique();
-        b.HasIndex(x => x.Sha256);
+        // No index on sha256: no query looks a scan up by its hash (a scan's duplicate is found by its fingerprint row; issue 24).
         b.Property(x => x.ContentType).HasMaxLength(40);
         b.Property(x => x.Sha256).HasMaxLength(64);
         b.Property(x => x.FileName).HasMaxLength(200);

@@ -644,6 +644,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("numeric(14,2)")
                         .HasColumnName("cns_amount");
 
+                    b.Property<string>("CompetentFund")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("competent_fund");
+
                     b.Property<string>("ContestationStatus")
                         .HasMaxLength(12)
                         .HasColumnType("character varying(12)")
@@ -1440,7 +1445,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("owner_kind");
 
-                    b.Property<Guid>("ProviderId")
+                    b.Property<Guid?>("ProviderId")
                         .HasColumnType("uuid")
                         .HasColumnName("provider_id");
 
@@ -2166,9 +2171,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_prescription_scans_request_id");
 
-                    b.HasIndex("SandboxId", "Sha256")
-                        .HasDatabaseName("ix_prescription_scans_sha256");
-
                     b.ToTable("prescription_scans", "cns");
                 });
 
@@ -2395,6 +2397,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<string>("Bic")
+                        .HasMaxLength(11)
+                        .HasColumnType("character varying(11)")
+                        .HasColumnName("bic");
+
                     b.Property<DateOnly>("BirthDate")
                         .HasColumnType("date")
                         .HasColumnName("birth_date");
@@ -2414,6 +2421,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)")
                         .HasColumnName("first_name");
+
+                    b.Property<string>("Iban")
+                        .HasMaxLength(34)
+                        .HasColumnType("character varying(34)")
+                        .HasColumnName("iban");
 
                     b.Property<string>("LastName")
                         .IsRequired()
@@ -2579,6 +2591,257 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.ToTable("rehabilitation_extensions", "cns");
                 });
 
+            modelBuilder.Entity("CnsExchange.Domain.Reimbursement.ReimbursementClaim", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CompetentFund")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("competent_fund");
+
+                    b.Property<Guid?>("InsuredId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("insured_id");
+
+                    b.Property<Guid?>("InvoiceAttachmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("invoice_attachment_id");
+
+                    b.Property<DateOnly?>("InvoiceDate")
+                        .HasColumnType("date")
+                        .HasColumnName("invoice_date");
+
+                    b.Property<string>("InvoiceIssuer")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("invoice_issuer");
+
+                    b.Property<string>("InvoiceNumber")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("invoice_number");
+
+                    b.Property<string>("InvoiceSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("invoice_sha256");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Matricule")
+                        .IsRequired()
+                        .HasMaxLength(13)
+                        .HasColumnType("character varying(13)")
+                        .HasColumnName("matricule");
+
+                    b.Property<DateOnly?>("PaidOn")
+                        .HasColumnType("date")
+                        .HasColumnName("paid_on");
+
+                    b.Property<decimal>("PaidTotal")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("paid_total");
+
+                    b.Property<Guid?>("PaymentRunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payment_run_id");
+
+                    b.Property<string>("ProviderCode")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("provider_code");
+
+                    b.Property<Guid?>("ProviderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("provider_id");
+
+                    b.Property<string>("Reasons")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("reasons");
+
+                    b.Property<decimal>("ReimbursedTotal")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("reimbursed_total");
+
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
+                    b.Property<string>("SourceJson")
+                        .HasMaxLength(400)
+                        .HasColumnType("jsonb")
+                        .HasColumnName("source_json");
+
+                    b.Property<string>("StatementLanguage")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("statement_language");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("SubmittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("submitted_at");
+
+                    b.Property<Guid>("SubmittedByKeyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("submitted_by_key_id");
+
+                    b.Property<DateOnly>("SubmittedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("submitted_on");
+
+                    b.Property<Guid?>("VoucherId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("voucher_id");
+
+                    b.Property<string>("VoucherNumber")
+                        .HasMaxLength(13)
+                        .HasColumnType("character varying(13)")
+                        .HasColumnName("voucher_number");
+
+                    b.HasKey("Id")
+                        .HasName("pk_reimbursement_claims");
+
+                    b.HasIndex("InsuredId")
+                        .HasDatabaseName("ix_reimbursement_claims_insured_id");
+
+                    b.HasIndex("ProviderId")
+                        .HasDatabaseName("ix_reimbursement_claims_provider_id");
+
+                    b.HasIndex("VoucherId")
+                        .HasDatabaseName("ix_reimbursement_claims_voucher_id");
+
+                    b.HasIndex("SandboxId", "CompetentFund", "SubmittedOn")
+                        .HasDatabaseName("ix_reimbursement_claims_unpaid")
+                        .HasFilter("payment_run_id IS NULL");
+
+                    b.HasIndex("SandboxId", "InvoiceIssuer", "InvoiceNumber")
+                        .IsUnique()
+                        .HasDatabaseName("ux_reimbursement_claims_invoice")
+                        .HasFilter("status <> 'Refused'");
+
+                    b.HasIndex("SandboxId", "Matricule", "InvoiceSha256")
+                        .IsUnique()
+                        .HasDatabaseName("ux_reimbursement_claims_invoice_file")
+                        .HasFilter("invoice_sha256 IS NOT NULL AND status <> 'Refused'");
+
+                    b.HasIndex("SandboxId", "SubmittedByKeyId", "SubmittedAt", "Id")
+                        .IsDescending(false, false, true, true)
+                        .HasDatabaseName("ix_reimbursement_claims_submitted_by_key_id_submitted_at_id");
+
+                    b.ToTable("reimbursement_claims", "cns");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Reimbursement.ReimbursementClaimLine", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ActCode")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("act_code");
+
+                    b.Property<decimal>("AmountPaid")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("amount_paid");
+
+                    b.Property<Guid>("ClaimId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("claim_id");
+
+                    b.Property<int>("LineNumber")
+                        .HasColumnType("integer")
+                        .HasColumnName("line_number");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("outcome");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity");
+
+                    b.Property<decimal?>("RatePercent")
+                        .HasPrecision(5, 2)
+                        .HasColumnType("numeric(5,2)")
+                        .HasColumnName("rate_percent");
+
+                    b.Property<string>("Reasons")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("reasons");
+
+                    b.Property<decimal>("ReimbursedAmount")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("reimbursed_amount");
+
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
+                    b.Property<DateOnly>("ServiceDate")
+                        .HasColumnType("date")
+                        .HasColumnName("service_date");
+
+                    b.Property<DateOnly?>("ServiceDateTo")
+                        .HasColumnType("date")
+                        .HasColumnName("service_date_to");
+
+                    b.Property<decimal?>("TariffAmount")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("tariff_amount");
+
+                    b.Property<Guid?>("VoucherId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("voucher_id");
+
+                    b.Property<Guid?>("VoucherServiceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("voucher_service_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_reimbursement_claim_lines");
+
+                    b.HasIndex("VoucherServiceId")
+                        .HasDatabaseName("ix_reimbursement_claim_lines_voucher_service_id");
+
+                    b.HasIndex("SandboxId", "ClaimId", "LineNumber")
+                        .IsUnique()
+                        .HasDatabaseName("ix_reimbursement_claim_lines_claim_id_line_number");
+
+                    b.HasIndex("SandboxId", "VoucherId", "ServiceDate")
+                        .IsUnique()
+                        .HasDatabaseName("ux_reimbursement_claim_lines_paid_session")
+                        .HasFilter("voucher_id IS NOT NULL AND outcome IN ('Accepted', 'Reduced')");
+
+                    b.ToTable("reimbursement_claim_lines", "cns");
+                });
+
             modelBuilder.Entity("CnsExchange.Domain.Requests.CareRequest", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2597,6 +2860,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.Property<DateTimeOffset?>("DecisionDueBy")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("decision_due_by");
+
+                    b.Property<string>("History")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("history");
 
                     b.Property<string>("InformationAnswer")
                         .HasMaxLength(2000)
@@ -2690,67 +2958,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.ToTable("care_requests", "cns");
 
                     b.UseTptMappingStrategy();
-                });
-
-            modelBuilder.Entity("CnsExchange.Domain.Requests.RequestEvent", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.Property<string>("Action")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)")
-                        .HasColumnName("action");
-
-                    b.Property<string>("Actor")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("actor");
-
-                    b.Property<DateTimeOffset>("At")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("at");
-
-                    b.Property<string>("Note")
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
-                        .HasColumnName("note");
-
-                    b.Property<string>("Reasons")
-                        .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("reasons");
-
-                    b.Property<Guid>("RequestId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("request_id");
-
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
-                    b.Property<int>("Sequence")
-                        .HasColumnType("integer")
-                        .HasColumnName("sequence");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(30)
-                        .HasColumnType("character varying(30)")
-                        .HasColumnName("status");
-
-                    b.HasKey("Id")
-                        .HasName("pk_request_events");
-
-                    b.HasIndex("SandboxId", "RequestId", "Sequence")
-                        .IsUnique()
-                        .HasDatabaseName("ix_request_events_request_id_sequence");
-
-                    b.ToTable("request_events", "cns");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Vouchers.Voucher", b =>
@@ -3196,6 +3403,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasMaxLength(2)
                         .HasColumnType("character varying(2)")
                         .HasColumnName("prescription_language");
+
+                    b.Property<bool>("RequestedByInsured")
+                        .HasColumnType("boolean")
+                        .HasColumnName("requested_by_insured");
 
                     b.Property<string>("ScanSha256")
                         .IsRequired()
@@ -3677,7 +3888,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .WithMany()
                         .HasForeignKey("ProviderId")
                         .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
                         .HasConstraintName("fk_attachments_providers_provider_id");
 
                     b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
@@ -3992,6 +4202,63 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasConstraintName("fk_rehabilitation_extensions_sandboxes_sandbox_id");
                 });
 
+            modelBuilder.Entity("CnsExchange.Domain.Reimbursement.ReimbursementClaim", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Registry.Insured", null)
+                        .WithMany()
+                        .HasForeignKey("InsuredId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_reimbursement_claims_insured_insured_id");
+
+                    b.HasOne("CnsExchange.Domain.Registry.Provider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_reimbursement_claims_providers_provider_id");
+
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_reimbursement_claims_sandboxes_sandbox_id");
+
+                    b.HasOne("CnsExchange.Domain.Vouchers.Voucher", null)
+                        .WithMany()
+                        .HasForeignKey("VoucherId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_reimbursement_claims_vouchers_voucher_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Reimbursement.ReimbursementClaimLine", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Reimbursement.ReimbursementClaim", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("ClaimId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_reimbursement_claim_lines_reimbursement_claims_claim_id");
+
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_reimbursement_claim_lines_sandboxes_sandbox_id");
+
+                    b.HasOne("CnsExchange.Domain.Vouchers.Voucher", null)
+                        .WithMany()
+                        .HasForeignKey("VoucherId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_reimbursement_claim_lines_vouchers_voucher_id");
+
+                    b.HasOne("CnsExchange.Domain.Vouchers.VoucherService", null)
+                        .WithMany()
+                        .HasForeignKey("VoucherServiceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_reimbursement_claim_lines_voucher_service_voucher_service_id");
+                });
+
             modelBuilder.Entity("CnsExchange.Domain.Requests.CareRequest", b =>
                 {
                     b.HasOne("CnsExchange.Domain.Registry.Insured", null)
@@ -4019,23 +4286,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasForeignKey("VoucherId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_care_requests_vouchers_voucher_id");
-                });
-
-            modelBuilder.Entity("CnsExchange.Domain.Requests.RequestEvent", b =>
-                {
-                    b.HasOne("CnsExchange.Domain.Requests.CareRequest", null)
-                        .WithMany("History")
-                        .HasForeignKey("RequestId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_request_events_care_requests_request_id");
-
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_request_events_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Vouchers.Voucher", b =>
@@ -4169,9 +4419,9 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.Navigation("CarePlans");
                 });
 
-            modelBuilder.Entity("CnsExchange.Domain.Requests.CareRequest", b =>
+            modelBuilder.Entity("CnsExchange.Domain.Reimbursement.ReimbursementClaim", b =>
                 {
-                    b.Navigation("History");
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Vouchers.Voucher", b =>

@@ -1,6 +1,7 @@
 using CnsExchange.Application.Common;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Common;
+using CnsExchange.Domain.Payments;
 
 namespace CnsExchange.Application.Features.PaymentRuns.Files;
 
@@ -39,6 +40,12 @@ public sealed record ReturnFileLine(
     IReadOnlyList<ReturnFileReason> Reasons)
 {
     private readonly IReadOnlyList<ReturnFileReason> _reasons = Snapshot(Reasons);
+
+    /// <summary>Who is paid: a provider's memoir line is always <see cref="PaymentRoute.ThirdParty"/> (RULES.md §8).</summary>
+    public PaymentRoute Route { get; init; } = PaymentRoute.ThirdParty;
+
+    /// <summary>The insured's competent fund when the line was adjudicated (CNS, CMFEP, CMFEC, EMCFL); null when unknown.</summary>
+    public string? CompetentFund { get; init; }
 
     /// <summary>In adjudication order, as given.</summary>
     public IReadOnlyList<ReturnFileReason> Reasons { get => _reasons; init => _reasons = Snapshot(value); }

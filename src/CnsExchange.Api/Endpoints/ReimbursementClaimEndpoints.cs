@@ -1,0 +1,91 @@
+using CnsExchange.Api.Infrastructure;
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Reimbursement;
+using CnsExchange.Domain.Calendar;
+using CnsExchange.Application.Features.Validation;
+using CnsExchange.Domain.Reimbursement;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CnsExchange.Api.Endpoints;
+
+/// <summary>The insured's route (RULES.md §8): reimbursement claims submitted by the insured channel, and their statements.</summary>
+public sealed class ReimbursementClaimEndpoints : IEndpointGroup
+{
+    private const string Tag = "Insured's route";
+
+    public void Map(RouteGroupBuilder api)
+    {
+        var g = api.MapGroup("/reimbursement-claims").WithTags(Tag);
+
+        g.MapPost("/", Submit)
+            .RequireAuthorization(Policies.InsuredChannel)
+            .DisableAntiforgery()
+            .WithBodyLimit(ValidationEndpoints.ScanAndRequestBytes)
+            .WithFormOptions(valueLengthLimit: ValidationEndpoints.RequestPartBytes)
+            .Produces<ReimbursementClaimDto>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Claim a reimbursement for an insured: multipart `request` (JSON) + `invoice` (the receipted invoice: PDF, JPEG, PNG or TIFF).")
+            .WithDescription("""
+                The insured paid in full and asks the competent fund (CNS, CMFEP, CMFEC or EMCFL, from the registry) to refund the
+                covered part (RULES.md §8). Answered at once (201): each line `accepted`, `reduced` or `refused` with the reason
+                codes of memoir lines, or `pending` where a reviewer must read a document; `reimbursedTotal` is what the fund pays
+                to the insured by a later payment run.
+
+                `physiotherapy` (INS-03/04): `voucherNumber`, `providerCode` (the physiotherapist), `sessions` [{`date`, `actCode`,
+                `amountPaid`}]; each session follows the voucher rules (BIL-03…BIL-13) and is reimbursed at rate × min(paid, tariff).
+                A session is paid once across routes: one already paid to the provider under third-party payment, or reimbursed
+                by another claim, is refused `SESSION_ALREADY_PAID`, and the provider's memoir line for a reimbursed session is too.
+
+                Without the `invoice` file the claim is refused as a whole (`INVOICE_MISSING`, status `refused`). Amounts with more
+                than 2 decimals or not above 0, and dates in the future, are 400 naming the field. The same invoice (issuer and
+                number, or the same file for the insured) claimed again is 409 `DUPLICATE_CLAIM` with `claimId` of the first claim.
+                Messages follow `Accept-Language` (fr, de, en); `statementLanguage` is the language of the insured's statement.
+                The example is answered as is with any invoice file (key sandbox-insured-app): its voucher number is unknown in the
+                sandbox, so the sessions are refused `VOUCHER_UNKNOWN`; put the number of a voucher the insured channel obtained.
+                """);
+
+        g.MapGet("/", (IMediator m, string? cursor, int? limit, ClaimStatus? status, string? matricule, CancellationToken ct) =>
+                m.Send(new ListReimbursementClaims(cursor, limit, status, matricule), ct))
+            .RequireAuthorization(Policies.InsuredChannelOrStaff)
+            .WithSummary("The claims this insured channel submitted (CNS staff: all), newest first (`cursor`/`limit`; filter by `status` and `matricule`).");
+
+        g.MapGet("/{id:guid}", (IMediator m, Guid id, CancellationToken ct) => m.Send(new GetReimbursementClaim(id), ct))
+            .RequireAuthorization(Policies.InsuredChannelOrStaff)
+            .WithSummary("A reimbursement claim and its statement: every line with what was paid, the tariff, the rate, what is reimbursed and why.");
+    }
+
+    [OpenApiFormExample("multipart/form-data", "request", typeof(ReimbursementClaimInput))]
+    private static async Task<IResult> Submit(
+        [FromForm(Name = "request")] string? request,
+        IFormFile? invoice,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        HttpRequest http,
+        IMediator mediator,
+        ICurrentCaller caller,
+        IReferenceData reference,
+        TimeProvider clock,
+        CancellationToken ct)
+    {
+        var keyId = caller.KeyId ?? throw new ForbiddenException("This operation is for the insured channel.");
+        TextInput.Check("invoice", invoice?.FileName);
+        var json = request ?? await ValidationEndpoints.ReadTextPartAsync(http.Form.Files.GetFile("request"), ct);
+        var input = ValidationEndpoints.Parse<ReimbursementClaimInput>(json);
+
+        byte[]? bytes = null;
+        if (invoice is not null)
+        {
+            ScanIntake.CheckLength(invoice.Length, ScanIntake.MaxBytes(reference.Catalog, LuxembourgCalendar.LocalDate(clock.GetUtcNow())));
+            bytes = new byte[invoice.Length];
+            await using var stream = invoice.OpenReadStream();
+            await stream.ReadExactlyAsync(bytes, ct);
+        }
+
+        var claim = await mediator.Send(new SubmitReimbursementClaim(keyId, input, json ?? "", bytes, invoice?.FileName, idempotencyKey), ct);
+        return Results.Created($"{ReimbursementClaimViews.Route}/{claim.Id}", claim);
+    }
+}

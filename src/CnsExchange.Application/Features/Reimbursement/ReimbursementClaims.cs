@@ -1,0 +1,221 @@
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Attachments;
+using CnsExchange.Application.Features.Billing;
+using CnsExchange.Domain.Billing;
+using CnsExchange.Domain.Calendar;
+using CnsExchange.Domain.Common;
+using CnsExchange.Domain.Lifecycle;
+using CnsExchange.Domain.Registry;
+using CnsExchange.Domain.Reimbursement;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace CnsExchange.Application.Features.Reimbursement;
+
+public sealed record ClaimInvoiceDto(string? Number, DateOnly? Date, string? Issuer, Guid? AttachmentId, string? Sha256);
+
+/// <summary>A line of a claim: what was paid, the tariff and rate, what the fund reimburses, and why (in the caller's language).</summary>
+public sealed record ClaimLineDto(int LineNumber, DateOnly Date, DateOnly? DateTo, string? ActCode, int Quantity, decimal AmountPaid, decimal? TariffAmount,
+    decimal? RatePercent, decimal ReimbursedAmount, ClaimLineOutcome Outcome, IReadOnlyList<ReasonDto> Reasons);
+
+/// <summary>Payment of the claim to the insured by the competent fund (INS-05), once a payment run took it.</summary>
+public sealed record ClaimPaymentDto(Guid PaymentRunId, DateOnly? PaidOn);
+
+/// <summary>
+/// A reimbursement claim and its statement: each line accepted, reduced, refused or pending with its reasons, the totals
+/// paid and reimbursed, and the competent fund that pays (CNS, CMFEP, CMFEC, EMCFL).
+/// </summary>
+public sealed record ReimbursementClaimDto(Guid Id, ClaimKind Kind, ClaimStatus Status, string Matricule, string? CompetentFund, DateOnly SubmittedOn,
+    DateTimeOffset SubmittedAt, string? VoucherNumber, string? ProviderCode, ClaimInvoiceDto Invoice, string StatementLanguage, decimal PaidTotal,
+    decimal ReimbursedTotal, IReadOnlyList<ReasonDto> Reasons, IReadOnlyList<ClaimLineDto> Lines, ClaimPaymentDto? Payment);
+
+public sealed record ReimbursementClaimSummaryDto(Guid Id, ClaimKind Kind, ClaimStatus Status, string Matricule, string? CompetentFund, DateOnly SubmittedOn,
+    DateTimeOffset SubmittedAt, string? InvoiceNumber, decimal PaidTotal, decimal ReimbursedTotal);
+
+public static class ReimbursementClaimViews
+{
+    public const string Route = "/api/v1/reimbursement-claims";
+
+    public static ReimbursementClaimDto ToDto(this ReimbursementClaim c, IReferenceData reference, string language) => new(
+        c.Id, c.Kind, c.Status, c.Matricule, c.CompetentFund, c.SubmittedOn, c.SubmittedAt, c.VoucherNumber, c.ProviderCode,
+        new ClaimInvoiceDto(c.InvoiceNumber, c.InvoiceDate, c.InvoiceIssuer, c.InvoiceAttachmentId, c.InvoiceSha256), c.StatementLanguage,
+        c.PaidTotal, c.ReimbursedTotal, reference.Render(c.Reasons, language),
+        c.Lines.OrderBy(l => l.LineNumber).Select(l => new ClaimLineDto(l.LineNumber, l.ServiceDate, l.ServiceDateTo, l.ActCode, l.Quantity, l.AmountPaid,
+            l.TariffAmount, l.RatePercent, l.ReimbursedAmount, l.Outcome, reference.Render(l.Reasons, language))).ToList(),
+        c.PaymentRunId is { } run ? new ClaimPaymentDto(run, c.PaidOn) : null);
+
+    /// <summary>The claim as its caller may see it: the insured-channel key that submitted it, or CNS staff; anyone else: not found.</summary>
+    public static IQueryable<ReimbursementClaim> Visible(this IQueryable<ReimbursementClaim> claims, ICurrentCaller caller) =>
+        caller.IsStaff() ? claims : claims.Where(c => c.SubmittedByKeyId == caller.KeyId);
+}
+
+public sealed class SubmitReimbursementClaimHandler(IAppDbContext db, IBillingLedger ledger, IAttachmentStore attachments, IReferenceData reference,
+    TimeProvider clock, ICurrentCaller caller) : ICommandHandler<SubmitReimbursementClaim, ReimbursementClaimDto>
+{
+    private const string InvoiceField = "invoice";
+
+    public async ValueTask<ReimbursementClaimDto> Handle(SubmitReimbursementClaim command, CancellationToken ct)
+    {
+        var input = command.Request!;
+        var matricule = input.Matricule!;
+        var providerCode = input.ProviderCode?.Trim().ToUpperInvariant();
+        var provider = providerCode is null ? null
+            : await db.Providers.AsNoTracking().Where(p => p.Code == providerCode).Select(p => new { p.Id, p.Kind }).SingleOrDefaultAsync(ct);
+        if (providerCode is not null && provider is null)
+            throw new BadInputException("request.providerCode", $"request.providerCode '{input.ProviderCode}' is no provider of the registry.");
+
+        try
+        {
+            return await db.InTransactionAsync(async () =>
+            {
+                var now = clock.GetUtcNow();
+                var today = LuxembourgCalendar.LocalDate(now);
+                var insured = await db.Insured.AsNoTracking().IgnoreAutoIncludes().Where(i => i.Matricule == matricule)
+                    .Select(i => new { i.Id, i.CompetentFund }).SingleOrDefaultAsync(ct);
+                var claim = new ReimbursementClaim
+                {
+                    Id = Guid.CreateVersion7(now),
+                    SubmittedByKeyId = command.ChannelKeyId,
+                    Matricule = matricule,
+                    InsuredId = insured?.Id,
+                    CompetentFund = insured?.CompetentFund,
+                    Kind = input.Kind!.Value,
+                    SubmittedAt = now,
+                    SubmittedOn = today,
+                    VoucherNumber = input.VoucherNumber?.Trim(),
+                    ProviderCode = providerCode,
+                    ProviderId = provider?.Id,
+                    InvoiceNumber = input.Invoice!.Number!.Trim(),
+                    InvoiceDate = input.Invoice.Date,
+                    InvoiceIssuer = input.Issuer,
+                    StatementLanguage = input.Language,
+                    SourceJson = command.RequestJson.Length > 0 ? System.Text.Json.JsonSerializer.Serialize(input, JsonDefaults.Options) : null,
+                };
+                if (PhysioClaimAdjudication.InvoiceCheck(command.Invoice is { Length: > 0 }) is { } missing)
+                    claim.Reasons.Add(missing); // INS-03: refused as a whole, nothing adjudicated, nothing consumed
+                else if (insured is null)
+                    claim.Reasons.Add(Reason.Refusal(CommonReasonCodes.InsuredUnknown, PhysioClaimAdjudication.Rule, "matricule"));
+                else
+                {
+                    var stored = await attachments.AddAsync(new NewAttachment(AttachmentOwnerKind.ReimbursementClaim, claim.Id, null, DocumentPurpose.ReceiptedInvoice,
+                        command.Invoice, command.InvoiceFileName, InvoiceField), caller.Actor, ct);
+                    claim.InvoiceAttachmentId = stored.Id;
+                    claim.InvoiceSha256 = stored.Sha256;
+                    await ThrowIfDuplicateAsync(claim, ct);
+                    await AdjudicatePhysiotherapyAsync(claim, input, provider!.Id, insured.Id, today, ct);
+                }
+                claim.Complete();
+                db.Set<ReimbursementClaim>().Add(claim);
+                await db.SaveChangesAsync(ct);
+                return claim.ToDto(reference, caller.Language);
+            }, ct);
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation("ux_reimbursement_claims_invoice") || e.IsUniqueViolation("ux_reimbursement_claims_invoice_file"))
+        {
+            // Another claim for the same invoice committed between the check and the save.
+            db.ClearChangeTracker();
+            var issuer = input.Issuer;
+            var number = input.Invoice!.Number!.Trim();
+            var first = await db.Set<ReimbursementClaim>().AsNoTracking().Where(c => c.Status != ClaimStatus.Refused && c.InvoiceIssuer == issuer && c.InvoiceNumber == number)
+                .Select(c => (Guid?)c.Id).FirstOrDefaultAsync(ct);
+            throw Duplicate(first ?? Guid.Empty);
+        }
+    }
+
+    /// <summary>DUPLICATE_CLAIM: the invoice (issuer and number, or the same file for this insured) is already claimed; the answer names the first claim.</summary>
+    private async Task ThrowIfDuplicateAsync(ReimbursementClaim claim, CancellationToken ct)
+    {
+        var first = await db.Set<ReimbursementClaim>().AsNoTracking()
+            .Where(c => c.Status != ClaimStatus.Refused
+                        && ((c.InvoiceIssuer == claim.InvoiceIssuer && c.InvoiceNumber == claim.InvoiceNumber)
+                            || (c.Matricule == claim.Matricule && c.InvoiceSha256 == claim.InvoiceSha256)))
+            .OrderBy(c => c.SubmittedAt).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(ct);
+        if (first is { } id) throw Duplicate(id);
+    }
+
+    private static ConflictException Duplicate(Guid firstClaimId) =>
+        new(ReimbursementReasonCodes.DuplicateClaim, $"This invoice was already claimed by reimbursement claim {firstClaimId}.")
+        {
+            Extensions = new Dictionary<string, object?> { ["claimId"] = firstClaimId, ["claim"] = $"{ReimbursementClaimViews.Route}/{firstClaimId}" },
+        };
+
+    /// <summary>
+    /// INS-03/04: each session decided by the memoir line rules on the insured's route, against the facts the memoir route
+    /// reads (the voucher's services locked first, then the sessions paid on either route), in the order sent; a paid
+    /// session consumes a session of the voucher (BIL-06).
+    /// </summary>
+    private async Task AdjudicatePhysiotherapyAsync(ReimbursementClaim claim, ReimbursementClaimInput input, Guid providerId, Guid insuredId, DateOnly today,
+        CancellationToken ct)
+    {
+        var lines = input.Sessions!.Select(s => new FeeMemoirLineInput(claim.VoucherNumber, claim.Matricule, s.Date!.Value, s.ActCode!.Trim().ToUpperInvariant(),
+            false, s.AmountPaid!.Value)).ToList();
+        var remaining = new Dictionary<Guid, int>();
+        var facts = await BillingFactsLoader.LoadAsync(db, ledger, providerId, lines, async ids =>
+        {
+            foreach (var (id, counter) in await ledger.LockServicesAsync(ids, ct)) remaining[id] = counter.Remaining;
+        }, ct);
+        var claimReference = claim.Id.ToString();
+        var memoir = facts.ForMemoir(lines, today, claimReference);
+        var consumed = new Dictionary<Guid, int>();
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i];
+            var decision = PhysioClaimAdjudication.Adjudicate(facts.For(line, today, memoir, remaining, insuredRoute: true), reference.Catalog);
+            var voucher = facts.Owned(line);
+            if (decision.Paid && decision.Service is { } service)
+            {
+                remaining[service.Id] = remaining.GetValueOrDefault(service.Id) - 1;
+                consumed[service.Id] = consumed.GetValueOrDefault(service.Id) + 1;
+                facts.Record(new PaidLine(voucher!.Id, insuredId, line.SessionDate, line.ActCode, claimReference) { Reimbursed = true });
+            }
+            claim.VoucherId ??= voucher?.Id;
+            claim.Lines.Add(new ReimbursementClaimLine
+            {
+                Id = Guid.CreateVersion7(),
+                ClaimId = claim.Id,
+                LineNumber = i + 1,
+                ServiceDate = line.SessionDate,
+                ActCode = line.ActCode,
+                VoucherId = voucher?.Id,
+                VoucherServiceId = decision.Paid ? decision.Service?.Id : null,
+                AmountPaid = line.ClaimedAmount,
+                TariffAmount = decision.TariffAmount,
+                RatePercent = decision.RatePercent,
+                ReimbursedAmount = decision.Paid ? decision.CnsAmount : 0m,
+                Outcome = ReimbursementClaimLine.OutcomeOf(decision.Outcome),
+                Reasons = [.. decision.Reasons, .. decision.Paid ? [PhysioClaimAdjudication.Statement(decision.CnsAmount)] : Array.Empty<Reason>()],
+            });
+        }
+        await ledger.ConsumeSessionsAsync(consumed, ct);
+    }
+}
+
+public sealed record GetReimbursementClaim(Guid Id) : IQuery<ReimbursementClaimDto>;
+
+public sealed record ListReimbursementClaims(string? Cursor, int? Limit, ClaimStatus? Status, string? Matricule) : IQuery<Page<ReimbursementClaimSummaryDto>>;
+
+public sealed class ReimbursementClaimQueries(IAppDbContext db, IReferenceData reference, ICurrentCaller caller)
+    : IQueryHandler<GetReimbursementClaim, ReimbursementClaimDto>, IQueryHandler<ListReimbursementClaims, Page<ReimbursementClaimSummaryDto>>
+{
+    public async ValueTask<ReimbursementClaimDto> Handle(GetReimbursementClaim query, CancellationToken ct)
+    {
+        var claim = await db.Set<ReimbursementClaim>().AsNoTracking().Include(c => c.Lines).Visible(caller).SingleOrDefaultAsync(c => c.Id == query.Id, ct)
+                    ?? throw new NotFoundException("Reimbursement claim");
+        return claim.ToDto(reference, caller.Language);
+    }
+
+    public async ValueTask<Page<ReimbursementClaimSummaryDto>> Handle(ListReimbursementClaims query, CancellationToken ct)
+    {
+        var limit = Cursor.Limit(query.Limit);
+        var cursor = Cursor.Decode(query.Cursor);
+        var q = db.Set<ReimbursementClaim>().AsNoTracking().Visible(caller);
+        if (query.Status is { } status) q = q.Where(c => c.Status == status);
+        if (!string.IsNullOrWhiteSpace(query.Matricule)) q = q.Where(c => c.Matricule == query.Matricule.Trim());
+        if (cursor is { } k) q = q.Where(c => c.SubmittedAt < k.CreatedAt || (c.SubmittedAt == k.CreatedAt && c.Id.CompareTo(k.Id) < 0));
+        var rows = await q.OrderByDescending(c => c.SubmittedAt).ThenByDescending(c => c.Id).Take(limit + 1)
+            .Select(c => new ReimbursementClaimSummaryDto(c.Id, c.Kind, c.Status, c.Matricule, c.CompetentFund, c.SubmittedOn, c.SubmittedAt, c.InvoiceNumber,
+                c.PaidTotal, c.ReimbursedTotal)).ToListAsync(ct);
+        var next = rows.Count > limit ? new Cursor(rows[limit - 1].SubmittedAt, rows[limit - 1].Id).Encode() : null;
+        return new Page<ReimbursementClaimSummaryDto>(rows.Take(limit).ToList(), next);
+    }
+}

@@ -1,0 +1,255 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using CnsExchange.IntegrationTests.Support;
+using CnsExchange.IntegrationTests.Validation;
+using Npgsql;
+using static CnsExchange.IntegrationTests.Reimbursement.ClaimApi;
+
+namespace CnsExchange.IntegrationTests.Reimbursement;
+
+/// <summary>The insured's route through HTTP (RULES.md §8): the insured channel, INS-01, INS-03 and INS-04.</summary>
+public sealed class ReimbursementClaimTests(ApiFactory api) : ApiTest(api)
+{
+    private static readonly string[] ClaimTables = ["reimbursement_claims", "reimbursement_claim_lines", "attachments"];
+
+    private Task<string> VoucherAsync(bool thirdParty = false, int sessions = 8) =>
+        VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { ThirdPartyPayment = thirdParty, Sessions = sessions });
+
+    private async Task<long[]> CountsAsync() => await Task.WhenAll(ClaimTables.Select(t => Api.CountAsync(t)));
+
+    private static object Memoir(string reference, string voucher, string date) =>
+        new { memoirReference = reference, lines = new[] { new { voucherNumber = voucher, matricule = Adult, sessionDate = date, actCode = "ZK11", travel = false, claimedAmount = 36.80m } } };
+
+    private async Task<JsonNode> BillAsync(string reference, string voucher, string date) =>
+        await (await Client(Physio1).PostJsonAsync("/api/v1/fee-memoirs", Memoir(reference, voucher, date))).ExpectAsync(HttpStatusCode.Created);
+
+    [Fact]
+    public async Task Ins01_a_validation_asked_through_the_insured_channel_gives_a_voucher_the_provider_cannot_bill_and_the_insured_claims()
+    {
+        var rx = ValidationTestSupport.Rx() with { ProviderCode = "PHY0001" };
+        var decision = await Client(InsuredApp).DecideAsync(rx);
+        Assert.Equal(CnsExchange.Domain.Requests.RequestStatus.Agreed, decision.Status);
+        Assert.False(decision.Voucher!.ThirdPartyPayment);
+        Assert.Contains(decision.Reasons, r => r.Code == "THIRD_PARTY_NOT_APPLICABLE" && r.Rule == "INS-01");
+        var voucher = decision.Voucher.Number;
+
+        // BIL-02: the physiotherapist may not bill CNS for it.
+        var memoir = await BillAsync("INS01-1", voucher, "2026-11-21");
+        Assert.Equal(["THIRD_PARTY_NOT_APPLICABLE"], Codes(memoir["lines"]![0]!));
+
+        // The insured pays and claims: the session is reimbursed at the voucher's rate.
+        var claim = await ClaimAsync(Client(InsuredApp), Physio(voucher, "INS01-F1", Session("2026-11-21")));
+        Assert.Equal("adjudicated", claim["status"]!.GetValue<string>());
+        Assert.Equal("accepted", Line(claim, 1)["outcome"]!.GetValue<string>());
+        Assert.Equal(25.76m, claim["reimbursedTotal"]!.GetValue<decimal>());
+        Assert.Equal("CNS", claim["competentFund"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Ins01_the_insured_channel_must_name_the_physiotherapist()
+    {
+        var body = await (await Client(InsuredApp).SubmitAsync(ValidationTestSupport.Rx())).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.NotNull(body["errors"]!["request.providerCode"]);
+        var unknown = await (await Client(InsuredApp).SubmitAsync(ValidationTestSupport.Rx() with { ProviderCode = "HOS0001" }))
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.NotNull(unknown["errors"]!["request.providerCode"]);
+    }
+
+    [Fact]
+    public async Task Ins03_a_physiotherapy_claim_is_adjudicated_session_by_session_with_the_memoir_rules()
+    {
+        var voucher = await VoucherAsync();
+        var claim = await ClaimAsync(Client(InsuredApp, "en"), Physio(voucher, "F-2026-001",
+            Session("2026-11-05"), Session("2026-11-10", 45.00m), Session("2026-10-30"), Session("2026-11-12", 30.00m)));
+
+        Assert.Equal("adjudicated", claim["status"]!.GetValue<string>());
+        Assert.Equal(("accepted", 25.76m), (Line(claim, 1)["outcome"]!.GetValue<string>(), Line(claim, 1)["reimbursedAmount"]!.GetValue<decimal>()));
+        Assert.Equal(("reduced", 25.76m), (Line(claim, 2)["outcome"]!.GetValue<string>(), Line(claim, 2)["reimbursedAmount"]!.GetValue<decimal>()));
+        Assert.Contains("AMOUNT_ABOVE_TARIFF", Codes(Line(claim, 2)));
+        Assert.Equal(("refused", 0m), (Line(claim, 3)["outcome"]!.GetValue<string>(), Line(claim, 3)["reimbursedAmount"]!.GetValue<decimal>()));
+        Assert.Equal(["SESSION_OUTSIDE_VALIDITY"], Codes(Line(claim, 3)));
+        Assert.Equal(21.00m, Line(claim, 4)["reimbursedAmount"]!.GetValue<decimal>());
+        Assert.Equal((148.60m, 72.52m), (claim["paidTotal"]!.GetValue<decimal>(), claim["reimbursedTotal"]!.GetValue<decimal>()));
+        Assert.Contains("reimbursed to the insured: 25.76", Line(claim, 1)["reasons"]!.AsArray().Single(r => r!["code"]!.GetValue<string>() == "REIMBURSED")!["message"]!.GetValue<string>());
+        Assert.Equal(3, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+
+        // The claim and its statement, for the channel that sent it, in the language asked.
+        var read = await (await Client(InsuredApp, "de").GetAsync($"{Url}/{claim["id"]}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(72.52m, read["reimbursedTotal"]!.GetValue<decimal>());
+        Assert.StartsWith("Dem Versicherten", Line(read, 1)["reasons"]!.AsArray().Single(r => r!["code"]!.GetValue<string>() == "REIMBURSED")!["message"]!.GetValue<string>());
+        var list = await (await Client(InsuredApp).GetAsync(Url)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(claim["id"]!.GetValue<Guid>(), list["items"]![0]!["id"]!.GetValue<Guid>());
+        Assert.Equal(1, await Api.CountAsync("attachments")); // the receipted invoice, in the attachment store
+    }
+
+    [Fact]
+    public async Task Ins03_a_claim_without_its_invoice_is_refused_INVOICE_MISSING_and_consumes_nothing()
+    {
+        var voucher = await VoucherAsync();
+        var response = await PostAsync(Client(InsuredApp), Physio(voucher, "F-NOINV", Session("2026-11-05")), invoice: null);
+        var claim = await response.ExpectAsync(HttpStatusCode.Created);
+
+        Assert.Equal("refused", claim["status"]!.GetValue<string>());
+        Assert.Equal(["INVOICE_MISSING"], Codes(claim));
+        Assert.Empty(claim["lines"]!.AsArray());
+        Assert.Equal(0m, claim["reimbursedTotal"]!.GetValue<decimal>());
+        Assert.Equal(0, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+        Assert.Equal(new long[] { 1, 0, 0 }, await CountsAsync());
+
+        // The same invoice sent with its file afterwards is a claim of its own, not a duplicate.
+        await ClaimAsync(Client(InsuredApp), Physio(voucher, "F-NOINV", Session("2026-11-05")));
+    }
+
+    [Theory]
+    [InlineData("{\"date\":\"2026-11-05\",\"actCode\":\"ZK11\",\"amountPaid\":36.805}", "request.sessions[0].amountPaid")]
+    [InlineData("{\"date\":\"2026-11-05\",\"actCode\":\"ZK11\",\"amountPaid\":-36.80}", "request.sessions[0].amountPaid")]
+    [InlineData("{\"date\":\"2026-11-05\",\"actCode\":\"ZK11\",\"amountPaid\":0}", "request.sessions[0].amountPaid")]
+    [InlineData("{\"date\":\"2026-11-24\",\"actCode\":\"ZK11\",\"amountPaid\":36.80}", "request.sessions[0].date")]
+    [InlineData("{\"date\":\"2026-11-05\",\"actCode\":\"\",\"amountPaid\":36.80}", "request.sessions[0].actCode")]
+    public async Task Ins03_bad_sessions_are_400_naming_the_field_and_store_nothing(string session, string field)
+    {
+        var voucher = await VoucherAsync();
+        var before = await CountsAsync();
+        var json = $$"""
+            {"kind":"physiotherapy","matricule":"{{Adult}}","voucherNumber":"{{voucher}}","providerCode":"PHY0001",
+             "invoice":{"number":"F-BAD","date":"2026-11-20","issuer":"PHY0001"},"sessions":[{{session}}]}
+            """;
+        var problem = await (await PostRawAsync(Client(InsuredApp), json, Invoice())).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.NotNull(problem["errors"]![field]);
+        Assert.Equal(before, await CountsAsync());
+        Assert.Equal(0, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+    }
+
+    [Theory]
+    [InlineData("\"invoice\":{\"number\":\"F-1\",\"date\":\"2026-11-24\",\"issuer\":\"PHY0001\"}", "request.invoice.date")]
+    [InlineData("\"invoice\":{\"number\":\"\",\"date\":\"2026-11-20\",\"issuer\":\"PHY0001\"}", "request.invoice.number")]
+    [InlineData("\"statementLanguage\":\"it\",\"invoice\":{\"number\":\"F-1\",\"date\":\"2026-11-20\"}", "request.statementLanguage")]
+    [InlineData("\"matricule\":\"1983081246786\",\"invoice\":{\"number\":\"F-1\",\"date\":\"2026-11-20\"}", "request.matricule")]
+    public async Task Ins03_bad_claims_are_400_naming_the_field_and_store_nothing(string fields, string field)
+    {
+        var before = await CountsAsync();
+        var json = $$"""
+            {"kind":"physiotherapy","matricule":"{{Adult}}","voucherNumber":"K26-0001000-3","providerCode":"PHY0001",{{fields}},
+             "sessions":[{"date":"2026-11-05","actCode":"ZK11","amountPaid":36.80}]}
+            """;
+        var problem = await (await PostRawAsync(Client(InsuredApp), json, Invoice())).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.NotNull(problem["errors"]![field]);
+        Assert.Equal(before, await CountsAsync());
+    }
+
+    [Fact]
+    public async Task Ins03_the_same_invoice_twice_is_DUPLICATE_CLAIM_naming_the_first_claim()
+    {
+        var voucher = await VoucherAsync();
+        var first = await ClaimAsync(Client(InsuredApp), Physio(voucher, "F-DUP", Session("2026-11-05")));
+        var before = await CountsAsync();
+
+        // Same issuer and number, another file; then the same file under another number.
+        var again = await (await PostAsync(Client(InsuredApp), Physio(voucher, "F-DUP", Session("2026-11-06")), Invoice()))
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "DUPLICATE_CLAIM");
+        Assert.Equal(first["id"]!.GetValue<Guid>(), again["claimId"]!.GetValue<Guid>());
+        var file = Invoice("same-file");
+        await ClaimAsync(Client(InsuredApp), Physio(voucher, "F-FILE-1", Session("2026-11-07")), file);
+        var sameFile = await (await PostAsync(Client(InsuredApp), Physio(voucher, "F-FILE-2", Session("2026-11-08")), file))
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "DUPLICATE_CLAIM");
+        Assert.NotEqual(first["id"]!.GetValue<Guid>(), sameFile["claimId"]!.GetValue<Guid>());
+        Assert.Equal(before.Zip([1L, 1L, 1L], (a, b) => a + b), await CountsAsync());
+        Assert.Equal(2, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+    }
+
+    [Fact]
+    public async Task Ins04_a_session_paid_to_the_provider_is_not_reimbursed_and_a_reimbursed_one_is_not_paid_to_the_provider()
+    {
+        var voucher = await VoucherAsync(thirdParty: true);
+        var billed = await BillAsync("INS04-1", voucher, "2026-11-05");
+        Assert.Equal("accepted", billed["lines"]![0]!["outcome"]!.GetValue<string>());
+
+        var claim = await ClaimAsync(Client(InsuredApp), Physio(voucher, "F-INS04", Session("2026-11-05"), Session("2026-11-10")));
+        Assert.Equal(["SESSION_ALREADY_PAID"], Codes(Line(claim, 1)));
+        Assert.Equal("accepted", Line(claim, 2)["outcome"]!.GetValue<string>());
+
+        var memoir = await BillAsync("INS04-2", voucher, "2026-11-10");
+        Assert.Equal(["SESSION_ALREADY_PAID"], Codes(memoir["lines"]![0]!));
+        Assert.Equal(2, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+
+        // A second claim for the reimbursed session: paid once on this route too.
+        var second = await ClaimAsync(Client(InsuredApp), Physio(voucher, "F-INS04-B", Session("2026-11-10")));
+        Assert.Equal(["SESSION_ALREADY_PAID"], Codes(Line(second, 1)));
+    }
+
+    [Fact]
+    public async Task Ins04_both_routes_racing_for_the_same_sessions_pay_each_session_once()
+    {
+        var voucher = await VoucherAsync(thirdParty: true, sessions: 30);
+        var dates = Enumerable.Range(0, 12).Select(i => new DateOnly(2026, 11, 4).AddDays(i).ToString("yyyy-MM-dd")).ToList();
+        var provider = Client(Physio1);
+        var insured = Client(InsuredApp);
+        var memoirs = dates.Select((d, i) => provider.PostJsonAsync("/api/v1/fee-memoirs", Memoir($"RACE-{i}", voucher, d)));
+        var claims = dates.Select((d, i) => PostAsync(insured, Physio(voucher, $"F-RACE-{i}", Session(d)), Invoice()));
+        var responses = await Task.WhenAll(memoirs.Concat(claims));
+        var bodies = new List<JsonNode>();
+        foreach (var r in responses) bodies.Add(await r.ExpectAsync(HttpStatusCode.Created));
+
+        var lines = bodies.Select(b => b["lines"]![0]!).ToList();
+        Assert.Equal(dates.Count, lines.Count(l => l["outcome"]!.GetValue<string>() == "accepted"));
+        Assert.All(lines.Where(l => l["outcome"]!.GetValue<string>() == "refused"), l => Assert.Equal(["SESSION_ALREADY_PAID"], Codes(l)));
+        Assert.Equal(dates.Count, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+        await using var conn = new NpgsqlConnection(Api.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("""
+            SELECT count(*) FROM (
+              SELECT session_date FROM cns.fee_memoir_lines WHERE outcome IN ('Accepted', 'Reduced')
+              UNION ALL SELECT service_date FROM cns.reimbursement_claim_lines WHERE outcome IN ('Accepted', 'Reduced')) paid
+            """, conn);
+        Assert.Equal((long)dates.Count, (long)(await cmd.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task Ins04_the_database_refuses_a_claim_line_for_a_session_the_provider_was_paid_whatever_the_application_does()
+    {
+        var voucher = await VoucherAsync(thirdParty: true);
+        await BillAsync("INS04-DB", voucher, "2026-11-05");
+        var claim = await ClaimAsync(Client(InsuredApp), Physio(voucher, "F-DB", Session("2026-11-06")));
+
+        await using var conn = new NpgsqlConnection(Api.ConnectionString);
+        await conn.OpenAsync();
+        // Move the reimbursed session onto the provider's day: the claim-line trigger refuses it.
+        await using var move = new NpgsqlCommand("UPDATE cns.reimbursement_claim_lines SET service_date = '2026-11-05' WHERE claim_id = @id", conn);
+        move.Parameters.AddWithValue("id", claim["id"]!.GetValue<Guid>());
+        var e = await Assert.ThrowsAsync<PostgresException>(() => move.ExecuteNonQueryAsync());
+        Assert.Equal((PostgresErrorCodes.UniqueViolation, "ins04_session_paid_once"), (e.SqlState, e.ConstraintName));
+        // Move the provider's session onto the reimbursed day: inserting it as a new line is refused by the memoir-line trigger.
+        await using var copy = new NpgsqlCommand("""
+            INSERT INTO cns.fee_memoir_lines
+            SELECT (jsonb_populate_record(NULL::cns.fee_memoir_lines,
+              to_jsonb(l) || jsonb_build_object('id', gen_random_uuid(), 'line_number', 2, 'session_date', '2026-11-06'))).*
+            FROM cns.fee_memoir_lines l LIMIT 1
+            """, conn);
+        e = await Assert.ThrowsAsync<PostgresException>(() => copy.ExecuteNonQueryAsync());
+        Assert.Equal((PostgresErrorCodes.UniqueViolation, "ins04_session_paid_once"), (e.SqlState, e.ConstraintName));
+    }
+
+    [Fact]
+    public async Task The_insured_channel_sees_nothing_of_providers_data_and_providers_nothing_of_claims()
+    {
+        var voucher = await VoucherAsync();
+        var memoir = await BillAsync("ACCESS-1", voucher, "2026-11-05");
+        var claim = await ClaimAsync(Client(InsuredApp), Physio(voucher, "F-ACCESS", Session("2026-11-06")));
+        var insured = Client(InsuredApp);
+
+        foreach (var url in new[] { "/api/v1/fee-memoirs", $"/api/v1/fee-memoirs/{memoir["id"]}", "/api/v1/validation-requests", $"/api/v1/vouchers/{voucher}",
+                     "/api/v1/return-files", "/api/v1/review/queue", "/api/v1/admin/insured" })
+            Assert.True((await insured.GetAsync(url)).StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound, url);
+        await (await insured.PostJsonAsync("/api/v1/fee-memoirs", Memoir("BY-INSURED", voucher, "2026-11-07"))).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+
+        foreach (var key in new[] { Physio1, Physio2 })
+        {
+            await (await Client(key).GetAsync($"{Url}/{claim["id"]}")).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+            await (await Client(key).GetAsync(Url)).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+            await (await PostAsync(Client(key), Physio(voucher, "F-PROVIDER", Session("2026-11-08")), Invoice())).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        }
+        // CNS staff read it; an unknown id is 404.
+        await (await Client(Reviewer).GetAsync($"{Url}/{claim["id"]}")).ExpectAsync(HttpStatusCode.OK);
+        await (await insured.GetAsync($"{Url}/{Guid.NewGuid()}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+    }
+}
