@@ -11,10 +11,10 @@ public static class ReferenceEndpoints
     {
         // "Today" decides every answer, so every caller of a sandbox may read its clock (only its admin moves it).
         api.MapGet("/clock", (IMediator m, CancellationToken ct) => m.Send(new GetSandboxClock(), ct))
-            .WithTags("Reference data").RequireAuthorization(Policies.ProviderOrStaff)
+            .WithTags("Reference data").RequireAuthorization(Policies.AnySandboxCaller)
             .WithSummary("Read the sandbox clock: `now` and `localDate` (today in Luxembourg) decide the rules' answers.")
             .WithDescription("Read-only; the sandbox's admin sets or advances it with PUT /admin/clock.");
-        var g = api.MapGroup("/reference").WithTags("Reference data").RequireAuthorization(Policies.ProviderOrStaff);
+        var g = api.MapGroup("/reference").WithTags("Reference data").RequireAuthorization(Policies.AnySandboxCaller);
         g.MapGet("/acts", (IMediator m, string? domain, CancellationToken ct) => m.Send(new GetActs(domain), ct))
             .WithSummary("Nomenclature acts with coefficient and today's tariff (coefficient × letter key).");
         g.MapGet("/annex-g", (IMediator m, CancellationToken ct) => m.Send(new GetAnnexG(), ct)).WithSummary("Annex G heavy pathologies.");

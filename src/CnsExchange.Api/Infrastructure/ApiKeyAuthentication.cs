@@ -121,6 +121,8 @@ public static class Policies
     public const string ProviderOrInsured = "provider_or_insured";
     /// <summary>A reimbursement claim: the channel that submitted it, and CNS staff.</summary>
     public const string InsuredChannelOrStaff = "insured_channel_or_staff";
+    /// <summary>Every caller of a sandbox: its clock and reference data decide every answer, the insured channel's too.</summary>
+    public const string AnySandboxCaller = "any_sandbox_caller";
 
     public static readonly IReadOnlyDictionary<string, string[]> Roles = new Dictionary<string, string[]>
     {
@@ -134,6 +136,7 @@ public static class Policies
         [InsuredChannel] = ["insured-channel"],
         [ProviderOrInsured] = ["provider", "insured-channel"],
         [InsuredChannelOrStaff] = ["insured-channel", "reviewer", "admin"],
+        [AnySandboxCaller] = ["provider", "insured-channel", "reviewer", "admin"],
     };
 
     public static void AddCnsPolicies(this Microsoft.AspNetCore.Authorization.AuthorizationBuilder builder)
