@@ -1,7 +1,11 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Billing;
 using CnsExchange.Application.Features.Cures;
 using CnsExchange.Application.Features.Rehabilitation;
+using CnsExchange.Application.Features.Vouchers;
+using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Cures;
 using CnsExchange.Domain.Vouchers;
 using CnsExchange.IntegrationTests.Support;
@@ -51,32 +55,43 @@ public static class CareTestSupport
     /// gets its required document at once, as a centre sends it, unless <paramref name="withRequiredDocument"/> is false:
     /// the answer is then the request as it stands after the document.
     /// </summary>
-    public static async Task<JsonNode> CureAsync(this HttpClient client, CureAuthorisationInput input, bool withRequiredDocument = true)
+    public static async Task<CureAuthorisationDto> CureAsync(this HttpClient client, CureAuthorisationInput input, bool withRequiredDocument = true)
     {
         var response = await client.PostCureAsync(input);
-        var body = await response.ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal($"{CureUrl}/{body["id"]}", response.Headers.Location?.ToString());
-        return withRequiredDocument ? await client.WithRequiredDocumentAsync(CureUrl, body) : body;
+        var body = await response.ExpectAsync<CureAuthorisationDto>(HttpStatusCode.Created);
+        Assert.Equal($"{CureUrl}/{body.Id}", response.Headers.Location?.ToString());
+        return withRequiredDocument ? await client.WithRequiredDocumentAsync(CureUrl, body, body.Id, body.Reasons) : body;
     }
 
-    public static async Task<JsonNode> RehabAsync(this HttpClient client, RehabilitationAuthorisationInput input, bool withRequiredDocument = true)
+    public static async Task<RehabilitationAuthorisationDto> RehabAsync(this HttpClient client, RehabilitationAuthorisationInput input, bool withRequiredDocument = true)
     {
         var response = await client.PostRehabAsync(input);
-        var body = await response.ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal($"{RehabUrl}/{body["id"]}", response.Headers.Location?.ToString());
-        return withRequiredDocument ? await client.WithRequiredDocumentAsync(RehabUrl, body) : body;
+        var body = await response.ExpectAsync<RehabilitationAuthorisationDto>(HttpStatusCode.Created);
+        Assert.Equal($"{RehabUrl}/{body.Id}", response.Headers.Location?.ToString());
+        return withRequiredDocument ? await client.WithRequiredDocumentAsync(RehabUrl, body, body.Id, body.Reasons) : body;
     }
 
     /// <summary>Attaches the document a request waits for (the detail of its DOCUMENT_MISSING reason) and reads the request again.</summary>
-    public static async Task<JsonNode> WithRequiredDocumentAsync(this HttpClient client, string kindUrl, JsonNode decision)
+    public static Task<RehabilitationAuthorisationDto> WithRequiredDocumentAsync(this HttpClient client, string kindUrl, RehabilitationAuthorisationDto decision) =>
+        client.WithRequiredDocumentAsync(kindUrl, decision, decision.Id, decision.Reasons);
+
+    private static async Task<T> WithRequiredDocumentAsync<T>(this HttpClient client, string kindUrl, T decision, Guid id, IReadOnlyList<ReasonDto> reasons)
     {
-        var missing = decision["reasons"]!.AsArray().FirstOrDefault(r => r!["code"]!.GetValue<string>() == "DOCUMENT_MISSING");
+        var missing = reasons.FirstOrDefault(r => r.Code == "DOCUMENT_MISSING");
         if (missing is null) return decision;
-        var url = $"{kindUrl}/{decision.Id()}";
-        await (await Lifecycle.AttachmentTests.AttachAsync(client, url, Validation.ValidationTestSupport.Pdf(), missing["detail"]!.GetValue<string>()))
+        var url = $"{kindUrl}/{id}";
+        await (await Lifecycle.AttachmentTests.AttachAsync(client, url, Validation.ValidationTestSupport.Pdf(), missing.Detail!))
             .ExpectAsync(HttpStatusCode.Created);
-        return await (await client.GetAsync(url)).ExpectAsync(HttpStatusCode.OK);
+        return await (await client.GetAsync(url)).ExpectAsync<T>(HttpStatusCode.OK);
     }
+
+    public static IReadOnlyList<string> Codes(this CureAuthorisationDto decision) => decision.Reasons.Select(r => r.Code).ToList();
+
+    public static IReadOnlyList<string> Codes(this RehabilitationAuthorisationDto decision) => decision.Reasons.Select(r => r.Code).ToList();
+
+    public static VoucherServiceDto Service(this CureAuthorisationDto decision) => decision.Voucher!.Services.Single();
+
+    public static VoucherServiceDto Service(this RehabilitationAuthorisationDto decision) => decision.Voucher!.Services.Single();
 
     public static string Status(this JsonNode decision) => decision["status"]!.GetValue<string>();
 
@@ -89,6 +104,11 @@ public static class CareTestSupport
 
     public static JsonNode Service(this JsonNode decision) => decision["voucher"]!["services"]!.AsArray().Single()!;
 
+    /// <summary>A date as the wire writes it, to compare with the tests' literal dates.</summary>
+    public static string Iso(this DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string? Iso(this DateOnly? date) => date?.Iso();
+
     public static string Date(this JsonNode node, string name) => node[name]!.GetValue<string>();
 
     /// <summary><paramref name="count"/> session dates: consecutive days from <paramref name="first"/>, the last one on <paramref name="last"/>.</summary>
@@ -99,19 +119,18 @@ public static class CareTestSupport
     /// The centre bills sessions given on a voucher with a fee memoir (POST /fee-memoirs): the paid lines are the
     /// sessions the cure history reads. Every line must be paid.
     /// </summary>
-    public static async Task BillSessionsAsync(this HttpClient centre, JsonNode decision, IEnumerable<DateOnly> dates)
+    public static async Task BillSessionsAsync(this HttpClient centre, CureAuthorisationDto decision, IEnumerable<DateOnly> dates)
     {
-        var voucher = decision["voucher"]!;
+        var voucher = decision.Voucher!;
         var lines = dates.Select(d => new
         {
-            voucherNumber = voucher["number"]!.GetValue<string>(), matricule = voucher["matricule"]!.GetValue<string>(),
-            sessionDate = d.ToString("yyyy-MM-dd"), actCode = voucher["services"]![0]!["actCode"]!.GetValue<string>(), travel = false, claimedAmount = 10.00m,
+            voucherNumber = voucher.Number, matricule = voucher.Matricule,
+            sessionDate = d.ToString("yyyy-MM-dd"), actCode = voucher.Services[0].ActCode, travel = false, claimedAmount = 10.00m,
         }).ToList();
         var memoir = await (await centre.PostJsonAsync("/api/v1/fee-memoirs", new { memoirReference = "M-" + Guid.NewGuid().ToString("N")[..12], lines }))
-            .ExpectAsync(HttpStatusCode.Created);
-        var outcomes = memoir["lines"]!.AsArray().Select(l => l!["outcome"]!.GetValue<string>()).ToList();
-        Assert.True(outcomes.All(o => o is "accepted" or "reduced"), memoir.ToJsonString());
-        Assert.Equal(lines.Count, outcomes.Count);
+            .ExpectAsync<FeeMemoirDto>(HttpStatusCode.Created);
+        Assert.True(memoir.Lines.All(l => l.Outcome is LineOutcome.Accepted or LineOutcome.Reduced), string.Join(", ", memoir.Lines.Select(l => l.Outcome)));
+        Assert.Equal(lines.Count, memoir.Lines.Count);
     }
 
     /// <summary>Moves the sandbox clock forward to 09:00 Luxembourg time on <paramref name="date"/>.</summary>

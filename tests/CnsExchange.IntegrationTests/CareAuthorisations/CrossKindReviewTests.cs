@@ -16,7 +16,7 @@ public sealed class CrossKindReviewTests(ApiFactory api) : ApiTest(api)
     {
         var physio = (await Physio.DecideAsync(Client(Physio1), Physio.Rx(Physio.DependencyPlan))).Id.ToString(); // Monday → due Tuesday
         Api.Clock.Advance(TimeSpan.FromDays(1));
-        var rehab = (await Client(Rehab1).RehabAsync(Rehab("GER_AMB", start: new DateOnly(2026, 12, 1), end: new DateOnly(2027, 1, 31), declared: DeclaredStay))).Id(); // Tuesday → due Wednesday
+        var rehab = (await Client(Rehab1).RehabAsync(Rehab("GER_AMB", start: new DateOnly(2026, 12, 1), end: new DateOnly(2027, 1, 31), declared: DeclaredStay))).Id.ToString(); // Tuesday → due Wednesday
         Api.Clock.Advance(TimeSpan.FromDays(1)); // Wednesday: the physiotherapy request is overdue
 
         var queue = await (await Client(Reviewer).GetAsync("/api/v1/review/queue")).ExpectAsync(HttpStatusCode.OK);
@@ -40,7 +40,7 @@ public sealed class CrossKindReviewTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task Requests_of_one_kind_cannot_be_changed_through_the_routes_of_another()
     {
-        var rehab = (await Client(Rehab1).RehabAsync(Rehab("GER_AMB", start: new DateOnly(2026, 12, 1), end: new DateOnly(2027, 1, 31), declared: DeclaredStay))).Id();
+        var rehab = (await Client(Rehab1).RehabAsync(Rehab("GER_AMB", start: new DateOnly(2026, 12, 1), end: new DateOnly(2027, 1, 31), declared: DeclaredStay))).Id.ToString();
         await (await Client(Rehab1).PostJsonAsync($"{Physio.Url}/{rehab}/cancel", new { })).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         await (await Client(Rehab1).GetAsync($"{Physio.Url}/{rehab}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         Assert.Equal("pending", (await (await Client(Rehab1).GetAsync($"{RehabUrl}/{rehab}")).ExpectAsync(HttpStatusCode.OK)).Status());

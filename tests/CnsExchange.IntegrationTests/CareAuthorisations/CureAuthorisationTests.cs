@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using CnsExchange.Domain.Cures;
 using CnsExchange.Domain.Vouchers;
+using CnsExchange.Domain.Requests;
 using CnsExchange.IntegrationTests.Support;
 using static CnsExchange.IntegrationTests.CareAuthorisations.CareTestSupport;
 
@@ -19,29 +20,29 @@ public sealed class CureAuthorisationTests(ApiFactory api) : ApiTest(api)
     {
         var decision = await Client(Thermal1).CureAsync(Cure("T200", MondorfResident));
 
-        Assert.Equal("agreed", decision.Status());
+        Assert.Equal(RequestStatus.Agreed, decision.Status);
         Assert.Empty(decision.Codes());
-        Assert.Null(decision["decisionDueBy"]);
-        var voucher = decision["voucher"]!;
-        Assert.True(IsVoucher(voucher["number"]!.GetValue<string>(), VoucherKind.Cure), voucher["number"]!.GetValue<string>());
-        Assert.StartsWith("C26-", voucher["number"]!.GetValue<string>());
-        Assert.Equal(("cure", "T200"), (voucher["kind"]!.GetValue<string>(), voucher["category"]!.GetValue<string>()));
-        Assert.Equal(("2026-11-23", "2027-11-23", "2027-11-23"), (voucher.Date("issuedOn"), voucher.Date("treatmentStartBy"), voucher.Date("validUntil")));
-        Assert.True(voucher["thirdPartyPayment"]!.GetValue<bool>());
+        Assert.Null(decision.DecisionDueBy);
+        var voucher = decision.Voucher!;
+        Assert.True(IsVoucher(voucher.Number, VoucherKind.Cure), voucher.Number);
+        Assert.StartsWith("C26-", voucher.Number);
+        Assert.Equal((VoucherKind.Cure, "T200"), (voucher.Kind, voucher.Category));
+        Assert.Equal(("2026-11-23", "2027-11-23", "2027-11-23"), (voucher.IssuedOn.Iso(), voucher.TreatmentStartBy.Iso(), voucher.ValidUntil.Iso()));
+        Assert.True(voucher.ThirdPartyPayment);
         var service = decision.Service();
-        Assert.Equal(("T200", 24, 80m, 35.00m), (service["actCode"]!.GetValue<string>(), service["sessionsGranted"]!.GetValue<int>(),
-            service["ratePercent"]!.GetValue<decimal>(), service["tariffOnIssue"]!.GetValue<decimal>()));
+        Assert.Equal(("T200", 24, 80m, 35.00m), (service.ActCode, service.SessionsGranted,
+            service.RatePercent, service.TariffOnIssue));
 
-        var terms = decision["authorisation"]!;
-        Assert.Equal((80m, 24, 6, false), (terms["ratePercent"]!.GetValue<decimal>(), terms["sessions"]!.GetValue<int>(),
-            terms["sessionWindowMonths"]!.GetValue<int>(), terms["s2"]!.GetValue<bool>()));
-        var allowance = terms["stayAllowance"]!;
-        Assert.Equal(("mondorf_resident_day", "day", 17.94m), (allowance["code"]!.GetValue<string>(), allowance["unit"]!.GetValue<string>(),
-            allowance["amount"]!.GetValue<decimal>()));
-        Assert.Equal(["submitted", "agreed"], decision["history"]!.AsArray().Select(h => h!["action"]!.GetValue<string>()));
+        var terms = decision.Authorisation!;
+        Assert.Equal((80m, 24, 6, false), (terms.RatePercent, terms.Sessions,
+            terms.SessionWindowMonths, terms.S2));
+        var allowance = terms.StayAllowance!;
+        Assert.Equal(("mondorf_resident_day", "day", 17.94m), (allowance.Code, allowance.Unit,
+            allowance.Amount));
+        Assert.Equal(["submitted", "agreed"], decision.History.Select(h => h.Action));
 
         // The voucher view carries the authorisation terms too.
-        var shown = await (await Client(Thermal1).GetAsync($"/api/v1/vouchers/{decision.VoucherNumber()}")).ExpectAsync(HttpStatusCode.OK);
+        var shown = await (await Client(Thermal1).GetAsync($"/api/v1/vouchers/{decision.Voucher!.Number}")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(17.94m, shown["cure"]!["stayAllowance"]!["amount"]!.GetValue<decimal>());
         Assert.Equal(24, shown["services"]![0]!["sessionsRemaining"]!.GetValue<int>());
     }
@@ -50,25 +51,25 @@ public sealed class CureAuthorisationTests(ApiFactory api) : ApiTest(api)
     public async Task Fango_is_covered_at_70_percent_with_the_nightly_allowance_for_a_non_resident()
     {
         var decision = await Client(Thermal1).CureAsync(Cure("T261"));
-        Assert.Equal("agreed", decision.Status());
-        Assert.Equal(70m, decision.Service()["ratePercent"]!.GetValue<decimal>());
-        var allowance = decision["authorisation"]!["stayAllowance"]!;
-        Assert.Equal(("mondorf_night", "night", 61.39m), (allowance["code"]!.GetValue<string>(), allowance["unit"]!.GetValue<string>(),
-            allowance["amount"]!.GetValue<decimal>()));
+        Assert.Equal(RequestStatus.Agreed, decision.Status);
+        Assert.Equal(70m, decision.Service().RatePercent);
+        var allowance = decision.Authorisation!.StayAllowance!;
+        Assert.Equal(("mondorf_night", "night", 61.39m), (allowance.Code, allowance.Unit,
+            allowance.Amount));
     }
 
     [Fact]
     public async Task Obesity_cure_needs_a_bmi_above_35_without_other_criterion()
     {
         var refused = await Client(Thermal1).CureAsync(Cure("T190", clinical: new CureClinicalData(Bmi: 35.0m)));
-        Assert.Equal("refused", refused.Status());
+        Assert.Equal(RequestStatus.Refused, refused.Status);
         Assert.Equal(["CURE_CONDITIONS_NOT_MET"], refused.Codes());
-        Assert.Equal("CUR-04", refused["reasons"]![0]!["rule"]!.GetValue<string>());
-        Assert.Null(refused["voucher"]);
-        Assert.Null(refused["authorisation"]);
+        Assert.Equal("CUR-04", refused.Reasons[0].Rule);
+        Assert.Null(refused.Voucher);
+        Assert.Null(refused.Authorisation);
 
         var agreed = await Client(Thermal1).CureAsync(Cure("T190", clinical: new CureClinicalData(Bmi: 35.1m)));
-        Assert.Equal("agreed", agreed.Status());
+        Assert.Equal(RequestStatus.Agreed, agreed.Status);
         Assert.Equal(1, await CountAsync("vouchers"));
     }
 
@@ -76,13 +77,13 @@ public sealed class CureAuthorisationTests(ApiFactory api) : ApiTest(api)
     public async Task Cur11_stationary_obesity_cure_is_agreed_without_stay_allowance_and_says_why()
     {
         var stationary = await Client(Thermal1).CureAsync(Cure("T190", MondorfResident, clinical: new CureClinicalData(Bmi: 36m)));
-        Assert.Equal("agreed", stationary.Status());
+        Assert.Equal(RequestStatus.Agreed, stationary.Status);
         Assert.Equal(["STAY_INCLUDED_IN_CURE_PACKAGE"], stationary.Codes());
-        Assert.Equal(("CUR-11", "information"), (stationary["reasons"]![0]!["rule"]!.GetValue<string>(), stationary["reasons"]![0]!["severity"]!.GetValue<string>()));
-        Assert.Null(stationary["authorisation"]!["stayAllowance"]);
+        Assert.Equal(("CUR-11", "information"), (stationary.Reasons[0].Rule, stationary.Reasons[0].Severity));
+        Assert.Null(stationary.Authorisation!.StayAllowance);
 
         var ambulatory = await Client(Thermal1).CureAsync(Cure("T192", clinical: new CureClinicalData(Bmi: 36m)));
-        Assert.Equal(("agreed", "mondorf_night"), (ambulatory.Status(), ambulatory["authorisation"]!["stayAllowance"]!["code"]!.GetValue<string>()));
+        Assert.Equal((RequestStatus.Agreed, "mondorf_night"), (ambulatory.Status, ambulatory.Authorisation!.StayAllowance!.Code));
     }
 
     [Fact]
@@ -90,8 +91,8 @@ public sealed class CureAuthorisationTests(ApiFactory api) : ApiTest(api)
     {
         var refused = await Client(Thermal1).CureAsync(Cure("T180"));
         Assert.Equal(["CURE_CONDITIONS_NOT_MET"], refused.Codes());
-        Assert.Equal("CUR-03", refused["reasons"]![0]!["rule"]!.GetValue<string>());
-        Assert.Equal("agreed", (await Client(Thermal1).CureAsync(Cure("T180", clinical: new CureClinicalData(Lymphoedema: true)))).Status());
+        Assert.Equal("CUR-03", refused.Reasons[0].Rule);
+        Assert.Equal(RequestStatus.Agreed, (await Client(Thermal1).CureAsync(Cure("T180", clinical: new CureClinicalData(Lymphoedema: true)))).Status);
     }
 
     // ---- CUR-08 cures abroad (S2) ---------------------------------------------------------------------------------
@@ -101,31 +102,31 @@ public sealed class CureAuthorisationTests(ApiFactory api) : ApiTest(api)
     {
         var decision = await Client(Thermal1).CureAsync(Cure("T200", start: Today.AddDays(30), country: "DE", notAvailableHere: true));
 
-        Assert.Equal("agreed", decision.Status());
+        Assert.Equal(RequestStatus.Agreed, decision.Status);
         Assert.Equal(["S2_AUTHORISATION"], decision.Codes());
-        var terms = decision["authorisation"]!;
-        Assert.True(terms["s2"]!.GetValue<bool>());
-        Assert.Equal("DE", terms["countryOfCare"]!.GetValue<string>());
-        Assert.False(terms["thirdPartyPayment"]!.GetValue<bool>());
-        Assert.Equal("abroad_night", terms["stayAllowance"]!["code"]!.GetValue<string>());
-        Assert.False(decision["voucher"]!["thirdPartyPayment"]!.GetValue<bool>());
-        Assert.True(decision["voucher"]!["cure"]!["s2"]!.GetValue<bool>());
-        Assert.True(decision["request"]!["abroad"]!.GetValue<bool>());
+        var terms = decision.Authorisation!;
+        Assert.True(terms.S2);
+        Assert.Equal("DE", terms.CountryOfCare);
+        Assert.False(terms.ThirdPartyPayment);
+        Assert.Equal("abroad_night", terms.StayAllowance!.Code);
+        Assert.False(decision.Voucher!.ThirdPartyPayment);
+        Assert.True(decision.Voucher!.Cure!.S2);
+        Assert.True(decision.Request.Abroad);
     }
 
     [Theory]
     [InlineData("CH")] // Switzerland
     [InlineData("TN")] // bilateral agreement
     public async Task Cure_abroad_in_switzerland_or_an_agreement_state_is_agreed(string country) =>
-        Assert.Equal("agreed", (await Client(Thermal1).CureAsync(Cure("T200", country: country, notAvailableHere: true))).Status());
+        Assert.Equal(RequestStatus.Agreed, (await Client(Thermal1).CureAsync(Cure("T200", country: country, notAvailableHere: true))).Status);
 
     [Fact]
     public async Task Cure_abroad_in_a_country_outside_the_list_is_refused()
     {
         var decision = await Client(Thermal1).CureAsync(Cure("T200", country: "US", notAvailableHere: true));
-        Assert.Equal("refused", decision.Status());
+        Assert.Equal(RequestStatus.Refused, decision.Status);
         Assert.Equal(["COUNTRY_NOT_COVERED"], decision.Codes());
-        Assert.Equal("US", decision["reasons"]![0]!["detail"]!.GetValue<string>());
+        Assert.Equal("US", decision.Reasons[0].Detail);
     }
 
     [Fact]
@@ -133,10 +134,10 @@ public sealed class CureAuthorisationTests(ApiFactory api) : ApiTest(api)
     {
         var late = await Client(Thermal1).CureAsync(Cure("T200", start: Today.AddDays(-1), country: "FR", notAvailableHere: true));
         Assert.Equal(["REQUEST_AFTER_START"], late.Codes());
-        Assert.Equal("CUR-08", late["reasons"]![0]!["rule"]!.GetValue<string>());
+        Assert.Equal("CUR-08", late.Reasons[0].Rule);
 
         var onTime = await Client(Thermal1).CureAsync(Cure("T203", start: Today, country: "FR", notAvailableHere: true));
-        Assert.Equal("agreed", onTime.Status());
+        Assert.Equal(RequestStatus.Agreed, onTime.Status);
     }
 
     [Fact]
@@ -144,7 +145,7 @@ public sealed class CureAuthorisationTests(ApiFactory api) : ApiTest(api)
     {
         var decision = await Client(Thermal1).CureAsync(Cure("T200", country: "BE", notAvailableHere: false));
         Assert.Equal(["CURE_CONDITIONS_NOT_MET"], decision.Codes());
-        Assert.Equal("CUR-08", decision["reasons"]![0]!["rule"]!.GetValue<string>());
+        Assert.Equal("CUR-08", decision.Reasons[0].Rule);
     }
 
     // ---- cross-border workers -------------------------------------------------------------------------------------
@@ -153,10 +154,10 @@ public sealed class CureAuthorisationTests(ApiFactory api) : ApiTest(api)
     public async Task Cross_border_worker_treated_in_the_country_of_residence_is_refused_competent_fund_abroad()
     {
         var decision = await Client(Thermal1).CureAsync(Cure("T200", CrossBorderFr, country: "FR", notAvailableHere: true));
-        Assert.Equal("refused", decision.Status());
+        Assert.Equal(RequestStatus.Refused, decision.Status);
         Assert.Equal(["COMPETENT_FUND_ABROAD"], decision.Codes());
 
-        Assert.Equal("agreed", (await Client(Thermal1).CureAsync(Cure("T200", CrossBorderFr))).Status());
+        Assert.Equal(RequestStatus.Agreed, (await Client(Thermal1).CureAsync(Cure("T200", CrossBorderFr))).Status);
     }
 
     // ---- earlier cures from this system's own history ----------------------------------------------------------
@@ -165,7 +166,7 @@ public sealed class CureAuthorisationTests(ApiFactory api) : ApiTest(api)
     public async Task Third_obesity_cure_is_refused_from_the_history_of_the_first_two()
     {
         var first = await Client(Thermal1).CureAsync(Cure("T190", start: new DateOnly(2026, 11, 30), clinical: Obese));
-        Assert.Equal("agreed", first.Status());
+        Assert.Equal(RequestStatus.Agreed, first.Status);
         // While the first is open, a second one of the same nature is too soon.
         Assert.Equal(["CURE_TOO_SOON"], (await Client(Thermal1).CureAsync(Cure("T192", clinical: Obese))).Codes());
         Api.MoveTo(new DateOnly(2026, 12, 21));
@@ -173,13 +174,13 @@ public sealed class CureAuthorisationTests(ApiFactory api) : ApiTest(api)
 
         Api.MoveTo(new DateOnly(2027, 12, 20)); // 12 months after the end of the first cure
         var second = await Client(Thermal1).CureAsync(Cure("T192", start: new DateOnly(2027, 12, 27), clinical: Obese));
-        Assert.Equal("agreed", second.Status());
+        Assert.Equal(RequestStatus.Agreed, second.Status);
         Api.MoveTo(new DateOnly(2028, 1, 21));
         await Client(Thermal1).BillSessionsAsync(second, Sessions(new DateOnly(2027, 12, 27), new DateOnly(2028, 1, 21), 21));
 
         Api.MoveTo(new DateOnly(2029, 2, 1));
         var third = await Client(Thermal1).CureAsync(Cure("T190", start: new DateOnly(2029, 2, 15), clinical: Obese));
-        Assert.Equal("refused", third.Status());
+        Assert.Equal(RequestStatus.Refused, third.Status);
         Assert.Equal(["CURE_LIMIT_REACHED"], third.Codes());
     }
 
@@ -193,25 +194,25 @@ public sealed class CureAuthorisationTests(ApiFactory api) : ApiTest(api)
         Api.MoveTo(new DateOnly(2029, 2, 25)); // a day short of 24 months after the last session
         var early = await Client(Thermal1).CureAsync(Cure("T203", start: new DateOnly(2029, 3, 5)));
         Assert.Equal(["CURE_TOO_SOON"], early.Codes());
-        Assert.Equal("2029-02-26", early["reasons"]![0]!["detail"]!.GetValue<string>());
+        Assert.Equal("2029-02-26", early.Reasons[0].Detail);
 
         Api.MoveTo(new DateOnly(2029, 2, 26));
-        Assert.Equal("agreed", (await Client(Thermal1).CureAsync(Cure("T203", start: new DateOnly(2029, 3, 5)))).Status());
+        Assert.Equal(RequestStatus.Agreed, (await Client(Thermal1).CureAsync(Cure("T203", start: new DateOnly(2029, 3, 5)))).Status);
     }
 
     [Fact]
     public async Task Shoulder_cure_for_the_other_shoulder_needs_no_wait_but_the_same_shoulder_does()
     {
         var left = await Client(Thermal1).CureAsync(Cure("T206", clinical: new CureClinicalData(AffectedSide: BodySide.Left)));
-        Assert.Equal("agreed", left.Status());
-        Assert.Equal("left", left["authorisation"]!["affectedSide"]!.GetValue<string>());
+        Assert.Equal(RequestStatus.Agreed, left.Status);
+        Assert.Equal(BodySide.Left, left.Authorisation!.AffectedSide);
 
         Assert.Equal(["CURE_TOO_SOON"], (await Client(Thermal1).CureAsync(Cure("T206", clinical: new CureClinicalData(AffectedSide: BodySide.Left)))).Codes());
-        Assert.Equal("agreed", (await Client(Thermal1).CureAsync(Cure("T206", clinical: new CureClinicalData(AffectedSide: BodySide.Right)))).Status());
+        Assert.Equal(RequestStatus.Agreed, (await Client(Thermal1).CureAsync(Cure("T206", clinical: new CureClinicalData(AffectedSide: BodySide.Right)))).Status);
 
         var noSide = await Client(Thermal1).CureAsync(Cure("T206", MondorfResident));
         Assert.Equal(["CURE_CONDITIONS_NOT_MET"], noSide.Codes());
-        Assert.Equal("clinical.affectedSide", noSide["reasons"]![0]!["field"]!.GetValue<string>());
+        Assert.Equal("clinical.affectedSide", noSide.Reasons[0].Field);
     }
 
     [Fact]
@@ -224,15 +225,15 @@ public sealed class CureAuthorisationTests(ApiFactory api) : ApiTest(api)
         await Client(Thermal1).BillSessionsAsync(cycle, Sessions(new DateOnly(2026, 12, 1), new DateOnly(2027, 1, 28), 23));
         var notYet = await Client(Thermal1).CureAsync(Cure("T209", start: new DateOnly(2027, 2, 8)));
         Assert.Equal(["MAINTENANCE_NOT_ALLOWED"], notYet.Codes());
-        Assert.Equal("23/24", notYet["reasons"]![0]!["detail"]!.GetValue<string>());
+        Assert.Equal("23/24", notYet.Reasons[0].Detail);
 
         await Client(Thermal1).BillSessionsAsync(cycle, [new DateOnly(2027, 1, 29)]); // the 24th session completes the cycle
         var maintenance = await Client(Thermal1).CureAsync(Cure("T209", start: new DateOnly(2027, 2, 8), maintenancePerMonth: 4));
-        Assert.Equal("agreed", maintenance.Status());
+        Assert.Equal(RequestStatus.Agreed, maintenance.Status);
         Assert.Equal(["MAINTENANCE_SESSIONS_REDUCED"], maintenance.Codes());
-        var terms = maintenance["authorisation"]!;
-        Assert.Equal((2, 24, "2028-02-01"), (terms["maxSessionsPerMonth"]!.GetValue<int>(), terms["sessions"]!.GetValue<int>(), terms.Date("lastSessionBy")));
-        Assert.Equal(24, maintenance.Service()["sessionsGranted"]!.GetValue<int>());
+        var terms = maintenance.Authorisation!;
+        Assert.Equal((2, 24, "2028-02-01"), (terms.MaxSessionsPerMonth, terms.Sessions, terms.LastSessionBy.Iso()));
+        Assert.Equal(24, maintenance.Service().SessionsGranted);
     }
 
     // ---- insured, doctor, provider ---------------------------------------------------------------------------------
@@ -307,10 +308,10 @@ public sealed class CureAuthorisationTests(ApiFactory api) : ApiTest(api)
     public async Task Another_provider_gets_404_and_staff_may_read()
     {
         var decision = await Client(Thermal1).CureAsync(Cure());
-        var id = decision.Id();
+        var id = decision.Id;
         await (await Client(Rehab1).GetAsync($"{CureUrl}/{id}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         await (await Client(Physio1).GetAsync($"{CureUrl}/{id}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
-        await (await Client(Rehab1).GetAsync($"/api/v1/vouchers/{decision.VoucherNumber()}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client(Rehab1).GetAsync($"/api/v1/vouchers/{decision.Voucher!.Number}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         // A request of another kind is not found under this route.
         var physio = await (await Client(Physio1).GetAsync($"{RehabUrl}/{id}")).ReadJsonAsync();
         Assert.Equal("not_found", physio["code"]!.GetValue<string>());
@@ -323,9 +324,9 @@ public sealed class CureAuthorisationTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task List_shows_the_centres_own_requests_newest_first_and_filters_by_status()
     {
-        var agreed = (await Client(Thermal1).CureAsync(Cure("T200"))).Id();
+        var agreed = (await Client(Thermal1).CureAsync(Cure("T200"))).Id.ToString();
         Api.Clock.Advance(TimeSpan.FromHours(1));
-        var refused = (await Client(Thermal1).CureAsync(Cure("T180"))).Id();
+        var refused = (await Client(Thermal1).CureAsync(Cure("T180"))).Id.ToString();
 
         var page = await (await Client(Thermal1).GetAsync($"{CureUrl}?limit=1")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(refused, page["items"]![0]!["id"]!.GetValue<string>());

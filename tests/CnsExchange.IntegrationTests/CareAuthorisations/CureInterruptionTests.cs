@@ -14,14 +14,14 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
 {
     private static readonly DateOnly FirstSession = new(2026, 12, 1);
 
-    private Task<HttpResponseMessage> ReportAsync(string id, object body, string key = Thermal1) =>
+    private Task<HttpResponseMessage> ReportAsync(Guid id, object body, string key = Thermal1) =>
         Client(key).PostJsonAsync($"{CureUrl}/{id}/medical-interruptions", body);
 
     [Fact]
     public async Task Cur10_medical_interruption_accepted_by_a_reviewer_extends_the_6_month_cycle_by_its_days()
     {
         var cure = await Client(Thermal1).CureAsync(Cure("T200", start: FirstSession));
-        var id = cure.Id();
+        var id = cure.Id;
         var reported = await (await ReportAsync(id, new { from = "2027-01-04", to = "2027-01-24", certificateReference = "CERT-42 Dr Weber" }))
             .ExpectAsync(HttpStatusCode.OK);
         var interruption = reported["interruptions"]![0]!;
@@ -39,7 +39,7 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
 
         // Billing: the 6-month window (to 2027-05-31) grows by 21 days, to 2027-06-21.
         Api.MoveTo(new DateOnly(2027, 6, 25));
-        var voucher = cure.VoucherNumber();
+        var voucher = cure.Voucher!.Number;
         var memoir = await Client(Thermal1).BillAsync("THE-CUR10", [
             VoucherLine(voucher, Adult, FirstSession, "T200", 35.00m),
             VoucherLine(voucher, Adult, new DateOnly(2027, 6, 21), "T200", 35.88m),
@@ -54,19 +54,19 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
     public async Task Cur10_a_rejected_interruption_leaves_the_cycle_and_other_cures_or_bad_input_are_refused_clearly()
     {
         var cure = await Client(Thermal1).CureAsync(Cure("T200", start: FirstSession));
-        await (await ReportAsync(cure.Id(), new { from = "2027-01-04", to = "2027-01-10", certificateReference = "CERT-1" })).ExpectAsync(HttpStatusCode.OK);
-        var rejected = await (await Client(Reviewer).PostJsonAsync($"{CureUrl}/{cure.Id()}/medical-interruptions/1/decision", new { accepted = false }))
+        await (await ReportAsync(cure.Id, new { from = "2027-01-04", to = "2027-01-10", certificateReference = "CERT-1" })).ExpectAsync(HttpStatusCode.OK);
+        var rejected = await (await Client(Reviewer).PostJsonAsync($"{CureUrl}/{cure.Id}/medical-interruptions/1/decision", new { accepted = false }))
             .ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(("rejected", 0), (rejected["interruptions"]![0]!["status"]!.GetValue<string>(), rejected["authorisation"]!["interruptionDays"]!.GetValue<int>()));
 
         var fango = await Client(Thermal1).CureAsync(Cure("T260", MondorfResident));
-        await (await ReportAsync(fango.Id(), new { from = "2027-01-04", to = "2027-01-10", certificateReference = "CERT-2" }))
+        await (await ReportAsync(fango.Id, new { from = "2027-01-04", to = "2027-01-10", certificateReference = "CERT-2" }))
             .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "interruption_not_applicable");
-        var problem = await (await ReportAsync(cure.Id(), new { from = "2027-01-04", to = "2027-01-03" })).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        var problem = await (await ReportAsync(cure.Id, new { from = "2027-01-04", to = "2027-01-03" })).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
         Assert.NotNull(problem["errors"]!["to"]);
         Assert.NotNull(problem["errors"]!["certificateReference"]);
         // Another centre's cure is not found.
-        await (await ReportAsync(cure.Id(), new { from = "2027-01-04", to = "2027-01-10", certificateReference = "CERT-3" }, Rehab1))
+        await (await ReportAsync(cure.Id, new { from = "2027-01-04", to = "2027-01-10", certificateReference = "CERT-3" }, Rehab1))
             .ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
     }
 
@@ -74,15 +74,15 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
     public async Task Cur09_interruption_without_valid_reason_refuses_later_sessions_CURE_INTERRUPTED()
     {
         var cure = await Client(Thermal1).CureAsync(Cure("T200", start: FirstSession));
-        var voucher = cure.VoucherNumber();
+        var voucher = cure.Voucher!.Number;
         Api.MoveTo(new DateOnly(2026, 12, 10));
         var before = await Client(Thermal1).BillAsync("THE-CUR09-1", [VoucherLine(voucher, Adult, FirstSession, "T200", 35.00m)]);
         Assert.Equal(LineOutcome.Accepted, before.Line(1).Outcome);
 
-        var future = await (await Client(Thermal1).PostJsonAsync($"{CureUrl}/{cure.Id()}/interruption", new { from = "2026-12-11" }))
+        var future = await (await Client(Thermal1).PostJsonAsync($"{CureUrl}/{cure.Id}/interruption", new { from = "2026-12-11" }))
             .ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
         Assert.NotNull(future["errors"]!["from"]);
-        var recorded = await (await Client(Reviewer).PostJsonAsync($"{CureUrl}/{cure.Id()}/interruption", new { from = "2026-12-08", note = "no show" }))
+        var recorded = await (await Client(Reviewer).PostJsonAsync($"{CureUrl}/{cure.Id}/interruption", new { from = "2026-12-08", note = "no show" }))
             .ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(("without_valid_reason", "recorded"), (recorded["interruptions"]![0]!["kind"]!.GetValue<string>(), recorded["interruptions"]![0]!["status"]!.GetValue<string>()));
         Assert.Equal("2026-12-08", recorded["authorisation"]!.Date("interruptedOn"));
@@ -100,7 +100,7 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
     public async Task Cur09_paid_sessions_from_the_interruption_on_are_recovered_CURE_INTERRUPTED_and_netted_by_the_next_run()
     {
         var cure = await Client(Thermal1).CureAsync(Cure("T200", start: FirstSession));
-        var voucher = cure.VoucherNumber();
+        var voucher = cure.Voucher!.Number;
         Api.MoveTo(new DateOnly(2026, 12, 3));
         var memoir = await Client(Thermal1).BillAsync("THE-CUR09-PAID", [
             VoucherLine(voucher, Adult, FirstSession, "T200", 35.00m),
@@ -115,7 +115,7 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
         Assert.All(paidAmounts, a => Assert.True(a > 0m));
 
         // Recorded on 7 December, the interruption dates from 2 December: the sessions of 2 and 3 December were paid for nothing.
-        await (await Client(Reviewer).PostJsonAsync($"{CureUrl}/{cure.Id()}/interruption", new { from = "2026-12-02", note = "no show since" }))
+        await (await Client(Reviewer).PostJsonAsync($"{CureUrl}/{cure.Id}/interruption", new { from = "2026-12-02", note = "no show since" }))
             .ExpectAsync(HttpStatusCode.OK);
         var after = await (await Client(Thermal1).GetAsync(memoirUrl)).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
         Assert.Equal((false, true, true), (after.Line(1).ReleasedAt is not null, after.Line(2).ReleasedAt is not null, after.Line(3).ReleasedAt is not null));
@@ -136,11 +136,11 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
         var swagger = await (await Client(null).GetAsync("/swagger/v1/swagger.json")).ExpectAsync(HttpStatusCode.OK);
         JsonNode Example(string schema) => swagger["components"]!["schemas"]![schema]!["example"]!;
         var cure = await Client(Thermal1).CureAsync(Cure("T200", start: FirstSession));
-        var reported = await (await Client(Thermal1).PostJsonAsync($"{CureUrl}/{cure.Id()}/medical-interruptions", Example("MedicalInterruptionInput")))
+        var reported = await (await Client(Thermal1).PostJsonAsync($"{CureUrl}/{cure.Id}/medical-interruptions", Example("MedicalInterruptionInput")))
             .ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("pending", reported["interruptions"]![0]!["status"]!.GetValue<string>());
-        await (await Client(Reviewer).PostJsonAsync($"{CureUrl}/{cure.Id()}/medical-interruptions/1/decision", Example("InterruptionDecisionInput")))
+        await (await Client(Reviewer).PostJsonAsync($"{CureUrl}/{cure.Id}/medical-interruptions/1/decision", Example("InterruptionDecisionInput")))
             .ExpectAsync(HttpStatusCode.OK);
-        await (await Client(Thermal1).PostJsonAsync($"{CureUrl}/{cure.Id()}/interruption", Example("CureInterruptionInput"))).ExpectAsync(HttpStatusCode.OK);
+        await (await Client(Thermal1).PostJsonAsync($"{CureUrl}/{cure.Id}/interruption", Example("CureInterruptionInput"))).ExpectAsync(HttpStatusCode.OK);
     }
 }

@@ -1,6 +1,7 @@
 using CnsExchange.Domain.Billing;
 using System.Net;
 using System.Text;
+using CnsExchange.Domain.Requests;
 using CnsExchange.IntegrationTests.Support;
 using static CnsExchange.IntegrationTests.CareAuthorisations.CareTestSupport;
 using static CnsExchange.IntegrationTests.OtherBilling.OtherBillingSupport;
@@ -17,8 +18,8 @@ public sealed class RehabilitationAdditionsTests(ApiFactory api) : ApiTest(api)
     {
         // REH-01 still answers the affiliation check for the CNRFR itself: no authorisation, no voucher.
         var check = await Client(Cnrfr).RehabAsync(Rehab("CNRFR", start: Today));
-        Assert.Equal(("not_required", true), (check.Status(), check["affiliationInOrder"]!.GetValue<bool>()));
-        Assert.Null(check["voucher"]);
+        Assert.Equal((RequestStatus.NotRequired, true), (check.Status, check.AffiliationInOrder));
+        Assert.Null(check.Voucher);
 
         var stay = await (await Client(Cnrfr).PostJsonAsync("/api/v1/hospital-stays", new
         {
@@ -44,22 +45,22 @@ public sealed class RehabilitationAdditionsTests(ApiFactory api) : ApiTest(api)
     {
         var start = new DateOnly(2026, 11, 30);
         var decision = await Client(Rehab1).RehabAsync(Rehab("SNRP_AMB", start: start, days: 10));
-        Assert.Equal("agreed", decision.Status());
-        Assert.Equal(("2026-11-30", "2027-02-21", 10), (decision["authorisation"]!.Date("from"), decision["authorisation"]!.Date("to"),
-            decision["authorisation"]!["days"]!.GetValue<int>()));
-        Assert.Equal(("RSNRPA", 10), (decision.Service()["actCode"]!.GetValue<string>(), decision.Service()["sessionsGranted"]!.GetValue<int>()));
+        Assert.Equal(RequestStatus.Agreed, decision.Status);
+        Assert.Equal(("2026-11-30", "2027-02-21", 10), (decision.Authorisation!.From.Iso(), decision.Authorisation!.To.Iso(),
+            decision.Authorisation!.Days));
+        Assert.Equal(("RSNRPA", 10), (decision.Service().ActCode, decision.Service().SessionsGranted));
 
         // Two treatment days a week over five weeks, then an eleventh day.
         var days = Enumerable.Range(0, 5).SelectMany(w => new[] { start.AddDays(7 * w), start.AddDays(7 * w + 3) }).ToList();
         Api.MoveTo(new DateOnly(2027, 1, 11));
         var memoir = await Client(Rehab1).BillAsync("COLPACH-AMB-1",
-            days.Append(new DateOnly(2027, 1, 4)).Select(d => VoucherLine(decision.VoucherNumber(), Adult, d, "RSNRPA", 160.00m)));
+            days.Append(new DateOnly(2027, 1, 4)).Select(d => VoucherLine(decision.Voucher!.Number, Adult, d, "RSNRPA", 160.00m)));
         Assert.All(Enumerable.Range(1, 10), n => Assert.Equal(LineOutcome.Accepted, memoir.Line(n).Outcome));
         Assert.Equal(["SESSIONS_EXHAUSTED"], memoir.Line(11).ReasonCodes());
 
         // The case used the ten treatment days of the year: another ambulatory case in 2026 is refused.
         var more = await Client(Rehab1).RehabAsync(Rehab("SNRP_AMB", start: new DateOnly(2027, 1, 18), days: 5));
-        Assert.Equal("agreed", more.Status()); // a case of 2027 counts in 2027
+        Assert.Equal(RequestStatus.Agreed, more.Status); // a case of 2027 counts in 2027
     }
 
     [Fact]
@@ -68,14 +69,14 @@ public sealed class RehabilitationAdditionsTests(ApiFactory api) : ApiTest(api)
         var start = new DateOnly(2026, 11, 30);
         var tooLong = await Client(Rehab1).RehabAsync(Rehab("SNRP_AMB", start: start, end: start.AddDays(84), days: 10));
         Assert.Equal(["REHAB_DAYS_EXCEEDED"], tooLong.Codes());
-        Assert.Equal(("REH-06", "end", "2027-02-21"), (tooLong["reasons"]![0]!["rule"]!.GetValue<string>(), tooLong["reasons"]![0]!["field"]!.GetValue<string>(),
-            tooLong["reasons"]![0]!["detail"]!.GetValue<string>()));
+        Assert.Equal(("REH-06", "end", "2027-02-21"), (tooLong.Reasons[0].Rule, tooLong.Reasons[0].Field,
+            tooLong.Reasons[0].Detail));
 
-        Assert.Equal("agreed", (await Client(Rehab1).RehabAsync(Rehab("SNRP_AMB", start: start, end: start.AddDays(40), days: 5))).Status());
+        Assert.Equal(RequestStatus.Agreed, (await Client(Rehab1).RehabAsync(Rehab("SNRP_AMB", start: start, end: start.AddDays(40), days: 5))).Status);
         var eleventh = await Client(Rehab1).RehabAsync(Rehab("SNRP_AMB", start: new DateOnly(2026, 12, 14), days: 6));
         Assert.Equal(["REHAB_DAYS_EXCEEDED"], eleventh.Codes());
-        Assert.Equal("2026: 5 + 6 > 10", eleventh["reasons"]![0]!["detail"]!.GetValue<string>());
-        Assert.Equal("agreed", (await Client(Rehab1).RehabAsync(Rehab("SNRP_AMB", start: new DateOnly(2026, 12, 14), days: 5))).Status());
+        Assert.Equal("2026: 5 + 6 > 10", eleventh.Reasons[0].Detail);
+        Assert.Equal(RequestStatus.Agreed, (await Client(Rehab1).RehabAsync(Rehab("SNRP_AMB", start: new DateOnly(2026, 12, 14), days: 5))).Status);
     }
 
     [Fact]
@@ -83,14 +84,14 @@ public sealed class RehabilitationAdditionsTests(ApiFactory api) : ApiTest(api)
     {
         var start = new DateOnly(2026, 12, 1);
         var agreed = await Client(Hospital1).RehabAsync(Rehab("CARDIAC_AMB", start: start, end: new DateOnly(2027, 2, 28)) with { CardiacEventDate = new DateOnly(2026, 10, 20) });
-        Assert.Equal("agreed", agreed.Status());
-        Assert.Equal(("RCARDA", 90), (agreed.Service()["actCode"]!.GetValue<string>(), agreed.Service()["sessionsGranted"]!.GetValue<int>()));
-        Assert.Equal("2026-10-20", agreed["request"]!.Date("cardiacEventDate"));
+        Assert.Equal(RequestStatus.Agreed, agreed.Status);
+        Assert.Equal(("RCARDA", 90), (agreed.Service().ActCode, agreed.Service().SessionsGranted));
+        Assert.Equal("2026-10-20", agreed.Request.CardiacEventDate.Iso());
 
         var refused = await Client(Rehab1).RehabAsync(Rehab("CARDIAC_AMB", MondorfResident, start, new DateOnly(2027, 3, 1))
             with { CardiacEventDate = new DateOnly(2026, 8, 31) });
         Assert.Equal(["REHAB_CONDITIONS_NOT_MET", "REHAB_DAYS_EXCEEDED"], refused.Codes());
-        Assert.All(refused["reasons"]!.AsArray(), r => Assert.Equal("REH-07", r!["rule"]!.GetValue<string>()));
+        Assert.All(refused.Reasons, r => Assert.Equal("REH-07", r.Rule));
     }
 
     [Theory]

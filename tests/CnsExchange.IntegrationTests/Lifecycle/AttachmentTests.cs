@@ -38,17 +38,17 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
     public async Task Lif07_a_colpach_request_waits_for_its_reasoned_request_then_is_agreed_with_its_voucher()
     {
         var pending = await Client(Rehab1).RehabAsync(Colpach(), withRequiredDocument: false);
-        Assert.Equal("pending", pending.Status());
+        Assert.Equal(RequestStatus.Pending, pending.Status);
         Assert.Equal(["DOCUMENT_MISSING"], pending.Codes());
-        Assert.Equal("reasoned_request", pending["reasons"]![0]!["detail"]!.GetValue<string>());
-        Assert.Null(pending["decisionDueBy"]);
-        Assert.Null(pending["voucher"]);
-        var url = $"{RehabUrl}/{pending.Id()}";
+        Assert.Equal("reasoned_request", pending.Reasons[0].Detail);
+        Assert.Null(pending.DecisionDueBy);
+        Assert.Null(pending.Voucher);
+        var url = $"{RehabUrl}/{pending.Id}";
 
         // Waiting for the provider, not for a reviewer: not in the queue, and a reviewer cannot agree it without the document.
         var queue = await (await Client(Reviewer).GetAsync("/api/v1/review/queue")).ExpectAsync(HttpStatusCode.OK);
-        Assert.DoesNotContain(queue["items"]!.AsArray(), i => i!["id"]!.GetValue<string>() == pending.Id());
-        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{pending.Id()}/decision", new { decision = "agree" }))
+        Assert.DoesNotContain(queue["items"]!.AsArray(), i => i!["id"]!.GetValue<string>() == pending.Id.ToString());
+        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{pending.Id}/decision", new { decision = "agree" }))
             .ExpectProblemAsync(HttpStatusCode.Conflict, "document_missing");
 
         var report = V.Pdf("reasoned request");
@@ -72,12 +72,12 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
     public async Task Lif07_another_document_does_not_release_the_request_and_a_refusal_needs_no_document()
     {
         var pending = await Client(Rehab1).RehabAsync(Colpach(), withRequiredDocument: false);
-        var url = $"{RehabUrl}/{pending.Id()}";
+        var url = $"{RehabUrl}/{pending.Id}";
         await (await AttachAsync(Client(Rehab1), url, V.Pdf(), "other")).ExpectAsync(HttpStatusCode.Created);
         Assert.Equal(["DOCUMENT_MISSING"], (await RequestAsync(Rehab1, url)).Codes());
 
         var refused = await Client(Rehab1).RehabAsync(Rehab("SNRP_STAT", start: Today.AddDays(7), days: 3));
-        Assert.Equal("refused", refused.Status());
+        Assert.Equal(RequestStatus.Refused, refused.Status);
         Assert.DoesNotContain("DOCUMENT_MISSING", refused.Codes());
     }
 
@@ -88,8 +88,8 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
             declared: [new DeclaredStayInput(new DateOnly(2026, 9, 1), new DateOnly(2026, 9, 10), null, "Discharge letter 2026/4711")]),
             withRequiredDocument: false);
         Assert.Equal(["DECLARED_STAY_TO_VERIFY", "DOCUMENT_MISSING"], pending.Codes().Order(StringComparer.Ordinal));
-        Assert.Null(pending["decisionDueBy"]);
-        var url = $"{RehabUrl}/{pending.Id()}";
+        Assert.Null(pending.DecisionDueBy);
+        var url = $"{RehabUrl}/{pending.Id}";
 
         await (await AttachAsync(Client(Rehab1), url, V.Pdf("report"), "medical_report")).ExpectAsync(HttpStatusCode.Created);
         var waiting = await RequestAsync(Rehab1, url);
@@ -97,9 +97,9 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(["DECLARED_STAY_TO_VERIFY"], waiting.Codes());
         Assert.NotNull(waiting["decisionDueBy"]);
         var queue = await (await Client(Reviewer).GetAsync("/api/v1/review/queue")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Contains(queue["items"]!.AsArray(), i => i!["id"]!.GetValue<string>() == pending.Id());
+        Assert.Contains(queue["items"]!.AsArray(), i => i!["id"]!.GetValue<string>() == pending.Id.ToString());
 
-        var agreed = await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{pending.Id()}/decision", new { decision = "agree" })).ExpectAsync(HttpStatusCode.OK);
+        var agreed = await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{pending.Id}/decision", new { decision = "agree" })).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("agreed", agreed.Status());
     }
 
@@ -107,9 +107,9 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
     public async Task Lif07_a_cure_abroad_waits_for_the_doctor_s_reasoned_s2_form()
     {
         var pending = await Client(Thermal1).CureAsync(Cure("T200", start: Today.AddDays(30), country: "DE", notAvailableHere: true), withRequiredDocument: false);
-        Assert.Equal("pending", pending.Status());
+        Assert.Equal(RequestStatus.Pending, pending.Status);
         Assert.Equal(["DOCUMENT_MISSING", "S2_AUTHORISATION"], pending.Codes().Order(StringComparer.Ordinal));
-        var url = $"{CureUrl}/{pending.Id()}";
+        var url = $"{CureUrl}/{pending.Id}";
 
         await (await AttachAsync(Client(Thermal1), url, V.Pdf("S2 form"), "s2_reasoned_form")).ExpectAsync(HttpStatusCode.Created);
         var agreed = await RequestAsync(Thermal1, url);
@@ -118,8 +118,8 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
         Assert.True(agreed["authorisation"]!["s2"]!.GetValue<bool>());
 
         // In Luxembourg no document is needed.
-        Assert.Equal("agreed", (await Client(Thermal1).CureAsync(Cure("T192", start: Today.AddDays(30),
-            clinical: new Domain.Cures.CureClinicalData(Bmi: 36m)))).Status());
+        Assert.Equal(Domain.Requests.RequestStatus.Agreed, (await Client(Thermal1).CureAsync(Cure("T192", start: Today.AddDays(30),
+            clinical: new Domain.Cures.CureClinicalData(Bmi: 36m)))).Status);
     }
 
     [Fact]

@@ -100,14 +100,14 @@ public sealed class SearchTests(ApiFactory api) : ApiTest(api)
     public async Task Cure_and_rehabilitation_requests_are_found_by_matricule_and_voucher_number()
     {
         var cure = await CareAuthorisations.CareTestSupport.CureAsync(Client(Thermal1), CareAuthorisations.CareTestSupport.Cure("T200"));
-        var cureId = cure["id"]!.GetValue<string>();
+        var cureId = cure.Id.ToString();
         Assert.Equal([cureId], await ItemsAsync(Thermal1, $"/api/v1/cure-authorisations?matricule={V.Adult}", "id"));
-        Assert.Equal([cureId], await ItemsAsync(Thermal1, $"/api/v1/cure-authorisations?voucherNumber={Number(cure)}", "id"));
+        Assert.Equal([cureId], await ItemsAsync(Thermal1, $"/api/v1/cure-authorisations?voucherNumber={cure.Voucher!.Number}", "id"));
         Assert.Empty(await ItemsAsync(Thermal1, $"/api/v1/cure-authorisations?matricule={V.Minor}", "id"));
 
         var rehab = await CareAuthorisations.CareTestSupport.RehabAsync(Client(Rehab1), CareAuthorisations.CareTestSupport.Rehab("GER_STAT"));
-        Assert.Equal([rehab["id"]!.GetValue<string>()], await ItemsAsync(Rehab1, $"/api/v1/rehabilitation-authorisations?voucherNumber={Number(rehab)}", "id"));
-        Assert.Empty(await ItemsAsync(Rehab1, $"/api/v1/rehabilitation-authorisations?voucherNumber={Number(cure)}", "id"));
+        Assert.Equal([rehab.Id.ToString()], await ItemsAsync(Rehab1, $"/api/v1/rehabilitation-authorisations?voucherNumber={rehab.Voucher!.Number}", "id"));
+        Assert.Empty(await ItemsAsync(Rehab1, $"/api/v1/rehabilitation-authorisations?voucherNumber={cure.Voucher!.Number}", "id"));
     }
 
     [Theory]

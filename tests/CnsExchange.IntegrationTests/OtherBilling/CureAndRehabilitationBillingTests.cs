@@ -2,10 +2,13 @@ using CnsExchange.Domain.Billing;
 using System.Globalization;
 using System.Net;
 using CnsExchange.Application.Features.Billing;
+using CnsExchange.Application.Features.Cures;
+using CnsExchange.Application.Features.Rehabilitation;
 using System.Text;
 using System.Text.Json.Nodes;
 using CnsExchange.Domain.Cures;
 using CnsExchange.IntegrationTests.Billing;
+using CnsExchange.Domain.Requests;
 using CnsExchange.IntegrationTests.Support;
 using static CnsExchange.IntegrationTests.CareAuthorisations.CareTestSupport;
 using static CnsExchange.IntegrationTests.OtherBilling.OtherBillingSupport;
@@ -19,7 +22,9 @@ namespace CnsExchange.IntegrationTests.OtherBilling;
 /// </summary>
 public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(api)
 {
-    private static string Number(System.Text.Json.Nodes.JsonNode decision) => decision.VoucherNumber();
+    private static string Number(CureAuthorisationDto decision) => decision.Voucher!.Number;
+
+    private static string Number(RehabilitationAuthorisationDto decision) => decision.Voucher!.Number;
 
     // ---- cures --------------------------------------------------------------------------------------------------------
 
@@ -73,7 +78,7 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
     {
         var inTime = await Client(Thermal1).CureAsync(Cure("T200"));
         var late = await Client(Thermal1).CureAsync(Cure("T200", MondorfResident));
-        Assert.Equal("2027-11-23", inTime["voucher"]!.Date("validUntil"));
+        Assert.Equal("2027-11-23", inTime.Voucher!.ValidUntil.Iso());
         Api.MoveTo(new DateOnly(2027, 12, 16));
 
         var started = await Client(Thermal1).BillAsync("THE-A", [
@@ -92,7 +97,7 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
     public async Task Cur01_a_cure_started_within_its_year_of_validity_is_paid_to_its_end_after_the_year()
     {
         var cure = await Client(Thermal1).CureAsync(Cure("T260", start: new DateOnly(2026, 11, 24)));
-        Assert.Equal("2027-11-23", cure["voucher"]!.Date("validUntil"));
+        Assert.Equal("2027-11-23", cure.Voucher!.ValidUntil.Iso());
         Api.MoveTo(new DateOnly(2027, 12, 10));
         var memoir = await Client(Thermal1).BillAsync("FANGO-LATE", [
             VoucherLine(Number(cure), Adult, new DateOnly(2027, 11, 22), "T260", 28.70m), // the cure starts within the year
@@ -108,7 +113,7 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
         Api.MoveTo(new DateOnly(2027, 2, 1));
         await Client(Thermal1).BillSessionsAsync(cycle, Sessions(new DateOnly(2026, 12, 1), new DateOnly(2027, 1, 29), 24));
         var maintenance = await Client(Thermal1).CureAsync(Cure("T209", start: new DateOnly(2027, 2, 8)));
-        Assert.Equal("agreed", maintenance.Status());
+        Assert.Equal(RequestStatus.Agreed, maintenance.Status);
         return Number(maintenance);
     }
 
@@ -191,8 +196,8 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
     {
         var cure = await Client(Thermal1).CureAsync(Cure(cureKind, start: Today));
         var rehab = await Client(Rehab1).RehabAsync(Rehab(rehabKind, start: Today, days: rehabKind.StartsWith("SNRP", StringComparison.Ordinal) ? 10 : null));
-        Assert.Equal(("agreed", "agreed"), (cure.Status(), rehab.Status()));
-        var dayAct = rehab.Service()["actCode"]!.GetValue<string>();
+        Assert.Equal((RequestStatus.Agreed, RequestStatus.Agreed), (cure.Status, rehab.Status));
+        var dayAct = rehab.Service().ActCode;
         Api.MoveTo(new DateOnly(2026, 11, 27));
 
         var cureLines = new List<object> { VoucherLine(Number(cure), Adult, new DateOnly(2026, 11, 22), cureKind, sessionTariff) }; // before the authorisation
@@ -317,7 +322,7 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
     {
         var decision = await Client(Rehab1).RehabAsync(Rehab("GER_STAT", start: Today));
         var voucher = Number(decision);
-        Assert.Equal(("RGERS", 90), (decision.Service()["actCode"]!.GetValue<string>(), decision.Service()["sessionsGranted"]!.GetValue<int>()));
+        Assert.Equal(("RGERS", 90), (decision.Service().ActCode, decision.Service().SessionsGranted));
         Api.MoveTo(new DateOnly(2026, 11, 30));
 
         var lines = new List<object> { VoucherLine(voucher, Adult, new DateOnly(2026, 11, 22), "RGERS", 420.00m) }; // before the admission
@@ -340,7 +345,7 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
     public async Task Days_of_a_granted_extension_are_billable_and_the_day_after_it_is_not()
     {
         var decision = await Client(Rehab1).RehabAsync(Rehab("GER_STAT", start: Today));
-        await (await Client(Rehab1).SendJsonAsync($"{RehabUrl}/{decision.Id()}/extensions", new { days = 30 })).ExpectAsync(HttpStatusCode.Created);
+        await (await Client(Rehab1).SendJsonAsync($"{RehabUrl}/{decision.Id}/extensions", new { days = 30 })).ExpectAsync(HttpStatusCode.Created);
         Api.MoveTo(new DateOnly(2027, 3, 25));
 
         var voucher = Number(decision);

@@ -151,13 +151,13 @@ public sealed class AccessMatrixTests(ApiFactory api, ITestOutputHelper output) 
         owned.Add(new Owned("hospital stay", [$"GET /api/v1/hospital-stays/{stayId}"], "/api/v1/hospital-stays", stayId, Hospital1));
 
         var cure = await CareAuthorisations.CareTestSupport.CureAsync(Client(Thermal1), CareAuthorisations.CareTestSupport.Cure());
-        owned.Add(new Owned("cure authorisation", [$"GET /api/v1/cure-authorisations/{cure["id"]}", $"GET /api/v1/vouchers/{cure["voucher"]!["number"]}"],
-            "/api/v1/cure-authorisations", cure["id"]!.GetValue<string>(), Thermal1));
+        owned.Add(new Owned("cure authorisation", [$"GET /api/v1/cure-authorisations/{cure.Id}", $"GET /api/v1/vouchers/{cure.Voucher!.Number}"],
+            "/api/v1/cure-authorisations", cure.Id.ToString(), Thermal1));
         var rehab = await CareAuthorisations.CareTestSupport.RehabAsync(Client(Rehab1), CareAuthorisations.CareTestSupport.Rehab("GER_STAT"));
-        var rehabId = rehab["id"]!.GetValue<string>();
+        var rehabId = rehab.Id.ToString();
         owned.Add(new Owned("rehabilitation authorisation", [$"GET /api/v1/rehabilitation-authorisations/{rehabId}",
                 $"POST /api/v1/rehabilitation-authorisations/{rehabId}/extensions", $"POST /api/v1/rehabilitation-authorisations/{rehabId}/cancel",
-                $"POST /api/v1/rehabilitation-authorisations/{rehabId}/information", $"GET /api/v1/vouchers/{rehab["voucher"]!["number"]}"],
+                $"POST /api/v1/rehabilitation-authorisations/{rehabId}/information", $"GET /api/v1/vouchers/{rehab.Voucher!.Number}"],
             "/api/v1/rehabilitation-authorisations", rehabId, Rehab1));
         return owned;
     }

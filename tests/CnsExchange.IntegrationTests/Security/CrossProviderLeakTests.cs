@@ -1,6 +1,9 @@
 using System.Net;
 using CnsExchange.Application.Features.Validation;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using CnsExchange.Application.Common;
+using CnsExchange.Domain.Requests;
 using CnsExchange.Domain.Cures;
 using CnsExchange.Domain.Vouchers;
 using CnsExchange.IntegrationTests.Billing;
@@ -54,6 +57,10 @@ public sealed class CrossProviderLeakTests(ApiFactory api, ITestOutputHelper out
 
     private static JsonNode Reason(JsonNode node, string code) =>
         node["reasons"]!.AsArray().Single(r => r!["code"]!.GetValue<string>() == code)!;
+
+    /// <summary>A typed reason as it went on the wire (the strict read keeps every field), for the secret search.</summary>
+    private static JsonNode Reason(IReadOnlyList<ReasonDto> reasons, string code) =>
+        JsonSerializer.SerializeToNode(reasons.Single(r => r.Code == code), HttpAssertions.Json)!;
 
     [Fact]
     [Trait("Category", "Reliability")]
@@ -126,23 +133,23 @@ public sealed class CrossProviderLeakTests(ApiFactory api, ITestOutputHelper out
     {
         var secondCentre = await NewProviderKeyAsync("THE0002", "thermal_centre");
         var open = await Client(Thermal1).CureAsync(CareTestSupport.Cure("T200", start: new DateOnly(2026, 12, 1)));
-        Assert.Equal("agreed", StatusOf(open));
+        Assert.Equal(RequestStatus.Agreed, open.Status);
 
         var other = await Client(secondCentre).CureAsync(CareTestSupport.Cure("T200", start: new DateOnly(2026, 12, 7)));
-        Assert.Equal(["CURE_TOO_SOON"], CodesOf(other));
-        Assert.Null(Reason(other, "CURE_TOO_SOON")["detail"]);
-        NoSecretIn("CURE_TOO_SOON", Reason(other, "CURE_TOO_SOON"), "2026-11-23", "2026-12-01");
+        Assert.Equal(["CURE_TOO_SOON"], other.Codes());
+        Assert.Null(Reason(other.Reasons, "CURE_TOO_SOON")["detail"]);
+        NoSecretIn("CURE_TOO_SOON", Reason(other.Reasons, "CURE_TOO_SOON"), "2026-11-23", "2026-12-01");
         var own = await Client(Thermal1).CureAsync(CareTestSupport.Cure("T200", start: new DateOnly(2026, 12, 7)));
-        Assert.Equal("T200 2026-11-23", Reason(own, "CURE_TOO_SOON")["detail"]!.GetValue<string>());
+        Assert.Equal("T200 2026-11-23", Reason(own.Reasons, "CURE_TOO_SOON")["detail"]!.GetValue<string>());
 
         // 23 of 24 sessions at the first centre: the second is told the cycle is not complete, not how far it went.
         Api.MoveTo(new DateOnly(2027, 2, 1));
         await Client(Thermal1).BillSessionsAsync(open, CareTestSupport.Sessions(new DateOnly(2026, 12, 1), new DateOnly(2027, 1, 28), 23));
         var maintenance = await Client(secondCentre).CureAsync(CareTestSupport.Cure("T209", start: new DateOnly(2027, 2, 8)));
-        Assert.Equal(["MAINTENANCE_NOT_ALLOWED"], CodesOf(maintenance));
-        NoSecretIn("MAINTENANCE_NOT_ALLOWED", Reason(maintenance, "MAINTENANCE_NOT_ALLOWED"), "23");
+        Assert.Equal(["MAINTENANCE_NOT_ALLOWED"], maintenance.Codes());
+        NoSecretIn("MAINTENANCE_NOT_ALLOWED", Reason(maintenance.Reasons, "MAINTENANCE_NOT_ALLOWED"), "23");
         var ownMaintenance = await Client(Thermal1).CureAsync(CareTestSupport.Cure("T209", start: new DateOnly(2027, 2, 8)));
-        Assert.Equal("23/24", Reason(ownMaintenance, "MAINTENANCE_NOT_ALLOWED")["detail"]!.GetValue<string>());
+        Assert.Equal("23/24", Reason(ownMaintenance.Reasons, "MAINTENANCE_NOT_ALLOWED")["detail"]!.GetValue<string>());
         Report("CURE_TOO_SOON, MAINTENANCE_NOT_ALLOWED");
     }
 
@@ -151,15 +158,15 @@ public sealed class CrossProviderLeakTests(ApiFactory api, ITestOutputHelper out
     public async Task Rehab_days_exceeded_does_not_count_another_centres_days()
     {
         var secondCentre = await NewProviderKeyAsync("REH0002", "rehabilitation_centre");
-        Assert.Equal("agreed", StatusOf(await Client(Rehab1).RehabAsync(CareTestSupport.Rehab("SNRP_STAT", start: new DateOnly(2026, 11, 30), days: 21))));
+        Assert.Equal(RequestStatus.Agreed, (await Client(Rehab1).RehabAsync(CareTestSupport.Rehab("SNRP_STAT", start: new DateOnly(2026, 11, 30), days: 21))).Status);
 
         var other = await Client(secondCentre).RehabAsync(CareTestSupport.Rehab("SNRP_STAT", start: new DateOnly(2026, 12, 21), days: 10));
-        Assert.Equal(["REHAB_DAYS_EXCEEDED"], CodesOf(other));
-        Assert.Equal("2026: > 30", Reason(other, "REHAB_DAYS_EXCEEDED")["detail"]!.GetValue<string>());
-        NoSecretIn("REHAB_DAYS_EXCEEDED", Reason(other, "REHAB_DAYS_EXCEEDED"), "21");
+        Assert.Equal(["REHAB_DAYS_EXCEEDED"], other.Codes());
+        Assert.Equal("2026: > 30", Reason(other.Reasons, "REHAB_DAYS_EXCEEDED")["detail"]!.GetValue<string>());
+        NoSecretIn("REHAB_DAYS_EXCEEDED", Reason(other.Reasons, "REHAB_DAYS_EXCEEDED"), "21");
 
         var own = await Client(Rehab1).RehabAsync(CareTestSupport.Rehab("SNRP_STAT", start: new DateOnly(2026, 12, 21), days: 10));
-        Assert.Equal("2026: 21 + 10 > 30", Reason(own, "REHAB_DAYS_EXCEEDED")["detail"]!.GetValue<string>());
+        Assert.Equal("2026: 21 + 10 > 30", Reason(own.Reasons, "REHAB_DAYS_EXCEEDED")["detail"]!.GetValue<string>());
         Report("REHAB_DAYS_EXCEEDED");
     }
 
