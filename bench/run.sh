@@ -61,7 +61,7 @@ if [ "$P8" -eq 1 ]; then
        CnsExchange__RateLimit__Enabled=$limiter exec dotnet bin/Release/net10.0/CnsExchange.Api.dll) > "/tmp/cnsexchange-bench-p8-api-$i.log" 2>&1 &
     EXTRA_PIDS+=($!)
   done
-  NGINX_DIR=$(mktemp -d /tmp/cnsexchange-bench-nginx.XXXXXX)
+  NGINX_DIR=$(mktemp -d /tmp/cnsexchange-bench-nginx.XXXXXX); chmod 755 "$NGINX_DIR" # nginx workers (unprivileged) reach the temp folders below
   PROXY_URLS=""
   for n in 1 2 3; do
     mkdir -p "$NGINX_DIR/$n"; pp=$(pg_pick_port $((19700 + n * 10)))
