@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 source scripts/lib/postgres.sh
 source scripts/lib/nginx.sh
+source scripts/lib/api.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 pg_ensure_binaries && pg_ensure_user
@@ -69,16 +70,7 @@ if [ "$P8" -eq 1 ]; then
     PROXY_URLS+="${PROXY_URLS:+,}http://127.0.0.1:$pp"
   done
   # Each process ready within 180 s, or the phase stops naming it (a process that died at start would leave it waiting forever).
-  for i in 0 1 2 3; do
-    deadline=$((SECONDS + 180))
-    until curl -sf "http://127.0.0.1:${P8_PORTS[$i]}/health/ready" >/dev/null; do
-      if ! kill -0 "${EXTRA_PIDS[$i]}" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
-        echo "p8: API process $i (port ${P8_PORTS[$i]}) did not become ready; its log: /tmp/cnsexchange-bench-p8-api-$i.log" >&2
-        tail -5 "/tmp/cnsexchange-bench-p8-api-$i.log" >&2; exit 1
-      fi
-      sleep 0.5
-    done
-  done
+  for i in 0 1 2 3; do api_wait_ready "${P8_PORTS[$i]}" "${EXTRA_PIDS[$i]}" "/tmp/cnsexchange-bench-p8-api-$i.log" 180; done
   REPORT_P8="bench/results/$STAMP-p8-scale-out.md"
   BENCH_PROXY_URLS="$PROXY_URLS" BENCH_LIMITER_ON_URL="http://127.0.0.1:${P8_PORTS[0]}" BENCH_LIMITER_OFF_URL="http://127.0.0.1:${P8_PORTS[3]}" \
     dotnet bench/CnsExchange.Bench/bin/Release/net10.0/CnsExchange.Bench.dll "http://127.0.0.1:${P8_PORTS[0]}" "${EXTRA_PIDS[0]}" "$CS" "$REPORT_P8" p8

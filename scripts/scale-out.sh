@@ -15,6 +15,7 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 source scripts/lib/postgres.sh
 source scripts/lib/nginx.sh
+source scripts/lib/api.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 N=3; CHAOS=0; INJECT=""
@@ -87,10 +88,7 @@ start_api() { # index port
 }
 # The first process migrates the database alone; the others start once it is ready.
 start_api 1 "${PORTS[0]}"
-until curl -sf "http://127.0.0.1:${PORTS[0]}/health/ready" >/dev/null; do
-  kill -0 "${API_PIDS[0]}" 2>/dev/null || { echo "API 1 stopped; see /tmp/cnsexchange-scale-api-1.log" >&2; tail -20 /tmp/cnsexchange-scale-api-1.log >&2; exit 1; }
-  sleep 0.5
-done
+api_wait_ready "${PORTS[0]}" "${API_PIDS[0]}" /tmp/cnsexchange-scale-api-1.log
 for i in $(seq 2 "$N"); do start_api "$i" "${PORTS[$((i - 1))]}"; done
 cat <<MSG
 
