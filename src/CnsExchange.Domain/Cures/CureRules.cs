@@ -1,4 +1,5 @@
 using System.Globalization;
+using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Reference;
 using CnsExchange.Domain.Registry;
@@ -237,9 +238,46 @@ public static class InterruptedCure
         terms with { InterruptedOn = terms.InterruptedOn is { } earlier && earlier < from ? earlier : from };
 
     public static Reason? Check(CureAuthorisationTerms terms, DateOnly session) =>
-        terms.InterruptedOn is { } interrupted && session >= interrupted
-            ? Reason.Refusal(CureReasonCodes.Interrupted, Rule, "sessionDate", interrupted.ToString("yyyy-MM-dd"))
-            : null;
+        terms.InterruptedOn is { } interrupted && session >= interrupted ? Refusal(interrupted) : null;
+
+    private static Reason Refusal(DateOnly interruptedOn) =>
+        Reason.Refusal(CureReasonCodes.Interrupted, Rule, "sessionDate", interruptedOn.ToString("yyyy-MM-dd"));
+
+    /// <summary>
+    /// What recording the interruption does to a session of the cure already billed: a line CNS holds, dated from the
+    /// interruption on, is recovered once paid (LIF-04); before a payment run takes it, CNS stops its payment (nothing
+    /// will be paid for it, and the line says why); taken by a run still open, it can be neither (the caller retries once
+    /// the run closed).
+    /// </summary>
+    public static BilledSession Settle(DateOnly interruptedOn, FeeMemoirLine line)
+    {
+        if (!PaidLines.Holds(line) || line.SessionDate < interruptedOn) return BilledSession.Untouched;
+        if (line.PaidAmount is { } paid) return paid > 0m ? BilledSession.Recover : BilledSession.Untouched;
+        if (line.PaymentRunId is not null) return BilledSession.InOpenPaymentRun;
+        return line.PayableAmount > 0m ? BilledSession.StopPayment : BilledSession.Untouched;
+    }
+
+    /// <summary>Stops the payment of a line not taken by a payment run yet: CNS owes nothing for it (<see cref="Settle"/>).</summary>
+    public static void StopPayment(FeeMemoirLine line, DateOnly interruptedOn)
+    {
+        if (Settle(interruptedOn, line) != BilledSession.StopPayment)
+            throw new InvalidOperationException($"Line {line.LineNumber} of memoir {line.MemoirId} is not a session whose payment can be stopped.");
+        line.PayableAmount = 0m;
+        line.Reasons = [.. line.Reasons, Refusal(interruptedOn)];
+    }
+}
+
+/// <summary>CUR-09: what happens to an already billed session when the cure is interrupted (<see cref="InterruptedCure.Settle"/>).</summary>
+public enum BilledSession
+{
+    /// <summary>Before the interruption, not held by CNS (refused, released), or paid nothing.</summary>
+    Untouched,
+    /// <summary>Not taken by a payment run yet: its payable amount falls to 0.</summary>
+    StopPayment,
+    /// <summary>Paid: recovered CURE_INTERRUPTED (LIF-04) and netted by the next run (LIF-05).</summary>
+    Recover,
+    /// <summary>Taken by a payment run that has not paid yet.</summary>
+    InOpenPaymentRun,
 }
 
 /// <summary>

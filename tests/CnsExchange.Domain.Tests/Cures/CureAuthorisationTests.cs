@@ -1,3 +1,5 @@
+using System.Globalization;
+using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Cures;
 using CnsExchange.Domain.Registry;
@@ -332,6 +334,38 @@ public sealed class CureAuthorisationTests
         var reasons = CureSessionRules.Check(terms, D("2026-12-07"), D(session), 0);
         if (covered) Assert.Empty(reasons);
         else Assert.Equal(("CURE_INTERRUPTED", "CUR-09", "2027-01-10"), (reasons[0].Code, reasons[0].Rule, reasons[0].Detail));
+    }
+
+    [Theory]
+    // session, outcome, released, in a run, paid amount (null: not paid), payable → what the interruption of 2027-01-10 does
+    [InlineData("2027-01-09", LineOutcome.Accepted, false, false, null, "35.00", BilledSession.Untouched)]          // before the interruption
+    [InlineData("2027-01-10", LineOutcome.Accepted, false, false, null, "35.00", BilledSession.StopPayment)]       // billed, no run took it
+    [InlineData("2027-01-12", LineOutcome.Reduced, false, false, null, "20.00", BilledSession.StopPayment)]
+    [InlineData("2027-01-10", LineOutcome.Accepted, false, true, null, "35.00", BilledSession.InOpenPaymentRun)]   // taken, not paid yet
+    [InlineData("2027-01-10", LineOutcome.Accepted, false, true, "35.00", "35.00", BilledSession.Recover)]         // paid
+    [InlineData("2027-01-10", LineOutcome.Accepted, false, true, "0.00", "0.00", BilledSession.Untouched)]         // paid nothing
+    [InlineData("2027-01-10", LineOutcome.Accepted, false, false, null, "0.00", BilledSession.Untouched)]          // already stopped
+    [InlineData("2027-01-10", LineOutcome.Refused, false, false, null, "0.00", BilledSession.Untouched)]
+    [InlineData("2027-01-10", LineOutcome.Accepted, true, true, "35.00", "35.00", BilledSession.Untouched)]       // already recovered
+    public void Cur09_billed_sessions_from_the_interruption_on_are_recovered_once_paid_and_paid_nothing_before(
+        string session, LineOutcome outcome, bool released, bool inRun, string? paid, string payable, BilledSession expected)
+    {
+        var line = new FeeMemoirLine
+        {
+            Matricule = "1983081246785", ActCode = "T200", SessionDate = D(session), Outcome = outcome, CnsAmount = decimal.Parse(payable, CultureInfo.InvariantCulture),
+            PayableAmount = decimal.Parse(payable, CultureInfo.InvariantCulture), PaymentRunId = inRun ? Guid.NewGuid() : null,
+            PaidAmount = paid is null ? null : decimal.Parse(paid, CultureInfo.InvariantCulture), ReleasedAt = released ? DateTimeOffset.UnixEpoch : null,
+        };
+        Assert.Equal(expected, InterruptedCure.Settle(D("2027-01-10"), line));
+        if (expected != BilledSession.StopPayment)
+        {
+            Assert.Throws<InvalidOperationException>(() => InterruptedCure.StopPayment(line, D("2027-01-10")));
+            return;
+        }
+        InterruptedCure.StopPayment(line, D("2027-01-10"));
+        Assert.Equal(0m, line.PayableAmount);
+        Assert.Equal(("CURE_INTERRUPTED", "CUR-09", "2027-01-10"), (line.Reasons[^1].Code, line.Reasons[^1].Rule, line.Reasons[^1].Detail));
+        Assert.Equal(BilledSession.Untouched, InterruptedCure.Settle(D("2027-01-10"), line)); // recorded again: nothing more
     }
 
     // ---- CUR-11 stationary obesity cure ----------------------------------------------------------------------

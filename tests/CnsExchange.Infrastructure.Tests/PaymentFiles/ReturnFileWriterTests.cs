@@ -88,7 +88,6 @@ public sealed class ReturnFileWriterTests
         { "amount with one decimal", "<ClaimedAmount>40.00</ClaimedAmount>", "<ClaimedAmount>40.0</ClaimedAmount>" },
         { "negative amount", "<PaidAmount>25.76</PaidAmount>", "<PaidAmount>-25.76</PaidAmount>" },
         { "unknown outcome", "<Outcome>refused</Outcome>", "<Outcome>paid</Outcome>" },
-        { "accepted line listed", "<Outcome>refused</Outcome>", "<Outcome>accepted</Outcome>" },
         { "old amount name", "<CnsAmount>25.76</CnsAmount>", "<AcceptedAmount>25.76</AcceptedAmount>" },
         { "unknown severity", "<Severity>information</Severity>", "<Severity>info</Severity>" },
         { "malformed matricule", "<Matricule>2012051469331</Matricule>", "<Matricule>201205146933</Matricule>" },
@@ -246,7 +245,7 @@ public sealed class ReturnFileWriterTests
     {
         { "refused line paid though nothing is payable", f => f with { Lines = [f.Lines[1] with { PaidAmount = 1m }] } },
         { "reduced line paid above payable", f => f with { Lines = [f.Lines[0] with { PaidAmount = 40.00m }] } },
-        { "accepted line listed", f => f with { Lines = [f.Lines[0] with { Outcome = CnsExchange.Domain.Billing.LineOutcome.Accepted }] } },
+        { "accepted line payable in full listed", f => f with { Lines = [f.Lines[0] with { Outcome = CnsExchange.Domain.Billing.LineOutcome.Accepted }] } },
         { "more accepted lines paid than accepted", f => f with { AcceptedLines = Accepted with { PaidLines = 42 } } },
         { "line without reasons", f => f with { Lines = [f.Lines[1] with { Reasons = [] }] } },
         { "amount with 3 decimals", f => f with { Lines = [f.Lines[0] with { ClaimedAmount = 40.001m }] } },

@@ -27,6 +27,23 @@ public sealed class ReturnLineOutcomeTests
     }
 
     [Fact]
+    public void Cur09_an_accepted_line_whose_payment_an_interruption_stopped_is_listed_accepted_paid_nothing_and_the_xml_validates()
+    {
+        var stopped = new ReturnFileLine(MemoirB, "MEM-2026-122", 2, "K26-0001007-2", "2012051469331", new DateOnly(2026, 11, 17), "T200", 35.00m, 28.00m,
+            0m, 0m, LineOutcome.Accepted, ReturnFileReason.Render(ReferenceData, [Reason.Refusal("CURE_INTERRUPTED", "CUR-09", "sessionDate", "2026-11-17")], "en"));
+        var file = ReturnFile(lines: [stopped]);
+        Assert.Empty(file.Problems());
+        var writer = new ReturnFileWriter();
+        var xml = writer.Write(file, ReturnFileFormat.Xml);
+        Assert.Empty(PaymentFileSchemas.Validate(xml.Content, PaymentFileSchemas.ReturnFile));
+        Assert.Contains("<Outcome>accepted</Outcome>", System.Text.Encoding.UTF8.GetString(xml.Content));
+        var row = ReturnFileCsv.Read(writer.Write(file, ReturnFileFormat.Csv).Content)[0];
+        Assert.Equal(("accepted", 0m, 0m, "CURE_INTERRUPTED"), (row.Outcome, row.PayableAmount, row.PaidAmount, row.ReasonCodes));
+        // Still payable in full, an accepted line is summarised, never listed.
+        Assert.NotEmpty(ReturnFile(lines: [stopped with { PayableAmount = 28.00m, PaidAmount = 28.00m }]).Problems());
+    }
+
+    [Fact]
     public void A_refused_line_paid_after_an_overturned_contestation_stays_refused_in_every_format_and_the_xml_validates()
     {
         var file = ReturnFile(lines: [Overturned(36.80m, 36.80m)]);

@@ -3,6 +3,9 @@ using System.Net;
 using CnsExchange.Application.Features.Billing;
 using System.Text.Json.Nodes;
 using CnsExchange.IntegrationTests.Support;
+using CnsExchange.Application.Features.Cures;
+using CnsExchange.Application.Features.PaymentRuns;
+using CnsExchange.Domain.Payments;
 using static CnsExchange.IntegrationTests.CareAuthorisations.CareTestSupport;
 using static CnsExchange.IntegrationTests.OtherBilling.OtherBillingSupport;
 using static CnsExchange.IntegrationTests.PaymentRuns.PaymentRunApi;
@@ -128,6 +131,76 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
         var debts = returnFile["debts"]!.AsArray().Select(d => (d!["entry"]!.GetValue<string>(), d["code"]!.GetValue<string>(),
             d["lineNumber"]!.GetValue<int>(), d["amount"]!.GetValue<decimal>())).OrderBy(d => d.Item3).ToList();
         Assert.Equal([("LINE_RECOVERED", "CURE_INTERRUPTED", 2, paidAmounts[1]), ("LINE_RECOVERED", "CURE_INTERRUPTED", 3, paidAmounts[2])], debts);
+    }
+
+    [Fact]
+    public async Task Cur09_sessions_billed_and_not_yet_paid_from_the_interruption_on_are_paid_nothing_and_the_return_file_says_why()
+    {
+        var cure = await Client(Thermal1).CureAsync(Cure("T200", start: FirstSession));
+        var voucher = cure.Voucher!.Number;
+        Api.MoveTo(new DateOnly(2026, 12, 3));
+        var memoir = await Client(Thermal1).BillAsync("THE-CUR09-UNPAID", [
+            VoucherLine(voucher, Adult, FirstSession, "T200", 35.00m),
+            VoucherLine(voucher, Adult, new DateOnly(2026, 12, 2), "T200", 35.00m),
+            VoucherLine(voucher, Adult, new DateOnly(2026, 12, 3), "T200", 35.00m),
+        ]);
+        Assert.All(memoir.Lines, l => Assert.True(l.PayableAmount > 0m));
+
+        // Recorded before any payment run took them: the sessions of 2 and 3 December will be paid nothing.
+        await (await Client(Reviewer).PostJsonAsync($"{CureUrl}/{cure.Id}/interruption", new { from = "2026-12-02", note = "no show since" }))
+            .ExpectAsync(HttpStatusCode.OK);
+        var memoirUrl = $"/api/v1/fee-memoirs/{memoir.Id}";
+        var stopped = await (await Client(Thermal1).GetAsync(memoirUrl)).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        Assert.Equal((memoir.Line(1).PayableAmount, 0m, 0m), (stopped.Line(1).PayableAmount, stopped.Line(2).PayableAmount, stopped.Line(3).PayableAmount));
+        Assert.Equal([.. memoir.Line(2).ReasonCodes(), "CURE_INTERRUPTED"], stopped.Line(2).ReasonCodes());
+        Assert.Equal(memoir.Line(1).ReasonCodes(), stopped.Line(1).ReasonCodes());
+
+        await SetClockAsync(Client(Admin), Local("2026-12-07", 3));
+        var paid = await (await Client(Thermal1).GetAsync(memoirUrl)).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        Assert.Equal((memoir.Line(1).PayableAmount, 0m, 0m),
+            (paid.Line(1).Payment!.PaidAmount, paid.Line(2).Payment!.PaidAmount, paid.Line(3).Payment!.PaidAmount));
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/return-files/{paid.Line(1).Payment!.ReturnFileId}");
+        request.Headers.TryAddWithoutValidation("Accept", "application/json");
+        var returnFile = await (await Client(Thermal1).SendAsync(request)).ExpectAsync(HttpStatusCode.OK);
+        var listed = returnFile["lines"]!.AsArray()
+            .Where(l => l!["memoirReference"]?.GetValue<string>() == "THE-CUR09-UNPAID" || l!["memoirId"]?.GetValue<string>() == memoir.Id.ToString())
+            .Select(l => (l!["lineNumber"]!.GetValue<int>(), l["paidAmount"]!.GetValue<decimal>(), l["reasons"]!.AsArray().Select(r => r!["code"]!.GetValue<string>()).ToList()))
+            .OrderBy(l => l.Item1).ToList();
+        Assert.Equal([2, 3], listed.Select(l => l.Item1));
+        Assert.All(listed, l => Assert.Equal((0m, true), (l.Item2, l.Item3.Contains("CURE_INTERRUPTED"))));
+    }
+
+    [Fact]
+    public async Task Cur09_an_interruption_waits_while_an_open_payment_run_holds_a_session_then_recovers_it_once_paid()
+    {
+        var cure = await Client(Thermal1).CureAsync(Cure("T200", start: FirstSession));
+        var voucher = cure.Voucher!.Number;
+        Api.MoveTo(new DateOnly(2026, 12, 3));
+        var memoir = await Client(Thermal1).BillAsync("THE-CUR09-OPEN", [
+            VoucherLine(voucher, Adult, FirstSession, "T200", 35.00m),
+            VoucherLine(voucher, Adult, new DateOnly(2026, 12, 2), "T200", 35.00m),
+        ]);
+        Api.MoveTo(new DateOnly(2026, 12, 7));
+        await using (await Api.PausePaymentRunTickAsync())
+        {
+            // A run takes the lines and stops before paying them (a crash between its steps).
+            var runId = await CreateSlotRunAsync(Api, new DateOnly(2026, 12, 7));
+            Api.PaymentRunFaults.ArmHere(PaymentRunFaultPoints.BeforeBuildOrders);
+            Assert.IsType<SimulatedCrashException>(await Record.ExceptionAsync(() => ExecuteAsync(Api, runId)));
+
+            var interruption = new { from = "2026-12-02", note = "no show since" };
+            var problem = await (await Client(Reviewer).PostJsonAsync($"{CureUrl}/{cure.Id}/interruption", interruption))
+                .ExpectProblemAsync(HttpStatusCode.Conflict, "payment_run_in_progress");
+            Assert.Contains("2026-12-02", problem["detail"]!.GetValue<string>());
+            var unchanged = await (await Client(Thermal1).GetAsync($"{CureUrl}/{cure.Id}")).ExpectAsync<CureAuthorisationDto>(HttpStatusCode.OK);
+            Assert.Empty(unchanged.Interruptions); // nothing half-stored
+
+            Assert.Equal(PaymentRunStatus.Closed, await ExecuteAsync(Api, runId));
+            await (await Client(Reviewer).PostJsonAsync($"{CureUrl}/{cure.Id}/interruption", interruption)).ExpectAsync(HttpStatusCode.OK);
+        }
+        var after = await (await Client(Thermal1).GetAsync($"/api/v1/fee-memoirs/{memoir.Id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        Assert.Equal((false, true), (after.Line(1).ReleasedAt is not null, after.Line(2).ReleasedAt is not null));
+        Assert.True(after.Line(2).Payment!.PaidAmount > 0m);
     }
 
     [Fact]

@@ -50,7 +50,8 @@ public sealed record DecideMedicalInterruption(Guid Id, int Sequence, Interrupti
 
 /// <summary>
 /// The centre or a reviewer records an interruption without valid reason (CUR-09): later sessions are refused, and those
-/// already paid are recovered CURE_INTERRUPTED (LIF-04), netted by the next payment run (LIF-05).
+/// already paid are recovered CURE_INTERRUPTED (LIF-04), netted by the next payment run (LIF-05); those billed and not paid yet
+/// are paid nothing.
 /// </summary>
 public sealed record RecordCureInterruption(Guid Id, CureInterruptionInput? Body) : ICommand<CureAuthorisationDto>;
 
@@ -154,25 +155,46 @@ public sealed class CureInterruptionHandlers(IAppDbContext db, ICareRequestLocks
                 Trimmed(body.Note), caller.Actor, now, CureInterruptionStatus.Recorded));
             cure.Terms = InterruptedCure.Record(terms, body.From.Value);
             cure.Record("interrupted_without_valid_reason", caller.Actor, now, $"from {cure.Terms.InterruptedOn:yyyy-MM-dd}");
-        }, ct, RecoverPaidSessionsAsync);
+        }, ct, SettleBilledSessionsAsync);
 
     /// <summary>
-    /// CUR-09 with LIF-04: the sessions of the cure dated from the interruption on that a payment run paid are recovered
-    /// CURE_INTERRUPTED in this transaction. Lines accepted but not paid yet are left to the payment run.
+    /// CUR-09 with LIF-04, in this transaction: the sessions of the cure dated from the interruption on that a payment
+    /// run paid are recovered CURE_INTERRUPTED; those billed and accepted but not taken by a run yet will be paid nothing
+    /// (<see cref="InterruptedCure.Settle"/>). While a run that took one of them has not paid it, the interruption waits:
+    /// 409 payment_run_in_progress, nothing stored.
     /// </summary>
-    private async Task RecoverPaidSessionsAsync(CureAuthorisation cure, CancellationToken ct)
+    private async Task SettleBilledSessionsAsync(CureAuthorisation cure, CancellationToken ct)
     {
         if (cure.Terms?.InterruptedOn is not { } from) return;
-        var paid = await db.Set<FeeMemoirLine>().AsNoTracking()
+        var billed = await db.Set<FeeMemoirLine>().AsNoTracking()
             .Where(PaidLines.Line)
-            .Where(l => l.SessionDate >= from && l.ReturnFileId != null && l.PaidAmount > 0m)
+            .Where(l => l.SessionDate >= from)
             .Where(l => db.Vouchers.Any(v => v.Id == l.VoucherId && v.Kind == VoucherKind.Cure && v.SourceRequestId == cure.Id))
             .OrderBy(l => l.MemoirId).ThenBy(l => l.LineNumber)
-            .Select(l => new { l.MemoirId, l.LineNumber })
+            .Select(l => l.Id)
             .ToListAsync(ct);
-        foreach (var line in paid)
-            await recoveries.RecoverAsync(line.MemoirId, line.LineNumber, CureReasonCodes.Interrupted,
-                $"Cure interrupted without valid reason from {from:yyyy-MM-dd} (CUR-09).", ct);
+        var stopped = 0;
+        foreach (var id in billed)
+        {
+            // Locked before it is judged: a payment run takes lines under the same lock.
+            var line = await db.LockForUpdateAsync<FeeMemoirLine>(id, ct) ?? throw new InvalidOperationException($"Line {id} vanished.");
+            switch (InterruptedCure.Settle(from, line))
+            {
+                case BilledSession.StopPayment:
+                    InterruptedCure.StopPayment(line, from);
+                    stopped++;
+                    break;
+                case BilledSession.Recover:
+                    await recoveries.RecoverAsync(line.MemoirId, line.LineNumber, CureReasonCodes.Interrupted,
+                        $"Cure interrupted without valid reason from {from:yyyy-MM-dd} (CUR-09).", ct);
+                    break;
+                case BilledSession.InOpenPaymentRun:
+                    throw new ConflictException("payment_run_in_progress",
+                        $"A payment run took the session of {line.SessionDate:yyyy-MM-dd} (memoir line {line.LineNumber}) and has not paid it yet; "
+                        + "record the interruption again once the run is closed (GET /api/v1/payment-runs/{id}).");
+            }
+        }
+        if (stopped > 0) await db.SaveChangesAsync(ct);
     }
 
     /// <summary>One change of an agreed cure at a time (the request is locked), saved with the history entry it adds.</summary>

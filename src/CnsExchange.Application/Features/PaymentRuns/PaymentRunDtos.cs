@@ -18,7 +18,7 @@ public sealed record PaymentFileDto(PaymentFileKind Kind, string Format, string?
 
 /// <summary>
 /// A provider's return file in a run (PAY-05): <c>lineCount</c> lines, of which <c>listedLines</c> (reduced or refused at
-/// adjudication) are listed one by one and the accepted ones summarised; <c>paidLines</c> are paid more than 0 in the run.
+/// adjudication, or no longer payable in full) are listed one by one and the others summarised; <c>paidLines</c> are paid more than 0 in the run.
 /// Download it at <see cref="Href"/> with Accept (application/json, application/xml, text/csv) and Accept-Language (fr, de, en).
 /// </summary>
 public sealed record ReturnFileDto(

@@ -43,21 +43,22 @@ public sealed class PaymentRunFileBuilder(IAppDbContext db, IReferenceData refer
 
     /// <summary>
     /// What a provider's return file says, read from the database: the lines the run took that were reduced or refused
-    /// at adjudication (listed) and the sums of those accepted (summarised, PAY-05). Reads on the caller's context.
+    /// at adjudication, or accepted and no longer payable in full (CUR-09), listed; the sums of those accepted and payable
+    /// in full, summarised (PAY-05: every line not paid in full is listed). Reads on the caller's context.
     /// </summary>
     public async Task<ReturnFileContent> ReadReturnFileAsync(PaymentRun run, ReturnFileSubject subject, CancellationToken ct)
     {
         var listed = await (
                 from l in db.Set<FeeMemoirLine>().AsNoTracking()
                 join m in db.Set<FeeMemoir>().AsNoTracking() on l.MemoirId equals m.Id
-                where l.PaymentRunId == run.Id && l.ProviderId == subject.ProviderId && l.Outcome != LineOutcome.Accepted
+                where l.PaymentRunId == run.Id && l.ProviderId == subject.ProviderId && (l.Outcome != LineOutcome.Accepted || l.PayableAmount < l.CnsAmount)
                 select new ListedLine(l.MemoirId, m.Reference, l.LineNumber, l.VoucherNumber, l.Matricule, l.SessionDate, l.ActCode, l.ClaimedAmount,
                     l.CnsAmount, l.PayableAmount, l.PaidAmount ?? l.PayableAmount, l.Outcome, l.Reasons) { CompetentFund = l.CompetentFund })
             .ToListAsync(ct);
 
-        // Lines accepted at adjudication are paid what was accepted: summarised, not listed (PAY-05).
+        // Lines accepted at adjudication and still payable in full are paid what was accepted: summarised, not listed (PAY-05).
         var accepted = await db.Set<FeeMemoirLine>().AsNoTracking()
-            .Where(l => l.PaymentRunId == run.Id && l.ProviderId == subject.ProviderId && l.Outcome == LineOutcome.Accepted)
+            .Where(l => l.PaymentRunId == run.Id && l.ProviderId == subject.ProviderId && l.Outcome == LineOutcome.Accepted && l.PayableAmount >= l.CnsAmount)
             .GroupBy(_ => 1)
             .Select(g => new
             {

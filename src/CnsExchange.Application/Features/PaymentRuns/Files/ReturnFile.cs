@@ -179,9 +179,10 @@ public sealed record ReturnFile(
             if (line.VoucherNumber is { Length: 0 or > 35 }) problems.Add($"{which}: the voucher number must have 1-35 characters.");
             if (line.MemoirReference is { Length: 0 or > 400 }) problems.Add($"{which}: the memoir reference must have 1-400 characters.");
             CheckAmounts(problems, which, line.ClaimedAmount, line.CnsAmount, line.PayableAmount, line.PaidAmount);
-            if (line.Outcome == LineOutcome.Accepted) problems.Add($"{which}: an accepted line is summarised, not listed.");
+            if (line.Outcome == LineOutcome.Accepted && line.PayableAmount >= line.CnsAmount)
+                problems.Add($"{which}: an accepted line payable in full is summarised, not listed.");
             if (line.PaidAmount > line.PayableAmount) problems.Add($"{which}: a line is paid at most what is payable for it.");
-            if (line.Reasons.Count == 0) problems.Add($"{which}: a reduced or refused line is listed with its reasons.");
+            if (line.Reasons.Count == 0) problems.Add($"{which}: a listed line is listed with its reasons.");
             if (line.Reasons.Any(r => !IsReasonCode(r.Code) || string.IsNullOrWhiteSpace(r.Rule) || r.Rule.Length > 35 || r.Field is { Length: 0 or > 400 } || string.IsNullOrWhiteSpace(r.Message)))
                 problems.Add($"{which}: every reason needs a code (A-Z, 0-9, _), a rule (at most 35 characters) and a message.");
         }
