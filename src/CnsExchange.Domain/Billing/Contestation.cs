@@ -21,12 +21,25 @@ public static class Contestation
             return ("line_already_reported", "The line was already reported in a payment run's return file; it can no longer be contested.");
         if (line.Reasons.Any(r => r.Code == CommonReasonCodes.NotCovered))
             return ("line_not_contestable", "Services not covered by CNS are billable to the insured only; the line cannot be contested.");
+        if (line.Reasons.FirstOrDefault(r => r.Severity == ReasonSeverity.Refusal && PaidOnAnotherLine.Contains(r.Code)) is { } paidElsewhere)
+            return ("line_not_contestable",
+                $"The session is paid on another line ({paidElsewhere.Code}): overturning this one would pay it twice. If that other line is wrong, void or reverse it and bill the session again.");
         if (line.TariffAmount is null || line.RatePercent is null)
             return ("line_not_contestable", "The line matches no service of a voucher of yours, so CNS has nothing it could pay; send a corrected memoir instead.");
         if (!line.Reasons.Any(r => r.Code == code && r.Severity is ReasonSeverity.Refusal or ReasonSeverity.Reduction))
             return ("contestation_code_not_on_line", $"'{code}' is not a refusal or reduction reason of this line.");
         return null;
     }
+
+    /// <summary>
+    /// Refusals that say the session is already paid on another line or claim (BIL-07, BIL-08, INS-04): such a line is
+    /// never overturned, since the session would be paid twice — the database's paid-once guards count only lines of a paid
+    /// outcome, and an overturned line keeps its refused outcome.
+    /// </summary>
+    public static readonly IReadOnlySet<string> PaidOnAnotherLine = new HashSet<string>(StringComparer.Ordinal)
+    {
+        BillingReasonCodes.OneActPerSession, BillingReasonCodes.DuplicateLine, Reimbursement.ReimbursementReasonCodes.SessionAlreadyPaid,
+    };
 
     /// <summary>Amount CNS owes for an overturned line: rate × the full tariff of what was claimed (act + travel), never above the claim.</summary>
     public static decimal OverturnedAmount(ReferenceCatalog catalog, FeeMemoirLine line, string actDomain)

@@ -50,6 +50,20 @@ public sealed class ContestationTests
     }
 
     [Theory]
+    [InlineData("ONE_ACT_PER_SESSION", "BIL-07")]
+    [InlineData("DUPLICATE_LINE", "BIL-08")]
+    [InlineData("SESSION_ALREADY_PAID", "INS-04")]
+    public void Bil15_a_line_refused_because_its_session_is_paid_on_another_line_or_claim_is_not_contestable(string code, string rule)
+    {
+        // Contested with its own code or with another refusal it carries: overturned, the session would be paid twice.
+        var line = Line(LineOutcome.Refused, Reason.Refusal(code, rule), Exhausted);
+        Assert.Equal("line_not_contestable", Contestation.WhyNotContestable(line, code, alreadyContested: false)?.Code);
+        Assert.Equal("line_not_contestable", Contestation.WhyNotContestable(line, "SESSIONS_EXHAUSTED", alreadyContested: false)?.Code);
+        Assert.Contains(code, Contestation.WhyNotContestable(line, code, false)?.Message);
+        Assert.Null(Contestation.WhyNotContestable(Line(LineOutcome.Refused, Exhausted), "SESSIONS_EXHAUSTED", false));
+    }
+
+    [Theory]
     [InlineData(false, "36.80", "25.76")] // rate × tariff
     [InlineData(true, "49.30", "34.51")]  // the travel allowance claimed counts again
     [InlineData(false, "30.00", "21.00")] // never more than claimed

@@ -67,6 +67,19 @@ public sealed class ContestationTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task Bil15_a_line_refused_as_a_session_already_paid_cannot_be_contested_so_no_overturn_pays_a_session_twice()
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 8 });
+        await SubmitAsync(Client(Physio1), Memoir("CONT-PAID-1", Line(voucher, "2026-11-10")));
+        var again = await SubmitAsync(Client(Physio1), Memoir("CONT-PAID-2", Line(voucher, "2026-11-10")));
+        var code = Assert.Single(Codes(LineOf(again, 1)), c => c is "DUPLICATE_LINE" or "ONE_ACT_PER_SESSION");
+        var problem = await (await ContestAsync(again.Id.ToString(), 1, code)).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "line_not_contestable");
+        Assert.Contains("would pay it twice", problem["detail"]!.GetValue<string>());
+        var queue = await (await Client(Reviewer).GetAsync("/api/v1/review/contestations")).ExpectAsync<Page<ContestationDto>>(HttpStatusCode.OK);
+        Assert.Empty(queue.Items); // nothing stored
+    }
+
+    [Fact]
     public async Task Bil15_an_upheld_contestation_adds_its_reason_and_pays_nothing_more()
     {
         var (memoirId, _) = await MemoirWithAnExhaustedLineAsync();
