@@ -2,6 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Billing;
+using CnsExchange.Application.Features.PaymentRuns;
+using CnsExchange.Domain.Payments;
 using Npgsql;
 using static CnsExchange.Reliability.SandboxApi;
 
@@ -138,8 +142,8 @@ public static class PaymentRunCrashScenario
             await api.StartAsync(TimeSpan.FromSeconds(90));
             using var client = Client(api, "sandbox-admin", timeoutSeconds: 120);
             await SetClockAsync(client, Later(now, await ClockAsync(client)).AddMinutes(1));
-            var runs = JsonNode.Parse(await client.GetStringAsync("/api/v1/payment-runs"))!["items"]!.AsArray();
-            var verification = JsonNode.Parse(await client.GetStringAsync($"/api/v1/payment-runs/{runs[0]!["id"]}/verification"))!; // newest first
+            var runs = (await TypedJson.GetAsync<Page<PaymentRunSummaryDto>>(client, "/api/v1/payment-runs")).Items;
+            var verification = await TypedJson.GetAsync<PaymentRunVerificationDto>(client, $"/api/v1/payment-runs/{runs[0].Id}/verification"); // newest first
             figures.Zero("payment-run files failing verification (stored bytes vs stored hash vs rebuild)", FilesFailingVerification(verification));
             cameBackReady = true;
         }
@@ -168,10 +172,10 @@ public static class PaymentRunCrashScenario
         KillChecks.DiedBySigkill(exitCode) && errorLines.Contains($"chaos-kill-at: {point}");
 
     /// <summary>Files of a verification answer whose stored bytes, stored hash and rebuild do not all agree.</summary>
-    public static int FilesFailingVerification(JsonNode verification)
+    public static int FilesFailingVerification(PaymentRunVerificationDto verification)
     {
-        var failing = verification["files"]!.AsArray().Count(f => !f!["identical"]!.GetValue<bool>());
-        return failing == 0 && !verification["identical"]!.GetValue<bool>() ? 1 : failing; // e.g. a file missing
+        var failing = verification.Files.Count(f => !f.Identical);
+        return failing == 0 && !verification.Identical ? 1 : failing; // e.g. a file missing
     }
 
     /// <summary>
@@ -209,24 +213,22 @@ public static class PaymentRunCrashScenario
         static IEnumerable<object> NineDays((string Voucher, string Matricule) v, DateOnly today) =>
             Enumerable.Range(1, 9).Select(d => Line(v.Voucher, v.Matricule, today.AddDays(-10 + d), d == 3 ? 45.00m : 36.80m));
 
-        async Task<JsonNode> MemoirAsync(HttpClient client, string reference, IEnumerable<object> lines)
-        {
-            var (status, body) = await PostMemoirAsync(client, JsonSerializer.Serialize(new { memoirReference = reference, lines }), Guid.NewGuid().ToString());
-            if (status != HttpStatusCode.Created || body is null) throw new InvalidOperationException($"memoir {reference} not stored ({status}): {body}");
-            return body;
-        }
+        Task<FeeMemoirDto> MemoirAsync(HttpClient client, string reference, IEnumerable<object> lines) =>
+            SubmitMemoirAsync(client, JsonSerializer.Serialize(new { memoirReference = reference, lines }), Guid.NewGuid().ToString());
 
         var debtor = (await VouchersAsync("sandbox-physio-1", insured.Skip(126))).Single();
         using (var physio1 = Client(api, "sandbox-physio-1"))
         {
             var paid = await MemoirAsync(physio1, "DEBT-1", [Line(debtor.Voucher, debtor.Matricule, today.AddDays(-9), 36.80m),
                 Line(debtor.Voucher, debtor.Matricule, today.AddDays(-8), 36.80m)]);
-            var run = await (await admin.PostAsync("/api/v1/admin/payment-runs", null)).Content.ReadFromJsonAsync<JsonNode>();
-            for (var i = 0; i < 600 && JsonNode.Parse(await admin.GetStringAsync($"/api/v1/payment-runs/{run!["id"]}"))!["status"]!.GetValue<string>() != "closed"; i++)
+            using var started = await admin.PostAsync("/api/v1/admin/payment-runs", null);
+            if (started.StatusCode != HttpStatusCode.Accepted) throw new InvalidOperationException($"payment run not started ({(int)started.StatusCode})");
+            var run = TypedJson.Read<PaymentRunDto>(await started.Content.ReadAsStringAsync());
+            for (var i = 0; i < 600 && (await TypedJson.GetAsync<PaymentRunDto>(admin, $"/api/v1/payment-runs/{run.Id}")).Status != PaymentRunStatus.Closed; i++)
                 await Task.Delay(100);
-            (await physio1.PostAsJsonAsync($"/api/v1/fee-memoirs/{paid["id"]}/lines/1/reversal", new { reason = "Billed twice." })).EnsureSuccessStatusCode();
+            (await physio1.PostAsJsonAsync($"/api/v1/fee-memoirs/{paid.Id}/lines/1/reversal", new { reason = "Billed twice." })).EnsureSuccessStatusCode();
             (await reviewer.PostAsJsonAsync("/api/v1/review/recoveries",
-                new { memoirId = paid["id"], lineNumber = 2, code = "SESSION_NOT_GIVEN", note = "Checked." })).EnsureSuccessStatusCode();
+                new { memoirId = paid.Id, lineNumber = 2, code = "SESSION_NOT_GIVEN", note = "Checked." })).EnsureSuccessStatusCode();
         }
 
         var first = await VouchersAsync("sandbox-physio-1", insured.Take(120));
@@ -240,7 +242,7 @@ public static class PaymentRunCrashScenario
         using var physio2 = Client(api, "sandbox-physio-2");
         var memoir = await MemoirAsync(physio2, "CRASH-2-00", second.SelectMany(v => NineDays(v, today))
             .Append(Line(first[0].Voucher, first[0].Matricule, today.AddDays(-1), 36.80m)));
-        var id = memoir["id"]!.GetValue<string>();
+        var id = memoir.Id;
         var overturned = await (await physio2.PostAsJsonAsync($"/api/v1/fee-memoirs/{id}/lines/9/contestation",
             new { code = "SESSIONS_EXHAUSTED", text = "A ninth session was prescribed." })).Content.ReadFromJsonAsync<JsonNode>();
         (await reviewer.PostAsJsonAsync($"/api/v1/review/contestations/{overturned!["id"]}/decision", new { decision = "overturn", note = "Agreed." }))

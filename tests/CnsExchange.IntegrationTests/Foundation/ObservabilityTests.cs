@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using CnsExchange.Application.Features.PaymentRuns;
 using CnsExchange.IntegrationTests.Support;
 using CnsExchange.IntegrationTests.Validation;
 using Microsoft.Extensions.DependencyInjection;
@@ -116,8 +117,8 @@ public sealed class ObservabilityTests(ApiFactory api) : ApiTest(api)
         };
         ActivitySource.AddActivityListener(listener);
 
-        var accepted = await (await Client(Admin).PostAsync("/api/v1/admin/payment-runs", null)).ExpectAsync(HttpStatusCode.Accepted);
-        var runId = accepted["id"]!.GetValue<string>();
+        var accepted = await (await Client(Admin).PostAsync("/api/v1/admin/payment-runs", null)).ExpectAsync<PaymentRunDto>(HttpStatusCode.Accepted);
+        var runId = accepted.Id.ToString();
         await PaymentRuns.PaymentRunApi.WaitForClosedAsync(Client(Admin), runId);
 
         var mine = spans.Where(a => (string?)a.GetTagItem("cnsexchange.payment_run.id") == runId).ToList();

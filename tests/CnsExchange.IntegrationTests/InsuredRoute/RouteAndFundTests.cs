@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using CnsExchange.Domain.Payments;
 using CnsExchange.IntegrationTests.Support;
 using static CnsExchange.IntegrationTests.Billing.BillingApi;
 using static CnsExchange.IntegrationTests.PaymentRuns.PaymentRunApi;
@@ -21,17 +22,16 @@ public sealed class RouteAndFundTests(ApiFactory api) : ApiTest(api)
             Line(cns, "2026-11-17", act: "ZKX9", claimed: 20m)));               // refused: listed
         await SetClockAsync(Client(Admin), Local("2026-11-30", 3));
         var run = await RunAsync(Client(Admin), Assert.Single(await AllAsync(Client(Admin), "/api/v1/payment-runs"))["id"]!.GetValue<string>());
-        var fileId = run["returnFiles"]!.AsArray().Single(f => f!["providerCode"]!.GetValue<string>() == "PHY0001")!["id"]!.GetValue<string>();
+        var fileId = run.ReturnFiles.Single(f => f.ProviderCode == "PHY0001").Id;
 
         var file = await (await Client(Physio1).GetAsync($"/api/v1/return-files/{fileId}")).ExpectAsync(HttpStatusCode.OK);
         var lines = file["lines"]!.AsArray().Select(l => (l!["matricule"]!.GetValue<string>(), l["route"]!.GetValue<string>(), l["competentFund"]!.GetValue<string>()));
         Assert.Equal([(CmfepMember, "third_party", "CMFEP"), ("1983081246785", "third_party", "CNS")], lines.OrderBy(l => l.Item3 == "CNS"));
 
         // The run's report splits its lines by route and fund.
-        var byFund = run["byRouteAndFund"]!.AsArray().Select(f => (f!["route"]!.GetValue<string>(), f["competentFund"]!.GetValue<string>(),
-            f["lines"]!.GetValue<int>(), f["paidAmount"]!.GetValue<decimal>())).ToList();
-        Assert.Equal([("third_party", "CMFEP", 1, 25.76m), ("third_party", "CNS", 1, 0m)], byFund);
-        Assert.Null((await RunAsync(Client(Physio1), run["id"]!.GetValue<string>()))["byRouteAndFund"]); // staff only
+        var byFund = run.ByRouteAndFund!.Select(f => (f.Route, f.CompetentFund, f.Lines, f.PaidAmount)).ToList();
+        Assert.Equal([(PaymentRoute.ThirdParty, "CMFEP", 1, 25.76m), (PaymentRoute.ThirdParty, "CNS", 1, 0m)], byFund);
+        Assert.Null((await RunAsync(Client(Physio1), run.Id)).ByRouteAndFund); // staff only
 
         // The fund is the one recorded when the line was adjudicated: a later change of fund leaves the run's files as built (PAY-06).
         await (await Client(Admin).PutJsonAsync($"/api/v1/admin/insured/{CmfepMember}", new
@@ -39,7 +39,7 @@ public sealed class RouteAndFundTests(ApiFactory api) : ApiTest(api)
             firstName = "Marc", lastName = "Thill", sex = "male", competentFund = "EMCFL", residenceCountry = "LU", crossBorderWorker = false,
             affiliations = new[] { new { from = "2000-09-01", to = (string?)null } },
         })).ExpectAsync(HttpStatusCode.OK);
-        var check = await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{run["id"]}/verification")).ExpectAsync(HttpStatusCode.OK);
+        var check = await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{run.Id}/verification")).ExpectAsync(HttpStatusCode.OK);
         Assert.True(check["identical"]!.GetValue<bool>());
     }
 }

@@ -2,7 +2,9 @@ using CnsExchange.Domain.Requests;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using CnsExchange.Application.Features.Cures;
 using CnsExchange.Application.Features.Rehabilitation;
+using CnsExchange.Application.Features.Validation;
 using CnsExchange.IntegrationTests.Billing;
 using CnsExchange.IntegrationTests.Support;
 using V = CnsExchange.IntegrationTests.Validation.ValidationTestSupport;
@@ -30,7 +32,8 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
         return client.PostAsync($"{ownerUrl}/attachments", form);
     }
 
-    private async Task<JsonNode> RequestAsync(string key, string url) => await (await Client(key).GetAsync(url)).ExpectAsync(HttpStatusCode.OK);
+    /// <summary>GET of a request (validation, cure or rehabilitation) as its DTO (<see cref="HttpAssertions.Typed"/>).</summary>
+    private async Task<T> RequestAsync<T>(string key, string url) => await (await Client(key).GetAsync(url)).ExpectAsync<T>(HttpStatusCode.OK);
 
     private static RehabilitationAuthorisationInput Colpach() => Rehab("SNRP_STAT", start: Today.AddDays(7), days: 10);
 
@@ -57,12 +60,12 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
             (attachment["purpose"]!.GetValue<string>(), attachment["contentType"]!.GetValue<string>(), attachment["fileName"]!.GetValue<string>(),
              attachment["sizeBytes"]!.GetValue<long>()));
 
-        var agreed = await RequestAsync(Rehab1, url);
-        Assert.Equal("agreed", agreed.Status());
+        var agreed = await RequestAsync<RehabilitationAuthorisationDto>(Rehab1, url);
+        Assert.Equal(RequestStatus.Agreed, agreed.Status);
         Assert.Empty(agreed.Codes());
-        Assert.True(IsVoucher(agreed.VoucherNumber(), Domain.Vouchers.VoucherKind.Rehabilitation));
+        Assert.True(IsVoucher(agreed.Voucher!.Number, Domain.Vouchers.VoucherKind.Rehabilitation));
         Assert.Equal(["submitted", "pending", "document_received", "agreed"],
-            agreed["history"]!.AsArray().Select(h => h!["action"]!.GetValue<string>()));
+            agreed.History.Select(h => h.Action));
 
         // Decided: no more documents.
         await (await AttachAsync(Client(Rehab1), url, V.Pdf())).ExpectProblemAsync(HttpStatusCode.Conflict, "request_already_decided");
@@ -74,7 +77,7 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
         var pending = await Client(Rehab1).RehabAsync(Colpach(), withRequiredDocument: false);
         var url = $"{RehabUrl}/{pending.Id}";
         await (await AttachAsync(Client(Rehab1), url, V.Pdf(), "other")).ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal(["DOCUMENT_MISSING"], (await RequestAsync(Rehab1, url)).Codes());
+        Assert.Equal(["DOCUMENT_MISSING"], (await RequestAsync<RehabilitationAuthorisationDto>(Rehab1, url)).Codes());
 
         var refused = await Client(Rehab1).RehabAsync(Rehab("SNRP_STAT", start: Today.AddDays(7), days: 3));
         Assert.Equal(RequestStatus.Refused, refused.Status);
@@ -92,10 +95,10 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
         var url = $"{RehabUrl}/{pending.Id}";
 
         await (await AttachAsync(Client(Rehab1), url, V.Pdf("report"), "medical_report")).ExpectAsync(HttpStatusCode.Created);
-        var waiting = await RequestAsync(Rehab1, url);
-        Assert.Equal("pending", waiting.Status());
+        var waiting = await RequestAsync<RehabilitationAuthorisationDto>(Rehab1, url);
+        Assert.Equal(RequestStatus.Pending, waiting.Status);
         Assert.Equal(["DECLARED_STAY_TO_VERIFY"], waiting.Codes());
-        Assert.NotNull(waiting["decisionDueBy"]);
+        Assert.NotNull(waiting.DecisionDueBy);
         var queue = await (await Client(Reviewer).GetAsync("/api/v1/review/queue")).ExpectAsync(HttpStatusCode.OK);
         Assert.Contains(queue["items"]!.AsArray(), i => i!["id"]!.GetValue<string>() == pending.Id.ToString());
 
@@ -112,10 +115,10 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
         var url = $"{CureUrl}/{pending.Id}";
 
         await (await AttachAsync(Client(Thermal1), url, V.Pdf("S2 form"), "s2_reasoned_form")).ExpectAsync(HttpStatusCode.Created);
-        var agreed = await RequestAsync(Thermal1, url);
-        Assert.Equal("agreed", agreed.Status());
+        var agreed = await RequestAsync<CureAuthorisationDto>(Thermal1, url);
+        Assert.Equal(RequestStatus.Agreed, agreed.Status);
         Assert.Equal(["S2_AUTHORISATION"], agreed.Codes());
-        Assert.True(agreed["authorisation"]!["s2"]!.GetValue<bool>());
+        Assert.True(agreed.Authorisation!.S2);
 
         // In Luxembourg no document is needed.
         Assert.Equal(Domain.Requests.RequestStatus.Agreed, (await Client(Thermal1).CureAsync(Cure("T192", start: Today.AddDays(30),
@@ -179,7 +182,7 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
         var attachment = await (await AttachAsync(Client(Physio1), url, V.Pdf("care plan"))).ExpectAsync(HttpStatusCode.Created);
         Assert.Equal("information_answer", attachment["purpose"]!.GetValue<string>());
         await (await Client(Physio1).PostJsonAsync($"{url}/information", new { answer = "Mondays and Thursdays, see the attached plan." })).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("pending", (await RequestAsync(Physio1, url)).Status());
+        Assert.Equal(RequestStatus.Pending, (await RequestAsync<ValidationRequestDto>(Physio1, url)).Status);
     }
 
     [Fact]

@@ -1,7 +1,10 @@
 using System.Net;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using CnsExchange.Application.Features.Eligibility;
 using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Lifecycle;
+using CnsExchange.Domain.Vouchers;
 using CnsExchange.Infrastructure.Persistence;
 using CnsExchange.IntegrationTests.Support;
 using Microsoft.EntityFrameworkCore;
@@ -17,45 +20,46 @@ public sealed class EligibilityTests(ApiFactory api) : ApiTest(api)
     private Task<HttpResponseMessage> AskAsync(string key, string matricule, string? date = null) =>
         Client(key).GetAsync($"/api/v1/eligibility?matricule={matricule}" + (date is null ? "" : $"&date={date}"));
 
-    private async Task<JsonNode> EligibilityAsync(string matricule, string? date = null, string key = Physio1) =>
-        await (await AskAsync(key, matricule, date)).ExpectAsync(HttpStatusCode.OK);
+    private async Task<EligibilityDto> EligibilityAsync(string matricule, string? date = null, string key = Physio1) =>
+        await (await AskAsync(key, matricule, date)).ExpectAsync<EligibilityDto>(HttpStatusCode.OK);
 
-    private static T? Get<T>(JsonNode answer, string name) => answer[name] is { } n ? n.GetValue<T>() : default;
+    private static IReadOnlyList<string> Codes(EligibilityDto answer) => answer.Reasons.Select(r => r.Code).ToList();
 
     [Fact]
     public async Task Lif06_the_scenario_identities_answer_what_a_provider_needs()
     {
         var adult = await EligibilityAsync(Adult);
         Assert.Equal((true, true, true, "CNS", false, "LU", false, false, false),
-            (Get<bool>(adult, "known"), Get<bool>(adult, "affiliatedOnDate"), Get<bool>(adult, "thirdPartyPaymentPossible"), Get<string>(adult, "competentFund"),
-             Get<bool>(adult, "crossBorderWorker"), Get<string>(adult, "residenceCountry"), Get<bool>(adult, "underEighteen"),
-             Get<bool>(adult, "openAccidentCase"), Get<bool>(adult, "dependencyPlanWithPhysiotherapy")));
-        Assert.Equal(Today.ToString("yyyy-MM-dd"), Get<string>(adult, "date"));
-        Assert.Empty(adult["reasons"]!.AsArray());
+            (adult.Known, adult.AffiliatedOnDate, adult.ThirdPartyPaymentPossible, adult.CompetentFund,
+             adult.CrossBorderWorker ?? false, adult.ResidenceCountry, adult.UnderEighteen ?? false,
+             adult.OpenAccidentCase ?? false, adult.DependencyPlanWithPhysiotherapy ?? false));
+        Assert.Equal(Today, adult.Date);
+        Assert.Empty(adult.Reasons);
 
-        Assert.True(Get<bool>(await EligibilityAsync(Minor), "underEighteen"));
+        Assert.True((await EligibilityAsync(Minor)).UnderEighteen);
         var crossBorder = await EligibilityAsync(CrossBorderFr);
-        Assert.Equal((true, "FR"), (Get<bool>(crossBorder, "crossBorderWorker"), Get<string>(crossBorder, "residenceCountry")));
-        Assert.True(Get<bool>(await EligibilityAsync(AccidentCase), "openAccidentCase"));
-        Assert.True(Get<bool>(await EligibilityAsync(DependencyPlan), "dependencyPlanWithPhysiotherapy"));
-        Assert.Equal("CMFEP", Get<string>(await EligibilityAsync(PublicFund), "competentFund"));
+        Assert.Equal((true, "FR"), (crossBorder.CrossBorderWorker ?? false, crossBorder.ResidenceCountry));
+        Assert.True((await EligibilityAsync(AccidentCase)).OpenAccidentCase);
+        Assert.True((await EligibilityAsync(DependencyPlan)).DependencyPlanWithPhysiotherapy);
+        Assert.Equal("CMFEP", (await EligibilityAsync(PublicFund)).CompetentFund);
 
         // Affiliation ended 2026-10-31: affiliated on that day, not today; nothing more about the person today.
-        Assert.True(Get<bool>(await EligibilityAsync(NotAffiliated, "2026-10-31"), "affiliatedOnDate"));
+        Assert.True((await EligibilityAsync(NotAffiliated, "2026-10-31")).AffiliatedOnDate);
         var ended = await EligibilityAsync(NotAffiliated);
-        Assert.Equal((true, false, false), (Get<bool>(ended, "known"), Get<bool>(ended, "affiliatedOnDate"), Get<bool>(ended, "thirdPartyPaymentPossible")));
-        Assert.Equal(["INSURED_NOT_AFFILIATED"], ended.Codes());
-        Assert.Null(ended["competentFund"]);
+        Assert.Equal((true, false, false), (ended.Known, ended.AffiliatedOnDate, ended.ThirdPartyPaymentPossible));
+        Assert.Equal(["INSURED_NOT_AFFILIATED"], Codes(ended));
+        Assert.Null(ended.CompetentFund);
 
         var unknown = await EligibilityAsync(Matricule.Create(new DateOnly(1990, 1, 1), 999).Value);
-        Assert.False(Get<bool>(unknown, "known"));
-        Assert.Equal(["INSURED_UNKNOWN"], unknown.Codes());
+        Assert.False(unknown.Known);
+        Assert.Equal(["INSURED_UNKNOWN"], Codes(unknown));
     }
 
     [Fact]
     public async Task Lif06_nothing_else_about_the_person_is_in_the_answer()
     {
-        var answer = (JsonObject)await EligibilityAsync(Adult);
+        // The members on the wire are the subject here, so the answer is read as raw JSON.
+        var answer = (JsonObject)await (await AskAsync(Physio1, Adult)).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(
             ["affiliatedOnDate", "checkId", "competentFund", "crossBorderWorker", "date", "dependencyPlanWithPhysiotherapy", "known", "openAccidentCase",
              "openVouchers", "reasons", "residenceCountry", "thirdPartyPaymentPossible", "underEighteen"],
@@ -70,19 +74,19 @@ public sealed class EligibilityTests(ApiFactory api) : ApiTest(api)
     {
         var number = (await Client(Physio1).DecideAsync(Rx() with { Sessions = 6 })).Voucher!.Number;
 
-        var mine = (await EligibilityAsync(Adult))["openVouchers"]!.AsArray();
-        var voucher = Assert.Single(mine)!;
-        Assert.Equal((number, 6, "physiotherapy"), (voucher["number"]!.GetValue<string>(), voucher["sessionsLeft"]!.GetValue<int>(), voucher["kind"]!.GetValue<string>()));
+        var mine = (await EligibilityAsync(Adult)).OpenVouchers;
+        var voucher = Assert.Single(mine);
+        Assert.Equal((number, 6, VoucherKind.Physiotherapy), (voucher.Number, voucher.SessionsLeft, voucher.Kind));
 
         // Another provider learns the person's facts, never the first provider's vouchers.
         var other = await EligibilityAsync(Adult, key: Physio2);
-        Assert.True(Get<bool>(other, "affiliatedOnDate"));
-        Assert.Empty(other["openVouchers"]!.AsArray());
-        Assert.DoesNotContain(number, other.ToJsonString(), StringComparison.Ordinal);
+        Assert.True(other.AffiliatedOnDate);
+        Assert.Empty(other.OpenVouchers);
+        Assert.DoesNotContain(number, JsonSerializer.Serialize(other, HttpAssertions.Json), StringComparison.Ordinal);
 
         // After its validity the voucher is no longer open.
-        var validUntil = voucher["validUntil"]!.GetValue<string>();
-        Assert.Empty((await EligibilityAsync(Adult, DateOnly.Parse(validUntil).AddDays(1).ToString("yyyy-MM-dd")))["openVouchers"]!.AsArray());
+        var validUntil = voucher.ValidUntil;
+        Assert.Empty((await EligibilityAsync(Adult, validUntil.AddDays(1).ToString("yyyy-MM-dd"))).OpenVouchers);
     }
 
     [Fact]
@@ -98,11 +102,11 @@ public sealed class EligibilityTests(ApiFactory api) : ApiTest(api)
         var answer = await EligibilityAsync(Adult);
         Assert.Equal([kept], OpenNumbers(answer));
         var row = await Api.WithScopeAsync(sp => sp.GetRequiredService<AppDbContext>().Set<EligibilityCheck>().AsNoTracking()
-            .SingleAsync(c => c.Id == Guid.Parse(answer["checkId"]!.GetValue<string>())));
+            .SingleAsync(c => c.Id == answer.CheckId));
         Assert.Equal(1, row.OpenVouchers);
     }
 
-    private static List<string> OpenNumbers(JsonNode answer) => answer["openVouchers"]!.AsArray().Select(v => v!["number"]!.GetValue<string>()).ToList();
+    private static List<string> OpenNumbers(EligibilityDto answer) => answer.OpenVouchers.Select(v => v.Number).ToList();
 
     [Fact]
     public async Task Lif06_every_call_is_audited_under_a_keyed_hash_never_the_matricule()

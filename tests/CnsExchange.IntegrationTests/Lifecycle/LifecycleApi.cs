@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using CnsExchange.IntegrationTests.Support;
 
 namespace CnsExchange.IntegrationTests.Lifecycle;
@@ -28,8 +27,6 @@ internal static class LifecycleApi
     public static Task<HttpResponseMessage> RecoverAsync(HttpClient client, string memoirId, int line, string code = "DOUBLE_FINANCING",
         string note = "Dependency insurance paid the same session.", string? key = null) =>
         PostAsync(client, "/api/v1/review/recoveries", new { memoirId, lineNumber = line, code, note }, key);
-
-    public static async Task<JsonNode> GetAsync(HttpClient client, string url) => await (await client.GetAsync(url)).ExpectAsync(HttpStatusCode.OK);
 
     /// <summary>GET expecting 200, read as the API's DTO (<see cref="HttpAssertions.Typed"/>).</summary>
     public static async Task<T> GetAsync<T>(HttpClient client, string url) => await (await client.GetAsync(url)).ExpectAsync<T>(HttpStatusCode.OK);

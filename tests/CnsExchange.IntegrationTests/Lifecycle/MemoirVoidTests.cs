@@ -1,5 +1,6 @@
 using System.Net;
 using CnsExchange.Application.Features.Billing;
+using CnsExchange.Application.Features.PaymentRuns;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Infrastructure.Persistence;
 using CnsExchange.IntegrationTests.Support;
@@ -87,15 +88,15 @@ public sealed class MemoirVoidTests(ApiFactory api) : ApiTest(api)
 
         await using (await Api.PausePaymentRunTickAsync())
         {
-            var start = await (await Client(Admin).PostAsync("/api/v1/admin/payment-runs", null)).ExpectAsync(HttpStatusCode.Accepted);
-            var runId = Guid.Parse(start["id"]!.GetValue<string>());
+            var start = await (await Client(Admin).PostAsync("/api/v1/admin/payment-runs", null)).ExpectAsync<PaymentRunDto>(HttpStatusCode.Accepted);
+            var runId = start.Id;
             var gate = new TaskCompletionSource();
             var run = Task.Run(async () => { await gate.Task; await ExecuteAsync(Api, runId); });
             var voids = ids.Select(id => Task.Run(async () => { await gate.Task; return (id, await VoidAsync(Client(Physio1), id)); })).ToList();
             gate.SetResult();
             await run;
             var outcomes = await Task.WhenAll(voids);
-            await WaitForClosedAsync(Client(Admin), runId.ToString());
+            await WaitForClosedAsync(Client(Admin), runId);
 
             var won = 0;
             foreach (var (id, response) in outcomes)
@@ -123,9 +124,9 @@ public sealed class MemoirVoidTests(ApiFactory api) : ApiTest(api)
             Assert.Equal(0, bothPaidAndReleased);
             Assert.Equal(50 - won, held);
             Assert.Equal(50 - won, await VoucherSeed.SessionsBilledAsync(Api, voucher)); // every void gave its session back, once
-            var closed = await RunAsync(Client(Admin), runId.ToString());
-            Assert.Equal(50 - won, closed["counts"]!["lines"]!.GetValue<int>());
-            Assert.Equal(25.76m * (50 - won), closed["totalAmount"]!.GetValue<decimal>());
+            var closed = await RunAsync(Client(Admin), runId);
+            Assert.Equal(50 - won, closed.Counts!.Lines);
+            Assert.Equal(25.76m * (50 - won), closed.TotalAmount);
         }
     }
 }

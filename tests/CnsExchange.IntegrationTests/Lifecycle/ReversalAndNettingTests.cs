@@ -1,6 +1,7 @@
 using CnsExchange.Domain.Billing;
 using System.Net;
 using CnsExchange.Application.Features.Billing;
+using CnsExchange.Application.Features.PaymentRuns;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using CnsExchange.Infrastructure.Payments.Files;
@@ -92,7 +93,7 @@ public sealed class ReversalAndNettingTests(ApiFactory api) : ApiTest(api)
         Assert.NotEqual(firstRun, second["id"]!.GetValue<string>());
         Assert.Null(second["order"]); // never a negative (or zero) transfer
         var run2 = await RunAsync(Client(Admin), second["id"]!.GetValue<string>());
-        Assert.DoesNotContain(run2["orders"]!.AsArray(), o => o!["providerCode"]!.GetValue<string>() == "PHY0001");
+        Assert.DoesNotContain(run2.Orders, o => o.ProviderCode == "PHY0001");
         var sepa = await Client(Admin).GetAsync($"/api/v1/payment-runs/{second["id"]}/sepa");
         Assert.Equal(HttpStatusCode.NotFound, sepa.StatusCode); // nothing at all to transfer in this run
 
@@ -102,7 +103,7 @@ public sealed class ReversalAndNettingTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(3, debts.Count(d => d!["entry"]!.GetValue<string>() == "LINE_REVERSED"));
         var recovered = debts.Single(d => d!["entry"]!.GetValue<string>() == "LINE_RECOVERED")!;
         Assert.Equal(("CURE_INTERRUPTED", 4, 25.76m), (recovered["code"]!.GetValue<string>(), recovered["lineNumber"]!.GetValue<int>(), recovered["amount"]!.GetValue<decimal>()));
-        var firstNumber = (await RunAsync(Client(Admin), firstRun))["runNumber"]!.GetValue<string>();
+        var firstNumber = (await RunAsync(Client(Admin), firstRun)).RunNumber;
         Assert.Equal(firstNumber, recovered["originalRunNumber"]!.GetValue<string>());
         AssertBalance(json["balance"]!, 0m, 103.04m, 25.76m, 0m, 77.28m);
 
@@ -133,7 +134,7 @@ public sealed class ReversalAndNettingTests(ApiFactory api) : ApiTest(api)
 
         // Every file of the three runs rebuilds to the same bytes (PAY-06 with netting).
         foreach (var run in await AllAsync(Client(Admin), "/api/v1/payment-runs"))
-            Assert.True((await GetAsync(Client(Admin), $"/api/v1/payment-runs/{run["id"]}/verification"))["identical"]!.GetValue<bool>());
+            Assert.True((await GetAsync<PaymentRunVerificationDto>(Client(Admin), $"/api/v1/payment-runs/{run["id"]}/verification")).Identical);
         // PHY0002 was never netted: its files have no debts and no balance.
         var otherFile = (await AllAsync(Client(Physio2), "/api/v1/return-files")).First();
         var otherJson = await (await ReturnFileAsync(otherFile["id"]!.GetValue<string>(), "application/json", Physio2)).ReadJsonAsync();

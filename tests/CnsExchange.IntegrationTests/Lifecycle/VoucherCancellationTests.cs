@@ -1,4 +1,5 @@
 using CnsExchange.Domain.Billing;
+using CnsExchange.Application.Features.Vouchers;
 using System.Net;
 using CnsExchange.IntegrationTests.Support;
 using static CnsExchange.IntegrationTests.Billing.BillingApi;
@@ -23,8 +24,8 @@ public sealed class VoucherCancellationTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(["VOUCHER_CANCELLED"], Codes(line));
         Assert.Equal(0, await VoucherSeed.SessionsBilledAsync(Api, voucher));
 
-        var shown = await GetAsync(Client(Physio1), $"/api/v1/vouchers/{voucher}");
-        Assert.Equal("Patient moved abroad.", shown["cancellation"]!["reason"]!.GetValue<string>());
+        var shown = await GetAsync<VoucherDto>(Client(Physio1), $"/api/v1/vouchers/{voucher}");
+        Assert.Equal("Patient moved abroad.", shown.Cancellation!.Reason);
     }
 
     [Fact]
@@ -58,6 +59,6 @@ public sealed class VoucherCancellationTests(ApiFactory api) : ApiTest(api)
         await (await CancelVoucherAsync(Client(Physio2), voucher)).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         await (await CancelVoucherAsync(Client(Physio1), voucher, "")).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
         await (await CancelVoucherAsync(Client(Physio1), "not-a-number")).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
-        Assert.Null((await GetAsync(Client(Physio1), $"/api/v1/vouchers/{voucher}"))["cancellation"]);
+        Assert.Null((await GetAsync<VoucherDto>(Client(Physio1), $"/api/v1/vouchers/{voucher}")).Cancellation);
     }
 }

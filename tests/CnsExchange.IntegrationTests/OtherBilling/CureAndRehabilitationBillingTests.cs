@@ -3,10 +3,12 @@ using System.Globalization;
 using System.Net;
 using CnsExchange.Application.Features.Billing;
 using CnsExchange.Application.Features.Cures;
+using CnsExchange.Application.Features.PaymentRuns;
 using CnsExchange.Application.Features.Rehabilitation;
 using System.Text;
 using System.Text.Json.Nodes;
 using CnsExchange.Domain.Cures;
+using CnsExchange.Domain.Payments;
 using CnsExchange.IntegrationTests.Billing;
 using CnsExchange.Domain.Requests;
 using CnsExchange.IntegrationTests.Support;
@@ -212,16 +214,16 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
         await PaymentRuns.PaymentRunApi.SetClockAsync(Client(Admin), PaymentRuns.PaymentRunApi.Local("2026-11-30", 3));
         var summary = Assert.Single(await PaymentRuns.PaymentRunApi.AllAsync(Client(Admin), "/api/v1/payment-runs"));
         var run = await PaymentRuns.PaymentRunApi.RunAsync(Client(Admin), summary["id"]!.GetValue<string>());
-        Assert.Equal("closed", run["status"]!.GetValue<string>());
+        Assert.Equal(PaymentRunStatus.Closed, run.Status);
 
         // One order per centre, to its IBAN, for what its memoir made payable: 4 sessions and 4 days.
-        var orders = run["orders"]!.AsArray().ToDictionary(o => o!["providerCode"]!.GetValue<string>(), o => o!);
+        var orders = run.Orders.ToDictionary(o => o.ProviderCode);
         Assert.Equal(["REH0001", "THE0001"], orders.Keys.Order());
-        Assert.Equal((4 * sessionPaid, 4, "LU870140004445556667"), (orders["THE0001"]["amount"]!.GetValue<decimal>(), orders["THE0001"]["lineCount"]!.GetValue<int>(),
-            orders["THE0001"]["iban"]!.GetValue<string>()));
-        Assert.Equal((4 * dayPaid, 4, "LU340190007778889990"), (orders["REH0001"]["amount"]!.GetValue<decimal>(), orders["REH0001"]["lineCount"]!.GetValue<int>(),
-            orders["REH0001"]["iban"]!.GetValue<string>()));
-        Assert.Equal(4 * sessionPaid + 4 * dayPaid, run["totalAmount"]!.GetValue<decimal>());
+        Assert.Equal((4 * sessionPaid, 4, "LU870140004445556667"), (orders["THE0001"].Amount, orders["THE0001"].LineCount,
+            orders["THE0001"].Iban));
+        Assert.Equal((4 * dayPaid, 4, "LU340190007778889990"), (orders["REH0001"].Amount, orders["REH0001"].LineCount,
+            orders["REH0001"].Iban));
+        Assert.Equal(4 * sessionPaid + 4 * dayPaid, run.TotalAmount);
 
         // The pain.001 carries both transfers; the run's stored files still match their hashes.
         var sepa = await Client(Admin).GetStringAsync($"/api/v1/payment-runs/{summary["id"]}/sepa");
@@ -229,8 +231,8 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
         Assert.Contains("<IBAN>LU340190007778889990</IBAN>", sepa);
         Assert.Contains($">{(4 * sessionPaid).ToString("0.00", CultureInfo.InvariantCulture)}</InstdAmt>", sepa);
         Assert.Contains($">{(4 * dayPaid).ToString("0.00", CultureInfo.InvariantCulture)}</InstdAmt>", sepa);
-        var check = await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{summary["id"]}/verification")).ExpectAsync(HttpStatusCode.OK);
-        Assert.True(check["identical"]!.GetValue<bool>());
+        var check = await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{summary["id"]}/verification")).ExpectAsync<PaymentRunVerificationDto>(HttpStatusCode.OK);
+        Assert.True(check.Identical);
 
         foreach (var (key, memoir, paidPerLine, code) in new[]
                  {

@@ -2,7 +2,9 @@ using CnsExchange.Domain.Billing;
 using System.Net;
 using CnsExchange.Application.Features.Billing;
 using System.Text.Json.Nodes;
+using CnsExchange.Application.Features.HospitalStays;
 using CnsExchange.Domain.Common;
+using CnsExchange.Domain.Hospital;
 using CnsExchange.IntegrationTests.Support;
 using static CnsExchange.IntegrationTests.OtherBilling.OtherBillingSupport;
 
@@ -16,7 +18,7 @@ public sealed class HospitalBillingTests(ApiFactory api) : ApiTest(api)
 {
     private const string Adult = "1983081246785";
 
-    private async Task<JsonNode> StayAsync(string admission, string discharge, string kind = "stationary", string room = "standard",
+    private async Task<HospitalStayDto> StayAsync(string admission, string discharge, string kind = "stationary", string room = "standard",
         bool medicallyNeeded = false, bool parentBed = false, string matricule = Adult, params (string Act, bool Main)[] operations)
     {
         var body = new
@@ -24,12 +26,14 @@ public sealed class HospitalBillingTests(ApiFactory api) : ApiTest(api)
             matricule, admissionDate = admission, dischargeDate = discharge, kind, childbirth = false, room, singleRoomMedicallyNeeded = medicallyNeeded,
             accompanyingParentBed = parentBed, countryOfCare = "LU", operations = operations.Select(o => new { actCode = o.Act, main = o.Main }).ToArray(),
         };
-        var stay = await (await Client(Hospital1).PostJsonAsync("/api/v1/hospital-stays", body)).ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal("accepted", stay["status"]!.GetValue<string>());
+        var stay = await (await Client(Hospital1).PostJsonAsync("/api/v1/hospital-stays", body)).ExpectAsync<HospitalStayDto>(HttpStatusCode.Created);
+        Assert.Equal(HospitalStayStatus.Accepted, stay.Status);
         return stay;
     }
 
     private static string Id(JsonNode node) => node["id"]!.GetValue<string>();
+
+    private static string Id(HospitalStayDto stay) => stay.Id.ToString();
 
     private static string Id(FeeMemoirDto memoir) => memoir.Id.ToString();
 
@@ -94,7 +98,7 @@ public sealed class HospitalBillingTests(ApiFactory api) : ApiTest(api)
         foreach (var (matricule, rate, cns) in cases)
         {
             var stay = await StayAsync("2026-11-16", "2026-11-16", kind: "day_hospital", matricule: matricule, operations: [("HOP03", true)]);
-            Assert.Equal(rate, stay["doctorFees"]!["ratePercent"]!.GetValue<decimal>());
+            Assert.Equal(rate, stay.DoctorFees!.RatePercent);
             var memoir = await Client(Doctor1).BillAsync($"DR-DH-{matricule}", [FeeLine(Id(stay), matricule, "2026-11-16", "HOP03", 900.00m)]);
             var line = memoir.Line(1);
             Assert.Equal((LineOutcome.Accepted, rate, cns, 900.00m - cns), (line.Outcome, line.RatePercent, line.CnsAmount, line.InsuredShare));
@@ -232,7 +236,7 @@ public sealed class HospitalBillingTests(ApiFactory api) : ApiTest(api)
     public async Task A_recorded_stay_becomes_the_hospitals_adjudicated_memoir_that_the_next_payment_run_pays()
     {
         var stay = await StayAsync("2026-11-16", "2026-11-21", parentBed: true, operations: [("HOP02", true), ("HOPX2", false)]);
-        Assert.Equal(2880.00m - 153.00m + 2400.00m, stay["amounts"]!.Money("cnsAmount"));
+        Assert.Equal(2880.00m - 153.00m + 2400.00m, stay.Amounts.CnsAmount);
 
         var list = await (await Client(Hospital1).GetAsync($"/api/v1/fee-memoirs?hospitalStayId={Id(stay)}")).ExpectAsync(HttpStatusCode.OK);
         var summary = list["items"]!.AsArray().Single()!;
@@ -241,7 +245,7 @@ public sealed class HospitalBillingTests(ApiFactory api) : ApiTest(api)
         Assert.Equal("2026-12-23", summary["dueDate"]!.GetValue<string>()); // received with the stay + 30 days (PAY-01)
 
         var memoir = await (await Client(Hospital1).GetAsync($"/api/v1/fee-memoirs/{Id(summary)}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
-        Assert.Equal(stay["amounts"]!["cnsAmount"]!.GetValue<decimal>(), memoir.Totals.CnsAmount);
+        Assert.Equal(stay.Amounts.CnsAmount, memoir.Totals.CnsAmount);
         var lines = memoir.Lines.Select(l => l!).ToList();
         Assert.Equal(["stationary_day", "HOP02", "HOPX2", "accompanying_bed_day"], lines.Select(l => l.ActCode));
         Assert.Equal([LineOutcome.Reduced, LineOutcome.Accepted, LineOutcome.Refused, LineOutcome.Refused], lines.Select(l => l.Outcome));
@@ -253,11 +257,10 @@ public sealed class HospitalBillingTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(("Adjudicated", 4, 5127.00m), await Api.PaymentRunViewAsync(Id(memoir)));
 
         // The stay's own answer is unchanged; another provider does not see the hospital's memoir.
-        var read = await (await Client(Hospital1).GetAsync($"/api/v1/hospital-stays/{Id(stay)}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(stay.AsObject().Select(p => p.Key), read.AsObject().Select(p => p.Key));
-        foreach (var amount in new[] { "tariffAmount", "cnsAmount", "insuredParticipation", "notCoveredAmount" })
-            Assert.Equal(stay["amounts"]!.Money(amount), read["amounts"]!.Money(amount));
-        Assert.Equal(stay["reasons"]!.ToJsonString(), read["reasons"]!.ToJsonString());
+        // Both answers are read strictly as HospitalStayDto: neither has a member the other lacks.
+        var read = await (await Client(Hospital1).GetAsync($"/api/v1/hospital-stays/{Id(stay)}")).ExpectAsync<HospitalStayDto>(HttpStatusCode.OK);
+        Assert.Equal(stay.Amounts, read.Amounts); // tariffAmount, cnsAmount, insuredParticipation, notCoveredAmount
+        Assert.Equal(stay.Reasons, read.Reasons);
         await (await Client(Doctor1).GetAsync($"/api/v1/fee-memoirs/{Id(summary)}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
     }
 

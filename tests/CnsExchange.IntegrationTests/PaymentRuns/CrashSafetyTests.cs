@@ -55,8 +55,8 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
             Sessions = 600, PrescriptionDate = new(2025, 5, 1), IssuedOn = new(2025, 5, 2), TreatmentStartBy = new(2025, 6, 1), ValidUntil = new(2026, 12, 31),
         });
         var earlier = await SubmitAsync(Client(Physio1), Memoir("DEBT-1", Line(big, "2025-05-03"), Line(big, "2025-05-04")));
-        var manual = await (await Client(Admin).PostAsync("/api/v1/admin/payment-runs", null)).ExpectAsync(HttpStatusCode.Accepted);
-        await WaitForClosedAsync(Client(Admin), manual["id"]!.GetValue<string>());
+        var manual = await (await Client(Admin).PostAsync("/api/v1/admin/payment-runs", null)).ExpectAsync<PaymentRunDto>(HttpStatusCode.Accepted);
+        await WaitForClosedAsync(Client(Admin), manual.Id);
         await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{earlier.Id}/lines/1/reversal", new { reason = "Billed twice." }))
             .ExpectAsync(HttpStatusCode.Created);
         await (await Client(Reviewer).PostJsonAsync("/api/v1/review/recoveries",
@@ -194,8 +194,8 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
         foreach (var (before, after) in expected.Files.Zip(actual.Files))
             Assert.True(before == after, $"{after.Key} differs from the uninterrupted run's file");
 
-        var check = await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{runId}/verification")).ExpectAsync(HttpStatusCode.OK);
-        Assert.True(check["identical"]!.GetValue<bool>());
+        var check = await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{runId}/verification")).ExpectAsync<PaymentRunVerificationDto>(HttpStatusCode.OK);
+        Assert.True(check.Identical);
     }
 
     private static void AssertPaidOnceAndNothingLost(Snapshot snapshot, Guid runId, Guid heldLine)
@@ -250,13 +250,13 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
     {
         await SeedFourProvidersAsync();
         Api.PaymentRunFaults.Arm(PaymentRunFaultPoints.BeforeWriteFiles);
-        var accepted = await (await Client(Admin).PostAsync("/api/v1/admin/payment-runs", null)).ExpectAsync(HttpStatusCode.Accepted);
-        var run = await WaitForClosedAsync(Client(Admin), accepted["id"]!.GetValue<string>(), TimeSpan.FromSeconds(60));
+        var accepted = await (await Client(Admin).PostAsync("/api/v1/admin/payment-runs", null)).ExpectAsync<PaymentRunDto>(HttpStatusCode.Accepted);
+        var run = await WaitForClosedAsync(Client(Admin), accepted.Id, TimeSpan.FromSeconds(60));
         Assert.True(Api.PaymentRunFaults.Fired);
-        Assert.Equal(1, run["failedAttempts"]!.GetValue<int>());
-        Assert.Contains(PaymentRunFaultPoints.BeforeWriteFiles, run["lastError"]!.GetValue<string>());
-        Assert.Equal(3, run["orders"]!.AsArray().Count);
-        var check = await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{accepted["id"]}/verification")).ExpectAsync(HttpStatusCode.OK);
-        Assert.True(check["identical"]!.GetValue<bool>());
+        Assert.Equal(1, run.FailedAttempts);
+        Assert.Contains(PaymentRunFaultPoints.BeforeWriteFiles, run.LastError);
+        Assert.Equal(3, run.Orders.Count);
+        var check = await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{accepted.Id}/verification")).ExpectAsync<PaymentRunVerificationDto>(HttpStatusCode.OK);
+        Assert.True(check.Identical);
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.PaymentRuns;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Payments;
@@ -37,8 +38,23 @@ internal static class PaymentRunApi
         return items;
     }
 
+    /// <summary>Every item of a paged list, read as the API's DTOs (<see cref="HttpAssertions.Typed"/>).</summary>
+    public static async Task<List<T>> AllAsync<T>(HttpClient client, string url)
+    {
+        var items = new List<T>();
+        string? cursor = null;
+        do
+        {
+            var separator = url.Contains('?') ? '&' : '?';
+            var page = await (await client.GetAsync($"{url}{separator}limit=200{(cursor is null ? "" : "&cursor=" + cursor)}")).ExpectAsync<Page<T>>(HttpStatusCode.OK);
+            items.AddRange(page.Items);
+            cursor = page.NextCursor;
+        } while (cursor is not null);
+        return items;
+    }
+
     /// <summary>A closed weekly run paying PHY0001, PHY0002 and HOS0001; PHY0001 also has a reduced and a refused line.</summary>
-    public static async Task<JsonNode> AClosedRunAsync(ApiFactory api)
+    public static async Task<PaymentRunDto> AClosedRunAsync(ApiFactory api)
     {
         var v1 = await VoucherSeed.CreateAsync(api);
         var v2 = await VoucherSeed.CreateAsync(api, new VoucherSeed.Options { ProviderCode = "PHY0002", Matricule = "2012051469331", Category = "common", RatePercent = 100m });
@@ -48,20 +64,24 @@ internal static class PaymentRunApi
         await SubmitAsync(api.ClientFor(ApiTest.Physio2), Memoir("F-3", Line(v2, "2026-11-16", matricule: "2012051469331"), Line(v2, "2026-11-17", matricule: "2012051469331")));
         await SubmitAsync(api.ClientFor(ApiTest.Hospital1), Memoir("F-4", Line(v3, "2026-11-16")));
         await SetClockAsync(api.ClientFor(ApiTest.Admin), Local("2026-11-30", 3));
-        var summary = Assert.Single(await AllAsync(api.ClientFor(ApiTest.Admin), "/api/v1/payment-runs"));
-        return await RunAsync(api.ClientFor(ApiTest.Admin), summary["id"]!.GetValue<string>());
+        var summary = Assert.Single(await AllAsync<PaymentRunSummaryDto>(api.ClientFor(ApiTest.Admin), "/api/v1/payment-runs"));
+        return await RunAsync(api.ClientFor(ApiTest.Admin), summary.Id);
     }
 
-    public static async Task<JsonNode> RunAsync(HttpClient client, string id) =>
-        await (await client.GetAsync($"/api/v1/payment-runs/{id}")).ExpectAsync(HttpStatusCode.OK);
+    /// <summary>GET /payment-runs/{id}, read as <see cref="PaymentRunDto"/> (<see cref="HttpAssertions.Typed"/>).</summary>
+    public static async Task<PaymentRunDto> RunAsync(HttpClient client, string id) =>
+        await (await client.GetAsync($"/api/v1/payment-runs/{id}")).ExpectAsync<PaymentRunDto>(HttpStatusCode.OK);
+
+    public static Task<PaymentRunDto> RunAsync(HttpClient client, Guid id) => RunAsync(client, id.ToString());
 
     /// <summary>Polls the run's status resource until it is closed.</summary>
-    public static async Task<JsonNode> WaitForClosedAsync(HttpClient admin, string id, TimeSpan? timeout = null)
+    public static async Task<PaymentRunDto> WaitForClosedAsync(HttpClient admin, string id, TimeSpan? timeout = null)
     {
-        var run = await Eventually.PollAsync(() => RunAsync(admin, id), r => r["status"]!.GetValue<string>() == "closed", timeout);
-        var status = run["status"]!.GetValue<string>();
-        return status == "closed" ? run : throw new TimeoutException($"Payment run {id} still {status}: {run["lastError"]}");
+        var run = await Eventually.PollAsync(() => RunAsync(admin, id), r => r.Status == PaymentRunStatus.Closed, timeout);
+        return run.Status == PaymentRunStatus.Closed ? run : throw new TimeoutException($"Payment run {id} still {run.Status}: {run.LastError}");
     }
+
+    public static Task<PaymentRunDto> WaitForClosedAsync(HttpClient admin, Guid id, TimeSpan? timeout = null) => WaitForClosedAsync(admin, id.ToString(), timeout);
 
     /// <summary>Sends ExecutePaymentRun as the Hangfire job does.</summary>
     public static Task<PaymentRunStatus> ExecuteAsync(ApiFactory api, Guid runId) =>

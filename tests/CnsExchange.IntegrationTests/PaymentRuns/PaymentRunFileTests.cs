@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
+using CnsExchange.Application.Features.PaymentRuns;
 using CnsExchange.Infrastructure.Payments.Files;
 using CnsExchange.IntegrationTests.Support;
 using static CnsExchange.IntegrationTests.Billing.BillingApi;
@@ -18,10 +19,9 @@ public sealed class PaymentRunFileTests(ApiFactory api) : ApiTest(api)
     private static readonly XNamespace Pain = PaymentFileSchemas.Pain001Namespace;
     private static readonly XNamespace Rf = PaymentFileSchemas.ReturnFileNamespace;
 
-    private Task<JsonNode> AClosedRunAsync() => PaymentRunApi.AClosedRunAsync(Api);
+    private Task<PaymentRunDto> AClosedRunAsync() => PaymentRunApi.AClosedRunAsync(Api);
 
-    private static string ReturnFileId(JsonNode run, string providerCode) =>
-        run["returnFiles"]!.AsArray().Single(f => f!["providerCode"]!.GetValue<string>() == providerCode)!["id"]!.GetValue<string>();
+    private static string ReturnFileId(PaymentRunDto run, string providerCode) => run.ReturnFiles.Single(f => f.ProviderCode == providerCode).Id.ToString();
 
     private async Task<HttpResponseMessage> GetReturnFileAsync(string key, string id, string? accept, string? language = null)
     {
@@ -38,13 +38,13 @@ public sealed class PaymentRunFileTests(ApiFactory api) : ApiTest(api)
     public async Task Pain001_validates_against_its_xsd_with_count_control_sum_one_payment_block_and_one_transfer_per_provider()
     {
         var run = await AClosedRunAsync();
-        var id = run["id"]!.GetValue<string>();
+        var id = run.Id.ToString();
         var response = await Client(Admin).GetAsync($"/api/v1/payment-runs/{id}/sepa");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/xml", response.Content.Headers.ContentType?.MediaType);
         var bytes = await response.Content.ReadAsByteArrayAsync();
         var hash = Sha256(bytes);
-        Assert.Equal(run["pain001"]!["sha256"]!.GetValue<string>(), hash);
+        Assert.Equal(run.Pain001!.Sha256, hash);
         Assert.Equal(hash, response.Headers.GetValues("X-Content-SHA256").Single());
         Assert.Equal($"\"{hash}\"", response.Headers.ETag?.Tag);
 
@@ -53,23 +53,23 @@ public sealed class PaymentRunFileTests(ApiFactory api) : ApiTest(api)
 
         var doc = XDocument.Parse(Encoding.UTF8.GetString(bytes));
         var header = doc.Descendants(Pain + "GrpHdr").Single();
-        var orders = run["orders"]!.AsArray();
-        Assert.Equal(run["runNumber"]!.GetValue<string>(), header.Element(Pain + "MsgId")!.Value);
+        var orders = run.Orders;
+        Assert.Equal(run.RunNumber, header.Element(Pain + "MsgId")!.Value);
         Assert.Equal(orders.Count.ToString(CultureInfo.InvariantCulture), header.Element(Pain + "NbOfTxs")!.Value);
-        Assert.Equal(run["totalAmount"]!.GetValue<decimal>().ToString("0.00", CultureInfo.InvariantCulture), header.Element(Pain + "CtrlSum")!.Value);
+        Assert.Equal(run.TotalAmount!.Value.ToString("0.00", CultureInfo.InvariantCulture), header.Element(Pain + "CtrlSum")!.Value);
         var block = Assert.Single(doc.Descendants(Pain + "PmtInf"));
         Assert.Equal("2026-11-30", block.Element(Pain + "ReqdExctnDt")!.Element(Pain + "Dt")!.Value);
         var transfers = block.Elements(Pain + "CdtTrfTxInf").ToList();
         Assert.Equal(3, transfers.Count);
         foreach (var order in orders)
         {
-            var transfer = Assert.Single(transfers, t => t.Descendants(Pain + "EndToEndId").Single().Value == order!["endToEndId"]!.GetValue<string>());
-            Assert.Equal(order!["iban"]!.GetValue<string>(), transfer.Descendants(Pain + "IBAN").Single().Value);
-            Assert.Equal(order["amount"]!.GetValue<decimal>().ToString("0.00", CultureInfo.InvariantCulture), transfer.Descendants(Pain + "InstdAmt").Single().Value);
+            var transfer = Assert.Single(transfers, t => t.Descendants(Pain + "EndToEndId").Single().Value == order.EndToEndId);
+            Assert.Equal(order.Iban, transfer.Descendants(Pain + "IBAN").Single().Value);
+            Assert.Equal(order.Amount.ToString("0.00", CultureInfo.InvariantCulture), transfer.Descendants(Pain + "InstdAmt").Single().Value);
         }
         // 25.76 + 25.76 + 25.76 (PHY0001), 2 × 36.80 at 100 % (PHY0002), 25.76 (HOS0001)
-        Assert.Equal([77.28m, 73.60m, 25.76m], orders.OrderBy(o => o!["providerCode"]!.GetValue<string>() switch { "PHY0001" => 0, "PHY0002" => 1, _ => 2 })
-            .Select(o => o!["amount"]!.GetValue<decimal>()));
+        Assert.Equal([77.28m, 73.60m, 25.76m], orders.OrderBy(o => o.ProviderCode switch { "PHY0001" => 0, "PHY0002" => 1, _ => 2 })
+            .Select(o => o.Amount));
 
         // The stored bytes again, or 304 when the client has them.
         using var conditional = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/payment-runs/{id}/sepa");
@@ -100,10 +100,10 @@ public sealed class PaymentRunFileTests(ApiFactory api) : ApiTest(api)
         // 4 lines: 2 listed (the reduced one is paid, the refused one not) and 2 accepted, both paid.
         Assert.Equal(("4", "2", "3"), (totals.Element(Rf + "LineCount")!.Value, totals.Element(Rf + "ListedLines")!.Value, totals.Element(Rf + "PaidLines")!.Value));
         // The run's view of the file counts the same way.
-        var listed = run["returnFiles"]!.AsArray().Single(f => f!["providerCode"]!.GetValue<string>() == "PHY0001")!;
-        Assert.Equal((4, 2, 3), (listed["lineCount"]!.GetValue<int>(), listed["listedLines"]!.GetValue<int>(), listed["paidLines"]!.GetValue<int>()));
+        var listed = run.ReturnFiles.Single(f => f.ProviderCode == "PHY0001");
+        Assert.Equal((4, 2, 3), (listed.LineCount, listed.ListedLines, listed.PaidLines));
         Assert.Equal("77.28", doc.Descendants(Rf + "Totals").Single().Element(Rf + "PaidAmount")!.Value);
-        Assert.Equal($"{run["runNumber"]}-PHY0001", doc.Root!.Element(Rf + "PaymentEndToEndId")!.Value);
+        Assert.Equal($"{run.RunNumber}-PHY0001", doc.Root!.Element(Rf + "PaymentEndToEndId")!.Value);
     }
 
     [Fact]
@@ -144,9 +144,9 @@ public sealed class PaymentRunFileTests(ApiFactory api) : ApiTest(api)
         var response = await GetReturnFileAsync(Physio1, ReturnFileId(run, "PHY0001"), accept);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(expected, response.Content.Headers.ContentType?.MediaType);
-        var stored = run["returnFiles"]!.AsArray().Single(f => f!["providerCode"]!.GetValue<string>() == "PHY0001")!["files"]!.AsArray()
-            .Single(f => f!["mediaType"]!.GetValue<string>() == expected && f["language"]!.GetValue<string>() == "en")!;
-        Assert.Equal(stored["sha256"]!.GetValue<string>(), Sha256(await response.Content.ReadAsByteArrayAsync()));
+        var stored = run.ReturnFiles.Single(f => f.ProviderCode == "PHY0001").Files
+            .Single(f => f.MediaType == expected && f.Language == "en");
+        Assert.Equal(stored.Sha256, Sha256(await response.Content.ReadAsByteArrayAsync()));
         Assert.Contains("Accept", response.Headers.Vary);
     }
 
@@ -171,7 +171,7 @@ public sealed class PaymentRunFileTests(ApiFactory api) : ApiTest(api)
     {
         var run = await AClosedRunAsync();
         var response = await GetReturnFileAsync(Physio1, ReturnFileId(run, "PHY0001"), "application/json", language);
-        var file = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        var file = JsonNode.Parse(await response.Content.ReadAsStringAsync())!; // the JSON return file is a file format: read as written
         Assert.Equal(file["language"]!.GetValue<string>(), Assert.Single(response.Content.Headers.ContentLanguage));
         Assert.StartsWith(start, file["lines"]![0]!["reasons"]![0]!["message"]!.GetValue<string>());
     }
@@ -180,25 +180,25 @@ public sealed class PaymentRunFileTests(ApiFactory api) : ApiTest(api)
     public async Task Providers_see_only_their_own_orders_runs_and_return_files_and_another_providers_are_404()
     {
         var run = await AClosedRunAsync();
-        var runId = run["id"]!.GetValue<string>();
+        var runId = run.Id.ToString();
         var mine = ReturnFileId(run, "PHY0001");
         var theirs = ReturnFileId(run, "PHY0002");
 
         var own = await RunAsync(Client(Physio1), runId);
-        Assert.Equal("PHY0001", Assert.Single(own["orders"]!.AsArray())!["providerCode"]!.GetValue<string>());
-        Assert.Equal(mine, Assert.Single(own["returnFiles"]!.AsArray())!["id"]!.GetValue<string>());
-        Assert.Null(own["pain001"]);
-        Assert.Null(own["counts"]);
-        Assert.Null(own["totalAmount"]);
-        Assert.Null(own["slotKey"]);
+        Assert.Equal("PHY0001", Assert.Single(own.Orders).ProviderCode);
+        Assert.Equal(mine, Assert.Single(own.ReturnFiles).Id.ToString());
+        Assert.Null(own.Pain001);
+        Assert.Null(own.Counts);
+        Assert.Null(own.TotalAmount);
+        Assert.Null(own.SlotKey);
 
-        var listed = Assert.Single(await AllAsync(Client(Physio1), "/api/v1/payment-runs"));
-        Assert.Equal(77.28m, listed["order"]!["amount"]!.GetValue<decimal>());
-        Assert.Equal(mine, listed["returnFileId"]!.GetValue<string>());
-        Assert.Null(listed["totalAmount"]);
-        var files = await AllAsync(Client(Physio1), "/api/v1/return-files");
-        Assert.Equal([mine], files.Select(f => f["id"]!.GetValue<string>()));
-        Assert.Equal(9, files[0]["files"]!.AsArray().Count);
+        var listed = Assert.Single(await AllAsync<PaymentRunSummaryDto>(Client(Physio1), "/api/v1/payment-runs"));
+        Assert.Equal(77.28m, listed.Order!.Amount);
+        Assert.Equal(mine, listed.ReturnFileId.ToString());
+        Assert.Null(listed.TotalAmount);
+        var files = await AllAsync<ReturnFileDto>(Client(Physio1), "/api/v1/return-files");
+        Assert.Equal([mine], files.Select(f => f.Id.ToString()));
+        Assert.Equal(9, files[0].Files.Count);
         Assert.DoesNotContain(theirs, await Client(Physio1).GetStringAsync("/api/v1/return-files"));
         Assert.DoesNotContain("PHY0002", await Client(Physio1).GetStringAsync("/api/v1/payment-runs"));
 
@@ -221,14 +221,14 @@ public sealed class PaymentRunFileTests(ApiFactory api) : ApiTest(api)
     public async Task Rebuilding_every_file_of_a_closed_run_from_the_database_gives_the_stored_hashes_and_a_tampered_file_is_found()
     {
         var run = await AClosedRunAsync();
-        var id = run["id"]!.GetValue<string>();
+        var id = run.Id.ToString();
         var check = await VerifyAsync(id);
-        Assert.True(check["identical"]!.GetValue<bool>());
-        Assert.Equal(1 + 3 * 9, check["filesChecked"]!.GetValue<int>());
-        Assert.All(check["files"]!.AsArray(), f =>
+        Assert.True(check.Identical);
+        Assert.Equal(1 + 3 * 9, check.FilesChecked);
+        Assert.All(check.Files, f =>
         {
-            Assert.Equal(f!["storedSha256"]!.GetValue<string>(), f["contentSha256"]!.GetValue<string>());
-            Assert.Equal(f["storedSha256"]!.GetValue<string>(), f["rebuiltSha256"]!.GetValue<string>());
+            Assert.Equal(f.StoredSha256, f.ContentSha256);
+            Assert.Equal(f.StoredSha256, f.RebuiltSha256);
         });
 
         // Someone with database access changes stored bytes behind the application's back, the stored hash, or both;
@@ -241,7 +241,7 @@ public sealed class PaymentRunFileTests(ApiFactory api) : ApiTest(api)
         AssertTampered(await VerifyAsync(id), contentMatchesStoredHash: false, contentMatchesRebuild: false);
 
         await RawSqlWithoutTriggersAsync(Api, $"UPDATE cns.payment_files SET content = substring(content FROM 1 FOR octet_length(content) - 1), length = length - 1 WHERE {target}", runId);
-        Assert.True((await VerifyAsync(id))["identical"]!.GetValue<bool>());
+        Assert.True((await VerifyAsync(id)).Identical);
         await RawSqlWithoutTriggersAsync(Api, $"UPDATE cns.payment_files SET sha256 = repeat('0', 64) WHERE {target}", runId);
         AssertTampered(await VerifyAsync(id), contentMatchesStoredHash: false, contentMatchesRebuild: true);
 
@@ -250,19 +250,19 @@ public sealed class PaymentRunFileTests(ApiFactory api) : ApiTest(api)
         AssertTampered(await VerifyAsync(id), contentMatchesStoredHash: true, contentMatchesRebuild: false);
     }
 
-    private async Task<JsonNode> VerifyAsync(string runId) =>
-        await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{runId}/verification")).ExpectAsync(HttpStatusCode.OK);
+    private async Task<PaymentRunVerificationDto> VerifyAsync(string runId) =>
+        await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{runId}/verification")).ExpectAsync<PaymentRunVerificationDto>(HttpStatusCode.OK);
 
-    private static void AssertTampered(JsonNode check, bool contentMatchesStoredHash, bool contentMatchesRebuild)
+    private static void AssertTampered(PaymentRunVerificationDto check, bool contentMatchesStoredHash, bool contentMatchesRebuild)
     {
-        Assert.False(check["identical"]!.GetValue<bool>());
-        var failing = check["files"]!.AsArray().Where(f => !f!["identical"]!.GetValue<bool>()).ToList();
+        Assert.False(check.Identical);
+        var failing = check.Files.Where(f => !f.Identical).ToList();
         Assert.Equal(3, failing.Count);
         Assert.All(failing, f =>
         {
-            Assert.Equal(("csv", "fr"), (f!["format"]!.GetValue<string>(), f["language"]!.GetValue<string>()));
-            Assert.Equal(contentMatchesStoredHash, f["contentMatchesStoredHash"]!.GetValue<bool>());
-            Assert.Equal(contentMatchesRebuild, f["contentMatchesRebuild"]!.GetValue<bool>());
+            Assert.Equal(("csv", "fr"), (f.Format, f.Language));
+            Assert.Equal(contentMatchesStoredHash, f.ContentMatchesStoredHash);
+            Assert.Equal(contentMatchesRebuild, f.ContentMatchesRebuild);
         });
     }
 

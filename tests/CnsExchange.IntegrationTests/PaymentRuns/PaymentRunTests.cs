@@ -38,47 +38,47 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
         Assert.Empty(await AllAsync(Client(Admin), "/api/v1/payment-runs"));
 
         await SetClockAsync(Client(Admin), Local("2026-11-30", 3));
-        var runs = await AllAsync(Client(Admin), "/api/v1/payment-runs");
+        var runs = await AllAsync<PaymentRunSummaryDto>(Client(Admin), "/api/v1/payment-runs");
         var summary = Assert.Single(runs);
-        Assert.Equal("weekly", summary["trigger"]!.GetValue<string>());
-        Assert.Equal("closed", summary["status"]!.GetValue<string>());
-        Assert.Equal("2026-11-30", summary["executionDate"]!.GetValue<string>());
-        Assert.Equal(Local("2026-11-30", 2), summary["asOf"]!.GetValue<DateTimeOffset>());
-        Assert.Matches("^PR-2026-[0-9]{4}$", summary["runNumber"]!.GetValue<string>());
+        Assert.Equal(PaymentRunTrigger.Weekly, summary.Trigger);
+        Assert.Equal(PaymentRunStatus.Closed, summary.Status);
+        Assert.Equal(new DateOnly(2026, 11, 30), summary.ExecutionDate);
+        Assert.Equal(Local("2026-11-30", 2), summary.AsOf);
+        Assert.Matches("^PR-2026-[0-9]{4}$", summary.RunNumber);
 
-        var run = await RunAsync(Client(Admin), summary["id"]!.GetValue<string>());
-        Assert.Equal("weekly:2026-11-30", run["slotKey"]!.GetValue<string>());
-        Assert.All(run["steps"]!.AsArray(), s => Assert.True(s!["done"]!.GetValue<bool>()));
-        Assert.Equal(["claim_lines", "build_orders", "write_files", "mark_paid"], run["steps"]!.AsArray().Select(s => s!["step"]!.GetValue<string>()));
-        var counts = run["counts"]!;
-        Assert.Equal(2, counts["memoirs"]!.GetValue<int>());
-        Assert.Equal(4, counts["lines"]!.GetValue<int>());
-        Assert.Equal(2, counts["paidLines"]!.GetValue<int>());
-        Assert.Equal(2, counts["unpaidLines"]!.GetValue<int>());
-        Assert.Equal(2, counts["providers"]!.GetValue<int>());
-        Assert.Equal(1, counts["orders"]!.GetValue<int>());
-        Assert.Equal(1 + 2 * 9, counts["files"]!.GetValue<int>());
-        Assert.Equal(51.52m, run["totalAmount"]!.GetValue<decimal>());
+        var run = await RunAsync(Client(Admin), summary.Id);
+        Assert.Equal("weekly:2026-11-30", run.SlotKey);
+        Assert.All(run.Steps, s => Assert.True(s.Done));
+        Assert.Equal(["claim_lines", "build_orders", "write_files", "mark_paid"], run.Steps.Select(s => s.Step));
+        var counts = run.Counts!;
+        Assert.Equal(2, counts.Memoirs);
+        Assert.Equal(4, counts.Lines);
+        Assert.Equal(2, counts.PaidLines);
+        Assert.Equal(2, counts.UnpaidLines);
+        Assert.Equal(2, counts.Providers);
+        Assert.Equal(1, counts.Orders);
+        Assert.Equal(1 + 2 * 9, counts.Files);
+        Assert.Equal(51.52m, run.TotalAmount);
 
         // PAY-03: one order per provider with something to pay, with the provider's IBAN; PHY0002 only gets a return file.
-        var order = Assert.Single(run["orders"]!.AsArray())!;
-        Assert.Equal("PHY0001", order["providerCode"]!.GetValue<string>());
-        Assert.Equal("LU390010001234567890", order["iban"]!.GetValue<string>());
-        Assert.Equal("BCEELULL", order["bic"]!.GetValue<string>());
-        Assert.Equal(51.52m, order["amount"]!.GetValue<decimal>());
-        Assert.Equal(2, order["lineCount"]!.GetValue<int>());
-        Assert.Equal($"{summary["runNumber"]}-PHY0001", order["endToEndId"]!.GetValue<string>());
-        Assert.Equal(["PHY0001", "PHY0002"], run["returnFiles"]!.AsArray().Select(f => f!["providerCode"]!.GetValue<string>()));
-        Assert.Equal(64, run["pain001"]!["sha256"]!.GetValue<string>().Length);
+        var order = Assert.Single(run.Orders);
+        Assert.Equal("PHY0001", order.ProviderCode);
+        Assert.Equal("LU390010001234567890", order.Iban);
+        Assert.Equal("BCEELULL", order.Bic);
+        Assert.Equal(51.52m, order.Amount);
+        Assert.Equal(2, order.LineCount);
+        Assert.Equal($"{summary.RunNumber}-PHY0001", order.EndToEndId);
+        Assert.Equal(["PHY0001", "PHY0002"], run.ReturnFiles.Select(f => f.ProviderCode));
+        Assert.Equal(64, run.Pain001!.Sha256.Length);
 
         // Memoirs are paid; each line carries its payment and the return file that reported it.
         var paid = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{memoir1}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
         Assert.Equal(FeeMemoirStatus.Paid, paid.Status);
-        var returnFileId = run["returnFiles"]![0]!["id"]!.GetValue<string>();
+        var returnFileId = run.ReturnFiles[0].Id;
         Assert.All(paid.Lines, l =>
         {
-            Assert.Equal(summary["id"]!.GetValue<Guid>(), l.Payment!.PaymentRunId);
-            Assert.Equal(Guid.Parse(returnFileId), l.Payment!.ReturnFileId);
+            Assert.Equal(summary.Id, l.Payment!.PaymentRunId);
+            Assert.Equal(returnFileId, l.Payment!.ReturnFileId);
         });
         Assert.Equal([25.76m, 25.76m, 0m], paid.Lines.Select(l => l.Payment!.PaidAmount));
         Assert.Equal(Local("2026-11-30", 2), LineOf(paid, 1).Payment!.PaidAt);
@@ -121,30 +121,30 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/payment-runs");
         request.Headers.Add("Idempotency-Key", "run-now-1");
         var response = await Client(Admin).SendAsync(request);
-        var accepted = await response.ExpectAsync(HttpStatusCode.Accepted);
-        var id = accepted["id"]!.GetValue<string>();
+        var accepted = await response.ExpectAsync<PaymentRunDto>(HttpStatusCode.Accepted);
+        var id = accepted.Id;
         Assert.Equal($"/api/v1/payment-runs/{id}", response.Headers.Location?.OriginalString);
-        Assert.Equal("manual", accepted["trigger"]!.GetValue<string>());
-        Assert.Equal("2026-11-23", accepted["executionDate"]!.GetValue<string>());
-        Assert.Equal(ApiFactory.Start, accepted["asOf"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(PaymentRunTrigger.Manual, accepted.Trigger);
+        Assert.Equal(new DateOnly(2026, 11, 23), accepted.ExecutionDate);
+        Assert.Equal(ApiFactory.Start, accepted.AsOf);
 
         var run = await WaitForClosedAsync(Client(Admin), id);
-        Assert.Equal(51.52m, run["totalAmount"]!.GetValue<decimal>());
-        Assert.Equal(4, run["counts"]!["lines"]!.GetValue<int>());
+        Assert.Equal(51.52m, run.TotalAmount);
+        Assert.Equal(4, run.Counts!.Lines);
 
         // The same key answers the same run; no second run is made.
         using var again = new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/payment-runs");
         again.Headers.Add("Idempotency-Key", "run-now-1");
-        var replay = await (await Client(Admin).SendAsync(again)).ExpectAsync(HttpStatusCode.Accepted);
-        Assert.Equal(id, replay["id"]!.GetValue<string>());
+        var replay = await (await Client(Admin).SendAsync(again)).ExpectAsync<PaymentRunDto>(HttpStatusCode.Accepted);
+        Assert.Equal(id, replay.Id);
         Assert.Single(await RunsInDbAsync(Api));
 
         // Nothing left: a second run by hand closes with nothing taken, and no pain.001.
-        var second = await (await Client(Admin).PostAsync("/api/v1/admin/payment-runs", null)).ExpectAsync(HttpStatusCode.Accepted);
-        var empty = await WaitForClosedAsync(Client(Admin), second["id"]!.GetValue<string>());
-        Assert.Equal(0, empty["counts"]!["lines"]!.GetValue<int>());
-        Assert.Null(empty["pain001"]);
-        await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{second["id"]}/sepa")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        var second = await (await Client(Admin).PostAsync("/api/v1/admin/payment-runs", null)).ExpectAsync<PaymentRunDto>(HttpStatusCode.Accepted);
+        var empty = await WaitForClosedAsync(Client(Admin), second.Id);
+        Assert.Equal(0, empty.Counts!.Lines);
+        Assert.Null(empty.Pain001);
+        await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{second.Id}/sepa")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
 
         await (await Client(Physio1).PostAsync("/api/v1/admin/payment-runs", null)).ExpectAsync(HttpStatusCode.Forbidden);
     }
@@ -213,12 +213,12 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
         var paid = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
         Assert.Equal(FeeMemoirStatus.Paid, paid.Status);
         Assert.Equal(25.76m, LineOf(paid, 2).Payment!.PaidAmount);
-        var run = await RunAsync(Client(Admin), LineOf(paid, 2).Payment!.PaymentRunId.ToString());
-        Assert.Equal(51.52m, Assert.Single(run["orders"]!.AsArray())!["amount"]!.GetValue<decimal>());
+        var run = await RunAsync(Client(Admin), LineOf(paid, 2).Payment!.PaymentRunId);
+        Assert.Equal(51.52m, Assert.Single(run.Orders).Amount);
 
         var client = Client(Physio1, "fr");
         client.DefaultRequestHeaders.Accept.ParseAdd("application/json");
-        var file = JsonNode.Parse(await client.GetStringAsync($"/api/v1/return-files/{LineOf(paid, 2).Payment!.ReturnFileId}"))!;
+        var file = JsonNode.Parse(await client.GetStringAsync($"/api/v1/return-files/{LineOf(paid, 2).Payment!.ReturnFileId}"))!; // the JSON return file is a file format: read as written
         var line = Assert.Single(file["lines"]!.AsArray())!;
         Assert.Equal(2, line["lineNumber"]!.GetValue<int>());
         // The memoir's words: refused at adjudication (CNS share 0), payable once the contestation was overturned, paid.
@@ -309,34 +309,34 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
                 new { hospitalStayId = stayId, matricule = Adult, sessionDate = "2026-11-16", actCode = "HOP02", claimedAmount = 2400.00m + 1584.00m, singleRoomSurcharge = 1584.00m },
                 new { hospitalStayId = stayId, matricule = Adult, sessionDate = "2026-11-17", actCode = "DV01", claimedAmount = 42.00m },
             },
-        })).ExpectAsync(HttpStatusCode.Created);
+        })).ExpectAsync<FeeMemoirDto>(HttpStatusCode.Created);
         var stayMemoirs = await AllAsync(Client(Hospital1), "/api/v1/fee-memoirs");
         var stayMemoir = await (await Client(Hospital1).GetAsync($"/api/v1/fee-memoirs/{Assert.Single(stayMemoirs)["id"]}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
         var owedByStay = stayMemoir.Lines.Sum(l => l.PayableAmount);
-        var owedByFees = fees["lines"]!.AsArray().Sum(l => l!["payableAmount"]!.GetValue<decimal>());
+        var owedByFees = fees.Lines.Sum(l => l.PayableAmount);
         Assert.True(owedByStay > 0 && owedByFees > 0);
 
         await SetClockAsync(Client(Admin), Local("2026-11-30", 3));
-        var run = await RunAsync(Client(Admin), Assert.Single(await AllAsync(Client(Admin), "/api/v1/payment-runs"))["id"]!.GetValue<string>());
-        var orders = run["orders"]!.AsArray().ToDictionary(o => o!["providerCode"]!.GetValue<string>(), o => o!["amount"]!.GetValue<decimal>());
+        var run = await RunAsync(Client(Admin), Assert.Single(await AllAsync<PaymentRunSummaryDto>(Client(Admin), "/api/v1/payment-runs")).Id);
+        var orders = run.Orders.ToDictionary(o => o.ProviderCode, o => o.Amount);
         Assert.Equal(owedByStay, orders["HOS0001"]);
         Assert.Equal(owedByFees, orders["DOC0001"]);
         foreach (var key in new[] { Hospital1, Doctor1 })
         {
             var memoir = Assert.Single(await AllAsync(Client(key), "/api/v1/fee-memoirs?status=paid"));
-            var returnFile = Assert.Single(await AllAsync(Client(key), "/api/v1/return-files"));
+            var returnFile = Assert.Single(await AllAsync<ReturnFileDto>(Client(key), "/api/v1/return-files"));
             var client = Client(key);
             client.DefaultRequestHeaders.Accept.ParseAdd("application/xml");
-            var xml = await client.GetByteArrayAsync($"/api/v1/return-files/{returnFile["id"]}");
+            var xml = await client.GetByteArrayAsync($"/api/v1/return-files/{returnFile.Id}");
             Assert.Empty(CnsExchange.Infrastructure.Payments.Files.PaymentFileSchemas.Validate(xml, CnsExchange.Infrastructure.Payments.Files.PaymentFileSchemas.ReturnFile));
-            Assert.Equal(key == Hospital1 ? owedByStay : owedByFees, returnFile["paidAmount"]!.GetValue<decimal>());
+            Assert.Equal(key == Hospital1 ? owedByStay : owedByFees, returnFile.PaidAmount);
             Assert.NotNull(memoir);
         }
         // The single-room surcharge is never paid: the surgeon's line is listed as reduced, with its reasons.
-        var feeFile = Assert.Single(await AllAsync(Client(Doctor1), "/api/v1/return-files"));
-        Assert.True(feeFile["listedLines"]!.GetValue<int>() >= 1);
-        var check = await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{run["id"]}/verification")).ExpectAsync(HttpStatusCode.OK);
-        Assert.True(check["identical"]!.GetValue<bool>());
+        var feeFile = Assert.Single(await AllAsync<ReturnFileDto>(Client(Doctor1), "/api/v1/return-files"));
+        Assert.True(feeFile.ListedLines >= 1);
+        var check = await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{run.Id}/verification")).ExpectAsync<PaymentRunVerificationDto>(HttpStatusCode.OK);
+        Assert.True(check.Identical);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using CnsExchange.Application.Features.PaymentRuns;
 using CnsExchange.Infrastructure.Payments;
 using CnsExchange.IntegrationTests.Support;
 using Npgsql;
@@ -179,7 +180,7 @@ public sealed class FigureFailureTests(ApiFactory api) : ApiTest(api)
     public async Task Payment_run_figures_move_when_a_line_is_paid_twice_a_file_a_line_or_a_memoir_changes_or_a_step_is_half_done()
     {
         var run = await AClosedRunAsync(Api);
-        var runId = Guid.Parse(run["id"]!.GetValue<string>());
+        var runId = run.Id;
         var expected = await PaymentCrash.SnapshotAsync(Api.ConnectionString);
         Assert.Equal(0, expected.DoublePaid);
         Assert.Equal(0, PaymentCrash.FilesFailingVerification(await VerificationAsync(runId)));
@@ -204,8 +205,8 @@ public sealed class FigureFailureTests(ApiFactory api) : ApiTest(api)
         Assert.True(partial > 0);
     }
 
-    private async Task<JsonNode> VerificationAsync(Guid runId) =>
-        await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{runId}/verification")).ExpectAsync(HttpStatusCode.OK);
+    private async Task<PaymentRunVerificationDto> VerificationAsync(Guid runId) =>
+        await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{runId}/verification")).ExpectAsync<PaymentRunVerificationDto>(HttpStatusCode.OK);
 
     private static HttpResponseMessage Answer(HttpStatusCode status, string mediaType, string body) =>
         new(status) { Content = new StringContent(body, Encoding.UTF8, mediaType) };

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.PaymentRuns;
 using CnsExchange.Infrastructure.Billing;
 using CnsExchange.Infrastructure.Payments;
 using CnsExchange.IntegrationTests.Sandboxes;
@@ -211,8 +212,8 @@ public sealed class TwoHostTests(TwoHostsWithJobs hosts, ITestOutputHelper outpu
         var decision = await physio.DecideAsync(ValidationTestSupport.Rx() with { Diagnosis = "chaos figure" });
         var voucher = decision.Voucher!.Number;
         await SubmitAsync(physio, Memoir("FIG-1", Line(voucher, "2026-11-20")));
-        var started = await (await A.As(sandbox.Key("admin")).PostAsync("/api/v1/admin/payment-runs", null)).ExpectAsync(HttpStatusCode.Accepted);
-        await PaymentRuns.PaymentRunApi.WaitForClosedAsync(A.As(sandbox.Key("admin")), started["id"]!.GetValue<string>(), TimeSpan.FromSeconds(60));
+        var started = await (await A.As(sandbox.Key("admin")).PostAsync("/api/v1/admin/payment-runs", null)).ExpectAsync<PaymentRunDto>(HttpStatusCode.Accepted);
+        await PaymentRuns.PaymentRunApi.WaitForClosedAsync(A.As(sandbox.Key("admin")), started.Id, TimeSpan.FromSeconds(60));
         var sent = new CnsExchange.Reliability.KillScenario.Sent("validation", "", "", "chaos figure");
 
         await using var conn = await OpenOwnerAsync();

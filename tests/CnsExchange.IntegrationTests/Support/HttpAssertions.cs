@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using CnsExchange.Application.Common;
 
 namespace CnsExchange.IntegrationTests.Support;
@@ -15,15 +14,15 @@ public static class HttpAssertions
     /// Reads answers into the API's own DTOs with its conventions, strictly: a field the DTO lacks, a constructor field
     /// the body lacks or a null where the DTO allows none fails the read, so the wire format cannot drift from the DTOs.
     /// </summary>
-    public static readonly JsonSerializerOptions Typed = new(JsonDefaults.Options)
-    {
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        RespectRequiredConstructorParameters = true,
-        RespectNullableAnnotations = true,
-    };
+    /// <remarks>One definition with the chaos tool's reads (tests/CnsExchange.Reliability/TypedJson.cs).</remarks>
+    public static JsonSerializerOptions Typed => CnsExchange.Reliability.TypedJson.Options;
 
     public static T Read<T>(string json) => JsonSerializer.Deserialize<T>(json, Typed) ?? throw new InvalidOperationException("null body");
 
+    /// <summary>
+    /// The body as raw JSON whatever the status. Kept untyped on purpose: it reads files whose JSON format is the subject
+    /// (return files) and answers whose kind the test does not know in advance (races answered 201 or with a problem).
+    /// </summary>
     public static async Task<JsonNode> ReadJsonAsync(this HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync();
@@ -46,7 +45,10 @@ public static class HttpAssertions
         return Read<T>(text);
     }
 
-    /// <summary>Asserts an RFC 9457 problem with the given status and stable code.</summary>
+    /// <summary>
+    /// Asserts an RFC 9457 problem with the given status and stable code. Returned as raw JSON on purpose: the problem's
+    /// members on the wire (code, errors by field, extensions) are what the callers check.
+    /// </summary>
     public static async Task<JsonNode> ExpectProblemAsync(this HttpResponseMessage response, HttpStatusCode status, string code)
     {
         var body = await response.ExpectAsync(status);

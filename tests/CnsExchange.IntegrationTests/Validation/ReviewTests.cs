@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using CnsExchange.Application.Features.Validation;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Physio;
+using CnsExchange.Domain.Requests;
 using CnsExchange.IntegrationTests.Support;
 using static CnsExchange.IntegrationTests.Validation.ValidationTestSupport;
 
@@ -16,8 +17,8 @@ public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
 
     private Task<HttpResponseMessage> DecideAsync(string id, object body) => Client(Reviewer).PostJsonAsync($"/api/v1/review/{id}/decision", body);
 
-    private async Task<JsonNode> GetAsync(string id, string key = Physio1) =>
-        await (await Client(key).GetAsync($"{Url}/{id}")).ExpectAsync(HttpStatusCode.OK);
+    private async Task<ValidationRequestDto> GetAsync(string id, string key = Physio1) =>
+        await (await Client(key).GetAsync($"{Url}/{id}")).ExpectAsync<ValidationRequestDto>(HttpStatusCode.OK);
 
     [Fact]
     public async Task Queue_is_ordered_by_due_time_and_flags_overdue_requests()
@@ -33,7 +34,7 @@ public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
         Assert.Equal([true, false], items.Select(i => i!["overdue"]!.GetValue<bool>()));
         Assert.Equal((2, 1), (queue["total"]!.GetValue<int>(), queue["overdue"]!.GetValue<int>()));
         Assert.Equal("PHY0001", items[0]!["providerCode"]!.GetValue<string>());
-        Assert.True((await GetAsync(first))["overdue"]!.GetValue<bool>());
+        Assert.True((await GetAsync(first)).Overdue);
     }
 
     [Fact]
@@ -80,7 +81,7 @@ public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
     {
         var id = await PendingAsync();
         await (await DecideAsync(id, new { decision = "agree", sessions = 7 })).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "sessions_above_grant");
-        Assert.Equal("pending", (await GetAsync(id)).Status());
+        Assert.Equal(RequestStatus.Pending, (await GetAsync(id)).Status);
         Assert.Equal(0, await Api.CountAsync("vouchers"));
     }
 
@@ -116,7 +117,7 @@ public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
         Assert.Equal("information_requested", asked.Status());
         Assert.Null(asked["decisionDueBy"]);
         Assert.Contains("INFORMATION_REQUESTED", asked.Codes());
-        Assert.Equal("Please send page 2 of the prescription.", (await GetAsync(id))["informationQuestion"]!.GetValue<string>());
+        Assert.Equal("Please send page 2 of the prescription.", (await GetAsync(id)).InformationQuestion);
         Assert.Empty((await (await Client(Reviewer).GetAsync("/api/v1/review/queue")).ExpectAsync(HttpStatusCode.OK))["items"]!.AsArray());
 
         await Api.AdvanceAsync(TimeSpan.FromDays(4)); // Friday
@@ -190,7 +191,7 @@ public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
         var id = await PendingAsync();
         await (await Client(Physio2).PostJsonAsync($"{Url}/{id}/cancel", new { })).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         await (await Client(Physio2).PostJsonAsync($"{Url}/{id}/information", new { answer = "x" })).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
-        Assert.Equal("pending", (await GetAsync(id)).Status());
+        Assert.Equal(RequestStatus.Pending, (await GetAsync(id)).Status);
     }
 
     [Fact]
@@ -203,6 +204,6 @@ public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
         var problem = await (await DecideAsync(b, new { decision = "agree" })).ExpectProblemAsync(HttpStatusCode.Conflict, "duplicate_prescription");
         Assert.Contains(agreed["voucher"]!["number"]!.GetValue<string>(), problem["detail"]!.GetValue<string>());
         Assert.Equal(1, await Api.CountAsync("vouchers"));
-        Assert.Equal("pending", (await GetAsync(b, Physio2)).Status());
+        Assert.Equal(RequestStatus.Pending, (await GetAsync(b, Physio2)).Status);
     }
 }
