@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using CnsExchange.Application.Features.Billing;
+using CnsExchange.Application.Features.Reimbursement;
 using CnsExchange.IntegrationTests.Support;
 
 namespace CnsExchange.IntegrationTests.Reimbursement;
@@ -39,14 +41,22 @@ internal static class ClaimApi
         return client.PostAsync(Url, form);
     }
 
-    /// <summary>Submits with a fresh invoice file and expects 201 with the claim's Location.</summary>
-    public static async Task<JsonNode> ClaimAsync(HttpClient client, object claim, byte[]? invoice = null)
+    /// <summary>Submits with a fresh invoice file and expects 201 with the claim's Location; the claim read strictly (<see cref="HttpAssertions.Typed"/>).</summary>
+    public static async Task<ReimbursementClaimDto> ClaimAsync(HttpClient client, object claim, byte[]? invoice = null)
     {
         var response = await PostAsync(client, claim, invoice ?? Invoice());
-        var body = await response.ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal($"{Url}/{body["id"]}", response.Headers.Location?.ToString());
+        var body = await response.ExpectAsync<ReimbursementClaimDto>(HttpStatusCode.Created);
+        Assert.Equal($"{Url}/{body.Id}", response.Headers.Location?.ToString());
         return body;
     }
+
+    public static ClaimLineDto Line(ReimbursementClaimDto claim, int number) => claim.Lines.Single(l => l.LineNumber == number);
+
+    public static IReadOnlyList<string> Codes(ReimbursementClaimDto claim) => claim.Reasons.Select(r => r.Code).ToList();
+
+    public static IReadOnlyList<string> Codes(ClaimLineDto line) => line.Reasons.Select(r => r.Code).ToList();
+
+    public static IReadOnlyList<string> Codes(FeeMemoirLineDto line) => line.Reasons.Select(r => r.Code).ToList();
 
     public static JsonNode Line(JsonNode claim, int number) => claim["lines"]!.AsArray().Single(l => l!["lineNumber"]!.GetValue<int>() == number)!;
 

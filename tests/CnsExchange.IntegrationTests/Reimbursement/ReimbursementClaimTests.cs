@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using CnsExchange.Application.Features.Billing;
+using CnsExchange.Domain.Billing;
+using CnsExchange.Domain.Reimbursement;
 using CnsExchange.IntegrationTests.Support;
 using CnsExchange.IntegrationTests.Validation;
 using Npgsql;
@@ -20,8 +23,8 @@ public sealed class ReimbursementClaimTests(ApiFactory api) : ApiTest(api)
     private static object Memoir(string reference, string voucher, string date) =>
         new { memoirReference = reference, lines = new[] { new { voucherNumber = voucher, matricule = Adult, sessionDate = date, actCode = "ZK11", travel = false, claimedAmount = 36.80m } } };
 
-    private async Task<JsonNode> BillAsync(string reference, string voucher, string date) =>
-        await (await Client(Physio1).PostJsonAsync("/api/v1/fee-memoirs", Memoir(reference, voucher, date))).ExpectAsync(HttpStatusCode.Created);
+    private async Task<FeeMemoirDto> BillAsync(string reference, string voucher, string date) =>
+        await (await Client(Physio1).PostJsonAsync("/api/v1/fee-memoirs", Memoir(reference, voucher, date))).ExpectAsync<FeeMemoirDto>(HttpStatusCode.Created);
 
     [Fact]
     public async Task Ins01_a_validation_asked_through_the_insured_channel_gives_a_voucher_the_provider_cannot_bill_and_the_insured_claims()
@@ -35,14 +38,14 @@ public sealed class ReimbursementClaimTests(ApiFactory api) : ApiTest(api)
 
         // BIL-02: the physiotherapist may not bill CNS for it.
         var memoir = await BillAsync("INS01-1", voucher, "2026-11-21");
-        Assert.Equal(["THIRD_PARTY_NOT_APPLICABLE"], Codes(memoir["lines"]![0]!));
+        Assert.Equal(["THIRD_PARTY_NOT_APPLICABLE"], Codes(memoir.Lines[0]));
 
         // The insured pays and claims: the session is reimbursed at the voucher's rate.
         var claim = await ClaimAsync(Client(InsuredApp), Physio(voucher, "INS01-F1", Session("2026-11-21")));
-        Assert.Equal("adjudicated", claim["status"]!.GetValue<string>());
-        Assert.Equal("accepted", Line(claim, 1)["outcome"]!.GetValue<string>());
-        Assert.Equal(25.76m, claim["reimbursedTotal"]!.GetValue<decimal>());
-        Assert.Equal("CNS", claim["competentFund"]!.GetValue<string>());
+        Assert.Equal(ClaimStatus.Adjudicated, claim.Status);
+        Assert.Equal(ClaimLineOutcome.Accepted, Line(claim, 1).Outcome);
+        Assert.Equal(25.76m, claim.ReimbursedTotal);
+        Assert.Equal("CNS", claim.CompetentFund);
     }
 
     [Fact]
@@ -62,23 +65,23 @@ public sealed class ReimbursementClaimTests(ApiFactory api) : ApiTest(api)
         var claim = await ClaimAsync(Client(InsuredApp, "en"), Physio(voucher, "F-2026-001",
             Session("2026-11-05"), Session("2026-11-10", 45.00m), Session("2026-10-30"), Session("2026-11-12", 30.00m)));
 
-        Assert.Equal("adjudicated", claim["status"]!.GetValue<string>());
-        Assert.Equal(("accepted", 25.76m), (Line(claim, 1)["outcome"]!.GetValue<string>(), Line(claim, 1)["reimbursedAmount"]!.GetValue<decimal>()));
-        Assert.Equal(("reduced", 25.76m), (Line(claim, 2)["outcome"]!.GetValue<string>(), Line(claim, 2)["reimbursedAmount"]!.GetValue<decimal>()));
+        Assert.Equal(ClaimStatus.Adjudicated, claim.Status);
+        Assert.Equal((ClaimLineOutcome.Accepted, 25.76m), (Line(claim, 1).Outcome, Line(claim, 1).ReimbursedAmount));
+        Assert.Equal((ClaimLineOutcome.Reduced, 25.76m), (Line(claim, 2).Outcome, Line(claim, 2).ReimbursedAmount));
         Assert.Contains("AMOUNT_ABOVE_TARIFF", Codes(Line(claim, 2)));
-        Assert.Equal(("refused", 0m), (Line(claim, 3)["outcome"]!.GetValue<string>(), Line(claim, 3)["reimbursedAmount"]!.GetValue<decimal>()));
+        Assert.Equal((ClaimLineOutcome.Refused, 0m), (Line(claim, 3).Outcome, Line(claim, 3).ReimbursedAmount));
         Assert.Equal(["SESSION_OUTSIDE_VALIDITY"], Codes(Line(claim, 3)));
-        Assert.Equal(21.00m, Line(claim, 4)["reimbursedAmount"]!.GetValue<decimal>());
-        Assert.Equal((148.60m, 72.52m), (claim["paidTotal"]!.GetValue<decimal>(), claim["reimbursedTotal"]!.GetValue<decimal>()));
-        Assert.Contains("reimbursed to the insured: 25.76", Line(claim, 1)["reasons"]!.AsArray().Single(r => r!["code"]!.GetValue<string>() == "REIMBURSED")!["message"]!.GetValue<string>());
+        Assert.Equal(21.00m, Line(claim, 4).ReimbursedAmount);
+        Assert.Equal((148.60m, 72.52m), (claim.PaidTotal, claim.ReimbursedTotal));
+        Assert.Contains("reimbursed to the insured: 25.76", Line(claim, 1).Reasons.Single(r => r.Code == "REIMBURSED").Message);
         Assert.Equal(3, await VoucherSeed.SessionsBilledAsync(Api, voucher));
 
         // The claim and its statement, for the channel that sent it, in the language asked.
-        var read = await (await Client(InsuredApp, "de").GetAsync($"{Url}/{claim["id"]}")).ExpectAsync(HttpStatusCode.OK);
+        var read = await (await Client(InsuredApp, "de").GetAsync($"{Url}/{claim.Id}")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(72.52m, read["reimbursedTotal"]!.GetValue<decimal>());
         Assert.StartsWith("Dem Versicherten", Line(read, 1)["reasons"]!.AsArray().Single(r => r!["code"]!.GetValue<string>() == "REIMBURSED")!["message"]!.GetValue<string>());
         var list = await (await Client(InsuredApp).GetAsync(Url)).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(claim["id"]!.GetValue<Guid>(), list["items"]![0]!["id"]!.GetValue<Guid>());
+        Assert.Equal(claim.Id, list["items"]![0]!["id"]!.GetValue<Guid>());
         Assert.Equal(1, await Api.CountAsync("attachments")); // the receipted invoice, in the attachment store
     }
 
@@ -147,12 +150,12 @@ public sealed class ReimbursementClaimTests(ApiFactory api) : ApiTest(api)
         // Same issuer and number, another file; then the same file under another number.
         var again = await (await PostAsync(Client(InsuredApp), Physio(voucher, "F-DUP", Session("2026-11-06")), Invoice()))
             .ExpectProblemAsync(HttpStatusCode.Conflict, "DUPLICATE_CLAIM");
-        Assert.Equal(first["id"]!.GetValue<Guid>(), again["claimId"]!.GetValue<Guid>());
+        Assert.Equal(first.Id, again["claimId"]!.GetValue<Guid>());
         var file = Invoice("same-file");
         await ClaimAsync(Client(InsuredApp), Physio(voucher, "F-FILE-1", Session("2026-11-07")), file);
         var sameFile = await (await PostAsync(Client(InsuredApp), Physio(voucher, "F-FILE-2", Session("2026-11-08")), file))
             .ExpectProblemAsync(HttpStatusCode.Conflict, "DUPLICATE_CLAIM");
-        Assert.NotEqual(first["id"]!.GetValue<Guid>(), sameFile["claimId"]!.GetValue<Guid>());
+        Assert.NotEqual(first.Id, sameFile["claimId"]!.GetValue<Guid>());
         Assert.Equal(before.Zip([1L, 1L, 1L], (a, b) => a + b), await CountsAsync());
         Assert.Equal(2, await VoucherSeed.SessionsBilledAsync(Api, voucher));
     }
@@ -162,14 +165,14 @@ public sealed class ReimbursementClaimTests(ApiFactory api) : ApiTest(api)
     {
         var voucher = await VoucherAsync(thirdParty: true);
         var billed = await BillAsync("INS04-1", voucher, "2026-11-05");
-        Assert.Equal("accepted", billed["lines"]![0]!["outcome"]!.GetValue<string>());
+        Assert.Equal(LineOutcome.Accepted, billed.Lines[0].Outcome);
 
         var claim = await ClaimAsync(Client(InsuredApp), Physio(voucher, "F-INS04", Session("2026-11-05"), Session("2026-11-10")));
         Assert.Equal(["SESSION_ALREADY_PAID"], Codes(Line(claim, 1)));
-        Assert.Equal("accepted", Line(claim, 2)["outcome"]!.GetValue<string>());
+        Assert.Equal(ClaimLineOutcome.Accepted, Line(claim, 2).Outcome);
 
         var memoir = await BillAsync("INS04-2", voucher, "2026-11-10");
-        Assert.Equal(["SESSION_ALREADY_PAID"], Codes(memoir["lines"]![0]!));
+        Assert.Equal(["SESSION_ALREADY_PAID"], Codes(memoir.Lines[0]));
         Assert.Equal(2, await VoucherSeed.SessionsBilledAsync(Api, voucher));
 
         // A second claim for the reimbursed session: paid once on this route too.
@@ -215,7 +218,7 @@ public sealed class ReimbursementClaimTests(ApiFactory api) : ApiTest(api)
         await conn.OpenAsync();
         // Move the reimbursed session onto the provider's day: the claim-line trigger refuses it.
         await using var move = new NpgsqlCommand("UPDATE cns.reimbursement_claim_lines SET service_date = '2026-11-05' WHERE claim_id = @id", conn);
-        move.Parameters.AddWithValue("id", claim["id"]!.GetValue<Guid>());
+        move.Parameters.AddWithValue("id", claim.Id);
         var e = await Assert.ThrowsAsync<PostgresException>(() => move.ExecuteNonQueryAsync());
         Assert.Equal((PostgresErrorCodes.UniqueViolation, "ins04_session_paid_once"), (e.SqlState, e.ConstraintName));
         // Move the provider's session onto the reimbursed day: inserting it as a new line is refused by the memoir-line trigger.
@@ -237,19 +240,19 @@ public sealed class ReimbursementClaimTests(ApiFactory api) : ApiTest(api)
         var claim = await ClaimAsync(Client(InsuredApp), Physio(voucher, "F-ACCESS", Session("2026-11-06")));
         var insured = Client(InsuredApp);
 
-        foreach (var url in new[] { "/api/v1/fee-memoirs", $"/api/v1/fee-memoirs/{memoir["id"]}", "/api/v1/validation-requests", $"/api/v1/vouchers/{voucher}",
+        foreach (var url in new[] { "/api/v1/fee-memoirs", $"/api/v1/fee-memoirs/{memoir.Id}", "/api/v1/validation-requests", $"/api/v1/vouchers/{voucher}",
                      "/api/v1/return-files", "/api/v1/review/queue", "/api/v1/admin/insured" })
             Assert.True((await insured.GetAsync(url)).StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound, url);
         await (await insured.PostJsonAsync("/api/v1/fee-memoirs", Memoir("BY-INSURED", voucher, "2026-11-07"))).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
 
         foreach (var key in new[] { Physio1, Physio2 })
         {
-            await (await Client(key).GetAsync($"{Url}/{claim["id"]}")).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+            await (await Client(key).GetAsync($"{Url}/{claim.Id}")).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
             await (await Client(key).GetAsync(Url)).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
             await (await PostAsync(Client(key), Physio(voucher, "F-PROVIDER", Session("2026-11-08")), Invoice())).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
         }
         // CNS staff read it; an unknown id is 404.
-        await (await Client(Reviewer).GetAsync($"{Url}/{claim["id"]}")).ExpectAsync(HttpStatusCode.OK);
+        await (await Client(Reviewer).GetAsync($"{Url}/{claim.Id}")).ExpectAsync(HttpStatusCode.OK);
         await (await insured.GetAsync($"{Url}/{Guid.NewGuid()}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
     }
 }
