@@ -60,8 +60,7 @@ public sealed class ReimbursementClaimEndpoints : IEndpointGroup
 
         g.MapGet("/{id:guid}/statement", Statement)
             .RequireAuthorization(Policies.InsuredChannelOrStaff)
-            .Produces<ClaimStatementDto>(StatusCodes.Status200OK, "application/json")
-            .Produces<string>(StatusCodes.Status200OK, "text/html")
+            .Produces<ClaimStatementDto>(StatusCodes.Status200OK, "application/json", "text/html")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The insured's statement of a claim (INS-05): what is reimbursed, reduced or refused and why, and its payment by the competent fund.")
             .WithDescription("""

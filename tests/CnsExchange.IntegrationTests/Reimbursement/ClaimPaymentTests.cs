@@ -150,7 +150,7 @@ public sealed class ClaimPaymentTests(ApiFactory api) : ApiTest(api)
         accept.Headers.Accept.ParseAdd("text/html");
         accept.Headers.AcceptLanguage.ParseAdd("fr");
         var viaAccept = await Client(InsuredApp).SendAsync(accept);
-        Assert.Contains("Décompte de remboursement", await viaAccept.Content.ReadAsStringAsync());
+        Assert.Contains("Décompte de remboursement", WebUtility.HtmlDecode(await viaAccept.Content.ReadAsStringAsync()));
 
         // Paid once: a later run pays nothing more, and the database refuses a second transfer or a changed payment.
         await SetClockAsync(Client(Admin), Local("2026-12-07", 3));
