@@ -66,6 +66,7 @@ public static class DependencyInjection
         services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<AppDbContext>());
         services.AddScoped<Application.Features.Validation.IPhysioFactsReader, PhysioFactsReader>();
         services.AddScoped<Application.Features.PaymentRuns.IPaymentRunStore, Payments.PaymentRunStore>();
+        services.AddScoped<Application.Features.PaymentRuns.IClaimPaymentStore, Payments.ClaimPaymentStore>();
         services.AddScoped<Application.Features.Requests.ICareRequestLocks, CareRequestLocks>();
         services.AddScoped<Application.Features.Admin.IRegistryLocks, RegistryLocks>();
         services.AddScoped<Application.Features.DependencyInsurance.IDoubleFinancingCounts, DoubleFinancingCountsReader>();

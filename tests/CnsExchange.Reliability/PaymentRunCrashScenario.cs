@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CnsExchange.Application.Common;
@@ -37,11 +38,14 @@ public static class PaymentRunCrashScenario
         ("claim_lines:debts_taken", 1, "Created"), // LIF-05: the reversal and recovery to net taken
         ("claim_lines:contestations_lapsed", 1, "Created"),
         ("claim_lines:memoirs_marked", 1, "Created"),
+        ("claim_lines:reimbursement_lines_taken", 1, "Created"), // INS-05: the claim lines taken, their claims not yet
+        ("claim_lines:reimbursement_claims_taken", 1, "Created"),
         ("step:before_commit", 1, "Created"),
         ("step:committed", 1, "LinesClaimed"),
         ("before:build_orders", 1, "LinesClaimed"),
         ("build_orders:debts_netted", 1, "LinesClaimed"), // LIF-05: PHY0001's debts netted, no order yet
         ("build_orders:orders_inserted", 1, "LinesClaimed"),
+        ("build_orders:reimbursement_orders_inserted", 1, "LinesClaimed"), // INS-05: one transfer per claim
         ("step:before_commit", 1, "LinesClaimed"),
         ("step:committed", 1, "OrdersBuilt"),
         ("before:write_files", 1, "OrdersBuilt"),
@@ -50,6 +54,10 @@ public static class PaymentRunCrashScenario
         ("write_files:provider_written", 1, "OrdersBuilt"),
         ("write_files:file_built", 15, "OrdersBuilt"), // among PHY0002's return files
         ("write_files:provider_written", 2, "OrdersBuilt"),
+        ("write_files:reimbursement_file_built", 1, "OrdersBuilt"), // INS-05: the first fund's pain.001
+        ("write_files:reimbursement_fund_written", 1, "OrdersBuilt"),
+        ("write_files:reimbursement_file_built", 15, "OrdersBuilt"), // among the second fund's statements
+        ("write_files:reimbursement_fund_written", 3, "OrdersBuilt"), // the third fund written
         ("step:before_commit", 1, "OrdersBuilt"),
         ("step:committed", 1, "FilesWritten"),
         ("before:mark_paid", 1, "FilesWritten"),
@@ -57,6 +65,8 @@ public static class PaymentRunCrashScenario
         ("mark_paid:batch_marked", 2, "FilesWritten"), // PHY0002's too
         ("mark_paid:lines_marked", 1, "FilesWritten"),
         ("mark_paid:memoirs_paid", 1, "FilesWritten"),
+        ("mark_paid:reimbursement_lines_paid", 1, "FilesWritten"), // INS-05: the claim lines paid, the claims not yet
+        ("mark_paid:reimbursement_claims_paid", 1, "FilesWritten"),
         ("step:before_commit", 1, "FilesWritten"),
         ("step:committed", 1, "Closed"),
     ];
@@ -87,8 +97,10 @@ public static class PaymentRunCrashScenario
         NpgsqlConnection.ClearAllPools();
         var expected = await SnapshotAsync(Database(connectionString, BaselineDatabase));
         // The earlier run of the seed (which paid the lines reversed and recovered since) and the run under test.
-        if (expected.Runs.Count != 2 || !expected.Runs.All(r => r.EndsWith(" Closed", StringComparison.Ordinal)) || expected.Orders.Count != 3)
-            throw new InvalidOperationException($"the uninterrupted run is not the one expected: runs [{string.Join(", ", expected.Runs)}], orders {expected.Orders.Count}");
+        if (expected.Runs.Count != 2 || !expected.Runs.All(r => r.EndsWith(" Closed", StringComparison.Ordinal)) || expected.Orders.Count != 3
+            || expected.ClaimOrders.Count != ClaimsWithAccount || expected.ClaimFiles.Count != 3 + ClaimsWithAccount * 6)
+            throw new InvalidOperationException($"the uninterrupted run is not the one expected: runs [{string.Join(", ", expected.Runs)}], orders {expected.Orders.Count}, " +
+                                                $"claim transfers {expected.ClaimOrders.Count}, claim files {expected.ClaimFiles.Count}");
 
         // The same run on another copy, killed at each point in turn.
         await ExecuteAsync(admin, $"CREATE DATABASE {CrashDatabase} TEMPLATE {SeedDatabase}");
@@ -158,7 +170,12 @@ public static class PaymentRunCrashScenario
         figures.Zero("payment-run half-done steps after a kill", halfDone);
         figures.Info("payment-run lines", expected.Lines.Count);
         figures.Info("payment-run files", expected.Files.Count);
-        figures.Zero("double paid", actual.DoublePaid + Math.Max(0, actual.Runs.Count - expected.Runs.Count) + Differences(expected.Orders, actual.Orders));
+        figures.Zero("double paid", actual.DoublePaid + Math.Max(0, actual.Runs.Count - expected.Runs.Count) + Differences(expected.Orders, actual.Orders)
+                                    + Differences(expected.ClaimOrders, actual.ClaimOrders));
+        figures.Info("payment-run reimbursement claim lines (INS-05)", expected.ClaimLines.Count);
+        figures.Zero("payment-run reimbursement claim lines lost or changed (INS-05)", Differences(expected.ClaimLines, actual.ClaimLines));
+        figures.Zero("payment-run reimbursement claims or their files differing (INS-05)",
+            Differences(expected.Claims, actual.Claims) + Differences(expected.ClaimFiles, actual.ClaimFiles));
         figures.Zero("payment-run lines lost or changed", Differences(expected.Lines, actual.Lines));
         figures.Zero("payment-run files differing", Differences(expected.Files, actual.Files));
         figures.Zero("payment-run memoirs differing", Differences(expected.Memoirs, actual.Memoirs));
@@ -250,8 +267,63 @@ public static class PaymentRunCrashScenario
         (await physio2.PostAsJsonAsync($"/api/v1/fee-memoirs/{id}/lines/18/contestation",
             new { code = "SESSIONS_EXHAUSTED", text = "Still to be decided." })).EnsureSuccessStatusCode();
 
+        await SeedClaimsAsync(api, admin, today);
         return now.AddDays(8);
     }
+
+    /// <summary>Reimbursement claims paid by the run (INS-05): two per fund of CNS, CMFEP and EMCFL, each with an account.</summary>
+    private const int ClaimsWithAccount = 6;
+
+    /// <summary>
+    /// INS-05: six insured persons (two of each of CNS, CMFEP and EMCFL) with a bank account, and one without (CMFEC), each with a
+    /// physiotherapy claim of 3 sessions (accepted, reduced, refused) sent by the insured channel: the run under test pays the six
+    /// in three pain.001 files (one per fund) with a statement per claim; the seventh waits for its account.
+    /// </summary>
+    private static async Task SeedClaimsAsync(ApiProcess api, HttpClient admin, DateOnly today)
+    {
+        using var channel = Client(api, "sandbox-insured-app");
+        string[] funds = ["CNS", "CMFEP", "EMCFL", "CNS", "CMFEP", "EMCFL", "CMFEC"];
+        for (var i = 0; i < funds.Length; i++)
+        {
+            var matricule = Matricules.Create(new DateOnly(1970, 5, 1).AddDays(i * 37), 850 + i);
+            (await admin.PutAsJsonAsync($"/api/v1/admin/insured/{matricule}", new
+            {
+                firstName = "Claim", lastName = $"Crash{i}", sex = "female", competentFund = funds[i], residenceCountry = "LU", crossBorderWorker = false,
+                affiliations = new[] { new { from = "2000-01-01", to = (string?)null } },
+            })).EnsureSuccessStatusCode();
+            if (i < ClaimsWithAccount)
+                (await admin.PutAsJsonAsync($"/api/v1/admin/insured/{matricule}/bank-account", new { iban = "LU030021000012345678", bic = "BILLLULL" })).EnsureSuccessStatusCode();
+            var json = JsonSerializer.Serialize(new
+            {
+                matricule, doctor = new { code = "90000003" }, prescriptionDate = today.AddDays(-12).ToString("yyyy-MM-dd"), prescriptionLanguage = "fr", category = "common",
+                actCode = "ZK11", sessions = 8, homeVisitMedicallyNecessary = false, careCountry = "LU", diagnosis = "payment-run crash, insured's route", providerCode = "PHY0001",
+            });
+            var (status, body) = await PostValidationAsync(channel, json, Guid.NewGuid().ToString());
+            if (status != HttpStatusCode.Created || body?["voucher"]?["number"] is not { } voucher)
+                throw new InvalidOperationException($"insured-channel validation request not agreed ({status}): {body}");
+            var claim = JsonSerializer.Serialize(new
+            {
+                kind = "physiotherapy", matricule, voucherNumber = voucher.GetValue<string>(), providerCode = "PHY0001",
+                invoice = new { number = $"CRASH-CLAIM-{i}", date = today.AddDays(-1).ToString("yyyy-MM-dd"), issuer = "PHY0001" },
+                sessions = new[]
+                {
+                    new { date = today.AddDays(-9).ToString("yyyy-MM-dd"), actCode = "ZK11", amountPaid = 36.80m },
+                    new { date = today.AddDays(-8).ToString("yyyy-MM-dd"), actCode = "ZK11", amountPaid = 45.00m },
+                    new { date = today.AddDays(-20).ToString("yyyy-MM-dd"), actCode = "ZK11", amountPaid = 36.80m },
+                },
+                statementLanguage = "fr",
+            });
+            using var form = new MultipartFormDataContent
+            {
+                { new StringContent(claim, Encoding.UTF8, "application/json"), "request" },
+                { new ByteArrayContent(Encoding.ASCII.GetBytes($"%PDF-1.4\n% claim {i} {Guid.NewGuid()}\n%%EOF\n")), "invoice", "invoice.pdf" },
+            };
+            var response = await channel.PostAsync("/api/v1/reimbursement-claims", form);
+            if (response.StatusCode != HttpStatusCode.Created)
+                throw new InvalidOperationException($"reimbursement claim not stored ({response.StatusCode}): {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
 
     /// <summary>The sandbox clock of the process: it went on from the last instant set while the processes were killed and started.</summary>
     private static async Task<DateTimeOffset> ClockAsync(HttpClient admin) =>
@@ -266,7 +338,13 @@ public static class PaymentRunCrashScenario
     }
 
     public sealed record Snapshot(List<string> Runs, List<string> Orders, List<string> Files, List<string> Lines, List<string> Memoirs, long DoublePaid,
-        List<string> Nettings);
+        List<string> Nettings)
+    {
+        public List<string> ClaimOrders { get; init; } = [];
+        public List<string> ClaimFiles { get; init; } = [];
+        public List<string> ClaimLines { get; init; } = [];
+        public List<string> Claims { get; init; } = [];
+    }
 
     public static async Task<Snapshot> SnapshotAsync(string connectionString)
     {
@@ -290,13 +368,30 @@ public static class PaymentRunCrashScenario
                      + (SELECT count(*) FROM (SELECT provider_id FROM cns.payment_orders GROUP BY run_id, provider_id HAVING count(*) > 1) x)
                      + (SELECT count(*) FROM cns.payment_files WHERE sha256 <> encode(sha256(content), 'hex'))
                      + (SELECT count(*) FROM (SELECT line_id FROM cns.provider_debts GROUP BY line_id HAVING count(*) > 1) d)
+                     + (SELECT count(*) FROM cns.reimbursement_claim_lines WHERE paid_amount > reimbursed_amount)
+                     + (SELECT count(*) FROM (SELECT claim_id FROM cns.claim_payment_orders GROUP BY claim_id HAVING count(*) > 1) c)
+                     + (SELECT count(*) FROM cns.claim_payment_files WHERE sha256 <> encode(sha256(content), 'hex'))
+                     + (SELECT count(*) FROM cns.reimbursement_claims c WHERE c.status = 'Paid'
+                          AND c.reimbursed_total <> (SELECT coalesce(sum(o.amount), 0) FROM cns.claim_payment_orders o WHERE o.claim_id = c.id))
                 """),
             await RowsAsync(conn, """
                 SELECT 'netting ' || n.run_id || ' ' || p.code || ' ' || n.brought_forward || ' ' || n.debts || ' ' || n.accepted || ' ' || n.order_amount
                        || ' ' || n.carried_forward FROM cns.payment_run_nettings n JOIN cns.providers p ON p.id = n.provider_id
                 UNION ALL SELECT 'debt ' || d.line_id || ' ' || coalesce(d.payment_run_id::text, '-') || ' ' || d.amount FROM cns.provider_debts d
                 ORDER BY 1
-                """));
+                """))
+        {
+            ClaimOrders = await RowsAsync(conn, "SELECT claim_id || ' ' || run_id || ' ' || fund || ' ' || amount || ' ' || line_count || ' ' || end_to_end_id || ' ' || iban FROM cns.claim_payment_orders ORDER BY claim_id"),
+            ClaimFiles = await RowsAsync(conn, """
+                SELECT kind || '/' || fund || '/' || coalesce(claim_id::text, '-') || '/' || format || '/' || coalesce(language, '-') || ' ' || sha256 || ' ' || encode(sha256(content), 'hex')
+                FROM cns.claim_payment_files ORDER BY 1
+                """),
+            ClaimLines = await RowsAsync(conn, """
+                SELECT id || ' ' || coalesce(payment_run_id::text, '-') || ' ' || coalesce(paid_amount::text, '-') || ' ' || coalesce(paid_at::text, '-')
+                FROM cns.reimbursement_claim_lines ORDER BY id
+                """),
+            Claims = await RowsAsync(conn, "SELECT id || ' ' || status || ' ' || coalesce(payment_run_id::text, '-') || ' ' || coalesce(paid_on::text, '-') FROM cns.reimbursement_claims ORDER BY id"),
+        };
     }
 
     /// <summary>
@@ -313,6 +408,12 @@ public static class PaymentRunCrashScenario
         var status = Array.IndexOf(Statuses, run[1]);
         var partial = 0;
         async Task<int> CountAsync(string sql) => (int)await ScalarAsync(conn, sql.Replace("@run", $"'{run[0]}'"));
+        if (status < 1) partial += await CountAsync("SELECT count(*) FROM cns.reimbursement_claim_lines WHERE payment_run_id = @run")
+                                   + await CountAsync("SELECT count(*) FROM cns.reimbursement_claims WHERE payment_run_id = @run");
+        if (status < 2) partial += await CountAsync("SELECT count(*) FROM cns.claim_payment_orders WHERE run_id = @run");
+        if (status < 3) partial += await CountAsync("SELECT count(*) FROM cns.claim_payment_files WHERE run_id = @run");
+        if (status < 4) partial += await CountAsync("SELECT count(*) FROM cns.reimbursement_claim_lines WHERE payment_run_id = @run AND paid_amount IS NOT NULL")
+                                   + await CountAsync("SELECT count(*) FROM cns.reimbursement_claims WHERE payment_run_id = @run AND status = 'Paid'");
         if (status < 1) partial += await CountAsync("SELECT count(*) FROM cns.fee_memoir_lines WHERE payment_run_id = @run")
                                    + await CountAsync("SELECT count(*) FROM cns.fee_memoirs WHERE status = 'InPaymentRun'")
                                    + await CountAsync("SELECT count(*) FROM cns.line_contestations WHERE status = 'Lapsed'")

@@ -54,6 +54,16 @@ public sealed class PaymentRunEndpoints : IEndpointGroup
             .WithDescription("Valid against GET /api/v1/schemas/pain.001.001.09.subset.xsd. 404 while the run has not written its files, " +
                              "or when it pays nothing (it then only reports refused lines).");
 
+        runs.MapGet("/{id:guid}/funds/{fund}/sepa", async (IMediator m, HttpContext http, Guid id, string fund, CancellationToken ct) =>
+                FileResult(http, await m.Send(new GetFundSepaFile(id, fund), ct)))
+            .RequireAuthorization(Policies.Admin)
+            .Produces(StatusCodes.Status200OK, null, "application/xml")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("The pain.001.001.09 of what a competent fund (CNS, CMFEP, CMFEC, EMCFL) pays insured persons in the run (INS-05), as stored.")
+            .WithDescription("The fund is the debtor (its account in reference data, funds.json); one credit transfer per reimbursement claim to " +
+                             "the insured's IBAN, end-to-end id = the claim id's 32 hex digits. Valid against GET /api/v1/schemas/pain.001.001.09.subset.xsd. " +
+                             "404 when the fund pays no insured person in the run. ETag and X-Content-SHA256 carry its SHA-256.");
+
         runs.MapGet("/{id:guid}/verification", (IMediator m, Guid id, CancellationToken ct) => m.Send(new VerifyPaymentRunFiles(id), ct))
             .RequireAuthorization(Policies.Admin)
             .Produces<PaymentRunVerificationDto>().ProducesProblem(StatusCodes.Status404NotFound)

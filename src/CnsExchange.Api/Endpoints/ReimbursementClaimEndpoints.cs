@@ -57,6 +57,47 @@ public sealed class ReimbursementClaimEndpoints : IEndpointGroup
         g.MapGet("/{id:guid}", (IMediator m, Guid id, CancellationToken ct) => m.Send(new GetReimbursementClaim(id), ct))
             .RequireAuthorization(Policies.InsuredChannelOrStaff)
             .WithSummary("A reimbursement claim and its statement: every line with what was paid, the tariff, the rate, what is reimbursed and why.");
+
+        g.MapGet("/{id:guid}/statement", Statement)
+            .RequireAuthorization(Policies.InsuredChannelOrStaff)
+            .Produces<ClaimStatementDto>(StatusCodes.Status200OK, "application/json", "text/html")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("The insured's statement of a claim (INS-05): what is reimbursed, reduced or refused and why, and its payment by the competent fund.")
+            .WithDescription("""
+                For the insured channel that submitted the claim (CNS staff: any claim; anyone else: 404). JSON by default; with
+                `Accept: text/html` or `format=html` a printable page. The language is `lang` (fr, de, en) or else Accept-Language.
+                `paymentState`: `paid` (with `payment`: run, value date, amount, masked IBAN and the end-to-end id on the insured's
+                bank statement), `scheduled` (paid by the next payment run, by `dueDate` = claim + 30 days), `waiting_for_bank_account`
+                (no account of the insured is known: `BANK_ACCOUNT_MISSING`; the first run after PUT /admin/insured/{matricule}/bank-account
+                pays it), `pending_review`, `nothing_to_pay` or `refused`; the reason about the payment is the last of `reasons`.
+                Once a payment run paid the claim, the bytes are those the run stored (its SHA-256 is listed under the run's
+                `reimbursements`); ETag and X-Content-SHA256 carry it.
+                """);
+    }
+
+    private static async Task<IResult> Statement(IMediator m, HttpContext http, ICurrentCaller caller, Guid id, string? lang, string? format, CancellationToken ct)
+    {
+        var language = lang is null ? caller.Language
+            : Languages.Supported.Contains(lang.Trim().ToLowerInvariant()) ? lang.Trim().ToLowerInvariant()
+            : throw new BadInputException("lang", "lang is fr, de or en.");
+        var kind = format?.Trim().ToLowerInvariant() switch
+        {
+            null => VoucherEndpoints.WantsHtml(http.Request) ? ClaimStatementFormat.Html : ClaimStatementFormat.Json,
+            "json" => ClaimStatementFormat.Json,
+            "html" => ClaimStatementFormat.Html,
+            _ => throw new BadInputException("format", "format is json or html."),
+        };
+        var file = await m.Send(new GetClaimStatement(id, kind, language), ct);
+        http.Response.Headers.Vary = "Accept, Accept-Language";
+        http.Response.Headers.ContentLanguage = language;
+        http.Response.Headers[PaymentRunEndpoints.ContentHashHeader] = file.Sha256;
+        if (kind == ClaimStatementFormat.Html)
+        {
+            // A printable page with nothing active in it: no script, no resource from elsewhere.
+            http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'";
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+        }
+        return Results.File(file.Content, file.MediaType + "; charset=utf-8", entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{file.Sha256}\""));
     }
 
     [OpenApiFormExample("multipart/form-data", "request", typeof(ReimbursementClaimInput))]

@@ -56,7 +56,7 @@ public sealed class VoucherEndpoints : IEndpointGroup
     }
 
     /// <summary>HTML when the Accept header ranks text/html above application/json (browsers do); JSON otherwise.</summary>
-    private static bool WantsHtml(HttpRequest request)
+    internal static bool WantsHtml(HttpRequest request)
     {
         double Quality(string type) => request.GetTypedHeaders().Accept
             .Where(a => string.Equals(a.MediaType.Value, type, StringComparison.OrdinalIgnoreCase)).Select(a => a.Quality ?? 1).DefaultIfEmpty(-1).Max();

@@ -111,6 +111,11 @@ public sealed class ReimbursementClaimLine
     public decimal ReimbursedAmount { get; set; }
     public ClaimLineOutcome Outcome { get; set; }
     public List<Reason> Reasons { get; set; } = [];
+    /// <summary>INS-05: the payment run that took the line (once: a run takes only lines no run took).</summary>
+    public Guid? PaymentRunId { get; set; }
+    /// <summary>INS-05: what the run paid for the line (its reimbursed amount, 0 for a refused line); null until the run marks it.</summary>
+    public decimal? PaidAmount { get; set; }
+    public DateTimeOffset? PaidAt { get; set; }
 
     /// <summary>The fund pays something for the line (it holds its session, INS-04).</summary>
     public bool Paid => Outcome is ClaimLineOutcome.Accepted or ClaimLineOutcome.Reduced;

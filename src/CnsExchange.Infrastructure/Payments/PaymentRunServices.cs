@@ -25,6 +25,8 @@ public static class PaymentRunServices
     {
         services.AddScoped<PaymentRunFileBuilder>();
         services.AddScoped<PaymentRunSteps>();
+        services.AddScoped<ClaimPaymentStage>();
+        services.AddScoped<Application.Features.Reimbursement.ClaimStatementBuilder>();
         services.AddScoped<PaymentRunExecutor>();
         services.AddScoped<PaymentRunFactory>();
         services.AddSingleton<PaymentSchedulerMemory>();

@@ -31,6 +31,7 @@ public static class TestReference
         StayAllowances = Read<StayAllowanceRate>("stay-allowances.json"),
         HospitalTariffs = Read<HospitalTariff>("hospital-tariffs.json"),
         RehabilitationKinds = Read<RehabilitationKindDefinition>("rehabilitation-kinds.json"),
+        Funds = Read<FundAccount>("funds.json"),
     };
 
     private static List<T> Read<T>(string file)

@@ -1,4 +1,5 @@
 using CnsExchange.Domain.Payments;
+using CnsExchange.Domain.Reimbursement;
 
 namespace CnsExchange.Application.Features.PaymentRuns;
 
@@ -67,7 +68,29 @@ public sealed record PaymentRunDto(
     PaymentFileDto? Pain001,
     IReadOnlyList<PaymentOrderDto> Orders,
     IReadOnlyList<ReturnFileDto> ReturnFiles,
-    IReadOnlyList<PaymentRunRouteFundDto>? ByRouteAndFund = null);
+    IReadOnlyList<PaymentRunRouteFundDto>? ByRouteAndFund = null,
+    IReadOnlyList<ReimbursementFundDto>? Reimbursements = null);
+
+/// <summary>A file of the insured's route of a run (INS-05): a fund's pain.001 or a claim's statement, with its SHA-256 (PAY-06).</summary>
+public sealed record ClaimPaymentFileDto(ClaimPaymentFileKind Kind, string Format, string? Language, string FileName, string MediaType, long Length, string Sha256,
+    string Href);
+
+/// <summary>A transfer of a run to an insured person: one per claim, to the account captured by the run, with the claim's statements.</summary>
+public sealed record ClaimTransferDto(Guid ClaimId, string CreditorName, string Iban, string Bic, decimal Amount, int LineCount, string EndToEndId,
+    IReadOnlyList<ClaimPaymentFileDto> Statements);
+
+/// <summary>
+/// INS-05, staff: what a competent fund pays insured persons in the run — its debtor account (funds.json), the number of claims and
+/// the sum, its pain.001 (<c>href</c>: GET /payment-runs/{id}/funds/{fund}/sepa) and one transfer per claim with its statement in
+/// fr, de and en as JSON and HTML (<c>href</c>: GET /reimbursement-claims/{id}/statement).
+/// </summary>
+public sealed record ReimbursementFundDto(string Fund, string FundName, string DebtorIban, string DebtorBic, int Claims, decimal Amount, ClaimPaymentFileDto? Pain001,
+    IReadOnlyList<ClaimTransferDto> Transfers);
+
+/// <summary>A stored file of the insured's route checked like <see cref="PaymentFileCheckDto"/> (INS-05, PAY-06).</summary>
+public sealed record ClaimPaymentFileCheckDto(
+    ClaimPaymentFileKind Kind, string Fund, Guid? ClaimId, string Format, string? Language, string StoredSha256, string ContentSha256, string RebuiltSha256,
+    bool ContentMatchesStoredHash, bool ContentMatchesRebuild, bool Identical);
 
 /// <summary>
 /// A run in a list. Staff: the run's figures (lineCount, orderCount, totalAmount). A provider: its own order
@@ -96,7 +119,9 @@ public sealed record PaymentFileCheckDto(
     bool ContentMatchesStoredHash, bool ContentMatchesRebuild, bool Identical);
 
 /// <summary>PAY-06: every file of the run hashed as stored and rebuilt from the database; identical when every file's three hashes agree.</summary>
-public sealed record PaymentRunVerificationDto(Guid RunId, string RunNumber, bool Identical, int FilesChecked, IReadOnlyList<PaymentFileCheckDto> Files);
+/// <param name="ReimbursementFiles">INS-05: the funds' pain.001 files and the claims' statements, checked the same way.</param>
+public sealed record PaymentRunVerificationDto(Guid RunId, string RunNumber, bool Identical, int FilesChecked, IReadOnlyList<PaymentFileCheckDto> Files,
+    IReadOnlyList<ClaimPaymentFileCheckDto>? ReimbursementFiles = null);
 
 /// <summary>The bytes of a stored file, to serve as they are.</summary>
 public sealed record PaymentFileContent(string FileName, string MediaType, string? Language, byte[] Content, string Sha256);

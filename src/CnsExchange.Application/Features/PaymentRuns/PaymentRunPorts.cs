@@ -57,6 +57,7 @@ public static class PaymentRunFaultPoints
     [
         BeforeClaimLines, ClaimLinesTaken, ClaimDebtsTaken, ClaimContestationsLapsed, ClaimMemoirsMarked, BeforeBuildOrders, DebtsNetted, OrdersInserted, BeforeWriteFiles, FileBuilt,
         FilesOfProviderWritten, BeforeMarkPaid, MarkPaidBatch, MarkPaidLinesDone, MemoirsPaid, StepBeforeCommit, StepCommitted,
+        .. ClaimPaymentFaultPoints.All,
     ];
 }
 

@@ -1,6 +1,7 @@
 using CnsExchange.Application.Behaviors;
 using CnsExchange.Application.Common;
 using CnsExchange.Domain.Payments;
+using CnsExchange.Domain.Reimbursement;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,11 +23,16 @@ public sealed record GetPaymentRun(Guid Id) : IQuery<PaymentRunDto>;
 /// <summary>GET /payment-runs/{id}/sepa: the stored pain.001 of the run (staff).</summary>
 public sealed record GetPaymentRunSepaFile(Guid Id) : IQuery<PaymentFileContent>;
 
+/// <summary>GET /payment-runs/{id}/funds/{fund}/sepa: the stored pain.001 of what a competent fund pays insured persons in the run (staff, INS-05).</summary>
+public sealed record GetFundSepaFile(Guid Id, string Fund) : IQuery<PaymentFileContent>;
+
 /// <summary>GET /payment-runs/{id}/verification: hashes every stored file's bytes, compares them with its stored hash and with the file rebuilt (staff).</summary>
 public sealed record VerifyPaymentRunFiles(Guid Id) : IQuery<PaymentRunVerificationDto>;
 
-public sealed class PaymentRunHandlers(IAppDbContext db, PaymentRunFactory factory, PaymentRunFileBuilder builder, ICurrentCaller caller) :
+public sealed class PaymentRunHandlers(IAppDbContext db, PaymentRunFactory factory, PaymentRunFileBuilder builder, ICurrentCaller caller, ClaimPaymentStage claims,
+    IReferenceData reference) :
     ICommandHandler<StartPaymentRun, PaymentRunDto>,
+    IQueryHandler<GetFundSepaFile, PaymentFileContent>,
     IQueryHandler<ListPaymentRuns, Page<PaymentRunSummaryDto>>,
     IQueryHandler<GetPaymentRun, PaymentRunDto>,
     IQueryHandler<GetPaymentRunSepaFile, PaymentFileContent>,
@@ -35,6 +41,18 @@ public sealed class PaymentRunHandlers(IAppDbContext db, PaymentRunFactory facto
     public static string Location(Guid runId) => $"/api/v1/payment-runs/{runId}";
 
     public static string SepaLocation(Guid runId) => $"/api/v1/payment-runs/{runId}/sepa";
+
+    public static string FundSepaLocation(Guid runId, string fund) => $"/api/v1/payment-runs/{runId}/funds/{fund}/sepa";
+
+    public async ValueTask<PaymentFileContent> Handle(GetFundSepaFile query, CancellationToken ct)
+    {
+        if (!await db.Set<PaymentRun>().AnyAsync(r => r.Id == query.Id, ct)) throw new NotFoundException("Payment run");
+        var fund = query.Fund.Trim().ToUpperInvariant();
+        var file = await db.Set<ClaimPaymentFile>().AsNoTracking()
+            .SingleOrDefaultAsync(f => f.RunId == query.Id && f.Fund == fund && f.Kind == ClaimPaymentFileKind.Pain001, ct)
+            ?? throw new NotFoundException($"The pain.001 of fund {fund} in this run (a fund has one once the run wrote its files, when it pays an insured person)");
+        return new PaymentFileContent(file.FileName, file.MediaType, null, file.Content, file.Sha256);
+    }
 
     public async ValueTask<PaymentRunDto> Handle(StartPaymentRun command, CancellationToken ct)
     {
@@ -121,7 +139,23 @@ public sealed class PaymentRunHandlers(IAppDbContext db, PaymentRunFactory facto
                 contentHash == storedHash && contentHash == rebuiltHash));
         }
         var identical = checks.All(c => c.Identical) && rebuilt.Count == stored.Count;
-        return new PaymentRunVerificationDto(run.Id, run.Number, identical, checks.Count, checks);
+
+        // INS-05: the funds' pain.001 files and the claims' statements.
+        var claimStored = await db.Set<ClaimPaymentFile>().AsNoTracking().Where(f => f.RunId == run.Id)
+            .Select(f => new { f.Id, f.Kind, f.Fund, f.ClaimId, f.Format, f.Language, f.Sha256 }).ToListAsync(ct);
+        var claimRebuilt = claimStored.Count == 0 ? [] : await claims.RebuildFilesAsync(run, ct);
+        var claimChecks = new List<ClaimPaymentFileCheckDto>();
+        foreach (var s in claimStored.OrderBy(s => s.Fund, StringComparer.Ordinal).ThenBy(s => s.Kind).ThenBy(s => s.ClaimId).ThenBy(s => s.Format).ThenBy(s => s.Language))
+        {
+            var content = await db.Set<ClaimPaymentFile>().AsNoTracking().Where(f => f.Id == s.Id).Select(f => f.Content).SingleAsync(ct);
+            var contentHash = Files.ContentHash.Sha256Hex(content);
+            var again = claimRebuilt.SingleOrDefault(b => b.Kind == s.Kind && b.Fund == s.Fund && b.ClaimId == s.ClaimId && b.Format == s.Format && b.Language == s.Language);
+            var rebuiltHash = again?.File.Sha256 ?? "";
+            claimChecks.Add(new ClaimPaymentFileCheckDto(s.Kind, s.Fund, s.ClaimId, s.Format, s.Language, s.Sha256.Trim(), contentHash, rebuiltHash,
+                contentHash == s.Sha256.Trim(), contentHash == rebuiltHash, contentHash == s.Sha256.Trim() && contentHash == rebuiltHash));
+        }
+        identical = identical && claimChecks.All(c => c.Identical) && claimRebuilt.Count == claimStored.Count;
+        return new PaymentRunVerificationDto(run.Id, run.Number, identical, checks.Count + claimChecks.Count, checks, claimChecks);
     }
 
     private async Task<PaymentRunDto> ToDtoAsync(PaymentRun run, CancellationToken ct)
@@ -160,7 +194,31 @@ public sealed class PaymentRunHandlers(IAppDbContext db, PaymentRunFactory facto
             pain001,
             orders.Select(PaymentOrderDto.From).ToList(),
             returnFileDtos,
-            staff ? await ByRouteAndFundAsync(run, ct) : null);
+            staff ? await ByRouteAndFundAsync(run, ct) : null,
+            staff ? await ReimbursementsAsync(run, ct) : null);
+    }
+
+    /// <summary>INS-05, staff: by competent fund, its pain.001 and its transfers to insured persons with their statements.</summary>
+    private async Task<IReadOnlyList<ReimbursementFundDto>> ReimbursementsAsync(PaymentRun run, CancellationToken ct)
+    {
+        var orders = await db.Set<ClaimPaymentOrder>().AsNoTracking().Where(o => o.RunId == run.Id).ToListAsync(ct);
+        if (orders.Count == 0) return [];
+        var files = (await db.Set<ClaimPaymentFile>().AsNoTracking().Where(f => f.RunId == run.Id)
+                .Select(f => new { f.Kind, f.Fund, f.ClaimId, f.Format, f.Language, f.FileName, f.MediaType, f.Length, f.Sha256 }).ToListAsync(ct));
+        var result = new List<ReimbursementFundDto>();
+        foreach (var fund in orders.GroupBy(o => o.Fund).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var account = reference.Catalog.FundOn(fund.Key, run.ExecutionDate);
+            var pain001 = files.SingleOrDefault(f => f.Fund == fund.Key && f.Kind == ClaimPaymentFileKind.Pain001) is { } p
+                ? new ClaimPaymentFileDto(p.Kind, p.Format, p.Language, p.FileName, p.MediaType, p.Length, p.Sha256, FundSepaLocation(run.Id, fund.Key))
+                : null;
+            var transfers = fund.OrderBy(o => o.ClaimId).Select(o => new ClaimTransferDto(o.ClaimId, o.CreditorName, o.Iban, o.Bic, o.Amount, o.LineCount, o.EndToEndId,
+                files.Where(f => f.ClaimId == o.ClaimId).OrderBy(f => f.Language).ThenBy(f => f.Format)
+                    .Select(f => new ClaimPaymentFileDto(f.Kind, f.Format, f.Language, f.FileName, f.MediaType, f.Length, f.Sha256,
+                        $"{Reimbursement.ClaimStatementBuilder.Location(o.ClaimId)}?lang={f.Language}&format={f.Format}")).ToList())).ToList();
+            result.Add(new ReimbursementFundDto(fund.Key, account.Name, account.Iban, account.Bic, transfers.Count, transfers.Sum(t => t.Amount), pain001, transfers));
+        }
+        return result;
     }
 
     /// <summary>Staff report of a run: its memoir lines (route third_party) by the insured's competent fund.</summary>
@@ -170,5 +228,15 @@ public sealed class PaymentRunHandlers(IAppDbContext db, PaymentRunFactory facto
             .Select(g => new { Fund = g.Key, Lines = g.Count(), Paid = g.Count(l => l.PaidAmount > 0m), Amount = g.Sum(l => l.PaidAmount ?? 0m) })
             .ToListAsync(ct))
         .OrderBy(g => g.Fund ?? "~", StringComparer.Ordinal)
-        .Select(g => new PaymentRunRouteFundDto(PaymentRoute.ThirdParty, g.Fund, g.Lines, g.Paid, g.Amount)).ToList();
+        .Select(g => new PaymentRunRouteFundDto(PaymentRoute.ThirdParty, g.Fund, g.Lines, g.Paid, g.Amount))
+        .Concat((await (
+                from l in db.Set<ReimbursementClaimLine>().AsNoTracking()
+                join c in db.Set<ReimbursementClaim>().AsNoTracking() on l.ClaimId equals c.Id
+                where l.PaymentRunId == run.Id
+                group l by c.CompetentFund into g
+                select new { Fund = g.Key, Lines = g.Count(), Paid = g.Count(l => l.PaidAmount > 0m), Amount = g.Sum(l => l.PaidAmount ?? 0m) })
+            .ToListAsync(ct))
+            .OrderBy(g => g.Fund ?? "~", StringComparer.Ordinal)
+            .Select(g => new PaymentRunRouteFundDto(PaymentRoute.Reimbursement, g.Fund, g.Lines, g.Paid, g.Amount)))
+        .ToList();
 }

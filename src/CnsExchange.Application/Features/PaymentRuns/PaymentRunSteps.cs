@@ -16,7 +16,8 @@ namespace CnsExchange.Application.Features.PaymentRuns;
 /// execution date do.
 /// </summary>
 public sealed class PaymentRunSteps(
-    IAppDbContext db, IPaymentRunStore store, PaymentRunFileBuilder files, IPaymentRunFaults faults, TimeProvider clock, IEvents events, ILogger<PaymentRunSteps> logger)
+    IAppDbContext db, IPaymentRunStore store, PaymentRunFileBuilder files, IPaymentRunFaults faults, TimeProvider clock, IEvents events, ILogger<PaymentRunSteps> logger,
+    ClaimPaymentStage claims)
 {
     /// <summary>Lines marked paid per statement in the marking step (a fault point after each, PAY-06 tests).</summary>
     public const int MarkBatchSize = 10_000;
@@ -51,6 +52,9 @@ public sealed class PaymentRunSteps(
         await store.MarkMemoirsInPaymentRunAsync(run.Id, ct);
         faults.At(PaymentRunFaultPoints.ClaimMemoirsMarked, run.Id);
 
+        // INS-05: the insured's route of the run (its own stage, same transaction).
+        await claims.TakeAsync(run, ct);
+
         laps.Lap("contestations and memoirs");
         var counts = await db.Set<FeeMemoirLine>().Where(l => l.PaymentRunId == run.Id).GroupBy(_ => 1)
             .Select(g => new { Lines = g.Count(), Memoirs = g.Select(l => l.MemoirId).Distinct().Count(), Providers = g.Select(l => l.ProviderId).Distinct().Count() })
@@ -78,6 +82,7 @@ public sealed class PaymentRunSteps(
         faults.At(PaymentRunFaultPoints.DebtsNetted, run.Id);
         await store.InsertOrdersAsync(run, now, ct);
         faults.At(PaymentRunFaultPoints.OrdersInserted, run.Id);
+        await claims.BuildOrdersAsync(run, now, ct); // INS-05
         var orders = db.Set<PaymentRunOrder>().Where(o => o.RunId == run.Id);
         run.OrderCount = await orders.CountAsync(ct);
         run.TotalAmount = await orders.SumAsync(o => o.Amount, ct);
@@ -184,6 +189,7 @@ public sealed class PaymentRunSteps(
             storing += watch.Elapsed - lap;
             faults.At(PaymentRunFaultPoints.FilesOfProviderWritten, run.Id);
         }
+        fileCount += await claims.WriteFilesAsync(run, now, ct); // INS-05: a pain.001 per fund and the claims' statements
         run.FileCount = fileCount;
         run.FilesWrittenAt = clock.GetUtcNow();
         logger.LogInformation(
@@ -255,6 +261,7 @@ public sealed class PaymentRunSteps(
         // the claim, for every memoir: 5 minutes for one provider's 69k memoirs).
         await store.MarkMemoirsPaidAsync(run.Id, ct);
         faults.At(PaymentRunFaultPoints.MemoirsPaid, run.Id);
+        await claims.MarkPaidAsync(run, paidAt, ct); // INS-05
 
         laps.Lap("memoirs");
         var counts = await db.Set<FeeMemoirLine>().Where(l => l.PaymentRunId == run.Id).GroupBy(_ => 1)

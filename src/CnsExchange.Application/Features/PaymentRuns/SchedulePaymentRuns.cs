@@ -47,7 +47,7 @@ public sealed class PaymentSchedulerMemory
 
 public sealed class PaymentRunScheduler(
     IAppDbContext db, IPaymentRunStore store, IReferenceData reference, IPaymentRunLock runLock, PaymentRunFactory factory, PaymentRunExecutor executor,
-    PaymentSchedulerMemory memory, TimeProvider clock, ILogger<PaymentRunScheduler> logger) :
+    PaymentSchedulerMemory memory, TimeProvider clock, ILogger<PaymentRunScheduler> logger, ClaimPaymentStage claims) :
     ICommandHandler<RunDuePaymentRuns, PaymentSchedulePass>,
     ICommandHandler<RunPaymentRunsBetween, PaymentSchedulePass>
 {
@@ -96,8 +96,10 @@ public sealed class PaymentRunScheduler(
             var until = slot.Instant.ToUniversalTime();
             // A reversal or recovery to net (LIF-05) is something to take too: its return file reports it.
             var anything = await PaymentRunSteps.Takeable(db, slot.Instant, slot.Date).AnyAsync(ct)
-                           || await db.Set<ProviderDebt>().AnyAsync(d => d.PaymentRunId == null && d.CreatedAt <= until, ct);
-            var earliestDue = await PaymentRunSteps.EarliestUnpaidDueDateAsync(db, slot.Instant, ct);
+                           || await db.Set<ProviderDebt>().AnyAsync(d => d.PaymentRunId == null && d.CreatedAt <= until, ct)
+                           || await claims.AnythingToPayAsync(slot.Instant, ct); // INS-05
+            // PAY-01 and INS-05: the earliest due date of a memoir or of a claim the fund can pay (an account is known).
+            var earliestDue = Earlier(await PaymentRunSteps.EarliestUnpaidDueDateAsync(db, slot.Instant, ct), await claims.EarliestDueDateAsync(slot.Instant, ct));
             if (PaymentSchedule.Decide(slot, anything, earliestDue) is not { } trigger) continue;
 
             var runId = await factory.ForSlotAsync(slot, trigger, ct);
@@ -109,6 +111,8 @@ public sealed class PaymentRunScheduler(
         if (considered || persistEnd) await AdvanceAsync(to, ct);
         return new PaymentSchedulePass(false, executed);
     }
+
+    private static DateOnly? Earlier(DateOnly? a, DateOnly? b) => a is null ? b : b is null ? a : a < b ? a : b;
 
     private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 

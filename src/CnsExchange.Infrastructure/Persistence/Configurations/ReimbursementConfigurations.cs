@@ -1,3 +1,4 @@
+using CnsExchange.Domain.Payments;
 using CnsExchange.Domain.Reimbursement;
 using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Vouchers;
@@ -10,6 +11,8 @@ public static class ReimbursementTables
 {
     public const string Claims = "reimbursement_claims";
     public const string Lines = "reimbursement_claim_lines";
+    public const string PaymentOrders = "claim_payment_orders";
+    public const string PaymentFiles = "claim_payment_files";
 
     /// <summary>A claim line the fund pays (INS-04 holds its session): the predicate of its unique index and of the cross-route triggers.</summary>
     public const string PaidPredicate = "outcome IN ('Accepted', 'Reduced')";
@@ -43,6 +46,7 @@ internal sealed class ReimbursementClaimConfiguration : IEntityTypeConfiguration
             .HasDatabaseName("ux_reimbursement_claims_invoice_file");
         // INS-05: claims a payment run has not taken yet, by fund.
         b.HasIndex(x => new { x.CompetentFund, x.SubmittedOn }).HasFilter("payment_run_id IS NULL").HasDatabaseName("ix_reimbursement_claims_unpaid");
+        b.HasOne<PaymentRun>().WithMany().HasForeignKey(x => x.PaymentRunId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Insured>().WithMany().HasForeignKey(x => x.InsuredId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Voucher>().WithMany().HasForeignKey(x => x.VoucherId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Provider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);
@@ -68,5 +72,58 @@ internal sealed class ReimbursementClaimLineConfiguration : IEntityTypeConfigura
             .HasFilter("voucher_id IS NOT NULL AND " + ReimbursementTables.PaidPredicate).HasDatabaseName("ux_reimbursement_claim_lines_paid_session");
         b.HasOne<Voucher>().WithMany().HasForeignKey(x => x.VoucherId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<VoucherService>().WithMany().HasForeignKey(x => x.VoucherServiceId).OnDelete(DeleteBehavior.Restrict);
+        // INS-05: the lines a run took (a run reads and marks its own).
+        b.HasIndex(x => new { x.PaymentRunId, x.ClaimId }).HasFilter("payment_run_id IS NOT NULL");
+        b.HasOne<PaymentRun>().WithMany().HasForeignKey(x => x.PaymentRunId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+/// <summary>INS-05: one transfer per claim, ever (unique claim id), in the run that paid it.</summary>
+internal sealed class ClaimPaymentOrderConfiguration : IEntityTypeConfiguration<ClaimPaymentOrder>
+{
+    public void Configure(EntityTypeBuilder<ClaimPaymentOrder> b)
+    {
+        b.ToTable(ReimbursementTables.PaymentOrders, t => t.HasCheckConstraint("ck_claim_payment_orders_amount", "amount > 0"));
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Fund).HasMaxLength(10);
+        b.Property(x => x.CreditorName).HasMaxLength(250);
+        b.Property(x => x.Iban).HasMaxLength(34);
+        b.Property(x => x.Bic).HasMaxLength(11);
+        b.Property(x => x.EndToEndId).HasMaxLength(35);
+        b.Property(x => x.RemittanceText).HasMaxLength(140);
+        b.HasIndex(x => x.ClaimId).IsUnique();
+        b.HasIndex(x => x.EndToEndId).IsUnique();
+        b.HasIndex(x => new { x.RunId, x.Fund });
+        b.HasIndex(x => x.InsuredId);
+        b.HasOne<PaymentRun>().WithMany().HasForeignKey(x => x.RunId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<ReimbursementClaim>().WithMany().HasForeignKey(x => x.ClaimId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Insured>().WithMany().HasForeignKey(x => x.InsuredId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+/// <summary>INS-05: a fund's pain.001 and each claim's statements, per run, written once.</summary>
+internal sealed class ClaimPaymentFileConfiguration : IEntityTypeConfiguration<ClaimPaymentFile>
+{
+    public void Configure(EntityTypeBuilder<ClaimPaymentFile> b)
+    {
+        b.ToTable(ReimbursementTables.PaymentFiles, t =>
+        {
+            t.HasCheckConstraint("ck_claim_payment_files_length", "length = octet_length(content)");
+            t.HasCheckConstraint("ck_claim_payment_files_kind",
+                "(kind = 'Pain001' AND claim_id IS NULL AND language IS NULL AND format = 'xml') OR (kind = 'Statement' AND claim_id IS NOT NULL AND language IN ('fr', 'de', 'en') AND format IN ('json', 'html'))");
+        });
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Fund).HasMaxLength(10);
+        b.Property(x => x.Kind).HasConversion<string>().HasMaxLength(12);
+        b.Property(x => x.Format).HasMaxLength(4);
+        b.Property(x => x.Language).HasMaxLength(2);
+        b.Property(x => x.FileName).HasMaxLength(200);
+        b.Property(x => x.MediaType).HasMaxLength(40);
+        b.Property(x => x.Sha256).HasMaxLength(64).IsFixedLength();
+        // One file per run, fund, claim, kind, format and language (NULLs equal: a fund's one pain.001).
+        b.HasIndex(x => new { x.RunId, x.Fund, x.ClaimId, x.Kind, x.Format, x.Language }).IsUnique().AreNullsDistinct(false);
+        b.HasIndex(x => new { x.ClaimId, x.Kind, x.Format, x.Language });
+        b.HasOne<PaymentRun>().WithMany().HasForeignKey(x => x.RunId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<ReimbursementClaim>().WithMany().HasForeignKey(x => x.ClaimId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -2591,6 +2591,197 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.ToTable("rehabilitation_extensions", "cns");
                 });
 
+            modelBuilder.Entity("CnsExchange.Domain.Reimbursement.ClaimPaymentFile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("ClaimId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("claim_id");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("file_name");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)")
+                        .HasColumnName("format");
+
+                    b.Property<string>("Fund")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("fund");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("language");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("bigint")
+                        .HasColumnName("length");
+
+                    b.Property<string>("MediaType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("media_type");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("sha256")
+                        .IsFixedLength();
+
+                    b.HasKey("Id")
+                        .HasName("pk_claim_payment_files");
+
+                    b.HasIndex("SandboxId", "ClaimId", "Kind", "Format", "Language")
+                        .HasDatabaseName("ix_claim_payment_files_claim_id_kind_format_language");
+
+                    b.HasIndex("SandboxId", "RunId", "Fund", "ClaimId", "Kind", "Format", "Language")
+                        .IsUnique()
+                        .HasDatabaseName("ix_claim_payment_files_run_id_fund_claim_id_kind_format_langua");
+
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("SandboxId", "RunId", "Fund", "ClaimId", "Kind", "Format", "Language"), false);
+
+                    b.ToTable("claim_payment_files", "cns", t =>
+                        {
+                            t.HasCheckConstraint("ck_claim_payment_files_kind", "(kind = 'Pain001' AND claim_id IS NULL AND language IS NULL AND format = 'xml') OR (kind = 'Statement' AND claim_id IS NOT NULL AND language IN ('fr', 'de', 'en') AND format IN ('json', 'html'))");
+
+                            t.HasCheckConstraint("ck_claim_payment_files_length", "length = octet_length(content)");
+                        });
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Reimbursement.ClaimPaymentOrder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("Bic")
+                        .IsRequired()
+                        .HasMaxLength(11)
+                        .HasColumnType("character varying(11)")
+                        .HasColumnName("bic");
+
+                    b.Property<Guid>("ClaimId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("claim_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreditorName")
+                        .IsRequired()
+                        .HasMaxLength(250)
+                        .HasColumnType("character varying(250)")
+                        .HasColumnName("creditor_name");
+
+                    b.Property<string>("EndToEndId")
+                        .IsRequired()
+                        .HasMaxLength(35)
+                        .HasColumnType("character varying(35)")
+                        .HasColumnName("end_to_end_id");
+
+                    b.Property<string>("Fund")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("fund");
+
+                    b.Property<string>("Iban")
+                        .IsRequired()
+                        .HasMaxLength(34)
+                        .HasColumnType("character varying(34)")
+                        .HasColumnName("iban");
+
+                    b.Property<Guid>("InsuredId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("insured_id");
+
+                    b.Property<int>("LineCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("line_count");
+
+                    b.Property<string>("RemittanceText")
+                        .IsRequired()
+                        .HasMaxLength(140)
+                        .HasColumnType("character varying(140)")
+                        .HasColumnName("remittance_text");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
+                    b.HasKey("Id")
+                        .HasName("pk_claim_payment_orders");
+
+                    b.HasIndex("SandboxId", "ClaimId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_claim_payment_orders_claim_id");
+
+                    b.HasIndex("SandboxId", "EndToEndId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_claim_payment_orders_end_to_end_id");
+
+                    b.HasIndex("SandboxId", "InsuredId")
+                        .HasDatabaseName("ix_claim_payment_orders_insured_id");
+
+                    b.HasIndex("SandboxId", "RunId", "Fund")
+                        .HasDatabaseName("ix_claim_payment_orders_run_id_fund");
+
+                    b.ToTable("claim_payment_orders", "cns", t =>
+                        {
+                            t.HasCheckConstraint("ck_claim_payment_orders_amount", "amount > 0");
+                        });
+                });
+
             modelBuilder.Entity("CnsExchange.Domain.Reimbursement.ReimbursementClaim", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2722,6 +2913,9 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasIndex("InsuredId")
                         .HasDatabaseName("ix_reimbursement_claims_insured_id");
 
+                    b.HasIndex("PaymentRunId")
+                        .HasDatabaseName("ix_reimbursement_claims_payment_run_id");
+
                     b.HasIndex("ProviderId")
                         .HasDatabaseName("ix_reimbursement_claims_provider_id");
 
@@ -2779,6 +2973,19 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(10)")
                         .HasColumnName("outcome");
 
+                    b.Property<decimal?>("PaidAmount")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("paid_amount");
+
+                    b.Property<DateTimeOffset?>("PaidAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("paid_at");
+
+                    b.Property<Guid?>("PaymentRunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payment_run_id");
+
                     b.Property<int>("Quantity")
                         .HasColumnType("integer")
                         .HasColumnName("quantity");
@@ -2833,6 +3040,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasIndex("SandboxId", "ClaimId", "LineNumber")
                         .IsUnique()
                         .HasDatabaseName("ix_reimbursement_claim_lines_claim_id_line_number");
+
+                    b.HasIndex("SandboxId", "PaymentRunId", "ClaimId")
+                        .HasDatabaseName("ix_reimbursement_claim_lines_payment_run_id_claim_id")
+                        .HasFilter("payment_run_id IS NOT NULL");
 
                     b.HasIndex("SandboxId", "VoucherId", "ServiceDate")
                         .IsUnique()
@@ -4202,6 +4413,60 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasConstraintName("fk_rehabilitation_extensions_sandboxes_sandbox_id");
                 });
 
+            modelBuilder.Entity("CnsExchange.Domain.Reimbursement.ClaimPaymentFile", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Reimbursement.ReimbursementClaim", null)
+                        .WithMany()
+                        .HasForeignKey("ClaimId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_claim_payment_files_reimbursement_claim_claim_id");
+
+                    b.HasOne("CnsExchange.Domain.Payments.PaymentRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_claim_payment_files_payment_run_run_id");
+
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_claim_payment_files_sandboxes_sandbox_id");
+                });
+
+            modelBuilder.Entity("CnsExchange.Domain.Reimbursement.ClaimPaymentOrder", b =>
+                {
+                    b.HasOne("CnsExchange.Domain.Reimbursement.ReimbursementClaim", null)
+                        .WithMany()
+                        .HasForeignKey("ClaimId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_claim_payment_orders_reimbursement_claim_claim_id");
+
+                    b.HasOne("CnsExchange.Domain.Registry.Insured", null)
+                        .WithMany()
+                        .HasForeignKey("InsuredId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_claim_payment_orders_insured_insured_id");
+
+                    b.HasOne("CnsExchange.Domain.Payments.PaymentRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_claim_payment_orders_payment_run_run_id");
+
+                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SandboxId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_claim_payment_orders_sandboxes_sandbox_id");
+                });
+
             modelBuilder.Entity("CnsExchange.Domain.Reimbursement.ReimbursementClaim", b =>
                 {
                     b.HasOne("CnsExchange.Domain.Registry.Insured", null)
@@ -4209,6 +4474,12 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasForeignKey("InsuredId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_reimbursement_claims_insured_insured_id");
+
+                    b.HasOne("CnsExchange.Domain.Payments.PaymentRun", null)
+                        .WithMany()
+                        .HasForeignKey("PaymentRunId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_reimbursement_claims_payment_runs_payment_run_id");
 
                     b.HasOne("CnsExchange.Domain.Registry.Provider", null)
                         .WithMany()
@@ -4238,6 +4509,12 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_reimbursement_claim_lines_reimbursement_claims_claim_id");
+
+                    b.HasOne("CnsExchange.Domain.Payments.PaymentRun", null)
+                        .WithMany()
+                        .HasForeignKey("PaymentRunId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_reimbursement_claim_lines_payment_runs_payment_run_id");
 
                     b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
                         .WithMany()
