@@ -2602,6 +2602,14 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(10)")
                         .HasColumnName("competent_fund");
 
+                    b.Property<Guid?>("CureAuthorisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("cure_authorisation_id");
+
+                    b.Property<Guid?>("HospitalStayId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("hospital_stay_id");
+
                     b.Property<Guid?>("InsuredId")
                         .HasColumnType("uuid")
                         .HasColumnName("insured_id");
@@ -2613,6 +2621,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.Property<DateOnly?>("InvoiceDate")
                         .HasColumnType("date")
                         .HasColumnName("invoice_date");
+
+                    b.Property<string>("InvoiceIssuedTo")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("invoice_issued_to");
 
                     b.Property<string>("InvoiceIssuer")
                         .HasMaxLength(200)
@@ -2719,6 +2732,9 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_reimbursement_claims");
 
+                    b.HasIndex("HospitalStayId")
+                        .HasDatabaseName("ix_reimbursement_claims_hospital_stay_id");
+
                     b.HasIndex("InsuredId")
                         .HasDatabaseName("ix_reimbursement_claims_insured_id");
 
@@ -2760,6 +2776,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("act_code");
 
+                    b.Property<decimal?>("AmountIfAgreed")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("amount_if_agreed");
+
                     b.Property<decimal>("AmountPaid")
                         .HasPrecision(14, 2)
                         .HasColumnType("numeric(14,2)")
@@ -2769,15 +2790,41 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("claim_id");
 
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("decided_by");
+
+                    b.Property<Guid?>("HospitalStayId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("hospital_stay_id");
+
+                    b.Property<Guid?>("InsuredId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("insured_id");
+
                     b.Property<int>("LineNumber")
                         .HasColumnType("integer")
                         .HasColumnName("line_number");
+
+                    b.Property<string>("NightHolder")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("night_holder");
 
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)")
                         .HasColumnName("outcome");
+
+                    b.Property<Guid?>("ProviderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("provider_id");
 
                     b.Property<int>("Quantity")
                         .HasColumnType("integer")
@@ -2827,6 +2874,9 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_reimbursement_claim_lines");
 
+                    b.HasIndex("ProviderId")
+                        .HasDatabaseName("ix_reimbursement_claim_lines_provider_id");
+
                     b.HasIndex("VoucherServiceId")
                         .HasDatabaseName("ix_reimbursement_claim_lines_voucher_service_id");
 
@@ -2838,6 +2888,16 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .IsUnique()
                         .HasDatabaseName("ux_reimbursement_claim_lines_paid_session")
                         .HasFilter("voucher_id IS NOT NULL AND outcome IN ('Accepted', 'Reduced')");
+
+                    b.HasIndex("SandboxId", "InsuredId", "NightHolder", "ServiceDate")
+                        .IsUnique()
+                        .HasDatabaseName("ux_reimbursement_claim_lines_night")
+                        .HasFilter("night_holder IS NOT NULL AND outcome IN ('Accepted', 'Reduced', 'Pending')");
+
+                    b.HasIndex("SandboxId", "HospitalStayId", "ProviderId", "ServiceDate", "ActCode")
+                        .IsUnique()
+                        .HasDatabaseName("ux_reimbursement_claim_lines_paid_fee")
+                        .HasFilter("hospital_stay_id IS NOT NULL AND outcome IN ('Accepted', 'Reduced')");
 
                     b.ToTable("reimbursement_claim_lines", "cns");
                 });
@@ -4204,6 +4264,12 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("CnsExchange.Domain.Reimbursement.ReimbursementClaim", b =>
                 {
+                    b.HasOne("CnsExchange.Domain.Hospital.HospitalStay", null)
+                        .WithMany()
+                        .HasForeignKey("HospitalStayId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_reimbursement_claims_hospital_stays_hospital_stay_id");
+
                     b.HasOne("CnsExchange.Domain.Registry.Insured", null)
                         .WithMany()
                         .HasForeignKey("InsuredId")
@@ -4238,6 +4304,24 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_reimbursement_claim_lines_reimbursement_claims_claim_id");
+
+                    b.HasOne("CnsExchange.Domain.Hospital.HospitalStay", null)
+                        .WithMany()
+                        .HasForeignKey("HospitalStayId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_reimbursement_claim_lines_hospital_stays_hospital_stay_id");
+
+                    b.HasOne("CnsExchange.Domain.Registry.Insured", null)
+                        .WithMany()
+                        .HasForeignKey("InsuredId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_reimbursement_claim_lines_insured_insured_id");
+
+                    b.HasOne("CnsExchange.Domain.Registry.Provider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_reimbursement_claim_lines_providers_provider_id");
 
                     b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
                         .WithMany()
