@@ -140,9 +140,14 @@ public sealed class SubmitReimbursementClaimValidator : AbstractValidator<Submit
     private static readonly DateOnly MinDate = new(1900, 1, 1);
     public const decimal MaxAmount = 99999.99m;
 
+    private readonly TimeProvider _clock;
+
+    /// <summary>The sandbox's today when a claim is validated (validators are singletons: never read the clock once at construction).</summary>
+    private DateOnly Today => LuxembourgCalendar.LocalDate(_clock.GetUtcNow());
+
     public SubmitReimbursementClaimValidator(TimeProvider clock)
     {
-        var today = LuxembourgCalendar.LocalDate(clock.GetUtcNow());
+        _clock = clock;
         RuleFor(x => x.Request).NotNull().OverridePropertyName("request").WithMessage("The 'request' part (JSON) is required.");
         RuleFor(x => x.InvoiceFileName).MaximumLength(200).OverridePropertyName("invoice").WithMessage("The invoice file name must have at most 200 characters.");
         When(x => x.Request is not null, () =>
@@ -164,8 +169,8 @@ public sealed class SubmitReimbursementClaimValidator : AbstractValidator<Submit
                 // A lodging invoice without a date is the refusal STAY_INVOICE_INCOMPLETE (INS-06/07), not bad input.
                 RuleFor(x => x.Request!.Invoice!.Date).NotNull().When(x => !x.Request!.IsStay).OverridePropertyName("request.invoice.date")
                     .WithMessage("request.invoice.date is required.");
-                RuleFor(x => x.Request!.Invoice!.Date).InclusiveBetween(MinDate, today).When(x => x.Request!.Invoice!.Date is not null)
-                    .OverridePropertyName("request.invoice.date").WithMessage($"request.invoice.date may not be in the future (today is {today:yyyy-MM-dd}).");
+                RuleFor(x => x.Request!.Invoice!.Date).Must(d => d >= MinDate && d <= Today).When(x => x.Request!.Invoice!.Date is not null)
+                    .OverridePropertyName("request.invoice.date").WithMessage(_ => $"request.invoice.date may not be in the future (today is {Today:yyyy-MM-dd}).");
                 RuleFor(x => x.Request!.Invoice!.Issuer).MaximumLength(200).OverridePropertyName("request.invoice.issuer");
                 RuleFor(x => x.Request!.Invoice!.IssuedTo).MaximumLength(200).OverridePropertyName("request.invoice.issuedTo");
             });
@@ -177,8 +182,8 @@ public sealed class SubmitReimbursementClaimValidator : AbstractValidator<Submit
                 .OverridePropertyName("request.fees").WithMessage("request.fees goes with doctor_fees claims only.");
             RuleFor(x => x.Request!.Stay).Null().When(x => x.Request!.Kind is not null && !x.Request!.IsStay)
                 .OverridePropertyName("request.stay").WithMessage("request.stay goes with cure_stay, s2_stay and accompanying_person claims only.");
-            When(x => x.Request!.IsStay, () => StayRules(today));
-            When(x => x.Request!.Kind == ClaimKind.DoctorFees, () => DoctorFeeRules(today));
+            When(x => x.Request!.IsStay, StayRules);
+            When(x => x.Request!.Kind == ClaimKind.DoctorFees, DoctorFeeRules);
             When(x => x.Request!.Kind == ClaimKind.Physiotherapy, () =>
             {
                 RuleFor(x => x.Request!.VoucherNumber).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("request.voucherNumber is required for physiotherapy.")
@@ -192,7 +197,7 @@ public sealed class SubmitReimbursementClaimValidator : AbstractValidator<Submit
                 RuleForEach(x => x.Request!.Sessions).ChildRules(s =>
                 {
                     s.RuleFor(x => x!.Date).Cascade(CascadeMode.Stop).NotNull().WithMessage("date is required.")
-                        .InclusiveBetween(MinDate, today).WithMessage($"date may not be in the future (today is {today:yyyy-MM-dd}).").OverridePropertyName("date");
+                        .Must(d => d >= MinDate && d <= Today).WithMessage(_ => $"date may not be in the future (today is {Today:yyyy-MM-dd}).").OverridePropertyName("date");
                     s.RuleFor(x => x!.ActCode).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("actCode is required.")
                         .Must(a => Billing.FeeMemoirInputRules.ActCodeError(a) is null).WithMessage(x => Billing.FeeMemoirInputRules.ActCodeError(x!.ActCode)!)
                         .OverridePropertyName("actCode");
@@ -205,7 +210,7 @@ public sealed class SubmitReimbursementClaimValidator : AbstractValidator<Submit
     }
 
     /// <summary>INS-06/07: the cure's voucher and the stay; private lodging and the accompanying person where the kind needs them.</summary>
-    private void StayRules(DateOnly today)
+    private void StayRules()
     {
         RuleFor(x => x.Request!.VoucherNumber).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("request.voucherNumber is required: the cure's title of care.")
             .Must(n => Billing.FeeMemoirInputRules.VoucherNumberError(n) is null).WithMessage(x => Billing.FeeMemoirInputRules.VoucherNumberError(x.Request!.VoucherNumber)!)
@@ -217,10 +222,10 @@ public sealed class SubmitReimbursementClaimValidator : AbstractValidator<Submit
             RuleFor(x => x.Request!.Stay!.AmountPaid).Cascade(CascadeMode.Stop).NotNull().WithMessage("request.stay.amountPaid is required.")
                 .Must(a => AmountError(a) is null).WithMessage("request.stay.amountPaid must be greater than 0, at most 99999.99, with at most 2 decimals.")
                 .OverridePropertyName("request.stay.amountPaid");
-            RuleFor(x => x.Request!.Stay!.FirstNight).InclusiveBetween(MinDate, today).When(x => x.Request!.Stay!.FirstNight is not null)
-                .OverridePropertyName("request.stay.firstNight").WithMessage($"request.stay.firstNight may not be in the future (today is {today:yyyy-MM-dd}).");
-            RuleFor(x => x.Request!.Stay!.LastNight).InclusiveBetween(MinDate, today).When(x => x.Request!.Stay!.LastNight is not null)
-                .OverridePropertyName("request.stay.lastNight").WithMessage($"request.stay.lastNight may not be in the future (today is {today:yyyy-MM-dd}).");
+            RuleFor(x => x.Request!.Stay!.FirstNight).Must(d => d >= MinDate && d <= Today).When(x => x.Request!.Stay!.FirstNight is not null)
+                .OverridePropertyName("request.stay.firstNight").WithMessage(_ => $"request.stay.firstNight may not be in the future (today is {Today:yyyy-MM-dd}).");
+            RuleFor(x => x.Request!.Stay!.LastNight).Must(d => d >= MinDate && d <= Today).When(x => x.Request!.Stay!.LastNight is not null)
+                .OverridePropertyName("request.stay.lastNight").WithMessage(_ => $"request.stay.lastNight may not be in the future (today is {Today:yyyy-MM-dd}).");
             RuleFor(x => x.Request!.Stay!.LastNight).GreaterThanOrEqualTo(x => x.Request!.Stay!.FirstNight)
                 .When(x => x.Request!.Stay!.FirstNight is not null && x.Request!.Stay!.LastNight is not null)
                 .OverridePropertyName("request.stay.lastNight").WithMessage("request.stay.lastNight may not come before firstNight.");
@@ -257,7 +262,7 @@ public sealed class SubmitReimbursementClaimValidator : AbstractValidator<Submit
     }
 
     /// <summary>INS-08: the doctor, the hospital stay and the fees paid.</summary>
-    private void DoctorFeeRules(DateOnly today)
+    private void DoctorFeeRules()
     {
         RuleFor(x => x.Request!.ProviderCode).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("request.providerCode is required for doctor_fees: the doctor's code.")
             .MaximumLength(20).OverridePropertyName("request.providerCode");
@@ -269,7 +274,7 @@ public sealed class SubmitReimbursementClaimValidator : AbstractValidator<Submit
         RuleForEach(x => x.Request!.Fees).ChildRules(f =>
         {
             f.RuleFor(x => x!.Date).Cascade(CascadeMode.Stop).NotNull().WithMessage("date is required.")
-                .InclusiveBetween(MinDate, today).WithMessage($"date may not be in the future (today is {today:yyyy-MM-dd}).").OverridePropertyName("date");
+                .Must(d => d >= MinDate && d <= Today).WithMessage(_ => $"date may not be in the future (today is {Today:yyyy-MM-dd}).").OverridePropertyName("date");
             f.RuleFor(x => x!.ActCode).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("actCode is required.")
                 .Must(a => Billing.FeeMemoirInputRules.ActCodeError(a) is null).WithMessage(x => Billing.FeeMemoirInputRules.ActCodeError(x!.ActCode)!)
                 .OverridePropertyName("actCode");
