@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using CnsExchange.Application.Behaviors;
 using CnsExchange.Application.Common;
 using CnsExchange.Domain.Calendar;
@@ -104,11 +105,14 @@ public sealed record ReimbursementClaimInput(
 
     private static string Stamp(DateOnly today) => today.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 
+    [JsonIgnore]
     public string Language => string.IsNullOrWhiteSpace(StatementLanguage) ? "fr" : StatementLanguage.Trim().ToLowerInvariant();
 
+    [JsonIgnore]
     public string? Issuer => string.IsNullOrWhiteSpace(Invoice?.Issuer) ? Blank(ProviderCode)?.Trim().ToUpperInvariant() : Invoice.Issuer.Trim();
 
     /// <summary>The kinds that pay nights of a stay (INS-06, INS-07).</summary>
+    [JsonIgnore]
     public bool IsStay => Kind is ClaimKind.CureStay or ClaimKind.S2Stay or ClaimKind.AccompanyingPerson;
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
