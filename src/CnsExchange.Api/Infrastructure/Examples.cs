@@ -61,8 +61,14 @@ public static class Examples
         if (!type.GetInterfaces().Contains(typeof(IHasNamedOpenApiExamples))) return null;
         var values = (IReadOnlyDictionary<string, object>)type.GetMethod(nameof(IHasNamedOpenApiExamples.ExamplesOn), BindingFlags.Public | BindingFlags.Static)!
             .Invoke(null, [today])!;
-        return values.ToDictionary(kv => kv.Key, kv => JsonSerializer.SerializeToNode(kv.Value, kv.Value.GetType(), JsonDefaults.Options));
+        return values.ToDictionary(kv => kv.Key, kv => JsonSerializer.SerializeToNode(kv.Value, kv.Value.GetType(), WithoutNulls));
     }
+
+    /// <summary>A variant leaves out the fields of the other variants (null), which the schema does not allow as null.</summary>
+    private static readonly JsonSerializerOptions WithoutNulls = new(JsonDefaults.Options)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
 
     public static JsonNode? For(Type type, DateOnly today)
     {

@@ -164,7 +164,7 @@ public sealed class StayAndFeeClaimTests(ApiFactory api) : ApiTest(api)
 
         // A cure-stay claim on an S2 voucher is the wrong kind.
         var wrong = await ClaimAsync(Client(InsuredApp), Stay("cure_stay", Schmit, cure.Voucher.Number, "DE-78", "2026-11-28", "2026-11-28", 50.00m,
-            lodging: new { kind = "establishment", establishmentCode = "MDF-H01" }));
+            lodging: new { kind = "establishment", establishmentCode = "MDF-H01" }, invoiceDate: "2026-11-28"));
         Assert.Equal(["STAY_ALLOWANCE_NOT_GRANTED"], Codes(wrong));
     }
 
