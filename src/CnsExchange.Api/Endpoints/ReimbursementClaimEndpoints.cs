@@ -41,13 +41,48 @@ public sealed class ReimbursementClaimEndpoints : IEndpointGroup
                 A session is paid once across routes: one already paid to the provider under third-party payment, or reimbursed
                 by another claim, is refused `SESSION_ALREADY_PAID`, and the provider's memoir line for a reimbursed session is too.
 
+                `cure_stay` (INS-06, CUR-07): the cure's `voucherNumber`, the lodging invoice (`invoice.date`, `invoice.issuedTo`,
+                `stay` {`firstNight`, `lastNight`, `nights`, `amountPaid`}; a missing item is `STAY_INVOICE_INCOMPLETE`) and
+                `lodging` {`kind`: establishment, tent, caravan, room_at_private_person; `establishmentCode`}. One line per night,
+                at the flat rate (61.39 EUR a night; a resident of Mondorf 17.94 EUR a day of cure, the stay then being the days
+                of cure). Private lodging and establishments outside Mondorf are `LODGING_NOT_APPROVED`; an establishment not in
+                the reference list, a name that is not the insured's, or nights after the sessions billed so far of a cure in
+                progress are `pending` (`INVOICE_REVIEW_REQUIRED`). Nights outside the cure (its first to its last session; not
+                the night of a last day that is a Friday or the eve of a public holiday) are `NIGHT_OUTSIDE_CURE`; a night
+                already paid or under review is `NIGHT_ALREADY_PAID`.
+
+                `s2_stay` (INS-07): the S2 cure's `voucherNumber`, the invoice in the insured's name and the `stay`; each night is
+                reimbursed up to the flat rate (61.39 EUR, reduction `AMOUNT_ABOVE_FLAT_RATE`); `travelCosts` are a line refused
+                `TRAVEL_COSTS_NOT_COVERED`. `accompanying_person` (INS-07): the same for the person accompanying a curist under 18
+                (the matricule is the curist's) with `accompanyingPerson` {`name`, `expressRequest`: true}.
+
+                `doctor_fees` (INS-08): `providerCode` (the doctor), `hospitalStayId` (a stay CNS accepted for the insured), `fees`
+                [{`date`, `actCode`, `amountPaid`, `singleRoomSurcharge`}], reimbursed at the HOS-04 rates on the tariff; a fee
+                paid to the doctor by a memoir is `FEE_ALREADY_PAID`, and the doctor's memoir line for a reimbursed fee is too.
+
+                A CNS reviewer decides pending lines with POST /review/reimbursement-claims/{id}/lines/{line}/decision.
+
                 Without the `invoice` file the claim is refused as a whole (`INVOICE_MISSING`, status `refused`). Amounts with more
                 than 2 decimals or not above 0, and dates in the future, are 400 naming the field. The same invoice (issuer and
                 number, or the same file for the insured) claimed again is 409 `DUPLICATE_CLAIM` with `claimId` of the first claim.
                 Messages follow `Accept-Language` (fr, de, en); `statementLanguage` is the language of the insured's statement.
-                The example is answered as is with any invoice file (key sandbox-insured-app): its voucher number is unknown in the
-                sandbox, so the sessions are refused `VOUCHER_UNKNOWN`; put the number of a voucher the insured channel obtained.
+                Each example (one per kind) is answered as is with any invoice file (key sandbox-insured-app): its voucher number
+                or hospital stay is unknown in the sandbox, so it is refused `VOUCHER_UNKNOWN` / `HOSPITAL_STAY_UNKNOWN`; put the
+                number of a voucher of the insured (physiotherapy, or the cure's) or the id of the insured's hospital stay.
                 """);
+
+        api.MapPost("/review/reimbursement-claims/{id:guid}/lines/{line:int}/decision",
+                (IMediator m, Guid id, int line, ClaimLineDecisionInput body, CancellationToken ct) => m.Send(new DecideClaimLine(id, line, body), ct))
+            .WithTags("Review")
+            .RequireAuthorization(Policies.ReviewerOrAdmin)
+            .Produces<ReimbursementClaimDto>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Decide a pending line of a reimbursement claim after reading its document: `agree` (paid what it would have been) or `refuse` with `reasonCodes` and/or `note`.")
+            .WithDescription("Pending claims are listed by GET /reimbursement-claims?status=pending (CNS staff see every claim). A line that is not " +
+                             "pending answers 409 line_not_pending. Once no line is pending the claim is adjudicated and its reimbursed total goes to " +
+                             "the next payment run (INS-05).");
 
         g.MapGet("/", (IMediator m, string? cursor, int? limit, ClaimStatus? status, string? matricule, CancellationToken ct) =>
                 m.Send(new ListReimbursementClaims(cursor, limit, status, matricule), ct))

@@ -31,6 +31,13 @@ public sealed class ExampleOperationFilter(TimeProvider clock) : IOperationFilte
         foreach (var attr in attributes)
         {
             if (operation.RequestBody?.Content is null || !operation.RequestBody.Content.TryGetValue(attr.ContentType, out var found) || found is not OpenApiMediaType media) continue;
+            if (Examples.Named(attr.ExampleType, today) is { } named)
+            {
+                // One example per variant of the body (e.g. per kind of claim): "examples", which Swagger UI offers in a list.
+                media.Examples = named.ToDictionary(kv => kv.Key,
+                    kv => (IOpenApiExample)new OpenApiExample { Summary = kv.Key, Value = new JsonObject { [attr.Property] = kv.Value } });
+                continue;
+            }
             var node = Examples.For(attr.ExampleType, today);
             if (node is not null) media.Example = new JsonObject { [attr.Property] = node };
         }
@@ -48,6 +55,21 @@ public sealed class OpenApiFormExampleAttribute(string contentType, string prope
 
 public static class Examples
 {
+    /// <summary>The named examples of a type that has several (<see cref="IHasNamedOpenApiExamples"/>), serialized; null otherwise.</summary>
+    public static IReadOnlyDictionary<string, JsonNode?>? Named(Type type, DateOnly today)
+    {
+        if (!type.GetInterfaces().Contains(typeof(IHasNamedOpenApiExamples))) return null;
+        var values = (IReadOnlyDictionary<string, object>)type.GetMethod(nameof(IHasNamedOpenApiExamples.ExamplesOn), BindingFlags.Public | BindingFlags.Static)!
+            .Invoke(null, [today])!;
+        return values.ToDictionary(kv => kv.Key, kv => JsonSerializer.SerializeToNode(kv.Value, kv.Value.GetType(), WithoutNulls));
+    }
+
+    /// <summary>A variant leaves out the fields of the other variants (null), which the schema does not allow as null.</summary>
+    private static readonly JsonSerializerOptions WithoutNulls = new(JsonDefaults.Options)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
     public static JsonNode? For(Type type, DateOnly today)
     {
         object? value = null;

@@ -121,3 +121,9 @@ public interface IHasDatedOpenApiExample
 {
     static abstract object ExampleOn(DateOnly today);
 }
+
+/// <summary>Several named examples of one body (e.g. one per kind of claim), each dated by the sandbox's today.</summary>
+public interface IHasNamedOpenApiExamples
+{
+    static abstract IReadOnlyDictionary<string, object> ExamplesOn(DateOnly today);
+}

@@ -36,6 +36,8 @@ public sealed class BillingFacts
     private readonly Dictionary<Guid, DateOnly> _firstPaid = [];
     private readonly Dictionary<(Guid Voucher, int Year, int Month), int> _paidInMonth = [];
     private readonly Dictionary<(Guid Stay, DateOnly Date, string Act), string> _paidHospitalFee = [];
+    /// <summary>INS-08: this doctor's fees in a stay reimbursed to the insured (claim id).</summary>
+    private readonly Dictionary<(Guid Stay, DateOnly Date, string Act), string> _reimbursedHospitalFee = [];
     private readonly Dictionary<(Guid Voucher, DateOnly Date), string> _sessionOnDate = [];
     private readonly Dictionary<(Guid Voucher, DateOnly Date), string> _travelPaid = [];
     /// <summary>INS-04: sessions (voucher, date) paid to the provider (memoir reference) and reimbursed to the insured (claim id).</summary>
@@ -129,11 +131,25 @@ public sealed class BillingFacts
             otherAct = _paidSession.TryGetValue(new(_providerId, owned.InsuredId, line.SessionDate), out var acts)
                        && acts.Any(a => !(a.Voucher == owned.Id && a.Act == line.ActCode));
         }
-        else if (stay is not null)
-        {
-            duplicateOf = _paidHospitalFee.GetValueOrDefault((stay.Id, line.SessionDate, line.ActCode));
-        }
         string? otherRoute = null;
+        if (owned is null && stay is not null)
+        {
+            var fee = (stay.Id, line.SessionDate, line.ActCode);
+            var paidToDoctor = _paidHospitalFee.GetValueOrDefault(fee);
+            var reimbursedIn = _reimbursedHospitalFee.GetValueOrDefault(fee);
+            if (insuredRoute)
+            {
+                // INS-08: the same fee twice in this claim is BIL-07's; paid to the doctor, or reimbursed by an earlier claim, is paid already.
+                duplicateOf = reimbursedIn == memoir.Reference ? reimbursedIn : null;
+                otherRoute = paidToDoctor is not null ? "memoir " + paidToDoctor
+                    : reimbursedIn is not null && reimbursedIn != memoir.Reference ? "claim " + reimbursedIn : null;
+            }
+            else
+            {
+                duplicateOf = paidToDoctor;
+                otherRoute = reimbursedIn is not null ? "claim " + reimbursedIn : null;
+            }
+        }
         if (owned is not null)
         {
             var session = (owned.Id, line.SessionDate);
@@ -180,7 +196,7 @@ public sealed class BillingFacts
         if (paid.HospitalStayId is { } stay)
         {
             // A doctor's fee is no session: it counts for BIL-08 in its stay only (not for BIL-07, like the unique index).
-            _paidHospitalFee.TryAdd((stay, paid.SessionDate, paid.ActCode), paid.MemoirReference);
+            (paid.Reimbursed ? _reimbursedHospitalFee : _paidHospitalFee).TryAdd((stay, paid.SessionDate, paid.ActCode), paid.MemoirReference);
             return;
         }
         if (paid.Reimbursed)

@@ -33,8 +33,10 @@ public static class HospitalFeeLines
         else if (stay is not null && act.Domain != DoctorDomain && OperationOfStay.Check(stay, act.Code, catalog) is { } operation)
             refusals.Add(operation); // HOS-06
 
-        if (stay is not null) Add(refusals, DirectBilling.Check(stay.Days, facts.HospitalFeeInvoice, stay.AdmissionDate, catalog)); // HOS-05
+        // HOS-05 is the condition of direct billing: a fee the insured paid and claims (INS-08) is the other route.
+        if (stay is not null && !facts.InsuredRoute) Add(refusals, DirectBilling.Check(stay.Days, facts.HospitalFeeInvoice, stay.AdmissionDate, catalog));
         Add(refusals, DuplicateLine.Check(facts.DuplicateOfMemoir, facts.MemoirReference)); // BIL-08 (BIL-07 within one memoir)
+        Add(refusals, Reimbursement.DoctorFeeClaim.PaidOnce(facts.SessionPaidOnOtherRoute)); // INS-08: paid once across routes
         var insured = stay is null ? null : facts.Insured;
         Add(refusals, InsuredAffiliatedOnSession.Check(insured, line.SessionDate)); // BIL-12
 

@@ -92,6 +92,12 @@ public sealed record S2Country(string Code, string Group, LocalizedText Name, Da
 /// <summary>A cure stay allowance (CUR-07). <see cref="Unit"/> is night or day; <see cref="Municipality"/> set for the residents' rate.</summary>
 public sealed record StayAllowanceRate(string Code, string Unit, decimal Amount, string? Municipality, LocalizedText Label, DateOnly ValidFrom, DateOnly? ValidTo) : IDated;
 
+/// <summary>
+/// A lodging establishment known to CNS for the cure stay allowance (INS-06, *assumption*: illustrative rows): one with the
+/// official authorisation to lodge people (<c>licensed</c>) or approved by CNS (<c>cns_approved</c>), in its municipality.
+/// </summary>
+public sealed record LodgingEstablishment(string Code, string Name, string Municipality, string Approval, DateOnly ValidFrom, DateOnly? ValidTo) : IDated;
+
 /// <summary>A hospital amount per day (HOS-01..03, HOS-07): day tariffs paid to the hospital and the insured participations.</summary>
 public sealed record HospitalTariff(string Item, decimal Amount, LocalizedText Label, DateOnly ValidFrom, DateOnly? ValidTo) : IDated;
 
@@ -118,6 +124,7 @@ public sealed class ReferenceCatalog
     public IReadOnlyList<CureKindDefinition> CureKinds { get; init; } = [];
     public IReadOnlyList<S2Country> S2Countries { get; init; } = [];
     public IReadOnlyList<StayAllowanceRate> StayAllowances { get; init; } = [];
+    public IReadOnlyList<LodgingEstablishment> LodgingEstablishments { get; init; } = [];
     public IReadOnlyList<HospitalTariff> HospitalTariffs { get; init; } = [];
     public IReadOnlyList<RehabilitationKindDefinition> RehabilitationKinds { get; init; } = [];
 
@@ -178,6 +185,10 @@ public sealed class ReferenceCatalog
     public StayAllowanceRate StayAllowance(string code, DateOnly date) =>
         StayAllowances.Where(a => a.Code == code).On(date)
         ?? throw new InvalidOperationException($"Stay allowance '{code}' has no value on {date:yyyy-MM-dd}.");
+
+    /// <summary>INS-06: the establishment of a code, as known on a date (codes compare without case).</summary>
+    public LodgingEstablishment? LodgingEstablishment(string code, DateOnly date) =>
+        LodgingEstablishments.Where(e => string.Equals(e.Code, code, StringComparison.OrdinalIgnoreCase)).On(date);
 
     public decimal HospitalTariffOn(string item, DateOnly date) =>
         HospitalTariffs.Where(t => t.Item == item).On(date)?.Amount

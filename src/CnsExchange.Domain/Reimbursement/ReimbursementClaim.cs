@@ -60,7 +60,13 @@ public sealed class ReimbursementClaim
     public Guid? VoucherId { get; set; }
     public string? ProviderCode { get; set; }
     public Guid? ProviderId { get; set; }
+    /// <summary>INS-06/07: the cure authorisation behind the claim's voucher (a cure voucher of this insured).</summary>
+    public Guid? CureAuthorisationId { get; set; }
+    /// <summary>INS-08: the hospital stay the doctor's fees are for.</summary>
+    public Guid? HospitalStayId { get; set; }
     public string? InvoiceNumber { get; set; }
+    /// <summary>INS-06/07: the name the invoice is made out to.</summary>
+    public string? InvoiceIssuedTo { get; set; }
     public DateOnly? InvoiceDate { get; set; }
     public string? InvoiceIssuer { get; set; }
     /// <summary>SHA-256 of the receipted invoice file; null when it is missing (INVOICE_MISSING).</summary>
@@ -116,9 +122,63 @@ public sealed class ReimbursementClaimLine
     /// <summary>INS-05: what the run paid for the line (its reimbursed amount, 0 for a refused line); null until the run marks it.</summary>
     public decimal? PaidAmount { get; set; }
     public DateTimeOffset? PaidAt { get; set; }
+    /// <summary>INS-06/07: the insured whose night the line is (the curist, also for an accompanying person's night).</summary>
+    public Guid? InsuredId { get; set; }
+    /// <summary>INS-06/07: whose night the line pays; null for a line that is no night. With <see cref="InsuredId"/> and <see cref="ServiceDate"/> the key a night is paid once by.</summary>
+    public NightHolder? NightHolder { get; set; }
+    /// <summary>INS-08: the hospital stay of a doctor's fee; with <see cref="ProviderId"/>, <see cref="ServiceDate"/> and <see cref="ActCode"/> the key shared with memoir lines.</summary>
+    public Guid? HospitalStayId { get; set; }
+    /// <summary>INS-08: the doctor of the fee.</summary>
+    public Guid? ProviderId { get; set; }
+    /// <summary>A pending line: what the fund pays once a reviewer agrees (then <see cref="ReimbursedAmount"/>).</summary>
+    public decimal? AmountIfAgreed { get; set; }
+    /// <summary>The reviewer who decided a pending line, and when.</summary>
+    public string? DecidedBy { get; set; }
+    public DateTimeOffset? DecidedAt { get; set; }
 
     /// <summary>The fund pays something for the line (it holds its session, INS-04).</summary>
     public bool Paid => Outcome is ClaimLineOutcome.Accepted or ClaimLineOutcome.Reduced;
+
+    /// <summary>The line holds its night (paid, or waiting for a reviewer): no other line may pay it (INS-06/07).</summary>
+    public bool HoldsNight => NightHolder is not null && Outcome is ClaimLineOutcome.Accepted or ClaimLineOutcome.Reduced or ClaimLineOutcome.Pending;
+
+    /// <summary>The outcomes with which a night line holds its night, in the order the index predicate lists them.</summary>
+    public static readonly IReadOnlyList<ClaimLineOutcome> NightHoldingOutcomes = [ClaimLineOutcome.Accepted, ClaimLineOutcome.Reduced, ClaimLineOutcome.Pending];
+
+    /// <summary>
+    /// A reviewer agrees a pending line after reading the document: it is paid what it would have been (<see
+    /// cref="AmountIfAgreed"/>), reduced if a reduction stands; the pending reasons give way to REVIEWER_AGREED.
+    /// </summary>
+    public void Agree(string actor, DateTimeOffset now, string? note)
+    {
+        RequirePending();
+        var rule = Reasons.First(r => r.Severity == ReasonSeverity.Pending).Rule;
+        var kept = Reasons.Where(r => r.Severity != ReasonSeverity.Pending).ToList();
+        ReimbursedAmount = AmountIfAgreed ?? 0m;
+        Outcome = kept.Any(r => r.Severity == ReasonSeverity.Reduction) ? ClaimLineOutcome.Reduced : ClaimLineOutcome.Accepted;
+        Reasons = [.. kept, Reason.Information(ReimbursementReasonCodes.ReviewerAgreed, rule, null, string.IsNullOrWhiteSpace(note) ? null : note.Trim()),
+            Reason.Information(ReimbursementReasonCodes.Reimbursed, rule, "reimbursedAmount", Dates.Amount(ReimbursedAmount))];
+        AmountIfAgreed = null;
+        DecidedBy = actor;
+        DecidedAt = now;
+    }
+
+    /// <summary>A reviewer refuses a pending line with reasons (codes and/or the note): nothing is paid and its night is free again.</summary>
+    public void Refuse(IReadOnlyList<Reason> reasons, string actor, DateTimeOffset now)
+    {
+        RequirePending();
+        Reasons = [.. Reasons.Where(r => r.Severity != ReasonSeverity.Pending), .. reasons];
+        Outcome = ClaimLineOutcome.Refused;
+        ReimbursedAmount = 0m;
+        AmountIfAgreed = null;
+        DecidedBy = actor;
+        DecidedAt = now;
+    }
+
+    private void RequirePending()
+    {
+        if (Outcome != ClaimLineOutcome.Pending) throw new InvalidOperationException($"Line {LineNumber} is not pending.");
+    }
 
     public static ClaimLineOutcome OutcomeOf(LineOutcome outcome) => outcome switch
     {

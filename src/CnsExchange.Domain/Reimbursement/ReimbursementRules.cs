@@ -49,3 +49,27 @@ public static class SessionPaidOnce
     public static Reason? Check(string? paidOnOtherRoute) =>
         paidOnOtherRoute is null ? null : Reason.Refusal(ReimbursementReasonCodes.SessionAlreadyPaid, Rule, "sessionDate", paidOnOtherRoute);
 }
+
+/// <summary>
+/// INS-08: doctors' fees for hospital care that the doctor did not bill to CNS directly (HOS-05: only allowed for a stay
+/// over 3 days or a fee invoice over 100 EUR; otherwise the insured pays) are reimbursed to the insured on the doctor's
+/// receipted invoice at the HOS-04 rates: each fee is adjudicated by the rules of a doctor's memoir line for the stay
+/// (<see cref="HospitalFeeLines"/>: the stay CNS accepted for this insured, the act within it, HOS-04 rate and single-room
+/// surcharge, HOS-06, BIL-10 tariff cap, BIL-12), without the direct-billing condition (HOS-05), which is the memoir
+/// route's. A fee is paid once across routes: a fee (stay, doctor, date, act) paid to the doctor is not reimbursed, and the
+/// reverse; the database enforces it like INS-04.
+/// </summary>
+public static class DoctorFeeClaim
+{
+    public const string Rule = "INS-08";
+
+    public static LineDecision Adjudicate(LineFacts facts, ReferenceCatalog catalog) =>
+        HospitalFeeLines.Adjudicate(facts with { InsuredRoute = true }, catalog);
+
+    /// <param name="paidOnOtherRoute">Where the fee is already paid (a memoir reference, or another claim id), if it is.</param>
+    public static Reason? PaidOnce(string? paidOnOtherRoute) =>
+        paidOnOtherRoute is null ? null : Reason.Refusal(ReimbursementReasonCodes.FeeAlreadyPaid, Rule, "fees", paidOnOtherRoute);
+
+    /// <summary>The statement of a reimbursed fee.</summary>
+    public static Reason Statement(decimal reimbursed) => Reason.Information(ReimbursementReasonCodes.Reimbursed, Rule, "reimbursedAmount", Dates.Amount(reimbursed));
+}

@@ -103,6 +103,10 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
               false, false, false
             FROM cns.fee_memoir_lines l
             WHERE l.hospital_stay_id = ANY(@stays) AND l.provider_id = @provider AND l.{BillingTables.PaidPredicate}
+            UNION ALL
+            SELECT NULL::uuid, NULL::uuid, c.service_date, c.act_code, c.claim_id::text, c.hospital_stay_id, false, false, true
+            FROM cns.{ReimbursementTables.Lines} c
+            WHERE c.hospital_stay_id = ANY(@stays) AND c.provider_id = @provider AND c.{ReimbursementTables.PaidPredicate}
             """)}
             """);
         cmd.Parameters.Add(new NpgsqlParameter("numbers", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = voucherNumbers.ToArray() });

@@ -29,6 +29,7 @@ public sealed class ReferenceDataLoader : IReferenceData
         var cureKinds = Read<CureKindDefinition>("cure-kinds.json");
         var s2Countries = Read<S2Country>("s2-countries.json");
         var allowances = Read<StayAllowanceRate>("stay-allowances.json");
+        var lodging = Read<LodgingEstablishment>("lodging-establishments.json");
         var hospitalTariffs = Read<HospitalTariff>("hospital-tariffs.json");
         var rehabKinds = Read<RehabilitationKindDefinition>("rehabilitation-kinds.json");
         return new ReferenceCatalog
@@ -36,7 +37,7 @@ public sealed class ReferenceDataLoader : IReferenceData
             Version = string.Join("+", new[]
             {
                 acts.Version, letterKey.Version, annexG.Version, reasons.Version, parameters.Version,
-                cureKinds.Version, s2Countries.Version, allowances.Version, hospitalTariffs.Version, rehabKinds.Version, funds.Version,
+                cureKinds.Version, s2Countries.Version, allowances.Version, lodging.Version, hospitalTariffs.Version, rehabKinds.Version, funds.Version,
             }.Distinct()),
             Acts = acts.Rows,
             LetterKey = letterKey.Rows,
@@ -47,6 +48,7 @@ public sealed class ReferenceDataLoader : IReferenceData
             CureKinds = cureKinds.Rows,
             S2Countries = s2Countries.Rows,
             StayAllowances = allowances.Rows,
+            LodgingEstablishments = lodging.Rows,
             HospitalTariffs = hospitalTariffs.Rows,
             RehabilitationKinds = rehabKinds.Rows,
         };

@@ -29,6 +29,7 @@ public static class TestReference
         CureKinds = Read<CureKindDefinition>("cure-kinds.json"),
         S2Countries = Read<S2Country>("s2-countries.json"),
         StayAllowances = Read<StayAllowanceRate>("stay-allowances.json"),
+        LodgingEstablishments = Read<LodgingEstablishment>("lodging-establishments.json"),
         HospitalTariffs = Read<HospitalTariff>("hospital-tariffs.json"),
         RehabilitationKinds = Read<RehabilitationKindDefinition>("rehabilitation-kinds.json"),
         Funds = Read<FundAccount>("funds.json"),

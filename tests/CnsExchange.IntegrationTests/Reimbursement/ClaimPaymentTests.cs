@@ -44,9 +44,9 @@ public sealed class ClaimPaymentTests(ApiFactory api) : ApiTest(api)
     {
         await SetAccountAsync(Adult, "LU03 0021 0000 1234 5678", "BILLLULL");
         await SetAccountAsync(CmfepMember, CmfepMemberIban, "COBADEFFXXX");
-        var cnsClaim = await ClaimAsync(Client(InsuredApp), Claim(Adult, await VoucherAsync(), "PAY-F1",
+        var cnsClaim = await ClaimJsonAsync(Client(InsuredApp), Claim(Adult, await VoucherAsync(), "PAY-F1",
             Session("2026-11-05"), Session("2026-11-10", 45.00m), Session("2026-10-30")));                         // accepted, reduced, refused
-        var cmfepClaim = await ClaimAsync(Client(InsuredApp), Claim(CmfepMember, await VoucherAsync(CmfepMember), "PAY-F2", Session("2026-11-12", 30.00m)));
+        var cmfepClaim = await ClaimJsonAsync(Client(InsuredApp), Claim(CmfepMember, await VoucherAsync(CmfepMember), "PAY-F2", Session("2026-11-12", 30.00m)));
         var cnsId = cnsClaim["id"]!.GetValue<string>();
         var cmfepId = cmfepClaim["id"]!.GetValue<string>();
         Assert.Equal(("CNS", 51.52m), (cnsClaim["competentFund"]!.GetValue<string>(), cnsClaim["reimbursedTotal"]!.GetValue<decimal>()));
@@ -61,7 +61,7 @@ public sealed class ClaimPaymentTests(ApiFactory api) : ApiTest(api)
         // The weekly run of Monday 2026-11-30 (no memoir to pay: the claims alone make it).
         await SetClockAsync(Client(Admin), Local("2026-11-30", 3));
         var runId = Assert.Single(await AllAsync(Client(Admin), "/api/v1/payment-runs"))["id"]!.GetValue<string>();
-        var run = await RunAsync(Client(Admin), runId);
+        var run = await RunJsonAsync(Client(Admin), runId);
         Assert.Equal(("closed", "2026-11-30"), (run["status"]!.GetValue<string>(), run["executionDate"]!.GetValue<string>()));
         Assert.Null(run["pain001"]); // nothing paid to providers
         var funds = run["reimbursements"]!.AsArray();
@@ -169,7 +169,7 @@ public sealed class ClaimPaymentTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task Ins05_without_a_bank_account_the_claim_waits_with_its_reason_and_the_first_run_after_the_account_is_set_pays_it()
     {
-        var claim = await ClaimAsync(Client(InsuredApp), Claim(Adult, await VoucherAsync(), "NOACC-1", Session("2026-11-05")));
+        var claim = await ClaimJsonAsync(Client(InsuredApp), Claim(Adult, await VoucherAsync(), "NOACC-1", Session("2026-11-05")));
         var id = claim["id"]!.GetValue<string>();
         foreach (var (lang, start) in new[] { ("en", "No bank account is known for you"), ("fr", "Aucun compte bancaire"), ("de", "Für Sie ist kein Bankkonto bekannt") })
         {
@@ -201,11 +201,11 @@ public sealed class ClaimPaymentTests(ApiFactory api) : ApiTest(api)
     public async Task Ins05_a_claim_is_paid_by_the_first_run_once_its_account_is_known_and_on_time_within_30_days()
     {
         await SetAccountAsync(Adult, AdultIban, "BILLLULL");
-        var claim = await ClaimAsync(Client(InsuredApp), Claim(Adult, await VoucherAsync(), "ONTIME-1", Session("2026-11-05")));
+        var claim = await ClaimJsonAsync(Client(InsuredApp), Claim(Adult, await VoucherAsync(), "ONTIME-1", Session("2026-11-05")));
         var id = claim["id"]!.GetValue<string>();
         // A refused claim (no invoice) and a claim with every line refused are never paid.
         var refused = await (await PostAsync(Client(InsuredApp), Claim(Adult, await VoucherAsync(), "ONTIME-2", Session("2026-11-06")), invoice: null)).ExpectAsync(HttpStatusCode.Created);
-        var nothing = await ClaimAsync(Client(InsuredApp), Claim(Adult, await VoucherAsync(), "ONTIME-3", Session("2026-10-30")));
+        var nothing = await ClaimJsonAsync(Client(InsuredApp), Claim(Adult, await VoucherAsync(), "ONTIME-3", Session("2026-10-30")));
         Assert.Equal("refused", (await StatementAsync(refused["id"]!.GetValue<string>(), "en"))["paymentState"]!.GetValue<string>());
         var none = await StatementAsync(nothing["id"]!.GetValue<string>(), "en");
         Assert.Equal(("nothing_to_pay", "NOTHING_REIMBURSED"), (none["paymentState"]!.GetValue<string>(), PaymentReason(none)["code"]!.GetValue<string>()));

@@ -36,7 +36,8 @@ public interface IBillingLedger
     /// <summary>
     /// The paid lines on this provider's vouchers numbered <paramref name="voucherNumbers"/> (BIL-03, BIL-08, CUR-05), this
     /// provider's paid sessions for the insured of <paramref name="matricules"/> (BIL-07, doctors' fees in hospital left
-    /// out) and this provider's paid fees in the hospital stays <paramref name="stayIds"/> (BIL-08), with the reference of
+    /// out) and this provider's paid fees in the hospital stays <paramref name="stayIds"/> (BIL-08; INS-08: also the fees of this doctor
+    /// reimbursed to the insured, with the claim id as reference), with the reference of
     /// their memoir. A line may come twice (by voucher and by insured).
     /// </summary>
     Task<IReadOnlyList<PaidLine>> PaidLinesAsync(Guid providerId, IReadOnlyCollection<string> voucherNumbers, IReadOnlyCollection<string> matricules,

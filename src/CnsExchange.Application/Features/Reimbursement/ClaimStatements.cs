@@ -109,7 +109,7 @@ public sealed class ClaimStatementBuilder(IAppDbContext db, IReferenceData refer
         var fund = claim.CompetentFund is { } code && catalog.Funds.FirstOrDefault(f => f.Code == code) is { } f ? new ClaimStatementPartyDto(f.Code, f.Name) : null;
         var lines = claim.Lines.OrderBy(l => l.LineNumber).ToList();
         return new ClaimStatementDto(claim.Id, claim.Kind, language, "EUR", state, new ClaimStatementInsuredDto(claim.Matricule, insuredName), fund,
-            claim.SubmittedOn, due, new ClaimInvoiceDto(claim.InvoiceNumber, claim.InvoiceDate, claim.InvoiceIssuer, claim.InvoiceAttachmentId, claim.InvoiceSha256),
+            claim.SubmittedOn, due, new ClaimInvoiceDto(claim.InvoiceNumber, claim.InvoiceDate, claim.InvoiceIssuer, claim.InvoiceAttachmentId, claim.InvoiceSha256, claim.InvoiceIssuedTo),
             claim.VoucherNumber, claim.ProviderCode,
             lines.Select(l => new ClaimStatementLineDto(l.LineNumber, l.ServiceDate, l.ServiceDateTo, l.ActCode, l.Quantity, l.AmountPaid, l.TariffAmount,
                 l.RatePercent, l.ReimbursedAmount, l.Outcome, reference.Render(l.Reasons, language))).ToList(),

@@ -12,11 +12,15 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Reimbursement;
 
-public sealed record ClaimInvoiceDto(string? Number, DateOnly? Date, string? Issuer, Guid? AttachmentId, string? Sha256);
+public sealed record ClaimInvoiceDto(string? Number, DateOnly? Date, string? Issuer, Guid? AttachmentId, string? Sha256, string? IssuedTo);
 
-/// <summary>A line of a claim: what was paid, the tariff and rate, what the fund reimburses, and why (in the caller's language).</summary>
+/// <summary>
+/// A line of a claim: what was paid, the tariff (or flat rate) and rate, what the fund reimburses, and why (in the caller's
+/// language). A night line (INS-06/07) names whose night it is; a pending line says what it pays once a reviewer agrees.
+/// </summary>
 public sealed record ClaimLineDto(int LineNumber, DateOnly Date, DateOnly? DateTo, string? ActCode, int Quantity, decimal AmountPaid, decimal? TariffAmount,
-    decimal? RatePercent, decimal ReimbursedAmount, ClaimLineOutcome Outcome, IReadOnlyList<ReasonDto> Reasons);
+    decimal? RatePercent, decimal ReimbursedAmount, ClaimLineOutcome Outcome, IReadOnlyList<ReasonDto> Reasons, NightHolder? Night = null,
+    decimal? AmountIfAgreed = null, string? DecidedBy = null, DateTimeOffset? DecidedAt = null);
 
 /// <summary>Payment of the claim to the insured by the competent fund (INS-05), once a payment run took it.</summary>
 public sealed record ClaimPaymentDto(Guid PaymentRunId, DateOnly? PaidOn);
@@ -27,7 +31,7 @@ public sealed record ClaimPaymentDto(Guid PaymentRunId, DateOnly? PaidOn);
 /// </summary>
 public sealed record ReimbursementClaimDto(Guid Id, ClaimKind Kind, ClaimStatus Status, string Matricule, string? CompetentFund, DateOnly SubmittedOn,
     DateTimeOffset SubmittedAt, string? VoucherNumber, string? ProviderCode, ClaimInvoiceDto Invoice, string StatementLanguage, decimal PaidTotal,
-    decimal ReimbursedTotal, IReadOnlyList<ReasonDto> Reasons, IReadOnlyList<ClaimLineDto> Lines, ClaimPaymentDto? Payment);
+    decimal ReimbursedTotal, IReadOnlyList<ReasonDto> Reasons, IReadOnlyList<ClaimLineDto> Lines, ClaimPaymentDto? Payment, Guid? HospitalStayId = null);
 
 public sealed record ReimbursementClaimSummaryDto(Guid Id, ClaimKind Kind, ClaimStatus Status, string Matricule, string? CompetentFund, DateOnly SubmittedOn,
     DateTimeOffset SubmittedAt, string? InvoiceNumber, decimal PaidTotal, decimal ReimbursedTotal);
@@ -38,18 +42,19 @@ public static class ReimbursementClaimViews
 
     public static ReimbursementClaimDto ToDto(this ReimbursementClaim c, IReferenceData reference, string language) => new(
         c.Id, c.Kind, c.Status, c.Matricule, c.CompetentFund, c.SubmittedOn, c.SubmittedAt, c.VoucherNumber, c.ProviderCode,
-        new ClaimInvoiceDto(c.InvoiceNumber, c.InvoiceDate, c.InvoiceIssuer, c.InvoiceAttachmentId, c.InvoiceSha256), c.StatementLanguage,
+        new ClaimInvoiceDto(c.InvoiceNumber, c.InvoiceDate, c.InvoiceIssuer, c.InvoiceAttachmentId, c.InvoiceSha256, c.InvoiceIssuedTo), c.StatementLanguage,
         c.PaidTotal, c.ReimbursedTotal, reference.Render(c.Reasons, language),
         c.Lines.OrderBy(l => l.LineNumber).Select(l => new ClaimLineDto(l.LineNumber, l.ServiceDate, l.ServiceDateTo, l.ActCode, l.Quantity, l.AmountPaid,
-            l.TariffAmount, l.RatePercent, l.ReimbursedAmount, l.Outcome, reference.Render(l.Reasons, language))).ToList(),
-        c.PaymentRunId is { } run ? new ClaimPaymentDto(run, c.PaidOn) : null);
+            l.TariffAmount, l.RatePercent, l.ReimbursedAmount, l.Outcome, reference.Render(l.Reasons, language), l.NightHolder, l.AmountIfAgreed, l.DecidedBy,
+            l.DecidedAt)).ToList(),
+        c.PaymentRunId is { } run ? new ClaimPaymentDto(run, c.PaidOn) : null, c.HospitalStayId);
 
     /// <summary>The claim as its caller may see it: the insured-channel key that submitted it, or CNS staff; anyone else: not found.</summary>
     public static IQueryable<ReimbursementClaim> Visible(this IQueryable<ReimbursementClaim> claims, ICurrentCaller caller) =>
         caller.IsStaff() ? claims : claims.Where(c => c.SubmittedByKeyId == caller.KeyId);
 }
 
-public sealed class SubmitReimbursementClaimHandler(IAppDbContext db, IBillingLedger ledger, IAttachmentStore attachments, IReferenceData reference,
+public sealed partial class SubmitReimbursementClaimHandler(IAppDbContext db, IBillingLedger ledger, IAttachmentStore attachments, IReferenceData reference,
     TimeProvider clock, ICurrentCaller caller) : ICommandHandler<SubmitReimbursementClaim, ReimbursementClaimDto>
 {
     private const string InvoiceField = "invoice";
@@ -63,6 +68,8 @@ public sealed class SubmitReimbursementClaimHandler(IAppDbContext db, IBillingLe
             : await db.Providers.AsNoTracking().Where(p => p.Code == providerCode).Select(p => new { p.Id, p.Kind }).SingleOrDefaultAsync(ct);
         if (providerCode is not null && provider is null)
             throw new BadInputException("request.providerCode", $"request.providerCode '{input.ProviderCode}' is no provider of the registry.");
+        if (input.Kind == ClaimKind.DoctorFees && provider!.Kind != ProviderKind.Doctor)
+            throw new BadInputException("request.providerCode", $"request.providerCode '{input.ProviderCode}' is no doctor: doctor_fees are a doctor's fees (INS-08).");
 
         try
         {
@@ -88,6 +95,7 @@ public sealed class SubmitReimbursementClaimHandler(IAppDbContext db, IBillingLe
                     InvoiceNumber = input.Invoice!.Number!.Trim(),
                     InvoiceDate = input.Invoice.Date,
                     InvoiceIssuer = input.Issuer,
+                    InvoiceIssuedTo = string.IsNullOrWhiteSpace(input.Invoice.IssuedTo) ? null : input.Invoice.IssuedTo.Trim(),
                     StatementLanguage = input.Language,
                     SourceJson = command.RequestJson.Length > 0 ? System.Text.Json.JsonSerializer.Serialize(input, JsonDefaults.Options) : null,
                 };
@@ -102,7 +110,18 @@ public sealed class SubmitReimbursementClaimHandler(IAppDbContext db, IBillingLe
                     claim.InvoiceAttachmentId = stored.Id;
                     claim.InvoiceSha256 = stored.Sha256;
                     await ThrowIfDuplicateAsync(claim, ct);
-                    await AdjudicatePhysiotherapyAsync(claim, input, provider!.Id, insured.Id, today, ct);
+                    switch (claim.Kind)
+                    {
+                        case ClaimKind.Physiotherapy:
+                            await AdjudicatePhysiotherapyAsync(claim, input, provider!.Id, insured.Id, today, ct);
+                            break;
+                        case ClaimKind.DoctorFees:
+                            await AdjudicateDoctorFeesAsync(claim, input, provider!.Id, insured.Id, today, ct);
+                            break;
+                        default:
+                            await AdjudicateStayAsync(claim, input, insured.Id, today, ct);
+                            break;
+                    }
                 }
                 claim.Complete();
                 db.Set<ReimbursementClaim>().Add(claim);

@@ -1,4 +1,5 @@
 using CnsExchange.Domain.Payments;
+using CnsExchange.Domain.Hospital;
 using CnsExchange.Domain.Reimbursement;
 using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Vouchers;
@@ -16,6 +17,13 @@ public static class ReimbursementTables
 
     /// <summary>A claim line the fund pays (INS-04 holds its session): the predicate of its unique index and of the cross-route triggers.</summary>
     public const string PaidPredicate = "outcome IN ('Accepted', 'Reduced')";
+
+    /// <summary>INS-06/07: a night line that holds its night (paid, or waiting for a reviewer), from the Domain's definition.</summary>
+    public static readonly string NightHeldPredicate =
+        $"night_holder IS NOT NULL AND outcome IN ({string.Join(", ", ReimbursementClaimLine.NightHoldingOutcomes.Select(o => $"'{o}'"))})";
+
+    /// <summary>INS-08: a doctor's fee the fund reimburses (the key shared with doctors' memoir lines).</summary>
+    public const string PaidFeePredicate = "hospital_stay_id IS NOT NULL AND " + PaidPredicate;
 }
 
 /// <summary>Reimbursement claims of the insured's route (RULES.md §8); part of a payment run once paid (INS-05).</summary>
@@ -34,6 +42,7 @@ internal sealed class ReimbursementClaimConfiguration : IEntityTypeConfiguration
         b.Property(x => x.ProviderCode).HasMaxLength(20);
         b.Property(x => x.InvoiceNumber).HasMaxLength(40);
         b.Property(x => x.InvoiceIssuer).HasMaxLength(200);
+        b.Property(x => x.InvoiceIssuedTo).HasMaxLength(200);
         b.Property(x => x.InvoiceSha256).HasMaxLength(64);
         b.Property(x => x.StatementLanguage).HasMaxLength(2);
         b.Property(x => x.Reasons).AsJsonb();
@@ -50,6 +59,7 @@ internal sealed class ReimbursementClaimConfiguration : IEntityTypeConfiguration
         b.HasOne<Insured>().WithMany().HasForeignKey(x => x.InsuredId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Voucher>().WithMany().HasForeignKey(x => x.VoucherId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Provider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<HospitalStay>().WithMany().HasForeignKey(x => x.HospitalStayId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(x => x.Lines).WithOne().HasForeignKey(x => x.ClaimId).OnDelete(DeleteBehavior.Cascade);
     }
 }
@@ -65,7 +75,16 @@ internal sealed class ReimbursementClaimLineConfiguration : IEntityTypeConfigura
         b.Property(x => x.RatePercent).HasPrecision(5, 2);
         b.Property(x => x.Outcome).HasConversion<string>().HasMaxLength(10);
         b.Property(x => x.Reasons).AsJsonb();
+        b.Property(x => x.NightHolder).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.DecidedBy).HasMaxLength(200);
         b.HasIndex(x => new { x.ClaimId, x.LineNumber }).IsUnique();
+        // INS-06/07: a person's night is paid once (or held by one line a reviewer has to decide), whatever the concurrency.
+        b.HasIndex(x => new { x.InsuredId, x.NightHolder, x.ServiceDate }).IsUnique()
+            .HasFilter(ReimbursementTables.NightHeldPredicate).HasDatabaseName("ux_reimbursement_claim_lines_night");
+        // INS-08 within the route, like BIL-08 for doctors' memoirs: a fee (stay, doctor, date, act) is reimbursed once. Across
+        // routes, the triggers of INS-04 refuse a fee the other route holds (see the migration).
+        b.HasIndex(x => new { x.HospitalStayId, x.ProviderId, x.ServiceDate, x.ActCode }).IsUnique()
+            .HasFilter(ReimbursementTables.PaidFeePredicate).HasDatabaseName("ux_reimbursement_claim_lines_paid_fee");
         // INS-04 within the route, like BIL-08: a session (voucher, date) is reimbursed once. Across routes, triggers on
         // both line tables refuse a session the other route holds (see the migration).
         b.HasIndex(x => new { x.VoucherId, x.ServiceDate }).IsUnique()
@@ -75,6 +94,9 @@ internal sealed class ReimbursementClaimLineConfiguration : IEntityTypeConfigura
         // INS-05: the lines a run took (a run reads and marks its own).
         b.HasIndex(x => new { x.PaymentRunId, x.ClaimId }).HasFilter("payment_run_id IS NOT NULL");
         b.HasOne<PaymentRun>().WithMany().HasForeignKey(x => x.PaymentRunId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Insured>().WithMany().HasForeignKey(x => x.InsuredId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<HospitalStay>().WithMany().HasForeignKey(x => x.HospitalStayId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Provider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 

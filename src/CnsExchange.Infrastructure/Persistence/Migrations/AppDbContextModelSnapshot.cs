@@ -2793,6 +2793,14 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(10)")
                         .HasColumnName("competent_fund");
 
+                    b.Property<Guid?>("CureAuthorisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("cure_authorisation_id");
+
+                    b.Property<Guid?>("HospitalStayId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("hospital_stay_id");
+
                     b.Property<Guid?>("InsuredId")
                         .HasColumnType("uuid")
                         .HasColumnName("insured_id");
@@ -2804,6 +2812,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.Property<DateOnly?>("InvoiceDate")
                         .HasColumnType("date")
                         .HasColumnName("invoice_date");
+
+                    b.Property<string>("InvoiceIssuedTo")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("invoice_issued_to");
 
                     b.Property<string>("InvoiceIssuer")
                         .HasMaxLength(200)
@@ -2910,6 +2923,9 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_reimbursement_claims");
 
+                    b.HasIndex("HospitalStayId")
+                        .HasDatabaseName("ix_reimbursement_claims_hospital_stay_id");
+
                     b.HasIndex("InsuredId")
                         .HasDatabaseName("ix_reimbursement_claims_insured_id");
 
@@ -2954,6 +2970,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("act_code");
 
+                    b.Property<decimal?>("AmountIfAgreed")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("amount_if_agreed");
+
                     b.Property<decimal>("AmountPaid")
                         .HasPrecision(14, 2)
                         .HasColumnType("numeric(14,2)")
@@ -2963,9 +2984,31 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("claim_id");
 
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("decided_by");
+
+                    b.Property<Guid?>("HospitalStayId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("hospital_stay_id");
+
+                    b.Property<Guid?>("InsuredId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("insured_id");
+
                     b.Property<int>("LineNumber")
                         .HasColumnType("integer")
                         .HasColumnName("line_number");
+
+                    b.Property<string>("NightHolder")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("night_holder");
 
                     b.Property<string>("Outcome")
                         .IsRequired()
@@ -2985,6 +3028,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.Property<Guid?>("PaymentRunId")
                         .HasColumnType("uuid")
                         .HasColumnName("payment_run_id");
+
+                    b.Property<Guid?>("ProviderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("provider_id");
 
                     b.Property<int>("Quantity")
                         .HasColumnType("integer")
@@ -3034,6 +3081,9 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_reimbursement_claim_lines");
 
+                    b.HasIndex("ProviderId")
+                        .HasDatabaseName("ix_reimbursement_claim_lines_provider_id");
+
                     b.HasIndex("VoucherServiceId")
                         .HasDatabaseName("ix_reimbursement_claim_lines_voucher_service_id");
 
@@ -3049,6 +3099,16 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .IsUnique()
                         .HasDatabaseName("ux_reimbursement_claim_lines_paid_session")
                         .HasFilter("voucher_id IS NOT NULL AND outcome IN ('Accepted', 'Reduced')");
+
+                    b.HasIndex("SandboxId", "InsuredId", "NightHolder", "ServiceDate")
+                        .IsUnique()
+                        .HasDatabaseName("ux_reimbursement_claim_lines_night")
+                        .HasFilter("night_holder IS NOT NULL AND outcome IN ('Accepted', 'Reduced', 'Pending')");
+
+                    b.HasIndex("SandboxId", "HospitalStayId", "ProviderId", "ServiceDate", "ActCode")
+                        .IsUnique()
+                        .HasDatabaseName("ux_reimbursement_claim_lines_paid_fee")
+                        .HasFilter("hospital_stay_id IS NOT NULL AND outcome IN ('Accepted', 'Reduced')");
 
                     b.ToTable("reimbursement_claim_lines", "cns");
                 });
@@ -4469,6 +4529,12 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("CnsExchange.Domain.Reimbursement.ReimbursementClaim", b =>
                 {
+                    b.HasOne("CnsExchange.Domain.Hospital.HospitalStay", null)
+                        .WithMany()
+                        .HasForeignKey("HospitalStayId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_reimbursement_claims_hospital_stays_hospital_stay_id");
+
                     b.HasOne("CnsExchange.Domain.Registry.Insured", null)
                         .WithMany()
                         .HasForeignKey("InsuredId")
@@ -4510,11 +4576,29 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .IsRequired()
                         .HasConstraintName("fk_reimbursement_claim_lines_reimbursement_claims_claim_id");
 
+                    b.HasOne("CnsExchange.Domain.Hospital.HospitalStay", null)
+                        .WithMany()
+                        .HasForeignKey("HospitalStayId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_reimbursement_claim_lines_hospital_stays_hospital_stay_id");
+
+                    b.HasOne("CnsExchange.Domain.Registry.Insured", null)
+                        .WithMany()
+                        .HasForeignKey("InsuredId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_reimbursement_claim_lines_insured_insured_id");
+
                     b.HasOne("CnsExchange.Domain.Payments.PaymentRun", null)
                         .WithMany()
                         .HasForeignKey("PaymentRunId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_reimbursement_claim_lines_payment_runs_payment_run_id");
+
+                    b.HasOne("CnsExchange.Domain.Registry.Provider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_reimbursement_claim_lines_providers_provider_id");
 
                     b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
                         .WithMany()

@@ -1,0 +1,298 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using CnsExchange.IntegrationTests.Support;
+using CnsExchange.IntegrationTests.Validation;
+using Npgsql;
+using static CnsExchange.IntegrationTests.CareAuthorisations.CareTestSupport;
+using static CnsExchange.IntegrationTests.OtherBilling.OtherBillingSupport;
+using static CnsExchange.IntegrationTests.Reimbursement.ClaimApi;
+
+namespace CnsExchange.IntegrationTests.Reimbursement;
+
+/// <summary>
+/// The insured's route for cure stays and doctors' fees through HTTP against PostgreSQL (RULES.md §8): INS-06 cure stay
+/// allowance, INS-07 stays abroad and the accompanying person, INS-08 doctors' fees, and the reviewer's decision on
+/// pending lines.
+/// </summary>
+public sealed class StayAndFeeClaimTests(ApiFactory api) : ApiTest(api)
+{
+    private const string Schmit = ClaimApi.Adult;         // Marie Schmit, born 1983-08-12
+    private const string Minor = "2012051469331"; // Luc Weber, born 2012-05-14
+    private static readonly string[] ClaimTables = ["reimbursement_claims", "reimbursement_claim_lines", "attachments"];
+
+    private async Task<long[]> CountsAsync() => await Task.WhenAll(ClaimTables.Select(t => Api.CountAsync(t)));
+
+    /// <summary>A Fango cure (T260, 12 sessions) authorised today (Monday 23 Nov 2026) and given from Monday 30 Nov to Tuesday 15 Dec, billed whole.</summary>
+    private async Task<string> FangoCureGivenAsync(string matricule = Schmit)
+    {
+        var cure = await Client(Thermal1).CureAsync(Cure("T260", matricule, start: new DateOnly(2026, 11, 30)));
+        Api.MoveTo(new DateOnly(2026, 12, 17));
+        var days = Days(new DateOnly(2026, 11, 30), 16).Where(d => d.DayOfWeek is not DayOfWeek.Saturday and not DayOfWeek.Sunday).ToList();
+        Assert.Equal((12, new DateOnly(2026, 12, 15)), (days.Count, days[^1]));
+        await Client(Thermal1).BillSessionsAsync(cure, days);
+        return cure.Voucher!.Number;
+    }
+
+    private static object Stay(string kind, string matricule, string voucher, string invoiceNumber, string first, string last, decimal paid,
+        string issuedTo = "Marie Schmit", object? lodging = null, decimal? travelCosts = null, object? accompanyingPerson = null, string? invoiceDate = "2026-12-16")
+    {
+        var nights = DateOnly.Parse(last).DayNumber - DateOnly.Parse(first).DayNumber + 1;
+        return new
+        {
+            kind, matricule, voucherNumber = voucher,
+            invoice = new { number = invoiceNumber, date = invoiceDate, issuer = "Hôtel du Parc Thermal", issuedTo },
+            stay = new { firstNight = first, lastNight = last, nights, amountPaid = paid },
+            lodging, travelCosts, accompanyingPerson, statementLanguage = "en",
+        };
+    }
+
+    private static string Outcome(JsonNode line) => line["outcome"]!.GetValue<string>();
+
+    private static IEnumerable<JsonNode> Lines(JsonNode claim) => claim["lines"]!.AsArray().Select(l => l!);
+
+    // ---- INS-06 ---------------------------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Ins06_the_cure_stay_allowance_pays_each_night_of_the_cure_in_an_approved_hotel_once()
+    {
+        var voucher = await FangoCureGivenAsync();
+        // The night before the first session and the night of the last day's morrow are outside the cure.
+        var claim = await ClaimJsonAsync(Client(InsuredApp, "en"), Stay("cure_stay", Schmit, voucher, "H-1001", "2026-11-29", "2026-12-16", 18 * 95.00m,
+            lodging: new { kind = "establishment", establishmentCode = "MDF-H01" }));
+
+        Assert.Equal("adjudicated", claim["status"]!.GetValue<string>());
+        Assert.Equal(18, Lines(claim).Count());
+        Assert.Equal(["NIGHT_OUTSIDE_CURE"], Codes(Line(claim, 1)));
+        Assert.Equal(["NIGHT_OUTSIDE_CURE"], Codes(Line(claim, 18)));
+        Assert.All(Lines(claim).Skip(1).Take(16), l => Assert.Equal(("accepted", 61.39m, "mondorf_night", "curist"),
+            (Outcome(l), l.Money("reimbursedAmount"), l["actCode"]!.GetValue<string>(), l["night"]!.GetValue<string>())));
+        Assert.Equal((16 * 61.39m, 18 * 95.00m), (claim.Money("reimbursedTotal"), claim.Money("paidTotal")));
+        Assert.Equal("Marie Schmit", claim["invoice"]!["issuedTo"]!.GetValue<string>());
+
+        // Another invoice for nights already paid: those nights are refused, the others paid.
+        var again = await ClaimJsonAsync(Client(InsuredApp), Stay("cure_stay", Schmit, voucher, "H-1002", "2026-12-14", "2026-12-15", 190.00m,
+            lodging: new { kind = "establishment", establishmentCode = "MDF-H02" }));
+        Assert.All(Lines(again), l => Assert.Equal(("refused", "NIGHT_ALREADY_PAID"), (Outcome(l), Codes(l)[0])));
+        Assert.Equal(0m, again.Money("reimbursedTotal"));
+
+        // The database holds each night once, whatever the application does.
+        await using var conn = new NpgsqlConnection(Api.ConnectionString);
+        await conn.OpenAsync();
+        await using var update = new NpgsqlCommand("UPDATE cns.reimbursement_claim_lines SET outcome = 'Accepted' WHERE claim_id = @id", conn);
+        update.Parameters.AddWithValue("id", again["id"]!.GetValue<Guid>());
+        var e = await Assert.ThrowsAsync<PostgresException>(() => update.ExecuteNonQueryAsync());
+        Assert.Equal((PostgresErrorCodes.UniqueViolation, "ux_reimbursement_claim_lines_night"), (e.SqlState, e.ConstraintName));
+    }
+
+    [Fact]
+    public async Task Ins06_a_resident_of_mondorf_gets_17_94_a_day_of_cure()
+    {
+        var voucher = await FangoCureGivenAsync(MondorfResident);
+        var claim = await ClaimJsonAsync(Client(InsuredApp), Stay("cure_stay", MondorfResident, voucher, "R-1", "2026-12-14", "2026-12-16", 30.00m,
+            issuedTo: "Claire Kremer", lodging: new { kind = "room_at_private_person" }));
+
+        Assert.Equal(["accepted", "accepted", "refused"], Lines(claim).Select(Outcome));
+        Assert.Equal(2 * 17.94m, claim.Money("reimbursedTotal"));
+        Assert.All(Lines(claim), l => Assert.Equal("mondorf_resident_day", l["actCode"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Ins06_private_lodging_is_not_covered_and_an_incomplete_invoice_is_refused_as_a_whole()
+    {
+        var voucher = await FangoCureGivenAsync();
+        var tent = await ClaimJsonAsync(Client(InsuredApp), Stay("cure_stay", Schmit, voucher, "T-1", "2026-12-01", "2026-12-02", 30.00m, lodging: new { kind = "tent" }));
+        Assert.All(Lines(tent), l => Assert.Equal(("refused", "LODGING_NOT_APPROVED"), (Outcome(l), string.Join(",", Codes(l)))));
+
+        var undated = await ClaimJsonAsync(Client(InsuredApp), Stay("cure_stay", Schmit, voucher, "H-2001", "2026-12-01", "2026-12-02", 190.00m,
+            lodging: new { kind = "establishment", establishmentCode = "MDF-H01" }, invoiceDate: null));
+        Assert.Equal(("refused", "STAY_INVOICE_INCOMPLETE"), (undated["status"]!.GetValue<string>(), string.Join(",", Codes(undated))));
+        Assert.Equal("invoice.date", undated["reasons"]![0]!["field"]!.GetValue<string>());
+        Assert.Empty(Lines(undated));
+
+        // The cure of another kind of claim: an S2 stay on a Luxembourg cure is refused.
+        var s2 = await ClaimJsonAsync(Client(InsuredApp), Stay("s2_stay", Schmit, voucher, "S-1", "2026-12-01", "2026-12-02", 100.00m));
+        Assert.Equal(["STAY_ALLOWANCE_NOT_GRANTED"], Codes(s2));
+    }
+
+    [Fact]
+    public async Task Ins06_an_establishment_the_reference_data_does_not_list_waits_for_a_reviewer_who_decides_each_night()
+    {
+        var voucher = await FangoCureGivenAsync();
+        var claim = await ClaimJsonAsync(Client(InsuredApp), Stay("cure_stay", Schmit, voucher, "G-1", "2026-12-07", "2026-12-08", 150.00m,
+            lodging: new { kind = "establishment", establishmentCode = "GITE-7" }));
+        Assert.Equal(("pending", 0m), (claim["status"]!.GetValue<string>(), claim.Money("reimbursedTotal")));
+        Assert.All(Lines(claim), l => Assert.Equal(("pending", 61.39m, "INVOICE_REVIEW_REQUIRED"), (Outcome(l), l.Money("amountIfAgreed"), Codes(l)[0])));
+        var id = claim["id"]!.GetValue<Guid>();
+        string Decision(int line) => $"/api/v1/review/reimbursement-claims/{id}/lines/{line}/decision";
+
+        // The insured channel may not decide; a reviewer agrees the first night and refuses the second.
+        Assert.Equal(HttpStatusCode.Forbidden, (await Client(InsuredApp).PostJsonAsync(Decision(1), new { decision = "agree" })).StatusCode);
+        var agreed = await (await Client(Reviewer).PostJsonAsync(Decision(1), new { decision = "agree", note = "Licensed guest house." })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(("accepted", 61.39m, "pending"), (Outcome(Line(agreed, 1)), Line(agreed, 1).Money("reimbursedAmount"), agreed["status"]!.GetValue<string>()));
+        Assert.Equal(["REVIEWER_AGREED", "REIMBURSED"], Codes(Line(agreed, 1)));
+        await (await Client(Reviewer).PostJsonAsync(Decision(2), new { decision = "refuse" })).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        var decided = await (await Client(Reviewer).PostJsonAsync(Decision(2), new { decision = "refuse", reasonCodes = new[] { "LODGING_NOT_APPROVED" } }))
+            .ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(("refused", "LODGING_NOT_APPROVED"), (Outcome(Line(decided, 2)), string.Join(",", Codes(Line(decided, 2)))));
+        Assert.Equal(("adjudicated", 61.39m), (decided["status"]!.GetValue<string>(), decided.Money("reimbursedTotal")));
+        Assert.NotNull(Line(decided, 2)["decidedBy"]);
+
+        await (await Client(Reviewer).PostJsonAsync(Decision(2), new { decision = "agree" })).ExpectProblemAsync(HttpStatusCode.Conflict, "line_not_pending");
+        await (await Client(Reviewer).PostJsonAsync(Decision(9), new { decision = "agree" })).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+
+        // The refused night is free again: a new invoice for it is paid.
+        var later = await ClaimJsonAsync(Client(InsuredApp), Stay("cure_stay", Schmit, voucher, "H-3001", "2026-12-08", "2026-12-08", 95.00m,
+            lodging: new { kind = "establishment", establishmentCode = "MDF-H01" }));
+        Assert.Equal("accepted", Outcome(Line(later, 1)));
+    }
+
+    // ---- INS-07 ---------------------------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Ins07_stay_costs_abroad_are_reimbursed_up_to_the_flat_rate_and_travel_costs_never()
+    {
+        var cure = await Client(Thermal1).CureAsync(Cure("T200", start: Today.AddDays(1), country: "DE", notAvailableHere: true));
+        Api.MoveTo(new DateOnly(2026, 12, 1));
+        var claim = await ClaimJsonAsync(Client(InsuredApp), Stay("s2_stay", Schmit, cure.Voucher!.Number, "DE-77", "2026-11-24", "2026-11-27", 400.00m,
+            travelCosts: 150.00m, invoiceDate: "2026-11-28"));
+
+        Assert.Equal(5, Lines(claim).Count());
+        Assert.All(Lines(claim).Take(4), l => Assert.Equal(("reduced", 61.39m, "abroad_night"), (Outcome(l), l.Money("reimbursedAmount"), l["actCode"]!.GetValue<string>())));
+        Assert.Contains("AMOUNT_ABOVE_FLAT_RATE", Codes(Line(claim, 1)));
+        Assert.Equal(("refused", "TRAVEL_COSTS_NOT_COVERED", 150.00m), (Outcome(Line(claim, 5)), string.Join(",", Codes(Line(claim, 5))), Line(claim, 5).Money("amountPaid")));
+        Assert.Equal((4 * 61.39m, 550.00m), (claim.Money("reimbursedTotal"), claim.Money("paidTotal")));
+
+        // A cure-stay claim on an S2 voucher is the wrong kind.
+        var wrong = await ClaimJsonAsync(Client(InsuredApp), Stay("cure_stay", Schmit, cure.Voucher.Number, "DE-78", "2026-11-28", "2026-11-28", 50.00m,
+            lodging: new { kind = "establishment", establishmentCode = "MDF-H01" }, invoiceDate: "2026-11-28"));
+        Assert.Equal(["STAY_ALLOWANCE_NOT_GRANTED"], Codes(wrong));
+    }
+
+    [Fact]
+    public async Task Ins07_the_person_accompanying_a_curist_under_18_is_covered_on_express_request_beside_the_curists_own_nights()
+    {
+        var cure = await Client(Thermal1).CureAsync(Cure("T200", Minor, start: Today.AddDays(1), country: "AT", notAvailableHere: true));
+        Api.MoveTo(new DateOnly(2026, 12, 1));
+        var voucher = cure.Voucher!.Number;
+        var own = await ClaimJsonAsync(Client(InsuredApp), Stay("s2_stay", Minor, voucher, "AT-1", "2026-11-24", "2026-11-25", 100.00m, issuedTo: "Luc Weber", invoiceDate: "2026-11-28"));
+        var parent = await ClaimJsonAsync(Client(InsuredApp), Stay("accompanying_person", Minor, voucher, "AT-2", "2026-11-24", "2026-11-25", 100.00m,
+            issuedTo: "Anne Weber", accompanyingPerson: new { name = "Anne Weber", expressRequest = true }, invoiceDate: "2026-11-28"));
+        Assert.Equal(100.00m, own.Money("reimbursedTotal"));
+        Assert.Equal(100.00m, parent.Money("reimbursedTotal"));
+        Assert.All(Lines(parent), l => Assert.Equal("accompanying_person", l["night"]!.GetValue<string>()));
+
+        var noRequest = await ClaimJsonAsync(Client(InsuredApp), Stay("accompanying_person", Minor, voucher, "AT-3", "2026-11-26", "2026-11-26", 50.00m,
+            issuedTo: "Anne Weber", accompanyingPerson: new { name = "Anne Weber", expressRequest = false }, invoiceDate: "2026-11-28"));
+        Assert.Equal(("refused", "ACCOMPANYING_PERSON_NOT_COVERED"), (noRequest["status"]!.GetValue<string>(), string.Join(",", Codes(noRequest))));
+        var twice = await ClaimJsonAsync(Client(InsuredApp), Stay("accompanying_person", Minor, voucher, "AT-4", "2026-11-25", "2026-11-25", 50.00m,
+            issuedTo: "Anne Weber", accompanyingPerson: new { name = "Anne Weber", expressRequest = true }, invoiceDate: "2026-11-28"));
+        Assert.Equal(["NIGHT_ALREADY_PAID"], Codes(Line(twice, 1)));
+    }
+
+    [Theory]
+    [InlineData("\"stay\":{\"firstNight\":\"2026-11-20\",\"lastNight\":\"2026-11-24\",\"nights\":5,\"amountPaid\":100}", "request.stay.lastNight")]
+    [InlineData("\"stay\":{\"firstNight\":\"2026-11-20\",\"lastNight\":\"2026-11-21\",\"nights\":3,\"amountPaid\":100}", "request.stay.nights")]
+    [InlineData("\"stay\":{\"firstNight\":\"2026-11-21\",\"lastNight\":\"2026-11-20\",\"nights\":1,\"amountPaid\":100}", "request.stay.lastNight")]
+    [InlineData("\"stay\":{\"firstNight\":\"2026-11-20\",\"lastNight\":\"2026-11-21\",\"nights\":2,\"amountPaid\":100.005}", "request.stay.amountPaid")]
+    [InlineData("\"stay\":{\"firstNight\":\"2026-11-20\",\"lastNight\":\"2026-11-21\",\"nights\":2,\"amountPaid\":-1}", "request.stay.amountPaid")]
+    [InlineData("\"stay\":{\"firstNight\":\"2026-11-20\",\"lastNight\":\"2026-11-21\",\"nights\":2,\"amountPaid\":100},\"travelCosts\":10.001", "request.travelCosts")]
+    [InlineData("\"stay\":{\"firstNight\":\"2026-11-20\",\"lastNight\":\"2026-11-21\",\"nights\":2,\"amountPaid\":100},\"lodging\":{\"kind\":\"tent\"}", "request.lodging")]
+    [InlineData("\"sessions\":[]", "request.stay")]
+    public async Task Ins07_bad_stay_claims_are_400_naming_the_field_and_store_nothing(string fields, string field)
+    {
+        var before = await CountsAsync();
+        var json = $$"""
+            {"kind":"s2_stay","matricule":"{{Schmit}}","voucherNumber":"C26-0001000-9",
+             "invoice":{"number":"B-1","date":"2026-11-22","issuer":"Kurhaus","issuedTo":"Marie Schmit"},{{fields}}}
+            """;
+        var problem = await (await PostRawAsync(Client(InsuredApp), json, Invoice())).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.True(problem["errors"]![field] is not null, problem.ToJsonString());
+        Assert.Equal(before, await CountsAsync());
+    }
+
+    // ---- INS-08 ---------------------------------------------------------------------------------------------------------
+
+    private async Task<string> StayAsync(string admission, string discharge, string kind)
+    {
+        var body = new
+        {
+            matricule = Schmit, admissionDate = admission, dischargeDate = discharge, kind, childbirth = false, room = "standard", singleRoomMedicallyNeeded = false,
+            accompanyingParentBed = false, countryOfCare = "LU", operations = Array.Empty<object>(),
+        };
+        var stay = await (await Client(Hospital1).PostJsonAsync("/api/v1/hospital-stays", body)).ExpectAsync(HttpStatusCode.Created);
+        return stay["id"]!.GetValue<string>();
+    }
+
+    private static object Fees(string stayId, string invoiceNumber, params (string Date, string Act, decimal Paid)[] fees) =>
+        Fees("DOC0001", stayId, invoiceNumber, fees);
+
+    private static object Fees(string provider, string stayId, string invoiceNumber, params (string Date, string Act, decimal Paid)[] fees) => new
+    {
+        kind = "doctor_fees", matricule = Schmit, providerCode = provider, hospitalStayId = stayId,
+        invoice = new { number = invoiceNumber, date = "2026-11-22" },
+        fees = fees.Select(f => new { date = f.Date, actCode = f.Act, amountPaid = f.Paid }).ToArray(),
+    };
+
+    [Fact]
+    public async Task Ins08_doctors_fees_the_insured_paid_are_reimbursed_at_the_hos04_rates()
+    {
+        var day = await StayAsync("2026-11-16", "2026-11-16", "day_hospital");
+        var claim = await ClaimJsonAsync(Client(InsuredApp), Fees(day, "DR-F-1", ("2026-11-16", "DV01", 42.00m), ("2026-11-16", "DV01", 42.00m), ("2026-11-17", "DV01", 42.00m)));
+
+        Assert.Equal(("accepted", 88m, 36.96m), (Outcome(Line(claim, 1)), Line(claim, 1).Money("ratePercent"), Line(claim, 1).Money("reimbursedAmount")));
+        Assert.Equal("refused", Outcome(Line(claim, 2)));            // the same fee twice in one claim
+        Assert.Contains("ACT_OUTSIDE_STAY", Codes(Line(claim, 3)));  // not during the stay
+        Assert.Equal(36.96m, claim.Money("reimbursedTotal"));
+        Assert.DoesNotContain(Lines(claim), l => Codes(l).Contains("DIRECT_BILLING_NOT_ALLOWED")); // HOS-05 is the memoir route's condition
+        Assert.Equal(day, claim["hospitalStayId"]!.GetValue<string>());
+
+        var before = await CountsAsync();
+        var notADoctor = await (await PostAsync(Client(InsuredApp), Fees("PHY0001", day, "DR-F-2", ("2026-11-16", "DV01", 42.00m)), Invoice()))
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.NotNull(notADoctor["errors"]!["request.providerCode"]);
+        Assert.Equal(before, await CountsAsync());
+    }
+
+    [Fact]
+    public async Task Ins08_a_fee_paid_on_one_route_is_not_paid_on_the_other()
+    {
+        var stay = await StayAsync("2026-11-16", "2026-11-20", "stationary"); // over 3 days: the doctor may bill directly (HOS-05)
+        var claim = await ClaimJsonAsync(Client(InsuredApp), Fees(stay, "DR-X-1", ("2026-11-17", "DV01", 42.00m)));
+        Assert.Equal(("accepted", 42.00m), (Outcome(Line(claim, 1)), Line(claim, 1).Money("reimbursedAmount")));
+
+        var memoir = await Client(Doctor1).BillAsync("DR-X-M1", [
+            FeeLine(stay, Schmit, "2026-11-17", "DV01", 42.00m), // reimbursed to the insured already
+            FeeLine(stay, Schmit, "2026-11-18", "DV01", 42.00m),
+        ]);
+        Assert.Contains("FEE_ALREADY_PAID", memoir.Line(1).ReasonCodes());
+        Assert.Equal(Domain.Billing.LineOutcome.Accepted, memoir.Line(2).Outcome);
+
+        var late = await ClaimJsonAsync(Client(InsuredApp), Fees(stay, "DR-X-2", ("2026-11-18", "DV01", 42.00m)));
+        Assert.Equal(("refused", "FEE_ALREADY_PAID"), (Outcome(Line(late, 1)), Codes(Line(late, 1))[0]));
+        Assert.StartsWith("memoir DR-X-M1", Line(late, 1)["reasons"]![0]!["detail"]!.GetValue<string>());
+
+        // The database refuses a claim line for a fee the doctor was paid, whatever the application does.
+        await using var conn = new NpgsqlConnection(Api.ConnectionString);
+        await conn.OpenAsync();
+        await using var update = new NpgsqlCommand("UPDATE cns.reimbursement_claim_lines SET outcome = 'Accepted' WHERE claim_id = @id", conn);
+        update.Parameters.AddWithValue("id", late["id"]!.GetValue<Guid>());
+        var e = await Assert.ThrowsAsync<PostgresException>(() => update.ExecuteNonQueryAsync());
+        Assert.Equal((PostgresErrorCodes.UniqueViolation, "ins08_fee_paid_once"), (e.SqlState, e.ConstraintName));
+    }
+
+    // ---- the OpenAPI examples -------------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Every_example_of_the_claim_operation_is_answered_as_is()
+    {
+        var document = await (await Client(null).GetAsync("/swagger/v1/swagger.json")).ExpectAsync(HttpStatusCode.OK);
+        var examples = document["paths"]!["/api/v1/reimbursement-claims"]!["post"]!["requestBody"]!["content"]!["multipart/form-data"]!["examples"]!.AsObject();
+        Assert.Equal(["physiotherapy", "cure_stay", "s2_stay", "accompanying_person", "doctor_fees"], examples.Select(e => e.Key));
+        foreach (var (kind, example) in examples)
+        {
+            var request = example!["value"]!["request"]!;
+            var claim = await (await PostRawAsync(Client(InsuredApp), request.ToJsonString(), Invoice())).ExpectAsync(HttpStatusCode.Created);
+            Assert.Equal(kind, claim["kind"]!.GetValue<string>());
+        }
+    }
+}
