@@ -148,5 +148,5 @@ public static class DependencyInjection
     internal static void ConfigureDbContext(DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory", AppDbContext.Schema))
             .UseSnakeCaseNamingConvention()
-            .AddInterceptors(SandboxConnectionInterceptor.Instance);
+            .AddInterceptors(SandboxConnectionInterceptor.Instance, Events.EventCommitInterceptor.Instance);
 }

@@ -17,6 +17,11 @@ public interface IAppDbContext
     DbSet<Voucher> Vouchers { get; }
     /// <summary>Next value of a database sequence (voucher numbers and the like).</summary>
     Task<long> NextSequenceValueAsync(string sequence, CancellationToken ct);
+    /// <summary>
+    /// The highest event position of the current sandbox below which nothing more can commit (<c>cns.event_horizon</c>):
+    /// a reader that reads positions up to it, after it, never misses an event that commits later with a smaller one.
+    /// </summary>
+    Task<long> CommittedEventHorizonAsync(CancellationToken ct);
     DatabaseFacade Database { get; }
     DbSet<T> Set<T>() where T : class;
     /// <summary>The row of <typeparamref name="T"/> with this key, tracked and locked (FOR UPDATE) until the transaction ends; null when there is none.</summary>

@@ -24,6 +24,8 @@ public static class EventServices
         services.AddSingleton<IWebhookSender>(sp => new WebhookSender(sp.GetRequiredService<WebhookNetworkPolicy>(), options, RealTime(sp)));
         services.AddScoped<IClockAdvanceListener, EventHousekeepingClockListener>();
         services.AddScoped<EventJobs>();
+        // Every process that writes events wakes the dispatchers (of any process) after its commits.
+        services.AddHostedService<EventCommitNotifier>();
         if (runBackgroundJobs)
         {
             services.AddHostedService(sp => new WebhookDispatcher(sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), sp.GetRequiredService<IWebhookSender>(),

@@ -12,8 +12,8 @@ namespace CnsExchange.Infrastructure.Events;
 /// and each endpoint's <c>delivered_through</c> its cursor: an endpoint is drained by one worker at a time (its row is
 /// locked FOR UPDATE SKIP LOCKED for each delivery, so other processes pass it by), one event after the other in commit
 /// order, and the cursor moves in the transaction that records the attempt. A process killed mid-delivery rolls that
-/// transaction back (lock and all): another worker delivers the event again (at least once). Woken by the commit
-/// trigger's NOTIFY, and every poll interval for retries that fell due.
+/// transaction back (lock and all): another worker delivers the event again (at least once). Woken by the NOTIFY that
+/// follows event commits (<see cref="EventCommitNotifier"/>), and every poll interval for retries that fell due.
 /// </summary>
 internal sealed class WebhookDispatcher(
     NpgsqlDataSource source, IWebhookSender sender, WebhookOptions options, TimeProvider realTime, ILogger<WebhookDispatcher> logger) : BackgroundService
@@ -115,7 +115,15 @@ internal sealed class WebhookDispatcher(
         try
         {
             await using var connection = await source.OpenConnectionAsync(ct);
-            for (var i = 0; i < EventsPerTurn && await DeliverNextAsync(connection, sandboxId, endpointId, ct); i++)
+            // One horizon per turn: every event of the sandbox up to it is committed (or never will be), so the cursor may
+            // move up to it; what commits later waits for the next turn (its commit wakes the dispatcher again).
+            long horizon;
+            await using (var cmd = new NpgsqlCommand("SELECT cns.event_horizon($1)", connection))
+            {
+                cmd.Parameters.Add(new NpgsqlParameter { Value = sandboxId });
+                horizon = (long)(await cmd.ExecuteScalarAsync(ct))!;
+            }
+            for (var i = 0; i < EventsPerTurn && await DeliverNextAsync(connection, sandboxId, endpointId, horizon, ct); i++)
             {
             }
         }
@@ -131,7 +139,7 @@ internal sealed class WebhookDispatcher(
     private sealed record Pending(Guid Id, long Position, string Type, DateTimeOffset OccurredAt, Guid ResourceId, string ResourceUrl, string Data);
 
     /// <summary>Delivers the endpoint's next event in one transaction; false when there is nothing more to do now.</summary>
-    private async Task<bool> DeliverNextAsync(NpgsqlConnection connection, Guid sandboxId, Guid endpointId, CancellationToken ct)
+    private async Task<bool> DeliverNextAsync(NpgsqlConnection connection, Guid sandboxId, Guid endpointId, long horizon, CancellationToken ct)
     {
         await using var tx = await connection.BeginTransactionAsync(ct);
         await Execute(connection, tx, "SELECT set_config('cns.sandbox', $1, true)", ct, sandboxId.ToString());
@@ -155,9 +163,9 @@ internal sealed class WebhookDispatcher(
         Pending? next = null;
         await using (var cmd = Command(connection, tx, """
             SELECT id, position, type, occurred_at, resource_id, resource_url, data::text FROM cns.events
-            WHERE sandbox_id = $1 AND position > $2 AND ($3::uuid IS NULL OR provider_id = $3) AND (cardinality($4::text[]) = 0 OR type = ANY($4))
+            WHERE sandbox_id = $1 AND position > $2 AND position <= $5 AND ($3::uuid IS NULL OR provider_id = $3) AND (cardinality($4::text[]) = 0 OR type = ANY($4))
             ORDER BY position LIMIT 1
-            """, sandboxId, endpoint.DeliveredThrough, (object?)endpoint.ProviderId ?? DBNull.Value, endpoint.Types))
+            """, sandboxId, endpoint.DeliveredThrough, (object?)endpoint.ProviderId ?? DBNull.Value, endpoint.Types, horizon))
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
             if (await reader.ReadAsync(ct))
@@ -166,16 +174,15 @@ internal sealed class WebhookDispatcher(
         }
         if (next is null)
         {
-            // Nothing for this endpoint: its cursor passes the events it does not receive (committed positions form a prefix).
-            // One statement, one snapshot: an event for the endpoint committed since the SELECT above is seen by the NOT
-            // EXISTS exactly when it is seen by the max, so the cursor never passes it (two statements lost such events).
+            // Nothing for this endpoint up to the horizon: its cursor passes the events it does not receive. Every position up
+            // to the horizon was committed before this turn began (or never will be), so the cursor never passes an event
+            // that commits later; the NOT EXISTS keeps it from passing one a concurrent change to the endpoint let through.
             await Execute(connection, tx, """
-                UPDATE cns.webhook_endpoints w SET delivered_through = GREATEST(w.delivered_through,
-                  COALESCE((SELECT max(position) FROM cns.events WHERE sandbox_id = $1), 0))
+                UPDATE cns.webhook_endpoints w SET delivered_through = GREATEST(w.delivered_through, $5)
                 WHERE w.sandbox_id = $1 AND w.id = $2
-                  AND NOT EXISTS (SELECT 1 FROM cns.events e WHERE e.sandbox_id = $1 AND e.position > w.delivered_through
+                  AND NOT EXISTS (SELECT 1 FROM cns.events e WHERE e.sandbox_id = $1 AND e.position > w.delivered_through AND e.position <= $5
                                   AND ($3::uuid IS NULL OR e.provider_id = $3) AND (cardinality($4::text[]) = 0 OR e.type = ANY($4)))
-                """, ct, sandboxId, endpointId, (object?)endpoint.ProviderId ?? DBNull.Value, endpoint.Types);
+                """, ct, sandboxId, endpointId, (object?)endpoint.ProviderId ?? DBNull.Value, endpoint.Types, horizon);
             await tx.CommitAsync(ct);
             return false;
         }

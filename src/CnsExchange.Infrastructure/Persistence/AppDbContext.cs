@@ -28,29 +28,68 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     /// <summary>The sandbox of the current unit of work: every sandbox entity's query filter compares with it.</summary>
     public Guid CurrentSandboxId => SandboxScope.Current?.Id ?? Guid.Empty;
 
+    /// <summary>
+    /// True from a save that wrote events until its transaction ends: its commit wakes the webhook dispatchers
+    /// (<see cref="Events.EventCommits"/>, through <see cref="EventCommitInterceptor"/>).
+    /// </summary>
+    internal bool EventsWritten { get; set; }
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        StampSandbox();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        var events = StampSandbox();
+        var saved = base.SaveChanges(acceptAllChangesOnSuccess);
+        AfterSave(events);
+        return saved;
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        StampSandbox();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var events = StampSandbox();
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        AfterSave(events);
+        return saved;
     }
 
-    /// <summary>New rows belong to the sandbox of the unit of work (row-level security refuses any other).</summary>
-    private void StampSandbox()
+    /// <summary>Events saved outside a transaction are committed with the save; inside one, with its commit.</summary>
+    private void AfterSave(bool events)
+    {
+        if (!events) return;
+        if (Database.CurrentTransaction is null) Events.EventCommits.Signal();
+        else EventsWritten = true;
+    }
+
+    /// <summary>New rows belong to the sandbox of the unit of work (row-level security refuses any other). True when events are added.</summary>
+    private bool StampSandbox()
     {
         var sandbox = CurrentSandboxId;
+        var events = false;
         foreach (var entry in ChangeTracker.Entries())
         {
-            if (entry.State == EntityState.Added && entry.Metadata.FindProperty(SandboxModel.Property) is { } property)
+            if (entry.State != EntityState.Added) continue;
+            if (entry.Entity is Application.Features.Events.EventRecord) events = true;
+            if (entry.Metadata.FindProperty(SandboxModel.Property) is { } property)
             {
                 var value = entry.Property(property);
                 if ((Guid)value.CurrentValue! == Guid.Empty) value.CurrentValue = sandbox;
             }
+        }
+        return events;
+    }
+
+    public async Task<long> CommittedEventHorizonAsync(CancellationToken ct)
+    {
+        await Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = (Npgsql.NpgsqlCommand)Database.GetDbConnection().CreateCommand();
+            command.CommandText = "SELECT " + Schema + ".event_horizon($1)";
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = CurrentSandboxId });
+            command.Transaction = (Npgsql.NpgsqlTransaction?)Database.CurrentTransaction?.GetDbTransaction();
+            return (long)(await command.ExecuteScalarAsync(ct))!;
+        }
+        finally
+        {
+            await Database.CloseConnectionAsync();
         }
     }
 
@@ -90,6 +129,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
         modelBuilder.HasDefaultSchema(Schema);
         modelBuilder.HasSequence<long>(Configurations.VoucherConfiguration.NumberSequence).StartsAt(1000);
         modelBuilder.HasSequence<long>(Configurations.PaymentRunTables.NumberSequence).StartsAt(1);
+        modelBuilder.HasSequence<long>(Configurations.EventRecordConfiguration.PositionSequence).StartsAt(1);
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
         SandboxModel.Apply(modelBuilder, this);
     }

@@ -54,10 +54,26 @@ internal sealed class SandboxProvisioner(AppDbContext db, SandboxSeeder seeder, 
     }
 
     public async Task<IReadOnlyList<SandboxDto>> ListAsync(CancellationToken ct) =>
-        (await db.Sandboxes.AsNoTracking().Where(s => s.DeletingAt == null).OrderBy(s => s.CreatedAt).ThenBy(s => s.Id).ToListAsync(ct)).Select(Map).ToList();
+        (await WithBytesUsedAsync(await db.Sandboxes.AsNoTracking().Where(s => s.DeletingAt == null).OrderBy(s => s.CreatedAt).ThenBy(s => s.Id).ToListAsync(ct), ct))
+        .Select(Map).ToList();
 
     public async Task<SandboxDto?> FindAsync(Guid id, CancellationToken ct) =>
-        await db.Sandboxes.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id && s.DeletingAt == null, ct) is { } s ? Map(s) : null;
+        await db.Sandboxes.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id && s.DeletingAt == null, ct) is { } s
+            ? Map((await WithBytesUsedAsync([s], ct))[0])
+            : null;
+
+    /// <summary>The bytes each sandbox stores, summed over its storage stripes (<c>cns.sandbox_bytes_used</c>; columns snake_case, as the naming convention maps the record).</summary>
+    private async Task<List<SandboxRecord>> WithBytesUsedAsync(List<SandboxRecord> sandboxes, CancellationToken ct)
+    {
+        if (sandboxes.Count == 0) return sandboxes;
+        var ids = sandboxes.Select(s => s.Id).ToArray();
+        var used = await db.Database.SqlQuery<SandboxBytes>($"SELECT sandbox_id, bytes_used FROM cns.sandbox_bytes_used({ids})")
+            .ToDictionaryAsync(b => b.SandboxId, b => b.BytesUsed, ct);
+        foreach (var s in sandboxes) s.BytesUsed = used.GetValueOrDefault(s.Id);
+        return sandboxes;
+    }
+
+    private sealed record SandboxBytes(Guid SandboxId, long BytesUsed);
 
     public async Task<bool> DeleteAsync(Guid id, CancellationToken ct)
     {

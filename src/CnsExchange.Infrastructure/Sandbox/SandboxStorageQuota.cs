@@ -1,36 +1,36 @@
 using CnsExchange.Application.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace CnsExchange.Infrastructure.Sandbox;
 
 /// <summary>
-/// Counts stored bytes in the sandbox's row, in one conditional UPDATE: concurrent uploads cannot pass the quota
-/// together. The default sandbox (the local set-up's, and the benchmarks') is counted but not limited.
+/// Counts stored bytes in the sandbox's storage stripes (<c>cns.charge_storage</c>, see
+/// <see cref="Persistence.Configurations.SandboxStorageStripe"/>), in the transaction of what they are for: concurrent
+/// uploads cannot pass the quota together, and they wait for each other's commit only when they share a stripe or the
+/// quota is nearly used up. The default sandbox (the local set-up's, and the benchmarks') is counted but not limited.
 /// </summary>
 public sealed class SandboxStorageQuota(long quotaBytes) : ISandboxStorageQuota
 {
-    private const string ChargeSql =
-        "UPDATE cns.sandboxes SET bytes_used = bytes_used + $2 WHERE id = $1 AND (id = $3 OR bytes_used + $2 <= $4)";
+    private const string ChargeSql = "SELECT cns.charge_storage($1, $2, $3)";
 
     public long QuotaBytes { get; } = quotaBytes;
 
     public async Task ChargeAsync(IAppDbContext db, long bytes, CancellationToken ct)
     {
-        if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("A quota charge belongs in the transaction of what it is for.");
-        var charged = await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlRawAsync(db.Database,
-            ChargeSql.Replace("$1", "{0}").Replace("$2", "{1}").Replace("$3", "{2}").Replace("$4", "{3}"),
-            [SandboxScope.RequireId(), bytes, SandboxIds.Default, QuotaBytes], ct);
-        if (charged == 0) throw new SandboxQuotaExceededException(QuotaBytes);
+        if (db.Database.CurrentTransaction is not { } transaction) throw new InvalidOperationException("A quota charge belongs in the transaction of what it is for.");
+        await ChargeAsync((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction(), bytes, ct);
     }
 
     /// <summary>Charges on the caller's connection and transaction: the bytes count only if what they are for is committed.</summary>
     public async Task ChargeAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long bytes, CancellationToken ct)
     {
+        var sandbox = SandboxScope.RequireId();
         await using var cmd = new NpgsqlCommand(ChargeSql, connection, transaction);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = SandboxScope.RequireId() });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = sandbox });
         cmd.Parameters.Add(new NpgsqlParameter { Value = bytes });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = SandboxIds.Default });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = QuotaBytes });
-        if (await cmd.ExecuteNonQueryAsync(ct) == 0) throw new SandboxQuotaExceededException(QuotaBytes);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = sandbox == SandboxIds.Default ? DBNull.Value : QuotaBytes, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+        if (await cmd.ExecuteScalarAsync(ct) is not true) throw new SandboxQuotaExceededException(QuotaBytes);
     }
 }

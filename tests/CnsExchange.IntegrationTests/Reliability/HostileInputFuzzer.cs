@@ -298,7 +298,7 @@ public sealed class HostileInputFuzzer(JsonNode openApi, Random random, IReadOnl
         var sql = string.Join(" UNION ALL ", tables.Select(t => t == "sandboxes"
             // Authentication notes a sandbox's last use (at most once a minute, whatever the answer): its content but
             // those two columns is digested, so a quota or clock written by a rejected request still shows.
-            ? $"SELECT '{t}', count(*), coalesce(sum(hashtext((id, name, clock_mode, clock_frozen_at, clock_offset, created_at, bytes_used, deleting_at)::text)::bigint), 0)::bigint FROM cns.\"{t}\""
+            ? $"SELECT '{t}', count(*), coalesce(sum(hashtext((id, name, clock_mode, clock_frozen_at, clock_offset, created_at, deleting_at)::text)::bigint), 0)::bigint FROM cns.\"{t}\""
             : $"SELECT '{t}', count(*), coalesce(sum(hashtext(ctid::text || ':' || xmin::text)::bigint), 0)::bigint FROM cns.\"{t}\""));
         var digest = new Dictionary<string, (long, long)>();
         await using var cmd = new NpgsqlCommand(sql, connection);

@@ -318,6 +318,62 @@ public sealed class SandboxQuotaTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(300_000, await BytesUsedAsync(b.Id));
     }
 
+    [Fact]
+    public async Task The_quota_is_exact_across_sessions_whatever_stripe_each_charges()
+    {
+        // cns.charge_storage directly, under a quota of 1,000 bytes, from 8 sessions (their stripes: backend pid mod 8).
+        var b = await SandboxApi.CreateAsync(Client(Operator), seed: "empty");
+        var sessions = new List<Npgsql.NpgsqlConnection>();
+        try
+        {
+            for (var i = 0; i < 8; i++) sessions.Add(await SandboxApi.OpenAsAppRoleAsync(Api, b.Id));
+            foreach (var s in sessions) Assert.True(await ChargeAsync(s, 100, b.Id)); // 800
+            Assert.True(await ChargeAsync(sessions[0], 150, b.Id));   // 950: more than its stripe was given, within the quota
+            Assert.False(await ChargeAsync(sessions[1], 100, b.Id));  // 1,050
+            Assert.True(await ChargeAsync(sessions[2], 50, b.Id));    // 1,000 exactly
+            Assert.False(await ChargeAsync(sessions[3], 1, b.Id));
+            Assert.Equal(1000, await BytesUsedAsync(b.Id));
+        }
+        finally
+        {
+            foreach (var s in sessions) await s.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Concurrent_charges_pass_the_quota_exactly_as_far_as_it_goes()
+    {
+        // 24 sessions charge 100 bytes each at once under a quota of 1,000, each holding its transaction open a moment:
+        // exactly 10 are counted.
+        var b = await SandboxApi.CreateAsync(Client(Operator), seed: "empty");
+        var sessions = new List<Npgsql.NpgsqlConnection>();
+        try
+        {
+            for (var i = 0; i < 24; i++) sessions.Add(await SandboxApi.OpenAsAppRoleAsync(Api, b.Id));
+            var results = await Task.WhenAll(sessions.Select(s => Task.Run(() => ChargeAsync(s, 100, b.Id, holdMs: Random.Shared.Next(0, 30)))));
+            Assert.Equal(10, results.Count(ok => ok));
+            Assert.Equal(1000, await BytesUsedAsync(b.Id));
+        }
+        finally
+        {
+            foreach (var s in sessions) await s.DisposeAsync();
+        }
+    }
+
+    /// <summary>One charge under a 1,000-byte quota in a transaction of its own, committed.</summary>
+    private static async Task<bool> ChargeAsync(Npgsql.NpgsqlConnection session, long bytes, Guid sandbox, int holdMs = 0)
+    {
+        await using var tx = await session.BeginTransactionAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand("SELECT cns.charge_storage($1, $2, $3)", session, tx);
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = sandbox });
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = bytes });
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = 1000L });
+        var charged = (bool)(await cmd.ExecuteScalarAsync())!;
+        if (holdMs > 0) await Task.Delay(holdMs);
+        await tx.CommitAsync();
+        return charged;
+    }
+
     private async Task<long> BytesUsedAsync(Guid sandbox) =>
         (await (await Client(Operator).GetAsync($"/api/v1/sandboxes/{sandbox}")).ExpectAsync(HttpStatusCode.OK))["bytesUsed"]!.GetValue<long>();
 

@@ -111,7 +111,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             }
             await using var sandboxes = new NpgsqlCommand($"""
                 DELETE FROM cns.sandboxes WHERE id <> '{SandboxIds.Default}';
-                UPDATE cns.sandboxes SET clock_mode = 'running', clock_frozen_at = NULL, clock_offset = interval '0', bytes_used = 0
+                UPDATE cns.sandboxes SET clock_mode = 'running', clock_frozen_at = NULL, clock_offset = interval '0'
                 WHERE id = '{SandboxIds.Default}';
                 """, conn);
             await sandboxes.ExecuteNonQueryAsync();

@@ -23,7 +23,10 @@ public sealed class EventFeedHandler(IAppDbContext db, ICurrentCaller caller, Ti
         var types = ParseTypes(query.Types);
         var limit = Cursor.Limit(query.Limit);
         var since = clock.GetUtcNow().AddDays(-options.EventRetentionDays);
-        var events = db.Set<EventRecord>().AsNoTracking().Where(e => e.Position > after && e.OccurredAt >= since);
+        // Up to the horizon only: a position above it may still be taken by a commit in flight, and a reader that went past
+        // it would never see that event (positions are taken at COMMIT; see cns.event_horizon).
+        var horizon = await db.CommittedEventHorizonAsync(ct);
+        var events = db.Set<EventRecord>().AsNoTracking().Where(e => e.Position > after && e.Position <= horizon && e.OccurredAt >= since);
         if (!caller.IsStaff()) events = events.Where(e => e.ProviderId == caller.RequireProvider());
         if (types.Count > 0) events = events.Where(e => types.Contains(e.Type));
         var rows = await events.OrderBy(e => e.Position).Take(limit + 1).ToListAsync(ct);

@@ -51,7 +51,10 @@ public interface IEvents
 public sealed class EventRecord
 {
     public Guid Id { get; set; }
-    /// <summary>Commit order within the sandbox: assigned when the transaction commits (null until then).</summary>
+    /// <summary>
+    /// Commit order: taken from one sequence when the transaction commits (null until then), so increasing within a sandbox
+    /// with gaps (other sandboxes' events, rolled-back commits). Read up to <see cref="Common.IAppDbContext.CommittedEventHorizonAsync"/>.
+    /// </summary>
     public long? Position { get; set; }
     public required string Type { get; set; }
     public DateTimeOffset OccurredAt { get; set; }

@@ -83,7 +83,8 @@ public sealed class WebhookHandlers(IAppDbContext db, ICurrentCaller caller, Tim
             Secret = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_'),
             CreatedAt = now,
             // Events already committed are not sent: the endpoint receives what happens from now on (the feed has the past).
-            DeliveredThrough = await db.Set<EventRecord>().MaxAsync(e => e.Position, ct) ?? 0,
+            // Every event up to the horizon is committed (or never will be): the endpoint starts after them.
+            DeliveredThrough = await db.CommittedEventHorizonAsync(ct),
         };
         db.Set<WebhookEndpoint>().Add(endpoint);
         await db.SaveChangesAsync(ct);

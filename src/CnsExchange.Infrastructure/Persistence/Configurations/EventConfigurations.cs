@@ -7,6 +7,9 @@ namespace CnsExchange.Infrastructure.Persistence.Configurations;
 
 internal sealed class EventRecordConfiguration : IEntityTypeConfiguration<EventRecord>
 {
+    /// <summary>Positions of every sandbox's events, taken at COMMIT (see the EventPositionsWithoutSandboxLock migration).</summary>
+    public const string PositionSequence = "event_position_seq";
+
     public void Configure(EntityTypeBuilder<EventRecord> b)
     {
         b.ToTable("events");
@@ -14,28 +17,12 @@ internal sealed class EventRecordConfiguration : IEntityTypeConfiguration<EventR
         b.Property(x => x.Type).HasMaxLength(80);
         b.Property(x => x.ResourceUrl).HasMaxLength(200);
         b.Property(x => x.Data).HasColumnType("jsonb");
-        // Set by the commit trigger (cns.events_sequence): never written by the application.
+        // Set by the commit trigger (cns.events_sequence) from cns.event_position_seq: never written by the application.
         b.Property(x => x.Position).ValueGeneratedOnAddOrUpdate();
         b.HasIndex(x => x.Position).IsUnique().HasDatabaseName("ux_events_position");
         b.HasIndex(x => x.OccurredAt);
         // voucher.expiring once per voucher.
         b.HasIndex(x => x.ResourceId).IsUnique().HasFilter("type = 'voucher.expiring'").HasDatabaseName("ux_events_voucher_expiring");
-    }
-}
-
-/// <summary>The last position given in each sandbox (one row per sandbox, locked by the commit trigger).</summary>
-internal sealed class EventPositionCounter
-{
-    public long LastPosition { get; set; }
-}
-
-internal sealed class EventPositionCounterConfiguration : IEntityTypeConfiguration<EventPositionCounter>
-{
-    public void Configure(EntityTypeBuilder<EventPositionCounter> b)
-    {
-        b.ToTable("event_positions");
-        b.Property<Guid>(SandboxModel.Property);
-        b.HasKey(SandboxModel.Property);
     }
 }
 

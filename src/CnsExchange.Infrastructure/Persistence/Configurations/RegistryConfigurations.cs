@@ -115,7 +115,38 @@ internal sealed class SandboxConfiguration : IEntityTypeConfiguration<CnsExchang
         b.Property(x => x.Name).HasMaxLength(100);
         b.Property(x => x.ClockMode).HasConversion(v => v == ClockMode.Frozen ? "frozen" : "running", v => v == "frozen" ? ClockMode.Frozen : ClockMode.Running).HasMaxLength(10);
         b.Ignore(x => x.Clock);
+        // Counted in the sandbox's storage stripes (cns.sandbox_storage), read with the sandbox.
+        b.Ignore(x => x.BytesUsed);
         b.HasIndex(x => x.DeletesAfter).HasFilter("deletes_after IS NOT NULL");
+    }
+}
+
+/// <summary>
+/// One of a sandbox's <see cref="Stripes"/> storage counters (cns.charge_storage): a charge takes the stripe of its
+/// database session, so concurrent uploads of one sandbox rarely wait for each other's commit. For a limited sandbox,
+/// the stripes' capacities add up to the quota: a charge within its stripe's capacity is within the quota; one that is
+/// not locks every stripe, checks the sum exactly and shares the quota's free bytes out again.
+/// </summary>
+internal sealed class SandboxStorageStripe
+{
+    public const int Stripes = 8;
+
+    public int Stripe { get; set; }
+    public long BytesUsed { get; set; }
+    /// <summary>What the stripe may hold (limited sandboxes; 0 until a charge shares the quota out).</summary>
+    public long Capacity { get; set; }
+    /// <summary>The quota the capacities were shared out under (null: not limited, or not shared out yet).</summary>
+    public long? Quota { get; set; }
+}
+
+internal sealed class SandboxStorageStripeConfiguration : IEntityTypeConfiguration<SandboxStorageStripe>
+{
+    public const string Table = "sandbox_storage";
+
+    public void Configure(EntityTypeBuilder<SandboxStorageStripe> b)
+    {
+        b.ToTable(Table, t => t.HasCheckConstraint("ck_sandbox_storage_stripe", $"stripe >= 0 AND stripe < {SandboxStorageStripe.Stripes}"));
+        b.HasKey(x => x.Stripe); // led by sandbox_id (SandboxModel)
     }
 }
 

@@ -24,6 +24,8 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.HasSequence("event_position_seq");
+
             modelBuilder.HasSequence("payment_run_number_seq");
 
             modelBuilder.HasSequence("voucher_number_seq")
@@ -148,10 +150,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
                         .HasColumnName("id");
-
-                    b.Property<long>("BytesUsed")
-                        .HasColumnType("bigint")
-                        .HasColumnName("bytes_used");
 
                     b.Property<DateTimeOffset?>("ClockFrozenAt")
                         .HasColumnType("timestamp with time zone")
@@ -3458,23 +3456,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.ToTable("billing_file_contents", "cns");
                 });
 
-            modelBuilder.Entity("CnsExchange.Infrastructure.Persistence.Configurations.EventPositionCounter", b =>
-                {
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
-                    b.Property<long>("LastPosition")
-                        .HasColumnType("bigint")
-                        .HasColumnName("last_position");
-
-                    b.HasKey("SandboxId")
-                        .HasName("pk_event_positions");
-
-                    b.ToTable("event_positions", "cns");
-                });
-
             modelBuilder.Entity("CnsExchange.Infrastructure.Persistence.Configurations.OperatorKey", b =>
                 {
                     b.Property<Guid>("Id")
@@ -3510,6 +3491,38 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_operator_keys_key_hash");
 
                     b.ToTable("operator_keys", "cns");
+                });
+
+            modelBuilder.Entity("CnsExchange.Infrastructure.Persistence.Configurations.SandboxStorageStripe", b =>
+                {
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
+                    b.Property<int>("Stripe")
+                        .HasColumnType("integer")
+                        .HasColumnName("stripe");
+
+                    b.Property<long>("BytesUsed")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bytes_used");
+
+                    b.Property<long>("Capacity")
+                        .HasColumnType("bigint")
+                        .HasColumnName("capacity");
+
+                    b.Property<long?>("Quota")
+                        .HasColumnType("bigint")
+                        .HasColumnName("quota");
+
+                    b.HasKey("SandboxId", "Stripe")
+                        .HasName("pk_sandbox_storage");
+
+                    b.ToTable("sandbox_storage", "cns", t =>
+                        {
+                            t.HasCheckConstraint("ck_sandbox_storage_stripe", "stripe >= 0 AND stripe < 8");
+                        });
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Cures.CureAuthorisation", b =>
@@ -4717,14 +4730,14 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasConstraintName("fk_billing_file_contents_sandboxes_sandbox_id");
                 });
 
-            modelBuilder.Entity("CnsExchange.Infrastructure.Persistence.Configurations.EventPositionCounter", b =>
+            modelBuilder.Entity("CnsExchange.Infrastructure.Persistence.Configurations.SandboxStorageStripe", b =>
                 {
                     b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
                         .WithMany()
                         .HasForeignKey("SandboxId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_event_positions_sandboxes_sandbox_id");
+                        .HasConstraintName("fk_sandbox_storage_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Cures.CureAuthorisation", b =>
