@@ -72,6 +72,8 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                   AND (p_quota IS NULL OR (s.quota = p_quota AND s.bytes_used + p_bytes <= s.capacity));
               IF FOUND THEN RETURN true; END IF;
 
+              -- One slow path of a sandbox at a time (full suite: two of them at once deadlocked about one run in three).
+              PERFORM pg_advisory_xact_lock(1129206598, hashtext(p_sandbox::text));
               INSERT INTO cns.sandbox_storage (sandbox_id, stripe, bytes_used, capacity, quota)
                 SELECT p_sandbox, g, 0, 0, NULL FROM generate_series(0, 7) g
                 ON CONFLICT DO NOTHING;
