@@ -25,7 +25,11 @@ internal sealed class PhysioFactsReader(AppDbContext db) : IPhysioFactsReader
         $"SELECT id, insured_id, \"from\", \"to\", includes_physiotherapy, physio_delivered_on FROM cns.care_plans WHERE insured_id = {InsuredOf} ORDER BY id",
         "SELECT code, name, country, specialty FROM cns.doctors WHERE code = $1",
         // The earliest voucher; of its fingerprints the scan's first, so a refusal says "same scan" when the bytes matched.
-        $"SELECT f.voucher_number, v.provider_id, {IsScan} FROM cns.prescription_fingerprints f JOIN cns.vouchers v ON v.id = f.voucher_id WHERE f.fingerprint = ANY($1) ORDER BY f.created_at, {IsScan} DESC LIMIT 1",
+        // One primary-key lookup per fingerprint, and the voucher by its id: with the sandbox's tables believed empty (a
+        // fresh sandbox, or statistics taken when they were), a join lets the planner scan every voucher of the sandbox
+        // instead (bench/results/2026-12-02-p1-cpu-profile.md).
+        $"SELECT f.voucher_number, (SELECT v.provider_id FROM cns.vouchers v WHERE v.id = f.voucher_id), {IsScan} FROM unnest($1::text[]) x(fingerprint) " +
+        $"CROSS JOIN LATERAL (SELECT * FROM cns.prescription_fingerprints f WHERE f.fingerprint = x.fingerprint) f ORDER BY f.created_at, {IsScan} DESC LIMIT 1",
     ];
 
     public async Task<PhysioFacts> ReadAsync(string matricule, string? doctorCode, IReadOnlyCollection<string> fingerprints, CancellationToken ct)
