@@ -9,7 +9,7 @@ namespace CnsExchange.Infrastructure.Persistence;
 /// <summary>
 /// Makes every entity a sandbox's data, except the sandboxes and operator keys themselves: a <c>sandbox_id</c> column
 /// (default: the unit of work's database setting, so raw INSERTs and COPY need not name it, and row-level security
-/// checks it), a cascading foreign key to <c>sandboxes</c>, a query filter on the current sandbox, and every configured
+/// checks it), a cascading foreign key to <c>sandboxes</c> (but see <see cref="SandboxThroughParent"/>), a query filter on the current sandbox, and every configured
 /// index and every natural primary key led by <c>sandbox_id</c> (the same matricule or reference in two sandboxes).
 /// </summary>
 internal static class SandboxModel
@@ -22,6 +22,13 @@ internal static class SandboxModel
     public const string CurrentSql = "(NULLIF(current_setting('cns.sandbox', true), ''))::uuid";
 
     private static readonly HashSet<Type> Shared = [typeof(SandboxRecord), typeof(Configurations.OperatorKey)];
+
+    /// <summary>
+    /// Tables whose rows take their sandbox from a parent row instead of a foreign key of their own: a fee memoir line is
+    /// in its memoir's sandbox (checked once per statement by a trigger, see <see cref="Configurations.LineReferences"/>),
+    /// and the memoir's cascade removes it with the sandbox. The column, policy, filter and indexes stay.
+    /// </summary>
+    private static readonly HashSet<Type> SandboxThroughParent = [typeof(CnsExchange.Domain.Billing.FeeMemoirLine)];
 
     /// <summary>An API key identifies its sandbox: its hash stays unique across all sandboxes.</summary>
     private static bool KeepsGlobalUniqueness(IMutableIndex index) =>
@@ -41,7 +48,8 @@ internal static class SandboxModel
         {
             var entity = modelBuilder.Entity(type.ClrType);
             entity.Property<Guid>(Property).HasColumnName(Column).HasDefaultValueSql(CurrentSql).ValueGeneratedNever();
-            entity.HasOne(typeof(SandboxRecord)).WithMany().HasForeignKey(Property).OnDelete(DeleteBehavior.Cascade);
+            if (!SandboxThroughParent.Contains(type.ClrType))
+                entity.HasOne(typeof(SandboxRecord)).WithMany().HasForeignKey(Property).OnDelete(DeleteBehavior.Cascade);
 
             var e = Expression.Parameter(type.ClrType, "e");
             var filter = Expression.Equal(

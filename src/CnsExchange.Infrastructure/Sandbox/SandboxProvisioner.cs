@@ -142,7 +142,9 @@ internal static class SandboxDeletionOrder
             .Where(t => t.Schema == AppDbContext.Schema && t.Name is not (SandboxConfiguration.Table or "operator_keys" or "__EFMigrationsHistory"))
             .ToList();
         var pending = tables.ToDictionary(t => t.Name, t => t.ForeignKeyConstraints
-            .Select(fk => fk.PrincipalTable.Name).Where(p => p != t.Name && p != SandboxConfiguration.Table).ToHashSet());
+            .Select(fk => fk.PrincipalTable.Name)
+            .Concat(LineReferences.ParentsByTable.GetValueOrDefault(t.Name, [])) // references kept by triggers, not foreign keys
+            .Where(p => p != t.Name && p != SandboxConfiguration.Table).ToHashSet());
         // A table goes once nothing that references it is left.
         var order = new List<(string, bool)>();
         while (pending.Count > 0)

@@ -55,6 +55,19 @@ internal sealed class FeeMemoirConfiguration : IEntityTypeConfiguration<FeeMemoi
     }
 }
 
+/// <summary>
+/// References of fee memoir lines kept by triggers instead of foreign keys (migration LineReferencesPerStatement): the
+/// parent tables a line names. A sandbox's deletion removes the lines before these tables (SandboxDeletionOrder), as
+/// their triggers refuse to delete a row a line still names.
+/// </summary>
+internal static class LineReferences
+{
+    public static readonly IReadOnlyDictionary<string, string[]> ParentsByTable = new Dictionary<string, string[]>
+    {
+        [BillingTables.Lines] = ["insured", "providers", "vouchers", "voucher_services"],
+    };
+}
+
 internal sealed class FeeMemoirLineConfiguration : IEntityTypeConfiguration<FeeMemoirLine>
 {
     public void Configure(EntityTypeBuilder<FeeMemoirLine> b)
@@ -91,10 +104,14 @@ internal sealed class FeeMemoirLineConfiguration : IEntityTypeConfiguration<FeeM
         // A run reads and marks its lines provider by provider, in id order (return files, marking batches).
         b.HasIndex(x => new { x.PaymentRunId, x.ProviderId, x.Id }).HasFilter("payment_run_id IS NOT NULL")
             .HasDatabaseName("ix_fee_memoir_lines_payment_run_provider");
-        b.HasOne<Voucher>().WithMany().HasForeignKey(x => x.VoucherId).OnDelete(DeleteBehavior.Restrict);
-        b.HasOne<VoucherService>().WithMany().HasForeignKey(x => x.VoucherServiceId).OnDelete(DeleteBehavior.Restrict);
-        b.HasOne<Insured>().WithMany().HasForeignKey(x => x.InsuredId).OnDelete(DeleteBehavior.Restrict);
-        b.HasOne<Provider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);
+        // Only the memoir (cascade) is a foreign key of the database's own. A billing file's lines enter this table by the
+        // hundred thousand, and PostgreSQL checks a foreign key row by row (one lookup and row lock per line and key: with
+        // the voucher, its service, the insured, the provider and the sandbox that was about 60 % of writing a line).
+        // Those references are kept by triggers of the migration LineReferencesPerStatement instead, once per statement
+        // over all its lines: a line belongs to its memoir's sandbox and provider (the memoir's foreign keys vouch for
+        // both), its voucher, voucher service and insured exist in its sandbox (locked FOR KEY SHARE as a foreign key
+        // would), none of them can be deleted while a line names it, and none of these columns changes after the insert.
+        // See LineReferences (the names SandboxDeletionOrder needs).
         b.ToTable(t =>
         {
             t.HasCheckConstraint("ck_fee_memoir_lines_amounts", "claimed_amount > 0 AND cns_amount >= 0 AND insured_share >= 0 AND payable_amount >= 0");

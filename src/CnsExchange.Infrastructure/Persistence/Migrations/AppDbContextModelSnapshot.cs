@@ -780,12 +780,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_fee_memoir_lines");
 
-                    b.HasIndex("InsuredId")
-                        .HasDatabaseName("ix_fee_memoir_lines_insured_id");
-
-                    b.HasIndex("VoucherServiceId")
-                        .HasDatabaseName("ix_fee_memoir_lines_voucher_service_id");
-
                     b.HasIndex("SandboxId", "MemoirId", "LineNumber")
                         .IsUnique()
                         .HasDatabaseName("ix_fee_memoir_lines_memoir_id_line_number");
@@ -3925,12 +3919,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("CnsExchange.Domain.Billing.FeeMemoirLine", b =>
                 {
-                    b.HasOne("CnsExchange.Domain.Registry.Insured", null)
-                        .WithMany()
-                        .HasForeignKey("InsuredId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_fee_memoir_lines_insured_insured_id");
-
                     b.HasOne("CnsExchange.Domain.Billing.FeeMemoir", null)
                         .WithMany("Lines")
                         .HasForeignKey("MemoirId")
@@ -3944,37 +3932,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_fee_memoir_lines_payment_run_payment_run_id");
 
-                    b.HasOne("CnsExchange.Domain.Registry.Provider", null)
-                        .WithMany()
-                        .HasForeignKey("ProviderId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_fee_memoir_lines_providers_provider_id");
-
                     b.HasOne("CnsExchange.Domain.Payments.ProviderReturnFile", null)
                         .WithMany()
                         .HasForeignKey("ReturnFileId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_fee_memoir_lines_provider_return_file_return_file_id");
-
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_fee_memoir_lines_sandboxes_sandbox_id");
-
-                    b.HasOne("CnsExchange.Domain.Vouchers.Voucher", null)
-                        .WithMany()
-                        .HasForeignKey("VoucherId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_fee_memoir_lines_vouchers_voucher_id");
-
-                    b.HasOne("CnsExchange.Domain.Vouchers.VoucherService", null)
-                        .WithMany()
-                        .HasForeignKey("VoucherServiceId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_fee_memoir_lines_voucher_service_voucher_service_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Billing.FeeMemoirSimulation", b =>

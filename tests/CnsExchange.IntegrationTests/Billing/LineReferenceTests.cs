@@ -1,0 +1,122 @@
+using CnsExchange.IntegrationTests.Support;
+using Npgsql;
+
+namespace CnsExchange.IntegrationTests.Billing;
+
+/// <summary>
+/// A fee memoir line's references other than its memoir are kept by statement-level triggers instead of foreign keys
+/// (migration LineReferencesPerStatement, for the bulk insert of billing files): what the foreign keys refused must still
+/// be refused, as a foreign-key violation (23503) under the old constraint's name. Each case runs in a transaction that
+/// is rolled back, on rows of the default sandbox made for it.
+/// </summary>
+public sealed class LineReferenceTests(ApiFactory api) : ApiTest(api)
+{
+    private const string Sandbox = "00000000-0000-0000-0000-000000000001";
+
+    // Two providers, an insured person, voucher with one service, memoir and a second insured named by no voucher; line 1 is valid.
+    private const string Setup = $"""
+        CREATE TEMP TABLE ids ON COMMIT DROP AS SELECT gen_random_uuid() p, gen_random_uuid() p2, gen_random_uuid() i, gen_random_uuid() i2, gen_random_uuid() v,
+          gen_random_uuid() s, gen_random_uuid() m, '9' || lpad((random() * 1e11)::bigint::text, 12, '0') mat, lpad((random() * 1e8)::bigint::text, 9, '0') code;
+        INSERT INTO cns.providers (id, code, kind, name, iban, bic, created_at, sandbox_id)
+          SELECT x.id, x.code, 'Physiotherapist', 'Line references', 'LU280019400644750000', 'BCEELULL', now(), '{Sandbox}' FROM ids, LATERAL (VALUES (p, code), (p2, code || '2')) x(id, code);
+        INSERT INTO cns.insured (id, matricule, first_name, last_name, birth_date, sex, competent_fund, residence_country, cross_border_worker, sandbox_id)
+          SELECT x.id, x.mat, 'A', 'B', date '1935-01-01', 'F', 'CNS', 'LU', false, '{Sandbox}' FROM ids, LATERAL (VALUES (i, mat), (i2, '8' || substr(mat, 2))) x(id, mat);
+        INSERT INTO cns.vouchers (id, number, kind, provider_id, insured_id, matricule, category, prescription_date, issued_on, treatment_start_by,
+          valid_until, third_party_payment, accident_case, created_at, sandbox_id)
+          SELECT v, 'T' || substr(mat, 2), 'Physiotherapy', p, i, mat, 'A', date '2026-01-01', date '2026-01-02', date '2026-03-01', date '2026-12-31', true, false, now(), '{Sandbox}' FROM ids;
+        INSERT INTO cns.voucher_services (id, voucher_id, act_code, sessions_granted, sessions_billed, rate_percent, tariff_on_issue, travel_allowance_granted, sandbox_id)
+          SELECT s, v, 'ZK11', 8, 1, 88, 30, false, '{Sandbox}' FROM ids;
+        INSERT INTO cns.fee_memoirs (id, provider_id, reference, source, status, received_at, received_on, due_date, line_count, accepted_count, reduced_count,
+          refused_count, claimed_total, tariff_total, cns_total, insured_share_total, sandbox_id)
+          SELECT m, p, 'LR-' || code, 'Json', 'Adjudicated', now(), date '2026-03-01', date '2026-04-01', 1, 1, 0, 0, 30, 30, 26.4, 3.6, '{Sandbox}' FROM ids;
+        CREATE TEMP TABLE line ON COMMIT DROP AS SELECT * FROM cns.fee_memoir_lines WITH NO DATA;
+        INSERT INTO line (id, memoir_id, provider_id, line_number, voucher_number, voucher_id, voucher_service_id, matricule, insured_id, session_date,
+          act_code, travel, claimed_amount, tariff_amount, rate_percent, cns_amount, insured_share, outcome, reasons, payable_amount, created_at,
+          travel_allowance, sandbox_id)
+          SELECT gen_random_uuid(), m, p, 1, 'T' || substr(mat, 2), v, s, mat, i, date '2026-02-02', 'ZK11', false, 30, 30, 88, 26.4, 3.6, 'Accepted', '[]',
+            26.4, now(), false, '{Sandbox}' FROM ids;
+        """;
+
+    private const string InsertLine = "INSERT INTO cns.fee_memoir_lines SELECT * FROM line";
+
+    [Fact]
+    public async Task A_line_naming_its_own_memoir_voucher_service_and_insured_is_stored_and_its_payment_may_change()
+    {
+        await using var conn = await OpenAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await ExecuteAsync(conn, Setup + InsertLine);
+        Assert.Equal(1L, await ScalarAsync(conn, "SELECT count(*) FROM cns.fee_memoir_lines l JOIN ids ON l.memoir_id = ids.m"));
+        // The payment columns are no reference: a payment run still writes them.
+        await ExecuteAsync(conn, "UPDATE cns.fee_memoir_lines l SET paid_amount = 26.4 FROM ids WHERE l.memoir_id = ids.m");
+    }
+
+    [Theory]
+    [InlineData("UPDATE line SET insured_id = gen_random_uuid()", "fk_fee_memoir_lines_insured_insured_id")]
+    [InlineData("UPDATE line SET voucher_service_id = gen_random_uuid()", "fk_fee_memoir_lines_voucher_service_voucher_service_id")]
+    [InlineData("UPDATE line SET voucher_id = gen_random_uuid()", "fk_fee_memoir_lines_vouchers_voucher_id")]
+    [InlineData("UPDATE line SET memoir_id = gen_random_uuid()", "fk_fee_memoir_lines_fee_memoirs_memoir_id")]
+    // The memoir's provider and sandbox vouch for the line's: another provider (that exists) or sandbox is refused.
+    [InlineData("UPDATE line SET provider_id = ids.p2 FROM ids", "fk_fee_memoir_lines_providers_provider_id")]
+    [InlineData("""
+        INSERT INTO cns.sandboxes (id, name, clock_mode, clock_offset, created_at, last_used_at) VALUES ('00000000-0000-0000-0000-00000000abcd', 'other', 'running', interval '0', now(), now());
+        UPDATE line SET sandbox_id = '00000000-0000-0000-0000-00000000abcd'
+        """, "fk_fee_memoir_lines_providers_provider_id")]
+    // An insured person of another sandbox is no match, even when the id exists.
+    [InlineData("""
+        INSERT INTO cns.sandboxes (id, name, clock_mode, clock_offset, created_at, last_used_at) VALUES ('00000000-0000-0000-0000-00000000abcd', 'other', 'running', interval '0', now(), now());
+        UPDATE cns.insured SET sandbox_id = '00000000-0000-0000-0000-00000000abcd' FROM ids WHERE id = ids.i2;
+        UPDATE line SET insured_id = ids.i2, voucher_id = NULL, voucher_service_id = NULL, outcome = 'Refused' FROM ids
+        """, "fk_fee_memoir_lines_insured_insured_id")]
+    public async Task A_line_naming_what_does_not_exist_in_its_memoirs_sandbox_and_provider_is_refused(string change, string constraint)
+    {
+        await using var conn = await OpenAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await ExecuteAsync(conn, Setup);
+        await ExecuteAsync(conn, change);
+        var e = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(conn, InsertLine));
+        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, e.SqlState);
+        Assert.Equal(constraint, e.ConstraintName);
+    }
+
+    // The stored line names the second insured (named by no voucher, so that only the line can refuse deleting them).
+    [Theory]
+    // A refused line naming the voucher only: the voucher's services go with it (cascade), the line refuses the voucher.
+    [InlineData("UPDATE line SET voucher_service_id = NULL, outcome = 'Refused'", "DELETE FROM cns.vouchers USING ids WHERE id = ids.v",
+        "fk_fee_memoir_lines_vouchers_voucher_id")]
+    [InlineData("", "DELETE FROM cns.voucher_services USING ids WHERE id = ids.s", "fk_fee_memoir_lines_voucher_service_voucher_service_id")]
+    [InlineData("", "DELETE FROM cns.insured USING ids WHERE id = ids.i2", "fk_fee_memoir_lines_insured_insured_id")]
+    [InlineData("", "UPDATE cns.fee_memoir_lines l SET insured_id = ids.i FROM ids WHERE l.memoir_id = ids.m", "fee_memoir_line_references_fixed")]
+    [InlineData("", "UPDATE cns.fee_memoir_lines l SET provider_id = ids.p2 FROM ids WHERE l.memoir_id = ids.m", "fee_memoir_line_references_fixed")]
+    [InlineData("", "UPDATE cns.fee_memoirs m SET provider_id = ids.p2 FROM ids WHERE m.id = ids.m", "fee_memoir_line_references_fixed")]
+    public async Task What_a_stored_line_names_is_neither_deleted_nor_changed(string prepare, string change, string constraint)
+    {
+        await using var conn = await OpenAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await ExecuteAsync(conn, Setup);
+        await ExecuteAsync(conn, "UPDATE line SET insured_id = ids.i2 FROM ids");
+        if (prepare.Length > 0) await ExecuteAsync(conn, prepare);
+        await ExecuteAsync(conn, InsertLine);
+        var e = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(conn, change));
+        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, e.SqlState);
+        Assert.Equal(constraint, e.ConstraintName);
+    }
+
+    private async Task<NpgsqlConnection> OpenAsync()
+    {
+        var conn = new NpgsqlConnection(Api.ConnectionString);
+        await conn.OpenAsync();
+        return conn;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection conn, string sql)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<object?> ScalarAsync(NpgsqlConnection conn, string sql)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        return await cmd.ExecuteScalarAsync();
+    }
+}
