@@ -99,11 +99,12 @@ public sealed class Report
             "The floor is a COPY of the same lines into a table with the indexes and foreign keys of fee_memoir_lines as it is; the " +
             "import adds the upload, parsing, validation and adjudication to it (phase `write` in the notes is the lines' share)."),
         ("P3 ≤ 1.5× raw SQL",
-            "The run does what the bound does plus what it skips: every line is written twice (the claim, a committed step of its " +
-            "own so a crash loses nothing, PAY-06; then the marking after the files exist), each memoir twice, and 361 files " +
-            "(642 MB) are rendered and stored; the claim alone costs about what the whole bound costs. It lands at 1.85–2.0× " +
-            "depending on the load. Would meet it with margin: the payment columns kept once per (run, provider) instead of on " +
-            "each line, leaving one pass over the lines (a change to the line model of issue 6)."),
+            "Since issue 24 a run writes each line once, as the bound does (the claim sets the run and the paid amount; paid at, " +
+            "reported at and the return file are the run's and its provider's). What the run still does beyond the bound: each " +
+            "memoir is written twice (in_payment_run at the claim, a committed step of its own so a crash loses nothing, PAY-06; " +
+            "paid at the close), the run's lines are read again per step (netting, orders, return files, memoirs), and 361 files " +
+            "(about 700 MB) are rendered and stored, which alone costs about half the bound. Would lower it further: the return " +
+            "files rendered from one read of the lines, or the memoirs' two statuses folded into one write."),
         ("P5 " + P5Target,
             "Per-line cost grows with the size of fee_memoir_lines and with the machine's load between the rounds (earlier runs, " +
             "compared with the cheapest size: 1.06× and 1.12×). Would meet it steadily: each size on a table of equal size " +

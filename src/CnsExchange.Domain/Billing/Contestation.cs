@@ -17,7 +17,7 @@ public static class Contestation
     {
         if (alreadyContested) return ("line_already_contested", "This line was already contested; a line may be contested once.");
         if (line.Outcome == LineOutcome.Accepted) return ("line_not_contestable", "Only refused or reduced lines may be contested.");
-        if (line.ReturnFileId is not null || line.PaymentRunId is not null)
+        if (line.PaymentRunId is not null)
             return ("line_already_reported", "The line was already reported in a payment run's return file; it can no longer be contested.");
         if (line.Reasons.Any(r => r.Code == CommonReasonCodes.NotCovered))
             return ("line_not_contestable", "Services not covered by CNS are billable to the insured only; the line cannot be contested.");

@@ -141,13 +141,14 @@ public sealed class FeeMemoirLine
     public ContestationStatus? ContestationStatus { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 
-    // Filled by payment runs (issue 6). A line not yet taken by a run has PaymentRunId null.
+    // Filled by payment runs (issue 6), once, when a run takes the line (issue 24): the run and the amount it pays for the
+    // line (its payable amount then, which no longer changes). A line not yet taken by a run has PaymentRunId null. The
+    // line is paid and reported once its run is closed: when it was paid, and by which return file, are the run's
+    // (its as-of instant and execution date) and the return file of the run and the line's provider, never written
+    // per line.
     public Guid? PaymentRunId { get; set; }
+    /// <summary>What the run that took the line pays for it (set with <see cref="PaymentRunId"/>); paid once that run is closed.</summary>
     public decimal? PaidAmount { get; set; }
-    public DateTimeOffset? PaidAt { get; set; }
-    /// <summary>The return file that reported this line; once set, the line can no longer be contested.</summary>
-    public Guid? ReturnFileId { get; set; }
-    public DateTimeOffset? ReportedAt { get; set; }
     /// <summary>
     /// LIF-02/LIF-04: the line was released — its memoir voided, or the paid line reversed or recovered: it no longer
     /// holds a session nor counts as paid (<see cref="PaidLines.Holds"/>), and no payment run takes it.

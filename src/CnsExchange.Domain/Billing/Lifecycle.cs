@@ -112,10 +112,13 @@ public static class LineReversal
     public static readonly IReadOnlyList<string> RecoveryCodes =
         [BillingReasonCodes.DoubleFinancing, Cures.CureReasonCodes.Interrupted /* CUR-09's code, also a recovery code */, BillingReasonCodes.SessionNotGiven];
 
-    /// <summary>Why the line cannot be reversed or recovered, or null when it can (one already released is answered idempotently by the caller).</summary>
-    public static (string Code, string Message)? WhyNotReversible(FeeMemoirLine line)
+    /// <summary>
+    /// Why the line cannot be reversed or recovered, or null when it can (one already released is answered idempotently by
+    /// the caller). <paramref name="runClosed"/>: the payment run that took the line is closed (it paid and reported it).
+    /// </summary>
+    public static (string Code, string Message)? WhyNotReversible(FeeMemoirLine line, bool runClosed)
     {
-        if (line.PaymentRunId is null || line.ReturnFileId is null || line.PaidAmount is null)
+        if (line.PaymentRunId is null || line.PaidAmount is null || !runClosed)
             return (NotPaid, "This line was not paid by a payment run yet: void or replace its memoir instead (POST /api/v1/fee-memoirs/{id}/cancellation).");
         if (line.PaidAmount <= 0m)
             return (NotPaid, "Nothing was paid for this line (it was refused), so there is nothing to reverse.");

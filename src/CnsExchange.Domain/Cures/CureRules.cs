@@ -249,18 +249,21 @@ public static class InterruptedCure
     /// will be paid for it, and the line says why); taken by a run still open, it can be neither (the caller retries once
     /// the run closed).
     /// </summary>
-    public static BilledSession Settle(DateOnly interruptedOn, FeeMemoirLine line)
+    /// <param name="interruptedOn">The first day of the interruption.</param>
+    /// <param name="line">The billed line.</param>
+    /// <param name="runClosed">The payment run that took the line, if any, is closed (it paid the line).</param>
+    public static BilledSession Settle(DateOnly interruptedOn, FeeMemoirLine line, bool runClosed)
     {
         if (!PaidLines.Holds(line) || line.SessionDate < interruptedOn) return BilledSession.Untouched;
-        if (line.PaidAmount is { } paid) return paid > 0m ? BilledSession.Recover : BilledSession.Untouched;
-        if (line.PaymentRunId is not null) return BilledSession.InOpenPaymentRun;
+        if (line.PaymentRunId is not null)
+            return !runClosed ? BilledSession.InOpenPaymentRun : line.PaidAmount > 0m ? BilledSession.Recover : BilledSession.Untouched;
         return line.PayableAmount > 0m ? BilledSession.StopPayment : BilledSession.Untouched;
     }
 
     /// <summary>Stops the payment of a line not taken by a payment run yet: CNS owes nothing for it (<see cref="Settle"/>).</summary>
     public static void StopPayment(FeeMemoirLine line, DateOnly interruptedOn)
     {
-        if (Settle(interruptedOn, line) != BilledSession.StopPayment)
+        if (Settle(interruptedOn, line, runClosed: false) != BilledSession.StopPayment)
             throw new InvalidOperationException($"Line {line.LineNumber} of memoir {line.MemoirId} is not a session whose payment can be stopped.");
         line.PayableAmount = 0m;
         line.Reasons = [.. line.Reasons, Refusal(interruptedOn)];

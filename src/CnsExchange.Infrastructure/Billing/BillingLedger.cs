@@ -310,8 +310,8 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
     internal const string CopyLineColumns =
         "id, memoir_id, provider_id, line_number, source_line, voucher_number, voucher_id, voucher_service_id, hospital_stay_id, matricule, " +
         "insured_id, session_date, act_code, travel, claimed_amount, single_room_surcharge, tariff_amount, rate_percent, cns_amount, " +
-        "insured_share, outcome, reasons, payable_amount, contestation_status, created_at, payment_run_id, paid_amount, paid_at, " +
-        "return_file_id, reported_at, travel_allowance, released_at, competent_fund";
+        "insured_share, outcome, reasons, payable_amount, contestation_status, created_at, payment_run_id, paid_amount, " +
+        "travel_allowance, released_at, competent_fund";
 
     private static async Task WriteMemoirAsync(NpgsqlBinaryImporter w, FeeMemoir m, CancellationToken ct)
     {
@@ -375,9 +375,6 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         // Payment fields: empty until a payment run takes the line (written as they are, so the row is the entity).
         await WriteNullableAsync(w, l.PaymentRunId, NpgsqlDbType.Uuid, ct);
         await WriteNullableAsync(w, l.PaidAmount, NpgsqlDbType.Numeric, ct);
-        await WriteNullableAsync(w, l.PaidAt?.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
-        await WriteNullableAsync(w, l.ReturnFileId, NpgsqlDbType.Uuid, ct);
-        await WriteNullableAsync(w, l.ReportedAt?.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
         await w.WriteAsync(l.TravelAllowance, NpgsqlDbType.Boolean, ct);
         await WriteNullableAsync(w, l.ReleasedAt?.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
         await WriteTextAsync(w, l.CompetentFund, ct);

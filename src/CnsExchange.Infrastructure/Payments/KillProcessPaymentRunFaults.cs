@@ -7,7 +7,7 @@ namespace CnsExchange.Infrastructure.Payments;
 
 /// <summary>
 /// The reliability suite's crash: with <c>CnsExchange:Chaos:PaymentRunKillAt</c> set to <c>point#occurrence</c>
-/// (e.g. <c>mark_paid:batch_marked#2</c>), the process kills itself with SIGKILL the n-th time a payment run passes
+/// (e.g. <c>write_files:file_built#2</c>), the process kills itself with SIGKILL the n-th time a payment run passes
 /// that point — no exception handler, no rollback by the application, no shutdown: PostgreSQL sees the connection
 /// drop. Never configured outside scripts/reliability.sh.
 /// </summary>

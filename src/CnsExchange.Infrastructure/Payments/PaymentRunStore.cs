@@ -56,26 +56,6 @@ internal sealed class PaymentRunStore(AppDbContext db) : IPaymentRunStore
             ON CONFLICT (sandbox_id, run_id, provider_id) DO NOTHING
             """, ct);
 
-    public async Task<IReadOnlyList<Guid>> MarkBatchBoundsAsync(Guid runId, Guid providerId, int batchSize, CancellationToken ct) =>
-        await db.Database.SqlQuery<Guid>($"""
-            SELECT id AS "Value" FROM (
-              SELECT id, row_number() OVER (ORDER BY id) AS n FROM cns.fee_memoir_lines
-              WHERE payment_run_id = {runId} AND provider_id = {providerId}) numbered
-            WHERE n % {batchSize} = 0 ORDER BY id
-            """).ToListAsync(ct);
-
-    public Task<int> MarkLinesPaidAsync(Guid runId, Guid providerId, Guid returnFileId, Guid after, Guid last, DateTimeOffset paidAt,
-        DateTimeOffset reportedAt, CancellationToken ct) =>
-        db.Database.ExecuteSqlInterpolatedAsync($"""
-            UPDATE cns.fee_memoir_lines
-            SET paid_amount = payable_amount,
-                paid_at = CASE WHEN payable_amount > 0 THEN {paidAt} END,
-                return_file_id = {returnFileId},
-                reported_at = {reportedAt}
-            WHERE payment_run_id = {runId} AND provider_id = {providerId} AND id > {after} AND id <= {last}
-              AND reported_at IS NULL
-            """, ct);
-
     public Task MarkMemoirsPaidAsync(Guid runId, CancellationToken ct) =>
         db.Database.ExecuteSqlInterpolatedAsync($"""
             WITH taken AS MATERIALIZED (SELECT DISTINCT memoir_id FROM cns.fee_memoir_lines WHERE payment_run_id = {runId}),

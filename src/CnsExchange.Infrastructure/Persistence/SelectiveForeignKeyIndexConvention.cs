@@ -1,4 +1,3 @@
-using CnsExchange.Domain.Billing;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Metadata.Conventions;
@@ -14,10 +13,10 @@ namespace CnsExchange.Infrastructure.Persistence;
 internal sealed class SelectiveForeignKeyIndexConvention(ProviderConventionSetBuilderDependencies dependencies) : ForeignKeyIndexConvention(dependencies)
 {
     /// <summary>
-    /// fee_memoir_lines.return_file_id: set on each line when a payment run marks it paid (a million rows in a large run);
-    /// lines are read by run and provider, never by return file, and return files are never deleted (PAY-06).
+    /// None at present: fee_memoir_lines.return_file_id, the one listed before, is no longer a column (issue 24: a line's
+    /// return file is its run's and provider's).
     /// </summary>
-    private static readonly HashSet<(Type Entity, string Property)> Unindexed = [(typeof(FeeMemoirLine), nameof(FeeMemoirLine.ReturnFileId))];
+    private static readonly HashSet<(Type Entity, string Property)> Unindexed = [];
 
     protected override IConventionIndex? CreateIndex(IReadOnlyList<IConventionProperty> properties, bool unique, IConventionEntityTypeBuilder entityTypeBuilder) =>
         properties.Count == 1 && Unindexed.Contains((entityTypeBuilder.Metadata.ClrType, properties[0].Name))

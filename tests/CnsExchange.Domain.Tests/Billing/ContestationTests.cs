@@ -39,7 +39,7 @@ public sealed class ContestationTests
         switch (situation)
         {
             case "accepted": line = Line(LineOutcome.Accepted, Reason.Information("INSURED_SHARE", "BIL-11")); code = "INSURED_SHARE"; break;
-            case "reported": line.ReturnFileId = Guid.NewGuid(); break;
+            case "reported": line.PaymentRunId = Guid.NewGuid(); line.PaidAmount = 0m; break; // its run closed: reported
             case "in a run": line.PaymentRunId = Guid.NewGuid(); break;
             case "not covered": line = Line(LineOutcome.Refused, Reason.Refusal("NOT_COVERED", "BIL-05")); code = "NOT_COVERED"; break;
             case "no service": line = Line(LineOutcome.Refused, Reason.Refusal("VOUCHER_UNKNOWN", "BIL-01")); line.RatePercent = null; code = "VOUCHER_UNKNOWN"; break;

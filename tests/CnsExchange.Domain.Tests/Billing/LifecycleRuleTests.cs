@@ -53,7 +53,6 @@ public sealed class LifecycleRuleTests
         VoucherServiceId = outcome == LineOutcome.Refused || travelAllowance ? null : service ?? Service,
         TravelAllowance = travelAllowance,
         PaymentRunId = run,
-        ReturnFileId = paid is null ? null : Guid.NewGuid(),
         PaidAmount = paid,
         ReleasedAt = released,
     };
@@ -117,12 +116,15 @@ public sealed class LifecycleRuleTests
 
     [Theory]
     [InlineData(LineOutcome.Accepted, false, null, "line_not_paid")]  // not taken by a run
-    [InlineData(LineOutcome.Accepted, true, null, "line_not_paid")]   // taken, not yet marked paid
+    [InlineData(LineOutcome.Accepted, true, null, "line_not_paid")]   // taken (its amount set), the run not closed yet
     [InlineData(LineOutcome.Refused, true, "0", "line_not_paid")]     // reported, nothing paid
     [InlineData(LineOutcome.Accepted, true, "25.76", null)]
     [InlineData(LineOutcome.Reduced, true, "10.00", null)]
     public void Lif04_only_a_line_a_payment_run_paid_can_be_reversed_or_recovered(LineOutcome outcome, bool taken, string? paid, string? code) =>
-        Assert.Equal(code, LineReversal.WhyNotReversible(Line(outcome, run: taken ? Guid.NewGuid() : null, paid: paid is null ? null : decimal.Parse(paid, System.Globalization.CultureInfo.InvariantCulture)))?.Code);
+        // paid: the amount of a line whose run is closed; a taken line of an open run has its amount already (issue 24).
+        Assert.Equal(code, LineReversal.WhyNotReversible(
+            Line(outcome, run: taken ? Guid.NewGuid() : null, paid: paid is null ? taken ? 25.76m : null : decimal.Parse(paid, System.Globalization.CultureInfo.InvariantCulture)),
+            runClosed: paid is not null)?.Code);
 
     [Theory]
     [InlineData(DebtKind.Reversal, "LINE_REVERSED")]

@@ -354,9 +354,12 @@ public sealed class CureAuthorisationTests
         {
             Matricule = "1983081246785", ActCode = "T200", SessionDate = D(session), Outcome = outcome, CnsAmount = decimal.Parse(payable, CultureInfo.InvariantCulture),
             PayableAmount = decimal.Parse(payable, CultureInfo.InvariantCulture), PaymentRunId = inRun ? Guid.NewGuid() : null,
-            PaidAmount = paid is null ? null : decimal.Parse(paid, CultureInfo.InvariantCulture), ReleasedAt = released ? DateTimeOffset.UnixEpoch : null,
+            // paid: the amount of a line whose run is closed; a taken line of an open run has its amount already (issue 24).
+            PaidAmount = paid is null ? inRun ? decimal.Parse(payable, CultureInfo.InvariantCulture) : null : decimal.Parse(paid, CultureInfo.InvariantCulture),
+            ReleasedAt = released ? DateTimeOffset.UnixEpoch : null,
         };
-        Assert.Equal(expected, InterruptedCure.Settle(D("2027-01-10"), line));
+        var runClosed = paid is not null;
+        Assert.Equal(expected, InterruptedCure.Settle(D("2027-01-10"), line, runClosed));
         if (expected != BilledSession.StopPayment)
         {
             Assert.Throws<InvalidOperationException>(() => InterruptedCure.StopPayment(line, D("2027-01-10")));
@@ -365,7 +368,7 @@ public sealed class CureAuthorisationTests
         InterruptedCure.StopPayment(line, D("2027-01-10"));
         Assert.Equal(0m, line.PayableAmount);
         Assert.Equal(("CURE_INTERRUPTED", "CUR-09", "2027-01-10"), (line.Reasons[^1].Code, line.Reasons[^1].Rule, line.Reasons[^1].Detail));
-        Assert.Equal(BilledSession.Untouched, InterruptedCure.Settle(D("2027-01-10"), line)); // recorded again: nothing more
+        Assert.Equal(BilledSession.Untouched, InterruptedCure.Settle(D("2027-01-10"), line, runClosed)); // recorded again: nothing more
     }
 
     // ---- CUR-11 stationary obesity cure ----------------------------------------------------------------------

@@ -35,9 +35,6 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
         { PaymentRunFaultPoints.FilesOfProviderWritten, 2, PaymentRunStatus.OrdersBuilt },
         { PaymentRunFaultPoints.StepBeforeCommit, 3, PaymentRunStatus.OrdersBuilt }, // every file saved, not committed
         { PaymentRunFaultPoints.BeforeMarkPaid, 1, PaymentRunStatus.FilesWritten },
-        { PaymentRunFaultPoints.MarkPaidBatch, 1, PaymentRunStatus.FilesWritten },
-        { PaymentRunFaultPoints.MarkPaidBatch, 2, PaymentRunStatus.FilesWritten }, // after PHY0001's lines, before PHY0002's
-        { PaymentRunFaultPoints.MarkPaidBatch, 4, PaymentRunStatus.FilesWritten },
         { PaymentRunFaultPoints.MarkPaidLinesDone, 1, PaymentRunStatus.FilesWritten },
         { PaymentRunFaultPoints.MemoirsPaid, 1, PaymentRunStatus.FilesWritten },
     };
@@ -90,7 +87,8 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
 
     private sealed record FileState(string Key, string Sha256, string Content);
 
-    private sealed record LineState(Guid Id, Guid ProviderId, Guid? RunId, decimal? PaidAmount, DateTimeOffset? PaidAt, DateTimeOffset? ReportedAt, bool ReportedByOwnReturnFile);
+    /// <summary>A line as the run leaves it (issue 24: its run and amount; its return file is its run's for its provider).</summary>
+    private sealed record LineState(Guid Id, Guid ProviderId, Guid? RunId, decimal? PaidAmount, decimal PayableAmount, bool ReportedByOwnReturnFile);
 
     private sealed record Snapshot(
         string RunNumber, PaymentRunStatus Status, IReadOnlyList<FileState> Files, IReadOnlyList<LineState> Lines,
@@ -105,8 +103,8 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
             .OrderBy(f => f.Key, StringComparer.Ordinal).ToList();
         var returnFiles = await db.Set<ProviderReturnFile>().AsNoTracking().Where(f => f.RunId == runId).ToDictionaryAsync(f => f.Id, f => f.ProviderId);
         var lines = (await db.Set<FeeMemoirLine>().AsNoTracking().OrderBy(l => l.Id).ToListAsync())
-            .Select(l => new LineState(l.Id, l.ProviderId, l.PaymentRunId, l.PaidAmount, l.PaidAt, l.ReportedAt,
-                l.ReturnFileId is { } rf && returnFiles.GetValueOrDefault(rf) == l.ProviderId))
+            .Select(l => new LineState(l.Id, l.ProviderId, l.PaymentRunId, l.PaidAmount, l.PayableAmount,
+                l.PaymentRunId == runId && returnFiles.ContainsValue(l.ProviderId)))
             .ToList();
         var orders = (await db.Set<PaymentRunOrder>().AsNoTracking().Where(o => o.RunId == runId).ToListAsync())
             .Select(o => $"{o.ProviderCode} {o.Amount:0.00} {o.EndToEndId} {o.Iban}").Order(StringComparer.Ordinal).ToList();
@@ -126,7 +124,7 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
     private Task RewindAsync(Guid runId, long runNumberValue) => RawSqlWithoutTriggersAsync(Api, """
         UPDATE cns.fee_memoirs SET status = 'Adjudicated'
         WHERE status IN ('InPaymentRun', 'Paid') AND id IN (SELECT memoir_id FROM cns.fee_memoir_lines WHERE payment_run_id = @run);
-        UPDATE cns.fee_memoir_lines SET payment_run_id = NULL, paid_amount = NULL, paid_at = NULL, return_file_id = NULL, reported_at = NULL
+        UPDATE cns.fee_memoir_lines SET payment_run_id = NULL, paid_amount = NULL
         WHERE payment_run_id = @run;
         UPDATE cns.provider_debts SET payment_run_id = NULL WHERE payment_run_id = @run;
         DELETE FROM cns.payment_run_nettings WHERE run_id = @run;
@@ -171,7 +169,8 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
             Assert.Equal(stoppedAt == PaymentRunStatus.Created ? 0 : expected.Lines.Count(l => l.RunId == runId), taken);
             Assert.Equal(stoppedAt < PaymentRunStatus.OrdersBuilt ? 0 : expected.Orders.Count, interrupted.Orders.Count);
             Assert.Equal(stoppedAt < PaymentRunStatus.FilesWritten ? 0 : expected.Files.Count, interrupted.Files.Count);
-            Assert.DoesNotContain(interrupted.Lines, l => l.RunId == runId && (l.ReportedAt is not null || l.PaidAmount is not null)); // marking is all or nothing
+            // A line is taken with its amount, in one statement (issue 24), and paid no more than it was payable then.
+            Assert.All(interrupted.Lines.Where(l => l.RunId == runId), l => Assert.Equal(l.PayableAmount, l.PaidAmount));
             Assert.Equal(stoppedAt < PaymentRunStatus.LinesClaimed ? 0 : 2, interrupted.DebtRuns.Count(r => r == runId));
             Assert.Equal(stoppedAt < PaymentRunStatus.OrdersBuilt ? 0 : expected.Nettings.Count, interrupted.Nettings.Count);
             var failed = await DbAsync(Api, db => db.Set<PaymentRun>().AsNoTracking().SingleAsync(r => r.Id == runId));
@@ -215,7 +214,7 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
                 continue;
             }
             Assert.Equal(runId, line.RunId);
-            Assert.NotNull(line.PaidAmount);
+            Assert.Equal(line.PayableAmount, line.PaidAmount);
             Assert.True(line.ReportedByOwnReturnFile);
         }
         Assert.Contains("P2-1 InPaymentRun", snapshot.Memoirs);

@@ -107,7 +107,7 @@ public sealed class FigureFailureTests(ApiFactory api) : ApiTest(api)
         Assert.False(KillChecks.DiedBySigkill(quitter.ExitCode));
         Assert.False(KillChecks.DiedBySigkill(null));
 
-        var point = "mark_paid:batch_marked";
+        var point = "write_files:provider_written";
         string[] lastWords = [KillProcessPaymentRunFaults.KillMarker(point)];
         Assert.True(PaymentCrash.KilledAtArmedPoint(137, lastWords, point));
         Assert.False(PaymentCrash.KilledAtArmedPoint(0, lastWords, point)); // ended by itself

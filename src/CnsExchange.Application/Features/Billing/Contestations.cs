@@ -166,7 +166,8 @@ public sealed class ContestationHandlers(IAppDbContext db, IReferenceData refere
     private async Task<ContestationDto> ToDtoAsync(LineContestation c, FeeMemoir memoir, FeeMemoirLine line, CancellationToken ct)
     {
         var providerCode = await db.Providers.Where(p => p.Id == c.ProviderId).Select(p => p.Code).SingleAsync(ct);
+        var payments = await PaymentRuns.PaymentRunState.PaymentsAsync(db, [line], ct);
         return new ContestationDto(c.Id, memoir.Id, memoir.Reference, providerCode, line.LineNumber, c.Code, c.Text, c.Status, c.SubmittedAt,
-            c.DecidedAt, c.DecisionNote, c.PayableBefore, c.PayableAfter, line.ToDto(reference, caller.Language, c));
+            c.DecidedAt, c.DecisionNote, c.PayableBefore, c.PayableAfter, line.ToDto(reference, caller.Language, c, payments));
     }
 }

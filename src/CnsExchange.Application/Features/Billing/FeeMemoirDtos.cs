@@ -111,19 +111,27 @@ public sealed record SimulatedLine(int LineNumber, LineOutcome Outcome, decimal?
 
 public static class FeeMemoirMapping
 {
-    public static FeeMemoirLineDto ToDto(this FeeMemoirLine l, IReferenceData reference, string language, LineContestation? contestation = null) =>
+    /// <param name="l">The line.</param>
+    /// <param name="reference">Reason texts.</param>
+    /// <param name="language">Language of the reason texts.</param>
+    /// <param name="contestation">The line's contestation, if any.</param>
+    /// <param name="payments">The payments of the memoir's lines a run took (<see cref="PaymentRuns.PaymentRunState.PaymentsAsync"/>);
+    /// a taken line missing from it shows only its run.</param>
+    public static FeeMemoirLineDto ToDto(this FeeMemoirLine l, IReferenceData reference, string language, LineContestation? contestation = null,
+        IReadOnlyDictionary<Guid, LinePaymentDto>? payments = null) =>
         new(l.LineNumber, l.SourceLine, l.VoucherNumber, l.HospitalStayId, l.Matricule, l.SessionDate, l.ActCode, l.Travel, l.ClaimedAmount,
             l.SingleRoomSurcharge, l.TariffAmount,
             l.RatePercent, l.CnsAmount, l.InsuredShare, l.Outcome, reference.Render(l.Reasons, language), l.PayableAmount,
             contestation is null ? null : new LineContestationRef(contestation.Id, contestation.Status),
-            l.PaymentRunId is { } run ? new LinePaymentDto(run, l.PaidAmount, l.PaidAt, l.ReturnFileId) : null,
+            l.PaymentRunId is { } run ? payments?.GetValueOrDefault(l.Id) ?? new LinePaymentDto(run, null, null, null) : null,
             l.ReleasedAt);
 
     public static FeeMemoirDto ToDto(this FeeMemoir m, string providerCode, IReferenceData reference, string language,
-        IReadOnlyDictionary<Guid, LineContestation>? contestations = null, SimulationComparisonDto? comparison = null) =>
+        IReadOnlyDictionary<Guid, LineContestation>? contestations = null, SimulationComparisonDto? comparison = null,
+        IReadOnlyDictionary<Guid, LinePaymentDto>? payments = null) =>
         new(m.Id, m.Reference, providerCode, m.Status, m.Source, m.BillingFileId, m.SimulationId, m.HospitalStayId, m.ReceivedAt, m.ReceivedOn, m.DueDate,
             m.AdjudicatedAt, MemoirTotalsDto.From(m),
-            m.Lines.OrderBy(l => l.LineNumber).Select(l => l.ToDto(reference, language, contestations?.GetValueOrDefault(l.Id))).ToList(),
+            m.Lines.OrderBy(l => l.LineNumber).Select(l => l.ToDto(reference, language, contestations?.GetValueOrDefault(l.Id), payments)).ToList(),
             comparison, m.VoidedAt, m.ReplacesMemoirId, m.ReplacedByMemoirId);
 
     public static FeeMemoirSummaryDto ToSummary(this FeeMemoir m) =>

@@ -30,7 +30,8 @@ public sealed class FeeMemoirQueryHandlers(IAppDbContext db, IReferenceData refe
         if (memoir is null || (!caller.IsStaff() && memoir.ProviderId != caller.ProviderId)) throw new NotFoundException("Fee memoir");
         var providerCode = await db.Providers.Where(p => p.Id == memoir.ProviderId).Select(p => p.Code).SingleAsync(ct);
         var contestations = await db.Set<LineContestation>().AsNoTracking().Where(c => c.MemoirId == memoir.Id).ToDictionaryAsync(c => c.LineId, ct);
-        return memoir.ToDto(providerCode, reference, caller.Language, contestations);
+        var payments = await PaymentRuns.PaymentRunState.PaymentsAsync(db, memoir.Lines, ct);
+        return memoir.ToDto(providerCode, reference, caller.Language, contestations, payments: payments);
     }
 
     public async ValueTask<Page<FeeMemoirSummaryDto>> Handle(ListFeeMemoirs query, CancellationToken ct)

@@ -1,5 +1,6 @@
 using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Lifecycle;
+using CnsExchange.Application.Features.PaymentRuns;
 using CnsExchange.Application.Features.Requests;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Calendar;
@@ -178,7 +179,8 @@ public sealed class CureInterruptionHandlers(IAppDbContext db, ICareRequestLocks
         {
             // Locked before it is judged: a payment run takes lines under the same lock.
             var line = await db.LockForUpdateAsync<FeeMemoirLine>(id, ct) ?? throw new InvalidOperationException($"Line {id} vanished.");
-            switch (InterruptedCure.Settle(from, line))
+            var runClosed = line.PaymentRunId is { } runId && await PaymentRunState.IsClosedAsync(db, runId, ct);
+            switch (InterruptedCure.Settle(from, line, runClosed))
             {
                 case BilledSession.StopPayment:
                     InterruptedCure.StopPayment(line, from);

@@ -2,6 +2,7 @@ using CnsExchange.Application.Behaviors;
 using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Billing;
 using CnsExchange.Application.Features.Events;
+using CnsExchange.Application.Features.PaymentRuns;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Payments;
 using FluentValidation;
@@ -80,7 +81,7 @@ public sealed class VoidFeeMemoirHandler(IAppDbContext db, IBillingLedger ledger
             }
             memoir.Lines = lines;
             var providerCode = await db.Providers.Where(p => p.Id == memoir.ProviderId).Select(p => p.Code).SingleAsync(ct);
-            return memoir.ToDto(providerCode, reference, caller.Language);
+            return memoir.ToDto(providerCode, reference, caller.Language, payments: await PaymentRunState.PaymentsAsync(db, lines, ct));
         }, ct);
 }
 
@@ -156,7 +157,8 @@ public sealed class LineRecoveries(IAppDbContext db, IBillingLedger ledger, Time
                 return existing.Kind == kind && existing.Code == code
                     ? await ToDtoAsync(existing, ct)
                     : throw new ConflictException(AlreadyTakenBack, $"This line was already {(existing.Kind == DebtKind.Reversal ? "reversed" : "recovered")} ({existing.Code}).");
-            if (LineReversal.WhyNotReversible(line) is { } why) throw new ConflictException(why.Code, why.Message);
+            var runClosed = line.PaymentRunId is { } runId && await PaymentRunState.IsClosedAsync(db, runId, ct);
+            if (LineReversal.WhyNotReversible(line, runClosed) is { } why) throw new ConflictException(why.Code, why.Message);
 
             var now = clock.GetUtcNow();
             if (LineReversal.Release(line, now) is { } service) await ledger.GiveBackSessionsAsync(new Dictionary<Guid, int> { [service] = 1 }, ct);

@@ -42,10 +42,8 @@ public static class PaymentRunFaultPoints
     /// <summary>Inside the file step, after the files of each provider are written.</summary>
     public const string FilesOfProviderWritten = "write_files:provider_written";
     public const string BeforeMarkPaid = "before:mark_paid";
-    /// <summary>Inside the marking step, after each batch of lines marked paid.</summary>
-    public const string MarkPaidBatch = "mark_paid:batch_marked";
-    /// <summary>Inside the marking step: every line marked, memoirs and run not yet.</summary>
-    public const string MarkPaidLinesDone = "mark_paid:lines_marked";
+    /// <summary>Inside the closing step: every taken line found in its provider's return file, memoirs and run not yet.</summary>
+    public const string MarkPaidLinesDone = "mark_paid:lines_reported";
     /// <summary>Inside the marking step: the memoirs paid, the run not closed yet.</summary>
     public const string MemoirsPaid = "mark_paid:memoirs_paid";
     /// <summary>In every step: its work done and saved, the transaction not committed yet.</summary>
@@ -56,7 +54,7 @@ public static class PaymentRunFaultPoints
     public static readonly IReadOnlyList<string> All =
     [
         BeforeClaimLines, ClaimLinesTaken, ClaimDebtsTaken, ClaimContestationsLapsed, ClaimMemoirsMarked, BeforeBuildOrders, DebtsNetted, OrdersInserted, BeforeWriteFiles, FileBuilt,
-        FilesOfProviderWritten, BeforeMarkPaid, MarkPaidBatch, MarkPaidLinesDone, MemoirsPaid, StepBeforeCommit, StepCommitted,
+        FilesOfProviderWritten, BeforeMarkPaid, MarkPaidLinesDone, MemoirsPaid, StepBeforeCommit, StepCommitted,
         .. ClaimPaymentFaultPoints.All,
     ];
 }
@@ -117,13 +115,6 @@ public interface IPaymentRunStore
 
     /// <summary>PAY-03: one payment order per provider whose taken lines sum to more than 0, with its account as it is now.</summary>
     Task InsertOrdersAsync(PaymentRun run, DateTimeOffset now, CancellationToken ct);
-
-    /// <summary>PAY-05/06: the last line id of every full batch of a provider's taken lines, in id order.</summary>
-    Task<IReadOnlyList<Guid>> MarkBatchBoundsAsync(Guid runId, Guid providerId, int batchSize, CancellationToken ct);
-
-    /// <summary>PAY-05/06: marks the provider's taken lines with ids in (<paramref name="after"/>, <paramref name="last"/>] paid and reported by its return file.</summary>
-    Task<int> MarkLinesPaidAsync(Guid runId, Guid providerId, Guid returnFileId, Guid after, Guid last, DateTimeOffset paidAt, DateTimeOffset reportedAt,
-        CancellationToken ct);
 
     /// <summary>PAY-06: the memoirs of the run whose every line is settled are paid.</summary>
     Task MarkMemoirsPaidAsync(Guid runId, CancellationToken ct);

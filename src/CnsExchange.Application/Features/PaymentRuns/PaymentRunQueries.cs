@@ -228,7 +228,10 @@ public sealed class PaymentRunHandlers(IAppDbContext db, PaymentRunFactory facto
             .Select(g => new { Fund = g.Key, Lines = g.Count(), Paid = g.Count(l => l.PaidAmount > 0m), Amount = g.Sum(l => l.PaidAmount ?? 0m) })
             .ToListAsync(ct))
         .OrderBy(g => g.Fund ?? "~", StringComparer.Ordinal)
-        .Select(g => new PaymentRunRouteFundDto(PaymentRoute.ThirdParty, g.Fund, g.Lines, g.Paid, g.Amount))
+        // A line's amount is set when the run takes it; it is paid once the run is closed (issue 24).
+        .Select(g => run.Status == PaymentRunStatus.Closed
+            ? new PaymentRunRouteFundDto(PaymentRoute.ThirdParty, g.Fund, g.Lines, g.Paid, g.Amount)
+            : new PaymentRunRouteFundDto(PaymentRoute.ThirdParty, g.Fund, g.Lines, 0, 0m))
         .Concat((await (
                 from l in db.Set<ReimbursementClaimLine>().AsNoTracking()
                 join c in db.Set<ReimbursementClaim>().AsNoTracking() on l.ClaimId equals c.Id

@@ -19,9 +19,6 @@ public sealed class PaymentRunSteps(
     IAppDbContext db, IPaymentRunStore store, PaymentRunFileBuilder files, IPaymentRunFaults faults, TimeProvider clock, IEvents events, ILogger<PaymentRunSteps> logger,
     ClaimPaymentStage claims)
 {
-    /// <summary>Lines marked paid per statement in the marking step (a fault point after each, PAY-06 tests).</summary>
-    public const int MarkBatchSize = 10_000;
-
     /// <summary>How long one statement of a step may take (claiming a million lines takes half a minute on a quiet 2-core machine).</summary>
     public static readonly TimeSpan StepCommandTimeout = TimeSpan.FromMinutes(15);
 
@@ -34,7 +31,10 @@ public sealed class PaymentRunSteps(
     public Task ClaimLinesAsync(Guid runId, CancellationToken ct) => StepAsync(runId, PaymentRunStatus.Created, async run =>
     {
         var laps = new Laps();
-        await Takeable(db, run.AsOf, run.ExecutionDate).ExecuteUpdateAsync(s => s.SetProperty(l => l.PaymentRunId, (Guid?)run.Id), ct);
+        // The one write of a line in a run (issue 24): the run that takes it and what it pays for it, its payable amount
+        // now (no longer changed once taken: the trigger trg_fee_memoir_lines_payment_is_final).
+        await Takeable(db, run.AsOf, run.ExecutionDate)
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.PaymentRunId, (Guid?)run.Id).SetProperty(l => l.PaidAmount, l => (decimal?)l.PayableAmount), ct);
         laps.Lap("lines");
         faults.At(PaymentRunFaultPoints.ClaimLinesTaken, run.Id);
 
@@ -223,36 +223,22 @@ public sealed class PaymentRunSteps(
     }
 
     /// <summary>
-    /// (d) Marks the taken lines paid (paid_amount = what they were taken for, paid_at = the run's value date) and
-    /// reported by their provider's return file — in batches, all in this step's transaction — then the memoirs whose
-    /// every line is settled as paid, and closes the run. A provider's batches are ranges of its line ids, bounded in the
-    /// index (payment_run_id, provider_id, id): every batch reads only its own lines, however many the run took.
+    /// (d) Closes the run: the taken lines are paid and reported by it from now on (issue 24: nothing is written per line;
+    /// the amount each is paid was set when the run took it, when it was paid is the run's value date and its return
+    /// file is its provider's in this run), once every taken line is counted in its provider's return file; then the
+    /// memoirs whose every line is settled are paid.
     /// </summary>
     public Task MarkPaidAsync(Guid runId, CancellationToken ct) => StepAsync(runId, PaymentRunStatus.FilesWritten, async run =>
     {
         var laps = new Laps();
-        var batches = 0;
         var paidAt = PaymentSchedule.PaidAt(run.AsOf, run.ExecutionDate).ToUniversalTime();
         var returnFiles = await db.Set<ProviderReturnFile>().AsNoTracking().Where(f => f.RunId == run.Id).OrderBy(f => f.ProviderCode)
-            .Select(f => new { f.Id, f.ProviderId }).ToListAsync(ct);
-        foreach (var returnFile in returnFiles)
-        {
-            // The last id of every full batch, read once: each batch is then a range of ids that the index bounds, whatever
-            // plan the statistics of a table that just changed by a million rows lead to (a LIMIT over stale estimates
-            // sorted the provider's whole set of lines for every batch).
-            var bounds = await store.MarkBatchBoundsAsync(run.Id, returnFile.ProviderId, MarkBatchSize, ct);
-            var after = Guid.Empty;
-            foreach (var upTo in bounds.Select(b => (Guid?)b).Append(null))
-            {
-                // The last batch has no upper bound (ids above the last full batch's).
-                var last = upTo ?? new Guid("ffffffff-ffff-ffff-ffff-ffffffffffff");
-                var marked = await store.MarkLinesPaidAsync(run.Id, returnFile.ProviderId, returnFile.Id, after, last, paidAt, run.AsOf, ct);
-                batches++;
-                if (marked > 0) faults.At(PaymentRunFaultPoints.MarkPaidBatch, run.Id);
-                after = upTo ?? after;
-            }
-        }
-        laps.Lap($"lines in {batches} batches");
+            .Select(f => new { f.Id, f.ProviderId, f.LineCount, f.PaidLineCount }).ToListAsync(ct);
+        // PAY-05: every line the run took is in its provider's return file (the files count the lines they cover).
+        var reported = returnFiles.Sum(f => f.LineCount);
+        if (reported != run.LineCount)
+            throw new InvalidOperationException($"Payment run {run.Id}: took {run.LineCount} line(s), its return files cover {reported}; the run is not closed.");
+        laps.Lap("lines reported");
         faults.At(PaymentRunFaultPoints.MarkPaidLinesDone, run.Id);
 
         // A memoir is paid once every line is settled; one with a line still held (pending contestation) waits for a later
@@ -264,20 +250,9 @@ public sealed class PaymentRunSteps(
         await claims.MarkPaidAsync(run, paidAt, ct); // INS-05
 
         laps.Lap("memoirs");
-        var counts = await db.Set<FeeMemoirLine>().Where(l => l.PaymentRunId == run.Id).GroupBy(_ => 1)
-            .Select(g => new
-            {
-                Unmarked = g.Count(l => l.PaidAmount == null || l.ReturnFileId == null),
-                Paid = g.Count(l => l.PaidAmount > 0m),
-                Unpaid = g.Count(l => l.PaidAmount == 0m),
-            })
-            .SingleOrDefaultAsync(ct);
-        if (counts?.Unmarked > 0)
-            throw new InvalidOperationException($"Payment run {run.Id}: {counts.Unmarked} taken line(s) have no return file; the run is not closed.");
-        run.PaidLineCount = counts?.Paid ?? 0;
-        run.UnpaidLineCount = counts?.Unpaid ?? 0;
-        laps.Lap("counts");
-        logger.LogInformation("Payment run {RunNumber} marked its lines paid; ms: {Laps}", run.Number, laps);
+        run.PaidLineCount = returnFiles.Sum(f => f.PaidLineCount);
+        run.UnpaidLineCount = reported - run.PaidLineCount;
+        logger.LogInformation("Payment run {RunNumber} closed; ms: {Laps}", run.Number, laps);
         run.ClosedAt = clock.GetUtcNow();
         // payment_run.closed, one per provider of the run, committed with the closing step.
         var amounts = await db.Set<PaymentRunOrder>().AsNoTracking().Where(o => o.RunId == run.Id).ToDictionaryAsync(o => o.ProviderId, o => o.Amount, ct);

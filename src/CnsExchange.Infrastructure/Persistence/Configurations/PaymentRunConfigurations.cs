@@ -128,12 +128,11 @@ internal sealed class PaymentSchedulerStateConfiguration : IEntityTypeConfigurat
     }
 }
 
-/// <summary>The payment columns of fee memoir lines point at the run that took the line and the return file that reported it.</summary>
+/// <summary>A fee memoir line points at the run that took it (its return file is the run's for its provider, issue 24).</summary>
 internal sealed class FeeMemoirLinePaymentConfiguration : IEntityTypeConfiguration<Domain.Billing.FeeMemoirLine>
 {
     public void Configure(EntityTypeBuilder<Domain.Billing.FeeMemoirLine> b)
     {
         b.HasOne<PaymentRun>().WithMany().HasForeignKey(x => x.PaymentRunId).OnDelete(DeleteBehavior.Restrict);
-        b.HasOne<ProviderReturnFile>().WithMany().HasForeignKey(x => x.ReturnFileId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -694,10 +694,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("numeric(14,2)")
                         .HasColumnName("paid_amount");
 
-                    b.Property<DateTimeOffset?>("PaidAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("paid_at");
-
                     b.Property<decimal>("PayableAmount")
                         .HasPrecision(14, 2)
                         .HasColumnType("numeric(14,2)")
@@ -724,14 +720,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.Property<DateTimeOffset?>("ReleasedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("released_at");
-
-                    b.Property<DateTimeOffset?>("ReportedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("reported_at");
-
-                    b.Property<Guid?>("ReturnFileId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("return_file_id");
 
                     b.Property<Guid>("SandboxId")
                         .HasColumnType("uuid")
@@ -3931,12 +3919,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasForeignKey("PaymentRunId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_fee_memoir_lines_payment_run_payment_run_id");
-
-                    b.HasOne("CnsExchange.Domain.Payments.ProviderReturnFile", null)
-                        .WithMany()
-                        .HasForeignKey("ReturnFileId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_fee_memoir_lines_provider_return_file_return_file_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Billing.FeeMemoirSimulation", b =>
