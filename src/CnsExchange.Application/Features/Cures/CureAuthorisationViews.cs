@@ -61,11 +61,7 @@ public sealed record GetCureAuthorisation(Guid Id) : IQuery<CureAuthorisationDto
 
 /// <summary>The thermal centre's own requests, newest first; filter by status and by date of receipt (inclusive).</summary>
 public sealed record ListCureAuthorisations(string? Cursor, int? Limit, string? Status, DateOnly? From, DateOnly? To)
-    : IQuery<Page<CureAuthorisationSummaryDto>>
-{
-    /// <summary>The person's matricule and the voucher number, exact.</summary>
-    public SearchTerms Search { get; init; } = SearchTerms.None;
-}
+    : ListRequests(Cursor, Limit, Status, From, To), IQuery<Page<CureAuthorisationSummaryDto>>;
 
 public sealed class CureAuthorisationQueryHandlers(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller) :
     IQueryHandler<GetCureAuthorisation, CureAuthorisationDto>,
@@ -79,8 +75,7 @@ public sealed class CureAuthorisationQueryHandlers(IAppDbContext db, IReferenceD
 
     public async ValueTask<Page<CureAuthorisationSummaryDto>> Handle(ListCureAuthorisations query, CancellationToken ct)
     {
-        return await RequestViews.ListAsync(db.Set<CureAuthorisation>(), caller, query.Cursor, query.Limit, query.Status, query.From, query.To, query.Search,
-            clock.GetUtcNow(), (r, overdue) => new CureAuthorisationSummaryDto(
+        return await RequestViews.ListAsync(db.Set<CureAuthorisation>(), caller, query, clock.GetUtcNow(), (r, overdue) => new CureAuthorisationSummaryDto(
                 r.Id, r.Status, r.ReceivedAt, r.Matricule, r.KindCode, r.RequestedStart, r.CountryOfCare, r.DecisionDueBy,
                 overdue, r.VoucherNumber, r.Reasons.Select(x => x.Code).ToList()), ct);
     }

@@ -95,11 +95,7 @@ public sealed record GetRehabilitationAuthorisation(Guid Id) : IQuery<Rehabilita
 
 /// <summary>The centre's own requests, newest first; filter by status and by date of receipt (inclusive).</summary>
 public sealed record ListRehabilitationAuthorisations(string? Cursor, int? Limit, string? Status, DateOnly? From, DateOnly? To)
-    : IQuery<Page<RehabilitationAuthorisationSummaryDto>>
-{
-    /// <summary>The person's matricule and the voucher number, exact.</summary>
-    public SearchTerms Search { get; init; } = SearchTerms.None;
-}
+    : ListRequests(Cursor, Limit, Status, From, To), IQuery<Page<RehabilitationAuthorisationSummaryDto>>;
 
 public sealed class RehabilitationQueryHandlers(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller) :
     IQueryHandler<GetRehabilitationAuthorisation, RehabilitationAuthorisationDto>,
@@ -113,8 +109,7 @@ public sealed class RehabilitationQueryHandlers(IAppDbContext db, IReferenceData
 
     public async ValueTask<Page<RehabilitationAuthorisationSummaryDto>> Handle(ListRehabilitationAuthorisations query, CancellationToken ct)
     {
-        return await RequestViews.ListAsync(db.Set<RehabilitationAuthorisation>(), caller, query.Cursor, query.Limit, query.Status, query.From, query.To, query.Search,
-            clock.GetUtcNow(), (r, overdue) => new RehabilitationAuthorisationSummaryDto(
+        return await RequestViews.ListAsync(db.Set<RehabilitationAuthorisation>(), caller, query, clock.GetUtcNow(), (r, overdue) => new RehabilitationAuthorisationSummaryDto(
                 r.Id, r.Status, r.ReceivedAt, r.Matricule, r.KindCode, r.Start, r.AuthorisedFrom, r.AuthorisedTo, r.DecisionDueBy,
                 overdue, r.VoucherNumber, r.Reasons.Select(x => x.Code).ToList()), ct);
     }

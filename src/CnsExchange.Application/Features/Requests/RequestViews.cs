@@ -45,6 +45,13 @@ public record RequestHeader
     public required IReadOnlyList<HistoryEntryDto> History { get; init; }
 }
 
+/// <summary>The list query of every request kind: a page at a time, filtered by status, by date of receipt and by search terms.</summary>
+public abstract record ListRequests(string? Cursor, int? Limit, string? Status, DateOnly? From, DateOnly? To)
+{
+    /// <summary>The person's matricule and the voucher number, exact.</summary>
+    public SearchTerms Search { get; init; } = SearchTerms.None;
+}
+
 public static class RequestViews
 {
     /// <summary>The status as the API writes it (snake_case).</summary>
@@ -98,11 +105,11 @@ public static class RequestViews
         await map(await LoadVisibleAsync<TRequest>(db, id, caller, name, ct));
 
     /// <summary>List: the caller's own requests of one kind, a page at a time (<see cref="PageAsync{TRequest}"/>), each summarised with whether it is overdue.</summary>
-    public static async Task<Page<TSummary>> ListAsync<TRequest, TSummary>(IQueryable<TRequest> source, ICurrentCaller caller, string? cursor, int? limit,
-        string? status, DateOnly? from, DateOnly? to, SearchTerms search, DateTimeOffset now, Func<TRequest, bool, TSummary> summarise, CancellationToken ct)
+    public static async Task<Page<TSummary>> ListAsync<TRequest, TSummary>(IQueryable<TRequest> source, ICurrentCaller caller, ListRequests query,
+        DateTimeOffset now, Func<TRequest, bool, TSummary> summarise, CancellationToken ct)
         where TRequest : CareRequest
     {
-        var (rows, next) = await PageAsync(source, caller.RequireProvider(), cursor, limit, status, from, to, search, ct);
+        var (rows, next) = await PageAsync(source, caller.RequireProvider(), query.Cursor, query.Limit, query.Status, query.From, query.To, query.Search, ct);
         return new Page<TSummary>(rows.Select(r => summarise(r, RequestLifecycle.IsOverdue(r, now))).ToList(), next);
     }
 
