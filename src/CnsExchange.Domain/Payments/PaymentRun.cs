@@ -112,17 +112,25 @@ public enum PaymentFileKind
 }
 
 /// <summary>The bytes of a file of a run, as written once; with its SHA-256 so anyone can check it (PAY-06).</summary>
-public sealed class StoredPaymentFile
+public sealed class StoredPaymentFile : RunFile
 {
-    public Guid Id { get; set; }
-    public Guid RunId { get; set; }
     /// <summary>Null for the pain.001 of the run.</summary>
     public Guid? ProviderId { get; set; }
     public Guid? ReturnFileId { get; set; }
     public PaymentFileKind Kind { get; set; }
-    /// <summary>json, xml or csv.</summary>
+}
+
+/// <summary>
+/// The bytes of a file a payment run wrote (the providers' route: <see cref="StoredPaymentFile"/>; the insured's route:
+/// <c>ClaimPaymentFile</c>), written once with its SHA-256 so anyone can check it (PAY-06).
+/// </summary>
+public abstract class RunFile
+{
+    public Guid Id { get; set; }
+    public Guid RunId { get; set; }
+    /// <summary>xml (pain.001), json, csv or html.</summary>
     public required string Format { get; set; }
-    /// <summary>fr, de or en for return files; null for the pain.001.</summary>
+    /// <summary>fr, de or en for the files a person reads (return files, statements); null for a pain.001.</summary>
     public string? Language { get; set; }
     public required string FileName { get; set; }
     public required string MediaType { get; set; }

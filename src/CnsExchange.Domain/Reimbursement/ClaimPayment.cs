@@ -1,3 +1,4 @@
+using CnsExchange.Domain.Payments;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Reference;
@@ -115,22 +116,10 @@ public enum ClaimPaymentFileKind
 }
 
 /// <summary>The bytes of a file a run wrote for the insured's route (a fund's pain.001, a claim's statement), written once with its SHA-256.</summary>
-public sealed class ClaimPaymentFile
+public sealed class ClaimPaymentFile : RunFile
 {
-    public Guid Id { get; set; }
-    public Guid RunId { get; set; }
     public required string Fund { get; set; }
     /// <summary>Null for a fund's pain.001.</summary>
     public Guid? ClaimId { get; set; }
     public ClaimPaymentFileKind Kind { get; set; }
-    /// <summary>xml (pain.001), json or html (statements).</summary>
-    public required string Format { get; set; }
-    /// <summary>fr, de or en for statements; null for the pain.001.</summary>
-    public string? Language { get; set; }
-    public required string FileName { get; set; }
-    public required string MediaType { get; set; }
-    public required byte[] Content { get; set; }
-    public required string Sha256 { get; set; }
-    public long Length { get; set; }
-    public DateTimeOffset CreatedAt { get; set; }
 }
