@@ -1,4 +1,3 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.PaymentRuns;
 using CnsExchange.Infrastructure.Billing;
 using CnsExchange.Infrastructure.Clock;
@@ -11,7 +10,6 @@ using CnsExchange.Infrastructure.Sandbox;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,3 @@
-using CnsExchange.Api.Infrastructure;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Validation;
 using CnsExchange.Domain.Calendar;
 

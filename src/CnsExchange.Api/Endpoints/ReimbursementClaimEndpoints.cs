@@ -1,9 +1,6 @@
-using CnsExchange.Api.Infrastructure;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Reimbursement;
 using CnsExchange.Application.Features.Validation;
 using CnsExchange.Domain.Reimbursement;
-using Mediator;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CnsExchange.Api.Endpoints;

@@ -1,13 +1,10 @@
 using System.Text;
 using System.Text.Json;
-using CnsExchange.Api.Infrastructure;
 using CnsExchange.Application.Behaviors;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Validation;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Physio;
 using CnsExchange.Domain.Registry;
-using Mediator;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CnsExchange.Api.Endpoints;

@@ -1,7 +1,4 @@
 using System.Text.Json;
-using CnsExchange.Application.Common;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Behaviors;
 

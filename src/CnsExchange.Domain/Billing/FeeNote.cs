@@ -1,4 +1,3 @@
-using CnsExchange.Domain.Reference;
 using CnsExchange.Domain.Vouchers;
 
 namespace CnsExchange.Domain.Billing;

@@ -1,4 +1,3 @@
-using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Vouchers;
 

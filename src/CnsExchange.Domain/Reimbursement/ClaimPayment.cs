@@ -1,7 +1,5 @@
 using CnsExchange.Domain.Payments;
 using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Common;
-using CnsExchange.Domain.Reference;
 
 namespace CnsExchange.Domain.Reimbursement;
 

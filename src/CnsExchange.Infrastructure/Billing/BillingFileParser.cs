@@ -3,7 +3,6 @@ using System.Xml;
 using System.Xml.Schema;
 using CnsExchange.Application.Features.Billing;
 using CnsExchange.Domain.Billing;
-using CnsExchange.Application.Common;
 using CnsExchange.Infrastructure.Reference;
 using CsvHelper;
 

@@ -1,6 +1,4 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Domain.Registry;
-using Npgsql;
 
 namespace CnsExchange.Infrastructure.Sandbox;
 

@@ -1,4 +1,3 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Payments;

@@ -1,4 +1,3 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Domain.Billing;
 
 namespace CnsExchange.Application.Features.Billing;

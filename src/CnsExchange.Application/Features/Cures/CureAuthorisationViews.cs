@@ -1,11 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Requests;
 using CnsExchange.Application.Features.Vouchers;
 using CnsExchange.Domain.Cures;
 using CnsExchange.Domain.Requests;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Cures;
 

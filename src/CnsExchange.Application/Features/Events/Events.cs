@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CnsExchange.Application.Common;
 
 namespace CnsExchange.Application.Features.Events;
 

@@ -1,12 +1,8 @@
 using CnsExchange.Application.Behaviors;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Billing;
 using CnsExchange.Application.Features.Events;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Payments;
-using FluentValidation;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Lifecycle;
 

@@ -1,14 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Requests;
 using CnsExchange.Application.Features.Validation;
 using CnsExchange.Application.Features.Vouchers;
-using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Rehabilitation;
 using CnsExchange.Domain.Requests;
-using FluentValidation;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Rehabilitation;
 

@@ -4,12 +4,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CnsExchange.Application.Behaviors;
-using CnsExchange.Application.Common;
 using CnsExchange.Domain.Calendar;
-using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Reimbursement;
-using FluentValidation;
-using Mediator;
 
 namespace CnsExchange.Application.Features.Reimbursement;
 

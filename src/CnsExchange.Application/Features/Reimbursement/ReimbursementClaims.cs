@@ -1,16 +1,12 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Attachments;
 using CnsExchange.Application.Features.Billing;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Calendar;
-using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Lifecycle;
 using CnsExchange.Domain.Reference;
 using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Reimbursement;
 using CnsExchange.Domain.Vouchers;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Reimbursement;
 

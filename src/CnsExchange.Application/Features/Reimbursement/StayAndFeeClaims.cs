@@ -6,7 +6,6 @@ using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Reimbursement;
 using CnsExchange.Domain.Requests;
 using CnsExchange.Domain.Vouchers;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Reimbursement;
 

@@ -1,9 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Vouchers;
 using CnsExchange.Domain.Requests;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Requests;
 

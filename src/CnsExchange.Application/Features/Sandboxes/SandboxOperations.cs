@@ -1,7 +1,4 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Domain.Registry;
-using FluentValidation;
-using Mediator;
 
 namespace CnsExchange.Application.Features.Sandboxes;
 

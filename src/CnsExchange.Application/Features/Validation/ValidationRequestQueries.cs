@@ -1,11 +1,7 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Requests;
 using CnsExchange.Domain.Physio;
 using CnsExchange.Domain.Physio.Rules;
 using CnsExchange.Domain.Requests;
-using FluentValidation;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Validation;
 

@@ -1,11 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Vouchers;
 using CnsExchange.Domain.Physio;
 using CnsExchange.Application.Features.Requests;
 using CnsExchange.Domain.Requests;
 using CnsExchange.Domain.Vouchers;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Validation;
 

@@ -1,4 +1,3 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Domain.Reference;
 using CnsExchange.Domain.Requests;
 using CnsExchange.Domain.Vouchers;

@@ -1,8 +1,5 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Vouchers;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Vouchers;
 

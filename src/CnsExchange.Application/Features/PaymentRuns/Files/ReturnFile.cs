@@ -1,6 +1,4 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Payments;
 
 namespace CnsExchange.Application.Features.PaymentRuns.Files;
