@@ -18,7 +18,10 @@ internal static class MultipartSubmission
             .WithBodyLimit(ValidationEndpoints.ScanAndRequestBytes)
             .WithFormOptions(valueLengthLimit: ValidationEndpoints.RequestPartBytes)
             .Produces<TCreated>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
     /// <summary>The parsed <c>request</c> part, its text (stored as sent) and the document's bytes (null when it is missing).</summary>
     public static async Task<(T? Input, string Json, byte[]? Document)> ReadAsync<T>(string? request, IFormFile? document, string documentPart,

@@ -18,9 +18,6 @@ public sealed class ReimbursementClaimEndpoints : IEndpointGroup
             .RequireAuthorization(Policies.InsuredChannel)
             .AcceptsRequestAndDocument<ReimbursementClaimDto>()
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Claim a reimbursement for an insured: multipart `request` (JSON) + `invoice` (the receipted invoice: PDF, JPEG, PNG or TIFF).")
             .WithDescription("""
                 The insured paid in full and asks the competent fund (CNS, CMFEP, CMFEC or EMCFL, from the registry) to refund the

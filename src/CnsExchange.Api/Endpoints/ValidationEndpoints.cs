@@ -21,9 +21,6 @@ public sealed class ValidationEndpoints : IEndpointGroup
         g.MapPost("/", Submit)
             .RequireAuthorization(Policies.ProviderOrInsured)
             .AcceptsRequestAndDocument<ValidationRequestDto>()
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Validate a prescription: multipart `request` (JSON) + `scan` (PDF, JPEG, PNG or TIFF, at most 10 MiB).")
             .WithDescription("""
                 Answers at once with the decision (201, `Location` of the request): `agreed` with a `voucher` (number, issuedOn,
