@@ -59,19 +59,27 @@ public sealed class PaymentRun
 }
 
 /// <summary>One credit transfer of a run: all a run pays one provider (PAY-03), with the account captured at run time.</summary>
-public sealed class PaymentRunOrder
+public sealed class PaymentRunOrder : RunTransfer
 {
-    public Guid Id { get; set; }
-    public Guid RunId { get; set; }
     public Guid ProviderId { get; set; }
     public required string ProviderCode { get; set; }
     public required string ProviderName { get; set; }
+}
+
+/// <summary>
+/// One credit transfer of a payment run (to a provider: <see cref="PaymentRunOrder"/>; to an insured: <c>ClaimPaymentOrder</c>),
+/// with the account captured at run time.
+/// </summary>
+public abstract class RunTransfer
+{
+    public Guid Id { get; set; }
+    public Guid RunId { get; set; }
     public required string Iban { get; set; }
     public required string Bic { get; set; }
     public decimal Amount { get; set; }
-    /// <summary>Lines paid more than 0 by this order.</summary>
+    /// <summary>Lines paid more than 0 by this transfer.</summary>
     public int LineCount { get; set; }
-    /// <summary>PR-2026-0001-PHY0001: reaches the provider's bank statement unchanged.</summary>
+    /// <summary>Reaches the creditor's bank statement unchanged (PR-2026-0001-PHY0001 for a provider, the claim id for an insured).</summary>
     public required string EndToEndId { get; set; }
     public required string RemittanceText { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

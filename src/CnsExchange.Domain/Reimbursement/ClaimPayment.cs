@@ -85,24 +85,14 @@ public static class ClaimPayment
 }
 
 /// <summary>One transfer of a payment run to an insured person: everything the run pays for one claim (INS-05), account captured at run time.</summary>
-public sealed class ClaimPaymentOrder
+public sealed class ClaimPaymentOrder : RunTransfer
 {
-    public Guid Id { get; set; }
-    public Guid RunId { get; set; }
     /// <summary>Unique: a claim is paid by one transfer, ever.</summary>
     public Guid ClaimId { get; set; }
     /// <summary>The fund that pays (the debtor): the claim's competent fund.</summary>
     public required string Fund { get; set; }
     public Guid InsuredId { get; set; }
     public required string CreditorName { get; set; }
-    public required string Iban { get; set; }
-    public required string Bic { get; set; }
-    public decimal Amount { get; set; }
-    /// <summary>Lines paid more than 0 by this transfer.</summary>
-    public int LineCount { get; set; }
-    public required string EndToEndId { get; set; }
-    public required string RemittanceText { get; set; }
-    public DateTimeOffset CreatedAt { get; set; }
 }
 
 public enum ClaimPaymentFileKind
