@@ -1,7 +1,5 @@
 using System.Linq.Expressions;
 using System.Globalization;
-using CnsExchange.Domain.Registry;
-using CnsExchange.Domain.Vouchers;
 
 namespace CnsExchange.Domain.Billing;
 

@@ -1,5 +1,4 @@
 using CnsExchange.Domain.Calendar;
-using CnsExchange.Domain.Vouchers;
 
 namespace CnsExchange.Domain.Billing;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Registry;
 
 namespace CnsExchange.Domain.Cures;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using CnsExchange.Domain.Registry;
 
 namespace CnsExchange.Domain.Hospital;
 

@@ -3,7 +3,6 @@ using System.Text;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Cures;
-using CnsExchange.Domain.Registry;
 
 namespace CnsExchange.Domain.Reimbursement;
 
