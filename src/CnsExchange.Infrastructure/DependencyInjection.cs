@@ -4,7 +4,6 @@ using CnsExchange.Infrastructure.Clock;
 using CnsExchange.Infrastructure.Events;
 using CnsExchange.Infrastructure.Payments;
 using CnsExchange.Infrastructure.Payments.Files;
-using CnsExchange.Infrastructure.Persistence;
 using CnsExchange.Infrastructure.Reference;
 using CnsExchange.Infrastructure.Sandbox;
 using Hangfire;

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace CnsExchange.Application.Behaviors;
 
 /// <summary>A command that may carry an Idempotency-Key (API.md conventions).</summary>

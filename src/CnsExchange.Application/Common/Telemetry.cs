@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using CnsExchange.Domain.Billing;
 
 namespace CnsExchange.Application.Common;
 

@@ -4,7 +4,6 @@ using CnsExchange.Application.Features.Validation;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Lifecycle;
 using CnsExchange.Domain.Physio.Rules;
-using CnsExchange.Infrastructure.Persistence;
 
 namespace CnsExchange.Infrastructure.Attachments;
 

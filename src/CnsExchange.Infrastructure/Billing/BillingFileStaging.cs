@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
 using CnsExchange.Application.Features.Billing;
-using CnsExchange.Domain.Billing;
-using CnsExchange.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore.Storage;
 using NpgsqlTypes;
 

@@ -1,9 +1,6 @@
 using System.Data;
-using System.Text.Json;
 using CnsExchange.Application.Features.Billing;
-using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Common;
-using CnsExchange.Infrastructure.Persistence;
 using CnsExchange.Infrastructure.Persistence.Configurations;
 using Microsoft.EntityFrameworkCore.Storage;
 using NpgsqlTypes;

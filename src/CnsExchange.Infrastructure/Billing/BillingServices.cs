@@ -1,6 +1,4 @@
 using CnsExchange.Application.Features.Billing;
-using CnsExchange.Domain.Billing;
-using CnsExchange.Infrastructure.Persistence;
 using Hangfire;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,3 @@
-using CnsExchange.Infrastructure.Persistence;
 using CnsExchange.Infrastructure.Payments;
 using CnsExchange.Infrastructure.Sandbox;
 using Hangfire;

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using CnsExchange.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,7 +1,6 @@
 using CnsExchange.Application.Features.PaymentRuns;
 using CnsExchange.Domain.Payments;
 using CnsExchange.Domain.Reimbursement;
-using CnsExchange.Infrastructure.Persistence;
 
 namespace CnsExchange.Infrastructure.Payments;
 

@@ -1,7 +1,5 @@
 using CnsExchange.Application.Features.PaymentRuns;
-using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Payments;
-using CnsExchange.Infrastructure.Persistence;
 
 namespace CnsExchange.Infrastructure.Payments;
 

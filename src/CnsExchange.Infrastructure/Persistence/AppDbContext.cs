@@ -1,6 +1,5 @@
 using System.Linq.Expressions;
 using CnsExchange.Application.Features.Sandboxes;
-using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Vouchers;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Metadata;

@@ -1,6 +1,5 @@
 using CnsExchange.Application.Features.Validation;
 using CnsExchange.Domain.Physio.Rules;
-using CnsExchange.Domain.Registry;
 using NpgsqlTypes;
 
 namespace CnsExchange.Infrastructure.Persistence;

@@ -1,5 +1,3 @@
-using CnsExchange.Domain.Registry;
-
 namespace CnsExchange.Infrastructure.Sandbox;
 
 /// <summary>Who an API key is: its role, its sandbox (none for the operator), its provider, and that sandbox's clock now.</summary>

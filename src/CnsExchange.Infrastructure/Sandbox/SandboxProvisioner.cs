@@ -1,7 +1,6 @@
 using CnsExchange.Application.Features.Sandboxes;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Infrastructure.Clock;
-using CnsExchange.Infrastructure.Persistence;
 using CnsExchange.Infrastructure.Persistence.Configurations;
 using Hangfire;
 using Microsoft.Extensions.Hosting;

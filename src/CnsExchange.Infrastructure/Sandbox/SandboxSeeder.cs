@@ -1,7 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using CnsExchange.Domain.Registry;
-using CnsExchange.Infrastructure.Persistence;
 using CnsExchange.Infrastructure.Reference;
 
 namespace CnsExchange.Infrastructure.Sandbox;

@@ -1,5 +1,3 @@
-using CnsExchange.Domain.Registry;
-
 namespace CnsExchange.Application.Features.Admin;
 
 public sealed record PeriodInput(DateOnly From, DateOnly? To);

@@ -1,8 +1,4 @@
-using System.Text.Json;
-using CnsExchange.Application.Features.Requests;
-using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Lifecycle;
-using CnsExchange.Domain.Requests;
 
 namespace CnsExchange.Application.Features.Attachments;
 

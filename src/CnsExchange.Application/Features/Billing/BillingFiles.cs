@@ -1,5 +1,4 @@
 using CnsExchange.Application.Behaviors;
-using CnsExchange.Domain.Billing;
 
 namespace CnsExchange.Application.Features.Billing;
 

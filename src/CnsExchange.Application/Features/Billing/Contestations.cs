@@ -1,6 +1,5 @@
 using CnsExchange.Application.Behaviors;
 using CnsExchange.Application.Features.Events;
-using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Reference;
 
 namespace CnsExchange.Application.Features.Billing;

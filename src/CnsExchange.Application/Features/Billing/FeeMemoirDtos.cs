@@ -1,5 +1,3 @@
-using CnsExchange.Domain.Billing;
-
 namespace CnsExchange.Application.Features.Billing;
 
 /// <summary>Contestation of a line (BIL-15), if any.</summary>

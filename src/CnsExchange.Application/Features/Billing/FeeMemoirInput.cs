@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Vouchers;
 
 namespace CnsExchange.Application.Features.Billing;
 

@@ -1,5 +1,3 @@
-using CnsExchange.Domain.Billing;
-
 namespace CnsExchange.Application.Features.Billing;
 
 /// <summary>GET /fee-memoirs/{id}: a provider sees its own memoirs (another's answers 404); staff see all.</summary>

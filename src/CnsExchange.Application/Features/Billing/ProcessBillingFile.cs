@@ -1,5 +1,4 @@
 using CnsExchange.Application.Features.Events;
-using CnsExchange.Domain.Billing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using System.Data.Common;

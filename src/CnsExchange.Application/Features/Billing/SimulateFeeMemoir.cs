@@ -1,6 +1,4 @@
-using System.Text.Json;
 using CnsExchange.Application.Behaviors;
-using CnsExchange.Domain.Billing;
 
 namespace CnsExchange.Application.Features.Billing;
 

@@ -1,7 +1,5 @@
-using System.Text.Json;
 using CnsExchange.Application.Behaviors;
 using CnsExchange.Application.Features.Events;
-using CnsExchange.Domain.Billing;
 
 namespace CnsExchange.Application.Features.Billing;
 

@@ -1,6 +1,4 @@
 using CnsExchange.Application.Behaviors;
-using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Calendar;
 
 namespace CnsExchange.Application.Features.Billing;
 

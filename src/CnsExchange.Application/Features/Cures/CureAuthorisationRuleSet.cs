@@ -1,10 +1,6 @@
 using System.Globalization;
-using CnsExchange.Application.Features.Requests;
 using CnsExchange.Application.Features.Vouchers;
-using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Cures;
-using CnsExchange.Domain.Requests;
-using CnsExchange.Domain.Vouchers;
 
 namespace CnsExchange.Application.Features.Cures;
 

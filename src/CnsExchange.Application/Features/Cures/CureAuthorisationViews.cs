@@ -1,8 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
-using CnsExchange.Application.Features.Requests;
 using CnsExchange.Application.Features.Vouchers;
 using CnsExchange.Domain.Cures;
-using CnsExchange.Domain.Requests;
 
 namespace CnsExchange.Application.Features.Cures;
 

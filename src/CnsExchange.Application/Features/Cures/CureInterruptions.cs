@@ -1,10 +1,5 @@
 using CnsExchange.Application.Features.Lifecycle;
-using CnsExchange.Application.Features.Requests;
-using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Cures;
-using CnsExchange.Domain.Requests;
-using CnsExchange.Domain.Vouchers;
 
 namespace CnsExchange.Application.Features.Cures;
 

@@ -1,9 +1,6 @@
 using CnsExchange.Application.Behaviors;
-using CnsExchange.Application.Features.Requests;
-using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Cures;
 using CnsExchange.Domain.Reference;
-using CnsExchange.Domain.Registry;
 
 namespace CnsExchange.Application.Features.Cures;
 

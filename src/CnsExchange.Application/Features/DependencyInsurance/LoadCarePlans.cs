@@ -1,5 +1,4 @@
 using CnsExchange.Application.Features.Admin;
-using CnsExchange.Domain.Registry;
 
 namespace CnsExchange.Application.Features.DependencyInsurance;
 

@@ -1,4 +1,3 @@
-using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Lifecycle;
 
 namespace CnsExchange.Application.Features.Eligibility;

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace CnsExchange.Application.Features.Events;
 
 /// <summary>The event types the exchange publishes (feed and webhooks); later features add theirs here.</summary>

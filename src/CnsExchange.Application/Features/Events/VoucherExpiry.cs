@@ -1,5 +1,3 @@
-using CnsExchange.Domain.Calendar;
-using CnsExchange.Domain.Vouchers;
 using Microsoft.Extensions.Logging;
 
 namespace CnsExchange.Application.Features.Events;

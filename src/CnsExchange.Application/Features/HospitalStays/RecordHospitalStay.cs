@@ -1,9 +1,5 @@
 using CnsExchange.Application.Behaviors;
-using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Hospital;
-using CnsExchange.Domain.Payments;
-using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Rehabilitation;
 
 namespace CnsExchange.Application.Features.HospitalStays;

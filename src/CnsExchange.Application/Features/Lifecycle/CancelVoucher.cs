@@ -2,8 +2,6 @@ using CnsExchange.Application.Behaviors;
 using CnsExchange.Application.Features.Billing;
 using CnsExchange.Application.Features.Events;
 using CnsExchange.Application.Features.Vouchers;
-using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Vouchers;
 
 namespace CnsExchange.Application.Features.Lifecycle;
 

@@ -1,8 +1,6 @@
 using CnsExchange.Application.Behaviors;
 using CnsExchange.Application.Features.Billing;
 using CnsExchange.Application.Features.Events;
-using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Payments;
 
 namespace CnsExchange.Application.Features.Lifecycle;
 

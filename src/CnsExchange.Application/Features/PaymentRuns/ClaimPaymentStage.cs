@@ -1,6 +1,5 @@
 using CnsExchange.Application.Features.PaymentRuns.Files;
 using CnsExchange.Application.Features.Reimbursement;
-using CnsExchange.Domain.Payments;
 using CnsExchange.Domain.Reimbursement;
 using Microsoft.Extensions.Logging;
 

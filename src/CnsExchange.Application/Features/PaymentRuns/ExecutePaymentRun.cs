@@ -1,4 +1,3 @@
-using CnsExchange.Domain.Payments;
 using Microsoft.Extensions.Logging;
 
 namespace CnsExchange.Application.Features.PaymentRuns;

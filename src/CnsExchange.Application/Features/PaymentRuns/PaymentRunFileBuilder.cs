@@ -1,6 +1,4 @@
 using CnsExchange.Application.Features.PaymentRuns.Files;
-using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Payments;
 
 namespace CnsExchange.Application.Features.PaymentRuns;
 

@@ -1,5 +1,4 @@
 using CnsExchange.Application.Behaviors;
-using CnsExchange.Domain.Payments;
 using CnsExchange.Domain.Reimbursement;
 
 namespace CnsExchange.Application.Features.PaymentRuns;

@@ -1,7 +1,4 @@
-using System.Text.Json;
 using CnsExchange.Application.Features.Events;
-using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Payments;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,4 @@
 using CnsExchange.Application.Features.PaymentRuns.Files;
-using CnsExchange.Domain.Payments;
 
 namespace CnsExchange.Application.Features.PaymentRuns;
 

@@ -1,5 +1,3 @@
-using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Payments;
 using Microsoft.Extensions.Logging;
 
 namespace CnsExchange.Application.Features.PaymentRuns;

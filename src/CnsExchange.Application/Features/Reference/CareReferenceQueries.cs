@@ -1,7 +1,6 @@
 using CnsExchange.Domain.Cures;
 using CnsExchange.Domain.Reference;
 using CnsExchange.Domain.Rehabilitation;
-using CnsExchange.Domain.Registry;
 
 namespace CnsExchange.Application.Features.Reference;
 

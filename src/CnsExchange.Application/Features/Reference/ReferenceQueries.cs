@@ -1,4 +1,3 @@
-using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Reference;
 
 namespace CnsExchange.Application.Features.Reference;

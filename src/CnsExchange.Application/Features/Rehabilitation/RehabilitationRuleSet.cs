@@ -1,9 +1,6 @@
 using CnsExchange.Application.Features.HospitalStays;
-using CnsExchange.Application.Features.Requests;
 using CnsExchange.Application.Features.Vouchers;
 using CnsExchange.Domain.Rehabilitation;
-using CnsExchange.Domain.Requests;
-using CnsExchange.Domain.Vouchers;
 
 namespace CnsExchange.Application.Features.Rehabilitation;
 

@@ -1,9 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
-using CnsExchange.Application.Features.Requests;
 using CnsExchange.Application.Features.Validation;
 using CnsExchange.Application.Features.Vouchers;
 using CnsExchange.Domain.Rehabilitation;
-using CnsExchange.Domain.Requests;
 
 namespace CnsExchange.Application.Features.Rehabilitation;
 

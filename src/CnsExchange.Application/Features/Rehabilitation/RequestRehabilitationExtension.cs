@@ -1,9 +1,6 @@
 using System.Globalization;
 using CnsExchange.Application.Behaviors;
-using CnsExchange.Application.Features.Requests;
-using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Rehabilitation;
-using CnsExchange.Domain.Requests;
 
 namespace CnsExchange.Application.Features.Rehabilitation;
 

@@ -1,7 +1,4 @@
-using System.Text.Json;
 using CnsExchange.Application.Behaviors;
-using CnsExchange.Application.Features.Requests;
-using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Reference;
 using CnsExchange.Domain.Rehabilitation;
 

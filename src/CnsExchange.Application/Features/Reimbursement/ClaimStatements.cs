@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using CnsExchange.Application.Features.PaymentRuns.Files;
-using CnsExchange.Domain.Payments;
 using CnsExchange.Domain.Reimbursement;
 
 namespace CnsExchange.Application.Features.Reimbursement;

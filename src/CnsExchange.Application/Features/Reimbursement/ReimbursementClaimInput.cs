@@ -1,10 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using CnsExchange.Application.Behaviors;
-using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Reimbursement;
 
 namespace CnsExchange.Application.Features.Reimbursement;

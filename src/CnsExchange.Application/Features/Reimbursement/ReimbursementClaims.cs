@@ -1,12 +1,8 @@
 using CnsExchange.Application.Features.Attachments;
 using CnsExchange.Application.Features.Billing;
-using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Lifecycle;
 using CnsExchange.Domain.Reference;
-using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Reimbursement;
-using CnsExchange.Domain.Vouchers;
 
 namespace CnsExchange.Application.Features.Reimbursement;
 

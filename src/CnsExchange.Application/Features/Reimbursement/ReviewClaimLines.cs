@@ -1,5 +1,4 @@
 using CnsExchange.Domain.Reimbursement;
-using CnsExchange.Domain.Requests;
 
 namespace CnsExchange.Application.Features.Reimbursement;
 

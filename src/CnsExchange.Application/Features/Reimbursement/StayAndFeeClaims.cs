@@ -1,11 +1,7 @@
 using CnsExchange.Application.Features.Billing;
-using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Cures;
 using CnsExchange.Domain.Hospital;
-using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Reimbursement;
-using CnsExchange.Domain.Requests;
-using CnsExchange.Domain.Vouchers;
 
 namespace CnsExchange.Application.Features.Reimbursement;
 

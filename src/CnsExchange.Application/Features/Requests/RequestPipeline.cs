@@ -1,10 +1,6 @@
 using CnsExchange.Application.Features.Events;
-using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Lifecycle;
 using CnsExchange.Domain.Reference;
-using CnsExchange.Domain.Registry;
-using CnsExchange.Domain.Requests;
-using CnsExchange.Domain.Vouchers;
 
 namespace CnsExchange.Application.Features.Requests;
 

@@ -1,7 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text.Json;
 using CnsExchange.Application.Features.Vouchers;
-using CnsExchange.Domain.Requests;
 
 namespace CnsExchange.Application.Features.Requests;
 

@@ -1,6 +1,4 @@
-using CnsExchange.Application.Features.Requests;
 using CnsExchange.Domain.Lifecycle;
-using CnsExchange.Domain.Requests;
 
 namespace CnsExchange.Application.Features.Review;
 

@@ -1,8 +1,6 @@
 using System.Globalization;
-using CnsExchange.Application.Features.Requests;
 using CnsExchange.Domain.Physio;
 using CnsExchange.Domain.Physio.Rules;
-using CnsExchange.Domain.Requests;
 
 namespace CnsExchange.Application.Features.Validation;
 

@@ -1,7 +1,6 @@
 using CnsExchange.Domain.Physio;
 using CnsExchange.Domain.Physio.Rules;
 using CnsExchange.Domain.Reference;
-using CnsExchange.Domain.Vouchers;
 
 namespace CnsExchange.Application.Features.Validation;
 

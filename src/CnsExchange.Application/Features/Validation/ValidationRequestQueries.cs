@@ -1,7 +1,5 @@
-using CnsExchange.Application.Features.Requests;
 using CnsExchange.Domain.Physio;
 using CnsExchange.Domain.Physio.Rules;
-using CnsExchange.Domain.Requests;
 
 namespace CnsExchange.Application.Features.Validation;
 

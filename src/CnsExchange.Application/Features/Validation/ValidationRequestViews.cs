@@ -1,9 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using CnsExchange.Application.Features.Vouchers;
 using CnsExchange.Domain.Physio;
-using CnsExchange.Application.Features.Requests;
-using CnsExchange.Domain.Requests;
-using CnsExchange.Domain.Vouchers;
 
 namespace CnsExchange.Application.Features.Validation;
 

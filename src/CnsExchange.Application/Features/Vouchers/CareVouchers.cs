@@ -1,6 +1,4 @@
 using CnsExchange.Domain.Reference;
-using CnsExchange.Domain.Requests;
-using CnsExchange.Domain.Vouchers;
 
 namespace CnsExchange.Application.Features.Vouchers;
 

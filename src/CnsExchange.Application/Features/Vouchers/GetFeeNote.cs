@@ -1,7 +1,4 @@
 using System.Globalization;
-using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Calendar;
-using CnsExchange.Domain.Vouchers;
 
 namespace CnsExchange.Application.Features.Vouchers;
 

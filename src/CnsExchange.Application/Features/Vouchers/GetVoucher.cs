@@ -2,7 +2,6 @@ using CnsExchange.Domain.Cures;
 using CnsExchange.Domain.Physio;
 using CnsExchange.Domain.Reference;
 using CnsExchange.Domain.Rehabilitation;
-using CnsExchange.Domain.Vouchers;
 
 namespace CnsExchange.Application.Features.Vouchers;
 

@@ -1,6 +1,3 @@
-using CnsExchange.Domain.Calendar;
-using CnsExchange.Domain.Vouchers;
-
 namespace CnsExchange.Application.Features.Vouchers;
 
 /// <summary>Where a voucher stands today: open (valid, sessions left), used up (every session billed), expired or cancelled (LIF-01, whatever else).</summary>

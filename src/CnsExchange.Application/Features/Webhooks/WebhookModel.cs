@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CnsExchange.Application.Features.Events;
 
 namespace CnsExchange.Application.Features.Webhooks;

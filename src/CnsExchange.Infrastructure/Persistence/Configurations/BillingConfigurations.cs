@@ -1,7 +1,5 @@
-using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Hospital;
-using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Vouchers;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

@@ -1,4 +1,3 @@
-using CnsExchange.Domain.Registry;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace CnsExchange.Infrastructure.Persistence.Configurations;

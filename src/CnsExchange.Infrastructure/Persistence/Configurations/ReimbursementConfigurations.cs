@@ -1,7 +1,6 @@
 using CnsExchange.Domain.Payments;
 using CnsExchange.Domain.Hospital;
 using CnsExchange.Domain.Reimbursement;
-using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Vouchers;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

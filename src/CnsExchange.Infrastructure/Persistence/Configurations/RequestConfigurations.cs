@@ -1,6 +1,4 @@
-using System.Text.Json;
 using CnsExchange.Application.Features.Requests;
-using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Requests;
 using CnsExchange.Domain.Vouchers;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
