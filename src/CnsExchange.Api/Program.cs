@@ -1,9 +1,7 @@
 using System.Reflection;
 using CnsExchange.Api.Endpoints;
-using CnsExchange.Api.Infrastructure;
 using CnsExchange.Application;
 using CnsExchange.Application.Behaviors;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Billing;
 using CnsExchange.Infrastructure;
 using CnsExchange.Infrastructure.Persistence;

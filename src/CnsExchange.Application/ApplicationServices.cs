@@ -1,6 +1,5 @@
 using CnsExchange.Application.Features.Cures;
 using CnsExchange.Application.Features.Rehabilitation;
-using CnsExchange.Application.Features.Requests;
 using CnsExchange.Application.Features.Validation;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,17 +1,14 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.PaymentRuns;
 using CnsExchange.Infrastructure.Billing;
 using CnsExchange.Infrastructure.Clock;
 using CnsExchange.Infrastructure.Events;
 using CnsExchange.Infrastructure.Payments;
 using CnsExchange.Infrastructure.Payments.Files;
-using CnsExchange.Infrastructure.Persistence;
 using CnsExchange.Infrastructure.Reference;
 using CnsExchange.Infrastructure.Sandbox;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

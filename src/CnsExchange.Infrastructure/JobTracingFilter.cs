@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using CnsExchange.Application.Common;
 using Hangfire.Server;
 
 namespace CnsExchange.Infrastructure;

@@ -1,10 +1,7 @@
-using CnsExchange.Api.Infrastructure;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Attachments;
 using CnsExchange.Application.Features.Validation;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Lifecycle;
-using Mediator;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CnsExchange.Api.Endpoints;

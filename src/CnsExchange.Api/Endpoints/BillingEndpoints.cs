@@ -1,10 +1,7 @@
-using CnsExchange.Api.Infrastructure;
 using CnsExchange.Application.Behaviors;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Billing;
 using CnsExchange.Application.Features.Lifecycle;
 using CnsExchange.Domain.Billing;
-using Mediator;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 

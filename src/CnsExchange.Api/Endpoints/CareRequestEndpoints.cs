@@ -1,7 +1,3 @@
-using CnsExchange.Api.Infrastructure;
-using CnsExchange.Application.Common;
-using Mediator;
-
 namespace CnsExchange.Api.Endpoints;
 
 /// <summary>

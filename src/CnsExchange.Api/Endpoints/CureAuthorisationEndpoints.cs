@@ -1,7 +1,4 @@
-using CnsExchange.Api.Infrastructure;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Cures;
-using Mediator;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CnsExchange.Api.Endpoints;

@@ -1,6 +1,4 @@
-using CnsExchange.Api.Infrastructure;
 using CnsExchange.Application.Features.DependencyInsurance;
-using Mediator;
 
 namespace CnsExchange.Api.Endpoints;
 

@@ -1,7 +1,4 @@
-using CnsExchange.Api.Infrastructure;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Eligibility;
-using Mediator;
 
 namespace CnsExchange.Api.Endpoints;
 

@@ -1,8 +1,5 @@
-using CnsExchange.Api.Infrastructure;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Events;
 using CnsExchange.Application.Features.Webhooks;
-using Mediator;
 
 namespace CnsExchange.Api.Endpoints;
 

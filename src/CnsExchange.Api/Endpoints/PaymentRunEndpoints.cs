@@ -1,9 +1,6 @@
-using CnsExchange.Api.Infrastructure;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.PaymentRuns;
 using CnsExchange.Application.Features.PaymentRuns.Files;
 using CnsExchange.Infrastructure.Payments.Files;
-using Mediator;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 

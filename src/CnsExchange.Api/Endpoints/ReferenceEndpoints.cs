@@ -1,7 +1,5 @@
-using CnsExchange.Api.Infrastructure;
 using CnsExchange.Application.Features.Admin;
 using CnsExchange.Application.Features.Reference;
-using Mediator;
 
 namespace CnsExchange.Api.Endpoints;
 

@@ -1,8 +1,5 @@
-using CnsExchange.Api.Infrastructure;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Rehabilitation;
 using CnsExchange.Application.Features.Validation;
-using Mediator;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CnsExchange.Api.Endpoints;

@@ -1,10 +1,6 @@
-using CnsExchange.Api.Infrastructure;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Reimbursement;
-using CnsExchange.Domain.Calendar;
 using CnsExchange.Application.Features.Validation;
 using CnsExchange.Domain.Reimbursement;
-using Mediator;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CnsExchange.Api.Endpoints;
@@ -20,15 +16,8 @@ public sealed class ReimbursementClaimEndpoints : IEndpointGroup
 
         g.MapPost("/", Submit)
             .RequireAuthorization(Policies.InsuredChannel)
-            .DisableAntiforgery()
-            .WithBodyLimit(ValidationEndpoints.ScanAndRequestBytes)
-            .WithFormOptions(valueLengthLimit: ValidationEndpoints.RequestPartBytes)
-            .Produces<ReimbursementClaimDto>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .AcceptsRequestAndDocument<ReimbursementClaimDto>()
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Claim a reimbursement for an insured: multipart `request` (JSON) + `invoice` (the receipted invoice: PDF, JPEG, PNG or TIFF).")
             .WithDescription("""
                 The insured paid in full and asks the competent fund (CNS, CMFEP, CMFEC or EMCFL, from the registry) to refund the
@@ -148,20 +137,8 @@ public sealed class ReimbursementClaimEndpoints : IEndpointGroup
         CancellationToken ct)
     {
         var keyId = caller.KeyId ?? throw new ForbiddenException("This operation is for the insured channel.");
-        TextInput.Check("invoice", invoice?.FileName);
-        var json = request ?? await ValidationEndpoints.ReadTextPartAsync(http.Form.Files.GetFile("request"), ct);
-        var input = ValidationEndpoints.Parse<ReimbursementClaimInput>(json);
-
-        byte[]? bytes = null;
-        if (invoice is not null)
-        {
-            ScanIntake.CheckLength(invoice.Length, ScanIntake.MaxBytes(reference.Catalog, LuxembourgCalendar.LocalDate(clock.GetUtcNow())));
-            bytes = new byte[invoice.Length];
-            await using var stream = invoice.OpenReadStream();
-            await stream.ReadExactlyAsync(bytes, ct);
-        }
-
-        var claim = await mediator.Send(new SubmitReimbursementClaim(keyId, input, json ?? "", bytes, invoice?.FileName, idempotencyKey), ct);
+        var (input, json, bytes) = await MultipartSubmission.ReadAsync<ReimbursementClaimInput>(request, invoice, "invoice", http, reference, clock, ct);
+        var claim = await mediator.Send(new SubmitReimbursementClaim(keyId, input, json, bytes, invoice?.FileName, idempotencyKey), ct);
         return Results.Created($"{ReimbursementClaimViews.Route}/{claim.Id}", claim);
     }
 }

@@ -1,7 +1,5 @@
-using CnsExchange.Api.Infrastructure;
 using CnsExchange.Application.Features.Requests;
 using CnsExchange.Application.Features.Review;
-using Mediator;
 
 namespace CnsExchange.Api.Endpoints;
 

@@ -1,6 +1,4 @@
-using CnsExchange.Api.Infrastructure;
 using CnsExchange.Application.Features.Sandboxes;
-using Mediator;
 
 namespace CnsExchange.Api.Endpoints;
 

@@ -1,13 +1,10 @@
 using System.Text;
 using System.Text.Json;
-using CnsExchange.Api.Infrastructure;
 using CnsExchange.Application.Behaviors;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Validation;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Physio;
 using CnsExchange.Domain.Registry;
-using Mediator;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CnsExchange.Api.Endpoints;
@@ -23,15 +20,7 @@ public sealed class ValidationEndpoints : IEndpointGroup
 
         g.MapPost("/", Submit)
             .RequireAuthorization(Policies.ProviderOrInsured)
-            .DisableAntiforgery()
-            // The scan, the `request` part and the multipart framing; a `request` sent as a plain form field is cut at 64 KiB too.
-            .WithBodyLimit(ScanAndRequestBytes)
-            .WithFormOptions(valueLengthLimit: RequestPartBytes)
-            .Produces<ValidationRequestDto>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .AcceptsRequestAndDocument<ValidationRequestDto>()
             .WithSummary("Validate a prescription: multipart `request` (JSON) + `scan` (PDF, JPEG, PNG or TIFF, at most 10 MiB).")
             .WithDescription("""
                 Answers at once with the decision (201, `Location` of the request): `agreed` with a `voucher` (number, issuedOn,
@@ -102,21 +91,8 @@ public sealed class ValidationEndpoints : IEndpointGroup
     {
         var byInsured = caller.Role == CallerRole.InsuredChannel;
         var providerId = byInsured ? (Guid?)null : caller.RequireProvider();
-        TextInput.Check("scan", scan?.FileName);
-        var json = request ?? await ReadTextPartAsync(http.Form.Files.GetFile("request"), ct);
-        var input = Parse<ValidationRequestInput>(json);
-
-        byte[]? bytes = null;
-        if (scan is not null)
-        {
-            ScanIntake.CheckLength(scan.Length, ScanIntake.MaxBytes(reference.Catalog, LuxembourgCalendar.LocalDate(clock.GetUtcNow())));
-            // Read once into an array of the exact size: the bytes that are hashed and stored, no intermediate copy.
-            bytes = new byte[scan.Length];
-            await using var stream = scan.OpenReadStream();
-            await stream.ReadExactlyAsync(bytes, ct);
-        }
-
-        var decision = await mediator.Send(new SubmitValidationRequest(providerId, input, json ?? "", bytes, scan?.FileName, idempotencyKey)
+        var (input, json, bytes) = await MultipartSubmission.ReadAsync<ValidationRequestInput>(request, scan, "scan", http, reference, clock, ct);
+        var decision = await mediator.Send(new SubmitValidationRequest(providerId, input, json, bytes, scan?.FileName, idempotencyKey)
         {
             RequestedByInsured = byInsured,
             ChannelKeyId = caller.KeyId,

@@ -1,8 +1,5 @@
-using CnsExchange.Api.Infrastructure;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Lifecycle;
 using CnsExchange.Application.Features.Vouchers;
-using Mediator;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CnsExchange.Api.Endpoints;

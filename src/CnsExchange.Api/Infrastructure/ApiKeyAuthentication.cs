@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using CnsExchange.Application.Common;
 using CnsExchange.Domain.Registry;
 using CnsExchange.Infrastructure.Sandbox;
 using Microsoft.AspNetCore.Authentication;

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using CnsExchange.Application.Common;
 using CnsExchange.Domain.Registry;
 
 namespace CnsExchange.Api.Infrastructure;

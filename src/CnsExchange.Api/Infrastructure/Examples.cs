@@ -2,7 +2,6 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using CnsExchange.Application.Common;
 using CnsExchange.Domain.Calendar;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;

@@ -1,4 +1,3 @@
-using CnsExchange.Application.Common;
 using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;

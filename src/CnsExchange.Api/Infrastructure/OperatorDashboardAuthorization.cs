@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
-using CnsExchange.Application.Common;
 using CnsExchange.Domain.Registry;
 using CnsExchange.Infrastructure.Sandbox;
 using Hangfire.Dashboard;

@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using System.Text.Json;
-using CnsExchange.Application.Common;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;

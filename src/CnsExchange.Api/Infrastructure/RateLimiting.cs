@@ -1,4 +1,3 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Infrastructure.RateLimits;
 using Microsoft.Extensions.Caching.Memory;
 

@@ -1,4 +1,3 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Infrastructure.Sandbox;
 
 namespace CnsExchange.Api.Infrastructure;

@@ -1,5 +1,3 @@
-using CnsExchange.Application.Common;
-using Mediator;
 using Microsoft.Extensions.Logging;
 
 namespace CnsExchange.Application.Behaviors;

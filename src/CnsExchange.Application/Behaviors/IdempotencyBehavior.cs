@@ -1,8 +1,3 @@
-using System.Text.Json;
-using CnsExchange.Application.Common;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
-
 namespace CnsExchange.Application.Behaviors;
 
 /// <summary>A command that may carry an Idempotency-Key (API.md conventions).</summary>

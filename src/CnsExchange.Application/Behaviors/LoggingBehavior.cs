@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Mediator;
 using Microsoft.Extensions.Logging;
 
 namespace CnsExchange.Application.Behaviors;

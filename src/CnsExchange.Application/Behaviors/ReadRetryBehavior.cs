@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Mediator;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;

@@ -1,6 +1,3 @@
-using FluentValidation;
-using Mediator;
-
 namespace CnsExchange.Application.Behaviors;
 
 /// <summary>Runs every FluentValidation validator of a message before its handler; failures become a 400 problem.</summary>

@@ -1,7 +1,4 @@
 using CnsExchange.Domain.Reference;
-using CnsExchange.Domain.Registry;
-using CnsExchange.Domain.Vouchers;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace CnsExchange.Application.Common;

@@ -1,6 +1,3 @@
-using CnsExchange.Domain.Common;
-using FluentValidation;
-
 namespace CnsExchange.Application.Common;
 
 /// <summary>Validation rules every input shares: the matricule, and the range a date typed by a person can have.</summary>

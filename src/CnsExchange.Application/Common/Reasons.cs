@@ -1,5 +1,3 @@
-using CnsExchange.Domain.Common;
-
 namespace CnsExchange.Application.Common;
 
 /// <summary>A reason as the API shows it (RULES.md §0): code, severity, rule, field and a message in the caller's language.</summary>

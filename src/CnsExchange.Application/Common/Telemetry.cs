@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Common;
 
 namespace CnsExchange.Application.Common;
 

@@ -1,8 +1,6 @@
 using CnsExchange.Domain.Cures;
 using CnsExchange.Domain.Hospital;
-using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Rehabilitation;
-using CnsExchange.Domain.Vouchers;
 
 namespace CnsExchange.Domain.Billing;
 

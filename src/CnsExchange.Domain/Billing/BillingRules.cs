@@ -1,9 +1,5 @@
 using System.Linq.Expressions;
 using System.Globalization;
-using CnsExchange.Domain.Common;
-using CnsExchange.Domain.Reference;
-using CnsExchange.Domain.Registry;
-using CnsExchange.Domain.Vouchers;
 
 namespace CnsExchange.Domain.Billing;
 

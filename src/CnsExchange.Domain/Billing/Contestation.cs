@@ -1,6 +1,3 @@
-using CnsExchange.Domain.Common;
-using CnsExchange.Domain.Reference;
-
 namespace CnsExchange.Domain.Billing;
 
 /// <summary>

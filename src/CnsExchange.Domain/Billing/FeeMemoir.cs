@@ -1,5 +1,3 @@
-using CnsExchange.Domain.Common;
-
 namespace CnsExchange.Domain.Billing;
 
 /// <summary>RULES.md §3: received → adjudicated → in_payment_run → paid.</summary>

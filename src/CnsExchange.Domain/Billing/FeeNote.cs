@@ -1,6 +1,3 @@
-using CnsExchange.Domain.Reference;
-using CnsExchange.Domain.Vouchers;
-
 namespace CnsExchange.Domain.Billing;
 
 /// <summary>A session the provider puts on a fee note: its date and act (the voucher's only service when not named).</summary>

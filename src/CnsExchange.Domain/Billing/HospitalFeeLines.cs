@@ -1,6 +1,4 @@
-using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Hospital;
-using CnsExchange.Domain.Reference;
 
 namespace CnsExchange.Domain.Billing;
 

@@ -1,6 +1,4 @@
 using CnsExchange.Domain.Calendar;
-using CnsExchange.Domain.Common;
-using CnsExchange.Domain.Vouchers;
 
 namespace CnsExchange.Domain.Billing;
 

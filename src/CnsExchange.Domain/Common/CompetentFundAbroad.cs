@@ -1,5 +1,3 @@
-using CnsExchange.Domain.Registry;
-
 namespace CnsExchange.Domain.Common;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using CnsExchange.Domain.Common;
-using CnsExchange.Domain.Reference;
-using CnsExchange.Domain.Registry;
-
 namespace CnsExchange.Domain.Cures;
 
 /// <summary>

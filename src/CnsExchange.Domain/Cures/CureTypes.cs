@@ -1,5 +1,3 @@
-using CnsExchange.Domain.Common;
-
 namespace CnsExchange.Domain.Cures;
 
 /// <summary>The rule family of a cure kind: which conditions CUR-03…CUR-05 apply.</summary>

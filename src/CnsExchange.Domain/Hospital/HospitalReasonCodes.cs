@@ -1,5 +1,3 @@
-using CnsExchange.Domain.Common;
-
 namespace CnsExchange.Domain.Hospital;
 
 /// <summary>Reason codes of the hospital rules (reason-codes.json).</summary>

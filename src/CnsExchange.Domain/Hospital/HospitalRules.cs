@@ -1,7 +1,4 @@
 using System.Globalization;
-using CnsExchange.Domain.Common;
-using CnsExchange.Domain.Reference;
-using CnsExchange.Domain.Registry;
 
 namespace CnsExchange.Domain.Hospital;
 

@@ -1,7 +1,3 @@
-using CnsExchange.Domain.Common;
-using CnsExchange.Domain.Registry;
-using CnsExchange.Domain.Vouchers;
-
 namespace CnsExchange.Domain.Lifecycle;
 
 /// <summary>One of the asking provider's own vouchers for the person, still open on the date, with the sessions left on it.</summary>

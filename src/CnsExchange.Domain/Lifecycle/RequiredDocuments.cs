@@ -1,4 +1,3 @@
-using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Cures;
 using CnsExchange.Domain.Rehabilitation;
 using CnsExchange.Domain.Requests;

@@ -1,5 +1,3 @@
-using CnsExchange.Domain.Reference;
-
 namespace CnsExchange.Domain.Payments;
 
 /// <summary>PAY-01: CNS pays a memoir within the due days of its receipt; every adjudicated memoir carries that due date.</summary>

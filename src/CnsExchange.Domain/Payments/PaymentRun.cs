@@ -59,19 +59,27 @@ public sealed class PaymentRun
 }
 
 /// <summary>One credit transfer of a run: all a run pays one provider (PAY-03), with the account captured at run time.</summary>
-public sealed class PaymentRunOrder
+public sealed class PaymentRunOrder : RunTransfer
 {
-    public Guid Id { get; set; }
-    public Guid RunId { get; set; }
     public Guid ProviderId { get; set; }
     public required string ProviderCode { get; set; }
     public required string ProviderName { get; set; }
+}
+
+/// <summary>
+/// One credit transfer of a payment run (to a provider: <see cref="PaymentRunOrder"/>; to an insured: <c>ClaimPaymentOrder</c>),
+/// with the account captured at run time.
+/// </summary>
+public abstract class RunTransfer
+{
+    public Guid Id { get; set; }
+    public Guid RunId { get; set; }
     public required string Iban { get; set; }
     public required string Bic { get; set; }
     public decimal Amount { get; set; }
-    /// <summary>Lines paid more than 0 by this order.</summary>
+    /// <summary>Lines paid more than 0 by this transfer.</summary>
     public int LineCount { get; set; }
-    /// <summary>PR-2026-0001-PHY0001: reaches the provider's bank statement unchanged.</summary>
+    /// <summary>Reaches the creditor's bank statement unchanged (PR-2026-0001-PHY0001 for a provider, the claim id for an insured).</summary>
     public required string EndToEndId { get; set; }
     public required string RemittanceText { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
@@ -112,17 +120,25 @@ public enum PaymentFileKind
 }
 
 /// <summary>The bytes of a file of a run, as written once; with its SHA-256 so anyone can check it (PAY-06).</summary>
-public sealed class StoredPaymentFile
+public sealed class StoredPaymentFile : RunFile
 {
-    public Guid Id { get; set; }
-    public Guid RunId { get; set; }
     /// <summary>Null for the pain.001 of the run.</summary>
     public Guid? ProviderId { get; set; }
     public Guid? ReturnFileId { get; set; }
     public PaymentFileKind Kind { get; set; }
-    /// <summary>json, xml or csv.</summary>
+}
+
+/// <summary>
+/// The bytes of a file a payment run wrote (the providers' route: <see cref="StoredPaymentFile"/>; the insured's route:
+/// <c>ClaimPaymentFile</c>), written once with its SHA-256 so anyone can check it (PAY-06).
+/// </summary>
+public abstract class RunFile
+{
+    public Guid Id { get; set; }
+    public Guid RunId { get; set; }
+    /// <summary>xml (pain.001), json, csv or html.</summary>
     public required string Format { get; set; }
-    /// <summary>fr, de or en for return files; null for the pain.001.</summary>
+    /// <summary>fr, de or en for the files a person reads (return files, statements); null for a pain.001.</summary>
     public string? Language { get; set; }
     public required string FileName { get; set; }
     public required string MediaType { get; set; }

@@ -1,5 +1,4 @@
 using CnsExchange.Domain.Calendar;
-using CnsExchange.Domain.Reference;
 
 namespace CnsExchange.Domain.Payments;
 

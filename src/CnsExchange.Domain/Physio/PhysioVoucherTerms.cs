@@ -1,5 +1,3 @@
-using CnsExchange.Domain.Reference;
-
 namespace CnsExchange.Domain.Physio;
 
 /// <summary>

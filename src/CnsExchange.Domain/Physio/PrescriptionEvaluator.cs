@@ -1,4 +1,3 @@
-using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Physio.Rules;
 
 namespace CnsExchange.Domain.Physio;

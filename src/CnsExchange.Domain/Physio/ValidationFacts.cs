@@ -1,6 +1,3 @@
-using CnsExchange.Domain.Reference;
-using CnsExchange.Domain.Registry;
-
 namespace CnsExchange.Domain.Physio;
 
 /// <summary>

@@ -1,8 +1,6 @@
-using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Cures;
 using CnsExchange.Domain.Hospital;
 using CnsExchange.Domain.Rehabilitation;
-using CnsExchange.Domain.Registry;
 
 namespace CnsExchange.Domain.Reference;
 

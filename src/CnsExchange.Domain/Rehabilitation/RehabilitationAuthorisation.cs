@@ -1,4 +1,3 @@
-using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Requests;
 
 namespace CnsExchange.Domain.Rehabilitation;

@@ -1,8 +1,5 @@
 using System.Globalization;
 using CnsExchange.Domain.Calendar;
-using CnsExchange.Domain.Common;
-using CnsExchange.Domain.Reference;
-using CnsExchange.Domain.Registry;
 
 namespace CnsExchange.Domain.Rehabilitation;
 

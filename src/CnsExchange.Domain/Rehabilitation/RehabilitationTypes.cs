@@ -1,5 +1,3 @@
-using CnsExchange.Domain.Common;
-
 namespace CnsExchange.Domain.Rehabilitation;
 
 public enum RehabService

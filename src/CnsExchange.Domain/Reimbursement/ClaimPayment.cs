@@ -1,6 +1,5 @@
+using CnsExchange.Domain.Payments;
 using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Common;
-using CnsExchange.Domain.Reference;
 
 namespace CnsExchange.Domain.Reimbursement;
 
@@ -86,24 +85,14 @@ public static class ClaimPayment
 }
 
 /// <summary>One transfer of a payment run to an insured person: everything the run pays for one claim (INS-05), account captured at run time.</summary>
-public sealed class ClaimPaymentOrder
+public sealed class ClaimPaymentOrder : RunTransfer
 {
-    public Guid Id { get; set; }
-    public Guid RunId { get; set; }
     /// <summary>Unique: a claim is paid by one transfer, ever.</summary>
     public Guid ClaimId { get; set; }
     /// <summary>The fund that pays (the debtor): the claim's competent fund.</summary>
     public required string Fund { get; set; }
     public Guid InsuredId { get; set; }
     public required string CreditorName { get; set; }
-    public required string Iban { get; set; }
-    public required string Bic { get; set; }
-    public decimal Amount { get; set; }
-    /// <summary>Lines paid more than 0 by this transfer.</summary>
-    public int LineCount { get; set; }
-    public required string EndToEndId { get; set; }
-    public required string RemittanceText { get; set; }
-    public DateTimeOffset CreatedAt { get; set; }
 }
 
 public enum ClaimPaymentFileKind
@@ -115,22 +104,10 @@ public enum ClaimPaymentFileKind
 }
 
 /// <summary>The bytes of a file a run wrote for the insured's route (a fund's pain.001, a claim's statement), written once with its SHA-256.</summary>
-public sealed class ClaimPaymentFile
+public sealed class ClaimPaymentFile : RunFile
 {
-    public Guid Id { get; set; }
-    public Guid RunId { get; set; }
     public required string Fund { get; set; }
     /// <summary>Null for a fund's pain.001.</summary>
     public Guid? ClaimId { get; set; }
     public ClaimPaymentFileKind Kind { get; set; }
-    /// <summary>xml (pain.001), json or html (statements).</summary>
-    public required string Format { get; set; }
-    /// <summary>fr, de or en for statements; null for the pain.001.</summary>
-    public string? Language { get; set; }
-    public required string FileName { get; set; }
-    public required string MediaType { get; set; }
-    public required byte[] Content { get; set; }
-    public required string Sha256 { get; set; }
-    public long Length { get; set; }
-    public DateTimeOffset CreatedAt { get; set; }
 }

@@ -1,5 +1,4 @@
 using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Common;
 
 namespace CnsExchange.Domain.Reimbursement;
 

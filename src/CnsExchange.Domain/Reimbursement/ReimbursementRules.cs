@@ -1,6 +1,4 @@
 using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Common;
-using CnsExchange.Domain.Reference;
 
 namespace CnsExchange.Domain.Reimbursement;
 

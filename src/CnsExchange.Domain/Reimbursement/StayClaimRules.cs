@@ -2,10 +2,7 @@ using System.Globalization;
 using System.Text;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Calendar;
-using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Cures;
-using CnsExchange.Domain.Reference;
-using CnsExchange.Domain.Registry;
 
 namespace CnsExchange.Domain.Reimbursement;
 

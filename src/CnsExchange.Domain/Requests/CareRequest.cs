@@ -1,5 +1,3 @@
-using CnsExchange.Domain.Common;
-
 namespace CnsExchange.Domain.Requests;
 
 /// <summary>The kinds of request that go through the one request pipeline, each decided by its own rule set.</summary>

@@ -1,12 +1,9 @@
 using System.Security.Cryptography;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Attachments;
 using CnsExchange.Application.Features.Validation;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Lifecycle;
 using CnsExchange.Domain.Physio.Rules;
-using CnsExchange.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Infrastructure.Attachments;
 

@@ -2,8 +2,6 @@ using System.Runtime.CompilerServices;
 using System.Xml;
 using System.Xml.Schema;
 using CnsExchange.Application.Features.Billing;
-using CnsExchange.Domain.Billing;
-using CnsExchange.Application.Common;
 using CnsExchange.Infrastructure.Reference;
 using CsvHelper;
 

@@ -1,10 +1,6 @@
 using System.Runtime.CompilerServices;
 using CnsExchange.Application.Features.Billing;
-using CnsExchange.Domain.Billing;
-using CnsExchange.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace CnsExchange.Infrastructure.Billing;

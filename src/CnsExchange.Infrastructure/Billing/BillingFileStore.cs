@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Billing;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace CnsExchange.Infrastructure.Billing;

@@ -1,14 +1,8 @@
 using System.Data;
-using System.Text.Json;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Billing;
-using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Common;
-using CnsExchange.Infrastructure.Persistence;
 using CnsExchange.Infrastructure.Persistence.Configurations;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace CnsExchange.Infrastructure.Billing;
@@ -67,8 +61,8 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         cmd.Parameters.AddWithValue("received_at", m.ReceivedAt.ToUniversalTime());
         cmd.Parameters.AddWithValue("received_on", m.ReceivedOn);
         cmd.Parameters.AddWithValue("due_date", m.DueDate);
-        cmd.Parameters.Add(new NpgsqlParameter("source_json", NpgsqlDbType.Jsonb) { Value = (object?)m.SourceJson ?? DBNull.Value });
-        cmd.Parameters.Add(new NpgsqlParameter("source_line", NpgsqlDbType.Integer) { Value = (object?)m.SourceLine ?? DBNull.Value });
+        cmd.Parameters.Add(Param("source_json", NpgsqlDbType.Jsonb, m.SourceJson));
+        cmd.Parameters.Add(Param("source_line", NpgsqlDbType.Integer, m.SourceLine));
         cmd.Parameters.Add(Uuid("replaces_memoir_id", m.ReplacesMemoirId));
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
@@ -410,8 +404,8 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         p.AddWithValue("memoir_id", l.MemoirId);
         p.AddWithValue("provider_id", l.ProviderId);
         p.AddWithValue("line_number", l.LineNumber);
-        p.Add(new NpgsqlParameter("source_line", NpgsqlDbType.Integer) { Value = (object?)l.SourceLine ?? DBNull.Value });
-        p.Add(new NpgsqlParameter("voucher_number", NpgsqlDbType.Varchar) { Value = (object?)l.VoucherNumber ?? DBNull.Value });
+        p.Add(Param("source_line", NpgsqlDbType.Integer, l.SourceLine));
+        p.Add(Param("voucher_number", NpgsqlDbType.Varchar, l.VoucherNumber));
         p.Add(Uuid("voucher_id", l.VoucherId));
         p.Add(Uuid("voucher_service_id", l.VoucherServiceId));
         p.AddWithValue("matricule", l.Matricule);
@@ -420,8 +414,8 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         p.AddWithValue("act_code", l.ActCode);
         p.AddWithValue("travel", l.Travel);
         p.AddWithValue("claimed_amount", l.ClaimedAmount);
-        p.Add(new NpgsqlParameter("tariff_amount", NpgsqlDbType.Numeric) { Value = (object?)l.TariffAmount ?? DBNull.Value });
-        p.Add(new NpgsqlParameter("rate_percent", NpgsqlDbType.Numeric) { Value = (object?)l.RatePercent ?? DBNull.Value });
+        p.Add(Param("tariff_amount", NpgsqlDbType.Numeric, l.TariffAmount));
+        p.Add(Param("rate_percent", NpgsqlDbType.Numeric, l.RatePercent));
         p.AddWithValue("cns_amount", l.CnsAmount);
         p.AddWithValue("insured_share", l.InsuredShare);
         p.AddWithValue("outcome", l.Outcome.ToString());
@@ -429,12 +423,15 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         p.AddWithValue("payable_amount", l.PayableAmount);
         p.AddWithValue("created_at", l.CreatedAt.ToUniversalTime());
         p.Add(Uuid("hospital_stay_id", l.HospitalStayId));
-        p.Add(new NpgsqlParameter("competent_fund", NpgsqlDbType.Varchar) { Value = (object?)l.CompetentFund ?? DBNull.Value });
-        p.Add(new NpgsqlParameter("single_room_surcharge", NpgsqlDbType.Numeric) { Value = (object?)l.SingleRoomSurcharge ?? DBNull.Value });
+        p.Add(Param("competent_fund", NpgsqlDbType.Varchar, l.CompetentFund));
+        p.Add(Param("single_room_surcharge", NpgsqlDbType.Numeric, l.SingleRoomSurcharge));
         p.AddWithValue("travel_allowance", l.TravelAllowance);
     }
 
-    private static NpgsqlParameter Uuid(string name, Guid? value) => new(name, NpgsqlDbType.Uuid) { Value = (object?)value ?? DBNull.Value };
+    private static NpgsqlParameter Uuid(string name, Guid? value) => Param(name, NpgsqlDbType.Uuid, value);
+
+    /// <summary>A typed parameter that sends SQL NULL for a null value (the type says what the NULL is).</summary>
+    private static NpgsqlParameter Param(string name, NpgsqlDbType type, object? value) => new(name, type) { Value = value ?? DBNull.Value };
 
     private NpgsqlCommand Command(string sql)
     {

@@ -1,14 +1,9 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Billing;
-using CnsExchange.Domain.Billing;
-using CnsExchange.Infrastructure.Persistence;
 using Hangfire;
 using Mediator;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace CnsExchange.Infrastructure.Billing;
 

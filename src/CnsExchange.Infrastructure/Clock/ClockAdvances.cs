@@ -1,11 +1,8 @@
-using CnsExchange.Application.Common;
-using CnsExchange.Infrastructure.Persistence;
 using CnsExchange.Infrastructure.Payments;
 using CnsExchange.Infrastructure.Sandbox;
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace CnsExchange.Infrastructure.Clock;
 

@@ -1,8 +1,6 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Infrastructure.Sandbox;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace CnsExchange.Infrastructure.Clock;
 

@@ -1,4 +1,3 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Domain.Calendar;
 
 namespace CnsExchange.Infrastructure.Clock;

@@ -1,9 +1,7 @@
 using System.Data.Common;
-using CnsExchange.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace CnsExchange.Infrastructure.Events;
 

@@ -1,4 +1,3 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Events;
 using CnsExchange.Application.Features.Webhooks;
 using Hangfire;

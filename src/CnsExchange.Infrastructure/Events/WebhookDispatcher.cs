@@ -2,7 +2,6 @@ using System.Threading.Channels;
 using CnsExchange.Application.Features.Webhooks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace CnsExchange.Infrastructure.Events;

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Webhooks;
 using Polly;
 using Polly.Retry;

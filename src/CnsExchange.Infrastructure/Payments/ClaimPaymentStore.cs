@@ -1,8 +1,6 @@
 using CnsExchange.Application.Features.PaymentRuns;
 using CnsExchange.Domain.Payments;
 using CnsExchange.Domain.Reimbursement;
-using CnsExchange.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Infrastructure.Payments;
 

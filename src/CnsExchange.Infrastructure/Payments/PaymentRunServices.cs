@@ -1,4 +1,3 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.PaymentRuns;
 using Hangfire;
 using Mediator;
@@ -6,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace CnsExchange.Infrastructure.Payments;
 

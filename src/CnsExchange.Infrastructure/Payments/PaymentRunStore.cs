@@ -1,8 +1,5 @@
 using CnsExchange.Application.Features.PaymentRuns;
-using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Payments;
-using CnsExchange.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Infrastructure.Payments;
 

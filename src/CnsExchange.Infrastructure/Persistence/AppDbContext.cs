@@ -1,9 +1,6 @@
 using System.Linq.Expressions;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Sandboxes;
-using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Vouchers;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Conventions;

@@ -1,10 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Eligibility;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
-using Npgsql;
 
 namespace CnsExchange.Infrastructure.Persistence;
 

@@ -1,5 +1,4 @@
 using CnsExchange.Application.Features.Requests;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Infrastructure.Persistence;
 

@@ -1,11 +1,8 @@
 using System.Text.RegularExpressions;
-using CnsExchange.Application.Common;
 using CnsExchange.Infrastructure.Sandbox;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace CnsExchange.Infrastructure.Persistence;
 

@@ -1,5 +1,4 @@
 using CnsExchange.Application.Features.DependencyInsurance;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Infrastructure.Persistence;
 

@@ -1,6 +1,5 @@
 using CnsExchange.Application.Features.HospitalStays;
 using CnsExchange.Domain.Hospital;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Infrastructure.Persistence;
 

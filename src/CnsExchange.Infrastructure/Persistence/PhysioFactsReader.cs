@@ -1,8 +1,5 @@
 using CnsExchange.Application.Features.Validation;
 using CnsExchange.Domain.Physio.Rules;
-using CnsExchange.Domain.Registry;
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace CnsExchange.Infrastructure.Persistence;

@@ -1,5 +1,4 @@
 using CnsExchange.Application.Features.Admin;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Infrastructure.Persistence;
 

@@ -1,7 +1,5 @@
 using System.Data.Common;
-using CnsExchange.Application.Common;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Npgsql;
 
 namespace CnsExchange.Infrastructure.Persistence;
 

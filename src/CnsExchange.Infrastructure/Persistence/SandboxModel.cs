@@ -1,7 +1,5 @@
 using System.Linq.Expressions;
 using CnsExchange.Application.Features.Sandboxes;
-using CnsExchange.Domain.Registry;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace CnsExchange.Infrastructure.Persistence;

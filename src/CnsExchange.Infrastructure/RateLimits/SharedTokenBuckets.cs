@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace CnsExchange.Infrastructure.RateLimits;
 

@@ -1,7 +1,5 @@
 using System.Reflection;
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using CnsExchange.Application.Common;
 using CnsExchange.Domain.Reference;
 
 namespace CnsExchange.Infrastructure.Reference;

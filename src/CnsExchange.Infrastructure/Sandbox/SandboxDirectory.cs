@@ -1,7 +1,3 @@
-using CnsExchange.Application.Common;
-using CnsExchange.Domain.Registry;
-using Npgsql;
-
 namespace CnsExchange.Infrastructure.Sandbox;
 
 /// <summary>Who an API key is: its role, its sandbox (none for the operator), its provider, and that sandbox's clock now.</summary>

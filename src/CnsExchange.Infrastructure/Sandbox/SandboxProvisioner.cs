@@ -1,11 +1,8 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Sandboxes;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Infrastructure.Clock;
-using CnsExchange.Infrastructure.Persistence;
 using CnsExchange.Infrastructure.Persistence.Configurations;
 using Hangfire;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

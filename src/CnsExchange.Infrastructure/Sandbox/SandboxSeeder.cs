@@ -1,10 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using CnsExchange.Application.Common;
-using CnsExchange.Domain.Registry;
-using CnsExchange.Infrastructure.Persistence;
 using CnsExchange.Infrastructure.Reference;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Infrastructure.Sandbox;
 

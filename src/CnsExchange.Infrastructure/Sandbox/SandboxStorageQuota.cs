@@ -1,7 +1,4 @@
-using CnsExchange.Application.Common;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
-using Npgsql;
 
 namespace CnsExchange.Infrastructure.Sandbox;
 

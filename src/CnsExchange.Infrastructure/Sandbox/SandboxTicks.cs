@@ -1,4 +1,3 @@
-using CnsExchange.Application.Common;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -69,10 +69,6 @@ internal static class PaymentRunApi
     }
 
     /// <summary>GET /payment-runs/{id}, read as <see cref="PaymentRunDto"/> (<see cref="HttpAssertions.Typed"/>).</summary>
-    /// <summary>The run as JSON, for the claim payments' tests (INS-05), not yet moved to <see cref="RunAsync(HttpClient, string)"/>.</summary>
-    public static async Task<JsonNode> RunJsonAsync(HttpClient client, string id) =>
-        await (await client.GetAsync($"/api/v1/payment-runs/{id}")).ExpectAsync(HttpStatusCode.OK);
-
     public static async Task<PaymentRunDto> RunAsync(HttpClient client, string id) =>
         await (await client.GetAsync($"/api/v1/payment-runs/{id}")).ExpectAsync<PaymentRunDto>(HttpStatusCode.OK);
 

@@ -50,18 +50,6 @@ internal static class ClaimApi
         return body;
     }
 
-    /// <summary>
-    /// <see cref="ClaimAsync"/> read as JSON: the claim kinds' and claim payments' tests (INS-05…08) read the wire names
-    /// (night, money members) directly; not yet moved to the typed reads.
-    /// </summary>
-    public static async Task<JsonNode> ClaimJsonAsync(HttpClient client, object claim, byte[]? invoice = null)
-    {
-        var response = await PostAsync(client, claim, invoice ?? Invoice());
-        var body = await response.ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal($"{Url}/{body["id"]}", response.Headers.Location?.ToString());
-        return body;
-    }
-
     public static ClaimLineDto Line(ReimbursementClaimDto claim, int number) => claim.Lines.Single(l => l.LineNumber == number);
 
     public static IReadOnlyList<string> Codes(ReimbursementClaimDto claim) => claim.Reasons.Select(r => r.Code).ToList();

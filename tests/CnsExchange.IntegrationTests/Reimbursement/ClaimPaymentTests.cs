@@ -3,6 +3,10 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using System.Xml.Schema;
+using CnsExchange.Application.Features.PaymentRuns;
+using CnsExchange.Application.Features.Reimbursement;
+using CnsExchange.Domain.Payments;
+using CnsExchange.Domain.Reimbursement;
 using CnsExchange.IntegrationTests.Support;
 using CnsExchange.IntegrationTests.Validation;
 using static CnsExchange.IntegrationTests.PaymentRuns.PaymentRunApi;
@@ -44,13 +48,13 @@ public sealed class ClaimPaymentTests(ApiFactory api) : ApiTest(api)
     {
         await SetAccountAsync(Adult, "LU03 0021 0000 1234 5678", "BILLLULL");
         await SetAccountAsync(CmfepMember, CmfepMemberIban, "COBADEFFXXX");
-        var cnsClaim = await ClaimJsonAsync(Client(InsuredApp), Claim(Adult, await VoucherAsync(), "PAY-F1",
+        var cnsClaim = await ClaimAsync(Client(InsuredApp), Claim(Adult, await VoucherAsync(), "PAY-F1",
             Session("2026-11-05"), Session("2026-11-10", 45.00m), Session("2026-10-30")));                         // accepted, reduced, refused
-        var cmfepClaim = await ClaimJsonAsync(Client(InsuredApp), Claim(CmfepMember, await VoucherAsync(CmfepMember), "PAY-F2", Session("2026-11-12", 30.00m)));
-        var cnsId = cnsClaim["id"]!.GetValue<string>();
-        var cmfepId = cmfepClaim["id"]!.GetValue<string>();
-        Assert.Equal(("CNS", 51.52m), (cnsClaim["competentFund"]!.GetValue<string>(), cnsClaim["reimbursedTotal"]!.GetValue<decimal>()));
-        Assert.Equal(("CMFEP", 21.00m), (cmfepClaim["competentFund"]!.GetValue<string>(), cmfepClaim["reimbursedTotal"]!.GetValue<decimal>()));
+        var cmfepClaim = await ClaimAsync(Client(InsuredApp), Claim(CmfepMember, await VoucherAsync(CmfepMember), "PAY-F2", Session("2026-11-12", 30.00m)));
+        var cnsId = cnsClaim.Id.ToString();
+        var cmfepId = cmfepClaim.Id.ToString();
+        Assert.Equal(("CNS", 51.52m), (cnsClaim.CompetentFund, cnsClaim.ReimbursedTotal));
+        Assert.Equal(("CMFEP", 21.00m), (cmfepClaim.CompetentFund, cmfepClaim.ReimbursedTotal));
 
         // Before the run: scheduled, due 30 days after the claim (2026-11-23).
         var before = await StatementAsync(cnsId, "en");
@@ -60,15 +64,14 @@ public sealed class ClaimPaymentTests(ApiFactory api) : ApiTest(api)
 
         // The weekly run of Monday 2026-11-30 (no memoir to pay: the claims alone make it).
         await SetClockAsync(Client(Admin), Local("2026-11-30", 3));
-        var runId = Assert.Single(await AllAsync(Client(Admin), "/api/v1/payment-runs"))["id"]!.GetValue<string>();
-        var run = await RunJsonAsync(Client(Admin), runId);
-        Assert.Equal(("closed", "2026-11-30"), (run["status"]!.GetValue<string>(), run["executionDate"]!.GetValue<string>()));
-        Assert.Null(run["pain001"]); // nothing paid to providers
-        var funds = run["reimbursements"]!.AsArray();
-        Assert.Equal(["CMFEP", "CNS"], funds.Select(f => f!["fund"]!.GetValue<string>()));
-        var byRoute = run["byRouteAndFund"]!.AsArray().Select(f => (f!["route"]!.GetValue<string>(), f["competentFund"]!.GetValue<string>(), f["lines"]!.GetValue<int>(),
-            f["paidLines"]!.GetValue<int>(), f["paidAmount"]!.GetValue<decimal>()));
-        Assert.Equal([("reimbursement", "CMFEP", 1, 1, 21.00m), ("reimbursement", "CNS", 3, 2, 51.52m)], byRoute);
+        var runId = Assert.Single(await AllAsync<PaymentRunSummaryDto>(Client(Admin), "/api/v1/payment-runs")).Id.ToString();
+        var run = await RunAsync(Client(Admin), runId);
+        Assert.Equal((PaymentRunStatus.Closed, new DateOnly(2026, 11, 30)), (run.Status, run.ExecutionDate));
+        Assert.Null(run.Pain001); // nothing paid to providers
+        var funds = run.Reimbursements!;
+        Assert.Equal(["CMFEP", "CNS"], funds.Select(f => f.Fund));
+        var byRoute = run.ByRouteAndFund!.Select(f => (f.Route, f.CompetentFund, f.Lines, f.PaidLines, f.PaidAmount));
+        Assert.Equal([(PaymentRoute.Reimbursement, (string?)"CMFEP", 1, 1, 21.00m), (PaymentRoute.Reimbursement, "CNS", 3, 2, 51.52m)], byRoute);
 
         var schema = SchemaFrom(await Client(Admin).GetStringAsync("/api/v1/schemas/pain.001.001.09.subset.xsd"));
         foreach (var (fund, debtorIban, claimId, creditorIban, amount) in new[]
@@ -77,23 +80,23 @@ public sealed class ClaimPaymentTests(ApiFactory api) : ApiTest(api)
                      ("CNS", "LU280019400644750000", cnsId, AdultIban, 51.52m),
                  })
         {
-            var listed = funds.Single(f => f!["fund"]!.GetValue<string>() == fund)!;
-            Assert.Equal((debtorIban, 1, amount), (listed["debtorIban"]!.GetValue<string>(), listed["claims"]!.GetValue<int>(), listed["amount"]!.GetValue<decimal>()));
-            var transfer = Assert.Single(listed["transfers"]!.AsArray())!;
+            var listed = funds.Single(f => f.Fund == fund);
+            Assert.Equal((debtorIban, 1, amount), (listed.DebtorIban, listed.Claims, listed.Amount));
+            var transfer = Assert.Single(listed.Transfers);
             Assert.Equal((claimId, creditorIban, amount, Guid.Parse(claimId).ToString("N")),
-                (transfer["claimId"]!.GetValue<string>(), transfer["iban"]!.GetValue<string>(), transfer["amount"]!.GetValue<decimal>(), transfer["endToEndId"]!.GetValue<string>()));
-            Assert.Equal(6, transfer["statements"]!.AsArray().Count); // fr, de, en × JSON, HTML
+                (transfer.ClaimId.ToString(), transfer.Iban, transfer.Amount, transfer.EndToEndId));
+            Assert.Equal(6, transfer.Statements.Count); // fr, de, en × JSON, HTML
 
-            var response = await Client(Admin).GetAsync(listed["pain001"]!["href"]!.GetValue<string>());
+            var response = await Client(Admin).GetAsync(listed.Pain001!.Href);
             var bytes = await response.Content.ReadAsByteArrayAsync();
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.Equal(listed["pain001"]!["sha256"]!.GetValue<string>(), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
+            Assert.Equal(listed.Pain001.Sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
             var xml = XDocument.Load(new MemoryStream(bytes));
             xml.Validate(schema, (_, e) => Assert.Fail($"{fund} pain.001 does not match the XSD: {e.Message}"));
             // The fund initiates and pays: InitgPty and Dbtr are the fund, DbtrAcct its account; one transfer per claim.
             var header = xml.Root!.Element(Pain + "CstmrCdtTrfInitn")!.Element(Pain + "GrpHdr")!;
             var info = xml.Root!.Element(Pain + "CstmrCdtTrfInitn")!.Element(Pain + "PmtInf")!;
-            Assert.Equal(($"{run["runNumber"]}-{fund}", "1", amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)),
+            Assert.Equal(($"{run.RunNumber}-{fund}", "1", amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)),
                 (header.Element(Pain + "MsgId")!.Value, header.Element(Pain + "NbOfTxs")!.Value, header.Element(Pain + "CtrlSum")!.Value));
             Assert.Equal(header.Element(Pain + "InitgPty")!.Element(Pain + "Nm")!.Value, info.Element(Pain + "Dbtr")!.Element(Pain + "Nm")!.Value);
             Assert.Equal(debtorIban, info.Element(Pain + "DbtrAcct")!.Descendants(Pain + "IBAN").Single().Value);
@@ -108,8 +111,8 @@ public sealed class ClaimPaymentTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(HttpStatusCode.NotFound, (await Client(Admin).GetAsync($"/api/v1/payment-runs/{runId}/funds/EMCFL/sepa")).StatusCode);
 
         // The claims are paid; each line paid once, what it reimburses.
-        var paid = await (await Client(InsuredApp).GetAsync($"{Url}/{cnsId}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(("paid", runId, "2026-11-30"), (paid["status"]!.GetValue<string>(), paid["payment"]!["paymentRunId"]!.GetValue<string>(), paid["payment"]!["paidOn"]!.GetValue<string>()));
+        var paid = await (await Client(InsuredApp).GetAsync($"{Url}/{cnsId}")).ExpectAsync<ReimbursementClaimDto>(HttpStatusCode.OK);
+        Assert.Equal((ClaimStatus.Paid, runId, (DateOnly?)new DateOnly(2026, 11, 30)), (paid.Status, paid.Payment!.PaymentRunId.ToString(), paid.Payment.PaidOn));
 
         // The statement in three languages: what was reimbursed, reduced and refused and why, with the texts of reason-codes.json.
         var texts = new Dictionary<string, (string Transferred, string AboveTariff, string Outside)>
@@ -136,7 +139,7 @@ public sealed class ClaimPaymentTests(ApiFactory api) : ApiTest(api)
         }
 
         // The insured channel reads the very bytes the run stored (hash listed in the run), JSON and printable HTML.
-        var listedStatements = funds.Single(f => f!["fund"]!.GetValue<string>() == "CNS")!["transfers"]![0]!["statements"]!.AsArray();
+        var listedStatements = funds.Single(f => f.Fund == "CNS").Transfers[0].Statements;
         var html = await Client(InsuredApp, "de").GetAsync($"{Url}/{cnsId}/statement?format=html");
         var page = await html.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, html.StatusCode);
@@ -144,8 +147,8 @@ public sealed class ClaimPaymentTests(ApiFactory api) : ApiTest(api)
         Assert.Contains("default-src 'none'", html.Headers.GetValues("Content-Security-Policy").Single());
         Assert.Contains("Erstattungsabrechnung", page);
         Assert.DoesNotContain("<script", page, StringComparison.OrdinalIgnoreCase);
-        var deHtml = listedStatements.Single(s => s!["language"]!.GetValue<string>() == "de" && s["format"]!.GetValue<string>() == "html")!;
-        Assert.Equal(deHtml["sha256"]!.GetValue<string>(), html.Headers.GetValues("X-Content-SHA256").Single());
+        var deHtml = listedStatements.Single(s => s.Language == "de" && s.Format == "html");
+        Assert.Equal(deHtml.Sha256, html.Headers.GetValues("X-Content-SHA256").Single());
         var accept = new HttpRequestMessage(HttpMethod.Get, $"{Url}/{cnsId}/statement");
         accept.Headers.Accept.ParseAdd("text/html");
         accept.Headers.AcceptLanguage.ParseAdd("fr");
@@ -169,8 +172,8 @@ public sealed class ClaimPaymentTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task Ins05_without_a_bank_account_the_claim_waits_with_its_reason_and_the_first_run_after_the_account_is_set_pays_it()
     {
-        var claim = await ClaimJsonAsync(Client(InsuredApp), Claim(Adult, await VoucherAsync(), "NOACC-1", Session("2026-11-05")));
-        var id = claim["id"]!.GetValue<string>();
+        var claim = await ClaimAsync(Client(InsuredApp), Claim(Adult, await VoucherAsync(), "NOACC-1", Session("2026-11-05")));
+        var id = claim.Id.ToString();
         foreach (var (lang, start) in new[] { ("en", "No bank account is known for you"), ("fr", "Aucun compte bancaire"), ("de", "Für Sie ist kein Bankkonto bekannt") })
         {
             var statement = await StatementAsync(id, lang);
@@ -182,41 +185,41 @@ public sealed class ClaimPaymentTests(ApiFactory api) : ApiTest(api)
 
         // The weekly run has nothing it may pay: no run, the claim still waits.
         await SetClockAsync(Client(Admin), Local("2026-11-30", 3));
-        Assert.Empty(await AllAsync(Client(Admin), "/api/v1/payment-runs"));
-        Assert.Equal("adjudicated", (await (await Client(InsuredApp).GetAsync($"{Url}/{id}")).ExpectAsync(HttpStatusCode.OK))["status"]!.GetValue<string>());
+        Assert.Empty(await AllAsync<PaymentRunSummaryDto>(Client(Admin), "/api/v1/payment-runs"));
+        Assert.Equal(ClaimStatus.Adjudicated, (await (await Client(InsuredApp).GetAsync($"{Url}/{id}")).ExpectAsync<ReimbursementClaimDto>(HttpStatusCode.OK)).Status);
 
         // The account is set after the due date (2026-12-23): the next working day's run pays it (an extra run: it is overdue).
         await SetClockAsync(Client(Admin), Local("2026-12-28", 10));
-        Assert.Empty(await AllAsync(Client(Admin), "/api/v1/payment-runs"));
+        Assert.Empty(await AllAsync<PaymentRunSummaryDto>(Client(Admin), "/api/v1/payment-runs"));
         await SetAccountAsync(Adult, AdultIban, "BILLLULL");
         Assert.Equal("scheduled", (await StatementAsync(id, "en"))["paymentState"]!.GetValue<string>());
         await SetClockAsync(Client(Admin), Local("2026-12-29", 3));
-        var run = Assert.Single(await AllAsync(Client(Admin), "/api/v1/payment-runs"));
-        Assert.Equal(("extra", "2026-12-29"), (run["trigger"]!.GetValue<string>(), run["executionDate"]!.GetValue<string>()));
+        var run = Assert.Single(await AllAsync<PaymentRunSummaryDto>(Client(Admin), "/api/v1/payment-runs"));
+        Assert.Equal((PaymentRunTrigger.Extra, new DateOnly(2026, 12, 29)), (run.Trigger, run.ExecutionDate));
         var statement2 = await StatementAsync(id, "en");
-        Assert.Equal(("paid", run["id"]!.GetValue<string>()), (statement2["paymentState"]!.GetValue<string>(), statement2["payment"]!["runId"]!.GetValue<string>()));
+        Assert.Equal(("paid", run.Id.ToString()), (statement2["paymentState"]!.GetValue<string>(), statement2["payment"]!["runId"]!.GetValue<string>()));
     }
 
     [Fact]
     public async Task Ins05_a_claim_is_paid_by_the_first_run_once_its_account_is_known_and_on_time_within_30_days()
     {
         await SetAccountAsync(Adult, AdultIban, "BILLLULL");
-        var claim = await ClaimJsonAsync(Client(InsuredApp), Claim(Adult, await VoucherAsync(), "ONTIME-1", Session("2026-11-05")));
-        var id = claim["id"]!.GetValue<string>();
+        var claim = await ClaimAsync(Client(InsuredApp), Claim(Adult, await VoucherAsync(), "ONTIME-1", Session("2026-11-05")));
+        var id = claim.Id.ToString();
         // A refused claim (no invoice) and a claim with every line refused are never paid.
-        var refused = await (await PostAsync(Client(InsuredApp), Claim(Adult, await VoucherAsync(), "ONTIME-2", Session("2026-11-06")), invoice: null)).ExpectAsync(HttpStatusCode.Created);
-        var nothing = await ClaimJsonAsync(Client(InsuredApp), Claim(Adult, await VoucherAsync(), "ONTIME-3", Session("2026-10-30")));
-        Assert.Equal("refused", (await StatementAsync(refused["id"]!.GetValue<string>(), "en"))["paymentState"]!.GetValue<string>());
-        var none = await StatementAsync(nothing["id"]!.GetValue<string>(), "en");
+        var refused = await (await PostAsync(Client(InsuredApp), Claim(Adult, await VoucherAsync(), "ONTIME-2", Session("2026-11-06")), invoice: null)).ExpectAsync<ReimbursementClaimDto>(HttpStatusCode.Created);
+        var nothing = await ClaimAsync(Client(InsuredApp), Claim(Adult, await VoucherAsync(), "ONTIME-3", Session("2026-10-30")));
+        Assert.Equal("refused", (await StatementAsync(refused.Id.ToString(), "en"))["paymentState"]!.GetValue<string>());
+        var none = await StatementAsync(nothing.Id.ToString(), "en");
         Assert.Equal(("nothing_to_pay", "NOTHING_REIMBURSED"), (none["paymentState"]!.GetValue<string>(), PaymentReason(none)["code"]!.GetValue<string>()));
 
         await SetClockAsync(Client(Admin), Local("2026-12-24", 3));
-        var run = Assert.Single(await AllAsync(Client(Admin), "/api/v1/payment-runs"));
-        Assert.Equal("2026-11-30", run["executionDate"]!.GetValue<string>()); // within 30 days of 2026-11-23
-        var paid = await (await Client(InsuredApp).GetAsync($"{Url}/{id}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("paid", paid["status"]!.GetValue<string>());
+        var run = Assert.Single(await AllAsync<PaymentRunSummaryDto>(Client(Admin), "/api/v1/payment-runs"));
+        Assert.Equal(new DateOnly(2026, 11, 30), run.ExecutionDate); // within 30 days of 2026-11-23
+        var paid = await (await Client(InsuredApp).GetAsync($"{Url}/{id}")).ExpectAsync<ReimbursementClaimDto>(HttpStatusCode.OK);
+        Assert.Equal(ClaimStatus.Paid, paid.Status);
         Assert.Equal(1, await Api.CountAsync("claim_payment_orders"));
-        Assert.Equal("refused", (await (await Client(InsuredApp).GetAsync($"{Url}/{refused["id"]}")).ExpectAsync(HttpStatusCode.OK))["status"]!.GetValue<string>());
+        Assert.Equal(ClaimStatus.Refused, (await (await Client(InsuredApp).GetAsync($"{Url}/{refused.Id}")).ExpectAsync<ReimbursementClaimDto>(HttpStatusCode.OK)).Status);
 
         // Only the insured channel that submitted it (or staff) reads a statement; bad lang or format is 400.
         Assert.Equal(HttpStatusCode.OK, (await Client(Reviewer).GetAsync($"{Url}/{id}/statement")).StatusCode);

@@ -1,5 +1,6 @@
 using System.Net;
-using System.Text.Json.Nodes;
+using CnsExchange.Application.Features.Reimbursement;
+using CnsExchange.Domain.Reimbursement;
 using CnsExchange.IntegrationTests.Support;
 using CnsExchange.IntegrationTests.Validation;
 using Npgsql;
@@ -46,10 +47,6 @@ public sealed class StayAndFeeClaimTests(ApiFactory api) : ApiTest(api)
         };
     }
 
-    private static string Outcome(JsonNode line) => line["outcome"]!.GetValue<string>();
-
-    private static IEnumerable<JsonNode> Lines(JsonNode claim) => claim["lines"]!.AsArray().Select(l => l!);
-
     // ---- INS-06 ---------------------------------------------------------------------------------------------------------
 
     [Fact]
@@ -57,29 +54,29 @@ public sealed class StayAndFeeClaimTests(ApiFactory api) : ApiTest(api)
     {
         var voucher = await FangoCureGivenAsync();
         // The night before the first session and the night of the last day's morrow are outside the cure.
-        var claim = await ClaimJsonAsync(Client(InsuredApp, "en"), Stay("cure_stay", Schmit, voucher, "H-1001", "2026-11-29", "2026-12-16", 18 * 95.00m,
+        var claim = await ClaimAsync(Client(InsuredApp, "en"), Stay("cure_stay", Schmit, voucher, "H-1001", "2026-11-29", "2026-12-16", 18 * 95.00m,
             lodging: new { kind = "establishment", establishmentCode = "MDF-H01" }));
 
-        Assert.Equal("adjudicated", claim["status"]!.GetValue<string>());
-        Assert.Equal(18, Lines(claim).Count());
+        Assert.Equal(ClaimStatus.Adjudicated, claim.Status);
+        Assert.Equal(18, claim.Lines.Count);
         Assert.Equal(["NIGHT_OUTSIDE_CURE"], Codes(Line(claim, 1)));
         Assert.Equal(["NIGHT_OUTSIDE_CURE"], Codes(Line(claim, 18)));
-        Assert.All(Lines(claim).Skip(1).Take(16), l => Assert.Equal(("accepted", 61.39m, "mondorf_night", "curist"),
-            (Outcome(l), l.Money("reimbursedAmount"), l["actCode"]!.GetValue<string>(), l["night"]!.GetValue<string>())));
-        Assert.Equal((16 * 61.39m, 18 * 95.00m), (claim.Money("reimbursedTotal"), claim.Money("paidTotal")));
-        Assert.Equal("Marie Schmit", claim["invoice"]!["issuedTo"]!.GetValue<string>());
+        Assert.All(claim.Lines.Skip(1).Take(16), l => Assert.Equal((ClaimLineOutcome.Accepted, 61.39m, "mondorf_night", (NightHolder?)NightHolder.Curist),
+            (l.Outcome, l.ReimbursedAmount, l.ActCode, l.Night)));
+        Assert.Equal((16 * 61.39m, 18 * 95.00m), (claim.ReimbursedTotal, claim.PaidTotal));
+        Assert.Equal("Marie Schmit", claim.Invoice.IssuedTo);
 
         // Another invoice for nights already paid: those nights are refused, the others paid.
-        var again = await ClaimJsonAsync(Client(InsuredApp), Stay("cure_stay", Schmit, voucher, "H-1002", "2026-12-14", "2026-12-15", 190.00m,
+        var again = await ClaimAsync(Client(InsuredApp), Stay("cure_stay", Schmit, voucher, "H-1002", "2026-12-14", "2026-12-15", 190.00m,
             lodging: new { kind = "establishment", establishmentCode = "MDF-H02" }));
-        Assert.All(Lines(again), l => Assert.Equal(("refused", "NIGHT_ALREADY_PAID"), (Outcome(l), Codes(l)[0])));
-        Assert.Equal(0m, again.Money("reimbursedTotal"));
+        Assert.All(again.Lines, l => Assert.Equal((ClaimLineOutcome.Refused, "NIGHT_ALREADY_PAID"), (l.Outcome, Codes(l)[0])));
+        Assert.Equal(0m, again.ReimbursedTotal);
 
         // The database holds each night once, whatever the application does.
         await using var conn = new NpgsqlConnection(Api.ConnectionString);
         await conn.OpenAsync();
         await using var update = new NpgsqlCommand("UPDATE cns.reimbursement_claim_lines SET outcome = 'Accepted' WHERE claim_id = @id", conn);
-        update.Parameters.AddWithValue("id", again["id"]!.GetValue<Guid>());
+        update.Parameters.AddWithValue("id", again.Id);
         var e = await Assert.ThrowsAsync<PostgresException>(() => update.ExecuteNonQueryAsync());
         Assert.Equal((PostgresErrorCodes.UniqueViolation, "ux_reimbursement_claim_lines_night"), (e.SqlState, e.ConstraintName));
     }
@@ -88,29 +85,29 @@ public sealed class StayAndFeeClaimTests(ApiFactory api) : ApiTest(api)
     public async Task Ins06_a_resident_of_mondorf_gets_17_94_a_day_of_cure()
     {
         var voucher = await FangoCureGivenAsync(MondorfResident);
-        var claim = await ClaimJsonAsync(Client(InsuredApp), Stay("cure_stay", MondorfResident, voucher, "R-1", "2026-12-14", "2026-12-16", 30.00m,
+        var claim = await ClaimAsync(Client(InsuredApp), Stay("cure_stay", MondorfResident, voucher, "R-1", "2026-12-14", "2026-12-16", 30.00m,
             issuedTo: "Claire Kremer", lodging: new { kind = "room_at_private_person" }));
 
-        Assert.Equal(["accepted", "accepted", "refused"], Lines(claim).Select(Outcome));
-        Assert.Equal(2 * 17.94m, claim.Money("reimbursedTotal"));
-        Assert.All(Lines(claim), l => Assert.Equal("mondorf_resident_day", l["actCode"]!.GetValue<string>()));
+        Assert.Equal([ClaimLineOutcome.Accepted, ClaimLineOutcome.Accepted, ClaimLineOutcome.Refused], claim.Lines.Select(l => l.Outcome));
+        Assert.Equal(2 * 17.94m, claim.ReimbursedTotal);
+        Assert.All(claim.Lines, l => Assert.Equal("mondorf_resident_day", l.ActCode));
     }
 
     [Fact]
     public async Task Ins06_private_lodging_is_not_covered_and_an_incomplete_invoice_is_refused_as_a_whole()
     {
         var voucher = await FangoCureGivenAsync();
-        var tent = await ClaimJsonAsync(Client(InsuredApp), Stay("cure_stay", Schmit, voucher, "T-1", "2026-12-01", "2026-12-02", 30.00m, lodging: new { kind = "tent" }));
-        Assert.All(Lines(tent), l => Assert.Equal(("refused", "LODGING_NOT_APPROVED"), (Outcome(l), string.Join(",", Codes(l)))));
+        var tent = await ClaimAsync(Client(InsuredApp), Stay("cure_stay", Schmit, voucher, "T-1", "2026-12-01", "2026-12-02", 30.00m, lodging: new { kind = "tent" }));
+        Assert.All(tent.Lines, l => Assert.Equal((ClaimLineOutcome.Refused, "LODGING_NOT_APPROVED"), (l.Outcome, string.Join(",", Codes(l)))));
 
-        var undated = await ClaimJsonAsync(Client(InsuredApp), Stay("cure_stay", Schmit, voucher, "H-2001", "2026-12-01", "2026-12-02", 190.00m,
+        var undated = await ClaimAsync(Client(InsuredApp), Stay("cure_stay", Schmit, voucher, "H-2001", "2026-12-01", "2026-12-02", 190.00m,
             lodging: new { kind = "establishment", establishmentCode = "MDF-H01" }, invoiceDate: null));
-        Assert.Equal(("refused", "STAY_INVOICE_INCOMPLETE"), (undated["status"]!.GetValue<string>(), string.Join(",", Codes(undated))));
-        Assert.Equal("invoice.date", undated["reasons"]![0]!["field"]!.GetValue<string>());
-        Assert.Empty(Lines(undated));
+        Assert.Equal((ClaimStatus.Refused, "STAY_INVOICE_INCOMPLETE"), (undated.Status, string.Join(",", Codes(undated))));
+        Assert.Equal("invoice.date", undated.Reasons[0].Field);
+        Assert.Empty(undated.Lines);
 
         // The cure of another kind of claim: an S2 stay on a Luxembourg cure is refused.
-        var s2 = await ClaimJsonAsync(Client(InsuredApp), Stay("s2_stay", Schmit, voucher, "S-1", "2026-12-01", "2026-12-02", 100.00m));
+        var s2 = await ClaimAsync(Client(InsuredApp), Stay("s2_stay", Schmit, voucher, "S-1", "2026-12-01", "2026-12-02", 100.00m));
         Assert.Equal(["STAY_ALLOWANCE_NOT_GRANTED"], Codes(s2));
     }
 
@@ -118,32 +115,33 @@ public sealed class StayAndFeeClaimTests(ApiFactory api) : ApiTest(api)
     public async Task Ins06_an_establishment_the_reference_data_does_not_list_waits_for_a_reviewer_who_decides_each_night()
     {
         var voucher = await FangoCureGivenAsync();
-        var claim = await ClaimJsonAsync(Client(InsuredApp), Stay("cure_stay", Schmit, voucher, "G-1", "2026-12-07", "2026-12-08", 150.00m,
+        var claim = await ClaimAsync(Client(InsuredApp), Stay("cure_stay", Schmit, voucher, "G-1", "2026-12-07", "2026-12-08", 150.00m,
             lodging: new { kind = "establishment", establishmentCode = "GITE-7" }));
-        Assert.Equal(("pending", 0m), (claim["status"]!.GetValue<string>(), claim.Money("reimbursedTotal")));
-        Assert.All(Lines(claim), l => Assert.Equal(("pending", 61.39m, "INVOICE_REVIEW_REQUIRED"), (Outcome(l), l.Money("amountIfAgreed"), Codes(l)[0])));
-        var id = claim["id"]!.GetValue<Guid>();
+        Assert.Equal((ClaimStatus.Pending, 0m), (claim.Status, claim.ReimbursedTotal));
+        Assert.All(claim.Lines, l => Assert.Equal((ClaimLineOutcome.Pending, (decimal?)61.39m, "INVOICE_REVIEW_REQUIRED"), (l.Outcome, l.AmountIfAgreed, Codes(l)[0])));
+        var id = claim.Id;
         string Decision(int line) => $"/api/v1/review/reimbursement-claims/{id}/lines/{line}/decision";
 
         // The insured channel may not decide; a reviewer agrees the first night and refuses the second.
         Assert.Equal(HttpStatusCode.Forbidden, (await Client(InsuredApp).PostJsonAsync(Decision(1), new { decision = "agree" })).StatusCode);
-        var agreed = await (await Client(Reviewer).PostJsonAsync(Decision(1), new { decision = "agree", note = "Licensed guest house." })).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(("accepted", 61.39m, "pending"), (Outcome(Line(agreed, 1)), Line(agreed, 1).Money("reimbursedAmount"), agreed["status"]!.GetValue<string>()));
+        var agreed = await (await Client(Reviewer).PostJsonAsync(Decision(1), new { decision = "agree", note = "Licensed guest house." }))
+            .ExpectAsync<ReimbursementClaimDto>(HttpStatusCode.OK);
+        Assert.Equal((ClaimLineOutcome.Accepted, 61.39m, ClaimStatus.Pending), (Line(agreed, 1).Outcome, Line(agreed, 1).ReimbursedAmount, agreed.Status));
         Assert.Equal(["REVIEWER_AGREED", "REIMBURSED"], Codes(Line(agreed, 1)));
         await (await Client(Reviewer).PostJsonAsync(Decision(2), new { decision = "refuse" })).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
         var decided = await (await Client(Reviewer).PostJsonAsync(Decision(2), new { decision = "refuse", reasonCodes = new[] { "LODGING_NOT_APPROVED" } }))
-            .ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(("refused", "LODGING_NOT_APPROVED"), (Outcome(Line(decided, 2)), string.Join(",", Codes(Line(decided, 2)))));
-        Assert.Equal(("adjudicated", 61.39m), (decided["status"]!.GetValue<string>(), decided.Money("reimbursedTotal")));
-        Assert.NotNull(Line(decided, 2)["decidedBy"]);
+            .ExpectAsync<ReimbursementClaimDto>(HttpStatusCode.OK);
+        Assert.Equal((ClaimLineOutcome.Refused, "LODGING_NOT_APPROVED"), (Line(decided, 2).Outcome, string.Join(",", Codes(Line(decided, 2)))));
+        Assert.Equal((ClaimStatus.Adjudicated, 61.39m), (decided.Status, decided.ReimbursedTotal));
+        Assert.NotNull(Line(decided, 2).DecidedBy);
 
         await (await Client(Reviewer).PostJsonAsync(Decision(2), new { decision = "agree" })).ExpectProblemAsync(HttpStatusCode.Conflict, "line_not_pending");
         await (await Client(Reviewer).PostJsonAsync(Decision(9), new { decision = "agree" })).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
 
         // The refused night is free again: a new invoice for it is paid.
-        var later = await ClaimJsonAsync(Client(InsuredApp), Stay("cure_stay", Schmit, voucher, "H-3001", "2026-12-08", "2026-12-08", 95.00m,
+        var later = await ClaimAsync(Client(InsuredApp), Stay("cure_stay", Schmit, voucher, "H-3001", "2026-12-08", "2026-12-08", 95.00m,
             lodging: new { kind = "establishment", establishmentCode = "MDF-H01" }));
-        Assert.Equal("accepted", Outcome(Line(later, 1)));
+        Assert.Equal(ClaimLineOutcome.Accepted, Line(later, 1).Outcome);
     }
 
     // ---- INS-07 ---------------------------------------------------------------------------------------------------------
@@ -153,17 +151,17 @@ public sealed class StayAndFeeClaimTests(ApiFactory api) : ApiTest(api)
     {
         var cure = await Client(Thermal1).CureAsync(Cure("T200", start: Today.AddDays(1), country: "DE", notAvailableHere: true));
         Api.MoveTo(new DateOnly(2026, 12, 1));
-        var claim = await ClaimJsonAsync(Client(InsuredApp), Stay("s2_stay", Schmit, cure.Voucher!.Number, "DE-77", "2026-11-24", "2026-11-27", 400.00m,
+        var claim = await ClaimAsync(Client(InsuredApp), Stay("s2_stay", Schmit, cure.Voucher!.Number, "DE-77", "2026-11-24", "2026-11-27", 400.00m,
             travelCosts: 150.00m, invoiceDate: "2026-11-28"));
 
-        Assert.Equal(5, Lines(claim).Count());
-        Assert.All(Lines(claim).Take(4), l => Assert.Equal(("reduced", 61.39m, "abroad_night"), (Outcome(l), l.Money("reimbursedAmount"), l["actCode"]!.GetValue<string>())));
+        Assert.Equal(5, claim.Lines.Count);
+        Assert.All(claim.Lines.Take(4), l => Assert.Equal((ClaimLineOutcome.Reduced, 61.39m, "abroad_night"), (l.Outcome, l.ReimbursedAmount, l.ActCode)));
         Assert.Contains("AMOUNT_ABOVE_FLAT_RATE", Codes(Line(claim, 1)));
-        Assert.Equal(("refused", "TRAVEL_COSTS_NOT_COVERED", 150.00m), (Outcome(Line(claim, 5)), string.Join(",", Codes(Line(claim, 5))), Line(claim, 5).Money("amountPaid")));
-        Assert.Equal((4 * 61.39m, 550.00m), (claim.Money("reimbursedTotal"), claim.Money("paidTotal")));
+        Assert.Equal((ClaimLineOutcome.Refused, "TRAVEL_COSTS_NOT_COVERED", 150.00m), (Line(claim, 5).Outcome, string.Join(",", Codes(Line(claim, 5))), Line(claim, 5).AmountPaid));
+        Assert.Equal((4 * 61.39m, 550.00m), (claim.ReimbursedTotal, claim.PaidTotal));
 
         // A cure-stay claim on an S2 voucher is the wrong kind.
-        var wrong = await ClaimJsonAsync(Client(InsuredApp), Stay("cure_stay", Schmit, cure.Voucher.Number, "DE-78", "2026-11-28", "2026-11-28", 50.00m,
+        var wrong = await ClaimAsync(Client(InsuredApp), Stay("cure_stay", Schmit, cure.Voucher.Number, "DE-78", "2026-11-28", "2026-11-28", 50.00m,
             lodging: new { kind = "establishment", establishmentCode = "MDF-H01" }, invoiceDate: "2026-11-28"));
         Assert.Equal(["STAY_ALLOWANCE_NOT_GRANTED"], Codes(wrong));
     }
@@ -174,17 +172,17 @@ public sealed class StayAndFeeClaimTests(ApiFactory api) : ApiTest(api)
         var cure = await Client(Thermal1).CureAsync(Cure("T200", Minor, start: Today.AddDays(1), country: "AT", notAvailableHere: true));
         Api.MoveTo(new DateOnly(2026, 12, 1));
         var voucher = cure.Voucher!.Number;
-        var own = await ClaimJsonAsync(Client(InsuredApp), Stay("s2_stay", Minor, voucher, "AT-1", "2026-11-24", "2026-11-25", 100.00m, issuedTo: "Luc Weber", invoiceDate: "2026-11-28"));
-        var parent = await ClaimJsonAsync(Client(InsuredApp), Stay("accompanying_person", Minor, voucher, "AT-2", "2026-11-24", "2026-11-25", 100.00m,
+        var own = await ClaimAsync(Client(InsuredApp), Stay("s2_stay", Minor, voucher, "AT-1", "2026-11-24", "2026-11-25", 100.00m, issuedTo: "Luc Weber", invoiceDate: "2026-11-28"));
+        var parent = await ClaimAsync(Client(InsuredApp), Stay("accompanying_person", Minor, voucher, "AT-2", "2026-11-24", "2026-11-25", 100.00m,
             issuedTo: "Anne Weber", accompanyingPerson: new { name = "Anne Weber", expressRequest = true }, invoiceDate: "2026-11-28"));
-        Assert.Equal(100.00m, own.Money("reimbursedTotal"));
-        Assert.Equal(100.00m, parent.Money("reimbursedTotal"));
-        Assert.All(Lines(parent), l => Assert.Equal("accompanying_person", l["night"]!.GetValue<string>()));
+        Assert.Equal(100.00m, own.ReimbursedTotal);
+        Assert.Equal(100.00m, parent.ReimbursedTotal);
+        Assert.All(parent.Lines, l => Assert.Equal(NightHolder.AccompanyingPerson, l.Night));
 
-        var noRequest = await ClaimJsonAsync(Client(InsuredApp), Stay("accompanying_person", Minor, voucher, "AT-3", "2026-11-26", "2026-11-26", 50.00m,
+        var noRequest = await ClaimAsync(Client(InsuredApp), Stay("accompanying_person", Minor, voucher, "AT-3", "2026-11-26", "2026-11-26", 50.00m,
             issuedTo: "Anne Weber", accompanyingPerson: new { name = "Anne Weber", expressRequest = false }, invoiceDate: "2026-11-28"));
-        Assert.Equal(("refused", "ACCOMPANYING_PERSON_NOT_COVERED"), (noRequest["status"]!.GetValue<string>(), string.Join(",", Codes(noRequest))));
-        var twice = await ClaimJsonAsync(Client(InsuredApp), Stay("accompanying_person", Minor, voucher, "AT-4", "2026-11-25", "2026-11-25", 50.00m,
+        Assert.Equal((ClaimStatus.Refused, "ACCOMPANYING_PERSON_NOT_COVERED"), (noRequest.Status, string.Join(",", Codes(noRequest))));
+        var twice = await ClaimAsync(Client(InsuredApp), Stay("accompanying_person", Minor, voucher, "AT-4", "2026-11-25", "2026-11-25", 50.00m,
             issuedTo: "Anne Weber", accompanyingPerson: new { name = "Anne Weber", expressRequest = true }, invoiceDate: "2026-11-28"));
         Assert.Equal(["NIGHT_ALREADY_PAID"], Codes(Line(twice, 1)));
     }
@@ -237,14 +235,14 @@ public sealed class StayAndFeeClaimTests(ApiFactory api) : ApiTest(api)
     public async Task Ins08_doctors_fees_the_insured_paid_are_reimbursed_at_the_hos04_rates()
     {
         var day = await StayAsync("2026-11-16", "2026-11-16", "day_hospital");
-        var claim = await ClaimJsonAsync(Client(InsuredApp), Fees(day, "DR-F-1", ("2026-11-16", "DV01", 42.00m), ("2026-11-16", "DV01", 42.00m), ("2026-11-17", "DV01", 42.00m)));
+        var claim = await ClaimAsync(Client(InsuredApp), Fees(day, "DR-F-1", ("2026-11-16", "DV01", 42.00m), ("2026-11-16", "DV01", 42.00m), ("2026-11-17", "DV01", 42.00m)));
 
-        Assert.Equal(("accepted", 88m, 36.96m), (Outcome(Line(claim, 1)), Line(claim, 1).Money("ratePercent"), Line(claim, 1).Money("reimbursedAmount")));
-        Assert.Equal("refused", Outcome(Line(claim, 2)));            // the same fee twice in one claim
-        Assert.Contains("ACT_OUTSIDE_STAY", Codes(Line(claim, 3)));  // not during the stay
-        Assert.Equal(36.96m, claim.Money("reimbursedTotal"));
-        Assert.DoesNotContain(Lines(claim), l => Codes(l).Contains("DIRECT_BILLING_NOT_ALLOWED")); // HOS-05 is the memoir route's condition
-        Assert.Equal(day, claim["hospitalStayId"]!.GetValue<string>());
+        Assert.Equal((ClaimLineOutcome.Accepted, (decimal?)88m, 36.96m), (Line(claim, 1).Outcome, Line(claim, 1).RatePercent, Line(claim, 1).ReimbursedAmount));
+        Assert.Equal(ClaimLineOutcome.Refused, Line(claim, 2).Outcome);       // the same fee twice in one claim
+        Assert.Contains("ACT_OUTSIDE_STAY", Codes(Line(claim, 3)));           // not during the stay
+        Assert.Equal(36.96m, claim.ReimbursedTotal);
+        Assert.DoesNotContain(claim.Lines, l => Codes(l).Contains("DIRECT_BILLING_NOT_ALLOWED")); // HOS-05 is the memoir route's condition
+        Assert.Equal(Guid.Parse(day), claim.HospitalStayId);
 
         var before = await CountsAsync();
         var notADoctor = await (await PostAsync(Client(InsuredApp), Fees("PHY0001", day, "DR-F-2", ("2026-11-16", "DV01", 42.00m)), Invoice()))
@@ -257,8 +255,8 @@ public sealed class StayAndFeeClaimTests(ApiFactory api) : ApiTest(api)
     public async Task Ins08_a_fee_paid_on_one_route_is_not_paid_on_the_other()
     {
         var stay = await StayAsync("2026-11-16", "2026-11-20", "stationary"); // over 3 days: the doctor may bill directly (HOS-05)
-        var claim = await ClaimJsonAsync(Client(InsuredApp), Fees(stay, "DR-X-1", ("2026-11-17", "DV01", 42.00m)));
-        Assert.Equal(("accepted", 42.00m), (Outcome(Line(claim, 1)), Line(claim, 1).Money("reimbursedAmount")));
+        var claim = await ClaimAsync(Client(InsuredApp), Fees(stay, "DR-X-1", ("2026-11-17", "DV01", 42.00m)));
+        Assert.Equal((ClaimLineOutcome.Accepted, 42.00m), (Line(claim, 1).Outcome, Line(claim, 1).ReimbursedAmount));
 
         var memoir = await Client(Doctor1).BillAsync("DR-X-M1", [
             FeeLine(stay, Schmit, "2026-11-17", "DV01", 42.00m), // reimbursed to the insured already
@@ -267,15 +265,15 @@ public sealed class StayAndFeeClaimTests(ApiFactory api) : ApiTest(api)
         Assert.Contains("FEE_ALREADY_PAID", memoir.Line(1).ReasonCodes());
         Assert.Equal(Domain.Billing.LineOutcome.Accepted, memoir.Line(2).Outcome);
 
-        var late = await ClaimJsonAsync(Client(InsuredApp), Fees(stay, "DR-X-2", ("2026-11-18", "DV01", 42.00m)));
-        Assert.Equal(("refused", "FEE_ALREADY_PAID"), (Outcome(Line(late, 1)), Codes(Line(late, 1))[0]));
-        Assert.StartsWith("memoir DR-X-M1", Line(late, 1)["reasons"]![0]!["detail"]!.GetValue<string>());
+        var late = await ClaimAsync(Client(InsuredApp), Fees(stay, "DR-X-2", ("2026-11-18", "DV01", 42.00m)));
+        Assert.Equal((ClaimLineOutcome.Refused, "FEE_ALREADY_PAID"), (Line(late, 1).Outcome, Codes(Line(late, 1))[0]));
+        Assert.StartsWith("memoir DR-X-M1", Line(late, 1).Reasons[0].Detail);
 
         // The database refuses a claim line for a fee the doctor was paid, whatever the application does.
         await using var conn = new NpgsqlConnection(Api.ConnectionString);
         await conn.OpenAsync();
         await using var update = new NpgsqlCommand("UPDATE cns.reimbursement_claim_lines SET outcome = 'Accepted' WHERE claim_id = @id", conn);
-        update.Parameters.AddWithValue("id", late["id"]!.GetValue<Guid>());
+        update.Parameters.AddWithValue("id", late.Id);
         var e = await Assert.ThrowsAsync<PostgresException>(() => update.ExecuteNonQueryAsync());
         Assert.Equal((PostgresErrorCodes.UniqueViolation, "ins08_fee_paid_once"), (e.SqlState, e.ConstraintName));
     }

@@ -1,10 +1,3 @@
-using CnsExchange.Application.Common;
-using CnsExchange.Domain.Common;
-using CnsExchange.Domain.Registry;
-using FluentValidation;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
-
 namespace CnsExchange.Application.Features.Admin;
 
 public sealed record PeriodInput(DateOnly From, DateOnly? To);

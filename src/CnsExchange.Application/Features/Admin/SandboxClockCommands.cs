@@ -1,7 +1,3 @@
-using CnsExchange.Application.Common;
-using FluentValidation;
-using Mediator;
-
 namespace CnsExchange.Application.Features.Admin;
 
 /// <summary>The caller's sandbox clock: <c>frozen</c> (stands still until advanced) or <c>running</c> (real time + offset).</summary>

@@ -1,11 +1,4 @@
-using System.Text.Json;
-using CnsExchange.Application.Common;
-using CnsExchange.Application.Features.Requests;
-using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Lifecycle;
-using CnsExchange.Domain.Requests;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Attachments;
 

@@ -1,11 +1,6 @@
-using CnsExchange.Application.Common;
-using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Cures;
 using CnsExchange.Domain.Hospital;
-using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Rehabilitation;
-using CnsExchange.Domain.Vouchers;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Billing;
 

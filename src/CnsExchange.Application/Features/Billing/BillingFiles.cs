@@ -1,8 +1,4 @@
 using CnsExchange.Application.Behaviors;
-using CnsExchange.Application.Common;
-using CnsExchange.Domain.Billing;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Billing;
 

@@ -1,5 +1,3 @@
-using CnsExchange.Domain.Billing;
-
 namespace CnsExchange.Application.Features.Billing;
 
 /// <summary>Sessions granted and already paid on a voucher service, read under a row lock.</summary>

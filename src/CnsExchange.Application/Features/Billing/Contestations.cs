@@ -1,11 +1,6 @@
 using CnsExchange.Application.Behaviors;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Events;
-using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Reference;
-using FluentValidation;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Billing;
 

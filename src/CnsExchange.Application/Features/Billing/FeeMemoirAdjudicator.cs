@@ -1,9 +1,4 @@
-using CnsExchange.Application.Common;
-using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Calendar;
-using CnsExchange.Domain.Payments;
 using CnsExchange.Domain.Reference;
-using CnsExchange.Domain.Vouchers;
 
 namespace CnsExchange.Application.Features.Billing;
 

@@ -1,6 +1,3 @@
-using CnsExchange.Application.Common;
-using CnsExchange.Domain.Billing;
-
 namespace CnsExchange.Application.Features.Billing;
 
 /// <summary>Contestation of a line (BIL-15), if any.</summary>

@@ -1,10 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using CnsExchange.Application.Common;
-using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Common;
-using CnsExchange.Domain.Vouchers;
-using FluentValidation;
 
 namespace CnsExchange.Application.Features.Billing;
 

@@ -1,8 +1,3 @@
-using CnsExchange.Application.Common;
-using CnsExchange.Domain.Billing;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
-
 namespace CnsExchange.Application.Features.Billing;
 
 /// <summary>GET /fee-memoirs/{id}: a provider sees its own memoirs (another's answers 404); staff see all.</summary>

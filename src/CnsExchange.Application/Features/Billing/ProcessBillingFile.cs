@@ -1,8 +1,4 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Events;
-using CnsExchange.Domain.Billing;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using System.Data.Common;

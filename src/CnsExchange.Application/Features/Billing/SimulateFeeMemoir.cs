@@ -1,9 +1,4 @@
-using System.Text.Json;
 using CnsExchange.Application.Behaviors;
-using CnsExchange.Application.Common;
-using CnsExchange.Domain.Billing;
-using FluentValidation;
-using Mediator;
 
 namespace CnsExchange.Application.Features.Billing;
 

@@ -1,11 +1,5 @@
-using System.Text.Json;
 using CnsExchange.Application.Behaviors;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Events;
-using CnsExchange.Domain.Billing;
-using FluentValidation;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Billing;
 

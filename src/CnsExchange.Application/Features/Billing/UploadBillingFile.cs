@@ -1,8 +1,4 @@
 using CnsExchange.Application.Behaviors;
-using CnsExchange.Application.Common;
-using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Calendar;
-using Mediator;
 
 namespace CnsExchange.Application.Features.Billing;
 

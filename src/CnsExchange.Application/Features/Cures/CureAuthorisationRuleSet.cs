@@ -1,13 +1,6 @@
 using System.Globalization;
-using CnsExchange.Application.Common;
-using CnsExchange.Application.Features.Requests;
 using CnsExchange.Application.Features.Vouchers;
-using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Cures;
-using CnsExchange.Domain.Requests;
-using CnsExchange.Domain.Vouchers;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Cures;
 

@@ -1,10 +1,6 @@
-using CnsExchange.Application.Common;
-using CnsExchange.Application.Features.Requests;
+using System.Diagnostics.CodeAnalysis;
 using CnsExchange.Application.Features.Vouchers;
 using CnsExchange.Domain.Cures;
-using CnsExchange.Domain.Requests;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Cures;
 
@@ -17,22 +13,15 @@ public sealed record CureRequestDto(
 /// A cure authorisation request and its decision: <c>agreed</c> with a <c>voucher</c> of kind cure and the
 /// <c>authorisation</c> terms (validity, rate, sessions, stay allowance, S2), or <c>refused</c> with every reason.
 /// </summary>
-public sealed record CureAuthorisationDto(
-    Guid Id,
-    RequestStatus Status,
-    string ProviderCode,
-    DateTimeOffset ReceivedAt,
-    DateTimeOffset? DecisionDueBy,
-    bool Overdue,
-    DateTimeOffset? DecidedAt,
-    IReadOnlyList<ReasonDto> Reasons,
-    VoucherDto? Voucher,
-    CureTermsDto? Authorisation,
-    string? InformationQuestion,
-    string? InformationAnswer,
-    CureRequestDto Request,
-    IReadOnlyList<CureInterruptionDto> Interruptions,
-    IReadOnlyList<HistoryEntryDto> History);
+public sealed record CureAuthorisationDto : RequestHeader
+{
+    public CureAuthorisationDto() { }
+    [SetsRequiredMembers] public CureAuthorisationDto(RequestHeader header) : base(header) { }
+    public required VoucherDto? Voucher { get; init; }
+    public required CureTermsDto? Authorisation { get; init; }
+    public required CureRequestDto Request { get; init; } = null!;
+    public required IReadOnlyList<CureInterruptionDto> Interruptions { get; init; } = null!;
+}
 
 public sealed record CureAuthorisationSummaryDto(
     Guid Id, RequestStatus Status, DateTimeOffset ReceivedAt, string Matricule, string KindCode, DateOnly RequestedStart, string CountryOfCare,
@@ -52,13 +41,14 @@ public static class CureAuthorisationViews
         VoucherDto? voucher = null;
         if (r.VoucherId is { } id)
             voucher = VoucherViews.Map(await db.Vouchers.AsNoTracking().SingleAsync(v => v.Id == id, ct), reference, cure: terms);
-        return new CureAuthorisationDto(
-            h.Id, h.Status, h.ProviderCode, h.ReceivedAt, h.DecisionDueBy, h.Overdue, h.DecidedAt,
-            h.Reasons, voucher, terms, h.InformationQuestion, h.InformationAnswer,
-            new CureRequestDto(r.Matricule, r.DoctorCode, r.KindCode, r.RequestedStart, r.CountryOfCare, r.Abroad, r.CareNotAvailableInLuxembourg,
-                r.MaintenanceSessionsPerMonth, r.Clinical),
-            r.Interruptions.Select(CureInterruptionDto.Of).ToList(),
-            h.History);
+        return new CureAuthorisationDto(h)
+        {
+            Voucher = voucher,
+            Authorisation = terms,
+            Request = new CureRequestDto(r.Matricule, r.DoctorCode, r.KindCode, r.RequestedStart, r.CountryOfCare, r.Abroad,
+                r.CareNotAvailableInLuxembourg, r.MaintenanceSessionsPerMonth, r.Clinical),
+            Interruptions = r.Interruptions.Select(CureInterruptionDto.Of).ToList(),
+        };
     }
 }
 
@@ -66,11 +56,7 @@ public sealed record GetCureAuthorisation(Guid Id) : IQuery<CureAuthorisationDto
 
 /// <summary>The thermal centre's own requests, newest first; filter by status and by date of receipt (inclusive).</summary>
 public sealed record ListCureAuthorisations(string? Cursor, int? Limit, string? Status, DateOnly? From, DateOnly? To)
-    : IQuery<Page<CureAuthorisationSummaryDto>>
-{
-    /// <summary>The person's matricule and the voucher number, exact.</summary>
-    public SearchTerms Search { get; init; } = SearchTerms.None;
-}
+    : ListRequests(Cursor, Limit, Status, From, To), IQuery<Page<CureAuthorisationSummaryDto>>;
 
 public sealed class CureAuthorisationQueryHandlers(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller) :
     IQueryHandler<GetCureAuthorisation, CureAuthorisationDto>,
@@ -84,8 +70,7 @@ public sealed class CureAuthorisationQueryHandlers(IAppDbContext db, IReferenceD
 
     public async ValueTask<Page<CureAuthorisationSummaryDto>> Handle(ListCureAuthorisations query, CancellationToken ct)
     {
-        return await RequestViews.ListAsync(db.Set<CureAuthorisation>(), caller, query.Cursor, query.Limit, query.Status, query.From, query.To, query.Search,
-            clock.GetUtcNow(), (r, overdue) => new CureAuthorisationSummaryDto(
+        return await RequestViews.ListAsync(db.Set<CureAuthorisation>(), caller, query, clock.GetUtcNow(), (r, overdue) => new CureAuthorisationSummaryDto(
                 r.Id, r.Status, r.ReceivedAt, r.Matricule, r.KindCode, r.RequestedStart, r.CountryOfCare, r.DecisionDueBy,
                 overdue, r.VoucherNumber, r.Reasons.Select(x => x.Code).ToList()), ct);
     }

@@ -1,15 +1,6 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Lifecycle;
 using CnsExchange.Application.Features.PaymentRuns;
-using CnsExchange.Application.Features.Requests;
-using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Cures;
-using CnsExchange.Domain.Requests;
-using CnsExchange.Domain.Vouchers;
-using FluentValidation;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Cures;
 

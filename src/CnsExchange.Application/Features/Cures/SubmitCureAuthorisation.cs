@@ -1,14 +1,6 @@
 using CnsExchange.Application.Behaviors;
-using CnsExchange.Application.Common;
-using CnsExchange.Application.Features.Requests;
-using CnsExchange.Domain.Calendar;
-using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Cures;
 using CnsExchange.Domain.Reference;
-using CnsExchange.Domain.Registry;
-using FluentValidation;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Cures;
 

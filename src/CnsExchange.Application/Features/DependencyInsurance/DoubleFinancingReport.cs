@@ -1,8 +1,3 @@
-using CnsExchange.Application.Common;
-using FluentValidation;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
-
 namespace CnsExchange.Application.Features.DependencyInsurance;
 
 /// <summary>

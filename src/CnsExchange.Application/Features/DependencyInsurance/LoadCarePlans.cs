@@ -1,10 +1,4 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Admin;
-using CnsExchange.Domain.Common;
-using CnsExchange.Domain.Registry;
-using FluentValidation;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.DependencyInsurance;
 

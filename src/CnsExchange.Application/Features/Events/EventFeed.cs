@@ -1,8 +1,5 @@
 using System.Globalization;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Webhooks;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Events;
 

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using CnsExchange.Application.Common;
-
 namespace CnsExchange.Application.Features.Events;
 
 /// <summary>The event types the exchange publishes (feed and webhooks); later features add theirs here.</summary>

@@ -1,8 +1,3 @@
-using CnsExchange.Application.Common;
-using CnsExchange.Domain.Calendar;
-using CnsExchange.Domain.Vouchers;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace CnsExchange.Application.Features.Events;

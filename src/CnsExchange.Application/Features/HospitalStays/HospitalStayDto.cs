@@ -1,4 +1,3 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Domain.Hospital;
 
 namespace CnsExchange.Application.Features.HospitalStays;

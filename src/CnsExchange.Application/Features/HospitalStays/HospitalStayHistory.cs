@@ -1,7 +1,5 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Domain.Hospital;
 using CnsExchange.Domain.Rehabilitation;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.HospitalStays;
 

@@ -1,7 +1,4 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Domain.Hospital;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.HospitalStays;
 

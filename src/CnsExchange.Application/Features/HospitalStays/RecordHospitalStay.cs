@@ -1,15 +1,6 @@
 using CnsExchange.Application.Behaviors;
-using CnsExchange.Application.Common;
-using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Calendar;
-using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Hospital;
-using CnsExchange.Domain.Payments;
-using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Rehabilitation;
-using FluentValidation;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.HospitalStays;
 

@@ -1,13 +1,7 @@
 using CnsExchange.Application.Behaviors;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Billing;
 using CnsExchange.Application.Features.Events;
 using CnsExchange.Application.Features.Vouchers;
-using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Vouchers;
-using FluentValidation;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Lifecycle;
 

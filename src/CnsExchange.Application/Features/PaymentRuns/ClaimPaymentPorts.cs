@@ -1,5 +1,3 @@
-using CnsExchange.Domain.Payments;
-
 namespace CnsExchange.Application.Features.PaymentRuns;
 
 /// <summary>

@@ -1,9 +1,6 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.PaymentRuns.Files;
 using CnsExchange.Application.Features.Reimbursement;
-using CnsExchange.Domain.Payments;
 using CnsExchange.Domain.Reimbursement;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace CnsExchange.Application.Features.PaymentRuns;

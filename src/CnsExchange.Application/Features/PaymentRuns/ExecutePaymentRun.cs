@@ -1,7 +1,3 @@
-using CnsExchange.Application.Common;
-using CnsExchange.Domain.Payments;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace CnsExchange.Application.Features.PaymentRuns;

@@ -1,4 +1,3 @@
-using CnsExchange.Domain.Payments;
 using CnsExchange.Domain.Reimbursement;
 
 namespace CnsExchange.Application.Features.PaymentRuns;

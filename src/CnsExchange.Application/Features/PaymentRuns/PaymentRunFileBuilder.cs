@@ -1,9 +1,4 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.PaymentRuns.Files;
-using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Common;
-using CnsExchange.Domain.Payments;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.PaymentRuns;
 

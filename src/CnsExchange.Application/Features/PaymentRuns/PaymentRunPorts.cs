@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using CnsExchange.Domain.Payments;
 
 namespace CnsExchange.Application.Features.PaymentRuns;
 

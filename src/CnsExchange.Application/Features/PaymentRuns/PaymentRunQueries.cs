@@ -1,9 +1,5 @@
 using CnsExchange.Application.Behaviors;
-using CnsExchange.Application.Common;
-using CnsExchange.Domain.Payments;
 using CnsExchange.Domain.Reimbursement;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.PaymentRuns;
 

@@ -1,10 +1,5 @@
-using System.Text.Json;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Events;
-using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Payments;
 using System.Diagnostics;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace CnsExchange.Application.Features.PaymentRuns;

@@ -1,8 +1,4 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.PaymentRuns.Files;
-using CnsExchange.Domain.Payments;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.PaymentRuns;
 

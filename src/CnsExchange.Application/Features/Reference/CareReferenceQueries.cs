@@ -1,10 +1,6 @@
-using CnsExchange.Application.Common;
-using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Cures;
 using CnsExchange.Domain.Reference;
 using CnsExchange.Domain.Rehabilitation;
-using CnsExchange.Domain.Registry;
-using Mediator;
 
 namespace CnsExchange.Application.Features.Reference;
 

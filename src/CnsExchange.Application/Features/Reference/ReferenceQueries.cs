@@ -1,7 +1,4 @@
-using CnsExchange.Application.Common;
-using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Reference;
-using Mediator;
 
 namespace CnsExchange.Application.Features.Reference;
 

@@ -1,12 +1,6 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.HospitalStays;
-using CnsExchange.Application.Features.Requests;
 using CnsExchange.Application.Features.Vouchers;
-using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Rehabilitation;
-using CnsExchange.Domain.Requests;
-using CnsExchange.Domain.Vouchers;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Rehabilitation;
 

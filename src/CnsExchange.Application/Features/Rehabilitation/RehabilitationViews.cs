@@ -1,13 +1,7 @@
-using CnsExchange.Application.Common;
-using CnsExchange.Application.Features.Requests;
+using System.Diagnostics.CodeAnalysis;
 using CnsExchange.Application.Features.Validation;
 using CnsExchange.Application.Features.Vouchers;
-using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Rehabilitation;
-using CnsExchange.Domain.Requests;
-using FluentValidation;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Rehabilitation;
 
@@ -34,26 +28,21 @@ public sealed record RehabilitationExtensionDto(
 /// authorised period, <c>refused</c> with every reason, <c>pending</c> (a declared stay to check) with
 /// <c>decisionDueBy</c>, or — for the CNRFR — <c>not_required</c> with <c>affiliationInOrder</c>.
 /// </summary>
-/// <param name="AuthorisationRequired">False for the CNRFR (REH-01): the answer is an affiliation check.</param>
-/// <param name="AffiliationInOrder">CNRFR only: the insured person is affiliated on the request and admission dates.</param>
-public sealed record RehabilitationAuthorisationDto(
-    Guid Id,
-    RequestStatus Status,
-    string ProviderCode,
-    DateTimeOffset ReceivedAt,
-    DateTimeOffset? DecisionDueBy,
-    bool Overdue,
-    DateTimeOffset? DecidedAt,
-    IReadOnlyList<ReasonDto> Reasons,
-    bool AuthorisationRequired,
-    bool? AffiliationInOrder,
-    VoucherDto? Voucher,
-    RehabilitationTermsDto? Authorisation,
-    string? InformationQuestion,
-    string? InformationAnswer,
-    RehabilitationRequestDto Request,
-    IReadOnlyList<RehabilitationExtensionDto> Extensions,
-    IReadOnlyList<HistoryEntryDto> History);
+public sealed record RehabilitationAuthorisationDto : RequestHeader
+{
+    public RehabilitationAuthorisationDto() { }
+    [SetsRequiredMembers] public RehabilitationAuthorisationDto(RequestHeader header) : base(header) { }
+    /// <summary>False for the CNRFR (REH-01): the answer is an affiliation check.</summary>
+    public required bool AuthorisationRequired { get; init; }
+
+    /// <summary>CNRFR only: the insured person is affiliated on the request and admission dates.</summary>
+    public required bool? AffiliationInOrder { get; init; }
+
+    public required VoucherDto? Voucher { get; init; }
+    public required RehabilitationTermsDto? Authorisation { get; init; }
+    public required RehabilitationRequestDto Request { get; init; } = null!;
+    public required IReadOnlyList<RehabilitationExtensionDto> Extensions { get; init; } = null!;
+}
 
 public sealed record RehabilitationAuthorisationSummaryDto(
     Guid Id, RequestStatus Status, DateTimeOffset ReceivedAt, string Matricule, string KindCode, DateOnly Start, DateOnly? AuthorisedFrom,
@@ -76,17 +65,18 @@ public static class RehabilitationViews
         var extensions = await db.Set<RehabilitationExtension>().AsNoTracking().Where(e => e.AuthorisationId == r.Id).OrderBy(e => e.Sequence)
             .ToListAsync(ct);
         var kind = reference.Catalog.RehabilitationKind(r.KindCode, r.ReceivedOn);
-        return new RehabilitationAuthorisationDto(
-            h.Id, h.Status, h.ProviderCode, h.ReceivedAt, h.DecisionDueBy, h.Overdue, h.DecidedAt,
-            h.Reasons, kind?.AuthorisationRequired ?? true,
-            r.Service == RehabService.Cnrfr ? r.Status == RequestStatus.NotRequired : null,
-            voucher, terms, h.InformationQuestion, h.InformationAnswer,
-            new RehabilitationRequestDto(r.Matricule, r.DoctorCode, r.KindCode, r.Service, r.Setting, r.Start, r.End, r.Days, r.DifferentPathology,
-                r.StableClinicalState, r.FunctionalLimitationsAttested, r.AcuteTherapyEnd,
+        return new RehabilitationAuthorisationDto(h)
+        {
+            AuthorisationRequired = kind?.AuthorisationRequired ?? true,
+            AffiliationInOrder = r.Service == RehabService.Cnrfr ? r.Status == RequestStatus.NotRequired : null,
+            Voucher = voucher,
+            Authorisation = terms,
+            Request = new RehabilitationRequestDto(r.Matricule, r.DoctorCode, r.KindCode, r.Service, r.Setting, r.Start, r.End, r.Days,
+                r.DifferentPathology, r.StableClinicalState, r.FunctionalLimitationsAttested, r.AcuteTherapyEnd,
                 r.DeclaredStays.Select(s => new DeclaredStayDto(s.Admission, s.Discharge, s.ToFact().Days, s.Hospital, s.Evidence)).ToList(),
                 r.CardiacEventDate),
-            extensions.Select(e => Map(e, reference, language)).ToList(),
-            h.History);
+            Extensions = extensions.Select(e => Map(e, reference, language)).ToList(),
+        };
     }
 
     public static RehabilitationExtensionDto Map(RehabilitationExtension e, IReferenceData reference, string language) => new(
@@ -98,11 +88,7 @@ public sealed record GetRehabilitationAuthorisation(Guid Id) : IQuery<Rehabilita
 
 /// <summary>The centre's own requests, newest first; filter by status and by date of receipt (inclusive).</summary>
 public sealed record ListRehabilitationAuthorisations(string? Cursor, int? Limit, string? Status, DateOnly? From, DateOnly? To)
-    : IQuery<Page<RehabilitationAuthorisationSummaryDto>>
-{
-    /// <summary>The person's matricule and the voucher number, exact.</summary>
-    public SearchTerms Search { get; init; } = SearchTerms.None;
-}
+    : ListRequests(Cursor, Limit, Status, From, To), IQuery<Page<RehabilitationAuthorisationSummaryDto>>;
 
 public sealed class RehabilitationQueryHandlers(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller) :
     IQueryHandler<GetRehabilitationAuthorisation, RehabilitationAuthorisationDto>,
@@ -116,8 +102,7 @@ public sealed class RehabilitationQueryHandlers(IAppDbContext db, IReferenceData
 
     public async ValueTask<Page<RehabilitationAuthorisationSummaryDto>> Handle(ListRehabilitationAuthorisations query, CancellationToken ct)
     {
-        return await RequestViews.ListAsync(db.Set<RehabilitationAuthorisation>(), caller, query.Cursor, query.Limit, query.Status, query.From, query.To, query.Search,
-            clock.GetUtcNow(), (r, overdue) => new RehabilitationAuthorisationSummaryDto(
+        return await RequestViews.ListAsync(db.Set<RehabilitationAuthorisation>(), caller, query, clock.GetUtcNow(), (r, overdue) => new RehabilitationAuthorisationSummaryDto(
                 r.Id, r.Status, r.ReceivedAt, r.Matricule, r.KindCode, r.Start, r.AuthorisedFrom, r.AuthorisedTo, r.DecisionDueBy,
                 overdue, r.VoucherNumber, r.Reasons.Select(x => x.Code).ToList()), ct);
     }

@@ -1,14 +1,6 @@
 using System.Globalization;
 using CnsExchange.Application.Behaviors;
-using CnsExchange.Application.Common;
-using CnsExchange.Application.Features.Requests;
-using CnsExchange.Domain.Calendar;
-using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Rehabilitation;
-using CnsExchange.Domain.Requests;
-using FluentValidation;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Rehabilitation;
 

@@ -1,12 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.Json;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.PaymentRuns.Files;
-using CnsExchange.Domain.Payments;
 using CnsExchange.Domain.Reimbursement;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Reimbursement;
 

@@ -1,15 +1,9 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using CnsExchange.Application.Behaviors;
-using CnsExchange.Application.Common;
-using CnsExchange.Domain.Calendar;
-using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Reimbursement;
-using FluentValidation;
-using Mediator;
 
 namespace CnsExchange.Application.Features.Reimbursement;
 

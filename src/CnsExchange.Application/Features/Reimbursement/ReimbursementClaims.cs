@@ -1,14 +1,8 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Attachments;
 using CnsExchange.Application.Features.Billing;
-using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Calendar;
-using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Lifecycle;
-using CnsExchange.Domain.Registry;
+using CnsExchange.Domain.Reference;
 using CnsExchange.Domain.Reimbursement;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Reimbursement;
 
@@ -173,39 +167,65 @@ public sealed partial class SubmitReimbursementClaimHandler(IAppDbContext db, IB
         {
             foreach (var (id, counter) in await ledger.LockServicesAsync(ids, ct)) remaining[id] = counter.Remaining;
         }, ct);
+        var consumed = DecideAsMemoirLines(claim, lines, facts, today, remaining, PhysioClaimAdjudication.Adjudicate, PhysioClaimAdjudication.Statement,
+            (line, decision, voucher, claimReference) => decision.Service is null ? null
+                : new PaidLine(voucher!.Id, insuredId, line.SessionDate, line.ActCode, claimReference) { Reimbursed = true },
+            (claimLine, decision, voucher) =>
+            {
+                claim.VoucherId ??= voucher?.Id;
+                claimLine.VoucherId = voucher?.Id;
+                claimLine.VoucherServiceId = decision.Paid ? decision.Service?.Id : null;
+            });
+        await ledger.ConsumeSessionsAsync(consumed, ct);
+    }
+
+    /// <summary>
+    /// INS-03/04/08: the claim's lines decided in the order sent by a memoir line rule on the insured's route, against the
+    /// facts the memoir route reads. A paid line is recorded in the facts under its key (so a second act that day sees it)
+    /// and consumes a session of the voucher where it has one (BIL-06): the sessions consumed, by voucher service, come back.
+    /// </summary>
+    /// <param name="remaining">The sessions left on each locked voucher service; empty where the lines have no sessions (fees).</param>
+    /// <param name="paidLine">The paid line's key for the facts (null: nothing to record).</param>
+    /// <param name="complete">What the kind adds to a claim line (its voucher, its stay).</param>
+    private Dictionary<Guid, int> DecideAsMemoirLines(ReimbursementClaim claim, List<FeeMemoirLineInput> lines, BillingFacts facts, DateOnly today,
+        Dictionary<Guid, int> remaining, Func<LineFacts, ReferenceCatalog, LineDecision> adjudicate, Func<decimal, Reason> statement,
+        Func<FeeMemoirLineInput, LineDecision, Voucher?, string, PaidLine?> paidLine, Action<ReimbursementClaimLine, LineDecision, Voucher?> complete)
+    {
         var claimReference = claim.Id.ToString();
         var memoir = facts.ForMemoir(lines, today, claimReference);
         var consumed = new Dictionary<Guid, int>();
         for (var i = 0; i < lines.Count; i++)
         {
             var line = lines[i];
-            var decision = PhysioClaimAdjudication.Adjudicate(facts.For(line, today, memoir, remaining, insuredRoute: true), reference.Catalog);
+            var decision = adjudicate(facts.For(line, today, memoir, remaining, insuredRoute: true), reference.Catalog);
             var voucher = facts.Owned(line);
-            if (decision.Paid && decision.Service is { } service)
+            if (decision.Paid && paidLine(line, decision, voucher, claimReference) is { } paid)
             {
-                remaining[service.Id] = remaining.GetValueOrDefault(service.Id) - 1;
-                consumed[service.Id] = consumed.GetValueOrDefault(service.Id) + 1;
-                facts.Record(new PaidLine(voucher!.Id, insuredId, line.SessionDate, line.ActCode, claimReference) { Reimbursed = true });
+                if (decision.Service is { } service)
+                {
+                    remaining[service.Id] = remaining.GetValueOrDefault(service.Id) - 1;
+                    consumed[service.Id] = consumed.GetValueOrDefault(service.Id) + 1;
+                }
+                facts.Record(paid);
             }
-            claim.VoucherId ??= voucher?.Id;
-            claim.Lines.Add(new ReimbursementClaimLine
+            var claimLine = new ReimbursementClaimLine
             {
                 Id = Guid.CreateVersion7(),
                 ClaimId = claim.Id,
                 LineNumber = i + 1,
                 ServiceDate = line.SessionDate,
                 ActCode = line.ActCode,
-                VoucherId = voucher?.Id,
-                VoucherServiceId = decision.Paid ? decision.Service?.Id : null,
                 AmountPaid = line.ClaimedAmount,
                 TariffAmount = decision.TariffAmount,
                 RatePercent = decision.RatePercent,
                 ReimbursedAmount = decision.Paid ? decision.CnsAmount : 0m,
                 Outcome = ReimbursementClaimLine.OutcomeOf(decision.Outcome),
-                Reasons = [.. decision.Reasons, .. decision.Paid ? [PhysioClaimAdjudication.Statement(decision.CnsAmount)] : Array.Empty<Reason>()],
-            });
+                Reasons = [.. decision.Reasons, .. decision.Paid ? [statement(decision.CnsAmount)] : Array.Empty<Reason>()],
+            };
+            complete(claimLine, decision, voucher);
+            claim.Lines.Add(claimLine);
         }
-        await ledger.ConsumeSessionsAsync(consumed, ct);
+        return consumed;
     }
 }
 

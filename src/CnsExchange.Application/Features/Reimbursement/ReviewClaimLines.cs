@@ -1,10 +1,4 @@
-using CnsExchange.Application.Common;
-using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Reimbursement;
-using CnsExchange.Domain.Requests;
-using FluentValidation;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Reimbursement;
 

@@ -1,12 +1,7 @@
 using CnsExchange.Application.Features.Billing;
-using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Cures;
 using CnsExchange.Domain.Hospital;
-using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Reimbursement;
-using CnsExchange.Domain.Requests;
-using CnsExchange.Domain.Vouchers;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Reimbursement;
 
@@ -101,31 +96,12 @@ public sealed partial class SubmitReimbursementClaimHandler
         var facts = await BillingFactsLoader.LoadAsync(db, ledger, doctorId, lines, _ => Task.CompletedTask, ct);
         var known = await db.Set<HospitalStay>().AsNoTracking().AnyAsync(s => s.Id == stayId, ct);
         claim.HospitalStayId = known ? stayId : null;
-        var claimReference = claim.Id.ToString();
-        var memoir = facts.ForMemoir(lines, today, claimReference);
-        var noSessions = new Dictionary<Guid, int>();
-        for (var i = 0; i < lines.Count; i++)
-        {
-            var line = lines[i];
-            var decision = DoctorFeeClaim.Adjudicate(facts.For(line, today, memoir, noSessions, insuredRoute: true), reference.Catalog);
-            if (decision.Paid)
-                facts.Record(new PaidLine(null, insuredId, line.SessionDate, line.ActCode, claimReference) { HospitalStayId = stayId, Reimbursed = true });
-            claim.Lines.Add(new ReimbursementClaimLine
+        DecideAsMemoirLines(claim, lines, facts, today, new Dictionary<Guid, int>(), DoctorFeeClaim.Adjudicate, DoctorFeeClaim.Statement,
+            (line, _, _, claimReference) => new PaidLine(null, insuredId, line.SessionDate, line.ActCode, claimReference) { HospitalStayId = stayId, Reimbursed = true },
+            (claimLine, _, _) =>
             {
-                Id = Guid.CreateVersion7(),
-                ClaimId = claim.Id,
-                LineNumber = i + 1,
-                ServiceDate = line.SessionDate,
-                ActCode = line.ActCode,
-                AmountPaid = line.ClaimedAmount,
-                TariffAmount = decision.TariffAmount,
-                RatePercent = decision.RatePercent,
-                ReimbursedAmount = decision.Paid ? decision.CnsAmount : 0m,
-                Outcome = ReimbursementClaimLine.OutcomeOf(decision.Outcome),
-                Reasons = [.. decision.Reasons, .. decision.Paid ? [DoctorFeeClaim.Statement(decision.CnsAmount)] : Array.Empty<Domain.Common.Reason>()],
-                HospitalStayId = claim.HospitalStayId,
-                ProviderId = doctorId,
+                claimLine.HospitalStayId = claim.HospitalStayId;
+                claimLine.ProviderId = doctorId;
             });
-        }
     }
 }

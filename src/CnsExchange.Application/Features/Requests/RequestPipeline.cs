@@ -1,13 +1,6 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Events;
-using CnsExchange.Domain.Calendar;
-using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Lifecycle;
 using CnsExchange.Domain.Reference;
-using CnsExchange.Domain.Registry;
-using CnsExchange.Domain.Requests;
-using CnsExchange.Domain.Vouchers;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Requests;
 

@@ -1,8 +1,5 @@
-using System.Text.Json;
-using CnsExchange.Application.Common;
+using System.Diagnostics.CodeAnalysis;
 using CnsExchange.Application.Features.Vouchers;
-using CnsExchange.Domain.Requests;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Requests;
 
@@ -13,37 +10,43 @@ public sealed record HistoryEntryDto(DateTimeOffset At, string Actor, string Act
 /// A request of any kind as its lifecycle shows it (the answer to a reviewer's decision): status, reasons, voucher,
 /// information asked and given, history. The kind's own data is at <see cref="Url"/>.
 /// </summary>
-public sealed record RequestDto(
-    Guid Id,
-    RequestKind Kind,
-    string Url,
-    RequestStatus Status,
-    string ProviderCode,
-    string Matricule,
-    DateTimeOffset ReceivedAt,
-    DateTimeOffset? DecisionDueBy,
-    bool Overdue,
-    DateTimeOffset? DecidedAt,
-    string Subject,
-    IReadOnlyList<ReasonDto> Reasons,
-    VoucherDto? Voucher,
-    string? InformationQuestion,
-    string? InformationAnswer,
-    IReadOnlyList<HistoryEntryDto> History);
+public sealed record RequestDto : RequestHeader
+{
+    public RequestDto() { }
+    [SetsRequiredMembers] public RequestDto(RequestHeader header) : base(header) { }
+    public required RequestKind Kind { get; init; }
+    public required string Url { get; init; } = null!;
+    public required string Matricule { get; init; } = null!;
+    public required string Subject { get; init; } = null!;
+    public required VoucherDto? Voucher { get; init; }
+}
 
-/// <summary>What every request view starts with (validation, cure, rehabilitation), mapped in one place.</summary>
-public sealed record RequestHeader(
-    Guid Id,
-    RequestStatus Status,
-    string ProviderCode,
-    DateTimeOffset ReceivedAt,
-    DateTimeOffset? DecisionDueBy,
-    bool Overdue,
-    DateTimeOffset? DecidedAt,
-    IReadOnlyList<ReasonDto> Reasons,
-    string? InformationQuestion,
-    string? InformationAnswer,
-    IReadOnlyList<HistoryEntryDto> History);
+/// <summary>
+/// What every request view shows about the request itself (validation, cure, rehabilitation, any kind), mapped in one
+/// place (<see cref="RequestViews.Header"/>); each kind's view adds its own members.
+/// </summary>
+// Each view derives from it: the header constructor copies these, the view's initializer sets its own members (hence `= null!`).
+public record RequestHeader
+{
+    public required Guid Id { get; init; }
+    public required RequestStatus Status { get; init; }
+    public required string ProviderCode { get; init; }
+    public required DateTimeOffset ReceivedAt { get; init; }
+    public required DateTimeOffset? DecisionDueBy { get; init; }
+    public required bool Overdue { get; init; }
+    public required DateTimeOffset? DecidedAt { get; init; }
+    public required IReadOnlyList<ReasonDto> Reasons { get; init; }
+    public required string? InformationQuestion { get; init; }
+    public required string? InformationAnswer { get; init; }
+    public required IReadOnlyList<HistoryEntryDto> History { get; init; }
+}
+
+/// <summary>The list query of every request kind: a page at a time, filtered by status, by date of receipt and by search terms.</summary>
+public abstract record ListRequests(string? Cursor, int? Limit, string? Status, DateOnly? From, DateOnly? To)
+{
+    /// <summary>The person's matricule and the voucher number, exact.</summary>
+    public SearchTerms Search { get; init; } = SearchTerms.None;
+}
 
 public static class RequestViews
 {
@@ -85,8 +88,12 @@ public static class RequestViews
         Header(r, await ProviderCodeAsync(db, r.ProviderId, ct), reference, language, now);
 
     public static RequestHeader Header(CareRequest r, string providerCode, IReferenceData reference, string language, DateTimeOffset now) =>
-        new(r.Id, r.Status, providerCode, r.ReceivedAt, r.DecisionDueBy, RequestLifecycle.IsOverdue(r, now), r.DecidedAt,
-            reference.Render(r.Reasons, language), r.InformationQuestion, r.InformationAnswer, History(r, reference, language));
+        new()
+        {
+            Id = r.Id, Status = r.Status, ProviderCode = providerCode, ReceivedAt = r.ReceivedAt, DecisionDueBy = r.DecisionDueBy,
+            Overdue = RequestLifecycle.IsOverdue(r, now), DecidedAt = r.DecidedAt, Reasons = reference.Render(r.Reasons, language),
+            InformationQuestion = r.InformationQuestion, InformationAnswer = r.InformationAnswer, History = History(r, reference, language),
+        };
 
     /// <summary>Get: a request of one kind the caller may see, mapped to its view.</summary>
     public static async Task<TDto> GetAsync<TRequest, TDto>(IAppDbContext db, Guid id, ICurrentCaller caller, string name,
@@ -94,21 +101,22 @@ public static class RequestViews
         await map(await LoadVisibleAsync<TRequest>(db, id, caller, name, ct));
 
     /// <summary>List: the caller's own requests of one kind, a page at a time (<see cref="PageAsync{TRequest}"/>), each summarised with whether it is overdue.</summary>
-    public static async Task<Page<TSummary>> ListAsync<TRequest, TSummary>(IQueryable<TRequest> source, ICurrentCaller caller, string? cursor, int? limit,
-        string? status, DateOnly? from, DateOnly? to, SearchTerms search, DateTimeOffset now, Func<TRequest, bool, TSummary> summarise, CancellationToken ct)
+    public static async Task<Page<TSummary>> ListAsync<TRequest, TSummary>(IQueryable<TRequest> source, ICurrentCaller caller, ListRequests query,
+        DateTimeOffset now, Func<TRequest, bool, TSummary> summarise, CancellationToken ct)
         where TRequest : CareRequest
     {
-        var (rows, next) = await PageAsync(source, caller.RequireProvider(), cursor, limit, status, from, to, search, ct);
+        var (rows, next) = await PageAsync(source, caller.RequireProvider(), query.Cursor, query.Limit, query.Status, query.From, query.To, query.Search, ct);
         return new Page<TSummary>(rows.Select(r => summarise(r, RequestLifecycle.IsOverdue(r, now))).ToList(), next);
     }
 
     public static async Task<RequestDto> MapAsync(IAppDbContext db, IReferenceData reference, IRequestRuleSet rules, string language, DateTimeOffset now,
         CareRequest r, CancellationToken ct)
     {
-        var h = await HeaderAsync(db, reference, language, now, r, ct);
         var voucher = r.VoucherId is { } id ? await VoucherViews.LoadAsync(db, reference, id, ct) : null;
-        return new RequestDto(h.Id, r.Kind, rules.Url(r.Id), h.Status, h.ProviderCode, r.Matricule, h.ReceivedAt, h.DecisionDueBy,
-            h.Overdue, h.DecidedAt, rules.Subject(r), h.Reasons, voucher, h.InformationQuestion, h.InformationAnswer, h.History);
+        return new RequestDto(await HeaderAsync(db, reference, language, now, r, ct))
+        {
+            Kind = r.Kind, Url = rules.Url(r.Id), Matricule = r.Matricule, Subject = rules.Subject(r), Voucher = voucher,
+        };
     }
 
     /// <summary>

@@ -1,11 +1,4 @@
-using CnsExchange.Application.Common;
-using CnsExchange.Application.Features.Requests;
-using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Lifecycle;
-using CnsExchange.Domain.Requests;
-using FluentValidation;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Review;
 

@@ -1,8 +1,3 @@
-using CnsExchange.Application.Common;
-using CnsExchange.Domain.Registry;
-using FluentValidation;
-using Mediator;
-
 namespace CnsExchange.Application.Features.Sandboxes;
 
 public enum SandboxSeed

@@ -1,5 +1,3 @@
-using CnsExchange.Application.Common;
-
 namespace CnsExchange.Application.Features.Sandboxes;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using CnsExchange.Application.Features.Requests;
-using CnsExchange.Domain.Registry;
-
 namespace CnsExchange.Application.Features.Validation;
 
 /// <summary>

@@ -1,11 +1,6 @@
 using System.Globalization;
-using CnsExchange.Application.Common;
-using CnsExchange.Application.Features.Requests;
-using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Physio;
 using CnsExchange.Domain.Physio.Rules;
-using CnsExchange.Domain.Requests;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Validation;
 

@@ -1,9 +1,6 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Domain.Physio;
 using CnsExchange.Domain.Physio.Rules;
 using CnsExchange.Domain.Reference;
-using CnsExchange.Domain.Vouchers;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Validation;
 

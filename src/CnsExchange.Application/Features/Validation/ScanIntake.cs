@@ -1,4 +1,3 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Domain.Physio.Rules;
 using CnsExchange.Domain.Reference;
 

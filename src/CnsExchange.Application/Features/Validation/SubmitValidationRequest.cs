@@ -1,17 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using CnsExchange.Application.Behaviors;
-using CnsExchange.Application.Common;
-using CnsExchange.Application.Features.Requests;
-using CnsExchange.Domain.Calendar;
-using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Physio;
 using CnsExchange.Domain.Physio.Rules;
-using CnsExchange.Domain.Registry;
-using FluentValidation;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Validation;
 

@@ -1,11 +1,5 @@
-using CnsExchange.Application.Common;
-using CnsExchange.Application.Features.Requests;
 using CnsExchange.Domain.Physio;
 using CnsExchange.Domain.Physio.Rules;
-using CnsExchange.Domain.Requests;
-using FluentValidation;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Validation;
 
@@ -13,11 +7,7 @@ public sealed record GetValidationRequest(Guid Id) : IQuery<ValidationRequestDto
 
 /// <summary>The provider's own requests, newest first; filter by status and by date of receipt (Luxembourg dates, inclusive).</summary>
 public sealed record ListValidationRequests(string? Cursor, int? Limit, string? Status, DateOnly? From, DateOnly? To)
-    : IQuery<Page<ValidationRequestSummaryDto>>
-{
-    /// <summary>The person's matricule and the voucher number, exact.</summary>
-    public SearchTerms Search { get; init; } = SearchTerms.None;
-}
+    : ListRequests(Cursor, Limit, Status, From, To), IQuery<Page<ValidationRequestSummaryDto>>;
 
 public sealed record ScanFile(byte[] Content, string ContentType, string FileName);
 
@@ -33,8 +23,7 @@ public sealed class ValidationRequestQueryHandlers(IAppDbContext db, IReferenceD
 
     public async ValueTask<Page<ValidationRequestSummaryDto>> Handle(ListValidationRequests query, CancellationToken ct)
     {
-        return await RequestViews.ListAsync(db.Set<ValidationRequest>(), caller, query.Cursor, query.Limit, query.Status, query.From, query.To, query.Search,
-            clock.GetUtcNow(), (r, overdue) => new ValidationRequestSummaryDto(
+        return await RequestViews.ListAsync(db.Set<ValidationRequest>(), caller, query, clock.GetUtcNow(), (r, overdue) => new ValidationRequestSummaryDto(
                 r.Id, r.Status, r.ReceivedAt, r.Matricule, r.PrescriptionDate, r.Category, r.ActCode, r.SessionsPrescribed, r.DecisionDueBy,
                 overdue, r.VoucherNumber, r.Reasons.Select(x => x.Code).ToList()), ct);
     }

@@ -1,10 +1,6 @@
-using CnsExchange.Application.Common;
+using System.Diagnostics.CodeAnalysis;
 using CnsExchange.Application.Features.Vouchers;
 using CnsExchange.Domain.Physio;
-using CnsExchange.Application.Features.Requests;
-using CnsExchange.Domain.Requests;
-using CnsExchange.Domain.Vouchers;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Validation;
 
@@ -27,22 +23,15 @@ public sealed record GrantDto(PhysioCategory Category, string ActCode, int Sessi
 /// A validation request and its decision: <c>agreed</c> with a voucher, <c>refused</c> with reasons, <c>pending</c> with
 /// <c>decisionDueBy</c>; then possibly <c>information_requested</c> or <c>cancelled</c>.
 /// </summary>
-public sealed record ValidationRequestDto(
-    Guid Id,
-    RequestStatus Status,
-    string ProviderCode,
-    DateTimeOffset ReceivedAt,
-    DateTimeOffset? DecisionDueBy,
-    bool Overdue,
-    DateTimeOffset? DecidedAt,
-    IReadOnlyList<ReasonDto> Reasons,
-    VoucherDto? Voucher,
-    GrantDto? Proposal,
-    string? InformationQuestion,
-    string? InformationAnswer,
-    PrescriptionDto Prescription,
-    ScanDto Scan,
-    IReadOnlyList<HistoryEntryDto> History);
+public sealed record ValidationRequestDto : RequestHeader
+{
+    public ValidationRequestDto() { }
+    [SetsRequiredMembers] public ValidationRequestDto(RequestHeader header) : base(header) { }
+    public required VoucherDto? Voucher { get; init; }
+    public required GrantDto? Proposal { get; init; }
+    public required PrescriptionDto Prescription { get; init; } = null!;
+    public required ScanDto Scan { get; init; } = null!;
+}
 
 public sealed record ValidationRequestSummaryDto(
     Guid Id, RequestStatus Status, DateTimeOffset ReceivedAt, string Matricule, DateOnly PrescriptionDate, PhysioCategory Category,
@@ -78,14 +67,12 @@ internal static class ValidationRequestViews
         var prescription = new PrescriptionDto(p.Matricule, new DoctorReference(p.Doctor.Code, p.Doctor.Name, p.Doctor.Country), p.Date, p.Language,
             p.Category, p.AnnexGCode, p.SurgeryDate, p.ActCode, p.Sessions, p.Frequency, p.Diagnosis, p.HomeVisitMedicallyNecessary,
             p.TravelAllowanceRequested, p.CareCountry, p.AccidentReference, r.ForeignPrescription);
-        var h = RequestViews.Header(r, providerCode, reference, language, now);
-        return new ValidationRequestDto(
-            h.Id, h.Status, h.ProviderCode, h.ReceivedAt, h.DecisionDueBy, h.Overdue, h.DecidedAt,
-            h.Reasons,
-            voucher is null ? null : VoucherViews.Map(voucher, reference),
-            r.AwaitsDecision ? GrantDto.From(r.Grant) : null,
-            h.InformationQuestion, h.InformationAnswer, prescription,
-            new ScanDto(scan.ContentType, scan.Sha256, scan.SizeBytes, scan.FileName, Url(r.Id) + "/scan"),
-            h.History);
+        return new ValidationRequestDto(RequestViews.Header(r, providerCode, reference, language, now))
+        {
+            Voucher = voucher is null ? null : VoucherViews.Map(voucher, reference),
+            Proposal = r.AwaitsDecision ? GrantDto.From(r.Grant) : null,
+            Prescription = prescription,
+            Scan = new ScanDto(scan.ContentType, scan.Sha256, scan.SizeBytes, scan.FileName, Url(r.Id) + "/scan"),
+        };
     }
 }

@@ -1,7 +1,4 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Domain.Reference;
-using CnsExchange.Domain.Requests;
-using CnsExchange.Domain.Vouchers;
 
 namespace CnsExchange.Application.Features.Vouchers;
 

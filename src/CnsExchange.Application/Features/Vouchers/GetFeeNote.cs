@@ -1,10 +1,4 @@
 using System.Globalization;
-using CnsExchange.Application.Common;
-using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Calendar;
-using CnsExchange.Domain.Vouchers;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Vouchers;
 

@@ -1,11 +1,7 @@
-using CnsExchange.Application.Common;
 using CnsExchange.Domain.Cures;
 using CnsExchange.Domain.Physio;
 using CnsExchange.Domain.Reference;
 using CnsExchange.Domain.Rehabilitation;
-using CnsExchange.Domain.Vouchers;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Vouchers;
 

@@ -1,9 +1,3 @@
-using CnsExchange.Application.Common;
-using CnsExchange.Domain.Calendar;
-using CnsExchange.Domain.Vouchers;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
-
 namespace CnsExchange.Application.Features.Vouchers;
 
 /// <summary>Where a voucher stands today: open (valid, sessions left), used up (every session billed), expired or cancelled (LIF-01, whatever else).</summary>

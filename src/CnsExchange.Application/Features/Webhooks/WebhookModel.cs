@@ -1,5 +1,3 @@
-using System.Text.Json;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Events;
 
 namespace CnsExchange.Application.Features.Webhooks;

@@ -1,9 +1,5 @@
 using System.Security.Cryptography;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Events;
-using FluentValidation;
-using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.Application.Features.Webhooks;
 

@@ -1,6 +1,3 @@
-using CnsExchange.Domain.Common;
-using CnsExchange.Domain.Registry;
-
 namespace CnsExchange.Domain.Physio.Rules;
 
 /// <summary>VAL-13: a cross-border worker treated in the country of residence goes to the local fund there.</summary>

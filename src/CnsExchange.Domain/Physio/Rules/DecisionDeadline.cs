@@ -1,4 +1,3 @@
-using CnsExchange.Domain.Reference;
 using CnsExchange.Domain.Requests;
 
 namespace CnsExchange.Domain.Physio.Rules;

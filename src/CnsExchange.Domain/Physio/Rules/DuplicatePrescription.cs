@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using CnsExchange.Domain.Common;
 
 namespace CnsExchange.Domain.Physio.Rules;
 

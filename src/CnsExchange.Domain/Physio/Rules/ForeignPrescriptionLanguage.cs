@@ -1,5 +1,3 @@
-using CnsExchange.Domain.Common;
-
 namespace CnsExchange.Domain.Physio.Rules;
 
 /// <summary>VAL-04: a foreign prescription must be in French, German or English; otherwise it is returned.</summary>

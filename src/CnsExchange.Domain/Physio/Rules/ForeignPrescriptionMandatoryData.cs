@@ -1,6 +1,3 @@
-using CnsExchange.Domain.Common;
-using CnsExchange.Domain.Registry;
-
 namespace CnsExchange.Domain.Physio.Rules;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using CnsExchange.Domain.Common;
-using CnsExchange.Domain.Registry;
-
 namespace CnsExchange.Domain.Physio.Rules;
 
 /// <summary>VAL-01: the insured person must exist and be affiliated on the prescription date and on the request date.</summary>

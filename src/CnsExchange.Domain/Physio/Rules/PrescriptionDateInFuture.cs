@@ -1,5 +1,3 @@
-using CnsExchange.Domain.Common;
-
 namespace CnsExchange.Domain.Physio.Rules;
 
 /// <summary>VAL-03: a prescription dated after the request date is refused.</summary>

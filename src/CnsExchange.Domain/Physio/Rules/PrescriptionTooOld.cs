@@ -1,6 +1,3 @@
-using CnsExchange.Domain.Common;
-using CnsExchange.Domain.Reference;
-
 namespace CnsExchange.Domain.Physio.Rules;
 
 /// <summary>VAL-02: validation must be requested within 31 days of the prescription date (day 31 is still accepted).</summary>

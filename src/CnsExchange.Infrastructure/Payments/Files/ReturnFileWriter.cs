@@ -1,11 +1,8 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Xml;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.PaymentRuns.Files;
-using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Payments;
 using CsvHelper;

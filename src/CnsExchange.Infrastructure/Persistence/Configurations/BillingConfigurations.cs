@@ -1,9 +1,6 @@
-using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Hospital;
-using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Vouchers;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace CnsExchange.Infrastructure.Persistence.Configurations;

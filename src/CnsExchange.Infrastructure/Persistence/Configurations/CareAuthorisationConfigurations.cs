@@ -1,6 +1,5 @@
 using CnsExchange.Domain.Cures;
 using CnsExchange.Domain.Rehabilitation;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace CnsExchange.Infrastructure.Persistence.Configurations;

@@ -1,5 +1,4 @@
 using CnsExchange.Domain.Lifecycle;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace CnsExchange.Infrastructure.Persistence.Configurations;

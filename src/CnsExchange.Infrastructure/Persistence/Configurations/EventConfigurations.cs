@@ -1,6 +1,5 @@
 using CnsExchange.Application.Features.Events;
 using CnsExchange.Application.Features.Webhooks;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace CnsExchange.Infrastructure.Persistence.Configurations;

@@ -1,9 +1,5 @@
-using System.Text.Json;
-using CnsExchange.Application.Common;
 using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Hospital;
-using CnsExchange.Domain.Registry;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

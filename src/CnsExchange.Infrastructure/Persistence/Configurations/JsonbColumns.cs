@@ -1,6 +1,3 @@
-using System.Text.Json;
-using CnsExchange.Application.Common;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

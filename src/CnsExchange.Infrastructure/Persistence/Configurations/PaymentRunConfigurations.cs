@@ -1,6 +1,4 @@
 using CnsExchange.Domain.Payments;
-using CnsExchange.Domain.Registry;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace CnsExchange.Infrastructure.Persistence.Configurations;

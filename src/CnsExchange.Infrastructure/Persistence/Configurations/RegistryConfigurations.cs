@@ -1,6 +1,3 @@
-using CnsExchange.Application.Common;
-using CnsExchange.Domain.Registry;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace CnsExchange.Infrastructure.Persistence.Configurations;

@@ -1,9 +1,7 @@
 using CnsExchange.Domain.Payments;
 using CnsExchange.Domain.Hospital;
 using CnsExchange.Domain.Reimbursement;
-using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Vouchers;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace CnsExchange.Infrastructure.Persistence.Configurations;

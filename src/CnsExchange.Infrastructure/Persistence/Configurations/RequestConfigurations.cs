@@ -1,10 +1,6 @@
-using System.Text.Json;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Requests;
-using CnsExchange.Domain.Registry;
 using CnsExchange.Domain.Requests;
 using CnsExchange.Domain.Vouchers;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

@@ -1,6 +1,5 @@
 using CnsExchange.Domain.Physio;
 using CnsExchange.Domain.Vouchers;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace CnsExchange.Infrastructure.Persistence.Configurations;

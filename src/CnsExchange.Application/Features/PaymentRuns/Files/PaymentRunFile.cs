@@ -1,4 +1,3 @@
-using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Reference;
 
 namespace CnsExchange.Application.Features.PaymentRuns.Files;

@@ -1,8 +1,3 @@
-using CnsExchange.Application.Common;
-using CnsExchange.Domain.Billing;
-using CnsExchange.Domain.Common;
-using CnsExchange.Domain.Payments;
-
 namespace CnsExchange.Application.Features.PaymentRuns.Files;
 
 /// <summary>One reason of a line as the return file shows it: the message is already in the file's language.</summary>
