@@ -170,7 +170,7 @@ public sealed class CureInterruptionHandlers(IAppDbContext db, ICareRequestLocks
         {
             // Locked before it is judged: a payment run takes lines under the same lock.
             var line = await db.LockForUpdateAsync<FeeMemoirLine>(id, ct) ?? throw new InvalidOperationException($"Line {id} vanished.");
-            var runClosed = line.PaymentRunId is { } runId && await PaymentRunState.IsClosedAsync(db, runId, ct);
+            var runClosed = await PaymentRunState.TakenByClosedRunAsync(db, line, ct);
             switch (InterruptedCure.Settle(from, line, runClosed))
             {
                 case BilledSession.StopPayment:

@@ -151,7 +151,7 @@ public sealed class LineRecoveries(IAppDbContext db, IBillingLedger ledger, Time
                 return existing.Kind == kind && existing.Code == code
                     ? await ToDtoAsync(existing, ct)
                     : throw new ConflictException(AlreadyTakenBack, $"This line was already {(existing.Kind == DebtKind.Reversal ? "reversed" : "recovered")} ({existing.Code}).");
-            var runClosed = line.PaymentRunId is { } runId && await PaymentRunState.IsClosedAsync(db, runId, ct);
+            var runClosed = await PaymentRunState.TakenByClosedRunAsync(db, line, ct);
             if (LineReversal.WhyNotReversible(line, runClosed) is { } why) throw new ConflictException(why.Code, why.Message);
 
             var now = clock.GetUtcNow();

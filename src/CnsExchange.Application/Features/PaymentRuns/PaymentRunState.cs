@@ -13,9 +13,9 @@ namespace CnsExchange.Application.Features.PaymentRuns;
 /// </summary>
 public static class PaymentRunState
 {
-    /// <summary>The run is closed: it paid and reported every line it took.</summary>
-    public static Task<bool> IsClosedAsync(IAppDbContext db, Guid runId, CancellationToken ct) =>
-        db.Set<PaymentRun>().AnyAsync(r => r.Id == runId && r.Status == PaymentRunStatus.Closed, ct);
+    /// <summary>A run took the line and is closed: it paid and reported the line (false for a line no run took).</summary>
+    public static async Task<bool> TakenByClosedRunAsync(IAppDbContext db, FeeMemoirLine line, CancellationToken ct) =>
+        line.PaymentRunId is { } runId && await db.Set<PaymentRun>().AnyAsync(r => r.Id == runId && r.Status == PaymentRunStatus.Closed, ct);
 
     /// <summary>
     /// The payment of each of <paramref name="lines"/> a run took (by line id): the run only while it is open; once
