@@ -360,15 +360,87 @@ public sealed class SandboxQuotaTests(ApiFactory api) : ApiTest(api)
         }
     }
 
-    /// <summary>One charge under a 1,000-byte quota in a transaction of its own, committed.</summary>
-    private static async Task<bool> ChargeAsync(Npgsql.NpgsqlConnection session, long bytes, Guid sandbox, int holdMs = 0)
+    [Fact]
+    public async Task A_fast_path_that_fails_after_waiting_gives_its_stripe_back_before_the_slow_path()
     {
-        await using var tx = await session.BeginTransactionAsync();
+        // X's slow path holds every stripe and shares the quota out again, smaller; A and C wait on their stripes in the
+        // fast path, and once X commits their re-check fails. PostgreSQL keeps the row an UPDATE locked before a failed
+        // re-check: if A and C kept their stripes, whichever took the slow path's lock would wait for the other's stripe
+        // while the other waited for that lock (40P01).
+        // Whether both wake before either takes the slow path is a race (about one round in two): six rounds.
+        for (var round = 0; round < 6; round++) await FailedFastPathsRoundAsync();
+    }
+
+    private async Task FailedFastPathsRoundAsync()
+    {
+        var b = await SandboxApi.CreateAsync(Client(Operator), seed: "empty");
+        var opened = new List<Npgsql.NpgsqlConnection>();
+        try
+        {
+            var byStripe = new Dictionary<int, Npgsql.NpgsqlConnection>();
+            while (byStripe.Count < 3)
+            {
+                var s = await SandboxApi.OpenAsAppRoleAsync(Api, b.Id);
+                opened.Add(s);
+                byStripe.TryAdd(s.ProcessID % 8, s);
+            }
+            var (x, a, c) = (byStripe.Values.ElementAt(0), byStripe.Values.ElementAt(1), byStripe.Values.ElementAt(2));
+
+            Assert.True(await ChargeAsync(x, 100, b.Id)); // slow path (no stripes yet): 900 free, 112 to each stripe
+            await using var xTx = await x.BeginTransactionAsync();
+            Assert.True(await ChargeInAsync(x, xTx, 200, b.Id)); // past its stripe: slow path, every stripe locked; 87 each
+            await using var aTx = await a.BeginTransactionAsync();
+            await using var cTx = await c.BeginTransactionAsync();
+            var aCharge = ChargeAndCommitAsync(a, aTx, b.Id); // 100 <= 112 before X commits, > 87 after
+            var cCharge = ChargeAndCommitAsync(c, cTx, b.Id);
+            await WaitUntilWaitingForLockAsync(a.ProcessID, c.ProcessID);
+            await xTx.CommitAsync();
+
+            var charged = await Task.WhenAll(aCharge, cCharge);
+            Assert.Equal(new[] { true, true }, charged); // 400, 500
+            Assert.Equal(500, await BytesUsedAsync(b.Id));
+        }
+        finally
+        {
+            foreach (var s in opened) await s.DisposeAsync();
+        }
+    }
+
+    private static async Task<bool> ChargeAndCommitAsync(Npgsql.NpgsqlConnection session, Npgsql.NpgsqlTransaction tx, Guid sandbox)
+    {
+        var charged = await ChargeInAsync(session, tx, 100, sandbox);
+        await tx.CommitAsync();
+        return charged;
+    }
+
+    private async Task WaitUntilWaitingForLockAsync(params int[] pids)
+    {
+        await using var owner = new Npgsql.NpgsqlConnection(Api.ConnectionString);
+        await owner.OpenAsync();
+        for (var i = 0; i < 500; i++)
+        {
+            await using var cmd = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY($1) AND wait_event_type = 'Lock'", owner);
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = pids });
+            if ((long)(await cmd.ExecuteScalarAsync())! == pids.Length) return;
+            await Task.Delay(10);
+        }
+        throw new TimeoutException("The sessions never waited for a lock.");
+    }
+
+    private static async Task<bool> ChargeInAsync(Npgsql.NpgsqlConnection session, Npgsql.NpgsqlTransaction tx, long bytes, Guid sandbox)
+    {
         await using var cmd = new Npgsql.NpgsqlCommand("SELECT cns.charge_storage($1, $2, $3)", session, tx);
         cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = sandbox });
         cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = bytes });
         cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = 1000L });
-        var charged = (bool)(await cmd.ExecuteScalarAsync())!;
+        return (bool)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>One charge under a 1,000-byte quota in a transaction of its own, committed.</summary>
+    private static async Task<bool> ChargeAsync(Npgsql.NpgsqlConnection session, long bytes, Guid sandbox, int holdMs = 0)
+    {
+        await using var tx = await session.BeginTransactionAsync();
+        var charged = await ChargeInAsync(session, tx, bytes, sandbox);
         if (holdMs > 0) await Task.Delay(holdMs);
         await tx.CommitAsync();
         return charged;
