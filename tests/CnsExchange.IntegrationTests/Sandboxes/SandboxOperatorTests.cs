@@ -389,10 +389,8 @@ public sealed class SandboxQuotaTests(ApiFactory api) : ApiTest(api)
             Assert.True(await ChargeAsync(x, 100, b.Id)); // slow path (no stripes yet): 900 free, 112 to each stripe
             await using var xTx = await x.BeginTransactionAsync();
             Assert.True(await ChargeInAsync(x, xTx, 200, b.Id)); // past its stripe: slow path, every stripe locked; 87 each
-            await using var aTx = await a.BeginTransactionAsync();
-            await using var cTx = await c.BeginTransactionAsync();
-            var aCharge = ChargeAndCommitAsync(a, aTx, b.Id); // 100 <= 112 before X commits, > 87 after
-            var cCharge = ChargeAndCommitAsync(c, cTx, b.Id);
+            var aCharge = ChargeAsync(a, 100, b.Id); // 100 <= 112 before X commits, > 87 after
+            var cCharge = ChargeAsync(c, 100, b.Id);
             await WaitUntilWaitingForLockAsync(a.ProcessID, c.ProcessID);
             await xTx.CommitAsync();
 
@@ -404,13 +402,6 @@ public sealed class SandboxQuotaTests(ApiFactory api) : ApiTest(api)
         {
             foreach (var s in opened) await s.DisposeAsync();
         }
-    }
-
-    private static async Task<bool> ChargeAndCommitAsync(Npgsql.NpgsqlConnection session, Npgsql.NpgsqlTransaction tx, Guid sandbox)
-    {
-        var charged = await ChargeInAsync(session, tx, 100, sandbox);
-        await tx.CommitAsync();
-        return charged;
     }
 
     private async Task WaitUntilWaitingForLockAsync(params int[] pids)
