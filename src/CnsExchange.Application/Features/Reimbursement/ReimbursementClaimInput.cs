@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Serialization;
 using CnsExchange.Application.Behaviors;
 using CnsExchange.Domain.Reimbursement;
@@ -121,16 +119,7 @@ public sealed record SubmitReimbursementClaim(Guid ChannelKeyId, ReimbursementCl
     public string IdempotencyScope => $"{ChannelKeyId:N}:reimbursement-claims";
 
     /// <summary>SHA-256 over the request as read and the invoice bytes.</summary>
-    public string RequestFingerprint => _fingerprint ??= Compute();
-
-    private string Compute()
-    {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(Encoding.UTF8.GetBytes(Request is null ? RequestJson : JsonSerializer.Serialize(Request, JsonDefaults.Options)));
-        sha.AppendData([0]);
-        sha.AppendData(Invoice ?? []);
-        return Convert.ToHexStringLower(sha.GetHashAndReset());
-    }
+    public string RequestFingerprint => _fingerprint ??= Fingerprint.OfSubmission(Request, RequestJson, Invoice);
 }
 
 public sealed class SubmitReimbursementClaimValidator : AbstractValidator<SubmitReimbursementClaim>
