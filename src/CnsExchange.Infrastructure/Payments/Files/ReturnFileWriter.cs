@@ -281,11 +281,8 @@ public static class ReturnFileCsv
     {
         foreach (var line in file.Lines)
         {
-            yield return new ReturnFileCsvRow
+            yield return Record(LineRecord, file) with
             {
-                RecordType = LineRecord,
-                RunNumber = file.RunNumber,
-                ProviderCode = file.Provider.Code,
                 MemoirId = line.MemoirId,
                 MemoirReference = line.MemoirReference ?? "",
                 LineNumber = line.LineNumber,
@@ -313,11 +310,8 @@ public static class ReturnFileCsv
 
         foreach (var debt in file.Debts)
         {
-            yield return new ReturnFileCsvRow
+            yield return Record(DebtRecord, file) with
             {
-                RecordType = DebtRecord,
-                RunNumber = file.RunNumber,
-                ProviderCode = file.Provider.Code,
                 MemoirId = debt.MemoirId,
                 MemoirReference = debt.MemoirReference,
                 LineNumber = debt.LineNumber,
@@ -335,19 +329,17 @@ public static class ReturnFileCsv
                          ("brought_forward", balance.BroughtForward), ("debts", balance.Debts), ("accepted", balance.Accepted),
                          ("transfer", balance.TransferAmount), ("carried_forward", balance.CarriedForward),
                      })
-                yield return new ReturnFileCsvRow
-                {
-                    RecordType = BalanceRecord, RunNumber = file.RunNumber, ProviderCode = file.Provider.Code, PaidAmount = Cents(amount), Outcome = item,
-                };
+                yield return Record(BalanceRecord, file) with { PaidAmount = Cents(amount), Outcome = item };
         }
     }
 
+    /// <summary>What every record starts with: its type, the run and the provider.</summary>
+    private static ReturnFileCsvRow Record(string recordType, ReturnFile file) =>
+        new() { RecordType = recordType, RunNumber = file.RunNumber, ProviderCode = file.Provider.Code };
+
     /// <summary>The record of the accepted lines or of the totals of the file.</summary>
-    private static ReturnFileCsvRow SummaryRow(string recordType, ReturnFile file, ReturnFileTotals summary) => new()
+    private static ReturnFileCsvRow SummaryRow(string recordType, ReturnFile file, ReturnFileTotals summary) => Record(recordType, file) with
     {
-        RecordType = recordType,
-        RunNumber = file.RunNumber,
-        ProviderCode = file.Provider.Code,
         LineCount = summary.LineCount,
         ListedLines = summary.ListedLines,
         PaidLines = summary.PaidLines,
