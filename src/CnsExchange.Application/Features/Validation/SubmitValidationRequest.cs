@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using CnsExchange.Application.Behaviors;
 using CnsExchange.Domain.Physio;
 using CnsExchange.Domain.Physio.Rules;
@@ -77,16 +76,7 @@ public sealed record SubmitValidationRequest(
     public string IdempotencyScope => RequestedByInsured ? $"{ChannelKeyId:N}:insured-validation-requests" : $"{ProviderId:N}:validation-requests";
 
     /// <summary>SHA-256 over the request as read (canonical JSON: whitespace and key order do not count) and the scan bytes.</summary>
-    public string RequestFingerprint => _fingerprint ??= Compute();
-
-    private string Compute()
-    {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(Encoding.UTF8.GetBytes(Request is null ? RequestJson : JsonSerializer.Serialize(Request, JsonDefaults.Options)));
-        sha.AppendData([0]);
-        sha.AppendData(Scan ?? []);
-        return Convert.ToHexStringLower(sha.GetHashAndReset());
-    }
+    public string RequestFingerprint => _fingerprint ??= Fingerprint.OfSubmission(Request, RequestJson, Scan);
 }
 
 public sealed class SubmitValidationRequestValidator : AbstractValidator<SubmitValidationRequest>

@@ -59,6 +59,9 @@ public sealed record ReturnFileLine(
 public sealed record AcceptedLinesSummary(int LineCount, int PaidLines, decimal ClaimedAmount, decimal CnsAmount, decimal PayableAmount, decimal PaidAmount)
 {
     public static readonly AcceptedLinesSummary None = new(0, 0, 0m, 0m, 0m, 0m);
+
+    /// <summary>The same figures as totals of their own: none of these lines is listed one by one.</summary>
+    public ReturnFileTotals AsTotals() => new(LineCount, 0, PaidLines, ClaimedAmount, CnsAmount, PayableAmount, PaidAmount);
 }
 
 /// <summary>
