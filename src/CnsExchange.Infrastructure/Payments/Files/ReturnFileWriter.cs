@@ -16,14 +16,14 @@ namespace CnsExchange.Infrastructure.Payments.Files;
 /// </summary>
 public sealed class ReturnFileWriter : IReturnFileWriter
 {
-    public GeneratedFile Write(ReturnFile file, ReturnFileFormat format)
+    public GeneratedFile Write(ReturnFile file, ReturnFileFormat format, bool checkXmlSchema = true)
     {
         ArgumentNullException.ThrowIfNull(file);
         file.EnsureValid();
         var bytes = format switch
         {
             ReturnFileFormat.Json => ReturnFileJson.Write(file),
-            ReturnFileFormat.Xml => ReturnFileXml.Write(file),
+            ReturnFileFormat.Xml => ReturnFileXml.Write(file, checkXmlSchema),
             ReturnFileFormat.Csv => ReturnFileCsv.Write(file),
             _ => throw new ArgumentOutOfRangeException(nameof(format)),
         };
@@ -124,7 +124,7 @@ public static class ReturnFileJson
 /// <summary>The XML return file in namespace urn:cns-exchange:return-file:1, checked against openapi/return-file.xsd.</summary>
 public static class ReturnFileXml
 {
-    public static byte[] Write(ReturnFile file)
+    public static byte[] Write(ReturnFile file, bool checkSchema = true)
     {
         using var buffer = new MemoryStream();
         using (var xml = XmlWriter.Create(buffer, XmlSettings()))
@@ -223,6 +223,7 @@ public static class ReturnFileXml
         }
         buffer.WriteByte((byte)'\n');
         var bytes = buffer.ToArray();
+        if (!checkSchema) return bytes;
 
         var errors = PaymentFileSchemas.Validate(bytes, PaymentFileSchemas.ReturnFile);
         if (errors.Count > 0)
