@@ -16,14 +16,14 @@ namespace CnsExchange.Infrastructure.Payments.Files;
 /// </summary>
 public sealed class ReturnFileWriter : IReturnFileWriter
 {
-    public GeneratedFile Write(ReturnFile file, ReturnFileFormat format)
+    public GeneratedFile Write(ReturnFile file, ReturnFileFormat format, bool checkXmlSchema = true)
     {
         ArgumentNullException.ThrowIfNull(file);
         file.EnsureValid();
         var bytes = format switch
         {
             ReturnFileFormat.Json => ReturnFileJson.Write(file),
-            ReturnFileFormat.Xml => ReturnFileXml.Write(file),
+            ReturnFileFormat.Xml => ReturnFileXml.Write(file, checkXmlSchema),
             ReturnFileFormat.Csv => ReturnFileCsv.Write(file),
             _ => throw new ArgumentOutOfRangeException(nameof(format)),
         };
@@ -124,7 +124,7 @@ public static class ReturnFileJson
 /// <summary>The XML return file in namespace urn:cns-exchange:return-file:1, checked against openapi/return-file.xsd.</summary>
 public static class ReturnFileXml
 {
-    public static byte[] Write(ReturnFile file)
+    public static byte[] Write(ReturnFile file, bool checkSchema = true)
     {
         using var buffer = new MemoryStream();
         using (var xml = XmlWriter.Create(buffer, XmlSettings()))
@@ -209,7 +209,8 @@ public static class ReturnFileXml
             xml.WriteEndElement(); // ReturnFile
             xml.WriteEndDocument();
         }
-        return PaymentFileSchemas.Finish(buffer, PaymentFileSchemas.ReturnFile, $"The XML return file of run {file.RunNumber} for provider {file.Provider.Code}");
+        return PaymentFileSchemas.Finish(buffer, checkSchema ? PaymentFileSchemas.ReturnFile : null,
+            $"The XML return file of run {file.RunNumber} for provider {file.Provider.Code}");
     }
 
     /// <summary>The accepted lines (no line listed, so no ListedLines element) or the totals of the file.</summary>
