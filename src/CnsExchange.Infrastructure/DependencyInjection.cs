@@ -75,8 +75,12 @@ public static class DependencyInjection
         services.AddSingleton(sp => new SandboxTimeProvider(sp.GetKeyedService<TimeProvider>(InnerClockKey) ?? TimeProvider.System));
         services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<SandboxTimeProvider>());
         services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(connectionString));
+        // Keys and clocks are kept in memory while this process hears their changes (every process, jobs or not).
+        services.AddSingleton<DirectoryChanges>();
+        services.AddHostedService(sp => sp.GetRequiredService<DirectoryChanges>());
         services.AddSingleton(sp => new SandboxDirectory(sp.GetRequiredService<Npgsql.NpgsqlDataSource>(),
-            TimeSpan.FromDays(configuration.GetValue("CnsExchange:Sandboxes:IdleDays", 30)), sp.GetRequiredService<SandboxTimeProvider>().Inner));
+            TimeSpan.FromDays(configuration.GetValue("CnsExchange:Sandboxes:IdleDays", 30)), sp.GetRequiredService<SandboxTimeProvider>().Inner,
+            sp.GetRequiredService<DirectoryChanges>()));
         services.AddSingleton(new SandboxDeletionOptions { BatchRows = configuration.GetValue("CnsExchange:Sandboxes:DeleteBatchRows", 5000) });
         services.AddSingleton<ISandboxUnits, SandboxUnits>();
         services.AddSingleton(new SandboxStorageQuota(configuration.GetValue("CnsExchange:Sandboxes:QuotaBytes", 1024L * 1024 * 1024)));
