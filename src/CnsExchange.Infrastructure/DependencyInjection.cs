@@ -59,7 +59,8 @@ public static class DependencyInjection
         var connectionString = ConnectionString(configuration);
         var ownerConnectionString = OwnerConnectionString(configuration);
         // Pooled: a context is reset and reused rather than built (options, services, state) for every request.
-        services.AddDbContextPool<AppDbContext>(o => ConfigureDbContext(o, connectionString));
+        var storageQuota = new SandboxStorageQuota(configuration.GetValue("CnsExchange:Sandboxes:QuotaBytes", 1024L * 1024 * 1024));
+        services.AddDbContextPool<AppDbContext>(o => ConfigureDbContext(o, connectionString, storageQuota));
         services.AddScoped<IAppDbContext>(sp => sp.GetRequiredService<AppDbContext>());
         services.AddScoped<Application.Features.Validation.IPhysioFactsReader, PhysioFactsReader>();
         services.AddScoped<Application.Features.PaymentRuns.IPaymentRunStore, Payments.PaymentRunStore>();
@@ -75,11 +76,15 @@ public static class DependencyInjection
         services.AddSingleton(sp => new SandboxTimeProvider(sp.GetKeyedService<TimeProvider>(InnerClockKey) ?? TimeProvider.System));
         services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<SandboxTimeProvider>());
         services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(connectionString));
+        // Keys and clocks are kept in memory while this process hears their changes (every process, jobs or not).
+        services.AddSingleton<DirectoryChanges>();
+        services.AddHostedService(sp => sp.GetRequiredService<DirectoryChanges>());
         services.AddSingleton(sp => new SandboxDirectory(sp.GetRequiredService<Npgsql.NpgsqlDataSource>(),
-            TimeSpan.FromDays(configuration.GetValue("CnsExchange:Sandboxes:IdleDays", 30)), sp.GetRequiredService<SandboxTimeProvider>().Inner));
+            TimeSpan.FromDays(configuration.GetValue("CnsExchange:Sandboxes:IdleDays", 30)), sp.GetRequiredService<SandboxTimeProvider>().Inner,
+            sp.GetRequiredService<DirectoryChanges>()));
         services.AddSingleton(new SandboxDeletionOptions { BatchRows = configuration.GetValue("CnsExchange:Sandboxes:DeleteBatchRows", 5000) });
         services.AddSingleton<ISandboxUnits, SandboxUnits>();
-        services.AddSingleton(new SandboxStorageQuota(configuration.GetValue("CnsExchange:Sandboxes:QuotaBytes", 1024L * 1024 * 1024)));
+        services.AddSingleton(storageQuota);
         services.AddSingleton<ISandboxStorageQuota>(sp => sp.GetRequiredService<SandboxStorageQuota>());
         services.AddScoped<ISandboxClock, SandboxClock>();
         services.AddSingleton(new Clock.ClockAdvanceOptions(TimeSpan.FromSeconds(configuration.GetValue("CnsExchange:Sandboxes:AdvanceWaitSeconds", 5.0))));
@@ -142,8 +147,9 @@ public static class DependencyInjection
         return services;
     }
 
-    internal static void ConfigureDbContext(DbContextOptionsBuilder options, string connectionString) =>
+    internal static void ConfigureDbContext(DbContextOptionsBuilder options, string connectionString, SandboxStorageQuota? storageQuota = null) =>
         options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory", AppDbContext.Schema))
             .UseSnakeCaseNamingConvention()
-            .AddInterceptors(SandboxConnectionInterceptor.Instance, Events.EventCommitInterceptor.Instance);
+            .AddInterceptors(storageQuota is null ? SandboxConnectionInterceptor.Instance : new SandboxConnectionInterceptor(storageQuota),
+                Events.EventCommitInterceptor.Instance);
 }

@@ -9,9 +9,10 @@ using Microsoft.Extensions.Options;
 namespace CnsExchange.Api.Infrastructure;
 
 /// <summary>
-/// Authenticates the <c>X-Api-Key</c> header against the stored SHA-256 hashes, on every request (no cache: a revoked
-/// key or a deleted sandbox stops working at once in every process). The answer carries the key's sandbox and that
-/// sandbox's clock, which <see cref="SandboxMiddleware"/> opens the unit of work with.
+/// Authenticates the <c>X-Api-Key</c> header against the stored SHA-256 hashes, on every request (through
+/// <see cref="SandboxDirectory"/>, whose memory follows every committed change before it answers: a revoked key or a
+/// deleted sandbox stops working at once in every process). The answer carries the key's sandbox and that sandbox's
+/// clock, which <see cref="SandboxMiddleware"/> opens the unit of work with.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -36,7 +37,7 @@ public sealed class ApiKeyAuthenticationHandler(
 
     /// <summary>
     /// The key (by hash) was found valid within the last 30 s: the rate limiter, which runs before authentication, gives
-    /// it its own bucket. Authentication itself never trusts this: it asks the database on every request.
+    /// it its own bucket. Authentication itself never trusts this.
     /// </summary>
     public static bool IsKnownValid(IMemoryCache cache, string hash) => cache.TryGetValue(CacheKey(hash), out bool valid) && valid;
 

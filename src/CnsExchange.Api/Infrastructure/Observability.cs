@@ -9,6 +9,9 @@ namespace CnsExchange.Api.Infrastructure;
 /// <summary>
 /// Traces and metrics through OpenTelemetry: exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (every other
 /// OTEL_* variable applies), and scraped by Prometheus at /metrics (operators only). Logs carry the W3C trace id.
+/// Spans are recorded only when an exporter is configured: otherwise the sampler drops them, and each request still has
+/// its activity's trace and span ids (propagated from a traceparent), for the logs and problems, without recording its
+/// tags and events (about 7 % of a validation's CPU, issue 24).
 /// </summary>
 public static class Observability
 {
@@ -20,12 +23,14 @@ public static class Observability
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
         CnsConsoleFormatter.AddTo(builder.Logging, builder.Configuration);
 
+        var exporting = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r =>
             {
                 if (string.IsNullOrEmpty(builder.Configuration["OTEL_SERVICE_NAME"])) r.AddService("cnsexchange");
             })
             .WithTracing(t => t
+                .SetSampler(exporting ? new ParentBasedSampler(new AlwaysOnSampler()) : new AlwaysOffSampler())
                 .AddSource(Telemetry.Name)
                 .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsScrapeOrProbe(http.Request.Path))
                 .AddHttpClientInstrumentation()
@@ -35,7 +40,7 @@ public static class Observability
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddPrometheusExporter());
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) otel.UseOtlpExporter();
+        if (exporting) otel.UseOtlpExporter();
         return builder;
     }
 

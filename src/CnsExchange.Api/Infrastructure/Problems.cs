@@ -79,6 +79,12 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
                 return true;
         }
 
+        if (CnsExchange.Infrastructure.Sandbox.SandboxStorageQuota.IsExceeded(exception))
+        {
+            var refused = new SandboxQuotaExceededException(context.RequestServices.GetRequiredService<CnsExchange.Infrastructure.Sandbox.SandboxStorageQuota>().QuotaBytes);
+            await Problems.WriteAsync(context, refused.Status, refused.Code, refused.Title, refused.Message);
+            return true;
+        }
         if (exception is Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException)
         {
             // A row this request read was changed or deleted by another one before it wrote: nothing of it was kept.

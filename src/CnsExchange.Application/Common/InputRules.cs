@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace CnsExchange.Application.Common;
 
 /// <summary>Validation rules every input shares: the matricule, and the range a date typed by a person can have.</summary>
@@ -14,4 +16,20 @@ public static class InputRules
                 ? $"{field} is required."
                 : $"{field} must have 13 digits with valid Luhn and Verhoeff check digits.")
             .OverridePropertyName(field);
+
+    /// <summary>
+    /// A reviewer's refusal (of a request, of a claim line) is reasoned: reasonCodes and/or a note; and every reason code
+    /// given is a refusal code of the catalogue.
+    /// </summary>
+    public static void ReasonedRefusal<T>(this AbstractValidator<T> validator, IReferenceData reference, Func<T, bool> refuses,
+        Expression<Func<T, IEnumerable<string>?>> reasonCodes, Func<T, string?> note)
+    {
+        var codes = reasonCodes.Compile();
+        validator.RuleFor(x => x).Must(x => (codes(x)?.Any() ?? false) || !string.IsNullOrWhiteSpace(note(x)))
+            .When(refuses)
+            .OverridePropertyName("reasonCodes").WithMessage("A refusal is reasoned: give reasonCodes and/or a note.");
+        validator.RuleForEach(reasonCodes!)
+            .Must(code => reference.Catalog.Reason(code) is { Severity: "refusal" })
+            .OverridePropertyName("reasonCodes").WithMessage((_, code) => $"'{code}' is not a refusal reason code (see /api/v1/reference/reason-codes).");
+    }
 }

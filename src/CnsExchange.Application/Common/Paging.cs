@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace CnsExchange.Application.Common;
 
 /// <summary>A page of a list, newest first; pass <see cref="NextCursor"/> back as <c>cursor</c> for the next page.</summary>
@@ -30,5 +32,61 @@ public readonly record struct Cursor(DateTimeOffset CreatedAt, Guid Id)
         var l = limit ?? 50;
         if (l is < 1 or > 200) throw new BadInputException("limit", "limit must be between 1 and 200.");
         return l;
+    }
+}
+
+/// <summary>A page asked for: its size (<see cref="Cursor.Limit"/>) and where it starts (<see cref="Cursor.Decode"/>), checked in that order.</summary>
+public readonly record struct PageRequest(int Limit, Cursor? After)
+{
+    public static PageRequest Of(string? cursor, int? limit) => new(Cursor.Limit(limit), Cursor.Decode(cursor));
+}
+
+/// <summary>
+/// The keyset rule of every list, in one place: newest first by (time, id), the page after the cursor, one row more than
+/// the limit read to know whether a next page exists, the next cursor taken from the last row of the page.
+/// </summary>
+public static class Keyset
+{
+    public static async Task<(List<T> Rows, string? NextCursor)> NewestFirstAsync<T>(this IQueryable<T> source, PageRequest page,
+        Expression<Func<T, DateTimeOffset>> at, Expression<Func<T, Guid>> id, CancellationToken ct)
+    {
+        var rows = await Window(source, page, at, id).ToListAsync(ct);
+        return Cut(rows, page.Limit, last => new Cursor(at.Compile()(last), id.Compile()(last)));
+    }
+
+    /// <summary>The same, each row projected by the database (<paramref name="select"/>); <paramref name="keyOf"/> reads the time and id back from a row.</summary>
+    public static async Task<(List<TRow> Rows, string? NextCursor)> NewestFirstAsync<T, TRow>(this IQueryable<T> source, PageRequest page,
+        Expression<Func<T, DateTimeOffset>> at, Expression<Func<T, Guid>> id, Expression<Func<T, TRow>> select, Func<TRow, Cursor> keyOf, CancellationToken ct)
+    {
+        var rows = await Window(source, page, at, id).Select(select).ToListAsync(ct);
+        return Cut(rows, page.Limit, keyOf);
+    }
+
+    private static IQueryable<T> Window<T>(IQueryable<T> source, PageRequest page, Expression<Func<T, DateTimeOffset>> at, Expression<Func<T, Guid>> id)
+    {
+        if (page.After is { } cursor) source = source.Where(Before(at, id, cursor));
+        return source.OrderByDescending(at).ThenByDescending(id).Take(page.Limit + 1);
+    }
+
+    private static (List<T> Rows, string? NextCursor) Cut<T>(List<T> rows, int limit, Func<T, Cursor> keyOf)
+    {
+        if (rows.Count <= limit) return (rows, null);
+        rows.RemoveRange(limit, rows.Count - limit);
+        return (rows, keyOf(rows[^1]).Encode());
+    }
+
+    /// <summary>time &lt; cursor's, or the same time and a smaller id; the cursor's values reach the database as parameters.</summary>
+    private static Expression<Func<T, bool>> Before<T>(Expression<Func<T, DateTimeOffset>> at, Expression<Func<T, Guid>> id, Cursor cursor)
+    {
+        Expression<Func<DateTimeOffset, Guid, bool>> before = (a, i) => a < cursor.CreatedAt || (a == cursor.CreatedAt && i.CompareTo(cursor.Id) < 0);
+        var row = at.Parameters[0];
+        var idOfRow = new Substitute(id.Parameters[0], row).Visit(id.Body);
+        var body = new Substitute(before.Parameters[1], idOfRow).Visit(new Substitute(before.Parameters[0], at.Body).Visit(before.Body));
+        return Expression.Lambda<Func<T, bool>>(body, row);
+    }
+
+    private sealed class Substitute(ParameterExpression parameter, Expression by) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == parameter ? by : node;
     }
 }

@@ -30,6 +30,21 @@ public static class CnrfrBilling
 }
 
 /// <summary>
+/// What an authorisation asked ahead of a rehabilitation (REH-02, REH-04, cardiac) checks first: the insured person is
+/// affiliated on the request date and the start, and the request reaches CNS before the start.
+/// </summary>
+internal static class RehabRequestChecks
+{
+    public static List<Reason> AffiliatedAndAskedBeforeStart(Insured insured, DateOnly requestDate, DateOnly start, string rule)
+    {
+        var reasons = new List<Reason>();
+        if (AffiliationRule.Check(insured, rule, requestDate, start) is { } affiliation) reasons.Add(affiliation);
+        if (RequestBeforeStart.Check(requestDate, start, rule) is { } late) reasons.Add(late);
+        return reasons;
+    }
+}
+
+/// <summary>
 /// REH-02: geriatric ambulatory rehabilitation follows a stationary hospital stay of at least 7 days (admission and
 /// discharge days included) that ended in the 12 months before the start ("au cours de l'année précédente"); it
 /// lasts at most 2 months, cannot be extended, and the request must reach CNS before the start. The stay is one this
@@ -43,9 +58,7 @@ public static class GeriatricAmbulatoryRehab
     {
         if (request.End < request.Start) throw new ArgumentException("The end is before the start.", nameof(request));
         var date = request.RequestDate;
-        var reasons = new List<Reason>();
-        if (AffiliationRule.Check(insured, Rule, date, request.Start) is { } affiliation) reasons.Add(affiliation);
-        if (RequestBeforeStart.Check(date, request.Start, Rule) is { } late) reasons.Add(late);
+        var reasons = RehabRequestChecks.AffiliatedAndAskedBeforeStart(insured, date, request.Start, Rule);
         var stay = QualifyingStay(request.Start, request.PreviousStays, date, catalog);
         if (stay is null)
             reasons.Add(Reason.Refusal(RehabReasonCodes.ConditionsNotMet, Rule, "previousStays",
@@ -142,9 +155,7 @@ public static class ColpachRehab
         if (request.Service is not (RehabService.Snrp or RehabService.Snrpo)) throw new ArgumentException("Colpach is SNRP or SNRPO.", nameof(request));
         if (request.Days < 1) throw new ArgumentException("Days must be positive.", nameof(request));
         var date = request.RequestDate;
-        var reasons = new List<Reason>();
-        if (AffiliationRule.Check(insured, Rule, date, request.Start) is { } affiliation) reasons.Add(affiliation);
-        if (RequestBeforeStart.Check(date, request.Start, Rule) is { } late) reasons.Add(late);
+        var reasons = RehabRequestChecks.AffiliatedAndAskedBeforeStart(insured, date, request.Start, Rule);
 
         var minDays = catalog.IntParameter("rehab.colpach.min_days", date);
         if (request.Days < minDays)
@@ -259,9 +270,7 @@ public static class CardiacRehab
     {
         if (request.End < request.Start) throw new ArgumentException("The end is before the start.", nameof(request));
         var date = request.RequestDate;
-        var reasons = new List<Reason>();
-        if (AffiliationRule.Check(insured, Rule, date, request.Start) is { } affiliation) reasons.Add(affiliation);
-        if (RequestBeforeStart.Check(date, request.Start, Rule) is { } late) reasons.Add(late);
+        var reasons = RehabRequestChecks.AffiliatedAndAskedBeforeStart(insured, date, request.Start, Rule);
         var earliestEvent = request.Start.AddMonths(-catalog.IntParameter("rehab.cardiac.event_lookback_months", date));
         if (request.CardiacEventDate is not { } cardiacEvent || cardiacEvent > request.Start || cardiacEvent < earliestEvent)
             reasons.Add(Reason.Refusal(RehabReasonCodes.ConditionsNotMet, Rule, "cardiacEventDate", earliestEvent.ToString("yyyy-MM-dd")));

@@ -61,10 +61,28 @@ public sealed class EventCommitInterceptor : DbTransactionInterceptor
 /// Turns <see cref="EventCommits"/> into <c>NOTIFY cns_events</c> for the dispatchers of every process: one notification
 /// per burst (at most one per <see cref="MinInterval"/>), each in a transaction of its own without synchronous commit (a
 /// lost wake-up is covered by the dispatchers' poll), so that PostgreSQL's notification lock is held for microseconds.
+/// None while no webhook endpoint exists in any sandbox (<c>cns.any_webhook_endpoint()</c>, asked at most once per
+/// <see cref="EndpointsCheckedEvery"/>): a dispatcher then has nothing to deliver, and one made meanwhile is found by
+/// the dispatchers' poll, as a lost wake-up is.
 /// </summary>
 internal sealed class EventCommitNotifier(NpgsqlDataSource source, ILogger<EventCommitNotifier> logger) : BackgroundService
 {
     public static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(5);
+
+    public static readonly TimeSpan EndpointsCheckedEvery = TimeSpan.FromSeconds(1);
+
+    private bool _anyEndpoint = true;
+    private long _checkedAt = long.MinValue;
+
+    private async Task<bool> AnyEndpointAsync(CancellationToken ct)
+    {
+        var now = System.Diagnostics.Stopwatch.GetTimestamp(); // elapsed real time, whatever the sandboxes' clocks say
+        if (_checkedAt != long.MinValue && System.Diagnostics.Stopwatch.GetElapsedTime(_checkedAt, now) < EndpointsCheckedEvery) return _anyEndpoint;
+        await using var cmd = source.CreateCommand("SELECT cns.any_webhook_endpoint()");
+        _anyEndpoint = await cmd.ExecuteScalarAsync(ct) is true;
+        _checkedAt = now;
+        return _anyEndpoint;
+    }
 
     private readonly SemaphoreSlim _signal = new(0, 1);
 
@@ -84,6 +102,7 @@ internal sealed class EventCommitNotifier(NpgsqlDataSource source, ILogger<Event
                 await _signal.WaitAsync(ct);
                 try
                 {
+                    if (!await AnyEndpointAsync(ct)) continue;
                     await using var cmd = source.CreateCommand(
                         $"BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_notify('{WebhookDispatcher.Channel}', ''); COMMIT;");
                     await cmd.ExecuteNonQueryAsync(ct);

@@ -7,21 +7,22 @@ namespace CnsExchange.Infrastructure.Persistence;
 /// Gives every connection the context opens the database setting of the unit of work's sandbox, which the row-level
 /// security policies compare <c>sandbox_id</c> with. Session-level rather than transaction-local: EF runs most queries
 /// outside an explicit transaction, and a connection is opened (and this runs) for each unit of work that uses it; the
-/// pool's reset on return clears it, and an unset setting matches no row.
+/// pool's reset on return clears it, and an unset setting matches no row. With a <paramref name="quota"/>, the same
+/// statement sets <c>cns.storage_quota</c>, which the scan's INSERT is charged under (<see cref="SandboxStorageQuota"/>).
 /// </summary>
-public sealed class SandboxConnectionInterceptor : DbConnectionInterceptor
+public sealed class SandboxConnectionInterceptor(Sandbox.SandboxStorageQuota? quota = null) : DbConnectionInterceptor
 {
     public static readonly SandboxConnectionInterceptor Instance = new();
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
-        using var command = SetCommand((NpgsqlConnection)connection);
+        using var command = SetCommand((NpgsqlConnection)connection, quota);
         command.ExecuteNonQuery();
     }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        await using var command = SetCommand((NpgsqlConnection)connection);
+        await using var command = SetCommand((NpgsqlConnection)connection, quota);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -32,10 +33,14 @@ public sealed class SandboxConnectionInterceptor : DbConnectionInterceptor
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private static NpgsqlCommand SetCommand(NpgsqlConnection connection)
+    private static NpgsqlCommand SetCommand(NpgsqlConnection connection, Sandbox.SandboxStorageQuota? quota = null)
     {
-        var command = new NpgsqlCommand("SELECT set_config('" + SandboxModel.Setting + "', $1, false)", connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = SandboxScope.Current?.Id.ToString() ?? "" });
+        var sandbox = SandboxScope.Current?.Id;
+        var command = new NpgsqlCommand(quota is null
+            ? "SELECT set_config('" + SandboxModel.Setting + "', $1, false)"
+            : "SELECT set_config('" + SandboxModel.Setting + "', $1, false), set_config('" + Sandbox.SandboxStorageQuota.Setting + "', $2, false)", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = sandbox?.ToString() ?? "" });
+        if (quota is not null) command.Parameters.Add(new NpgsqlParameter { Value = sandbox is { } id ? quota.SettingFor(id) : "" });
         return command;
     }
 }

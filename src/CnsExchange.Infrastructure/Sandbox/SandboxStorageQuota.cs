@@ -7,12 +7,33 @@ namespace CnsExchange.Infrastructure.Sandbox;
 /// <see cref="Persistence.Configurations.SandboxStorageStripe"/>), in the transaction of what they are for: concurrent
 /// uploads cannot pass the quota together, and they wait for each other's commit only when they share a stripe or the
 /// quota is nearly used up. The default sandbox (the local set-up's, and the benchmarks') is counted but not limited.
+/// A prescription scan is charged by its own INSERT (trigger <c>prescription_scans_charge</c>), under the connection's
+/// <see cref="Setting"/>: its save fails whole with <see cref="ExceededSqlState"/> past the quota.
 /// </summary>
 public sealed class SandboxStorageQuota(long quotaBytes) : ISandboxStorageQuota
 {
     private const string ChargeSql = "SELECT cns.charge_storage($1, $2, $3)";
 
+    /// <summary>The session setting the scan's trigger charges under: the quota in bytes, or <c>none</c> (counted, not limited).</summary>
+    public const string Setting = "cns.storage_quota";
+
+    /// <summary>SQLSTATE of a write refused by the quota's trigger: nothing of its transaction is stored.</summary>
+    public const string ExceededSqlState = "CNSQ0";
+
     public long QuotaBytes { get; } = quotaBytes;
+
+    /// <summary>The value of <see cref="Setting"/> for a sandbox.</summary>
+    public string SettingFor(Guid sandbox) => Limited(sandbox) ? QuotaBytes.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none";
+
+    private static bool Limited(Guid sandbox) => sandbox != SandboxIds.Default;
+
+    /// <summary>True when <paramref name="e"/> (or an exception inside it) is a write refused by the quota's trigger.</summary>
+    public static bool IsExceeded(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+            if (x is PostgresException { SqlState: ExceededSqlState }) return true;
+        return false;
+    }
 
     public async Task ChargeAsync(IAppDbContext db, long bytes, CancellationToken ct)
     {
@@ -27,7 +48,7 @@ public sealed class SandboxStorageQuota(long quotaBytes) : ISandboxStorageQuota
         await using var cmd = new NpgsqlCommand(ChargeSql, connection, transaction);
         cmd.Parameters.Add(new NpgsqlParameter { Value = sandbox });
         cmd.Parameters.Add(new NpgsqlParameter { Value = bytes });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = sandbox == SandboxIds.Default ? DBNull.Value : QuotaBytes, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = Limited(sandbox) ? QuotaBytes : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
         if (await cmd.ExecuteScalarAsync(ct) is not true) throw new SandboxQuotaExceededException(QuotaBytes);
     }
 }

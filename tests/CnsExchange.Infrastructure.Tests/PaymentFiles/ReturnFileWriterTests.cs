@@ -26,6 +26,21 @@ public sealed class ReturnFileWriterTests
         Assert.Equal("return-file-PR-2026-0047-PHY0001-en.xml", file.FileName);
     }
 
+    [Theory]
+    [InlineData("fr")]
+    [InlineData("de")]
+    [InlineData("en")]
+    public void Xml_return_file_of_every_language_validates_and_is_the_same_written_without_the_check(string language)
+    {
+        // A payment run checks the XSD in the first language only (PaymentRunFileBuilder.BuildReturnFile): every language must validate.
+        var model = ReturnFile(language, Lines(language));
+        var checkedFile = _writer.Write(model, ReturnFileFormat.Xml);
+        var plain = _writer.Write(model, ReturnFileFormat.Xml, checkXmlSchema: false);
+
+        Assert.Empty(PaymentFileSchemas.Validate(plain.Content, PaymentFileSchemas.ReturnFile));
+        Assert.Equal(checkedFile.Content, plain.Content);
+    }
+
     [Fact]
     public void Every_listed_line_shows_its_route_and_the_insureds_competent_fund_in_each_format()
     {

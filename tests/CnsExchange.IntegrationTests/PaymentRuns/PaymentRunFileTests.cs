@@ -35,6 +35,29 @@ public sealed class PaymentRunFileTests(ApiFactory api) : ApiTest(api)
     private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     [Fact]
+    public async Task Stored_files_are_compressed_with_lz4_not_pglz()
+    {
+        // A large run stores about 700 MB of files: pglz, PostgreSQL's default, took most of the file step's storing time (issue 24, P3).
+        var run = await AClosedRunAsync();
+        await using var conn = new Npgsql.NpgsqlConnection(Api.ConnectionString);
+        await conn.OpenAsync();
+        await using var column = new Npgsql.NpgsqlCommand("""
+            SELECT a.attcompression::text FROM pg_attribute a
+            WHERE a.attrelid = 'cns.payment_files'::regclass AND a.attname = 'content'
+            """, conn);
+        Assert.Equal("l", await column.ExecuteScalarAsync());
+        await using var stored = new Npgsql.NpgsqlCommand("""
+            SELECT coalesce(pg_column_compression(content), 'inline, not compressed'), count(*)::int FROM cns.payment_files WHERE run_id = @run GROUP BY 1
+            """, conn);
+        stored.Parameters.AddWithValue("run", run.Id);
+        var methods = new Dictionary<string, int>();
+        await using (var reader = await stored.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) methods[reader.GetString(0)] = reader.GetInt32(1);
+        Assert.Contains("lz4", methods.Keys);
+        Assert.DoesNotContain("pglz", methods.Keys);
+    }
+
+    [Fact]
     public async Task Pain001_validates_against_its_xsd_with_count_control_sum_one_payment_block_and_one_transfer_per_provider()
     {
         var run = await AClosedRunAsync();

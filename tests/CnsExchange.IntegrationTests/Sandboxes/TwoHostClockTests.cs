@@ -1,11 +1,15 @@
 using System.Net;
+using CnsExchange.Application.Common;
 using CnsExchange.Infrastructure;
+using CnsExchange.Infrastructure.Sandbox;
 using CnsExchange.IntegrationTests.Support;
 using CnsExchange.IntegrationTests.Validation;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 
 namespace CnsExchange.IntegrationTests.Sandboxes;
 
@@ -17,6 +21,7 @@ public sealed class TwoHostClockTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _realTime = new(ApiFactory.Start);
     private Host? _a, _b;
+    private string _database = "";
 
     private sealed class Host(string connectionString, TimeProvider realTime) : WebApplicationFactory<Program>
     {
@@ -38,7 +43,7 @@ public sealed class TwoHostClockTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var database = await TestDatabase.CreateAsync("cnsx_2host");
+        var database = _database = await TestDatabase.CreateAsync("cnsx_2host");
         // Built on the thread pool: starting a host blocks its thread, and xUnit's own threads are few (one per core).
         _a = new Host(database, _realTime);
         await Task.Run(() => _a.Services); // the first migrates and seeds
@@ -67,6 +72,43 @@ public sealed class TwoHostClockTests : IAsyncLifetime
         // B last saw day 0; a move to day 2 is behind the stored clock and refused, through either host.
         await (await adminB.PutJsonAsync("/api/v1/admin/clock", new { now = ApiFactory.Start.AddDays(2) })).ExpectProblemAsync(HttpStatusCode.Conflict, "clock_backwards");
         Assert.Equal(ApiFactory.Start.AddDays(5), (await (await adminA.GetAsync("/api/v1/admin/clock")).ExpectAsync(HttpStatusCode.OK))["now"]!.GetValue<DateTimeOffset>());
+    }
+
+    [Fact]
+    public async Task Both_hosts_keep_a_key_in_memory_and_refuse_it_on_their_next_request_after_it_is_revoked()
+    {
+        var sandbox = await SandboxApi.CreateAsync(_a!.As(ApiTest.Operator), mode: "frozen", seed: "empty");
+        var key = sandbox.Key("admin");
+        foreach (var host in new[] { _a, _b! })
+        {
+            await (await host.As(key).GetAsync("/api/v1/admin/clock")).ExpectAsync(HttpStatusCode.OK);
+            await (await host.As(key).GetAsync("/api/v1/admin/clock")).ExpectAsync(HttpStatusCode.OK);
+            Assert.True(host.Services.GetRequiredService<SandboxDirectory>().KeptCount > 0); // answered from memory from now on
+        }
+
+        // Revoked in the database by neither host (there is no endpoint for it): the trigger's notification reaches both.
+        await using (var owner = new NpgsqlConnection(_database))
+        {
+            await owner.OpenAsync();
+            await using var revoke = new NpgsqlCommand("UPDATE cns.api_keys SET revoked_at = now() WHERE key_hash = $1", owner);
+            revoke.Parameters.Add(new NpgsqlParameter { Value = ApiKeys.Hash(key) });
+            Assert.Equal(1, await revoke.ExecuteNonQueryAsync());
+        }
+
+        await (await _b!.As(key).GetAsync("/api/v1/admin/clock")).ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+        await (await _a.As(key).GetAsync("/api/v1/admin/clock")).ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Fact]
+    public async Task A_clock_move_through_one_host_decides_the_next_validation_on_the_other()
+    {
+        var sandbox = await SandboxApi.CreateAsync(_a!.As(ApiTest.Operator), mode: "frozen");
+        var physioOnB = _b!.As(sandbox.Key("physio-1"));
+        var before = await physioOnB.DecideAsync(Validation.ValidationTestSupport.Rx());
+        await (await _a.As(sandbox.Key("admin")).PutJsonAsync("/api/v1/admin/clock", new { advanceDays = 2 })).ExpectAsync(HttpStatusCode.OK);
+
+        var after = await physioOnB.DecideAsync(Validation.ValidationTestSupport.Rx(Validation.ValidationTestSupport.Minor));
+        Assert.Equal(before.ReceivedAt.AddDays(2), after.ReceivedAt);
     }
 
     [Fact]

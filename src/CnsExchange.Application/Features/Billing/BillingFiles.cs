@@ -86,14 +86,11 @@ public sealed class BillingFileHandlers(IAppDbContext db, TimeProvider clock, IC
 
     public async ValueTask<Page<BillingFileDto>> Handle(ListBillingFiles query, CancellationToken ct)
     {
-        var limit = Cursor.Limit(query.Limit);
-        var cursor = Cursor.Decode(query.Cursor);
+        var page = PageRequest.Of(query.Cursor, query.Limit);
         var q = db.Set<BillingFile>().AsNoTracking();
         if (!caller.IsStaff()) q = q.Where(f => f.ProviderId == caller.ProviderId);
         if (query.Status is { } status) q = q.Where(f => f.Status == status);
-        if (cursor is { } c) q = q.Where(f => f.ReceivedAt < c.CreatedAt || (f.ReceivedAt == c.CreatedAt && f.Id.CompareTo(c.Id) < 0));
-        var rows = await q.OrderByDescending(f => f.ReceivedAt).ThenByDescending(f => f.Id).Take(limit + 1).ToListAsync(ct);
-        var next = rows.Count > limit ? new Cursor(rows[limit - 1].ReceivedAt, rows[limit - 1].Id).Encode() : null;
-        return new Page<BillingFileDto>(rows.Take(limit).Select(f => BillingFileDto.From(f, [])).ToList(), next);
+        var (rows, next) = await q.NewestFirstAsync(page, f => f.ReceivedAt, f => f.Id, ct);
+        return new Page<BillingFileDto>(rows.Select(f => BillingFileDto.From(f, [])).ToList(), next);
     }
 }

@@ -31,8 +31,7 @@ public sealed class FeeMemoirQueryHandlers(IAppDbContext db, IReferenceData refe
 
     public async ValueTask<Page<FeeMemoirSummaryDto>> Handle(ListFeeMemoirs query, CancellationToken ct)
     {
-        var limit = Cursor.Limit(query.Limit);
-        var cursor = Cursor.Decode(query.Cursor);
+        var page = PageRequest.Of(query.Cursor, query.Limit);
         var q = db.Set<FeeMemoir>().AsNoTracking();
         if (!caller.IsStaff()) q = q.Where(m => m.ProviderId == caller.ProviderId);
         if (query.Status is { } status) q = q.Where(m => m.Status == status);
@@ -43,9 +42,7 @@ public sealed class FeeMemoirQueryHandlers(IAppDbContext db, IReferenceData refe
             q = q.Where(m => m.HospitalStayId == stayId || db.Set<FeeMemoirLine>().Any(l => l.MemoirId == m.Id && l.HospitalStayId == stayId));
         if (query.Search.Matricule is { } matricule) q = q.Where(m => db.Set<FeeMemoirLine>().Any(l => l.MemoirId == m.Id && l.Matricule == matricule));
         if (query.Search.VoucherNumber is { } voucher) q = q.Where(m => db.Set<FeeMemoirLine>().Any(l => l.MemoirId == m.Id && l.VoucherNumber == voucher));
-        if (cursor is { } c) q = q.Where(m => m.ReceivedAt < c.CreatedAt || (m.ReceivedAt == c.CreatedAt && m.Id.CompareTo(c.Id) < 0));
-        var rows = await q.OrderByDescending(m => m.ReceivedAt).ThenByDescending(m => m.Id).Take(limit + 1).ToListAsync(ct);
-        var next = rows.Count > limit ? new Cursor(rows[limit - 1].ReceivedAt, rows[limit - 1].Id).Encode() : null;
-        return new Page<FeeMemoirSummaryDto>(rows.Take(limit).Select(m => m.ToSummary()).ToList(), next);
+        var (rows, next) = await q.NewestFirstAsync(page, m => m.ReceivedAt, m => m.Id, ct);
+        return new Page<FeeMemoirSummaryDto>(rows.Select(m => m.ToSummary()).ToList(), next);
     }
 }

@@ -100,16 +100,13 @@ public sealed class ListEligibilityChecksHandler(IAppDbContext db, IAuditHasher 
 {
     public async ValueTask<Page<EligibilityCheckDto>> Handle(ListEligibilityChecks query, CancellationToken ct)
     {
-        var limit = Cursor.Limit(query.Limit);
-        var cursor = Cursor.Decode(query.Cursor);
+        var page = PageRequest.Of(query.Cursor, query.Limit);
         var hash = await hasher.MatriculeHashAsync(query.Matricule!, ct);
         var q = db.Set<EligibilityCheck>().AsNoTracking().Where(c => c.MatriculeHash == hash);
-        if (cursor is { } c) q = q.Where(x => x.CheckedAt < c.CreatedAt || (x.CheckedAt == c.CreatedAt && x.Id.CompareTo(c.Id) < 0));
-        var rows = await q.OrderByDescending(x => x.CheckedAt).ThenByDescending(x => x.Id).Take(limit + 1).ToListAsync(ct);
+        var (rows, next) = await q.NewestFirstAsync(page, x => x.CheckedAt, x => x.Id, ct);
         var providerIds = rows.Select(r => r.ProviderId).Distinct().ToList();
         var codes = await db.Providers.AsNoTracking().Where(p => providerIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Code, ct);
-        var next = rows.Count > limit ? new Cursor(rows[limit - 1].CheckedAt, rows[limit - 1].Id).Encode() : null;
-        return new Page<EligibilityCheckDto>(rows.Take(limit).Select(r =>
+        return new Page<EligibilityCheckDto>(rows.Select(r =>
             new EligibilityCheckDto(r.Id, codes[r.ProviderId], r.AskedDate, r.CheckedAt, r.Known, r.Affiliated, r.OpenVouchers)).ToList(), next);
     }
 }

@@ -24,8 +24,7 @@ public sealed class HospitalStayQueryHandlers(IAppDbContext db, IReferenceData r
 
     public async ValueTask<Page<HospitalStaySummaryDto>> Handle(ListHospitalStays query, CancellationToken ct)
     {
-        var limit = Cursor.Limit(query.Limit);
-        var cursor = Cursor.Decode(query.Cursor);
+        var page = PageRequest.Of(query.Cursor, query.Limit);
         var stays = db.Set<HospitalStay>().AsNoTracking().IgnoreAutoIncludes();
         if (!caller.IsStaff())
         {
@@ -40,13 +39,10 @@ public sealed class HospitalStayQueryHandlers(IAppDbContext db, IReferenceData r
         }
         if (query.AdmittedFrom is { } from) stays = stays.Where(s => s.AdmissionDate >= from);
         if (query.AdmittedTo is { } to) stays = stays.Where(s => s.AdmissionDate <= to);
-        if (cursor is { } c) stays = stays.Where(s => s.CreatedAt < c.CreatedAt || (s.CreatedAt == c.CreatedAt && s.Id.CompareTo(c.Id) < 0));
-
-        var items = await stays.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).Take(limit + 1)
-            .Select(s => new HospitalStaySummaryDto(s.Id, s.Matricule, s.Kind, s.AdmissionDate, s.DischargeDate, s.Status, s.Days,
-                s.CnsAmount, s.InsuredParticipation, s.CreatedAt))
-            .ToListAsync(ct);
-        var next = items.Count > limit ? new Cursor(items[limit - 1].CreatedAt, items[limit - 1].Id).Encode() : null;
-        return new Page<HospitalStaySummaryDto>(items.Take(limit).ToList(), next);
+        var (items, next) = await stays.NewestFirstAsync(page, s => s.CreatedAt, s => s.Id,
+            s => new HospitalStaySummaryDto(s.Id, s.Matricule, s.Kind, s.AdmissionDate, s.DischargeDate, s.Status, s.Days,
+                s.CnsAmount, s.InsuredParticipation, s.CreatedAt),
+            d => new Cursor(d.CreatedAt, d.Id), ct);
+        return new Page<HospitalStaySummaryDto>(items, next);
     }
 }

@@ -31,25 +31,9 @@ public sealed class PaymentRunExecutor(
             if (status == PaymentRunStatus.Closed) return status;
             try
             {
-                switch (status)
-                {
-                    case PaymentRunStatus.Created:
-                        faults.At(PaymentRunFaultPoints.BeforeClaimLines, runId);
-                        await Telemetry.StepAsync("claim_lines", runId, () => steps.ClaimLinesAsync(runId, ct));
-                        break;
-                    case PaymentRunStatus.LinesClaimed:
-                        faults.At(PaymentRunFaultPoints.BeforeBuildOrders, runId);
-                        await Telemetry.StepAsync("build_orders", runId, () => steps.BuildOrdersAsync(runId, ct));
-                        break;
-                    case PaymentRunStatus.OrdersBuilt:
-                        faults.At(PaymentRunFaultPoints.BeforeWriteFiles, runId);
-                        await Telemetry.StepAsync("write_files", runId, () => steps.WriteFilesAsync(runId, ct));
-                        break;
-                    case PaymentRunStatus.FilesWritten:
-                        faults.At(PaymentRunFaultPoints.BeforeMarkPaid, runId);
-                        await Telemetry.StepAsync("mark_paid", runId, () => steps.MarkPaidAsync(runId, ct));
-                        break;
-                }
+                var (faultPoint, step, body) = StepAfter(status);
+                faults.At(faultPoint, runId);
+                await Telemetry.StepAsync(step, runId, () => body(runId, ct));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -59,6 +43,16 @@ public sealed class PaymentRunExecutor(
             }
         }
     }
+
+    /// <summary>The step that follows a status: the fault point before it (crash tests), its name in telemetry, and the step.</summary>
+    private (string FaultPoint, string Step, Func<Guid, CancellationToken, Task> Body) StepAfter(PaymentRunStatus status) => status switch
+    {
+        PaymentRunStatus.Created => (PaymentRunFaultPoints.BeforeClaimLines, "claim_lines", steps.ClaimLinesAsync),
+        PaymentRunStatus.LinesClaimed => (PaymentRunFaultPoints.BeforeBuildOrders, "build_orders", steps.BuildOrdersAsync),
+        PaymentRunStatus.OrdersBuilt => (PaymentRunFaultPoints.BeforeWriteFiles, "write_files", steps.WriteFilesAsync),
+        PaymentRunStatus.FilesWritten => (PaymentRunFaultPoints.BeforeMarkPaid, "mark_paid", steps.MarkPaidAsync),
+        _ => throw new InvalidOperationException($"No step follows the status {status}."),
+    };
 
     /// <summary>Shows the failure on the run's status resource (best effort: the database may be what failed).</summary>
     private async Task RecordFailureAsync(Guid runId, Exception e)

@@ -58,15 +58,11 @@ public sealed class PaymentRunHandlers(IAppDbContext db, PaymentRunFactory facto
 
     public async ValueTask<Page<PaymentRunSummaryDto>> Handle(ListPaymentRuns query, CancellationToken ct)
     {
-        var limit = Cursor.Limit(query.Limit);
-        var cursor = Cursor.Decode(query.Cursor);
+        var page = PageRequest.Of(query.Cursor, query.Limit);
         if (caller.IsStaff())
         {
-            var runs = db.Set<PaymentRun>().AsNoTracking();
-            if (cursor is { } c) runs = runs.Where(r => r.AsOf < c.CreatedAt || (r.AsOf == c.CreatedAt && r.Id.CompareTo(c.Id) < 0));
-            var rows = await runs.OrderByDescending(r => r.AsOf).ThenByDescending(r => r.Id).Take(limit + 1).ToListAsync(ct);
-            var next = rows.Count > limit ? new Cursor(rows[limit - 1].AsOf, rows[limit - 1].Id).Encode() : null;
-            return new Page<PaymentRunSummaryDto>(rows.Take(limit).Select(r => new PaymentRunSummaryDto(r.Id, r.Number, r.Trigger, r.AsOf, r.ExecutionDate,
+            var (rows, next) = await db.Set<PaymentRun>().AsNoTracking().NewestFirstAsync(page, r => r.AsOf, r => r.Id, ct);
+            return new Page<PaymentRunSummaryDto>(rows.Select(r => new PaymentRunSummaryDto(r.Id, r.Number, r.Trigger, r.AsOf, r.ExecutionDate,
                 r.Status, r.ClosedAt, r.LineCount, r.OrderCount, r.TotalAmount, null, null)).ToList(), next);
         }
 
@@ -77,12 +73,10 @@ public sealed class PaymentRunHandlers(IAppDbContext db, PaymentRunFactory facto
             join r in db.Set<PaymentRun>().AsNoTracking() on f.RunId equals r.Id
             where f.ProviderId == providerId
             select new { File = f, Run = r };
-        if (cursor is { } k) mine = mine.Where(x => x.Run.AsOf < k.CreatedAt || (x.Run.AsOf == k.CreatedAt && x.Run.Id.CompareTo(k.Id) < 0));
-        var page = await mine.OrderByDescending(x => x.Run.AsOf).ThenByDescending(x => x.Run.Id).Take(limit + 1).ToListAsync(ct);
-        var orderIds = page.Select(x => x.File.PaymentOrderId).OfType<Guid>().ToList();
+        var (mineRows, nextCursor) = await mine.NewestFirstAsync(page, x => x.Run.AsOf, x => x.Run.Id, ct);
+        var orderIds = mineRows.Select(x => x.File.PaymentOrderId).OfType<Guid>().ToList();
         var orders = await db.Set<PaymentRunOrder>().AsNoTracking().Where(o => orderIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, ct);
-        var nextCursor = page.Count > limit ? new Cursor(page[limit - 1].Run.AsOf, page[limit - 1].Run.Id).Encode() : null;
-        return new Page<PaymentRunSummaryDto>(page.Take(limit).Select(x => new PaymentRunSummaryDto(x.Run.Id, x.Run.Number, x.Run.Trigger, x.Run.AsOf,
+        return new Page<PaymentRunSummaryDto>(mineRows.Select(x => new PaymentRunSummaryDto(x.Run.Id, x.Run.Number, x.Run.Trigger, x.Run.AsOf,
             x.Run.ExecutionDate, x.Run.Status, x.Run.ClosedAt, null, null, null,
             x.File.PaymentOrderId is { } o ? PaymentOrderDto.From(orders[o]) : null, x.File.Id)).ToList(), nextCursor);
     }

@@ -20,8 +20,7 @@ public sealed class ReturnFileQueries(IAppDbContext db, ICurrentCaller caller) :
 
     public async ValueTask<Page<ReturnFileDto>> Handle(ListReturnFiles query, CancellationToken ct)
     {
-        var limit = Cursor.Limit(query.Limit);
-        var cursor = Cursor.Decode(query.Cursor);
+        var page = PageRequest.Of(query.Cursor, query.Limit);
         var q =
             from f in db.Set<ProviderReturnFile>().AsNoTracking()
             join r in db.Set<PaymentRun>().AsNoTracking() on f.RunId equals r.Id
@@ -31,15 +30,13 @@ public sealed class ReturnFileQueries(IAppDbContext db, ICurrentCaller caller) :
             var providerId = caller.RequireProvider();
             q = q.Where(x => x.File.ProviderId == providerId);
         }
-        if (cursor is { } c) q = q.Where(x => x.File.CreatedAt < c.CreatedAt || (x.File.CreatedAt == c.CreatedAt && x.File.Id.CompareTo(c.Id) < 0));
-        var rows = await q.OrderByDescending(x => x.File.CreatedAt).ThenByDescending(x => x.File.Id).Take(limit + 1).ToListAsync(ct);
-        var ids = rows.Take(limit).Select(x => x.File.Id).ToList();
+        var (rows, next) = await q.NewestFirstAsync(page, x => x.File.CreatedAt, x => x.File.Id, ct);
+        var ids = rows.Select(x => x.File.Id).ToList();
         var files = (await db.Set<StoredPaymentFile>().AsNoTracking().Where(f => f.ReturnFileId != null && ids.Contains(f.ReturnFileId.Value))
                 .Select(f => new { ReturnFileId = f.ReturnFileId!.Value, f.Kind, f.Format, f.Language, f.FileName, f.MediaType, f.Length, f.Sha256 })
                 .ToListAsync(ct))
             .ToLookup(f => f.ReturnFileId);
-        var next = rows.Count > limit ? new Cursor(rows[limit - 1].File.CreatedAt, rows[limit - 1].File.Id).Encode() : null;
-        return new Page<ReturnFileDto>(rows.Take(limit).Select(x => ToDto(x.File, x.Run,
+        return new Page<ReturnFileDto>(rows.Select(x => ToDto(x.File, x.Run,
             files[x.File.Id].OrderBy(f => f.Format).ThenBy(f => f.Language)
                 .Select(f => new PaymentFileDto(f.Kind, f.Format, f.Language, f.FileName, f.MediaType, f.Length, f.Sha256, Location(x.File.Id))).ToList())).ToList(), next);
     }

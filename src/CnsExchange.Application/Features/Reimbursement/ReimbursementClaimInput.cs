@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Serialization;
 using CnsExchange.Application.Behaviors;
 using CnsExchange.Domain.Reimbursement;
@@ -14,7 +12,15 @@ namespace CnsExchange.Application.Features.Reimbursement;
 public sealed record ClaimInvoiceInput(string? Number, DateOnly? Date, string? Issuer, string? IssuedTo = null);
 
 /// <summary>A physiotherapy session the insured paid (INS-03): date, act and the amount paid.</summary>
-public sealed record ClaimSessionInput(DateOnly? Date, string? ActCode, decimal? AmountPaid);
+public sealed record ClaimSessionInput(DateOnly? Date, string? ActCode, decimal? AmountPaid) : IPaidItem;
+
+/// <summary>What the insured paid for one act (a physiotherapy session, a doctor's fee): its date, the act and the amount.</summary>
+public interface IPaidItem
+{
+    DateOnly? Date { get; }
+    string? ActCode { get; }
+    decimal? AmountPaid { get; }
+}
 
 /// <summary>
 /// The stay on a lodging invoice (INS-06/07): first and last night (a night is named by the date it starts), the number of
@@ -30,7 +36,7 @@ public sealed record ClaimLodgingInput(LodgingKind? Kind, string? EstablishmentC
 public sealed record ClaimAccompanyingInput(string? Name, bool? ExpressRequest);
 
 /// <summary>A doctor's fee the insured paid for hospital care (INS-08): date, act, amount paid (single-room surcharge included) and that surcharge.</summary>
-public sealed record ClaimFeeInput(DateOnly? Date, string? ActCode, decimal? AmountPaid, decimal? SingleRoomSurcharge = null);
+public sealed record ClaimFeeInput(DateOnly? Date, string? ActCode, decimal? AmountPaid, decimal? SingleRoomSurcharge = null) : IPaidItem;
 
 /// <summary>
 /// The <c>request</c> part of a reimbursement claim (RULES.md §8). Always: <c>kind</c>, <c>matricule</c>, <c>invoice</c>
@@ -121,16 +127,7 @@ public sealed record SubmitReimbursementClaim(Guid ChannelKeyId, ReimbursementCl
     public string IdempotencyScope => $"{ChannelKeyId:N}:reimbursement-claims";
 
     /// <summary>SHA-256 over the request as read and the invoice bytes.</summary>
-    public string RequestFingerprint => _fingerprint ??= Compute();
-
-    private string Compute()
-    {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(Encoding.UTF8.GetBytes(Request is null ? RequestJson : JsonSerializer.Serialize(Request, JsonDefaults.Options)));
-        sha.AppendData([0]);
-        sha.AppendData(Invoice ?? []);
-        return Convert.ToHexStringLower(sha.GetHashAndReset());
-    }
+    public string RequestFingerprint => _fingerprint ??= Fingerprint.OfSubmission(Request, RequestJson, Invoice);
 }
 
 public sealed class SubmitReimbursementClaimValidator : AbstractValidator<SubmitReimbursementClaim>
@@ -192,17 +189,7 @@ public sealed class SubmitReimbursementClaimValidator : AbstractValidator<Submit
                 RuleFor(x => x.Request!.Sessions).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("request.sessions is required: the sessions paid.")
                     .Must(s => s!.Count <= ReimbursementClaimInput.MaxSessions).WithMessage($"request.sessions has at most {ReimbursementClaimInput.MaxSessions} sessions.")
                     .OverridePropertyName("request.sessions");
-                RuleForEach(x => x.Request!.Sessions).ChildRules(s =>
-                {
-                    s.RuleFor(x => x!.Date).Cascade(CascadeMode.Stop).NotNull().WithMessage("date is required.")
-                        .Must(d => d >= MinDate && d <= Today).WithMessage(_ => $"date may not be in the future (today is {Today:yyyy-MM-dd}).").OverridePropertyName("date");
-                    s.RuleFor(x => x!.ActCode).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("actCode is required.")
-                        .Must(a => Billing.FeeMemoirInputRules.ActCodeError(a) is null).WithMessage(x => Billing.FeeMemoirInputRules.ActCodeError(x!.ActCode)!)
-                        .OverridePropertyName("actCode");
-                    s.RuleFor(x => x!.AmountPaid).Cascade(CascadeMode.Stop).NotNull().WithMessage("amountPaid is required.")
-                        .Must(a => AmountError(a) is null).WithMessage("amountPaid must be greater than 0, at most 99999.99, with at most 2 decimals.")
-                        .OverridePropertyName("amountPaid");
-                }).OverridePropertyName("request.sessions");
+                RuleForEach(x => x.Request!.Sessions).ChildRules(PaidItemRules).OverridePropertyName("request.sessions");
             });
         });
     }
@@ -271,14 +258,7 @@ public sealed class SubmitReimbursementClaimValidator : AbstractValidator<Submit
             .OverridePropertyName("request.fees");
         RuleForEach(x => x.Request!.Fees).ChildRules(f =>
         {
-            f.RuleFor(x => x!.Date).Cascade(CascadeMode.Stop).NotNull().WithMessage("date is required.")
-                .Must(d => d >= MinDate && d <= Today).WithMessage(_ => $"date may not be in the future (today is {Today:yyyy-MM-dd}).").OverridePropertyName("date");
-            f.RuleFor(x => x!.ActCode).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("actCode is required.")
-                .Must(a => Billing.FeeMemoirInputRules.ActCodeError(a) is null).WithMessage(x => Billing.FeeMemoirInputRules.ActCodeError(x!.ActCode)!)
-                .OverridePropertyName("actCode");
-            f.RuleFor(x => x!.AmountPaid).Cascade(CascadeMode.Stop).NotNull().WithMessage("amountPaid is required.")
-                .Must(a => AmountError(a) is null).WithMessage("amountPaid must be greater than 0, at most 99999.99, with at most 2 decimals.")
-                .OverridePropertyName("amountPaid");
+            PaidItemRules(f);
             f.RuleFor(x => x!.SingleRoomSurcharge).Must((fee, s) => s >= 0m && decimal.Round(s!.Value, 2) == s && (fee!.AmountPaid is null || s < fee.AmountPaid))
                 .When(x => x!.SingleRoomSurcharge is not null).OverridePropertyName("singleRoomSurcharge")
                 .WithMessage("singleRoomSurcharge is at least 0, with at most 2 decimals, and less than amountPaid.");
@@ -286,6 +266,19 @@ public sealed class SubmitReimbursementClaimValidator : AbstractValidator<Submit
     }
 
     private static int NightsFrom(ClaimStayInput stay) => stay.LastNight!.Value.DayNumber - stay.FirstNight!.Value.DayNumber + 1;
+
+    /// <summary>A session or fee paid: its date (not in the future), a known act code, and the amount.</summary>
+    private void PaidItemRules<TItem>(InlineValidator<TItem> item) where TItem : IPaidItem?
+    {
+        item.RuleFor(x => x!.Date).Cascade(CascadeMode.Stop).NotNull().WithMessage("date is required.")
+            .Must(d => d >= MinDate && d <= Today).WithMessage(_ => $"date may not be in the future (today is {Today:yyyy-MM-dd}).").OverridePropertyName("date");
+        item.RuleFor(x => x!.ActCode).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("actCode is required.")
+            .Must(a => Billing.FeeMemoirInputRules.ActCodeError(a) is null).WithMessage(x => Billing.FeeMemoirInputRules.ActCodeError(x!.ActCode)!)
+            .OverridePropertyName("actCode");
+        item.RuleFor(x => x!.AmountPaid).Cascade(CascadeMode.Stop).NotNull().WithMessage("amountPaid is required.")
+            .Must(a => AmountError(a) is null).WithMessage("amountPaid must be greater than 0, at most 99999.99, with at most 2 decimals.")
+            .OverridePropertyName("amountPaid");
+    }
 
     public static string? AmountError(decimal? amount) =>
         amount is not { } a || a <= 0 || a > MaxAmount || decimal.Round(a, 2) != a ? "amount must be greater than 0, at most 99999.99, with at most 2 decimals." : null;

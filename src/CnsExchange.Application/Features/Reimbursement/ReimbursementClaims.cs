@@ -245,16 +245,14 @@ public sealed class ReimbursementClaimQueries(IAppDbContext db, IReferenceData r
 
     public async ValueTask<Page<ReimbursementClaimSummaryDto>> Handle(ListReimbursementClaims query, CancellationToken ct)
     {
-        var limit = Cursor.Limit(query.Limit);
-        var cursor = Cursor.Decode(query.Cursor);
+        var page = PageRequest.Of(query.Cursor, query.Limit);
         var q = db.Set<ReimbursementClaim>().AsNoTracking().Visible(caller);
         if (query.Status is { } status) q = q.Where(c => c.Status == status);
         if (!string.IsNullOrWhiteSpace(query.Matricule)) q = q.Where(c => c.Matricule == query.Matricule.Trim());
-        if (cursor is { } k) q = q.Where(c => c.SubmittedAt < k.CreatedAt || (c.SubmittedAt == k.CreatedAt && c.Id.CompareTo(k.Id) < 0));
-        var rows = await q.OrderByDescending(c => c.SubmittedAt).ThenByDescending(c => c.Id).Take(limit + 1)
-            .Select(c => new ReimbursementClaimSummaryDto(c.Id, c.Kind, c.Status, c.Matricule, c.CompetentFund, c.SubmittedOn, c.SubmittedAt, c.InvoiceNumber,
-                c.PaidTotal, c.ReimbursedTotal)).ToListAsync(ct);
-        var next = rows.Count > limit ? new Cursor(rows[limit - 1].SubmittedAt, rows[limit - 1].Id).Encode() : null;
-        return new Page<ReimbursementClaimSummaryDto>(rows.Take(limit).ToList(), next);
+        var (rows, next) = await q.NewestFirstAsync(page, c => c.SubmittedAt, c => c.Id,
+            c => new ReimbursementClaimSummaryDto(c.Id, c.Kind, c.Status, c.Matricule, c.CompetentFund, c.SubmittedOn, c.SubmittedAt, c.InvoiceNumber,
+                c.PaidTotal, c.ReimbursedTotal),
+            d => new Cursor(d.SubmittedAt, d.Id), ct);
+        return new Page<ReimbursementClaimSummaryDto>(rows, next);
     }
 }

@@ -30,12 +30,7 @@ public sealed class DecideClaimLineValidator : AbstractValidator<DecideClaimLine
             RuleFor(x => x.Decision!.Note).MaximumLength(2000).OverridePropertyName("note");
             RuleFor(x => x.Decision!.ReasonCodes).Null().When(x => x.Decision!.Decision == ClaimLineDecisionKind.Agree)
                 .OverridePropertyName("reasonCodes").WithMessage("reasonCodes only go with a refusal.");
-            RuleFor(x => x.Decision!).Must(d => (d.ReasonCodes?.Count ?? 0) > 0 || !string.IsNullOrWhiteSpace(d.Note))
-                .When(x => x.Decision!.Decision == ClaimLineDecisionKind.Refuse)
-                .OverridePropertyName("reasonCodes").WithMessage("A refusal is reasoned: give reasonCodes and/or a note.");
-            RuleForEach(x => x.Decision!.ReasonCodes)
-                .Must(code => reference.Catalog.Reason(code) is { Severity: "refusal" })
-                .OverridePropertyName("reasonCodes").WithMessage((_, code) => $"'{code}' is not a refusal reason code (see /api/v1/reference/reason-codes).");
+            this.ReasonedRefusal(reference, x => x.Decision!.Decision == ClaimLineDecisionKind.Refuse, x => x.Decision!.ReasonCodes, x => x.Decision!.Note);
         });
     }
 }

@@ -141,27 +141,22 @@ public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, 
     /// A decision that loses a race at the save (<see cref="IRequestRuleSet.IsLostRace"/>) is rolled back and made again
     /// from a new request: here when this call owns the transaction, else by the owner (see <see cref="LostRaceException"/>).
     /// </summary>
-    /// <param name="withSave">
-    /// Work that must commit with the request or not at all (a quota charge), run in its transaction right after the save:
-    /// a row it locks (the sandbox's) stays locked only until the commit, not through the save (issue 24).
-    /// </param>
-    public async Task<TRequest> SubmitAsync<TRequest>(Func<TRequest> receive, Action<TRequest>? alongside, CancellationToken ct,
-        Func<CancellationToken, Task>? withSave = null) where TRequest : CareRequest
+    public async Task<TRequest> SubmitAsync<TRequest>(Func<TRequest> receive, Action<TRequest>? alongside, CancellationToken ct) where TRequest : CareRequest
     {
-        if (db.Database.CurrentTransaction is not null) return await DecideAndStoreAsync(receive(), alongside, withSave, ct);
+        if (db.Database.CurrentTransaction is not null) return await DecideAndStoreAsync(receive(), alongside, ct);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 var request = receive();
-                if (!RulesOf(request.Kind).DecidesWithoutLocks || withSave is not null)
-                    return await db.InTransactionAsync(() => DecideAndStoreAsync(request, alongside, withSave, ct), ct);
+                if (!RulesOf(request.Kind).DecidesWithoutLocks)
+                    return await db.InTransactionAsync(() => DecideAndStoreAsync(request, alongside, ct), ct);
                 // No transaction around a decision that locks nothing (its one save is atomic by itself); one connection
                 // for its reads and its save.
                 await db.Database.OpenConnectionAsync(ct);
                 try
                 {
-                    return await DecideAndStoreAsync(request, alongside, null, ct);
+                    return await DecideAndStoreAsync(request, alongside, ct);
                 }
                 finally
                 {
@@ -175,8 +170,7 @@ public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, 
         }
     }
 
-    private async Task<TRequest> DecideAndStoreAsync<TRequest>(TRequest request, Action<TRequest>? alongside, Func<CancellationToken, Task>? withSave,
-        CancellationToken ct) where TRequest : CareRequest
+    private async Task<TRequest> DecideAndStoreAsync<TRequest>(TRequest request, Action<TRequest>? alongside, CancellationToken ct) where TRequest : CareRequest
     {
         var now = clock.GetUtcNow();
         var rules = RulesOf(request.Kind);
@@ -227,7 +221,6 @@ public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, 
             db.Database.AutoSavepointsEnabled = savepoints;
             db.Database.AutoTransactionBehavior = transactions;
         }
-        if (withSave is not null) await withSave(ct); // a refusal (quota exceeded) throws: the transaction rolls back with the save
         Telemetry.RecordDecision(Telemetry.Snake(request.Kind), Telemetry.Snake(decision.Outcome), decision.Reasons);
         return request;
     }

@@ -126,8 +126,7 @@ public static class RequestViews
     public static async Task<(List<TRequest> Rows, string? NextCursor)> PageAsync<TRequest>(IQueryable<TRequest> source, Guid providerId,
         string? cursorText, int? limitValue, string? status, DateOnly? from, DateOnly? to, SearchTerms search, CancellationToken ct) where TRequest : CareRequest
     {
-        var limit = Cursor.Limit(limitValue);
-        var cursor = Cursor.Decode(cursorText);
+        var page = PageRequest.Of(cursorText, limitValue);
         if (from is { } f && to is { } t && t < f) throw new BadInputException("to", "'to' must not be before 'from'.");
 
         var q = source.AsNoTracking().Where(r => r.ProviderId == providerId);
@@ -140,9 +139,6 @@ public static class RequestViews
         if (to is { } toDate) q = q.Where(r => r.ReceivedOn <= toDate);
         if (search.Matricule is { } matricule) q = q.Where(r => r.Matricule == matricule);
         if (search.VoucherNumber is { } voucher) q = q.Where(r => r.VoucherNumber == voucher);
-        if (cursor is { } c) q = q.Where(r => r.ReceivedAt < c.CreatedAt || (r.ReceivedAt == c.CreatedAt && r.Id.CompareTo(c.Id) < 0));
-        var rows = await q.OrderByDescending(r => r.ReceivedAt).ThenByDescending(r => r.Id).Take(limit + 1).ToListAsync(ct);
-        var next = rows.Count > limit ? new Cursor(rows[limit - 1].ReceivedAt, rows[limit - 1].Id).Encode() : null;
-        return (rows.Take(limit).ToList(), next);
+        return await q.NewestFirstAsync(page, r => r.ReceivedAt, r => r.Id, ct);
     }
 }

@@ -60,12 +60,7 @@ public sealed class DecideRequestValidator : AbstractValidator<DecideRequest>
             RuleFor(x => x.Decision!.Question).MaximumLength(2000).OverridePropertyName("question");
             RuleFor(x => x.Decision!.Question).NotEmpty().When(x => x.Decision!.Decision == ReviewDecisionKind.RequestInformation)
                 .OverridePropertyName("question").WithMessage("A request for information needs a question.");
-            RuleFor(x => x.Decision!).Must(d => (d.ReasonCodes?.Count ?? 0) > 0 || !string.IsNullOrWhiteSpace(d.Note))
-                .When(x => x.Decision!.Decision == ReviewDecisionKind.Refuse)
-                .OverridePropertyName("reasonCodes").WithMessage("A refusal is reasoned: give reasonCodes and/or a note.");
-            RuleForEach(x => x.Decision!.ReasonCodes)
-                .Must(code => reference.Catalog.Reason(code) is { Severity: "refusal" })
-                .OverridePropertyName("reasonCodes").WithMessage((_, code) => $"'{code}' is not a refusal reason code (see /api/v1/reference/reason-codes).");
+            this.ReasonedRefusal(reference, x => x.Decision!.Decision == ReviewDecisionKind.Refuse, x => x.Decision!.ReasonCodes, x => x.Decision!.Note);
         });
     }
 }

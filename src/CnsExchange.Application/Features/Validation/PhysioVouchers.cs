@@ -1,3 +1,4 @@
+using CnsExchange.Application.Features.Vouchers;
 using CnsExchange.Domain.Physio;
 using CnsExchange.Domain.Physio.Rules;
 using CnsExchange.Domain.Reference;
@@ -34,41 +35,14 @@ public static class PhysioVouchers
         DateOnly issuedOn, DateTimeOffset now, CancellationToken ct)
     {
         var terms = PhysioVoucherTerms.For(grant.Category, issuedOn, catalog);
-        var sequence = await db.NextSequenceValueAsync(Sequences.VoucherNumber, ct);
-        var voucherId = Guid.CreateVersion7(now);
-        var service = new VoucherService
+        var voucher = await CareVouchers.AddAsync(db, catalog, request, new AuthorisationVoucherTerms(VoucherKind.Physiotherapy, grant.Category.Code(),
+            request.PrescriptionDate, terms.IssuedOn, terms.TreatmentStartBy, terms.ValidUntil, grant.ThirdPartyPayment, grant.ActCode, sessions, grant.RatePercent)
         {
-            Id = Guid.CreateVersion7(now),
-            VoucherId = voucherId,
-            ActCode = grant.ActCode,
-            SessionsGranted = sessions,
-            RatePercent = grant.RatePercent,
-            TariffOnIssue = catalog.TariffOn(grant.ActCode, issuedOn)
-                            ?? throw new InvalidOperationException($"Act {grant.ActCode} has no tariff on {issuedOn:yyyy-MM-dd}."),
-            TravelAllowanceGranted = grant.TravelAllowance,
-        };
-        var voucher = new Voucher
-        {
-            Id = voucherId,
-            Number = VoucherNumber.Format(VoucherKind.Physiotherapy, issuedOn.Year, sequence),
-            Kind = VoucherKind.Physiotherapy,
-            ProviderId = request.ProviderId,
-            InsuredId = request.InsuredId ?? throw new InvalidOperationException("An agreed request has a known insured person."),
-            Matricule = request.Matricule,
-            SourceRequestId = request.Id,
-            Category = grant.Category.Code(),
-            PrescriptionDate = request.PrescriptionDate,
-            IssuedOn = terms.IssuedOn,
-            TreatmentStartBy = terms.TreatmentStartBy,
-            ValidUntil = terms.ValidUntil,
-            ThirdPartyPayment = grant.ThirdPartyPayment,
             AccidentCase = grant.AccidentCase,
-            CreatedAt = now,
-            Services = [service],
-        };
-        db.Vouchers.Add(voucher);
+            TravelAllowance = grant.TravelAllowance,
+        }, now, ct);
         foreach (var f in Fingerprints(request).Order(StringComparer.Ordinal))
-            db.Set<PrescriptionFingerprint>().Add(new PrescriptionFingerprint { Fingerprint = f, VoucherId = voucherId, VoucherNumber = voucher.Number, RequestId = request.Id, CreatedAt = now });
+            db.Set<PrescriptionFingerprint>().Add(new PrescriptionFingerprint { Fingerprint = f, VoucherId = voucher.Id, VoucherNumber = voucher.Number, RequestId = request.Id, CreatedAt = now });
         return voucher;
     }
 

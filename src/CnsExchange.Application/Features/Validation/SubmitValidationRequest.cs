@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using CnsExchange.Application.Behaviors;
 using CnsExchange.Domain.Physio;
 using CnsExchange.Domain.Physio.Rules;
@@ -77,16 +76,7 @@ public sealed record SubmitValidationRequest(
     public string IdempotencyScope => RequestedByInsured ? $"{ChannelKeyId:N}:insured-validation-requests" : $"{ProviderId:N}:validation-requests";
 
     /// <summary>SHA-256 over the request as read (canonical JSON: whitespace and key order do not count) and the scan bytes.</summary>
-    public string RequestFingerprint => _fingerprint ??= Compute();
-
-    private string Compute()
-    {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(Encoding.UTF8.GetBytes(Request is null ? RequestJson : JsonSerializer.Serialize(Request, JsonDefaults.Options)));
-        sha.AppendData([0]);
-        sha.AppendData(Scan ?? []);
-        return Convert.ToHexStringLower(sha.GetHashAndReset());
-    }
+    public string RequestFingerprint => _fingerprint ??= Fingerprint.OfSubmission(Request, RequestJson, Scan);
 }
 
 public sealed class SubmitValidationRequestValidator : AbstractValidator<SubmitValidationRequest>
@@ -159,8 +149,7 @@ public sealed class SubmitValidationRequestValidator : AbstractValidator<SubmitV
     }
 }
 
-public sealed class SubmitValidationRequestHandler(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller, RequestPipeline pipeline,
-    ISandboxStorageQuota quota)
+public sealed class SubmitValidationRequestHandler(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller, RequestPipeline pipeline)
     : ICommandHandler<SubmitValidationRequest, ValidationRequestDto>
 {
     public async ValueTask<ValidationRequestDto> Handle(SubmitValidationRequest command, CancellationToken ct)
@@ -179,8 +168,9 @@ public sealed class SubmitValidationRequestHandler(IAppDbContext db, IReferenceD
 
         var fileName = string.IsNullOrWhiteSpace(command.ScanFileName) ? null : Path.GetFileName(command.ScanFileName);
         var fingerprint = DuplicatePrescription.ContentFingerprint(rx);
-        // The scan is stored with its request in the same transaction (VAL-18), and counted against the sandbox's quota
-        // in it: a request that does not commit leaves the quota as it was.
+        // The scan is stored with its request in the same save (VAL-18), and counted against the sandbox's quota by its own
+        // INSERT (the storage quota's trigger): past the quota the save fails whole (413), and a request that does not
+        // commit leaves the quota as it was.
         var request = await pipeline.SubmitAsync(() => new ValidationRequest
         {
             Id = Guid.CreateVersion7(now),
@@ -209,7 +199,7 @@ public sealed class SubmitValidationRequestHandler(IAppDbContext db, IReferenceD
         {
             Id = Guid.CreateVersion7(now), RequestId = r.Id, ContentType = contentType, Sha256 = scanSha, SizeBytes = scan.LongLength,
             FileName = fileName, Content = scan,
-        }), ct, withSave: c => quota.ChargeAsync(db, scan.LongLength, c));
+        }), ct);
         // Everything the answer shows is at hand: no need to read back what was just written.
         var voucher = request.VoucherId is { } vid ? db.Vouchers.Local.FirstOrDefault(v => v.Id == vid) : null;
         return voucher is null && request.VoucherId is not null

@@ -2,7 +2,7 @@ using CnsExchange.Domain.Reference;
 
 namespace CnsExchange.Application.Features.Vouchers;
 
-/// <summary>What an authorisation voucher (cure, rehabilitation) covers: one act, its sessions or days, rate and dates.</summary>
+/// <summary>What a voucher covers (an authorisation's: cure, rehabilitation; or a prescription's): one act, its sessions or days, rate and dates.</summary>
 /// <param name="EarliestBillable">First date a session may be billed (the request date, or the admission for a stay already begun).</param>
 /// <param name="TreatmentStartBy">The care must start on or before this date.</param>
 public sealed record AuthorisationVoucherTerms(
@@ -15,9 +15,16 @@ public sealed record AuthorisationVoucherTerms(
     bool ThirdPartyPayment,
     string ActCode,
     int Sessions,
-    decimal RatePercent);
+    decimal RatePercent)
+{
+    /// <summary>An accident-insurance case pays (physiotherapy, VAL-12).</summary>
+    public bool AccidentCase { get; init; }
 
-/// <summary>Issues the voucher of an agreed authorisation; it is stored with the request by the pipeline's save.</summary>
+    /// <summary>The travel allowance is granted with the sessions (physiotherapy home visits).</summary>
+    public bool TravelAllowance { get; init; }
+}
+
+/// <summary>Issues the voucher of an agreed request (authorisation or prescription); it is stored with the request by the caller's save.</summary>
 public static class CareVouchers
 {
     public static async Task<Voucher> AddAsync(IAppDbContext db, ReferenceCatalog catalog, CareRequest request, AuthorisationVoucherTerms terms,
@@ -40,7 +47,7 @@ public static class CareVouchers
             TreatmentStartBy = terms.TreatmentStartBy,
             ValidUntil = terms.ValidUntil,
             ThirdPartyPayment = terms.ThirdPartyPayment,
-            AccidentCase = false,
+            AccidentCase = terms.AccidentCase,
             CreatedAt = now,
             Services =
             [
@@ -53,6 +60,7 @@ public static class CareVouchers
                     RatePercent = terms.RatePercent,
                     TariffOnIssue = catalog.TariffOn(terms.ActCode, terms.IssuedOn)
                                     ?? throw new InvalidOperationException($"Act {terms.ActCode} has no tariff on {terms.IssuedOn:yyyy-MM-dd}."),
+                    TravelAllowanceGranted = terms.TravelAllowance,
                 },
             ],
         };

@@ -26,8 +26,7 @@ public sealed class ListVouchersHandler(IAppDbContext db, TimeProvider clock, IC
 {
     public async ValueTask<Page<VoucherSummaryDto>> Handle(ListVouchers query, CancellationToken ct)
     {
-        var limit = Cursor.Limit(query.Limit);
-        var cursor = Cursor.Decode(query.Cursor);
+        var page = PageRequest.Of(query.Cursor, query.Limit);
         if (query.From is { } f && query.To is { } t && t < f) throw new BadInputException("to", "'to' must not be before 'from'.");
         var today = LuxembourgCalendar.LocalDate(clock.GetUtcNow());
 
@@ -45,10 +44,8 @@ public sealed class ListVouchersHandler(IAppDbContext db, TimeProvider clock, IC
             VoucherState.Open => q.Where(v => v.CancelledAt == null && v.ValidUntil >= today && v.Services.Any(s => s.SessionsBilled < s.SessionsGranted)),
             _ => q,
         };
-        if (cursor is { } c) q = q.Where(v => v.CreatedAt < c.CreatedAt || (v.CreatedAt == c.CreatedAt && v.Id.CompareTo(c.Id) < 0));
-        var rows = await q.OrderByDescending(v => v.CreatedAt).ThenByDescending(v => v.Id).Take(limit + 1).ToListAsync(ct);
-        var next = rows.Count > limit ? new Cursor(rows[limit - 1].CreatedAt, rows[limit - 1].Id).Encode() : null;
-        return new Page<VoucherSummaryDto>(rows.Take(limit).Select(v =>
+        var (rows, next) = await q.NewestFirstAsync(page, v => v.CreatedAt, v => v.Id, ct);
+        return new Page<VoucherSummaryDto>(rows.Select(v =>
         {
             var granted = v.Services.Sum(s => s.SessionsGranted);
             var left = v.Services.Sum(s => Math.Max(0, s.SessionsGranted - s.SessionsBilled));

@@ -112,13 +112,10 @@ public sealed class WebhookHandlers(IAppDbContext db, ICurrentCaller caller, Tim
     public async ValueTask<Page<WebhookDeliveryDto>> Handle(ListWebhookDeliveries query, CancellationToken ct)
     {
         var endpoint = await FindAsync(query.EndpointId, ct);
-        var limit = Cursor.Limit(query.Limit);
-        var deliveries = db.Set<WebhookDelivery>().AsNoTracking().Where(d => d.EndpointId == endpoint.Id);
-        if (Cursor.Decode(query.Cursor) is { } c)
-            deliveries = deliveries.Where(d => d.AttemptedAt < c.CreatedAt || (d.AttemptedAt == c.CreatedAt && d.Id.CompareTo(c.Id) < 0));
-        var rows = await deliveries.OrderByDescending(d => d.AttemptedAt).ThenByDescending(d => d.Id).Take(limit + 1).ToListAsync(ct);
-        var next = rows.Count > limit ? new Cursor(rows[limit - 1].AttemptedAt, rows[limit - 1].Id).Encode() : null;
-        return new Page<WebhookDeliveryDto>(rows.Take(limit).Select(WebhookDeliveryDto.From).ToList(), next);
+        var page = PageRequest.Of(query.Cursor, query.Limit);
+        var (rows, next) = await db.Set<WebhookDelivery>().AsNoTracking().Where(d => d.EndpointId == endpoint.Id)
+            .NewestFirstAsync(page, d => d.AttemptedAt, d => d.Id, ct);
+        return new Page<WebhookDeliveryDto>(rows.Select(WebhookDeliveryDto.From).ToList(), next);
     }
 
     public async ValueTask<WebhookDeliveryDto> Handle(RedeliverWebhook command, CancellationToken ct)

@@ -77,12 +77,7 @@ public sealed class Pain001Writer : IPain001Writer
             xml.WriteEndElement(); // Document
             xml.WriteEndDocument();
         }
-        buffer.WriteByte((byte)'\n');
-        var bytes = buffer.ToArray();
-
-        var errors = PaymentFileSchemas.Validate(bytes, PaymentFileSchemas.Pain001);
-        if (errors.Count > 0)
-            throw new InvalidOperationException($"The pain.001 file of run {run.RunNumber} does not match its XSD: " + string.Join(" ", errors));
+        var bytes = PaymentFileSchemas.Finish(buffer, PaymentFileSchemas.Pain001, $"The pain.001 file of run {run.RunNumber}");
         return new GeneratedFile($"pain.001-{FileNamePart(run.RunNumber)}.xml", "application/xml", bytes);
     }
 

@@ -30,6 +30,20 @@ public static class PaymentFileSchemas
         typeof(PaymentFileSchemas).Assembly.GetManifestResourceStream(typeof(PaymentFileSchemas).Namespace + "." + resourceName)
         ?? throw new InvalidOperationException($"Embedded schema {resourceName} is missing.");
 
+    /// <summary>
+    /// The bytes of a file this system wrote, ended by a line break, once they match their XSD: a file that does not is
+    /// an error of ours, never handed out (<paramref name="what"/> names the file in the message). Without
+    /// <paramref name="schemas"/> the bytes are not checked (a rendering whose twin in another language was).
+    /// </summary>
+    public static byte[] Finish(MemoryStream written, XmlSchemaSet? schemas, string what)
+    {
+        written.WriteByte((byte)'\n');
+        var bytes = written.ToArray();
+        if (schemas is null) return bytes;
+        var errors = Validate(bytes, schemas);
+        return errors.Count == 0 ? bytes : throw new InvalidOperationException($"{what} does not match its XSD: " + string.Join(" ", errors));
+    }
+
     /// <summary>Validates an XML document; returns the errors and warnings with their line numbers (empty when valid).</summary>
     public static IReadOnlyList<string> Validate(byte[] xml, XmlSchemaSet schemas)
     {

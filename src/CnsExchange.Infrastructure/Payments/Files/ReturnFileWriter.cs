@@ -16,14 +16,14 @@ namespace CnsExchange.Infrastructure.Payments.Files;
 /// </summary>
 public sealed class ReturnFileWriter : IReturnFileWriter
 {
-    public GeneratedFile Write(ReturnFile file, ReturnFileFormat format)
+    public GeneratedFile Write(ReturnFile file, ReturnFileFormat format, bool checkXmlSchema = true)
     {
         ArgumentNullException.ThrowIfNull(file);
         file.EnsureValid();
         var bytes = format switch
         {
             ReturnFileFormat.Json => ReturnFileJson.Write(file),
-            ReturnFileFormat.Xml => ReturnFileXml.Write(file),
+            ReturnFileFormat.Xml => ReturnFileXml.Write(file, checkXmlSchema),
             ReturnFileFormat.Csv => ReturnFileCsv.Write(file),
             _ => throw new ArgumentOutOfRangeException(nameof(format)),
         };
@@ -124,7 +124,7 @@ public static class ReturnFileJson
 /// <summary>The XML return file in namespace urn:cns-exchange:return-file:1, checked against openapi/return-file.xsd.</summary>
 public static class ReturnFileXml
 {
-    public static byte[] Write(ReturnFile file)
+    public static byte[] Write(ReturnFile file, bool checkSchema = true)
     {
         using var buffer = new MemoryStream();
         using (var xml = XmlWriter.Create(buffer, XmlSettings()))
@@ -174,20 +174,8 @@ public static class ReturnFileXml
             }
             xml.WriteEndElement(); // Lines
 
-            var accepted = file.AcceptedLines;
-            xml.WriteStartElement("AcceptedLines");
-            xml.WriteElementString("LineCount", accepted.LineCount.ToString(CultureInfo.InvariantCulture));
-            xml.WriteElementString("PaidLines", accepted.PaidLines.ToString(CultureInfo.InvariantCulture));
-            WriteAmounts(xml, accepted.ClaimedAmount, accepted.CnsAmount, accepted.PayableAmount, accepted.PaidAmount);
-            xml.WriteEndElement();
-
-            var totals = file.Totals;
-            xml.WriteStartElement("Totals");
-            xml.WriteElementString("LineCount", totals.LineCount.ToString(CultureInfo.InvariantCulture));
-            xml.WriteElementString("ListedLines", totals.ListedLines.ToString(CultureInfo.InvariantCulture));
-            xml.WriteElementString("PaidLines", totals.PaidLines.ToString(CultureInfo.InvariantCulture));
-            WriteAmounts(xml, totals.ClaimedAmount, totals.CnsAmount, totals.PayableAmount, totals.PaidAmount);
-            xml.WriteEndElement();
+            WriteSummary(xml, "AcceptedLines", file.AcceptedLines.AsTotals(), withListedLines: false);
+            WriteSummary(xml, "Totals", file.Totals, withListedLines: true);
 
             if (file.Debts.Count > 0)
             {
@@ -221,13 +209,19 @@ public static class ReturnFileXml
             xml.WriteEndElement(); // ReturnFile
             xml.WriteEndDocument();
         }
-        buffer.WriteByte((byte)'\n');
-        var bytes = buffer.ToArray();
+        return PaymentFileSchemas.Finish(buffer, checkSchema ? PaymentFileSchemas.ReturnFile : null,
+            $"The XML return file of run {file.RunNumber} for provider {file.Provider.Code}");
+    }
 
-        var errors = PaymentFileSchemas.Validate(bytes, PaymentFileSchemas.ReturnFile);
-        if (errors.Count > 0)
-            throw new InvalidOperationException($"The XML return file of run {file.RunNumber} for provider {file.Provider.Code} does not match its XSD: " + string.Join(" ", errors));
-        return bytes;
+    /// <summary>The accepted lines (no line listed, so no ListedLines element) or the totals of the file.</summary>
+    private static void WriteSummary(XmlWriter xml, string element, ReturnFileTotals summary, bool withListedLines)
+    {
+        xml.WriteStartElement(element);
+        xml.WriteElementString("LineCount", summary.LineCount.ToString(CultureInfo.InvariantCulture));
+        if (withListedLines) xml.WriteElementString("ListedLines", summary.ListedLines.ToString(CultureInfo.InvariantCulture));
+        xml.WriteElementString("PaidLines", summary.PaidLines.ToString(CultureInfo.InvariantCulture));
+        WriteAmounts(xml, summary.ClaimedAmount, summary.CnsAmount, summary.PayableAmount, summary.PaidAmount);
+        xml.WriteEndElement();
     }
 
     private static void WriteAmounts(XmlWriter xml, decimal claimed, decimal cns, decimal payable, decimal paid)
@@ -288,11 +282,8 @@ public static class ReturnFileCsv
     {
         foreach (var line in file.Lines)
         {
-            yield return new ReturnFileCsvRow
+            yield return Record(LineRecord, file) with
             {
-                RecordType = LineRecord,
-                RunNumber = file.RunNumber,
-                ProviderCode = file.Provider.Code,
                 MemoirId = line.MemoirId,
                 MemoirReference = line.MemoirReference ?? "",
                 LineNumber = line.LineNumber,
@@ -315,42 +306,13 @@ public static class ReturnFileCsv
             };
         }
 
-        yield return new ReturnFileCsvRow
-        {
-            RecordType = AcceptedLinesRecord,
-            RunNumber = file.RunNumber,
-            ProviderCode = file.Provider.Code,
-            LineCount = file.AcceptedLines.LineCount,
-            ListedLines = 0,
-            PaidLines = file.AcceptedLines.PaidLines,
-            ClaimedAmount = Cents(file.AcceptedLines.ClaimedAmount),
-            CnsAmount = Cents(file.AcceptedLines.CnsAmount),
-            PayableAmount = Cents(file.AcceptedLines.PayableAmount),
-            PaidAmount = Cents(file.AcceptedLines.PaidAmount),
-        };
-
-        var totals = file.Totals;
-        yield return new ReturnFileCsvRow
-        {
-            RecordType = TotalRecord,
-            RunNumber = file.RunNumber,
-            ProviderCode = file.Provider.Code,
-            LineCount = totals.LineCount,
-            ListedLines = totals.ListedLines,
-            PaidLines = totals.PaidLines,
-            ClaimedAmount = Cents(totals.ClaimedAmount),
-            CnsAmount = Cents(totals.CnsAmount),
-            PayableAmount = Cents(totals.PayableAmount),
-            PaidAmount = Cents(totals.PaidAmount),
-        };
+        yield return SummaryRow(AcceptedLinesRecord, file, file.AcceptedLines.AsTotals());
+        yield return SummaryRow(TotalRecord, file, file.Totals);
 
         foreach (var debt in file.Debts)
         {
-            yield return new ReturnFileCsvRow
+            yield return Record(DebtRecord, file) with
             {
-                RecordType = DebtRecord,
-                RunNumber = file.RunNumber,
-                ProviderCode = file.Provider.Code,
                 MemoirId = debt.MemoirId,
                 MemoirReference = debt.MemoirReference,
                 LineNumber = debt.LineNumber,
@@ -368,12 +330,25 @@ public static class ReturnFileCsv
                          ("brought_forward", balance.BroughtForward), ("debts", balance.Debts), ("accepted", balance.Accepted),
                          ("transfer", balance.TransferAmount), ("carried_forward", balance.CarriedForward),
                      })
-                yield return new ReturnFileCsvRow
-                {
-                    RecordType = BalanceRecord, RunNumber = file.RunNumber, ProviderCode = file.Provider.Code, PaidAmount = Cents(amount), Outcome = item,
-                };
+                yield return Record(BalanceRecord, file) with { PaidAmount = Cents(amount), Outcome = item };
         }
     }
+
+    /// <summary>What every record starts with: its type, the run and the provider.</summary>
+    private static ReturnFileCsvRow Record(string recordType, ReturnFile file) =>
+        new() { RecordType = recordType, RunNumber = file.RunNumber, ProviderCode = file.Provider.Code };
+
+    /// <summary>The record of the accepted lines or of the totals of the file.</summary>
+    private static ReturnFileCsvRow SummaryRow(string recordType, ReturnFile file, ReturnFileTotals summary) => Record(recordType, file) with
+    {
+        LineCount = summary.LineCount,
+        ListedLines = summary.ListedLines,
+        PaidLines = summary.PaidLines,
+        ClaimedAmount = Cents(summary.ClaimedAmount),
+        CnsAmount = Cents(summary.CnsAmount),
+        PayableAmount = Cents(summary.PayableAmount),
+        PaidAmount = Cents(summary.PaidAmount),
+    };
 
     /// <summary>Reads a CSV return file back (for consumers and tests).</summary>
     public static IReadOnlyList<ReturnFileCsvRow> Read(byte[] content)

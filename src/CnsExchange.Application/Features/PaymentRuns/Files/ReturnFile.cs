@@ -59,6 +59,9 @@ public sealed record ReturnFileLine(
 public sealed record AcceptedLinesSummary(int LineCount, int PaidLines, decimal ClaimedAmount, decimal CnsAmount, decimal PayableAmount, decimal PaidAmount)
 {
     public static readonly AcceptedLinesSummary None = new(0, 0, 0m, 0m, 0m, 0m);
+
+    /// <summary>The same figures as totals of their own: none of these lines is listed one by one.</summary>
+    public ReturnFileTotals AsTotals() => new(LineCount, 0, PaidLines, ClaimedAmount, CnsAmount, PayableAmount, PaidAmount);
 }
 
 /// <summary>
@@ -246,5 +249,7 @@ public interface IReturnFileWriter
 {
     /// <summary>UTF-8 without BOM; same model and format, same bytes.</summary>
     /// <exception cref="ArgumentException">The model is not valid (see <see cref="ReturnFile.Problems"/>).</exception>
-    GeneratedFile Write(ReturnFile file, ReturnFileFormat format);
+    /// <param name="checkXmlSchema">Whether an XML file is checked against openapi/return-file.xsd before it is returned
+    /// (off only for a document whose other language was just checked: see <c>PaymentRunFileBuilder.BuildReturnFile</c>).</param>
+    GeneratedFile Write(ReturnFile file, ReturnFileFormat format, bool checkXmlSchema = true);
 }
