@@ -19,7 +19,8 @@ public sealed record BuiltReturnFile(ReturnFileSubject Subject, ReturnFileTotals
 /// from the lines the run took. Only data that no longer changes once the run took the lines is read (a taken line can
 /// be neither contested nor decided), so building again from a closed run gives the same bytes (PAY-06).
 /// </summary>
-public sealed class PaymentRunFileBuilder(IAppDbContext db, IReferenceData reference, IPain001Writer pain001Writer, IReturnFileWriter returnFileWriter)
+public sealed class PaymentRunFileBuilder(
+    IAppDbContext db, IReferenceData reference, IPain001Writer pain001Writer, IReturnFileWriter returnFileWriter, IPaymentRunStore store)
 {
     public static readonly IReadOnlyList<ReturnFileFormat> Formats = [ReturnFileFormat.Json, ReturnFileFormat.Xml, ReturnFileFormat.Csv];
 
@@ -39,34 +40,13 @@ public sealed class PaymentRunFileBuilder(IAppDbContext db, IReferenceData refer
     /// <summary>
     /// What a provider's return file says, read from the database: the lines the run took that were reduced or refused
     /// at adjudication, or accepted and no longer payable in full (CUR-09), listed; the sums of those accepted and payable
-    /// in full, summarised (PAY-05: every line not paid in full is listed). Reads on the caller's context.
+    /// in full, summarised (PAY-05: every line not paid in full is listed). Reads on the caller's context (and transaction).
     /// </summary>
     public async Task<ReturnFileContent> ReadReturnFileAsync(PaymentRun run, ReturnFileSubject subject, CancellationToken ct)
     {
-        var listed = await (
-                from l in db.Set<FeeMemoirLine>().AsNoTracking()
-                join m in db.Set<FeeMemoir>().AsNoTracking() on l.MemoirId equals m.Id
-                where l.PaymentRunId == run.Id && l.ProviderId == subject.ProviderId && (l.Outcome != LineOutcome.Accepted || l.PayableAmount < l.CnsAmount)
-                select new ListedLine(l.MemoirId, m.Reference, l.LineNumber, l.VoucherNumber, l.Matricule, l.SessionDate, l.ActCode, l.ClaimedAmount,
-                    l.CnsAmount, l.PayableAmount, l.PaidAmount ?? l.PayableAmount, l.Outcome, l.Reasons) { CompetentFund = l.CompetentFund })
-            .ToListAsync(ct);
-
-        // Lines accepted at adjudication and still payable in full are paid what was accepted: summarised, not listed (PAY-05).
-        var accepted = await db.Set<FeeMemoirLine>().AsNoTracking()
-            .Where(l => l.PaymentRunId == run.Id && l.ProviderId == subject.ProviderId && l.Outcome == LineOutcome.Accepted && l.PayableAmount >= l.CnsAmount)
-            .GroupBy(_ => 1)
-            .Select(g => new
-            {
-                Count = g.Count(),
-                Paid = g.Count(l => (l.PaidAmount ?? l.PayableAmount) > 0m),
-                Claimed = g.Sum(l => l.ClaimedAmount),
-                Cns = g.Sum(l => l.CnsAmount),
-                Payable = g.Sum(l => l.PayableAmount),
-                PaidAmount = g.Sum(l => l.PaidAmount ?? l.PayableAmount),
-            })
-            .SingleOrDefaultAsync(ct);
-        var summary = accepted is null ? AcceptedLinesSummary.None
-            : new AcceptedLinesSummary(accepted.Count, accepted.Paid, accepted.Claimed, accepted.Cns, accepted.Payable, accepted.PaidAmount);
+        // One pass over the provider's lines (they were read twice, listed then summed: the longest part of a large run's
+        // file step after rendering).
+        var (listed, summary) = await store.ReadReturnFileLinesAsync(run.Id, subject.ProviderId, ct);
 
         // LIF-05: the reversals and recoveries the run nets, with the run that had paid each line, and the provider's netting.
         var debts = await (

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using CnsExchange.Application.Features.PaymentRuns.Files;
 
 namespace CnsExchange.Application.Features.PaymentRuns;
 
@@ -28,7 +29,7 @@ public static class PaymentRunFaultPoints
     public const string ClaimDebtsTaken = "claim_lines:debts_taken";
     /// <summary>Inside the claim step: pending contestations of memoirs at their last chance lapsed.</summary>
     public const string ClaimContestationsLapsed = "claim_lines:contestations_lapsed";
-    /// <summary>Inside the claim step: the memoirs marked as in the run, the counts not yet.</summary>
+    /// <summary>Inside the claim step: the memoirs marked as in the run (and the run's counts read), the run row not written yet.</summary>
     public const string ClaimMemoirsMarked = "claim_lines:memoirs_marked";
     public const string BeforeBuildOrders = "before:build_orders";
     /// <summary>Inside the order step: every provider's debts netted (LIF-05), the orders not built yet.</summary>
@@ -106,14 +107,24 @@ public interface IPaymentRunStore
     /// <summary>PAY-01: the pending contestations of lines this run took on their memoir's last chance lapse; the lines are paid as adjudicated.</summary>
     Task LapseContestationsAsync(PaymentRun run, string lapsedReasonJson, string decidedBy, CancellationToken ct);
 
-    /// <summary>PAY-03: the adjudicated memoirs of the lines this run took are in a payment run.</summary>
-    Task MarkMemoirsInPaymentRunAsync(Guid runId, CancellationToken ct);
+    /// <summary>
+    /// PAY-03: the adjudicated memoirs of the lines this run took are in a payment run; returns how many lines, memoirs
+    /// and providers the run took (the same read of its lines).
+    /// </summary>
+    Task<TakenCounts> MarkMemoirsInPaymentRunAsync(Guid runId, CancellationToken ct);
 
     /// <summary>Fresh planner statistics of the lines after a claim changed many of them.</summary>
     Task RefreshLineStatisticsAsync(CancellationToken ct);
 
     /// <summary>PAY-03: one payment order per provider whose taken lines sum to more than 0, with its account as it is now.</summary>
     Task InsertOrdersAsync(PaymentRun run, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>
+    /// PAY-05: a provider's lines in a run, read in one pass: those its return file lists (refused or reduced, or no
+    /// longer payable in full), and the count and sums of the others, accepted and payable in full (<see cref="AcceptedLinesSummary.None"/>
+    /// when there is none).
+    /// </summary>
+    Task<(IReadOnlyList<ListedLine> Listed, AcceptedLinesSummary Accepted)> ReadReturnFileLinesAsync(Guid runId, Guid providerId, CancellationToken ct);
 
     /// <summary>PAY-06: the memoirs of the run whose every line is settled are paid.</summary>
     Task MarkMemoirsPaidAsync(Guid runId, CancellationToken ct);
@@ -125,3 +136,6 @@ public interface IPaymentRunStore
     /// <summary>PAY-02: moves the scheduler's watermark forward (never back).</summary>
     Task AdvanceSchedulerAsync(int stateRow, DateTimeOffset through, DateTimeOffset now, CancellationToken ct);
 }
+
+/// <summary>What a run took: its lines, of how many memoirs and providers.</summary>
+public sealed record TakenCounts(int Lines, int Memoirs, int Providers);

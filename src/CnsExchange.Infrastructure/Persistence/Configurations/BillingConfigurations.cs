@@ -31,6 +31,11 @@ internal sealed class FeeMemoirConfiguration : IEntityTypeConfiguration<FeeMemoi
     public void Configure(EntityTypeBuilder<FeeMemoir> b)
     {
         b.ToTable(BillingTables.Memoirs);
+        // A payment run writes a memoir's status twice (in_payment_run when it takes the lines, paid when it closes): no
+        // index names the status (nor has it in a predicate) and half of every page is left free, so that both updates
+        // are heap-only (no index entry written; the claim's old versions are pruned when the close reads the page).
+        // The earliest due date of the unpaid memoirs (PAY-01, the scheduler) is found from the unsettled lines' index.
+        b.HasStorageParameter("fillfactor", 50);
         b.HasKey(x => x.Id);
         b.Property(x => x.Reference).HasMaxLength(40);
         b.Property(x => x.Source).HasConversion<string>().HasMaxLength(20);
@@ -38,7 +43,6 @@ internal sealed class FeeMemoirConfiguration : IEntityTypeConfiguration<FeeMemoi
         b.Property(x => x.SourceJson).HasColumnType("jsonb");
         b.HasIndex(x => new { x.ProviderId, x.Reference }).IsUnique();
         b.HasIndex(x => new { x.ProviderId, x.ReceivedAt, x.Id }).IsDescending(false, true, true);
-        b.HasIndex(x => new { x.Status, x.DueDate });
         b.HasIndex(x => new { x.BillingFileId, x.SourceLine });
         // A recorded hospital stay is paid through one memoir of the hospital (RULES.md §7).
         b.HasIndex(x => x.HospitalStayId).IsUnique().HasFilter("hospital_stay_id IS NOT NULL");

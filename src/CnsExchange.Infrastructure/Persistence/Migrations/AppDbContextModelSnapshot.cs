@@ -609,14 +609,13 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_fee_memoirs_provider_id_reference");
 
-                    b.HasIndex("SandboxId", "Status", "DueDate")
-                        .HasDatabaseName("ix_fee_memoirs_status_due_date");
-
                     b.HasIndex("SandboxId", "ProviderId", "ReceivedAt", "Id")
                         .IsDescending(false, false, true, true)
                         .HasDatabaseName("ix_fee_memoirs_provider_id_received_at_id");
 
                     b.ToTable("fee_memoirs", "cns");
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 50);
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Billing.FeeMemoirLine", b =>
