@@ -22,7 +22,8 @@ internal sealed class PaymentRunStore(AppDbContext db) : IPaymentRunStore
     /// <summary>
     /// The provider's lines of the run are read once (the CTE, materialised), then split: the lines the file lists
     /// (refused or reduced at adjudication, or no longer payable in full, CUR-09) one row each with their memoir's
-    /// reference, and one row of the count and sums of the others (accepted and payable in full).
+    /// reference, and one row of the count and sums of the others (accepted and payable in full). The reference is looked
+    /// up by primary key per listed line: the planner knows nothing of the CTE's rows, and a join may scan every memoir.
     /// </summary>
     private const string ReturnFileLinesSql = $"""
         WITH p AS MATERIALIZED (
@@ -31,9 +32,10 @@ internal sealed class PaymentRunStore(AppDbContext db) : IPaymentRunStore
                  l.outcome, l.reasons, l.competent_fund
           FROM cns.fee_memoir_lines l
           WHERE l.payment_run_id = $1 AND l.provider_id = $2)
-        SELECT true, p.memoir_id, m.reference, p.line_number, p.voucher_number, p.matricule, p.session_date, p.act_code, p.claimed_amount,
-               p.cns_amount, p.payable_amount, p.paid_amount, p.outcome, p.reasons::text, p.competent_fund, NULL::int, NULL::int
-        FROM p JOIN cns.fee_memoirs m ON m.id = p.memoir_id
+        SELECT true, p.memoir_id, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = p.memoir_id), p.line_number, p.voucher_number,
+               p.matricule, p.session_date, p.act_code, p.claimed_amount, p.cns_amount, p.payable_amount, p.paid_amount, p.outcome,
+               p.reasons::text, p.competent_fund, NULL::int, NULL::int
+        FROM p
         WHERE p.listed
         UNION ALL
         SELECT false, NULL, NULL, NULL, NULL, NULL, NULL, NULL, sum(p.claimed_amount), sum(p.cns_amount), sum(p.payable_amount), sum(p.paid_amount),
