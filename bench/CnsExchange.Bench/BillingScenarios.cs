@@ -113,7 +113,10 @@ public sealed class BillingScenarios(BenchContext ctx)
             await using (var setup = new NpgsqlCommand("""
                 DROP TABLE IF EXISTS bench.lines_floor;
                 CREATE TABLE bench.lines_floor (LIKE cns.fee_memoir_lines INCLUDING ALL);
-                DO $$ DECLARE c record; BEGIN
+                DO $$ DECLARE c record; o text; BEGIN
+                  -- Its storage parameters (LIKE copies none): the fillfactor decides how many pages the lines fill.
+                  SELECT array_to_string(reloptions, ', ') INTO o FROM pg_class WHERE oid = 'cns.fee_memoir_lines'::regclass;
+                  IF o IS NOT NULL THEN EXECUTE format('ALTER TABLE bench.lines_floor SET (%s)', o); END IF;
                   FOR c IN SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'cns.fee_memoir_lines'::regclass AND contype = 'f' LOOP
                     EXECUTE format('ALTER TABLE bench.lines_floor ADD CONSTRAINT %I %s', c.conname || '_floor', c.def);
                   END LOOP;
