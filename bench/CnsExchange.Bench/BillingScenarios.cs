@@ -194,17 +194,33 @@ public sealed class BillingScenarios(BenchContext ctx)
         return lines / watch.Elapsed.TotalSeconds;
     }
 
+    private static readonly string[] SettledTables =
+    [
+        "fee_memoir_lines", "fee_memoirs", "voucher_services", "vouchers", "insured", "affiliation_periods", "billing_files", "billing_file_contents",
+        "billing_file_chunks",
+    ];
+
     /// <summary>
     /// Vacuums and analyses the billing tables before a measured file, as autovacuum would between two loads: otherwise
-    /// the vacuum of the previous scenario's million lines runs in the middle of the next measurement.
+    /// the vacuum of the previous scenario's million lines runs in the middle of the next measurement. An empty table is
+    /// vacuumed but not analysed, as autovacuum would not analyse it either: statistics taken on an empty table say that
+    /// each of its indexes holds no entry whatever its size later (reltuples 0), every index then looks as cheap as any
+    /// other, and the import's look-ups of paid lines scanned a whole sandbox's lines at each batch of the first file
+    /// (bench/results/2026-12-02-p2-write-phase.md).
     /// </summary>
     private async Task SettleAsync()
     {
         await using var conn = new NpgsqlConnection(ctx.ConnectionString);
         await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(
-            "VACUUM (ANALYZE) cns.fee_memoir_lines, cns.fee_memoirs, cns.voucher_services, cns.vouchers, cns.insured, cns.affiliation_periods, " +
-            "cns.billing_files, cns.billing_file_contents, cns.billing_file_chunks", conn) { CommandTimeout = 600 };
+        var analysed = new List<string>();
+        var empty = new List<string>();
+        foreach (var table in SettledTables)
+        {
+            await using var any = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM cns.{table})", conn);
+            ((bool)(await any.ExecuteScalarAsync())! ? analysed : empty).Add("cns." + table);
+        }
+        var sql = (analysed.Count > 0 ? $"VACUUM (ANALYZE) {string.Join(", ", analysed)};" : "") + (empty.Count > 0 ? $"VACUUM {string.Join(", ", empty)};" : "");
+        await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 600 };
         await cmd.ExecuteNonQueryAsync();
     }
 

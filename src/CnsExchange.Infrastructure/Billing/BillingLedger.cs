@@ -70,20 +70,17 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
     public async Task<IReadOnlyList<PaidLine>> PaidLinesAsync(Guid providerId, IReadOnlyCollection<string> voucherNumbers, IReadOnlyCollection<string> matricules,
         IReadOnlyCollection<Guid> stayIds, CancellationToken ct)
     {
-        // One index look-up per voucher and per insured person, on ids read first (ARRAY(...)): a plain OR, or IN (subquery),
-        // let the planner scan every memoir or voucher as the tables grew, and so did `l.voucher_id = ANY(ARRAY(...))` while
-        // the statistics said fee_memoir_lines was empty (a fresh database's first file: the index was scanned for the whole
-        // sandbox, its voucher_id filtered, at every batch, 1.8 s a batch by the 40th). The LATERAL subqueries (OFFSET 0: not
-        // turned into a join) leave the planner one way, the partial unique index's key. The memoir reference is looked up
-        // only for the few lines found. The insured arm repeats the predicate of its partial unique index (sessions, not
-        // hospital fees: BIL-07), so that index serves it; the stay arm (doctors' fees, BIL-08) is served by
-        // ix_fee_memoir_lines_hospital_stay and is left out when no line names a stay (billing files never do): with the
-        // statistics of a table still empty, the planner scanned the whole table for it at every batch of a file.
+        // One index scan per arm, on ids read first (ARRAY(...)): a plain OR, or IN (subquery), let the planner scan every
+        // memoir or voucher as the tables grew. The memoir reference is looked up only for the few lines found. The insured
+        // arm repeats the predicate of its partial unique index (sessions, not hospital fees: BIL-07), so that index serves
+        // it; the stay arm (doctors' fees, BIL-08) is served by ix_fee_memoir_lines_hospital_stay and is left out when no
+        // line names a stay (billing files never do): with the statistics of a table still empty, the planner scanned the
+        // whole table for it at every batch of a file.
         await using var cmd = Command($"""
             SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id), l.hospital_stay_id,
               l.travel_allowance, {PaysTravel}, false
-            FROM unnest(ARRAY(SELECT v.id FROM cns.vouchers v WHERE v.number = ANY(@numbers) AND v.provider_id = @provider)) AS w(id)
-            CROSS JOIN LATERAL (SELECT l.* FROM cns.fee_memoir_lines l WHERE l.voucher_id = w.id AND l.{BillingTables.PaidPredicate} OFFSET 0) l
+            FROM cns.fee_memoir_lines l
+            WHERE l.{BillingTables.PaidPredicate} AND l.voucher_id = ANY(ARRAY(SELECT v.id FROM cns.vouchers v WHERE v.number = ANY(@numbers) AND v.provider_id = @provider))
             UNION ALL
             SELECT c.voucher_id, NULL::uuid, c.service_date, c.act_code, c.claim_id::text, NULL::uuid, false, false, true
             FROM cns.{ReimbursementTables.Lines} c
@@ -91,9 +88,9 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
             UNION ALL
             SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id), NULL::uuid,
               false, {PaysTravel}, false
-            FROM unnest(ARRAY(SELECT i.id FROM cns.insured i WHERE i.matricule = ANY(@matricules))) AS w(id)
-            CROSS JOIN LATERAL (SELECT l.* FROM cns.fee_memoir_lines l
-              WHERE l.insured_id = w.id AND l.provider_id = @provider AND l.{BillingTables.PaidSessionPredicate} OFFSET 0) l
+            FROM cns.fee_memoir_lines l
+            WHERE {BillingTables.PaidSessionPredicate} AND l.provider_id = @provider
+              AND l.insured_id = ANY(ARRAY(SELECT i.id FROM cns.insured i WHERE i.matricule = ANY(@matricules)))
             {(stayIds.Count == 0 ? "" : $"""
             UNION ALL
             SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id), l.hospital_stay_id,
