@@ -203,24 +203,23 @@ public sealed class BillingScenarios(BenchContext ctx)
     /// <summary>
     /// Vacuums and analyses the billing tables before a measured file, as autovacuum would between two loads: otherwise
     /// the vacuum of the previous scenario's million lines runs in the middle of the next measurement. An empty table is
-    /// vacuumed but not analysed, as autovacuum would not analyse it either: statistics taken on an empty table say that
-    /// each of its indexes holds no entry whatever its size later (reltuples 0), every index then looks as cheap as any
-    /// other, and the import's look-ups of paid lines scanned a whole sandbox's lines at each batch of the first file
-    /// (bench/results/2026-12-02-p2-write-phase.md).
+    /// left alone, as autovacuum would leave it: a VACUUM or ANALYZE of an empty table records that each of its indexes
+    /// holds no entry (reltuples 0), which the planner then scales to any size the table reaches, so every index looks as
+    /// cheap as any other, and the import's look-ups of paid lines scanned a whole sandbox's lines at each batch of the
+    /// first file (bench/results/2026-12-02-p2-write-phase.md).
     /// </summary>
     private async Task SettleAsync()
     {
         await using var conn = new NpgsqlConnection(ctx.ConnectionString);
         await conn.OpenAsync();
-        var analysed = new List<string>();
-        var empty = new List<string>();
+        var tables = new List<string>();
         foreach (var table in SettledTables)
         {
             await using var any = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM cns.{table})", conn);
-            ((bool)(await any.ExecuteScalarAsync())! ? analysed : empty).Add("cns." + table);
+            if ((bool)(await any.ExecuteScalarAsync())!) tables.Add("cns." + table);
         }
-        var sql = (analysed.Count > 0 ? $"VACUUM (ANALYZE) {string.Join(", ", analysed)};" : "") + (empty.Count > 0 ? $"VACUUM {string.Join(", ", empty)};" : "");
-        await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 600 };
+        if (tables.Count == 0) return;
+        await using var cmd = new NpgsqlCommand($"VACUUM (ANALYZE) {string.Join(", ", tables)}", conn) { CommandTimeout = 600 };
         await cmd.ExecuteNonQueryAsync();
     }
 
