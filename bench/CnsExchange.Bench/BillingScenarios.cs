@@ -113,7 +113,10 @@ public sealed class BillingScenarios(BenchContext ctx)
             await using (var setup = new NpgsqlCommand("""
                 DROP TABLE IF EXISTS bench.lines_floor;
                 CREATE TABLE bench.lines_floor (LIKE cns.fee_memoir_lines INCLUDING ALL);
-                DO $$ DECLARE c record; BEGIN
+                DO $$ DECLARE c record; o text; BEGIN
+                  -- Its storage parameters (LIKE copies none): the fillfactor decides how many pages the lines fill.
+                  SELECT array_to_string(reloptions, ', ') INTO o FROM pg_class WHERE oid = 'cns.fee_memoir_lines'::regclass;
+                  IF o IS NOT NULL THEN EXECUTE format('ALTER TABLE bench.lines_floor SET (%s)', o); END IF;
                   FOR c IN SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'cns.fee_memoir_lines'::regclass AND contype = 'f' LOOP
                     EXECUTE format('ALTER TABLE bench.lines_floor ADD CONSTRAINT %I %s', c.conname || '_floor', c.def);
                   END LOOP;
@@ -191,17 +194,32 @@ public sealed class BillingScenarios(BenchContext ctx)
         return lines / watch.Elapsed.TotalSeconds;
     }
 
+    private static readonly string[] SettledTables =
+    [
+        "fee_memoir_lines", "fee_memoirs", "voucher_services", "vouchers", "insured", "affiliation_periods", "billing_files", "billing_file_contents",
+        "billing_file_chunks",
+    ];
+
     /// <summary>
     /// Vacuums and analyses the billing tables before a measured file, as autovacuum would between two loads: otherwise
-    /// the vacuum of the previous scenario's million lines runs in the middle of the next measurement.
+    /// the vacuum of the previous scenario's million lines runs in the middle of the next measurement. An empty table is
+    /// left alone, as autovacuum would leave it: a VACUUM or ANALYZE of an empty table records that each of its indexes
+    /// holds no entry (reltuples 0), which the planner then scales to any size the table reaches, so every index looks as
+    /// cheap as any other, and the import's look-ups of paid lines scanned a whole sandbox's lines at each batch of the
+    /// first file (bench/results/2026-12-02-p2-write-phase.md).
     /// </summary>
     private async Task SettleAsync()
     {
         await using var conn = new NpgsqlConnection(ctx.ConnectionString);
         await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(
-            "VACUUM (ANALYZE) cns.fee_memoir_lines, cns.fee_memoirs, cns.voucher_services, cns.vouchers, cns.insured, cns.affiliation_periods, " +
-            "cns.billing_files, cns.billing_file_contents, cns.billing_file_chunks", conn) { CommandTimeout = 600 };
+        var tables = new List<string>();
+        foreach (var table in SettledTables)
+        {
+            await using var any = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM cns.{table})", conn);
+            if ((bool)(await any.ExecuteScalarAsync())!) tables.Add("cns." + table);
+        }
+        if (tables.Count == 0) return;
+        await using var cmd = new NpgsqlCommand($"VACUUM (ANALYZE) {string.Join(", ", tables)}", conn) { CommandTimeout = 600 };
         await cmd.ExecuteNonQueryAsync();
     }
 

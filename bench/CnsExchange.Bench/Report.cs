@@ -91,13 +91,17 @@ public sealed class Report
             "Measured at 4 connections (at 32, p50 is about 32 ÷ throughput). A validation's own work (parse, rules, one save of its " +
             "rows) must stay under 5 ms with 4 requests sharing 2 cores with PostgreSQL; a loaded machine moves this figure most."),
         ("P2 ≥ 25,000 lines/s",
-            "Writing the lines is 75–80 % of the job (phase `write` in the notes): each line enters fee_memoir_lines with 7 indexes " +
-            "and 5 foreign keys, and the database floor row shows COPY itself reaches only ~30–36k lines/s into such a table. " +
-            "Met at low load (XML 20.6k, CSV 17–25k across runs). Would meet it steadily: fewer indexes on the lines table (e.g. " +
-            "bulk-loaded partitions indexed afterwards) or more cores for PostgreSQL."),
+            "Writing the lines is most of the job (phase `write` in the notes): each line enters fee_memoir_lines with 5 index " +
+            "entries (primary key, memoir and line, the BIL-07 and BIL-08 unique indexes, unsettled lines), a row-by-row check " +
+            "of its memoir's foreign key and a statement trigger over its other references, and each memoir adds its own row " +
+            "(5 index entries, 3 foreign-key look-ups); the database floor row shows COPY alone reaching only ~24–36k lines/s " +
+            "into such a table here. On a fresh database the first file also pays the paid-lines look-up planned on empty " +
+            "statistics (phase `facts`; bench/results/2026-12-02-p2-write-phase.md). Would meet it: the memoir key checked by " +
+            "the statement trigger, fewer index entries per line, or more cores for PostgreSQL."),
         ("P2 ≥ 0.8× COPY floor",
-            "The floor is a COPY of the same lines into a table with the indexes and foreign keys of fee_memoir_lines as it is; the " +
-            "import adds the upload, parsing, validation and adjudication to it (phase `write` in the notes is the lines' share)."),
+            "The floor is one COPY of the lines into a copy of fee_memoir_lines as it is (indexes, foreign keys, triggers, " +
+            "storage parameters). The import writes them in batches of 5,000 with their memoirs, as INSERT … SELECT under " +
+            "row-level security (which refuses COPY), and adds the upload, parsing, checks and adjudication (phases in the notes)."),
         ("P3 ≤ 1.5× raw SQL",
             "Since issue 24 a run writes each line once, as the bound does (the claim sets the run and the paid amount; paid at, " +
             "reported at and the return file are the run's and its provider's). What the run still does beyond the bound: each " +

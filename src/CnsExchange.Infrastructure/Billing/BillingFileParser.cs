@@ -21,8 +21,64 @@ internal sealed class BillingFileParser : IBillingFileParser
 
     private static readonly Lazy<XmlSchemaSet> Schemas = new(LoadSchemas);
 
+    /// <summary>Items parsed ahead of the caller, in chunks of this many (a chunk is handed over at once).</summary>
+    private const int ReadAheadChunk = 1000;
+
+    /// <summary>Chunks parsed ahead at most (bounds memory: a few thousand lines).</summary>
+    private const int ReadAheadChunks = 4;
+
+    /// <summary>
+    /// The file is parsed on a thread of its own, ahead of the caller, which checks and stages the lines meanwhile (an
+    /// XML file's schema-validated parsing alone is most of that phase); items come in file order, as parsed.
+    /// </summary>
     public IAsyncEnumerable<ParsedItem> ParseAsync(Stream content, BillingFileFormat format, string providerCode, CancellationToken ct) =>
-        format == BillingFileFormat.Xml ? ParseXmlAsync(content, providerCode, ct) : ParseCsvAsync(content, ct);
+        ReadAheadAsync(ct2 => format == BillingFileFormat.Xml ? ParseXmlAsync(content, providerCode, ct2) : ParseCsvAsync(content, ct2), ct);
+
+    private static async IAsyncEnumerable<ParsedItem> ReadAheadAsync(Func<CancellationToken, IAsyncEnumerable<ParsedItem>> parse,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        var chunks = System.Threading.Channels.Channel.CreateBounded<List<ParsedItem>>(
+            new System.Threading.Channels.BoundedChannelOptions(ReadAheadChunks) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                var chunk = new List<ParsedItem>(ReadAheadChunk);
+                await foreach (var item in parse(stop.Token).WithCancellation(stop.Token))
+                {
+                    chunk.Add(item);
+                    if (chunk.Count < ReadAheadChunk) continue;
+                    await chunks.Writer.WriteAsync(chunk, stop.Token);
+                    chunk = new List<ParsedItem>(ReadAheadChunk);
+                }
+                if (chunk.Count > 0) await chunks.Writer.WriteAsync(chunk, stop.Token);
+            }
+            catch (Exception e)
+            {
+                // Rethrown to the caller as it is (not wrapped by the channel), after the items parsed before it.
+                failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+            }
+            finally
+            {
+                chunks.Writer.TryComplete();
+            }
+        }, CancellationToken.None);
+        try
+        {
+            await foreach (var chunk in chunks.Reader.ReadAllAsync(ct))
+                foreach (var item in chunk) yield return item;
+            await producer;
+            failure?.Throw();
+        }
+        finally
+        {
+            // The caller stopped early (or failed): the parser stops too, and is done with the content before this returns.
+            await stop.CancelAsync();
+            await producer;
+        }
+    }
 
     private static XmlSchemaSet LoadSchemas()
     {
