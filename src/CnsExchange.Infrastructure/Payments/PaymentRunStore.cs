@@ -45,22 +45,27 @@ internal sealed class PaymentRunStore(AppDbContext db) : IPaymentRunStore
             SELECT coalesce(sum(lines), 0)::int AS lines, count(*)::int AS memoirs, count(DISTINCT provider_id)::int AS providers FROM taken
             """).ToListAsync(ct)).Single();
 
-    // The application role owns no table: the owner analyses it (a SECURITY DEFINER function of the sandboxes migration).
+    // The application role owns no table: the owner analyses it (a SECURITY DEFINER function of the sandboxes migration),
+    // the run column only since migration LineStatisticsOfTheRunColumn.
     public Task RefreshLineStatisticsAsync(CancellationToken ct) => db.Database.ExecuteSqlRawAsync("SELECT cns.analyze_fee_memoir_lines()", ct);
 
-    public Task InsertOrdersAsync(PaymentRun run, DateTimeOffset now, CancellationToken ct) =>
-        db.Database.ExecuteSqlInterpolatedAsync($"""
+    // The providers' paid-line counts come with the netting's read of the run's lines (not a second read of them here).
+    public Task InsertOrdersAsync(PaymentRun run, IReadOnlyDictionary<Guid, int> paidLines, DateTimeOffset now, CancellationToken ct)
+    {
+        var providers = paidLines.Keys.ToArray();
+        var lines = providers.Select(p => paidLines[p]).ToArray();
+        return db.Database.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO cns.payment_orders (id, run_id, provider_id, provider_code, provider_name, iban, bic, amount, line_count,
                                             end_to_end_id, remittance_text, created_at)
             SELECT gen_random_uuid(), {run.Id}, p.id, p.code, p.name, p.iban, p.bic, n.order_amount, coalesce(s.lines, 0),
                    {run.Number} || '-' || p.code, 'CNS ' || {run.Number} || ' ' || p.code || ' memoires d''honoraires, tiers payant', {now}
             FROM cns.payment_run_nettings n
-            LEFT JOIN (SELECT provider_id, (count(*) FILTER (WHERE payable_amount > 0))::int AS lines
-                  FROM cns.fee_memoir_lines WHERE payment_run_id = {run.Id} GROUP BY provider_id) s ON s.provider_id = n.provider_id
+            LEFT JOIN unnest({providers}::uuid[], {lines}::int[]) AS s(provider_id, lines) ON s.provider_id = n.provider_id
             JOIN cns.providers p ON p.id = n.provider_id
             WHERE n.run_id = {run.Id} AND n.order_amount > 0
             ON CONFLICT (sandbox_id, run_id, provider_id) DO NOTHING
             """, ct);
+    }
 
     public Task MarkMemoirsPaidAsync(Guid runId, CancellationToken ct) =>
         db.Database.ExecuteSqlInterpolatedAsync($"""

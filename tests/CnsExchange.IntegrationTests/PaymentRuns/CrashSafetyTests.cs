@@ -146,6 +146,7 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
         var runId = await CreateSlotRunAsync(Api, SlotDate);
         Assert.Equal(PaymentRunStatus.Closed, await ExecuteAsync(Api, runId));
         var expected = await SnapshotAsync(runId);
+        Assert.NotEmpty((await RunAsync(Client(Admin), runId)).ByRouteAndFund!);
         Assert.Empty(Api.PaymentRunFaults.Passed.Except(PaymentRunFaultPoints.All));
         AssertPaidOnceAndNothingLost(expected, runId, heldLine);
 
@@ -165,6 +166,8 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
             Assert.Equal(point, ((SimulatedCrashException)crash).Point);
             var interrupted = await SnapshotAsync(runId);
             Assert.Equal(stoppedAt, interrupted.Status);
+            // Staff see the report by route and fund of a closed run only (a running run is not read line by line at each poll).
+            Assert.Null((await RunAsync(Client(Admin), runId)).ByRouteAndFund);
             var taken = interrupted.Lines.Count(l => l.RunId == runId);
             Assert.Equal(stoppedAt == PaymentRunStatus.Created ? 0 : expected.Lines.Count(l => l.RunId == runId), taken);
             Assert.Equal(stoppedAt < PaymentRunStatus.OrdersBuilt ? 0 : expected.Orders.Count, interrupted.Orders.Count);

@@ -113,11 +113,14 @@ public interface IPaymentRunStore
     /// </summary>
     Task<TakenCounts> MarkMemoirsInPaymentRunAsync(Guid runId, CancellationToken ct);
 
-    /// <summary>Fresh planner statistics of the lines after a claim changed many of them.</summary>
+    /// <summary>Fresh planner statistics of the lines' run column after a claim changed it on many lines.</summary>
     Task RefreshLineStatisticsAsync(CancellationToken ct);
 
-    /// <summary>PAY-03: one payment order per provider whose taken lines sum to more than 0, with its account as it is now.</summary>
-    Task InsertOrdersAsync(PaymentRun run, DateTimeOffset now, CancellationToken ct);
+    /// <summary>
+    /// PAY-03: one payment order per provider whose netting orders more than 0, with its account as it is now and the
+    /// number of its lines the run pays (<paramref name="paidLines"/>, by provider, as read for the netting).
+    /// </summary>
+    Task InsertOrdersAsync(PaymentRun run, IReadOnlyDictionary<Guid, int> paidLines, DateTimeOffset now, CancellationToken ct);
 
     /// <summary>
     /// PAY-05: a provider's lines in a run, read in one pass: those its return file lists (refused or reduced, or no

@@ -184,7 +184,10 @@ public sealed class PaymentRunHandlers(IAppDbContext db, PaymentRunFactory facto
             pain001,
             orders.Select(PaymentOrderDto.From).ToList(),
             returnFileDtos,
-            staff ? await ByRouteAndFundAsync(run, ct) : null,
+            // The report by route and fund is of a closed run: before, a run has paid nothing yet, and counting its lines
+            // by fund (a read of every line of the run) at each poll of a running run took database time from the run
+            // (at 200,000 lines: 0.2–0.3 s a poll, 14 s of the backends' time during a 36 s run, polled every 250 ms).
+            staff && run.Status == PaymentRunStatus.Closed ? await ByRouteAndFundAsync(run, ct) : null,
             staff ? await ReimbursementsAsync(run, ct) : null);
     }
 
@@ -211,17 +214,15 @@ public sealed class PaymentRunHandlers(IAppDbContext db, PaymentRunFactory facto
         return result;
     }
 
-    /// <summary>Staff report of a run: its memoir lines (route third_party) by the insured's competent fund.</summary>
+    /// <summary>Staff report of a closed run: its memoir lines (route third_party) by the insured's competent fund.</summary>
     private async Task<IReadOnlyList<PaymentRunRouteFundDto>> ByRouteAndFundAsync(PaymentRun run, CancellationToken ct) =>
         (await db.Set<Domain.Billing.FeeMemoirLine>().AsNoTracking().Where(l => l.PaymentRunId == run.Id)
             .GroupBy(l => l.CompetentFund)
             .Select(g => new { Fund = g.Key, Lines = g.Count(), Paid = g.Count(l => l.PaidAmount > 0m), Amount = g.Sum(l => l.PaidAmount ?? 0m) })
             .ToListAsync(ct))
         .OrderBy(g => g.Fund ?? "~", StringComparer.Ordinal)
-        // A line's amount is set when the run takes it; it is paid once the run is closed (issue 24).
-        .Select(g => run.Status == PaymentRunStatus.Closed
-            ? new PaymentRunRouteFundDto(PaymentRoute.ThirdParty, g.Fund, g.Lines, g.Paid, g.Amount)
-            : new PaymentRunRouteFundDto(PaymentRoute.ThirdParty, g.Fund, g.Lines, 0, 0m))
+        // A line's amount is set when the run takes it; it is paid once the run is closed (issue 24), as this run is.
+        .Select(g => new PaymentRunRouteFundDto(PaymentRoute.ThirdParty, g.Fund, g.Lines, g.Paid, g.Amount))
         .Concat((await (
                 from l in db.Set<ReimbursementClaimLine>().AsNoTracking()
                 join c in db.Set<ReimbursementClaim>().AsNoTracking() on l.ClaimId equals c.Id

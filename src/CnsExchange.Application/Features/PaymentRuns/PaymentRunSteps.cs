@@ -1,5 +1,6 @@
 using CnsExchange.Application.Features.Events;
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace CnsExchange.Application.Features.PaymentRuns;
@@ -12,7 +13,7 @@ namespace CnsExchange.Application.Features.PaymentRuns;
 /// </summary>
 public sealed class PaymentRunSteps(
     IAppDbContext db, IPaymentRunStore store, PaymentRunFileBuilder files, IPaymentRunFaults faults, TimeProvider clock, IEvents events, ILogger<PaymentRunSteps> logger,
-    ClaimPaymentStage claims)
+    ClaimPaymentStage claims, IServiceScopeFactory scopes)
 {
     /// <summary>How long one statement of a step may take (claiming a million lines takes half a minute on a quiet 2-core machine).</summary>
     public static readonly TimeSpan StepCommandTimeout = TimeSpan.FromMinutes(15);
@@ -66,16 +67,16 @@ public sealed class PaymentRunSteps(
     /// </summary>
     public Task BuildOrdersAsync(Guid runId, CancellationToken ct) => StepAsync(runId, PaymentRunStatus.LinesClaimed, async run =>
     {
-        // The claim changed up to every line of the table: fresh statistics, so that the plans of the next steps know
-        // how many lines the run holds and how few are left unsettled (a sample of 30,000 rows; about a second).
+        // The claim changed the run column of up to every line of the table: fresh statistics of that column, so that the
+        // plans of the next steps know how many lines the run holds and how few are left unsettled.
         var laps = new Laps();
         await store.RefreshLineStatisticsAsync(ct);
         laps.Lap("statistics");
         var now = clock.GetUtcNow();
-        await NetDebtsAsync(run, now, ct);
+        var paidLines = await NetDebtsAsync(run, now, ct);
         faults.At(PaymentRunFaultPoints.DebtsNetted, run.Id);
         laps.Lap("netting");
-        await store.InsertOrdersAsync(run, now, ct);
+        await store.InsertOrdersAsync(run, paidLines, now, ct);
         faults.At(PaymentRunFaultPoints.OrdersInserted, run.Id);
         laps.Lap("orders");
         await claims.BuildOrdersAsync(run, now, ct); // INS-05
@@ -91,12 +92,15 @@ public sealed class PaymentRunSteps(
     /// <summary>
     /// LIF-05: for every provider with lines or debts in the run, the debt brought forward from its latest earlier netting,
     /// the debts this run took and the amounts of its lines are netted (<see cref="DebtNetting"/>); the orders are built
-    /// from the nettings (never a negative transfer), and the rest carries forward.
+    /// from the nettings (never a negative transfer), and the rest carries forward. Returns how many lines of each provider
+    /// the run pays (payable amount above 0), read with the amounts: the one read of the run's lines in this step.
     /// </summary>
-    private async Task NetDebtsAsync(PaymentRun run, DateTimeOffset now, CancellationToken ct)
+    private async Task<IReadOnlyDictionary<Guid, int>> NetDebtsAsync(PaymentRun run, DateTimeOffset now, CancellationToken ct)
     {
-        var accepted = await db.Set<FeeMemoirLine>().Where(l => l.PaymentRunId == run.Id).GroupBy(l => l.ProviderId)
-            .Select(g => new { Provider = g.Key, Amount = g.Sum(l => l.PayableAmount) }).ToDictionaryAsync(x => x.Provider, x => x.Amount, ct);
+        var taken = await db.Set<FeeMemoirLine>().Where(l => l.PaymentRunId == run.Id).GroupBy(l => l.ProviderId)
+            .Select(g => new { Provider = g.Key, Amount = g.Sum(l => l.PayableAmount), PaidLines = g.Count(l => l.PayableAmount > 0m) })
+            .ToListAsync(ct);
+        var accepted = taken.ToDictionary(x => x.Provider, x => x.Amount);
         var debts = await db.Set<ProviderDebt>().Where(d => d.PaymentRunId == run.Id).GroupBy(d => d.ProviderId)
             .Select(g => new { Provider = g.Key, Amount = g.Sum(d => d.Amount) }).ToDictionaryAsync(x => x.Provider, x => x.Amount, ct);
         var providers = accepted.Keys.Union(debts.Keys).ToList();
@@ -121,20 +125,23 @@ public sealed class PaymentRunSteps(
             });
         }
         await db.SaveChangesAsync(ct);
+        return taken.ToDictionary(x => x.Provider, x => x.PaidLines);
     }
 
     /// <summary>
     /// (c) The pain.001 of all the orders and, for every provider in the run, its return file in fr, de and en, each as
-    /// JSON, XML and CSV: stored once with their SHA-256, never written again. A provider's files are rendered on another
-    /// thread while the previous provider's are stored, and are let go once stored (a large run does not keep every file
-    /// of the run in memory).
+    /// JSON, XML and CSV: stored once with their SHA-256, never written again. Three things overlap, one provider apart:
+    /// a provider's lines are read on a second connection while the previous provider's files are rendered on another
+    /// thread and the one before's are stored on the step's connection. The reads are of what earlier steps committed
+    /// and no step changes again (the run's lines, debts and nettings), so they need not be in the step's transaction.
+    /// Files are let go once stored (a large run does not keep every file of the run in memory).
     /// </summary>
     public Task WriteFilesAsync(Guid runId, CancellationToken ct) => StepAsync(runId, PaymentRunStatus.OrdersBuilt, async run =>
     {
         var now = clock.GetUtcNow();
         var watch = Stopwatch.StartNew();
-        TimeSpan reading = TimeSpan.Zero, waitingForFiles = TimeSpan.Zero, storing = TimeSpan.Zero;
-        long renderingTicks = 0; // the renderings' own time (on other threads, overlapping reading and storing)
+        TimeSpan waitingForLines = TimeSpan.Zero, waitingForFiles = TimeSpan.Zero, storing = TimeSpan.Zero;
+        long renderingTicks = 0, readingTicks = 0; // the renderings' and readings' own time (overlapping the storing)
         var orders = await db.Set<PaymentRunOrder>().AsNoTracking().Where(o => o.RunId == run.Id).ToListAsync(ct);
         var fileCount = 0;
         long bytes = 0;
@@ -149,61 +156,97 @@ public sealed class PaymentRunSteps(
         // Every provider the run nets: lines, or only reversals and recoveries (LIF-05).
         var providerIds = await db.Set<PaymentRunNetting>().Where(n => n.RunId == run.Id).Select(n => n.ProviderId).Distinct().ToListAsync(ct);
         var providers = await db.Providers.AsNoTracking().Where(p => providerIds.Contains(p.Id)).OrderBy(p => p.Code).ToListAsync(ct);
-        // Provider i's lines are read, then provider i-1's rendering is awaited, then provider i is rendered on another
-        // thread while provider i-1's files are stored: one rendering at a time, overlapping the database's work.
+        var subjects = providers.Select(provider =>
+        {
+            var order = orders.SingleOrDefault(o => o.ProviderId == provider.Id);
+            return (Subject: new ReturnFileSubject(provider.Id, provider.Code, order?.ProviderName ?? provider.Name, order?.EndToEndId), Order: order);
+        }).ToList();
+
+        // The second connection reads in a transaction of its own, with the step's settings and timeout.
+        await using var readerScope = scopes.CreateAsyncScope();
+        var readerDb = readerScope.ServiceProvider.GetRequiredService<IAppDbContext>();
+        var reader = readerScope.ServiceProvider.GetRequiredService<PaymentRunFileBuilder>();
+        readerDb.Database.SetCommandTimeout(StepCommandTimeout);
+        await using var readerTx = await readerDb.Database.BeginTransactionAsync(ct);
+        await readerScope.ServiceProvider.GetRequiredService<IPaymentRunStore>().PrepareStepAsync(ct);
+        Task<ReturnFileContent> Read(int i) => Task.Run(async () =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            var content = await reader.ReadReturnFileAsync(run, subjects[i].Subject, ct);
+            Interlocked.Add(ref readingTicks, Stopwatch.GetElapsedTime(started).Ticks);
+            return content;
+        }, ct);
+        Task<ReturnFileContent>? reading = subjects.Count > 0 ? Read(0) : null;
         Task<BuiltReturnFile>? rendering = null;
         PaymentRunOrder? renderingOrder = null;
-        foreach (var provider in providers.Append(null))
+        try
         {
-            ReturnFileContent? content = null;
-            PaymentRunOrder? order = null;
-            var lap = watch.Elapsed;
-            if (provider is not null)
+            for (var i = 0; i <= subjects.Count; i++)
             {
-                order = orders.SingleOrDefault(o => o.ProviderId == provider.Id);
-                var subject = new ReturnFileSubject(provider.Id, provider.Code, order?.ProviderName ?? provider.Name, order?.EndToEndId);
-                content = await files.ReadReturnFileAsync(run, subject, ct);
-                reading += watch.Elapsed - lap;
-            }
-            lap = watch.Elapsed;
-            var built = rendering is null ? null : await rendering;
-            waitingForFiles += watch.Elapsed - lap;
-            var builtOrder = renderingOrder;
-            (rendering, renderingOrder) = content is null ? (null, null) : (Task.Run(() =>
-            {
-                var started = Stopwatch.GetTimestamp();
-                var result = files.BuildReturnFile(run, content);
-                Interlocked.Add(ref renderingTicks, Stopwatch.GetElapsedTime(started).Ticks);
-                return result;
-            }, ct), order);
-            if (built is null) continue;
+                ReturnFileContent? content = null;
+                var lap = watch.Elapsed;
+                if (reading is not null)
+                {
+                    content = await reading;
+                    reading = i + 1 < subjects.Count ? Read(i + 1) : null; // the next provider's lines, while this one's files are stored
+                }
+                waitingForLines += watch.Elapsed - lap;
+                lap = watch.Elapsed;
+                var built = rendering is null ? null : await rendering;
+                waitingForFiles += watch.Elapsed - lap;
+                var builtOrder = renderingOrder;
+                (rendering, renderingOrder) = content is null ? (null, null) : (Task.Run(() =>
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    var result = files.BuildReturnFile(run, content);
+                    Interlocked.Add(ref renderingTicks, Stopwatch.GetElapsedTime(started).Ticks);
+                    return result;
+                }, ct), subjects[i].Order);
+                if (built is null) continue;
 
-            lap = watch.Elapsed;
-            var (returnFile, stored) = Stored(run, built, builtOrder, now);
-            db.Set<ProviderReturnFile>().Add(returnFile);
-            foreach (var file in stored)
-            {
-                db.Set<StoredPaymentFile>().Add(file);
-                faults.At(PaymentRunFaultPoints.FileBuilt, run.Id);
+                lap = watch.Elapsed;
+                var (returnFile, stored) = Stored(run, built, builtOrder, now);
+                db.Set<ProviderReturnFile>().Add(returnFile);
+                foreach (var file in stored)
+                {
+                    db.Set<StoredPaymentFile>().Add(file);
+                    faults.At(PaymentRunFaultPoints.FileBuilt, run.Id);
+                }
+                await db.SaveChangesAsync(ct);
+                db.Set<ProviderReturnFile>().Entry(returnFile).State = EntityState.Detached;
+                foreach (var file in stored) db.Set<StoredPaymentFile>().Entry(file).State = EntityState.Detached;
+                fileCount += stored.Count;
+                bytes += stored.Sum(f => f.Length);
+                storing += watch.Elapsed - lap;
+                faults.At(PaymentRunFaultPoints.FilesOfProviderWritten, run.Id);
             }
-            await db.SaveChangesAsync(ct);
-            db.Set<ProviderReturnFile>().Entry(returnFile).State = EntityState.Detached;
-            foreach (var file in stored) db.Set<StoredPaymentFile>().Entry(file).State = EntityState.Detached;
-            fileCount += stored.Count;
-            bytes += stored.Sum(f => f.Length);
-            storing += watch.Elapsed - lap;
-            faults.At(PaymentRunFaultPoints.FilesOfProviderWritten, run.Id);
+        }
+        finally
+        {
+            // A step that fails (or a fault point that stops it) leaves no read nor rendering running on a context or
+            // scope it gives back; its own exception is the one that propagates.
+            await SettledAsync(reading);
+            await SettledAsync(rendering);
         }
         fileCount += await claims.WriteFilesAsync(run, now, ct); // INS-05: a pain.001 per fund and the claims' statements
         run.FileCount = fileCount;
         run.FilesWrittenAt = clock.GetUtcNow();
         logger.LogInformation(
             "Payment run {RunNumber} wrote {Files} file(s) of {Providers} provider(s), {Bytes} bytes, in {Ms} ms (reading lines {Read} ms, " +
-            "rendering {Rendering} ms, waiting for rendering {Render} ms, storing {Store} ms)",
-            run.Number, fileCount, providers.Count, bytes, (long)watch.Elapsed.TotalMilliseconds, (long)reading.TotalMilliseconds,
-            (long)TimeSpan.FromTicks(renderingTicks).TotalMilliseconds, (long)waitingForFiles.TotalMilliseconds, (long)storing.TotalMilliseconds);
+            "waiting for lines {ReadWait} ms, rendering {Rendering} ms, waiting for rendering {Render} ms, storing {Store} ms)",
+            run.Number, fileCount, providers.Count, bytes, (long)watch.Elapsed.TotalMilliseconds, (long)TimeSpan.FromTicks(readingTicks).TotalMilliseconds,
+            (long)waitingForLines.TotalMilliseconds, (long)TimeSpan.FromTicks(renderingTicks).TotalMilliseconds, (long)waitingForFiles.TotalMilliseconds,
+            (long)storing.TotalMilliseconds);
         return PaymentRunStatus.FilesWritten;
     }, ct);
+
+    /// <summary>Waits for a task to end, whatever its outcome (its exception observed, not thrown).</summary>
+    private static async Task SettledAsync(Task? task)
+    {
+        if (task is null) return;
+        await Task.WhenAny(task);
+        _ = task.Exception;
+    }
 
     private static (ProviderReturnFile ReturnFile, List<StoredPaymentFile> Files) Stored(PaymentRun run, BuiltReturnFile built, PaymentRunOrder? order, DateTimeOffset now)
     {
