@@ -1,3 +1,4 @@
+using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Validation;
 using CnsExchange.Domain.Physio.Rules;
 using NpgsqlTypes;
@@ -58,6 +59,8 @@ internal sealed class PhysioFactsReader(AppDbContext db) : IPhysioFactsReader
             var lookup = new NpgsqlBatchCommand(fingerprints.Count == 0 ? "SELECT NULL::text, NULL::uuid, false WHERE false" : FingerprintLookup(fingerprints.Count));
             foreach (var fingerprint in fingerprints) lookup.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = fingerprint });
             batch.BatchCommands.Add(lookup);
+            // The voucher number of an agreement at once, drawn here rather than in a round trip of its own before the save.
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT nextval('" + AppDbContext.Schema + "." + Sequences.VoucherNumber + "')"));
 
             await using var reader = await batch.ExecuteReaderAsync(ct);
             Insured? insured = null;
@@ -124,7 +127,13 @@ internal sealed class PhysioFactsReader(AppDbContext db) : IPhysioFactsReader
 
             await reader.NextResultAsync(ct);
             var found = await reader.ReadAsync(ct);
-            return new PhysioFacts(insured, doctor, found ? reader.GetString(0) : null, found ? reader.GetGuid(1) : null, found && reader.GetBoolean(2));
+            var existingNumber = found ? reader.GetString(0) : null;
+            var existingProvider = found ? reader.GetGuid(1) : (Guid?)null;
+            var matchedScan = found && reader.GetBoolean(2);
+
+            await reader.NextResultAsync(ct);
+            await reader.ReadAsync(ct);
+            return new PhysioFacts(insured, doctor, existingNumber, existingProvider, matchedScan, reader.GetInt64(0));
         }
         finally
         {
