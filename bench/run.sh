@@ -26,7 +26,8 @@ cleanup() {
   pg_stop "$DATA"; rm -rf "$DATA"
 }
 trap cleanup EXIT INT TERM
-pg_start "$DATA" "$PORT" "-c shared_buffers=512MB -c max_wal_size=4GB"
+# BENCH_PG_OPTIONS: extra server options for an analysis run (e.g. "-c shared_preload_libraries=pg_stat_statements").
+pg_start "$DATA" "$PORT" "-c shared_buffers=512MB -c max_wal_size=4GB ${BENCH_PG_OPTIONS:-}"
 
 dotnet build CnsExchange.sln -c Release --nologo -v q -clp:ErrorsOnly
 CS="$(pg_connection_string "$PORT" cnsexchange_bench)"

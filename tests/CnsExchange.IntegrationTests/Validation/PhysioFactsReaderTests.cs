@@ -69,4 +69,22 @@ public sealed class PhysioFactsReaderTests(ApiFactory api) : ApiTest(api)
             return 0;
         });
     }
+
+    [Fact]
+    public async Task Each_read_draws_the_next_voucher_number_which_an_agreement_then_uses()
+    {
+        long first = 0;
+        await Api.WithScopeAsync(async sp =>
+        {
+            var reader = sp.GetRequiredService<IPhysioFactsReader>();
+            first = (await reader.ReadAsync("1900010100000", null, ["none"], CancellationToken.None)).VoucherSequence!.Value;
+            var second = (await reader.ReadAsync("1900010100000", null, ["none"], CancellationToken.None)).VoucherSequence!.Value;
+            Assert.True(second > first, $"{second} after {first}");
+            return 0;
+        });
+
+        var agreed = await Client(Physio1).DecideAsync(Rx(), Pdf("facts-sequence"));
+        var sequence = long.Parse(agreed.Voucher!.Number.Split('-')[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(sequence > first + 1, $"voucher {agreed.Voucher.Number} after the reads' {first} and {first + 1}");
+    }
 }

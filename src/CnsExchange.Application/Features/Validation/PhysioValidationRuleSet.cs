@@ -46,7 +46,9 @@ public sealed class PhysioValidationRuleSet(IAppDbContext db, IPhysioFactsReader
         if (context.Mode == IssueMode.Automatic)
         {
             // Stored by the pipeline's one save; a voucher that loses the VAL-14 race there is decided again (IsLostRace).
-            var added = await PhysioVouchers.AddAsync(db, context.Catalog, request, grant, granted, context.Today, context.Now, ct);
+            // With the number drawn by the facts' round trip.
+            var added = await PhysioVouchers.AddAsync(db, context.Catalog, request, grant, granted, context.Today, context.Now, ct,
+                (context.Facts as PhysioFacts)?.VoucherSequence);
             request.GrantSessions = granted;
             return VoucherIssue.Issued(added);
         }

@@ -32,7 +32,7 @@ public static class PhysioVouchers
     /// save, where the unique key on the fingerprints refuses a second voucher for one prescription (<see cref="IsFingerprintTaken"/>).
     /// </summary>
     public static async Task<Voucher> AddAsync(IAppDbContext db, ReferenceCatalog catalog, ValidationRequest request, ServiceGrant grant, int sessions,
-        DateOnly issuedOn, DateTimeOffset now, CancellationToken ct)
+        DateOnly issuedOn, DateTimeOffset now, CancellationToken ct, long? sequence = null)
     {
         var terms = PhysioVoucherTerms.For(grant.Category, issuedOn, catalog);
         var voucher = await CareVouchers.AddAsync(db, catalog, request, new AuthorisationVoucherTerms(VoucherKind.Physiotherapy, grant.Category.Code(),
@@ -40,7 +40,7 @@ public static class PhysioVouchers
         {
             AccidentCase = grant.AccidentCase,
             TravelAllowance = grant.TravelAllowance,
-        }, now, ct);
+        }, now, ct, sequence);
         foreach (var f in Fingerprints(request).Order(StringComparer.Ordinal))
             db.Set<PrescriptionFingerprint>().Add(new PrescriptionFingerprint { Fingerprint = f, VoucherId = voucher.Id, VoucherNumber = voucher.Number, RequestId = request.Id, CreatedAt = now });
         return voucher;

@@ -27,15 +27,16 @@ public sealed record AuthorisationVoucherTerms(
 /// <summary>Issues the voucher of an agreed request (authorisation or prescription); it is stored with the request by the caller's save.</summary>
 public static class CareVouchers
 {
+    /// <param name="sequence">A number already drawn from the voucher sequence (with the request's facts), else one is drawn here.</param>
     public static async Task<Voucher> AddAsync(IAppDbContext db, ReferenceCatalog catalog, CareRequest request, AuthorisationVoucherTerms terms,
-        DateTimeOffset now, CancellationToken ct)
+        DateTimeOffset now, CancellationToken ct, long? sequence = null)
     {
-        var sequence = await db.NextSequenceValueAsync(Sequences.VoucherNumber, ct);
+        sequence ??= await db.NextSequenceValueAsync(Sequences.VoucherNumber, ct);
         var voucherId = Guid.CreateVersion7(now);
         var voucher = new Voucher
         {
             Id = voucherId,
-            Number = VoucherNumber.Format(terms.Kind, terms.IssuedOn.Year, sequence),
+            Number = VoucherNumber.Format(terms.Kind, terms.IssuedOn.Year, sequence.Value),
             Kind = terms.Kind,
             ProviderId = request.ProviderId,
             InsuredId = request.InsuredId ?? throw new InvalidOperationException("An agreed request has a known insured person."),

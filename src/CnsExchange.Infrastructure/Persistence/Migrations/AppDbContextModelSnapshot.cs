@@ -2112,7 +2112,8 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.Property<byte[]>("Content")
                         .IsRequired()
                         .HasColumnType("bytea")
-                        .HasColumnName("content");
+                        .HasColumnName("content")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<string>("ContentType")
                         .IsRequired()
