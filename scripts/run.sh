@@ -8,6 +8,8 @@ source scripts/lib/postgres.sh
 
 export ASPNETCORE_URLS=${ASPNETCORE_URLS:-http://localhost:8080}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# The GC's gen0 budget, 16 MiB whatever the machine's L3 size (see src/CnsExchange.Api/CnsExchange.Api.csproj).
+export DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x1000000}
 # A local set-up calls webhook receivers on this machine (loopback); hosted deployments keep the default "hosted".
 export CnsExchange__Webhooks__Network=${CnsExchange__Webhooks__Network:-local}
 

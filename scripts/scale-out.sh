@@ -17,6 +17,8 @@ source scripts/lib/postgres.sh
 source scripts/lib/nginx.sh
 source scripts/lib/api.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# The GC's gen0 budget of the API processes, 16 MiB whatever the machine's L3 size (see src/CnsExchange.Api/CnsExchange.Api.csproj).
+export DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x1000000}
 
 N=3; CHAOS=0; INJECT=""
 while [ $# -gt 0 ]; do

@@ -121,14 +121,37 @@ public static class RequestBodyLimits
                 }
                 else if (disposition.IsFormDisposition())
                 {
-                    using var text = new StreamReader(section.Body, System.Text.Encoding.UTF8);
-                    var chars = new char[valueLimit + 1];
-                    var read = await text.ReadBlockAsync(chars, cancellationToken);
-                    if (read > valueLimit) throw new InvalidDataException($"Form value length limit {valueLimit} exceeded.");
-                    fields[name] = Microsoft.Extensions.Primitives.StringValues.Concat(fields.GetValueOrDefault(name), new string(chars, 0, read));
+                    var value = await ReadFieldAsync(section.Body, valueLimit, cancellationToken);
+                    fields[name] = Microsoft.Extensions.Primitives.StringValues.Concat(fields.GetValueOrDefault(name), value);
                 }
             }
             return Form = new FormCollection(fields, files);
+        }
+
+        /// <summary>
+        /// A field's text, read in pieces of 4 KiB characters and cut at <paramref name="valueLimit"/>: a buffer of the
+        /// limit's size (64 Ki characters, 128 KiB) went to the large object heap on every request, and its churn kept
+        /// the API's memory high under load (benchmark P4).
+        /// </summary>
+        private static async Task<string> ReadFieldAsync(Stream body, int valueLimit, CancellationToken cancellationToken)
+        {
+            using var text = new StreamReader(body, System.Text.Encoding.UTF8);
+            var chunk = System.Buffers.ArrayPool<char>.Shared.Rent(4096);
+            try
+            {
+                var value = new System.Text.StringBuilder();
+                int read;
+                while ((read = await text.ReadAsync(chunk.AsMemory(0, 4096), cancellationToken)) > 0)
+                {
+                    if (value.Length + read > valueLimit) throw new InvalidDataException($"Form value length limit {valueLimit} exceeded.");
+                    value.Append(chunk, 0, read);
+                }
+                return value.ToString();
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<char>.Shared.Return(chunk);
+            }
         }
     }
 

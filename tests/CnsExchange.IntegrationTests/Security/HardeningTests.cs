@@ -92,6 +92,22 @@ public sealed class HardeningTests(ApiFactory api, ITestOutputHelper output) : A
         };
         await (await Client(Physio1).PostAsync(ValidationTestSupport.Url, asFile)).ExpectProblemAsync(HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
 
+        // At the limit (64 Ki characters) the field is read and judged as a request, not refused as too large; one
+        // character more is a 413. The field is read in pieces, so the edge is checked across them.
+        var atLimit = "{\"matricule\":\"" + new string('1', 64 * 1024 - 16) + "\"}";
+        Assert.Equal(64 * 1024, atLimit.Length);
+        foreach (var (field, tooLarge) in new[] { (atLimit, false), (atLimit + " ", true) })
+        {
+            var content = new MultipartFormDataContent
+            {
+                { new StringContent(field), "request" },
+                { new ByteArrayContent(ValidationTestSupport.Pdf()), "scan", "scan.pdf" },
+            };
+            var response = await Client(Physio1).PostAsync(ValidationTestSupport.Url, content);
+            if (tooLarge) await response.ExpectProblemAsync(HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
+            else Assert.NotEqual(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        }
+
         // Larger than a scan and a request part can be: refused from the Content-Length.
         var huge = new GeneratedContent(200L * 1024 * 1024, "multipart/form-data; boundary=x").WithType();
         await (await Client(Physio1).PostAsync(ValidationTestSupport.Url, huge)).ExpectProblemAsync(HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
