@@ -291,16 +291,12 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
     /// </summary>
     public async Task<bool> RefreshLineStatisticsIfBehindAsync(int linesWritten, CancellationToken ct)
     {
-        // Behind: fewer lines known than just written (never analysed: -1), or no column statistics (analysed while empty, or
-        // by an import that rolled back: reltuples, written in place, stays; pg_statistic does not).
-        await using (var current = Command("""
-            SELECT c.reltuples >= @written AND EXISTS (SELECT 1 FROM pg_catalog.pg_stats s WHERE s.schemaname = 'cns' AND s.tablename = 'fee_memoir_lines')
-            FROM pg_catalog.pg_class c WHERE c.oid = 'cns.fee_memoir_lines'::regclass
-            """))
-        {
-            current.Parameters.AddWithValue("written", (float)linesWritten);
-            if (await current.ExecuteScalarAsync(ct) is true) return false;
-        }
+        // Behind: fewer lines known than just written (never analysed: -1; analysed while empty: 0). pg_stats cannot tell
+        // whether column statistics exist: it hides them from a role under row-level security. (An import that analysed
+        // and then rolled back leaves reltuples without column statistics, until autovacuum removes its aborted lines and
+        // records the live count again.)
+        await using (var known = Command("SELECT c.reltuples FROM pg_catalog.pg_class c WHERE c.oid = 'cns.fee_memoir_lines'::regclass"))
+            if (await known.ExecuteScalarAsync(ct) is float reltuples && reltuples >= linesWritten) return false;
         // The application role owns no table: the owner analyses it (a SECURITY DEFINER function of the sandboxes migration).
         await using var analyse = Command("SELECT cns.analyze_fee_memoir_lines()");
         await analyse.ExecuteNonQueryAsync(ct);
