@@ -248,24 +248,26 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
 
     public async Task WriteMemoirsAsync(IReadOnlyList<FeeMemoir> memoirs, IReadOnlyDictionary<Guid, int> sessionsConsumed, CancellationToken ct)
     {
-        if (memoirs.Count == 0) return;
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("Billing writes run inside a transaction.");
-        await using (var w = await BeginStagedCopyAsync(connection, "fee_memoirs", MemoirColumns, ct))
+        if (memoirs.Count > 0)
         {
-            foreach (var m in memoirs) await WriteMemoirAsync(w, m, ct);
-            await w.CompleteAsync(ct);
+            await using (var w = await BeginStagedCopyAsync(connection, "fee_memoirs", MemoirColumns, ct))
+            {
+                foreach (var m in memoirs) await WriteMemoirAsync(w, m, ct);
+                await w.CompleteAsync(ct);
+            }
+            await MoveStagedAsync("fee_memoirs", MemoirColumns, ct);
+            var reasons = new ReasonsJson();
+            await using (var w = await BeginStagedCopyAsync(connection, "fee_memoir_lines", CopyLineColumns, ct))
+            {
+                foreach (var m in memoirs)
+                    foreach (var l in m.Lines)
+                        await WriteLineAsync(w, l, reasons.Of(l.Reasons), ct);
+                await w.CompleteAsync(ct);
+            }
+            await MoveStagedAsync("fee_memoir_lines", CopyLineColumns, ct);
         }
-        await MoveStagedAsync("fee_memoirs", MemoirColumns, ct);
-        var reasons = new ReasonsJson();
-        await using (var w = await BeginStagedCopyAsync(connection, "fee_memoir_lines", CopyLineColumns, ct))
-        {
-            foreach (var m in memoirs)
-                foreach (var l in m.Lines)
-                    await WriteLineAsync(w, l, reasons.Of(l.Reasons), ct);
-            await w.CompleteAsync(ct);
-        }
-        await MoveStagedAsync("fee_memoir_lines", CopyLineColumns, ct);
         if (sessionsConsumed.Count == 0) return;
         await using var update = Command("""
             UPDATE cns.voucher_services s SET sessions_billed = s.sessions_billed + d.n
@@ -275,6 +277,30 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         update.Parameters.Add(new NpgsqlParameter("counts", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = sessionsConsumed.Values.ToArray() });
         var updated = await update.ExecuteNonQueryAsync(ct);
         if (updated != sessionsConsumed.Count) throw new InvalidOperationException($"{sessionsConsumed.Count - updated} voucher service(s) vanished while their sessions were consumed.");
+    }
+
+    /// <summary>
+    /// The planner needs to know that fee_memoir_lines holds lines: with the statistics of an empty or never analysed table,
+    /// every index of it looks equally empty, and the paid-lines facts (<see cref="PaidLinesAsync"/>) were read through
+    /// the BIL-08 index on sandbox_id alone, i.e. every paid line of the sandbox at every batch of a billing file (34–52 s
+    /// for the first 200,000-line file of a fresh database: bench/results/2026-12-02-p2-write-phase.md). Analysed in the
+    /// import's transaction, the table's sample includes the lines the transaction wrote (ANALYZE counts the rows its own
+    /// transaction inserted); the new statistics invalidate the plans cached for the table. pg_class.reltuples is written
+    /// in place, so other sessions see the new count at once and do not analyse again. The ShareUpdateExclusiveLock of
+    /// ANALYZE is held until the import commits (it only excludes VACUUM, ANALYZE and schema changes of the table).
+    /// </summary>
+    public async Task<bool> RefreshLineStatisticsIfBehindAsync(int linesWritten, CancellationToken ct)
+    {
+        // Behind: fewer lines known than just written (never analysed: -1; analysed while empty: 0). pg_stats cannot tell
+        // whether column statistics exist: it hides them from a role under row-level security. (An import that analysed
+        // and then rolled back leaves reltuples without column statistics, until autovacuum removes its aborted lines and
+        // records the live count again.)
+        await using (var known = Command("SELECT c.reltuples FROM pg_catalog.pg_class c WHERE c.oid = 'cns.fee_memoir_lines'::regclass"))
+            if (await known.ExecuteScalarAsync(ct) is float reltuples && reltuples >= linesWritten) return false;
+        // The application role owns no table: the owner analyses it (a SECURITY DEFINER function of the sandboxes migration).
+        await using var analyse = Command("SELECT cns.analyze_fee_memoir_lines()");
+        await analyse.ExecuteNonQueryAsync(ct);
+        return true;
     }
 
     /// <summary>

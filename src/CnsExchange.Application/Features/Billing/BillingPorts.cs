@@ -74,6 +74,13 @@ public interface IBillingLedger
     /// fails the statement).
     /// </summary>
     Task WriteMemoirsAsync(IReadOnlyList<FeeMemoir> memoirs, IReadOnlyDictionary<Guid, int> sessionsConsumed, CancellationToken ct);
+
+    /// <summary>
+    /// Analyses fee_memoir_lines (in the caller's transaction, which then sees its own lines counted) when its statistics
+    /// know fewer lines than <paramref name="linesWritten"/>, the lines this transaction has just written: a table never
+    /// analysed, or analysed while (nearly) empty. Returns whether it did.
+    /// </summary>
+    Task<bool> RefreshLineStatisticsIfBehindAsync(int linesWritten, CancellationToken ct);
 }
 
 public sealed record StoredContent(Guid ContentId, long SizeBytes, string Sha256);
