@@ -101,38 +101,6 @@ public sealed class LineReferenceTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(constraint, e.ConstraintName);
     }
 
-    // The memoir is no foreign key of the database's own either (migration LineMemoirByStatement): its cascade and its fixed
-    // key are triggers.
-    [Fact]
-    public async Task Deleting_a_memoir_deletes_its_lines_and_no_other()
-    {
-        await using var conn = await OpenAsync();
-        await using var tx = await conn.BeginTransactionAsync();
-        await ExecuteAsync(conn, Setup + InsertLine + ";" + """
-            CREATE TEMP TABLE m2 ON COMMIT DROP AS SELECT gen_random_uuid() id;
-            INSERT INTO cns.fee_memoirs (id, provider_id, reference, source, status, received_at, received_on, due_date, line_count, accepted_count,
-              reduced_count, refused_count, claimed_total, tariff_total, cns_total, insured_share_total, sandbox_id)
-              SELECT m2.id, m.provider_id, m.reference || '-2', m.source, m.status, m.received_at, m.received_on, m.due_date, 1, 0, 0, 1, 30, 30, 0, 0, m.sandbox_id
-              FROM cns.fee_memoirs m, m2, ids WHERE m.id = ids.m;
-            UPDATE line SET id = gen_random_uuid(), memoir_id = m2.id, outcome = 'Refused' FROM m2;
-            INSERT INTO cns.fee_memoir_lines SELECT * FROM line;
-            """);
-        await ExecuteAsync(conn, "DELETE FROM cns.fee_memoirs USING ids WHERE id = ids.m");
-        Assert.Equal(0L, await ScalarAsync(conn, "SELECT count(*) FROM cns.fee_memoir_lines l JOIN ids ON l.memoir_id = ids.m"));
-        Assert.Equal(1L, await ScalarAsync(conn, "SELECT count(*) FROM cns.fee_memoir_lines l JOIN m2 ON l.memoir_id = m2.id"));
-    }
-
-    [Fact]
-    public async Task A_memoirs_id_never_changes()
-    {
-        await using var conn = await OpenAsync();
-        await using var tx = await conn.BeginTransactionAsync();
-        await ExecuteAsync(conn, Setup + InsertLine);
-        var e = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(conn, "UPDATE cns.fee_memoirs m SET id = gen_random_uuid() FROM ids WHERE m.id = ids.m"));
-        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, e.SqlState);
-        Assert.Equal("fk_fee_memoir_lines_fee_memoirs_memoir_id", e.ConstraintName);
-    }
-
     private async Task<NpgsqlConnection> OpenAsync()
     {
         var conn = new NpgsqlConnection(Api.ConnectionString);

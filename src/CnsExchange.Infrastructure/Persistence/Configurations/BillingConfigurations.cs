@@ -52,12 +52,6 @@ internal sealed class FeeMemoirConfiguration : IEntityTypeConfiguration<FeeMemoi
         b.HasOne<HospitalStay>().WithMany().HasForeignKey(x => x.HospitalStayId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Provider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<BillingFile>().WithMany().HasForeignKey(x => x.BillingFileId).OnDelete(DeleteBehavior.Restrict);
-        // The model keeps the relationship (navigation, EF's own cascade, SandboxDeletionOrder), but the database has no
-        // constraint for it since the migration LineMemoirByStatement: PostgreSQL checked it row by row (~15 % of writing a
-        // billing file's line). Its three parts are triggers of that migration: the lines' statement trigger looks each
-        // memoir up once (FOR KEY SHARE) and refuses a missing one under this constraint's name, a deleted memoir's
-        // lines are deleted with it, and a memoir's id never changes. A migration that changes this relationship must
-        // not expect the constraint to exist.
         b.HasMany(x => x.Lines).WithOne().HasForeignKey(x => x.MemoirId).OnDelete(DeleteBehavior.Cascade);
     }
 }
@@ -111,8 +105,7 @@ internal sealed class FeeMemoirLineConfiguration : IEntityTypeConfiguration<FeeM
         // A run reads and marks its lines provider by provider, in id order (return files, marking batches).
         b.HasIndex(x => new { x.PaymentRunId, x.ProviderId, x.Id }).HasFilter("payment_run_id IS NOT NULL")
             .HasDatabaseName("ix_fee_memoir_lines_payment_run_provider");
-        // Only the payment run is a foreign key of the database's own (the memoir's is in the model only, see
-        // FeeMemoirConfiguration). A billing file's lines enter this table by the
+        // Only the memoir (cascade) is a foreign key of the database's own. A billing file's lines enter this table by the
         // hundred thousand, and PostgreSQL checks a foreign key row by row (one lookup and row lock per line and key: with
         // the voucher, its service, the insured, the provider and the sandbox that was about 60 % of writing a line).
         // Those references are kept by triggers of the migration LineReferencesPerStatement instead, once per statement
