@@ -45,9 +45,9 @@ internal sealed class PaymentRunStore(AppDbContext db) : IPaymentRunStore
             SELECT coalesce(sum(lines), 0)::int AS lines, count(*)::int AS memoirs, count(DISTINCT provider_id)::int AS providers FROM taken
             """).ToListAsync(ct)).Single();
 
-    // The application role owns no table: the owner analyses it (a SECURITY DEFINER function of the sandboxes migration),
-    // the run column only since migration LineStatisticsOfTheRunColumn.
-    public Task RefreshLineStatisticsAsync(CancellationToken ct) => db.Database.ExecuteSqlRawAsync("SELECT cns.analyze_fee_memoir_lines()", ct);
+    // The application role owns no table: the owner analyses it, the run column only (a SECURITY DEFINER function of
+    // migration LineStatisticsPerCaller).
+    public Task RefreshLineStatisticsAsync(CancellationToken ct) => db.Database.ExecuteSqlRawAsync("SELECT cns.analyze_fee_memoir_lines_run_column()", ct);
 
     // The providers' paid-line counts come with the netting's read of the run's lines (not a second read of them here).
     public Task InsertOrdersAsync(PaymentRun run, IReadOnlyDictionary<Guid, int> paidLines, DateTimeOffset now, CancellationToken ct)
