@@ -104,14 +104,13 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     public async Task<long> NextSequenceValueAsync(string sequence, CancellationToken ct)
     {
-        // Sequence names are constants of the code (Sequences), never input; the check keeps it that way.
-        if (!sequence.All(c => c is '_' or (>= 'a' and <= 'z'))) throw new ArgumentException("Invalid sequence name.", nameof(sequence));
+        var sql = NextValueSql(sequence);
         // A plain command on the context's connection and transaction: no LINQ query to translate for one value.
         await Database.OpenConnectionAsync(ct);
         try
         {
             await using var command = Database.GetDbConnection().CreateCommand();
-            command.CommandText = "SELECT nextval('" + Schema + "." + sequence + "')";
+            command.CommandText = sql;
             command.Transaction = Database.CurrentTransaction?.GetDbTransaction();
             return (long)(await command.ExecuteScalarAsync(ct))!;
         }
@@ -119,6 +118,14 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
         {
             await Database.CloseConnectionAsync();
         }
+    }
+
+    /// <summary>The statement drawing the next value of one of our sequences (also sent in other batches, e.g. the validation facts').</summary>
+    internal static string NextValueSql(string sequence)
+    {
+        // Sequence names are constants of the code (Sequences), never input; the check keeps it that way.
+        if (!sequence.All(c => c is '_' or (>= 'a' and <= 'z'))) throw new ArgumentException("Invalid sequence name.", nameof(sequence));
+        return "SELECT nextval('" + Schema + "." + sequence + "')";
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

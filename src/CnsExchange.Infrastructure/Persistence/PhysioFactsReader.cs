@@ -60,7 +60,7 @@ internal sealed class PhysioFactsReader(AppDbContext db) : IPhysioFactsReader
             foreach (var fingerprint in fingerprints) lookup.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = fingerprint });
             batch.BatchCommands.Add(lookup);
             // The voucher number of an agreement at once, drawn here rather than in a round trip of its own before the save.
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT nextval('" + AppDbContext.Schema + "." + Sequences.VoucherNumber + "')"));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(AppDbContext.NextValueSql(Sequences.VoucherNumber)));
 
             await using var reader = await batch.ExecuteReaderAsync(ct);
             Insured? insured = null;
