@@ -1,6 +1,7 @@
 using System.Data;
 using CnsExchange.Application.Features.Billing;
 using CnsExchange.Domain.Common;
+using CnsExchange.Infrastructure.Persistence;
 using CnsExchange.Infrastructure.Persistence.Configurations;
 using Microsoft.EntityFrameworkCore.Storage;
 using NpgsqlTypes;
@@ -305,18 +306,26 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
 
     /// <summary>
     /// PostgreSQL refuses COPY FROM into a table under row-level security: the rows are copied into a session temp table
-    /// shaped like the target (its sandbox_id default included), then inserted in one statement, which the policy checks.
+    /// of the copied columns only (no default, no constraint: nothing is evaluated per row there), then inserted in one
+    /// statement, which the policy checks.
     /// </summary>
     private async Task<NpgsqlBinaryImporter> BeginStagedCopyAsync(NpgsqlConnection connection, string table, string columns, CancellationToken ct)
     {
-        await using (var create = Command($"CREATE TEMP TABLE IF NOT EXISTS staged_{table} (LIKE cns.{table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"))
+        await using (var create = Command($"CREATE TEMP TABLE IF NOT EXISTS staged_{table} ON COMMIT DELETE ROWS AS SELECT {columns} FROM cns.{table} WITH NO DATA"))
             await create.ExecuteNonQueryAsync(ct);
         return await connection.BeginBinaryImportAsync($"COPY pg_temp.staged_{table} ({columns}) FROM STDIN (FORMAT BINARY)", ct);
     }
 
+    /// <summary>
+    /// The rows' sandbox is the session's, read once per statement (an InitPlan) instead of the column default evaluated
+    /// for each row; the policy's WITH CHECK still compares every row with the session's sandbox.
+    /// </summary>
     private async Task MoveStagedAsync(string table, string columns, CancellationToken ct)
     {
-        await using var move = Command($"INSERT INTO cns.{table} ({columns}) SELECT {columns} FROM pg_temp.staged_{table}; TRUNCATE pg_temp.staged_{table}");
+        await using var move = Command($"""
+            INSERT INTO cns.{table} ({columns}, {SandboxModel.Column}) SELECT {columns}, (SELECT {SandboxModel.CurrentSql}) FROM pg_temp.staged_{table};
+            TRUNCATE pg_temp.staged_{table}
+            """);
         await move.ExecuteNonQueryAsync(ct);
     }
 

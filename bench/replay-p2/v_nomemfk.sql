@@ -1,0 +1,1 @@
+ALTER TABLE cns.fee_memoir_lines DROP CONSTRAINT fk_fee_memoir_lines_fee_memoirs_memoir_id;

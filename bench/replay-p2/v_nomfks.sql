@@ -1,0 +1,1 @@
+ALTER TABLE cns.fee_memoirs DROP CONSTRAINT fk_fee_memoirs_billing_files_billing_file_id, DROP CONSTRAINT fk_fee_memoirs_providers_provider_id, DROP CONSTRAINT fk_fee_memoirs_sandboxes_sandbox_id;

@@ -1,0 +1,1 @@
+ALTER TABLE cns.fee_memoir_lines DROP CONSTRAINT fk_fee_memoir_lines_payment_run_payment_run_id;

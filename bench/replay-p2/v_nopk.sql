@@ -1,0 +1,3 @@
+ALTER TABLE cns.line_contestations DROP CONSTRAINT fk_line_contestations_fee_memoir_lines_line_id;
+ALTER TABLE cns.provider_debts DROP CONSTRAINT fk_provider_debts_fee_memoir_lines_line_id;
+ALTER TABLE cns.fee_memoir_lines DROP CONSTRAINT pk_fee_memoir_lines;

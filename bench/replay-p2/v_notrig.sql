@@ -1,0 +1,1 @@
+ALTER TABLE cns.fee_memoir_lines DISABLE TRIGGER trg_fee_memoir_lines_references; ALTER TABLE cns.fee_memoir_lines DISABLE TRIGGER trg_fee_memoir_lines_ins04_insert;

@@ -1,0 +1,1 @@
+DROP INDEX cns.ix_fee_memoir_lines_unsettled;

@@ -1,0 +1,2 @@
+ALTER POLICY sandbox_isolation ON cns.fee_memoir_lines USING (sandbox_id = (SELECT NULLIF(current_setting('cns.sandbox', true), '')::uuid)) WITH CHECK (sandbox_id = (SELECT NULLIF(current_setting('cns.sandbox', true), '')::uuid));
+ALTER POLICY sandbox_isolation ON cns.fee_memoirs USING (sandbox_id = (SELECT NULLIF(current_setting('cns.sandbox', true), '')::uuid)) WITH CHECK (sandbox_id = (SELECT NULLIF(current_setting('cns.sandbox', true), '')::uuid));
