@@ -22,7 +22,7 @@ USER cns
 # them (scripts/lib/api.sh, api_runtime_env: keep both in step).
 ENV ASPNETCORE_URLS=http://+:8080 \
     DOTNET_RUNNING_IN_CONTAINER=true \
-    DOTNET_GCgen0size=0x1000000 \
+    DOTNET_GCgen0size=0x800000 \
     MALLOC_MMAP_THRESHOLD_=65536
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --retries=6 CMD ["dotnet", "CnsExchange.Api.dll", "--healthcheck"]
