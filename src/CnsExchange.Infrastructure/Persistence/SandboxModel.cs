@@ -22,11 +22,24 @@ internal static class SandboxModel
     private static readonly HashSet<Type> Shared = [typeof(SandboxRecord), typeof(Configurations.OperatorKey)];
 
     /// <summary>
-    /// Tables whose rows take their sandbox from a parent row instead of a foreign key of their own: a fee memoir line is
-    /// in its memoir's sandbox (checked once per statement by a trigger, see <see cref="Configurations.LineReferences"/>),
-    /// and the memoir's cascade removes it with the sandbox. The column, policy, filter and indexes stay.
+    /// Tables whose rows take their sandbox from a parent row instead of a foreign key of their own, because each row is
+    /// written with its parent in the same transaction (under the same sandbox setting, which row-level security checks)
+    /// and goes with it (the parent's cascading foreign key; sandbox deletion removes them by their own column first).
+    /// The column, policy, filter and indexes stay; only the foreign key to <c>sandboxes</c>, a <c>FOR KEY SHARE</c> of
+    /// the one sandbox row by every row written, goes:
+    /// - a fee memoir line is in its memoir's sandbox (checked once per statement by a trigger, see <see cref="Configurations.LineReferences"/>);
+    /// - a prescription scan is stored with its validation request in the request's one save (VAL-18), and nowhere else;
+    /// - a voucher's services and a validation voucher's prescription fingerprints are added with the voucher
+    ///   (<c>CareVouchers.AddAsync</c>, <c>PhysioVouchers.AddAsync</c>) and saved with it (issue 24: 4 of the ~9 checks
+    ///   of the sandbox row per agreed validation).
     /// </summary>
-    private static readonly HashSet<Type> SandboxThroughParent = [typeof(CnsExchange.Domain.Billing.FeeMemoirLine)];
+    private static readonly HashSet<Type> SandboxThroughParent =
+    [
+        typeof(CnsExchange.Domain.Billing.FeeMemoirLine),
+        typeof(CnsExchange.Domain.Physio.PrescriptionScan),
+        typeof(CnsExchange.Domain.Physio.PrescriptionFingerprint),
+        typeof(CnsExchange.Domain.Vouchers.VoucherService),
+    ];
 
     /// <summary>An API key identifies its sandbox: its hash stays unique across all sandboxes.</summary>
     private static bool KeepsGlobalUniqueness(IMutableIndex index) =>

@@ -83,6 +83,17 @@ public sealed class SandboxOperatorTests(ApiFactory api) : ApiTest(api)
             $"memoirReference,voucherNumber,matricule,sessionDate,actCode,travel,claimedAmount\nDEL-F,{voucher},{ValidationTestSupport.Adult},2026-11-21,ZK11,false,36.80\n", "text/csv");
         await Billing.BillingApi.WaitForFileAsync(Client(b.Key("physio-1")), file.Id.ToString());
         var defaultRowsBefore = await DefaultRowsAsync();
+        // Scans, voucher services and prescription fingerprints have no foreign key to sandboxes of their own (they take
+        // their sandbox through their request or voucher, issue 24): the deletion still removes them.
+        const string throughParent = """
+            SELECT (SELECT count(*) FROM cns.prescription_scans WHERE sandbox_id = $1) + (SELECT count(*) FROM cns.voucher_services WHERE sandbox_id = $1)
+                 + (SELECT count(*) FROM cns.prescription_fingerprints WHERE sandbox_id = $1)
+            """;
+        await using (var before = new NpgsqlConnection(Api.ConnectionString))
+        {
+            await before.OpenAsync();
+            Assert.Equal(4, await SandboxApi.CountAsync(before, throughParent, b.Id)); // 1 scan, 1 service, 2 fingerprints
+        }
 
         Assert.Equal(HttpStatusCode.NoContent, (await Client(Operator).DeleteAsync($"/api/v1/sandboxes/{b.Id}")).StatusCode);
 
@@ -98,6 +109,7 @@ public sealed class SandboxOperatorTests(ApiFactory api) : ApiTest(api)
                  + (SELECT count(*) FROM cns.billing_files WHERE sandbox_id = $1) + (SELECT count(*) FROM cns.vouchers WHERE sandbox_id = $1)
             """, b.Id);
         Assert.Equal(0, left);
+        Assert.Equal(0, await SandboxApi.CountAsync(owner, throughParent, b.Id));
         Assert.Equal(defaultRowsBefore, await DefaultRowsAsync()); // the default sandbox lost nothing
         await (await Client(Operator).DeleteAsync($"/api/v1/sandboxes/{SandboxApi.Default}")).ExpectProblemAsync(HttpStatusCode.Conflict, "default_sandbox");
     }

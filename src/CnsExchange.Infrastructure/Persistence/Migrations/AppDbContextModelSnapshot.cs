@@ -4283,13 +4283,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("CnsExchange.Domain.Physio.PrescriptionFingerprint", b =>
                 {
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_prescription_fingerprints_sandboxes_sandbox_id");
-
                     b.HasOne("CnsExchange.Domain.Vouchers.Voucher", null)
                         .WithMany()
                         .HasForeignKey("VoucherId")
@@ -4306,13 +4299,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_prescription_scans_validation_request_request_id");
-
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_prescription_scans_sandboxes_sandbox_id");
                 });
 
             modelBuilder.Entity("CnsExchange.Domain.Registry.AccidentCase", b =>
@@ -4633,13 +4619,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("CnsExchange.Domain.Vouchers.VoucherService", b =>
                 {
-                    b.HasOne("CnsExchange.Application.Features.Sandboxes.SandboxRecord", null)
-                        .WithMany()
-                        .HasForeignKey("SandboxId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_voucher_services_sandboxes_sandbox_id");
-
                     b.HasOne("CnsExchange.Domain.Vouchers.Voucher", null)
                         .WithMany("Services")
                         .HasForeignKey("VoucherId")
