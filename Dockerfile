@@ -18,12 +18,10 @@ WORKDIR /app
 RUN groupadd --system cns && useradd --system --gid cns --no-create-home cns
 COPY --from=build /app .
 USER cns
-# DOTNET_GCgen0size and MALLOC_MMAP_THRESHOLD_: the API's settings read from the environment only, as every launcher sets
-# them (scripts/lib/api.sh, api_runtime_env: keep both in step).
+# DOTNET_GCgen0size: the GC's gen0 budget, 16 MiB whatever the host's L3 size (see CnsExchange.Api.csproj).
 ENV ASPNETCORE_URLS=http://+:8080 \
     DOTNET_RUNNING_IN_CONTAINER=true \
-    DOTNET_GCgen0size=0x800000 \
-    MALLOC_MMAP_THRESHOLD_=65536
+    DOTNET_GCgen0size=0x1000000
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --retries=6 CMD ["dotnet", "CnsExchange.Api.dll", "--healthcheck"]
 ENTRYPOINT ["dotnet", "CnsExchange.Api.dll"]

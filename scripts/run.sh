@@ -5,10 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 source scripts/lib/postgres.sh
-source scripts/lib/api.sh
 
 export ASPNETCORE_URLS=${ASPNETCORE_URLS:-http://localhost:8080}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# The GC's gen0 budget, 16 MiB whatever the machine's L3 size (see src/CnsExchange.Api/CnsExchange.Api.csproj).
+export DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x1000000}
 # A local set-up calls webhook receivers on this machine (loopback); hosted deployments keep the default "hosted".
 export CnsExchange__Webhooks__Network=${CnsExchange__Webhooks__Network:-local}
 
@@ -50,8 +51,6 @@ cat <<MSG
     operator   sandbox-operator (sandboxes, jobs dashboard, /metrics)
 
 MSG
-# The API's runtime settings (scripts/lib/api.sh), for the API process only.
-api_runtime_env
-(cd src/CnsExchange.Api && export "${API_ENV[@]}" && exec dotnet bin/Release/net10.0/CnsExchange.Api.dll) &
+(cd src/CnsExchange.Api && exec dotnet bin/Release/net10.0/CnsExchange.Api.dll) &
 API_PID=$!
 wait "$API_PID"

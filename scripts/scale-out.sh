@@ -17,6 +17,8 @@ source scripts/lib/postgres.sh
 source scripts/lib/nginx.sh
 source scripts/lib/api.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# The GC's gen0 budget of the API processes, 16 MiB whatever the machine's L3 size (see src/CnsExchange.Api/CnsExchange.Api.csproj).
+export DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x1000000}
 
 N=3; CHAOS=0; INJECT=""
 while [ $# -gt 0 ]; do
@@ -69,10 +71,6 @@ PROXY_PORT=$(pg_pick_port "${PROXY_PORT:-$([ "$CHAOS" -eq 1 ] && echo 18690 || e
 nginx_config "$NGINX_DIR" "$PROXY_PORT" "${PORTS[@]}"
 nginx_start "$NGINX_DIR" || { cat "$NGINX_DIR/error.log" >&2; exit 1; }
 echo "nginx on 127.0.0.1:$PROXY_PORT -> API processes on ${PORTS[*]}"
-# The API processes' runtime settings (scripts/lib/api.sh); exported after PostgreSQL and nginx started, so that only the
-# API processes (and the chaos tool, which starts and restarts them) get them.
-api_runtime_env
-export "${API_ENV[@]}"
 
 if [ "$CHAOS" -eq 1 ]; then
   # The chaos tool starts, kills and restarts the API processes itself (tests/CnsExchange.Reliability, scenario scale-chaos).

@@ -12,18 +12,3 @@ api_wait_ready() {
     sleep 0.5
   done
 }
-
-# The API process's settings that the runtime and the C library read from the environment only (no runtimeconfig.json
-# name), in one place for every launcher: scripts/run.sh, scripts/scale-out.sh and bench/run.sh (API processes only,
-# not PostgreSQL or the bench). The Dockerfile cannot source this file: its ENV lists the same values, keep both in step.
-# A value already set in the environment wins. Measured in bench/results/2026-12-03-p4-memory.md and -p4-runtime.md.
-#  - DOTNET_GCgen0size: the GC's gen0 budget, 8 MiB whatever the L3 size (the GC sizes it from the L3: ~130 MB on the
-#    bench machine, which reports a 260 MiB L3; 16 MiB before -p4-runtime.md).
-#  - MALLOC_MMAP_THRESHOLD_: glibc serves native blocks of 64 KiB and more (JIT work areas, runtime tables) with mmap
-#    and gives them back on free; with the default (dynamic) threshold they stay in the per-thread malloc arenas.
-api_runtime_env() {
-  API_ENV=(
-    "DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x800000}"
-    "MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-65536}"
-  )
-}

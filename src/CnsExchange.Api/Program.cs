@@ -65,13 +65,6 @@ if (!isTooling)
     await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
 }
 
-if (!isTooling)
-{
-    // Start-up (EF model, migrations check, reference data) leaves garbage that survived into gen2 while it ran; one
-    // compacting collection once the server listens returns it before the first request (issue 24, P4).
-    app.Lifetime.ApplicationStarted.Register(() => GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true));
-}
-
 app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages(async ctx =>
