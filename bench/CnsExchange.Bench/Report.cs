@@ -82,11 +82,11 @@ public sealed class Report
     private static readonly (string Key, string Text)[] Explanations =
     [
         ("P1 ≥ 0.6× baseline",
-            "A validation reads 6 rows and writes 9 in 7 tables (about 22 index entries and 12 foreign-key checks) in 3 round trips; " +
-            "PostgreSQL alone spends about 1.1 ms of CPU on it against 0.3–0.45 ms for the baseline's one INSERT, so even an API that " +
-            "cost nothing would stay near 0.4× here. Would meet it: fewer rows and indexes per request (a schema change touching " +
-            "the other features), a hand-written insert batch instead of EF Core's save (about a quarter of the remaining API CPU), " +
-            "or a baseline that writes the same rows in raw SQL."),
+            "On settled tables (the note's settling phase), one validation costs about 3 ms of API CPU and 2.2–3 ms of PostgreSQL CPU " +
+            "(bench/cpu/sample-cpu.sh; bench/results/2026-12-03-p1-first-minute.md): it reads 6 rows and writes 9 in 7 tables in 3 " +
+            "round trips, where the baseline writes one row; on 2 cores shared with the load generator that bounds P1 near 350/s. " +
+            "Would meet it: fewer rows and indexes per request (a schema change touching the other features), a hand-written insert " +
+            "batch instead of EF Core's save, or a baseline that writes the same rows in raw SQL."),
         ("P1 p50 ≤ 5 ms",
             "Measured at 4 connections (at 32, p50 is about 32 ÷ throughput). A validation's own work (parse, rules, one save of its " +
             "rows) must stay under 5 ms with 4 requests sharing 2 cores with PostgreSQL; a loaded machine moves this figure most."),

@@ -36,6 +36,22 @@ public static class ValidationScenario
         var duration = ctx.Duration;
         LoadResult api;
         long peakRss;
+        // The baseline first, on a database where no autovacuum of the API's rows can run beside it (it weighed 640 to 1,450
+        // raw INSERTs/s after the API phases); its table is emptied after it, so its own vacuum does not run beside them.
+        var loadBeforeBaseline = LoadAverage();
+        LoadResult baseline;
+        await using (var baselineHost = await BaselineHost.StartAsync(ctx.ConnectionString, ctx.BaselinePort))
+            baseline = await LoadGenerator.RunAsync("P1 baseline (raw INSERT)", baselineHost.BaseUri, connections, duration,
+                (w, n) => Make(baselineHost.BaseUri, "/baseline/insert", w, n), r => (int)r.StatusCode == 201, warmup: Warmup);
+        var loadAfterBaseline = LoadAverage();
+        await ExecuteAsync(ctx, "TRUNCATE bench.raw_requests");
+
+        // Steady state, as in a system that has run for a while: load until PostgreSQL has analysed the tables a validation
+        // writes (autovacuum's first pass after they filled). Until then the prepared statements' cached plans were made
+        // while the tables held a few rows, and some scan a sandbox's rows instead of probing a key (2026-12-03-p1-first-minute.md).
+        // In a sandbox of its own, so that the measured phases' prescriptions are new in theirs.
+        var settling = (await CreateSandboxesAsync(ctx, 1, "bench-p1-settling"))[0];
+        var settled = await LoadUntilAnalyzedAsync(ctx, connections, (w, n) => Make(ctx.ApiUri, "/api/v1/validation-requests", w, n, settling.PhysioKey));
         var loadBefore = LoadAverage();
         await using (var rss = new RssSampler(ctx.ApiPid))
         {
@@ -47,10 +63,6 @@ public static class ValidationScenario
         var loadAfterApi = LoadAverage();
         var agreed = await CountAgreedAsync(ctx);
 
-        await using var baselineHost = await BaselineHost.StartAsync(ctx.ConnectionString, ctx.BaselinePort);
-        var baseline = await LoadGenerator.RunAsync("P1 baseline (raw INSERT)", baselineHost.BaseUri, connections, duration,
-            (w, n) => Make(baselineHost.BaseUri, "/baseline/insert", w, n), r => (int)r.StatusCode == 201, warmup: Warmup);
-        var loadAfterBaseline = LoadAverage();
 
         // Throughput counts 201s only: a fast error is not a validation.
         var ratio = api.SuccessesPerSecond / baseline.SuccessesPerSecond;
@@ -79,7 +91,7 @@ public static class ValidationScenario
         }
         finally
         {
-            await DeleteSandboxesAsync(ctx, sandboxes);
+            await DeleteSandboxesAsync(ctx, [.. sandboxes, settling]);
         }
         var spreadRatio = spread.SuccessesPerSecond / api.SuccessesPerSecond;
         report.Row("P1", "over 10 sandboxes: 201 per s (32 conn.)", Report.F(spread.SuccessesPerSecond), Report.F(api.SuccessesPerSecond) + " in one sandbox",
@@ -89,13 +101,13 @@ public static class ValidationScenario
                     $"{spread.Requests} requests, statuses {string.Join(", ", spread.StatusCounts.Select(kv => $"{kv.Key}×{kv.Value}"))}; load average after it {LoadAverage()}.");
         report.Row("P4", "API peak RSS under P1 load (MB)", Report.F(peakRss / 1048576.0), "-", "-", "< 300 MB", peakRss < 300L * 1048576);
         report.Note($"P1: {api.Requests} validation requests in {Report.F(api.Duration.TotalSeconds)} s, statuses {string.Join(", ", api.StatusCounts.Select(kv => $"{kv.Key}×{kv.Value}"))}; {agreed} vouchers in the database. " +
-                    $"Baseline: {baseline.Requests} raw INSERTs of the same multipart payload (request JSON as jsonb + 20 KiB scan as bytea) through a minimal ASP.NET endpoint in the bench process. " +
-                    $"Each phase measured after {Warmup.TotalSeconds:0} s of warm-up load; load average (1/5/15 min) before the API phase {loadBefore}, after it {loadAfterApi}, after the baseline {loadAfterBaseline}.");
+                    $"Baseline (measured first): {baseline.Requests} raw INSERTs of the same multipart payload (request JSON as jsonb + 20 KiB scan as bytea) through a minimal ASP.NET endpoint in the bench process. " +
+                    $"Before the API phase, {settled} Each phase measured after {Warmup.TotalSeconds:0} s of warm-up load; load average (1/5/15 min) before the baseline {loadBeforeBaseline}, after it {loadAfterBaseline}, before the API phase {loadBefore}, after it {loadAfterApi}.");
     }
 
     private sealed record BenchSandbox(Guid Id, string PhysioKey);
 
-    private static async Task<List<BenchSandbox>> CreateSandboxesAsync(BenchContext ctx, int count)
+    private static async Task<List<BenchSandbox>> CreateSandboxesAsync(BenchContext ctx, int count, string name = "bench-p1")
     {
         using var admin = new HttpClient { BaseAddress = ctx.ApiUri };
         admin.DefaultRequestHeaders.Add("X-Api-Key", "sandbox-admin");
@@ -105,7 +117,7 @@ public static class ValidationScenario
         var created = new List<BenchSandbox>();
         for (var i = 0; i < count; i++)
         {
-            using var response = await op.PostAsJsonAsync("/api/v1/sandboxes", new { name = $"bench-p1-{i}", clock = new { mode = "running", now }, seed = "standard" });
+            using var response = await op.PostAsJsonAsync("/api/v1/sandboxes", new { name = $"{name}-{i}", clock = new { mode = "running", now }, seed = "standard" });
             response.EnsureSuccessStatusCode();
             var body = await response.Content.ReadFromJsonAsync<JsonElement>();
             var keys = body.GetProperty("keys");
@@ -187,6 +199,58 @@ public static class ValidationScenario
             response.EnsureSuccessStatusCode();
         }
         return list;
+    }
+
+    /// <summary>The tables an agreed validation writes.</summary>
+    private static readonly string[] WrittenTables =
+        ["care_requests", "validation_requests", "prescription_scans", "vouchers", "voucher_services", "prescription_fingerprints", "events"];
+
+    private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(150);
+
+    /// <summary>
+    /// Loads the API in 5-s rounds until every table of <see cref="WrittenTables"/> has been analysed since the first round
+    /// began (autovacuum runs once a minute: ANALYZE replaces the statistics of near-empty tables and invalidates the plans
+    /// made with them), at most <see cref="SettleLimit"/>. Says what it did, for the report.
+    /// </summary>
+    private static async Task<string> LoadUntilAnalyzedAsync(BenchContext ctx, int connections, Func<int, long, HttpRequestMessage> make)
+    {
+        var before = await AnalyzeCountsAsync(ctx);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        long requests = 0;
+        for (var round = 0; ; round++)
+        {
+            var offset = round * 10_000_000L;
+            var result = await LoadGenerator.RunAsync("P1 settling (until the tables are analysed)", ctx.ApiUri, connections, TimeSpan.FromSeconds(5),
+                (w, n) => make(w, n + offset), r => (int)r.StatusCode == 201);
+            requests += result.Requests;
+            var now = await AnalyzeCountsAsync(ctx);
+            var waiting = WrittenTables.Where(t => now.GetValueOrDefault(t) <= before.GetValueOrDefault(t)).ToList();
+            if (waiting.Count == 0)
+                return $"{requests} validation requests in {started.Elapsed.TotalSeconds:0} s of load let autovacuum analyse the tables a validation writes ({string.Join(", ", WrittenTables)}).";
+            if (started.Elapsed >= SettleLimit)
+                return $"{requests} validation requests in {started.Elapsed.TotalSeconds:0} s of load; **not yet analysed**: {string.Join(", ", waiting)} (the figures below may include plans made on near-empty tables).";
+        }
+    }
+
+    private static async Task<Dictionary<string, long>> AnalyzeCountsAsync(BenchContext ctx)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(ctx.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand(
+            "SELECT relname, analyze_count + autoanalyze_count FROM pg_stat_user_tables WHERE schemaname = 'cns' AND relname = ANY($1)", conn);
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = WrittenTables });
+        var counts = new Dictionary<string, long>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) counts[reader.GetString(0)] = reader.GetInt64(1);
+        return counts;
+    }
+
+    private static async Task ExecuteAsync(BenchContext ctx, string sql)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(ctx.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync();
     }
 
     private static async Task<long> CountAgreedAsync(BenchContext ctx)
