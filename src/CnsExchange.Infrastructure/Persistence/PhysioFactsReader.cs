@@ -26,18 +26,20 @@ internal sealed class PhysioFactsReader(AppDbContext db) : IPhysioFactsReader
 
     /// <summary>
     /// The earliest voucher holding one of <paramref name="count"/> fingerprints ($1…$count); of its fingerprints the scan's
-    /// first, so a refusal says "same scan" when the bytes matched. One primary-key lookup per fingerprint, and the voucher
-    /// by its id: with the sandbox's tables believed empty (a fresh sandbox, or statistics taken when they were), a join
-    /// lets the planner scan every voucher of the sandbox instead (bench/results/2026-12-02-p1-cpu-profile.md).
-    /// The fingerprints are a VALUES list of text parameters, not <c>unnest($1::text[])</c>: the planner estimates an
-    /// array parameter at 10 elements in the prepared statement's generic plan and at its real 2 in a custom plan, so it
-    /// kept planning the statement again at about every other execution (pg_stat_statements: 2,405 plans for 5,375
-    /// calls, 0.2–0.8 ms each); with a VALUES list both plans have the same row count and the generic one is kept.
+    /// first, so a refusal says "same scan" when the bytes matched. One primary-key probe per fingerprint, each a branch
+    /// of a UNION ALL with the fingerprint as a plain equality, and the voucher by its id. Written so that no estimate can
+    /// turn the probes into a scan: a prepared statement's plan is made once per connection, with the estimate for the
+    /// sandbox current then, and in a sandbox the statistics do not know yet that estimate is a row or two. As a join
+    /// (VALUES × fingerprints) the planner then read every fingerprint of the sandbox through the key's sandbox prefix and
+    /// filtered them, and kept that plan while the sandbox filled: 0.03 → 3.6 ms a lookup over 35 s of load in 10 new
+    /// sandboxes (bench/results/2026-12-03-p1-new-sandboxes.md; the voucher index is not led by sandbox_id for the same
+    /// reason). Parameters, not an array: an array parameter is estimated at 10 elements in the generic plan and at its
+    /// real count in a custom one, which had the statement planned again at about every other execution.
     /// </summary>
     internal static string FingerprintLookup(int count) =>
-        $"SELECT f.voucher_number, (SELECT v.provider_id FROM cns.vouchers v WHERE v.id = f.voucher_id), {IsScan} " +
-        $"FROM (VALUES {string.Join(", ", Enumerable.Range(1, count).Select(i => $"(${i}::text)"))}) x(fingerprint) " +
-        $"CROSS JOIN LATERAL (SELECT * FROM cns.prescription_fingerprints f WHERE f.fingerprint = x.fingerprint) f ORDER BY f.created_at, {IsScan} DESC LIMIT 1";
+        $"SELECT f.voucher_number, (SELECT v.provider_id FROM cns.vouchers v WHERE v.id = f.voucher_id), {IsScan} FROM (" +
+        string.Join(" UNION ALL ", Enumerable.Range(1, count).Select(i => $"SELECT * FROM cns.prescription_fingerprints f WHERE f.fingerprint = ${i}")) +
+        $") f ORDER BY f.created_at, {IsScan} DESC LIMIT 1";
 
     public async Task<PhysioFacts> ReadAsync(string matricule, string? doctorCode, IReadOnlyCollection<string> fingerprints, CancellationToken ct)
     {

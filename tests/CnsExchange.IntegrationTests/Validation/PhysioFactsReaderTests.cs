@@ -3,9 +3,12 @@ using System.Text.Json;
 using CnsExchange.Domain.Common;
 using CnsExchange.Application.Features.Validation;
 using CnsExchange.Domain.Physio.Rules;
+using CnsExchange.Infrastructure;
 using CnsExchange.Infrastructure.Persistence;
 using CnsExchange.IntegrationTests.Support;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
 using static CnsExchange.IntegrationTests.Validation.ValidationTestSupport;
 
 namespace CnsExchange.IntegrationTests.Validation;
@@ -86,5 +89,49 @@ public sealed class PhysioFactsReaderTests(ApiFactory api) : ApiTest(api)
         var agreed = await Client(Physio1).DecideAsync(Rx(), Pdf("facts-sequence"));
         var sequence = long.Parse(agreed.Voucher!.Number.Split('-')[1], System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(sequence > first + 1, $"voucher {agreed.Voucher.Number} after the reads' {first} and {first + 1}");
+    }
+
+    [Fact]
+    public async Task Val14_lookup_planned_in_a_sandbox_the_statistics_do_not_know_still_probes_the_key_in_a_full_one()
+    {
+        // A prepared statement is planned once per connection, with the estimate for the sandbox current then. Planned in a
+        // sandbox with no fingerprints yet, the lookup must still probe pk_prescription_fingerprints by fingerprint when it
+        // runs in a sandbox that holds thousands (it used to read them all through the key's sandbox prefix: issue 24).
+        var full = Guid.NewGuid();
+        var fresh = Guid.NewGuid();
+        var role = DependencyInjection.AppRole(Api.Services.GetRequiredService<IConfiguration>()).Name;
+        await using var conn = new NpgsqlConnection(Api.ConnectionString);
+        await conn.OpenAsync();
+        await using var tx = await conn.BeginTransactionAsync(); // rolled back: the rows and the statistics
+        async Task<List<string>> Run(string sql)
+        {
+            await using var cmd = new NpgsqlCommand(sql, conn, tx);
+            await using var reader = await cmd.ExecuteReaderAsync();
+            var rows = new List<string>();
+            while (await reader.ReadAsync()) rows.Add(reader.IsDBNull(0) ? "" : reader.GetValue(0).ToString()!);
+            return rows;
+        }
+
+        await Run("SET LOCAL session_replication_role = replica"); // the vouchers they name need not exist
+        await Run($"""
+            INSERT INTO cns.prescription_fingerprints (fingerprint, voucher_id, voucher_number, request_id, created_at, sandbox_id)
+            SELECT 'c:' || md5(g::text), gen_random_uuid(), 'P26-' || g, gen_random_uuid(), now(), '{full}' FROM generate_series(1, 5000) g
+            """);
+        await Run("ANALYZE cns.prescription_fingerprints");
+        await Run($"SET LOCAL ROLE {role}");
+        await Run("SET LOCAL plan_cache_mode = force_generic_plan");
+        await Run($"SELECT set_config('cns.sandbox', '{fresh}', true)");
+        await Run($"PREPARE val14_lookup(text, text) AS {PhysioFactsReader.FingerprintLookup(2)}");
+        Assert.Empty(await Run("EXECUTE val14_lookup('c:none', 's:none')")); // the generic plan is made here, in the fresh sandbox
+
+        await Run($"SELECT set_config('cns.sandbox', '{full}', true)");
+        var plan = await Run("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) EXECUTE val14_lookup('c:' || md5('4321'), 's:none')");
+        var text = string.Join("\n", plan);
+        var scans = plan.Where(l => l.Contains(" on prescription_fingerprints")).ToList();
+        Assert.True(scans.Count == 2 && scans.All(l => l.Contains("Index Scan using pk_prescription_fingerprints")), text);
+        Assert.Equal(2, plan.Count(l => l.Contains("Index Cond:") && l.Contains("fingerprint") && l.Contains("$")));
+        Assert.DoesNotContain(plan, l => l.Contains("Rows Removed by"));
+        Assert.Equal(["P26-4321"], await Run("EXECUTE val14_lookup('c:' || md5('4321'), 's:none')"));
+        await tx.RollbackAsync();
     }
 }

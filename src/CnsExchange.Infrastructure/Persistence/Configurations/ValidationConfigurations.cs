@@ -64,7 +64,9 @@ internal sealed class PrescriptionFingerprintConfiguration : IEntityTypeConfigur
         b.HasKey(x => x.Fingerprint).HasName(PrimaryKey);
         b.Property(x => x.Fingerprint).HasMaxLength(80);
         b.Property(x => x.VoucherNumber).HasMaxLength(13);
-        b.HasIndex(x => x.VoucherId);
+        // The cascade from a voucher. Not led by sandbox_id: led by it, a fresh sandbox's VAL-14 lookup was planned as a
+        // scan of all the sandbox's fingerprints through it (see SandboxModel.NotLedBySandbox).
+        b.HasIndex(x => x.VoucherId).HasAnnotation(SandboxModel.NotLedBySandbox, true);
         b.HasOne<Voucher>().WithMany().HasForeignKey(x => x.VoucherId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -2097,8 +2097,9 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("SandboxId", "Fingerprint")
                         .HasName("pk_prescription_fingerprints");
 
-                    b.HasIndex("SandboxId", "VoucherId")
-                        .HasDatabaseName("ix_prescription_fingerprints_voucher_id");
+                    b.HasIndex("VoucherId")
+                        .HasDatabaseName("ix_prescription_fingerprints_voucher_id")
+                        .HasAnnotation("CnsExchange:NotLedBySandbox", true);
 
                     b.ToTable("prescription_fingerprints", "cns");
                 });
