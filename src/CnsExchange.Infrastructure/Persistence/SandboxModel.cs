@@ -42,18 +42,16 @@ internal static class SandboxModel
     ];
 
     /// <summary>
-    /// Marks a non-unique index on a globally unique key (a uuid foreign key) that is not led by <c>sandbox_id</c>. A
-    /// prepared statement's plan is made with the estimate for the sandbox current at planning time (the policy's
-    /// <c>current_setting</c> is evaluated for estimation); in a sandbox the statistics do not know yet, that estimate is
-    /// a row or two, every index led by <c>sandbox_id</c> then costs the same as the primary key, and a plan that scans
-    /// the sandbox's rows through another such index stays cached while the sandbox fills
-    /// (bench/results/2026-12-03-p1-new-sandboxes.md). An index without the prefix cannot compete with a full key.
+    /// Marks a configured index that is not led by <c>sandbox_id</c>, set where the index is configured:
+    /// - a key that stays unique across all sandboxes (an API key's hash identifies its sandbox);
+    /// - a non-unique index on a globally unique key (a uuid foreign key). A prepared statement's plan is made with the
+    ///   estimate for the sandbox current at planning time (the policy's <c>current_setting</c> is evaluated for
+    ///   estimation); in a sandbox the statistics do not know yet, that estimate is a row or two, every index led by
+    ///   <c>sandbox_id</c> then costs the same as the primary key, and a plan that scans the sandbox's rows through another
+    ///   such index stays cached while the sandbox fills (bench/results/2026-12-03-p1-new-sandboxes.md). An index
+    ///   without the prefix cannot compete with a full key.
     /// </summary>
     public const string NotLedBySandbox = "CnsExchange:NotLedBySandbox";
-
-    /// <summary>An API key identifies its sandbox: its hash stays unique across all sandboxes.</summary>
-    private static bool KeepsGlobalUniqueness(IMutableIndex index) =>
-        index.DeclaringEntityType.ClrType == typeof(ApiKey) && index.Properties is [{ Name: nameof(ApiKey.KeyHash) }];
 
     public static bool IsSandboxData(IReadOnlyEntityType type) => type.FindProperty(Property) is not null;
 
@@ -81,7 +79,7 @@ internal static class SandboxModel
             var sandbox = type.FindProperty(Property)!;
             foreach (var index in type.GetIndexes().ToList())
             {
-                if (index.Properties[0] == sandbox || KeepsGlobalUniqueness(index) || index.FindAnnotation(NotLedBySandbox) is not null) continue;
+                if (index.Properties[0] == sandbox || index.FindAnnotation(NotLedBySandbox) is not null) continue;
                 if (((IConventionIndex)index).GetConfigurationSource() != ConfigurationSource.Explicit) continue;
                 var annotations = index.GetAnnotations().Select(a => (a.Name, a.Value)).ToList();
                 var (unique, descending, name) = (index.IsUnique, index.IsDescending, index.Name);

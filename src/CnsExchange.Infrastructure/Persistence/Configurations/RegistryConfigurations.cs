@@ -20,7 +20,8 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
     public void Configure(EntityTypeBuilder<ApiKey> b)
     {
         b.HasKey(x => x.Id);
-        b.HasIndex(x => x.KeyHash).IsUnique();
+        // An API key identifies its sandbox: its hash stays unique across all sandboxes.
+        b.HasIndex(x => x.KeyHash).IsUnique().HasAnnotation(SandboxModel.NotLedBySandbox, true);
         b.Property(x => x.KeyHash).HasMaxLength(64);
         b.Property(x => x.Role).HasConversion<string>().HasMaxLength(20);
         b.HasOne(x => x.Provider).WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);

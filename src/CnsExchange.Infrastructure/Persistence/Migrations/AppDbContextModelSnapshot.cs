@@ -2281,7 +2281,8 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("KeyHash")
                         .IsUnique()
-                        .HasDatabaseName("ix_api_keys_key_hash");
+                        .HasDatabaseName("ix_api_keys_key_hash")
+                        .HasAnnotation("CnsExchange:NotLedBySandbox", true);
 
                     b.HasIndex("ProviderId")
                         .HasDatabaseName("ix_api_keys_provider_id");
