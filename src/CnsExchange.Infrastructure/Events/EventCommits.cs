@@ -84,13 +84,9 @@ internal sealed class EventCommitNotifier(NpgsqlDataSource source, ILogger<Event
         return _anyEndpoint;
     }
 
-    private readonly SemaphoreSlim _signal = new(0, 1);
+    private readonly WakeSignal _signal = new();
 
-    private void OnCommitted()
-    {
-        try { _signal.Release(); }
-        catch (SemaphoreFullException) { } // a wake-up is already due
-    }
+    private void OnCommitted() => _signal.Set();
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {

@@ -25,7 +25,7 @@ public sealed class DirectoryChanges(NpgsqlDataSource source, ILogger<DirectoryC
     private static readonly TimeSpan IdleSync = TimeSpan.FromSeconds(1);
 
     private readonly object _gate = new();
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly WakeSignal _wake = new();
     private bool _listening;
     private TaskCompletionSource<bool>? _next;
     private long _generation;
@@ -46,8 +46,7 @@ public sealed class DirectoryChanges(NpgsqlDataSource source, ILogger<DirectoryC
             _next ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             waiting = _next.Task;
         }
-        try { _wake.Release(); }
-        catch (SemaphoreFullException) { } // a round trip is already due: the caller joins it
+        _wake.Set(); // when a round trip is already due, the caller joins it
         return waiting;
     }
 
