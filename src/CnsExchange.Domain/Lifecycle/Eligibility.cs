@@ -3,6 +3,15 @@ namespace CnsExchange.Domain.Lifecycle;
 /// <summary>One of the asking provider's own vouchers for the person, still open on the date, with the sessions left on it.</summary>
 public sealed record OpenVoucher(string Number, VoucherKind Kind, string Category, DateOnly IssuedOn, DateOnly ValidUntil, bool ThirdPartyPayment, int SessionsLeft);
 
+/// <summary>What LIF-06 lets a provider learn about a person known and affiliated on the date.</summary>
+public sealed record EligibleFacts(
+    string CompetentFund,
+    bool CrossBorderWorker,
+    string ResidenceCountry,
+    bool UnderEighteen,
+    bool OpenAccidentCase,
+    bool DependencyPlanWithPhysiotherapy);
+
 /// <summary>
 /// The answer to "can I treat this person under third-party payment on this date?" (LIF-06). The facts about the person
 /// are given only when the person is known and affiliated on the date (null otherwise); nothing else is disclosed.
@@ -11,15 +20,12 @@ public sealed record EligibilityAssessment(
     DateOnly Date,
     bool Known,
     bool AffiliatedOnDate,
-    bool ThirdPartyPaymentPossible,
-    string? CompetentFund,
-    bool? CrossBorderWorker,
-    string? ResidenceCountry,
-    bool? UnderEighteen,
-    bool? OpenAccidentCase,
-    bool? DependencyPlanWithPhysiotherapy,
+    EligibleFacts? Facts,
     IReadOnlyList<OpenVoucher> OpenVouchers,
-    IReadOnlyList<Reason> Reasons);
+    IReadOnlyList<Reason> Reasons)
+{
+    public bool ThirdPartyPaymentPossible => Facts is not null;
+}
 
 /// <summary>
 /// LIF-06: what a provider may learn about a person before treating under third-party payment — known, affiliated on the
@@ -34,16 +40,17 @@ public static class Eligibility
     public static EligibilityAssessment Assess(Insured? insured, DateOnly date, Guid providerId, IEnumerable<Voucher> vouchers)
     {
         if (insured is null)
-            return new(date, false, false, false, null, null, null, null, null, null, [],
+            return new(date, false, false, null, [],
                 [Reason.Refusal(CommonReasonCodes.InsuredUnknown, Rule, "matricule")]);
 
         var open = OpenVouchers(insured, date, providerId, vouchers);
         if (!insured.IsAffiliatedOn(date))
-            return new(date, true, false, false, null, null, null, null, null, null, open,
+            return new(date, true, false, null, open,
                 [Reason.Refusal(CommonReasonCodes.InsuredNotAffiliated, Rule, "date")]);
 
-        return new(date, true, true, true, insured.CompetentFund, insured.CrossBorderWorker, insured.ResidenceCountry,
-            insured.AgeOn(date) < 18, insured.OpenAccidentCase(null, date) is not null, insured.HasPhysioCarePlanOverlapping(date, date),
+        return new(date, true, true,
+            new EligibleFacts(insured.CompetentFund, insured.CrossBorderWorker, insured.ResidenceCountry, insured.AgeOn(date) < 18,
+                insured.OpenAccidentCase(null, date) is not null, insured.HasPhysioCarePlanOverlapping(date, date)),
             open, []);
     }
 

@@ -46,8 +46,7 @@ public sealed class EligibilityAndDocumentTests
         Assert.False(answer.Known);
         Assert.False(answer.ThirdPartyPaymentPossible);
         Assert.Equal([CommonReasonCodes.InsuredUnknown], answer.Reasons.Select(r => r.Code));
-        Assert.All(new object?[] { answer.CompetentFund, answer.CrossBorderWorker, answer.ResidenceCountry, answer.UnderEighteen, answer.OpenAccidentCase,
-            answer.DependencyPlanWithPhysiotherapy }, Assert.Null);
+        Assert.Null(answer.Facts);
     }
 
     [Theory]
@@ -64,7 +63,7 @@ public sealed class EligibilityAndDocumentTests
         Assert.Equal(affiliated, answer.ThirdPartyPaymentPossible);
         Assert.Equal(affiliated ? [] : [CommonReasonCodes.InsuredNotAffiliated], answer.Reasons.Select(r => r.Code));
         // A person not affiliated on the date: nothing more about them.
-        Assert.Equal(affiliated, answer.CompetentFund is not null);
+        Assert.Equal(affiliated, answer.Facts is not null);
     }
 
     [Theory]
@@ -72,7 +71,7 @@ public sealed class EligibilityAndDocumentTests
     [InlineData("2008-11-23", false)] // 18 today
     [InlineData("1983-08-12", false)]
     public void Lif06_under_18_is_the_age_on_the_date(string birth, bool minor) =>
-        Assert.Equal(minor, Eligibility.Assess(Person(birth), Date, Me, []).UnderEighteen);
+        Assert.Equal(minor, Eligibility.Assess(Person(birth), Date, Me, []).Facts!.UnderEighteen);
 
     [Theory]
     [InlineData(null, null, false)]
@@ -81,7 +80,7 @@ public sealed class EligibilityAndDocumentTests
     [InlineData("2026-01-10", "2026-11-22", false)]
     [InlineData("2026-11-24", null, false)]
     public void Lif06_open_accident_case_is_a_yes_or_no_on_the_date(string? opened, string? closed, bool open) =>
-        Assert.Equal(open, Eligibility.Assess(Person(accidentOpened: opened, accidentClosed: closed), Date, Me, []).OpenAccidentCase);
+        Assert.Equal(open, Eligibility.Assess(Person(accidentOpened: opened, accidentClosed: closed), Date, Me, []).Facts!.OpenAccidentCase);
 
     [Theory]
     [InlineData(null, null, true, false)]
@@ -90,13 +89,13 @@ public sealed class EligibilityAndDocumentTests
     [InlineData("2026-01-01", "2026-11-22", true, false)]
     [InlineData("2026-11-23", "2026-11-23", true, true)]
     public void Lif06_dependency_plan_with_physiotherapy_covers_the_date(string? from, string? to, bool withPhysio, bool expected) =>
-        Assert.Equal(expected, Eligibility.Assess(Person(planFrom: from, planTo: to, planWithPhysio: withPhysio), Date, Me, []).DependencyPlanWithPhysiotherapy);
+        Assert.Equal(expected, Eligibility.Assess(Person(planFrom: from, planTo: to, planWithPhysio: withPhysio), Date, Me, []).Facts!.DependencyPlanWithPhysiotherapy);
 
     [Fact]
     public void Lif06_fund_cross_border_worker_and_residence_are_the_registry_s()
     {
         var answer = Eligibility.Assess(Person(fund: "CMFEP", crossBorder: true, country: "FR"), Date, Me, []);
-        Assert.Equal(("CMFEP", true, "FR"), (answer.CompetentFund, answer.CrossBorderWorker, answer.ResidenceCountry));
+        Assert.Equal(("CMFEP", true, "FR"), (answer.Facts!.CompetentFund, answer.Facts.CrossBorderWorker, answer.Facts.ResidenceCountry));
     }
 
     [Theory]

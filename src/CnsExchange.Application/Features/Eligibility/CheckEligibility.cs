@@ -65,8 +65,9 @@ public sealed class CheckEligibilityHandler(IAppDbContext db, IReferenceData ref
         db.Set<EligibilityCheck>().Add(check);
         await db.SaveChangesAsync(ct);
 
-        return new EligibilityDto(check.Id, answer.Date, answer.Known, answer.AffiliatedOnDate, answer.ThirdPartyPaymentPossible, answer.CompetentFund,
-            answer.CrossBorderWorker, answer.ResidenceCountry, answer.UnderEighteen, answer.OpenAccidentCase, answer.DependencyPlanWithPhysiotherapy,
+        var facts = answer.Facts;
+        return new EligibilityDto(check.Id, answer.Date, answer.Known, answer.AffiliatedOnDate, answer.ThirdPartyPaymentPossible, facts?.CompetentFund,
+            facts?.CrossBorderWorker, facts?.ResidenceCountry, facts?.UnderEighteen, facts?.OpenAccidentCase, facts?.DependencyPlanWithPhysiotherapy,
             answer.OpenVouchers,
             reference.Render(answer.Reasons, caller.Language));
     }
