@@ -36,6 +36,10 @@ cleanup() {
 trap cleanup INT TERM EXIT
 
 dotnet build src/CnsExchange.Api -c Release --nologo -v q -clp:ErrorsOnly
+# Migrations, the application role and the sandbox data in a process of their own: the API then starts with nothing to
+# migrate, and does not keep what migrating a fresh database costs in memory (Program.cs, --migrate).
+echo "Migrating the database and seeding the default sandbox..."
+(cd src/CnsExchange.Api && dotnet bin/Release/net10.0/CnsExchange.Api.dll --migrate)
 BASE=${ASPNETCORE_URLS%%;*}
 cat <<MSG
 

@@ -14,7 +14,13 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 if (args.Contains("--healthcheck")) Environment.Exit(await HealthProbe.RunAsync());
 
-var builder = WebApplication.CreateBuilder(args);
+// --migrate: the start-up work only (migrations, application role, operator key, default sandbox), then exit. The launchers
+// run it before the API, so that the API process itself finds nothing to migrate: applying the migrations of a fresh
+// database builds every migration's target model, and the code and heap that takes stay in the process that did it
+// (idle RSS 262 MB after migrating a fresh database against 220 MB when started on a migrated one; issue 24, P4).
+// The API still does the same work at start when it is run alone (tests, `dotnet CnsExchange.Api.dll`): nothing pending, it is quick.
+var migrateOnly = args.Contains("--migrate");
+var builder = WebApplication.CreateBuilder(args.Where(a => a != "--migrate").ToArray());
 
 // OpenAPI generators and EF tooling run Program.cs past Build(): they get the model, not the start-up work.
 var entry = Assembly.GetEntryAssembly()?.GetName().Name;
@@ -64,6 +70,7 @@ if (!isTooling)
     await using var scope = app.Services.CreateAsyncScope();
     await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
 }
+if (migrateOnly) return;
 
 app.UseSecurityHeaders();
 app.UseExceptionHandler();
