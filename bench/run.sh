@@ -38,8 +38,7 @@ API_LOG=$(mktemp /tmp/cnsexchange-bench-api.XXXXXX.log)
 # baseline host keep the runtime's defaults.
 API_GC_GEN0=${DOTNET_GCgen0size:-0x1000000}
 # Migrations in a process of their own, as scripts/run.sh does: the measured API starts on a migrated database.
-(cd src/CnsExchange.Api && ConnectionStrings__Cns="$CS" Logging__LogLevel__Default=Warning dotnet bin/Release/net10.0/CnsExchange.Api.dll --migrate) > "$API_LOG" 2>&1 \
-  || { cat "$API_LOG" >&2; exit 1; }
+api_migrate "$CS" "$API_LOG"
 (cd src/CnsExchange.Api && DOTNET_GCgen0size="$API_GC_GEN0" ConnectionStrings__Cns="$CS" ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" \
    Logging__LogLevel__Default=Warning CnsExchange__Webhooks__Network=local CnsExchange__RateLimit__TokenLimit=1000000 CnsExchange__RateLimit__TokensPerSecond=1000000 \
    exec env Logging__LogLevel__CnsExchange.Application.Features.Billing=Information Logging__LogLevel__CnsExchange.Application.Features.PaymentRuns=Information dotnet bin/Release/net10.0/CnsExchange.Api.dll) >> "$API_LOG" 2>&1 &

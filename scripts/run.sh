@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 source scripts/lib/postgres.sh
+source scripts/lib/api.sh
 
 export ASPNETCORE_URLS=${ASPNETCORE_URLS:-http://localhost:8080}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -36,10 +37,8 @@ cleanup() {
 trap cleanup INT TERM EXIT
 
 dotnet build src/CnsExchange.Api -c Release --nologo -v q -clp:ErrorsOnly
-# Migrations, the application role and the sandbox data in a process of their own: the API then starts with nothing to
-# migrate, and does not keep what migrating a fresh database costs in memory (Program.cs, --migrate).
 echo "Migrating the database and seeding the default sandbox..."
-(cd src/CnsExchange.Api && dotnet bin/Release/net10.0/CnsExchange.Api.dll --migrate)
+api_migrate "$ConnectionStrings__Cns"
 BASE=${ASPNETCORE_URLS%%;*}
 cat <<MSG
 

@@ -89,8 +89,7 @@ start_api() { # index port
   API_PIDS+=($!)
 }
 # Migrations in a process of their own first (Program.cs, --migrate); then the first process alone, the others once it is ready.
-(cd src/CnsExchange.Api && ConnectionStrings__Cns="$CS" exec dotnet "$API_DLL" --migrate) > /tmp/cnsexchange-scale-migrate.log 2>&1 \
-  || { cat /tmp/cnsexchange-scale-migrate.log >&2; exit 1; }
+api_migrate "$CS" /tmp/cnsexchange-scale-migrate.log
 start_api 1 "${PORTS[0]}"
 api_wait_ready "${PORTS[0]}" "${API_PIDS[0]}" /tmp/cnsexchange-scale-api-1.log
 for i in $(seq 2 "$N"); do start_api "$i" "${PORTS[$((i - 1))]}"; done

@@ -1,4 +1,4 @@
-# Waiting for an API process started in the background (sourced by scale-out.sh and bench/run.sh).
+# Starting and waiting for API processes (sourced by run.sh, scale-out.sh and bench/run.sh).
 
 # api_wait_ready PORT PID LOG [SECONDS]: returns once http://127.0.0.1:PORT/health/ready answers; exits the script,
 # naming the process and showing the end of its log, when the process stops first or (with SECONDS) the time runs out.
@@ -11,4 +11,17 @@ api_wait_ready() {
     fi
     sleep 0.5
   done
+}
+
+# api_migrate CONNECTION_STRING [LOG]: runs the start-up work alone (`CnsExchange.Api.dll --migrate`: migrations, the
+# application role, the default sandbox) before the API processes start, so that they find nothing to migrate (see
+# Program.cs). Output to LOG when given (shown, and the script exits, when it fails), else to the terminal.
+api_migrate() {
+  local cs=$1 log=${2:-}
+  if [ -z "$log" ]; then
+    (cd src/CnsExchange.Api && ConnectionStrings__Cns="$cs" exec dotnet bin/Release/net10.0/CnsExchange.Api.dll --migrate)
+  else
+    (cd src/CnsExchange.Api && ConnectionStrings__Cns="$cs" exec dotnet bin/Release/net10.0/CnsExchange.Api.dll --migrate) > "$log" 2>&1 \
+      || { cat "$log" >&2; exit 1; }
+  fi
 }
