@@ -25,6 +25,8 @@ public interface IAppDbContext
     Task<T?> LockForUpdateAsync<T>(Guid id, CancellationToken ct) where T : class;
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
     void ClearChangeTracker();
+    /// <summary>The entity of <typeparamref name="T"/> with this key if this unit of work tracks it (no query, no change detection); else null.</summary>
+    T? FindTracked<T>(Guid id) where T : class;
 }
 
 /// <summary>Who is calling: set by API-key authentication for HTTP, by the job for background work.</summary>

@@ -201,7 +201,7 @@ public sealed class SubmitValidationRequestHandler(IAppDbContext db, IReferenceD
             FileName = fileName, Content = scan,
         }), ct);
         // Everything the answer shows is at hand: no need to read back what was just written.
-        var voucher = request.VoucherId is { } vid ? db.Vouchers.Local.FirstOrDefault(v => v.Id == vid) : null;
+        var voucher = request.VoucherId is { } vid ? db.FindTracked<Voucher>(vid) : null;
         return voucher is null && request.VoucherId is not null
             ? await ValidationRequestViews.MapAsync(db, reference, caller.Language, clock.GetUtcNow(), request, ct)
             : ValidationRequestViews.Map(reference, caller.Language, clock.GetUtcNow(), request, provider.Code,
