@@ -8,7 +8,7 @@ set -u
 WT=$1; OUT=$2
 pid=""
 for i in $(seq 1 900); do
-  for p in $(pgrep -f 'CnsExchange.Api.dll'); do
+  for p in $(pgrep -f "CnsExchange.Api.dll$"); do  # not the --migrate run that bench/run.sh starts first
     [ "$(readlink /proc/$p/cwd 2>/dev/null)" = "$WT/src/CnsExchange.Api" ] && pid=$p
   done
   [ -n "$pid" ] && break; sleep 1
