@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# bench/alloc/trace-p1.sh OUT.nettrace [SECONDS]: run next to `bench/run.sh p1`. Waits for the bench's API process (not
-# its --migrate run), then for 10 s in a row of at least half a core of its CPU (the load phases), and records SECONDS
-# (25) of allocation ticks with dotnet-trace (installed when missing). Then: bench/alloc/summary.sh OUT.nettrace.
+# bench/alloc/trace-p1.sh OUT.nettrace [SECONDS]: run next to `bench/run.sh p1`. Waits for the API process that
+# bench/run.sh started from this tree (not its --migrate run), then for 10 s in a row of at least half a core of its CPU
+# (the load phases), and records SECONDS (25) of allocation ticks with dotnet-trace (installed when missing).
+# Then: bench/alloc/summary.sh OUT.nettrace.
 set -u
 OUT=$1; SECONDS_TRACED=${2:-25}
 TRACE=$HOME/.dotnet/tools/dotnet-trace
 [ -x "$TRACE" ] || dotnet tool install -g dotnet-trace --version 10.0.750501 >/dev/null || exit 1
-pid=""
-for _ in $(seq 1 900); do pid=$(pgrep -f '^dotnet .*CnsExchange.Api.dll$' | head -1); [ -n "$pid" ] && break; sleep 1; done
-[ -n "$pid" ] || { echo "no API process" >&2; exit 1; }
+source "$(dirname "$0")/../api-pid.sh"
+pid=$(bench_api_pid "$(cd "$(dirname "$0")/../.." && pwd)") || { echo "no API process" >&2; exit 1; }
 busy=0; prev=0
 while [ $busy -lt 10 ]; do
   ticks=$(awk '{print $14 + $15}' /proc/$pid/stat 2>/dev/null) || { echo "API $pid stopped" >&2; exit 1; }

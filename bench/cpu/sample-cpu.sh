@@ -6,14 +6,8 @@
 # 1/CLK_TCK s. Summarise with bench/cpu/cpu-summary.py OUT. Run next to `bench/run.sh p1` started in WORKTREE.
 set -u
 WT=$1; OUT=$2
-pid=""
-for i in $(seq 1 900); do
-  for p in $(pgrep -f "CnsExchange.Api.dll$"); do  # not the --migrate run that bench/run.sh starts first
-    [ "$(readlink /proc/$p/cwd 2>/dev/null)" = "$WT/src/CnsExchange.Api" ] && pid=$p
-  done
-  [ -n "$pid" ] && break; sleep 1
-done
-[ -z "$pid" ] && { echo "no API"; exit 1; }
+source "$(dirname "$0")/../api-pid.sh"
+pid=$(bench_api_pid "$WT") || { echo "no API"; exit 1; }
 port=$(tr '\0' '\n' < /proc/$pid/environ | grep '^ConnectionStrings__Cns=' | sed 's/.*Port=\([0-9]*\).*/\1/')
 pm=""
 for p in $(pgrep -x postgres); do

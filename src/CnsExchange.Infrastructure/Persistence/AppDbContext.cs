@@ -33,47 +33,44 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        var auto = DetectChangesOnce();
-        try
-        {
-            var events = StampSandbox();
-            var saved = base.SaveChanges(acceptAllChangesOnSuccess);
-            AfterSave(events);
-            return saved;
-        }
-        finally
-        {
-            ChangeTracker.AutoDetectChangesEnabled = auto;
-        }
+        using var detection = DetectOnceThenPause();
+        var events = StampSandbox();
+        var saved = base.SaveChanges(acceptAllChangesOnSuccess);
+        AfterSave(events);
+        return saved;
     }
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        var auto = DetectChangesOnce();
-        try
-        {
-            var events = StampSandbox();
-            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-            AfterSave(events);
-            return saved;
-        }
-        finally
-        {
-            ChangeTracker.AutoDetectChangesEnabled = auto;
-        }
+        using var detection = DetectOnceThenPause();
+        var events = StampSandbox();
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        AfterSave(events);
+        return saved;
     }
 
     /// <summary>
-    /// One change detection per save, then none until the save ends (returns the setting to restore). Left automatic,
-    /// EF Core detects changes in <see cref="StampSandbox"/>'s <c>Entries()</c> and again in the save itself: each pass
-    /// reads every property of every tracked entry, and was 2/3 of a validation's change-detection garbage (issue 24).
+    /// One change detection per save, then none until the save ends. Left automatic, EF Core detects changes in
+    /// <see cref="StampSandbox"/>'s <c>Entries()</c> and again in the save itself: each pass reads every property of every
+    /// tracked entry, and was 2/3 of a validation's change-detection garbage (issue 24).
     /// </summary>
-    private bool DetectChangesOnce()
+    private DetectionPause DetectOnceThenPause()
     {
-        var auto = ChangeTracker.AutoDetectChangesEnabled;
-        if (auto) ChangeTracker.DetectChanges();
+        if (ChangeTracker.AutoDetectChangesEnabled) ChangeTracker.DetectChanges();
+        return PauseDetection();
+    }
+
+    /// <summary>Automatic change detection off until disposed, then as the caller had it.</summary>
+    private DetectionPause PauseDetection()
+    {
+        var pause = new DetectionPause(ChangeTracker, ChangeTracker.AutoDetectChangesEnabled);
         ChangeTracker.AutoDetectChangesEnabled = false;
-        return auto;
+        return pause;
+    }
+
+    private readonly struct DetectionPause(Microsoft.EntityFrameworkCore.ChangeTracking.ChangeTracker tracker, bool restore) : IDisposable
+    {
+        public void Dispose() => tracker.AutoDetectChangesEnabled = restore;
     }
 
     /// <summary>Events saved outside a transaction are committed with the save; inside one, with its commit.</summary>
@@ -123,16 +120,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
 
     public T? FindTracked<T>(Guid id) where T : class
     {
-        var auto = ChangeTracker.AutoDetectChangesEnabled;
-        ChangeTracker.AutoDetectChangesEnabled = false; // DbSet.Local would otherwise detect changes in every tracked entry first
-        try
-        {
-            return Set<T>().Local.FindEntry(id)?.Entity;
-        }
-        finally
-        {
-            ChangeTracker.AutoDetectChangesEnabled = auto;
-        }
+        using var detection = PauseDetection(); // DbSet.Local would otherwise detect changes in every tracked entry first
+        return Set<T>().Local.FindEntry(id)?.Entity;
     }
 
     public Task<T?> LockForUpdateAsync<T>(Guid id, CancellationToken ct) where T : class
