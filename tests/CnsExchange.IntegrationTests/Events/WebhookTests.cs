@@ -141,6 +141,59 @@ public sealed class WebhookTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(3, receiver.Requests.Count); // nothing more once delivered
     }
 
+    /// <summary>
+    /// Issue 24 (P7): events waiting for an endpoint go out in one transaction; one failing in the middle keeps the
+    /// deliveries before it (the cursor moves past them) and holds back the ones after it until its retry.
+    /// </summary>
+    [Fact]
+    public async Task Waiting_events_go_out_in_one_transaction_and_a_failure_in_the_middle_holds_back_only_what_follows_it()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (id, _) = await RegisterAsync(Physio1, receiver.Url, "validation_request.decided");
+        receiver.Answer(503, 503, 503);
+        await Client(Physio1).DecideAsync(ValidationTestSupport.Rx());
+        await receiver.WaitForAsync(r => r.Count >= 3);
+        async Task<DateTimeOffset> NextRetryAsync() => (await Eventually.PollAsync(
+            async () => await (await Client(Physio1).GetAsync($"/api/v1/webhook-endpoints/{id}")).ExpectAsync(HttpStatusCode.OK),
+            e => e["nextRetryAt"] is not null, TimeSpan.FromSeconds(10)))["nextRetryAt"]!.GetValue<DateTimeOffset>();
+        var retry = await NextRetryAsync();
+        // Four more events while the endpoint waits: at its retry, five are due at once.
+        for (var i = 0; i < 4; i++) await Client(Physio1).DecideAsync(ValidationTestSupport.Rx());
+        receiver.Answer(200, 200, 503, 503, 503); // the first two arrive, the third fails its pass
+        Api.Clock.Advance(retry - Api.Clock.GetUtcNow() + TimeSpan.FromSeconds(1));
+        var got = await receiver.WaitForAsync(r => r.Count >= 8);
+        var secondRetry = await NextRetryAsync();
+        await Task.Delay(500);
+        Assert.Equal(8, receiver.Requests.Count); // the fourth and fifth wait behind the third
+        var ids = got.Select(r => r.EventId).Distinct().ToList();
+        Assert.Equal(3, ids.Count);
+
+        // The two deliveries and the failed pass were written by one transaction.
+        await using (var conn = new NpgsqlConnection(Api.ConnectionString))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand(
+                "SELECT count(*), count(DISTINCT xmin::text) FROM cns.webhook_deliveries WHERE endpoint_id = $1::uuid AND NOT (event_id = $2::uuid AND attempt <= 3)", conn);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = Guid.Parse(ids[0]) });
+            await using var rows = await cmd.ExecuteReaderAsync();
+            await rows.ReadAsync();
+            Assert.Equal((5L, 1L), (rows.GetInt64(0), rows.GetInt64(1)));
+        }
+        var deliveries = (await (await Client(Physio1).GetAsync($"/api/v1/webhook-endpoints/{id}/deliveries?limit=200")).ExpectAsync(HttpStatusCode.OK))["items"]!
+            .AsArray().Select(d => (Event: d!["eventId"]!.GetValue<string>(), Attempt: d["attempt"]!.GetValue<int>(), Status: d["status"]!.GetValue<string>()))
+            .OrderBy(d => ids.IndexOf(d.Event)).ThenBy(d => d.Attempt).ToList();
+        Assert.Equal([(ids[0], 1, "retrying"), (ids[0], 2, "retrying"), (ids[0], 3, "retrying"), (ids[0], 4, "succeeded"), (ids[1], 1, "succeeded"),
+            (ids[2], 1, "retrying"), (ids[2], 2, "retrying"), (ids[2], 3, "retrying")], deliveries);
+
+        // At the next retry the third event and the two behind it arrive, in commit order, once each.
+        Api.Clock.Advance(secondRetry - Api.Clock.GetUtcNow() + TimeSpan.FromSeconds(1));
+        got = await receiver.WaitForAsync(r => r.Count >= 11);
+        var feed = (await FeedAsync(Physio1, "&types=validation_request.decided")).Select(e => e["id"]!.GetValue<string>()).ToList();
+        Assert.Equal(feed, got.Select(r => r.EventId).Distinct());
+        Assert.Equal(feed.Skip(2), got.Skip(8).Select(r => r.EventId));
+    }
+
     [Fact]
     public async Task A_failing_endpoint_is_retried_later_with_backoff_and_disabled_after_three_days()
     {
