@@ -9,9 +9,9 @@ namespace CnsExchange.Infrastructure.Events;
 /// <summary>
 /// Delivers the outbox to webhook endpoints, in every process that runs background work. The events table is the queue
 /// and each endpoint's <c>delivered_through</c> its cursor: an endpoint is drained by one worker at a time (its row is
-/// locked FOR UPDATE SKIP LOCKED for each delivery, so other processes pass it by), one event after the other in commit
-/// order, and the cursor moves in the transaction that records the attempt. A process killed mid-delivery rolls that
-/// transaction back (lock and all): another worker delivers the event again (at least once). Woken by the NOTIFY that
+/// locked FOR UPDATE SKIP LOCKED for each batch of deliveries, so other processes pass it by), one event after the other in
+/// commit order, and the cursor moves in the transaction that records the attempts. A process killed mid-batch rolls that
+/// transaction back (lock and all): another worker delivers the batch's events again (at least once). Woken by the NOTIFY that
 /// follows event commits (<see cref="EventCommitNotifier"/>), and every poll interval for retries that fell due.
 /// </summary>
 internal sealed class WebhookDispatcher(
