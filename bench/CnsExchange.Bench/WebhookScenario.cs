@@ -25,7 +25,9 @@ public static class WebhookScenario
         var clock = await admin.GetFromJsonAsync<JsonNode>("/api/v1/admin/clock");
         var offset = clock!["now"]!.GetValue<DateTimeOffset>() - clock["systemNow"]!.GetValue<DateTimeOffset>();
 
-        var latencies = new ConcurrentBag<double>();
+        // (occurredAt, latency) of every event received while measuring; the figure counts the events of the measured
+        // phase only, so that a backlog left by the cold warm-up is reported beside it rather than mixed into it.
+        var latencies = new ConcurrentBag<(DateTimeOffset OccurredAt, double Ms)>();
         var measuring = false;
         var port = ctx.BaselinePort + 700;
         using var listener = new HttpListener();
@@ -43,7 +45,7 @@ public static class WebhookScenario
                 {
                     var body = JsonNode.Parse(await reader.ReadToEndAsync());
                     if (Volatile.Read(ref measuring) && body?["occurredAt"] is { } at)
-                        latencies.Add((received - at.GetValue<DateTimeOffset>()).TotalMilliseconds);
+                        latencies.Add((at.GetValue<DateTimeOffset>(), (received - at.GetValue<DateTimeOffset>()).TotalMilliseconds));
                 }
                 c.Response.StatusCode = 200;
                 c.Response.Close();
@@ -85,14 +87,24 @@ public static class WebhookScenario
             await Task.WhenAll(tasks);
         }
         await PaceAsync(TimeSpan.FromSeconds(10), 0, measure: false); // warm-up
+        var windowStart = TimeProvider.System.GetUtcNow() + offset;
+        var window = Stopwatch.StartNew();
         await PaceAsync(ctx.Duration, 1_000_000, measure: true);
         await Task.Delay(TimeSpan.FromSeconds(5)); // the last deliveries
         Volatile.Write(ref measuring, false);
-        var sorted = latencies.Order().ToArray();
+        var seconds = window.Elapsed.TotalSeconds;
+        var all = latencies.ToArray();
+        var received = all.Where(l => l.OccurredAt >= windowStart).Select(l => l.Ms).ToList();
+        // An event of the measured phase not received 5 s after the phase counts as later than any received one.
+        var late = (int)Math.Max(0, ok - received.Count);
+        var sorted = received.Concat(Enumerable.Repeat(double.PositiveInfinity, late)).Order().ToArray();
         var p50 = LoadGenerator.Percentile(sorted, 0.5);
         var p99 = LoadGenerator.Percentile(sorted, 0.99);
-        report.Row("P7", "webhook latency commit → receipt at 200 events/s, p50 / p99 ms", $"{Report.F(p50)} / {Report.F(p99)}", "-", "-", "p50 ≤ 250 ms", p50 <= 250);
-        report.Info("P7", "events sent / answered 201 / received in the window", $"{sent} / {ok} / {sorted.Length}", "-", "-");
+        report.Row("P7", "webhook latency commit → receipt at 200 events/s, p50 / p99 ms (events of the measured phase; not received = ∞)",
+            $"{Report.F(p50)} / {Report.F(p99)}", "-", "-", "p50 ≤ 250 ms", p50 <= 250);
+        report.Info("P7", "events sent / answered 201 / received / not received 5 s after the phase", $"{sent} / {ok} / {received.Count} / {late}", "-", "-");
+        report.Info("P7", "deliveries received per second while measuring (warm-up backlog included) / of them from the warm-up",
+            $"{Report.F(all.Length / seconds)} / {all.Length - sorted.Length}", "-", "-");
 
         // The outbox's cost on P1: P1's load with the endpoint receiving every event, then with no endpoint.
         var with = await LoadGenerator.RunAsync("P1 with a webhook endpoint", ctx.ApiUri, 32, ctx.Duration,
