@@ -21,11 +21,25 @@ public sealed record BillingRun(
     /// <summary>Where the job's time went, as the API logged it (when its log is readable).</summary>
     public string? Phases { get; init; }
 
+    /// <summary>CPU of the API, PostgreSQL and the rest of the machine from the upload until the file was processed.</summary>
+    public CpuUse? Cpu { get; init; }
+
+    /// <summary>PostgreSQL's CPU per line, µs.</summary>
+    public double PostgresMicrosPerLine => Cpu is { } c ? c.Postgres * 1e6 / Lines : double.NaN;
+
+    /// <summary>What the cores did while the file went through: the measured reason its rate is what it is.</summary>
+    public string? WhyRate() => Cpu is not { } c ? null :
+        $"over the file's {Report.F(c.Wall.TotalSeconds, "0.0")} s PostgreSQL used {Report.F(c.Postgres / c.Wall.TotalSeconds)} cores " +
+        $"({Report.F(PostgresMicrosPerLine, "0.0")} µs per line), the API {Report.F(c.Api / c.Wall.TotalSeconds)}, other processes {Report.F(c.Other / c.Wall.TotalSeconds)}, of {c.Cores}" +
+        (Phases is null ? "" : $"; job phases in ms: {Phases}");
+
     public string Describe() =>
         $"{Format.ToUpperInvariant()} {Lines:N0} lines ({Bytes / 1e6:0.0} MB): {Status}, {Accepted:N0} accepted; upload {Upload.TotalSeconds:0.0} s, " +
         $"queue {QueueWait.TotalSeconds:0.00} s, job {Job.TotalSeconds:0.0} s, end to end {EndToEnd.TotalSeconds:0.0} s = {LinesPerSecond:0} lines/s, " +
         $"{CostMsPerLine:0.000} ms/line; API RSS {StartRss / 1048576.0:0} → peak {PeakRss / 1048576.0:0} MB" +
-        (Phases is null ? "" : $"; job phases in ms: {Phases}");
+        (Phases is null ? "" : $"; job phases in ms: {Phases}") +
+        (Cpu is not { } c ? "" : $"; cores busy upload → processed: PostgreSQL {c.Postgres / c.Wall.TotalSeconds:0.00}, API {c.Api / c.Wall.TotalSeconds:0.00}, " +
+                                 $"other processes {c.Other / c.Wall.TotalSeconds:0.00} of {c.Cores}");
 }
 
 /// <summary>
@@ -40,6 +54,15 @@ public sealed class BillingScenarios(BenchContext ctx)
     private int _files;
     /// <summary>Memoir references are unique per provider: each invocation uses references of its own.</summary>
     private readonly string _stamp = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
+    private CpuMeter? _cpu;
+    private bool _cpuLooked;
+
+    /// <summary>The run's CPU meter (null where /proc cannot tell).</summary>
+    private async Task<CpuMeter?> CpuAsync()
+    {
+        if (!_cpuLooked) (_cpu, _cpuLooked) = (await CpuMeter.ForAsync(ctx), true);
+        return _cpu;
+    }
 
     private static int EnvInt(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : fallback;
@@ -78,16 +101,21 @@ public sealed class BillingScenarios(BenchContext ctx)
             runs.Add((format, run, copy));
         }
         // The floor: the database alone storing these lines as the import must (the lines table as it is: its indexes, foreign keys and triggers).
-        var (floorLines, floor) = await WriteFloorAsync(runs[0].Run.Id, FloorLines);
+        var (floorLines, floor, floorCpu) = await WriteFloorAsync(runs[0].Run.Id, FloorLines);
+        var floorMicros = floorCpu is null ? double.NaN : floorCpu.Postgres * 1e6 / floorLines;
         foreach (var (format, run, copy) in runs)
         {
             var ok = run.Status == "processed" && run.Accepted == run.Lines;
             var invalid = ok ? null : $"status {run.Status}, {run.Accepted} of {run.Lines} lines accepted";
             report.Row("P2", $"{format.ToUpperInvariant()} billing file, {run.Lines:N0} lines: lines/s (upload → processed)", Report.F(run.LinesPerSecond, "0"),
-                "-", "-", Target.AtLeastOf("≥ 25,000 lines/s", 25_000, "lines/s"), run.LinesPerSecond, invalid);
+                "-", "-", Target.AtLeastOf("≥ 25,000 lines/s", 25_000, "lines/s"), run.LinesPerSecond, invalid, run.WhyRate());
             report.Row("P2", $"{format.ToUpperInvariant()} billing file vs the COPY floor into fee_memoir_lines", Report.F(run.LinesPerSecond, "0") + " lines/s",
                 Report.F(floor, "0") + " lines/s COPY floor", Report.F(run.LinesPerSecond / floor, "0.000"), Target.AtLeastOf("≥ 0.8× COPY floor", 0.8, "×"),
-                run.LinesPerSecond / floor, invalid);
+                run.LinesPerSecond / floor, invalid,
+                double.IsNaN(floorMicros) || run.Cpu is null ? null
+                    : $"PostgreSQL CPU per line {Report.F(run.PostgresMicrosPerLine, "0.0")} µs in the import against {Report.F(floorMicros, "0.0")} µs in the floor's COPY " +
+                      $"({Report.F(run.PostgresMicrosPerLine / floorMicros)}×); PostgreSQL used {Report.F(run.Cpu.Postgres / run.Cpu.Wall.TotalSeconds)} cores over the file, " +
+                      $"{Report.F(floorCpu!.Postgres / floorCpu.Wall.TotalSeconds)} over the COPY");
             report.Info("P2", $"{format.ToUpperInvariant()} billing file vs COPY of the same lines into a plain table", Report.F(run.LinesPerSecond, "0") + " lines/s",
                 Report.F(copy, "0") + " lines/s COPY", Report.F(run.LinesPerSecond / copy, "0.000"));
             report.Note($"P2 {run.Describe()}. Plain COPY: COPY ... FROM STDIN (FORMAT csv) of the same {run.Lines:N0} lines into a plain table " +
@@ -97,13 +125,14 @@ public sealed class BillingScenarios(BenchContext ctx)
         report.Info("P2", $"database floor: COPY of {floorLines:N0} adjudicated lines into a copy of fee_memoir_lines (same indexes, foreign keys and triggers)",
             Report.F(floor, "0") + " lines/s", Report.F(runs[0].Copy, "0") + " lines/s COPY", Report.F(floor / runs[0].Copy, "0.000"));
         report.Note($"P2 database floor: the lines the API wrote for the CSV file ({floorLines:N0} of them), copied back in binary into an empty table " +
-                    $"with the columns, indexes, foreign keys and triggers of cns.fee_memoir_lines as it is: {floor:0} lines/s, i.e. {floor / runs[0].Copy:0.000}× the plain COPY.");
+                    $"with the columns, indexes, foreign keys and triggers of cns.fee_memoir_lines as it is: {floor:0} lines/s, i.e. {floor / runs[0].Copy:0.000}× the plain COPY" +
+                    (floorCpu is null ? "." : $"; PostgreSQL CPU {floorMicros:0.0} µs per line, {floorCpu.Postgres / floorCpu.Wall.TotalSeconds:0.00} cores busy over the COPY."));
     }
 
     private const int FloorLines = 200_000;
 
     /// <summary>COPY of a processed file's lines (binary, as stored) into an empty copy of cns.fee_memoir_lines with the same indexes, foreign keys and triggers.</summary>
-    private async Task<(int Lines, double LinesPerSecond)> WriteFloorAsync(string billingFileId, int maxLines)
+    private async Task<(int Lines, double LinesPerSecond, CpuUse? Cpu)> WriteFloorAsync(string billingFileId, int maxLines)
     {
         var path = Path.Combine(Path.GetTempPath(), $"cnsexchange-bench-floor-{_stamp}.bin");
         await using var conn = new NpgsqlConnection(ctx.ConnectionString);
@@ -133,14 +162,17 @@ public sealed class BillingScenarios(BenchContext ctx)
             await using (var file = File.Create(path))
                 await export.CopyToAsync(file);
 
+            var meter = await CpuAsync();
+            var cpuStart = meter?.Read();
             var watch = Stopwatch.StartNew();
             await using (var import = await conn.BeginRawBinaryCopyAsync("COPY bench.lines_floor FROM STDIN (FORMAT BINARY)"))
             await using (var file = File.OpenRead(path))
                 await file.CopyToAsync(import);
             watch.Stop();
+            var cpu = meter is null ? null : CpuUse.Between(cpuStart!, meter.Read(), Environment.ProcessorCount);
             await using var count = new NpgsqlCommand("SELECT count(*) FROM bench.lines_floor", conn);
             var lines = (int)(long)(await count.ExecuteScalarAsync())!;
-            return (lines, lines / watch.Elapsed.TotalSeconds);
+            return (lines, lines / watch.Elapsed.TotalSeconds, cpu);
         }
         finally
         {
@@ -230,6 +262,8 @@ public sealed class BillingScenarios(BenchContext ctx)
         using var http = new HttpClient { BaseAddress = ctx.ApiUri, Timeout = TimeSpan.FromMinutes(20) };
         http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
         await using var rss = new RssSampler(ctx.ApiPid);
+        var meter = await CpuAsync();
+        var cpuStart = meter?.Read();
         var watch = Stopwatch.StartNew();
         JsonNode accepted;
         await using (var file = File.OpenRead(path))
@@ -251,12 +285,13 @@ public sealed class BillingScenarios(BenchContext ctx)
             await Task.Delay(50);
         }
         var endToEnd = watch.Elapsed;
+        var cpu = meter is null ? null : CpuUse.Between(cpuStart!, meter.Read(), Environment.ProcessorCount);
         var received = status["receivedAt"]!.GetValue<DateTimeOffset>();
         var started = status["processingStartedAt"]!.GetValue<DateTimeOffset>();
         var completed = status["completedAt"]!.GetValue<DateTimeOffset>();
         var counts = status["counts"]!;
         var run = new BillingRun(id, format, lines, bytes, status["status"]!.GetValue<string>(), counts["lines"]!.GetValue<int>(), counts["accepted"]!.GetValue<int>(),
-            upload, endToEnd, started - received, completed - started, rss.StartBytes, rss.PeakBytes) { Phases = await PhasesAsync(id) };
+            upload, endToEnd, started - received, completed - started, rss.StartBytes, rss.PeakBytes) { Phases = await PhasesAsync(id), Cpu = cpu };
         Console.WriteLine("   " + run.Describe());
         return run;
     }

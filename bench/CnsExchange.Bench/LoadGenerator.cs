@@ -10,13 +10,16 @@ public sealed record LoadResult(string Name, int Connections, TimeSpan Duration,
 {
     /// <summary>Successful answers per second: the throughput (answers of other statuses and failures not counted).</summary>
     public double SuccessesPerSecond => Successes / Duration.TotalSeconds;
+
+    /// <summary>Where the measured part's CPU went (warm-up left out), when a meter was given.</summary>
+    public CpuUse? Cpu { get; init; }
 }
 
 /// <summary>N concurrent connections for a fixed duration, each sending requests back to back.</summary>
 public static class LoadGenerator
 {
     public static async Task<LoadResult> RunAsync(string name, Uri baseUri, int connections, TimeSpan duration,
-        Func<int, long, HttpRequestMessage> makeRequest, Func<HttpResponseMessage, bool>? isSuccess = null, TimeSpan? warmup = null)
+        Func<int, long, HttpRequestMessage> makeRequest, Func<HttpResponseMessage, bool>? isSuccess = null, TimeSpan? warmup = null, CpuMeter? cpu = null)
     {
         isSuccess ??= r => r.IsSuccessStatusCode;
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
@@ -29,14 +32,16 @@ public static class LoadGenerator
         var errors = new long[connections];
         var statuses = new Dictionary<int, long>[connections];
         var successes = new long[connections];
+        var cpuStart = cpu?.Read();
         var sw = Stopwatch.StartNew();
         await Drive(http, connections, duration, makeRequest, isSuccess, latencies, errors, statuses, successes, offset: 0);
         var elapsed = sw.Elapsed;
+        var cpuUse = cpu is null ? null : CpuUse.Between(cpuStart!, cpu.Read(), Environment.ProcessorCount);
 
         var all = latencies.SelectMany(l => l).Order().ToArray();
         var merged = statuses.SelectMany(d => d).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Sum(kv => kv.Value));
         return new LoadResult(name, connections, elapsed, all.Length, successes.Sum(), errors.Sum(), all.Length / elapsed.TotalSeconds,
-            Percentile(all, 0.50), Percentile(all, 0.95), Percentile(all, 0.99), merged);
+            Percentile(all, 0.50), Percentile(all, 0.95), Percentile(all, 0.99), merged) { Cpu = cpuUse };
     }
 
     private static async Task Drive(HttpClient http, int connections, TimeSpan duration, Func<int, long, HttpRequestMessage> makeRequest,

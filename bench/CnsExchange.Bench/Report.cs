@@ -36,13 +36,15 @@ public sealed class Report
     /// <summary>Starts a phase: the rows that follow belong to its verdict; the load at its start goes with it.</summary>
     public void Phase(string phase, LoadAtStart? load) => _phases.Add((phase, load, []));
 
-    public void Row(string scenario, string figure, string value, string baseline, string ratio, string target, bool met) =>
-        Row(scenario, figure, value, baseline, ratio, target, new Verdict(met, met ? "meets " + target : "misses " + target));
+    public void Row(string scenario, string figure, string value, string baseline, string ratio, string target, bool met, string? why = null) =>
+        Row(scenario, figure, value, baseline, ratio, target, new Verdict(met, met ? "meets " + target : "misses " + target + (why is null ? "" : "; measured: " + why)));
 
     /// <summary>A figure judged against one of the targets: the status says met / not met and why.</summary>
-    public Verdict Row(string scenario, string figure, string value, string baseline, string ratio, Target target, double measured, string? invalid = null)
+    /// <param name="why">What this run measured that explains a miss (e.g. the CPU per answer and what the cores allow at it): added to a miss's reason.</param>
+    public Verdict Row(string scenario, string figure, string value, string baseline, string ratio, Target target, double measured, string? invalid = null, string? why = null)
     {
         var verdict = target.Judge(measured, invalid);
+        if (!verdict.Met && why is not null) verdict = verdict with { Reason = $"{verdict.Reason}; measured: {why}" };
         Row(scenario, figure, value, baseline, ratio, target.Text, verdict);
         return verdict;
     }
@@ -82,14 +84,15 @@ public sealed class Report
     private static readonly (string Key, string Text)[] Explanations =
     [
         ("P1 ≥ 0.6× baseline",
-            "On settled tables (the note's settling phase), one validation costs about 3 ms of API CPU and 2.2–3 ms of PostgreSQL CPU " +
-            "(bench/cpu/sample-cpu.sh; bench/results/2026-12-03-p1-first-minute.md): it reads 6 rows and writes 9 in 7 tables in 3 " +
-            "round trips, where the baseline writes one row; on 2 cores shared with the load generator that bounds P1 near 350/s. " +
-            "Would meet it: fewer rows and indexes per request (a schema change touching the other features), a hand-written insert " +
-            "batch instead of EF Core's save, or a baseline that writes the same rows in raw SQL."),
+            "The status of the row gives this run's CPU per validation and per raw INSERT (API, PostgreSQL, load generator; " +
+            "row \"CPU per answer\"): on 2 cores shared by all three, the ratio is about the INSERT's cost over the validation's. A " +
+            "validation reads 6 rows and writes 9 in 7 tables in 3 round trips, where the baseline writes one row. Would meet it: " +
+            "fewer rows and indexes per request (a schema change touching the other features), a hand-written insert batch instead " +
+            "of EF Core's save, or a baseline that writes the same rows in raw SQL."),
         ("P1 p50 ≤ 5 ms",
-            "Measured at 4 connections (at 32, p50 is about 32 ÷ throughput). A validation's own work (parse, rules, one save of its " +
-            "rows) must stay under 5 ms with 4 requests sharing 2 cores with PostgreSQL; a loaded machine moves this figure most."),
+            "Measured at 4 connections (at 32, p50 is about 32 ÷ throughput). The status says whether the cores were busy during " +
+            "the phase and, if so, the mean latency that 4 requests in flight at this run's CPU per request cannot go below " +
+            "(Little's law); a loaded machine moves this figure most."),
         ("P2 ≥ 25,000 lines/s",
             "Writing the lines is most of the job (phase `write` in the notes): each line enters fee_memoir_lines with 5 index " +
             "entries (primary key, memoir and line, the BIL-07 and BIL-08 unique indexes, unsettled lines), a row-by-row check " +
