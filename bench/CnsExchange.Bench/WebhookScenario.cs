@@ -28,6 +28,7 @@ public static class WebhookScenario
         // (occurredAt, latency) of every event received while measuring; the figure counts the events of the measured
         // phase only, so that a backlog left by the cold warm-up is reported beside it rather than mixed into it.
         var latencies = new ConcurrentBag<(DateTimeOffset OccurredAt, double Ms)>();
+        var receipts = new ConcurrentDictionary<Guid, (DateTimeOffset Got, DateTimeOffset Answered)>();
         var measuring = false;
         var port = ctx.BaselinePort + 700;
         using var listener = new HttpListener();
@@ -40,7 +41,8 @@ public static class WebhookScenario
                 HttpListenerContext c;
                 try { c = await listener.GetContextAsync(); }
                 catch (Exception) { return; }
-                var received = TimeProvider.System.GetUtcNow() + offset;
+                var got = TimeProvider.System.GetUtcNow();
+                var received = got + offset;
                 using (var reader = new StreamReader(c.Request.InputStream)) 
                 {
                     var body = JsonNode.Parse(await reader.ReadToEndAsync());
@@ -48,7 +50,9 @@ public static class WebhookScenario
                         latencies.Add((at.GetValue<DateTimeOffset>(), (received - at.GetValue<DateTimeOffset>()).TotalMilliseconds));
                 }
                 c.Response.StatusCode = 200;
+                var answered = TimeProvider.System.GetUtcNow();
                 c.Response.Close();
+                if (Guid.TryParse(c.Request.Headers["Cns-Event-Id"], out var eventId)) receipts[eventId] = (got, answered);
             }
         });
         var created = await (await admin.PostAsJsonAsync("/api/v1/webhook-endpoints", new { url = $"http://127.0.0.1:{port}/hook/", types = new[] { "validation_request.decided" } }))
@@ -86,10 +90,16 @@ public static class WebhookScenario
             }
             await Task.WhenAll(tasks);
         }
+        var cpu = await CpuMeter.ForAsync(ctx);
+        var warmupStartReal = TimeProvider.System.GetUtcNow();
         await PaceAsync(TimeSpan.FromSeconds(10), 0, measure: false); // warm-up
-        var windowStart = TimeProvider.System.GetUtcNow() + offset;
+        var windowStartReal = TimeProvider.System.GetUtcNow();
+        var windowStart = windowStartReal + offset;
         var window = Stopwatch.StartNew();
+        var cpuStart = cpu?.Read();
         await PaceAsync(ctx.Duration, 1_000_000, measure: true);
+        var phaseCpu = cpu is not null && cpuStart is not null ? CpuUse.Between(cpuStart, cpu.Read(), Environment.ProcessorCount) : null;
+        var windowEndReal = TimeProvider.System.GetUtcNow();
         await Task.Delay(TimeSpan.FromSeconds(5)); // the last deliveries
         Volatile.Write(ref measuring, false);
         var seconds = window.Elapsed.TotalSeconds;
@@ -100,11 +110,20 @@ public static class WebhookScenario
         var sorted = received.Concat(Enumerable.Repeat(double.PositiveInfinity, late)).Order().ToArray();
         var p50 = LoadGenerator.Percentile(sorted, 0.5);
         var p99 = LoadGenerator.Percentile(sorted, 0.99);
+        var backlog = all.Length - received.Count;
+        var endpointGuid = Guid.Parse(endpointId);
+        var warmupPace = await DeliveryPace.ReadAsync(ctx.ConnectionString, endpointGuid, warmupStartReal, windowStartReal);
+        var phasePace = await DeliveryPace.ReadAsync(ctx.ConnectionString, endpointGuid, windowStartReal, windowEndReal);
         report.Row("P7", "webhook latency commit → receipt at 200 events/s, p50 / p99 ms (events of the measured phase; not received = ∞)",
-            $"{Report.F(p50)} / {Report.F(p99)}", "-", "-", "p50 ≤ 250 ms", p50 <= 250);
+            $"{Report.F(p50)} / {Report.F(p99)}", "-", "-", "p50 ≤ 250 ms", p50 <= 250, why: phasePace.Why(EventsPerSecond, backlog, phaseCpu));
+        report.Info("P7", "dispatcher pace while measuring (from its delivery rows)", phasePace.Describe(), "warm-up: " + warmupPace.Describe(), "-");
+        report.Info("P7", "one send's round trip while measuring (delivery rows and the receiver's clock)",
+            await DeliveryPace.LegsAsync(ctx.ConnectionString, endpointGuid, windowStartReal, windowEndReal, receipts), "-", "-");
+        if (phaseCpu is not null)
+            report.Info("P7", "CPU while measuring (200 validations/s and their deliveries)", phaseCpu.Describe(ok, "bench (load generator and receiver)"), "-", "-");
         report.Info("P7", "events sent / answered 201 / received / not received 5 s after the phase", $"{sent} / {ok} / {received.Count} / {late}", "-", "-");
         report.Info("P7", "deliveries received per second while measuring (warm-up backlog included) / of them from the warm-up",
-            $"{Report.F(all.Length / seconds)} / {all.Length - received.Count}", "-", "-");
+            $"{Report.F(all.Length / seconds)} / {backlog}", "-", "-");
 
         // The outbox's cost on P1: P1's load with the endpoint receiving every event, then with no endpoint.
         var with = await LoadGenerator.RunAsync("P1 with a webhook endpoint", ctx.ApiUri, 32, ctx.Duration,
