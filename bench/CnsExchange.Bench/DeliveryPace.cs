@@ -79,6 +79,30 @@ public sealed record DeliveryPace(long Deliveries, long Transactions, double Win
             $"sender → receiver {F(toReceiver / n)} ms, receiver's handling {F(handling / n)} ms, receiver's answer → sender {F(back / n)} ms (mean of {n})";
     }
 
+    /// <summary>Deliveries, transactions and how late they were, per slot of the window: where the dispatcher fell behind and caught up.</summary>
+    public static async Task<string> TimelineAsync(string connectionString, Guid endpointId, DateTimeOffset from, DateTimeOffset to, TimeSpan slot, TimeSpan sandboxOffset)
+    {
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("""
+            SELECT floor(extract(epoch FROM d.attempted_at - $2) / $4)::int AS slot, count(*), count(DISTINCT d.xmin::text),
+                   round(avg(extract(epoch FROM d.attempted_at - (e.occurred_at - $5)) * 1000)::numeric, 0)::float8
+            FROM cns.webhook_deliveries d JOIN cns.events e ON e.id = d.event_id
+            WHERE d.endpoint_id = $1 AND d.attempted_at >= $2 AND d.attempted_at < $3
+            GROUP BY 1 ORDER BY 1
+            """, conn);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = endpointId });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = from });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = to });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = slot.TotalSeconds });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = sandboxOffset }); // occurred_at is on the sandbox's clock
+        var parts = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            parts.Add($"{F(reader.GetInt32(0) * slot.TotalSeconds, "0")} s: {reader.GetInt64(1)} in {reader.GetInt64(2)} tx, {F(reader.GetDouble(3), "0")} ms");
+        return string.Join("; ", parts);
+    }
+
     public string Describe() =>
         $"{F(PerSecond)} deliveries/s ({Deliveries} in {Transactions} transactions over {F(WindowSeconds)} s); inside a transaction one send every " +
         $"{F(MsBetweenSends)} ms (HTTP round trip {F(HttpMs)} ms as the sender timed it, whole ms); outside sending {F(WindowSeconds - SendingSeconds)} s, " +

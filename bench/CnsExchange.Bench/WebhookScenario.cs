@@ -119,6 +119,9 @@ public static class WebhookScenario
         report.Info("P7", "dispatcher pace while measuring (from its delivery rows)", phasePace.Describe(), "warm-up: " + warmupPace.Describe(), "-");
         report.Info("P7", "one send's round trip while measuring (delivery rows and the receiver's clock)",
             await DeliveryPace.LegsAsync(ctx.ConnectionString, endpointGuid, windowStartReal, windowEndReal, receipts), "-", "-");
+        report.Note("P7 deliveries per 2 s of real time from the warm-up's start (delivery rows: count, dispatcher transactions, mean ms from " +
+                    "the event's occurredAt to the attempt's start): " +
+                    await DeliveryPace.TimelineAsync(ctx.ConnectionString, endpointGuid, warmupStartReal, windowEndReal.AddSeconds(5), TimeSpan.FromSeconds(2), offset));
         if (phaseCpu is not null)
             report.Info("P7", "CPU while measuring (200 validations/s and their deliveries)", phaseCpu.Describe(ok, "bench (load generator and receiver)"), "-", "-");
         report.Info("P7", "events sent / answered 201 / received / not received 5 s after the phase", $"{sent} / {ok} / {received.Count} / {late}", "-", "-");

@@ -124,32 +124,24 @@ public sealed class WebhookSender : IWebhookSender, IDisposable
             var outcome = await (quickRetries ? _withRetries : _once).ExecuteOutcomeAsync(async (ctx, state) =>
             {
                 var watch = Stopwatch.StartNew();
-                var at = state.RealTime.GetUtcNow();
+                var at = state.Sender._realTime.GetUtcNow();
                 try
                 {
-                    using var request = new HttpRequestMessage(HttpMethod.Post, state.Url)
-                    {
-                        Content = new StringContent(state.Message.Body, Encoding.UTF8, "application/json"),
-                    };
-                    request.Headers.Add("Cns-Event-Id", state.Message.Id.ToString());
-                    request.Headers.Add("Cns-Event-Type", state.Message.Type);
-                    request.Headers.Add(WebhookSignature.Header, WebhookSignature.Compute(state.Secret, at.ToUnixTimeSeconds(), state.Message.Body));
-                    var response = await state.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ctx.CancellationToken);
-                    var body = await ReadCappedAsync(response, ctx.CancellationToken);
-                    var code = (int)response.StatusCode;
-                    ctx.Properties.GetValue(AttemptsKey, [])
-                        .Add(new WebhookAttempt(code is >= 200 and < 300, IsRetryable(response.StatusCode, null), code, body, null, Ms(watch), at));
+                    using var request = state.Sender.Request(state.Url, state.Secret, state.Message, at);
+                    var response = await state.Sender._http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ctx.CancellationToken);
+                    await using var stream = await response.Content.ReadAsStreamAsync(ctx.CancellationToken);
+                    var buffer = new byte[MaxStoredBody];
+                    var read = 0;
+                    for (int n; read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), ctx.CancellationToken)) > 0;) read += n;
+                    Record(ctx, Answered(response, buffer, read, watch, at));
                     return Outcome.FromResult(response);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !state.Cancelled.IsCancellationRequested)
                 {
-                    var timedOut = e is OperationCanceledException;
-                    var error = timedOut ? $"No answer within {state.Timeout.TotalSeconds:0} s." : Refusal(e)?.Message ?? Describe(e);
-                    ctx.Properties.GetValue(AttemptsKey, [])
-                        .Add(new WebhookAttempt(false, timedOut || IsRetryable(null, e), null, null, Truncate(error, 400), Ms(watch), at));
+                    Record(ctx, state.Sender.Failed(e, watch, at));
                     return Outcome.FromException<HttpResponseMessage>(e);
                 }
-            }, context, (Http: _http, Url: url, Secret: secret, Message: message, RealTime: _realTime, Timeout: _options.Timeout, Cancelled: ct));
+            }, context, (Sender: this, Url: url, Secret: secret, Message: message, Cancelled: ct));
             outcome.Result?.Dispose();
             ct.ThrowIfCancellationRequested();
             return attempts;
@@ -158,6 +150,76 @@ public sealed class WebhookSender : IWebhookSender, IDisposable
         {
             ResilienceContextPool.Shared.Return(context);
         }
+    }
+
+    /// <summary>
+    /// The same pass with blocking I/O, for a thread of its own (the dispatcher's): its send and the answer's arrival wake that
+    /// thread directly instead of waiting in the thread pool's queue behind the requests the process is serving (under request
+    /// load that wait was most of a delivery's round trip; bench P7, issue 24).
+    /// </summary>
+    public IReadOnlyList<WebhookAttempt> Send(string url, string secret, WebhookMessage message, bool quickRetries, CancellationToken ct)
+    {
+        var context = ResilienceContextPool.Shared.Get(ct);
+        var attempts = new List<WebhookAttempt>();
+        context.Properties.Set(AttemptsKey, attempts);
+        try
+        {
+            (quickRetries ? _withRetries : _once).Execute(static (ctx, state) =>
+            {
+                var watch = Stopwatch.StartNew();
+                var at = state.Sender._realTime.GetUtcNow();
+                try
+                {
+                    using var request = state.Sender.Request(state.Url, state.Secret, state.Message, at);
+                    var response = state.Sender._http.Send(request, HttpCompletionOption.ResponseHeadersRead, ctx.CancellationToken);
+                    using var stream = response.Content.ReadAsStream(ctx.CancellationToken);
+                    var buffer = new byte[MaxStoredBody];
+                    var read = 0;
+                    for (int n; read < buffer.Length && (n = stream.Read(buffer.AsSpan(read))) > 0;) read += n;
+                    Record(ctx, Answered(response, buffer, read, watch, at));
+                    return response;
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !state.Cancelled.IsCancellationRequested)
+                {
+                    Record(ctx, state.Sender.Failed(e, watch, at));
+                    throw;
+                }
+            }, context, (Sender: this, Url: url, Secret: secret, Message: message, Cancelled: ct))?.Dispose();
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && attempts.Count > 0 && e is not OutOfMemoryException)
+        {
+            // The last attempt failed; it is recorded with its error, as SendAsync returns it.
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+        ct.ThrowIfCancellationRequested();
+        return attempts;
+    }
+
+    private HttpRequestMessage Request(string url, string secret, WebhookMessage message, DateTimeOffset at)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(message.Body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("Cns-Event-Id", message.Id.ToString());
+        request.Headers.Add("Cns-Event-Type", message.Type);
+        request.Headers.Add(WebhookSignature.Header, WebhookSignature.Compute(secret, at.ToUnixTimeSeconds(), message.Body));
+        return request;
+    }
+
+    private static void Record(ResilienceContext ctx, WebhookAttempt attempt) => ctx.Properties.GetValue(AttemptsKey, []).Add(attempt);
+
+    private static WebhookAttempt Answered(HttpResponseMessage response, byte[] body, int read, Stopwatch watch, DateTimeOffset at)
+    {
+        var code = (int)response.StatusCode;
+        return new WebhookAttempt(code is >= 200 and < 300, IsRetryable(response.StatusCode, null), code, Decode(body, read), null, Ms(watch), at);
+    }
+
+    private WebhookAttempt Failed(Exception e, Stopwatch watch, DateTimeOffset at)
+    {
+        var timedOut = e is OperationCanceledException;
+        var error = timedOut ? $"No answer within {_options.Timeout.TotalSeconds:0} s." : Refusal(e)?.Message ?? Describe(e);
+        return new WebhookAttempt(false, timedOut || IsRetryable(null, e), null, null, Truncate(error, 400), Ms(watch), at);
     }
 
     private static int Ms(Stopwatch watch) => (int)Math.Min(int.MaxValue, watch.ElapsedMilliseconds);
@@ -172,17 +234,8 @@ public sealed class WebhookSender : IWebhookSender, IDisposable
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 
     /// <summary>At most <see cref="MaxStoredBody"/> bytes of the answer are read and kept; the rest is never read.</summary>
-    private static async Task<string?> ReadCappedAsync(HttpResponseMessage response, CancellationToken ct)
+    private static string? Decode(byte[] buffer, int read)
     {
-        await using var stream = await response.Content.ReadAsStreamAsync(ct);
-        var buffer = new byte[MaxStoredBody];
-        var read = 0;
-        while (read < buffer.Length)
-        {
-            var n = await stream.ReadAsync(buffer.AsMemory(read), ct);
-            if (n == 0) break;
-            read += n;
-        }
         if (read == 0) return null;
         // Cut at a character boundary: a multi-byte character split at 1 KB is dropped rather than stored broken.
         var text = new UTF8Encoding(false, false).GetString(buffer, 0, read);

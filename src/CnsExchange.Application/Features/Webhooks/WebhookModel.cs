@@ -142,4 +142,7 @@ public interface IWebhookSender
 
     /// <summary>One pass: an attempt and, when <paramref name="quickRetries"/>, Polly's quick retries of a retryable failure. Every attempt is returned.</summary>
     Task<IReadOnlyList<WebhookAttempt>> SendAsync(string url, string secret, WebhookMessage message, bool quickRetries, CancellationToken ct);
+
+    /// <summary>The same pass with blocking I/O, for a thread of its own (the webhook dispatcher's workers).</summary>
+    IReadOnlyList<WebhookAttempt> Send(string url, string secret, WebhookMessage message, bool quickRetries, CancellationToken ct);
 }
