@@ -80,7 +80,8 @@ public sealed record CpuUse(TimeSpan Wall, double Api, double Postgres, double B
 /// </summary>
 public sealed class CpuMeter(int apiPid, int postmasterPid)
 {
-    private static readonly double Tick = 1.0 / ClockTicks();
+    /// <summary>Seconds per clock tick of /proc (1 / sysconf(_SC_CLK_TCK)).</summary>
+    public static readonly double Tick = 1.0 / ClockTicks();
 
     /// <summary>The meter of a run: the API under test and the cluster behind its connection string (found from a backend's parent).</summary>
     public static async Task<CpuMeter?> ForAsync(BenchContext ctx)

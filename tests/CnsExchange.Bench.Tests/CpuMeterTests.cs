@@ -41,14 +41,23 @@ public class CpuMeterTests
     public void The_cluster_counts_children_that_have_exited_as_well_as_the_live_ones()
     {
         if (!File.Exists("/proc/stat")) return;
-        // This process plays the postmaster: a child that does a fixed amount of work (about 0.9 s of CPU here) and exits,
-        // reaped into cutime/cstime, as a backend does when its connection closes during a phase.
+        // This process plays the postmaster: a child that does some work and exits, reaped into cutime/cstime, as a backend
+        // does when its connection closes during a phase. Just before it exits the child prints its own /proc stat, so the
+        // meter is compared with what the child itself used, whatever this machine's speed.
         var meter = new CpuMeter(apiPid: -1, postmasterPid: Environment.ProcessId);
         var start = meter.Read();
-        using (var child = Process.Start(new ProcessStartInfo("sh", ["-c", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done"]))!)
+        string own;
+        using (var child = Process.Start(new ProcessStartInfo("sh", ["-c", "i=0; while [ $i -lt 600000 ]; do i=$((i+1)); done; cat /proc/$$/stat"])
+                   { RedirectStandardOutput = true })!)
+        {
+            own = child.StandardOutput.ReadToEnd();
             child.WaitForExit();
+        }
         var use = CpuUse.Between(start, meter.Read(), Environment.ProcessorCount);
-        Assert.True(use.Postgres - use.Bench > 0.4, $"children's CPU {use.Postgres - use.Bench:0.00} s");
+        var stat = ProcStat.Parse(own) ?? throw new InvalidOperationException("no stat from the child: " + own);
+        var childCpu = (stat.User + stat.System) * CpuMeter.Tick;
+        Assert.True(childCpu > 0.1, $"the child used only {childCpu:0.00} s");
+        Assert.True(use.Postgres - use.Bench >= 0.9 * childCpu - 0.02, $"children's CPU {use.Postgres - use.Bench:0.00} s, the child's own {childCpu:0.00} s");
     }
 
     private static CpuUse Use(double seconds, double api, double postgres, double bench, double other) =>
