@@ -16,13 +16,30 @@ public sealed record DeliveryPace(long Deliveries, long Transactions, double Win
     /// <summary>Time outside sending per transaction (ms): the database work, the wake-up and the turn of the endpoint.</summary>
     public double MsOutsidePerTransaction => Transactions == 0 ? double.NaN : (WindowSeconds - SendingSeconds) * 1000 / Transactions;
 
+    /// <summary>A query over one endpoint's delivery rows in [from, to): $1 endpoint, $2 from, $3 to, then <paramref name="more"/>.</summary>
+    private static async Task<NpgsqlDataReader> QueryAsync(string connectionString, string sql, Guid endpointId, DateTimeOffset from, DateTimeOffset to,
+        params object[] more)
+    {
+        var conn = new NpgsqlConnection(connectionString);
+        try
+        {
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand(sql, conn);
+            foreach (var value in new object[] { endpointId, from, to }.Concat(more)) cmd.Parameters.Add(new NpgsqlParameter { Value = value });
+            return await cmd.ExecuteReaderAsync(System.Data.CommandBehavior.CloseConnection); // the connection closes with the reader
+        }
+        catch
+        {
+            await conn.DisposeAsync();
+            throw;
+        }
+    }
+
     public static async Task<DeliveryPace> ReadAsync(string connectionString, Guid endpointId, DateTimeOffset from, DateTimeOffset to)
     {
-        await using var conn = new NpgsqlConnection(connectionString);
-        await conn.OpenAsync();
         // The attempts of one dispatcher transaction share its xmin; inside it they are sent one after the other, so the time
         // from its first attempt to the end of its last is its sending.
-        await using var cmd = new NpgsqlCommand("""
+        await using var reader = await QueryAsync(connectionString, """
             WITH d AS (
               SELECT xmin::text AS tx, attempted_at, duration_ms FROM cns.webhook_deliveries
               WHERE endpoint_id = $1 AND attempted_at >= $2 AND attempted_at < $3),
@@ -35,11 +52,7 @@ public sealed record DeliveryPace(long Deliveries, long Transactions, double Win
                    coalesce((SELECT sum(between_sends + last_send) FROM t), 0)::float8,
                    coalesce((SELECT sum(between_sends) * 1000 / nullif(sum(n - 1), 0) FROM t), 0)::float8,
                    coalesce((SELECT avg(duration_ms) FROM d), 0)::float8
-            """, conn);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = endpointId });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = from });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = to });
-        await using var reader = await cmd.ExecuteReaderAsync();
+            """, endpointId, from, to);
         await reader.ReadAsync();
         return new DeliveryPace(reader.GetInt64(0), reader.GetInt64(1), (to - from).TotalSeconds, reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4));
     }
@@ -53,27 +66,19 @@ public sealed record DeliveryPace(long Deliveries, long Transactions, double Win
     public static async Task<string> LegsAsync(string connectionString, Guid endpointId, DateTimeOffset from, DateTimeOffset to,
         IReadOnlyDictionary<Guid, (DateTimeOffset Got, DateTimeOffset Answered)> receipts)
     {
-        await using var conn = new NpgsqlConnection(connectionString);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand("""
+        await using var reader = await QueryAsync(connectionString, """
             SELECT event_id, attempted_at, duration_ms FROM cns.webhook_deliveries
             WHERE endpoint_id = $1 AND attempted_at >= $2 AND attempted_at < $3 AND status = 'Succeeded'
-            """, conn);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = endpointId });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = from });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = to });
+            """, endpointId, from, to);
         var (n, toReceiver, handling, back) = (0, 0.0, 0.0, 0.0);
-        await using (var reader = await cmd.ExecuteReaderAsync())
+        while (await reader.ReadAsync())
         {
-            while (await reader.ReadAsync())
-            {
-                if (!receipts.TryGetValue(reader.GetGuid(0), out var r)) continue;
-                var at = reader.GetFieldValue<DateTimeOffset>(1);
-                n++;
-                toReceiver += (r.Got - at).TotalMilliseconds;
-                handling += (r.Answered - r.Got).TotalMilliseconds;
-                back += (at.AddMilliseconds(reader.GetInt32(2)) - r.Answered).TotalMilliseconds;
-            }
+            if (!receipts.TryGetValue(reader.GetGuid(0), out var r)) continue;
+            var at = reader.GetFieldValue<DateTimeOffset>(1);
+            n++;
+            toReceiver += (r.Got - at).TotalMilliseconds;
+            handling += (r.Answered - r.Got).TotalMilliseconds;
+            back += (at.AddMilliseconds(reader.GetInt32(2)) - r.Answered).TotalMilliseconds;
         }
         return n == 0 ? "no delivery matched" :
             $"sender → receiver {F(toReceiver / n)} ms, receiver's handling {F(handling / n)} ms, receiver's answer → sender {F(back / n)} ms (mean of {n})";
@@ -82,22 +87,14 @@ public sealed record DeliveryPace(long Deliveries, long Transactions, double Win
     /// <summary>Deliveries, transactions and how late they were, per slot of the window: where the dispatcher fell behind and caught up.</summary>
     public static async Task<string> TimelineAsync(string connectionString, Guid endpointId, DateTimeOffset from, DateTimeOffset to, TimeSpan slot, TimeSpan sandboxOffset)
     {
-        await using var conn = new NpgsqlConnection(connectionString);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand("""
+        await using var reader = await QueryAsync(connectionString, """
             SELECT floor(extract(epoch FROM d.attempted_at - $2) / $4)::int AS slot, count(*), count(DISTINCT d.xmin::text),
                    round(avg(extract(epoch FROM d.attempted_at - (e.occurred_at - $5)) * 1000)::numeric, 0)::float8
             FROM cns.webhook_deliveries d JOIN cns.events e ON e.id = d.event_id
             WHERE d.endpoint_id = $1 AND d.attempted_at >= $2 AND d.attempted_at < $3
             GROUP BY 1 ORDER BY 1
-            """, conn);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = endpointId });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = from });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = to });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = slot.TotalSeconds });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = sandboxOffset }); // occurred_at is on the sandbox's clock
+            """, endpointId, from, to, slot.TotalSeconds, sandboxOffset); // $5: occurred_at is on the sandbox's clock
         var parts = new List<string>();
-        await using var reader = await cmd.ExecuteReaderAsync();
         while (await reader.ReadAsync())
             parts.Add($"{F(reader.GetInt32(0) * slot.TotalSeconds, "0")} s: {reader.GetInt64(1)} in {reader.GetInt64(2)} tx, {F(reader.GetDouble(3), "0")} ms");
         return string.Join("; ", parts);

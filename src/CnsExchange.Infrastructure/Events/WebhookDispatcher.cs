@@ -127,10 +127,9 @@ internal sealed class WebhookDispatcher(
         try
         {
             using var connection = source.OpenConnection();
-            // A horizon per transaction: every event of the sandbox up to it is committed (or never will be), so the cursor may
-            // move up to it. The turn goes on while events keep committing, up to EventsPerTurn of them: ending it at the first
-            // horizon sent every few events back through the wake-up pause and the due-endpoints query (~25 ms a transaction,
-            // half of the time at 200 events/s; bench P7, issue 24).
+            // Each batch reads its own horizon (DeliverBatch), so the turn goes on while events keep committing, up to
+            // EventsPerTurn: ending it at the horizon it began with sent every few events back through the wake-up pause and
+            // the due-endpoints query (~25 ms a transaction, half of the time at 200 events/s; bench P7, issue 24).
             for (var handled = 0; handled < EventsPerTurn;)
             {
                 ct.ThrowIfCancellationRequested();
@@ -157,7 +156,8 @@ internal sealed class WebhookDispatcher(
     /// (its retry state is stored as for a single event) and after <see cref="TransactionBudget"/> of sending. A process
     /// killed before the COMMIT sends the batch's events again (at least once, in order); one a PostgreSQL round trip,
     /// a delivery row insert and a WAL flush per event kept the dispatcher below ~100 events/s per endpoint (issue 24, P7).
-    /// More is false when there is nothing more to do now; Events counts the events the batch handled.
+    /// More is false when there is nothing more to do now; Events counts the batch's attempts (an event retried at once
+    /// counts once per attempt), which is what the turn's limit is measured in.
     /// </summary>
     private (bool More, int Events) DeliverBatch(NpgsqlConnection connection, Guid sandboxId, Guid endpointId, CancellationToken ct)
     {
