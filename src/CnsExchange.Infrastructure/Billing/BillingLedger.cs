@@ -260,14 +260,18 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
             }
             await MoveStagedAsync("fee_memoirs", MemoirColumns, ct);
             var reasons = new ReasonsJson();
-            await using (var w = await BeginStagedCopyAsync(connection, "fee_memoir_lines", CopyLineColumns, ct))
+            var bulk = await TakeBulkRoleAsync(ct);
+            await using (var w = bulk is null
+                ? await BeginStagedCopyAsync(connection, "fee_memoir_lines", CopyLineColumns, ct)
+                : await connection.BeginBinaryImportAsync($"COPY cns.fee_memoir_lines ({CopyLineColumns}) FROM STDIN (FORMAT BINARY)", ct))
             {
                 foreach (var m in memoirs)
                     foreach (var l in m.Lines)
                         await WriteLineAsync(w, l, reasons.Of(l.Reasons), ct);
                 await w.CompleteAsync(ct);
             }
-            await MoveStagedAsync("fee_memoir_lines", CopyLineColumns, ct);
+            if (bulk is null) await MoveStagedAsync("fee_memoir_lines", CopyLineColumns, ct);
+            else await ReturnToRoleAsync(bulk.Value.Previous, ct);
         }
         if (sessionsConsumed.Count == 0) return;
         await using var update = Command("""
@@ -305,7 +309,36 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
     }
 
     /// <summary>
-    /// PostgreSQL refuses COPY FROM into a table under row-level security: the rows are copied into a session temp table
+    /// PostgreSQL refuses COPY FROM into a table under row-level security. The lines of a billing file — the one bulk
+    /// write whose cost matters (issue 24, P2) — are copied as the application role's bulk role (<c>&lt;role&gt;_bulk</c>,
+    /// made at start-up: INSERT on fee_memoir_lines only, BYPASSRLS), taken for this transaction and given back right
+    /// after the COPY. The COPY does not name <c>sandbox_id</c>: each line takes the column's default, the session's
+    /// sandbox, and a statement trigger refuses any line of another sandbox from a role that bypasses row-level security
+    /// (the policy's check, once per statement; the memoirs, written before under the policy, are the lines' parents in
+    /// the same sandbox by the references trigger). Without the role (an owner that may not make it), the lines are staged.
+    /// Returns the role to go back to, or null.
+    /// </summary>
+    private async Task<(string Bulk, string Previous)?> TakeBulkRoleAsync(CancellationToken ct)
+    {
+        await using var take = Command("""
+            SELECT r.rolname::text, current_user::text, set_config('role', r.rolname, true) FROM pg_catalog.pg_roles r
+            WHERE r.rolname = current_user || '_bulk' AND r.rolbypassrls AND NOT r.rolsuper AND NOT r.rolcanlogin
+              AND pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER')
+              AND pg_catalog.has_table_privilege(r.oid, 'cns.fee_memoir_lines', 'INSERT')
+            """);
+        await using var reader = await take.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? (reader.GetString(0), reader.GetString(1)) : null;
+    }
+
+    private async Task ReturnToRoleAsync(string role, CancellationToken ct)
+    {
+        await using var back = Command("SELECT set_config('role', @role, true)");
+        back.Parameters.AddWithValue("role", role);
+        await back.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// The memoirs (and, without the bulk role, the lines) are copied into a session temp table
     /// of the copied columns only (no default, no constraint: nothing is evaluated per row there), then inserted in one
     /// statement, which the policy checks.
     /// </summary>

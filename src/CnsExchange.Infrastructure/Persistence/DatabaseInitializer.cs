@@ -115,7 +115,51 @@ public sealed partial class DatabaseInitializer(
             GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {AppDbContext.Schema} TO {role};
             """, ct, tx);
         await tx.CommitAsync(ct);
+        await EnsureBulkRoleAsync(connection, role, ct);
     }
+
+    /// <summary>
+    /// The application role's bulk role (<c>&lt;role&gt;_bulk</c>), which a billing file's import takes for the COPY of its
+    /// lines only (PostgreSQL refuses COPY FROM into a table under row-level security, see <c>BillingLedger</c>): no login,
+    /// BYPASSRLS, INSERT on <c>fee_memoir_lines</c> and nothing else; a statement trigger holds it to the session's sandbox
+    /// (migration BillingLinesCopiedInTheirSandbox). Making a role that bypasses row-level security takes a superuser: with
+    /// an owner that is none, the role is not made and the import inserts its lines from a staging table, as before.
+    /// </summary>
+    private async Task EnsureBulkRoleAsync(NpgsqlConnection connection, string role, CancellationToken ct)
+    {
+        var bulk = BulkRole(role);
+        if (bulk is null) return;
+        try
+        {
+            await ExecuteAsync(connection, $"""
+                DO $$ BEGIN
+                  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{bulk}') THEN
+                    CREATE ROLE {bulk} NOLOGIN NOSUPERUSER BYPASSRLS NOINHERIT NOCREATEDB NOCREATEROLE;
+                  END IF;
+                EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; -- another database of this cluster made it first
+                END $$;
+                """, ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            logger.LogWarning("The owner may not make the bulk role {Role} ({Message}): billing files' lines are inserted from a staging table", bulk, e.MessageText);
+            return;
+        }
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await ExecuteAsync(connection, $"""
+            SELECT pg_advisory_xact_lock({GrantLockKey});
+            GRANT USAGE ON SCHEMA {AppDbContext.Schema} TO {bulk};
+            GRANT INSERT ON {AppDbContext.Schema}.fee_memoir_lines TO {bulk};
+            DO $$ BEGIN
+              IF NOT pg_has_role('{role}', '{bulk}', 'MEMBER') THEN GRANT {bulk} TO {role}; END IF;
+            EXCEPTION WHEN unique_violation OR internal_error THEN NULL; -- granted at the same moment for another database of this cluster
+            END $$;
+            """, ct, tx);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>The bulk role's name, or null when the application role's name leaves no room for the suffix.</summary>
+    public static string? BulkRole(string appRole) => appRole.Length <= 58 ? appRole + "_bulk" : null;
 
     private async Task EnsureOperatorKeyAsync(NpgsqlConnection connection, CancellationToken ct)
     {

@@ -297,14 +297,18 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(8, file["counts"]!["accepted"]!.GetValue<int>());
     }
 
-    /// <summary>Watches the database for the run's bulk writes of memoir lines and cancels it during the second one.</summary>
+    /// <summary>
+    /// Watches the database for the run's bulk writes of memoir lines and cancels it during the second one. The lines are
+    /// copied straight into cns.fee_memoir_lines (as the bulk role): a run that staged them instead is not seen, and fails
+    /// the test.
+    /// </summary>
     private async Task<bool> KillOnSecondLineCopyAsync(CancellationTokenSource kill, Task run)
     {
         await using var conn = new Npgsql.NpgsqlConnection(Api.ConnectionString);
         await conn.OpenAsync();
         await using var cmd = new Npgsql.NpgsqlCommand("""
             SELECT query_start FROM pg_stat_activity
-            WHERE datname = current_database() AND state = 'active' AND query LIKE 'INSERT INTO cns.fee_memoir_lines%'
+            WHERE datname = current_database() AND state = 'active' AND query LIKE 'COPY cns.fee_memoir_lines %'
             """, conn);
         DateTime? first = null;
         while (!run.IsCompleted)

@@ -184,14 +184,14 @@ public sealed class ConcurrencyTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(2, await PaidLinesAsync());
     }
 
-    /// <summary>Waits until the import's bulk write of lines (staged by COPY, inserted in one statement) waits for another transaction.</summary>
+    /// <summary>Waits until the import's bulk write of lines (a COPY into cns.fee_memoir_lines, as the bulk role) waits for another transaction.</summary>
     private async Task WaitForLineCopyBlockedAsync(Task run)
     {
         await using var conn = new Npgsql.NpgsqlConnection(Api.ConnectionString);
         await conn.OpenAsync();
         await using var cmd = new Npgsql.NpgsqlCommand("""
             SELECT count(*) FROM pg_stat_activity
-            WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO cns.fee_memoir_lines%'
+            WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'COPY cns.fee_memoir_lines %'
             """, conn);
         var waiting = await Eventually.PollAsync(async () =>
         {

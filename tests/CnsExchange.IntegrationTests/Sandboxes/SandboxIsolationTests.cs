@@ -111,4 +111,78 @@ public sealed class SandboxIsolationTests(ApiFactory api) : ApiTest(api)
         var memoirB = await Billing.BillingApi.SubmitAsync(Client(b.Key("physio-1")), Billing.BillingApi.Memoir("SAME-1", Billing.BillingApi.Line(inB.Voucher!.Number, "2026-11-20")));
         Assert.NotEqual(memoirA.Id.ToString(), memoirB.Id.ToString());
     }
+    /// <summary>
+    /// A billing file's lines are copied as the application role's bulk role (COPY FROM is refused under row-level
+    /// security): the role may insert into fee_memoir_lines and nothing else, and a statement trigger holds it to the
+    /// session's sandbox. The line copied here is a real line of A, re-keyed: under B's setting the copy is refused with the
+    /// policy's error (without the trigger it would land: its memoir, voucher and insured are A's, as its sandbox says);
+    /// under A's own setting the same copy is written.
+    /// </summary>
+    [Fact]
+    public async Task The_bulk_role_inserts_only_billing_lines_and_only_into_the_sessions_sandbox()
+    {
+        var inA = await Client(Physio1).DecideAsync(ValidationTestSupport.Rx());
+        await Billing.BillingApi.SubmitAsync(Client(Physio1), Billing.BillingApi.Memoir("BULK-1", Billing.BillingApi.Line(inA.Voucher!.Number, "2026-11-20")));
+        var b = await SandboxApi.CreateAsync(Client(Operator), seed: "empty");
+
+        await using var conn = await SandboxApi.OpenAsAppRoleAsync(Api, SandboxApi.Default);
+        var bulk = await Scalar<string>(conn, "SELECT current_user || '_bulk'");
+        Assert.Equal(1, await SandboxApi.CountAsync(conn, "SELECT count(*) FROM pg_roles WHERE rolname = $1 AND rolbypassrls AND NOT rolsuper AND NOT rolcanlogin", bulk));
+        Assert.Equal("fee_memoir_lines:INSERT", await Scalar<string>(conn,
+            "SELECT string_agg(table_name || ':' || privilege_type, ',') FROM information_schema.role_table_grants WHERE grantee = $1", bulk));
+
+        // One of A's lines as COPY's binary rows, with a new id and line number (refused: no paid-line index takes it).
+        await using (var stage = new NpgsqlCommand("""
+            CREATE TEMP TABLE one_line AS SELECT * FROM cns.fee_memoir_lines LIMIT 1;
+            UPDATE pg_temp.one_line SET id = gen_random_uuid(), line_number = line_number + 1000, outcome = 'Refused'
+            """, conn))
+            await stage.ExecuteNonQueryAsync();
+        byte[] rows;
+        await using (var copyOut = await conn.BeginRawBinaryCopyAsync("COPY pg_temp.one_line TO STDOUT (FORMAT BINARY)"))
+        {
+            using var buffer = new MemoryStream();
+            await copyOut.CopyToAsync(buffer);
+            rows = buffer.ToArray();
+        }
+
+        async Task CopyAsBulkUnder(Guid sandbox)
+        {
+            await using var tx = await conn.BeginTransactionAsync();
+            await using (var set = new NpgsqlCommand("SELECT set_config('cns.sandbox', $1, true), set_config('role', $2, true)", conn, tx))
+            {
+                set.Parameters.Add(new NpgsqlParameter { Value = sandbox.ToString() });
+                set.Parameters.Add(new NpgsqlParameter { Value = bulk });
+                await set.ExecuteNonQueryAsync();
+            }
+            await using (var copyIn = await conn.BeginRawBinaryCopyAsync("COPY cns.fee_memoir_lines FROM STDIN (FORMAT BINARY)"))
+                await copyIn.WriteAsync(rows);
+            await tx.RollbackAsync();
+        }
+
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => CopyAsBulkUnder(b.Id));
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+        Assert.Contains("row-level security", refused.MessageText);
+        await CopyAsBulkUnder(SandboxApi.Default);
+
+        // The bulk role reads nothing, row-level security or not.
+        var read = await Assert.ThrowsAsync<PostgresException>(async () =>
+        {
+            await using var tx = await conn.BeginTransactionAsync();
+            await using (var set = new NpgsqlCommand("SELECT set_config('role', $1, true)", conn, tx))
+            {
+                set.Parameters.Add(new NpgsqlParameter { Value = bulk });
+                await set.ExecuteNonQueryAsync();
+            }
+            await using var cmd = new NpgsqlCommand("SELECT count(*) FROM cns.fee_memoir_lines", conn, tx);
+            await cmd.ExecuteScalarAsync();
+        });
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, read.SqlState);
+    }
+
+    private static async Task<T> Scalar<T>(NpgsqlConnection conn, string sql, params object[] args)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        foreach (var a in args) cmd.Parameters.Add(new NpgsqlParameter { Value = a });
+        return (T)(await cmd.ExecuteScalarAsync())!;
+    }
 }
