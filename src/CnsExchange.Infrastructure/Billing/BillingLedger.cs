@@ -260,8 +260,8 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
             }
             await MoveStagedAsync("fee_memoirs", MemoirColumns, ct);
             var reasons = new ReasonsJson();
-            var bulk = await TakeBulkRoleAsync(ct);
-            await using (var w = bulk is null
+            var roleBefore = await TakeBulkRoleAsync(ct);
+            await using (var w = roleBefore is null
                 ? await BeginStagedCopyAsync(connection, "fee_memoir_lines", CopyLineColumns, ct)
                 : await connection.BeginBinaryImportAsync($"COPY cns.fee_memoir_lines ({CopyLineColumns}) FROM STDIN (FORMAT BINARY)", ct))
             {
@@ -270,8 +270,8 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
                         await WriteLineAsync(w, l, reasons.Of(l.Reasons), ct);
                 await w.CompleteAsync(ct);
             }
-            if (bulk is null) await MoveStagedAsync("fee_memoir_lines", CopyLineColumns, ct);
-            else await ReturnToRoleAsync(bulk.Value.Previous, ct);
+            if (roleBefore is null) await MoveStagedAsync("fee_memoir_lines", CopyLineColumns, ct);
+            else await ReturnToRoleAsync(roleBefore, ct);
         }
         if (sessionsConsumed.Count == 0) return;
         await using var update = Command("""
@@ -316,18 +316,18 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
     /// sandbox, and a statement trigger refuses any line of another sandbox from a role that bypasses row-level security
     /// (the policy's check, once per statement; the memoirs, written before under the policy, are the lines' parents in
     /// the same sandbox by the references trigger). Without the role (an owner that may not make it), the lines are staged.
-    /// Returns the role to go back to, or null.
+    /// Returns the role to go back to, or null when the bulk role was not taken.
     /// </summary>
-    private async Task<(string Bulk, string Previous)?> TakeBulkRoleAsync(CancellationToken ct)
+    private async Task<string?> TakeBulkRoleAsync(CancellationToken ct)
     {
         await using var take = Command("""
-            SELECT r.rolname::text, current_user::text, set_config('role', r.rolname, true) FROM pg_catalog.pg_roles r
+            SELECT current_user::text, set_config('role', r.rolname, true) FROM pg_catalog.pg_roles r
             WHERE r.rolname = current_user || '_bulk' AND r.rolbypassrls AND NOT r.rolsuper AND NOT r.rolcanlogin
               AND pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER')
               AND pg_catalog.has_table_privilege(r.oid, 'cns.fee_memoir_lines', 'INSERT')
             """);
         await using var reader = await take.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? (reader.GetString(0), reader.GetString(1)) : null;
+        return await reader.ReadAsync(ct) ? reader.GetString(0) : null;
     }
 
     private async Task ReturnToRoleAsync(string role, CancellationToken ct)
