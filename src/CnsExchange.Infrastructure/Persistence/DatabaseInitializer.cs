@@ -129,22 +129,27 @@ public sealed partial class DatabaseInitializer(
     {
         var bulk = BulkRole(role);
         if (bulk is null) return;
+        // An owner that may not make the role, or not grant it (made earlier by a superuser): the import stages its lines.
         try
         {
-            await ExecuteAsync(connection, $"""
-                DO $$ BEGIN
-                  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{bulk}') THEN
-                    CREATE ROLE {bulk} NOLOGIN NOSUPERUSER BYPASSRLS NOINHERIT NOCREATEDB NOCREATEROLE;
-                  END IF;
-                EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; -- another database of this cluster made it first
-                END $$;
-                """, ct);
+            await MakeBulkRoleAsync(connection, role, bulk, ct);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
         {
-            logger.LogWarning("The owner may not make the bulk role {Role} ({Message}): billing files' lines are inserted from a staging table", bulk, e.MessageText);
-            return;
+            logger.LogWarning("The owner may not make or grant the bulk role {Role} ({Message}): billing files' lines are inserted from a staging table", bulk, e.MessageText);
         }
+    }
+
+    private static async Task MakeBulkRoleAsync(NpgsqlConnection connection, string role, string bulk, CancellationToken ct)
+    {
+        await ExecuteAsync(connection, $"""
+            DO $$ BEGIN
+              IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{bulk}') THEN
+                CREATE ROLE {bulk} NOLOGIN NOSUPERUSER BYPASSRLS NOINHERIT NOCREATEDB NOCREATEROLE;
+              END IF;
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; -- another database of this cluster made it first
+            END $$;
+            """, ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         await ExecuteAsync(connection, $"""
             SELECT pg_advisory_xact_lock({GrantLockKey});
@@ -159,7 +164,7 @@ public sealed partial class DatabaseInitializer(
     }
 
     /// <summary>The bulk role's name, or null when the application role's name leaves no room for the suffix.</summary>
-    public static string? BulkRole(string appRole) => appRole.Length <= 58 ? appRole + "_bulk" : null;
+    private static string? BulkRole(string appRole) => appRole.Length <= 58 ? appRole + "_bulk" : null;
 
     private async Task EnsureOperatorKeyAsync(NpgsqlConnection connection, CancellationToken ct)
     {
