@@ -115,6 +115,8 @@ public static class DbRestartScenario
         await Task.WhenAll(workers);
 
         Report(observations.ToList(), new Outage(downAt, goneFrom, goneUntil, upAt), figures);
+        if (observations.Count(s => s.Status < 0 || s.Ms > 8000) is > 0 and var hung)
+            Console.Error.WriteLine($"db restart: {hung} requests hung; the API's last words:\n{api.LastWords(120)}");
         foreach (var c in Enum.GetValues<PathClass>())
             if (observations.Count(o => o.Class == c && o.Status >= 500 && o.Status != 503) is > 0 and var n)
                 Console.Error.WriteLine($"db restart: {n} answers 5xx other than 503 on {Label(c)}; the API's last words:\n{api.LastWords(120)}");
