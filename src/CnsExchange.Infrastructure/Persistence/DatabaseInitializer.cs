@@ -90,14 +90,7 @@ public sealed partial class DatabaseInitializer(
         var (role, password) = appRole;
         if (!RoleName().IsMatch(role)) throw new InvalidOperationException("CnsExchange:AppRole:Name must be a plain lower-case identifier.");
         var literal = "'" + password.Replace("'", "''") + "'";
-        await ExecuteAsync(connection, $"""
-            DO $$ BEGIN
-              IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN
-                CREATE ROLE {role} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD {literal};
-              END IF;
-            EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; -- another database of this cluster made it first
-            END $$;
-            """, ct);
+        await CreateRoleIfMissingAsync(connection, role, $"LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD {literal}", ct);
         await using (var check = new NpgsqlCommand("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = $1", connection))
         {
             check.Parameters.Add(new NpgsqlParameter { Value = role });
@@ -142,14 +135,7 @@ public sealed partial class DatabaseInitializer(
 
     private static async Task MakeBulkRoleAsync(NpgsqlConnection connection, string role, string bulk, CancellationToken ct)
     {
-        await ExecuteAsync(connection, $"""
-            DO $$ BEGIN
-              IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{bulk}') THEN
-                CREATE ROLE {bulk} NOLOGIN NOSUPERUSER BYPASSRLS NOINHERIT NOCREATEDB NOCREATEROLE;
-              END IF;
-            EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; -- another database of this cluster made it first
-            END $$;
-            """, ct);
+        await CreateRoleIfMissingAsync(connection, bulk, "NOLOGIN NOSUPERUSER BYPASSRLS NOINHERIT NOCREATEDB NOCREATEROLE", ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         await ExecuteAsync(connection, $"""
             SELECT pg_advisory_xact_lock({GrantLockKey});
@@ -162,6 +148,17 @@ public sealed partial class DatabaseInitializer(
             """, ct, tx);
         await tx.CommitAsync(ct);
     }
+
+    /// <summary>Makes the role when it is missing. Roles belong to the cluster: another database's start-up may make it at the same moment.</summary>
+    private static Task CreateRoleIfMissingAsync(NpgsqlConnection connection, string name, string attributes, CancellationToken ct) =>
+        ExecuteAsync(connection, $"""
+            DO $$ BEGIN
+              IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{name}') THEN
+                CREATE ROLE {name} {attributes};
+              END IF;
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; -- another database of this cluster made it first
+            END $$;
+            """, ct);
 
     /// <summary>The bulk role's name, or null when the application role's name leaves no room for the suffix.</summary>
     private static string? BulkRole(string appRole) => appRole.Length <= 58 ? appRole + "_bulk" : null;

@@ -44,11 +44,14 @@ public static class SandboxApi
         return conn;
     }
 
-    public static async Task<long> CountAsync(NpgsqlConnection conn, string sql, params object[] args)
+    public static async Task<long> CountAsync(NpgsqlConnection conn, string sql, params object[] args) =>
+        Convert.ToInt64(await ScalarAsync<object>(conn, sql, args));
+
+    public static async Task<T> ScalarAsync<T>(NpgsqlConnection conn, string sql, params object[] args)
     {
         await using var cmd = new NpgsqlCommand(sql, conn);
         foreach (var a in args) cmd.Parameters.Add(new NpgsqlParameter { Value = a });
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync());
+        return (T)(await cmd.ExecuteScalarAsync())!;
     }
 
     public static Guid Default => SandboxIds.Default;

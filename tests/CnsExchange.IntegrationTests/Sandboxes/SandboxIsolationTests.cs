@@ -111,6 +111,7 @@ public sealed class SandboxIsolationTests(ApiFactory api) : ApiTest(api)
         var memoirB = await Billing.BillingApi.SubmitAsync(Client(b.Key("physio-1")), Billing.BillingApi.Memoir("SAME-1", Billing.BillingApi.Line(inB.Voucher!.Number, "2026-11-20")));
         Assert.NotEqual(memoirA.Id.ToString(), memoirB.Id.ToString());
     }
+
     /// <summary>
     /// A billing file's lines are copied as the application role's bulk role (COPY FROM is refused under row-level
     /// security): the role may insert into fee_memoir_lines and nothing else, and a statement trigger holds it to the
@@ -126,9 +127,9 @@ public sealed class SandboxIsolationTests(ApiFactory api) : ApiTest(api)
         var b = await SandboxApi.CreateAsync(Client(Operator), seed: "empty");
 
         await using var conn = await SandboxApi.OpenAsAppRoleAsync(Api, SandboxApi.Default);
-        var bulk = await Scalar<string>(conn, "SELECT current_user || '_bulk'");
+        var bulk = await SandboxApi.ScalarAsync<string>(conn, "SELECT current_user || '_bulk'");
         Assert.Equal(1, await SandboxApi.CountAsync(conn, "SELECT count(*) FROM pg_roles WHERE rolname = $1 AND rolbypassrls AND NOT rolsuper AND NOT rolcanlogin", bulk));
-        Assert.Equal("fee_memoir_lines:INSERT", await Scalar<string>(conn,
+        Assert.Equal("fee_memoir_lines:INSERT", await SandboxApi.ScalarAsync<string>(conn,
             "SELECT string_agg(table_name || ':' || privilege_type, ',') FROM information_schema.role_table_grants WHERE grantee = $1", bulk));
 
         // One of A's lines as COPY's binary rows, with a new id and line number (refused: no paid-line index takes it).
@@ -145,15 +146,17 @@ public sealed class SandboxIsolationTests(ApiFactory api) : ApiTest(api)
             rows = buffer.ToArray();
         }
 
+        // A transaction as the bulk role under a sandbox's setting, as the import takes it.
+        async Task<NpgsqlTransaction> BeginAsBulkAsync(Guid sandbox)
+        {
+            var tx = await conn.BeginTransactionAsync();
+            await SandboxApi.ScalarAsync<object>(conn, "SELECT set_config('cns.sandbox', $1, true), set_config('role', $2, true)", sandbox.ToString(), bulk);
+            return tx;
+        }
+
         async Task CopyAsBulkUnder(Guid sandbox)
         {
-            await using var tx = await conn.BeginTransactionAsync();
-            await using (var set = new NpgsqlCommand("SELECT set_config('cns.sandbox', $1, true), set_config('role', $2, true)", conn, tx))
-            {
-                set.Parameters.Add(new NpgsqlParameter { Value = sandbox.ToString() });
-                set.Parameters.Add(new NpgsqlParameter { Value = bulk });
-                await set.ExecuteNonQueryAsync();
-            }
+            await using var tx = await BeginAsBulkAsync(sandbox);
             await using (var copyIn = await conn.BeginRawBinaryCopyAsync("COPY cns.fee_memoir_lines FROM STDIN (FORMAT BINARY)"))
                 await copyIn.WriteAsync(rows);
             await tx.RollbackAsync();
@@ -167,22 +170,10 @@ public sealed class SandboxIsolationTests(ApiFactory api) : ApiTest(api)
         // The bulk role reads nothing, row-level security or not.
         var read = await Assert.ThrowsAsync<PostgresException>(async () =>
         {
-            await using var tx = await conn.BeginTransactionAsync();
-            await using (var set = new NpgsqlCommand("SELECT set_config('role', $1, true)", conn, tx))
-            {
-                set.Parameters.Add(new NpgsqlParameter { Value = bulk });
-                await set.ExecuteNonQueryAsync();
-            }
+            await using var tx = await BeginAsBulkAsync(SandboxApi.Default);
             await using var cmd = new NpgsqlCommand("SELECT count(*) FROM cns.fee_memoir_lines", conn, tx);
             await cmd.ExecuteScalarAsync();
         });
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, read.SqlState);
-    }
-
-    private static async Task<T> Scalar<T>(NpgsqlConnection conn, string sql, params object[] args)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        foreach (var a in args) cmd.Parameters.Add(new NpgsqlParameter { Value = a });
-        return (T)(await cmd.ExecuteScalarAsync())!;
     }
 }
