@@ -17,6 +17,8 @@ trap cleanup EXIT INT TERM
 pg_start "$DATA" "$PORT" || exit 1
 
 dotnet build CnsExchange.sln -c Release --nologo -v q -clp:ErrorsOnly || exit 1
+# dotnet-dump (tool manifest): db-restart prints what a hung request waits on.
+dotnet tool restore >/dev/null || echo "dotnet tool restore failed: a hang will be reported without the API's async stacks" >&2
 
 FIGURES=$(mktemp)
 status=0

@@ -104,6 +104,41 @@ public sealed class ApiProcess(string apiDll, string connectionString, int port)
         return _process.ExitCode;
     }
 
+    /// <summary>
+    /// What every pending task of the process waits on (dotnet-dump's <c>dumpasync --coalesce</c>, the repository's tool
+    /// manifest; a hung request is an await, not a thread). Written to a file, whose path is returned; the dump itself is
+    /// deleted. Null, with the reason on standard error, when it could not be taken. The process is paused while dumped.
+    /// </summary>
+    public async Task<string?> AsyncStacksAsync(string label)
+    {
+        if (_process is not { HasExited: false } process) return null;
+        var stem = Path.Combine(Path.GetTempPath(), $"cnsexchange-{label}-{process.Id}");
+        try
+        {
+            var (collected, collectOutput) = await DumpToolAsync("collect", "-p", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", stem + ".dmp");
+            if (!collected) { Console.Error.WriteLine($"dotnet-dump collect failed: {collectOutput}"); return null; }
+            var (analysed, stacks) = await DumpToolAsync("analyze", stem + ".dmp", "-c", "dumpasync --coalesce", "-c", "exit");
+            if (!analysed) { Console.Error.WriteLine($"dotnet-dump analyze failed: {stacks}"); return null; }
+            await File.WriteAllTextAsync(stem + ".txt", stacks);
+            return stem + ".txt";
+        }
+        finally
+        {
+            File.Delete(stem + ".dmp");
+        }
+    }
+
+    private static async Task<(bool Ok, string Output)> DumpToolAsync(params string[] args)
+    {
+        // From the repository's root (scripts/reliability.sh runs there), where `dotnet tool restore` installed it.
+        var info = new ProcessStartInfo("dotnet", ["tool", "run", "dotnet-dump", .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var tool = Process.Start(info)!;
+        var output = tool.StandardOutput.ReadToEndAsync();
+        var error = tool.StandardError.ReadToEndAsync();
+        await tool.WaitForExitAsync();
+        return (tool.ExitCode == 0, await output + await error);
+    }
+
     /// <summary>Resident set size of the API process (VmRSS), in MB.</summary>
     public double ResidentMegabytes()
     {

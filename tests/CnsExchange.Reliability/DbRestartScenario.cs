@@ -27,7 +27,9 @@ public static class DbRestartScenario
     public sealed record Observation(DateTime At, PathClass Class, int Status, double Ms, string? Type);
 
     /// <summary>No answer, or one slower than 8 s: the API must answer 503 at once while PostgreSQL is gone.</summary>
-    public static bool IsHang(Observation o) => o.Status < 0 || o.Ms > 8000;
+    public static bool IsHang(Observation o) => o.Status < 0 || o.Ms > HangAfter.TotalMilliseconds;
+
+    public static readonly TimeSpan HangAfter = TimeSpan.FromSeconds(8);
 
     /// <summary>The answer a class gives when its path works: 401 for an unknown key, 200 otherwise.</summary>
     public static bool IsSuccess(Observation o) => o.Status == (o.Class == PathClass.KeyLookup ? 401 : 200);
@@ -75,6 +77,21 @@ public static class DbRestartScenario
             return request;
         }
 
+        // Requests not answered yet, by when they left: the first one that hangs makes the API's async stacks taken (what
+        // it waits on), while it still waits. Not earlier: the dump pauses the API, and must not turn a slow answer into a hang.
+        var pending = new System.Collections.Concurrent.ConcurrentDictionary<long, DateTime>();
+        var sent = 0L;
+        using var answered = new CancellationTokenSource(); // every worker has its last answer (or timeout): stop watching
+        var stacks = Task.Run(async () =>
+        {
+            while (!answered.IsCancellationRequested)
+            {
+                await Task.Delay(250);
+                if (pending.Values.Any(left => Now() - left > HangAfter)) return await api.AsyncStacksAsync("db-restart-hang");
+            }
+            return null;
+        });
+
         async Task Load(PathClass c)
         {
             var n = 0;
@@ -84,6 +101,8 @@ public static class DbRestartScenario
                 var sw = Stopwatch.StartNew();
                 int status;
                 string? type = null;
+                var id = Interlocked.Increment(ref sent);
+                pending[id] = Now();
                 try
                 {
                     using var request = Make(c, n++, written);
@@ -93,6 +112,7 @@ public static class DbRestartScenario
                 }
                 catch (TaskCanceledException) { status = -1; }
                 catch (HttpRequestException) { status = -2; }
+                pending.TryRemove(id, out _);
                 observations.Add(new Observation(Now(), c, status, sw.Elapsed.TotalMilliseconds, type));
                 await Task.Delay(20);
             }
@@ -116,10 +136,14 @@ public static class DbRestartScenario
         await Task.Delay(1000);
         await stop.CancelAsync();
         await Task.WhenAll(workers);
+        await answered.CancelAsync();
+        var stacksFile = await stacks;
 
         Report(observations.ToList(), new Outage(downAt, goneFrom, goneUntil, upAt), figures);
         if (observations.Count(IsHang) is > 0 and var hung)
-            Console.Error.WriteLine($"db restart: {hung} requests hung; the API's last words:\n{api.LastWords(120)}");
+            Console.Error.WriteLine($"db restart: {hung} requests hung; the API's last words:\n{api.LastWords(120)}\n" +
+                (stacksFile is null ? "(no async stacks taken)" : $"what its pending tasks waited on once a request hung (dotnet-dump dumpasync, {stacksFile}):\n" +
+                    string.Join('\n', File.ReadLines(stacksFile).Take(300))));
         foreach (var c in Enum.GetValues<PathClass>())
             if (observations.Count(o => o.Class == c && o.Status >= 500 && o.Status != 503) is > 0 and var n)
                 Console.Error.WriteLine($"db restart: {n} answers 5xx other than 503 on {Label(c)}; the API's last words:\n{api.LastWords(120)}");
@@ -157,6 +181,6 @@ public static class DbRestartScenario
         }
         figures.Info("db restart memory-served answers 200 while PostgreSQL was down (not database-backed: no recovery measured)",
             gone.Count(o => o.Class == PathClass.Memory && o.Status == 200));
-        figures.AtMost("db restart slowest answer ms", observations.Count == 0 ? 0 : observations.Max(s => s.Ms), 8000);
+        figures.AtMost("db restart slowest answer ms", observations.Count == 0 ? 0 : observations.Max(s => s.Ms), HangAfter.TotalMilliseconds);
     }
 }
