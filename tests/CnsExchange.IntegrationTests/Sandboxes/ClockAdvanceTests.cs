@@ -77,6 +77,34 @@ public sealed class ClockAdvanceTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task The_suites_reset_waits_for_the_due_work_of_an_advance_that_answered_202()
+    {
+        // Found by a full run on a loaded machine: an advance of one test still paying when the next test began paid that
+        // test's memoir (LIF-03's "Adjudicated" read as "Paid"). The reset now waits for such work to end.
+        var (b, _) = await SandboxWithABilledMemoirAsync();
+        var options = Api.Services.GetRequiredService<ClockAdvanceOptions>();
+        var budget = options.Wait;
+        options.Wait = TimeSpan.Zero;
+        try
+        {
+            await (await Client(b.Key("admin")).PutJsonAsync("/api/v1/admin/clock", new { advanceDays = 30 })).ExpectAsync(HttpStatusCode.Accepted);
+        }
+        finally
+        {
+            options.Wait = budget;
+        }
+
+        await Api.ResetAsync();
+
+        await using var conn = new NpgsqlConnection(Api.ConnectionString);
+        await conn.OpenAsync();
+        await using var running = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid() " +
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", conn);
+        Assert.Equal(0L, (long)(await running.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
     public async Task Within_the_default_budget_a_small_advance_answers_200_with_its_work_done()
     {
         Assert.Equal(TimeSpan.FromSeconds(5), Api.Services.GetRequiredService<ClockAdvanceOptions>().Wait);

@@ -95,6 +95,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await using (var conn = new NpgsqlConnection(ConnectionString))
         {
             await conn.OpenAsync();
+            await WaitForBackgroundWorkAsync(conn);
             // A background job of the previous test (a billing file a test did not wait for) may still be writing:
             // the reset can deadlock with it, and simply goes again.
             for (var attempt = 1; ; attempt++)
@@ -121,6 +122,28 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         using var sandbox = EnterDefaultSandbox();
         await using var scope = Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<SandboxSeeder>().SeedAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Waits (at most 60 s) until no other session holds an advisory lock: the due work of a clock advance and a payment
+    /// run hold one while they run. A previous test's advance whose PUT answered before its work was done (under load)
+    /// would otherwise go on under the clock it moved to, with the next test's rows: a memoir of that test paid by it.
+    /// </summary>
+    private static async Task WaitForBackgroundWorkAsync(NpgsqlConnection conn)
+    {
+        await using var held = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid() " +
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", conn);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while ((long)(await held.ExecuteScalarAsync())! > 0)
+        {
+            if (waited.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                Console.Error.WriteLine("ResetAsync: advisory locks still held after 60 s; resetting under them");
+                return;
+            }
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>Enters the default sandbox (the README's keys) with its stored clock, for work a test does in-process.</summary>
