@@ -51,6 +51,11 @@ public static class DependencyInjection
         // Let Npgsql prepare the hot statements automatically. Connections keep the DISCARD ALL reset on return to the
         // pool: a session-level lock or setting left by a failed unit of work must not leak into the next one.
         if (!configured.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)) builder.MaxAutoPrepare = 64;
+        // No GSS (Kerberos) session encryption unless asked for: Npgsql 10 tries it first by default ("Prefer") and, on
+        // any error while opening (a server stopping or starting up), opens a second socket without it — twice the
+        // connection attempts against a recovering server, and a fallback path with open reports of opens outliving their
+        // Timeout (npgsql/npgsql#6524, #6655). Our servers run without Kerberos; a deployment that uses it says so.
+        if (!configured.Contains("Gss", StringComparison.OrdinalIgnoreCase)) builder.GssEncryptionMode = Npgsql.GssEncryptionMode.Disable;
         return builder.ConnectionString;
     }
 
