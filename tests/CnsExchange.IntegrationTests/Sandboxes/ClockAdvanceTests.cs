@@ -98,10 +98,7 @@ public sealed class ClockAdvanceTests(ApiFactory api) : ApiTest(api)
 
         await using var conn = new NpgsqlConnection(Api.ConnectionString);
         await conn.OpenAsync();
-        await using var running = new NpgsqlCommand(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid() " +
-            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", conn);
-        Assert.Equal(0L, (long)(await running.ExecuteScalarAsync())!);
+        Assert.Equal(0L, await ApiFactory.AdvisoryLocksOfOthersAsync(conn));
     }
 
     [Fact]

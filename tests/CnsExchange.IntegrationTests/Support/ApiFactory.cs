@@ -131,11 +131,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// </summary>
     private static async Task WaitForBackgroundWorkAsync(NpgsqlConnection conn)
     {
-        await using var held = new NpgsqlCommand(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid() " +
-            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", conn);
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while ((long)(await held.ExecuteScalarAsync())! > 0)
+        while (await AdvisoryLocksOfOthersAsync(conn) > 0)
         {
             if (waited.Elapsed > TimeSpan.FromSeconds(60))
             {
@@ -144,6 +141,15 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             }
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>Advisory locks of this database held by other sessions than <paramref name="conn"/>'s.</summary>
+    public static async Task<long> AdvisoryLocksOfOthersAsync(NpgsqlConnection conn)
+    {
+        await using var held = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid() " +
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", conn);
+        return (long)(await held.ExecuteScalarAsync())!;
     }
 
     /// <summary>Enters the default sandbox (the README's keys) with its stored clock, for work a test does in-process.</summary>
