@@ -1,3 +1,6 @@
+using CnsExchange.Application.Features.Validation;
+using Microsoft.AspNetCore.Mvc;
+
 namespace CnsExchange.Api.Endpoints;
 
 /// <summary>
@@ -42,6 +45,29 @@ public static class CareRequestEndpoints
             .WithSummary(queries.GetSummary)
             .Produces<TDto>()
             .ProducesProblem(StatusCodes.Status404NotFound);
+        return g;
+    }
+
+    /// <summary>
+    /// POST /{id}/cancel and /{id}/information of a kind whose provider may withdraw a request without a decision and
+    /// answers the reviewer's request for information (RequestPipeline); the answer is the request as it now is.
+    /// </summary>
+    public static RouteGroupBuilder MapCareRequestCorrespondence<TDto>(this RouteGroupBuilder g,
+        Func<Guid, CancelInput?, ICommand<TDto>> cancel, Func<Guid, InformationAnswerInput, ICommand<TDto>> answer)
+    {
+        g.MapPost("/{id:guid}/cancel", (IMediator m, Guid id, [FromBody] CancelInput? body, CancellationToken ct) => m.Send(cancel(id, body), ct))
+            .RequireAuthorization(Policies.Provider)
+            .WithSummary("Withdraw a request that has no decision yet (pending or waiting for information); no voucher follows.")
+            .Produces<TDto>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        g.MapPost("/{id:guid}/information", (IMediator m, Guid id, InformationAnswerInput body, CancellationToken ct) => m.Send(answer(id, body), ct))
+            .RequireAuthorization(Policies.Provider)
+            .WithSummary("Answer the reviewer's request for information; the request is pending again, due the next working day.")
+            .Produces<TDto>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return g;
     }
 }

@@ -61,20 +61,7 @@ public sealed class RehabilitationEndpoints : IEndpointGroup
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
-        g.MapPost("/{id:guid}/cancel", (IMediator m, Guid id, [FromBody] CancelInput? body, CancellationToken ct) =>
-                m.Send(new CancelRehabilitationAuthorisation(id, body), ct))
-            .RequireAuthorization(Policies.Provider)
-            .WithSummary("Withdraw a request that has no decision yet (pending or waiting for information); no voucher follows.")
-            .Produces<RehabilitationAuthorisationDto>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
-
-        g.MapPost("/{id:guid}/information", (IMediator m, Guid id, InformationAnswerInput body, CancellationToken ct) =>
-                m.Send(new AnswerRehabilitationInformation(id, body), ct))
-            .RequireAuthorization(Policies.Provider)
-            .WithSummary("Answer the reviewer's request for information; the request is pending again, due the next working day.")
-            .Produces<RehabilitationAuthorisationDto>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+        g.MapCareRequestCorrespondence((id, body) => new CancelRehabilitationAuthorisation(id, body),
+            (id, body) => new AnswerRehabilitationInformation(id, body));
     }
 }

@@ -58,13 +58,7 @@ public sealed class ValidationEndpoints : IEndpointGroup
             .Produces(StatusCodes.Status200OK, null, "application/pdf", "image/jpeg", "image/png", "image/tiff")
             .WithSummary("The stored scan of the prescription (its owner and CNS staff).");
 
-        g.MapPost("/{id:guid}/cancel", (IMediator m, Guid id, [FromBody] CancelInput? body, CancellationToken ct) => m.Send(new CancelValidationRequest(id, body), ct))
-            .RequireAuthorization(Policies.Provider)
-            .WithSummary("Withdraw a request that has no decision yet (pending or waiting for information); no voucher follows.");
-
-        g.MapPost("/{id:guid}/information", (IMediator m, Guid id, InformationAnswerInput body, CancellationToken ct) => m.Send(new AnswerInformationRequest(id, body), ct))
-            .RequireAuthorization(Policies.Provider)
-            .WithSummary("Answer the reviewer's request for information; the request is pending again, due the next working day.");
+        g.MapCareRequestCorrespondence((id, body) => new CancelValidationRequest(id, body), (id, body) => new AnswerInformationRequest(id, body));
     }
 
     internal const int RequestPartBytes = 64 * 1024;

@@ -109,25 +109,14 @@ public sealed class RehabilitationQueryHandlers(IAppDbContext db, IReferenceData
 }
 
 /// <summary>The centre withdraws a request that has no decision yet (pending or waiting for information). No voucher follows.</summary>
-public sealed record CancelRehabilitationAuthorisation(Guid Id, CancelInput? Body) : ICommand<RehabilitationAuthorisationDto>;
+public sealed record CancelRehabilitationAuthorisation(Guid Id, CancelInput? Body) : ICommand<RehabilitationAuthorisationDto>, ICancelCareRequest;
 
-public sealed class CancelRehabilitationAuthorisationValidator : AbstractValidator<CancelRehabilitationAuthorisation>
-{
-    public CancelRehabilitationAuthorisationValidator() =>
-        RuleFor(x => x.Body!.Note).MaximumLength(2000).When(x => x.Body is not null).OverridePropertyName("note");
-}
+public sealed class CancelRehabilitationAuthorisationValidator : CancelCareRequestValidator<CancelRehabilitationAuthorisation>;
 
 /// <summary>The centre answers the reviewer's question; the request is pending again, due the next working day.</summary>
-public sealed record AnswerRehabilitationInformation(Guid Id, InformationAnswerInput? Body) : ICommand<RehabilitationAuthorisationDto>;
+public sealed record AnswerRehabilitationInformation(Guid Id, InformationAnswerInput? Body) : ICommand<RehabilitationAuthorisationDto>, IAnswerCareRequest;
 
-public sealed class AnswerRehabilitationInformationValidator : AbstractValidator<AnswerRehabilitationInformation>
-{
-    public AnswerRehabilitationInformationValidator()
-    {
-        RuleFor(x => x.Body).NotNull().OverridePropertyName("body").WithMessage("A JSON body with 'answer' is required.");
-        RuleFor(x => x.Body!.Answer).NotEmpty().MaximumLength(2000).When(x => x.Body is not null).OverridePropertyName("answer");
-    }
-}
+public sealed class AnswerRehabilitationInformationValidator : AnswerCareRequestValidator<AnswerRehabilitationInformation>;
 
 public sealed class RehabilitationRequestCommandHandlers(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller,
     RequestPipeline pipeline) :

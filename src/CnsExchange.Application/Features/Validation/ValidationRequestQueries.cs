@@ -38,7 +38,7 @@ public sealed class ValidationRequestQueryHandlers(IAppDbContext db, IReferenceD
 }
 
 /// <summary>The provider withdraws a request that has no decision yet (pending or waiting for information). No voucher follows.</summary>
-public sealed record CancelValidationRequest(Guid Id, CancelInput? Body) : ICommand<ValidationRequestDto>;
+public sealed record CancelValidationRequest(Guid Id, CancelInput? Body) : ICommand<ValidationRequestDto>, ICancelCareRequest;
 
 public sealed record CancelInput([MultiLineText] string? Note) : IHasOpenApiExample
 {
@@ -46,27 +46,16 @@ public sealed record CancelInput([MultiLineText] string? Note) : IHasOpenApiExam
 }
 
 /// <summary>The provider answers the reviewer's question; the request is pending again, due the next working day.</summary>
-public sealed record AnswerInformationRequest(Guid Id, InformationAnswerInput? Body) : ICommand<ValidationRequestDto>;
+public sealed record AnswerInformationRequest(Guid Id, InformationAnswerInput? Body) : ICommand<ValidationRequestDto>, IAnswerCareRequest;
 
 public sealed record InformationAnswerInput([MultiLineText] string? Answer) : IHasOpenApiExample
 {
     public static object Example => new InformationAnswerInput("The surgery took place on 2026-10-02 (report attached to the patient file).");
 }
 
-public sealed class AnswerInformationRequestValidator : AbstractValidator<AnswerInformationRequest>
-{
-    public AnswerInformationRequestValidator()
-    {
-        RuleFor(x => x.Body).NotNull().OverridePropertyName("body").WithMessage("A JSON body with 'answer' is required.");
-        RuleFor(x => x.Body!.Answer).NotEmpty().MaximumLength(2000).When(x => x.Body is not null).OverridePropertyName("answer");
-    }
-}
+public sealed class AnswerInformationRequestValidator : AnswerCareRequestValidator<AnswerInformationRequest>;
 
-public sealed class CancelValidationRequestValidator : AbstractValidator<CancelValidationRequest>
-{
-    public CancelValidationRequestValidator() =>
-        RuleFor(x => x.Body!.Note).MaximumLength(2000).When(x => x.Body is not null).OverridePropertyName("note");
-}
+public sealed class CancelValidationRequestValidator : CancelCareRequestValidator<CancelValidationRequest>;
 
 public sealed class ProviderRequestCommandHandlers(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller, RequestPipeline pipeline) :
     ICommandHandler<CancelValidationRequest, ValidationRequestDto>,
