@@ -8,7 +8,6 @@ namespace CnsExchange.Application.Features.Requests;
 /// </summary>
 public interface ICancelCareRequest
 {
-    Guid Id { get; }
     CancelInput? Body { get; }
 }
 
@@ -18,7 +17,6 @@ public interface ICancelCareRequest
 /// </summary>
 public interface IAnswerCareRequest
 {
-    Guid Id { get; }
     InformationAnswerInput? Body { get; }
 }
 
