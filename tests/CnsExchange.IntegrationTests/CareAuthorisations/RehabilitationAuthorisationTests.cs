@@ -120,6 +120,8 @@ public sealed class RehabilitationAuthorisationTests(ApiFactory api) : ApiTest(a
         await (await Client(Hospital1).PostJsonAsync($"{RehabUrl}/{first}/cancel", new { })).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         var cancelled = await (await Client(Rehab1).PostJsonAsync($"{RehabUrl}/{first}/cancel", new { note = "Patient moved" })).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("cancelled", cancelled.Status());
+        // The terms shown while it was pending are no longer shown once it is cancelled (RequestViews.ShowsTerms).
+        Assert.Null(cancelled["authorisation"]);
         await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{first}/decision", new { decision = "agree" }))
             .ExpectProblemAsync(HttpStatusCode.Conflict, "request_not_pending");
 
@@ -129,10 +131,12 @@ public sealed class RehabilitationAuthorisationTests(ApiFactory api) : ApiTest(a
         Assert.Equal("information_requested", asked.Status());
         var answered = await (await Client(Rehab1).PostJsonAsync($"{RehabUrl}/{second}/information", new { answer = "Sent by secure e-mail." })).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(("pending", "Sent by secure e-mail."), (answered.Status(), answered["informationAnswer"]!.GetValue<string>()));
+        Assert.Equal("2027-01-31", answered["authorisation"]!.Date("to"));
         var refused = await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{second}/decision", new { decision = "refuse", reasonCodes = new[] { "REHAB_CONDITIONS_NOT_MET" }, note = "The stay lasted 4 days" }))
             .ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(["REHAB_CONDITIONS_NOT_MET", "REVIEWER_REFUSAL"], refused.Codes());
         Assert.Null(refused["voucher"]);
+        Assert.Null((await (await Client(Rehab1).GetAsync($"{RehabUrl}/{second}")).ExpectAsync(HttpStatusCode.OK))["authorisation"]);
         Assert.Equal(0, await CountAsync("vouchers"));
     }
 

@@ -35,12 +35,8 @@ public static class CureAuthorisationViews
         CureAuthorisation r, CancellationToken ct)
     {
         var h = await RequestViews.HeaderAsync(db, reference, language, now, r, ct);
-        var terms = r.Terms is { } t && r.Status is RequestStatus.Agreed or RequestStatus.Pending or RequestStatus.InformationRequested
-            ? CureTermsDto.Of(t)
-            : null;
-        VoucherDto? voucher = null;
-        if (r.VoucherId is { } id)
-            voucher = VoucherViews.Map(await db.Vouchers.AsNoTracking().SingleAsync(v => v.Id == id, ct), reference, cure: terms);
+        var terms = r.Terms is { } t && RequestViews.ShowsTerms(r) ? CureTermsDto.Of(t) : null;
+        var voucher = await RequestViews.VoucherAsync(db, r, ct) is { } v ? VoucherViews.Map(v, reference, cure: terms) : null;
         return new CureAuthorisationDto(h)
         {
             Voucher = voucher,

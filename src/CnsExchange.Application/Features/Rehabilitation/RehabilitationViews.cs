@@ -56,12 +56,8 @@ public static class RehabilitationViews
         RehabilitationAuthorisation r, CancellationToken ct)
     {
         var h = await RequestViews.HeaderAsync(db, reference, language, now, r, ct);
-        var terms = r.Terms is { } t && r.Status is RequestStatus.Agreed or RequestStatus.Pending or RequestStatus.InformationRequested
-            ? RehabilitationTermsDto.Of(r.KindCode, t)
-            : null;
-        VoucherDto? voucher = null;
-        if (r.VoucherId is { } id)
-            voucher = VoucherViews.Map(await db.Vouchers.AsNoTracking().SingleAsync(v => v.Id == id, ct), reference, rehabilitation: terms);
+        var terms = r.Terms is { } t && RequestViews.ShowsTerms(r) ? RehabilitationTermsDto.Of(r.KindCode, t) : null;
+        var voucher = await RequestViews.VoucherAsync(db, r, ct) is { } v ? VoucherViews.Map(v, reference, rehabilitation: terms) : null;
         var extensions = await db.Set<RehabilitationExtension>().AsNoTracking().Where(e => e.AuthorisationId == r.Id).OrderBy(e => e.Sequence)
             .ToListAsync(ct);
         var kind = reference.Catalog.RehabilitationKind(r.KindCode, r.ReceivedOn);

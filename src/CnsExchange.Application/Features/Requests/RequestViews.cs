@@ -82,6 +82,16 @@ public static class RequestViews
     public static Task<string> ProviderCodeAsync(IAppDbContext db, Guid providerId, CancellationToken ct) =>
         db.Providers.AsNoTracking().Where(p => p.Id == providerId).Select(p => p.Code).SingleAsync(ct);
 
+    /// <summary>
+    /// The decision's terms are shown while they stand: with an agreement, or while the request awaits a decision. A refused,
+    /// cancelled or not-required request shows none.
+    /// </summary>
+    public static bool ShowsTerms(CareRequest r) => r.Status == RequestStatus.Agreed || r.AwaitsDecision;
+
+    /// <summary>The voucher a request's agreement issued, if any (read without tracking).</summary>
+    public static async Task<Voucher?> VoucherAsync(IAppDbContext db, CareRequest r, CancellationToken ct) =>
+        r.VoucherId is { } id ? await db.Vouchers.AsNoTracking().SingleAsync(v => v.Id == id, ct) : null;
+
     /// <summary>The header of a request's view (its provider's code read here).</summary>
     public static async Task<RequestHeader> HeaderAsync(IAppDbContext db, IReferenceData reference, string language, DateTimeOffset now,
         CareRequest r, CancellationToken ct) =>

@@ -57,8 +57,7 @@ internal static class ValidationRequestViews
         var providerCode = await RequestViews.ProviderCodeAsync(db, r.ProviderId, ct);
         var scan = await db.Set<PrescriptionScan>().AsNoTracking().Where(s => s.RequestId == r.Id)
             .Select(s => new ScanInfo(s.ContentType, s.Sha256, s.SizeBytes, s.FileName)).SingleAsync(ct);
-        Voucher? voucher = r.VoucherId is { } vid ? await db.Vouchers.AsNoTracking().SingleAsync(v => v.Id == vid, ct) : null;
-        return Map(reference, language, now, r, providerCode, scan, voucher);
+        return Map(reference, language, now, r, providerCode, scan, await RequestViews.VoucherAsync(db, r, ct));
     }
 
     public static ValidationRequestDto Map(IReferenceData reference, string language, DateTimeOffset now, ValidationRequest r, string providerCode, ScanInfo scan, Voucher? voucher)
