@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace CnsExchange.Domain.Billing;
 
 public enum BillingFileFormat
@@ -12,6 +14,22 @@ public enum BillingFileStatus
     Processing,
     Processed,
     Rejected,
+}
+
+/// <summary>
+/// A billing file still to process: received, or processing when a run stopped. The start-up queues these again, a run
+/// starts only on one of these, and the partial index on file statuses holds only these.
+/// </summary>
+public static class UnfinishedFiles
+{
+    /// <summary>The statuses, in the order the index predicate lists them.</summary>
+    public static readonly IReadOnlyList<BillingFileStatus> Statuses = [BillingFileStatus.Received, BillingFileStatus.Processing];
+
+    public static bool Is(BillingFileStatus status) => status is BillingFileStatus.Received or BillingFileStatus.Processing;
+
+    /// <summary>The same predicate as <see cref="Is"/> for queries.</summary>
+    public static readonly Expression<Func<BillingFile, bool>> File =
+        f => f.Status == BillingFileStatus.Received || f.Status == BillingFileStatus.Processing;
 }
 
 /// <summary>An error of a billing file, with the line of the file it was found on (BIL-14).</summary>

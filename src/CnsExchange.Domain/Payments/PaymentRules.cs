@@ -1,3 +1,6 @@
+using System.Linq.Expressions;
+using CnsExchange.Domain.Billing;
+
 namespace CnsExchange.Domain.Payments;
 
 /// <summary>PAY-01: CNS pays a memoir within the due days of its receipt; every adjudicated memoir carries that due date.</summary>
@@ -14,6 +17,16 @@ public static class PaymentDeadline
 public static class PaymentOrders
 {
     public const string Rule = "PAY-03";
+
+    /// <summary>
+    /// The memoirs whose unpaid lines a run takes: adjudicated, or in a payment run that took some of their lines already
+    /// (a line with a pending contestation waits for a later run). Received, paid and voided memoirs give none.
+    /// </summary>
+    public static bool TakesLinesOf(FeeMemoirStatus status) => status is FeeMemoirStatus.Adjudicated or FeeMemoirStatus.InPaymentRun;
+
+    /// <summary>The same predicate as <see cref="TakesLinesOf"/> for queries.</summary>
+    public static readonly Expression<Func<FeeMemoir, bool>> MemoirWithLinesToTake =
+        m => m.Status == FeeMemoirStatus.Adjudicated || m.Status == FeeMemoirStatus.InPaymentRun;
 }
 
 /// <summary>PAY-04: a run produces one ISO 20022 pain.001 credit-transfer file for all its orders.</summary>

@@ -123,7 +123,7 @@ internal sealed class BillingFileRecovery(IServiceScopeFactory scopes, IBillingF
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var unfinished = await db.Set<BillingFile>().AsNoTracking()
-                .Where(f => f.Status == BillingFileStatus.Received || f.Status == BillingFileStatus.Processing)
+                .Where(UnfinishedFiles.File)
                 .Select(f => f.Id).ToListAsync(stoppingToken);
             foreach (var id in unfinished) queue.Enqueue(id);
             if (unfinished.Count > 0) logger.LogInformation("Queued {Count} unfinished billing file(s) again", unfinished.Count);

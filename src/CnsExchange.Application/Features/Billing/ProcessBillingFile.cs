@@ -50,7 +50,7 @@ public sealed class ProcessBillingFileHandler(
         // Conditional, so that a run waiting behind another one does not turn its finished file back into "processing".
         var now = clock.GetUtcNow();
         var started = await db.Set<BillingFile>()
-            .Where(f => f.Id == file.Id && (f.Status == BillingFileStatus.Received || f.Status == BillingFileStatus.Processing))
+            .Where(f => f.Id == file.Id).Where(UnfinishedFiles.File)
             .ExecuteUpdateAsync(u => u
                 .SetProperty(f => f.Status, BillingFileStatus.Processing)
                 .SetProperty(f => f.ProcessingStartedAt, f => f.ProcessingStartedAt ?? now)
@@ -84,7 +84,7 @@ public sealed class ProcessBillingFileHandler(
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // The row lock makes a second run of the same file wait, then see it finished.
         var file = await db.LockForUpdateAsync<BillingFile>(fileId, ct) ?? throw new NotFoundException("Billing file");
-        if (file.Status is BillingFileStatus.Processed or BillingFileStatus.Rejected) return file.Status;
+        if (!UnfinishedFiles.Is(file.Status)) return file.Status;
 
         var errors = new ErrorCollector();
         await staging.BeginAsync(ct);

@@ -322,8 +322,7 @@ public sealed class PaymentRunSteps(
         // A released line (its memoir voided, LIF-02) is never taken; a void that locked the line first wins, and this
         // statement, re-checking the row it waited for, leaves it.
         return db.Set<FeeMemoirLine>().Where(l => l.PaymentRunId == null && l.ReleasedAt == null
-            && db.Set<FeeMemoir>().Any(m => m.Id == l.MemoirId
-                && (m.Status == FeeMemoirStatus.Adjudicated || m.Status == FeeMemoirStatus.InPaymentRun)
+            && db.Set<FeeMemoir>().Where(PaymentOrders.MemoirWithLinesToTake).Any(m => m.Id == l.MemoirId
                 && m.ReceivedAt <= until
                 && (l.ContestationStatus != ContestationStatus.Pending || m.DueDate < next)));
     }
@@ -337,7 +336,8 @@ public sealed class PaymentRunSteps(
     {
         var until = asOf.ToUniversalTime();
         return db.Set<FeeMemoir>()
-            .Where(m => (m.Status == FeeMemoirStatus.Adjudicated || m.Status == FeeMemoirStatus.InPaymentRun) && m.ReceivedAt <= until
+            .Where(PaymentOrders.MemoirWithLinesToTake)
+            .Where(m => m.ReceivedAt <= until
                         && db.Set<FeeMemoirLine>().Any(l => l.ProviderId == m.ProviderId && l.MemoirId == m.Id && l.PaymentRunId == null))
             .MinAsync(m => (DateOnly?)m.DueDate, ct);
     }

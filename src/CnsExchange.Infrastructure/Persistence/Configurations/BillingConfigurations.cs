@@ -136,7 +136,7 @@ internal sealed class BillingFileConfiguration : IEntityTypeConfiguration<Billin
         b.Property(x => x.Sha256).HasMaxLength(64);
         b.Property(x => x.Errors).AsJsonb();
         b.HasIndex(x => new { x.ProviderId, x.ReceivedAt, x.Id }).IsDescending(false, true, true);
-        b.HasIndex(x => x.Status).HasFilter($"status IN ('{nameof(BillingFileStatus.Received)}', '{nameof(BillingFileStatus.Processing)}')");
+        b.HasIndex(x => x.Status).HasFilter($"status IN ({string.Join(", ", UnfinishedFiles.Statuses.Select(x => $"'{x}'"))})");
         b.HasIndex(x => x.ContentId).IsUnique();
         b.HasOne<Provider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<BillingFileContent>().WithMany().HasForeignKey(x => x.ContentId).OnDelete(DeleteBehavior.Restrict);
