@@ -1,4 +1,4 @@
-using CnsExchange.Application.Features.Validation;
+using CnsExchange.Application.Features.Requests;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CnsExchange.Api.Endpoints;

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using CnsExchange.Application.Features.Validation;
 using CnsExchange.Application.Features.Vouchers;
 using CnsExchange.Domain.Rehabilitation;
 

@@ -1,6 +1,16 @@
-using CnsExchange.Application.Features.Validation;
-
 namespace CnsExchange.Application.Features.Requests;
+
+/// <summary>The body of a cancellation (every kind): an optional note.</summary>
+public sealed record CancelInput([MultiLineText] string? Note) : IHasOpenApiExample
+{
+    public static object Example => new CancelInput("The patient moved abroad.");
+}
+
+/// <summary>The body of an answer to a reviewer's request for information (every kind).</summary>
+public sealed record InformationAnswerInput([MultiLineText] string? Answer) : IHasOpenApiExample
+{
+    public static object Example => new InformationAnswerInput("The surgery took place on 2026-10-02 (report attached to the patient file).");
+}
 
 /// <summary>
 /// A provider withdraws its own request of any kind (physiotherapy validation, rehabilitation) that has no decision yet:

@@ -40,18 +40,8 @@ public sealed class ValidationRequestQueryHandlers(IAppDbContext db, IReferenceD
 /// <summary>The provider withdraws a request that has no decision yet (pending or waiting for information). No voucher follows.</summary>
 public sealed record CancelValidationRequest(Guid Id, CancelInput? Body) : ICommand<ValidationRequestDto>, ICancelCareRequest;
 
-public sealed record CancelInput([MultiLineText] string? Note) : IHasOpenApiExample
-{
-    public static object Example => new CancelInput("The patient moved abroad.");
-}
-
 /// <summary>The provider answers the reviewer's question; the request is pending again, due the next working day.</summary>
 public sealed record AnswerInformationRequest(Guid Id, InformationAnswerInput? Body) : ICommand<ValidationRequestDto>, IAnswerCareRequest;
-
-public sealed record InformationAnswerInput([MultiLineText] string? Answer) : IHasOpenApiExample
-{
-    public static object Example => new InformationAnswerInput("The surgery took place on 2026-10-02 (report attached to the patient file).");
-}
 
 public sealed class AnswerInformationRequestValidator : AnswerCareRequestValidator<AnswerInformationRequest>;
 
