@@ -27,7 +27,8 @@ internal static class SandboxModel
     /// and goes with it (the parent's cascading foreign key; sandbox deletion removes them by their own column first).
     /// The column, policy, filter and indexes stay; only the foreign key to <c>sandboxes</c>, a <c>FOR KEY SHARE</c> of
     /// the one sandbox row by every row written, goes:
-    /// - a fee memoir line is in its memoir's sandbox (checked once per statement by a trigger, see <see cref="Configurations.LineReferences"/>);
+    /// - a fee memoir line is in its memoir's sandbox and goes with its memoir (a trigger checks the one once per statement,
+    ///   another deletes the lines of deleted memoirs: the memoir's key is no constraint either, see <see cref="Configurations.LineReferences"/>);
     /// - a prescription scan is stored with its validation request in the request's one save (VAL-18), and nowhere else;
     /// - a voucher's services and a validation voucher's prescription fingerprints are added with the voucher
     ///   (<c>CareVouchers.AddAsync</c>, <c>PhysioVouchers.AddAsync</c>) and saved with it (issue 24: 4 of the ~9 checks

@@ -4,8 +4,8 @@ using Npgsql;
 namespace CnsExchange.IntegrationTests.Billing;
 
 /// <summary>
-/// A fee memoir line's references other than its memoir are kept by statement-level triggers instead of foreign keys
-/// (migration LineReferencesPerStatement, for the bulk insert of billing files): what the foreign keys refused must still
+/// A fee memoir line's references are kept by statement-level triggers instead of foreign keys (migrations
+/// LineReferencesPerStatement and LineMemoirPerStatement, for the bulk insert of billing files): what the foreign keys refused must still
 /// be refused, as a foreign-key violation (23503) under the old constraint's name. Each case runs in a transaction that
 /// is rolled back, on rows of the default sandbox made for it.
 /// </summary>
@@ -99,6 +99,64 @@ public sealed class LineReferenceTests(ApiFactory api) : ApiTest(api)
         var e = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(conn, change));
         Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, e.SqlState);
         Assert.Equal(constraint, e.ConstraintName);
+    }
+
+    [Fact]
+    public async Task Deleting_a_memoir_deletes_its_lines()
+    {
+        await using var conn = await OpenAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await ExecuteAsync(conn, Setup + InsertLine);
+        await ExecuteAsync(conn, "DELETE FROM cns.fee_memoirs USING ids WHERE id = ids.m");
+        Assert.Equal(0L, await ScalarAsync(conn, "SELECT count(*) FROM cns.fee_memoir_lines l JOIN ids ON l.memoir_id = ids.m"));
+    }
+
+    [Fact]
+    public async Task A_memoir_cannot_change_its_id()
+    {
+        await using var conn = await OpenAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await ExecuteAsync(conn, Setup + InsertLine);
+        var e = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(conn, "UPDATE cns.fee_memoirs m SET id = gen_random_uuid() FROM ids WHERE m.id = ids.m"));
+        Assert.Equal((PostgresErrorCodes.ForeignKeyViolation, "fee_memoir_line_references_fixed"), (e.SqlState, e.ConstraintName));
+    }
+
+    /// <summary>
+    /// As the foreign key's check did, inserting a line locks its memoir FOR KEY SHARE until the transaction ends: another
+    /// transaction cannot delete it (nor lock it for that) meanwhile.
+    /// </summary>
+    [Fact]
+    public async Task A_line_being_inserted_keeps_its_memoir_from_being_deleted()
+    {
+        await using var conn = await OpenAsync();
+        Guid memoir;
+        await using (var setup = await conn.BeginTransactionAsync())
+        {
+            await ExecuteAsync(conn, Setup.Replace("ON COMMIT DROP", "", StringComparison.Ordinal));
+            memoir = (Guid)(await ScalarAsync(conn, "SELECT m FROM ids"))!;
+            await setup.CommitAsync();
+        }
+        try
+        {
+            await using var other = await OpenAsync();
+            await using (var insert = await conn.BeginTransactionAsync())
+            {
+                await ExecuteAsync(conn, InsertLine);
+                var e = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(other, $"SELECT id FROM cns.fee_memoirs WHERE id = '{memoir}' FOR UPDATE NOWAIT"));
+                Assert.Equal(PostgresErrorCodes.LockNotAvailable, e.SqlState);
+            }
+            Assert.Equal(memoir, await ScalarAsync(other, $"SELECT id FROM cns.fee_memoirs WHERE id = '{memoir}' FOR UPDATE NOWAIT"));
+        }
+        finally
+        {
+            await ExecuteAsync(conn, """
+                DELETE FROM cns.fee_memoirs USING ids WHERE id = ids.m;
+                DELETE FROM cns.vouchers USING ids WHERE id = ids.v;
+                DELETE FROM cns.insured USING ids WHERE id IN (ids.i, ids.i2);
+                DELETE FROM cns.providers USING ids WHERE id IN (ids.p, ids.p2);
+                DROP TABLE ids, line;
+                """);
+        }
     }
 
     private async Task<NpgsqlConnection> OpenAsync()

@@ -52,6 +52,9 @@ internal sealed class FeeMemoirConfiguration : IEntityTypeConfiguration<FeeMemoi
         b.HasOne<HospitalStay>().WithMany().HasForeignKey(x => x.HospitalStayId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Provider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<BillingFile>().WithMany().HasForeignKey(x => x.BillingFileId).OnDelete(DeleteBehavior.Restrict);
+        // The model keeps this relationship (navigation, order of inserts, SandboxDeletionOrder), but the database has no
+        // constraint for it since the migration LineMemoirPerStatement: the lines' statement trigger checks and locks each
+        // memoir once per statement, and triggers keep the cascade and the fixed id (see FeeMemoirLineConfiguration).
         b.HasMany(x => x.Lines).WithOne().HasForeignKey(x => x.MemoirId).OnDelete(DeleteBehavior.Cascade);
     }
 }
@@ -59,7 +62,8 @@ internal sealed class FeeMemoirConfiguration : IEntityTypeConfiguration<FeeMemoi
 /// <summary>
 /// References of fee memoir lines kept by triggers instead of foreign keys (migration LineReferencesPerStatement): the
 /// parent tables a line names. A sandbox's deletion removes the lines before these tables (SandboxDeletionOrder), as
-/// their triggers refuse to delete a row a line still names.
+/// their triggers refuse to delete a row a line still names. The memoir (migration LineMemoirPerStatement) is not listed:
+/// it stays a relationship of the model, which orders it.
 /// </summary>
 internal static class LineReferences
 {
@@ -105,13 +109,15 @@ internal sealed class FeeMemoirLineConfiguration : IEntityTypeConfiguration<FeeM
         // A run reads and marks its lines provider by provider, in id order (return files, marking batches).
         b.HasIndex(x => new { x.PaymentRunId, x.ProviderId, x.Id }).HasFilter("payment_run_id IS NOT NULL")
             .HasDatabaseName("ix_fee_memoir_lines_payment_run_provider");
-        // Only the memoir (cascade) is a foreign key of the database's own. A billing file's lines enter this table by the
+        // No reference of a line is a foreign key of the database's own. A billing file's lines enter this table by the
         // hundred thousand, and PostgreSQL checks a foreign key row by row (one lookup and row lock per line and key: with
         // the voucher, its service, the insured, the provider and the sandbox that was about 60 % of writing a line).
-        // Those references are kept by triggers of the migration LineReferencesPerStatement instead, once per statement
-        // over all its lines: a line belongs to its memoir's sandbox and provider (the memoir's foreign keys vouch for
-        // both), its voucher, voucher service and insured exist in its sandbox (locked FOR KEY SHARE as a foreign key
-        // would), none of them can be deleted while a line names it, and none of these columns changes after the insert.
+        // Those references are kept by triggers of the migrations LineReferencesPerStatement and LineMemoirPerStatement
+        // instead, once per statement over all its lines: its memoir exists, and the line belongs to its memoir's sandbox
+        // and provider (the memoir's foreign keys vouch for both); its memoir, voucher, voucher service and insured exist in
+        // its sandbox (locked FOR KEY SHARE as a foreign key would); deleting a memoir deletes its lines (the cascade the
+        // model declares), none of the others can be deleted while a line names it, and none of these columns changes
+        // after the insert.
         // See LineReferences (the names SandboxDeletionOrder needs).
         b.ToTable(t =>
         {
