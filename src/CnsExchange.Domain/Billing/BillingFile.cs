@@ -25,7 +25,7 @@ public static class UnfinishedFiles
     /// <summary>The statuses, in the order the index predicate lists them.</summary>
     public static readonly IReadOnlyList<BillingFileStatus> Statuses = [BillingFileStatus.Received, BillingFileStatus.Processing];
 
-    public static bool Is(BillingFileStatus status) => status is BillingFileStatus.Received or BillingFileStatus.Processing;
+    public static bool Is(BillingFileStatus status) => Statuses.Contains(status);
 
     /// <summary>The same predicate as <see cref="Is"/> for queries.</summary>
     public static readonly Expression<Func<BillingFile, bool>> File =

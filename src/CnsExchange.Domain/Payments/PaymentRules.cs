@@ -22,9 +22,6 @@ public static class PaymentOrders
     /// The memoirs whose unpaid lines a run takes: adjudicated, or in a payment run that took some of their lines already
     /// (a line with a pending contestation waits for a later run). Received, paid and voided memoirs give none.
     /// </summary>
-    public static bool TakesLinesOf(FeeMemoirStatus status) => status is FeeMemoirStatus.Adjudicated or FeeMemoirStatus.InPaymentRun;
-
-    /// <summary>The same predicate as <see cref="TakesLinesOf"/> for queries.</summary>
     public static readonly Expression<Func<FeeMemoir, bool>> MemoirWithLinesToTake =
         m => m.Status == FeeMemoirStatus.Adjudicated || m.Status == FeeMemoirStatus.InPaymentRun;
 }
