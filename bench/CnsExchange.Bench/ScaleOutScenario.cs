@@ -8,6 +8,9 @@ namespace CnsExchange.Bench;
 /// </summary>
 public static class ScaleOutScenario
 {
+    /// <summary>Idle time after the warm-up of the processes behind nginx: long enough for the tier-1 compilations it queued.</summary>
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(10);
+
     public static async Task RunAsync(BenchContext ctx, Report report)
     {
         var proxies = (Environment.GetEnvironmentVariable("BENCH_PROXY_URLS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(u => new Uri(u)).ToArray();
@@ -19,10 +22,10 @@ public static class ScaleOutScenario
         var make = await ValidationScenario.PrepareAsync(ctx);
         const int connections = 32;
         var phase = 0;
-        async Task<LoadResult> LoadAsync(string name, Uri target)
+        async Task<LoadResult> LoadAsync(string name, Uri target, TimeSpan? duration = null)
         {
             var offset = ++phase * 1_000_000L; // each phase its own prescriptions
-            return await LoadGenerator.RunAsync(name, target, connections, ctx.Duration, (w, n) => make(target, "/api/v1/validation-requests", w, offset + n),
+            return await LoadGenerator.RunAsync(name, target, connections, duration ?? ctx.Duration, (w, n) => make(target, "/api/v1/validation-requests", w, offset + n),
                 r => (int)r.StatusCode == 201, warmup: ValidationScenario.Warmup);
         }
 
@@ -34,6 +37,14 @@ public static class ScaleOutScenario
             Report.F(limiterOff.SuccessesPerSecond) + " limiter off", Report.F(ratio));
         report.Info("P8", "p50 ms, limiter on vs off", Report.F(limiterOn.P50Ms), Report.F(limiterOff.P50Ms), Report.F(limiterOn.P50Ms / limiterOff.P50Ms));
 
+        // Every process behind nginx is first warmed up as the 1-process baseline already is (it served the limiter-on
+        // phase's load): JIT tiering is each process's start-up cost, paid once in a deployment, not a cost of running
+        // several. Without this the 2- and 3-process phases measured processes that had served no request yet. Then a
+        // pause, so that the tier-1 compilations the warm-up queued do not run during the next phase (the 1-process
+        // one, whose idle neighbours would otherwise still be compiling).
+        var warmFor = 2 * ctx.Duration;
+        var warm = await LoadAsync($"warm-up of the {proxies.Length} processes behind nginx", proxies[^1], warmFor);
+        await Task.Delay(Settle);
         var through = new List<LoadResult>();
         for (var i = 0; i < proxies.Length; i++) through.Add(await LoadAsync($"P1 through nginx, {i + 1} API process(es)", proxies[i]));
         var one = through[0];
@@ -47,6 +58,10 @@ public static class ScaleOutScenario
             report.Info("P8", $"p50 / p95 / p99 ms, {i + 1} process(es)", $"{Report.F(r.P50Ms)} / {Report.F(r.P95Ms)} / {Report.F(r.P99Ms)}",
                 $"{Report.F(one.P50Ms)} / {Report.F(one.P95Ms)} / {Report.F(one.P99Ms)}", Report.F(r.P50Ms / one.P50Ms));
         }
+        report.Note($"P8: before the phases through nginx, every process behind it was warmed up through the {proxies.Length}-process proxy " +
+                    $"for {(ValidationScenario.Warmup + warmFor).TotalSeconds:0} s ({warm.Requests} requests in its last {warmFor.TotalSeconds:0} s, {Report.F(warm.SuccessesPerSecond)} 201/s), " +
+                    $"then left idle for {Settle.TotalSeconds:0} s, so that no phase measures a process's first requests (tier-0 code, JIT compiling) or its " +
+                    "neighbours' late compilations; the 1-process baseline (the limiter-on process) had already served the limiter-on phase.");
         report.Note($"P8: {string.Join("; ", through.Append(limiterOn).Append(limiterOff).Select(r => $"{r.Name}: {r.Requests} requests, statuses {string.Join(", ", r.StatusCounts.Select(kv => $"{kv.Key}×{kv.Value}"))}"))}. " +
                     $"On {Environment.ProcessorCount} cores the processes share the same cores with PostgreSQL, nginx and the load generator: more processes " +
                     $"cannot add throughput here; the figure that matters is that 2 and 3 lose nothing and cost little. Load average before P8 {loadBefore}, after {ValidationScenario.LoadAverage()}.");
