@@ -20,11 +20,8 @@ public static class ValidationScenario
     internal static readonly TimeSpan Warmup = TimeSpan.FromSeconds(15);
 
     /// <summary>Seeds the insured and answers the request factory: (target, path, worker, sequence) → a new prescription.</summary>
-    internal static async Task<Func<Uri, string, int, long, HttpRequestMessage>> PrepareAsync(BenchContext ctx)
-    {
-        var make = RequestMaker(await SeedInsuredAsync(ctx), ctx.Today, ScanTemplate());
-        return (target, path, worker, sequence) => make(target, path, worker, sequence, "sandbox-physio-1");
-    }
+    internal static async Task<Func<Uri, string, int, long, string, HttpRequestMessage>> PrepareAsync(BenchContext ctx) =>
+        RequestMaker(await SeedInsuredAsync(ctx), ctx.Today, ScanTemplate());
 
     public static async Task RunAsync(BenchContext ctx, Report report)
     {
@@ -52,8 +49,8 @@ public static class ValidationScenario
         // writes (autovacuum's first pass after they filled). Until then the prepared statements' cached plans were made
         // while the tables held a few rows, and some scan a sandbox's rows instead of probing a key (2026-12-03-p1-first-minute.md).
         // In a sandbox of its own, so that the measured phases' prescriptions are new in theirs.
-        var settling = (await CreateSandboxesAsync(ctx, 1, "bench-p1-settling"))[0];
-        var settled = await LoadUntilAnalyzedAsync(ctx, connections, (w, n) => Make(ctx.ApiUri, "/api/v1/validation-requests", w, n, settling.PhysioKey));
+        var (settled, settling) = await SettleAsync(ctx, connections, "bench-p1-settling",
+            (w, n, key) => Make(ctx.ApiUri, "/api/v1/validation-requests", w, n, key));
         var loadBefore = LoadAverage();
         await using (var rss = new RssSampler(ctx.ApiPid))
         {
@@ -99,7 +96,7 @@ public static class ValidationScenario
         }
         finally
         {
-            await DeleteSandboxesAsync(ctx, [.. sandboxes, settling]);
+            await DeleteSandboxesAsync(ctx, [.. sandboxes, settling!]);
         }
         var spreadRatio = spread.SuccessesPerSecond / api.SuccessesPerSecond;
         if (spread.Cpu is { } spreadUse)
@@ -138,7 +135,7 @@ public static class ValidationScenario
                $"cores busy {Report.F(a.CoresBusy)} and {Report.F(b.CoresBusy)} of {a.Cores}";
     }
 
-    private sealed record BenchSandbox(Guid Id, string PhysioKey);
+    internal sealed record BenchSandbox(Guid Id, string PhysioKey);
 
     private static async Task<List<BenchSandbox>> CreateSandboxesAsync(BenchContext ctx, int count, string name = "bench-p1")
     {
@@ -160,7 +157,7 @@ public static class ValidationScenario
         return created;
     }
 
-    private static async Task DeleteSandboxesAsync(BenchContext ctx, IEnumerable<BenchSandbox> sandboxes)
+    internal static async Task DeleteSandboxesAsync(BenchContext ctx, IEnumerable<BenchSandbox> sandboxes)
     {
         using var op = new HttpClient { BaseAddress = ctx.ApiUri, Timeout = TimeSpan.FromMinutes(10) };
         op.DefaultRequestHeaders.Add("X-Api-Key", "sandbox-operator");
@@ -245,6 +242,21 @@ public static class ValidationScenario
     /// began (autovacuum runs once a minute: ANALYZE replaces the statistics of near-empty tables and invalidates the plans
     /// made with them), at most <see cref="SettleLimit"/>. Says what it did, for the report.
     /// </summary>
+    /// <summary>
+    /// <see cref="LoadUntilAnalyzedAsync"/> in a sandbox of its own (named <paramref name="sandboxName"/>, returned for the caller
+    /// to delete), so that the measured phases' prescriptions are new in theirs; <paramref name="make"/> takes (worker,
+    /// sequence, API key). With <paramref name="unlessAnalysed"/>, nothing (and no sandbox) when every table of
+    /// <see cref="WrittenTables"/> has been analysed already, by earlier scenarios of the same run.
+    /// </summary>
+    internal static async Task<(string Said, BenchSandbox? Sandbox)> SettleAsync(BenchContext ctx, int connections, string sandboxName,
+        Func<int, long, string, HttpRequestMessage> make, bool unlessAnalysed = false)
+    {
+        if (unlessAnalysed && (await AnalyzeCountsAsync(ctx)) is var counts && WrittenTables.All(t => counts.GetValueOrDefault(t) > 0))
+            return ("the tables a validation writes had been analysed already (by the run's earlier scenarios).", null);
+        var settling = (await CreateSandboxesAsync(ctx, 1, sandboxName))[0];
+        return (await LoadUntilAnalyzedAsync(ctx, connections, (w, n) => make(w, n, settling.PhysioKey)), settling);
+    }
+
     private static async Task<string> LoadUntilAnalyzedAsync(BenchContext ctx, int connections, Func<int, long, HttpRequestMessage> make)
     {
         var before = await AnalyzeCountsAsync(ctx);
