@@ -32,9 +32,10 @@ public static class ScaleOutScenario
         // On a fresh database (`bench/run.sh p8` alone) the first phase would run on tables autovacuum has not analysed
         // yet, with plans made while they held a few rows (2026-12-03-p1-first-minute.md): the limiter-on phase, always
         // first, came out below the limiter-off one in 8 of 9 runs (0.49-0.88x; once 1.26x). As P1 does, load until they
-        // are analysed (through the limiter-on process).
+        // are analysed, half the connections to each of the two processes the limiter phases compare, so that both have
+        // run as much code before their phase.
         var (settled, settling) = await ValidationScenario.SettleAsync(ctx, connections, "bench-p8-settling",
-            (w, n, key) => make(ctx.ApiUri, "/api/v1/validation-requests", w, n, key), unlessAnalysed: true);
+            (w, n, key) => make(new Uri(w % 2 == 0 ? on : off), "/api/v1/validation-requests", w, n, key), unlessAnalysed: true);
         var loadBefore = ValidationScenario.LoadAverage();
         var limiterOn = await LoadAsync("P1 direct, shared rate limiter on", new Uri(on));
         var limiterOff = await LoadAsync("P1 direct, rate limiter off", new Uri(off));
