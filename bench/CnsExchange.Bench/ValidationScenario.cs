@@ -161,7 +161,21 @@ public static class ValidationScenario
     {
         using var op = new HttpClient { BaseAddress = ctx.ApiUri, Timeout = TimeSpan.FromMinutes(10) };
         op.DefaultRequestHeaders.Add("X-Api-Key", "sandbox-operator");
-        foreach (var sandbox in sandboxes) (await op.DeleteAsync($"/api/v1/sandboxes/{sandbox.Id}")).EnsureSuccessStatusCode();
+        foreach (var sandbox in sandboxes)
+            for (var attempt = 1; ; attempt++)
+            {
+                using var answer = await op.DeleteAsync($"/api/v1/sandboxes/{sandbox.Id}");
+                // 503 is the API's "collided with a concurrent transaction, send it again" (or database unavailable): retry as
+                // a client should, after Retry-After, and say so on the console.
+                if (answer.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable || attempt == 5)
+                {
+                    answer.EnsureSuccessStatusCode();
+                    break;
+                }
+                var wait = answer.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+                Console.Error.WriteLine($"DELETE sandbox {sandbox.Id}: 503 ({await answer.Content.ReadAsStringAsync()}), attempt {attempt}; again in {wait.TotalSeconds:0} s");
+                await Task.Delay(wait);
+            }
     }
 
     /// <summary>Builds the P1 request of a worker's n-th prescription (insured × doctor × date unique within ~100,000).</summary>
