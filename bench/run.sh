@@ -22,7 +22,8 @@ EXTRA_PIDS=()
 NGINX_DIR=""
 cleanup() {
   for pid in $API_PID "${EXTRA_PIDS[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
-  [ -n "$NGINX_DIR" ] && nginx_stop "$NGINX_DIR"
+  # p8 runs one nginx per upstream group, each in a folder of its own below NGINX_DIR.
+  if [ -n "$NGINX_DIR" ]; then for d in "$NGINX_DIR"/*/; do nginx_stop "${d%/}"; done; fi
   pg_stop "$DATA"; rm -rf "$DATA"
 }
 trap cleanup EXIT INT TERM
