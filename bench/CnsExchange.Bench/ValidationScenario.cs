@@ -19,7 +19,7 @@ public static class ValidationScenario
     /// </summary>
     internal static readonly TimeSpan Warmup = TimeSpan.FromSeconds(15);
 
-    /// <summary>Seeds the insured and answers the request factory: (target, path, worker, sequence) → a new prescription.</summary>
+    /// <summary>Seeds the insured and answers the request factory: (target, path, worker, sequence, API key) → a new prescription.</summary>
     internal static async Task<Func<Uri, string, int, long, string, HttpRequestMessage>> PrepareAsync(BenchContext ctx) =>
         RequestMaker(await SeedInsuredAsync(ctx), ctx.Today, ScanTemplate());
 
@@ -252,11 +252,6 @@ public static class ValidationScenario
     private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(150);
 
     /// <summary>
-    /// Loads the API in 5-s rounds until every table of <see cref="WrittenTables"/> has been analysed since the first round
-    /// began (autovacuum runs once a minute: ANALYZE replaces the statistics of near-empty tables and invalidates the plans
-    /// made with them), at most <see cref="SettleLimit"/>. Says what it did, for the report.
-    /// </summary>
-    /// <summary>
     /// <see cref="LoadUntilAnalyzedAsync"/> in a sandbox of its own (named <paramref name="sandboxName"/>, returned for the caller
     /// to delete), so that the measured phases' prescriptions are new in theirs; <paramref name="make"/> takes (worker,
     /// sequence, API key). With <paramref name="unlessAnalysed"/>, nothing (and no sandbox) when every table of
@@ -271,6 +266,11 @@ public static class ValidationScenario
         return (await LoadUntilAnalyzedAsync(ctx, connections, (w, n) => make(w, n, settling.PhysioKey)), settling);
     }
 
+    /// <summary>
+    /// Loads the API in 5-s rounds until every table of <see cref="WrittenTables"/> has been analysed since the first round
+    /// began (autovacuum runs once a minute: ANALYZE replaces the statistics of near-empty tables and invalidates the plans
+    /// made with them), at most <see cref="SettleLimit"/>. Says what it did, for the report.
+    /// </summary>
     private static async Task<string> LoadUntilAnalyzedAsync(BenchContext ctx, int connections, Func<int, long, HttpRequestMessage> make)
     {
         var before = await AnalyzeCountsAsync(ctx);
