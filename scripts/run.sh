@@ -54,6 +54,6 @@ cat <<MSG
     operator   sandbox-operator (sandboxes, jobs dashboard, /metrics)
 
 MSG
-(cd src/CnsExchange.Api && exec dotnet bin/Release/net10.0/CnsExchange.Api.dll) &
+(cd src/CnsExchange.Api && api_malloc_env && exec dotnet bin/Release/net10.0/CnsExchange.Api.dll) &
 API_PID=$!
 wait "$API_PID"

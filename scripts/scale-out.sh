@@ -73,7 +73,9 @@ nginx_start "$NGINX_DIR" || { cat "$NGINX_DIR/error.log" >&2; exit 1; }
 echo "nginx on 127.0.0.1:$PROXY_PORT -> API processes on ${PORTS[*]}"
 
 if [ "$CHAOS" -eq 1 ]; then
-  # The chaos tool starts, kills and restarts the API processes itself (tests/CnsExchange.Reliability, scenario scale-chaos).
+  # The chaos tool starts, kills and restarts the API processes itself (tests/CnsExchange.Reliability, scenario scale-chaos),
+  # with the environment it is given.
+  api_malloc_env
   SCALE_PROXY_URL="http://127.0.0.1:$PROXY_PORT" SCALE_API_PORTS=$(IFS=,; echo "${PORTS[*]}") SCALE_INJECT="$INJECT" \
   CHAOS_SECONDS=${CHAOS_SECONDS:-180} CHAOS_KILL_EVERY=${CHAOS_KILL_EVERY:-15} \
     dotnet tests/CnsExchange.Reliability/bin/Release/net10.0/CnsExchange.Reliability.dll \
@@ -84,7 +86,7 @@ if [ "$CHAOS" -eq 1 ]; then
 fi
 
 start_api() { # index port
-  (cd src/CnsExchange.Api && ConnectionStrings__Cns="$CS" ASPNETCORE_URLS="http://127.0.0.1:$2" exec dotnet "$API_DLL") \
+  (cd src/CnsExchange.Api && api_malloc_env && ConnectionStrings__Cns="$CS" ASPNETCORE_URLS="http://127.0.0.1:$2" exec dotnet "$API_DLL") \
     > "/tmp/cnsexchange-scale-api-$1.log" 2>&1 &
   API_PIDS+=($!)
 }

@@ -1,5 +1,14 @@
 # Starting and waiting for API processes (sourced by run.sh, scale-out.sh and bench/run.sh).
 
+# api_malloc_env: exports the glibc malloc settings of the API processes, for what this (sub)shell starts next: at most 2
+# arenas instead of 8 per core, and blocks of 64 KiB or more mapped on their own, so that freeing them gives the memory
+# back. glibc reads them from the environment only; why: src/CnsExchange.Api/CnsExchange.Api.csproj. The launchers call it
+# in the subshell that starts an API process (PostgreSQL, builds and the bench's own process keep glibc's defaults); the
+# Dockerfile's ENV repeats the values. A caller's own values win.
+api_malloc_env() {
+  export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-65536}
+}
+
 # api_wait_ready PORT PID LOG [SECONDS]: returns once http://127.0.0.1:PORT/health/ready answers; exits the script,
 # naming the process and showing the end of its log, when the process stops first or (with SECONDS) the time runs out.
 api_wait_ready() {
