@@ -20,7 +20,7 @@ COPY --from=build /app .
 USER cns
 # DOTNET_GCgen0size: the GC's gen0 budget, 16 MiB whatever the host's L3 size; MALLOC_ARENA_MAX and MALLOC_MMAP_THRESHOLD_:
 # at most 2 glibc malloc arenas instead of 8 per core, blocks of 64 KiB or more mapped on their own (see CnsExchange.Api.csproj;
-# the same values as scripts/lib/api.sh api_malloc_env).
+# the same values as scripts/lib/api.sh api_runtime_env).
 ENV ASPNETCORE_URLS=http://+:8080 \
     DOTNET_RUNNING_IN_CONTAINER=true \
     DOTNET_GCgen0size=0x1000000 \

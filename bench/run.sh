@@ -35,12 +35,11 @@ CS="$(pg_connection_string "$PORT" cnsexchange_bench)"
 # A port and a log of this run's own: several runs on one machine (other checkouts) must not share either.
 API_PORT=$(pg_pick_port $((18500 + RANDOM % 1000)))
 API_LOG=$(mktemp /tmp/cnsexchange-bench-api.XXXXXX.log)
-# The API's GC gen0 budget and malloc settings (api_malloc_env) as every launcher sets them (src/CnsExchange.Api/CnsExchange.Api.csproj);
-# the bench process, its baseline host and PostgreSQL keep the defaults.
-API_GC_GEN0=${DOTNET_GCgen0size:-0x1000000}
+# The API processes get the memory settings of every launcher (api_runtime_env); the bench process, its baseline host and
+# PostgreSQL keep the defaults.
 # Migrations in a process of their own, as scripts/run.sh does: the measured API starts on a migrated database.
 api_migrate "$CS" "$API_LOG"
-(cd src/CnsExchange.Api && api_malloc_env && DOTNET_GCgen0size="$API_GC_GEN0" ConnectionStrings__Cns="$CS" ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" \
+(cd src/CnsExchange.Api && api_runtime_env && ConnectionStrings__Cns="$CS" ASPNETCORE_URLS="http://127.0.0.1:$API_PORT" \
    Logging__LogLevel__Default=Warning CnsExchange__Webhooks__Network=local CnsExchange__RateLimit__TokenLimit=1000000 CnsExchange__RateLimit__TokensPerSecond=1000000 \
    exec env Logging__LogLevel__CnsExchange.Application.Features.Billing=Information Logging__LogLevel__CnsExchange.Application.Features.PaymentRuns=Information dotnet bin/Release/net10.0/CnsExchange.Api.dll) >> "$API_LOG" 2>&1 &
 API_PID=$!
@@ -65,7 +64,7 @@ if [ "$P8" -eq 1 ]; then
   for i in 1 2 3 4; do p=$(pg_pick_port "$next"); P8_PORTS+=("$p"); next=$((p + 1)); done
   for i in 0 1 2 3; do
     limiter=true; [ "$i" -eq 3 ] && limiter=false
-    (cd src/CnsExchange.Api && api_malloc_env && DOTNET_GCgen0size="$API_GC_GEN0" ConnectionStrings__Cns="$CS" ASPNETCORE_URLS="http://127.0.0.1:${P8_PORTS[$i]}" Logging__LogLevel__Default=Warning \
+    (cd src/CnsExchange.Api && api_runtime_env && ConnectionStrings__Cns="$CS" ASPNETCORE_URLS="http://127.0.0.1:${P8_PORTS[$i]}" Logging__LogLevel__Default=Warning \
        CnsExchange__RateLimit__Enabled=$limiter exec dotnet bin/Release/net10.0/CnsExchange.Api.dll) > "/tmp/cnsexchange-bench-p8-api-$i.log" 2>&1 &
     EXTRA_PIDS+=($!)
   done

@@ -9,8 +9,6 @@ source scripts/lib/api.sh
 
 export ASPNETCORE_URLS=${ASPNETCORE_URLS:-http://localhost:8080}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-# The GC's gen0 budget, 16 MiB whatever the machine's L3 size (see src/CnsExchange.Api/CnsExchange.Api.csproj).
-export DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x1000000}
 # A local set-up calls webhook receivers on this machine (loopback); hosted deployments keep the default "hosted".
 export CnsExchange__Webhooks__Network=${CnsExchange__Webhooks__Network:-local}
 
@@ -54,6 +52,6 @@ cat <<MSG
     operator   sandbox-operator (sandboxes, jobs dashboard, /metrics)
 
 MSG
-(cd src/CnsExchange.Api && api_malloc_env && exec dotnet bin/Release/net10.0/CnsExchange.Api.dll) &
+(cd src/CnsExchange.Api && api_runtime_env && exec dotnet bin/Release/net10.0/CnsExchange.Api.dll) &
 API_PID=$!
 wait "$API_PID"

@@ -17,8 +17,6 @@ source scripts/lib/postgres.sh
 source scripts/lib/nginx.sh
 source scripts/lib/api.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-# The GC's gen0 budget of the API processes, 16 MiB whatever the machine's L3 size (see src/CnsExchange.Api/CnsExchange.Api.csproj).
-export DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x1000000}
 
 N=3; CHAOS=0; INJECT=""
 while [ $# -gt 0 ]; do
@@ -75,7 +73,7 @@ echo "nginx on 127.0.0.1:$PROXY_PORT -> API processes on ${PORTS[*]}"
 if [ "$CHAOS" -eq 1 ]; then
   # The chaos tool starts, kills and restarts the API processes itself (tests/CnsExchange.Reliability, scenario scale-chaos),
   # with the environment it is given.
-  api_malloc_env
+  api_runtime_env
   SCALE_PROXY_URL="http://127.0.0.1:$PROXY_PORT" SCALE_API_PORTS=$(IFS=,; echo "${PORTS[*]}") SCALE_INJECT="$INJECT" \
   CHAOS_SECONDS=${CHAOS_SECONDS:-180} CHAOS_KILL_EVERY=${CHAOS_KILL_EVERY:-15} \
     dotnet tests/CnsExchange.Reliability/bin/Release/net10.0/CnsExchange.Reliability.dll \
@@ -86,7 +84,7 @@ if [ "$CHAOS" -eq 1 ]; then
 fi
 
 start_api() { # index port
-  (cd src/CnsExchange.Api && api_malloc_env && ConnectionStrings__Cns="$CS" ASPNETCORE_URLS="http://127.0.0.1:$2" exec dotnet "$API_DLL") \
+  (cd src/CnsExchange.Api && api_runtime_env && ConnectionStrings__Cns="$CS" ASPNETCORE_URLS="http://127.0.0.1:$2" exec dotnet "$API_DLL") \
     > "/tmp/cnsexchange-scale-api-$1.log" 2>&1 &
   API_PIDS+=($!)
 }

@@ -1,12 +1,14 @@
 # Starting and waiting for API processes (sourced by run.sh, scale-out.sh and bench/run.sh).
 
-# api_malloc_env: exports the glibc malloc settings of the API processes, for what this (sub)shell starts next: at most 2
-# arenas instead of 8 per core, and blocks of 64 KiB or more mapped on their own, so that freeing them gives the memory
-# back. glibc reads them from the environment only; why: src/CnsExchange.Api/CnsExchange.Api.csproj. The launchers call it
-# in the subshell that starts an API process (PostgreSQL, builds and the bench's own process keep glibc's defaults); the
-# Dockerfile's ENV repeats the values. A caller's own values win.
-api_malloc_env() {
-  export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-65536}
+# api_runtime_env: exports the memory settings of the API processes, for what this (sub)shell starts next: the GC's gen0
+# budget at 16 MiB whatever the CPU's cache size, at most 2 glibc malloc arenas instead of 8 per core, and blocks of 64 KiB
+# or more mapped on their own, so that freeing them gives the memory back. The runtime and glibc read them from the
+# environment only; why: src/CnsExchange.Api/CnsExchange.Api.csproj. The launchers call it in the subshell that starts an
+# API process (PostgreSQL, builds and the bench's own process keep the defaults); the Dockerfile's ENV repeats the values.
+# A caller's own values win.
+api_runtime_env() {
+  export DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x1000000} \
+    MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-65536}
 }
 
 # api_wait_ready PORT PID LOG [SECONDS]: returns once http://127.0.0.1:PORT/health/ready answers; exits the script,

@@ -21,33 +21,31 @@ public sealed class ApiLaunchSettingsTests
     }
 
     [Fact]
-    public void The_scripts_take_the_malloc_settings_from_one_function_with_the_images_values()
+    public void The_scripts_take_the_settings_from_one_function_with_the_images_values()
     {
         var api = Read("scripts/lib/api.sh");
+        Assert.Contains("DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x1000000}", api, StringComparison.Ordinal);
         Assert.Contains("MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}", api, StringComparison.Ordinal);
         Assert.Contains("MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-65536}", api, StringComparison.Ordinal);
     }
 
     [Theory]
     [MemberData(nameof(Scripts))]
-    public void Every_script_starts_each_api_process_with_the_gen0_budget_and_the_malloc_settings(string script)
+    public void Every_script_starts_each_api_process_with_the_settings(string script)
     {
-        var text = Read(script);
-        Assert.Matches(new Regex(@"\$\{DOTNET_GCgen0size:-0x1000000\}"), text);
-
-        // Each subshell that starts an API process (the migration process excepted: it lives for seconds) calls api_malloc_env.
-        var starts = text.Split('\n').Where(l => l.Contains("(cd src/CnsExchange.Api &&", StringComparison.Ordinal)).ToList();
+        // Each subshell that starts an API process (the migration process excepted: it lives for seconds) calls api_runtime_env.
+        var starts = Read(script).Split('\n').Where(l => l.Contains("(cd src/CnsExchange.Api &&", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(starts);
-        Assert.All(starts, l => Assert.Contains("api_malloc_env &&", l, StringComparison.Ordinal));
+        Assert.All(starts, l => Assert.Contains("api_runtime_env &&", l, StringComparison.Ordinal));
     }
 
     [Fact]
-    public void The_chaos_run_gives_its_tool_the_malloc_settings_for_the_api_processes_it_starts()
+    public void The_chaos_run_gives_its_tool_the_settings_for_the_api_processes_it_starts()
     {
         var text = Read("scripts/scale-out.sh");
         var chaos = text.IndexOf("CnsExchange.Reliability.dll", StringComparison.Ordinal);
         Assert.True(chaos > 0);
-        Assert.Contains("api_malloc_env\n", text[..chaos], StringComparison.Ordinal);
+        Assert.Contains("api_runtime_env\n", text[..chaos], StringComparison.Ordinal);
     }
 
     private static string Read(string path) => File.ReadAllText(Path.Combine(RepositoryRoot(), path));
