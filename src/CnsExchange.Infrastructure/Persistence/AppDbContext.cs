@@ -31,6 +31,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     /// </summary>
     internal bool EventsWritten { get; set; }
 
+    /// <summary>Whether the last asynchronous save was written by <see cref="NewRowsWriter"/> (only rows added) rather than by EF Core.</summary>
+    internal bool LastSaveByNewRowsWriter { get; private set; }
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         using var detection = DetectOnceThenPause();
@@ -44,7 +47,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     {
         using var detection = DetectOnceThenPause();
         var events = StampSandbox();
-        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        // A save that only adds rows (a validation's request, scan, voucher and event) skips EF Core's update pipeline.
+        var rows = NewRowsWriter.Plan(this);
+        LastSaveByNewRowsWriter = rows is not null;
+        var saved = rows is not null
+            ? await NewRowsWriter.WriteAsync(this, rows, acceptAllChangesOnSuccess, cancellationToken)
+            : await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         AfterSave(events);
         return saved;
     }
