@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
@@ -47,6 +48,7 @@ internal static class NewRowsWriter
             }
             var type = entry.Metadata;
             if (type.IsOwned() || type.GetComplexProperties().Any()) return null;
+            if (type.FindPrimaryKey()?.Properties.Any(p => entry.Property(p).IsTemporary) != false) return null;
             var mapped = false;
             foreach (var mapping in type.GetTableMappings())
             {
@@ -58,9 +60,6 @@ internal static class NewRowsWriter
             if (!mapped) return null; // a view, a query or no table at all: EF Core says what it does with it
         }
         if (rows is null) return null;
-        foreach (var row in rows)
-            foreach (var column in row.Columns)
-                if (column.Property.IsKey() && row.Entry.Property(column.Property).IsTemporary) return null;
         // Stable: rows of one table keep the order they were added in.
         return [.. rows.OrderBy(r => r.Rank)];
     }
@@ -70,6 +69,8 @@ internal static class NewRowsWriter
     {
         var database = db.Database;
         var connection = (NpgsqlConnection)database.GetDbConnection();
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var entries = rows.Select(r => r.Entry).Distinct().ToList();
         var reads = new List<(Row Row, IColumnMapping[] Columns)>();
         await database.OpenConnectionAsync(ct);
         try
@@ -85,7 +86,7 @@ internal static class NewRowsWriter
                 ulong written = 0;
                 for (var i = 0; i < row.Columns.Length; i++)
                     if (IsWritten(row.Columns[i].Property, values[row.Columns[i].Property])) written |= 1UL << i;
-                var insert = Inserts.GetOrAdd((row.Mapping, written), static (key, columns) => Insert.Of(key.Mapping.Table, columns, key.Written), row.Columns);
+                var insert = Inserts.GetOrAdd((row.Mapping, written), static (key, arg) => Insert.Of(key.Mapping.Table, arg.Columns, key.Written, arg.Sql), (row.Columns, Sql: sql));
                 var command = new NpgsqlBatchCommand(insert.Sql);
                 foreach (var column in insert.Written)
                     command.Parameters.Add((NpgsqlParameter)column.TypeMapping.CreateParameter(ParameterFactory, "", values[column.Property], column.Column.IsNullable));
@@ -115,16 +116,14 @@ internal static class NewRowsWriter
         }
         catch (DbException e)
         {
-            throw new DbUpdateException("An error occurred while saving the entity changes. See the inner exception for details.", e,
-                rows.Select(r => r.Entry).Distinct().ToList());
+            throw new DbUpdateException("An error occurred while saving the entity changes. See the inner exception for details.", e, entries);
         }
         finally
         {
             await database.CloseConnectionAsync();
         }
-        var entries = rows.Select(r => r.Entry).Distinct().Count();
         if (acceptAllChanges) db.ChangeTracker.AcceptAllChanges();
-        return entries;
+        return entries.Count;
     }
 
     /// <summary>As EF Core decides: a value the database generates is read back unless the entry holds one of its own.</summary>
@@ -144,17 +143,15 @@ internal static class NewRowsWriter
 
     private sealed record Insert(string Sql, IColumnMapping[] Written, IColumnMapping[] Returned)
     {
-        public static Insert Of(ITable table, IColumnMapping[] columns, ulong written)
+        public static Insert Of(ITable table, IColumnMapping[] columns, ulong written, ISqlGenerationHelper helper)
         {
             var write = columns.Where((_, i) => (written & (1UL << i)) != 0).ToArray();
             var read = columns.Where((c, i) => (written & (1UL << i)) == 0 && c.Property.ValueGenerated != ValueGenerated.Never).ToArray();
-            var sql = new System.Text.StringBuilder("INSERT INTO ").Append(Quote(table.Schema)).Append('.').Append(Quote(table.Name));
-            sql.Append(write.Length == 0 ? " DEFAULT VALUES" : $" ({string.Join(", ", write.Select(c => Quote(c.Column.Name)))}) VALUES ({string.Join(", ", write.Select((_, i) => $"${i + 1}"))})");
-            if (read.Length > 0) sql.Append(" RETURNING ").Append(string.Join(", ", read.Select(c => Quote(c.Column.Name))));
+            var sql = new System.Text.StringBuilder("INSERT INTO ").Append(helper.DelimitIdentifier(table.Name, table.Schema));
+            sql.Append(write.Length == 0 ? " DEFAULT VALUES" : $" ({string.Join(", ", write.Select(c => helper.DelimitIdentifier(c.Column.Name)))}) VALUES ({string.Join(", ", write.Select((_, i) => $"${i + 1}"))})");
+            if (read.Length > 0) sql.Append(" RETURNING ").Append(string.Join(", ", read.Select(c => helper.DelimitIdentifier(c.Column.Name))));
             return new Insert(sql.ToString(), write, read);
         }
-
-        private static string Quote(string? identifier) => "\"" + identifier!.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ public sealed class NewRowsWriterTests(ApiFactory api) : ApiTest(api)
         {
             var db = sp.GetRequiredService<AppDbContext>();
             var provider = await db.Providers.AsNoTracking().SingleAsync(p => p.Code == "PHY0001");
-            var (request, scan, voucher) = NewValidation(provider.Id, await InsuredIdAsync(db));
+            var (request, scan, voucher) = NewValidation(sp, provider.Id, await InsuredIdAsync(db));
             // Added dependents first: the writer orders the rows by the model's foreign keys, not by the order of Add.
             db.Add(new EventRecord { Id = Guid.CreateVersion7(), Type = "test.new_rows", ResourceId = request.Id, ResourceUrl = "/test", Data = "{}" });
             db.Add(scan);
@@ -68,7 +68,7 @@ public sealed class NewRowsWriterTests(ApiFactory api) : ApiTest(api)
         {
             var db = sp.GetRequiredService<AppDbContext>();
             var provider = await db.Providers.AsNoTracking().SingleAsync(p => p.Code == "PHY0001");
-            var (_, _, voucher) = NewValidation(provider.Id, await InsuredIdAsync(db));
+            var (_, _, voucher) = NewValidation(sp, provider.Id, await InsuredIdAsync(db));
             db.Add(voucher);
             await db.SaveChangesAsync();
             return (voucher.Number, (provider.Id, voucher.InsuredId));
@@ -77,7 +77,7 @@ public sealed class NewRowsWriterTests(ApiFactory api) : ApiTest(api)
         var (error, requestId, byWriter) = await Api.WithScopeAsync(async sp =>
         {
             var db = sp.GetRequiredService<AppDbContext>();
-            var (request, scan, voucher) = NewValidation(fresh.Item1, fresh.InsuredId);
+            var (request, scan, voucher) = NewValidation(sp, fresh.Item1, fresh.InsuredId);
             voucher.Number = existing; // ix_vouchers_number: the voucher's INSERT fails after the request's were sent
             db.Add(request);
             db.Add(scan);
@@ -103,7 +103,7 @@ public sealed class NewRowsWriterTests(ApiFactory api) : ApiTest(api)
         {
             var db = sp.GetRequiredService<AppDbContext>();
             var provider = await db.Providers.AsNoTracking().SingleAsync(p => p.Code == "PHY0001");
-            var (_, _, voucher) = NewValidation(provider.Id, await InsuredIdAsync(db));
+            var (_, _, voucher) = NewValidation(sp, provider.Id, await InsuredIdAsync(db));
             db.Add(voucher);
             await db.SaveChangesAsync();
             return (voucher.Id, provider.Id, voucher.InsuredId);
@@ -113,7 +113,7 @@ public sealed class NewRowsWriterTests(ApiFactory api) : ApiTest(api)
             var db = sp.GetRequiredService<AppDbContext>();
             var changed = await db.Vouchers.SingleAsync(v => v.Id == voucherId);
             changed.ValidUntil = changed.ValidUntil.AddDays(1);
-            var (_, _, added) = NewValidation(providerId, insuredId);
+            var (_, _, added) = NewValidation(sp, providerId, insuredId);
             db.Add(added);
             await db.SaveChangesAsync();
             return (db.LastSaveByNewRowsWriter, added.Id);
@@ -131,9 +131,9 @@ public sealed class NewRowsWriterTests(ApiFactory api) : ApiTest(api)
     private static Task<Guid> InsuredIdAsync(AppDbContext db) =>
         db.Insured.AsNoTracking().IgnoreAutoIncludes().Where(i => i.Matricule == "1983081246785").Select(i => i.Id).SingleAsync();
 
-    private static (ValidationRequest Request, PrescriptionScan Scan, Voucher Voucher) NewValidation(Guid providerId, Guid insuredId)
+    private static (ValidationRequest Request, PrescriptionScan Scan, Voucher Voucher) NewValidation(IServiceProvider sp, Guid providerId, Guid insuredId)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = sp.GetRequiredService<TimeProvider>().GetUtcNow(); // the sandbox clock, as the API stamps its own rows
         var voucherId = Guid.CreateVersion7();
         var request = new ValidationRequest
         {
