@@ -28,7 +28,9 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 # BENCH_PG_OPTIONS: extra server options for an analysis run (e.g. "-c shared_preload_libraries=pg_stat_statements").
-pg_start "$DATA" "$PORT" "-c shared_buffers=512MB -c max_wal_size=4GB ${BENCH_PG_OPTIONS:-}"
+# Every autovacuum run is logged with its end time and CPU (bench/CnsExchange.Bench/AutovacuumLog.cs reads them per phase).
+pg_start "$DATA" "$PORT" "-c shared_buffers=512MB -c max_wal_size=4GB -c log_autovacuum_min_duration=0 -c log_timezone=UTC -c log_line_prefix='%m [%p] ' ${BENCH_PG_OPTIONS:-}"
+export BENCH_PG_LOG="$DATA/server.log"
 
 dotnet build CnsExchange.sln -c Release --nologo -v q -clp:ErrorsOnly
 CS="$(pg_connection_string "$PORT" cnsexchange_bench)"

@@ -6,7 +6,11 @@ using Npgsql;
 namespace CnsExchange.Bench;
 
 /// <summary>CPU seconds used so far by the API process, the PostgreSQL cluster, this bench process and the whole machine.</summary>
-public sealed record CpuReading(long Timestamp, double Api, double Postgres, double Bench, double MachineBusy);
+public sealed record CpuReading(long Timestamp, double Api, double Postgres, double Bench, double MachineBusy)
+{
+    /// <summary>When it was read (wall clock), to find the cluster's autovacuum runs of a phase in its log.</summary>
+    public DateTimeOffset At { get; init; } = TimeProvider.System.GetUtcNow();
+}
 
 /// <summary>
 /// Where a measured phase's CPU went: the API, PostgreSQL, the bench process (load generator, or the baseline host), and
@@ -21,8 +25,17 @@ public sealed record CpuUse(TimeSpan Wall, double Api, double Postgres, double B
         var postgres = end.Postgres - start.Postgres;
         var bench = end.Bench - start.Bench;
         var other = Math.Max(0, end.MachineBusy - start.MachineBusy - api - postgres - bench);
-        return new CpuUse(Stopwatch.GetElapsedTime(start.Timestamp, end.Timestamp), api, postgres, bench, other, cores);
+        return new CpuUse(Stopwatch.GetElapsedTime(start.Timestamp, end.Timestamp), api, postgres, bench, other, cores)
+        {
+            Autovacuum = AutovacuumLog.Between(start.At, end.At),
+        };
     }
+
+    /// <summary>The autovacuum runs that ended during the phase (their CPU is part of <see cref="Postgres"/>); null without the cluster's log.</summary>
+    public IReadOnlyList<AutovacuumRun>? Autovacuum { get; init; }
+
+    /// <summary>CPU seconds of those runs, or NaN when unknown.</summary>
+    public double AutovacuumCpu => Autovacuum?.Sum(r => r.CpuSeconds) ?? double.NaN;
 
     /// <summary>Cores busy on average over the phase (all processes).</summary>
     public double CoresBusy => (Api + Postgres + Bench + Other) / Wall.TotalSeconds;
@@ -34,7 +47,7 @@ public sealed record CpuUse(TimeSpan Wall, double Api, double Postgres, double B
     public double MaxPerSecond(long answers) => Cores * 1000 / MsPer(answers);
 
     public string Describe(long answers, string bench = "load generator") => answers == 0 ? "no answer" :
-        $"API {F(Api * 1000 / answers)} / PostgreSQL {F(Postgres * 1000 / answers)} / {bench} {F(Bench * 1000 / answers)} ms per answer, " +
+        $"API {F(Api * 1000 / answers)} / PostgreSQL {F(Postgres * 1000 / answers)}{OfWhichAutovacuum(answers)} / {bench} {F(Bench * 1000 / answers)} ms per answer, " +
         $"other processes {F(Other * 1000 / answers)} ms; {F(CoresBusy)} of {Cores} cores busy over {F(Wall.TotalSeconds)} s";
 
     /// <summary>
@@ -67,6 +80,9 @@ public sealed record CpuUse(TimeSpan Wall, double Api, double Postgres, double B
                $"{F(floor, "0.#")} ms; {F(CoresBusy)} of {Cores} cores were busy" +
                (Saturated ? " (CPU-bound)" : ", the rest of the time the requests waited on something else than CPU (commits, locks)");
     }
+
+    /// <summary>" (of which autovacuum x)" in ms per answer, when the cluster's log was read.</summary>
+    public string OfWhichAutovacuum(long answers) => Autovacuum is null ? "" : $" (of which autovacuum {F(AutovacuumCpu * 1000 / answers)})";
 
     /// <summary>At least 90 % of the cores busy.</summary>
     public bool Saturated => CoresBusy >= 0.9 * Cores;

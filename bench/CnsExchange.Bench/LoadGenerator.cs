@@ -25,6 +25,8 @@ public static class LoadGenerator
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         using var http = new HttpClient(handler) { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(60) };
 
+        // Wall-clock times of the phase, to place it against the cluster's log (autovacuum, checkpoints).
+        var warmupStart = TimeProvider.System.GetUtcNow();
         if (warmup is { } w)
             await Drive(http, connections, w, makeRequest, isSuccess, new List<double>[connections], new long[connections], new Dictionary<int, long>[connections], new long[connections], offset: 1_000_000_000);
 
@@ -36,6 +38,8 @@ public static class LoadGenerator
         var sw = Stopwatch.StartNew();
         await Drive(http, connections, duration, makeRequest, isSuccess, latencies, errors, statuses, successes, offset: 0);
         var elapsed = sw.Elapsed;
+        var measuredEnd = TimeProvider.System.GetUtcNow();
+        Console.WriteLine($"   {name}: {(warmup is null ? "" : $"warm-up from {warmupStart:HH:mm:ss.f}, ")}measured {measuredEnd - elapsed:HH:mm:ss.f}–{measuredEnd:HH:mm:ss.f} UTC");
         var cpuUse = cpu is null ? null : CpuUse.Between(cpuStart!, cpu.Read(), Environment.ProcessorCount);
 
         var all = latencies.SelectMany(l => l).Order().ToArray();

@@ -105,9 +105,14 @@ public static class ValidationScenario
         report.Row("P1", "over 10 sandboxes: 201 per s (32 conn.)", Report.F(spread.SuccessesPerSecond), Report.F(api.SuccessesPerSecond) + " in one sandbox",
             Report.F(spreadRatio), "≥ 0.9× one sandbox", spreadRatio >= 0.9,
             spread.Cpu is { } spreadCpu && api.Cpu is { } oneCpu
-                ? $"CPU per answer {Report.F(spreadCpu.MsPer(spread.Successes))} ms over 10 sandboxes against {Report.F(oneCpu.MsPer(api.Successes))} in one; " +
+                ? $"CPU per answer {Report.F(spreadCpu.MsPer(spread.Successes))} ms over 10 sandboxes against {Report.F(oneCpu.MsPer(api.Successes))} in one " +
+                  $"(PostgreSQL {Report.F(spreadCpu.Postgres * 1000 / spread.Successes)}{spreadCpu.OfWhichAutovacuum(spread.Successes)} against " +
+                  $"{Report.F(oneCpu.Postgres * 1000 / api.Successes)}{oneCpu.OfWhichAutovacuum(api.Successes)}); " +
                   $"other processes {Report.F(spreadCpu.Other / spreadCpu.Wall.TotalSeconds)} against {Report.F(oneCpu.Other / oneCpu.Wall.TotalSeconds)} cores"
                 : null);
+        foreach (var (phase, result) in new[] { ("one sandbox, 32 conn.", api), ("4 conn.", few), ("10 sandboxes, 32 conn.", spread) })
+            if (result.Cpu?.Autovacuum is { } runs)
+                report.Note($"P1 autovacuum while measuring ({phase}): {AutovacuumLog.Describe(runs, result.Successes)}.");
         report.Row("P1", "over 10 sandboxes: errors (non-201)", spread.Errors.ToString(), api.Errors.ToString(), "-", "0", spread.Errors == 0);
         report.Note($"P1 over 10 sandboxes: 10 standard sandboxes (running clocks at the default sandbox's now), each with the same {InsuredCount} insured; " +
                     $"{spread.Requests} requests, statuses {string.Join(", ", spread.StatusCounts.Select(kv => $"{kv.Key}×{kv.Value}"))}; load average after it {LoadAverage()}.");
