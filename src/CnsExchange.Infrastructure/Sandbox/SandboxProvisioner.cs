@@ -112,7 +112,8 @@ internal sealed class SandboxProvisioner(AppDbContext db, SandboxSeeder seeder, 
     {
         foreach (var (table, hasSandboxColumn) in SandboxDeletionOrder.Tables(db.Model))
         {
-            // A subtype table has no sandbox column: its policy shows this sandbox's rows only.
+            // A care-request subtype table's sandbox column is the database's alone (not in the model): its policy shows this
+            // sandbox's rows only.
             var where = hasSandboxColumn ? $"WHERE {SandboxModel.Column} = {{0}}" : "";
             var sql = $"DELETE FROM {AppDbContext.Schema}.{table} WHERE ctid = ANY (ARRAY(SELECT ctid FROM {AppDbContext.Schema}.{table} {where} LIMIT {{1}}))";
             while (true)

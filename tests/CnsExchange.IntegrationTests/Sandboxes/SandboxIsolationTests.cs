@@ -2,6 +2,7 @@ using CnsExchange.Domain.Requests;
 using System.Net;
 using CnsExchange.IntegrationTests.Support;
 using CnsExchange.IntegrationTests.Validation;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -175,5 +176,67 @@ public sealed class SandboxIsolationTests(ApiFactory api) : ApiTest(api)
             await cmd.ExecuteScalarAsync();
         });
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, read.SqlState);
+    }
+
+    [Theory]
+    [InlineData("validation_requests")]
+    [InlineData("cure_authorisations")]
+    [InlineData("rehabilitation_authorisations")]
+    public async Task A_request_subtype_row_is_checked_by_its_own_sandbox_column_whatever_sandbox_its_statement_was_planned_in(string table)
+    {
+        // A prepared statement is planned once per connection, with the estimate for the sandbox current then. The subtype's
+        // policy used to look its care_requests row up under care_requests' own policy; planned in a sandbox the statistics
+        // did not know, that look-up read every care request of the sandbox through an index led by sandbox_id, for each row
+        // read or written (issue 24: 536 buffers per validation INSERT in new sandboxes). Its own column has no such plan.
+        var full = Guid.NewGuid();
+        var fresh = Guid.NewGuid();
+        var known = Guid.NewGuid();
+        var role = CnsExchange.Infrastructure.DependencyInjection.AppRole(Api.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()).Name;
+        await using var conn = new NpgsqlConnection(Api.ConnectionString);
+        await conn.OpenAsync();
+        await using var tx = await conn.BeginTransactionAsync(); // rolled back: the rows and the statistics
+        async Task<List<string>> Run(string sql)
+        {
+            await using var cmd = new NpgsqlCommand(sql, conn, tx);
+            await using var reader = await cmd.ExecuteReaderAsync();
+            var rows = new List<string>();
+            while (await reader.ReadAsync()) rows.Add(reader.IsDBNull(0) ? "" : reader.GetValue(0).ToString()!);
+            return rows;
+        }
+
+        await Run("SET LOCAL session_replication_role = replica"); // the providers, insured and vouchers they name need not exist
+        await Run($"""
+            INSERT INTO cns.care_requests (id, kind, provider_id, insured_id, matricule, status, received_at, received_on, updated_at, reasons, voucher_id, history, sandbox_id)
+            SELECT CASE WHEN g = 1 THEN '{known}'::uuid ELSE gen_random_uuid() END, 'PhysioValidation', gen_random_uuid(), gen_random_uuid(),
+                   '1983081246785', 'Agreed', now(), current_date, now(), '[]', gen_random_uuid(), '[]', '{full}'
+            FROM generate_series(1, 5000) g
+            """);
+        await Run("ANALYZE cns.care_requests");
+        await Run($"SET LOCAL ROLE {role}");
+        await Run("SET LOCAL plan_cache_mode = force_generic_plan");
+        await Run($"SELECT set_config('cns.sandbox', '{fresh}', true)");
+        await Run($"PREPARE subtype_read(uuid) AS SELECT id FROM cns.{table} WHERE id = $1");
+        Assert.Empty(await Run($"EXECUTE subtype_read('{known}')")); // the generic plan is made here, in the fresh sandbox
+
+        await Run($"SELECT set_config('cns.sandbox', '{full}', true)");
+        var plan = await Run($"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) EXECUTE subtype_read('{known}')");
+        Assert.DoesNotContain(plan, l => l.Contains(" on care_requests"));
+        Assert.DoesNotContain(plan, l => l.Contains("Rows Removed by"));
+        if (table != "validation_requests") return;
+
+        // The hot path: the validation's own INSERT, whose WITH CHECK ran the same look-up.
+        await Run($"SELECT set_config('cns.sandbox', '{fresh}', true)");
+        await Run("""
+            PREPARE subtype_write(uuid) AS INSERT INTO cns.validation_requests (id, prescription_date, prescription_language, category, act_code,
+              sessions_prescribed, home_visit_medically_necessary, travel_allowance_requested, care_country, foreign_prescription,
+              grant_travel_allowance, grant_third_party_payment, grant_accident_case, scan_sha256, prescription_fingerprint)
+            VALUES ($1, current_date, 'fr', 'Common', 'ZK11', 6, false, false, 'LU', false, false, false, false, 'x', 'x')
+            """);
+        await Run($"EXECUTE subtype_write('{Guid.NewGuid()}')"); // planned in the fresh sandbox (a row of its own, rolled back)
+        await Run($"SELECT set_config('cns.sandbox', '{full}', true)");
+        var write = await Run($"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) EXECUTE subtype_write('{known}')");
+        Assert.DoesNotContain(write, l => l.Contains(" on care_requests"));
+        Assert.Equal([full.ToString()], await Run($"SELECT sandbox_id FROM cns.validation_requests WHERE id = '{known}'"));
+        await tx.RollbackAsync();
     }
 }
