@@ -2,7 +2,6 @@ using CnsExchange.Domain.Requests;
 using System.Net;
 using CnsExchange.IntegrationTests.Support;
 using CnsExchange.IntegrationTests.Validation;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -191,18 +190,9 @@ public sealed class SandboxIsolationTests(ApiFactory api) : ApiTest(api)
         var full = Guid.NewGuid();
         var fresh = Guid.NewGuid();
         var known = Guid.NewGuid();
-        var role = CnsExchange.Infrastructure.DependencyInjection.AppRole(Api.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()).Name;
-        await using var conn = new NpgsqlConnection(Api.ConnectionString);
-        await conn.OpenAsync();
-        await using var tx = await conn.BeginTransactionAsync(); // rolled back: the rows and the statistics
-        async Task<List<string>> Run(string sql)
-        {
-            await using var cmd = new NpgsqlCommand(sql, conn, tx);
-            await using var reader = await cmd.ExecuteReaderAsync();
-            var rows = new List<string>();
-            while (await reader.ReadAsync()) rows.Add(reader.IsDBNull(0) ? "" : reader.GetValue(0).ToString()!);
-            return rows;
-        }
+        await using var session = await RolledBackSession.OpenAsync(Api); // rolled back: the rows and the statistics
+        Func<string, Task<List<string>>> Run = session.RunAsync;
+        var role = session.AppRole;
 
         await Run("SET LOCAL session_replication_role = replica"); // the providers, insured and vouchers they name need not exist
         await Run($"""
@@ -237,6 +227,5 @@ public sealed class SandboxIsolationTests(ApiFactory api) : ApiTest(api)
         var write = await Run($"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) EXECUTE subtype_write('{known}')");
         Assert.DoesNotContain(write, l => l.Contains(" on care_requests"));
         Assert.Equal([full.ToString()], await Run($"SELECT sandbox_id FROM cns.validation_requests WHERE id = '{known}'"));
-        await tx.RollbackAsync();
     }
 }

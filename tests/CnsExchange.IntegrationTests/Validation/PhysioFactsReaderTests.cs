@@ -3,11 +3,9 @@ using System.Text.Json;
 using CnsExchange.Domain.Common;
 using CnsExchange.Application.Features.Validation;
 using CnsExchange.Domain.Physio.Rules;
-using CnsExchange.Infrastructure;
 using CnsExchange.Infrastructure.Persistence;
 using CnsExchange.IntegrationTests.Support;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Npgsql;
 using static CnsExchange.IntegrationTests.Validation.ValidationTestSupport;
 
@@ -99,18 +97,9 @@ public sealed class PhysioFactsReaderTests(ApiFactory api) : ApiTest(api)
         // runs in a sandbox that holds thousands (it used to read them all through the key's sandbox prefix: issue 24).
         var full = Guid.NewGuid();
         var fresh = Guid.NewGuid();
-        var role = DependencyInjection.AppRole(Api.Services.GetRequiredService<IConfiguration>()).Name;
-        await using var conn = new NpgsqlConnection(Api.ConnectionString);
-        await conn.OpenAsync();
-        await using var tx = await conn.BeginTransactionAsync(); // rolled back: the rows and the statistics
-        async Task<List<string>> Run(string sql)
-        {
-            await using var cmd = new NpgsqlCommand(sql, conn, tx);
-            await using var reader = await cmd.ExecuteReaderAsync();
-            var rows = new List<string>();
-            while (await reader.ReadAsync()) rows.Add(reader.IsDBNull(0) ? "" : reader.GetValue(0).ToString()!);
-            return rows;
-        }
+        await using var session = await RolledBackSession.OpenAsync(Api); // rolled back: the rows and the statistics
+        Func<string, Task<List<string>>> Run = session.RunAsync;
+        var role = session.AppRole;
 
         await Run("SET LOCAL session_replication_role = replica"); // the vouchers they name need not exist
         await Run($"""
@@ -132,6 +121,5 @@ public sealed class PhysioFactsReaderTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(2, plan.Count(l => l.Contains("Index Cond:") && l.Contains("fingerprint") && l.Contains("$")));
         Assert.DoesNotContain(plan, l => l.Contains("Rows Removed by"));
         Assert.Equal(["P26-4321"], await Run("EXECUTE val14_lookup('c:' || md5('4321'), 's:none')"));
-        await tx.RollbackAsync();
     }
 }
