@@ -33,6 +33,9 @@ internal static class SandboxModel
     /// - a voucher's services and a validation voucher's prescription fingerprints are added with the voucher
     ///   (<c>CareVouchers.AddAsync</c>, <c>PhysioVouchers.AddAsync</c>) and saved with it (issue 24: 4 of the ~9 checks
     ///   of the sandbox row per agreed validation).
+    /// The care-request subtype tables (table per type) follow the same rule with a column the model does not know: EF Core
+    /// maps <c>SandboxId</c> to <c>care_requests</c> only, and migration <c>RequestSubtypesCarryTheirSandbox</c> gives them
+    /// the column (the session's sandbox by default) and the same policy.
     /// </summary>
     private static readonly HashSet<Type> SandboxThroughParent =
     [
