@@ -6,7 +6,7 @@ namespace CnsExchange.Bench;
 /// <param name="Successes">Answers that count as success (e.g. only 201 Created for a submission): what throughput is made of.</param>
 /// <param name="Errors">Answers that are not a success, and requests that got no answer.</param>
 public sealed record LoadResult(string Name, int Connections, TimeSpan Duration, long Requests, long Successes, long Errors,
-    double RequestsPerSecond, double P50Ms, double P95Ms, double P99Ms, IReadOnlyDictionary<int, long> StatusCounts)
+    double RequestsPerSecond, double P50Ms, double P95Ms, double P99Ms, IReadOnlyDictionary<string, long> StatusCounts)
 {
     /// <summary>Successful answers per second: the throughput (answers of other statuses and failures not counted).</summary>
     public double SuccessesPerSecond => Successes / Duration.TotalSeconds;
@@ -15,28 +15,37 @@ public sealed record LoadResult(string Name, int Connections, TimeSpan Duration,
     public CpuUse? Cpu { get; init; }
 }
 
+/// <summary>What an answer was: whether it counts towards throughput, and its label in the phase's status counts (the HTTP status, and for
+/// a validation its decision, so that a refusal cannot pass for a validation unseen).</summary>
+public readonly record struct Answer(bool Success, string Label);
+
 /// <summary>N concurrent connections for a fixed duration, each sending requests back to back.</summary>
 public static class LoadGenerator
 {
     public static async Task<LoadResult> RunAsync(string name, Uri baseUri, int connections, TimeSpan duration,
-        Func<int, long, HttpRequestMessage> makeRequest, Func<HttpResponseMessage, bool>? isSuccess = null, TimeSpan? warmup = null, CpuMeter? cpu = null)
+        Func<int, long, HttpRequestMessage> makeRequest, Func<HttpResponseMessage, bool>? isSuccess = null, TimeSpan? warmup = null, CpuMeter? cpu = null,
+        Func<HttpResponseMessage, byte[], Answer>? judge = null)
     {
-        isSuccess ??= r => r.IsSuccessStatusCode;
+        if (judge is null)
+        {
+            var success = isSuccess ?? (r => r.IsSuccessStatusCode);
+            judge = (r, _) => new Answer(success(r), ((int)r.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         using var http = new HttpClient(handler) { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(60) };
 
         // Wall-clock times of the phase, to place it against the cluster's log (autovacuum, checkpoints).
         var warmupStart = TimeProvider.System.GetUtcNow();
         if (warmup is { } w)
-            await Drive(http, connections, w, makeRequest, isSuccess, new List<double>[connections], new long[connections], new Dictionary<int, long>[connections], new long[connections], offset: 1_000_000_000);
+            await Drive(http, connections, w, makeRequest, judge, new List<double>[connections], new long[connections], new Dictionary<string, long>[connections], new long[connections], offset: 1_000_000_000);
 
         var latencies = new List<double>[connections];
         var errors = new long[connections];
-        var statuses = new Dictionary<int, long>[connections];
+        var statuses = new Dictionary<string, long>[connections];
         var successes = new long[connections];
         var cpuStart = cpu?.Read();
         var sw = Stopwatch.StartNew();
-        await Drive(http, connections, duration, makeRequest, isSuccess, latencies, errors, statuses, successes, offset: 0);
+        await Drive(http, connections, duration, makeRequest, judge, latencies, errors, statuses, successes, offset: 0);
         var elapsed = sw.Elapsed;
         var measuredEnd = TimeProvider.System.GetUtcNow();
         Console.WriteLine($"   {name}: {(warmup is null ? "" : $"warm-up from {warmupStart:HH:mm:ss.f}, ")}measured {measuredEnd - elapsed:HH:mm:ss.f}–{measuredEnd:HH:mm:ss.f} UTC");
@@ -49,13 +58,13 @@ public static class LoadGenerator
     }
 
     private static async Task Drive(HttpClient http, int connections, TimeSpan duration, Func<int, long, HttpRequestMessage> makeRequest,
-        Func<HttpResponseMessage, bool> isSuccess, List<double>[] latencies, long[] errors, Dictionary<int, long>[] statuses, long[] successes, long offset)
+        Func<HttpResponseMessage, byte[], Answer> judge, List<double>[] latencies, long[] errors, Dictionary<string, long>[] statuses, long[] successes, long offset)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var workers = Enumerable.Range(0, connections).Select(worker => Task.Run(async () =>
         {
             latencies[worker] = new List<double>(16_384);
-            statuses[worker] = new Dictionary<int, long>();
+            statuses[worker] = new Dictionary<string, long>();
             long n = 0;
             while (Stopwatch.GetTimestamp() < deadline)
             {
@@ -64,10 +73,11 @@ public static class LoadGenerator
                 try
                 {
                     using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-                    await response.Content.ReadAsByteArrayAsync();
+                    var body = await response.Content.ReadAsByteArrayAsync();
                     latencies[worker].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-                    statuses[worker][(int)response.StatusCode] = statuses[worker].GetValueOrDefault((int)response.StatusCode) + 1;
-                    if (isSuccess(response)) successes[worker]++;
+                    var answer = judge(response, body);
+                    statuses[worker][answer.Label] = statuses[worker].GetValueOrDefault(answer.Label) + 1;
+                    if (answer.Success) successes[worker]++;
                     else errors[worker]++;
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException)

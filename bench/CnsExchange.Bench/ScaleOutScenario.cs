@@ -19,14 +19,12 @@ public static class ScaleOutScenario
             report.Note("P8 needs the proxy and the extra API processes that bench/run.sh starts for it (run `bench/run.sh p8`).");
             return;
         }
-        var make = await ValidationScenario.PrepareAsync(ctx);
+        var prescriptions = await Prescriptions.ForAsync(ctx, population: 2);
         const int connections = 32;
-        var phase = 0;
         async Task<LoadResult> LoadAsync(string name, Uri target, TimeSpan? duration = null)
         {
-            var offset = ++phase * 1_000_000L; // each phase its own prescriptions
-            return await LoadGenerator.RunAsync(name, target, connections, duration ?? ctx.Duration, (w, n) => make(target, "/api/v1/validation-requests", w, offset + n, "sandbox-physio-1"),
-                r => (int)r.StatusCode == 201, warmup: ValidationScenario.Warmup);
+            return await LoadGenerator.RunAsync(name, target, connections, duration ?? ctx.Duration, (_, _) => prescriptions.Next(target, "/api/v1/validation-requests", "sandbox-physio-1"),
+                judge: Prescriptions.Agreed, warmup: ValidationScenario.Warmup);
         }
 
         // On a fresh database (`bench/run.sh p8` alone) the first phase would run on tables autovacuum has not analysed
@@ -34,8 +32,9 @@ public static class ScaleOutScenario
         // first, came out below the limiter-off one in 8 of 9 runs (0.49-0.88x; once 1.26x). As P1 does, load until they
         // are analysed, half the connections to each of the two processes the limiter phases compare, so that both have
         // run as much code before their phase.
-        var (settled, settling) = await ValidationScenario.SettleAsync(ctx, connections, "bench-p8-settling",
-            (w, n, key) => make(new Uri(w % 2 == 0 ? on : off), "/api/v1/validation-requests", w, n, key), unlessAnalysed: true);
+        var sent = 0L;
+        var (settled, settling) = await ValidationScenario.SettleAsync(ctx, connections, "bench-p8-settling", prescriptions,
+            key => prescriptions.Next(new Uri(Interlocked.Increment(ref sent) % 2 == 0 ? on : off), "/api/v1/validation-requests", key), unlessAnalysed: true);
         var loadBefore = ValidationScenario.LoadAverage();
         var limiterOn = await LoadAsync("P1 direct, shared rate limiter on", new Uri(on));
         var limiterOff = await LoadAsync("P1 direct, rate limiter off", new Uri(off));
@@ -70,7 +69,7 @@ public static class ScaleOutScenario
                     $"for {(ValidationScenario.Warmup + warmFor).TotalSeconds:0} s ({warm.Requests} requests in its last {warmFor.TotalSeconds:0} s, {Report.F(warm.SuccessesPerSecond)} 201/s), " +
                     $"then left idle for {Settle.TotalSeconds:0} s, so that no phase measures a process's first requests (tier-0 code, JIT compiling) or its " +
                     "neighbours' late compilations; the 1-process baseline (the limiter-on process) had already served the limiter-on phase.");
-        report.Note($"P8: {string.Join("; ", through.Append(limiterOn).Append(limiterOff).Select(r => $"{r.Name}: {r.Requests} requests, statuses {string.Join(", ", r.StatusCounts.Select(kv => $"{kv.Key}×{kv.Value}"))}"))}. " +
+        report.Note($"P8: {string.Join("; ", through.Append(limiterOn).Append(limiterOff).Select(r => $"{r.Name}: {r.Requests} requests, answers {ValidationScenario.Statuses(r)}"))}. " +
                     $"On {Environment.ProcessorCount} cores the processes share the same cores with PostgreSQL, nginx and the load generator: more processes " +
                     $"cannot add throughput here; the figure that matters is that 2 and 3 lose nothing and cost little. Load average before P8 {loadBefore}, after {ValidationScenario.LoadAverage()}.");
         if (settling is not null) await ValidationScenario.DeleteSandboxesAsync(ctx, [settling]);

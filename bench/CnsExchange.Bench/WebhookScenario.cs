@@ -18,8 +18,7 @@ public static class WebhookScenario
 
     public static async Task RunAsync(BenchContext ctx, Report report)
     {
-        var matricules = await ValidationScenario.SeedInsuredAsync(ctx);
-        var make = ValidationScenario.RequestMaker(matricules, ctx.Today, ValidationScenario.ScanTemplate());
+        var prescriptions = await Prescriptions.ForAsync(ctx, population: 1);
         using var admin = new HttpClient { BaseAddress = ctx.ApiUri };
         admin.DefaultRequestHeaders.Add("X-Api-Key", "sandbox-admin");
         var clock = await admin.GetFromJsonAsync<JsonNode>("/api/v1/admin/clock");
@@ -79,7 +78,7 @@ public static class WebhookScenario
                 {
                     try
                     {
-                        using var request = make(ctx.ApiUri, "/api/v1/validation-requests", (int)(n % 32), 5_000_000 + n / 32, "sandbox-physio-1");
+                        using var request = prescriptions.Next(ctx.ApiUri, "/api/v1/validation-requests", "sandbox-physio-1");
                         using var response = await http.SendAsync(request);
                         if (measure) Interlocked.Increment(ref sent);
                         if (measure && response.StatusCode == HttpStatusCode.Created) Interlocked.Increment(ref ok);
@@ -130,10 +129,10 @@ public static class WebhookScenario
 
         // The outbox's cost on P1: P1's load with the endpoint receiving every event, then with no endpoint.
         var with = await LoadGenerator.RunAsync("P1 with a webhook endpoint", ctx.ApiUri, 32, ctx.Duration,
-            (w, n) => make(ctx.ApiUri, "/api/v1/validation-requests", w, 3_000_000 + n, "sandbox-physio-1"), r => (int)r.StatusCode == 201, warmup: TimeSpan.FromSeconds(10));
+            (_, _) => prescriptions.Next(ctx.ApiUri, "/api/v1/validation-requests", "sandbox-physio-1"), judge: Prescriptions.Agreed, warmup: TimeSpan.FromSeconds(10));
         await admin.DeleteAsync($"/api/v1/webhook-endpoints/{endpointId}");
         var without = await LoadGenerator.RunAsync("P1 without webhook endpoints", ctx.ApiUri, 32, ctx.Duration,
-            (w, n) => make(ctx.ApiUri, "/api/v1/validation-requests", w, 4_000_000 + n, "sandbox-physio-1"), r => (int)r.StatusCode == 201, warmup: TimeSpan.FromSeconds(10));
+            (_, _) => prescriptions.Next(ctx.ApiUri, "/api/v1/validation-requests", "sandbox-physio-1"), judge: Prescriptions.Agreed, warmup: TimeSpan.FromSeconds(10));
         var ratio = with.SuccessesPerSecond / without.SuccessesPerSecond;
         report.Row("P7", "P1 201/s with a webhook endpoint delivering every event", Report.F(with.SuccessesPerSecond), Report.F(without.SuccessesPerSecond) + " without endpoints",
             Report.F(ratio), "≥ 0.9× (within 10 %)", ratio >= 0.9);
