@@ -10,6 +10,9 @@ public sealed record CpuReading(long Timestamp, double Api, double Postgres, dou
 {
     /// <summary>When it was read (wall clock), to find the cluster's autovacuum runs of a phase in its log.</summary>
     public DateTimeOffset At { get; init; } = TimeProvider.System.GetUtcNow();
+
+    /// <summary>CPU seconds the hypervisor gave to other guests while this machine's processes were runnable (steal, /proc/stat).</summary>
+    public double Steal { get; init; }
 }
 
 /// <summary>
@@ -28,11 +31,18 @@ public sealed record CpuUse(TimeSpan Wall, double Api, double Postgres, double B
         return new CpuUse(Stopwatch.GetElapsedTime(start.Timestamp, end.Timestamp), api, postgres, bench, other, cores)
         {
             Autovacuum = AutovacuumLog.Between(start.At, end.At),
+            Steal = Math.Max(0, end.Steal - start.Steal),
         };
     }
 
     /// <summary>The autovacuum runs that ended during the phase (their CPU is part of <see cref="Postgres"/>); null without the cluster's log.</summary>
     public IReadOnlyList<AutovacuumRun>? Autovacuum { get; init; }
+
+    /// <summary>
+    /// Of <see cref="Other"/>: CPU seconds the hypervisor took for other guests (steal). A VM whose host is busy runs every
+    /// process slower; this says when a phase's cost per answer rose for that reason rather than by its own work.
+    /// </summary>
+    public double Steal { get; init; }
 
     /// <summary>CPU seconds of those runs, or NaN when unknown.</summary>
     public double AutovacuumCpu => Autovacuum?.Sum(r => r.CpuSeconds) ?? double.NaN;
@@ -48,7 +58,7 @@ public sealed record CpuUse(TimeSpan Wall, double Api, double Postgres, double B
 
     public string Describe(long answers, string bench = "load generator") => answers == 0 ? "no answer" :
         $"API {F(Api * 1000 / answers)} / PostgreSQL {F(Postgres * 1000 / answers)}{OfWhichAutovacuum(answers)} / {bench} {F(Bench * 1000 / answers)} ms per answer, " +
-        $"other processes {F(Other * 1000 / answers)} ms; {F(CoresBusy)} of {Cores} cores busy over {F(Wall.TotalSeconds)} s";
+        $"other processes {F(Other * 1000 / answers)} ms{(Steal > 0 ? $" (of which steal {F(Steal * 1000 / answers)})" : "")}; {F(CoresBusy)} of {Cores} cores busy over {F(Wall.TotalSeconds)} s";
 
     /// <summary>
     /// Why a throughput target is missed, from the measured cost: the most the cores allow at this cost, and whether the
@@ -122,7 +132,7 @@ public sealed class CpuMeter(int apiPid, int postmasterPid)
             if (ProcStat.Read(pid) is { } s && s.ParentPid == postmasterPid) postgres += (s.User + s.System) * Tick;
         }
         var bench = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
-        return new CpuReading(Stopwatch.GetTimestamp(), api, postgres, bench, MachineBusyTicks() * Tick);
+        return new CpuReading(Stopwatch.GetTimestamp(), api, postgres, bench, MachineBusyTicks() * Tick) { Steal = StealTicks() * Tick };
     }
 
     /// <summary>user + nice + system + irq + softirq + steal of the first line of /proc/stat (idle and iowait left out).</summary>
@@ -131,6 +141,13 @@ public sealed class CpuMeter(int apiPid, int postmasterPid)
         var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
         double F(int i) => fields.Length > i ? double.Parse(fields[i], CultureInfo.InvariantCulture) : 0;
         return F(1) + F(2) + F(3) + F(6) + F(7) + F(8);
+    }
+
+    /// <summary>steal, the eighth field of the first line of /proc/stat (0 on a kernel that does not report it).</summary>
+    internal static double StealTicks()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return fields.Length > 8 ? double.Parse(fields[8], CultureInfo.InvariantCulture) : 0;
     }
 
     [DllImport("libc", EntryPoint = "sysconf")]

@@ -39,7 +39,7 @@ public static class ScaleOutScenario
         var limiterOn = await LoadAsync("P1 direct, shared rate limiter on", new Uri(on));
         var limiterOff = await LoadAsync("P1 direct, rate limiter off", new Uri(off));
         var ratio = limiterOn.SuccessesPerSecond / limiterOff.SuccessesPerSecond;
-        report.Info("P8", "P1 201/s straight to one process, shared rate limiter on (default limits) vs off", Report.F(limiterOn.SuccessesPerSecond),
+        report.Info("P8", "P1 agreed/s straight to one process, shared rate limiter on (default limits) vs off", Report.F(limiterOn.SuccessesPerSecond),
             Report.F(limiterOff.SuccessesPerSecond) + " limiter off", Report.F(ratio));
         report.Info("P8", "p50 ms, limiter on vs off", Report.F(limiterOn.P50Ms), Report.F(limiterOff.P50Ms), Report.F(limiterOn.P50Ms / limiterOff.P50Ms));
 
@@ -58,7 +58,7 @@ public static class ScaleOutScenario
         {
             var r = through[i];
             var lost = r.Errors;
-            report.Row("P8", $"P1 201/s through nginx, {i + 1} API process(es) (32 conn.)", Report.F(r.SuccessesPerSecond),
+            report.Row("P8", $"P1 agreed/s through nginx, {i + 1} API process(es) (32 conn.)", Report.F(r.SuccessesPerSecond),
                 Report.F(one.SuccessesPerSecond) + " with 1 process", Report.F(r.SuccessesPerSecond / one.SuccessesPerSecond),
                 i == 0 ? "0 errors" : "0 errors, ≥ 0.8× 1 process", lost == 0 && (i == 0 || r.SuccessesPerSecond >= 0.8 * one.SuccessesPerSecond));
             report.Info("P8", $"p50 / p95 / p99 ms, {i + 1} process(es)", $"{Report.F(r.P50Ms)} / {Report.F(r.P95Ms)} / {Report.F(r.P99Ms)}",
@@ -66,7 +66,7 @@ public static class ScaleOutScenario
         }
         report.Note($"P8: before the limiter phases, {settled}");
         report.Note($"P8: before the phases through nginx, every process behind it was warmed up through the {proxies.Length}-process proxy " +
-                    $"for {(ValidationScenario.Warmup + warmFor).TotalSeconds:0} s ({warm.Requests} requests in its last {warmFor.TotalSeconds:0} s, {Report.F(warm.SuccessesPerSecond)} 201/s), " +
+                    $"for {(ValidationScenario.Warmup + warmFor).TotalSeconds:0} s ({warm.Requests} requests in its last {warmFor.TotalSeconds:0} s, {Report.F(warm.SuccessesPerSecond)} agreed/s), " +
                     $"then left idle for {Settle.TotalSeconds:0} s, so that no phase measures a process's first requests (tier-0 code, JIT compiling) or its " +
                     "neighbours' late compilations; the 1-process baseline (the limiter-on process) had already served the limiter-on phase.");
         report.Note($"P8: {string.Join("; ", through.Append(limiterOn).Append(limiterOff).Select(r => $"{r.Name}: {r.Requests} requests, answers {ValidationScenario.Statuses(r)}"))}. " +

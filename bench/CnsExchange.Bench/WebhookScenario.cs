@@ -134,8 +134,9 @@ public static class WebhookScenario
         var without = await LoadGenerator.RunAsync("P1 without webhook endpoints", ctx.ApiUri, 32, ctx.Duration,
             (_, _) => prescriptions.Next(ctx.ApiUri, "/api/v1/validation-requests", "sandbox-physio-1"), judge: Prescriptions.Agreed, warmup: TimeSpan.FromSeconds(10));
         var ratio = with.SuccessesPerSecond / without.SuccessesPerSecond;
-        report.Row("P7", "P1 201/s with a webhook endpoint delivering every event", Report.F(with.SuccessesPerSecond), Report.F(without.SuccessesPerSecond) + " without endpoints",
+        report.Row("P7", "P1 agreed/s with a webhook endpoint delivering every event", Report.F(with.SuccessesPerSecond), Report.F(without.SuccessesPerSecond) + " without endpoints",
             Report.F(ratio), "≥ 0.9× (within 10 %)", ratio >= 0.9);
+        report.Note($"P7 answers (agreed validations count): with an endpoint {ValidationScenario.Statuses(with)}; without {ValidationScenario.Statuses(without)}.");
         report.Note($"P7: the outbox row is written in both phases (events are always recorded); the comparison prices delivery (dispatcher, receiver, " +
                     $"delivery rows) on P1. Load average {ValidationScenario.LoadAverage()}.");
         listener.Stop();
