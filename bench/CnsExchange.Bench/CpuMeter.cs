@@ -27,11 +27,12 @@ public sealed record CpuUse(TimeSpan Wall, double Api, double Postgres, double B
         var api = end.Api - start.Api;
         var postgres = end.Postgres - start.Postgres;
         var bench = end.Bench - start.Bench;
-        var other = Math.Max(0, end.MachineBusy - start.MachineBusy - api - postgres - bench);
+        var steal = Math.Max(0, end.Steal - start.Steal);
+        var other = Math.Max(0, end.MachineBusy - start.MachineBusy - steal - api - postgres - bench);
         return new CpuUse(Stopwatch.GetElapsedTime(start.Timestamp, end.Timestamp), api, postgres, bench, other, cores)
         {
             Autovacuum = AutovacuumLog.Between(start.At, end.At),
-            Steal = Math.Max(0, end.Steal - start.Steal),
+            Steal = steal,
         };
     }
 
@@ -39,16 +40,17 @@ public sealed record CpuUse(TimeSpan Wall, double Api, double Postgres, double B
     public IReadOnlyList<AutovacuumRun>? Autovacuum { get; init; }
 
     /// <summary>
-    /// Of <see cref="Other"/>: CPU seconds the hypervisor took for other guests (steal). A VM whose host is busy runs every
-    /// process slower; this says when a phase's cost per answer rose for that reason rather than by its own work.
+    /// CPU seconds the hypervisor took for other guests (steal; not in <see cref="Other"/>, counted as busy: the cores were
+    /// not this machine's). A VM whose host is busy runs every process slower; this says when a phase's cost per answer
+    /// may have risen for that reason rather than by its own work.
     /// </summary>
     public double Steal { get; init; }
 
     /// <summary>CPU seconds of those runs, or NaN when unknown.</summary>
     public double AutovacuumCpu => Autovacuum?.Sum(r => r.CpuSeconds) ?? double.NaN;
 
-    /// <summary>Cores busy on average over the phase (all processes).</summary>
-    public double CoresBusy => (Api + Postgres + Bench + Other) / Wall.TotalSeconds;
+    /// <summary>Cores busy on average over the phase (all processes, and the hypervisor's steal).</summary>
+    public double CoresBusy => (Api + Postgres + Bench + Other + Steal) / Wall.TotalSeconds;
 
     /// <summary>CPU ms per answer of the work the phase measures: the API, PostgreSQL and the bench's own side of it.</summary>
     public double MsPer(long answers) => answers == 0 ? double.NaN : (Api + Postgres + Bench) * 1000 / answers;
@@ -58,7 +60,7 @@ public sealed record CpuUse(TimeSpan Wall, double Api, double Postgres, double B
 
     public string Describe(long answers, string bench = "load generator") => answers == 0 ? "no answer" :
         $"API {F(Api * 1000 / answers)} / PostgreSQL {F(Postgres * 1000 / answers)}{OfWhichAutovacuum(answers)} / {bench} {F(Bench * 1000 / answers)} ms per answer, " +
-        $"other processes {F(Other * 1000 / answers)} ms{(Steal > 0 ? $" (of which steal {F(Steal * 1000 / answers)})" : "")}; {F(CoresBusy)} of {Cores} cores busy over {F(Wall.TotalSeconds)} s";
+        $"other processes {F(Other * 1000 / answers)} ms{(Steal > 0 ? $", steal (the host's other guests) {F(Steal * 1000 / answers)} ms" : "")}; {F(CoresBusy)} of {Cores} cores busy over {F(Wall.TotalSeconds)} s";
 
     /// <summary>
     /// Why a throughput target is missed, from the measured cost: the most the cores allow at this cost, and whether the

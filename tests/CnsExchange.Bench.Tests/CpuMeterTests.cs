@@ -15,14 +15,15 @@ public class CpuMeterTests
     }
 
     [Fact]
-    public void The_hypervisors_share_of_a_phase_is_its_steal_between_the_readings_and_is_named_among_the_other_processes()
+    public void The_hypervisors_share_of_a_phase_is_its_steal_between_the_readings_apart_from_the_other_processes()
     {
         var start = new CpuReading(0, Api: 1, Postgres: 1, Bench: 1, MachineBusy: 10) { Steal = 5 };
         var end = new CpuReading(Stopwatch.Frequency * 2, Api: 2, Postgres: 2, Bench: 1.5, MachineBusy: 14) { Steal = 5.5 };
         var use = CpuUse.Between(start, end, 2);
         Assert.Equal(0.5, use.Steal, 9);
-        Assert.Equal(1.5, use.Other, 9); // 4 busy − API 1 − PostgreSQL 1 − bench 0.5, of which steal 0.5
-        Assert.Contains("other processes 1.5 ms (of which steal 0.5)", use.Describe(1000), StringComparison.Ordinal);
+        Assert.Equal(1.0, use.Other, 9); // 4 busy − steal 0.5 − API 1 − PostgreSQL 1 − bench 0.5
+        Assert.Equal(2.0, use.CoresBusy, 9); // 4 s over 2 s: the steal is counted busy, the cores were not ours
+        Assert.Contains("other processes 1 ms, steal (the host's other guests) 0.5 ms", use.Describe(1000), StringComparison.Ordinal);
         Assert.DoesNotContain("steal", CpuUse.Between(start, start, 2).Describe(1000), StringComparison.Ordinal);
     }
 
