@@ -62,7 +62,7 @@ public static class WebhookScenario
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = ctx.ApiUri };
         var sent = 0L;
         var ok = 0L;
-        async Task PaceAsync(TimeSpan duration, long offsetSequence, bool measure)
+        async Task PaceAsync(TimeSpan duration, bool measure)
         {
             Volatile.Write(ref measuring, measure);
             using var inFlight = new SemaphoreSlim(64);
@@ -73,7 +73,6 @@ public static class WebhookScenario
                 var due = TimeSpan.FromSeconds((double)i / EventsPerSecond) - Stopwatch.GetElapsedTime(start);
                 if (due > TimeSpan.Zero) await Task.Delay(due);
                 await inFlight.WaitAsync();
-                var n = offsetSequence + i;
                 tasks.Add(Task.Run(async () =>
                 {
                     try
@@ -91,12 +90,12 @@ public static class WebhookScenario
         }
         var cpu = await CpuMeter.ForAsync(ctx);
         var warmupStartReal = TimeProvider.System.GetUtcNow();
-        await PaceAsync(TimeSpan.FromSeconds(10), 0, measure: false); // warm-up
+        await PaceAsync(TimeSpan.FromSeconds(10), measure: false); // warm-up
         var windowStartReal = TimeProvider.System.GetUtcNow();
         var windowStart = windowStartReal + offset;
         var window = Stopwatch.StartNew();
         var cpuStart = cpu?.Read();
-        await PaceAsync(ctx.Duration, 1_000_000, measure: true);
+        await PaceAsync(ctx.Duration, measure: true);
         var phaseCpu = cpu is not null && cpuStart is not null ? CpuUse.Between(cpuStart, cpu.Read(), Environment.ProcessorCount) : null;
         var windowEndReal = TimeProvider.System.GetUtcNow();
         await Task.Delay(TimeSpan.FromSeconds(5)); // the last deliveries
