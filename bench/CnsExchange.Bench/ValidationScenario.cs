@@ -44,6 +44,7 @@ public static class ValidationScenario
         // In a sandbox of its own, so that the measured phases' prescriptions are new in theirs.
         var (settled, settling) = await SettleAsync(ctx, connections, "bench-p1-settling", prescriptions,
             key => Make(ctx.ApiUri, "/api/v1/validation-requests", key));
+        var vacuums = new List<string> { await VacuumWrittenTablesAsync(ctx, "one sandbox") };
         var loadBefore = LoadAverage();
         await using (var rss = new RssSampler(ctx.ApiPid))
         {
@@ -68,6 +69,7 @@ public static class ValidationScenario
         report.Info("P1", "p50 / p95 / p99 ms (32 conn.)", $"{Report.F(api.P50Ms)} / {Report.F(api.P95Ms)} / {Report.F(api.P99Ms)}",
             $"{Report.F(baseline.P50Ms)} / {Report.F(baseline.P95Ms)} / {Report.F(baseline.P99Ms)}", Report.F(api.P50Ms / baseline.P50Ms));
         // Latency at low concurrency: at 32 connections p50 is about 32 ÷ throughput, so the latency targets are at 4.
+        vacuums.Add(await VacuumWrittenTablesAsync(ctx, "4 connections"));
         var few = await LoadGenerator.RunAsync("P1 validation (API, 4 conn.)", ctx.ApiUri, 4, duration,
             (_, _) => Make(ctx.ApiUri, "/api/v1/validation-requests"), judge: Prescriptions.Agreed, warmup: TimeSpan.FromSeconds(5), cpu: cpu);
         var fewLatency = $"{Report.F(few.P50Ms)} / {Report.F(few.P95Ms)} / {Report.F(few.P99Ms)}";
@@ -83,14 +85,17 @@ public static class ValidationScenario
         LoadResult spread, again;
         try
         {
+            vacuums.Add(await VacuumWrittenTablesAsync(ctx, "10 sandboxes"));
             spread = await LoadGenerator.RunAsync("P1 validation over 10 sandboxes (API)", ctx.ApiUri, connections, duration,
                 (w, _) => Make(ctx.ApiUri, "/api/v1/validation-requests", sandboxes[w % sandboxes.Count].PhysioKey),
                 judge: Prescriptions.Agreed, warmup: Warmup, cpu: cpu);
             // One sandbox again, after: the tables have grown and the machine has run longer by the 10-sandbox phase, so the
             // phase is compared with the mean of one sandbox before and after it; what a later phase loses by coming later
-            // (bigger indexes, more dirty pages to write) is then not taken for the cost of spreading the load.
+            // (bigger indexes, more dirty pages to write) is then not taken for the cost of spreading the load. Same warm-up
+            // as the phases it is compared with.
+            vacuums.Add(await VacuumWrittenTablesAsync(ctx, "one sandbox again"));
             again = await LoadGenerator.RunAsync("P1 validation in one sandbox again (API)", ctx.ApiUri, connections, duration,
-                (_, _) => Make(ctx.ApiUri, "/api/v1/validation-requests"), judge: Prescriptions.Agreed, warmup: TimeSpan.FromSeconds(5), cpu: cpu);
+                (_, _) => Make(ctx.ApiUri, "/api/v1/validation-requests"), judge: Prescriptions.Agreed, warmup: Warmup, cpu: cpu);
         }
         finally
         {
@@ -123,6 +128,9 @@ public static class ValidationScenario
         report.Note($"P1 over 10 sandboxes: 10 standard sandboxes (running clocks at the default sandbox's now), each with the same {Prescriptions.InsuredCount} insured; " +
                     $"{spread.Requests} requests, answers {Statuses(spread)}; one sandbox again after it: {again.Requests} requests, answers {Statuses(again)}; " +
                     $"4 connections: {few.Requests} requests, answers {Statuses(few)}; load average after them {LoadAverage()}.");
+        report.Note($"P1: before each measured phase's warm-up, VACUUM (ANALYZE) of the tables a validation writes, so that no phase starts with the " +
+                    $"vacuum the previous one left to autovacuum (one sandbox after the 10-sandbox phase was 0.63-0.88x the first without it, 0.93x after a " +
+                    $"60-s pause: bench/results/2026-12-05-bench-new-prescriptions.md): {string.Join("; ", vacuums)}.");
         // A sampler that read nothing is no figure: 0 MB must not pass for a low one.
         report.Row("P4", "API peak RSS under P1 load (MB)", Report.F(peakRss / 1048576.0), "-", "-", "< 300 MB", peakRss > 0 && peakRss < 300L * 1048576,
             atPeak?.Describe() ?? (peakRss == 0 ? "the API's RSS could not be read" : null));
@@ -239,6 +247,20 @@ public static class ValidationScenario
             if (started.Elapsed >= SettleLimit)
                 return $"{requests} validation requests in {started.Elapsed.TotalSeconds:0} s of load; **not yet analysed**: {string.Join(", ", waiting)} (the figures below may include plans made on near-empty tables).";
         }
+    }
+
+    /// <summary>
+    /// VACUUM (ANALYZE) of <see cref="WrittenTables"/>: every measured phase starts as the first one does (right after
+    /// autovacuum's pass over the settling load), not in the wake of the previous phase's writes. Says how long it took.
+    /// </summary>
+    private static async Task<string> VacuumWrittenTablesAsync(BenchContext ctx, string phase)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await using var conn = new Npgsql.NpgsqlConnection(ctx.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand($"VACUUM (ANALYZE) {string.Join(", ", WrittenTables.Select(t => "cns." + t))}", conn) { CommandTimeout = 600 };
+        await cmd.ExecuteNonQueryAsync();
+        return $"{phase} {started.Elapsed.TotalSeconds:0.0} s";
     }
 
     private static async Task<Dictionary<string, long>> AnalyzeCountsAsync(BenchContext ctx)
