@@ -134,22 +134,19 @@ public sealed class CpuMeter(int apiPid, int postmasterPid)
             if (ProcStat.Read(pid) is { } s && s.ParentPid == postmasterPid) postgres += (s.User + s.System) * Tick;
         }
         var bench = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
-        return new CpuReading(Stopwatch.GetTimestamp(), api, postgres, bench, MachineBusyTicks() * Tick) { Steal = StealTicks() * Tick };
+        var (busy, steal) = MachineTicks();
+        return new CpuReading(Stopwatch.GetTimestamp(), api, postgres, bench, busy * Tick) { Steal = steal * Tick };
     }
 
-    /// <summary>user + nice + system + irq + softirq + steal of the first line of /proc/stat (idle and iowait left out).</summary>
-    internal static double MachineBusyTicks()
+    /// <summary>
+    /// From one read of the first line of /proc/stat: the machine's busy ticks (user + nice + system + irq + softirq + steal;
+    /// idle and iowait left out) and, of them, steal (0 on a kernel that does not report it).
+    /// </summary>
+    internal static (double Busy, double Steal) MachineTicks()
     {
         var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
         double F(int i) => fields.Length > i ? double.Parse(fields[i], CultureInfo.InvariantCulture) : 0;
-        return F(1) + F(2) + F(3) + F(6) + F(7) + F(8);
-    }
-
-    /// <summary>steal, the eighth field of the first line of /proc/stat (0 on a kernel that does not report it).</summary>
-    internal static double StealTicks()
-    {
-        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return fields.Length > 8 ? double.Parse(fields[8], CultureInfo.InvariantCulture) : 0;
+        return (F(1) + F(2) + F(3) + F(6) + F(7) + F(8), F(8));
     }
 
     [DllImport("libc", EntryPoint = "sysconf")]

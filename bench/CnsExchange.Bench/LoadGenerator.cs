@@ -17,20 +17,20 @@ public sealed record LoadResult(string Name, int Connections, TimeSpan Duration,
 
 /// <summary>What an answer was: whether it counts towards throughput, and its label in the phase's status counts (the HTTP status, and for
 /// a validation its decision, so that a refusal cannot pass for a validation unseen).</summary>
-public readonly record struct Answer(bool Success, string Label);
+public readonly record struct Answer(bool Success, string Label)
+{
+    /// <summary>An answer judged by its HTTP status alone, and labelled with it.</summary>
+    public static Answer ByStatus(HttpResponseMessage response, bool success) =>
+        new(success, ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+}
 
 /// <summary>N concurrent connections for a fixed duration, each sending requests back to back.</summary>
 public static class LoadGenerator
 {
     public static async Task<LoadResult> RunAsync(string name, Uri baseUri, int connections, TimeSpan duration,
-        Func<int, long, HttpRequestMessage> makeRequest, Func<HttpResponseMessage, bool>? isSuccess = null, TimeSpan? warmup = null, CpuMeter? cpu = null,
-        Func<HttpResponseMessage, byte[], Answer>? judge = null)
+        Func<int, long, HttpRequestMessage> makeRequest, Func<HttpResponseMessage, byte[], Answer>? judge = null, TimeSpan? warmup = null, CpuMeter? cpu = null)
     {
-        if (judge is null)
-        {
-            var success = isSuccess ?? (r => r.IsSuccessStatusCode);
-            judge = (r, _) => new Answer(success(r), ((int)r.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
+        judge ??= (r, _) => Answer.ByStatus(r, r.IsSuccessStatusCode);
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         using var http = new HttpClient(handler) { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(60) };
 

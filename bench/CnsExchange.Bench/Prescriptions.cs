@@ -84,8 +84,7 @@ public sealed class Prescriptions
     /// </summary>
     public static Answer Agreed(HttpResponseMessage response, byte[] body)
     {
-        var code = (int)response.StatusCode;
-        if (code != 201) return new Answer(false, code.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if ((int)response.StatusCode != 201) return Answer.ByStatus(response, false);
         using var json = JsonDocument.Parse(body);
         var status = json.RootElement.GetProperty("status").GetString();
         if (status == "agreed") return new Answer(true, "201 agreed");

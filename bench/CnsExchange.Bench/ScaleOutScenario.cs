@@ -32,12 +32,13 @@ public static class ScaleOutScenario
         // first, came out below the limiter-off one in 8 of 9 runs (0.49-0.88x; once 1.26x). As P1 does, load until they
         // are analysed, half the connections to each of the two processes the limiter phases compare, so that both have
         // run as much code before their phase.
+        Uri[] limiterProcesses = [new(on), new(off)];
         var sent = 0L;
         var (settled, settling) = await ValidationScenario.SettleAsync(ctx, connections, "bench-p8-settling", prescriptions,
-            key => prescriptions.Next(new Uri(Interlocked.Increment(ref sent) % 2 == 0 ? on : off), "/api/v1/validation-requests", key), unlessAnalysed: true);
+            () => limiterProcesses[Interlocked.Increment(ref sent) % 2], unlessAnalysed: true);
         var loadBefore = ValidationScenario.LoadAverage();
-        var limiterOn = await LoadAsync("P1 direct, shared rate limiter on", new Uri(on));
-        var limiterOff = await LoadAsync("P1 direct, rate limiter off", new Uri(off));
+        var limiterOn = await LoadAsync("P1 direct, shared rate limiter on", limiterProcesses[0]);
+        var limiterOff = await LoadAsync("P1 direct, rate limiter off", limiterProcesses[1]);
         var ratio = limiterOn.SuccessesPerSecond / limiterOff.SuccessesPerSecond;
         report.Info("P8", "P1 agreed/s straight to one process, shared rate limiter on (default limits) vs off", Report.F(limiterOn.SuccessesPerSecond),
             Report.F(limiterOff.SuccessesPerSecond) + " limiter off", Report.F(ratio));

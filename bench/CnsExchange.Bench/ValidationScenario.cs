@@ -35,15 +35,14 @@ public static class ValidationScenario
         LoadResult baseline;
         await using (var baselineHost = await BaselineHost.StartAsync(ctx.ConnectionString, ctx.BaselinePort))
             baseline = await LoadGenerator.RunAsync("P1 baseline (raw INSERT)", baselineHost.BaseUri, connections, duration,
-                (_, _) => Make(baselineHost.BaseUri, "/baseline/insert", "baseline"), r => (int)r.StatusCode == 201, warmup: Warmup, cpu: cpu);
+                (_, _) => Make(baselineHost.BaseUri, "/baseline/insert", "baseline"), (r, _) => Answer.ByStatus(r, (int)r.StatusCode == 201), warmup: Warmup, cpu: cpu);
         var loadAfterBaseline = LoadAverage();
 
         // Steady state, as in a system that has run for a while: load until PostgreSQL has analysed the tables a validation
         // writes (autovacuum's first pass after they filled). Until then the prepared statements' cached plans were made
         // while the tables held a few rows, and some scan a sandbox's rows instead of probing a key (2026-12-03-p1-first-minute.md).
         // In a sandbox of its own, so that the measured phases' prescriptions are new in theirs.
-        var (settled, settling) = await SettleAsync(ctx, connections, "bench-p1-settling", prescriptions,
-            key => Make(ctx.ApiUri, "/api/v1/validation-requests", key));
+        var (settled, settling) = await SettleAsync(ctx, connections, "bench-p1-settling", prescriptions, () => ctx.ApiUri);
         var vacuums = new List<string> { await VacuumWrittenTablesAsync(ctx, "one sandbox") };
         var loadBefore = LoadAverage();
         await using (var rss = new RssSampler(ctx.ApiPid))
@@ -212,17 +211,17 @@ public static class ValidationScenario
 
     /// <summary>
     /// <see cref="LoadUntilAnalyzedAsync"/> in a sandbox of its own (named <paramref name="sandboxName"/>, returned for the caller
-    /// to delete), so that the measured phases' prescriptions are new in theirs; <paramref name="make"/> takes (worker,
-    /// sequence, API key). With <paramref name="unlessAnalysed"/>, nothing (and no sandbox) when every table of
+    /// to delete), so that the measured phases' prescriptions are new in theirs: the next ones of <paramref name="prescriptions"/>
+    /// (whose insured the sandbox is given), each sent to <paramref name="target"/>. With <paramref name="unlessAnalysed"/>, nothing (and no sandbox) when every table of
     /// <see cref="WrittenTables"/> has been analysed already, by earlier scenarios of the same run.
     /// </summary>
     internal static async Task<(string Said, BenchSandbox? Sandbox)> SettleAsync(BenchContext ctx, int connections, string sandboxName,
-        Prescriptions prescriptions, Func<string, HttpRequestMessage> make, bool unlessAnalysed = false)
+        Prescriptions prescriptions, Func<Uri> target, bool unlessAnalysed = false)
     {
         if (unlessAnalysed && (await AnalyzeCountsAsync(ctx)) is var counts && WrittenTables.All(t => counts.GetValueOrDefault(t) > 0))
             return ("the tables a validation writes had been analysed already (by the run's earlier scenarios).", null);
         var settling = (await CreateSandboxesAsync(ctx, 1, prescriptions, sandboxName))[0];
-        return (await LoadUntilAnalyzedAsync(ctx, connections, () => make(settling.PhysioKey)), settling);
+        return (await LoadUntilAnalyzedAsync(ctx, connections, () => prescriptions.Next(target(), "/api/v1/validation-requests", settling.PhysioKey)), settling);
     }
 
     /// <summary>
