@@ -1,3 +1,4 @@
+using CnsExchange.Infrastructure.IO;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.WebUtilities;
@@ -156,34 +157,18 @@ public static class RequestBodyLimits
     }
 
     /// <summary>Throws 413 as soon as more than <paramref name="max"/> bytes were read (servers without their own limit, e.g. in tests).</summary>
-    private sealed class LimitedBodyStream(Stream inner, long max) : Stream
+    private sealed class LimitedBodyStream(Stream inner, long max) : ForwardReadStream
     {
-        private long _read;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _read; set => throw new NotSupportedException(); }
-
         public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
             Count(await inner.ReadAsync(buffer, cancellationToken));
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
         private int Count(int read)
         {
-            _read += read;
-            if (_read > max) throw new BadHttpRequestException(TooLarge(max), StatusCodes.Status413PayloadTooLarge);
+            Advance(read);
+            if (Position > max) throw new BadHttpRequestException(TooLarge(max), StatusCodes.Status413PayloadTooLarge);
             return read;
         }
-
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

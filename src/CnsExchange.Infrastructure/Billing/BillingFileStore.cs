@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using CnsExchange.Application.Features.Billing;
+using CnsExchange.Infrastructure.IO;
 using NpgsqlTypes;
 
 namespace CnsExchange.Infrastructure.Billing;
@@ -99,7 +100,7 @@ internal sealed class BillingFileStore(BillingDataSource data, TimeProvider cloc
     /// Reads the chunks in order on a connection of its own, into one buffer reused for every chunk: a 100 MB file
     /// leaves no trail of 1 MiB arrays behind for the garbage collector (they would live on the large object heap).
     /// </summary>
-    private sealed class ChunkStream(BillingDataSource source, Guid contentId) : Stream
+    private sealed class ChunkStream(BillingDataSource source, Guid contentId) : ForwardReadStream
     {
         private NpgsqlConnection? _conn;
         private readonly byte[] _chunk = new byte[ChunkSize];
@@ -107,13 +108,6 @@ internal sealed class BillingFileStore(BillingDataSource data, TimeProvider cloc
         private int _offset;
         private int _seq;
         private bool _done;
-        private long _position;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
 
         public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
@@ -127,12 +121,8 @@ internal sealed class BillingFileStore(BillingDataSource data, TimeProvider cloc
             var n = Math.Min(buffer.Length, _length - _offset);
             _chunk.AsMemory(_offset, n).CopyTo(buffer);
             _offset += n;
-            _position += n;
-            return n;
+            return Advance(n);
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-            ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
 
         private async Task<bool> NextChunkAsync(CancellationToken ct)
         {
@@ -153,11 +143,6 @@ internal sealed class BillingFileStore(BillingDataSource data, TimeProvider cloc
             _offset = 0;
             return true;
         }
-
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

@@ -1,3 +1,5 @@
+using CnsExchange.Infrastructure.IO;
+
 namespace CnsExchange.Infrastructure.Billing;
 
 /// <summary>
@@ -5,15 +7,9 @@ namespace CnsExchange.Infrastructure.Billing;
 /// ('&lt;' or '&gt;'): a huge text node or attribute would otherwise be buffered whole by the reader and the schema
 /// validator. Billing file values are a few dozen characters.
 /// </summary>
-internal sealed class MarkupRunLimitStream(Stream inner, int limit) : Stream
+internal sealed class MarkupRunLimitStream(Stream inner, int limit) : ForwardReadStream
 {
     private long _run;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override int Read(byte[] buffer, int offset, int count) => Check(buffer.AsSpan(offset, inner.Read(buffer, offset, count)));
 
@@ -22,9 +18,6 @@ internal sealed class MarkupRunLimitStream(Stream inner, int limit) : Stream
         var n = await inner.ReadAsync(buffer, ct);
         return Check(buffer.Span[..n]);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-        ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
 
     private int Check(ReadOnlySpan<byte> data)
     {
@@ -42,14 +35,9 @@ internal sealed class MarkupRunLimitStream(Stream inner, int limit) : Stream
             rest = rest[(next + 1)..];
         }
         if (_run > limit) throw Refused();
-        return data.Length;
+        return Advance(data.Length);
     }
 
     private InvalidDataException Refused() =>
         new($"The file has a text or attribute value longer than {limit / 1024} KiB; billing file values are short.");
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
