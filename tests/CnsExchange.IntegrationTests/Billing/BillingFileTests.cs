@@ -297,6 +297,43 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(8, file["counts"]!["accepted"]!.GetValue<int>());
     }
 
+    [Fact]
+    public async Task The_status_of_a_file_not_processed_yet_is_read_without_looking_at_memoirs()
+    {
+        // A file's memoirs commit with its status `processed`: before that, the status must not read cns.fee_memoirs, where
+        // an import in progress has written the index entries of every memoir so far. With the memoirs table locked
+        // exclusively, a status read that touches it waits for the lock; one that does not answers at once.
+        var voucher = await VoucherSeed.CreateAsync(Api);
+        var csv = $"memoirReference,voucherNumber,matricule,sessionDate,actCode,claimedAmount\nWAIT-1,{voucher},{Adult},2026-11-10,ZK11,36.80\n";
+        // Registered without queueing the job: the file stays received.
+        var id = await Api.WithScopeAsync(async sp =>
+        {
+            var provider = await sp.GetRequiredService<AppDbContext>().Providers.SingleAsync(p => p.Code == "PHY0001");
+            var stored = await sp.GetRequiredService<IBillingFileStore>().SaveAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv)), long.MaxValue, default);
+            return (await sp.GetRequiredService<IMediator>().Send(new SubmitBillingFile(provider.Id, stored, BillingFileFormat.Csv, null, null))).Id;
+        });
+
+        await using (var conn = new Npgsql.NpgsqlConnection(Api.ConnectionString))
+        {
+            await conn.OpenAsync();
+            await using var tx = await conn.BeginTransactionAsync();
+            await using (var lockMemoirs = new Npgsql.NpgsqlCommand("LOCK TABLE cns.fee_memoirs IN ACCESS EXCLUSIVE MODE", conn, tx))
+                await lockMemoirs.ExecuteNonQueryAsync();
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            var received = await Client(Physio1).GetAsync($"/api/v1/billing-files/{id}", patience.Token)
+                .WaitAsync(patience.Token);
+            var file = await received.ExpectAsync<BillingFileDto>(HttpStatusCode.OK);
+            Assert.Equal(BillingFileStatus.Received, file.Status);
+            Assert.Empty(file.Memoirs);
+            await tx.RollbackAsync();
+        }
+
+        await Api.WithScopeAsync(sp => sp.GetRequiredService<IMediator>().Send(new ProcessBillingFile(id)).AsTask());
+        var processed = await (await Client(Physio1).GetAsync($"/api/v1/billing-files/{id}")).ExpectAsync<BillingFileDto>(HttpStatusCode.OK);
+        Assert.Equal(BillingFileStatus.Processed, processed.Status);
+        Assert.Equal("WAIT-1", Assert.Single(processed.Memoirs).MemoirReference);
+    }
+
     /// <summary>
     /// Watches the database for the run's bulk writes of memoir lines and cancels it during the second one. The lines are
     /// copied straight into cns.fee_memoir_lines (as the bulk role): a run that staged them instead is not seen, and fails
