@@ -79,7 +79,7 @@ public sealed class BillingFileHandlers(IAppDbContext db, TimeProvider clock, IC
         var file = await db.Set<BillingFile>().AsNoTracking().SingleOrDefaultAsync(f => f.Id == query.Id, ct);
         if (file is null || (!caller.IsStaff() && file.ProviderId != caller.ProviderId)) throw new NotFoundException("Billing file");
         // A file's memoirs commit with its status `processed`, in the import's one transaction: before that there are none to
-        // see, and looking would walk the index entries of every memoir the import has written so far (up to 125,000 for a
+        // see, and looking would walk the index entries of every memoir the import has written so far (125,000 in the bench's
         // 1M-line file), at each poll of a client following the file.
         var memoirs = file.Status != BillingFileStatus.Processed ? []
             : await db.Set<FeeMemoir>().AsNoTracking().Where(m => m.BillingFileId == file.Id)
