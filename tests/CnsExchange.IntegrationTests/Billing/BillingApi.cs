@@ -4,7 +4,10 @@ using System.Text;
 using System.Text.Json.Nodes;
 using CnsExchange.Application.Features.Billing;
 using CnsExchange.Domain.Billing;
+using CnsExchange.Infrastructure.Persistence;
 using CnsExchange.IntegrationTests.Support;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
 
 namespace CnsExchange.IntegrationTests.Billing;
 
@@ -43,6 +46,17 @@ internal static class BillingApi
         Assert.Equal($"/api/v1/billing-files/{body.Id}", response.Headers.Location?.OriginalString);
         return body;
     }
+
+    /// <summary>
+    /// A CSV billing file of PHY0001 stored and registered as the endpoint does, without queueing its job: it stays received
+    /// until the test processes it (<c>ProcessBillingFile</c>), so that no background run races the test's own.
+    /// </summary>
+    public static Task<(Guid FileId, Guid ProviderId)> RegisterWithoutJobAsync(ApiFactory api, string csv) => api.WithScopeAsync(async sp =>
+    {
+        var provider = await sp.GetRequiredService<AppDbContext>().Providers.SingleAsync(p => p.Code == "PHY0001");
+        var stored = await sp.GetRequiredService<IBillingFileStore>().SaveAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv)), long.MaxValue, default);
+        return ((await sp.GetRequiredService<IMediator>().Send(new SubmitBillingFile(provider.Id, stored, BillingFileFormat.Csv, null, null))).Id, provider.Id);
+    });
 
     /// <summary>Polls the status resource until the job has finished with the file.</summary>
     public static async Task<BillingFileDto> WaitForFileAsync(HttpClient client, string id, TimeSpan? timeout = null)

@@ -269,12 +269,7 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
             for (var l = 0; l < 3; l++)
                 sb.Append($"KILL-{m:0000},{voucher},{Adult},{new DateOnly(2026, 11, 2).AddDays((m * 3 + l) % 20):yyyy-MM-dd},ZK11,36.80\n");
         // Registered without queueing the job, so that this test is the only one to run it.
-        var id = await Api.WithScopeAsync(async sp =>
-        {
-            var provider = await sp.GetRequiredService<AppDbContext>().Providers.SingleAsync(p => p.Code == "PHY0001");
-            var stored = await sp.GetRequiredService<IBillingFileStore>().SaveAsync(new MemoryStream(Encoding.UTF8.GetBytes(sb.ToString())), long.MaxValue, default);
-            return (await sp.GetRequiredService<IMediator>().Send(new SubmitBillingFile(provider.Id, stored, BillingFileFormat.Csv, null, null))).Id;
-        });
+        var (id, _) = await RegisterWithoutJobAsync(Api, sb.ToString());
 
         // Killed while it writes its second batch of memoir lines: the first batch is already in the (uncommitted) tables.
         using (var kill = new CancellationTokenSource())
@@ -306,12 +301,7 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
         var voucher = await VoucherSeed.CreateAsync(Api);
         var csv = $"memoirReference,voucherNumber,matricule,sessionDate,actCode,claimedAmount\nWAIT-1,{voucher},{Adult},2026-11-10,ZK11,36.80\n";
         // Registered without queueing the job: the file stays received.
-        var id = await Api.WithScopeAsync(async sp =>
-        {
-            var provider = await sp.GetRequiredService<AppDbContext>().Providers.SingleAsync(p => p.Code == "PHY0001");
-            var stored = await sp.GetRequiredService<IBillingFileStore>().SaveAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv)), long.MaxValue, default);
-            return (await sp.GetRequiredService<IMediator>().Send(new SubmitBillingFile(provider.Id, stored, BillingFileFormat.Csv, null, null))).Id;
-        });
+        var (id, _) = await RegisterWithoutJobAsync(Api, csv);
 
         await using (var conn = new Npgsql.NpgsqlConnection(Api.ConnectionString))
         {
@@ -320,8 +310,7 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
             await using (var lockMemoirs = new Npgsql.NpgsqlCommand("LOCK TABLE cns.fee_memoirs IN ACCESS EXCLUSIVE MODE", conn, tx))
                 await lockMemoirs.ExecuteNonQueryAsync();
             using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            var received = await Client(Physio1).GetAsync($"/api/v1/billing-files/{id}", patience.Token)
-                .WaitAsync(patience.Token);
+            var received = await Client(Physio1).GetAsync($"/api/v1/billing-files/{id}", patience.Token);
             var file = await received.ExpectAsync<BillingFileDto>(HttpStatusCode.OK);
             Assert.Equal(BillingFileStatus.Received, file.Status);
             Assert.Empty(file.Memoirs);

@@ -150,12 +150,7 @@ public sealed class ConcurrencyTests(ApiFactory api) : ApiTest(api)
         var drainage = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Category = "lymphatic_drainage", ActCode = "ZK16", Sessions = 24, RatePercent = 100m });
         var csv = $"memoirReference,voucherNumber,matricule,sessionDate,actCode,claimedAmount\nRACE-1,{common},{Adult},2026-11-10,ZK11,36.80\nRACE-1,{common},{Adult},2026-11-12,ZK11,36.80\n";
         // Registered without queueing the job, so that this test runs it.
-        var (fileId, providerId) = await Api.WithScopeAsync(async sp =>
-        {
-            var provider = await sp.GetRequiredService<AppDbContext>().Providers.SingleAsync(p => p.Code == "PHY0001");
-            var stored = await sp.GetRequiredService<IBillingFileStore>().SaveAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv)), long.MaxValue, default);
-            return ((await sp.GetRequiredService<IMediator>().Send(new SubmitBillingFile(provider.Id, stored, Domain.Billing.BillingFileFormat.Csv, null, null))).Id, provider.Id);
-        });
+        var (fileId, providerId) = await RegisterWithoutJobAsync(Api, csv);
 
         // A memoir pays the drainage session of 2026-11-10 and is still uncommitted when the file is imported: the file
         // does not see it, decides to pay its line of that day, and its bulk write waits on the memoir's paid line.
