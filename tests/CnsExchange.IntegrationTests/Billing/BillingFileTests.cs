@@ -397,4 +397,13 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
                 "SELECT column_name::text AS \"Value\" FROM information_schema.columns WHERE table_schema = 'cns' AND table_name = {0} AND column_name <> 'sandbox_id'", table).ToListAsync())
             .Order().ToList();
     }
+
+    /// <summary>
+    /// A billing file adds the sessions of all its voucher services to their counters in one statement when it commits
+    /// (BIL-06): the counter is in no index of voucher_services and its pages keep room for new versions, so that the
+    /// statement writes heap-only tuples instead of an entry in both indexes per service (issue 24, P2).
+    /// </summary>
+    [Fact]
+    public Task The_session_counter_a_file_adds_to_is_in_no_index_and_service_pages_keep_room_for_heap_only_updates() =>
+        HeapOnlyUpdates.AssertPossibleAsync(Api, "cns.voucher_services", "sessions_billed");
 }

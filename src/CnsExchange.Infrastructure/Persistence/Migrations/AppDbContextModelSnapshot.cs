@@ -3378,6 +3378,8 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         {
                             t.HasCheckConstraint("ck_voucher_services_billed_within_granted", "sessions_billed >= 0 AND sessions_billed <= sessions_granted");
                         });
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 50);
                 });
 
             modelBuilder.Entity("CnsExchange.Infrastructure.Persistence.Configurations.BillingFileChunk", b =>
