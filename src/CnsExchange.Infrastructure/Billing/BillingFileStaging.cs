@@ -103,23 +103,25 @@ internal sealed class BillingFileStaging(AppDbContext db) : IBillingFileStaging
         // LIF-03: a memoir names one memoir it replaces, on all its lines or none; the memoir replaced is this provider's,
         // adjudicated and not yet in a payment run; no two memoirs of the file replace the same one. Skipped for a file that
         // replaces nothing: the first check groups every staged line (0.1 s for 200,000).
-        if (!_anyReplaces) return errors;
-        await ReadErrorsAsync(errors, $"""
-            SELECT memoir_reference, min(source_line) FROM {Table} GROUP BY 1
-            HAVING count(DISTINCT replaces) > 1 OR (count(replaces) > 0 AND count(replaces) < count(*))
-            ORDER BY 2 LIMIT {MaxErrorsPerCheck}
-            """, null, r => $"Every line of memoir '{r}' must name the same memoir in replaces (or none).", ct);
-        await ReadErrorsAsync(errors, $"""
-            SELECT s.memoir_reference, min(s.source_line) FROM {Table} s
-            LEFT JOIN cns.fee_memoirs m ON m.id = s.replaces AND m.provider_id = @provider
-            WHERE s.replaces IS NOT NULL AND (m.id IS NULL OR m.status <> '{nameof(FeeMemoirStatus.Adjudicated)}'
-              OR EXISTS (SELECT 1 FROM cns.fee_memoir_lines l WHERE l.memoir_id = m.id AND l.payment_run_id IS NOT NULL))
-            GROUP BY 1 ORDER BY 2 LIMIT {MaxErrorsPerCheck}
-            """, providerId, r => $"Memoir '{r}' replaces a memoir that is unknown, already voided or already in a payment run (LIF-03).", ct);
-        await ReadErrorsAsync(errors, $"""
-            SELECT max(memoir_reference), max(source_line) FROM {Table} WHERE replaces IS NOT NULL GROUP BY replaces
-            HAVING count(DISTINCT memoir_reference) > 1 ORDER BY 2 LIMIT {MaxErrorsPerCheck}
-            """, null, r => $"Memoir '{r}' replaces a memoir another memoir of the file replaces too.", ct);
+        if (_anyReplaces)
+        {
+            await ReadErrorsAsync(errors, $"""
+                SELECT memoir_reference, min(source_line) FROM {Table} GROUP BY 1
+                HAVING count(DISTINCT replaces) > 1 OR (count(replaces) > 0 AND count(replaces) < count(*))
+                ORDER BY 2 LIMIT {MaxErrorsPerCheck}
+                """, null, r => $"Every line of memoir '{r}' must name the same memoir in replaces (or none).", ct);
+            await ReadErrorsAsync(errors, $"""
+                SELECT s.memoir_reference, min(s.source_line) FROM {Table} s
+                LEFT JOIN cns.fee_memoirs m ON m.id = s.replaces AND m.provider_id = @provider
+                WHERE s.replaces IS NOT NULL AND (m.id IS NULL OR m.status <> '{nameof(FeeMemoirStatus.Adjudicated)}'
+                  OR EXISTS (SELECT 1 FROM cns.fee_memoir_lines l WHERE l.memoir_id = m.id AND l.payment_run_id IS NOT NULL))
+                GROUP BY 1 ORDER BY 2 LIMIT {MaxErrorsPerCheck}
+                """, providerId, r => $"Memoir '{r}' replaces a memoir that is unknown, already voided or already in a payment run (LIF-03).", ct);
+            await ReadErrorsAsync(errors, $"""
+                SELECT max(memoir_reference), max(source_line) FROM {Table} WHERE replaces IS NOT NULL GROUP BY replaces
+                HAVING count(DISTINCT memoir_reference) > 1 ORDER BY 2 LIMIT {MaxErrorsPerCheck}
+                """, null, r => $"Memoir '{r}' replaces a memoir another memoir of the file replaces too.", ct);
+        }
         return errors;
     }
 
