@@ -96,6 +96,37 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(3, await VoucherSeed.SessionsBilledAsync(Api, voucher));
     }
 
+    /// <summary>
+    /// A file whose memoirs are runs of lines in file order is parsed again for the import instead of read back from the
+    /// staging table (ProcessBillingFile): the staged spans decide. Memoir letter and source line per staged line.
+    /// </summary>
+    [Theory]
+    [InlineData("A2 A3 B4 C5 C6", true)]
+    [InlineData("A4 A5 A6 B9 B10", true)] // XML: the memoir elements' own lines between the lines' spans
+    [InlineData("A2", true)]
+    [InlineData("A2 B3 A4", false)] // CSV: a memoir's rows anywhere in the file
+    [InlineData("A2 A5 B3", false)] // B inside A's span
+    [InlineData("A1 A1 B1", false)] // XML on one line: the spans meet
+    [InlineData("A2 A3 B3", false)]
+    public async Task A_file_is_parsed_again_only_when_each_memoir_is_one_run_of_lines_in_file_order(string staged, bool inFileOrder)
+    {
+        var decided = await Api.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var provider = await db.Providers.Where(p => p.Code == "PHY0001").Select(p => p.Id).SingleAsync();
+            await using var tx = await db.Database.BeginTransactionAsync();
+            var staging = sp.GetRequiredService<IBillingFileStaging>();
+            await staging.BeginAsync(default);
+            foreach (var l in staged.Split(' '))
+                await staging.AddAsync(new StagedLine(int.Parse(l[1..]), 0, "ORDER-" + l[0],
+                    new FeeMemoirLineInput("V", Adult, new DateOnly(2026, 11, 2), "ZK11", false, 36.80m)), default);
+            await staging.EndAsync(default);
+            Assert.Empty(await staging.CheckAsync(provider, FeeMemoirInputRules.MaxLinesPerMemoir, default));
+            return await staging.InFileOrderAsync(default);
+        });
+        Assert.Equal(inFileOrder, decided);
+    }
+
     [Fact]
     public async Task A_csv_with_a_byte_order_mark_and_quoted_fields_is_read()
     {

@@ -148,6 +148,12 @@ public interface IBillingFileStaging : IAsyncDisposable
     /// <summary>Checks the staged file as a whole: memoir references repeated in the file or already used, memoirs too long, no line at all.</summary>
     Task<IReadOnlyList<BillingFileError>> CheckAsync(Guid providerId, int maxLinesPerMemoir, CancellationToken ct);
 
+    /// <summary>
+    /// Whether each staged memoir is one run of consecutive lines of the file, the runs in file order: the file parsed again
+    /// from its start then gives the memoirs in the order <see cref="ReadMemoirsAsync"/> reads them in (after <see cref="CheckAsync"/>).
+    /// </summary>
+    Task<bool> InFileOrderAsync(CancellationToken ct);
+
     /// <summary>LIF-03: the memoirs the staged memoirs replace, in id order (voided before the file's services are locked).</summary>
     Task<IReadOnlyList<Guid>> ReplacedMemoirsAsync(CancellationToken ct);
 
