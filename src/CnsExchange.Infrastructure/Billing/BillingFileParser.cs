@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Xml;
 using System.Xml.Schema;
+using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Billing;
 using CnsExchange.Infrastructure.Reference;
 using CsvHelper;
@@ -32,53 +33,19 @@ internal sealed class BillingFileParser : IBillingFileParser
     /// XML file's schema-validated parsing alone is most of that phase); items come in file order, as parsed.
     /// </summary>
     public IAsyncEnumerable<ParsedItem> ParseAsync(Stream content, BillingFileFormat format, string providerCode, CancellationToken ct) =>
-        ReadAheadAsync(ct2 => format == BillingFileFormat.Xml ? ParseXmlAsync(content, providerCode, ct2) : ParseCsvAsync(content, ct2), ct);
+        Parse(content, format, providerCode, validate: true, ct);
 
-    private static async IAsyncEnumerable<ParsedItem> ReadAheadAsync(Func<CancellationToken, IAsyncEnumerable<ParsedItem>> parse,
-        [EnumeratorCancellation] CancellationToken ct)
-    {
-        var chunks = System.Threading.Channels.Channel.CreateBounded<List<ParsedItem>>(
-            new System.Threading.Channels.BoundedChannelOptions(ReadAheadChunks) { SingleReader = true, SingleWriter = true });
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
-        var producer = Task.Run(async () =>
-        {
-            try
-            {
-                var chunk = new List<ParsedItem>(ReadAheadChunk);
-                await foreach (var item in parse(stop.Token).WithCancellation(stop.Token))
-                {
-                    chunk.Add(item);
-                    if (chunk.Count < ReadAheadChunk) continue;
-                    await chunks.Writer.WriteAsync(chunk, stop.Token);
-                    chunk = new List<ParsedItem>(ReadAheadChunk);
-                }
-                if (chunk.Count > 0) await chunks.Writer.WriteAsync(chunk, stop.Token);
-            }
-            catch (Exception e)
-            {
-                // Rethrown to the caller as it is (not wrapped by the channel), after the items parsed before it.
-                failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
-            }
-            finally
-            {
-                chunks.Writer.TryComplete();
-            }
-        }, CancellationToken.None);
-        try
-        {
-            await foreach (var chunk in chunks.Reader.ReadAllAsync(ct))
-                foreach (var item in chunk) yield return item;
-            await producer;
-            failure?.Throw();
-        }
-        finally
-        {
-            // The caller stopped early (or failed): the parser stops too, and is done with the content before this returns.
-            await stop.CancelAsync();
-            await producer;
-        }
-    }
+    /// <summary>
+    /// As <see cref="ParseAsync"/>, without the XML schema's validation, for content that ParseAsync read without any error:
+    /// the schema sets no default value, so a valid document reads the same without it. Validation is most of the XML
+    /// parser's time (200,000 lines outside the API: 575–743 ms with it, 120–200 ms without).
+    /// </summary>
+    public IAsyncEnumerable<ParsedItem> ParseValidAsync(Stream content, BillingFileFormat format, string providerCode, CancellationToken ct) =>
+        Parse(content, format, providerCode, validate: false, ct);
+
+    private static IAsyncEnumerable<ParsedItem> Parse(Stream content, BillingFileFormat format, string providerCode, bool validate, CancellationToken ct) =>
+        ReadAhead.InChunks(ct2 => format == BillingFileFormat.Xml ? ParseXmlAsync(content, providerCode, validate, ct2) : ParseCsvAsync(content, ct2),
+            ReadAheadChunk, ReadAheadChunks, ct);
 
     private static XmlSchemaSet LoadSchemas()
     {
@@ -111,7 +78,7 @@ internal sealed class BillingFileParser : IBillingFileParser
         return settings;
     }
 
-    private static async IAsyncEnumerable<ParsedItem> ParseXmlAsync(Stream content, string providerCode, [EnumeratorCancellation] CancellationToken ct)
+    private static async IAsyncEnumerable<ParsedItem> ParseXmlAsync(Stream content, string providerCode, bool validate, [EnumeratorCancellation] CancellationToken ct)
     {
         var pending = new Queue<BillingFileError>();
         var errorCount = 0;
@@ -127,7 +94,7 @@ internal sealed class BillingFileParser : IBillingFileParser
             Async = true, DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersFromEntities = 1024,
             IgnoreComments = true, IgnoreProcessingInstructions = true, IgnoreWhitespace = true, CloseInput = false,
         });
-        using var reader = XmlReader.Create(parsing, XmlSettings(OnError));
+        using var reader = validate ? XmlReader.Create(parsing, XmlSettings(OnError)) : parsing;
         var info = (IXmlLineInfo)parsing;
         var memoirOrdinal = 0;
         var memoirReference = "";

@@ -116,6 +116,9 @@ public interface IBillingFileParser
 {
     /// <summary>Streams the file: schema/format checks (XML: XSD; CSV: columns) are reported as errors with line numbers.</summary>
     IAsyncEnumerable<ParsedItem> ParseAsync(Stream content, BillingFileFormat format, string providerCode, CancellationToken ct);
+
+    /// <summary>A file that <see cref="ParseAsync"/> read without any error, read again: the same lines, without schema validation.</summary>
+    IAsyncEnumerable<ParsedItem> ParseValidAsync(Stream content, BillingFileFormat format, string providerCode, CancellationToken ct);
 }
 
 /// <summary>A valid line of a billing file, staged before the import.</summary>

@@ -1,0 +1,171 @@
+using System.Text;
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Billing;
+using CnsExchange.Domain.Billing;
+using CnsExchange.Infrastructure.Billing;
+
+namespace CnsExchange.Infrastructure.Tests.Billing;
+
+/// <summary>
+/// A billing file that passed is parsed a second time for its import (ProcessBillingFile), without the XML schema's
+/// validation (<see cref="BillingFileParser.ParseValidAsync"/>): for a valid file it must give exactly what the
+/// validating parse gave.
+/// </summary>
+public sealed class BillingFileParserTests
+{
+    private static readonly BillingFileParser Parser = new();
+
+    private const string Xml = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <!-- written by a billing system -->
+        <billingFile xmlns="urn:cns-exchange:billing-file:1" providerCode="PHY0001">
+          <memoir reference="X-1">
+            <line>
+              <voucherNumber>K26-0000017-3</voucherNumber>
+              <matricule>1985010112345</matricule>
+              <sessionDate>2026-11-10</sessionDate>
+              <actCode>ZK11</actCode>
+              <travel>true</travel>
+              <claimedAmount> 36.80 </claimedAmount>
+            </line>
+            <line><voucherNumber>K26-0000017-3</voucherNumber><matricule>1985010112345</matricule><sessionDate>2026-11-11</sessionDate><actCode>ZK11</actCode><claimedAmount>36.80</claimedAmount></line>
+          </memoir>
+          <memoir reference="X-2">
+            <replaces>0193a4f0-0000-7000-8000-000000000001</replaces>
+            <line>
+              <voucherNumber><![CDATA[K26-0000025-1]]></voucherNumber>
+              <matricule>1985010112345</matricule>
+              <sessionDate>2026-11-12</sessionDate>
+              <actCode>ZK12</actCode>
+              <claimedAmount>49.30</claimedAmount>
+            </line>
+          </memoir>
+        </billingFile>
+        """;
+
+    private const string Csv = """
+        memoirReference,voucherNumber,matricule,sessionDate,actCode,travel,claimedAmount
+        C-1,K26-0000017-3,1985010112345,2026-11-10,ZK11,true,36.80
+        "C-1",K26-0000017-3,1985010112345,2026-11-11,ZK11,,36.80
+        C-2,K26-0000025-1,1985010112345,2026-11-12,ZK12,false,49.30
+        """;
+
+    private static async Task<List<ParsedItem>> ReadAsync(Func<Stream, IAsyncEnumerable<ParsedItem>> parse, string content)
+    {
+        var items = new List<ParsedItem>();
+        await foreach (var item in parse(new MemoryStream(Encoding.UTF8.GetBytes(content)))) items.Add(item);
+        return items;
+    }
+
+    [Theory]
+    [InlineData(BillingFileFormat.Xml)]
+    [InlineData(BillingFileFormat.Csv)]
+    public async Task A_valid_file_parsed_again_without_validation_gives_the_same_lines(BillingFileFormat format)
+    {
+        var content = format == BillingFileFormat.Xml ? Xml : Csv;
+        var validated = await ReadAsync(s => Parser.ParseAsync(s, format, "PHY0001", default), content);
+        var again = await ReadAsync(s => Parser.ParseValidAsync(s, format, "PHY0001", default), content);
+
+        Assert.All(validated, i => Assert.Null(i.Error));
+        Assert.Equal(3, validated.Count);
+        Assert.Equal(validated, again); // records: every field of every line, in order
+    }
+
+    [Fact]
+    public async Task Parsed_again_the_schema_is_not_checked()
+    {
+        var invalid = Xml.Replace("<actCode>ZK12</actCode>", "<actCode>ZK12</actCode><unknown>1</unknown>");
+        var validated = await ReadAsync(s => Parser.ParseAsync(s, BillingFileFormat.Xml, "PHY0001", default), invalid);
+        var again = await ReadAsync(s => Parser.ParseValidAsync(s, BillingFileFormat.Xml, "PHY0001", default), invalid);
+
+        Assert.Contains(validated, i => i.Error is not null);
+        Assert.DoesNotContain(again, i => i.Error is not null);
+        Assert.Equal(3, again.Count);
+    }
+}
+
+/// <summary>The read-ahead that overlaps parsing and batching with the import's writes.</summary>
+public sealed class ReadAheadTests
+{
+    private static async IAsyncEnumerable<int> CountTo(int n, Action<int>? onEach = null,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        for (var i = 1; i <= n; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            onEach?.Invoke(i);
+            yield return i;
+            await Task.Yield();
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    public async Task Every_item_comes_once_and_in_order(int chunkSize)
+    {
+        var items = new List<int>();
+        await foreach (var i in ReadAhead.InChunks(ct => CountTo(10_000, ct: ct), chunkSize, 3, default)) items.Add(i);
+        Assert.Equal(Enumerable.Range(1, 10_000), items);
+    }
+
+    [Fact]
+    public async Task The_source_stays_at_most_its_capacity_ahead_of_the_caller()
+    {
+        var produced = 0;
+        var consumed = 0;
+        var furthest = 0;
+        await foreach (var i in ReadAhead.Of(ct => CountTo(200, _ => Interlocked.Increment(ref produced), ct), 2, default))
+        {
+            await Task.Delay(1);
+            consumed++;
+            furthest = Math.Max(furthest, Volatile.Read(ref produced) - consumed);
+        }
+        // In the channel (2), the item handed over and the one the source holds while it waits for room.
+        Assert.InRange(furthest, 0, 3);
+        Assert.Equal(200, consumed);
+    }
+
+    [Fact]
+    public async Task The_sources_exception_reaches_the_caller_as_it_is_after_the_items_before_it()
+    {
+        static async IAsyncEnumerable<int> Failing([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+        {
+            yield return 1;
+            yield return 2;
+            await Task.Yield();
+            throw new InvalidDataException("line 3");
+        }
+        var items = new List<int>();
+        var e = await Assert.ThrowsAsync<InvalidDataException>(async () =>
+        {
+            await foreach (var i in ReadAhead.Of(Failing, 4, default)) items.Add(i);
+        });
+        Assert.Equal("line 3", e.Message);
+        Assert.Equal([1, 2], items);
+    }
+
+    [Fact]
+    public async Task A_caller_that_stops_early_stops_the_source_before_the_enumeration_ends()
+    {
+        var sourceEnded = false;
+        async IAsyncEnumerable<int> Endless([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+        {
+            try
+            {
+                for (var i = 0; ; i++)
+                {
+                    yield return i;
+                    await Task.Delay(1, ct);
+                }
+            }
+            finally
+            {
+                sourceEnded = true;
+            }
+        }
+        await foreach (var i in ReadAhead.Of(Endless, 2, default))
+            if (i == 5) break;
+        Assert.True(sourceEnded);
+    }
+}
