@@ -50,6 +50,10 @@ internal sealed class FeeMemoirConfiguration : IEntityTypeConfiguration<FeeMemoi
         b.HasIndex(x => x.ReplacesMemoirId).IsUnique().HasFilter("replaces_memoir_id IS NOT NULL");
         b.HasOne<FeeMemoir>().WithMany().HasForeignKey(x => x.ReplacesMemoirId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<HospitalStay>().WithMany().HasForeignKey(x => x.HospitalStayId).OnDelete(DeleteBehavior.Restrict);
+        // The model keeps these two relationships and the sandbox's (order of inserts, SandboxDeletionOrder), but the
+        // database has no constraint for them since the migration MemoirReferencesPerStatement: a statement trigger checks
+        // and locks each provider, billing file and sandbox once per statement, and triggers keep the restrict, the
+        // sandbox's cascade and the fixed ids (MemoirReferenceTests).
         b.HasOne<Provider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<BillingFile>().WithMany().HasForeignKey(x => x.BillingFileId).OnDelete(DeleteBehavior.Restrict);
         // The model keeps this relationship (navigation, order of inserts, SandboxDeletionOrder), but the database has no
