@@ -53,7 +53,7 @@ internal sealed class FeeMemoirConfiguration : IEntityTypeConfiguration<FeeMemoi
         // The model keeps these two relationships and the sandbox's (order of inserts, SandboxDeletionOrder), but the
         // database has no constraint for them since the migration MemoirReferencesPerStatement: a statement trigger checks
         // and locks each provider, billing file and sandbox once per statement, and triggers keep the restrict, the
-        // sandbox's cascade and the fixed ids (MemoirReferenceTests).
+        // sandbox's cascade and the fixed ids (LineReferenceTests, the memoir cases).
         b.HasOne<Provider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<BillingFile>().WithMany().HasForeignKey(x => x.BillingFileId).OnDelete(DeleteBehavior.Restrict);
         // The model keeps this relationship (navigation, order of inserts, SandboxDeletionOrder), but the database has no

@@ -19,7 +19,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
     /// - the ids of sandboxes, providers and billing files never change (the keys' ON UPDATE NO ACTION), nor a memoir's
     ///   billing file (as its id, provider and sandbox never did).
     /// The EF model keeps the relationships (the order of inserts and of a sandbox's deletion); only the database
-    /// constraints are gone (FeeMemoirConfiguration says so, MemoirReferenceTests show each guarantee).
+    /// constraints are gone (FeeMemoirConfiguration says so, LineReferenceTests show each guarantee).
     /// </summary>
     public partial class MemoirReferencesPerStatement : Migration
     {
