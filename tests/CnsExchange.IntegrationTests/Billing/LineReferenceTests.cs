@@ -88,16 +88,8 @@ public sealed class LineReferenceTests(ApiFactory api) : ApiTest(api)
         UPDATE cns.insured SET sandbox_id = '00000000-0000-0000-0000-00000000abcd' FROM ids WHERE id = ids.i2;
         UPDATE line SET insured_id = ids.i2, voucher_id = NULL, voucher_service_id = NULL, outcome = 'Refused' FROM ids
         """, "fk_fee_memoir_lines_insured_insured_id")]
-    public async Task A_line_naming_what_does_not_exist_in_its_memoirs_sandbox_and_provider_is_refused(string change, string constraint)
-    {
-        await using var conn = await OpenAsync();
-        await using var tx = await conn.BeginTransactionAsync();
-        await ExecuteAsync(conn, Setup);
-        await ExecuteAsync(conn, change);
-        var e = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(conn, InsertLine));
-        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, e.SqlState);
-        Assert.Equal(constraint, e.ConstraintName);
-    }
+    public Task A_line_naming_what_does_not_exist_in_its_memoirs_sandbox_and_provider_is_refused(string change, string constraint) =>
+        RefusedAsync(Setup + change, InsertLine, constraint);
 
     // The stored line names the second insured (named by no voucher, so that only the line can refuse deleting them).
     [Theory]
@@ -109,18 +101,8 @@ public sealed class LineReferenceTests(ApiFactory api) : ApiTest(api)
     [InlineData("", "UPDATE cns.fee_memoir_lines l SET insured_id = ids.i FROM ids WHERE l.memoir_id = ids.m", "fee_memoir_line_references_fixed")]
     [InlineData("", "UPDATE cns.fee_memoir_lines l SET provider_id = ids.p2 FROM ids WHERE l.memoir_id = ids.m", "fee_memoir_line_references_fixed")]
     [InlineData("", "UPDATE cns.fee_memoirs m SET provider_id = ids.p2 FROM ids WHERE m.id = ids.m", "fee_memoir_line_references_fixed")]
-    public async Task What_a_stored_line_names_is_neither_deleted_nor_changed(string prepare, string change, string constraint)
-    {
-        await using var conn = await OpenAsync();
-        await using var tx = await conn.BeginTransactionAsync();
-        await ExecuteAsync(conn, Setup);
-        await ExecuteAsync(conn, "UPDATE line SET insured_id = ids.i2 FROM ids");
-        if (prepare.Length > 0) await ExecuteAsync(conn, prepare);
-        await ExecuteAsync(conn, InsertLine);
-        var e = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(conn, change));
-        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, e.SqlState);
-        Assert.Equal(constraint, e.ConstraintName);
-    }
+    public Task What_a_stored_line_names_is_neither_deleted_nor_changed(string prepare, string change, string constraint) =>
+        RefusedAsync(Setup + "UPDATE line SET insured_id = ids.i2 FROM ids;" + prepare + (prepare.Length > 0 ? ";" : "") + InsertLine, change, constraint);
 
     [Fact]
     public async Task A_memoir_naming_its_own_provider_billing_file_and_sandbox_is_stored()
@@ -142,15 +124,8 @@ public sealed class LineReferenceTests(ApiFactory api) : ApiTest(api)
         "fk_fee_memoirs_providers_provider_id")]
     [InlineData(OtherSandbox + "UPDATE cns.billing_files SET sandbox_id = '00000000-0000-0000-0000-00000000abcd' FROM ids WHERE id = ids.f",
         "fk_fee_memoirs_billing_files_billing_file_id")]
-    public async Task A_memoir_naming_what_does_not_exist_in_its_sandbox_is_refused(string change, string constraint)
-    {
-        await using var conn = await OpenAsync();
-        await using var tx = await conn.BeginTransactionAsync();
-        await ExecuteAsync(conn, Setup + FileSetup);
-        await ExecuteAsync(conn, change);
-        var e = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(conn, InsertMemoir));
-        Assert.Equal((PostgresErrorCodes.ForeignKeyViolation, constraint), (e.SqlState, e.ConstraintName));
-    }
+    public Task A_memoir_naming_what_does_not_exist_in_its_sandbox_is_refused(string change, string constraint) =>
+        RefusedAsync(Setup + FileSetup + change, InsertMemoir, constraint);
 
     // The stored memoir is the only row that names the second provider and the billing file.
     [Theory]
@@ -160,14 +135,8 @@ public sealed class LineReferenceTests(ApiFactory api) : ApiTest(api)
     [InlineData("UPDATE cns.billing_files SET id = gen_random_uuid() FROM ids WHERE id = ids.f", "fee_memoir_references_fixed")]
     [InlineData($"UPDATE cns.sandboxes SET id = gen_random_uuid() WHERE id = '{Sandbox}'", "fee_memoir_references_fixed")]
     [InlineData("UPDATE cns.fee_memoirs m SET billing_file_id = NULL FROM ids WHERE m.billing_file_id = ids.f", "fee_memoir_line_references_fixed")]
-    public async Task What_a_stored_memoir_names_is_neither_deleted_nor_changed(string change, string constraint)
-    {
-        await using var conn = await OpenAsync();
-        await using var tx = await conn.BeginTransactionAsync();
-        await ExecuteAsync(conn, Setup + FileSetup + InsertMemoir);
-        var e = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(conn, change));
-        Assert.Equal((PostgresErrorCodes.ForeignKeyViolation, constraint), (e.SqlState, e.ConstraintName));
-    }
+    public Task What_a_stored_memoir_names_is_neither_deleted_nor_changed(string change, string constraint) =>
+        RefusedAsync(Setup + FileSetup + InsertMemoir, change, constraint);
 
     /// <summary>
     /// In a sandbox of its own (committed: another transaction must see its rows): while a memoir is being inserted, its
@@ -247,14 +216,8 @@ public sealed class LineReferenceTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
-    public async Task A_memoir_cannot_change_its_id()
-    {
-        await using var conn = await OpenAsync();
-        await using var tx = await conn.BeginTransactionAsync();
-        await ExecuteAsync(conn, Setup + InsertLine);
-        var e = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(conn, "UPDATE cns.fee_memoirs m SET id = gen_random_uuid() FROM ids WHERE m.id = ids.m"));
-        Assert.Equal((PostgresErrorCodes.ForeignKeyViolation, "fee_memoir_line_references_fixed"), (e.SqlState, e.ConstraintName));
-    }
+    public Task A_memoir_cannot_change_its_id() =>
+        RefusedAsync(Setup + InsertLine, "UPDATE cns.fee_memoirs m SET id = gen_random_uuid() FROM ids WHERE m.id = ids.m", "fee_memoir_line_references_fixed");
 
     /// <summary>
     /// As the foreign key's check did, inserting a line locks its memoir FOR KEY SHARE until the transaction ends: another
@@ -292,6 +255,16 @@ public sealed class LineReferenceTests(ApiFactory api) : ApiTest(api)
                 DROP TABLE ids, line;
                 """);
         }
+    }
+
+    /// <summary>In a transaction rolled back after: <paramref name="before"/> succeeds, then <paramref name="refused"/> fails as a foreign-key violation under <paramref name="constraint"/>.</summary>
+    private async Task RefusedAsync(string before, string refused, string constraint)
+    {
+        await using var conn = await OpenAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await ExecuteAsync(conn, before);
+        var e = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(conn, refused));
+        Assert.Equal((PostgresErrorCodes.ForeignKeyViolation, constraint), (e.SqlState, e.ConstraintName));
     }
 
     private async Task<NpgsqlConnection> OpenAsync()
