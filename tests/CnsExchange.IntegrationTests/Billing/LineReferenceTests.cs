@@ -61,15 +61,10 @@ public sealed class LineReferenceTests(ApiFactory api) : ApiTest(api)
         """;
 
     [Fact]
-    public async Task A_line_naming_its_own_memoir_voucher_service_and_insured_is_stored_and_its_payment_may_change()
-    {
-        await using var conn = await OpenAsync();
-        await using var tx = await conn.BeginTransactionAsync();
-        await ExecuteAsync(conn, Setup + InsertLine);
-        Assert.Equal(1L, await ScalarAsync(conn, "SELECT count(*) FROM cns.fee_memoir_lines l JOIN ids ON l.memoir_id = ids.m"));
+    public Task A_line_naming_its_own_memoir_voucher_service_and_insured_is_stored_and_its_payment_may_change() =>
         // The payment columns are no reference: a payment run still writes them.
-        await ExecuteAsync(conn, "UPDATE cns.fee_memoir_lines l SET paid_amount = 26.4 FROM ids WHERE l.memoir_id = ids.m");
-    }
+        StoredAsync(Setup + InsertLine, "SELECT count(*) FROM cns.fee_memoir_lines l JOIN ids ON l.memoir_id = ids.m",
+            "UPDATE cns.fee_memoir_lines l SET paid_amount = 26.4 FROM ids WHERE l.memoir_id = ids.m");
 
     [Theory]
     [InlineData("UPDATE line SET insured_id = gen_random_uuid()", "fk_fee_memoir_lines_insured_insured_id")]
@@ -105,15 +100,10 @@ public sealed class LineReferenceTests(ApiFactory api) : ApiTest(api)
         RefusedAsync(Setup + "UPDATE line SET insured_id = ids.i2 FROM ids;" + prepare + (prepare.Length > 0 ? ";" : "") + InsertLine, change, constraint);
 
     [Fact]
-    public async Task A_memoir_naming_its_own_provider_billing_file_and_sandbox_is_stored()
-    {
-        await using var conn = await OpenAsync();
-        await using var tx = await conn.BeginTransactionAsync();
-        await ExecuteAsync(conn, Setup + FileSetup + InsertMemoir);
-        Assert.Equal(1L, await ScalarAsync(conn, "SELECT count(*) FROM cns.fee_memoirs m JOIN ids ON m.billing_file_id = ids.f"));
+    public Task A_memoir_naming_its_own_provider_billing_file_and_sandbox_is_stored() =>
         // Its status and totals are no reference: adjudication and payment runs still write them.
-        await ExecuteAsync(conn, "UPDATE cns.fee_memoirs m SET status = 'Paid', cns_total = 1 FROM ids WHERE m.billing_file_id = ids.f");
-    }
+        StoredAsync(Setup + FileSetup + InsertMemoir, "SELECT count(*) FROM cns.fee_memoirs m JOIN ids ON m.billing_file_id = ids.f",
+            "UPDATE cns.fee_memoirs m SET status = 'Paid', cns_total = 1 FROM ids WHERE m.billing_file_id = ids.f");
 
     [Theory]
     [InlineData("UPDATE memo SET sandbox_id = gen_random_uuid()", "fk_fee_memoirs_sandboxes_sandbox_id")]
@@ -255,6 +245,16 @@ public sealed class LineReferenceTests(ApiFactory api) : ApiTest(api)
                 DROP TABLE ids, line;
                 """);
         }
+    }
+
+    /// <summary>In a transaction rolled back after: <paramref name="insert"/> stores one row (<paramref name="count"/>), which <paramref name="update"/> may change.</summary>
+    private async Task StoredAsync(string insert, string count, string update)
+    {
+        await using var conn = await OpenAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await ExecuteAsync(conn, insert);
+        Assert.Equal(1L, await ScalarAsync(conn, count));
+        await ExecuteAsync(conn, update);
     }
 
     /// <summary>In a transaction rolled back after: <paramref name="before"/> succeeds, then <paramref name="refused"/> fails as a foreign-key violation under <paramref name="constraint"/>.</summary>
