@@ -103,7 +103,10 @@ internal sealed class BillingFileParser : IBillingFileParser
         var memoirFaulted = false;
         string? memoirReplaces = null;
         var readingReplaces = false;
-        Dictionary<string, string>? fields = null;
+        // One table for every line's fields, cleared at each line (a table a line grew twice per line: 69 MB in 12 s of a
+        // 108 MB file parsed again).
+        var fields = new Dictionary<string, string>(8, StringComparer.Ordinal);
+        var inLine = false;
         string? field = null;
         var text = new System.Text.StringBuilder();
 
@@ -169,14 +172,15 @@ internal sealed class BillingFileParser : IBillingFileParser
                     readingReplaces = false;
                     break;
                 case XmlNodeType.Element when reader.Depth == 2:
-                    fields = new Dictionary<string, string>(StringComparer.Ordinal);
+                    fields.Clear();
+                    inLine = true;
                     lineStart = info.LineNumber;
                     errorsAtLineStart = errorCount;
                     break;
                 case XmlNodeType.Element when reader.Depth == 3:
                     field = reader.LocalName;
                     text.Clear();
-                    if (reader.IsEmptyElement && fields is not null)
+                    if (reader.IsEmptyElement && inLine)
                     {
                         fields[field] = "";
                         field = null;
@@ -185,18 +189,18 @@ internal sealed class BillingFileParser : IBillingFileParser
                 case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.SignificantWhitespace when field is not null:
                     if (text.Length < 200) text.Append(reader.Value);
                     break;
-                case XmlNodeType.EndElement when reader.Depth == 3 && field is not null && fields is not null:
+                case XmlNodeType.EndElement when reader.Depth == 3 && field is not null && inLine:
                     fields[field] = text.ToString().Trim();
                     field = null;
                     break;
-                case XmlNodeType.EndElement when reader.Depth == 2 && fields is not null:
+                case XmlNodeType.EndElement when reader.Depth == 2 && inLine:
                     // A line the schema already faulted is reported once, by the schema.
                     if (errorCount == errorsAtLineStart && !memoirFaulted)
                         yield return new ParsedItem(new RawBillingLine(lineStart, memoirOrdinal, memoirReference,
                             fields.GetValueOrDefault("voucherNumber", ""), fields.GetValueOrDefault("matricule", ""),
                             fields.GetValueOrDefault("sessionDate", ""), fields.GetValueOrDefault("actCode", ""),
                             fields.GetValueOrDefault("travel"), fields.GetValueOrDefault("claimedAmount", "")) { Replaces = memoirReplaces }, null);
-                    fields = null;
+                    inLine = false;
                     break;
             }
         }

@@ -116,4 +116,41 @@ public sealed class MemoirDecisionTests
         Assert.Equal(["refused", "accepted", "refused"], second.Memoir.Lines.Select(l => l.Outcome.ToString().ToLowerInvariant()));
         Assert.Equal(0, remaining[Service]);
     }
+    [Fact]
+    public void Bil08_facts_renewed_for_the_next_batch_know_its_paid_lines_only()
+    {
+        var voucher = Voucher();
+        var parties = new NamedParties(
+            new Dictionary<string, Domain.Vouchers.Voucher> { [voucher.Number] = voucher },
+            new Dictionary<string, Domain.Registry.Insured> { [Matricule] = Insured() },
+            new Dictionary<Guid, AuthorisationFacts>());
+        var stays = new Dictionary<Guid, Domain.Hospital.HospitalStay>();
+        PaidLine Paid(int day, string reference) => new(voucher.Id, voucher.InsuredId, new DateOnly(2026, 11, day), "ZK11", reference);
+        // Every table holds something before the renewal: sessions, travel, a travel allowance line, a reimbursed session, a doctor's fee.
+        var facts = BillingFacts.Create(Provider, parties, stays,
+        [
+            Paid(10, "M-BEFORE") with { TravelPaid = true },
+            Paid(11, "M-BEFORE") with { TravelAllowance = true, TravelPaid = true },
+            Paid(12, "CLAIM-1") with { Reimbursed = true },
+            Paid(13, "M-BEFORE") with { HospitalStayId = Guid.NewGuid() },
+            Paid(14, "CLAIM-2") with { HospitalStayId = Guid.NewGuid(), Reimbursed = true },
+        ]);
+
+        var tables = typeof(BillingFacts).GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)
+            .Where(f => typeof(System.Collections.ICollection).IsAssignableFrom(f.FieldType)).ToList();
+        int Count(BillingFacts f, System.Reflection.FieldInfo table) => ((System.Collections.ICollection)table.GetValue(f)!).Count;
+        Assert.True(tables.Count >= 10);
+        Assert.All(tables, table => Assert.True(Count(facts, table) > 0, $"{table.Name} holds a line before Renew"));
+
+        var renewed = facts.Renew(parties, stays, [Paid(20, "M-NEXT")]);
+
+        Assert.Same(facts, renewed);
+        var fresh = BillingFacts.Create(Provider, parties, stays, [Paid(20, "M-NEXT")]);
+        Assert.All(tables, table => Assert.True(Count(fresh, table) == Count(renewed, table), $"{table.Name} after Renew holds what Create would"));
+        var memo = renewed.ForMemoir([], Today, "M-NEW");
+        LineFacts For(int day) => renewed.For(new FeeMemoirLineInput(Number, Matricule, new DateOnly(2026, 11, day), "ZK11", false, 36.80m), Today, memo,
+            new Dictionary<Guid, int> { [Service] = 8 });
+        Assert.Null(For(10).DuplicateOfMemoir);
+        Assert.Equal("M-NEXT", For(20).DuplicateOfMemoir);
+    }
 }

@@ -115,6 +115,9 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
 
     private DecidedBatch? _unwritten;
 
+    /// <summary>The facts of the last batch, renewed for the next one (<see cref="BillingFacts.Renew"/>): a batch's facts serve it alone.</summary>
+    private BillingFacts? _facts;
+
     /// <summary>
     /// Memoirs of a billing file, a batch at a time, in file order: decided in memory against facts loaded in bulk for
     /// the batch, then written in bulk (<see cref="IBillingLedger.WriteMemoirsAsync"/>). The file's voucher services are
@@ -146,7 +149,8 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
         // read-only catalog and the session counters; the write only the previous batch.
         var deciding = Task.Run(async () =>
         {
-            var facts = BillingFacts.Create(providerId, await parties, stays, previous is null ? paid : paid.Concat(previous.Paid));
+            var known = previous is null ? paid : paid.Concat(previous.Paid);
+            var facts = _facts = _facts?.Renew(await parties, stays, known) ?? BillingFacts.Create(providerId, await parties, stays, known);
             // The file locked its services up front; a voucher issued since then is locked now, before deciding on it.
             var unlocked = facts.ServiceIds(lines).Where(id => !_remaining.ContainsKey(id)).ToList();
             return (Facts: facts, Unlocked: unlocked, Decided: unlocked.Count == 0 ? Decide(requests, facts) : null);
