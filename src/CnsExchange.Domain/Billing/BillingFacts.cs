@@ -95,7 +95,7 @@ public sealed class BillingFacts
         foreach (var line in lines)
         {
             if (Owned(providerId, parties, line) is not { } voucher) continue;
-            var billed = voucher.Services.FirstOrDefault(s => s.ActCode == line.ActCode);
+            var billed = voucher.Service(line.ActCode);
             if (billed is not null) ids.Add(billed.Id);
             else ids.UnionWith(voucher.Services.Select(s => s.Id));
         }
@@ -112,7 +112,7 @@ public sealed class BillingFacts
     /// <summary>BIL-01: the voucher of the line when it belongs to this provider and to the insured of the line.</summary>
     public Voucher? Owned(FeeMemoirLineInput line) => Owned(_providerId, _parties, line);
 
-    public VoucherService? Service(FeeMemoirLineInput line) => Owned(line)?.Services.FirstOrDefault(s => s.ActCode == line.ActCode);
+    public VoucherService? Service(FeeMemoirLineInput line) => Owned(line)?.Service(line.ActCode);
 
     /// <summary>The insured the line is about: the voucher's when the voucher is owned, else the one of the matricule.</summary>
     public Guid? OwnedVoucherId(FeeMemoirLineInput line) => Owned(line)?.Id;
@@ -144,7 +144,7 @@ public sealed class BillingFacts
     public LineFacts For(FeeMemoirLineInput line, DateOnly today, MemoirFacts memoir, IReadOnlyDictionary<Guid, int> remaining, bool insuredRoute = false)
     {
         var owned = Owned(line);
-        var service = owned?.Services.FirstOrDefault(s => s.ActCode == line.ActCode);
+        var service = owned?.Service(line.ActCode);
         var stay = line.HospitalStayId is { } stayId ? _stays.GetValueOrDefault(stayId) : null;
         string? duplicateOf = null;
         var otherAct = false;

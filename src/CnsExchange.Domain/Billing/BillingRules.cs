@@ -86,7 +86,7 @@ public static class ActCovered
         if (act is null) return new(Reason.Refusal(BillingReasonCodes.ActNotValidated, Rule, "actCode", actCode), null, null);
         if (!act.CoveredByCns) return new(Reason.Refusal(CommonReasonCodes.NotCovered, Rule, "actCode", actCode), act, null);
         if (voucher is null) return new(null, act, null);
-        var service = voucher.Services.FirstOrDefault(s => s.ActCode == actCode);
+        var service = voucher.Service(actCode);
         return service is null
             ? new(Reason.Refusal(BillingReasonCodes.ActNotValidated, Rule, "actCode", actCode), act, null)
             : new(null, act, service);
@@ -189,7 +189,7 @@ public static class TravelAllowance
         if (voucher is not null)
         {
             if (ThirdPartyPaymentAllowed.Check(voucher) is { } thirdParty) refusals.Add(thirdParty); // BIL-02
-            session = voucher.Services.FirstOrDefault(s => s.ActCode == facts.SessionActOnDate);
+            session = voucher.Service(facts.SessionActOnDate);
             if (!voucher.Services.Any(Granted) || (session is not null && !Granted(session))) refusals.Add(NotAuthorised(lineRefused: true));
             else if (session is null) refusals.Add(WithoutSession(line.SessionDate));
         }

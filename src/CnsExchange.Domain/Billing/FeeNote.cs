@@ -34,7 +34,7 @@ public static class FeeNote
     {
         if (session.ActCode is null)
             return voucher.Services.Count == 1 ? (voucher.Services[0], null) : (null, FeeNoteSessionProblem.ActNameNeeded);
-        var service = voucher.Services.FirstOrDefault(s => s.ActCode == session.ActCode);
+        var service = voucher.Service(session.ActCode);
         return service is null ? (null, FeeNoteSessionProblem.ActNotOnVoucher) : (service, null);
     }
 

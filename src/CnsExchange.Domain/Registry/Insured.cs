@@ -29,7 +29,12 @@ public sealed class Insured
     public List<AccidentCase> AccidentCases { get; set; } = [];
     public List<CarePlan> CarePlans { get; set; } = [];
 
-    public bool IsAffiliatedOn(DateOnly date) => Affiliations.Any(a => a.Covers(date));
+    public bool IsAffiliatedOn(DateOnly date)
+    {
+        foreach (var period in Affiliations) // a loop, not Any with a closure: billing asks it for each line
+            if (period.Covers(date)) return true;
+        return false;
+    }
 
     public int AgeOn(DateOnly date)
     {
@@ -44,8 +49,12 @@ public sealed class Insured
     public bool HasPhysioCarePlanOverlapping(DateOnly from, DateOnly to) =>
         CarePlans.Any(p => p.IncludesPhysiotherapy && p.From <= to && (p.To is null || p.To >= from));
 
-    public bool PhysioCareDeliveredOn(DateOnly date) =>
-        CarePlans.Any(p => p.IncludesPhysiotherapy && p.PhysioDeliveredOn.Contains(date));
+    public bool PhysioCareDeliveredOn(DateOnly date)
+    {
+        foreach (var plan in CarePlans) // a loop, as IsAffiliatedOn
+            if (plan.IncludesPhysiotherapy && plan.PhysioDeliveredOn.Contains(date)) return true;
+        return false;
+    }
 }
 
 public sealed class AffiliationPeriod

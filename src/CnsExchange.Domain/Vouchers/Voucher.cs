@@ -38,6 +38,14 @@ public sealed class Voucher
     /// <summary>Who cancelled it: the provider's or reviewer's actor name.</summary>
     public string? CancelledBy { get; set; }
     public List<VoucherService> Services { get; set; } = [];
+
+    /// <summary>The service of the voucher for an act, or null (a loop: billing asks it for each line).</summary>
+    public VoucherService? Service(string? actCode)
+    {
+        foreach (var service in Services)
+            if (service.ActCode == actCode) return service;
+        return null;
+    }
 }
 
 /// <summary>A validated service of a voucher. <see cref="SessionsBilled"/> is only ever raised by the database (BIL-06).</summary>

@@ -109,6 +109,7 @@ internal sealed class BillingFileParser : IBillingFileParser
         var inLine = false;
         string? field = null;
         var text = new System.Text.StringBuilder();
+        string? onlyText = null;
 
         while (true)
         {
@@ -180,6 +181,7 @@ internal sealed class BillingFileParser : IBillingFileParser
                 case XmlNodeType.Element when reader.Depth == 3:
                     field = reader.LocalName;
                     text.Clear();
+                    onlyText = null;
                     if (reader.IsEmptyElement && inLine)
                     {
                         fields[field] = "";
@@ -187,10 +189,18 @@ internal sealed class BillingFileParser : IBillingFileParser
                     }
                     break;
                 case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.SignificantWhitespace when field is not null:
+                    // A field is one text node: its value is kept as read, not copied through the builder.
+                    if (onlyText is null && text.Length == 0)
+                    {
+                        onlyText = reader.Value;
+                        break;
+                    }
+                    if (onlyText is not null) text.Append(onlyText);
+                    onlyText = null;
                     if (text.Length < 200) text.Append(reader.Value);
                     break;
                 case XmlNodeType.EndElement when reader.Depth == 3 && field is not null && inLine:
-                    fields[field] = text.ToString().Trim();
+                    fields[field] = (onlyText ?? text.ToString()).Trim();
                     field = null;
                     break;
                 case XmlNodeType.EndElement when reader.Depth == 2 && inLine:

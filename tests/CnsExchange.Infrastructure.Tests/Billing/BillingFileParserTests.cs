@@ -81,4 +81,25 @@ public sealed class BillingFileParserTests
         Assert.DoesNotContain(again, i => i.Error is not null);
         Assert.Equal(3, again.Count);
     }
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_field_is_the_text_of_all_its_nodes_trimmed(bool again)
+    {
+        var split = Xml
+            .Replace("<actCode>ZK11</actCode>\n", "<actCode>ZK<!-- a comment -->11</actCode>\n")
+            .Replace("<matricule>1985010112345</matricule>\n          <sessionDate>2026-11-12", "<matricule><![CDATA[19850101]]>12345</matricule>\n          <sessionDate>2026-11-12")
+            .Replace("<travel>true</travel>", again ? "<travel></travel>" : "<travel> true</travel>"); // the schema wants a boolean
+        Assert.NotEqual(Xml, split);
+        var items = await ReadAsync(s => again
+            ? Parser.ParseValidAsync(s, BillingFileFormat.Xml, "PHY0001", default)
+            : Parser.ParseAsync(s, BillingFileFormat.Xml, "PHY0001", default), split);
+
+        var lines = items.Select(i => i.Line!).ToList();
+        Assert.Equal(["ZK11", "ZK11", "ZK12"], lines.Select(l => l.ActCode));
+        Assert.Equal("1985010112345", lines[2].Matricule);
+        Assert.Equal("36.80", lines[0].ClaimedAmount); // " 36.80 " in the file
+        Assert.Equal(again ? "" : "true", lines[0].Travel);
+        Assert.Equal("K26-0000025-1", lines[2].VoucherNumber); // CDATA alone
+    }
 }
