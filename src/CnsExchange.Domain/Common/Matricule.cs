@@ -19,9 +19,10 @@ public readonly record struct Matricule
     public static bool TryParse(string? text, [NotNullWhen(true)] out Matricule? matricule)
     {
         matricule = null;
-        if (text is null || text.Length != 13 || !text.All(char.IsAsciiDigit)) return false;
-        if (!DateOnly.TryParseExact(text[..8], "yyyyMMdd", out _)) return false;
-        var body = text[..11];
+        // Spans, not substrings: billing checks the matricule of every line of a file.
+        if (text is null || text.Length != 13 || text.AsSpan().ContainsAnyExceptInRange('0', '9')) return false;
+        if (!DateOnly.TryParseExact(text.AsSpan(0, 8), "yyyyMMdd", out _)) return false;
+        var body = text.AsSpan(0, 11);
         if (LuhnDigit(body) != text[11] - '0') return false;
         if (VerhoeffDigit(body) != text[12] - '0') return false;
         matricule = new Matricule(text);
@@ -37,7 +38,7 @@ public readonly record struct Matricule
         return new Matricule(body + LuhnDigit(body) + VerhoeffDigit(body));
     }
 
-    public static int LuhnDigit(string digits)
+    public static int LuhnDigit(ReadOnlySpan<char> digits)
     {
         var sum = 0;
         for (var i = 0; i < digits.Length; i++)
@@ -81,7 +82,7 @@ public readonly record struct Matricule
     /// <summary>The inverse of a digit in D5.</summary>
     public static int VerhoeffInverse(int digit) => VerhoeffInv[digit];
 
-    public static int VerhoeffDigit(string digits)
+    public static int VerhoeffDigit(ReadOnlySpan<char> digits)
     {
         var c = 0;
         for (var i = 0; i < digits.Length; i++)

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace CnsExchange.Domain.Vouchers;
 
 public enum VoucherKind
@@ -80,17 +82,25 @@ public static class VoucherNumber
         return $"{Prefix(kind)}{body[..2]}-{body[2..]}-{Common.Matricule.LuhnDigit(body)}";
     }
 
-    public static bool IsWellFormed(string? number) =>
-        HasShape(number) && Common.Matricule.LuhnDigit(number![1..3] + number[4..11]) == number[12] - '0';
+    public static bool IsWellFormed(string? number)
+    {
+        if (!HasShape(number)) return false;
+        Span<char> digits = stackalloc char[9]; // year and sequence
+        number.AsSpan(1, 2).CopyTo(digits);
+        number.AsSpan(4, 7).CopyTo(digits[2..]);
+        return Common.Matricule.LuhnDigit(digits) == number[12] - '0';
+    }
 
     /// <summary>
     /// Kind letter, year, sequence and a digit, the check digit not verified: inputs check the shape only, so that a
     /// wrong check digit answers like any number no voucher has (the check character is not revealed by its own error).
     /// </summary>
-    public static bool HasShape(string? number)
+    public static bool HasShape([NotNullWhen(true)] string? number)
     {
         if (number is null || number.Length != 13 || number[3] != '-' || number[11] != '-') return false;
         if (number[0] is not ('K' or 'C' or 'R')) return false;
-        return (number[1..3] + number[4..11]).All(char.IsAsciiDigit) && char.IsAsciiDigit(number[12]);
+        // Digits everywhere else (year, sequence, check digit); checked in place, as every line of a file is.
+        return !number.AsSpan(1, 2).ContainsAnyExceptInRange('0', '9') && !number.AsSpan(4, 7).ContainsAnyExceptInRange('0', '9')
+            && char.IsAsciiDigit(number[12]);
     }
 }

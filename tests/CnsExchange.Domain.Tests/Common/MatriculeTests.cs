@@ -107,6 +107,6 @@ public sealed class MatriculeTests
         }
         Assert.Empty(missed);
 
-        static bool Checks(string numberWithCheckDigit) => Matricule.VerhoeffDigit(numberWithCheckDigit[..^1]) == numberWithCheckDigit[^1] - '0';
+        static bool Checks(string numberWithCheckDigit) => Matricule.VerhoeffDigit(numberWithCheckDigit.AsSpan(0, numberWithCheckDigit.Length - 1)) == numberWithCheckDigit[^1] - '0';
     }
 }
