@@ -19,9 +19,7 @@ public readonly record struct Matricule
     public static bool TryParse(string? text, [NotNullWhen(true)] out Matricule? matricule)
     {
         matricule = null;
-        // Spans, not substrings: billing checks the matricule of every line of a file.
-        if (text is null || text.Length != 13 || text.AsSpan().ContainsAnyExceptInRange('0', '9')) return false;
-        if (!DateOnly.TryParseExact(text.AsSpan(0, 8), "yyyyMMdd", out _)) return false;
+        if (!IsDigitsFromABirthDate(text)) return false;
         var body = text.AsSpan(0, 11);
         if (LuhnDigit(body) != text[11] - '0') return false;
         if (VerhoeffDigit(body) != text[12] - '0') return false;
@@ -31,11 +29,18 @@ public readonly record struct Matricule
 
     public static bool IsValid(string? text) => TryParse(text, out _);
 
+    /// <summary>13 digits, the first 8 a valid date (yyyyMMdd); in place, not through substrings: billing checks the matricule of every line of a file.</summary>
+    private static bool IsDigitsFromABirthDate([NotNullWhen(true)] string? text) =>
+        text is not null && text.Length == 13 && !text.AsSpan().ContainsAnyExceptInRange('0', '9')
+        && DateOnly.TryParseExact(text.AsSpan(0, 8), "yyyyMMdd", out _);
+
+    /// <summary>The 11 digits of birth date and sequence, followed by their Luhn and Verhoeff check digits.</summary>
+    private static Matricule WithCheckDigits(string body) => new(body + LuhnDigit(body) + VerhoeffDigit(body));
+
     /// <summary>Builds a valid matricule from birth date and sequence (used for sandbox identities).</summary>
     public static Matricule Create(DateOnly birthDate, int sequence)
     {
-        var body = birthDate.ToString("yyyyMMdd") + sequence.ToString("000");
-        return new Matricule(body + LuhnDigit(body) + VerhoeffDigit(body));
+        return WithCheckDigits(birthDate.ToString("yyyyMMdd") + sequence.ToString("000"));
     }
 
     public static int LuhnDigit(ReadOnlySpan<char> digits)
@@ -99,9 +104,7 @@ public readonly record struct Matricule
     /// </summary>
     public static Matricule? WithCorrectCheckDigits(string text)
     {
-        if (text.Length != 13 || !text.All(char.IsAsciiDigit) || !DateOnly.TryParseExact(text[..8], "yyyyMMdd", out _)) return null;
-        var body = text[..11];
-        return new Matricule(body + LuhnDigit(body) + VerhoeffDigit(body));
+        return IsDigitsFromABirthDate(text) ? WithCheckDigits(text[..11]) : null;
     }
 
     /// <summary>Age in whole years on a date.</summary>
