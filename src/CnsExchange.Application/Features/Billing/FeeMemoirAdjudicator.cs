@@ -149,8 +149,8 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
         // read-only catalog and the session counters; the write only the previous batch.
         var deciding = Task.Run(async () =>
         {
-            var known = previous is null ? paid : paid.Concat(previous.Paid);
-            var facts = _facts = _facts?.Renew(await parties, stays, known) ?? BillingFacts.Create(providerId, await parties, stays, known);
+            var (named, known) = (await parties, previous is null ? paid : paid.Concat(previous.Paid));
+            var facts = _facts = _facts?.Renew(named, stays, known) ?? BillingFacts.Create(providerId, named, stays, known);
             // The file locked its services up front; a voucher issued since then is locked now, before deciding on it.
             var unlocked = facts.ServiceIds(lines).Where(id => !_remaining.ContainsKey(id)).ToList();
             return (Facts: facts, Unlocked: unlocked, Decided: unlocked.Count == 0 ? Decide(requests, facts) : null);
