@@ -65,12 +65,22 @@ builder.Services.AddSingleton(builder.Configuration.GetSection("CnsExchange:Bill
 
 var app = builder.Build();
 
+// The garbage collector's settings as the runtime took them (CnsExchange.Api.csproj's runtimeconfig.json, then the DOTNET_*
+// variables of the launchers): the API's memory (bench P4) depends on them, and a launcher that lost one shows here.
+var gc = GC.GetConfigurationVariables();
+app.Logger.LogInformation("Garbage collector: server {Server}, concurrent {Concurrent}, gen0 budget {Gen0Budget} bytes, conserve memory {ConserveMemory}",
+    gc.GetValueOrDefault("ServerGC"), gc.GetValueOrDefault("ConcurrentGC"), gc.GetValueOrDefault("GCGen0MaxBudget"), gc.GetValueOrDefault("GCConserveMem"));
+
 if (!isTooling)
 {
     await using var scope = app.Services.CreateAsyncScope();
     await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
 }
-if (migrateOnly) return;
+if (migrateOnly)
+{
+    await app.DisposeAsync(); // the console logger writes what it queued
+    return;
+}
 
 app.UseSecurityHeaders();
 app.UseExceptionHandler();

@@ -9,7 +9,8 @@ namespace CnsExchange.IntegrationTests.Foundation;
 
 /// <summary>
 /// `CnsExchange.Api.dll --migrate` (run by scripts/run.sh, scripts/scale-out.sh, bench/run.sh and docker compose before the
-/// API): the start-up work alone — every migration, the application role, the default sandbox — then exit 0 without serving.
+/// API): the start-up work alone — every migration, the application role, the default sandbox — then exit 0 without serving;
+/// like the API, it first logs the garbage collector's settings as the runtime took them.
 /// </summary>
 public sealed class MigrateOnlyTests
 {
@@ -38,6 +39,8 @@ public sealed class MigrateOnlyTests
         }
         Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {await output}{await errors}");
         Assert.DoesNotContain("Now listening", await output, StringComparison.Ordinal);
+        // The API's build asks the GC to conserve memory (runtimeconfig.json); the process says how the runtime took it.
+        Assert.Contains("conserve memory 5", await output, StringComparison.Ordinal);
 
         var migrations = typeof(AppDbContext).Assembly.GetTypes().Count(t => t.GetCustomAttribute<MigrationAttribute>() is not null);
         await using var connection = new NpgsqlConnection(connectionString);
