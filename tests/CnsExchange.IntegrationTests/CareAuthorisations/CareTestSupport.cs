@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Billing;
 using CnsExchange.Application.Features.Cures;
@@ -93,23 +92,10 @@ public static class CareTestSupport
 
     public static VoucherServiceDto Service(this RehabilitationAuthorisationDto decision) => decision.Voucher!.Services.Single();
 
-    public static string Status(this JsonNode decision) => decision["status"]!.GetValue<string>();
-
-    public static IReadOnlyList<string> Codes(this JsonNode decision) =>
-        decision["reasons"]!.AsArray().Select(r => r!["code"]!.GetValue<string>()).ToList();
-
-    public static string Id(this JsonNode decision) => decision["id"]!.GetValue<string>();
-
-    public static string VoucherNumber(this JsonNode decision) => decision["voucher"]!["number"]!.GetValue<string>();
-
-    public static JsonNode Service(this JsonNode decision) => decision["voucher"]!["services"]!.AsArray().Single()!;
-
     /// <summary>A date as the wire writes it, to compare with the tests' literal dates.</summary>
     public static string Iso(this DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     public static string? Iso(this DateOnly? date) => date?.Iso();
-
-    public static string Date(this JsonNode node, string name) => node[name]!.GetValue<string>();
 
     /// <summary><paramref name="count"/> session dates: consecutive days from <paramref name="first"/>, the last one on <paramref name="last"/>.</summary>
     public static IReadOnlyList<DateOnly> Sessions(DateOnly first, DateOnly last, int count) =>

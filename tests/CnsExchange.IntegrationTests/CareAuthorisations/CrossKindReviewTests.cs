@@ -1,5 +1,8 @@
 using System.Net;
 using CnsExchange.Application.Features.Rehabilitation;
+using CnsExchange.Application.Features.Requests;
+using CnsExchange.Application.Features.Review;
+using CnsExchange.Domain.Requests;
 using CnsExchange.IntegrationTests.Support;
 using static CnsExchange.IntegrationTests.CareAuthorisations.CareTestSupport;
 using Physio = CnsExchange.IntegrationTests.Validation.ValidationTestSupport;
@@ -19,22 +22,22 @@ public sealed class CrossKindReviewTests(ApiFactory api) : ApiTest(api)
         var rehab = (await Client(Rehab1).RehabAsync(Rehab("GER_AMB", start: new DateOnly(2026, 12, 1), end: new DateOnly(2027, 1, 31), declared: DeclaredStay))).Id.ToString(); // Tuesday → due Wednesday
         Api.Clock.Advance(TimeSpan.FromDays(1)); // Wednesday: the physiotherapy request is overdue
 
-        var queue = await (await Client(Reviewer).GetAsync("/api/v1/review/queue")).ExpectAsync(HttpStatusCode.OK);
-        var items = queue["items"]!.AsArray();
-        Assert.Equal([physio, rehab], items.Select(i => i!["id"]!.GetValue<string>()));
-        Assert.Equal(["physio_validation", "rehabilitation_authorisation"], items.Select(i => i!["kind"]!.GetValue<string>()));
-        Assert.Equal([true, false], items.Select(i => i!["overdue"]!.GetValue<bool>()));
-        Assert.Equal(["PHY0001", "REH0001"], items.Select(i => i!["providerCode"]!.GetValue<string>()));
-        Assert.Equal($"{RehabUrl}/{rehab}", items[1]!["url"]!.GetValue<string>());
-        Assert.Equal("GER_AMB 2026-12-01/2027-01-31 (62 days)", items[1]!["subject"]!.GetValue<string>());
-        Assert.Equal((2, 1), (queue["total"]!.GetValue<int>(), queue["overdue"]!.GetValue<int>()));
+        var queue = await QueueAsync();
+        var items = queue.Items;
+        Assert.Equal([physio, rehab], items.Select(i => i.Id.ToString()));
+        Assert.Equal([RequestKind.PhysioValidation, RequestKind.RehabilitationAuthorisation], items.Select(i => i.Kind));
+        Assert.Equal([true, false], items.Select(i => i.Overdue));
+        Assert.Equal(["PHY0001", "REH0001"], items.Select(i => i.ProviderCode));
+        Assert.Equal($"{RehabUrl}/{rehab}", items[1].Url);
+        Assert.Equal("GER_AMB 2026-12-01/2027-01-31 (62 days)", items[1].Subject);
+        Assert.Equal((2, 1), (queue.Total, queue.Overdue));
 
         // One decision endpoint for every kind.
-        var agreed = await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{physio}/decision", new { decision = "agree" })).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(("agreed", "physio_validation"), (agreed["status"]!.GetValue<string>(), agreed["kind"]!.GetValue<string>()));
-        Assert.StartsWith("K26-", agreed["voucher"]!["number"]!.GetValue<string>());
-        var remaining = await (await Client(Reviewer).GetAsync("/api/v1/review/queue")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal([rehab], remaining["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()));
+        var agreed = await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{physio}/decision", new { decision = "agree" }))
+            .ExpectAsync<RequestDto>(HttpStatusCode.OK);
+        Assert.Equal((RequestStatus.Agreed, RequestKind.PhysioValidation), (agreed.Status, agreed.Kind));
+        Assert.StartsWith("K26-", agreed.Voucher!.Number);
+        Assert.Equal([rehab], (await QueueAsync()).Items.Select(i => i.Id.ToString()));
     }
 
     [Fact]
@@ -43,6 +46,8 @@ public sealed class CrossKindReviewTests(ApiFactory api) : ApiTest(api)
         var rehab = (await Client(Rehab1).RehabAsync(Rehab("GER_AMB", start: new DateOnly(2026, 12, 1), end: new DateOnly(2027, 1, 31), declared: DeclaredStay))).Id.ToString();
         await (await Client(Rehab1).PostJsonAsync($"{Physio.Url}/{rehab}/cancel", new { })).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         await (await Client(Rehab1).GetAsync($"{Physio.Url}/{rehab}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
-        Assert.Equal("pending", (await (await Client(Rehab1).GetAsync($"{RehabUrl}/{rehab}")).ExpectAsync(HttpStatusCode.OK)).Status());
+        Assert.Equal(RequestStatus.Pending, (await (await Client(Rehab1).GetAsync($"{RehabUrl}/{rehab}")).ExpectAsync<RehabilitationAuthorisationDto>(HttpStatusCode.OK)).Status);
     }
+
+    private async Task<ReviewQueue> QueueAsync() => await (await Client(Reviewer).GetAsync("/api/v1/review/queue")).ExpectAsync<ReviewQueue>(HttpStatusCode.OK);
 }

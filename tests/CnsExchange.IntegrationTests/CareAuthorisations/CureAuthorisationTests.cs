@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text;
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Cures;
+using CnsExchange.Application.Features.Vouchers;
 using CnsExchange.Domain.Cures;
 using CnsExchange.Domain.Vouchers;
 using CnsExchange.Domain.Requests;
@@ -42,9 +45,9 @@ public sealed class CureAuthorisationTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(["submitted", "agreed"], decision.History.Select(h => h.Action));
 
         // The voucher view carries the authorisation terms too.
-        var shown = await (await Client(Thermal1).GetAsync($"/api/v1/vouchers/{decision.Voucher!.Number}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(17.94m, shown["cure"]!["stayAllowance"]!["amount"]!.GetValue<decimal>());
-        Assert.Equal(24, shown["services"]![0]!["sessionsRemaining"]!.GetValue<int>());
+        var shown = await (await Client(Thermal1).GetAsync($"/api/v1/vouchers/{decision.Voucher!.Number}")).ExpectAsync<VoucherDto>(HttpStatusCode.OK);
+        Assert.Equal(17.94m, shown.Cure!.StayAllowance!.Amount);
+        Assert.Equal(24, shown.Services[0].SessionsRemaining);
     }
 
     [Fact]
@@ -284,10 +287,10 @@ public sealed class CureAuthorisationTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task Same_idempotency_key_replays_the_first_decision_and_another_body_is_422()
     {
-        var first = await (await Client(Thermal1).PostCureAsync(Cure(), "cure-1")).ExpectAsync(HttpStatusCode.Created);
+        var first = await (await Client(Thermal1).PostCureAsync(Cure(), "cure-1")).ExpectAsync<CureAuthorisationDto>(HttpStatusCode.Created);
         var replay = await Client(Thermal1).PostCureAsync(Cure(), "cure-1");
-        var again = await replay.ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal((first.Id(), first.VoucherNumber()), (again.Id(), again.VoucherNumber()));
+        var again = await replay.ExpectAsync<CureAuthorisationDto>(HttpStatusCode.Created);
+        Assert.Equal((first.Id, first.Voucher!.Number), (again.Id, again.Voucher!.Number));
         Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
 
         await (await Client(Thermal1).PostCureAsync(Cure("T203"), "cure-1")).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
@@ -298,9 +301,9 @@ public sealed class CureAuthorisationTests(ApiFactory api) : ApiTest(api)
     public async Task Concurrent_requests_for_one_insured_get_one_cure_of_a_nature()
     {
         var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Client(Thermal1).PostCureAsync(Cure("T200"))));
-        var bodies = await Task.WhenAll(responses.Select(r => r.ExpectAsync(HttpStatusCode.Created)));
-        Assert.Single(bodies, b => b.Status() == "agreed");
-        Assert.All(bodies.Where(b => b.Status() != "agreed"), b => Assert.Equal(["CURE_TOO_SOON"], b.Codes()));
+        var bodies = await Task.WhenAll(responses.Select(r => r.ExpectAsync<CureAuthorisationDto>(HttpStatusCode.Created)));
+        Assert.Single(bodies, b => b.Status == RequestStatus.Agreed);
+        Assert.All(bodies.Where(b => b.Status != RequestStatus.Agreed), b => Assert.Equal(["CURE_TOO_SOON"], b.Codes()));
         Assert.Equal(1, await CountAsync("vouchers"));
     }
 
@@ -316,27 +319,26 @@ public sealed class CureAuthorisationTests(ApiFactory api) : ApiTest(api)
         var physio = await (await Client(Physio1).GetAsync($"{RehabUrl}/{id}")).ReadJsonAsync();
         Assert.Equal("not_found", physio["code"]!.GetValue<string>());
 
-        var read = await (await Client(Reviewer).GetAsync($"{CureUrl}/{id}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(("THE0001", "T200"), (read["providerCode"]!.GetValue<string>(), read["request"]!["kindCode"]!.GetValue<string>()));
+        var read = await (await Client(Reviewer).GetAsync($"{CureUrl}/{id}")).ExpectAsync<CureAuthorisationDto>(HttpStatusCode.OK);
+        Assert.Equal(("THE0001", "T200"), (read.ProviderCode, read.Request.KindCode));
         Assert.Equal(HttpStatusCode.OK, (await Client(Thermal1).GetAsync($"{CureUrl}/{id}")).StatusCode);
     }
 
     [Fact]
     public async Task List_shows_the_centres_own_requests_newest_first_and_filters_by_status()
     {
-        var agreed = (await Client(Thermal1).CureAsync(Cure("T200"))).Id.ToString();
+        var agreed = (await Client(Thermal1).CureAsync(Cure("T200"))).Id;
         Api.Clock.Advance(TimeSpan.FromHours(1));
-        var refused = (await Client(Thermal1).CureAsync(Cure("T180"))).Id.ToString();
+        var refused = (await Client(Thermal1).CureAsync(Cure("T180"))).Id;
 
-        var page = await (await Client(Thermal1).GetAsync($"{CureUrl}?limit=1")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(refused, page["items"]![0]!["id"]!.GetValue<string>());
-        var next = await (await Client(Thermal1).GetAsync($"{CureUrl}?limit=1&cursor={page["nextCursor"]!.GetValue<string>()}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(agreed, next["items"]![0]!["id"]!.GetValue<string>());
-        Assert.Null(next["nextCursor"]);
+        var page = await ListAsync(Thermal1, "?limit=1");
+        Assert.Equal(refused, page.Items.Single().Id);
+        var next = await ListAsync(Thermal1, $"?limit=1&cursor={page.NextCursor}");
+        Assert.Equal(agreed, next.Items.Single().Id);
+        Assert.Null(next.NextCursor);
 
-        var onlyAgreed = await (await Client(Thermal1).GetAsync($"{CureUrl}?status=agreed")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal([agreed], onlyAgreed["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()));
-        Assert.Empty((await (await Client(Rehab1).GetAsync(CureUrl)).ExpectAsync(HttpStatusCode.OK))["items"]!.AsArray());
+        Assert.Equal([agreed], (await ListAsync(Thermal1, "?status=agreed")).Items.Select(i => i.Id));
+        Assert.Empty((await ListAsync(Rehab1, "")).Items);
         await (await Client(Thermal1).GetAsync($"{CureUrl}?status=maybe")).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
     }
 
@@ -346,10 +348,13 @@ public sealed class CureAuthorisationTests(ApiFactory api) : ApiTest(api)
         var swagger = await (await Client(null).GetAsync("/swagger/v1/swagger.json")).ExpectAsync(HttpStatusCode.OK);
         var example = swagger["components"]!["schemas"]!["CureAuthorisationInput"]!["example"]!.ToJsonString();
         var response = await Client(Thermal1).PostAsync(CureUrl, new StringContent(example, Encoding.UTF8, "application/json"));
-        var decision = await response.ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal("agreed", decision.Status());
+        var decision = await response.ExpectAsync<CureAuthorisationDto>(HttpStatusCode.Created);
+        Assert.Equal(RequestStatus.Agreed, decision.Status);
         Assert.Empty(decision.Codes());
     }
+
+    private async Task<Page<CureAuthorisationSummaryDto>> ListAsync(string key, string query) =>
+        await (await Client(key).GetAsync(CureUrl + query)).ExpectAsync<Page<CureAuthorisationSummaryDto>>(HttpStatusCode.OK);
 
     private Task<long> CountAsync(string table) => Validation.ValidationTestSupport.CountAsync(Api, table);
 }

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using CnsExchange.IntegrationTests.Support;
 using CnsExchange.Application.Features.Cures;
 using CnsExchange.Application.Features.PaymentRuns;
+using CnsExchange.Domain.Cures;
 using CnsExchange.Domain.Payments;
 using static CnsExchange.IntegrationTests.CareAuthorisations.CareTestSupport;
 using static CnsExchange.IntegrationTests.OtherBilling.OtherBillingSupport;
@@ -20,23 +21,25 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
     private Task<HttpResponseMessage> ReportAsync(Guid id, object body, string key = Thermal1) =>
         Client(key).PostJsonAsync($"{CureUrl}/{id}/medical-interruptions", body);
 
+    /// <summary>An interruption reported, decided or recorded (200): the cure as it then stands.</summary>
+    private static async Task<CureAuthorisationDto> CureAfterAsync(Task<HttpResponseMessage> call) =>
+        await (await call).ExpectAsync<CureAuthorisationDto>(HttpStatusCode.OK);
+
     [Fact]
     public async Task Cur10_medical_interruption_accepted_by_a_reviewer_extends_the_6_month_cycle_by_its_days()
     {
         var cure = await Client(Thermal1).CureAsync(Cure("T200", start: FirstSession));
         var id = cure.Id;
-        var reported = await (await ReportAsync(id, new { from = "2027-01-04", to = "2027-01-24", certificateReference = "CERT-42 Dr Weber" }))
-            .ExpectAsync(HttpStatusCode.OK);
-        var interruption = reported["interruptions"]![0]!;
-        Assert.Equal(("medical", "pending", 21, "CERT-42 Dr Weber"), (interruption["kind"]!.GetValue<string>(), interruption["status"]!.GetValue<string>(),
-            interruption["days"]!.GetValue<int>(), interruption["certificateReference"]!.GetValue<string>()));
+        var reported = await CureAfterAsync(ReportAsync(id, new { from = "2027-01-04", to = "2027-01-24", certificateReference = "CERT-42 Dr Weber" }));
+        var interruption = reported.Interruptions[0];
+        Assert.Equal((CureInterruptionKind.Medical, CureInterruptionStatus.Pending, 21, "CERT-42 Dr Weber"),
+            (interruption.Kind, interruption.Status, interruption.Days, interruption.CertificateReference));
 
         // The centre cannot decide; the reviewer accepts.
         await (await Client(Thermal1).PostJsonAsync($"{CureUrl}/{id}/medical-interruptions/1/decision", new { accepted = true }))
             .ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
-        var accepted = await (await Client(Reviewer).PostJsonAsync($"{CureUrl}/{id}/medical-interruptions/1/decision", new { accepted = true, note = "ok" }))
-            .ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(("accepted", 21), (accepted["interruptions"]![0]!["status"]!.GetValue<string>(), accepted["authorisation"]!["interruptionDays"]!.GetValue<int>()));
+        var accepted = await CureAfterAsync(Client(Reviewer).PostJsonAsync($"{CureUrl}/{id}/medical-interruptions/1/decision", new { accepted = true, note = "ok" }));
+        Assert.Equal((CureInterruptionStatus.Accepted, 21), (accepted.Interruptions[0].Status, accepted.Authorisation!.InterruptionDays));
         await (await Client(Reviewer).PostJsonAsync($"{CureUrl}/{id}/medical-interruptions/1/decision", new { accepted = false }))
             .ExpectProblemAsync(HttpStatusCode.Conflict, "interruption_already_decided");
 
@@ -58,9 +61,8 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
     {
         var cure = await Client(Thermal1).CureAsync(Cure("T200", start: FirstSession));
         await (await ReportAsync(cure.Id, new { from = "2027-01-04", to = "2027-01-10", certificateReference = "CERT-1" })).ExpectAsync(HttpStatusCode.OK);
-        var rejected = await (await Client(Reviewer).PostJsonAsync($"{CureUrl}/{cure.Id}/medical-interruptions/1/decision", new { accepted = false }))
-            .ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(("rejected", 0), (rejected["interruptions"]![0]!["status"]!.GetValue<string>(), rejected["authorisation"]!["interruptionDays"]!.GetValue<int>()));
+        var rejected = await CureAfterAsync(Client(Reviewer).PostJsonAsync($"{CureUrl}/{cure.Id}/medical-interruptions/1/decision", new { accepted = false }));
+        Assert.Equal((CureInterruptionStatus.Rejected, 0), (rejected.Interruptions[0].Status, rejected.Authorisation!.InterruptionDays));
 
         var fango = await Client(Thermal1).CureAsync(Cure("T260", MondorfResident));
         await (await ReportAsync(fango.Id, new { from = "2027-01-04", to = "2027-01-10", certificateReference = "CERT-2" }))
@@ -85,10 +87,9 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
         var future = await (await Client(Thermal1).PostJsonAsync($"{CureUrl}/{cure.Id}/interruption", new { from = "2026-12-11" }))
             .ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
         Assert.NotNull(future["errors"]!["from"]);
-        var recorded = await (await Client(Reviewer).PostJsonAsync($"{CureUrl}/{cure.Id}/interruption", new { from = "2026-12-08", note = "no show" }))
-            .ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(("without_valid_reason", "recorded"), (recorded["interruptions"]![0]!["kind"]!.GetValue<string>(), recorded["interruptions"]![0]!["status"]!.GetValue<string>()));
-        Assert.Equal("2026-12-08", recorded["authorisation"]!.Date("interruptedOn"));
+        var recorded = await CureAfterAsync(Client(Reviewer).PostJsonAsync($"{CureUrl}/{cure.Id}/interruption", new { from = "2026-12-08", note = "no show" }));
+        Assert.Equal((CureInterruptionKind.WithoutValidReason, CureInterruptionStatus.Recorded), (recorded.Interruptions[0].Kind, recorded.Interruptions[0].Status));
+        Assert.Equal(new DateOnly(2026, 12, 8), recorded.Authorisation!.InterruptedOn);
 
         var after = await Client(Thermal1).BillAsync("THE-CUR09-2", [
             VoucherLine(voucher, Adult, new DateOnly(2026, 12, 7), "T200", 35.00m),
@@ -209,9 +210,8 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
         var swagger = await (await Client(null).GetAsync("/swagger/v1/swagger.json")).ExpectAsync(HttpStatusCode.OK);
         JsonNode Example(string schema) => swagger["components"]!["schemas"]![schema]!["example"]!;
         var cure = await Client(Thermal1).CureAsync(Cure("T200", start: FirstSession));
-        var reported = await (await Client(Thermal1).PostJsonAsync($"{CureUrl}/{cure.Id}/medical-interruptions", Example("MedicalInterruptionInput")))
-            .ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("pending", reported["interruptions"]![0]!["status"]!.GetValue<string>());
+        var reported = await CureAfterAsync(Client(Thermal1).PostJsonAsync($"{CureUrl}/{cure.Id}/medical-interruptions", Example("MedicalInterruptionInput")));
+        Assert.Equal(CureInterruptionStatus.Pending, reported.Interruptions[0].Status);
         await (await Client(Reviewer).PostJsonAsync($"{CureUrl}/{cure.Id}/medical-interruptions/1/decision", Example("InterruptionDecisionInput")))
             .ExpectAsync(HttpStatusCode.OK);
         await (await Client(Thermal1).PostJsonAsync($"{CureUrl}/{cure.Id}/interruption", Example("CureInterruptionInput"))).ExpectAsync(HttpStatusCode.OK);

@@ -1,7 +1,12 @@
 using System.Net;
 using System.Text;
-using System.Text.Json.Nodes;
+using System.Text.Json;
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.HospitalStays;
 using CnsExchange.Application.Features.Rehabilitation;
+using CnsExchange.Application.Features.Requests;
+using CnsExchange.Application.Features.Vouchers;
+using CnsExchange.Domain.Hospital;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Vouchers;
 using CnsExchange.Domain.Requests;
@@ -21,12 +26,19 @@ public sealed class RehabilitationAuthorisationTests(ApiFactory api) : ApiTest(a
         {
             matricule, admissionDate = admission, dischargeDate = discharge, kind = "stationary", childbirth = false, room = "standard",
             singleRoomMedicallyNeeded = false, accompanyingParentBed = false, countryOfCare = "LU", operations = Array.Empty<object>(),
-        })).ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal("accepted", stay["status"]!.GetValue<string>());
+        })).ExpectAsync<HospitalStayDto>(HttpStatusCode.Created);
+        Assert.Equal(HospitalStayStatus.Accepted, stay.Status);
     }
 
     private Task<HttpResponseMessage> ExtendAsync(Guid id, int days, string key = Rehab1, string? idempotencyKey = null) =>
         Client(key).SendJsonAsync($"{RehabUrl}/{id}/extensions", new { days }, idempotencyKey);
+
+    /// <summary>Asks for an extension; the answer (201) is the extension granted or refused, with the authorisation as it stands.</summary>
+    private async Task<RehabilitationExtensionDecisionDto> ExtensionAsync(Guid id, int days) =>
+        await (await ExtendAsync(id, days)).ExpectAsync<RehabilitationExtensionDecisionDto>(HttpStatusCode.Created);
+
+    private async Task<RehabilitationAuthorisationDto> ReadAsync(Guid id) =>
+        await (await Client(Rehab1).GetAsync($"{RehabUrl}/{id}")).ExpectAsync<RehabilitationAuthorisationDto>(HttpStatusCode.OK);
 
     // ---- REH-02 geriatric ambulatory ----------------------------------------------------------------------------
 
@@ -90,17 +102,17 @@ public sealed class RehabilitationAuthorisationTests(ApiFactory api) : ApiTest(a
         await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{id}/decision", new { decision = "agree", sessions = 10 }))
             .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "sessions_not_applicable");
         var decided = await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{id}/decision", new { decision = "agree", note = "Discharge letter checked" }))
-            .ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(("agreed", "rehabilitation_authorisation"), (decided.Status(), decided["kind"]!.GetValue<string>()));
-        Assert.Empty(decided.Codes());
-        Assert.Equal($"{RehabUrl}/{id}", decided["url"]!.GetValue<string>());
-        Assert.StartsWith("R26-", decided.VoucherNumber());
-        Assert.Equal(62, decided.Service()["sessionsGranted"]!.GetValue<int>());
+            .ExpectAsync<RequestDto>(HttpStatusCode.OK);
+        Assert.Equal((RequestStatus.Agreed, RequestKind.RehabilitationAuthorisation), (decided.Status, decided.Kind));
+        Assert.Empty(decided.Reasons);
+        Assert.Equal($"{RehabUrl}/{id}", decided.Url);
+        Assert.StartsWith("R26-", decided.Voucher!.Number);
+        Assert.Equal(62, decided.Voucher.Services.Single().SessionsGranted);
 
-        var read = await (await Client(Rehab1).GetAsync($"{RehabUrl}/{id}")).ExpectAsync(HttpStatusCode.OK);
+        var read = await ReadAsync(id);
         // The medical report (LIF-07) came before the reviewer's decision.
-        Assert.Equal(["submitted", "pending", "document_received", "agreed"], read["history"]!.AsArray().Select(h => h!["action"]!.GetValue<string>()));
-        Assert.Equal(decided.VoucherNumber(), read.VoucherNumber());
+        Assert.Equal(["submitted", "pending", "document_received", "agreed"], read.History.Select(h => h.Action));
+        Assert.Equal(decided.Voucher.Number, read.Voucher!.Number);
     }
 
     [Fact]
@@ -118,25 +130,27 @@ public sealed class RehabilitationAuthorisationTests(ApiFactory api) : ApiTest(a
     {
         var first = (await Client(Rehab1).RehabAsync(Rehab("GER_AMB", start: new DateOnly(2026, 12, 1), end: new DateOnly(2027, 1, 31), declared: DeclaredStay))).Id;
         await (await Client(Hospital1).PostJsonAsync($"{RehabUrl}/{first}/cancel", new { })).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
-        var cancelled = await (await Client(Rehab1).PostJsonAsync($"{RehabUrl}/{first}/cancel", new { note = "Patient moved" })).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("cancelled", cancelled.Status());
+        var cancelled = await (await Client(Rehab1).PostJsonAsync($"{RehabUrl}/{first}/cancel", new { note = "Patient moved" }))
+            .ExpectAsync<RehabilitationAuthorisationDto>(HttpStatusCode.OK);
+        Assert.Equal(RequestStatus.Cancelled, cancelled.Status);
         // The terms shown while it was pending are no longer shown once it is cancelled (RequestViews.ShowsTerms).
-        Assert.Null(cancelled["authorisation"]);
+        Assert.Null(cancelled.Authorisation);
         await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{first}/decision", new { decision = "agree" }))
             .ExpectProblemAsync(HttpStatusCode.Conflict, "request_not_pending");
 
         var second = (await Client(Rehab1).RehabAsync(Rehab("GER_AMB", MondorfResident, new DateOnly(2026, 12, 1), new DateOnly(2027, 1, 31), declared: DeclaredStay))).Id;
         var asked = await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{second}/decision", new { decision = "request_information", question = "Please send the discharge letter." }))
-            .ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("information_requested", asked.Status());
-        var answered = await (await Client(Rehab1).PostJsonAsync($"{RehabUrl}/{second}/information", new { answer = "Sent by secure e-mail." })).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(("pending", "Sent by secure e-mail."), (answered.Status(), answered["informationAnswer"]!.GetValue<string>()));
-        Assert.Equal("2027-01-31", answered["authorisation"]!.Date("to"));
+            .ExpectAsync<RequestDto>(HttpStatusCode.OK);
+        Assert.Equal(RequestStatus.InformationRequested, asked.Status);
+        var answered = await (await Client(Rehab1).PostJsonAsync($"{RehabUrl}/{second}/information", new { answer = "Sent by secure e-mail." }))
+            .ExpectAsync<RehabilitationAuthorisationDto>(HttpStatusCode.OK);
+        Assert.Equal((RequestStatus.Pending, "Sent by secure e-mail."), (answered.Status, answered.InformationAnswer));
+        Assert.Equal("2027-01-31", answered.Authorisation!.To.Iso());
         var refused = await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{second}/decision", new { decision = "refuse", reasonCodes = new[] { "REHAB_CONDITIONS_NOT_MET" }, note = "The stay lasted 4 days" }))
-            .ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(["REHAB_CONDITIONS_NOT_MET", "REVIEWER_REFUSAL"], refused.Codes());
-        Assert.Null(refused["voucher"]);
-        Assert.Null((await (await Client(Rehab1).GetAsync($"{RehabUrl}/{second}")).ExpectAsync(HttpStatusCode.OK))["authorisation"]);
+            .ExpectAsync<RequestDto>(HttpStatusCode.OK);
+        Assert.Equal(["REHAB_CONDITIONS_NOT_MET", "REVIEWER_REFUSAL"], refused.Reasons.Select(r => r.Code));
+        Assert.Null(refused.Voucher);
+        Assert.Null((await ReadAsync(second)).Authorisation);
         Assert.Equal(0, await CountAsync("vouchers"));
     }
 
@@ -167,43 +181,39 @@ public sealed class RehabilitationAuthorisationTests(ApiFactory api) : ApiTest(a
         var id = decision.Id;
         Assert.Equal("2027-02-20", decision.Voucher!.ValidUntil.Iso());
 
-        var first = await (await ExtendAsync(id, 30)).ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal(("granted", 1, "2027-02-20", "2027-03-22"), (first["extension"]!["outcome"]!.GetValue<string>(), first["extension"]!["sequence"]!.GetValue<int>(),
-            first["extension"]!.Date("previousTo"), first["extension"]!.Date("newTo")));
-        Assert.Equal(("2027-03-22", 120), (first["authorisation"]!["voucher"]!.Date("validUntil"), first["authorisation"]!.Service()["sessionsGranted"]!.GetValue<int>()));
-        Assert.Equal((1, 1), (first["authorisation"]!["authorisation"]!["extensionsGranted"]!.GetValue<int>(),
-            first["authorisation"]!["authorisation"]!["extensionsLeft"]!.GetValue<int>()));
+        var first = await ExtensionAsync(id, 30);
+        Assert.Equal((ExtensionOutcome.Granted, 1, "2027-02-20", "2027-03-22"), (first.Extension.Outcome, first.Extension.Sequence,
+            first.Extension.PreviousTo.Iso(), first.Extension.NewTo.Iso()));
+        Assert.Equal(("2027-03-22", 120), (first.Authorisation.Voucher!.ValidUntil.Iso(), first.Authorisation.Service().SessionsGranted));
+        Assert.Equal((1, 1), (first.Authorisation.Authorisation!.ExtensionsGranted, first.Authorisation.Authorisation.ExtensionsLeft));
 
         Api.MoveTo(new DateOnly(2027, 3, 22)); // the last authorised day: still in advance
-        var second = await (await ExtendAsync(id, 20)).ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal(("granted", "2027-04-11"), (second["extension"]!["outcome"]!.GetValue<string>(), second["extension"]!.Date("newTo")));
+        var second = await ExtensionAsync(id, 20);
+        Assert.Equal((ExtensionOutcome.Granted, "2027-04-11"), (second.Extension.Outcome, second.Extension.NewTo.Iso()));
 
-        var third = await (await ExtendAsync(id, 10)).ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal("refused", third["extension"]!["outcome"]!.GetValue<string>());
-        Assert.Equal(["EXTENSION_LIMIT_REACHED"], third["extension"]!["reasons"]!.AsArray().Select(r => r!["code"]!.GetValue<string>()));
+        var third = await ExtensionAsync(id, 10);
+        Assert.Equal(ExtensionOutcome.Refused, third.Extension.Outcome);
+        Assert.Equal(["EXTENSION_LIMIT_REACHED"], third.Extension.Reasons.Select(r => r.Code));
 
-        var voucher = await (await Client(Rehab1).GetAsync($"/api/v1/vouchers/{decision.Voucher!.Number}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(("2027-04-11", 140), (voucher.Date("validUntil"), voucher["services"]![0]!["sessionsGranted"]!.GetValue<int>()));
-        Assert.Equal(2, voucher["rehabilitation"]!["extensionsGranted"]!.GetValue<int>());
-        var read = await (await Client(Rehab1).GetAsync($"{RehabUrl}/{id}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(["granted", "granted", "refused"], read["extensions"]!.AsArray().Select(e => e!["outcome"]!.GetValue<string>()));
-        Assert.Equal(["submitted", "agreed", "extension_granted", "extension_granted", "extension_refused"],
-            read["history"]!.AsArray().Select(h => h!["action"]!.GetValue<string>()));
+        var voucher = await (await Client(Rehab1).GetAsync($"/api/v1/vouchers/{decision.Voucher!.Number}")).ExpectAsync<VoucherDto>(HttpStatusCode.OK);
+        Assert.Equal(("2027-04-11", 140), (voucher.ValidUntil.Iso(), voucher.Services[0].SessionsGranted));
+        Assert.Equal(2, voucher.Rehabilitation!.ExtensionsGranted);
+        var read = await ReadAsync(id);
+        Assert.Equal([ExtensionOutcome.Granted, ExtensionOutcome.Granted, ExtensionOutcome.Refused], read.Extensions.Select(e => e.Outcome));
+        Assert.Equal(["submitted", "agreed", "extension_granted", "extension_granted", "extension_refused"], read.History.Select(h => h.Action));
     }
 
     [Fact]
     public async Task Extension_of_more_than_30_days_or_asked_after_the_last_day_is_refused()
     {
         var id = (await Client(Rehab1).RehabAsync(Rehab("GER_STAT", start: Today))).Id;
-        var tooLong = await (await ExtendAsync(id, 31)).ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal("refused", tooLong["extension"]!["outcome"]!.GetValue<string>());
-        Assert.Equal("30", tooLong["extension"]!["reasons"]![0]!["detail"]!.GetValue<string>());
+        var tooLong = (await ExtensionAsync(id, 31)).Extension;
+        Assert.Equal((ExtensionOutcome.Refused, "30"), (tooLong.Outcome, tooLong.Reasons[0].Detail));
 
         Api.MoveTo(new DateOnly(2027, 2, 21)); // the day after the last authorised day
-        var late = await (await ExtendAsync(id, 10)).ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal("refused", late["extension"]!["outcome"]!.GetValue<string>());
-        Assert.Equal("requestDate", late["extension"]!["reasons"]![0]!["field"]!.GetValue<string>());
-        Assert.Equal("2027-02-20", late["authorisation"]!["voucher"]!.Date("validUntil"));
+        var late = await ExtensionAsync(id, 10);
+        Assert.Equal((ExtensionOutcome.Refused, "requestDate"), (late.Extension.Outcome, late.Extension.Reasons[0].Field));
+        Assert.Equal("2027-02-20", late.Authorisation.Voucher!.ValidUntil.Iso());
     }
 
     [Fact]
@@ -221,8 +231,8 @@ public sealed class RehabilitationAuthorisationTests(ApiFactory api) : ApiTest(a
 
         await RecordHospitalStayAsync(MondorfResident, "2026-10-01", "2026-10-10");
         var ambulatory = (await Client(Rehab1).RehabAsync(Rehab("GER_AMB", MondorfResident, new DateOnly(2026, 12, 1), new DateOnly(2027, 1, 15)))).Id;
-        var noExtension = await (await ExtendAsync(ambulatory, 10)).ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal(("refused", "REH-02"), (noExtension["extension"]!["outcome"]!.GetValue<string>(), noExtension["extension"]!["reasons"]![0]!["rule"]!.GetValue<string>()));
+        var noExtension = (await ExtensionAsync(ambulatory, 10)).Extension;
+        Assert.Equal((ExtensionOutcome.Refused, "REH-02"), (noExtension.Outcome, noExtension.Reasons[0].Rule));
     }
 
     [Fact]
@@ -243,10 +253,9 @@ public sealed class RehabilitationAuthorisationTests(ApiFactory api) : ApiTest(a
     {
         var id = (await Client(Rehab1).RehabAsync(Rehab("GER_STAT", start: Today))).Id;
         var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => ExtendAsync(id, 10)));
-        var bodies = await Task.WhenAll(responses.Select(r => r.ExpectAsync(HttpStatusCode.Created)));
-        Assert.Equal(2, bodies.Count(b => b["extension"]!["outcome"]!.GetValue<string>() == "granted"));
-        var read = await (await Client(Rehab1).GetAsync($"{RehabUrl}/{id}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("2027-03-12", read["voucher"]!.Date("validUntil"));
+        var bodies = await Task.WhenAll(responses.Select(r => r.ExpectAsync<RehabilitationExtensionDecisionDto>(HttpStatusCode.Created)));
+        Assert.Equal(2, bodies.Count(b => b.Extension.Outcome == ExtensionOutcome.Granted));
+        Assert.Equal("2027-03-12", (await ReadAsync(id)).Voucher!.ValidUntil.Iso());
     }
 
     // ---- REH-04 Colpach -----------------------------------------------------------------------------------------
@@ -327,9 +336,9 @@ public sealed class RehabilitationAuthorisationTests(ApiFactory api) : ApiTest(a
         await (await Client(Thermal1).GetAsync($"{CureUrl}/{id}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         Assert.Equal(HttpStatusCode.OK, (await Client(Reviewer).GetAsync($"{RehabUrl}/{id}")).StatusCode);
 
-        var own = await (await Client(Rehab1).GetAsync(RehabUrl)).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal([id], own["items"]!.AsArray().Select(i => i!["id"]!.GetValue<Guid>()));
-        Assert.Empty((await (await Client(Hospital1).GetAsync(RehabUrl)).ExpectAsync(HttpStatusCode.OK))["items"]!.AsArray());
+        var own = await (await Client(Rehab1).GetAsync(RehabUrl)).ExpectAsync<Page<RehabilitationAuthorisationSummaryDto>>(HttpStatusCode.OK);
+        Assert.Equal([id], own.Items.Select(i => i.Id));
+        Assert.Empty((await (await Client(Hospital1).GetAsync(RehabUrl)).ExpectAsync<Page<RehabilitationAuthorisationSummaryDto>>(HttpStatusCode.OK)).Items);
     }
 
     [Fact]
@@ -338,8 +347,8 @@ public sealed class RehabilitationAuthorisationTests(ApiFactory api) : ApiTest(a
         var input = Rehab("SNRP_STAT", start: Today.AddDays(7), days: 14);
         var first = await (await Client(Rehab1).PostRehabAsync(input, "rehab-1")).ExpectAsync(HttpStatusCode.Created);
         var again = await (await Client(Rehab1).PostRehabAsync(input, "rehab-1")).ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal(first.ToJsonString(), again.ToJsonString());
-        Assert.Equal(["DOCUMENT_MISSING"], again.Codes());
+        Assert.Equal(first.ToJsonString(), again.ToJsonString()); // the replay is the first answer to the byte
+        Assert.Equal(["DOCUMENT_MISSING"], again.Deserialize<RehabilitationAuthorisationDto>(HttpAssertions.Json)!.Codes());
         await (await Client(Rehab1).PostRehabAsync(input with { Days = 15 }, "rehab-1")).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
         Assert.Equal(1, await CountAsync("rehabilitation_authorisations"));
     }

@@ -1,10 +1,14 @@
 using CnsExchange.Domain.Requests;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json.Nodes;
+using CnsExchange.Application.Features.Attachments;
+using CnsExchange.Application.Features.Billing;
 using CnsExchange.Application.Features.Cures;
 using CnsExchange.Application.Features.Rehabilitation;
+using CnsExchange.Application.Features.Requests;
+using CnsExchange.Application.Features.Review;
 using CnsExchange.Application.Features.Validation;
+using CnsExchange.Domain.Lifecycle;
 using CnsExchange.IntegrationTests.Billing;
 using CnsExchange.IntegrationTests.Support;
 using V = CnsExchange.IntegrationTests.Validation.ValidationTestSupport;
@@ -35,6 +39,15 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
     /// <summary>GET of a request (validation, cure or rehabilitation) as its DTO (<see cref="HttpAssertions.Typed"/>).</summary>
     private async Task<T> RequestAsync<T>(string key, string url) => await (await Client(key).GetAsync(url)).ExpectAsync<T>(HttpStatusCode.OK);
 
+    /// <summary>An upload that is taken (201): the attachment as stored.</summary>
+    private static async Task<AttachmentDto> AttachedAsync(Task<HttpResponseMessage> upload) => await (await upload).ExpectAsync<AttachmentDto>(HttpStatusCode.Created);
+
+    private async Task<IReadOnlyList<AttachmentDto>> ListAsync(string key, string ownerUrl) =>
+        await (await Client(key).GetAsync($"{ownerUrl}/attachments")).ExpectAsync<List<AttachmentDto>>(HttpStatusCode.OK);
+
+    private async Task<IEnumerable<Guid>> QueuedAsync() =>
+        (await (await Client(Reviewer).GetAsync("/api/v1/review/queue")).ExpectAsync<ReviewQueue>(HttpStatusCode.OK)).Items.Select(i => i.Id);
+
     private static RehabilitationAuthorisationInput Colpach() => Rehab("SNRP_STAT", start: Today.AddDays(7), days: 10);
 
     [Fact]
@@ -49,16 +62,14 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
         var url = $"{RehabUrl}/{pending.Id}";
 
         // Waiting for the provider, not for a reviewer: not in the queue, and a reviewer cannot agree it without the document.
-        var queue = await (await Client(Reviewer).GetAsync("/api/v1/review/queue")).ExpectAsync(HttpStatusCode.OK);
-        Assert.DoesNotContain(queue["items"]!.AsArray(), i => i!["id"]!.GetValue<string>() == pending.Id.ToString());
+        Assert.DoesNotContain(pending.Id, await QueuedAsync());
         await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{pending.Id}/decision", new { decision = "agree" }))
             .ExpectProblemAsync(HttpStatusCode.Conflict, "document_missing");
 
         var report = V.Pdf("reasoned request");
-        var attachment = await (await AttachAsync(Client(Rehab1), url, report, fileName: "reasoned-request.pdf")).ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal(("reasoned_request", "application/pdf", "reasoned-request.pdf", (long)report.Length),
-            (attachment["purpose"]!.GetValue<string>(), attachment["contentType"]!.GetValue<string>(), attachment["fileName"]!.GetValue<string>(),
-             attachment["sizeBytes"]!.GetValue<long>()));
+        var attachment = await AttachedAsync(AttachAsync(Client(Rehab1), url, report, fileName: "reasoned-request.pdf"));
+        Assert.Equal((DocumentPurpose.ReasonedRequest, "application/pdf", "reasoned-request.pdf", (long)report.Length),
+            (attachment.Purpose, attachment.ContentType, attachment.FileName, attachment.SizeBytes));
 
         var agreed = await RequestAsync<RehabilitationAuthorisationDto>(Rehab1, url);
         Assert.Equal(RequestStatus.Agreed, agreed.Status);
@@ -99,11 +110,11 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(RequestStatus.Pending, waiting.Status);
         Assert.Equal(["DECLARED_STAY_TO_VERIFY"], waiting.Codes());
         Assert.NotNull(waiting.DecisionDueBy);
-        var queue = await (await Client(Reviewer).GetAsync("/api/v1/review/queue")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Contains(queue["items"]!.AsArray(), i => i!["id"]!.GetValue<string>() == pending.Id.ToString());
+        Assert.Contains(pending.Id, await QueuedAsync());
 
-        var agreed = await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{pending.Id}/decision", new { decision = "agree" })).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("agreed", agreed.Status());
+        var agreed = await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{pending.Id}/decision", new { decision = "agree" }))
+            .ExpectAsync<RequestDto>(HttpStatusCode.OK);
+        Assert.Equal(RequestStatus.Agreed, agreed.Status);
     }
 
     [Fact]
@@ -133,16 +144,15 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
         var url = $"{V.Url}/{decision.Id}";
         var png = new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3 };
         var created = await AttachAsync(Client(Physio1), url, png, fileName: "care-plan.png", contentType: "application/octet-stream");
-        var attachment = await created.ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal(("other", "image/png"), (attachment["purpose"]!.GetValue<string>(), attachment["contentType"]!.GetValue<string>()));
-        Assert.Equal(attachment["url"]!.GetValue<string>(), created.Headers.Location?.ToString());
-        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(png)), attachment["sha256"]!.GetValue<string>());
+        var attachment = await created.ExpectAsync<AttachmentDto>(HttpStatusCode.Created);
+        Assert.Equal((DocumentPurpose.Other, "image/png"), (attachment.Purpose, attachment.ContentType));
+        Assert.Equal(attachment.Url, created.Headers.Location?.ToString());
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(png)), attachment.Sha256);
 
         foreach (var key in new[] { Physio1, Reviewer, Admin })
         {
-            var list = await (await Client(key).GetAsync($"{url}/attachments")).ExpectAsync(HttpStatusCode.OK);
-            Assert.Equal([attachment["id"]!.GetValue<string>()], list.AsArray().Select(a => a!["id"]!.GetValue<string>()));
-            var file = await Client(key).GetAsync(attachment["url"]!.GetValue<string>());
+            Assert.Equal([attachment.Id], (await ListAsync(key, url)).Select(a => a.Id));
+            var file = await Client(key).GetAsync(attachment.Url);
             Assert.Equal(HttpStatusCode.OK, file.StatusCode);
             Assert.Equal("image/png", file.Content.Headers.ContentType?.MediaType);
             Assert.Equal(png, await file.Content.ReadAsByteArrayAsync());
@@ -150,11 +160,11 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
 
         // Another provider: the request, its documents and its uploads do not exist.
         await (await Client(Physio2).GetAsync($"{url}/attachments")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
-        await (await Client(Physio2).GetAsync(attachment["url"]!.GetValue<string>())).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client(Physio2).GetAsync(attachment.Url)).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         await (await AttachAsync(Client(Physio2), url, V.Pdf())).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         await (await AttachAsync(Client(Rehab1), $"{RehabUrl}/{decision.Id}", V.Pdf())).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         await (await Client(Physio1).GetAsync($"{url}/attachments/{Guid.NewGuid()}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
-        Assert.Single((await (await Client(Physio1).GetAsync($"{url}/attachments")).ExpectAsync(HttpStatusCode.OK)).AsArray());
+        Assert.Single(await ListAsync(Physio1, url));
     }
 
     [Fact]
@@ -179,8 +189,8 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
         await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{decision.Id}/decision",
             new { decision = "request_information", question = "Which days does the care plan cover?" })).ExpectAsync(HttpStatusCode.OK);
         var url = $"{V.Url}/{decision.Id}";
-        var attachment = await (await AttachAsync(Client(Physio1), url, V.Pdf("care plan"))).ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal("information_answer", attachment["purpose"]!.GetValue<string>());
+        var attachment = await AttachedAsync(AttachAsync(Client(Physio1), url, V.Pdf("care plan")));
+        Assert.Equal(DocumentPurpose.InformationAnswer, attachment.Purpose);
         await (await Client(Physio1).PostJsonAsync($"{url}/information", new { answer = "Mondays and Thursdays, see the attached plan." })).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(RequestStatus.Pending, (await RequestAsync<ValidationRequestDto>(Physio1, url)).Status);
     }
@@ -191,16 +201,16 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
         var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 1 });
         var memoir = await BillingApi.SubmitAsync(Client(Physio1), BillingApi.Memoir("ATT-1", BillingApi.Line(voucher, "2026-11-10"), BillingApi.Line(voucher, "2026-11-12")));
         var contestation = await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{memoir.Id}/lines/2/contestation",
-            new { code = "SESSIONS_EXHAUSTED", text = "Session given and documented." })).ExpectAsync(HttpStatusCode.Created);
-        var url = $"/api/v1/contestations/{contestation["id"]}";
+            new { code = "SESSIONS_EXHAUSTED", text = "Session given and documented." })).ExpectAsync<ContestationDto>(HttpStatusCode.Created);
+        var url = $"/api/v1/contestations/{contestation.Id}";
 
-        var attachment = await (await AttachAsync(Client(Physio1), url, V.Pdf("session sheet"))).ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal("other", attachment["purpose"]!.GetValue<string>());
-        Assert.Single((await (await Client(Reviewer).GetAsync($"{url}/attachments")).ExpectAsync(HttpStatusCode.OK)).AsArray());
+        var attachment = await AttachedAsync(AttachAsync(Client(Physio1), url, V.Pdf("session sheet")));
+        Assert.Equal(DocumentPurpose.Other, attachment.Purpose);
+        Assert.Single(await ListAsync(Reviewer, url));
         await (await Client(Physio2).GetAsync($"{url}/attachments")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         await (await AttachAsync(Client(Physio2), url, V.Pdf())).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
 
-        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{contestation["id"]}/decision", new { decision = "uphold" }))
+        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{contestation.Id}/decision", new { decision = "uphold" }))
             .ExpectAsync(HttpStatusCode.OK);
         await (await AttachAsync(Client(Physio1), url, V.Pdf())).ExpectProblemAsync(HttpStatusCode.Conflict, "contestation_already_decided");
     }

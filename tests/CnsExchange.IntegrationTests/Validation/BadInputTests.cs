@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using CnsExchange.Application.Features.Validation;
+using CnsExchange.Domain.Requests;
 using CnsExchange.IntegrationTests.Support;
 using static CnsExchange.IntegrationTests.Validation.ValidationTestSupport;
 
@@ -109,8 +111,8 @@ public sealed class BadInputTests(ApiFactory api) : ApiTest(api)
         var scan = new ByteArrayContent(Pdf());
         scan.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         form.Add(scan, "scan", "scan.bin");
-        var decision = await (await Client(Physio1).PostAsync(Url, form)).ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal("agreed", decision.Status());
-        Assert.Equal("application/pdf", decision["scan"]!["contentType"]!.GetValue<string>());
+        var decision = await (await Client(Physio1).PostAsync(Url, form)).ExpectAsync<ValidationRequestDto>(HttpStatusCode.Created);
+        Assert.Equal(RequestStatus.Agreed, decision.Status);
+        Assert.Equal("application/pdf", decision.Scan.ContentType);
     }
 }

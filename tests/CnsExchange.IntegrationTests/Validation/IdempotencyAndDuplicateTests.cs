@@ -88,19 +88,19 @@ public sealed class IdempotencyAndDuplicateTests(ApiFactory api) : ApiTest(api)
         // Different keys (or none) and different scans: only the database can tell they are the same prescription.
         var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
             Client(i % 2 == 0 ? Physio1 : Physio2).SubmitAsync(Rx(), Pdf($"copy {i}"), i % 3 == 0 ? null : $"key-{i}")));
-        var bodies = await Task.WhenAll(responses.Select(r => r.ExpectAsync(HttpStatusCode.Created)));
+        var bodies = await Task.WhenAll(responses.Select(r => r.ExpectAsync<ValidationRequestDto>(HttpStatusCode.Created)));
 
-        var agreed = bodies.Where(b => b.Status() == "agreed").ToList();
-        var winner = Assert.Single(agreed)["voucher"]!["number"]!.GetValue<string>();
-        var winnerKey = responses[bodies.ToList().IndexOf(agreed[0])].RequestMessage!.Headers.GetValues("X-Api-Key").Single();
-        foreach (var (refused, i) in bodies.Select((b, i) => (b, i)).Where(x => x.b.Status() != "agreed"))
+        var agreed = bodies.Where(b => b.Status == RequestStatus.Agreed).ToList();
+        var winner = Assert.Single(agreed).Voucher!.Number;
+        var winnerKey = responses[Array.IndexOf(bodies, agreed[0])].RequestMessage!.Headers.GetValues("X-Api-Key").Single();
+        foreach (var (refused, i) in bodies.Select((b, i) => (b, i)).Where(x => x.b.Status != RequestStatus.Agreed))
         {
             Assert.Equal(["DUPLICATE_PRESCRIPTION"], refused.Codes());
             // The number only to the provider that holds the voucher (RULES.md VAL-14).
             var sameProvider = responses[i].RequestMessage!.Headers.GetValues("X-Api-Key").Single() == winnerKey;
             // Different scans: recognised by the prescription's data.
             Assert.Equal((sameProvider ? winner : "already validated for another provider") + ", same doctor, insured, date and act",
-                refused["reasons"]![0]!["detail"]!.GetValue<string>());
+                refused.Reasons[0].Detail);
         }
         Assert.Equal(1, await Api.CountAsync("vouchers"));
         Assert.Equal(10, await Api.CountAsync("validation_requests"));

@@ -1,6 +1,8 @@
 using System.Net;
-using System.Text.Json.Nodes;
+using CnsExchange.Application.Features.Requests;
+using CnsExchange.Application.Features.Review;
 using CnsExchange.Application.Features.Validation;
+using CnsExchange.Application.Features.Vouchers;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Physio;
 using CnsExchange.Domain.Requests;
@@ -17,6 +19,16 @@ public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
 
     private Task<HttpResponseMessage> DecideAsync(string id, object body) => Client(Reviewer).PostJsonAsync($"/api/v1/review/{id}/decision", body);
 
+    /// <summary>A reviewer's decision that is taken (200): the request as its lifecycle then shows it.</summary>
+    private async Task<RequestDto> DecidedAsync(string id, object body) => await (await DecideAsync(id, body)).ExpectAsync<RequestDto>(HttpStatusCode.OK);
+
+    private async Task<ReviewQueue> QueueAsync() => await (await Client(Reviewer).GetAsync("/api/v1/review/queue")).ExpectAsync<ReviewQueue>(HttpStatusCode.OK);
+
+    /// <summary>The provider's cancellation or answer (200): the validation request as it then stands.</summary>
+    private async Task<ValidationRequestDto> ProviderPostAsync(string id, string action, object? body) =>
+        await (await (body is null ? Client(Physio1).PostAsync($"{Url}/{id}/{action}", null) : Client(Physio1).PostJsonAsync($"{Url}/{id}/{action}", body)))
+            .ExpectAsync<ValidationRequestDto>(HttpStatusCode.OK);
+
     private async Task<ValidationRequestDto> GetAsync(string id, string key = Physio1) =>
         await (await Client(key).GetAsync($"{Url}/{id}")).ExpectAsync<ValidationRequestDto>(HttpStatusCode.OK);
 
@@ -28,12 +40,11 @@ public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
         var second = await PendingAsync(Rx().Foreign() with { PrescriptionDate = Today });  // Tuesday → due end of Wednesday
         await Api.AdvanceAsync(TimeSpan.FromDays(1));                                  // Wednesday 09:00: the first is overdue
 
-        var queue = await (await Client(Reviewer).GetAsync("/api/v1/review/queue")).ExpectAsync(HttpStatusCode.OK);
-        var items = queue["items"]!.AsArray();
-        Assert.Equal([first, second], items.Select(i => i!["id"]!.GetValue<string>()));
-        Assert.Equal([true, false], items.Select(i => i!["overdue"]!.GetValue<bool>()));
-        Assert.Equal((2, 1), (queue["total"]!.GetValue<int>(), queue["overdue"]!.GetValue<int>()));
-        Assert.Equal("PHY0001", items[0]!["providerCode"]!.GetValue<string>());
+        var queue = await QueueAsync();
+        Assert.Equal([first, second], queue.Items.Select(i => i.Id.ToString()));
+        Assert.Equal([true, false], queue.Items.Select(i => i.Overdue));
+        Assert.Equal((2, 1), (queue.Total, queue.Overdue));
+        Assert.Equal("PHY0001", queue.Items[0].ProviderCode);
         Assert.True((await GetAsync(first)).Overdue);
     }
 
@@ -49,31 +60,31 @@ public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
     {
         var id = await PendingAsync();
         await Api.AdvanceAsync(TimeSpan.FromDays(1));
-        var decided = await (await DecideAsync(id, new { decision = "agree", note = "Plan covers other days" })).ExpectAsync(HttpStatusCode.OK);
+        var decided = await DecidedAsync(id, new { decision = "agree", note = "Plan covers other days" });
 
-        Assert.Equal("agreed", decided.Status());
-        Assert.Empty(decided.Codes()); // the pending reason is resolved
-        Assert.Equal("2026-11-24", decided["voucher"]!["issuedOn"]!.GetValue<string>());
-        Assert.Equal(6, decided.Service()["sessionsGranted"]!.GetValue<int>());
-        var last = decided["history"]!.AsArray().Last()!;
-        Assert.Equal("agreed", last["action"]!.GetValue<string>());
-        Assert.StartsWith("reviewer:", last["actor"]!.GetValue<string>());
-        Assert.Equal("Plan covers other days", last["note"]!.GetValue<string>());
-        Assert.Equal(Api.SandboxNow(), last["at"]!.GetValue<DateTimeOffset>());
-        Assert.Empty((await (await Client(Reviewer).GetAsync("/api/v1/review/queue")).ExpectAsync(HttpStatusCode.OK))["items"]!.AsArray());
+        Assert.Equal(RequestStatus.Agreed, decided.Status);
+        Assert.Empty(decided.Reasons); // the pending reason is resolved
+        Assert.Equal(new DateOnly(2026, 11, 24), decided.Voucher!.IssuedOn);
+        Assert.Equal(6, decided.Voucher.Services.Single().SessionsGranted);
+        var last = decided.History[^1];
+        Assert.Equal("agreed", last.Action);
+        Assert.StartsWith("reviewer:", last.Actor);
+        Assert.Equal("Plan covers other days", last.Note);
+        Assert.Equal(Api.SandboxNow(), last.At);
+        Assert.Empty((await QueueAsync()).Items);
     }
 
     [Fact]
     public async Task Reviewer_agrees_with_fewer_sessions()
     {
         var id = await PendingAsync(Rx() with { Category = PhysioCategory.Heavy, ActCode = "ZK21", AnnexGCode = "G01", Sessions = 48 });
-        var decided = await (await DecideAsync(id, new { decision = "agree", sessions = 32 })).ExpectAsync(HttpStatusCode.OK);
+        var decided = await DecidedAsync(id, new { decision = "agree", sessions = 32 });
 
-        Assert.Equal("agreed", decided.Status());
-        Assert.Equal(["SESSIONS_REDUCED_BY_REVIEWER"], decided.Codes());
-        Assert.Equal(32, decided.Service()["sessionsGranted"]!.GetValue<int>());
-        var voucher = await (await Client(Physio1).GetAsync($"/api/v1/vouchers/{decided["voucher"]!["number"]}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(32, voucher["services"]![0]!["sessionsRemaining"]!.GetValue<int>());
+        Assert.Equal(RequestStatus.Agreed, decided.Status);
+        Assert.Equal(["SESSIONS_REDUCED_BY_REVIEWER"], decided.Reasons.Select(r => r.Code));
+        Assert.Equal(32, decided.Voucher!.Services.Single().SessionsGranted);
+        var voucher = await (await Client(Physio1).GetAsync($"/api/v1/vouchers/{decided.Voucher.Number}")).ExpectAsync<VoucherDto>(HttpStatusCode.OK);
+        Assert.Equal(32, voucher.Services[0].SessionsRemaining);
     }
 
     [Fact]
@@ -89,13 +100,12 @@ public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
     public async Task Reviewer_refuses_with_codes_and_a_note()
     {
         var id = await PendingAsync();
-        var decided = await (await DecideAsync(id, new { decision = "refuse", reasonCodes = new[] { "DOUBLE_FINANCING" }, note = "Physiotherapy already in the care plan" }))
-            .ExpectAsync(HttpStatusCode.OK);
+        var decided = await DecidedAsync(id, new { decision = "refuse", reasonCodes = new[] { "DOUBLE_FINANCING" }, note = "Physiotherapy already in the care plan" });
 
-        Assert.Equal("refused", decided.Status());
-        Assert.Equal(["DOUBLE_FINANCING", "REVIEWER_REFUSAL"], decided.Codes());
-        Assert.Contains("Physiotherapy already in the care plan", decided["reasons"]![1]!["message"]!.GetValue<string>());
-        Assert.Null(decided["voucher"]);
+        Assert.Equal(RequestStatus.Refused, decided.Status);
+        Assert.Equal(["DOUBLE_FINANCING", "REVIEWER_REFUSAL"], decided.Reasons.Select(r => r.Code));
+        Assert.Contains("Physiotherapy already in the care plan", decided.Reasons[1].Message);
+        Assert.Null(decided.Voucher);
     }
 
     [Fact]
@@ -112,26 +122,22 @@ public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
     public async Task Reviewer_asks_for_information_the_provider_answers_and_the_reviewer_agrees()
     {
         var id = await PendingAsync(Rx().Foreign());
-        var asked = await (await DecideAsync(id, new { decision = "request_information", question = "Please send page 2 of the prescription." }))
-            .ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("information_requested", asked.Status());
-        Assert.Null(asked["decisionDueBy"]);
-        Assert.Contains("INFORMATION_REQUESTED", asked.Codes());
+        var asked = await DecidedAsync(id, new { decision = "request_information", question = "Please send page 2 of the prescription." });
+        Assert.Equal(RequestStatus.InformationRequested, asked.Status);
+        Assert.Null(asked.DecisionDueBy);
+        Assert.Contains("INFORMATION_REQUESTED", asked.Reasons.Select(r => r.Code));
         Assert.Equal("Please send page 2 of the prescription.", (await GetAsync(id)).InformationQuestion);
-        Assert.Empty((await (await Client(Reviewer).GetAsync("/api/v1/review/queue")).ExpectAsync(HttpStatusCode.OK))["items"]!.AsArray());
+        Assert.Empty((await QueueAsync()).Items);
 
         await Api.AdvanceAsync(TimeSpan.FromDays(4)); // Friday
-        var answered = await (await Client(Physio1).PostJsonAsync($"{Url}/{id}/information", new { answer = "Page 2 sent by post; diagnosis: lumbago." }))
-            .ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("pending", answered.Status());
-        Assert.Equal(LuxembourgCalendar.EndOfDay(new DateOnly(2026, 11, 30)), answered["decisionDueBy"]!.GetValue<DateTimeOffset>());
-        var queue = await (await Client(Reviewer).GetAsync("/api/v1/review/queue")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("Page 2 sent by post; diagnosis: lumbago.", queue["items"]![0]!["informationAnswer"]!.GetValue<string>());
+        var answered = await ProviderPostAsync(id, "information", new { answer = "Page 2 sent by post; diagnosis: lumbago." });
+        Assert.Equal(RequestStatus.Pending, answered.Status);
+        Assert.Equal(LuxembourgCalendar.EndOfDay(new DateOnly(2026, 11, 30)), answered.DecisionDueBy);
+        Assert.Equal("Page 2 sent by post; diagnosis: lumbago.", (await QueueAsync()).Items[0].InformationAnswer);
 
-        var agreed = await (await DecideAsync(id, new { decision = "agree" })).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("agreed", agreed.Status());
-        Assert.Equal(["submitted", "pending", "information_requested", "information_provided", "agreed"],
-            agreed["history"]!.AsArray().Select(h => h!["action"]!.GetValue<string>()));
+        var agreed = await DecidedAsync(id, new { decision = "agree" });
+        Assert.Equal(RequestStatus.Agreed, agreed.Status);
+        Assert.Equal(["submitted", "pending", "information_requested", "information_provided", "agreed"], agreed.History.Select(h => h.Action));
     }
 
     [Fact]
@@ -146,11 +152,11 @@ public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
     public async Task Reviewer_cannot_decide_while_information_is_awaited_nor_twice()
     {
         var id = await PendingAsync();
-        await (await DecideAsync(id, new { decision = "request_information", question = "Which days?" })).ExpectAsync(HttpStatusCode.OK);
+        await DecidedAsync(id, new { decision = "request_information", question = "Which days?" });
         await (await DecideAsync(id, new { decision = "agree" })).ExpectProblemAsync(HttpStatusCode.Conflict, "request_not_pending");
 
         var other = await PendingAsync(Rx(DependencyPlan) with { PrescriptionDate = Today.AddDays(-5) });
-        await (await DecideAsync(other, new { decision = "agree" })).ExpectAsync(HttpStatusCode.OK);
+        await DecidedAsync(other, new { decision = "agree" });
         await (await DecideAsync(other, new { decision = "refuse", note = "late" })).ExpectProblemAsync(HttpStatusCode.Conflict, "request_not_pending");
     }
 
@@ -158,12 +164,12 @@ public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
     public async Task Provider_cancels_a_pending_request_and_no_voucher_follows()
     {
         var id = await PendingAsync();
-        var cancelled = await (await Client(Physio1).PostJsonAsync($"{Url}/{id}/cancel", new { note = "Patient moved" })).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("cancelled", cancelled.Status());
-        Assert.Null(cancelled["voucher"]);
-        var last = cancelled["history"]!.AsArray().Last()!;
-        Assert.Equal(("cancelled", "Patient moved"), (last["action"]!.GetValue<string>(), last["note"]!.GetValue<string>()));
-        Assert.StartsWith("provider:", last["actor"]!.GetValue<string>());
+        var cancelled = await ProviderPostAsync(id, "cancel", new { note = "Patient moved" });
+        Assert.Equal(RequestStatus.Cancelled, cancelled.Status);
+        Assert.Null(cancelled.Voucher);
+        var last = cancelled.History[^1];
+        Assert.Equal(("cancelled", "Patient moved"), (last.Action, last.Note));
+        Assert.StartsWith("provider:", last.Actor);
 
         await (await DecideAsync(id, new { decision = "agree" })).ExpectProblemAsync(HttpStatusCode.Conflict, "request_not_pending");
         Assert.Equal(0, await Api.CountAsync("vouchers"));
@@ -173,9 +179,8 @@ public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
     public async Task Cancel_without_body_and_while_information_is_awaited()
     {
         var id = await PendingAsync();
-        await (await DecideAsync(id, new { decision = "request_information", question = "Which days?" })).ExpectAsync(HttpStatusCode.OK);
-        var response = await Client(Physio1).PostAsync($"{Url}/{id}/cancel", null);
-        Assert.Equal("cancelled", (await response.ExpectAsync(HttpStatusCode.OK)).Status());
+        await DecidedAsync(id, new { decision = "request_information", question = "Which days?" });
+        Assert.Equal(RequestStatus.Cancelled, (await ProviderPostAsync(id, "cancel", body: null)).Status);
     }
 
     [Fact]
@@ -200,9 +205,9 @@ public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
         var scan = Pdf();
         var a = await PendingAsync(Rx().Foreign());
         var b = (await Client(Physio2).DecideAsync(Rx().Foreign(), scan)).Id.ToString();
-        var agreed = await (await DecideAsync(a, new { decision = "agree" })).ExpectAsync(HttpStatusCode.OK);
+        var agreed = await DecidedAsync(a, new { decision = "agree" });
         var problem = await (await DecideAsync(b, new { decision = "agree" })).ExpectProblemAsync(HttpStatusCode.Conflict, "duplicate_prescription");
-        Assert.Contains(agreed["voucher"]!["number"]!.GetValue<string>(), problem["detail"]!.GetValue<string>());
+        Assert.Contains(agreed.Voucher!.Number, problem["detail"]!.GetValue<string>());
         Assert.Equal(1, await Api.CountAsync("vouchers"));
         Assert.Equal(RequestStatus.Pending, (await GetAsync(b, Physio2)).Status);
     }

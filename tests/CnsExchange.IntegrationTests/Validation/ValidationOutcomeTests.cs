@@ -1,5 +1,6 @@
 using CnsExchange.Domain.Requests;
 using System.Net;
+using CnsExchange.Application.Features.Validation;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Physio;
 using CnsExchange.Domain.Vouchers;
@@ -47,7 +48,7 @@ public sealed class ValidationOutcomeTests(ApiFactory api) : ApiTest(api)
         Assert.Null(decision.Voucher);
         Assert.Equal(1, await Api.CountAsync("validation_requests"));
         Assert.Equal(0, await Api.CountAsync("vouchers"));
-        var stored = await (await Client(Physio1).GetAsync($"{Url}/{decision.Id}")).ExpectAsync(HttpStatusCode.OK);
+        var stored = await (await Client(Physio1).GetAsync($"{Url}/{decision.Id}")).ExpectAsync<ValidationRequestDto>(HttpStatusCode.OK);
         Assert.Equal(decision.Codes(), stored.Codes());
     }
 
@@ -242,11 +243,11 @@ public sealed class ValidationOutcomeTests(ApiFactory api) : ApiTest(api)
     {
         var png = new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3, 4 };
         var response = await Client(Physio1).SubmitRawAsync(Json(Rx()), png); // sent as application/pdf named prescription.pdf
-        var decision = await response.ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal("image/png", decision["scan"]!["contentType"]!.GetValue<string>());
-        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(png)), decision["scan"]!["sha256"]!.GetValue<string>());
+        var decision = await response.ExpectAsync<ValidationRequestDto>(HttpStatusCode.Created);
+        Assert.Equal("image/png", decision.Scan.ContentType);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(png)), decision.Scan.Sha256);
 
-        var scan = await Client(Reviewer).GetAsync($"{Url}/{decision["id"]}/scan");
+        var scan = await Client(Reviewer).GetAsync($"{Url}/{decision.Id}/scan");
         Assert.Equal(HttpStatusCode.OK, scan.StatusCode);
         Assert.Equal("image/png", scan.Content.Headers.ContentType?.MediaType);
         Assert.Equal(png, await scan.Content.ReadAsByteArrayAsync());
@@ -263,8 +264,8 @@ public sealed class ValidationOutcomeTests(ApiFactory api) : ApiTest(api)
         Assert.Equal("binary", form["scan"]!["format"]!.GetValue<string>());
 
         var response = await Client(Physio1).SubmitRawAsync(example, Pdf());
-        var decision = await response.ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal("agreed", decision.Status());
+        var decision = await response.ExpectAsync<ValidationRequestDto>(HttpStatusCode.Created);
+        Assert.Equal(RequestStatus.Agreed, decision.Status);
         Assert.Empty(decision.Codes());
     }
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Validation;
 using CnsExchange.Application.Features.Vouchers;
@@ -70,13 +69,6 @@ public static class ValidationTestSupport
         Assert.Equal($"{Url}/{body.Id}", response.Headers.Location?.ToString());
         return body;
     }
-
-    public static string Status(this JsonNode decision) => decision["status"]!.GetValue<string>();
-
-    public static IReadOnlyList<string> Codes(this JsonNode decision) =>
-        decision["reasons"]!.AsArray().Select(r => r!["code"]!.GetValue<string>()).ToList();
-
-    public static JsonNode Service(this JsonNode decision) => decision["voucher"]!["services"]!.AsArray().Single()!;
 
     public static IReadOnlyList<string> Codes(this ValidationRequestDto decision) => decision.Reasons.Select(r => r.Code).ToList();
 
