@@ -153,11 +153,18 @@ internal sealed class BillingFileStaging(AppDbContext db) : IBillingFileStaging
     {
         // The staged lines are reduced to what they bill first (a service is billed by eight lines of a bench file): joined
         // line by line, the services' index was probed once per line and the result sorted to drop the repeats (0.55 s
-        // for 200,000 lines against 25,000 services; bench/results/2026-12-05-p2-lock-phase.md).
+        // for 200,000 lines against 25,000 services; bench/results/2026-12-05-p2-lock-phase.md). Each of them then finds
+        // its voucher and service through their indexes (LATERAL … LIMIT 1: a number names one voucher, a voucher one
+        // service per act): joined as tables, the planner hashed every voucher of the sandbox for a file of 12,500
+        // services, a cost that grew with the sandbox rather than the file (300 ms of a 100,000-line file against
+        // 277,500 vouchers, 86 ms by index; bench/results/2026-12-06-p5-table-size.md).
         await using var cmd = Command($"""
-            SELECT vs.id FROM (SELECT DISTINCT voucher_number, matricule, act_code FROM {Table}) s
-            JOIN cns.vouchers v ON v.number = s.voucher_number AND v.provider_id = @provider AND v.matricule = s.matricule
-            JOIN cns.voucher_services vs ON vs.voucher_id = v.id AND vs.act_code = s.act_code
+            SELECT x.id FROM (SELECT DISTINCT voucher_number, matricule, act_code FROM {Table}) s
+            CROSS JOIN LATERAL (
+                SELECT vs.id FROM cns.vouchers v
+                JOIN cns.voucher_services vs ON vs.voucher_id = v.id AND vs.act_code = s.act_code
+                WHERE v.number = s.voucher_number AND v.provider_id = @provider AND v.matricule = s.matricule
+                LIMIT 1) x
             """);
         cmd.Parameters.AddWithValue("provider", providerId);
         var ids = new List<Guid>();
