@@ -117,9 +117,11 @@ public sealed class Report
             "(about 700 MB) are rendered and stored, which alone costs about half the bound. Would lower it further: the return " +
             "files rendered from one read of the lines, or the memoirs' two statuses folded into one write."),
         ("P5 " + P5Target,
-            "Per-line cost grows with the size of fee_memoir_lines and with the machine's load between the rounds (earlier runs, " +
-            "compared with the cheapest size: 1.06× and 1.12×). Would meet it steadily: each size on a table of equal size " +
-            "(vacuumed between), on a quiet machine."),
+            "A per-line cost that grows with what the sandbox already holds rather than with the file: compare the phases of " +
+            "each size in the notes (a phase whose time per line grows with the size is the place to look; until 3550664 the " +
+            "lock phase and the last write read every voucher and service of the sandbox for the 100,000-line files: " +
+            "bench/results/2026-12-06-p5-table-size.md), and the machine's load between the rounds. Would meet it steadily: " +
+            "every statement of an import by index on what the file names, on a quiet machine."),
     ];
 
     public string Render(string machine, TimeSpan total)
