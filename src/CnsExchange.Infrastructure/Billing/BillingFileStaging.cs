@@ -156,8 +156,8 @@ internal sealed class BillingFileStaging(AppDbContext db) : IBillingFileStaging
         // for 200,000 lines against 25,000 services; bench/results/2026-12-05-p2-lock-phase.md). Each of them then finds
         // its voucher and service through their indexes (LATERAL … LIMIT 1: a number names one voucher, a voucher one
         // service per act): joined as tables, the planner hashed every voucher of the sandbox for a file of 12,500
-        // services, a cost that grew with the sandbox rather than the file (300 ms of a 100,000-line file against
-        // 277,500 vouchers, 86 ms by index; bench/results/2026-12-06-p5-table-size.md).
+        // services, a cost that grew with the sandbox rather than the file (for a 100,000-line file among 277,500
+        // vouchers: 361 ms, 86 ms by index; bench/results/2026-12-06-p5-table-size.md).
         await using var cmd = Command($"""
             SELECT x.id FROM (SELECT DISTINCT voucher_number, matricule, act_code FROM {Table}) s
             CROSS JOIN LATERAL (

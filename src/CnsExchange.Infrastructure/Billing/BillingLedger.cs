@@ -275,7 +275,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         }
         if (sessionsConsumed.Count == 0) return;
         // `s.id = ANY(@ids)` lets the planner read the services through their key: joined with the unnested ids alone, it
-        // scanned every service of the sandbox (250 ms for 12,500 services among 277,500, 49 ms by key;
+        // scanned every service of the sandbox (12,500 services among 277,500: 201 ms, 49 ms by key;
         // bench/results/2026-12-06-p5-table-size.md).
         await using var update = Command("""
             UPDATE cns.voucher_services s SET sessions_billed = s.sessions_billed + d.n
