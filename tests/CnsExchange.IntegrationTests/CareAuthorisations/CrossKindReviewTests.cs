@@ -1,7 +1,5 @@
 using System.Net;
 using CnsExchange.Application.Features.Rehabilitation;
-using CnsExchange.Application.Features.Requests;
-using CnsExchange.Application.Features.Review;
 using CnsExchange.Domain.Requests;
 using CnsExchange.IntegrationTests.Support;
 using static CnsExchange.IntegrationTests.CareAuthorisations.CareTestSupport;
@@ -22,7 +20,7 @@ public sealed class CrossKindReviewTests(ApiFactory api) : ApiTest(api)
         var rehab = (await Client(Rehab1).RehabAsync(Rehab("GER_AMB", start: new DateOnly(2026, 12, 1), end: new DateOnly(2027, 1, 31), declared: DeclaredStay))).Id.ToString(); // Tuesday → due Wednesday
         Api.Clock.Advance(TimeSpan.FromDays(1)); // Wednesday: the physiotherapy request is overdue
 
-        var queue = await QueueAsync();
+        var queue = await Client(Reviewer).ReviewQueueAsync();
         var items = queue.Items;
         Assert.Equal([physio, rehab], items.Select(i => i.Id.ToString()));
         Assert.Equal([RequestKind.PhysioValidation, RequestKind.RehabilitationAuthorisation], items.Select(i => i.Kind));
@@ -33,11 +31,10 @@ public sealed class CrossKindReviewTests(ApiFactory api) : ApiTest(api)
         Assert.Equal((2, 1), (queue.Total, queue.Overdue));
 
         // One decision endpoint for every kind.
-        var agreed = await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{physio}/decision", new { decision = "agree" }))
-            .ExpectAsync<RequestDto>(HttpStatusCode.OK);
+        var agreed = await Client(Reviewer).ReviewAsync(physio, new { decision = "agree" });
         Assert.Equal((RequestStatus.Agreed, RequestKind.PhysioValidation), (agreed.Status, agreed.Kind));
         Assert.StartsWith("K26-", agreed.Voucher!.Number);
-        Assert.Equal([rehab], (await QueueAsync()).Items.Select(i => i.Id.ToString()));
+        Assert.Equal([rehab], (await Client(Reviewer).ReviewQueueAsync()).Items.Select(i => i.Id.ToString()));
     }
 
     [Fact]
@@ -48,6 +45,4 @@ public sealed class CrossKindReviewTests(ApiFactory api) : ApiTest(api)
         await (await Client(Rehab1).GetAsync($"{Physio.Url}/{rehab}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         Assert.Equal(RequestStatus.Pending, (await (await Client(Rehab1).GetAsync($"{RehabUrl}/{rehab}")).ExpectAsync<RehabilitationAuthorisationDto>(HttpStatusCode.OK)).Status);
     }
-
-    private async Task<ReviewQueue> QueueAsync() => await (await Client(Reviewer).GetAsync("/api/v1/review/queue")).ExpectAsync<ReviewQueue>(HttpStatusCode.OK);
 }

@@ -1,10 +1,8 @@
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.HospitalStays;
 using CnsExchange.Application.Features.Rehabilitation;
-using CnsExchange.Application.Features.Requests;
 using CnsExchange.Application.Features.Vouchers;
 using CnsExchange.Domain.Hospital;
 using CnsExchange.Domain.Calendar;
@@ -101,8 +99,7 @@ public sealed class RehabilitationAuthorisationTests(ApiFactory api) : ApiTest(a
         var id = pending.Id;
         await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{id}/decision", new { decision = "agree", sessions = 10 }))
             .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "sessions_not_applicable");
-        var decided = await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{id}/decision", new { decision = "agree", note = "Discharge letter checked" }))
-            .ExpectAsync<RequestDto>(HttpStatusCode.OK);
+        var decided = await Client(Reviewer).ReviewAsync(id, new { decision = "agree", note = "Discharge letter checked" });
         Assert.Equal((RequestStatus.Agreed, RequestKind.RehabilitationAuthorisation), (decided.Status, decided.Kind));
         Assert.Empty(decided.Reasons);
         Assert.Equal($"{RehabUrl}/{id}", decided.Url);
@@ -139,15 +136,13 @@ public sealed class RehabilitationAuthorisationTests(ApiFactory api) : ApiTest(a
             .ExpectProblemAsync(HttpStatusCode.Conflict, "request_not_pending");
 
         var second = (await Client(Rehab1).RehabAsync(Rehab("GER_AMB", MondorfResident, new DateOnly(2026, 12, 1), new DateOnly(2027, 1, 31), declared: DeclaredStay))).Id;
-        var asked = await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{second}/decision", new { decision = "request_information", question = "Please send the discharge letter." }))
-            .ExpectAsync<RequestDto>(HttpStatusCode.OK);
+        var asked = await Client(Reviewer).ReviewAsync(second, new { decision = "request_information", question = "Please send the discharge letter." });
         Assert.Equal(RequestStatus.InformationRequested, asked.Status);
         var answered = await (await Client(Rehab1).PostJsonAsync($"{RehabUrl}/{second}/information", new { answer = "Sent by secure e-mail." }))
             .ExpectAsync<RehabilitationAuthorisationDto>(HttpStatusCode.OK);
         Assert.Equal((RequestStatus.Pending, "Sent by secure e-mail."), (answered.Status, answered.InformationAnswer));
         Assert.Equal("2027-01-31", answered.Authorisation!.To.Iso());
-        var refused = await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{second}/decision", new { decision = "refuse", reasonCodes = new[] { "REHAB_CONDITIONS_NOT_MET" }, note = "The stay lasted 4 days" }))
-            .ExpectAsync<RequestDto>(HttpStatusCode.OK);
+        var refused = await Client(Reviewer).ReviewAsync(second, new { decision = "refuse", reasonCodes = new[] { "REHAB_CONDITIONS_NOT_MET" }, note = "The stay lasted 4 days" });
         Assert.Equal(["REHAB_CONDITIONS_NOT_MET", "REVIEWER_REFUSAL"], refused.Reasons.Select(r => r.Code));
         Assert.Null(refused.Voucher);
         Assert.Null((await ReadAsync(second)).Authorisation);
@@ -348,7 +343,7 @@ public sealed class RehabilitationAuthorisationTests(ApiFactory api) : ApiTest(a
         var first = await (await Client(Rehab1).PostRehabAsync(input, "rehab-1")).ExpectAsync(HttpStatusCode.Created);
         var again = await (await Client(Rehab1).PostRehabAsync(input, "rehab-1")).ExpectAsync(HttpStatusCode.Created);
         Assert.Equal(first.ToJsonString(), again.ToJsonString()); // the replay is the first answer to the byte
-        Assert.Equal(["DOCUMENT_MISSING"], again.Deserialize<RehabilitationAuthorisationDto>(HttpAssertions.Json)!.Codes());
+        Assert.Equal(["DOCUMENT_MISSING"], HttpAssertions.Read<RehabilitationAuthorisationDto>(again.ToJsonString()).Codes());
         await (await Client(Rehab1).PostRehabAsync(input with { Days = 15 }, "rehab-1")).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
         Assert.Equal(1, await CountAsync("rehabilitation_authorisations"));
     }

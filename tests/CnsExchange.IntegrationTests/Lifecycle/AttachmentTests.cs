@@ -5,8 +5,6 @@ using CnsExchange.Application.Features.Attachments;
 using CnsExchange.Application.Features.Billing;
 using CnsExchange.Application.Features.Cures;
 using CnsExchange.Application.Features.Rehabilitation;
-using CnsExchange.Application.Features.Requests;
-using CnsExchange.Application.Features.Review;
 using CnsExchange.Application.Features.Validation;
 using CnsExchange.Domain.Lifecycle;
 using CnsExchange.IntegrationTests.Billing;
@@ -45,9 +43,6 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
     private async Task<IReadOnlyList<AttachmentDto>> ListAsync(string key, string ownerUrl) =>
         await (await Client(key).GetAsync($"{ownerUrl}/attachments")).ExpectAsync<List<AttachmentDto>>(HttpStatusCode.OK);
 
-    private async Task<IEnumerable<Guid>> QueuedAsync() =>
-        (await (await Client(Reviewer).GetAsync("/api/v1/review/queue")).ExpectAsync<ReviewQueue>(HttpStatusCode.OK)).Items.Select(i => i.Id);
-
     private static RehabilitationAuthorisationInput Colpach() => Rehab("SNRP_STAT", start: Today.AddDays(7), days: 10);
 
     [Fact]
@@ -62,7 +57,7 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
         var url = $"{RehabUrl}/{pending.Id}";
 
         // Waiting for the provider, not for a reviewer: not in the queue, and a reviewer cannot agree it without the document.
-        Assert.DoesNotContain(pending.Id, await QueuedAsync());
+        Assert.DoesNotContain(pending.Id, (await Client(Reviewer).ReviewQueueAsync()).Items.Select(i => i.Id));
         await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{pending.Id}/decision", new { decision = "agree" }))
             .ExpectProblemAsync(HttpStatusCode.Conflict, "document_missing");
 
@@ -110,10 +105,9 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(RequestStatus.Pending, waiting.Status);
         Assert.Equal(["DECLARED_STAY_TO_VERIFY"], waiting.Codes());
         Assert.NotNull(waiting.DecisionDueBy);
-        Assert.Contains(pending.Id, await QueuedAsync());
+        Assert.Contains(pending.Id, (await Client(Reviewer).ReviewQueueAsync()).Items.Select(i => i.Id));
 
-        var agreed = await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{pending.Id}/decision", new { decision = "agree" }))
-            .ExpectAsync<RequestDto>(HttpStatusCode.OK);
+        var agreed = await Client(Reviewer).ReviewAsync(pending.Id, new { decision = "agree" });
         Assert.Equal(RequestStatus.Agreed, agreed.Status);
     }
 

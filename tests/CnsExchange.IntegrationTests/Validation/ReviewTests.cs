@@ -1,6 +1,4 @@
 using System.Net;
-using CnsExchange.Application.Features.Requests;
-using CnsExchange.Application.Features.Review;
 using CnsExchange.Application.Features.Validation;
 using CnsExchange.Application.Features.Vouchers;
 using CnsExchange.Domain.Calendar;
@@ -19,11 +17,6 @@ public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
 
     private Task<HttpResponseMessage> DecideAsync(string id, object body) => Client(Reviewer).PostJsonAsync($"/api/v1/review/{id}/decision", body);
 
-    /// <summary>A reviewer's decision that is taken (200): the request as its lifecycle then shows it.</summary>
-    private async Task<RequestDto> DecidedAsync(string id, object body) => await (await DecideAsync(id, body)).ExpectAsync<RequestDto>(HttpStatusCode.OK);
-
-    private async Task<ReviewQueue> QueueAsync() => await (await Client(Reviewer).GetAsync("/api/v1/review/queue")).ExpectAsync<ReviewQueue>(HttpStatusCode.OK);
-
     /// <summary>The provider's cancellation or answer (200): the validation request as it then stands.</summary>
     private async Task<ValidationRequestDto> ProviderPostAsync(string id, string action, object? body) =>
         await (await (body is null ? Client(Physio1).PostAsync($"{Url}/{id}/{action}", null) : Client(Physio1).PostJsonAsync($"{Url}/{id}/{action}", body)))
@@ -40,7 +33,7 @@ public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
         var second = await PendingAsync(Rx().Foreign() with { PrescriptionDate = Today });  // Tuesday → due end of Wednesday
         await Api.AdvanceAsync(TimeSpan.FromDays(1));                                  // Wednesday 09:00: the first is overdue
 
-        var queue = await QueueAsync();
+        var queue = await Client(Reviewer).ReviewQueueAsync();
         Assert.Equal([first, second], queue.Items.Select(i => i.Id.ToString()));
         Assert.Equal([true, false], queue.Items.Select(i => i.Overdue));
         Assert.Equal((2, 1), (queue.Total, queue.Overdue));
@@ -60,7 +53,7 @@ public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
     {
         var id = await PendingAsync();
         await Api.AdvanceAsync(TimeSpan.FromDays(1));
-        var decided = await DecidedAsync(id, new { decision = "agree", note = "Plan covers other days" });
+        var decided = await Client(Reviewer).ReviewAsync(id, new { decision = "agree", note = "Plan covers other days" });
 
         Assert.Equal(RequestStatus.Agreed, decided.Status);
         Assert.Empty(decided.Reasons); // the pending reason is resolved
@@ -71,14 +64,14 @@ public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
         Assert.StartsWith("reviewer:", last.Actor);
         Assert.Equal("Plan covers other days", last.Note);
         Assert.Equal(Api.SandboxNow(), last.At);
-        Assert.Empty((await QueueAsync()).Items);
+        Assert.Empty((await Client(Reviewer).ReviewQueueAsync()).Items);
     }
 
     [Fact]
     public async Task Reviewer_agrees_with_fewer_sessions()
     {
         var id = await PendingAsync(Rx() with { Category = PhysioCategory.Heavy, ActCode = "ZK21", AnnexGCode = "G01", Sessions = 48 });
-        var decided = await DecidedAsync(id, new { decision = "agree", sessions = 32 });
+        var decided = await Client(Reviewer).ReviewAsync(id, new { decision = "agree", sessions = 32 });
 
         Assert.Equal(RequestStatus.Agreed, decided.Status);
         Assert.Equal(["SESSIONS_REDUCED_BY_REVIEWER"], decided.Reasons.Select(r => r.Code));
@@ -100,7 +93,7 @@ public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
     public async Task Reviewer_refuses_with_codes_and_a_note()
     {
         var id = await PendingAsync();
-        var decided = await DecidedAsync(id, new { decision = "refuse", reasonCodes = new[] { "DOUBLE_FINANCING" }, note = "Physiotherapy already in the care plan" });
+        var decided = await Client(Reviewer).ReviewAsync(id, new { decision = "refuse", reasonCodes = new[] { "DOUBLE_FINANCING" }, note = "Physiotherapy already in the care plan" });
 
         Assert.Equal(RequestStatus.Refused, decided.Status);
         Assert.Equal(["DOUBLE_FINANCING", "REVIEWER_REFUSAL"], decided.Reasons.Select(r => r.Code));
@@ -122,20 +115,20 @@ public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
     public async Task Reviewer_asks_for_information_the_provider_answers_and_the_reviewer_agrees()
     {
         var id = await PendingAsync(Rx().Foreign());
-        var asked = await DecidedAsync(id, new { decision = "request_information", question = "Please send page 2 of the prescription." });
+        var asked = await Client(Reviewer).ReviewAsync(id, new { decision = "request_information", question = "Please send page 2 of the prescription." });
         Assert.Equal(RequestStatus.InformationRequested, asked.Status);
         Assert.Null(asked.DecisionDueBy);
         Assert.Contains("INFORMATION_REQUESTED", asked.Reasons.Select(r => r.Code));
         Assert.Equal("Please send page 2 of the prescription.", (await GetAsync(id)).InformationQuestion);
-        Assert.Empty((await QueueAsync()).Items);
+        Assert.Empty((await Client(Reviewer).ReviewQueueAsync()).Items);
 
         await Api.AdvanceAsync(TimeSpan.FromDays(4)); // Friday
         var answered = await ProviderPostAsync(id, "information", new { answer = "Page 2 sent by post; diagnosis: lumbago." });
         Assert.Equal(RequestStatus.Pending, answered.Status);
         Assert.Equal(LuxembourgCalendar.EndOfDay(new DateOnly(2026, 11, 30)), answered.DecisionDueBy);
-        Assert.Equal("Page 2 sent by post; diagnosis: lumbago.", (await QueueAsync()).Items[0].InformationAnswer);
+        Assert.Equal("Page 2 sent by post; diagnosis: lumbago.", (await Client(Reviewer).ReviewQueueAsync()).Items[0].InformationAnswer);
 
-        var agreed = await DecidedAsync(id, new { decision = "agree" });
+        var agreed = await Client(Reviewer).ReviewAsync(id, new { decision = "agree" });
         Assert.Equal(RequestStatus.Agreed, agreed.Status);
         Assert.Equal(["submitted", "pending", "information_requested", "information_provided", "agreed"], agreed.History.Select(h => h.Action));
     }
@@ -152,11 +145,11 @@ public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
     public async Task Reviewer_cannot_decide_while_information_is_awaited_nor_twice()
     {
         var id = await PendingAsync();
-        await DecidedAsync(id, new { decision = "request_information", question = "Which days?" });
+        await Client(Reviewer).ReviewAsync(id, new { decision = "request_information", question = "Which days?" });
         await (await DecideAsync(id, new { decision = "agree" })).ExpectProblemAsync(HttpStatusCode.Conflict, "request_not_pending");
 
         var other = await PendingAsync(Rx(DependencyPlan) with { PrescriptionDate = Today.AddDays(-5) });
-        await DecidedAsync(other, new { decision = "agree" });
+        await Client(Reviewer).ReviewAsync(other, new { decision = "agree" });
         await (await DecideAsync(other, new { decision = "refuse", note = "late" })).ExpectProblemAsync(HttpStatusCode.Conflict, "request_not_pending");
     }
 
@@ -179,7 +172,7 @@ public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
     public async Task Cancel_without_body_and_while_information_is_awaited()
     {
         var id = await PendingAsync();
-        await DecidedAsync(id, new { decision = "request_information", question = "Which days?" });
+        await Client(Reviewer).ReviewAsync(id, new { decision = "request_information", question = "Which days?" });
         Assert.Equal(RequestStatus.Cancelled, (await ProviderPostAsync(id, "cancel", body: null)).Status);
     }
 
@@ -205,7 +198,7 @@ public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
         var scan = Pdf();
         var a = await PendingAsync(Rx().Foreign());
         var b = (await Client(Physio2).DecideAsync(Rx().Foreign(), scan)).Id.ToString();
-        var agreed = await DecidedAsync(a, new { decision = "agree" });
+        var agreed = await Client(Reviewer).ReviewAsync(a, new { decision = "agree" });
         var problem = await (await DecideAsync(b, new { decision = "agree" })).ExpectProblemAsync(HttpStatusCode.Conflict, "duplicate_prescription");
         Assert.Contains(agreed.Voucher!.Number, problem["detail"]!.GetValue<string>());
         Assert.Equal(1, await Api.CountAsync("vouchers"));
