@@ -63,8 +63,7 @@ public sealed class AuthTests(ApiFactory api) : ApiTest(api)
         {
             code = "PHY0100", kind = "physiotherapist", name = "Test practice", iban = "LU280019400644750000", bic = "BCEELULL",
         });
-        var body = await created.ExpectAsync(HttpStatusCode.Created);
-        var key = body["apiKey"]!.GetValue<string>();
+        var key = (await created.ExpectAsync<CnsExchange.Application.Features.Admin.ProviderCreated>(HttpStatusCode.Created)).ApiKey;
         var response = await Client(key).GetAsync("/api/v1/reference/annex-g");
         await response.ExpectAsync(HttpStatusCode.OK);
         var again = await Client(Admin).PostJsonAsync("/api/v1/admin/providers", new

@@ -1,4 +1,5 @@
 using System.Net;
+using CnsExchange.Application.Features.Admin;
 using CnsExchange.IntegrationTests.Sandboxes;
 using CnsExchange.IntegrationTests.Support;
 using Npgsql;
@@ -10,16 +11,16 @@ public sealed class ClockTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task Clock_reads_the_application_time()
     {
-        var body = await (await Client(Admin).GetAsync("/api/v1/admin/clock")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(ApiFactory.Start, body["now"]!.GetValue<DateTimeOffset>());
-        Assert.Equal("2026-11-23", body["localDate"]!.GetValue<string>());
+        var body = await (await Client(Admin).GetAsync("/api/v1/admin/clock")).ExpectAsync<ClockDto>(HttpStatusCode.OK);
+        Assert.Equal(ApiFactory.Start, body.Now);
+        Assert.Equal(new DateOnly(2026, 11, 23), body.LocalDate);
     }
 
     [Fact]
     public async Task Advancing_moves_every_reader_and_is_persisted()
     {
-        var body = await (await Client(Admin).PutJsonAsync("/api/v1/admin/clock", new { advanceDays = 10 })).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("2026-12-03", body["localDate"]!.GetValue<string>());
+        var body = await (await Client(Admin).PutJsonAsync("/api/v1/admin/clock", new { advanceDays = 10 })).ExpectAsync<ClockDto>(HttpStatusCode.OK);
+        Assert.Equal(new DateOnly(2026, 12, 3), body.LocalDate);
         Assert.Equal(ApiFactory.Start.AddDays(10), Api.SandboxNow());
 
         // Every unit of work reads the sandbox's stored clock.
@@ -30,8 +31,8 @@ public sealed class ClockTests(ApiFactory api) : ApiTest(api)
     public async Task Setting_an_absolute_time_works_and_the_clock_never_goes_back()
     {
         var target = ApiFactory.Start.AddMonths(2);
-        var body = await (await Client(Admin).PutJsonAsync("/api/v1/admin/clock", new { now = target })).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(target, body["now"]!.GetValue<DateTimeOffset>());
+        var body = await (await Client(Admin).PutJsonAsync("/api/v1/admin/clock", new { now = target })).ExpectAsync<ClockDto>(HttpStatusCode.OK);
+        Assert.Equal(target, body.Now);
         var back = await Client(Admin).PutJsonAsync("/api/v1/admin/clock", new { now = ApiFactory.Start });
         await back.ExpectProblemAsync(HttpStatusCode.Conflict, "clock_backwards");
     }
@@ -45,8 +46,8 @@ public sealed class ClockTests(ApiFactory api) : ApiTest(api)
         await (await Client(Admin).PutJsonAsync("/api/v1/admin/clock", new { now = target })).ExpectAsync(HttpStatusCode.OK);
         Api.Clock.Advance(TimeSpan.FromMinutes(10));
 
-        var again = await (await Client(Admin).PutJsonAsync("/api/v1/admin/clock", new { now = target })).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(target.AddMinutes(10), again["now"]!.GetValue<DateTimeOffset>());
+        var again = await (await Client(Admin).PutJsonAsync("/api/v1/admin/clock", new { now = target })).ExpectAsync<ClockDto>(HttpStatusCode.OK);
+        Assert.Equal(target.AddMinutes(10), again.Now);
         await using (var owner = new NpgsqlConnection(Api.ConnectionString))
         {
             await owner.OpenAsync();

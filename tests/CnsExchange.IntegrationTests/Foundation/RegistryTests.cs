@@ -1,4 +1,5 @@
 using System.Net;
+using CnsExchange.Application.Features.Admin;
 using CnsExchange.IntegrationTests.Validation;
 using Microsoft.AspNetCore.Http;
 using CnsExchange.IntegrationTests.Support;
@@ -19,15 +20,15 @@ public sealed class RegistryTests(ApiFactory api) : ApiTest(api)
     [InlineData("1988060912395", "CNS")]
     public async Task Sandbox_identities_are_seeded(string matricule, string fund)
     {
-        var body = await (await Client(Admin).GetAsync($"/api/v1/admin/insured/{matricule}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(fund, body["competentFund"]!.GetValue<string>());
+        var body = await (await Client(Admin).GetAsync($"/api/v1/admin/insured/{matricule}")).ExpectAsync<InsuredDto>(HttpStatusCode.OK);
+        Assert.Equal(fund, body.CompetentFund);
     }
 
     [Fact]
     public async Task Sandbox_doctors_are_seeded()
     {
-        var body = await (await Client(Admin).GetAsync("/api/v1/admin/doctors")).ExpectAsync(HttpStatusCode.OK);
-        var codes = body.AsArray().Select(d => d!["code"]!.GetValue<string>()).ToList();
+        var body = await (await Client(Admin).GetAsync("/api/v1/admin/doctors")).ExpectAsync<List<DoctorDto>>(HttpStatusCode.OK);
+        var codes = body.Select(d => d.Code).ToList();
         for (var i = 1; i <= 10; i++) Assert.Contains($"9{i:0000000}", codes);
     }
 
@@ -42,10 +43,10 @@ public sealed class RegistryTests(ApiFactory api) : ApiTest(api)
             affiliations = new[] { new { from = "2015-01-01", to = (string?)null } },
             accidentCases = new[] { new { reference = "AAA-1", openedOn = "2026-10-01", closedOn = (string?)null } },
             carePlans = new[] { new { from = "2026-01-01", to = (string?)null, includesPhysiotherapy = true, physioDeliveredOn = new[] { "2026-11-20" } } },
-        })).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("1990-01-01", body["birthDate"]!.GetValue<string>());
-        Assert.True(body["crossBorderWorker"]!.GetValue<bool>());
-        Assert.Single(body["carePlans"]!.AsArray());
+        })).ExpectAsync<InsuredDto>(HttpStatusCode.OK);
+        Assert.Equal(new DateOnly(1990, 1, 1), body.BirthDate);
+        Assert.True(body.CrossBorderWorker);
+        Assert.Single(body.CarePlans);
 
         // Replacing keeps one row per period
         await (await Client(Admin).PutJsonAsync($"/api/v1/admin/insured/{matricule}", new
@@ -53,9 +54,9 @@ public sealed class RegistryTests(ApiFactory api) : ApiTest(api)
             firstName = "Test", lastName = "Person", sex = "male", competentFund = "CNS", residenceCountry = "LU", crossBorderWorker = false,
             affiliations = new[] { new { from = "2015-01-01", to = "2026-06-30" } },
         })).ExpectAsync(HttpStatusCode.OK);
-        var after = await (await Client(Admin).GetAsync($"/api/v1/admin/insured/{matricule}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Single(after["affiliations"]!.AsArray());
-        Assert.Empty(after["carePlans"]!.AsArray());
+        var after = await (await Client(Admin).GetAsync($"/api/v1/admin/insured/{matricule}")).ExpectAsync<InsuredDto>(HttpStatusCode.OK);
+        Assert.Single(after.Affiliations);
+        Assert.Empty(after.CarePlans);
     }
 
     [Fact]
@@ -87,10 +88,10 @@ public sealed class RegistryTests(ApiFactory api) : ApiTest(api)
             var writers = Enumerable.Range(0, 12).ToList();
             var answers = await Task.WhenAll(writers.Select(w => Client(Admin).PutJsonAsync("/api/v1/admin/insured/1990010112385", Person(w))));
             Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
-            var stored = await (await Client(Admin).GetAsync("/api/v1/admin/insured/1990010112385")).ExpectAsync(HttpStatusCode.OK);
-            var writer = int.Parse(stored["firstName"]!.GetValue<string>()["Writer".Length..], System.Globalization.CultureInfo.InvariantCulture);
-            Assert.Equal(writer + 1, stored["affiliations"]!.AsArray().Count);
-            Assert.Equal(writer % 3, stored["carePlans"]!.AsArray().Count);
+            var stored = await (await Client(Admin).GetAsync("/api/v1/admin/insured/1990010112385")).ExpectAsync<InsuredDto>(HttpStatusCode.OK);
+            var writer = int.Parse(stored.FirstName["Writer".Length..], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(writer + 1, stored.Affiliations.Count);
+            Assert.Equal(writer % 3, stored.CarePlans.Count);
             Assert.Equal(before + 1, await Api.CountAsync("insured"));
         }
     }

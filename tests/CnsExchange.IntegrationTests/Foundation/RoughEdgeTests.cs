@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text;
+using CnsExchange.Application.Features.Admin;
+using CnsExchange.Application.Features.Validation;
 using CnsExchange.IntegrationTests.Support;
 using CnsExchange.IntegrationTests.Validation;
 
@@ -67,11 +69,11 @@ public sealed class RoughEdgeTests(ApiFactory api) : ApiTest(api)
         Assert.NotEqual(compact, spaced);
 
         var first = await Client(Physio1).SubmitRawAsync(compact, scan, "ws-key-1");
-        var created = await first.ExpectAsync(HttpStatusCode.Created);
+        var created = await first.ExpectAsync<ValidationRequestDto>(HttpStatusCode.Created);
         var again = await Client(Physio1).SubmitRawAsync(spaced, scan, "ws-key-1");
-        var replayed = await again.ExpectAsync(HttpStatusCode.Created);
+        var replayed = await again.ExpectAsync<ValidationRequestDto>(HttpStatusCode.Created);
         Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
-        Assert.Equal(created["id"]!.GetValue<string>(), replayed["id"]!.GetValue<string>());
+        Assert.Equal(created.Id, replayed.Id);
     }
 
     [Fact]
@@ -79,7 +81,7 @@ public sealed class RoughEdgeTests(ApiFactory api) : ApiTest(api)
     {
         var scan = ValidationTestSupport.Pdf();
         var json = ValidationTestSupport.Json(ValidationTestSupport.Rx());
-        var first = await (await Client(Physio1).SubmitRawAsync(json, scan, "ttl-key-1")).ExpectAsync(HttpStatusCode.Created);
+        var first = await (await Client(Physio1).SubmitRawAsync(json, scan, "ttl-key-1")).ExpectAsync<ValidationRequestDto>(HttpStatusCode.Created);
 
         await Api.AdvanceAsync(TimeSpan.FromHours(23));
         var within = await Client(Physio1).SubmitRawAsync(json, scan, "ttl-key-1");
@@ -87,21 +89,21 @@ public sealed class RoughEdgeTests(ApiFactory api) : ApiTest(api)
 
         await Api.AdvanceAsync(TimeSpan.FromHours(2));
         var after = await Client(Physio1).SubmitRawAsync(json, scan, "ttl-key-1");
-        var fresh = await after.ExpectAsync(HttpStatusCode.Created);
+        var fresh = await after.ExpectAsync<ValidationRequestDto>(HttpStatusCode.Created);
         Assert.False(after.Headers.Contains("Idempotent-Replayed"));
-        Assert.NotEqual(first["id"]!.GetValue<string>(), fresh["id"]!.GetValue<string>());
+        Assert.NotEqual(first.Id, fresh.Id);
     }
 
     [Fact]
     public async Task Every_caller_of_a_sandbox_reads_its_clock_and_only_its_admin_moves_it()
     {
         await Api.AdvanceAsync(TimeSpan.FromDays(3));
-        var admin = await (await Client(Admin).GetAsync("/api/v1/admin/clock")).ExpectAsync(HttpStatusCode.OK);
+        var admin = await (await Client(Admin).GetAsync("/api/v1/admin/clock")).ExpectAsync<ClockDto>(HttpStatusCode.OK);
         foreach (var key in new[] { Physio1, Reviewer })
         {
-            var clock = await (await Client(key).GetAsync("/api/v1/clock")).ExpectAsync(HttpStatusCode.OK);
-            Assert.Equal(admin["now"]!.GetValue<DateTimeOffset>(), clock["now"]!.GetValue<DateTimeOffset>());
-            Assert.Equal(ApiFactory.Start.AddDays(3).ToString("yyyy-MM-dd"), clock["localDate"]!.GetValue<string>());
+            var clock = await (await Client(key).GetAsync("/api/v1/clock")).ExpectAsync<ClockDto>(HttpStatusCode.OK);
+            Assert.Equal(admin.Now, clock.Now);
+            Assert.Equal(DateOnly.FromDateTime(ApiFactory.Start.AddDays(3).UtcDateTime), clock.LocalDate);
         }
         // Read-only: no write on /clock, and the admin's clock stays the admin's.
         Assert.Equal(HttpStatusCode.MethodNotAllowed, (await Client(Physio1).PutJsonAsync("/api/v1/clock", new { advanceDays = 1 })).StatusCode);

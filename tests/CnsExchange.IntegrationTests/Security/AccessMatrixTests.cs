@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text;
+using CnsExchange.Application.Features.Admin;
+using CnsExchange.Application.Features.HospitalStays;
 using CnsExchange.IntegrationTests.Billing;
 using CnsExchange.IntegrationTests.Support;
 using CnsExchange.IntegrationTests.Validation;
@@ -146,8 +148,8 @@ public sealed class AccessMatrixTests(ApiFactory api, ITestOutputHelper output) 
         var stay = await (await Client(Hospital1).PostJsonAsync("/api/v1/hospital-stays", new
         {
             matricule = "1983081246785", admissionDate = "2026-11-10", dischargeDate = "2026-11-12", kind = "stationary",
-        })).ExpectAsync(HttpStatusCode.Created);
-        var stayId = stay["id"]!.GetValue<string>();
+        })).ExpectAsync<HospitalStayDto>(HttpStatusCode.Created);
+        var stayId = stay.Id.ToString();
         owned.Add(new Owned("hospital stay", [$"GET /api/v1/hospital-stays/{stayId}"], "/api/v1/hospital-stays", stayId, Hospital1));
 
         var cure = await CareAuthorisations.CareTestSupport.CureAsync(Client(Thermal1), CareAuthorisations.CareTestSupport.Cure());
@@ -170,21 +172,21 @@ public sealed class AccessMatrixTests(ApiFactory api, ITestOutputHelper output) 
         var secondHospital = await (await Client(Admin).PostJsonAsync("/api/v1/admin/providers", new
         {
             code = "HOS0002", kind = "hospital", name = "Second hospital", iban = "LU280019400644750000", bic = "BCEELULL",
-        })).ExpectAsync(HttpStatusCode.Created);
+        })).ExpectAsync<ProviderCreated>(HttpStatusCode.Created);
         var secondThermal = await (await Client(Admin).PostJsonAsync("/api/v1/admin/providers", new
         {
             code = "THE0002", kind = "thermal_centre", name = "Second thermal centre", iban = "LU980019400644750001", bic = "BCEELULL",
-        })).ExpectAsync(HttpStatusCode.Created);
+        })).ExpectAsync<ProviderCreated>(HttpStatusCode.Created);
         var secondRehab = await (await Client(Admin).PostJsonAsync("/api/v1/admin/providers", new
         {
             code = "REH0002", kind = "rehabilitation_centre", name = "Second rehabilitation centre", iban = "LU710019400644750002", bic = "BCEELULL",
-        })).ExpectAsync(HttpStatusCode.Created);
+        })).ExpectAsync<ProviderCreated>(HttpStatusCode.Created);
         var otherKeys = new Dictionary<string, string>
         {
             [Physio1] = Physio2,
-            [Hospital1] = secondHospital["apiKey"]!.GetValue<string>(),
-            [Thermal1] = secondThermal["apiKey"]!.GetValue<string>(),
-            [Rehab1] = secondRehab["apiKey"]!.GetValue<string>(),
+            [Hospital1] = secondHospital.ApiKey,
+            [Thermal1] = secondThermal.ApiKey,
+            [Rehab1] = secondRehab.ApiKey,
         };
         var leaks = new List<string>();
         var checks = 0;

@@ -1,4 +1,8 @@
 using System.Net;
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Validation;
+using CnsExchange.Application.Features.Vouchers;
+using CnsExchange.Domain.Requests;
 using CnsExchange.IntegrationTests.Support;
 using static CnsExchange.IntegrationTests.Validation.ValidationTestSupport;
 
@@ -57,10 +61,10 @@ public sealed class AccessAndListTests(ApiFactory api) : ApiTest(api)
             service.SessionsBilled = 3;
             return await db.SaveChangesAsync();
         });
-        var voucher = await (await Client(Physio1).GetAsync($"/api/v1/vouchers/{number}")).ExpectAsync(HttpStatusCode.OK);
-        var service = voucher["services"]![0]!;
-        Assert.Equal((8, 3, 5), (service["sessionsGranted"]!.GetValue<int>(), service["sessionsBilled"]!.GetValue<int>(), service["sessionsRemaining"]!.GetValue<int>()));
-        Assert.Equal(number, voucher["number"]!.GetValue<string>());
+        var voucher = await (await Client(Physio1).GetAsync($"/api/v1/vouchers/{number}")).ExpectAsync<VoucherDto>(HttpStatusCode.OK);
+        var service = voucher.Services[0];
+        Assert.Equal((8, 3, 5), (service.SessionsGranted, service.SessionsBilled, service.SessionsRemaining));
+        Assert.Equal(number, voucher.Number);
     }
 
     [Fact]
@@ -78,9 +82,9 @@ public sealed class AccessAndListTests(ApiFactory api) : ApiTest(api)
         string? cursor = null;
         do
         {
-            var page = await (await Client(Physio1).GetAsync($"{Url}?limit=2{(cursor is null ? "" : "&cursor=" + cursor)}")).ExpectAsync(HttpStatusCode.OK);
-            seen.AddRange(page["items"]!.AsArray().Select(x => x!["id"]!.GetValue<string>()));
-            cursor = page["nextCursor"]?.GetValue<string>();
+            var page = await ListAsync($"{Url}?limit=2{(cursor is null ? "" : "&cursor=" + cursor)}");
+            seen.AddRange(page.Items.Select(x => x.Id.ToString()));
+            cursor = page.NextCursor;
         } while (cursor is not null);
 
         Assert.Equal(Enumerable.Reverse(ids), seen);
@@ -98,9 +102,9 @@ public sealed class AccessAndListTests(ApiFactory api) : ApiTest(api)
         string? cursor = null;
         do
         {
-            var page = await (await Client(Physio1).GetAsync($"{Url}?limit=2{(cursor is null ? "" : "&cursor=" + cursor)}")).ExpectAsync(HttpStatusCode.OK);
-            seen.AddRange(page["items"]!.AsArray().Select(x => x!["id"]!.GetValue<string>()));
-            cursor = page["nextCursor"]?.GetValue<string>();
+            var page = await ListAsync($"{Url}?limit=2{(cursor is null ? "" : "&cursor=" + cursor)}");
+            seen.AddRange(page.Items.Select(x => x.Id.ToString()));
+            cursor = page.NextCursor;
         } while (cursor is not null);
 
         Assert.Equal(5, seen.Distinct().Count());
@@ -115,15 +119,19 @@ public sealed class AccessAndListTests(ApiFactory api) : ApiTest(api)
         await Api.AdvanceAsync(TimeSpan.FromDays(2));
         await Client(Physio1).DecideAsync(Rx(NotAffiliated));
 
-        var pending = await (await Client(Physio1).GetAsync($"{Url}?status=pending")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(["pending"], pending["items"]!.AsArray().Select(x => x!["status"]!.GetValue<string>()));
+        var pending = await ListAsync($"{Url}?status=pending");
+        Assert.Equal([RequestStatus.Pending], pending.Items.Select(x => x.Status));
 
-        var firstDay = await (await Client(Physio1).GetAsync($"{Url}?from=2026-11-23&to=2026-11-23")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(2, firstDay["items"]!.AsArray().Count);
-        var later = await (await Client(Physio1).GetAsync($"{Url}?from=2026-11-24")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(["refused"], later["items"]!.AsArray().Select(x => x!["status"]!.GetValue<string>()));
+        var firstDay = await ListAsync($"{Url}?from=2026-11-23&to=2026-11-23");
+        Assert.Equal(2, firstDay.Items.Count);
+        var later = await ListAsync($"{Url}?from=2026-11-24");
+        Assert.Equal([RequestStatus.Refused], later.Items.Select(x => x.Status));
 
         await (await Client(Physio1).GetAsync($"{Url}?status=maybe")).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
         await (await Client(Physio1).GetAsync($"{Url}?cursor=!!")).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
     }
+
+    /// <summary>A page of Physio1's own requests.</summary>
+    private async Task<Page<ValidationRequestSummaryDto>> ListAsync(string url) =>
+        await (await Client(Physio1).GetAsync(url)).ExpectAsync<Page<ValidationRequestSummaryDto>>(HttpStatusCode.OK);
 }
