@@ -1,3 +1,4 @@
+using CnsExchange.Application.Features.Admin;
 using System.Net;
 using CnsExchange.Api.Infrastructure;
 using CnsExchange.IntegrationTests.Reliability;
@@ -17,14 +18,14 @@ public sealed class RateLimitTests(ApiFactory api, ITestOutputHelper output) : A
         var (limit, perSecond) = (options.TokenLimit, options.TokensPerSecond);
         // A key seen for the first time gets a bucket with the settings of that moment: the keys used here besides the
         // new one get theirs before the limits are lowered (the buckets outlive this test).
-        var created = await (await Client(Admin).PostAsync("/api/v1/admin/providers/PHY0002/keys", null)).ExpectAsync(HttpStatusCode.Created);
+        var created = await (await Client(Admin).PostAsync("/api/v1/admin/providers/PHY0002/keys", null)).ExpectAsync<ProviderCreated>(HttpStatusCode.Created);
         // Twice: a key's first request (before it is known valid) counts in its address's bucket; the second makes its own.
         for (var i = 0; i < 2; i++) Assert.Equal(HttpStatusCode.OK, (await Client(Physio1).GetAsync("/api/v1/reference/letter-key")).StatusCode);
         try
         {
             options.TokenLimit = 5;
             options.TokensPerSecond = 1;
-            var client = Client(created["apiKey"]!.GetValue<string>());
+            var client = Client(created.ApiKey);
             var responses = new List<HttpResponseMessage>();
             for (var i = 0; i < 10; i++) responses.Add(await client.GetAsync("/api/v1/reference/letter-key"));
             var other = await Client(Physio1).GetAsync("/api/v1/reference/letter-key");

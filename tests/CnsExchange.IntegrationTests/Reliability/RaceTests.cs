@@ -1,3 +1,6 @@
+using CnsExchange.Domain.Billing;
+using CnsExchange.Application.Features.Validation;
+using CnsExchange.Application.Features.Billing;
 using System.Net;
 using CnsExchange.IntegrationTests.Billing;
 using CnsExchange.IntegrationTests.Support;
@@ -19,7 +22,7 @@ public sealed class RaceTests(ApiFactory api, ITestOutputHelper output) : ApiTes
         var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Client(Physio1).SubmitAsync(rx, scan, "race-key-1")));
         var ids = new List<string>();
         foreach (var r in responses)
-            if (r.StatusCode == HttpStatusCode.Created) ids.Add((await r.ReadJsonAsync())["id"]!.GetValue<string>());
+            if (r.StatusCode == HttpStatusCode.Created) ids.Add((await r.ReadAsync<ValidationRequestDto>()).Id.ToString());
         var stored = await Api.WithScopeAsync(async sp =>
             await sp.GetRequiredService<CnsExchange.Infrastructure.Persistence.AppDbContext>().Set<CnsExchange.Domain.Physio.ValidationRequest>().CountAsync());
         var vouchers = await Api.WithScopeAsync(async sp => await sp.GetRequiredService<CnsExchange.Infrastructure.Persistence.AppDbContext>().Vouchers.CountAsync());
@@ -42,8 +45,8 @@ public sealed class RaceTests(ApiFactory api, ITestOutputHelper output) : ApiTes
         var paid = 0;
         foreach (var r in responses.Where(r => r.StatusCode == HttpStatusCode.Created))
         {
-            var memoir = await r.ReadJsonAsync();
-            paid += memoir["lines"]!.AsArray().Count(l => l!["outcome"]!.GetValue<string>() is "accepted" or "reduced");
+            var memoir = await r.ReadAsync<FeeMemoirDto>();
+            paid += memoir.Lines.Count(l => l.Outcome is LineOutcome.Accepted or LineOutcome.Reduced);
         }
         var billed = await VoucherSeed.SessionsBilledAsync(Api, voucher);
         ReliabilityFigures.Report(output, MemoirRaceFigures(responses, paid));

@@ -1,3 +1,5 @@
+using CnsExchange.Application.Features.Validation;
+using CnsExchange.Application.Features.Admin;
 using CnsExchange.Domain.Billing;
 using System.Collections.Concurrent;
 using System.Diagnostics;
@@ -31,8 +33,8 @@ public sealed class TwoHostTests(TwoHostsWithJobs hosts, ITestOutputHelper outpu
     public async Task A_keys_rate_limit_holds_across_two_hosts_within_ten_percent()
     {
         var sandbox = await SandboxApi.CreateAsync(A.As(ApiTest.Operator), mode: "frozen", seed: "standard");
-        var created = await (await A.As(sandbox.Key("admin")).PostAsync("/api/v1/admin/providers/PHY0002/keys", null)).ExpectAsync(HttpStatusCode.Created);
-        var key = created["apiKey"]!.GetValue<string>();
+        var created = await (await A.As(sandbox.Key("admin")).PostAsync("/api/v1/admin/providers/PHY0002/keys", null)).ExpectAsync<ProviderCreated>(HttpStatusCode.Created);
+        var key = created.ApiKey;
         const int limit = 400;
         const int sent = 800;
         foreach (var host in hosts.Both) (host.RateLimits.TokenLimit, host.RateLimits.TokensPerSecond) = (limit, 1);
@@ -89,7 +91,7 @@ public sealed class TwoHostTests(TwoHostsWithJobs hosts, ITestOutputHelper outpu
             foreach (var answer in answers)
             {
                 Assert.True(answer.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict, $"{(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync()}");
-                if (answer.StatusCode == HttpStatusCode.Created) ids.Add((await answer.ReadJsonAsync())["id"]!.GetValue<string>());
+                if (answer.StatusCode == HttpStatusCode.Created) ids.Add((await answer.ReadAsync<ValidationRequestDto>()).Id.ToString());
             }
             Assert.Single(ids); // every 201 answers the one stored request
         }
@@ -145,8 +147,8 @@ public sealed class TwoHostTests(TwoHostsWithJobs hosts, ITestOutputHelper outpu
 
         // A run started by hand through A, executed by both job servers at once (B's queue is sent the same run), while
         // both hosts trigger the scheduler tick, which creates and executes the slots that fell due on the sandbox's clock.
-        var started = await (await A.As(sandbox.Key("admin")).PostAsync("/api/v1/admin/payment-runs", null)).ExpectAsync(HttpStatusCode.Accepted);
-        var manual = started["id"]!.GetValue<Guid>();
+        var started = await (await A.As(sandbox.Key("admin")).PostAsync("/api/v1/admin/payment-runs", null)).ExpectAsync<PaymentRunDto>(HttpStatusCode.Accepted);
+        var manual = started.Id;
         foreach (var host in hosts.Both)
         {
             host.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<PaymentRunJobs>(j => j.ExecuteAsync(sandbox.Id, manual, CancellationToken.None));

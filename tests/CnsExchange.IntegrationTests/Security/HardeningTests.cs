@@ -131,7 +131,7 @@ public sealed class HardeningTests(ApiFactory api, ITestOutputHelper output) : A
         {
             var response = await upload;
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-            await BillingApi.WaitForFileAsync(Client(Physio1), (await response.ReadJsonAsync())["id"]!.GetValue<string>());
+            await BillingApi.WaitForFileAsync(Client(Physio1), (await response.ReadAsync<BillingFileDto>()).Id.ToString());
         }
         ReliabilityFigures.Report(output, SlowUploadFigures(held, samples));
         Assert.True(samples >= 5, "the uploads were not slow enough to be sampled");
@@ -216,7 +216,7 @@ public sealed class HardeningTests(ApiFactory api, ITestOutputHelper output) : A
             using var response = await SlowUploadAsync(api, body, TimeSpan.FromMilliseconds(100));
             status = (int)response.StatusCode;
             if (status == 408) await response.ExpectProblemAsync(HttpStatusCode.RequestTimeout, "upload_timeout");
-            else if (status == 202) await BillingApi.WaitForFileAsync(api.ClientFor(Physio1), (await response.ReadJsonAsync())["id"]!.GetValue<string>());
+            else if (status == 202) await BillingApi.WaitForFileAsync(api.ClientFor(Physio1), (await response.ReadAsync<BillingFileDto>()).Id.ToString());
         }
         finally
         {
@@ -351,9 +351,9 @@ public sealed class HardeningTests(ApiFactory api, ITestOutputHelper output) : A
         Assert.True(await ChunksAsync(processed.Id.ToString()) > 0);
         Assert.True(await ChunksAsync(recentRejected.Id.ToString()) > 0);
         // The status resource stays, errors and all.
-        var after = await (await Client(Physio1).GetAsync($"/api/v1/billing-files/{rejected.Id}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("rejected", after["status"]!.GetValue<string>());
-        Assert.NotEmpty(after["errors"]!.AsArray());
+        var after = await (await Client(Physio1).GetAsync($"/api/v1/billing-files/{rejected.Id}")).ExpectAsync<BillingFileDto>(HttpStatusCode.OK);
+        Assert.Equal(BillingFileStatus.Rejected, after.Status);
+        Assert.NotEmpty(after.Errors);
 
         using var storage = Api.Services.GetRequiredService<JobStorage>().GetConnection();
         Assert.Contains(storage.GetRecurringJobs(), j => j.Id == BillingFileRetentionJob.JobId);

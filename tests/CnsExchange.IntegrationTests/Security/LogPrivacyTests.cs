@@ -1,3 +1,4 @@
+using CnsExchange.Application.Features.Admin;
 using System.Net;
 using CnsExchange.IntegrationTests.Billing;
 using CnsExchange.IntegrationTests.Support;
@@ -14,14 +15,11 @@ public sealed class LogPrivacyTests(ApiFactory api, ITestOutputHelper output) : 
     public async Task No_matricule_or_name_of_an_insured_person_appears_in_the_logs()
     {
         Api.Logs.Lines.Clear();
-        var insured = await (await Client(Admin).GetAsync("/api/v1/admin/insured")).ExpectAsync(HttpStatusCode.OK);
-        var secrets = insured.AsArray().SelectMany(i => new[]
-        {
-            i!["matricule"]!.GetValue<string>(), i["firstName"]!.GetValue<string>(), i["lastName"]!.GetValue<string>(),
-        }).Distinct().ToList();
+        var insured = await (await Client(Admin).GetAsync("/api/v1/admin/insured")).ExpectAsync<List<InsuredDto>>(HttpStatusCode.OK);
+        var secrets = insured.SelectMany(i => new[] { i.Matricule, i.FirstName, i.LastName }).Distinct().ToList();
 
         // A day of exchange with every identity: decisions of every kind, review, billing, duplicates and bad input.
-        foreach (var matricule in insured.AsArray().Select(i => i!["matricule"]!.GetValue<string>()))
+        foreach (var matricule in insured.Select(i => i.Matricule))
             await Client(Physio1).SubmitAsync(ValidationTestSupport.Rx(matricule));
         var agreed = await Client(Physio1).DecideAsync(ValidationTestSupport.Rx() with { Sessions = 4, PrescriptionDate = new DateOnly(2026, 11, 19) });
         await Client(Physio1).SubmitAsync(ValidationTestSupport.Rx() with { Sessions = 4, PrescriptionDate = new DateOnly(2026, 11, 19) });
@@ -31,7 +29,7 @@ public sealed class LogPrivacyTests(ApiFactory api, ITestOutputHelper output) : 
         await Client(Physio1).PostJsonAsync("/api/v1/fee-memoirs", BillingApi.Memoir("PRIV-1", BillingApi.Line(voucher, "2026-11-21")));
         await Client(Admin).PutJsonAsync("/api/v1/admin/insured/1983081246785", new { firstName = "Marie" });
         await Client(Hospital1).PostJsonAsync("/api/v1/hospital-stays", new { matricule = "1983081246785", admissionDate = "2026-11-10", dischargeDate = "2026-11-12", kind = "stationary" });
-        foreach (var matricule in insured.AsArray().Select(i => i!["matricule"]!.GetValue<string>()))
+        foreach (var matricule in insured.Select(i => i.Matricule))
         {
             await CareAuthorisations.CareTestSupport.PostCureAsync(Client(Thermal1), CareAuthorisations.CareTestSupport.Cure("T200", matricule));
             await CareAuthorisations.CareTestSupport.PostRehabAsync(Client(Rehab1), CareAuthorisations.CareTestSupport.Rehab("CNRFR", matricule));

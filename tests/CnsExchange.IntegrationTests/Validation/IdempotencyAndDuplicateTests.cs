@@ -49,10 +49,10 @@ public sealed class IdempotencyAndDuplicateTests(ApiFactory api) : ApiTest(api)
     {
         var scan = Pdf();
         var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Client(Physio1).SubmitAsync(Rx(), scan, "burst")));
-        var bodies = await Task.WhenAll(responses.Select(r => r.ExpectAsync(HttpStatusCode.Created)));
+        var bodies = await Task.WhenAll(responses.Select(r => r.ExpectAsync<ValidationRequestDto>(HttpStatusCode.Created)));
 
-        Assert.Single(bodies.Select(b => b["id"]!.GetValue<string>()).Distinct());
-        Assert.Single(bodies.Select(b => b["voucher"]!["number"]!.GetValue<string>()).Distinct());
+        Assert.Single(bodies.Select(b => b.Id).Distinct());
+        Assert.Single(bodies.Select(b => b.Voucher!.Number).Distinct());
         Assert.Equal(1, await Api.CountAsync("validation_requests"));
         Assert.Equal(1, await Api.CountAsync("vouchers"));
     }
