@@ -64,8 +64,8 @@ public sealed class ControlCharacterTests(ApiFactory api) : ApiTest(api)
         // A diagnosis may span lines.
         var multiLine = JsonNode.Parse(json)!;
         multiLine["diagnosis"] = "Low back pain\r\n\tafter a fall";
-        var agreed = await (await Client(Physio1).SubmitRawAsync(multiLine.ToJsonString(), ValidationTestSupport.Pdf())).ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal("agreed", agreed["status"]!.GetValue<string>());
+        var agreed = await (await Client(Physio1).SubmitRawAsync(multiLine.ToJsonString(), ValidationTestSupport.Pdf())).ExpectAsync<CnsExchange.Application.Features.Validation.ValidationRequestDto>(HttpStatusCode.Created);
+        Assert.Equal(CnsExchange.Domain.Requests.RequestStatus.Agreed, agreed.Status);
     }
 
     [Fact]

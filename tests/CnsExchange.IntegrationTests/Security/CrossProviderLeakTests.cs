@@ -44,7 +44,7 @@ public sealed class CrossProviderLeakTests(ApiFactory api, ITestOutputHelper out
         (await (await Client(Admin).PostJsonAsync("/api/v1/admin/providers", new
         {
             code, kind, name = "Second " + kind.Replace('_', ' '), iban = "LU280019400644750000", bic = "BCEELULL",
-        })).ExpectAsync(HttpStatusCode.Created))["apiKey"]!.GetValue<string>();
+        })).ExpectAsync<CnsExchange.Application.Features.Admin.ProviderCreated>(HttpStatusCode.Created)).ApiKey;
 
     private static IReadOnlyList<string> CodesOf(JsonNode decision) =>
         decision["reasons"]!.AsArray().Select(r => r!["code"]!.GetValue<string>()).ToList();
