@@ -16,7 +16,6 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 pg_ensure_binaries && pg_ensure_user
 DATA=$(mktemp -d /tmp/cnsexchange-bench-pg.XXXXXX)
 chmod 755 "$DATA"; [ "$(id -u)" -eq 0 ] && chown postgres: "$DATA"
-PORT=$(pg_pick_port 58432)
 API_PID=""
 EXTRA_PIDS=()
 NGINX_DIR=""
@@ -29,7 +28,8 @@ cleanup() {
 trap cleanup EXIT INT TERM
 # BENCH_PG_OPTIONS: extra server options for an analysis run (e.g. "-c shared_preload_libraries=pg_stat_statements").
 # Every autovacuum run is logged with its end time and CPU (bench/CnsExchange.Bench/AutovacuumLog.cs reads them per phase).
-pg_start "$DATA" "$PORT" "-c shared_buffers=512MB -c max_wal_size=4GB -c log_autovacuum_min_duration=0 -c log_timezone=UTC -c log_line_prefix='%m [%p] ' ${BENCH_PG_OPTIONS:-}"
+pg_start_free "$DATA" 58432 "-c shared_buffers=512MB -c max_wal_size=4GB -c log_autovacuum_min_duration=0 -c log_timezone=UTC -c log_line_prefix='%m [%p] ' ${BENCH_PG_OPTIONS:-}" || exit 1
+PORT=$PG_PORT
 export BENCH_PG_LOG="$DATA/server.log"
 
 dotnet build CnsExchange.sln -c Release --nologo -v q -clp:ErrorsOnly

@@ -11,10 +11,10 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 pg_ensure_binaries && pg_ensure_user || exit 1
 DATA=$(mktemp -d /tmp/cnsexchange-rel-pg.XXXXXX)
 chmod 755 "$DATA"; [ "$(id -u)" -eq 0 ] && chown postgres: "$DATA"
-PORT=$(pg_pick_port 57432)
 cleanup() { pg_stop "$DATA"; rm -rf "$DATA"; }
 trap cleanup EXIT INT TERM
-pg_start "$DATA" "$PORT" || exit 1
+pg_start_free "$DATA" 57432 || exit 1
+PORT=$PG_PORT
 
 dotnet build CnsExchange.sln -c Release --nologo -v q -clp:ErrorsOnly || exit 1
 # dotnet-dump (tool manifest): db-restart prints what a hung request waits on.

@@ -29,8 +29,8 @@ if [ -z "${CNSEXCHANGE_TEST_DB:-}" ]; then
   if pg_ensure_binaries && pg_ensure_user; then
     TMP_DATA=$(mktemp -d /tmp/cnsexchange-test-pg.XXXXXX)
     chmod 755 "$TMP_DATA"; [ "$(id -u)" -eq 0 ] && chown postgres: "$TMP_DATA"
-    PORT=$(pg_pick_port 56432)
-    pg_start "$TMP_DATA" "$PORT" "-c fsync=off -c synchronous_commit=off -c full_page_writes=off" || exit 1
+    pg_start_free "$TMP_DATA" 56432 "-c fsync=off -c synchronous_commit=off -c full_page_writes=off" || exit 1
+    PORT=$PG_PORT
     export CNSEXCHANGE_TEST_DB="$(pg_connection_string "$PORT" postgres)"
     echo "Throwaway PostgreSQL on 127.0.0.1:$PORT"
   elif docker info >/dev/null 2>&1; then

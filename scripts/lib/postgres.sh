@@ -74,6 +74,24 @@ pg_start() {
       echo "PostgreSQL did not start; see $data/server.log:" >&2; tail -20 "$data/server.log" >&2; return 1; }
 }
 
+# pg_start_free DATADIR FIRST_PORT [extra server options...]: pg_start on the first free port from FIRST_PORT, and again on
+# the next one when another run bound that port between the pick and the start (two test runs started at once: initdb
+# takes seconds). Sets PG_PORT.
+pg_start_free() {
+  local data=$1 port=$2 err attempt; shift 2
+  for attempt in 1 2 3 4 5; do
+    port=$(pg_pick_port "$port")
+    if err=$(pg_start "$data" "$port" "$@" 2>&1); then PG_PORT=$port; return 0; fi
+    if [ "$attempt" -lt 5 ] && grep -qE "could not (create any TCP/IP sockets|bind)" <<<"$err"; then
+      echo "Port $port was taken by another process meanwhile; trying the next one." >&2
+      port=$((port + 1))
+      continue
+    fi
+    echo "$err" >&2
+    return 1
+  done
+}
+
 pg_stop() {
   local data=$1
   [ -f "$data/postmaster.pid" ] && pg_as "$PG_BIN/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
