@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json.Nodes;
+using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Billing;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Infrastructure.Persistence;
@@ -27,6 +27,18 @@ internal static class BillingApi
     /// <summary>Moves the sandbox clock forward (the test clock itself never goes back between tests).</summary>
     public static async Task AdvanceDaysAsync(HttpClient admin, int days) =>
         await (await admin.PutJsonAsync("/api/v1/admin/clock", new { advanceDays = days })).ExpectAsync(HttpStatusCode.OK);
+
+    /// <summary>A contestation that is taken (201, BIL-15): POST /fee-memoirs/{id}/lines/{line}/contestation with <paramref name="body"/> (code, text).</summary>
+    public static async Task<ContestationDto> ContestLineAsync(HttpClient provider, object memoirId, int line, object body) =>
+        await (await provider.PostJsonAsync($"/api/v1/fee-memoirs/{memoirId}/lines/{line}/contestation", body)).ExpectAsync<ContestationDto>(HttpStatusCode.Created);
+
+    /// <summary>A reviewer's decision on a contestation that is taken (200): the contestation as decided.</summary>
+    public static async Task<ContestationDto> DecideContestationAsync(HttpClient reviewer, object contestationId, object decision) =>
+        await (await reviewer.PostJsonAsync($"/api/v1/review/contestations/{contestationId}/decision", decision)).ExpectAsync<ContestationDto>(HttpStatusCode.OK);
+
+    /// <summary>GET /review/contestations (the reviewer's queue; <paramref name="query"/> e.g. "?status=lapsed"), one page.</summary>
+    public static async Task<Page<ContestationDto>> ContestationsAsync(HttpClient reviewer, string query = "") =>
+        await (await reviewer.GetAsync($"/api/v1/review/contestations{query}")).ExpectAsync<Page<ContestationDto>>(HttpStatusCode.OK);
 
     public static FeeMemoirLineDto LineOf(FeeMemoirDto memoir, int number) => memoir.Lines.Single(l => l.LineNumber == number);
 

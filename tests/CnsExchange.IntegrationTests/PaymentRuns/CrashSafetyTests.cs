@@ -69,16 +69,13 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
         var minor = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { ProviderCode = "PHY0002", Matricule = "2012051469331", RatePercent = 100m, Sessions = 2 });
         var held = await SubmitAsync(Client(Physio2), Memoir("P2-1", Line(minor, "2026-11-16", matricule: "2012051469331"),
             Line(minor, "2026-11-17", matricule: "2012051469331"), Line(minor, "2026-11-18", matricule: "2012051469331")));
-        await (await Client(Physio2).PostJsonAsync($"/api/v1/fee-memoirs/{held.Id}/lines/3/contestation",
-            new { code = "SESSIONS_EXHAUSTED", text = "Third session prescribed." })).ExpectAsync(HttpStatusCode.Created);
+        await ContestLineAsync(Client(Physio2), held.Id, 3, new { code = "SESSIONS_EXHAUSTED", text = "Third session prescribed." });
 
         var rehab = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { ProviderCode = "REH0001", Matricule = "1965072021704", Sessions = 1 });
         var overturned = await SubmitAsync(Client(Rehab1), Memoir("R-1", Line(rehab, "2026-11-16", matricule: "1965072021704"),
             Line(rehab, "2026-11-19", matricule: "1965072021704", claimed: 30m)));
-        var contestation = await (await Client(Rehab1).PostJsonAsync($"/api/v1/fee-memoirs/{overturned.Id}/lines/2/contestation",
-            new { code = "SESSIONS_EXHAUSTED", text = "Prescribed." })).ExpectAsync(HttpStatusCode.Created);
-        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{contestation["id"]}/decision",
-            new { decision = "overturn", note = "Agreed." })).ExpectAsync(HttpStatusCode.OK);
+        var contestation = await ContestLineAsync(Client(Rehab1), overturned.Id, 2, new { code = "SESSIONS_EXHAUSTED", text = "Prescribed." });
+        await DecideContestationAsync(Client(Reviewer), contestation.Id, new { decision = "overturn", note = "Agreed." });
 
         await SubmitAsync(Client(Hospital1), Memoir("H-1", Line(big, "2026-11-16"), Line(big, "2026-11-17")));
 

@@ -232,11 +232,11 @@ public sealed class PaymentRunFileTests(ApiFactory api) : ApiTest(api)
 
         // A provider that is not in the run does not see it at all.
         await (await Client(Thermal1).GetAsync($"/api/v1/payment-runs/{runId}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
-        Assert.Empty(await AllAsync(Client(Thermal1), "/api/v1/payment-runs"));
-        Assert.Empty(await AllAsync(Client(Thermal1), "/api/v1/return-files"));
+        Assert.Empty(await AllAsync<PaymentRunSummaryDto>(Client(Thermal1), "/api/v1/payment-runs"));
+        Assert.Empty(await AllAsync<ReturnFileDto>(Client(Thermal1), "/api/v1/return-files"));
 
         // Staff read every return file.
-        Assert.Equal(3, (await AllAsync(Client(Admin), "/api/v1/return-files")).Count);
+        Assert.Equal(3, (await AllAsync<ReturnFileDto>(Client(Admin), "/api/v1/return-files")).Count);
         Assert.Equal(HttpStatusCode.OK, (await GetReturnFileAsync(Reviewer, theirs, "text/csv")).StatusCode);
     }
 

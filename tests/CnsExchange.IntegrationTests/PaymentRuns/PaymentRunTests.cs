@@ -2,6 +2,8 @@ using CnsExchange.Domain.Billing;
 using System.Net;
 using CnsExchange.Application.Features.Billing;
 using System.Text.Json.Nodes;
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.HospitalStays;
 using CnsExchange.Application.Features.PaymentRuns;
 using CnsExchange.Domain.Payments;
 using CnsExchange.Infrastructure.Payments;
@@ -36,7 +38,7 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
     {
         var (memoir1, memoir2) = await AWeekOfMemoirsAsync();
         await SetClockAsync(Client(Admin), Local("2026-11-29", 23)); // Sunday night: nothing yet
-        Assert.Empty(await AllAsync(Client(Admin), "/api/v1/payment-runs"));
+        Assert.Empty(await AllAsync<PaymentRunSummaryDto>(Client(Admin), "/api/v1/payment-runs"));
 
         await SetClockAsync(Client(Admin), Local("2026-11-30", 3));
         var runs = await AllAsync<PaymentRunSummaryDto>(Client(Admin), "/api/v1/payment-runs");
@@ -87,8 +89,8 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
         var refusedOnly = await (await Client(Physio2).GetAsync($"/api/v1/fee-memoirs/{memoir2}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
         Assert.Equal(FeeMemoirStatus.Paid, refusedOnly.Status);
         Assert.Equal(0m, LineOf(refusedOnly, 1).Payment!.PaidAmount);
-        var listed = await (await Client(Physio1).GetAsync("/api/v1/fee-memoirs?status=paid")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Single(listed["items"]!.AsArray());
+        var listed = await (await Client(Physio1).GetAsync("/api/v1/fee-memoirs?status=paid")).ExpectAsync<Page<FeeMemoirSummaryDto>>(HttpStatusCode.OK);
+        Assert.Single(listed.Items);
 
         // Reported by a return file: the reduced line can no longer be contested (BIL-15).
         var late = await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{memoir1}/lines/2/contestation", new { code = "AMOUNT_ABOVE_TARIFF", text = "Too late." });
@@ -96,7 +98,7 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
 
         // A week later nothing is left to take: no empty run.
         await SetClockAsync(Client(Admin), Local("2026-12-07", 3));
-        Assert.Single(await AllAsync(Client(Admin), "/api/v1/payment-runs"));
+        Assert.Single(await AllAsync<PaymentRunSummaryDto>(Client(Admin), "/api/v1/payment-runs"));
     }
 
     [Fact]
@@ -205,10 +207,8 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
         var memoir = await SubmitAsync(Client(Physio1), Memoir("CONT-PAY", Line(voucher, "2026-11-10"), Line(voucher, "2026-11-12")));
         var id = memoir.Id.ToString();
         Assert.Equal(["SESSIONS_EXHAUSTED"], Codes(LineOf(memoir, 2)));
-        var contestation = await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{id}/lines/2/contestation",
-            new { code = "SESSIONS_EXHAUSTED", text = "Session 2 was prescribed." })).ExpectAsync(HttpStatusCode.Created);
-        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{contestation["id"]}/decision",
-            new { decision = "overturn", note = "Checked." })).ExpectAsync(HttpStatusCode.OK);
+        var contestation = await ContestLineAsync(Client(Physio1), id, 2, new { code = "SESSIONS_EXHAUSTED", text = "Session 2 was prescribed." });
+        await DecideContestationAsync(Client(Reviewer), contestation.Id, new { decision = "overturn", note = "Checked." });
 
         await SetClockAsync(Client(Admin), Local("2026-11-30", 3));
         var paid = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
@@ -242,8 +242,7 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
         var memoir = await SubmitAsync(Client(Physio1), Memoir("XMAS", Line(voucher, "2026-11-10"), Line(voucher, "2026-11-12")));
         var id = memoir.Id.ToString();
         Assert.Equal(new DateOnly(2026, 12, 27), memoir.DueDate);
-        await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{id}/lines/2/contestation",
-            new { code = "SESSIONS_EXHAUSTED", text = "Please check." })).ExpectAsync(HttpStatusCode.Created);
+        await ContestLineAsync(Client(Physio1), id, 2, new { code = "SESSIONS_EXHAUSTED", text = "Please check." });
 
         // The weekly runs pay line 1 and keep line 2 for the reviewer while a later run can still pay the memoir on time.
         await SetClockAsync(Client(Admin), Local("2026-12-22", 12));
@@ -266,9 +265,8 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(["SESSIONS_EXHAUSTED", "CONTESTATION_LAPSED"], Codes(line));
         Assert.Contains(runs[1].Number, line.Reasons[1].Message);
 
-        var lapsed = await (await Client(Reviewer).GetAsync("/api/v1/review/contestations?status=lapsed")).ExpectAsync(HttpStatusCode.OK);
-        var contestation = Assert.Single(lapsed["items"]!.AsArray())!;
-        var decide = await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{contestation["id"]}/decision", new { decision = "overturn" });
+        var contestation = Assert.Single((await ContestationsAsync(Client(Reviewer), "?status=lapsed")).Items);
+        var decide = await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{contestation.Id}/decision", new { decision = "overturn" });
         await decide.ExpectProblemAsync(HttpStatusCode.Conflict, "contestation_already_decided");
     }
 
@@ -278,12 +276,10 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
         var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 1 });
         var memoir = await SubmitAsync(Client(Physio1), Memoir("HELD", Line(voucher, "2026-11-10"), Line(voucher, "2026-11-12")));
         var id = memoir.Id.ToString();
-        var contestation = await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{id}/lines/2/contestation",
-            new { code = "SESSIONS_EXHAUSTED", text = "Please check." })).ExpectAsync(HttpStatusCode.Created);
+        var contestation = await ContestLineAsync(Client(Physio1), id, 2, new { code = "SESSIONS_EXHAUSTED", text = "Please check." });
         await SetClockAsync(Client(Admin), Local("2026-12-01", 12)); // weekly run of 30 November: line 2 held
 
-        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{contestation["id"]}/decision",
-            new { decision = "overturn", note = "Fine." })).ExpectAsync(HttpStatusCode.OK);
+        await DecideContestationAsync(Client(Reviewer), contestation.Id, new { decision = "overturn", note = "Fine." });
         await SetClockAsync(Client(Admin), Local("2026-12-07", 12));
 
         var paid = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
@@ -300,8 +296,8 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
         {
             matricule = Adult, admissionDate = "2026-11-16", dischargeDate = "2026-11-20", kind = "stationary", childbirth = false, room = "single",
             singleRoomMedicallyNeeded = false, accompanyingParentBed = false, countryOfCare = "LU", operations = new[] { new { actCode = "HOP02", main = true } },
-        })).ExpectAsync(HttpStatusCode.Created);
-        var stayId = stay["id"]!.GetValue<string>();
+        })).ExpectAsync<HospitalStayDto>(HttpStatusCode.Created);
+        var stayId = stay.Id;
         var fees = await (await Client(Doctor1).PostJsonAsync("/api/v1/fee-memoirs", new
         {
             memoirReference = "DR-PAY-1",
@@ -311,8 +307,8 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
                 new { hospitalStayId = stayId, matricule = Adult, sessionDate = "2026-11-17", actCode = "DV01", claimedAmount = 42.00m },
             },
         })).ExpectAsync<FeeMemoirDto>(HttpStatusCode.Created);
-        var stayMemoirs = await AllAsync(Client(Hospital1), "/api/v1/fee-memoirs");
-        var stayMemoir = await (await Client(Hospital1).GetAsync($"/api/v1/fee-memoirs/{Assert.Single(stayMemoirs)["id"]}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        var stayMemoirs = await AllAsync<FeeMemoirSummaryDto>(Client(Hospital1), "/api/v1/fee-memoirs");
+        var stayMemoir = await (await Client(Hospital1).GetAsync($"/api/v1/fee-memoirs/{Assert.Single(stayMemoirs).Id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
         var owedByStay = stayMemoir.Lines.Sum(l => l.PayableAmount);
         var owedByFees = fees.Lines.Sum(l => l.PayableAmount);
         Assert.True(owedByStay > 0 && owedByFees > 0);
@@ -324,7 +320,7 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(owedByFees, orders["DOC0001"]);
         foreach (var key in new[] { Hospital1, Doctor1 })
         {
-            var memoir = Assert.Single(await AllAsync(Client(key), "/api/v1/fee-memoirs?status=paid"));
+            var memoir = Assert.Single(await AllAsync<FeeMemoirSummaryDto>(Client(key), "/api/v1/fee-memoirs?status=paid"));
             var returnFile = Assert.Single(await AllAsync<ReturnFileDto>(Client(key), "/api/v1/return-files"));
             var client = Client(key);
             client.DefaultRequestHeaders.Accept.ParseAdd("application/xml");

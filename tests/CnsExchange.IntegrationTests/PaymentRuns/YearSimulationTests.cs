@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using CnsExchange.Application.Features.Billing;
+using CnsExchange.Application.Features.PaymentRuns;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Domain.Payments;
@@ -116,8 +117,8 @@ public sealed class YearSimulationTests(ApiFactory api, ITestOutputHelper output
             {
                 var response = await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{due.ContestationId}/decision", new { decision = "overturn", note = "Agreed." });
                 if (response.StatusCode == HttpStatusCode.Conflict) continue; // a run already took the line (its last chance came first)
-                var decided = await response.ExpectAsync(HttpStatusCode.OK);
-                var after = decided["payableAfter"]!.GetValue<decimal>();
+                var decided = await response.ExpectAsync<ContestationDto>(HttpStatusCode.OK);
+                var after = decided.PayableAfter!.Value;
                 payableByProvider[due.Provider] += after - payable[due.LineId];
                 payable[due.LineId] = after;
             }
@@ -185,13 +186,13 @@ public sealed class YearSimulationTests(ApiFactory api, ITestOutputHelper output
         // PAY-03: what each provider was sent in all its payment orders is what it was owed, to the cent.
         foreach (var provider in Providers)
         {
-            var listed = await AllAsync(Client(provider switch
+            var listed = await AllAsync<PaymentRunSummaryDto>(Client(provider switch
             {
                 "PHY0001" => Physio1, "PHY0002" => Physio2, "HOS0001" => Hospital1, "THE0001" => Thermal1, _ => Rehab1,
             }), "/api/v1/payment-runs");
-            var ordered = listed.Where(r => r["order"] is not null).Sum(r => r["order"]!["amount"]!.GetValue<decimal>());
+            var ordered = listed.Where(r => r.Order is not null).Sum(r => r.Order!.Amount);
             Assert.Equal(payableByProvider[provider], ordered);
-            Assert.Equal(listed.Count, listed.Select(r => r["id"]!.GetValue<string>()).Distinct().Count()); // one order at most per run
+            Assert.Equal(listed.Count, listed.Select(r => r.Id).Distinct().Count()); // one order at most per run
         }
         var totals = await DbAsync(Api, db => db.Set<PaymentRunOrder>().AsNoTracking().SumAsync(o => o.Amount));
         Assert.Equal(payableByProvider.Values.Sum(), totals);
@@ -200,8 +201,8 @@ public sealed class YearSimulationTests(ApiFactory api, ITestOutputHelper output
         // PAY-06: the files of a sample of runs rebuild to their stored hashes.
         foreach (var run in runs.Where((_, i) => i % 8 == 0))
         {
-            var check = await (await admin.GetAsync($"/api/v1/payment-runs/{run.Id}/verification")).ExpectAsync(HttpStatusCode.OK);
-            Assert.True(check["identical"]!.GetValue<bool>(), $"run {run.Number}");
+            var check = await (await admin.GetAsync($"/api/v1/payment-runs/{run.Id}/verification")).ExpectAsync<PaymentRunVerificationDto>(HttpStatusCode.OK);
+            Assert.True(check.Identical, $"run {run.Number}");
         }
         output.WriteLine($"done in {watch.Elapsed.TotalSeconds:F1} s");
     }
