@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Eligibility;
 using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Lifecycle;
@@ -130,10 +131,9 @@ public sealed class EligibilityTests(ApiFactory api) : ApiTest(api)
         Assert.Empty(Security.LogPrivacyTests.Leaks(Api.Logs.Lines.ToArray(), [Adult, Minor]));
 
         // CNS staff find the calls about one person by its matricule; providers may not read the log.
-        var log = await (await Client(Reviewer).GetAsync($"/api/v1/review/eligibility-checks?matricule={Adult}")).ExpectAsync(HttpStatusCode.OK);
-        var items = log["items"]!.AsArray();
-        Assert.Equal([("PHY0001", "2026-11-23"), ("PHY0002", "2026-11-01")],
-            items.Select(i => (i!["providerCode"]!.GetValue<string>(), i["askedDate"]!.GetValue<string>())).Order());
+        var log = await (await Client(Reviewer).GetAsync($"/api/v1/review/eligibility-checks?matricule={Adult}")).ExpectAsync<Page<EligibilityCheckDto>>(HttpStatusCode.OK);
+        Assert.Equal([("PHY0001", new DateOnly(2026, 11, 23)), ("PHY0002", new DateOnly(2026, 11, 1))],
+            log.Items.Select(i => (i.ProviderCode, i.AskedDate)).Order());
         await (await Client(Physio1).GetAsync($"/api/v1/review/eligibility-checks?matricule={Adult}")).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
     }
 

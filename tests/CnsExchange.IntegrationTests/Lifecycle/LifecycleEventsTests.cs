@@ -1,5 +1,5 @@
 using System.Net;
-using System.Text.Json.Nodes;
+using CnsExchange.Application.Features.Events;
 using CnsExchange.IntegrationTests.Support;
 using static CnsExchange.IntegrationTests.Billing.BillingApi;
 using static CnsExchange.IntegrationTests.Lifecycle.LifecycleApi;
@@ -29,21 +29,23 @@ public sealed class LifecycleEventsTests(ApiFactory api) : ApiTest(api)
         await (await ReverseAsync(Client(Physio1), paid, 1)).ExpectAsync(HttpStatusCode.Created);
         await (await RecoverAsync(Client(Reviewer), paid, 2, code: "SESSION_NOT_GIVEN", note: "Not given.")).ExpectAsync(HttpStatusCode.Created);
 
-        var page = await (await Client(Physio1).GetAsync($"/api/v1/events?limit=50&types={Types}")).ExpectAsync(HttpStatusCode.OK);
-        var events = page["items"]!.AsArray().Select(e => e!).ToList();
+        var page = await (await Client(Physio1).GetAsync($"/api/v1/events?limit=50&types={Types}")).ExpectAsync<EventPage>(HttpStatusCode.OK);
+        var events = page.Items;
         Assert.Equal(["voucher.cancelled", "fee_memoir.voided", "fee_memoir.voided", "fee_memoir_line.reversed", "fee_memoir_line.recovered"],
-            events.Select(e => e["type"]!.GetValue<string>()));
-        JsonNode Data(int i) => events[i]["data"]!;
+            events.Select(e => e.Type));
+        // Each event's data is the snapshot its change recorded, read strictly as that snapshot's record.
+        T Data<T>(int i) => HttpAssertions.Read<T>(events[i].Data.GetRawText());
+        var voucherCancelled = Data<VoucherCancelledData>(0);
         Assert.Equal((cancelled, "Patient moved abroad.", $"/api/v1/vouchers/{cancelled}"),
-            (Data(0)["number"]!.GetValue<string>(), Data(0)["reason"]!.GetValue<string>(), events[0]["resource"]!["url"]!.GetValue<string>()));
+            (voucherCancelled.Number, voucherCancelled.Reason, events[0].Resource.Url));
         Assert.Equal([("EV-VOID", false), ("EV-OLD", true)],
-            new[] { Data(1), Data(2) }.Select(d => (d["reference"]!.GetValue<string>(), d["replaced"]!.GetValue<bool>())));
+            new[] { Data<FeeMemoirVoidedData>(1), Data<FeeMemoirVoidedData>(2) }.Select(d => (d.Reference, d.Replaced)));
         Assert.Equal([("LINE_REVERSED", 1, 25.76m), ("SESSION_NOT_GIVEN", 2, 25.76m)],
-            new[] { Data(3), Data(4) }.Select(d => (d["code"]!.GetValue<string>(), d["lineNumber"]!.GetValue<int>(), d["amount"]!.GetValue<decimal>())));
-        Assert.All(events.Skip(1), e => Assert.StartsWith("/api/v1/fee-memoirs/", e["resource"]!["url"]!.GetValue<string>()));
+            new[] { Data<FeeMemoirLineTakenBackData>(3), Data<FeeMemoirLineTakenBackData>(4) }.Select(d => (d.Code, d.LineNumber, d.Amount)));
+        Assert.All(events.Skip(1), e => Assert.StartsWith("/api/v1/fee-memoirs/", e.Resource.Url));
 
         // Another provider sees none of them.
-        var theirs = await (await Client(Physio2).GetAsync($"/api/v1/events?types={Types}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Empty(theirs["items"]!.AsArray());
+        var theirs = await (await Client(Physio2).GetAsync($"/api/v1/events?types={Types}")).ExpectAsync<EventPage>(HttpStatusCode.OK);
+        Assert.Empty(theirs.Items);
     }
 }

@@ -1,6 +1,10 @@
 using System.Net;
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Billing;
+using CnsExchange.Application.Features.Cures;
+using CnsExchange.Application.Features.Rehabilitation;
 using CnsExchange.Application.Features.Validation;
-using System.Text.Json.Nodes;
+using CnsExchange.Application.Features.Vouchers;
 using CnsExchange.IntegrationTests.Billing;
 using CnsExchange.IntegrationTests.Support;
 using V = CnsExchange.IntegrationTests.Validation.ValidationTestSupport;
@@ -10,15 +14,14 @@ namespace CnsExchange.IntegrationTests.Lifecycle;
 /// <summary>Issue 19 item 7: a provider searches its own vouchers, requests and memoirs by matricule, status, dates and voucher number.</summary>
 public sealed class SearchTests(ApiFactory api) : ApiTest(api)
 {
-    private async Task<List<string>> ItemsAsync(string key, string url, string field)
-    {
-        var page = await (await Client(key).GetAsync(url)).ExpectAsync(HttpStatusCode.OK);
-        return page["items"]!.AsArray().Select(i => i![field]!.GetValue<string>()).ToList();
-    }
+    /// <summary>One page of a list, read as the API's DTOs (<see cref="HttpAssertions.Typed"/>).</summary>
+    private async Task<IReadOnlyList<T>> ItemsAsync<T>(string key, string url) =>
+        (await (await Client(key).GetAsync(url)).ExpectAsync<Page<T>>(HttpStatusCode.OK)).Items;
+
+    /// <summary>The numbers of a page of GET /vouchers.</summary>
+    private async Task<List<string>> NumbersAsync(string key, string url) => [.. (await ItemsAsync<VoucherSummaryDto>(key, url)).Select(v => v.Number)];
 
     private static string Number(ValidationRequestDto decision) => decision.Voucher!.Number;
-
-    private static string Number(JsonNode decision) => decision["voucher"]!["number"]!.GetValue<string>();
 
     [Fact]
     public async Task Vouchers_requests_and_memoirs_are_found_by_matricule_and_voucher_number_among_the_caller_s_own_only()
@@ -30,28 +33,27 @@ public sealed class SearchTests(ApiFactory api) : ApiTest(api)
         var (mine, minors, theirs) = (Number(adult), Number(minor), Number(others));
 
         // Vouchers
-        Assert.Equal([minors, mine], await ItemsAsync(Physio1, "/api/v1/vouchers", "number"));
-        Assert.Equal([mine], await ItemsAsync(Physio1, $"/api/v1/vouchers?matricule={V.Adult}", "number"));
-        Assert.Equal([minors], await ItemsAsync(Physio1, $"/api/v1/vouchers?voucherNumber={minors}", "number"));
-        Assert.Empty(await ItemsAsync(Physio1, $"/api/v1/vouchers?voucherNumber={theirs}", "number"));
-        Assert.Equal([theirs], await ItemsAsync(Physio2, $"/api/v1/vouchers?matricule={V.Adult}", "number"));
-        Assert.Equal([minors, mine], await ItemsAsync(Physio1, $"/api/v1/vouchers?status=open&from={V.Today:yyyy-MM-dd}&to={V.Today:yyyy-MM-dd}", "number"));
-        Assert.Empty(await ItemsAsync(Physio1, "/api/v1/vouchers?status=expired", "number"));
-        Assert.Empty(await ItemsAsync(Physio1, $"/api/v1/vouchers?from={V.Today.AddDays(1):yyyy-MM-dd}", "number"));
+        Assert.Equal([minors, mine], await NumbersAsync(Physio1, "/api/v1/vouchers"));
+        Assert.Equal([mine], await NumbersAsync(Physio1, $"/api/v1/vouchers?matricule={V.Adult}"));
+        Assert.Equal([minors], await NumbersAsync(Physio1, $"/api/v1/vouchers?voucherNumber={minors}"));
+        Assert.Empty(await NumbersAsync(Physio1, $"/api/v1/vouchers?voucherNumber={theirs}"));
+        Assert.Equal([theirs], await NumbersAsync(Physio2, $"/api/v1/vouchers?matricule={V.Adult}"));
+        Assert.Equal([minors, mine], await NumbersAsync(Physio1, $"/api/v1/vouchers?status=open&from={V.Today:yyyy-MM-dd}&to={V.Today:yyyy-MM-dd}"));
+        Assert.Empty(await NumbersAsync(Physio1, "/api/v1/vouchers?status=expired"));
+        Assert.Empty(await NumbersAsync(Physio1, $"/api/v1/vouchers?from={V.Today.AddDays(1):yyyy-MM-dd}"));
 
         // Requests
-        Assert.Equal([adult.Id.ToString()], await ItemsAsync(Physio1, $"{V.Url}?matricule={V.Adult}", "id"));
-        Assert.Equal([minor.Id.ToString()], await ItemsAsync(Physio1, $"{V.Url}?voucherNumber={minors}&status=agreed", "id"));
-        Assert.Empty(await ItemsAsync(Physio1, $"{V.Url}?voucherNumber={theirs}", "id"));
-        Assert.Empty(await ItemsAsync(Physio1, $"{V.Url}?matricule={V.Adult}&status=refused", "id"));
+        Assert.Equal([adult.Id], (await ItemsAsync<ValidationRequestSummaryDto>(Physio1, $"{V.Url}?matricule={V.Adult}")).Select(i => i.Id));
+        Assert.Equal([minor.Id], (await ItemsAsync<ValidationRequestSummaryDto>(Physio1, $"{V.Url}?voucherNumber={minors}&status=agreed")).Select(i => i.Id));
+        Assert.Empty(await ItemsAsync<ValidationRequestSummaryDto>(Physio1, $"{V.Url}?voucherNumber={theirs}"));
+        Assert.Empty(await ItemsAsync<ValidationRequestSummaryDto>(Physio1, $"{V.Url}?matricule={V.Adult}&status=refused"));
 
         // Memoirs: by a line's person or voucher
         var memoir = await BillingApi.SubmitAsync(Client(Physio1), BillingApi.Memoir("SEARCH-1", BillingApi.Line(mine, "2026-11-21")));
-        var memoirId = memoir.Id.ToString();
-        Assert.Equal([memoirId], await ItemsAsync(Physio1, $"/api/v1/fee-memoirs?voucherNumber={mine}", "id"));
-        Assert.Equal([memoirId], await ItemsAsync(Physio1, $"/api/v1/fee-memoirs?matricule={V.Adult}&status=adjudicated", "id"));
-        Assert.Empty(await ItemsAsync(Physio1, $"/api/v1/fee-memoirs?matricule={V.Minor}", "id"));
-        Assert.Empty(await ItemsAsync(Physio2, $"/api/v1/fee-memoirs?voucherNumber={mine}", "id"));
+        Assert.Equal([memoir.Id], (await ItemsAsync<FeeMemoirSummaryDto>(Physio1, $"/api/v1/fee-memoirs?voucherNumber={mine}")).Select(i => i.Id));
+        Assert.Equal([memoir.Id], (await ItemsAsync<FeeMemoirSummaryDto>(Physio1, $"/api/v1/fee-memoirs?matricule={V.Adult}&status=adjudicated")).Select(i => i.Id));
+        Assert.Empty(await ItemsAsync<FeeMemoirSummaryDto>(Physio1, $"/api/v1/fee-memoirs?matricule={V.Minor}"));
+        Assert.Empty(await ItemsAsync<FeeMemoirSummaryDto>(Physio2, $"/api/v1/fee-memoirs?voucherNumber={mine}"));
     }
 
     [Fact]
@@ -68,15 +70,15 @@ public sealed class SearchTests(ApiFactory api) : ApiTest(api)
         do
         {
             var page = await (await Client(Physio1).GetAsync($"/api/v1/vouchers?matricule={V.Adult}&limit=2" + (cursor is null ? "" : $"&cursor={cursor}")))
-                .ExpectAsync(HttpStatusCode.OK);
-            seen.AddRange(page["items"]!.AsArray().Select(i => i!["number"]!.GetValue<string>()));
-            cursor = page["nextCursor"]?.GetValue<string>();
+                .ExpectAsync<Page<VoucherSummaryDto>>(HttpStatusCode.OK);
+            seen.AddRange(page.Items.Select(i => i.Number));
+            cursor = page.NextCursor;
         } while (cursor is not null);
         Assert.Equal(numbers.AsEnumerable().Reverse(), seen);
 
         await BillingApi.SubmitAsync(Client(Physio1), BillingApi.Memoir("USED-1", BillingApi.Line(numbers[0], "2026-11-23")));
-        Assert.Equal([numbers[0]], await ItemsAsync(Physio1, "/api/v1/vouchers?status=used_up", "number"));
-        var open = await ItemsAsync(Physio1, "/api/v1/vouchers?status=open", "number");
+        Assert.Equal([numbers[0]], await NumbersAsync(Physio1, "/api/v1/vouchers?status=used_up"));
+        var open = await NumbersAsync(Physio1, "/api/v1/vouchers?status=open");
         Assert.Equal(numbers.Skip(1).Reverse(), open);
     }
 
@@ -86,28 +88,27 @@ public sealed class SearchTests(ApiFactory api) : ApiTest(api)
         var kept = Number(await V.DecideAsync(Client(Physio1), V.Rx()));
         await V.AdvanceAsync(Api, TimeSpan.FromHours(1));
         var cancelled = Number(await V.DecideAsync(Client(Physio1), V.Rx() with { PrescriptionDate = V.Today.AddDays(-2) }));
-        Assert.Equal([cancelled, kept], await ItemsAsync(Physio1, "/api/v1/vouchers?status=open", "number"));
+        Assert.Equal([cancelled, kept], await NumbersAsync(Physio1, "/api/v1/vouchers?status=open"));
 
         await (await LifecycleApi.CancelVoucherAsync(Client(Physio1), cancelled)).ExpectAsync(HttpStatusCode.OK);
 
-        Assert.Equal([kept], await ItemsAsync(Physio1, "/api/v1/vouchers?status=open", "number"));
-        Assert.Equal([cancelled], await ItemsAsync(Physio1, "/api/v1/vouchers?status=cancelled", "number"));
-        Assert.Empty(await ItemsAsync(Physio1, "/api/v1/vouchers?status=used_up", "number"));
-        Assert.Equal(["cancelled", "open"], await ItemsAsync(Physio1, "/api/v1/vouchers", "status"));
+        Assert.Equal([kept], await NumbersAsync(Physio1, "/api/v1/vouchers?status=open"));
+        Assert.Equal([cancelled], await NumbersAsync(Physio1, "/api/v1/vouchers?status=cancelled"));
+        Assert.Empty(await NumbersAsync(Physio1, "/api/v1/vouchers?status=used_up"));
+        Assert.Equal([VoucherState.Cancelled, VoucherState.Open], (await ItemsAsync<VoucherSummaryDto>(Physio1, "/api/v1/vouchers")).Select(v => v.Status));
     }
 
     [Fact]
     public async Task Cure_and_rehabilitation_requests_are_found_by_matricule_and_voucher_number()
     {
         var cure = await CareAuthorisations.CareTestSupport.CureAsync(Client(Thermal1), CareAuthorisations.CareTestSupport.Cure("T200"));
-        var cureId = cure.Id.ToString();
-        Assert.Equal([cureId], await ItemsAsync(Thermal1, $"/api/v1/cure-authorisations?matricule={V.Adult}", "id"));
-        Assert.Equal([cureId], await ItemsAsync(Thermal1, $"/api/v1/cure-authorisations?voucherNumber={cure.Voucher!.Number}", "id"));
-        Assert.Empty(await ItemsAsync(Thermal1, $"/api/v1/cure-authorisations?matricule={V.Minor}", "id"));
+        Assert.Equal([cure.Id], (await ItemsAsync<CureAuthorisationSummaryDto>(Thermal1, $"/api/v1/cure-authorisations?matricule={V.Adult}")).Select(i => i.Id));
+        Assert.Equal([cure.Id], (await ItemsAsync<CureAuthorisationSummaryDto>(Thermal1, $"/api/v1/cure-authorisations?voucherNumber={cure.Voucher!.Number}")).Select(i => i.Id));
+        Assert.Empty(await ItemsAsync<CureAuthorisationSummaryDto>(Thermal1, $"/api/v1/cure-authorisations?matricule={V.Minor}"));
 
         var rehab = await CareAuthorisations.CareTestSupport.RehabAsync(Client(Rehab1), CareAuthorisations.CareTestSupport.Rehab("GER_STAT"));
-        Assert.Equal([rehab.Id.ToString()], await ItemsAsync(Rehab1, $"/api/v1/rehabilitation-authorisations?voucherNumber={rehab.Voucher!.Number}", "id"));
-        Assert.Empty(await ItemsAsync(Rehab1, $"/api/v1/rehabilitation-authorisations?voucherNumber={cure.Voucher!.Number}", "id"));
+        Assert.Equal([rehab.Id], (await ItemsAsync<RehabilitationAuthorisationSummaryDto>(Rehab1, $"/api/v1/rehabilitation-authorisations?voucherNumber={rehab.Voucher!.Number}")).Select(i => i.Id));
+        Assert.Empty(await ItemsAsync<RehabilitationAuthorisationSummaryDto>(Rehab1, $"/api/v1/rehabilitation-authorisations?voucherNumber={cure.Voucher!.Number}"));
     }
 
     [Theory]
