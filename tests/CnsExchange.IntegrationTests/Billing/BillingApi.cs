@@ -28,6 +28,10 @@ internal static class BillingApi
     public static async Task AdvanceDaysAsync(HttpClient admin, int days) =>
         await (await admin.PutJsonAsync("/api/v1/admin/clock", new { advanceDays = days })).ExpectAsync(HttpStatusCode.OK);
 
+    /// <summary>GET /fee-memoirs (<paramref name="query"/> e.g. "?status=paid"), one page of the caller's memoirs, newest first.</summary>
+    public static async Task<Page<FeeMemoirSummaryDto>> MemoirsAsync(HttpClient client, string query = "") =>
+        await (await client.GetAsync($"/api/v1/fee-memoirs{query}")).ExpectAsync<Page<FeeMemoirSummaryDto>>(HttpStatusCode.OK);
+
     /// <summary>A contestation that is taken (201, BIL-15): POST /fee-memoirs/{id}/lines/{line}/contestation with <paramref name="body"/> (code, text).</summary>
     public static async Task<ContestationDto> ContestLineAsync(HttpClient provider, object memoirId, int line, object body) =>
         await (await provider.PostJsonAsync($"/api/v1/fee-memoirs/{memoirId}/lines/{line}/contestation", body)).ExpectAsync<ContestationDto>(HttpStatusCode.Created);

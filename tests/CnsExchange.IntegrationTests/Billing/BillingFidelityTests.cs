@@ -1,6 +1,7 @@
 using CnsExchange.Domain.Billing;
 using System.Net;
 using CnsExchange.Application.Features.Billing;
+using CnsExchange.Application.Features.Vouchers;
 using CnsExchange.IntegrationTests.Support;
 using static CnsExchange.IntegrationTests.Billing.BillingApi;
 
@@ -53,8 +54,8 @@ public sealed class BillingFidelityTests(ApiFactory api) : ApiTest(api)
     public async Task Bil09_a_ZKD1_line_beside_a_session_is_paid_at_the_voucher_rate_of_its_own_tariff_and_once_a_day()
     {
         var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Travel = true });
-        var detail = await (await Client(Physio1).GetAsync($"/api/v1/vouchers/{voucher}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Contains("ZKD1", detail.ToJsonString());
+        var detail = await (await Client(Physio1).GetAsync($"/api/v1/vouchers/{voucher}")).ExpectAsync<VoucherDto>(HttpStatusCode.OK);
+        Assert.Contains(detail.Services, s => s.TravelAllowanceActCode == "ZKD1");
 
         var memoir = await SubmitAsync(Client(Physio1), Memoir("B09-1",
             Line(voucher, "2026-11-10", act: "ZKD1", claimed: 12.50m),   // 1 before its session in the memoir: accepted

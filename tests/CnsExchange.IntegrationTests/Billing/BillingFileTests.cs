@@ -64,8 +64,7 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(new DateOnly(2026, 12, 23), memoir.DueDate);
         Assert.Equal(3, await VoucherSeed.SessionsBilledAsync(Api, voucher));
 
-        var byFile = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs?billingFileId={file.Id}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(2, byFile["items"]!.AsArray().Count);
+        Assert.Equal(2, (await MemoirsAsync(Client(Physio1), $"?billingFileId={file.Id}")).Items.Count);
         await (await Client(Physio2).GetAsync($"/api/v1/billing-files/{file.Id}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
     }
 
@@ -135,9 +134,9 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
         var bytes = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes(csv)).ToArray();
         var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv") { CharSet = "utf-8" };
-        var accepted = await (await Client(Physio1).PostAsync("/api/v1/billing-files?fileName=nov.csv", content)).ExpectAsync(HttpStatusCode.Accepted);
-        Assert.Equal("nov.csv", accepted["fileName"]!.GetValue<string>());
-        var file = await WaitForFileAsync(Client(Physio1), accepted["id"]!.GetValue<string>());
+        var accepted = await (await Client(Physio1).PostAsync("/api/v1/billing-files?fileName=nov.csv", content)).ExpectAsync<BillingFileDto>(HttpStatusCode.Accepted);
+        Assert.Equal("nov.csv", accepted.FileName);
+        var file = await WaitForFileAsync(Client(Physio1), accepted.Id);
         Assert.Equal(BillingFileStatus.Processed, file.Status);
         Assert.Equal(1, file.Counts!.Accepted);
     }
@@ -312,15 +311,15 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
         }
         Assert.Equal(0, await MemoirCountAsync());
         Assert.Equal(0, await VoucherSeed.SessionsBilledAsync(Api, voucher));
-        var interrupted = await (await Client(Physio1).GetAsync($"/api/v1/billing-files/{id}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("processing", interrupted["status"]!.GetValue<string>());
+        var interrupted = await (await Client(Physio1).GetAsync($"/api/v1/billing-files/{id}")).ExpectAsync<BillingFileDto>(HttpStatusCode.OK);
+        Assert.Equal(BillingFileStatus.Processing, interrupted.Status);
 
         Assert.Equal(BillingFileStatus.Processed, await Api.WithScopeAsync(sp => sp.GetRequiredService<IMediator>().Send(new ProcessBillingFile(id)).AsTask()));
         Assert.Equal(memoirs, await MemoirCountAsync());
         Assert.Equal(8, await VoucherSeed.SessionsBilledAsync(Api, voucher));
-        var file = await (await Client(Physio1).GetAsync($"/api/v1/billing-files/{id}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(memoirs * 3, file["counts"]!["lines"]!.GetValue<int>());
-        Assert.Equal(8, file["counts"]!["accepted"]!.GetValue<int>());
+        var file = await (await Client(Physio1).GetAsync($"/api/v1/billing-files/{id}")).ExpectAsync<BillingFileDto>(HttpStatusCode.OK);
+        Assert.Equal(memoirs * 3, file.Counts.Lines);
+        Assert.Equal(8, file.Counts.Accepted);
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using CnsExchange.Domain.Billing;
 using System.Net;
-using System.Text.Json.Nodes;
 using CnsExchange.Application.Features.Billing;
 using CnsExchange.Infrastructure.Persistence;
 using CnsExchange.IntegrationTests.Support;
@@ -169,8 +168,8 @@ public sealed class ConcurrencyTests(ApiFactory api) : ApiTest(api)
         await held.CommitAsync();
 
         Assert.Equal(Domain.Billing.BillingFileStatus.Processed, await run);
-        var file = await (await Client(Physio1).GetAsync($"/api/v1/billing-files/{fileId}")).ExpectAsync(HttpStatusCode.OK);
-        var lines = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{file["memoirs"]![0]!["id"]}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        var file = await (await Client(Physio1).GetAsync($"/api/v1/billing-files/{fileId}")).ExpectAsync<BillingFileDto>(HttpStatusCode.OK);
+        var lines = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{file.Memoirs[0].Id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
         Assert.Equal(LineOutcome.Refused, LineOf(lines, 1).Outcome);
         Assert.Contains("ONE_ACT_PER_SESSION", Codes(LineOf(lines, 1)));
         Assert.Equal(LineOutcome.Accepted, LineOf(lines, 2).Outcome);

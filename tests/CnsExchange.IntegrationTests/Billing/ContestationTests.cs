@@ -1,5 +1,4 @@
 using System.Net;
-using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Billing;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Infrastructure.Persistence;
@@ -28,20 +27,19 @@ public sealed class ContestationTests(ApiFactory api) : ApiTest(api)
     public async Task Bil15_a_contested_line_overturned_becomes_payable_at_tariff_times_rate_in_the_next_run()
     {
         var (memoirId, _) = await MemoirWithAnExhaustedLineAsync();
-        var contestation = await (await ContestAsync(memoirId, 2, "SESSIONS_EXHAUSTED")).ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal("pending", contestation["status"]!.GetValue<string>());
-        Assert.Equal(0m, contestation["payableBefore"]!.GetValue<decimal>());
+        var contestation = await (await ContestAsync(memoirId, 2, "SESSIONS_EXHAUSTED")).ExpectAsync<ContestationDto>(HttpStatusCode.Created);
+        Assert.Equal(ContestationStatus.Pending, contestation.Status);
+        Assert.Equal(0m, contestation.PayableBefore);
 
-        var queue = await (await Client(Reviewer).GetAsync("/api/v1/review/contestations")).ExpectAsync<Page<ContestationDto>>(HttpStatusCode.OK);
+        var queue = await ContestationsAsync(Client(Reviewer));
         var item = Assert.Single(queue.Items);
         Assert.Equal("CONT-1", item.MemoirReference);
         Assert.Equal("PHY0001", item.ProviderCode);
         Assert.Equal(["SESSIONS_EXHAUSTED"], Codes(item.Line));
 
-        var decided = await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{item.Id}/decision",
-            new { decision = "overturn", note = "Checked." })).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("overturned", decided["status"]!.GetValue<string>());
-        Assert.Equal(25.76m, decided["payableAfter"]!.GetValue<decimal>());
+        var decided = await DecideContestationAsync(Client(Reviewer), item.Id, new { decision = "overturn", note = "Checked." });
+        Assert.Equal(ContestationStatus.Overturned, decided.Status);
+        Assert.Equal(25.76m, decided.PayableAfter);
 
         var memoir = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{memoirId}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
         var line = LineOf(memoir, 2);
@@ -58,10 +56,8 @@ public sealed class ContestationTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(ContestationStatus.Overturned, unsettled.ContestationStatus);
         Assert.Equal(25.76m, unsettled.PayableAmount);
 
-        var empty = await (await Client(Reviewer).GetAsync("/api/v1/review/contestations")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Empty(empty["items"]!.AsArray());
-        var done = await (await Client(Reviewer).GetAsync("/api/v1/review/contestations?status=overturned")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Single(done["items"]!.AsArray());
+        Assert.Empty((await ContestationsAsync(Client(Reviewer))).Items);
+        Assert.Single((await ContestationsAsync(Client(Reviewer), "?status=overturned")).Items);
         var twice = await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{item.Id}/decision", new { decision = "uphold" });
         await twice.ExpectProblemAsync(HttpStatusCode.Conflict, "contestation_already_decided");
     }
@@ -75,17 +71,15 @@ public sealed class ContestationTests(ApiFactory api) : ApiTest(api)
         var code = Assert.Single(Codes(LineOf(again, 1)), c => c is "DUPLICATE_LINE" or "ONE_ACT_PER_SESSION");
         var problem = await (await ContestAsync(again.Id.ToString(), 1, code)).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "line_not_contestable");
         Assert.Contains("would pay it twice", problem["detail"]!.GetValue<string>());
-        var queue = await (await Client(Reviewer).GetAsync("/api/v1/review/contestations")).ExpectAsync<Page<ContestationDto>>(HttpStatusCode.OK);
-        Assert.Empty(queue.Items); // nothing stored
+        Assert.Empty((await ContestationsAsync(Client(Reviewer))).Items); // nothing stored
     }
 
     [Fact]
     public async Task Bil15_an_upheld_contestation_adds_its_reason_and_pays_nothing_more()
     {
         var (memoirId, _) = await MemoirWithAnExhaustedLineAsync();
-        var contestation = await (await ContestAsync(memoirId, 2, "SESSIONS_EXHAUSTED")).ExpectAsync(HttpStatusCode.Created);
-        await (await Client(Reviewer, "de").PostJsonAsync($"/api/v1/review/contestations/{contestation["id"]}/decision",
-            new { decision = "uphold", note = "Eight sessions were paid." })).ExpectAsync(HttpStatusCode.OK);
+        var contestation = await (await ContestAsync(memoirId, 2, "SESSIONS_EXHAUSTED")).ExpectAsync<ContestationDto>(HttpStatusCode.Created);
+        await DecideContestationAsync(Client(Reviewer, "de"), contestation.Id, new { decision = "uphold", note = "Eight sessions were paid." });
         var memoir = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{memoirId}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
         var line = LineOf(memoir, 2);
         Assert.Equal(0m, line.PayableAmount);

@@ -175,10 +175,10 @@ public sealed class FeeMemoirTests(ApiFactory api) : ApiTest(api)
             return await Client(Physio1).SendAsync(request);
         }
         var firstResponse = await Send(body);
-        var first = await firstResponse.ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal($"/api/v1/fee-memoirs/{first["id"]}", firstResponse.Headers.Location?.OriginalString);
-        var replay = await (await Send(body)).ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal(first["id"]!.GetValue<string>(), replay["id"]!.GetValue<string>());
+        var first = await firstResponse.ExpectAsync<FeeMemoirDto>(HttpStatusCode.Created);
+        Assert.Equal($"/api/v1/fee-memoirs/{first.Id}", firstResponse.Headers.Location?.OriginalString);
+        var replay = await (await Send(body)).ExpectAsync<FeeMemoirDto>(HttpStatusCode.Created);
+        Assert.Equal(first.Id, replay.Id);
         Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, voucher));
         await (await Send(Memoir("INV-7", Line(voucher, "2026-11-11")))).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
     }
@@ -196,8 +196,7 @@ public sealed class FeeMemoirTests(ApiFactory api) : ApiTest(api)
         Assert.True(errors.ContainsKey("lines[0].matricule"));
         Assert.True(errors.ContainsKey("lines[1].voucherNumber"));
         Assert.True(errors.ContainsKey("lines[1].claimedAmount"));
-        var list = await (await Client(Physio1).GetAsync("/api/v1/fee-memoirs")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Empty(list["items"]!.AsArray());
+        Assert.Empty((await MemoirsAsync(Client(Physio1))).Items);
     }
 
     [Fact]
@@ -213,8 +212,7 @@ public sealed class FeeMemoirTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(new DateOnly(2026, 12, 23), read.DueDate);
 
         await (await Client(Physio2).GetAsync($"/api/v1/fee-memoirs/{id}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
-        var othersList = await (await Client(Physio2).GetAsync("/api/v1/fee-memoirs")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Empty(othersList["items"]!.AsArray());
+        Assert.Empty((await MemoirsAsync(Client(Physio2))).Items);
         await (await Client(Reviewer).GetAsync($"/api/v1/fee-memoirs/{id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
     }
 
@@ -227,15 +225,14 @@ public sealed class FeeMemoirTests(ApiFactory api) : ApiTest(api)
             await SubmitAsync(Client(Physio1), Memoir($"INV-L{i}", Line(voucher, $"2026-11-{9 + i:00}")));
             await AdvanceDaysAsync(Client(Admin), 1);
         }
-        var page1 = await (await Client(Physio1).GetAsync("/api/v1/fee-memoirs?limit=2")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(["INV-L5", "INV-L4"], page1["items"]!.AsArray().Select(m => m!["memoirReference"]!.GetValue<string>()));
-        var page2 = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs?limit=2&cursor={page1["nextCursor"]}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(["INV-L3", "INV-L2"], page2["items"]!.AsArray().Select(m => m!["memoirReference"]!.GetValue<string>()));
+        var page1 = await MemoirsAsync(Client(Physio1), "?limit=2");
+        Assert.Equal(["INV-L5", "INV-L4"], page1.Items.Select(m => m.MemoirReference));
+        var page2 = await MemoirsAsync(Client(Physio1), $"?limit=2&cursor={page1.NextCursor}");
+        Assert.Equal(["INV-L3", "INV-L2"], page2.Items.Select(m => m.MemoirReference));
 
-        var filtered = await (await Client(Physio1).GetAsync("/api/v1/fee-memoirs?from=2026-11-24&to=2026-11-25&status=adjudicated")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(["INV-L3", "INV-L2"], filtered["items"]!.AsArray().Select(m => m!["memoirReference"]!.GetValue<string>()));
-        var none = await (await Client(Physio1).GetAsync("/api/v1/fee-memoirs?status=paid")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Empty(none["items"]!.AsArray());
+        var filtered = await MemoirsAsync(Client(Physio1), "?from=2026-11-24&to=2026-11-25&status=adjudicated");
+        Assert.Equal(["INV-L3", "INV-L2"], filtered.Items.Select(m => m.MemoirReference));
+        Assert.Empty((await MemoirsAsync(Client(Physio1), "?status=paid")).Items);
         await (await Client(Physio1).GetAsync("/api/v1/fee-memoirs?status=nope")).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
     }
 }

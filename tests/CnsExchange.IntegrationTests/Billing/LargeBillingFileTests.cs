@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using CnsExchange.Application.Features.Billing;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Infrastructure.Persistence;
 using CnsExchange.IntegrationTests.Support;
@@ -69,9 +70,9 @@ public sealed class LargeBillingFileTests(ApiFactory api) : ApiTest(api)
         var content = new GeneratedCsv(voucher, TargetBytes);
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
         var response = await Client(Physio1).PostAsync("/api/v1/billing-files", content);
-        var accepted = await response.ExpectAsync(HttpStatusCode.Accepted);
-        Assert.True(accepted["sizeBytes"]!.GetValue<long>() >= TargetBytes);
-        var file = await WaitForFileAsync(Client(Physio1), accepted["id"]!.GetValue<string>(), TimeSpan.FromMinutes(3));
+        var accepted = await response.ExpectAsync<BillingFileDto>(HttpStatusCode.Accepted);
+        Assert.True(accepted.SizeBytes >= TargetBytes);
+        var file = await WaitForFileAsync(Client(Physio1), accepted.Id, TimeSpan.FromMinutes(3));
         watch.Stop();
         sampling.Cancel();
         await sampler;
