@@ -6,7 +6,6 @@ using CnsExchange.Application.Features.Cures;
 using CnsExchange.Application.Features.PaymentRuns;
 using CnsExchange.Application.Features.Rehabilitation;
 using System.Text;
-using System.Text.Json.Nodes;
 using CnsExchange.Domain.Cures;
 using CnsExchange.Domain.Payments;
 using CnsExchange.IntegrationTests.Billing;
@@ -212,8 +211,8 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
         Assert.Equal([LineOutcome.Refused, LineOutcome.Accepted, LineOutcome.Accepted, LineOutcome.Accepted, LineOutcome.Accepted], rehabMemoir.Lines.Select(l => l.Outcome));
 
         await PaymentRuns.PaymentRunApi.SetClockAsync(Client(Admin), PaymentRuns.PaymentRunApi.Local("2026-11-30", 3));
-        var summary = Assert.Single(await PaymentRuns.PaymentRunApi.AllAsync(Client(Admin), "/api/v1/payment-runs"));
-        var run = await PaymentRuns.PaymentRunApi.RunAsync(Client(Admin), summary["id"]!.GetValue<string>());
+        var summary = Assert.Single(await PaymentRuns.PaymentRunApi.AllAsync<PaymentRunSummaryDto>(Client(Admin), "/api/v1/payment-runs"));
+        var run = await PaymentRuns.PaymentRunApi.RunAsync(Client(Admin), summary.Id);
         Assert.Equal(PaymentRunStatus.Closed, run.Status);
 
         // One order per centre, to its IBAN, for what its memoir made payable: 4 sessions and 4 days.
@@ -226,12 +225,12 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
         Assert.Equal(4 * sessionPaid + 4 * dayPaid, run.TotalAmount);
 
         // The pain.001 carries both transfers; the run's stored files still match their hashes.
-        var sepa = await Client(Admin).GetStringAsync($"/api/v1/payment-runs/{summary["id"]}/sepa");
+        var sepa = await Client(Admin).GetStringAsync($"/api/v1/payment-runs/{summary.Id}/sepa");
         Assert.Contains("<IBAN>LU870140004445556667</IBAN>", sepa);
         Assert.Contains("<IBAN>LU340190007778889990</IBAN>", sepa);
         Assert.Contains($">{(4 * sessionPaid).ToString("0.00", CultureInfo.InvariantCulture)}</InstdAmt>", sepa);
         Assert.Contains($">{(4 * dayPaid).ToString("0.00", CultureInfo.InvariantCulture)}</InstdAmt>", sepa);
-        var check = await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{summary["id"]}/verification")).ExpectAsync<PaymentRunVerificationDto>(HttpStatusCode.OK);
+        var check = await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{summary.Id}/verification")).ExpectAsync<PaymentRunVerificationDto>(HttpStatusCode.OK);
         Assert.True(check.Identical);
 
         foreach (var (key, memoir, paidPerLine, code) in new[]
@@ -245,14 +244,14 @@ public sealed class CureAndRehabilitationBillingTests(ApiFactory api) : ApiTest(
             Assert.Equal(FeeMemoirStatus.Paid, paid.Status);
             Assert.Equal([0m, paidPerLine, paidPerLine, paidPerLine, paidPerLine],
                 paid.Lines.Select(l => l.Payment!.PaidAmount));
-            Assert.All(paid.Lines, l => Assert.Equal(summary["id"]!.GetValue<Guid>(), l.Payment!.PaymentRunId));
+            Assert.All(paid.Lines, l => Assert.Equal(summary.Id, l.Payment!.PaymentRunId));
 
             // The centre's return file explains the refused line with the authorisation rule's reason.
-            var returnFile = Assert.Single(await PaymentRuns.PaymentRunApi.AllAsync(Client(key), "/api/v1/return-files"));
-            Assert.Equal(4 * paidPerLine, returnFile["paidAmount"]!.GetValue<decimal>());
+            var returnFile = Assert.Single(await PaymentRuns.PaymentRunApi.AllAsync<ReturnFileDto>(Client(key), "/api/v1/return-files"));
+            Assert.Equal(4 * paidPerLine, returnFile.PaidAmount);
             var client = Client(key);
             client.DefaultRequestHeaders.Accept.ParseAdd("application/json");
-            var file = System.Text.Json.Nodes.JsonNode.Parse(await client.GetStringAsync($"/api/v1/return-files/{returnFile["id"]}"))!;
+            var file = System.Text.Json.Nodes.JsonNode.Parse(await client.GetStringAsync($"/api/v1/return-files/{returnFile.Id}"))!; // the JSON return file is a file format: read as written
             var line = Assert.Single(file["lines"]!.AsArray())!;
             Assert.Equal((1, 0m), (line["lineNumber"]!.GetValue<int>(), line["paidAmount"]!.GetValue<decimal>()));
             Assert.Equal([code], line["reasons"]!.AsArray().Select(r => r!["code"]!.GetValue<string>()));

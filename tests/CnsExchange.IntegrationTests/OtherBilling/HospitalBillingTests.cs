@@ -1,11 +1,11 @@
 using CnsExchange.Domain.Billing;
 using System.Net;
 using CnsExchange.Application.Features.Billing;
-using System.Text.Json.Nodes;
 using CnsExchange.Application.Features.HospitalStays;
 using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Hospital;
 using CnsExchange.IntegrationTests.Support;
+using static CnsExchange.IntegrationTests.Billing.BillingApi;
 using static CnsExchange.IntegrationTests.OtherBilling.OtherBillingSupport;
 
 namespace CnsExchange.IntegrationTests.OtherBilling;
@@ -30,8 +30,6 @@ public sealed class HospitalBillingTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(HospitalStayStatus.Accepted, stay.Status);
         return stay;
     }
-
-    private static string Id(JsonNode node) => node["id"]!.GetValue<string>();
 
     private static string Id(HospitalStayDto stay) => stay.Id.ToString();
 
@@ -238,13 +236,11 @@ public sealed class HospitalBillingTests(ApiFactory api) : ApiTest(api)
         var stay = await StayAsync("2026-11-16", "2026-11-21", parentBed: true, operations: [("HOP02", true), ("HOPX2", false)]);
         Assert.Equal(2880.00m - 153.00m + 2400.00m, stay.Amounts.CnsAmount);
 
-        var list = await (await Client(Hospital1).GetAsync($"/api/v1/fee-memoirs?hospitalStayId={Id(stay)}")).ExpectAsync(HttpStatusCode.OK);
-        var summary = list["items"]!.AsArray().Single()!;
-        Assert.Equal(("hospital_stay", "adjudicated", Id(stay)), (summary["source"]!.GetValue<string>(), summary["status"]!.GetValue<string>(),
-            summary["hospitalStayId"]!.GetValue<string>()));
-        Assert.Equal("2026-12-23", summary["dueDate"]!.GetValue<string>()); // received with the stay + 30 days (PAY-01)
+        var summary = Assert.Single((await MemoirsAsync(Client(Hospital1), $"?hospitalStayId={Id(stay)}")).Items);
+        Assert.Equal((FeeMemoirSource.HospitalStay, FeeMemoirStatus.Adjudicated, stay.Id), (summary.Source, summary.Status, summary.HospitalStayId));
+        Assert.Equal(new DateOnly(2026, 12, 23), summary.DueDate); // received with the stay + 30 days (PAY-01)
 
-        var memoir = await (await Client(Hospital1).GetAsync($"/api/v1/fee-memoirs/{Id(summary)}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        var memoir = await (await Client(Hospital1).GetAsync($"/api/v1/fee-memoirs/{summary.Id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
         Assert.Equal(stay.Amounts.CnsAmount, memoir.Totals.CnsAmount);
         var lines = memoir.Lines.Select(l => l!).ToList();
         Assert.Equal(["stationary_day", "HOP02", "HOPX2", "accompanying_bed_day"], lines.Select(l => l.ActCode));
@@ -261,7 +257,7 @@ public sealed class HospitalBillingTests(ApiFactory api) : ApiTest(api)
         var read = await (await Client(Hospital1).GetAsync($"/api/v1/hospital-stays/{Id(stay)}")).ExpectAsync<HospitalStayDto>(HttpStatusCode.OK);
         Assert.Equal(stay.Amounts, read.Amounts); // tariffAmount, cnsAmount, insuredParticipation, notCoveredAmount
         Assert.Equal(stay.Reasons, read.Reasons);
-        await (await Client(Doctor1).GetAsync($"/api/v1/fee-memoirs/{Id(summary)}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client(Doctor1).GetAsync($"/api/v1/fee-memoirs/{summary.Id}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]
@@ -270,17 +266,15 @@ public sealed class HospitalBillingTests(ApiFactory api) : ApiTest(api)
         var refused = await (await Client(Hospital1).PostJsonAsync("/api/v1/hospital-stays", new
         {
             matricule = "1893120105732", admissionDate = "2026-11-16", dischargeDate = "2026-11-18", kind = "stationary", countryOfCare = "LU",
-        })).ExpectAsync(HttpStatusCode.Created);
-        Assert.Equal("refused", refused["status"]!.GetValue<string>());
-        var none = await (await Client(Hospital1).GetAsync($"/api/v1/fee-memoirs?hospitalStayId={Id(refused)}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Empty(none["items"]!.AsArray());
+        })).ExpectAsync<HospitalStayDto>(HttpStatusCode.Created);
+        Assert.Equal(HospitalStayStatus.Refused, refused.Status);
+        Assert.Empty((await MemoirsAsync(Client(Hospital1), $"?hospitalStayId={Id(refused)}")).Items);
 
         var client = Client(Hospital1);
         client.DefaultRequestHeaders.Add("Idempotency-Key", "stay-replay-1");
         var body = new { matricule = Adult, admissionDate = "2026-11-16", dischargeDate = "2026-11-18", kind = "stationary", countryOfCare = "LU" };
-        var first = await (await client.PostJsonAsync("/api/v1/hospital-stays", body)).ExpectAsync(HttpStatusCode.Created);
+        var first = await (await client.PostJsonAsync("/api/v1/hospital-stays", body)).ExpectAsync<HospitalStayDto>(HttpStatusCode.Created);
         await (await client.PostJsonAsync("/api/v1/hospital-stays", body)).ExpectAsync(HttpStatusCode.Created);
-        var memoirs = await (await Client(Hospital1).GetAsync("/api/v1/fee-memoirs")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal([Id(first)], memoirs["items"]!.AsArray().Select(m => m!["hospitalStayId"]!.GetValue<string>()));
+        Assert.Equal(new Guid?[] { first.Id }, (await MemoirsAsync(Client(Hospital1))).Items.Select(m => m.HospitalStayId));
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using CnsExchange.Application.Features.Billing;
 using CnsExchange.Infrastructure.Persistence;
 using CnsExchange.IntegrationTests.Support;
@@ -22,8 +21,6 @@ internal static class OtherBillingSupport
     public static FeeMemoirLineDto Line(this FeeMemoirDto memoir, int number) => memoir.Lines.Single(l => l.LineNumber == number);
 
     public static IReadOnlyList<string> ReasonCodes(this FeeMemoirLineDto line) => line.Reasons.Select(r => r.Code).ToList();
-
-    public static decimal Money(this JsonNode node, string field) => node[field]!.GetValue<decimal>();
 
     public static IEnumerable<DateOnly> Days(DateOnly first, int count) => Enumerable.Range(0, count).Select(first.AddDays);
 
