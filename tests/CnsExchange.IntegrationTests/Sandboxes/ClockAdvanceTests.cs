@@ -1,7 +1,8 @@
 using CnsExchange.Domain.Billing;
 using System.Net;
+using CnsExchange.Application.Features.Admin;
 using CnsExchange.Application.Features.Billing;
-using System.Text.Json.Nodes;
+using CnsExchange.Application.Features.PaymentRuns;
 using CnsExchange.Infrastructure.Clock;
 using CnsExchange.IntegrationTests.Support;
 using CnsExchange.IntegrationTests.Validation;
@@ -44,31 +45,31 @@ public sealed class ClockAdvanceTests(ApiFactory api) : ApiTest(api)
         {
             options.Wait = budget;
         }
-        var accepted = await response.ExpectAsync(HttpStatusCode.Accepted);
+        var accepted = await response.ExpectAsync<ClockAdvanceDto>(HttpStatusCode.Accepted);
         var location = response.Headers.Location!.ToString();
-        Assert.Equal($"/api/v1/admin/clock/advances/{accepted["id"]}", location);
-        Assert.Equal(ApiFactory.Start, accepted["from"]!.GetValue<DateTimeOffset>());
-        Assert.Equal(ApiFactory.Start.AddDays(30), accepted["to"]!.GetValue<DateTimeOffset>());
+        Assert.Equal($"/api/v1/admin/clock/advances/{accepted.Id}", location);
+        Assert.Equal(ApiFactory.Start, accepted.From);
+        Assert.Equal(ApiFactory.Start.AddDays(30), accepted.To);
         // The clock moved at once, whatever the work's progress.
-        Assert.Equal(ApiFactory.Start.AddDays(30), (await (await admin.GetAsync("/api/v1/admin/clock")).ExpectAsync(HttpStatusCode.OK))["now"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(ApiFactory.Start.AddDays(30), (await (await admin.GetAsync("/api/v1/admin/clock")).ExpectAsync<ClockDto>(HttpStatusCode.OK)).Now);
 
-        JsonNode status;
+        ClockAdvanceDto status;
         var waited = System.Diagnostics.Stopwatch.StartNew();
         do
         {
-            status = await (await admin.GetAsync(location)).ExpectAsync(HttpStatusCode.OK);
-            if (status["status"]!.GetValue<string>() != "running") break;
+            status = await AdvanceAsync(admin, location);
+            if (status.Status != "running") break;
             await Task.Delay(100);
         } while (waited.Elapsed < TimeSpan.FromSeconds(60));
-        Assert.Equal("done", status["status"]!.GetValue<string>());
-        Assert.NotNull(status["finishedAt"]);
-        Assert.Null(status["error"]);
+        Assert.Equal("done", status.Status);
+        Assert.NotNull(status.FinishedAt);
+        Assert.Null(status.Error);
 
         // Done exactly once: one payment run paid the memoir, one return file reports it.
         var physio = Client(b.Key("physio-1"));
         Assert.Equal(FeeMemoirStatus.Paid, (await (await physio.GetAsync($"/api/v1/fee-memoirs/{memoir}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK)).Status);
         Assert.Single(await PaymentRuns.PaymentRunApi.AllAsync(admin, "/api/v1/payment-runs"));
-        Assert.Single((await (await physio.GetAsync("/api/v1/return-files")).ExpectAsync(HttpStatusCode.OK))["items"]!.AsArray());
+        Assert.Single((await (await physio.GetAsync("/api/v1/return-files")).ExpectAsync<Page<ReturnFileDto>>(HttpStatusCode.OK)).Items);
 
         // Another sandbox's key does not see it.
         await (await Client(Admin).GetAsync(location)).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
@@ -107,8 +108,8 @@ public sealed class ClockAdvanceTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(TimeSpan.FromSeconds(5), Api.Services.GetRequiredService<ClockAdvanceOptions>().Wait);
         var (b, memoir) = await SandboxWithABilledMemoirAsync();
         var admin = Client(b.Key("admin"));
-        var moved = await (await admin.PutJsonAsync("/api/v1/admin/clock", new { advanceDays = 30 })).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(ApiFactory.Start.AddDays(30), moved["now"]!.GetValue<DateTimeOffset>());
+        var moved = await (await admin.PutJsonAsync("/api/v1/admin/clock", new { advanceDays = 30 })).ExpectAsync<ClockDto>(HttpStatusCode.OK);
+        Assert.Equal(ApiFactory.Start.AddDays(30), moved.Now);
         Assert.Equal(FeeMemoirStatus.Paid, (await (await Client(b.Key("physio-1")).GetAsync($"/api/v1/fee-memoirs/{memoir}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK)).Status);
         Assert.Single(await PaymentRuns.PaymentRunApi.AllAsync(admin, "/api/v1/payment-runs"));
     }
@@ -134,18 +135,22 @@ public sealed class ClockAdvanceTests(ApiFactory api) : ApiTest(api)
         }
         var admin = Client(b.Key("admin"));
         var location = $"/api/v1/admin/clock/advances/{advanceId}";
-        Assert.Equal("running", (await (await admin.GetAsync(location)).ExpectAsync(HttpStatusCode.OK))["status"]!.GetValue<string>());
+        Assert.Equal("running", (await AdvanceAsync(admin, location)).Status);
 
         var runner = Api.Services.GetRequiredService<ClockAdvanceRunner>();
         var sandboxes = Api.Services.GetRequiredService<ISandboxUnits>();
         await runner.ResumeOrphansAsync(sandboxes, CancellationToken.None);
         await runner.ResumeOrphansAsync(sandboxes, CancellationToken.None); // a second sweep finds nothing left
 
-        var status = await (await admin.GetAsync(location)).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("done", status["status"]!.GetValue<string>());
+        var status = await AdvanceAsync(admin, location);
+        Assert.Equal("done", status.Status);
         Assert.Equal(FeeMemoirStatus.Paid, (await (await Client(b.Key("physio-1")).GetAsync($"/api/v1/fee-memoirs/{memoir}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK)).Status);
         Assert.Single(await PaymentRuns.PaymentRunApi.AllAsync(admin, "/api/v1/payment-runs"));
     }
+
+    /// <summary>An advance's status (GET /admin/clock/advances/{id}).</summary>
+    private static async Task<ClockAdvanceDto> AdvanceAsync(HttpClient admin, string location) =>
+        await (await admin.GetAsync(location)).ExpectAsync<ClockAdvanceDto>(HttpStatusCode.OK);
 
     [Fact]
     public async Task An_unknown_advance_is_404()

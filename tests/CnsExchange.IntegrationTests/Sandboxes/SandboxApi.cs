@@ -1,14 +1,18 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Sandboxes;
 using CnsExchange.IntegrationTests.Support;
 using Npgsql;
 
 namespace CnsExchange.IntegrationTests.Sandboxes;
 
-/// <summary>A sandbox created through the operator API, with its keys by role.</summary>
-public sealed record CreatedSandbox(Guid Id, IReadOnlyDictionary<string, string> Keys, JsonNode Body)
+/// <summary>A sandbox created through the operator API (the answer as the API's DTO), with its keys by role.</summary>
+public sealed record CreatedSandbox(SandboxCreated Body)
 {
+    public Guid Id => Body.Id;
+
+    public IReadOnlyDictionary<string, string> Keys => Body.Keys;
+
     public string Key(string role) => Keys[role];
 }
 
@@ -22,9 +26,8 @@ public static class SandboxApi
         var body = await (await operatorClient.PostJsonAsync("/api/v1/sandboxes", new
         {
             name, clock = new { mode, now = now ?? ApiFactory.Start }, seed,
-        })).ExpectAsync(HttpStatusCode.Created);
-        var keys = body["keys"]!.AsObject().ToDictionary(k => k.Key, k => k.Value!.GetValue<string>());
-        return new CreatedSandbox(body["id"]!.GetValue<Guid>(), keys, body);
+        })).ExpectAsync<SandboxCreated>(HttpStatusCode.Created);
+        return new CreatedSandbox(body);
     }
 
     /// <summary>The application role's connection (not a superuser: row-level security binds it), as the API derives it.</summary>

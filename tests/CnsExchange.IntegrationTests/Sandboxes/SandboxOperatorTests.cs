@@ -1,7 +1,12 @@
 using CnsExchange.Domain.Billing;
 using CnsExchange.Infrastructure.Sandbox;
 using System.Net;
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Admin;
 using CnsExchange.Application.Features.Billing;
+using CnsExchange.Application.Features.PaymentRuns;
+using CnsExchange.Application.Features.Sandboxes;
+using CnsExchange.Application.Features.Validation;
 using CnsExchange.IntegrationTests.Support;
 using CnsExchange.IntegrationTests.Validation;
 using Npgsql;
@@ -16,10 +21,10 @@ public sealed class SandboxOperatorTests(ApiFactory api) : ApiTest(api)
     {
         var b = await SandboxApi.CreateAsync(Client(Operator), name: "ci-run-1");
         Assert.Equal(SandboxApi.Roles.Order(), b.Keys.Keys.Order());
-        Assert.Equal("frozen", b.Body["clock"]!["mode"]!.GetValue<string>());
-        Assert.Equal(ApiFactory.Start, b.Body["clock"]!["now"]!.GetValue<DateTimeOffset>());
-        Assert.Equal("2026-11-23", b.Body["clock"]!["localDate"]!.GetValue<string>());
-        Assert.NotNull(b.Body["deletesAfter"]);
+        Assert.Equal(ClockMode.Frozen, b.Body.Clock.Mode);
+        Assert.Equal(ApiFactory.Start, b.Body.Clock.Now);
+        Assert.Equal(new DateOnly(2026, 11, 23), b.Body.Clock.LocalDate);
+        Assert.NotNull(b.Body.DeletesAfter);
 
         // The keys are stored hashed: no row holds a key as given.
         await using (var owner = new NpgsqlConnection(Api.ConnectionString))
@@ -30,10 +35,10 @@ public sealed class SandboxOperatorTests(ApiFactory api) : ApiTest(api)
         }
 
         // The sandbox's identities are the README's; its admin sees its own registry and clock.
-        var insured = await (await Client(b.Key("admin")).GetAsync($"/api/v1/admin/insured/{ValidationTestSupport.Adult}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(ValidationTestSupport.Adult, insured["matricule"]!.GetValue<string>());
-        var ownList = await (await Client(b.Key("physio-1")).GetAsync("/api/v1/validation-requests")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Empty(ownList["items"]!.AsArray());
+        var insured = await (await Client(b.Key("admin")).GetAsync($"/api/v1/admin/insured/{ValidationTestSupport.Adult}")).ExpectAsync<InsuredDto>(HttpStatusCode.OK);
+        Assert.Equal(ValidationTestSupport.Adult, insured.Matricule);
+        var ownList = await (await Client(b.Key("physio-1")).GetAsync("/api/v1/validation-requests")).ExpectAsync<Page<ValidationRequestSummaryDto>>(HttpStatusCode.OK);
+        Assert.Empty(ownList.Items);
     }
 
     [Fact]
@@ -41,8 +46,8 @@ public sealed class SandboxOperatorTests(ApiFactory api) : ApiTest(api)
     {
         var b = await SandboxApi.CreateAsync(Client(Operator), seed: "empty");
         await (await Client(b.Key("admin")).GetAsync($"/api/v1/admin/insured/{ValidationTestSupport.Adult}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
-        var providers = await (await Client(b.Key("admin")).GetAsync("/api/v1/admin/providers")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(7, providers.AsArray().Count);
+        var providers = await (await Client(b.Key("admin")).GetAsync("/api/v1/admin/providers")).ExpectAsync<List<ProviderDto>>(HttpStatusCode.OK);
+        Assert.Equal(7, providers.Count);
     }
 
     [Fact]
@@ -55,9 +60,9 @@ public sealed class SandboxOperatorTests(ApiFactory api) : ApiTest(api)
         await (await Client(Operator).GetAsync("/api/v1/admin/clock")).ExpectProblemAsync(HttpStatusCode.Forbidden, "forbidden");
 
         var b = await SandboxApi.CreateAsync(Client(Operator), name: "listed");
-        var list = await (await Client(Operator).GetAsync("/api/v1/sandboxes")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Contains(list.AsArray(), s => s!["id"]!.GetValue<Guid>() == b.Id && s["name"]!.GetValue<string>() == "listed");
-        Assert.Contains(list.AsArray(), s => s!["id"]!.GetValue<Guid>() == SandboxApi.Default);
+        var list = await (await Client(Operator).GetAsync("/api/v1/sandboxes")).ExpectAsync<List<SandboxDto>>(HttpStatusCode.OK);
+        Assert.Contains(list, s => s.Id == b.Id && s.Name == "listed");
+        Assert.Contains(list, s => s.Id == SandboxApi.Default);
     }
 
     [Fact]
@@ -119,7 +124,7 @@ public sealed class SandboxOperatorTests(ApiFactory api) : ApiTest(api)
     {
         var idle = await SandboxApi.CreateAsync(Client(Operator), name: "idle");
         var used = await SandboxApi.CreateAsync(Client(Operator), name: "used");
-        Assert.Equal(ApiFactory.Start.AddDays(30), idle.Body["deletesAfter"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(ApiFactory.Start.AddDays(30), idle.Body.DeletesAfter);
         // Many rows in the idle sandbox: 2,500 doctors of its own besides its seed.
         await using (var conn = await SandboxApi.OpenAsAppRoleAsync(Api, idle.Id))
         await using (var bulk = new NpgsqlCommand("INSERT INTO cns.doctors (code, name, country) SELECT 'B' || lpad(g::text, 7, '0'), 'Dr Bulk', 'LU' FROM generate_series(1, 2500) g", conn))
@@ -203,23 +208,23 @@ public sealed class SandboxOperatorTests(ApiFactory api) : ApiTest(api)
         var b = await SandboxApi.CreateAsync(Client(Operator));
         var admin = Client(b.Key("admin"));
         Api.Clock.Advance(TimeSpan.FromHours(5)); // real time passes; a frozen sandbox does not see it
-        var first = await (await admin.GetAsync("/api/v1/admin/clock")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(ApiFactory.Start, first["now"]!.GetValue<DateTimeOffset>());
-        Assert.Equal("frozen", first["mode"]!.GetValue<string>());
+        var first = await ClockAsync(admin);
+        Assert.Equal(ApiFactory.Start, first.Now);
+        Assert.Equal(ClockMode.Frozen, first.Mode);
 
         // A request stamps the frozen instant: the same on every run of a suite.
         var decision = await Client(b.Key("physio-1")).DecideAsync(ValidationTestSupport.Rx());
-        var stored = await (await Client(b.Key("physio-1")).GetAsync($"/api/v1/validation-requests/{decision.Id}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(ApiFactory.Start, stored["receivedAt"]!.GetValue<DateTimeOffset>());
+        var stored = await (await Client(b.Key("physio-1")).GetAsync($"/api/v1/validation-requests/{decision.Id}")).ExpectAsync<ValidationRequestDto>(HttpStatusCode.OK);
+        Assert.Equal(ApiFactory.Start, stored.ReceivedAt);
 
-        var moved = await (await admin.PutJsonAsync("/api/v1/admin/clock", new { advanceDays = 30 })).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(ApiFactory.Start.AddDays(30), moved["now"]!.GetValue<DateTimeOffset>());
+        var moved = await (await admin.PutJsonAsync("/api/v1/admin/clock", new { advanceDays = 30 })).ExpectAsync<ClockDto>(HttpStatusCode.OK);
+        Assert.Equal(ApiFactory.Start.AddDays(30), moved.Now);
         await (await admin.PutJsonAsync("/api/v1/admin/clock", new { now = ApiFactory.Start.AddDays(29) })).ExpectProblemAsync(HttpStatusCode.Conflict, "clock_backwards");
 
         // The default sandbox's clock did not move.
-        var defaultClock = await (await Client(Admin).GetAsync("/api/v1/admin/clock")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(ApiFactory.Start.AddHours(5), defaultClock["now"]!.GetValue<DateTimeOffset>());
-        Assert.Equal("running", defaultClock["mode"]!.GetValue<string>());
+        var defaultClock = await ClockAsync(Client(Admin));
+        Assert.Equal(ApiFactory.Start.AddHours(5), defaultClock.Now);
+        Assert.Equal(ClockMode.Running, defaultClock.Mode);
     }
 
     [Fact]
@@ -227,9 +232,12 @@ public sealed class SandboxOperatorTests(ApiFactory api) : ApiTest(api)
     {
         var b = await SandboxApi.CreateAsync(Client(Operator), mode: "running", now: ApiFactory.Start.AddDays(-10));
         Api.Clock.Advance(TimeSpan.FromMinutes(90));
-        var clock = await (await Client(b.Key("admin")).GetAsync("/api/v1/admin/clock")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(ApiFactory.Start.AddDays(-10).AddMinutes(90), clock["now"]!.GetValue<DateTimeOffset>());
+        var clock = await ClockAsync(Client(b.Key("admin")));
+        Assert.Equal(ApiFactory.Start.AddDays(-10).AddMinutes(90), clock.Now);
     }
+
+    private static async Task<ClockDto> ClockAsync(HttpClient admin) =>
+        await (await admin.GetAsync("/api/v1/admin/clock")).ExpectAsync<ClockDto>(HttpStatusCode.OK);
 }
 
 /// <summary>The README's "One sandbox per test run" sequence, through HTTP.</summary>
@@ -248,18 +256,18 @@ public sealed class OneSandboxPerTestRunTests(ApiFactory api) : ApiTest(api)
         var voucherA = (await Client(Physio1).DecideAsync(ValidationTestSupport.Rx())).Voucher!.Number;
         var memoirA = await Billing.BillingApi.SubmitAsync(Client(Physio1), Billing.BillingApi.Memoir("CI-1", Billing.BillingApi.Line(voucherA, "2026-11-23")));
 
-        var advanced = await (await Client(b.Key("admin")).PutJsonAsync("/api/v1/admin/clock", new { advanceDays = 30 })).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(ApiFactory.Start.AddDays(30), advanced["now"]!.GetValue<DateTimeOffset>());
+        var advanced = await (await Client(b.Key("admin")).PutJsonAsync("/api/v1/admin/clock", new { advanceDays = 30 })).ExpectAsync<ClockDto>(HttpStatusCode.OK);
+        Assert.Equal(ApiFactory.Start.AddDays(30), advanced.Now);
 
-        var files = await (await physio.GetAsync("/api/v1/return-files")).ExpectAsync(HttpStatusCode.OK);
-        var returnFile = files["items"]!.AsArray().First()!["id"]!.GetValue<string>();
+        var files = await (await physio.GetAsync("/api/v1/return-files")).ExpectAsync<Page<ReturnFileDto>>(HttpStatusCode.OK);
+        var returnFile = files.Items.First().Id;
         await (await physio.GetAsync($"/api/v1/return-files/{returnFile}")).ExpectAsync(HttpStatusCode.OK);
         var paid = await (await physio.GetAsync($"/api/v1/fee-memoirs/{memoir.Id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
         Assert.Equal(FeeMemoirStatus.Paid, paid.Status);
 
         var unpaid = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{memoirA.Id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
         Assert.NotEqual(FeeMemoirStatus.Paid, unpaid.Status);
-        Assert.Empty((await (await Client(Physio1).GetAsync("/api/v1/return-files")).ExpectAsync(HttpStatusCode.OK))["items"]!.AsArray());
+        Assert.Empty((await (await Client(Physio1).GetAsync("/api/v1/return-files")).ExpectAsync<Page<ReturnFileDto>>(HttpStatusCode.OK)).Items);
 
         var deleted = await Client(Operator).DeleteAsync($"/api/v1/sandboxes/{b.Id}");
         Assert.True(deleted.StatusCode == HttpStatusCode.NoContent, string.Join("\n", Api.Logs.Lines.Where(l => l.Contains("Exception")).TakeLast(3)));
@@ -285,8 +293,7 @@ public sealed class SandboxQuotaTests(ApiFactory api) : ApiTest(api)
         // So is a scan.
         await (await physio.SubmitAsync(ValidationTestSupport.Rx(), Scan(900_000))).ExpectProblemAsync(HttpStatusCode.RequestEntityTooLarge, "sandbox_quota_exceeded");
 
-        var sandbox = await (await Client(Operator).GetAsync($"/api/v1/sandboxes/{b.Id}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(1_300_000, sandbox["bytesUsed"]!.GetValue<long>()); // the refused ones count for nothing
+        Assert.Equal(1_300_000, await BytesUsedAsync(b.Id)); // the refused ones count for nothing
         await using var owner = new Npgsql.NpgsqlConnection(Api.ConnectionString);
         await owner.OpenAsync();
         Assert.Equal(0, await SandboxApi.CountAsync(owner, "SELECT count(*) FROM cns.billing_file_contents WHERE sandbox_id = $1", b.Id));
@@ -450,7 +457,7 @@ public sealed class SandboxQuotaTests(ApiFactory api) : ApiTest(api)
     }
 
     private async Task<long> BytesUsedAsync(Guid sandbox) =>
-        (await (await Client(Operator).GetAsync($"/api/v1/sandboxes/{sandbox}")).ExpectAsync(HttpStatusCode.OK))["bytesUsed"]!.GetValue<long>();
+        (await (await Client(Operator).GetAsync($"/api/v1/sandboxes/{sandbox}")).ExpectAsync<SandboxDto>(HttpStatusCode.OK)).BytesUsed;
 
     /// <summary>A PDF of the given size, unique (the scan hash is one of the duplicate keys).</summary>
     private static byte[] Scan(int size)

@@ -1,5 +1,8 @@
+using System.Globalization;
 using System.Net;
 using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Admin;
+using CnsExchange.Application.Features.Validation;
 using CnsExchange.Infrastructure;
 using CnsExchange.Infrastructure.Sandbox;
 using CnsExchange.IntegrationTests.Support;
@@ -63,15 +66,15 @@ public sealed class TwoHostClockTests : IAsyncLifetime
         var sandbox = await SandboxApi.CreateAsync(_a!.As(ApiTest.Operator), mode: "frozen");
         var adminA = _a.As(sandbox.Key("admin"));
         var adminB = _b!.As(sandbox.Key("admin"));
-        Assert.Equal(ApiFactory.Start, (await (await adminB.GetAsync("/api/v1/admin/clock")).ExpectAsync(HttpStatusCode.OK))["now"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(ApiFactory.Start, (await ClockAsync(adminB)).Now);
 
         await (await adminA.PutJsonAsync("/api/v1/admin/clock", new { advanceDays = 5 })).ExpectAsync(HttpStatusCode.OK);
-        var seenByB = await (await adminB.GetAsync("/api/v1/admin/clock")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(ApiFactory.Start.AddDays(5), seenByB["now"]!.GetValue<DateTimeOffset>());
+        var seenByB = await ClockAsync(adminB);
+        Assert.Equal(ApiFactory.Start.AddDays(5), seenByB.Now);
 
         // B last saw day 0; a move to day 2 is behind the stored clock and refused, through either host.
         await (await adminB.PutJsonAsync("/api/v1/admin/clock", new { now = ApiFactory.Start.AddDays(2) })).ExpectProblemAsync(HttpStatusCode.Conflict, "clock_backwards");
-        Assert.Equal(ApiFactory.Start.AddDays(5), (await (await adminA.GetAsync("/api/v1/admin/clock")).ExpectAsync(HttpStatusCode.OK))["now"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(ApiFactory.Start.AddDays(5), (await ClockAsync(adminA)).Now);
     }
 
     [Fact]
@@ -123,7 +126,7 @@ public sealed class TwoHostClockTests : IAsyncLifetime
         var accepted = targets.Where((_, i) => answers[i].StatusCode == HttpStatusCode.OK).ToList();
         Assert.Contains(targets.Max(), accepted); // the furthest move is never behind anything
         foreach (var client in clients)
-            Assert.Equal(targets.Max(), (await (await client.GetAsync("/api/v1/admin/clock")).ExpectAsync(HttpStatusCode.OK))["now"]!.GetValue<DateTimeOffset>());
+            Assert.Equal(targets.Max(), (await ClockAsync(client)).Now);
     }
 
     [Fact]
@@ -136,11 +139,16 @@ public sealed class TwoHostClockTests : IAsyncLifetime
             var decision = await _b!.As(sandbox.Key("physio-1")).DecideAsync(Validation.ValidationTestSupport.Rx());
             await (await _a.As(sandbox.Key("admin")).PutJsonAsync("/api/v1/admin/clock", new { advanceDays = 3 })).ExpectAsync(HttpStatusCode.OK);
             _realTime.Advance(TimeSpan.FromMinutes(5));
-            var view = await (await _a.As(sandbox.Key("physio-1")).GetAsync($"/api/v1/validation-requests/{decision.Id}")).ExpectAsync(HttpStatusCode.OK);
-            var clock = await (await _b.As(sandbox.Key("admin")).GetAsync("/api/v1/admin/clock")).ExpectAsync(HttpStatusCode.OK);
-            return [view["receivedAt"]!.ToJsonString(), view["voucher"]?["validUntil"]?.ToJsonString() ?? "", clock["now"]!.ToJsonString()];
+            var view = await (await _a.As(sandbox.Key("physio-1")).GetAsync($"/api/v1/validation-requests/{decision.Id}")).ExpectAsync<ValidationRequestDto>(HttpStatusCode.OK);
+            var clock = await ClockAsync(_b.As(sandbox.Key("admin")));
+            // Round-trip strings: identical to the tick and the offset, as the wire's were compared before.
+            return [view.ReceivedAt.ToString("O", CultureInfo.InvariantCulture), view.Voucher?.ValidUntil.ToString("O", CultureInfo.InvariantCulture) ?? "",
+                clock.Now.ToString("O", CultureInfo.InvariantCulture)];
         }
 
         Assert.Equal(await RunAsync(), await RunAsync());
     }
+
+    private static async Task<ClockDto> ClockAsync(HttpClient admin) =>
+        await (await admin.GetAsync("/api/v1/admin/clock")).ExpectAsync<ClockDto>(HttpStatusCode.OK);
 }
