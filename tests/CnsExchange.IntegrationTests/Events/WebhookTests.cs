@@ -1,7 +1,9 @@
 using CnsExchange.Domain.Billing;
 using System.Net;
-using System.Text.Json.Nodes;
 using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Billing;
+using CnsExchange.Application.Features.Events;
+using CnsExchange.Application.Features.Webhooks;
 using CnsExchange.Infrastructure.Events;
 using CnsExchange.IntegrationTests.CareAuthorisations;
 using CnsExchange.IntegrationTests.Support;
@@ -18,25 +20,34 @@ public sealed class WebhookTests(ApiFactory api) : ApiTest(api)
 
     private async Task<(string Id, string Secret)> RegisterAsync(string key, string url, params string[] types)
     {
-        var created = await (await Client(key).PostJsonAsync("/api/v1/webhook-endpoints", new { url, types })).ExpectAsync(HttpStatusCode.Created);
-        return (created["endpoint"]!["id"]!.GetValue<string>(), created["secret"]!.GetValue<string>());
+        var created = await (await Client(key).PostJsonAsync("/api/v1/webhook-endpoints", new { url, types })).ExpectAsync<CreatedWebhookEndpointDto>(HttpStatusCode.Created);
+        return (created.Endpoint.Id.ToString(), created.Secret);
     }
 
     private void AssertSigned(string secret, WebhookReceiver.Received r) =>
         Assert.True(WebhookSignature.Verify(secret, r.Signature, r.Body, Api.Clock.GetUtcNow(), Tolerance), $"bad signature on {r.EventType}: {r.Signature}");
 
-    private async Task<List<JsonNode>> FeedAsync(string key, string query = "")
+    private async Task<List<EventDto>> FeedAsync(string key, string query = "")
     {
-        var items = new List<JsonNode>();
+        var items = new List<EventDto>();
         var after = "";
         while (true)
         {
-            var page = await (await Client(key).GetAsync($"/api/v1/events?limit=200&after={after}{query}")).ExpectAsync(HttpStatusCode.OK);
-            items.AddRange(page["items"]!.AsArray().Select(i => i!));
-            after = page["nextCursor"]!.GetValue<string>();
-            if (!page["hasMore"]!.GetValue<bool>()) return items;
+            var page = await EventsAsync(key, $"limit=200&after={after}{query}");
+            items.AddRange(page.Items);
+            after = page.NextCursor;
+            if (!page.HasMore) return items;
         }
     }
+
+    private async Task<EventPage> EventsAsync(string key, string query) =>
+        await (await Client(key).GetAsync($"/api/v1/events?{query}")).ExpectAsync<EventPage>(HttpStatusCode.OK);
+
+    private async Task<WebhookEndpointDto> EndpointAsync(string id) =>
+        await (await Client(Physio1).GetAsync($"/api/v1/webhook-endpoints/{id}")).ExpectAsync<WebhookEndpointDto>(HttpStatusCode.OK);
+
+    private async Task<IReadOnlyList<WebhookDeliveryDto>> DeliveriesAsync(string id, string query = "") =>
+        (await (await Client(Physio1).GetAsync($"/api/v1/webhook-endpoints/{id}/deliveries{query}")).ExpectAsync<Page<WebhookDeliveryDto>>(HttpStatusCode.OK)).Items;
 
     [Fact]
     public async Task Every_event_type_reaches_a_real_receiver_signed_and_in_the_feeds_commit_order()
@@ -58,8 +69,8 @@ public sealed class WebhookTests(ApiFactory api) : ApiTest(api)
         var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 1, ValidUntil = new DateOnly(2026, 12, 3) });
         var memoir = await SubmitAsync(Client(Physio1), Memoir("EV-1", Line(voucher, "2026-11-10"), Line(voucher, "2026-11-12")));
         var contestation = await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{memoir.Id}/lines/2/contestation",
-            new { code = "SESSIONS_EXHAUSTED", text = "Session given." })).ExpectAsync(HttpStatusCode.Created);
-        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{contestation["id"]}/decision", new { decision = "uphold", note = "No." }))
+            new { code = "SESSIONS_EXHAUSTED", text = "Session given." })).ExpectAsync<ContestationDto>(HttpStatusCode.Created);
+        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{contestation.Id}/decision", new { decision = "uphold", note = "No." }))
             .ExpectAsync(HttpStatusCode.OK);
         // billing_file.processed and billing_file.rejected
         var other = await VoucherSeed.CreateAsync(Api);
@@ -75,27 +86,31 @@ public sealed class WebhookTests(ApiFactory api) : ApiTest(api)
         await staff.WaitForAsync(r => all.All(t => r.Any(x => x.EventType == t)));
         var feed = await FeedAsync(Admin);
         var staffGot = await staff.WaitForAsync(r => r.Count >= feed.Count);
-        Assert.Equal(feed.Select(e => e["id"]!.GetValue<string>()), staffGot.Select(r => r.EventId)); // every event once, in the feed's order
+        Assert.Equal(feed.Select(e => e.Id.ToString()), staffGot.Select(r => r.EventId)); // every event once, in the feed's order
         foreach (var r in staffGot) AssertSigned(staffSecret, r);
+        // The signed bytes (above) are the raw body; what they carry is the event as the feed's DTO.
         foreach (var r in staffGot)
         {
-            var body = JsonNode.Parse(r.Body)!;
-            Assert.Equal(r.EventId, body["id"]!.GetValue<string>());
-            Assert.Equal(r.EventType, body["type"]!.GetValue<string>());
-            Assert.StartsWith("/api/v1/", body["resource"]!["url"]!.GetValue<string>());
+            var body = HttpAssertions.Read<EventDto>(r.Body);
+            Assert.Equal(r.EventId, body.Id.ToString());
+            Assert.Equal(r.EventType, body.Type);
+            Assert.StartsWith("/api/v1/", body.Resource.Url);
         }
-        var closed = JsonNode.Parse(staffGot.First(r => r.EventType == "payment_run.closed").Body)!["data"]!;
-        Assert.StartsWith("/api/v1/return-files/", closed["returnFileUrl"]!.GetValue<string>());
-        var expiring = JsonNode.Parse(staffGot.Single(r => r.EventType == "voucher.expiring" && r.Body.Contains(voucher)).Body)!["data"]!;
-        Assert.Equal(("2026-12-03", 0), (expiring["validUntil"]!.GetValue<string>(), expiring["sessionsLeft"]!.GetValue<int>()));
+        var closed = Data<PaymentRunClosedData>(staffGot.First(r => r.EventType == "payment_run.closed"));
+        Assert.StartsWith("/api/v1/return-files/", closed.ReturnFileUrl);
+        var expiring = Data<VoucherExpiringData>(staffGot.Single(r => r.EventType == "voucher.expiring" && r.Body.Contains(voucher)));
+        Assert.Equal((new DateOnly(2026, 12, 3), 0), (expiring.ValidUntil, expiring.SessionsLeft));
 
         // The provider's endpoint: its own events of its three types only, in order.
-        var mine = (await FeedAsync(Physio1, "&types=validation_request.decided,fee_memoir.adjudicated,payment_run.closed")).Select(e => e["id"]!.GetValue<string>()).ToList();
+        var mine = (await FeedAsync(Physio1, "&types=validation_request.decided,fee_memoir.adjudicated,payment_run.closed")).Select(e => e.Id.ToString()).ToList();
         var physioGot = await physio.WaitForAsync(r => r.Count >= mine.Count);
         Assert.Equal(mine, physioGot.Select(r => r.EventId));
         Assert.Equal(["fee_memoir.adjudicated", "payment_run.closed", "validation_request.decided"], physioGot.Select(r => r.EventType).Distinct().Order());
         foreach (var r in physioGot) AssertSigned(physioSecret, r);
     }
+
+    /// <summary>A delivered event's <c>data</c>, read strictly as the snapshot DTO of its type.</summary>
+    private static T Data<T>(WebhookReceiver.Received r) => HttpAssertions.Read<T>(HttpAssertions.Read<EventDto>(r.Body).Data.GetRawText());
 
     [Fact]
     public async Task The_feed_shows_a_provider_its_own_events_pages_by_cursor_and_filters_types()
@@ -103,14 +118,14 @@ public sealed class WebhookTests(ApiFactory api) : ApiTest(api)
         await Client(Physio1).DecideAsync(ValidationTestSupport.Rx());
         await Client(Physio1).DecideAsync(ValidationTestSupport.Rx(ValidationTestSupport.Minor));
         await Client(Physio2).DecideAsync(ValidationTestSupport.Rx());
-        var page1 = await (await Client(Physio1).GetAsync("/api/v1/events?limit=1")).ExpectAsync(HttpStatusCode.OK);
-        Assert.True(page1["hasMore"]!.GetValue<bool>());
-        var page2 = await (await Client(Physio1).GetAsync($"/api/v1/events?limit=1&after={page1["nextCursor"]}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.False(page2["hasMore"]!.GetValue<bool>());
-        Assert.NotEqual(page1["items"]![0]!["id"]!.GetValue<string>(), page2["items"]![0]!["id"]!.GetValue<string>());
-        var empty = await (await Client(Physio1).GetAsync($"/api/v1/events?after={page2["nextCursor"]}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Empty(empty["items"]!.AsArray());
-        Assert.Equal(page2["nextCursor"]!.GetValue<string>(), empty["nextCursor"]!.GetValue<string>()); // poll again from there
+        var page1 = await EventsAsync(Physio1, "limit=1");
+        Assert.True(page1.HasMore);
+        var page2 = await EventsAsync(Physio1, $"limit=1&after={page1.NextCursor}");
+        Assert.False(page2.HasMore);
+        Assert.NotEqual(page1.Items[0].Id, page2.Items[0].Id);
+        var empty = await EventsAsync(Physio1, $"after={page2.NextCursor}");
+        Assert.Empty(empty.Items);
+        Assert.Equal(page2.NextCursor, empty.NextCursor); // poll again from there
         Assert.Equal(3, (await FeedAsync(Admin)).Count);
         Assert.Single(await FeedAsync(Physio2));
         Assert.Empty(await FeedAsync(Physio1, "&types=payment_run.closed"));
@@ -128,15 +143,13 @@ public sealed class WebhookTests(ApiFactory api) : ApiTest(api)
         var got = await receiver.WaitForAsync(r => r.Count >= 3);
         Assert.Single(got.Select(r => r.EventId).Distinct());
         foreach (var r in got) AssertSigned(secret, r);
-        var deliveries = await Eventually.PollAsync(
-            async () => (await (await Client(Physio1).GetAsync($"/api/v1/webhook-endpoints/{id}/deliveries")).ExpectAsync(HttpStatusCode.OK))["items"]!.AsArray(),
-            d => d.Count == 3, TimeSpan.FromSeconds(10));
+        var polled = await Eventually.PollAsync(() => DeliveriesAsync(id), d => d.Count == 3, TimeSpan.FromSeconds(10));
         // Attempts of one pass share the instant of the (fake) clock: read them by attempt number.
-        deliveries = new JsonArray(deliveries.OrderByDescending(d => d!["attempt"]!.GetValue<int>()).Select(d => d!.DeepClone()).ToArray());
-        Assert.Equal(["succeeded", "retrying", "retrying"], deliveries.Select(d => d!["status"]!.GetValue<string>()));
-        Assert.Equal([3, 2, 1], deliveries.Select(d => d!["attempt"]!.GetValue<int>()));
-        Assert.Equal(500, deliveries[1]!["responseCode"]!.GetValue<int>());
-        Assert.True(deliveries[1]!["responseBody"]!.GetValue<string>().Length <= 1024); // the receiver sent 3 KB
+        var deliveries = polled.OrderByDescending(d => d.Attempt).ToList();
+        Assert.Equal([WebhookDeliveryStatus.Succeeded, WebhookDeliveryStatus.Retrying, WebhookDeliveryStatus.Retrying], deliveries.Select(d => d.Status));
+        Assert.Equal([3, 2, 1], deliveries.Select(d => d.Attempt));
+        Assert.Equal(500, deliveries[1].ResponseCode);
+        Assert.True(deliveries[1].ResponseBody!.Length <= 1024); // the receiver sent 3 KB
         await Task.Delay(500);
         Assert.Equal(3, receiver.Requests.Count); // nothing more once delivered
     }
@@ -153,9 +166,8 @@ public sealed class WebhookTests(ApiFactory api) : ApiTest(api)
         receiver.Answer(503, 503, 503);
         await Client(Physio1).DecideAsync(ValidationTestSupport.Rx());
         await receiver.WaitForAsync(r => r.Count >= 3);
-        async Task<DateTimeOffset> NextRetryAsync() => (await Eventually.PollAsync(
-            async () => await (await Client(Physio1).GetAsync($"/api/v1/webhook-endpoints/{id}")).ExpectAsync(HttpStatusCode.OK),
-            e => e["nextRetryAt"] is not null, TimeSpan.FromSeconds(10)))["nextRetryAt"]!.GetValue<DateTimeOffset>();
+        async Task<DateTimeOffset> NextRetryAsync() =>
+            (await Eventually.PollAsync(() => EndpointAsync(id), e => e.NextRetryAt is not null, TimeSpan.FromSeconds(10))).NextRetryAt!.Value;
         var retry = await NextRetryAsync();
         // Four more events while the endpoint waits: at its retry, five are due at once.
         for (var i = 0; i < 4; i++) await Client(Physio1).DecideAsync(ValidationTestSupport.Rx());
@@ -180,16 +192,17 @@ public sealed class WebhookTests(ApiFactory api) : ApiTest(api)
             await rows.ReadAsync();
             Assert.Equal((5L, 1L), (rows.GetInt64(0), rows.GetInt64(1)));
         }
-        var deliveries = (await (await Client(Physio1).GetAsync($"/api/v1/webhook-endpoints/{id}/deliveries?limit=200")).ExpectAsync(HttpStatusCode.OK))["items"]!
-            .AsArray().Select(d => (Event: d!["eventId"]!.GetValue<string>(), Attempt: d["attempt"]!.GetValue<int>(), Status: d["status"]!.GetValue<string>()))
+        var deliveries = (await DeliveriesAsync(id, "?limit=200"))
+            .Select(d => (Event: d.EventId!.Value.ToString(), d.Attempt, d.Status))
             .OrderBy(d => ids.IndexOf(d.Event)).ThenBy(d => d.Attempt).ToList();
-        Assert.Equal([(ids[0], 1, "retrying"), (ids[0], 2, "retrying"), (ids[0], 3, "retrying"), (ids[0], 4, "succeeded"), (ids[1], 1, "succeeded"),
-            (ids[2], 1, "retrying"), (ids[2], 2, "retrying"), (ids[2], 3, "retrying")], deliveries);
+        const WebhookDeliveryStatus retrying = WebhookDeliveryStatus.Retrying, succeeded = WebhookDeliveryStatus.Succeeded;
+        Assert.Equal([(ids[0], 1, retrying), (ids[0], 2, retrying), (ids[0], 3, retrying), (ids[0], 4, succeeded), (ids[1], 1, succeeded),
+            (ids[2], 1, retrying), (ids[2], 2, retrying), (ids[2], 3, retrying)], deliveries);
 
         // At the next retry the third event and the two behind it arrive, in commit order, once each.
         Api.Clock.Advance(secondRetry - Api.Clock.GetUtcNow() + TimeSpan.FromSeconds(1));
         got = await receiver.WaitForAsync(r => r.Count >= 11);
-        var feed = (await FeedAsync(Physio1, "&types=validation_request.decided")).Select(e => e["id"]!.GetValue<string>()).ToList();
+        var feed = (await FeedAsync(Physio1, "&types=validation_request.decided")).Select(e => e.Id.ToString()).ToList();
         Assert.Equal(feed, got.Select(r => r.EventId).Distinct());
         Assert.Equal(feed.Skip(2), got.Skip(8).Select(r => r.EventId));
     }
@@ -202,10 +215,8 @@ public sealed class WebhookTests(ApiFactory api) : ApiTest(api)
         var (id, _) = await RegisterAsync(Physio1, receiver.Url);
         await Client(Physio1).DecideAsync(ValidationTestSupport.Rx());
         await receiver.WaitForAsync(r => r.Count >= 3);
-        var endpoint = await Eventually.PollAsync(
-            async () => await (await Client(Physio1).GetAsync($"/api/v1/webhook-endpoints/{id}")).ExpectAsync(HttpStatusCode.OK),
-            e => e["nextRetryAt"] is not null, TimeSpan.FromSeconds(10));
-        var nextRetry = endpoint["nextRetryAt"]!.GetValue<DateTimeOffset>();
+        var endpoint = await Eventually.PollAsync(() => EndpointAsync(id), e => e.NextRetryAt is not null, TimeSpan.FromSeconds(10));
+        var nextRetry = endpoint.NextRetryAt!.Value;
         var wait = nextRetry - Api.Clock.GetUtcNow();
         Assert.InRange(wait, TimeSpan.FromSeconds(14), TimeSpan.FromSeconds(121)); // 30 s × 2^(3−1) capped, jitter ½…1
         await Task.Delay(500);
@@ -215,13 +226,10 @@ public sealed class WebhookTests(ApiFactory api) : ApiTest(api)
         await receiver.WaitForAsync(r => r.Count >= 6);
 
         Api.Clock.Advance(TimeSpan.FromDays(3));
-        var disabled = await Eventually.PollAsync(
-            async () => await (await Client(Physio1).GetAsync($"/api/v1/webhook-endpoints/{id}")).ExpectAsync(HttpStatusCode.OK),
-            e => !e["enabled"]!.GetValue<bool>(), TimeSpan.FromSeconds(15));
-        Assert.Contains("3 days", disabled["disabledReason"]!.GetValue<string>());
-        var last = (await (await Client(Physio1).GetAsync($"/api/v1/webhook-endpoints/{id}/deliveries?limit=200")).ExpectAsync(HttpStatusCode.OK))["items"]!
-            .AsArray().MaxBy(d => d!["attempt"]!.GetValue<int>())!;
-        Assert.Equal("failed", last["status"]!.GetValue<string>());
+        var disabled = await Eventually.PollAsync(() => EndpointAsync(id), e => !e.Enabled, TimeSpan.FromSeconds(15));
+        Assert.Contains("3 days", disabled.DisabledReason!);
+        var last = (await DeliveriesAsync(id, "?limit=200")).MaxBy(d => d.Attempt)!;
+        Assert.Equal(WebhookDeliveryStatus.Failed, last.Status);
     }
 
     [Fact]
@@ -229,8 +237,8 @@ public sealed class WebhookTests(ApiFactory api) : ApiTest(api)
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         var (id, secret) = await RegisterAsync(Physio1, receiver.Url);
-        var ping = await (await Client(Physio1).PostAsync($"/api/v1/webhook-endpoints/{id}/test", null)).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(("succeeded", 200, "test"), (ping["status"]!.GetValue<string>(), ping["responseCode"]!.GetValue<int>(), ping["trigger"]!.GetValue<string>()));
+        var ping = await (await Client(Physio1).PostAsync($"/api/v1/webhook-endpoints/{id}/test", null)).ExpectAsync<WebhookDeliveryDto>(HttpStatusCode.OK);
+        Assert.Equal((WebhookDeliveryStatus.Succeeded, (int?)200, WebhookDeliveryTrigger.Test), (ping.Status, ping.ResponseCode, ping.Trigger));
         var pinged = Assert.Single(receiver.Requests);
         Assert.Equal("ping", pinged.EventType);
         AssertSigned(secret, pinged);
@@ -238,18 +246,17 @@ public sealed class WebhookTests(ApiFactory api) : ApiTest(api)
         await Client(Physio1).DecideAsync(ValidationTestSupport.Rx());
         var first = (await receiver.WaitForAsync(r => r.Count >= 2))[1];
         var delivery = await Eventually.PollAsync(
-            async () => (await (await Client(Physio1).GetAsync($"/api/v1/webhook-endpoints/{id}/deliveries")).ExpectAsync(HttpStatusCode.OK))["items"]!.AsArray()
-                .FirstOrDefault(d => d!["trigger"]!.GetValue<string>() == "automatic"),
+            async () => (await DeliveriesAsync(id)).FirstOrDefault(d => d.Trigger == WebhookDeliveryTrigger.Automatic),
             d => d is not null, TimeSpan.FromSeconds(10));
-        var again = await (await Client(Physio1).PostAsync($"/api/v1/webhook-deliveries/{delivery!["id"]}/redelivery", null)).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal("redelivery", again["trigger"]!.GetValue<string>());
+        var again = await (await Client(Physio1).PostAsync($"/api/v1/webhook-deliveries/{delivery!.Id}/redelivery", null)).ExpectAsync<WebhookDeliveryDto>(HttpStatusCode.OK);
+        Assert.Equal(WebhookDeliveryTrigger.Redelivery, again.Trigger);
         var second = (await receiver.WaitForAsync(r => r.Count >= 3))[2];
         Assert.Equal((first.EventId, first.Body), (second.EventId, second.Body));
         AssertSigned(secret, second);
 
         // Another provider's endpoint and deliveries are not found; deleting stops deliveries.
         await (await Client(Physio2).GetAsync($"/api/v1/webhook-endpoints/{id}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
-        await (await Client(Physio2).PostAsync($"/api/v1/webhook-deliveries/{delivery["id"]}/redelivery", null)).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client(Physio2).PostAsync($"/api/v1/webhook-deliveries/{delivery.Id}/redelivery", null)).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         var list = await (await Client(Physio1).GetAsync("/api/v1/webhook-endpoints")).ExpectAsync(HttpStatusCode.OK);
         Assert.DoesNotContain("secret", list.ToJsonString());
         Assert.Equal(HttpStatusCode.NoContent, (await Client(Physio1).DeleteAsync($"/api/v1/webhook-endpoints/{id}")).StatusCode);
@@ -371,7 +378,7 @@ public sealed class WebhookTests(ApiFactory api) : ApiTest(api)
         var voucher = await VoucherSeed.CreateAsync(Api);
         var memoir = await SubmitAsync(Client(Physio1), Memoir("TX-1", Line(voucher, "2026-11-10")));
         var e = Assert.Single(await FeedAsync(Admin));
-        Assert.Equal(("fee_memoir.adjudicated", memoir.Id.ToString()), (e["type"]!.GetValue<string>(), e["resource"]!["id"]!.GetValue<string>()));
-        Assert.Equal(Api.SandboxNow(), e["occurredAt"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(("fee_memoir.adjudicated", memoir.Id), (e.Type, e.Resource.Id));
+        Assert.Equal(Api.SandboxNow(), e.OccurredAt);
     }
 }
