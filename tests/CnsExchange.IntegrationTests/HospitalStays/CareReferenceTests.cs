@@ -1,4 +1,6 @@
 using System.Net;
+using CnsExchange.Application.Features.Reference;
+using CnsExchange.Domain.Cures;
 using CnsExchange.IntegrationTests.Support;
 
 namespace CnsExchange.IntegrationTests.HospitalStays;
@@ -8,31 +10,34 @@ public sealed class CareReferenceTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task Cure_kinds_carry_their_rates()
     {
-        var body = await (await Client(Thermal1).GetAsync("/api/v1/reference/cure-kinds")).ExpectAsync(HttpStatusCode.OK);
-        var kinds = body["items"]!.AsArray().ToDictionary(k => k!["code"]!.GetValue<string>(), k => k!);
-        Assert.Equal(70m, kinds["T261"]["ratePercent"]!.GetValue<decimal>());
-        Assert.Equal(80m, kinds["T206"]["ratePercent"]!.GetValue<decimal>());
-        Assert.Equal("back_neck_shoulder", kinds["T206"]["family"]!.GetValue<string>());
-        Assert.Equal("Cure ambulatoire pour algies de l'épaule", kinds["T206"]["label"]!["fr"]!.GetValue<string>());
+        var body = await ListAsync<CureKindDto>(Thermal1, "cure-kinds");
+        var kinds = body.Items.ToDictionary(k => k.Code);
+        Assert.Equal(70m, kinds["T261"].RatePercent);
+        Assert.Equal(80m, kinds["T206"].RatePercent);
+        Assert.Equal(CureFamily.BackNeckShoulder, kinds["T206"].Family);
+        Assert.Equal("Cure ambulatoire pour algies de l'épaule", kinds["T206"].Label.Fr);
     }
 
     [Fact]
     public async Task S2_countries_allowances_hospital_tariffs_and_rehabilitation_kinds_are_readable()
     {
-        var s2 = await (await Client(Thermal1).GetAsync("/api/v1/reference/s2-countries")).ExpectAsync(HttpStatusCode.OK);
-        var codes = s2["items"]!.AsArray().Select(c => c!["code"]!.GetValue<string>()).ToList();
+        var s2 = await ListAsync<S2CountryDto>(Thermal1, "s2-countries");
+        var codes = s2.Items.Select(c => c.Code).ToList();
         Assert.Contains("TR", codes);
         Assert.DoesNotContain("GB", codes);
 
-        var allowances = await (await Client(Thermal1).GetAsync("/api/v1/reference/stay-allowances")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Contains(allowances["items"]!.AsArray(), a => a!["amount"]!.GetValue<decimal>() == 17.94m && a["unit"]!.GetValue<string>() == "day");
+        var allowances = await ListAsync<StayAllowanceDto>(Thermal1, "stay-allowances");
+        Assert.Contains(allowances.Items, a => a.Amount == 17.94m && a.Unit == "day");
 
-        var tariffs = await (await Client(Hospital1).GetAsync("/api/v1/reference/hospital-tariffs")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Contains(tariffs["items"]!.AsArray(), t => t!["item"]!.GetValue<string>() == "participation_stationary_day" && t["amount"]!.GetValue<decimal>() == 25.50m);
+        var tariffs = await ListAsync<HospitalTariffDto>(Hospital1, "hospital-tariffs");
+        Assert.Contains(tariffs.Items, t => t.Item == "participation_stationary_day" && t.Amount == 25.50m);
 
-        var rehab = await (await Client(Rehab1).GetAsync("/api/v1/reference/rehabilitation-kinds")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Contains(rehab["items"]!.AsArray(), k => k!["code"]!.GetValue<string>() == "CNRFR" && !k["authorisationRequired"]!.GetValue<bool>());
+        var rehab = await ListAsync<RehabilitationKindDto>(Rehab1, "rehabilitation-kinds");
+        Assert.Contains(rehab.Items, k => k.Code == "CNRFR" && !k.AuthorisationRequired);
     }
+
+    private async Task<ReferenceList<T>> ListAsync<T>(string key, string list) =>
+        await (await Client(key).GetAsync($"/api/v1/reference/{list}")).ExpectAsync<ReferenceList<T>>(HttpStatusCode.OK);
 }
 
 public sealed class HospitalStayHistoryTests(ApiFactory api) : ApiTest(api)

@@ -1,4 +1,6 @@
 using System.Net;
+using CnsExchange.Application.Common;
+using CnsExchange.Application.Features.Admin;
 using CnsExchange.Application.Features.HospitalStays;
 using CnsExchange.Domain.Common;
 using CnsExchange.Domain.Hospital;
@@ -29,6 +31,10 @@ public sealed class HospitalStayTests(ApiFactory api) : ApiTest(api)
         Assert.Equal($"/api/v1/hospital-stays/{stay.Id}", response.Headers.Location?.ToString());
         return stay;
     }
+
+    /// <summary>A page of the stays' list (GET /hospital-stays with <paramref name="query"/>) as the caller sees it.</summary>
+    private async Task<Page<HospitalStaySummaryDto>> ListAsync(string query = "", string key = Hospital1) =>
+        await (await Client(key).GetAsync($"/api/v1/hospital-stays{query}")).ExpectAsync<Page<HospitalStaySummaryDto>>(HttpStatusCode.OK);
 
     private static int DaysCharged(HospitalStayDto stay) => stay.Participation!.DaysCharged;
     private static IEnumerable<string> Codes(HospitalStayDto stay) => stay.Reasons.Select(r => r.Code);
@@ -263,8 +269,7 @@ public sealed class HospitalStayTests(ApiFactory api) : ApiTest(api)
         var response = await Client(Hospital1).PostAsync("/api/v1/hospital-stays", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
         var problem = await response.ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
         Assert.NotNull(problem["errors"]![field]);
-        var list = await (await Client(Hospital1).GetAsync("/api/v1/hospital-stays")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Empty(list["items"]!.AsArray());
+        Assert.Empty((await ListAsync()).Items);
     }
 
     [Fact]
@@ -286,8 +291,7 @@ public sealed class HospitalStayTests(ApiFactory api) : ApiTest(api)
     {
         var response = await Client(key).PostJsonAsync("/api/v1/hospital-stays", Body(Adult, "2026-11-16", "2026-11-20"));
         Assert.Equal(status, response.StatusCode);
-        var list = await (await Client(Hospital1).GetAsync("/api/v1/hospital-stays")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Empty(list["items"]!.AsArray());
+        Assert.Empty((await ListAsync()).Items);
     }
 
     [Fact]
@@ -325,11 +329,10 @@ public sealed class HospitalStayTests(ApiFactory api) : ApiTest(api)
         var created = await (await Client(Admin).PostJsonAsync("/api/v1/admin/providers", new
         {
             code = "HOS0002", kind = "hospital", name = "Other hospital", iban = "LU280019400644750000", bic = "BCEELULL",
-        })).ExpectAsync(HttpStatusCode.Created);
-        var otherKey = created["apiKey"]!.GetValue<string>();
+        })).ExpectAsync<ProviderCreated>(HttpStatusCode.Created);
+        var otherKey = created.ApiKey;
         await (await Client(otherKey).GetAsync(url)).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
-        var otherList = await (await Client(otherKey).GetAsync("/api/v1/hospital-stays")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Empty(otherList["items"]!.AsArray());
+        Assert.Empty((await ListAsync(key: otherKey)).Items);
         await (await Client(Hospital1).GetAsync($"/api/v1/hospital-stays/{Guid.NewGuid()}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
     }
 
@@ -344,16 +347,15 @@ public sealed class HospitalStayTests(ApiFactory api) : ApiTest(api)
         }
         await PostAsync(Body(AffiliationEnded, "2026-11-16", "2026-11-17"));
 
-        var page1 = await (await Client(Hospital1).GetAsync("/api/v1/hospital-stays?status=accepted&limit=2")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal([ids[2], ids[1]], page1["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()));
-        var cursor = page1["nextCursor"]!.GetValue<string>();
-        var page2 = await (await Client(Hospital1).GetAsync($"/api/v1/hospital-stays?status=accepted&limit=2&cursor={cursor}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal([ids[0]], page2["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()));
-        Assert.Null(page2["nextCursor"]);
+        var page1 = await ListAsync("?status=accepted&limit=2");
+        Assert.Equal([ids[2], ids[1]], page1.Items.Select(i => i.Id.ToString()));
+        var cursor = page1.NextCursor!;
+        var page2 = await ListAsync($"?status=accepted&limit=2&cursor={cursor}");
+        Assert.Equal([ids[0]], page2.Items.Select(i => i.Id.ToString()));
+        Assert.Null(page2.NextCursor);
 
-        var refused = await (await Client(Hospital1).GetAsync("/api/v1/hospital-stays?status=refused")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Single(refused["items"]!.AsArray());
-        var may = await (await Client(Hospital1).GetAsync("/api/v1/hospital-stays?admittedFrom=2026-05-01&admittedTo=2026-05-31")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal([ids[1]], may["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()));
+        Assert.Single((await ListAsync("?status=refused")).Items);
+        var may = await ListAsync("?admittedFrom=2026-05-01&admittedTo=2026-05-31");
+        Assert.Equal([ids[1]], may.Items.Select(i => i.Id.ToString()));
     }
 }
