@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json.Nodes;
 using CnsExchange.Application.Features.Billing;
 using CnsExchange.Application.Features.Reimbursement;
 using CnsExchange.IntegrationTests.Support;
@@ -57,8 +56,4 @@ internal static class ClaimApi
     public static IReadOnlyList<string> Codes(ClaimLineDto line) => line.Reasons.Select(r => r.Code).ToList();
 
     public static IReadOnlyList<string> Codes(FeeMemoirLineDto line) => line.Reasons.Select(r => r.Code).ToList();
-
-    public static JsonNode Line(JsonNode claim, int number) => claim["lines"]!.AsArray().Single(l => l!["lineNumber"]!.GetValue<int>() == number)!;
-
-    public static IReadOnlyList<string> Codes(JsonNode item) => item["reasons"]!.AsArray().Select(r => r!["code"]!.GetValue<string>()).ToList();
 }

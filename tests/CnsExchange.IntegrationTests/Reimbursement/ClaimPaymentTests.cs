@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text;
-using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using System.Xml.Schema;
+using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.PaymentRuns;
 using CnsExchange.Application.Features.Reimbursement;
 using CnsExchange.Domain.Payments;
@@ -35,13 +35,12 @@ public sealed class ClaimPaymentTests(ApiFactory api) : ApiTest(api)
         invoice = new { number = invoiceNumber, date = "2026-11-20", issuer = "PHY0001" }, sessions, statementLanguage = "fr",
     };
 
-    private async Task<JsonNode> StatementAsync(string claimId, string lang) =>
-        await (await Client(InsuredApp).GetAsync($"{Url}/{claimId}/statement?lang={lang}")).ExpectAsync(HttpStatusCode.OK);
+    private async Task<ClaimStatementDto> StatementAsync(string claimId, string lang) =>
+        await (await Client(InsuredApp).GetAsync($"{Url}/{claimId}/statement?lang={lang}")).ExpectAsync<ClaimStatementDto>(HttpStatusCode.OK);
 
-    private static JsonNode PaymentReason(JsonNode statement) => statement["reasons"]!.AsArray().Last()!;
+    private static ReasonDto PaymentReason(ClaimStatementDto statement) => statement.Reasons[^1];
 
-    private static string Message(JsonNode line, string code) =>
-        line["reasons"]!.AsArray().Single(r => r!["code"]!.GetValue<string>() == code)!["message"]!.GetValue<string>();
+    private static string Message(ClaimStatementLineDto line, string code) => line.Reasons.Single(r => r.Code == code).Message;
 
     [Fact]
     public async Task Ins05_the_next_run_pays_each_claim_to_the_insured_in_one_pain001_per_fund_with_the_fund_as_debtor_and_a_statement_in_three_languages()
@@ -58,9 +57,9 @@ public sealed class ClaimPaymentTests(ApiFactory api) : ApiTest(api)
 
         // Before the run: scheduled, due 30 days after the claim (2026-11-23).
         var before = await StatementAsync(cnsId, "en");
-        Assert.Equal(("scheduled", "2026-12-23"), (before["paymentState"]!.GetValue<string>(), before["dueDate"]!.GetValue<string>()));
-        Assert.Equal("REIMBURSEMENT_SCHEDULED", PaymentReason(before)["code"]!.GetValue<string>());
-        Assert.Contains("2026-12-23", PaymentReason(before)["message"]!.GetValue<string>());
+        Assert.Equal((ClaimPaymentState.Scheduled, new DateOnly(2026, 12, 23)), (before.PaymentState, before.DueDate));
+        Assert.Equal("REIMBURSEMENT_SCHEDULED", PaymentReason(before).Code);
+        Assert.Contains("2026-12-23", PaymentReason(before).Message);
 
         // The weekly run of Monday 2026-11-30 (no memoir to pay: the claims alone make it).
         await SetClockAsync(Client(Admin), Local("2026-11-30", 3));
@@ -124,18 +123,17 @@ public sealed class ClaimPaymentTests(ApiFactory api) : ApiTest(api)
         foreach (var (lang, (transferred, aboveTariff, outside)) in texts)
         {
             var statement = await StatementAsync(cnsId, lang);
-            Assert.Equal(("paid", lang, "CNS"), (statement["paymentState"]!.GetValue<string>(), statement["language"]!.GetValue<string>(), statement["fund"]!["code"]!.GetValue<string>()));
-            Assert.Equal((118.60m, 51.52m, 67.08m), (statement["totals"]!["amountPaid"]!.GetValue<decimal>(), statement["totals"]!["reimbursed"]!.GetValue<decimal>(),
-                statement["totals"]!["notReimbursed"]!.GetValue<decimal>()));
-            var lines = statement["lines"]!.AsArray();
-            Assert.Equal(["accepted", "reduced", "refused"], lines.Select(l => l!["outcome"]!.GetValue<string>()));
-            Assert.Contains(aboveTariff, Message(lines[1]!, "AMOUNT_ABOVE_TARIFF"), StringComparison.OrdinalIgnoreCase);
-            Assert.Contains(outside, Message(lines[2]!, "SESSION_OUTSIDE_VALIDITY"), StringComparison.OrdinalIgnoreCase);
+            Assert.Equal((ClaimPaymentState.Paid, lang, "CNS"), (statement.PaymentState, statement.Language, statement.Fund!.Code));
+            Assert.Equal((118.60m, 51.52m, 67.08m), (statement.Totals.AmountPaid, statement.Totals.Reimbursed, statement.Totals.NotReimbursed));
+            var lines = statement.Lines;
+            Assert.Equal([ClaimLineOutcome.Accepted, ClaimLineOutcome.Reduced, ClaimLineOutcome.Refused], lines.Select(l => l.Outcome));
+            Assert.Contains(aboveTariff, Message(lines[1], "AMOUNT_ABOVE_TARIFF"), StringComparison.OrdinalIgnoreCase);
+            Assert.Contains(outside, Message(lines[2], "SESSION_OUTSIDE_VALIDITY"), StringComparison.OrdinalIgnoreCase);
             var reason = PaymentReason(statement);
-            Assert.Equal("REIMBURSEMENT_TRANSFERRED", reason["code"]!.GetValue<string>());
-            Assert.StartsWith(transferred, reason["message"]!.GetValue<string>());
-            Assert.Contains("51.52 € → LU03…5678, 2026-11-30", reason["message"]!.GetValue<string>());
-            Assert.Equal(("LU03…5678", 51.52m), (statement["payment"]!["iban"]!.GetValue<string>(), statement["payment"]!["amount"]!.GetValue<decimal>()));
+            Assert.Equal("REIMBURSEMENT_TRANSFERRED", reason.Code);
+            Assert.StartsWith(transferred, reason.Message);
+            Assert.Contains("51.52 € → LU03…5678, 2026-11-30", reason.Message);
+            Assert.Equal(("LU03…5678", 51.52m), (statement.Payment!.Iban, statement.Payment.Amount));
         }
 
         // The insured channel reads the very bytes the run stored (hash listed in the run), JSON and printable HTML.
@@ -164,9 +162,9 @@ public sealed class ClaimPaymentTests(ApiFactory api) : ApiTest(api)
         var changed = await TrySqlAsync(Api, "UPDATE cns.reimbursement_claim_lines SET paid_amount = paid_amount + 1 WHERE paid_amount > 0");
         Assert.Equal("23001", changed?.SqlState);
 
-        var check = await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{runId}/verification")).ExpectAsync(HttpStatusCode.OK);
-        Assert.True(check["identical"]!.GetValue<bool>());
-        Assert.Equal(2 + 2 * 6, check["reimbursementFiles"]!.AsArray().Count);
+        var check = await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{runId}/verification")).ExpectAsync<PaymentRunVerificationDto>(HttpStatusCode.OK);
+        Assert.True(check.Identical);
+        Assert.Equal(2 + 2 * 6, check.ReimbursementFiles!.Count);
     }
 
     [Fact]
@@ -177,10 +175,10 @@ public sealed class ClaimPaymentTests(ApiFactory api) : ApiTest(api)
         foreach (var (lang, start) in new[] { ("en", "No bank account is known for you"), ("fr", "Aucun compte bancaire"), ("de", "Für Sie ist kein Bankkonto bekannt") })
         {
             var statement = await StatementAsync(id, lang);
-            Assert.Equal("waiting_for_bank_account", statement["paymentState"]!.GetValue<string>());
+            Assert.Equal(ClaimPaymentState.WaitingForBankAccount, statement.PaymentState);
             var reason = PaymentReason(statement);
-            Assert.Equal(("BANK_ACCOUNT_MISSING", "pending", "INS-05"), (reason["code"]!.GetValue<string>(), reason["severity"]!.GetValue<string>(), reason["rule"]!.GetValue<string>()));
-            Assert.StartsWith(start, reason["message"]!.GetValue<string>());
+            Assert.Equal(("BANK_ACCOUNT_MISSING", "pending", "INS-05"), (reason.Code, reason.Severity, reason.Rule));
+            Assert.StartsWith(start, reason.Message);
         }
 
         // The weekly run has nothing it may pay: no run, the claim still waits.
@@ -192,12 +190,12 @@ public sealed class ClaimPaymentTests(ApiFactory api) : ApiTest(api)
         await SetClockAsync(Client(Admin), Local("2026-12-28", 10));
         Assert.Empty(await AllAsync<PaymentRunSummaryDto>(Client(Admin), "/api/v1/payment-runs"));
         await SetAccountAsync(Adult, AdultIban, "BILLLULL");
-        Assert.Equal("scheduled", (await StatementAsync(id, "en"))["paymentState"]!.GetValue<string>());
+        Assert.Equal(ClaimPaymentState.Scheduled, (await StatementAsync(id, "en")).PaymentState);
         await SetClockAsync(Client(Admin), Local("2026-12-29", 3));
         var run = Assert.Single(await AllAsync<PaymentRunSummaryDto>(Client(Admin), "/api/v1/payment-runs"));
         Assert.Equal((PaymentRunTrigger.Extra, new DateOnly(2026, 12, 29)), (run.Trigger, run.ExecutionDate));
         var statement2 = await StatementAsync(id, "en");
-        Assert.Equal(("paid", run.Id.ToString()), (statement2["paymentState"]!.GetValue<string>(), statement2["payment"]!["runId"]!.GetValue<string>()));
+        Assert.Equal((ClaimPaymentState.Paid, run.Id), (statement2.PaymentState, statement2.Payment!.RunId));
     }
 
     [Fact]
@@ -209,9 +207,9 @@ public sealed class ClaimPaymentTests(ApiFactory api) : ApiTest(api)
         // A refused claim (no invoice) and a claim with every line refused are never paid.
         var refused = await (await PostAsync(Client(InsuredApp), Claim(Adult, await VoucherAsync(), "ONTIME-2", Session("2026-11-06")), invoice: null)).ExpectAsync<ReimbursementClaimDto>(HttpStatusCode.Created);
         var nothing = await ClaimAsync(Client(InsuredApp), Claim(Adult, await VoucherAsync(), "ONTIME-3", Session("2026-10-30")));
-        Assert.Equal("refused", (await StatementAsync(refused.Id.ToString(), "en"))["paymentState"]!.GetValue<string>());
+        Assert.Equal(ClaimPaymentState.Refused, (await StatementAsync(refused.Id.ToString(), "en")).PaymentState);
         var none = await StatementAsync(nothing.Id.ToString(), "en");
-        Assert.Equal(("nothing_to_pay", "NOTHING_REIMBURSED"), (none["paymentState"]!.GetValue<string>(), PaymentReason(none)["code"]!.GetValue<string>()));
+        Assert.Equal((ClaimPaymentState.NothingToPay, "NOTHING_REIMBURSED"), (none.PaymentState, PaymentReason(none).Code));
 
         await SetClockAsync(Client(Admin), Local("2026-12-24", 3));
         var run = Assert.Single(await AllAsync<PaymentRunSummaryDto>(Client(Admin), "/api/v1/payment-runs"));

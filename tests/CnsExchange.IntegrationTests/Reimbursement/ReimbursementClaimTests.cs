@@ -1,6 +1,7 @@
 using System.Net;
-using System.Text.Json.Nodes;
+using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.Billing;
+using CnsExchange.Application.Features.Reimbursement;
 using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Reimbursement;
 using CnsExchange.IntegrationTests.Support;
@@ -77,11 +78,11 @@ public sealed class ReimbursementClaimTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(3, await VoucherSeed.SessionsBilledAsync(Api, voucher));
 
         // The claim and its statement, for the channel that sent it, in the language asked.
-        var read = await (await Client(InsuredApp, "de").GetAsync($"{Url}/{claim.Id}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(72.52m, read["reimbursedTotal"]!.GetValue<decimal>());
-        Assert.StartsWith("Dem Versicherten", Line(read, 1)["reasons"]!.AsArray().Single(r => r!["code"]!.GetValue<string>() == "REIMBURSED")!["message"]!.GetValue<string>());
-        var list = await (await Client(InsuredApp).GetAsync(Url)).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(claim.Id, list["items"]![0]!["id"]!.GetValue<Guid>());
+        var read = await (await Client(InsuredApp, "de").GetAsync($"{Url}/{claim.Id}")).ExpectAsync<ReimbursementClaimDto>(HttpStatusCode.OK);
+        Assert.Equal(72.52m, read.ReimbursedTotal);
+        Assert.StartsWith("Dem Versicherten", Line(read, 1).Reasons.Single(r => r.Code == "REIMBURSED").Message);
+        var list = await (await Client(InsuredApp).GetAsync(Url)).ExpectAsync<Page<ReimbursementClaimSummaryDto>>(HttpStatusCode.OK);
+        Assert.Equal(claim.Id, list.Items[0].Id);
         Assert.Equal(1, await Api.CountAsync("attachments")); // the receipted invoice, in the attachment store
     }
 
@@ -90,12 +91,12 @@ public sealed class ReimbursementClaimTests(ApiFactory api) : ApiTest(api)
     {
         var voucher = await VoucherAsync();
         var response = await PostAsync(Client(InsuredApp), Physio(voucher, "F-NOINV", Session("2026-11-05")), invoice: null);
-        var claim = await response.ExpectAsync(HttpStatusCode.Created);
+        var claim = await response.ExpectAsync<ReimbursementClaimDto>(HttpStatusCode.Created);
 
-        Assert.Equal("refused", claim["status"]!.GetValue<string>());
+        Assert.Equal(ClaimStatus.Refused, claim.Status);
         Assert.Equal(["INVOICE_MISSING"], Codes(claim));
-        Assert.Empty(claim["lines"]!.AsArray());
-        Assert.Equal(0m, claim["reimbursedTotal"]!.GetValue<decimal>());
+        Assert.Empty(claim.Lines);
+        Assert.Equal(0m, claim.ReimbursedTotal);
         Assert.Equal(0, await VoucherSeed.SessionsBilledAsync(Api, voucher));
         Assert.Equal(new long[] { 1, 0, 0 }, await CountsAsync());
 
@@ -190,12 +191,20 @@ public sealed class ReimbursementClaimTests(ApiFactory api) : ApiTest(api)
         var memoirs = dates.Select((d, i) => provider.PostJsonAsync("/api/v1/fee-memoirs", Memoir($"RACE-{i}", voucher, d)));
         var claims = dates.Select((d, i) => PostAsync(insured, Physio(voucher, $"F-RACE-{i}", Session(d)), Invoice()));
         var responses = await Task.WhenAll(memoirs.Concat(claims));
-        var bodies = new List<JsonNode>();
-        foreach (var r in responses) bodies.Add(await r.ExpectAsync(HttpStatusCode.Created));
-
-        var lines = bodies.Select(b => b["lines"]![0]!).ToList();
-        Assert.Equal(dates.Count, lines.Count(l => l["outcome"]!.GetValue<string>() == "accepted"));
-        Assert.All(lines.Where(l => l["outcome"]!.GetValue<string>() == "refused"), l => Assert.Equal(["SESSION_ALREADY_PAID"], Codes(l)));
+        // The memoirs' first lines and the claims' first lines, each read as its route's DTO.
+        var lines = new List<(bool Accepted, bool Refused, IReadOnlyList<string> Codes)>();
+        foreach (var r in responses.Take(dates.Count))
+        {
+            var line = (await r.ExpectAsync<FeeMemoirDto>(HttpStatusCode.Created)).Lines[0];
+            lines.Add((line.Outcome == LineOutcome.Accepted, line.Outcome == LineOutcome.Refused, Codes(line)));
+        }
+        foreach (var r in responses.Skip(dates.Count))
+        {
+            var line = (await r.ExpectAsync<ReimbursementClaimDto>(HttpStatusCode.Created)).Lines[0];
+            lines.Add((line.Outcome == ClaimLineOutcome.Accepted, line.Outcome == ClaimLineOutcome.Refused, Codes(line)));
+        }
+        Assert.Equal(dates.Count, lines.Count(l => l.Accepted));
+        Assert.All(lines.Where(l => l.Refused), l => Assert.Equal(["SESSION_ALREADY_PAID"], l.Codes));
         Assert.Equal(dates.Count, await VoucherSeed.SessionsBilledAsync(Api, voucher));
         await using var conn = new NpgsqlConnection(Api.ConnectionString);
         await conn.OpenAsync();
