@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using CnsExchange.Application.Features.Vouchers;
 using CnsExchange.Infrastructure.Persistence;
 using CnsExchange.IntegrationTests.Support;
@@ -17,8 +16,7 @@ public sealed class FeeNoteTests(ApiFactory api) : ApiTest(api)
     {
         var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { ThirdPartyPayment = false });
         var response = await Client(Physio1).GetAsync(Url(voucher, "2026-11-12,2026-11-10"));
-        await response.ExpectAsync(HttpStatusCode.OK);
-        var note = (await response.Content.ReadFromJsonAsync<FeeNoteDto>(HttpAssertions.Json))!;
+        var note = await response.ExpectAsync<FeeNoteDto>(HttpStatusCode.OK);
 
         Assert.Equal((voucher, new DateOnly(2026, 11, 23), "EUR", "PHY0001"), (note.VoucherNumber, note.IssuedOn, note.Currency, note.Provider.Code));
         Assert.Equal(("1983081246785", "CNS"), (note.Insured.Matricule, note.Insured.CompetentFund));

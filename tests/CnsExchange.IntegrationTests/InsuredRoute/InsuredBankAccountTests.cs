@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using CnsExchange.Application.Features.Admin;
 using CnsExchange.IntegrationTests.Support;
 
@@ -10,11 +9,7 @@ public sealed class InsuredBankAccountTests(ApiFactory api) : ApiTest(api)
 {
     private const string Adult = "1983081246785";
 
-    private static async Task<InsuredDto> ReadAsync(HttpResponseMessage response)
-    {
-        await response.ExpectAsync(HttpStatusCode.OK);
-        return (await response.Content.ReadFromJsonAsync<InsuredDto>(HttpAssertions.Json))!;
-    }
+    private static Task<InsuredDto> ReadAsync(HttpResponseMessage response) => response.ExpectAsync<InsuredDto>(HttpStatusCode.OK);
 
     [Fact]
     public async Task Admin_sets_the_account_and_reads_it_back_in_electronic_format_and_a_put_of_the_insured_keeps_it()
@@ -32,7 +27,7 @@ public sealed class InsuredBankAccountTests(ApiFactory api) : ApiTest(api)
         })).ExpectAsync(HttpStatusCode.OK);
         var read = await ReadAsync(await admin.GetAsync($"/api/v1/admin/insured/{Adult}"));
         Assert.Equal(("CMFEC", "LU030021000012345678"), (read.CompetentFund, read.BankAccount?.Iban));
-        Assert.Contains((await admin.GetFromJsonAsync<List<InsuredDto>>("/api/v1/admin/insured", HttpAssertions.Json))!, i => i.BankAccount?.Iban == "LU030021000012345678");
+        Assert.Contains(await (await admin.GetAsync("/api/v1/admin/insured")).ExpectAsync<List<InsuredDto>>(HttpStatusCode.OK), i => i.BankAccount?.Iban == "LU030021000012345678");
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Text.Json.Nodes;
+using CnsExchange.Application.Features.PaymentRuns;
 using CnsExchange.Domain.Payments;
 using CnsExchange.IntegrationTests.Support;
 using static CnsExchange.IntegrationTests.Billing.BillingApi;
@@ -21,7 +21,7 @@ public sealed class RouteAndFundTests(ApiFactory api) : ApiTest(api)
             Line(cmfep, "2026-11-16", claimed: 40m, matricule: CmfepMember),    // reduced: listed
             Line(cns, "2026-11-17", act: "ZKX9", claimed: 20m)));               // refused: listed
         await SetClockAsync(Client(Admin), Local("2026-11-30", 3));
-        var run = await RunAsync(Client(Admin), Assert.Single(await AllAsync(Client(Admin), "/api/v1/payment-runs"))["id"]!.GetValue<string>());
+        var run = await RunAsync(Client(Admin), Assert.Single(await AllAsync<PaymentRunSummaryDto>(Client(Admin), "/api/v1/payment-runs")).Id);
         var fileId = run.ReturnFiles.Single(f => f.ProviderCode == "PHY0001").Id;
 
         var file = await (await Client(Physio1).GetAsync($"/api/v1/return-files/{fileId}")).ExpectAsync(HttpStatusCode.OK);
@@ -39,7 +39,7 @@ public sealed class RouteAndFundTests(ApiFactory api) : ApiTest(api)
             firstName = "Marc", lastName = "Thill", sex = "male", competentFund = "EMCFL", residenceCountry = "LU", crossBorderWorker = false,
             affiliations = new[] { new { from = "2000-09-01", to = (string?)null } },
         })).ExpectAsync(HttpStatusCode.OK);
-        var check = await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{run.Id}/verification")).ExpectAsync(HttpStatusCode.OK);
-        Assert.True(check["identical"]!.GetValue<bool>());
+        var check = await (await Client(Admin).GetAsync($"/api/v1/payment-runs/{run.Id}/verification")).ExpectAsync<PaymentRunVerificationDto>(HttpStatusCode.OK);
+        Assert.True(check.Identical);
     }
 }
