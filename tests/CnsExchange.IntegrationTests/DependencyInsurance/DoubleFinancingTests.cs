@@ -1,6 +1,8 @@
 using CnsExchange.Domain.Billing;
 using CnsExchange.Domain.Requests;
 using System.Net;
+using CnsExchange.Application.Features.Admin;
+using CnsExchange.Application.Features.DependencyInsurance;
 using CnsExchange.IntegrationTests.Billing;
 using CnsExchange.IntegrationTests.Support;
 using CnsExchange.IntegrationTests.Validation;
@@ -11,6 +13,9 @@ public sealed class DoubleFinancingTests(ApiFactory api) : ApiTest(api)
 {
     private const string Plan = ValidationTestSupport.DependencyPlan; // care delivered on Mondays and Thursdays
 
+    private async Task<DoubleFinancingReport> ReportAsync(string key, string query) =>
+        await (await Client(key).GetAsync($"/api/v1/reports/double-financing?{query}")).ExpectAsync<DoubleFinancingReport>(HttpStatusCode.OK);
+
     [Fact]
     public async Task Feed_replaces_care_plans_and_rejects_unknown_or_malformed_matricules()
     {
@@ -20,11 +25,11 @@ public sealed class DoubleFinancingTests(ApiFactory api) : ApiTest(api)
             {
                 new { matricule = ValidationTestSupport.Adult, carePlans = new[] { new { from = "2026-11-01", to = (string?)null, includesPhysiotherapy = true, physioDeliveredOn = new[] { "2026-11-24", "2026-11-24", "2026-11-25" } } } },
             },
-        })).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(1, loaded["carePlans"]!.GetValue<int>());
-        Assert.Equal(2, loaded["deliveredDays"]!.GetValue<int>());
-        var insured = await (await Client(Admin).GetAsync($"/api/v1/admin/insured/{ValidationTestSupport.Adult}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Single(insured["carePlans"]!.AsArray());
+        })).ExpectAsync<CarePlanFeedResult>(HttpStatusCode.OK);
+        Assert.Equal(1, loaded.CarePlans);
+        Assert.Equal(2, loaded.DeliveredDays);
+        var insured = await (await Client(Admin).GetAsync($"/api/v1/admin/insured/{ValidationTestSupport.Adult}")).ExpectAsync<InsuredDto>(HttpStatusCode.OK);
+        Assert.Single(insured.CarePlans);
 
         var unknown = await Client(Admin).PostJsonAsync("/api/v1/admin/dependency-insurance/care-plans", new
         {
@@ -57,26 +62,26 @@ public sealed class DoubleFinancingTests(ApiFactory api) : ApiTest(api)
         Assert.Contains("DOUBLE_FINANCING", BillingApi.Codes(BillingApi.LineOf(memoir, 1)));
         Assert.Equal(LineOutcome.Accepted, BillingApi.LineOf(memoir, 2).Outcome);
 
-        var report = await (await Client(Reviewer).GetAsync("/api/v1/reports/double-financing?from=2026-11-01&to=2026-11-30")).ExpectAsync(HttpStatusCode.OK);
-        var row = report["rows"]!.AsArray().Single()!;
-        Assert.Equal("PHY0001", row["providerCode"]!.GetValue<string>());
-        Assert.Equal("2026-11", row["month"]!.GetValue<string>());
-        Assert.Equal(1, row["requestsSentToReview"]!.GetValue<int>());
-        Assert.Equal(1, row["sessionsRefusedSameDay"]!.GetValue<int>());
-        Assert.Equal(36.80m, row["amountRefusedSameDay"]!.GetValue<decimal>());
-        Assert.Equal(1, row["sessionsPaidDuringCarePlan"]!.GetValue<int>());
-        Assert.Equal(25.76m, row["amountPaidDuringCarePlan"]!.GetValue<decimal>());
-        Assert.Equal(1, row["insuredPersons"]!.GetValue<int>());
+        var report = await ReportAsync(Reviewer, "from=2026-11-01&to=2026-11-30");
+        var row = report.Rows.Single();
+        Assert.Equal("PHY0001", row.ProviderCode);
+        Assert.Equal("2026-11", row.Month);
+        Assert.Equal(1, row.RequestsSentToReview);
+        Assert.Equal(1, row.SessionsRefusedSameDay);
+        Assert.Equal(36.80m, row.AmountRefusedSameDay);
+        Assert.Equal(1, row.SessionsPaidDuringCarePlan);
+        Assert.Equal(25.76m, row.AmountPaidDuringCarePlan);
+        Assert.Equal(1, row.InsuredPersons);
 
         // The reviewer's decision replaces the request's reasons; the request still counts (from its history).
         var id = pending.Id;
         await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{id}/decision", new { decision = "agree", note = "Plan covers other days" }))
             .ExpectAsync(HttpStatusCode.OK);
-        var afterDecision = await (await Client(Reviewer).GetAsync("/api/v1/reports/double-financing?from=2026-11-01&to=2026-11-30")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(1, afterDecision["rows"]!.AsArray().Single()!["requestsSentToReview"]!.GetValue<int>());
+        var afterDecision = await ReportAsync(Reviewer, "from=2026-11-01&to=2026-11-30");
+        Assert.Equal(1, afterDecision.Rows.Single().RequestsSentToReview);
 
-        var empty = await (await Client(Admin).GetAsync("/api/v1/reports/double-financing?from=2026-10-01&to=2026-10-31")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Empty(empty["rows"]!.AsArray());
+        var empty = await ReportAsync(Admin, "from=2026-10-01&to=2026-10-31");
+        Assert.Empty(empty.Rows);
         var providerCannot = await Client(Physio1).GetAsync("/api/v1/reports/double-financing");
         Assert.Equal(HttpStatusCode.Forbidden, providerCannot.StatusCode);
         var badPeriod = await Client(Admin).GetAsync("/api/v1/reports/double-financing?from=2026-12-01&to=2026-11-01");
