@@ -125,8 +125,8 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
         Assert.Equal((false, true, true), (after.Line(1).ReleasedAt is not null, after.Line(2).ReleasedAt is not null, after.Line(3).ReleasedAt is not null));
 
         await SetClockAsync(Client(Admin), Local("2026-12-14", 3));
-        var next = (await AllAsync(Client(Thermal1), "/api/v1/payment-runs")).First();
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/return-files/{next["returnFileId"]!.GetValue<string>()}");
+        var next = (await AllAsync<PaymentRunSummaryDto>(Client(Thermal1), "/api/v1/payment-runs")).First();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/return-files/{next.ReturnFileId!.Value}");
         request.Headers.TryAddWithoutValidation("Accept", "application/json");
         var returnFile = await (await Client(Thermal1).SendAsync(request)).ExpectAsync(HttpStatusCode.OK);
         var debts = returnFile["debts"]!.AsArray().Select(d => (d!["entry"]!.GetValue<string>(), d["code"]!.GetValue<string>(),
