@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.PaymentRuns;
 using CnsExchange.Domain.Calendar;
@@ -22,21 +21,6 @@ internal static class PaymentRunApi
     /// <summary>PUT /admin/clock to an absolute instant: the runs whose slots fell in between are executed before the answer.</summary>
     public static async Task SetClockAsync(HttpClient admin, DateTimeOffset now) =>
         await (await admin.PutJsonAsync("/api/v1/admin/clock", new { now })).ExpectAsync(HttpStatusCode.OK);
-
-    /// <summary>Every item of a paged list.</summary>
-    public static async Task<List<JsonNode>> AllAsync(HttpClient client, string url)
-    {
-        var items = new List<JsonNode>();
-        string? cursor = null;
-        do
-        {
-            var separator = url.Contains('?') ? '&' : '?';
-            var page = await (await client.GetAsync($"{url}{separator}limit=200{(cursor is null ? "" : "&cursor=" + cursor)}")).ExpectAsync(HttpStatusCode.OK);
-            items.AddRange(page["items"]!.AsArray().Select(i => i!));
-            cursor = page["nextCursor"]?.GetValue<string>();
-        } while (cursor is not null);
-        return items;
-    }
 
     /// <summary>Every item of a paged list, read as the API's DTOs (<see cref="HttpAssertions.Typed"/>).</summary>
     public static async Task<List<T>> AllAsync<T>(HttpClient client, string url)

@@ -68,7 +68,7 @@ public sealed class ClockAdvanceTests(ApiFactory api) : ApiTest(api)
         // Done exactly once: one payment run paid the memoir, one return file reports it.
         var physio = Client(b.Key("physio-1"));
         Assert.Equal(FeeMemoirStatus.Paid, (await (await physio.GetAsync($"/api/v1/fee-memoirs/{memoir}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK)).Status);
-        Assert.Single(await PaymentRuns.PaymentRunApi.AllAsync(admin, "/api/v1/payment-runs"));
+        Assert.Single(await PaymentRuns.PaymentRunApi.AllAsync<PaymentRunSummaryDto>(admin, "/api/v1/payment-runs"));
         Assert.Single((await (await physio.GetAsync("/api/v1/return-files")).ExpectAsync<Page<ReturnFileDto>>(HttpStatusCode.OK)).Items);
 
         // Another sandbox's key does not see it.
@@ -111,7 +111,7 @@ public sealed class ClockAdvanceTests(ApiFactory api) : ApiTest(api)
         var moved = await (await admin.PutJsonAsync("/api/v1/admin/clock", new { advanceDays = 30 })).ExpectAsync<ClockDto>(HttpStatusCode.OK);
         Assert.Equal(ApiFactory.Start.AddDays(30), moved.Now);
         Assert.Equal(FeeMemoirStatus.Paid, (await (await Client(b.Key("physio-1")).GetAsync($"/api/v1/fee-memoirs/{memoir}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK)).Status);
-        Assert.Single(await PaymentRuns.PaymentRunApi.AllAsync(admin, "/api/v1/payment-runs"));
+        Assert.Single(await PaymentRuns.PaymentRunApi.AllAsync<PaymentRunSummaryDto>(admin, "/api/v1/payment-runs"));
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public sealed class ClockAdvanceTests(ApiFactory api) : ApiTest(api)
         var status = await AdvanceAsync(admin, location);
         Assert.Equal("done", status.Status);
         Assert.Equal(FeeMemoirStatus.Paid, (await (await Client(b.Key("physio-1")).GetAsync($"/api/v1/fee-memoirs/{memoir}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK)).Status);
-        Assert.Single(await PaymentRuns.PaymentRunApi.AllAsync(admin, "/api/v1/payment-runs"));
+        Assert.Single(await PaymentRuns.PaymentRunApi.AllAsync<PaymentRunSummaryDto>(admin, "/api/v1/payment-runs"));
     }
 
     /// <summary>An advance's status (GET /admin/clock/advances/{id}).</summary>

@@ -6,6 +6,7 @@ using System.Diagnostics;
 using System.Net;
 using CnsExchange.Application.Common;
 using CnsExchange.Application.Features.PaymentRuns;
+using CnsExchange.Domain.Payments;
 using CnsExchange.Infrastructure.Billing;
 using CnsExchange.Infrastructure.Payments;
 using CnsExchange.IntegrationTests.Sandboxes;
@@ -156,12 +157,12 @@ public sealed class TwoHostTests(TwoHostsWithJobs hosts, ITestOutputHelper outpu
         }
 
         var admin = A.As(sandbox.Key("admin"));
-        var runs = await Eventually.PollAsync(() => PaymentRuns.PaymentRunApi.AllAsync(admin, "/api/v1/payment-runs"),
-            r => r.Count > 0 && r.All(x => x["status"]!.GetValue<string>() == "closed"), TimeSpan.FromSeconds(90));
-        Assert.All(runs, r => Assert.Equal("closed", r["status"]!.GetValue<string>()));
+        var runs = await Eventually.PollAsync(() => PaymentRuns.PaymentRunApi.AllAsync<PaymentRunSummaryDto>(admin, "/api/v1/payment-runs"),
+            r => r.Count > 0 && r.All(x => x.Status == PaymentRunStatus.Closed), TimeSpan.FromSeconds(90));
+        Assert.All(runs, r => Assert.Equal(PaymentRunStatus.Closed, r.Status));
         await Task.Delay(500); // a second executor that found the run closed ends without a step; let its span close too
 
-        var runIds = runs.Select(r => r["id"]!.GetValue<string>()).ToHashSet();
+        var runIds = runs.Select(r => r.Id.ToString()).ToHashSet();
         Assert.Contains(manual.ToString(), runIds);
         var executed = steps.Where(s => runIds.Contains(s.RunId) && !s.Failed).GroupBy(s => (s.RunId, s.Step)).ToList();
         output.WriteLine($"{runs.Count} run(s), {executed.Count} step executions: " + string.Join(", ", executed.Select(g => $"{g.Key.Step}×{g.Count()}")));
