@@ -16,8 +16,8 @@ if [ -z "${ConnectionStrings__Cns:-}" ]; then
   pg_ensure_binaries
   pg_ensure_user
   DATA=$(pg_usable_dir "$ROOT/.pgdata" "/var/tmp/cnsexchange-pgdata-$(echo "$ROOT" | md5sum | cut -c1-8)")
-  PORT=$(pg_pick_port "${CNS_PG_PORT:-55432}")
-  pg_start "$DATA" "$PORT"
+  pg_start_free "$DATA" "${CNS_PG_PORT:-55432}" || exit 1
+  PORT=$PG_PORT
   echo "PostgreSQL running from $DATA on 127.0.0.1:$PORT"
   export ConnectionStrings__Cns="$(pg_connection_string "$PORT" cnsexchange)"
   STOP_DB="$DATA"

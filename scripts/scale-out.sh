@@ -48,14 +48,15 @@ trap cleanup INT TERM EXIT
 if [ "$CHAOS" -eq 1 ]; then
   # A throwaway cluster: the figures count every row of the run.
   DATA=$(mktemp -d /tmp/cnsexchange-chaos-pg.XXXXXX); chmod 755 "$DATA"; [ "$(id -u)" -eq 0 ] && chown postgres: "$DATA"
-  PORT=$(pg_pick_port 59432)
+  FIRST_PORT=59432
   DB=cnsexchange_chaos
 else
   DATA=$(pg_usable_dir "$ROOT/.pgdata-scale" "/var/tmp/cnsexchange-pgdata-scale-$(echo "$ROOT" | md5sum | cut -c1-8)")
-  PORT=$(pg_pick_port "${CNS_PG_PORT:-55532}")
+  FIRST_PORT=${CNS_PG_PORT:-55532}
   DB=cnsexchange
 fi
-pg_start "$DATA" "$PORT" || exit 1
+pg_start_free "$DATA" "$FIRST_PORT" || exit 1
+PORT=$PG_PORT
 STOP_DB="$DATA"
 CS="$(pg_connection_string "$PORT" "$DB")"
 echo "PostgreSQL running from $DATA on 127.0.0.1:$PORT"
