@@ -68,10 +68,8 @@ public sealed class WebhookTests(ApiFactory api) : ApiTest(api)
         // fee_memoir.adjudicated, contestation.decided
         var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 1, ValidUntil = new DateOnly(2026, 12, 3) });
         var memoir = await SubmitAsync(Client(Physio1), Memoir("EV-1", Line(voucher, "2026-11-10"), Line(voucher, "2026-11-12")));
-        var contestation = await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{memoir.Id}/lines/2/contestation",
-            new { code = "SESSIONS_EXHAUSTED", text = "Session given." })).ExpectAsync<ContestationDto>(HttpStatusCode.Created);
-        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{contestation.Id}/decision", new { decision = "uphold", note = "No." }))
-            .ExpectAsync(HttpStatusCode.OK);
+        var contestation = await ContestLineAsync(Client(Physio1), memoir.Id, 2, new { code = "SESSIONS_EXHAUSTED", text = "Session given." });
+        await DecideContestationAsync(Client(Reviewer), contestation.Id, new { decision = "uphold", note = "No." });
         // billing_file.processed and billing_file.rejected
         var other = await VoucherSeed.CreateAsync(Api);
         var good = await UploadAsync(Client(Physio1), $"memoirReference,voucherNumber,matricule,sessionDate,actCode,travel,claimedAmount\nEVF-1,{other},{Adult},2026-11-10,ZK11,false,36.80\n", "text/csv");

@@ -194,8 +194,7 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
     {
         var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 1 });
         var memoir = await BillingApi.SubmitAsync(Client(Physio1), BillingApi.Memoir("ATT-1", BillingApi.Line(voucher, "2026-11-10"), BillingApi.Line(voucher, "2026-11-12")));
-        var contestation = await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{memoir.Id}/lines/2/contestation",
-            new { code = "SESSIONS_EXHAUSTED", text = "Session given and documented." })).ExpectAsync<ContestationDto>(HttpStatusCode.Created);
+        var contestation = await BillingApi.ContestLineAsync(Client(Physio1), memoir.Id, 2, new { code = "SESSIONS_EXHAUSTED", text = "Session given and documented." });
         var url = $"/api/v1/contestations/{contestation.Id}";
 
         var attachment = await AttachedAsync(AttachAsync(Client(Physio1), url, V.Pdf("session sheet")));
@@ -204,8 +203,7 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
         await (await Client(Physio2).GetAsync($"{url}/attachments")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         await (await AttachAsync(Client(Physio2), url, V.Pdf())).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
 
-        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{contestation.Id}/decision", new { decision = "uphold" }))
-            .ExpectAsync(HttpStatusCode.OK);
+        await BillingApi.DecideContestationAsync(Client(Reviewer), contestation.Id, new { decision = "uphold" });
         await (await AttachAsync(Client(Physio1), url, V.Pdf())).ExpectProblemAsync(HttpStatusCode.Conflict, "contestation_already_decided");
     }
 }

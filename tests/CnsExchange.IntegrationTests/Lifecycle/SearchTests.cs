@@ -65,15 +65,8 @@ public sealed class SearchTests(ApiFactory api) : ApiTest(api)
             numbers.Add(Number(await V.DecideAsync(Client(Physio1), V.Rx() with { PrescriptionDate = V.Today.AddDays(-1 - i), Sessions = 1 })));
             await V.AdvanceAsync(Api, TimeSpan.FromHours(1));
         }
-        var seen = new List<string>();
-        string? cursor = null;
-        do
-        {
-            var page = await (await Client(Physio1).GetAsync($"/api/v1/vouchers?matricule={V.Adult}&limit=2" + (cursor is null ? "" : $"&cursor={cursor}")))
-                .ExpectAsync<Page<VoucherSummaryDto>>(HttpStatusCode.OK);
-            seen.AddRange(page.Items.Select(i => i.Number));
-            cursor = page.NextCursor;
-        } while (cursor is not null);
+        var seen = (await PaymentRuns.PaymentRunApi.AllAsync<VoucherSummaryDto>(Client(Physio1), $"/api/v1/vouchers?matricule={V.Adult}", limit: 2))
+            .Select(i => i.Number).ToList();
         Assert.Equal(numbers.AsEnumerable().Reverse(), seen);
 
         await BillingApi.SubmitAsync(Client(Physio1), BillingApi.Memoir("USED-1", BillingApi.Line(numbers[0], "2026-11-23")));

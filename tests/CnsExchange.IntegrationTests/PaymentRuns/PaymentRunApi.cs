@@ -22,15 +22,15 @@ internal static class PaymentRunApi
     public static async Task SetClockAsync(HttpClient admin, DateTimeOffset now) =>
         await (await admin.PutJsonAsync("/api/v1/admin/clock", new { now })).ExpectAsync(HttpStatusCode.OK);
 
-    /// <summary>Every item of a paged list, read as the API's DTOs (<see cref="HttpAssertions.Typed"/>).</summary>
-    public static async Task<List<T>> AllAsync<T>(HttpClient client, string url)
+    /// <summary>Every item of a paged list, read as the API's DTOs (<see cref="HttpAssertions.Typed"/>), following its cursor <paramref name="limit"/> items a page.</summary>
+    public static async Task<List<T>> AllAsync<T>(HttpClient client, string url, int limit = 200)
     {
         var items = new List<T>();
         string? cursor = null;
         do
         {
             var separator = url.Contains('?') ? '&' : '?';
-            var page = await (await client.GetAsync($"{url}{separator}limit=200{(cursor is null ? "" : "&cursor=" + cursor)}")).ExpectAsync<Page<T>>(HttpStatusCode.OK);
+            var page = await (await client.GetAsync($"{url}{separator}limit={limit}{(cursor is null ? "" : "&cursor=" + cursor)}")).ExpectAsync<Page<T>>(HttpStatusCode.OK);
             items.AddRange(page.Items);
             cursor = page.NextCursor;
         } while (cursor is not null);

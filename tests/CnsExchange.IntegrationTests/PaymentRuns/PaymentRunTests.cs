@@ -89,7 +89,7 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
         var refusedOnly = await (await Client(Physio2).GetAsync($"/api/v1/fee-memoirs/{memoir2}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
         Assert.Equal(FeeMemoirStatus.Paid, refusedOnly.Status);
         Assert.Equal(0m, LineOf(refusedOnly, 1).Payment!.PaidAmount);
-        var listed = await (await Client(Physio1).GetAsync("/api/v1/fee-memoirs?status=paid")).ExpectAsync<Page<FeeMemoirSummaryDto>>(HttpStatusCode.OK);
+        var listed = await MemoirsAsync(Client(Physio1), "?status=paid");
         Assert.Single(listed.Items);
 
         // Reported by a return file: the reduced line can no longer be contested (BIL-15).

@@ -4,6 +4,7 @@ using CnsExchange.Application.Features.Validation;
 using CnsExchange.Application.Features.Vouchers;
 using CnsExchange.Domain.Requests;
 using CnsExchange.IntegrationTests.Support;
+using static CnsExchange.IntegrationTests.PaymentRuns.PaymentRunApi;
 using static CnsExchange.IntegrationTests.Validation.ValidationTestSupport;
 
 namespace CnsExchange.IntegrationTests.Validation;
@@ -78,14 +79,7 @@ public sealed class AccessAndListTests(ApiFactory api) : ApiTest(api)
         }
         await Client(Physio2).DecideAsync(Rx(Minor));
 
-        var seen = new List<string>();
-        string? cursor = null;
-        do
-        {
-            var page = await ListAsync($"{Url}?limit=2{(cursor is null ? "" : "&cursor=" + cursor)}");
-            seen.AddRange(page.Items.Select(x => x.Id.ToString()));
-            cursor = page.NextCursor;
-        } while (cursor is not null);
+        var seen = (await AllAsync<ValidationRequestSummaryDto>(Client(Physio1), Url, limit: 2)).Select(x => x.Id.ToString()).ToList();
 
         Assert.Equal(Enumerable.Reverse(ids), seen);
     }
@@ -98,14 +92,7 @@ public sealed class AccessAndListTests(ApiFactory api) : ApiTest(api)
         for (var i = 0; i < 5; i++)
             ids.Add((await Client(Physio1).DecideAsync(Rx() with { PrescriptionDate = Today.AddDays(-i - 1) })).Id.ToString());
 
-        var seen = new List<string>();
-        string? cursor = null;
-        do
-        {
-            var page = await ListAsync($"{Url}?limit=2{(cursor is null ? "" : "&cursor=" + cursor)}");
-            seen.AddRange(page.Items.Select(x => x.Id.ToString()));
-            cursor = page.NextCursor;
-        } while (cursor is not null);
+        var seen = (await AllAsync<ValidationRequestSummaryDto>(Client(Physio1), Url, limit: 2)).Select(x => x.Id.ToString()).ToList();
 
         Assert.Equal(5, seen.Distinct().Count());
         Assert.Equal(ids.Order(), seen.Order());
