@@ -406,6 +406,45 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(8, await VoucherSeed.SessionsBilledAsync(Api, voucher));
     }
 
+    /// <summary>
+    /// BIL-08 and BIL-07 across a file's batches: a session paid in the file's first batch is billed again two batches later
+    /// (a batch is at least <see cref="ProcessBillingFileHandler.BatchLines"/> lines of whole memoirs), on the same voucher or on
+    /// another voucher of the same insured. A batch reads the paid lines of vouchers and insured that no batch written before
+    /// named on a second connection, which cannot see the file's uncommitted lines; these two are read on the file's own.
+    /// </summary>
+    [Theory]
+    [InlineData(false, BillingReasonCodes.DuplicateLine)]
+    [InlineData(true, BillingReasonCodes.OneActPerSession)]
+    public async Task Bil08_Bil07_a_session_paid_two_batches_earlier_in_the_same_file_is_refused_again(bool otherVoucher, string reason)
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api);
+        var again = otherVoucher ? await VoucherSeed.CreateAsync(Api) : voucher;
+        var unknown = CnsExchange.Domain.Vouchers.VoucherNumber.Format(CnsExchange.Domain.Vouchers.VoucherKind.Physiotherapy, 2026, 5_000_001);
+        var sb = new StringBuilder("memoirReference,voucherNumber,matricule,sessionDate,actCode,claimedAmount\n");
+        sb.Append($"FIRST,{voucher},{Adult},2026-11-10,ZK11,36.80\n");
+        // Lines of another insured on an unknown voucher (refused, BIL-01) fill the rest of the first batch and a second one.
+        const int perMemoir = 25;
+        var fillers = 2 * ProcessBillingFileHandler.BatchLines / perMemoir + 1;
+        for (var m = 0; m < fillers; m++)
+            for (var l = 0; l < perMemoir; l++)
+                sb.Append($"FILL-{m:0000},{unknown},1965072021704,2026-11-{10 + l % 10},ZK11,36.80\n");
+        sb.Append($"AGAIN,{again},{Adult},2026-11-10,ZK11,36.80\n");
+
+        var id = (await UploadAsync(Client(Physio1), sb.ToString(), "text/csv")).Id.ToString();
+        var file = await WaitForFileAsync(Client(Physio1), id, TimeSpan.FromSeconds(60));
+        Assert.Equal(BillingFileStatus.Processed, file.Status);
+        Assert.Equal(fillers + 2, file.Counts.Memoirs);
+        Assert.Equal(1, file.Counts.Accepted);
+        var last = file.Memoirs[^1];
+        Assert.Equal("AGAIN", last.MemoirReference);
+        var memoir = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{last.Id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        var line = Assert.Single(memoir.Lines);
+        Assert.Equal(LineOutcome.Refused, line.Outcome);
+        Assert.Contains(reason, line.Reasons.Select(r => r.Code));
+        Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+        Assert.Equal(otherVoucher ? 0 : 1, await VoucherSeed.SessionsBilledAsync(Api, again));
+    }
+
     [Fact]
     public async Task The_bulk_write_of_file_memoirs_names_every_column_of_the_memoir_and_line_tables()
     {
