@@ -71,32 +71,27 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
     public async Task<IReadOnlyList<PaidLine>> PaidLinesAsync(Guid providerId, IReadOnlyCollection<string> voucherNumbers, IReadOnlyCollection<string> matricules,
         IReadOnlyCollection<Guid> stayIds, CancellationToken ct)
     {
-        // One index probe per voucher and per insured: each arm joins the ids it reads first with a LATERAL subquery that
-        // OFFSET 0 keeps whole, so the probe is its only plan, whatever the lines' statistics say. `= ANY(ARRAY(...))` was
-        // planned on them, and without them (a fresh table, or the second connection of a billing file, which cannot see
-        // the statistics its own import took) the generic plan scanned every paid line of the sandbox through the
-        // sandbox_id column of the paid-lines index at each call (2.8 s at 1M lines; a plain OR, or IN (subquery), did the
-        // same as the tables grew). The memoir reference is looked up only for the few lines found. The insured arm repeats
-        // the predicate of its partial unique index (sessions, not hospital fees: BIL-07), so that index serves it; the
-        // stay arm (doctors' fees, BIL-08) is served by ix_fee_memoir_lines_hospital_stay and is left out when no line
-        // names a stay (billing files never do).
+        // One index scan per arm, on ids read first (ARRAY(...)): a plain OR, or IN (subquery), let the planner scan every
+        // memoir or voucher as the tables grew. The memoir reference is looked up only for the few lines found. The insured
+        // arm repeats the predicate of its partial unique index (sessions, not hospital fees: BIL-07), so that index serves
+        // it; the stay arm (doctors' fees, BIL-08) is served by ix_fee_memoir_lines_hospital_stay and is left out when no
+        // line names a stay (billing files never do): with the statistics of a table still empty, the planner scanned the
+        // whole table for it at every batch of a file.
         await using var cmd = Command($"""
             SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id), l.hospital_stay_id,
               l.travel_allowance, {PaysTravel}, false
-            FROM cns.vouchers v CROSS JOIN LATERAL (
-              SELECT * FROM cns.fee_memoir_lines l WHERE l.voucher_id = v.id AND l.{BillingTables.PaidPredicate} OFFSET 0) l
-            WHERE v.number = ANY(@numbers) AND v.provider_id = @provider
+            FROM cns.fee_memoir_lines l
+            WHERE l.{BillingTables.PaidPredicate} AND l.voucher_id = ANY(ARRAY(SELECT v.id FROM cns.vouchers v WHERE v.number = ANY(@numbers) AND v.provider_id = @provider))
             UNION ALL
             SELECT c.voucher_id, NULL::uuid, c.service_date, c.act_code, c.claim_id::text, NULL::uuid, false, false, true
-            FROM cns.vouchers v CROSS JOIN LATERAL (
-              SELECT * FROM cns.{ReimbursementTables.Lines} c WHERE c.voucher_id = v.id AND c.{ReimbursementTables.PaidPredicate} OFFSET 0) c
-            WHERE v.number = ANY(@numbers) AND v.provider_id = @provider
+            FROM cns.{ReimbursementTables.Lines} c
+            WHERE c.{ReimbursementTables.PaidPredicate} AND c.voucher_id = ANY(ARRAY(SELECT v.id FROM cns.vouchers v WHERE v.number = ANY(@numbers) AND v.provider_id = @provider))
             UNION ALL
             SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id), NULL::uuid,
               false, {PaysTravel}, false
-            FROM cns.insured i CROSS JOIN LATERAL (
-              SELECT * FROM cns.fee_memoir_lines l WHERE {BillingTables.PaidSessionPredicate} AND l.provider_id = @provider AND l.insured_id = i.id OFFSET 0) l
-            WHERE i.matricule = ANY(@matricules)
+            FROM cns.fee_memoir_lines l
+            WHERE {BillingTables.PaidSessionPredicate} AND l.provider_id = @provider
+              AND l.insured_id = ANY(ARRAY(SELECT i.id FROM cns.insured i WHERE i.matricule = ANY(@matricules)))
             {(stayIds.Count == 0 ? "" : $"""
             UNION ALL
             SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id), l.hospital_stay_id,
