@@ -409,8 +409,9 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
     /// <summary>
     /// BIL-08 and BIL-07 across a file's batches: a session paid in the file's first batch is billed again two batches later
     /// (a batch is at least <see cref="ProcessBillingFileHandler.BatchLines"/> lines of whole memoirs), on the same voucher or on
-    /// another voucher of the same insured. A batch reads the paid lines of vouchers and insured that no batch written before
-    /// named on a second connection, which cannot see the file's uncommitted lines; these two are read on the file's own.
+    /// another voucher of the same insured. The earlier batch is written but not committed, and no longer in memory: only a
+    /// read in the file's own transaction sees it (a read of paid lines moved to the file's second connection must keep
+    /// such lines on the first: bench/results/2026-12-06-p2-paid-lines-aside.md).
     /// </summary>
     [Theory]
     [InlineData(false, BillingReasonCodes.DuplicateLine)]

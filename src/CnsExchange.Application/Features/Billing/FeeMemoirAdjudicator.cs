@@ -40,19 +40,6 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
     /// </summary>
     public IAppDbContext? PartiesReader { get; init; }
 
-    /// <summary>
-    /// The ledger of <see cref="PartiesReader"/>'s context (in a transaction of its own, READ COMMITTED: each read sees what was committed when it began): a batch's paid lines are
-    /// read there too, beside the write of the batch before, for every line whose voucher and insured no batch written
-    /// before named — that connection cannot see this transaction's lines, and no other line of the file can collide with
-    /// them. Lines whose voucher or insured an earlier batch named are read on this transaction's connection, as without
-    /// it. Only for a file that changes no line before its batches (it voids no memoir), so that what the other
-    /// connection sees of the lines stored before the file is what this transaction sees.
-    /// </summary>
-    public IBillingLedger? PaidReader { get; init; }
-
-    /// <summary>Hash codes of the voucher numbers and matricules of the batches written so far (for <see cref="PaidReader"/>): a collision only sends a line to this connection.</summary>
-    private readonly HashSet<int> _writtenVouchers = [], _writtenMatricules = [];
-
     /// <summary>When set, batches add the time they spend loading facts, deciding and writing.</summary>
     public ImportTimings? Timings { get; init; }
 
@@ -124,11 +111,7 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
     }
 
     /// <summary>A batch of a billing file decided in memory, not yet written.</summary>
-    private sealed record DecidedBatch(List<FeeMemoir> Memoirs, Dictionary<Guid, int> SessionsConsumed, List<PaidLine> Paid)
-    {
-        /// <summary>The batch's lines as sent, whose voucher numbers and matricules are noted once it is written.</summary>
-        public IReadOnlyList<FeeMemoirLineInput> Inputs { get; init; } = [];
-    }
+    private sealed record DecidedBatch(List<FeeMemoir> Memoirs, Dictionary<Guid, int> SessionsConsumed, List<PaidLine> Paid);
 
     private DecidedBatch? _unwritten;
 
@@ -154,11 +137,10 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
         var providerId = requests[0].ProviderId;
         if (requests.Any(r => r.ProviderId != providerId)) throw new ArgumentException("A batch holds the memoirs of one provider.", nameof(requests));
         var lines = requests.SelectMany(r => r.Lines).ToList();
-        var (own, elsewhere) = PaidReader is null ? (lines, new List<FeeMemoirLineInput>()) : SplitByWritten(lines);
-        var read = ReadAsideAsync(providerId, lines, elsewhere, ct);
-        if (PartiesReader is null) await read; // one connection: one statement at a time
+        var parties = BillingFactsLoader.ReadPartiesAsync(PartiesReader ?? db, providerId, lines, ct);
+        if (PartiesReader is null) await parties; // one connection: one statement at a time
         var stays = await BillingFactsLoader.LockStaysAsync(db, ledger, providerId, lines, ct);
-        IReadOnlyList<PaidLine> paid = own.Count == 0 ? [] : await BillingFactsLoader.ReadPaidAsync(ledger, providerId, own, ct);
+        var paid = await BillingFactsLoader.ReadPaidAsync(ledger, providerId, lines, ct);
         var previous = _unwritten;
         _unwritten = null;
         if (Timings is { } t1) t1.Lap(ref t1.Facts);
@@ -167,8 +149,7 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
         // read-only catalog and the session counters; the write only the previous batch.
         var deciding = Task.Run(async () =>
         {
-            var (named, paidElsewhere) = await read;
-            var known = paid.Concat(paidElsewhere).Concat(previous?.Paid ?? []);
+            var (named, known) = (await parties, previous is null ? paid : paid.Concat(previous.Paid));
             var facts = _facts = _facts?.Renew(named, stays, known) ?? BillingFacts.Create(providerId, named, stays, known);
             // The file locked its services up front; a voucher issued since then is locked now, before deciding on it.
             var unlocked = facts.ServiceIds(lines).Where(id => !_remaining.ContainsKey(id)).ToList();
@@ -182,33 +163,10 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
             await LockServicesAsync(unlocked, ct);
             decided = Decide(requests, decidedFacts);
         }
-        _unwritten = decided with { Inputs = lines };
+        _unwritten = decided;
         if (Timings is { } t3) t3.Lap(ref t3.Decided);
         return previous?.Memoirs ?? [];
     }
-
-    /// <summary>The batch's vouchers and insured on <see cref="PartiesReader"/>, then the paid lines of <paramref name="lines"/> on <see cref="PaidReader"/>.</summary>
-    private async Task<(NamedParties Parties, IReadOnlyList<PaidLine> Paid)> ReadAsideAsync(Guid providerId, List<FeeMemoirLineInput> batch,
-        List<FeeMemoirLineInput> lines, CancellationToken ct)
-    {
-        var parties = await BillingFactsLoader.ReadPartiesAsync(PartiesReader ?? db, providerId, batch, ct);
-        return (parties, PaidReader is null || lines.Count == 0 ? [] : await BillingFactsLoader.ReadPaidAsync(PaidReader, providerId, lines, ct));
-    }
-
-    /// <summary>
-    /// The lines whose paid lines must be read on this transaction's connection — their voucher or insured was named by a
-    /// batch written before, or they name a hospital stay — and the others, which <see cref="PaidReader"/> reads.
-    /// </summary>
-    private (List<FeeMemoirLineInput> Own, List<FeeMemoirLineInput> Elsewhere) SplitByWritten(List<FeeMemoirLineInput> lines)
-    {
-        List<FeeMemoirLineInput> own = [], elsewhere = [];
-        foreach (var line in lines)
-            (line.HospitalStayId is not null || _writtenMatricules.Contains(Key(line.Matricule))
-             || line.VoucherNumber is { } number && _writtenVouchers.Contains(Key(number)) ? own : elsewhere).Add(line);
-        return (own, elsewhere);
-    }
-
-    private static int Key(string value) => StringComparer.Ordinal.GetHashCode(value);
 
     /// <summary>Writes the last batch decided by <see cref="AdjudicateBatchAsync"/> and the sessions all batches consumed; returns its memoirs.</summary>
     public async Task<IReadOnlyList<FeeMemoir>> FlushAsync(CancellationToken ct)
@@ -240,12 +198,6 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
         foreach (var (service, consumed) in batch.SessionsConsumed)
             _sessionsUnwritten[service] = _sessionsUnwritten.GetValueOrDefault(service) + consumed;
         await ledger.WriteMemoirsAsync(batch.Memoirs, lastBatch ? _sessionsUnwritten : NoSessions, ct);
-        if (PaidReader is not null)
-            foreach (var line in batch.Inputs)
-            {
-                _writtenMatricules.Add(Key(line.Matricule));
-                if (line.VoucherNumber is { } number) _writtenVouchers.Add(Key(number));
-            }
         if (lastBatch) _sessionsUnwritten.Clear();
         Telemetry.RecordLines(batch.Memoirs);
         if (!_statisticsChecked && batch.Memoirs.Count > 0)

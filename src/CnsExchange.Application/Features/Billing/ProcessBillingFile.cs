@@ -131,8 +131,7 @@ public sealed class ProcessBillingFileHandler(
         // LIF-03: the memoirs the file replaces are voided first, so that the file is adjudicated with their sessions back;
         // the whole file is one transaction: every replacement happens with the import, or none.
         var voider = new Lifecycle.MemoirVoider(db, ledger, clock, events);
-        var replaced = await staging.ReplacedMemoirsAsync(ct);
-        foreach (var replacedId in replaced)
+        foreach (var replacedId in await staging.ReplacedMemoirsAsync(ct))
         {
             var (old, oldLines) = await voider.LockAsync(replacedId, file.ProviderId, ct);
             // The check above saw it replaceable: changed since (voided, or taken by a payment run), the job runs again and the check rejects.
@@ -141,16 +140,12 @@ public sealed class ProcessBillingFileHandler(
             await voider.VoidAsync(old, oldLines, ct, replaced: true);
         }
 
-        // Vouchers and insured, and the paid lines of a file that voids nothing, are read on a second connection while this
-        // one writes (see AdjudicateBatchAsync).
+        // Vouchers and insured are read on a second connection while this one writes (see AdjudicateBatchAsync).
         await using var readerScope = scopes.CreateAsyncScope();
-        var reader = readerScope.ServiceProvider.GetRequiredService<IAppDbContext>();
-        await using var readerTx = replaced.Count == 0 ? await reader.Database.BeginTransactionAsync(ct) : null;
         var adjudicator = new FeeMemoirAdjudicator(db, ledger, reference.Catalog, clock)
         {
             Timings = timings,
-            PartiesReader = reader,
-            PaidReader = readerTx is null ? null : readerScope.ServiceProvider.GetRequiredService<IBillingLedger>(),
+            PartiesReader = readerScope.ServiceProvider.GetRequiredService<IAppDbContext>(),
         };
         // Every service the file bills is locked before the first memoir, in id order: a memoir sent meanwhile for the
         // same vouchers waits for this file, and two files never wait on each other in a circle.
