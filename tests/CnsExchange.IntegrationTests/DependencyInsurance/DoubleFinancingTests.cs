@@ -75,8 +75,7 @@ public sealed class DoubleFinancingTests(ApiFactory api) : ApiTest(api)
 
         // The reviewer's decision replaces the request's reasons; the request still counts (from its history).
         var id = pending.Id;
-        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{id}/decision", new { decision = "agree", note = "Plan covers other days" }))
-            .ExpectAsync(HttpStatusCode.OK);
+        await Client(Reviewer).ReviewAsync(id, new { decision = "agree", note = "Plan covers other days" });
         var afterDecision = await ReportAsync(Reviewer, "from=2026-11-01&to=2026-11-30");
         Assert.Equal(1, afterDecision.Rows.Single().RequestsSentToReview);
 

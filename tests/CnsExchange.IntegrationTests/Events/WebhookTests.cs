@@ -60,8 +60,7 @@ public sealed class WebhookTests(ApiFactory api) : ApiTest(api)
         // validation_request.decided (agreed at once), request.information_requested, then a reviewer's refusal (decided again).
         await Client(Physio1).DecideAsync(ValidationTestSupport.Rx());
         var pending = (await Client(Physio1).DecideAsync(ValidationTestSupport.Rx(ValidationTestSupport.DependencyPlan))).Id;
-        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{pending}/decision", new { decision = "request_information", question = "Which days?" }))
-            .ExpectAsync(HttpStatusCode.OK);
+        await Client(Reviewer).ReviewAsync(pending, new { decision = "request_information", question = "Which days?" });
         // cure_authorisation.decided, rehabilitation_authorisation.decided
         await Client(Thermal1).CureAsync(CareTestSupport.Cure("T200", "1983081246785"));
         await Client(Rehab1).RehabAsync(CareTestSupport.Rehab("GER_AMB", start: new DateOnly(2026, 12, 1), end: new DateOnly(2027, 1, 31)));

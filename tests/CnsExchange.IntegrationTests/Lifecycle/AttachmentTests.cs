@@ -180,8 +180,7 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
     public async Task A_document_sent_while_information_is_asked_goes_with_the_answer()
     {
         var decision = await V.DecideAsync(Client(Physio1), V.Rx(V.DependencyPlan));
-        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{decision.Id}/decision",
-            new { decision = "request_information", question = "Which days does the care plan cover?" })).ExpectAsync(HttpStatusCode.OK);
+        await Client(Reviewer).ReviewAsync(decision.Id, new { decision = "request_information", question = "Which days does the care plan cover?" });
         var url = $"{V.Url}/{decision.Id}";
         var attachment = await AttachedAsync(AttachAsync(Client(Physio1), url, V.Pdf("care plan")));
         Assert.Equal(DocumentPurpose.InformationAnswer, attachment.Purpose);
