@@ -446,6 +446,57 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(otherVoucher ? 0 : 1, await VoucherSeed.SessionsBilledAsync(Api, again));
     }
 
+    /// <summary>
+    /// BIL-08, BIL-07 and INS-04 against what was paid before the file began: a session paid to the provider by a JSON memoir
+    /// (on the same voucher, or on another voucher of the same insured) or reimbursed to the insured is refused in the file's
+    /// first batch and in its third. A file's batches read paid lines only for the keys that had some when the file began or
+    /// that its written batches paid (<see cref="PaidLineKeys"/>): the keys read at the start must reach every batch.
+    /// </summary>
+    [Theory]
+    [InlineData("voucher", BillingReasonCodes.DuplicateLine)]
+    [InlineData("insured", BillingReasonCodes.OneActPerSession)]
+    [InlineData("claim", "SESSION_ALREADY_PAID")]
+    public async Task Bil08_Bil07_Ins04_a_session_paid_before_the_file_is_refused_in_its_first_and_later_batches(string paidBy, string reason)
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api);
+        if (paidBy == "claim")
+        {
+            var claim = await Reimbursement.ClaimApi.ClaimAsync(Client(Reimbursement.ClaimApi.InsuredApp),
+                Reimbursement.ClaimApi.Physio(voucher, "F-BEFORE", Reimbursement.ClaimApi.Session("2026-11-10")));
+            Assert.Equal(CnsExchange.Domain.Reimbursement.ClaimLineOutcome.Accepted, Reimbursement.ClaimApi.Line(claim, 1).Outcome);
+        }
+        else
+        {
+            var paidOn = paidBy == "voucher" ? voucher : await VoucherSeed.CreateAsync(Api);
+            var json = await SubmitAsync(Client(Physio1), Memoir("BEFORE", Line(paidOn, "2026-11-10")));
+            Assert.Equal(LineOutcome.Accepted, json.Lines[0].Outcome);
+        }
+        var unknown = CnsExchange.Domain.Vouchers.VoucherNumber.Format(CnsExchange.Domain.Vouchers.VoucherKind.Physiotherapy, 2026, 5_000_002);
+        var sb = new StringBuilder("memoirReference,voucherNumber,matricule,sessionDate,actCode,claimedAmount\n");
+        sb.Append($"EARLY,{voucher},{Adult},2026-11-10,ZK11,36.80\n");
+        const int perMemoir = 25;
+        var fillers = 2 * ProcessBillingFileHandler.BatchLines / perMemoir + 1;
+        for (var m = 0; m < fillers; m++)
+            for (var l = 0; l < perMemoir; l++)
+                sb.Append($"FILL-{m:0000},{unknown},1965072021704,2026-11-{10 + l % 10},ZK11,36.80\n");
+        sb.Append($"LATE,{voucher},{Adult},2026-11-10,ZK11,36.80\n");
+        sb.Append($"OTHER-DAY,{voucher},{Adult},2026-11-12,ZK11,36.80\n");
+
+        var id = (await UploadAsync(Client(Physio1), sb.ToString(), "text/csv")).Id.ToString();
+        var file = await WaitForFileAsync(Client(Physio1), id, TimeSpan.FromSeconds(60));
+        Assert.Equal(BillingFileStatus.Processed, file.Status);
+        Assert.Equal(1, file.Counts.Accepted); // the other day only
+        foreach (var reference in new[] { "EARLY", "LATE" })
+        {
+            var summary = file.Memoirs.Single(m => m.MemoirReference == reference);
+            var memoir = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{summary.Id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+            var line = Assert.Single(memoir.Lines);
+            Assert.Equal(LineOutcome.Refused, line.Outcome);
+            Assert.Contains(reason, line.Reasons.Select(r => r.Code));
+        }
+        Assert.Equal(paidBy == "insured" ? 1 : 2, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+    }
+
     [Fact]
     public async Task The_bulk_write_of_file_memoirs_names_every_column_of_the_memoir_and_line_tables()
     {
