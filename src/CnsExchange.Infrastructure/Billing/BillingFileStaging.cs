@@ -1,4 +1,3 @@
-using CnsExchange.Infrastructure.Persistence.Configurations;
 using System.Runtime.CompilerServices;
 using CnsExchange.Application.Features.Billing;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -172,34 +171,6 @@ internal sealed class BillingFileStaging(AppDbContext db) : IBillingFileStaging
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) ids.Add(reader.GetGuid(0));
         return ids;
-    }
-
-    public async Task<PaidLineKeys> KeysWithPaidLinesAsync(Guid providerId, CancellationToken ct)
-    {
-        // One probe per distinct key, through the indexes of the paid lines, as in IBillingLedger.PaidLinesAsync (OFFSET 0
-        // keeps each EXISTS a subplan per key rather than a semi-join over every paid line): the cost follows the file, not
-        // the sandbox's history. Read on this connection, which planned the file's earlier
-        // statements with the lines table's committed statistics (a connection that cannot see them scanned every paid
-        // line: bench/results/2026-12-06-p2-paid-lines-aside.md).
-        await using var cmd = Command($"""
-            SELECT true, s.voucher_number FROM (SELECT DISTINCT voucher_number FROM {Table}) s
-            WHERE EXISTS (SELECT 1 FROM cns.{BillingTables.Lines} l
-                WHERE l.voucher_id = ANY(ARRAY(SELECT v.id FROM cns.vouchers v WHERE v.number = s.voucher_number AND v.provider_id = @provider))
-                  AND l.{BillingTables.PaidPredicate} OFFSET 0)
-               OR EXISTS (SELECT 1 FROM cns.{ReimbursementTables.Lines} c
-                WHERE c.voucher_id = ANY(ARRAY(SELECT v.id FROM cns.vouchers v WHERE v.number = s.voucher_number AND v.provider_id = @provider))
-                  AND c.{ReimbursementTables.PaidPredicate} OFFSET 0)
-            UNION ALL
-            SELECT false, s.matricule FROM (SELECT DISTINCT matricule FROM {Table}) s
-            WHERE EXISTS (SELECT 1 FROM cns.{BillingTables.Lines} l
-                WHERE l.insured_id = ANY(ARRAY(SELECT i.id FROM cns.insured i WHERE i.matricule = s.matricule))
-                  AND l.provider_id = @provider AND {BillingTables.PaidSessionPredicate} OFFSET 0)
-            """);
-        cmd.Parameters.AddWithValue("provider", providerId);
-        List<string> numbers = [], matricules = [];
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) (reader.GetBoolean(0) ? numbers : matricules).Add(reader.GetString(1));
-        return new PaidLineKeys(numbers, matricules);
     }
 
     public async IAsyncEnumerable<StagedMemoir> ReadMemoirsAsync([EnumeratorCancellation] CancellationToken ct)

@@ -71,7 +71,6 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
     public async Task<IReadOnlyList<PaidLine>> PaidLinesAsync(Guid providerId, IReadOnlyCollection<string> voucherNumbers, IReadOnlyCollection<string> matricules,
         IReadOnlyCollection<Guid> stayIds, CancellationToken ct)
     {
-        if (voucherNumbers.Count == 0 && matricules.Count == 0 && stayIds.Count == 0) return [];
         // One index scan per arm, on ids read first (ARRAY(...)): a plain OR, or IN (subquery), let the planner scan every
         // memoir or voucher as the tables grew. The memoir reference is looked up only for the few lines found. The insured
         // arm repeats the predicate of its partial unique index (sessions, not hospital fees: BIL-07), so that index serves

@@ -449,8 +449,9 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
     /// <summary>
     /// BIL-08, BIL-07 and INS-04 against what was paid before the file began: a session paid to the provider by a JSON memoir
     /// (on the same voucher, or on another voucher of the same insured) or reimbursed to the insured is refused in the file's
-    /// first batch and in its third. A file's batches read paid lines only for the keys that had some when the file began or
-    /// that its written batches paid (<see cref="PaidLineKeys"/>): the keys read at the start must reach every batch.
+    /// first batch and in its third. Each batch reads the paid lines of its own vouchers and insured; a read limited to the
+    /// keys that had paid lines when the file began (tried in 8e91b27, reverted: bench/results/2026-12-06-p2-paid-lines-preload.md)
+    /// must still reach every batch.
     /// </summary>
     [Theory]
     [InlineData("voucher", BillingReasonCodes.DuplicateLine)]

@@ -97,53 +97,5 @@ public static class BillingFactsLoader
     /// stays they name (BIL-08 of doctors' fees), in the caller's transaction.
     /// </summary>
     public static Task<IReadOnlyList<PaidLine>> ReadPaidAsync(IBillingLedger ledger, Guid providerId, IReadOnlyCollection<FeeMemoirLineInput> lines, CancellationToken ct) =>
-        ReadPaidAsync(ledger, providerId, lines, null, ct);
-
-    /// <summary>
-    /// As above; with <paramref name="keys"/> (a billing file), only for the voucher numbers and matricules that may have
-    /// paid lines in the database (<see cref="PaidLineKeys"/>), and no statement at all when none may.
-    /// </summary>
-    public static Task<IReadOnlyList<PaidLine>> ReadPaidAsync(IBillingLedger ledger, Guid providerId, IReadOnlyCollection<FeeMemoirLineInput> lines,
-        PaidLineKeys? keys, CancellationToken ct)
-    {
-        IEnumerable<string> numbers = BillingFacts.VoucherNumbers(lines), matricules = lines.Select(l => l.Matricule).Distinct();
-        if (keys is not null) (numbers, matricules) = (numbers.Where(keys.MayHavePaidLinesOnVoucher), matricules.Where(keys.MayHavePaidSessions));
-        return ledger.PaidLinesAsync(providerId, numbers.ToList(), matricules.ToList(), BillingFacts.StayIds(lines), ct);
-    }
-}
-
-/// <summary>
-/// The voucher numbers and matricules of a billing file whose paid lines a batch must read from the database: those that
-/// had paid lines when the file began (read once, <see cref="IBillingFileStaging.KeysWithPaidLinesAsync"/>, after its
-/// services were locked) and those of the lines paid by the batches the file has written since. A batch's other keys
-/// have no paid line to read: on a file of fresh vouchers, most batches then read nothing (the read cost 3 s of a
-/// 1M-line file, bench/results/2026-12-06-p2-paid-lines-preload.md). The lines of the batch decided just before are not
-/// written yet when the next batch reads; the adjudicator adds them from memory.
-/// <para>
-/// Kept as hash codes (a few MB for a 1M-line file): a collision only reads a key that has nothing to read. A memoir of
-/// another connection that commits a paid line for one of the file's insured after the file began is not read; the file's
-/// own line then collides with it on the BIL-07 unique index and the whole file is processed again (as when it commits
-/// between a batch's read and its write). The file's vouchers are locked from the start, so nothing else pays on them.
-/// </para>
-/// </summary>
-public sealed class PaidLineKeys(IEnumerable<string> voucherNumbers, IEnumerable<string> matricules)
-{
-    private readonly HashSet<int> _vouchers = [.. voucherNumbers.Select(Hash)];
-    private readonly HashSet<int> _matricules = [.. matricules.Select(Hash)];
-
-    public bool MayHavePaidLinesOnVoucher(string voucherNumber) => _vouchers.Contains(Hash(voucherNumber));
-
-    public bool MayHavePaidSessions(string matricule) => _matricules.Contains(Hash(matricule));
-
-    /// <summary>Records the keys of the paid lines of memoirs just written, for the batches read after this.</summary>
-    public void Written(IEnumerable<FeeMemoir> memoirs)
-    {
-        foreach (var line in memoirs.SelectMany(m => m.Lines).Where(l => l.IsPaidAtAdjudication))
-        {
-            if (line.VoucherNumber is { } number) _vouchers.Add(Hash(number));
-            _matricules.Add(Hash(line.Matricule));
-        }
-    }
-
-    private static int Hash(string key) => StringComparer.Ordinal.GetHashCode(key);
+        ledger.PaidLinesAsync(providerId, BillingFacts.VoucherNumbers(lines), lines.Select(l => l.Matricule).Distinct().ToList(), BillingFacts.StayIds(lines), ct);
 }

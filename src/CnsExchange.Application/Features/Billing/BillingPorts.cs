@@ -163,12 +163,6 @@ public interface IBillingFileStaging : IAsyncDisposable
     /// <summary>The voucher services the staged lines name (this provider's vouchers), for locking up front.</summary>
     Task<IReadOnlyList<Guid>> ServiceIdsAsync(Guid providerId, CancellationToken ct);
 
-    /// <summary>
-    /// The staged voucher numbers (this provider's vouchers) with a paid fee memoir line or reimbursed claim line, and the
-    /// staged matricules with a paid session of this provider: the keys whose paid lines the file's batches must read.
-    /// </summary>
-    Task<PaidLineKeys> KeysWithPaidLinesAsync(Guid providerId, CancellationToken ct);
-
     IAsyncEnumerable<StagedMemoir> ReadMemoirsAsync(CancellationToken ct);
 }
 

@@ -40,12 +40,6 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
     /// </summary>
     public IAppDbContext? PartiesReader { get; init; }
 
-    /// <summary>
-    /// Set by a billing file once its services are locked: batches then read paid lines only for these keys, and the keys
-    /// of the lines they pay are added as they are written.
-    /// </summary>
-    public PaidLineKeys? PaidKeys { get; set; }
-
     /// <summary>When set, batches add the time they spend loading facts, deciding and writing.</summary>
     public ImportTimings? Timings { get; init; }
 
@@ -146,7 +140,7 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
         var parties = BillingFactsLoader.ReadPartiesAsync(PartiesReader ?? db, providerId, lines, ct);
         if (PartiesReader is null) await parties; // one connection: one statement at a time
         var stays = await BillingFactsLoader.LockStaysAsync(db, ledger, providerId, lines, ct);
-        var paid = await BillingFactsLoader.ReadPaidAsync(ledger, providerId, lines, PaidKeys, ct);
+        var paid = await BillingFactsLoader.ReadPaidAsync(ledger, providerId, lines, ct);
         var previous = _unwritten;
         _unwritten = null;
         if (Timings is { } t1) t1.Lap(ref t1.Facts);
@@ -204,7 +198,6 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
         foreach (var (service, consumed) in batch.SessionsConsumed)
             _sessionsUnwritten[service] = _sessionsUnwritten.GetValueOrDefault(service) + consumed;
         await ledger.WriteMemoirsAsync(batch.Memoirs, lastBatch ? _sessionsUnwritten : NoSessions, ct);
-        PaidKeys?.Written(batch.Memoirs);
         if (lastBatch) _sessionsUnwritten.Clear();
         Telemetry.RecordLines(batch.Memoirs);
         if (!_statisticsChecked && batch.Memoirs.Count > 0)

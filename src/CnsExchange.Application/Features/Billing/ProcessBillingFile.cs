@@ -151,8 +151,6 @@ public sealed class ProcessBillingFileHandler(
         // same vouchers waits for this file, and two files never wait on each other in a circle.
         await adjudicator.LockServicesAsync(await staging.ServiceIdsAsync(file.ProviderId, ct), ct);
         timings.Lap(ref timings.Locked);
-        adjudicator.PaidKeys = await staging.KeysWithPaidLinesAsync(file.ProviderId, ct);
-        timings.Lap(ref timings.Facts);
         List<MemoirToAdjudicate> batch = [], previous = [];
         try
         {
