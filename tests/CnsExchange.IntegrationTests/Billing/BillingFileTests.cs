@@ -420,26 +420,12 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
     {
         var voucher = await VoucherSeed.CreateAsync(Api);
         var again = otherVoucher ? await VoucherSeed.CreateAsync(Api) : voucher;
-        var unknown = CnsExchange.Domain.Vouchers.VoucherNumber.Format(CnsExchange.Domain.Vouchers.VoucherKind.Physiotherapy, 2026, 5_000_001);
-        var sb = new StringBuilder("memoirReference,voucherNumber,matricule,sessionDate,actCode,claimedAmount\n");
-        sb.Append($"FIRST,{voucher},{Adult},2026-11-10,ZK11,36.80\n");
-        // Lines of another insured on an unknown voucher (refused, BIL-01) fill the rest of the first batch and a second one.
-        const int perMemoir = 25;
-        var fillers = 2 * ProcessBillingFileHandler.BatchLines / perMemoir + 1;
-        for (var m = 0; m < fillers; m++)
-            for (var l = 0; l < perMemoir; l++)
-                sb.Append($"FILL-{m:0000},{unknown},1965072021704,2026-11-{10 + l % 10},ZK11,36.80\n");
-        sb.Append($"AGAIN,{again},{Adult},2026-11-10,ZK11,36.80\n");
-
-        var id = (await UploadAsync(Client(Physio1), sb.ToString(), "text/csv")).Id.ToString();
-        var file = await WaitForFileAsync(Client(Physio1), id, TimeSpan.FromSeconds(60));
-        Assert.Equal(BillingFileStatus.Processed, file.Status);
-        Assert.Equal(fillers + 2, file.Counts.Memoirs);
+        var file = await ProcessAcrossBatchesAsync([$"FIRST,{voucher},{Adult},2026-11-10,ZK11,36.80"], [$"AGAIN,{again},{Adult},2026-11-10,ZK11,36.80"], 5_000_001);
+        Assert.Equal(FillerMemoirs + 2, file.Counts.Memoirs);
         Assert.Equal(1, file.Counts.Accepted);
         var last = file.Memoirs[^1];
         Assert.Equal("AGAIN", last.MemoirReference);
-        var memoir = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{last.Id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
-        var line = Assert.Single(memoir.Lines);
+        var line = await OnlyLineAsync(last.Id);
         Assert.Equal(LineOutcome.Refused, line.Outcome);
         Assert.Contains(reason, line.Reasons.Select(r => r.Code));
         Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, voucher));
@@ -472,31 +458,43 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
             var json = await SubmitAsync(Client(Physio1), Memoir("BEFORE", Line(paidOn, "2026-11-10")));
             Assert.Equal(LineOutcome.Accepted, json.Lines[0].Outcome);
         }
-        var unknown = CnsExchange.Domain.Vouchers.VoucherNumber.Format(CnsExchange.Domain.Vouchers.VoucherKind.Physiotherapy, 2026, 5_000_002);
-        var sb = new StringBuilder("memoirReference,voucherNumber,matricule,sessionDate,actCode,claimedAmount\n");
-        sb.Append($"EARLY,{voucher},{Adult},2026-11-10,ZK11,36.80\n");
-        const int perMemoir = 25;
-        var fillers = 2 * ProcessBillingFileHandler.BatchLines / perMemoir + 1;
-        for (var m = 0; m < fillers; m++)
-            for (var l = 0; l < perMemoir; l++)
-                sb.Append($"FILL-{m:0000},{unknown},1965072021704,2026-11-{10 + l % 10},ZK11,36.80\n");
-        sb.Append($"LATE,{voucher},{Adult},2026-11-10,ZK11,36.80\n");
-        sb.Append($"OTHER-DAY,{voucher},{Adult},2026-11-12,ZK11,36.80\n");
-
-        var id = (await UploadAsync(Client(Physio1), sb.ToString(), "text/csv")).Id.ToString();
-        var file = await WaitForFileAsync(Client(Physio1), id, TimeSpan.FromSeconds(60));
-        Assert.Equal(BillingFileStatus.Processed, file.Status);
+        var file = await ProcessAcrossBatchesAsync([$"EARLY,{voucher},{Adult},2026-11-10,ZK11,36.80"],
+            [$"LATE,{voucher},{Adult},2026-11-10,ZK11,36.80", $"OTHER-DAY,{voucher},{Adult},2026-11-12,ZK11,36.80"], 5_000_002);
         Assert.Equal(1, file.Counts.Accepted); // the other day only
         foreach (var reference in new[] { "EARLY", "LATE" })
         {
-            var summary = file.Memoirs.Single(m => m.MemoirReference == reference);
-            var memoir = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{summary.Id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
-            var line = Assert.Single(memoir.Lines);
+            var line = await OnlyLineAsync(file.Memoirs.Single(m => m.MemoirReference == reference).Id);
             Assert.Equal(LineOutcome.Refused, line.Outcome);
             Assert.Contains(reason, line.Reasons.Select(r => r.Code));
         }
         Assert.Equal(paidBy == "insured" ? 1 : 2, await VoucherSeed.SessionsBilledAsync(Api, voucher));
     }
+
+    /// <summary>Memoirs of 25 lines that fill the rest of a file's first batch and all of its second one.</summary>
+    private const int FillerMemoirs = 2 * ProcessBillingFileHandler.BatchLines / 25 + 1;
+
+    /// <summary>
+    /// Uploads and processes a CSV file of <paramref name="first"/>, then <see cref="FillerMemoirs"/> memoirs of another insured
+    /// on the unknown voucher numbered <paramref name="unknownSequence"/> (refused, BIL-01), then <paramref name="last"/>, which
+    /// the file's third batch adjudicates.
+    /// </summary>
+    private async Task<BillingFileDto> ProcessAcrossBatchesAsync(string[] first, string[] last, int unknownSequence)
+    {
+        var unknown = CnsExchange.Domain.Vouchers.VoucherNumber.Format(CnsExchange.Domain.Vouchers.VoucherKind.Physiotherapy, 2026, unknownSequence);
+        var sb = new StringBuilder("memoirReference,voucherNumber,matricule,sessionDate,actCode,claimedAmount\n");
+        foreach (var line in first) sb.Append(line).Append('\n');
+        for (var m = 0; m < FillerMemoirs; m++)
+            for (var l = 0; l < 25; l++)
+                sb.Append($"FILL-{m:0000},{unknown},1965072021704,2026-11-{10 + l % 10},ZK11,36.80\n");
+        foreach (var line in last) sb.Append(line).Append('\n');
+        var id = (await UploadAsync(Client(Physio1), sb.ToString(), "text/csv")).Id.ToString();
+        var file = await WaitForFileAsync(Client(Physio1), id, TimeSpan.FromSeconds(60));
+        Assert.Equal(BillingFileStatus.Processed, file.Status);
+        return file;
+    }
+
+    private async Task<FeeMemoirLineDto> OnlyLineAsync(Guid memoirId) =>
+        Assert.Single((await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{memoirId}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK)).Lines);
 
     [Fact]
     public async Task The_bulk_write_of_file_memoirs_names_every_column_of_the_memoir_and_line_tables()
