@@ -137,7 +137,8 @@ public sealed class FeeMemoirAdjudicator(IAppDbContext db, IBillingLedger ledger
         var providerId = requests[0].ProviderId;
         if (requests.Any(r => r.ProviderId != providerId)) throw new ArgumentException("A batch holds the memoirs of one provider.", nameof(requests));
         var lines = requests.SelectMany(r => r.Lines).ToList();
-        // The read's own start (building the queries: 3.3 ms a batch, measured) runs on a pool thread, not this one.
+        // What the read does before its first query is sent (3.3 ms a batch, timed: bench/results/2026-12-06-p2-paid-lines-preload.md)
+        // runs on a pool thread, not on this one, which writes.
         var parties = PartiesReader is { } reader
             ? Task.Run(() => BillingFactsLoader.ReadPartiesAsync(reader, providerId, lines, ct), ct)
             : BillingFactsLoader.ReadPartiesAsync(db, providerId, lines, ct);
