@@ -442,7 +442,7 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
     [Theory]
     [InlineData("voucher", BillingReasonCodes.DuplicateLine)]
     [InlineData("insured", BillingReasonCodes.OneActPerSession)]
-    [InlineData("claim", "SESSION_ALREADY_PAID")]
+    [InlineData("claim", CnsExchange.Domain.Reimbursement.ReimbursementReasonCodes.SessionAlreadyPaid)]
     public async Task Bil08_Bil07_Ins04_a_session_paid_before_the_file_is_refused_in_its_first_and_later_batches(string paidBy, string reason)
     {
         var voucher = await VoucherSeed.CreateAsync(Api);
@@ -487,8 +487,7 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
             for (var l = 0; l < 25; l++)
                 sb.Append($"FILL-{m:0000},{unknown},1965072021704,2026-11-{10 + l % 10},ZK11,36.80\n");
         foreach (var line in last) sb.Append(line).Append('\n');
-        var id = (await UploadAsync(Client(Physio1), sb.ToString(), "text/csv")).Id.ToString();
-        var file = await WaitForFileAsync(Client(Physio1), id, TimeSpan.FromSeconds(60));
+        var file = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), sb.ToString(), "text/csv")).Id, TimeSpan.FromSeconds(60));
         Assert.Equal(BillingFileStatus.Processed, file.Status);
         return file;
     }
