@@ -108,8 +108,10 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
         {
             logger.LogWarning("Database unavailable: {Error}", exception.GetType().Name);
             context.Response.Headers.RetryAfter = "5";
-            await Problems.WriteAsync(context, 503, "service_unavailable", "Service unavailable",
-                "The database is not reachable right now; retry in a few seconds.");
+            // A command that ran past its timeout is no unreachable database (stop 57: a sandbox's deletion said so).
+            await Problems.WriteAsync(context, 503, "service_unavailable", "Service unavailable", IsTimeout(exception)
+                ? "The database did not finish this request's work in time; retry in a few seconds."
+                : "The database is not reachable right now; retry in a few seconds.");
             return true;
         }
 
@@ -210,6 +212,13 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
 
     /// <summary>Deadlock or serialization failure (SQLSTATE 40P01, 40001): nothing was stored; a retry succeeds.</summary>
     internal static bool IsConcurrencyFailure(Exception e) => e.IsDeadlockOrSerializationFailure();
+
+    private static bool IsTimeout(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+            if (x is TimeoutException) return true;
+        return false;
+    }
 
     internal static bool IsDatabaseUnavailable(Exception e)
     {

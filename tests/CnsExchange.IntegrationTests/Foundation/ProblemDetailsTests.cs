@@ -54,4 +54,29 @@ public sealed class ProblemDetailsTests(ApiFactory api) : ApiTest(api)
         (await Client(null).GetAsync("/health/live")).EnsureSuccessStatusCode();
         (await Client(null).GetAsync("/health/ready")).EnsureSuccessStatusCode();
     }
+
+    /// <summary>
+    /// A command past its timeout (Npgsql cancels it and throws with a TimeoutException inside) is a 503 that says so,
+    /// not "not reachable" (stop 57: a sandbox's deletion was reported as an unreachable database); a broken connection
+    /// still says "not reachable". Through the one exception handler, with the exceptions Npgsql throws.
+    /// </summary>
+    [Theory]
+    [InlineData(true, "did not finish this request's work in time")]
+    [InlineData(false, "not reachable")]
+    public async Task A_database_timeout_and_a_lost_database_are_503_each_saying_which(bool timeout, string says)
+    {
+        var exception = new Npgsql.NpgsqlException("Exception while reading from stream",
+            timeout ? new TimeoutException("Timeout during reading attempt") : new System.IO.IOException("Connection reset by peer"));
+        Assert.True(exception.IsTransient);
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = Api.Services };
+        context.Response.Body = new MemoryStream();
+        var handler = new CnsExchange.Api.Infrastructure.ProblemExceptionHandler(Microsoft.Extensions.Logging.Abstractions.NullLogger<CnsExchange.Api.Infrastructure.ProblemExceptionHandler>.Instance);
+
+        Assert.True(await handler.TryHandleAsync(context, exception, CancellationToken.None));
+
+        Assert.Equal(503, context.Response.StatusCode);
+        var problem = System.Text.Json.Nodes.JsonNode.Parse(Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray()))!;
+        Assert.Equal("service_unavailable", problem["code"]!.GetValue<string>());
+        Assert.Contains(says, problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
 }
