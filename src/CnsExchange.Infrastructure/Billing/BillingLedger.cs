@@ -50,7 +50,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
                 insured_share_total, source_json, source_line, replaces_memoir_id)
             VALUES (@id, @provider_id, @reference, @source, @billing_file_id, @simulation_id, @status, @received_at, @received_on,
                 @due_date, NULL, 0, 0, 0, 0, 0, 0, 0, 0, @source_json, @source_line, @replaces_memoir_id)
-            ON CONFLICT (sandbox_id, provider_id, reference) DO NOTHING
+            ON CONFLICT (provider_id, reference) DO NOTHING
             """);
         cmd.Parameters.AddWithValue("id", m.Id);
         cmd.Parameters.AddWithValue("provider_id", m.ProviderId);

@@ -27,6 +27,6 @@ internal sealed class ClaimPaymentStore(AppDbContext db) : IClaimPaymentStore
                   GROUP BY claim_id) s ON s.claim_id = c.id
             WHERE c.payment_run_id = {run.Id}
             ORDER BY c.id
-            ON CONFLICT (sandbox_id, claim_id) DO NOTHING
+            ON CONFLICT (claim_id) DO NOTHING
             """, ct);
 }

@@ -63,7 +63,7 @@ internal sealed class PaymentRunStore(AppDbContext db) : IPaymentRunStore
             LEFT JOIN unnest({providers}::uuid[], {lines}::int[]) AS s(provider_id, lines) ON s.provider_id = n.provider_id
             JOIN cns.providers p ON p.id = n.provider_id
             WHERE n.run_id = {run.Id} AND n.order_amount > 0
-            ON CONFLICT (sandbox_id, run_id, provider_id) DO NOTHING
+            ON CONFLICT (run_id, provider_id) DO NOTHING
             """, ct);
     }
 

@@ -8,7 +8,7 @@ internal sealed class HospitalParticipationCounters(AppDbContext db) : IHospital
     public async Task<HospitalParticipationCounter> LockAsync(Guid insuredId, int year, CancellationToken ct)
     {
         await db.Database.ExecuteSqlInterpolatedAsync(
-            $"INSERT INTO cns.hospital_participation_counters (insured_id, year, days_charged) VALUES ({insuredId}, {year}, 0) ON CONFLICT (sandbox_id, insured_id, year) DO NOTHING", ct);
+            $"INSERT INTO cns.hospital_participation_counters (insured_id, year, days_charged) VALUES ({insuredId}, {year}, 0) ON CONFLICT (insured_id, year) DO NOTHING", ct);
         return await db.Set<HospitalParticipationCounter>()
             .FromSqlInterpolated($"SELECT * FROM cns.hospital_participation_counters WHERE insured_id = {insuredId} AND year = {year} FOR UPDATE")
             .SingleAsync(ct);

@@ -23,9 +23,4 @@ internal sealed class SelectiveForeignKeyIndexConvention(ProviderConventionSetBu
             ? null
             : base.CreateIndex(properties, unique, entityTypeBuilder);
 
-    /// <summary>An index led by sandbox_id covers a foreign key that follows it: no second index on the key alone.</summary>
-    protected override bool AreIndexedBy(IReadOnlyList<IConventionProperty> properties, bool unique, IReadOnlyList<IConventionProperty> coveringIndexProperties, bool coveringIndexUnique) =>
-        base.AreIndexedBy(properties, unique, coveringIndexProperties, coveringIndexUnique)
-        || (coveringIndexProperties.Count > properties.Count && coveringIndexProperties[0].Name == SandboxModel.Property
-            && base.AreIndexedBy(properties, unique, coveringIndexProperties.Skip(1).ToList(), coveringIndexUnique));
 }

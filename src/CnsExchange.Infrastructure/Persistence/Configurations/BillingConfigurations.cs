@@ -97,7 +97,9 @@ internal sealed class FeeMemoirLineConfiguration : IEntityTypeConfiguration<FeeM
         b.Property(x => x.Outcome).HasConversion<string>().HasMaxLength(10);
         b.Property(x => x.ContestationStatus).HasConversion<string>().HasMaxLength(12);
         b.Property(x => x.Reasons).AsJsonb();
-        b.HasIndex(x => new { x.MemoirId, x.LineNumber }).IsUnique();
+        // Led by the sandbox: a line's memoir is no foreign key of the database (below), and this is the index a sandbox's
+        // deletion finds its lines by (all the others are partial).
+        b.HasIndex(x => new { x.MemoirId, x.LineNumber }).IsUnique().HasAnnotation(SandboxModel.LedBySandbox, true);
         // BIL-08: a line (voucher, date, act) is paid once; BIL-07: one paid act per insured, provider and date.
         // The database enforces both whatever the concurrency; adjudication turns a conflict into a refusal.
         b.HasIndex(DuplicateLine.Key).IsUnique()
@@ -242,6 +244,8 @@ internal sealed class ProviderDebtConfiguration : IEntityTypeConfiguration<Provi
         b.HasIndex(x => x.LineId).IsUnique();
         // Payment runs take the debts no run has netted yet.
         b.HasIndex(x => new { x.ProviderId, x.CreatedAt }).HasFilter("payment_run_id IS NULL").HasDatabaseName("ix_provider_debts_open");
+        // That one holds open debts only: deleting a provider (a sandbox's deletion) looks all of its debts up by the key.
+        b.HasIndex(x => x.ProviderId);
         b.HasIndex(x => new { x.PaymentRunId, x.ProviderId }).HasFilter("payment_run_id IS NOT NULL");
         b.HasOne<FeeMemoirLine>().WithMany().HasForeignKey(x => x.LineId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<FeeMemoir>().WithMany().HasForeignKey(x => x.MemoirId).OnDelete(DeleteBehavior.Restrict);

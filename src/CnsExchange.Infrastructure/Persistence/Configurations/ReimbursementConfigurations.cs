@@ -87,6 +87,11 @@ internal sealed class ReimbursementClaimLineConfiguration : IEntityTypeConfigura
         // both line tables refuse a session the other route holds (see the migration).
         b.HasIndex(x => new { x.VoucherId, x.ServiceDate }).IsUnique()
             .HasFilter("voucher_id IS NOT NULL AND " + ReimbursementTables.PaidPredicate).HasDatabaseName("ux_reimbursement_claim_lines_paid_session");
+        // The three indexes above hold only some outcomes: deleting a voucher, stay or insured (a sandbox's deletion) looks
+        // every line of it up by the key alone (SandboxModel.LeadsWithReference).
+        b.HasIndex(x => x.VoucherId).HasFilter("voucher_id IS NOT NULL");
+        b.HasIndex(x => x.HospitalStayId).HasFilter("hospital_stay_id IS NOT NULL");
+        b.HasIndex(x => x.InsuredId);
         b.HasOne<Voucher>().WithMany().HasForeignKey(x => x.VoucherId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<VoucherService>().WithMany().HasForeignKey(x => x.VoucherServiceId).OnDelete(DeleteBehavior.Restrict);
         // INS-05: the lines a run took (a run reads and marks its own).

@@ -274,7 +274,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasIndex("EventId")
                         .HasDatabaseName("ix_webhook_deliveries_event_id");
 
-                    b.HasIndex("SandboxId", "EndpointId", "AttemptedAt")
+                    b.HasIndex("SandboxId")
+                        .HasDatabaseName("ix_webhook_deliveries_sandbox_id");
+
+                    b.HasIndex("EndpointId", "AttemptedAt")
                         .HasDatabaseName("ix_webhook_deliveries_endpoint_id_attempted_at");
 
                     b.ToTable("webhook_deliveries", "cns");
@@ -349,7 +352,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_webhook_endpoints");
 
-                    b.HasIndex("SandboxId", "ProviderId", "CreatedAt")
+                    b.HasIndex("SandboxId")
+                        .HasDatabaseName("ix_webhook_endpoints_sandbox_id");
+
+                    b.HasIndex("ProviderId", "CreatedAt")
                         .HasDatabaseName("ix_webhook_endpoints_provider_id_created_at");
 
                     b.ToTable("webhook_endpoints", "cns");
@@ -455,16 +461,19 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_billing_files");
 
-                    b.HasIndex("SandboxId", "ContentId")
+                    b.HasIndex("ContentId")
                         .IsUnique()
                         .HasDatabaseName("ix_billing_files_content_id");
+
+                    b.HasIndex("SandboxId")
+                        .HasDatabaseName("ix_billing_files_sandbox_id");
 
                     b.HasIndex("SandboxId", "Status")
                         .HasDatabaseName("ix_billing_files_status")
                         .HasFilter("status IN ('Received', 'Processing')");
 
-                    b.HasIndex("SandboxId", "ProviderId", "ReceivedAt", "Id")
-                        .IsDescending(false, false, true, true)
+                    b.HasIndex("ProviderId", "ReceivedAt", "Id")
+                        .IsDescending(false, true, true)
                         .HasDatabaseName("ix_billing_files_provider_id_received_at_id");
 
                     b.ToTable("billing_files", "cns");
@@ -592,20 +601,20 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_fee_memoirs");
 
-                    b.HasIndex("SandboxId", "HospitalStayId")
+                    b.HasIndex("HospitalStayId")
                         .IsUnique()
                         .HasDatabaseName("ix_fee_memoirs_hospital_stay_id")
                         .HasFilter("hospital_stay_id IS NOT NULL");
 
-                    b.HasIndex("SandboxId", "ReplacesMemoirId")
+                    b.HasIndex("ReplacesMemoirId")
                         .IsUnique()
                         .HasDatabaseName("ix_fee_memoirs_replaces_memoir_id")
                         .HasFilter("replaces_memoir_id IS NOT NULL");
 
-                    b.HasIndex("SandboxId", "BillingFileId", "SourceLine")
+                    b.HasIndex("BillingFileId", "SourceLine")
                         .HasDatabaseName("ix_fee_memoirs_billing_file_id_source_line");
 
-                    b.HasIndex("SandboxId", "ProviderId", "Reference")
+                    b.HasIndex("ProviderId", "Reference")
                         .IsUnique()
                         .HasDatabaseName("ix_fee_memoirs_provider_id_reference");
 
@@ -767,17 +776,21 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_fee_memoir_lines");
 
+                    b.HasIndex("MemoirId")
+                        .HasDatabaseName("ix_fee_memoir_lines_memoir_id");
+
+                    b.HasIndex("PaymentRunId", "ProviderId", "Id")
+                        .HasDatabaseName("ix_fee_memoir_lines_payment_run_provider")
+                        .HasFilter("payment_run_id IS NOT NULL");
+
                     b.HasIndex("SandboxId", "MemoirId", "LineNumber")
                         .IsUnique()
-                        .HasDatabaseName("ix_fee_memoir_lines_memoir_id_line_number");
+                        .HasDatabaseName("ix_fee_memoir_lines_memoir_id_line_number")
+                        .HasAnnotation("CnsExchange:LedBySandbox", true);
 
                     b.HasIndex("SandboxId", "ProviderId", "MemoirId")
                         .HasDatabaseName("ix_fee_memoir_lines_unsettled")
                         .HasFilter("payment_run_id IS NULL");
-
-                    b.HasIndex("SandboxId", "PaymentRunId", "ProviderId", "Id")
-                        .HasDatabaseName("ix_fee_memoir_lines_payment_run_provider")
-                        .HasFilter("payment_run_id IS NOT NULL");
 
                     b.HasIndex("SandboxId", "ProviderId", "InsuredId", "SessionDate")
                         .IsUnique()
@@ -856,11 +869,14 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_fee_memoir_simulations");
 
-                    b.HasIndex("SandboxId", "ConfirmedMemoirId")
+                    b.HasIndex("ConfirmedMemoirId")
                         .IsUnique()
                         .HasDatabaseName("ix_fee_memoir_simulations_confirmed_memoir_id");
 
-                    b.HasIndex("SandboxId", "ProviderId", "CreatedAt")
+                    b.HasIndex("SandboxId")
+                        .HasDatabaseName("ix_fee_memoir_simulations_sandbox_id");
+
+                    b.HasIndex("ProviderId", "CreatedAt")
                         .HasDatabaseName("ix_fee_memoir_simulations_provider_id_created_at");
 
                     b.ToTable("fee_memoir_simulations", "cns");
@@ -939,15 +955,15 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_line_contestations");
 
-                    b.HasIndex("ProviderId")
-                        .HasDatabaseName("ix_line_contestations_provider_id");
-
-                    b.HasIndex("SandboxId", "LineId")
+                    b.HasIndex("LineId")
                         .IsUnique()
                         .HasDatabaseName("ix_line_contestations_line_id");
 
-                    b.HasIndex("SandboxId", "MemoirId")
+                    b.HasIndex("MemoirId")
                         .HasDatabaseName("ix_line_contestations_memoir_id");
+
+                    b.HasIndex("ProviderId")
+                        .HasDatabaseName("ix_line_contestations_provider_id");
 
                     b.HasIndex("SandboxId", "Status", "SubmittedAt", "Id")
                         .HasDatabaseName("ix_line_contestations_status_submitted_at_id");
@@ -1032,17 +1048,23 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_provider_debts");
 
+                    b.HasIndex("LineId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_provider_debts_line_id");
+
                     b.HasIndex("MemoirId")
                         .HasDatabaseName("ix_provider_debts_memoir_id");
 
                     b.HasIndex("OriginalRunId")
                         .HasDatabaseName("ix_provider_debts_original_run_id");
 
-                    b.HasIndex("SandboxId", "LineId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_provider_debts_line_id");
+                    b.HasIndex("ProviderId")
+                        .HasDatabaseName("ix_provider_debts_provider_id");
 
-                    b.HasIndex("SandboxId", "PaymentRunId", "ProviderId")
+                    b.HasIndex("SandboxId")
+                        .HasDatabaseName("ix_provider_debts_sandbox_id");
+
+                    b.HasIndex("PaymentRunId", "ProviderId")
                         .HasDatabaseName("ix_provider_debts_payment_run_id_provider_id")
                         .HasFilter("payment_run_id IS NOT NULL");
 
@@ -1058,11 +1080,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalParticipationCounter", b =>
                 {
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.Property<Guid>("InsuredId")
                         .HasColumnType("uuid")
                         .HasColumnName("insured_id");
@@ -1075,8 +1092,16 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("days_charged");
 
-                    b.HasKey("SandboxId", "InsuredId", "Year")
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
+                    b.HasKey("InsuredId", "Year")
                         .HasName("pk_hospital_participation_counters");
+
+                    b.HasIndex("SandboxId")
+                        .HasDatabaseName("ix_hospital_participation_counters_sandbox_id");
 
                     b.ToTable("hospital_participation_counters", "cns", t =>
                         {
@@ -1218,10 +1243,13 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_hospital_stays");
 
-                    b.HasIndex("SandboxId", "InsuredId", "AdmissionDate")
+                    b.HasIndex("SandboxId")
+                        .HasDatabaseName("ix_hospital_stays_sandbox_id");
+
+                    b.HasIndex("InsuredId", "AdmissionDate")
                         .HasDatabaseName("ix_hospital_stays_insured_id_admission_date");
 
-                    b.HasIndex("SandboxId", "ProviderId", "CreatedAt")
+                    b.HasIndex("ProviderId", "CreatedAt")
                         .HasDatabaseName("ix_hospital_stays_provider_id_created_at");
 
                     b.ToTable("hospital_stays", "cns", t =>
@@ -1304,7 +1332,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_hospital_stay_lines");
 
-                    b.HasIndex("SandboxId", "StayId", "LineNumber")
+                    b.HasIndex("SandboxId")
+                        .HasDatabaseName("ix_hospital_stay_lines_sandbox_id");
+
+                    b.HasIndex("StayId", "LineNumber")
                         .IsUnique()
                         .HasDatabaseName("ix_hospital_stay_lines_stay_id_line_number");
 
@@ -1344,7 +1375,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_hospital_stay_operations");
 
-                    b.HasIndex("SandboxId", "StayId", "Position")
+                    b.HasIndex("SandboxId")
+                        .HasDatabaseName("ix_hospital_stay_operations_sandbox_id");
+
+                    b.HasIndex("StayId", "Position")
                         .IsUnique()
                         .HasDatabaseName("ix_hospital_stay_operations_stay_id_position");
 
@@ -1353,11 +1387,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("CnsExchange.Domain.Hospital.HospitalStayParticipationYear", b =>
                 {
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.Property<Guid>("StayId")
                         .HasColumnType("uuid")
                         .HasColumnName("stay_id");
@@ -1382,12 +1411,20 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("exempt_days");
 
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
                     b.Property<int>("StayDays")
                         .HasColumnType("integer")
                         .HasColumnName("stay_days");
 
-                    b.HasKey("SandboxId", "StayId", "Year")
+                    b.HasKey("StayId", "Year")
                         .HasName("pk_hospital_stay_participation_years");
+
+                    b.HasIndex("SandboxId")
+                        .HasDatabaseName("ix_hospital_stay_participation_years_sandbox_id");
 
                     b.ToTable("hospital_stay_participation_years", "cns");
                 });
@@ -1540,11 +1577,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_eligibility_checks");
 
+                    b.HasIndex("ProviderId", "CheckedAt")
+                        .HasDatabaseName("ix_eligibility_checks_provider_id_checked_at");
+
                     b.HasIndex("SandboxId", "MatriculeHash", "CheckedAt")
                         .HasDatabaseName("ix_eligibility_checks_matricule_hash_checked_at");
-
-                    b.HasIndex("SandboxId", "ProviderId", "CheckedAt")
-                        .HasDatabaseName("ix_eligibility_checks_provider_id_checked_at");
 
                     b.ToTable("eligibility_checks", "cns");
                 });
@@ -1744,10 +1781,13 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_payment_run_nettings");
 
-                    b.HasIndex("SandboxId", "ProviderId", "CreatedAt")
+                    b.HasIndex("SandboxId")
+                        .HasDatabaseName("ix_payment_run_nettings_sandbox_id");
+
+                    b.HasIndex("ProviderId", "CreatedAt")
                         .HasDatabaseName("ix_payment_run_nettings_provider_id_created_at");
 
-                    b.HasIndex("SandboxId", "RunId", "ProviderId")
+                    b.HasIndex("RunId", "ProviderId")
                         .IsUnique()
                         .HasDatabaseName("ix_payment_run_nettings_run_id_provider_id");
 
@@ -1829,16 +1869,16 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_payment_orders");
 
+                    b.HasIndex("ProviderId")
+                        .HasDatabaseName("ix_payment_orders_provider_id");
+
+                    b.HasIndex("RunId", "ProviderId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payment_orders_run_id_provider_id");
+
                     b.HasIndex("SandboxId", "EndToEndId")
                         .IsUnique()
                         .HasDatabaseName("ix_payment_orders_end_to_end_id");
-
-                    b.HasIndex("SandboxId", "ProviderId")
-                        .HasDatabaseName("ix_payment_orders_provider_id");
-
-                    b.HasIndex("SandboxId", "RunId", "ProviderId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_payment_orders_run_id_provider_id");
 
                     b.ToTable("payment_orders", "cns", t =>
                         {
@@ -1952,17 +1992,17 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasIndex("PaymentOrderId")
                         .HasDatabaseName("ix_return_files_payment_order_id");
 
-                    b.HasIndex("SandboxId", "CreatedAt", "Id")
-                        .IsDescending(false, true, true)
-                        .HasDatabaseName("ix_return_files_created_at_id");
-
-                    b.HasIndex("SandboxId", "RunId", "ProviderId")
+                    b.HasIndex("RunId", "ProviderId")
                         .IsUnique()
                         .HasDatabaseName("ix_return_files_run_id_provider_id");
 
-                    b.HasIndex("SandboxId", "ProviderId", "CreatedAt", "Id")
-                        .IsDescending(false, false, true, true)
+                    b.HasIndex("ProviderId", "CreatedAt", "Id")
+                        .IsDescending(false, true, true)
                         .HasDatabaseName("ix_return_files_provider_id_created_at_id");
+
+                    b.HasIndex("SandboxId", "CreatedAt", "Id")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_return_files_created_at_id");
 
                     b.ToTable("return_files", "cns");
                 });
@@ -2047,14 +2087,17 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasIndex("ProviderId")
                         .HasDatabaseName("ix_payment_files_provider_id");
 
-                    b.HasIndex("SandboxId", "ReturnFileId")
+                    b.HasIndex("ReturnFileId")
                         .HasDatabaseName("ix_payment_files_return_file_id");
 
-                    b.HasIndex("SandboxId", "RunId", "ProviderId", "Kind", "Format", "Language")
+                    b.HasIndex("SandboxId")
+                        .HasDatabaseName("ix_payment_files_sandbox_id");
+
+                    b.HasIndex("RunId", "ProviderId", "Kind", "Format", "Language")
                         .IsUnique()
                         .HasDatabaseName("ix_payment_files_run_id_provider_id_kind_format_language");
 
-                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("SandboxId", "RunId", "ProviderId", "Kind", "Format", "Language"), false);
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("RunId", "ProviderId", "Kind", "Format", "Language"), false);
 
                     b.ToTable("payment_files", "cns", t =>
                         {
@@ -2149,7 +2192,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_prescription_scans");
 
-                    b.HasIndex("SandboxId", "RequestId")
+                    b.HasIndex("RequestId")
                         .IsUnique()
                         .HasDatabaseName("ix_prescription_scans_request_id");
 
@@ -2567,7 +2610,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_rehabilitation_extensions");
 
-                    b.HasIndex("SandboxId", "AuthorisationId", "Sequence")
+                    b.HasIndex("SandboxId")
+                        .HasDatabaseName("ix_rehabilitation_extensions_sandbox_id");
+
+                    b.HasIndex("AuthorisationId", "Sequence")
                         .IsUnique()
                         .HasDatabaseName("ix_rehabilitation_extensions_authorisation_id_sequence");
 
@@ -2652,14 +2698,17 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_claim_payment_files");
 
-                    b.HasIndex("SandboxId", "ClaimId", "Kind", "Format", "Language")
+                    b.HasIndex("SandboxId")
+                        .HasDatabaseName("ix_claim_payment_files_sandbox_id");
+
+                    b.HasIndex("ClaimId", "Kind", "Format", "Language")
                         .HasDatabaseName("ix_claim_payment_files_claim_id_kind_format_language");
 
-                    b.HasIndex("SandboxId", "RunId", "Fund", "ClaimId", "Kind", "Format", "Language")
+                    b.HasIndex("RunId", "Fund", "ClaimId", "Kind", "Format", "Language")
                         .IsUnique()
                         .HasDatabaseName("ix_claim_payment_files_run_id_fund_claim_id_kind_format_langua");
 
-                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("SandboxId", "RunId", "Fund", "ClaimId", "Kind", "Format", "Language"), false);
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("RunId", "Fund", "ClaimId", "Kind", "Format", "Language"), false);
 
                     b.ToTable("claim_payment_files", "cns", t =>
                         {
@@ -2745,19 +2794,19 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_claim_payment_orders");
 
-                    b.HasIndex("SandboxId", "ClaimId")
+                    b.HasIndex("ClaimId")
                         .IsUnique()
                         .HasDatabaseName("ix_claim_payment_orders_claim_id");
+
+                    b.HasIndex("InsuredId")
+                        .HasDatabaseName("ix_claim_payment_orders_insured_id");
+
+                    b.HasIndex("RunId", "Fund")
+                        .HasDatabaseName("ix_claim_payment_orders_run_id_fund");
 
                     b.HasIndex("SandboxId", "EndToEndId")
                         .IsUnique()
                         .HasDatabaseName("ix_claim_payment_orders_end_to_end_id");
-
-                    b.HasIndex("SandboxId", "InsuredId")
-                        .HasDatabaseName("ix_claim_payment_orders_insured_id");
-
-                    b.HasIndex("SandboxId", "RunId", "Fund")
-                        .HasDatabaseName("ix_claim_payment_orders_run_id_fund");
 
                     b.ToTable("claim_payment_orders", "cns", t =>
                         {
@@ -3064,17 +3113,31 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_reimbursement_claim_lines");
 
+                    b.HasIndex("HospitalStayId")
+                        .HasDatabaseName("ix_reimbursement_claim_lines_hospital_stay_id")
+                        .HasFilter("hospital_stay_id IS NOT NULL");
+
+                    b.HasIndex("InsuredId")
+                        .HasDatabaseName("ix_reimbursement_claim_lines_insured_id");
+
                     b.HasIndex("ProviderId")
                         .HasDatabaseName("ix_reimbursement_claim_lines_provider_id");
+
+                    b.HasIndex("SandboxId")
+                        .HasDatabaseName("ix_reimbursement_claim_lines_sandbox_id");
+
+                    b.HasIndex("VoucherId")
+                        .HasDatabaseName("ix_reimbursement_claim_lines_voucher_id")
+                        .HasFilter("voucher_id IS NOT NULL");
 
                     b.HasIndex("VoucherServiceId")
                         .HasDatabaseName("ix_reimbursement_claim_lines_voucher_service_id");
 
-                    b.HasIndex("SandboxId", "ClaimId", "LineNumber")
+                    b.HasIndex("ClaimId", "LineNumber")
                         .IsUnique()
                         .HasDatabaseName("ix_reimbursement_claim_lines_claim_id_line_number");
 
-                    b.HasIndex("SandboxId", "PaymentRunId", "ClaimId")
+                    b.HasIndex("PaymentRunId", "ClaimId")
                         .HasDatabaseName("ix_reimbursement_claim_lines_payment_run_id_claim_id")
                         .HasFilter("payment_run_id IS NOT NULL");
 
@@ -3195,18 +3258,21 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("SandboxId")
+                        .HasDatabaseName("ix_care_requests_sandbox_id");
+
+                    b.HasIndex("VoucherId")
+                        .HasDatabaseName("ix_care_requests_voucher_id");
+
+                    b.HasIndex("InsuredId", "Kind")
+                        .HasDatabaseName("ix_care_requests_insured_id_kind");
+
                     b.HasIndex("SandboxId", "DecisionDueBy")
                         .HasDatabaseName("ix_care_requests_decision_due_by")
                         .HasFilter("status = 'Pending'");
 
-                    b.HasIndex("SandboxId", "VoucherId")
-                        .HasDatabaseName("ix_care_requests_voucher_id");
-
-                    b.HasIndex("SandboxId", "InsuredId", "Kind")
-                        .HasDatabaseName("ix_care_requests_insured_id_kind");
-
-                    b.HasIndex("SandboxId", "ProviderId", "Kind", "ReceivedAt", "Id")
-                        .IsDescending(false, false, false, true, true)
+                    b.HasIndex("ProviderId", "Kind", "ReceivedAt", "Id")
+                        .IsDescending(false, false, true, true)
                         .HasDatabaseName("ix_care_requests_provider_id_kind_received_at_id");
 
                     b.ToTable("care_requests", "cns");
@@ -3307,8 +3373,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_vouchers");
 
-                    b.HasIndex("SandboxId", "InsuredId")
+                    b.HasIndex("InsuredId")
                         .HasDatabaseName("ix_vouchers_insured_id");
+
+                    b.HasIndex("ProviderId", "CreatedAt")
+                        .HasDatabaseName("ix_vouchers_provider_id_created_at");
 
                     b.HasIndex("SandboxId", "Number")
                         .IsUnique()
@@ -3316,9 +3385,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("SandboxId", "ValidUntil")
                         .HasDatabaseName("ix_vouchers_valid_until");
-
-                    b.HasIndex("SandboxId", "ProviderId", "CreatedAt")
-                        .HasDatabaseName("ix_vouchers_provider_id_created_at");
 
                     b.ToTable("vouchers", "cns");
                 });
@@ -3370,7 +3436,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_voucher_services");
 
-                    b.HasIndex("SandboxId", "VoucherId", "ActCode")
+                    b.HasIndex("VoucherId", "ActCode")
                         .IsUnique()
                         .HasDatabaseName("ix_voucher_services_voucher_id_act_code");
 
@@ -3384,11 +3450,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("CnsExchange.Infrastructure.Persistence.Configurations.BillingFileChunk", b =>
                 {
-                    b.Property<Guid>("SandboxId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("sandbox_id")
-                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
-
                     b.Property<Guid>("ContentId")
                         .HasColumnType("uuid")
                         .HasColumnName("content_id");
@@ -3402,8 +3463,16 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("bytea")
                         .HasColumnName("data");
 
-                    b.HasKey("SandboxId", "ContentId", "Seq")
+                    b.Property<Guid>("SandboxId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sandbox_id")
+                        .HasDefaultValueSql("(NULLIF(current_setting('cns.sandbox', true), ''))::uuid");
+
+                    b.HasKey("ContentId", "Seq")
                         .HasName("pk_billing_file_chunks");
+
+                    b.HasIndex("SandboxId")
+                        .HasDatabaseName("ix_billing_file_chunks_sandbox_id");
 
                     b.ToTable("billing_file_chunks", "cns");
                 });
