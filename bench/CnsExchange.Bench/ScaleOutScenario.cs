@@ -73,6 +73,7 @@ public static class ScaleOutScenario
         report.Note($"P8: {string.Join("; ", through.Append(limiterOn).Append(limiterOff).Select(r => $"{r.Name}: {r.Requests} requests, answers {ValidationScenario.Statuses(r)}"))}. " +
                     $"On {Environment.ProcessorCount} cores the processes share the same cores with PostgreSQL, nginx and the load generator: more processes " +
                     $"cannot add throughput here; the figure that matters is that 2 and 3 lose nothing and cost little. Load average before P8 {loadBefore}, after {ValidationScenario.LoadAverage()}.");
-        if (settling is not null) await ValidationScenario.DeleteSandboxesAsync(ctx, [settling]);
+        if (settling is not null)
+            report.Note($"P8: deleting the settling sandbox, with the validations of every phase, took {Report.F((await ValidationScenario.DeleteSandboxesAsync(ctx, [settling])).TotalSeconds)} s.");
     }
 }
