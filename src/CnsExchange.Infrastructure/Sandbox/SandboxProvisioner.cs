@@ -110,12 +110,9 @@ internal sealed class SandboxProvisioner(AppDbContext db, SandboxSeeder seeder, 
     /// </summary>
     private async IAsyncEnumerable<int> DeleteRowsAsync(Guid id, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        foreach (var (table, hasSandboxColumn) in SandboxDeletionOrder.Tables(db.Model))
+        foreach (var table in SandboxDeletionOrder.Tables(db.Model))
         {
-            // A care-request subtype table's sandbox column is the database's alone (not in the model): its policy shows this
-            // sandbox's rows only.
-            var where = hasSandboxColumn ? $"WHERE {SandboxModel.Column} = {{0}}" : "";
-            var sql = $"DELETE FROM {AppDbContext.Schema}.{table} WHERE ctid = ANY (ARRAY(SELECT ctid FROM {AppDbContext.Schema}.{table} {where} LIMIT {{1}}))";
+            var sql = $"DELETE FROM {AppDbContext.Schema}.{table} WHERE ctid = ANY (ARRAY(SELECT ctid FROM {AppDbContext.Schema}.{table} WHERE {SandboxModel.Column} = {{0}} LIMIT {{1}}))";
             while (true)
             {
                 var deleted = await db.Database.ExecuteSqlRawAsync(sql, [id, deletion.BatchRows], ct);
@@ -127,14 +124,17 @@ internal sealed class SandboxProvisioner(AppDbContext db, SandboxSeeder seeder, 
     }
 }
 
-/// <summary>The tables of sandbox data, each before the tables it references (from the model's foreign keys).</summary>
+/// <summary>
+/// The tables of sandbox data a sandbox's deletion searches by <c>sandbox_id</c>, each before the tables it references
+/// (from the model's foreign keys); the others go with their parents (<see cref="GoesWithItsParent"/>).
+/// </summary>
 internal static class SandboxDeletionOrder
 {
-    private static IReadOnlyList<(string Table, bool HasSandboxColumn)>? _order;
+    private static IReadOnlyList<string>? _order;
 
-    public static IReadOnlyList<(string Table, bool HasSandboxColumn)> Tables(Microsoft.EntityFrameworkCore.Metadata.IModel model) => _order ??= Compute(model);
+    public static IReadOnlyList<string> Tables(Microsoft.EntityFrameworkCore.Metadata.IModel model) => _order ??= Compute(model);
 
-    private static IReadOnlyList<(string, bool)> Compute(Microsoft.EntityFrameworkCore.Metadata.IModel model)
+    private static IReadOnlyList<string> Compute(Microsoft.EntityFrameworkCore.Metadata.IModel model)
     {
         var tables = model.GetRelationalModel().Tables
             .Where(t => t.Schema == AppDbContext.Schema && t.Name is not (SandboxConfiguration.Table or "operator_keys" or "__EFMigrationsHistory"))
@@ -144,7 +144,7 @@ internal static class SandboxDeletionOrder
             .Concat(LineReferences.ParentsByTable.GetValueOrDefault(t.Name, [])) // references kept by triggers, not foreign keys
             .Where(p => p != t.Name && p != SandboxConfiguration.Table).ToHashSet());
         // A table goes once nothing that references it is left.
-        var order = new List<(string, bool)>();
+        var order = new List<string>();
         while (pending.Count > 0)
         {
             var free = pending.Keys.Where(name => !pending.Any(p => p.Key != name && p.Value.Contains(name))).OrderBy(n => n, StringComparer.Ordinal).ToList();
@@ -152,30 +152,29 @@ internal static class SandboxDeletionOrder
             foreach (var name in free)
             {
                 pending.Remove(name);
-                var table = tables.Single(t => t.Name == name);
-                var hasSandboxColumn = table.FindColumn(SandboxModel.Column) is not null;
-                if (hasSandboxColumn && GoesWithItsParent(table)) continue;
-                order.Add((name, hasSandboxColumn));
+                if (!GoesWithItsParent(tables.Single(t => t.Name == name))) order.Add(name);
             }
         }
         return order;
     }
 
     /// <summary>
-    /// A table no index of which (partial ones aside) starts with <c>sandbox_id</c> (its indexes start with its parent's key instead, see
-    /// <c>SandboxModel.LeadsWithReference</c>) is not searched by sandbox: that would scan it whole, once per batch. Its
-    /// rows go with their parent rows, by the cascading foreign key, which finds them through that index; it stays in the
-    /// order above so that what references it goes first.
+    /// A table no index of which (partial ones aside) starts with <c>sandbox_id</c> is not searched by sandbox: that would
+    /// scan it whole, once per batch. Its rows go with their parent rows, by the cascading foreign key, which finds them
+    /// through the index its key leads (see <c>SandboxModel.LeadsWithReference</c>). Today: a voucher's services, a
+    /// validation request's scan, and the care-request subtype tables (their sandbox column is the database's alone, not in
+    /// the model; their key is their care request's). Such a table stays in the order's graph, so that what references it
+    /// goes first.
     /// </summary>
     private static bool GoesWithItsParent(Microsoft.EntityFrameworkCore.Metadata.ITable table)
     {
         if (table.Indexes.Where(i => i.Filter is null).Select(i => i.Columns).Concat(table.UniqueConstraints.Select(u => u.Columns))
             .Any(c => c[0].Name == SandboxModel.Column))
             return false;
-        return table.ForeignKeyConstraints.Any(fk => fk.OnDeleteAction == Microsoft.EntityFrameworkCore.Migrations.ReferentialAction.Cascade
-                                                     && fk.PrincipalTable.Name != SandboxConfiguration.Table && fk.Columns.All(c => !c.IsNullable))
-            ? true
-            : throw new InvalidOperationException($"{table.Name}: no index starts with {SandboxModel.Column}, and no cascading foreign key takes its rows with their parents.");
+        if (!table.ForeignKeyConstraints.Any(fk => fk.OnDeleteAction == Microsoft.EntityFrameworkCore.Migrations.ReferentialAction.Cascade
+                                                   && fk.PrincipalTable.Name != SandboxConfiguration.Table && fk.Columns.All(c => !c.IsNullable)))
+            throw new InvalidOperationException($"{table.Name}: no index starts with {SandboxModel.Column}, and no cascading foreign key takes its rows with their parents.");
+        return true;
     }
 }
 

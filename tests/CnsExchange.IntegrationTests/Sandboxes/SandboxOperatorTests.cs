@@ -129,9 +129,9 @@ public sealed class SandboxOperatorTests(ApiFactory api) : ApiTest(api)
         await using (var conn = await SandboxApi.OpenAsAppRoleAsync(Api, idle.Id))
         await using (var bulk = new NpgsqlCommand("INSERT INTO cns.doctors (code, name, country) SELECT 'B' || lpad(g::text, 7, '0'), 'Dr Bulk', 'LU' FROM generate_series(1, 2500) g", conn))
             await bulk.ExecuteNonQueryAsync();
-        var usedRows = await RowsOfAsync(used.Id);
+        var usedRows = await SandboxApi.RowsOfAsync(Api.ConnectionString, used.Id);
         var defaultRows = await DefaultRowsAsync();
-        var idleRows = await RowsOfAsync(idle.Id);
+        var idleRows = await SandboxApi.RowsOfAsync(Api.ConnectionString, idle.Id);
         Assert.True(idleRows > 2500);
 
         // The operator's clock (not the wall clock, not the sandboxes' own clocks) decides: at 29 days nothing is idle
@@ -156,9 +156,9 @@ public sealed class SandboxOperatorTests(ApiFactory api) : ApiTest(api)
 
         await (await Client(Operator).GetAsync($"/api/v1/sandboxes/{idle.Id}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         await (await Client(idle.Key("admin")).GetAsync("/api/v1/admin/clock")).ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
-        Assert.Equal(0, await RowsOfAsync(idle.Id));
+        Assert.Equal(0, await SandboxApi.RowsOfAsync(Api.ConnectionString, idle.Id));
         await (await Client(Operator).GetAsync($"/api/v1/sandboxes/{used.Id}")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(usedRows, await RowsOfAsync(used.Id));
+        Assert.Equal(usedRows, await SandboxApi.RowsOfAsync(Api.ConnectionString, used.Id));
         Assert.Equal(defaultRows, await DefaultRowsAsync());
 
         // Its rows went in batches of at most 200 rows, each its own statement: at least 2,500 / 200 of them.
@@ -181,18 +181,6 @@ public sealed class SandboxOperatorTests(ApiFactory api) : ApiTest(api)
             return 0;
         });
         return before - await SandboxApi.CountAsync(owner, "SELECT count(*) FROM cns.sandboxes");
-    }
-
-    /// <summary>Every row of every sandbox table holding this sandbox id (the owner reads past row-level security).</summary>
-    private async Task<long> RowsOfAsync(Guid sandbox)
-    {
-        await using var owner = new NpgsqlConnection(Api.ConnectionString);
-        await owner.OpenAsync();
-        var tables = new List<string>();
-        await using (var list = new NpgsqlCommand("SELECT table_name FROM information_schema.columns WHERE table_schema = 'cns' AND column_name = 'sandbox_id' AND table_name <> 'sandboxes'", owner))
-        await using (var reader = await list.ExecuteReaderAsync())
-            while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
-        return await SandboxApi.CountAsync(owner, "SELECT " + string.Join(" + ", tables.Select(t => $"(SELECT count(*) FROM cns.\"{t}\" WHERE sandbox_id = $1)")), sandbox);
     }
 
     private async Task<long> DefaultRowsAsync()
@@ -269,8 +257,12 @@ public sealed class OneSandboxPerTestRunTests(ApiFactory api) : ApiTest(api)
         Assert.NotEqual(FeeMemoirStatus.Paid, unpaid.Status);
         Assert.Empty((await (await Client(Physio1).GetAsync("/api/v1/return-files")).ExpectAsync<Page<ReturnFileDto>>(HttpStatusCode.OK)).Items);
 
+        Assert.True(await SandboxApi.RowsOfAsync(Api.ConnectionString, b.Id) > 10);
         var deleted = await Client(Operator).DeleteAsync($"/api/v1/sandboxes/{b.Id}");
         Assert.True(deleted.StatusCode == HttpStatusCode.NoContent, string.Join("\n", Api.Logs.Lines.Where(l => l.Contains("Exception")).TakeLast(3)));
+        // Nothing of it is left, in any table: those deleted by sandbox and those whose rows went with their parents'
+        // cascade (a voucher's services, a request's scan).
+        Assert.Equal(0, await SandboxApi.RowsOfAsync(Api.ConnectionString, b.Id));
         await (await physio.GetAsync("/api/v1/return-files")).ExpectProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
     }
 }
