@@ -776,9 +776,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_fee_memoir_lines");
 
-                    b.HasIndex("MemoirId")
-                        .HasDatabaseName("ix_fee_memoir_lines_memoir_id");
-
                     b.HasIndex("PaymentRunId", "ProviderId", "Id")
                         .HasDatabaseName("ix_fee_memoir_lines_payment_run_provider")
                         .HasFilter("payment_run_id IS NOT NULL");

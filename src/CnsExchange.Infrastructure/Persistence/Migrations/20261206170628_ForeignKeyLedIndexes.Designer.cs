@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CnsExchange.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261206163430_ForeignKeyLedIndexes")]
+    [Migration("20261206170628_ForeignKeyLedIndexes")]
     partial class ForeignKeyLedIndexes
     {
         /// <inheritdoc />
@@ -778,9 +778,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_fee_memoir_lines");
-
-                    b.HasIndex("MemoirId")
-                        .HasDatabaseName("ix_fee_memoir_lines_memoir_id");
 
                     b.HasIndex("PaymentRunId", "ProviderId", "Id")
                         .HasDatabaseName("ix_fee_memoir_lines_payment_run_provider")

@@ -571,12 +571,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                 column: "sandbox_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_fee_memoir_lines_memoir_id",
-                schema: "cns",
-                table: "fee_memoir_lines",
-                column: "memoir_id");
-
-            migrationBuilder.CreateIndex(
                 name: "ix_fee_memoir_lines_payment_run_provider",
                 schema: "cns",
                 table: "fee_memoir_lines",
@@ -932,11 +926,6 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                 name: "ix_fee_memoir_simulations_sandbox_id",
                 schema: "cns",
                 table: "fee_memoir_simulations");
-
-            migrationBuilder.DropIndex(
-                name: "ix_fee_memoir_lines_memoir_id",
-                schema: "cns",
-                table: "fee_memoir_lines");
 
             migrationBuilder.DropIndex(
                 name: "ix_fee_memoir_lines_payment_run_provider",
