@@ -99,7 +99,7 @@ internal sealed class SandboxProvisioner(AppDbContext db, SandboxSeeder seeder, 
             }
         }
         await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM cns.sandboxes WHERE id = {id}", ct);
-        logger.LogInformation("Sandbox {SandboxId} deleted: {Rows} rows in {Batches} batches of at most {BatchRows}", id, rows, batches, deletion.BatchRows);
+        logger.LogInformation("Sandbox {SandboxId} deleted: {Rows} rows in {Batches} batches of at most {BatchRows}, besides the rows that went with them (SandboxDeletionOrder)", id, rows, batches, deletion.BatchRows);
         return true;
     }
 
