@@ -158,9 +158,7 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
     /// <summary>A date or date-time that does not parse: say the format expected (ISO 8601).</summary>
     internal static string DateFormatHint(Exception e)
     {
-        var messages = "";
-        for (var x = e; x is not null; x = x.InnerException) messages += x.Message + " ";
-        return DateFormatHint(messages);
+        return DateFormatHint(string.Concat(e.AndInner().Select(x => x.Message + " ")));
     }
 
     private static string DateFormatHint(string frameworkMessage) =>
@@ -213,26 +211,12 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
     /// <summary>Deadlock or serialization failure (SQLSTATE 40P01, 40001): nothing was stored; a retry succeeds.</summary>
     internal static bool IsConcurrencyFailure(Exception e) => e.IsDeadlockOrSerializationFailure();
 
-    private static bool IsTimeout(Exception e)
-    {
-        for (var x = e; x is not null; x = x.InnerException)
-            if (x is TimeoutException) return true;
-        return false;
-    }
+    private static bool IsTimeout(Exception e) => e.AndInner().Any(x => x is TimeoutException);
 
-    internal static bool IsDatabaseUnavailable(Exception e)
+    internal static bool IsDatabaseUnavailable(Exception e) => e.AndInner().Any(x => x switch
     {
-        for (var x = e; x is not null; x = x.InnerException)
-        {
-            switch (x)
-            {
-                case PostgresException pg when pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState is "57P01" or "57P02" or "57P03" or "53300":
-                case NpgsqlException { IsTransient: true }:
-                case SocketException:
-                case TimeoutException:
-                    return true;
-            }
-        }
-        return false;
-    }
+        PostgresException pg when pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState is "57P01" or "57P02" or "57P03" or "53300" => true,
+        NpgsqlException { IsTransient: true } or SocketException or TimeoutException => true,
+        _ => false,
+    });
 }

@@ -34,10 +34,5 @@ public sealed class ReadRetryBehavior<TMessage, TResponse>(ILogger<ReadRetryBeha
         }, cancellationToken);
     }
 
-    internal static bool IsTransient(Exception e)
-    {
-        for (var x = e; x is not null; x = x.InnerException)
-            if (x is DbException { IsTransient: true } or TimeoutException) return true;
-        return false;
-    }
+    internal static bool IsTransient(Exception e) => e.AndInner().Any(x => x is DbException { IsTransient: true } or TimeoutException);
 }

@@ -92,12 +92,7 @@ public sealed class WebhookSender : IWebhookSender, IDisposable
         _ => false,
     };
 
-    private static WebhookAddressRefusedException? Refusal(Exception? e)
-    {
-        for (var x = e; x is not null; x = x.InnerException)
-            if (x is WebhookAddressRefusedException refused) return refused;
-        return null;
-    }
+    private static WebhookAddressRefusedException? Refusal(Exception? e) => e.AndInner().OfType<WebhookAddressRefusedException>().FirstOrDefault();
 
     public async Task CheckUrlAsync(string url, CancellationToken ct)
     {
@@ -226,8 +221,7 @@ public sealed class WebhookSender : IWebhookSender, IDisposable
 
     private static string Describe(Exception e)
     {
-        var inner = e;
-        while (inner.InnerException is not null) inner = inner.InnerException;
+        var inner = e.AndInner().Last();
         return ReferenceEquals(inner, e) ? e.Message : $"{e.Message} ({inner.Message})";
     }
 

@@ -28,12 +28,7 @@ public sealed class SandboxStorageQuota(long quotaBytes) : ISandboxStorageQuota
     private static bool Limited(Guid sandbox) => sandbox != SandboxIds.Default;
 
     /// <summary>True when <paramref name="e"/> (or an exception inside it) is a write refused by the quota's trigger.</summary>
-    public static bool IsExceeded(Exception e)
-    {
-        for (var x = e; x is not null; x = x.InnerException)
-            if (x is PostgresException { SqlState: ExceededSqlState }) return true;
-        return false;
-    }
+    public static bool IsExceeded(Exception e) => e.AndInner().Any(x => x is PostgresException { SqlState: ExceededSqlState });
 
     public async Task ChargeAsync(IAppDbContext db, long bytes, CancellationToken ct)
     {

@@ -51,12 +51,9 @@ public sealed class ForeignKeyIndexTests(ApiFactory api) : ApiTest(api)
             // the whole index. The index used must start with the key.
             var searched = false;
             foreach (var index in IndexesScanned(JsonDocument.Parse(plan).RootElement))
-            {
-                await using var first = new NpgsqlCommand(
-                    "SELECT quote_ident(attname) FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] WHERE i.indexrelid = ('cns.' || quote_ident($1))::regclass", owner);
-                first.Parameters.AddWithValue(index);
-                searched |= (string?)await first.ExecuteScalarAsync() == columns[0];
-            }
+                searched |= await SandboxApi.ScalarAsync<string>(owner,
+                    "SELECT quote_ident(attname) FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] WHERE i.indexrelid = ('cns.' || quote_ident($1))::regclass",
+                    index) == columns[0];
             if (!searched) unsearched.Add($"{name} ({child}: {string.Join(", ", columns)}): {plan.ReplaceLineEndings(" ")}");
         }
         Assert.True(unsearched.Count == 0, string.Join("\n", unsearched));
