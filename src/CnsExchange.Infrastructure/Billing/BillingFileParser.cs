@@ -89,9 +89,9 @@ internal sealed class BillingFileParser : IBillingFileParser
 
         // The parsing reader underneath knows the line even when it refuses a DTD before reading any node. Both readers
         // read synchronously: the parser has a thread of its own (ReadAhead), and a 1M-line file read node by node with
-        // ReadAsync took about a fifth more CPU (validated 4.6–5.4 s against 3.8–4.1 s; not validated 2.2–2.6 s against
-        // 1.4–1.7 s; bench/results/2026-12-06-p2-sync-xml-reader.md). The content's stream fetches its next chunk from the
-        // database within Read, once per MiB.
+        // ReadAsync took a quarter to a third more CPU (warm runs: validated 4.9–5.8 s against 4.0–4.4 s; not validated
+        // 2.4–2.9 s against 1.6–2.0 s; bench/results/2026-12-06-p2-sync-xml-reader.md). The content's stream fetches its
+        // next chunk from the database within Read, once per MiB.
         using var parsing = XmlReader.Create(new MarkupRunLimitStream(content, MaxValueBytes), new XmlReaderSettings
         {
             DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersFromEntities = 1024,
