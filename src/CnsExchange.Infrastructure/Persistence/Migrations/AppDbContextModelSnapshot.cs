@@ -3458,7 +3458,8 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.Property<byte[]>("Data")
                         .IsRequired()
                         .HasColumnType("bytea")
-                        .HasColumnName("data");
+                        .HasColumnName("data")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<Guid>("SandboxId")
                         .HasColumnType("uuid")
