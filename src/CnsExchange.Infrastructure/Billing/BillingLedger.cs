@@ -377,8 +377,9 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
     /// A batch's memoirs in one INSERT from arrays, one per column, under the policy (its WITH CHECK on each row, as for any
     /// insert). Staged before through a session temp table (its CREATE … IF NOT EXISTS, a COPY with its round trips, an
     /// INSERT … SELECT and a TRUNCATE, which gives the temp table a new file, at each batch), the memoirs of a 1M-line file
-    /// took 5.0–7.2 s of its write phase, 2.0–2.4 s of them in the CREATE and the TRUNCATE
-    /// (bench/results/2026-12-06-p2-memoirs-from-arrays.md). The columns are named in the order the arrays are added.
+    /// took 5.0–7.2 s of its write phase, 2.2–2.3 s of them in the CREATE with the COPY's start and in the TRUNCATE; from
+    /// arrays 4.4–5.1 s against 5.4–6.5 s in the same alternated runs (bench/results/2026-12-06-p2-memoirs-from-arrays.md).
+    /// The columns are named in the order the arrays are added.
     /// </summary>
     private async Task InsertMemoirsAsync(IReadOnlyList<FeeMemoir> memoirs, CancellationToken ct)
     {
