@@ -360,13 +360,8 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         await move.ExecuteNonQueryAsync(ct);
     }
 
-    // Every column of the tables, named: a column added later must be added here and in the writers below (the COPY tests
-    // compare both lists with the table's columns).
-    internal const string MemoirColumns =
-        "id, provider_id, reference, source, billing_file_id, simulation_id, hospital_stay_id, status, received_at, received_on, due_date, " +
-        "adjudicated_at, line_count, accepted_count, reduced_count, refused_count, claimed_total, tariff_total, cns_total, insured_share_total, " +
-        "source_json, source_line, voided_at, replaces_memoir_id, replaced_by_memoir_id";
-
+    // Every column of the tables, named: a column added later must be added to the memoirs' columns below, or here and in
+    // the lines' writer (the COPY tests compare both lists with the table's columns).
     internal const string CopyLineColumns =
         "id, memoir_id, provider_id, line_number, source_line, voucher_number, voucher_id, voucher_service_id, hospital_stay_id, matricule, " +
         "insured_id, session_date, act_code, travel, claimed_amount, single_room_surcharge, tariff_amount, rate_percent, cns_amount, " +
@@ -374,68 +369,70 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         "travel_allowance, released_at, competent_fund";
 
     /// <summary>
+    /// Every column of fee_memoirs but sandbox_id, each with its type and its value for a memoir, in the order of
+    /// <see cref="MemoirColumns"/> and of the arrays of <see cref="InsertMemoirsAsync"/>.
+    /// </summary>
+    private static readonly MemoirColumn[] MemoirArrays =
+    [
+        MemoirColumn.Of("id", NpgsqlDbType.Uuid, m => m.Id),
+        MemoirColumn.Of("provider_id", NpgsqlDbType.Uuid, m => m.ProviderId),
+        MemoirColumn.Of("reference", NpgsqlDbType.Varchar, m => m.Reference),
+        MemoirColumn.Of("source", NpgsqlDbType.Varchar, m => m.Source.ToString()),
+        MemoirColumn.Of("billing_file_id", NpgsqlDbType.Uuid, m => m.BillingFileId),
+        MemoirColumn.Of("simulation_id", NpgsqlDbType.Uuid, m => m.SimulationId),
+        MemoirColumn.Of("hospital_stay_id", NpgsqlDbType.Uuid, m => m.HospitalStayId),
+        MemoirColumn.Of("status", NpgsqlDbType.Varchar, m => m.Status.ToString()),
+        MemoirColumn.Of("received_at", NpgsqlDbType.TimestampTz, m => m.ReceivedAt.ToUniversalTime()),
+        MemoirColumn.Of("received_on", NpgsqlDbType.Date, m => m.ReceivedOn),
+        MemoirColumn.Of("due_date", NpgsqlDbType.Date, m => m.DueDate),
+        MemoirColumn.Of("adjudicated_at", NpgsqlDbType.TimestampTz, m => m.AdjudicatedAt?.ToUniversalTime()),
+        MemoirColumn.Of("line_count", NpgsqlDbType.Integer, m => m.LineCount),
+        MemoirColumn.Of("accepted_count", NpgsqlDbType.Integer, m => m.AcceptedCount),
+        MemoirColumn.Of("reduced_count", NpgsqlDbType.Integer, m => m.ReducedCount),
+        MemoirColumn.Of("refused_count", NpgsqlDbType.Integer, m => m.RefusedCount),
+        MemoirColumn.Of("claimed_total", NpgsqlDbType.Numeric, m => m.ClaimedTotal),
+        MemoirColumn.Of("tariff_total", NpgsqlDbType.Numeric, m => m.TariffTotal),
+        MemoirColumn.Of("cns_total", NpgsqlDbType.Numeric, m => m.CnsTotal),
+        MemoirColumn.Of("insured_share_total", NpgsqlDbType.Numeric, m => m.InsuredShareTotal),
+        MemoirColumn.Of("source_json", NpgsqlDbType.Jsonb, m => m.SourceJson),
+        MemoirColumn.Of("source_line", NpgsqlDbType.Integer, m => m.SourceLine),
+        MemoirColumn.Of("voided_at", NpgsqlDbType.TimestampTz, m => m.VoidedAt?.ToUniversalTime()),
+        MemoirColumn.Of("replaces_memoir_id", NpgsqlDbType.Uuid, m => m.ReplacesMemoirId),
+        MemoirColumn.Of("replaced_by_memoir_id", NpgsqlDbType.Uuid, m => m.ReplacedByMemoirId),
+    ];
+
+    internal static readonly string MemoirColumns = string.Join(", ", MemoirArrays.Select(c => c.Name));
+
+    /// <summary>The memoirs' INSERT: one array parameter per column (<c>@c0</c>, <c>@c1</c> …), the rows' sandbox the session's, read once.</summary>
+    private static readonly string InsertMemoirsSql = $"""
+        INSERT INTO cns.fee_memoirs ({MemoirColumns}, {SandboxModel.Column})
+        SELECT m.*, (SELECT {SandboxModel.CurrentSql})
+        FROM unnest({string.Join(", ", MemoirArrays.Select((_, i) => $"@c{i}"))}) AS m({MemoirColumns})
+        """;
+
+    /// <summary>
     /// A batch's memoirs in one INSERT from arrays, one per column, under the policy (its WITH CHECK on each row, as for any
     /// insert). Staged before through a session temp table (its CREATE … IF NOT EXISTS, a COPY with its round trips, an
     /// INSERT … SELECT and a TRUNCATE, which gives the temp table a new file, at each batch), the memoirs of a 1M-line file
     /// took 5.0–7.2 s of its write phase, 2.2–2.3 s of them in the CREATE with the COPY's start and in the TRUNCATE; from
     /// arrays 4.4–5.1 s against 5.4–6.5 s in the same alternated runs (bench/results/2026-12-06-p2-memoirs-from-arrays.md).
-    /// The columns are named in the order the arrays are added.
     /// </summary>
     private async Task InsertMemoirsAsync(IReadOnlyList<FeeMemoir> memoirs, CancellationToken ct)
     {
-        var columns = new MemoirArrays(memoirs);
-        columns.Add("id", NpgsqlDbType.Uuid, m => m.Id);
-        columns.Add("provider_id", NpgsqlDbType.Uuid, m => m.ProviderId);
-        columns.Add("reference", NpgsqlDbType.Varchar, m => m.Reference);
-        columns.Add("source", NpgsqlDbType.Varchar, m => m.Source.ToString());
-        columns.Add("billing_file_id", NpgsqlDbType.Uuid, m => m.BillingFileId);
-        columns.Add("simulation_id", NpgsqlDbType.Uuid, m => m.SimulationId);
-        columns.Add("hospital_stay_id", NpgsqlDbType.Uuid, m => m.HospitalStayId);
-        columns.Add("status", NpgsqlDbType.Varchar, m => m.Status.ToString());
-        columns.Add("received_at", NpgsqlDbType.TimestampTz, m => m.ReceivedAt.ToUniversalTime());
-        columns.Add("received_on", NpgsqlDbType.Date, m => m.ReceivedOn);
-        columns.Add("due_date", NpgsqlDbType.Date, m => m.DueDate);
-        columns.Add("adjudicated_at", NpgsqlDbType.TimestampTz, m => m.AdjudicatedAt?.ToUniversalTime());
-        columns.Add("line_count", NpgsqlDbType.Integer, m => m.LineCount);
-        columns.Add("accepted_count", NpgsqlDbType.Integer, m => m.AcceptedCount);
-        columns.Add("reduced_count", NpgsqlDbType.Integer, m => m.ReducedCount);
-        columns.Add("refused_count", NpgsqlDbType.Integer, m => m.RefusedCount);
-        columns.Add("claimed_total", NpgsqlDbType.Numeric, m => m.ClaimedTotal);
-        columns.Add("tariff_total", NpgsqlDbType.Numeric, m => m.TariffTotal);
-        columns.Add("cns_total", NpgsqlDbType.Numeric, m => m.CnsTotal);
-        columns.Add("insured_share_total", NpgsqlDbType.Numeric, m => m.InsuredShareTotal);
-        columns.Add("source_json", NpgsqlDbType.Jsonb, m => m.SourceJson);
-        columns.Add("source_line", NpgsqlDbType.Integer, m => m.SourceLine);
-        columns.Add("voided_at", NpgsqlDbType.TimestampTz, m => m.VoidedAt?.ToUniversalTime());
-        columns.Add("replaces_memoir_id", NpgsqlDbType.Uuid, m => m.ReplacesMemoirId);
-        columns.Add("replaced_by_memoir_id", NpgsqlDbType.Uuid, m => m.ReplacedByMemoirId);
-        if (columns.Names != MemoirColumns)
-            throw new InvalidOperationException($"The memoirs' arrays name the columns \"{columns.Names}\", not those of MemoirColumns.");
-
-        await using var insert = Command($"""
-            INSERT INTO cns.fee_memoirs ({MemoirColumns}, {SandboxModel.Column})
-            SELECT m.*, (SELECT {SandboxModel.CurrentSql}) FROM unnest({columns.Parameters}) AS m({MemoirColumns})
-            """);
-        insert.Parameters.AddRange(columns.Values.ToArray());
+        await using var insert = Command(InsertMemoirsSql);
+        for (var i = 0; i < MemoirArrays.Length; i++) insert.Parameters.Add(MemoirArrays[i].Values(memoirs, $"c{i}"));
         await insert.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>The columns of a batch of memoirs as arrays (parameters <c>@c0</c>, <c>@c1</c> …), in the order added.</summary>
-    private sealed class MemoirArrays(IReadOnlyList<FeeMemoir> memoirs)
+    /// <summary>A column of fee_memoirs: its name, and its values for a batch of memoirs as an array parameter.</summary>
+    private sealed record MemoirColumn(string Name, Func<IReadOnlyList<FeeMemoir>, string, NpgsqlParameter> Values)
     {
-        public List<NpgsqlParameter> Values { get; } = [];
-        private readonly List<string> _names = [];
-
-        public string Names => string.Join(", ", _names);
-        public string Parameters => string.Join(", ", Enumerable.Range(0, Values.Count).Select(i => $"@c{i}"));
-
-        public void Add<T>(string column, NpgsqlDbType type, Func<FeeMemoir, T> value)
+        public static MemoirColumn Of<T>(string name, NpgsqlDbType type, Func<FeeMemoir, T> value) => new(name, (memoirs, parameter) =>
         {
             var array = new T[memoirs.Count];
             for (var i = 0; i < array.Length; i++) array[i] = value(memoirs[i]);
-            Values.Add(new NpgsqlParameter<T[]>($"c{Values.Count}", NpgsqlDbType.Array | type) { TypedValue = array });
-            _names.Add(column);
-        }
+            return new NpgsqlParameter<T[]>(parameter, NpgsqlDbType.Array | type) { TypedValue = array };
+        });
     }
 
     private static async Task WriteLineAsync(NpgsqlBinaryImporter w, FeeMemoirLine l, string reasons, CancellationToken ct)
