@@ -6,18 +6,24 @@ using NpgsqlTypes;
 namespace CnsExchange.Infrastructure.Billing;
 
 /// <summary>
-/// A temporary table of the current transaction (dropped at its end) that the parsed lines of a billing file are
-/// bulk-copied into (binary COPY), so the file can be checked as a whole in SQL and read back memoir by memoir
-/// through a cursor, with bounded memory whatever its size. The memoirs (reference, first line, line count) are
-/// grouped once into a second temporary table that the checks and the read-back order use.
+/// Temporary tables of the current transaction (dropped at its end). While the file streams, its lines are bulk-copied
+/// (binary COPY) into the first as runs: consecutive lines of one memoir that bill the same service and replace the same
+/// memoir are one row (first and last line, line count), so the file is checked as a whole in SQL with bounded memory
+/// whatever its size, without a row per line. The memoirs (reference, first line, last line, line count) are grouped once
+/// into a second table that the checks and the read-back order use. A file whose memoirs are not runs of lines in file
+/// order is read back memoir by memoir through a cursor over its lines, copied into a third table from the file parsed again.
 /// </summary>
 internal sealed class BillingFileStaging(AppDbContext db) : IBillingFileStaging
 {
-    private const string Table = "billing_stage";
+    private const string Runs = "billing_stage";
     private const string Memoirs = "billing_stage_memoirs";
+    private const string Lines = "billing_stage_lines";
     private const int FetchSize = 5000;
     private const int MaxErrorsPerCheck = 200;
     private NpgsqlBinaryImporter? _importer;
+
+    /// <summary>The run being read: its first line (which gives its memoir, service and replaced memoir), its last line and line count.</summary>
+    private (StagedLine First, int LastLine, int Lines)? _run;
 
     /// <summary>Whether a staged line names a memoir it replaces (LIF-03): without one, the replacement checks have nothing to find.</summary>
     private bool _anyReplaces;
@@ -27,43 +33,60 @@ internal sealed class BillingFileStaging(AppDbContext db) : IBillingFileStaging
     public async Task BeginAsync(CancellationToken ct)
     {
         _anyReplaces = false;
-        // Grouping and ordering a million staged lines stays in memory instead of spilling to disk; the many short
-        // statements of an import are not worth compiling (the estimates of a table growing in the transaction are stale).
+        _run = null;
+        // Grouping and ordering staged lines stays in memory instead of spilling to disk; the many short statements of an
+        // import are not worth compiling (the estimates of a table growing in the transaction are stale).
         await ExecuteAsync("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off", ct);
         await ExecuteAsync($"""
-            CREATE TEMP TABLE {Table} (
-              source_line int NOT NULL, memoir_ordinal int NOT NULL, memoir_reference text NOT NULL, voucher_number text NOT NULL,
-              matricule text NOT NULL, session_date date NOT NULL, act_code text NOT NULL, travel boolean NOT NULL,
-              claimed_amount numeric(14,2) NOT NULL, replaces uuid) ON COMMIT DROP
+            CREATE TEMP TABLE {Runs} (
+              first_line int NOT NULL, last_line int NOT NULL, lines int NOT NULL, memoir_ordinal int NOT NULL, memoir_reference text NOT NULL,
+              voucher_number text NOT NULL, matricule text NOT NULL, act_code text NOT NULL, replaces uuid) ON COMMIT DROP
             """, ct);
         _importer = await Connection.BeginBinaryImportAsync(
-            $"COPY {Table} (source_line, memoir_ordinal, memoir_reference, voucher_number, matricule, session_date, act_code, travel, claimed_amount, replaces) FROM STDIN (FORMAT BINARY)", ct);
+            $"COPY {Runs} (first_line, last_line, lines, memoir_ordinal, memoir_reference, voucher_number, matricule, act_code, replaces) FROM STDIN (FORMAT BINARY)", ct);
     }
 
     public async Task AddAsync(StagedLine line, CancellationToken ct)
     {
-        var w = _importer ?? throw new InvalidOperationException("Staging has not begun.");
+        if (_importer is null) throw new InvalidOperationException("Staging has not begun.");
+        _anyReplaces |= line.Replaces is not null;
+        if (_run is { } run && SameRun(run.First, line))
+        {
+            _run = (run.First, line.SourceLine, run.Lines + 1);
+            return;
+        }
+        await WriteRunAsync(ct);
+        _run = (line, line.SourceLine, 1);
+    }
+
+    /// <summary>Lines of one run: the same memoir (reference and element), the same service billed, the same memoir replaced.</summary>
+    private static bool SameRun(StagedLine a, StagedLine b) =>
+        a.MemoirOrdinal == b.MemoirOrdinal && a.Replaces == b.Replaces && a.MemoirReference == b.MemoirReference
+        && a.Input.VoucherNumber == b.Input.VoucherNumber && a.Input.Matricule == b.Input.Matricule && a.Input.ActCode == b.Input.ActCode;
+
+    private async Task WriteRunAsync(CancellationToken ct)
+    {
+        if (_run is not { } run) return;
+        var w = _importer!;
+        var line = run.First;
         await w.StartRowAsync(ct);
         await w.WriteAsync(line.SourceLine, NpgsqlDbType.Integer, ct);
+        await w.WriteAsync(run.LastLine, NpgsqlDbType.Integer, ct);
+        await w.WriteAsync(run.Lines, NpgsqlDbType.Integer, ct);
         await w.WriteAsync(line.MemoirOrdinal, NpgsqlDbType.Integer, ct);
         await w.WriteAsync(line.MemoirReference, NpgsqlDbType.Text, ct);
         await w.WriteAsync(line.Input.VoucherNumber, NpgsqlDbType.Text, ct);
         await w.WriteAsync(line.Input.Matricule, NpgsqlDbType.Text, ct);
-        await w.WriteAsync(line.Input.SessionDate, NpgsqlDbType.Date, ct);
         await w.WriteAsync(line.Input.ActCode, NpgsqlDbType.Text, ct);
-        await w.WriteAsync(line.Input.Travel, NpgsqlDbType.Boolean, ct);
-        await w.WriteAsync(line.Input.ClaimedAmount, NpgsqlDbType.Numeric, ct);
-        if (line.Replaces is { } replaces)
-        {
-            _anyReplaces = true;
-            await w.WriteAsync(replaces, NpgsqlDbType.Uuid, ct);
-        }
+        if (line.Replaces is { } replaces) await w.WriteAsync(replaces, NpgsqlDbType.Uuid, ct);
         else await w.WriteNullAsync(ct);
+        _run = null;
     }
 
     public async Task EndAsync(CancellationToken ct)
     {
         if (_importer is null) return;
+        await WriteRunAsync(ct);
         await _importer.CompleteAsync(ct);
         await _importer.DisposeAsync();
         _importer = null;
@@ -71,14 +94,14 @@ internal sealed class BillingFileStaging(AppDbContext db) : IBillingFileStaging
 
     public async Task<IReadOnlyList<BillingFileError>> CheckAsync(Guid providerId, int maxLinesPerMemoir, CancellationToken ct)
     {
-        // One pass over the lines: a row per memoir element (XML) or per reference (CSV, memoir_ordinal 0).
+        // One pass over the runs: a row per memoir element (XML) or per reference (CSV, memoir_ordinal 0).
         await ExecuteAsync($"""
             CREATE TEMP TABLE {Memoirs} ON COMMIT DROP AS
-            SELECT memoir_reference, memoir_ordinal, min(source_line) AS first_line, max(source_line) AS last_line, count(*)::int AS lines
-            FROM {Table} GROUP BY 1, 2;
+            SELECT memoir_reference, memoir_ordinal, min(first_line) AS first_line, max(last_line) AS last_line, sum(lines)::int AS lines
+            FROM {Runs} GROUP BY 1, 2;
             """, ct);
         // Without statistics the planner joins the vouchers the file names by scanning every voucher (0.2 s for 10k lines).
-        await ExecuteAsync($"ANALYZE {Table}; ANALYZE {Memoirs}", ct);
+        await ExecuteAsync($"ANALYZE {Runs}; ANALYZE {Memoirs}", ct);
         var errors = new List<BillingFileError>();
         await using (var count = Command($"SELECT count(*) FROM {Memoirs}"))
         {
@@ -103,23 +126,23 @@ internal sealed class BillingFileStaging(AppDbContext db) : IBillingFileStaging
             """, null, r => $"Memoir '{r}' has more than {maxLinesPerMemoir} lines.", ct);
         // LIF-03: a memoir names one memoir it replaces, on all its lines or none; the memoir replaced is this provider's,
         // adjudicated and not yet in a payment run; no two memoirs of the file replace the same one. Skipped for a file that
-        // replaces nothing: the first check groups every staged line (0.1 s for 200,000).
+        // replaces nothing: the first check groups every run (0.1 s for 200,000 lines, one run each).
         if (_anyReplaces)
         {
             await ReadErrorsAsync(errors, $"""
-                SELECT memoir_reference, min(source_line) FROM {Table} GROUP BY 1
+                SELECT memoir_reference, min(first_line) FROM {Runs} GROUP BY 1
                 HAVING count(DISTINCT replaces) > 1 OR (count(replaces) > 0 AND count(replaces) < count(*))
                 ORDER BY 2 LIMIT {MaxErrorsPerCheck}
                 """, null, r => $"Every line of memoir '{r}' must name the same memoir in replaces (or none).", ct);
             await ReadErrorsAsync(errors, $"""
-                SELECT s.memoir_reference, min(s.source_line) FROM {Table} s
+                SELECT s.memoir_reference, min(s.first_line) FROM {Runs} s
                 LEFT JOIN cns.fee_memoirs m ON m.id = s.replaces AND m.provider_id = @provider
                 WHERE s.replaces IS NOT NULL AND (m.id IS NULL OR m.status <> '{nameof(FeeMemoirStatus.Adjudicated)}'
                   OR EXISTS (SELECT 1 FROM cns.fee_memoir_lines l WHERE l.memoir_id = m.id AND l.payment_run_id IS NOT NULL))
                 GROUP BY 1 ORDER BY 2 LIMIT {MaxErrorsPerCheck}
                 """, providerId, r => $"Memoir '{r}' replaces a memoir that is unknown, already voided or already in a payment run (LIF-03).", ct);
             await ReadErrorsAsync(errors, $"""
-                SELECT max(memoir_reference), max(source_line) FROM {Table} WHERE replaces IS NOT NULL GROUP BY replaces
+                SELECT max(memoir_reference), max(last_line) FROM {Runs} WHERE replaces IS NOT NULL GROUP BY replaces
                 HAVING count(DISTINCT memoir_reference) > 1 ORDER BY 2 LIMIT {MaxErrorsPerCheck}
                 """, null, r => $"Memoir '{r}' replaces a memoir another memoir of the file replaces too.", ct);
         }
@@ -142,7 +165,7 @@ internal sealed class BillingFileStaging(AppDbContext db) : IBillingFileStaging
     public async Task<IReadOnlyList<Guid>> ReplacedMemoirsAsync(CancellationToken ct)
     {
         if (!_anyReplaces) return [];
-        await using var cmd = Command($"SELECT DISTINCT replaces FROM {Table} WHERE replaces IS NOT NULL ORDER BY 1");
+        await using var cmd = Command($"SELECT DISTINCT replaces FROM {Runs} WHERE replaces IS NOT NULL ORDER BY 1");
         var ids = new List<Guid>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) ids.Add(reader.GetGuid(0));
@@ -159,7 +182,7 @@ internal sealed class BillingFileStaging(AppDbContext db) : IBillingFileStaging
         // services, a cost that grew with the sandbox rather than the file (for a 100,000-line file among 277,500
         // vouchers: 361 ms, 86 ms by index; bench/results/2026-12-06-p5-table-size.md).
         await using var cmd = Command($"""
-            SELECT x.id FROM (SELECT DISTINCT voucher_number, matricule, act_code FROM {Table}) s
+            SELECT x.id FROM (SELECT DISTINCT voucher_number, matricule, act_code FROM {Runs}) s
             CROSS JOIN LATERAL (
                 SELECT vs.id FROM cns.vouchers v
                 JOIN cns.voucher_services vs ON vs.voucher_id = v.id AND vs.act_code = s.act_code
@@ -173,15 +196,41 @@ internal sealed class BillingFileStaging(AppDbContext db) : IBillingFileStaging
         return ids;
     }
 
-    public async IAsyncEnumerable<StagedMemoir> ReadMemoirsAsync([EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<StagedMemoir> ReadMemoirsAsync(IAsyncEnumerable<StagedLine> lines, [EnumeratorCancellation] CancellationToken ct)
     {
+        await ExecuteAsync($"""
+            CREATE TEMP TABLE {Lines} (
+              source_line int NOT NULL, memoir_ordinal int NOT NULL, memoir_reference text NOT NULL, voucher_number text NOT NULL,
+              matricule text NOT NULL, session_date date NOT NULL, act_code text NOT NULL, travel boolean NOT NULL,
+              claimed_amount numeric(14,2) NOT NULL, replaces uuid) ON COMMIT DROP
+            """, ct);
+        await using (var w = await Connection.BeginBinaryImportAsync(
+            $"COPY {Lines} (source_line, memoir_ordinal, memoir_reference, voucher_number, matricule, session_date, act_code, travel, claimed_amount, replaces) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            await foreach (var line in lines.WithCancellation(ct))
+            {
+                await w.StartRowAsync(ct);
+                await w.WriteAsync(line.SourceLine, NpgsqlDbType.Integer, ct);
+                await w.WriteAsync(line.MemoirOrdinal, NpgsqlDbType.Integer, ct);
+                await w.WriteAsync(line.MemoirReference, NpgsqlDbType.Text, ct);
+                await w.WriteAsync(line.Input.VoucherNumber, NpgsqlDbType.Text, ct);
+                await w.WriteAsync(line.Input.Matricule, NpgsqlDbType.Text, ct);
+                await w.WriteAsync(line.Input.SessionDate, NpgsqlDbType.Date, ct);
+                await w.WriteAsync(line.Input.ActCode, NpgsqlDbType.Text, ct);
+                await w.WriteAsync(line.Input.Travel, NpgsqlDbType.Boolean, ct);
+                await w.WriteAsync(line.Input.ClaimedAmount, NpgsqlDbType.Numeric, ct);
+                if (line.Replaces is { } replaces) await w.WriteAsync(replaces, NpgsqlDbType.Uuid, ct);
+                else await w.WriteNullAsync(ct);
+            }
+            await w.CompleteAsync(ct);
+        }
         // CSV rows of one memoir need not be adjacent: a memoir is ordered by its first line in the file (a file that
         // passed the checks has one memoir per reference).
         await ExecuteAsync($"""
             DECLARE billing_stage_cursor NO SCROLL CURSOR FOR
             SELECT s.source_line, s.memoir_ordinal, s.memoir_reference, s.voucher_number, s.matricule, s.session_date, s.act_code, s.travel,
                    s.claimed_amount, m.first_line, s.replaces
-            FROM {Table} s JOIN {Memoirs} m ON m.memoir_reference = s.memoir_reference
+            FROM {Lines} s JOIN {Memoirs} m ON m.memoir_reference = s.memoir_reference
             ORDER BY m.first_line, s.source_line
             """, ct);
 

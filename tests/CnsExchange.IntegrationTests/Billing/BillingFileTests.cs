@@ -126,6 +126,35 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(inFileOrder, decided);
     }
 
+    /// <summary>
+    /// A memoir is counted over all its lines, whatever they bill and wherever they stand: 501 lines of one reference, in
+    /// runs of different acts and dates with another memoir's rows between them, exceed the 500 a memoir may have; 500 do not.
+    /// </summary>
+    [Theory]
+    [InlineData(500, false)]
+    [InlineData(501, true)]
+    public async Task A_memoir_of_more_than_500_lines_in_a_file_is_rejected_at_its_first_line(int lines, bool rejected)
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 1 });
+        var csv = new StringBuilder("memoirReference,voucherNumber,matricule,sessionDate,actCode,travel,claimedAmount\n");
+        csv.Append($"OTHER-1,{voucher},{Adult},2026-11-02,ZK11,false,36.80\n");
+        for (var i = 0; i < lines; i++)
+        {
+            csv.Append($"LONG-1,{voucher},{Adult},2026-11-{10 + i / 100:00},{(i % 3 == 0 ? "ZK11" : "ZKX9")},false,36.80\n");
+            if (i == 250) csv.Append($"OTHER-1,{voucher},{Adult},2026-11-03,ZK11,false,36.80\n");
+        }
+        var file = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), csv.ToString(), "text/csv")).Id.ToString());
+        if (!rejected)
+        {
+            Assert.Equal(BillingFileStatus.Processed, file.Status);
+            Assert.Equal(lines + 2, file.Counts!.Lines);
+            return;
+        }
+        Assert.Equal(BillingFileStatus.Rejected, file.Status);
+        var error = Assert.Single(file.Errors);
+        Assert.Equal((3, "memoirReference", "Memoir 'LONG-1' has more than 500 lines."), (error.Line, error.Field, error.Message));
+    }
+
     [Fact]
     public async Task A_csv_with_a_byte_order_mark_and_quoted_fields_is_read()
     {

@@ -95,4 +95,35 @@ public sealed class MemoirReplacementTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(FeeMemoirStatus.Voided, (await GetAsync<FeeMemoirDto>(Client(Physio1), $"/api/v1/fee-memoirs/{oldId}")).Status);
         Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, voucher));
     }
+
+    /// <summary>
+    /// The file-wide LIF-03 checks, each at the line it names: a memoir naming a replaced memoir on some of its lines only
+    /// (its first line), a memoir replacing one that does not exist (its line), two memoirs replacing the same one (the
+    /// later reference, at the last line naming it). Nothing is voided or imported.
+    /// </summary>
+    [Fact]
+    public async Task Lif03_a_file_whose_replacements_are_partial_unknown_or_twice_the_same_is_rejected_at_their_lines()
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 8 });
+        var first = (await SubmitAsync(Client(Physio1), Memoir("R-OLD-1", Line(voucher, "2026-11-02")))).Id.ToString();
+        var second = (await SubmitAsync(Client(Physio1), Memoir("R-OLD-2", Line(voucher, "2026-11-03")))).Id.ToString();
+        var csv = "memoirReference,voucherNumber,matricule,sessionDate,actCode,claimedAmount,replaces\n" +
+                  $"R-1,{voucher},{Adult},2026-11-10,ZK11,36.80,{first}\n" +
+                  $"R-1,{voucher},{Adult},2026-11-11,ZK11,36.80,{first}\n" +
+                  $"R-1,{voucher},{Adult},2026-11-12,ZK11,36.80,\n" +
+                  $"R-2,{voucher},{Adult},2026-11-13,ZK11,36.80,{second}\n" +
+                  $"R-3,{voucher},{Adult},2026-11-16,ZK11,36.80,{second}\n" +
+                  $"R-3,{voucher},{Adult},2026-11-17,ZK11,36.80,{second}\n" +
+                  $"R-4,{voucher},{Adult},2026-11-18,ZK11,36.80,{Guid.NewGuid()}\n";
+        var file = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), csv, "text/csv")).Id.ToString());
+        Assert.Equal(BillingFileStatus.Rejected, file.Status);
+        Assert.Collection(file.Errors,
+            e => Assert.Equal((2, "Every line of memoir 'R-1' must name the same memoir in replaces (or none)."), (e.Line, e.Message)),
+            e => Assert.Equal((7, "Memoir 'R-3' replaces a memoir another memoir of the file replaces too."), (e.Line, e.Message)),
+            e => Assert.Equal((8, "Memoir 'R-4' replaces a memoir that is unknown, already voided or already in a payment run (LIF-03)."), (e.Line, e.Message)));
+        Assert.All(file.Errors, e => Assert.Equal("memoirReference", e.Field));
+        foreach (var id in new[] { first, second })
+            Assert.Equal(FeeMemoirStatus.Adjudicated, (await GetAsync<FeeMemoirDto>(Client(Physio1), $"/api/v1/fee-memoirs/{id}")).Status);
+        Assert.Equal(2, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+    }
 }

@@ -128,21 +128,22 @@ public sealed record StagedLine(int SourceLine, int MemoirOrdinal, string Memoir
     public Guid? Replaces { get; init; }
 }
 
-/// <summary>A memoir of a billing file, read back from the staging area in file order.</summary>
+/// <summary>A memoir of a billing file, in file order.</summary>
 public sealed record StagedMemoir(string Reference, int SourceLine, IReadOnlyList<StagedLine> Lines)
 {
     public Guid? Replaces => Lines[0].Replaces;
 }
 
 /// <summary>
-/// Staging area of a billing file inside the caller's transaction (dropped at its end): lines are bulk-copied in while
-/// the file streams, checked as a whole in SQL, then read back memoir by memoir in file order (a memoir takes the place
-/// of its first line).
+/// Staging area of a billing file inside the caller's transaction (dropped at its end): what the lines bill is bulk-copied
+/// in while the file streams and checked as a whole in SQL; a file whose memoirs are not runs of lines in file order has
+/// its lines copied in again and read back memoir by memoir in file order (a memoir takes the place of its first line).
 /// </summary>
 public interface IBillingFileStaging : IAsyncDisposable
 {
     Task BeginAsync(CancellationToken ct);
 
+    /// <summary>Stages a line; consecutive lines of a memoir that bill the same service and replace the same memoir are staged as one run.</summary>
     Task AddAsync(StagedLine line, CancellationToken ct);
 
     /// <summary>Ends the bulk copy.</summary>
@@ -163,7 +164,11 @@ public interface IBillingFileStaging : IAsyncDisposable
     /// <summary>The voucher services the staged lines name (this provider's vouchers), for locking up front.</summary>
     Task<IReadOnlyList<Guid>> ServiceIdsAsync(Guid providerId, CancellationToken ct);
 
-    IAsyncEnumerable<StagedMemoir> ReadMemoirsAsync(CancellationToken ct);
+    /// <summary>
+    /// The memoirs of a file that is not in file order (<see cref="InFileOrderAsync"/>), read back in the order of their first
+    /// lines: <paramref name="lines"/>, the file's lines read again, are copied in first.
+    /// </summary>
+    IAsyncEnumerable<StagedMemoir> ReadMemoirsAsync(IAsyncEnumerable<StagedLine> lines, CancellationToken ct);
 }
 
 /// <summary>Queues the background processing of a billing file.</summary>

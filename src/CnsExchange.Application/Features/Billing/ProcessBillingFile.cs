@@ -156,13 +156,14 @@ public sealed class ProcessBillingFileHandler(
         {
             // A file whose memoirs are runs of lines in file order is parsed again, and its batches made, on threads of
             // their own (its content read on a connection of its own) while this connection writes the batch before. Read
-            // back from the staging table instead (a sort of all its lines, then a FETCH per 5,000, each line's values
-            // read), the next batch waited for this connection and this thread: 2.3–3.0 s of a 1M-line file. The batches
+            // back from a staging table instead (a sort of all its lines, then a FETCH per 5,000, each line's values read),
+            // the next batch waited for this connection and this thread: 2.3–3.0 s of a 1M-line file; only a file whose
+            // memoirs are not runs in file order is read back so, its lines copied in from the file parsed again. The batches
             // are handed over ReadAheadBatches at a time: the parser then works in one stretch every few batches, mostly
             // while this connection writes, rather than at each batch just as its facts are read.
             var batches = await staging.InFileOrderAsync(ct)
                 ? ReadAhead.InChunks(token => BatchesAsync(file, ParseAgainAsync(file, providerCode, token), token), ReadAheadBatches, 1, ct)
-                : BatchesAsync(file, staging.ReadMemoirsAsync(ct), ct);
+                : BatchesAsync(file, staging.ReadMemoirsAsync(ParseLinesAgainAsync(file, providerCode, ct), ct), ct);
             await foreach (var next in batches)
             {
                 (previous, batch) = (batch, next);
@@ -233,13 +234,9 @@ public sealed class ProcessBillingFileHandler(
     /// </summary>
     private async IAsyncEnumerable<StagedMemoir> ParseAgainAsync(BillingFile file, string providerCode, [EnumeratorCancellation] CancellationToken ct)
     {
-        await using var content = store.OpenRead(file.ContentId);
         var current = new List<StagedLine>();
-        await foreach (var item in parser.ParseValidAsync(content, file.Format, providerCode, ct))
+        await foreach (var line in ParseLinesAgainAsync(file, providerCode, ct))
         {
-            var (line, errors) = item.Line is null ? (null, []) : FeeMemoirInputRules.Parse(item.Line);
-            if (line is null || errors.Count > 0)
-                throw new InvalidOperationException($"Billing file {file.Id} parsed with an error at line {item.Error?.Line ?? item.Line?.SourceLine} the second time.");
             if (current.Count > 0 && line.MemoirReference != current[0].MemoirReference)
             {
                 yield return new StagedMemoir(current[0].MemoirReference, current[0].SourceLine, current);
@@ -248,6 +245,19 @@ public sealed class ProcessBillingFileHandler(
             current.Add(line);
         }
         if (current.Count > 0) yield return new StagedMemoir(current[0].MemoirReference, current[0].SourceLine, current);
+    }
+
+    /// <summary>The lines of a file that passed every check, parsed again from its stored content (which never changes).</summary>
+    private async IAsyncEnumerable<StagedLine> ParseLinesAgainAsync(BillingFile file, string providerCode, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var content = store.OpenRead(file.ContentId);
+        await foreach (var item in parser.ParseValidAsync(content, file.Format, providerCode, ct))
+        {
+            var (line, errors) = item.Line is null ? (null, []) : FeeMemoirInputRules.Parse(item.Line);
+            if (line is null || errors.Count > 0)
+                throw new InvalidOperationException($"Billing file {file.Id} parsed with an error at line {item.Error?.Line ?? item.Line?.SourceLine} the second time.");
+            yield return line;
+        }
     }
 
     private static void Count(BillingFile file, IReadOnlyList<FeeMemoir> memoirs)
