@@ -247,24 +247,42 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    public async Task WriteMemoirsAsync(IReadOnlyList<FeeMemoir> memoirs, IReadOnlyDictionary<Guid, int> sessionsConsumed, CancellationToken ct)
+    public IEncodedLines EncodeLines(IReadOnlyList<FeeMemoir> memoirs)
+    {
+        var lines = 0;
+        foreach (var m in memoirs) lines += m.Lines.Count;
+        var rows = new BinaryCopyRows(lines * EncodedLineBytes);
+        var reasons = new ReasonsJson();
+        foreach (var m in memoirs)
+            foreach (var l in m.Lines)
+                EncodeLine(rows, l, reasons.Of(l.Reasons));
+        return new EncodedLines(rows);
+    }
+
+    /// <summary>About what a line takes in binary COPY (a bench line: 400–500 bytes), so that a batch's buffer seldom grows.</summary>
+    private const int EncodedLineBytes = 512;
+
+    private sealed class EncodedLines(BinaryCopyRows rows) : IEncodedLines
+    {
+        public BinaryCopyRows Rows => rows;
+        public void Dispose() => rows.Dispose();
+    }
+
+    public async Task WriteMemoirsAsync(IReadOnlyList<FeeMemoir> memoirs, IEncodedLines? encoded, IReadOnlyDictionary<Guid, int> sessionsConsumed, CancellationToken ct)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("Billing writes run inside a transaction.");
         if (memoirs.Count > 0)
         {
             await InsertMemoirsAsync(memoirs, ct);
-            var reasons = new ReasonsJson();
+            // The lines' rows were made ahead, off this connection (EncodeLines): the COPY only sends them.
+            using var made = encoded is null ? EncodeLines(memoirs) : null;
+            var rows = ((EncodedLines)(encoded ?? made!)).Rows;
             var roleBefore = await TakeBulkRoleAsync(ct);
-            await using (var w = roleBefore is null
-                ? await BeginStagedCopyAsync(connection, "fee_memoir_lines", CopyLineColumns, ct)
-                : await connection.BeginBinaryImportAsync($"COPY cns.fee_memoir_lines ({CopyLineColumns}) FROM STDIN (FORMAT BINARY)", ct))
-            {
-                foreach (var m in memoirs)
-                    foreach (var l in m.Lines)
-                        await WriteLineAsync(w, l, reasons.Of(l.Reasons), ct);
-                await w.CompleteAsync(ct);
-            }
+            if (roleBefore is null) await CreateStagedTableAsync("fee_memoir_lines", CopyLineColumns, ct);
+            await using (var copy = await connection.BeginRawBinaryCopyAsync(
+                $"COPY {(roleBefore is null ? "pg_temp.staged_fee_memoir_lines" : "cns.fee_memoir_lines")} ({CopyLineColumns}) FROM STDIN (FORMAT BINARY)", ct))
+                await rows.WriteToAsync(copy, ct);
             if (roleBefore is null) await MoveStagedAsync("fee_memoir_lines", CopyLineColumns, ct);
             else await ReturnToRoleAsync(roleBefore, ct);
         }
@@ -336,15 +354,13 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
     }
 
     /// <summary>
-    /// The memoirs (and, without the bulk role, the lines) are copied into a session temp table
-    /// of the copied columns only (no default, no constraint: nothing is evaluated per row there), then inserted in one
-    /// statement, which the policy checks.
+    /// Without the bulk role, the lines are copied into a session temp table of the copied columns only (no default, no
+    /// constraint: nothing is evaluated per row there), then inserted in one statement, which the policy checks.
     /// </summary>
-    private async Task<NpgsqlBinaryImporter> BeginStagedCopyAsync(NpgsqlConnection connection, string table, string columns, CancellationToken ct)
+    private async Task CreateStagedTableAsync(string table, string columns, CancellationToken ct)
     {
-        await using (var create = Command($"CREATE TEMP TABLE IF NOT EXISTS staged_{table} ON COMMIT DELETE ROWS AS SELECT {columns} FROM cns.{table} WITH NO DATA"))
-            await create.ExecuteNonQueryAsync(ct);
-        return await connection.BeginBinaryImportAsync($"COPY pg_temp.staged_{table} ({columns}) FROM STDIN (FORMAT BINARY)", ct);
+        await using var create = Command($"CREATE TEMP TABLE IF NOT EXISTS staged_{table} ON COMMIT DELETE ROWS AS SELECT {columns} FROM cns.{table} WITH NO DATA");
+        await create.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>
@@ -367,6 +383,8 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         "insured_id, session_date, act_code, travel, claimed_amount, single_room_surcharge, tariff_amount, rate_percent, cns_amount, " +
         "insured_share, outcome, reasons, payable_amount, contestation_status, created_at, payment_run_id, paid_amount, " +
         "travel_allowance, released_at, competent_fund";
+
+    private static readonly short CopyLineColumnCount = (short)CopyLineColumns.Split(',').Length;
 
     /// <summary>
     /// Every column of fee_memoirs but sandbox_id, each with its type and its value for a memoir, in the order of
@@ -435,60 +453,55 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         });
     }
 
-    private static async Task WriteLineAsync(NpgsqlBinaryImporter w, FeeMemoirLine l, string reasons, CancellationToken ct)
+    /// <summary>A line as a row of <see cref="CopyLineColumns"/>, in their order.</summary>
+    private static void EncodeLine(BinaryCopyRows w, FeeMemoirLine l, byte[] reasons)
     {
-        await w.StartRowAsync(ct);
-        await w.WriteAsync(l.Id, NpgsqlDbType.Uuid, ct);
-        await w.WriteAsync(l.MemoirId, NpgsqlDbType.Uuid, ct);
-        await w.WriteAsync(l.ProviderId, NpgsqlDbType.Uuid, ct);
-        await w.WriteAsync(l.LineNumber, NpgsqlDbType.Integer, ct);
-        await WriteNullableAsync(w, l.SourceLine, NpgsqlDbType.Integer, ct);
-        await WriteTextAsync(w, l.VoucherNumber, ct);
-        await WriteNullableAsync(w, l.VoucherId, NpgsqlDbType.Uuid, ct);
-        await WriteNullableAsync(w, l.VoucherServiceId, NpgsqlDbType.Uuid, ct);
-        await WriteNullableAsync(w, l.HospitalStayId, NpgsqlDbType.Uuid, ct);
-        await w.WriteAsync(l.Matricule, NpgsqlDbType.Varchar, ct);
-        await WriteNullableAsync(w, l.InsuredId, NpgsqlDbType.Uuid, ct);
-        await w.WriteAsync(l.SessionDate, NpgsqlDbType.Date, ct);
-        await w.WriteAsync(l.ActCode, NpgsqlDbType.Varchar, ct);
-        await w.WriteAsync(l.Travel, NpgsqlDbType.Boolean, ct);
-        await w.WriteAsync(l.ClaimedAmount, NpgsqlDbType.Numeric, ct);
-        await WriteNullableAsync(w, l.SingleRoomSurcharge, NpgsqlDbType.Numeric, ct);
-        await WriteNullableAsync(w, l.TariffAmount, NpgsqlDbType.Numeric, ct);
-        await WriteNullableAsync(w, l.RatePercent, NpgsqlDbType.Numeric, ct);
-        await w.WriteAsync(l.CnsAmount, NpgsqlDbType.Numeric, ct);
-        await w.WriteAsync(l.InsuredShare, NpgsqlDbType.Numeric, ct);
-        await w.WriteAsync(l.Outcome.ToString(), NpgsqlDbType.Varchar, ct);
-        await w.WriteAsync(reasons, NpgsqlDbType.Jsonb, ct);
-        await w.WriteAsync(l.PayableAmount, NpgsqlDbType.Numeric, ct);
-        await WriteTextAsync(w, l.ContestationStatus?.ToString(), ct);
-        await w.WriteAsync(l.CreatedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
+        w.StartRow(CopyLineColumnCount);
+        w.Uuid(l.Id);
+        w.Uuid(l.MemoirId);
+        w.Uuid(l.ProviderId);
+        w.Int(l.LineNumber);
+        w.Int(l.SourceLine);
+        w.Text(l.VoucherNumber);
+        w.Uuid(l.VoucherId);
+        w.Uuid(l.VoucherServiceId);
+        w.Uuid(l.HospitalStayId);
+        w.Text(l.Matricule);
+        w.Uuid(l.InsuredId);
+        w.Date(l.SessionDate);
+        w.Text(l.ActCode);
+        w.Bool(l.Travel);
+        w.Numeric(l.ClaimedAmount);
+        w.Numeric(l.SingleRoomSurcharge);
+        w.Numeric(l.TariffAmount);
+        w.Numeric(l.RatePercent);
+        w.Numeric(l.CnsAmount);
+        w.Numeric(l.InsuredShare);
+        w.Text(l.Outcome.ToString());
+        w.Jsonb(reasons);
+        w.Numeric(l.PayableAmount);
+        w.Text(l.ContestationStatus?.ToString());
+        w.TimestampTz(l.CreatedAt);
         // Payment fields: empty until a payment run takes the line (written as they are, so the row is the entity).
-        await WriteNullableAsync(w, l.PaymentRunId, NpgsqlDbType.Uuid, ct);
-        await WriteNullableAsync(w, l.PaidAmount, NpgsqlDbType.Numeric, ct);
-        await w.WriteAsync(l.TravelAllowance, NpgsqlDbType.Boolean, ct);
-        await WriteNullableAsync(w, l.ReleasedAt?.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
-        await WriteTextAsync(w, l.CompetentFund, ct);
+        w.Uuid(l.PaymentRunId);
+        w.Numeric(l.PaidAmount);
+        w.Bool(l.TravelAllowance);
+        w.TimestampTz(l.ReleasedAt);
+        w.Text(l.CompetentFund);
     }
-
-    private static Task WriteTextAsync(NpgsqlBinaryImporter w, string? value, CancellationToken ct) =>
-        value is null ? w.WriteNullAsync(ct) : w.WriteAsync(value, NpgsqlDbType.Varchar, ct);
-
-    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter w, T? value, NpgsqlDbType type, CancellationToken ct) where T : struct =>
-        value is { } v ? w.WriteAsync(v, type, ct) : w.WriteNullAsync(ct);
 
     /// <summary>Most lines of a file carry the same reasons (the insured share of the same tariff): serialized once each.</summary>
     private sealed class ReasonsJson
     {
-        private readonly Dictionary<Reason, string> _single = [];
+        private readonly Dictionary<Reason, byte[]> _single = [];
 
-        public string Of(List<Reason> reasons)
+        public byte[] Of(List<Reason> reasons)
         {
-            if (reasons.Count != 1) return JsonSerializer.Serialize(reasons, JsonDefaults.Options);
+            if (reasons.Count != 1) return JsonSerializer.SerializeToUtf8Bytes(reasons, JsonDefaults.Options);
             if (!_single.TryGetValue(reasons[0], out var json))
             {
                 if (_single.Count > 1000) _single.Clear();
-                _single[reasons[0]] = json = JsonSerializer.Serialize(reasons, JsonDefaults.Options);
+                _single[reasons[0]] = json = JsonSerializer.SerializeToUtf8Bytes(reasons, JsonDefaults.Options);
             }
             return json;
         }

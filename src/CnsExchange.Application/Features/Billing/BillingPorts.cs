@@ -19,6 +19,9 @@ public enum ClaimResult
     Conflict,
 }
 
+/// <summary>The lines of a batch of memoirs made for the bulk write (<see cref="IBillingLedger.EncodeLines"/>); disposed once written.</summary>
+public interface IEncodedLines : IDisposable;
+
 /// <summary>
 /// The writes of adjudication, decided by the database: session consumption is a conditional increment and paid
 /// lines are unique by partial unique indexes, whatever the concurrency. Works in the caller's transaction.
@@ -73,7 +76,14 @@ public interface IBillingLedger
     /// the check constraint on the counters and the unique indexes of paid lines remain the final guard (a violation
     /// fails the statement).
     /// </summary>
-    Task WriteMemoirsAsync(IReadOnlyList<FeeMemoir> memoirs, IReadOnlyDictionary<Guid, int> sessionsConsumed, CancellationToken ct);
+    /// <param name="lines">The memoirs' lines made ahead by <see cref="EncodeLines"/> (null: made here).</param>
+    Task WriteMemoirsAsync(IReadOnlyList<FeeMemoir> memoirs, IEncodedLines? lines, IReadOnlyDictionary<Guid, int> sessionsConsumed, CancellationToken ct);
+
+    /// <summary>
+    /// The lines of <paramref name="memoirs"/> as <see cref="WriteMemoirsAsync"/> sends them, made without the database, so
+    /// that any thread can make them ahead of the write.
+    /// </summary>
+    IEncodedLines EncodeLines(IReadOnlyList<FeeMemoir> memoirs);
 
     /// <summary>
     /// Analyses fee_memoir_lines (in the caller's transaction, which then sees its own lines counted) when its statistics
