@@ -268,16 +268,15 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         public void Dispose() => rows.Dispose();
     }
 
-    public async Task WriteMemoirsAsync(IReadOnlyList<FeeMemoir> memoirs, IEncodedLines? encoded, IReadOnlyDictionary<Guid, int> sessionsConsumed, CancellationToken ct)
+    public async Task WriteMemoirsAsync(IReadOnlyList<FeeMemoir> memoirs, IEncodedLines? lines, IReadOnlyDictionary<Guid, int> sessionsConsumed, CancellationToken ct)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("Billing writes run inside a transaction.");
         if (memoirs.Count > 0)
         {
-            await InsertMemoirsAsync(memoirs, ct);
             // The lines' rows were made ahead, off this connection (EncodeLines): the COPY only sends them.
-            using var made = encoded is null ? EncodeLines(memoirs) : null;
-            var rows = ((EncodedLines)(encoded ?? made!)).Rows;
+            var rows = ((EncodedLines)(lines ?? throw new ArgumentNullException(nameof(lines), "Memoirs are written with their lines made by EncodeLines."))).Rows;
+            await InsertMemoirsAsync(memoirs, ct);
             var roleBefore = await TakeBulkRoleAsync(ct);
             if (roleBefore is null) await CreateStagedTableAsync("fee_memoir_lines", CopyLineColumns, ct);
             await using (var copy = await connection.BeginRawBinaryCopyAsync(

@@ -76,7 +76,7 @@ public interface IBillingLedger
     /// the check constraint on the counters and the unique indexes of paid lines remain the final guard (a violation
     /// fails the statement).
     /// </summary>
-    /// <param name="lines">The memoirs' lines made ahead by <see cref="EncodeLines"/> (null: made here).</param>
+    /// <param name="lines">The memoirs' lines, made ahead by <see cref="EncodeLines"/> (null only when there is no memoir).</param>
     Task WriteMemoirsAsync(IReadOnlyList<FeeMemoir> memoirs, IEncodedLines? lines, IReadOnlyDictionary<Guid, int> sessionsConsumed, CancellationToken ct);
 
     /// <summary>
