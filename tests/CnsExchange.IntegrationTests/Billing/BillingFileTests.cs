@@ -258,6 +258,44 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
         Assert.Contains("longer than 64 KiB", file.Errors![0].Message);
     }
 
+    /// <summary>
+    /// CSV the reader cannot go on with, or that breaks the format's own rules, rejects the file whole with the line and a
+    /// message a billing system can show: a row or a header longer than the reader's 64 KiB record limit (the CSV
+    /// counterpart of <see cref="An_xml_value_of_megabytes_is_refused_without_being_buffered"/>), a column named twice,
+    /// a quoted field that is never closed, or one that holds a line break (read as the field's value, refused as a
+    /// control character: one memoir line is one row).
+    /// </summary>
+    [Theory]
+    [InlineData("row of megabytes", 3, null, "The CSV cannot be read further: ")]
+    [InlineData("header of megabytes", 1, null, "The header row cannot be read: ")]
+    [InlineData("column twice", 1, "actCode", "Column 'actCode' appears more than once.")]
+    [InlineData("quote never closed", 3, null, "A quoted field is never closed.")]
+    [InlineData("line break in quotes", 3, "actCode", "'actCode' contains the control character U+000A at position 3; no control character is allowed in this field.")]
+    public async Task Bil14_csv_the_reader_cannot_go_on_with_is_rejected_whole_at_its_line(string @case, int line, string? field, string message)
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api);
+        const string header = "memoirReference,voucherNumber,matricule,sessionDate,actCode,claimedAmount";
+        var good = $"CSV-1,{voucher},{Adult},2026-11-10,ZK11,36.80";
+        var csv = @case switch
+        {
+            "row of megabytes" => $"{header}\n{good}\nCSV-1,{voucher},{Adult},2026-11-11,{new string('Z', 2_000_000)},36.80\n",
+            "header of megabytes" => $"{header},{new string('c', 2_000_000)}\n{good}\n",
+            "column twice" => $"{header},actCode\n{good},ZK11\n",
+            "quote never closed" => $"{header}\n{good}\nCSV-1,{voucher},{Adult},2026-11-11,\"ZK11,36.80\n",
+            "line break in quotes" => $"{header}\n{good}\nCSV-1,{voucher},{Adult},2026-11-11,\"ZK\n11\",36.80\n",
+            _ => throw new ArgumentOutOfRangeException(nameof(@case)),
+        };
+        var file = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), csv, "text/csv")).Id.ToString());
+
+        Assert.Equal(BillingFileStatus.Rejected, file.Status);
+        var error = Assert.Single(file.Errors);
+        Assert.Equal((line, field), (error.Line, error.Field));
+        Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
+        Assert.True(error.Message.Length < 1_000, "the message quotes none of the megabytes");
+        Assert.Equal(0, await MemoirCountAsync());
+        Assert.Equal(0, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+    }
+
     [Fact]
     public async Task A_file_of_another_provider_code_or_with_used_or_repeated_references_is_rejected()
     {
