@@ -79,14 +79,6 @@ public static class LuxembourgCalendar
         return d;
     }
 
-    /// <summary>The last working day on or before <paramref name="date"/>.</summary>
-    public static DateOnly WorkingDayOnOrBefore(DateOnly date)
-    {
-        var d = date;
-        while (!IsWorkingDay(d)) d = d.AddDays(-1);
-        return d;
-    }
-
     /// <summary>Working days strictly after <paramref name="from"/> up to and including <paramref name="to"/>.</summary>
     public static int WorkingDaysBetween(DateOnly from, DateOnly to)
     {

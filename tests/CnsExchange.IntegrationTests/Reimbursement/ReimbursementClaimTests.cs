@@ -161,6 +161,30 @@ public sealed class ReimbursementClaimTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(2, await VoucherSeed.SessionsBilledAsync(Api, voucher));
     }
 
+    /// <summary>
+    /// The same invoice claimed several times at once: one claim is made, every other answer is DUPLICATE_CLAIM naming it,
+    /// and only its session is consumed. (In runs of this test the claims met at the check before the save; the handler's
+    /// answer for two that pass it together, from the unique index, was not reached.)
+    /// </summary>
+    [Fact]
+    public async Task Ins03_the_same_invoice_claimed_in_parallel_makes_one_claim_and_names_it_in_every_other_answer()
+    {
+        // Each on a voucher of its own and with a scan of its own, so that neither the lock on a voucher's services nor the
+        // attachment store's index of identical content puts them one after the other.
+        var vouchers = new List<string>();
+        for (var i = 0; i < 8; i++) vouchers.Add(await VoucherAsync());
+        var before = await CountsAsync();
+        var answers = await Task.WhenAll(vouchers.Select((voucher, i) =>
+            PostAsync(Client(InsuredApp), Physio(voucher, "F-PAR", Session($"2026-11-{5 + i:00}")), Invoice($"scan {i}"))));
+
+        var created = Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Created);
+        var claim = await created.ExpectAsync<ReimbursementClaimDto>(HttpStatusCode.Created);
+        foreach (var other in answers.Where(a => a != created))
+            Assert.Equal(claim.Id, (await other.ExpectProblemAsync(HttpStatusCode.Conflict, "DUPLICATE_CLAIM"))["claimId"]!.GetValue<Guid>());
+        Assert.Equal(before.Zip([1L, 1L, 1L], (a, b) => a + b), await CountsAsync());
+        Assert.Equal(1, (await Task.WhenAll(vouchers.Select(v => VoucherSeed.SessionsBilledAsync(Api, v)))).Sum());
+    }
+
     [Fact]
     public async Task Ins04_a_session_paid_to_the_provider_is_not_reimbursed_and_a_reimbursed_one_is_not_paid_to_the_provider()
     {
