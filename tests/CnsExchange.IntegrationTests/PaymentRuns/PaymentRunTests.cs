@@ -200,6 +200,44 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
         Assert.Single(await RunsInDbAsync(Api));
     }
 
+    /// <summary>
+    /// A run left unfinished with no job to finish it (its process died after the step that failed; here a run started by
+    /// hand whose execution failed outside Hangfire) is executed by the next tick, from its last step, before the tick
+    /// considers any slot: a later run must not take its lines.
+    /// </summary>
+    [Fact]
+    public async Task A_run_left_unfinished_without_a_job_is_finished_by_the_next_tick_before_any_slot()
+    {
+        await AWeekOfMemoirsAsync();
+        await using var paused = await Api.PausePaymentRunTickAsync();
+        Task<PaymentSchedulePass> Tick() => Api.WithScopeAsync(async sp => await sp.GetRequiredService<IMediator>().Send(new RunDuePaymentRuns()));
+        Assert.Empty((await Tick()).RunsExecuted); // looks from now on
+
+        Api.PaymentRunFaults.Arm(PaymentRunFaultPoints.BeforeWriteFiles);
+        Guid manual;
+        using (Api.EnterDefaultSandbox())
+        {
+            manual = (await Api.WithScopeAsync(sp => sp.GetRequiredService<PaymentRunFactory>().ManualAsync("test", default))).Id;
+            await Assert.ThrowsAnyAsync<Exception>(() => Api.WithScopeAsync(async sp =>
+            {
+                await sp.GetRequiredService<PaymentRunExecutor>().ExecuteAsync(manual, default);
+                return 0;
+            }));
+        }
+        Assert.True(Api.PaymentRunFaults.Fired);
+        Assert.NotEqual(PaymentRunStatus.Closed, Assert.Single(await RunsInDbAsync(Api)).Status);
+
+        Api.Clock.Advance(TimeSpan.FromDays(7)); // the weekly slot of 30 November is due too
+        var next = await Tick();
+        Assert.Equal(manual, next.RunsExecuted[0]);
+        var runs = await RunsInDbAsync(Api);
+        var run = Assert.Single(runs, r => r.Id == manual);
+        Assert.Equal((PaymentRunStatus.Closed, 1), (run.Status, run.FailedAttempts));
+        Assert.All(runs, r => Assert.Equal(PaymentRunStatus.Closed, r.Status));
+        Assert.Equal(next.RunsExecuted.Order(), runs.Select(r => r.Id).Order());
+        Assert.Empty((await Tick()).RunsExecuted);
+    }
+
     [Fact]
     public async Task An_overturned_contestation_is_paid_in_the_next_run_and_its_return_file_says_so()
     {
