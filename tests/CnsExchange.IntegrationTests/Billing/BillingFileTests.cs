@@ -296,6 +296,18 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(0, await VoucherSeed.SessionsBilledAsync(Api, voucher));
     }
 
+    [Theory]
+    [InlineData("memoirReference,voucherNumber,matricule,sessionDate,actCode,claimedAmount\n")]
+    [InlineData("memoirReference,voucherNumber,matricule,sessionDate,actCode,claimedAmount\r\n\r\n\r\n")]
+    public async Task Bil14_a_csv_of_a_header_and_no_line_is_rejected_as_containing_no_memoir_line(string csv)
+    {
+        var file = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), csv, "text/csv")).Id.ToString());
+        Assert.Equal(BillingFileStatus.Rejected, file.Status);
+        var error = Assert.Single(file.Errors);
+        Assert.Equal((1, null, "The file contains no memoir line."), (error.Line, error.Field, error.Message));
+        Assert.Equal(0, file.Counts.Memoirs);
+    }
+
     [Fact]
     public async Task A_file_of_another_provider_code_or_with_used_or_repeated_references_is_rejected()
     {
