@@ -176,6 +176,22 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(0, await V.CountAsync(Api, "attachments"));
     }
 
+    /// <summary>An owner takes at most <see cref="AttachmentStoreLimits.MaxPerOwner"/> documents; one more is 422 and stores nothing.</summary>
+    [Fact]
+    public async Task A_request_takes_twenty_documents_and_the_twenty_first_is_refused_and_not_stored()
+    {
+        var decision = await V.DecideAsync(Client(Physio1), V.Rx(V.DependencyPlan));
+        var url = $"{V.Url}/{decision.Id}";
+        for (var i = 0; i < AttachmentStoreLimits.MaxPerOwner; i++)
+            await AttachedAsync(AttachAsync(Client(Physio1), url, V.Pdf($"document {i}"), fileName: $"document-{i}.pdf"));
+
+        var problem = await (await AttachAsync(Client(Physio1), url, V.Pdf("one more"), fileName: "one-more.pdf"))
+            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "too_many_attachments");
+        Assert.Equal("At most 20 documents can be attached to one validation request.", problem["detail"]!.GetValue<string>());
+        Assert.Equal(20, (await ListAsync(Physio1, url)).Count);
+        Assert.Equal(20, await V.CountAsync(Api, "attachments"));
+    }
+
     [Fact]
     public async Task A_document_sent_while_information_is_asked_goes_with_the_answer()
     {
