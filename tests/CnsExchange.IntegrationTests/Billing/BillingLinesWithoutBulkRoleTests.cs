@@ -78,16 +78,16 @@ public sealed class BillingLinesWithoutBulkRoleTests(ApiFactory api) : ApiTest(a
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             await db.Database.OpenConnectionAsync();
             var conn = (NpgsqlConnection)db.Database.GetDbConnection();
-            await ExecuteAsync(conn, $"SET ROLE {StagedRole}");
+            await Sql.ExecuteAsync(conn, $"SET ROLE {StagedRole}");
             try
             {
                 Assert.Equal(BillingFileStatus.Processed, await scope.ServiceProvider.GetRequiredService<IMediator>().Send(new ProcessBillingFile(fileId)));
-                Assert.Equal(true, await ScalarAsync(conn, "SELECT to_regclass('pg_temp.staged_fee_memoir_lines') IS NOT NULL"));
-                Assert.Equal(StagedRole, await ScalarAsync(conn, "SELECT current_user::text"));
+                Assert.True(await Sql.ScalarAsync<bool>(conn, "SELECT to_regclass('pg_temp.staged_fee_memoir_lines') IS NOT NULL"));
+                Assert.Equal(StagedRole, await Sql.ScalarAsync<string>(conn, "SELECT current_user::text"));
             }
             finally
             {
-                await ExecuteAsync(conn, "RESET ROLE; DISCARD TEMP");
+                await Sql.ExecuteAsync(conn, "RESET ROLE; DISCARD TEMP");
                 // Opened here, so closed here. Left open, it went back to the pool with the context, and the suite's sandbox
                 // creations that leased that context next failed on row-level security: the connection kept the default
                 // sandbox's setting, which is given to a connection when it opens.
@@ -115,7 +115,7 @@ public sealed class BillingLinesWithoutBulkRoleTests(ApiFactory api) : ApiTest(a
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         await using var tx = await db.Database.BeginTransactionAsync();
         var conn = (NpgsqlConnection)db.Database.GetDbConnection();
-        if (withoutBulkRole) await ExecuteAsync(conn, $"SELECT set_config('role', '{StagedRole}', true)");
+        if (withoutBulkRole) await Sql.ExecuteAsync(conn, $"SELECT set_config('role', '{StagedRole}', true)");
         var adjudicator = new FeeMemoirAdjudicator(db, scope.ServiceProvider.GetRequiredService<IBillingLedger>(),
             scope.ServiceProvider.GetRequiredService<IReferenceData>().Catalog, Api.Clock);
         await adjudicator.AdjudicateBatchAsync(memoirs, default);
@@ -128,8 +128,8 @@ public sealed class BillingLinesWithoutBulkRoleTests(ApiFactory api) : ApiTest(a
             """, conn))
         await using (var reader = await read.ExecuteReaderAsync())
             while (await reader.ReadAsync()) lines.Add(reader.GetString(0));
-        var staged = await ScalarAsync(conn, "SELECT to_regclass('pg_temp.staged_fee_memoir_lines') IS NOT NULL") is true;
-        var user = (string)(await ScalarAsync(conn, "SELECT current_user::text"))!;
+        var staged = await Sql.ScalarAsync<bool>(conn, "SELECT to_regclass('pg_temp.staged_fee_memoir_lines') IS NOT NULL");
+        var user = await Sql.ScalarAsync<string>(conn, "SELECT current_user::text");
         await tx.RollbackAsync();
         return new Written(lines, staged, user);
     }
@@ -142,7 +142,7 @@ public sealed class BillingLinesWithoutBulkRoleTests(ApiFactory api) : ApiTest(a
     {
         await using var owner = new NpgsqlConnection(Api.ConnectionString);
         await owner.OpenAsync();
-        await ExecuteAsync(owner, $"""
+        await Sql.ExecuteAsync(owner, $"""
             DO $$ BEGIN
               IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{StagedRole}') THEN
                 CREATE ROLE {StagedRole} NOLOGIN NOSUPERUSER NOBYPASSRLS;
@@ -160,18 +160,6 @@ public sealed class BillingLinesWithoutBulkRoleTests(ApiFactory api) : ApiTest(a
             EXCEPTION WHEN unique_violation OR internal_error THEN NULL; -- granted at the same moment for another test database
             END $$;
             """);
-        Assert.Equal(0L, await ScalarAsync(owner, $"SELECT count(*) FROM pg_roles WHERE rolname = '{StagedRole}_bulk'"));
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection conn, string sql)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        await cmd.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<object?> ScalarAsync(NpgsqlConnection conn, string sql)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        return await cmd.ExecuteScalarAsync();
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(owner, $"SELECT count(*) FROM pg_roles WHERE rolname = '{StagedRole}_bulk'"));
     }
 }

@@ -142,7 +142,7 @@ public sealed class LineReferenceTests(ApiFactory api) : ApiTest(api)
               accepted_count, reduced_count, refused_count, claimed_total, tariff_total, cns_total, insured_share_total, sandbox_id)
             """;
         await using var conn = await OpenAsync();
-        await ExecuteAsync(conn, $"""
+        await Sql.ExecuteAsync(conn, $"""
             CREATE TEMP TABLE own AS SELECT gen_random_uuid() p, gen_random_uuid() f, gen_random_uuid() m, gen_random_uuid() m2;
             INSERT INTO cns.sandboxes (id, name, clock_mode, clock_offset, created_at, last_used_at) VALUES ('{Own}', 'memoir references', 'running', interval '0', now(), now());
             INSERT INTO cns.providers (id, code, kind, name, iban, bic, created_at, sandbox_id)
@@ -156,22 +156,22 @@ public sealed class LineReferenceTests(ApiFactory api) : ApiTest(api)
         {
             await using var other = await OpenAsync();
             var parents = new[] { "cns.providers WHERE id = '{0}'", "cns.billing_files WHERE id = '{1}'", $"cns.sandboxes WHERE id = '{Own}'" };
-            var (provider, file) = ((Guid)(await ScalarAsync(conn, "SELECT p FROM own"))!, (Guid)(await ScalarAsync(conn, "SELECT f FROM own"))!);
+            var (provider, file) = (await Sql.ScalarAsync<Guid>(conn, "SELECT p FROM own"), await Sql.ScalarAsync<Guid>(conn, "SELECT f FROM own"));
             await using (var insert = await conn.BeginTransactionAsync())
             {
-                await ExecuteAsync(conn, Memoir + $" SELECT m, p, 'MR-1', 'File', f, 'Adjudicated', now(), date '2026-03-01', date '2026-04-01', 0, 0, 0, 0, 0, 0, 0, 0, '{Own}' FROM own");
+                await Sql.ExecuteAsync(conn, Memoir + $" SELECT m, p, 'MR-1', 'File', f, 'Adjudicated', now(), date '2026-03-01', date '2026-04-01', 0, 0, 0, 0, 0, 0, 0, 0, '{Own}' FROM own");
                 foreach (var parent in parents)
                 {
-                    var e = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(other, $"SELECT id FROM {string.Format(parent, provider, file)} FOR UPDATE NOWAIT"));
+                    var e = await Assert.ThrowsAsync<PostgresException>(() => Sql.ScalarAsync<object?>(other, $"SELECT id FROM {string.Format(parent, provider, file)} FOR UPDATE NOWAIT"));
                     Assert.Equal(PostgresErrorCodes.LockNotAvailable, e.SqlState);
                 }
             }
             // Rolled back: the locks are gone with the transaction.
             foreach (var parent in parents)
-                Assert.NotNull(await ScalarAsync(other, $"SELECT id FROM {string.Format(parent, provider, file)} FOR UPDATE NOWAIT"));
+                Assert.NotNull(await Sql.ScalarAsync<object?>(other, $"SELECT id FROM {string.Format(parent, provider, file)} FOR UPDATE NOWAIT"));
 
             // A memoir outside any file, with one refused line naming nothing but its memoir and provider.
-            await ExecuteAsync(conn, Memoir + $"""
+            await Sql.ExecuteAsync(conn, Memoir + $"""
                  SELECT m2, p, 'MR-2', 'Api', NULL, 'Adjudicated', now(), date '2026-03-01', date '2026-04-01', 1, 0, 0, 1, 30, 30, 0, 0, '{Own}' FROM own;
                 INSERT INTO cns.fee_memoir_lines (id, memoir_id, provider_id, line_number, voucher_number, matricule, session_date, act_code, travel,
                   claimed_amount, tariff_amount, rate_percent, cns_amount, insured_share, outcome, reasons, payable_amount, created_at, travel_allowance, sandbox_id)
@@ -180,12 +180,12 @@ public sealed class LineReferenceTests(ApiFactory api) : ApiTest(api)
                 DELETE FROM cns.billing_file_contents WHERE id = '{file}';
                 DELETE FROM cns.sandboxes WHERE id = '{Own}';
                 """);
-            Assert.Equal((0L, 0L), ((long)(await ScalarAsync(conn, $"SELECT count(*) FROM cns.fee_memoirs WHERE sandbox_id = '{Own}'"))!,
-                (long)(await ScalarAsync(conn, $"SELECT count(*) FROM cns.fee_memoir_lines WHERE sandbox_id = '{Own}'"))!));
+            Assert.Equal((0L, 0L), (await Sql.ScalarAsync<long>(conn, $"SELECT count(*) FROM cns.fee_memoirs WHERE sandbox_id = '{Own}'"),
+                await Sql.ScalarAsync<long>(conn, $"SELECT count(*) FROM cns.fee_memoir_lines WHERE sandbox_id = '{Own}'")));
         }
         finally
         {
-            await ExecuteAsync(conn, $"""
+            await Sql.ExecuteAsync(conn, $"""
                 DELETE FROM cns.fee_memoirs WHERE sandbox_id = '{Own}';
                 DELETE FROM cns.billing_files WHERE sandbox_id = '{Own}';
                 DELETE FROM cns.billing_file_contents WHERE sandbox_id = '{Own}';
@@ -200,9 +200,9 @@ public sealed class LineReferenceTests(ApiFactory api) : ApiTest(api)
     {
         await using var conn = await OpenAsync();
         await using var tx = await conn.BeginTransactionAsync();
-        await ExecuteAsync(conn, Setup + InsertLine);
-        await ExecuteAsync(conn, "DELETE FROM cns.fee_memoirs USING ids WHERE id = ids.m");
-        Assert.Equal(0L, await ScalarAsync(conn, "SELECT count(*) FROM cns.fee_memoir_lines l JOIN ids ON l.memoir_id = ids.m"));
+        await Sql.ExecuteAsync(conn, Setup + InsertLine);
+        await Sql.ExecuteAsync(conn, "DELETE FROM cns.fee_memoirs USING ids WHERE id = ids.m");
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(conn, "SELECT count(*) FROM cns.fee_memoir_lines l JOIN ids ON l.memoir_id = ids.m"));
     }
 
     [Fact]
@@ -220,8 +220,8 @@ public sealed class LineReferenceTests(ApiFactory api) : ApiTest(api)
         Guid memoir;
         await using (var setup = await conn.BeginTransactionAsync())
         {
-            await ExecuteAsync(conn, Setup.Replace("ON COMMIT DROP", "", StringComparison.Ordinal));
-            memoir = (Guid)(await ScalarAsync(conn, "SELECT m FROM ids"))!;
+            await Sql.ExecuteAsync(conn, Setup.Replace("ON COMMIT DROP", "", StringComparison.Ordinal));
+            memoir = await Sql.ScalarAsync<Guid>(conn, "SELECT m FROM ids");
             await setup.CommitAsync();
         }
         try
@@ -229,15 +229,15 @@ public sealed class LineReferenceTests(ApiFactory api) : ApiTest(api)
             await using var other = await OpenAsync();
             await using (var insert = await conn.BeginTransactionAsync())
             {
-                await ExecuteAsync(conn, InsertLine);
-                var e = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(other, $"SELECT id FROM cns.fee_memoirs WHERE id = '{memoir}' FOR UPDATE NOWAIT"));
+                await Sql.ExecuteAsync(conn, InsertLine);
+                var e = await Assert.ThrowsAsync<PostgresException>(() => Sql.ScalarAsync<object?>(other, $"SELECT id FROM cns.fee_memoirs WHERE id = '{memoir}' FOR UPDATE NOWAIT"));
                 Assert.Equal(PostgresErrorCodes.LockNotAvailable, e.SqlState);
             }
-            Assert.Equal(memoir, await ScalarAsync(other, $"SELECT id FROM cns.fee_memoirs WHERE id = '{memoir}' FOR UPDATE NOWAIT"));
+            Assert.Equal(memoir, await Sql.ScalarAsync<Guid>(other, $"SELECT id FROM cns.fee_memoirs WHERE id = '{memoir}' FOR UPDATE NOWAIT"));
         }
         finally
         {
-            await ExecuteAsync(conn, """
+            await Sql.ExecuteAsync(conn, """
                 DELETE FROM cns.fee_memoirs USING ids WHERE id = ids.m;
                 DELETE FROM cns.vouchers USING ids WHERE id = ids.v;
                 DELETE FROM cns.insured USING ids WHERE id IN (ids.i, ids.i2);
@@ -252,9 +252,9 @@ public sealed class LineReferenceTests(ApiFactory api) : ApiTest(api)
     {
         await using var conn = await OpenAsync();
         await using var tx = await conn.BeginTransactionAsync();
-        await ExecuteAsync(conn, insert);
-        Assert.Equal(1L, await ScalarAsync(conn, count));
-        await ExecuteAsync(conn, update);
+        await Sql.ExecuteAsync(conn, insert);
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(conn, count));
+        await Sql.ExecuteAsync(conn, update);
     }
 
     /// <summary>In a transaction rolled back after: <paramref name="before"/> succeeds, then <paramref name="refused"/> fails as a foreign-key violation under <paramref name="constraint"/>.</summary>
@@ -262,8 +262,8 @@ public sealed class LineReferenceTests(ApiFactory api) : ApiTest(api)
     {
         await using var conn = await OpenAsync();
         await using var tx = await conn.BeginTransactionAsync();
-        await ExecuteAsync(conn, before);
-        var e = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(conn, refused));
+        await Sql.ExecuteAsync(conn, before);
+        var e = await Assert.ThrowsAsync<PostgresException>(() => Sql.ExecuteAsync(conn, refused));
         Assert.Equal((PostgresErrorCodes.ForeignKeyViolation, constraint), (e.SqlState, e.ConstraintName));
     }
 
@@ -272,17 +272,5 @@ public sealed class LineReferenceTests(ApiFactory api) : ApiTest(api)
         var conn = new NpgsqlConnection(Api.ConnectionString);
         await conn.OpenAsync();
         return conn;
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection conn, string sql)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        await cmd.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<object?> ScalarAsync(NpgsqlConnection conn, string sql)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        return await cmd.ExecuteScalarAsync();
     }
 }

@@ -62,12 +62,7 @@ public static class SandboxApi
     public static async Task<long> CountAsync(NpgsqlConnection conn, string sql, params object[] args) =>
         Convert.ToInt64(await ScalarAsync<object>(conn, sql, args));
 
-    public static async Task<T> ScalarAsync<T>(NpgsqlConnection conn, string sql, params object[] args)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        foreach (var a in args) cmd.Parameters.Add(new NpgsqlParameter { Value = a });
-        return (T)(await cmd.ExecuteScalarAsync())!;
-    }
+    public static Task<T> ScalarAsync<T>(NpgsqlConnection conn, string sql, params object[] args) => Sql.ScalarAsync<T>(conn, sql, args);
 
     public static Guid Default => SandboxIds.Default;
 }
