@@ -163,8 +163,8 @@ public sealed class ReimbursementClaimTests(ApiFactory api) : ApiTest(api)
 
     /// <summary>
     /// The same invoice claimed several times at once: one claim is made, every other answer is DUPLICATE_CLAIM naming it,
-    /// and only its session is consumed. (In runs of this test the claims met at the check before the save; the handler's
-    /// answer for two that pass it together, from the unique index, was not reached.)
+    /// and only its session is consumed. (In runs of this test the claims met at the check before the save; two that pass
+    /// it together are the next test's subject.)
     /// </summary>
     [Fact]
     public async Task Ins03_the_same_invoice_claimed_in_parallel_makes_one_claim_and_names_it_in_every_other_answer()
@@ -183,6 +183,46 @@ public sealed class ReimbursementClaimTests(ApiFactory api) : ApiTest(api)
             Assert.Equal(claim.Id, (await other.ExpectProblemAsync(HttpStatusCode.Conflict, "DUPLICATE_CLAIM"))["claimId"]!.GetValue<Guid>());
         Assert.Equal(before.Zip([1L, 1L, 1L], (a, b) => a + b), await CountsAsync());
         Assert.Equal(1, (await Task.WhenAll(vouchers.Select(v => VoucherSeed.SessionsBilledAsync(Api, v)))).Sum());
+    }
+
+    /// <summary>
+    /// Two claims of one invoice that both pass the check before the save: the second waits on the unique index for the
+    /// first, then is DUPLICATE_CLAIM naming it, with nothing of it kept. Made certain here: the invoice number of a stored
+    /// claim is changed in a transaction held open (the check, which reads committed data, does not see it), and committed
+    /// once the claim's INSERT waits on the index.
+    /// </summary>
+    [Fact]
+    public async Task Ins03_a_claim_that_passed_the_check_while_another_of_its_invoice_was_saving_is_DUPLICATE_CLAIM_naming_it()
+    {
+        var voucher = await VoucherAsync();
+        var first = await ClaimAsync(Client(InsuredApp), Physio(voucher, "F-BEFORE", Session("2026-11-05")));
+        var before = await CountsAsync();
+
+        await using var owner = new Npgsql.NpgsqlConnection(Api.ConnectionString);
+        await owner.OpenAsync();
+        await using var held = await owner.BeginTransactionAsync();
+        await Sql.ExecuteAsync(owner, "UPDATE cns.reimbursement_claims SET invoice_number = 'F-RACE' WHERE id = $1", first.Id);
+
+        var racing = PostAsync(Client(InsuredApp), Physio(voucher, "F-RACE", Session("2026-11-06")), Invoice("racing scan"));
+        await using (var watch = new Npgsql.NpgsqlConnection(Api.ConnectionString))
+        {
+            await watch.OpenAsync();
+            var waiting = await Eventually.PollAsync(async () =>
+            {
+                if (racing.IsCompleted) await racing;
+                return await Sql.ScalarAsync<long>(watch, """
+                    SELECT count(*) FROM pg_stat_activity
+                    WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO cns.reimbursement_claims%'
+                    """);
+            }, n => n > 0 || racing.IsCompleted, intervalMs: 10);
+            Assert.True(waiting > 0, "The claim's INSERT never waited on the held claim.");
+        }
+        await held.CommitAsync();
+
+        var problem = await (await racing).ExpectProblemAsync(HttpStatusCode.Conflict, "DUPLICATE_CLAIM");
+        Assert.Equal(first.Id, problem["claimId"]!.GetValue<Guid>());
+        Assert.Equal(before, await CountsAsync());
+        Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, voucher));
     }
 
     [Fact]
