@@ -124,7 +124,7 @@ public sealed class BillingLinesWithoutBulkRoleTests(ApiFactory api) : ApiTest(a
         var lines = new List<string>();
         await using (var read = new NpgsqlCommand("""
             SELECT jsonb_pretty(to_jsonb(l) - 'id' - 'memoir_id') FROM cns.fee_memoir_lines l JOIN cns.fee_memoirs m ON m.id = l.memoir_id
-            WHERE m.reference LIKE 'STAGED-%' OR m.reference LIKE 'NOBULK-%' ORDER BY m.reference, l.line_number
+            WHERE m.reference LIKE 'STAGED-%' ORDER BY m.reference, l.line_number
             """, conn))
         await using (var reader = await read.ExecuteReaderAsync())
             while (await reader.ReadAsync()) lines.Add(reader.GetString(0));

@@ -26,7 +26,7 @@ public sealed class BinaryCopyRowsTests(ApiFactory api) : ApiTest(api)
         var rows = Rows().ToList();
         await using var conn = new NpgsqlConnection(Api.ConnectionString);
         await conn.OpenAsync();
-        await Execute(conn, $"CREATE TEMP TABLE by_npgsql ({Columns}); CREATE TEMP TABLE by_hand ({Columns})");
+        await Sql.ExecuteAsync(conn, $"CREATE TEMP TABLE by_npgsql ({Columns}); CREATE TEMP TABLE by_hand ({Columns})");
 
         await using (var w = await conn.BeginBinaryImportAsync("COPY by_npgsql FROM STDIN (FORMAT BINARY)"))
         {
@@ -70,9 +70,9 @@ public sealed class BinaryCopyRowsTests(ApiFactory api) : ApiTest(api)
             await made.WriteToAsync(copy, default);
         }
 
-        Assert.Equal(rows.Count, await Count(conn, "SELECT count(*) FROM by_hand"));
+        Assert.Equal(rows.Count, await Sql.ScalarAsync<long>(conn, "SELECT count(*) FROM by_hand"));
         // Each row's text (every column as PostgreSQL prints it: numerics with their display scale, instants in UTC).
-        await Execute(conn, "SET TIME ZONE 'UTC'");
+        await Sql.ExecuteAsync(conn, "SET TIME ZONE 'UTC'");
         await using var differ = new NpgsqlCommand("""
             SELECT n, a::text, b::text FROM by_npgsql a FULL JOIN by_hand b USING (n)
             WHERE a::text IS DISTINCT FROM b::text ORDER BY n LIMIT 5
@@ -130,16 +130,4 @@ public sealed class BinaryCopyRowsTests(ApiFactory api) : ApiTest(api)
 
     private static Task Nullable<T>(NpgsqlBinaryImporter w, T? value, NpgsqlDbType type) where T : struct =>
         value is { } v ? w.WriteAsync(v, type) : w.WriteNullAsync();
-
-    private static async Task Execute(NpgsqlConnection conn, string sql)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        await cmd.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<long> Count(NpgsqlConnection conn, string sql)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        return (long)(await cmd.ExecuteScalarAsync())!;
-    }
 }

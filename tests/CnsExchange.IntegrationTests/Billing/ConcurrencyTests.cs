@@ -164,7 +164,8 @@ public sealed class ConcurrencyTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(Domain.Billing.LineOutcome.Accepted, memoir.Lines[0].Outcome);
 
         var run = Api.WithScopeAsync(sp => sp.GetRequiredService<IMediator>().Send(new ProcessBillingFile(fileId)).AsTask());
-        await WaitForLineCopyBlockedAsync(run);
+        // The import's bulk write of lines (a COPY as the bulk role) waits on the memoir's paid line.
+        await Sql.WaitUntilWaitingOnLockAsync(Api.ConnectionString, "COPY cns.fee_memoir_lines %", run, "The import never waited on the memoir's paid line.");
         await held.CommitAsync();
 
         Assert.Equal(Domain.Billing.BillingFileStatus.Processed, await run);
@@ -176,22 +177,5 @@ public sealed class ConcurrencyTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, common));
         Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, drainage));
         Assert.Equal(2, await PaidLinesAsync());
-    }
-
-    /// <summary>Waits until the import's bulk write of lines (a COPY into cns.fee_memoir_lines, as the bulk role) waits for another transaction.</summary>
-    private async Task WaitForLineCopyBlockedAsync(Task run)
-    {
-        await using var conn = new Npgsql.NpgsqlConnection(Api.ConnectionString);
-        await conn.OpenAsync();
-        await using var cmd = new Npgsql.NpgsqlCommand("""
-            SELECT count(*) FROM pg_stat_activity
-            WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'COPY cns.fee_memoir_lines %'
-            """, conn);
-        var waiting = await Eventually.PollAsync(async () =>
-        {
-            if (run.IsCompleted) await run; // surfaces an unexpected failure
-            return (long)(await cmd.ExecuteScalarAsync())!;
-        }, n => n > 0 || run.IsCompleted, intervalMs: 10);
-        Assert.True(waiting > 0, "The import never waited on the memoir's paid line.");
     }
 }

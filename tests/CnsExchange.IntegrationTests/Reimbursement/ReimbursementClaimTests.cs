@@ -204,19 +204,8 @@ public sealed class ReimbursementClaimTests(ApiFactory api) : ApiTest(api)
         await Sql.ExecuteAsync(owner, "UPDATE cns.reimbursement_claims SET invoice_number = 'F-RACE' WHERE id = $1", first.Id);
 
         var racing = PostAsync(Client(InsuredApp), Physio(voucher, "F-RACE", Session("2026-11-06")), Invoice("racing scan"));
-        await using (var watch = new Npgsql.NpgsqlConnection(Api.ConnectionString))
-        {
-            await watch.OpenAsync();
-            var waiting = await Eventually.PollAsync(async () =>
-            {
-                if (racing.IsCompleted) await racing;
-                return await Sql.ScalarAsync<long>(watch, """
-                    SELECT count(*) FROM pg_stat_activity
-                    WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO cns.reimbursement_claims%'
-                    """);
-            }, n => n > 0 || racing.IsCompleted, intervalMs: 10);
-            Assert.True(waiting > 0, "The claim's INSERT never waited on the held claim.");
-        }
+        await Sql.WaitUntilWaitingOnLockAsync(Api.ConnectionString, "%INSERT INTO cns.reimbursement_claims%", racing,
+            "The claim's INSERT never waited on the held claim.");
         await held.CommitAsync();
 
         var problem = await (await racing).ExpectProblemAsync(HttpStatusCode.Conflict, "DUPLICATE_CLAIM");
