@@ -45,7 +45,7 @@ public sealed class BillingFileRetentionJob(AppDbContext db, TimeProvider clock,
 {
     public const string JobId = "billing-files:purge-rejected-contents";
 
-    [AutomaticRetry(Attempts = 3)]
+    [AutomaticRetry(Attempts = 3, DelaysInSeconds = new[] { 60, 600, 3600 })] // nobody waits on it: it runs again within the day
     [JobDisplayName("Delete contents of rejected billing files past retention")]
     public async Task<int> PurgeRejectedContentsAsync(CancellationToken ct)
     {
@@ -73,8 +73,12 @@ internal sealed class BillingFileRetentionSchedule(IRecurringJobManager jobs, IL
 /// <summary>The Hangfire job of a billing file. Thin: it sends one command; Hangfire retries it after a failure (the command is idempotent).</summary>
 public sealed class BillingFileJob(IMediator mediator, ISandboxUnits sandboxes)
 {
-    /// <summary>Runs in the sandbox the file was sent in (its first argument), with that sandbox's clock.</summary>
-    [AutomaticRetry(Attempts = 5)]
+    /// <summary>
+    /// Runs in the sandbox the file was sent in (its first argument), with that sandbox's clock. Retried soon at first:
+    /// a run fails mostly by colliding with concurrent memoirs more often than it tries again itself, and Hangfire's own
+    /// first delay (16 to 74 s) would leave a valid file waiting for a minute.
+    /// </summary>
+    [AutomaticRetry(Attempts = 5, DelaysInSeconds = new[] { 1, 5, 30, 60, 300 })]
     [JobDisplayName("Process billing file {1} (sandbox {0})")]
     public async Task ProcessAsync(Guid sandboxId, Guid billingFileId, CancellationToken ct)
     {

@@ -75,6 +75,8 @@ public sealed class ProcessBillingFileHandler(
                 db.ClearChangeTracker();
                 logger.LogInformation("Billing file {BillingFileId} collided with a concurrent memoir (attempt {Attempt}); processing it again",
                     command.BillingFileId, attempt);
+                // A short random pause, longer each time, lets the memoirs that are being sent at that moment finish first.
+                await Task.Delay(Random.Shared.Next(50, 250) * attempt, ct);
             }
         }
     }
