@@ -60,6 +60,54 @@ public sealed class RoughEdgeTests(ApiFactory api) : ApiTest(api)
         Assert.Contains("ISO 8601 with an offset", instant["detail"]!.GetValue<string>());
     }
 
+    /// <summary>
+    /// A list of objects with a JSON null in it (found by sending every field of every JSON operation's example a set of
+    /// wrong values): the rules read each element's fields, and these three lists and the feed's two answered 500.
+    /// </summary>
+    [Theory]
+    [InlineData("affiliations", "An affiliation period is an object.")]
+    [InlineData("accidentCases", "An accident case is an object.")]
+    [InlineData("carePlans", "A care plan is an object.")]
+    public async Task A_null_in_a_list_of_the_registry_is_a_400_and_stores_nothing(string list, string message)
+    {
+        var matricule = CnsExchange.Domain.Common.Matricule.Create(new DateOnly(1971, 3, 9), Random.Shared.Next(100, 999)).Value;
+        var body = System.Text.Json.Nodes.JsonNode.Parse("""
+            {"firstName":"Null","lastName":"Element","sex":"female","competentFund":"CNS","residenceCountry":"LU","crossBorderWorker":false,
+             "affiliations":[{"from":"2000-01-01","to":null}]}
+            """)!.AsObject();
+        body[list] = new System.Text.Json.Nodes.JsonArray((System.Text.Json.Nodes.JsonNode?)null);
+        var problem = await (await Client(Admin).PutAsync($"/api/v1/admin/insured/{matricule}", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json")))
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.Contains(message, problem["errors"]!.ToJsonString());
+        await (await Client(Admin).GetAsync($"/api/v1/admin/insured/{matricule}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task A_null_in_the_care_plan_feed_is_a_400_and_changes_nothing()
+    {
+        var matricule = CnsExchange.Domain.Common.Matricule.Create(new DateOnly(1972, 5, 14), Random.Shared.Next(100, 999)).Value;
+        await (await Client(Admin).PutJsonAsync($"/api/v1/admin/insured/{matricule}", new
+        {
+            firstName = "Feed", lastName = "Null", sex = "male", competentFund = "CNS", residenceCountry = "LU", crossBorderWorker = false,
+            affiliations = new[] { new { from = "2000-01-01", to = (string?)null } },
+            carePlans = new[] { new { from = "2026-01-01", to = (string?)null, includesPhysiotherapy = true, physioDeliveredOn = new[] { "2026-11-02" } } },
+        })).ExpectAsync(HttpStatusCode.OK);
+
+        foreach (var (entries, message) in new[]
+                 {
+                     ("[null]", "An entry is an object."),
+                     ($$"""[{"matricule":"{{matricule}}","carePlans":[null]}]""", "A care plan is an object."),
+                     ($$"""[{"matricule":"{{matricule}}","carePlans":[]}, null]""", "An entry is an object."),
+                 })
+        {
+            var problem = await (await Client(Admin).PostAsync("/api/v1/admin/dependency-insurance/care-plans",
+                new StringContent($$"""{"entries":{{entries}}}""", Encoding.UTF8, "application/json"))).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+            Assert.Contains(message, problem["errors"]!.ToJsonString());
+        }
+        var insured = await (await Client(Admin).GetAsync($"/api/v1/admin/insured/{matricule}")).ExpectAsync<InsuredDto>(HttpStatusCode.OK);
+        Assert.Equal([new DateOnly(2026, 11, 2)], Assert.Single(insured.CarePlans).PhysioDeliveredOn);
+    }
+
     [Fact]
     public async Task The_same_json_with_other_whitespace_under_one_idempotency_key_is_the_same_request()
     {

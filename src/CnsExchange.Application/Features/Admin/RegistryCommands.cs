@@ -77,11 +77,11 @@ public sealed class PutInsuredValidator : AbstractValidator<PutInsured>
             RuleFor(x => x.Insured.ResidenceCountry).CountryCode().OverridePropertyName("residenceCountry");
             RuleFor(x => x.Insured.Municipality).MaximumLength(100).OverridePropertyName("municipality");
             RuleFor(x => x.Insured.Affiliations).NotNull().OverridePropertyName("affiliations");
-            RuleForEach(x => x.Insured.Affiliations).Must(p => p.To is null || p.To >= p.From).OverridePropertyName("affiliations")
+            RuleForEach(x => x.Insured.Affiliations).Cascade(CascadeMode.Stop).NotNull().WithMessage("An affiliation period is an object.").Must(p => p.To is null || p.To >= p.From).OverridePropertyName("affiliations")
                 .WithMessage("An affiliation period must not end before it starts.");
-            RuleForEach(x => x.Insured.AccidentCases).Must(a => !string.IsNullOrWhiteSpace(a.Reference) && a.Reference.Length <= 40 && (a.ClosedOn is null || a.ClosedOn >= a.OpenedOn))
+            RuleForEach(x => x.Insured.AccidentCases).Cascade(CascadeMode.Stop).NotNull().WithMessage("An accident case is an object.").Must(a => !string.IsNullOrWhiteSpace(a.Reference) && a.Reference.Length <= 40 && (a.ClosedOn is null || a.ClosedOn >= a.OpenedOn))
                 .OverridePropertyName("accidentCases").WithMessage("An accident case needs a reference (at most 40 characters) and must not close before it opens.");
-            RuleForEach(x => x.Insured.CarePlans).Must(p => (p.To is null || p.To >= p.From) && (p.PhysioDeliveredOn ?? []).Count <= 5000)
+            RuleForEach(x => x.Insured.CarePlans).Cascade(CascadeMode.Stop).NotNull().WithMessage("A care plan is an object.").Must(p => (p.To is null || p.To >= p.From) && (p.PhysioDeliveredOn ?? []).Count <= 5000)
                 .OverridePropertyName("carePlans").WithMessage("A care plan must not end before it starts (at most 5000 delivered days).");
         });
     }

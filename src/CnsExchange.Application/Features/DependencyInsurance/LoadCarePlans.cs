@@ -25,14 +25,15 @@ public sealed class LoadCarePlansValidator : AbstractValidator<LoadCarePlans>
     {
         RuleFor(x => x.Entries).NotNull().Must(e => e is { Count: > 0 and <= 1000 }).OverridePropertyName("entries")
             .WithMessage("entries must list 1 to 1000 insured persons.");
+        RuleForEach(x => x.Entries).NotNull().OverridePropertyName("entries").WithMessage("An entry is an object.");
         RuleForEach(x => x.Entries).ChildRules(entry =>
         {
             entry.RuleFor(e => e.Matricule).ValidMatricule();
             entry.RuleFor(e => e.CarePlans).NotNull().OverridePropertyName("carePlans");
-            entry.RuleForEach(e => e.CarePlans).Must(p => (p.To is null || p.To >= p.From) && (p.PhysioDeliveredOn ?? []).Count <= 5000)
+            entry.RuleForEach(e => e.CarePlans).Cascade(CascadeMode.Stop).NotNull().WithMessage("A care plan is an object.").Must(p => (p.To is null || p.To >= p.From) && (p.PhysioDeliveredOn ?? []).Count <= 5000)
                 .OverridePropertyName("carePlans").WithMessage("A care plan must not end before it starts (at most 5000 delivered days).");
         }).OverridePropertyName("entries");
-        RuleFor(x => x.Entries).Must(e => e is null || e.Select(x => x.Matricule).Distinct().Count() == e.Count)
+        RuleFor(x => x.Entries).Must(e => e is null || e.Contains(null!) || e.Select(x => x.Matricule).Distinct().Count() == e.Count)
             .OverridePropertyName("entries").WithMessage("Each matricule may appear once.");
     }
 }
