@@ -29,6 +29,8 @@ public static class InputRules
             .When(refuses)
             .OverridePropertyName("reasonCodes").WithMessage("A refusal is reasoned: give reasonCodes and/or a note.");
         validator.RuleForEach(reasonCodes!)
+            .Cascade(CascadeMode.Stop)
+            .NotNull().WithMessage("A reason code is a string, not null.")
             .Must(code => reference.Catalog.Reason(code) is { Severity: "refusal" })
             .OverridePropertyName("reasonCodes").WithMessage((_, code) => $"'{code}' is not a refusal reason code (see /api/v1/reference/reason-codes).");
     }

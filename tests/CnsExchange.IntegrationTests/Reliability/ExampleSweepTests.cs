@@ -1,0 +1,176 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using CnsExchange.IntegrationTests.Sandboxes;
+using CnsExchange.IntegrationTests.Support;
+using CnsExchange.IntegrationTests.Validation;
+using Xunit.Abstractions;
+
+namespace CnsExchange.IntegrationTests.Reliability;
+
+/// <summary>
+/// Every operation's own JSON example (a JSON body, or the JSON part of a multipart one), with each value in it (at any depth: a field, a list, an element of a list, an
+/// object in a list) replaced in turn by each of a few wrong values. <see cref="HostileInputTests"/> draws its cases at
+/// random and changes top-level fields only; it never sent a list holding a null, which three registry lists and the
+/// care-plan feed answered with a 500. Run in a sandbox of its own, with the first of its keys the operation admits,
+/// so that the requests reach the rules and whatever they store stays there.
+/// </summary>
+public sealed class ExampleSweepTests(ApiFactory api, ITestOutputHelper output) : ApiTest(api)
+{
+    /// <summary>Raw JSON put in place of one value.</summary>
+    private static readonly string[] WrongValues = ["null", "\"x\"", "\"\"", "0", "-1", "1e30", "true", "[]", "{}", "[null]"];
+
+    /// <summary>Operations left out, each with why.</summary>
+    private static readonly string[] Skipped =
+    [
+        "/api/v1/sandboxes", // the operator's: each valid variant would create and seed a whole sandbox
+    ];
+
+    [Fact]
+    [Trait("Category", "Reliability")]
+    public async Task No_example_with_one_value_wrong_anywhere_in_it_is_answered_5xx_and_every_refusal_is_a_problem()
+    {
+        var doc = JsonNode.Parse(await (await Client(null).GetAsync("/swagger/v1/swagger.json")).Content.ReadAsStringAsync())!;
+        var sandbox = await SandboxApi.CreateAsync(Client(Operator), name: "example-sweep");
+        var clients = SandboxApi.Roles.ToDictionary(r => r, r => Client(sandbox.Key(r)));
+        var findings = new List<string>();
+        var (operations, sent) = (0, 0);
+        try
+        {
+            foreach (var (method, path, example, filePart) in JsonOperations(doc))
+            {
+                if (Skipped.Contains(path)) continue;
+                var url = Fill(path);
+                // The first role the operation admits (the example itself is not 401 or 403 for it).
+                HttpClient? client = null;
+                foreach (var role in SandboxApi.Roles)
+                {
+                    using var probe = await clients[role].SendAsync(Request(method, url, example.ToJsonString(), filePart));
+                    if (probe.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden) continue;
+                    client = clients[role];
+                    break;
+                }
+                Assert.True(client is not null, $"{method} {path}: no role of a sandbox may call it");
+                operations++;
+                foreach (var at in Paths(example))
+                foreach (var wrong in WrongValues)
+                {
+                    var body = Replace(example, at, wrong);
+                    using var response = await client.SendAsync(Request(method, url, body, filePart));
+                    sent++;
+                    var status = (int)response.StatusCode;
+                    var text = await response.Content.ReadAsStringAsync();
+                    var isProblem = response.Content.Headers.ContentType?.MediaType == "application/problem+json"
+                                    && JsonNode.Parse(text)?["code"] is not null;
+                    if (status >= 500 || (status >= 400 && !isProblem))
+                        findings.Add($"{method} {path} {Describe(at)} = {wrong} → {status} {text[..Math.Min(200, text.Length)]}");
+                }
+            }
+        }
+        finally
+        {
+            await Client(Operator).DeleteAsync($"/api/v1/sandboxes/{sandbox.Id}");
+        }
+
+        output.WriteLine($"{operations} operations, {sent} requests, {findings.Count} findings; without an example, not swept: {string.Join(", ", Unswept)}");
+        Assert.True(findings.Count == 0, string.Join("\n", findings.Take(20)));
+        Assert.True(operations >= 25, $"only {operations} JSON operations with an example were found");
+    }
+
+    /// <summary>JSON operations without an example in the document: not swept.</summary>
+    private readonly List<string> Unswept = [];
+
+    /// <summary>
+    /// The operations that take JSON, with their example: a JSON body, or the <c>request</c> part of a multipart body
+    /// (sent with a small PDF in its file part, named <c>FilePart</c>).
+    /// </summary>
+    private IEnumerable<(string Method, string Path, JsonNode Example, string? FilePart)> JsonOperations(JsonNode doc)
+    {
+        foreach (var (path, item) in doc["paths"]!.AsObject())
+        foreach (var (method, op) in item!.AsObject())
+        {
+            if (method is not ("post" or "put" or "patch")) continue;
+            var content = op?["requestBody"]?["content"];
+            if (content?["application/json"] is { } json)
+            {
+                var example = json["example"] ?? Resolve(doc, json["schema"])?["example"];
+                if (example is not null) yield return (method.ToUpperInvariant(), path, example, null);
+                else Unswept.Add($"{method.ToUpperInvariant()} {path}");
+            }
+            else if (content?["multipart/form-data"] is { } form && Resolve(doc, form["schema"])?["properties"] is JsonObject parts && parts.ContainsKey("request"))
+            {
+                var example = form["example"]?["request"] ?? (form["examples"] as JsonObject)?.First().Value?["value"]?["request"];
+                var file = parts.FirstOrDefault(p => p.Value?["format"]?.GetValue<string>() == "binary").Key;
+                if (example is not null && file is not null) yield return (method.ToUpperInvariant(), path, example, file);
+                else Unswept.Add($"{method.ToUpperInvariant()} {path}");
+            }
+        }
+    }
+
+    private static JsonNode? Resolve(JsonNode doc, JsonNode? schema)
+    {
+        for (var depth = 0; depth < 10; depth++)
+        {
+            if (schema?["$ref"] is { } reference) schema = doc["components"]!["schemas"]![reference.GetValue<string>().Split('/').Last()];
+            else if (schema?["allOf"] is JsonArray { Count: 1 } only) schema = only[0];
+            else break;
+        }
+        return schema;
+    }
+
+    private static string Fill(string template) => template
+        .Replace("{id}", Guid.NewGuid().ToString()).Replace("{matricule}", ValidationTestSupport.Adult).Replace("{code}", "PHY0001")
+        .Replace("{number}", "K26-0001000-3").Replace("{line}", "1").Replace("{sequence}", "1");
+
+    private static HttpRequestMessage Request(string method, string url, string json, string? filePart)
+    {
+        HttpContent content = new StringContent(json, Encoding.UTF8, "application/json");
+        if (filePart is not null)
+        {
+            var file = new ByteArrayContent(ValidationTestSupport.Pdf());
+            file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/pdf");
+            content = new MultipartFormDataContent { { content, "request" }, { file, filePart, "document.pdf" } };
+        }
+        var request = new HttpRequestMessage(new HttpMethod(method), url) { Content = content };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        return request;
+    }
+
+    /// <summary>Every value below the root: each property of an object, each element of a list, at any depth.</summary>
+    private static IEnumerable<object[]> Paths(JsonNode? node, object[]? prefix = null)
+    {
+        prefix ??= [];
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (name, child) in obj)
+                {
+                    object[] at = [.. prefix, name];
+                    yield return at;
+                    foreach (var deeper in Paths(child, at)) yield return deeper;
+                }
+                break;
+            case JsonArray list:
+                for (var i = 0; i < list.Count; i++)
+                {
+                    object[] at = [.. prefix, i];
+                    yield return at;
+                    foreach (var deeper in Paths(list[i], at)) yield return deeper;
+                }
+                break;
+        }
+    }
+
+    private static string Replace(JsonNode example, object[] at, string rawValue)
+    {
+        var copy = example.DeepClone();
+        var parent = copy;
+        foreach (var step in at[..^1]) parent = step is int i ? parent![i] : parent![(string)step];
+        var value = JsonNode.Parse(rawValue);
+        if (at[^1] is int index) parent!.AsArray()[index] = value;
+        else parent!.AsObject()[(string)at[^1]] = value;
+        return copy.ToJsonString();
+    }
+
+    private static string Describe(object[] at) => string.Concat(at.Select(s => s is int i ? $"[{i}]" : $".{s}")).TrimStart('.');
+}
