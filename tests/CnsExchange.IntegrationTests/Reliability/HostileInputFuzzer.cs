@@ -8,7 +8,11 @@ using Npgsql;
 namespace CnsExchange.IntegrationTests.Reliability;
 
 /// <summary>One generated hostile request.</summary>
-public sealed record FuzzCase(string Method, string Path, string Kind, Func<HttpContent?> Body, string ApiKey);
+public sealed record FuzzCase(string Method, string Path, string Kind, Func<HttpContent?> Body, string ApiKey)
+{
+    /// <summary>The operation, as the OpenAPI document names it: method and path template.</summary>
+    public string Operation { get; init; } = "";
+}
 
 public sealed record FuzzFinding(FuzzCase Case, int Status, string Problem);
 
@@ -18,8 +22,13 @@ public sealed record FuzzFinding(FuzzCase Case, int Status, string Problem);
 /// abuse, NUL and other control characters (in JSON bodies, inside the multipart JSON part, in file names), and paths
 /// that name real resources (<paramref name="realIds"/>), so that requests get past the 404 to where text is written.
 /// The oracle: never a 5xx, every error is problem+json with a code, and a rejected request writes nothing.
+/// <para>
+/// With <paramref name="admittedKey"/> (method and path template → a key whose role the operation admits), three cases
+/// in four carry that key, so that they get past the 403 to the rules; the fourth a key drawn from three roles.
+/// </para>
 /// </summary>
-public sealed class HostileInputFuzzer(JsonNode openApi, Random random, IReadOnlyList<string>? realIds = null)
+public sealed class HostileInputFuzzer(JsonNode openApi, Random random, IReadOnlyList<string>? realIds = null,
+    Func<string, string, string?>? admittedKey = null)
 {
     /// <summary>Kinds whose strings carry NUL or other C0 control characters (issue 15).</summary>
     public static readonly string[] ControlCharacterKinds = ["control-characters", "multipart-control-characters"];
@@ -52,7 +61,7 @@ public sealed class HostileInputFuzzer(JsonNode openApi, Random random, IReadOnl
 
     public IEnumerable<FuzzCase> Generate(int count)
     {
-        var operations = Operations().ToList();
+        var operations = AllOperations().ToList();
         if (operations.Count == 0) yield break;
         for (var i = 0; i < count; i++)
         {
@@ -63,7 +72,10 @@ public sealed class HostileInputFuzzer(JsonNode openApi, Random random, IReadOnl
 
     private sealed record Operation(string Method, string PathTemplate, JsonNode? JsonSchema, JsonNode? MultipartSchema);
 
-    private IEnumerable<Operation> Operations()
+    /// <summary>Every operation of the document: method and path template.</summary>
+    public IReadOnlySet<string> Operations => AllOperations().Select(o => $"{o.Method} {o.PathTemplate}").ToHashSet();
+
+    private IEnumerable<Operation> AllOperations()
     {
         foreach (var (path, item) in openApi["paths"]!.AsObject())
         {
@@ -95,16 +107,16 @@ public sealed class HostileInputFuzzer(JsonNode openApi, Random random, IReadOnl
     private FuzzCase MakeCase(Operation op, int round)
     {
         var path = FillPath(op.PathTemplate);
-        var key = Keys[random.Next(Keys.Length)];
+        var key = admittedKey?.Invoke(op.Method, op.PathTemplate) is { } admitted && random.Next(4) != 0 ? admitted : Keys[random.Next(Keys.Length)];
         if (op.Method is "GET" or "DELETE")
-            return new FuzzCase(op.Method, path + HostileQuery(), "hostile-path-or-query", () => null, key);
+            return new FuzzCase(op.Method, path + HostileQuery(), "hostile-path-or-query", () => null, key) { Operation = $"{op.Method} {op.PathTemplate}" };
 
         var kinds = op.MultipartSchema is not null
             ? new[] { "multipart-abuse", "multipart-bad-json", "multipart-missing-part", "wrong-content-type", "malformed-json", "oversized", "multipart-control-characters", "multipart-control-characters" }
             : new[] { "malformed-json", "truncated-json", "wrong-types", "huge-numbers", "bad-dates", "unicode", "wrong-content-type", "oversized", "deep-nesting", "control-characters", "control-characters" };
         var kind = kinds[(round + random.Next(kinds.Length)) % kinds.Length];
         if (kind == "oversized" && random.Next(20) != 0) kind = kinds[0]; // large bodies are costly: keep them rare
-        return new FuzzCase(op.Method, path, kind, () => Body(op, kind), key);
+        return new FuzzCase(op.Method, path, kind, () => Body(op, kind), key) { Operation = $"{op.Method} {op.PathTemplate}" };
     }
 
     private string FillPath(string template)

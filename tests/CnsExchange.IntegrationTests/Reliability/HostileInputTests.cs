@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using CnsExchange.IntegrationTests.Billing;
 using CnsExchange.IntegrationTests.Support;
 using CnsExchange.IntegrationTests.Validation;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Xunit.Abstractions;
 
@@ -19,11 +21,13 @@ public sealed class HostileInputTests(ApiFactory api, ITestOutputHelper output) 
     {
         var cases = int.TryParse(Environment.GetEnvironmentVariable("FUZZ_CASES"), out var n) ? n : 1500;
         var doc = JsonNode.Parse(await (await Client(null).GetAsync("/swagger/v1/swagger.json")).Content.ReadAsStringAsync())!;
-        var fuzzer = new HostileInputFuzzer(doc, new Random(20261123), await RealIdsAsync());
+        var admitted = AdmittedKeys();
+        var fuzzer = new HostileInputFuzzer(doc, new Random(20261123), await RealIdsAsync(), (method, path) => admitted.GetValueOrDefault($"{method} {path}"));
         var client = Client(null);
         var findings = new List<FuzzFinding>();
         var tried = 0;
         var (controlTried, refusedByGuard) = (0, 0);
+        var (reached, pastAuthorisation) = (new HashSet<string>(), 0);
         await using var conn = new NpgsqlConnection(Api.ConnectionString);
         await conn.OpenAsync();
 
@@ -31,18 +35,62 @@ public sealed class HostileInputTests(ApiFactory api, ITestOutputHelper output) 
         {
             var control = HostileInputFuzzer.ControlCharacterKinds.Contains(c.Kind);
             if (await HostileInputFuzzer.TryAsync(c, r => client.SendAsync(r), conn,
-                    (_, code) => refusedByGuard += control && code == CnsExchange.Application.Common.TextInput.Code ? 1 : 0) is { } finding) findings.Add(finding);
+                    (status, code) =>
+                    {
+                        refusedByGuard += control && code == CnsExchange.Application.Common.TextInput.Code ? 1 : 0;
+                        if (status is 401 or 403) return;
+                        pastAuthorisation++;
+                        reached.Add(c.Operation);
+                    }) is { } finding) findings.Add(finding);
             tried++;
             if (control) controlTried++;
         }
 
+        // Each operation a role may call got cases past the 401/403, where its rules run.
+        var unreached = admitted.Keys.Where(op => fuzzer.Operations.Contains(op) && !reached.Contains(op)).Order().ToList();
         ReliabilityFigures.Report(output, [.. HostileInputFuzzer.Figures(tried, findings),
-            .. HostileInputFuzzer.ControlCharacterFigures(controlTried, refusedByGuard, findings)]);
+            .. HostileInputFuzzer.ControlCharacterFigures(controlTried, refusedByGuard, findings),
+            ("hostile cases past authorisation (not 401/403)", pastAuthorisation),
+            ("operations with a role never reached past authorisation", unreached.Count)]);
         Assert.True(tried >= Math.Min(cases, 1), "no case generated");
         Assert.True(controlTried > 0 || cases < 100, "no control-character case generated");
         // The cases reach the guard (valid JSON carrying escaped control characters), not only the JSON parser.
         Assert.True(refusedByGuard > 0 || cases < 100, "no control-character case was refused by the text guard");
         Assert.True(findings.Count == 0, string.Join("\n", findings.Take(15).Select(f => $"{f.Case.Method} {f.Case.Path} [{f.Case.Kind}] → {f.Status}: {f.Problem}")));
+        Assert.True(unreached.Count == 0 || cases < 1000, "never past authorisation: " + string.Join(", ", unreached));
+    }
+
+    /// <summary>
+    /// For each operation (method and path template as the OpenAPI document writes them), a key of the default sandbox whose
+    /// role the endpoint's policy admits: a provider of the kind the path serves, the insured channel, a reviewer, the admin,
+    /// the operator. Drawn from three roles only, the cases of the insured's route, of cures, rehabilitation and hospital
+    /// stays and of the sandboxes never got past the 403.
+    /// </summary>
+    private Dictionary<string, string> AdmittedKeys()
+    {
+        var keys = new Dictionary<string, string>();
+        foreach (var endpoint in Api.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            if (CnsExchange.Api.Infrastructure.Policies.AllowedRoles(endpoint) is not { } allowed) continue;
+            var path = "/" + System.Text.RegularExpressions.Regex.Replace(endpoint.RoutePattern.RawText!.TrimStart('/'), @"\{([^:}]+)(:[^}]*)?\}", "{$1}");
+            var role = allowed.Split([", ", " or "], StringSplitOptions.None)[0];
+            var key = role switch
+            {
+                "provider" when path.Contains("cure-authorisations") => Thermal1,
+                "provider" when path.Contains("rehabilitation-authorisations") => Rehab1,
+                "provider" when path.Contains("hospital-stays") => Hospital1,
+                "provider" => Physio1,
+                "insured-channel" => "sandbox-insured-app",
+                "reviewer" => Reviewer,
+                "admin" => Admin,
+                "operator" => Operator,
+                _ => null,
+            };
+            if (key is null) continue;
+            foreach (var method in endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? [])
+                keys[$"{method} {path.TrimEnd('/')}"] = key;
+        }
+        return keys;
     }
 
     /// <summary>Ids and numbers of real resources of the sandbox provider: a validation request with its voucher, a memoir, a billing file.</summary>
