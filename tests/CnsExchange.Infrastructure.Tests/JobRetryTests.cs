@@ -6,8 +6,9 @@ using Hangfire;
 namespace CnsExchange.Infrastructure.Tests;
 
 /// <summary>
-/// Hangfire's own retry delay is (attempt⁴ + 15 + random(30) × (attempt + 1)) seconds: 16 to 74 s before the first retry.
-/// A billing file that collided with concurrent memoirs once too often waited that long (a test timed out at 60 s).
+/// Hangfire's own retry delay (1.8, AutomaticRetryAttribute) is (attempt − 1)⁴ + 15 + random(30) × attempt seconds: 15 to
+/// 44 s before the first retry, 16 to 74 s before the second. A billing file that collided with concurrent memoirs once too
+/// often waited that long (a test timed out at 60 s).
 /// </summary>
 public sealed class JobRetryTests
 {

@@ -76,7 +76,8 @@ public sealed class BillingFileJob(IMediator mediator, ISandboxUnits sandboxes)
     /// <summary>
     /// Runs in the sandbox the file was sent in (its first argument), with that sandbox's clock. Retried soon at first:
     /// a run fails mostly by colliding with concurrent memoirs more often than it tries again itself, and Hangfire's own
-    /// first delay (16 to 74 s) would leave a valid file waiting for a minute.
+    /// delays ((attempt − 1)⁴ + 15 + random(30) × attempt seconds: 15 to 44 s, then 16 to 74 s) would leave a valid file
+    /// waiting for up to two minutes.
     /// </summary>
     [AutomaticRetry(Attempts = 5, DelaysInSeconds = new[] { 1, 5, 30, 60, 300 })]
     [JobDisplayName("Process billing file {1} (sandbox {0})")]
