@@ -33,6 +33,7 @@ public sealed class ExampleSweepTests(ApiFactory api, ITestOutputHelper output) 
         var doc = JsonNode.Parse(await (await Client(null).GetAsync("/swagger/v1/swagger.json")).Content.ReadAsStringAsync())!;
         var sandbox = await SandboxApi.CreateAsync(Client(Operator), name: "example-sweep");
         var clients = SandboxApi.Roles.ToDictionary(r => r, r => Client(sandbox.Key(r)));
+        var real = await RealResourcesAsync(clients);
         var findings = new List<string>();
         var (operations, sent) = (0, 0);
         try
@@ -40,7 +41,8 @@ public sealed class ExampleSweepTests(ApiFactory api, ITestOutputHelper output) 
             foreach (var (method, path, example, filePart) in JsonOperations(doc))
             {
                 if (Skipped.Contains(path)) continue;
-                var url = Fill(path);
+                var urls = Urls(path, real);
+                var url = urls[0];
                 // The first role the operation admits (the example itself is not 401 or 403 for it).
                 HttpClient? client = null;
                 foreach (var role in SandboxApi.Roles)
@@ -52,11 +54,12 @@ public sealed class ExampleSweepTests(ApiFactory api, ITestOutputHelper output) 
                 }
                 Assert.True(client is not null, $"{method} {path}: no role of a sandbox may call it");
                 operations++;
+                foreach (var target in urls)
                 foreach (var at in Paths(example))
                 foreach (var wrong in WrongValues)
                 {
                     var body = Replace(example, at, wrong);
-                    using var response = await client.SendAsync(Request(method, url, body, filePart));
+                    using var response = await client.SendAsync(Request(method, target, body, filePart));
                     sent++;
                     var status = (int)response.StatusCode;
                     var text = await response.Content.ReadAsStringAsync();
@@ -116,6 +119,35 @@ public sealed class ExampleSweepTests(ApiFactory api, ITestOutputHelper output) 
             else break;
         }
         return schema;
+    }
+
+    /// <summary>
+    /// Resources of the sweep's sandbox that paths can name, so that a variant gets past the 404 to the handler: a pending
+    /// validation request (the insured in a dependency care plan), a voucher and a memoir billed on it.
+    /// </summary>
+    private static async Task<Dictionary<string, string>> RealResourcesAsync(Dictionary<string, HttpClient> clients)
+    {
+        var pending = await clients["physio-1"].DecideAsync(ValidationTestSupport.Rx(ValidationTestSupport.DependencyPlan));
+        var agreed = await clients["physio-1"].DecideAsync(ValidationTestSupport.Rx());
+        var voucher = agreed.Voucher!.Number;
+        var memoir = await Billing.BillingApi.SubmitAsync(clients["physio-1"], Billing.BillingApi.Memoir("SWEEP-1", Billing.BillingApi.Line(voucher, "2026-11-20")));
+        return new()
+        {
+            ["/api/v1/validation-requests/{id}"] = pending.Id.ToString(),
+            ["/api/v1/review/{id}"] = pending.Id.ToString(),
+            ["/api/v1/vouchers/{number}"] = voucher,
+            ["/api/v1/fee-memoirs/{id}"] = memoir.Id.ToString(),
+        };
+    }
+
+    /// <summary>The path with new values; and, where it names a resource the sandbox has, with that resource.</summary>
+    private static List<string> Urls(string template, Dictionary<string, string> real)
+    {
+        var urls = new List<string> { Fill(template) };
+        foreach (var (prefix, id) in real)
+            if (template.StartsWith(prefix, StringComparison.Ordinal))
+                urls.Add(Fill(prefix.Replace("{id}", id).Replace("{number}", id) + template[prefix.Length..]));
+        return urls;
     }
 
     private static string Fill(string template) => template
