@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using CnsExchange.IntegrationTests.Sandboxes;
@@ -12,8 +11,8 @@ namespace CnsExchange.IntegrationTests.Reliability;
 /// Every operation's own JSON example (a JSON body, or the JSON part of a multipart one), with each value in it (at any depth: a field, a list, an element of a list, an
 /// object in a list) replaced in turn by each of a few wrong values. <see cref="HostileInputTests"/> draws its cases at
 /// random and changes top-level fields only; it never sent a list holding a null, which three registry lists and the
-/// care-plan feed answered with a 500. Run in a sandbox of its own, with the first of its keys the operation admits,
-/// so that the requests reach the rules and whatever they store stays there.
+/// care-plan feed answered with a 500. Run in a sandbox of its own, with its key of the role the operation admits
+/// (<see cref="AdmittedRoles"/>), so that the requests reach the rules and whatever they store stays there.
 /// </summary>
 public sealed class ExampleSweepTests(ApiFactory api, ITestOutputHelper output) : ApiTest(api)
 {
@@ -33,6 +32,7 @@ public sealed class ExampleSweepTests(ApiFactory api, ITestOutputHelper output) 
         var doc = JsonNode.Parse(await (await Client(null).GetAsync("/swagger/v1/swagger.json")).Content.ReadAsStringAsync())!;
         var sandbox = await SandboxApi.CreateAsync(Client(Operator), name: "example-sweep");
         var clients = SandboxApi.Roles.ToDictionary(r => r, r => Client(sandbox.Key(r)));
+        var roles = AdmittedRoles.Of(Api.Services);
         var real = await RealResourcesAsync(clients);
         var findings = new List<string>();
         var (operations, sent) = (0, 0);
@@ -42,16 +42,7 @@ public sealed class ExampleSweepTests(ApiFactory api, ITestOutputHelper output) 
             {
                 if (Skipped.Contains(path)) continue;
                 var urls = Urls(path, real);
-                var url = urls[0];
-                // The first role the operation admits (the example itself is not 401 or 403 for it).
-                HttpClient? client = null;
-                foreach (var role in SandboxApi.Roles)
-                {
-                    using var probe = await clients[role].SendAsync(Request(method, url, example.ToJsonString(), filePart));
-                    if (probe.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden) continue;
-                    client = clients[role];
-                    break;
-                }
+                var client = roles.TryGetValue($"{method} {path}", out var role) ? clients.GetValueOrDefault(role) : null;
                 Assert.True(client is not null, $"{method} {path}: no role of a sandbox may call it");
                 operations++;
                 foreach (var target in urls)
@@ -96,11 +87,11 @@ public sealed class ExampleSweepTests(ApiFactory api, ITestOutputHelper output) 
             var content = op?["requestBody"]?["content"];
             if (content?["application/json"] is { } json)
             {
-                var example = json["example"] ?? Resolve(doc, json["schema"])?["example"];
+                var example = json["example"] ?? HostileInputFuzzer.Resolve(doc, json["schema"])?["example"];
                 if (example is not null) yield return (method.ToUpperInvariant(), path, example, null);
                 else Unswept.Add($"{method.ToUpperInvariant()} {path}");
             }
-            else if (content?["multipart/form-data"] is { } form && Resolve(doc, form["schema"])?["properties"] is JsonObject parts && parts.ContainsKey("request"))
+            else if (content?["multipart/form-data"] is { } form && HostileInputFuzzer.Resolve(doc, form["schema"])?["properties"] is JsonObject parts && parts.ContainsKey("request"))
             {
                 var example = form["example"]?["request"] ?? (form["examples"] as JsonObject)?.First().Value?["value"]?["request"];
                 var file = parts.FirstOrDefault(p => p.Value?["format"]?.GetValue<string>() == "binary").Key;
@@ -108,17 +99,6 @@ public sealed class ExampleSweepTests(ApiFactory api, ITestOutputHelper output) 
                 else Unswept.Add($"{method.ToUpperInvariant()} {path}");
             }
         }
-    }
-
-    private static JsonNode? Resolve(JsonNode doc, JsonNode? schema)
-    {
-        for (var depth = 0; depth < 10; depth++)
-        {
-            if (schema?["$ref"] is { } reference) schema = doc["components"]!["schemas"]![reference.GetValue<string>().Split('/').Last()];
-            else if (schema?["allOf"] is JsonArray { Count: 1 } only) schema = only[0];
-            else break;
-        }
-        return schema;
     }
 
     /// <summary>

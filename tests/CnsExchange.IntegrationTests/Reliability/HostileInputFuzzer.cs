@@ -93,11 +93,14 @@ public sealed class HostileInputFuzzer(JsonNode openApi, Random random, IReadOnl
     /// The schema a reference names: <c>$ref</c>, or <c>allOf</c> of one reference (how the document types request
     /// bodies, with the operation's example beside it, since issue 23a). Without it the fuzzer saw no properties.
     /// </summary>
-    private JsonNode? Resolve(JsonNode? schema)
+    private JsonNode? Resolve(JsonNode? schema) => Resolve(openApi, schema);
+
+    /// <inheritdoc cref="Resolve(JsonNode?)"/>
+    public static JsonNode? Resolve(JsonNode doc, JsonNode? schema)
     {
         for (var depth = 0; depth < 10; depth++)
         {
-            if (schema?["$ref"] is { } reference) schema = openApi["components"]!["schemas"]![reference.GetValue<string>().Split('/').Last()];
+            if (schema?["$ref"] is { } reference) schema = doc["components"]!["schemas"]![reference.GetValue<string>().Split('/').Last()];
             else if (schema?["allOf"] is JsonArray { Count: 1 } only) schema = only[0];
             else break;
         }

@@ -2,8 +2,6 @@ using System.Text.Json.Nodes;
 using CnsExchange.IntegrationTests.Billing;
 using CnsExchange.IntegrationTests.Support;
 using CnsExchange.IntegrationTests.Validation;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Xunit.Abstractions;
 
@@ -21,7 +19,8 @@ public sealed class HostileInputTests(ApiFactory api, ITestOutputHelper output) 
     {
         var cases = int.TryParse(Environment.GetEnvironmentVariable("FUZZ_CASES"), out var n) ? n : 1500;
         var doc = JsonNode.Parse(await (await Client(null).GetAsync("/swagger/v1/swagger.json")).Content.ReadAsStringAsync())!;
-        var admitted = AdmittedKeys();
+        // Drawn from three roles only, the cases of the sandboxes' operations never got past the 403.
+        var admitted = AdmittedRoles.Of(Api.Services).ToDictionary(r => r.Key, r => "sandbox-" + r.Value);
         var fuzzer = new HostileInputFuzzer(doc, new Random(20261123), await RealIdsAsync(), (method, path) => admitted.GetValueOrDefault($"{method} {path}"));
         var client = Client(null);
         var findings = new List<FuzzFinding>();
@@ -58,39 +57,6 @@ public sealed class HostileInputTests(ApiFactory api, ITestOutputHelper output) 
         Assert.True(refusedByGuard > 0 || cases < 100, "no control-character case was refused by the text guard");
         Assert.True(findings.Count == 0, string.Join("\n", findings.Take(15).Select(f => $"{f.Case.Method} {f.Case.Path} [{f.Case.Kind}] → {f.Status}: {f.Problem}")));
         Assert.True(unreached.Count == 0 || cases < 1000, "never past authorisation: " + string.Join(", ", unreached));
-    }
-
-    /// <summary>
-    /// For each operation (method and path template as the OpenAPI document writes them), a key of the default sandbox whose
-    /// role the endpoint's policy admits: a provider of the kind the path serves, the insured channel, a reviewer, the admin,
-    /// the operator. Drawn from three roles only, the cases of the insured's route, of cures, rehabilitation and hospital
-    /// stays and of the sandboxes never got past the 403.
-    /// </summary>
-    private Dictionary<string, string> AdmittedKeys()
-    {
-        var keys = new Dictionary<string, string>();
-        foreach (var endpoint in Api.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
-        {
-            if (CnsExchange.Api.Infrastructure.Policies.AllowedRoles(endpoint) is not { } allowed) continue;
-            var path = "/" + System.Text.RegularExpressions.Regex.Replace(endpoint.RoutePattern.RawText!.TrimStart('/'), @"\{([^:}]+)(:[^}]*)?\}", "{$1}");
-            var role = allowed.Split([", ", " or "], StringSplitOptions.None)[0];
-            var key = role switch
-            {
-                "provider" when path.Contains("cure-authorisations") => Thermal1,
-                "provider" when path.Contains("rehabilitation-authorisations") => Rehab1,
-                "provider" when path.Contains("hospital-stays") => Hospital1,
-                "provider" => Physio1,
-                "insured-channel" => "sandbox-insured-app",
-                "reviewer" => Reviewer,
-                "admin" => Admin,
-                "operator" => Operator,
-                _ => null,
-            };
-            if (key is null) continue;
-            foreach (var method in endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? [])
-                keys[$"{method} {path.TrimEnd('/')}"] = key;
-        }
-        return keys;
     }
 
     /// <summary>Ids and numbers of real resources of the sandbox provider: a validation request with its voucher, a memoir, a billing file.</summary>
