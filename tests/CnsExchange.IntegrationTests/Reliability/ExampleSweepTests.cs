@@ -1,5 +1,11 @@
+using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using CnsExchange.Domain.Billing;
+using CnsExchange.Domain.Reimbursement;
+using CnsExchange.IntegrationTests.Billing;
+using CnsExchange.IntegrationTests.CareAuthorisations;
+using CnsExchange.IntegrationTests.Reimbursement;
 using CnsExchange.IntegrationTests.Sandboxes;
 using CnsExchange.IntegrationTests.Support;
 using CnsExchange.IntegrationTests.Validation;
@@ -36,6 +42,8 @@ public sealed class ExampleSweepTests(ApiFactory api, ITestOutputHelper output) 
         var real = await RealResourcesAsync(clients);
         var findings = new List<string>();
         var (operations, sent) = (0, 0);
+        var deleted = HttpStatusCode.InternalServerError;
+        var reached = real.Keys.ToDictionary(k => k, _ => new SortedDictionary<int, int>());
         try
         {
             foreach (var (method, path, example, filePart) in JsonOperations(doc))
@@ -45,7 +53,7 @@ public sealed class ExampleSweepTests(ApiFactory api, ITestOutputHelper output) 
                 var client = roles.TryGetValue($"{method} {path}", out var role) ? clients.GetValueOrDefault(role) : null;
                 Assert.True(client is not null, $"{method} {path}: no role of a sandbox may call it");
                 operations++;
-                foreach (var target in urls)
+                foreach (var (target, resource) in urls)
                 foreach (var at in Paths(example))
                 foreach (var wrong in WrongValues)
                 {
@@ -53,6 +61,7 @@ public sealed class ExampleSweepTests(ApiFactory api, ITestOutputHelper output) 
                     using var response = await client.SendAsync(Request(method, target, body, filePart));
                     sent++;
                     var status = (int)response.StatusCode;
+                    if (resource is not null) reached[resource][status] = reached[resource].GetValueOrDefault(status) + 1;
                     var text = await response.Content.ReadAsStringAsync();
                     var isProblem = response.Content.Headers.ContentType?.MediaType == "application/problem+json"
                                     && JsonNode.Parse(text)?["code"] is not null;
@@ -63,11 +72,17 @@ public sealed class ExampleSweepTests(ApiFactory api, ITestOutputHelper output) 
         }
         finally
         {
-            await Client(Operator).DeleteAsync($"/api/v1/sandboxes/{sandbox.Id}");
+            deleted = (await Client(Operator).DeleteAsync($"/api/v1/sandboxes/{sandbox.Id}")).StatusCode;
         }
+        Assert.Equal(HttpStatusCode.NoContent, deleted);
 
         output.WriteLine($"{operations} operations, {sent} requests, {findings.Count} findings; without an example, not swept: {string.Join(", ", Unswept)}");
+        foreach (var (resource, statuses) in reached)
+            output.WriteLine($"on a real {resource}: {string.Join(", ", statuses.Select(s => $"{s.Key}×{s.Value}"))}");
         Assert.True(findings.Count == 0, string.Join("\n", findings.Take(20)));
+        // A real resource that only ever answered 400 or 404 was never reached by the handlers it was created for.
+        var unreached = reached.Where(r => r.Value.Count > 0 && r.Value.Keys.All(s => s is 400 or 404)).Select(r => r.Key).ToList();
+        Assert.True(unreached.Count == 0, $"real resources no variant got past validation and lookup on: {string.Join(", ", unreached)}");
         Assert.True(operations >= 25, $"only {operations} JSON operations with an example were found");
     }
 
@@ -103,30 +118,62 @@ public sealed class ExampleSweepTests(ApiFactory api, ITestOutputHelper output) 
 
     /// <summary>
     /// Resources of the sweep's sandbox that paths can name, so that a variant gets past the 404 to the handler: a pending
-    /// validation request (the insured in a dependency care plan), a voucher and a memoir billed on it.
+    /// validation request (the insured in a dependency care plan) for the requester and another for the reviewer, a voucher and a memoir billed on it, a contestation of a
+    /// reduced line, a rehabilitation authorisation, a Fango cure given and billed, and a reimbursement claim for its stay
+    /// whose nights wait for a reviewer (an establishment the reference data does not list). The sandbox's clock moves three
+    /// and a half weeks on, past the cure, before the memoirs are sent: the payment run of those weeks takes none of them.
     /// </summary>
     private static async Task<Dictionary<string, string>> RealResourcesAsync(Dictionary<string, HttpClient> clients)
     {
-        var pending = await clients["physio-1"].DecideAsync(ValidationTestSupport.Rx(ValidationTestSupport.DependencyPlan));
-        var agreed = await clients["physio-1"].DecideAsync(ValidationTestSupport.Rx());
+        var physio = clients["physio-1"];
+        var pending = await physio.DecideAsync(ValidationTestSupport.Rx(ValidationTestSupport.DependencyPlan));
+        var toReview = await physio.DecideAsync(ValidationTestSupport.Rx(ValidationTestSupport.DependencyPlan) with { Diagnosis = "Neck pain" });
+        Assert.Equal(pending.Status, toReview.Status);
+        var agreed = await physio.DecideAsync(ValidationTestSupport.Rx());
         var voucher = agreed.Voucher!.Number;
-        var memoir = await Billing.BillingApi.SubmitAsync(clients["physio-1"], Billing.BillingApi.Memoir("SWEEP-1", Billing.BillingApi.Line(voucher, "2026-11-20")));
+        var rehab = await clients["rehab-1"].RehabAsync(CareTestSupport.Rehab("GER_STAT"));
+
+        var cure = await clients["thermal-1"].CureAsync(CareTestSupport.Cure("T260", start: new DateOnly(2026, 11, 30)));
+        await BillingApi.AdvanceDaysAsync(clients["admin"], 24); // Thursday 17 December 2026
+        var given = Enumerable.Range(0, 16).Select(new DateOnly(2026, 11, 30).AddDays)
+            .Where(d => d.DayOfWeek is not DayOfWeek.Saturday and not DayOfWeek.Sunday).ToList();
+        await clients["thermal-1"].BillSessionsAsync(cure, given);
+        var claim = await ClaimApi.ClaimAsync(clients["insured-app"], new
+        {
+            kind = "cure_stay", matricule = ClaimApi.Adult, voucherNumber = cure.Voucher!.Number,
+            invoice = new { number = "G-1", date = "2026-12-16", issuer = "Gîte du Parc", issuedTo = "Marie Schmit" },
+            stay = new { firstNight = "2026-12-07", lastNight = "2026-12-08", nights = 2, amountPaid = 150.00m },
+            lodging = new { kind = "establishment", establishmentCode = "GITE-7" }, statementLanguage = "en",
+        });
+        Assert.Equal(ClaimLineOutcome.Pending, ClaimApi.Line(claim, 1).Outcome);
+        // Billed after the clock moved, so that no payment run has taken the memoirs yet nor lapsed the contestation.
+        var memoir = await BillingApi.SubmitAsync(physio, BillingApi.Memoir("SWEEP-1", BillingApi.Line(voucher, "2026-11-20")));
+        var reduced = await BillingApi.SubmitAsync(physio, BillingApi.Memoir("SWEEP-2", BillingApi.Line(voucher, "2026-11-21", claimed: 99m)));
+        Assert.Equal(LineOutcome.Reduced, reduced.Lines[0].Outcome);
+        var contestation = await BillingApi.ContestLineAsync(physio, reduced.Id, 1, new { code = reduced.Lines[0].Reasons[0].Code, text = "Please check." });
         return new()
         {
             ["/api/v1/validation-requests/{id}"] = pending.Id.ToString(),
-            ["/api/v1/review/{id}"] = pending.Id.ToString(),
+            ["/api/v1/review/{id}"] = toReview.Id.ToString(), // not the one above, which a variant of the cancel may cancel first
             ["/api/v1/vouchers/{number}"] = voucher,
             ["/api/v1/fee-memoirs/{id}"] = memoir.Id.ToString(),
+            ["/api/v1/review/contestations/{id}"] = contestation.Id.ToString(),
+            ["/api/v1/rehabilitation-authorisations/{id}"] = rehab.Id.ToString(),
+            ["/api/v1/cure-authorisations/{id}"] = cure.Id.ToString(),
+            ["/api/v1/review/reimbursement-claims/{id}"] = claim.Id.ToString(),
         };
     }
 
-    /// <summary>The path with new values; and, where it names a resource the sandbox has, with that resource.</summary>
-    private static List<string> Urls(string template, Dictionary<string, string> real)
+    /// <summary>
+    /// The path with new values; and, where it names a resource the sandbox has, with that resource (the second element
+    /// says which).
+    /// </summary>
+    private static List<(string Url, string? Resource)> Urls(string template, Dictionary<string, string> real)
     {
-        var urls = new List<string> { Fill(template) };
+        var urls = new List<(string, string?)> { (Fill(template), null) };
         foreach (var (prefix, id) in real)
             if (template.StartsWith(prefix, StringComparison.Ordinal))
-                urls.Add(Fill(prefix.Replace("{id}", id).Replace("{number}", id) + template[prefix.Length..]));
+                urls.Add((Fill(prefix.Replace("{id}", id).Replace("{number}", id) + template[prefix.Length..]), prefix));
         return urls;
     }
 
