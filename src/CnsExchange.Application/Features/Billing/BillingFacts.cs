@@ -18,6 +18,7 @@ public static class BillingFactsLoader
         var parties = await ReadPartiesAsync(db, providerId, lines, ct);
         await lockServices(BillingFacts.ServiceIds(providerId, parties, lines));
         await ReadCancellationsAsync(db, parties, ct);
+        parties = await ReadCureTermsAgainAsync(db, parties, ct);
         var stays = await LockStaysAsync(db, ledger, providerId, lines, ct);
         return BillingFacts.Create(providerId, parties, stays, await ReadPaidAsync(ledger, providerId, lines, ct));
     }
@@ -51,6 +52,16 @@ public static class BillingFactsLoader
             .Select(v => new { v.Id, v.CancelledAt }).ToDictionaryAsync(v => v.Id, v => v.CancelledAt, ct);
         foreach (var voucher in parties.Vouchers.Values) voucher.CancelledAt ??= cancelled.GetValueOrDefault(voucher.Id);
     }
+
+    /// <summary>
+    /// CUR-09: the terms of the cures behind the vouchers read, again once their services are locked — recording a cure's
+    /// interruption locks them too, so one recorded between the first read and the lock is seen (no query without a cure
+    /// voucher). Rehabilitation and the other changes of a cure only widen what is covered.
+    /// </summary>
+    private static async Task<NamedParties> ReadCureTermsAgainAsync(IAppDbContext db, NamedParties parties, CancellationToken ct) =>
+        parties.Vouchers.Values.Any(v => v.Kind == VoucherKind.Cure)
+            ? parties with { Authorisations = await AuthorisationsAsync(db, parties.Vouchers.Values, ct) }
+            : parties;
 
     /// <summary>The authorisations behind cure and rehabilitation vouchers, by voucher id (no query for physiotherapy alone).</summary>
     private static async Task<Dictionary<Guid, AuthorisationFacts>> AuthorisationsAsync(IAppDbContext db, IEnumerable<Voucher> vouchers, CancellationToken ct)

@@ -1,3 +1,4 @@
+using CnsExchange.Application.Features.Billing;
 using CnsExchange.Application.Features.Lifecycle;
 using CnsExchange.Application.Features.PaymentRuns;
 using CnsExchange.Domain.Cures;
@@ -99,7 +100,7 @@ public sealed class RecordCureInterruptionValidator : AbstractValidator<RecordCu
 }
 
 public sealed class CureInterruptionHandlers(IAppDbContext db, ICareRequestLocks locks, IReferenceData reference, TimeProvider clock, ICurrentCaller caller,
-    RequestPipeline pipeline, IRecoveries recoveries) :
+    RequestPipeline pipeline, IRecoveries recoveries, IBillingLedger ledger) :
     ICommandHandler<ReportMedicalInterruption, CureAuthorisationDto>,
     ICommandHandler<DecideMedicalInterruption, CureAuthorisationDto>,
     ICommandHandler<RecordCureInterruption, CureAuthorisationDto>
@@ -158,6 +159,12 @@ public sealed class CureInterruptionHandlers(IAppDbContext db, ICareRequestLocks
     private async Task SettleBilledSessionsAsync(CureAuthorisation cure, CancellationToken ct)
     {
         if (cure.Terms?.InterruptedOn is not { } from) return;
+        // The cure's voucher services are locked as billing locks them: a session is decided before the interruption (and
+        // is settled below) or after it (and is refused, BillingFactsLoader reading the terms again under this lock),
+        // never beside it.
+        var services = await db.Vouchers.AsNoTracking().Where(v => v.Kind == VoucherKind.Cure && v.SourceRequestId == cure.Id)
+            .SelectMany(v => v.Services.Select(s => s.Id)).ToListAsync(ct);
+        await ledger.LockServicesAsync(services, ct);
         var billed = await db.Set<FeeMemoirLine>().AsNoTracking()
             .Where(PaidLines.Line)
             .Where(l => l.SessionDate >= from)
