@@ -37,12 +37,15 @@ public sealed class WakeSignalTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var loop = Task.Run(async () =>
         {
+            // Waits before it first reads the count: the producers may all be done before this task starts, and a Set
+            // made before a wait is kept for it, so the loop wakes at least once in every interleaving.
             var wakes = 0;
-            while (Interlocked.Read(ref produced) < total)
+            do
             {
                 await signal.WaitAsync(timeout.Token);
                 wakes++;
             }
+            while (Interlocked.Read(ref produced) < total);
             return wakes;
         });
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
