@@ -100,6 +100,7 @@ app.UseStatusCodePages(async ctx =>
 });
 app.UseCnsRateLimiting();
 app.UseRequestBodyLimits();
+app.UseRequestCharset();
 app.UseAuthentication();
 app.UseMiddleware<SandboxMiddleware>();
 app.UseAuthorization();

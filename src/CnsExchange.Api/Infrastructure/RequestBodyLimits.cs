@@ -30,7 +30,8 @@ public static class RequestBodyLimits
 
     /// <summary>
     /// Documents, on every operation that takes a body, the answers any body can get: 400 (malformed, control
-    /// characters) and 413 (over the operation's limit).
+    /// characters), 413 (over the operation's limit) and 415 (a content type, or a charset, it does not read:
+    /// <see cref="RequestCharset"/>).
     /// </summary>
     public static TBuilder WithBodyProblems<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
     {
@@ -38,7 +39,7 @@ public static class RequestBodyLimits
         {
             var methods = endpoint.Metadata.OfType<Microsoft.AspNetCore.Routing.HttpMethodMetadata>().SelectMany(m => m.HttpMethods);
             if (!methods.Any(m => m is "POST" or "PUT" or "PATCH")) return;
-            foreach (var status in new[] { StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge })
+            foreach (var status in new[] { StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType })
             {
                 if (endpoint.Metadata.OfType<IProducesResponseTypeMetadata>().Any(p => p.StatusCode == status)) continue;
                 endpoint.Metadata.Add(new ProducesResponseTypeMetadata(status, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));

@@ -39,6 +39,42 @@ public sealed class RoughEdgeTests(ApiFactory api) : ApiTest(api)
         Assert.Contains("expects Content-Type application/json", problem["detail"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("nonsense")]
+    [InlineData("\"nonsense\"")]
+    [InlineData("utf-7")] // known to .NET, and disabled there
+    [InlineData("\"\"")]
+    public async Task A_charset_the_api_cannot_read_is_a_415_and_nothing_is_stored(string charset)
+    {
+        var memoirs = await Api.CountAsync("fee_memoirs");
+        var response = await Client(Physio1).SendAsync(MemoirWithCharset(charset));
+        var problem = await response.ExpectProblemAsync(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
+        Assert.Contains("send the body in UTF-8", problem["detail"]!.GetValue<string>());
+        Assert.Equal(memoirs, await Api.CountAsync("fee_memoirs"));
+    }
+
+    /// <summary>RFC 9110 §5.6.6 lets a parameter value be quoted; the WHATWG Encoding Standard lists utf8 and unicode-1-1-utf-8 as labels of UTF-8.</summary>
+    [Theory]
+    [InlineData("\"utf-8\"")]
+    [InlineData("utf8")]
+    [InlineData("Unicode-1-1-UTF-8")]
+    [InlineData("UTF-8")]
+    public async Task A_quoted_charset_or_another_label_of_utf8_is_read_as_utf8(string charset)
+    {
+        var response = await Client(Physio1).SendAsync(MemoirWithCharset(charset));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    /// <summary>A fee memoir (one line on an unknown voucher: stored, refused) sent with <paramref name="charset"/> as the Content-Type's charset.</summary>
+    private static HttpRequestMessage MemoirWithCharset(string charset)
+    {
+        var body = System.Text.Json.JsonSerializer.Serialize(Billing.BillingApi.Memoir("CHARSET-" + Guid.NewGuid().ToString("N")[..8],
+            Billing.BillingApi.Line("K26-0001000-9", "2026-11-20")));
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+        content.Headers.TryAddWithoutValidation("Content-Type", $"application/json; charset={charset}");
+        return new HttpRequestMessage(HttpMethod.Post, "/api/v1/fee-memoirs") { Content = content };
+    }
+
     [Fact]
     public async Task A_bad_date_in_a_query_says_the_expected_format()
     {
