@@ -118,6 +118,44 @@ public sealed class RoughEdgeTests(ApiFactory api) : ApiTest(api)
         await (await Client(Admin).GetAsync($"/api/v1/admin/insured/{matricule}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
     }
 
+    /// <summary>
+    /// Found once the example sweep gave each variant a new provider code and invoice number (before, the first stored
+    /// variant took them and the others stopped at its 409): a provider without a BIC reached the database's NOT NULL,
+    /// and a null session or fee reached the claim's handler. Each answered 500.
+    /// </summary>
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public async Task A_provider_without_a_bic_is_a_400_and_is_not_created(string? bic)
+    {
+        var code = "PHY" + Random.Shared.Next(100_000, 999_999);
+        var providers = await Api.CountAsync("providers");
+        var problem = await (await Client(Admin).PostJsonAsync("/api/v1/admin/providers", new
+        {
+            code, kind = "physiotherapist", name = "No BIC", iban = "LU280019400644750000", bic,
+        })).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.Contains("ISO 9362", problem["errors"]!["bic"]![0]!.GetValue<string>());
+        Assert.Equal(providers, await Api.CountAsync("providers"));
+    }
+
+    [Theory]
+    [InlineData("physiotherapy", "sessions", "A session is an object.")]
+    [InlineData("doctor_fees", "fees", "A fee is an object.")]
+    public async Task A_null_session_or_fee_in_a_claim_is_a_400_and_nothing_is_stored(string kind, string list, string message)
+    {
+        var claims = await Api.CountAsync("reimbursement_claims");
+        var body = System.Text.Json.Nodes.JsonNode.Parse($$"""
+            {"kind":"{{kind}}","matricule":"1983081246785","voucherNumber":"K26-0001000-9","providerCode":"PHY0001","hospitalStayId":"{{Guid.NewGuid()}}",
+             "invoice":{"number":"NULL-{{Guid.NewGuid():N}}","date":"2026-11-20","issuer":"PHY0001"},"statementLanguage":"fr"}
+            """)!.AsObject();
+        if (kind == "doctor_fees") body.Remove("voucherNumber");
+        body[list] = new System.Text.Json.Nodes.JsonArray((System.Text.Json.Nodes.JsonNode?)null);
+        var problem = await (await Reimbursement.ClaimApi.PostRawAsync(Client(Reimbursement.ClaimApi.InsuredApp), body.ToJsonString(),
+            Reimbursement.ClaimApi.Invoice())).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.Contains(message, problem["errors"]!.ToJsonString());
+        Assert.Equal(claims, await Api.CountAsync("reimbursement_claims"));
+    }
+
     [Fact]
     public async Task A_null_in_the_care_plan_feed_is_a_400_and_changes_nothing()
     {

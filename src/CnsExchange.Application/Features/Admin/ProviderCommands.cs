@@ -58,7 +58,9 @@ public sealed class CreateProviderValidator : AbstractValidator<CreateProvider>
             RuleFor(x => x.Provider.Kind).IsInEnum().OverridePropertyName("kind");
             RuleFor(x => x.Provider.Name).NotEmpty().MaximumLength(200).OverridePropertyName("name");
             RuleFor(x => x.Provider.Iban).Must(Iban.IsValid).OverridePropertyName("iban").WithMessage("iban is not a valid IBAN: a country of the SWIFT IBAN Registry, its length there, and mod-97 check digits.");
-            RuleFor(x => x.Provider.Bic).Matches(RegistryRules.BicPattern).OverridePropertyName("bic").WithMessage("bic must be 8 or 11 characters (ISO 9362).");
+            // Matches lets a null through (FluentValidation): a provider without a BIC reached the database's NOT NULL, a 500.
+            RuleFor(x => x.Provider.Bic).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("bic must be 8 or 11 characters (ISO 9362).")
+                .Matches(RegistryRules.BicPattern).OverridePropertyName("bic").WithMessage("bic must be 8 or 11 characters (ISO 9362).");
         });
     }
 }

@@ -189,6 +189,8 @@ public sealed class SubmitReimbursementClaimValidator : AbstractValidator<Submit
                 RuleFor(x => x.Request!.Sessions).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("request.sessions is required: the sessions paid.")
                     .Must(s => s!.Count <= ReimbursementClaimInput.MaxSessions).WithMessage($"request.sessions has at most {ReimbursementClaimInput.MaxSessions} sessions.")
                     .OverridePropertyName("request.sessions");
+                // Child rules pass a null element by: the handler met it (a 500).
+                RuleForEach(x => x.Request!.Sessions).NotNull().OverridePropertyName("request.sessions").WithMessage("A session is an object.");
                 RuleForEach(x => x.Request!.Sessions).ChildRules(PaidItemRules).OverridePropertyName("request.sessions");
             });
         });
@@ -256,6 +258,7 @@ public sealed class SubmitReimbursementClaimValidator : AbstractValidator<Submit
         RuleFor(x => x.Request!.Fees).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("request.fees is required: the fees paid.")
             .Must(f => f!.Count <= ReimbursementClaimInput.MaxSessions).WithMessage($"request.fees has at most {ReimbursementClaimInput.MaxSessions} fees.")
             .OverridePropertyName("request.fees");
+        RuleForEach(x => x.Request!.Fees).NotNull().OverridePropertyName("request.fees").WithMessage("A fee is an object.");
         RuleForEach(x => x.Request!.Fees).ChildRules(f =>
         {
             PaidItemRules(f);
