@@ -41,7 +41,7 @@ public sealed class ExampleSweepTests(ApiFactory api, ITestOutputHelper output) 
         var roles = AdmittedRoles.Of(Api.Services);
         var real = await RealResourcesAsync(clients);
         var findings = new List<string>();
-        var (operations, sent) = (0, 0);
+        var (operations, sent, fresh) = (0, 0, 0);
         var deleted = HttpStatusCode.InternalServerError;
         var reached = real.Keys.ToDictionary(k => k, _ => new SortedDictionary<int, int>());
         try
@@ -57,7 +57,7 @@ public sealed class ExampleSweepTests(ApiFactory api, ITestOutputHelper output) 
                 foreach (var at in Paths(example))
                 foreach (var wrong in WrongValues)
                 {
-                    var body = Replace(example, at, wrong);
+                    var body = Replace(example, at, wrong, ++fresh);
                     using var response = await client.SendAsync(Request(method, target, body, filePart));
                     sent++;
                     var status = (int)response.StatusCode;
@@ -220,9 +220,27 @@ public sealed class ExampleSweepTests(ApiFactory api, ITestOutputHelper output) 
         }
     }
 
-    private static string Replace(JsonNode example, object[] at, string rawValue)
+    /// <summary>
+    /// Values that must be new for a request to be stored (a provider's code, a memoir's reference, an invoice's number):
+    /// left as in the example, the first variant accepted would take them and every later one stop at its 409, before
+    /// the validator or the database could be reached by the value that variant changes.
+    /// </summary>
+    private static readonly (string[] Path, Func<int, string> Value)[] Unique =
+    [
+        (["code"], n => $"SWP{n:D6}"),
+        (["memoirReference"], n => $"SWEEP-{n}"),
+        (["invoice", "number"], n => $"SWEEP-{n}"),
+    ];
+
+    private static string Replace(JsonNode example, object[] at, string rawValue, int fresh)
     {
         var copy = example.DeepClone();
+        foreach (var (path, freshValue) in Unique)
+        {
+            if (path.SequenceEqual(at.Take(path.Length).Select(s => s as string))) continue;
+            var holder = path[..^1].Aggregate((JsonNode?)copy, (node, step) => node is JsonObject o ? o[step] : null);
+            if (holder is JsonObject o && o[path[^1]] is JsonValue) o[path[^1]] = freshValue(fresh);
+        }
         var parent = copy;
         foreach (var step in at[..^1]) parent = step is int i ? parent![i] : parent![(string)step];
         var value = JsonNode.Parse(rawValue);

@@ -115,8 +115,8 @@ public sealed class HostileInputFuzzer(JsonNode openApi, Random random, IReadOnl
             return new FuzzCase(op.Method, path + HostileQuery(), "hostile-path-or-query", () => null, key) { Operation = $"{op.Method} {op.PathTemplate}" };
 
         var kinds = op.MultipartSchema is not null
-            ? new[] { "multipart-abuse", "multipart-bad-json", "multipart-missing-part", "wrong-content-type", "malformed-json", "oversized", "multipart-control-characters", "multipart-control-characters" }
-            : new[] { "malformed-json", "truncated-json", "wrong-types", "huge-numbers", "bad-dates", "unicode", "wrong-content-type", "oversized", "deep-nesting", "control-characters", "control-characters" };
+            ? new[] { "multipart-abuse", "multipart-bad-json", "multipart-missing-part", "wrong-content-type", "malformed-json", "oversized", "multipart-control-characters", "multipart-control-characters", "odd-charset" }
+            : new[] { "malformed-json", "truncated-json", "wrong-types", "huge-numbers", "bad-dates", "unicode", "wrong-content-type", "oversized", "deep-nesting", "control-characters", "control-characters", "odd-charset" };
         var kind = kinds[(round + random.Next(kinds.Length)) % kinds.Length];
         if (kind == "oversized" && random.Next(20) != 0) kind = kinds[0]; // large bodies are costly: keep them rare
         return new FuzzCase(op.Method, path, kind, () => Body(op, kind), key) { Operation = $"{op.Method} {op.PathTemplate}" };
@@ -164,6 +164,12 @@ public sealed class HostileInputFuzzer(JsonNode openApi, Random random, IReadOnl
                 var content = new StringContent(BaseObject(op.JsonSchema ?? op.MultipartSchema).ToJsonString(), Encoding.UTF8);
                 content.Headers.ContentType = new MediaTypeHeaderValue(new[] { "text/plain", "application/xml", "application/x-www-form-urlencoded", "image/png" }[random.Next(4)]);
                 return content;
+            case "odd-charset":
+                // ASP.NET Core's JSON binding threw on these (a 500) until RequestCharset settled them: 415, or read as UTF-8.
+                var charset = new[] { "nonsense", "\"utf-8\"", "utf8", "utf-7", "utf-16", "latin1", "\"\"", "''", new string('c', 300) }[random.Next(9)];
+                var odd = new ByteArrayContent(Encoding.UTF8.GetBytes(BaseObject(op.JsonSchema ?? op.MultipartSchema).ToJsonString()));
+                odd.Headers.TryAddWithoutValidation("Content-Type", (op.JsonSchema is null ? "multipart/form-data; boundary=x" : "application/json") + "; charset=" + charset);
+                return odd;
             case "oversized":
                 return Json("{\"pad\":\"" + new string('a', 12 * 1024 * 1024) + "\"}");
             case "control-characters":
