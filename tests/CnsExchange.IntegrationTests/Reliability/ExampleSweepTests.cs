@@ -90,8 +90,9 @@ public sealed class ExampleSweepTests(ApiFactory api, ITestOutputHelper output) 
     private readonly List<string> Unswept = [];
 
     /// <summary>
-    /// The operations that take JSON, with their example: a JSON body, or the <c>request</c> part of a multipart body
-    /// (sent with a small PDF in its file part, named <c>FilePart</c>).
+    /// The operations that take JSON, with their examples: a JSON body, or the <c>request</c> part of a multipart body
+    /// (sent with a small PDF in its file part, named <c>FilePart</c>); an operation with several named examples comes once
+    /// for each.
     /// </summary>
     private IEnumerable<(string Method, string Path, JsonNode Example, string? FilePart)> JsonOperations(JsonNode doc)
     {
@@ -108,10 +109,13 @@ public sealed class ExampleSweepTests(ApiFactory api, ITestOutputHelper output) 
             }
             else if (content?["multipart/form-data"] is { } form && HostileInputFuzzer.Resolve(doc, form["schema"])?["properties"] is JsonObject parts && parts.ContainsKey("request"))
             {
-                var example = form["example"]?["request"] ?? (form["examples"] as JsonObject)?.First().Value?["value"]?["request"];
+                // Every named example (the claim has one per kind), else the one example.
+                var examples = form["examples"] is JsonObject named
+                    ? named.Select(e => e.Value?["value"]?["request"]).ToList()
+                    : [form["example"]?["request"]];
                 var file = parts.FirstOrDefault(p => p.Value?["format"]?.GetValue<string>() == "binary").Key;
-                if (example is not null && file is not null) yield return (method.ToUpperInvariant(), path, example, file);
-                else Unswept.Add($"{method.ToUpperInvariant()} {path}");
+                if (file is null || examples.Any(e => e is null)) Unswept.Add($"{method.ToUpperInvariant()} {path}");
+                else foreach (var example in examples) yield return (method.ToUpperInvariant(), path, example!, file);
             }
         }
     }
