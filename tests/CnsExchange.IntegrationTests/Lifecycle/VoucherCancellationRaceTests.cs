@@ -41,18 +41,8 @@ public sealed class VoucherCancellationRaceTests(ApiFactory api, ITestOutputHelp
                 var cancel = Task.Run(async () => { await gate.Task; await Task.Delay(lag); return await LifecycleApi.CancelVoucherAsync(physio, vouchers[i]); });
                 gate.SetResult();
                 var line = BillingApi.LineOf(await (await memoir).ExpectAsync<FeeMemoirDto>(HttpStatusCode.Created), 1);
-                var cancellation = await cancel;
-                if (cancellation.StatusCode == HttpStatusCode.OK)
-                {
-                    cancelled++;
-                    Assert.Equal((LineOutcome.Refused, "VOUCHER_CANCELLED"), (line.Outcome, string.Join(",", BillingApi.Codes(line))));
-                }
-                else
-                {
-                    billed++;
-                    await cancellation.ExpectProblemAsync(HttpStatusCode.Conflict, "voucher_has_accepted_sessions");
-                    Assert.Equal(LineOutcome.Accepted, line.Outcome);
-                }
+                if (await CancellationWonAsync(await cancel, line)) cancelled++;
+                else billed++;
             }
             output.WriteLine($"{vouchers.Count} rounds: the cancellation first in {cancelled}, the memoir first in {billed}");
         });
@@ -79,24 +69,29 @@ public sealed class VoucherCancellationRaceTests(ApiFactory api, ITestOutputHelp
             var (cancelled, billed) = (0, 0);
             for (var i = 0; i < vouchers.Count; i += 2)
             {
-                var cancellation = cancellations[i / 2];
-                var line = await LineOfFileAsync(physio, processed, $"F-{i}");
-                if (cancellation.StatusCode == HttpStatusCode.OK)
-                {
-                    cancelled++;
-                    Assert.Equal((LineOutcome.Refused, "VOUCHER_CANCELLED"), (line.Outcome, string.Join(",", BillingApi.Codes(line))));
-                }
-                else
-                {
-                    billed++;
-                    await cancellation.ExpectProblemAsync(HttpStatusCode.Conflict, "voucher_has_accepted_sessions");
-                    Assert.Equal(LineOutcome.Accepted, line.Outcome);
-                }
+                if (await CancellationWonAsync(cancellations[i / 2], await LineOfFileAsync(physio, processed, $"F-{i}"))) cancelled++;
+                else billed++;
             }
             for (var i = 1; i < vouchers.Count; i += 2)
                 Assert.Equal(LineOutcome.Accepted, (await LineOfFileAsync(physio, processed, $"F-{i}")).Outcome);
             output.WriteLine($"{vouchers.Count / 2} cancellations during the file: first in {cancelled}, after the file in {billed}");
         });
+    }
+
+    /// <summary>
+    /// One of the two won, never both: the cancellation (200) and the line refused VOUCHER_CANCELLED, or the line accepted
+    /// and the cancellation refused 409 voucher_has_accepted_sessions. True when the cancellation won.
+    /// </summary>
+    private static async Task<bool> CancellationWonAsync(HttpResponseMessage cancellation, FeeMemoirLineDto line)
+    {
+        if (cancellation.StatusCode == HttpStatusCode.OK)
+        {
+            Assert.Equal((LineOutcome.Refused, "VOUCHER_CANCELLED"), (line.Outcome, string.Join(",", BillingApi.Codes(line))));
+            return true;
+        }
+        await cancellation.ExpectProblemAsync(HttpStatusCode.Conflict, "voucher_has_accepted_sessions");
+        Assert.Equal(LineOutcome.Accepted, line.Outcome);
+        return false;
     }
 
     /// <summary>Round <paramref name="i"/>'s session day: 24 November 2026 onwards, one day each.</summary>
