@@ -15,10 +15,12 @@ public static class BillingFactsLoader
     public static async Task<BillingFacts> LoadAsync(IAppDbContext db, IBillingLedger ledger, Guid providerId, IReadOnlyCollection<FeeMemoirLineInput> lines,
         Func<IReadOnlyCollection<Guid>, Task> lockServices, CancellationToken ct)
     {
-        var parties = await ReadPartiesAsync(db, providerId, lines, ct);
+        var parties = await ReadVouchersAndInsuredAsync(db, providerId, lines, ct);
         await lockServices(BillingFacts.ServiceIds(providerId, parties, lines));
         await ReadCancellationsAsync(db, parties, ct);
-        parties = await ReadCureTermsAgainAsync(db, parties, ct);
+        // CUR-09: the authorisations are read once the services are locked — recording a cure's interruption locks them
+        // too, so an interruption recorded meanwhile is seen.
+        parties = parties with { Authorisations = await AuthorisationsAsync(db, parties.Vouchers.Values, ct) };
         var stays = await LockStaysAsync(db, ledger, providerId, lines, ct);
         return BillingFacts.Create(providerId, parties, stays, await ReadPaidAsync(ledger, providerId, lines, ct));
     }
@@ -32,12 +34,20 @@ public static class BillingFactsLoader
     /// </summary>
     public static async Task<NamedParties> ReadPartiesAsync(IAppDbContext db, Guid providerId, IReadOnlyCollection<FeeMemoirLineInput> lines, CancellationToken ct)
     {
+        var parties = await ReadVouchersAndInsuredAsync(db, providerId, lines, ct);
+        return parties with { Authorisations = await AuthorisationsAsync(db, parties.Vouchers.Values, ct) };
+    }
+
+    /// <summary>The parties of <see cref="ReadPartiesAsync"/> without the authorisations (none read yet).</summary>
+    private static async Task<NamedParties> ReadVouchersAndInsuredAsync(IAppDbContext db, Guid providerId, IReadOnlyCollection<FeeMemoirLineInput> lines,
+        CancellationToken ct)
+    {
         var numbers = BillingFacts.VoucherNumbers(lines);
         var vouchers = numbers.Count == 0 ? new Dictionary<string, Voucher>()
             : await db.Vouchers.AsNoTracking().Where(v => numbers.Contains(v.Number) && v.ProviderId == providerId).ToDictionaryAsync(v => v.Number, ct);
         var matricules = lines.Select(l => l.Matricule).Distinct().ToList();
         var insured = await db.Insured.AsNoTracking().AsSplitQuery().Where(i => matricules.Contains(i.Matricule)).ToDictionaryAsync(i => i.Matricule, ct);
-        return new NamedParties(vouchers, insured, await AuthorisationsAsync(db, vouchers.Values, ct));
+        return new NamedParties(vouchers, insured, new Dictionary<Guid, AuthorisationFacts>());
     }
 
     /// <summary>
@@ -52,16 +62,6 @@ public static class BillingFactsLoader
             .Select(v => new { v.Id, v.CancelledAt }).ToDictionaryAsync(v => v.Id, v => v.CancelledAt, ct);
         foreach (var voucher in parties.Vouchers.Values) voucher.CancelledAt ??= cancelled.GetValueOrDefault(voucher.Id);
     }
-
-    /// <summary>
-    /// CUR-09: the terms of the cures behind the vouchers read, again once their services are locked — recording a cure's
-    /// interruption locks them too, so one recorded between the first read and the lock is seen (no query without a cure
-    /// voucher). Rehabilitation and the other changes of a cure only widen what is covered.
-    /// </summary>
-    private static async Task<NamedParties> ReadCureTermsAgainAsync(IAppDbContext db, NamedParties parties, CancellationToken ct) =>
-        parties.Vouchers.Values.Any(v => v.Kind == VoucherKind.Cure)
-            ? parties with { Authorisations = await AuthorisationsAsync(db, parties.Vouchers.Values, ct) }
-            : parties;
 
     /// <summary>The authorisations behind cure and rehabilitation vouchers, by voucher id (no query for physiotherapy alone).</summary>
     private static async Task<Dictionary<Guid, AuthorisationFacts>> AuthorisationsAsync(IAppDbContext db, IEnumerable<Voucher> vouchers, CancellationToken ct)
