@@ -31,9 +31,7 @@ public sealed class CureInterruptionRaceTests(ApiFactory api, ITestOutputHelper 
         var leaks = new List<string>();
         for (var round = 0; round < Rounds; round++)
         {
-            var sandbox = await SandboxApi.CreateAsync(Client(Operator), name: $"cure-interruption-race-{round}");
-            var deleted = HttpStatusCode.InternalServerError;
-            try
+            await SandboxApi.InOwnSandboxAsync(Client(Operator), $"cure-interruption-race-{round}", async sandbox =>
             {
                 var centre = Client(sandbox.Key("thermal-1"));
                 var cure = await centre.CureAsync(Cure("T260", start: new DateOnly(2026, 11, 30)));
@@ -69,12 +67,7 @@ public sealed class CureInterruptionRaceTests(ApiFactory api, ITestOutputHelper 
                     else stopped++;
                     if (line.PayableAmount == 0m) Assert.Contains(line.Reasons, r => r.Code == "CURE_INTERRUPTED");
                 }
-            }
-            finally
-            {
-                deleted = (await Client(Operator).DeleteAsync($"/api/v1/sandboxes/{sandbox.Id}")).StatusCode;
-            }
-            Assert.Equal(HttpStatusCode.NoContent, deleted);
+            });
         }
         output.WriteLine($"{Rounds} rounds, {2 * Rounds} sessions from the interruption on: refused when billed {refused}, payment stopped by the interruption {stopped}, left payable {leaks.Count}");
         Assert.True(leaks.Count == 0, string.Join("\n", leaks));

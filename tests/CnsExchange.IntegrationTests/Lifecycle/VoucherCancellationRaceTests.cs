@@ -109,27 +109,12 @@ public sealed class VoucherCancellationRaceTests(ApiFactory api, ITestOutputHelp
     /// A sandbox of its own with <see cref="Rounds"/> agreed vouchers of one insured (ZK11, 6 sessions each), its clock then
     /// a month on; the sandbox is deleted afterwards.
     /// </summary>
-    private async Task InSandboxAsync(string name, Func<HttpClient, IReadOnlyList<string>, Task> body)
-    {
-        var sandbox = await SandboxApi.CreateAsync(Client(Operator), name: name);
-        var deleted = HttpStatusCode.InternalServerError;
-        try
+    private Task InSandboxAsync(string name, Func<HttpClient, IReadOnlyList<string>, Task> body) =>
+        SandboxApi.InOwnSandboxAsync(Client(Operator), name, async sandbox =>
         {
             var physio = Client(sandbox.Key("physio-1"));
-            var vouchers = new List<string>();
-            for (var i = 0; i < Rounds; i++)
-            {
-                var decision = await physio.DecideAsync(ValidationTestSupport.Rx() with { PrescriptionDate = ValidationTestSupport.Today.AddDays(-3 - i) });
-                Assert.True(decision.Voucher is not null, $"round {i}: {string.Join(", ", decision.Codes())}");
-                vouchers.Add(decision.Voucher!.Number);
-            }
+            var vouchers = await physio.AgreedVouchersAsync(Rounds);
             await BillingApi.AdvanceDaysAsync(Client(sandbox.Key("admin")), 30);
             await body(physio, vouchers);
-        }
-        finally
-        {
-            deleted = (await Client(Operator).DeleteAsync($"/api/v1/sandboxes/{sandbox.Id}")).StatusCode;
-        }
-        Assert.Equal(HttpStatusCode.NoContent, deleted);
-    }
+        });
 }

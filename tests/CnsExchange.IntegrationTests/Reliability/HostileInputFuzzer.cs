@@ -70,10 +70,13 @@ public sealed class HostileInputFuzzer(JsonNode openApi, Random random, IReadOnl
         }
     }
 
-    private sealed record Operation(string Method, string PathTemplate, JsonNode? JsonSchema, JsonNode? MultipartSchema);
+    private sealed record Operation(string Method, string PathTemplate, JsonNode? JsonSchema, JsonNode? MultipartSchema)
+    {
+        public string Name => $"{Method} {PathTemplate}";
+    }
 
     /// <summary>Every operation of the document: method and path template.</summary>
-    public IReadOnlySet<string> Operations => AllOperations().Select(o => $"{o.Method} {o.PathTemplate}").ToHashSet();
+    public IReadOnlySet<string> Operations => AllOperations().Select(o => o.Name).ToHashSet();
 
     private IEnumerable<Operation> AllOperations()
     {
@@ -112,14 +115,14 @@ public sealed class HostileInputFuzzer(JsonNode openApi, Random random, IReadOnl
         var path = FillPath(op.PathTemplate);
         var key = admittedKey?.Invoke(op.Method, op.PathTemplate) is { } admitted && random.Next(4) != 0 ? admitted : Keys[random.Next(Keys.Length)];
         if (op.Method is "GET" or "DELETE")
-            return new FuzzCase(op.Method, path + HostileQuery(), "hostile-path-or-query", () => null, key) { Operation = $"{op.Method} {op.PathTemplate}" };
+            return new FuzzCase(op.Method, path + HostileQuery(), "hostile-path-or-query", () => null, key) { Operation = op.Name };
 
         var kinds = op.MultipartSchema is not null
             ? new[] { "multipart-abuse", "multipart-bad-json", "multipart-missing-part", "wrong-content-type", "malformed-json", "oversized", "multipart-control-characters", "multipart-control-characters", "odd-charset" }
             : new[] { "malformed-json", "truncated-json", "wrong-types", "huge-numbers", "bad-dates", "unicode", "wrong-content-type", "oversized", "deep-nesting", "control-characters", "control-characters", "odd-charset" };
         var kind = kinds[(round + random.Next(kinds.Length)) % kinds.Length];
         if (kind == "oversized" && random.Next(20) != 0) kind = kinds[0]; // large bodies are costly: keep them rare
-        return new FuzzCase(op.Method, path, kind, () => Body(op, kind), key) { Operation = $"{op.Method} {op.PathTemplate}" };
+        return new FuzzCase(op.Method, path, kind, () => Body(op, kind), key) { Operation = op.Name };
     }
 
     private string FillPath(string template)
@@ -316,18 +319,22 @@ public sealed class HostileInputFuzzer(JsonNode openApi, Random random, IReadOnl
             await using var reader = await list.ExecuteReaderAsync();
             while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
         }
-        var sql = string.Join(" UNION ALL ", tables.Select(t => t switch
+        var sql = string.Join(" UNION ALL ", tables.Select(t =>
         {
-            // Authentication notes a sandbox's last use (at most once a minute, whatever the answer): its content but
-            // those two columns is digested, so a quota or clock written by a rejected request still shows.
-            "sandboxes" => $"SELECT '{t}', count(*), coalesce(sum(hashtext((id, name, clock_mode, clock_frozen_at, clock_offset, created_at, deleting_at)::text)::bigint), 0)::bigint FROM cns.\"{t}\"",
-            // The webhook dispatcher works in the background on the events of earlier, accepted requests: it moves an
-            // endpoint's delivery state (delivered_through, attempts, failing_since, disabled_at ...) and records its
-            // automatic deliveries. What a request writes is digested: an endpoint's own columns, and the deliveries of
-            // a test or a redelivery. (A rejected hospital stay was once taken for a partial write of webhook_endpoints.)
-            "webhook_endpoints" => $"SELECT '{t}', count(*), coalesce(sum(hashtext((id, provider_id, url, types, secret, created_at)::text)::bigint), 0)::bigint FROM cns.\"{t}\"",
-            "webhook_deliveries" => $"SELECT '{t}', count(*), coalesce(sum(hashtext(ctid::text || ':' || xmin::text)::bigint), 0)::bigint FROM cns.\"{t}\" WHERE trigger <> 'Automatic'",
-            _ => $"SELECT '{t}', count(*), coalesce(sum(hashtext(ctid::text || ':' || xmin::text)::bigint), 0)::bigint FROM cns.\"{t}\"",
+            var (row, where) = t switch
+            {
+                // Authentication notes a sandbox's last use (at most once a minute, whatever the answer): its content but
+                // those two columns is digested, so a quota or clock written by a rejected request still shows.
+                "sandboxes" => ("(id, name, clock_mode, clock_frozen_at, clock_offset, created_at, deleting_at)::text", ""),
+                // The webhook dispatcher works in the background on the events of earlier, accepted requests: it moves an
+                // endpoint's delivery state (delivered_through, attempts, failing_since, disabled_at ...) and records its
+                // automatic deliveries. What a request writes is digested: an endpoint's own columns, and the deliveries of
+                // a test or a redelivery. (A rejected hospital stay was once taken for a partial write of webhook_endpoints.)
+                "webhook_endpoints" => ("(id, provider_id, url, types, secret, created_at)::text", ""),
+                "webhook_deliveries" => ("ctid::text || ':' || xmin::text", " WHERE trigger <> 'Automatic'"),
+                _ => ("ctid::text || ':' || xmin::text", ""),
+            };
+            return $"SELECT '{t}', count(*), coalesce(sum(hashtext({row})::bigint), 0)::bigint FROM cns.\"{t}\"{where}";
         }));
         var digest = new Dictionary<string, (long, long)>();
         await using var cmd = new NpgsqlCommand(sql, connection);
@@ -362,17 +369,19 @@ public sealed class HostileInputFuzzer(JsonNode openApi, Random random, IReadOnl
     public static async Task<FuzzFinding?> CheckAsync(FuzzCase c, HttpResponseMessage response, IReadOnlyList<string> tablesChanged)
     {
         var status = (int)response.StatusCode;
-        if (status >= 500) return new FuzzFinding(c, status, "5xx: " + Truncate(await response.Content.ReadAsStringAsync()));
-        if (status >= 400)
-        {
-            if (tablesChanged.Count > 0) return new FuzzFinding(c, status, $"partial write: {string.Join(", ", tablesChanged)} changed although the request was rejected");
-            if (response.Content.Headers.ContentType?.MediaType != "application/problem+json")
-                return new FuzzFinding(c, status, "error without problem+json");
-            var text = await response.Content.ReadAsStringAsync();
-            var body = JsonNode.Parse(text);
-            if (body?["code"] is null) return new FuzzFinding(c, status, "problem without code");
-        }
-        return null;
+        if (status is >= 400 and < 500 && tablesChanged.Count > 0)
+            return new FuzzFinding(c, status, $"partial write: {string.Join(", ", tablesChanged)} changed although the request was rejected");
+        return await AnswerProblemAsync(response) is { } problem ? new FuzzFinding(c, status, problem) : null;
+    }
+
+    /// <summary>What is wrong with an answer on its own, or null: never a 5xx, and every error is problem+json with a code.</summary>
+    public static async Task<string?> AnswerProblemAsync(HttpResponseMessage response)
+    {
+        var status = (int)response.StatusCode;
+        if (status >= 500) return "5xx: " + Truncate(await response.Content.ReadAsStringAsync());
+        if (status < 400) return null;
+        if (response.Content.Headers.ContentType?.MediaType != "application/problem+json") return "error without problem+json";
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())?["code"] is null ? "problem without code" : null;
     }
 
     /// <summary>The figures of a fuzzing run, one per kind of finding.</summary>

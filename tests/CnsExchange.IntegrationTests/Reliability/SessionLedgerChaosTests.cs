@@ -27,16 +27,12 @@ public sealed class SessionLedgerChaosTests(ApiFactory api, ITestOutputHelper ou
     [Trait("Category", "Reliability")]
     public async Task Concurrent_memoirs_claims_voids_contestations_and_cancellations_keep_every_session_counter_equal_to_the_sessions_held()
     {
-        var sandbox = await SandboxApi.CreateAsync(Client(Operator), name: "session-ledger-chaos");
-        var deleted = HttpStatusCode.InternalServerError;
-        try
+        await SandboxApi.InOwnSandboxAsync(Client(Operator), "session-ledger-chaos", async sandbox =>
         {
             var physio = Client(sandbox.Key("physio-1"));
             var insured = Client(sandbox.Key("insured-app"));
             var reviewer = Client(sandbox.Key("reviewer"));
-            var vouchers = new List<string>();
-            for (var i = 0; i < 4; i++)
-                vouchers.Add((await physio.DecideAsync(ValidationTestSupport.Rx() with { PrescriptionDate = ValidationTestSupport.Today.AddDays(-3 - i) })).Voucher!.Number);
+            var vouchers = await physio.AgreedVouchersAsync(4);
             await BillingApi.AdvanceDaysAsync(Client(sandbox.Key("admin")), 30);
 
             var memoirs = new System.Collections.Concurrent.ConcurrentBag<string>();
@@ -110,12 +106,7 @@ public sealed class SessionLedgerChaosTests(ApiFactory api, ITestOutputHelper ou
             output.WriteLine($"sessions held twice across the routes: {doubles}");
             Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
             Assert.Equal(0L, doubles);
-        }
-        finally
-        {
-            deleted = (await Client(Operator).DeleteAsync($"/api/v1/sandboxes/{sandbox.Id}")).StatusCode;
-        }
-        Assert.Equal(HttpStatusCode.NoContent, deleted);
+        });
     }
 
     /// <summary>Contests the first refused or reduced line of the memoir, and a reviewer upholds or overturns it at once.</summary>

@@ -30,6 +30,36 @@ public static class SandboxApi
         return new CreatedSandbox(body);
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> in a sandbox of its own (<see cref="CreateAsync"/>, named <paramref name="name"/>), which
+    /// is deleted afterwards whatever the work did; the deletion must answer 204 (unless the work threw: its exception is
+    /// the one seen).
+    /// </summary>
+    public static async Task<T> InOwnSandboxAsync<T>(HttpClient operatorClient, string name, Func<CreatedSandbox, Task<T>> work)
+    {
+        var sandbox = await CreateAsync(operatorClient, name);
+        T result;
+        HttpStatusCode deleted;
+        try
+        {
+            result = await work(sandbox);
+        }
+        finally
+        {
+            deleted = (await operatorClient.DeleteAsync($"/api/v1/sandboxes/{sandbox.Id}")).StatusCode;
+        }
+        Assert.Equal(HttpStatusCode.NoContent, deleted);
+        return result;
+    }
+
+    /// <inheritdoc cref="InOwnSandboxAsync{T}"/>
+    public static Task InOwnSandboxAsync(HttpClient operatorClient, string name, Func<CreatedSandbox, Task> work) =>
+        InOwnSandboxAsync(operatorClient, name, async sandbox =>
+        {
+            await work(sandbox);
+            return true;
+        });
+
     /// <summary>The application role's connection (not a superuser: row-level security binds it), as the API derives it.</summary>
     public static string AppRoleConnection(ApiFactory api) =>
         new NpgsqlConnectionStringBuilder(api.ConnectionString) { Username = "cns_app", Password = "cns-app-local", Pooling = false }.ConnectionString;

@@ -70,6 +70,22 @@ public static class ValidationTestSupport
         return body;
     }
 
+    /// <summary>
+    /// <paramref name="count"/> agreed vouchers (ZK11, 6 sessions each) of the adult, one for each prescription from 3 days
+    /// before <see cref="Today"/> back (distinct dates, so that none is the duplicate of another, VAL-14): their numbers.
+    /// </summary>
+    public static async Task<List<string>> AgreedVouchersAsync(this HttpClient physio, int count)
+    {
+        var vouchers = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            var decision = await physio.DecideAsync(Rx() with { PrescriptionDate = Today.AddDays(-3 - i) });
+            Assert.True(decision.Voucher is not null, $"prescription {i}: {string.Join(", ", decision.Codes())}");
+            vouchers.Add(decision.Voucher!.Number);
+        }
+        return vouchers;
+    }
+
     public static IReadOnlyList<string> Codes(this ValidationRequestDto decision) => decision.Reasons.Select(r => r.Code).ToList();
 
     public static VoucherServiceDto Service(this ValidationRequestDto decision) => decision.Voucher!.Services.Single();
