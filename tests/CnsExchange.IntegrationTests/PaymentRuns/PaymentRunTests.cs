@@ -166,7 +166,7 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
 
         var run = Assert.Single(await RunsInDbAsync(Api));
         Assert.Equal(PaymentRunStatus.Closed, run.Status);
-        Assert.Equal(PaymentRunIds.ForSlot("weekly:2026-11-30"), run.Id);
+        Assert.Equal(PaymentRunIds.ForSlot(SandboxIds.Default, "weekly:2026-11-30"), run.Id);
         var orders = await DbAsync(Api, db => db.Set<PaymentRunOrder>().AsNoTracking().ToListAsync());
         Assert.Equal(51.52m, Assert.Single(orders).Amount);
     }

@@ -86,7 +86,7 @@ public sealed class PaymentRunFactory(IAppDbContext db, IPaymentRunStore store, 
         var existing = await db.Set<PaymentRun>().AsNoTracking().Where(r => r.SlotKey == key).Select(r => (Guid?)r.Id).SingleOrDefaultAsync(ct);
         if (existing is { } id) return id;
 
-        id = PaymentRunIds.ForSlot(key);
+        id = PaymentRunIds.ForSlot(SandboxScope.RequireId(), key);
         var number = await NextNumberAsync(slot.Date, ct);
         var asOf = slot.Instant.ToUniversalTime();
         var now = clock.GetUtcNow();

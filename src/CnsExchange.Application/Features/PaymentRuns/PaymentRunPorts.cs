@@ -82,12 +82,14 @@ public interface IPaymentRunQueue
 public static class PaymentRunIds
 {
     /// <summary>
-    /// The id of the run of a scheduled slot, derived from its key (a name-based UUID, version 8): the same slot always
-    /// names the same run, whoever creates it.
+    /// The id of the run of a scheduled slot in a sandbox, derived from both (a name-based UUID, version 8): the same slot
+    /// of the same sandbox always names the same run, whoever creates it. Every sandbox has its own slots with the same
+    /// keys (each has a Monday 2026-11-30), and the id is the table's primary key across sandboxes: without the sandbox
+    /// in the name, the first sandbox to reach a slot took its id and every other sandbox's run of that slot failed.
     /// </summary>
-    public static Guid ForSlot(string slotKey)
+    public static Guid ForSlot(Guid sandboxId, string slotKey)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes("cnsexchange:payment-run:" + slotKey));
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"cnsexchange:payment-run:{sandboxId:D}:{slotKey}"));
         var bytes = hash.AsSpan(0, 16).ToArray();
         bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80); // version 8
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 9562 variant
