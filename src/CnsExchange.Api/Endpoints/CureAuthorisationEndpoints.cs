@@ -75,5 +75,7 @@ public sealed class CureAuthorisationEndpoints : IEndpointGroup
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
+
+        g.MapCareRequestCorrespondence((id, body) => new CancelCureAuthorisation(id, body), (id, body) => new AnswerCureInformation(id, body));
     }
 }

@@ -158,9 +158,10 @@ public abstract class CareRequest
 
     /// <summary>
     /// LIF-07: the required document arrived; <c>DOCUMENT_MISSING</c> is resolved and the request waits for a reviewer
-    /// until <paramref name="dueBy"/> when other reasons still ask for one (otherwise the caller agrees it at once).
+    /// until <paramref name="dueBy"/> when other reasons still ask for one (otherwise the caller agrees it at once). A
+    /// request waiting for the provider's answer keeps waiting, with no due date (<paramref name="dueBy"/> null).
     /// </summary>
-    public void DocumentReceived(string document, DateTimeOffset at, DateTimeOffset dueBy, string actor)
+    public void DocumentReceived(string document, DateTimeOffset at, DateTimeOffset? dueBy, string actor)
     {
         Reasons = Reasons.Where(r => r.Code != RequestReasonCodes.DocumentMissing).ToList();
         DecisionDueBy = dueBy;

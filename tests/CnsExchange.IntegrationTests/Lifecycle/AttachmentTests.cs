@@ -131,6 +131,46 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task Lif07_a_cure_abroad_asked_about_by_a_reviewer_takes_its_s2_form_and_the_answer_then_goes_to_the_reviewer()
+    {
+        var pending = await Client(Thermal1).CureAsync(Cure("T200", start: Today.AddDays(30), country: "DE", notAvailableHere: true), withRequiredDocument: false);
+        var url = $"{CureUrl}/{pending.Id}";
+        await Client(Reviewer).ReviewAsync(pending.Id, new { decision = "request_information", question = "Why can this cure not be given in Luxembourg?" });
+
+        // The form arrives while the question is open: DOCUMENT_MISSING is resolved, and the request still waits for the answer.
+        await AttachedAsync(AttachAsync(Client(Thermal1), url, V.Pdf("S2 form"), "s2_reasoned_form"));
+        var asked = await RequestAsync<CureAuthorisationDto>(Thermal1, url);
+        Assert.Equal((RequestStatus.InformationRequested, null), (asked.Status, asked.DecisionDueBy));
+        Assert.DoesNotContain("DOCUMENT_MISSING", asked.Codes());
+
+        var answered = await (await Client(Thermal1).PostJsonAsync($"{url}/information", new { answer = "The treatment needs a spa with radon water." }))
+            .ExpectAsync<CureAuthorisationDto>(HttpStatusCode.OK);
+        Assert.Equal(RequestStatus.Pending, answered.Status);
+        Assert.NotNull(answered.DecisionDueBy);
+        Assert.Contains((await Client(Reviewer).ReviewQueueAsync()).Items, i => i.Id == pending.Id);
+
+        // The reviewer decides it, and may grant fewer than the 24 sessions of a back cure (seed 003: "un cycle de 24 séances").
+        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{pending.Id}/decision", new { decision = "agree", sessions = 25 }))
+            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "sessions_above_grant");
+        await Client(Reviewer).ReviewAsync(pending.Id, new { decision = "agree", sessions = 20 });
+        var agreed = await RequestAsync<CureAuthorisationDto>(Thermal1, url);
+        Assert.Equal((RequestStatus.Agreed, 20), (agreed.Status, agreed.Authorisation!.Sessions));
+        Assert.Contains("SESSIONS_REDUCED_BY_REVIEWER", agreed.Codes());
+    }
+
+    [Fact]
+    public async Task A_cure_request_without_decision_is_withdrawn_by_its_centre_and_a_decided_one_is_not()
+    {
+        var pending = await Client(Thermal1).CureAsync(Cure("T200", start: Today.AddDays(30), country: "DE", notAvailableHere: true), withRequiredDocument: false);
+        var cancelled = await (await Client(Thermal1).PostJsonAsync($"{CureUrl}/{pending.Id}/cancel", new { note = "The patient chose a cure at home." }))
+            .ExpectAsync<CureAuthorisationDto>(HttpStatusCode.OK);
+        Assert.Equal(RequestStatus.Cancelled, cancelled.Status);
+        Assert.Null(cancelled.Voucher);
+        await (await Client(Thermal1).PostJsonAsync($"{CureUrl}/{pending.Id}/cancel", new { })).ExpectProblemAsync(HttpStatusCode.Conflict, "request_already_decided");
+        await (await Client(Thermal1).PostJsonAsync($"{CureUrl}/{pending.Id}/information", new { answer = "x" })).ExpectProblemAsync(HttpStatusCode.Conflict, "no_information_requested");
+    }
+
+    [Fact]
     public async Task Attachments_of_a_validation_request_are_listed_and_downloaded_by_its_provider_and_staff_only()
     {
         var decision = await V.DecideAsync(Client(Physio1), V.Rx(V.DependencyPlan));

@@ -153,7 +153,8 @@ public sealed class AccessMatrixTests(ApiFactory api, ITestOutputHelper output) 
         owned.Add(new Owned("hospital stay", [$"GET /api/v1/hospital-stays/{stayId}"], "/api/v1/hospital-stays", stayId, Hospital1));
 
         var cure = await CareAuthorisations.CareTestSupport.CureAsync(Client(Thermal1), CareAuthorisations.CareTestSupport.Cure());
-        owned.Add(new Owned("cure authorisation", [$"GET /api/v1/cure-authorisations/{cure.Id}", $"GET /api/v1/vouchers/{cure.Voucher!.Number}"],
+        owned.Add(new Owned("cure authorisation", [$"GET /api/v1/cure-authorisations/{cure.Id}", $"POST /api/v1/cure-authorisations/{cure.Id}/cancel",
+                $"POST /api/v1/cure-authorisations/{cure.Id}/information", $"GET /api/v1/vouchers/{cure.Voucher!.Number}"],
             "/api/v1/cure-authorisations", cure.Id.ToString(), Thermal1));
         var rehab = await CareAuthorisations.CareTestSupport.RehabAsync(Client(Rehab1), CareAuthorisations.CareTestSupport.Rehab("GER_STAT"));
         var rehabId = rehab.Id.ToString();

@@ -71,3 +71,34 @@ public sealed class CureAuthorisationQueryHandlers(IAppDbContext db, IReferenceD
                 overdue, r.VoucherNumber, r.Reasons.Select(x => x.Code).ToList()), ct);
     }
 }
+
+/// <summary>
+/// The thermal centre withdraws a request that has no decision yet (pending <c>DOCUMENT_MISSING</c>, pending for a
+/// reviewer, or waiting for information). No voucher follows.
+/// </summary>
+public sealed record CancelCureAuthorisation(Guid Id, CancelInput? Body) : ICommand<CureAuthorisationDto>, ICancelCareRequest;
+
+public sealed class CancelCureAuthorisationValidator : CancelCareRequestValidator<CancelCureAuthorisation>;
+
+/// <summary>The centre answers the reviewer's question; the request is pending for the reviewer again.</summary>
+public sealed record AnswerCureInformation(Guid Id, InformationAnswerInput? Body) : ICommand<CureAuthorisationDto>, IAnswerCareRequest;
+
+public sealed class AnswerCureInformationValidator : AnswerCareRequestValidator<AnswerCureInformation>;
+
+public sealed class CureRequestCommandHandlers(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller,
+    RequestPipeline pipeline) :
+    ICommandHandler<CancelCureAuthorisation, CureAuthorisationDto>,
+    ICommandHandler<AnswerCureInformation, CureAuthorisationDto>
+{
+    public async ValueTask<CureAuthorisationDto> Handle(CancelCureAuthorisation command, CancellationToken ct)
+    {
+        var request = await pipeline.CancelAsync(RequestKind.CureAuthorisation, command.Id, command.Body?.Note, ct);
+        return await CureAuthorisationViews.MapAsync(db, reference, caller.Language, clock.GetUtcNow(), (CureAuthorisation)request, ct);
+    }
+
+    public async ValueTask<CureAuthorisationDto> Handle(AnswerCureInformation command, CancellationToken ct)
+    {
+        var request = await pipeline.AnswerInformationAsync(RequestKind.CureAuthorisation, command.Id, command.Body!.Answer!.Trim(), ct);
+        return await CureAuthorisationViews.MapAsync(db, reference, caller.Language, clock.GetUtcNow(), (CureAuthorisation)request, ct);
+    }
+}

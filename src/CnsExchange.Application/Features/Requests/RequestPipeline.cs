@@ -299,12 +299,19 @@ public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, 
     /// <summary>
     /// LIF-07: a document arrived for a request (tracked, history loaded). When it is the one the request was waiting for,
     /// the request takes its normal path: agreed with its voucher when nothing else asks for a person, otherwise pending
-    /// for a reviewer, due after the kind's working days. The caller saves.
+    /// for a reviewer, due after the kind's working days. A request waiting for the provider's answer to a reviewer's
+    /// question has <c>DOCUMENT_MISSING</c> resolved and keeps waiting for that answer (the reviewer then decides). The
+    /// caller saves.
     /// </summary>
     public async Task DocumentArrivedAsync(CareRequest request, DocumentPurpose purpose, CancellationToken ct)
     {
-        if (request.Status != RequestStatus.Pending || !RequiredDocuments.IsMissing(request) || RequiredDocuments.For(request) != purpose) return;
+        if (!request.AwaitsDecision || !RequiredDocuments.IsMissing(request) || RequiredDocuments.For(request) != purpose) return;
         var now = clock.GetUtcNow();
+        if (request.Status == RequestStatus.InformationRequested)
+        {
+            request.DocumentReceived(RequiredDocuments.Code(purpose), now, dueBy: null, caller.Actor);
+            return;
+        }
         var rules = RulesOf(request.Kind);
         var dueBy = RequestLifecycle.DueBy(now, rules.DecisionWorkingDays(LuxembourgCalendar.LocalDate(now), reference.Catalog));
         request.DocumentReceived(RequiredDocuments.Code(purpose), now, dueBy, caller.Actor);
