@@ -122,6 +122,7 @@ public sealed class ValidationEndpoints : IEndpointGroup
         {
             var path = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : "." + e.Path.TrimStart('$', '.');
             var field = "request" + path;
+            if (ProblemExceptionHandler.UnknownField(e, field) is { } unknown) throw new BadInputException(field, unknown, ProblemExceptionHandler.UnknownFieldCode);
             var message = e.Path is null
                 ? "The 'request' part is not valid JSON."
                 : $"The value at '{field}' is not valid JSON or has the wrong type." + ProblemExceptionHandler.DateFormatHint(e);

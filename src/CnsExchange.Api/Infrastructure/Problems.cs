@@ -155,6 +155,19 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
         return $"This operation expects Content-Type {string.Join(" or ", expected)}{hint}; the request was sent with {sent}.";
     }
 
+    /// <summary>The code of a body that names a field its operation does not have (the schemas say <c>additionalProperties: false</c>).</summary>
+    internal const string UnknownFieldCode = "unknown_field";
+
+    /// <summary>
+    /// A body field that maps to nothing (<see cref="System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow"/>, <see cref="JsonDefaults.ConfigureInput"/>):
+    /// the message that names it at <paramref name="field"/>, or null for any other JSON error. A misspelt optional field would
+    /// otherwise be dropped without a word (e.g. a replacement sent as a new memoir).
+    /// </summary>
+    internal static string? UnknownField(JsonException e, string field) =>
+        e.Message.StartsWith("The JSON property '", StringComparison.Ordinal) && e.Message.Contains("could not be mapped", StringComparison.Ordinal)
+            ? $"'{field}' is not a field of this body: check its name against the operation's schema (names are camelCase)."
+            : null;
+
     /// <summary>A date or date-time that does not parse: say the format expected (ISO 8601).</summary>
     internal static string DateFormatHint(Exception e)
     {
@@ -180,6 +193,8 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
         if (json is ControlCharacterException control)
             return Problems.WriteAsync(context, 400, TextInput.Code, "Invalid request", control.MessageFor(field),
                 new Dictionary<string, string[]> { [field] = [control.MessageFor(field)] });
+        if (UnknownField(json, field) is { } unknown)
+            return Problems.WriteAsync(context, 400, UnknownFieldCode, "Unknown field", unknown, new Dictionary<string, string[]> { [field] = [unknown] });
         var message = json.Path is null
             ? "The body is not valid JSON."
             : $"The value at '{field}' is not valid JSON or has the wrong type." + DateFormatHint(json);

@@ -18,13 +18,15 @@ public static class JsonDefaults
     }
 
     /// <summary>
-    /// The conventions plus what request bodies must also meet (issue 15): numbers as JSON numbers only, and every string
-    /// under <see cref="TextInput"/>'s rule. Not for reading back what the API stored itself (its notes may span lines).
+    /// The conventions plus what request bodies must also meet (issue 15): numbers as JSON numbers only, every string
+    /// under <see cref="TextInput"/>'s rule, and no field the body's type does not have. Not for reading back what the API stored itself (its notes may span lines).
     /// </summary>
     public static JsonSerializerOptions ConfigureInput(JsonSerializerOptions options)
     {
         Configure(options);
         options.NumberHandling = JsonNumberHandling.Strict;
+        // Every request schema says additionalProperties: false (BIL-14: unknown fields are bad input, 400).
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         if (!options.Converters.OfType<CheckedStringConverter>().Any()) options.Converters.Add(CheckedStringConverter.SingleLine);
         options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(CheckedStringConverter.MarkMultiLine);
         return options;

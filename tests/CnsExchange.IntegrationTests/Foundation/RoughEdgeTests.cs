@@ -97,6 +97,35 @@ public sealed class RoughEdgeTests(ApiFactory api) : ApiTest(api)
     }
 
     /// <summary>
+    /// BIL-14 and the schemas' <c>additionalProperties: false</c>: a field the body does not have is bad input, not
+    /// dropped. A misspelt optional field (<c>replace</c> for <c>replaces</c>) would otherwise make a new memoir of a
+    /// replacement.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"memoirReference":"UF-1","foo":1,"lines":[]}""", "foo")]
+    [InlineData("""{"memoirReference":"UF-2","lines":[{"voucherNumber":"K26-0000001-0","matricule":"1983081246785","sessionDate":"2026-11-20","actCode":"ZK11","travel":false,"claimedAmount":36.80,"bar":"x"}]}""", "lines[0].bar")]
+    [InlineData("""{"memoirReference":"UF-3","replace":"0192f6a4-8c3e-7a10-9b1c-2d3e4f5a6b7c","lines":[]}""", "replace")]
+    public async Task A_field_a_json_body_does_not_have_is_a_400_naming_it_and_nothing_is_stored(string body, string field)
+    {
+        var memoirs = await Api.CountAsync("fee_memoirs");
+        var problem = await (await Client(Physio1).PostAsync("/api/v1/fee-memoirs", new StringContent(body, Encoding.UTF8, "application/json")))
+            .ExpectProblemAsync(HttpStatusCode.BadRequest, "unknown_field");
+        Assert.Contains($"'{field}' is not a field", problem["errors"]![field]![0]!.GetValue<string>());
+        Assert.Equal(memoirs, await Api.CountAsync("fee_memoirs"));
+    }
+
+    [Fact]
+    public async Task A_field_the_validation_request_part_does_not_have_is_a_400_naming_it()
+    {
+        var requests = await Api.CountAsync("validation_requests");
+        var json = ValidationTestSupport.Json(ValidationTestSupport.Rx()).Replace("\"sessions\"", "\"sesions\":6,\"sessions\"");
+        Assert.Contains("sesions", json);
+        var problem = await (await Client(Physio1).SubmitRawAsync(json, ValidationTestSupport.Pdf())).ExpectProblemAsync(HttpStatusCode.BadRequest, "unknown_field");
+        Assert.Contains("'request.sesions' is not a field", problem["errors"]!["request.sesions"]![0]!.GetValue<string>());
+        Assert.Equal(requests, await Api.CountAsync("validation_requests"));
+    }
+
+    /// <summary>
     /// A list of objects with a JSON null in it (found by sending every field of every JSON operation's example a set of
     /// wrong values): the rules read each element's fields, and these three lists and the feed's two answered 500.
     /// </summary>
