@@ -37,8 +37,21 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         await using var cmd = Command(
             "SELECT id, sessions_granted, sessions_billed FROM cns.voucher_services WHERE id = ANY(@ids) ORDER BY id FOR UPDATE");
         cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = serviceIds.Order().ToArray() });
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) result[reader.GetGuid(0)] = new SessionCounter(reader.GetInt32(1), reader.GetInt32(2));
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct)) result[reader.GetGuid(0)] = new SessionCounter(reader.GetInt32(1), reader.GetInt32(2));
+
+        // Then the insured persons of those vouchers. BIL-07 (one act per insured and day) spans vouchers: a memoir on one
+        // voucher and a billing file on another voucher of the same person lock no common service, so each decided its
+        // line without the other's and the later one to commit met the paid-line index and was rolled back whole (a file of
+        // any size, tried again for every memoir that committed during it). Holding the person makes them wait for each
+        // other instead. Every writer locks services first, then persons, each in id order: no cycle.
+        await using var persons = Command("""
+            SELECT i.id FROM cns.insured i
+            WHERE i.id IN (SELECT v.insured_id FROM cns.voucher_services vs JOIN cns.vouchers v ON v.id = vs.voucher_id WHERE vs.id = ANY(@ids))
+            ORDER BY i.id FOR NO KEY UPDATE
+            """);
+        persons.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = serviceIds.Order().ToArray() });
+        await persons.ExecuteNonQueryAsync(ct);
         return result;
     }
 

@@ -143,7 +143,7 @@ public sealed class ConcurrencyTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
-    public async Task A_file_line_paid_meanwhile_by_a_memoir_on_another_voucher_is_refused_when_the_file_is_processed_again()
+    public async Task Bil07_a_file_waits_for_a_memoir_of_the_same_person_on_another_voucher_and_refuses_its_line_of_that_day()
     {
         var common = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 24 });
         var drainage = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Category = "lymphatic_drainage", ActCode = "ZK16", Sessions = 24, RatePercent = 100m });
@@ -151,8 +151,11 @@ public sealed class ConcurrencyTests(ApiFactory api) : ApiTest(api)
         // Registered without queueing the job, so that this test runs it.
         var (fileId, providerId) = await RegisterWithoutJobAsync(Api, csv);
 
-        // A memoir pays the drainage session of 2026-11-10 and is still uncommitted when the file is imported: the file
-        // does not see it, decides to pay its line of that day, and its bulk write waits on the memoir's paid line.
+        // A memoir pays the drainage session of 2026-11-10 and is still uncommitted when the file is imported. The file
+        // locks no service of the drainage voucher, but it locks the same person (BIL-07 spans vouchers): it waits there,
+        // before it reads any fact, and then sees the memoir's line. (Before the person was locked, the file decided to pay
+        // its line of that day, its bulk write waited on the memoir's paid line, and the whole import was rolled back and
+        // run again: once for every memoir that committed during it.)
         using var sandbox = Api.EnterDefaultSandbox();
         await using var scope = Api.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -164,8 +167,7 @@ public sealed class ConcurrencyTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(Domain.Billing.LineOutcome.Accepted, memoir.Lines[0].Outcome);
 
         var run = Api.WithScopeAsync(sp => sp.GetRequiredService<IMediator>().Send(new ProcessBillingFile(fileId)).AsTask());
-        // The import's bulk write of lines (a COPY as the bulk role) waits on the memoir's paid line.
-        await Sql.WaitUntilWaitingOnLockAsync(Api.ConnectionString, "COPY cns.fee_memoir_lines %", run, "The import never waited on the memoir's paid line.");
+        await Sql.WaitUntilWaitingOnLockAsync(Api.ConnectionString, "%FROM cns.insured i%FOR NO KEY UPDATE%", run, "The import never waited on the memoir's person.");
         await held.CommitAsync();
 
         Assert.Equal(Domain.Billing.BillingFileStatus.Processed, await run);

@@ -28,7 +28,7 @@ public interface IEncodedLines : IDisposable;
 /// </summary>
 public interface IBillingLedger
 {
-    /// <summary>Locks the voucher services (in id order, to avoid deadlocks) for the rest of the transaction and reads their counters.</summary>
+    /// <summary>Locks the voucher services (in id order, to avoid deadlocks), then the insured persons of their vouchers (BIL-07 spans vouchers), for the rest of the transaction, and reads the services' counters.</summary>
     Task<IReadOnlyDictionary<Guid, SessionCounter>> LockServicesAsync(IReadOnlyCollection<Guid> serviceIds, CancellationToken ct);
 
     /// <summary>Inserts the memoir; false when the provider already used its reference.</summary>
