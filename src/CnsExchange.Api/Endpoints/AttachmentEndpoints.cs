@@ -46,11 +46,13 @@ public sealed class AttachmentEndpoints : IEndpointGroup
             .WithSummary($"Attach a document to your {name}: multipart `file` (PDF, JPEG, PNG or TIFF, at most 10 MiB, checked like a scan) and optional `purpose`.")
             .WithDescription("""
                 `purpose`: medical_report (geriatric ambulatory rehabilitation), reasoned_request (Colpach), s2_reasoned_form (cure abroad),
-                information_answer (goes with the answer to a reviewer's question), other. Without it, a request waiting for a required
-                document takes the file as that document, a request waiting for information as part of the answer, anything else as other.
+                medical_certificate (a cure's medical interruption, CUR-10), information_answer (goes with the answer to a reviewer's
+                question), other. Without it, a request waiting for a required document takes the file as that document, a request
+                waiting for information as part of the answer, anything else as other.
                 A request held `pending` with `DOCUMENT_MISSING` (LIF-07) takes its normal path when its document arrives: agreed with its
                 voucher, or pending for a reviewer. Documents are attached while the request or contestation awaits a decision
-                (409 `request_already_decided` / `contestation_already_decided` after), at most 20 each.
+                (409 `request_already_decided` / `contestation_already_decided` after), at most 20 each; an agreed cure whose medical
+                interruption waits for its certificate takes that certificate, and only it.
                 """);
 
         g.MapGet("", (IMediator m, Guid id, CancellationToken ct) => m.Send(new ListAttachments(kind, id), ct))

@@ -49,7 +49,11 @@ public enum CureInterruptionStatus
 }
 
 /// <summary>An interruption of a cure (CUR-09, CUR-10). <paramref name="To"/> is null for an interruption without valid reason (the cure ends).</summary>
-/// <param name="CertificateReference">CUR-10: the reference of the treating doctor's certificate (the document itself is kept by the centre).</param>
+/// <param name="CertificateReference">CUR-10: the reference of the treating doctor's certificate.</param>
+/// <param name="CertificateId">
+/// CUR-10 with LIF-07: the attachment that is the certificate itself (<c>medical_certificate</c>); until it is attached, a
+/// medical interruption is pending <c>DOCUMENT_MISSING</c> and cannot be accepted.
+/// </param>
 public sealed record CureInterruption(
     int Sequence,
     CureInterruptionKind Kind,
@@ -62,7 +66,12 @@ public sealed record CureInterruption(
     CureInterruptionStatus Status,
     string? DecidedBy = null,
     DateTimeOffset? DecidedAt = null,
-    string? DecisionNote = null);
+    string? DecisionNote = null,
+    Guid? CertificateId = null)
+{
+    /// <summary>LIF-07: a medical interruption still waiting for the treating doctor's certificate.</summary>
+    public bool AwaitsCertificate => Kind == CureInterruptionKind.Medical && Status == CureInterruptionStatus.Pending && CertificateId is null;
+}
 
 /// <summary>
 /// An earlier cure authorisation of the insured person as this system knows it: the authorisation, and the sessions

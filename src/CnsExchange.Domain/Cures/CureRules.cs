@@ -216,6 +216,21 @@ public static class MedicalInterruption
 
     public static bool Applies(CureAuthorisationTerms terms) => terms is { Family: CureFamily.BackNeckShoulder, SessionWindowMonths: not null };
 
+    /// <summary>
+    /// LIF-07: the treating doctor's certificate arrived (attachment <paramref name="attachmentId"/>): the first medical
+    /// interruption of the cure still waiting for one takes it and may now be accepted. Its sequence, or null when none waits.
+    /// </summary>
+    public static int? CertificateArrived(CureAuthorisation cure, Guid attachmentId)
+    {
+        var index = cure.Interruptions.FindIndex(i => i.AwaitsCertificate);
+        if (index < 0) return null;
+        cure.Interruptions[index] = cure.Interruptions[index] with { CertificateId = attachmentId };
+        return cure.Interruptions[index].Sequence;
+    }
+
+    /// <summary>True while the cure has a medical interruption that waits for its certificate: the cure then takes that document.</summary>
+    public static bool AwaitsCertificate(CureAuthorisation cure) => cure.Interruptions.Any(i => i.AwaitsCertificate);
+
     /// <summary>The terms once a reviewer accepted an interruption from <paramref name="from"/> to <paramref name="to"/>.</summary>
     public static CureAuthorisationTerms Accept(CureAuthorisationTerms terms, DateOnly from, DateOnly to) =>
         Applies(terms)

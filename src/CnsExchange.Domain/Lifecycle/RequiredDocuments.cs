@@ -19,6 +19,8 @@ public enum DocumentPurpose
     InformationAnswer,
     /// <summary>INS-03: the receipted invoice of a reimbursement claim (what the insured paid, and to whom).</summary>
     ReceiptedInvoice,
+    /// <summary>CUR-10 with LIF-07: the treating doctor's certificate of a medical interruption of a cure.</summary>
+    MedicalCertificate,
 }
 
 /// <summary>
@@ -60,6 +62,7 @@ public static class RequiredDocuments
         DocumentPurpose.ReasonedRequest => "reasoned_request",
         DocumentPurpose.S2ReasonedForm => "s2_reasoned_form",
         DocumentPurpose.InformationAnswer => "information_answer",
+        DocumentPurpose.MedicalCertificate => "medical_certificate",
         _ => "other",
     };
 }

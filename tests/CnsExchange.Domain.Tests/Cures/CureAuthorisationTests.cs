@@ -324,6 +324,36 @@ public sealed class CureAuthorisationTests
         Assert.Equal(D("2027-06-16"), twice.CycleLastDay(D("2026-12-07")));
     }
 
+    /// <summary>LIF-07 names CUR-10's certificate: the first medical interruption still pending without one takes it.</summary>
+    [Fact]
+    public void Cur10_the_certificate_goes_to_the_first_medical_interruption_that_waits_for_one()
+    {
+        CureInterruption Interruption(int sequence, CureInterruptionKind kind, CureInterruptionStatus status, Guid? certificate = null) =>
+            new(sequence, kind, D("2027-01-04"), kind == CureInterruptionKind.Medical ? D("2027-01-10") : null, "CERT", null, "centre",
+                DateTimeOffset.UnixEpoch, status, CertificateId: certificate);
+        var held = Guid.NewGuid();
+        var cure = new CureAuthorisation
+        {
+            Matricule = "1983081246785", DoctorCode = "90000001", KindCode = "T200", CountryOfCare = "LU",
+            Interruptions =
+            [
+                Interruption(1, CureInterruptionKind.Medical, CureInterruptionStatus.Rejected),
+                Interruption(2, CureInterruptionKind.WithoutValidReason, CureInterruptionStatus.Recorded),
+                Interruption(3, CureInterruptionKind.Medical, CureInterruptionStatus.Pending, held),
+                Interruption(4, CureInterruptionKind.Medical, CureInterruptionStatus.Pending),
+                Interruption(5, CureInterruptionKind.Medical, CureInterruptionStatus.Pending),
+            ],
+        };
+        Assert.Equal([false, false, false, true, true], cure.Interruptions.Select(i => i.AwaitsCertificate));
+        var first = Guid.NewGuid();
+        Assert.Equal(4, MedicalInterruption.CertificateArrived(cure, first));
+        Assert.Equal((held, first, (Guid?)null), (cure.Interruptions[2].CertificateId!.Value, cure.Interruptions[3].CertificateId!.Value, cure.Interruptions[4].CertificateId));
+        Assert.True(MedicalInterruption.AwaitsCertificate(cure));
+        Assert.Equal(5, MedicalInterruption.CertificateArrived(cure, Guid.NewGuid()));
+        Assert.False(MedicalInterruption.AwaitsCertificate(cure));
+        Assert.Null(MedicalInterruption.CertificateArrived(cure, Guid.NewGuid()));
+    }
+
     [Theory]
     [InlineData("2027-01-09", true)]
     [InlineData("2027-01-10", false)] // the first day not attended

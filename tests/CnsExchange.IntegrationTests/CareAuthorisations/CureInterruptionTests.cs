@@ -21,6 +21,11 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
     private Task<HttpResponseMessage> ReportAsync(Guid id, object body, string key = Thermal1) =>
         Client(key).PostJsonAsync($"{CureUrl}/{id}/medical-interruptions", body);
 
+    /// <summary>The treating doctor's certificate attached to the cure (purpose by default: the cure's interruption waits for it).</summary>
+    private async Task AttachCertificateAsync(Guid cureId) =>
+        await (await Lifecycle.AttachmentTests.AttachAsync(Client(Thermal1), $"{CureUrl}/{cureId}", Validation.ValidationTestSupport.Pdf("certificate")))
+            .ExpectAsync(HttpStatusCode.Created);
+
     /// <summary>An interruption reported, decided or recorded (200): the cure as it then stands.</summary>
     private static async Task<CureAuthorisationDto> CureAfterAsync(Task<HttpResponseMessage> call) =>
         await (await call).ExpectAsync<CureAuthorisationDto>(HttpStatusCode.OK);
@@ -32,8 +37,22 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
         var id = cure.Id;
         var reported = await CureAfterAsync(ReportAsync(id, new { from = "2027-01-04", to = "2027-01-24", certificateReference = "CERT-42 Dr Weber" }));
         var interruption = reported.Interruptions[0];
-        Assert.Equal((CureInterruptionKind.Medical, CureInterruptionStatus.Pending, 21, "CERT-42 Dr Weber"),
-            (interruption.Kind, interruption.Status, interruption.Days, interruption.CertificateReference));
+        Assert.Equal((CureInterruptionKind.Medical, CureInterruptionStatus.Pending, 21, "CERT-42 Dr Weber", "DOCUMENT_MISSING"),
+            (interruption.Kind, interruption.Status, interruption.Days, interruption.CertificateReference, string.Join(",", interruption.ReasonCodes)));
+
+        // LIF-07: not accepted before the certificate itself is attached; the agreed cure takes it, and no other document.
+        await (await Client(Reviewer).PostJsonAsync($"{CureUrl}/{id}/medical-interruptions/1/decision", new { accepted = true }))
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "document_missing");
+        await (await Lifecycle.AttachmentTests.AttachAsync(Client(Thermal1), $"{CureUrl}/{id}", Validation.ValidationTestSupport.Pdf("report"), "other"))
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "request_already_decided");
+        await AttachCertificateAsync(id);
+        var certified = await (await Client(Thermal1).GetAsync($"{CureUrl}/{id}")).ExpectAsync<CureAuthorisationDto>(HttpStatusCode.OK);
+        Assert.Empty(certified.Interruptions[0].ReasonCodes);
+        Assert.NotNull(certified.Interruptions[0].CertificateAttachmentId);
+        Assert.Contains(certified.History, h => h.Action == "medical_certificate_received");
+        // With nothing left waiting, the cure takes no more documents.
+        await (await Lifecycle.AttachmentTests.AttachAsync(Client(Thermal1), $"{CureUrl}/{id}", Validation.ValidationTestSupport.Pdf("again")))
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "request_already_decided");
 
         // The centre cannot decide; the reviewer accepts.
         await (await Client(Thermal1).PostJsonAsync($"{CureUrl}/{id}/medical-interruptions/1/decision", new { accepted = true }))
@@ -212,6 +231,7 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
         var cure = await Client(Thermal1).CureAsync(Cure("T200", start: FirstSession));
         var reported = await CureAfterAsync(Client(Thermal1).PostJsonAsync($"{CureUrl}/{cure.Id}/medical-interruptions", Example("MedicalInterruptionInput")));
         Assert.Equal(CureInterruptionStatus.Pending, reported.Interruptions[0].Status);
+        await AttachCertificateAsync(cure.Id);
         await (await Client(Reviewer).PostJsonAsync($"{CureUrl}/{cure.Id}/medical-interruptions/1/decision", Example("InterruptionDecisionInput")))
             .ExpectAsync(HttpStatusCode.OK);
         await (await Client(Thermal1).PostJsonAsync($"{CureUrl}/{cure.Id}/interruption", Example("CureInterruptionInput"))).ExpectAsync(HttpStatusCode.OK);

@@ -1,4 +1,5 @@
 using CnsExchange.Domain.Lifecycle;
+using CnsExchange.Domain.Cures;
 
 namespace CnsExchange.Application.Features.Attachments;
 
@@ -85,8 +86,9 @@ public static class AttachmentOwners
         {
             var requests = forChange ? db.Set<CareRequest>() : db.Set<CareRequest>().AsNoTracking();
             var request = await requests.SingleOrDefaultAsync(r => r.Id == id && r.Kind == requestKind, ct);
+            // A decided cure still takes the certificate of a medical interruption that waits for it (CUR-10, LIF-07).
             owner = request is null ? null : new AttachmentOwner(kind, id, request.ProviderId,
-                request.AwaitsDecision ? null : "request_already_decided",
+                request.AwaitsDecision || request is CureAuthorisation cure && MedicalInterruption.AwaitsCertificate(cure) ? null : "request_already_decided",
                 $"The request is {RequestViews.StatusCode(request.Status)}: documents are attached while it awaits a decision.", request);
         }
         else
@@ -141,8 +143,11 @@ public sealed class AttachmentHandlers(IAppDbContext db, ICurrentCaller caller, 
             if ((await store.ListAsync(owner.Kind, owner.Id, ct)).Count >= AttachmentStoreLimits.MaxPerOwner)
                 throw new UnprocessableException("too_many_attachments", $"At most {AttachmentStoreLimits.MaxPerOwner} documents can be attached to one {AttachmentOwners.Name(owner.Kind).ToLowerInvariant()}.");
             var purpose = parsed ?? DefaultPurpose(owner.Request);
+            if (owner.Request is { AwaitsDecision: false } decided && purpose != DocumentPurpose.MedicalCertificate)
+                throw new ConflictException("request_already_decided",
+                    $"The request is {RequestViews.StatusCode(decided.Status)}: it takes only the certificate of its medical interruption (purpose medical_certificate).");
             var attachment = await store.AddAsync(new NewAttachment(owner.Kind, owner.Id, providerId, purpose, command.Content, command.FileName), caller.Actor, ct);
-            if (owner.Request is { } request) await pipeline.DocumentArrivedAsync(request, purpose, ct);
+            if (owner.Request is { } request) await pipeline.DocumentArrivedAsync(request, purpose, attachment.Id, ct);
             await pipeline.SaveChangeAsync(ct);
             return new AttachmentDto(attachment.Id, attachment.Purpose, attachment.ContentType, attachment.Sha256, attachment.SizeBytes, attachment.FileName,
                 attachment.UploadedAt, attachment.UploadedBy, IAttachmentStore.Url(owner.Kind, owner.Id, attachment.Id));
@@ -151,6 +156,7 @@ public sealed class AttachmentHandlers(IAppDbContext db, ICurrentCaller caller, 
 
     private static DocumentPurpose DefaultPurpose(CareRequest? request) => request switch
     {
+        CureAuthorisation { AwaitsDecision: false } cure when MedicalInterruption.AwaitsCertificate(cure) => DocumentPurpose.MedicalCertificate,
         not null when RequiredDocuments.IsMissing(request) && RequiredDocuments.For(request) is { } required => required,
         { Status: RequestStatus.InformationRequested } => DocumentPurpose.InformationAnswer,
         _ => DocumentPurpose.Other,

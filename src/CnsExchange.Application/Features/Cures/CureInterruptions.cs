@@ -7,7 +7,8 @@ namespace CnsExchange.Application.Features.Cures;
 
 /// <summary>
 /// A medical interruption of a back, neck or shoulder cycle (CUR-10): its first and last day and the reference of the
-/// treating doctor's certificate. It waits for a reviewer; once accepted the cycle runs 6 months plus its days.
+/// treating doctor's certificate. It is pending DOCUMENT_MISSING until the certificate itself is attached to the cure
+/// (LIF-07), and waits for a reviewer; once accepted the cycle runs 6 months plus its days.
 /// </summary>
 public sealed record MedicalInterruptionInput(DateOnly? From, DateOnly? To, string? CertificateReference, [MultiLineText] string? Note) : IHasDatedOpenApiExample
 {
@@ -27,12 +28,16 @@ public sealed record CureInterruptionInput(DateOnly? From, [MultiLineText] strin
     public static object ExampleOn(DateOnly today) => new CureInterruptionInput(today, "The insured person stopped coming without reason");
 }
 
+/// <param name="CertificateAttachmentId">CUR-10: the attached certificate (<c>medical_certificate</c>), once it arrived.</param>
+/// <param name="ReasonCodes"><c>DOCUMENT_MISSING</c> while a medical interruption waits for its certificate (LIF-07); otherwise empty.</param>
 public sealed record CureInterruptionDto(
     int Sequence, CureInterruptionKind Kind, DateOnly From, DateOnly? To, int? Days, string? CertificateReference, string? Note,
-    CureInterruptionStatus Status, DateTimeOffset RecordedAt, DateTimeOffset? DecidedAt, string? DecisionNote)
+    CureInterruptionStatus Status, DateTimeOffset RecordedAt, DateTimeOffset? DecidedAt, string? DecisionNote, Guid? CertificateAttachmentId,
+    IReadOnlyList<string> ReasonCodes)
 {
     public static CureInterruptionDto Of(CureInterruption i) => new(i.Sequence, i.Kind, i.From, i.To,
-        i.To is { } to ? MedicalInterruption.Days(i.From, to) : null, i.CertificateReference, i.Note, i.Status, i.RecordedAt, i.DecidedAt, i.DecisionNote);
+        i.To is { } to ? MedicalInterruption.Days(i.From, to) : null, i.CertificateReference, i.Note, i.Status, i.RecordedAt, i.DecidedAt, i.DecisionNote,
+        i.CertificateId, i.AwaitsCertificate ? [RequestReasonCodes.DocumentMissing] : []);
 }
 
 /// <summary>The centre reports a medical interruption of its agreed cure (CUR-10); pending until a reviewer decides.</summary>
@@ -128,6 +133,9 @@ public sealed class CureInterruptionHandlers(IAppDbContext db, ICareRequestLocks
             if (interruption.Status != CureInterruptionStatus.Pending)
                 throw new ConflictException("interruption_already_decided", $"The interruption is already {interruption.Status.ToString().ToLowerInvariant()}.");
             var accepted = command.Body!.Accepted!.Value;
+            if (accepted && interruption.AwaitsCertificate)
+                throw new ConflictException("document_missing",
+                    $"The treating doctor's certificate is not attached yet (DOCUMENT_MISSING, LIF-07): the centre attaches it to the cure (POST {CureAuthorisationViews.Route}/{cure.Id}/attachments, purpose medical_certificate). The interruption can be rejected, not accepted.");
             cure.Interruptions[index] = interruption with
             {
                 Status = accepted ? CureInterruptionStatus.Accepted : CureInterruptionStatus.Rejected,

@@ -1,5 +1,6 @@
 using CnsExchange.Application.Features.Events;
 using CnsExchange.Domain.Lifecycle;
+using CnsExchange.Domain.Cures;
 using CnsExchange.Domain.Reference;
 
 namespace CnsExchange.Application.Features.Requests;
@@ -300,11 +301,17 @@ public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, 
     /// LIF-07: a document arrived for a request (tracked, history loaded). When it is the one the request was waiting for,
     /// the request takes its normal path: agreed with its voucher when nothing else asks for a person, otherwise pending
     /// for a reviewer, due after the kind's working days. A request waiting for the provider's answer to a reviewer's
-    /// question has <c>DOCUMENT_MISSING</c> resolved and keeps waiting for that answer (the reviewer then decides). The
-    /// caller saves.
+    /// question has <c>DOCUMENT_MISSING</c> resolved and keeps waiting for that answer (the reviewer then decides). A cure's
+    /// medical certificate goes to its medical interruption that waits for one (CUR-10). The caller saves.
     /// </summary>
-    public async Task DocumentArrivedAsync(CareRequest request, DocumentPurpose purpose, CancellationToken ct)
+    public async Task DocumentArrivedAsync(CareRequest request, DocumentPurpose purpose, Guid attachmentId, CancellationToken ct)
     {
+        if (purpose == DocumentPurpose.MedicalCertificate && request is CureAuthorisation cure)
+        {
+            if (MedicalInterruption.CertificateArrived(cure, attachmentId) is { } sequence)
+                cure.Record("medical_certificate_received", caller.Actor, clock.GetUtcNow(), $"medical interruption {sequence}");
+            return;
+        }
         if (!request.AwaitsDecision || !RequiredDocuments.IsMissing(request) || RequiredDocuments.For(request) != purpose) return;
         var now = clock.GetUtcNow();
         if (request.Status == RequestStatus.InformationRequested)
