@@ -52,6 +52,7 @@ public static class AdminEndpoints
                 return Results.Created($"/api/v1/admin/providers/{created.Provider.Code}", created);
             })
             .Produces<ProviderCreated>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Add a provider. The answer carries its new API key, shown this once.");
         g.MapPost("/providers/{code}/keys", async (IMediator m, string code, CancellationToken ct) =>
                 Results.Created($"/api/v1/admin/providers/{code}", await m.Send(new IssueProviderKey(code), ct)))

@@ -45,11 +45,12 @@ public sealed class CureAuthorisationEndpoints : IEndpointGroup
             id => new GetCureAuthorisation(id),
             "A cure authorisation request: decision, voucher, terms and the history of its changes (its centre, or CNS staff)."));
 
-        g.MapPost("/{id:guid}/medical-interruptions", (IMediator m, Guid id, MedicalInterruptionInput body, CancellationToken ct) =>
-                m.Send(new ReportMedicalInterruption(id, body), ct))
+        g.MapPost("/{id:guid}/medical-interruptions", (IMediator m, ICurrentCaller caller, Guid id, MedicalInterruptionInput body,
+                [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
+                m.Send(new ReportMedicalInterruption(caller.RequireProvider(), id, body, idempotencyKey), ct))
             .RequireAuthorization(Policies.Provider)
             .WithSummary("Report a medical interruption of an agreed back, neck or shoulder cycle (CUR-10), with the treating doctor's certificate reference.")
-            .WithDescription("The interruption (`from`, `to`, `certificateReference`) waits for a reviewer (`status: pending` in `interruptions`). Once accepted, the 6-month cycle of CUR-05 runs longer by the interruption's days (both included); sessions are refused `AUTHORISATION_EXPIRED` (rule CUR-10) only after that extended end. The interruption is pending `DOCUMENT_MISSING` (its `reasonCodes`) until the certificate itself is attached to the cure (LIF-07): `POST /cure-authorisations/{id}/attachments` with the file, purpose `medical_certificate` (the default while an interruption waits for one); the agreed cure takes that document and no other. Only T200/T203/T206 cycles (422 `interruption_not_applicable`); the cure must be agreed (409 `authorisation_not_agreed`).")
+            .WithDescription("The interruption (`from`, `to`, `certificateReference`) waits for a reviewer (`status: pending` in `interruptions`). Once accepted, the 6-month cycle of CUR-05 runs longer by the interruption's days (both included); sessions are refused `AUTHORISATION_EXPIRED` (rule CUR-10) only after that extended end. The interruption is pending `DOCUMENT_MISSING` (its `reasonCodes`) until the certificate itself is attached to the cure (LIF-07): `POST /cure-authorisations/{id}/attachments` with the file, purpose `medical_certificate` (the default while an interruption waits for one); the agreed cure takes that document and no other. Only T200/T203/T206 cycles (422 `interruption_not_applicable`); the cure must be agreed (409 `authorisation_not_agreed`). Send an `Idempotency-Key` to retry safely: the same key and body answer the first report, not a second interruption.")
             .Produces<CureAuthorisationDto>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -19,6 +19,7 @@ public sealed class VoucherEndpoints : IEndpointGroup
             .WithSummary("Your vouchers, newest first (`cursor`/`limit`; filter by `status` as of today (open, used_up, expired, cancelled), issue date `from`/`to`, `matricule` and `voucherNumber`). CNS staff see every provider's.");
 
         g.MapGet("/{number}", (IMediator m, string number, CancellationToken ct) => m.Send(new GetVoucher(number), ct))
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("A voucher (titre de prise en charge): dates, services with sessions granted, billed and remaining.");
 
         g.MapGet("/{number}/fee-note", async (IMediator m, HttpContext http, string number, string? sessions, CancellationToken ct) =>

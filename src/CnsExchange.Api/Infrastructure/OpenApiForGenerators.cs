@@ -296,6 +296,14 @@ public sealed class ResponsesOperationFilter : IOperationFilter
             .Headers!["Retry-After"] = Header("Seconds to wait before retrying.", JsonSchemaType.Integer);
 
         var acceptsIdempotencyKey = operation.Parameters?.Any(p => p.Name == "Idempotency-Key") == true;
+        if (acceptsIdempotencyKey)
+            AddProblem(operation, "422", "The Idempotency-Key was sent before with another body (code idempotency_key_reused).", problem);
+        if (operation.Parameters?.OfType<OpenApiParameter>().FirstOrDefault(p => p is { Name: "limit", In: ParameterLocation.Query }) is { } limit)
+        {
+            // Cursor.Limit: every paged list takes 1 to 200 rows a page (50 when absent).
+            if (limit.Schema is OpenApiSchema { Type: not null } schema) (schema.Minimum, schema.Maximum) = ("1", "200");
+            AddProblem(operation, "400", "A query parameter is not valid: limit outside 1 to 200, a cursor not given by this list, or an unknown status (code validation_failed).", problem);
+        }
         foreach (var (status, response) in operation.Responses)
         {
             if (response is not OpenApiResponse r) continue;

@@ -43,7 +43,10 @@ public readonly record struct PageRequest(int Limit, Cursor? After)
 
 /// <summary>
 /// The keyset rule of every list, in one place: newest first by (time, id), the page after the cursor, one row more than
-/// the limit read to know whether a next page exists, the next cursor taken from the last row of the page.
+/// the limit read to know whether a next page exists, the next cursor taken from the last row of the page. The time is
+/// the sandbox's; the ids of listed rows are version-7 UUIDs of real time (<c>Guid.CreateVersion7()</c>, never of the
+/// sandbox clock): under a frozen clock every row has the same time, and the id then orders them by creation, newest
+/// first, so that a row created after a page was read is never served on a later page.
 /// </summary>
 public static class Keyset
 {

@@ -20,7 +20,7 @@ internal sealed class AttachmentStore(AppDbContext db, IReferenceData reference,
         await quota.ChargeAsync(db, content.LongLength, ct); // in the caller's transaction: counted only if the attachment is saved
         var stored = new Attachment
         {
-            Id = Guid.CreateVersion7(now), OwnerKind = attachment.OwnerKind, OwnerId = attachment.OwnerId, ProviderId = attachment.ProviderId,
+            Id = Guid.CreateVersion7(), OwnerKind = attachment.OwnerKind, OwnerId = attachment.OwnerId, ProviderId = attachment.ProviderId,
             Purpose = attachment.Purpose, ContentType = contentType, Sha256 = Convert.ToHexStringLower(SHA256.HashData(content)),
             SizeBytes = content.LongLength, FileName = fileName,
             UploadedAt = now, UploadedBy = uploadedBy, Content = content,

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using CnsExchange.Domain.Billing;
 using System.Net;
 using CnsExchange.Application.Features.Billing;
@@ -73,6 +74,23 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
         Assert.Equal((LineOutcome.Accepted, LineOutcome.Accepted, LineOutcome.Refused), (memoir.Line(1).Outcome, memoir.Line(2).Outcome, memoir.Line(3).Outcome));
         var late = memoir.Line(3).Reasons[0]!;
         Assert.Equal(("AUTHORISATION_EXPIRED", "CUR-10", "2027-06-21"), (late.Code, late.Rule, late.Detail));
+    }
+
+    [Fact]
+    public async Task Cur10_a_report_sent_again_with_its_idempotency_key_answers_the_first_and_adds_no_second_interruption()
+    {
+        var cure = await Client(Thermal1).CureAsync(Cure("T200", start: FirstSession));
+        var body = new { from = "2027-01-04", to = "2027-01-10", certificateReference = "CERT-7" };
+        HttpRequestMessage Report(object b) =>
+            new(HttpMethod.Post, $"{CureUrl}/{cure.Id}/medical-interruptions") { Content = JsonContent.Create(b), Headers = { { "Idempotency-Key", "interruption-7" } } };
+        var first = await (await Client(Thermal1).SendAsync(Report(body))).ExpectAsync<CureAuthorisationDto>(HttpStatusCode.OK);
+        var again = await Client(Thermal1).SendAsync(Report(body));
+        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Single((await again.ExpectAsync<CureAuthorisationDto>(HttpStatusCode.OK)).Interruptions);
+        await (await Client(Thermal1).SendAsync(Report(new { from = "2027-01-04", to = "2027-01-11", certificateReference = "CERT-7" })))
+            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
+        var stored = await (await Client(Thermal1).GetAsync($"{CureUrl}/{cure.Id}")).ExpectAsync<CureAuthorisationDto>(HttpStatusCode.OK);
+        Assert.Equal(first.Interruptions.Single().Sequence, Assert.Single(stored.Interruptions).Sequence);
     }
 
     [Fact]

@@ -124,6 +124,12 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(RequestStatus.Agreed, agreed.Status);
         Assert.Equal(["S2_AUTHORISATION"], agreed.Codes());
         Assert.True(agreed.Authorisation!.S2);
+        // Decided on the document's arrival: its decided event, like a decision on receipt or a reviewer's.
+        var events = await (await Client(Thermal1).GetAsync("/api/v1/events?limit=200&types=cure_authorisation.decided"))
+            .ExpectAsync<Application.Features.Events.EventPage>(HttpStatusCode.OK);
+        var decided = Assert.Single(events.Items, e => e.Resource.Id == pending.Id);
+        Assert.Equal(("agreed", agreed.Voucher!.Number, "cns:automatic"),
+            (decided.Data.GetProperty("status").GetString(), decided.Data.GetProperty("voucherNumber").GetString(), decided.Data.GetProperty("decidedBy").GetString()));
 
         // In Luxembourg no document is needed.
         Assert.Equal(Domain.Requests.RequestStatus.Agreed, (await Client(Thermal1).CureAsync(Cure("T192", start: Today.AddDays(30),

@@ -28,6 +28,31 @@ public sealed class AccessAndListTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(HttpStatusCode.OK, (await Client(Admin).GetAsync($"/api/v1/vouchers/{number}")).StatusCode);
     }
 
+    /// <summary>
+    /// API.md: lists are newest first. Under a frozen clock (a sandbox's usual mode in a test run) every request has the same
+    /// time; their ids then order them by creation, and a request created after a page was read is not served on the next.
+    /// </summary>
+    [Fact]
+    public async Task Under_a_frozen_clock_a_list_is_newest_first_and_its_next_page_holds_nothing_created_after_the_first()
+    {
+        await Sandboxes.SandboxApi.InOwnSandboxAsync(Client(Operator), "frozen-paging", async sandbox =>
+        {
+            var physio = Client(sandbox.Key("physio-1"));
+            async Task<Guid> SubmitAsync(int i) => (await physio.DecideAsync(Rx() with { PrescriptionDate = Today.AddDays(-1 - i) })).Id;
+            var before = new List<Guid>();
+            for (var i = 0; i < 6; i++) before.Add(await SubmitAsync(i));
+
+            var first = await (await physio.GetAsync($"{Url}?limit=3")).ExpectAsync<Page<ValidationRequestSummaryDto>>(HttpStatusCode.OK);
+            Assert.Equal(before[3..].AsEnumerable().Reverse(), first.Items.Select(r => r.Id));
+            var after = new List<Guid> { await SubmitAsync(6), await SubmitAsync(7) };
+            var second = await (await physio.GetAsync($"{Url}?limit=3&cursor={first.NextCursor}")).ExpectAsync<Page<ValidationRequestSummaryDto>>(HttpStatusCode.OK);
+            Assert.Equal(before[..3].AsEnumerable().Reverse(), second.Items.Select(r => r.Id));
+
+            var all = await AllAsync<ValidationRequestSummaryDto>(physio, Url, limit: 2);
+            Assert.Equal(before.Concat(after).Reverse(), all.Select(r => r.Id));
+        });
+    }
+
     [Fact]
     public async Task Owner_and_reviewer_read_the_stored_scan()
     {

@@ -1,3 +1,4 @@
+using CnsExchange.Application.Behaviors;
 using CnsExchange.Application.Features.Billing;
 using CnsExchange.Application.Features.Lifecycle;
 using CnsExchange.Application.Features.PaymentRuns;
@@ -41,7 +42,13 @@ public sealed record CureInterruptionDto(
 }
 
 /// <summary>The centre reports a medical interruption of its agreed cure (CUR-10); pending until a reviewer decides.</summary>
-public sealed record ReportMedicalInterruption(Guid Id, MedicalInterruptionInput? Body) : ICommand<CureAuthorisationDto>;
+public sealed record ReportMedicalInterruption(Guid ProviderId, Guid Id, MedicalInterruptionInput? Body, string? IdempotencyKey = null)
+    : ICommand<CureAuthorisationDto>, IIdempotentCommand
+{
+    public string IdempotencyScope => $"{ProviderId:N}:cure-authorisations/{Id:N}/medical-interruptions";
+
+    public string RequestFingerprint => Fingerprint.Of(Body);
+}
 
 /// <summary>A reviewer accepts (the cycle is extended by the interruption's days) or rejects a medical interruption (CUR-10).</summary>
 public sealed record DecideMedicalInterruption(Guid Id, int Sequence, InterruptionDecisionInput? Body) : ICommand<CureAuthorisationDto>;

@@ -59,7 +59,7 @@ public sealed class CheckEligibilityHandler(IAppDbContext db, IReferenceData ref
 
         var check = new EligibilityCheck
         {
-            Id = Guid.CreateVersion7(now), ProviderId = command.ProviderId, MatriculeHash = await hasher.MatriculeHashAsync(matricule, ct),
+            Id = Guid.CreateVersion7(), ProviderId = command.ProviderId, MatriculeHash = await hasher.MatriculeHashAsync(matricule, ct),
             AskedDate = date, CheckedAt = now, Known = answer.Known, Affiliated = answer.AffiliatedOnDate, OpenVouchers = answer.OpenVouchers.Count,
         };
         db.Set<EligibilityCheck>().Add(check);

@@ -75,7 +75,7 @@ public sealed partial class SubmitReimbursementClaimHandler(IAppDbContext db, IB
                     .Select(i => new { i.Id, i.CompetentFund }).SingleOrDefaultAsync(ct);
                 var claim = new ReimbursementClaim
                 {
-                    Id = Guid.CreateVersion7(now),
+                    Id = Guid.CreateVersion7(),
                     SubmittedByKeyId = command.ChannelKeyId,
                     Matricule = matricule,
                     InsuredId = insured?.Id,

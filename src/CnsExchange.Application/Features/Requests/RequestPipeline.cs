@@ -175,7 +175,7 @@ public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, 
     {
         var now = clock.GetUtcNow();
         var rules = RulesOf(request.Kind);
-        if (request.Id == Guid.Empty) request.Id = Guid.CreateVersion7(now);
+        if (request.Id == Guid.Empty) request.Id = Guid.CreateVersion7();
         request.ReceivedAt = now;
         request.ReceivedOn = LuxembourgCalendar.LocalDate(now);
         var facts = await rules.GatherFactsAsync(request, ct)
@@ -326,6 +326,7 @@ public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, 
         var issue = await rules.IssueVoucherAsync(request, null, Context(now, null, IssueMode.Automatic), ct);
         if (issue.Voucher is { } voucher) request.Agree(voucher.Number, voucher.Id, issue.Reasons, now, RequestLifecycle.AutomaticActor, null);
         else request.Refuse(issue.Reasons, now, RequestLifecycle.AutomaticActor, null);
+        PublishDecision(request); // decided on the document's arrival: its *.decided event, in the same transaction
     }
 
     /// <summary>Name of the table holding every request's lifecycle (Infrastructure maps it).</summary>

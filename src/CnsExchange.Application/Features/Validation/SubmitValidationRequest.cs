@@ -173,7 +173,7 @@ public sealed class SubmitValidationRequestHandler(IAppDbContext db, IReferenceD
         // commit leaves the quota as it was.
         var request = await pipeline.SubmitAsync(() => new ValidationRequest
         {
-            Id = Guid.CreateVersion7(now),
+            Id = Guid.CreateVersion7(),
             ProviderId = providerId,
             RequestedByInsured = command.RequestedByInsured,
             Matricule = rx.Matricule,

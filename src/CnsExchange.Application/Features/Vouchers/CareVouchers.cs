@@ -32,7 +32,7 @@ public static class CareVouchers
         DateTimeOffset now, CancellationToken ct, long? sequence = null)
     {
         sequence ??= await db.NextSequenceValueAsync(Sequences.VoucherNumber, ct);
-        var voucherId = Guid.CreateVersion7(now);
+        var voucherId = Guid.CreateVersion7();
         var voucher = new Voucher
         {
             Id = voucherId,
