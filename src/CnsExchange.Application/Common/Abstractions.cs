@@ -68,6 +68,11 @@ public interface ISandboxClock
 {
     ClockState Read();
     Task<ClockState> SetAsync(DateTimeOffset target, CancellationToken ct);
+    /// <summary>
+    /// Moves the clock forward by <paramref name="by"/> from where it stands when the move takes the sandbox's row: two
+    /// advances sent at once move it twice, one after the other (a relative move is not a retry of another).
+    /// </summary>
+    Task<ClockState> AdvanceAsync(TimeSpan by, CancellationToken ct);
     /// <summary>Reads the stored clock again into the current unit of work.</summary>
     Task RefreshAsync(CancellationToken ct);
 }

@@ -14,21 +14,28 @@ public sealed class SandboxClock(SandboxTimeProvider time, SandboxDirectory dire
     // The old values come from a locked sub-select: a concurrent move waits, then compares with the value it wrote. The
     // advance's row is written by the same statement, so a move never exists without the record of its due work (a crash
     // right after the move leaves a running advance for the sweep) and a repeated move can find the first one.
+    // The old values come from a locked select: a concurrent move waits, then reads the value the other one wrote. The
+    // target is an instant ($2) or a step from the clock as it then stands ($5): two advances sent at once move it twice.
+    // The advance's row is written by the same statement, so a move never exists without the record of its due work (a
+    // crash right after the move leaves a running advance for the sweep) and a repeated move can find the first one.
     private const string MoveSql = """
-        WITH moved AS (
+        WITH old AS (
+            SELECT id, clock_mode, clock_offset,
+                   CASE WHEN clock_mode = 'frozen' THEN clock_frozen_at ELSE $3 + clock_offset END AS from_instant
+            FROM cns.sandboxes WHERE id = $1 AND deleting_at IS NULL FOR UPDATE),
+        target AS (
+            SELECT old.*, COALESCE($2, old.from_instant + $5) AS to_instant FROM old),
+        moved AS (
             UPDATE cns.sandboxes s
-            SET clock_frozen_at = CASE WHEN old.clock_mode = 'frozen' THEN $2 END,
-                clock_offset = CASE WHEN old.clock_mode = 'frozen' THEN old.clock_offset ELSE $2 - $3 END
-            FROM (SELECT id, clock_mode, clock_frozen_at, clock_offset FROM cns.sandboxes WHERE id = $1 AND deleting_at IS NULL FOR UPDATE) old
-            WHERE s.id = old.id
-              AND $2 >= CASE WHEN old.clock_mode = 'frozen' THEN old.clock_frozen_at ELSE $3 + old.clock_offset END
-            RETURNING old.clock_mode AS old_mode, old.clock_frozen_at AS old_frozen_at, old.clock_offset AS old_offset,
-                      s.clock_mode, s.clock_frozen_at, s.clock_offset,
-                      CASE WHEN old.clock_mode = 'frozen' THEN old.clock_frozen_at ELSE $3 + old.clock_offset END AS from_instant),
+            SET clock_frozen_at = CASE WHEN t.clock_mode = 'frozen' THEN t.to_instant END,
+                clock_offset = CASE WHEN t.clock_mode = 'frozen' THEN t.clock_offset ELSE t.to_instant - $3 END
+            FROM target t
+            WHERE s.id = t.id AND t.to_instant >= t.from_instant
+            RETURNING s.clock_mode, s.clock_frozen_at, s.clock_offset, t.from_instant, t.to_instant),
         noted AS (
             INSERT INTO cns.clock_advances (id, status, from_instant, to_instant, started_at)
-            SELECT $4, 'running', from_instant, $2, $3 FROM moved)
-        SELECT old_mode, old_frozen_at, old_offset, clock_mode, clock_frozen_at, clock_offset, from_instant FROM moved
+            SELECT $4, 'running', from_instant, to_instant, $3 FROM moved)
+        SELECT clock_mode, clock_frozen_at, clock_offset, from_instant, to_instant FROM moved
         """;
 
     private static SandboxScope Scope => SandboxScope.Current ?? throw new ForbiddenException("The clock belongs to a sandbox: use a key of that sandbox.");
@@ -42,41 +49,48 @@ public sealed class SandboxClock(SandboxTimeProvider time, SandboxDirectory dire
         return new ClockState(now, real, now - real, LuxembourgCalendar.LocalDate(now), clock.Mode);
     }
 
-    public async Task<ClockState> SetAsync(DateTimeOffset target, CancellationToken ct)
+    public Task<ClockState> SetAsync(DateTimeOffset target, CancellationToken ct) => MoveAsync(target.ToUniversalTime(), null, ct);
+
+    public Task<ClockState> AdvanceAsync(TimeSpan by, CancellationToken ct) =>
+        by < TimeSpan.Zero ? throw new ArgumentOutOfRangeException(nameof(by)) : MoveAsync(null, by, ct);
+
+    private async Task<ClockState> MoveAsync(DateTimeOffset? to, TimeSpan? by, CancellationToken ct)
     {
         var scope = Scope;
         var real = time.Inner.GetUtcNow().ToUniversalTime();
-        target = target.ToUniversalTime();
+        var target = to ?? DateTimeOffset.MinValue;
         var (id, lockConnection) = await runner.LockNewAsync();
         NpgsqlConnection? held = lockConnection; // released here unless handed to the advance's work
         try
         {
-            SandboxClockSetting? to = null;
+            SandboxClockSetting? moved = null;
             var from = DateTimeOffset.MinValue;
             await using (var connection = await store.OpenAsync(ct))
             await using (var cmd = new NpgsqlCommand(MoveSql, connection))
             {
                 cmd.Parameters.Add(new NpgsqlParameter { Value = scope.Id });
-                cmd.Parameters.Add(new NpgsqlParameter { Value = target });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)to ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
                 cmd.Parameters.Add(new NpgsqlParameter { Value = real });
                 cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = by ?? TimeSpan.Zero, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Interval });
                 await using var reader = await cmd.ExecuteReaderAsync(ct);
                 if (await reader.ReadAsync(ct))
                 {
-                    to = SandboxDirectory.ReadClock(reader, 3);
-                    from = reader.GetFieldValue<DateTimeOffset>(6);
+                    moved = SandboxDirectory.ReadClock(reader, 0);
+                    from = reader.GetFieldValue<DateTimeOffset>(3);
+                    target = reader.GetFieldValue<DateTimeOffset>(4);
                 }
             }
-            if (to is null) return await RepeatedAsync(scope, target, ct);
-            scope.Clock = to;
+            if (moved is null) return await RepeatedAsync(scope, target, ct);
+            scope.Clock = moved;
 
             // The work that fell due in between runs now, in this sandbox only, in order; the answer waits for it at most the
             // budget, then says 202 with the advance's status while it goes on (not cancelled with the request).
             var advance = new ClockAdvanceDto(id, "running", from.ToUniversalTime(), target, real, null, null);
-            var work = runner.Start(scope.Id, to, advance, held);
+            var work = runner.Start(scope.Id, moved, advance, held);
             held = null; // the work releases it
             var finished = await Task.WhenAny(work, Task.Delay(options.Wait, time.Inner, ct)) == work;
-            return State(to) with { Pending = finished ? null : advance };
+            return State(moved) with { Pending = finished ? null : advance };
         }
         finally
         {

@@ -19,6 +19,22 @@ public sealed class Pain001WriterTests
     private static string Value(XElement parent, params string[] path) =>
         path.Aggregate(parent, (e, name) => e.Element(Ns + name) ?? throw new Xunit.Sdk.XunitException($"{name} missing under {e.Name.LocalName}")).Value;
 
+    /// <summary>
+    /// A provider named only in Greek or in symbols (the registry takes any name) is still paid: the file names it by its
+    /// code. Before, the writer threw, and the whole run stopped for every provider in it.
+    /// </summary>
+    [Theory]
+    [InlineData("Φυσικοθεραπεία Παπαδόπουλος")]
+    [InlineData("€€€ ***")]
+    public void Pay04_a_creditor_whose_name_sepa_cannot_carry_is_paid_under_its_code(string name)
+    {
+        var file = _writer.Write(Run([Order("PHY0204", name, "LU280019400644750000", "BCEELULL", 25.76m), Order("PHY0001", "Kiné Bascharage", "LU390010001234567890", "BCEELULL", 1m)]));
+
+        Assert.Empty(PaymentFileSchemas.Validate(file.Content, PaymentFileSchemas.Pain001));
+        var names = Parse(file).Descendants(Ns + "CdtTrfTxInf").Select(t => Value(t, "Cdtr", "Nm")).ToList();
+        Assert.Equal(["Kine Bascharage", "PHY0204"], names.Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public void Pay04_pain001_validates_against_the_published_subset_xsd()
     {

@@ -18,6 +18,35 @@ namespace CnsExchange.IntegrationTests.Sandboxes;
 /// </summary>
 public sealed class ClockAdvanceTests(ApiFactory api) : ApiTest(api)
 {
+    /// <summary>
+    /// A relative move is taken from the clock as it stands when the move holds the sandbox's row: advances sent at once
+    /// each move it (they were all read from the same start, and all but one were lost while each answered 200).
+    /// </summary>
+    [Theory]
+    [InlineData("frozen")]
+    [InlineData("running")]
+    public async Task Advances_sent_at_once_each_move_the_clock(string mode)
+    {
+        var sandbox = await SandboxApi.CreateAsync(Client(Operator), name: "advances-at-once", mode: mode);
+        try
+        {
+            var admin = Client(sandbox.Key("admin"));
+            var before = await (await admin.GetAsync("/api/v1/admin/clock")).ExpectAsync<ClockDto>(HttpStatusCode.OK);
+            var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => admin.PutJsonAsync("/api/v1/admin/clock", new { advanceDays = 1 })));
+            foreach (var answer in answers) await answer.ExpectAsync(HttpStatusCode.OK);
+            var after = await (await admin.GetAsync("/api/v1/admin/clock")).ExpectAsync<ClockDto>(HttpStatusCode.OK);
+            // A running clock also moved with real time in between: a few seconds at most.
+            var moved = (after.Now - before.Now) - (after.SystemNow - before.SystemNow);
+            Assert.InRange(moved, TimeSpan.FromDays(4) - TimeSpan.FromSeconds(1), TimeSpan.FromDays(4) + TimeSpan.FromSeconds(1));
+            // A zero step is no step back, whatever the mode.
+            await (await admin.PutJsonAsync("/api/v1/admin/clock", new { advanceHours = 0 })).ExpectAsync(HttpStatusCode.OK);
+        }
+        finally
+        {
+            await Client(Operator).DeleteAsync($"/api/v1/sandboxes/{sandbox.Id}");
+        }
+    }
+
     private async Task<(CreatedSandbox Sandbox, string Memoir)> SandboxWithABilledMemoirAsync()
     {
         var b = await SandboxApi.CreateAsync(Client(Operator), name: "advance");

@@ -40,9 +40,9 @@ public sealed class SandboxClockHandlers(ISandboxClock clock, IClockAdvances adv
 
     public async ValueTask<ClockSet> Handle(SetSandboxClock command, CancellationToken ct)
     {
-        var current = clock.Read().Now;
-        var target = command.Now ?? current.AddDays(command.AdvanceDays ?? 0).AddHours(command.AdvanceHours ?? 0);
-        var moved = await clock.SetAsync(target, ct);
+        var moved = command.Now is { } target
+            ? await clock.SetAsync(target, ct)
+            : await clock.AdvanceAsync(TimeSpan.FromDays(command.AdvanceDays ?? 0) + TimeSpan.FromHours(command.AdvanceHours ?? 0), ct);
         return new ClockSet(Map(moved), moved.Pending);
     }
 

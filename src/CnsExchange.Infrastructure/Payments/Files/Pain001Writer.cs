@@ -64,7 +64,10 @@ public sealed class Pain001Writer : IPain001Writer
                 xml.WriteEndElement();
                 xml.WriteEndElement();
                 WriteAgent(xml, "CdtrAgt", order.Bic);
-                WriteParty(xml, "Cdtr", order.ProviderName);
+                // A creditor's name may have no character SEPA carries (PAY-04 still pays it): its code names it then.
+                xml.WriteStartElement("Cdtr");
+                xml.WriteElementString("Nm", SepaText.CleanOr(order.ProviderName, SepaText.NameLength, order.ProviderCode));
+                xml.WriteEndElement();
                 WriteAccount(xml, "CdtrAcct", order.Iban);
                 xml.WriteStartElement("RmtInf");
                 xml.WriteElementString("Ustrd", SepaText.Clean(order.RemittanceText, SepaText.RemittanceLength));

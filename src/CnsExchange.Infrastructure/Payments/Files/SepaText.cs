@@ -66,5 +66,21 @@ public static class SepaText
         return clean;
     }
 
+    /// <summary>
+    /// <see cref="Clean"/>, or <paramref name="fallback"/> cleaned when nothing of <paramref name="text"/> is left (a name
+    /// written only in Greek or Cyrillic, or only in symbols): one party's name must not stop a whole payment file.
+    /// </summary>
+    public static string CleanOr(string text, int maxLength, string fallback)
+    {
+        try
+        {
+            return Clean(text, maxLength);
+        }
+        catch (ArgumentException)
+        {
+            return Clean(fallback, maxLength);
+        }
+    }
+
     public static bool IsClean(string text) => text.Length > 0 && text.All(c => SepaIdentifier.Characters.Contains(c)) && text.Trim() == text;
 }
