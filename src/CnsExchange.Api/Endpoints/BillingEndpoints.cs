@@ -128,13 +128,13 @@ public sealed class BillingEndpoints : IEndpointGroup
         files.MapPost("", UploadBillingFileAsync)
             .RequireAuthorization(Policies.Provider)
             .WithBodyLimit(_ => null) // streamed: the upload enforces billing.file.max_bytes itself
-            .Accepts<string>("application/xml", "text/csv")
+            .Accepts<string>("application/xml", "text/xml", "text/csv")
             .Produces<BillingFileDto>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status408RequestTimeout)
             .WithSummary("Send a billing file of many fee memoirs: XML (openapi/billing-file.xsd) or CSV (docs/billing-files.md). 202 + Location.")
-            .WithDescription("The body is the file itself (Content-Type application/xml or text/csv), streamed into storage. A background job " +
+            .WithDescription("The body is the file itself (Content-Type application/xml, text/xml or text/csv), streamed into storage. A background job " +
                              "validates the whole file, then imports and adjudicates it; poll the Location. A malformed file is rejected whole " +
                              "with line numbers and nothing is imported (BIL-14). Optional ?fileName= is kept for your reference.");
         files.MapGet("/{id:guid}", (IMediator m, Guid id, CancellationToken ct) => m.Send(new GetBillingFile(id), ct))

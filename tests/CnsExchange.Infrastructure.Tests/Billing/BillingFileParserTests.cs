@@ -102,4 +102,23 @@ public sealed class BillingFileParserTests
         Assert.Equal(again ? "" : "true", lines[0].Travel);
         Assert.Equal("K26-0000025-1", lines[2].VoucherNumber); // CDATA alone
     }
+
+    /// <summary>
+    /// BIL-14: the lexical forms the published billing-file.xsd gives <c>travel</c> (xs:boolean: true, false, 1, 0) and
+    /// <c>claimedAmount</c> (xs:decimal: a sign may lead) are read as such, not refused; what the schema refuses still is.
+    /// </summary>
+    [Theory]
+    [InlineData("1", "36.80", true, true, 36.80)]
+    [InlineData("0", "+36.80", true, false, 36.80)]
+    [InlineData("false", "36.8", true, false, 36.80)]
+    [InlineData("yes", "36.80", false, false, 0)]
+    [InlineData("true", "-36.80", false, false, 0)]
+    [InlineData("true", "36,80", false, false, 0)]
+    public void Bil14_a_line_reads_travel_and_amount_as_the_xsd_writes_them(string travel, string amount, bool valid, bool travelRead, decimal amountRead)
+    {
+        var (line, errors) = FeeMemoirInputRules.Parse(new RawBillingLine(4, 1, "X-1", "K26-0000017-3", "1983081246785", "2026-11-10", "ZK11", travel, amount));
+        Assert.Equal(valid, errors.Count == 0);
+        if (!valid) return;
+        Assert.Equal((travelRead, amountRead), (line!.Input.Travel, line.Input.ClaimedAmount));
+    }
 }

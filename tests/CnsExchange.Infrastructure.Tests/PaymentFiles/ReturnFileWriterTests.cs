@@ -144,6 +144,24 @@ public sealed class ReturnFileWriterTests
         Assert.Equal("total,PR-2026-0047,PHY0001,,,,,,,,44,3,42,1617.00,1081.36,1081.36,1081.36,,,,,", records[5]);
     }
 
+    /// <summary>docs/payment-files.md: every amount is written with exactly two decimals, the debt and balance records too.</summary>
+    [Fact]
+    public void Lif05_csv_debt_and_balance_records_write_every_amount_with_two_decimals()
+    {
+        var model = ReturnFile() with
+        {
+            Debts = [new ReturnFileDebt("LINE_REVERSED", "LINE_REVERSED", MemoirB, "MEM-2026-121", 1, "PR-2026-0046", 25.76m, "Paid line reversed")],
+            Balance = new ReturnFileBalance(0m, 25.76m, 1055.60m, 1029.84m, 0m),
+        };
+        var records = Text(_writer.Write(model, ReturnFileFormat.Csv)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var debt = Assert.Single(records, r => r.StartsWith("debt,", StringComparison.Ordinal));
+        Assert.Contains(",1,0,0,0.00,0.00,0.00,25.76,LINE_REVERSED,", debt);
+        var balances = records.Where(r => r.StartsWith("balance,", StringComparison.Ordinal)).ToList();
+        Assert.Equal(5, balances.Count);
+        Assert.All(balances, b => Assert.Contains(",0,0,0,0.00,0.00,0.00,", b));
+        Assert.Contains(balances, b => b.Contains(",0.00,0.00,0.00,0.00,brought_forward,", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Csv_return_file_round_trips_with_CsvHelper()
     {

@@ -210,6 +210,21 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
         Assert.Contains((1, "claimedAmount"), errors);
     }
 
+    /// <summary>
+    /// docs/billing-files.md: the body may be sent as text/xml too; and the XSD's own lexical forms (travel 1/0, an amount
+    /// with a sign) are read, not refused.
+    /// </summary>
+    [Fact]
+    public async Task Bil14_an_xml_file_sent_as_text_xml_with_the_xsds_lexical_forms_is_processed()
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api);
+        var xml = Xml(("TX-1", [XmlLine(voucher, "2026-11-10", travel: "1", amount: "+49.30"), XmlLine(voucher, "2026-11-12", travel: "0")]));
+        var file = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), xml, "text/xml")).Id.ToString());
+        Assert.Equal(BillingFileStatus.Processed, file.Status);
+        var memoir = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{file.Memoirs[0].Id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        Assert.Equal((true, 49.30m, false), (LineOf(memoir, 1).Travel, LineOf(memoir, 1).ClaimedAmount, LineOf(memoir, 2).Travel));
+    }
+
     [Fact]
     public async Task Bil14_xml_against_the_schema_is_rejected_with_line_numbers()
     {

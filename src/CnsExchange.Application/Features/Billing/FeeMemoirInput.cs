@@ -105,10 +105,13 @@ public static partial class FeeMemoirInputRules
         Check("actCode", ActCodeError(raw.ActCode));
         var dateOk = DateOnly.TryParseExact(raw.SessionDate, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date);
         if (!dateOk) Check("sessionDate", "sessionDate must be a date written yyyy-MM-dd.");
+        // The lexical forms of the XSD's xs:boolean (true, false, 1, 0) and xs:decimal (a sign may lead): a file the
+        // published schema accepts is not refused here for how it wrote a value.
         bool travel = false;
         var travelText = raw.Travel?.Trim() ?? "";
-        if (travelText.Length > 0 && !bool.TryParse(travelText, out travel)) Check("travel", "travel must be true or false.");
-        var amountOk = decimal.TryParse(raw.ClaimedAmount, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount);
+        if (travelText is "1" or "0") travel = travelText == "1";
+        else if (travelText.Length > 0 && !bool.TryParse(travelText, out travel)) Check("travel", "travel must be true or false.");
+        var amountOk = decimal.TryParse(raw.ClaimedAmount, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var amount);
         Check("claimedAmount", amountOk ? AmountError(amount) : "claimedAmount must be a number with a decimal point, e.g. 36.80.");
         Guid? replaces = null;
         var replacesText = raw.Replaces?.Trim() ?? "";

@@ -26,10 +26,11 @@ public sealed partial record ReturnFileCsvRow
     [CsvColumn("lineCount")] public int LineCount { get; set; }
     [CsvColumn("listedLines")] public int ListedLines { get; set; }
     [CsvColumn("paidLines")] public int PaidLines { get; set; }
-    [CsvColumn("claimedAmount")] public decimal ClaimedAmount { get; set; }
-    [CsvColumn("cnsAmount")] public decimal CnsAmount { get; set; }
-    [CsvColumn("payableAmount")] public decimal PayableAmount { get; set; }
-    [CsvColumn("paidAmount")] public decimal PaidAmount { get; set; }
+    // A record that has no such amount (a debt, a balance) still writes it with two decimals, as every amount (0.00).
+    [CsvColumn("claimedAmount")] public decimal ClaimedAmount { get; set; } = 0.00m;
+    [CsvColumn("cnsAmount")] public decimal CnsAmount { get; set; } = 0.00m;
+    [CsvColumn("payableAmount")] public decimal PayableAmount { get; set; } = 0.00m;
+    [CsvColumn("paidAmount")] public decimal PaidAmount { get; set; } = 0.00m;
     [CsvColumn("outcome")] public string Outcome { get; set; } = "";
     [CsvColumn("reasonCodes")] public string ReasonCodes { get; set; } = "";
     [CsvColumn("reasons")] public string Reasons { get; set; } = "";
