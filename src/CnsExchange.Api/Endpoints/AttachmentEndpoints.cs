@@ -24,12 +24,12 @@ public sealed class AttachmentEndpoints : IEndpointGroup
     private static void MapFor(RouteGroupBuilder g, AttachmentOwnerKind kind)
     {
         var name = AttachmentOwners.Name(kind).ToLowerInvariant();
-        g.MapPost("", async (IMediator m, Guid id, IFormFile? file, [FromForm(Name = "purpose")] string? purpose, IReferenceData reference,
-                TimeProvider clock, CancellationToken ct) =>
+        g.MapPost("", async (IMediator m, ICurrentCaller caller, Guid id, IFormFile? file, [FromForm(Name = "purpose")] string? purpose, IReferenceData reference,
+                TimeProvider clock, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
             {
                 TextInput.Check(AttachmentStoreLimits.Field, file?.FileName);
                 var content = await ReadAsync(file, reference, clock, ct);
-                var attachment = await m.Send(new AddAttachment(kind, id, purpose, content, file?.FileName), ct);
+                var attachment = await m.Send(new AddAttachment(kind, id, purpose, content, file?.FileName, caller.RequireProvider(), idempotencyKey), ct);
                 return Results.Created(attachment.Url, attachment);
             })
             .RequireAuthorization(Policies.Provider)
@@ -52,7 +52,8 @@ public sealed class AttachmentEndpoints : IEndpointGroup
                 A request held `pending` with `DOCUMENT_MISSING` (LIF-07) takes its normal path when its document arrives: agreed with its
                 voucher, or pending for a reviewer. Documents are attached while the request or contestation awaits a decision
                 (409 `request_already_decided` / `contestation_already_decided` after), at most 20 each; an agreed cure whose medical
-                interruption waits for its certificate takes that certificate, and only it.
+                interruption waits for its certificate takes that certificate, and only it. Send an `Idempotency-Key` to retry
+                safely: the same key, file and purpose answer the first upload.
                 """);
 
         g.MapGet("", (IMediator m, Guid id, CancellationToken ct) => m.Send(new ListAttachments(kind, id), ct))

@@ -238,6 +238,30 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(20, await V.CountAsync(Api, "attachments"));
     }
 
+    /// <summary>API.md: a POST that creates something takes an Idempotency-Key; an upload retried after a lost answer adds no second document.</summary>
+    [Fact]
+    public async Task An_upload_sent_again_with_its_idempotency_key_answers_the_first_and_stores_one_document()
+    {
+        var decision = await V.DecideAsync(Client(Physio1), V.Rx(V.DependencyPlan));
+        var url = $"{V.Url}/{decision.Id}";
+        Task<HttpResponseMessage> Upload(string text)
+        {
+            var form = new MultipartFormDataContent();
+            var part = new ByteArrayContent(V.Pdf(text));
+            part.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+            form.Add(part, "file", "plan.pdf");
+            var request = new HttpRequestMessage(HttpMethod.Post, $"{url}/attachments") { Content = form };
+            request.Headers.Add("Idempotency-Key", "upload-plan-1");
+            return Client(Physio1).SendAsync(request);
+        }
+        var first = await AttachedAsync(Upload("care plan"));
+        var again = await Upload("care plan");
+        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(first.Id, (await again.ExpectAsync<AttachmentDto>(HttpStatusCode.Created)).Id);
+        await (await Upload("another plan")).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
+        Assert.Single(await ListAsync(Physio1, url));
+    }
+
     [Fact]
     public async Task A_document_sent_while_information_is_asked_goes_with_the_answer()
     {

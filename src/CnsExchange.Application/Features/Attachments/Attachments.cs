@@ -1,3 +1,4 @@
+using CnsExchange.Application.Behaviors;
 using CnsExchange.Domain.Lifecycle;
 using CnsExchange.Domain.Cures;
 
@@ -119,7 +120,14 @@ public static class AttachmentOwners
 /// <c>purpose</c>, a request missing a required document takes it as that document (LIF-07), a request waiting for
 /// information as part of the answer, anything else as <c>other</c>. The required document releases the request.
 /// </summary>
-public sealed record AddAttachment(AttachmentOwnerKind OwnerKind, Guid OwnerId, string? Purpose, byte[]? Content, string? FileName) : ICommand<AttachmentDto>;
+public sealed record AddAttachment(AttachmentOwnerKind OwnerKind, Guid OwnerId, string? Purpose, byte[]? Content, string? FileName,
+    Guid ProviderId = default, string? IdempotencyKey = null) : ICommand<AttachmentDto>, IIdempotentCommand
+{
+    public string IdempotencyScope => $"{ProviderId:N}:{AttachmentOwners.Route(OwnerKind)}/{OwnerId:N}/attachments";
+
+    /// <summary>The document's bytes (by their SHA-256), its name and purpose.</summary>
+    public string RequestFingerprint => Fingerprint.Of(new { Purpose, FileName, Content = Content is null ? null : Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Content)) });
+}
 
 public sealed record ListAttachments(AttachmentOwnerKind OwnerKind, Guid OwnerId) : IQuery<IReadOnlyList<AttachmentDto>>;
 
