@@ -11,9 +11,6 @@ namespace CnsExchange.Infrastructure.Clock;
 public sealed class SandboxClock(SandboxTimeProvider time, SandboxDirectory directory, ClockAdvanceStore store,
     ClockAdvanceRunner runner, ClockAdvanceOptions options) : ISandboxClock
 {
-    // The old values come from a locked sub-select: a concurrent move waits, then compares with the value it wrote. The
-    // advance's row is written by the same statement, so a move never exists without the record of its due work (a crash
-    // right after the move leaves a running advance for the sweep) and a repeated move can find the first one.
     // The old values come from a locked select: a concurrent move waits, then reads the value the other one wrote. The
     // target is an instant ($2) or a step from the clock as it then stands ($5): two advances sent at once move it twice.
     // The advance's row is written by the same statement, so a move never exists without the record of its due work (a
