@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using CnsExchange.Application.Features.Admin;
 
 namespace CnsExchange.Api.Endpoints;
@@ -54,9 +55,11 @@ public static class AdminEndpoints
             .Produces<ProviderCreated>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Add a provider. The answer carries its new API key, shown this once.");
-        g.MapPost("/providers/{code}/keys", async (IMediator m, string code, CancellationToken ct) =>
-                Results.Created($"/api/v1/admin/providers/{code}", await m.Send(new IssueProviderKey(code), ct)))
+        g.MapPost("/providers/{code}/keys", async (IMediator m, string code, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
+                Results.Created($"/api/v1/admin/providers/{code}", await m.Send(new IssueProviderKey(code, IdempotencyKey: idempotencyKey), ct)))
             .Produces<ProviderCreated>(StatusCodes.Status201Created)
-            .WithSummary("Issue another API key for a provider (shown this once).");
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Issue another API key for a provider (shown this once).")
+            .WithDescription("Send an `Idempotency-Key` to retry safely: the same key issues no second API key. Since the key is shown once and stored hashed, that retry is answered 409 `idempotent_replay_without_secret` with the provider's URL (`resource`).");
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using CnsExchange.Application.Features.Events;
 using CnsExchange.Application.Features.Webhooks;
 
@@ -15,15 +16,18 @@ public sealed class EventEndpoints : IEndpointGroup
             .WithSummary("The caller's events in commit order after the cursor `after` (`nextCursor` of the previous page; none: from the oldest kept). `types`: comma-separated event types. Events are kept 30 days.");
 
         var hooks = api.MapGroup("/webhook-endpoints").WithTags("Webhooks").RequireAuthorization(Policies.ProviderOrStaff);
-        hooks.MapPost("", async (IMediator m, WebhookEndpointInput body, CancellationToken ct) =>
+        hooks.MapPost("", async (IMediator m, ICurrentCaller caller, WebhookEndpointInput body,
+                [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
             {
-                var created = await m.Send(new CreateWebhookEndpoint(body), ct);
+                var created = await m.Send(new CreateWebhookEndpoint(body, caller.Actor, idempotencyKey), ct);
                 return Results.Created($"/api/v1/webhook-endpoints/{created.Endpoint.Id}", created);
             })
             .Produces<CreatedWebhookEndpointDto>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .WithSummary("Register a URL that receives the caller's events of `types` (none: every type) as signed POSTs. The signing `secret` is in this answer only.");
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Register a URL that receives the caller's events of `types` (none: every type) as signed POSTs. The signing `secret` is in this answer only.")
+            .WithDescription("Send an `Idempotency-Key` to retry safely: the same key and body create no second endpoint. Since the secret is shown once and not kept, that retry is answered 409 `idempotent_replay_without_secret` with the endpoint's URL (`resource`).");
         hooks.MapGet("", (IMediator m, CancellationToken ct) => m.Send(new ListWebhookEndpoints(), ct))
             .Produces<IReadOnlyList<WebhookEndpointDto>>()
             .WithSummary("The caller's webhook endpoints (without their secrets), with whether each is enabled and why not.");

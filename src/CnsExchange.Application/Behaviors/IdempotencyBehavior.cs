@@ -10,6 +10,18 @@ public interface IIdempotentCommand
     string RequestFingerprint { get; }
 }
 
+/// <summary>
+/// An idempotent create whose answer carries a secret shown once (an API key, a webhook's signing secret). That answer
+/// is not kept, since the secret is stored hashed or nowhere else: the same key and body again create nothing and are
+/// answered 409 <c>idempotent_replay_without_secret</c> with the URL of what the first request created; another body is
+/// 422 as for every key.
+/// </summary>
+public interface IAnswersASecretOnce
+{
+    /// <summary>The URL of what <paramref name="response"/> created, kept instead of the answer.</summary>
+    string ResourceOf(object response);
+}
+
 /// <summary>Tells the endpoint that the answer was replayed from an earlier request.</summary>
 public sealed class IdempotencyContext
 {
@@ -75,7 +87,9 @@ public sealed class IdempotencyBehavior<TMessage, TResponse>(IAppDbContext db, T
         }
 
         var response = await next(message, cancellationToken);
-        record.ResponseJson = JsonSerializer.Serialize(response, JsonDefaults.Options);
+        record.ResponseJson = message is IAnswersASecretOnce secret
+            ? JsonSerializer.Serialize(new KeptResource(secret.ResourceOf(response!)), JsonDefaults.Options)
+            : JsonSerializer.Serialize(response, JsonDefaults.Options);
         await SaveWithoutSavepointAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return response;
@@ -109,9 +123,20 @@ public sealed class IdempotencyBehavior<TMessage, TResponse>(IAppDbContext db, T
         if (existing.RequestHash != command.RequestFingerprint) throw new IdempotencyKeyReusedException();
         if (existing.ResponseJson is null)
             throw new ConflictException("idempotency_in_progress", "A request with this Idempotency-Key is still being processed.");
+        if (command is IAnswersASecretOnce)
+        {
+            var resource = JsonSerializer.Deserialize<KeptResource>(existing.ResponseJson, JsonDefaults.Options)!.Resource;
+            throw new ConflictException("idempotent_replay_without_secret",
+                $"This Idempotency-Key already created {resource}. Its answer held a secret shown once and not kept, so it is not sent again: read the resource there, or delete it and create another.")
+            {
+                Extensions = new Dictionary<string, object?> { ["resource"] = resource },
+            };
+        }
         context.Replayed = true;
         return JsonSerializer.Deserialize<TResponse>(existing.ResponseJson, JsonDefaults.Options)!;
     }
+
+    private sealed record KeptResource(string Resource);
 
     private sealed class KeyExpired : Exception;
 }

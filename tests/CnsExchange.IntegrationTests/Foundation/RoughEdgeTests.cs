@@ -97,6 +97,25 @@ public sealed class RoughEdgeTests(ApiFactory api) : ApiTest(api)
     }
 
     /// <summary>
+    /// A key issued again with the same Idempotency-Key issues no second key: the first was shown once and is stored hashed,
+    /// so the retry is 409 naming the provider, and the first key is the one that works.
+    /// </summary>
+    [Fact]
+    public async Task A_provider_key_issued_again_with_its_idempotency_key_issues_no_second_key()
+    {
+        await Sandboxes.SandboxApi.InOwnSandboxAsync(Client(Operator), "key-once", async sandbox =>
+        {
+            HttpRequestMessage Issue() => new(HttpMethod.Post, "/api/v1/admin/providers/PHY0002/keys") { Headers = { { "Idempotency-Key", "issue-key-1" } } };
+            var admin = Client(sandbox.Key("admin"));
+            var first = await (await admin.SendAsync(Issue())).ExpectAsync<ProviderCreated>(HttpStatusCode.Created);
+            var again = await (await admin.SendAsync(Issue())).ExpectProblemAsync(HttpStatusCode.Conflict, "idempotent_replay_without_secret");
+            Assert.Equal("/api/v1/admin/providers/PHY0002", again["resource"]!.GetValue<string>());
+            Assert.DoesNotContain(first.ApiKey, again.ToJsonString());
+            await (await Client(first.ApiKey).GetAsync("/api/v1/clock")).ExpectAsync(HttpStatusCode.OK);
+        });
+    }
+
+    /// <summary>
     /// BIL-14 and the schemas' <c>additionalProperties: false</c>: a field the body does not have is bad input, not
     /// dropped. A misspelt optional field (<c>replace</c> for <c>replaces</c>) would otherwise make a new memoir of a
     /// replacement.

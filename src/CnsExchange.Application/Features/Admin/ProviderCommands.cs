@@ -1,3 +1,4 @@
+using CnsExchange.Application.Behaviors;
 namespace CnsExchange.Application.Features.Admin;
 
 public sealed record DoctorInput(string Name, string Country, string? Specialty) : IHasOpenApiExample
@@ -26,7 +27,15 @@ public sealed record ProviderCreated(ProviderDto Provider, string ApiKey);
 
 public sealed record CreateProvider(ProviderInput Provider) : ICommand<ProviderCreated>;
 
-public sealed record IssueProviderKey(string Code) : ICommand<ProviderCreated>;
+public sealed record IssueProviderKey(string Code, string? IdempotencyKey = null)
+    : ICommand<ProviderCreated>, IIdempotentCommand, IAnswersASecretOnce
+{
+    public string IdempotencyScope => $"admin:providers/{Code}/keys";
+
+    public string RequestFingerprint => Code;
+
+    public string ResourceOf(object response) => $"/api/v1/admin/providers/{((ProviderCreated)response).Provider.Code}";
+}
 
 public sealed record ListProviders : IQuery<IReadOnlyList<ProviderDto>>;
 

@@ -1,3 +1,4 @@
+using CnsExchange.Application.Behaviors;
 using System.Security.Cryptography;
 using CnsExchange.Application.Features.Events;
 
@@ -26,7 +27,15 @@ public sealed record WebhookDeliveryDto(Guid Id, Guid EndpointId, Guid? EventId,
         d.ResponseCode, d.ResponseBody, d.Error, d.DurationMs, d.AttemptedAt, d.NextRetryAt);
 }
 
-public sealed record CreateWebhookEndpoint(WebhookEndpointInput? Body) : ICommand<CreatedWebhookEndpointDto>;
+public sealed record CreateWebhookEndpoint(WebhookEndpointInput? Body, string Caller = "", string? IdempotencyKey = null)
+    : ICommand<CreatedWebhookEndpointDto>, IIdempotentCommand, IAnswersASecretOnce
+{
+    public string IdempotencyScope => $"{Caller}:webhook-endpoints";
+
+    public string RequestFingerprint => Fingerprint.Of(Body);
+
+    public string ResourceOf(object response) => $"/api/v1/webhook-endpoints/{((CreatedWebhookEndpointDto)response).Endpoint.Id}";
+}
 public sealed record ListWebhookEndpoints : IQuery<IReadOnlyList<WebhookEndpointDto>>;
 public sealed record GetWebhookEndpoint(Guid Id) : IQuery<WebhookEndpointDto>;
 public sealed record DeleteWebhookEndpoint(Guid Id) : ICommand<bool>;
