@@ -65,9 +65,7 @@ public sealed class Pain001Writer : IPain001Writer
                 xml.WriteEndElement();
                 WriteAgent(xml, "CdtrAgt", order.Bic);
                 // A creditor's name may have no character SEPA carries (PAY-04 still pays it): its code names it then.
-                xml.WriteStartElement("Cdtr");
-                xml.WriteElementString("Nm", SepaText.CleanOr(order.ProviderName, SepaText.NameLength, order.ProviderCode));
-                xml.WriteEndElement();
+                WriteParty(xml, "Cdtr", order.ProviderName, fallback: order.ProviderCode);
                 WriteAccount(xml, "CdtrAcct", order.Iban);
                 xml.WriteStartElement("RmtInf");
                 xml.WriteElementString("Ustrd", SepaText.Clean(order.RemittanceText, SepaText.RemittanceLength));
@@ -84,10 +82,10 @@ public sealed class Pain001Writer : IPain001Writer
         return new GeneratedFile($"pain.001-{FileNamePart(run.RunNumber)}.xml", "application/xml", bytes);
     }
 
-    private static void WriteParty(XmlWriter xml, string element, string name)
+    private static void WriteParty(XmlWriter xml, string element, string name, string? fallback = null)
     {
         xml.WriteStartElement(element);
-        xml.WriteElementString("Nm", SepaText.Clean(name, SepaText.NameLength));
+        xml.WriteElementString("Nm", fallback is null ? SepaText.Clean(name, SepaText.NameLength) : SepaText.CleanOr(name, SepaText.NameLength, fallback));
         xml.WriteEndElement();
     }
 

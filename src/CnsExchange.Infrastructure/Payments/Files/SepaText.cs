@@ -34,6 +34,22 @@ public static class SepaText
     /// <exception cref="ArgumentException">Nothing is left of the text.</exception>
     public static string Clean(string text, int maxLength)
     {
+        var clean = Transliterate(text, maxLength);
+        if (clean.Length == 0)
+            throw new ArgumentException($"'{text}' has no character that a SEPA transfer can carry.", nameof(text));
+        return clean;
+    }
+
+    /// <summary>
+    /// <see cref="Clean"/>, or <paramref name="fallback"/> cleaned when nothing of <paramref name="text"/> is left (a name
+    /// written only in Greek or Cyrillic, or only in symbols): one party's name must not stop a whole payment file.
+    /// </summary>
+    public static string CleanOr(string text, int maxLength, string fallback) =>
+        Transliterate(text, maxLength) is { Length: > 0 } clean ? clean : Clean(fallback, maxLength);
+
+    /// <summary>The text in the SEPA character set, at most <paramref name="maxLength"/> characters; empty when nothing is left.</summary>
+    private static string Transliterate(string text, int maxLength)
+    {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 1);
 
@@ -60,26 +76,7 @@ public static class SepaText
             result.Append(c);
         }
 
-        var clean = result.Length > maxLength ? result.ToString(0, maxLength).TrimEnd() : result.ToString();
-        if (clean.Length == 0)
-            throw new ArgumentException($"'{text}' has no character that a SEPA transfer can carry.", nameof(text));
-        return clean;
-    }
-
-    /// <summary>
-    /// <see cref="Clean"/>, or <paramref name="fallback"/> cleaned when nothing of <paramref name="text"/> is left (a name
-    /// written only in Greek or Cyrillic, or only in symbols): one party's name must not stop a whole payment file.
-    /// </summary>
-    public static string CleanOr(string text, int maxLength, string fallback)
-    {
-        try
-        {
-            return Clean(text, maxLength);
-        }
-        catch (ArgumentException)
-        {
-            return Clean(fallback, maxLength);
-        }
+        return result.Length > maxLength ? result.ToString(0, maxLength).TrimEnd() : result.ToString();
     }
 
     public static bool IsClean(string text) => text.Length > 0 && text.All(c => SepaIdentifier.Characters.Contains(c)) && text.Trim() == text;
