@@ -44,7 +44,9 @@ public interface IAttachmentStore
 }
 
 /// <summary>What an owner of attachments is to the caller: its provider, whether it still takes documents, and its request if it is one.</summary>
-public sealed record AttachmentOwner(AttachmentOwnerKind Kind, Guid Id, Guid ProviderId, string? ClosedCode, string? ClosedMessage, CareRequest? Request);
+/// <param name="Only">The one purpose a decided owner still takes (a cure's medical certificate, CUR-10), or null.</param>
+public sealed record AttachmentOwner(AttachmentOwnerKind Kind, Guid Id, Guid ProviderId, string? ClosedCode, string? ClosedMessage, CareRequest? Request,
+    DocumentPurpose? Only = null);
 
 public static class AttachmentOwners
 {
@@ -87,10 +89,12 @@ public static class AttachmentOwners
         {
             var requests = forChange ? db.Set<CareRequest>() : db.Set<CareRequest>().AsNoTracking();
             var request = await requests.SingleOrDefaultAsync(r => r.Id == id && r.Kind == requestKind, ct);
-            // A decided cure still takes the certificate of a medical interruption that waits for it (CUR-10, LIF-07).
+            // A decided cure still takes the certificate of a medical interruption that waits for it (CUR-10, LIF-07), and only it.
+            DocumentPurpose? only = request is CureAuthorisation { AwaitsDecision: false } cure && MedicalInterruption.AwaitsCertificate(cure)
+                ? DocumentPurpose.MedicalCertificate : null;
             owner = request is null ? null : new AttachmentOwner(kind, id, request.ProviderId,
-                request.AwaitsDecision || request is CureAuthorisation cure && MedicalInterruption.AwaitsCertificate(cure) ? null : "request_already_decided",
-                $"The request is {RequestViews.StatusCode(request.Status)}: documents are attached while it awaits a decision.", request);
+                request.AwaitsDecision || only is not null ? null : "request_already_decided",
+                $"The request is {RequestViews.StatusCode(request.Status)}: documents are attached while it awaits a decision.", request, only);
         }
         else
         {
@@ -121,7 +125,7 @@ public static class AttachmentOwners
 /// information as part of the answer, anything else as <c>other</c>. The required document releases the request.
 /// </summary>
 public sealed record AddAttachment(AttachmentOwnerKind OwnerKind, Guid OwnerId, string? Purpose, byte[]? Content, string? FileName,
-    Guid ProviderId = default, string? IdempotencyKey = null) : ICommand<AttachmentDto>, IIdempotentCommand
+    Guid ProviderId, string? IdempotencyKey = null) : ICommand<AttachmentDto>, IIdempotentCommand
 {
     public string IdempotencyScope => $"{ProviderId:N}:{AttachmentOwners.Route(OwnerKind)}/{OwnerId:N}/attachments";
 
@@ -140,7 +144,7 @@ public sealed class AttachmentHandlers(IAppDbContext db, ICurrentCaller caller, 
 {
     public async ValueTask<AttachmentDto> Handle(AddAttachment command, CancellationToken ct)
     {
-        var providerId = caller.RequireProvider();
+        var providerId = command.ProviderId;
         var parsed = AttachmentOwners.ParsePurpose(command.Purpose);
         return await db.InTransactionAsync(async () =>
         {
@@ -150,10 +154,10 @@ public sealed class AttachmentHandlers(IAppDbContext db, ICurrentCaller caller, 
             if (owner.ClosedCode is { } closed) throw new ConflictException(closed, owner.ClosedMessage!);
             if ((await store.ListAsync(owner.Kind, owner.Id, ct)).Count >= AttachmentStoreLimits.MaxPerOwner)
                 throw new UnprocessableException("too_many_attachments", $"At most {AttachmentStoreLimits.MaxPerOwner} documents can be attached to one {AttachmentOwners.Name(owner.Kind).ToLowerInvariant()}.");
-            var purpose = parsed ?? DefaultPurpose(owner.Request);
-            if (owner.Request is { AwaitsDecision: false } decided && purpose != DocumentPurpose.MedicalCertificate)
+            var purpose = parsed ?? owner.Only ?? DefaultPurpose(owner.Request);
+            if (owner.Only is { } only && purpose != only)
                 throw new ConflictException("request_already_decided",
-                    $"The request is {RequestViews.StatusCode(decided.Status)}: it takes only the certificate of its medical interruption (purpose medical_certificate).");
+                    $"The request is {RequestViews.StatusCode(owner.Request!.Status)}: it takes only the certificate of its medical interruption (purpose medical_certificate).");
             var attachment = await store.AddAsync(new NewAttachment(owner.Kind, owner.Id, providerId, purpose, command.Content, command.FileName), caller.Actor, ct);
             if (owner.Request is { } request) await pipeline.DocumentArrivedAsync(request, purpose, attachment.Id, ct);
             await pipeline.SaveChangeAsync(ct);
@@ -164,7 +168,6 @@ public sealed class AttachmentHandlers(IAppDbContext db, ICurrentCaller caller, 
 
     private static DocumentPurpose DefaultPurpose(CareRequest? request) => request switch
     {
-        CureAuthorisation { AwaitsDecision: false } cure when MedicalInterruption.AwaitsCertificate(cure) => DocumentPurpose.MedicalCertificate,
         not null when RequiredDocuments.IsMissing(request) && RequiredDocuments.For(request) is { } required => required,
         { Status: RequestStatus.InformationRequested } => DocumentPurpose.InformationAnswer,
         _ => DocumentPurpose.Other,
