@@ -300,9 +300,10 @@ public sealed class ResponsesOperationFilter : IOperationFilter
             AddProblem(operation, "422", "The Idempotency-Key was sent before with another body (code idempotency_key_reused).", problem);
         if (operation.Parameters?.OfType<OpenApiParameter>().FirstOrDefault(p => p is { Name: "limit", In: ParameterLocation.Query }) is { } limit)
         {
-            // Cursor.Limit: every paged list takes 1 to 200 rows a page (50 when absent).
-            if (limit.Schema is OpenApiSchema { Type: not null } schema) (schema.Minimum, schema.Maximum) = ("1", "200");
-            AddProblem(operation, "400", "A query parameter is not valid: limit outside 1 to 200, a cursor not given by this list, or an unknown status (code validation_failed).", problem);
+            // Cursor.Limit: every paged list takes 1 to Cursor.MaxLimit rows a page.
+            var max = Cursor.MaxLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (limit.Schema is OpenApiSchema { Type: not null } schema) (schema.Minimum, schema.Maximum) = ("1", max);
+            AddProblem(operation, "400", $"A query parameter is not valid: limit outside 1 to {max}, a cursor not given by this list, or an unknown status (code validation_failed).", problem);
         }
         foreach (var (status, response) in operation.Responses)
         {

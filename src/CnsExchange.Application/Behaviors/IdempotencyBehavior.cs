@@ -16,10 +16,10 @@ public interface IIdempotentCommand
 /// answered 409 <c>idempotent_replay_without_secret</c> with the URL of what the first request created; another body is
 /// 422 as for every key.
 /// </summary>
-public interface IAnswersASecretOnce
+public interface IAnswersASecretOnce<in TResponse>
 {
     /// <summary>The URL of what <paramref name="response"/> created, kept instead of the answer.</summary>
-    string ResourceOf(object response);
+    string ResourceOf(TResponse response);
 }
 
 /// <summary>Tells the endpoint that the answer was replayed from an earlier request.</summary>
@@ -87,8 +87,8 @@ public sealed class IdempotencyBehavior<TMessage, TResponse>(IAppDbContext db, T
         }
 
         var response = await next(message, cancellationToken);
-        record.ResponseJson = message is IAnswersASecretOnce secret
-            ? JsonSerializer.Serialize(new KeptResource(secret.ResourceOf(response!)), JsonDefaults.Options)
+        record.ResponseJson = message is IAnswersASecretOnce<TResponse> secret
+            ? JsonSerializer.Serialize(new KeptResource(secret.ResourceOf(response)), JsonDefaults.Options)
             : JsonSerializer.Serialize(response, JsonDefaults.Options);
         await SaveWithoutSavepointAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
@@ -123,7 +123,7 @@ public sealed class IdempotencyBehavior<TMessage, TResponse>(IAppDbContext db, T
         if (existing.RequestHash != command.RequestFingerprint) throw new IdempotencyKeyReusedException();
         if (existing.ResponseJson is null)
             throw new ConflictException("idempotency_in_progress", "A request with this Idempotency-Key is still being processed.");
-        if (command is IAnswersASecretOnce)
+        if (command is IAnswersASecretOnce<TResponse>)
         {
             var resource = JsonSerializer.Deserialize<KeptResource>(existing.ResponseJson, JsonDefaults.Options)!.Resource;
             throw new ConflictException("idempotent_replay_without_secret",

@@ -27,10 +27,13 @@ public readonly record struct Cursor(DateTimeOffset CreatedAt, Guid Id)
         }
     }
 
+    /// <summary>Rows a page at the most (and the OpenAPI bound of every list's <c>limit</c>).</summary>
+    public const int MaxLimit = 200;
+
     public static int Limit(int? limit)
     {
         var l = limit ?? 50;
-        if (l is < 1 or > 200) throw new BadInputException("limit", "limit must be between 1 and 200.");
+        if (l is < 1 or > MaxLimit) throw new BadInputException("limit", $"limit must be between 1 and {MaxLimit}.");
         return l;
     }
 }

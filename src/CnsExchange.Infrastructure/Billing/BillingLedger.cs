@@ -34,9 +34,10 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
     {
         var result = new Dictionary<Guid, SessionCounter>();
         if (serviceIds.Count == 0) return result;
+        var ids = serviceIds.Order().ToArray();
         await using var cmd = Command(
             "SELECT id, sessions_granted, sessions_billed FROM cns.voucher_services WHERE id = ANY(@ids) ORDER BY id FOR UPDATE");
-        cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = serviceIds.Order().ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ids });
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct)) result[reader.GetGuid(0)] = new SessionCounter(reader.GetInt32(1), reader.GetInt32(2));
 
@@ -50,7 +51,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
             WHERE i.id IN (SELECT v.insured_id FROM cns.voucher_services vs JOIN cns.vouchers v ON v.id = vs.voucher_id WHERE vs.id = ANY(@ids))
             ORDER BY i.id FOR NO KEY UPDATE
             """);
-        persons.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = serviceIds.Order().ToArray() });
+        persons.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ids });
         await persons.ExecuteNonQueryAsync(ct);
         return result;
     }

@@ -28,13 +28,13 @@ public sealed record ProviderCreated(ProviderDto Provider, string ApiKey);
 public sealed record CreateProvider(ProviderInput Provider) : ICommand<ProviderCreated>;
 
 public sealed record IssueProviderKey(string Code, string? IdempotencyKey = null)
-    : ICommand<ProviderCreated>, IIdempotentCommand, IAnswersASecretOnce
+    : ICommand<ProviderCreated>, IIdempotentCommand, IAnswersASecretOnce<ProviderCreated>
 {
     public string IdempotencyScope => $"admin:providers/{Code}/keys";
 
     public string RequestFingerprint => Code;
 
-    public string ResourceOf(object response) => $"/api/v1/admin/providers/{((ProviderCreated)response).Provider.Code}";
+    public string ResourceOf(ProviderCreated response) => $"/api/v1/admin/providers/{response.Provider.Code}";
 }
 
 public sealed record ListProviders : IQuery<IReadOnlyList<ProviderDto>>;

@@ -27,14 +27,15 @@ public sealed record WebhookDeliveryDto(Guid Id, Guid EndpointId, Guid? EventId,
         d.ResponseCode, d.ResponseBody, d.Error, d.DurationMs, d.AttemptedAt, d.NextRetryAt);
 }
 
-public sealed record CreateWebhookEndpoint(WebhookEndpointInput? Body, string Caller = "", string? IdempotencyKey = null)
-    : ICommand<CreatedWebhookEndpointDto>, IIdempotentCommand, IAnswersASecretOnce
+/// <param name="Caller">Who registers it (<see cref="ICurrentCaller.Actor"/>): the scope of its Idempotency-Key.</param>
+public sealed record CreateWebhookEndpoint(WebhookEndpointInput? Body, string Caller, string? IdempotencyKey = null)
+    : ICommand<CreatedWebhookEndpointDto>, IIdempotentCommand, IAnswersASecretOnce<CreatedWebhookEndpointDto>
 {
     public string IdempotencyScope => $"{Caller}:webhook-endpoints";
 
     public string RequestFingerprint => Fingerprint.Of(Body);
 
-    public string ResourceOf(object response) => $"/api/v1/webhook-endpoints/{((CreatedWebhookEndpointDto)response).Endpoint.Id}";
+    public string ResourceOf(CreatedWebhookEndpointDto response) => $"/api/v1/webhook-endpoints/{response.Endpoint.Id}";
 }
 public sealed record ListWebhookEndpoints : IQuery<IReadOnlyList<WebhookEndpointDto>>;
 public sealed record GetWebhookEndpoint(Guid Id) : IQuery<WebhookEndpointDto>;
