@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using CnsExchange.Domain.Billing;
 using System.Net;
 using CnsExchange.Application.Features.Billing;
@@ -81,13 +80,12 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
     {
         var cure = await Client(Thermal1).CureAsync(Cure("T200", start: FirstSession));
         var body = new { from = "2027-01-04", to = "2027-01-10", certificateReference = "CERT-7" };
-        HttpRequestMessage Report(object b) =>
-            new(HttpMethod.Post, $"{CureUrl}/{cure.Id}/medical-interruptions") { Content = JsonContent.Create(b), Headers = { { "Idempotency-Key", "interruption-7" } } };
-        var first = await (await Client(Thermal1).SendAsync(Report(body))).ExpectAsync<CureAuthorisationDto>(HttpStatusCode.OK);
-        var again = await Client(Thermal1).SendAsync(Report(body));
+        Task<HttpResponseMessage> Report(object b) => Lifecycle.LifecycleApi.PostAsync(Client(Thermal1), $"{CureUrl}/{cure.Id}/medical-interruptions", b, "interruption-7");
+        var first = await (await Report(body)).ExpectAsync<CureAuthorisationDto>(HttpStatusCode.OK);
+        var again = await Report(body);
         Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
         Assert.Single((await again.ExpectAsync<CureAuthorisationDto>(HttpStatusCode.OK)).Interruptions);
-        await (await Client(Thermal1).SendAsync(Report(new { from = "2027-01-04", to = "2027-01-11", certificateReference = "CERT-7" })))
+        await (await Report(new { from = "2027-01-04", to = "2027-01-11", certificateReference = "CERT-7" }))
             .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
         var stored = await (await Client(Thermal1).GetAsync($"{CureUrl}/{cure.Id}")).ExpectAsync<CureAuthorisationDto>(HttpStatusCode.OK);
         Assert.Equal(first.Interruptions.Single().Sequence, Assert.Single(stored.Interruptions).Sequence);

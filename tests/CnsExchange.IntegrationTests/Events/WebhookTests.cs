@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using CnsExchange.Domain.Billing;
 using System.Net;
 using CnsExchange.Application.Common;
@@ -271,16 +270,14 @@ public sealed class WebhookTests(ApiFactory api) : ApiTest(api)
     public async Task A_registration_retried_with_its_idempotency_key_creates_no_second_endpoint()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        HttpRequestMessage Register(string[] types) => new(HttpMethod.Post, "/api/v1/webhook-endpoints")
-        {
-            Content = JsonContent.Create(new { url = receiver.Url, types }), Headers = { { "Idempotency-Key", "register-hook-1" } },
-        };
+        Task<HttpResponseMessage> Register(string[] types) =>
+            Lifecycle.LifecycleApi.PostAsync(Client(Physio2), "/api/v1/webhook-endpoints", new { url = receiver.Url, types }, "register-hook-1");
         var before = (await (await Client(Physio2).GetAsync("/api/v1/webhook-endpoints")).ExpectAsync<List<WebhookEndpointDto>>(HttpStatusCode.OK)).Count;
-        var created = await (await Client(Physio2).SendAsync(Register(["voucher.cancelled"]))).ExpectAsync<CreatedWebhookEndpointDto>(HttpStatusCode.Created);
-        var again = await (await Client(Physio2).SendAsync(Register(["voucher.cancelled"]))).ExpectProblemAsync(HttpStatusCode.Conflict, "idempotent_replay_without_secret");
+        var created = await (await Register(["voucher.cancelled"])).ExpectAsync<CreatedWebhookEndpointDto>(HttpStatusCode.Created);
+        var again = await (await Register(["voucher.cancelled"])).ExpectProblemAsync(HttpStatusCode.Conflict, "idempotent_replay_without_secret");
         Assert.Equal($"/api/v1/webhook-endpoints/{created.Endpoint.Id}", again["resource"]!.GetValue<string>());
         Assert.DoesNotContain(created.Secret, again.ToJsonString());
-        await (await Client(Physio2).SendAsync(Register(["fee_memoir.voided"]))).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
+        await (await Register(["fee_memoir.voided"])).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
         Assert.Equal(before + 1, (await (await Client(Physio2).GetAsync("/api/v1/webhook-endpoints")).ExpectAsync<List<WebhookEndpointDto>>(HttpStatusCode.OK)).Count);
         await (await Client(Physio2).DeleteAsync($"/api/v1/webhook-endpoints/{created.Endpoint.Id}")).ExpectAsync(HttpStatusCode.NoContent);
     }
