@@ -100,10 +100,10 @@ public sealed class BillingEndpoints : IEndpointGroup
                              "answers the same debt.");
 
         var review = api.MapGroup("/review/contestations").WithTags("Review").RequireAuthorization(Policies.ReviewerOrAdmin);
-        review.MapGet("", (IMediator m, string? cursor, int? limit, string? status, CancellationToken ct) =>
-                m.Send(new ListContestations(cursor, limit, ParseEnum<ContestationStatus>(status, "status")), ct))
+        review.MapGet("", (IMediator m, string? cursor, int? limit, string? status, DateOnly? from, DateOnly? to, CancellationToken ct) =>
+                m.Send(new ListContestations(cursor, limit, ParseEnum<ContestationStatus>(status, "status"), from, to), ct))
             .Produces<Page<ContestationDto>>()
-            .WithSummary("Contestations to decide (BIL-15), oldest first; status pending (default), upheld or overturned.");
+            .WithSummary("Contestations to decide (BIL-15), oldest first; status pending (default), upheld, overturned or lapsed; filed `from`/`to` (dates).");
         review.MapPost("/{id:guid}/decision", (IMediator m, Guid id, ContestationDecisionRequest body, CancellationToken ct) =>
                 m.Send(new DecideContestation(id, body), ct))
             .Produces<ContestationDto>()
@@ -141,11 +141,11 @@ public sealed class BillingEndpoints : IEndpointGroup
             .RequireAuthorization(Policies.ProviderOrStaff)
             .Produces<BillingFileDto>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Status of a billing file (received, processing, processed, rejected), counts, errors with line numbers, memoirs created.");
-        files.MapGet("", (IMediator m, string? cursor, int? limit, string? status, CancellationToken ct) =>
-                m.Send(new ListBillingFiles(cursor, limit, ParseEnum<BillingFileStatus>(status, "status")), ct))
+        files.MapGet("", (IMediator m, string? cursor, int? limit, string? status, DateOnly? from, DateOnly? to, CancellationToken ct) =>
+                m.Send(new ListBillingFiles(cursor, limit, ParseEnum<BillingFileStatus>(status, "status"), from, to), ct))
             .RequireAuthorization(Policies.ProviderOrStaff)
             .Produces<Page<BillingFileDto>>()
-            .WithSummary("Your billing files, newest first.");
+            .WithSummary("Your billing files, newest first (`cursor`/`limit`; filter by `status` and receipt date `from`/`to`).");
     }
 
     /// <summary>Uploads of billing files (configuration section CnsExchange:BillingFiles).</summary>

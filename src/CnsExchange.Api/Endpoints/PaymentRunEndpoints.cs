@@ -1,5 +1,6 @@
 using CnsExchange.Application.Features.PaymentRuns;
 using CnsExchange.Application.Features.PaymentRuns.Files;
+using CnsExchange.Domain.Payments;
 using CnsExchange.Infrastructure.Payments.Files;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
@@ -31,10 +32,12 @@ public sealed class PaymentRunEndpoints : IEndpointGroup
                              "With Idempotency-Key, a retried request answers the same run.");
 
         var runs = api.MapGroup("/payment-runs").WithTags("Payment runs");
-        runs.MapGet("", (IMediator m, string? cursor, int? limit, CancellationToken ct) => m.Send(new ListPaymentRuns(cursor, limit), ct))
+        runs.MapGet("", (IMediator m, string? cursor, int? limit, string? status, DateOnly? from, DateOnly? to, CancellationToken ct) =>
+                m.Send(new ListPaymentRuns(cursor, limit, BillingEndpoints.ParseEnum<PaymentRunStatus>(status, "status"), from, to), ct))
             .RequireAuthorization(Policies.ProviderOrStaff)
             .Produces<Page<PaymentRunSummaryDto>>()
-            .WithSummary("Payment runs, newest first. Staff: every run with its figures. Providers: the runs they are in, with their own payment order.");
+            .WithSummary("Payment runs, newest first (`cursor`/`limit`; filter by `status` and execution date `from`/`to`). Staff: every run with its figures. "
+                + "Providers: the runs they are in, with their own payment order.");
 
         runs.MapGet("/{id:guid}", (IMediator m, Guid id, CancellationToken ct) => m.Send(new GetPaymentRun(id), ct))
             .RequireAuthorization(Policies.ProviderOrStaff)
@@ -67,9 +70,11 @@ public sealed class PaymentRunEndpoints : IEndpointGroup
             .WithSummary("Rebuilds every file of the run from the database and compares its SHA-256 with the stored one (PAY-06).");
 
         var returnFiles = api.MapGroup("/return-files").WithTags("Return files").RequireAuthorization(Policies.ProviderOrStaff);
-        returnFiles.MapGet("", (IMediator m, string? cursor, int? limit, CancellationToken ct) => m.Send(new ListReturnFiles(cursor, limit), ct))
+        returnFiles.MapGet("", (IMediator m, string? cursor, int? limit, DateOnly? from, DateOnly? to, CancellationToken ct) =>
+                m.Send(new ListReturnFiles(cursor, limit, from, to), ct))
             .Produces<Page<ReturnFileDto>>()
-            .WithSummary("Your return files (fichiers retour), newest first, with their counts, amounts and the SHA-256 of each format and language.");
+            .WithSummary("Your return files (fichiers retour), newest first (`cursor`/`limit`; filter by the run's execution date `from`/`to`), with their "
+                + "counts, amounts and the SHA-256 of each format and language.");
 
         returnFiles.MapGet("/{id:guid}", async (IMediator m, HttpContext http, ICurrentCaller caller, Guid id, CancellationToken ct) =>
                 FileResult(http, await m.Send(new GetReturnFileContent(id, NegotiateFormat(http.Request), caller.Language), ct)))

@@ -73,10 +73,11 @@ public sealed class ReimbursementClaimEndpoints : IEndpointGroup
                              "pending answers 409 line_not_pending. Once no line is pending the claim is adjudicated and its reimbursed total goes to " +
                              "the next payment run (INS-05).");
 
-        g.MapGet("/", (IMediator m, string? cursor, int? limit, ClaimStatus? status, string? matricule, CancellationToken ct) =>
-                m.Send(new ListReimbursementClaims(cursor, limit, status, matricule), ct))
+        g.MapGet("/", (IMediator m, string? cursor, int? limit, ClaimStatus? status, string? matricule, DateOnly? from, DateOnly? to, CancellationToken ct) =>
+                m.Send(new ListReimbursementClaims(cursor, limit, status, matricule, from, to), ct))
             .RequireAuthorization(Policies.InsuredChannelOrStaff)
-            .WithSummary("The claims this insured channel submitted (CNS staff: all), newest first (`cursor`/`limit`; filter by `status` and `matricule`).");
+            .WithSummary("The claims this insured channel submitted (CNS staff: all), newest first (`cursor`/`limit`; filter by `status`, `matricule` and "
+                + "submission date `from`/`to`).");
 
         g.MapGet("/{id:guid}", (IMediator m, Guid id, CancellationToken ct) => m.Send(new GetReimbursementClaim(id), ct))
             .RequireAuthorization(Policies.InsuredChannelOrStaff)

@@ -96,3 +96,45 @@ public static class Keyset
         protected override Expression VisitParameter(ParameterExpression node) => node == parameter ? by : node;
     }
 }
+
+/// <summary>
+/// A list's date filter (API.md: "filterable by status and dates"): Luxembourg dates <c>from</c> and <c>to</c>, both
+/// inclusive, either one open; <c>to</c> before <c>from</c> is 400.
+/// </summary>
+public readonly record struct DateWindow(DateOnly? From, DateOnly? To)
+{
+    public static DateWindow Of(DateOnly? from, DateOnly? to) =>
+        from is { } f && to is { } t && t < f ? throw new BadInputException("to", "'to' must not be before 'from'.") : new(from, to);
+}
+
+public static class DateWindowFilter
+{
+    /// <summary>Rows whose date is in the window.</summary>
+    public static IQueryable<T> Within<T>(this IQueryable<T> source, DateWindow window, Expression<Func<T, DateOnly>> date)
+    {
+        if (window.From is { } from) source = source.Where(Compare(date, Expression.GreaterThanOrEqual, () => from));
+        if (window.To is { } to) source = source.Where(Compare(date, Expression.LessThanOrEqual, () => to));
+        return source;
+    }
+
+    /// <summary>Rows whose instant falls on a Luxembourg day of the window (from the start of <c>from</c> to before the start of the day after <c>to</c>; the bounds in UTC, as timestamptz takes them).</summary>
+    public static IQueryable<T> Within<T>(this IQueryable<T> source, DateWindow window, Expression<Func<T, DateTimeOffset>> at)
+    {
+        if (window.From is { } from)
+        {
+            var start = LuxembourgCalendar.StartOfDay(from).ToUniversalTime();
+            source = source.Where(Compare(at, Expression.GreaterThanOrEqual, () => start));
+        }
+        if (window.To is { } to)
+        {
+            var end = LuxembourgCalendar.StartOfDay(to.AddDays(1)).ToUniversalTime();
+            source = source.Where(Compare(at, Expression.LessThan, () => end));
+        }
+        return source;
+    }
+
+    /// <summary><c>row => value(row) op bound</c>, the bound read from a closure so that it reaches the database as a parameter.</summary>
+    private static Expression<Func<T, bool>> Compare<T, TValue>(Expression<Func<T, TValue>> value, Func<Expression, Expression, BinaryExpression> op,
+        Expression<Func<TValue>> bound) =>
+        Expression.Lambda<Func<T, bool>>(op(value.Body, bound.Body), value.Parameters);
+}

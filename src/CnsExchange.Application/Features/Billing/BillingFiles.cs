@@ -48,7 +48,7 @@ public sealed record SubmitBillingFile(Guid ProviderId, StoredContent Content, B
 
 public sealed record GetBillingFile(Guid Id) : IQuery<BillingFileDto>;
 
-public sealed record ListBillingFiles(string? Cursor, int? Limit, BillingFileStatus? Status) : IQuery<Page<BillingFileDto>>;
+public sealed record ListBillingFiles(string? Cursor, int? Limit, BillingFileStatus? Status, DateOnly? From = null, DateOnly? To = null) : IQuery<Page<BillingFileDto>>;
 
 public sealed class BillingFileHandlers(IAppDbContext db, TimeProvider clock, ICurrentCaller caller) :
     ICommandHandler<SubmitBillingFile, BillingFileDto>,
@@ -94,6 +94,7 @@ public sealed class BillingFileHandlers(IAppDbContext db, TimeProvider clock, IC
         var q = db.Set<BillingFile>().AsNoTracking();
         if (!caller.IsStaff()) q = q.Where(f => f.ProviderId == caller.ProviderId);
         if (query.Status is { } status) q = q.Where(f => f.Status == status);
+        q = q.Within(DateWindow.Of(query.From, query.To), f => f.ReceivedAt);
         var (rows, next) = await q.NewestFirstAsync(page, f => f.ReceivedAt, f => f.Id, ct);
         return new Page<BillingFileDto>(rows.Select(f => BillingFileDto.From(f, [])).ToList(), next);
     }

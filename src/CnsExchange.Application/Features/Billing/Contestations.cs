@@ -40,8 +40,8 @@ public sealed record ContestFeeMemoirLine(Guid ProviderId, Guid MemoirId, int Li
     public string RequestFingerprint => Fingerprint.Of(new { MemoirId, LineNumber, Body });
 }
 
-/// <summary>GET /review/contestations: the reviewer queue, oldest first (default: pending ones).</summary>
-public sealed record ListContestations(string? Cursor, int? Limit, ContestationStatus? Status) : IQuery<Page<ContestationDto>>;
+/// <summary>GET /review/contestations: the reviewer queue, oldest first (default: pending ones), filtered by the date a contestation was filed.</summary>
+public sealed record ListContestations(string? Cursor, int? Limit, ContestationStatus? Status, DateOnly? From = null, DateOnly? To = null) : IQuery<Page<ContestationDto>>;
 
 /// <summary>POST /review/contestations/{id}/decision: uphold or overturn (an overturned line is paid in the next payment run).</summary>
 public sealed record DecideContestation(Guid Id, ContestationDecisionRequest Body) : ICommand<ContestationDto>;
@@ -109,7 +109,7 @@ public sealed class ContestationHandlers(IAppDbContext db, IReferenceData refere
         var limit = Cursor.Limit(query.Limit);
         var cursor = Cursor.Decode(query.Cursor);
         var status = query.Status ?? ContestationStatus.Pending;
-        var q = db.Set<LineContestation>().AsNoTracking().Where(c => c.Status == status);
+        var q = db.Set<LineContestation>().AsNoTracking().Where(c => c.Status == status).Within(DateWindow.Of(query.From, query.To), c => c.SubmittedAt);
         if (cursor is { } k) q = q.Where(c => c.SubmittedAt > k.CreatedAt || (c.SubmittedAt == k.CreatedAt && c.Id.CompareTo(k.Id) > 0));
         var rows = await q.OrderBy(c => c.SubmittedAt).ThenBy(c => c.Id).Take(limit + 1).ToListAsync(ct);
         var items = new List<ContestationDto>();

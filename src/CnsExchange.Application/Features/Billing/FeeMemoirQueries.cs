@@ -35,8 +35,7 @@ public sealed class FeeMemoirQueryHandlers(IAppDbContext db, IReferenceData refe
         var q = db.Set<FeeMemoir>().AsNoTracking();
         if (!caller.IsStaff()) q = q.Where(m => m.ProviderId == caller.ProviderId);
         if (query.Status is { } status) q = q.Where(m => m.Status == status);
-        if (query.From is { } from) q = q.Where(m => m.ReceivedOn >= from);
-        if (query.To is { } to) q = q.Where(m => m.ReceivedOn <= to);
+        q = q.Within(DateWindow.Of(query.From, query.To), m => m.ReceivedOn);
         if (query.BillingFileId is { } fileId) q = q.Where(m => m.BillingFileId == fileId);
         if (query.HospitalStayId is { } stayId)
             q = q.Where(m => m.HospitalStayId == stayId || db.Set<FeeMemoirLine>().Any(l => l.MemoirId == m.Id && l.HospitalStayId == stayId));

@@ -37,8 +37,7 @@ public sealed class HospitalStayQueryHandlers(IAppDbContext db, IReferenceData r
                 throw new BadInputException("status", "status must be accepted or refused.");
             stays = stays.Where(s => s.Status == status);
         }
-        if (query.AdmittedFrom is { } from) stays = stays.Where(s => s.AdmissionDate >= from);
-        if (query.AdmittedTo is { } to) stays = stays.Where(s => s.AdmissionDate <= to);
+        stays = stays.Within(DateWindow.Of(query.AdmittedFrom, query.AdmittedTo), s => s.AdmissionDate);
         var (items, next) = await stays.NewestFirstAsync(page, s => s.CreatedAt, s => s.Id,
             s => new HospitalStaySummaryDto(s.Id, s.Matricule, s.Kind, s.AdmissionDate, s.DischargeDate, s.Status, s.Days,
                 s.CnsAmount, s.InsuredParticipation, s.CreatedAt),

@@ -10,8 +10,9 @@ public sealed record StartPaymentRun(string? IdempotencyKey) : ICommand<PaymentR
     public string RequestFingerprint => Fingerprint.Of(new { });
 }
 
-/// <summary>GET /payment-runs: staff see every run; a provider the runs it is in, with its own order. Newest first.</summary>
-public sealed record ListPaymentRuns(string? Cursor, int? Limit) : IQuery<Page<PaymentRunSummaryDto>>;
+/// <summary>GET /payment-runs: staff see every run; a provider the runs it is in, with its own order. Newest first, filtered by status and execution date.</summary>
+public sealed record ListPaymentRuns(string? Cursor, int? Limit, PaymentRunStatus? Status = null, DateOnly? From = null, DateOnly? To = null)
+    : IQuery<Page<PaymentRunSummaryDto>>;
 
 /// <summary>GET /payment-runs/{id}: the run with its steps (staff), or a provider's own part of it (else 404).</summary>
 public sealed record GetPaymentRun(Guid Id) : IQuery<PaymentRunDto>;
@@ -59,9 +60,11 @@ public sealed class PaymentRunHandlers(IAppDbContext db, PaymentRunFactory facto
     public async ValueTask<Page<PaymentRunSummaryDto>> Handle(ListPaymentRuns query, CancellationToken ct)
     {
         var page = PageRequest.Of(query.Cursor, query.Limit);
+        var runs = db.Set<PaymentRun>().AsNoTracking().Within(DateWindow.Of(query.From, query.To), r => r.ExecutionDate);
+        if (query.Status is { } status) runs = runs.Where(r => r.Status == status);
         if (caller.IsStaff())
         {
-            var (rows, next) = await db.Set<PaymentRun>().AsNoTracking().NewestFirstAsync(page, r => r.AsOf, r => r.Id, ct);
+            var (rows, next) = await runs.NewestFirstAsync(page, r => r.AsOf, r => r.Id, ct);
             return new Page<PaymentRunSummaryDto>(rows.Select(r => new PaymentRunSummaryDto(r.Id, r.Number, r.Trigger, r.AsOf, r.ExecutionDate,
                 r.Status, r.ClosedAt, r.LineCount, r.OrderCount, r.TotalAmount, null, null)).ToList(), next);
         }
@@ -70,7 +73,7 @@ public sealed class PaymentRunHandlers(IAppDbContext db, PaymentRunFactory facto
         var providerId = caller.RequireProvider();
         var mine =
             from f in db.Set<ProviderReturnFile>().AsNoTracking()
-            join r in db.Set<PaymentRun>().AsNoTracking() on f.RunId equals r.Id
+            join r in runs on f.RunId equals r.Id
             where f.ProviderId == providerId
             select new { File = f, Run = r };
         var (mineRows, nextCursor) = await mine.NewestFirstAsync(page, x => x.Run.AsOf, x => x.Run.Id, ct);

@@ -2,8 +2,8 @@ using CnsExchange.Application.Features.PaymentRuns.Files;
 
 namespace CnsExchange.Application.Features.PaymentRuns;
 
-/// <summary>GET /return-files: a provider's return files, newest first (staff: everyone's).</summary>
-public sealed record ListReturnFiles(string? Cursor, int? Limit) : IQuery<Page<ReturnFileDto>>;
+/// <summary>GET /return-files: a provider's return files, newest first (staff: everyone's), filtered by their run's execution date.</summary>
+public sealed record ListReturnFiles(string? Cursor, int? Limit, DateOnly? From = null, DateOnly? To = null) : IQuery<Page<ReturnFileDto>>;
 
 /// <summary>GET /return-files/{id}: the stored file in the format and language asked for (a provider's own, else 404).</summary>
 public sealed record GetReturnFileContent(Guid Id, ReturnFileFormat Format, string Language) : IQuery<PaymentFileContent>;
@@ -23,7 +23,7 @@ public sealed class ReturnFileQueries(IAppDbContext db, ICurrentCaller caller) :
         var page = PageRequest.Of(query.Cursor, query.Limit);
         var q =
             from f in db.Set<ProviderReturnFile>().AsNoTracking()
-            join r in db.Set<PaymentRun>().AsNoTracking() on f.RunId equals r.Id
+            join r in db.Set<PaymentRun>().AsNoTracking().Within(DateWindow.Of(query.From, query.To), r => r.ExecutionDate) on f.RunId equals r.Id
             select new { File = f, Run = r };
         if (!caller.IsStaff())
         {

@@ -231,7 +231,8 @@ public sealed partial class SubmitReimbursementClaimHandler(IAppDbContext db, IB
 
 public sealed record GetReimbursementClaim(Guid Id) : IQuery<ReimbursementClaimDto>;
 
-public sealed record ListReimbursementClaims(string? Cursor, int? Limit, ClaimStatus? Status, string? Matricule) : IQuery<Page<ReimbursementClaimSummaryDto>>;
+public sealed record ListReimbursementClaims(string? Cursor, int? Limit, ClaimStatus? Status, string? Matricule, DateOnly? From = null, DateOnly? To = null)
+    : IQuery<Page<ReimbursementClaimSummaryDto>>;
 
 public sealed class ReimbursementClaimQueries(IAppDbContext db, IReferenceData reference, ICurrentCaller caller)
     : IQueryHandler<GetReimbursementClaim, ReimbursementClaimDto>, IQueryHandler<ListReimbursementClaims, Page<ReimbursementClaimSummaryDto>>
@@ -248,6 +249,7 @@ public sealed class ReimbursementClaimQueries(IAppDbContext db, IReferenceData r
         var page = PageRequest.Of(query.Cursor, query.Limit);
         var q = db.Set<ReimbursementClaim>().AsNoTracking().Visible(caller);
         if (query.Status is { } status) q = q.Where(c => c.Status == status);
+        q = q.Within(DateWindow.Of(query.From, query.To), c => c.SubmittedOn);
         if (!string.IsNullOrWhiteSpace(query.Matricule)) q = q.Where(c => c.Matricule == query.Matricule.Trim());
         var (rows, next) = await q.NewestFirstAsync(page, c => c.SubmittedAt, c => c.Id,
             c => new ReimbursementClaimSummaryDto(c.Id, c.Kind, c.Status, c.Matricule, c.CompetentFund, c.SubmittedOn, c.SubmittedAt, c.InvoiceNumber,

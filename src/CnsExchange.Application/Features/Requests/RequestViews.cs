@@ -137,7 +137,7 @@ public static class RequestViews
         string? cursorText, int? limitValue, string? status, DateOnly? from, DateOnly? to, SearchTerms search, CancellationToken ct) where TRequest : CareRequest
     {
         var page = PageRequest.Of(cursorText, limitValue);
-        if (from is { } f && to is { } t && t < f) throw new BadInputException("to", "'to' must not be before 'from'.");
+        var window = DateWindow.Of(from, to);
 
         var q = source.AsNoTracking().Where(r => r.ProviderId == providerId);
         if (status is { Length: > 0 } text)
@@ -145,8 +145,7 @@ public static class RequestViews
             var parsed = ParseStatus(text);
             q = q.Where(r => r.Status == parsed);
         }
-        if (from is { } fromDate) q = q.Where(r => r.ReceivedOn >= fromDate);
-        if (to is { } toDate) q = q.Where(r => r.ReceivedOn <= toDate);
+        q = q.Within(window, r => r.ReceivedOn);
         if (search.Matricule is { } matricule) q = q.Where(r => r.Matricule == matricule);
         if (search.VoucherNumber is { } voucher) q = q.Where(r => r.VoucherNumber == voucher);
         return await q.NewestFirstAsync(page, r => r.ReceivedAt, r => r.Id, ct);

@@ -27,15 +27,14 @@ public sealed class ListVouchersHandler(IAppDbContext db, TimeProvider clock, IC
     public async ValueTask<Page<VoucherSummaryDto>> Handle(ListVouchers query, CancellationToken ct)
     {
         var page = PageRequest.Of(query.Cursor, query.Limit);
-        if (query.From is { } f && query.To is { } t && t < f) throw new BadInputException("to", "'to' must not be before 'from'.");
+        var window = DateWindow.Of(query.From, query.To);
         var today = LuxembourgCalendar.LocalDate(clock.GetUtcNow());
 
         var q = db.Vouchers.AsNoTracking();
         if (!caller.IsStaff()) q = q.Where(v => v.ProviderId == caller.ProviderId);
         if (query.Search.Matricule is { } matricule) q = q.Where(v => v.Matricule == matricule);
         if (query.Search.VoucherNumber is { } number) q = q.Where(v => v.Number == number);
-        if (query.From is { } from) q = q.Where(v => v.IssuedOn >= from);
-        if (query.To is { } to) q = q.Where(v => v.IssuedOn <= to);
+        q = q.Within(window, v => v.IssuedOn);
         q = query.Status switch
         {
             VoucherState.Cancelled => q.Where(v => v.CancelledAt != null),
