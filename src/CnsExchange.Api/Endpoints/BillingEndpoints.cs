@@ -108,7 +108,8 @@ public sealed class BillingEndpoints : IEndpointGroup
                 m.Send(new DecideContestation(id, body), ct))
             .Produces<ContestationDto>()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .WithSummary("Uphold or overturn a contestation; an overturned line becomes payable (tariff × rate) in the next payment run.");
+            .WithSummary("Uphold or overturn a contestation; an overturned line becomes payable (tariff × rate) in the next payment run and holds its session "
+                + "(409 `session_paid_elsewhere` when another line or a claim pays that session now, `line_released` when the line was voided or reversed).");
 
         api.MapPost("/review/recoveries", async (IMediator m, RecoveryRequest body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
                 CancellationToken ct) =>

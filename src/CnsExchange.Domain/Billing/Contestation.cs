@@ -29,9 +29,22 @@ public static class Contestation
     }
 
     /// <summary>
+    /// Why a reviewer can no longer overturn the line (a stable problem code and a sentence), or null when it can. An
+    /// overturned refused line is paid, so it holds its session as a paid line does (<see cref="PaidLines.Holds"/>): not when
+    /// the line was released (LIF-02, LIF-04), nor when the session is paid on another line or a claim since it was contested
+    /// (BIL-07, BIL-08, INS-04: <paramref name="paidElsewhere"/>). A reduced line already holds its session.
+    /// </summary>
+    public static (string Code, string Message)? WhyNotOverturnable(FeeMemoirLine line, string? paidElsewhere)
+    {
+        if (line.ReleasedAt is not null)
+            return ("line_released", "The line was released (its memoir voided, or the line reversed or recovered): nothing can be paid for it.");
+        if (PaidLines.Holds(line) || paidElsewhere is null) return null;
+        return ("session_paid_elsewhere", $"The session is paid on {paidElsewhere} since this line was contested: overturning would pay it twice. Uphold it, or void that one first.");
+    }
+
+    /// <summary>
     /// Refusals that say the session is already paid on another line or claim (BIL-07, BIL-08, INS-04): such a line is
-    /// never overturned, since the session would be paid twice — the database's paid-once guards count only lines of a paid
-    /// outcome, and an overturned line keeps its refused outcome.
+    /// never overturned, since the session would be paid twice.
     /// </summary>
     public static readonly IReadOnlySet<string> PaidOnAnotherLine = new HashSet<string>(StringComparer.Ordinal)
     {

@@ -24,7 +24,7 @@ public static class VoucherCancellation
     /// <param name="byReviewer">CNS staff may cancel any voucher.</param>
     public static (string Code, string Message)? WhyNotCancellable(int paidLines, bool byReviewer) =>
         paidLines > 0 && !byReviewer
-            ? (HasAcceptedSessions, $"{paidLines} session(s) of this voucher are accepted: void or reverse them first, or ask CNS to cancel the voucher.")
+            ? (HasAcceptedSessions, $"{paidLines} session(s) of this voucher are accepted (on memoirs, or reimbursed to the insured): void or reverse yours first, or ask CNS to cancel the voucher.")
             : null;
 }
 
@@ -67,9 +67,9 @@ public static class MemoirVoiding
         return released;
     }
 
-    /// <summary>Sessions the lines give back to their voucher services when released (those they hold now).</summary>
+    /// <summary>Sessions the lines give back to their voucher services when released (those they count now).</summary>
     public static Dictionary<Guid, int> SessionsGivenBack(IEnumerable<FeeMemoirLine> lines) =>
-        lines.Where(l => PaidLines.Holds(l) && l.VoucherServiceId is not null)
+        lines.Where(l => PaidLines.CountsASession(l) && l.VoucherServiceId is not null)
             .GroupBy(l => l.VoucherServiceId!.Value).ToDictionary(g => g.Key, g => g.Count());
 }
 
@@ -129,7 +129,7 @@ public static class LineReversal
     /// <summary>Releases the paid line at <paramref name="now"/>; returns the voucher service whose session goes back, if any.</summary>
     public static Guid? Release(FeeMemoirLine line, DateTimeOffset now)
     {
-        var service = PaidLines.Holds(line) ? line.VoucherServiceId : null;
+        var service = PaidLines.CountsASession(line) ? line.VoucherServiceId : null;
         line.ReleasedAt ??= now;
         return service;
     }

@@ -14,12 +14,23 @@ public static class PaidLines
 
     public static bool Is(LineOutcome outcome) => outcome is LineOutcome.Accepted or LineOutcome.Reduced;
 
-    /// <summary>A stored line CNS pays and still holds: a paid outcome, not released by a void, reversal or recovery (LIF-02, LIF-04).</summary>
-    public static bool Holds(FeeMemoirLine line) => Is(line.Outcome) && line.ReleasedAt is null;
+    /// <summary>
+    /// A stored line CNS pays and still holds: a paid outcome, or a refused line whose contestation was overturned (BIL-15:
+    /// it is paid in the next run, so no other line or claim may pay its session: BIL-07/08, INS-04), not released by a
+    /// void, reversal or recovery (LIF-02, LIF-04).
+    /// </summary>
+    public static bool Holds(FeeMemoirLine line) => (Is(line.Outcome) || line.ContestationStatus == ContestationStatus.Overturned) && line.ReleasedAt is null;
 
-    /// <summary>The same predicate as <see cref="Holds"/> for queries (EF translates it to the stored outcome and release).</summary>
+    /// <summary>The same predicate as <see cref="Holds"/> for queries (EF translates it to the stored outcome, contestation and release).</summary>
     public static readonly Expression<Func<FeeMemoirLine, bool>> Line =
-        l => (l.Outcome == LineOutcome.Accepted || l.Outcome == LineOutcome.Reduced) && l.ReleasedAt == null;
+        l => (l.Outcome == LineOutcome.Accepted || l.Outcome == LineOutcome.Reduced || l.ContestationStatus == ContestationStatus.Overturned) && l.ReleasedAt == null;
+
+    /// <summary>
+    /// A held line that counts in its voucher service's sessions billed (BIL-06): one paid at adjudication. An overturned
+    /// refused line is the reviewer's decision to pay beyond what adjudication allowed (a SESSIONS_EXHAUSTED line, say): it
+    /// takes no session of the counter, so it gives none back when released.
+    /// </summary>
+    public static bool CountsASession(FeeMemoirLine line) => Is(line.Outcome) && line.ReleasedAt is null;
 
     /// <summary>
     /// BIL-07 counts a paid line as the session of its day unless it is a doctor's fee in a hospital stay or a travel

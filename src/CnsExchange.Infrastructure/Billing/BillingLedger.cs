@@ -95,7 +95,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
             SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id), l.hospital_stay_id,
               l.travel_allowance, {PaysTravel}, false
             FROM cns.fee_memoir_lines l
-            WHERE l.{BillingTables.PaidPredicate} AND l.voucher_id = ANY(ARRAY(SELECT v.id FROM cns.vouchers v WHERE v.number = ANY(@numbers) AND v.provider_id = @provider))
+            WHERE {BillingTables.Paid("l")} AND l.voucher_id = ANY(ARRAY(SELECT v.id FROM cns.vouchers v WHERE v.number = ANY(@numbers) AND v.provider_id = @provider))
             UNION ALL
             SELECT c.voucher_id, NULL::uuid, c.service_date, c.act_code, c.claim_id::text, NULL::uuid, false, false, true
             FROM cns.{ReimbursementTables.Lines} c
@@ -104,14 +104,14 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
             SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id), NULL::uuid,
               false, {PaysTravel}, false
             FROM cns.fee_memoir_lines l
-            WHERE {BillingTables.PaidSessionPredicate} AND l.provider_id = @provider
+            WHERE {BillingTables.PaidSession("l")} AND l.provider_id = @provider
               AND l.insured_id = ANY(ARRAY(SELECT i.id FROM cns.insured i WHERE i.matricule = ANY(@matricules)))
             {(stayIds.Count == 0 ? "" : $"""
             UNION ALL
             SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id), l.hospital_stay_id,
               false, false, false
             FROM cns.fee_memoir_lines l
-            WHERE l.hospital_stay_id = ANY(@stays) AND l.provider_id = @provider AND l.{BillingTables.PaidPredicate}
+            WHERE l.hospital_stay_id = ANY(@stays) AND l.provider_id = @provider AND {BillingTables.Paid("l")}
             UNION ALL
             SELECT NULL::uuid, NULL::uuid, c.service_date, c.act_code, c.claim_id::text, c.hospital_stay_id, false, false, true
             FROM cns.{ReimbursementTables.Lines} c
@@ -141,9 +141,9 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         await using var cmd = Command($"""
             SELECT
               (SELECT m.reference FROM cns.fee_memoir_lines l JOIN cns.fee_memoirs m ON m.id = l.memoir_id
-                WHERE l.voucher_id = @voucher AND l.session_date = @date AND l.act_code = @act AND l.{BillingTables.PaidPredicate} LIMIT 1),
+                WHERE l.voucher_id = @voucher AND l.session_date = @date AND l.act_code = @act AND {BillingTables.Paid("l")} LIMIT 1),
               EXISTS (SELECT 1 FROM cns.fee_memoir_lines l
-                WHERE l.provider_id = @provider AND l.insured_id = @insured AND l.session_date = @date AND {BillingTables.PaidSessionPredicate}
+                WHERE l.provider_id = @provider AND l.insured_id = @insured AND l.session_date = @date AND {BillingTables.PaidSession("l")}
                   AND NOT (l.voucher_id IS NOT DISTINCT FROM @voucher AND l.act_code = @act))
             """);
         cmd.Parameters.Add(Uuid("voucher", voucherId));

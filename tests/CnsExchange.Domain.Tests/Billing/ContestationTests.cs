@@ -89,4 +89,31 @@ public sealed class ContestationTests
         Assert.Equal(ContestationStatus.Upheld, line.ContestationStatus);
         Assert.Equal(new Reason("CONTESTATION_UPHELD", ReasonSeverity.Information, "BIL-15", null, "All 8 paid."), line.Reasons[^1]);
     }
+
+    [Theory]
+    [InlineData(LineOutcome.Refused, false, null, null)]
+    [InlineData(LineOutcome.Refused, false, "memoir M-1 (BIL-08)", "session_paid_elsewhere")]
+    [InlineData(LineOutcome.Refused, true, null, "line_released")]
+    [InlineData(LineOutcome.Reduced, false, "memoir M-1 (BIL-08)", null)] // a reduced line already holds its session
+    [InlineData(LineOutcome.Reduced, true, null, "line_released")]
+    public void Bil15_an_overturn_holds_the_session_unless_the_line_was_released_or_the_session_is_paid_elsewhere(LineOutcome outcome, bool released,
+        string? paidElsewhere, string? problem)
+    {
+        var line = Line(outcome, outcome == LineOutcome.Refused ? Exhausted : Reason.Reduction("AMOUNT_ABOVE_TARIFF", "BIL-10"));
+        if (released) line.ReleasedAt = DateTimeOffset.UnixEpoch;
+        Assert.Equal(problem, Contestation.WhyNotOverturnable(line, paidElsewhere)?.Code);
+    }
+
+    [Fact]
+    public void Bil15_an_overturned_refused_line_holds_its_session_but_counts_no_session_of_the_voucher()
+    {
+        var line = Line(LineOutcome.Refused, Exhausted);
+        Assert.False(PaidLines.Holds(line));
+        Contestation.Apply(line, ContestationDecision.Overturn, 25.76m, null);
+        Assert.True(PaidLines.Holds(line));
+        Assert.True(PaidLines.IsSession(line));
+        Assert.False(PaidLines.CountsASession(line));
+        line.ReleasedAt = DateTimeOffset.UnixEpoch;
+        Assert.False(PaidLines.Holds(line));
+    }
 }

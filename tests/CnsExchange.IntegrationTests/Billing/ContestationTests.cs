@@ -62,6 +62,36 @@ public sealed class ContestationTests(ApiFactory api) : ApiTest(api)
         await twice.ExpectProblemAsync(HttpStatusCode.Conflict, "contestation_already_decided");
     }
 
+    /// <summary>
+    /// BIL-15 with BIL-08 and BIL-07: an overturned refused line is paid, so it holds its session: the same session billed
+    /// again is a duplicate, whichever memoir it comes in. It is the reviewer's decision to pay beyond what adjudication
+    /// allowed, so the voucher's sessions billed (BIL-06) do not count it.
+    /// </summary>
+    [Fact]
+    public async Task Bil15_an_overturned_line_holds_its_session_so_it_is_not_billed_again()
+    {
+        var (memoirId, voucher) = await MemoirWithAnExhaustedLineAsync();
+        var contestation = await (await ContestAsync(memoirId, 2, "SESSIONS_EXHAUSTED")).ExpectAsync<ContestationDto>(HttpStatusCode.Created);
+        await DecideContestationAsync(Client(Reviewer), contestation.Id, new { decision = "overturn" });
+        Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+
+        var again = await SubmitAsync(Client(Physio1), Memoir("CONT-AGAIN", Line(voucher, "2026-11-12")));
+        Assert.Contains("DUPLICATE_LINE", Codes(LineOf(again, 1)));
+        Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+    }
+
+    [Fact]
+    public async Task Bil15_a_line_of_a_voided_memoir_is_not_overturned()
+    {
+        var (memoirId, _) = await MemoirWithAnExhaustedLineAsync();
+        var contestation = await (await ContestAsync(memoirId, 2, "SESSIONS_EXHAUSTED")).ExpectAsync<ContestationDto>(HttpStatusCode.Created);
+        await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{memoirId}/cancellation", new { reason = "sent twice" })).ExpectAsync(HttpStatusCode.OK);
+
+        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{contestation.Id}/decision", new { decision = "overturn" }))
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "line_released");
+        await DecideContestationAsync(Client(Reviewer), contestation.Id, new { decision = "uphold" });
+    }
+
     [Fact]
     public async Task Bil15_a_line_refused_as_a_session_already_paid_cannot_be_contested_so_no_overturn_pays_a_session_twice()
     {

@@ -31,9 +31,10 @@ public sealed class PaidLineIndexTests(ApiFactory api) : ApiTest(api)
             return Task.FromResult((modelIndex.GetFilter()!, modelIndex.Properties.Select(p => p.GetColumnName()).ToList()));
         });
 
-        // The EF filter is the Domain's predicate: every paid outcome and no other (BIL-07 adds the session conditions).
+        // The EF filter is the Domain's predicate: every paid outcome and no other, or an overturned contestation (BIL-15),
+        // not released (BIL-07 adds the session conditions).
         var outcomes = string.Join(", ", PaidLines.Outcomes.Select(o => $"'{o}'"));
-        Assert.StartsWith($"outcome IN ({outcomes})", filter);
+        Assert.StartsWith($"(outcome IN ({outcomes}) OR contestation_status = '{ContestationStatus.Overturned}') AND released_at IS NULL", filter);
 
         await using var conn = new NpgsqlConnection(Api.ConnectionString);
         await conn.OpenAsync();
@@ -44,21 +45,23 @@ public sealed class PaidLineIndexTests(ApiFactory api) : ApiTest(api)
         // The stored predicate, evaluated by PostgreSQL on every kind of line, says "paid" exactly where the Domain does.
         Func<FeeMemoirLine, bool> domain = rule == DuplicateLine.Rule ? PaidLines.Holds : PaidLines.IsSession;
         foreach (var (line, paid) in await EvaluateAsync(conn, stored.Value.Predicate))
-            Assert.True(domain(line) == paid, $"{index}: {line.Outcome}, hospital fee {line.HospitalStayId is not null}, travel allowance {line.TravelAllowance}, " +
+            Assert.True(domain(line) == paid, $"{index}: {line.Outcome}, contestation {line.ContestationStatus}, hospital fee {line.HospitalStayId is not null}, travel allowance {line.TravelAllowance}, " +
                                               $"released {line.ReleasedAt is not null}: stored predicate says {paid}");
     }
 
-    /// <summary>Every outcome × hospital fee or not × travel allowance line or not × released or not (LIF-02/04), through the stored predicate.</summary>
+    /// <summary>Every outcome × contestation (none or each status) × hospital fee or not × travel allowance line or not × released or not (LIF-02/04), through the stored predicate.</summary>
     private static async Task<List<(FeeMemoirLine Line, bool Paid)>> EvaluateAsync(NpgsqlConnection conn, string predicate)
     {
+        var contestations = Enum.GetValues<ContestationStatus>().Select(s => $"'{s}'::varchar").Prepend("NULL::varchar").ToList();
         var rows = from outcome in Enum.GetValues<LineOutcome>()
+                   from contestation in contestations
                    from stay in new[] { false, true }
                    from travel in new[] { false, true }
                    from released in new[] { false, true }
-                   select $"('{outcome}'::varchar, {(stay ? "gen_random_uuid()" : "NULL::uuid")}, {(travel ? "true" : "false")}, {(released ? "now()" : "NULL::timestamptz")})";
+                   select $"('{outcome}'::varchar, {contestation}, {(stay ? "gen_random_uuid()" : "NULL::uuid")}, {(travel ? "true" : "false")}, {(released ? "now()" : "NULL::timestamptz")})";
         await using var cmd = new NpgsqlCommand($"""
-            SELECT outcome, hospital_stay_id IS NOT NULL, travel_allowance, released_at IS NOT NULL, ({predicate})
-            FROM (VALUES {string.Join(", ", rows)}) AS v(outcome, hospital_stay_id, travel_allowance, released_at)
+            SELECT outcome, hospital_stay_id IS NOT NULL, travel_allowance, released_at IS NOT NULL, COALESCE(({predicate}), false), contestation_status
+            FROM (VALUES {string.Join(", ", rows)}) AS v(outcome, contestation_status, hospital_stay_id, travel_allowance, released_at)
             """, conn);
         var result = new List<(FeeMemoirLine, bool)>();
         await using var reader = await cmd.ExecuteReaderAsync();
@@ -68,8 +71,9 @@ public sealed class PaidLineIndexTests(ApiFactory api) : ApiTest(api)
                 Matricule = "", ActCode = "", Outcome = Enum.Parse<LineOutcome>(reader.GetString(0)),
                 HospitalStayId = reader.GetBoolean(1) ? Guid.Empty : null, TravelAllowance = reader.GetBoolean(2),
                 ReleasedAt = reader.GetBoolean(3) ? DateTimeOffset.UnixEpoch : null,
+                ContestationStatus = reader.IsDBNull(5) ? null : Enum.Parse<ContestationStatus>(reader.GetString(5)),
             }, reader.GetBoolean(4)));
-        Assert.Equal(24, result.Count);
+        Assert.Equal(Enum.GetValues<LineOutcome>().Length * contestations.Count * 8, result.Count);
         return result;
     }
 

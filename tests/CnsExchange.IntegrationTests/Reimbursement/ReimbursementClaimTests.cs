@@ -234,6 +234,59 @@ public sealed class ReimbursementClaimTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(["SESSION_ALREADY_PAID"], Codes(Line(second, 1)));
     }
 
+    private async Task<(FeeMemoirDto Accepted, FeeMemoirDto Exhausted, Guid Contestation)> ContestedExhaustedLineAsync(string voucher)
+    {
+        var accepted = await BillAsync("INS04-C1", voucher, "2026-11-05");
+        var exhausted = await BillAsync("INS04-C2", voucher, "2026-11-06");
+        Assert.Equal(["SESSIONS_EXHAUSTED"], Codes(exhausted.Lines[0]));
+        var contestation = await Billing.BillingApi.ContestLineAsync(Client(Physio1), exhausted.Id, 1, new { code = "SESSIONS_EXHAUSTED", text = "A session was freed." });
+        return (accepted, exhausted, contestation.Id);
+    }
+
+    /// <summary>Audit s66: the session freed by a void was reimbursed to the insured, then the provider's contested line for it was overturned; both were paid.</summary>
+    [Fact]
+    public async Task Ins04_an_overturn_is_refused_when_the_session_was_reimbursed_to_the_insured_since_the_line_was_contested()
+    {
+        var voucher = await VoucherAsync(thirdParty: true, sessions: 1);
+        var (accepted, exhausted, contestation) = await ContestedExhaustedLineAsync(voucher);
+        await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{accepted.Id}/cancellation", new { reason = "wrong patient" })).ExpectAsync(HttpStatusCode.OK);
+        var claim = await ClaimAsync(Client(InsuredApp), Physio(voucher, "F-INS04-OVR", Session("2026-11-06")));
+        Assert.Equal(ClaimLineOutcome.Accepted, Line(claim, 1).Outcome);
+
+        var overturn = await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{contestation}/decision", new { decision = "overturn" });
+        await overturn.ExpectProblemAsync(HttpStatusCode.Conflict, "session_paid_elsewhere");
+        var line = (await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{exhausted.Id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK)).Lines[0];
+        Assert.Equal(0m, line.PayableAmount);
+        Assert.Equal(ContestationStatus.Pending, line.Contestation!.Status);
+        Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+    }
+
+    [Fact]
+    public async Task Ins04_an_overturned_line_holds_its_session_so_the_insured_is_not_reimbursed_it_again()
+    {
+        var voucher = await VoucherAsync(thirdParty: true, sessions: 1);
+        var (_, _, contestation) = await ContestedExhaustedLineAsync(voucher);
+        await Billing.BillingApi.DecideContestationAsync(Client(Reviewer), contestation, new { decision = "overturn" });
+
+        var claim = await ClaimAsync(Client(InsuredApp), Physio(voucher, "F-INS04-AFTER", Session("2026-11-06")));
+        Assert.Equal(ClaimLineOutcome.Refused, Line(claim, 1).Outcome);
+        Assert.Contains("SESSION_ALREADY_PAID", Codes(Line(claim, 1)));
+        Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+    }
+
+    /// <summary>Audit s66: LIF-01 counted only memoir lines, so a provider cancelled a voucher on which the insured had a reimbursed session.</summary>
+    [Fact]
+    public async Task Lif01_a_voucher_with_a_session_reimbursed_to_the_insured_is_not_cancelled_by_its_provider()
+    {
+        var voucher = await VoucherAsync(thirdParty: true);
+        Assert.Equal(ClaimLineOutcome.Accepted, Line(await ClaimAsync(Client(InsuredApp), Physio(voucher, "F-LIF01", Session("2026-11-05"))), 1).Outcome);
+
+        await (await Client(Physio1).PostJsonAsync($"/api/v1/vouchers/{voucher}/cancellation", new { reason = "never came" }))
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "voucher_has_accepted_sessions");
+        var view = await (await Client(Physio1).GetAsync($"/api/v1/vouchers/{voucher}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Null(view["cancellation"]);
+    }
+
     [Fact]
     public async Task Ins04_both_routes_racing_for_the_same_sessions_pay_each_session_once()
     {

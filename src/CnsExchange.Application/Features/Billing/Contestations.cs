@@ -1,6 +1,7 @@
 using CnsExchange.Application.Behaviors;
 using CnsExchange.Application.Features.Events;
 using CnsExchange.Domain.Reference;
+using CnsExchange.Domain.Reimbursement;
 
 namespace CnsExchange.Application.Features.Billing;
 
@@ -44,7 +45,7 @@ public sealed record ContestFeeMemoirLine(Guid ProviderId, Guid MemoirId, int Li
 public sealed record ListContestations(string? Cursor, int? Limit, ContestationStatus? Status, DateOnly? From = null, DateOnly? To = null) : IQuery<Page<ContestationDto>>;
 
 /// <summary>POST /review/contestations/{id}/decision: uphold or overturn (an overturned line is paid in the next payment run).</summary>
-public sealed record DecideContestation(Guid Id, ContestationDecisionRequest Body) : ICommand<ContestationDto>;
+public sealed record DecideContestation(Guid Id, ContestationDecisionRequest Body) : ICommand<ContestationDto>, IRetryableOnDeadlock;
 
 public sealed class ContestFeeMemoirLineValidator : AbstractValidator<ContestFeeMemoirLine>
 {
@@ -69,7 +70,7 @@ public sealed class DecideContestationValidator : AbstractValidator<DecideContes
     }
 }
 
-public sealed class ContestationHandlers(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller, IEvents events) :
+public sealed class ContestationHandlers(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller, IEvents events, IBillingLedger ledger) :
     ICommandHandler<ContestFeeMemoirLine, ContestationDto>,
     IQueryHandler<ListContestations, Page<ContestationDto>>,
     ICommandHandler<DecideContestation, ContestationDto>
@@ -130,14 +131,18 @@ public sealed class ContestationHandlers(IAppDbContext db, IReferenceData refere
             if (contestation.Status != ContestationStatus.Pending)
                 throw new ConflictException("contestation_already_decided", $"This contestation was already decided ({contestation.Status.ToString().ToLowerInvariant()}).");
             var memoir = await db.Set<FeeMemoir>().AsNoTracking().SingleAsync(m => m.Id == contestation.MemoirId, ct);
+            var decision = command.Body.Decision!.Value;
+            // Services (then persons), then the line: the order in which billing and the lifecycle lock them.
+            var service = await db.Set<FeeMemoirLine>().Where(l => l.Id == contestation.LineId).Select(l => l.VoucherServiceId).SingleAsync(ct);
+            if (decision == ContestationDecision.Overturn && service is { } s) await ledger.LockServicesAsync([s], ct);
             var line = await db.LockForUpdateAsync<FeeMemoirLine>(contestation.LineId, ct)
                        ?? throw new InvalidOperationException($"Contestation {contestation.Id} names no line.");
             if (line.PaymentRunId is not null)
                 throw new ConflictException("line_already_settled", "A payment run already took this line; the decision can no longer change it.");
+            if (decision == ContestationDecision.Overturn) await CheckSessionFreeAsync(line, ct);
 
             var catalog = reference.Catalog;
             var domain = catalog.Act(line.ActCode, line.SessionDate)?.Domain ?? "physio";
-            var decision = command.Body.Decision!.Value;
             var amount = Contestation.OverturnedAmount(catalog, line, domain);
             contestation.Status = Contestation.Apply(line, decision, amount, command.Body.Note);
             contestation.DecidedAt = clock.GetUtcNow();
@@ -150,6 +155,22 @@ public sealed class ContestationHandlers(IAppDbContext db, IReferenceData refere
             await db.SaveChangesAsync(ct);
             return await ToDtoAsync(contestation, memoir, line, ct);
         }, ct);
+
+    /// <summary>An overturned refused line holds its session: 409 when another line or a claim pays it now (BIL-07/08, INS-04), read under the services' locks.</summary>
+    private async Task CheckSessionFreeAsync(FeeMemoirLine line, CancellationToken ct)
+    {
+        string? elsewhere = null;
+        if (!PaidLines.Holds(line) && line.ReleasedAt is null)
+        {
+            var state = await ledger.ReadLineStateAsync(line.ProviderId, line.VoucherId, line.InsuredId, line.SessionDate, line.ActCode, ct);
+            if (state.DuplicateOfMemoir is { } reference) elsewhere = $"memoir {reference} (BIL-08)";
+            else if (state.OtherActSameSession && line.HospitalStayId is null && !line.TravelAllowance) elsewhere = "another act of the same session (BIL-07)";
+            else if (line.VoucherId is { } voucher && await db.Set<ReimbursementClaimLine>().AnyAsync(c => c.VoucherId == voucher && c.ServiceDate == line.SessionDate
+                         && c.ActCode == line.ActCode && (c.Outcome == ClaimLineOutcome.Accepted || c.Outcome == ClaimLineOutcome.Reduced), ct))
+                elsewhere = "a reimbursement claim of the insured (INS-04)";
+        }
+        if (Contestation.WhyNotOverturnable(line, elsewhere) is { } why) throw new ConflictException(why.Code, why.Message);
+    }
 
     private async Task<FeeMemoirLine?> LockLineAsync(Guid memoirId, int lineNumber, CancellationToken ct)
     {

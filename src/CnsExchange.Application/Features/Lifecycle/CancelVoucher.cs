@@ -2,6 +2,7 @@ using CnsExchange.Application.Behaviors;
 using CnsExchange.Application.Features.Billing;
 using CnsExchange.Application.Features.Events;
 using CnsExchange.Application.Features.Vouchers;
+using CnsExchange.Domain.Reimbursement;
 
 namespace CnsExchange.Application.Features.Lifecycle;
 
@@ -57,7 +58,10 @@ public sealed class CancelVoucherHandler(IAppDbContext db, IBillingLedger ledger
             var voucher = await db.Vouchers.SingleAsync(v => v.Id == found.Id, ct);
             if (voucher.CancelledAt is null)
             {
-                var paid = await db.Set<FeeMemoirLine>().Where(l => l.VoucherId == voucher.Id).Where(PaidLines.Line).CountAsync(ct);
+                // Accepted sessions of either route (INS-04): memoir lines, and sessions reimbursed to the insured on this voucher.
+                var paid = await db.Set<FeeMemoirLine>().Where(l => l.VoucherId == voucher.Id).Where(PaidLines.Line).CountAsync(ct)
+                           + await db.Set<ReimbursementClaimLine>().CountAsync(c => c.VoucherId == voucher.Id
+                               && (c.Outcome == ClaimLineOutcome.Accepted || c.Outcome == ClaimLineOutcome.Reduced), ct);
                 if (VoucherCancellation.WhyNotCancellable(paid, byReviewer: command.ProviderId is null) is { } why)
                     throw new ConflictException(why.Code, why.Message);
                 voucher.CancelledAt = clock.GetUtcNow();

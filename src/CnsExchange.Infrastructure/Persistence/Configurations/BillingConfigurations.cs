@@ -16,14 +16,32 @@ internal static class BillingTables
     public const string Simulations = "fee_memoir_simulations";
     public const string Contestations = "line_contestations";
 
-    /// <summary>Lines CNS pays from adjudication on (<see cref="PaidLines"/>): the predicate of the BIL-07/BIL-08 unique indexes.</summary>
-    public static readonly string PaidPredicate = $"outcome IN ({string.Join(", ", PaidLines.Outcomes.Select(o => $"'{o}'"))}) AND released_at IS NULL";
+    /// <summary>
+    /// Lines CNS pays and holds (<see cref="PaidLines.Line"/>): a paid outcome or an overturned contestation, not released;
+    /// the columns of the row named <paramref name="alias"/> (none: unqualified, as the BIL-07/BIL-08 unique indexes take it).
+    /// </summary>
+    public static string Paid(string? alias = null)
+    {
+        var c = alias is null ? "" : alias + ".";
+        return $"({c}outcome IN ({string.Join(", ", PaidLines.Outcomes.Select(o => $"'{o}'"))}) OR {c}contestation_status = '{ContestationStatus.Overturned}') "
+            + $"AND {c}released_at IS NULL";
+    }
 
     /// <summary>
     /// BIL-07: a paid session — not a doctor's fee in a hospital stay, not a travel allowance line (BIL-09) — of which an
     /// insured person has one per provider and day.
     /// </summary>
-    public static readonly string PaidSessionPredicate = PaidPredicate + " AND hospital_stay_id IS NULL AND NOT travel_allowance";
+    public static string PaidSession(string? alias = null)
+    {
+        var c = alias is null ? "" : alias + ".";
+        return $"{Paid(alias)} AND {c}hospital_stay_id IS NULL AND NOT {c}travel_allowance";
+    }
+
+    /// <summary>The predicate of the BIL-08 unique index.</summary>
+    public static readonly string PaidPredicate = Paid();
+
+    /// <summary>The predicate of the BIL-07 unique index.</summary>
+    public static readonly string PaidSessionPredicate = PaidSession();
 }
 
 internal sealed class FeeMemoirConfiguration : IEntityTypeConfiguration<FeeMemoir>

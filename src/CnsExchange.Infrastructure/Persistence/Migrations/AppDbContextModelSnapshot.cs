@@ -792,12 +792,12 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.HasIndex("SandboxId", "ProviderId", "InsuredId", "SessionDate")
                         .IsUnique()
                         .HasDatabaseName("ux_fee_memoir_lines_paid_insured_session")
-                        .HasFilter("outcome IN ('Accepted', 'Reduced') AND released_at IS NULL AND hospital_stay_id IS NULL AND NOT travel_allowance");
+                        .HasFilter("(outcome IN ('Accepted', 'Reduced') OR contestation_status = 'Overturned') AND released_at IS NULL AND hospital_stay_id IS NULL AND NOT travel_allowance");
 
                     b.HasIndex("SandboxId", "VoucherId", "SessionDate", "ActCode")
                         .IsUnique()
                         .HasDatabaseName("ux_fee_memoir_lines_paid_voucher_date_act")
-                        .HasFilter("outcome IN ('Accepted', 'Reduced') AND released_at IS NULL");
+                        .HasFilter("(outcome IN ('Accepted', 'Reduced') OR contestation_status = 'Overturned') AND released_at IS NULL");
 
                     b.HasIndex("SandboxId", "HospitalStayId", "ProviderId", "SessionDate", "ActCode")
                         .HasDatabaseName("ix_fee_memoir_lines_hospital_stay")
