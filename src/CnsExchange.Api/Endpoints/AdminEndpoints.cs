@@ -20,12 +20,14 @@ public static class AdminEndpoints
             })
             .Produces<ClockDto>()
             .Produces<ClockAdvanceDto>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Set the sandbox clock (`now`) or advance it (`advanceDays`, `advanceHours`). It only moves forward; jobs due in between run.")
             .WithDescription("The work that fell due in between (payment runs, due dates, expiries) runs in this sandbox before the answer (200). " +
                              "When it outlasts `CnsExchange:Sandboxes:AdvanceWaitSeconds` (default 5), the answer is 202 with the advance's status and a " +
                              "`Location` to poll (GET /admin/clock/advances/{id}) while the work goes on. " +
                              "A `now` sent again after the running clock passed it (a retry after a lost answer) is answered 200 with the clock as it " +
-                             "is: that move happened once. `advanceDays`/`advanceHours` are relative, so a retry of them advances again: retry with `now`.");
+                             "is: that move happened once. `advanceDays`/`advanceHours` are relative, so a retry of them advances again: retry with `now`. " +
+                             "A `now` before the clock is 409 `clock_backwards`.");
         g.MapGet("/clock/advances/{id:guid}", (IMediator m, Guid id, CancellationToken ct) => m.Send(new GetClockAdvance(id), ct))
             .WithSummary("The status of a clock advance's due work: `running`, `done` or `failed`, its from/to instants, when it finished and its error.");
 

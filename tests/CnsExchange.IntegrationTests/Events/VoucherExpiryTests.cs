@@ -33,4 +33,22 @@ public sealed class VoucherExpiryTests(ApiFactory api) : ApiTest(api)
         Assert.DoesNotContain($"/api/v1/vouchers/{later}", events);
         Assert.InRange(recorded.Sum(), 0, 3); // what the runs report recording; the minutely tick may have noticed some first
     }
+
+    /// <summary>
+    /// Audit s66: one clock advance past a voucher's validUntil lost its notice, which advancing day by day gives (README:
+    /// an advance runs the sandbox's due work in order). A voucher already expired before the advance gets none.
+    /// </summary>
+    [Fact]
+    public async Task One_clock_advance_past_validUntil_notices_the_voucher_as_advancing_day_by_day_does()
+    {
+        var passed = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { ValidUntil = new DateOnly(2027, 2, 23) });
+        var expiredBefore = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { ValidUntil = new DateOnly(2026, 11, 1) });
+
+        await PaymentRuns.PaymentRunApi.SetClockAsync(Client(Admin), PaymentRuns.PaymentRunApi.Local("2027-02-24", 9));
+
+        var feed = await (await Client(Physio1).GetAsync("/api/v1/events?types=voucher.expiring")).ExpectAsync(System.Net.HttpStatusCode.OK);
+        var numbers = feed["items"]!.AsArray().Select(e => (string?)e!["data"]?["number"]).ToList();
+        Assert.Equal([passed], numbers);
+        Assert.DoesNotContain(expiredBefore, numbers);
+    }
 }

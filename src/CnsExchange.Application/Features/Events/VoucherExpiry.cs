@@ -4,9 +4,11 @@ namespace CnsExchange.Application.Features.Events;
 
 /// <summary>
 /// The events' own due work in the current sandbox, on its clock: voucher.expiring for every voucher whose validUntil is
-/// at most <see cref="NoticeDays"/> days ahead (once per voucher), and the deletion of events past the retention.
+/// at most <see cref="EventHousekeepingHandler.NoticeDays"/> days ahead (once per voucher), and the deletion of events past
+/// the retention. <paramref name="Since"/>: where the clock was before an advance; a voucher whose notice day came during
+/// the advance is noticed even when its validUntil has passed by the end of it (as if the clock had moved day by day).
 /// </summary>
-public sealed record RunEventHousekeeping : ICommand<int>;
+public sealed record RunEventHousekeeping(DateTimeOffset? Since = null) : ICommand<int>;
 
 public sealed class EventHousekeepingHandler(IAppDbContext db, TimeProvider clock, IEvents events, Webhooks.WebhookOptions options,
     ILogger<EventHousekeepingHandler> logger) : ICommandHandler<RunEventHousekeeping, int>
@@ -21,11 +23,12 @@ public sealed class EventHousekeepingHandler(IAppDbContext db, TimeProvider cloc
         var now = clock.GetUtcNow();
         var today = LuxembourgCalendar.LocalDate(now);
         var horizon = today.AddDays(NoticeDays);
+        var oldest = command.Since is { } since && since < now ? LuxembourgCalendar.LocalDate(since) : today;
         var recorded = 0;
         while (true)
         {
             var due = await db.Vouchers.AsNoTracking().IgnoreAutoIncludes()
-                .Where(v => v.ValidUntil >= today && v.ValidUntil <= horizon
+                .Where(v => v.ValidUntil >= oldest && v.ValidUntil <= horizon
                             && !db.Set<EventRecord>().Any(e => e.Type == EventTypes.VoucherExpiring && e.ResourceId == v.Id))
                 .OrderBy(v => v.ValidUntil).ThenBy(v => v.Id)
                 .Select(v => new { v.Id, v.Number, v.ProviderId, v.ValidUntil, Left = v.Services.Sum(s => s.SessionsGranted - s.SessionsBilled) })
@@ -62,7 +65,7 @@ public sealed class EventHousekeepingClockListener(IMediator mediator, ILogger<E
     {
         try
         {
-            await mediator.Send(new RunEventHousekeeping(), ct);
+            await mediator.Send(new RunEventHousekeeping(from), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
