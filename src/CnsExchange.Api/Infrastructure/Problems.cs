@@ -127,7 +127,10 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
         if (bad.InnerException is InvalidDataException data && IsFormLengthLimit(data)) return WriteFormTooLargeAsync(context);
         if (bad.StatusCode is 413) return Problems.WriteAsync(context, 413, "payload_too_large", "Payload too large", Sanitize(bad.Message));
         if (bad.StatusCode is 415) return Problems.WriteAsync(context, 415, "unsupported_media_type", "Unsupported media type", UnsupportedMediaType(context));
-        var message = Sanitize(bad.Message) + DateFormatHint(bad);
+        // ASP.NET's words for a missing or JSON-null body name its own binding ("Implicit body inferred… Did you mean to use a Service?").
+        var message = bad.Message.Contains("no body was provided", StringComparison.Ordinal)
+            ? "The request has no body, or its body is JSON null, for parameter \"body\": send the JSON object this operation takes."
+            : Sanitize(bad.Message) + DateFormatHint(bad);
         // Binding errors name the parameter (without its .NET type), so the caller knows which field to fix.
         var parameter = BoundParameter().Match(message);
         return Problems.WriteAsync(context, 400, "malformed_request", "Malformed request", message,

@@ -65,6 +65,7 @@ public static class RateLimiting
         context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await Problems.WriteAsync(context, 429, "rate_limited", "Too many requests", verified
             ? $"This API key sent more than {perSecond} requests per second (burst {limit}); retry after {retryAfter} s."
-            : $"Requests without a valid API key from this address are limited to {perSecond} per second (burst {limit}); retry after {retryAfter} s.");
+            : $"Requests from this address with no API key, an invalid one, or one this server has not verified yet (its first use here) are limited "
+              + $"to {perSecond} per second (burst {limit}); retry after {retryAfter} s.");
     });
 }

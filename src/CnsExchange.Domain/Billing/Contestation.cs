@@ -9,11 +9,15 @@ public static class Contestation
 {
     public const string Rule = "BIL-15";
 
+    /// <summary>The problem code (409) for contesting or overturning a line its memoir's void or a reversal released (LIF-02, LIF-04).</summary>
+    public const string LineReleased = "line_released";
+
     /// <summary>Why the line cannot be contested (a stable problem code and a sentence), or null when it can.</summary>
     public static (string Code, string Message)? WhyNotContestable(FeeMemoirLine line, string code, bool alreadyContested)
     {
         if (alreadyContested) return ("line_already_contested", "This line was already contested; a line may be contested once.");
         if (line.Outcome == LineOutcome.Accepted) return ("line_not_contestable", "Only refused or reduced lines may be contested.");
+        if (line.ReleasedAt is not null) return (LineReleased, "The line was released (its memoir voided): nothing can be paid for it.");
         if (line.PaymentRunId is not null)
             return ("line_already_reported", "The line was already reported in a payment run's return file; it can no longer be contested.");
         if (line.Reasons.Any(r => r.Code == CommonReasonCodes.NotCovered))
@@ -37,7 +41,7 @@ public static class Contestation
     public static (string Code, string Message)? WhyNotOverturnable(FeeMemoirLine line, string? paidElsewhere)
     {
         if (line.ReleasedAt is not null)
-            return ("line_released", "The line was released (its memoir voided, or the line reversed or recovered): nothing can be paid for it.");
+            return (LineReleased, "The line was released (its memoir voided, or the line reversed or recovered): nothing can be paid for it.");
         if (PaidLines.Holds(line) || paidElsewhere is null) return null;
         return ("session_paid_elsewhere", $"The session is paid on {paidElsewhere} since this line was contested: overturning would pay it twice. Uphold it, or void that one first.");
     }

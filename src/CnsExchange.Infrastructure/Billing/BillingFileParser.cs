@@ -332,16 +332,20 @@ internal static class CsvColumns
     public static readonly string[] Required = ["memoirReference", "voucherNumber", "matricule", "sessionDate", "actCode", "claimedAmount"];
     public static readonly string[] Optional = ["travel", "replaces"];
 
-    /// <summary>The header must name every required column once and nothing unknown (BIL-14).</summary>
+    /// <summary>The header must name every required column once and nothing unknown (BIL-14); names are matched exactly, spaces included.</summary>
     public static List<BillingFileError> Check(IReadOnlyList<string> headers)
     {
         var errors = new List<BillingFileError>();
         var known = Required.Concat(Optional).ToHashSet(StringComparer.Ordinal);
-        foreach (var h in headers.Where(h => !known.Contains(h.Trim())).Distinct())
-            errors.Add(new BillingFileError(1, TextInput.Printable(h), $"Unknown column '{TextInput.Printable(h)}'. Columns: {string.Join(", ", Required.Concat(Optional))}."));
-        foreach (var h in headers.GroupBy(h => h.Trim()).Where(g => g.Count() > 1))
+        foreach (var h in headers.Where(h => !known.Contains(h)).Distinct())
+        {
+            var name = TextInput.Printable(h);
+            var hint = known.Contains(h.Trim()) ? $" Spaces around a name are part of it: write '{h.Trim()}'." : "";
+            errors.Add(new BillingFileError(1, name, $"Unknown column '{name}'.{hint} Columns: {string.Join(", ", Required.Concat(Optional))}."));
+        }
+        foreach (var h in headers.GroupBy(h => h).Where(g => g.Count() > 1))
             errors.Add(new BillingFileError(1, TextInput.Printable(h.Key), $"Column '{TextInput.Printable(h.Key)}' appears more than once."));
-        foreach (var r in Required.Where(r => !headers.Any(h => h.Trim() == r)))
+        foreach (var r in Required.Where(r => !headers.Contains(r)))
             errors.Add(new BillingFileError(1, r, $"Missing column '{r}'."));
         return errors;
     }

@@ -32,6 +32,7 @@ public sealed class ContestationTests
     [InlineData("no service", "line_not_contestable")]
     [InlineData("other code", "contestation_code_not_on_line")]
     [InlineData("information code", "contestation_code_not_on_line")]
+    [InlineData("released", "line_released")]
     public void A_line_is_contestable_once_while_refused_or_reduced_and_not_yet_reported(string situation, string problem)
     {
         var line = Line(LineOutcome.Refused, Exhausted, Reason.Information("INSURED_SHARE", "BIL-11"));
@@ -45,6 +46,7 @@ public sealed class ContestationTests
             case "no service": line = Line(LineOutcome.Refused, Reason.Refusal("VOUCHER_UNKNOWN", "BIL-01")); line.RatePercent = null; code = "VOUCHER_UNKNOWN"; break;
             case "other code": code = "DUPLICATE_LINE"; break;
             case "information code": code = "INSURED_SHARE"; break;
+            case "released": line.ReleasedAt = DateTimeOffset.UnixEpoch; break; // its memoir voided (LIF-02)
         }
         Assert.Equal(problem, Contestation.WhyNotContestable(line, code, alreadyContested: situation == "twice")?.Code);
     }

@@ -121,4 +121,17 @@ public sealed class BillingFileParserTests
         if (!valid) return;
         Assert.Equal((travelRead, amountRead), (line!.Input.Travel, line.Input.ClaimedAmount));
     }
+
+    /// <summary>docs/billing-files.md: column names are matched exactly — a space around one makes it unknown (and the column missing), with a hint.</summary>
+    [Fact]
+    public async Task Bil14_csv_column_names_are_matched_exactly_spaces_included()
+    {
+        var items = await ReadAsync(s => Parser.ParseAsync(s, BillingFileFormat.Csv, "PHY0001", default),
+            "memoirReference, voucherNumber,matricule,sessionDate,actCode,claimedAmount\nC-1,K26-0000017-3,1985010112345,2026-11-10,ZK11,36.80\n");
+        var errors = items.Select(i => i.Error).OfType<BillingFileError>().ToList();
+        Assert.All(errors, e => Assert.Equal(1, e.Line));
+        Assert.Contains(errors, e => e.Message.StartsWith("Unknown column ' voucherNumber'. Spaces around a name are part of it: write 'voucherNumber'.", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Message == "Missing column 'voucherNumber'.");
+        Assert.DoesNotContain(items, i => i.Error is null);
+    }
 }

@@ -86,6 +86,9 @@ public sealed class ContestationTests(ApiFactory api) : ApiTest(api)
         var (memoirId, _) = await MemoirWithAnExhaustedLineAsync();
         var contestation = await (await ContestAsync(memoirId, 2, "SESSIONS_EXHAUSTED")).ExpectAsync<ContestationDto>(HttpStatusCode.Created);
         await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{memoirId}/cancellation", new { reason = "sent twice" })).ExpectAsync(HttpStatusCode.OK);
+        await (await ContestAsync(memoirId, 2, "SESSIONS_EXHAUSTED")).ExpectProblemAsync(HttpStatusCode.Conflict, "line_already_contested");
+        await (await ContestAsync(memoirId, 1, "INSURED_SHARE")).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "line_not_contestable");
+        await (await ContestAsync(memoirId, 3, "NOT_COVERED")).ExpectProblemAsync(HttpStatusCode.Conflict, "line_released");
 
         await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{contestation.Id}/decision", new { decision = "overturn" }))
             .ExpectProblemAsync(HttpStatusCode.Conflict, "line_released");

@@ -84,7 +84,7 @@ public sealed class ContestationHandlers(IAppDbContext db, IReferenceData refere
             var contested = await db.Set<LineContestation>().AnyAsync(c => c.LineId == line.Id, ct);
             if (Contestation.WhyNotContestable(line, command.Body.Code!, contested) is { } why)
             {
-                if (why.Code is "line_already_contested") throw new ConflictException(why.Code, why.Message);
+                if (why.Code is "line_already_contested" or Contestation.LineReleased) throw new ConflictException(why.Code, why.Message);
                 throw new UnprocessableException(why.Code, why.Message);
             }
             var contestation = new LineContestation
