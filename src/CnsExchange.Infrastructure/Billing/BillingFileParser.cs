@@ -100,6 +100,7 @@ internal sealed class BillingFileParser : IBillingFileParser
         using var reader = validate ? XmlReader.Create(parsing, XmlSettings(OnError)) : parsing;
         var info = (IXmlLineInfo)parsing;
         var memoirOrdinal = 0;
+        var memoirLine = 0;
         var memoirReference = "";
         var lineStart = 0;
         var errorsAtLineStart = 0;
@@ -158,6 +159,7 @@ internal sealed class BillingFileParser : IBillingFileParser
                     break;
                 case XmlNodeType.Element when reader.Depth == 1:
                     memoirOrdinal++;
+                    memoirLine = info.LineNumber;
                     memoirReference = reader.GetAttribute("reference") ?? "";
                     memoirReplaces = null;
                     memoirFaulted = errorCount > errorsBeforeRead;
@@ -212,7 +214,7 @@ internal sealed class BillingFileParser : IBillingFileParser
                         yield return new ParsedItem(new RawBillingLine(lineStart, memoirOrdinal, memoirReference,
                             fields.GetValueOrDefault("voucherNumber", ""), fields.GetValueOrDefault("matricule", ""),
                             fields.GetValueOrDefault("sessionDate", ""), fields.GetValueOrDefault("actCode", ""),
-                            fields.GetValueOrDefault("travel"), fields.GetValueOrDefault("claimedAmount", "")) { Replaces = memoirReplaces }, null);
+                            fields.GetValueOrDefault("travel"), fields.GetValueOrDefault("claimedAmount", "")) { Replaces = memoirReplaces, MemoirLine = memoirLine }, null);
                     inLine = false;
                     break;
             }

@@ -40,10 +40,10 @@ internal sealed class BillingFileStaging(AppDbContext db) : IBillingFileStaging
         await ExecuteAsync($"""
             CREATE TEMP TABLE {Runs} (
               first_line int NOT NULL, last_line int NOT NULL, lines int NOT NULL, memoir_ordinal int NOT NULL, memoir_reference text NOT NULL,
-              voucher_number text NOT NULL, matricule text NOT NULL, act_code text NOT NULL, replaces uuid) ON COMMIT DROP
+              voucher_number text NOT NULL, matricule text NOT NULL, act_code text NOT NULL, replaces uuid, memoir_line int NOT NULL) ON COMMIT DROP
             """, ct);
         _importer = await Connection.BeginBinaryImportAsync(
-            $"COPY {Runs} (first_line, last_line, lines, memoir_ordinal, memoir_reference, voucher_number, matricule, act_code, replaces) FROM STDIN (FORMAT BINARY)", ct);
+            $"COPY {Runs} (first_line, last_line, lines, memoir_ordinal, memoir_reference, voucher_number, matricule, act_code, replaces, memoir_line) FROM STDIN (FORMAT BINARY)", ct);
     }
 
     public async Task AddAsync(StagedLine line, CancellationToken ct)
@@ -80,6 +80,7 @@ internal sealed class BillingFileStaging(AppDbContext db) : IBillingFileStaging
         await w.WriteAsync(line.Input.ActCode, NpgsqlDbType.Text, ct);
         if (line.Replaces is { } replaces) await w.WriteAsync(replaces, NpgsqlDbType.Uuid, ct);
         else await w.WriteNullAsync(ct);
+        await w.WriteAsync(line.MemoirLine, NpgsqlDbType.Integer, ct);
         _run = null;
     }
 
@@ -97,7 +98,8 @@ internal sealed class BillingFileStaging(AppDbContext db) : IBillingFileStaging
         // One pass over the runs: a row per memoir element (XML) or per reference (CSV, memoir_ordinal 0).
         await ExecuteAsync($"""
             CREATE TEMP TABLE {Memoirs} ON COMMIT DROP AS
-            SELECT memoir_reference, memoir_ordinal, min(first_line) AS first_line, max(last_line) AS last_line, sum(lines)::int AS lines
+            SELECT memoir_reference, memoir_ordinal, min(first_line) AS first_line, max(last_line) AS last_line, sum(lines)::int AS lines,
+              min(memoir_line) AS memoir_line
             FROM {Runs} GROUP BY 1, 2;
             """, ct);
         // Without statistics the planner joins the vouchers the file names by scanning every voucher (0.2 s for 10k lines).
@@ -109,19 +111,20 @@ internal sealed class BillingFileStaging(AppDbContext db) : IBillingFileStaging
                 return [new BillingFileError(1, null, "The file contains no memoir line.")];
         }
 
+        // Errors of a whole memoir point to its <memoir> element (XML) or its first row (CSV): memoir_line.
         // XML: one reference for two <memoir> elements.
         await ReadErrorsAsync(errors, $"""
-            SELECT memoir_reference, first_line FROM
+            SELECT memoir_reference, memoir_line FROM
               (SELECT *, row_number() OVER (PARTITION BY memoir_reference ORDER BY first_line) AS n FROM {Memoirs}) ranked
             WHERE n > 1 ORDER BY first_line LIMIT {MaxErrorsPerCheck}
             """, null, r => $"Memoir reference '{r}' appears in more than one memoir of the file.", ct);
         await ReadErrorsAsync(errors, $"""
-            SELECT s.memoir_reference, min(s.first_line) FROM {Memoirs} s
+            SELECT s.memoir_reference, min(s.memoir_line) FROM {Memoirs} s
             JOIN cns.fee_memoirs m ON m.provider_id = @provider AND m.reference = s.memoir_reference
             GROUP BY 1 ORDER BY 2 LIMIT {MaxErrorsPerCheck}
             """, providerId, r => $"Memoir reference '{r}' was already used by this provider.", ct);
         await ReadErrorsAsync(errors, $"""
-            SELECT memoir_reference, min(first_line) FROM {Memoirs} GROUP BY 1 HAVING sum(lines) > {maxLinesPerMemoir}
+            SELECT memoir_reference, min(memoir_line) FROM {Memoirs} GROUP BY 1 HAVING sum(lines) > {maxLinesPerMemoir}
             ORDER BY 2 LIMIT {MaxErrorsPerCheck}
             """, null, r => $"Memoir '{r}' has more than {maxLinesPerMemoir} lines.", ct);
         // LIF-03: a memoir names one memoir it replaces, on all its lines or none; the memoir replaced is this provider's,
@@ -130,19 +133,19 @@ internal sealed class BillingFileStaging(AppDbContext db) : IBillingFileStaging
         if (_anyReplaces)
         {
             await ReadErrorsAsync(errors, $"""
-                SELECT memoir_reference, min(first_line) FROM {Runs} GROUP BY 1
+                SELECT memoir_reference, min(memoir_line) FROM {Runs} GROUP BY 1
                 HAVING count(DISTINCT replaces) > 1 OR (count(replaces) > 0 AND count(replaces) < count(*))
                 ORDER BY 2 LIMIT {MaxErrorsPerCheck}
                 """, null, r => $"Every line of memoir '{r}' must name the same memoir in replaces (or none).", ct);
             await ReadErrorsAsync(errors, $"""
-                SELECT s.memoir_reference, min(s.first_line) FROM {Runs} s
+                SELECT s.memoir_reference, min(s.memoir_line) FROM {Runs} s
                 LEFT JOIN cns.fee_memoirs m ON m.id = s.replaces AND m.provider_id = @provider
                 WHERE s.replaces IS NOT NULL AND (m.id IS NULL OR m.status <> '{nameof(FeeMemoirStatus.Adjudicated)}'
                   OR EXISTS (SELECT 1 FROM cns.fee_memoir_lines l WHERE l.memoir_id = m.id AND l.payment_run_id IS NOT NULL))
                 GROUP BY 1 ORDER BY 2 LIMIT {MaxErrorsPerCheck}
                 """, providerId, r => $"Memoir '{r}' replaces a memoir that is unknown, already voided or already in a payment run (LIF-03).", ct);
             await ReadErrorsAsync(errors, $"""
-                SELECT max(memoir_reference), max(last_line) FROM {Runs} WHERE replaces IS NOT NULL GROUP BY replaces
+                SELECT max(memoir_reference), max(memoir_line) FROM {Runs} WHERE replaces IS NOT NULL GROUP BY replaces
                 HAVING count(DISTINCT memoir_reference) > 1 ORDER BY 2 LIMIT {MaxErrorsPerCheck}
                 """, null, r => $"Memoir '{r}' replaces a memoir another memoir of the file replaces too.", ct);
         }

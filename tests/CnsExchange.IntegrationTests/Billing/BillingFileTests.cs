@@ -155,6 +155,21 @@ public sealed class BillingFileTests(ApiFactory api) : ApiTest(api)
         Assert.Equal((3, "memoirReference", "Memoir 'LONG-1' has more than 500 lines."), (error.Line, error.Field, error.Message));
     }
 
+    /// <summary>An error of a whole XML memoir (its reference already used) points to its &lt;memoir&gt; element, not to its first &lt;line&gt;.</summary>
+    [Fact]
+    public async Task Bil14_an_error_of_a_whole_xml_memoir_points_to_its_memoir_element()
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api);
+        await SubmitAsync(Client(Physio1), Memoir("XF-USED", Line(voucher, "2026-11-09")));
+        var xml = Xml(("XF-OK", [XmlLine(voucher, "2026-11-10")]), ("XF-USED", [XmlLine(voucher, "2026-11-12")]));
+        var memoirLine = xml.Split('\n').ToList().FindIndex(l => l.Contains("reference=\"XF-USED\"")) + 1;
+
+        var file = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), xml, "application/xml")).Id.ToString());
+        Assert.Equal(BillingFileStatus.Rejected, file.Status);
+        var error = Assert.Single(file.Errors);
+        Assert.Equal((memoirLine, "memoirReference", "Memoir reference 'XF-USED' was already used by this provider."), (error.Line, error.Field, error.Message));
+    }
+
     [Fact]
     public async Task A_csv_with_a_byte_order_mark_and_quoted_fields_is_read()
     {

@@ -117,6 +117,9 @@ public sealed record RawBillingLine(
 {
     /// <summary>LIF-03: the id of the memoir the line's memoir replaces (CSV column / XML element <c>replaces</c>), as text.</summary>
     public string? Replaces { get; init; }
+
+    /// <summary>XML: the line of the line's <c>&lt;memoir&gt;</c> element, where errors of the whole memoir point; CSV: none (they point to the memoir's first row).</summary>
+    public int? MemoirLine { get; init; }
 }
 
 /// <summary>What a billing file parser reads: a line, or an error at a line (BIL-14).</summary>
@@ -136,12 +139,20 @@ public sealed record StagedLine(int SourceLine, int MemoirOrdinal, string Memoir
 {
     /// <summary>LIF-03: the memoir the line's memoir replaces.</summary>
     public Guid? Replaces { get; init; }
+
+    /// <summary>Where an error of the line's whole memoir points: its <c>&lt;memoir&gt;</c> element (XML), else the line itself.</summary>
+    public int MemoirLine { get => _memoirLine > 0 ? _memoirLine : SourceLine; init => _memoirLine = value; }
+
+    private readonly int _memoirLine;
 }
 
 /// <summary>A memoir of a billing file, in file order.</summary>
 public sealed record StagedMemoir(string Reference, int SourceLine, IReadOnlyList<StagedLine> Lines)
 {
     public Guid? Replaces => Lines[0].Replaces;
+
+    /// <summary>Where an error of the whole memoir points (<see cref="StagedLine.MemoirLine"/> of its first line).</summary>
+    public int MemoirLine => Lines[0].MemoirLine;
 }
 
 /// <summary>

@@ -15,6 +15,8 @@ public sealed record MemoirToAdjudicate(
     public Guid? SimulationId { get; init; }
     public string? SourceJson { get; init; }
     public int? SourceLine { get; init; }
+    /// <summary>A file's memoir: where an error of the whole memoir points (<see cref="StagedMemoir.MemoirLine"/>).</summary>
+    public int? MemoirLine { get; init; }
     /// <summary>LIF-03: the memoir this one replaces (voided by the caller in the same transaction).</summary>
     public Guid? ReplacesMemoirId { get; init; }
 }

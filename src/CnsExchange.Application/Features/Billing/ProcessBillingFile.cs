@@ -184,7 +184,7 @@ public sealed class ProcessBillingFileHandler(
             var used = await db.Set<FeeMemoir>().AsNoTracking()
                 .Where(m => m.ProviderId == file.ProviderId && references.Contains(m.Reference)).Select(m => m.Reference).FirstOrDefaultAsync(ct);
             var at = candidates.FirstOrDefault(m => m.Reference == used) ?? candidates.FirstOrDefault();
-            await RejectLateAsync(fileId, at?.SourceLine ?? 1, $"Memoir reference '{used ?? at?.Reference}' was already used by this provider.", ct);
+            await RejectLateAsync(fileId, at?.MemoirLine ?? 1, $"Memoir reference '{used ?? at?.Reference}' was already used by this provider.", ct);
             return BillingFileStatus.Rejected;
         }
 
@@ -217,6 +217,7 @@ public sealed class ProcessBillingFileHandler(
             {
                 BillingFileId = file.Id,
                 SourceLine = staged.SourceLine,
+                MemoirLine = staged.MemoirLine,
                 SourceLines = staged.Lines.Select(l => l.SourceLine).ToList(),
                 ReplacesMemoirId = staged.Replaces,
             });
