@@ -71,7 +71,7 @@ public sealed class CureAuthorisationEndpoints : IEndpointGroup
                 m.Send(new RecordCureInterruption(id, body), ct))
             .RequireAuthorization(Policies.ProviderOrStaff)
             .WithSummary("Record that the cure was interrupted without valid reason (CUR-09), by its centre or a reviewer: sessions from `from` on are refused CURE_INTERRUPTED.")
-            .WithDescription("`from` is the first day the insured person no longer came (not in the future). Sessions dated on or after it are refused `CURE_INTERRUPTED` at billing; those already billed are paid nothing if no payment run took them yet, and recovered (LIF-04) if a run paid them. While an open payment run holds one of them: 409 `payment_run_in_progress` (record it again once the run is closed). Recorded twice, the earliest date holds.")
+            .WithDescription("`from` is the first day the insured person no longer came (not in the future). The cure is not covered (CUR-09): every session billed from then on is refused `CURE_INTERRUPTED`, whatever its date; every session already billed is paid nothing if no payment run took it yet, and recovered (LIF-04) if a run paid it. While an open payment run holds one of them: 409 `payment_run_in_progress` (record it again once the run is closed). Recorded twice, the earliest date holds.")
             .Produces<CureAuthorisationDto>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)

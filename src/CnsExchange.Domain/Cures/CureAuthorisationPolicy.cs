@@ -95,7 +95,7 @@ public static class CureSessionRules
     public static IReadOnlyList<Reason> Check(CureAuthorisationTerms terms, DateOnly firstSession, DateOnly session, int sessionsAlreadyInMonth)
     {
         var reasons = new List<Reason>();
-        if (InterruptedCure.Check(terms, session) is { } interrupted) reasons.Add(interrupted);
+        if (InterruptedCure.Check(terms) is { } interrupted) reasons.Add(interrupted);
         if (session < terms.IssuedOn || firstSession < terms.IssuedOn)
             reasons.Add(Reason.Refusal(CureReasonCodes.AuthorisationExpired, CureValidity.Rule, "sessionDate", terms.IssuedOn.ToString("yyyy-MM-dd")));
         else if (firstSession > terms.ValidUntil)

@@ -231,16 +231,36 @@ public static class MedicalInterruption
     /// <summary>True while the cure has a medical interruption that waits for its certificate: the cure then takes that document.</summary>
     public static bool AwaitsCertificate(CureAuthorisation cure) => cure.Interruptions.Any(i => i.AwaitsCertificate);
 
-    /// <summary>The terms once a reviewer accepted an interruption from <paramref name="from"/> to <paramref name="to"/>.</summary>
-    public static CureAuthorisationTerms Accept(CureAuthorisationTerms terms, DateOnly from, DateOnly to) =>
+    /// <summary>
+    /// The terms once a reviewer accepted interruptions (every one accepted so far, <paramref name="accepted"/>): the cycle
+    /// runs 6 months plus the length of the interruption, so it grows by the days the periods cover, each day once however
+    /// many certificates name it.
+    /// </summary>
+    public static CureAuthorisationTerms Accept(CureAuthorisationTerms terms, IEnumerable<(DateOnly From, DateOnly To)> accepted) =>
         Applies(terms)
-            ? terms with { InterruptionDays = terms.InterruptionDays + Days(from, to) }
+            ? terms with { InterruptionDays = DaysCovered(accepted) }
             : throw new InvalidOperationException($"{terms.KindCode} has no cycle window to extend (CUR-10).");
+
+    /// <summary>The days the periods cover together (overlapping or repeated days counted once).</summary>
+    public static int DaysCovered(IEnumerable<(DateOnly From, DateOnly To)> periods)
+    {
+        var days = 0;
+        DateOnly? end = null;
+        foreach (var (from, to) in periods.OrderBy(p => p.From))
+        {
+            var start = end is { } e && from <= e ? e.AddDays(1) : from;
+            if (to >= start) days += Days(start, to);
+            if (end is null || to > end) end = to;
+        }
+        return days;
+    }
 }
 
 /// <summary>
-/// CUR-09: a cure interrupted without valid reason is not covered — once the centre or a reviewer records the
-/// interruption, sessions on or after its date are refused; sessions already paid on or after it are recovered (LIF-04).
+/// CUR-09: a cure interrupted without valid reason is not covered (seed 003: "Ma cure interrompue sans motif valable n'est
+/// pas prise en charge") — once the centre or a reviewer records the interruption, every session billed later is refused,
+/// whatever its date, and every session already paid is recovered (LIF-04). The date recorded is when the insured stopped
+/// coming; it is what the refusals name.
 /// </summary>
 public static class InterruptedCure
 {
@@ -249,24 +269,21 @@ public static class InterruptedCure
     public static CureAuthorisationTerms Record(CureAuthorisationTerms terms, DateOnly from) =>
         terms with { InterruptedOn = terms.InterruptedOn is { } earlier && earlier < from ? earlier : from };
 
-    public static Reason? Check(CureAuthorisationTerms terms, DateOnly session) =>
-        terms.InterruptedOn is { } interrupted && session >= interrupted ? Refusal(interrupted) : null;
+    public static Reason? Check(CureAuthorisationTerms terms) => terms.InterruptedOn is { } interrupted ? Refusal(interrupted) : null;
 
     private static Reason Refusal(DateOnly interruptedOn) =>
         Reason.Refusal(CureReasonCodes.Interrupted, Rule, "sessionDate", interruptedOn.ToString("yyyy-MM-dd"));
 
     /// <summary>
-    /// What recording the interruption does to a session of the cure already billed: a line CNS holds, dated from the
-    /// interruption on, is recovered once paid (LIF-04); before a payment run takes it, CNS stops its payment (nothing
-    /// will be paid for it, and the line says why); taken by a run still open, it can be neither (the caller retries once
-    /// the run closed).
+    /// What recording the interruption does to a session of the cure already billed, whatever its date: a line CNS holds is
+    /// recovered once paid (LIF-04); before a payment run takes it, CNS stops its payment (nothing will be paid for it, and
+    /// the line says why); taken by a run still open, it can be neither (the caller retries once the run closed).
     /// </summary>
-    /// <param name="interruptedOn">The first day of the interruption.</param>
     /// <param name="line">The billed line.</param>
     /// <param name="runClosed">The payment run that took the line, if any, is closed (it paid the line).</param>
-    public static BilledSession Settle(DateOnly interruptedOn, FeeMemoirLine line, bool runClosed)
+    public static BilledSession Settle(FeeMemoirLine line, bool runClosed)
     {
-        if (!PaidLines.Holds(line) || line.SessionDate < interruptedOn) return BilledSession.Untouched;
+        if (!PaidLines.Holds(line)) return BilledSession.Untouched;
         if (line.PaymentRunId is not null)
             return !runClosed ? BilledSession.InOpenPaymentRun : line.PaidAmount > 0m ? BilledSession.Recover : BilledSession.Untouched;
         return line.PayableAmount > 0m ? BilledSession.StopPayment : BilledSession.Untouched;
@@ -275,7 +292,7 @@ public static class InterruptedCure
     /// <summary>Stops the payment of a line not taken by a payment run yet: CNS owes nothing for it (<see cref="Settle"/>).</summary>
     public static void StopPayment(FeeMemoirLine line, DateOnly interruptedOn)
     {
-        if (Settle(interruptedOn, line, runClosed: false) != BilledSession.StopPayment)
+        if (Settle(line, runClosed: false) != BilledSession.StopPayment)
             throw new InvalidOperationException($"Line {line.LineNumber} of memoir {line.MemoirId} is not a session whose payment can be stopped.");
         line.PayableAmount = 0m;
         line.Reasons = [.. line.Reasons, Refusal(interruptedOn)];

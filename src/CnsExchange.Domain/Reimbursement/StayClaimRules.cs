@@ -230,8 +230,8 @@ public static class CureStayAllowanceClaim
     /// <summary>A night outside the cure is refused; after the last session of a cure still in progress, or with no session yet, a reviewer looks.</summary>
     public static Reason? NightCheck(DateOnly night, bool perDay, CureStayFacts cure)
     {
-        if (cure.Terms?.InterruptedOn is { } stop && night >= stop)
-            return Reason.Refusal(CureReasonCodes.Interrupted, InterruptedCure.Rule, "stay", Dates.Iso(stop)); // CUR-09
+        if (cure.Terms?.InterruptedOn is { } stop)
+            return Reason.Refusal(CureReasonCodes.Interrupted, InterruptedCure.Rule, "stay", Dates.Iso(stop)); // CUR-09: the cure is not covered
         if (cure.FirstCureDay is not { } first || cure.LastCureDay is not { } last)
             return Reason.Pending(ReimbursementReasonCodes.InvoiceReviewRequired, Rule, "stay", "cure dates");
         var window = $"{Dates.Iso(first)} – {Dates.Iso(last)}";
@@ -334,10 +334,10 @@ public static class CureAbroadStayClaim
             yield return Reason.Refusal(ReimbursementReasonCodes.AccompanyingPersonNotCovered, Rule, "accompanyingPerson.expressRequest", "expressRequest");
     }
 
-    /// <summary>Nights before the authorisation, a cure started after its validity (CUR-01), or nights from an interruption on (CUR-09) are not covered.</summary>
+    /// <summary>Nights before the authorisation, a cure started after its validity (CUR-01), or any night of a cure interrupted without valid reason (CUR-09) are not covered.</summary>
     public static Reason? NightCheck(DateOnly night, DateOnly firstNight, CureAuthorisationTerms terms)
     {
-        if (terms.InterruptedOn is { } stop && night >= stop) return Reason.Refusal(CureReasonCodes.Interrupted, InterruptedCure.Rule, "stay", Dates.Iso(stop));
+        if (terms.InterruptedOn is { } stop) return Reason.Refusal(CureReasonCodes.Interrupted, InterruptedCure.Rule, "stay", Dates.Iso(stop));
         if (night < terms.IssuedOn || firstNight > terms.ValidUntil)
             return Reason.Refusal(ReimbursementReasonCodes.NightOutsideCure, Rule, "stay", $"{Dates.Iso(terms.IssuedOn)} – {Dates.Iso(terms.ValidUntil)}");
         return null;

@@ -302,7 +302,7 @@ public sealed class CureAuthorisationTests
     public void Cur10_accepted_medical_interruption_extends_the_cycle_by_its_length(string? from, string? to, string session, bool covered, string? rule)
     {
         var terms = Decide("T200").Terms!;
-        if (from is not null) terms = MedicalInterruption.Accept(terms, D(from), D(to!));
+        if (from is not null) terms = MedicalInterruption.Accept(terms, [(D(from), D(to!))]);
         var reasons = CureSessionRules.Check(terms, D("2026-12-07"), D(session), 0);
         if (covered)
         {
@@ -317,11 +317,26 @@ public sealed class CureAuthorisationTests
     public void Cur10_only_a_back_neck_or_shoulder_cycle_is_extended_and_interruptions_add_up()
     {
         Assert.False(MedicalInterruption.Applies(Decide("T260").Terms!));
-        Assert.Throws<InvalidOperationException>(() => MedicalInterruption.Accept(Decide("T260").Terms!, D("2027-01-04"), D("2027-01-10")));
-        var twice = MedicalInterruption.Accept(MedicalInterruption.Accept(Decide("T206", new CureClinicalData(AffectedSide: BodySide.Left)).Terms!,
-            D("2027-01-04"), D("2027-01-10")), D("2027-02-01"), D("2027-02-03"));
+        Assert.Throws<InvalidOperationException>(() => MedicalInterruption.Accept(Decide("T260").Terms!, [(D("2027-01-04"), D("2027-01-10"))]));
+        var twice = MedicalInterruption.Accept(Decide("T206", new CureClinicalData(AffectedSide: BodySide.Left)).Terms!,
+            [(D("2027-01-04"), D("2027-01-10")), (D("2027-02-01"), D("2027-02-03"))]);
         Assert.Equal(10, twice.InterruptionDays);
         Assert.Equal(D("2027-06-16"), twice.CycleLastDay(D("2026-12-07")));
+    }
+
+    /// <summary>Audit s66: the same days certified twice, or overlapping certificates, extended the cycle once per certificate.</summary>
+    [Theory]
+    [InlineData("2027-01-10..2027-01-19", 10)]
+    [InlineData("2027-01-10..2027-01-19 2027-01-10..2027-01-19", 10)]                       // the same certificate twice
+    [InlineData("2027-01-10..2027-01-19 2027-01-10..2027-01-19 2027-01-15..2027-01-24", 15)] // the audit's case: 01-10 to 01-24
+    [InlineData("2027-01-15..2027-01-24 2027-01-10..2027-01-19", 15)]                       // in any order
+    [InlineData("2027-01-10..2027-01-30 2027-01-12..2027-01-14", 21)]                       // one inside another
+    [InlineData("2027-01-10..2027-01-12 2027-01-13..2027-01-15", 6)]                        // touching, not overlapping
+    [InlineData("2027-01-10..2027-01-12 2027-02-01..2027-02-01", 4)]
+    public void Cur10_the_cycle_grows_by_the_days_the_accepted_interruptions_cover_each_day_once(string periods, int days)
+    {
+        var accepted = periods.Split(' ').Select(p => p.Split("..")).Select(p => (D(p[0]), D(p[1]))).ToList();
+        Assert.Equal(days, MedicalInterruption.Accept(Decide("T200").Terms!, accepted).InterruptionDays);
     }
 
     /// <summary>LIF-07 names CUR-10's certificate: the first medical interruption still pending without one takes it.</summary>
@@ -354,21 +369,24 @@ public sealed class CureAuthorisationTests
         Assert.Null(MedicalInterruption.CertificateArrived(cure, Guid.NewGuid()));
     }
 
+    /// <summary>Seed 003: "Ma cure interrompue sans motif valable n'est pas prise en charge" — the whole cure, so every session billed once it is recorded.</summary>
     [Theory]
-    [InlineData("2027-01-09", true)]
-    [InlineData("2027-01-10", false)] // the first day not attended
-    [InlineData("2027-03-01", false)]
-    public void Cur09_sessions_from_an_interruption_without_valid_reason_on_are_refused(string session, bool covered)
+    [InlineData("2026-12-07")] // the first session
+    [InlineData("2027-01-09")] // the day before the insured stopped coming
+    [InlineData("2027-01-10")] // the first day not attended
+    [InlineData("2027-03-01")]
+    public void Cur09_every_session_of_a_cure_interrupted_without_valid_reason_is_refused_whatever_its_date(string session)
     {
+        Assert.Empty(CureSessionRules.Check(Decide("T200").Terms!, D("2026-12-07"), D(session), 0));
         var terms = InterruptedCure.Record(InterruptedCure.Record(Decide("T200").Terms!, D("2027-01-10")), D("2027-02-01")); // the earliest holds
         var reasons = CureSessionRules.Check(terms, D("2026-12-07"), D(session), 0);
-        if (covered) Assert.Empty(reasons);
-        else Assert.Equal(("CURE_INTERRUPTED", "CUR-09", "2027-01-10"), (reasons[0].Code, reasons[0].Rule, reasons[0].Detail));
+        Assert.Equal(("CURE_INTERRUPTED", "CUR-09", "2027-01-10"), (reasons[0].Code, reasons[0].Rule, reasons[0].Detail));
     }
 
     [Theory]
     // session, outcome, released, in a run, paid amount (null: not paid), payable → what the interruption of 2027-01-10 does
-    [InlineData("2027-01-09", LineOutcome.Accepted, false, false, null, "35.00", BilledSession.Untouched)]          // before the interruption
+    [InlineData("2027-01-09", LineOutcome.Accepted, false, false, null, "35.00", BilledSession.StopPayment)]       // before the date: the cure is not covered
+    [InlineData("2026-12-07", LineOutcome.Accepted, false, true, "35.00", "35.00", BilledSession.Recover)]         // the first session, paid
     [InlineData("2027-01-10", LineOutcome.Accepted, false, false, null, "35.00", BilledSession.StopPayment)]       // billed, no run took it
     [InlineData("2027-01-12", LineOutcome.Reduced, false, false, null, "20.00", BilledSession.StopPayment)]
     [InlineData("2027-01-10", LineOutcome.Accepted, false, true, null, "35.00", BilledSession.InOpenPaymentRun)]   // taken, not paid yet
@@ -377,7 +395,7 @@ public sealed class CureAuthorisationTests
     [InlineData("2027-01-10", LineOutcome.Accepted, false, false, null, "0.00", BilledSession.Untouched)]          // already stopped
     [InlineData("2027-01-10", LineOutcome.Refused, false, false, null, "0.00", BilledSession.Untouched)]
     [InlineData("2027-01-10", LineOutcome.Accepted, true, true, "35.00", "35.00", BilledSession.Untouched)]       // already recovered
-    public void Cur09_billed_sessions_from_the_interruption_on_are_recovered_once_paid_and_paid_nothing_before(
+    public void Cur09_billed_sessions_of_the_cure_are_recovered_once_paid_and_paid_nothing_before(
         string session, LineOutcome outcome, bool released, bool inRun, string? paid, string payable, BilledSession expected)
     {
         var line = new FeeMemoirLine
@@ -389,7 +407,7 @@ public sealed class CureAuthorisationTests
             ReleasedAt = released ? DateTimeOffset.UnixEpoch : null,
         };
         var runClosed = paid is not null;
-        Assert.Equal(expected, InterruptedCure.Settle(D("2027-01-10"), line, runClosed));
+        Assert.Equal(expected, InterruptedCure.Settle(line, runClosed));
         if (expected != BilledSession.StopPayment)
         {
             Assert.Throws<InvalidOperationException>(() => InterruptedCure.StopPayment(line, D("2027-01-10")));
@@ -398,7 +416,7 @@ public sealed class CureAuthorisationTests
         InterruptedCure.StopPayment(line, D("2027-01-10"));
         Assert.Equal(0m, line.PayableAmount);
         Assert.Equal(("CURE_INTERRUPTED", "CUR-09", "2027-01-10"), (line.Reasons[^1].Code, line.Reasons[^1].Rule, line.Reasons[^1].Detail));
-        Assert.Equal(BilledSession.Untouched, InterruptedCure.Settle(D("2027-01-10"), line, runClosed)); // recorded again: nothing more
+        Assert.Equal(BilledSession.Untouched, InterruptedCure.Settle(line, runClosed)); // recorded again: nothing more
     }
 
     // ---- CUR-11 stationary obesity cure ----------------------------------------------------------------------

@@ -190,12 +190,15 @@ public sealed class StayAndFeeClaimRuleTests
     }
 
     [Fact]
-    public void Ins06_nights_from_an_interruption_without_valid_reason_are_not_covered()
+    public void Ins06_no_night_of_a_cure_interrupted_without_valid_reason_is_covered()
     {
+        Assert.All(CureStayAllowanceClaim.Decide(Invoice("2026-11-10", "2026-11-11"), Hotel, Cure(terms: Terms()), Marie, "C26-0000001-0", Catalog).Lines,
+            l => Assert.NotEqual(ClaimLineOutcome.Refused, l.Outcome));
         var cure = Cure(terms: Terms(interrupted: D("2026-11-11")));
         var decision = CureStayAllowanceClaim.Decide(Invoice("2026-11-10", "2026-11-11"), Hotel, cure, Marie, "C26-0000001-0", Catalog);
-        Assert.Equal([ClaimLineOutcome.Accepted, ClaimLineOutcome.Refused], decision.Lines.Select(l => l.Outcome));
-        Assert.Equal("CUR-09", decision.Lines[1].Reasons.Single(r => r.Code == CureReasonCodes.Interrupted).Rule);
+        // The cure is not covered (CUR-09, seed 003): the night before the interruption as well.
+        Assert.Equal([ClaimLineOutcome.Refused, ClaimLineOutcome.Refused], decision.Lines.Select(l => l.Outcome));
+        Assert.All(decision.Lines, l => Assert.Equal("CUR-09", l.Reasons.Single(r => r.Code == CureReasonCodes.Interrupted).Rule));
     }
 
     // ---- INS-07 ---------------------------------------------------------------------------------------------------------

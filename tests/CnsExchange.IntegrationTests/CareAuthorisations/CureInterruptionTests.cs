@@ -111,7 +111,7 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
-    public async Task Cur09_interruption_without_valid_reason_refuses_later_sessions_CURE_INTERRUPTED()
+    public async Task Cur09_interruption_without_valid_reason_refuses_every_session_billed_later_CURE_INTERRUPTED()
     {
         var cure = await Client(Thermal1).CureAsync(Cure("T200", start: FirstSession));
         var voucher = cure.Voucher!.Number;
@@ -130,13 +130,17 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
             VoucherLine(voucher, Adult, new DateOnly(2026, 12, 7), "T200", 35.00m),
             VoucherLine(voucher, Adult, new DateOnly(2026, 12, 8), "T200", 35.00m),
         ]);
-        Assert.Equal(LineOutcome.Accepted, after.Line(1).Outcome);
+        // The cure is not covered: a session dated before the interruption and billed after it is refused too (audit s66).
+        Assert.Equal(["CURE_INTERRUPTED"], after.Line(1).ReasonCodes());
         Assert.Equal(["CURE_INTERRUPTED"], after.Line(2).ReasonCodes());
         Assert.Equal("CUR-09", after.Line(2).Reasons[0].Rule);
+        // The session billed before the interruption, not paid yet, will be paid nothing.
+        var settled = await (await Client(Thermal1).GetAsync($"/api/v1/fee-memoirs/{before.Id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        Assert.Equal((0m, "CURE_INTERRUPTED"), (settled.Line(1).PayableAmount, settled.Line(1).Reasons[^1].Code));
     }
 
     [Fact]
-    public async Task Cur09_paid_sessions_from_the_interruption_on_are_recovered_CURE_INTERRUPTED_and_netted_by_the_next_run()
+    public async Task Cur09_every_paid_session_of_the_cure_is_recovered_CURE_INTERRUPTED_and_netted_by_the_next_run()
     {
         var cure = await Client(Thermal1).CureAsync(Cure("T200", start: FirstSession));
         var voucher = cure.Voucher!.Number;
@@ -153,11 +157,11 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
         var paidAmounts = new[] { 1, 2, 3 }.Select(n => paid.Line(n).Payment!.PaidAmount!.Value).ToList();
         Assert.All(paidAmounts, a => Assert.True(a > 0m));
 
-        // Recorded on 7 December, the interruption dates from 2 December: the sessions of 2 and 3 December were paid for nothing.
+        // Recorded on 7 December, the interruption dates from 2 December: the cure is not covered, every session paid is recovered.
         await (await Client(Reviewer).PostJsonAsync($"{CureUrl}/{cure.Id}/interruption", new { from = "2026-12-02", note = "no show since" }))
             .ExpectAsync(HttpStatusCode.OK);
         var after = await (await Client(Thermal1).GetAsync(memoirUrl)).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
-        Assert.Equal((false, true, true), (after.Line(1).ReleasedAt is not null, after.Line(2).ReleasedAt is not null, after.Line(3).ReleasedAt is not null));
+        Assert.Equal((true, true, true), (after.Line(1).ReleasedAt is not null, after.Line(2).ReleasedAt is not null, after.Line(3).ReleasedAt is not null));
 
         await SetClockAsync(Client(Admin), Local("2026-12-14", 3));
         var next = (await AllAsync<PaymentRunSummaryDto>(Client(Thermal1), "/api/v1/payment-runs")).First();
@@ -166,11 +170,12 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
         var returnFile = await (await Client(Thermal1).SendAsync(request)).ExpectAsync(HttpStatusCode.OK);
         var debts = returnFile["debts"]!.AsArray().Select(d => (d!["entry"]!.GetValue<string>(), d["code"]!.GetValue<string>(),
             d["lineNumber"]!.GetValue<int>(), d["amount"]!.GetValue<decimal>())).OrderBy(d => d.Item3).ToList();
-        Assert.Equal([("LINE_RECOVERED", "CURE_INTERRUPTED", 2, paidAmounts[1]), ("LINE_RECOVERED", "CURE_INTERRUPTED", 3, paidAmounts[2])], debts);
+        Assert.Equal([("LINE_RECOVERED", "CURE_INTERRUPTED", 1, paidAmounts[0]), ("LINE_RECOVERED", "CURE_INTERRUPTED", 2, paidAmounts[1]),
+            ("LINE_RECOVERED", "CURE_INTERRUPTED", 3, paidAmounts[2])], debts);
     }
 
     [Fact]
-    public async Task Cur09_sessions_billed_and_not_yet_paid_from_the_interruption_on_are_paid_nothing_and_the_return_file_says_why()
+    public async Task Cur09_sessions_billed_and_not_yet_paid_are_paid_nothing_and_the_return_file_says_why()
     {
         var cure = await Client(Thermal1).CureAsync(Cure("T200", start: FirstSession));
         var voucher = cure.Voucher!.Number;
@@ -182,19 +187,18 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
         ]);
         Assert.All(memoir.Lines, l => Assert.True(l.PayableAmount > 0m));
 
-        // Recorded before any payment run took them: the sessions of 2 and 3 December will be paid nothing.
+        // Recorded before any payment run took them: none of the cure's sessions will be paid.
         await (await Client(Reviewer).PostJsonAsync($"{CureUrl}/{cure.Id}/interruption", new { from = "2026-12-02", note = "no show since" }))
             .ExpectAsync(HttpStatusCode.OK);
         var memoirUrl = $"/api/v1/fee-memoirs/{memoir.Id}";
         var stopped = await (await Client(Thermal1).GetAsync(memoirUrl)).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
-        Assert.Equal((memoir.Line(1).PayableAmount, 0m, 0m), (stopped.Line(1).PayableAmount, stopped.Line(2).PayableAmount, stopped.Line(3).PayableAmount));
+        Assert.Equal((0m, 0m, 0m), (stopped.Line(1).PayableAmount, stopped.Line(2).PayableAmount, stopped.Line(3).PayableAmount));
         Assert.Equal([.. memoir.Line(2).ReasonCodes(), "CURE_INTERRUPTED"], stopped.Line(2).ReasonCodes());
-        Assert.Equal(memoir.Line(1).ReasonCodes(), stopped.Line(1).ReasonCodes());
+        Assert.Equal([.. memoir.Line(1).ReasonCodes(), "CURE_INTERRUPTED"], stopped.Line(1).ReasonCodes());
 
         await SetClockAsync(Client(Admin), Local("2026-12-07", 3));
         var paid = await (await Client(Thermal1).GetAsync(memoirUrl)).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
-        Assert.Equal((memoir.Line(1).PayableAmount, 0m, 0m),
-            (paid.Line(1).Payment!.PaidAmount, paid.Line(2).Payment!.PaidAmount, paid.Line(3).Payment!.PaidAmount));
+        Assert.Equal((0m, 0m, 0m), (paid.Line(1).Payment!.PaidAmount, paid.Line(2).Payment!.PaidAmount, paid.Line(3).Payment!.PaidAmount));
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/return-files/{paid.Line(1).Payment!.ReturnFileId}");
         request.Headers.TryAddWithoutValidation("Accept", "application/json");
         var returnFile = await (await Client(Thermal1).SendAsync(request)).ExpectAsync(HttpStatusCode.OK);
@@ -202,7 +206,7 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
             .Where(l => l!["memoirReference"]?.GetValue<string>() == "THE-CUR09-UNPAID" || l!["memoirId"]?.GetValue<string>() == memoir.Id.ToString())
             .Select(l => (l!["lineNumber"]!.GetValue<int>(), l["paidAmount"]!.GetValue<decimal>(), l["reasons"]!.AsArray().Select(r => r!["code"]!.GetValue<string>()).ToList()))
             .OrderBy(l => l.Item1).ToList();
-        Assert.Equal([2, 3], listed.Select(l => l.Item1));
+        Assert.Equal([1, 2, 3], listed.Select(l => l.Item1));
         Assert.All(listed, l => Assert.Equal((0m, true), (l.Item2, l.Item3.Contains("CURE_INTERRUPTED"))));
     }
 
@@ -227,7 +231,7 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
             var interruption = new { from = "2026-12-02", note = "no show since" };
             var problem = await (await Client(Reviewer).PostJsonAsync($"{CureUrl}/{cure.Id}/interruption", interruption))
                 .ExpectProblemAsync(HttpStatusCode.Conflict, "payment_run_in_progress");
-            Assert.Contains("2026-12-02", problem["detail"]!.GetValue<string>());
+            Assert.Contains("2026-12-01", problem["detail"]!.GetValue<string>());
             var unchanged = await (await Client(Thermal1).GetAsync($"{CureUrl}/{cure.Id}")).ExpectAsync<CureAuthorisationDto>(HttpStatusCode.OK);
             Assert.Empty(unchanged.Interruptions); // nothing half-stored
 
@@ -235,7 +239,7 @@ public sealed class CureInterruptionTests(ApiFactory api) : ApiTest(api)
             await (await Client(Reviewer).PostJsonAsync($"{CureUrl}/{cure.Id}/interruption", interruption)).ExpectAsync(HttpStatusCode.OK);
         }
         var after = await (await Client(Thermal1).GetAsync($"/api/v1/fee-memoirs/{memoir.Id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
-        Assert.Equal((false, true), (after.Line(1).ReleasedAt is not null, after.Line(2).ReleasedAt is not null));
+        Assert.Equal((true, true), (after.Line(1).ReleasedAt is not null, after.Line(2).ReleasedAt is not null));
         Assert.True(after.Line(2).Payment!.PaidAmount > 0m);
     }
 

@@ -148,9 +148,11 @@ public sealed class CureInterruptionHandlers(IAppDbContext db, ICareRequestLocks
                 Status = accepted ? CureInterruptionStatus.Accepted : CureInterruptionStatus.Rejected,
                 DecidedBy = caller.Actor, DecidedAt = now, DecisionNote = Trimmed(command.Body.Note),
             };
-            if (accepted) cure.Terms = MedicalInterruption.Accept(terms, interruption.From, interruption.To!.Value);
+            if (accepted)
+                cure.Terms = MedicalInterruption.Accept(terms, cure.Interruptions
+                    .Where(i => i.Kind == CureInterruptionKind.Medical && i.Status == CureInterruptionStatus.Accepted).Select(i => (i.From, i.To!.Value)));
             cure.Record(accepted ? "medical_interruption_accepted" : "medical_interruption_rejected", caller.Actor, now,
-                accepted ? $"cycle extended by {MedicalInterruption.Days(interruption.From, interruption.To!.Value)} days" : Trimmed(command.Body.Note));
+                accepted ? $"cycle extended by {cure.Terms!.InterruptionDays - terms.InterruptionDays} days" : Trimmed(command.Body.Note));
         }, ct);
 
     public ValueTask<CureAuthorisationDto> Handle(RecordCureInterruption command, CancellationToken ct) =>
@@ -166,7 +168,7 @@ public sealed class CureInterruptionHandlers(IAppDbContext db, ICareRequestLocks
         }, ct, SettleBilledSessionsAsync);
 
     /// <summary>
-    /// CUR-09 with LIF-04, in this transaction: the sessions of the cure dated from the interruption on that a payment
+    /// CUR-09 with LIF-04, in this transaction: the sessions of the cure (the whole cure is not covered) that a payment
     /// run paid are recovered CURE_INTERRUPTED; those billed and accepted but not taken by a run yet will be paid nothing
     /// (<see cref="InterruptedCure.Settle"/>). While a run that took one of them has not paid it, the interruption waits:
     /// 409 payment_run_in_progress, nothing stored.
@@ -182,7 +184,6 @@ public sealed class CureInterruptionHandlers(IAppDbContext db, ICareRequestLocks
         await ledger.LockServicesAsync(services, ct);
         var billed = await db.Set<FeeMemoirLine>().AsNoTracking()
             .Where(PaidLines.Line)
-            .Where(l => l.SessionDate >= from)
             .Where(l => db.Vouchers.Any(v => v.Id == l.VoucherId && v.Kind == VoucherKind.Cure && v.SourceRequestId == cure.Id))
             .OrderBy(l => l.MemoirId).ThenBy(l => l.LineNumber)
             .Select(l => l.Id)
@@ -193,7 +194,7 @@ public sealed class CureInterruptionHandlers(IAppDbContext db, ICareRequestLocks
             // Locked before it is judged: a payment run takes lines under the same lock.
             var line = await db.LockForUpdateAsync<FeeMemoirLine>(id, ct) ?? throw new InvalidOperationException($"Line {id} vanished.");
             var runClosed = await PaymentRunState.TakenByClosedRunAsync(db, line, ct);
-            switch (InterruptedCure.Settle(from, line, runClosed))
+            switch (InterruptedCure.Settle(line, runClosed))
             {
                 case BilledSession.StopPayment:
                     InterruptedCure.StopPayment(line, from);
