@@ -187,6 +187,15 @@ public static class ColpachRehab
             : null;
     }
 
+    /// <summary>
+    /// The ceiling of the request's setting against the history (stationary: <see cref="YearlyCeiling"/>; ambulatory: the
+    /// treatment days of <see cref="ColpachAmbulatoryProgramme"/>): what an agreement given after receipt checks again.
+    /// </summary>
+    public static IEnumerable<Reason> Ceiling(ColpachRequest request, IEnumerable<ColpachHistoryEntry> history, ReferenceCatalog catalog) =>
+        request.Setting == CareSetting.Ambulatory
+            ? ColpachAmbulatoryProgramme.Check(request, history, catalog).Where(r => r.Code == RehabReasonCodes.DaysExceeded)
+            : YearlyCeiling(request, history, catalog);
+
     /// <summary>Days already authorised plus asked in each calendar year must stay within the yearly ceiling of the setting.</summary>
     public static IEnumerable<Reason> YearlyCeiling(ColpachRequest request, IEnumerable<ColpachHistoryEntry> history, ReferenceCatalog catalog)
     {

@@ -45,6 +45,37 @@ public sealed class AttachmentTests(ApiFactory api) : ApiTest(api)
 
     private static RehabilitationAuthorisationInput Colpach() => Rehab("SNRP_STAT", start: Today.AddDays(7), days: 10);
 
+    /// <summary>
+    /// Audit s66: two Colpach stays, each within REH-04's 30 days a year alone but not together, both waiting for their
+    /// reasoned request, were both agreed as their documents arrived. The second is refused when its document arrives, and a
+    /// reviewer cannot agree it either.
+    /// </summary>
+    [Fact]
+    public async Task Reh04_two_colpach_requests_waiting_for_their_documents_are_not_both_agreed_past_the_yearly_ceiling()
+    {
+        var first = await Client(Rehab1).RehabAsync(Rehab("SNRP_STAT", start: Today.AddDays(7), days: 21), withRequiredDocument: false);
+        var second = await Client(Rehab1).RehabAsync(Rehab("SNRP_STAT", start: Today.AddDays(28), days: 10), withRequiredDocument: false);
+        var third = await Client(Rehab1).RehabAsync(Rehab("SNRP_STAT", start: Today.AddDays(28), days: 10), withRequiredDocument: false);
+        Assert.All(new[] { first, second, third }, r => Assert.Equal(["DOCUMENT_MISSING"], r.Codes()));
+
+        await AttachedAsync(AttachAsync(Client(Rehab1), $"{RehabUrl}/{first.Id}", V.Pdf("first"), "reasoned_request"));
+        Assert.Equal(RequestStatus.Agreed, (await RequestAsync<RehabilitationAuthorisationDto>(Rehab1, $"{RehabUrl}/{first.Id}")).Status);
+
+        await AttachedAsync(AttachAsync(Client(Rehab1), $"{RehabUrl}/{second.Id}", V.Pdf("second"), "reasoned_request"));
+        var refused = await RequestAsync<RehabilitationAuthorisationDto>(Rehab1, $"{RehabUrl}/{second.Id}");
+        Assert.Equal((RequestStatus.Refused, "REHAB_DAYS_EXCEEDED"), (refused.Status, refused.Codes().Single()));
+        Assert.Null(refused.Voucher);
+
+        // A reviewer asks about the third; once its document is in, agreeing it would pass the ceiling too.
+        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{third.Id}/decision", new { decision = "request_information", question = "Why now?" }))
+            .ExpectAsync(HttpStatusCode.OK);
+        await AttachedAsync(AttachAsync(Client(Rehab1), $"{RehabUrl}/{third.Id}", V.Pdf("third"), "reasoned_request"));
+        await (await Client(Rehab1).PostJsonAsync($"{RehabUrl}/{third.Id}/information", new { answer = "Relapse." })).ExpectAsync(HttpStatusCode.OK);
+        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/{third.Id}/decision", new { decision = "agree" }))
+            .ExpectProblemAsync(HttpStatusCode.Conflict, "rehab_days_exceeded");
+        Assert.Equal(RequestStatus.Pending, (await RequestAsync<RehabilitationAuthorisationDto>(Rehab1, $"{RehabUrl}/{third.Id}")).Status);
+    }
+
     [Fact]
     public async Task Lif07_a_colpach_request_waits_for_its_reasoned_request_then_is_agreed_with_its_voucher()
     {

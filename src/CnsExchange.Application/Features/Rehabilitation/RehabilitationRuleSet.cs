@@ -74,17 +74,25 @@ public sealed class RehabilitationRuleSet(IAppDbContext db, ICareRequestLocks lo
             case RehabService.Cardiac:
                 return CardiacRehab.Decide(insured, new CardiacRehabRequest(today, r.Start, r.End!.Value, r.CardiacEventDate), catalog);
             default:
-                await locks.LockInsuredHistoryAsync(insured.Id, ct);
-                var history = await db.Set<RehabilitationAuthorisation>().AsNoTracking()
-                    .Where(h => h.InsuredId == insured.Id && h.Status == RequestStatus.Agreed
-                                && (h.Service == RehabService.Snrp || h.Service == RehabService.Snrpo)
-                                && h.AuthorisedFrom != null && h.AuthorisedTo != null)
-                    .Select(h => new ColpachHistoryEntry(h.Service, h.Setting, h.AuthorisedFrom!.Value, h.AuthorisedTo!.Value, h.ProviderId == r.ProviderId,
-                        h.Setting == CareSetting.Ambulatory ? h.Days : null))
-                    .ToListAsync(ct);
-                return ColpachRehab.Decide(insured, new ColpachRequest(r.Service, r.Setting, today, r.Start, r.Days!.Value, r.DifferentPathology,
-                    r.StableClinicalState, r.FunctionalLimitationsAttested, r.AcuteTherapyEnd, r.IsColpachAmbulatory ? r.End : null), history, catalog);
+                return ColpachRehab.Decide(insured, Colpach(r, today), await ColpachHistoryAsync(r, insured.Id, ct), catalog);
         }
+    }
+
+    private static ColpachRequest Colpach(RehabilitationAuthorisation r, DateOnly today) =>
+        new(r.Service, r.Setting, today, r.Start, r.Days!.Value, r.DifferentPathology, r.StableClinicalState, r.FunctionalLimitationsAttested,
+            r.AcuteTherapyEnd, r.IsColpachAmbulatory ? r.End : null);
+
+    /// <summary>REH-04: the person's agreed Colpach stays, read under the lock on the person's history (held to the end of the transaction).</summary>
+    private async Task<List<ColpachHistoryEntry>> ColpachHistoryAsync(RehabilitationAuthorisation r, Guid insuredId, CancellationToken ct)
+    {
+        await locks.LockInsuredHistoryAsync(insuredId, ct);
+        return await db.Set<RehabilitationAuthorisation>().AsNoTracking()
+            .Where(h => h.InsuredId == insuredId && h.Status == RequestStatus.Agreed && h.Id != r.Id
+                        && (h.Service == RehabService.Snrp || h.Service == RehabService.Snrpo)
+                        && h.AuthorisedFrom != null && h.AuthorisedTo != null)
+            .Select(h => new ColpachHistoryEntry(h.Service, h.Setting, h.AuthorisedFrom!.Value, h.AuthorisedTo!.Value, h.ProviderId == r.ProviderId,
+                h.Setting == CareSetting.Ambulatory ? h.Days : null))
+            .ToListAsync(ct);
     }
 
     protected override async Task<VoucherIssue> IssueVoucherAsync(RehabilitationAuthorisation request, int? sessions, RequestContext context, CancellationToken ct)
@@ -92,6 +100,17 @@ public sealed class RehabilitationRuleSet(IAppDbContext db, ICareRequestLocks lo
         if (sessions is not null)
             throw new UnprocessableException("sessions_not_applicable", "A rehabilitation authorisation covers a period of days: agree without 'sessions'.");
         var terms = request.Terms ?? throw new InvalidOperationException("An agreed rehabilitation request carries its terms.");
+        // REH-04 when the agreement comes after receipt (its document arrived, a reviewer agrees): another Colpach stay of the
+        // person may have been agreed meanwhile, and two requests each within the ceiling alone must not pass it together.
+        if (request.Service is RehabService.Snrp or RehabService.Snrpo && request.InsuredId is { } insuredId)
+        {
+            var exceeded = ColpachRehab.Ceiling(Colpach(request, context.Today), await ColpachHistoryAsync(request, insuredId, ct), context.Catalog).ToList();
+            if (exceeded.Count > 0)
+                return context.Mode == IssueMode.Review
+                    ? throw new ConflictException("rehab_days_exceeded",
+                        $"Agreeing would pass the yearly ceiling of Colpach days (REH-04: {exceeded[0].Detail}); another stay of the person was agreed since this request was received. Refuse it with REHAB_DAYS_EXCEEDED.")
+                    : new VoucherIssue(null, exceeded);
+        }
         var actCode = context.Catalog.RehabilitationKind(request.KindCode, request.ReceivedOn)?.ActCode
                       ?? throw new InvalidOperationException($"Rehabilitation kind {request.KindCode} has no billable act.");
         var voucher = await CareVouchers.AddAsync(db, context.Catalog, request, new AuthorisationVoucherTerms(
