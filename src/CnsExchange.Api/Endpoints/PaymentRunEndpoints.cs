@@ -50,7 +50,8 @@ public sealed class PaymentRunEndpoints : IEndpointGroup
             .RequireAuthorization(Policies.Admin)
             .Produces(StatusCodes.Status200OK, null, "application/xml")
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithSummary("The ISO 20022 pain.001.001.09 credit-transfer file of the run (PAY-04), as stored; ETag and X-Content-SHA256 carry its SHA-256.")
+            .WithSummary("The ISO 20022 pain.001.001.09 credit-transfer file of the run (PAY-04), as stored; ETag and X-Content-SHA256 carry its SHA-256 "
+                + "(If-None-Match with that ETag: 304, no body).")
             .WithDescription("Valid against GET /api/v1/schemas/pain.001.001.09.subset.xsd. 404 while the run has not written its files, " +
                              "or when it pays nothing (it then only reports refused lines).");
 
@@ -59,7 +60,8 @@ public sealed class PaymentRunEndpoints : IEndpointGroup
             .RequireAuthorization(Policies.Admin)
             .Produces(StatusCodes.Status200OK, null, "application/xml")
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithSummary("The pain.001.001.09 of what a competent fund (CNS, CMFEP, CMFEC, EMCFL) pays insured persons in the run (INS-05), as stored.")
+            .WithSummary("The pain.001.001.09 of what a competent fund (CNS, CMFEP, CMFEC, EMCFL) pays insured persons in the run (INS-05), as stored "
+                + "(ETag: its SHA-256; If-None-Match with it: 304, no body).")
             .WithDescription("The fund is the debtor (its account in reference data, funds.json); one credit transfer per reimbursement claim to " +
                              "the insured's IBAN, end-to-end id = the claim id's 32 hex digits. Valid against GET /api/v1/schemas/pain.001.001.09.subset.xsd. " +
                              "404 when the fund pays no insured person in the run. ETag and X-Content-SHA256 carry its SHA-256.");

@@ -73,8 +73,8 @@ public sealed class ReimbursementClaimEndpoints : IEndpointGroup
                              "pending answers 409 line_not_pending. Once no line is pending the claim is adjudicated and its reimbursed total goes to " +
                              "the next payment run (INS-05).");
 
-        g.MapGet("/", (IMediator m, string? cursor, int? limit, ClaimStatus? status, string? matricule, DateOnly? from, DateOnly? to, CancellationToken ct) =>
-                m.Send(new ListReimbursementClaims(cursor, limit, status, matricule, from, to), ct))
+        g.MapGet("/", (IMediator m, string? cursor, int? limit, string? status, string? matricule, DateOnly? from, DateOnly? to, CancellationToken ct) =>
+                m.Send(new ListReimbursementClaims(cursor, limit, BillingEndpoints.ParseEnum<ClaimStatus>(status, "status"), matricule, from, to), ct))
             .RequireAuthorization(Policies.InsuredChannelOrStaff)
             .WithSummary("The claims this insured channel submitted (CNS staff: all), newest first (`cursor`/`limit`; filter by `status`, `matricule` and "
                 + "submission date `from`/`to`).");

@@ -255,6 +255,8 @@ public sealed class EnumQueryParameterFilter : IOperationFilter
         ["listContestations"] = EnumValues.Of<ContestationStatus>(),
         ["listHospitalStays"] = EnumValues.Of<HospitalStayStatus>(),
         ["listVouchers"] = EnumValues.Of<CnsExchange.Application.Features.Vouchers.VoucherState>(),
+        ["listPaymentRuns"] = EnumValues.Of<CnsExchange.Domain.Payments.PaymentRunStatus>(),
+        ["listReimbursementClaims"] = EnumValues.Of<CnsExchange.Domain.Reimbursement.ClaimStatus>(),
     };
 
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
@@ -292,7 +294,7 @@ public sealed class ResponsesOperationFilter : IOperationFilter
         if (namesResource) AddProblem(operation, "404", "No such resource, or not yours (code not_found).", problem);
         AddProblem(operation, "429", "Too many requests for this key (code rate_limited); retry after Retry-After seconds.", problem)
             .Headers!["Retry-After"] = Header("Seconds to wait before retrying.", JsonSchemaType.Integer);
-        AddProblem(operation, "503", "The database or a dependency is unavailable (code unavailable); retry later.", problem)
+        AddProblem(operation, "503", "The database or a dependency is unavailable (code service_unavailable); retry later.", problem)
             .Headers!["Retry-After"] = Header("Seconds to wait before retrying.", JsonSchemaType.Integer);
 
         var acceptsIdempotencyKey = operation.Parameters?.Any(p => p.Name == "Idempotency-Key") == true;
@@ -319,11 +321,28 @@ public sealed class ResponsesOperationFilter : IOperationFilter
                     Header("`true` when this answer replays the first one sent for the same Idempotency-Key.", JsonSchemaType.String);
             FilesAsBinary(r, FileMediaTypes(metadata, status), StoredFiles.Contains(operation.OperationId ?? ""));
         }
+        if (operation.OperationId == "getReturnFile") DeclareConditionalGet(operation);
         UploadsAsBinary(operation);
     }
 
     /// <summary>Files answered with their stored SHA-256 as strong ETag (and 304 to a matching If-None-Match).</summary>
-    private static readonly HashSet<string> StoredFiles = ["getReturnFile", "getPaymentRunSepaFile"];
+    private static readonly HashSet<string> StoredFiles = ["getReturnFile", "getPaymentRunSepaFile", "getPaymentRunFundSepaFile"];
+
+    /// <summary>
+    /// A stored file's ETag is its SHA-256: sent back in If-None-Match, the file unchanged is 304 with no body. Declared for
+    /// the return file (which a provider polls) only: a generator such as Kiota makes an operation with a 304 and no JSON
+    /// success body return nothing, so the pain.001 operations (XML only) say it in their description instead.
+    /// </summary>
+    private static void DeclareConditionalGet(OpenApiOperation operation)
+    {
+        (operation.Parameters ??= []).Add(new OpenApiParameter
+        {
+            Name = "If-None-Match", In = ParameterLocation.Header, Required = false,
+            Description = "The ETag of the copy you hold (the file's SHA-256 in quotes): 304 when the file is the same.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+        });
+        operation.Responses!["304"] = new OpenApiResponse { Description = "Not modified: the file is the one If-None-Match names (no body)." };
+    }
 
     /// <summary>A body sent as a file (XML or CSV billing file) is binary: generators take a stream and its content type.</summary>
     private static void UploadsAsBinary(OpenApiOperation operation)

@@ -24,7 +24,8 @@ public static class SwaggerSetup
                 Type = SecuritySchemeType.ApiKey,
                 In = ParameterLocation.Header,
                 Name = ApiKeyAuthenticationHandler.HeaderName,
-                Description = "Sandbox keys: sandbox-physio-1, sandbox-physio-2, sandbox-hospital-1, sandbox-thermal-1, sandbox-rehab-1, sandbox-cnrfr, sandbox-reviewer, sandbox-admin.",
+                Description = "Sandbox keys: sandbox-physio-1, sandbox-physio-2, sandbox-hospital-1, sandbox-doctor-1, sandbox-thermal-1, sandbox-rehab-1, sandbox-cnrfr, "
+                              + "sandbox-insured-app, sandbox-reviewer, sandbox-admin (sandbox-operator: the sandboxes themselves).",
             });
             o.AddSecurityRequirement(doc => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiKey", doc)] = [] });
             o.CustomSchemaIds(t => SchemaId(t));

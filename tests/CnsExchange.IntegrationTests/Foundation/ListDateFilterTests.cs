@@ -83,4 +83,31 @@ public sealed class ListDateFilterTests(ApiFactory api) : ApiTest(api)
         Assert.Equal([early.Id], (await AllAsync<BillingFileDto>(Client(Physio1), "/api/v1/billing-files?from=2026-11-24")).Select(f => f.Id));
         Assert.Equal([early.Id, late.Id], (await AllAsync<BillingFileDto>(Client(Physio1), "/api/v1/billing-files?from=2026-11-23&to=2026-11-24")).Select(f => f.Id));
     }
+
+    /// <summary>
+    /// Audit s66: GET /reimbursement-claims?status=pending was 400 — the enum was bound by its C# name, not the wire value
+    /// the document lists. Every list's status filter takes every value its OpenAPI enum declares.
+    /// </summary>
+    [Fact]
+    public async Task Every_status_filter_takes_every_value_the_openapi_document_declares()
+    {
+        var document = await (await Client(null).GetAsync("/swagger/v1/swagger.json")).ExpectAsync(HttpStatusCode.OK);
+        var keys = new Dictionary<string, string> { ["listValidationRequests"] = Physio1, ["listCureAuthorisations"] = Thermal1, ["listRehabilitationAuthorisations"] = Rehab1 };
+        var tried = new List<string>();
+        foreach (var (path, item) in document["paths"]!.AsObject())
+        {
+            if (item!["get"] is not { } get) continue;
+            var status = get["parameters"]?.AsArray().FirstOrDefault(p => (string?)p!["name"] == "status" && (string?)p["in"] == "query");
+            if (status?["schema"]?["enum"] is not { } values) continue;
+            var operation = (string)get["operationId"]!;
+            foreach (var value in values.AsArray().Select(v => (string)v!))
+            {
+                await (await Client(keys.GetValueOrDefault(operation, Admin)).GetAsync($"{path}?status={value}")).ExpectAsync(HttpStatusCode.OK);
+                tried.Add($"{operation}:{value}");
+            }
+            await (await Client(keys.GetValueOrDefault(operation, Admin)).GetAsync($"{path}?status=no_such_status")).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        }
+        Assert.Contains("listReimbursementClaims:pending", tried);
+        Assert.Contains("listPaymentRuns:lines_claimed", tried);
+    }
 }
