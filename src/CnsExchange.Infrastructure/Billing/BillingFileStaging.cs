@@ -144,8 +144,10 @@ internal sealed class BillingFileStaging(AppDbContext db) : IBillingFileStaging
                   OR EXISTS (SELECT 1 FROM cns.fee_memoir_lines l WHERE l.memoir_id = m.id AND l.payment_run_id IS NOT NULL))
                 GROUP BY 1 ORDER BY 2 LIMIT {MaxErrorsPerCheck}
                 """, providerId, r => $"Memoir '{r}' replaces a memoir that is unknown, already voided or already in a payment run (LIF-03).", ct);
+            // Two memoirs replacing one: the later one, at its <memoir> element (XML) or at the last row naming it (CSV).
             await ReadErrorsAsync(errors, $"""
-                SELECT max(memoir_reference), max(memoir_line) FROM {Runs} WHERE replaces IS NOT NULL GROUP BY replaces
+                SELECT max(memoir_reference), max(CASE WHEN memoir_ordinal = 0 THEN last_line ELSE memoir_line END) FROM {Runs}
+                WHERE replaces IS NOT NULL GROUP BY replaces
                 HAVING count(DISTINCT memoir_reference) > 1 ORDER BY 2 LIMIT {MaxErrorsPerCheck}
                 """, null, r => $"Memoir '{r}' replaces a memoir another memoir of the file replaces too.", ct);
         }
