@@ -138,6 +138,10 @@ public sealed class ReimbursementClaimLine
     /// <summary>The fund pays something for the line (it holds its session, INS-04).</summary>
     public bool Paid => Outcome is ClaimLineOutcome.Accepted or ClaimLineOutcome.Reduced;
 
+    /// <summary>The same predicate as <see cref="Paid"/> for queries.</summary>
+    public static readonly System.Linq.Expressions.Expression<Func<ReimbursementClaimLine, bool>> PaidLine =
+        c => c.Outcome == ClaimLineOutcome.Accepted || c.Outcome == ClaimLineOutcome.Reduced;
+
     /// <summary>The line holds its night (paid, or waiting for a reviewer): no other line may pay it (INS-06/07).</summary>
     public bool HoldsNight => NightHolder is not null && Outcome is ClaimLineOutcome.Accepted or ClaimLineOutcome.Reduced or ClaimLineOutcome.Pending;
 

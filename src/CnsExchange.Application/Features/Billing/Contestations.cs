@@ -165,8 +165,8 @@ public sealed class ContestationHandlers(IAppDbContext db, IReferenceData refere
             var state = await ledger.ReadLineStateAsync(line.ProviderId, line.VoucherId, line.InsuredId, line.SessionDate, line.ActCode, ct);
             if (state.DuplicateOfMemoir is { } reference) elsewhere = $"memoir {reference} (BIL-08)";
             else if (state.OtherActSameSession && line.HospitalStayId is null && !line.TravelAllowance) elsewhere = "another act of the same session (BIL-07)";
-            else if (line.VoucherId is { } voucher && await db.Set<ReimbursementClaimLine>().AnyAsync(c => c.VoucherId == voucher && c.ServiceDate == line.SessionDate
-                         && c.ActCode == line.ActCode && (c.Outcome == ClaimLineOutcome.Accepted || c.Outcome == ClaimLineOutcome.Reduced), ct))
+            else if (line.VoucherId is { } voucher && await db.Set<ReimbursementClaimLine>().Where(ReimbursementClaimLine.PaidLine)
+                         .AnyAsync(c => c.VoucherId == voucher && c.ServiceDate == line.SessionDate && c.ActCode == line.ActCode, ct))
                 elsewhere = "a reimbursement claim of the insured (INS-04)";
         }
         if (Contestation.WhyNotOverturnable(line, elsewhere) is { } why) throw new ConflictException(why.Code, why.Message);

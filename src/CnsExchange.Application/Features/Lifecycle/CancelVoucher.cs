@@ -60,8 +60,7 @@ public sealed class CancelVoucherHandler(IAppDbContext db, IBillingLedger ledger
             {
                 // Accepted sessions of either route (INS-04): memoir lines, and sessions reimbursed to the insured on this voucher.
                 var paid = await db.Set<FeeMemoirLine>().Where(l => l.VoucherId == voucher.Id).Where(PaidLines.Line).CountAsync(ct)
-                           + await db.Set<ReimbursementClaimLine>().CountAsync(c => c.VoucherId == voucher.Id
-                               && (c.Outcome == ClaimLineOutcome.Accepted || c.Outcome == ClaimLineOutcome.Reduced), ct);
+                           + await db.Set<ReimbursementClaimLine>().Where(ReimbursementClaimLine.PaidLine).CountAsync(c => c.VoucherId == voucher.Id, ct);
                 if (VoucherCancellation.WhyNotCancellable(paid, byReviewer: command.ProviderId is null) is { } why)
                     throw new ConflictException(why.Code, why.Message);
                 voucher.CancelledAt = clock.GetUtcNow();
