@@ -70,7 +70,7 @@ public sealed class CureAuthorisationEndpoints : IEndpointGroup
         g.MapPost("/{id:guid}/interruption", (IMediator m, Guid id, CureInterruptionInput body, CancellationToken ct) =>
                 m.Send(new RecordCureInterruption(id, body), ct))
             .RequireAuthorization(Policies.ProviderOrStaff)
-            .WithSummary("Record that the cure was interrupted without valid reason (CUR-09), by its centre or a reviewer: sessions from `from` on are refused CURE_INTERRUPTED.")
+            .WithSummary("Record that the cure was interrupted without valid reason (CUR-09), by its centre or a reviewer: the cure is not covered, its sessions are refused or recovered CURE_INTERRUPTED.")
             .WithDescription("`from` is the first day the insured person no longer came (not in the future). The cure is not covered (CUR-09): every session billed from then on is refused `CURE_INTERRUPTED`, whatever its date; every session already billed is paid nothing if no payment run took it yet, and recovered (LIF-04) if a run paid it. While an open payment run holds one of them: 409 `payment_run_in_progress` (record it again once the run is closed). Recorded twice, the earliest date holds.")
             .Produces<CureAuthorisationDto>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
