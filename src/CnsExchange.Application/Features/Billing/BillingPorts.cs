@@ -140,10 +140,11 @@ public sealed record StagedLine(int SourceLine, int MemoirOrdinal, string Memoir
     /// <summary>LIF-03: the memoir the line's memoir replaces.</summary>
     public Guid? Replaces { get; init; }
 
-    /// <summary>Where an error of the line's whole memoir points: its <c>&lt;memoir&gt;</c> element (XML), else the line itself.</summary>
-    public int MemoirLine { get => _memoirLine > 0 ? _memoirLine : SourceLine; init => _memoirLine = value; }
+    /// <summary>XML: the line of the line's <c>&lt;memoir&gt;</c> element (<see cref="RawBillingLine.MemoirLine"/>); CSV: none.</summary>
+    public int? MemoirElementLine { get; init; }
 
-    private readonly int _memoirLine;
+    /// <summary>Where an error of the line's whole memoir points: its <c>&lt;memoir&gt;</c> element (XML), else the line itself.</summary>
+    public int MemoirLine => MemoirElementLine ?? SourceLine;
 }
 
 /// <summary>A memoir of a billing file, in file order.</summary>

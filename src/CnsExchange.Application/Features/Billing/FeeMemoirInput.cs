@@ -123,7 +123,7 @@ public static partial class FeeMemoirInputRules
 
         if (errors.Count > 0) return (null, errors);
         return (new StagedLine(raw.SourceLine, raw.MemoirOrdinal, raw.MemoirReference,
-            new FeeMemoirLineInput(raw.VoucherNumber, raw.Matricule, date, raw.ActCode, travel, amount)) { Replaces = replaces, MemoirLine = raw.MemoirLine ?? raw.SourceLine }, errors);
+            new FeeMemoirLineInput(raw.VoucherNumber, raw.Matricule, date, raw.ActCode, travel, amount)) { Replaces = replaces, MemoirElementLine = raw.MemoirLine }, errors);
     }
 
     /// <summary>Every input error of a JSON memoir, by field (e.g. <c>lines[2].matricule</c>).</summary>

@@ -102,7 +102,8 @@ public sealed class RehabilitationRuleSet(IAppDbContext db, ICareRequestLocks lo
         var terms = request.Terms ?? throw new InvalidOperationException("An agreed rehabilitation request carries its terms.");
         // REH-04 when the agreement comes after receipt (its document arrived, a reviewer agrees): another Colpach stay of the
         // person may have been agreed meanwhile, and two requests each within the ceiling alone must not pass it together.
-        if (request.Service is RehabService.Snrp or RehabService.Snrpo && request.InsuredId is { } insuredId)
+        // On receipt the decision has just read the same history under the same lock.
+        if (!context.OnReceipt && request.Service is RehabService.Snrp or RehabService.Snrpo && request.InsuredId is { } insuredId)
         {
             var exceeded = ColpachRehab.Ceiling(Colpach(request, context.Today), await ColpachHistoryAsync(request, insuredId, ct), context.Catalog).ToList();
             if (exceeded.Count > 0)

@@ -19,6 +19,9 @@ public enum IssueMode
 public sealed record RequestContext(DateTimeOffset Now, DateOnly Today, ReferenceCatalog Catalog, Insured? Insured, IssueMode Mode)
 {
     public RequestFacts? Facts { get; init; }
+
+    /// <summary>The decision on receipt (its facts were gathered), not one given later (a document's arrival, a reviewer).</summary>
+    public bool OnReceipt => Facts is not null;
 }
 
 /// <summary>What a decision on receipt reads from the database: the insured person (null when unknown); kinds add their own.</summary>
