@@ -31,7 +31,8 @@ public static class AdminEndpoints
         g.MapGet("/clock/advances/{id:guid}", (IMediator m, Guid id, CancellationToken ct) => m.Send(new GetClockAdvance(id), ct))
             .WithSummary("The status of a clock advance's due work: `running`, `done` or `failed`, its from/to instants, when it finished and its error.");
 
-        g.MapGet("/insured", (IMediator m, CancellationToken ct) => m.Send(new ListInsured(), ct)).WithSummary("Sandbox insured persons.");
+        g.MapGet("/insured", (IMediator m, string? cursor, int? limit, CancellationToken ct) => m.Send(new ListInsured(cursor, limit), ct))
+            .WithSummary("Sandbox insured persons by matricule, a page at a time (`cursor`, `limit`).");
         g.MapGet("/insured/{matricule}", (IMediator m, string matricule, CancellationToken ct) => m.Send(new GetInsured(matricule), ct))
             .WithSummary("One sandbox insured person.");
         g.MapPut("/insured/{matricule}", (IMediator m, string matricule, InsuredInput body, CancellationToken ct) => m.Send(new PutInsured(matricule, body), ct))
@@ -44,19 +45,27 @@ public static class AdminEndpoints
             .WithDescription("A bad IBAN is 400 with code iban_invalid, a bad BIC 400 bic_invalid. A PUT of the insured person keeps the " +
                              "account. Claims of a person without an account stay unpaid (reported by the payment run) until one is set.");
 
-        g.MapGet("/doctors", (IMediator m, CancellationToken ct) => m.Send(new ListDoctors(), ct)).WithSummary("Sandbox doctors.");
+        g.MapGet("/doctors", (IMediator m, string? cursor, int? limit, CancellationToken ct) => m.Send(new ListDoctors(cursor, limit), ct))
+            .WithSummary("Sandbox doctors by code, a page at a time (`cursor`, `limit`).");
         g.MapPut("/doctors/{code}", (IMediator m, string code, DoctorInput body, CancellationToken ct) => m.Send(new PutDoctor(code, body), ct))
             .WithSummary("Add or change a sandbox doctor.");
 
-        g.MapGet("/providers", (IMediator m, CancellationToken ct) => m.Send(new ListProviders(), ct)).WithSummary("Providers.");
-        g.MapPost("/providers", async (IMediator m, ProviderInput body, CancellationToken ct) =>
+        g.MapGet("/providers", (IMediator m, string? cursor, int? limit, CancellationToken ct) => m.Send(new ListProviders(cursor, limit), ct))
+            .WithSummary("Providers by code, a page at a time (`cursor`, `limit`).");
+        g.MapGet("/providers/{code}", (IMediator m, string code, CancellationToken ct) => m.Send(new GetProvider(code), ct))
+            .Produces<ProviderDto>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("One provider (where its creation and its key issues point).");
+        g.MapPost("/providers", async (IMediator m, ProviderInput body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
             {
-                var created = await m.Send(new CreateProvider(body), ct);
+                var created = await m.Send(new CreateProvider(body, idempotencyKey), ct);
                 return Results.Created($"/api/v1/admin/providers/{created.Provider.Code}", created);
             })
             .Produces<ProviderCreated>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .WithSummary("Add a provider. The answer carries its new API key, shown this once.");
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Add a provider. The answer carries its new API key, shown this once.")
+            .WithDescription("Send an `Idempotency-Key` to retry safely: the same key and body create no second provider and issue no second key. Since the key is shown once and stored hashed, that retry is answered 409 `idempotent_replay_without_secret` with the provider's URL (`resource`); the same key with another body is 422.");
         g.MapPost("/providers/{code}/keys", async (IMediator m, string code, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
                 Results.Created($"/api/v1/admin/providers/{code}", await m.Send(new IssueProviderKey(code, IdempotencyKey: idempotencyKey), ct)))
             .Produces<ProviderCreated>(StatusCodes.Status201Created)

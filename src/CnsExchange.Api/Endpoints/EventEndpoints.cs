@@ -28,9 +28,9 @@ public sealed class EventEndpoints : IEndpointGroup
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Register a URL that receives the caller's events of `types` (none: every type) as signed POSTs. The signing `secret` is in this answer only.")
             .WithDescription("Send an `Idempotency-Key` to retry safely: the same key and body create no second endpoint. Since the secret is shown once and not kept, that retry is answered 409 `idempotent_replay_without_secret` with the endpoint's URL (`resource`).");
-        hooks.MapGet("", (IMediator m, CancellationToken ct) => m.Send(new ListWebhookEndpoints(), ct))
-            .Produces<IReadOnlyList<WebhookEndpointDto>>()
-            .WithSummary("The caller's webhook endpoints (without their secrets), with whether each is enabled and why not.");
+        hooks.MapGet("", (IMediator m, string? cursor, int? limit, CancellationToken ct) => m.Send(new ListWebhookEndpoints(cursor, limit), ct))
+            .Produces<Page<WebhookEndpointDto>>()
+            .WithSummary("The caller's webhook endpoints (without their secrets), newest first, a page at a time, with whether each is enabled and why not.");
         hooks.MapGet("/{id:guid}", (IMediator m, Guid id, CancellationToken ct) => m.Send(new GetWebhookEndpoint(id), ct))
             .Produces<WebhookEndpointDto>()
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -63,6 +63,7 @@ public static class OperationIds
         ["GET api/v1/admin/doctors"] = "listDoctors",
         ["PUT api/v1/admin/doctors/{code}"] = "putDoctor",
         ["GET api/v1/admin/providers"] = "listProviders",
+        ["GET api/v1/admin/providers/{code}"] = "getProvider",
         ["POST api/v1/admin/providers"] = "createProvider",
         ["POST api/v1/admin/providers/{code}/keys"] = "createProviderKey",
         ["POST api/v1/admin/dependency-insurance/care-plans"] = "loadCarePlans",

@@ -125,12 +125,7 @@ public sealed class IdempotencyBehavior<TMessage, TResponse>(IAppDbContext db, T
             throw new ConflictException("idempotency_in_progress", "A request with this Idempotency-Key is still being processed.");
         if (command is IAnswersASecretOnce<TResponse>)
         {
-            var resource = JsonSerializer.Deserialize<KeptResource>(existing.ResponseJson, JsonDefaults.Options)!.Resource;
-            throw new ConflictException("idempotent_replay_without_secret",
-                $"This Idempotency-Key already created {resource}. Its answer held a secret shown once and not kept, so it is not sent again: read the resource there, or delete it and create another.")
-            {
-                Extensions = new Dictionary<string, object?> { ["resource"] = resource },
-            };
+            throw IdempotentReplay.WithoutSecret(JsonSerializer.Deserialize<KeptResource>(existing.ResponseJson, JsonDefaults.Options)!.Resource);
         }
         context.Replayed = true;
         return JsonSerializer.Deserialize<TResponse>(existing.ResponseJson, JsonDefaults.Options)!;

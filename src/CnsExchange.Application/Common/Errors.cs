@@ -61,6 +61,20 @@ public sealed class IdempotencyKeyReusedException()
     : AppException(422, "idempotency_key_reused", "Idempotency key reused", "This Idempotency-Key was already used with a different request body.");
 
 /// <summary>
+/// The same Idempotency-Key and body again, for a create whose answer held a secret shown once (an API key, a signing
+/// secret) and not kept: nothing is created again, and the 409 names what the first request created (<c>resource</c>).
+/// </summary>
+public static class IdempotentReplay
+{
+    public static ConflictException WithoutSecret(string resource) =>
+        new("idempotent_replay_without_secret",
+            $"This Idempotency-Key already created {resource}. Its answer held a secret shown once and not kept, so it is not sent again: read the resource there, or delete it and create another.")
+        {
+            Extensions = new Dictionary<string, object?> { ["resource"] = resource },
+        };
+}
+
+/// <summary>
 /// The database refused a unit of work because a concurrent one won a unique key (a VAL-14 fingerprint). The owner of the
 /// transaction rolls it back and decides again from the start, now seeing the winner; if nobody does, it is a 409.
 /// </summary>

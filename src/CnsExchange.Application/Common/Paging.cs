@@ -91,9 +91,63 @@ public static class Keyset
         return Expression.Lambda<Func<T, bool>>(body, row);
     }
 
-    private sealed class Substitute(ParameterExpression parameter, Expression by) : ExpressionVisitor
+    internal sealed class Substitute(ParameterExpression parameter, Expression by) : ExpressionVisitor
     {
         protected override Expression VisitParameter(ParameterExpression node) => node == parameter ? by : node;
+    }
+}
+
+/// <summary>
+/// A page of a registry listed by its natural key (a doctor's or provider's code, a matricule) in ascending order: what an
+/// administrator looks a person or a code up in, and the only order a registry row without a creation time has. The
+/// cursor is the last key of the page, opaque to callers like every cursor.
+/// </summary>
+public readonly record struct KeyPageRequest(int Limit, string? After)
+{
+    private const string Prefix = "key:";
+
+    public static KeyPageRequest Of(string? cursor, int? limit) => new(Cursor.Limit(limit), Decode(cursor));
+
+    public static string Encode(string key) =>
+        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Prefix + key)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static string? Decode(string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return null;
+        try
+        {
+            var b64 = text.Replace('-', '+').Replace('_', '/');
+            b64 = b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=');
+            var decoded = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(b64));
+            if (decoded.StartsWith(Prefix, StringComparison.Ordinal)) return decoded[Prefix.Length..];
+        }
+        catch (FormatException)
+        {
+        }
+        throw new BadInputException("cursor", "The cursor is not valid.");
+    }
+}
+
+public static class KeyOrder
+{
+    /// <summary>The rows after the cursor's key, in key order, one page; the next cursor when more rows follow.</summary>
+    public static async Task<Page<TDto>> PageByKeyAsync<T, TDto>(this IQueryable<T> source, KeyPageRequest page,
+        Expression<Func<T, string>> key, Func<T, TDto> map, CancellationToken ct)
+    {
+        if (page.After is { } after)
+        {
+            Expression<Func<string, bool>> isAfter = k => string.Compare(k, after) > 0;
+            source = source.Where(Expression.Lambda<Func<T, bool>>(
+                new Keyset.Substitute(isAfter.Parameters[0], key.Body).Visit(isAfter.Body), key.Parameters));
+        }
+        var rows = await source.OrderBy(key).Take(page.Limit + 1).ToListAsync(ct);
+        string? next = null;
+        if (rows.Count > page.Limit)
+        {
+            rows.RemoveRange(page.Limit, rows.Count - page.Limit);
+            next = KeyPageRequest.Encode(key.Compile()(rows[^1]));
+        }
+        return new Page<TDto>(rows.Select(map).ToList(), next);
     }
 }
 

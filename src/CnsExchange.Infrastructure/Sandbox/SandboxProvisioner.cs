@@ -1,3 +1,4 @@
+using CnsExchange.Application.Behaviors;
 using CnsExchange.Application.Features.Sandboxes;
 using CnsExchange.Domain.Calendar;
 using CnsExchange.Infrastructure.Clock;
@@ -25,7 +26,7 @@ internal sealed class SandboxProvisioner(AppDbContext db, SandboxSeeder seeder, 
 
     private SandboxDto Map(SandboxRecord s) => new(s.Id, s.Name, ClockOf(s.Clock), s.CreatedAt, s.LastUsedAt, s.DeletesAfter, s.BytesUsed);
 
-    public async Task<SandboxCreated> CreateAsync(string name, ClockMode mode, DateTimeOffset? now, SandboxSeed seed, CancellationToken ct)
+    public async Task<SandboxCreated> CreateAsync(string name, ClockMode mode, DateTimeOffset? now, SandboxSeed seed, SandboxCreationKey? key, CancellationToken ct)
     {
         var real = time.Inner.GetUtcNow().ToUniversalTime();
         var start = (now ?? real).ToUniversalTime();
@@ -39,9 +40,22 @@ internal sealed class SandboxProvisioner(AppDbContext db, SandboxSeeder seeder, 
             CreatedAt = real,
             LastUsedAt = real,
             DeletesAfter = real + directory.IdlePeriod,
+            IdempotencyKey = key?.Key,
+            RequestHash = key?.RequestHash,
         };
+        if (key is not null) await ClaimKeyAsync(key, real, ct);
         db.Sandboxes.Add(record);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (key is not null && e.IsUniqueViolation())
+        {
+            // A concurrent creation with the same key committed first: answer as its replay.
+            db.ChangeTracker.Clear();
+            await ClaimKeyAsync(key, real, ct);
+            throw new LostRaceException(e);
+        }
 
         IReadOnlyDictionary<string, string> keys;
         using (SandboxScope.Enter(record.Id, record.Clock))
@@ -50,9 +64,29 @@ internal sealed class SandboxProvisioner(AppDbContext db, SandboxSeeder seeder, 
         return new SandboxCreated(record.Id, record.Name, ClockOf(record.Clock), record.DeletesAfter, keys);
     }
 
-    public async Task<IReadOnlyList<SandboxDto>> ListAsync(CancellationToken ct) =>
-        (await WithBytesUsedAsync(await db.Sandboxes.AsNoTracking().Where(s => s.DeletingAt == null).OrderBy(s => s.CreatedAt).ThenBy(s => s.Id).ToListAsync(ct), ct))
-        .Select(Map).ToList();
+    /// <summary>
+    /// The key's earlier sandbox, if any: within <see cref="IdempotencyBehavior{TMessage,TResponse}.Lifetime"/> (real time)
+    /// it answers for this request (409 naming it, or 422 for another request); older, the key is freed for this one.
+    /// </summary>
+    private async Task ClaimKeyAsync(SandboxCreationKey key, DateTimeOffset real, CancellationToken ct)
+    {
+        var earlier = await db.Sandboxes.AsNoTracking().Where(s => s.IdempotencyKey == key.Key)
+            .Select(s => new { s.Id, s.CreatedAt, s.RequestHash }).SingleOrDefaultAsync(ct);
+        if (earlier is null) return;
+        if (earlier.CreatedAt <= real - IdempotencyBehavior<CreateSandbox, SandboxCreated>.Lifetime)
+        {
+            await db.Sandboxes.Where(s => s.Id == earlier.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.IdempotencyKey, (string?)null), ct);
+            return;
+        }
+        if (earlier.RequestHash != key.RequestHash) throw new IdempotencyKeyReusedException();
+        throw IdempotentReplay.WithoutSecret($"/api/v1/sandboxes/{earlier.Id}");
+    }
+
+    public async Task<Page<SandboxDto>> ListAsync(PageRequest page, CancellationToken ct)
+    {
+        var (rows, next) = await db.Sandboxes.AsNoTracking().Where(s => s.DeletingAt == null).NewestFirstAsync(page, s => s.CreatedAt, s => s.Id, ct);
+        return new Page<SandboxDto>((await WithBytesUsedAsync(rows, ct)).Select(Map).ToList(), next);
+    }
 
     public async Task<SandboxDto?> FindAsync(Guid id, CancellationToken ct) =>
         await db.Sandboxes.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id && s.DeletingAt == null, ct) is { } s

@@ -272,13 +272,13 @@ public sealed class WebhookTests(ApiFactory api) : ApiTest(api)
         await using var receiver = await WebhookReceiver.StartAsync();
         Task<HttpResponseMessage> Register(string[] types) =>
             Lifecycle.LifecycleApi.PostAsync(Client(Physio2), "/api/v1/webhook-endpoints", new { url = receiver.Url, types }, "register-hook-1");
-        var before = (await (await Client(Physio2).GetAsync("/api/v1/webhook-endpoints")).ExpectAsync<List<WebhookEndpointDto>>(HttpStatusCode.OK)).Count;
+        var before = (await PaymentRuns.PaymentRunApi.AllAsync<WebhookEndpointDto>(Client(Physio2), "/api/v1/webhook-endpoints", limit: 1)).Count;
         var created = await (await Register(["voucher.cancelled"])).ExpectAsync<CreatedWebhookEndpointDto>(HttpStatusCode.Created);
         var again = await (await Register(["voucher.cancelled"])).ExpectProblemAsync(HttpStatusCode.Conflict, "idempotent_replay_without_secret");
         Assert.Equal($"/api/v1/webhook-endpoints/{created.Endpoint.Id}", again["resource"]!.GetValue<string>());
         Assert.DoesNotContain(created.Secret, again.ToJsonString());
         await (await Register(["fee_memoir.voided"])).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
-        Assert.Equal(before + 1, (await (await Client(Physio2).GetAsync("/api/v1/webhook-endpoints")).ExpectAsync<List<WebhookEndpointDto>>(HttpStatusCode.OK)).Count);
+        Assert.Equal(before + 1, (await PaymentRuns.PaymentRunApi.AllAsync<WebhookEndpointDto>(Client(Physio2), "/api/v1/webhook-endpoints", limit: 1)).Count);
         await (await Client(Physio2).DeleteAsync($"/api/v1/webhook-endpoints/{created.Endpoint.Id}")).ExpectAsync(HttpStatusCode.NoContent);
     }
 

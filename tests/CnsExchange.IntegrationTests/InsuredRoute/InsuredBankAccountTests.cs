@@ -27,7 +27,7 @@ public sealed class InsuredBankAccountTests(ApiFactory api) : ApiTest(api)
         })).ExpectAsync(HttpStatusCode.OK);
         var read = await ReadAsync(await admin.GetAsync($"/api/v1/admin/insured/{Adult}"));
         Assert.Equal(("CMFEC", "LU030021000012345678"), (read.CompetentFund, read.BankAccount?.Iban));
-        Assert.Contains(await (await admin.GetAsync("/api/v1/admin/insured")).ExpectAsync<List<InsuredDto>>(HttpStatusCode.OK), i => i.BankAccount?.Iban == "LU030021000012345678");
+        Assert.Contains(await PaymentRuns.PaymentRunApi.AllAsync<InsuredDto>(admin, "/api/v1/admin/insured"), i => i.BankAccount?.Iban == "LU030021000012345678");
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed class LogPrivacyTests(ApiFactory api, ITestOutputHelper output) : 
     public async Task No_matricule_or_name_of_an_insured_person_appears_in_the_logs()
     {
         Api.Logs.Lines.Clear();
-        var insured = await (await Client(Admin).GetAsync("/api/v1/admin/insured")).ExpectAsync<List<InsuredDto>>(HttpStatusCode.OK);
+        var insured = await PaymentRuns.PaymentRunApi.AllAsync<InsuredDto>(Client(Admin), "/api/v1/admin/insured");
         var secrets = insured.SelectMany(i => new[] { i.Matricule, i.FirstName, i.LastName }).Distinct().ToList();
 
         // A day of exchange with every identity: decisions of every kind, review, billing, duplicates and bad input.

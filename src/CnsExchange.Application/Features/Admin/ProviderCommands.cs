@@ -10,7 +10,8 @@ public sealed record DoctorDto(string Code, string Name, string Country, string?
 
 public sealed record PutDoctor(string Code, DoctorInput Doctor) : ICommand<DoctorDto>;
 
-public sealed record ListDoctors : IQuery<IReadOnlyList<DoctorDto>>;
+/// <summary>Sandbox doctors by code, a page at a time.</summary>
+public sealed record ListDoctors(string? Cursor = null, int? Limit = null) : IQuery<Page<DoctorDto>>;
 
 public sealed record ProviderInput(string Code, ProviderKind Kind, string Name, string Iban, string Bic) : IHasOpenApiExample
 {
@@ -25,7 +26,15 @@ public sealed record ProviderDto(Guid Id, string Code, ProviderKind Kind, string
 /// <summary>The new provider and its API key. The key is shown this once; only its hash is stored.</summary>
 public sealed record ProviderCreated(ProviderDto Provider, string ApiKey);
 
-public sealed record CreateProvider(ProviderInput Provider) : ICommand<ProviderCreated>;
+public sealed record CreateProvider(ProviderInput Provider, string? IdempotencyKey = null)
+    : ICommand<ProviderCreated>, IIdempotentCommand, IAnswersASecretOnce<ProviderCreated>
+{
+    public string IdempotencyScope => "admin:providers";
+
+    public string RequestFingerprint => Fingerprint.Of(Provider);
+
+    public string ResourceOf(ProviderCreated response) => $"/api/v1/admin/providers/{response.Provider.Code}";
+}
 
 public sealed record IssueProviderKey(string Code, string? IdempotencyKey = null)
     : ICommand<ProviderCreated>, IIdempotentCommand, IAnswersASecretOnce<ProviderCreated>
@@ -37,7 +46,11 @@ public sealed record IssueProviderKey(string Code, string? IdempotencyKey = null
     public string ResourceOf(ProviderCreated response) => $"/api/v1/admin/providers/{response.Provider.Code}";
 }
 
-public sealed record ListProviders : IQuery<IReadOnlyList<ProviderDto>>;
+/// <summary>One provider by code: where a provider's creation and its key issues point (<c>Location</c>).</summary>
+public sealed record GetProvider(string Code) : IQuery<ProviderDto>;
+
+/// <summary>Providers by code, a page at a time.</summary>
+public sealed record ListProviders(string? Cursor = null, int? Limit = null) : IQuery<Page<ProviderDto>>;
 
 public sealed class PutDoctorValidator : AbstractValidator<PutDoctor>
 {
@@ -76,10 +89,11 @@ public sealed class CreateProviderValidator : AbstractValidator<CreateProvider>
 
 public sealed class ProviderHandlers(IAppDbContext db, TimeProvider clock, IRegistryLocks locks) :
     ICommandHandler<PutDoctor, DoctorDto>,
-    IQueryHandler<ListDoctors, IReadOnlyList<DoctorDto>>,
+    IQueryHandler<ListDoctors, Page<DoctorDto>>,
     ICommandHandler<CreateProvider, ProviderCreated>,
     ICommandHandler<IssueProviderKey, ProviderCreated>,
-    IQueryHandler<ListProviders, IReadOnlyList<ProviderDto>>
+    IQueryHandler<ListProviders, Page<ProviderDto>>,
+    IQueryHandler<GetProvider, ProviderDto>
 {
     public async ValueTask<DoctorDto> Handle(PutDoctor command, CancellationToken ct) =>
         await db.InTransactionAsync(async () =>
@@ -94,8 +108,9 @@ public sealed class ProviderHandlers(IAppDbContext db, TimeProvider clock, IRegi
             return new DoctorDto(doctor.Code, doctor.Name, doctor.Country, doctor.Specialty);
         }, ct);
 
-    public async ValueTask<IReadOnlyList<DoctorDto>> Handle(ListDoctors query, CancellationToken ct) =>
-        await db.Doctors.AsNoTracking().OrderBy(d => d.Code).Select(d => new DoctorDto(d.Code, d.Name, d.Country, d.Specialty)).ToListAsync(ct);
+    public async ValueTask<Page<DoctorDto>> Handle(ListDoctors query, CancellationToken ct) =>
+        await db.Doctors.AsNoTracking().PageByKeyAsync(KeyPageRequest.Of(query.Cursor, query.Limit), d => d.Code,
+            d => new DoctorDto(d.Code, d.Name, d.Country, d.Specialty), ct);
 
     public async ValueTask<ProviderCreated> Handle(CreateProvider command, CancellationToken ct)
     {
@@ -132,6 +147,9 @@ public sealed class ProviderHandlers(IAppDbContext db, TimeProvider clock, IRegi
         return key;
     }
 
-    public async ValueTask<IReadOnlyList<ProviderDto>> Handle(ListProviders query, CancellationToken ct) =>
-        (await db.Providers.AsNoTracking().OrderBy(p => p.Code).ToListAsync(ct)).Select(ProviderDto.From).ToList();
+    public async ValueTask<ProviderDto> Handle(GetProvider query, CancellationToken ct) =>
+        ProviderDto.From(await db.Providers.AsNoTracking().SingleOrDefaultAsync(p => p.Code == query.Code, ct) ?? throw new NotFoundException("Provider"));
+
+    public async ValueTask<Page<ProviderDto>> Handle(ListProviders query, CancellationToken ct) =>
+        await db.Providers.AsNoTracking().PageByKeyAsync(KeyPageRequest.Of(query.Cursor, query.Limit), p => p.Code, ProviderDto.From, ct);
 }

@@ -44,7 +44,8 @@ public sealed record GetInsured(string Matricule) : IQuery<InsuredDto>;
 /// <summary>Sets the account reimbursements are paid to (INS-05); a PUT of the insured keeps it.</summary>
 public sealed record SetInsuredBankAccount(string Matricule, BankAccountInput Account) : ICommand<InsuredDto>;
 
-public sealed record ListInsured : IQuery<IReadOnlyList<InsuredDto>>;
+/// <summary>Sandbox insured persons by matricule, a page at a time.</summary>
+public sealed record ListInsured(string? Cursor = null, int? Limit = null) : IQuery<Page<InsuredDto>>;
 
 public static class RegistryLockKinds
 {
@@ -91,7 +92,7 @@ public sealed class RegistryHandlers(IAppDbContext db, IRegistryLocks locks) :
     ICommandHandler<PutInsured, InsuredDto>,
     ICommandHandler<SetInsuredBankAccount, InsuredDto>,
     IQueryHandler<GetInsured, InsuredDto>,
-    IQueryHandler<ListInsured, IReadOnlyList<InsuredDto>>
+    IQueryHandler<ListInsured, Page<InsuredDto>>
 {
     public async ValueTask<InsuredDto> Handle(PutInsured command, CancellationToken ct)
     {
@@ -164,6 +165,6 @@ public sealed class RegistryHandlers(IAppDbContext db, IRegistryLocks locks) :
         return InsuredDto.From(insured);
     }
 
-    public async ValueTask<IReadOnlyList<InsuredDto>> Handle(ListInsured query, CancellationToken ct) =>
-        (await db.Insured.AsNoTracking().AsSplitQuery().OrderBy(i => i.Matricule).Take(500).ToListAsync(ct)).Select(InsuredDto.From).ToList();
+    public async ValueTask<Page<InsuredDto>> Handle(ListInsured query, CancellationToken ct) =>
+        await db.Insured.AsNoTracking().AsSplitQuery().PageByKeyAsync(KeyPageRequest.Of(query.Cursor, query.Limit), i => i.Matricule, InsuredDto.From, ct);
 }

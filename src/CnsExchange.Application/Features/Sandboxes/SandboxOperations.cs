@@ -12,6 +12,10 @@ public sealed record SandboxClockInput(ClockMode Mode, DateTimeOffset? Now);
 
 public sealed record CreateSandbox(string Name, SandboxClockInput? Clock, SandboxSeed? Seed) : ICommand<SandboxCreated>, IHasOpenApiExample
 {
+    /// <summary>The operator's Idempotency-Key header (not part of the body).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? IdempotencyKey { get; init; }
+
     public static object Example => new CreateSandbox("ci-run-4711", new SandboxClockInput(ClockMode.Frozen, new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero)), SandboxSeed.Standard);
 }
 
@@ -23,18 +27,26 @@ public sealed record SandboxDto(Guid Id, string Name, SandboxClockDto Clock, Dat
 /// <summary>The new sandbox and its keys by role (physio-1, …, reviewer, admin): shown this once, stored hashed.</summary>
 public sealed record SandboxCreated(Guid Id, string Name, SandboxClockDto Clock, DateTimeOffset? DeletesAfter, IReadOnlyDictionary<string, string> Keys);
 
-public sealed record ListSandboxes : IQuery<IReadOnlyList<SandboxDto>>;
+/// <summary>Every sandbox, newest first, a page at a time.</summary>
+public sealed record ListSandboxes(string? Cursor = null, int? Limit = null) : IQuery<Page<SandboxDto>>;
 
 public sealed record GetSandbox(Guid Id) : IQuery<SandboxDto>;
 
 public sealed record DeleteSandbox(Guid Id) : ICommand<Unit>;
 
+/// <summary>An Idempotency-Key of a sandbox creation and the fingerprint of the request it came with.</summary>
+public sealed record SandboxCreationKey(string Key, string RequestHash);
+
 /// <summary>Creates, reads and deletes sandboxes: work on the sandboxes table and on a sandbox's rows as a whole.</summary>
 public interface ISandboxProvisioner
 {
-    /// <summary>A frozen clock stands at <paramref name="now"/>; a running one starts there (default: real time now).</summary>
-    Task<SandboxCreated> CreateAsync(string name, ClockMode mode, DateTimeOffset? now, SandboxSeed seed, CancellationToken ct);
-    Task<IReadOnlyList<SandboxDto>> ListAsync(CancellationToken ct);
+    /// <summary>
+    /// A frozen clock stands at <paramref name="now"/>; a running one starts there (default: real time now). With a
+    /// <paramref name="key"/> used in the last 24 hours (real time) for the same request, nothing is created: 409
+    /// <c>idempotent_replay_without_secret</c> names the sandbox (its keys were shown once); for another request, 422.
+    /// </summary>
+    Task<SandboxCreated> CreateAsync(string name, ClockMode mode, DateTimeOffset? now, SandboxSeed seed, SandboxCreationKey? key, CancellationToken ct);
+    Task<Page<SandboxDto>> ListAsync(PageRequest page, CancellationToken ct);
     Task<SandboxDto?> FindAsync(Guid id, CancellationToken ct);
     /// <summary>Revokes its keys at once (one short statement), then removes every row of it; false when there is none.</summary>
     Task<bool> DeleteAsync(Guid id, CancellationToken ct);
@@ -48,20 +60,23 @@ public sealed class CreateSandboxValidator : AbstractValidator<CreateSandbox>
             .WithMessage("A sandbox name has 1 to 100 letters, digits, spaces or . _ : -");
         RuleFor(x => x.Clock!.Now).Must(n => n is null || (n.Value.Year >= 2000 && n.Value.Year <= 2100)).When(x => x.Clock is not null)
             .OverridePropertyName("clock.now").WithMessage("'clock.now' must be between 2000 and 2100.");
+        RuleFor(x => x.IdempotencyKey).Length(1, 200).When(x => x.IdempotencyKey is not null).OverridePropertyName("Idempotency-Key")
+            .WithMessage("The Idempotency-Key header must have 1 to 200 characters.");
     }
 }
 
 public sealed class SandboxHandlers(ISandboxProvisioner provisioner, ICurrentCaller caller) :
     ICommandHandler<CreateSandbox, SandboxCreated>,
-    IQueryHandler<ListSandboxes, IReadOnlyList<SandboxDto>>,
+    IQueryHandler<ListSandboxes, Page<SandboxDto>>,
     IQueryHandler<GetSandbox, SandboxDto>,
     ICommandHandler<DeleteSandbox, Unit>
 {
     public async ValueTask<SandboxCreated> Handle(CreateSandbox command, CancellationToken ct) =>
-        await provisioner.CreateAsync(command.Name, command.Clock?.Mode ?? ClockMode.Running, command.Clock?.Now, command.Seed ?? SandboxSeed.Standard, ct);
+        await provisioner.CreateAsync(command.Name, command.Clock?.Mode ?? ClockMode.Running, command.Clock?.Now, command.Seed ?? SandboxSeed.Standard,
+            command.IdempotencyKey is { } key ? new SandboxCreationKey(key, Fingerprint.Of(command)) : null, ct);
 
-    public async ValueTask<IReadOnlyList<SandboxDto>> Handle(ListSandboxes query, CancellationToken ct) =>
-        await provisioner.ListAsync(ct);
+    public async ValueTask<Page<SandboxDto>> Handle(ListSandboxes query, CancellationToken ct) =>
+        await provisioner.ListAsync(PageRequest.Of(query.Cursor, query.Limit), ct);
 
     public async ValueTask<SandboxDto> Handle(GetSandbox query, CancellationToken ct)
     {

@@ -22,5 +22,9 @@ public sealed class SandboxRecord
     /// <summary>Set when deletion starts: its keys stop working at once, its rows go in batches after.</summary>
     public DateTimeOffset? DeletingAt { get; set; }
 
+    /// <summary>The operator's Idempotency-Key of its creation, if any, and what it was bound to (the request's fingerprint).</summary>
+    public string? IdempotencyKey { get; set; }
+    public string? RequestHash { get; set; }
+
     public SandboxClockSetting Clock => new(ClockMode, ClockFrozenAt, ClockOffset);
 }

@@ -37,7 +37,8 @@ public sealed record CreateWebhookEndpoint(WebhookEndpointInput? Body, string Ca
 
     public string ResourceOf(CreatedWebhookEndpointDto response) => $"/api/v1/webhook-endpoints/{response.Endpoint.Id}";
 }
-public sealed record ListWebhookEndpoints : IQuery<IReadOnlyList<WebhookEndpointDto>>;
+/// <summary>The caller's webhook endpoints, newest first, a page at a time.</summary>
+public sealed record ListWebhookEndpoints(string? Cursor = null, int? Limit = null) : IQuery<Page<WebhookEndpointDto>>;
 public sealed record GetWebhookEndpoint(Guid Id) : IQuery<WebhookEndpointDto>;
 public sealed record DeleteWebhookEndpoint(Guid Id) : ICommand<bool>;
 /// <summary>Sends a ping now and returns the attempt.</summary>
@@ -68,7 +69,7 @@ public sealed class CreateWebhookEndpointValidator : AbstractValidator<CreateWeb
 
 public sealed class WebhookHandlers(IAppDbContext db, ICurrentCaller caller, TimeProvider clock, IWebhookSender sender) :
     ICommandHandler<CreateWebhookEndpoint, CreatedWebhookEndpointDto>,
-    IQueryHandler<ListWebhookEndpoints, IReadOnlyList<WebhookEndpointDto>>,
+    IQueryHandler<ListWebhookEndpoints, Page<WebhookEndpointDto>>,
     IQueryHandler<GetWebhookEndpoint, WebhookEndpointDto>,
     ICommandHandler<DeleteWebhookEndpoint, bool>,
     ICommandHandler<TestWebhookEndpoint, WebhookDeliveryDto>,
@@ -97,8 +98,11 @@ public sealed class WebhookHandlers(IAppDbContext db, ICurrentCaller caller, Tim
         return new CreatedWebhookEndpointDto(WebhookEndpointDto.From(endpoint), endpoint.Secret);
     }
 
-    public async ValueTask<IReadOnlyList<WebhookEndpointDto>> Handle(ListWebhookEndpoints query, CancellationToken ct) =>
-        (await Own().AsNoTracking().OrderBy(e => e.CreatedAt).ThenBy(e => e.Id).ToListAsync(ct)).Select(WebhookEndpointDto.From).ToList();
+    public async ValueTask<Page<WebhookEndpointDto>> Handle(ListWebhookEndpoints query, CancellationToken ct)
+    {
+        var (rows, next) = await Own().AsNoTracking().NewestFirstAsync(PageRequest.Of(query.Cursor, query.Limit), e => e.CreatedAt, e => e.Id, ct);
+        return new Page<WebhookEndpointDto>(rows.Select(WebhookEndpointDto.From).ToList(), next);
+    }
 
     public async ValueTask<WebhookEndpointDto> Handle(GetWebhookEndpoint query, CancellationToken ct) =>
         WebhookEndpointDto.From(await FindAsync(query.Id, ct));

@@ -116,6 +116,10 @@ internal sealed class SandboxConfiguration : IEntityTypeConfiguration<CnsExchang
         // Counted in the sandbox's storage stripes (cns.sandbox_storage), read with the sandbox.
         b.Ignore(x => x.BytesUsed);
         b.HasIndex(x => x.DeletesAfter).HasFilter("deletes_after IS NOT NULL");
+        b.Property(x => x.IdempotencyKey).HasMaxLength(200);
+        b.Property(x => x.RequestHash).HasMaxLength(64);
+        // One sandbox per operator Idempotency-Key: a second creation with it waits here, then finds the first.
+        b.HasIndex(x => x.IdempotencyKey).IsUnique().HasFilter("idempotency_key IS NOT NULL");
     }
 }
 
