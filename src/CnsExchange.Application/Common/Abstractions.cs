@@ -90,9 +90,17 @@ public interface ISandboxUnits
     Task<IReadOnlyList<Guid>> ActiveAsync(CancellationToken ct);
 }
 
-/// <summary>Reacts when the sandbox clock moves forward (e.g. runs the jobs that fell due in between).</summary>
+/// <summary>
+/// Reacts when the sandbox clock moves forward (e.g. runs the jobs that fell due in between). An advance stops at every
+/// instant a listener names in <see cref="DueInstantsAsync"/>: at each stop every listener does the work due since the
+/// previous stop, under a clock standing at that stop, so the work (and the events it records) comes in time order and
+/// carries its own instant, as if the clock had moved there step by step.
+/// </summary>
 public interface IClockAdvanceListener
 {
+    /// <summary>The instants after <paramref name="from"/> and up to <paramref name="to"/> at which this listener has work due.</summary>
+    Task<IReadOnlyCollection<DateTimeOffset>> DueInstantsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct);
+
     Task OnClockAdvancedAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct);
 }
 

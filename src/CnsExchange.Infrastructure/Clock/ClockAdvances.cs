@@ -117,9 +117,17 @@ public sealed class ClockAdvanceRunner(IServiceScopeFactory scopes, ClockAdvance
         string? error = null;
         try
         {
-            await using var listeners = scopes.CreateAsyncScope();
-            foreach (var listener in listeners.ServiceProvider.GetServices<IClockAdvanceListener>())
-                await listener.OnClockAdvancedAsync(advance.From, advance.To, CancellationToken.None);
+            await using var scope = scopes.CreateAsyncScope();
+            var listeners = scope.ServiceProvider.GetServices<IClockAdvanceListener>().ToList();
+            var previous = advance.From;
+            foreach (var stop in await StopsAsync(listeners, advance.From, advance.To))
+            {
+                // The clock stands at the stop while its work runs: what it records carries that instant.
+                using (SandboxScope.Enter(sandboxId, new SandboxClockSetting(ClockMode.Frozen, stop, TimeSpan.Zero)))
+                    foreach (var listener in listeners)
+                        await listener.OnClockAdvancedAsync(previous, stop, CancellationToken.None);
+                previous = stop;
+            }
         }
         catch (Exception e)
         {
@@ -134,6 +142,16 @@ public sealed class ClockAdvanceRunner(IServiceScopeFactory scopes, ClockAdvance
         {
             logger.LogError(e, "The status of clock advance {AdvanceId} could not be written", advance.Id);
         }
+    }
+
+    /// <summary>Where the advance stops: every instant in between a listener has work due at, in time order, and its end.</summary>
+    private static async Task<SortedSet<DateTimeOffset>> StopsAsync(List<IClockAdvanceListener> listeners, DateTimeOffset from, DateTimeOffset to)
+    {
+        var stops = new SortedSet<DateTimeOffset> { to };
+        foreach (var listener in listeners)
+            foreach (var at in await listener.DueInstantsAsync(from, to, CancellationToken.None))
+                if (at > from && at < to) stops.Add(at.ToUniversalTime());
+        return stops;
     }
 
     /// <summary>In every sandbox, resumes the advances still running whose process is gone (nobody holds their lock).</summary>

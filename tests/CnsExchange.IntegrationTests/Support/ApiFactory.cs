@@ -206,9 +206,12 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <summary>Runs in-process work in the default sandbox, in a DI scope of its own.</summary>
-    public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> work)
+    public Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> work) => WithScopeAsync(SandboxIds.Default, work);
+
+    /// <summary>Runs <paramref name="work"/> in a service scope of the sandbox <paramref name="sandboxId"/>, on its stored clock.</summary>
+    public async Task<T> WithScopeAsync<T>(Guid sandboxId, Func<IServiceProvider, Task<T>> work)
     {
-        using var sandbox = EnterDefaultSandbox();
+        using var sandbox = SandboxScope.Enter(sandboxId, ReadClock(sandboxId));
         await using var scope = Services.CreateAsyncScope();
         return await work(scope.ServiceProvider);
     }

@@ -28,7 +28,7 @@ public static class VoucherSeed
         public (string Act, int Sessions)[] MoreServices { get; init; } = [];
     }
 
-    public static Task<string> CreateAsync(ApiFactory api, Options? options = null) => api.WithScopeAsync(async sp =>
+    public static Task<string> CreateAsync(ApiFactory api, Options? options = null, Guid? sandboxId = null) => api.WithScopeAsync(sandboxId ?? SandboxIds.Default, async sp =>
     {
         var o = options ?? new Options();
         var db = sp.GetRequiredService<AppDbContext>();

@@ -59,8 +59,21 @@ public sealed class EventHousekeepingHandler(IAppDbContext db, TimeProvider cloc
 }
 
 /// <summary>An advance of the sandbox clock notices the vouchers that came within 7 days of their end meanwhile.</summary>
-public sealed class EventHousekeepingClockListener(IMediator mediator, ILogger<EventHousekeepingClockListener> logger) : IClockAdvanceListener
+public sealed class EventHousekeepingClockListener(IMediator mediator, IAppDbContext db, ILogger<EventHousekeepingClockListener> logger) : IClockAdvanceListener
 {
+    /// <summary>The start (Luxembourg time) of each notice day in between: the day a voucher comes within 7 days of its validUntil.</summary>
+    public async Task<IReadOnlyCollection<DateTimeOffset>> DueInstantsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        var first = LuxembourgCalendar.LocalDate(from).AddDays(EventHousekeepingHandler.NoticeDays + 1);
+        var last = LuxembourgCalendar.LocalDate(to).AddDays(EventHousekeepingHandler.NoticeDays);
+        if (last < first) return [];
+        var ends = await db.Vouchers.AsNoTracking().IgnoreAutoIncludes()
+            .Where(v => v.ValidUntil >= first && v.ValidUntil <= last
+                        && !db.Set<EventRecord>().Any(e => e.Type == EventTypes.VoucherExpiring && e.ResourceId == v.Id))
+            .Select(v => v.ValidUntil).Distinct().ToListAsync(ct);
+        return ends.Select(end => LuxembourgCalendar.StartOfDay(end.AddDays(-EventHousekeepingHandler.NoticeDays)).ToUniversalTime()).ToList();
+    }
+
     public async Task OnClockAdvancedAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
         try

@@ -124,8 +124,16 @@ public sealed class PaymentRunScheduler(
 /// Advancing the sandbox clock (PUT /admin/clock) runs the payment runs whose slots fell in between, in order, before
 /// the answer: an integrator watches a month of payments pass in seconds.
 /// </summary>
-public sealed class PaymentRunClockListener(IMediator mediator, ILogger<PaymentRunClockListener> logger) : IClockAdvanceListener
+public sealed class PaymentRunClockListener(IMediator mediator, IReferenceData reference, ILogger<PaymentRunClockListener> logger) : IClockAdvanceListener
 {
+    /// <summary>Every run opportunity (PAY-02) in between: a run is executed at its slot instant.</summary>
+    public Task<IReadOnlyCollection<DateTimeOffset>> DueInstantsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        var catalog = reference.Catalog;
+        IReadOnlyCollection<DateTimeOffset> slots = PaymentSchedule.Opportunities(from, to, d => PaymentScheduleSettings.From(catalog, d)).Select(s => s.Instant).ToList();
+        return Task.FromResult(slots);
+    }
+
     public async Task OnClockAdvancedAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
         try
