@@ -51,4 +51,21 @@ public sealed class VoucherExpiryTests(ApiFactory api) : ApiTest(api)
         Assert.Equal([passed], numbers);
         Assert.DoesNotContain(expiredBefore, numbers);
     }
+
+    /// <summary>A cancelled voucher (LIF-01) will never be used: no "ends in 7 days, N sessions left" for it.</summary>
+    [Fact]
+    public async Task A_cancelled_voucher_is_not_noticed_as_expiring()
+    {
+        var b = await Sandboxes.SandboxApi.CreateAsync(Client(Operator), name: "expiring-cancelled");
+        var physio = Client(b.Key("physio-1"));
+        var kept = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { ValidUntil = new DateOnly(2026, 12, 5) }, b.Id);
+        var cancelled = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { ValidUntil = new DateOnly(2026, 12, 5) }, b.Id);
+        await (await Lifecycle.LifecycleApi.CancelVoucherAsync(physio, cancelled, "prescription withdrawn")).ExpectAsync(System.Net.HttpStatusCode.OK);
+
+        await PaymentRuns.PaymentRunApi.SetClockAsync(Client(b.Key("admin")), PaymentRuns.PaymentRunApi.Local("2026-11-29", 9));
+
+        var feed = await (await physio.GetAsync("/api/v1/events?types=voucher.expiring")).ExpectAsync(System.Net.HttpStatusCode.OK);
+        var numbers = feed["items"]!.AsArray().Select(e => (string?)e!["data"]?["number"]).ToList();
+        Assert.Equal([kept], numbers);
+    }
 }

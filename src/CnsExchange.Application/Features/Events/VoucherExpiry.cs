@@ -27,9 +27,7 @@ public sealed class EventHousekeepingHandler(IAppDbContext db, TimeProvider cloc
         var recorded = 0;
         while (true)
         {
-            var due = await db.Vouchers.AsNoTracking().IgnoreAutoIncludes()
-                .Where(v => v.ValidUntil >= oldest && v.ValidUntil <= horizon
-                            && !db.Set<EventRecord>().Any(e => e.Type == EventTypes.VoucherExpiring && e.ResourceId == v.Id))
+            var due = await Unnoticed(db, oldest, horizon)
                 .OrderBy(v => v.ValidUntil).ThenBy(v => v.Id)
                 .Select(v => new { v.Id, v.Number, v.ProviderId, v.ValidUntil, Left = v.Services.Sum(s => s.SessionsGranted - s.SessionsBilled) })
                 .Take(Batch).ToListAsync(ct);
@@ -56,6 +54,15 @@ public sealed class EventHousekeepingHandler(IAppDbContext db, TimeProvider cloc
         if (recorded > 0 || purged > 0) logger.LogInformation("Events: {Recorded} voucher.expiring recorded, {Purged} past retention deleted", recorded, purged);
         return recorded;
     }
+
+    /// <summary>
+    /// The vouchers ending between <paramref name="first"/> and <paramref name="last"/> not yet noticed. A cancelled voucher
+    /// (LIF-01) is not: it will never be used, so "it ends soon, N sessions left" would only mislead.
+    /// </summary>
+    public static IQueryable<Voucher> Unnoticed(IAppDbContext db, DateOnly first, DateOnly last) =>
+        db.Vouchers.AsNoTracking().IgnoreAutoIncludes()
+            .Where(v => v.ValidUntil >= first && v.ValidUntil <= last && v.CancelledAt == null
+                        && !db.Set<EventRecord>().Any(e => e.Type == EventTypes.VoucherExpiring && e.ResourceId == v.Id));
 }
 
 /// <summary>An advance of the sandbox clock notices the vouchers that came within 7 days of their end meanwhile.</summary>
@@ -67,10 +74,7 @@ public sealed class EventHousekeepingClockListener(IMediator mediator, IAppDbCon
         var first = LuxembourgCalendar.LocalDate(from).AddDays(EventHousekeepingHandler.NoticeDays + 1);
         var last = LuxembourgCalendar.LocalDate(to).AddDays(EventHousekeepingHandler.NoticeDays);
         if (last < first) return [];
-        var ends = await db.Vouchers.AsNoTracking().IgnoreAutoIncludes()
-            .Where(v => v.ValidUntil >= first && v.ValidUntil <= last
-                        && !db.Set<EventRecord>().Any(e => e.Type == EventTypes.VoucherExpiring && e.ResourceId == v.Id))
-            .Select(v => v.ValidUntil).Distinct().ToListAsync(ct);
+        var ends = await EventHousekeepingHandler.Unnoticed(db, first, last).Select(v => v.ValidUntil).Distinct().ToListAsync(ct);
         return ends.Select(end => LuxembourgCalendar.StartOfDay(end.AddDays(-EventHousekeepingHandler.NoticeDays)).ToUniversalTime()).ToList();
     }
 
