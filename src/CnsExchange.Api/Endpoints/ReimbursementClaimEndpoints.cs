@@ -89,7 +89,7 @@ public sealed class ReimbursementClaimEndpoints : IEndpointGroup
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The insured's statement of a claim (INS-05): what is reimbursed, reduced or refused and why, and its payment by the competent fund.")
             .WithDescription("""
-                For the insured channel that submitted the claim (CNS staff: any claim; anyone else: 404). JSON by default; with
+                For the insured channel that submitted the claim (CNS staff: any claim; another insured channel: 404; a provider: 403, the route is not for its role). JSON by default; with
                 `Accept: text/html` or `format=html` a printable page. The language is `lang` (fr, de, en) or else Accept-Language.
                 `paymentState`: `paid` (with `payment`: run, value date, amount, masked IBAN and the end-to-end id on the insured's
                 bank statement), `scheduled` (paid by the next payment run, by `dueDate` = claim + 30 days), `waiting_for_bank_account`

@@ -10,8 +10,10 @@ public sealed class ReviewEndpoints : IEndpointGroup
     {
         var g = api.MapGroup("/review").WithTags("Review").RequireAuthorization(Policies.Reviewer);
 
-        g.MapGet("/queue", (IMediator m, int? limit, CancellationToken ct) => m.Send(new GetReviewQueue(limit), ct))
-            .WithSummary("Pending requests of every kind (prescription validations, cure and rehabilitation authorisations) ordered by `decisionDueBy` (most urgent first); overdue ones are flagged.");
+        g.MapGet("/queue", (IMediator m, int? limit, string? cursor, CancellationToken ct) => m.Send(new GetReviewQueue(limit, cursor), ct))
+            .WithSummary("Pending requests of every kind (prescription validations, cure and rehabilitation authorisations) ordered by `decisionDueBy` (most urgent first); overdue ones are flagged.")
+            .WithDescription("A page at a time (`limit`, then `cursor` = the page's `nextCursor`, null on the last page); `total` and `overdue` count the whole queue. " +
+                             "The queue is a work list, so its order is the most urgent first rather than the newest.");
 
         g.MapPost("/{id:guid}/decision", (IMediator m, Guid id, ReviewDecisionInput body, CancellationToken ct) => m.Send(new DecideRequest(id, body), ct))
             .Produces<RequestDto>()

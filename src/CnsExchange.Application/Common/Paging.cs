@@ -5,27 +5,41 @@ namespace CnsExchange.Application.Common;
 /// <summary>A page of a list, newest first; pass <see cref="NextCursor"/> back as <c>cursor</c> for the next page.</summary>
 public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
 
-/// <summary>Keyset cursor over (createdAt desc, id desc), opaque to callers.</summary>
-public readonly record struct Cursor(DateTimeOffset CreatedAt, Guid Id)
+/// <summary>
+/// The text of every cursor: base64url of its parts joined by ':', opaque to callers. A cursor that does not decode into
+/// the parts its list reads is 400 on field <c>cursor</c>.
+/// </summary>
+public static class OpaqueCursor
 {
-    public string Encode() =>
-        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{CreatedAt.UtcTicks}:{Id:N}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string Encode(params string[] parts) =>
+        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(string.Join(':', parts))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    public static Cursor? Decode(string? text)
+    /// <summary><paramref name="read"/> turns the parts back into the list's key; null for no cursor.</summary>
+    public static T? Decode<T>(string? text, Func<string[], T> read) where T : struct
     {
         if (string.IsNullOrEmpty(text)) return null;
         try
         {
             var b64 = text.Replace('-', '+').Replace('_', '/');
             b64 = b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=');
-            var parts = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(b64)).Split(':');
-            return new Cursor(new DateTimeOffset(long.Parse(parts[0]), TimeSpan.Zero), Guid.ParseExact(parts[1], "N"));
+            return read(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(b64)).Split(':'));
         }
         catch (Exception e) when (e is FormatException or IndexOutOfRangeException or ArgumentException or OverflowException)
         {
-            throw new BadInputException("cursor", "The cursor is not valid.");
+            throw Invalid();
         }
     }
+
+    public static BadInputException Invalid() => new("cursor", "The cursor is not valid.");
+}
+
+/// <summary>Keyset cursor over (createdAt desc, id desc), opaque to callers.</summary>
+public readonly record struct Cursor(DateTimeOffset CreatedAt, Guid Id)
+{
+    public string Encode() => OpaqueCursor.Encode(CreatedAt.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture), Id.ToString("N"));
+
+    public static Cursor? Decode(string? text) => OpaqueCursor.Decode(text, parts =>
+        parts.Length == 2 ? new Cursor(new DateTimeOffset(long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), TimeSpan.Zero), Guid.ParseExact(parts[1], "N")) : throw OpaqueCursor.Invalid());
 
     /// <summary>Rows a page at the most (and the OpenAPI bound of every list's <c>limit</c>).</summary>
     public const int MaxLimit = 200;
@@ -104,28 +118,12 @@ public static class Keyset
 /// </summary>
 public readonly record struct KeyPageRequest(int Limit, string? After)
 {
-    private const string Prefix = "key:";
+    private const string Tag = "key";
 
-    public static KeyPageRequest Of(string? cursor, int? limit) => new(Cursor.Limit(limit), Decode(cursor));
+    public static KeyPageRequest Of(string? cursor, int? limit) =>
+        new(Cursor.Limit(limit), OpaqueCursor.Decode(cursor, parts => parts.Length == 2 && parts[0] == Tag ? new KeyPageRequest(0, parts[1]) : throw OpaqueCursor.Invalid())?.After);
 
-    public static string Encode(string key) =>
-        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Prefix + key)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static string? Decode(string? text)
-    {
-        if (string.IsNullOrEmpty(text)) return null;
-        try
-        {
-            var b64 = text.Replace('-', '+').Replace('_', '/');
-            b64 = b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '=');
-            var decoded = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(b64));
-            if (decoded.StartsWith(Prefix, StringComparison.Ordinal)) return decoded[Prefix.Length..];
-        }
-        catch (FormatException)
-        {
-        }
-        throw new BadInputException("cursor", "The cursor is not valid.");
-    }
+    public static string Encode(string key) => OpaqueCursor.Encode(Tag, key);
 }
 
 public static class KeyOrder

@@ -41,6 +41,33 @@ public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
         Assert.True((await GetAsync(first)).Overdue);
     }
 
+    /// <summary>Audit s67 (conventions): the queue took a limit but no cursor, so a reviewer could not reach past 200 requests.</summary>
+    [Fact]
+    public async Task Queue_is_paged_in_its_order_by_a_cursor()
+    {
+        var ids = new List<string>();
+        for (var n = 0; n < 3; n++) ids.Add(await PendingAsync());
+        await Api.AdvanceAsync(TimeSpan.FromDays(1));
+        ids.Add(await PendingAsync()); // due a day later: last
+
+        var seen = new List<string>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await (await Client(Reviewer).GetAsync($"/api/v1/review/queue?limit=1{(cursor is null ? "" : "&cursor=" + cursor)}"))
+                .ExpectAsync<CnsExchange.Application.Features.Review.ReviewQueue>(HttpStatusCode.OK);
+            Assert.Equal(4, page.Total);
+            seen.AddRange(page.Items.Select(i => i.Id.ToString()));
+            cursor = page.NextCursor;
+            pages++;
+        } while (cursor is not null);
+        Assert.Equal(4, pages);
+        Assert.Equal(ids.Order().Take(3).ToList(), seen.Take(3).Order().ToList());
+        Assert.Equal(ids[3], seen[3]);
+        await (await Client(Reviewer).GetAsync("/api/v1/review/queue?cursor=nonsense")).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+    }
+
     [Fact]
     public async Task Queue_is_for_reviewers_only()
     {

@@ -19,10 +19,23 @@ public sealed record ReviewQueueItemDto(
     string? InformationAnswer,
     IReadOnlyList<ReasonDto> Reasons);
 
-public sealed record ReviewQueue(int Total, int Overdue, IReadOnlyList<ReviewQueueItemDto> Items);
+/// <summary>The queue's counts, a page of it, and the cursor of the next page (null at the end).</summary>
+public sealed record ReviewQueue(int Total, int Overdue, IReadOnlyList<ReviewQueueItemDto> Items, string? NextCursor);
 
 /// <summary>Pending requests of every kind, the most urgent first (ordered by decisionDueBy).</summary>
-public sealed record GetReviewQueue(int? Limit) : IQuery<ReviewQueue>;
+public sealed record GetReviewQueue(int? Limit, string? Cursor = null) : IQuery<ReviewQueue>;
+
+/// <summary>Where a page of the review queue ends: its order is (decisionDueBy, receivedAt, id), most urgent first.</summary>
+internal readonly record struct QueuePosition(DateTimeOffset DueBy, DateTimeOffset ReceivedAt, Guid Id)
+{
+    private static readonly System.Globalization.CultureInfo Invariant = System.Globalization.CultureInfo.InvariantCulture;
+
+    public string Encode() => OpaqueCursor.Encode("queue", DueBy.UtcTicks.ToString(Invariant), ReceivedAt.UtcTicks.ToString(Invariant), Id.ToString("N"));
+
+    public static QueuePosition? Decode(string? text) => OpaqueCursor.Decode(text, parts => parts.Length == 4 && parts[0] == "queue"
+        ? new QueuePosition(new DateTimeOffset(long.Parse(parts[1], Invariant), TimeSpan.Zero), new DateTimeOffset(long.Parse(parts[2], Invariant), TimeSpan.Zero), Guid.ParseExact(parts[3], "N"))
+        : throw OpaqueCursor.Invalid());
+}
 
 public enum ReviewDecisionKind
 {
@@ -72,12 +85,23 @@ public sealed class ReviewHandlers(IAppDbContext db, IReferenceData reference, T
     public async ValueTask<ReviewQueue> Handle(GetReviewQueue query, CancellationToken ct)
     {
         var limit = Cursor.Limit(query.Limit);
+        var after = QueuePosition.Decode(query.Cursor);
         var now = clock.GetUtcNow();
         // A request waiting for its provider's document (LIF-07) has no due time and is not a reviewer's yet.
         var pending = db.Set<CareRequest>().AsNoTracking().Where(r => r.Status == RequestStatus.Pending && r.DecisionDueBy != null);
         var total = await pending.CountAsync(ct);
         var overdue = await pending.CountAsync(r => r.DecisionDueBy < now, ct);
-        var rows = await pending.OrderBy(r => r.DecisionDueBy).ThenBy(r => r.ReceivedAt).ThenBy(r => r.Id).Take(limit).ToListAsync(ct);
+        var page = pending;
+        if (after is { } a)
+            page = page.Where(r => r.DecisionDueBy > a.DueBy
+                                   || (r.DecisionDueBy == a.DueBy && (r.ReceivedAt > a.ReceivedAt || (r.ReceivedAt == a.ReceivedAt && r.Id.CompareTo(a.Id) > 0))));
+        var rows = await page.OrderBy(r => r.DecisionDueBy).ThenBy(r => r.ReceivedAt).ThenBy(r => r.Id).Take(limit + 1).ToListAsync(ct);
+        string? next = null;
+        if (rows.Count > limit)
+        {
+            rows.RemoveAt(limit);
+            next = new QueuePosition(rows[^1].DecisionDueBy!.Value, rows[^1].ReceivedAt, rows[^1].Id).Encode();
+        }
         var providerIds = rows.Select(r => r.ProviderId).Distinct().ToList();
         var codes = await db.Providers.AsNoTracking().Where(p => providerIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Code, ct);
         var items = rows.Select(r =>
@@ -86,7 +110,7 @@ public sealed class ReviewHandlers(IAppDbContext db, IReferenceData reference, T
             return new ReviewQueueItemDto(r.Id, r.Kind, rules.Url(r.Id), codes[r.ProviderId], r.Matricule, r.ReceivedAt, r.DecisionDueBy!.Value,
                 RequestLifecycle.IsOverdue(r, now), rules.Subject(r), r.InformationAnswer, reference.Render(r.Reasons, caller.Language));
         }).ToList();
-        return new ReviewQueue(total, overdue, items);
+        return new ReviewQueue(total, overdue, items, next);
     }
 
     public async ValueTask<RequestDto> Handle(DecideRequest command, CancellationToken ct)
