@@ -1,3 +1,4 @@
+using CnsExchange.Application.Features.PaymentRuns;
 using CnsExchange.Infrastructure.Payments;
 using CnsExchange.Infrastructure.Sandbox;
 using Hangfire;
@@ -24,7 +25,7 @@ public sealed class ClockAdvanceStore(NpgsqlDataSource source) : IClockAdvances
     public async Task<ClockAdvanceDto?> FindAsync(Guid id, CancellationToken ct) => (await QueryAsync(Select + "WHERE id = $1", id, ct)).SingleOrDefault();
 
     /// <summary>The advances of the current sandbox whose work has not finished (running, or left so by a crash).</summary>
-    public Task<List<ClockAdvanceDto>> RunningAsync(CancellationToken ct) => QueryAsync(Select + "WHERE status = 'running' ORDER BY started_at", null, ct);
+    public Task<List<ClockAdvanceDto>> RunningAsync(CancellationToken ct) => QueryAsync(Select + "WHERE status = 'running' ORDER BY from_instant, started_at", null, ct);
 
     private async Task<List<ClockAdvanceDto>> QueryAsync(string sql, Guid? id, CancellationToken ct)
     {
@@ -118,6 +119,7 @@ public sealed class ClockAdvanceRunner(IServiceScopeFactory scopes, ClockAdvance
         try
         {
             await using var scope = scopes.CreateAsyncScope();
+            await using var turn = await TakeTurnAsync(scope.ServiceProvider.GetRequiredService<IPaymentRunLock>(), advance);
             var listeners = scope.ServiceProvider.GetServices<IClockAdvanceListener>().ToList();
             var previous = advance.From;
             foreach (var stop in await StopsAsync(listeners, advance.From, advance.To))
@@ -143,6 +145,28 @@ public sealed class ClockAdvanceRunner(IServiceScopeFactory scopes, ClockAdvance
             logger.LogError(e, "The status of clock advance {AdvanceId} could not be written", advance.Id);
         }
     }
+
+    /// <summary>
+    /// The sandbox's due-work lock (the payment-run lock, re-entrant within this scope, so the listeners' own work takes it
+    /// again) for the whole advance, once no earlier advance of the sandbox is still running: two advances sent close
+    /// together do their work one after the other in time order, never interleaved (a later slot would take a line an
+    /// earlier one had to pay, PAY-01), and the minutely ticks skip the sandbox meanwhile. An earlier advance left running
+    /// by a crash is resumed by the minutely sweep; after <see cref="TurnPatience"/> this one goes on regardless.
+    /// </summary>
+    private async Task<IAsyncDisposable> TakeTurnAsync(IPaymentRunLock dueWork, ClockAdvanceDto advance)
+    {
+        var waitingSince = time.Inner.GetTimestamp();
+        while (true)
+        {
+            var held = await dueWork.AcquireAsync(CancellationToken.None);
+            var earlier = (await store.RunningAsync(CancellationToken.None)).Any(a => a.Id != advance.Id && a.From < advance.From);
+            if (!earlier || time.Inner.GetElapsedTime(waitingSince) > TurnPatience) return held;
+            await held.DisposeAsync();
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+    }
+
+    private static readonly TimeSpan TurnPatience = TimeSpan.FromMinutes(10);
 
     /// <summary>Where the advance stops: every instant in between a listener has work due at, in time order, and its end.</summary>
     private static async Task<SortedSet<DateTimeOffset>> StopsAsync(List<IClockAdvanceListener> listeners, DateTimeOffset from, DateTimeOffset to)

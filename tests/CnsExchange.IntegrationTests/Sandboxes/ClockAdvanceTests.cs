@@ -186,4 +186,47 @@ public sealed class ClockAdvanceTests(ApiFactory api) : ApiTest(api)
     {
         await (await Client(Admin).GetAsync($"/api/v1/admin/clock/advances/{Guid.NewGuid()}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
     }
+
+    /// <summary>
+    /// Audit s67 (jump): two advances sent close together ran their due work at once, stop by stop interleaved, so the
+    /// second one's 28 December slot paid a line whose last chance (PAY-01) was the 23 December run of the first, which
+    /// never came. They now take turns, the earlier first.
+    /// </summary>
+    [Fact]
+    public async Task Pay01_two_advances_sent_together_do_their_work_in_time_order()
+    {
+        var b = await SandboxApi.CreateAsync(Client(Operator), name: "advances-together");
+        var physio = Client(b.Key("physio-1"));
+        var admin = Client(b.Key("admin"));
+        var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options(), b.Id);
+        var memoir = await (await physio.PostJsonAsync("/api/v1/fee-memoirs", new
+        {
+            memoirReference = "TOGETHER-1",
+            lines = new[]
+            {
+                new { voucherNumber = voucher, matricule = "1983081246785", sessionDate = "2026-11-20", actCode = "ZK11", travel = false, claimedAmount = 36.80m },
+                new { voucherNumber = voucher, matricule = "1983081246785", sessionDate = "2026-11-21", actCode = "ZK11", travel = false, claimedAmount = 40.00m },
+            },
+        })).ExpectAsync<FeeMemoirDto>(HttpStatusCode.Created);
+        Assert.Equal(LineOutcome.Reduced, memoir.Lines[1].Outcome);
+        // Contested and never decided: the line waits for its memoir's last chance to be paid on time (PAY-01).
+        await (await physio.PostJsonAsync($"/api/v1/fee-memoirs/{memoir.Id}/lines/2/contestation", new { code = "AMOUNT_ABOVE_TARIFF", text = "Tariff of the day." }))
+            .ExpectAsync(HttpStatusCode.Created);
+
+        var first = admin.PutJsonAsync("/api/v1/admin/clock", new { now = PaymentRuns.PaymentRunApi.Local("2026-12-27", 9) });
+        await Task.Delay(300);
+        var second = admin.PutJsonAsync("/api/v1/admin/clock", new { advanceDays = 30 });
+        foreach (var answer in await Task.WhenAll(first, second))
+        {
+            if (answer.StatusCode == HttpStatusCode.OK) continue;
+            var location = answer.Headers.Location!.ToString();
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while ((await AdvanceAsync(admin, location)).Status == "running" && waited.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(100);
+        }
+
+        var read = await (await physio.GetAsync($"/api/v1/fee-memoirs/{memoir.Id}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        Assert.Equal(new DateOnly(2026, 12, 23), read.DueDate);
+        var run = await PaymentRuns.PaymentRunApi.RunAsync(admin, read.Lines[1].Payment!.PaymentRunId);
+        Assert.True(run.ExecutionDate <= read.DueDate, $"The contested line was paid by the run of {run.ExecutionDate}, after its memoir's due date {read.DueDate}.");
+    }
 }

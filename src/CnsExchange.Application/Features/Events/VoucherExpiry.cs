@@ -11,7 +11,7 @@ namespace CnsExchange.Application.Features.Events;
 public sealed record RunEventHousekeeping(DateTimeOffset? Since = null) : ICommand<int>;
 
 public sealed class EventHousekeepingHandler(IAppDbContext db, TimeProvider clock, IEvents events, Webhooks.WebhookOptions options,
-    ILogger<EventHousekeepingHandler> logger) : ICommandHandler<RunEventHousekeeping, int>
+    PaymentRuns.IPaymentRunLock dueWork, ILogger<EventHousekeepingHandler> logger) : ICommandHandler<RunEventHousekeeping, int>
 {
     public const int NoticeDays = 7;
 
@@ -20,6 +20,10 @@ public sealed class EventHousekeepingHandler(IAppDbContext db, TimeProvider cloc
 
     public async ValueTask<int> Handle(RunEventHousekeeping command, CancellationToken ct)
     {
+        // The sandbox's due work is one at a time: while a clock advance (or a payment run) holds it, the minutely tick
+        // leaves the notices to the advance, which records each at its own instant; the advance itself holds it already.
+        await using var held = await dueWork.TryAcquireAsync(ct);
+        if (held is null) return 0;
         var now = clock.GetUtcNow();
         var today = LuxembourgCalendar.LocalDate(now);
         var horizon = today.AddDays(NoticeDays);
