@@ -17,6 +17,7 @@ public static class ApplicationServices
         services.AddScoped<IRequestRuleSet, RehabilitationRuleSet>();
         // LIF-04: the port through which any feature takes back a paid line (reversals, recoveries, CUR-09).
         services.AddScoped<Features.Lifecycle.IRecoveries, Features.Lifecycle.LineRecoveries>();
+        services.AddScoped<Features.HospitalStays.HospitalStayReleases>();
         return services;
     }
 }

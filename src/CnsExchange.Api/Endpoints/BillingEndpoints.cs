@@ -97,7 +97,9 @@ public sealed class BillingEndpoints : IEndpointGroup
             .WithDescription("The line is released (its session goes back to the voucher). The next payment run deducts the amount from what it pays " +
                              "you; when your debts exceed it, no transfer is made and the rest carries forward. The return file lists the reversal " +
                              "(LINE_REVERSED) with the original run and amount. A line not paid yet answers 409 line_not_paid; reversing twice " +
-                             "answers the same debt.");
+                             "answers the same debt. A hospital reversing the stay-days line of a stay's settlement (memoir source hospital_stay) " +
+                             "releases the stay in the same transaction: GET /hospital-stays/{id} shows it `released`, its participation days go " +
+                             "back to the yearly ceiling, it no longer overlaps, and doctors' fees for it are refused HOSPITAL_STAY_RELEASED.");
 
         var review = api.MapGroup("/review/contestations").WithTags("Review").RequireAuthorization(Policies.ReviewerOrAdmin);
         review.MapGet("", (IMediator m, string? cursor, int? limit, string? status, DateOnly? from, DateOnly? to, CancellationToken ct) =>
@@ -123,7 +125,8 @@ public sealed class BillingEndpoints : IEndpointGroup
             .WithSummary("Recover a paid line (LIF-04) with a code: DOUBLE_FINANCING, CURE_INTERRUPTED or SESSION_NOT_GIVEN.")
             .WithDescription("The CNS amount paid becomes the provider's debt, netted by the next payment run (LIF-05), and the return file lists " +
                              "it as LINE_RECOVERED with the original run and amount. The line is released (its session goes back to the voucher). " +
-                             "A line not paid yet answers 409 line_not_paid; recovering twice answers the same debt.");
+                             "A line not paid yet answers 409 line_not_paid; recovering twice answers the same debt. Recovering the stay-days line " +
+                             "of a hospital stay's settlement releases the stay (LIF-04, see POST /fee-memoirs/{id}/lines/{line}/reversal).");
 
         var files = api.MapGroup("/billing-files").WithTags("Billing files");
         files.MapPost("", UploadBillingFileAsync)

@@ -16,6 +16,9 @@ public sealed class HospitalStayEndpoints : IEndpointGroup
         "year, against that year's ceiling. Day hospital and surveillance place: 12.75 EUR per day, none under 18, no ceiling. A day " +
         "shared by two stationary stays (transfer: discharge of one, admission of the next) is charged once; other overlaps with a " +
         "recorded stay are refused (HOSPITAL_STAY_OVERLAP). A refusal is a 201 with status `refused` and reasons. " +
+        "A stay whose settlement line of stay days was reversed (POST /fee-memoirs/{id}/lines/{n}/reversal) or recovered by CNS is " +
+        "`released` (LIF-04): it no longer counts toward the yearly ceiling of the stays recorded afterwards and no longer overlaps, " +
+        "so the corrected stay is sent again here; stays recorded before the release keep what was decided for them. " +
         "Send `Idempotency-Key` to make retries safe.";
 
     public void Map(RouteGroupBuilder api)
@@ -38,14 +41,14 @@ public sealed class HospitalStayEndpoints : IEndpointGroup
 
         g.MapGet("/{id:guid}", (IMediator m, Guid id, CancellationToken ct) => m.Send(new GetHospitalStay(id), ct))
             .RequireAuthorization(Policies.ProviderOrStaff)
-            .WithSummary("One hospital stay with its settlement (its hospital, or CNS staff).")
+            .WithSummary("One hospital stay with its settlement (its hospital, or CNS staff); `release` says when and why a released stay no longer stands.")
             .Produces<HospitalStayDto>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         g.MapGet("", (IMediator m, string? cursor, int? limit, string? status, DateOnly? admittedFrom, DateOnly? admittedTo, CancellationToken ct) =>
                 m.Send(new ListHospitalStays(cursor, limit, status, admittedFrom, admittedTo), ct))
             .RequireAuthorization(Policies.ProviderOrStaff)
-            .WithSummary("The hospital's stays (staff: all), newest first; filter by status and admission dates; page with cursor and limit.")
+            .WithSummary("The hospital's stays (staff: all), newest first; filter by status (accepted, refused, released) and admission dates; page with cursor and limit.")
             .Produces<Page<HospitalStaySummaryDto>>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
     }

@@ -6,6 +6,8 @@ public static class BillingReasonCodes
     public const string VoucherUnknown = "VOUCHER_UNKNOWN";
     public const string VoucherNotOwned = "VOUCHER_NOT_OWNED";
     public const string HospitalStayUnknown = "HOSPITAL_STAY_UNKNOWN";
+    /// <summary>LIF-04: the stay a doctor's fee names was released (its stay-days line reversed or recovered) before the fee came.</summary>
+    public const string HospitalStayReleased = "HOSPITAL_STAY_RELEASED";
     public const string TreatmentStartedTooLate = "TREATMENT_STARTED_TOO_LATE";
     public const string SessionDateInFuture = "SESSION_DATE_IN_FUTURE";
     public const string SessionOutsideValidity = "SESSION_OUTSIDE_VALIDITY";

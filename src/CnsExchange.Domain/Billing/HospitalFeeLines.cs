@@ -69,13 +69,24 @@ public static class HospitalFeeLines
         if (reason is not null) list.Add(reason);
     }
 
-    /// <summary>BIL-01 read on the stay: it exists, CNS accepted it, and it is the stay of the line's insured person.</summary>
+    /// <summary>
+    /// BIL-01 read on the stay: it exists, CNS accepted it, and it is the stay of the line's insured person; a stay of that
+    /// person released since (LIF-04, <see cref="StayRelease"/>) is refused as such.
+    /// </summary>
     private static class StayOfLine
     {
         public static HospitalStay? Check(LineFacts facts, List<Reason> refusals)
         {
             var stay = facts.HospitalStay;
-            if (stay is { Status: HospitalStayStatus.Accepted } && stay.Matricule == facts.Line.Matricule && stay.Id == facts.Line.HospitalStayId) return stay;
+            if (stay is not null && stay.Matricule == facts.Line.Matricule && stay.Id == facts.Line.HospitalStayId)
+            {
+                if (stay.Status == HospitalStayStatus.Accepted) return stay;
+                if (StayRelease.CheckFee(stay) is { } released)
+                {
+                    refusals.Add(released);
+                    return null;
+                }
+            }
             refusals.Add(Reason.Refusal(BillingReasonCodes.HospitalStayUnknown, VoucherOwnership.Rule, "hospitalStayId", facts.Line.HospitalStayId?.ToString()));
             return null;
         }

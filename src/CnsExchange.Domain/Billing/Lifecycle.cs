@@ -1,4 +1,5 @@
 using CnsExchange.Domain.Calendar;
+using CnsExchange.Domain.Hospital;
 
 namespace CnsExchange.Domain.Billing;
 
@@ -133,6 +134,46 @@ public static class LineReversal
         line.ReleasedAt ??= now;
         return service;
     }
+}
+
+/// <summary>
+/// LIF-04 on a hospital stay. The settlement memoir CNS makes of a recorded stay (source hospital_stay) cannot be voided
+/// (LIF-02); a stay is corrected by taking back the settlement line that pays the stay itself — its stay days, HOS-01 less
+/// the HOS-02/03 participation. Once that line is reversed by the hospital or recovered by CNS the stay is released: it no
+/// longer stands. Its participation days go back to the HOS-02 yearly ceiling for the stays recorded afterwards (those
+/// recorded before keep what was decided and paid for them), it no longer overlaps a stay for the same dates, and doctors'
+/// fees naming it are refused. The operation and accompanying-bed lines of the settlement, taken back, take back their own
+/// amount only: the stay still stands. Doctors' fees already paid for the stay are left as they are.
+/// </summary>
+public static class StayRelease
+{
+    public const string Rule = LineReversal.Rule;
+
+    /// <summary>Whether taking back this line of a memoir of <paramref name="source"/> releases <paramref name="stay"/>: the stay's own settlement line of its stay days.</summary>
+    public static bool ReleasesTheStay(FeeMemoirSource source, FeeMemoirLine line, HospitalStay stay) =>
+        source == FeeMemoirSource.HospitalStay && line.HospitalStayId == stay.Id
+        && stay.Lines.Any(l => l.Type == StayLineType.StayDays && l.Code == line.ActCode);
+
+    /// <summary>
+    /// Releases the accepted stay at <paramref name="now"/> for the debt <paramref name="debtId"/>; returns the participation
+    /// days it gives back to the insured person's HOS-02 counters, per calendar year (stationary stays only count there).
+    /// </summary>
+    public static IReadOnlyDictionary<int, int> Release(HospitalStay stay, Guid debtId, DateTimeOffset now)
+    {
+        if (stay.Status != HospitalStayStatus.Accepted) throw new InvalidOperationException($"Only an accepted stay is released, not a {stay.Status} one.");
+        stay.Status = HospitalStayStatus.Released;
+        stay.ReleasedAt = now;
+        stay.ReleaseDebtId = debtId;
+        return stay.Kind == HospitalStayKind.Stationary
+            ? stay.ParticipationYears.Where(y => y.ChargedDays > 0).ToDictionary(y => y.Year, y => y.ChargedDays)
+            : new Dictionary<int, int>();
+    }
+
+    /// <summary>The refusal of a doctor's fee naming a released stay (detail: the Luxembourg date of the release); null while the stay stands.</summary>
+    public static Reason? CheckFee(HospitalStay stay) =>
+        stay is { Status: HospitalStayStatus.Released, ReleasedAt: { } at }
+            ? Reason.Refusal(BillingReasonCodes.HospitalStayReleased, Rule, "hospitalStayId", Dates.Iso(LuxembourgCalendar.LocalDate(at)))
+            : null;
 }
 
 /// <summary>The figures of one provider in one payment run after netting (LIF-05).</summary>

@@ -6,6 +6,12 @@ public enum HospitalStayStatus
     Accepted,
     /// <summary>Refused as a whole (unknown or unaffiliated insured, competent fund abroad, overlapping stay).</summary>
     Refused,
+    /// <summary>
+    /// Accepted, then no longer standing (LIF-04, <c>StayRelease</c>): the settlement line paying its stay days was reversed
+    /// by the hospital or recovered by CNS. Its settlement stays as decided; its participation days no longer count toward
+    /// HOS-02, it overlaps nothing and takes no more doctors' fees.
+    /// </summary>
+    Released,
 }
 
 /// <summary>A hospital stay sent by a hospital for direct billing to CNS, with its settlement (RULES.md §7).</summary>
@@ -38,6 +44,10 @@ public sealed class HospitalStay
     public decimal? DirectBillingInvoiceAbove { get; set; }
     public List<Reason> Reasons { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>When the stay was released (<see cref="HospitalStayStatus.Released"/>); null while it stands.</summary>
+    public DateTimeOffset? ReleasedAt { get; set; }
+    /// <summary>The reversal or recovery of the stay-days line that released the stay: its kind, code, note and line.</summary>
+    public Guid? ReleaseDebtId { get; set; }
     public List<HospitalStayLine> Lines { get; set; } = [];
     public List<HospitalStayParticipationYear> ParticipationYears { get; set; } = [];
     public List<HospitalStayOperation> Operations { get; set; } = [];

@@ -190,6 +190,20 @@ public sealed class HospitalFeeLineRuleTests
     }
 
     [Theory]
+    [InlineData(null, "HOSPITAL_STAY_RELEASED")]      // the stay's own insured person: told the stay was released, and when
+    [InlineData("2012051469331", "HOSPITAL_STAY_UNKNOWN")] // another person: nothing about the stay
+    public void Lif04_a_fee_for_a_released_stay_is_refused(string? matricule, string code)
+    {
+        var stay = Stay();
+        StayRelease.Release(stay, Guid.NewGuid(), new DateTimeOffset(2026, 11, 29, 23, 30, 0, TimeSpan.Zero)); // 30 November in Luxembourg
+        var decision = Fee(stay, matricule: matricule);
+        Assert.Equal(LineOutcome.Refused, decision.Outcome);
+        var reason = Assert.Single(decision.Reasons);
+        Assert.Equal(code, reason.Code);
+        if (matricule is null) Assert.Equal(("LIF-04", "2026-11-30"), (reason.Rule, reason.Detail));
+    }
+
+    [Theory]
     [InlineData("2026-11-15", "ACT_OUTSIDE_STAY")]
     [InlineData("2026-11-16", null)]
     [InlineData("2026-11-20", null)]

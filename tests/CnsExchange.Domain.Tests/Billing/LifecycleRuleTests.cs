@@ -166,4 +166,51 @@ public sealed class LifecycleRuleTests
     [Fact]
     public void Lif05_negative_figures_are_refused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => DebtNetting.Net(0m, -1m, 10m));
+
+    // ---- LIF-04 on a hospital stay ----------------------------------------------------------------------------------
+
+    private static Domain.Hospital.HospitalStay SettledStay(Domain.Hospital.HospitalStayKind kind = Domain.Hospital.HospitalStayKind.Stationary) => new()
+    {
+        Id = Guid.Parse("00000000-0000-0000-0000-0000000005a1"),
+        Matricule = "1983081246785",
+        InsuredId = Guid.Parse("00000000-0000-0000-0000-0000000000c1"),
+        Kind = kind,
+        AdmissionDate = new DateOnly(2026, 12, 28),
+        DischargeDate = new DateOnly(2027, 1, 3),
+        CountryOfCare = "LU",
+        Status = Domain.Hospital.HospitalStayStatus.Accepted,
+        Lines =
+        [
+            new() { LineNumber = 1, Type = Domain.Hospital.StayLineType.StayDays, Code = Domain.Hospital.StayServices.TariffItem(kind) },
+            new() { LineNumber = 2, Type = Domain.Hospital.StayLineType.Operation, Code = "HOP02" },
+            new() { LineNumber = 3, Type = Domain.Hospital.StayLineType.AccompanyingBed, Code = Domain.Hospital.AccompanyingBed.TariffItem },
+        ],
+        ParticipationYears = [new() { Year = 2026, ChargedDays = 4 }, new() { Year = 2027, ChargedDays = 3 }],
+    };
+
+    [Theory]
+    [InlineData(FeeMemoirSource.HospitalStay, "stationary_day", true)]
+    [InlineData(FeeMemoirSource.HospitalStay, "HOP02", false)]                // an operation: its amount only
+    [InlineData(FeeMemoirSource.HospitalStay, "accompanying_bed_day", false)] // the parent's bed: its amount only
+    [InlineData(FeeMemoirSource.Api, "stationary_day", false)]                // not the stay's settlement
+    public void Lif04_only_the_stay_days_line_of_the_stays_settlement_releases_the_stay(FeeMemoirSource source, string act, bool releases)
+    {
+        var stay = SettledStay();
+        var line = new FeeMemoirLine { HospitalStayId = stay.Id, ActCode = act, Matricule = stay.Matricule };
+        Assert.Equal(releases, StayRelease.ReleasesTheStay(source, line, stay));
+        Assert.False(StayRelease.ReleasesTheStay(source, new FeeMemoirLine { HospitalStayId = Guid.NewGuid(), ActCode = act, Matricule = stay.Matricule }, stay));
+    }
+
+    [Theory]
+    [InlineData(Domain.Hospital.HospitalStayKind.Stationary, 4, 3)]
+    [InlineData(Domain.Hospital.HospitalStayKind.DayHospital, 0, 0)] // HOS-03 has no yearly ceiling: nothing to give back
+    public void Lif04_a_released_stay_gives_back_the_participation_days_it_charged_in_each_year(Domain.Hospital.HospitalStayKind kind, int in2026, int in2027)
+    {
+        var stay = SettledStay(kind);
+        var debt = Guid.NewGuid();
+        var givenBack = StayRelease.Release(stay, debt, Now);
+        Assert.Equal((in2026, in2027), (givenBack.GetValueOrDefault(2026), givenBack.GetValueOrDefault(2027)));
+        Assert.Equal((Domain.Hospital.HospitalStayStatus.Released, (DateTimeOffset?)Now, (Guid?)debt), (stay.Status, stay.ReleasedAt, stay.ReleaseDebtId));
+        Assert.Throws<InvalidOperationException>(() => StayRelease.Release(stay, debt, Now)); // released once
+    }
 }

@@ -40,6 +40,43 @@ public sealed record HospitalStayLineDto(
     bool Covered,
     IReadOnlyList<ReasonDto> Reasons);
 
+/// <summary>
+/// LIF-04: why a stay no longer stands — the settlement line paying its stay days was reversed by the hospital or recovered
+/// by CNS (<see cref="StayRelease"/>). The settlement stays as it was decided and paid; the line's paid amount is the
+/// hospital's debt.
+/// </summary>
+/// <param name="Kind">reversal (by the hospital) or recovery (by CNS staff).</param>
+/// <param name="EntryCode">LINE_REVERSED or LINE_RECOVERED, as the return file lists the debt.</param>
+/// <param name="Code">LINE_REVERSED for a reversal; the recovery code (e.g. SESSION_NOT_GIVEN, DOUBLE_FINANCING) for a recovery.</param>
+/// <param name="Note">The hospital's reason for a reversal, CNS staff's note for a recovery.</param>
+/// <param name="MemoirId">The stay's settlement memoir.</param>
+/// <param name="LineNumber">Its line taken back: the stay days.</param>
+/// <param name="DebtId">The debt the next payment run nets (LIF-05).</param>
+public sealed record HospitalStayReleaseDto(
+    DateTimeOffset ReleasedAt,
+    DebtKind Kind,
+    string EntryCode,
+    string Code,
+    string? Note,
+    Guid MemoirId,
+    int LineNumber,
+    Guid DebtId)
+{
+    public static HospitalStayReleaseDto Of(DateTimeOffset releasedAt, ProviderDebt debt) =>
+        new(releasedAt, debt.Kind, LineReversal.EntryCode(debt.Kind), debt.Code, debt.Note, debt.MemoirId, debt.LineNumber, debt.Id);
+
+    /// <summary>The releases of the released stays among <paramref name="stays"/> (stay id → its release), read with their debts.</summary>
+    public static async Task<IReadOnlyDictionary<Guid, HospitalStayReleaseDto>> OfAsync(IAppDbContext db,
+        IEnumerable<(Guid StayId, DateTimeOffset? ReleasedAt, Guid? DebtId)> stays, CancellationToken ct)
+    {
+        var released = stays.Where(s => s is { ReleasedAt: not null, DebtId: not null }).ToList();
+        if (released.Count == 0) return new Dictionary<Guid, HospitalStayReleaseDto>();
+        var ids = released.Select(s => s.DebtId!.Value).ToList();
+        var debts = await db.Set<ProviderDebt>().AsNoTracking().Where(d => ids.Contains(d.Id)).ToDictionaryAsync(d => d.Id, ct);
+        return released.ToDictionary(s => s.StayId, s => Of(s.ReleasedAt!.Value, debts[s.DebtId!.Value]));
+    }
+}
+
 /// <summary>A hospital stay and its settlement. <c>reasons</c> lists every reason of the stay and of its lines.</summary>
 public sealed record HospitalStayDto(
     Guid Id,
@@ -61,13 +98,16 @@ public sealed record HospitalStayDto(
     IReadOnlyList<HospitalStayOperationDto> Operations,
     IReadOnlyList<HospitalStayLineDto> Lines,
     IReadOnlyList<ReasonDto> Reasons,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    HospitalStayReleaseDto? Release)
 {
-    public static HospitalStayDto From(HospitalStay s, string providerCode, IReferenceData reference, string language) => new(
+    /// <param name="release">The stay's release when it is <c>released</c> (<see cref="HospitalStayReleaseDto.OfAsync"/>).</param>
+    public static HospitalStayDto From(HospitalStay s, string providerCode, IReferenceData reference, string language, HospitalStayReleaseDto? release = null) => new(
         s.Id, providerCode, s.Matricule, s.Kind, s.AdmissionDate, s.DischargeDate, s.Childbirth, s.Room, s.SingleRoomMedicallyNeeded,
         s.AccompanyingParentBed, s.CountryOfCare, s.Status, s.Days,
         new HospitalStayAmountsDto(s.TariffAmount, s.CnsAmount, s.InsuredParticipation, s.NotCoveredAmount),
-        s.Status == HospitalStayStatus.Accepted
+        // A released stay shows what was decided for it: its participation was charged (and paid) as it stands here.
+        s.Status != HospitalStayStatus.Refused
             ? new HospitalStayParticipationDto(
                 s.Kind == HospitalStayKind.Stationary ? StationaryParticipation.Rule : AmbulatoryParticipation.Rule,
                 s.ParticipationDays, s.InsuredParticipation,
@@ -81,10 +121,11 @@ public sealed record HospitalStayDto(
         s.Lines.OrderBy(l => l.LineNumber).Select(l => new HospitalStayLineDto(l.LineNumber, l.Type, l.Code, l.Main, l.Quantity, l.UnitTariff,
             l.TariffAmount, l.CnsAmount, l.InsuredAmount, l.Covered, reference.Render(l.Reasons, language))).ToList(),
         reference.Render(s.Reasons, language),
-        s.CreatedAt);
+        s.CreatedAt,
+        release);
 }
 
-/// <summary>A stay in a list (newest first).</summary>
+/// <summary>A stay in a list (newest first); <c>release</c> when it is <c>released</c> (LIF-04).</summary>
 public sealed record HospitalStaySummaryDto(
     Guid Id,
     string Matricule,
@@ -95,4 +136,5 @@ public sealed record HospitalStaySummaryDto(
     int Days,
     decimal CnsAmount,
     decimal InsuredParticipation,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    HospitalStayReleaseDto? Release);

@@ -6,7 +6,7 @@ namespace CnsExchange.Application.Features.HospitalStays;
 public sealed record GetHospitalStay(Guid Id) : IQuery<HospitalStayDto>;
 
 /// <summary>The caller's stays (staff: all), newest first, filterable by status and admission dates.</summary>
-/// <param name="Status">accepted or refused.</param>
+/// <param name="Status">accepted, refused or released (LIF-04: its stay-days line reversed or recovered).</param>
 public sealed record ListHospitalStays(string? Cursor, int? Limit, string? Status, DateOnly? AdmittedFrom, DateOnly? AdmittedTo)
     : IQuery<Page<HospitalStaySummaryDto>>;
 
@@ -19,7 +19,8 @@ public sealed class HospitalStayQueryHandlers(IAppDbContext db, IReferenceData r
         var stay = await db.Set<HospitalStay>().AsNoTracking().AsSplitQuery().SingleOrDefaultAsync(s => s.Id == query.Id, ct);
         if (stay is null || (!caller.IsStaff() && stay.ProviderId != caller.RequireProvider())) throw new NotFoundException("Hospital stay");
         var providerCode = await db.Providers.Where(p => p.Id == stay.ProviderId).Select(p => p.Code).SingleAsync(ct);
-        return HospitalStayDto.From(stay, providerCode, reference, caller.Language);
+        var release = await HospitalStayReleaseDto.OfAsync(db, [(stay.Id, stay.ReleasedAt, stay.ReleaseDebtId)], ct);
+        return HospitalStayDto.From(stay, providerCode, reference, caller.Language, release.GetValueOrDefault(stay.Id));
     }
 
     public async ValueTask<Page<HospitalStaySummaryDto>> Handle(ListHospitalStays query, CancellationToken ct)
@@ -34,14 +35,20 @@ public sealed class HospitalStayQueryHandlers(IAppDbContext db, IReferenceData r
         if (query.Status is { } text)
         {
             if (!Enum.TryParse<HospitalStayStatus>(text, ignoreCase: true, out var status) || !text.All(char.IsAsciiLetter))
-                throw new BadInputException("status", "status must be accepted or refused.");
+                throw new BadInputException("status", "status must be accepted, refused or released.");
             stays = stays.Where(s => s.Status == status);
         }
         stays = stays.Within(DateWindow.Of(query.AdmittedFrom, query.AdmittedTo), s => s.AdmissionDate);
-        var (items, next) = await stays.NewestFirstAsync(page, s => s.CreatedAt, s => s.Id,
-            s => new HospitalStaySummaryDto(s.Id, s.Matricule, s.Kind, s.AdmissionDate, s.DischargeDate, s.Status, s.Days,
-                s.CnsAmount, s.InsuredParticipation, s.CreatedAt),
-            d => new Cursor(d.CreatedAt, d.Id), ct);
-        return new Page<HospitalStaySummaryDto>(items, next);
+        var (rows, next) = await stays.NewestFirstAsync(page, s => s.CreatedAt, s => s.Id,
+            s => new
+            {
+                Summary = new HospitalStaySummaryDto(s.Id, s.Matricule, s.Kind, s.AdmissionDate, s.DischargeDate, s.Status, s.Days,
+                    s.CnsAmount, s.InsuredParticipation, s.CreatedAt, null),
+                s.ReleasedAt,
+                s.ReleaseDebtId,
+            },
+            r => new Cursor(r.Summary.CreatedAt, r.Summary.Id), ct);
+        var releases = await HospitalStayReleaseDto.OfAsync(db, rows.Select(r => (r.Summary.Id, r.ReleasedAt, r.ReleaseDebtId)), ct);
+        return new Page<HospitalStaySummaryDto>(rows.Select(r => r.Summary with { Release = releases.GetValueOrDefault(r.Summary.Id) }).ToList(), next);
     }
 }

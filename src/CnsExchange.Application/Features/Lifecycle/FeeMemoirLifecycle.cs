@@ -121,7 +121,8 @@ public interface IRecoveries
     Task<ProviderDebtDto> ReverseAsync(Guid providerId, Guid memoirId, int lineNumber, string? reason, CancellationToken ct);
 }
 
-public sealed class LineRecoveries(IAppDbContext db, IBillingLedger ledger, TimeProvider clock, ICurrentCaller caller, IEvents events) : IRecoveries
+public sealed class LineRecoveries(IAppDbContext db, IBillingLedger ledger, TimeProvider clock, ICurrentCaller caller, IEvents events,
+    HospitalStays.HospitalStayReleases stays) : IRecoveries
 {
     public const string AlreadyTakenBack = "line_already_taken_back";
 
@@ -139,7 +140,7 @@ public sealed class LineRecoveries(IAppDbContext db, IBillingLedger ledger, Time
         db.InTransactionAsync(async () =>
         {
             var memoir = await db.Set<FeeMemoir>().AsNoTracking().Where(m => m.Id == memoirId)
-                .Select(m => new { m.ProviderId, m.Reference }).SingleOrDefaultAsync(ct);
+                .Select(m => new { m.ProviderId, m.Reference, m.Source }).SingleOrDefaultAsync(ct);
             if (memoir is null || (providerId is { } own && memoir.ProviderId != own)) throw new NotFoundException("Fee memoir");
             var target = await db.Set<FeeMemoirLine>().Where(l => l.MemoirId == memoirId && l.LineNumber == lineNumber)
                 .Select(l => new { l.Id, l.VoucherServiceId }).SingleOrDefaultAsync(ct) ?? throw new NotFoundException("Fee memoir line");
@@ -173,6 +174,8 @@ public sealed class LineRecoveries(IAppDbContext db, IBillingLedger ledger, Time
                 CreatedBy = caller.Actor,
             };
             db.Set<ProviderDebt>().Add(debt);
+            // The stay-days line of a hospital stay's settlement: the stay no longer stands (LIF-04, StayRelease), in this transaction.
+            await stays.ReleaseIfItsStayLineAsync(memoir.Source, line, debt.Id, now, ct);
             var dto = await ToDtoAsync(debt, ct);
             events.Record(kind == DebtKind.Reversal ? EventTypes.FeeMemoirLineReversed : EventTypes.FeeMemoirLineRecovered,
                 new EventResource(memoirId, $"/api/v1/fee-memoirs/{memoirId}"),

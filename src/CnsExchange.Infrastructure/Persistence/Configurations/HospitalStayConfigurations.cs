@@ -26,6 +26,9 @@ internal sealed class HospitalStayConfiguration : IEntityTypeConfiguration<Hospi
         {
             t.HasCheckConstraint("ck_hospital_stays_discharge_after_admission", "discharge_date >= admission_date");
             t.HasCheckConstraint("ck_hospital_stays_amounts", "tariff_amount = cns_amount + insured_participation + not_covered_amount");
+            // LIF-04: a released stay says when and by which reversal or recovery; a standing or refused one has neither.
+            t.HasCheckConstraint("ck_hospital_stays_release",
+                "(status = 'Released') = (released_at IS NOT NULL) AND (status = 'Released') = (release_debt_id IS NOT NULL)");
         });
         b.HasKey(x => x.Id);
         b.HasIndex(x => new { x.ProviderId, x.CreatedAt });
@@ -47,6 +50,8 @@ internal sealed class HospitalStayConfiguration : IEntityTypeConfiguration<Hospi
         b.Navigation(x => x.Operations).AutoInclude();
         b.HasOne<Provider>().WithMany().HasForeignKey(x => x.ProviderId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Insured>().WithMany().HasForeignKey(x => x.InsuredId).OnDelete(DeleteBehavior.Restrict);
+        // release_debt_id names the debt (LIF-04) without a foreign key: provider_debts → fee_memoirs → hospital_stays already
+        // points the other way, and a key back would close a cycle the sandbox deletion order (SandboxDeletionOrder) cannot cut.
     }
 }
 

@@ -1216,6 +1216,14 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("reasons");
 
+                    b.Property<Guid?>("ReleaseDebtId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("release_debt_id");
+
+                    b.Property<DateTimeOffset?>("ReleasedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("released_at");
+
                     b.Property<string>("Room")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -1269,6 +1277,8 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                             t.HasCheckConstraint("ck_hospital_stays_amounts", "tariff_amount = cns_amount + insured_participation + not_covered_amount");
 
                             t.HasCheckConstraint("ck_hospital_stays_discharge_after_admission", "discharge_date >= admission_date");
+
+                            t.HasCheckConstraint("ck_hospital_stays_release", "(status = 'Released') = (released_at IS NOT NULL) AND (status = 'Released') = (release_debt_id IS NOT NULL)");
                         });
                 });
 

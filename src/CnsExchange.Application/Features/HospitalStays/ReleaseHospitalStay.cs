@@ -1,0 +1,36 @@
+using CnsExchange.Application.Features.Billing;
+using CnsExchange.Domain.Hospital;
+
+namespace CnsExchange.Application.Features.HospitalStays;
+
+/// <summary>
+/// LIF-04 on a hospital stay (<see cref="StayRelease"/>): when the line of a stay's settlement that pays its stay days is
+/// taken back, the stay is released in the same transaction as the reversal or recovery, and its participation days go
+/// back to the insured person's HOS-02 counters.
+/// </summary>
+/// <remarks>
+/// Locks, after the caller's lock on the memoir line: the stay (as doctors' fee memoirs lock it), then the insured person's
+/// participation counters of every year the stay touches, ascending (as recording a stay locks them, before it reads the
+/// stays it might overlap). So a doctor's fee and the release are decided one after the other (a fee waiting for the
+/// stay reads it released), and a stay recorded at the same moment for the same person either reads the released stay or
+/// is recorded before the release, whose days it then saw as used: never in between. Neither of the other two writers
+/// takes the other lock, so the order cannot cycle.
+/// </remarks>
+public sealed class HospitalStayReleases(IAppDbContext db, IBillingLedger ledger, IHospitalParticipationCounters counters)
+{
+    /// <summary>Releases the stay when <paramref name="line"/>, of a memoir of <paramref name="source"/>, is its stay-days line; otherwise nothing.</summary>
+    public async Task ReleaseIfItsStayLineAsync(FeeMemoirSource source, FeeMemoirLine line, Guid debtId, DateTimeOffset now, CancellationToken ct)
+    {
+        if (source != FeeMemoirSource.HospitalStay || line.HospitalStayId is not { } stayId) return;
+        await ledger.LockHospitalStaysAsync([stayId], ct);
+        var stay = await db.Set<HospitalStay>().AsSplitQuery().SingleAsync(s => s.Id == stayId, ct);
+        if (stay.Status != HospitalStayStatus.Accepted || !StayRelease.ReleasesTheStay(source, line, stay)) return;
+
+        var givenBack = StayRelease.Release(stay, debtId, now);
+        for (var year = stay.AdmissionDate.Year; year <= stay.DischargeDate.Year; year++)
+        {
+            var counter = await counters.LockAsync(stay.InsuredId!.Value, year, ct);
+            counter.DaysCharged -= givenBack.GetValueOrDefault(year);
+        }
+    }
+}

@@ -1,0 +1,239 @@
+using System.Net;
+using CnsExchange.Application.Features.Billing;
+using CnsExchange.Application.Features.HospitalStays;
+using CnsExchange.Application.Features.Lifecycle;
+using CnsExchange.Domain.Billing;
+using CnsExchange.Domain.Hospital;
+using CnsExchange.IntegrationTests.Support;
+using Microsoft.EntityFrameworkCore;
+using static CnsExchange.IntegrationTests.Billing.BillingApi;
+using static CnsExchange.IntegrationTests.Lifecycle.LifecycleApi;
+using static CnsExchange.IntegrationTests.OtherBilling.OtherBillingSupport;
+using static CnsExchange.IntegrationTests.PaymentRuns.PaymentRunApi;
+
+namespace CnsExchange.IntegrationTests.HospitalStays;
+
+/// <summary>
+/// LIF-04 on a hospital stay: once the settlement line that pays the stay itself (its stay days, HOS-01 less the HOS-02/03
+/// participation) is reversed by the hospital or recovered by CNS, the stay is released — its participation days go back
+/// to the yearly ceiling, it no longer overlaps a corrected stay, and doctors' fees can no longer be billed for it.
+/// </summary>
+public sealed class HospitalStayReleaseTests(ApiFactory api) : ApiTest(api)
+{
+    private const string Adult = "1983081246785";
+
+    private static object Body(string admission, string discharge, string matricule = Adult, params string[] operations) => new
+    {
+        matricule, admissionDate = admission, dischargeDate = discharge, kind = "stationary", childbirth = false, room = "standard",
+        singleRoomMedicallyNeeded = false, accompanyingParentBed = false, countryOfCare = "LU",
+        operations = operations.Select((o, i) => new { actCode = o, main = i == 0 }).ToArray(),
+    };
+
+    private async Task<HospitalStayDto> RecordAsync(string admission, string discharge, params string[] operations) =>
+        await (await Client(Hospital1).PostJsonAsync("/api/v1/hospital-stays", Body(admission, discharge, operations: operations)))
+            .ExpectAsync<HospitalStayDto>(HttpStatusCode.Created);
+
+    private async Task<HospitalStayDto> ReadAsync(HospitalStayDto stay, string key = Hospital1) =>
+        await GetAsync<HospitalStayDto>(Client(key), $"/api/v1/hospital-stays/{stay.Id}");
+
+    /// <summary>The settlement memoir CNS made of the stay (source hospital_stay, one per stay).</summary>
+    private async Task<FeeMemoirDto> SettlementAsync(HospitalStayDto stay) =>
+        await GetAsync<FeeMemoirDto>(Client(Hospital1),
+            $"/api/v1/fee-memoirs/{Assert.Single((await MemoirsAsync(Client(Hospital1), $"?hospitalStayId={stay.Id}")).Items).Id}");
+
+    /// <summary>The settlement line that pays the stay days (HOS-01 less the participation).</summary>
+    private async Task<(string MemoirId, int Line)> StayLineAsync(HospitalStayDto stay)
+    {
+        var memoir = await SettlementAsync(stay);
+        return (memoir.Id.ToString(), memoir.Lines.Single(l => l.ActCode == "stationary_day").LineNumber);
+    }
+
+    /// <summary>The weekly run of Monday 30 November pays every memoir received so far.</summary>
+    private async Task PayAsync() => await SetClockAsync(Client(Admin), Local("2026-11-30", 3));
+
+    private async Task<ProviderDebtDto> ReverseStayAsync(HospitalStayDto stay)
+    {
+        var (memoirId, line) = await StayLineAsync(stay);
+        return await (await ReverseAsync(Client(Hospital1), memoirId, line, "Wrong discharge date: the stay is sent again corrected."))
+            .ExpectAsync<ProviderDebtDto>(HttpStatusCode.Created);
+    }
+
+    private static IEnumerable<string> Codes(HospitalStayDto stay) => stay.Reasons.Select(r => r.Code);
+
+    /// <summary>HOS-02 as the database keeps it: the insured person's participation days charged in <paramref name="year"/>.</summary>
+    private Task<int> CounterAsync(int year) => DbAsync(Api, async db =>
+    {
+        var insured = await db.Insured.AsNoTracking().Where(i => i.Matricule == Adult).Select(i => i.Id).SingleAsync();
+        return await db.Set<HospitalParticipationCounter>().AsNoTracking().Where(c => c.InsuredId == insured && c.Year == year)
+            .Select(c => c.DaysCharged).SingleOrDefaultAsync();
+    });
+
+    [Fact]
+    public async Task Hos02_a_reversed_stay_gives_its_participation_days_back_to_stays_recorded_afterwards()
+    {
+        var first = await RecordAsync("2026-02-01", "2026-02-25");   // 25 days charged
+        var second = await RecordAsync("2026-05-01", "2026-05-10");  // 5 charged: the ceiling of 30 is reached
+        Assert.Equal((25, 5), (first.Participation!.DaysCharged, second.Participation!.DaysCharged));
+        await PayAsync();
+
+        await ReverseStayAsync(first);
+        Assert.Equal(5, await CounterAsync(2026));
+
+        // 30 − the 5 of the second stay: 25 days left for stays recorded after the release.
+        var third = await RecordAsync("2026-08-01", "2026-08-20");
+        Assert.Equal(20, third.Participation!.DaysCharged);
+        Assert.Equal(20 * 25.50m, third.Amounts.InsuredParticipation);
+        var fourth = await RecordAsync("2026-09-01", "2026-09-10");
+        Assert.Equal(5, fourth.Participation!.DaysCharged);
+        Assert.Contains("PARTICIPATION_CEILING_REACHED", Codes(fourth));
+        Assert.Equal(30, await CounterAsync(2026));
+
+        // A stay recorded before the release keeps what was decided (and paid) for it.
+        var kept = await ReadAsync(second);
+        Assert.Equal((HospitalStayStatus.Accepted, 5, 5 * 25.50m), (kept.Status, kept.Participation!.DaysCharged, kept.Amounts.InsuredParticipation));
+    }
+
+    [Fact]
+    public async Task Lif04_a_stay_whose_stay_line_is_reversed_no_longer_overlaps_the_corrected_stay_for_the_same_dates()
+    {
+        var stay = await RecordAsync("2026-11-02", "2026-11-06");
+        var before = await RecordAsync("2026-11-02", "2026-11-06");
+        Assert.Equal(["HOSPITAL_STAY_OVERLAP"], Codes(before));
+        await PayAsync();
+
+        var debt = await ReverseStayAsync(stay);
+        Assert.Equal(("LINE_REVERSED", 2400.00m - 5 * 25.50m), (debt.EntryCode, debt.Amount));
+
+        // The stay shows it no longer stands, when and why; its settlement stays as decided.
+        var released = await ReadAsync(stay);
+        Assert.Equal(HospitalStayStatus.Released, released.Status);
+        var release = released.Release!;
+        Assert.Equal((debt.CreatedAt, DebtKind.Reversal, "LINE_REVERSED", "LINE_REVERSED", debt.Id, debt.MemoirId, debt.LineNumber),
+            (release.ReleasedAt, release.Kind, release.EntryCode, release.Code, release.DebtId, release.MemoirId, release.LineNumber));
+        Assert.True(release.ReleasedAt >= Local("2026-11-30", 3));
+        Assert.Equal("Wrong discharge date: the stay is sent again corrected.", release.Note);
+        Assert.Equal((5, stay.Amounts), (released.Participation!.DaysCharged, released.Amounts));
+        Assert.Null((await ReadAsync(before)).Release);
+        var listed = Assert.Single((await AllAsync<HospitalStaySummaryDto>(Client(Hospital1), "/api/v1/hospital-stays?status=released")));
+        Assert.Equal((stay.Id, HospitalStayStatus.Released, debt.Id), (listed.Id, listed.Status, listed.Release!.DebtId));
+        Assert.DoesNotContain((await AllAsync<HospitalStaySummaryDto>(Client(Hospital1), "/api/v1/hospital-stays?status=accepted")), s => s.Id == stay.Id);
+        Assert.Equal(release, (await ReadAsync(stay, Reviewer)).Release);
+
+        var corrected = await RecordAsync("2026-11-02", "2026-11-06");
+        Assert.Equal(HospitalStayStatus.Accepted, corrected.Status);
+        Assert.DoesNotContain("HOSPITAL_STAY_OVERLAP", Codes(corrected));
+        Assert.Equal(5, corrected.Participation!.DaysCharged); // the released stay's days were given back
+        Assert.Equal(5, await CounterAsync(2026));
+    }
+
+    [Fact]
+    public async Task Lif04_a_stay_recovered_by_cns_is_released_too()
+    {
+        var stay = await RecordAsync("2026-11-09", "2026-11-12", "HOP02");
+        await PayAsync();
+        var (memoirId, line) = await StayLineAsync(stay);
+        var debt = await (await RecoverAsync(Client(Reviewer), memoirId, line, code: "SESSION_NOT_GIVEN", note: "The patient was never admitted."))
+            .ExpectAsync<ProviderDebtDto>(HttpStatusCode.Created);
+        Assert.Equal((DebtKind.Recovery, "LINE_RECOVERED", "SESSION_NOT_GIVEN"), (debt.Kind, debt.EntryCode, debt.Code));
+        var release = (await ReadAsync(stay)).Release!;
+        Assert.Equal((DebtKind.Recovery, "LINE_RECOVERED", "SESSION_NOT_GIVEN", "The patient was never admitted."),
+            (release.Kind, release.EntryCode, release.Code, release.Note));
+        // Asked again, the recovery answers its debt; the stay is released once.
+        Assert.Equal(debt.Id, (await (await RecoverAsync(Client(Reviewer), memoirId, line, code: "SESSION_NOT_GIVEN")).ExpectAsync<ProviderDebtDto>(HttpStatusCode.Created)).Id);
+        await (await ReverseAsync(Client(Hospital1), memoirId, line)).ExpectProblemAsync(HttpStatusCode.Conflict, "line_already_taken_back");
+
+        var corrected = await RecordAsync("2026-11-10", "2026-11-12", "HOP02");
+        Assert.Equal(HospitalStayStatus.Accepted, corrected.Status);
+        Assert.Equal(3, await CounterAsync(2026));
+    }
+
+    [Fact]
+    public async Task Lif04_reversing_an_operation_line_leaves_the_stay_standing()
+    {
+        var stay = await RecordAsync("2026-11-16", "2026-11-20", "HOP02");
+        await PayAsync();
+        var memoir = await SettlementAsync(stay);
+        var operation = memoir.Lines.Single(l => l.ActCode == "HOP02").LineNumber;
+        await (await ReverseAsync(Client(Hospital1), memoir.Id.ToString(), operation)).ExpectAsync<ProviderDebtDto>(HttpStatusCode.Created);
+
+        var standing = await ReadAsync(stay);
+        Assert.Equal((HospitalStayStatus.Accepted, null), (standing.Status, standing.Release));
+        Assert.Equal(["HOSPITAL_STAY_OVERLAP"], Codes(await RecordAsync("2026-11-16", "2026-11-20")));
+        Assert.Equal(5, await CounterAsync(2026));
+        var fees = await Client(Doctor1).BillAsync("DR-OP-REV", [FeeLine(stay.Id.ToString(), Adult, "2026-11-17", "DV01", 42.00m)]);
+        Assert.Equal(LineOutcome.Accepted, fees.Line(1).Outcome);
+    }
+
+    [Fact]
+    public async Task Hos04_doctors_fees_for_a_released_stay_are_refused_and_fees_paid_before_stay_paid()
+    {
+        var stay = await RecordAsync("2026-11-16", "2026-11-20");
+        var paidFees = await Client(Doctor1).BillAsync("DR-REL-1", [FeeLine(stay.Id.ToString(), Adult, "2026-11-17", "DV01", 42.00m)]);
+        Assert.Equal(LineOutcome.Accepted, paidFees.Line(1).Outcome);
+        await PayAsync();
+        await ReverseStayAsync(stay);
+
+        var late = await Client(Doctor1).BillAsync("DR-REL-2", [FeeLine(stay.Id.ToString(), Adult, "2026-11-18", "DV01", 42.00m)]);
+        Assert.Equal(LineOutcome.Refused, late.Line(1).Outcome);
+        Assert.Equal(["HOSPITAL_STAY_RELEASED"], late.Line(1).ReasonCodes());
+        Assert.Equal(("LIF-04", "2026-11-30"), (late.Line(1).Reasons[0].Rule, late.Line(1).Reasons[0].Detail));
+        Assert.Equal(0m, late.Line(1).PayableAmount);
+        var simulated = await (await Client(Doctor1).PostJsonAsync("/api/v1/fee-memoirs/simulations",
+            new { memoirReference = "DR-REL-3", lines = new[] { FeeLine(stay.Id.ToString(), Adult, "2026-11-19", "DV01", 42.00m) } }))
+            .ExpectAsync<FeeMemoirSimulationDto>(HttpStatusCode.OK);
+        Assert.Equal(["HOSPITAL_STAY_RELEASED"], LineOf(simulated, 1).ReasonCodes());
+
+        // The insured's route (INS-08) reads the stay the same way.
+        var claim = await Reimbursement.ClaimApi.ClaimAsync(Client(Reimbursement.ClaimApi.InsuredApp), new
+        {
+            kind = "doctor_fees", matricule = Adult, providerCode = "DOC0001", hospitalStayId = stay.Id,
+            invoice = new { number = "DR-REL-INV", date = "2026-11-22" },
+            fees = new[] { new { date = "2026-11-19", actCode = "DV01", amountPaid = 42.00m } },
+        });
+        Assert.Equal(["HOSPITAL_STAY_RELEASED"], Reimbursement.ClaimApi.Codes(Reimbursement.ClaimApi.Line(claim, 1)));
+        Assert.Equal(0m, claim.ReimbursedTotal);
+
+        // The fee paid before the release is left alone: still paid, not released (it can be reversed on its own).
+        var paid = LineOf(await GetAsync<FeeMemoirDto>(Client(Doctor1), $"/api/v1/fee-memoirs/{paidFees.Id}"), 1);
+        Assert.Equal((LineOutcome.Accepted, 42.00m), (paid.Outcome, paid.Payment!.PaidAmount));
+        Assert.Null(paid.ReleasedAt);
+    }
+
+    [Fact]
+    public async Task Lif04_a_stay_recorded_while_the_overlapping_stay_is_reversed_gets_one_consistent_answer()
+    {
+        // Six paid stays of three days; each is reversed while a stay for the same dates is recorded, all at once.
+        var months = Enumerable.Range(3, 6).ToList();
+        var old = new List<HospitalStayDto>();
+        foreach (var month in months) old.Add(await RecordAsync($"2026-{month:00}-10", $"2026-{month:00}-12"));
+        await PayAsync();
+        var lines = new List<(string MemoirId, int Line)>();
+        foreach (var stay in old) lines.Add(await StayLineAsync(stay));
+
+        var reversals = lines.Select(l => ReverseAsync(Client(Hospital1), l.MemoirId, l.Line)).ToList();
+        // Sent a little later each, so that some corrections meet the release before it and some after it.
+        var corrections = months.Select(async (m, i) =>
+        {
+            await Task.Delay(i * 150);
+            return await Client(Hospital1).PostJsonAsync("/api/v1/hospital-stays", Body($"2026-{m:00}-10", $"2026-{m:00}-12"));
+        }).ToList();
+        await Task.WhenAll(reversals.Concat(corrections));
+
+        foreach (var response in reversals) await (await response).ExpectAsync<ProviderDebtDto>(HttpStatusCode.Created);
+        var answers = new List<HospitalStayDto>();
+        foreach (var response in corrections) answers.Add(await (await response).ExpectAsync<HospitalStayDto>(HttpStatusCode.Created));
+        // Each correction came before the release (refused: overlap) or after it (accepted, its 3 days charged); never in between.
+        foreach (var answer in answers)
+            Assert.True(answer.Status == HospitalStayStatus.Accepted ? answer.Participation!.DaysCharged == 3 : Codes(answer).SequenceEqual(["HOSPITAL_STAY_OVERLAP"]),
+                $"{answer.AdmissionDate}: {answer.Status} {string.Join(",", Codes(answer))}");
+        foreach (var stay in old) Assert.Equal(HospitalStayStatus.Released, (await ReadAsync(stay)).Status);
+        // The ceiling counts exactly the days of the stays that still stand.
+        var accepted = answers.Count(a => a.Status == HospitalStayStatus.Accepted);
+        Assert.Equal(3 * accepted, await CounterAsync(2026));
+
+        // The corrections refused in the race go through now.
+        foreach (var refused in answers.Where(a => a.Status == HospitalStayStatus.Refused))
+            Assert.Equal(HospitalStayStatus.Accepted, (await RecordAsync($"{refused.AdmissionDate:yyyy-MM-dd}", $"{refused.DischargeDate:yyyy-MM-dd}")).Status);
+        Assert.Equal(3 * months.Count, await CounterAsync(2026));
+    }
+}
