@@ -127,6 +127,25 @@ public sealed class HospitalStayReleaseTests(ApiFactory api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task Lif04_a_stay_line_reversed_before_stays_were_released_releases_its_stay_when_reversed_again()
+    {
+        var stay = await RecordAsync("2026-11-02", "2026-11-06");
+        await PayAsync();
+        var debt = await ReverseStayAsync(stay);
+        // As a database migrated from before ReleasedHospitalStays holds it: the line reversed, the stay still standing.
+        await RawSqlWithoutTriggersAsync(Api, "UPDATE cns.hospital_stays SET status = 'Accepted', released_at = NULL, release_debt_id = NULL WHERE id = @id",
+            ("id", stay.Id));
+        await RawSqlWithoutTriggersAsync(Api, "UPDATE cns.hospital_participation_counters SET days_charged = days_charged + 5 WHERE year = 2026");
+        Assert.Equal((HospitalStayStatus.Accepted, 5), ((await ReadAsync(stay)).Status, await CounterAsync(2026)));
+
+        Assert.Equal(debt.Id, (await ReverseStayAsync(stay)).Id); // the same debt, and now the stay is released
+        Assert.Equal((HospitalStayStatus.Released, debt.Id), ((await ReadAsync(stay)).Status, (await ReadAsync(stay)).Release!.DebtId));
+        Assert.Equal(0, await CounterAsync(2026));
+        Assert.Equal(debt.Id, (await ReverseStayAsync(stay)).Id); // released once
+        Assert.Equal(0, await CounterAsync(2026));
+    }
+
+    [Fact]
     public async Task Lif04_a_stay_recovered_by_cns_is_released_too()
     {
         var stay = await RecordAsync("2026-11-09", "2026-11-12", "HOP02");

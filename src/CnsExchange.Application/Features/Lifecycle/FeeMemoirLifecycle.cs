@@ -149,9 +149,15 @@ public sealed class LineRecoveries(IAppDbContext db, IBillingLedger ledger, Time
             var line = await db.LockForUpdateAsync<FeeMemoirLine>(target.Id, ct) ?? throw new NotFoundException("Fee memoir line");
 
             if (await db.Set<ProviderDebt>().SingleOrDefaultAsync(d => d.LineId == line.Id, ct) is { } existing)
-                return existing.Kind == kind && existing.Code == code
-                    ? await ToDtoAsync(existing, ct)
-                    : throw new ConflictException(AlreadyTakenBack, $"This line was already {(existing.Kind == DebtKind.Reversal ? "reversed" : "recovered")} ({existing.Code}).");
+            {
+                if (existing.Kind != kind || existing.Code != code)
+                    throw new ConflictException(AlreadyTakenBack, $"This line was already {(existing.Kind == DebtKind.Reversal ? "reversed" : "recovered")} ({existing.Code}).");
+                // A stay-days line taken back before stays were released (migration ReleasedHospitalStays) releases its stay
+                // when asked again; a stay already released is left as it is.
+                await stays.ReleaseIfItsStayLineAsync(memoir.Source, line, existing.Id, clock.GetUtcNow(), ct);
+                await db.SaveChangesAsync(ct);
+                return await ToDtoAsync(existing, ct);
+            }
             var runClosed = await PaymentRunState.TakenByClosedRunAsync(db, line, ct);
             if (LineReversal.WhyNotReversible(line, runClosed) is { } why) throw new ConflictException(why.Code, why.Message);
 
