@@ -167,7 +167,7 @@ public sealed class PaymentRunHandlers(IAppDbContext db, PaymentRunFactory facto
             pain001 = new PaymentFileDto(p.Kind, p.Format, p.Language, p.FileName, p.MediaType, p.Length, p.Sha256, SepaLocation(run.Id));
 
         var returnFileDtos = returnFiles.Select(f => ReturnFileQueries.ToDto(f, run,
-            files.Where(x => x.ReturnFileId == f.Id)
+            files.Where(x => x.ReturnFileId == f.Id).OrderBy(x => x.Format).ThenBy(x => x.Language) // as GET /return-files lists them
                 .Select(x => new PaymentFileDto(x.Kind, x.Format, x.Language, x.FileName, x.MediaType, x.Length, x.Sha256, ReturnFileQueries.Location(f.Id)))
                 .ToList())).ToList();
 
