@@ -183,6 +183,32 @@ public sealed class HospitalStayReleaseTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(LineOutcome.Accepted, fees.Line(1).Outcome);
     }
 
+    /// <summary>
+    /// A released stay no longer stands, and nor do its operations: they are taken back with the stay days, else the
+    /// corrected stay's settlement would pay them a second time (helper's doubt, stop 67).
+    /// </summary>
+    [Fact]
+    public async Task Lif04_releasing_a_stay_takes_back_the_operations_its_settlement_paid()
+    {
+        var stay = await RecordAsync("2026-11-09", "2026-11-13", "HOP02");
+        await PayAsync();
+        var paid = await SettlementAsync(stay);
+        var operation = paid.Lines.Single(l => l.ActCode == "HOP02");
+        Assert.True(operation.Payment?.PaidAmount > 0m);
+
+        await ReverseStayAsync(stay);
+
+        var after = await SettlementAsync(stay);
+        Assert.All(after.Lines.Where(l => l.PayableAmount > 0m), l => Assert.NotNull(l.ReleasedAt));
+        // Reversing the operation again answers the debt the release made (a reversal asked twice is one debt).
+        var again = await (await ReverseAsync(Client(Hospital1), after.Id.ToString(), operation.LineNumber)).ExpectAsync<ProviderDebtDto>(HttpStatusCode.Created);
+        Assert.Equal((operation.Payment!.PaidAmount, "LINE_REVERSED"), (again.Amount, again.Code));
+        Assert.StartsWith("Taken back with line ", again.Note);
+        var feed = await GetAsync<CnsExchange.Application.Features.Events.EventPage>(Client(Hospital1), "/api/v1/events?types=fee_memoir_line.reversed&limit=200");
+        var lines = feed.Items.Where(e => e.Resource.Id == after.Id).Select(e => e.Data.GetProperty("lineNumber").GetInt32()).Order().ToList();
+        Assert.Equal(after.Lines.Where(l => l.PayableAmount > 0m).Select(l => l.LineNumber).Order().ToList(), lines);
+    }
+
     [Fact]
     public async Task Hos04_doctors_fees_for_a_released_stay_are_refused_and_fees_paid_before_stay_paid()
     {

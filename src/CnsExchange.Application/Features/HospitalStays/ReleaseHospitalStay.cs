@@ -18,13 +18,13 @@ namespace CnsExchange.Application.Features.HospitalStays;
 /// </remarks>
 public sealed class HospitalStayReleases(IAppDbContext db, IBillingLedger ledger, IHospitalParticipationCounters counters)
 {
-    /// <summary>Releases the stay when <paramref name="line"/>, of a memoir of <paramref name="source"/>, is its stay-days line; otherwise nothing.</summary>
-    public async Task ReleaseIfItsStayLineAsync(FeeMemoirSource source, FeeMemoirLine line, Guid debtId, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Releases the stay when <paramref name="line"/>, of a memoir of <paramref name="source"/>, is its stay-days line; otherwise nothing. True when it released it.</summary>
+    public async Task<bool> ReleaseIfItsStayLineAsync(FeeMemoirSource source, FeeMemoirLine line, Guid debtId, DateTimeOffset now, CancellationToken ct)
     {
-        if (source != FeeMemoirSource.HospitalStay || line.HospitalStayId is not { } stayId) return;
+        if (source != FeeMemoirSource.HospitalStay || line.HospitalStayId is not { } stayId) return false;
         await ledger.LockHospitalStaysAsync([stayId], ct);
         var stay = await db.Set<HospitalStay>().AsSplitQuery().SingleAsync(s => s.Id == stayId, ct);
-        if (stay.Status != HospitalStayStatus.Accepted || !StayRelease.ReleasesTheStay(source, line, stay)) return;
+        if (stay.Status != HospitalStayStatus.Accepted || !StayRelease.ReleasesTheStay(source, line, stay)) return false;
 
         var givenBack = StayRelease.Release(stay, debtId, now);
         for (var year = stay.AdmissionDate.Year; year <= stay.DischargeDate.Year; year++)
@@ -32,5 +32,6 @@ public sealed class HospitalStayReleases(IAppDbContext db, IBillingLedger ledger
             var counter = await counters.LockAsync(stay.InsuredId!.Value, year, ct);
             counter.DaysCharged -= givenBack.GetValueOrDefault(year);
         }
+        return true;
     }
 }

@@ -154,7 +154,8 @@ public sealed class LineRecoveries(IAppDbContext db, IBillingLedger ledger, Time
                     throw new ConflictException(AlreadyTakenBack, $"This line was already {(existing.Kind == DebtKind.Reversal ? "reversed" : "recovered")} ({existing.Code}).");
                 // A stay-days line taken back before stays were released (migration ReleasedHospitalStays) releases its stay
                 // when asked again; a stay already released is left as it is.
-                await stays.ReleaseIfItsStayLineAsync(memoir.Source, line, existing.Id, clock.GetUtcNow(), ct);
+                if (await stays.ReleaseIfItsStayLineAsync(memoir.Source, line, existing.Id, clock.GetUtcNow(), ct))
+                    await TakeBackTheRestOfTheSettlementAsync(memoirId, memoir.ProviderId, memoir.Reference, line, kind, code, clock.GetUtcNow(), ct);
                 await db.SaveChangesAsync(ct);
                 return await ToDtoAsync(existing, ct);
             }
@@ -162,33 +163,64 @@ public sealed class LineRecoveries(IAppDbContext db, IBillingLedger ledger, Time
             if (LineReversal.WhyNotReversible(line, runClosed) is { } why) throw new ConflictException(why.Code, why.Message);
 
             var now = clock.GetUtcNow();
-            if (LineReversal.Release(line, now) is { } service) await ledger.GiveBackSessionsAsync(new Dictionary<Guid, int> { [service] = 1 }, ct);
-            var debt = new ProviderDebt
-            {
-                Id = Guid.CreateVersion7(),
-                ProviderId = memoir.ProviderId,
-                LineId = line.Id,
-                MemoirId = memoirId,
-                MemoirReference = memoir.Reference,
-                LineNumber = lineNumber,
-                Kind = kind,
-                Code = code,
-                Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim(),
-                Amount = line.PaidAmount!.Value,
-                OriginalRunId = line.PaymentRunId!.Value,
-                CreatedAt = now,
-                CreatedBy = caller.Actor,
-            };
-            db.Set<ProviderDebt>().Add(debt);
-            // The stay-days line of a hospital stay's settlement: the stay no longer stands (LIF-04, StayRelease), in this transaction.
-            await stays.ReleaseIfItsStayLineAsync(memoir.Source, line, debt.Id, now, ct);
-            var dto = await ToDtoAsync(debt, ct);
-            events.Record(kind == DebtKind.Reversal ? EventTypes.FeeMemoirLineReversed : EventTypes.FeeMemoirLineRecovered,
-                new EventResource(memoirId, $"/api/v1/fee-memoirs/{memoirId}"),
-                new FeeMemoirLineTakenBackData(debt.Id, debt.MemoirReference, lineNumber, code, debt.Note, debt.Amount, dto.OriginalPaymentRunNumber), memoir.ProviderId);
+            var (debt, dto) = await TakeBackLineAsync(memoir.ProviderId, memoir.Reference, line, kind, code, note, now, ct);
+            // The stay-days line of a hospital stay's settlement: the stay no longer stands (LIF-04, StayRelease), in this
+            // transaction, and nor does the rest of what its settlement paid.
+            if (await stays.ReleaseIfItsStayLineAsync(memoir.Source, line, debt.Id, now, ct))
+                await TakeBackTheRestOfTheSettlementAsync(memoirId, memoir.ProviderId, memoir.Reference, line, kind, code, now, ct);
             await db.SaveChangesAsync(ct);
             return dto;
         }, ct);
+
+    /// <summary>The debt of one locked, reversible line (its session back to the voucher), and its event.</summary>
+    private async Task<(ProviderDebt Debt, ProviderDebtDto Dto)> TakeBackLineAsync(Guid providerId, string memoirReference, FeeMemoirLine line,
+        DebtKind kind, string code, string? note, DateTimeOffset now, CancellationToken ct)
+    {
+        if (LineReversal.Release(line, now) is { } service) await ledger.GiveBackSessionsAsync(new Dictionary<Guid, int> { [service] = 1 }, ct);
+        var debt = new ProviderDebt
+        {
+            Id = Guid.CreateVersion7(),
+            ProviderId = providerId,
+            LineId = line.Id,
+            MemoirId = line.MemoirId,
+            MemoirReference = memoirReference,
+            LineNumber = line.LineNumber,
+            Kind = kind,
+            Code = code,
+            Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim(),
+            Amount = line.PaidAmount!.Value,
+            OriginalRunId = line.PaymentRunId!.Value,
+            CreatedAt = now,
+            CreatedBy = caller.Actor,
+        };
+        db.Set<ProviderDebt>().Add(debt);
+        var dto = await ToDtoAsync(debt, ct);
+        events.Record(kind == DebtKind.Reversal ? EventTypes.FeeMemoirLineReversed : EventTypes.FeeMemoirLineRecovered,
+            new EventResource(line.MemoirId, $"/api/v1/fee-memoirs/{line.MemoirId}"),
+            new FeeMemoirLineTakenBackData(debt.Id, debt.MemoirReference, line.LineNumber, code, debt.Note, debt.Amount, dto.OriginalPaymentRunNumber), providerId);
+        return (debt, dto);
+    }
+
+    /// <summary>
+    /// A released stay (<see cref="StayRelease"/>) no longer stands, so nothing its settlement paid does: its other paid
+    /// lines (operations, the accompanying bed) are taken back with the stay-days line, with the same kind and code. Else the
+    /// corrected stay's settlement would pay them a second time. Lines already taken back, or not paid, are left as they are.
+    /// </summary>
+    private async Task TakeBackTheRestOfTheSettlementAsync(Guid memoirId, Guid providerId, string memoirReference, FeeMemoirLine stayLine,
+        DebtKind kind, string code, DateTimeOffset now, CancellationToken ct)
+    {
+        var others = await db.Set<FeeMemoirLine>().AsNoTracking()
+            .Where(l => l.MemoirId == memoirId && l.Id != stayLine.Id && l.PaymentRunId != null && l.ReleasedAt == null
+                        && !db.Set<ProviderDebt>().Any(d => d.LineId == l.Id))
+            .OrderBy(l => l.LineNumber).Select(l => l.Id).ToListAsync(ct);
+        foreach (var id in others)
+        {
+            var line = await db.LockForUpdateAsync<FeeMemoirLine>(id, ct) ?? throw new InvalidOperationException($"Line {id} vanished.");
+            if (LineReversal.WhyNotReversible(line, await PaymentRunState.TakenByClosedRunAsync(db, line, ct)) is not null) continue;
+            await TakeBackLineAsync(providerId, memoirReference, line, kind, code,
+                $"Taken back with line {stayLine.LineNumber}, the stay days: the stay was released (LIF-04).", now, ct);
+        }
+    }
 
     private async Task<ProviderDebtDto> ToDtoAsync(ProviderDebt d, CancellationToken ct)
     {
