@@ -31,15 +31,20 @@ public static class OpaqueCursor
     }
 
     public static BadInputException Invalid() => new("cursor", "The cursor is not valid.");
+
+    /// <summary>An instant as a cursor part (UTC ticks), and back.</summary>
+    public static string Part(DateTimeOffset at) => at.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public static DateTimeOffset Instant(string part) => new(long.Parse(part, System.Globalization.CultureInfo.InvariantCulture), TimeSpan.Zero);
 }
 
 /// <summary>Keyset cursor over (createdAt desc, id desc), opaque to callers.</summary>
 public readonly record struct Cursor(DateTimeOffset CreatedAt, Guid Id)
 {
-    public string Encode() => OpaqueCursor.Encode(CreatedAt.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture), Id.ToString("N"));
+    public string Encode() => OpaqueCursor.Encode(OpaqueCursor.Part(CreatedAt), Id.ToString("N"));
 
     public static Cursor? Decode(string? text) => OpaqueCursor.Decode(text, parts =>
-        parts.Length == 2 ? new Cursor(new DateTimeOffset(long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), TimeSpan.Zero), Guid.ParseExact(parts[1], "N")) : throw OpaqueCursor.Invalid());
+        parts.Length == 2 ? new Cursor(OpaqueCursor.Instant(parts[0]), Guid.ParseExact(parts[1], "N")) : throw OpaqueCursor.Invalid());
 
     /// <summary>Rows a page at the most (and the OpenAPI bound of every list's <c>limit</c>).</summary>
     public const int MaxLimit = 200;
@@ -88,11 +93,18 @@ public static class Keyset
         return source.OrderByDescending(at).ThenByDescending(id).Take(page.Limit + 1);
     }
 
-    private static (List<T> Rows, string? NextCursor) Cut<T>(List<T> rows, int limit, Func<T, Cursor> keyOf)
+    private static (List<T> Rows, string? NextCursor) Cut<T>(List<T> rows, int limit, Func<T, Cursor> keyOf) =>
+        Cut(rows, limit, last => keyOf(last).Encode());
+
+    /// <summary>
+    /// Rows read one more than <paramref name="limit"/> (whatever the list's order): the page, and the cursor of the next page
+    /// from its last row (<paramref name="cursorOf"/>) when that one more row came.
+    /// </summary>
+    public static (List<T> Rows, string? NextCursor) Cut<T>(List<T> rows, int limit, Func<T, string> cursorOf)
     {
         if (rows.Count <= limit) return (rows, null);
         rows.RemoveRange(limit, rows.Count - limit);
-        return (rows, keyOf(rows[^1]).Encode());
+        return (rows, cursorOf(rows[^1]));
     }
 
     /// <summary>time &lt; cursor's, or the same time and a smaller id; the cursor's values reach the database as parameters.</summary>
@@ -120,8 +132,13 @@ public readonly record struct KeyPageRequest(int Limit, string? After)
 {
     private const string Tag = "key";
 
-    public static KeyPageRequest Of(string? cursor, int? limit) =>
-        new(Cursor.Limit(limit), OpaqueCursor.Decode(cursor, parts => parts.Length == 2 && parts[0] == Tag ? new KeyPageRequest(0, parts[1]) : throw OpaqueCursor.Invalid())?.After);
+    /// <summary>Its size, then where it starts, checked in that order (as <see cref="PageRequest.Of"/>).</summary>
+    public static KeyPageRequest Of(string? cursor, int? limit)
+    {
+        var size = Cursor.Limit(limit);
+        return OpaqueCursor.Decode(cursor, parts => parts.Length == 2 && parts[0] == Tag ? new KeyPageRequest(size, parts[1]) : throw OpaqueCursor.Invalid())
+               ?? new KeyPageRequest(size, null);
+    }
 
     public static string Encode(string key) => OpaqueCursor.Encode(Tag, key);
 }
@@ -138,13 +155,8 @@ public static class KeyOrder
             source = source.Where(Expression.Lambda<Func<T, bool>>(
                 new Keyset.Substitute(isAfter.Parameters[0], key.Body).Visit(isAfter.Body), key.Parameters));
         }
-        var rows = await source.OrderBy(key).Take(page.Limit + 1).ToListAsync(ct);
-        string? next = null;
-        if (rows.Count > page.Limit)
-        {
-            rows.RemoveRange(page.Limit, rows.Count - page.Limit);
-            next = KeyPageRequest.Encode(key.Compile()(rows[^1]));
-        }
+        var keyOf = key.Compile();
+        var (rows, next) = Keyset.Cut(await source.OrderBy(key).Take(page.Limit + 1).ToListAsync(ct), page.Limit, last => KeyPageRequest.Encode(keyOf(last)));
         return new Page<TDto>(rows.Select(map).ToList(), next);
     }
 }

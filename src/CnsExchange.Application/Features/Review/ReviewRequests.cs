@@ -28,12 +28,10 @@ public sealed record GetReviewQueue(int? Limit, string? Cursor = null) : IQuery<
 /// <summary>Where a page of the review queue ends: its order is (decisionDueBy, receivedAt, id), most urgent first.</summary>
 internal readonly record struct QueuePosition(DateTimeOffset DueBy, DateTimeOffset ReceivedAt, Guid Id)
 {
-    private static readonly System.Globalization.CultureInfo Invariant = System.Globalization.CultureInfo.InvariantCulture;
-
-    public string Encode() => OpaqueCursor.Encode("queue", DueBy.UtcTicks.ToString(Invariant), ReceivedAt.UtcTicks.ToString(Invariant), Id.ToString("N"));
+    public string Encode() => OpaqueCursor.Encode("queue", OpaqueCursor.Part(DueBy), OpaqueCursor.Part(ReceivedAt), Id.ToString("N"));
 
     public static QueuePosition? Decode(string? text) => OpaqueCursor.Decode(text, parts => parts.Length == 4 && parts[0] == "queue"
-        ? new QueuePosition(new DateTimeOffset(long.Parse(parts[1], Invariant), TimeSpan.Zero), new DateTimeOffset(long.Parse(parts[2], Invariant), TimeSpan.Zero), Guid.ParseExact(parts[3], "N"))
+        ? new QueuePosition(OpaqueCursor.Instant(parts[1]), OpaqueCursor.Instant(parts[2]), Guid.ParseExact(parts[3], "N"))
         : throw OpaqueCursor.Invalid());
 }
 
@@ -95,13 +93,8 @@ public sealed class ReviewHandlers(IAppDbContext db, IReferenceData reference, T
         if (after is { } a)
             page = page.Where(r => r.DecisionDueBy > a.DueBy
                                    || (r.DecisionDueBy == a.DueBy && (r.ReceivedAt > a.ReceivedAt || (r.ReceivedAt == a.ReceivedAt && r.Id.CompareTo(a.Id) > 0))));
-        var rows = await page.OrderBy(r => r.DecisionDueBy).ThenBy(r => r.ReceivedAt).ThenBy(r => r.Id).Take(limit + 1).ToListAsync(ct);
-        string? next = null;
-        if (rows.Count > limit)
-        {
-            rows.RemoveAt(limit);
-            next = new QueuePosition(rows[^1].DecisionDueBy!.Value, rows[^1].ReceivedAt, rows[^1].Id).Encode();
-        }
+        var (rows, next) = Keyset.Cut(await page.OrderBy(r => r.DecisionDueBy).ThenBy(r => r.ReceivedAt).ThenBy(r => r.Id).Take(limit + 1).ToListAsync(ct),
+            limit, last => new QueuePosition(last.DecisionDueBy!.Value, last.ReceivedAt, last.Id).Encode());
         var providerIds = rows.Select(r => r.ProviderId).Distinct().ToList();
         var codes = await db.Providers.AsNoTracking().Where(p => providerIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Code, ct);
         var items = rows.Select(r =>
