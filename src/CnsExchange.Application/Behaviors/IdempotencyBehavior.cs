@@ -22,6 +22,23 @@ public interface IAnswersASecretOnce<in TResponse>
     string ResourceOf(TResponse response);
 }
 
+/// <summary>
+/// What an Idempotency-Key is, wherever it is kept: 1 to 200 characters, bound to its first request for
+/// <see cref="Lifetime"/> after its first use. The mediator's behavior keeps keys in a sandbox; a sandbox's own creation
+/// keeps its key on the sandbox's row (the operator belongs to no sandbox).
+/// </summary>
+public static class IdempotencyKeys
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
+
+    public const string LengthMessage = "The Idempotency-Key header must have 1 to 200 characters.";
+
+    public static bool HasValidLength(string key) => key.Length is >= 1 and <= 200;
+
+    /// <summary>A key first used at <paramref name="firstUse"/> is free again at <paramref name="now"/>, for a new request.</summary>
+    public static bool HasExpired(DateTimeOffset firstUse, DateTimeOffset now) => firstUse <= now - Lifetime;
+}
+
 /// <summary>Tells the endpoint that the answer was replayed from an earlier request.</summary>
 public sealed class IdempotencyContext
 {
@@ -29,7 +46,7 @@ public sealed class IdempotencyContext
 }
 
 /// <summary>
-/// Same key + same body replays the first answer; same key + other body is 422. A key expires <see cref="Lifetime"/>
+/// Same key + same body replays the first answer; same key + other body is 422. A key expires <see cref="IdempotencyKeys.Lifetime"/>
 /// after its first use (by the sandbox clock): it is then free for a new request, as at Stripe. The key row is inserted in the
 /// same transaction as the command's own writes, so two concurrent requests with one key create one resource:
 /// the second waits on the unique index, then replays what the first committed.
@@ -37,12 +54,10 @@ public sealed class IdempotencyContext
 public sealed class IdempotencyBehavior<TMessage, TResponse>(IAppDbContext db, TimeProvider clock, IdempotencyContext context)
     : IPipelineBehavior<TMessage, TResponse> where TMessage : notnull, IMessage
 {
-    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
-
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
         if (message is not IIdempotentCommand { IdempotencyKey: { } key } command) return await next(message, cancellationToken);
-        if (key.Length is 0 or > 200) throw new BadInputException("Idempotency-Key", "The Idempotency-Key header must have 1 to 200 characters.");
+        if (!IdempotencyKeys.HasValidLength(key)) throw new BadInputException("Idempotency-Key", IdempotencyKeys.LengthMessage);
 
         for (var attempt = 1; ; attempt++)
         {
@@ -114,7 +129,7 @@ public sealed class IdempotencyBehavior<TMessage, TResponse>(IAppDbContext db, T
     {
         var existing = await db.IdempotencyRecords.AsNoTracking()
             .SingleAsync(r => r.Scope == command.IdempotencyScope && r.Key == key, ct);
-        if (existing.CreatedAt <= clock.GetUtcNow() - Lifetime)
+        if (IdempotencyKeys.HasExpired(existing.CreatedAt, clock.GetUtcNow()))
         {
             // Expired: forget it (only that row, should another request have renewed the key meanwhile) and start afresh.
             await db.IdempotencyRecords.Where(r => r.Id == existing.Id).ExecuteDeleteAsync(ct);

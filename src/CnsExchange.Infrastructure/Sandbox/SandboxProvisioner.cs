@@ -65,7 +65,7 @@ internal sealed class SandboxProvisioner(AppDbContext db, SandboxSeeder seeder, 
     }
 
     /// <summary>
-    /// The key's earlier sandbox, if any: within <see cref="IdempotencyBehavior{TMessage,TResponse}.Lifetime"/> (real time)
+    /// The key's earlier sandbox, if any: within <see cref="IdempotencyKeys.Lifetime"/> (real time)
     /// it answers for this request (409 naming it, or 422 for another request); older, the key is freed for this one.
     /// </summary>
     private async Task ClaimKeyAsync(SandboxCreationKey key, DateTimeOffset real, CancellationToken ct)
@@ -73,7 +73,7 @@ internal sealed class SandboxProvisioner(AppDbContext db, SandboxSeeder seeder, 
         var earlier = await db.Sandboxes.AsNoTracking().Where(s => s.IdempotencyKey == key.Key)
             .Select(s => new { s.Id, s.CreatedAt, s.RequestHash }).SingleOrDefaultAsync(ct);
         if (earlier is null) return;
-        if (earlier.CreatedAt <= real - IdempotencyBehavior<CreateSandbox, SandboxCreated>.Lifetime)
+        if (IdempotencyKeys.HasExpired(earlier.CreatedAt, real))
         {
             await db.Sandboxes.Where(s => s.Id == earlier.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.IdempotencyKey, (string?)null), ct);
             return;

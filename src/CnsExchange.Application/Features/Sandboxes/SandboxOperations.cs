@@ -1,3 +1,5 @@
+using CnsExchange.Application.Behaviors;
+
 namespace CnsExchange.Application.Features.Sandboxes;
 
 public enum SandboxSeed
@@ -60,8 +62,8 @@ public sealed class CreateSandboxValidator : AbstractValidator<CreateSandbox>
             .WithMessage("A sandbox name has 1 to 100 letters, digits, spaces or . _ : -");
         RuleFor(x => x.Clock!.Now).Must(n => n is null || (n.Value.Year >= 2000 && n.Value.Year <= 2100)).When(x => x.Clock is not null)
             .OverridePropertyName("clock.now").WithMessage("'clock.now' must be between 2000 and 2100.");
-        RuleFor(x => x.IdempotencyKey).Length(1, 200).When(x => x.IdempotencyKey is not null).OverridePropertyName("Idempotency-Key")
-            .WithMessage("The Idempotency-Key header must have 1 to 200 characters.");
+        RuleFor(x => x.IdempotencyKey).Must(k => k is null || IdempotencyKeys.HasValidLength(k)).OverridePropertyName("Idempotency-Key")
+            .WithMessage(IdempotencyKeys.LengthMessage);
     }
 }
 
