@@ -154,8 +154,9 @@ public sealed class LineRecoveries(IAppDbContext db, IBillingLedger ledger, Time
                     throw new ConflictException(AlreadyTakenBack, $"This line was already {(existing.Kind == DebtKind.Reversal ? "reversed" : "recovered")} ({existing.Code}).");
                 // A stay-days line taken back before stays were released (migration ReleasedHospitalStays) releases its stay
                 // when asked again; a stay already released is left as it is.
-                if (await stays.ReleaseIfItsStayLineAsync(memoir.Source, line, existing.Id, clock.GetUtcNow(), ct))
-                    await TakeBackTheRestOfTheSettlementAsync(memoirId, memoir.ProviderId, memoir.Reference, line, kind, code, clock.GetUtcNow(), ct);
+                var at = clock.GetUtcNow();
+                if (await stays.ReleaseIfItsStayLineAsync(memoir.Source, line, existing.Id, at, ct))
+                    await TakeBackTheRestOfTheSettlementAsync(memoirId, memoir.ProviderId, memoir.Reference, line, kind, code, at, ct);
                 await db.SaveChangesAsync(ct);
                 return await ToDtoAsync(existing, ct);
             }
