@@ -95,20 +95,21 @@ public sealed class ClockAdvanceRunner(IServiceScopeFactory scopes, ClockAdvance
     public Task Start(Guid sandboxId, SandboxClockSetting clock, ClockAdvanceDto advance, NpgsqlConnection held) =>
         Task.Run(() => WorkAsync(sandboxId, clock, advance, held), CancellationToken.None);
 
-    /// <summary>Resumes an advance left running, unless another process holds it or it finished meanwhile.</summary>
-    public async Task ResumeAsync(Guid sandboxId, SandboxClockSetting clock, ClockAdvanceDto advance)
+    /// <summary>Resumes an advance left running, unless another process holds it or it finished meanwhile; true when it ran it.</summary>
+    public async Task<bool> ResumeAsync(Guid sandboxId, SandboxClockSetting clock, ClockAdvanceDto advance)
     {
         var held = await TryLockAsync(advance.Id);
-        if (held is null) return; // its process is alive and runs it
+        if (held is null) return false; // its process is alive and runs it
         using (SandboxScope.Enter(sandboxId, clock))
         {
             if (await store.FindAsync(advance.Id, CancellationToken.None) is not { Status: "running" })
             {
                 await held.DisposeAsync();
-                return;
+                return false;
             }
         }
         await WorkAsync(sandboxId, clock, advance, held);
+        return true;
     }
 
     private async Task WorkAsync(Guid sandboxId, SandboxClockSetting clock, ClockAdvanceDto advance, NpgsqlConnection held)
@@ -119,7 +120,7 @@ public sealed class ClockAdvanceRunner(IServiceScopeFactory scopes, ClockAdvance
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            await using var turn = await TakeTurnAsync(scope.ServiceProvider.GetRequiredService<IPaymentRunLock>(), advance);
+            await using var turn = await TakeTurnAsync(scope.ServiceProvider.GetRequiredService<IPaymentRunLock>(), sandboxId, clock, advance);
             var listeners = scope.ServiceProvider.GetServices<IClockAdvanceListener>().ToList();
             var previous = advance.From;
             foreach (var stop in await StopsAsync(listeners, advance.From, advance.To))
@@ -151,17 +152,22 @@ public sealed class ClockAdvanceRunner(IServiceScopeFactory scopes, ClockAdvance
     /// again) for the whole advance, once no earlier advance of the sandbox is still running: two advances sent close
     /// together do their work one after the other in time order, never interleaved (a later slot would take a line an
     /// earlier one had to pay, PAY-01), and the minutely ticks skip the sandbox meanwhile. An earlier advance left running
-    /// by a crash is resumed by the minutely sweep; after <see cref="TurnPatience"/> this one goes on regardless.
+    /// by a crashed process (nobody holds its lock) is resumed here, first, rather than waited for until the minutely sweep
+    /// finds it; after <see cref="TurnPatience"/> this one goes on regardless.
     /// </summary>
-    private async Task<IAsyncDisposable> TakeTurnAsync(IPaymentRunLock dueWork, ClockAdvanceDto advance)
+    private async Task<IAsyncDisposable> TakeTurnAsync(IPaymentRunLock dueWork, Guid sandboxId, SandboxClockSetting clock, ClockAdvanceDto advance)
     {
         var waitingSince = time.Inner.GetTimestamp();
         while (true)
         {
             var held = await dueWork.AcquireAsync(CancellationToken.None);
-            var earlier = (await store.RunningAsync(CancellationToken.None)).Any(a => a.Id != advance.Id && a.From < advance.From);
-            if (!earlier || time.Inner.GetElapsedTime(waitingSince) > TurnPatience) return held;
+            var earlier = (await store.RunningAsync(CancellationToken.None)).Where(a => a.Id != advance.Id && a.From < advance.From).ToList();
+            if (earlier.Count == 0 || time.Inner.GetElapsedTime(waitingSince) > TurnPatience) return held;
             await held.DisposeAsync();
+            // Each in time order: an orphan runs here (it takes the due-work lock in a scope of its own); a live one is left to its process.
+            foreach (var other in earlier)
+                if (await ResumeAsync(sandboxId, clock, other))
+                    logger.LogInformation("Clock advance {AdvanceId} resumed the earlier advance {EarlierId}, whose process was gone", advance.Id, other.Id);
             await Task.Delay(TimeSpan.FromMilliseconds(100));
         }
     }

@@ -9,6 +9,7 @@ using CnsExchange.IntegrationTests.Validation;
 using CnsExchange.Application.Common;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Hangfire;
 
 namespace CnsExchange.IntegrationTests.Sandboxes;
 
@@ -147,21 +148,7 @@ public sealed class ClockAdvanceTests(ApiFactory api) : ApiTest(api)
     public async Task An_advance_a_crashed_process_left_running_is_finished_by_the_sweep_once()
     {
         var (b, memoir) = await SandboxWithABilledMemoirAsync();
-        var advanceId = Guid.NewGuid();
-        // What a process that died after moving the clock leaves behind: the clock moved, the advance running, no lock holder.
-        await using (var owner = new NpgsqlConnection(Api.ConnectionString))
-        {
-            await owner.OpenAsync();
-            await using var cmd = new NpgsqlCommand("""
-                WITH moved AS (UPDATE cns.sandboxes SET clock_frozen_at = $3 WHERE id = $1 RETURNING id)
-                INSERT INTO cns.clock_advances (sandbox_id, id, status, from_instant, to_instant, started_at) SELECT id, $2, 'running', $4, $3, $4 FROM moved
-                """, owner);
-            cmd.Parameters.Add(new NpgsqlParameter { Value = b.Id });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = advanceId });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = ApiFactory.Start.AddDays(30).UtcDateTime });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = ApiFactory.Start.UtcDateTime });
-            await cmd.ExecuteNonQueryAsync();
-        }
+        var advanceId = await LeaveRunningAsync(b.Id);
         var admin = Client(b.Key("admin"));
         var location = $"/api/v1/admin/clock/advances/{advanceId}";
         Assert.Equal("running", (await AdvanceAsync(admin, location)).Status);
@@ -175,6 +162,63 @@ public sealed class ClockAdvanceTests(ApiFactory api) : ApiTest(api)
         Assert.Equal("done", status.Status);
         Assert.Equal(FeeMemoirStatus.Paid, (await (await Client(b.Key("physio-1")).GetAsync($"/api/v1/fee-memoirs/{memoir}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK)).Status);
         Assert.Single(await PaymentRuns.PaymentRunApi.AllAsync<PaymentRunSummaryDto>(admin, "/api/v1/payment-runs"));
+    }
+
+    /// <summary>
+    /// What a process that died after moving the clock 30 days leaves behind: the clock moved, the advance running, no
+    /// lock holder.
+    /// </summary>
+    private async Task<Guid> LeaveRunningAsync(Guid sandboxId)
+    {
+        var advanceId = Guid.NewGuid();
+        await using var owner = new NpgsqlConnection(Api.ConnectionString);
+        await owner.OpenAsync();
+        await using var cmd = new NpgsqlCommand("""
+            WITH moved AS (UPDATE cns.sandboxes SET clock_frozen_at = $3 WHERE id = $1 RETURNING id)
+            INSERT INTO cns.clock_advances (sandbox_id, id, status, from_instant, to_instant, started_at) SELECT id, $2, 'running', $4, $3, $4 FROM moved
+            """, owner);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = sandboxId });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = advanceId });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = ApiFactory.Start.AddDays(30).UtcDateTime });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = ApiFactory.Start.UtcDateTime });
+        await cmd.ExecuteNonQueryAsync();
+        return advanceId;
+    }
+
+    /// <summary>
+    /// Stop 67's left item: the next advance waited for an advance a crashed process left running until the minutely
+    /// sweep resumed it (and, with no sweep, for ten minutes). It now resumes the orphan itself, first, then does its own
+    /// work: the sweep is removed here, so only the advance can have done it.
+    /// </summary>
+    [Fact]
+    public async Task The_next_advance_resumes_an_advance_a_crashed_process_left_running_first()
+    {
+        var (b, memoir) = await SandboxWithABilledMemoirAsync();
+        var orphan = await LeaveRunningAsync(b.Id);
+        var admin = Client(b.Key("admin"));
+        var jobs = Api.Services.GetRequiredService<IRecurringJobManager>();
+        jobs.RemoveIfExists(ClockAdvanceJobs.JobId);
+        try
+        {
+            var response = await admin.PutJsonAsync("/api/v1/admin/clock", new { advanceDays = 1 });
+            Assert.Contains(response.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Accepted });
+            if (response.StatusCode == HttpStatusCode.Accepted)
+            {
+                var location = response.Headers.Location!.ToString();
+                var waited = System.Diagnostics.Stopwatch.StartNew();
+                while ((await AdvanceAsync(admin, location)).Status == "running" && waited.Elapsed < TimeSpan.FromSeconds(45)) await Task.Delay(100);
+                Assert.Equal("done", (await AdvanceAsync(admin, location)).Status);
+            }
+            Assert.Equal(ApiFactory.Start.AddDays(31), (await (await admin.GetAsync("/api/v1/admin/clock")).ExpectAsync<ClockDto>(HttpStatusCode.OK)).Now);
+            Assert.Equal("done", (await AdvanceAsync(admin, $"/api/v1/admin/clock/advances/{orphan}")).Status);
+            Assert.Equal(FeeMemoirStatus.Paid, (await (await Client(b.Key("physio-1")).GetAsync($"/api/v1/fee-memoirs/{memoir}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK)).Status);
+            Assert.Single(await PaymentRuns.PaymentRunApi.AllAsync<PaymentRunSummaryDto>(admin, "/api/v1/payment-runs"));
+        }
+        finally
+        {
+            jobs.AddOrUpdate<ClockAdvanceJobs>(ClockAdvanceJobs.JobId, j => j.ResumeAsync(CancellationToken.None), Cron.Minutely(),
+                new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        }
     }
 
     /// <summary>An advance's status (GET /admin/clock/advances/{id}).</summary>
