@@ -179,7 +179,8 @@ public static class KillChecks
         SELECT count(*) FROM cns.voucher_services s
         WHERE s.sessions_billed > s.sessions_granted
            OR s.sessions_billed <> (SELECT count(*) FROM cns.fee_memoir_lines l
-                                    WHERE l.voucher_service_id = s.id AND l.outcome IN ('Accepted', 'Reduced') AND NOT l.travel)
+                                    WHERE l.voucher_service_id = s.id AND (l.outcome IN ('Accepted', 'Reduced') OR l.contestation_status = 'Overturned')
+                                      AND l.released_at IS NULL AND NOT l.travel)
         """);
 
     public static Task<long> MemoirsWithoutLinesAsync(NpgsqlConnection conn) =>

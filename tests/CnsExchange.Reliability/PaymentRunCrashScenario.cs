@@ -202,7 +202,8 @@ public static class PaymentRunCrashScenario
 
     /// <summary>
     /// PHY0001: 120 vouchers of 8 sessions, each billed for 9 days (one reduced line, the 9th refused); PHY0002: 6
-    /// vouchers the same way, one line on PHY0001's voucher (refused), an overturned contestation and a pending one.
+    /// vouchers the same way, one line on PHY0001's voucher (refused), a pending contestation, and a memoir whose one line,
+    /// refused for its date, was contested and overturned.
     /// Before them, a manual run pays PHY0001 two lines of another voucher, one then reversed and one recovered: the
     /// run under test nets those debts (LIF-05). Returns the instant to move the clock to so the weekly run falls due.
     /// </summary>
@@ -213,7 +214,7 @@ public static class PaymentRunCrashScenario
         var clock = JsonNode.Parse(await admin.GetStringAsync("/api/v1/admin/clock"))!;
         var now = clock["now"]!.GetValue<DateTimeOffset>();
         var today = DateOnly.Parse(clock["localDate"]!.GetValue<string>());
-        var insured = await SeedInsuredAsync(admin, 127);
+        var insured = await SeedInsuredAsync(admin, 128);
 
         async Task<List<(string Voucher, string Matricule)>> VouchersAsync(string key, IEnumerable<string> people)
         {
@@ -238,7 +239,7 @@ public static class PaymentRunCrashScenario
         Task<FeeMemoirDto> MemoirAsync(HttpClient client, string reference, IEnumerable<object> lines) =>
             SubmitMemoirAsync(client, JsonSerializer.Serialize(new { memoirReference = reference, lines }), Guid.NewGuid().ToString());
 
-        var debtor = (await VouchersAsync("sandbox-physio-1", insured.Skip(126))).Single();
+        var debtor = (await VouchersAsync("sandbox-physio-1", insured.Skip(126).Take(1))).Single();
         using (var physio1 = Client(api, "sandbox-physio-1"))
         {
             var paid = await MemoirAsync(physio1, "DEBT-1", [Line(debtor.Voucher, debtor.Matricule, today.AddDays(-9), 36.80m),
@@ -265,10 +266,18 @@ public static class PaymentRunCrashScenario
         var memoir = await MemoirAsync(physio2, "CRASH-2-00", second.SelectMany(v => NineDays(v, today))
             .Append(Line(first[0].Voucher, first[0].Matricule, today.AddDays(-1), 36.80m)));
         var id = memoir.Id;
-        var overturned = await (await physio2.PostAsJsonAsync($"/api/v1/fee-memoirs/{id}/lines/9/contestation",
-            new { code = "SESSIONS_EXHAUSTED", text = "A ninth session was prescribed." })).Content.ReadFromJsonAsync<JsonNode>();
-        (await reviewer.PostAsJsonAsync($"/api/v1/review/contestations/{overturned!["id"]}/decision", new { decision = "overturn", note = "Agreed." }))
-            .EnsureSuccessStatusCode();
+        // The overturned line: refused for its date (the day before the prescription, BIL-04) on a voucher with sessions
+        // left, so the overturn can take one (BIL-06).
+        var spare = (await VouchersAsync("sandbox-physio-2", insured.Skip(127).Take(1))).Single();
+        var refused = await MemoirAsync(physio2, "CRASH-2-01", [Line(spare.Voucher, spare.Matricule, today.AddDays(-13), 36.80m)]);
+        using (var contested = await physio2.PostAsJsonAsync($"/api/v1/fee-memoirs/{refused.Id}/lines/1/contestation",
+                   new { code = "SESSION_OUTSIDE_VALIDITY", text = "The prescription's date was mistyped." }))
+        {
+            contested.EnsureSuccessStatusCode();
+            var overturned = await contested.Content.ReadFromJsonAsync<JsonNode>();
+            (await reviewer.PostAsJsonAsync($"/api/v1/review/contestations/{overturned!["id"]}/decision", new { decision = "overturn", note = "Agreed." }))
+                .EnsureSuccessStatusCode();
+        }
         (await physio2.PostAsJsonAsync($"/api/v1/fee-memoirs/{id}/lines/18/contestation",
             new { code = "SESSIONS_EXHAUSTED", text = "Still to be decided." })).EnsureSuccessStatusCode();
 

@@ -110,8 +110,9 @@ public sealed class BillingEndpoints : IEndpointGroup
                 m.Send(new DecideContestation(id, body), ct))
             .Produces<ContestationDto>()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .WithSummary("Uphold or overturn a contestation; an overturned line becomes payable (tariff × rate) in the next payment run and holds its session "
-                + "(409 `session_paid_elsewhere` when another line or a claim pays that session now, `line_released` when the line was voided or reversed).");
+            .WithSummary("Uphold or overturn a contestation; an overturned line becomes payable (tariff × rate) in the next payment run, holds its session "
+                + "and, refused, takes one of its voucher's sessions (BIL-06) (409 `session_paid_elsewhere` when another line or a claim pays that session now, "
+                + "`sessions_exhausted` when every session the voucher grants for the act is paid, `line_released` when the line was voided or reversed).");
 
         api.MapPost("/review/recoveries", async (IMediator m, RecoveryRequest body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
                 CancellationToken ct) =>

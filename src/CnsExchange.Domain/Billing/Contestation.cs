@@ -32,19 +32,35 @@ public static class Contestation
         return null;
     }
 
+    /// <summary>The problem code (409) for overturning a refused line when every session its voucher grants for the act is paid (BIL-06).</summary>
+    public const string SessionsExhausted = "sessions_exhausted";
+
     /// <summary>
     /// Why a reviewer can no longer overturn the line (a stable problem code and a sentence), or null when it can. An
     /// overturned refused line is paid, so it holds its session as a paid line does (<see cref="PaidLines.Holds"/>): not when
     /// the line was released (LIF-02, LIF-04), nor when the session is paid on another line or a claim since it was contested
-    /// (BIL-07, BIL-08, INS-04: <paramref name="paidElsewhere"/>). A reduced line already holds its session.
+    /// (BIL-07, BIL-08, INS-04: <paramref name="paidElsewhere"/>), nor when its voucher service has no session left
+    /// (<paramref name="sessionsRemaining"/>, read under the service's lock): sessions paid never exceed sessions granted
+    /// (BIL-06), so the overturn takes one of them. A reduced line already holds its session and counts it.
     /// </summary>
-    public static (string Code, string Message)? WhyNotOverturnable(FeeMemoirLine line, string? paidElsewhere)
+    public static (string Code, string Message)? WhyNotOverturnable(FeeMemoirLine line, string? paidElsewhere, int? sessionsRemaining)
     {
         if (line.ReleasedAt is not null)
             return (LineReleased, "The line was released (its memoir voided, or the line reversed or recovered): nothing can be paid for it.");
-        if (PaidLines.Holds(line) || paidElsewhere is null) return null;
-        return ("session_paid_elsewhere", $"The session is paid on {paidElsewhere} since this line was contested: overturning would pay it twice. Uphold it, or void that one first.");
+        if (PaidLines.Holds(line)) return null;
+        if (paidElsewhere is not null)
+            return ("session_paid_elsewhere", $"The session is paid on {paidElsewhere} since this line was contested: overturning would pay it twice. Uphold it, or void that one first.");
+        if (line.VoucherServiceId is not null && sessionsRemaining <= 0)
+            return (SessionsExhausted,
+                "Every session the voucher grants for this act is paid (BIL-06): overturning would pay one more. Uphold it, or first free the session paid by mistake (void its memoir, or reverse its line), then overturn.");
+        return null;
     }
+
+    /// <summary>
+    /// The voucher service whose session an overturn of <paramref name="line"/> takes (BIL-06): a refused line that held
+    /// none; null for a line that already counts one (reduced) or has no service (travel allowance, hospital fee).
+    /// </summary>
+    public static Guid? ServiceTakenByOverturn(FeeMemoirLine line) => PaidLines.Holds(line) ? null : line.VoucherServiceId;
 
     /// <summary>
     /// Refusals that say the session is already paid on another line or claim (BIL-07, BIL-08, INS-04): such a line is

@@ -26,11 +26,11 @@ public static class PaidLines
         l => (l.Outcome == LineOutcome.Accepted || l.Outcome == LineOutcome.Reduced || l.ContestationStatus == ContestationStatus.Overturned) && l.ReleasedAt == null;
 
     /// <summary>
-    /// A held line that counts in its voucher service's sessions billed (BIL-06): one paid at adjudication. An overturned
-    /// refused line is the reviewer's decision to pay beyond what adjudication allowed (a SESSIONS_EXHAUSTED line, say): it
-    /// takes no session of the counter, so it gives none back when released.
+    /// A held line that counts in its voucher service's sessions billed (BIL-06: sessions paid never exceed sessions
+    /// granted): one paid at adjudication, or a refused line whose contestation was overturned (the overturn took a
+    /// session of the counter, <see cref="Contestation.ServiceTakenByOverturn"/>), so either gives it back when released.
     /// </summary>
-    public static bool CountsASession(FeeMemoirLine line) => Is(line.Outcome) && line.ReleasedAt is null;
+    public static bool CountsASession(FeeMemoirLine line) => Holds(line);
 
     /// <summary>
     /// BIL-07 counts a paid line as the session of its day unless it is a doctor's fee in a hospital stay or a travel

@@ -93,29 +93,51 @@ public sealed class ContestationTests
     }
 
     [Theory]
-    [InlineData(LineOutcome.Refused, false, null, null)]
-    [InlineData(LineOutcome.Refused, false, "memoir M-1 (BIL-08)", "session_paid_elsewhere")]
-    [InlineData(LineOutcome.Refused, true, null, "line_released")]
-    [InlineData(LineOutcome.Reduced, false, "memoir M-1 (BIL-08)", null)] // a reduced line already holds its session
-    [InlineData(LineOutcome.Reduced, true, null, "line_released")]
+    [InlineData(LineOutcome.Refused, false, null, 1, null)]
+    [InlineData(LineOutcome.Refused, false, "memoir M-1 (BIL-08)", 1, "session_paid_elsewhere")]
+    [InlineData(LineOutcome.Refused, true, null, 1, "line_released")]
+    [InlineData(LineOutcome.Reduced, false, "memoir M-1 (BIL-08)", 0, null)] // a reduced line already holds and counts its session
+    [InlineData(LineOutcome.Reduced, true, null, 1, "line_released")]
     public void Bil15_an_overturn_holds_the_session_unless_the_line_was_released_or_the_session_is_paid_elsewhere(LineOutcome outcome, bool released,
-        string? paidElsewhere, string? problem)
+        string? paidElsewhere, int remaining, string? problem)
     {
         var line = Line(outcome, outcome == LineOutcome.Refused ? Exhausted : Reason.Reduction("AMOUNT_ABOVE_TARIFF", "BIL-10"));
+        line.VoucherServiceId = Guid.NewGuid();
         if (released) line.ReleasedAt = DateTimeOffset.UnixEpoch;
-        Assert.Equal(problem, Contestation.WhyNotOverturnable(line, paidElsewhere)?.Code);
+        Assert.Equal(problem, Contestation.WhyNotOverturnable(line, paidElsewhere, remaining)?.Code);
+    }
+
+    /// <summary>
+    /// Audit s68 (cross) F1: an overturned refused line was paid without taking a session of its voucher, so a 1-session
+    /// voucher paid two. Sessions paid never exceed sessions granted (BIL-06): with none left, the overturn is refused.
+    /// </summary>
+    [Theory]
+    [InlineData(LineOutcome.Refused, true, 0, "sessions_exhausted")]
+    [InlineData(LineOutcome.Refused, true, 1, null)]
+    [InlineData(LineOutcome.Refused, true, 3, null)]
+    [InlineData(LineOutcome.Refused, false, 0, null)] // no voucher service (a travel allowance line): no session to take
+    [InlineData(LineOutcome.Reduced, true, 0, null)] // already counts its session
+    public void Bil06_an_overturn_takes_a_session_of_the_voucher_and_none_is_left_to_take(LineOutcome outcome, bool onAService, int remaining,
+        string? problem)
+    {
+        var line = Line(outcome, outcome == LineOutcome.Refused ? Reason.Refusal("SESSION_OUTSIDE_VALIDITY", "BIL-04") : Reason.Reduction("AMOUNT_ABOVE_TARIFF", "BIL-10"));
+        if (onAService) line.VoucherServiceId = Guid.NewGuid();
+        Assert.Equal(problem, Contestation.WhyNotOverturnable(line, null, remaining)?.Code);
+        Assert.Equal(onAService && outcome == LineOutcome.Refused ? line.VoucherServiceId : null, Contestation.ServiceTakenByOverturn(line));
     }
 
     [Fact]
-    public void Bil15_an_overturned_refused_line_holds_its_session_but_counts_no_session_of_the_voucher()
+    public void Bil06_an_overturned_refused_line_holds_and_counts_a_session_of_the_voucher_until_released()
     {
         var line = Line(LineOutcome.Refused, Exhausted);
         Assert.False(PaidLines.Holds(line));
+        Assert.False(PaidLines.CountsASession(line));
         Contestation.Apply(line, ContestationDecision.Overturn, 25.76m, null);
         Assert.True(PaidLines.Holds(line));
         Assert.True(PaidLines.IsSession(line));
-        Assert.False(PaidLines.CountsASession(line));
+        Assert.True(PaidLines.CountsASession(line));
         line.ReleasedAt = DateTimeOffset.UnixEpoch;
         Assert.False(PaidLines.Holds(line));
+        Assert.False(PaidLines.CountsASession(line));
     }
 }

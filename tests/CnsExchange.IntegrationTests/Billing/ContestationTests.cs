@@ -20,14 +20,26 @@ public sealed class ContestationTests(ApiFactory api) : ApiTest(api)
         return (memoir.Id.ToString(), voucher);
     }
 
+    /// <summary>
+    /// A memoir whose line 2 is refused for its date (before the prescription, BIL-04) on a voucher with sessions left:
+    /// a refused line a reviewer can overturn, since a session is free for it (BIL-06).
+    /// </summary>
+    private async Task<(string MemoirId, string Voucher)> MemoirWithALineRefusedForItsDateAsync(int sessions = 8)
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = sessions });
+        var memoir = await SubmitAsync(Client(Physio1), Memoir("CONT-1", Line(voucher, "2026-11-10"), Line(voucher, "2026-11-01")));
+        Assert.Equal(["SESSION_OUTSIDE_VALIDITY"], Codes(LineOf(memoir, 2)));
+        return (memoir.Id.ToString(), voucher);
+    }
+
     private Task<HttpResponseMessage> ContestAsync(string memoirId, int line, string code, string? key = null) =>
         Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{memoirId}/lines/{line}/contestation", new { code, text = "Session given and documented." });
 
     [Fact]
     public async Task Bil15_a_contested_line_overturned_becomes_payable_at_tariff_times_rate_in_the_next_run()
     {
-        var (memoirId, _) = await MemoirWithAnExhaustedLineAsync();
-        var contestation = await (await ContestAsync(memoirId, 2, "SESSIONS_EXHAUSTED")).ExpectAsync<ContestationDto>(HttpStatusCode.Created);
+        var (memoirId, _) = await MemoirWithALineRefusedForItsDateAsync();
+        var contestation = await (await ContestAsync(memoirId, 2, "SESSION_OUTSIDE_VALIDITY")).ExpectAsync<ContestationDto>(HttpStatusCode.Created);
         Assert.Equal(ContestationStatus.Pending, contestation.Status);
         Assert.Equal(0m, contestation.PayableBefore);
 
@@ -35,7 +47,7 @@ public sealed class ContestationTests(ApiFactory api) : ApiTest(api)
         var item = Assert.Single(queue.Items);
         Assert.Equal("CONT-1", item.MemoirReference);
         Assert.Equal("PHY0001", item.ProviderCode);
-        Assert.Equal(["SESSIONS_EXHAUSTED"], Codes(item.Line));
+        Assert.Equal(["SESSION_OUTSIDE_VALIDITY"], Codes(item.Line));
 
         var decided = await DecideContestationAsync(Client(Reviewer), item.Id, new { decision = "overturn", note = "Checked." });
         Assert.Equal(ContestationStatus.Overturned, decided.Status);
@@ -46,7 +58,7 @@ public sealed class ContestationTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(LineOutcome.Refused, line.Outcome); // the adjudication stays as it was
         Assert.Equal(25.76m, line.PayableAmount);
         Assert.Equal(ContestationStatus.Overturned, line.Contestation!.Status);
-        Assert.Equal(["SESSIONS_EXHAUSTED", "CONTESTATION_OVERTURNED"], Codes(line));
+        Assert.Equal(["SESSION_OUTSIDE_VALIDITY", "CONTESTATION_OVERTURNED"], Codes(line));
         Assert.Null(line.Payment);
 
         // Payable and not yet taken by any payment run: the next run pays it.
@@ -58,25 +70,74 @@ public sealed class ContestationTests(ApiFactory api) : ApiTest(api)
 
         Assert.Empty((await ContestationsAsync(Client(Reviewer))).Items);
         Assert.Single((await ContestationsAsync(Client(Reviewer), "?status=overturned")).Items);
-        var twice = await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{item.Id}/decision", new { decision = "uphold" });
+        var twice = await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{item.Id}/decision", new { decision = "overturn" });
         await twice.ExpectProblemAsync(HttpStatusCode.Conflict, "contestation_already_decided");
     }
 
     /// <summary>
     /// BIL-15 with BIL-08 and BIL-07: an overturned refused line is paid, so it holds its session: the same session billed
-    /// again is a duplicate, whichever memoir it comes in. It is the reviewer's decision to pay beyond what adjudication
-    /// allowed, so the voucher's sessions billed (BIL-06) do not count it.
+    /// again is a duplicate, whichever memoir it comes in. It takes a session of its voucher (BIL-06).
     /// </summary>
     [Fact]
     public async Task Bil15_an_overturned_line_holds_its_session_so_it_is_not_billed_again()
     {
-        var (memoirId, voucher) = await MemoirWithAnExhaustedLineAsync();
-        var contestation = await (await ContestAsync(memoirId, 2, "SESSIONS_EXHAUSTED")).ExpectAsync<ContestationDto>(HttpStatusCode.Created);
+        var (memoirId, voucher) = await MemoirWithALineRefusedForItsDateAsync();
+        Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+        var contestation = await (await ContestAsync(memoirId, 2, "SESSION_OUTSIDE_VALIDITY")).ExpectAsync<ContestationDto>(HttpStatusCode.Created);
         await DecideContestationAsync(Client(Reviewer), contestation.Id, new { decision = "overturn" });
+        Assert.Equal(2, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+
+        var again = await SubmitAsync(Client(Physio1), Memoir("CONT-AGAIN", Line(voucher, "2026-11-01")));
+        Assert.Contains("DUPLICATE_LINE", Codes(LineOf(again, 1)));
+        Assert.Equal(2, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+    }
+
+    /// <summary>
+    /// Audit s68 (cross) F1: an overturned refused line took no session of its voucher, so a 1-session voucher paid two
+    /// (the overturned line, and a later memoir accepted on the session still shown as free). Sessions paid never exceed
+    /// sessions granted (BIL-06): the overturn takes the voucher's session, the next memoir is refused SESSIONS_EXHAUSTED,
+    /// and a void of the overturned line's memoir gives the session back.
+    /// </summary>
+    [Fact]
+    public async Task Bil06_an_overturned_line_takes_a_session_of_its_voucher_and_gives_it_back_when_voided()
+    {
+        var (memoirId, voucher) = await MemoirWithALineRefusedForItsDateAsync(sessions: 2);
+        Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+        var contestation = await (await ContestAsync(memoirId, 2, "SESSION_OUTSIDE_VALIDITY")).ExpectAsync<ContestationDto>(HttpStatusCode.Created);
+        await DecideContestationAsync(Client(Reviewer), contestation.Id, new { decision = "overturn" });
+        Assert.Equal(2, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+        var shown = await (await Client(Physio1).GetAsync($"/api/v1/vouchers/{voucher}")).ExpectAsync<CnsExchange.Application.Features.Vouchers.VoucherDto>(HttpStatusCode.OK);
+        Assert.Equal(0, Assert.Single(shown.Services).SessionsRemaining);
+
+        var later = await SubmitAsync(Client(Physio1), Memoir("CONT-LATER", Line(voucher, "2026-11-20")));
+        Assert.Equal(["SESSIONS_EXHAUSTED"], Codes(LineOf(later, 1)));
+
+        await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{memoirId}/cancellation", new { reason = "sent twice" })).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(0, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+    }
+
+    /// <summary>
+    /// BIL-06 with BIL-15: a line refused SESSIONS_EXHAUSTED is overturned only once a session is free again (the one
+    /// billed by mistake voided first); until then the overturn is 409 sessions_exhausted and changes nothing.
+    /// </summary>
+    [Fact]
+    public async Task Bil06_an_exhausted_line_is_overturned_only_once_a_session_of_its_voucher_is_free()
+    {
+        var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 1 });
+        var first = await SubmitAsync(Client(Physio1), Memoir("CONT-FIRST", Line(voucher, "2026-11-10")));
+        var exhausted = await SubmitAsync(Client(Physio1), Memoir("CONT-EXHAUSTED", Line(voucher, "2026-11-12")));
+        Assert.Equal(["SESSIONS_EXHAUSTED"], Codes(LineOf(exhausted, 1)));
+        var contestation = await (await ContestAsync(exhausted.Id.ToString(), 1, "SESSIONS_EXHAUSTED")).ExpectAsync<ContestationDto>(HttpStatusCode.Created);
+
+        var refused = await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{contestation.Id}/decision", new { decision = "overturn" });
+        await refused.ExpectProblemAsync(HttpStatusCode.Conflict, "sessions_exhausted");
+        Assert.Equal(ContestationStatus.Pending, Assert.Single((await ContestationsAsync(Client(Reviewer))).Items).Status);
         Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, voucher));
 
-        var again = await SubmitAsync(Client(Physio1), Memoir("CONT-AGAIN", Line(voucher, "2026-11-12")));
-        Assert.Contains("DUPLICATE_LINE", Codes(LineOf(again, 1)));
+        await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{first.Id}/cancellation", new { reason = "billed by mistake" })).ExpectAsync(HttpStatusCode.OK);
+        var decided = await DecideContestationAsync(Client(Reviewer), contestation.Id, new { decision = "overturn", note = "The session billed by mistake was voided." });
+        Assert.Equal(ContestationStatus.Overturned, decided.Status);
+        Assert.Equal(25.76m, decided.PayableAfter);
         Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, voucher));
     }
 

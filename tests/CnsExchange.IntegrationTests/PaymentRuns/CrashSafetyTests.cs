@@ -71,10 +71,11 @@ public sealed class CrashSafetyTests(ApiFactory api) : ApiTest(api)
             Line(minor, "2026-11-17", matricule: "2012051469331"), Line(minor, "2026-11-18", matricule: "2012051469331")));
         await ContestLineAsync(Client(Physio2), held.Id, 3, new { code = "SESSIONS_EXHAUSTED", text = "Third session prescribed." });
 
-        var rehab = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { ProviderCode = "REH0001", Matricule = "1965072021704", Sessions = 1 });
+        // Refused for its date (before the prescription, BIL-04), on a voucher with a session left for the overturn (BIL-06).
+        var rehab = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { ProviderCode = "REH0001", Matricule = "1965072021704", Sessions = 2 });
         var overturned = await SubmitAsync(Client(Rehab1), Memoir("R-1", Line(rehab, "2026-11-16", matricule: "1965072021704"),
-            Line(rehab, "2026-11-19", matricule: "1965072021704", claimed: 30m)));
-        var contestation = await ContestLineAsync(Client(Rehab1), overturned.Id, 2, new { code = "SESSIONS_EXHAUSTED", text = "Prescribed." });
+            Line(rehab, "2026-11-01", matricule: "1965072021704", claimed: 30m)));
+        var contestation = await ContestLineAsync(Client(Rehab1), overturned.Id, 2, new { code = "SESSION_OUTSIDE_VALIDITY", text = "Prescribed." });
         await DecideContestationAsync(Client(Reviewer), contestation.Id, new { decision = "overturn", note = "Agreed." });
 
         await SubmitAsync(Client(Hospital1), Memoir("H-1", Line(big, "2026-11-16"), Line(big, "2026-11-17")));

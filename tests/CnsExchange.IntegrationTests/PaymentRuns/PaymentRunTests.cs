@@ -241,11 +241,12 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task An_overturned_contestation_is_paid_in_the_next_run_and_its_return_file_says_so()
     {
-        var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 1 });
-        var memoir = await SubmitAsync(Client(Physio1), Memoir("CONT-PAY", Line(voucher, "2026-11-10"), Line(voucher, "2026-11-12")));
+        // Refused for its date (before the prescription, BIL-04) on a voucher with sessions left (BIL-06): the overturn can pay it.
+        var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 2 });
+        var memoir = await SubmitAsync(Client(Physio1), Memoir("CONT-PAY", Line(voucher, "2026-11-10"), Line(voucher, "2026-11-01")));
         var id = memoir.Id.ToString();
-        Assert.Equal(["SESSIONS_EXHAUSTED"], Codes(LineOf(memoir, 2)));
-        var contestation = await ContestLineAsync(Client(Physio1), id, 2, new { code = "SESSIONS_EXHAUSTED", text = "Session 2 was prescribed." });
+        Assert.Equal(["SESSION_OUTSIDE_VALIDITY"], Codes(LineOf(memoir, 2)));
+        var contestation = await ContestLineAsync(Client(Physio1), id, 2, new { code = "SESSION_OUTSIDE_VALIDITY", text = "The prescription was dated wrongly." });
         await DecideContestationAsync(Client(Reviewer), contestation.Id, new { decision = "overturn", note = "Checked." });
 
         await SetClockAsync(Client(Admin), Local("2026-11-30", 3));
@@ -267,7 +268,7 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(25.76m, line["payableAmount"]!.GetValue<decimal>());
         Assert.Equal(LineOf(paid, 2).PayableAmount, line["payableAmount"]!.GetValue<decimal>());
         Assert.Equal(0m, line["cnsAmount"]!.GetValue<decimal>());
-        Assert.Equal(["SESSIONS_EXHAUSTED", "CONTESTATION_OVERTURNED"], line["reasons"]!.AsArray().Select(r => r!["code"]!.GetValue<string>()));
+        Assert.Equal(["SESSION_OUTSIDE_VALIDITY", "CONTESTATION_OVERTURNED"], line["reasons"]!.AsArray().Select(r => r!["code"]!.GetValue<string>()));
         Assert.StartsWith("Contestation acceptée", line["reasons"]![1]!["message"]!.GetValue<string>());
     }
 
@@ -311,10 +312,10 @@ public sealed class PaymentRunTests(ApiFactory api) : ApiTest(api)
     [Fact]
     public async Task A_contestation_decided_in_time_is_applied_by_the_run_that_takes_the_line()
     {
-        var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 1 });
-        var memoir = await SubmitAsync(Client(Physio1), Memoir("HELD", Line(voucher, "2026-11-10"), Line(voucher, "2026-11-12")));
+        var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = 2 });
+        var memoir = await SubmitAsync(Client(Physio1), Memoir("HELD", Line(voucher, "2026-11-10"), Line(voucher, "2026-11-01")));
         var id = memoir.Id.ToString();
-        var contestation = await ContestLineAsync(Client(Physio1), id, 2, new { code = "SESSIONS_EXHAUSTED", text = "Please check." });
+        var contestation = await ContestLineAsync(Client(Physio1), id, 2, new { code = "SESSION_OUTSIDE_VALIDITY", text = "Please check." });
         await SetClockAsync(Client(Admin), Local("2026-12-01", 12)); // weekly run of 30 November: line 2 held
 
         await DecideContestationAsync(Client(Reviewer), contestation.Id, new { decision = "overturn", note = "Fine." });

@@ -265,7 +265,9 @@ public sealed class ReimbursementClaimTests(ApiFactory api) : ApiTest(api)
     public async Task Ins04_an_overturned_line_holds_its_session_so_the_insured_is_not_reimbursed_it_again()
     {
         var voucher = await VoucherAsync(thirdParty: true, sessions: 1);
-        var (_, _, contestation) = await ContestedExhaustedLineAsync(voucher);
+        var (accepted, _, contestation) = await ContestedExhaustedLineAsync(voucher);
+        // The session billed by mistake is voided first: the overturn takes it (BIL-06).
+        await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{accepted.Id}/cancellation", new { reason = "wrong patient" })).ExpectAsync(HttpStatusCode.OK);
         await Billing.BillingApi.DecideContestationAsync(Client(Reviewer), contestation, new { decision = "overturn" });
 
         var claim = await ClaimAsync(Client(InsuredApp), Physio(voucher, "F-INS04-AFTER", Session("2026-11-06")));

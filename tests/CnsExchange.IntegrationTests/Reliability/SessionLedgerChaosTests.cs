@@ -77,7 +77,7 @@ public sealed class SessionLedgerChaosTests(ApiFactory api, ITestOutputHelper ou
             var mismatches = new List<string>();
             await using (var cmd = new NpgsqlCommand("""
                 SELECT v.number, s.act_code, s.sessions_granted, s.sessions_billed,
-                       (SELECT count(*) FROM cns.fee_memoir_lines l WHERE l.voucher_service_id = s.id AND l.outcome IN ('Accepted', 'Reduced') AND l.released_at IS NULL),
+                       (SELECT count(*) FROM cns.fee_memoir_lines l WHERE l.voucher_service_id = s.id AND (l.outcome IN ('Accepted', 'Reduced') OR l.contestation_status = 'Overturned') AND l.released_at IS NULL),
                        (SELECT count(*) FROM cns.reimbursement_claim_lines c WHERE c.voucher_service_id = s.id AND c.outcome IN ('Accepted', 'Reduced'))
                 FROM cns.voucher_services s JOIN cns.vouchers v ON v.id = s.voucher_id
                 WHERE v.sandbox_id = @sandbox
@@ -97,7 +97,7 @@ public sealed class SessionLedgerChaosTests(ApiFactory api, ITestOutputHelper ou
                 SELECT count(*) FROM (
                   SELECT voucher_id, session_date, act_code FROM (
                     SELECT l.voucher_id, l.session_date, l.act_code FROM cns.fee_memoir_lines l
-                    WHERE l.sandbox_id = $1 AND l.outcome IN ('Accepted', 'Reduced') AND l.released_at IS NULL AND NOT l.travel_allowance
+                    WHERE l.sandbox_id = $1 AND (l.outcome IN ('Accepted', 'Reduced') OR l.contestation_status = 'Overturned') AND l.released_at IS NULL AND NOT l.travel_allowance
                     UNION ALL
                     SELECT c.voucher_id, c.service_date, c.act_code FROM cns.reimbursement_claim_lines c
                     WHERE c.sandbox_id = $1 AND c.outcome IN ('Accepted', 'Reduced') AND c.voucher_id IS NOT NULL) held

@@ -134,12 +134,18 @@ public sealed class ContestationHandlers(IAppDbContext db, IReferenceData refere
             var decision = command.Body.Decision!.Value;
             // Services (then persons), then the line: the order in which billing and the lifecycle lock them.
             var service = await db.Set<FeeMemoirLine>().Where(l => l.Id == contestation.LineId).Select(l => l.VoucherServiceId).SingleAsync(ct);
-            if (decision == ContestationDecision.Overturn && service is { } s) await ledger.LockServicesAsync([s], ct);
+            SessionCounter? counter = null;
+            if (decision == ContestationDecision.Overturn && service is { } s) counter = (await ledger.LockServicesAsync([s], ct)).GetValueOrDefault(s);
             var line = await db.LockForUpdateAsync<FeeMemoirLine>(contestation.LineId, ct)
                        ?? throw new InvalidOperationException($"Contestation {contestation.Id} names no line.");
             if (line.PaymentRunId is not null)
                 throw new ConflictException("line_already_settled", "A payment run already took this line; the decision can no longer change it.");
-            if (decision == ContestationDecision.Overturn) await CheckSessionFreeAsync(line, ct);
+            Guid? sessionTaken = null;
+            if (decision == ContestationDecision.Overturn)
+            {
+                await CheckOverturnableAsync(line, counter, ct);
+                sessionTaken = Contestation.ServiceTakenByOverturn(line);
+            }
 
             var catalog = reference.Catalog;
             var domain = catalog.Act(line.ActCode, line.SessionDate)?.Domain ?? "physio";
@@ -149,6 +155,8 @@ public sealed class ContestationHandlers(IAppDbContext db, IReferenceData refere
             contestation.DecidedBy = caller.Actor;
             contestation.DecisionNote = command.Body.Note?.Trim();
             contestation.PayableAfter = line.PayableAmount;
+            // BIL-06: the overturned refused line now pays a session of its voucher service (given back if the line is released).
+            if (sessionTaken is { } taken) await ledger.ConsumeSessionsAsync(new Dictionary<Guid, int> { [taken] = 1 }, ct);
             events.Record(EventTypes.ContestationDecided, new EventResource(memoir.Id, $"/api/v1/fee-memoirs/{memoir.Id}"),
                 new ContestationData(contestation.Id, line.LineNumber, System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(contestation.Status.ToString()),
                     contestation.PayableBefore, contestation.PayableAfter), contestation.ProviderId);
@@ -156,8 +164,11 @@ public sealed class ContestationHandlers(IAppDbContext db, IReferenceData refere
             return await ToDtoAsync(contestation, memoir, line, ct);
         }, ct);
 
-    /// <summary>An overturned refused line holds its session: 409 when another line or a claim pays it now (BIL-07/08, INS-04), read under the services' locks.</summary>
-    private async Task CheckSessionFreeAsync(FeeMemoirLine line, CancellationToken ct)
+    /// <summary>
+    /// An overturned refused line holds its session and takes one of its voucher service: 409 when another line or a claim
+    /// pays that session now (BIL-07/08, INS-04) or the service has no session left (BIL-06), read under the services' locks.
+    /// </summary>
+    private async Task CheckOverturnableAsync(FeeMemoirLine line, SessionCounter? counter, CancellationToken ct)
     {
         string? elsewhere = null;
         if (!PaidLines.Holds(line) && line.ReleasedAt is null)
@@ -169,7 +180,7 @@ public sealed class ContestationHandlers(IAppDbContext db, IReferenceData refere
                          .AnyAsync(c => c.VoucherId == voucher && c.ServiceDate == line.SessionDate && c.ActCode == line.ActCode, ct))
                 elsewhere = "a reimbursement claim of the insured (INS-04)";
         }
-        if (Contestation.WhyNotOverturnable(line, elsewhere) is { } why) throw new ConflictException(why.Code, why.Message);
+        if (Contestation.WhyNotOverturnable(line, elsewhere, counter?.Remaining) is { } why) throw new ConflictException(why.Code, why.Message);
     }
 
     private async Task<FeeMemoirLine?> LockLineAsync(Guid memoirId, int lineNumber, CancellationToken ct)
