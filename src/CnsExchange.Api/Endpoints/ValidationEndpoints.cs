@@ -46,17 +46,18 @@ public sealed class ValidationEndpoints : IEndpointGroup
             .WithSummary("Your validation requests, newest first (`cursor`/`limit`; filter by `status` (pending, information_requested, agreed, refused, cancelled), date of receipt `from`/`to`, `matricule` and the `voucherNumber` issued).");
 
         g.MapGet("/{id:guid}", (IMediator m, Guid id, CancellationToken ct) => m.Send(new GetValidationRequest(id), ct))
-            .RequireAuthorization(Policies.ProviderOrStaff)
-            .WithSummary("A validation request: status, decision, voucher, and the history of its changes (who and when).");
+            .RequireAuthorization(Policies.ValidationRequestReaders)
+            .WithSummary("A validation request: status, decision, voucher, and the history of its changes (who and when); for its physiotherapist, "
+                + "the insured channel that sent it (INS-01) and CNS staff.");
 
         g.MapGet("/{id:guid}/scan", async (IMediator m, Guid id, CancellationToken ct) =>
             {
                 var scan = await m.Send(new GetPrescriptionScan(id), ct);
                 return Results.File(scan.Content, scan.ContentType, scan.FileName);
             })
-            .RequireAuthorization(Policies.ProviderOrStaff)
+            .RequireAuthorization(Policies.ValidationRequestReaders)
             .Produces(StatusCodes.Status200OK, null, "application/pdf", "image/jpeg", "image/png", "image/tiff")
-            .WithSummary("The stored scan of the prescription (its owner and CNS staff).");
+            .WithSummary("The stored scan of the prescription (its physiotherapist, the insured channel that sent it, and CNS staff).");
 
         g.MapCareRequestCorrespondence((id, body) => new CancelValidationRequest(id, body), (id, body) => new AnswerInformationRequest(id, body));
     }

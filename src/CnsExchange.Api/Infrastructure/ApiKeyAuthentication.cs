@@ -119,6 +119,8 @@ public static class Policies
     public const string InsuredChannel = "insured_channel";
     /// <summary>Validation requests: by the physiotherapist, or by the insured through the insured channel (INS-01).</summary>
     public const string ProviderOrInsured = "provider_or_insured";
+    /// <summary>A validation request and its scan: its physiotherapist, the insured channel that sent it (INS-01), and CNS staff.</summary>
+    public const string ValidationRequestReaders = "validation_request_readers";
     /// <summary>A reimbursement claim: the channel that submitted it, and CNS staff.</summary>
     public const string InsuredChannelOrStaff = "insured_channel_or_staff";
     /// <summary>Every caller of a sandbox: its clock and reference data decide every answer, the insured channel's too.</summary>
@@ -135,6 +137,7 @@ public static class Policies
         [OperatorOrAdmin] = ["operator", "admin"],
         [InsuredChannel] = ["insured-channel"],
         [ProviderOrInsured] = ["provider", "insured-channel"],
+        [ValidationRequestReaders] = ["provider", "insured-channel", "reviewer", "admin"],
         [InsuredChannelOrStaff] = ["insured-channel", "reviewer", "admin"],
         [AnySandboxCaller] = ["provider", "insured-channel", "reviewer", "admin"],
     };

@@ -29,6 +29,8 @@ public sealed class ValidationRequest : CareRequest
     public bool ForeignPrescription { get; set; }
     /// <summary>INS-01: asked for by the insured through the insured channel (no third-party payment).</summary>
     public bool RequestedByInsured { get; set; }
+    /// <summary>INS-01: the insured channel's key that sent the request, which may read it back; null when the physiotherapist sent it.</summary>
+    public Guid? SubmittedByKeyId { get; set; }
 
     /// <summary>What an agreement grants (from the automatic evaluation); null when refused automatically.</summary>
     public PhysioCategory? GrantCategory { get; set; }

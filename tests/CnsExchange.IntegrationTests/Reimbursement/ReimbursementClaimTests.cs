@@ -49,6 +49,29 @@ public sealed class ReimbursementClaimTests(ApiFactory api) : ApiTest(api)
         Assert.Equal("CNS", claim.CompetentFund);
     }
 
+    /// <summary>
+    /// Audit s68 (schema) F1: the insured channel's 201 carried a Location it could not read (403 for its role). It reads
+    /// the requests it sent, and their scans; a request the physiotherapist sent is not its own (404).
+    /// </summary>
+    [Fact]
+    public async Task Ins01_the_insured_channel_reads_back_the_validation_requests_it_sent_and_no_other()
+    {
+        var insured = Client(InsuredApp);
+        var response = await insured.SubmitAsync(ValidationTestSupport.Rx() with { ProviderCode = "PHY0001" });
+        var sent = await response.ExpectAsync<CnsExchange.Application.Features.Validation.ValidationRequestDto>(HttpStatusCode.Created);
+        var location = response.Headers.Location!.ToString();
+        var read = await (await insured.GetAsync(location)).ExpectAsync<CnsExchange.Application.Features.Validation.ValidationRequestDto>(HttpStatusCode.OK);
+        Assert.Equal(sent.Id, read.Id);
+        Assert.Equal(sent.Voucher!.Number, read.Voucher!.Number);
+        Assert.Equal(HttpStatusCode.OK, (await insured.GetAsync(location + "/scan")).StatusCode);
+        await (await Client(Physio1).GetAsync(location)).ExpectAsync(HttpStatusCode.OK); // the physiotherapist it names
+
+        var byPhysio = await Client(Physio1).DecideAsync(ValidationTestSupport.Rx());
+        await (await insured.GetAsync($"/api/v1/validation-requests/{byPhysio.Id}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await insured.GetAsync($"/api/v1/validation-requests/{byPhysio.Id}/scan")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await Client(Physio2).GetAsync(location)).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+    }
+
     [Fact]
     public async Task Ins01_the_insured_channel_must_name_the_physiotherapist()
     {

@@ -39,6 +39,7 @@ public sealed class AccessMatrixTests(ApiFactory api, ITestOutputHelper output) 
             ["operator"] = ["operator"], ["operator_or_admin"] = ["operator", "admin"],
             ["insured_channel"] = ["insured-channel"], ["provider_or_insured"] = ["provider", "insured-channel"],
             ["insured_channel_or_staff"] = ["insured-channel", "reviewer", "admin"],
+            ["validation_request_readers"] = ["provider", "insured-channel", "reviewer", "admin"],
             ["any_sandbox_caller"] = ["provider", "insured-channel", "reviewer", "admin"],
         };
         var routes = new List<Route>();

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using CnsExchange.Application.Features.Vouchers;
+using CnsExchange.Domain.Physio;
 
 namespace CnsExchange.Application.Features.Requests;
 
@@ -67,8 +68,17 @@ public static class RequestViews
     /// <summary>Providers see only their own requests; another's is "not found" (no existence leak).</summary>
     public static void EnsureVisible(CareRequest? request, ICurrentCaller caller, string name)
     {
-        if (request is null || (!caller.IsStaff() && request.ProviderId != caller.ProviderId)) throw new NotFoundException(name);
+        if (request is null || !IsVisible(request.ProviderId, (request as ValidationRequest)?.SubmittedByKeyId, caller)) throw new NotFoundException(name);
     }
+
+    /// <summary>
+    /// Who reads a request: CNS staff, the provider it is for, and the insured channel key that sent it (INS-01: the
+    /// <c>Location</c> of its 201 answer); anyone else gets 404.
+    /// </summary>
+    public static bool IsVisible(Guid providerId, Guid? submittedByKeyId, ICurrentCaller caller) =>
+        caller.IsStaff()
+        || (caller.Role != CallerRole.InsuredChannel && providerId == caller.ProviderId)
+        || (caller.Role == CallerRole.InsuredChannel && submittedByKeyId is { } key && key == caller.KeyId);
 
     /// <summary>A request of one kind with its history, as the caller may see it (<see cref="EnsureVisible"/>).</summary>
     public static async Task<TRequest> LoadVisibleAsync<TRequest>(IAppDbContext db, Guid id, ICurrentCaller caller, string name, CancellationToken ct)

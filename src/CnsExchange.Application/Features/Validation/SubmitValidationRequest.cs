@@ -176,6 +176,7 @@ public sealed class SubmitValidationRequestHandler(IAppDbContext db, IReferenceD
             Id = Guid.CreateVersion7(),
             ProviderId = providerId,
             RequestedByInsured = command.RequestedByInsured,
+            SubmittedByKeyId = command.RequestedByInsured ? command.ChannelKeyId : null,
             Matricule = rx.Matricule,
             DoctorCode = rx.Doctor.Code,
             DoctorName = rx.Doctor.Name,

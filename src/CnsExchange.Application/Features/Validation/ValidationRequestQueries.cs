@@ -30,8 +30,9 @@ public sealed class ValidationRequestQueryHandlers(IAppDbContext db, IReferenceD
 
     public async ValueTask<ScanFile> Handle(GetPrescriptionScan query, CancellationToken ct)
     {
-        var owner = await db.Set<ValidationRequest>().AsNoTracking().Where(r => r.Id == query.Id).Select(r => (Guid?)r.ProviderId).SingleOrDefaultAsync(ct);
-        if (owner is null || (!caller.IsStaff() && owner != caller.ProviderId)) throw new NotFoundException("Validation request");
+        var owner = await db.Set<ValidationRequest>().AsNoTracking().Where(r => r.Id == query.Id)
+            .Select(r => new { r.ProviderId, r.SubmittedByKeyId }).SingleOrDefaultAsync(ct);
+        if (owner is null || !RequestViews.IsVisible(owner.ProviderId, owner.SubmittedByKeyId, caller)) throw new NotFoundException("Validation request");
         var scan = await db.Set<PrescriptionScan>().AsNoTracking().SingleAsync(s => s.RequestId == query.Id, ct);
         return new ScanFile(scan.Content, scan.ContentType, $"prescription-{query.Id}{ScanFormat.Extension(scan.ContentType)}");
     }

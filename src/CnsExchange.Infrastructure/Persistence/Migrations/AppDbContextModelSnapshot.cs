@@ -3781,6 +3781,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("sessions_prescribed");
 
+                    b.Property<Guid?>("SubmittedByKeyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("submitted_by_key_id");
+
                     b.Property<DateOnly?>("SurgeryDate")
                         .HasColumnType("date")
                         .HasColumnName("surgery_date");
