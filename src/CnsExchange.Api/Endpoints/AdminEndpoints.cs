@@ -64,7 +64,7 @@ public static class AdminEndpoints
             .Produces<ProviderCreated>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .WithSummary("Add a provider. The answer carries its new API key, shown this once.")
+            .WithSummary("Add a provider. The answer carries its new API key, shown this once (409 `provider_exists` when the code is taken).")
             .WithDescription("Send an `Idempotency-Key` to retry safely: the same key and body create no second provider and issue no second key. Since the key is shown once and stored hashed, that retry is answered 409 `idempotent_replay_without_secret` with the provider's URL (`resource`); the same key with another body is 422.");
         g.MapPost("/providers/{code}/keys", async (IMediator m, string code, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
                 Results.Created($"/api/v1/admin/providers/{code}", await m.Send(new IssueProviderKey(code, IdempotencyKey: idempotencyKey), ct)))

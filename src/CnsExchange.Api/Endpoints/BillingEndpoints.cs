@@ -70,7 +70,8 @@ public sealed class BillingEndpoints : IEndpointGroup
             .RequireAuthorization(Policies.Provider)
             .Produces<ContestationDto>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .WithSummary("Contest a refused or reduced line once (BIL-15), naming the reason code contested, before a return file reports the line.");
+            .WithSummary("Contest a refused or reduced line once (BIL-15), naming the reason code contested, before a return file reports the line "
+                + "(409 `line_already_contested` or `line_released`; 422 `line_not_contestable`, `line_already_reported` or `contestation_code_not_on_line`).");
 
         memoirs.MapPost("/{id:guid}/cancellation", (IMediator m, ICurrentCaller caller, Guid id, CancellationRequest body,
                 [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>

@@ -64,7 +64,8 @@ public static class CareRequestEndpoints
 
         g.MapPost("/{id:guid}/information", (IMediator m, Guid id, InformationAnswerInput body, CancellationToken ct) => m.Send(answer(id, body), ct))
             .RequireAuthorization(Policies.Provider)
-            .WithSummary("Answer the reviewer's request for information; the request is pending again, due the next working day.")
+            .WithSummary("Answer the reviewer's request for information; the request is pending again, due the next working day "
+                + "(409 `no_information_requested` when no information was asked for).")
             .Produces<TDto>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);

@@ -58,6 +58,6 @@ public sealed class EventEndpoints : IEndpointGroup
             .Produces<WebhookDeliveryDto>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .WithSummary("Send the event of a delivery again now (one attempt, signed anew) and return the attempt.");
+            .WithSummary("Send the event of a delivery again now (one attempt, signed anew) and return the attempt (409 `ping_not_redeliverable` for a ping: send a new one).");
     }
 }

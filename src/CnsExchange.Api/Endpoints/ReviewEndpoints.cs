@@ -19,6 +19,6 @@ public sealed class ReviewEndpoints : IEndpointGroup
             .Produces<RequestDto>()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .WithSummary("Decide a pending request of any kind: `agree` (optionally fewer `sessions` where the kind counts sessions), `refuse` with `reasonCodes` and/or `note`, or `request_information` with a `question`.");
+            .WithSummary("Decide a pending request of any kind: `agree` (optionally fewer `sessions` where the kind counts sessions), `refuse` with `reasonCodes` and/or `note`, or `request_information` with a `question` (409 `request_not_pending` when the request is not pending, e.g. waiting for the information asked).");
     }
 }

@@ -202,7 +202,14 @@ public sealed class ProblemSchemaFilter : ISchemaFilter
         if (context.Type != typeof(ProblemDetails) || schema is not OpenApiSchema s) return;
         s.Description = "RFC 9457 problem details. `code` is stable (switch on it, not on `title`); `errors` names the fields at fault.";
         s.Properties ??= new Dictionary<string, IOpenApiSchema>();
-        s.Properties["code"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Stable machine-readable code, e.g. validation_failed, not_found, rate_limited." };
+        s.Properties["code"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.String,
+            Description = "Stable machine-readable code. Every operation may answer unauthorized, forbidden, rate_limited and service_unavailable; "
+                          + "one that names a resource not_found; one that takes input validation_failed, malformed_json, malformed_request, "
+                          + "unknown_field, unsupported_media_type or payload_too_large; one that takes an Idempotency-Key idempotency_key_reused "
+                          + "or idempotency_in_progress. Each operation's own codes are named in its responses, summary or description.",
+        };
         s.Properties["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Quote it when reporting a problem." };
         s.Properties["errors"] = new OpenApiSchema
         {
@@ -290,9 +297,9 @@ public sealed class ResponsesOperationFilter : IOperationFilter
         if (needsKey)
         {
             AddProblem(operation, "401", "No API key, or an unknown one (code unauthorized).", problem);
-            AddProblem(operation, "403", "The key's role may not call this operation, or the resource is another provider's (code forbidden).", problem);
+            AddProblem(operation, "403", Forbidden, problem);
         }
-        if (namesResource) AddProblem(operation, "404", "No such resource, or not yours (code not_found).", problem);
+        if (namesResource) AddProblem(operation, "404", NotFound, problem);
         AddProblem(operation, "429", "Too many requests for this key (code rate_limited); retry after Retry-After seconds.", problem)
             .Headers!["Retry-After"] = Header("Seconds to wait before retrying.", JsonSchemaType.Integer);
         AddProblem(operation, "503", "The database or a dependency is unavailable (code service_unavailable); retry later.", problem)
@@ -300,7 +307,12 @@ public sealed class ResponsesOperationFilter : IOperationFilter
 
         var acceptsIdempotencyKey = operation.Parameters?.Any(p => p.Name == "Idempotency-Key") == true;
         if (acceptsIdempotencyKey)
-            AddProblem(operation, "422", "The Idempotency-Key was sent before with another body (code idempotency_key_reused).", problem);
+        {
+            // Added to the operation's own 422 when it has one (its rule refusals), not left out.
+            var reused = AddProblem(operation, "422", IdempotencyKeyReused, problem);
+            if (reused.Description != IdempotencyKeyReused)
+                reused.Description = (Defaults.GetValueOrDefault("422") is { } rules && IsReasonPhrase(reused.Description) ? rules : reused.Description) + " " + IdempotencyKeyReused;
+        }
         if (operation.Parameters?.OfType<OpenApiParameter>().FirstOrDefault(p => p is { Name: "limit", In: ParameterLocation.Query }) is { } limit)
         {
             // Cursor.Limit: every paged list takes 1 to Cursor.MaxLimit rows a page.
@@ -313,10 +325,14 @@ public sealed class ResponsesOperationFilter : IOperationFilter
             if (response is not OpenApiResponse r) continue;
             if (status.StartsWith('4') || status.StartsWith('5'))
             {
+                // A problem declared by the endpoint (ProducesProblem) says its status only: name the codes it answers.
+                if (IsReasonPhrase(r.Description) && Defaults.TryGetValue(status, out var described)) r.Description = described;
                 UseProblemSchema(r, problem);
                 continue;
             }
-            if (status is "201" or "202") (r.Headers ??= new Dictionary<string, IOpenApiHeader>())["Location"] = Header("URL of the created (201) or accepted (202) resource.", JsonSchemaType.String);
+            if (status is "201" or "202")
+                (r.Headers ??= new Dictionary<string, IOpenApiHeader>())["Location"] = Header(
+                    LocationOfParent.GetValueOrDefault(operation.OperationId ?? "", "URL of the created (201) or accepted (202) resource."), JsonSchemaType.String);
             if (acceptsIdempotencyKey && status.StartsWith('2'))
                 (r.Headers ??= new Dictionary<string, IOpenApiHeader>())[IdempotentReplayHeader.Name] =
                     Header("`true` when this answer replays the first one sent for the same Idempotency-Key.", JsonSchemaType.String);
@@ -386,6 +402,39 @@ public sealed class ResponsesOperationFilter : IOperationFilter
             response.Headers["ETag"] = Header("Strong entity tag of the file's bytes (stored files: their SHA-256).", JsonSchemaType.String);
         }
     }
+
+    /// <summary>Created things with no URL of their own: their 201's Location is the resource that shows them.</summary>
+    private static readonly Dictionary<string, string> LocationOfParent = new()
+    {
+        ["contestFeeMemoirLine"] = "URL of the fee memoir whose line was contested: a contestation has no URL of its own; it shows on the line (`contestation`).",
+        ["submitFeeMemoirLineReversal"] = "URL of the fee memoir whose line was reversed: a debt has no URL of its own; it shows on the line and in the next return file.",
+        ["createRecovery"] = "URL of the fee memoir whose line was recovered: a debt has no URL of its own; it shows on the line and in the next return file.",
+    };
+
+    private const string Forbidden = "The key's role may not call this operation (code forbidden). Another provider's resource is 404, never 403.";
+    private const string NotFound = "No such resource, or not yours (code not_found).";
+    private const string IdempotencyKeyReused = "The Idempotency-Key was sent before with another body (code idempotency_key_reused).";
+
+    /// <summary>What a problem status means and the codes it comes with, for the problems an endpoint declares by status alone.</summary>
+    private static readonly Dictionary<string, string> Defaults = new()
+    {
+        ["400"] = "The request is not valid: code validation_failed (the fields at fault in `errors`), malformed_json or malformed_request "
+                  + "(the body or a parameter cannot be read), or unknown_field (a member the operation does not take).",
+        ["403"] = Forbidden,
+        ["404"] = NotFound,
+        ["406"] = "The Accept header asks for a format this operation does not answer in (code not_acceptable).",
+        ["408"] = "The upload did not arrive in time (code upload_timeout); send it again.",
+        ["409"] = "The resource's state does not allow it now; `code` says why (the codes are named in the operation's summary or description).",
+        ["413"] = "The body is larger than this operation takes (code payload_too_large).",
+        ["415"] = "The body's Content-Type is not one this operation takes (code unsupported_media_type).",
+        ["422"] = "The request is well formed but breaks a rule of the operation; `code` says which (named in the operation's summary or description).",
+    };
+
+    /// <summary>
+    /// A description that is only the status's reason phrase ("Conflict", "Content Too Large"), as ASP.NET writes it for
+    /// ProducesProblem; every description written here is a sentence.
+    /// </summary>
+    private static bool IsReasonPhrase(string? description) => description is null || !(description.EndsWith('.') || description.EndsWith(')'));
 
     private static OpenApiResponse AddProblem(OpenApiOperation operation, string status, string description, IOpenApiSchema problem)
     {
