@@ -318,7 +318,8 @@ public sealed class ResponsesOperationFilter : IOperationFilter
             // Cursor.Limit: every paged list takes 1 to Cursor.MaxLimit rows a page.
             var max = Cursor.MaxLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (limit.Schema is OpenApiSchema { Type: not null } schema) (schema.Minimum, schema.Maximum) = ("1", max);
-            AddProblem(operation, "400", $"A query parameter is not valid: limit outside 1 to {max}, a cursor not given by this list, or an unknown status (code validation_failed).", problem);
+            AddProblem(operation, "400", $"A query parameter is not valid: limit outside 1 to {max}, a cursor not given by this list, or an unknown status (code validation_failed); "
+                + "a value that cannot be read, such as a date not written yyyy-MM-dd or a limit that is not a number (code malformed_request).", problem);
         }
         foreach (var (status, response) in operation.Responses)
         {
