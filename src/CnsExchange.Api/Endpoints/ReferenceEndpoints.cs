@@ -21,9 +21,9 @@ public static class ReferenceEndpoints
             .WithSummary("Every reason code with its rule and texts in fr/de/en.");
         g.MapGet("/parameters", (IMediator m, CancellationToken ct) => m.Send(new GetParameters(), ct))
             .WithSummary("Dated rule parameters: caps, deadlines, rates (sandbox assumptions marked).");
-        g.MapGet("/holidays/{year:int}", (IMediator m, int year, CancellationToken ct) => m.Send(new GetHolidays(year), ct))
+        g.MapGet("/holidays/{year}", (IMediator m, int year, CancellationToken ct) => m.Send(new GetHolidays(year), ct))
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .WithSummary("Luxembourg public holidays of a year (1900 to 2200; another year is 400 `validation_failed`).");
+            .WithSummary("Luxembourg public holidays of a year (1900 to 2200; another year is 400 `validation_failed`, a year that is not a number 400 `malformed_request`).");
         g.MapGet("/working-days/{date}", (IMediator m, DateOnly date, int? add, CancellationToken ct) => m.Send(new GetWorkingDay(date, add ?? 1), ct))
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("Whether a date is a working day, and the date `add` working days after it (a date that is not yyyy-MM-dd is 400 `malformed_request`).");

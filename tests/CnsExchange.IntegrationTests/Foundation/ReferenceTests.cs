@@ -51,4 +51,12 @@ public sealed class ReferenceTests(ApiFactory api) : ApiTest(api)
         var response = await Client(Physio1).GetAsync("/api/v1/reference/holidays/99999");
         await response.ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
     }
+
+    /// <summary>Audit s68 (verify): a year that is not a number was 404 (no route), where a date that is not one is 400; both are 400 now.</summary>
+    [Fact]
+    public async Task A_year_or_a_date_that_cannot_be_read_is_400_malformed_request()
+    {
+        await (await Client(Physio1).GetAsync("/api/v1/reference/holidays/abc")).ExpectProblemAsync(HttpStatusCode.BadRequest, "malformed_request");
+        await (await Client(Physio1).GetAsync("/api/v1/reference/working-days/abc")).ExpectProblemAsync(HttpStatusCode.BadRequest, "malformed_request");
+    }
 }
