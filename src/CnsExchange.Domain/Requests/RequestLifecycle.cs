@@ -25,6 +25,19 @@ public static class RequestLifecycle
 
     public static bool IsOverdue(DateTimeOffset dueBy, DateTimeOffset now) => now > dueBy;
 
+    /// <summary>
+    /// A reviewer's refusal: each code given once, with its rule, and the note as REVIEWER_REFUSAL of
+    /// <paramref name="noteRule"/> with the note as its detail; REVIEWER_REFUSAL named among the codes as well is that same
+    /// reason, listed once (it was listed twice: once bare, once with the note).
+    /// </summary>
+    public static List<Reason> RefusalReasons(IEnumerable<string>? codes, Func<string, string> ruleOf, string noteRule, string? note)
+    {
+        var withNote = !string.IsNullOrWhiteSpace(note);
+        var reasons = (codes ?? []).Distinct().Where(code => !(withNote && code == ReviewerRefusal)).Select(code => Reason.Refusal(code, ruleOf(code))).ToList();
+        if (withNote) reasons.Add(Reason.Refusal(ReviewerRefusal, noteRule, null, note!.Trim()));
+        return reasons;
+    }
+
     public static bool IsOverdue(CareRequest request, DateTimeOffset now) =>
         request.Status == RequestStatus.Pending && request.DecisionDueBy is { } due && IsOverdue(due, now);
 }

@@ -65,7 +65,7 @@ public sealed class VoucherService
     public bool TravelAllowanceGranted { get; set; }
 }
 
-/// <summary>Voucher numbers: kind letter, 2-digit year, 7-digit sequence, Luhn check digit — e.g. K26-0000123-6.</summary>
+/// <summary>Voucher numbers: kind letter, 2-digit year, 7-digit sequence, Luhn check digit — e.g. K26-0000123-0.</summary>
 public static class VoucherNumber
 {
     public static string Prefix(VoucherKind kind) => kind switch

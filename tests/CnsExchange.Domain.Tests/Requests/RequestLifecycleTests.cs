@@ -72,4 +72,18 @@ public sealed class RequestLifecycleTests
         Assert.Equal(["pending", "information_requested", "information_provided", "cancelled"], request.History.Select(h => h.Action));
         Assert.Equal([1, 2, 3, 4], request.History.Select(h => h.Sequence));
     }
+
+    /// <summary>Audit s68 (val) (c): REVIEWER_REFUSAL named among the codes and a note gave the reason twice, once bare and once with the note.</summary>
+    [Theory]
+    [InlineData(new[] { "REVIEWER_REFUSAL" }, "Not legible.", "REVIEWER_REFUSAL:Not legible.")]
+    [InlineData(new[] { "REVIEWER_REFUSAL" }, null, "REVIEWER_REFUSAL:")]
+    [InlineData(new[] { "PRESCRIPTION_TOO_OLD", "REVIEWER_REFUSAL", "PRESCRIPTION_TOO_OLD" }, " Old. ", "PRESCRIPTION_TOO_OLD:|REVIEWER_REFUSAL:Old.")]
+    [InlineData(new string[0], "Only a note.", "REVIEWER_REFUSAL:Only a note.")]
+    [InlineData(new[] { "PRESCRIPTION_TOO_OLD" }, "  ", "PRESCRIPTION_TOO_OLD:")]
+    public void Val17_a_reviewers_refusal_lists_each_reason_once_with_the_note_on_reviewer_refusal(string[] codes, string? note, string expected)
+    {
+        var reasons = RequestLifecycle.RefusalReasons(codes, _ => "VAL-02", RequestLifecycle.Rule, note);
+        Assert.Equal(expected, string.Join("|", reasons.Select(r => $"{r.Code}:{r.Detail}")));
+        Assert.All(reasons, r => Assert.Equal(ReasonSeverity.Refusal, r.Severity));
+    }
 }

@@ -128,6 +128,16 @@ public sealed class ReviewTests(ApiFactory api) : ApiTest(api)
         Assert.Null(decided.Voucher);
     }
 
+    /// <summary>Audit s68 (val) (c): REVIEWER_REFUSAL among the codes, with a note, was listed twice (bare, then with the note).</summary>
+    [Fact]
+    public async Task Val17_reviewer_refusal_named_with_a_note_is_listed_once_with_the_note()
+    {
+        var id = await PendingAsync();
+        var decided = await Client(Reviewer).ReviewAsync(id, new { decision = "refuse", reasonCodes = new[] { "DOUBLE_FINANCING", "REVIEWER_REFUSAL" }, note = "Already in the care plan" });
+        Assert.Equal(["DOUBLE_FINANCING", "REVIEWER_REFUSAL"], decided.Reasons.Select(r => r.Code));
+        Assert.Contains("Already in the care plan", decided.Reasons[1].Message);
+    }
+
     [Fact]
     public async Task Refusal_needs_known_refusal_codes_or_a_note()
     {

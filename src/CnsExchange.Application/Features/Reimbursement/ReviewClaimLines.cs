@@ -60,9 +60,7 @@ public sealed class DecideClaimLineHandler(IAppDbContext db, IReferenceData refe
             if (input.Decision == ClaimLineDecisionKind.Agree) line.Agree(caller.Actor, now, input.Note);
             else
             {
-                var reasons = (input.ReasonCodes ?? []).Distinct().Select(code => Reason.Refusal(code, rule)).ToList();
-                if (!string.IsNullOrWhiteSpace(input.Note)) reasons.Add(Reason.Refusal(RequestReasonCodes.ReviewerRefusal, rule, null, input.Note.Trim()));
-                line.Refuse(reasons, caller.Actor, now);
+                line.Refuse(RequestLifecycle.RefusalReasons(input.ReasonCodes, _ => rule, rule, input.Note), caller.Actor, now);
             }
             claim.Complete();
             await db.SaveChangesAsync(ct);

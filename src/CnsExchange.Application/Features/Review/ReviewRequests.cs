@@ -129,8 +129,7 @@ public sealed class ReviewHandlers(IAppDbContext db, IReferenceData reference, T
                     request.Agree(voucher.Number, voucher.Id, issue.Reasons, now, caller.Actor, input.Note);
                     break;
                 case ReviewDecisionKind.Refuse:
-                    var reasons = (input.ReasonCodes ?? []).Distinct().Select(code => Reason.Refusal(code, reference.Catalog.Reason(code)!.Rule)).ToList();
-                    if (!string.IsNullOrWhiteSpace(input.Note)) reasons.Add(Reason.Refusal(RequestLifecycle.ReviewerRefusal, RequestLifecycle.Rule, null, input.Note.Trim()));
+                    var reasons = RequestLifecycle.RefusalReasons(input.ReasonCodes, code => reference.Catalog.Reason(code)!.Rule, RequestLifecycle.Rule, input.Note);
                     request.Refuse(reasons, now, caller.Actor, input.Note);
                     break;
                 default:
