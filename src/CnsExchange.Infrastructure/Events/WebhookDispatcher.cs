@@ -230,7 +230,7 @@ internal sealed class WebhookDispatcher(
             var last = attempts[^1];
             if (!last.Succeeded)
             {
-                failure = WebhookRetrySchedule.AfterFailure(options, last.Retryable, priorAttempts + attempts.Count,
+                failure = WebhookRetrySchedule.AfterFailure(options, last.Retryable, WebhookRetrySchedule.Passes(options, priorAttempts + attempts.Count),
                     headFailedSince ?? attempts[0].At, failingSince ?? attempts[0].At, realTime.GetUtcNow(), Random.Shared.NextDouble());
             }
             for (var i = 0; i < attempts.Count; i++)

@@ -72,6 +72,8 @@ public sealed class WebhookPolicyTests
         Assert.Equal(TimeSpan.FromSeconds(15), WebhookRetrySchedule.Delay(o, 1, 0));
         Assert.Equal(TimeSpan.FromSeconds(240), WebhookRetrySchedule.Delay(o, 4, 1));
         Assert.Equal(TimeSpan.FromHours(1), WebhookRetrySchedule.Delay(o, 20, 1));
+        // Passes, not tries: a pass is a try and its two quick retries.
+        Assert.Equal([1, 1, 1, 2, 2, 2, 3], new[] { 1, 2, 3, 4, 5, 6, 7 }.Select(tries => WebhookRetrySchedule.Passes(o, tries)));
         var t0 = DateTimeOffset.FromUnixTimeSeconds(1764579600);
         var retry = WebhookRetrySchedule.AfterFailure(o, retryable: true, pass: 3, t0, t0, t0.AddMinutes(1), 0.5);
         Assert.False(retry.GiveUp);

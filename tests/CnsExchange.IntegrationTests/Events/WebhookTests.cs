@@ -215,12 +215,16 @@ public sealed class WebhookTests(ApiFactory api) : ApiTest(api)
         var endpoint = await Eventually.PollAsync(() => EndpointAsync(id), e => e.NextRetryAt is not null, TimeSpan.FromSeconds(10));
         var nextRetry = endpoint.NextRetryAt!.Value;
         var wait = nextRetry - Api.Clock.GetUtcNow();
-        Assert.InRange(wait, TimeSpan.FromSeconds(14), TimeSpan.FromSeconds(121)); // 30 s × 2^(3−1) capped, jitter ½…1
+        // webhooks.md: twice at once, then at 30 s × 2ⁿ with jitter ½–1: the first stored retry 15–30 s after the first pass,
+        // the next 30–60 s after the second (audit s68: they came 60–120 s and 8–16 min later, backed off by tries).
+        Assert.InRange(wait, TimeSpan.FromSeconds(14), TimeSpan.FromSeconds(31));
         await Task.Delay(500);
         Assert.Equal(3, receiver.Requests.Count); // nothing before the retry is due
 
         Api.Clock.Advance(wait + TimeSpan.FromSeconds(1));
         await receiver.WaitForAsync(r => r.Count >= 6);
+        var second = await Eventually.PollAsync(() => EndpointAsync(id), e => e.NextRetryAt is { } at && at > nextRetry, TimeSpan.FromSeconds(10));
+        Assert.InRange(second.NextRetryAt!.Value - Api.Clock.GetUtcNow(), TimeSpan.FromSeconds(29), TimeSpan.FromSeconds(61));
 
         Api.Clock.Advance(TimeSpan.FromDays(3));
         var disabled = await Eventually.PollAsync(() => EndpointAsync(id), e => !e.Enabled, TimeSpan.FromSeconds(15));

@@ -109,6 +109,13 @@ public static class WebhookRetrySchedule
         return TimeSpan.FromSeconds(capped * (0.5 + 0.5 * Math.Clamp(jitter, 0, 1)));
     }
 
+    /// <summary>
+    /// How many passes <paramref name="tries"/> HTTP tries of one event make: each pass is a try and Polly's quick retries
+    /// (<see cref="WebhookOptions.QuickRetries"/>, at least one). The stored retries back off by passes, not by tries: the
+    /// first comes 30 s × 2⁰ after the first pass (audit s68: it came 30 s × 2², the second 30 s × 2⁵).
+    /// </summary>
+    public static int Passes(WebhookOptions options, int tries) => (int)Math.Ceiling(tries / (double)(1 + Math.Max(1, options.QuickRetries)));
+
     public static FailureOutcome AfterFailure(WebhookOptions options, bool retryable, int pass, DateTimeOffset headFailedSince,
         DateTimeOffset failingSince, DateTimeOffset now, double jitter)
     {
