@@ -9,11 +9,13 @@ public sealed class EventEndpoints : IEndpointGroup
 {
     public void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/events", (IMediator m, string? after, string? types, int? limit, CancellationToken ct) => m.Send(new GetEvents(after, types, limit), ct))
+        api.MapGet("/events", (IMediator m, string? after, string? types, int? limit, DateOnly? from, DateOnly? to, CancellationToken ct) =>
+                m.Send(new GetEvents(after, types, limit) { From = from, To = to }, ct))
             .WithTags("Events").RequireAuthorization(Policies.ProviderOrStaff)
             .Produces<EventPage>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .WithSummary("The caller's events in commit order after the cursor `after` (`nextCursor` of the previous page; none: from the oldest kept). `types`: comma-separated event types. Events are kept 30 days.");
+            .WithSummary("The caller's events in commit order after the cursor `after` (`nextCursor` of the previous page; none: from the oldest kept). `types`: comma-separated event types; "
+                + "`from`/`to`: the Luxembourg dates they occurred on (inclusive). Events are kept 30 days.");
 
         var hooks = api.MapGroup("/webhook-endpoints").WithTags("Webhooks").RequireAuthorization(Policies.ProviderOrStaff);
         hooks.MapPost("", async (IMediator m, ICurrentCaller caller, WebhookEndpointInput body,
@@ -47,11 +49,15 @@ public sealed class EventEndpoints : IEndpointGroup
             .Produces<WebhookDeliveryDto>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Send a signed `ping` to the endpoint now and return the attempt (response code, at most 1 KB of the answer, duration).");
-        hooks.MapGet("/{id:guid}/deliveries", (IMediator m, Guid id, string? cursor, int? limit, CancellationToken ct) =>
-                m.Send(new ListWebhookDeliveries(id, cursor, limit), ct))
+        hooks.MapGet("/{id:guid}/deliveries", (IMediator m, Guid id, string? cursor, int? limit, string? status, DateOnly? from, DateOnly? to, CancellationToken ct) =>
+                m.Send(new ListWebhookDeliveries(id, cursor, limit)
+                {
+                    Status = BillingEndpoints.ParseEnum<WebhookDeliveryStatus>(status, "status"), From = from, To = to,
+                }, ct))
             .Produces<Page<WebhookDeliveryDto>>()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithSummary("Delivery attempts to the endpoint, newest first: status, response code, duration and next retry.");
+            .WithSummary("Delivery attempts to the endpoint, newest first: status, response code, duration and next retry (filter by `status` and the "
+                + "Luxembourg dates `from`/`to` of the attempt).");
 
         api.MapPost("/webhook-deliveries/{id:guid}/redelivery", (IMediator m, Guid id, CancellationToken ct) => m.Send(new RedeliverWebhook(id), ct))
             .WithTags("Webhooks").RequireAuthorization(Policies.ProviderOrStaff)

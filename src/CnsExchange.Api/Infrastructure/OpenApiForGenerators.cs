@@ -265,6 +265,7 @@ public sealed class EnumQueryParameterFilter : IOperationFilter
         ["listVouchers"] = EnumValues.Of<CnsExchange.Application.Features.Vouchers.VoucherState>(),
         ["listPaymentRuns"] = EnumValues.Of<CnsExchange.Domain.Payments.PaymentRunStatus>(),
         ["listReimbursementClaims"] = EnumValues.Of<CnsExchange.Domain.Reimbursement.ClaimStatus>(),
+        ["listWebhookDeliveries"] = EnumValues.Of<CnsExchange.Application.Features.Webhooks.WebhookDeliveryStatus>(),
     };
 
     public void Apply(OpenApiOperation operation, OperationFilterContext context)

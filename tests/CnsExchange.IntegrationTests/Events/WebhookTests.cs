@@ -149,6 +149,19 @@ public sealed class WebhookTests(ApiFactory api) : ApiTest(api)
         Assert.True(deliveries[1].ResponseBody!.Length <= 1024); // the receiver sent 3 KB
         await Task.Delay(500);
         Assert.Equal(3, receiver.Requests.Count); // nothing more once delivered
+
+        // Audit s68 (evt): API.md's lists are "filterable by status and dates"; the delivery log and the feed ignored them.
+        var today = CnsExchange.Domain.Calendar.LuxembourgCalendar.LocalDate(Api.Clock.GetUtcNow());
+        Assert.Single(await DeliveriesAsync(id, "?status=succeeded"));
+        Assert.Equal(2, (await DeliveriesAsync(id, "?status=retrying")).Count);
+        Assert.Equal(3, (await DeliveriesAsync(id, $"?from={today:yyyy-MM-dd}&to={today:yyyy-MM-dd}")).Count);
+        Assert.Empty(await DeliveriesAsync(id, $"?from={today.AddDays(1):yyyy-MM-dd}"));
+        await (await Client(Physio1).GetAsync($"/api/v1/webhook-endpoints/{id}/deliveries?status=bogus")).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        var eventId = got[0].EventId;
+        Assert.Contains((await FeedAsync(Physio1, $"&from={today:yyyy-MM-dd}&to={today:yyyy-MM-dd}")), e => e.Id.ToString() == eventId);
+        Assert.DoesNotContain((await FeedAsync(Physio1, $"&to={today.AddDays(-1):yyyy-MM-dd}")), e => e.Id.ToString() == eventId);
+        Assert.DoesNotContain((await FeedAsync(Physio1, $"&from={today.AddDays(1):yyyy-MM-dd}")), e => e.Id.ToString() == eventId);
+        await (await Client(Physio1).GetAsync($"/api/v1/events?from={today:yyyy-MM-dd}&to={today.AddDays(-1):yyyy-MM-dd}")).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
     }
 
     /// <summary>

@@ -92,10 +92,18 @@ public sealed class ListDateFilterTests(ApiFactory api) : ApiTest(api)
     public async Task Every_status_filter_takes_every_value_the_openapi_document_declares()
     {
         var document = await (await Client(null).GetAsync("/swagger/v1/swagger.json")).ExpectAsync(HttpStatusCode.OK);
-        var keys = new Dictionary<string, string> { ["listValidationRequests"] = Physio1, ["listCureAuthorisations"] = Thermal1, ["listRehabilitationAuthorisations"] = Rehab1 };
-        var tried = new List<string>();
-        foreach (var (path, item) in document["paths"]!.AsObject())
+        var keys = new Dictionary<string, string>
         {
+            ["listValidationRequests"] = Physio1, ["listCureAuthorisations"] = Thermal1, ["listRehabilitationAuthorisations"] = Rehab1,
+            ["listWebhookDeliveries"] = Physio1,
+        };
+        // The delivery log of an endpoint of physio-1 (nothing is delivered to it here).
+        var endpoint = await (await Client(Physio1).PostJsonAsync("/api/v1/webhook-endpoints", new { url = "http://127.0.0.1:9/hook", types = Array.Empty<string>() }))
+            .ExpectAsync<CnsExchange.Application.Features.Webhooks.CreatedWebhookEndpointDto>(HttpStatusCode.Created);
+        var tried = new List<string>();
+        foreach (var (template, item) in document["paths"]!.AsObject())
+        {
+            var path = template.Replace("{id}", endpoint.Endpoint.Id.ToString());
             if (item!["get"] is not { } get) continue;
             var status = get["parameters"]?.AsArray().FirstOrDefault(p => (string?)p!["name"] == "status" && (string?)p["in"] == "query");
             if (status?["schema"]?["enum"] is not { } values) continue;
@@ -109,5 +117,6 @@ public sealed class ListDateFilterTests(ApiFactory api) : ApiTest(api)
         }
         Assert.Contains("listReimbursementClaims:pending", tried);
         Assert.Contains("listPaymentRuns:lines_claimed", tried);
+        Assert.Contains("listWebhookDeliveries:failed", tried);
     }
 }

@@ -10,7 +10,12 @@ namespace CnsExchange.Application.Features.Events;
 public sealed record EventPage(IReadOnlyList<EventDto> Items, string NextCursor, bool HasMore);
 
 /// <summary>GET /events: the caller's events after a cursor (a provider its own, staff every event of the sandbox).</summary>
-public sealed record GetEvents(string? After, string? Types, int? Limit) : IQuery<EventPage>;
+public sealed record GetEvents(string? After, string? Types, int? Limit) : IQuery<EventPage>
+{
+    /// <summary>The Luxembourg dates the events occurred on, inclusive (API.md: lists are filterable by dates).</summary>
+    public DateOnly? From { get; init; }
+    public DateOnly? To { get; init; }
+}
 
 public sealed class EventFeedHandler(IAppDbContext db, ICurrentCaller caller, TimeProvider clock, WebhookOptions options) : IQueryHandler<GetEvents, EventPage>
 {
@@ -26,6 +31,7 @@ public sealed class EventFeedHandler(IAppDbContext db, ICurrentCaller caller, Ti
         var events = db.Set<EventRecord>().AsNoTracking().Where(e => e.Position > after && e.Position <= horizon && e.OccurredAt >= since);
         if (!caller.IsStaff()) events = events.Where(e => e.ProviderId == caller.RequireProvider());
         if (types.Count > 0) events = events.Where(e => types.Contains(e.Type));
+        events = events.Within(DateWindow.Of(query.From, query.To), e => e.OccurredAt);
         var rows = await events.OrderBy(e => e.Position).Take(limit + 1).ToListAsync(ct);
         var page = rows.Take(limit).ToList();
         var next = page.Count > 0 ? page[^1].Position!.Value : after;

@@ -43,7 +43,12 @@ public sealed record GetWebhookEndpoint(Guid Id) : IQuery<WebhookEndpointDto>;
 public sealed record DeleteWebhookEndpoint(Guid Id) : ICommand<bool>;
 /// <summary>Sends a ping now and returns the attempt.</summary>
 public sealed record TestWebhookEndpoint(Guid Id) : ICommand<WebhookDeliveryDto>;
-public sealed record ListWebhookDeliveries(Guid EndpointId, string? Cursor, int? Limit) : IQuery<Page<WebhookDeliveryDto>>;
+public sealed record ListWebhookDeliveries(Guid EndpointId, string? Cursor, int? Limit) : IQuery<Page<WebhookDeliveryDto>>
+{
+    public WebhookDeliveryStatus? Status { get; init; }
+    public DateOnly? From { get; init; }
+    public DateOnly? To { get; init; }
+}
 /// <summary>Sends the event of a delivery again now (one attempt, no retries) and returns the new attempt.</summary>
 public sealed record RedeliverWebhook(Guid DeliveryId) : ICommand<WebhookDeliveryDto>;
 
@@ -127,8 +132,10 @@ public sealed class WebhookHandlers(IAppDbContext db, ICurrentCaller caller, Tim
     {
         var endpoint = await FindAsync(query.EndpointId, ct);
         var page = PageRequest.Of(query.Cursor, query.Limit);
-        var (rows, next) = await db.Set<WebhookDelivery>().AsNoTracking().Where(d => d.EndpointId == endpoint.Id)
-            .NewestFirstAsync(page, d => d.AttemptedAt, d => d.Id, ct);
+        var deliveries = db.Set<WebhookDelivery>().AsNoTracking().Where(d => d.EndpointId == endpoint.Id)
+            .Within(DateWindow.Of(query.From, query.To), d => d.AttemptedAt);
+        if (query.Status is { } status) deliveries = deliveries.Where(d => d.Status == status);
+        var (rows, next) = await deliveries.NewestFirstAsync(page, d => d.AttemptedAt, d => d.Id, ct);
         return new Page<WebhookDeliveryDto>(rows.Select(WebhookDeliveryDto.From).ToList(), next);
     }
 
