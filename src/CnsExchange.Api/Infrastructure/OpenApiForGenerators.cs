@@ -294,6 +294,9 @@ public sealed class ResponsesOperationFilter : IOperationFilter
         var problem = context.SchemaGenerator.GenerateSchema(typeof(ProblemDetails), context.SchemaRepository);
         var needsKey = metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any();
         var namesResource = (context.ApiDescription.RelativePath ?? "").Contains('{');
+        // A problem declared by the endpoint (ProducesProblem) says its status only: name the codes it answers.
+        foreach (var (status, response) in operation.Responses)
+            if (response is OpenApiResponse r && IsReasonPhrase(r.Description) && Defaults.TryGetValue(status, out var described)) r.Description = described;
 
         if (needsKey)
         {
@@ -311,8 +314,7 @@ public sealed class ResponsesOperationFilter : IOperationFilter
         {
             // Added to the operation's own 422 when it has one (its rule refusals), not left out.
             var reused = AddProblem(operation, "422", IdempotencyKeyReused, problem);
-            if (reused.Description != IdempotencyKeyReused)
-                reused.Description = (Defaults.GetValueOrDefault("422") is { } rules && IsReasonPhrase(reused.Description) ? rules : reused.Description) + " " + IdempotencyKeyReused;
+            if (reused.Description != IdempotencyKeyReused) reused.Description += " " + IdempotencyKeyReused;
         }
         if (operation.Parameters?.OfType<OpenApiParameter>().FirstOrDefault(p => p is { Name: "limit", In: ParameterLocation.Query }) is { } limit)
         {
@@ -327,8 +329,6 @@ public sealed class ResponsesOperationFilter : IOperationFilter
             if (response is not OpenApiResponse r) continue;
             if (status.StartsWith('4') || status.StartsWith('5'))
             {
-                // A problem declared by the endpoint (ProducesProblem) says its status only: name the codes it answers.
-                if (IsReasonPhrase(r.Description) && Defaults.TryGetValue(status, out var described)) r.Description = described;
                 UseProblemSchema(r, problem);
                 continue;
             }

@@ -219,13 +219,16 @@ public sealed class ClockAdvanceJobs(ClockAdvanceRunner runner, ISandboxUnits sa
     [AutomaticRetry(Attempts = 0)] // the next minute's sweep is the retry
     [JobDisplayName("Resume orphaned clock advances")]
     public Task ResumeAsync(CancellationToken ct) => runner.ResumeOrphansAsync(sandboxes, ct);
+
+    /// <summary>Schedules the sweep every minute (UTC), as the host does at start-up.</summary>
+    public static void Schedule(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<ClockAdvanceJobs>(JobId, j => j.ResumeAsync(CancellationToken.None), Cron.Minutely(),
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
 }
 
 internal sealed class ClockAdvanceSchedule(IRecurringJobManager jobs, ILogger<ClockAdvanceSchedule> logger) : RecurringJobSchedule(jobs, logger)
 {
     protected override string JobId => ClockAdvanceJobs.JobId;
 
-    protected override void Register(IRecurringJobManager jobs) =>
-        jobs.AddOrUpdate<ClockAdvanceJobs>(JobId, j => j.ResumeAsync(CancellationToken.None), Cron.Minutely(),
-            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+    protected override void Register(IRecurringJobManager jobs) => ClockAdvanceJobs.Schedule(jobs);
 }

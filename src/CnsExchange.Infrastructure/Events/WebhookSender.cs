@@ -73,7 +73,7 @@ public sealed class WebhookSender : IWebhookSender, IDisposable
         _withRetries = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = TimeProvider.System }
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
-                MaxRetryAttempts = Math.Max(1, options.QuickRetries),
+                MaxRetryAttempts = options.QuickRetriesPerPass,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = options.QuickRetryDelay,

@@ -216,8 +216,7 @@ public sealed class ClockAdvanceTests(ApiFactory api) : ApiTest(api)
         }
         finally
         {
-            jobs.AddOrUpdate<ClockAdvanceJobs>(ClockAdvanceJobs.JobId, j => j.ResumeAsync(CancellationToken.None), Cron.Minutely(),
-                new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+            ClockAdvanceJobs.Schedule(jobs);
         }
     }
 

@@ -74,6 +74,8 @@ public sealed class WebhookOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>Quick retries inside one delivery pass (Polly, exponential with jitter from <see cref="QuickRetryDelay"/>).</summary>
     public int QuickRetries { get; set; } = 2;
+    /// <summary>The quick retries a pass makes (<see cref="QuickRetries"/>, at least one): a pass is one try and these.</summary>
+    public int QuickRetriesPerPass => Math.Max(1, QuickRetries);
     public TimeSpan QuickRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>First stored retry delay; doubles per pass up to <see cref="MaxRetryDelay"/>, with jitter.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(30);
@@ -111,10 +113,10 @@ public static class WebhookRetrySchedule
 
     /// <summary>
     /// How many passes <paramref name="tries"/> HTTP tries of one event make: each pass is a try and Polly's quick retries
-    /// (<see cref="WebhookOptions.QuickRetries"/>, at least one). The stored retries back off by passes, not by tries: the
-    /// first comes 30 s × 2⁰ after the first pass (audit s68: it came 30 s × 2², the second 30 s × 2⁵).
+    /// (<see cref="WebhookOptions.QuickRetriesPerPass"/>). The stored retries back off by passes, not by tries: the first
+    /// comes 30 s × 2⁰ after the first pass (audit s68: it came 30 s × 2², the second 30 s × 2⁵).
     /// </summary>
-    public static int Passes(WebhookOptions options, int tries) => (int)Math.Ceiling(tries / (double)(1 + Math.Max(1, options.QuickRetries)));
+    public static int Passes(WebhookOptions options, int tries) => (int)Math.Ceiling(tries / (double)(1 + options.QuickRetriesPerPass));
 
     public static FailureOutcome AfterFailure(WebhookOptions options, bool retryable, int pass, DateTimeOffset headFailedSince,
         DateTimeOffset failingSince, DateTimeOffset now, double jitter)

@@ -12,36 +12,27 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
     public partial class OverturnedLinesCountASession : Migration
     {
         /// <inheritdoc />
-        protected override void Up(MigrationBuilder migrationBuilder)
-        {
-            // The owner reads every sandbox's rows for the backfill only while the policies are not forced on it.
-            migrationBuilder.Sql("""
-                ALTER TABLE cns.fee_memoir_lines NO FORCE ROW LEVEL SECURITY;
-                ALTER TABLE cns.voucher_services NO FORCE ROW LEVEL SECURITY;
-                UPDATE cns.voucher_services s SET sessions_billed = LEAST(s.sessions_granted, s.sessions_billed + o.n)
-                FROM (SELECT voucher_service_id AS id, count(*)::int AS n FROM cns.fee_memoir_lines
-                      WHERE outcome = 'Refused' AND contestation_status = 'Overturned' AND released_at IS NULL AND voucher_service_id IS NOT NULL
-                      GROUP BY voucher_service_id) o
-                WHERE s.id = o.id;
-                ALTER TABLE cns.voucher_services FORCE ROW LEVEL SECURITY;
-                ALTER TABLE cns.fee_memoir_lines FORCE ROW LEVEL SECURITY;
-                """);
-        }
+        protected override void Up(MigrationBuilder migrationBuilder) =>
+            migrationBuilder.Sql(Recount("LEAST(s.sessions_granted, s.sessions_billed + o.n)"));
 
         /// <inheritdoc />
-        protected override void Down(MigrationBuilder migrationBuilder)
-        {
-            migrationBuilder.Sql("""
-                ALTER TABLE cns.fee_memoir_lines NO FORCE ROW LEVEL SECURITY;
-                ALTER TABLE cns.voucher_services NO FORCE ROW LEVEL SECURITY;
-                UPDATE cns.voucher_services s SET sessions_billed = GREATEST(0, s.sessions_billed - o.n)
-                FROM (SELECT voucher_service_id AS id, count(*)::int AS n FROM cns.fee_memoir_lines
-                      WHERE outcome = 'Refused' AND contestation_status = 'Overturned' AND released_at IS NULL AND voucher_service_id IS NOT NULL
-                      GROUP BY voucher_service_id) o
-                WHERE s.id = o.id;
-                ALTER TABLE cns.voucher_services FORCE ROW LEVEL SECURITY;
-                ALTER TABLE cns.fee_memoir_lines FORCE ROW LEVEL SECURITY;
-                """);
-        }
+        protected override void Down(MigrationBuilder migrationBuilder) =>
+            migrationBuilder.Sql(Recount("GREATEST(0, s.sessions_billed - o.n)"));
+
+        /// <summary>
+        /// Sets each voucher service's sessions billed to <paramref name="billed"/>, where <c>o.n</c> is its count of refused
+        /// lines overturned and not released. The owner reads every sandbox's rows only while the policies are not forced on it.
+        /// </summary>
+        private static string Recount(string billed) => $"""
+            ALTER TABLE cns.fee_memoir_lines NO FORCE ROW LEVEL SECURITY;
+            ALTER TABLE cns.voucher_services NO FORCE ROW LEVEL SECURITY;
+            UPDATE cns.voucher_services s SET sessions_billed = {billed}
+            FROM (SELECT voucher_service_id AS id, count(*)::int AS n FROM cns.fee_memoir_lines
+                  WHERE outcome = 'Refused' AND contestation_status = 'Overturned' AND released_at IS NULL AND voucher_service_id IS NOT NULL
+                  GROUP BY voucher_service_id) o
+            WHERE s.id = o.id;
+            ALTER TABLE cns.voucher_services FORCE ROW LEVEL SECURITY;
+            ALTER TABLE cns.fee_memoir_lines FORCE ROW LEVEL SECURITY;
+            """;
     }
 }
