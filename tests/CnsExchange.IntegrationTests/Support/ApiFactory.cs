@@ -28,6 +28,9 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public string ConnectionString { get; private set; } = "";
     private Respawner? _respawner;
 
+    /// <summary>The tables the reset empties, in the order its TRUNCATE locks them.</summary>
+    public IReadOnlyList<string> ResetTables => System.Text.RegularExpressions.Regex.Matches(_respawner!.DeleteSql!, "\"cns\"\\.\"(\\w+)\"").Select(m => m.Groups[1].Value).ToList();
+
     /// <summary>Interrupts payment runs where a test asks (PAY-06); inert unless armed, disarmed by every reset.</summary>
     public PaymentRunFaultInjector PaymentRunFaults { get; } = new();
 
@@ -96,20 +99,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         {
             await conn.OpenAsync();
             await WaitForBackgroundWorkAsync(conn);
-            // A background job of the previous test (a billing file a test did not wait for) may still be writing:
-            // the reset can deadlock with it, and simply goes again.
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    await _respawner!.ResetAsync(conn);
-                    break;
-                }
-                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 5)
-                {
-                    await Task.Delay(100 * attempt);
-                }
-            }
+            await TruncateAsync(conn);
             await using var sandboxes = new NpgsqlCommand($"""
                 DELETE FROM cns.sandboxes WHERE id <> '{SandboxIds.Default}';
                 UPDATE cns.sandboxes SET clock_mode = 'running', clock_frozen_at = NULL, clock_offset = interval '0'
@@ -122,6 +112,54 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         using var sandbox = EnterDefaultSandbox();
         await using var scope = Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<SandboxSeeder>().SeedAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Respawn's TRUNCATE of every table, which gives way to background work of the previous test and goes again. A
+    /// billing file a test did not wait for may still be processing: its job holds the file's row (and a COPY) on one
+    /// connection while it reads the file's chunks on another. The TRUNCATE takes its ACCESS EXCLUSIVE locks table by
+    /// table: holding the chunks' table, it waited for the file's row while the job waited for the chunks, a cycle through
+    /// the job's process that PostgreSQL cannot see, until the command timed out (30 s) and failed the next test. Under
+    /// a lock timeout the TRUNCATE lets go instead, the job finishes, and the next attempt empties what it wrote.
+    /// </summary>
+    private async Task TruncateAsync(NpgsqlConnection conn)
+    {
+        await using (var limit = new NpgsqlCommand($"SET lock_timeout = '{ResetLockTimeout.TotalMilliseconds:0}ms'", conn))
+            await limit.ExecuteNonQueryAsync();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _respawner!.ResetAsync(conn);
+                await using var reset = new NpgsqlCommand("RESET lock_timeout", conn);
+                await reset.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.DeadlockDetected
+                                              && waited.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await Task.Delay(100 * Math.Min(attempt, 10));
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+            {
+                throw new TimeoutException($"The reset could not lock the tables for {waited.Elapsed.TotalSeconds:0} s; the other sessions:\n"
+                    + await OtherSessionsAsync(conn), e);
+            }
+        }
+    }
+
+    private static readonly TimeSpan ResetLockTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>The database's other sessions: state, wait, the sessions blocking each one, and its statement.</summary>
+    private static async Task<string> OtherSessionsAsync(NpgsqlConnection conn)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            SELECT string_agg(format('pid %s %s %s:%s, transaction since %s, blocked by %s: %s', pid, state, wait_event_type, wait_event,
+                                     xact_start, pg_blocking_pids(pid), left(query, 200)), E'\n')
+            FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+            """, conn);
+        return await cmd.ExecuteScalarAsync() as string ?? "";
     }
 
     /// <summary>
