@@ -82,8 +82,10 @@ public sealed class BillingEndpoints : IEndpointGroup
             .WithSummary("Void a fee memoir before a payment run takes it (LIF-02): its lines are released and their sessions go back to the vouchers.")
             .WithDescription("The memoir becomes voided; no payment run takes its lines, and the sessions its paid lines held are free again (BIL-06), " +
                              "as are their dates (BIL-07/08). Once a payment run took a line: 409 memoir_in_payment_run — reverse the paid lines instead " +
-                             "(POST /fee-memoirs/{id}/lines/{line}/reversal). Voiding a voided memoir answers it as it is. To correct a memoir, send the " +
-                             "new one with \"replaces\": the old one is voided in the same transaction (LIF-03).");
+                             "(POST /fee-memoirs/{id}/lines/{line}/reversal). Voiding a voided memoir answers it as it is; `voidReason` keeps the reason. To correct a memoir, send the " +
+                             "new one with \"replaces\": the old one is voided in the same transaction (LIF-03). The settlement memoir of a hospital stay " +
+                             "is voided the same way and releases its stay (`release.kind: void`, nothing owed); a fee memoir cannot replace it " +
+                             "(409 memoir_not_replaceable): record the corrected stay with POST /hospital-stays.");
 
         memoirs.MapPost("/{id:guid}/lines/{line:int}/reversal", async (IMediator m, ICurrentCaller caller, Guid id, int line, ReversalRequest body,
                 [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>

@@ -51,6 +51,8 @@ public sealed class FeeMemoir
     public DateTimeOffset? AdjudicatedAt { get; set; }
     /// <summary>LIF-02: when the memoir was voided (or replaced).</summary>
     public DateTimeOffset? VoidedAt { get; set; }
+    /// <summary>LIF-02: why its provider voided it (null for a memoir replaced, LIF-03, or voided before reasons were kept).</summary>
+    public string? VoidReason { get; set; }
     /// <summary>LIF-03: the memoir this one replaced (voided in the same transaction).</summary>
     public Guid? ReplacesMemoirId { get; set; }
     /// <summary>LIF-03: the memoir that replaced this one.</summary>

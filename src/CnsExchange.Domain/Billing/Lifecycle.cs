@@ -32,7 +32,8 @@ public static class VoucherCancellation
 /// <summary>
 /// LIF-02: a memoir no payment run has taken any line of can be voided: its lines are released — a paid line gives its
 /// session back to the voucher (BIL-06) and no longer counts as paid (BIL-07/08, BIL-13) — and no run will take them.
-/// Once a run took a line, the memoir can only be corrected line by line by reversal (LIF-04).
+/// Once a run took a line, the memoir can only be corrected line by line by reversal (LIF-04). The settlement of a
+/// hospital stay is voided like any memoir; voided, it releases its stay (<see cref="StayRelease"/>).
 /// </summary>
 public static class MemoirVoiding
 {
@@ -41,13 +42,8 @@ public static class MemoirVoiding
     public const string AlreadyVoided = "memoir_voided";
 
     /// <summary>Why the memoir cannot be voided, or null when it can (a voided memoir is voided again idempotently by the caller).</summary>
-    public const string NotVoidable = "memoir_not_voidable";
-
     public static (string Code, string Message)? WhyNotVoidable(FeeMemoir memoir, IEnumerable<FeeMemoirLine> lines)
     {
-        // The settlement of a recorded hospital stay is the stay's own (one per stay): voided, the stay would never be paid.
-        if (memoir.Source == FeeMemoirSource.HospitalStay)
-            return (NotVoidable, "This memoir is the settlement of a hospital stay recorded by CNS; it cannot be voided or replaced.");
         if (memoir.Status is FeeMemoirStatus.InPaymentRun or FeeMemoirStatus.Paid || lines.Any(l => l.PaymentRunId is not null))
             return (InPaymentRun,
                 $"A payment run already took lines of this memoir; it can no longer be voided. Reverse each paid line instead: " +
@@ -59,12 +55,13 @@ public static class MemoirVoiding
     /// Voids the memoir: every line released at <paramref name="now"/>. Returns the sessions given back per voucher
     /// service (paid session lines only: a travel allowance line or a hospital fee consumed none).
     /// </summary>
-    public static Dictionary<Guid, int> Void(FeeMemoir memoir, IReadOnlyList<FeeMemoirLine> lines, DateTimeOffset now)
+    public static Dictionary<Guid, int> Void(FeeMemoir memoir, IReadOnlyList<FeeMemoirLine> lines, DateTimeOffset now, string? reason = null)
     {
         var released = SessionsGivenBack(lines);
         foreach (var line in lines) line.ReleasedAt ??= now;
         memoir.Status = FeeMemoirStatus.Voided;
         memoir.VoidedAt = now;
+        memoir.VoidReason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
         return released;
     }
 
@@ -81,11 +78,16 @@ public static class MemoirVoiding
 public static class MemoirReplacement
 {
     public const string Rule = "LIF-03";
+    public const string NotReplaceable = "memoir_not_replaceable";
 
     public static (string Code, string Message)? WhyNotReplaceable(FeeMemoir replaced, IEnumerable<FeeMemoirLine> lines)
     {
         if (replaced.Status == FeeMemoirStatus.Voided)
             return (MemoirVoiding.AlreadyVoided, $"Memoir {replaced.Id} is already voided{(replaced.ReplacedByMemoirId is { } by ? $" (replaced by {by})" : "")}; it cannot be replaced.");
+        // The settlement of a recorded stay is CNS's, made from the stay: a fee memoir of lines cannot stand for it.
+        if (replaced.Source == FeeMemoirSource.HospitalStay)
+            return (NotReplaceable, $"Memoir {replaced.Id} is the settlement of a hospital stay recorded by CNS; a fee memoir cannot replace it. "
+                + $"Void it (POST /api/v1/fee-memoirs/{replaced.Id}/cancellation) and record the corrected stay (POST /api/v1/hospital-stays).");
         return MemoirVoiding.WhyNotVoidable(replaced, lines);
     }
 }
@@ -137,10 +139,10 @@ public static class LineReversal
 }
 
 /// <summary>
-/// LIF-04 on a hospital stay. The settlement memoir CNS makes of a recorded stay (source hospital_stay) cannot be voided
-/// (LIF-02); a stay is corrected by taking back the settlement line that pays the stay itself — its stay days, HOS-01 less
-/// the HOS-02/03 participation. Once that line is reversed by the hospital or recovered by CNS the stay is released: it no
-/// longer stands. Its participation days go back to the HOS-02 yearly ceiling for the stays recorded afterwards (those
+/// LIF-02 and LIF-04 on a hospital stay. A stay is corrected by voiding its settlement memoir (source hospital_stay) while no
+/// payment run has taken a line of it (LIF-02: nothing was paid, so nothing is owed), or, once paid, by taking back the
+/// settlement line that pays the stay itself — its stay days, HOS-01 less the HOS-02/03 participation (LIF-04). Once the
+/// memoir is voided, or that line reversed by the hospital or recovered by CNS, the stay is released: it no longer stands. Its participation days go back to the HOS-02 yearly ceiling for the stays recorded afterwards (those
 /// recorded before keep what was decided and paid for them), it no longer overlaps a stay for the same dates, and doctors'
 /// fees naming it are refused. The operation and accompanying-bed lines of the settlement, taken back, take back their own
 /// amount only: the stay still stands. Doctors' fees already paid for the stay are left as they are.
@@ -154,11 +156,16 @@ public static class StayRelease
         source == FeeMemoirSource.HospitalStay && line.HospitalStayId == stay.Id
         && stay.Lines.Any(l => l.Type == StayLineType.StayDays && l.Code == line.ActCode);
 
+    /// <summary>Whether voiding <paramref name="memoir"/> releases <paramref name="stay"/>: the memoir is the stay's settlement.</summary>
+    public static bool ReleasesTheStay(FeeMemoir memoir, HospitalStay stay) =>
+        memoir.Source == FeeMemoirSource.HospitalStay && memoir.HospitalStayId == stay.Id;
+
     /// <summary>
-    /// Releases the accepted stay at <paramref name="now"/> for the debt <paramref name="debtId"/>; returns the participation
-    /// days it gives back to the insured person's HOS-02 counters, per calendar year (stationary stays only count there).
+    /// Releases the accepted stay at <paramref name="now"/> for the debt <paramref name="debtId"/> (null: its settlement was
+    /// voided unpaid); returns the participation days it gives back to the insured person's HOS-02 counters, per calendar
+    /// year (stationary stays only count there).
     /// </summary>
-    public static IReadOnlyDictionary<int, int> Release(HospitalStay stay, Guid debtId, DateTimeOffset now)
+    public static IReadOnlyDictionary<int, int> Release(HospitalStay stay, Guid? debtId, DateTimeOffset now)
     {
         if (stay.Status != HospitalStayStatus.Accepted) throw new InvalidOperationException($"Only an accepted stay is released, not a {stay.Status} one.");
         stay.Status = HospitalStayStatus.Released;

@@ -46,7 +46,7 @@ public sealed class HospitalStay
     public DateTimeOffset CreatedAt { get; set; }
     /// <summary>When the stay was released (<see cref="HospitalStayStatus.Released"/>); null while it stands.</summary>
     public DateTimeOffset? ReleasedAt { get; set; }
-    /// <summary>The reversal or recovery of the stay-days line that released the stay: its kind, code, note and line.</summary>
+    /// <summary>The reversal or recovery of the stay-days line that released the stay: its kind, code, note and line; null for a stay released by the void of its settlement (LIF-02).</summary>
     public Guid? ReleaseDebtId { get; set; }
     public List<HospitalStayLine> Lines { get; set; } = [];
     public List<HospitalStayParticipationYear> ParticipationYears { get; set; } = [];

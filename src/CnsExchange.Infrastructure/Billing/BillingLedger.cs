@@ -428,6 +428,7 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         MemoirColumn.Of("source_json", NpgsqlDbType.Jsonb, m => m.SourceJson),
         MemoirColumn.Of("source_line", NpgsqlDbType.Integer, m => m.SourceLine),
         MemoirColumn.Of("voided_at", NpgsqlDbType.TimestampTz, m => m.VoidedAt?.ToUniversalTime()),
+        MemoirColumn.Of("void_reason", NpgsqlDbType.Text, m => m.VoidReason),
         MemoirColumn.Of("replaces_memoir_id", NpgsqlDbType.Uuid, m => m.ReplacesMemoirId),
         MemoirColumn.Of("replaced_by_memoir_id", NpgsqlDbType.Uuid, m => m.ReplacedByMemoirId),
     ];

@@ -101,18 +101,29 @@ public sealed class LifecycleRuleTests
     }
 
     [Theory]
-    [InlineData(FeeMemoirSource.Api, null)]
-    [InlineData(FeeMemoirSource.File, null)]
-    [InlineData(FeeMemoirSource.HospitalStay, "memoir_not_voidable")] // the stay's own settlement: voided, it would never be paid
-    public void Lif02_the_settlement_of_a_hospital_stay_is_not_voided(FeeMemoirSource source, string? code) =>
-        Assert.Equal(code, MemoirVoiding.WhyNotVoidable(new FeeMemoir { Reference = "H-1", Source = source, Status = FeeMemoirStatus.Adjudicated }, [])?.Code);
+    [InlineData(FeeMemoirSource.Api, FeeMemoirStatus.Adjudicated, null)]
+    [InlineData(FeeMemoirSource.File, FeeMemoirStatus.Adjudicated, null)]
+    // LIF-02 names no exception: the settlement of a hospital stay not yet in a run is voided too (it releases its stay).
+    [InlineData(FeeMemoirSource.HospitalStay, FeeMemoirStatus.Adjudicated, null)]
+    [InlineData(FeeMemoirSource.HospitalStay, FeeMemoirStatus.InPaymentRun, "memoir_in_payment_run")]
+    public void Lif02_every_memoir_a_run_has_not_taken_is_voided_a_hospital_stays_settlement_too(FeeMemoirSource source, FeeMemoirStatus status, string? code) =>
+        Assert.Equal(code, MemoirVoiding.WhyNotVoidable(new FeeMemoir { Reference = "H-1", Source = source, Status = status }, [])?.Code);
 
     [Theory]
-    [InlineData(FeeMemoirStatus.Adjudicated, null)]
-    [InlineData(FeeMemoirStatus.Voided, "memoir_voided")]
-    [InlineData(FeeMemoirStatus.InPaymentRun, "memoir_in_payment_run")]
-    public void Lif03_only_a_memoir_that_can_be_voided_can_be_replaced(FeeMemoirStatus status, string? code) =>
-        Assert.Equal(code, MemoirReplacement.WhyNotReplaceable(new FeeMemoir { Reference = "F-1", Status = status }, []) ?.Code);
+    [InlineData(FeeMemoirSource.Api, FeeMemoirStatus.Adjudicated, null)]
+    [InlineData(FeeMemoirSource.Api, FeeMemoirStatus.Voided, "memoir_voided")]
+    [InlineData(FeeMemoirSource.Api, FeeMemoirStatus.InPaymentRun, "memoir_in_payment_run")]
+    [InlineData(FeeMemoirSource.HospitalStay, FeeMemoirStatus.Adjudicated, "memoir_not_replaceable")] // a corrected stay is recorded, not billed
+    public void Lif03_only_a_memoir_that_can_be_voided_can_be_replaced(FeeMemoirSource source, FeeMemoirStatus status, string? code) =>
+        Assert.Equal(code, MemoirReplacement.WhyNotReplaceable(new FeeMemoir { Reference = "F-1", Source = source, Status = status }, []) ?.Code);
+
+    [Fact]
+    public void Lif02_a_void_keeps_its_reason()
+    {
+        var memoir = new FeeMemoir { Reference = "F-1", Status = FeeMemoirStatus.Adjudicated };
+        MemoirVoiding.Void(memoir, [], DateTimeOffset.UnixEpoch, "  Wrong patient.  ");
+        Assert.Equal((FeeMemoirStatus.Voided, DateTimeOffset.UnixEpoch, "Wrong patient."), (memoir.Status, memoir.VoidedAt, memoir.VoidReason));
+    }
 
     [Theory]
     [InlineData(LineOutcome.Accepted, false, null, "line_not_paid")]  // not taken by a run

@@ -108,14 +108,14 @@ public sealed class HospitalStayReleaseTests(ApiFactory api) : ApiTest(api)
         var released = await ReadAsync(stay);
         Assert.Equal(HospitalStayStatus.Released, released.Status);
         var release = released.Release!;
-        Assert.Equal((debt.CreatedAt, DebtKind.Reversal, "LINE_REVERSED", "LINE_REVERSED", debt.Id, debt.MemoirId, debt.LineNumber),
+        Assert.Equal((debt.CreatedAt, HospitalStayReleaseKind.Reversal, "LINE_REVERSED", "LINE_REVERSED", (Guid?)debt.Id, debt.MemoirId, (int?)debt.LineNumber),
             (release.ReleasedAt, release.Kind, release.EntryCode, release.Code, release.DebtId, release.MemoirId, release.LineNumber));
         Assert.True(release.ReleasedAt >= Local("2026-11-30", 3));
         Assert.Equal("Wrong discharge date: the stay is sent again corrected.", release.Note);
         Assert.Equal((5, stay.Amounts), (released.Participation!.DaysCharged, released.Amounts));
         Assert.Null((await ReadAsync(before)).Release);
         var listed = Assert.Single((await AllAsync<HospitalStaySummaryDto>(Client(Hospital1), "/api/v1/hospital-stays?status=released")));
-        Assert.Equal((stay.Id, HospitalStayStatus.Released, debt.Id), (listed.Id, listed.Status, listed.Release!.DebtId));
+        Assert.Equal((stay.Id, HospitalStayStatus.Released, (Guid?)debt.Id), (listed.Id, listed.Status, listed.Release!.DebtId));
         Assert.DoesNotContain((await AllAsync<HospitalStaySummaryDto>(Client(Hospital1), "/api/v1/hospital-stays?status=accepted")), s => s.Id == stay.Id);
         Assert.Equal(release, (await ReadAsync(stay, Reviewer)).Release);
 
@@ -124,6 +124,53 @@ public sealed class HospitalStayReleaseTests(ApiFactory api) : ApiTest(api)
         Assert.DoesNotContain("HOSPITAL_STAY_OVERLAP", Codes(corrected));
         Assert.Equal(5, corrected.Participation!.DaysCharged); // the released stay's days were given back
         Assert.Equal(5, await CounterAsync(2026));
+    }
+
+    /// <summary>
+    /// LIF-02: "A memoir not yet in a payment run can be voided". The settlement of a stay answered 409 memoir_not_voidable
+    /// (stop 68's left item): a hospital that recorded a wrong stay waited for the run to pay it, then reversed it and owed
+    /// the money back. Voided unpaid, the stay is released at once, with nothing owed.
+    /// </summary>
+    [Fact]
+    public async Task Lif02_a_stay_whose_settlement_is_voided_before_a_run_pays_it_is_released_with_nothing_owed()
+    {
+        var stay = await RecordAsync("2026-11-02", "2026-11-06", "HOP02");
+        Assert.Equal(5, await CounterAsync(2026));
+        var settlement = await SettlementAsync(stay);
+        var fee = await Client(Doctor1).BillAsync("DR-VOID-1", [FeeLine(stay.Id.ToString(), Adult, "2026-11-03", "DV01", 42.00m)]);
+        Assert.Equal(LineOutcome.Accepted, fee.Line(1).Outcome);
+        // A fee memoir cannot stand for the settlement: the corrected stay is recorded, not billed.
+        await (await Client(Hospital1).PostJsonAsync("/api/v1/fee-memoirs", new
+        {
+            memoirReference = "HOSP-REPLACES", replaces = settlement.Id,
+            lines = new[] { FeeLine(stay.Id.ToString(), Adult, "2026-11-03", "DV01", 42.00m) },
+        })).ExpectProblemAsync(HttpStatusCode.Conflict, "memoir_not_replaceable");
+
+        var voided = await (await VoidAsync(Client(Hospital1), settlement.Id.ToString(), "Wrong discharge date: the stay is sent again corrected."))
+            .ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        Assert.Equal((FeeMemoirStatus.Voided, "Wrong discharge date: the stay is sent again corrected."), (voided.Status, voided.VoidReason));
+        Assert.All(voided.Lines, l => Assert.Equal(voided.VoidedAt, l.ReleasedAt));
+
+        var released = await ReadAsync(stay);
+        Assert.Equal(HospitalStayStatus.Released, released.Status);
+        Assert.Equal(new HospitalStayReleaseDto(voided.VoidedAt!.Value, HospitalStayReleaseKind.Void, null, null,
+            "Wrong discharge date: the stay is sent again corrected.", settlement.Id, null, null), released.Release);
+        Assert.Equal(released.Release, Assert.Single(await AllAsync<HospitalStaySummaryDto>(Client(Hospital1), "/api/v1/hospital-stays?status=released")).Release);
+        Assert.Equal(0, await CounterAsync(2026)); // its participation days are given back
+
+        // The corrected stay for the same dates stands; a doctor's fee for the voided stay is refused from now on.
+        var corrected = await RecordAsync("2026-11-02", "2026-11-05");
+        Assert.Equal((HospitalStayStatus.Accepted, 4), (corrected.Status, corrected.Participation!.DaysCharged));
+        var late = await Client(Doctor1).BillAsync("DR-VOID-2", [FeeLine(stay.Id.ToString(), Adult, "2026-11-04", "DV01", 42.00m)]);
+        Assert.Equal(["HOSPITAL_STAY_RELEASED"], late.Line(1).ReasonCodes());
+
+        // The run pays the corrected stay and the fee accepted before, not the voided settlement; the hospital owes nothing.
+        await PayAsync();
+        Assert.Equal(FeeMemoirStatus.Voided, (await SettlementAsync(stay)).Status);
+        Assert.All((await SettlementAsync(stay)).Lines, l => Assert.Null(l.Payment));
+        Assert.Equal(FeeMemoirStatus.Paid, (await SettlementAsync(corrected)).Status);
+        Assert.Equal(FeeMemoirStatus.Paid, (await GetAsync<FeeMemoirDto>(Client(Doctor1), $"/api/v1/fee-memoirs/{fee.Id}")).Status);
+        Assert.Equal(0, await DbAsync(Api, db => db.Set<ProviderDebt>().CountAsync()));
     }
 
     [Fact]
@@ -139,7 +186,7 @@ public sealed class HospitalStayReleaseTests(ApiFactory api) : ApiTest(api)
         Assert.Equal((HospitalStayStatus.Accepted, 5), ((await ReadAsync(stay)).Status, await CounterAsync(2026)));
 
         Assert.Equal(debt.Id, (await ReverseStayAsync(stay)).Id); // the same debt, and now the stay is released
-        Assert.Equal((HospitalStayStatus.Released, debt.Id), ((await ReadAsync(stay)).Status, (await ReadAsync(stay)).Release!.DebtId));
+        Assert.Equal((HospitalStayStatus.Released, (Guid?)debt.Id), ((await ReadAsync(stay)).Status, (await ReadAsync(stay)).Release!.DebtId));
         Assert.Equal(0, await CounterAsync(2026));
         Assert.Equal(debt.Id, (await ReverseStayAsync(stay)).Id); // released once
         Assert.Equal(0, await CounterAsync(2026));
@@ -155,7 +202,7 @@ public sealed class HospitalStayReleaseTests(ApiFactory api) : ApiTest(api)
             .ExpectAsync<ProviderDebtDto>(HttpStatusCode.Created);
         Assert.Equal((DebtKind.Recovery, "LINE_RECOVERED", "SESSION_NOT_GIVEN"), (debt.Kind, debt.EntryCode, debt.Code));
         var release = (await ReadAsync(stay)).Release!;
-        Assert.Equal((DebtKind.Recovery, "LINE_RECOVERED", "SESSION_NOT_GIVEN", "The patient was never admitted."),
+        Assert.Equal((HospitalStayReleaseKind.Recovery, "LINE_RECOVERED", "SESSION_NOT_GIVEN", "The patient was never admitted."),
             (release.Kind, release.EntryCode, release.Code, release.Note));
         // Asked again, the recovery answers its debt; the stay is released once.
         Assert.Equal(debt.Id, (await (await RecoverAsync(Client(Reviewer), memoirId, line, code: "SESSION_NOT_GIVEN")).ExpectAsync<ProviderDebtDto>(HttpStatusCode.Created)).Id);

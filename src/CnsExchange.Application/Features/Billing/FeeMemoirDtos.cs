@@ -75,7 +75,8 @@ public sealed record FeeMemoirDto(
     SimulationComparisonDto? ComparedToSimulation,
     DateTimeOffset? VoidedAt = null,
     Guid? Replaces = null,
-    Guid? ReplacedBy = null);
+    Guid? ReplacedBy = null,
+    string? VoidReason = null);
 
 /// <summary>A fee memoir in a list (no lines).</summary>
 public sealed record FeeMemoirSummaryDto(
@@ -129,7 +130,7 @@ public static class FeeMemoirMapping
         new(m.Id, m.Reference, providerCode, m.Status, m.Source, m.BillingFileId, m.SimulationId, m.HospitalStayId, m.ReceivedAt, m.ReceivedOn, m.DueDate,
             m.AdjudicatedAt, MemoirTotalsDto.From(m),
             m.Lines.OrderBy(l => l.LineNumber).Select(l => l.ToDto(reference, language, contestations?.GetValueOrDefault(l.Id), payments)).ToList(),
-            comparison, m.VoidedAt, m.ReplacesMemoirId, m.ReplacedByMemoirId);
+            comparison, m.VoidedAt, m.ReplacesMemoirId, m.ReplacedByMemoirId, m.VoidReason);
 
     public static FeeMemoirSummaryDto ToSummary(this FeeMemoir m) =>
         new(m.Id, m.Reference, m.Status, m.Source, m.BillingFileId, m.HospitalStayId, m.ReceivedAt, m.ReceivedOn, m.DueDate, MemoirTotalsDto.From(m));

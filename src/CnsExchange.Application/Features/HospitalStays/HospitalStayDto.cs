@@ -40,40 +40,59 @@ public sealed record HospitalStayLineDto(
     bool Covered,
     IReadOnlyList<ReasonDto> Reasons);
 
+/// <summary>How a stay was released: its settlement voided unpaid (LIF-02), or its stay-days line reversed or recovered (LIF-04).</summary>
+public enum HospitalStayReleaseKind
+{
+    Void,
+    Reversal,
+    Recovery,
+}
+
 /// <summary>
-/// LIF-04: why a stay no longer stands — the settlement line paying its stay days was reversed by the hospital or recovered
-/// by CNS (<see cref="StayRelease"/>). The settlement stays as it was decided and paid; the line's paid amount is the
-/// hospital's debt.
+/// LIF-02 and LIF-04: why a stay no longer stands (<see cref="StayRelease"/>) — the hospital voided its settlement memoir
+/// before a payment run took it (nothing was paid, nothing is owed), or, once paid, the settlement line paying its stay
+/// days was reversed by the hospital or recovered by CNS, and the line's paid amount is the hospital's debt. The
+/// settlement stays as it was decided (and paid).
 /// </summary>
-/// <param name="Kind">reversal (by the hospital) or recovery (by CNS staff).</param>
-/// <param name="EntryCode">LINE_REVERSED or LINE_RECOVERED, as the return file lists the debt.</param>
-/// <param name="Code">LINE_REVERSED for a reversal; the recovery code (e.g. SESSION_NOT_GIVEN, DOUBLE_FINANCING) for a recovery.</param>
-/// <param name="Note">The hospital's reason for a reversal, CNS staff's note for a recovery.</param>
+/// <param name="Kind">void or reversal (by the hospital), recovery (by CNS staff).</param>
+/// <param name="EntryCode">LINE_REVERSED or LINE_RECOVERED, as the return file lists the debt; null for a void (no debt).</param>
+/// <param name="Code">LINE_REVERSED for a reversal; the recovery code (e.g. SESSION_NOT_GIVEN, DOUBLE_FINANCING) for a recovery; null for a void.</param>
+/// <param name="Note">The hospital's reason for a void or reversal, CNS staff's note for a recovery.</param>
 /// <param name="MemoirId">The stay's settlement memoir.</param>
-/// <param name="LineNumber">Its line taken back: the stay days.</param>
-/// <param name="DebtId">The debt the next payment run nets (LIF-05).</param>
+/// <param name="LineNumber">Its line taken back, the stay days; null for a void (the whole memoir).</param>
+/// <param name="DebtId">The debt the next payment run nets (LIF-05); null for a void.</param>
 public sealed record HospitalStayReleaseDto(
     DateTimeOffset ReleasedAt,
-    DebtKind Kind,
-    string EntryCode,
-    string Code,
+    HospitalStayReleaseKind Kind,
+    string? EntryCode,
+    string? Code,
     string? Note,
     Guid MemoirId,
-    int LineNumber,
-    Guid DebtId)
+    int? LineNumber,
+    Guid? DebtId)
 {
     public static HospitalStayReleaseDto Of(DateTimeOffset releasedAt, ProviderDebt debt) =>
-        new(releasedAt, debt.Kind, LineReversal.EntryCode(debt.Kind), debt.Code, debt.Note, debt.MemoirId, debt.LineNumber, debt.Id);
+        new(releasedAt, debt.Kind == DebtKind.Reversal ? HospitalStayReleaseKind.Reversal : HospitalStayReleaseKind.Recovery,
+            LineReversal.EntryCode(debt.Kind), debt.Code, debt.Note, debt.MemoirId, debt.LineNumber, debt.Id);
 
-    /// <summary>The releases of the released stays among <paramref name="stays"/> (stay id → its release), read with their debts.</summary>
+    /// <summary>
+    /// The releases of the released stays among <paramref name="stays"/> (stay id → its release), read with their debts,
+    /// or with their voided settlement memoirs.
+    /// </summary>
     public static async Task<IReadOnlyDictionary<Guid, HospitalStayReleaseDto>> OfAsync(IAppDbContext db,
         IEnumerable<(Guid StayId, DateTimeOffset? ReleasedAt, Guid? DebtId)> stays, CancellationToken ct)
     {
-        var released = stays.Where(s => s is { ReleasedAt: not null, DebtId: not null }).ToList();
+        var released = stays.Where(s => s.ReleasedAt is not null).ToList();
         if (released.Count == 0) return new Dictionary<Guid, HospitalStayReleaseDto>();
-        var ids = released.Select(s => s.DebtId!.Value).ToList();
-        var debts = await db.Set<ProviderDebt>().AsNoTracking().Where(d => ids.Contains(d.Id)).ToDictionaryAsync(d => d.Id, ct);
-        return released.ToDictionary(s => s.StayId, s => Of(s.ReleasedAt!.Value, debts[s.DebtId!.Value]));
+        var debtIds = released.Where(s => s.DebtId is not null).Select(s => s.DebtId!.Value).ToList();
+        var debts = await db.Set<ProviderDebt>().AsNoTracking().Where(d => debtIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, ct);
+        var voidedIds = released.Where(s => s.DebtId is null).Select(s => (Guid?)s.StayId).ToList();
+        var voided = await db.Set<FeeMemoir>().AsNoTracking()
+            .Where(m => m.Source == FeeMemoirSource.HospitalStay && voidedIds.Contains(m.HospitalStayId))
+            .Select(m => new { StayId = m.HospitalStayId!.Value, m.Id, m.VoidReason }).ToDictionaryAsync(m => m.StayId, ct);
+        return released.ToDictionary(s => s.StayId, s => s.DebtId is { } debt
+            ? Of(s.ReleasedAt!.Value, debts[debt])
+            : new HospitalStayReleaseDto(s.ReleasedAt!.Value, HospitalStayReleaseKind.Void, null, null, voided[s.StayId].VoidReason, voided[s.StayId].Id, null, null));
     }
 }
 

@@ -30,9 +30,9 @@ public sealed class MemoirVoider(IAppDbContext db, IBillingLedger ledger, TimePr
     /// Releases the lines, gives their sessions back and marks the memoir voided (saved) with its fee_memoir.voided event;
     /// <paramref name="replaced"/>: a new memoir replaces it (LIF-03).
     /// </summary>
-    public async Task VoidAsync(FeeMemoir memoir, List<FeeMemoirLine> lines, CancellationToken ct, bool replaced = false)
+    public async Task VoidAsync(FeeMemoir memoir, List<FeeMemoirLine> lines, CancellationToken ct, bool replaced = false, string? reason = null)
     {
-        var givenBack = MemoirVoiding.Void(memoir, lines, clock.GetUtcNow());
+        var givenBack = MemoirVoiding.Void(memoir, lines, clock.GetUtcNow(), reason);
         await ledger.GiveBackSessionsAsync(givenBack, ct);
         events.Record(EventTypes.FeeMemoirVoided, new EventResource(memoir.Id, $"/api/v1/fee-memoirs/{memoir.Id}"),
             new FeeMemoirVoidedData(memoir.Reference, memoir.VoidedAt!.Value, replaced), memoir.ProviderId);
@@ -60,7 +60,7 @@ public sealed class VoidFeeMemoirValidator : AbstractValidator<VoidFeeMemoir>
 }
 
 public sealed class VoidFeeMemoirHandler(IAppDbContext db, IBillingLedger ledger, IReferenceData reference, TimeProvider clock, ICurrentCaller caller,
-    IEvents events)
+    IEvents events, HospitalStays.HospitalStayReleases stays)
     : ICommandHandler<VoidFeeMemoir, FeeMemoirDto>
 {
     public async ValueTask<FeeMemoirDto> Handle(VoidFeeMemoir command, CancellationToken ct) =>
@@ -71,7 +71,9 @@ public sealed class VoidFeeMemoirHandler(IAppDbContext db, IBillingLedger ledger
             if (memoir.Status != FeeMemoirStatus.Voided)
             {
                 if (MemoirVoiding.WhyNotVoidable(memoir, lines) is { } why) throw new ConflictException(why.Code, why.Message);
-                await voider.VoidAsync(memoir, lines, ct);
+                await voider.VoidAsync(memoir, lines, ct, reason: command.Body.Reason);
+                // A hospital stay's settlement voided unpaid: the stay no longer stands, and nothing is owed.
+                if (await stays.ReleaseIfItsSettlementAsync(memoir, ct)) await db.SaveChangesAsync(ct);
             }
             memoir.Lines = lines;
             var providerCode = await db.Providers.Where(p => p.Id == memoir.ProviderId).Select(p => p.Code).SingleAsync(ct);

@@ -49,6 +49,7 @@ internal sealed class FeeMemoirConfiguration : IEntityTypeConfiguration<FeeMemoi
     public void Configure(EntityTypeBuilder<FeeMemoir> b)
     {
         b.ToTable(BillingTables.Memoirs);
+        b.Property(x => x.VoidReason).HasMaxLength(2000);
         // A payment run writes a memoir's status twice (in_payment_run when it takes the lines, paid when it closes): no
         // index names the status (nor has it in a predicate) and half of every page is left free, so that both updates
         // are heap-only (no index entry written; the claim's old versions are pruned when the close reads the page).

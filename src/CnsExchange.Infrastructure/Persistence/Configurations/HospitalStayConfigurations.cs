@@ -26,9 +26,10 @@ internal sealed class HospitalStayConfiguration : IEntityTypeConfiguration<Hospi
         {
             t.HasCheckConstraint("ck_hospital_stays_discharge_after_admission", "discharge_date >= admission_date");
             t.HasCheckConstraint("ck_hospital_stays_amounts", "tariff_amount = cns_amount + insured_participation + not_covered_amount");
-            // LIF-04: a released stay says when and by which reversal or recovery; a standing or refused one has neither.
+            // LIF-02/04: a released stay says when, and by which reversal or recovery (none: its settlement was voided unpaid); a
+            // standing or refused one has neither.
             t.HasCheckConstraint("ck_hospital_stays_release",
-                "(status = 'Released') = (released_at IS NOT NULL) AND (status = 'Released') = (release_debt_id IS NOT NULL)");
+                "(status = 'Released') = (released_at IS NOT NULL) AND (release_debt_id IS NULL OR status = 'Released')");
         });
         b.HasKey(x => x.Id);
         b.HasIndex(x => new { x.ProviderId, x.CreatedAt });

@@ -609,6 +609,11 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("numeric(14,2)")
                         .HasColumnName("tariff_total");
 
+                    b.Property<string>("VoidReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("void_reason");
+
                     b.Property<DateTimeOffset?>("VoidedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("voided_at");
@@ -1278,7 +1283,7 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
 
                             t.HasCheckConstraint("ck_hospital_stays_discharge_after_admission", "discharge_date >= admission_date");
 
-                            t.HasCheckConstraint("ck_hospital_stays_release", "(status = 'Released') = (released_at IS NOT NULL) AND (status = 'Released') = (release_debt_id IS NOT NULL)");
+                            t.HasCheckConstraint("ck_hospital_stays_release", "(status = 'Released') = (released_at IS NOT NULL) AND (release_debt_id IS NULL OR status = 'Released')");
                         });
                 });
 
