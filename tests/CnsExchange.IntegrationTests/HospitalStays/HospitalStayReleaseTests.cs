@@ -173,6 +173,60 @@ public sealed class HospitalStayReleaseTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(0, await DbAsync(Api, db => db.Set<ProviderDebt>().CountAsync()));
     }
 
+    /// <summary>
+    /// LIF-02 on stays, against a payment run at the same moment: each void wins entirely (the settlement voided and
+    /// unpaid, the stay released, its days given back) or gets 409 (paid, the stay standing), and the insured person's
+    /// HOS-02 counter equals the days of the stays still standing.
+    /// </summary>
+    [Fact]
+    public async Task Lif02_ten_settlement_voids_racing_a_payment_run_each_release_their_stay_entirely_or_leave_it_paid()
+    {
+        await SetClockAsync(Client(Admin), Local("2027-01-25", 9)); // weekly slots with nothing to pay create no run
+        var stays = new List<HospitalStayDto>();
+        for (var n = 0; n < 10; n++)
+        {
+            var admission = new DateOnly(2026, 9, 1).AddDays(5 * n);
+            stays.Add(await RecordAsync(admission.ToString("yyyy-MM-dd"), admission.AddDays(2).ToString("yyyy-MM-dd")));
+        }
+        Assert.Equal(30, await CounterAsync(2026));
+        var settlements = new List<FeeMemoirDto>();
+        foreach (var stay in stays) settlements.Add(await SettlementAsync(stay));
+
+        await using (await Api.PausePaymentRunTickAsync())
+        {
+            var runId = (await (await Client(Admin).PostAsync("/api/v1/admin/payment-runs", null)).ExpectAsync<CnsExchange.Application.Features.PaymentRuns.PaymentRunDto>(HttpStatusCode.Accepted)).Id;
+            var gate = new TaskCompletionSource();
+            var run = Task.Run(async () => { await gate.Task; await ExecuteAsync(Api, runId); });
+            var voids = settlements.Select(m => Task.Run(async () => { await gate.Task; return await VoidAsync(Client(Hospital1), m.Id.ToString()); })).ToList();
+            gate.SetResult();
+            await run;
+            var outcomes = await Task.WhenAll(voids);
+            await WaitForClosedAsync(Client(Admin), runId.ToString());
+
+            var standing = 0m;
+            var daysStanding = 0;
+            for (var n = 0; n < stays.Count; n++)
+            {
+                var (stay, memoir) = (await ReadAsync(stays[n]), await SettlementAsync(stays[n]));
+                if (outcomes[n].StatusCode == HttpStatusCode.OK)
+                {
+                    Assert.Equal((HospitalStayStatus.Released, HospitalStayReleaseKind.Void, FeeMemoirStatus.Voided), (stay.Status, stay.Release!.Kind, memoir.Status));
+                    Assert.All(memoir.Lines, l => Assert.Null(l.Payment));
+                }
+                else
+                {
+                    await outcomes[n].ExpectProblemAsync(HttpStatusCode.Conflict, "memoir_in_payment_run");
+                    Assert.Equal((HospitalStayStatus.Accepted, null, FeeMemoirStatus.Paid), (stay.Status, stay.Release, memoir.Status));
+                    standing += memoir.Totals.CnsAmount;
+                    daysStanding += stay.Participation!.DaysCharged;
+                }
+            }
+            Assert.Equal(daysStanding, await CounterAsync(2026));
+            Assert.Equal(0, await DbAsync(Api, db => db.Set<FeeMemoirLine>().CountAsync(l => l.PaymentRunId != null && l.ReleasedAt != null)));
+            Assert.Equal(standing, (await RunAsync(Client(Admin), runId)).TotalAmount);
+        }
+    }
+
     [Fact]
     public async Task Lif04_a_stay_line_reversed_before_stays_were_released_releases_its_stay_when_reversed_again()
     {
