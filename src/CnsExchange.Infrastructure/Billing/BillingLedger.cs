@@ -82,6 +82,16 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
+    /// <summary>
+    /// BIL-08 across a stay's correction: each named stay <c>s</c> with every released stay <c>r</c> of the same person on
+    /// days it shares. A doctor's fee paid for a stay that was released afterwards is left as it is (lifecycle.md); counted
+    /// only in its own stay, the same visit billed again on the corrected stay was paid a second time.
+    /// </summary>
+    private const string ReleasedStaysOfTheSameDays = """
+        cns.hospital_stays s JOIN cns.hospital_stays r ON r.insured_id = s.insured_id AND r.id <> s.id AND r.status = 'Released'
+          AND r.admission_date <= s.discharge_date AND r.discharge_date >= s.admission_date AND s.id = ANY(@stays)
+        """;
+
     public async Task<IReadOnlyList<PaidLine>> PaidLinesAsync(Guid providerId, IReadOnlyCollection<string> voucherNumbers, IReadOnlyCollection<string> matricules,
         IReadOnlyCollection<Guid> stayIds, CancellationToken ct)
     {
@@ -116,6 +126,15 @@ internal sealed class BillingLedger(AppDbContext db) : IBillingLedger
             SELECT NULL::uuid, NULL::uuid, c.service_date, c.act_code, c.claim_id::text, c.hospital_stay_id, false, false, true
             FROM cns.{ReimbursementTables.Lines} c
             WHERE c.hospital_stay_id = ANY(@stays) AND c.provider_id = @provider AND c.{ReimbursementTables.PaidPredicate}
+            UNION ALL
+            SELECT l.voucher_id, l.insured_id, l.session_date, l.act_code, (SELECT m.reference FROM cns.fee_memoirs m WHERE m.id = l.memoir_id), s.id,
+              false, false, false
+            FROM {ReleasedStaysOfTheSameDays} JOIN cns.fee_memoir_lines l ON l.hospital_stay_id = r.id
+            WHERE l.provider_id = @provider AND {BillingTables.Paid("l")}
+            UNION ALL
+            SELECT NULL::uuid, NULL::uuid, c.service_date, c.act_code, c.claim_id::text, s.id, false, false, true
+            FROM {ReleasedStaysOfTheSameDays} JOIN cns.{ReimbursementTables.Lines} c ON c.hospital_stay_id = r.id
+            WHERE c.provider_id = @provider AND c.{ReimbursementTables.PaidPredicate}
             """)}
             """);
         cmd.Parameters.Add(new NpgsqlParameter("numbers", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = voucherNumbers.ToArray() });

@@ -227,6 +227,55 @@ public sealed class HospitalStayReleaseTests(ApiFactory api) : ApiTest(api)
         }
     }
 
+    /// <summary>
+    /// BIL-08 across a stay's correction (audit s68 cross (b)): a doctor's fee paid for a stay is left as it is when the stay
+    /// is released, and was counted in that stay only: the same visit billed again on the corrected stay, by the doctor or
+    /// claimed by the insured (INS-08), was paid twice. It is the same line: refused, naming the memoir that paid it. A
+    /// visit on a day the released stay did not have, or the fee reversed first, is paid on the corrected stay.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]   // released by a reversal of its paid stay-days line
+    [InlineData(false)]  // released by the void of its unpaid settlement
+    public async Task Bil08_a_doctors_fee_paid_for_a_released_stay_is_not_paid_again_on_the_corrected_stay(bool paidFirst)
+    {
+        var stay = await RecordAsync("2026-11-09", "2026-11-12");
+        var fee = await Client(Doctor1).BillAsync("DR-CORR-1", [FeeLine(stay.Id.ToString(), Adult, "2026-11-10", "DV01", 42.00m)]);
+        Assert.Equal(LineOutcome.Accepted, fee.Line(1).Outcome);
+        if (paidFirst)
+        {
+            await PayAsync();
+            await ReverseStayAsync(stay);
+        }
+        else await (await VoidAsync(Client(Hospital1), (await SettlementAsync(stay)).Id.ToString())).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        var corrected = await RecordAsync("2026-11-09", "2026-11-13");
+
+        var again = await Client(Doctor1).BillAsync("DR-CORR-2", [
+            FeeLine(corrected.Id.ToString(), Adult, "2026-11-10", "DV01", 42.00m),
+            FeeLine(corrected.Id.ToString(), Adult, "2026-11-13", "DV01", 42.00m)]);
+        Assert.Equal((LineOutcome.Refused, LineOutcome.Accepted), (again.Line(1).Outcome, again.Line(2).Outcome));
+        Assert.Equal(["DUPLICATE_LINE"], again.Line(1).ReasonCodes());
+        Assert.Contains("DR-CORR-1", again.Line(1).Reasons[0].Detail);
+
+        var claim = await Reimbursement.ClaimApi.ClaimAsync(Client(Reimbursement.ClaimApi.InsuredApp), new
+        {
+            kind = "doctor_fees", matricule = Adult, providerCode = "DOC0001", hospitalStayId = corrected.Id,
+            invoice = new { number = "DR-CORR-INV", date = "2026-11-20" },
+            fees = new[] { new { date = "2026-11-10", actCode = "DV01", amountPaid = 42.00m } },
+        });
+        Assert.Equal(0m, claim.ReimbursedTotal);
+        var claimed = Reimbursement.ClaimApi.Line(claim, 1);
+        Assert.Equal(["FEE_ALREADY_PAID"], Reimbursement.ClaimApi.Codes(claimed));
+        Assert.Equal("memoir DR-CORR-1", claimed.Reasons[0].Detail);
+
+        // Reversed by the doctor, the first payment no longer stands in the way.
+        if (paidFirst)
+        {
+            await (await ReverseAsync(Client(Doctor1), fee.Id.ToString(), 1, "Billed on the corrected stay instead.")).ExpectAsync<ProviderDebtDto>(HttpStatusCode.Created);
+            var rebilled = await Client(Doctor1).BillAsync("DR-CORR-3", [FeeLine(corrected.Id.ToString(), Adult, "2026-11-10", "DV01", 42.00m)]);
+            Assert.Equal(LineOutcome.Accepted, rebilled.Line(1).Outcome);
+        }
+    }
+
     [Fact]
     public async Task Lif04_a_stay_line_reversed_before_stays_were_released_releases_its_stay_when_reversed_again()
     {
