@@ -156,10 +156,6 @@ public static class StayRelease
         source == FeeMemoirSource.HospitalStay && line.HospitalStayId == stay.Id
         && stay.Lines.Any(l => l.Type == StayLineType.StayDays && l.Code == line.ActCode);
 
-    /// <summary>Whether voiding <paramref name="memoir"/> releases <paramref name="stay"/>: the memoir is the stay's settlement.</summary>
-    public static bool ReleasesTheStay(FeeMemoir memoir, HospitalStay stay) =>
-        memoir.Source == FeeMemoirSource.HospitalStay && memoir.HospitalStayId == stay.Id;
-
     /// <summary>
     /// Releases the accepted stay at <paramref name="now"/> for the debt <paramref name="debtId"/> (null: its settlement was
     /// voided unpaid); returns the participation days it gives back to the insured person's HOS-02 counters, per calendar

@@ -84,16 +84,21 @@ public sealed record HospitalStayReleaseDto(
     {
         var released = stays.Where(s => s.ReleasedAt is not null).ToList();
         if (released.Count == 0) return new Dictionary<Guid, HospitalStayReleaseDto>();
+        // One query for the kind the page has (a stay released by a reversal or recovery, or by the void of its settlement).
         var debtIds = released.Where(s => s.DebtId is not null).Select(s => s.DebtId!.Value).ToList();
-        var debts = await db.Set<ProviderDebt>().AsNoTracking().Where(d => debtIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, ct);
+        var debts = debtIds.Count == 0 ? []
+            : await db.Set<ProviderDebt>().AsNoTracking().Where(d => debtIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, ct);
         var voidedIds = released.Where(s => s.DebtId is null).Select(s => (Guid?)s.StayId).ToList();
-        var voided = await db.Set<FeeMemoir>().AsNoTracking()
-            .Where(m => m.Source == FeeMemoirSource.HospitalStay && voidedIds.Contains(m.HospitalStayId))
-            .Select(m => new { StayId = m.HospitalStayId!.Value, m.Id, m.VoidReason }).ToDictionaryAsync(m => m.StayId, ct);
+        var voided = voidedIds.Count == 0 ? []
+            : await db.Set<FeeMemoir>().AsNoTracking()
+                .Where(m => m.Source == FeeMemoirSource.HospitalStay && voidedIds.Contains(m.HospitalStayId))
+                .Select(m => new VoidedSettlement(m.HospitalStayId!.Value, m.Id, m.VoidReason)).ToDictionaryAsync(m => m.StayId, ct);
         return released.ToDictionary(s => s.StayId, s => s.DebtId is { } debt
             ? Of(s.ReleasedAt!.Value, debts[debt])
-            : new HospitalStayReleaseDto(s.ReleasedAt!.Value, HospitalStayReleaseKind.Void, null, null, voided[s.StayId].VoidReason, voided[s.StayId].Id, null, null));
+            : new HospitalStayReleaseDto(s.ReleasedAt!.Value, HospitalStayReleaseKind.Void, null, null, voided[s.StayId].VoidReason, voided[s.StayId].MemoirId, null, null));
     }
+
+    private sealed record VoidedSettlement(Guid StayId, Guid MemoirId, string? VoidReason);
 }
 
 /// <summary>A hospital stay and its settlement. <c>reasons</c> lists every reason of the stay and of its lines.</summary>

@@ -24,10 +24,13 @@ public sealed class HospitalStayReleases(IAppDbContext db, IBillingLedger ledger
             ? ReleaseAsync(stayId, stay => StayRelease.ReleasesTheStay(source, line, stay), debtId, now, ct)
             : Task.FromResult(false);
 
-    /// <summary>Releases the stay <paramref name="memoir"/> settles, voided (LIF-02) at its <c>VoidedAt</c>, with no debt; otherwise nothing.</summary>
+    /// <summary>
+    /// Releases the stay <paramref name="memoir"/> settles, voided (LIF-02) at its <c>VoidedAt</c>, with no debt; otherwise
+    /// nothing. The whole settlement is voided, so whichever line pays the stay days goes with it.
+    /// </summary>
     public Task<bool> ReleaseIfItsSettlementAsync(FeeMemoir memoir, CancellationToken ct) =>
         memoir is { Source: FeeMemoirSource.HospitalStay, HospitalStayId: { } stayId, VoidedAt: { } at }
-            ? ReleaseAsync(stayId, stay => StayRelease.ReleasesTheStay(memoir, stay), null, at, ct)
+            ? ReleaseAsync(stayId, _ => true, null, at, ct)
             : Task.FromResult(false);
 
     private async Task<bool> ReleaseAsync(Guid stayId, Func<HospitalStay, bool> releasesIt, Guid? debtId, DateTimeOffset now, CancellationToken ct)
