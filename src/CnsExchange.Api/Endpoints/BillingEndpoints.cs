@@ -108,14 +108,14 @@ public sealed class BillingEndpoints : IEndpointGroup
         review.MapGet("", (IMediator m, string? cursor, int? limit, string? status, DateOnly? from, DateOnly? to, CancellationToken ct) =>
                 m.Send(new ListContestations(cursor, limit, ParseEnum<ContestationStatus>(status, "status"), from, to), ct))
             .Produces<Page<ContestationDto>>()
-            .WithSummary("Contestations to decide (BIL-15), oldest first; status pending (default), upheld, overturned or lapsed; filed `from`/`to` (dates).");
+            .WithSummary("Contestations to decide (BIL-15), oldest first; status pending (default), upheld, overturned, lapsed or withdrawn (its memoir voided or replaced first); filed `from`/`to` (dates).");
         review.MapPost("/{id:guid}/decision", (IMediator m, Guid id, ContestationDecisionRequest body, CancellationToken ct) =>
                 m.Send(new DecideContestation(id, body), ct))
             .Produces<ContestationDto>()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Uphold or overturn a contestation; an overturned line becomes payable (tariff × rate) in the next payment run, holds its session "
                 + "and, refused, takes one of its voucher's sessions (BIL-06) (409 `session_paid_elsewhere` when another line or a claim pays that session now, "
-                + "`sessions_exhausted` when every session the voucher grants for the act is paid, `line_released` when the line was voided or reversed).");
+                + "`sessions_exhausted` when every session the voucher grants for the act is paid, `contestation_already_decided` when it was decided, lapsed or withdrawn with its memoir).");
 
         api.MapPost("/review/recoveries", async (IMediator m, RecoveryRequest body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
                 CancellationToken ct) =>

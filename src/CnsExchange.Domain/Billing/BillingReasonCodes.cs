@@ -24,6 +24,8 @@ public static class BillingReasonCodes
     public const string ContestationUpheld = "CONTESTATION_UPHELD";
     public const string ContestationOverturned = "CONTESTATION_OVERTURNED";
     public const string ContestationLapsed = "CONTESTATION_LAPSED";
+    /// <summary>BIL-15 with LIF-02/03: a pending contestation closed by the void or replacement of its memoir.</summary>
+    public const string ContestationWithdrawn = "CONTESTATION_WITHDRAWN";
     public const string OperationNotInStay = "OPERATION_NOT_IN_STAY";
     /// <summary>LIF-01: the voucher was cancelled before the line came.</summary>
     public const string VoucherCancelled = "VOUCHER_CANCELLED";

@@ -87,6 +87,25 @@ public static class Contestation
     /// <summary>Added when a payment run takes a line whose contestation is still pending on the memoir's last chance to be paid on time.</summary>
     public static Reason Lapsed(string runNumber) => Reason.Information(BillingReasonCodes.ContestationLapsed, Rule, null, runNumber);
 
+    /// <summary>
+    /// The provider voided or <paramref name="replaced"/> the memoir of a still pending contestation (LIF-02, LIF-03): its
+    /// line is released, so no reviewer can pay anything for it. The contestation is closed as withdrawn, with a reason on
+    /// the line, and leaves the reviewers' queue.
+    /// </summary>
+    public static void Withdraw(LineContestation contestation, FeeMemoirLine line, DateTimeOffset now, bool replaced)
+    {
+        if (contestation.Status != ContestationStatus.Pending) return;
+        contestation.Status = ContestationStatus.Withdrawn;
+        contestation.DecidedAt = now;
+        contestation.DecidedBy = replaced ? "memoir-replacement" : "memoir-void";
+        contestation.DecisionNote = replaced
+            ? "The provider replaced the memoir before a reviewer decided (LIF-03): the line is released and nothing is paid for it."
+            : "The provider voided the memoir before a reviewer decided (LIF-02): the line is released and nothing is paid for it.";
+        contestation.PayableAfter = 0m;
+        line.ContestationStatus = ContestationStatus.Withdrawn;
+        line.Reasons = [.. line.Reasons, Reason.Information(BillingReasonCodes.ContestationWithdrawn, Rule)];
+    }
+
     /// <summary>Applies a reviewer's decision to the line and returns the contestation's new status.</summary>
     public static ContestationStatus Apply(FeeMemoirLine line, ContestationDecision decision, decimal overturnedAmount, string? note)
     {

@@ -2,7 +2,8 @@ namespace CnsExchange.Domain.Billing;
 
 /// <summary>
 /// BIL-15: pending → upheld | overturned; or lapsed, when no reviewer decided before the memoir's last payment run
-/// that could still pay it on time (PAY-01): the line is then paid as adjudicated and reported.
+/// that could still pay it on time (PAY-01): the line is then paid as adjudicated and reported; or withdrawn, when its
+/// provider voided or replaced the memoir first (LIF-02, LIF-03): the line is released, so nothing is left to decide.
 /// </summary>
 public enum ContestationStatus
 {
@@ -10,6 +11,7 @@ public enum ContestationStatus
     Upheld,
     Overturned,
     Lapsed,
+    Withdrawn,
 }
 
 public enum ContestationDecision

@@ -4,7 +4,7 @@ using static CnsExchange.Domain.Tests.Billing.BillingFixture;
 
 namespace CnsExchange.Domain.Tests.Billing;
 
-/// <summary>BIL-15: pending → upheld | overturned.</summary>
+/// <summary>BIL-15: pending → upheld | overturned | lapsed | withdrawn.</summary>
 public sealed class ContestationTests
 {
     private static FeeMemoirLine Line(LineOutcome outcome, params Reason[] reasons) => new()
@@ -139,5 +139,38 @@ public sealed class ContestationTests
         line.ReleasedAt = DateTimeOffset.UnixEpoch;
         Assert.False(PaidLines.Holds(line));
         Assert.False(PaidLines.CountsASession(line));
+    }
+
+    /// <summary>
+    /// A pending contestation of a memoir its provider voids or replaces (LIF-02, LIF-03) is withdrawn: nothing is left for
+    /// a reviewer to decide, since the line is released. A decided one is left as it was.
+    /// </summary>
+    [Theory]
+    [InlineData(ContestationStatus.Pending, false, ContestationStatus.Withdrawn, "memoir-void")]
+    [InlineData(ContestationStatus.Pending, true, ContestationStatus.Withdrawn, "memoir-replacement")]
+    [InlineData(ContestationStatus.Upheld, false, ContestationStatus.Upheld, "reviewer")]
+    [InlineData(ContestationStatus.Overturned, true, ContestationStatus.Overturned, "reviewer")]
+    [InlineData(ContestationStatus.Lapsed, false, ContestationStatus.Lapsed, "reviewer")]
+    public void Bil15_a_pending_contestation_is_withdrawn_with_its_memoir_and_a_decided_one_is_kept(ContestationStatus before, bool replaced,
+        ContestationStatus after, string decidedBy)
+    {
+        var line = Line(LineOutcome.Refused, Exhausted);
+        line.ContestationStatus = before;
+        var decided = before == ContestationStatus.Pending ? (DateTimeOffset?)null : DateTimeOffset.UnixEpoch;
+        var contestation = new LineContestation
+        {
+            Code = "SESSIONS_EXHAUSTED", Text = "t", Status = before, DecidedAt = decided, DecidedBy = decided is null ? null : "reviewer",
+        };
+        var now = new DateTimeOffset(2026, 11, 20, 9, 0, 0, TimeSpan.Zero);
+
+        Contestation.Withdraw(contestation, line, now, replaced);
+
+        Assert.Equal(after, contestation.Status);
+        Assert.Equal(after, line.ContestationStatus);
+        Assert.Equal(decidedBy, contestation.DecidedBy);
+        var withdrawn = after == ContestationStatus.Withdrawn;
+        Assert.Equal(withdrawn ? now : decided, contestation.DecidedAt);
+        Assert.Equal(withdrawn ? 0m : null, contestation.PayableAfter);
+        Assert.Equal(withdrawn ? ["SESSIONS_EXHAUSTED", "CONTESTATION_WITHDRAWN"] : ["SESSIONS_EXHAUSTED"], line.Reasons.Select(r => r.Code));
     }
 }

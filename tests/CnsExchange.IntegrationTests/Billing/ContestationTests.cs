@@ -24,10 +24,10 @@ public sealed class ContestationTests(ApiFactory api) : ApiTest(api)
     /// A memoir whose line 2 is refused for its date (before the prescription, BIL-04) on a voucher with sessions left:
     /// a refused line a reviewer can overturn, since a session is free for it (BIL-06).
     /// </summary>
-    private async Task<(string MemoirId, string Voucher)> MemoirWithALineRefusedForItsDateAsync(int sessions = 8)
+    private async Task<(string MemoirId, string Voucher)> MemoirWithALineRefusedForItsDateAsync(int sessions = 8, string reference = "CONT-1")
     {
         var voucher = await VoucherSeed.CreateAsync(Api, new VoucherSeed.Options { Sessions = sessions });
-        var memoir = await SubmitAsync(Client(Physio1), Memoir("CONT-1", Line(voucher, "2026-11-10"), Line(voucher, "2026-11-01")));
+        var memoir = await SubmitAsync(Client(Physio1), Memoir(reference, Line(voucher, "2026-11-10"), Line(voucher, "2026-11-01")));
         Assert.Equal(["SESSION_OUTSIDE_VALIDITY"], Codes(LineOf(memoir, 2)));
         return (memoir.Id.ToString(), voucher);
     }
@@ -141,8 +141,13 @@ public sealed class ContestationTests(ApiFactory api) : ApiTest(api)
         Assert.Equal(1, await VoucherSeed.SessionsBilledAsync(Api, voucher));
     }
 
+    /// <summary>
+    /// A provider voids (LIF-02) a memoir with a pending contestation: the contestation is withdrawn with it, leaves the
+    /// reviewers' pending queue, and can no longer be decided; its line gains CONTESTATION_WITHDRAWN. Before, it stayed
+    /// pending for ever: an overturn answered line_released and an uphold "decided" a line nothing could pay.
+    /// </summary>
     [Fact]
-    public async Task Bil15_a_line_of_a_voided_memoir_is_not_overturned()
+    public async Task Bil15_a_pending_contestation_is_withdrawn_when_its_memoir_is_voided()
     {
         var (memoirId, _) = await MemoirWithAnExhaustedLineAsync();
         var contestation = await (await ContestAsync(memoirId, 2, "SESSIONS_EXHAUSTED")).ExpectAsync<ContestationDto>(HttpStatusCode.Created);
@@ -151,9 +156,119 @@ public sealed class ContestationTests(ApiFactory api) : ApiTest(api)
         await (await ContestAsync(memoirId, 1, "INSURED_SHARE")).ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "line_not_contestable");
         await (await ContestAsync(memoirId, 3, "NOT_COVERED")).ExpectProblemAsync(HttpStatusCode.Conflict, "line_released");
 
-        await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{contestation.Id}/decision", new { decision = "overturn" }))
-            .ExpectProblemAsync(HttpStatusCode.Conflict, "line_released");
-        await DecideContestationAsync(Client(Reviewer), contestation.Id, new { decision = "uphold" });
+        Assert.Empty((await ContestationsAsync(Client(Reviewer))).Items);
+        var withdrawn = Assert.Single((await ContestationsAsync(Client(Reviewer), "?status=withdrawn")).Items);
+        Assert.Equal(contestation.Id, withdrawn.Id);
+        Assert.Equal(ContestationStatus.Withdrawn, withdrawn.Status);
+        Assert.NotNull(withdrawn.DecidedAt);
+        Assert.Contains("voided the memoir", withdrawn.DecisionNote);
+        Assert.Equal(0m, withdrawn.PayableAfter);
+        Assert.Equal(["SESSIONS_EXHAUSTED", "CONTESTATION_WITHDRAWN"], Codes(withdrawn.Line));
+        foreach (var decision in new[] { "overturn", "uphold" })
+            await (await Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{contestation.Id}/decision", new { decision }))
+                .ExpectProblemAsync(HttpStatusCode.Conflict, "contestation_already_decided");
+
+        var memoir = await (await Client(Physio1).GetAsync($"/api/v1/fee-memoirs/{memoirId}")).ExpectAsync<FeeMemoirDto>(HttpStatusCode.OK);
+        Assert.Equal(ContestationStatus.Withdrawn, LineOf(memoir, 2).Contestation!.Status);
+    }
+
+    /// <summary>
+    /// A reviewer's overturn and the provider's void of the memoir, sent at the same moment, ten times: they lock the line
+    /// before the contestation, both of them, so neither deadlocks nor answers 500. Either the overturn comes first (the
+    /// void then releases the overturned line and gives its session back) or the void does (the contestation is withdrawn
+    /// and the overturn answers 409); in both the voucher ends with no session billed.
+    /// </summary>
+    [Fact]
+    public async Task Bil15_an_overturn_and_the_void_of_its_memoir_at_the_same_moment_end_in_one_consistent_state()
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            var (memoirId, voucher) = await MemoirWithALineRefusedForItsDateAsync(reference: $"CONT-RACE-{i}");
+            var contestation = await (await ContestAsync(memoirId, 2, "SESSION_OUTSIDE_VALIDITY")).ExpectAsync<ContestationDto>(HttpStatusCode.Created);
+            var overturn = Client(Reviewer).PostJsonAsync($"/api/v1/review/contestations/{contestation.Id}/decision", new { decision = "overturn" });
+            var cancellation = Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{memoirId}/cancellation", new { reason = "sent twice" });
+            await Task.WhenAll(overturn, cancellation);
+
+            await (await cancellation).ExpectAsync(HttpStatusCode.OK);
+            var decided = await overturn;
+            var final = (await ContestationsAsync(Client(Reviewer), "?status=overturned")).Items
+                .Concat((await ContestationsAsync(Client(Reviewer), "?status=withdrawn")).Items).Single(c => c.Id == contestation.Id);
+            if (decided.StatusCode == HttpStatusCode.OK) Assert.Equal(ContestationStatus.Overturned, final.Status);
+            else
+            {
+                await decided.ExpectProblemAsync(HttpStatusCode.Conflict, "contestation_already_decided");
+                Assert.Equal(ContestationStatus.Withdrawn, final.Status);
+            }
+            Assert.Equal(0, await VoucherSeed.SessionsBilledAsync(Api, voucher));
+        }
+    }
+
+    /// <summary>
+    /// Migration ContestationsWithdrawnWithTheirMemoir on the rows the code before it left: its Down puts a withdrawn
+    /// contestation back to pending (as a void left it then) and its Up withdraws it as the void does now, reason once.
+    /// </summary>
+    [Fact]
+    public async Task Bil15_the_migration_withdraws_the_contestations_a_void_left_pending_before()
+    {
+        var (memoirId, _) = await MemoirWithAnExhaustedLineAsync();
+        var contestation = await (await ContestAsync(memoirId, 2, "SESSIONS_EXHAUSTED")).ExpectAsync<ContestationDto>(HttpStatusCode.Created);
+        await (await Client(Physio1).PostJsonAsync($"/api/v1/fee-memoirs/{memoirId}/cancellation", new { reason = "sent twice" })).ExpectAsync(HttpStatusCode.OK);
+        var migration = new CnsExchange.Infrastructure.Persistence.Migrations.ContestationsWithdrawnWithTheirMemoir();
+
+        await RunAsync(migration.DownOperations);
+        var pending = Assert.Single((await ContestationsAsync(Client(Reviewer))).Items);
+        Assert.Equal(["SESSIONS_EXHAUSTED"], Codes(pending.Line));
+        Assert.Null(pending.DecidedAt);
+
+        await RunAsync(migration.UpOperations);
+        Assert.Empty((await ContestationsAsync(Client(Reviewer))).Items);
+        var withdrawn = Assert.Single((await ContestationsAsync(Client(Reviewer), "?status=withdrawn")).Items);
+        Assert.Equal(contestation.Id, withdrawn.Id);
+        Assert.Equal(["SESSIONS_EXHAUSTED", "CONTESTATION_WITHDRAWN"], Codes(withdrawn.Line));
+        Assert.Equal(0m, withdrawn.PayableAfter);
+        Assert.Contains("voided the memoir", withdrawn.DecisionNote);
+        var (decidedBy, releasedAt) = await Api.WithScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var by = await db.Set<LineContestation>().Where(c => c.Id == withdrawn.Id).Select(c => c.DecidedBy).SingleAsync();
+            var at = await db.Set<FeeMemoirLine>().Where(l => l.MemoirId == Guid.Parse(memoirId) && l.LineNumber == 2).Select(l => l.ReleasedAt).SingleAsync();
+            return (by, at);
+        });
+        Assert.Equal("memoir-void", decidedBy);
+        Assert.Equal(releasedAt, withdrawn.DecidedAt);
+
+        async Task RunAsync(IEnumerable<Microsoft.EntityFrameworkCore.Migrations.Operations.MigrationOperation> operations)
+        {
+            await using var conn = new Npgsql.NpgsqlConnection(Api.ConnectionString);
+            await conn.OpenAsync();
+            foreach (var sql in operations.OfType<Microsoft.EntityFrameworkCore.Migrations.Operations.SqlOperation>())
+                await new Npgsql.NpgsqlCommand(sql.Sql, conn).ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>LIF-03: a memoir replaced by a JSON memoir or by a billing file withdraws its pending contestation in the same transaction.</summary>
+    [Theory]
+    [InlineData("json")]
+    [InlineData("csv")]
+    public async Task Bil15_a_pending_contestation_is_withdrawn_when_its_memoir_is_replaced(string route)
+    {
+        var (memoirId, voucher) = await MemoirWithAnExhaustedLineAsync();
+        await (await ContestAsync(memoirId, 2, "SESSIONS_EXHAUSTED")).ExpectAsync<ContestationDto>(HttpStatusCode.Created);
+        if (route == "json")
+            await SubmitAsync(Client(Physio1), new { memoirReference = "CONT-1-BIS", lines = new[] { Line(voucher, "2026-11-10") }, replaces = memoirId });
+        else
+        {
+            var csv = "memoirReference,voucherNumber,matricule,sessionDate,actCode,claimedAmount,replaces\n" +
+                      $"CONT-1-BIS,{voucher},{Adult},2026-11-10,ZK11,36.80,{memoirId}\n";
+            var file = await WaitForFileAsync(Client(Physio1), (await UploadAsync(Client(Physio1), csv, "text/csv")).Id);
+            Assert.Equal(BillingFileStatus.Processed, file.Status);
+        }
+
+        Assert.Empty((await ContestationsAsync(Client(Reviewer))).Items);
+        var withdrawn = Assert.Single((await ContestationsAsync(Client(Reviewer), "?status=withdrawn")).Items);
+        Assert.Equal("memoir-replacement", await Api.WithScopeAsync(sp => sp.GetRequiredService<AppDbContext>().Set<LineContestation>()
+            .Where(c => c.Id == withdrawn.Id).Select(c => c.DecidedBy).SingleAsync()));
+        Assert.Contains("replaced the memoir", withdrawn.DecisionNote);
     }
 
     [Fact]

@@ -127,17 +127,20 @@ public sealed class ContestationHandlers(IAppDbContext db, IReferenceData refere
     public async ValueTask<ContestationDto> Handle(DecideContestation command, CancellationToken ct) =>
         await db.InTransactionAsync(async () =>
         {
+            var target = await db.Set<LineContestation>().AsNoTracking().Where(c => c.Id == command.Id)
+                .Select(c => new { c.LineId, c.MemoirId }).SingleOrDefaultAsync(ct) ?? throw new NotFoundException("Contestation");
+            var memoir = await db.Set<FeeMemoir>().AsNoTracking().SingleAsync(m => m.Id == target.MemoirId, ct);
+            var decision = command.Body.Decision!.Value;
+            // Services (then persons), then the line, then the contestation: the order in which billing and the lifecycle
+            // lock them (a memoir's void withdraws its pending contestations after locking its lines).
+            var service = await db.Set<FeeMemoirLine>().Where(l => l.Id == target.LineId).Select(l => l.VoucherServiceId).SingleAsync(ct);
+            SessionCounter? counter = null;
+            if (decision == ContestationDecision.Overturn && service is { } s) counter = (await ledger.LockServicesAsync([s], ct)).GetValueOrDefault(s);
+            var line = await db.LockForUpdateAsync<FeeMemoirLine>(target.LineId, ct)
+                       ?? throw new InvalidOperationException($"Contestation {command.Id} names no line.");
             var contestation = await db.LockForUpdateAsync<LineContestation>(command.Id, ct) ?? throw new NotFoundException("Contestation");
             if (contestation.Status != ContestationStatus.Pending)
                 throw new ConflictException("contestation_already_decided", $"This contestation was already decided ({contestation.Status.ToString().ToLowerInvariant()}).");
-            var memoir = await db.Set<FeeMemoir>().AsNoTracking().SingleAsync(m => m.Id == contestation.MemoirId, ct);
-            var decision = command.Body.Decision!.Value;
-            // Services (then persons), then the line: the order in which billing and the lifecycle lock them.
-            var service = await db.Set<FeeMemoirLine>().Where(l => l.Id == contestation.LineId).Select(l => l.VoucherServiceId).SingleAsync(ct);
-            SessionCounter? counter = null;
-            if (decision == ContestationDecision.Overturn && service is { } s) counter = (await ledger.LockServicesAsync([s], ct)).GetValueOrDefault(s);
-            var line = await db.LockForUpdateAsync<FeeMemoirLine>(contestation.LineId, ct)
-                       ?? throw new InvalidOperationException($"Contestation {contestation.Id} names no line.");
             if (line.PaymentRunId is not null)
                 throw new ConflictException("line_already_settled", "A payment run already took this line; the decision can no longer change it.");
             Guid? sessionTaken = null;

@@ -27,13 +27,16 @@ public sealed class MemoirVoider(IAppDbContext db, IBillingLedger ledger, TimePr
     }
 
     /// <summary>
-    /// Releases the lines, gives their sessions back and marks the memoir voided (saved) with its fee_memoir.voided event;
-    /// <paramref name="replaced"/>: a new memoir replaces it (LIF-03).
+    /// Releases the lines, gives their sessions back, withdraws the contestations still pending on them (BIL-15) and marks
+    /// the memoir voided (saved) with its fee_memoir.voided event; <paramref name="replaced"/>: a new memoir replaces it (LIF-03).
     /// </summary>
     public async Task VoidAsync(FeeMemoir memoir, List<FeeMemoirLine> lines, CancellationToken ct, bool replaced = false, string? reason = null)
     {
-        var givenBack = MemoirVoiding.Void(memoir, lines, clock.GetUtcNow(), reason);
+        var now = clock.GetUtcNow();
+        var givenBack = MemoirVoiding.Void(memoir, lines, now, reason);
         await ledger.GiveBackSessionsAsync(givenBack, ct);
+        var pending = await db.Set<LineContestation>().Where(c => c.MemoirId == memoir.Id && c.Status == ContestationStatus.Pending).ToListAsync(ct);
+        foreach (var contestation in pending) Contestation.Withdraw(contestation, lines.Single(l => l.Id == contestation.LineId), now, replaced);
         events.Record(EventTypes.FeeMemoirVoided, new EventResource(memoir.Id, $"/api/v1/fee-memoirs/{memoir.Id}"),
             new FeeMemoirVoidedData(memoir.Reference, memoir.VoidedAt!.Value, replaced), memoir.ProviderId);
         await db.SaveChangesAsync(ct);
