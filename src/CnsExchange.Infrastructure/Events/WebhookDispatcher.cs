@@ -8,16 +8,25 @@ namespace CnsExchange.Infrastructure.Events;
 
 /// <summary>
 /// Delivers the outbox to webhook endpoints, in every process that runs background work. The events table is the queue
-/// and each endpoint's <c>delivered_through</c> its cursor: an endpoint is drained by one worker at a time (its row is
-/// locked FOR UPDATE SKIP LOCKED for each batch of deliveries, so other processes pass it by), one event after the other in
-/// commit order, and the cursor moves in the transaction that records the attempts. A process killed mid-batch rolls that
-/// transaction back (lock and all): another worker delivers the batch's events again (at least once). Woken by the NOTIFY that
-/// follows event commits (<see cref="EventCommitNotifier"/>), and every poll interval for retries that fell due.
+/// and each endpoint's <c>delivered_through</c> its cursor: an endpoint is drained by one worker at a time (each batch of
+/// deliveries holds the endpoint's transaction-level advisory lock, tried without waiting, so other processes pass it by),
+/// one event after the other in commit order, and the cursor moves in the transaction that records the attempts. A process
+/// killed mid-batch rolls that transaction back (lock and all): another worker delivers the batch's events again (at least
+/// once). The endpoint's row itself is locked only by the batch's closing update, never while a receiver is being waited
+/// for: a DELETE of the endpoint, or a ping or redelivery recording its attempt, does not wait for a slow receiver, and a
+/// batch whose endpoint was deleted meanwhile records nothing. Woken by the NOTIFY that follows event commits
+/// (<see cref="EventCommitNotifier"/>), and every poll interval for retries that fell due.
 /// </summary>
 internal sealed class WebhookDispatcher(
     NpgsqlDataSource source, IWebhookSender sender, WebhookOptions options, TimeProvider realTime, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     public const string Channel = "cns_events";
+
+    /// <summary>
+    /// First key of the endpoints' advisory locks ("WHKS"; the second is hashtext of the endpoint id): a key space of its own,
+    /// apart from the single-key locks of payment runs, clock advances and registries.
+    /// </summary>
+    public const int EndpointLockSpace = 0x57484B53;
 
     /// <summary>Events delivered to one endpoint before its worker gives the slot to the others.</summary>
     private const int EventsPerTurn = 200;
@@ -165,17 +174,22 @@ internal sealed class WebhookDispatcher(
         // The commit does not wait for its WAL flush: a commit lost in a PostgreSQL crash only moves the cursor back, and its
         // events are sent again (at least once is the contract; receivers de-duplicate by Cns-Event-Id).
         // The horizon: every event of the sandbox up to it is committed (or never will be), so the cursor may move up to it.
+        // The endpoint's lock first, in a statement of its own: the read of its row below then starts after the lock was
+        // taken, so it sees the cursor the previous holder committed.
         long horizon;
-        using (var cmd = Command(connection, tx,
-                   "SELECT cns.event_horizon($1::uuid), set_config('cns.sandbox', $2, true), set_config('synchronous_commit', 'off', true)",
-                   sandboxId, sandboxId.ToString()))
-            horizon = (long)cmd.ExecuteScalar()!;
+        using (var cmd = Command(connection, tx, """
+                   SELECT CASE WHEN pg_try_advisory_xact_lock($3, hashtext($4)) THEN cns.event_horizon($1::uuid) END,
+                          set_config('cns.sandbox', $2, true), set_config('synchronous_commit', 'off', true)
+                   """, sandboxId, sandboxId.ToString(), EndpointLockSpace, endpointId.ToString()))
+        {
+            if (cmd.ExecuteScalar() is not long read) return (false, 0); // another worker has it
+            horizon = read;
+        }
         Endpoint? endpoint = null;
         using (var cmd = Command(connection, tx, """
             SELECT provider_id, url, types, secret, delivered_through, attempts, head_failed_since, failing_since
             FROM cns.webhook_endpoints
             WHERE sandbox_id = $1 AND id = $2 AND disabled_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= $3)
-            FOR UPDATE SKIP LOCKED
             """, sandboxId, endpointId, realTime.GetUtcNow()))
         using (var reader = cmd.ExecuteReader())
         {
@@ -184,7 +198,7 @@ internal sealed class WebhookDispatcher(
                     reader.GetString(3), reader.GetInt64(4), reader.GetInt32(5),
                     reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6), reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7));
         }
-        if (endpoint is null) return (false, 0); // another worker has it, or it is gone, disabled or waiting for a retry
+        if (endpoint is null) return (false, 0); // gone, disabled or waiting for a retry
 
         var batch = new List<Pending>(EventsPerTransaction);
         using (var cmd = Command(connection, tx, """
@@ -252,11 +266,12 @@ internal sealed class WebhookDispatcher(
             (deliveredThrough, priorAttempts, headFailedSince, failingSince) = (next.Position, 0, null, null);
             if (System.Diagnostics.Stopwatch.GetElapsedTime(started) >= TransactionBudget) break;
         }
-        deliveries.Insert(connection, tx, sandboxId, endpointId);
-
+        // The cursor moves first: the update locks the endpoint's row (briefly), and finds none when the endpoint was deleted
+        // while its receiver was being waited for; nothing is then recorded.
+        int updated;
         if (failure is null)
         {
-            Execute(connection, tx, """
+            updated = Execute(connection, tx, """
                 UPDATE cns.webhook_endpoints SET delivered_through = $3, attempts = 0, head_failed_since = NULL, next_attempt_at = NULL, failing_since = NULL
                 WHERE sandbox_id = $1 AND id = $2
                 """, sandboxId, endpointId, deliveredThrough);
@@ -265,7 +280,7 @@ internal sealed class WebhookDispatcher(
         {
             // A given-up event is passed by the cursor and its endpoint starts afresh with the next one; otherwise the cursor
             // stays on the last event delivered and the failing one is tried again at RetryAt.
-            Execute(connection, tx, """
+            updated = Execute(connection, tx, """
                 UPDATE cns.webhook_endpoints SET
                   delivered_through = $3,
                   attempts = CASE WHEN $4 THEN 0 ELSE $5 END,
@@ -277,9 +292,15 @@ internal sealed class WebhookDispatcher(
                 """, sandboxId, endpointId, failure.GiveUp ? failed!.Position : deliveredThrough, failure.GiveUp, priorAttempts,
                 headFailedSince, (object?)failure.RetryAt ?? DBNull.Value, failingSince, failure.Disable, realTime.GetUtcNow(),
                 DisabledReason(failingSince!.Value, lastFailed!));
-            if (failure.Disable) logger.LogWarning("Webhook endpoint {EndpointId} disabled after failing since {FailingSince}", endpointId, failingSince);
         }
+        if (updated == 0)
+        {
+            logger.LogDebug("Webhook endpoint {EndpointId} was deleted during a batch; its attempts are not recorded", endpointId);
+            return (false, 0);
+        }
+        deliveries.Insert(connection, tx, sandboxId, endpointId);
         tx.Commit();
+        if (failure is { Disable: true }) logger.LogWarning("Webhook endpoint {EndpointId} disabled after failing since {FailingSince}", endpointId, failingSince);
         return (failure is null || (failure.GiveUp && !failure.Disable), deliveries.Count);
     }
 
@@ -357,9 +378,9 @@ internal sealed class WebhookDispatcher(
         return cmd;
     }
 
-    private static void Execute(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, params object?[] values)
+    private static int Execute(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, params object?[] values)
     {
         using var cmd = Command(connection, tx, sql, values);
-        cmd.ExecuteNonQuery();
+        return cmd.ExecuteNonQuery();
     }
 }

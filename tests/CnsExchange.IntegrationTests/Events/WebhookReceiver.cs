@@ -17,6 +17,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public ConcurrentQueue<Received> Requests { get; } = new();
 
+    /// <summary>While set, every request waits for it before it is answered (a receiver that hangs).</summary>
+    public TaskCompletionSource? Hold { get; set; }
+
     /// <summary>Answer when the script is empty.</summary>
     public int DefaultStatus { get; set; } = 200;
 
@@ -40,6 +43,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var body = await reader.ReadToEndAsync();
             receiver!.Requests.Enqueue(new Received(http.Request.Headers["Cns-Event-Id"].ToString(), http.Request.Headers["Cns-Event-Type"].ToString(),
                 http.Request.Headers["Cns-Signature"].ToString(), body));
+            if (receiver.Hold is { } hold) await hold.Task;
             var status = receiver._script.TryDequeue(out var scripted) ? scripted : receiver.DefaultStatus;
             return Results.Text(status >= 400 ? "receiver says no " + new string('x', 3000) : "ok", statusCode: status);
         });

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using CnsExchange.Domain.Billing;
 using System.Net;
 using CnsExchange.Application.Common;
@@ -277,6 +278,38 @@ public sealed class WebhookTests(ApiFactory api) : ApiTest(api)
         await Client(Physio1).DecideAsync(ValidationTestSupport.Rx(ValidationTestSupport.Minor));
         await Task.Delay(1000);
         Assert.Equal(3, receiver.Requests.Count);
+    }
+
+    /// <summary>
+    /// A receiver that hangs does not hold its endpoint's DELETE back: the dispatcher holds the endpoint's advisory lock
+    /// while it sends, not its row (before, the DELETE waited behind FOR UPDATE until the sends timed out, 3 × 10 s). The
+    /// batch that was sending then finds the endpoint gone, records nothing and logs no failure; nothing more is sent.
+    /// </summary>
+    [Fact]
+    public async Task Deleting_an_endpoint_does_not_wait_for_a_receiver_that_hangs()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (id, _) = await RegisterAsync(Physio1, receiver.Url);
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        receiver.Hold = hold;
+        var logged = Api.Logs.Lines.Count;
+        await Client(Physio1).DecideAsync(ValidationTestSupport.Rx());
+        await receiver.WaitForAsync(r => r.Count >= 1); // the dispatcher is sending, and waits for the answer
+
+        // One send waits up to its 10 s timeout: a DELETE answered within 8 s did not wait for it.
+        var deleted = await Client(Physio1).DeleteAsync($"/api/v1/webhook-endpoints/{id}").WaitAsync(TimeSpan.FromSeconds(8));
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Single(receiver.Requests); // still the one request, still unanswered
+        hold.SetResult();
+        receiver.Hold = null;
+
+        await (await Client(Physio1).GetAsync($"/api/v1/webhook-endpoints/{id}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await Client(Physio1).DecideAsync(ValidationTestSupport.Rx(ValidationTestSupport.Minor));
+        await Task.Delay(1000);
+        Assert.Single(receiver.Requests);
+        Assert.Equal(0, await Api.WithScopeAsync(sp => sp.GetRequiredService<CnsExchange.Infrastructure.Persistence.AppDbContext>().Set<WebhookDelivery>().IgnoreQueryFilters()
+            .CountAsync(d => d.EndpointId == Guid.Parse(id))));
+        Assert.DoesNotContain(Api.Logs.Lines.Skip(logged), l => l.Contains("Webhook delivery to endpoint", StringComparison.Ordinal));
     }
 
     /// <summary>
