@@ -11,13 +11,13 @@ public sealed class EventEndpoints : IEndpointGroup
     {
         api.MapGet("/events", (IMediator m, string? after, string? types, int? limit, DateOnly? from, DateOnly? to, CancellationToken ct) =>
                 m.Send(new GetEvents(after, types, limit) { From = from, To = to }, ct))
-            .WithTags("Events").RequireAuthorization(Policies.ProviderOrStaff)
+            .WithTags("Events").RequireAuthorization(Policies.AnySandboxCaller)
             .Produces<EventPage>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("The caller's events in commit order after the cursor `after` (`nextCursor` of the previous page; none: from the oldest kept). `types`: comma-separated event types; "
                 + "`from`/`to`: the Luxembourg dates they occurred on (inclusive). Events are kept 30 days.");
 
-        var hooks = api.MapGroup("/webhook-endpoints").WithTags("Webhooks").RequireAuthorization(Policies.ProviderOrStaff);
+        var hooks = api.MapGroup("/webhook-endpoints").WithTags("Webhooks").RequireAuthorization(Policies.AnySandboxCaller);
         hooks.MapPost("", async (IMediator m, ICurrentCaller caller, WebhookEndpointInput body,
                 [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken ct) =>
             {
@@ -60,7 +60,7 @@ public sealed class EventEndpoints : IEndpointGroup
                 + "Luxembourg dates `from`/`to` of the attempt).");
 
         api.MapPost("/webhook-deliveries/{id:guid}/redelivery", (IMediator m, Guid id, CancellationToken ct) => m.Send(new RedeliverWebhook(id), ct))
-            .WithTags("Webhooks").RequireAuthorization(Policies.ProviderOrStaff)
+            .WithTags("Webhooks").RequireAuthorization(Policies.AnySandboxCaller)
             .Produces<WebhookDeliveryDto>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)

@@ -26,6 +26,10 @@ internal sealed class WebhooksDocumentFilter : IDocumentFilter
         (EventTypes.FeeMemoirVoided, typeof(FeeMemoirVoidedData), "A fee memoir was voided (LIF-02) or replaced by a new one (LIF-03); its sessions went back to the vouchers."),
         (EventTypes.FeeMemoirLineReversed, typeof(FeeMemoirLineTakenBackData), "The provider reversed a paid line (LIF-04): a debt the next payment run nets (LIF-05)."),
         (EventTypes.FeeMemoirLineRecovered, typeof(FeeMemoirLineTakenBackData), "CNS recovered a paid line with a recovery code (LIF-04, e.g. CURE_INTERRUPTED, CUR-09): a debt the next payment run nets."),
+        (EventTypes.ReimbursementClaimDecided, typeof(ReimbursementClaimDecidedData),
+            "Every line of a reimbursement claim is decided, at submission or by a reviewer's last decision (RULES.md §8); for the insured channel that submitted it, and staff."),
+        (EventTypes.ReimbursementClaimPaid, typeof(ReimbursementClaimPaidData),
+            "A payment run transferred a claim's reimbursement to the insured, paid by the competent fund (INS-05); for the insured channel that submitted it, and staff."),
     ];
 
     public void Apply(OpenApiDocument document, DocumentFilterContext context)

@@ -154,7 +154,16 @@ internal sealed class WebhookDispatcher(
     }
 
     private sealed record Endpoint(Guid? ProviderId, string Url, string[] Types, string Secret, long DeliveredThrough, int Attempts,
-        DateTimeOffset? HeadFailedSince, DateTimeOffset? FailingSince);
+        DateTimeOffset? HeadFailedSince, DateTimeOffset? FailingSince, Guid? ChannelKeyId);
+
+    /// <summary>
+    /// The events an endpoint receives, as SQL on the events aliased <c>e</c>, given the numbers of the parameters that
+    /// hold its owner and types: a provider's endpoint its own events, an insured-channel key's those of the claims it
+    /// submitted, staff's (neither) every event of the sandbox; of its types (none: every type).
+    /// </summary>
+    private static string ForTheEndpoint(int provider, int channelKey, int types) =>
+        $"(((${provider}::uuid IS NULL AND ${channelKey}::uuid IS NULL) OR e.provider_id = ${provider} OR e.channel_key_id = ${channelKey})" +
+        $" AND (cardinality(${types}::text[]) = 0 OR e.type = ANY(${types})))";
 
     private sealed record Pending(Guid Id, long Position, string Type, DateTimeOffset OccurredAt, Guid ResourceId, string ResourceUrl, string Data);
 
@@ -187,7 +196,7 @@ internal sealed class WebhookDispatcher(
         }
         Endpoint? endpoint = null;
         using (var cmd = Command(connection, tx, """
-            SELECT provider_id, url, types, secret, delivered_through, attempts, head_failed_since, failing_since
+            SELECT provider_id, url, types, secret, delivered_through, attempts, head_failed_since, failing_since, channel_key_id
             FROM cns.webhook_endpoints
             WHERE sandbox_id = $1 AND id = $2 AND disabled_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= $3)
             """, sandboxId, endpointId, realTime.GetUtcNow()))
@@ -196,16 +205,18 @@ internal sealed class WebhookDispatcher(
             if (reader.Read())
                 endpoint = new Endpoint(reader.IsDBNull(0) ? null : reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<string[]>(2),
                     reader.GetString(3), reader.GetInt64(4), reader.GetInt32(5),
-                    reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6), reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7));
+                    reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6), reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
+                    reader.IsDBNull(8) ? null : reader.GetGuid(8));
         }
         if (endpoint is null) return (false, 0); // gone, disabled or waiting for a retry
 
         var batch = new List<Pending>(EventsPerTransaction);
-        using (var cmd = Command(connection, tx, """
-            SELECT id, position, type, occurred_at, resource_id, resource_url, data::text FROM cns.events
-            WHERE sandbox_id = $1 AND position > $2 AND position <= $5 AND ($3::uuid IS NULL OR provider_id = $3) AND (cardinality($4::text[]) = 0 OR type = ANY($4))
+        using (var cmd = Command(connection, tx, $"""
+            SELECT id, position, type, occurred_at, resource_id, resource_url, data::text FROM cns.events e
+            WHERE sandbox_id = $1 AND position > $2 AND position <= $5 AND {ForTheEndpoint(provider: 3, channelKey: 7, types: 4)}
             ORDER BY position LIMIT $6
-            """, sandboxId, endpoint.DeliveredThrough, (object?)endpoint.ProviderId ?? DBNull.Value, endpoint.Types, horizon, EventsPerTransaction))
+            """, sandboxId, endpoint.DeliveredThrough, (object?)endpoint.ProviderId ?? DBNull.Value, endpoint.Types, horizon, EventsPerTransaction,
+                   (object?)endpoint.ChannelKeyId ?? DBNull.Value))
         using (var reader = cmd.ExecuteReader())
         {
             while (reader.Read())
@@ -217,12 +228,13 @@ internal sealed class WebhookDispatcher(
             // Nothing for this endpoint up to the horizon: its cursor passes the events it does not receive. Every position up
             // to the horizon was committed before the horizon was read (or never will be), so the cursor never passes an event
             // that commits later; the NOT EXISTS keeps it from passing one a concurrent change to the endpoint let through.
-            Execute(connection, tx, """
+            Execute(connection, tx, $"""
                 UPDATE cns.webhook_endpoints w SET delivered_through = GREATEST(w.delivered_through, $5)
                 WHERE w.sandbox_id = $1 AND w.id = $2
                   AND NOT EXISTS (SELECT 1 FROM cns.events e WHERE e.sandbox_id = $1 AND e.position > w.delivered_through AND e.position <= $5
-                                  AND ($3::uuid IS NULL OR e.provider_id = $3) AND (cardinality($4::text[]) = 0 OR e.type = ANY($4)))
-                """, sandboxId, endpointId, (object?)endpoint.ProviderId ?? DBNull.Value, endpoint.Types, horizon);
+                                  AND {ForTheEndpoint(provider: 3, channelKey: 6, types: 4)})
+                """, sandboxId, endpointId, (object?)endpoint.ProviderId ?? DBNull.Value, endpoint.Types, horizon,
+                (object?)endpoint.ChannelKeyId ?? DBNull.Value);
             tx.Commit();
             return (false, 0);
         }

@@ -24,6 +24,10 @@ public sealed class StayAndFeeClaimTests(ApiFactory api) : ApiTest(api)
 
     private async Task<long[]> CountsAsync() => await Task.WhenAll(ClaimTables.Select(t => Api.CountAsync(t)));
 
+    private async Task<IReadOnlyList<CnsExchange.Application.Features.Webhooks.EventDto>> ClaimDecidedEventsAsync() =>
+        (await (await Client(InsuredApp).GetAsync("/api/v1/events?types=reimbursement_claim.decided"))
+            .ExpectAsync<CnsExchange.Application.Features.Events.EventPage>(HttpStatusCode.OK)).Items;
+
     /// <summary>A Fango cure (T260, 12 sessions) authorised today (Monday 23 Nov 2026) and given from Monday 30 Nov to Tuesday 15 Dec, billed whole.</summary>
     private async Task<string> FangoCureGivenAsync(string matricule = Schmit)
     {
@@ -129,12 +133,18 @@ public sealed class StayAndFeeClaimTests(ApiFactory api) : ApiTest(api)
             .ExpectAsync<ReimbursementClaimDto>(HttpStatusCode.OK);
         Assert.Equal((ClaimLineOutcome.Accepted, 61.39m, ClaimStatus.Pending), (Line(agreed, 1).Outcome, Line(agreed, 1).ReimbursedAmount, agreed.Status));
         Assert.Equal(["REVIEWER_AGREED", "REIMBURSED"], Codes(Line(agreed, 1)));
+        Assert.Empty(await ClaimDecidedEventsAsync()); // a line still waits: not decided yet
         await (await Client(Reviewer).PostJsonAsync(Decision(2), new { decision = "refuse" })).ExpectProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
         var decided = await (await Client(Reviewer).PostJsonAsync(Decision(2), new { decision = "refuse", reasonCodes = new[] { "LODGING_NOT_APPROVED" } }))
             .ExpectAsync<ReimbursementClaimDto>(HttpStatusCode.OK);
         Assert.Equal((ClaimLineOutcome.Refused, "LODGING_NOT_APPROVED"), (Line(decided, 2).Outcome, string.Join(",", Codes(Line(decided, 2)))));
         Assert.Equal((ClaimStatus.Adjudicated, 61.39m), (decided.Status, decided.ReimbursedTotal));
         Assert.NotNull(Line(decided, 2).DecidedBy);
+        // The reviewer's last decision: reimbursement_claim.decided, once, for the channel that submitted the claim.
+        var decidedEvent = Assert.Single(await ClaimDecidedEventsAsync());
+        Assert.Equal(id, decidedEvent.Resource.Id);
+        var data = HttpAssertions.Read<CnsExchange.Application.Features.Events.ReimbursementClaimDecidedData>(decidedEvent.Data.GetRawText());
+        Assert.Equal(("cure_stay", "adjudicated", 1, 1, 61.39m), (data.Kind, data.Status, data.ReimbursedLineCount, data.RefusedLineCount, data.ReimbursedTotal));
 
         await (await Client(Reviewer).PostJsonAsync(Decision(2), new { decision = "agree" })).ExpectProblemAsync(HttpStatusCode.Conflict, "line_not_pending");
         await (await Client(Reviewer).PostJsonAsync(Decision(9), new { decision = "agree" })).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");

@@ -9,7 +9,10 @@ namespace CnsExchange.Application.Features.Events;
 /// </summary>
 public sealed record EventPage(IReadOnlyList<EventDto> Items, string NextCursor, bool HasMore);
 
-/// <summary>GET /events: the caller's events after a cursor (a provider its own, staff every event of the sandbox).</summary>
+/// <summary>
+/// GET /events: the caller's events after a cursor (a provider its own, an insured channel those of the claims it
+/// submitted, staff every event of the sandbox).
+/// </summary>
 public sealed record GetEvents(string? After, string? Types, int? Limit) : IQuery<EventPage>
 {
     /// <summary>The Luxembourg dates the events occurred on, inclusive (API.md: lists are filterable by dates).</summary>
@@ -29,7 +32,12 @@ public sealed class EventFeedHandler(IAppDbContext db, ICurrentCaller caller, Ti
         // it would never see that event (positions are taken at COMMIT; see cns.event_horizon).
         var horizon = await db.CommittedEventHorizonAsync(ct);
         var events = db.Set<EventRecord>().AsNoTracking().Where(e => e.Position > after && e.Position <= horizon && e.OccurredAt >= since);
-        if (!caller.IsStaff()) events = events.Where(e => e.ProviderId == caller.RequireProvider());
+        if (caller.Role == CallerRole.InsuredChannel)
+        {
+            var key = caller.KeyId;
+            events = events.Where(e => e.ChannelKeyId == key);
+        }
+        else if (!caller.IsStaff()) events = events.Where(e => e.ProviderId == caller.RequireProvider());
         if (types.Count > 0) events = events.Where(e => types.Contains(e.Type));
         events = events.Within(DateWindow.Of(query.From, query.To), e => e.OccurredAt);
         var rows = await events.OrderBy(e => e.Position).Take(limit + 1).ToListAsync(ct);

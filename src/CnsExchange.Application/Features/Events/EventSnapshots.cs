@@ -35,3 +35,13 @@ public sealed record FeeMemoirVoidedData(string Reference, DateTimeOffset Voided
 /// next payment run (LIF-05). <c>code</c>: LINE_REVERSED, or the recovery code (DOUBLE_FINANCING, CURE_INTERRUPTED, SESSION_NOT_GIVEN).
 /// </summary>
 public sealed record FeeMemoirLineTakenBackData(Guid DebtId, string MemoirReference, int LineNumber, string Code, string? Note, decimal Amount, string OriginalPaymentRunNumber);
+
+/// <summary>
+/// data of reimbursement_claim.decided: every line decided (at submission, or by a reviewer's last decision); what the
+/// insured paid and what is reimbursed (INS-03…08). No personal data: the claim's URL serves the rest to its channel.
+/// </summary>
+public sealed record ReimbursementClaimDecidedData(string Kind, string Status, string? CompetentFund, int LineCount, int ReimbursedLineCount,
+    int RefusedLineCount, decimal PaidTotal, decimal ReimbursedTotal);
+
+/// <summary>data of reimbursement_claim.paid: the run that transferred the reimbursement to the insured, and the fund that paid it (INS-05).</summary>
+public sealed record ReimbursementClaimPaidData(string RunNumber, DateOnly ExecutionDate, string CompetentFund, decimal Amount);

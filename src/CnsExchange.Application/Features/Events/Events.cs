@@ -17,6 +17,10 @@ public static class EventTypes
     public const string FeeMemoirVoided = "fee_memoir.voided";
     public const string FeeMemoirLineReversed = "fee_memoir_line.reversed";
     public const string FeeMemoirLineRecovered = "fee_memoir_line.recovered";
+    /// <summary>Every line of a reimbursement claim is decided: at submission, or by a reviewer's last decision (RULES.md §8).</summary>
+    public const string ReimbursementClaimDecided = "reimbursement_claim.decided";
+    /// <summary>A payment run transferred a claim's reimbursement to the insured (INS-05).</summary>
+    public const string ReimbursementClaimPaid = "reimbursement_claim.paid";
     /// <summary>Sent by POST /webhook-endpoints/{id}/test only; never stored in the feed.</summary>
     public const string Ping = "ping";
 
@@ -24,7 +28,7 @@ public static class EventTypes
     [
         ValidationRequestDecided, CureAuthorisationDecided, RehabilitationAuthorisationDecided, RequestInformationRequested,
         BillingFileProcessed, BillingFileRejected, FeeMemoirAdjudicated, ContestationDecided, PaymentRunClosed, VoucherExpiring,
-        VoucherCancelled, FeeMemoirVoided, FeeMemoirLineReversed, FeeMemoirLineRecovered,
+        VoucherCancelled, FeeMemoirVoided, FeeMemoirLineReversed, FeeMemoirLineRecovered, ReimbursementClaimDecided, ReimbursementClaimPaid,
     ];
 
     public static bool IsKnown(string type) => All.Contains(type, StringComparer.Ordinal);
@@ -37,11 +41,12 @@ public sealed record EventResource(Guid Id, string Url);
 /// The one port through which a change publishes an event: called in the unit of work of the change, before its save,
 /// so that the event is stored in the same transaction (transactional outbox: no event without its change, no change
 /// without its event). <paramref name="providerId"/>: the provider the event concerns (it sees it in its feed and on its
-/// endpoints); staff see every event of their sandbox.
+/// endpoints); <paramref name="channelKeyId"/>: the insured-channel key it concerns (a claim it submitted: the same);
+/// staff see every event of their sandbox.
 /// </summary>
 public interface IEvents
 {
-    void Record(string type, EventResource resource, object snapshot, Guid? providerId);
+    void Record(string type, EventResource resource, object snapshot, Guid? providerId, Guid? channelKeyId = null);
 }
 
 /// <summary>A stored event: a row of the outbox, which the feed reads and the webhook dispatcher delivers.</summary>
@@ -58,13 +63,15 @@ public sealed class EventRecord
     public Guid ResourceId { get; set; }
     public required string ResourceUrl { get; set; }
     public Guid? ProviderId { get; set; }
+    /// <summary>The insured-channel key the event concerns (its feed and endpoints show it), or null.</summary>
+    public Guid? ChannelKeyId { get; set; }
     /// <summary>The snapshot, as JSON (camelCase).</summary>
     public required string Data { get; set; }
 }
 
 internal sealed class OutboxEvents(IAppDbContext db, TimeProvider clock) : IEvents
 {
-    public void Record(string type, EventResource resource, object snapshot, Guid? providerId)
+    public void Record(string type, EventResource resource, object snapshot, Guid? providerId, Guid? channelKeyId = null)
     {
         var now = clock.GetUtcNow();
         db.Set<EventRecord>().Add(new EventRecord
@@ -75,6 +82,7 @@ internal sealed class OutboxEvents(IAppDbContext db, TimeProvider clock) : IEven
             ResourceId = resource.Id,
             ResourceUrl = resource.Url,
             ProviderId = providerId,
+            ChannelKeyId = channelKeyId,
             Data = JsonSerializer.Serialize(snapshot, snapshot.GetType(), JsonDefaults.Options),
         });
     }

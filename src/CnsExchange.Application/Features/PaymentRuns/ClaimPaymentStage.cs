@@ -1,3 +1,4 @@
+using CnsExchange.Application.Features.Events;
 using CnsExchange.Application.Features.PaymentRuns.Files;
 using CnsExchange.Application.Features.Reimbursement;
 using CnsExchange.Domain.Reimbursement;
@@ -18,7 +19,7 @@ public sealed record BuiltClaimFile(ClaimPaymentFileKind Kind, string Fund, Guid
 /// </summary>
 public sealed class ClaimPaymentStage(
     IAppDbContext db, IClaimPaymentStore store, ClaimStatementBuilder statements, IPain001Writer pain001Writer, IReferenceData reference, IPaymentRunFaults faults,
-    ILogger<ClaimPaymentStage> logger)
+    ILogger<ClaimPaymentStage> logger, IEvents events)
 {
     /// <summary>The claims a run as of <paramref name="asOf"/> may pay (INS-05, <see cref="ClaimPayment.Payable"/>).</summary>
     public static IQueryable<ReimbursementClaim> Payable(IAppDbContext db, DateTimeOffset asOf)
@@ -112,6 +113,14 @@ public sealed class ClaimPaymentStage(
         var wrong = claims.Where(c => !orders.TryGetValue(c, out var amount) || paid.GetValueOrDefault(c) != amount).ToList();
         if (wrong.Count > 0)
             throw new InvalidOperationException($"Payment run {run.Id}: {wrong.Count} reimbursement claim(s) taken without a transfer of what their lines pay; the run is not closed.");
+
+        // reimbursement_claim.paid, one per claim, committed with the step that marks it paid.
+        var transfers = await db.Set<ClaimPaymentOrder>().AsNoTracking().Where(o => o.RunId == run.Id)
+            .Join(db.Set<ReimbursementClaim>(), o => o.ClaimId, c => c.Id, (o, c) => new { o.ClaimId, o.Fund, o.Amount, c.SubmittedByKeyId })
+            .OrderBy(x => x.ClaimId).ToListAsync(ct);
+        foreach (var t in transfers)
+            events.Record(EventTypes.ReimbursementClaimPaid, ClaimEvents.Resource(t.ClaimId),
+                new ReimbursementClaimPaidData(run.Number, run.ExecutionDate, t.Fund, t.Amount), providerId: null, channelKeyId: t.SubmittedByKeyId);
     }
 
     /// <summary>Every file of the insured's route of a closed or written run, rebuilt from the database (PAY-06 verification).</summary>

@@ -1,3 +1,4 @@
+using CnsExchange.Application.Features.Events;
 using CnsExchange.Application.Features.Attachments;
 using CnsExchange.Application.Features.Billing;
 using CnsExchange.Domain.Lifecycle;
@@ -49,7 +50,7 @@ public static class ReimbursementClaimViews
 }
 
 public sealed partial class SubmitReimbursementClaimHandler(IAppDbContext db, IBillingLedger ledger, IAttachmentStore attachments, IReferenceData reference,
-    TimeProvider clock, ICurrentCaller caller) : ICommandHandler<SubmitReimbursementClaim, ReimbursementClaimDto>
+    TimeProvider clock, ICurrentCaller caller, IEvents events) : ICommandHandler<SubmitReimbursementClaim, ReimbursementClaimDto>
 {
     private const string InvoiceField = "invoice";
 
@@ -119,6 +120,7 @@ public sealed partial class SubmitReimbursementClaimHandler(IAppDbContext db, IB
                 }
                 claim.Complete();
                 db.Set<ReimbursementClaim>().Add(claim);
+                ClaimEvents.RecordDecided(events, claim);
                 await db.SaveChangesAsync(ct);
                 return claim.ToDto(reference, caller.Language);
             }, ct);

@@ -1,3 +1,4 @@
+using CnsExchange.Application.Features.Events;
 using CnsExchange.Domain.Reimbursement;
 
 namespace CnsExchange.Application.Features.Reimbursement;
@@ -40,7 +41,7 @@ public sealed class DecideClaimLineValidator : AbstractValidator<DecideClaimLine
 /// on the invoice, the cure's dates). The claim is locked while its line changes; once no line is pending the claim is
 /// adjudicated and its reimbursed total is what the next payment run pays (INS-05).
 /// </summary>
-public sealed class DecideClaimLineHandler(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller)
+public sealed class DecideClaimLineHandler(IAppDbContext db, IReferenceData reference, TimeProvider clock, ICurrentCaller caller, IEvents events)
     : ICommandHandler<DecideClaimLine, ReimbursementClaimDto>
 {
     public async ValueTask<ReimbursementClaimDto> Handle(DecideClaimLine command, CancellationToken ct)
@@ -63,6 +64,7 @@ public sealed class DecideClaimLineHandler(IAppDbContext db, IReferenceData refe
                 line.Refuse(RequestLifecycle.RefusalReasons(input.ReasonCodes, _ => rule, rule, input.Note), caller.Actor, now);
             }
             claim.Complete();
+            ClaimEvents.RecordDecided(events, claim);
             await db.SaveChangesAsync(ct);
             return claim.ToDto(reference, caller.Language);
         }, ct);

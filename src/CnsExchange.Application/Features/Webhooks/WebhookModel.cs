@@ -10,7 +10,10 @@ namespace CnsExchange.Application.Features.Webhooks;
 public sealed class WebhookEndpoint
 {
     public Guid Id { get; set; }
+    /// <summary>The owner: a provider (its events), an insured-channel key (<see cref="ChannelKeyId"/>), or neither: CNS staff (every event of the sandbox).</summary>
     public Guid? ProviderId { get; set; }
+    /// <summary>The insured-channel key that registered it: the events of the claims it submitted.</summary>
+    public Guid? ChannelKeyId { get; set; }
     public required string Url { get; set; }
     /// <summary>Event types delivered; empty: every type.</summary>
     public List<string> Types { get; set; } = [];

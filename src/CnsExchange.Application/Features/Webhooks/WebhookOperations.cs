@@ -90,6 +90,7 @@ public sealed class WebhookHandlers(IAppDbContext db, ICurrentCaller caller, Tim
         {
             Id = Guid.CreateVersion7(now),
             ProviderId = caller.ProviderId,
+            ChannelKeyId = caller.Role == CallerRole.InsuredChannel ? caller.KeyId : null,
             Url = body.Url!,
             Types = (body.Types ?? []).Distinct().ToList(),
             Secret = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_'),
@@ -175,11 +176,12 @@ public sealed class WebhookHandlers(IAppDbContext db, ICurrentCaller caller, Tim
         return WebhookDeliveryDto.From(delivery);
     }
 
-    /// <summary>A provider's endpoints, or staff's (no provider): another owner's endpoint is not found.</summary>
+    /// <summary>A provider's endpoints, an insured-channel key's, or staff's (neither): another owner's endpoint is not found.</summary>
     private IQueryable<WebhookEndpoint> Own()
     {
         var provider = caller.ProviderId;
-        return db.Set<WebhookEndpoint>().Where(e => e.ProviderId == provider);
+        var channelKey = caller.Role == CallerRole.InsuredChannel ? caller.KeyId : null;
+        return db.Set<WebhookEndpoint>().Where(e => e.ProviderId == provider && e.ChannelKeyId == channelKey);
     }
 
     private async Task<WebhookEndpoint> FindAsync(Guid id, CancellationToken ct) =>

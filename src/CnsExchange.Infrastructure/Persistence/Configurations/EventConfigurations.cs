@@ -20,6 +20,8 @@ internal sealed class EventRecordConfiguration : IEntityTypeConfiguration<EventR
         b.Property(x => x.Position).ValueGeneratedOnAddOrUpdate();
         b.HasIndex(x => x.Position).IsUnique().HasDatabaseName("ux_events_position");
         b.HasIndex(x => x.OccurredAt);
+        // The insured channel's feed (GET /events): its events in commit order.
+        b.HasIndex(x => new { x.ChannelKeyId, x.Position }).HasFilter("channel_key_id IS NOT NULL");
         // voucher.expiring once per voucher.
         b.HasIndex(x => x.ResourceId).IsUnique().HasFilter("type = 'voucher.expiring'").HasDatabaseName("ux_events_voucher_expiring");
     }

@@ -87,6 +87,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<Guid?>("ChannelKeyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("channel_key_id");
+
                     b.Property<string>("Data")
                         .IsRequired()
                         .HasMaxLength(400)
@@ -141,6 +145,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                         .IsUnique()
                         .HasDatabaseName("ux_events_voucher_expiring")
                         .HasFilter("type = 'voucher.expiring'");
+
+                    b.HasIndex("SandboxId", "ChannelKeyId", "Position")
+                        .HasDatabaseName("ix_events_channel_key_id_position")
+                        .HasFilter("channel_key_id IS NOT NULL");
 
                     b.ToTable("events", "cns");
                 });
@@ -308,6 +316,10 @@ namespace CnsExchange.Infrastructure.Persistence.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
+
+                    b.Property<Guid?>("ChannelKeyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("channel_key_id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
