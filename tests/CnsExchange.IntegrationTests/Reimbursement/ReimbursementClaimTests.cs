@@ -70,6 +70,14 @@ public sealed class ReimbursementClaimTests(ApiFactory api) : ApiTest(api)
         await (await insured.GetAsync($"/api/v1/validation-requests/{byPhysio.Id}")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         await (await insured.GetAsync($"/api/v1/validation-requests/{byPhysio.Id}/scan")).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
         await (await Client(Physio2).GetAsync(location)).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+
+        // Its decision is an event of the channel's feed too (and the physiotherapist's); the request sent by the physiotherapist is not.
+        var feed = (await (await insured.GetAsync("/api/v1/events?types=validation_request.decided"))
+            .ExpectAsync<CnsExchange.Application.Features.Events.EventPage>(HttpStatusCode.OK)).Items;
+        Assert.Equal([sent.Id], feed.Select(e => e.Resource.Id));
+        var physioFeed = (await (await Client(Physio1).GetAsync("/api/v1/events?types=validation_request.decided"))
+            .ExpectAsync<CnsExchange.Application.Features.Events.EventPage>(HttpStatusCode.OK)).Items;
+        Assert.Equal([sent.Id, byPhysio.Id], physioFeed.Select(e => e.Resource.Id));
     }
 
     [Fact]

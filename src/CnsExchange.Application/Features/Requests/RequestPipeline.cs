@@ -229,7 +229,10 @@ public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, 
         return request;
     }
 
-    /// <summary>Records the kind's <c>*.decided</c> event when the request has a final decision (agreed, refused, not required).</summary>
+    /// <summary>
+    /// Records the kind's <c>*.decided</c> event when the request has a final decision (agreed, refused, not required): for
+    /// the provider, and for the insured-channel key that sent it (INS-01).
+    /// </summary>
     public void PublishDecision(CareRequest request)
     {
         if (request.Status is not (RequestStatus.Agreed or RequestStatus.Refused or RequestStatus.NotRequired)) return;
@@ -242,7 +245,7 @@ public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, 
         };
         events.Record(type, new EventResource(request.Id, RulesOf(request.Kind).Url(request.Id)),
             new RequestDecidedData(RequestViews.StatusCode(request.Status), request.VoucherNumber, request.DecidedAt, request.DecidedBy,
-                request.Reasons.Select(r => r.Code).Distinct().ToList()), request.ProviderId);
+                request.Reasons.Select(r => r.Code).Distinct().ToList()), request.ProviderId, (request as Domain.Physio.ValidationRequest)?.SubmittedByKeyId);
     }
 
     /// <summary>Records request.information_requested: the provider is asked a question.</summary>
