@@ -49,6 +49,9 @@ public static class CurrentCallerExtensions
         caller.ProviderId ?? throw new ForbiddenException("This operation is for providers.");
 
     public static bool IsStaff(this ICurrentCaller caller) => caller.Role is CallerRole.Reviewer or CallerRole.Admin;
+
+    /// <summary>The insured channel's key, which owns what it submits (claims, INS-01 requests) and the events of them; null for other callers.</summary>
+    public static Guid? InsuredChannelKey(this ICurrentCaller caller) => caller.Role == CallerRole.InsuredChannel ? caller.KeyId : null;
 }
 
 /// <summary>The reference data in force (versioned data files).</summary>

@@ -32,11 +32,7 @@ public sealed class EventFeedHandler(IAppDbContext db, ICurrentCaller caller, Ti
         // it would never see that event (positions are taken at COMMIT; see cns.event_horizon).
         var horizon = await db.CommittedEventHorizonAsync(ct);
         var events = db.Set<EventRecord>().AsNoTracking().Where(e => e.Position > after && e.Position <= horizon && e.OccurredAt >= since);
-        if (caller.Role == CallerRole.InsuredChannel)
-        {
-            var key = caller.KeyId;
-            events = events.Where(e => e.ChannelKeyId == key);
-        }
+        if (caller.InsuredChannelKey() is { } key) events = events.Where(e => e.ChannelKeyId == key);
         else if (!caller.IsStaff()) events = events.Where(e => e.ProviderId == caller.RequireProvider());
         if (types.Count > 0) events = events.Where(e => types.Contains(e.Type));
         events = events.Within(DateWindow.Of(query.From, query.To), e => e.OccurredAt);

@@ -90,7 +90,7 @@ public sealed class WebhookHandlers(IAppDbContext db, ICurrentCaller caller, Tim
         {
             Id = Guid.CreateVersion7(now),
             ProviderId = caller.ProviderId,
-            ChannelKeyId = caller.Role == CallerRole.InsuredChannel ? caller.KeyId : null,
+            ChannelKeyId = caller.InsuredChannelKey(),
             Url = body.Url!,
             Types = (body.Types ?? []).Distinct().ToList(),
             Secret = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_'),
@@ -180,7 +180,7 @@ public sealed class WebhookHandlers(IAppDbContext db, ICurrentCaller caller, Tim
     private IQueryable<WebhookEndpoint> Own()
     {
         var provider = caller.ProviderId;
-        var channelKey = caller.Role == CallerRole.InsuredChannel ? caller.KeyId : null;
+        var channelKey = caller.InsuredChannelKey();
         return db.Set<WebhookEndpoint>().Where(e => e.ProviderId == provider && e.ChannelKeyId == channelKey);
     }
 
