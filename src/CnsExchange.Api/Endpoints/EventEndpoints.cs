@@ -45,6 +45,11 @@ public sealed class EventEndpoints : IEndpointGroup
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Delete a webhook endpoint and its delivery history; nothing more is sent to it.");
+        hooks.MapPost("/{id:guid}/enable", (IMediator m, Guid id, CancellationToken ct) => m.Send(new EnableWebhookEndpoint(id), ct))
+            .Produces<WebhookEndpointDto>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Enable an endpoint disabled after failing for days, once its receiver is fixed: deliveries resume where they stopped, the events "
+                + "committed meanwhile (kept 30 days) first, in order. An enabled endpoint is answered as it is.");
         hooks.MapPost("/{id:guid}/test", (IMediator m, Guid id, CancellationToken ct) => m.Send(new TestWebhookEndpoint(id), ct))
             .Produces<WebhookDeliveryDto>()
             .ProducesProblem(StatusCodes.Status404NotFound)

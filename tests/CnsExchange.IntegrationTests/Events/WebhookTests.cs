@@ -245,6 +245,20 @@ public sealed class WebhookTests(ApiFactory api) : ApiTest(api)
         Assert.Contains("3 days", disabled.DisabledReason!);
         var last = (await DeliveriesAsync(id, "?limit=200")).MaxBy(d => d.Attempt)!;
         Assert.Equal(WebhookDeliveryStatus.Failed, last.Status);
+
+        // Disabled, it receives nothing; its owner enables it once the receiver is fixed, and deliveries resume at its
+        // cursor: the event committed meanwhile comes now. Another provider does not find it.
+        var whileDisabled = await Client(Physio1).DecideAsync(ValidationTestSupport.Rx(ValidationTestSupport.Minor));
+        await Task.Delay(1000);
+        var sent = receiver.Requests.Count;
+        receiver.DefaultStatus = 200;
+        await (await Client(Physio2).PostAsync($"/api/v1/webhook-endpoints/{id}/enable", null)).ExpectProblemAsync(HttpStatusCode.NotFound, "not_found");
+        var enabled = await (await Client(Physio1).PostAsync($"/api/v1/webhook-endpoints/{id}/enable", null)).ExpectAsync<WebhookEndpointDto>(HttpStatusCode.OK);
+        Assert.Equal((true, (string?)null, (DateTimeOffset?)null), (enabled.Enabled, enabled.DisabledReason, enabled.DisabledAt));
+        var resumed = (await receiver.WaitForAsync(r => r.Count > sent))[sent];
+        Assert.Equal(whileDisabled.Id, HttpAssertions.Read<EventDto>(resumed.Body).Resource.Id);
+        await Eventually.PollAsync(() => DeliveriesAsync(id), d => d[0].Status == WebhookDeliveryStatus.Succeeded, TimeSpan.FromSeconds(10));
+        Assert.True((await (await Client(Physio1).PostAsync($"/api/v1/webhook-endpoints/{id}/enable", null)).ExpectAsync<WebhookEndpointDto>(HttpStatusCode.OK)).Enabled);
     }
 
     [Fact]

@@ -41,6 +41,13 @@ public sealed record CreateWebhookEndpoint(WebhookEndpointInput? Body, string Ca
 public sealed record ListWebhookEndpoints(string? Cursor = null, int? Limit = null) : IQuery<Page<WebhookEndpointDto>>;
 public sealed record GetWebhookEndpoint(Guid Id) : IQuery<WebhookEndpointDto>;
 public sealed record DeleteWebhookEndpoint(Guid Id) : ICommand<bool>;
+
+/// <summary>
+/// POST /webhook-endpoints/{id}/enable: its owner enables an endpoint disabled after failing for days (its receiver fixed);
+/// deliveries resume at its cursor, so the events committed meanwhile (still kept) come first, in order. An enabled
+/// endpoint is answered as it is.
+/// </summary>
+public sealed record EnableWebhookEndpoint(Guid Id) : ICommand<WebhookEndpointDto>;
 /// <summary>Sends a ping now and returns the attempt.</summary>
 public sealed record TestWebhookEndpoint(Guid Id) : ICommand<WebhookDeliveryDto>;
 public sealed record ListWebhookDeliveries(Guid EndpointId, string? Cursor, int? Limit) : IQuery<Page<WebhookDeliveryDto>>
@@ -77,6 +84,7 @@ public sealed class WebhookHandlers(IAppDbContext db, ICurrentCaller caller, Tim
     IQueryHandler<ListWebhookEndpoints, Page<WebhookEndpointDto>>,
     IQueryHandler<GetWebhookEndpoint, WebhookEndpointDto>,
     ICommandHandler<DeleteWebhookEndpoint, bool>,
+    ICommandHandler<EnableWebhookEndpoint, WebhookEndpointDto>,
     ICommandHandler<TestWebhookEndpoint, WebhookDeliveryDto>,
     IQueryHandler<ListWebhookDeliveries, Page<WebhookDeliveryDto>>,
     ICommandHandler<RedeliverWebhook, WebhookDeliveryDto>
@@ -117,6 +125,16 @@ public sealed class WebhookHandlers(IAppDbContext db, ICurrentCaller caller, Tim
     {
         var deleted = await Own().Where(e => e.Id == command.Id).ExecuteDeleteAsync(ct);
         return deleted > 0 ? true : throw new NotFoundException("Webhook endpoint");
+    }
+
+    public async ValueTask<WebhookEndpointDto> Handle(EnableWebhookEndpoint command, CancellationToken ct)
+    {
+        // The failure state goes with the disabling: the event at the cursor gets a fresh retry window.
+        await Own().Where(e => e.Id == command.Id && e.DisabledAt != null).ExecuteUpdateAsync(s => s
+            .SetProperty(e => e.DisabledAt, (DateTimeOffset?)null).SetProperty(e => e.DisabledReason, (string?)null)
+            .SetProperty(e => e.FailingSince, (DateTimeOffset?)null).SetProperty(e => e.HeadFailedSince, (DateTimeOffset?)null)
+            .SetProperty(e => e.Attempts, 0).SetProperty(e => e.NextAttemptAt, (DateTimeOffset?)null), ct);
+        return WebhookEndpointDto.From(await FindAsync(command.Id, ct));
     }
 
     public async ValueTask<WebhookDeliveryDto> Handle(TestWebhookEndpoint command, CancellationToken ct)
