@@ -161,7 +161,7 @@ public sealed class ContestationHandlers(IAppDbContext db, IReferenceData refere
             // BIL-06: the overturned refused line now pays a session of its voucher service (given back if the line is released).
             if (sessionTaken is { } taken) await ledger.ConsumeSessionsAsync(new Dictionary<Guid, int> { [taken] = 1 }, ct);
             events.Record(EventTypes.ContestationDecided, new EventResource(memoir.Id, $"/api/v1/fee-memoirs/{memoir.Id}"),
-                new ContestationData(contestation.Id, line.LineNumber, System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(contestation.Status.ToString()),
+                new ContestationData(contestation.Id, line.LineNumber, Telemetry.Snake(contestation.Status),
                     contestation.PayableBefore, contestation.PayableAfter), contestation.ProviderId);
             await db.SaveChangesAsync(ct);
             return await ToDtoAsync(contestation, memoir, line, ct);

@@ -291,7 +291,7 @@ public sealed class ProcessBillingFileHandler(
     private void Publish(BillingFile file) =>
         events.Record(file.Status == BillingFileStatus.Processed ? EventTypes.BillingFileProcessed : EventTypes.BillingFileRejected,
             new EventResource(file.Id, $"/api/v1/billing-files/{file.Id}"),
-            new BillingFileData(System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(file.Status.ToString()), file.MemoirCount, file.LineCount,
+            new BillingFileData(Telemetry.Snake(file.Status), file.MemoirCount, file.LineCount,
                 file.AcceptedCount, file.ReducedCount, file.RefusedCount, file.CnsTotal, file.ErrorCount), file.ProviderId);
 
     private async Task RejectLateAsync(Guid fileId, int line, string message, CancellationToken ct)

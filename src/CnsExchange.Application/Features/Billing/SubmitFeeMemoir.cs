@@ -77,7 +77,7 @@ public sealed class SubmitFeeMemoirHandler(IAppDbContext db, IBillingLedger ledg
             }
 
             events.Record(EventTypes.FeeMemoirAdjudicated, new EventResource(memoir.Id, $"/api/v1/fee-memoirs/{memoir.Id}"),
-                new FeeMemoirData(memoir.Reference, System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(memoir.Status.ToString()), memoir.LineCount,
+                new FeeMemoirData(memoir.Reference, Telemetry.Snake(memoir.Status), memoir.LineCount,
                     memoir.AcceptedCount, memoir.ReducedCount, memoir.RefusedCount, memoir.ClaimedTotal, memoir.CnsTotal), memoir.ProviderId);
             SimulationComparisonDto? comparison = null;
             if (simulation is not null)

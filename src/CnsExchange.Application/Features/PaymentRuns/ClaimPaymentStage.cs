@@ -106,21 +106,20 @@ public sealed class ClaimPaymentStage(
         faults.At(ClaimPaymentFaultPoints.ClaimsPaid, run.Id);
 
         // Every claim the run took has its transfer, and pays what its lines pay: a run does not close otherwise.
-        var claims = await db.Set<ReimbursementClaim>().Where(c => c.PaymentRunId == run.Id).Select(c => c.Id).ToListAsync(ct);
-        var orders = await db.Set<ClaimPaymentOrder>().Where(o => o.RunId == run.Id).ToDictionaryAsync(o => o.ClaimId, o => o.Amount, ct);
+        var claims = await db.Set<ReimbursementClaim>().Where(c => c.PaymentRunId == run.Id).OrderBy(c => c.Id)
+            .Select(c => new { c.Id, c.SubmittedByKeyId }).ToListAsync(ct);
+        var orders = await db.Set<ClaimPaymentOrder>().AsNoTracking().Where(o => o.RunId == run.Id).ToDictionaryAsync(o => o.ClaimId, ct);
         var paid = await db.Set<ReimbursementClaimLine>().Where(l => l.PaymentRunId == run.Id).GroupBy(l => l.ClaimId)
             .Select(g => new { Claim = g.Key, Amount = g.Sum(l => l.PaidAmount ?? 0m) }).ToDictionaryAsync(x => x.Claim, x => x.Amount, ct);
-        var wrong = claims.Where(c => !orders.TryGetValue(c, out var amount) || paid.GetValueOrDefault(c) != amount).ToList();
+        var wrong = claims.Where(c => !orders.TryGetValue(c.Id, out var order) || paid.GetValueOrDefault(c.Id) != order.Amount).ToList();
         if (wrong.Count > 0)
             throw new InvalidOperationException($"Payment run {run.Id}: {wrong.Count} reimbursement claim(s) taken without a transfer of what their lines pay; the run is not closed.");
 
-        // reimbursement_claim.paid, one per claim, committed with the step that marks it paid.
-        var transfers = await db.Set<ClaimPaymentOrder>().AsNoTracking().Where(o => o.RunId == run.Id)
-            .Join(db.Set<ReimbursementClaim>(), o => o.ClaimId, c => c.Id, (o, c) => new { o.ClaimId, o.Fund, o.Amount, c.SubmittedByKeyId })
-            .OrderBy(x => x.ClaimId).ToListAsync(ct);
-        foreach (var t in transfers)
-            events.Record(EventTypes.ReimbursementClaimPaid, ClaimEvents.Resource(t.ClaimId),
-                new ReimbursementClaimPaidData(run.Number, run.ExecutionDate, t.Fund, t.Amount), providerId: null, channelKeyId: t.SubmittedByKeyId);
+        // reimbursement_claim.paid, one per claim (each has its transfer, checked above), committed with the step that marks it paid.
+        foreach (var claim in claims)
+            events.Record(EventTypes.ReimbursementClaimPaid, ClaimEvents.Resource(claim.Id),
+                new ReimbursementClaimPaidData(run.Number, run.ExecutionDate, orders[claim.Id].Fund, orders[claim.Id].Amount),
+                providerId: null, channelKeyId: claim.SubmittedByKeyId);
     }
 
     /// <summary>Every file of the insured's route of a closed or written run, rebuilt from the database (PAY-06 verification).</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CnsExchange.Application.Features.Events;
 using CnsExchange.Domain.Reimbursement;
 
@@ -17,11 +16,9 @@ public static class ClaimEvents
     {
         if (claim.Status == ClaimStatus.Pending) return;
         events.Record(EventTypes.ReimbursementClaimDecided, Resource(claim.Id),
-            new ReimbursementClaimDecidedData(Snake(claim.Kind.ToString()), Snake(claim.Status.ToString()), claim.CompetentFund, claim.Lines.Count,
+            new ReimbursementClaimDecidedData(Telemetry.Snake(claim.Kind), Telemetry.Snake(claim.Status), claim.CompetentFund, claim.Lines.Count,
                 claim.Lines.Count(l => l.Outcome is ClaimLineOutcome.Accepted or ClaimLineOutcome.Reduced),
                 claim.Lines.Count(l => l.Outcome == ClaimLineOutcome.Refused), claim.PaidTotal, claim.ReimbursedTotal),
             providerId: null, channelKeyId: claim.SubmittedByKeyId);
     }
-
-    private static string Snake(string name) => JsonNamingPolicy.SnakeCaseLower.ConvertName(name);
 }

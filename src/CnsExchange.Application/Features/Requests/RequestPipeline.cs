@@ -251,7 +251,7 @@ public sealed class RequestPipeline(IAppDbContext db, IReferenceData reference, 
     /// <summary>Records request.information_requested: the provider is asked a question.</summary>
     public void PublishInformationRequested(CareRequest request) =>
         events.Record(EventTypes.RequestInformationRequested, new EventResource(request.Id, RulesOf(request.Kind).Url(request.Id)),
-            new InformationRequestedData(System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(request.Kind.ToString()), request.InformationQuestion ?? ""),
+            new InformationRequestedData(Telemetry.Snake(request.Kind), request.InformationQuestion ?? ""),
             request.ProviderId);
 
     /// <summary>Loads a request whole (history included) for a change. Another provider's request, or one of another kind, is not found.</summary>
